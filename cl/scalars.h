@@ -1,0 +1,27 @@
+/*
+ * The per-step scalars of one optimizer step, computed on the host in double precision
+ * (src/schedule.c) and passed by value to every kernel that applies an update rule.
+ * This header is both C and OpenCL C: the host includes it, and it opens the embedded
+ * kernel source, so the two sides cannot disagree on the layout (all float, no padding).
+ */
+#ifndef CLOPT_SCALARS_H
+#define CLOPT_SCALARS_H
+
+typedef struct clopt_scalars {
+    float lr;               /* this step's step size: lr_e, lr_t (Adam, Adamax), lr (Nadam) */
+    float beta_1;           /* momentum (SGD), rho (RMSprop, Adadelta), beta_1 */
+    float one_minus_beta_1; /* 1 - rho, 1 - beta_1 */
+    float beta_2;           /* beta_2 (Adam, Adamax, Nadam) */
+    float one_minus_beta_2; /* 1 - beta_2 */
+    float epsilon;
+    float nesterov;  /* SGD: 1 for Nesterov momentum */
+    float has_state; /* SGD: 1 when the momentum buffer exists (momentum was ever > 0) */
+    float g_scale;   /* Nadam: (1 - mu_t) / (1 - m_schedule_new) */
+    float m_scale;   /* Nadam: mu_t1 / (1 - m_schedule_next) */
+    float v_scale;   /* Nadam: 1 / (1 - beta_2^t) */
+    float clipvalue; /* > 0: clip each gradient element to [-clipvalue, clipvalue] */
+    float clipnorm;  /* > 0: gradients were rescaled by the global-norm reduction */
+    float unused[3];
+} clopt_scalars;
+
+#endif

@@ -1,0 +1,103 @@
+/* clopt optimizers: the catalogue, as a table for people or JSON for programs. */
+#include "cli.h"
+
+#include "catalogue.h"
+#include "config.h"
+
+#include <jansson.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static json_t *range_json(clopt_range r)
+{
+    switch (r) {
+    case CLOPT_RANGE_NONNEG:
+        return json_pack("{s:f,s:b}", "min", 0.0, "min_inclusive", 1);
+    case CLOPT_RANGE_UNIT:
+        return json_pack("{s:f,s:b,s:f,s:b}", "min", 0.0, "min_inclusive", 1, "max", 1.0,
+                         "max_inclusive", 0);
+    case CLOPT_RANGE_POSITIVE:
+        return json_pack("{s:f,s:b}", "min", 0.0, "min_inclusive", 0);
+    case CLOPT_RANGE_BOOL:
+        return json_pack("{s:s}", "type", "boolean");
+    }
+    return json_null();
+}
+
+static json_t *param_json(clopt_param p, int has_default, double def)
+{
+    const clopt_param_info *pi = clopt_catalogue_param(p);
+    json_t *j = json_pack("{s:s,s:o,s:s,s:s}", "name", pi->name, "range",
+                          range_json(pi->range), "en", pi->en, "ko", pi->ko);
+    if (!has_default)
+        json_object_set_new(j, "default", json_null()); /* clipping: off unless set */
+    else if (pi->range == CLOPT_RANGE_BOOL)
+        json_object_set_new(j, "default", json_boolean(def != 0.0));
+    else
+        json_object_set_new(j, "default", json_real(def));
+    return j;
+}
+
+static int print_json(void)
+{
+    json_t *all = json_array();
+    for (size_t k = 0; k < CLOPT_KIND_COUNT; k++) {
+        const clopt_optimizer_info *info = clopt_catalogue_optimizer((clopt_kind)k);
+        json_t *params = json_array();
+        for (size_t i = 0; i < info->nparams; i++)
+            json_array_append_new(params, param_json(info->params[i], 1, info->defaults[i]));
+        json_array_append_new(params, param_json(CLOPT_P_CLIPNORM, 0, 0));
+        json_array_append_new(params, param_json(CLOPT_P_CLIPVALUE, 0, 0));
+        json_array_append_new(all, json_pack("{s:s,s:s,s:o,s:s,s:s}", "name", info->name, "key",
+                                             info->key, "hyperparameters", params, "en",
+                                             info->en, "ko", info->ko));
+    }
+    int rc = json_dumpf(all, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) == 0 ? 0 : 1;
+    putchar('\n');
+    json_decref(all);
+    return rc;
+}
+
+static void print_table(void)
+{
+    char num[32];
+    for (size_t k = 0; k < CLOPT_KIND_COUNT; k++) {
+        const clopt_optimizer_info *info = clopt_catalogue_optimizer((clopt_kind)k);
+        printf("%s\n  %s\n", info->name, info->en);
+        for (size_t i = 0; i < info->nparams; i++) {
+            const clopt_param_info *pi = clopt_catalogue_param(info->params[i]);
+            const char *def = pi->range == CLOPT_RANGE_BOOL
+                                  ? (info->defaults[i] != 0.0 ? "True" : "False")
+                                  : clopt_format_number(num, info->defaults[i]);
+            printf("  %-15s = %-8s %s\n", pi->name, def, clopt_range_text(pi->range));
+        }
+        printf("  %-15s   %-8s %s\n", "clipnorm", "(off)",
+               clopt_range_text(CLOPT_RANGE_POSITIVE));
+        printf("  %-15s   %-8s %s\n\n", "clipvalue", "(off)",
+               clopt_range_text(CLOPT_RANGE_POSITIVE));
+    }
+    puts("Spec syntax: adam, Adam(lr=0.01, beta_2=0.99), SGD(lr=0.1, momentum=0.9, "
+         "nesterov=True)\nor JSON: {\"name\":\"adam\",\"lr\":0.01}");
+}
+
+int clopt_cli_optimizers(int argc, char **argv)
+{
+    int json = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0) {
+            json = 1;
+        } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            puts("usage: clopt optimizers [--json]\n\nLists every optimizer with its "
+                 "hyperparameters, Keras defaults and valid ranges.");
+            return 0;
+        } else {
+            fprintf(stderr, "clopt optimizers: unknown option '%s'\n", argv[i]);
+            return 2;
+        }
+    }
+    if (json)
+        return print_json();
+    print_table();
+    return 0;
+}

@@ -1,0 +1,105 @@
+/* Hyperparameter validation and the Keras get_config() text. */
+#include "config.h"
+
+#include "error.h"
+#include "suggest.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void clopt_config_defaults(clopt_config *c, const clopt_optimizer_info *info)
+{
+    memset(c, 0, sizeof *c);
+    c->info = info;
+    for (size_t i = 0; i < info->nparams; i++)
+        c->v[info->params[i]] = info->defaults[i];
+}
+
+/* The names an optimizer takes, in get_config() order, then clipnorm and clipvalue. */
+static size_t taken_names(const clopt_optimizer_info *info, const char **names)
+{
+    size_t n = 0;
+    for (size_t i = 0; i < info->nparams; i++)
+        names[n++] = clopt_catalogue_param(info->params[i])->name;
+    names[n++] = clopt_catalogue_param(CLOPT_P_CLIPNORM)->name;
+    names[n++] = clopt_catalogue_param(CLOPT_P_CLIPVALUE)->name;
+    return n;
+}
+
+int clopt_config_param(const clopt_config *c, const char *name, size_t len, clopt_error *err)
+{
+    int p = clopt_catalogue_find_param(name, len);
+    if (p >= 0 && clopt_catalogue_takes(c->info, (clopt_param)p))
+        return p;
+
+    const char *names[CLOPT_MAX_OWN_PARAMS + 2];
+    size_t n = taken_names(c->info, names);
+    const char *hint = clopt_suggest(name, len, names, n);
+    if (hint) {
+        clopt_error_set(err, CLOPT_EINVAL, "unknown argument '%.*s' for %s; did you mean '%s'?",
+                        (int)(len > 64 ? 64 : len), name, c->info->name, hint);
+        return -1;
+    }
+    char list[160] = "";
+    for (size_t i = 0; i < n; i++) {
+        strncat(list, names[i], sizeof list - strlen(list) - 1);
+        if (i + 1 < n)
+            strncat(list, ", ", sizeof list - strlen(list) - 1);
+    }
+    clopt_error_set(err, CLOPT_EINVAL, "unknown argument '%.*s' for %s; it takes %s",
+                    (int)(len > 64 ? 64 : len), name, c->info->name, list);
+    return -1;
+}
+
+clopt_status clopt_config_assign(clopt_config *c, clopt_param p, double v, clopt_error *err)
+{
+    const clopt_param_info *pi = clopt_catalogue_param(p);
+    if (!clopt_range_accepts(pi->range, v)) {
+        char num[32];
+        return clopt_error_set(err, CLOPT_EINVAL, "%s: %s=%s is out of range; expected %s",
+                               c->info->name, pi->name, clopt_format_number(num, v),
+                               clopt_range_text(pi->range));
+    }
+    c->v[p] = v;
+    return CLOPT_OK;
+}
+
+const char *clopt_format_number(char buf[32], double v)
+{
+    if (v != v || v - v != 0) { /* NaN or infinity: not JSON, shown for error messages */
+        snprintf(buf, 32, "%s", v != v ? "nan" : v > 0 ? "inf" : "-inf");
+        return buf;
+    }
+    for (int prec = 1; prec <= 17; prec++) {
+        snprintf(buf, 32, "%.*g", prec, v);
+        if (strtod(buf, NULL) == v)
+            break;
+    }
+    if (!strpbrk(buf, ".e"))
+        strncat(buf, ".0", 31 - strlen(buf));
+    return buf;
+}
+
+char *clopt_config_json(const clopt_config *c)
+{
+    char text[512], num[32];
+    const clopt_optimizer_info *info = c->info;
+    int n = snprintf(text, sizeof text, "{\"name\":\"%s\"", info->name);
+    for (size_t i = 0; i < info->nparams; i++) {
+        const clopt_param p = info->params[i];
+        const char *name = clopt_catalogue_param(p)->name;
+        if (clopt_catalogue_param(p)->range == CLOPT_RANGE_BOOL)
+            n += snprintf(text + n, sizeof text - (size_t)n, ",\"%s\":%s", name,
+                          c->v[p] != 0.0 ? "true" : "false");
+        else
+            n += snprintf(text + n, sizeof text - (size_t)n, ",\"%s\":%s", name,
+                          clopt_format_number(num, c->v[p]));
+    }
+    for (clopt_param p = CLOPT_P_CLIPNORM; p <= CLOPT_P_CLIPVALUE; p++)
+        if (c->v[p] > 0.0)
+            n += snprintf(text + n, sizeof text - (size_t)n, ",\"%s\":%s",
+                          clopt_catalogue_param(p)->name, clopt_format_number(num, c->v[p]));
+    snprintf(text + n, sizeof text - (size_t)n, "}");
+    return strdup(text);
+}

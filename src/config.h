@@ -1,0 +1,32 @@
+/* An optimizer's kind and hyperparameters: validation by name, and Keras get_config() JSON. */
+#ifndef CLOPT_CONFIG_H
+#define CLOPT_CONFIG_H
+
+#include "catalogue.h"
+#include "clopt/clopt.h"
+
+typedef struct {
+    const clopt_optimizer_info *info;
+    double v[CLOPT_P_COUNT]; /* indexed by clopt_param; clipnorm/clipvalue 0 = off */
+} clopt_config;
+
+/* The optimizer's Keras defaults, clipping off. */
+void clopt_config_defaults(clopt_config *c, const clopt_optimizer_info *info);
+
+/*
+ * Resolves the hyperparameter name[0, len) of c's optimizer (case-insensitive,
+ * "learning_rate" = "lr"); on an unknown name, an error with a suggestion or the list of
+ * valid names. Returns the clopt_param, or -1 with err filled.
+ */
+int clopt_config_param(const clopt_config *c, const char *name, size_t len, clopt_error *err);
+
+/* Sets hyperparameter p to v after the range check; c is unchanged on error. */
+clopt_status clopt_config_assign(clopt_config *c, clopt_param p, double v, clopt_error *err);
+
+/* The compact get_config() JSON with "name" first; malloc'd, NULL when out of memory. */
+char *clopt_config_json(const clopt_config *c);
+
+/* Shortest text that reads back as v, Python-style ("0.001", "1e-08", "0.0"). */
+const char *clopt_format_number(char buf[32], double v);
+
+#endif

@@ -1,0 +1,151 @@
+/* Contexts: select or wrap a device, keep an in-order queue, build the kernels once. */
+#include "context.h"
+
+#include "device.h"
+#include "error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static clopt_status build_program(clopt_context *ctx, clopt_error *err)
+{
+    const char *src = clopt_kernel_source;
+    cl_int rc;
+    cl_device_fp_config fp = 0;
+    char options[160];
+    clGetDeviceInfo(ctx->device, CL_DEVICE_SINGLE_FP_CONFIG, sizeof fp, &fp, NULL);
+    snprintf(options, sizeof options, "-cl-std=CL1.2 -DCLOPT_WGS=%zu%s", ctx->tuning.wgs,
+             (fp & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT)
+                 ? " -cl-fp32-correctly-rounded-divide-sqrt"
+                 : "");
+    ctx->program = clCreateProgramWithSource(ctx->cl, 1, &src, NULL, &rc);
+    CLOPT_CL_CHECK(err, "creating the clopt program", rc);
+    rc = clBuildProgram(ctx->program, 1, &ctx->device, options, NULL, NULL);
+    if (rc != CL_SUCCESS) {
+        char log[200] = "";
+        clGetProgramBuildInfo(ctx->program, ctx->device, CL_PROGRAM_BUILD_LOG, sizeof log - 1,
+                              log, NULL);
+        clopt_error_set(err, CLOPT_ECL, "building the clopt kernels failed with %s: %s",
+                        clopt_cl_error_name(rc), log);
+        if (err)
+            err->cl_error = rc;
+        goto fail;
+    }
+    return CLOPT_OK;
+fail:
+    return err ? err->status : CLOPT_ECL;
+}
+
+/* Finishes a context whose cl, device and queue are set; releases it on error. */
+static clopt_context *finish(clopt_context *ctx, clopt_error *err)
+{
+    ctx->tuning = clopt_tuning_for(ctx->device);
+    if (build_program(ctx, err) != CLOPT_OK) {
+        clopt_context_release(ctx);
+        return NULL;
+    }
+    return ctx;
+}
+
+clopt_context *clopt_context_create(const char *device, clopt_error *err)
+{
+    clopt_error_clear(err);
+    clopt_device_entry dev;
+    if (clopt_device_select(device, &dev, err) != CLOPT_OK)
+        return NULL;
+    clopt_context *ctx = calloc(1, sizeof *ctx);
+    if (!ctx) {
+        clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating a context");
+        return NULL;
+    }
+    cl_int rc;
+    cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)dev.platform,
+                                     0};
+    ctx->device = dev.device;
+    ctx->cl = clCreateContext(props, 1, &dev.device, NULL, NULL, &rc);
+    CLOPT_CL_CHECK(err, "creating an OpenCL context", rc);
+    ctx->queue = clCreateCommandQueue(ctx->cl, dev.device, 0, &rc);
+    CLOPT_CL_CHECK(err, "creating a command queue", rc);
+    return finish(ctx, err);
+fail:
+    clopt_context_release(ctx);
+    return NULL;
+}
+
+clopt_context *clopt_context_wrap(cl_context c, cl_device_id d, cl_command_queue q,
+                                  clopt_error *err)
+{
+    clopt_error_clear(err);
+    if (!c || !d || !q) {
+        clopt_error_set(err, CLOPT_EINVAL,
+                        "clopt_context_wrap: %s is NULL; expected the caller's context, "
+                        "device and in-order queue",
+                        !c ? "context" : !d ? "device" : "queue");
+        return NULL;
+    }
+    cl_context qctx = NULL;
+    cl_device_id qdev = NULL;
+    cl_command_queue_properties qprops = 0;
+    cl_int rc = clGetCommandQueueInfo(q, CL_QUEUE_CONTEXT, sizeof qctx, &qctx, NULL);
+    if (rc == CL_SUCCESS)
+        rc = clGetCommandQueueInfo(q, CL_QUEUE_DEVICE, sizeof qdev, &qdev, NULL);
+    if (rc == CL_SUCCESS)
+        rc = clGetCommandQueueInfo(q, CL_QUEUE_PROPERTIES, sizeof qprops, &qprops, NULL);
+    if (rc != CL_SUCCESS) {
+        clopt_error_cl(err, rc, "clGetCommandQueueInfo", "clopt_context_wrap: inspecting queue");
+        return NULL;
+    }
+    if (qctx != c || qdev != d) {
+        clopt_error_set(err, CLOPT_EINVAL,
+                        "clopt_context_wrap: the queue belongs to another %s; expected a "
+                        "queue created on the given context and device",
+                        qctx != c ? "context" : "device");
+        return NULL;
+    }
+    if (qprops & CL_QUEUE_OUT_OF_ORDER_EXEC_MODE_ENABLE) {
+        clopt_error_set(err, CLOPT_EINVAL,
+                        "clopt_context_wrap: the queue is out-of-order; clopt orders the "
+                        "gradient writes, the step and the reads by an in-order queue");
+        return NULL;
+    }
+    clopt_context *ctx = calloc(1, sizeof *ctx);
+    if (!ctx) {
+        clopt_error_set(err, CLOPT_ENOMEM, "out of memory wrapping a context");
+        return NULL;
+    }
+    clRetainContext(c);
+    clRetainCommandQueue(q);
+    ctx->cl = c;
+    ctx->device = d;
+    ctx->queue = q;
+    return finish(ctx, err);
+}
+
+cl_context clopt_context_cl(const clopt_context *ctx)
+{
+    return ctx ? ctx->cl : NULL;
+}
+
+cl_command_queue clopt_context_queue(const clopt_context *ctx)
+{
+    return ctx ? ctx->queue : NULL;
+}
+
+cl_device_id clopt_context_device(const clopt_context *ctx)
+{
+    return ctx ? ctx->device : NULL;
+}
+
+void clopt_context_release(clopt_context *ctx)
+{
+    if (!ctx)
+        return;
+    if (ctx->program)
+        clReleaseProgram(ctx->program);
+    if (ctx->queue)
+        clReleaseCommandQueue(ctx->queue);
+    if (ctx->cl)
+        clReleaseContext(ctx->cl);
+    free(ctx);
+}

@@ -1,0 +1,173 @@
+/* Device listing and the selector of DESIGN.md ("cpu", "gpu", "P:D", name substring). */
+#include "device.h"
+
+#include "error.h"
+
+#include <ctype.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+
+const char *clopt_device_type_name(cl_device_type type)
+{
+    if (type & CL_DEVICE_TYPE_GPU)
+        return "GPU";
+    if (type & CL_DEVICE_TYPE_CPU)
+        return "CPU";
+    if (type & CL_DEVICE_TYPE_ACCELERATOR)
+        return "accelerator";
+    return "other";
+}
+
+static void describe(clopt_device_entry *e)
+{
+    /* Missing details are left empty rather than failing the whole listing. */
+    clGetDeviceInfo(e->device, CL_DEVICE_NAME, sizeof e->name, e->name, NULL);
+    clGetDeviceInfo(e->device, CL_DEVICE_VERSION, sizeof e->version, e->version, NULL);
+    clGetDeviceInfo(e->device, CL_DEVICE_TYPE, sizeof e->type, &e->type, NULL);
+    clGetDeviceInfo(e->device, CL_DEVICE_MAX_COMPUTE_UNITS, sizeof e->compute_units,
+                    &e->compute_units, NULL);
+    clGetDeviceInfo(e->device, CL_DEVICE_GLOBAL_MEM_SIZE, sizeof e->global_mem, &e->global_mem,
+                    NULL);
+    clGetPlatformInfo(e->platform, CL_PLATFORM_NAME, sizeof e->platform_name, e->platform_name,
+                      NULL);
+}
+
+clopt_status clopt_device_list(clopt_device_entry **out, size_t *n, clopt_error *err)
+{
+    cl_platform_id *platforms = NULL;
+    cl_device_id *devices = NULL;
+    clopt_device_entry *list = NULL;
+    size_t count = 0;
+    cl_uint nplat = 0;
+    *out = NULL;
+    *n = 0;
+
+    cl_int rc = clGetPlatformIDs(0, NULL, &nplat);
+    if (rc == -1001 /* CL_PLATFORM_NOT_FOUND_KHR: no ICD installed */ || nplat == 0)
+        return CLOPT_OK;
+    CLOPT_CL_CHECK(err, "listing OpenCL platforms", rc);
+    platforms = calloc(nplat, sizeof *platforms);
+    if (!platforms)
+        goto nomem;
+    CLOPT_CL_CHECK(err, "listing OpenCL platforms", clGetPlatformIDs(nplat, platforms, NULL));
+    for (cl_uint p = 0; p < nplat; p++) {
+        cl_uint ndev = 0;
+        if (clGetDeviceIDs(platforms[p], CL_DEVICE_TYPE_ALL, 0, NULL, &ndev) != CL_SUCCESS)
+            continue; /* a platform without devices (CL_DEVICE_NOT_FOUND) is not an error */
+        devices = calloc(ndev, sizeof *devices);
+        clopt_device_entry *grown = realloc(list, (count + ndev) * sizeof *list);
+        if (!devices || !grown)
+            goto nomem;
+        list = grown;
+        CLOPT_CL_CHECK(err, "listing OpenCL devices",
+                       clGetDeviceIDs(platforms[p], CL_DEVICE_TYPE_ALL, ndev, devices, NULL));
+        for (cl_uint d = 0; d < ndev; d++) {
+            clopt_device_entry *e = &list[count++];
+            memset(e, 0, sizeof *e);
+            e->platform = platforms[p];
+            e->device = devices[d];
+            e->platform_index = p;
+            e->device_index = d;
+            describe(e);
+        }
+        free(devices);
+        devices = NULL;
+    }
+    free(platforms);
+    *out = list;
+    *n = count;
+    return CLOPT_OK;
+nomem:
+    clopt_error_set(err, CLOPT_ENOMEM, "out of memory while listing OpenCL devices");
+fail:
+    free(platforms);
+    free(devices);
+    free(list);
+    return err ? err->status : CLOPT_ECL;
+}
+
+static bool contains_nocase(const char *hay, const char *needle)
+{
+    size_t n = strlen(needle);
+    for (; *hay; hay++)
+        if (strncasecmp(hay, needle, n) == 0)
+            return true;
+    return false;
+}
+
+static bool parse_index(const char *s, unsigned *p, unsigned *d)
+{
+    char tail;
+    return isdigit((unsigned char)s[0]) && sscanf(s, "%u:%u%c", p, d, &tail) == 2;
+}
+
+static const clopt_device_entry *match(const char *sel, const clopt_device_entry *list,
+                                       size_t n)
+{
+    unsigned p, d;
+    if (parse_index(sel, &p, &d)) {
+        for (size_t i = 0; i < n; i++)
+            if (list[i].platform_index == p && list[i].device_index == d)
+                return &list[i];
+        return NULL;
+    }
+    cl_device_type want = 0;
+    if (strcasecmp(sel, "cpu") == 0)
+        want = CL_DEVICE_TYPE_CPU;
+    else if (strcasecmp(sel, "gpu") == 0)
+        want = CL_DEVICE_TYPE_GPU;
+    for (size_t i = 0; i < n; i++)
+        if (want ? (list[i].type & want) != 0 : contains_nocase(list[i].name, sel))
+            return &list[i];
+    return NULL;
+}
+
+static clopt_status no_match(const char *sel, const clopt_device_entry *list, size_t n,
+                             clopt_error *err)
+{
+    char names[200] = "";
+    for (size_t i = 0; i < n; i++) {
+        char one[180];
+        snprintf(one, sizeof one, "%s%u:%u %s (%s)", i ? "; " : "", list[i].platform_index,
+                 list[i].device_index, list[i].name, clopt_device_type_name(list[i].type));
+        strncat(names, one, sizeof names - strlen(names) - 1);
+    }
+    return clopt_error_set(err, CLOPT_ENODEVICE,
+                           "no OpenCL device matches '%.40s' (expected cpu, gpu, P:D or part "
+                           "of a device name); devices: %s",
+                           sel, names);
+}
+
+clopt_status clopt_device_select(const char *selector, clopt_device_entry *out,
+                                 clopt_error *err)
+{
+    clopt_device_entry *list;
+    size_t n;
+    clopt_status st = clopt_device_list(&list, &n, err);
+    if (st != CLOPT_OK)
+        return st;
+    if (n == 0)
+        return clopt_error_set(err, CLOPT_ENODEVICE,
+                               "no OpenCL device found: no platform is installed (on Debian, "
+                               "apt-get install pocl-opencl-icd gives a CPU device)");
+    const char *sel = selector ? selector : getenv("CLOPT_DEVICE");
+    const clopt_device_entry *hit;
+    if (sel && *sel) {
+        hit = match(sel, list, n);
+    } else if (selector) {
+        hit = NULL; /* an explicit empty selector is a mistake, not "default" */
+    } else {
+        hit = match("cpu", list, n);
+        if (!hit)
+            hit = &list[0];
+    }
+    if (hit)
+        *out = *hit;
+    else
+        st = no_match(sel ? sel : "", list, n, err);
+    free(list);
+    return st;
+}

@@ -1,0 +1,198 @@
+/*
+ * The device layout of an optimizer's tensors: state arenas, groups by buffer pair, the
+ * chunk table and the kernels bound to them. Built off to the side, then swapped in.
+ */
+#include "optimizer.h"
+
+#include "error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define STATE_ALIGN 16 /* floats: each tensor's state starts on a 64-byte boundary */
+
+void clopt_layout_release(clopt_layout *lay)
+{
+    for (size_t i = 0; i < lay->ngroups; i++) {
+        if (lay->groups[i].step)
+            clReleaseKernel(lay->groups[i].step);
+        if (lay->groups[i].sumsq)
+            clReleaseKernel(lay->groups[i].sumsq);
+    }
+    for (size_t s = 0; s < CLOPT_MAX_STATE; s++)
+        if (lay->state[s])
+            clReleaseMemObject(lay->state[s]);
+    if (lay->chunks)
+        clReleaseMemObject(lay->chunks);
+    if (lay->partial)
+        clReleaseMemObject(lay->partial);
+    free(lay->groups);
+    free(lay->tensors);
+    memset(lay, 0, sizeof *lay);
+}
+
+void clopt_layout_commit(clopt_optimizer *o, clopt_layout *next)
+{
+    clopt_layout_release(&o->lay);
+    o->lay = *next;
+    memset(next, 0, sizeof *next);
+}
+
+/* Zeroes floats [from, to) of an arena. */
+static cl_int zero(cl_command_queue q, cl_mem arena, size_t from, size_t to)
+{
+    const cl_float z = 0.0f;
+    if (to <= from)
+        return CL_SUCCESS;
+    return clEnqueueFillBuffer(q, arena, &z, sizeof z, from * sizeof z, (to - from) * sizeof z,
+                               0, NULL, NULL);
+}
+
+/* Gives every arena room for out->state_used floats, keeping the state o already has. */
+static clopt_status build_arenas(clopt_optimizer *o, int fresh, clopt_layout *out,
+                                 clopt_error *err)
+{
+    const clopt_layout *old = &o->lay;
+    cl_command_queue q = o->ctx->queue;
+    cl_int rc;
+    for (size_t s = 0; s < out->nstate && out->state_used > 0; s++) {
+        const int keep = !fresh && s < old->nstate && old->state[s];
+        const size_t kept = keep ? old->state_used : 0;
+        if (keep && out->state_used <= old->state_cap) {
+            clRetainMemObject(old->state[s]);
+            out->state[s] = old->state[s];
+            out->state_cap = old->state_cap;
+            CLOPT_CL_CHECK(err, "zeroing the state of a new tensor",
+                           zero(q, out->state[s], kept, out->state_used));
+            continue;
+        }
+        /* Grow geometrically so that adding many tensors costs amortised O(total). */
+        size_t cap = out->state_used;
+        if (!fresh && old->state_cap * 2 > cap)
+            cap = old->state_cap * 2;
+        out->state_cap = cap;
+        out->state[s] = clCreateBuffer(o->ctx->cl, CL_MEM_READ_WRITE, cap * sizeof(cl_float),
+                                       NULL, &rc);
+        CLOPT_CL_CHECK(err, "allocating optimizer state on the device", rc);
+        if (kept)
+            CLOPT_CL_CHECK(err, "copying optimizer state into a larger buffer",
+                           clEnqueueCopyBuffer(q, old->state[s], out->state[s], 0, 0,
+                                               kept * sizeof(cl_float), 0, NULL, NULL));
+        CLOPT_CL_CHECK(err, "zeroing optimizer state", zero(q, out->state[s], kept, cap));
+    }
+    return CLOPT_OK;
+fail:
+    return err ? err->status : CLOPT_ECL;
+}
+
+static clopt_status bind_group(clopt_optimizer *o, clopt_layout *out, clopt_group *g,
+                               clopt_error *err)
+{
+    char name[64];
+    cl_int rc;
+    const cl_uint base = g->chunk_base;
+    cl_mem s0 = out->nstate > 0 && out->state[0] ? out->state[0] : o->dummy;
+    cl_mem s1 = out->nstate > 1 && out->state[1] ? out->state[1] : o->dummy;
+    snprintf(name, sizeof name, "clopt_step_%s", o->cfg.info->key);
+    g->step = clCreateKernel(o->ctx->program, name, &rc);
+    CLOPT_CL_CHECK(err, "creating the step kernel", rc);
+    g->sumsq = clCreateKernel(o->ctx->program, "clopt_sumsq_partial", &rc);
+    CLOPT_CL_CHECK(err, "creating the clipnorm kernel", rc);
+    const char *what = "binding the step kernel's arguments";
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(g->step, 0, sizeof(cl_mem), &g->param));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(g->step, 1, sizeof(cl_mem), &g->grad));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(g->step, 2, sizeof(cl_mem), &s0));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(g->step, 3, sizeof(cl_mem), &s1));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(g->step, 4, sizeof(cl_mem), &out->chunks));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(g->step, 5, sizeof(cl_uint), &base));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(g->step, 6, sizeof(cl_mem), &o->norm_scale));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(g->sumsq, 0, sizeof(cl_mem), &g->grad));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(g->sumsq, 1, sizeof(cl_mem), &out->chunks));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(g->sumsq, 2, sizeof(cl_uint), &base));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(g->sumsq, 3, sizeof(cl_mem), &out->partial));
+    return CLOPT_OK;
+fail:
+    return err ? err->status : CLOPT_ECL;
+}
+
+/* Groups the tensors by buffer pair (in order of first appearance) and cuts them into chunks. */
+static clopt_status build_table(clopt_optimizer *o, clopt_layout *out, cl_uint4 **table,
+                                clopt_error *err)
+{
+    const size_t chunk = o->ctx->tuning.chunk;
+    size_t nchunks = 0;
+    for (size_t i = 0; i < out->ntensors; i++)
+        nchunks += (out->tensors[i].count + chunk - 1) / chunk;
+    out->groups = calloc(out->ntensors, sizeof *out->groups);
+    *table = malloc(nchunks * sizeof **table);
+    char *placed = calloc(out->ntensors, 1);
+    if (!out->groups || !*table || !placed) {
+        free(placed);
+        return clopt_error_set(err, CLOPT_ENOMEM, "out of memory building the tensor table");
+    }
+    size_t c = 0;
+    for (size_t i = 0; i < out->ntensors; i++) {
+        if (placed[i])
+            continue;
+        clopt_group *g = &out->groups[out->ngroups++];
+        g->param = out->tensors[i].param;
+        g->grad = out->tensors[i].grad;
+        g->chunk_base = (cl_uint)c;
+        for (size_t j = i; j < out->ntensors; j++) {
+            const clopt_tensor *t = &out->tensors[j];
+            if (placed[j] || t->param != g->param || t->grad != g->grad)
+                continue;
+            placed[j] = 1;
+            for (size_t done = 0; done < t->count; done += chunk) {
+                size_t n = t->count - done < chunk ? t->count - done : chunk;
+                (*table)[c++] = (cl_uint4){{(cl_uint)(t->offset + done),
+                                            (cl_uint)(t->state_offset + done), (cl_uint)n, 0}};
+            }
+        }
+        g->nchunks = (cl_uint)(c - g->chunk_base);
+    }
+    free(placed);
+    out->nchunks = nchunks;
+    return CLOPT_OK;
+}
+
+clopt_status clopt_layout_build(clopt_optimizer *o, clopt_tensor *tensors, size_t ntensors,
+                                size_t nstate, int fresh, clopt_layout *out, clopt_error *err)
+{
+    cl_uint4 *table = NULL;
+    cl_int rc;
+    memset(out, 0, sizeof *out);
+    out->tensors = tensors;
+    out->ntensors = ntensors;
+    out->nstate = nstate;
+    /* Tensors the current layout holds keep their state offsets; new ones follow them. */
+    size_t kept = fresh ? 0 : o->lay.ntensors;
+    for (size_t i = 0; i < ntensors; i++) {
+        if (i >= kept) {
+            size_t at = (out->state_used + STATE_ALIGN - 1) / STATE_ALIGN * STATE_ALIGN;
+            tensors[i].state_offset = at;
+        }
+        if (tensors[i].state_offset + tensors[i].count > out->state_used)
+            out->state_used = tensors[i].state_offset + tensors[i].count;
+    }
+    if (build_arenas(o, fresh, out, err) != CLOPT_OK || build_table(o, out, &table, err))
+        goto fail;
+    if (out->nchunks > 0) {
+        out->chunks = clCreateBuffer(o->ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
+                                     out->nchunks * sizeof *table, table, &rc);
+        CLOPT_CL_CHECK(err, "uploading the tensor table", rc);
+        out->partial = clCreateBuffer(o->ctx->cl, CL_MEM_READ_WRITE,
+                                      out->nchunks * sizeof(cl_float), NULL, &rc);
+        CLOPT_CL_CHECK(err, "allocating the clipnorm partial sums", rc);
+    }
+    for (size_t i = 0; i < out->ngroups; i++)
+        if (bind_group(o, out, &out->groups[i], err) != CLOPT_OK)
+            goto fail;
+    free(table);
+    return CLOPT_OK;
+fail:
+    free(table);
+    clopt_layout_release(out);
+    return err && err->status ? err->status : CLOPT_ECL;
+}

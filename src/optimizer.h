@@ -1,0 +1,73 @@
+/* The optimizer handle and its device layout (shared by optimizer.c, layout.c, checkpoint.c). */
+#ifndef CLOPT_OPTIMIZER_H
+#define CLOPT_OPTIMIZER_H
+
+#include "config.h"
+#include "context.h"
+
+#include <stdint.h>
+
+typedef struct {
+    cl_mem param, grad;  /* the caller's buffers (not retained) */
+    size_t offset, count; /* floats */
+    size_t state_offset;  /* floats, into every state arena */
+} clopt_tensor;
+
+/* Tensors that share one (param, grad) buffer pair: one launch updates them all. */
+typedef struct {
+    cl_mem param, grad;
+    cl_uint chunk_base, nchunks;
+    cl_kernel step, sumsq;
+} clopt_group;
+
+/*
+ * Everything on the device that depends on the tensor list. Built whole by
+ * clopt_layout_build and swapped in by clopt_layout_commit, so that an error anywhere
+ * leaves the optimizer as it was.
+ */
+typedef struct {
+    clopt_tensor *tensors;
+    size_t ntensors;
+    clopt_group *groups;
+    size_t ngroups;
+    size_t nchunks;
+    cl_mem chunks;  /* uint4 per chunk: offset, state offset, count */
+    cl_mem partial; /* a float per chunk: sums of squares for clipnorm */
+    size_t nstate;  /* live state arenas */
+    size_t state_used, state_cap; /* floats per arena */
+    cl_mem state[CLOPT_MAX_STATE];
+} clopt_layout;
+
+struct clopt_optimizer {
+    clopt_context *ctx;
+    clopt_config cfg;
+    uint64_t it;
+    double m_schedule; /* Nadam's running product of mu_t */
+    clopt_layout lay;
+    cl_mem dummy;      /* bound where a kernel has no state buffer */
+    cl_mem norm_scale; /* one float written by clopt_norm_scale */
+    cl_kernel norm;
+    unsigned last_launches; /* kernel launches of the last step (tests) */
+};
+
+/* How many state arenas the optimizer needs now (SGD: 1 once momentum was ever > 0). */
+size_t clopt_optimizer_wanted_state(const clopt_optimizer *o);
+
+/*
+ * Builds into *out the layout of `tensors` (ownership moves to *out, also on error) with
+ * `nstate` arenas. Tensors that o's current layout holds keep their state (and offsets);
+ * with fresh != 0 every arena is new and zeroed instead.
+ */
+clopt_status clopt_layout_build(clopt_optimizer *o, clopt_tensor *tensors, size_t ntensors,
+                                size_t nstate, int fresh, clopt_layout *out, clopt_error *err);
+
+/* Replaces o's layout by *next and releases the old one. */
+void clopt_layout_commit(clopt_optimizer *o, clopt_layout *next);
+
+void clopt_layout_release(clopt_layout *lay);
+
+/* Reads state buffer `which` of tensor `t` into out[count] (blocking). For tests and save. */
+clopt_status clopt_optimizer_read_state(const clopt_optimizer *o, size_t t, size_t which,
+                                        float *out, clopt_error *err);
+
+#endif

@@ -1,0 +1,23 @@
+/*
+ * Per-step scalars: the decayed learning rate, bias corrections and Nadam's momentum
+ * schedule, computed once per step on the host in double precision and handed to the
+ * kernels as floats. The tensor path and the trajectory path both use this, so they agree.
+ */
+#ifndef CLOPT_SCHEDULE_H
+#define CLOPT_SCHEDULE_H
+
+#include "../cl/scalars.h"
+#include "config.h"
+
+#include <stdbool.h>
+#include <stdint.h>
+
+/*
+ * Fills *k for the step that follows `it` completed steps. `m_schedule` is Nadam's running
+ * product (1 before the first step); the value it takes after this step is returned (other
+ * optimizers return it unchanged). `has_state` tells SGD whether its momentum buffer exists.
+ */
+double clopt_schedule_scalars(const clopt_config *c, uint64_t it, double m_schedule,
+                              bool has_state, clopt_scalars *k);
+
+#endif

@@ -1,0 +1,257 @@
+/*
+ * Optimizer specs. The call syntax is what a Keras user writes:
+ *   spec  := name [ "(" [ arg { "," arg } [","] ] ")" ]      (optionally in quotes)
+ *   arg   := name "=" ( number | True | False )
+ * JSON is what clopt_optimizer_config gives back: {"name": ..., hyperparameter: value}.
+ */
+#include "spec.h"
+
+#include "error.h"
+#include "suggest.h"
+
+#include <ctype.h>
+#include <jansson.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define SPEC_MAX 4096
+
+static clopt_status unknown_optimizer(const char *name, size_t len, clopt_error *err)
+{
+    const char *keys[CLOPT_KIND_COUNT];
+    for (size_t k = 0; k < CLOPT_KIND_COUNT; k++)
+        keys[k] = clopt_catalogue_optimizer((clopt_kind)k)->key;
+    const char *hint = clopt_suggest(name, len, keys, CLOPT_KIND_COUNT);
+    int shown = (int)(len > 64 ? 64 : len);
+    if (hint)
+        return clopt_error_set(err, CLOPT_EINVAL, "unknown optimizer '%.*s'; did you mean '%s'?",
+                               shown, name, hint);
+    return clopt_error_set(err, CLOPT_EINVAL,
+                           "unknown optimizer '%.*s'; expected one of sgd, rmsprop, adagrad, "
+                           "adadelta, adam, adamax, nadam",
+                           shown, name);
+}
+
+/* Resolves and assigns one argument, refusing a name given twice. */
+static clopt_status assign(clopt_config *c, bool *seen, const char *name, size_t len, double v,
+                           clopt_error *err)
+{
+    int p = clopt_config_param(c, name, len, err);
+    if (p < 0)
+        return CLOPT_EINVAL;
+    if (seen[p])
+        return clopt_error_set(err, CLOPT_EINVAL, "%s: argument '%s' is given twice",
+                               c->info->name, clopt_catalogue_param(p)->name);
+    seen[p] = true;
+    return clopt_config_assign(c, (clopt_param)p, v, err);
+}
+
+/* ---- call syntax ---- */
+
+typedef struct {
+    const char *s;   /* whole spec, for messages */
+    const char *cur; /* parse position */
+    const char *end;
+} cursor;
+
+static void skip_ws(cursor *c)
+{
+    while (c->cur < c->end && isspace((unsigned char)*c->cur))
+        c->cur++;
+}
+
+static clopt_status syntax_error(const cursor *c, const char *expected, clopt_error *err)
+{
+    return clopt_error_set(err, CLOPT_EINVAL,
+                           "malformed optimizer spec '%.80s': expected %s at column %d", c->s,
+                           expected, (int)(c->cur - c->s) + 1);
+}
+
+static size_t identifier(cursor *c)
+{
+    const char *start = c->cur;
+    if (c->cur < c->end && (isalpha((unsigned char)*c->cur) || *c->cur == '_'))
+        while (c->cur < c->end && (isalnum((unsigned char)*c->cur) || *c->cur == '_'))
+            c->cur++;
+    return (size_t)(c->cur - start);
+}
+
+static clopt_status value(cursor *c, const char *arg, size_t arg_len, double *out,
+                          clopt_error *err)
+{
+    const char *start = c->cur;
+    size_t word = identifier(c);
+    if (word) {
+        if ((word == 4 && strncmp(start, "True", 4) == 0) ||
+            (word == 4 && strncmp(start, "true", 4) == 0)) {
+            *out = 1.0;
+            return CLOPT_OK;
+        }
+        if ((word == 5 && strncmp(start, "False", 5) == 0) ||
+            (word == 5 && strncmp(start, "false", 5) == 0)) {
+            *out = 0.0;
+            return CLOPT_OK;
+        }
+        c->cur = start;
+        return syntax_error(c, "a number, True or False", err);
+    }
+    while (c->cur < c->end && strchr("0123456789+-.eE", *c->cur))
+        c->cur++;
+    size_t len = (size_t)(c->cur - start);
+    char buf[64];
+    if (len == 0 || len >= sizeof buf) {
+        c->cur = start;
+        return syntax_error(c, "a number", err);
+    }
+    memcpy(buf, start, len);
+    buf[len] = '\0';
+    char *stop;
+    double v = strtod(buf, &stop);
+    if (*stop != '\0') {
+        c->cur = start;
+        return syntax_error(c, "a number", err);
+    }
+    if (v - v != 0)
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "%.*s=%s is not a finite number (it overflows a double)",
+                               (int)arg_len, arg, buf);
+    *out = v;
+    return CLOPT_OK;
+}
+
+static clopt_status parse_call(const char *spec, size_t len, clopt_config *out,
+                               clopt_error *err)
+{
+    cursor c = {spec, spec, spec + len};
+    skip_ws(&c);
+    /* A name pasted from Python with its quotes: 'sgd' or "sgd". */
+    if (c.end - c.cur >= 2 && (*c.cur == '\'' || *c.cur == '"')) {
+        const char *last = c.end - 1;
+        while (last > c.cur && isspace((unsigned char)*last))
+            last--;
+        if (*last == *c.cur) {
+            c.cur++;
+            c.end = last;
+        }
+    }
+    const char *name = c.cur;
+    size_t name_len = identifier(&c);
+    if (!name_len)
+        return syntax_error(&c, "an optimizer name", err);
+    const clopt_optimizer_info *info = clopt_catalogue_find_optimizer(name, name_len);
+    if (!info)
+        return unknown_optimizer(name, name_len, err);
+
+    clopt_config cfg;
+    bool seen[CLOPT_P_COUNT] = {false};
+    clopt_config_defaults(&cfg, info);
+    skip_ws(&c);
+    if (c.cur < c.end && *c.cur == '(') {
+        c.cur++;
+        skip_ws(&c);
+        while (c.cur < c.end && *c.cur != ')') {
+            const char *arg = c.cur;
+            size_t arg_len = identifier(&c);
+            if (!arg_len)
+                return syntax_error(&c, "an argument name (name=value)", err);
+            skip_ws(&c);
+            if (c.cur >= c.end || *c.cur != '=')
+                return syntax_error(&c, "'=' after the argument name", err);
+            c.cur++;
+            skip_ws(&c);
+            double v = 0.0;
+            if (value(&c, arg, arg_len, &v, err) != CLOPT_OK ||
+                assign(&cfg, seen, arg, arg_len, v, err) != CLOPT_OK)
+                return err ? err->status : CLOPT_EINVAL;
+            skip_ws(&c);
+            if (c.cur < c.end && *c.cur == ',') {
+                c.cur++;
+                skip_ws(&c);
+            } else if (c.cur >= c.end || *c.cur != ')') {
+                return syntax_error(&c, "',' or ')'", err);
+            }
+        }
+        if (c.cur >= c.end)
+            return syntax_error(&c, "')'", err);
+        c.cur++;
+        skip_ws(&c);
+    }
+    if (c.cur != c.end)
+        return syntax_error(&c, "the end of the spec", err);
+    *out = cfg;
+    return CLOPT_OK;
+}
+
+/* ---- JSON ---- */
+
+static clopt_status parse_json(const char *spec, size_t len, clopt_config *out,
+                               clopt_error *err)
+{
+    json_error_t jerr;
+    json_t *root = json_loadb(spec, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root)
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "malformed JSON optimizer spec: %s at line %d column %d",
+                               jerr.text, jerr.line, jerr.column);
+    clopt_status st = CLOPT_OK;
+    json_t *jname = json_object_get(root, "name");
+    if (!json_is_object(root) || !json_is_string(jname)) {
+        st = clopt_error_set(err, CLOPT_EINVAL,
+                             "JSON optimizer spec needs a string \"name\", e.g. "
+                             "{\"name\":\"adam\",\"lr\":0.01}");
+        goto done;
+    }
+    const char *name = json_string_value(jname);
+    const clopt_optimizer_info *info = clopt_catalogue_find_optimizer(name, strlen(name));
+    if (!info) {
+        st = unknown_optimizer(name, strlen(name), err);
+        goto done;
+    }
+    clopt_config cfg;
+    bool seen[CLOPT_P_COUNT] = {false};
+    clopt_config_defaults(&cfg, info);
+    const char *key;
+    json_t *val;
+    json_object_foreach(root, key, val)
+    {
+        if (strcmp(key, "name") == 0)
+            continue;
+        double v;
+        if (json_is_number(val)) {
+            v = json_number_value(val);
+        } else if (json_is_boolean(val)) {
+            v = json_is_true(val) ? 1.0 : 0.0;
+        } else {
+            st = clopt_error_set(err, CLOPT_EINVAL, "%s: \"%.64s\" must be a number, not %s",
+                                 info->name, key,
+                                 json_is_string(val) ? "a string" : "null or a container");
+            goto done;
+        }
+        st = assign(&cfg, seen, key, strlen(key), v, err);
+        if (st != CLOPT_OK)
+            goto done;
+    }
+    *out = cfg;
+done:
+    json_decref(root);
+    return st;
+}
+
+clopt_status clopt_spec_parse(const char *spec, clopt_config *out, clopt_error *err)
+{
+    if (!spec)
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "spec is NULL; expected an optimizer spec such as \"adam\" or "
+                               "\"SGD(lr=0.1, momentum=0.9)\"");
+    size_t len = strnlen(spec, SPEC_MAX + 1);
+    if (len > SPEC_MAX)
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "optimizer spec is longer than %d bytes", SPEC_MAX);
+    const char *p = spec;
+    while (isspace((unsigned char)*p))
+        p++;
+    if (*p == '{')
+        return parse_json(spec, len, out, err);
+    return parse_call(spec, len, out, err);
+}

@@ -1,0 +1,10 @@
+/* Optimizer specs: Keras call syntax ("Adam(lr=0.01)") or JSON ({"name":"adam"}). */
+#ifndef CLOPT_SPEC_H
+#define CLOPT_SPEC_H
+
+#include "config.h"
+
+/* Parses and validates a spec into *out; *out is untouched on error. */
+clopt_status clopt_spec_parse(const char *spec, clopt_config *out, clopt_error *err);
+
+#endif

@@ -1,0 +1,35 @@
+/*
+ * The tuning table. Memory-bound element-wise kernels want enough work per work-group to
+ * hide launch and indexing costs, and on GPUs enough work-groups to fill every unit.
+ */
+#include "tuning.h"
+
+typedef struct {
+    cl_device_type type;
+    size_t wgs, work_per_item;
+} row;
+
+static const row table[] = {
+    {CL_DEVICE_TYPE_GPU, 256, 16},
+    {CL_DEVICE_TYPE_ACCELERATOR, 128, 16},
+    {CL_DEVICE_TYPE_CPU, 64, 64},
+};
+
+clopt_tuning clopt_tuning_for(cl_device_id device)
+{
+    cl_device_type type = CL_DEVICE_TYPE_CPU;
+    size_t max_wgs = 1;
+    clGetDeviceInfo(device, CL_DEVICE_TYPE, sizeof type, &type, NULL);
+    clGetDeviceInfo(device, CL_DEVICE_MAX_WORK_GROUP_SIZE, sizeof max_wgs, &max_wgs, NULL);
+
+    row r = table[sizeof table / sizeof table[0] - 1];
+    for (size_t i = 0; i < sizeof table / sizeof table[0]; i++)
+        if (type & table[i].type) {
+            r = table[i];
+            break;
+        }
+    size_t wgs = r.wgs;
+    while (wgs > 1 && wgs > max_wgs)
+        wgs /= 2;
+    return (clopt_tuning){wgs, wgs * r.work_per_item};
+}

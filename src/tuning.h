@@ -1,0 +1,15 @@
+/* Launch geometry per device: work-group size and chunk length, from one small table. */
+#ifndef CLOPT_TUNING_H
+#define CLOPT_TUNING_H
+
+#include "clopt/clopt.h"
+
+typedef struct {
+    size_t wgs;   /* work-group size, a power of two (CLOPT_WGS in the kernels) */
+    size_t chunk; /* elements per work-group: wgs * work per item */
+} clopt_tuning;
+
+/* The settings for a device: the table's row for its type, capped by the device limits. */
+clopt_tuning clopt_tuning_for(cl_device_id device);
+
+#endif
