@@ -22,9 +22,9 @@ inline float clopt_group_sum(float x, __local float *scratch)
     const uint lid = get_local_id(0);
     scratch[lid] = x;
     barrier(CLK_LOCAL_MEM_FENCE);
-    for (uint half = CLOPT_WGS / 2; half > 0; half /= 2) {
-        if (lid < half)
-            scratch[lid] += scratch[lid + half];
+    for (uint width = CLOPT_WGS / 2; width > 0; width /= 2) {
+        if (lid < width)
+            scratch[lid] += scratch[lid + width];
         barrier(CLK_LOCAL_MEM_FENCE);
     }
     return scratch[0];

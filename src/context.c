@@ -8,6 +8,34 @@
 #include <stdlib.h>
 #include <string.h>
 
+/* The whole build log (the driver refuses a buffer shorter than it); NULL if none. */
+static char *build_log(const clopt_context *ctx)
+{
+    size_t size = 0;
+    if (clGetProgramBuildInfo(ctx->program, ctx->device, CL_PROGRAM_BUILD_LOG, 0, NULL, &size) !=
+            CL_SUCCESS ||
+        size == 0)
+        return NULL;
+    char *log = malloc(size + 1);
+    if (log && clGetProgramBuildInfo(ctx->program, ctx->device, CL_PROGRAM_BUILD_LOG, size, log,
+                                     NULL) != CL_SUCCESS) {
+        free(log);
+        return NULL;
+    }
+    if (log)
+        log[size] = '\0';
+    return log;
+}
+
+/* The log from its first "error" on: what a person needs, within the 256-byte text. */
+static const char *first_error(const char *log)
+{
+    const char *e = strstr(log, "error");
+    while (e && e > log && e[-1] != '\n')
+        e--;
+    return e ? e : log;
+}
+
 static clopt_status build_program(clopt_context *ctx, clopt_error *err)
 {
     const char *src = clopt_kernel_source;
@@ -23,11 +51,10 @@ static clopt_status build_program(clopt_context *ctx, clopt_error *err)
     CLOPT_CL_CHECK(err, "creating the clopt program", rc);
     rc = clBuildProgram(ctx->program, 1, &ctx->device, options, NULL, NULL);
     if (rc != CL_SUCCESS) {
-        char log[200] = "";
-        clGetProgramBuildInfo(ctx->program, ctx->device, CL_PROGRAM_BUILD_LOG, sizeof log - 1,
-                              log, NULL);
+        char *log = build_log(ctx);
         clopt_error_set(err, CLOPT_ECL, "building the clopt kernels failed with %s: %s",
-                        clopt_cl_error_name(rc), log);
+                        clopt_cl_error_name(rc), log ? first_error(log) : "(no build log)");
+        free(log);
         if (err)
             err->cl_error = rc;
         goto fail;

@@ -251,7 +251,7 @@ clopt_status clopt_spec_parse(const char *spec, clopt_config *out, clopt_error *
     const char *p = spec;
     while (isspace((unsigned char)*p))
         p++;
-    if (*p == '{')
+    if (*p == '{' || *p == '[')
         return parse_json(spec, len, out, err);
     return parse_call(spec, len, out, err);
 }

@@ -118,7 +118,8 @@ CLOPT_API clopt_status clopt_optimizer_step(clopt_optimizer *o, clopt_error *err
 /*
  * Changes a hyperparameter between steps ("lr", "momentum", "decay", "nesterov" (0 or 1),
  * "rho", "beta_1", "beta_2", "epsilon", "schedule_decay", "clipnorm", "clipvalue"), with
- * the same range checks as create. On error the optimizer is unchanged.
+ * the same range checks as create. On error the optimizer is unchanged. SGD keeps no
+ * velocity while momentum is 0; switching momentum on later starts from a zero velocity.
  */
 CLOPT_API clopt_status clopt_optimizer_set(clopt_optimizer *o, const char *name, double value,
                                            clopt_error *err);
