@@ -1,2 +1,272 @@
+/* Checkpoints: bit-identical continuation, and every kind of bad file refused harmlessly. */
 #include "harness.h"
-CU_TestInfo checkpoint_tests[] = {CU_TEST_INFO_NULL};
+
+#include "optimizer.h"
+
+#include <dirent.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#define N0 37
+#define N1 1030
+
+typedef struct {
+    clopt_optimizer *o;
+    cl_mem p, g;
+} rig;
+
+/* An optimizer over two tensors sharing one buffer, parameters from `init`. */
+static rig rig_make(const char *spec, const float *init, size_t n1)
+{
+    rig r;
+    clopt_error err;
+    r.p = test_buffer(N0 + n1, init);
+    r.g = test_buffer(N0 + n1, NULL);
+    r.o = clopt_optimizer_create(test_context(), spec, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(r.o);
+    CU_ASSERT_EQUAL(clopt_optimizer_add(r.o, r.p, r.g, 0, N0, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(clopt_optimizer_add(r.o, r.p, r.g, N0, n1, &err), CLOPT_OK);
+    return r;
+}
+
+static void rig_free(rig *r)
+{
+    clopt_optimizer_release(r->o);
+    clReleaseMemObject(r->p);
+    clReleaseMemObject(r->g);
+}
+
+/* Steps with gradients that depend only on (seed, step), so two rigs see the same ones. */
+static void rig_steps(rig *r, uint64_t first, uint64_t count)
+{
+    float g[N0 + N1];
+    clopt_error err;
+    for (uint64_t s = first; s < first + count; s++) {
+        uint64_t rng = 0x1234567ULL + s * 7919;
+        for (size_t i = 0; i < N0 + N1; i++)
+            g[i] = test_uniform(&rng);
+        test_write(r->g, 0, N0 + N1, g);
+        CU_ASSERT_EQUAL(clopt_optimizer_step(r->o, &err), CLOPT_OK);
+    }
+}
+
+static char *temp_path(const char *name)
+{
+    static char path[256];
+    const char *dir = getenv("TMPDIR");
+    snprintf(path, sizeof path, "%s/clopt-test-%d-%s", dir && *dir ? dir : "/tmp", (int)getpid(),
+             name);
+    return path;
+}
+
+static void test_loaded_optimizer_continues_bit_identically(void)
+{
+    const char *specs[] = {"sgd",  "sgd(momentum=0.9, nesterov=True, decay=0.01)",
+                           "rmsprop", "adagrad(clipnorm=3)", "adadelta", "adam(decay=0.001)",
+                           "adamax(clipvalue=0.5)", "nadam"};
+    float init[N0 + N1], at_save[N0 + N1], a[N0 + N1], b[N0 + N1];
+    uint64_t rng = 99;
+    for (size_t i = 0; i < N0 + N1; i++)
+        init[i] = test_uniform(&rng);
+    const char *path = temp_path("cont.ckpt");
+    for (size_t k = 0; k < sizeof specs / sizeof specs[0]; k++) {
+        clopt_error err;
+        rig one = rig_make(specs[k], init, N1);
+        rig_steps(&one, 0, 7);
+        CU_ASSERT_EQUAL_FATAL(clopt_optimizer_save(one.o, path, &err), CLOPT_OK);
+        test_read(one.p, 0, N0 + N1, at_save);
+        rig_steps(&one, 7, 9);
+        test_read(one.p, 0, N0 + N1, a);
+
+        rig two = rig_make(specs[k], at_save, N1);
+        CU_ASSERT_EQUAL_FATAL(clopt_optimizer_load(two.o, path, &err), CLOPT_OK);
+        CU_ASSERT_EQUAL(clopt_optimizer_iterations(two.o), 7);
+        rig_steps(&two, 7, 9);
+        test_read(two.p, 0, N0 + N1, b);
+        CU_ASSERT_EQUAL(memcmp(a, b, sizeof a), 0);
+        if (memcmp(a, b, sizeof a) != 0)
+            fprintf(stderr, "\n  %s: resumed run differs\n", specs[k]);
+        rig_free(&one);
+        rig_free(&two);
+    }
+    unlink(path);
+}
+
+static void test_load_restores_hyperparameters(void)
+{
+    float init[N0 + N1] = {0};
+    clopt_error err;
+    double v;
+    const char *path = temp_path("hyper.ckpt");
+    rig one = rig_make("adam(lr=0.5, beta_2=0.9)", init, N1);
+    CU_ASSERT_EQUAL(clopt_optimizer_save(one.o, path, &err), CLOPT_OK);
+    rig two = rig_make("adam", init, N1);
+    CU_ASSERT_EQUAL(clopt_optimizer_load(two.o, path, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(clopt_optimizer_get(two.o, "lr", &v, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(v, 0.5);
+    CU_ASSERT_EQUAL(clopt_optimizer_get(two.o, "beta_2", &v, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(v, 0.9);
+    rig_free(&one);
+    rig_free(&two);
+    unlink(path);
+}
+
+static unsigned char *read_file(const char *path, size_t *len)
+{
+    FILE *f = fopen(path, "rb");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    fseek(f, 0, SEEK_END);
+    *len = (size_t)ftell(f);
+    rewind(f);
+    unsigned char *d = malloc(*len);
+    CU_ASSERT_EQUAL(fread(d, 1, *len, f), *len);
+    fclose(f);
+    return d;
+}
+
+static void write_file(const char *path, const unsigned char *d, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_EQUAL(fwrite(d, 1, len, f), len);
+    fclose(f);
+}
+
+/* Loads `path` into r, expects CLOPT_EFORMAT (or st) naming `needle`, and no change. */
+static void expect_refused(rig *r, const char *path, clopt_status st, const char *needle)
+{
+    clopt_error err;
+    float before[2][N1], after[2][N1], pb[N0 + N1], pa[N0 + N1];
+    uint64_t it = clopt_optimizer_iterations(r->o);
+    char *cfg = clopt_optimizer_config(r->o);
+    for (size_t s = 0; s < r->o->lay.nstate; s++)
+        clopt_optimizer_read_state(r->o, 1, s, before[s], NULL);
+    test_read(r->p, 0, N0 + N1, pb);
+    CU_ASSERT_EQUAL(clopt_optimizer_load(r->o, path, &err), st);
+    ASSERT_ERROR(err, st, needle);
+    CU_ASSERT_EQUAL(clopt_optimizer_iterations(r->o), it);
+    char *cfg2 = clopt_optimizer_config(r->o);
+    CU_ASSERT_STRING_EQUAL(cfg, cfg2);
+    for (size_t s = 0; s < r->o->lay.nstate; s++) {
+        clopt_optimizer_read_state(r->o, 1, s, after[s], NULL);
+        CU_ASSERT_EQUAL(memcmp(before[s], after[s], sizeof before[s]), 0);
+    }
+    test_read(r->p, 0, N0 + N1, pa);
+    CU_ASSERT_EQUAL(memcmp(pb, pa, sizeof pa), 0);
+    free(cfg);
+    free(cfg2);
+}
+
+static void test_load_rejects_bad_checkpoints_and_keeps_state(void)
+{
+    float init[N0 + N1] = {0};
+    clopt_error err;
+    const char *good = strdup(temp_path("good.ckpt"));
+    const char *bad = strdup(temp_path("bad.ckpt"));
+    rig src = rig_make("adam(lr=0.01)", init, N1);
+    rig_steps(&src, 0, 3);
+    CU_ASSERT_EQUAL_FATAL(clopt_optimizer_save(src.o, good, &err), CLOPT_OK);
+    size_t len;
+    unsigned char *d = read_file(good, &len);
+    unsigned char *m = malloc(len + 16);
+
+    rig dst = rig_make("adam(lr=0.2)", init, N1);
+    rig_steps(&dst, 100, 2); /* dst has state of its own that must survive */
+
+    size_t cuts[] = {0, 7, 15, 40, len / 2, len - 5, len - 1};
+    for (size_t i = 0; i < sizeof cuts / sizeof cuts[0]; i++) {
+        write_file(bad, d, cuts[i]);
+        expect_refused(&dst, bad, CLOPT_EFORMAT, "truncated");
+    }
+    memcpy(m, d, len);
+    m[len - 100] ^= 0x40; /* one bit of one state float */
+    write_file(bad, m, len);
+    expect_refused(&dst, bad, CLOPT_EFORMAT, "checksum mismatch");
+    memcpy(m, d, len);
+    m[len - 1] ^= 0x01; /* the checksum itself */
+    write_file(bad, m, len);
+    expect_refused(&dst, bad, CLOPT_EFORMAT, "checksum mismatch");
+    memcpy(m, d, len);
+    memset(m + len, 0, 16);
+    write_file(bad, m, len + 16);
+    expect_refused(&dst, bad, CLOPT_EFORMAT, "too long");
+    memcpy(m, d, len);
+    m[0] = 'X';
+    write_file(bad, m, len);
+    expect_refused(&dst, bad, CLOPT_EFORMAT, "not a clopt checkpoint");
+    memcpy(m, d, len);
+    m[8] = 9;
+    write_file(bad, m, len);
+    expect_refused(&dst, bad, CLOPT_EFORMAT, "checkpoint version 9; this clopt reads version 1");
+    expect_refused(&dst, "/nonexistent/dir/x.ckpt", CLOPT_EIO, "cannot open checkpoint");
+
+    /* A checkpoint of another kind, other sizes or another tensor count. */
+    rig rms = rig_make("rmsprop", init, N1);
+    CU_ASSERT_EQUAL(clopt_optimizer_save(rms.o, bad, &err), CLOPT_OK);
+    expect_refused(&dst, bad, CLOPT_EFORMAT, "checkpoint is for RMSprop; this optimizer is Adam");
+    rig other = rig_make("adam", init, N1 - 1);
+    CU_ASSERT_EQUAL(clopt_optimizer_save(other.o, bad, &err), CLOPT_OK);
+    expect_refused(&dst, bad, CLOPT_EFORMAT,
+                   "tensor 1 has 1029 floats in the checkpoint but 1030 in this optimizer");
+    clopt_optimizer *lone = clopt_optimizer_create(test_context(), "adam", &err);
+    CU_ASSERT_EQUAL(clopt_optimizer_add(lone, dst.p, dst.g, 0, N0, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(clopt_optimizer_save(lone, bad, &err), CLOPT_OK);
+    expect_refused(&dst, bad, CLOPT_EFORMAT, "checkpoint has 1 tensors; this optimizer has 2");
+    CU_ASSERT_EQUAL(clopt_optimizer_load(NULL, good, &err), CLOPT_EINVAL);
+    CU_ASSERT_EQUAL(clopt_optimizer_load(dst.o, NULL, &err), CLOPT_EINVAL);
+
+    /* After all that, the good file still loads. */
+    CU_ASSERT_EQUAL(clopt_optimizer_load(dst.o, good, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(clopt_optimizer_iterations(dst.o), 3);
+
+    clopt_optimizer_release(lone);
+    rig_free(&src);
+    rig_free(&dst);
+    rig_free(&rms);
+    rig_free(&other);
+    unlink(good);
+    unlink(bad);
+    free(d);
+    free(m);
+    free((void *)good);
+    free((void *)bad);
+}
+
+static void test_save_leaves_no_partial_file(void)
+{
+    float init[N0 + N1] = {0};
+    clopt_error err;
+    rig r = rig_make("nadam", init, N1);
+    CU_ASSERT_EQUAL(clopt_optimizer_save(r.o, "/nonexistent/dir/x.ckpt", &err), CLOPT_EIO);
+    ASSERT_ERROR(err, CLOPT_EIO, "cannot create a temporary file beside '/nonexistent/dir/x.ckpt'");
+    CU_ASSERT_EQUAL(clopt_optimizer_save(NULL, "x", &err), CLOPT_EINVAL);
+    CU_ASSERT_EQUAL(clopt_optimizer_save(r.o, NULL, &err), CLOPT_EINVAL);
+
+    char dir[] = "/tmp/clopt-ckpt-XXXXXX";
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    char path[64];
+    snprintf(path, sizeof path, "%s/a.ckpt", dir);
+    CU_ASSERT_EQUAL(clopt_optimizer_save(r.o, path, &err), CLOPT_OK);
+    rig_steps(&r, 0, 2);
+    CU_ASSERT_EQUAL(clopt_optimizer_save(r.o, path, &err), CLOPT_OK); /* replaces it */
+    DIR *dh = opendir(dir);
+    int entries = 0;
+    for (struct dirent *e; (e = readdir(dh));)
+        entries += e->d_name[0] != '.';
+    closedir(dh);
+    CU_ASSERT_EQUAL(entries, 1); /* no temporary file left behind */
+    unlink(path);
+    rmdir(dir);
+    rig_free(&r);
+}
+
+CU_TestInfo checkpoint_tests[] = {
+    {"a loaded optimizer continues bit-identically",
+     test_loaded_optimizer_continues_bit_identically},
+    {"load restores hyperparameters", test_load_restores_hyperparameters},
+    {"load rejects bad checkpoints and keeps state",
+     test_load_rejects_bad_checkpoints_and_keeps_state},
+    {"save leaves no partial file", test_save_leaves_no_partial_file},
+    CU_TEST_INFO_NULL,
+};
