@@ -15,13 +15,12 @@ typedef struct clopt_scalars {
     float one_minus_beta_2; /* 1 - beta_2 */
     float epsilon;
     float nesterov;  /* SGD: 1 for Nesterov momentum */
-    float has_state; /* SGD: 1 when the momentum buffer exists (momentum was ever > 0) */
     float g_scale;   /* Nadam: (1 - mu_t) / (1 - m_schedule_new) */
     float m_scale;   /* Nadam: mu_t1 / (1 - m_schedule_next) */
     float v_scale;   /* Nadam: 1 / (1 - beta_2^t) */
     float clipvalue; /* > 0: clip each gradient element to [-clipvalue, clipvalue] */
     float clipnorm;  /* > 0: gradients were rescaled by the global-norm reduction */
-    float unused[3];
+    float unused[4];
 } clopt_scalars;
 
 #endif

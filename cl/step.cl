@@ -9,7 +9,7 @@
  * tensors never reaches the kernel arguments.
  * Tuning: CLOPT_WGS (work-group size); WPT only sets the chunk length, on the host.
  */
-#define CLOPT_STEP_KERNEL(NAME, NSTATE)                                                        \
+#define CLOPT_STEP_KERNEL(NAME, RULE, NSTATE)                                                        \
     __kernel __attribute__((reqd_work_group_size(CLOPT_WGS, 1, 1))) void clopt_step_##NAME(   \
         __global float *restrict p, __global const float *restrict g,                          \
         __global float *restrict s0, __global float *restrict s1,                              \
@@ -23,7 +23,7 @@
             float pi = p[i];                                                                   \
             float a = (NSTATE) > 0 ? s0[s] : 0.0f;                                             \
             float b = (NSTATE) > 1 ? s1[s] : 0.0f;                                             \
-            clopt_rule_##NAME(&pi, clopt_clip(g[i], ns, k), &a, &b, k);                        \
+            clopt_rule_##RULE(&pi, clopt_clip(g[i], ns, k), &a, &b, k);                        \
             p[i] = pi;                                                                         \
             if ((NSTATE) > 0)                                                                  \
                 s0[s] = a;                                                                     \
@@ -32,11 +32,12 @@
         }                                                                                      \
     }
 
-/* SGD keeps its momentum buffer only once momentum has been > 0. */
-CLOPT_STEP_KERNEL(sgd, (k.has_state != 0.0f ? 1 : 0))
-CLOPT_STEP_KERNEL(rmsprop, 1)
-CLOPT_STEP_KERNEL(adagrad, 1)
-CLOPT_STEP_KERNEL(adadelta, 2)
-CLOPT_STEP_KERNEL(adam, 2)
-CLOPT_STEP_KERNEL(adamax, 2)
-CLOPT_STEP_KERNEL(nadam, 2)
+/* SGD has no momentum buffer until momentum is first > 0: sgd_stateless runs until then. */
+CLOPT_STEP_KERNEL(sgd_stateless, sgd, 0)
+CLOPT_STEP_KERNEL(sgd, sgd, 1)
+CLOPT_STEP_KERNEL(rmsprop, rmsprop, 1)
+CLOPT_STEP_KERNEL(adagrad, adagrad, 1)
+CLOPT_STEP_KERNEL(adadelta, adadelta, 2)
+CLOPT_STEP_KERNEL(adam, adam, 2)
+CLOPT_STEP_KERNEL(adamax, adamax, 2)
+CLOPT_STEP_KERNEL(nadam, nadam, 2)

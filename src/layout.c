@@ -94,7 +94,9 @@ static clopt_status bind_group(clopt_optimizer *o, clopt_layout *out, clopt_grou
     const cl_uint base = g->chunk_base;
     cl_mem s0 = out->nstate > 0 && out->state[0] ? out->state[0] : o->dummy;
     cl_mem s1 = out->nstate > 1 && out->state[1] ? out->state[1] : o->dummy;
-    snprintf(name, sizeof name, "clopt_step_%s", o->cfg.info->key);
+    /* Fewer live arenas than the kind keeps: SGD before momentum was ever on. */
+    snprintf(name, sizeof name, "clopt_step_%s%s", o->cfg.info->key,
+             out->nstate < o->cfg.info->nstate ? "_stateless" : "");
     g->step = clCreateKernel(o->ctx->program, name, &rc);
     CLOPT_CL_CHECK(err, "creating the step kernel", rc);
     g->sumsq = clCreateKernel(o->ctx->program, "clopt_sumsq_partial", &rc);

@@ -34,6 +34,14 @@ clopt_optimizer *clopt_optimizer_create(clopt_context *ctx, const char *spec, cl
     CLOPT_CL_CHECK(err, "creating an optimizer", rc);
     o->norm_scale = clCreateBuffer(ctx->cl, CL_MEM_READ_WRITE, sizeof(cl_float), NULL, &rc);
     CLOPT_CL_CHECK(err, "creating an optimizer", rc);
+    /* Kernels may load these before deciding not to use them: give them defined values. */
+    const cl_float one = 1.0f, zero = 0.0f;
+    CLOPT_CL_CHECK(err, "creating an optimizer",
+                   clEnqueueFillBuffer(ctx->queue, o->norm_scale, &one, sizeof one, 0, sizeof one,
+                                       0, NULL, NULL));
+    CLOPT_CL_CHECK(err, "creating an optimizer",
+                   clEnqueueFillBuffer(ctx->queue, o->dummy, &zero, sizeof zero, 0, 16, 0, NULL,
+                                       NULL));
     o->norm = clCreateKernel(ctx->program, "clopt_norm_scale", &rc);
     CLOPT_CL_CHECK(err, "creating the clipnorm kernel", rc);
     CLOPT_CL_CHECK(err, "binding the clipnorm kernel",
@@ -170,7 +178,7 @@ clopt_status clopt_optimizer_step(clopt_optimizer *o, clopt_error *err)
                                "clopt_optimizer_step: the optimizer has no tensors; add them "
                                "with clopt_optimizer_add first");
     clopt_scalars k;
-    const double ms = clopt_schedule_scalars(&o->cfg, o->it, o->m_schedule, o->lay.nstate > 0, &k);
+    const double ms = clopt_schedule_scalars(&o->cfg, o->it, o->m_schedule, &k);
     const cl_command_queue q = o->ctx->queue;
     const size_t wgs = o->ctx->tuning.wgs;
     unsigned launches = 0;

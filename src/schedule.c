@@ -5,7 +5,7 @@
 #include <string.h>
 
 double clopt_schedule_scalars(const clopt_config *c, uint64_t it, double m_schedule,
-                              bool has_state, clopt_scalars *k)
+                              clopt_scalars *k)
 {
     const double *v = c->v;
     const double lr_e = v[CLOPT_P_LR] / (1.0 + v[CLOPT_P_DECAY] * (double)it);
@@ -20,7 +20,6 @@ double clopt_schedule_scalars(const clopt_config *c, uint64_t it, double m_sched
         k->lr = (float)lr_e;
         k->beta_1 = (float)v[CLOPT_P_MOMENTUM];
         k->nesterov = (float)v[CLOPT_P_NESTEROV];
-        k->has_state = has_state ? 1.0f : 0.0f;
         break;
     case CLOPT_RMSPROP:
     case CLOPT_ADADELTA:

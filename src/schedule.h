@@ -9,15 +9,14 @@
 #include "../cl/scalars.h"
 #include "config.h"
 
-#include <stdbool.h>
 #include <stdint.h>
 
 /*
  * Fills *k for the step that follows `it` completed steps. `m_schedule` is Nadam's running
  * product (1 before the first step); the value it takes after this step is returned (other
- * optimizers return it unchanged). `has_state` tells SGD whether its momentum buffer exists.
+ * optimizers return it unchanged).
  */
 double clopt_schedule_scalars(const clopt_config *c, uint64_t it, double m_schedule,
-                              bool has_state, clopt_scalars *k);
+                              clopt_scalars *k);
 
 #endif

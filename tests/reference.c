@@ -68,6 +68,8 @@ void ref_init(ref_optimizer *r, ref_hyper h, size_t ntensors, const size_t *coun
     r->s0 = alloc_rows(ntensors, count);
     r->s1 = alloc_rows(ntensors, count);
     r->travel = alloc_rows(ntensors, count);
+    r->mag0 = alloc_rows(ntensors, count);
+    r->mag1 = alloc_rows(ntensors, count);
     for (size_t t = 0; t < ntensors; t++)
         for (size_t i = 0; i < count[t]; i++)
             r->p[t][i] = p0[t][i];
@@ -79,6 +81,8 @@ void ref_free(ref_optimizer *r)
     free_rows(r->s0, r->ntensors);
     free_rows(r->s1, r->ntensors);
     free_rows(r->travel, r->ntensors);
+    free_rows(r->mag0, r->ntensors);
+    free_rows(r->mag1, r->ntensors);
     free(r->count);
 }
 
@@ -117,19 +121,23 @@ void ref_step(ref_optimizer *r, const float *const *grads)
                 g = fmin(fmax(g, -h->clipvalue), h->clipvalue);
             double *p = &r->p[k][i], *a = &r->s0[k][i], *b = &r->s1[k][i];
             const double before = *p;
+            double *ma = &r->mag0[k][i], *mb = &r->mag1[k][i];
             switch (h->kind) {
             case REF_SGD: {
                 double v = h->momentum * *a - lr * g;
+                *ma = h->momentum * *ma + fabs(lr * g);
                 *a = v;
                 *p = h->nesterov ? *p + h->momentum * v - lr * g : *p + v;
                 break;
             }
             case REF_RMSPROP:
                 *a = h->rho * *a + (1 - h->rho) * g * g;
+                *ma = *a;
                 *p -= lr * g / (sqrt(*a) + h->epsilon);
                 break;
             case REF_ADAGRAD:
                 *a += g * g;
+                *ma = *a;
                 *p -= lr * g / (sqrt(*a) + h->epsilon);
                 break;
             case REF_ADADELTA: {
@@ -137,19 +145,24 @@ void ref_step(ref_optimizer *r, const float *const *grads)
                 double u = g * sqrt(*b + h->epsilon) / sqrt(*a + h->epsilon);
                 *p -= lr * u;
                 *b = h->rho * *b + (1 - h->rho) * u * u;
+                *ma = *a, *mb = *b;
                 break;
             }
             case REF_ADAM: {
                 double lr_t = lr * sqrt(1 - pow(h->beta_2, t)) / (1 - pow(h->beta_1, t));
                 *a = h->beta_1 * *a + (1 - h->beta_1) * g;
+                *ma = h->beta_1 * *ma + (1 - h->beta_1) * fabs(g);
                 *b = h->beta_2 * *b + (1 - h->beta_2) * g * g;
+                *mb = *b;
                 *p -= lr_t * *a / (sqrt(*b) + h->epsilon);
                 break;
             }
             case REF_ADAMAX: {
                 double lr_t = lr / (1 - pow(h->beta_1, t));
                 *a = h->beta_1 * *a + (1 - h->beta_1) * g;
+                *ma = h->beta_1 * *ma + (1 - h->beta_1) * fabs(g);
                 *b = fmax(h->beta_2 * *b, fabs(g));
+                *mb = *b;
                 *p -= lr_t * *a / (*b + h->epsilon);
                 break;
             }
@@ -157,7 +170,9 @@ void ref_step(ref_optimizer *r, const float *const *grads)
                 double g_prime = g / (1 - ms_new);
                 *a = h->beta_1 * *a + (1 - h->beta_1) * g;
                 double m_prime = *a / (1 - ms_next);
+                *ma = h->beta_1 * *ma + (1 - h->beta_1) * fabs(g);
                 *b = h->beta_2 * *b + (1 - h->beta_2) * g * g;
+                *mb = *b;
                 double v_prime = *b / (1 - pow(h->beta_2, t));
                 double m_bar = (1 - mu_t) * g_prime + mu_t1 * m_prime;
                 *p -= h->lr * m_bar / (sqrt(v_prime) + h->epsilon);

@@ -25,6 +25,7 @@ typedef struct {
     size_t *count;
     double **p, **s0, **s1;
     double **travel; /* per element: sum of |update| so far, for error bounds */
+    double **mag0, **mag1; /* s0, s1 recomputed with |terms|: the size of what was summed */
 } ref_optimizer;
 
 /* The Keras defaults of a kind, from the table in SEMANTICS.md. */
