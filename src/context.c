@@ -90,6 +90,7 @@ clopt_context *clopt_context_create(const char *device, clopt_error *err)
     cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)dev.platform,
                                      0};
     ctx->device = dev.device;
+    clRetainDevice(dev.device); /* a no-op for root devices; keeps release uniform */
     ctx->cl = clCreateContext(props, 1, &dev.device, NULL, NULL, &rc);
     CLOPT_CL_CHECK(err, "creating an OpenCL context", rc);
     ctx->queue = clCreateCommandQueue(ctx->cl, dev.device, 0, &rc);
@@ -142,6 +143,7 @@ clopt_context *clopt_context_wrap(cl_context c, cl_device_id d, cl_command_queue
         return NULL;
     }
     clRetainContext(c);
+    clRetainDevice(d); /* matters for sub-devices the caller may release */
     clRetainCommandQueue(q);
     ctx->cl = c;
     ctx->device = d;
@@ -174,5 +176,7 @@ void clopt_context_release(clopt_context *ctx)
         clReleaseCommandQueue(ctx->queue);
     if (ctx->cl)
         clReleaseContext(ctx->cl);
+    if (ctx->device)
+        clReleaseDevice(ctx->device);
     free(ctx);
 }
