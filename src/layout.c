@@ -27,6 +27,8 @@ void clopt_layout_release(clopt_layout *lay)
         clReleaseMemObject(lay->chunks);
     if (lay->partial)
         clReleaseMemObject(lay->partial);
+    if (lay->norm)
+        clReleaseKernel(lay->norm);
     free(lay->groups);
     free(lay->tensors);
     memset(lay, 0, sizeof *lay);
@@ -187,6 +189,13 @@ clopt_status clopt_layout_build(clopt_optimizer *o, clopt_tensor *tensors, size_
         out->partial = clCreateBuffer(o->ctx->cl, CL_MEM_READ_WRITE,
                                       out->nchunks * sizeof(cl_float), NULL, &rc);
         CLOPT_CL_CHECK(err, "allocating the clipnorm partial sums", rc);
+        const cl_uint nchunks = (cl_uint)out->nchunks;
+        out->norm = clCreateKernel(o->ctx->program, "clopt_norm_scale", &rc);
+        CLOPT_CL_CHECK(err, "creating the clipnorm kernel", rc);
+        const char *what = "binding the clipnorm kernel";
+        CLOPT_CL_CHECK(err, what, clSetKernelArg(out->norm, 0, sizeof(cl_mem), &out->partial));
+        CLOPT_CL_CHECK(err, what, clSetKernelArg(out->norm, 1, sizeof nchunks, &nchunks));
+        CLOPT_CL_CHECK(err, what, clSetKernelArg(out->norm, 3, sizeof(cl_mem), &o->norm_scale));
     }
     for (size_t i = 0; i < out->ngroups; i++)
         if (bind_group(o, out, &out->groups[i], err) != CLOPT_OK)

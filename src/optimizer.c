@@ -42,10 +42,6 @@ clopt_optimizer *clopt_optimizer_create(clopt_context *ctx, const char *spec, cl
     CLOPT_CL_CHECK(err, "creating an optimizer",
                    clEnqueueFillBuffer(ctx->queue, o->dummy, &zero, sizeof zero, 0, 16, 0, NULL,
                                        NULL));
-    o->norm = clCreateKernel(ctx->program, "clopt_norm_scale", &rc);
-    CLOPT_CL_CHECK(err, "creating the clipnorm kernel", rc);
-    CLOPT_CL_CHECK(err, "binding the clipnorm kernel",
-                   clSetKernelArg(o->norm, 3, sizeof(cl_mem), &o->norm_scale));
     return o;
 fail:
     clopt_optimizer_release(o);
@@ -57,8 +53,6 @@ void clopt_optimizer_release(clopt_optimizer *o)
     if (!o)
         return;
     clopt_layout_release(&o->lay);
-    if (o->norm)
-        clReleaseKernel(o->norm);
     if (o->norm_scale)
         clReleaseMemObject(o->norm_scale);
     if (o->dummy)
@@ -183,7 +177,6 @@ clopt_status clopt_optimizer_step(clopt_optimizer *o, clopt_error *err)
     const size_t wgs = o->ctx->tuning.wgs;
     unsigned launches = 0;
     if (k.clipnorm > 0.0f) {
-        const cl_uint nchunks = (cl_uint)o->lay.nchunks;
         for (size_t i = 0; i < o->lay.ngroups; i++, launches++) {
             size_t global = o->lay.groups[i].nchunks * wgs;
             CLOPT_CL_CHECK(err, "enqueueing the clipnorm reduction",
@@ -191,13 +184,9 @@ clopt_status clopt_optimizer_step(clopt_optimizer *o, clopt_error *err)
                                                   &wgs, 0, NULL, NULL));
         }
         CLOPT_CL_CHECK(err, "binding the clipnorm kernel",
-                       clSetKernelArg(o->norm, 0, sizeof(cl_mem), &o->lay.partial));
-        CLOPT_CL_CHECK(err, "binding the clipnorm kernel",
-                       clSetKernelArg(o->norm, 1, sizeof nchunks, &nchunks));
-        CLOPT_CL_CHECK(err, "binding the clipnorm kernel",
-                       clSetKernelArg(o->norm, 2, sizeof k.clipnorm, &k.clipnorm));
+                       clSetKernelArg(o->lay.norm, 2, sizeof k.clipnorm, &k.clipnorm));
         CLOPT_CL_CHECK(err, "enqueueing the clipnorm reduction",
-                       clEnqueueNDRangeKernel(q, o->norm, 1, NULL, &wgs, &wgs, 0, NULL, NULL));
+                       clEnqueueNDRangeKernel(q, o->lay.norm, 1, NULL, &wgs, &wgs, 0, NULL, NULL));
         launches++;
     }
     for (size_t i = 0; i < o->lay.ngroups; i++, launches++) {

@@ -33,6 +33,7 @@ typedef struct {
     size_t nchunks;
     cl_mem chunks;  /* uint4 per chunk: offset, state offset, count */
     cl_mem partial; /* a float per chunk: sums of squares for clipnorm */
+    cl_kernel norm; /* folds `partial` into the clipnorm scale; bound to this layout */
     size_t nstate;  /* live state arenas */
     size_t state_used, state_cap; /* floats per arena */
     cl_mem state[CLOPT_MAX_STATE];
@@ -46,7 +47,6 @@ struct clopt_optimizer {
     clopt_layout lay;
     cl_mem dummy;      /* bound where a kernel has no state buffer */
     cl_mem norm_scale; /* one float written by clopt_norm_scale */
-    cl_kernel norm;
     unsigned last_launches; /* kernel launches of the last step (tests) */
 };
 
