@@ -1,21 +1,10 @@
 /*
- * Gradient clipping, in Keras' order: clipnorm (a scale from the global-norm reduction
- * below), then clipvalue. A NaN gradient stays NaN, so divergence remains visible.
- *
+ * The global gradient norm for clipnorm (clipping itself is clopt_rule_clip, rules.cl).
  * The global norm is a two-kernel device reduction over every tensor of an optimizer:
  * clopt_sumsq_partial writes one sum of squares per chunk (see step.cl for chunks),
  * clopt_norm_scale folds them and stores min(1, clipnorm / norm) as Keras decides it.
  * Tuning: CLOPT_WGS, the work-group size (a power of two).
  */
-inline float clopt_clip(float g, float norm_scale, clopt_scalars k)
-{
-    if (k.clipnorm > 0.0f)
-        g = g * norm_scale;
-    if (k.clipvalue > 0.0f)
-        g = g < -k.clipvalue ? -k.clipvalue : (g > k.clipvalue ? k.clipvalue : g);
-    return g;
-}
-
 /* Tree sum of one value per work-item; the result is valid in work-item 0. */
 inline float clopt_group_sum(float x, __local float *scratch)
 {

@@ -23,7 +23,7 @@
             float pi = p[i];                                                                   \
             float a = (NSTATE) > 0 ? s0[s] : 0.0f;                                             \
             float b = (NSTATE) > 1 ? s1[s] : 0.0f;                                             \
-            clopt_rule_##RULE(&pi, clopt_clip(g[i], ns, k), &a, &b, k);                        \
+            clopt_rule_##RULE(&pi, clopt_rule_clip(g[i], ns, k), &a, &b, k);                        \
             p[i] = pi;                                                                         \
             if ((NSTATE) > 0)                                                                  \
                 s0[s] = a;                                                                     \

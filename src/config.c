@@ -71,14 +71,62 @@ const char *clopt_format_number(char buf[32], double v)
         snprintf(buf, 32, "%s", v != v ? "nan" : v > 0 ? "inf" : "-inf");
         return buf;
     }
-    for (int prec = 1; prec <= 17; prec++) {
+    int prec = 1;
+    for (; prec < 17; prec++) {
         snprintf(buf, 32, "%.*g", prec, v);
         if (strtod(buf, NULL) == v)
+            break;
+    }
+    snprintf(buf, 32, "%.*e", prec - 1, v);
+    const int exp = atoi(strchr(buf, 'e') + 1);
+    if (exp >= -4 && exp < 16) /* positional, as Python's repr */
+        snprintf(buf, 32, "%.*f", prec - 1 - exp > 0 ? prec - 1 - exp : 0, v);
+    else
+        snprintf(buf, 32, "%.*g", prec, v);
+    if (!strpbrk(buf, ".e"))
+        strncat(buf, ".0", 31 - strlen(buf));
+    return buf;
+}
+
+const char *clopt_format_float(char buf[32], float v)
+{
+    if (v != v || v - v != 0)
+        return clopt_format_number(buf, v);
+    for (int prec = 6; prec <= 9; prec++) {
+        snprintf(buf, 32, "%.*g", prec, (double)v);
+        if (strtof(buf, NULL) == v)
             break;
     }
     if (!strpbrk(buf, ".e"))
         strncat(buf, ".0", 31 - strlen(buf));
     return buf;
+}
+
+char *clopt_config_label(const clopt_config *c)
+{
+    char text[512], num[32];
+    const clopt_optimizer_info *info = c->info;
+    int n = snprintf(text, sizeof text, "%s(", info->name);
+    const char *sep = "";
+    for (clopt_param p = 0; p < CLOPT_P_COUNT; p++) {
+        if (!clopt_catalogue_takes(info, p))
+            continue;
+        double def = 0.0;
+        for (size_t i = 0; i < info->nparams; i++)
+            if (info->params[i] == p)
+                def = info->defaults[i];
+        if (c->v[p] == def)
+            continue;
+        if (clopt_catalogue_param(p)->range == CLOPT_RANGE_BOOL)
+            n += snprintf(text + n, sizeof text - (size_t)n, "%s%s=%s", sep,
+                          clopt_catalogue_param(p)->name, c->v[p] != 0.0 ? "True" : "False");
+        else
+            n += snprintf(text + n, sizeof text - (size_t)n, "%s%s=%s", sep,
+                          clopt_catalogue_param(p)->name, clopt_format_number(num, c->v[p]));
+        sep = ", ";
+    }
+    snprintf(text + n, sizeof text - (size_t)n, ")");
+    return strdup(text);
 }
 
 char *clopt_config_json(const clopt_config *c)

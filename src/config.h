@@ -26,6 +26,16 @@ clopt_status clopt_config_assign(clopt_config *c, clopt_param p, double v, clopt
 /* The compact get_config() JSON with "name" first; malloc'd, NULL when out of memory. */
 char *clopt_config_json(const clopt_config *c);
 
+/*
+ * Keras call syntax with only the hyperparameters that differ from the defaults, in
+ * catalogue order: "Adam(lr=0.01)", "SGD(momentum=0.9, nesterov=True)", "RMSprop()".
+ * malloc'd, NULL when out of memory.
+ */
+char *clopt_config_label(const clopt_config *c);
+
+/* Shortest text (6 to 9 significant digits) that reads back as the same float32 ("2.0"). */
+const char *clopt_format_float(char buf[32], float v);
+
 /* Shortest text that reads back as v, Python-style ("0.001", "1e-08", "0.0"). */
 const char *clopt_format_number(char buf[32], double v);
 

@@ -4,6 +4,9 @@
  */
 #include "tuning.h"
 
+#include <stdlib.h>
+#include <string.h>
+
 typedef struct {
     cl_device_type type;
     size_t wgs, work_per_item;
@@ -14,6 +17,26 @@ static const row table[] = {
     {CL_DEVICE_TYPE_ACCELERATOR, 128, 16},
     {CL_DEVICE_TYPE_CPU, 64, 64},
 };
+
+/*
+ * Trajectories vectorise across work-items only as explicit vectors on CPU devices (their
+ * compilers do not vectorise a step loop across work-items); GPUs run one per work-item.
+ */
+static size_t lanes_for(cl_device_id device, cl_device_type type)
+{
+    const char *env = getenv("CLOPT_TRAJECTORY_LANES");
+    if (env && (!strcmp(env, "1") || !strcmp(env, "2") || !strcmp(env, "4") ||
+                !strcmp(env, "8") || !strcmp(env, "16")))
+        return (size_t)atoi(env);
+    if (!(type & CL_DEVICE_TYPE_CPU))
+        return 1;
+    cl_uint width = 1;
+    clGetDeviceInfo(device, CL_DEVICE_PREFERRED_VECTOR_WIDTH_FLOAT, sizeof width, &width, NULL);
+    size_t lanes = 1;
+    while (lanes * 2 <= width && lanes < 16)
+        lanes *= 2;
+    return lanes;
+}
 
 clopt_tuning clopt_tuning_for(cl_device_id device)
 {
@@ -31,5 +54,5 @@ clopt_tuning clopt_tuning_for(cl_device_id device)
     size_t wgs = r.wgs;
     while (wgs > 1 && wgs > max_wgs)
         wgs /= 2;
-    return (clopt_tuning){wgs, wgs * r.work_per_item};
+    return (clopt_tuning){wgs, wgs * r.work_per_item, lanes_for(device, type)};
 }

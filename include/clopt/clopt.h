@@ -157,6 +157,116 @@ CLOPT_API clopt_status clopt_optimizer_load(clopt_optimizer *o, const char *path
 /* Releases the optimizer and its device state (not the caller's buffers). NULL is a no-op. */
 CLOPT_API void clopt_optimizer_release(clopt_optimizer *o);
 
+/* ---- Test functions, trajectories and landscapes (the visualization engine) ---- */
+
+/* A point of a test function: a known minimum (x, y) and its value f. */
+typedef struct {
+    double x, y, f;
+} clopt_point;
+
+/* A 2-D test function of the catalogue (SEMANTICS.md, "Test functions"). */
+typedef struct {
+    const char *name;    /* "rosenbrock" */
+    const char *formula; /* plain text: "(1-x)^2 + 100 (y-x^2)^2" */
+    const char *tex;     /* TeX: "(1-x)^2 + 100\\,(y-x^2)^2" */
+    double view[4];      /* default view rectangle: x0, x1, y0, y1 */
+    double start[2];     /* default starting point */
+    size_t nminima;      /* known global minima (0: unbounded) */
+    clopt_point minima[4];
+    int log_scale;       /* nonzero: the landscape reads best with logarithmic colours */
+} clopt_function_info;
+
+/* The number of test functions, and function i (0 <= i < count; NULL beyond). */
+CLOPT_API size_t clopt_function_count(void);
+CLOPT_API const clopt_function_info *clopt_function_get(size_t i);
+
+/* Looks a function up by name (case-insensitive); NULL with a "did you mean" in err. */
+CLOPT_API const clopt_function_info *clopt_function_find(const char *name, clopt_error *err);
+
+/* What to run: K optimizers x S starting points on one function. */
+typedef struct {
+    const char *function;           /* catalogue name */
+    const char *const *optimizers;  /* K specs, as clopt_optimizer_create takes them */
+    size_t noptimizers;             /* K >= 1; K x S <= CLOPT_RUN_MAX_TRAJECTORIES */
+    const double *starts;           /* S points as x0, y0, x1, y1, ...; NULL: the default */
+    size_t nstarts;                 /* S (0 when starts is NULL) */
+    uint64_t steps;                 /* N: 1 .. CLOPT_RUN_MAX_STEPS */
+    uint64_t every;                 /* record a point every `every` steps: 1 .. N */
+    double noise;                   /* sigma >= 0 of the gradient noise (0: exact gradients) */
+    uint64_t seed;                  /* key of the noise generator */
+    int state;                      /* nonzero: points also carry gradient and state */
+} clopt_run_options;
+
+#define CLOPT_RUN_MAX_STEPS 10000000u
+#define CLOPT_RUN_MAX_TRAJECTORIES 1048576u
+
+/*
+ * The points recorded by one clopt_run_advance: `rows` points per trajectory, row r at
+ * step first_step + r * every, as data[(r * trajectories + t) * components + c].
+ * Components: x, y, f; with options.state also g_x, g_y (the gradient used, noise
+ * included, before clipping) and the optimizer's two state values per coordinate
+ * a_x, a_y, b_x, b_y after `step` updates (names in clopt_run_state_names). A trajectory
+ * that has diverged has NaN in every component from its diverged_at step on.
+ * Valid until the next advance or release.
+ */
+typedef struct {
+    uint64_t first_step;
+    size_t rows;
+    size_t trajectories;
+    size_t components;
+    const float *data;
+} clopt_slice;
+
+typedef struct clopt_run clopt_run;
+
+/* Validates the options (function, every spec, starts, ranges) without a device. */
+CLOPT_API clopt_status clopt_run_check(const clopt_run_options *options, clopt_error *err);
+
+/*
+ * Validates the options and prepares a run of K x S trajectories in optimizer-major order
+ * (trajectory t = k * S + s). Nothing is computed until clopt_run_advance.
+ */
+CLOPT_API clopt_run *clopt_run_create(clopt_context *ctx, const clopt_run_options *options,
+                                      clopt_error *err);
+
+/*
+ * Computes up to max_steps more steps (fewer when the run ends or a slice is full) on the
+ * device, waits for them and describes the points recorded in *slice (rows may be 0).
+ * Between two calls a caller may stream the slice, or stop and release the run (cancel).
+ */
+CLOPT_API clopt_status clopt_run_advance(clopt_run *r, uint64_t max_steps, clopt_slice *slice,
+                                         clopt_error *err);
+
+/* Whether every step has been computed; the number of steps computed so far (0 .. N). */
+CLOPT_API int clopt_run_finished(const clopt_run *r);
+CLOPT_API uint64_t clopt_run_progress(const clopt_run *r);
+
+/* The number of trajectories (K x S). */
+CLOPT_API size_t clopt_run_trajectories(const clopt_run *r);
+
+/* Trajectory t's optimizer config (get_config JSON, owned by the run) and start. */
+CLOPT_API const char *clopt_run_optimizer(const clopt_run *r, size_t t);
+CLOPT_API const double *clopt_run_start(const clopt_run *r, size_t t);
+
+/* The step at which trajectory t diverged (so far), or -1. */
+CLOPT_API int64_t clopt_run_diverged_at(const clopt_run *r, size_t t);
+
+/* The names of trajectory t's two state values ("m", "v"; "" when unused). */
+CLOPT_API void clopt_run_state_names(const clopt_run *r, size_t t, const char *names[2]);
+
+/* Releases the run; NULL is a no-op. */
+CLOPT_API void clopt_run_release(clopt_run *r);
+
+/*
+ * f on an nx x ny grid (2 .. 4096 each) over view = {x0, x1, y0, y1} (NULL: the
+ * function's default view), computed on the device: values[j * nx + i] is
+ * f(x0 + i (x1 - x0) / (nx - 1), y0 + j (y1 - y0) / (ny - 1)). *min and *max receive the
+ * smallest and largest finite values (either pointer may be NULL).
+ */
+CLOPT_API clopt_status clopt_landscape(clopt_context *ctx, const char *function, size_t nx,
+                                       size_t ny, const double *view, float *values,
+                                       float *min, float *max, clopt_error *err);
+
 #ifdef __cplusplus
 }
 #endif

@@ -14,12 +14,16 @@ static const char usage[] =
     "commands:\n"
     "  devices              list OpenCL platforms and devices (and the default one)\n"
     "  optimizers [--json]  list optimizers, hyperparameters, defaults and ranges\n"
+    "  functions [--json]   list the 2-D test functions\n"
+    "  run                  run optimizers on a test function, print trajectories\n"
+    "  landscape            print a test function on a grid, as JSON\n"
     "\n"
     "options:\n"
     "  -h, --help           show this help\n"
     "  --version            show the version\n"
     "\n"
-    "Device selectors (CLOPT_DEVICE, --device): cpu, gpu, P:D, or part of a device name.\n";
+    "Device selectors (CLOPT_DEVICE, --device): cpu, gpu, P:D, or part of a device name.\n"
+    "Each command takes --help.\n";
 
 int main(int argc, char **argv)
 {
@@ -40,6 +44,12 @@ int main(int argc, char **argv)
         return clopt_cli_devices(argc - 1, argv + 1);
     if (strcmp(cmd, "optimizers") == 0)
         return clopt_cli_optimizers(argc - 1, argv + 1);
+    if (strcmp(cmd, "functions") == 0)
+        return clopt_cli_functions(argc - 1, argv + 1);
+    if (strcmp(cmd, "run") == 0)
+        return clopt_cli_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "landscape") == 0)
+        return clopt_cli_landscape(argc - 1, argv + 1);
     fprintf(stderr, "clopt: unknown command '%s'\n\n%s", cmd, usage);
     return 2;
 }

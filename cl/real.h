@@ -1,0 +1,47 @@
+/*
+ * The element type of the trajectory and landscape kernels: CLOPT_TW (1, 2, 4, 8 or 16)
+ * trajectories or grid points per work-item, as one OpenCL vector, so that CPU devices
+ * vectorise across trajectories; GPUs use 1 (see src/tuning.c). Every lane computes
+ * exactly what a scalar work-item would, so results do not depend on the width.
+ *
+ * functions.cl and noise.cl use only the names below, so the tests can compile them as
+ * C in double precision (tests/host_cl.h defines the same names for the host).
+ */
+#ifndef CLOPT_TW
+#define CLOPT_TW 1
+#endif
+#define CLOPT_CAT_(a, b) a##b
+#define CLOPT_CAT(a, b) CLOPT_CAT_(a, b)
+
+#if CLOPT_TW == 1
+typedef float clopt_real;
+typedef int clopt_int;
+typedef uint clopt_uint;
+#define CLOPT_LOAD(p, i) ((p)[i])
+#define CLOPT_STORE(v, p, i) ((p)[i] = (v))
+#define CLOPT_TO_REAL(x) convert_float(x)
+#define CLOPT_IOTA 0u
+#else
+typedef CLOPT_CAT(float, CLOPT_TW) clopt_real;
+typedef CLOPT_CAT(int, CLOPT_TW) clopt_int;
+typedef CLOPT_CAT(uint, CLOPT_TW) clopt_uint;
+#define CLOPT_LOAD(p, i) CLOPT_CAT(vload, CLOPT_TW)(0, (p) + (i))
+#define CLOPT_STORE(v, p, i) CLOPT_CAT(vstore, CLOPT_TW)((v), 0, (p) + (i))
+#define CLOPT_TO_REAL(x) CLOPT_CAT(convert_float, CLOPT_TW)(x)
+#if CLOPT_TW == 2
+#define CLOPT_IOTA ((uint2)(0, 1))
+#elif CLOPT_TW == 4
+#define CLOPT_IOTA ((uint4)(0, 1, 2, 3))
+#elif CLOPT_TW == 8
+#define CLOPT_IOTA ((uint8)(0, 1, 2, 3, 4, 5, 6, 7))
+#elif CLOPT_TW == 16
+#define CLOPT_IOTA ((uint16)(0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15))
+#else
+#error "CLOPT_TW must be 1, 2, 4, 8 or 16"
+#endif
+#endif
+
+#define CLOPT_INLINE inline
+#define CLOPT_K(c) c##f /* a constant of the element type */
+#define CLOPT_SELECT(a, b, c) select((a), (b), (c)) /* c ? b : a, per lane */
+#define CLOPT_MUL_HI(a, b) mul_hi((a), (b))

@@ -1,0 +1,69 @@
+/* Option parsing shared by the subcommands. */
+#include "args.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+const char *cli_value(const char *cmd, int argc, char **argv, int *i, const char *name,
+                      int *bad)
+{
+    const char *a = argv[*i];
+    const size_t len = strlen(name);
+    if (strncmp(a, name, len) != 0)
+        return NULL;
+    if (a[len] == '=')
+        return a + len + 1;
+    if (a[len] != '\0')
+        return NULL;
+    if (*i + 1 >= argc) {
+        fprintf(stderr, "%s: %s needs a value\n", cmd, name);
+        *bad = 1;
+        return NULL;
+    }
+    *i += 1;
+    return argv[*i];
+}
+
+int cli_u64(const char *cmd, const char *opt, const char *text, uint64_t min, uint64_t max,
+            uint64_t *out)
+{
+    char *end;
+    errno = 0;
+    unsigned long long v = strtoull(text, &end, 10);
+    if (text[0] < '0' || text[0] > '9' || *end != '\0' || errno || v < min || v > max) {
+        fprintf(stderr, "%s: %s = '%s': expected an integer in %llu .. %llu\n", cmd, opt, text,
+                (unsigned long long)min, (unsigned long long)max);
+        return -1;
+    }
+    *out = v;
+    return 0;
+}
+
+int cli_double(const char *cmd, const char *opt, const char *text, double *out)
+{
+    return cli_numbers(cmd, opt, text, 1, out);
+}
+
+int cli_numbers(const char *cmd, const char *opt, const char *text, int n, double *out)
+{
+    const char *p = text;
+    for (int k = 0; k < n; k++) {
+        char *end;
+        errno = 0;
+        out[k] = strtod(p, &end);
+        const char want = k + 1 < n ? ',' : '\0';
+        if (end == p || *end != want || errno == ERANGE || !isfinite(out[k])) {
+            if (n == 1)
+                fprintf(stderr, "%s: %s = '%s': expected a finite number\n", cmd, opt, text);
+            else
+                fprintf(stderr, "%s: %s = '%s': expected %d finite numbers separated by commas\n",
+                        cmd, opt, text, n);
+            return -1;
+        }
+        p = end + 1;
+    }
+    return 0;
+}

@@ -1,0 +1,21 @@
+/* Option parsing shared by the subcommands: "--name value" or "--name=value". */
+#ifndef CLOPT_CLI_ARGS_H
+#define CLOPT_CLI_ARGS_H
+
+#include <stdint.h>
+
+/*
+ * If argv[*i] is option `name`, returns its value (advancing *i past it) or, when the value
+ * is missing, prints "<cmd>: <name> needs a value" and sets *bad. Otherwise NULL.
+ */
+const char *cli_value(const char *cmd, int argc, char **argv, int *i, const char *name,
+                      int *bad);
+
+/* Parse a whole argument or print "<cmd>: <opt> = '<text>': expected ..." and return -1. */
+int cli_u64(const char *cmd, const char *opt, const char *text, uint64_t min, uint64_t max,
+            uint64_t *out);
+int cli_double(const char *cmd, const char *opt, const char *text, double *out);
+/* "X,Y" or "A,B,C,D": n finite numbers separated by commas. */
+int cli_numbers(const char *cmd, const char *opt, const char *text, int n, double *out);
+
+#endif

@@ -1,0 +1,110 @@
+/* clopt landscape: a test function on a grid, as the JSON the server also answers. */
+#include "cli.h"
+
+#include "args.h"
+#include "error.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CMD "clopt landscape"
+
+json_t *clopt_cli_landscape_json(clopt_context *ctx, const char *function, size_t nx,
+                                 size_t ny, const double *view, clopt_error *err)
+{
+    const clopt_function_info *f = clopt_function_find(function, err);
+    if (!f)
+        return NULL;
+    if (!view)
+        view = f->view;
+    float lo, hi, none;
+    if (nx < 2 || nx > 4096 || ny < 2 || ny > 4096) { /* the library says what is wrong */
+        clopt_landscape(ctx, function, nx, ny, view, &none, NULL, NULL, err);
+        return NULL;
+    }
+    float *values = malloc(nx * ny * sizeof *values);
+    if (!values) {
+        clopt_error_set(err, CLOPT_ENOMEM, "out of memory for a %zu x %zu landscape", nx, ny);
+        return NULL;
+    }
+    if (clopt_landscape(ctx, function, nx, ny, view, values, &lo, &hi, err) != CLOPT_OK) {
+        free(values);
+        return NULL;
+    }
+    json_t *grid = json_array();
+    for (size_t i = 0; i < nx * ny; i++)
+        json_array_append_new(grid, json_real(values[i]));
+    free(values);
+    return json_pack("{s:s,s:I,s:I,s:[ffff],s:f,s:f,s:o}", "function", f->name, (json_int_t)nx,
+                     "ny", (json_int_t)ny, "view", view[0], view[1], view[2], view[3], "min",
+                     (double)lo, "max", (double)hi, "values", grid);
+}
+
+int clopt_cli_landscape(int argc, char **argv)
+{
+    const char *function = NULL, *device = NULL;
+    uint64_t nx = 256, ny = 256;
+    double view[4];
+    int has_view = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        int bad = 0;
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            puts("usage: clopt landscape --function F [--nx 256] [--ny 256]\n"
+                 "                       [--view x0,x1,y0,y1] [--device SEL]\n\n"
+                 "Prints f on an nx x ny grid (2 .. 4096 each) over the view (default: the\n"
+                 "function's) as JSON: values row-major, row 0 at y0, with min and max.");
+            return 0;
+        }
+        if ((v = cli_value(CMD, argc, argv, &i, "--function", &bad)))
+            function = v;
+        else if ((v = cli_value(CMD, argc, argv, &i, "--nx", &bad))) {
+            if (cli_u64(CMD, "--nx", v, 2, 4096, &nx))
+                return 2;
+        } else if ((v = cli_value(CMD, argc, argv, &i, "--ny", &bad))) {
+            if (cli_u64(CMD, "--ny", v, 2, 4096, &ny))
+                return 2;
+        } else if ((v = cli_value(CMD, argc, argv, &i, "--view", &bad))) {
+            if (cli_numbers(CMD, "--view", v, 4, view))
+                return 2;
+            if (!(view[0] < view[1]) || !(view[2] < view[3])) {
+                fprintf(stderr, CMD ": --view = '%s': expected x0 < x1 and y0 < y1\n", v);
+                return 2;
+            }
+            has_view = 1;
+        } else if ((v = cli_value(CMD, argc, argv, &i, "--device", &bad)))
+            device = v;
+        else if (!bad) {
+            fprintf(stderr, CMD ": unknown option '%s'\n", argv[i]);
+            return 2;
+        }
+        if (bad)
+            return 2;
+    }
+    clopt_error err;
+    if (!function) {
+        fputs(CMD ": --function is required (see clopt functions)\n", stderr);
+        return 2;
+    }
+    if (!clopt_function_find(function, &err)) {
+        fprintf(stderr, CMD ": %s\n", err.text);
+        return 2;
+    }
+    clopt_context *ctx = clopt_context_create(device, &err);
+    if (!ctx) {
+        fprintf(stderr, CMD ": %s\n", err.text);
+        return err.status == CLOPT_ENODEVICE ? 2 : 1;
+    }
+    json_t *j = clopt_cli_landscape_json(ctx, function, (size_t)nx, (size_t)ny,
+                                         has_view ? view : NULL, &err);
+    clopt_context_release(ctx);
+    if (!j) {
+        fprintf(stderr, CMD ": %s\n", err.text);
+        return err.status == CLOPT_EINVAL ? 2 : 1;
+    }
+    int rc = json_dumpf(j, stdout, JSON_COMPACT | JSON_REAL_PRECISION(9)) == 0 ? 0 : 1;
+    putchar('\n');
+    json_decref(j);
+    return rc;
+}

@@ -1,0 +1,249 @@
+/* clopt run: trajectories of optimizers on a test function, as JSON or CSV. */
+#include "cli.h"
+
+#include "args.h"
+#include "config.h"
+#include "spec.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define CMD "clopt run"
+#define MAX_SPECS 256
+#define MAX_STARTS 65536
+
+static const char usage[] =
+    "usage: clopt run --function F [--optimizer SPEC]... [--start X,Y]... [--steps N]\n"
+    "                 [--every K] [--noise SIGMA] [--seed S] [--format json|csv]\n"
+    "                 [--device SEL]\n"
+    "\n"
+    "Runs every optimizer from every start on test function F (see `clopt functions`) on\n"
+    "the OpenCL device and prints the trajectories: the point (x, y, f) at step 0 and every\n"
+    "K steps, and the step at which a trajectory diverged (null if it did not).\n"
+    "\n"
+    "  --optimizer SPEC  Keras call syntax or JSON, e.g. 'adam(lr=0.01)' (default: adam)\n"
+    "  --start X,Y       starting point (default: the function's default start)\n"
+    "  --steps N         steps, 1 .. 10000000 (default 500)\n"
+    "  --every K         record every K-th point, 1 .. N (default 1)\n"
+    "  --noise SIGMA     add SIGMA * N(0,1) to each gradient component (default 0)\n"
+    "  --seed S          key of the noise generator (default 0)\n"
+    "  --format F        json (default) or csv (trajectory,optimizer,step,x,y,f)\n"
+    "  --device SEL      cpu, gpu, P:D or part of a device name\n";
+
+typedef struct {
+    clopt_run_options o;
+    const char *specs[MAX_SPECS];
+    double starts[2 * MAX_STARTS];
+    int csv;
+    const char *device;
+} run_args;
+
+static int parse(int argc, char **argv, run_args *a)
+{
+    a->o.steps = 500;
+    a->o.every = 1;
+    int every_set = 0;
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        int bad = 0;
+        if ((v = cli_value(CMD, argc, argv, &i, "--function", &bad)))
+            a->o.function = v;
+        else if ((v = cli_value(CMD, argc, argv, &i, "--optimizer", &bad))) {
+            if (a->o.noptimizers == MAX_SPECS) {
+                fprintf(stderr, CMD ": more than %d --optimizer options\n", MAX_SPECS);
+                return 2;
+            }
+            a->specs[a->o.noptimizers++] = v;
+        } else if ((v = cli_value(CMD, argc, argv, &i, "--start", &bad))) {
+            if (a->o.nstarts == MAX_STARTS) {
+                fprintf(stderr, CMD ": more than %d --start options\n", MAX_STARTS);
+                return 2;
+            }
+            if (cli_numbers(CMD, "--start", v, 2, &a->starts[2 * a->o.nstarts]))
+                return 2;
+            a->o.nstarts++;
+        } else if ((v = cli_value(CMD, argc, argv, &i, "--steps", &bad))) {
+            if (cli_u64(CMD, "--steps", v, 1, CLOPT_RUN_MAX_STEPS, &a->o.steps))
+                return 2;
+        } else if ((v = cli_value(CMD, argc, argv, &i, "--every", &bad))) {
+            if (cli_u64(CMD, "--every", v, 1, CLOPT_RUN_MAX_STEPS, &a->o.every))
+                return 2;
+            every_set = 1;
+        } else if ((v = cli_value(CMD, argc, argv, &i, "--noise", &bad))) {
+            if (cli_double(CMD, "--noise", v, &a->o.noise))
+                return 2;
+        } else if ((v = cli_value(CMD, argc, argv, &i, "--seed", &bad))) {
+            if (cli_u64(CMD, "--seed", v, 0, UINT64_MAX, &a->o.seed))
+                return 2;
+        } else if ((v = cli_value(CMD, argc, argv, &i, "--format", &bad))) {
+            if (strcmp(v, "json") && strcmp(v, "csv")) {
+                fprintf(stderr, CMD ": --format = '%s': expected json or csv\n", v);
+                return 2;
+            }
+            a->csv = strcmp(v, "csv") == 0;
+        } else if ((v = cli_value(CMD, argc, argv, &i, "--device", &bad)))
+            a->device = v;
+        else if (!bad) {
+            fprintf(stderr, CMD ": unknown option '%s' (see clopt run --help)\n", argv[i]);
+            return 2;
+        }
+        if (bad)
+            return 2;
+    }
+    if (!a->o.function) {
+        fputs(CMD ": --function is required (see clopt functions)\n", stderr);
+        return 2;
+    }
+    if (every_set && a->o.every > a->o.steps) {
+        fprintf(stderr, CMD ": --every = %llu is more than --steps = %llu\n",
+                (unsigned long long)a->o.every, (unsigned long long)a->o.steps);
+        return 2;
+    }
+    if (a->o.noptimizers == 0)
+        a->specs[a->o.noptimizers++] = "adam";
+    a->o.optimizers = a->specs;
+    a->o.starts = a->o.nstarts ? a->starts : NULL;
+    return 0;
+}
+
+/* Every trajectory's points, filled slice by slice. */
+typedef struct {
+    size_t nt, rows;
+    float *xyf; /* [trajectory][row][3] */
+} points;
+
+static int collect(clopt_run *run, const run_args *a, points *p, clopt_error *err)
+{
+    p->nt = clopt_run_trajectories(run);
+    p->rows = (size_t)(a->o.steps / a->o.every) + 1;
+    if (p->rows > SIZE_MAX / 3 / sizeof(float) / p->nt ||
+        !(p->xyf = malloc(p->nt * p->rows * 3 * sizeof(float)))) {
+        snprintf(err->text, sizeof err->text,
+                 "%zu trajectories x %zu points do not fit in memory; raise --every",
+                 p->nt, p->rows);
+        return 1;
+    }
+    while (!clopt_run_finished(run)) {
+        clopt_slice s;
+        if (clopt_run_advance(run, 0, &s, err) != CLOPT_OK)
+            return 1;
+        const size_t row0 = (size_t)(s.first_step / a->o.every);
+        for (size_t r = 0; r < s.rows; r++)
+            for (size_t t = 0; t < p->nt; t++)
+                memcpy(&p->xyf[(t * p->rows + row0 + r) * 3],
+                       &s.data[(r * s.trajectories + t) * s.components], 3 * sizeof(float));
+    }
+    return 0;
+}
+
+/* The points of trajectory t: those before it diverged. */
+static size_t count_points(clopt_run *run, const points *p, size_t t, uint64_t every)
+{
+    const int64_t d = clopt_run_diverged_at(run, t);
+    if (d < 0)
+        return p->rows;
+    const size_t before = (size_t)(((uint64_t)d + every - 1) / every);
+    return before < p->rows ? before : p->rows;
+}
+
+/* {"name":"Adam","lr":0.01} as {"name": "Adam", "lr": 0.01}. */
+static void print_config(const char *json)
+{
+    for (const char *c = json; *c; c++) {
+        putchar(*c);
+        if ((*c == ':' && c[-1] == '"') || (*c == ',' && c[1] == '"'))
+            putchar(' ');
+    }
+}
+
+static void print_json(clopt_run *run, const run_args *a, const points *p)
+{
+    char n1[32], n2[32], n3[32];
+    printf("{\"function\": \"%s\", \"steps\": %llu, \"every\": %llu,\n \"trajectories\": [",
+           clopt_function_find(a->o.function, NULL)->name, (unsigned long long)a->o.steps,
+           (unsigned long long)a->o.every);
+    for (size_t t = 0; t < p->nt; t++) {
+        const double *st = clopt_run_start(run, t);
+        printf("%s\n  {\"optimizer\": ", t ? "," : "");
+        print_config(clopt_run_optimizer(run, t));
+        printf(", \"start\": [%s, %s],\n   \"points\": [", clopt_format_number(n1, st[0]),
+               clopt_format_number(n2, st[1]));
+        const size_t n = count_points(run, p, t, a->o.every);
+        for (size_t r = 0; r < n; r++) {
+            const float *q = &p->xyf[(t * p->rows + r) * 3];
+            printf("%s[%s, %s, %s]", r ? ", " : "", clopt_format_float(n1, q[0]),
+                   clopt_format_float(n2, q[1]), clopt_format_float(n3, q[2]));
+        }
+        const int64_t d = clopt_run_diverged_at(run, t);
+        if (d < 0)
+            printf("],\n   \"diverged_at\": null}");
+        else
+            printf("],\n   \"diverged_at\": %lld}", (long long)d);
+    }
+    printf("]}\n");
+}
+
+static int print_csv(clopt_run *run, const run_args *a, const points *p)
+{
+    char n1[32], n2[32], n3[32];
+    puts("trajectory,optimizer,step,x,y,f");
+    for (size_t t = 0; t < p->nt; t++) {
+        clopt_config c;
+        clopt_spec_parse(clopt_run_optimizer(run, t), &c, NULL);
+        char *label = clopt_config_label(&c);
+        if (!label)
+            return 1;
+        const size_t n = count_points(run, p, t, a->o.every);
+        for (size_t r = 0; r < n; r++) {
+            const float *q = &p->xyf[(t * p->rows + r) * 3];
+            printf("%zu,%s%s%s,%llu,%s,%s,%s\n", t, strchr(label, ',') ? "\"" : "", label,
+                   strchr(label, ',') ? "\"" : "", (unsigned long long)(r * a->o.every),
+                   clopt_format_float(n1, q[0]), clopt_format_float(n2, q[1]),
+                   clopt_format_float(n3, q[2]));
+        }
+        free(label);
+    }
+    return 0;
+}
+
+int clopt_cli_run(int argc, char **argv)
+{
+    if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    static run_args a; /* the starts table is large */
+    memset(&a, 0, sizeof a);
+    int rc = parse(argc, argv, &a);
+    if (rc)
+        return rc;
+    clopt_error err;
+    if (clopt_run_check(&a.o, &err) != CLOPT_OK) {
+        fprintf(stderr, CMD ": %s\n", err.text);
+        return 2;
+    }
+    clopt_context *ctx = clopt_context_create(a.device, &err);
+    if (!ctx) {
+        fprintf(stderr, CMD ": %s\n", err.text);
+        return err.status == CLOPT_ENODEVICE ? 2 : 1;
+    }
+    points p = {0, 0, NULL};
+    clopt_run *run = clopt_run_create(ctx, &a.o, &err);
+    rc = !run || collect(run, &a, &p, &err);
+    if (rc)
+        fprintf(stderr, CMD ": %s\n", err.text);
+    else if (a.csv)
+        rc = print_csv(run, &a, &p);
+    else
+        print_json(run, &a, &p);
+    free(p.xyf);
+    clopt_run_release(run);
+    clopt_context_release(ctx);
+    if (!rc && (fflush(stdout) || ferror(stdout))) {
+        perror(CMD ": writing the output");
+        rc = 1;
+    }
+    return rc;
+}
