@@ -109,6 +109,7 @@ static clopt_status parse_specs(clopt_run *r, const clopt_run_options *o, clopt_
 {
     for (size_t k = 0; k < r->nopt; k++) {
         clopt_error e;
+        clopt_error_clear(&e);
         if (clopt_spec_parse(o->optimizers[k], &r->cfg[k], &e) != CLOPT_OK)
             return clopt_error_set(err, e.status, "optimizer %zu: %s", k + 1, e.text);
         if (!(r->config[k] = clopt_config_json(&r->cfg[k])))
@@ -216,6 +217,7 @@ clopt_status clopt_run_check(const clopt_run_options *o, clopt_error *err)
     for (size_t k = 0; k < o->noptimizers; k++) {
         clopt_config c;
         clopt_error e;
+        clopt_error_clear(&e);
         if (clopt_spec_parse(o->optimizers[k], &c, &e) != CLOPT_OK)
             return clopt_error_set(err, e.status, "optimizer %zu: %s", k + 1, e.text);
     }

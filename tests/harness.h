@@ -15,6 +15,8 @@ extern CU_TestInfo numerics_tests[];
 extern CU_TestInfo optimizer_tests[];
 extern CU_TestInfo context_tests[];
 extern CU_TestInfo checkpoint_tests[];
+extern CU_TestInfo functions_tests[];
+extern CU_TestInfo trajectory_tests[];
 
 /*
  * The shared context on the default device, created by the first caller. Device tests never

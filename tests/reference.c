@@ -86,7 +86,13 @@ void ref_free(ref_optimizer *r)
     free(r->count);
 }
 
-void ref_step(ref_optimizer *r, const float *const *grads)
+/* Gradients as floats (what a device sees) or doubles (the trajectory reference). */
+static double grad_at(const float *const *gf, const double *const *gd, size_t k, size_t i)
+{
+    return gd ? gd[k][i] : (double)gf[k][i];
+}
+
+static void step(ref_optimizer *r, const float *const *gf, const double *const *gd)
 {
     const ref_hyper *h = &r->h;
     const double it = (double)r->it, t = it + 1.0;
@@ -97,7 +103,7 @@ void ref_step(ref_optimizer *r, const float *const *grads)
         double sum = 0;
         for (size_t k = 0; k < r->ntensors; k++)
             for (size_t i = 0; i < r->count[k]; i++)
-                sum += (double)grads[k][i] * grads[k][i];
+                sum += grad_at(gf, gd, k, i) * grad_at(gf, gd, k, i);
         double norm = sqrt(sum);
         if (norm >= h->clipnorm)
             scale = h->clipnorm / norm;
@@ -116,7 +122,7 @@ void ref_step(ref_optimizer *r, const float *const *grads)
 
     for (size_t k = 0; k < r->ntensors; k++) {
         for (size_t i = 0; i < r->count[k]; i++) {
-            double g = (double)grads[k][i] * scale;
+            double g = grad_at(gf, gd, k, i) * scale;
             if (h->clipvalue > 0)
                 g = fmin(fmax(g, -h->clipvalue), h->clipvalue);
             double *p = &r->p[k][i], *a = &r->s0[k][i], *b = &r->s1[k][i];
@@ -183,4 +189,14 @@ void ref_step(ref_optimizer *r, const float *const *grads)
         }
     }
     r->it++;
+}
+
+void ref_step(ref_optimizer *r, const float *const *grads)
+{
+    step(r, grads, NULL);
+}
+
+void ref_step_double(ref_optimizer *r, const double *const *grads)
+{
+    step(r, NULL, grads);
 }

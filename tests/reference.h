@@ -39,4 +39,7 @@ void ref_free(ref_optimizer *r);
 /* One step with the gradients grads[t][i] (the floats the device sees). */
 void ref_step(ref_optimizer *r, const float *const *grads);
 
+/* The same with gradients in double precision (trajectories on test functions). */
+void ref_step_double(ref_optimizer *r, const double *const *grads);
+
 #endif

@@ -14,6 +14,8 @@ static CU_SuiteInfo suites[] = {
     {"optimizer", NULL, NULL, NULL, NULL, optimizer_tests},
     {"numerics", NULL, NULL, NULL, NULL, numerics_tests},
     {"checkpoint", NULL, NULL, NULL, NULL, checkpoint_tests},
+    {"functions", NULL, NULL, NULL, NULL, functions_tests},
+    {"trajectory", NULL, NULL, NULL, NULL, trajectory_tests},
     CU_SUITE_INFO_NULL,
 };
 

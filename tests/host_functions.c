@@ -1,0 +1,22 @@
+/* cl/functions.cl and cl/noise.cl compiled for the host in double precision. */
+#include "host_functions.h"
+
+#include "host_cl.h"
+
+#include "../cl/functions.cl"
+#include "../cl/noise.cl"
+
+double host_function(unsigned id, double x, double y, double *gx, double *gy)
+{
+    return clopt_function(id, x, y, gx, gy);
+}
+
+void host_philox(uint32_t c[4], uint32_t k0, uint32_t k1)
+{
+    clopt_philox(c, k0, k1);
+}
+
+void host_normal2(uint32_t trajectory, uint32_t step, uint64_t seed, double *n0, double *n1)
+{
+    clopt_normal2(trajectory, step, (uint32_t)seed, (uint32_t)(seed >> 32), n0, n1);
+}
