@@ -24,4 +24,42 @@ check "optimizers lists ranges" 0 "a number in [0, 1)" -- "$clopt" optimizers
 check "optimizers --json" 0 '"name": "Adadelta"' -- "$clopt" optimizers --json
 check "optimizers --json has Korean text" 0 '"ko": "학습률"' -- "$clopt" optimizers --json
 check "optimizers rejects unknown options" 2 "unknown option '--xml'" -- "$clopt" optimizers --xml
+# clopt run / functions / landscape
+check "functions lists the catalogue" 0 "goldstein_price" -- "$clopt" functions
+check "functions --json has TeX" 0 '"tex": "(1-x)^2 + 100\\,(y-x^2)^2"' -- "$clopt" functions --json
+check "run prints the documented JSON" 0 '{"function": "rosenbrock", "steps": 3, "every": 1,' -- "$clopt" run --function rosenbrock --optimizer 'adam(lr=0.01)' --steps 3
+check "run starts at the default start" 0 '"start": [-1.5, 2.0]' -- "$clopt" run --function rosenbrock --steps 2
+check "run: first Adam step on Rosenbrock" 0 '"points": [[-1.5, 2.0, 12.5], [-1.49, 2.01, 10.614298]' -- "$clopt" run --function rosenbrock --optimizer 'adam(lr=0.01)' --steps 1
+check "run reports divergence" 0 '"diverged_at": 5}' -- "$clopt" run --function rosenbrock --optimizer sgd --steps 20
+check "run csv" 0 "1,SGD(),2," -- "$clopt" run --function sphere --optimizer adam --optimizer sgd --steps 4 --every 2 --format csv
+check "run csv quotes labels with commas" 0 '0,"SGD(lr=0.1, momentum=0.9)",0,-4.0,3.0,25.0' -- "$clopt" run --function sphere --optimizer 'sgd(lr=0.1,momentum=0.9)' --steps 2 --format csv
+check "landscape JSON" 0 '"nx":3,"ny":2,"view":[-1.0,1.0,0.0,1.0],"min":0.0,"max":2.0' -- "$clopt" landscape --function sphere --nx 3 --ny 2 --view -1,1,0,1
+check "landscape values" 0 '"values":[1.0,0.0,1.0,2.0,1.0,2.0]' -- "$clopt" landscape --function sphere --nx 3 --ny 2 --view -1,1,0,1
+
+# bad input: one line on stderr, exit status 2, nothing on stdout
+refuse() { # refuse NAME NEEDLE -- command...
+  local name=$1 needle=$2; shift 3
+  local out err; out=$("$@" 2>/tmp/clopt-cli-err.$$); local got=$?
+  err=$(cat /tmp/clopt-cli-err.$$); rm -f /tmp/clopt-cli-err.$$
+  if [ "$got" -ne 2 ] || [ -n "$out" ] || ! grep -qF -- "$needle" <<<"$err" || [ "$(wc -l <<<"$err")" -ne 1 ]; then
+    echo "FAIL $name: status $got (want 2), stdout '$out', stderr:"; echo "$err" | head -5; fails=$((fails+1))
+  else
+    echo "ok   $name"
+  fi
+}
+refuse "unknown function" "did you mean 'rosenbrock'" -- "$clopt" run --function rosenbrok
+refuse "start is not two numbers" "--start = '1': expected 2 finite numbers" -- "$clopt" run --function sphere --start 1
+refuse "start is not finite" "--start = '1,nan'" -- "$clopt" run --function sphere --start 1,nan
+refuse "steps < 1" "--steps = '0': expected an integer in 1 .. 10000000" -- "$clopt" run --function sphere --steps 0
+refuse "steps too many" "--steps = '10000001'" -- "$clopt" run --function sphere --steps 10000001
+refuse "every > steps" "--every = 11 is more than --steps = 10" -- "$clopt" run --function sphere --steps 10 --every 11
+refuse "every < 1" "--every = '0'" -- "$clopt" run --function sphere --every 0
+refuse "negative noise" "noise = -1; expected a finite standard deviation >= 0" -- "$clopt" run --function sphere --noise -1
+refuse "bad optimizer" "optimizer 1: unknown optimizer 'adma'" -- "$clopt" run --function sphere --optimizer adma
+refuse "bad format" "--format = 'xml'" -- "$clopt" run --function sphere --format xml
+refuse "missing function" "--function is required" -- "$clopt" run
+refuse "landscape nx" "--nx = '1': expected an integer in 2 .. 4096" -- "$clopt" landscape --function sphere --nx 1
+refuse "landscape ny" "--ny = '4097'" -- "$clopt" landscape --function sphere --ny 4097
+refuse "landscape view" "expected x0 < x1 and y0 < y1" -- "$clopt" landscape --function sphere --view 1,0,0,1
+refuse "landscape function" "did you mean 'sphere'" -- "$clopt" landscape --function spere
 [ "$fails" -eq 0 ] || { echo "$fails CLI check(s) failed"; exit 1; }

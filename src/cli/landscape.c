@@ -36,7 +36,7 @@ json_t *clopt_cli_landscape_json(clopt_context *ctx, const char *function, size_
     for (size_t i = 0; i < nx * ny; i++)
         json_array_append_new(grid, json_real(values[i]));
     free(values);
-    return json_pack("{s:s,s:I,s:I,s:[ffff],s:f,s:f,s:o}", "function", f->name, (json_int_t)nx,
+    return json_pack("{s:s,s:I,s:I,s:[ffff],s:f,s:f,s:o}", "function", f->name, "nx", (json_int_t)nx,
                      "ny", (json_int_t)ny, "view", view[0], view[1], view[2], view[3], "min",
                      (double)lo, "max", (double)hi, "values", grid);
 }
