@@ -41,7 +41,7 @@ typedef CLOPT_CAT(uint, CLOPT_TW) clopt_uint;
 #endif
 #endif
 
-#define CLOPT_INLINE inline
+#define CLOPT_INLINE inline __attribute__((always_inline))
 #define CLOPT_K(c) c##f /* a constant of the element type */
 #define CLOPT_SELECT(a, b, c) select((a), (b), (c)) /* c ? b : a, per lane */
 #define CLOPT_MUL_HI(a, b) mul_hi((a), (b))

@@ -39,8 +39,9 @@ __kernel void clopt_trajectories(const uint fn, const uint starts, const uint sp
     clopt_real ax = CLOPT_LOAD(state, 2 * tpad + t), ay = CLOPT_LOAD(state, 3 * tpad + t);
     clopt_real bx = CLOPT_LOAD(state, 4 * tpad + t), by = CLOPT_LOAD(state, 5 * tpad + t);
     clopt_uint dv = CLOPT_LOAD(diverged, t);
-    const uint row0 = (first + every - 1) / every;
     const clopt_real nan = (clopt_real)(NAN), one = (clopt_real)(1.0f);
+    uint wait = (every - first % every) % every; /* steps until the next recorded one */
+    __global float *row = out + t;
 
     for (uint i = 0; i < count; i++) {
         const uint s = first + i;
@@ -56,8 +57,7 @@ __kernel void clopt_trajectories(const uint fn, const uint starts, const uint sp
         dv = select(dv, (clopt_uint)(s), (dv == CLOPT_ALIVE) & bad);
         const clopt_int alive = dv == CLOPT_ALIVE;
 
-        if (s % every == 0) {
-            __global float *row = out + (size_t)(s / every - row0) * ncomp * tpad + t;
+        if (wait-- == 0) {
             CLOPT_STORE(select(nan, x, alive), row, 0);
             CLOPT_STORE(select(nan, y, alive), row, tpad);
             CLOPT_STORE(select(nan, f, alive), row, 2 * tpad);
@@ -69,6 +69,8 @@ __kernel void clopt_trajectories(const uint fn, const uint starts, const uint sp
                 CLOPT_STORE(select(nan, bx, alive), row, 7 * tpad);
                 CLOPT_STORE(select(nan, by, alive), row, 8 * tpad);
             }
+            row += ncomp * tpad;
+            wait = every - 1;
         }
         if (s >= nsteps)
             break;

@@ -17,6 +17,7 @@ static const char usage[] =
     "  functions [--json]   list the 2-D test functions\n"
     "  run                  run optimizers on a test function, print trajectories\n"
     "  landscape            print a test function on a grid, as JSON\n"
+    "  bench trajectories   measure the engine against C loops\n"
     "\n"
     "options:\n"
     "  -h, --help           show this help\n"
@@ -48,6 +49,8 @@ int main(int argc, char **argv)
         return clopt_cli_functions(argc - 1, argv + 1);
     if (strcmp(cmd, "run") == 0)
         return clopt_cli_run(argc - 1, argv + 1);
+    if (strcmp(cmd, "bench") == 0)
+        return clopt_cli_bench(argc - 1, argv + 1);
     if (strcmp(cmd, "landscape") == 0)
         return clopt_cli_landscape(argc - 1, argv + 1);
     fprintf(stderr, "clopt: unknown command '%s'\n\n%s", cmd, usage);

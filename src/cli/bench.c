@@ -1,0 +1,208 @@
+/*
+ * clopt bench: throughput measured against baselines in the same run (the machines are
+ * shared and noisy, so ratios are what to compare).
+ *   trajectories: the engine vs a naive and a blocked C loop (Adam on Rosenbrock).
+ */
+#include "cli.h"
+
+#include "args.h"
+#include "bench_loops.h"
+#include "config.h"
+#include "schedule.h"
+#include "spec.h"
+
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#define CMD "clopt bench trajectories"
+#define SPEC "adam(lr=0.001)"
+
+static double now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
+
+typedef struct {
+    uint64_t starts, steps, repeat;
+    const char *device;
+    int json;
+} bench_args;
+
+/* Seconds for the engine to compute every step (best of a.repeat); its final points. */
+static double time_engine(clopt_context *ctx, const bench_args *a, const double *starts,
+                          float *fx, float *fy, clopt_error *err)
+{
+    const char *spec[] = {SPEC};
+    clopt_run_options o = {"rosenbrock", spec, 1, starts, a->starts, a->steps, a->steps, 0, 0, 0};
+    double best = INFINITY;
+    for (uint64_t rep = 0; rep < a->repeat; rep++) {
+        clopt_run *run = clopt_run_create(ctx, &o, err);
+        if (!run)
+            return -1;
+        const double t0 = now();
+        while (!clopt_run_finished(run)) {
+            clopt_slice s;
+            if (clopt_run_advance(run, 0, &s, err) != CLOPT_OK) {
+                clopt_run_release(run);
+                return -1;
+            }
+            const size_t last = s.rows - 1; /* the row at the final step, if in this slice */
+            if (s.rows && s.first_step + last * a->steps == a->steps)
+                for (size_t t = 0; t < s.trajectories; t++) {
+                    fx[t] = s.data[(last * s.trajectories + t) * s.components];
+                    fy[t] = s.data[(last * s.trajectories + t) * s.components + 1];
+                }
+        }
+        const double dt = now() - t0;
+        best = dt < best ? dt : best;
+        clopt_run_release(run);
+    }
+    return best;
+}
+
+typedef void (*loop_fn)(float *, float *, size_t, const bench_adam_step *, size_t);
+
+static double time_loop(loop_fn loop, const bench_args *a, const double *starts,
+                        const bench_adam_step *k, float *x, float *y)
+{
+    double best = INFINITY;
+    for (uint64_t rep = 0; rep < a->repeat; rep++) {
+        for (size_t t = 0; t < a->starts; t++) {
+            x[t] = (float)starts[2 * t];
+            y[t] = (float)starts[2 * t + 1];
+        }
+        const double t0 = now();
+        loop(x, y, (size_t)a->starts, k, (size_t)a->steps);
+        const double dt = now() - t0;
+        best = dt < best ? dt : best;
+    }
+    return best;
+}
+
+static int parse(int argc, char **argv, bench_args *a)
+{
+    *a = (bench_args){65536, 1000, 3, NULL, 0};
+    for (int i = 2; i < argc; i++) {
+        const char *v;
+        int bad = 0;
+        if (strcmp(argv[i], "--json") == 0)
+            a->json = 1;
+        else if ((v = cli_value(CMD, argc, argv, &i, "--starts", &bad))) {
+            if (cli_u64(CMD, "--starts", v, 1, CLOPT_RUN_MAX_TRAJECTORIES, &a->starts))
+                return 2;
+        } else if ((v = cli_value(CMD, argc, argv, &i, "--steps", &bad))) {
+            if (cli_u64(CMD, "--steps", v, 1, 100000, &a->steps))
+                return 2;
+        } else if ((v = cli_value(CMD, argc, argv, &i, "--repeat", &bad))) {
+            if (cli_u64(CMD, "--repeat", v, 1, 1000, &a->repeat))
+                return 2;
+        } else if ((v = cli_value(CMD, argc, argv, &i, "--device", &bad)))
+            a->device = v;
+        else if (!bad) {
+            fprintf(stderr, CMD ": unknown option '%s'\n", argv[i]);
+            return 2;
+        }
+        if (bad)
+            return 2;
+    }
+    return 0;
+}
+
+static int bench_trajectories(int argc, char **argv)
+{
+    bench_args a;
+    int rc = parse(argc, argv, &a);
+    if (rc)
+        return rc;
+    clopt_error err;
+    clopt_context *ctx = clopt_context_create(a.device, &err);
+    if (!ctx) {
+        fprintf(stderr, CMD ": %s\n", err.text);
+        return 1;
+    }
+    const size_t n = (size_t)a.starts;
+    double *starts = malloc(2 * n * sizeof *starts);
+    float *ex = malloc(n * sizeof *ex), *ey = malloc(n * sizeof *ey);
+    float *cx = malloc(n * sizeof *cx), *cy = malloc(n * sizeof *cy);
+    bench_adam_step *k = malloc((size_t)a.steps * sizeof *k);
+    if (!starts || !ex || !ey || !cx || !cy || !k) {
+        fputs(CMD ": out of memory\n", stderr);
+        rc = 1;
+        goto done;
+    }
+    uint64_t state = 0x9E3779B97F4A7C15ull; /* starts spread over Rosenbrock's view */
+    for (size_t i = 0; i < 2 * n; i++) {
+        state ^= state << 13, state ^= state >> 7, state ^= state << 17;
+        const double u = (double)(state >> 11) / 9007199254740992.0;
+        starts[i] = i % 2 ? -1 + 4 * u : -2 + 4 * u;
+    }
+    clopt_config cfg;
+    clopt_spec_parse(SPEC, &cfg, NULL);
+    for (uint64_t s = 0; s < a.steps; s++) { /* the engine's own per-step scalars */
+        clopt_scalars sc;
+        clopt_schedule_scalars(&cfg, s, 1.0, &sc);
+        k[s] = (bench_adam_step){sc.lr, sc.beta_1, sc.one_minus_beta_1, sc.beta_2,
+                                 sc.one_minus_beta_2, sc.epsilon};
+    }
+    const double te = time_engine(ctx, &a, starts, ex, ey, &err);
+    if (te < 0) {
+        fprintf(stderr, CMD ": %s\n", err.text);
+        rc = 1;
+        goto done;
+    }
+    const double tn = time_loop(bench_naive, &a, starts, k, cx, cy);
+    const double tb = time_loop(bench_blocked, &a, starts, k, cx, cy);
+    double diff = 0; /* the engine and the C loop compute the same thing */
+    for (size_t t = 0; t < n; t++)
+        diff = fmax(diff, fmax(fabs(ex[t] - cx[t]), fabs(ey[t] - cy[t])));
+    const double work = (double)n * (double)a.steps;
+    const double ge = work / te / 1e9, gn = work / tn / 1e9, gb = work / tb / 1e9;
+    char device[256] = "";
+    clGetDeviceInfo(clopt_context_device(ctx), CL_DEVICE_NAME, sizeof device - 1, device, NULL);
+    if (a.json)
+        printf("{\"benchmark\": \"trajectories\", \"device\": \"%s\", \"optimizer\": \"%s\", "
+               "\"function\": \"rosenbrock\", \"starts\": %zu, \"steps\": %llu, "
+               "\"engine_gps\": %.4f, \"naive_c_gps\": %.4f, \"blocked_c_gps\": %.4f, "
+               "\"ratio_blocked\": %.3f, \"ratio_naive\": %.3f, \"max_difference\": %.3g}\n",
+               device, SPEC, n, (unsigned long long)a.steps, ge, gn, gb, ge / gb, ge / gn, diff);
+    else
+        printf("trajectories: %zu starts x %llu steps of %s on rosenbrock, best of %llu\n"
+               "device: %s\n"
+               "  engine (OpenCL)       %8.3f G point-steps/s  (%.3f s)\n"
+               "  naive C loop (OpenMP) %8.3f G point-steps/s  (%.3f s)\n"
+               "  blocked C loop (simd) %8.3f G point-steps/s  (%.3f s)\n"
+               "  engine / blocked C = %.2f, engine / naive C = %.2f "
+               "(final points agree within %.3g)\n",
+               n, (unsigned long long)a.steps, SPEC, (unsigned long long)a.repeat, device, ge,
+               te, gn, tn, gb, tb, ge / gb, ge / gn, diff);
+done:
+    free(starts);
+    free(ex);
+    free(ey);
+    free(cx);
+    free(cy);
+    free(k);
+    clopt_context_release(ctx);
+    return rc;
+}
+
+int clopt_cli_bench(int argc, char **argv)
+{
+    if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
+        fputs("usage: clopt bench trajectories [--starts 65536] [--steps 1000] [--repeat 3]\n"
+              "                                [--device SEL] [--json]\n\n"
+              "Adam (lr 0.001) on Rosenbrock from many starts: the engine against a naive\n"
+              "and a blocked C loop on the host, in point-steps per second.\n",
+              argc < 2 ? stderr : stdout);
+        return argc < 2 ? 2 : 0;
+    }
+    if (strcmp(argv[1], "trajectories") == 0)
+        return bench_trajectories(argc, argv);
+    fprintf(stderr, "clopt bench: unknown benchmark '%s' (known: trajectories)\n", argv[1]);
+    return 2;
+}
