@@ -14,8 +14,7 @@
  * Step s evaluates f and the gradient at the current point, records it when s % every
  * == 0, checks for divergence and, while s < nsteps, applies the update.
  */
-#define CLOPT_ALIVE 0xffffffffu
-#define CLOPT_KIND_SGD_PLAIN 7u /* SGD without momentum: no velocity, as the tensor path */
+/* CLOPT_ALIVE and CLOPT_KIND_SGD_PLAIN: trajectory.h, shared with the host. */
 
 __kernel void clopt_trajectories(const uint fn, const uint starts, const uint spad,
                                  const uint tpad, const uint nwork,

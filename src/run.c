@@ -4,6 +4,7 @@
  * src/schedule.c (as the tensor path does), launches one kernel for every optimizer and
  * start, and reads back only the points recorded in the slice.
  */
+#include "../cl/trajectory.h"
 #include "context.h"
 #include "error.h"
 #include "functions.h"
@@ -14,8 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define ALIVE 0xffffffffu
-#define KIND_SGD_PLAIN 7u      /* as CLOPT_KIND_SGD_PLAIN in cl/trajectory.cl */
 #define TABLE_BYTES (16u << 20) /* caps steps per slice by the scalar table's size */
 #define OUT_BYTES (32u << 20)   /* caps points per slice by the output buffer's size */
 #define SLICE_STEPS 1024u       /* longest slice: keeps each launch short on GPUs */
@@ -104,14 +103,24 @@ static clopt_status check_options(const clopt_run_options *o, const clopt_functi
     return CLOPT_OK;
 }
 
-/* Parses every spec; errors name the optimizer by position. */
+/* Parses spec k; its error names the optimizer by position. */
+static clopt_status parse_spec(const clopt_run_options *o, size_t k, clopt_config *c,
+                               clopt_error *err)
+{
+    clopt_error e;
+    clopt_error_clear(&e);
+    if (clopt_spec_parse(o->optimizers[k], c, &e) != CLOPT_OK)
+        return clopt_error_set(err, e.status, "optimizer %zu: %s", k + 1, e.text);
+    return CLOPT_OK;
+}
+
+/* Parses every spec into the run, with its config JSON and Nadam schedule. */
 static clopt_status parse_specs(clopt_run *r, const clopt_run_options *o, clopt_error *err)
 {
     for (size_t k = 0; k < r->nopt; k++) {
-        clopt_error e;
-        clopt_error_clear(&e);
-        if (clopt_spec_parse(o->optimizers[k], &r->cfg[k], &e) != CLOPT_OK)
-            return clopt_error_set(err, e.status, "optimizer %zu: %s", k + 1, e.text);
+        const clopt_status st = parse_spec(o, k, &r->cfg[k], err);
+        if (st != CLOPT_OK)
+            return st;
         if (!(r->config[k] = clopt_config_json(&r->cfg[k])))
             return clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating a run");
         r->m_schedule[k] = 1.0;
@@ -122,7 +131,7 @@ static clopt_status parse_specs(clopt_run *r, const clopt_run_options *o, clopt_
 static cl_uint kind_of(const clopt_config *c)
 {
     if (c->info->kind == CLOPT_SGD && c->v[CLOPT_P_MOMENTUM] == 0.0)
-        return KIND_SGD_PLAIN;
+        return CLOPT_KIND_SGD_PLAIN;
     return (cl_uint)c->info->kind;
 }
 
@@ -148,7 +157,7 @@ static clopt_status create_buffers(clopt_run *r, clopt_error *err)
         }
     }
     for (size_t t = 0; t < r->tpad; t++)
-        r->diverged[t] = ALIVE;
+        r->diverged[t] = CLOPT_ALIVE;
     const cl_mem_flags ro = CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR;
     const cl_mem_flags rw = CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR;
     r->d_kinds = clCreateBuffer(cl, ro, r->nopt * sizeof *kinds, kinds, &rc);
@@ -214,14 +223,11 @@ clopt_status clopt_run_check(const clopt_run_options *o, clopt_error *err)
         return clopt_error_set(err, CLOPT_EINVAL, "clopt_run_check: options is NULL");
     if (check_options(o, &fn, err) != CLOPT_OK)
         return CLOPT_EINVAL;
-    for (size_t k = 0; k < o->noptimizers; k++) {
-        clopt_config c;
-        clopt_error e;
-        clopt_error_clear(&e);
-        if (clopt_spec_parse(o->optimizers[k], &c, &e) != CLOPT_OK)
-            return clopt_error_set(err, e.status, "optimizer %zu: %s", k + 1, e.text);
-    }
-    return CLOPT_OK;
+    clopt_config c;
+    clopt_status st = CLOPT_OK;
+    for (size_t k = 0; k < o->noptimizers && st == CLOPT_OK; k++)
+        st = parse_spec(o, k, &c, err);
+    return st;
 }
 
 clopt_run *clopt_run_create(clopt_context *ctx, const clopt_run_options *o, clopt_error *err)
@@ -302,7 +308,7 @@ static uint64_t slice_length(const clopt_run *r, uint64_t max_steps)
         n = r->max_rows * r->every;
     if (r->next + n == r->steps && rows_in(r->next, r->next + n + 1, r->every) <= r->max_rows)
         n++; /* the evaluation of the last point rides along with the last updates */
-    return n ? n : 1;
+    return n; /* >= 1: with no updates left, n is that last evaluation */
 }
 
 /* Reorders the device's [row][component][padded trajectory] into [row][trajectory][comp]. */
@@ -405,7 +411,7 @@ int64_t clopt_run_diverged_at(const clopt_run *r, size_t t)
     if (!r || t >= r->nopt * r->nstart)
         return -1;
     const cl_uint d = r->diverged[t / r->nstart * r->spad + t % r->nstart];
-    return d == ALIVE ? -1 : (int64_t)d;
+    return d == CLOPT_ALIVE ? -1 : (int64_t)d;
 }
 
 void clopt_run_state_names(const clopt_run *r, size_t t, const char *names[2])
@@ -414,7 +420,7 @@ void clopt_run_state_names(const clopt_run *r, size_t t, const char *names[2])
     if (!r || t >= r->nopt * r->nstart)
         return;
     const clopt_config *c = &r->cfg[t / r->nstart];
-    if (kind_of(c) == KIND_SGD_PLAIN)
+    if (kind_of(c) == CLOPT_KIND_SGD_PLAIN)
         return;
     for (size_t i = 0; i < c->info->nstate; i++)
         names[i] = c->info->state[i];
