@@ -195,11 +195,12 @@ static int print_csv(clopt_run *run, const run_args *a, const points *p)
         char *label = clopt_config_label(&c);
         if (!label)
             return 1;
+        const char *quote = strchr(label, ',') ? "\"" : ""; /* CSV: a field with commas */
         const size_t n = count_points(run, p, t, a->o.every);
         for (size_t r = 0; r < n; r++) {
             const float *q = &p->xyf[(t * p->rows + r) * 3];
-            printf("%zu,%s%s%s,%llu,%s,%s,%s\n", t, strchr(label, ',') ? "\"" : "", label,
-                   strchr(label, ',') ? "\"" : "", (unsigned long long)(r * a->o.every),
+            printf("%zu,%s%s%s,%llu,%s,%s,%s\n", t, quote, label, quote,
+                   (unsigned long long)(r * a->o.every),
                    clopt_format_float(n1, q[0]), clopt_format_float(n2, q[1]),
                    clopt_format_float(n3, q[2]));
         }
