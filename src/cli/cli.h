@@ -13,6 +13,10 @@ int clopt_cli_functions(int argc, char **argv);
 int clopt_cli_landscape(int argc, char **argv);
 int clopt_cli_run(int argc, char **argv);
 int clopt_cli_bench(int argc, char **argv);
+int clopt_cli_serve(int argc, char **argv);
+
+/* The optimizer catalogue as JSON (clopt optimizers --json, the server's /api/v1/optimizers). */
+json_t *clopt_cli_optimizers_json(void);
 
 /* One catalogue entry as JSON (clopt functions --json, the server's /api/v1/functions). */
 json_t *clopt_cli_function_json(const clopt_function_info *f);

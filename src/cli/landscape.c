@@ -4,6 +4,7 @@
 #include "args.h"
 #include "error.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,7 +35,7 @@ json_t *clopt_cli_landscape_json(clopt_context *ctx, const char *function, size_
     }
     json_t *grid = json_array();
     for (size_t i = 0; i < nx * ny; i++)
-        json_array_append_new(grid, json_real(values[i]));
+        json_array_append_new(grid, isfinite(values[i]) ? json_real(values[i]) : json_null());
     free(values);
     return json_pack("{s:s,s:I,s:I,s:[ffff],s:f,s:f,s:o}", "function", f->name, "nx", (json_int_t)nx,
                      "ny", (json_int_t)ny, "view", view[0], view[1], view[2], view[3], "min",

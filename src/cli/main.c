@@ -18,6 +18,7 @@ static const char usage[] =
     "  run                  run optimizers on a test function, print trajectories\n"
     "  landscape            print a test function on a grid, as JSON\n"
     "  bench trajectories   measure the engine against C loops\n"
+    "  serve                serve the page and the JSON API on 127.0.0.1:8080\n"
     "\n"
     "options:\n"
     "  -h, --help           show this help\n"
@@ -51,6 +52,8 @@ int main(int argc, char **argv)
         return clopt_cli_run(argc - 1, argv + 1);
     if (strcmp(cmd, "bench") == 0)
         return clopt_cli_bench(argc - 1, argv + 1);
+    if (strcmp(cmd, "serve") == 0)
+        return clopt_cli_serve(argc - 1, argv + 1);
     if (strcmp(cmd, "landscape") == 0)
         return clopt_cli_landscape(argc - 1, argv + 1);
     fprintf(stderr, "clopt: unknown command '%s'\n\n%s", cmd, usage);

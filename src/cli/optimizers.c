@@ -39,7 +39,7 @@ static json_t *param_json(clopt_param p, int has_default, double def)
     return j;
 }
 
-static int print_json(void)
+json_t *clopt_cli_optimizers_json(void)
 {
     json_t *all = json_array();
     for (size_t k = 0; k < CLOPT_KIND_COUNT; k++) {
@@ -53,6 +53,12 @@ static int print_json(void)
                                              info->key, "hyperparameters", params, "en",
                                              info->en, "ko", info->ko));
     }
+    return all;
+}
+
+static int print_json(void)
+{
+    json_t *all = clopt_cli_optimizers_json();
     int rc = json_dumpf(all, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) == 0 ? 0 : 1;
     putchar('\n');
     json_decref(all);

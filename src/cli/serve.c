@@ -1,0 +1,137 @@
+/* clopt serve: the HTTP server, until SIGINT or SIGTERM. */
+#include "cli.h"
+
+#include "args.h"
+#include "server/server.h"
+
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/resource.h>
+
+#define CMD "clopt serve"
+
+static const char usage[] =
+    "usage: clopt serve [--host ADDR] [--port N] [--device SEL] [--allow-host NAME]...\n"
+    "                   [--max-connections N] [--timeout S] [--header-limit BYTES]\n"
+    "                   [--memory MIB] [--queue N] [--heartbeat S]\n"
+    "\n"
+    "Serves the page and the JSON API (/api/v1/...) that runs optimizers on test functions\n"
+    "on the OpenCL device and streams the trajectories. Prints the URL as its first line;\n"
+    "stops cleanly on Ctrl-C (SIGINT) or SIGTERM.\n"
+    "\n"
+    "  --host ADDR            IP address to listen on (default 127.0.0.1; ::1 for IPv6)\n"
+    "  --port N               port, 0 picks a free one (default 8080)\n"
+    "  --device SEL           cpu, gpu, P:D or part of a device name (default: the first CPU)\n"
+    "  --allow-host NAME      also accept this name in the Host header (up to 16 times);\n"
+    "                         localhost, 127.0.0.1, [::1] and ADDR are always accepted\n"
+    "  --max-connections N    open connections at once, 1 .. 100000 (default 512)\n"
+    "  --timeout S            close a connection idle for S seconds, 1 .. 3600 (default 30)\n"
+    "  --header-limit BYTES   memory per connection for the request line and headers,\n"
+    "                         8192 .. 1048576 (default 32768)\n"
+    "  --memory MIB           event logs kept in memory; finished runs are evicted least\n"
+    "                         recently used first, 16 .. 65536 (default 1024)\n"
+    "  --queue N              runs waiting for the device before POST answers 503,\n"
+    "                         1 .. 4096 (default 32)\n"
+    "  --heartbeat S          comment sent on an idle stream every S seconds, 1 .. 15\n"
+    "                         (default 10)\n";
+
+static int parse(int argc, char **argv, srv_options *o)
+{
+    for (int i = 1; i < argc; i++) {
+        const char *v;
+        int bad = 0;
+        uint64_t n;
+        if ((v = cli_value(CMD, argc, argv, &i, "--host", &bad)))
+            o->host = v;
+        else if ((v = cli_value(CMD, argc, argv, &i, "--port", &bad))) {
+            if (cli_u64(CMD, "--port", v, 0, 65535, &n))
+                return 2;
+            o->port = (unsigned)n;
+        } else if ((v = cli_value(CMD, argc, argv, &i, "--device", &bad)))
+            o->device = v;
+        else if ((v = cli_value(CMD, argc, argv, &i, "--allow-host", &bad))) {
+            if (o->nallow_hosts == SRV_MAX_ALLOW_HOSTS) {
+                fprintf(stderr, CMD ": more than %d --allow-host options\n",
+                        SRV_MAX_ALLOW_HOSTS);
+                return 2;
+            }
+            o->allow_hosts[o->nallow_hosts++] = v;
+        } else if ((v = cli_value(CMD, argc, argv, &i, "--max-connections", &bad))) {
+            if (cli_u64(CMD, "--max-connections", v, 1, 100000, &n))
+                return 2;
+            o->max_connections = (unsigned)n;
+        } else if ((v = cli_value(CMD, argc, argv, &i, "--timeout", &bad))) {
+            if (cli_u64(CMD, "--timeout", v, 1, 3600, &n))
+                return 2;
+            o->timeout_s = (unsigned)n;
+        } else if ((v = cli_value(CMD, argc, argv, &i, "--header-limit", &bad))) {
+            if (cli_u64(CMD, "--header-limit", v, 8192, 1048576, &n))
+                return 2;
+            o->header_limit = (size_t)n;
+        } else if ((v = cli_value(CMD, argc, argv, &i, "--memory", &bad))) {
+            if (cli_u64(CMD, "--memory", v, 16, 65536, &n))
+                return 2;
+            o->memory_budget = (size_t)n << 20;
+        } else if ((v = cli_value(CMD, argc, argv, &i, "--queue", &bad))) {
+            if (cli_u64(CMD, "--queue", v, 1, 4096, &n))
+                return 2;
+            o->queue = (unsigned)n;
+        } else if ((v = cli_value(CMD, argc, argv, &i, "--heartbeat", &bad))) {
+            if (cli_u64(CMD, "--heartbeat", v, 1, 15, &n))
+                return 2;
+            o->heartbeat_s = (unsigned)n;
+        } else if (!bad) {
+            fprintf(stderr, CMD ": unknown option '%s' (see clopt serve --help)\n", argv[i]);
+            return 2;
+        }
+        if (bad)
+            return 2;
+    }
+    return 0;
+}
+
+/* Each connection is a descriptor: allow as many as the hard limit lets us. */
+static void raise_fd_limit(unsigned connections)
+{
+    struct rlimit rl;
+    if (getrlimit(RLIMIT_NOFILE, &rl) == 0 && rl.rlim_cur < rl.rlim_max &&
+        rl.rlim_cur < (rlim_t)connections + 64) {
+        rl.rlim_cur = rl.rlim_max;
+        setrlimit(RLIMIT_NOFILE, &rl);
+    }
+}
+
+int clopt_cli_serve(int argc, char **argv)
+{
+    if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
+        fputs(usage, stdout);
+        return 0;
+    }
+    srv_options o;
+    srv_options_defaults(&o);
+    int rc = parse(argc, argv, &o);
+    if (rc)
+        return rc;
+    raise_fd_limit(o.max_connections);
+    /* Every thread inherits the mask: only sigwait below sees the signals. */
+    sigset_t stop;
+    sigemptyset(&stop);
+    sigaddset(&stop, SIGINT);
+    sigaddset(&stop, SIGTERM);
+    pthread_sigmask(SIG_BLOCK, &stop, NULL);
+    signal(SIGPIPE, SIG_IGN);
+    clopt_error err;
+    srv *s = srv_start(&o, &err);
+    if (!s) {
+        fprintf(stderr, CMD ": %s\n", err.text);
+        return err.status == CLOPT_EINVAL || err.status == CLOPT_ENODEVICE ? 2 : 1;
+    }
+    printf("%s\n", srv_url(s));
+    fflush(stdout);
+    int sig = 0;
+    sigwait(&stop, &sig);
+    fprintf(stderr, CMD ": %s: stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
+    srv_stop(s);
+    return 0;
+}

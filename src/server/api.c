@@ -1,0 +1,137 @@
+/* GET endpoints that describe the server and its catalogues, and the landscape grid. */
+#include "routes.h"
+
+#include "../cli/cli.h"
+#include "device.h"
+#include "reply.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LANDSCAPE_MAX_SIDE 1024
+#define LANDSCAPE_MAX_VALUES (512u * 512u)
+
+enum MHD_Result srv_api_health(srv *s, struct MHD_Connection *c)
+{
+    pthread_mutex_lock(&s->lock);
+    json_t *body = json_pack(
+        "{s:s,s:s,s:s,s:{s:I,s:I,s:I,s:I,s:I,s:I}}", "status", "ok", "version", clopt_version(),
+        "device", s->device_name, "load", "connections", (json_int_t)s->connections, "streams",
+        (json_int_t)s->nstreams, "runs", (json_int_t)s->nruns, "queued", (json_int_t)s->queued,
+        "memory", (json_int_t)s->bytes, "memory_budget", (json_int_t)s->o.memory_budget);
+    pthread_mutex_unlock(&s->lock);
+    return srv_reply_json(c, 200, body);
+}
+
+enum MHD_Result srv_api_optimizers(struct MHD_Connection *c)
+{
+    return srv_reply_json(c, 200, clopt_cli_optimizers_json());
+}
+
+enum MHD_Result srv_api_functions(struct MHD_Connection *c)
+{
+    json_t *all = json_array();
+    for (size_t i = 0; all && i < clopt_function_count(); i++)
+        json_array_append_new(all, clopt_cli_function_json(clopt_function_get(i)));
+    return srv_reply_json(c, 200, all);
+}
+
+enum MHD_Result srv_api_devices(srv *s, struct MHD_Connection *c)
+{
+    clopt_device_entry *list;
+    size_t n;
+    clopt_error err;
+    if (clopt_device_list(&list, &n, &err) != CLOPT_OK) {
+        srv_problem p;
+        srv_problem_set(&p, 500, "", "%s", err.text);
+        return srv_reply_problem(c, &p);
+    }
+    json_t *all = json_array();
+    const cl_device_id used = clopt_context_device(s->ctx);
+    for (size_t i = 0; i < n; i++) {
+        char pd[24];
+        snprintf(pd, sizeof pd, "%u:%u", list[i].platform_index, list[i].device_index);
+        json_array_append_new(
+            all, json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:b}", "selector", pd, "platform",
+                           list[i].platform_name, "name", list[i].name, "version",
+                           list[i].version, "type", clopt_device_type_name(list[i].type),
+                           "compute_units", (json_int_t)list[i].compute_units, "global_memory",
+                           (json_int_t)list[i].global_mem, "in_use", list[i].device == used));
+    }
+    free(list);
+    return srv_reply_json(c, 200, all);
+}
+
+/* A whole-string unsigned integer query argument in [lo, hi]; absent keeps *out. */
+static int size_arg(struct MHD_Connection *c, const char *name, size_t lo, size_t hi,
+                    size_t *out, srv_problem *p)
+{
+    const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+    if (!v)
+        return 0;
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (*v < '0' || *v > '9' || *end || errno || n < lo || n > hi)
+        return srv_problem_set(p, 400, name, "%s = '%.32s'; expected an integer from %zu to %zu",
+                               name, v, lo, hi);
+    *out = (size_t)n;
+    return 0;
+}
+
+static int view_arg(struct MHD_Connection *c, double view[4], int *has, srv_problem *p)
+{
+    const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "view");
+    *has = v != NULL;
+    if (!v)
+        return 0;
+    const char *at = v;
+    for (int i = 0; i < 4; i++) {
+        char *end;
+        errno = 0;
+        view[i] = strtod(at, &end);
+        if (end == at || errno || !(view[i] >= -1e6 && view[i] <= 1e6) ||
+            *end != (i < 3 ? ',' : '\0'))
+            return srv_problem_set(p, 400, "view",
+                                   "view = '%.64s'; expected x0,x1,y0,y1: four numbers "
+                                   "within +-1e6",
+                                   v);
+        at = end + 1;
+    }
+    return 0;
+}
+
+enum MHD_Result srv_api_landscape(srv *s, struct MHD_Connection *c)
+{
+    srv_problem p;
+    const char *fn = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "function");
+    size_t nx = 128, ny = 128;
+    double view[4];
+    int has_view;
+    if (!fn) {
+        srv_problem_set(&p, 400, "function", "function is required, e.g. ?function=rosenbrock");
+        return srv_reply_problem(c, &p);
+    }
+    if (size_arg(c, "nx", 2, LANDSCAPE_MAX_SIDE, &nx, &p) ||
+        size_arg(c, "ny", 2, LANDSCAPE_MAX_SIDE, &ny, &p) || view_arg(c, view, &has_view, &p))
+        return srv_reply_problem(c, &p);
+    if (nx * ny > LANDSCAPE_MAX_VALUES) {
+        srv_problem_set(&p, 400, "nx", "nx x ny = %zu values; the limit is %u", nx * ny,
+                        LANDSCAPE_MAX_VALUES);
+        return srv_reply_problem(c, &p);
+    }
+    clopt_error err;
+    pthread_mutex_lock(&s->device);
+    json_t *body = clopt_cli_landscape_json(s->ctx, fn, nx, ny, has_view ? view : NULL, &err);
+    pthread_mutex_unlock(&s->device);
+    if (!body) {
+        const int client = err.status == CLOPT_EINVAL;
+        srv_problem_set(&p, client ? 400 : 500, client ? "function" : "", "%s", err.text);
+        if (client && strstr(err.text, "view"))
+            snprintf(p.field, sizeof p.field, "view");
+        return srv_reply_problem(c, &p);
+    }
+    return srv_reply_json(c, 200, body);
+}

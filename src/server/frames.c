@@ -1,0 +1,95 @@
+/* Step, done and error events as JSON text (see frames.h for the shapes). */
+#include "frames.h"
+
+#include "config.h"
+
+#include <jansson.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static void put_row(FILE *f, const clopt_slice *sl, size_t r, uint64_t every, float *last)
+{
+    char num[32];
+    fprintf(f, "{\"step\":%llu,\"points\":[",
+            (unsigned long long)(sl->first_step + r * every));
+    for (size_t t = 0; t < sl->trajectories; t++) {
+        const float *q = &sl->data[(r * sl->trajectories + t) * sl->components];
+        if (t)
+            fputc(',', f);
+        if (!isfinite(q[0]) || !isfinite(q[1]) || !isfinite(q[2])) {
+            fputs("null", f); /* diverged: the done event says when */
+            continue;
+        }
+        fputc('[', f);
+        for (size_t c = 0; c < sl->components; c++)
+            fprintf(f, "%s%s", c ? "," : "", clopt_format_float(num, q[c]));
+        if (last) {
+            const int first = sl->first_step + r * every == 0;
+            for (size_t c = 0; c < 2; c++) {
+                const float d = first ? 0.0f : q[c] - last[2 * t + c];
+                last[2 * t + c] = q[c];
+                fprintf(f, ",%s", clopt_format_float(num, d));
+            }
+        }
+        fputc(']', f);
+    }
+    fputs("]}", f);
+}
+
+char *srv_frame_step(const clopt_slice *sl, uint64_t every, float *last, size_t *len)
+{
+    char *text = NULL;
+    FILE *f = open_memstream(&text, len);
+    if (!f)
+        return NULL;
+    if (sl->rows == 1)
+        put_row(f, sl, 0, every, last);
+    else {
+        fputs("{\"steps\":[", f);
+        for (size_t r = 0; r < sl->rows; r++) {
+            if (r)
+                fputc(',', f);
+            put_row(f, sl, r, every, last);
+        }
+        fputs("]}", f);
+    }
+    if (fclose(f)) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+char *srv_frame_done(const clopt_run *run, uint64_t steps, size_t *len)
+{
+    char *text = NULL;
+    FILE *f = open_memstream(&text, len);
+    if (!f)
+        return NULL;
+    fprintf(f, "{\"steps\":%llu,\"diverged_at\":[", (unsigned long long)steps);
+    for (size_t t = 0; t < clopt_run_trajectories(run); t++) {
+        const int64_t d = clopt_run_diverged_at(run, t);
+        if (d < 0)
+            fprintf(f, "%snull", t ? "," : "");
+        else
+            fprintf(f, "%s%lld", t ? "," : "", (long long)d);
+    }
+    fputs("]}", f);
+    if (fclose(f)) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+char *srv_frame_error(const char *message, size_t *len)
+{
+    json_t *j = json_pack("{s:s}", "error", message);
+    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    if (text)
+        *len = strlen(text);
+    return text;
+}

@@ -1,0 +1,28 @@
+/*
+ * The JSON of the stream's events, formatted once per run by the worker.
+ *
+ * step: {"step":k,"points":[P, ...]} for one recorded step, or {"steps":[{"step":k,
+ *       "points":[...]}, ...]} when a slice recorded several (one event per engine slice).
+ *       P is [x, y, f] per trajectory in the run's order, or null once it has diverged;
+ *       with "state": true, [x, y, f, g_x, g_y, a_x, a_y, b_x, b_y, d_x, d_y]: the
+ *       gradient, the optimizer's two state values per coordinate (names in the run's
+ *       trajectories) and the step just taken (0 at step 0).
+ * done: {"steps":N,"diverged_at":[step or null, ...]}
+ * error: {"error":"sentence"}
+ * Numbers are the shortest text that reads back as the same float32 (at most 9 digits).
+ */
+#ifndef CLOPT_SERVER_FRAMES_H
+#define CLOPT_SERVER_FRAMES_H
+
+#include "clopt/clopt.h"
+
+#include <stddef.h>
+
+/* The step event of one slice; `last` (state mode) holds and receives each x, y. malloc'd. */
+char *srv_frame_step(const clopt_slice *sl, uint64_t every, float *last, size_t *len);
+
+char *srv_frame_done(const clopt_run *run, uint64_t steps, size_t *len);
+
+char *srv_frame_error(const char *message, size_t *len);
+
+#endif

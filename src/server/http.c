@@ -1,0 +1,246 @@
+/*
+ * The daemon: one internal polling thread (epoll or poll, never a thread per connection),
+ * suspend/resume for streams. Before any route runs, a request passes the Host check
+ * (DNS-rebinding defence), the Origin check on POST and DELETE (no CORS), and for a body
+ * the Content-Type and size checks; a body is read into memory only up to 64 KiB.
+ */
+#include "http.h"
+
+#include "error.h"
+#include "reply.h"
+#include "routes.h"
+
+#include <arpa/inet.h>
+#include <netdb.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+#include <unistd.h>
+
+typedef struct {
+    char *body;
+    size_t len;
+    int refused; /* an error response is queued; the body is ignored */
+} conn_req;
+
+/* Splits "name[:port]" / "[v6]:port"; 0 if malformed. */
+static int split_host(const char *h, char *name, size_t size, unsigned *port)
+{
+    const char *end = h[0] == '[' ? strchr(h, ']') : strchr(h, ':');
+    if (h[0] == '[' && !end)
+        return 0;
+    if (h[0] == '[')
+        end++;
+    if (!end)
+        end = h + strlen(h);
+    const size_t n = (size_t)(end - h);
+    if (n == 0 || n >= size)
+        return 0;
+    memcpy(name, h, n);
+    name[n] = '\0';
+    *port = 0;
+    if (*end == '\0')
+        return 1;
+    if (*end != ':' || end[1] == '\0' || strlen(end + 1) > 5)
+        return 0;
+    for (const char *p = end + 1; *p; p++)
+        if (*p < '0' || *p > '9')
+            return 0;
+    *port = (unsigned)atoi(end + 1);
+    return *port <= 65535;
+}
+
+static int allowed_name(const srv *s, const char *name)
+{
+    static const char *const local[] = {"localhost", "127.0.0.1", "[::1]"};
+    for (size_t i = 0; i < 3; i++)
+        if (!strcasecmp(name, local[i]))
+            return 1;
+    char bracketed[80];
+    snprintf(bracketed, sizeof bracketed, "[%s]", s->o.host);
+    if (!strcasecmp(name, s->o.host) || !strcasecmp(name, bracketed))
+        return 1;
+    for (size_t i = 0; i < s->o.nallow_hosts; i++)
+        if (!strcasecmp(name, s->o.allow_hosts[i]))
+            return 1;
+    return 0;
+}
+
+static int check_host(const srv *s, struct MHD_Connection *c, srv_problem *p)
+{
+    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
+    char name[256];
+    unsigned port;
+    if (!h)
+        return 0; /* HTTP/1.0 without Host: no browser sends that */
+    if (!split_host(h, name, sizeof name, &port) || !allowed_name(s, name))
+        return srv_problem_set(p, 421, "Host",
+                               "Host '%.64s' is not this server; it answers to localhost, "
+                               "127.0.0.1, [::1] and %s (start it with --allow-host NAME to "
+                               "add a name)",
+                               h, s->o.host);
+    return 0;
+}
+
+/* A state-changing request from a page of another origin is refused. */
+static int check_origin(const srv *s, struct MHD_Connection *c, const char *method,
+                        srv_problem *p)
+{
+    if (strcmp(method, "POST") && strcmp(method, "DELETE"))
+        return 0;
+    const char *o = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
+    if (!o)
+        return 0;
+    char name[256];
+    unsigned port;
+    if (strncmp(o, "http://", 7) || !split_host(o + 7, name, sizeof name, &port) ||
+        !allowed_name(s, name) || (port ? port : 80) != s->o.port)
+        return srv_problem_set(p, 403, "Origin",
+                               "Origin '%.64s' is not this server's own; clopt serve sends no "
+                               "CORS headers and takes runs only from its own page",
+                               o);
+    return 0;
+}
+
+static int check_body(struct MHD_Connection *c, srv_problem *p)
+{
+    const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                  MHD_HTTP_HEADER_CONTENT_LENGTH);
+    if (len && strtoull(len, NULL, 10) > SRV_MAX_BODY)
+        return srv_problem_set(p, 413, "body", "the body has %.20s bytes; the limit is %u", len,
+                               SRV_MAX_BODY);
+    const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
+                                                   MHD_HTTP_HEADER_CONTENT_TYPE);
+    const size_t n = strlen("application/json");
+    if (!type || strncasecmp(type, "application/json", n) ||
+        (type[n] != '\0' && type[n] != ';' && type[n] != ' '))
+        return srv_problem_set(p, 415, "Content-Type",
+                               "Content-Type is '%.64s'; expected application/json",
+                               type ? type : "(none)");
+    return 0;
+}
+
+static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
+                                  const char *method, const char *version, const char *upload,
+                                  size_t *upload_size, void **req_cls)
+{
+    (void)version;
+    srv *s = cls;
+    conn_req *q = *req_cls;
+    srv_problem p;
+    if (!q) {
+        if (!(q = calloc(1, sizeof *q)))
+            return MHD_NO;
+        *req_cls = q;
+        const int body = !strcmp(method, "POST") && !strcmp(url, "/api/v1/runs");
+        if (check_host(s, c, &p) || check_origin(s, c, method, &p) ||
+            (body && check_body(c, &p))) {
+            q->refused = 1;
+            return srv_reply_problem(c, &p);
+        }
+        if (!body)
+            return srv_route(s, c, url, method, NULL, 0);
+        return MHD_YES; /* the body follows */
+    }
+    if (*upload_size) {
+        if (q->refused) {
+            *upload_size = 0;
+            return MHD_YES;
+        }
+        if (q->len + *upload_size > SRV_MAX_BODY)
+            return MHD_NO; /* chunked past the limit: close, read no more */
+        if (!q->body && !(q->body = malloc(SRV_MAX_BODY)))
+            return MHD_NO;
+        memcpy(q->body + q->len, upload, *upload_size);
+        q->len += *upload_size;
+        *upload_size = 0;
+        return MHD_YES;
+    }
+    if (q->refused)
+        return MHD_YES;
+    return srv_route(s, c, url, method, q->body, q->len);
+}
+
+static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
+                         enum MHD_RequestTerminationCode toe)
+{
+    (void)cls, (void)c, (void)toe;
+    conn_req *q = *req_cls;
+    if (q)
+        free(q->body);
+    free(q);
+    *req_cls = NULL;
+}
+
+static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
+                          enum MHD_ConnectionNotificationCode code)
+{
+    (void)c, (void)socket_context;
+    srv *s = cls;
+    pthread_mutex_lock(&s->lock);
+    if (code == MHD_CONNECTION_NOTIFY_STARTED)
+        s->connections++;
+    else
+        s->connections--;
+    pthread_mutex_unlock(&s->lock);
+}
+
+int srv_http_start(srv *s, clopt_error *err)
+{
+    struct addrinfo hints = {0}, *ai = NULL;
+    hints.ai_flags = AI_NUMERICHOST | AI_PASSIVE;
+    hints.ai_socktype = SOCK_STREAM;
+    char port[8];
+    snprintf(port, sizeof port, "%u", s->o.port);
+    if (getaddrinfo(s->o.host, port, &hints, &ai) != 0) {
+        clopt_error_set(err, CLOPT_EINVAL,
+                        "--host '%s' is not an IP address (e.g. 127.0.0.1 or ::1)", s->o.host);
+        return -1;
+    }
+    unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME;
+    if (ai->ai_family == AF_INET6)
+        flags |= MHD_USE_IPv6;
+    s->daemon = MHD_start_daemon(
+        flags, (uint16_t)s->o.port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
+        MHD_OPTION_CONNECTION_LIMIT, s->o.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
+        s->o.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->o.header_limit,
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
+        on_connection, s, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
+    const int v6 = ai->ai_family == AF_INET6;
+    freeaddrinfo(ai);
+    if (!s->daemon) {
+        clopt_error_set(err, CLOPT_EIO,
+                        "cannot listen on %s port %u (in use, or not an address of this "
+                        "machine); try --port 0",
+                        s->o.host, s->o.port);
+        return -1;
+    }
+    const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
+    s->o.port = info ? info->port : s->o.port;
+    snprintf(s->url, sizeof s->url, v6 ? "http://[%s]:%u/" : "http://%s:%u/", s->o.host,
+             s->o.port);
+    return 0;
+}
+
+void srv_http_stop(srv *s)
+{
+    if (!s->daemon)
+        return;
+    const MHD_socket listener = MHD_quiesce_daemon(s->daemon);
+    if (listener != MHD_INVALID_SOCKET)
+        close(listener);
+    /* The streams saw `stopping` when they were woken and end; wait for them to go. */
+    for (int i = 0; i < 500; i++) {
+        pthread_mutex_lock(&s->lock);
+        const size_t n = s->nstreams;
+        srv_streams_wake(s, NULL);
+        pthread_mutex_unlock(&s->lock);
+        if (n == 0)
+            break;
+        nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
+    }
+    MHD_stop_daemon(s->daemon);
+    s->daemon = NULL;
+}

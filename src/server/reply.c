@@ -1,0 +1,84 @@
+/* Responses are built, queued and released at once, as libmicrohttpd's examples do. */
+#include "reply.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+void srv_reply_headers(struct MHD_Response *resp)
+{
+    MHD_add_response_header(resp, "X-Content-Type-Options", "nosniff");
+    MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
+    MHD_add_response_header(resp, "Content-Security-Policy",
+                            "default-src 'self'; style-src 'self' 'unsafe-inline'; "
+                            "img-src 'self' data:; frame-ancestors 'none'");
+}
+
+static enum MHD_Result queue(struct MHD_Connection *c, unsigned status,
+                             struct MHD_Response *resp)
+{
+    if (!resp)
+        return MHD_NO;
+    const enum MHD_Result rc = MHD_queue_response(c, status, resp);
+    MHD_destroy_response(resp);
+    return rc;
+}
+
+static struct MHD_Response *json_response(json_t *body)
+{
+    char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(9)) : NULL;
+    json_decref(body);
+    if (!text)
+        return NULL;
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
+    if (!resp) {
+        free(text);
+        return NULL;
+    }
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    srv_reply_headers(resp);
+    return resp;
+}
+
+enum MHD_Result srv_reply_json(struct MHD_Connection *c, unsigned status, json_t *body)
+{
+    if (!body) {
+        srv_problem p;
+        srv_problem_set(&p, 503, "", "out of memory");
+        return srv_reply_problem(c, &p);
+    }
+    return queue(c, status, json_response(body));
+}
+
+enum MHD_Result srv_reply_problem(struct MHD_Connection *c, const srv_problem *p)
+{
+    json_t *body = json_pack("{s:s,s:s}", "error", p->text, "field", p->field);
+    struct MHD_Response *resp = json_response(body);
+    if (resp && p->status == 503)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+    return queue(c, p->status, resp);
+}
+
+enum MHD_Result srv_reply_method(struct MHD_Connection *c, const char *method,
+                                 const char *allow)
+{
+    srv_problem p;
+    srv_problem_set(&p, 405, "method", "method %s is not allowed here; use %s",
+                    strcmp(method, "GET") && strcmp(method, "POST") && strcmp(method, "DELETE")
+                        ? "(other)" : method, allow);
+    json_t *body = json_pack("{s:s,s:s}", "error", p.text, "field", p.field);
+    struct MHD_Response *resp = json_response(body);
+    if (resp)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
+    return queue(c, 405, resp);
+}
+
+enum MHD_Result srv_reply_empty(struct MHD_Connection *c, unsigned status)
+{
+    struct MHD_Response *resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
+    if (resp)
+        srv_reply_headers(resp);
+    return queue(c, status, resp);
+}

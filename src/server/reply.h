@@ -1,0 +1,26 @@
+/* Building and queueing responses: JSON bodies, errors, the headers every answer carries. */
+#ifndef CLOPT_SERVER_REPLY_H
+#define CLOPT_SERVER_REPLY_H
+
+#include "problem.h"
+
+#include <jansson.h>
+#include <microhttpd.h>
+
+/* Adds the headers of every response (nosniff, no referrer, a strict CSP). */
+void srv_reply_headers(struct MHD_Response *resp);
+
+/* Queues body (steals the reference; NULL answers 503) with status. */
+enum MHD_Result srv_reply_json(struct MHD_Connection *c, unsigned status, json_t *body);
+
+/* Queues {"error": text, "field": field} with p's status (and Allow / Retry-After). */
+enum MHD_Result srv_reply_problem(struct MHD_Connection *c, const srv_problem *p);
+
+/* 405 with an Allow header listing `allow`. */
+enum MHD_Result srv_reply_method(struct MHD_Connection *c, const char *method,
+                                 const char *allow);
+
+/* Queues a response that carries no body (204, 304). */
+enum MHD_Result srv_reply_empty(struct MHD_Connection *c, unsigned status);
+
+#endif

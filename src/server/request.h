@@ -1,0 +1,39 @@
+/*
+ * A run request (the body of POST /api/v1/runs): validated, resolved (defaults filled in,
+ * optimizers as their full get_config()) and written canonically, so that equal requests
+ * have equal text and the same id. No device is needed.
+ */
+#ifndef CLOPT_SERVER_REQUEST_H
+#define CLOPT_SERVER_REQUEST_H
+
+#include "clopt/clopt.h"
+#include "problem.h"
+
+#include <stddef.h>
+
+/* The server's limits, tighter than the engine's: a run must stream to a browser. */
+#define SRV_MAX_BODY (64u * 1024u)
+#define SRV_MAX_STEPS 100000u
+#define SRV_MAX_TRAJECTORIES 4096u
+#define SRV_MAX_STATE_TRAJECTORIES 64u
+#define SRV_MAX_POINTS 20000000u
+#define SRV_ID_CHARS 24 /* hex digits of SHA-256(canonical request) */
+
+typedef struct {
+    char id[SRV_ID_CHARS + 1];
+    char *canonical;      /* compact JSON, keys sorted, every default filled in */
+    clopt_run_options o;  /* points into the members below */
+    char **specs;         /* K optimizer configs as JSON text (get_config, "name" first) */
+    double *starts;       /* 2 S coordinates */
+    size_t points;        /* K x S x (steps / every + 1) */
+} srv_request;
+
+/*
+ * Parses body[0, len) into *req. On error returns -1 with *p filled (status 400 or 415...)
+ * and *req zeroed; on success the caller frees it with srv_request_free.
+ */
+int srv_request_parse(const char *body, size_t len, srv_request *req, srv_problem *p);
+
+void srv_request_free(srv_request *req);
+
+#endif

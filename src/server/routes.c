@@ -1,0 +1,223 @@
+/*
+ * Dispatch by path and method, and the run endpoints: POST /api/v1/runs, GET and DELETE
+ * /api/v1/runs/ID, GET /api/v1/runs/ID/events.
+ */
+#include "routes.h"
+
+#include "config.h"
+#include "reply.h"
+#include "spec.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define RUNS "/api/v1/runs"
+
+/* The state names the stream's points carry for one optimizer (none for plain SGD). */
+static json_t *state_names(const clopt_config *c)
+{
+    json_t *names = json_array();
+    const int plain = c->info->kind == CLOPT_SGD && c->v[CLOPT_P_MOMENTUM] == 0.0;
+    for (size_t i = 0; !plain && i < c->info->nstate; i++)
+        json_array_append_new(names, json_string(c->info->state[i]));
+    return names;
+}
+
+static json_t *trajectories_json(const srv_request *req)
+{
+    json_t *all = json_array();
+    for (size_t k = 0; k < req->o.noptimizers; k++) {
+        clopt_config c;
+        clopt_spec_parse(req->specs[k], &c, NULL);
+        for (size_t s = 0; s < req->o.nstarts; s++) {
+            json_t *t = json_pack("{s:o,s:[ff]}", "optimizer", json_loads(req->specs[k], 0, NULL),
+                                  "start", req->starts[2 * s], req->starts[2 * s + 1]);
+            if (t && req->o.state)
+                json_object_set_new(t, "state", state_names(&c));
+            json_array_append_new(all, t);
+        }
+    }
+    return all;
+}
+
+static enum MHD_Result post_run(srv *s, struct MHD_Connection *c, const char *body, size_t len)
+{
+    srv_request req;
+    srv_problem p;
+    if (srv_request_parse(body, len, &req, &p))
+        return srv_reply_problem(c, &p);
+    int created = 0;
+    srv_run *r = srv_run_submit(s, &req, &created, &p);
+    if (!r) {
+        srv_request_free(&req);
+        return srv_reply_problem(c, &p);
+    }
+    char events[96];
+    snprintf(events, sizeof events, RUNS "/%s/events", r->req.id);
+    json_t *out = json_pack("{s:s,s:s,s:o}", "id", r->req.id, "events", events, "trajectories",
+                            trajectories_json(&r->req));
+    pthread_mutex_lock(&s->lock);
+    srv_run_unref(s, r);
+    pthread_mutex_unlock(&s->lock);
+    return srv_reply_json(c, created ? 201 : 200, out);
+}
+
+static enum MHD_Result run_status(srv *s, struct MHD_Connection *c, srv_run *r)
+{
+    pthread_mutex_lock(&s->lock);
+    json_t *out = json_pack("{s:s,s:s,s:I,s:I,s:I,s:o}", "id", r->req.id, "status",
+                            srv_run_status_name(r->status), "progress", (json_int_t)r->progress,
+                            "steps", (json_int_t)r->req.o.steps, "events",
+                            (json_int_t)r->log.count, "request",
+                            json_loads(r->req.canonical, 0, NULL));
+    pthread_mutex_unlock(&s->lock);
+    return srv_reply_json(c, 200, out);
+}
+
+static enum MHD_Result run_delete(srv *s, struct MHD_Connection *c, srv_run *r)
+{
+    const srv_run_status was = srv_run_delete(s, r);
+    const int live = was == RUN_QUEUED || was == RUN_RUNNING;
+    return srv_reply_json(c, 200,
+                          json_pack("{s:s,s:s}", "id", r->req.id, "status",
+                                    live ? "cancelled" : srv_run_status_name(was)));
+}
+
+/* The events a reconnecting client has seen: Last-Event-ID, else ?after=, else 0. */
+static int seen_events(struct MHD_Connection *c, uint64_t *seen, srv_problem *p)
+{
+    const char *field = "Last-Event-ID";
+    const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, field);
+    if (!v) {
+        field = "after";
+        v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, field);
+    }
+    *seen = 0;
+    if (!v)
+        return 0;
+    char *end;
+    errno = 0;
+    unsigned long long n = strtoull(v, &end, 10);
+    if (*v < '0' || *v > '9' || *end || errno)
+        return srv_problem_set(p, 400, field,
+                               "%s = '%.24s'; expected the id of the last event received (an "
+                               "integer >= 0)",
+                               field, v);
+    *seen = n;
+    return 0;
+}
+
+static enum MHD_Result run_events(srv *s, struct MHD_Connection *c, srv_run *r)
+{
+    srv_problem p;
+    uint64_t seen;
+    if (seen_events(c, &seen, &p))
+        return srv_reply_problem(c, &p);
+    pthread_mutex_lock(&s->lock);
+    const int over = r->log.ended && seen >= r->log.count;
+    pthread_mutex_unlock(&s->lock);
+    if (over) /* 204 tells an EventSource to stop reconnecting */
+        return srv_reply_empty(c, 204);
+    struct MHD_Response *resp = srv_stream_response(s, c, r, seen);
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/event-stream");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
+    srv_reply_headers(resp);
+    const enum MHD_Result rc = MHD_queue_response(c, 200, resp);
+    MHD_destroy_response(resp);
+    return rc;
+}
+
+static int is_id(const char *s, size_t n)
+{
+    if (n != SRV_ID_CHARS)
+        return 0;
+    for (size_t i = 0; i < n; i++)
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
+            return 0;
+    return 1;
+}
+
+static enum MHD_Result not_found(struct MHD_Connection *c, const char *what)
+{
+    srv_problem p;
+    srv_problem_set(&p, 404, "", "%s", what);
+    return srv_reply_problem(c, &p);
+}
+
+/* /api/v1/runs/ID[/events] */
+static enum MHD_Result run_route(srv *s, struct MHD_Connection *c, const char *rest,
+                                 const char *method)
+{
+    const char *slash = strchr(rest, '/');
+    const size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
+    const int events = slash && strcmp(slash, "/events") == 0;
+    if ((slash && !events) || !is_id(rest, n))
+        return not_found(c, "no such endpoint; runs are at /api/v1/runs/ID and "
+                            "/api/v1/runs/ID/events");
+    const int get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
+    if (events && !get)
+        return srv_reply_method(c, method, "GET, HEAD");
+    if (!events && !get && strcmp(method, "DELETE"))
+        return srv_reply_method(c, method, "GET, HEAD, DELETE");
+    char id[SRV_ID_CHARS + 1];
+    memcpy(id, rest, n);
+    id[n] = '\0';
+    srv_run *r = srv_run_find(s, id);
+    if (!r)
+        return not_found(c, "no run with this id: it was deleted or evicted (POST the request "
+                            "again to recompute it)");
+    enum MHD_Result rc = events ? run_events(s, c, r)
+                         : get  ? run_status(s, c, r)
+                                : run_delete(s, c, r);
+    pthread_mutex_lock(&s->lock);
+    srv_run_unref(s, r);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
+typedef enum MHD_Result (*get_handler)(srv *s, struct MHD_Connection *c);
+
+static enum MHD_Result optimizers(srv *s, struct MHD_Connection *c)
+{
+    (void)s;
+    return srv_api_optimizers(c);
+}
+
+static enum MHD_Result functions(srv *s, struct MHD_Connection *c)
+{
+    (void)s;
+    return srv_api_functions(c);
+}
+
+static const struct {
+    const char *path;
+    get_handler get;
+} gets[] = {
+    {"/api/v1/health", srv_api_health},   {"/api/v1/optimizers", optimizers},
+    {"/api/v1/functions", functions},     {"/api/v1/devices", srv_api_devices},
+    {"/api/v1/landscape", srv_api_landscape},
+};
+
+enum MHD_Result srv_route(srv *s, struct MHD_Connection *c, const char *url, const char *method,
+                          const char *body, size_t len)
+{
+    const int get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
+    for (size_t i = 0; i < sizeof gets / sizeof *gets; i++)
+        if (!strcmp(url, gets[i].path))
+            return get ? gets[i].get(s, c) : srv_reply_method(c, method, "GET, HEAD");
+    if (!strcmp(url, RUNS))
+        return strcmp(method, "POST") ? srv_reply_method(c, method, "POST")
+                                      : post_run(s, c, body ? body : "", len);
+    if (!strncmp(url, RUNS "/", sizeof RUNS))
+        return run_route(s, c, url + sizeof RUNS, method);
+    if (!strncmp(url, "/api/", 5))
+        return not_found(c, "no such endpoint; see /api/v1/health, optimizers, functions, "
+                            "devices, landscape, runs");
+    if (!srv_assets_has(url))
+        return not_found(c, "no such page");
+    return get ? srv_assets_serve(c, url)
+               : srv_reply_method(c, method, "GET, HEAD");
+}

@@ -1,0 +1,43 @@
+/*
+ * clopt serve: the HTTP server that runs the trajectory engine for browsers. One
+ * libmicrohttpd daemon (its internal polling thread, suspend/resume for streams) and one
+ * worker thread that owns the OpenCL work.
+ */
+#ifndef CLOPT_SERVER_SERVER_H
+#define CLOPT_SERVER_SERVER_H
+
+#include "clopt/clopt.h"
+
+#include <stddef.h>
+
+#define SRV_MAX_ALLOW_HOSTS 16
+
+typedef struct {
+    const char *host;             /* listening address (default "127.0.0.1") */
+    unsigned port;                /* 0 picks a free port */
+    const char *device;           /* device selector; NULL: the default device */
+    const char *allow_hosts[SRV_MAX_ALLOW_HOSTS]; /* extra names accepted in Host */
+    size_t nallow_hosts;
+    unsigned max_connections;     /* open connections at once */
+    unsigned timeout_s;           /* an idle connection is closed after this */
+    size_t header_limit;          /* bytes of memory per connection (request line + headers) */
+    size_t memory_budget;         /* bytes of event logs kept; finished runs are evicted */
+    unsigned queue;               /* runs waiting for the worker */
+    unsigned heartbeat_s;         /* an idle stream gets a comment this often */
+} srv_options;
+
+/* The defaults above: 127.0.0.1:8080, 512 connections, 30 s, 32 KiB, 1 GiB, 32, 10 s. */
+void srv_options_defaults(srv_options *o);
+
+typedef struct srv srv;
+
+/* Opens the device, starts the worker and listens; NULL with err filled. */
+srv *srv_start(const srv_options *o, clopt_error *err);
+
+/* "http://127.0.0.1:8080/" with the port actually bound. */
+const char *srv_url(const srv *s);
+
+/* Ends every stream, stops the daemon and the worker, frees every run. NULL: no-op. */
+void srv_stop(srv *s);
+
+#endif
