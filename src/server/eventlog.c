@@ -37,6 +37,18 @@ size_t srv_log_append(srv_log *log, const char *name, const char *json, size_t j
     log->len += add;
     log->ends[log->count++] = log->len;
     log->ended = final;
+    if (final) { /* nothing more will come: give back the growth reserve */
+        char *data = realloc(log->data, log->len);
+        size_t *ends = realloc(log->ends, log->count * sizeof *log->ends);
+        if (data) {
+            log->data = data;
+            log->cap = log->len;
+        }
+        if (ends) {
+            log->ends = ends;
+            log->ends_cap = log->count;
+        }
+    }
     return add;
 }
 

@@ -68,6 +68,47 @@ static int allowed_name(const srv *s, const char *name)
     return 0;
 }
 
+typedef struct {
+    unsigned hosts, lengths, bad_names;
+} header_census;
+
+static int is_token(const char *name)
+{
+    static const char extra[] = "!#$%&'*+-.^_`|~";
+    if (!*name)
+        return 0;
+    for (const char *ch = name; *ch; ch++)
+        if (!((*ch >= 'a' && *ch <= 'z') || (*ch >= 'A' && *ch <= 'Z') ||
+              (*ch >= '0' && *ch <= '9') || strchr(extra, *ch)))
+            return 0;
+    return 1;
+}
+
+static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *name,
+                                    const char *value)
+{
+    (void)kind, (void)value;
+    header_census *h = cls;
+    h->hosts += !strcasecmp(name, MHD_HTTP_HEADER_HOST);
+    h->lengths += !strcasecmp(name, MHD_HTTP_HEADER_CONTENT_LENGTH);
+    h->bad_names += !is_token(name);
+    return MHD_YES;
+}
+
+/* Header names must be tokens, and Host and Content-Length must not repeat (smuggling). */
+static int check_headers(struct MHD_Connection *c, srv_problem *p)
+{
+    header_census h = {0, 0, 0};
+    MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &h);
+    if (h.bad_names)
+        return srv_problem_set(p, 400, "headers", "a header name is not a valid token");
+    if (h.hosts > 1 || h.lengths > 1)
+        return srv_problem_set(p, 400, h.hosts > 1 ? "Host" : "Content-Length",
+                               "the %s header appears more than once",
+                               h.hosts > 1 ? "Host" : "Content-Length");
+    return 0;
+}
+
 static int check_host(const srv *s, struct MHD_Connection *c, srv_problem *p)
 {
     const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
@@ -135,7 +176,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             return MHD_NO;
         *req_cls = q;
         const int body = !strcmp(method, "POST") && !strcmp(url, "/api/v1/runs");
-        if (check_host(s, c, &p) || check_origin(s, c, method, &p) ||
+        if (check_headers(c, &p) || check_host(s, c, &p) || check_origin(s, c, method, &p) ||
             (body && check_body(c, &p))) {
             q->refused = 1;
             return srv_reply_problem(c, &p);

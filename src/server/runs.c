@@ -189,8 +189,17 @@ static void append(srv *s, srv_run *r, const char *name, char *json, size_t len,
             r->log.ended = 1;
         free(json);
         r->status = RUN_FAILED;
+        charge(s, r); /* finished now: it may be evicted like any other */
     }
     srv_streams_wake(s, r);
+}
+
+/* Ends r's log with an error event (lock held). */
+static void append_error(srv *s, srv_run *r, const char *message)
+{
+    size_t len = 0;
+    char *json = srv_frame_error(message, &len);
+    append(s, r, "error", json, len, 1);
 }
 
 srv_run_status srv_run_delete(srv *s, srv_run *r)
@@ -208,8 +217,7 @@ srv_run_status srv_run_delete(srv *s, srv_run *r)
             s->queue_tail = prev;
         s->queued--;
         r->status = RUN_CANCELLED;
-        size_t len;
-        append(s, r, "error", srv_frame_error("the run was cancelled", &len), len, 1);
+        append_error(s, r, "the run was cancelled");
         srv_run_unref(s, r); /* the worker's reference */
     } else if (was == RUN_RUNNING) {
         r->cancel = 1; /* the worker ends it at its next turn */
@@ -317,7 +325,7 @@ void *srv_worker_main(void *arg)
             pthread_mutex_unlock(&s->lock);
             release_engine(s, r);
             pthread_mutex_lock(&s->lock);
-            append(s, r, "error", srv_frame_error("the run was cancelled", &len), len, 1);
+            append_error(s, r, "the run was cancelled");
             retire(s, i);
             continue;
         }
@@ -340,7 +348,7 @@ void *srv_worker_main(void *arg)
         }
         if (!json) {
             r->status = RUN_FAILED;
-            append(s, r, "error", srv_frame_error(error, &len), len, 1);
+            append_error(s, r, error);
         } else if (len)
             append(s, r, "step", json, len, 0);
         else

@@ -109,8 +109,9 @@ void srv_streams_heartbeat(srv *s)
 {
     const double now = srv_now();
     for (srv_stream *st = s->streams; st; st = st->next)
-        if (st->parked && now - st->last_write >= s->o.heartbeat_s) {
-            st->heartbeat = 1;
-            wake(st);
+        if (now - st->last_write >= s->o.heartbeat_s) {
+            st->heartbeat = 1; /* woken or not, its next read sends the comment */
+            if (st->parked)
+                wake(st);
         }
 }

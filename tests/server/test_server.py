@@ -1,0 +1,593 @@
+"""Integration tests of `clopt serve`: every endpoint over real HTTP on loopback.
+
+usage: python3 tests/server/test_server.py CLOPT_BINARY [unittest args]
+"""
+
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+from client import (Server, Stream, get_json, post_json, points_of, raw, request,  # noqa: E402
+                    wait_until)
+
+BINARY = None
+
+RUN = {"function": "rosenbrock",
+       "optimizers": ["adam(lr=0.05)", {"name": "sgd", "lr": 0.002, "momentum": 0.9},
+                      "rmsprop(lr=0.01)", "sgd(lr=0.5)"],
+       "starts": [[-1.5, 2], [0.5, -0.5]], "steps": 300, "every": 3}
+
+
+def clopt_run(req):
+    """The same run through `clopt run` (the JSON of the command line)."""
+    args = [BINARY, "run", "--function", req["function"], "--steps", str(req["steps"]),
+            "--every", str(req.get("every", 1))]
+    for o in req["optimizers"]:
+        args += ["--optimizer", o if isinstance(o, str) else json.dumps(o)]
+    for x, y in req["starts"]:
+        args += ["--start", "%r,%r" % (x, y)]
+    return json.loads(subprocess.run(args, check=True, capture_output=True, text=True).stdout)
+
+
+def big_run(seed):
+    """4096 trajectories x 100,000 steps: seconds of work, so it is still running while a
+    test acts on it."""
+    return {"function": "rastrigin", "optimizers": ["adam", "sgd(lr=0.001, momentum=0.9)"],
+            "starts": [[0.001 * i, -0.001 * i] for i in range(2048)], "steps": 100000,
+            "every": 100, "noise": 0.5, "seed": seed}
+
+
+def stream_run(seed, trajectories=1, every=1):
+    """A run of a few hundred step events and a few MB."""
+    return {"function": "rastrigin", "optimizers": ["adam"],
+            "starts": [[0.01 * i, 0.5] for i in range(trajectories)], "steps": 20000,
+            "every": every, "noise": 0.5, "seed": seed}
+
+
+class Endpoints(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = Server(BINARY, "--heartbeat", "1")
+        cls.port = cls.srv.port
+
+    @classmethod
+    def tearDownClass(cls):
+        status, err = cls.srv.stop()
+        assert status == 0, "clopt serve exited with %r: %s" % (status, err)
+        assert "ERROR: AddressSanitizer" not in err, err
+
+    def test_health_names_version_and_device(self):
+        status, body = get_json(self.port, "/api/v1/health")
+        self.assertEqual(status, 200)
+        self.assertEqual(body["status"], "ok")
+        self.assertRegex(body["version"], r"^\d+\.\d+\.\d+$")
+        self.assertTrue(body["device"])
+        self.assertEqual(body["load"]["connections"], 1)
+
+    def test_optimizers_list_every_keras_optimizer_with_defaults_and_korean(self):
+        status, body = get_json(self.port, "/api/v1/optimizers")
+        self.assertEqual(status, 200)
+        self.assertEqual([o["name"] for o in body],
+                         ["SGD", "RMSprop", "Adagrad", "Adadelta", "Adam", "Adamax", "Nadam"])
+        adam = body[4]
+        lr = [h for h in adam["hyperparameters"] if h["name"] == "lr"][0]
+        self.assertEqual(lr["default"], 0.001)
+        self.assertTrue(adam["ko"] and adam["en"])
+
+    def test_functions_are_the_catalogue(self):
+        status, body = get_json(self.port, "/api/v1/functions")
+        self.assertEqual(status, 200)
+        self.assertEqual(len(body), 15)
+        ros = [f for f in body if f["name"] == "rosenbrock"][0]
+        self.assertEqual(ros["minima"], [{"x": 1.0, "y": 1.0, "f": 0.0}])
+        for key in ("formula", "tex", "view", "start", "log_scale"):
+            self.assertIn(key, ros)
+
+    def test_devices_mark_the_one_in_use(self):
+        status, body = get_json(self.port, "/api/v1/devices")
+        self.assertEqual(status, 200)
+        self.assertEqual(sum(d["in_use"] for d in body), 1)
+
+    def test_landscape_equals_clopt_landscape(self):
+        status, body = get_json(self.port,
+                                "/api/v1/landscape?function=himmelblau&nx=17&ny=9&view=-5,5,-4,4")
+        self.assertEqual(status, 200)
+        cli = json.loads(subprocess.run(
+            [BINARY, "landscape", "--function", "himmelblau", "--nx", "17", "--ny", "9",
+             "--view", "-5,5,-4,4"], check=True, capture_output=True, text=True).stdout)
+        self.assertEqual(body, cli)
+        self.assertEqual(len(body["values"]), 17 * 9)
+        self.assertEqual(body["values"][0], 0.0 + (25 - 4 - 11) ** 2 + (-5 + 16 - 7) ** 2)
+
+    def test_landscape_refuses_bad_arguments_naming_the_field(self):
+        for query, field in [("", "function"), ("function=rosenbrok", "function"),
+                             ("function=beale&nx=1", "nx"), ("function=beale&ny=5000", "ny"),
+                             ("function=beale&nx=1024&ny=1024", "nx"),
+                             ("function=beale&nx=abc", "nx"), ("function=beale&view=1,2,3", "view"),
+                             ("function=beale&view=1,2,3,nan", "view"),
+                             ("function=beale&view=2,1,0,1", "view")]:
+            status, body = get_json(self.port, "/api/v1/landscape?" + query)
+            self.assertEqual((status, body["field"]), (400, field), query)
+        status, body = get_json(self.port, "/api/v1/landscape?function=rosenbrok")
+        self.assertIn("rosenbrock", body["error"])
+
+    def test_page_is_served_with_type_etag_and_304(self):
+        status, headers, data = request(self.port, "GET", "/")
+        self.assertEqual(status, 200)
+        self.assertEqual(headers["content-type"], "text/html; charset=utf-8")
+        self.assertIn(b"<title>", data)
+        etag = headers["etag"]
+        status, headers, data = request(self.port, "GET", "/index.html",
+                                        headers={"If-None-Match": etag})
+        self.assertEqual((status, data), (304, b""))
+        status, headers, data = request(self.port, "HEAD", "/")
+        self.assertEqual((status, data), (200, b""))
+        self.assertNotIn("access-control-allow-origin", headers)
+        self.assertEqual(request(self.port, "GET", "/nope.js")[0], 404)
+
+    def test_stream_equals_clopt_run_exactly(self):
+        status, body = post_json(self.port, "/api/v1/runs", RUN)
+        self.assertIn(status, (200, 201))
+        self.assertEqual(len(body["trajectories"]), 8)
+        self.assertEqual(body["trajectories"][2],
+                         {"optimizer": {"name": "SGD", "lr": 0.002, "momentum": 0.9,
+                                        "decay": 0.0, "nesterov": False},
+                          "start": [-1.5, 2.0]})
+        s = Stream(self.port, body["events"])
+        self.assertEqual(s.status, 200)
+        self.assertEqual(s.content_type, "text/event-stream")
+        events = s.all()
+        s.close()
+        self.assertEqual([int(e["id"]) for e in events], list(range(1, len(events) + 1)))
+        self.assertEqual(events[-1]["event"], "done")
+        rows = points_of(events)
+        self.assertEqual([r[0] for r in rows], list(range(0, 301, 3)))
+        cli = clopt_run(RUN)
+        diverged = events[-1]["data"]["diverged_at"]
+        self.assertEqual(diverged, [t["diverged_at"] for t in cli["trajectories"]])
+        self.assertIsNotNone(diverged[6], "sgd(lr=0.5) should diverge on Rosenbrock")
+        for t, traj in enumerate(cli["trajectories"]):
+            self.assertEqual(traj["optimizer"], body["trajectories"][t]["optimizer"])
+            streamed = [pts[t] for _, pts in rows]
+            n = len(traj["points"])
+            self.assertEqual(streamed[:n], traj["points"], "trajectory %d" % t)
+            self.assertTrue(all(p is None for p in streamed[n:]))
+
+    def test_same_request_twice_is_one_run(self):
+        req = dict(RUN, steps=30, seed=11)
+        status1, a = post_json(self.port, "/api/v1/runs", req)
+        runs = get_json(self.port, "/api/v1/health")[1]["load"]["runs"]
+        spelled = dict(req, optimizers=[{"name": "Adam", "lr": 0.05, "beta_1": 0.9},
+                                        "SGD(lr=0.002, momentum=0.9, nesterov=False)",
+                                        "rmsprop(lr=0.01, rho=0.9)", {"name": "sgd", "lr": 0.5}],
+                       every=3, noise=0.0)
+        status2, b = post_json(self.port, "/api/v1/runs", spelled)
+        self.assertEqual(status1, 201)
+        self.assertEqual(status2, 200)
+        self.assertEqual(a["id"], b["id"])
+        self.assertEqual(get_json(self.port, "/api/v1/health")[1]["load"]["runs"], runs)
+        status3, c = post_json(self.port, "/api/v1/runs", dict(req, seed=12))
+        self.assertEqual(status3, 201)
+        self.assertNotEqual(c["id"], a["id"])
+
+    def test_run_status_reports_progress_and_request(self):
+        status, body = post_json(self.port, "/api/v1/runs", dict(RUN, steps=20))
+        Stream(self.port, body["events"]).all()
+        status, st = get_json(self.port, "/api/v1/runs/" + body["id"])
+        self.assertEqual(status, 200)
+        self.assertEqual((st["status"], st["progress"], st["steps"]), ("done", 20, 20))
+        self.assertEqual(st["request"]["function"], "rosenbrock")
+        self.assertEqual(st["request"]["optimizers"][0]["name"], "Adam")
+
+    def test_resume_with_last_event_id_has_no_gap_and_no_duplicate(self):
+        status, body = post_json(self.port, "/api/v1/runs", stream_run(1))
+        whole = Stream(self.port, body["events"])
+        first = [whole.next() for _ in range(5)]
+        whole.close()
+        rest = Stream(self.port, body["events"], headers={"Last-Event-ID": first[-1]["id"]})
+        tail = rest.all()
+        rest.close()
+        joined = first + tail
+        self.assertEqual([int(e["id"]) for e in joined], list(range(1, len(joined) + 1)))
+        self.assertEqual(joined[-1]["event"], "done")
+        again = Stream(self.port, body["events"] + "?after=5").all()
+        self.assertEqual(again, tail)
+        late = Stream(self.port, body["events"]).all()
+        self.assertEqual(late, joined)
+        status, headers, data = request(self.port, "GET", body["events"],
+                                        headers={"Last-Event-ID": str(len(joined))})
+        self.assertEqual(status, 204)
+        status, got = get_json(self.port, body["events"] + "?after=x")
+        self.assertEqual((status, got["field"]), (400, "after"))
+
+    def test_state_points_carry_gradient_state_and_step(self):
+        req = {"function": "sphere", "optimizers": ["adam(lr=0.1)", "sgd(lr=0.1)"],
+               "starts": [[1.0, -2.0]], "steps": 4, "state": True}
+        status, body = post_json(self.port, "/api/v1/runs", req)
+        self.assertEqual(body["trajectories"][0]["state"], ["m", "v"])
+        self.assertEqual(body["trajectories"][1]["state"], [])
+        rows = points_of(Stream(self.port, body["events"]).all())
+        self.assertTrue(all(len(p) == 11 for _, pts in rows for p in pts))
+        x0, y0, f0, gx0, gy0 = rows[0][1][1][:5]
+        self.assertEqual((x0, y0, f0), (1.0, -2.0, 5.0))
+        self.assertEqual((gx0, gy0), (2.0, -4.0))  # sphere: the gradient is 2 (x, y)
+        self.assertEqual(rows[0][1][1][9:], [0.0, 0.0])
+        # Plain SGD from step 0 to 1: the step taken is -lr * gradient.
+        x1, y1 = rows[1][1][1][:2]
+        self.assertAlmostEqual(x1 - x0, -0.1 * gx0, places=6)
+        self.assertAlmostEqual(rows[1][1][1][9], x1 - x0, places=6)
+        # Adam after one step: m = (1 - beta_1) g, v = (1 - beta_2) g^2.
+        _, _, _, gx, gy, mx, my, vx, vy, dx, dy = rows[1][1][0]
+        self.assertAlmostEqual(mx, 0.1 * 2.0, places=6)
+        self.assertAlmostEqual(vx, 0.001 * 4.0, places=8)
+
+    def test_delete_cancels_the_stream_with_an_error_event(self):
+        status, body = post_json(self.port, "/api/v1/runs", big_run(2))
+        s = Stream(self.port, body["events"])
+        s.next()
+        status, gone = request(self.port, "DELETE", "/api/v1/runs/" + body["id"])[:2]
+        self.assertEqual(status, 200)
+        events = s.all()
+        self.assertEqual(events[-1]["event"], "error")
+        self.assertIn("cancelled", events[-1]["data"]["error"])
+        self.assertEqual(get_json(self.port, "/api/v1/runs/" + body["id"])[0], 404)
+        self.assertEqual(request(self.port, "DELETE", "/api/v1/runs/" + body["id"])[0], 404)
+
+    def test_idle_stream_gets_heartbeats(self):
+        status, body = post_json(self.port, "/api/v1/runs", big_run(3))
+        s = Stream(self.port, body["events"] + "?after=1000000", timeout=30)
+        t0 = time.time()
+        while time.time() - t0 < 10:  # nothing but heartbeats until the run ends
+            line = s.resp.readline()
+            if line.startswith(b": heartbeat"):
+                break
+        s.close()
+        request(self.port, "DELETE", "/api/v1/runs/" + body["id"])
+        self.assertTrue(line.startswith(b": heartbeat"), "no heartbeat within 10 s: %r" % line)
+
+    def test_bad_runs_are_refused_naming_the_field(self):
+        cases = [
+            ({"function": "rosenbrok"}, "function", "rosenbrock"),
+            ({"optimizers": ["adam"]}, "function", "required"),
+            ({"function": "beale", "optimizers": ["admax"]}, "optimizers[0]", "adamax"),
+            ({"function": "beale", "optimizers": [{"name": "sgd", "momentun": 0.9}]},
+             "optimizers[0]", "momentum"),
+            ({"function": "beale", "optimizers": [7]}, "optimizers[0]", "string"),
+            ({"function": "beale", "optimizers": []}, "optimizers", "1 .."),
+            ({"function": "beale", "steps": 100001}, "steps", "100000"),
+            ({"function": "beale", "steps": 0}, "steps", "out of range"),
+            ({"function": "beale", "steps": 10.5}, "steps", "integer"),
+            ({"function": "beale", "steps": "10"}, "steps", "integer"),
+            ({"function": "beale", "steps": 10, "every": 11}, "every", "out of range"),
+            ({"function": "beale", "starts": [[0, 0]] * 4097}, "starts", "4096"),
+            ({"function": "beale", "optimizers": ["adam"] * 65, "starts": [[0, 0]] * 64},
+             "starts", "4096"),
+            ({"function": "beale", "optimizers": ["adam"] * 65, "state": True}, "state", "64"),
+            ({"function": "beale", "state": True, "every": 2}, "every", "every must be 1"),
+            ({"function": "beale", "starts": [[0, 0]] * 4096, "steps": 5000, "every": 1},
+             "steps", "20000000"),
+            ({"function": "beale", "starts": [[1, "2"]]}, "starts[0]", "pair"),
+            ({"function": "beale", "starts": [[1, 2, 3]]}, "starts[0]", "pair"),
+            ({"function": "beale", "starts": [[1e300, 2]]}, "starts[0]", "1e6"),
+            ({"function": "beale", "noise": -1}, "noise", "0 to"),
+            ({"function": "beale", "seed": -1}, "seed", "out of range"),
+            ({"function": "beale", "state": 1}, "state", "true or false"),
+            ({"function": "beale", "speed": 1}, "speed", "unknown field"),
+            ([1, 2], "", "JSON object"),
+        ]
+        for body, field, words in cases:
+            status, got = post_json(self.port, "/api/v1/runs", body)
+            self.assertEqual((status, got["field"]), (400, field), body)
+            self.assertIn(words, got["error"], body)
+        for text, words in [('{"function":"beale","function":"sphere"}', "duplicate"),
+                            ('{"function":"beale"', "invalid JSON"),
+                            ('{"function":"be\xff"}', "invalid JSON"),
+                            ("[" * 5000 + "]" * 5000, "invalid JSON"),
+                            ('{"function":"beale","steps":1e999}', "invalid JSON"),
+                            ('{"function":"beale","steps":99999999999999999999}', "invalid JSON")]:
+            status, headers, data = request(self.port, "POST", "/api/v1/runs",
+                                            body=text.encode("latin-1"),
+                                            headers={"Content-Type": "application/json"})
+            self.assertEqual(status, 400, text[:40])
+            self.assertIn(words, json.loads(data)["error"], text[:40])
+
+    def test_http_rules(self):
+        p = self.port
+        status, headers, data = request(p, "PUT", "/api/v1/runs", body=b"{}")
+        self.assertEqual((status, headers["allow"]), (405, "POST"))
+        status, headers, data = request(p, "POST", "/api/v1/health", body={})
+        self.assertEqual((status, headers["allow"]), (405, "GET, HEAD"))
+        self.assertEqual(request(p, "GET", "/api/v1/runs/0123456789abcdef01234567")[0], 404)
+        self.assertEqual(request(p, "GET", "/api/v1/runs/nope")[0], 404)
+        self.assertEqual(request(p, "GET", "/api/v2/health")[0], 404)
+        status, headers, data = request(p, "POST", "/api/v1/runs", body=b'{"function":"beale"}',
+                                        headers={"Content-Type": "text/plain"})
+        self.assertEqual((status, json.loads(data)["field"]), (415, "Content-Type"))
+        status, headers, data = request(p, "POST", "/api/v1/runs", body=b" " * (64 * 1024 + 1),
+                                        headers={"Content-Type": "application/json"})
+        self.assertEqual(status, 413)
+        for host in ("evil.example", "127.0.0.1.evil.example", "localhost:99999", ""):
+            status, headers, data = request(p, "GET", "/api/v1/health", headers={"Host": host})
+            self.assertIn(status, (400, 421), host)
+        for host in ("localhost:%d" % p, "LOCALHOST", "[::1]:%d" % p, "127.0.0.1"):
+            self.assertEqual(request(p, "GET", "/api/v1/health", headers={"Host": host})[0],
+                             200, host)
+        for origin in ("http://evil.example", "http://localhost:1", "null",
+                       "https://127.0.0.1:%d" % p):
+            status, got = post_json(p, "/api/v1/runs", {"function": "beale", "steps": 2},
+                                    headers={"Origin": origin})
+            self.assertEqual((status, got["field"]), (403, "Origin"), origin)
+        status, got = post_json(p, "/api/v1/runs", {"function": "beale", "steps": 3},
+                                headers={"Origin": "http://localhost:%d" % p})
+        self.assertIn(status, (200, 201))
+
+
+class Hostile(unittest.TestCase):
+    """A corpus of malformed and hostile requests: each gets its status or a closed
+    connection, and the server keeps serving."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = Server(BINARY, "--timeout", "2", "--header-limit", "16384")
+        cls.port = cls.srv.port
+
+    @classmethod
+    def tearDownClass(cls):
+        status, err = cls.srv.stop()
+        assert status == 0, "clopt serve exited with %r: %s" % (status, err)
+
+    def corpus(self):
+        host = "Host: 127.0.0.1:%d\r\n" % self.port
+        post = "POST /api/v1/runs HTTP/1.1\r\n" + host + "Content-Type: application/json\r\n"
+        ok = '{"function":"beale","steps":2}'
+
+        def body(text):
+            """A POST with a correct Content-Length for text (latin-1 bytes)."""
+            return post + "Content-Length: %d\r\n\r\n" % len(text.encode("latin-1")) + text
+        c = [
+            ("empty line", "\r\n\r\n", (400, None)),
+            ("garbage", "\x00\x01\x02\x03\r\n\r\n", (400, None)),
+            ("no version", "GET /\r\n\r\n", (400, None)),
+            ("bad version", "GET / HTTP/9.9\r\n" + host + "\r\n", (505, 400, None)),
+            ("lower-case method", "get / HTTP/1.1\r\n" + host + "\r\n", (405, 400, 404, None)),
+            ("absolute URL", "GET http://evil.example/ HTTP/1.1\r\n" + host + "\r\n",
+             (404, 400, 421, None)),
+            ("no Host in 1.1", "GET /api/v1/health HTTP/1.1\r\n\r\n", (400, None)),
+            ("two Hosts", "GET / HTTP/1.1\r\n" + host + "Host: evil.example\r\n\r\n",
+             (400, 421, None)),
+            ("space in header name", "GET / HTTP/1.1\r\n" + host + "Bad Header: x\r\n\r\n",
+             (400, None)),
+            ("header without colon", "GET / HTTP/1.1\r\n" + host + "Nonsense\r\n\r\n",
+             (400, None)),
+            ("huge header", "GET / HTTP/1.1\r\n" + host + "X-A: " + "a" * 40000 + "\r\n\r\n",
+             (431, 413, 400, None)),
+            ("many headers", "GET / HTTP/1.1\r\n" + host + "X-A: b\r\n" * 5000 + "\r\n",
+             (431, 413, 400, None)),
+            ("huge URL", "GET /" + "a" * 40000 + " HTTP/1.1\r\n" + host + "\r\n",
+             (414, 431, 400, None)),
+            # libmicrohttpd reads the target up to the NUL: "/" is served, nothing else.
+            ("NUL in URL", "GET /\x00 HTTP/1.1\r\n" + host + "\r\n", (200, 400, 404, None)),
+            ("path traversal", "GET /../../etc/passwd HTTP/1.1\r\n" + host + "\r\n",
+             (404, 400)),
+            ("encoded traversal", "GET /%2e%2e/%2e%2e/etc/passwd HTTP/1.1\r\n" + host + "\r\n",
+             (404, 400)),
+            ("CONNECT", "CONNECT 127.0.0.1:22 HTTP/1.1\r\n" + host + "\r\n",
+             (405, 400, 404, None)),
+            ("TRACE", "TRACE / HTTP/1.1\r\n" + host + "\r\n", (405,)),
+            ("OPTIONS preflight", "OPTIONS /api/v1/runs HTTP/1.1\r\n" + host +
+             "Origin: http://evil.example\r\nAccess-Control-Request-Method: POST\r\n\r\n",
+             (405,)),
+            ("Content-Length too big", post + "Content-Length: 99999999\r\n\r\n", (413,)),
+            ("Content-Length negative", post + "Content-Length: -5\r\n\r\n" + ok,
+             (400, None)),
+            ("Content-Length not a number", post + "Content-Length: abc\r\n\r\n" + ok,
+             (400, None)),
+            ("Content-Length overflow", post + "Content-Length: 99999999999999999999999\r\n\r\n",
+             (413, 400, None)),
+            ("two different Content-Lengths", post + "Content-Length: 5\r\nContent-Length: 30"
+             "\r\n\r\n" + ok, (400, None)),
+            ("Content-Length shorter than body", post + "Content-Length: 5\r\n\r\n" + ok,
+             (400, None)),
+            ("Content-Length longer than body", post + "Content-Length: 500\r\n\r\n" + ok,
+             (400, None)),
+            ("Content-Length and chunked", post + "Content-Length: 30\r\nTransfer-Encoding: "
+             "chunked\r\n\r\n1e\r\n" + ok + "\r\n0\r\n\r\n", (400, 201, 200, None)),
+            ("bad chunk size", post + "Transfer-Encoding: chunked\r\n\r\nzz\r\n" + ok +
+             "\r\n0\r\n\r\n", (400, None)),
+            ("chunk size overflow", post + "Transfer-Encoding: chunked\r\n\r\n"
+             "ffffffffffffffffffff\r\n" + ok + "\r\n0\r\n\r\n", (400, 413, None)),
+            ("chunk shorter than its size", post + "Transfer-Encoding: chunked\r\n\r\n"
+             "40\r\n" + ok + "\r\n0\r\n\r\n", (400, None)),
+            ("chunked past 64 KiB", post + "Transfer-Encoding: chunked\r\n\r\n" +
+             ("8000\r\n" + " " * 0x8000 + "\r\n") * 3 + "0\r\n\r\n", (413, None)),
+            ("unknown transfer encoding", post + "Transfer-Encoding: gzip\r\n\r\n" + ok,
+             (400, 501, 411, 415, None)),
+            ("no body", post + "Content-Length: 0\r\n\r\n", (400,)),
+            ("text body", post + "Content-Length: 5\r\n\r\nhello", (400,)),
+            ("invalid UTF-8", body("{\"function\":\"\xc3\x28\"}"),
+             (400,)),
+            ("overlong UTF-8", body("{\"function\":\"\xc0\xaf\"}"),
+             (400,)),
+            ("NUL in JSON string", body("{\"function\":\"be\\u0000\"}"), (400,)),
+            ("deep nesting", body("[" * 20000 + "]" * 20000),
+             (400,)),
+            ("deep object nesting", body('{"a":' * 5000 + "1" + "}" * 5000), (400,)),
+            ("number out of range", body('{"function":"beale","steps":1e999}'), (400,)),
+            ("huge integer", body('{"function":"beale","steps":123456789012345678901234567890}'), (400, None)),
+            ("negative steps", body('{"function":"beale","steps":-1}'), (400,)),
+            ("trailing garbage", body('{"function":"beale","steps":2} xx'), (400,)),
+            ("two objects", body('{"function":"beale"}{"a":1}'),
+             (400,)),
+            ("NaN literal", body('{"function":"beale","noise":NaN}'), (400,)),
+            ("long function name", body('{"function":"' + "a" * 60000 + '"}'), (400,)),
+            ("many optimizers", body('{"function":"beale","optimizers":[' +
+                                     ",".join(['"adam"'] * 5000) + ']}'), (400,)),
+            ("spec with garbage", body('{"function":"beale","optimizers":["adam(lr=)))"]}'), (400,)),
+            ("header injection in Last-Event-ID", "GET /api/v1/runs/" + "0" * 24 +
+             "/events HTTP/1.1\r\n" + host + "Last-Event-ID: 1\r\n\r\n", (404,)),
+            ("bad run id", "GET /api/v1/runs/%00%00/events HTTP/1.1\r\n" + host + "\r\n",
+             (404,)),
+            ("query without value", "GET /api/v1/landscape?function&nx HTTP/1.1\r\n" + host +
+             "\r\n", (400,)),
+            ("bad percent encoding", "GET /api/v1/landscape?function=%zz HTTP/1.1\r\n" + host +
+             "\r\n", (400,)),
+            ("HTTP/1.0 request", "GET /api/v1/health HTTP/1.0\r\n\r\n", (200,)),
+            ("pipelined requests", ("GET /api/v1/health HTTP/1.1\r\n" + host + "\r\n") * 3,
+             (200,)),
+        ]
+        return c
+
+    def test_corpus(self):
+        corpus = self.corpus()
+        self.assertGreaterEqual(len(corpus), 50)
+        for name, data, expected in corpus:
+            with self.subTest(name):
+                status = raw(self.port, data)
+                self.assertIn(status, expected, "%s: got %r" % (name, status))
+                self.assertEqual(get_json(self.port, "/api/v1/health")[0], 200, name)
+
+    def test_slow_loris_is_cut_by_the_timeout(self):
+        import socket
+        socks = []
+        for _ in range(20):
+            s = socket.create_connection(("127.0.0.1", self.port))
+            s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            socks.append(s)
+        self.assertEqual(get_json(self.port, "/api/v1/health")[0], 200)
+        time.sleep(3.5)  # --timeout 2
+        closed = 0
+        for s in socks:
+            s.settimeout(2)
+            try:
+                closed += s.recv(100) == b""
+            except (ConnectionResetError, TimeoutError, OSError):
+                closed += 1
+            s.close()
+        self.assertEqual(closed, 20)
+        self.assertTrue(wait_until(
+            lambda: get_json(self.port, "/api/v1/health")[1]["load"]["connections"] == 1, 5))
+
+
+class Load(unittest.TestCase):
+    """200 concurrent stream clients, half killed mid-stream: no connection or stream is
+    left behind, and memory stays put."""
+
+    def test_200_streams_half_killed(self):
+        srv = Server(BINARY, "--heartbeat", "1", "--max-connections", "1024")
+        port = srv.port
+
+        def round_(seed):
+            # Heavy on the device, light on the wire: the run is still going while the
+            # clients connect, so most of them wait parked for its events.
+            status, body = post_json(port, "/api/v1/runs", dict(big_run(100 + seed),
+                                                                every=5000))
+            self.assertEqual(status, 201)
+            results, lock = [], threading.Lock()
+
+            def client(i):
+                s = Stream(port, body["events"], timeout=120)
+                if i % 2:
+                    for _ in range(3):
+                        s.next(parse=False)
+                    s.kill()  # killed mid-stream
+                    return
+                events = s.all(parse=False)
+                s.close()
+                with lock:
+                    results.append(events)
+
+            threads = [threading.Thread(target=client, args=(i,)) for i in range(200)]
+            for t in threads:
+                t.start()
+            for t in threads:
+                t.join()
+            self.assertEqual(len(results), 100)
+            first = results[0]
+            self.assertEqual(first[-1]["event"], "done")
+            self.assertEqual(len(first), int(first[-1]["id"]))
+            for events in results:  # every client got every event
+                self.assertEqual(events, first)
+            ok = wait_until(lambda: get_json(port, "/api/v1/health")[1]["load"]["streams"] == 0
+                            and get_json(port, "/api/v1/health")[1]["load"]["connections"] == 1,
+                            15)
+            self.assertTrue(ok, get_json(port, "/api/v1/health")[1])
+            return srv.rss_kib()
+
+        after_first = round_(1)
+        after_second = round_(2)
+        after_third = round_(3)
+        status, err = srv.stop()
+        self.assertEqual(status, 0, err)
+        # The event logs of the three runs stay (they are kept for late joiners); the
+        # streams themselves must not leave memory behind.
+        growth = after_third - after_second
+        self.assertLess(growth, 32 * 1024, (after_first, after_second, after_third))
+
+
+class Lifecycle(unittest.TestCase):
+    def test_sigint_with_open_streams_exits_cleanly(self):
+        srv = Server(BINARY)
+        status, body = post_json(srv.port, "/api/v1/runs", big_run(7))
+        streams = [Stream(srv.port, body["events"]) for _ in range(5)]
+        for s in streams:
+            s.next()
+        t0 = time.time()
+        status, err = srv.stop(signal.SIGINT)
+        self.assertEqual(status, 0, err)
+        self.assertLess(time.time() - t0, 10)
+        self.assertIn("SIGINT", err)
+        for s in streams:
+            s.all()  # ends: the server closed it
+            s.close()
+
+    def test_queue_full_answers_503_with_retry_after(self):
+        srv = Server(BINARY, "--queue", "1")
+        codes = []
+        for seed in range(8):
+            status, headers, data = request(srv.port, "POST", "/api/v1/runs",
+                                            body=big_run(200 + seed))
+            codes.append(status)
+            if status == 503:
+                self.assertEqual(headers["retry-after"], "1")
+        status, err = srv.stop()
+        self.assertEqual(status, 0, err)
+        self.assertIn(503, codes)
+        self.assertEqual(codes[0], 201)
+
+    def test_memory_budget_evicts_finished_runs(self):
+        srv = Server(BINARY, "--memory", "16")
+        ids = []
+        for seed in range(6):
+            req = {"function": "sphere", "starts": [[0.001 * i, 1] for i in range(32)],
+                   "steps": 5000, "every": 1, "seed": seed}
+            status, body = post_json(srv.port, "/api/v1/runs", req)
+            self.assertEqual(status, 201)
+            Stream(srv.port, body["events"]).all()
+            ids.append(body["id"])
+        load = get_json(srv.port, "/api/v1/health")[1]["load"]
+        self.assertLessEqual(load["memory"], 16 << 20)
+        self.assertEqual(get_json(srv.port, "/api/v1/runs/" + ids[0])[0], 404)
+        self.assertEqual(get_json(srv.port, "/api/v1/runs/" + ids[-1])[0], 200)
+        status, err = srv.stop()
+        self.assertEqual(status, 0, err)
+
+    def test_bad_options_exit_2_with_a_message(self):
+        for args, words in [(["--port", "70000"], "--port"), (["--host", "example.com"],
+                                                              "IP address"),
+                            (["--heartbeat", "60"], "--heartbeat"), (["--bogus"], "unknown")]:
+            p = subprocess.run([BINARY, "serve", *args], capture_output=True, text=True,
+                               timeout=30)
+            self.assertEqual(p.returncode, 2, args)
+            self.assertEqual(p.stdout, "")
+            self.assertIn(words, p.stderr)
+
+
+if __name__ == "__main__":
+    BINARY = os.path.abspath(sys.argv.pop(1))
+    unittest.main(verbosity=2)
