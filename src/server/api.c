@@ -42,7 +42,7 @@ enum MHD_Result srv_api_devices(srv *s, struct MHD_Connection *c)
 {
     clopt_device_entry *list;
     size_t n;
-    clopt_error err;
+    clopt_error err = {0}; /* clopt_device_list records only the first error */
     if (clopt_device_list(&list, &n, &err) != CLOPT_OK) {
         srv_problem p;
         srv_problem_set(&p, 500, "", "%s", err.text);

@@ -100,7 +100,7 @@ static int parse_optimizers(json_t *root, srv_request *r, srv_problem *p)
                                    "such as {\"name\": \"sgd\", \"momentum\": 0.9}",
                                    field);
         clopt_config c;
-        clopt_error err;
+        clopt_error err = {0}; /* clopt_spec_parse keeps an error already set */
         clopt_status st = spec ? clopt_spec_parse(spec, &c, &err) : CLOPT_ENOMEM;
         free(text);
         if (st != CLOPT_OK)

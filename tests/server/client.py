@@ -41,6 +41,9 @@ class Server:
             self.proc.kill()
             _, err = self.proc.communicate()
             return None, err
+        for alarm in ("ERROR: AddressSanitizer", "ERROR: LeakSanitizer", "runtime error:"):
+            if alarm in err:  # the sanitized build reports and may still exit 0
+                return "sanitizer", err
         return self.proc.returncode, err
 
 
