@@ -25,17 +25,42 @@ enum MHD_Result srv_api_health(srv *s, struct MHD_Connection *c)
     return srv_reply_json(c, 200, body);
 }
 
-enum MHD_Result srv_api_optimizers(struct MHD_Connection *c)
+int srv_api_prepare(srv *s)
 {
-    return srv_reply_json(c, 200, clopt_cli_optimizers_json());
+    json_t *fns = json_array();
+    for (size_t i = 0; fns && i < clopt_function_count(); i++)
+        json_array_append_new(fns, clopt_cli_function_json(clopt_function_get(i)));
+    json_t *opts = clopt_cli_optimizers_json();
+    s->functions = fns ? json_dumps(fns, JSON_COMPACT | JSON_REAL_PRECISION(9)) : NULL;
+    s->optimizers = opts ? json_dumps(opts, JSON_COMPACT | JSON_REAL_PRECISION(9)) : NULL;
+    json_decref(fns);
+    json_decref(opts);
+    return s->functions && s->optimizers ? 0 : -1;
 }
 
-enum MHD_Result srv_api_functions(struct MHD_Connection *c)
+/* The catalogues never change while the server runs: formatted once, sent as they are. */
+static enum MHD_Result reply_text(struct MHD_Connection *c, const char *text)
 {
-    json_t *all = json_array();
-    for (size_t i = 0; all && i < clopt_function_count(); i++)
-        json_array_append_new(all, clopt_cli_function_json(clopt_function_get(i)));
-    return srv_reply_json(c, 200, all);
+    struct MHD_Response *resp =
+        MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
+    if (!resp)
+        return MHD_NO;
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
+    srv_reply_headers(resp);
+    const enum MHD_Result rc = MHD_queue_response(c, 200, resp);
+    MHD_destroy_response(resp);
+    return rc;
+}
+
+enum MHD_Result srv_api_optimizers(srv *s, struct MHD_Connection *c)
+{
+    return reply_text(c, s->optimizers);
+}
+
+enum MHD_Result srv_api_functions(srv *s, struct MHD_Connection *c)
+{
+    return reply_text(c, s->functions);
 }
 
 enum MHD_Result srv_api_devices(srv *s, struct MHD_Connection *c)

@@ -53,6 +53,7 @@ struct srv {
     char url[96];
     clopt_context *ctx;
     char device_name[128];
+    char *functions, *optimizers; /* the catalogues' JSON, formatted at start */
     pthread_mutex_t device;
     pthread_mutex_t lock;
     pthread_cond_t wake; /* the worker: a run was queued, or stop */

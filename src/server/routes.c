@@ -180,24 +180,12 @@ static enum MHD_Result run_route(srv *s, struct MHD_Connection *c, const char *r
 
 typedef enum MHD_Result (*get_handler)(srv *s, struct MHD_Connection *c);
 
-static enum MHD_Result optimizers(srv *s, struct MHD_Connection *c)
-{
-    (void)s;
-    return srv_api_optimizers(c);
-}
-
-static enum MHD_Result functions(srv *s, struct MHD_Connection *c)
-{
-    (void)s;
-    return srv_api_functions(c);
-}
-
 static const struct {
     const char *path;
     get_handler get;
 } gets[] = {
-    {"/api/v1/health", srv_api_health},   {"/api/v1/optimizers", optimizers},
-    {"/api/v1/functions", functions},     {"/api/v1/devices", srv_api_devices},
+    {"/api/v1/health", srv_api_health},         {"/api/v1/optimizers", srv_api_optimizers},
+    {"/api/v1/functions", srv_api_functions},   {"/api/v1/devices", srv_api_devices},
     {"/api/v1/landscape", srv_api_landscape},
 };
 

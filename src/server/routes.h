@@ -10,8 +10,10 @@ enum MHD_Result srv_route(srv *s, struct MHD_Connection *c, const char *url, con
 
 /* api.c: the catalogue and status endpoints (GET). */
 enum MHD_Result srv_api_health(srv *s, struct MHD_Connection *c);
-enum MHD_Result srv_api_optimizers(struct MHD_Connection *c);
-enum MHD_Result srv_api_functions(struct MHD_Connection *c);
+enum MHD_Result srv_api_optimizers(srv *s, struct MHD_Connection *c);
+enum MHD_Result srv_api_functions(srv *s, struct MHD_Connection *c);
+/* Formats the catalogues once, at start (s->functions, s->optimizers); -1 out of memory. */
+int srv_api_prepare(srv *s);
 enum MHD_Result srv_api_devices(srv *s, struct MHD_Connection *c);
 enum MHD_Result srv_api_landscape(srv *s, struct MHD_Connection *c);
 

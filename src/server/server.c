@@ -3,6 +3,7 @@
 
 #include "error.h"
 #include "http.h"
+#include "routes.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,10 @@ srv *srv_start(const srv_options *o, clopt_error *err)
         clopt_error_cl(err, rc, "clGetDeviceInfo", "reading the device's name");
         goto fail;
     }
+    if (srv_api_prepare(s)) {
+        clopt_error_set(err, CLOPT_ENOMEM, "out of memory");
+        goto fail;
+    }
     if (pthread_create(&s->worker, NULL, srv_worker_main, s)) {
         clopt_error_set(err, CLOPT_ENOMEM, "cannot start the worker thread");
         goto fail;
@@ -71,6 +76,8 @@ void srv_stop(srv *s)
     srv_http_stop(s);
     srv_runs_free_all(s);
     clopt_context_release(s->ctx);
+    free(s->functions);
+    free(s->optimizers);
     pthread_cond_destroy(&s->wake);
     pthread_mutex_destroy(&s->device);
     pthread_mutex_destroy(&s->lock);
