@@ -11,7 +11,7 @@ void srv_reply_headers(struct MHD_Response *resp)
     MHD_add_response_header(resp, "Referrer-Policy", "no-referrer");
     MHD_add_response_header(resp, "Content-Security-Policy",
                             "default-src 'self'; style-src 'self' 'unsafe-inline'; "
-                            "img-src 'self' data:; frame-ancestors 'none'");
+                            "img-src 'self' data: blob:; frame-ancestors 'none'");
 }
 
 static enum MHD_Result queue(struct MHD_Connection *c, unsigned status,

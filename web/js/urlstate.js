@@ -1,0 +1,64 @@
+// The view in the URL hash, so that a link restores (and runs) it:
+// #function=rosenbrock&opt=adam(lr=0.01)&opt=sgd(lr=0.001,momentum=0.9)&start=-1.5,2
+//  &steps=500[&noise=0.1&seed=3][&view=x0,x1,y0,y1][&lang=ko]
+// Pure: no DOM, tested with node's test runner (web/test/).
+
+function numbers(text, n) {
+  const v = text.split(',').map(Number);
+  return v.length === n && v.every(Number.isFinite) ? v : null;
+}
+
+/** Parses a hash ("#..." or "...") into a partial view; unknown or bad parts are ignored. */
+export function parseHash(hash) {
+  const out = { opts: [], starts: [] };
+  const text = hash.replace(/^#/, '');
+  if (!text) return out;
+  for (const part of text.split('&')) {
+    const eq = part.indexOf('=');
+    if (eq < 0) continue;
+    const key = part.slice(0, eq);
+    let value;
+    try {
+      value = decodeURIComponent(part.slice(eq + 1));
+    } catch {
+      continue;
+    }
+    if (key === 'function' && value) out.function = value;
+    else if (key === 'opt' && value) out.opts.push(value.replace(/,(?=\S)/g, ', '));
+    else if (key === 'start') {
+      const p = numbers(value, 2);
+      if (p) out.starts.push(p);
+    } else if (key === 'view') {
+      const v = numbers(value, 4);
+      if (v && v[0] < v[1] && v[2] < v[3]) out.view = v;
+    } else if (key === 'steps' || key === 'seed') {
+      const n = Number(value);
+      if (Number.isInteger(n) && n >= 0) out[key] = n;
+    } else if (key === 'noise') {
+      const n = Number(value);
+      if (Number.isFinite(n) && n >= 0) out.noise = n;
+    } else if (key === 'lang' && (value === 'en' || value === 'ko')) out.lang = value;
+  }
+  return out;
+}
+
+// Keep specs readable: escape only what would break the hash.
+function escape(text) {
+  return text.replace(/[%&#\s+]/g, (c) => encodeURIComponent(c));
+}
+
+function round(v) {
+  return Number(v.toPrecision(6));
+}
+
+/** The hash for a view: {function, opts, starts, steps, noise, seed, view, lang}. */
+export function formatHash(v) {
+  const parts = [`function=${escape(v.function)}`];
+  for (const o of v.opts) parts.push(`opt=${escape(o.replace(/,\s+/g, ','))}`);
+  for (const [x, y] of v.starts) parts.push(`start=${round(x)},${round(y)}`);
+  parts.push(`steps=${v.steps}`);
+  if (v.noise) parts.push(`noise=${v.noise}`, `seed=${v.seed || 0}`);
+  if (v.view) parts.push(`view=${v.view.map(round).join(',')}`);
+  if (v.lang && v.lang !== 'en') parts.push(`lang=${v.lang}`);
+  return `#${parts.join('&')}`;
+}
