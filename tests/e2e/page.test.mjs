@@ -79,6 +79,12 @@ test('the page loads, races seven optimizers on Rosenbrock and draws them all', 
   const page = await open();
   assert.notEqual(await waitState(page, ['ready', 'running', 'done']), 'error');
   assert.equal(await page.$eval('#function', (s) => s.value), 'rosenbrock');
+  // What a visitor sees first: the seven with learning rates for Rosenbrock, racing.
+  assert.equal(await waitState(page, ['done', 'error']), 'done');
+  assert.match(await page.$eval('#preset-note', (e) => e.textContent), /rosenbrock/);
+  await seekEnd(page);
+  mkdirSync(artifacts, { recursive: true });
+  await page.screenshot({ path: path.join(artifacts, 'first-view.png') });
   await page.click('#all-seven');
   assert.equal(await runAndWait(page), 'done');
   await seekEnd(page);
@@ -103,8 +109,7 @@ test('the page loads, races seven optimizers on Rosenbrock and draws them all', 
   const eq = await page.$eval('#equations', (e) => e.textContent);
   assert.match(eq, /∇f/);
   assert.match(eq, /m ← 0\.9·m \+ 0\.1·g = \(/);
-  mkdirSync(artifacts, { recursive: true });
-  await page.screenshot({ path: path.join(artifacts, 'page.png') });
+  await page.screenshot({ path: path.join(artifacts, 'defaults.png') });
   await page.close();
 });
 

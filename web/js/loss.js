@@ -8,7 +8,9 @@ const M = { left: 52, right: 10, top: 8, bottom: 24 };
 
 export function createLossChart(svgNode, { onSeek }) {
   const svg = d3.select(svgNode);
-  const lines = svg.append('g');
+  const clip = `clip-${Math.random().toString(36).slice(2)}`;
+  svg.append('defs').append('clipPath').attr('id', clip).append('rect');
+  const lines = svg.append('g').attr('clip-path', `url(#${clip})`);
   const xAxis = svg.append('g').attr('class', 'axis');
   const yAxis = svg.append('g').attr('class', 'axis');
   const cursor = svg.append('line').attr('class', 'cursor');
@@ -41,9 +43,14 @@ export function createLossChart(svgNode, { onSeek }) {
     const [w, h] = size();
     svg.attr('viewBox', `0 0 ${w} ${h}`);
     const n = run.available;
+    svg.select(`#${clip} rect`).attr('x', M.left).attr('y', M.top)
+      .attr('width', w - M.left - M.right).attr('height', h - M.top - M.bottom);
+    // A trajectory on its way to diverging would flatten every other curve: the scale
+    // follows the ones that did not diverge (when there are any).
+    const calm = run.f.filter((_, i) => run.diverged[i] === null || run.diverged[i] === undefined);
     let lo = Infinity;
     let hi = -Infinity;
-    for (const fs of run.f) {
+    for (const fs of calm.length ? calm : run.f) {
       for (let k = 0; k <= n; k++) {
         const v = fs[k];
         if (Number.isFinite(v)) {

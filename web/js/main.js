@@ -335,6 +335,7 @@ function wire() {
   $('lang').addEventListener('click', () => {
     setLanguage(language() === 'en' ? 'ko' : 'en');
     translatePage();
+    setState(document.body.dataset.state, document.body.dataset.error);
     renderEntriesNow();
     if (state.fn) history.replaceState(null, '', formatHash(hashView()));
     drawn = '';
