@@ -3,7 +3,7 @@
 //   node tests/e2e/page.test.mjs CLOPT_BINARY ARTIFACT_DIR
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
@@ -179,6 +179,36 @@ test('the Korean toggle changes the texts', async () => {
   await page.screenshot({ path: path.join(artifacts, 'page-ko.png') });
   await page.click('#lang');
   assert.equal(await page.$eval('#run', (e) => e.textContent), 'Run');
+  await page.close();
+});
+
+test('zoom recomputes the landscape; another function runs; exports download', async () => {
+  const page = await open();
+  await waitState(page, ['done']);
+  const image = await page.$eval('#landscape image', (e) => e.getAttribute('href'));
+  const box = await page.$eval('#landscape', (e) => {
+    const r = e.getBoundingClientRect();
+    return { x: r.x + r.width / 2, y: r.y + r.height / 2 };
+  });
+  await page.mouse.move(box.x, box.y);
+  await page.mouse.wheel(0, -400);
+  await page.waitForFunction(() => /view=/.test(location.hash));
+  await page.waitForFunction((old) => document.querySelector('#landscape image').getAttribute('href') !== old, image);
+  for (const [button, name] of [['#export-json', /\.json$/], ['#export-csv', /\.csv$/],
+    ['#save-svg', /\.svg$/], ['#save-png', /\.png$/]]) {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click(button)]);
+    assert.match(download.suggestedFilename(), name);
+    const bytes = readFileSync(await download.path());
+    if (button === '#save-png') assert.equal(bytes.subarray(1, 4).toString(), 'PNG');
+    if (button === '#save-svg') assert.match(bytes.toString(), /^<svg[^>]*xmlns[\s\S]*data-trajectory/);
+    if (button === '#export-json') assert.equal(JSON.parse(bytes).trajectories.length, 7);
+    if (button === '#export-csv') assert.match(bytes.toString(), /^trajectory,optimizer,step,x,y,f\n0,/);
+  }
+  await page.selectOption('#function', 'himmelblau');
+  await page.waitForFunction(() => /function=himmelblau/.test(location.hash));
+  assert.equal(await waitState(page, ['done', 'error']), 'done');
+  assert.equal((await trajectoryPaths(page)).length, 7);
+  assert.equal(await page.$$eval('#landscape .minimum', (m) => m.length), 4);
   await page.close();
 });
 

@@ -52,24 +52,43 @@ const SVG_STYLE = `
   .diverged { font: 600 12px sans-serif; paint-order: stroke; stroke: #fff; stroke-width: 3px; }
   text { font: 12px sans-serif; }`;
 
-function standalone(svgNode) {
+const SVG_NS = 'http://www.w3.org/2000/svg';
+
+/** The optimizers' colours and names, drawn into the saved picture (the page's are HTML). */
+function addLegend(copy, legend) {
+  const g = document.createElementNS(SVG_NS, 'g');
+  g.setAttribute('transform', 'translate(52,26)');
+  legend.forEach(({ label, colour }, i) => {
+    const row = document.createElementNS(SVG_NS, 'g');
+    row.setAttribute('transform', `translate(0,${i * 18})`);
+    row.innerHTML = `<rect x="-4" y="-11" width="${label.length * 7 + 40}" height="17" fill="rgba(255,255,255,0.85)"/>`
+      + `<line x1="0" x2="20" y1="-3" y2="-3" stroke="${colour}" stroke-width="3"/><text x="26" y="1"></text>`;
+    row.querySelector('text').textContent = label;
+    g.append(row);
+  });
+  copy.append(g);
+}
+
+function standalone(svgNode, legend = []) {
   const copy = svgNode.cloneNode(true);
+  addLegend(copy, legend);
   const box = svgNode.viewBox.baseVal;
   copy.setAttribute('xmlns', 'http://www.w3.org/2000/svg');
   copy.setAttribute('width', box.width);
   copy.setAttribute('height', box.height);
-  const style = document.createElementNS('http://www.w3.org/2000/svg', 'style');
+  const style = document.createElementNS(SVG_NS, 'style');
   style.textContent = SVG_STYLE;
   copy.prepend(style);
   return { text: new XMLSerializer().serializeToString(copy), width: box.width, height: box.height };
 }
 
-export function saveSvg(svgNode, name) {
-  download(new Blob([standalone(svgNode).text], { type: 'image/svg+xml' }), `${name}.svg`);
+/** Saves the plot; legend: [{label, colour}] per optimizer. */
+export function saveSvg(svgNode, name, legend) {
+  download(new Blob([standalone(svgNode, legend).text], { type: 'image/svg+xml' }), `${name}.svg`);
 }
 
-export function savePng(svgNode, name) {
-  const { text, width, height } = standalone(svgNode);
+export function savePng(svgNode, name, legend) {
+  const { text, width, height } = standalone(svgNode, legend);
   const img = new Image();
   const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
   img.onload = () => {

@@ -351,8 +351,11 @@ function wire() {
   });
   $('export-json').addEventListener('click', () => state.run && exportJson(state.run));
   $('export-csv').addEventListener('click', () => state.run && exportCsv(state.run));
-  $('save-svg').addEventListener('click', () => saveSvg($('landscape'), `clopt-${state.fn.name}`));
-  $('save-png').addEventListener('click', () => savePng($('landscape'), `clopt-${state.fn.name}`));
+  const legend = () => (state.run ? state.run.trajectories
+    .filter((tr, i, all) => all.findIndex((o) => o.k === tr.k) === i)
+    .map((tr) => ({ label: tr.label, colour: colour(tr.k) })) : []);
+  $('save-svg').addEventListener('click', () => saveSvg($('landscape'), `clopt-${state.fn.name}`, legend()));
+  $('save-png').addEventListener('click', () => savePng($('landscape'), `clopt-${state.fn.name}`, legend()));
   document.addEventListener('keydown', (e) => {
     if (e.target.closest('input, select, textarea')) return;
     if (e.key === ' ') {
