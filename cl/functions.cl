@@ -163,26 +163,22 @@ CLOPT_INLINE clopt_real clopt_f_saddle(clopt_real x, clopt_real y, clopt_real *g
     return x * x - y * y;
 }
 
+/* Every function with its id (its index in the catalogue), for switches over functions. */
+#define CLOPT_FUNCTIONS(X)                                                                     \
+    X(0, rosenbrock) X(1, beale) X(2, himmelblau) X(3, booth) X(4, matyas) X(5, sphere)       \
+    X(6, quadratic) X(7, rastrigin) X(8, ackley) X(9, goldstein_price) X(10, styblinski_tang) \
+    X(11, three_hump_camel) X(12, six_hump_camel) X(13, mccormick) X(14, saddle)
+
 /* Function `id` (its index in the catalogue) at (x, y); NaN for an unknown id. */
 CLOPT_INLINE clopt_real clopt_function(unsigned int id, clopt_real x, clopt_real y,
                                        clopt_real *gx, clopt_real *gy)
 {
     switch (id) {
-    case 0: return clopt_f_rosenbrock(x, y, gx, gy);
-    case 1: return clopt_f_beale(x, y, gx, gy);
-    case 2: return clopt_f_himmelblau(x, y, gx, gy);
-    case 3: return clopt_f_booth(x, y, gx, gy);
-    case 4: return clopt_f_matyas(x, y, gx, gy);
-    case 5: return clopt_f_sphere(x, y, gx, gy);
-    case 6: return clopt_f_quadratic(x, y, gx, gy);
-    case 7: return clopt_f_rastrigin(x, y, gx, gy);
-    case 8: return clopt_f_ackley(x, y, gx, gy);
-    case 9: return clopt_f_goldstein_price(x, y, gx, gy);
-    case 10: return clopt_f_styblinski_tang(x, y, gx, gy);
-    case 11: return clopt_f_three_hump_camel(x, y, gx, gy);
-    case 12: return clopt_f_six_hump_camel(x, y, gx, gy);
-    case 13: return clopt_f_mccormick(x, y, gx, gy);
-    case 14: return clopt_f_saddle(x, y, gx, gy);
+#define CLOPT_FUNCTION_CASE(ID, NAME)                                                          \
+    case ID:                                                                                   \
+        return clopt_f_##NAME(x, y, gx, gy);
+        CLOPT_FUNCTIONS(CLOPT_FUNCTION_CASE)
+#undef CLOPT_FUNCTION_CASE
     default:
         *gx = *gy = x * CLOPT_K(0.0) / CLOPT_K(0.0);
         return *gx;

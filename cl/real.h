@@ -7,6 +7,9 @@
  * functions.cl and noise.cl use only the names below, so the tests can compile them as
  * C in double precision (tests/host_cl.h defines the same names for the host).
  */
+#ifndef CLOPT_GROUPS
+#define CLOPT_GROUPS 1 /* independent groups of CLOPT_TW trajectories per work-item */
+#endif
 #ifndef CLOPT_TW
 #define CLOPT_TW 1
 #endif

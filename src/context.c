@@ -43,8 +43,9 @@ static clopt_status build_program(clopt_context *ctx, clopt_error *err)
     cl_device_fp_config fp = 0;
     char options[160];
     clGetDeviceInfo(ctx->device, CL_DEVICE_SINGLE_FP_CONFIG, sizeof fp, &fp, NULL);
-    snprintf(options, sizeof options, "-cl-std=CL1.2 -DCLOPT_WGS=%zu -DCLOPT_TW=%zu%s",
-             ctx->tuning.wgs, ctx->tuning.lanes,
+    snprintf(options, sizeof options,
+             "-cl-std=CL1.2 -DCLOPT_WGS=%zu -DCLOPT_TW=%zu -DCLOPT_GROUPS=%zu%s", ctx->tuning.wgs,
+             ctx->tuning.lanes, ctx->tuning.groups,
              (fp & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT)
                  ? " -cl-fp32-correctly-rounded-divide-sqrt"
                  : "");

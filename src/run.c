@@ -246,7 +246,7 @@ clopt_run *clopt_run_create(clopt_context *ctx, const clopt_run_options *o, clop
         clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating a run");
         return NULL;
     }
-    const size_t lanes = ctx->tuning.lanes;
+    const size_t lanes = ctx->tuning.lanes * ctx->tuning.groups; /* per work-item */
     r->ctx = ctx;
     r->fn = clopt_function_id(fn);
     r->nopt = o->noptimizers;

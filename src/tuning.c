@@ -38,6 +38,20 @@ static size_t lanes_for(cl_device_id device, cl_device_type type)
     return lanes;
 }
 
+/*
+ * One group's step is a chain of dependent divisions and square roots: a CPU core runs
+ * independent chains at once, a GPU hides the latency with other work-items. Two groups of
+ * 16 lanes measured 1.3x one on PoCL (AVX-512); four spill the state out of the registers
+ * and run at half the speed of one (`clopt bench trajectories`, CLOPT_TRAJECTORY_GROUPS).
+ */
+static size_t groups_for(cl_device_type type)
+{
+    const char *env = getenv("CLOPT_TRAJECTORY_GROUPS");
+    if (env && (!strcmp(env, "1") || !strcmp(env, "2") || !strcmp(env, "4") || !strcmp(env, "8")))
+        return (size_t)atoi(env);
+    return (type & CL_DEVICE_TYPE_CPU) ? 2 : 1;
+}
+
 clopt_tuning clopt_tuning_for(cl_device_id device)
 {
     cl_device_type type = CL_DEVICE_TYPE_CPU;
@@ -54,5 +68,5 @@ clopt_tuning clopt_tuning_for(cl_device_id device)
     size_t wgs = r.wgs;
     while (wgs > 1 && wgs > max_wgs)
         wgs /= 2;
-    return (clopt_tuning){wgs, wgs * r.work_per_item, lanes_for(device, type)};
+    return (clopt_tuning){wgs, wgs * r.work_per_item, lanes_for(device, type), groups_for(type)};
 }

@@ -7,12 +7,14 @@
 typedef struct {
     size_t wgs;   /* work-group size, a power of two (CLOPT_WGS in the kernels) */
     size_t chunk; /* elements per work-group: wgs * work per item */
-    size_t lanes; /* trajectories per work-item (CLOPT_TW): SIMD width on CPUs, 1 on GPUs */
+    size_t lanes;  /* trajectories per vector (CLOPT_TW): SIMD width on CPUs, 1 on GPUs */
+    size_t groups; /* vectors per work-item (CLOPT_GROUPS): 2 on CPUs, 1 on GPUs */
 } clopt_tuning;
 
 /*
  * The settings for a device: the table's row for its type, capped by the device limits.
- * CLOPT_TRAJECTORY_LANES (1, 2, 4, 8 or 16) overrides `lanes`, for tests and benchmarks.
+ * CLOPT_TRAJECTORY_LANES (1, 2, 4, 8 or 16) and CLOPT_TRAJECTORY_GROUPS (1, 2, 4 or 8)
+ * override `lanes` and `groups`, for tests and benchmarks.
  */
 clopt_tuning clopt_tuning_for(cl_device_id device);
 
