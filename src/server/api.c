@@ -41,16 +41,9 @@ int srv_api_prepare(srv *s)
 /* The catalogues never change while the server runs: formatted once, sent as they are. */
 static enum MHD_Result reply_text(struct MHD_Connection *c, const char *text)
 {
-    struct MHD_Response *resp =
-        MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT);
-    if (!resp)
-        return MHD_NO;
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-    srv_reply_headers(resp);
-    const enum MHD_Result rc = MHD_queue_response(c, 200, resp);
-    MHD_destroy_response(resp);
-    return rc;
+    return srv_reply_send(
+        c, 200, MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_PERSISTENT),
+        "application/json", "no-cache");
 }
 
 enum MHD_Result srv_api_optimizers(srv *s, struct MHD_Connection *c)
@@ -96,10 +89,8 @@ static int size_arg(struct MHD_Connection *c, const char *name, size_t lo, size_
     const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
     if (!v)
         return 0;
-    char *end;
-    errno = 0;
-    unsigned long long n = strtoull(v, &end, 10);
-    if (*v < '0' || *v > '9' || *end || errno || n < lo || n > hi)
+    unsigned long long n;
+    if (srv_parse_count(v, &n) || n < lo || n > hi)
         return srv_problem_set(p, 400, name, "%s = '%.32s'; expected an integer from %zu to %zu",
                                name, v, lo, hi);
     *out = (size_t)n;

@@ -34,14 +34,7 @@ enum MHD_Result srv_assets_serve(struct MHD_Connection *c, const char *url)
         status = 304;
     } else
         resp = MHD_create_response_from_buffer(a->size, (void *)a->data, MHD_RESPMEM_PERSISTENT);
-    if (!resp)
-        return MHD_NO;
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, a->etag);
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-cache");
-    if (status == 200)
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, a->type);
-    srv_reply_headers(resp);
-    const enum MHD_Result rc = MHD_queue_response(c, status, resp);
-    MHD_destroy_response(resp);
-    return rc;
+    if (resp)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, a->etag);
+    return srv_reply_send(c, status, resp, status == 200 ? a->type : NULL, "no-cache");
 }

@@ -14,11 +14,15 @@ void srv_reply_headers(struct MHD_Response *resp)
                             "img-src 'self' data: blob:; frame-ancestors 'none'");
 }
 
-static enum MHD_Result queue(struct MHD_Connection *c, unsigned status,
-                             struct MHD_Response *resp)
+enum MHD_Result srv_reply_send(struct MHD_Connection *c, unsigned status,
+                               struct MHD_Response *resp, const char *type, const char *cache)
 {
     if (!resp)
         return MHD_NO;
+    if (type)
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
+    srv_reply_headers(resp);
     const enum MHD_Result rc = MHD_queue_response(c, status, resp);
     MHD_destroy_response(resp);
     return rc;
@@ -32,13 +36,8 @@ static struct MHD_Response *json_response(json_t *body)
         return NULL;
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-    if (!resp) {
+    if (!resp)
         free(text);
-        return NULL;
-    }
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "application/json");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    srv_reply_headers(resp);
     return resp;
 }
 
@@ -49,7 +48,7 @@ enum MHD_Result srv_reply_json(struct MHD_Connection *c, unsigned status, json_t
         srv_problem_set(&p, 503, "", "out of memory");
         return srv_reply_problem(c, &p);
     }
-    return queue(c, status, json_response(body));
+    return srv_reply_send(c, status, json_response(body), "application/json", "no-store");
 }
 
 enum MHD_Result srv_reply_problem(struct MHD_Connection *c, const srv_problem *p)
@@ -58,7 +57,7 @@ enum MHD_Result srv_reply_problem(struct MHD_Connection *c, const srv_problem *p
     struct MHD_Response *resp = json_response(body);
     if (resp && p->status == 503)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
-    return queue(c, p->status, resp);
+    return srv_reply_send(c, p->status, resp, "application/json", "no-store");
 }
 
 enum MHD_Result srv_reply_method(struct MHD_Connection *c, const char *method,
@@ -72,13 +71,11 @@ enum MHD_Result srv_reply_method(struct MHD_Connection *c, const char *method,
     struct MHD_Response *resp = json_response(body);
     if (resp)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
-    return queue(c, 405, resp);
+    return srv_reply_send(c, 405, resp, "application/json", "no-store");
 }
 
 enum MHD_Result srv_reply_empty(struct MHD_Connection *c, unsigned status)
 {
-    struct MHD_Response *resp = MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT);
-    if (resp)
-        srv_reply_headers(resp);
-    return queue(c, status, resp);
+    return srv_reply_send(c, status, MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT),
+                          NULL, "no-store");
 }

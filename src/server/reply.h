@@ -10,6 +10,14 @@
 /* Adds the headers of every response (nosniff, no referrer, a strict CSP). */
 void srv_reply_headers(struct MHD_Response *resp);
 
+/*
+ * Adds Content-Type `type` (unless NULL), Cache-Control `cache` and the common headers to
+ * resp, queues it with status and releases it. A NULL resp (out of memory) gives MHD_NO,
+ * which closes the connection.
+ */
+enum MHD_Result srv_reply_send(struct MHD_Connection *c, unsigned status,
+                               struct MHD_Response *resp, const char *type, const char *cache);
+
 /* Queues body (steals the reference; NULL answers 503) with status. */
 enum MHD_Result srv_reply_json(struct MHD_Connection *c, unsigned status, json_t *body);
 

@@ -9,6 +9,7 @@
 #include "config.h"
 #include "spec.h"
 
+#include <errno.h>
 #include <jansson.h>
 #include <math.h>
 #include <nettle/sha2.h>
@@ -279,6 +280,16 @@ done:
     if (rc)
         srv_request_free(req);
     return rc;
+}
+
+int srv_parse_count(const char *text, unsigned long long *out)
+{
+    if (*text < '0' || *text > '9')
+        return -1;
+    char *end;
+    errno = 0;
+    *out = strtoull(text, &end, 10);
+    return *end || errno ? -1 : 0;
 }
 
 void srv_request_free(srv_request *req)

@@ -36,4 +36,7 @@ int srv_request_parse(const char *body, size_t len, srv_request *req, srv_proble
 
 void srv_request_free(srv_request *req);
 
+/* A whole decimal count from a query argument or header (digits only); -1 if not one. */
+int srv_parse_count(const char *text, unsigned long long *out);
+
 #endif

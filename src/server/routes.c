@@ -8,7 +8,6 @@
 #include "reply.h"
 #include "spec.h"
 
-#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,10 +95,8 @@ static int seen_events(struct MHD_Connection *c, uint64_t *seen, srv_problem *p)
     *seen = 0;
     if (!v)
         return 0;
-    char *end;
-    errno = 0;
-    unsigned long long n = strtoull(v, &end, 10);
-    if (*v < '0' || *v > '9' || *end || errno)
+    unsigned long long n;
+    if (srv_parse_count(v, &n))
         return srv_problem_set(p, 400, field,
                                "%s = '%.24s'; expected the id of the last event received (an "
                                "integer >= 0)",
@@ -119,15 +116,8 @@ static enum MHD_Result run_events(srv *s, struct MHD_Connection *c, srv_run *r)
     pthread_mutex_unlock(&s->lock);
     if (over) /* 204 tells an EventSource to stop reconnecting */
         return srv_reply_empty(c, 204);
-    struct MHD_Response *resp = srv_stream_response(s, c, r, seen);
-    if (!resp)
-        return MHD_NO;
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, "text/event-stream");
-    MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, "no-store");
-    srv_reply_headers(resp);
-    const enum MHD_Result rc = MHD_queue_response(c, 200, resp);
-    MHD_destroy_response(resp);
-    return rc;
+    return srv_reply_send(c, 200, srv_stream_response(s, c, r, seen), "text/event-stream",
+                          "no-store");
 }
 
 static int is_id(const char *s, size_t n)
