@@ -371,7 +371,11 @@ function wire() {
       run();
     }
   });
-  window.addEventListener('resize', () => loadLandscape());
+  let resizing = 0;
+  window.addEventListener('resize', () => { // once the window has settled
+    clearTimeout(resizing);
+    resizing = setTimeout(() => loadLandscape(), 200);
+  });
 }
 
 async function main() {
