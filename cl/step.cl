@@ -9,6 +9,21 @@
  * tensors never reaches the kernel arguments.
  * Tuning: CLOPT_WGS (work-group size); WPT only sets the chunk length, on the host.
  */
+/*
+ * Which elements of a chunk a work-item updates. GPUs: neighbours touch neighbouring floats
+ * (strided by CLOPT_WGS, coalesced). CPUs (CLOPT_CONTIGUOUS): each work-item a contiguous
+ * run, a plain loop the compiler vectorises within the work-item.
+ */
+#if CLOPT_CONTIGUOUS
+#define CLOPT_STEP_RANGE(j, n)                                                                 \
+    const uint per_ = ((n) + CLOPT_WGS - 1) / CLOPT_WGS;                                      \
+    const uint lo_ = min((uint)get_local_id(0) * per_, (uint)(n));                            \
+    const uint hi_ = min(lo_ + per_, (uint)(n));                                              \
+    for (uint j = lo_; j < hi_; j++)
+#else
+#define CLOPT_STEP_RANGE(j, n) for (uint j = get_local_id(0); j < (n); j += CLOPT_WGS)
+#endif
+
 #define CLOPT_STEP_KERNEL(NAME, RULE, NSTATE)                                                        \
     __kernel __attribute__((reqd_work_group_size(CLOPT_WGS, 1, 1))) void clopt_step_##NAME(   \
         __global float *restrict p, __global const float *restrict g,                          \
@@ -18,7 +33,7 @@
     {                                                                                          \
         const uint4 c = chunks[chunk_base + get_group_id(0)];                                  \
         const float ns = k.clipnorm > 0.0f ? norm_scale[0] : 1.0f;                             \
-        for (uint j = get_local_id(0); j < c.z; j += CLOPT_WGS) {                              \
+        CLOPT_STEP_RANGE(j, c.z) {                                                             \
             const uint i = c.x + j, s = c.y + j;                                               \
             float pi = p[i];                                                                   \
             float a = (NSTATE) > 0 ? s0[s] : 0.0f;                                             \

@@ -44,8 +44,10 @@ static clopt_status build_program(clopt_context *ctx, clopt_error *err)
     char options[160];
     clGetDeviceInfo(ctx->device, CL_DEVICE_SINGLE_FP_CONFIG, sizeof fp, &fp, NULL);
     snprintf(options, sizeof options,
-             "-cl-std=CL1.2 -DCLOPT_WGS=%zu -DCLOPT_TW=%zu -DCLOPT_GROUPS=%zu%s", ctx->tuning.wgs,
-             ctx->tuning.lanes, ctx->tuning.groups,
+             "-cl-std=CL1.2 -DCLOPT_WGS=%zu -DCLOPT_TW=%zu -DCLOPT_GROUPS=%zu "
+             "-DCLOPT_CONTIGUOUS=%d%s",
+             ctx->tuning.wgs, ctx->tuning.lanes, ctx->tuning.groups,
+             ctx->tuning.contiguous,
              (fp & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT)
                  ? " -cl-fp32-correctly-rounded-divide-sqrt"
                  : "");

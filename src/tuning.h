@@ -9,6 +9,7 @@ typedef struct {
     size_t chunk; /* elements per work-group: wgs * work per item */
     size_t lanes;  /* trajectories per vector (CLOPT_TW): SIMD width on CPUs, 1 on GPUs */
     size_t groups; /* vectors per work-item (CLOPT_GROUPS): 2 on CPUs, 1 on GPUs */
+    int contiguous; /* step kernels: a contiguous run per work-item (CPUs) or strided (GPUs) */
 } clopt_tuning;
 
 /*

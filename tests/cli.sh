@@ -62,4 +62,18 @@ refuse "landscape nx" "--nx = '1': expected an integer in 2 .. 4096" -- "$clopt"
 refuse "landscape ny" "--ny = '4097'" -- "$clopt" landscape --function sphere --ny 4097
 refuse "landscape view" "expected x0 < x1 and y0 < y1" -- "$clopt" landscape --function sphere --view 1,0,0,1
 refuse "landscape function" "did you mean 'sphere'" -- "$clopt" landscape --function spere
+refuse "bench step size" "--size = '1': expected an integer in 4 .. 268435456" -- "$clopt" bench step --size 1
+refuse "bench step optimizer" "did you mean 'adam'" -- "$clopt" bench step --optimizer adma
+
+# The step benchmark runs and prints valid JSON with the documented fields (no timing check).
+json=$("$clopt" bench step --size 4096 --tensors 20 --repeat 2 --json)
+if python3 - "$json" <<'PY'; then echo "ok: bench step --json"; else echo "FAIL: bench step --json"; fails=$((fails + 1)); fi
+import json, sys
+d = json.loads(sys.argv[1])
+need = ["optimizer", "size", "tensors", "seconds_best", "seconds_median", "gbps", "bound_gbps",
+        "c_loop_gbps", "ratio_bound", "ratio_c_loop", "small_step_seconds", "ratio_one_tensor"]
+assert all(k in d for k in need), [k for k in need if k not in d]
+assert d["optimizer"] == "Adam()" and d["tensors"] == 20 and d["seconds_best"] > 0
+PY
+
 [ "$fails" -eq 0 ] || { echo "$fails CLI check(s) failed"; exit 1; }

@@ -1,7 +1,8 @@
 /*
  * clopt bench: throughput measured against baselines in the same run (the machines are
  * shared and noisy, so ratios are what to compare).
- *   trajectories: the engine vs a naive and a blocked C loop (Adam on Rosenbrock).
+ *   trajectories: the engine vs a naive and a blocked C loop (Adam on Rosenbrock);
+ *   step: one optimizer step vs the same-traffic bound and a C loop (bench_step.c).
  */
 #include "cli.h"
 
@@ -195,14 +196,20 @@ int clopt_cli_bench(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
         fputs("usage: clopt bench trajectories [--starts 65536] [--steps 1000] [--repeat 3]\n"
-              "                                [--device SEL] [--json]\n\n"
-              "Adam (lr 0.001) on Rosenbrock from many starts: the engine against a naive\n"
-              "and a blocked C loop on the host, in point-steps per second.\n",
+              "                                [--device SEL] [--json]\n"
+              "       clopt bench step [--optimizer SPEC | --all] [--size N] [--tensors T]\n"
+              "                        [--repeat R] [--device SEL] [--json]\n\n"
+              "trajectories: Adam (lr 0.001) on Rosenbrock from many starts, the engine against\n"
+              "a naive and a blocked C loop on the host, in point-steps per second.\n"
+              "step: one optimizer step against the same-traffic bound and a C loop, in GB/s\n"
+              "(clopt bench step --help).\n",
               argc < 2 ? stderr : stdout);
         return argc < 2 ? 2 : 0;
     }
     if (strcmp(argv[1], "trajectories") == 0)
         return bench_trajectories(argc, argv);
-    fprintf(stderr, "clopt bench: unknown benchmark '%s' (known: trajectories)\n", argv[1]);
+    if (strcmp(argv[1], "step") == 0)
+        return clopt_cli_bench_step(argc, argv);
+    fprintf(stderr, "clopt bench: unknown benchmark '%s' (known: trajectories, step)\n", argv[1]);
     return 2;
 }

@@ -14,6 +14,8 @@ int clopt_cli_landscape(int argc, char **argv);
 int clopt_cli_run(int argc, char **argv);
 int clopt_cli_bench(int argc, char **argv);
 int clopt_cli_serve(int argc, char **argv);
+/* clopt bench step (argv[1] is "step"). */
+int clopt_cli_bench_step(int argc, char **argv);
 
 /* The optimizer catalogue as JSON (clopt optimizers --json, the server's /api/v1/optimizers). */
 json_t *clopt_cli_optimizers_json(void);

@@ -18,6 +18,7 @@ static const char usage[] =
     "  run                  run optimizers on a test function, print trajectories\n"
     "  landscape            print a test function on a grid, as JSON\n"
     "  bench trajectories   measure the engine against C loops\n"
+    "  bench step           measure an optimizer step against the memory bound\n"
     "  serve                serve the page and the JSON API on 127.0.0.1:8080\n"
     "\n"
     "options:\n"
