@@ -306,7 +306,7 @@ static void print_json(const step_result *r, size_t n, const char *device)
 
 static void print_table(const step_result *r, size_t n, const step_args *a, const char *device)
 {
-    printf("step: %zu parameters in %zu tensor(s), best of %llu (median in brackets)\n"
+    printf("step: %zu parameters in %zu tensor(s), best of %llu\n"
            "device: %s\n"
            "%-34s %10s %9s %9s %9s %7s %7s %9s\n",
            r[0].size, r[0].tensors, (unsigned long long)a->repeat, device, "optimizer",
@@ -321,8 +321,9 @@ static void print_table(const step_result *r, size_t n, const step_args *a, cons
             printf("%-34s %10.3f   (%zu tensors / one tensor = %.2f)\n", "  one tensor, same size",
                    1e3 * x->one.best, x->tensors, x->step.best / x->one.best);
     }
-    printf("(GB/s: %s bytes moved per parameter per step / time; median ms of the first: %.3f)\n",
-           "12 + 8 per state buffer", 1e3 * r[0].step.median);
+    printf("GB/s: bytes moved per step (per parameter 12, plus 8 per state buffer) / time.\n"
+           "Median of the first row: %.3f ms.\n",
+           1e3 * r[0].step.median);
 }
 
 static const char usage[] =
