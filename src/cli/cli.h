@@ -14,6 +14,7 @@ int clopt_cli_landscape(int argc, char **argv);
 int clopt_cli_run(int argc, char **argv);
 int clopt_cli_bench(int argc, char **argv);
 int clopt_cli_serve(int argc, char **argv);
+int clopt_cli_train(int argc, char **argv);
 /* clopt bench step (argv[1] is "step"). */
 int clopt_cli_bench_step(int argc, char **argv);
 

@@ -20,6 +20,7 @@ static const char usage[] =
     "  bench trajectories   measure the engine against C loops\n"
     "  bench step           measure an optimizer step against the memory bound\n"
     "  serve                serve the page and the JSON API on 127.0.0.1:8080\n"
+    "  train                train an MLP on Fashion-MNIST with each optimizer\n"
     "\n"
     "options:\n"
     "  -h, --help           show this help\n"
@@ -53,6 +54,8 @@ int main(int argc, char **argv)
         return clopt_cli_run(argc - 1, argv + 1);
     if (strcmp(cmd, "bench") == 0)
         return clopt_cli_bench(argc - 1, argv + 1);
+    if (strcmp(cmd, "train") == 0)
+        return clopt_cli_train(argc - 1, argv + 1);
     if (strcmp(cmd, "serve") == 0)
         return clopt_cli_serve(argc - 1, argv + 1);
     if (strcmp(cmd, "landscape") == 0)

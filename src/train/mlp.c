@@ -1,0 +1,255 @@
+/* The MLP's passes: CLBlast for the products, cl/mlp.cl for the rest (see mlp.h). */
+#include "mlp.h"
+
+#include "context.h"
+#include "error.h"
+
+#include <clblast_c.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+static uint64_t next(uint64_t *s)
+{
+    *s ^= *s << 13;
+    *s ^= *s >> 7;
+    *s ^= *s << 17;
+    return *s;
+}
+
+void clopt_mlp_glorot(float *params, size_t in, size_t hidden, size_t classes, uint64_t seed)
+{
+    uint64_t s = seed * 0x9e3779b97f4a7c15ull + 0x2545f4914f6cdd1dull;
+    const size_t shape[2][2] = {{in, hidden}, {hidden, classes}};
+    float *p = params;
+    for (int l = 0; l < 2; l++) {
+        const double limit = sqrt(6.0 / (double)(shape[l][0] + shape[l][1]));
+        for (size_t i = 0; i < shape[l][0] * shape[l][1]; i++) {
+            const double u = (double)(next(&s) >> 11) / 9007199254740992.0;
+            *p++ = (float)((2.0 * u - 1.0) * limit);
+        }
+        for (size_t i = 0; i < shape[l][1]; i++)
+            *p++ = 0.0f;
+    }
+}
+
+static clopt_status gemm_check(CLBlastStatusCode rc, const char *what, clopt_error *err)
+{
+    if (rc == CLBlastSuccess)
+        return CLOPT_OK;
+    if (rc < 0 && rc > -100)
+        return clopt_error_cl(err, (cl_int)rc, "CLBlastSgemm", what);
+    return clopt_error_set(err, CLOPT_ECL, "%s: CLBlastSgemm failed with CLBlast status %d",
+                           what, (int)rc);
+}
+
+/* C = op(A) op(B), row-major, m x n, inner k. */
+static clopt_status gemm(clopt_mlp *m, int ta, int tb, size_t rows, size_t cols, size_t inner,
+                         cl_mem a, size_t a_off, size_t lda, cl_mem b, size_t b_off, size_t ldb,
+                         cl_mem c, size_t c_off, const char *what, clopt_error *err)
+{
+    cl_command_queue q = clopt_context_queue(m->ctx);
+    return gemm_check(CLBlastSgemm(CLBlastLayoutRowMajor, ta ? CLBlastTransposeYes : CLBlastTransposeNo,
+                                   tb ? CLBlastTransposeYes : CLBlastTransposeNo, rows, cols, inner,
+                                   1.0f, a, a_off, lda, b, b_off, ldb, 0.0f, c, c_off, cols, &q,
+                                   NULL),
+                      what, err);
+}
+
+static cl_mem buffer(clopt_mlp *m, size_t bytes, const void *init, clopt_error *err)
+{
+    cl_int rc;
+    cl_mem b = clCreateBuffer(clopt_context_cl(m->ctx),
+                              CL_MEM_READ_WRITE | (init ? CL_MEM_COPY_HOST_PTR : 0), bytes,
+                              (void *)init, &rc);
+    if (!b)
+        clopt_error_cl(err, rc, "clCreateBuffer", "allocating the model");
+    return b;
+}
+
+clopt_mlp *clopt_mlp_create(clopt_context *ctx, size_t in, size_t hidden, size_t classes,
+                            size_t max_batch, const float *init, clopt_error *err)
+{
+    clopt_mlp *m = calloc(1, sizeof *m);
+    if (!m) {
+        clopt_error_set(err, CLOPT_ENOMEM, "out of memory for the model");
+        return NULL;
+    }
+    m->ctx = ctx;
+    m->in = in, m->hidden = hidden, m->classes = classes, m->max_batch = max_batch;
+    const size_t counts[4] = {in * hidden, hidden, hidden * classes, classes};
+    for (int i = 0; i < 4; i++) {
+        m->off[i] = m->nparams;
+        m->count[i] = counts[i];
+        m->nparams += counts[i];
+    }
+    const size_t f = sizeof(float);
+    cl_int rc;
+    if (!(m->params = buffer(m, m->nparams * f, init, err)) ||
+        !(m->grads = buffer(m, m->nparams * f, NULL, err)) ||
+        !(m->x = buffer(m, max_batch * in * f, NULL, err)) ||
+        !(m->y = buffer(m, max_batch * sizeof(cl_uint), NULL, err)) ||
+        !(m->h = buffer(m, max_batch * hidden * f, NULL, err)) ||
+        !(m->dh = buffer(m, max_batch * hidden * f, NULL, err)) ||
+        !(m->z = buffer(m, max_batch * classes * f, NULL, err)) ||
+        !(m->dz = buffer(m, max_batch * classes * f, NULL, err)) ||
+        !(m->loss = buffer(m, max_batch * f, NULL, err)) ||
+        !(m->correct = buffer(m, max_batch * sizeof(cl_uint), NULL, err)))
+        goto fail;
+    struct {
+        cl_kernel *k;
+        const char *name;
+    } kernels[] = {{&m->gather, "clopt_mlp_gather"},   {&m->bias, "clopt_mlp_bias"},
+                   {&m->softmax, "clopt_mlp_softmax"}, {&m->colsum, "clopt_mlp_colsum"},
+                   {&m->relu_grad, "clopt_mlp_relu_grad"}};
+    for (size_t i = 0; i < sizeof kernels / sizeof *kernels; i++) {
+        *kernels[i].k = clCreateKernel(ctx->program, kernels[i].name, &rc);
+        CLOPT_CL_CHECK(err, "creating the model's kernels", rc);
+    }
+    m->host_loss = malloc(max_batch * sizeof *m->host_loss);
+    m->host_correct = malloc(max_batch * sizeof *m->host_correct);
+    if (!m->host_loss || !m->host_correct) {
+        clopt_error_set(err, CLOPT_ENOMEM, "out of memory for the model");
+        goto fail;
+    }
+    return m;
+fail:
+    clopt_mlp_release(m);
+    return NULL;
+}
+
+clopt_status clopt_mlp_attach(clopt_mlp *m, clopt_optimizer *o, clopt_error *err)
+{
+    for (int i = 0; i < 4; i++)
+        if (clopt_optimizer_add(o, m->params, m->grads, m->off[i], m->count[i], err) != CLOPT_OK)
+            return err ? err->status : CLOPT_EINVAL;
+    return CLOPT_OK;
+}
+
+static clopt_status run(clopt_mlp *m, cl_kernel k, size_t items, const char *what,
+                        clopt_error *err)
+{
+    const size_t local = 64, global = (items + local - 1) / local * local;
+    CLOPT_CL_CHECK(err, what,
+                   clEnqueueNDRangeKernel(clopt_context_queue(m->ctx), k, 1, NULL, &global,
+                                          &local, 0, NULL, NULL));
+    return CLOPT_OK;
+fail:
+    return err ? err->status : CLOPT_ECL;
+}
+
+#define ARG(k, i, v) CLOPT_CL_CHECK(err, what, clSetKernelArg((k), (i), sizeof(v), &(v)))
+
+clopt_status clopt_mlp_batch(clopt_mlp *m, cl_mem images, cl_mem labels, cl_mem order,
+                             size_t first, size_t rows, int backward, double *loss_sum,
+                             size_t *correct, clopt_error *err)
+{
+    const char *what = "a training batch";
+    const cl_uint in = (cl_uint)m->in, hid = (cl_uint)m->hidden, cls = (cl_uint)m->classes;
+    const cl_uint r = (cl_uint)rows, f0 = (cl_uint)first, one = 1, zero = 0;
+    const cl_uint nh = r * hid, nz = r * cls;
+    const cl_uint b1 = (cl_uint)m->off[1], b2 = (cl_uint)m->off[3];
+    const float scale = 1.0f / (float)rows;
+    ARG(m->gather, 0, images);
+    ARG(m->gather, 1, labels);
+    ARG(m->gather, 2, order);
+    ARG(m->gather, 3, f0);
+    ARG(m->gather, 4, in);
+    ARG(m->gather, 5, r);
+    ARG(m->gather, 6, m->x);
+    ARG(m->gather, 7, m->y);
+    if (run(m, m->gather, (size_t)r * in, what, err) ||
+        gemm(m, 0, 0, rows, m->hidden, m->in, m->x, 0, m->in, m->params, m->off[0], m->hidden,
+             m->h, 0, "x W1", err))
+        goto fail;
+    ARG(m->bias, 0, m->h);
+    ARG(m->bias, 1, m->params);
+    ARG(m->bias, 2, b1);
+    ARG(m->bias, 3, hid);
+    ARG(m->bias, 4, nh);
+    ARG(m->bias, 5, one);
+    if (run(m, m->bias, nh, what, err) ||
+        gemm(m, 0, 0, rows, m->classes, m->hidden, m->h, 0, m->hidden, m->params, m->off[2],
+             m->classes, m->z, 0, "h W2", err))
+        goto fail;
+    ARG(m->bias, 0, m->z);
+    ARG(m->bias, 2, b2);
+    ARG(m->bias, 3, cls);
+    ARG(m->bias, 4, nz);
+    ARG(m->bias, 5, zero);
+    if (run(m, m->bias, nz, what, err))
+        goto fail;
+    ARG(m->softmax, 0, m->z);
+    ARG(m->softmax, 1, m->y);
+    ARG(m->softmax, 2, cls);
+    ARG(m->softmax, 3, r);
+    ARG(m->softmax, 4, scale);
+    ARG(m->softmax, 5, m->dz);
+    ARG(m->softmax, 6, m->loss);
+    ARG(m->softmax, 7, m->correct);
+    if (run(m, m->softmax, r, what, err))
+        goto fail;
+    if (backward) {
+        /* dW2 = h^T dz, db2 = colsum dz, dh = dz W2^T masked by ReLU, dW1 = x^T dh, db1. */
+        if (gemm(m, 1, 0, m->hidden, m->classes, rows, m->h, 0, m->hidden, m->dz, 0, m->classes,
+                 m->grads, m->off[2], "h^T dz", err))
+            goto fail;
+        ARG(m->colsum, 0, m->dz);
+        ARG(m->colsum, 1, r);
+        ARG(m->colsum, 2, cls);
+        ARG(m->colsum, 3, m->grads);
+        ARG(m->colsum, 4, b2);
+        if (run(m, m->colsum, cls, what, err) ||
+            gemm(m, 0, 1, rows, m->hidden, m->classes, m->dz, 0, m->classes, m->params,
+                 m->off[2], m->classes, m->dh, 0, "dz W2^T", err))
+            goto fail;
+        ARG(m->relu_grad, 0, m->dh);
+        ARG(m->relu_grad, 1, m->h);
+        ARG(m->relu_grad, 2, nh);
+        if (run(m, m->relu_grad, nh, what, err) ||
+            gemm(m, 1, 0, m->in, m->hidden, rows, m->x, 0, m->in, m->dh, 0, m->hidden, m->grads,
+                 m->off[0], "x^T dh", err))
+            goto fail;
+        ARG(m->colsum, 0, m->dh);
+        ARG(m->colsum, 2, hid);
+        ARG(m->colsum, 4, b1);
+        if (run(m, m->colsum, hid, what, err))
+            goto fail;
+    }
+    cl_command_queue q = clopt_context_queue(m->ctx);
+    CLOPT_CL_CHECK(err, "reading the batch's loss",
+                   clEnqueueReadBuffer(q, m->loss, CL_FALSE, 0, rows * sizeof(float),
+                                       m->host_loss, 0, NULL, NULL));
+    CLOPT_CL_CHECK(err, "reading the batch's loss",
+                   clEnqueueReadBuffer(q, m->correct, CL_TRUE, 0, rows * sizeof(cl_uint),
+                                       m->host_correct, 0, NULL, NULL));
+    double s = 0;
+    size_t c = 0;
+    for (size_t i = 0; i < rows; i++) {
+        s += m->host_loss[i];
+        c += m->host_correct[i];
+    }
+    *loss_sum = s;
+    *correct = c;
+    return CLOPT_OK;
+fail:
+    return err ? err->status : CLOPT_ECL;
+}
+
+void clopt_mlp_release(clopt_mlp *m)
+{
+    if (!m)
+        return;
+    cl_mem mems[] = {m->params, m->grads, m->x, m->y, m->h, m->z, m->dz, m->dh, m->loss,
+                     m->correct};
+    for (size_t i = 0; i < sizeof mems / sizeof *mems; i++)
+        if (mems[i])
+            clReleaseMemObject(mems[i]);
+    cl_kernel ks[] = {m->gather, m->bias, m->softmax, m->colsum, m->relu_grad};
+    for (size_t i = 0; i < sizeof ks / sizeof *ks; i++)
+        if (ks[i])
+            clReleaseKernel(ks[i]);
+    free(m->host_loss);
+    free(m->host_correct);
+    free(m);
+}

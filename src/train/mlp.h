@@ -1,0 +1,46 @@
+/*
+ * The multilayer perceptron of `clopt train`: inputs -> hidden (ReLU) -> classes (softmax
+ * cross-entropy), on the OpenCL device. Matrix products are CLBlast's, the element-wise
+ * parts cl/mlp.cl's. Parameters and gradients live in two device buffers (W1, b1, W2, b2 in
+ * that order), which a clopt_optimizer updates as four tensors.
+ */
+#ifndef CLOPT_TRAIN_MLP_H
+#define CLOPT_TRAIN_MLP_H
+
+#include "clopt/clopt.h"
+
+#include <stdint.h>
+
+typedef struct {
+    clopt_context *ctx;
+    size_t in, hidden, classes, max_batch;
+    size_t off[4], count[4], nparams; /* W1, b1, W2, b2 */
+    cl_mem params, grads;
+    cl_mem x, y, h, z, dz, dh, loss, correct;
+    cl_kernel gather, bias, softmax, colsum, relu_grad;
+    float *host_loss;
+    uint32_t *host_correct;
+} clopt_mlp;
+
+/* Glorot-uniform weights (as Keras), zero biases, from a seeded generator: nparams floats. */
+void clopt_mlp_glorot(float *params, size_t in, size_t hidden, size_t classes, uint64_t seed);
+
+/* A model with the given initial parameters (nparams floats); NULL with err filled. */
+clopt_mlp *clopt_mlp_create(clopt_context *ctx, size_t in, size_t hidden, size_t classes,
+                            size_t max_batch, const float *init, clopt_error *err);
+
+/* Adds the four tensors to an optimizer. */
+clopt_status clopt_mlp_attach(clopt_mlp *m, clopt_optimizer *o, clopt_error *err);
+
+/*
+ * One batch of `rows` examples: images[order[first + r]] (uchar, in bytes each) and their
+ * labels. Forward pass, and with `backward` the gradients into m->grads (of the mean loss).
+ * *loss_sum and *correct receive the batch's summed loss and correct predictions.
+ */
+clopt_status clopt_mlp_batch(clopt_mlp *m, cl_mem images, cl_mem labels, cl_mem order,
+                             size_t first, size_t rows, int backward, double *loss_sum,
+                             size_t *correct, clopt_error *err);
+
+void clopt_mlp_release(clopt_mlp *m);
+
+#endif
