@@ -76,4 +76,17 @@ assert all(k in d for k in need), [k for k in need if k not in d]
 assert d["optimizer"] == "Adam()" and d["tensors"] == 20 and d["seconds_best"] > 0
 PY
 
+refuse "train epochs" "--epochs = '0': expected an integer in 1 .. 50" -- "$clopt" train --epochs 0
+refuse "train optimizer" "did you mean 'adam'" -- "$clopt" train --optimizer adma
+check "train without data names the file" 1 "cannot open /nonexistent/train-images-idx3-ubyte" -- "$clopt" train --data /nonexistent
+
+# One epoch on 2,000 real Fashion-MNIST examples learns (chance is 0.1).
+json=$("$clopt" train --epochs 1 --limit 2000 --hidden 64 --json)
+if python3 - "$json" <<'PY'; then echo "ok: train learns"; else echo "FAIL: train learns"; fails=$((fails + 1)); fi
+import json, sys
+d = json.loads(sys.argv[1])
+assert d[0]["optimizer"] == "Adam()", d
+assert d[0]["epochs"][0]["test_accuracy"] > 0.6, d
+PY
+
 [ "$fails" -eq 0 ] || { echo "$fails CLI check(s) failed"; exit 1; }

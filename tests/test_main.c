@@ -16,6 +16,7 @@ static CU_SuiteInfo suites[] = {
     {"checkpoint", NULL, NULL, NULL, NULL, checkpoint_tests},
     {"functions", NULL, NULL, NULL, NULL, functions_tests},
     {"trajectory", NULL, NULL, NULL, NULL, trajectory_tests},
+    {"train", NULL, NULL, NULL, NULL, train_tests},
     CU_SUITE_INFO_NULL,
 };
 
