@@ -199,6 +199,8 @@ typedef struct {
     char label[128];
     epoch_result epochs[MAX_EPOCHS];
     double seconds, examples_per_second;
+    double step_seconds;     /* in clopt_optimizer_step (+ clFinish), all epochs */
+    double products_seconds; /* the matrix products alone for as many batches */
 } optimizer_result;
 
 static int train_one(clopt_context *ctx, const train_args *a, const char *spec,
@@ -235,9 +237,13 @@ static int train_one(clopt_context *ctx, const train_args *a, const char *spec,
             double l;
             size_t right;
             if (clopt_mlp_batch(m, tr->dimages, tr->dlabels, tr->order, first, rows, 1, &l,
-                                &right, err) ||
-                clopt_optimizer_step(o, err) != CLOPT_OK)
+                                &right, err))
                 goto done;
+            const double s0 = now(); /* the batch ended with a read: the queue is empty */
+            if (clopt_optimizer_step(o, err) != CLOPT_OK ||
+                clFinish(clopt_context_queue(ctx)) != CL_SUCCESS)
+                goto done;
+            out->step_seconds += now() - s0;
             sum += l;
             if (tty && (b % 20 == 0 || b + 1 == batches))
                 fprintf(stderr, "\r%-28.28s epoch %llu/%llu  batch %zu/%zu  loss %.4f  %.0f ex/s ",
@@ -258,6 +264,10 @@ static int train_one(clopt_context *ctx, const train_args *a, const char *spec,
     }
     out->seconds = now() - t0;
     out->examples_per_second = (double)(a->epochs * ntrain) / out->seconds;
+    double per_batch;
+    if (clopt_mlp_time_products(m, (size_t)a->batch, 5, &per_batch, err) != CLOPT_OK)
+        goto done;
+    out->products_seconds = per_batch * (double)(a->epochs * ((ntrain + a->batch - 1) / a->batch));
     rc = 0;
 done:
     clopt_optimizer_release(o);
@@ -272,8 +282,9 @@ static void print_results(const train_args *a, const optimizer_result *r, size_t
         printf("[");
         for (size_t i = 0; i < n; i++) {
             printf("%s\n {\"optimizer\": \"%s\", \"seconds\": %.3f, \"examples_per_second\": "
-                   "%.1f, \"epochs\": [",
-                   i ? "," : "", r[i].label, r[i].seconds, r[i].examples_per_second);
+                   "%.1f, \"step_seconds\": %.3f, \"products_seconds\": %.3f, \"epochs\": [",
+                   i ? "," : "", r[i].label, r[i].seconds, r[i].examples_per_second,
+                   r[i].step_seconds, r[i].products_seconds);
             for (uint64_t e = 0; e < a->epochs; e++)
                 printf("%s{\"epoch\": %llu, \"train_loss\": %.6f, \"test_loss\": %.6f, "
                        "\"test_accuracy\": %.4f}",
@@ -288,13 +299,17 @@ static void print_results(const train_args *a, const optimizer_result *r, size_t
            "seed %llu\n",
            (unsigned long long)a->hidden, ntrain, (unsigned long long)a->epochs,
            (unsigned long long)a->batch, (unsigned long long)a->seed);
-    printf("%-36s %10s %10s %9s %9s %10s\n", "optimizer", "train loss", "test loss", "accuracy",
-           "seconds", "examples/s");
+    printf("%-34s %10s %9s %8s %8s %10s %8s %8s\n", "optimizer", "train loss", "test loss",
+           "accuracy", "seconds", "examples/s", "products", "step");
     for (size_t i = 0; i < n; i++) {
         const epoch_result *last = &r[i].epochs[a->epochs - 1];
-        printf("%-36s %10.4f %10.4f %9.4f %9.1f %10.0f\n", r[i].label, last->train_loss,
-               last->test_loss, last->accuracy, r[i].seconds, r[i].examples_per_second);
+        printf("%-34s %10.4f %9.4f %8.4f %8.1f %10.0f %7.0f%% %7.1f%%\n", r[i].label,
+               last->train_loss, last->test_loss, last->accuracy, r[i].seconds,
+               r[i].examples_per_second, 100.0 * r[i].products_seconds / r[i].seconds,
+               100.0 * r[i].step_seconds / r[i].seconds);
     }
+    printf("products: the five matrix products alone (CLBlast, timed after training) as a "
+           "share of the time;\nstep: clopt_optimizer_step, measured during training.\n");
 }
 
 int clopt_cli_train(int argc, char **argv)

@@ -41,6 +41,13 @@ clopt_status clopt_mlp_batch(clopt_mlp *m, cl_mem images, cl_mem labels, cl_mem 
                              size_t first, size_t rows, int backward, double *loss_sum,
                              size_t *correct, clopt_error *err);
 
+/*
+ * Seconds per batch of `rows` examples spent in the five matrix products of a forward and
+ * backward pass alone (best of `reps`, after one warm-up), on the model's own buffers.
+ */
+clopt_status clopt_mlp_time_products(clopt_mlp *m, size_t rows, int reps, double *seconds,
+                                     clopt_error *err);
+
 void clopt_mlp_release(clopt_mlp *m);
 
 #endif
