@@ -57,6 +57,30 @@ static clopt_status gemm(clopt_mlp *m, int ta, int tb, size_t rows, size_t cols,
                       what, err);
 }
 
+/* The five matrix products of a forward and backward pass, defined once. */
+typedef enum { X_W1, H_W2, HT_DZ, DZ_W2T, XT_DH, PRODUCTS } product_id;
+
+static clopt_status product(clopt_mlp *m, product_id p, size_t rows, clopt_error *err)
+{
+    switch (p) {
+    case X_W1: /* h = x W1 */
+        return gemm(m, 0, 0, rows, m->hidden, m->in, m->x, 0, m->in, m->params, m->off[0],
+                    m->hidden, m->h, 0, "x W1", err);
+    case H_W2: /* z = h W2 */
+        return gemm(m, 0, 0, rows, m->classes, m->hidden, m->h, 0, m->hidden, m->params,
+                    m->off[2], m->classes, m->z, 0, "h W2", err);
+    case HT_DZ: /* dW2 = h^T dz */
+        return gemm(m, 1, 0, m->hidden, m->classes, rows, m->h, 0, m->hidden, m->dz, 0,
+                    m->classes, m->grads, m->off[2], "h^T dz", err);
+    case DZ_W2T: /* dh = dz W2^T */
+        return gemm(m, 0, 1, rows, m->hidden, m->classes, m->dz, 0, m->classes, m->params,
+                    m->off[2], m->classes, m->dh, 0, "dz W2^T", err);
+    default: /* dW1 = x^T dh */
+        return gemm(m, 1, 0, m->in, m->hidden, rows, m->x, 0, m->in, m->dh, 0, m->hidden,
+                    m->grads, m->off[0], "x^T dh", err);
+    }
+}
+
 static cl_mem buffer(clopt_mlp *m, size_t bytes, const void *init, clopt_error *err)
 {
     cl_int rc;
@@ -159,9 +183,7 @@ clopt_status clopt_mlp_batch(clopt_mlp *m, cl_mem images, cl_mem labels, cl_mem 
     ARG(m->gather, 5, r);
     ARG(m->gather, 6, m->x);
     ARG(m->gather, 7, m->y);
-    if (run(m, m->gather, (size_t)r * in, what, err) ||
-        gemm(m, 0, 0, rows, m->hidden, m->in, m->x, 0, m->in, m->params, m->off[0], m->hidden,
-             m->h, 0, "x W1", err))
+    if (run(m, m->gather, (size_t)r * in, what, err) || product(m, X_W1, rows, err))
         goto fail;
     ARG(m->bias, 0, m->h);
     ARG(m->bias, 1, m->params);
@@ -169,9 +191,7 @@ clopt_status clopt_mlp_batch(clopt_mlp *m, cl_mem images, cl_mem labels, cl_mem 
     ARG(m->bias, 3, hid);
     ARG(m->bias, 4, nh);
     ARG(m->bias, 5, one);
-    if (run(m, m->bias, nh, what, err) ||
-        gemm(m, 0, 0, rows, m->classes, m->hidden, m->h, 0, m->hidden, m->params, m->off[2],
-             m->classes, m->z, 0, "h W2", err))
+    if (run(m, m->bias, nh, what, err) || product(m, H_W2, rows, err))
         goto fail;
     ARG(m->bias, 0, m->z);
     ARG(m->bias, 2, b2);
@@ -192,24 +212,19 @@ clopt_status clopt_mlp_batch(clopt_mlp *m, cl_mem images, cl_mem labels, cl_mem 
         goto fail;
     if (backward) {
         /* dW2 = h^T dz, db2 = colsum dz, dh = dz W2^T masked by ReLU, dW1 = x^T dh, db1. */
-        if (gemm(m, 1, 0, m->hidden, m->classes, rows, m->h, 0, m->hidden, m->dz, 0, m->classes,
-                 m->grads, m->off[2], "h^T dz", err))
+        if (product(m, HT_DZ, rows, err))
             goto fail;
         ARG(m->colsum, 0, m->dz);
         ARG(m->colsum, 1, r);
         ARG(m->colsum, 2, cls);
         ARG(m->colsum, 3, m->grads);
         ARG(m->colsum, 4, b2);
-        if (run(m, m->colsum, cls, what, err) ||
-            gemm(m, 0, 1, rows, m->hidden, m->classes, m->dz, 0, m->classes, m->params,
-                 m->off[2], m->classes, m->dh, 0, "dz W2^T", err))
+        if (run(m, m->colsum, cls, what, err) || product(m, DZ_W2T, rows, err))
             goto fail;
         ARG(m->relu_grad, 0, m->dh);
         ARG(m->relu_grad, 1, m->h);
         ARG(m->relu_grad, 2, nh);
-        if (run(m, m->relu_grad, nh, what, err) ||
-            gemm(m, 1, 0, m->in, m->hidden, rows, m->x, 0, m->in, m->dh, 0, m->hidden, m->grads,
-                 m->off[0], "x^T dh", err))
+        if (run(m, m->relu_grad, nh, what, err) || product(m, XT_DH, rows, err))
             goto fail;
         ARG(m->colsum, 0, m->dh);
         ARG(m->colsum, 2, hid);
@@ -237,22 +252,6 @@ fail:
     return err ? err->status : CLOPT_ECL;
 }
 
-static clopt_status products(clopt_mlp *m, size_t rows, clopt_error *err)
-{
-    return gemm(m, 0, 0, rows, m->hidden, m->in, m->x, 0, m->in, m->params, m->off[0],
-                m->hidden, m->h, 0, "x W1", err) ||
-                   gemm(m, 0, 0, rows, m->classes, m->hidden, m->h, 0, m->hidden, m->params,
-                        m->off[2], m->classes, m->z, 0, "h W2", err) ||
-                   gemm(m, 1, 0, m->hidden, m->classes, rows, m->h, 0, m->hidden, m->dz, 0,
-                        m->classes, m->grads, m->off[2], "h^T dz", err) ||
-                   gemm(m, 0, 1, rows, m->hidden, m->classes, m->dz, 0, m->classes, m->params,
-                        m->off[2], m->classes, m->dh, 0, "dz W2^T", err) ||
-                   gemm(m, 1, 0, m->in, m->hidden, rows, m->x, 0, m->in, m->dh, 0, m->hidden,
-                        m->grads, m->off[0], "x^T dh", err)
-               ? (err ? err->status : CLOPT_ECL)
-               : CLOPT_OK;
-}
-
 clopt_status clopt_mlp_time_products(clopt_mlp *m, size_t rows, int reps, double *seconds,
                                      clopt_error *err)
 {
@@ -261,8 +260,9 @@ clopt_status clopt_mlp_time_products(clopt_mlp *m, size_t rows, int reps, double
     for (int r = -1; r < reps; r++) {
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
-        if (products(m, rows, err) != CLOPT_OK)
-            return err ? err->status : CLOPT_ECL;
+        for (product_id p = X_W1; p < PRODUCTS; p++)
+            if (product(m, p, rows, err) != CLOPT_OK)
+                return err ? err->status : CLOPT_ECL;
         cl_int rc = clFinish(q);
         if (rc != CL_SUCCESS)
             return clopt_error_cl(err, rc, "clFinish", "timing the matrix products");
