@@ -9,6 +9,7 @@
 #include "optimizer.h"
 
 #include "error.h"
+#include "file.h"
 #include "spec.h"
 
 #include <errno.h>
@@ -117,45 +118,6 @@ static clopt_status serialise(const clopt_optimizer *o, bytes *b, clopt_error *e
     return CLOPT_OK;
 }
 
-static clopt_status write_atomically(const char *path, const bytes *b, clopt_error *err)
-{
-    size_t plen = strlen(path);
-    char *tmp = malloc(plen + 16);
-    if (!tmp)
-        return clopt_error_set(err, CLOPT_ENOMEM, "out of memory writing a checkpoint");
-    snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
-    int fd = mkstemp(tmp);
-    if (fd < 0) {
-        clopt_error_set(err, CLOPT_EIO, "cannot create a temporary file beside '%.120s': %s",
-                        path, strerror(errno));
-        free(tmp);
-        return CLOPT_EIO;
-    }
-    size_t done = 0;
-    while (done < b->len) {
-        ssize_t n = write(fd, b->data + done, b->len - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
-        done += (size_t)n;
-    }
-    int ok = done == b->len && fsync(fd) == 0;
-    int saved = errno;
-    ok = close(fd) == 0 && ok;
-    if (ok && rename(tmp, path) != 0) {
-        saved = errno;
-        ok = 0;
-    }
-    if (!ok) {
-        unlink(tmp);
-        clopt_error_set(err, CLOPT_EIO, "cannot write checkpoint '%.120s': %s", path,
-                        strerror(saved));
-    }
-    free(tmp);
-    return ok ? CLOPT_OK : CLOPT_EIO;
-}
-
 clopt_status clopt_optimizer_save(const clopt_optimizer *o, const char *path, clopt_error *err)
 {
     clopt_error_clear(err);
@@ -165,7 +127,7 @@ clopt_status clopt_optimizer_save(const clopt_optimizer *o, const char *path, cl
     bytes b = {NULL, 0, 0};
     clopt_status st = serialise(o, &b, err);
     if (st == CLOPT_OK)
-        st = write_atomically(path, &b, err);
+        st = clopt_write_atomically(path, b.data, b.len, err);
     free(b.data);
     return st;
 }

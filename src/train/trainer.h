@@ -1,0 +1,74 @@
+/*
+ * A training of the MLP on a data set, one model per optimizer from the same initial
+ * weights (Glorot, from the seed) and the same batch order (shuffled per epoch from the
+ * seed), so that the comparison is fair. Used by `clopt train` and by the server. Hooks
+ * report every batch and epoch and can stop the training; with a checkpoint directory the
+ * state is saved after every epoch, and a training read back from one continues exactly
+ * as if it had not stopped.
+ */
+#ifndef CLOPT_TRAIN_TRAINER_H
+#define CLOPT_TRAIN_TRAINER_H
+
+#include "dataset.h"
+
+#include <stdint.h>
+
+#define CLOPT_TRAIN_MAX_OPTIMIZERS 8
+#define CLOPT_TRAIN_MAX_EPOCHS 50
+#define CLOPT_TRAIN_MAX_HIDDEN 4096
+#define CLOPT_TRAIN_MAX_BATCH 4096
+#define CLOPT_TRAIN_MAX_SPEC 255
+
+typedef struct {
+    uint64_t epochs, batch, hidden, seed;
+    uint64_t limit; /* train on the first `limit` examples; 0: all */
+} clopt_train_options;
+
+typedef struct {
+    double train_loss, test_loss, accuracy;
+} clopt_epoch_result;
+
+/* One optimizer's training: its spec, and what it has done so far. */
+typedef struct {
+    char spec[CLOPT_TRAIN_MAX_SPEC + 1]; /* as given, e.g. "sgd(lr=0.01,momentum=0.9)" */
+    char label[160];                     /* its configuration, e.g. "SGD(lr=0.01, ...)" */
+    uint64_t done;                       /* epochs completed; a resumed training goes on here */
+    clopt_epoch_result epochs[CLOPT_TRAIN_MAX_EPOCHS];
+    double seconds;          /* training and evaluation, all epochs */
+    double step_seconds;     /* in clopt_optimizer_step (+ clFinish) */
+    double products_seconds; /* the matrix products alone, for as many batches */
+} clopt_train_result;
+
+typedef struct {
+    void *user;
+    /* Each returns 0 to go on, nonzero to stop the training (CLOPT_ESTATE, "stopped"). */
+    int (*start)(void *user, size_t index, const clopt_train_result *r, size_t batches);
+    int (*batch)(void *user, size_t index, uint64_t epoch, size_t batch, double loss);
+    int (*epoch)(void *user, size_t index, uint64_t epoch, const clopt_train_result *r);
+} clopt_train_hooks;
+
+/* Checks the options against the limits above and the data set; err names the option. */
+clopt_status clopt_train_check(const clopt_train_options *o, const clopt_dataset *d,
+                               clopt_error *err);
+
+/* Examples per epoch (the limit, or the whole training split) and batches per epoch. */
+size_t clopt_train_examples(const clopt_train_options *o, const clopt_dataset *d);
+size_t clopt_train_batches(const clopt_train_options *o, const clopt_dataset *d);
+
+/* Sets r->spec and r->label from a spec (checked); the rest of *r is zeroed. */
+clopt_status clopt_train_result_init(clopt_train_result *r, const char *spec,
+                                     clopt_error *err);
+
+/*
+ * Trains results[0 .. n) in turn, each from its `done` epochs up to o->epochs (epoch
+ * numbers in hooks count from 0). A result with done > 0 continues from the model and
+ * optimizer saved in `resume` (a checkpoint directory). With `checkpoint` (may equal
+ * `resume`), every optimizer's model and the training's progress are saved there after
+ * every epoch.
+ */
+clopt_status clopt_train_run(const clopt_dataset *d, const clopt_train_options *o,
+                             clopt_train_result *results, size_t n, const char *checkpoint,
+                             const char *resume, const clopt_train_hooks *hooks,
+                             clopt_error *err);
+
+#endif
