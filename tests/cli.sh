@@ -89,4 +89,22 @@ assert d[0]["optimizer"] == "Adam()", d
 assert d[0]["epochs"][0]["test_accuracy"] > 0.6, d
 PY
 
+# Stopped after one epoch and resumed, a training ends where one that never stopped ends.
+ck=$(mktemp -d)
+opts=(--limit 1500 --hidden 64 --optimizer 'sgd(lr=0.01,momentum=0.9)' --optimizer rmsprop)
+straight=$("$clopt" train "${opts[@]}" --epochs 2 --json)
+"$clopt" train "${opts[@]}" --epochs 1 --checkpoint "$ck/run" >/dev/null 2>&1
+resumed=$("$clopt" train --resume "$ck/run" --checkpoint "$ck/run" --epochs 2 --json)
+if python3 - "$straight" "$resumed" <<'PY'; then echo "ok   train --resume equals a training that never stopped"; else echo "FAIL train --resume"; fails=$((fails + 1)); fi
+import json, sys
+a, b = (json.loads(x) for x in sys.argv[1:3])
+assert [x["optimizer"] for x in b] == ["SGD(momentum=0.9)", "RMSprop()"], b
+assert [x["epochs"] for x in a] == [x["epochs"] for x in b], (a, b)
+PY
+refuse "train --resume keeps its options" "--hidden 32 differs from the checkpoint's 64" -- "$clopt" train --resume "$ck/run" --hidden 32
+refuse "train --resume keeps its optimizers" "--optimizer Adam() differs from the checkpoint's optimizer 1" -- "$clopt" train --resume "$ck/run" --optimizer adam --optimizer rmsprop
+refuse "train --resume cannot go back" "--epochs 1, but SGD(momentum=0.9) has already done 2 epochs" -- "$clopt" train --resume "$ck/run" --epochs 1
+refuse "train --resume without a checkpoint" "cannot open '/nonexistent/training.json'" -- "$clopt" train --resume /nonexistent
+rm -rf "$ck"
+
 [ "$fails" -eq 0 ] || { echo "$fails CLI check(s) failed"; exit 1; }

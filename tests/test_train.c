@@ -3,10 +3,14 @@
 
 #include "train/idx.h"
 #include "train/mlp.h"
+#include "train/snapshot.h"
+#include "train/trainer.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <zlib.h>
 
@@ -207,10 +211,254 @@ static void test_one_epoch_learns_better_than_chance(void)
     clopt_mlp_release(m);
 }
 
+/* An error record with nothing in it: the library keeps the first error it is given. */
+static clopt_error *fresh(clopt_error *e)
+{
+    memset(e, 0, sizeof *e);
+    return e;
+}
+
+/* Writes a synthetic Fashion-MNIST lookalike (4x10-pixel images) into a new directory. */
+static void synthetic_dataset(char *dir)
+{
+    enum { TRAIN = 600, TEST = 200, IN = 40 };
+    static uint8_t images[TRAIN * IN], labels[TRAIN];
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+    const struct {
+        const char *name;
+        uint32_t n;
+        uint64_t seed;
+    } splits[] = {{"train", TRAIN, 21}, {"t10k", TEST, 22}};
+    for (int i = 0; i < 2; i++) {
+        char path[256];
+        synthetic(splits[i].n, IN, images, labels, splits[i].seed);
+        const uint32_t ih[] = {0x0803, splits[i].n, 4, 10}, lh[] = {0x0801, splits[i].n};
+        snprintf(path, sizeof path, "%s/%s-images-idx3-ubyte.gz", dir, splits[i].name);
+        write_idx(path, 1, ih, 4, images, (size_t)splits[i].n * IN);
+        snprintf(path, sizeof path, "%s/%s-labels-idx1-ubyte", dir, splits[i].name);
+        write_idx(path, 0, lh, 2, labels, splits[i].n);
+    }
+}
+
+/* The whole contents of a file (NULL if it cannot be read); *n its length. */
+static unsigned char *slurp(const char *path, size_t *n)
+{
+    FILE *f = fopen(path, "rb");
+    if (!f)
+        return NULL;
+    fseek(f, 0, SEEK_END);
+    *n = (size_t)ftell(f);
+    rewind(f);
+    unsigned char *b = malloc(*n ? *n : 1);
+    if (b && fread(b, 1, *n, f) != *n) {
+        free(b);
+        b = NULL;
+    }
+    fclose(f);
+    return b;
+}
+
+static int same_file(const char *a_dir, const char *b_dir, const char *name)
+{
+    char a[256], b[256];
+    size_t na = 0, nb = 0;
+    snprintf(a, sizeof a, "%s/%s", a_dir, name);
+    snprintf(b, sizeof b, "%s/%s", b_dir, name);
+    unsigned char *x = slurp(a, &na), *y = slurp(b, &nb);
+    const int same = x && y && na == nb && memcmp(x, y, na) == 0;
+    free(x);
+    free(y);
+    return same;
+}
+
+static void remove_dir(const char *dir)
+{
+    char cmd[300];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
+static const char *const resume_specs[] = {"adam(lr=0.01)", "sgd(lr=0.1,momentum=0.9,nesterov=true)",
+                                           "nadam"};
+enum { RESUME_SPECS = 3 };
+
+static void init_results(clopt_train_result *r)
+{
+    clopt_error err = {0};
+    for (size_t i = 0; i < RESUME_SPECS; i++)
+        CU_ASSERT_EQUAL_FATAL(clopt_train_result_init(&r[i], resume_specs[i], &err), CLOPT_OK);
+}
+
+/* Stops the training after epoch `stop_epoch` of optimizer `stop_index`. */
+typedef struct {
+    size_t stop_index, batches_seen;
+    uint64_t stop_epoch;
+} stopper;
+
+static int stop_batch(void *user, size_t index, uint64_t epoch, size_t batch, double loss)
+{
+    (void)index, (void)epoch, (void)batch;
+    CU_ASSERT(isfinite(loss) && loss > 0);
+    ((stopper *)user)->batches_seen++;
+    return 0;
+}
+
+static int stop_epoch(void *user, size_t index, uint64_t epoch, const clopt_train_result *r)
+{
+    const stopper *s = user;
+    (void)r;
+    return index == s->stop_index && epoch == s->stop_epoch;
+}
+
+static void test_training_resumed_from_a_checkpoint_equals_one_that_never_stopped(void)
+{
+    char data[] = "/tmp/clopt-data-XXXXXX", straight[] = "/tmp/clopt-ck-XXXXXX",
+         stopped[] = "/tmp/clopt-ck-XXXXXX";
+    synthetic_dataset(data);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(straight));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(stopped));
+    clopt_error err = {0};
+    clopt_dataset *d = clopt_dataset_load(test_context(), data, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    CU_ASSERT_EQUAL(d->train.count, 600);
+    CU_ASSERT_EQUAL(d->test.count, 200);
+    CU_ASSERT_EQUAL(d->pixels, 40);
+    const clopt_train_options o = {3, 32, 16, 2, 500}; /* 16 batches, the last of 20 rows */
+    CU_ASSERT_EQUAL(clopt_train_batches(&o, d), 16);
+    static clopt_train_result a[RESUME_SPECS], b[RESUME_SPECS], c[CLOPT_TRAIN_MAX_OPTIMIZERS];
+    init_results(a);
+    init_results(b);
+
+    /* One training from start to end, and one stopped after epoch 2 of the second optimizer. */
+    stopper none = {99, 0, 99}, stop = {1, 0, 1};
+    clopt_train_hooks hooks = {&none, NULL, stop_batch, stop_epoch};
+    CU_ASSERT_EQUAL_FATAL(clopt_train_run(d, &o, a, RESUME_SPECS, straight, NULL, &hooks, &err),
+                          CLOPT_OK);
+    CU_ASSERT_EQUAL(none.batches_seen, RESUME_SPECS * 3 * 16);
+    hooks.user = &stop;
+    CU_ASSERT_EQUAL(clopt_train_run(d, &o, b, RESUME_SPECS, stopped, NULL, &hooks, &err),
+                    CLOPT_ESTATE);
+    ASSERT_ERROR(err, CLOPT_ESTATE, "stopped");
+    CU_ASSERT_EQUAL(b[0].done, 3);
+    CU_ASSERT_EQUAL(b[1].done, 2);
+    CU_ASSERT_EQUAL(b[2].done, 0);
+
+    /* Read back, it goes on where it stopped: models, state and results as if never stopped. */
+    clopt_train_options ro;
+    size_t n = 0, examples = 0;
+    CU_ASSERT_EQUAL_FATAL(clopt_snapshot_read(stopped, &ro, &examples, c, &n, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(n, RESUME_SPECS);
+    CU_ASSERT_EQUAL(examples, 500);
+    CU_ASSERT(ro.epochs == 3 && ro.batch == 32 && ro.hidden == 16 && ro.seed == 2 && ro.limit == 500);
+    CU_ASSERT_EQUAL(c[1].done, 2);
+    CU_ASSERT_STRING_EQUAL(c[1].spec, resume_specs[1]);
+    CU_ASSERT_EQUAL(c[1].epochs[1].accuracy, b[1].epochs[1].accuracy);
+    CU_ASSERT_EQUAL(clopt_train_run(d, &ro, c, n, stopped, stopped, NULL, &err), CLOPT_OK);
+    for (size_t i = 0; i < RESUME_SPECS; i++) {
+        CU_ASSERT_EQUAL(c[i].done, 3);
+        for (int e = 0; e < 3; e++) {
+            CU_ASSERT_EQUAL(c[i].epochs[e].train_loss, a[i].epochs[e].train_loss);
+            CU_ASSERT_EQUAL(c[i].epochs[e].test_loss, a[i].epochs[e].test_loss);
+            CU_ASSERT_EQUAL(c[i].epochs[e].accuracy, a[i].epochs[e].accuracy);
+        }
+        char w[32], s[32];
+        snprintf(w, sizeof w, "%zu.weights", i);
+        snprintf(s, sizeof s, "%zu.optimizer", i);
+        CU_ASSERT(same_file(straight, stopped, w));
+        CU_ASSERT(same_file(straight, stopped, s));
+    }
+    fprintf(stderr, "\n  resumed: %s accuracy %.4f = %.4f, Nadam %.4f = %.4f\n", c[1].label,
+            c[1].epochs[2].accuracy, a[1].epochs[2].accuracy, c[2].epochs[2].accuracy,
+            a[2].epochs[2].accuracy);
+    CU_ASSERT(a[0].epochs[2].accuracy > 0.5); /* it learns: chance is 0.1 */
+
+    /* A damaged or mismatched checkpoint is refused with the reason, never half-loaded. */
+    clopt_mlp *m = clopt_mlp_create(test_context(), 40, 16, 10, 32, NULL, &err);
+    clopt_optimizer *opt = clopt_optimizer_create(test_context(), resume_specs[0], &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(opt);
+    CU_ASSERT_EQUAL_FATAL(clopt_mlp_attach(m, opt, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(clopt_snapshot_load_model(stopped, 0, m, opt, 3, 16, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(clopt_snapshot_load_model(stopped, 0, m, opt, 2, 16, fresh(&err)), CLOPT_EFORMAT);
+    ASSERT_ERROR(err, CLOPT_EFORMAT, "after 3 epochs, training.json says 2");
+    CU_ASSERT_EQUAL(clopt_snapshot_load_model(stopped, 0, m, opt, 3, 15, fresh(&err)), CLOPT_EFORMAT);
+    ASSERT_ERROR(err, CLOPT_EFORMAT, "has taken 48 steps; 3 epochs of 15 batches are 45");
+    char path[256];
+    size_t len;
+    snprintf(path, sizeof path, "%s/0.weights", stopped);
+    unsigned char *w = slurp(path, &len);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(w);
+    w[100] ^= 1;
+    FILE *f = fopen(path, "wb");
+    fwrite(w, 1, len, f);
+    fclose(f);
+    CU_ASSERT_EQUAL(clopt_snapshot_load_model(stopped, 0, m, opt, 3, 16, fresh(&err)), CLOPT_EFORMAT);
+    ASSERT_ERROR(err, CLOPT_EFORMAT, "checksum mismatch");
+    f = fopen(path, "wb");
+    fwrite(w, 1, len - 5, f);
+    fclose(f);
+    CU_ASSERT_EQUAL(clopt_snapshot_load_model(stopped, 0, m, opt, 3, 16, fresh(&err)), CLOPT_EFORMAT);
+    ASSERT_ERROR(err, CLOPT_EFORMAT, "a model of this shape has");
+    free(w);
+    clopt_mlp_release(m);
+    m = clopt_mlp_create(test_context(), 40, 8, 10, 32, NULL, &err);
+    CU_ASSERT_EQUAL(clopt_snapshot_load_model(straight, 0, m, opt, 3, 16, fresh(&err)), CLOPT_EFORMAT);
+    ASSERT_ERROR(err, CLOPT_EFORMAT, "bytes; a model of this shape has");
+    clopt_mlp_release(m);
+    clopt_optimizer_release(opt);
+    snprintf(path, sizeof path, "%s/training.json", stopped);
+    f = fopen(path, "w");
+    fputs("{\"format\": \"clopt-training\", \"version\": 1, \"epochs\": 99}", f);
+    fclose(f);
+    CU_ASSERT_EQUAL(clopt_snapshot_read(stopped, &ro, &examples, c, &n, fresh(&err)), CLOPT_EFORMAT);
+    ASSERT_ERROR(err, CLOPT_EFORMAT, "\"epochs\" must be an integer from 1 to 50");
+    CU_ASSERT_EQUAL(clopt_snapshot_read("/nonexistent", &ro, &examples, c, &n, fresh(&err)), CLOPT_EIO);
+    ASSERT_ERROR(err, CLOPT_EIO, "cannot open '/nonexistent/training.json'");
+
+    /* Options out of range are named. */
+    clopt_train_options bad = o;
+    bad.hidden = 5000;
+    CU_ASSERT_EQUAL(clopt_train_run(d, &bad, a, 1, NULL, NULL, NULL, fresh(&err)), CLOPT_EINVAL);
+    ASSERT_ERROR(err, CLOPT_EINVAL, "hidden = 5000 is out of range");
+    bad = o;
+    bad.limit = 601;
+    CU_ASSERT_EQUAL(clopt_train_run(d, &bad, a, 1, NULL, NULL, NULL, fresh(&err)), CLOPT_EINVAL);
+    ASSERT_ERROR(err, CLOPT_EINVAL, "limit = 601 is out of range; expected 0 .. 600");
+    clopt_dataset_release(d);
+    remove_dir(data);
+    remove_dir(straight);
+    remove_dir(stopped);
+}
+
+static void test_dataset_refuses_mismatched_splits(void)
+{
+    char data[] = "/tmp/clopt-data-XXXXXX", path[256];
+    synthetic_dataset(data);
+    const uint32_t lh[] = {0x0801, 3};
+    const uint8_t labels[] = {1, 2, 10};
+    snprintf(path, sizeof path, "%s/t10k-labels-idx1-ubyte", data);
+    write_idx(path, 0, lh, 2, labels, 3);
+    clopt_error err = {0};
+    CU_ASSERT_PTR_NULL(clopt_dataset_load(test_context(), data, fresh(&err)));
+    ASSERT_ERROR(err, CLOPT_EFORMAT, "3 labels for the 200 images");
+    const uint32_t lh200[] = {0x0801, 200};
+    uint8_t many[200] = {0};
+    many[7] = 12;
+    write_idx(path, 0, lh200, 2, many, 200);
+    CU_ASSERT_PTR_NULL(clopt_dataset_load(test_context(), data, fresh(&err)));
+    ASSERT_ERROR(err, CLOPT_EFORMAT, "label 7 is 12; expected 0 .. 9");
+    CU_ASSERT_PTR_NULL(clopt_dataset_load(test_context(), "/nonexistent", fresh(&err)));
+    ASSERT_ERROR(err, CLOPT_EIO, "/nonexistent/train-images-idx3-ubyte");
+    remove_dir(data);
+}
+
 CU_TestInfo train_tests[] = {
     {"idx reads images and labels, plain and gzip", test_idx_reads_images_and_labels_plain_and_gzip},
     {"idx rejects bad files with a reason", test_idx_rejects_bad_files_with_a_reason},
     {"mlp gradients match finite differences", test_mlp_gradients_match_finite_differences},
     {"one epoch learns better than chance", test_one_epoch_learns_better_than_chance},
+    {"training resumed from a checkpoint equals one that never stopped",
+     test_training_resumed_from_a_checkpoint_equals_one_that_never_stopped},
+    {"dataset refuses mismatched splits", test_dataset_refuses_mismatched_splits},
     CU_TEST_INFO_NULL,
 };

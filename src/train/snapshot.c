@@ -113,6 +113,7 @@ static int read_result(json_t *v, clopt_train_result *r, uint64_t epochs, const 
     if (clopt_train_result_init(r, json_string_value(spec), err) != CLOPT_OK) {
         char reason[sizeof err->text];
         snprintf(reason, sizeof reason, "%s", err ? err->text : "");
+        clopt_error_clear(err);
         clopt_error_set(err, CLOPT_EFORMAT, "%.200s: %.200s", path, reason);
         return -1;
     }
@@ -154,6 +155,7 @@ clopt_status clopt_snapshot_read(const char *dir, clopt_train_options *o, size_t
     uint64_t version, ex;
     if (!json_is_string(format) || strcmp(json_string_value(format), FORMAT) ||
         member(root, "version", VERSION, VERSION, &version, path, err)) {
+        clopt_error_clear(err);
         clopt_error_set(err, CLOPT_EFORMAT, "'%.200s' is not a clopt training checkpoint "
                         "(version %d)", path, VERSION);
         goto done;
