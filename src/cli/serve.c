@@ -14,7 +14,7 @@
 static const char usage[] =
     "usage: clopt serve [--host ADDR] [--port N] [--device SEL] [--allow-host NAME]...\n"
     "                   [--max-connections N] [--timeout S] [--header-limit BYTES]\n"
-    "                   [--memory MIB] [--queue N] [--heartbeat S]\n"
+    "                   [--memory MIB] [--queue N] [--heartbeat S] [--data DIR]\n"
     "\n"
     "Serves the page and the JSON API (/api/v1/...) that runs optimizers on test functions\n"
     "on the OpenCL device and streams the trajectories. Prints the URL as its first line;\n"
@@ -34,7 +34,10 @@ static const char usage[] =
     "  --queue N              runs waiting for the device before POST answers 503,\n"
     "                         1 .. 4096 (default 32)\n"
     "  --heartbeat S          comment sent on an idle stream every S seconds, 1 .. 15\n"
-    "                         (default 10)\n";
+    "                         (default 10)\n"
+    "  --data DIR             Fashion-MNIST's IDX files for the training view, loaded on\n"
+    "                         the first training (default: Debian's dataset-fashion-mnist,\n"
+    "                         /usr/share/datasets/fashion-mnist)\n";
 
 static int parse(int argc, char **argv, srv_options *o)
 {
@@ -81,7 +84,9 @@ static int parse(int argc, char **argv, srv_options *o)
             if (cli_u64(CMD, "--heartbeat", v, 1, 15, &n))
                 return 2;
             o->heartbeat_s = (unsigned)n;
-        } else if (!bad) {
+        } else if ((v = cli_value(CMD, argc, argv, &i, "--data", &bad)))
+            o->data = v;
+        else if (!bad) {
             fprintf(stderr, CMD ": unknown option '%s' (see clopt serve --help)\n", argv[i]);
             return 2;
         }

@@ -17,10 +17,12 @@ enum MHD_Result srv_api_health(srv *s, struct MHD_Connection *c)
 {
     pthread_mutex_lock(&s->lock);
     json_t *body = json_pack(
-        "{s:s,s:s,s:s,s:{s:I,s:I,s:I,s:I,s:I,s:I}}", "status", "ok", "version", clopt_version(),
+        "{s:s,s:s,s:s,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}}", "status", "ok", "version",
+        clopt_version(),
         "device", s->device_name, "load", "connections", (json_int_t)s->connections, "streams",
         (json_int_t)s->nstreams, "runs", (json_int_t)s->nruns, "queued", (json_int_t)s->queued,
-        "memory", (json_int_t)s->bytes, "memory_budget", (json_int_t)s->o.memory_budget);
+        "memory", (json_int_t)s->bytes, "memory_budget", (json_int_t)s->o.memory_budget,
+        "trainings", (json_int_t)s->ntrainings, "trainings_queued", (json_int_t)s->tqueued);
     pthread_mutex_unlock(&s->lock);
     return srv_reply_json(c, 200, body);
 }

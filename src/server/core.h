@@ -9,15 +9,20 @@
 #include "eventlog.h"
 #include "request.h"
 #include "server.h"
+#include "training_request.h"
+#include "train/dataset.h"
 
 #include <microhttpd.h>
 #include <pthread.h>
 
 #define SRV_ACTIVE 4 /* runs the worker advances in turn, one slice each */
+#define SRV_TRAIN_QUEUE 4 /* trainings waiting behind the one running */
+#define SRV_TRAIN_KEEP 4  /* finished trainings kept for late readers */
 
 typedef enum { RUN_QUEUED, RUN_RUNNING, RUN_DONE, RUN_FAILED, RUN_CANCELLED } srv_run_status;
 
 typedef struct srv_run srv_run;
+typedef struct srv_training srv_training;
 typedef struct srv_stream srv_stream;
 
 struct srv_run {
@@ -37,9 +42,33 @@ struct srv_run {
     float *last; /* state mode: the previous step's x, y per trajectory */
 };
 
+/*
+ * A training (POST /api/v1/trainings): one at a time on the trainer thread, with its own
+ * OpenCL context, so that runs keep flowing; the others wait in a short queue.
+ */
+struct srv_training {
+    srv_train_request req;
+    srv_run_status status;
+    unsigned refs;       /* the registry, the trainer, each stream */
+    int listed, cancel;
+    srv_log log;
+    size_t optimizer;    /* the one training now (progress) */
+    uint64_t epochs;     /* epochs it has done */
+    srv_training *next;  /* registry, newest first */
+    srv_training *qnext;
+};
+
+/* What a stream reads: an event log and the object that owns it (a run or a training). */
+typedef struct {
+    srv_log *log;
+    void *owner;
+    void (*ref)(void *owner);             /* lock held */
+    void (*unref)(srv *s, void *owner);   /* lock held; the last reference frees the owner */
+} srv_feed;
+
 struct srv_stream {
     srv *s;
-    srv_run *run;
+    srv_feed feed;
     struct MHD_Connection *conn;
     uint64_t seen;  /* events the client had when it connected */
     size_t offset;  /* next byte of the log; valid once `placed` */
@@ -68,6 +97,15 @@ struct srv {
     size_t nactive;
     srv_stream *streams;
     size_t nstreams;
+    /* trainings.c */
+    srv_training *trainings, *tqueue, *tqueue_tail;
+    size_t ntrainings;
+    unsigned tqueued;
+    pthread_cond_t twake; /* the trainer: a training was queued, or stop */
+    pthread_t trainer;
+    int trainer_started;
+    clopt_context *train_ctx; /* the trainer's own, created with the data set */
+    clopt_dataset *dataset;
     unsigned connections;
     struct MHD_Daemon *daemon;
 };
@@ -92,11 +130,23 @@ const char *srv_run_status_name(srv_run_status st);
 /* Frees every run (the worker has stopped). */
 void srv_runs_free_all(srv *s);
 
+/* trainings.c: the trainings' registry, queue and thread. */
+void *srv_trainer_main(void *arg);
+srv_training *srv_training_find(srv *s, const char *id); /* locks; takes a reference */
+void srv_training_unref(srv *s, srv_training *t);         /* lock held */
+/* As srv_run_submit (503 when SRV_TRAIN_QUEUE trainings wait). */
+srv_training *srv_training_submit(srv *s, srv_train_request *req, int *created, srv_problem *p);
+srv_run_status srv_training_delete(srv *s, srv_training *t); /* locks */
+void srv_trainings_free_all(srv *s);
+
 /* stream.c: text/event-stream responses. */
-struct MHD_Response *srv_stream_response(srv *s, struct MHD_Connection *c, srv_run *r,
+/* A stream of feed's log from event `seen` on; it takes a reference to the owner. */
+struct MHD_Response *srv_stream_response(srv *s, struct MHD_Connection *c, const srv_feed *feed,
                                          uint64_t seen);
-/* Resumes the parked streams of run r (NULL: every stream). Caller holds the lock. */
-void srv_streams_wake(srv *s, const srv_run *r);
+/* Resumes the parked streams of one log (NULL: every stream). Caller holds the lock. */
+void srv_streams_wake(srv *s, const srv_log *log);
+/* GET .../events of a feed: Last-Event-ID or ?after= checked, 204 once nothing follows. */
+enum MHD_Result srv_stream_reply(srv *s, struct MHD_Connection *c, const srv_feed *feed);
 /* Resumes the parked streams that have been quiet for the heartbeat interval (lock held). */
 void srv_streams_heartbeat(srv *s);
 

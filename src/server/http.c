@@ -175,7 +175,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (!(q = calloc(1, sizeof *q)))
             return MHD_NO;
         *req_cls = q;
-        const int body = !strcmp(method, "POST") && !strcmp(url, "/api/v1/runs");
+        const int body = !strcmp(method, "POST") &&
+                         (!strcmp(url, "/api/v1/runs") || !strcmp(url, "/api/v1/trainings"));
         if (check_headers(c, &p) || check_host(s, c, &p) || check_origin(s, c, method, &p) ||
             (body && check_body(c, &p))) {
             q->refused = 1;

@@ -6,52 +6,25 @@
  */
 #include "request.h"
 
+#include "fields.h"
+
 #include "config.h"
 #include "spec.h"
 
 #include <errno.h>
 #include <jansson.h>
 #include <math.h>
-#include <nettle/sha2.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 static const char *const fields[] = {"function", "optimizers", "starts", "steps",
-                                     "every",    "noise",      "seed",   "state"};
+                                     "every",    "noise",      "seed",   "state", NULL};
 
-static int check_fields(json_t *root, srv_problem *p)
+static int parse_optimizers(json_t *root, srv_request *r, srv_problem *p)
 {
-    const char *key;
-    json_t *v;
-    json_object_foreach(root, key, v) {
-        size_t i = 0;
-        while (i < sizeof fields / sizeof *fields && strcmp(key, fields[i]))
-            i++;
-        if (i == sizeof fields / sizeof *fields)
-            return srv_problem_set(p, 400, key,
-                                   "unknown field \"%.40s\"; expected function, optimizers, "
-                                   "starts, steps, every, noise, seed or state",
-                                   key);
-    }
-    return 0;
-}
-
-/* An optional integer field in [lo, hi]; *out keeps its default when the field is absent. */
-static int integer_field(json_t *root, const char *name, json_int_t lo, json_int_t hi,
-                         uint64_t *out, srv_problem *p)
-{
-    json_t *v = json_object_get(root, name);
-    if (!v)
-        return 0;
-    if (!json_is_integer(v))
-        return srv_problem_set(p, 400, name, "%s must be an integer from %lld to %lld", name,
-                               (long long)lo, (long long)hi);
-    json_int_t n = json_integer_value(v);
-    if (n < lo || n > hi)
-        return srv_problem_set(p, 400, name, "%s = %lld is out of range: the limit is %lld .. %lld",
-                               name, (long long)n, (long long)lo, (long long)hi);
-    *out = (uint64_t)n;
+    if (srv_json_optimizers(root, SRV_MAX_TRAJECTORIES, &r->specs, &r->o.noptimizers, p))
+        return -1;
     return 0;
 }
 
@@ -68,48 +41,6 @@ static int parse_function(json_t *root, srv_request *r, srv_problem *p)
     if (!f)
         return srv_problem_set(p, 400, "function", "%s", err.text);
     r->o.function = f->name;
-    return 0;
-}
-
-static int parse_optimizers(json_t *root, srv_request *r, srv_problem *p)
-{
-    json_t *list = json_object_get(root, "optimizers");
-    const size_t k = list ? json_array_size(list) : 1;
-    if (list && !json_is_array(list))
-        return srv_problem_set(p, 400, "optimizers",
-                               "optimizers must be an array of specs, e.g. [\"adam(lr=0.01)\"]");
-    if (k == 0 || k > SRV_MAX_TRAJECTORIES)
-        return srv_problem_set(p, 400, "optimizers",
-                               "optimizers has %zu entries; expected 1 .. %u", k,
-                               SRV_MAX_TRAJECTORIES);
-    if (!(r->specs = calloc(k, sizeof *r->specs)))
-        return srv_problem_set(p, 503, "", "out of memory");
-    r->o.noptimizers = k;
-    for (size_t i = 0; i < k; i++) {
-        char field[32];
-        snprintf(field, sizeof field, "optimizers[%zu]", i);
-        json_t *v = list ? json_array_get(list, i) : NULL;
-        char *text = NULL;
-        const char *spec = "adam";
-        if (v && json_is_string(v))
-            spec = json_string_value(v);
-        else if (v && json_is_object(v))
-            spec = text = json_dumps(v, JSON_COMPACT);
-        else if (v)
-            return srv_problem_set(p, 400, field,
-                                   "%s must be a string such as \"adam(lr=0.01)\" or an object "
-                                   "such as {\"name\": \"sgd\", \"momentum\": 0.9}",
-                                   field);
-        clopt_config c;
-        clopt_error err = {0}; /* clopt_spec_parse keeps an error already set */
-        clopt_status st = spec ? clopt_spec_parse(spec, &c, &err) : CLOPT_ENOMEM;
-        free(text);
-        if (st != CLOPT_OK)
-            return srv_problem_set(p, 400, field, "%s: %s", field,
-                                   spec ? err.text : "out of memory");
-        if (!(r->specs[i] = clopt_config_json(&c)))
-            return srv_problem_set(p, 503, "", "out of memory");
-    }
     return 0;
 }
 
@@ -154,9 +85,9 @@ static int parse_scalars(json_t *root, srv_request *r, srv_problem *p)
 {
     r->o.steps = 500;
     r->o.every = 1;
-    if (integer_field(root, "steps", 1, SRV_MAX_STEPS, &r->o.steps, p) ||
-        integer_field(root, "every", 1, (json_int_t)r->o.steps, &r->o.every, p) ||
-        integer_field(root, "seed", 0, ((json_int_t)1 << 53), &r->o.seed, p))
+    if (srv_json_integer(root, "steps", 1, SRV_MAX_STEPS, &r->o.steps, p) ||
+        srv_json_integer(root, "every", 1, (json_int_t)r->o.steps, &r->o.every, p) ||
+        srv_json_integer(root, "seed", 0, ((json_int_t)1 << 53), &r->o.seed, p))
         return -1;
     json_t *v = json_object_get(root, "noise");
     if (v) {
@@ -231,17 +162,6 @@ static char *canonical_text(const srv_request *r)
     return text;
 }
 
-static void hash_id(const char *text, char id[SRV_ID_CHARS + 1])
-{
-    struct sha256_ctx h;
-    uint8_t digest[SHA256_DIGEST_SIZE];
-    sha256_init(&h);
-    sha256_update(&h, strlen(text), (const uint8_t *)text);
-    sha256_digest(&h, sizeof digest, digest);
-    for (int i = 0; i < SRV_ID_CHARS / 2; i++)
-        snprintf(&id[2 * i], 3, "%02x", digest[i]);
-}
-
 int srv_request_parse(const char *body, size_t len, srv_request *req, srv_problem *p)
 {
     memset(req, 0, sizeof *req);
@@ -259,8 +179,9 @@ int srv_request_parse(const char *body, size_t len, srv_request *req, srv_proble
                                     "{\"function\": \"rosenbrock\", \"optimizers\": [\"adam\"]}");
         goto done;
     }
-    if (check_fields(root, p) || parse_function(root, req, p) ||
-        parse_optimizers(root, req, p) || parse_starts(root, req, p) ||
+    if (srv_json_fields(root, fields,
+                        "function, optimizers, starts, steps, every, noise, seed or state", p) ||
+        parse_function(root, req, p) || parse_optimizers(root, req, p) || parse_starts(root, req, p) ||
         parse_scalars(root, req, p) || check_size(req, p))
         goto done;
     req->o.optimizers = (const char *const *)req->specs;
@@ -273,7 +194,7 @@ int srv_request_parse(const char *body, size_t len, srv_request *req, srv_proble
         srv_problem_set(p, 503, "", "out of memory");
         goto done;
     }
-    hash_id(req->canonical, req->id);
+    srv_hash_id(req->canonical, req->id);
     rc = 0;
 done:
     json_decref(root);

@@ -12,6 +12,7 @@
 #include <string.h>
 
 #define RUNS "/api/v1/runs"
+#define TRAININGS "/api/v1/trainings"
 
 /* The state names the stream's points carry for one optimizer (none for plain SGD). */
 static json_t *state_names(const clopt_config *c)
@@ -83,41 +84,20 @@ static enum MHD_Result run_delete(srv *s, struct MHD_Connection *c, srv_run *r)
                                     live ? "cancelled" : srv_run_status_name(was)));
 }
 
-/* The events a reconnecting client has seen: Last-Event-ID, else ?after=, else 0. */
-static int seen_events(struct MHD_Connection *c, uint64_t *seen, srv_problem *p)
+static void run_ref(void *owner)
 {
-    const char *field = "Last-Event-ID";
-    const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, field);
-    if (!v) {
-        field = "after";
-        v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, field);
-    }
-    *seen = 0;
-    if (!v)
-        return 0;
-    unsigned long long n;
-    if (srv_parse_count(v, &n))
-        return srv_problem_set(p, 400, field,
-                               "%s = '%.24s'; expected the id of the last event received (an "
-                               "integer >= 0)",
-                               field, v);
-    *seen = n;
-    return 0;
+    ((srv_run *)owner)->refs++;
+}
+
+static void run_unref(srv *s, void *owner)
+{
+    srv_run_unref(s, owner);
 }
 
 static enum MHD_Result run_events(srv *s, struct MHD_Connection *c, srv_run *r)
 {
-    srv_problem p;
-    uint64_t seen;
-    if (seen_events(c, &seen, &p))
-        return srv_reply_problem(c, &p);
-    pthread_mutex_lock(&s->lock);
-    const int over = r->log.ended && seen >= r->log.count;
-    pthread_mutex_unlock(&s->lock);
-    if (over) /* 204 tells an EventSource to stop reconnecting */
-        return srv_reply_empty(c, 204);
-    return srv_reply_send(c, 200, srv_stream_response(s, c, r, seen), "text/event-stream",
-                          "no-store");
+    const srv_feed feed = {&r->log, r, run_ref, run_unref};
+    return srv_stream_reply(s, c, &feed);
 }
 
 static int is_id(const char *s, size_t n)
@@ -168,6 +148,95 @@ static enum MHD_Result run_route(srv *s, struct MHD_Connection *c, const char *r
     return rc;
 }
 
+static enum MHD_Result post_training(srv *s, struct MHD_Connection *c, const char *body,
+                                     size_t len)
+{
+    srv_train_request req;
+    srv_problem p;
+    if (srv_train_request_parse(body, len, &req, &p))
+        return srv_reply_problem(c, &p);
+    int created = 0;
+    srv_training *t = srv_training_submit(s, &req, &created, &p);
+    if (!t) {
+        srv_train_request_free(&req);
+        return srv_reply_problem(c, &p);
+    }
+    char events[96];
+    snprintf(events, sizeof events, TRAININGS "/%s/events", t->req.id);
+    json_t *optimizers = json_array();
+    for (size_t i = 0; i < t->req.nspecs; i++)
+        json_array_append_new(optimizers, json_loads(t->req.specs[i], 0, NULL));
+    json_t *out = json_pack("{s:s,s:s,s:o,s:o}", "id", t->req.id, "events", events,
+                            "optimizers", optimizers, "request",
+                            json_loads(t->req.canonical, 0, NULL));
+    pthread_mutex_lock(&s->lock);
+    srv_training_unref(s, t);
+    pthread_mutex_unlock(&s->lock);
+    return srv_reply_json(c, created ? 201 : 200, out);
+}
+
+static void training_ref(void *owner)
+{
+    ((srv_training *)owner)->refs++;
+}
+
+static void training_unref(srv *s, void *owner)
+{
+    srv_training_unref(s, owner);
+}
+
+static enum MHD_Result training_answer(srv *s, struct MHD_Connection *c, srv_training *t,
+                                       int events, int get)
+{
+    if (events) {
+        const srv_feed feed = {&t->log, t, training_ref, training_unref};
+        return srv_stream_reply(s, c, &feed);
+    }
+    if (!get) {
+        const srv_run_status was = srv_training_delete(s, t);
+        const int live = was == RUN_QUEUED || was == RUN_RUNNING;
+        return srv_reply_json(c, 200, json_pack("{s:s,s:s}", "id", t->req.id, "status",
+                                                live ? "cancelled" : srv_run_status_name(was)));
+    }
+    pthread_mutex_lock(&s->lock);
+    json_t *out = json_pack("{s:s,s:s,s:I,s:I,s:I,s:o}", "id", t->req.id, "status",
+                            srv_run_status_name(t->status), "optimizer", (json_int_t)t->optimizer,
+                            "epochs_done", (json_int_t)t->epochs, "events",
+                            (json_int_t)t->log.count, "request",
+                            json_loads(t->req.canonical, 0, NULL));
+    pthread_mutex_unlock(&s->lock);
+    return srv_reply_json(c, 200, out);
+}
+
+/* /api/v1/trainings/ID[/events] */
+static enum MHD_Result training_route(srv *s, struct MHD_Connection *c, const char *rest,
+                                      const char *method)
+{
+    const char *slash = strchr(rest, '/');
+    const size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
+    const int events = slash && strcmp(slash, "/events") == 0;
+    if ((slash && !events) || !is_id(rest, n))
+        return not_found(c, "no such endpoint; trainings are at /api/v1/trainings/ID and "
+                            "/api/v1/trainings/ID/events");
+    const int get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
+    if (events && !get)
+        return srv_reply_method(c, method, "GET, HEAD");
+    if (!events && !get && strcmp(method, "DELETE"))
+        return srv_reply_method(c, method, "GET, HEAD, DELETE");
+    char id[SRV_ID_CHARS + 1];
+    memcpy(id, rest, n);
+    id[n] = '\0';
+    srv_training *t = srv_training_find(s, id);
+    if (!t)
+        return not_found(c, "no training with this id: it was deleted or has been replaced by "
+                            "newer ones (POST the request again)");
+    enum MHD_Result rc = training_answer(s, c, t, events, get);
+    pthread_mutex_lock(&s->lock);
+    srv_training_unref(s, t);
+    pthread_mutex_unlock(&s->lock);
+    return rc;
+}
+
 typedef enum MHD_Result (*get_handler)(srv *s, struct MHD_Connection *c);
 
 static const struct {
@@ -191,9 +260,14 @@ enum MHD_Result srv_route(srv *s, struct MHD_Connection *c, const char *url, con
                                       : post_run(s, c, body ? body : "", len);
     if (!strncmp(url, RUNS "/", sizeof RUNS))
         return run_route(s, c, url + sizeof RUNS, method);
+    if (!strcmp(url, TRAININGS))
+        return strcmp(method, "POST") ? srv_reply_method(c, method, "POST")
+                                      : post_training(s, c, body ? body : "", len);
+    if (!strncmp(url, TRAININGS "/", sizeof TRAININGS))
+        return training_route(s, c, url + sizeof TRAININGS, method);
     if (!strncmp(url, "/api/", 5))
         return not_found(c, "no such endpoint; see /api/v1/health, optimizers, functions, "
-                            "devices, landscape, runs");
+                            "devices, landscape, runs, trainings");
     if (!srv_assets_has(url))
         return not_found(c, "no such page");
     return get ? srv_assets_serve(c, url)

@@ -191,7 +191,7 @@ static void append(srv *s, srv_run *r, const char *name, char *json, size_t len,
         r->status = RUN_FAILED;
         charge(s, r); /* finished now: it may be evicted like any other */
     }
-    srv_streams_wake(s, r);
+    srv_streams_wake(s, &r->log);
 }
 
 /* Ends r's log with an error event (lock held). */

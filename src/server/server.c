@@ -32,6 +32,7 @@ srv *srv_start(const srv_options *o, clopt_error *err)
     pthread_mutex_init(&s->lock, NULL);
     pthread_mutex_init(&s->device, NULL);
     pthread_cond_init(&s->wake, NULL);
+    pthread_cond_init(&s->twake, NULL);
     if (!(s->ctx = clopt_context_create(o->device, err)))
         goto fail;
     cl_int rc = clGetDeviceInfo(clopt_context_device(s->ctx), CL_DEVICE_NAME,
@@ -49,6 +50,11 @@ srv *srv_start(const srv_options *o, clopt_error *err)
         goto fail;
     }
     s->worker_started = 1;
+    if (pthread_create(&s->trainer, NULL, srv_trainer_main, s)) {
+        clopt_error_set(err, CLOPT_ENOMEM, "cannot start the trainer thread");
+        goto fail;
+    }
+    s->trainer_started = 1;
     if (srv_http_start(s, err))
         goto fail;
     return s;
@@ -70,15 +76,20 @@ void srv_stop(srv *s)
     s->stopping = 1;
     srv_streams_wake(s, NULL);
     pthread_cond_broadcast(&s->wake);
+    pthread_cond_broadcast(&s->twake);
     pthread_mutex_unlock(&s->lock);
     if (s->worker_started)
         pthread_join(s->worker, NULL);
+    if (s->trainer_started)
+        pthread_join(s->trainer, NULL);
     srv_http_stop(s);
     srv_runs_free_all(s);
+    srv_trainings_free_all(s);
     clopt_context_release(s->ctx);
     free(s->functions);
     free(s->optimizers);
     pthread_cond_destroy(&s->wake);
+    pthread_cond_destroy(&s->twake);
     pthread_mutex_destroy(&s->device);
     pthread_mutex_destroy(&s->lock);
     free(s);

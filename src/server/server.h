@@ -24,6 +24,7 @@ typedef struct {
     size_t memory_budget;         /* bytes of event logs kept; finished runs are evicted */
     unsigned queue;               /* runs waiting for the worker */
     unsigned heartbeat_s;         /* an idle stream gets a comment this often */
+    const char *data;             /* Fashion-MNIST's IDX files; NULL: Debian's path */
 } srv_options;
 
 /* The defaults above: 127.0.0.1:8080, 512 connections, 30 s, 32 KiB, 1 GiB, 32, 10 s. */

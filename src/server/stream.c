@@ -5,6 +5,7 @@
  * heartbeat is due, or when the server stops.
  */
 #include "core.h"
+#include "reply.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -16,7 +17,7 @@ static ssize_t reader(void *cls, uint64_t pos, char *buf, size_t max)
     (void)pos;
     srv_stream *st = cls;
     srv *s = st->s;
-    const srv_log *log = &st->run->log;
+    const srv_log *log = st->feed.log;
     ssize_t n = 0;
     pthread_mutex_lock(&s->lock);
     if (!st->placed && st->seen <= log->count) {
@@ -59,19 +60,19 @@ static void release(void *cls)
     if (st->next)
         st->next->prev = st->prev;
     s->nstreams--;
-    srv_run_unref(s, st->run);
+    st->feed.unref(s, st->feed.owner);
     pthread_mutex_unlock(&s->lock);
     free(st);
 }
 
-struct MHD_Response *srv_stream_response(srv *s, struct MHD_Connection *c, srv_run *r,
+struct MHD_Response *srv_stream_response(srv *s, struct MHD_Connection *c, const srv_feed *feed,
                                          uint64_t seen)
 {
     srv_stream *st = calloc(1, sizeof *st);
     if (!st)
         return NULL;
     st->s = s;
-    st->run = r;
+    st->feed = *feed;
     st->conn = c;
     st->seen = seen;
     st->last_write = srv_now();
@@ -82,7 +83,7 @@ struct MHD_Response *srv_stream_response(srv *s, struct MHD_Connection *c, srv_r
         return NULL;
     }
     pthread_mutex_lock(&s->lock);
-    r->refs++;
+    feed->ref(feed->owner);
     st->next = s->streams;
     if (s->streams)
         s->streams->prev = st;
@@ -98,10 +99,10 @@ static void wake(srv_stream *st)
     MHD_resume_connection(st->conn);
 }
 
-void srv_streams_wake(srv *s, const srv_run *r)
+void srv_streams_wake(srv *s, const srv_log *log)
 {
     for (srv_stream *st = s->streams; st; st = st->next)
-        if (st->parked && (!r || st->run == r))
+        if (st->parked && (!log || st->feed.log == log))
             wake(st);
 }
 
@@ -114,4 +115,41 @@ void srv_streams_heartbeat(srv *s)
             if (st->parked)
                 wake(st);
         }
+}
+
+/* The events a reconnecting client has seen: Last-Event-ID, else ?after=, else 0. */
+static int seen_events(struct MHD_Connection *c, uint64_t *seen, srv_problem *p)
+{
+    const char *field = "Last-Event-ID";
+    const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, field);
+    if (!v) {
+        field = "after";
+        v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, field);
+    }
+    *seen = 0;
+    if (!v)
+        return 0;
+    unsigned long long n;
+    if (srv_parse_count(v, &n))
+        return srv_problem_set(p, 400, field,
+                               "%s = '%.24s'; expected the id of the last event received (an "
+                               "integer >= 0)",
+                               field, v);
+    *seen = n;
+    return 0;
+}
+
+enum MHD_Result srv_stream_reply(srv *s, struct MHD_Connection *c, const srv_feed *feed)
+{
+    srv_problem p;
+    uint64_t seen;
+    if (seen_events(c, &seen, &p))
+        return srv_reply_problem(c, &p);
+    pthread_mutex_lock(&s->lock);
+    const int over = feed->log->ended && seen >= feed->log->count;
+    pthread_mutex_unlock(&s->lock);
+    if (over) /* 204 tells an EventSource to stop reconnecting */
+        return srv_reply_empty(c, 204);
+    return srv_reply_send(c, 200, srv_stream_response(s, c, feed, seen), "text/event-stream",
+                          "no-store");
 }

@@ -17,7 +17,7 @@
 #define CLOPT_TRAIN_MAX_EPOCHS 50
 #define CLOPT_TRAIN_MAX_HIDDEN 4096
 #define CLOPT_TRAIN_MAX_BATCH 4096
-#define CLOPT_TRAIN_MAX_SPEC 255
+#define CLOPT_TRAIN_MAX_SPEC 511
 
 typedef struct {
     uint64_t epochs, batch, hidden, seed;
@@ -31,7 +31,7 @@ typedef struct {
 /* One optimizer's training: its spec, and what it has done so far. */
 typedef struct {
     char spec[CLOPT_TRAIN_MAX_SPEC + 1]; /* as given, e.g. "sgd(lr=0.01,momentum=0.9)" */
-    char label[160];                     /* its configuration, e.g. "SGD(lr=0.01, ...)" */
+    char label[256];                     /* its configuration, e.g. "SGD(lr=0.01, ...)" */
     uint64_t done;                       /* epochs completed; a resumed training goes on here */
     clopt_epoch_result epochs[CLOPT_TRAIN_MAX_EPOCHS];
     double seconds;          /* training and evaluation, all epochs */

@@ -1,0 +1,95 @@
+/* Request fields shared by the run and training parsers (see fields.h). */
+#include "fields.h"
+
+#include "config.h"
+#include "spec.h"
+
+#include <nettle/sha2.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+int srv_json_fields(json_t *root, const char *const *fields, const char *expected,
+                    srv_problem *p)
+{
+    const char *key;
+    json_t *v;
+    json_object_foreach(root, key, v) {
+        size_t i = 0;
+        while (fields[i] && strcmp(key, fields[i]))
+            i++;
+        if (!fields[i])
+            return srv_problem_set(p, 400, key, "unknown field \"%.40s\"; expected %s", key,
+                                   expected);
+    }
+    return 0;
+}
+
+int srv_json_integer(json_t *root, const char *name, json_int_t lo, json_int_t hi,
+                     uint64_t *out, srv_problem *p)
+{
+    json_t *v = json_object_get(root, name);
+    if (!v)
+        return 0;
+    if (!json_is_integer(v))
+        return srv_problem_set(p, 400, name, "%s must be an integer from %lld to %lld", name,
+                               (long long)lo, (long long)hi);
+    json_int_t n = json_integer_value(v);
+    if (n < lo || n > hi)
+        return srv_problem_set(p, 400, name, "%s = %lld is out of range: the limit is %lld .. %lld",
+                               name, (long long)n, (long long)lo, (long long)hi);
+    *out = (uint64_t)n;
+    return 0;
+}
+
+int srv_json_optimizers(json_t *root, size_t max, char ***specs, size_t *n, srv_problem *p)
+{
+    json_t *list = json_object_get(root, "optimizers");
+    const size_t k = list ? json_array_size(list) : 1;
+    if (list && !json_is_array(list))
+        return srv_problem_set(p, 400, "optimizers",
+                               "optimizers must be an array of specs, e.g. [\"adam(lr=0.01)\"]");
+    if (k == 0 || k > max)
+        return srv_problem_set(p, 400, "optimizers", "optimizers has %zu entries; expected 1 .. %zu",
+                               k, max);
+    if (!(*specs = calloc(k, sizeof **specs)))
+        return srv_problem_set(p, 503, "", "out of memory");
+    *n = k;
+    for (size_t i = 0; i < k; i++) {
+        char field[48];
+        snprintf(field, sizeof field, "optimizers[%zu]", i);
+        json_t *v = list ? json_array_get(list, i) : NULL;
+        char *text = NULL;
+        const char *spec = "adam";
+        if (v && json_is_string(v))
+            spec = json_string_value(v);
+        else if (v && json_is_object(v))
+            spec = text = json_dumps(v, JSON_COMPACT);
+        else if (v)
+            return srv_problem_set(p, 400, field,
+                                   "%s must be a string such as \"adam(lr=0.01)\" or an object "
+                                   "such as {\"name\": \"sgd\", \"momentum\": 0.9}",
+                                   field);
+        clopt_config c;
+        clopt_error err = {0}; /* clopt_spec_parse keeps an error already set */
+        clopt_status st = spec ? clopt_spec_parse(spec, &c, &err) : CLOPT_ENOMEM;
+        free(text);
+        if (st != CLOPT_OK)
+            return srv_problem_set(p, 400, field, "%s: %s", field,
+                                   spec ? err.text : "out of memory");
+        if (!((*specs)[i] = clopt_config_json(&c)))
+            return srv_problem_set(p, 503, "", "out of memory");
+    }
+    return 0;
+}
+
+void srv_hash_id(const char *text, char id[SRV_ID_CHARS + 1])
+{
+    struct sha256_ctx h;
+    uint8_t digest[SHA256_DIGEST_SIZE];
+    sha256_init(&h);
+    sha256_update(&h, strlen(text), (const uint8_t *)text);
+    sha256_digest(&h, sizeof digest, digest);
+    for (int i = 0; i < SRV_ID_CHARS / 2; i++)
+        snprintf(&id[2 * i], 3, "%02x", digest[i]);
+}
