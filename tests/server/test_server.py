@@ -530,6 +530,144 @@ class Load(unittest.TestCase):
         self.assertLess(growth, 32 * 1024, (after_first, after_second, after_third))
 
 
+TRAIN = {"optimizers": ["adam", "sgd(lr=0.01,momentum=0.9)"], "epochs": 2, "limit": 1000,
+         "hidden": 64}
+
+
+def clopt_train(req):
+    """The same training through `clopt train --json`."""
+    args = [BINARY, "train", "--json", "--epochs", str(req["epochs"]), "--limit",
+            str(req["limit"]), "--hidden", str(req["hidden"])]
+    for o in req["optimizers"]:
+        args += ["--optimizer", o]
+    return json.loads(subprocess.run(args, check=True, capture_output=True, text=True).stdout)
+
+
+class Trainings(unittest.TestCase):
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = Server(BINARY)
+        cls.port = cls.srv.port
+
+    @classmethod
+    def tearDownClass(cls):
+        status, err = cls.srv.stop()
+        assert status == 0, "clopt serve exited with %r: %s" % (status, err)
+        assert "ERROR: AddressSanitizer" not in err, err
+
+    def wait_status(self, tid, want, timeout=120):
+        path = "/api/v1/trainings/" + tid
+        self.assertTrue(wait_until(lambda: get_json(self.port, path)[1]["status"] == want,
+                                   timeout), "training %s never became %s" % (tid, want))
+
+    def test_training_stream_equals_clopt_train(self):
+        status, body = post_json(self.port, "/api/v1/trainings", TRAIN)
+        self.assertEqual(status, 201, body)
+        self.assertEqual(body["optimizers"][1], {"name": "SGD", "lr": 0.01, "momentum": 0.9,
+                                                 "decay": 0.0, "nesterov": False})
+        events = Stream(self.port, body["events"]).all()
+        kinds = [e["event"] for e in events]
+        self.assertEqual(kinds.count("start"), 2)
+        self.assertEqual(kinds.count("epoch"), 4)
+        self.assertEqual(kinds[-1], "done")
+        starts = [e["data"] for e in events if e["event"] == "start"]
+        self.assertEqual([s["label"] for s in starts], ["Adam()", "SGD(momentum=0.9)"])
+        self.assertEqual(starts[0]["batches"], 8)
+        self.assertEqual(starts[0]["examples"], 1000)
+        batches = [e["data"] for e in events if e["event"] == "batch"]
+        self.assertEqual(len(batches), 2 * 2 * 8)
+        self.assertEqual([(b["optimizer"], b["epoch"], b["batch"]) for b in batches],
+                         [(o, e, b) for o in range(2) for e in (1, 2) for b in range(1, 9)])
+        self.assertTrue(all(0 < b["loss"] < 10 for b in batches))
+        ids = [int(e["id"]) for e in events]
+        self.assertEqual(ids, list(range(1, len(events) + 1)))
+        # The same training as the command line's, number for number.
+        cli = clopt_train(TRAIN)
+        epochs = [e["data"] for e in events if e["event"] == "epoch"]
+        for ep in epochs:
+            want = cli[ep["optimizer"]]["epochs"][ep["epoch"] - 1]
+            self.assertEqual(ep["test_accuracy"], want["test_accuracy"])
+            self.assertAlmostEqual(ep["train_loss"], want["train_loss"], places=5)
+            self.assertAlmostEqual(ep["test_loss"], want["test_loss"], places=5)
+        results = events[-1]["data"]["results"]
+        self.assertEqual([r["optimizer"] for r in results], ["Adam()", "SGD(momentum=0.9)"])
+        self.assertEqual(results[0]["test_accuracy"], cli[0]["epochs"][1]["test_accuracy"])
+        self.assertTrue(all(0 < r["step_share"] < 0.5 and r["examples_per_second"] > 0
+                            for r in results))
+        # The same request again is the same training; the finished log is replayed.
+        status, again = post_json(self.port, "/api/v1/trainings", dict(TRAIN))
+        self.assertEqual((status, again["id"]), (200, body["id"]))
+        info = get_json(self.port, "/api/v1/trainings/" + body["id"])[1]
+        self.assertEqual((info["status"], info["optimizer"], info["epochs_done"]), ("done", 1, 2))
+        self.assertEqual(info["events"], len(events))
+        late = Stream(self.port, body["events"] + "?after=%d" % (len(events) - 2)).all()
+        self.assertEqual([e["event"] for e in late], ["epoch", "done"])
+
+    def test_one_at_a_time_queue_503_and_cancel(self):
+        small = lambda seed: {"optimizers": ["rmsprop"], "epochs": 1, "limit": 300,
+                              "hidden": 16, "seed": seed}
+        status, long = post_json(self.port, "/api/v1/trainings",
+                                 {"optimizers": ["adam"], "epochs": 50, "seed": 99})
+        self.assertEqual(status, 201)
+        self.wait_status(long["id"], "running")
+        queued = [post_json(self.port, "/api/v1/trainings", small(s))[1] for s in range(4)]
+        for q in queued:
+            self.assertEqual(get_json(self.port, "/api/v1/trainings/" + q["id"])[1]["status"],
+                             "queued")
+        status, headers, data = request(self.port, "POST", "/api/v1/trainings", body=small(9))
+        self.assertEqual(status, 503)
+        self.assertIn("one training runs at a time", json.loads(data)["error"])
+        load = get_json(self.port, "/api/v1/health")[1]["load"]
+        self.assertEqual(load["trainings_queued"], 4)
+        # Cancel a waiting one and the running one: both streams end with an error event.
+        status, gone = request(self.port, "DELETE", "/api/v1/trainings/" + queued[1]["id"])[:2]
+        self.assertEqual(status, 200)
+        s = Stream(self.port, long["events"])
+        self.assertEqual(s.next()["event"], "start")
+        self.assertEqual(request(self.port, "DELETE", "/api/v1/trainings/" + long["id"])[0], 200)
+        tail = s.all()
+        self.assertEqual(tail[-1]["event"], "error")
+        self.assertIn("cancelled", tail[-1]["data"]["error"])
+        self.assertEqual(get_json(self.port, "/api/v1/trainings/" + long["id"])[0], 404)
+        # The others then run, in order, to their end.
+        for q in (queued[0], queued[2], queued[3]):
+            events = Stream(self.port, q["events"]).all()
+            self.assertEqual(events[-1]["event"], "done", events[-1])
+
+    def test_bad_trainings_are_refused_naming_the_field(self):
+        cases = [
+            ({"epochs": 51}, "epochs", "1 .. 50"),
+            ({"hidden": 5000}, "hidden", "1 .. 4096"),
+            ({"batch": 0}, "batch", "1 .. 4096"),
+            ({"limit": -1}, "limit", "out of range"),
+            ({"seed": "x"}, "seed", "integer"),
+            ({"optimizers": ["adam"] * 9}, "optimizers", "expected 1 .. 8"),
+            ({"optimizers": []}, "optimizers", "expected 1 .. 8"),
+            ({"optimizers": ["adma"]}, "optimizers[0]", "adam"),
+            ({"optimizers": [{"name": "sgd", "lr": -1}]}, "optimizers[0]", "lr"),
+            ({"epoch": 5}, "epoch", "unknown field"),
+            ([1], "", "JSON object"),
+        ]
+        for body, field, words in cases:
+            status, got = post_json(self.port, "/api/v1/trainings", body)
+            self.assertEqual((status, got["field"]), (400, field), body)
+            self.assertIn(words, got["error"], body)
+        self.assertEqual(request(self.port, "GET", "/api/v1/trainings")[0], 405)
+        self.assertEqual(get_json(self.port, "/api/v1/trainings/" + "0" * 24)[0], 404)
+        self.assertEqual(get_json(self.port, "/api/v1/trainings/xyz")[0], 404)
+
+    def test_missing_data_set_is_an_error_event_that_says_what_to_install(self):
+        srv = Server(BINARY, "--data", "/nonexistent")
+        status, body = post_json(srv.port, "/api/v1/trainings", TRAIN)
+        self.assertEqual(status, 201)
+        events = Stream(srv.port, body["events"]).all()
+        self.assertEqual([e["event"] for e in events], ["error"])
+        self.assertIn("dataset-fashion-mnist", events[0]["data"]["error"])
+        self.assertIn("/nonexistent/train-images-idx3-ubyte", events[0]["data"]["error"])
+        status, err = srv.stop()
+        self.assertEqual(status, 0, err)
+
+
 class Lifecycle(unittest.TestCase):
     def test_sigint_with_open_streams_exits_cleanly(self):
         srv = Server(BINARY)
