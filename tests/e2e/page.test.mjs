@@ -212,6 +212,59 @@ test('zoom recomputes the landscape; another function runs; exports download', a
   await page.close();
 });
 
+const trainState = (page) => page.evaluate(() => document.body.dataset.train);
+
+test('the training view trains optimizers live and fills the accuracy table', async () => {
+  const page = await open();
+  await waitState(page, ['done']);
+  await page.click('#view-train');
+  assert.equal(await page.evaluate(() => document.body.dataset.view), 'train');
+  assert.equal(await page.evaluate(() => location.hash), '#training');
+  assert.equal(await page.isVisible('#landscape'), false);
+  assert.equal(await trainState(page), 'idle');
+  // A refused optimizer: the server's message under that entry.
+  await page.fill('[data-train-spec="1"]', 'sgd(lr=-1)');
+  await page.click('#train-start');
+  await page.waitForFunction(() => document.body.dataset.train === 'error');
+  assert.match(await page.$eval('.spec-row:nth-child(2) .error', (e) => e.textContent), /lr/);
+  assert.equal(await page.$eval('input.rejected', (e) => e.dataset.trainSpec), '1');
+  const i = problems.findIndex((p) => /status of 400/.test(p));
+  assert.ok(i >= 0);
+  problems.splice(i, 1);
+  // A short real training: 3,000 examples, 2 epochs, two optimizers.
+  await page.fill('[data-train-spec="1"]', 'sgd(lr=0.01, momentum=0.9)');
+  await page.fill('#train-limit', '3000');
+  await page.fill('#train-epochs', '2');
+  await page.fill('#train-hidden', '64');
+  await page.click('#train-start');
+  await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.train),
+    null, { timeout: 120000 });
+  assert.equal(await trainState(page), 'done', await page.evaluate(() => document.body.dataset.trainError));
+  const curves = await page.$$eval('#train-loss [data-train-loss] .smooth', (els) => els.map((e) => e.getAttribute('d')));
+  assert.equal(curves.length, 2);
+  for (const d of curves) assert.equal(d.split('L').length, 2 * 24, 'one point per batch');
+  const rows = await page.$$eval('#train-table tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+  assert.equal(rows.length, 2);
+  assert.match(rows[0][0], /^Adam\(\)$/);
+  assert.match(rows[1][0], /^SGD\(momentum=0\.9\)$/);
+  for (const r of rows) {
+    for (const cell of r.slice(1, 3)) {
+      assert.match(cell, /^\d+\.\d%$/);
+      assert.ok(parseFloat(cell) > 50, `accuracy ${cell} beats chance (10%)`);
+    }
+  }
+  assert.equal(await page.$$eval('#train-table tr.best', (b) => b.length), 1);
+  assert.match(await page.$eval('#train-progress', (e) => e.textContent), /Done/);
+  await page.screenshot({ path: path.join(artifacts, 'training.png') });
+  // The hash opens the view directly, in Korean too.
+  const direct = await open('#training');
+  await direct.waitForFunction(() => document.body.dataset.view === 'train');
+  await direct.click('#lang');
+  assert.equal(await direct.$eval('#train-start', (e) => e.textContent), '학습');
+  await direct.close();
+  await page.close();
+});
+
 test('no console errors on any page', () => {
   assert.deepEqual(problems, []);
 });

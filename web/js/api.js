@@ -8,8 +8,17 @@ export async function getJSON(path) {
 }
 
 /** POST /api/v1/runs: {ok, status, body}; body is the run or {error, field}. */
-export async function postRun(request) {
-  const r = await fetch('/api/v1/runs', {
+export function postRun(request) {
+  return postJSON('/api/v1/runs', request);
+}
+
+/** POST /api/v1/trainings: {ok, status, body}; body is the training or {error, field}. */
+export function postTraining(request) {
+  return postJSON('/api/v1/trainings', request);
+}
+
+async function postJSON(path, request) {
+  const r = await fetch(path, {
     method: 'POST',
     headers: { 'Content-Type': 'application/json' },
     body: JSON.stringify(request),
@@ -44,6 +53,30 @@ export function follow(eventsUrl, { onRows, onDone, onError }) {
     } else if (source.readyState === EventSource.CLOSED) {
       onError('the connection to the server was lost');
     } // otherwise EventSource reconnects with Last-Event-ID by itself
+  });
+  return () => source.close();
+}
+
+/**
+ * Follows a training's events: handlers.start / batch / epoch / done(data) as they come,
+ * handlers.error(message) at a server error event or a lost connection. Returns a
+ * function that stops following.
+ */
+export function followTraining(eventsUrl, handlers) {
+  const source = new EventSource(eventsUrl);
+  for (const name of ['start', 'batch', 'epoch', 'done']) {
+    source.addEventListener(name, (e) => {
+      if (name === 'done') source.close();
+      handlers[name](JSON.parse(e.data));
+    });
+  }
+  source.addEventListener('error', (e) => {
+    if (e.data) {
+      source.close();
+      handlers.error(JSON.parse(e.data).error);
+    } else if (source.readyState === EventSource.CLOSED) {
+      handlers.error('the connection to the server was lost');
+    }
   });
   return () => source.close();
 }

@@ -12,6 +12,7 @@ import { createLossChart } from './loss.js';
 import { SEVEN, tunedLearningRate } from './presets.js';
 import { colour } from './scales.js';
 import { formatSpec, parseSpec } from './spec.js';
+import { createTrainingView } from './training.js';
 import { formatHash, parseHash } from './urlstate.js';
 
 const $ = (id) => document.getElementById(id);
@@ -307,7 +308,26 @@ function applyHash(hash) {
   return true;
 }
 
+let training = null;
+const TRAINING_HASH = '#training';
+
+/** Shows the race ('race') or the training view ('train'); the race starts when first shown. */
+function showView(view) {
+  document.body.dataset.view = view;
+  $('view-race').setAttribute('aria-pressed', String(view === 'race'));
+  $('view-train').setAttribute('aria-pressed', String(view === 'train'));
+  if (view === 'train') {
+    history.replaceState(null, '', TRAINING_HASH);
+    training.resize();
+    return;
+  }
+  history.replaceState(null, '', formatHash(hashView()));
+  loadLandscape().then(() => { if (!state.run) run(); });
+}
+
 function wire() {
+  $('view-race').addEventListener('click', () => showView('race'));
+  $('view-train').addEventListener('click', () => showView('train'));
   $('function').addEventListener('change', async () => {
     chooseFunction($('function').value, false);
     await loadLandscape();
@@ -337,7 +357,10 @@ function wire() {
     translatePage();
     setState(document.body.dataset.state, document.body.dataset.error);
     renderEntriesNow();
-    if (state.fn) history.replaceState(null, '', formatHash(hashView()));
+    training.relabel();
+    if (state.fn && document.body.dataset.view === 'race') {
+      history.replaceState(null, '', formatHash(hashView()));
+    }
     drawn = '';
   });
   $('share').addEventListener('click', async () => {
@@ -365,6 +388,10 @@ function wire() {
     else if (e.key === 'ArrowRight') seek(state.step + 1);
   });
   window.addEventListener('hashchange', async () => {
+    if (location.hash === TRAINING_HASH) {
+      showView('train');
+      return;
+    }
     if (location.hash === formatHash(hashView())) return; // our own replaceState
     if (applyHash(location.hash)) {
       await loadLandscape();
@@ -374,7 +401,10 @@ function wire() {
   let resizing = 0;
   window.addEventListener('resize', () => { // once the window has settled
     clearTimeout(resizing);
-    resizing = setTimeout(() => loadLandscape(), 200);
+    resizing = setTimeout(() => {
+      if (document.body.dataset.view === 'train') training.resize();
+      else loadLandscape();
+    }, 200);
   });
 }
 
@@ -385,15 +415,21 @@ async function main() {
     [state.functions, state.optimizers] = await Promise.all([
       getJSON('/api/v1/functions'), getJSON('/api/v1/optimizers')]);
     for (const f of state.functions) $('function').add(new Option(f.name, f.name));
+    training = createTrainingView();
     wire();
-    if (!applyHash(location.hash)) {
+    const trainingFirst = location.hash === TRAINING_HASH;
+    if (trainingFirst || !applyHash(location.hash)) {
       chooseFunction('rosenbrock', false);
       applyPreset('tuned');
     }
     translatePage();
-    await loadLandscape();
     setState('ready');
     requestAnimationFrame(tick);
+    if (trainingFirst) {
+      showView('train');
+      return;
+    }
+    await loadLandscape();
     run(); // the first thing a visitor sees: optimizers racing
   } catch (e) {
     setState('error', e.message);

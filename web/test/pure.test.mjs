@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 
 import { colour, contourLevels, landscapeTransform, lossScaleKind, PALETTE } from '../js/scales.js';
+import { ema, epochPosition, percent } from '../js/series.js';
 import { formatNumber, formatSpec, parseSpec } from '../js/spec.js';
 import { formatHash, parseHash } from '../js/urlstate.js';
 
@@ -81,4 +82,16 @@ test('colours: seven optimizers get seven distinct colours', () => {
   const seven = new Set([0, 1, 2, 3, 4, 5, 6].map(colour));
   assert.equal(seven.size, 7);
   assert.equal(colour(PALETTE.length), colour(0));
+});
+
+test('training series: epoch positions, bias-corrected moving average, percentages', () => {
+  assert.equal(epochPosition(1, 1, 4), 0.25);
+  assert.equal(epochPosition(3, 4, 4), 3);
+  assert.deepEqual(ema([2, 2, 2], 0.5), [2, 2, 2]); // a constant stays put from the start
+  const s = ema([4, 0], 0.5); // m: 2, then 1; weights 0.5, 0.75
+  assert.equal(s[0], 4);
+  assert.ok(Math.abs(s[1] - 4 / 3) < 1e-12);
+  assert.deepEqual(ema([]), []);
+  assert.equal(percent(0.87139), '87.1%');
+  assert.equal(percent(undefined), '—');
 });

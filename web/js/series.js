@@ -1,0 +1,27 @@
+// Per-batch loss series of a training. Pure: no DOM, tested with node's test runner.
+
+/** The epoch axis position of batch b (1-based) of epoch e (1-based): e - 1 + b / batches. */
+export function epochPosition(epoch, batch, batches) {
+  return epoch - 1 + batch / batches;
+}
+
+/**
+ * Exponential moving average with bias correction (as Adam's m-hat), so the first values
+ * are not pulled toward 0: out[i] = m_i / (1 - (1 - alpha)^(i + 1)).
+ */
+export function ema(values, alpha = 0.05) {
+  const out = new Array(values.length);
+  let m = 0;
+  let w = 1;
+  for (let i = 0; i < values.length; i++) {
+    m = (1 - alpha) * m + alpha * values[i];
+    w *= 1 - alpha;
+    out[i] = m / (1 - w);
+  }
+  return out;
+}
+
+/** "87.1%" for 0.8714; "—" for a missing value. */
+export function percent(x) {
+  return Number.isFinite(x) ? `${(100 * x).toFixed(1)}%` : '—';
+}

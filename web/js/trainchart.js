@@ -1,0 +1,74 @@
+// The training's loss chart: each optimizer's per-batch loss against epochs (thin, faint)
+// and its moving average (thick), redrawn as batches arrive.
+/* global d3 */
+
+import { colour } from './scales.js';
+import { ema, epochPosition } from './series.js';
+
+const M = { left: 48, right: 12, top: 10, bottom: 30 };
+
+export function createTrainChart(svgNode) {
+  const svg = d3.select(svgNode);
+  const xAxis = svg.append('g').attr('class', 'axis');
+  const yAxis = svg.append('g').attr('class', 'axis');
+  const xLabel = svg.append('text').attr('class', 'axis-label').attr('text-anchor', 'end');
+  const curves = svg.append('g');
+  let series = []; // per optimizer: {x: [], loss: []}
+  let epochs = 1;
+  let label = 'epoch';
+
+  function reset(n, nEpochs, xText) {
+    series = Array.from({ length: n }, () => ({ x: [], loss: [] }));
+    epochs = nEpochs;
+    label = xText;
+    curves.selectAll('*').remove();
+    for (let i = 0; i < n; i++) {
+      const g = curves.append('g').attr('data-train-loss', i);
+      g.append('path').attr('class', 'raw').attr('stroke', colour(i));
+      g.append('path').attr('class', 'smooth').attr('stroke', colour(i));
+    }
+    draw();
+  }
+
+  let alpha = 0.05;
+
+  function add(b, batches) {
+    // About a fifth of an epoch of memory: smooth on full data, responsive on a subset.
+    alpha = Math.max(0.02, Math.min(0.3, 5 / batches));
+    const s = series[b.optimizer];
+    s.x.push(epochPosition(b.epoch, b.batch, batches));
+    s.loss.push(b.loss);
+  }
+
+  function draw() {
+    const r = svgNode.getBoundingClientRect();
+    const w = Math.max(r.width, 300);
+    const h = Math.max(r.height, 150);
+    svg.attr('viewBox', `0 0 ${w} ${h}`);
+    let hi = 0;
+    for (const s of series) for (const v of s.loss) if (Number.isFinite(v) && v > hi) hi = v;
+    const sx = d3.scaleLinear().domain([0, epochs]).range([M.left, w - M.right]);
+    const sy = d3.scaleLinear().domain([0, Math.min(hi || 2.5, 5)]).nice()
+      .range([h - M.bottom, M.top]);
+    xAxis.attr('transform', `translate(0,${h - M.bottom})`)
+      .call(d3.axisBottom(sx).ticks(Math.min(epochs, 10)).tickFormat(d3.format('d')));
+    yAxis.attr('transform', `translate(${M.left},0)`).call(d3.axisLeft(sy).ticks(5));
+    xLabel.attr('x', w - M.right).attr('y', h - 2).text(label);
+    const line = (xs, ys) => {
+      let d = '';
+      for (let i = 0; i < xs.length; i++) {
+        const y = Math.min(ys[i], sy.domain()[1]);
+        d += `${d ? 'L' : 'M'}${sx(xs[i]).toFixed(1)},${sy(y).toFixed(1)}`;
+      }
+      return d;
+    };
+    curves.selectAll('g').each(function each(_, i) {
+      const s = series[i];
+      const g = d3.select(this);
+      g.select('.raw').attr('d', line(s.x, s.loss));
+      g.select('.smooth').attr('d', line(s.x, ema(s.loss, alpha)));
+    });
+  }
+
+  return { reset, add, draw };
+}
