@@ -10,15 +10,18 @@ export function epochPosition(epoch, batch, batches) {
  * are not pulled toward 0: out[i] = m_i / (1 - (1 - alpha)^(i + 1)).
  */
 export function ema(values, alpha = 0.05) {
-  const out = new Array(values.length);
+  return values.map(smoother(alpha));
+}
+
+/** The same average one value at a time: next(v) returns the average so far. */
+export function smoother(alpha) {
   let m = 0;
   let w = 1;
-  for (let i = 0; i < values.length; i++) {
-    m = (1 - alpha) * m + alpha * values[i];
+  return (v) => {
+    m = (1 - alpha) * m + alpha * v;
     w *= 1 - alpha;
-    out[i] = m / (1 - w);
-  }
-  return out;
+    return m / (1 - w);
+  };
 }
 
 /** "87.1%" for 0.8714; "—" for a missing value. */

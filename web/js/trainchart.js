@@ -3,7 +3,7 @@
 /* global d3 */
 
 import { colour } from './scales.js';
-import { ema, epochPosition } from './series.js';
+import { epochPosition, smoother } from './series.js';
 
 const M = { left: 48, right: 12, top: 10, bottom: 30 };
 
@@ -18,7 +18,7 @@ export function createTrainChart(svgNode) {
   let label = 'epoch';
 
   function reset(n, nEpochs, xText) {
-    series = Array.from({ length: n }, () => ({ x: [], loss: [] }));
+    series = Array.from({ length: n }, () => ({ x: [], loss: [], smooth: [], next: null }));
     epochs = nEpochs;
     label = xText;
     curves.selectAll('*').remove();
@@ -30,14 +30,15 @@ export function createTrainChart(svgNode) {
     draw();
   }
 
-  let alpha = 0.05;
-
   function add(b, batches) {
     // About a fifth of an epoch of memory: smooth on full data, responsive on a subset.
-    alpha = Math.max(0.02, Math.min(0.3, 5 / batches));
+    const alpha = Math.max(0.02, Math.min(0.3, 5 / batches));
     const s = series[b.optimizer];
     s.x.push(epochPosition(b.epoch, b.batch, batches));
     s.loss.push(b.loss);
+    // One value at a time: a long training does not recompute its whole history.
+    s.next = s.next || smoother(alpha);
+    s.smooth.push(s.next(b.loss));
   }
 
   function draw() {
@@ -54,11 +55,15 @@ export function createTrainChart(svgNode) {
       .call(d3.axisBottom(sx).ticks(Math.min(epochs, 10)).tickFormat(d3.format('d')));
     yAxis.attr('transform', `translate(${M.left},0)`).call(d3.axisLeft(sy).ticks(5));
     xLabel.attr('x', w - M.right).attr('y', h - 2).text(label);
+    // At most about one point per pixel column: a 50-epoch training stays cheap to draw.
+    const stride = (n) => Math.max(1, Math.floor(n / (w - M.left - M.right)));
     const line = (xs, ys) => {
       let d = '';
-      for (let i = 0; i < xs.length; i++) {
+      const k = stride(xs.length);
+      for (let i = 0; i < xs.length; i += (i + k >= xs.length && i !== xs.length - 1) ? xs.length - 1 - i : k) {
         const y = Math.min(ys[i], sy.domain()[1]);
         d += `${d ? 'L' : 'M'}${sx(xs[i]).toFixed(1)},${sy(y).toFixed(1)}`;
+        if (i === xs.length - 1) break;
       }
       return d;
     };
@@ -66,7 +71,7 @@ export function createTrainChart(svgNode) {
       const s = series[i];
       const g = d3.select(this);
       g.select('.raw').attr('d', line(s.x, s.loss));
-      g.select('.smooth').attr('d', line(s.x, ema(s.loss, alpha)));
+      g.select('.smooth').attr('d', line(s.x, s.smooth));
     });
   }
 

@@ -139,11 +139,12 @@ export function createTrainingView() {
       rows: body.optimizers.map(() => ({ label: '…', acc: [] })) };
     chart.reset(body.optimizers.length, current.epochs, t('epoch'));
     renderTable();
+    // A few frames a second: the browser shares the machine with the device it watches.
     let pending = false;
     const redraw = () => {
       if (pending) return;
       pending = true;
-      requestAnimationFrame(() => { pending = false; chart.draw(); });
+      setTimeout(() => requestAnimationFrame(() => { pending = false; chart.draw(); }), 250);
     };
     stop = followTraining(body.events, {
       start(d) {
