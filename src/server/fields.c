@@ -25,6 +25,29 @@ int srv_json_fields(json_t *root, const char *const *fields, const char *expecte
     return 0;
 }
 
+json_t *srv_json_object(const char *body, size_t len, const char *const *fields,
+                        const char *expected, const char *example, srv_problem *p)
+{
+    if (len > SRV_MAX_BODY) {
+        srv_problem_set(p, 413, "", "the request body has %zu bytes; the limit is %u", len,
+                        SRV_MAX_BODY);
+        return NULL;
+    }
+    json_error_t jerr;
+    json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+    if (!root) {
+        srv_problem_set(p, 400, "", "invalid JSON at line %d, column %d: %s", jerr.line,
+                        jerr.column, jerr.text);
+        return NULL;
+    }
+    if (!json_is_object(root))
+        srv_problem_set(p, 400, "", "the request must be a JSON object such as %s", example);
+    else if (!srv_json_fields(root, fields, expected, p))
+        return root;
+    json_decref(root);
+    return NULL;
+}
+
 int srv_json_integer(json_t *root, const char *name, json_int_t lo, json_int_t hi,
                      uint64_t *out, srv_problem *p)
 {

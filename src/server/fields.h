@@ -12,6 +12,14 @@
 #include <jansson.h>
 #include <stdint.h>
 
+/*
+ * Parses a request body of at most SRV_MAX_BODY bytes as a JSON object (duplicate keys
+ * refused) whose members are all in `fields` (NULL-terminated; `expected` lists them,
+ * `example` shows a valid body). NULL with *p filled (413, 400).
+ */
+json_t *srv_json_object(const char *body, size_t len, const char *const *fields,
+                        const char *expected, const char *example, srv_problem *p);
+
 /* Refuses a member of root not in `fields` (NULL-terminated); `expected` lists them. */
 int srv_json_fields(json_t *root, const char *const *fields, const char *expected,
                     srv_problem *p);

@@ -165,24 +165,14 @@ static char *canonical_text(const srv_request *r)
 int srv_request_parse(const char *body, size_t len, srv_request *req, srv_problem *p)
 {
     memset(req, 0, sizeof *req);
-    if (len > SRV_MAX_BODY)
-        return srv_problem_set(p, 413, "", "the request body has %zu bytes; the limit is %u",
-                               len, SRV_MAX_BODY);
-    json_error_t jerr;
-    json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *root = srv_json_object(
+        body, len, fields, "function, optimizers, starts, steps, every, noise, seed or state",
+        "{\"function\": \"rosenbrock\", \"optimizers\": [\"adam\"]}", p);
     if (!root)
-        return srv_problem_set(p, 400, "", "invalid JSON at line %d, column %d: %s", jerr.line,
-                               jerr.column, jerr.text);
+        return -1;
     int rc = -1;
-    if (!json_is_object(root)) {
-        srv_problem_set(p, 400, "", "the request must be a JSON object such as "
-                                    "{\"function\": \"rosenbrock\", \"optimizers\": [\"adam\"]}");
-        goto done;
-    }
-    if (srv_json_fields(root, fields,
-                        "function, optimizers, starts, steps, every, noise, seed or state", p) ||
-        parse_function(root, req, p) || parse_optimizers(root, req, p) || parse_starts(root, req, p) ||
-        parse_scalars(root, req, p) || check_size(req, p))
+    if (parse_function(root, req, p) || parse_optimizers(root, req, p) ||
+        parse_starts(root, req, p) || parse_scalars(root, req, p) || check_size(req, p))
         goto done;
     req->o.optimizers = (const char *const *)req->specs;
     clopt_error err;

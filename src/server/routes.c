@@ -117,31 +117,52 @@ static enum MHD_Result not_found(struct MHD_Connection *c, const char *what)
     return srv_reply_problem(c, &p);
 }
 
+/*
+ * Parses ID[/events] below a collection ("runs", "trainings") and checks the method.
+ * Returns 1 with id, *events and *get set, or 0 with the refusal sent in *rc.
+ */
+static int item_path(struct MHD_Connection *c, const char *rest, const char *method,
+                     const char *collection, char id[SRV_ID_CHARS + 1], int *events, int *get,
+                     enum MHD_Result *rc)
+{
+    const char *slash = strchr(rest, '/');
+    const size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
+    *events = slash && strcmp(slash, "/events") == 0;
+    *get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
+    if ((slash && !*events) || !is_id(rest, n)) {
+        srv_problem p;
+        srv_problem_set(&p, 404, "", "no such endpoint; %s are at /api/v1/%s/ID and "
+                        "/api/v1/%s/ID/events", collection, collection, collection);
+        *rc = srv_reply_problem(c, &p);
+        return 0;
+    }
+    if (*events && !*get) {
+        *rc = srv_reply_method(c, method, "GET, HEAD");
+        return 0;
+    }
+    if (!*events && !*get && strcmp(method, "DELETE")) {
+        *rc = srv_reply_method(c, method, "GET, HEAD, DELETE");
+        return 0;
+    }
+    memcpy(id, rest, n);
+    id[n] = '\0';
+    return 1;
+}
+
 /* /api/v1/runs/ID[/events] */
 static enum MHD_Result run_route(srv *s, struct MHD_Connection *c, const char *rest,
                                  const char *method)
 {
-    const char *slash = strchr(rest, '/');
-    const size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
-    const int events = slash && strcmp(slash, "/events") == 0;
-    if ((slash && !events) || !is_id(rest, n))
-        return not_found(c, "no such endpoint; runs are at /api/v1/runs/ID and "
-                            "/api/v1/runs/ID/events");
-    const int get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
-    if (events && !get)
-        return srv_reply_method(c, method, "GET, HEAD");
-    if (!events && !get && strcmp(method, "DELETE"))
-        return srv_reply_method(c, method, "GET, HEAD, DELETE");
     char id[SRV_ID_CHARS + 1];
-    memcpy(id, rest, n);
-    id[n] = '\0';
+    int events, get;
+    enum MHD_Result rc;
+    if (!item_path(c, rest, method, "runs", id, &events, &get, &rc))
+        return rc;
     srv_run *r = srv_run_find(s, id);
     if (!r)
         return not_found(c, "no run with this id: it was deleted or evicted (POST the request "
                             "again to recompute it)");
-    enum MHD_Result rc = events ? run_events(s, c, r)
-                         : get  ? run_status(s, c, r)
-                                : run_delete(s, c, r);
+    rc = events ? run_events(s, c, r) : get ? run_status(s, c, r) : run_delete(s, c, r);
     pthread_mutex_lock(&s->lock);
     srv_run_unref(s, r);
     pthread_mutex_unlock(&s->lock);
@@ -212,25 +233,16 @@ static enum MHD_Result training_answer(srv *s, struct MHD_Connection *c, srv_tra
 static enum MHD_Result training_route(srv *s, struct MHD_Connection *c, const char *rest,
                                       const char *method)
 {
-    const char *slash = strchr(rest, '/');
-    const size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
-    const int events = slash && strcmp(slash, "/events") == 0;
-    if ((slash && !events) || !is_id(rest, n))
-        return not_found(c, "no such endpoint; trainings are at /api/v1/trainings/ID and "
-                            "/api/v1/trainings/ID/events");
-    const int get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
-    if (events && !get)
-        return srv_reply_method(c, method, "GET, HEAD");
-    if (!events && !get && strcmp(method, "DELETE"))
-        return srv_reply_method(c, method, "GET, HEAD, DELETE");
     char id[SRV_ID_CHARS + 1];
-    memcpy(id, rest, n);
-    id[n] = '\0';
+    int events, get;
+    enum MHD_Result rc;
+    if (!item_path(c, rest, method, "trainings", id, &events, &get, &rc))
+        return rc;
     srv_training *t = srv_training_find(s, id);
     if (!t)
         return not_found(c, "no training with this id: it was deleted or has been replaced by "
                             "newer ones (POST the request again)");
-    enum MHD_Result rc = training_answer(s, c, t, events, get);
+    rc = training_answer(s, c, t, events, get);
     pthread_mutex_lock(&s->lock);
     srv_training_unref(s, t);
     pthread_mutex_unlock(&s->lock);

@@ -34,23 +34,14 @@ int srv_train_request_parse(const char *body, size_t len, srv_train_request *req
                             srv_problem *p)
 {
     memset(req, 0, sizeof *req);
-    req->o = (clopt_train_options){5, 128, 256, 1, 0};
-    if (len > SRV_MAX_BODY)
-        return srv_problem_set(p, 413, "", "the request body has %zu bytes; the limit is %u",
-                               len, SRV_MAX_BODY);
-    json_error_t jerr;
-    json_t *root = json_loadb(body, len, JSON_REJECT_DUPLICATES, &jerr);
+    json_t *root = srv_json_object(body, len, fields,
+                                   "optimizers, epochs, batch, hidden, seed or limit",
+                                   "{\"optimizers\": [\"adam\", \"sgd\"], \"epochs\": 5}", p);
     if (!root)
-        return srv_problem_set(p, 400, "", "invalid JSON at line %d, column %d: %s", jerr.line,
-                               jerr.column, jerr.text);
+        return -1;
+    req->o = (clopt_train_options){5, 128, 256, 1, 0};
     int rc = -1;
-    if (!json_is_object(root)) {
-        srv_problem_set(p, 400, "", "the request must be a JSON object such as "
-                                    "{\"optimizers\": [\"adam\", \"sgd\"], \"epochs\": 5}");
-        goto done;
-    }
-    if (srv_json_fields(root, fields, "optimizers, epochs, batch, hidden, seed or limit", p) ||
-        srv_json_optimizers(root, SRV_TRAIN_MAX_OPTIMIZERS, &req->specs, &req->nspecs, p) ||
+    if (srv_json_optimizers(root, SRV_TRAIN_MAX_OPTIMIZERS, &req->specs, &req->nspecs, p) ||
         srv_json_integer(root, "epochs", 1, SRV_TRAIN_MAX_EPOCHS, &req->o.epochs, p) ||
         srv_json_integer(root, "batch", 1, SRV_TRAIN_MAX_BATCH, &req->o.batch, p) ||
         srv_json_integer(root, "hidden", 1, SRV_TRAIN_MAX_HIDDEN, &req->o.hidden, p) ||

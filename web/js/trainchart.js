@@ -1,5 +1,5 @@
 // The training's loss chart: each optimizer's per-batch loss against epochs (thin, faint)
-// and its moving average (thick), redrawn as batches arrive.
+// and its moving average (thick), on a log axis, redrawn as batches arrive.
 /* global d3 */
 
 import { colour } from './scales.js';
@@ -46,14 +46,24 @@ export function createTrainChart(svgNode) {
     const w = Math.max(r.width, 300);
     const h = Math.max(r.height, 150);
     svg.attr('viewBox', `0 0 ${w} ${h}`);
+    // Cross-entropy is positive: a log axis keeps the late, small differences visible
+    // next to the first batches' loss of about ln 10 = 2.3.
+    let lo = Infinity;
     let hi = 0;
-    for (const s of series) for (const v of s.loss) if (Number.isFinite(v) && v > hi) hi = v;
+    for (const s of series) {
+      for (const v of s.loss) {
+        if (Number.isFinite(v) && v > 0) {
+          if (v < lo) lo = v;
+          if (v > hi) hi = v;
+        }
+      }
+    }
+    if (!(lo < hi)) [lo, hi] = [0.1, 2.5];
     const sx = d3.scaleLinear().domain([0, epochs]).range([M.left, w - M.right]);
-    const sy = d3.scaleLinear().domain([0, Math.min(hi || 2.5, 5)]).nice()
-      .range([h - M.bottom, M.top]);
+    const sy = d3.scaleLog().domain([lo * 0.9, Math.min(hi, 10) * 1.1]).range([h - M.bottom, M.top]);
     xAxis.attr('transform', `translate(0,${h - M.bottom})`)
       .call(d3.axisBottom(sx).ticks(Math.min(epochs, 10)).tickFormat(d3.format('d')));
-    yAxis.attr('transform', `translate(${M.left},0)`).call(d3.axisLeft(sy).ticks(5));
+    yAxis.attr('transform', `translate(${M.left},0)`).call(d3.axisLeft(sy).ticks(4, '~g'));
     xLabel.attr('x', w - M.right).attr('y', h - 2).text(label);
     // At most about one point per pixel column: a 50-epoch training stays cheap to draw.
     const stride = (n) => Math.max(1, Math.floor(n / (w - M.left - M.right)));
@@ -61,7 +71,7 @@ export function createTrainChart(svgNode) {
       let d = '';
       const k = stride(xs.length);
       for (let i = 0; i < xs.length; i += (i + k >= xs.length && i !== xs.length - 1) ? xs.length - 1 - i : k) {
-        const y = Math.min(ys[i], sy.domain()[1]);
+        const y = Math.max(Math.min(ys[i], sy.domain()[1]), sy.domain()[0]);
         d += `${d ? 'L' : 'M'}${sx(xs[i]).toFixed(1)},${sy(y).toFixed(1)}`;
         if (i === xs.length - 1) break;
       }
