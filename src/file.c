@@ -10,27 +10,24 @@
 #include <unistd.h>
 
 clopt_status clopt_write_atomically(const char *path, const void *data, size_t len,
-                                   clopt_error *err)
+                                    clopt_error *err)
 {
     size_t plen = strlen(path);
     char *tmp = malloc(plen + 16);
-    if (!tmp)
-        return clopt_error_set(err, CLOPT_ENOMEM, "out of memory writing '%.120s'", path);
+    if (!tmp) return clopt_error_set(err, CLOPT_ENOMEM, "out of memory writing '%.120s'", path);
     snprintf(tmp, plen + 16, "%s.tmp.XXXXXX", path);
     int fd = mkstemp(tmp);
     if (fd < 0) {
-        clopt_error_set(err, CLOPT_EIO, "cannot create a temporary file beside '%.120s': %s",
-                        path, strerror(errno));
+        clopt_error_set(err, CLOPT_EIO, "cannot create a temporary file beside '%.120s': %s", path,
+                        strerror(errno));
         free(tmp);
         return CLOPT_EIO;
     }
     size_t done = 0;
     while (done < len) {
         ssize_t n = write(fd, (const char *)data + done, len - done);
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n <= 0)
-            break;
+        if (n < 0 && errno == EINTR) continue;
+        if (n <= 0) break;
         done += (size_t)n;
     }
     int ok = done == len && fsync(fd) == 0;
@@ -42,8 +39,7 @@ clopt_status clopt_write_atomically(const char *path, const void *data, size_t l
     }
     if (!ok) {
         unlink(tmp);
-        clopt_error_set(err, CLOPT_EIO, "cannot write '%.120s': %s", path,
-                        strerror(saved));
+        clopt_error_set(err, CLOPT_EIO, "cannot write '%.120s': %s", path, strerror(saved));
     }
     free(tmp);
     return ok ? CLOPT_OK : CLOPT_EIO;

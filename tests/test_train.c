@@ -28,8 +28,7 @@ static void write_idx(const char *path, int gz, const uint32_t *head, int nhead,
     if (gz) {
         gzFile f = gzopen(path, "wb");
         gzwrite(f, h, (unsigned)(4 * nhead));
-        if (n)
-            gzwrite(f, data, (unsigned)n);
+        if (n) gzwrite(f, data, (unsigned)n);
         gzclose(f);
     } else {
         FILE *f = fopen(path, "wb");
@@ -110,7 +109,8 @@ static void synthetic(size_t n, size_t in, uint8_t *images, uint8_t *labels, uin
         labels[i] = (uint8_t)k;
         for (size_t p = 0; p < in; p++) {
             const int on = p / (in / 10) == k;
-            images[i * in + p] = (uint8_t)(on ? 200 + 50 * test_uniform(&s) : 60 + 50 * test_uniform(&s));
+            images[i * in + p] =
+                (uint8_t)(on ? 200 + 50 * test_uniform(&s) : 60 + 50 * test_uniform(&s));
         }
     }
 }
@@ -195,7 +195,8 @@ static void test_one_epoch_learns_better_than_chance(void)
     double loss, first = 0;
     size_t right;
     for (size_t b = 0; b + B <= N; b += B) {
-        CU_ASSERT_EQUAL_FATAL(clopt_mlp_batch(m, im, lb, od, b, B, 1, &loss, &right, &err), CLOPT_OK);
+        CU_ASSERT_EQUAL_FATAL(clopt_mlp_batch(m, im, lb, od, b, B, 1, &loss, &right, &err),
+                              CLOPT_OK);
         first = b == 0 ? loss / B : first;
         CU_ASSERT_EQUAL_FATAL(clopt_optimizer_step(o, &err), CLOPT_OK);
     }
@@ -244,8 +245,7 @@ static void synthetic_dataset(char *dir)
 static unsigned char *slurp(const char *path, size_t *n)
 {
     FILE *f = fopen(path, "rb");
-    if (!f)
-        return NULL;
+    if (!f) return NULL;
     fseek(f, 0, SEEK_END);
     *n = (size_t)ftell(f);
     rewind(f);
@@ -278,8 +278,8 @@ static void remove_dir(const char *dir)
     CU_ASSERT_EQUAL(system(cmd), 0);
 }
 
-static const char *const resume_specs[] = {"adam(lr=0.01)", "sgd(lr=0.1,momentum=0.9,nesterov=true)",
-                                           "nadam"};
+static const char *const resume_specs[] = {"adam(lr=0.01)",
+                                           "sgd(lr=0.1,momentum=0.9,nesterov=true)", "nadam"};
 enum { RESUME_SPECS = 3 };
 
 static void init_results(clopt_train_result *r)
@@ -349,7 +349,8 @@ static void test_training_resumed_from_a_checkpoint_equals_one_that_never_stoppe
     CU_ASSERT_EQUAL_FATAL(clopt_snapshot_read(stopped, &ro, &examples, c, &n, &err), CLOPT_OK);
     CU_ASSERT_EQUAL(n, RESUME_SPECS);
     CU_ASSERT_EQUAL(examples, 500);
-    CU_ASSERT(ro.epochs == 3 && ro.batch == 32 && ro.hidden == 16 && ro.seed == 2 && ro.limit == 500);
+    CU_ASSERT(ro.epochs == 3 && ro.batch == 32 && ro.hidden == 16 && ro.seed == 2 &&
+              ro.limit == 500);
     CU_ASSERT_EQUAL(c[1].done, 2);
     CU_ASSERT_STRING_EQUAL(c[1].spec, resume_specs[1]);
     CU_ASSERT_EQUAL(c[1].epochs[1].accuracy, b[1].epochs[1].accuracy);
@@ -379,9 +380,11 @@ static void test_training_resumed_from_a_checkpoint_equals_one_that_never_stoppe
     CU_ASSERT_PTR_NOT_NULL_FATAL(opt);
     CU_ASSERT_EQUAL_FATAL(clopt_mlp_attach(m, opt, &err), CLOPT_OK);
     CU_ASSERT_EQUAL(clopt_snapshot_load_model(stopped, 0, m, opt, 3, 16, &err), CLOPT_OK);
-    CU_ASSERT_EQUAL(clopt_snapshot_load_model(stopped, 0, m, opt, 2, 16, fresh(&err)), CLOPT_EFORMAT);
+    CU_ASSERT_EQUAL(clopt_snapshot_load_model(stopped, 0, m, opt, 2, 16, fresh(&err)),
+                    CLOPT_EFORMAT);
     ASSERT_ERROR(err, CLOPT_EFORMAT, "after 3 epochs, training.json says 2");
-    CU_ASSERT_EQUAL(clopt_snapshot_load_model(stopped, 0, m, opt, 3, 15, fresh(&err)), CLOPT_EFORMAT);
+    CU_ASSERT_EQUAL(clopt_snapshot_load_model(stopped, 0, m, opt, 3, 15, fresh(&err)),
+                    CLOPT_EFORMAT);
     ASSERT_ERROR(err, CLOPT_EFORMAT, "has taken 48 steps; 3 epochs of 15 batches are 45");
     char path[256];
     size_t len;
@@ -392,17 +395,20 @@ static void test_training_resumed_from_a_checkpoint_equals_one_that_never_stoppe
     FILE *f = fopen(path, "wb");
     fwrite(w, 1, len, f);
     fclose(f);
-    CU_ASSERT_EQUAL(clopt_snapshot_load_model(stopped, 0, m, opt, 3, 16, fresh(&err)), CLOPT_EFORMAT);
+    CU_ASSERT_EQUAL(clopt_snapshot_load_model(stopped, 0, m, opt, 3, 16, fresh(&err)),
+                    CLOPT_EFORMAT);
     ASSERT_ERROR(err, CLOPT_EFORMAT, "checksum mismatch");
     f = fopen(path, "wb");
     fwrite(w, 1, len - 5, f);
     fclose(f);
-    CU_ASSERT_EQUAL(clopt_snapshot_load_model(stopped, 0, m, opt, 3, 16, fresh(&err)), CLOPT_EFORMAT);
+    CU_ASSERT_EQUAL(clopt_snapshot_load_model(stopped, 0, m, opt, 3, 16, fresh(&err)),
+                    CLOPT_EFORMAT);
     ASSERT_ERROR(err, CLOPT_EFORMAT, "a model of this shape has");
     free(w);
     clopt_mlp_release(m);
     m = clopt_mlp_create(test_context(), 40, 8, 10, 32, NULL, &err);
-    CU_ASSERT_EQUAL(clopt_snapshot_load_model(straight, 0, m, opt, 3, 16, fresh(&err)), CLOPT_EFORMAT);
+    CU_ASSERT_EQUAL(clopt_snapshot_load_model(straight, 0, m, opt, 3, 16, fresh(&err)),
+                    CLOPT_EFORMAT);
     ASSERT_ERROR(err, CLOPT_EFORMAT, "bytes; a model of this shape has");
     clopt_mlp_release(m);
     clopt_optimizer_release(opt);
@@ -410,9 +416,11 @@ static void test_training_resumed_from_a_checkpoint_equals_one_that_never_stoppe
     f = fopen(path, "w");
     fputs("{\"format\": \"clopt-training\", \"version\": 1, \"epochs\": 99}", f);
     fclose(f);
-    CU_ASSERT_EQUAL(clopt_snapshot_read(stopped, &ro, &examples, c, &n, fresh(&err)), CLOPT_EFORMAT);
+    CU_ASSERT_EQUAL(clopt_snapshot_read(stopped, &ro, &examples, c, &n, fresh(&err)),
+                    CLOPT_EFORMAT);
     ASSERT_ERROR(err, CLOPT_EFORMAT, "\"epochs\" must be an integer from 1 to 50");
-    CU_ASSERT_EQUAL(clopt_snapshot_read("/nonexistent", &ro, &examples, c, &n, fresh(&err)), CLOPT_EIO);
+    CU_ASSERT_EQUAL(clopt_snapshot_read("/nonexistent", &ro, &examples, c, &n, fresh(&err)),
+                    CLOPT_EIO);
     ASSERT_ERROR(err, CLOPT_EIO, "cannot open '/nonexistent/training.json'");
 
     /* Options out of range are named. */
@@ -453,7 +461,8 @@ static void test_dataset_refuses_mismatched_splits(void)
 }
 
 CU_TestInfo train_tests[] = {
-    {"idx reads images and labels, plain and gzip", test_idx_reads_images_and_labels_plain_and_gzip},
+    {"idx reads images and labels, plain and gzip",
+     test_idx_reads_images_and_labels_plain_and_gzip},
     {"idx rejects bad files with a reason", test_idx_rejects_bad_files_with_a_reason},
     {"mlp gradients match finite differences", test_mlp_gradients_match_finite_differences},
     {"one epoch learns better than chance", test_one_epoch_learns_better_than_chance},

@@ -9,12 +9,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-int srv_json_fields(json_t *root, const char *const *fields, const char *expected,
-                    srv_problem *p)
+int srv_json_fields(json_t *root, const char *const *fields, const char *expected, srv_problem *p)
 {
     const char *key;
     json_t *v;
-    json_object_foreach(root, key, v) {
+    json_object_foreach(root, key, v)
+    {
         size_t i = 0;
         while (fields[i] && strcmp(key, fields[i]))
             i++;
@@ -48,12 +48,11 @@ json_t *srv_json_object(const char *body, size_t len, const char *const *fields,
     return NULL;
 }
 
-int srv_json_integer(json_t *root, const char *name, json_int_t lo, json_int_t hi,
-                     uint64_t *out, srv_problem *p)
+int srv_json_integer(json_t *root, const char *name, json_int_t lo, json_int_t hi, uint64_t *out,
+                     srv_problem *p)
 {
     json_t *v = json_object_get(root, name);
-    if (!v)
-        return 0;
+    if (!v) return 0;
     if (!json_is_integer(v))
         return srv_problem_set(p, 400, name, "%s must be an integer from %lld to %lld", name,
                                (long long)lo, (long long)hi);
@@ -73,10 +72,9 @@ int srv_json_optimizers(json_t *root, size_t max, char ***specs, size_t *n, srv_
         return srv_problem_set(p, 400, "optimizers",
                                "optimizers must be an array of specs, e.g. [\"adam(lr=0.01)\"]");
     if (k == 0 || k > max)
-        return srv_problem_set(p, 400, "optimizers", "optimizers has %zu entries; expected 1 .. %zu",
-                               k, max);
-    if (!(*specs = calloc(k, sizeof **specs)))
-        return srv_problem_set(p, 503, "", "out of memory");
+        return srv_problem_set(p, 400, "optimizers",
+                               "optimizers has %zu entries; expected 1 .. %zu", k, max);
+    if (!(*specs = calloc(k, sizeof **specs))) return srv_problem_set(p, 503, "", "out of memory");
     *n = k;
     for (size_t i = 0; i < k; i++) {
         char field[48];

@@ -21,12 +21,11 @@ json_t *srv_json_object(const char *body, size_t len, const char *const *fields,
                         const char *expected, const char *example, srv_problem *p);
 
 /* Refuses a member of root not in `fields` (NULL-terminated); `expected` lists them. */
-int srv_json_fields(json_t *root, const char *const *fields, const char *expected,
-                    srv_problem *p);
+int srv_json_fields(json_t *root, const char *const *fields, const char *expected, srv_problem *p);
 
 /* An optional integer member in [lo, hi]; *out keeps its default when it is absent. */
-int srv_json_integer(json_t *root, const char *name, json_int_t lo, json_int_t hi,
-                     uint64_t *out, srv_problem *p);
+int srv_json_integer(json_t *root, const char *name, json_int_t lo, json_int_t hi, uint64_t *out,
+                     srv_problem *p);
 
 /*
  * "optimizers": 1 .. max specs (strings or objects; absent: ["adam"]), each resolved to its

@@ -15,8 +15,7 @@ static char *canonical_text(const srv_train_request *r)
     char *text = NULL;
     size_t size = 0;
     FILE *f = open_memstream(&text, &size);
-    if (!f)
-        return NULL;
+    if (!f) return NULL;
     fprintf(f, "{\"batch\":%llu,\"epochs\":%llu,\"hidden\":%llu,\"limit\":%llu,\"optimizers\":[",
             (unsigned long long)r->o.batch, (unsigned long long)r->o.epochs,
             (unsigned long long)r->o.hidden, (unsigned long long)r->o.limit);
@@ -30,15 +29,13 @@ static char *canonical_text(const srv_train_request *r)
     return text;
 }
 
-int srv_train_request_parse(const char *body, size_t len, srv_train_request *req,
-                            srv_problem *p)
+int srv_train_request_parse(const char *body, size_t len, srv_train_request *req, srv_problem *p)
 {
     memset(req, 0, sizeof *req);
-    json_t *root = srv_json_object(body, len, fields,
-                                   "optimizers, epochs, batch, hidden, seed or limit",
-                                   "{\"optimizers\": [\"adam\", \"sgd\"], \"epochs\": 5}", p);
-    if (!root)
-        return -1;
+    json_t *root =
+        srv_json_object(body, len, fields, "optimizers, epochs, batch, hidden, seed or limit",
+                        "{\"optimizers\": [\"adam\", \"sgd\"], \"epochs\": 5}", p);
+    if (!root) return -1;
     req->o = (clopt_train_options){5, 128, 256, 1, 0};
     int rc = -1;
     if (srv_json_optimizers(root, SRV_TRAIN_MAX_OPTIMIZERS, &req->specs, &req->nspecs, p) ||
@@ -61,8 +58,7 @@ int srv_train_request_parse(const char *body, size_t len, srv_train_request *req
     rc = 0;
 done:
     json_decref(root);
-    if (rc)
-        srv_train_request_free(req);
+    if (rc) srv_train_request_free(req);
     return rc;
 }
 

@@ -25,8 +25,7 @@ typedef struct {
 } srv_train_request;
 
 /* As srv_request_parse: -1 with *p filled (400 naming the field, 413, 503) and *req zeroed. */
-int srv_train_request_parse(const char *body, size_t len, srv_train_request *req,
-                            srv_problem *p);
+int srv_train_request_parse(const char *body, size_t len, srv_train_request *req, srv_problem *p);
 
 void srv_train_request_free(srv_train_request *req);
 

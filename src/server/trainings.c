@@ -38,8 +38,7 @@ void srv_training_unref(srv *s, srv_training *t)
 
 static void unlist(srv *s, srv_training *t)
 {
-    if (!t->listed)
-        return;
+    if (!t->listed) return;
     srv_training **p = &s->trainings;
     while (*p != t)
         p = &(*p)->next;
@@ -57,8 +56,7 @@ static void evict(srv *s)
     srv_training *t = s->trainings;
     while (t) {
         srv_training *next = t->next;
-        if (!live(t) && ++finished > SRV_TRAIN_KEEP)
-            unlist(s, t);
+        if (!live(t) && ++finished > SRV_TRAIN_KEEP) unlist(s, t);
         t = next;
     }
 }
@@ -69,8 +67,7 @@ srv_training *srv_training_find(srv *s, const char *id)
     srv_training *t = s->trainings;
     while (t && strcmp(t->req.id, id))
         t = t->next;
-    if (t)
-        t->refs++;
+    if (t) t->refs++;
     pthread_mutex_unlock(&s->lock);
     return t;
 }
@@ -130,8 +127,7 @@ static void append(srv *s, srv_training *t, const char *name, char *json, int fi
         free(json);
         size_t len;
         json = srv_frame_error("the server ran out of memory", &len);
-        if (!json || !srv_log_append(&t->log, "error", json, len, 1))
-            t->log.ended = 1;
+        if (!json || !srv_log_append(&t->log, "error", json, len, 1)) t->log.ended = 1;
         t->status = RUN_FAILED;
     }
     free(json);
@@ -155,8 +151,7 @@ srv_run_status srv_training_delete(srv *s, srv_training *t)
             q = &(*q)->qnext;
         }
         *q = t->qnext;
-        if (s->tqueue_tail == t)
-            s->tqueue_tail = prev;
+        if (s->tqueue_tail == t) s->tqueue_tail = prev;
         s->tqueued--;
         t->status = RUN_CANCELLED;
         append_error(s, t, "the training was cancelled");
@@ -232,8 +227,9 @@ static int on_start(void *user, size_t index, const clopt_train_result *r, size_
 static int on_batch(void *user, size_t index, uint64_t epoch, size_t batch, double loss)
 {
     hook_ctx *h = user;
-    return emit(h, "batch", format("{\"optimizer\":%zu,\"epoch\":%llu,\"batch\":%zu,\"loss\":%.7g}",
-                                   index, (unsigned long long)epoch + 1, batch + 1, loss));
+    return emit(h, "batch",
+                format("{\"optimizer\":%zu,\"epoch\":%llu,\"batch\":%zu,\"loss\":%.7g}", index,
+                       (unsigned long long)epoch + 1, batch + 1, loss));
 }
 
 static int on_epoch(void *user, size_t index, uint64_t epoch, const clopt_train_result *r)
@@ -250,8 +246,7 @@ static int on_epoch(void *user, size_t index, uint64_t epoch, const clopt_train_
                        e->accuracy, r->seconds));
 }
 
-static char *done_event(const srv_training *t, const clopt_dataset *d,
-                        const clopt_train_result *r)
+static char *done_event(const srv_training *t, const clopt_dataset *d, const clopt_train_result *r)
 {
     json_t *list = json_array();
     const double examples = (double)(t->req.o.epochs * clopt_train_examples(&t->req.o, d));
@@ -274,17 +269,17 @@ static char *done_event(const srv_training *t, const clopt_dataset *d,
 /* Loads the data set with the trainer's own context, once (lock not held). */
 static int ensure_dataset(srv *s, clopt_error *err)
 {
-    if (s->dataset)
-        return 0;
-    if (!s->train_ctx && !(s->train_ctx = clopt_context_create(s->o.device, err)))
-        return -1;
+    if (s->dataset) return 0;
+    if (!s->train_ctx && !(s->train_ctx = clopt_context_create(s->o.device, err))) return -1;
     const char *dir = s->o.data ? s->o.data : CLOPT_FASHION_MNIST_DIR;
     if (!(s->dataset = clopt_dataset_load(s->train_ctx, dir, err))) {
         char reason[sizeof err->text];
         snprintf(reason, sizeof reason, "%s", err->text);
         clopt_error_clear(err);
-        clopt_error_set(err, CLOPT_EIO, "%.300s (install Debian's dataset-fashion-mnist, or "
-                        "start clopt serve with --data DIR)", reason);
+        clopt_error_set(err, CLOPT_EIO,
+                        "%.300s (install Debian's dataset-fashion-mnist, or "
+                        "start clopt serve with --data DIR)",
+                        reason);
         return -1;
     }
     return 0;
@@ -303,13 +298,12 @@ static void train(srv *s, srv_training *t)
         st = CLOPT_OK;
         for (size_t i = 0; i < t->req.nspecs && st == CLOPT_OK; i++)
             st = clopt_train_result_init(&results[i], t->req.specs[i], &err);
-        if (st == CLOPT_OK)
-            st = clopt_train_check(&t->req.o, s->dataset, &err);
+        if (st == CLOPT_OK) st = clopt_train_check(&t->req.o, s->dataset, &err);
         hook_ctx h = {s, t, s->dataset, results};
         const clopt_train_hooks hooks = {&h, on_start, on_batch, on_epoch};
         if (st == CLOPT_OK)
-            st = clopt_train_run(s->dataset, &t->req.o, results, t->req.nspecs, NULL, NULL,
-                                 &hooks, &err);
+            st = clopt_train_run(s->dataset, &t->req.o, results, t->req.nspecs, NULL, NULL, &hooks,
+                                 &err);
         if (st == CLOPT_OK && !(done = done_event(t, s->dataset, results)))
             clopt_error_set(&err, st = CLOPT_ENOMEM, "out of memory");
     }
@@ -344,8 +338,7 @@ void *srv_trainer_main(void *arg)
         }
         srv_training *t = s->tqueue;
         s->tqueue = t->qnext;
-        if (!s->tqueue)
-            s->tqueue_tail = NULL;
+        if (!s->tqueue) s->tqueue_tail = NULL;
         s->tqueued--;
         t->status = RUN_RUNNING;
         pthread_mutex_unlock(&s->lock);

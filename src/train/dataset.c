@@ -9,21 +9,18 @@
 #include <unistd.h>
 
 /* DIR/NAME.gz when it exists, else DIR/NAME. */
-static void file_path(char *path, size_t size, const char *dir, const char *split,
-                      const char *kind)
+static void file_path(char *path, size_t size, const char *dir, const char *split, const char *kind)
 {
     snprintf(path, size, "%s/%s-%s-ubyte.gz", dir, split, kind);
-    if (access(path, R_OK) != 0)
-        snprintf(path, size, "%s/%s-%s-ubyte", dir, split, kind);
+    if (access(path, R_OK) != 0) snprintf(path, size, "%s/%s-%s-ubyte", dir, split, kind);
 }
 
 static cl_mem upload(clopt_context *ctx, const void *data, size_t bytes, clopt_error *err)
 {
     cl_int rc;
-    cl_mem m = clCreateBuffer(clopt_context_cl(ctx), CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
-                              bytes, (void *)data, &rc);
-    if (!m)
-        clopt_error_cl(err, rc, "clCreateBuffer", "uploading the data set");
+    cl_mem m = clCreateBuffer(clopt_context_cl(ctx), CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, bytes,
+                              (void *)data, &rc);
+    if (!m) clopt_error_cl(err, rc, "clCreateBuffer", "uploading the data set");
     return m;
 }
 
@@ -46,14 +43,16 @@ static int load_split(clopt_context *ctx, const char *dir, const char *name, clo
         goto done;
     }
     if (*pixels && px != *pixels) {
-        clopt_error_set(err, CLOPT_EFORMAT, "%s: images of %ux%u pixels; the training images "
-                        "have %zu pixels", ipath, images.dims[1], images.dims[2], *pixels);
+        clopt_error_set(err, CLOPT_EFORMAT,
+                        "%s: images of %ux%u pixels; the training images "
+                        "have %zu pixels",
+                        ipath, images.dims[1], images.dims[2], *pixels);
         goto done;
     }
     for (size_t i = 0; i < labels.size; i++)
         if (labels.data[i] >= CLOPT_DATASET_CLASSES) {
-            clopt_error_set(err, CLOPT_EFORMAT, "%s: label %zu is %u; expected 0 .. %d", lpath,
-                            i, labels.data[i], CLOPT_DATASET_CLASSES - 1);
+            clopt_error_set(err, CLOPT_EFORMAT, "%s: label %zu is %u; expected 0 .. %d", lpath, i,
+                            labels.data[i], CLOPT_DATASET_CLASSES - 1);
             goto done;
         }
     *pixels = px;
@@ -86,8 +85,7 @@ clopt_dataset *clopt_dataset_load(clopt_context *ctx, const char *dir, clopt_err
     }
     for (size_t i = 0; i < d->test.count; i++)
         identity[i] = (uint32_t)i;
-    if (!(d->test_order = upload(ctx, identity, d->test.count * sizeof *identity, err)))
-        goto fail;
+    if (!(d->test_order = upload(ctx, identity, d->test.count * sizeof *identity, err))) goto fail;
     free(identity);
     return d;
 fail:
@@ -98,12 +96,9 @@ fail:
 
 void clopt_dataset_release(clopt_dataset *d)
 {
-    if (!d)
-        return;
-    cl_mem ms[] = {d->train.images, d->train.labels, d->test.images, d->test.labels,
-                   d->test_order};
+    if (!d) return;
+    cl_mem ms[] = {d->train.images, d->train.labels, d->test.images, d->test.labels, d->test_order};
     for (size_t i = 0; i < sizeof ms / sizeof *ms; i++)
-        if (ms[i])
-            clReleaseMemObject(ms[i]);
+        if (ms[i]) clReleaseMemObject(ms[i]);
     free(d);
 }

@@ -29,8 +29,7 @@ static clopt_status make_dir(const char *dir, clopt_error *err)
 {
     if (mkdir(dir, 0777) == 0 || errno == EEXIST) {
         struct stat st;
-        if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode))
-            return CLOPT_OK;
+        if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode)) return CLOPT_OK;
         return clopt_error_set(err, CLOPT_EIO, "checkpoint '%.200s' exists and is not a directory",
                                dir);
     }
@@ -38,26 +37,24 @@ static clopt_status make_dir(const char *dir, clopt_error *err)
                            dir, strerror(errno));
 }
 
-clopt_status clopt_snapshot_write(const char *dir, const clopt_train_options *o,
-                                  size_t examples, const clopt_train_result *r, size_t n,
-                                  clopt_error *err)
+clopt_status clopt_snapshot_write(const char *dir, const clopt_train_options *o, size_t examples,
+                                  const clopt_train_result *r, size_t n, clopt_error *err)
 {
-    if (make_dir(dir, err) != CLOPT_OK)
-        return CLOPT_EIO;
+    if (make_dir(dir, err) != CLOPT_OK) return CLOPT_EIO;
     json_t *list = json_array();
-    json_t *root = json_pack("{s:s, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "format", FORMAT,
-                             "version", VERSION, "epochs", (json_int_t)o->epochs, "batch",
-                             (json_int_t)o->batch, "hidden", (json_int_t)o->hidden, "seed",
-                             (json_int_t)o->seed, "limit", (json_int_t)o->limit, "examples",
-                             (json_int_t)examples, "optimizers", list);
+    json_t *root =
+        json_pack("{s:s, s:i, s:I, s:I, s:I, s:I, s:I, s:I, s:o}", "format", FORMAT, "version",
+                  VERSION, "epochs", (json_int_t)o->epochs, "batch", (json_int_t)o->batch, "hidden",
+                  (json_int_t)o->hidden, "seed", (json_int_t)o->seed, "limit", (json_int_t)o->limit,
+                  "examples", (json_int_t)examples, "optimizers", list);
     int bad = !root;
     for (size_t i = 0; i < n && !bad; i++) {
         json_t *epochs = json_array();
         for (uint64_t e = 0; e < r[i].done && epochs; e++)
             bad |= json_array_append_new(
-                epochs, json_pack("{s:f, s:f, s:f}", "train_loss", r[i].epochs[e].train_loss,
-                                  "test_loss", r[i].epochs[e].test_loss, "test_accuracy",
-                                  r[i].epochs[e].accuracy));
+                epochs,
+                json_pack("{s:f, s:f, s:f}", "train_loss", r[i].epochs[e].train_loss, "test_loss",
+                          r[i].epochs[e].test_loss, "test_accuracy", r[i].epochs[e].accuracy));
         bad |= json_array_append_new(
             list, json_pack("{s:s, s:s, s:I, s:f, s:f, s:o}", "spec", r[i].spec, "label",
                             r[i].label, "done", (json_int_t)r[i].done, "seconds", r[i].seconds,
@@ -79,8 +76,8 @@ static int member(json_t *obj, const char *name, uint64_t lo, uint64_t hi, uint6
                   const char *path, clopt_error *err)
 {
     json_t *v = json_object_get(obj, name);
-    if (!json_is_integer(v) || json_integer_value(v) < 0 ||
-        (uint64_t)json_integer_value(v) < lo || (uint64_t)json_integer_value(v) > hi) {
+    if (!json_is_integer(v) || json_integer_value(v) < 0 || (uint64_t)json_integer_value(v) < lo ||
+        (uint64_t)json_integer_value(v) > hi) {
         clopt_error_set(err, CLOPT_EFORMAT, "%.200s: \"%s\" must be an integer from %llu to %llu",
                         path, name, (unsigned long long)lo, (unsigned long long)hi);
         return -1;
@@ -89,8 +86,7 @@ static int member(json_t *obj, const char *name, uint64_t lo, uint64_t hi, uint6
     return 0;
 }
 
-static int number(json_t *obj, const char *name, double *out, const char *path,
-                  clopt_error *err)
+static int number(json_t *obj, const char *name, double *out, const char *path, clopt_error *err)
 {
     json_t *v = json_object_get(obj, name);
     if (!json_is_number(v)) {
@@ -122,8 +118,8 @@ static int read_result(json_t *v, clopt_train_result *r, uint64_t epochs, const 
         number(v, "step_seconds", &r->step_seconds, path, err))
         return -1;
     if (json_array_size(list) != r->done) {
-        clopt_error_set(err, CLOPT_EFORMAT, "%.200s: %zu epoch results for %llu epochs done",
-                        path, json_array_size(list), (unsigned long long)r->done);
+        clopt_error_set(err, CLOPT_EFORMAT, "%.200s: %zu epoch results for %llu epochs done", path,
+                        json_array_size(list), (unsigned long long)r->done);
         return -1;
     }
     for (uint64_t e = 0; e < r->done; e++) {
@@ -148,16 +144,18 @@ clopt_status clopt_snapshot_read(const char *dir, clopt_train_options *o, size_t
     json_t *root = json_loadf(f, JSON_REJECT_DUPLICATES, &jerr);
     fclose(f);
     if (!root)
-        return clopt_error_set(err, CLOPT_EFORMAT, "'%.200s' is not valid JSON (line %d): %s",
-                               path, jerr.line, jerr.text);
+        return clopt_error_set(err, CLOPT_EFORMAT, "'%.200s' is not valid JSON (line %d): %s", path,
+                               jerr.line, jerr.text);
     clopt_status st = CLOPT_EFORMAT;
     json_t *format = json_object_get(root, "format"), *list = json_object_get(root, "optimizers");
     uint64_t version, ex;
     if (!json_is_string(format) || strcmp(json_string_value(format), FORMAT) ||
         member(root, "version", VERSION, VERSION, &version, path, err)) {
         clopt_error_clear(err);
-        clopt_error_set(err, CLOPT_EFORMAT, "'%.200s' is not a clopt training checkpoint "
-                        "(version %d)", path, VERSION);
+        clopt_error_set(err, CLOPT_EFORMAT,
+                        "'%.200s' is not a clopt training checkpoint "
+                        "(version %d)",
+                        path, VERSION);
         goto done;
     }
     if (member(root, "epochs", 1, CLOPT_TRAIN_MAX_EPOCHS, &o->epochs, path, err) ||
@@ -213,11 +211,9 @@ clopt_status clopt_snapshot_save_model(const char *dir, size_t index, clopt_mlp 
                                        clopt_optimizer *o, uint64_t epochs, clopt_error *err)
 {
     const size_t size = HEADER + 4 * m->nparams + 4;
-    if (make_dir(dir, err) != CLOPT_OK)
-        return CLOPT_EIO;
+    if (make_dir(dir, err) != CLOPT_OK) return CLOPT_EIO;
     unsigned char *b = malloc(size);
-    if (!b)
-        return clopt_error_set(err, CLOPT_ENOMEM, "out of memory saving a model");
+    if (!b) return clopt_error_set(err, CLOPT_ENOMEM, "out of memory saving a model");
     header(b, m, epochs);
     float *p = malloc(m->nparams * sizeof *p);
     clopt_status st = CLOPT_ENOMEM;
@@ -236,8 +232,7 @@ clopt_status clopt_snapshot_save_model(const char *dir, size_t index, clopt_mlp 
     put_le(b + size - 4, crc32(0L, b, (uInt)(size - 4)), 4);
     char path[4200];
     file_path(path, sizeof path, dir, index, "weights");
-    if ((st = clopt_write_atomically(path, b, size, err)) != CLOPT_OK)
-        goto done;
+    if ((st = clopt_write_atomically(path, b, size, err)) != CLOPT_OK) goto done;
     file_path(path, sizeof path, dir, index, "optimizer");
     st = clopt_optimizer_save(o, path, err);
     goto done;
@@ -258,8 +253,7 @@ static clopt_status read_exact(const char *path, unsigned char *b, size_t size, 
     const size_t got = fread(b, 1, size, f);
     const int more = fgetc(f) != EOF, failed = ferror(f);
     fclose(f);
-    if (failed)
-        return clopt_error_set(err, CLOPT_EIO, "cannot read '%.200s'", path);
+    if (failed) return clopt_error_set(err, CLOPT_EIO, "cannot read '%.200s'", path);
     if (got != size || more)
         return clopt_error_set(err, CLOPT_EFORMAT,
                                "'%.200s' has %s%zu bytes; a model of this shape has %zu", path,
@@ -281,25 +275,28 @@ clopt_status clopt_snapshot_load_model(const char *dir, size_t index, clopt_mlp 
         st = clopt_error_set(err, CLOPT_ENOMEM, "out of memory loading a model");
         goto done;
     }
-    if ((st = read_exact(path, b, size, err)) != CLOPT_OK)
-        goto done;
+    if ((st = read_exact(path, b, size, err)) != CLOPT_OK) goto done;
     header(want, m, epochs);
     if (memcmp(b, want, 16)) {
-        st = clopt_error_set(err, CLOPT_EFORMAT, "'%.200s' is not a clopt model (version %d)",
-                             path, VERSION);
+        st = clopt_error_set(err, CLOPT_EFORMAT, "'%.200s' is not a clopt model (version %d)", path,
+                             VERSION);
         goto done;
     }
     if (memcmp(b + 16, want + 16, 24)) {
-        st = clopt_error_set(err, CLOPT_EFORMAT, "'%.200s' is a %llu-%llu-%llu model; expected "
-                             "%zu-%zu-%zu", path, (unsigned long long)get_le(b + 16, 8),
+        st = clopt_error_set(err, CLOPT_EFORMAT,
+                             "'%.200s' is a %llu-%llu-%llu model; expected "
+                             "%zu-%zu-%zu",
+                             path, (unsigned long long)get_le(b + 16, 8),
                              (unsigned long long)get_le(b + 24, 8),
                              (unsigned long long)get_le(b + 32, 8), m->in, m->hidden, m->classes);
         goto done;
     }
     if (get_le(b + 40, 8) != epochs) {
-        st = clopt_error_set(err, CLOPT_EFORMAT, "'%.200s' holds the model after %llu epochs, "
-                             "training.json says %llu (was a save interrupted?)", path,
-                             (unsigned long long)get_le(b + 40, 8), (unsigned long long)epochs);
+        st = clopt_error_set(err, CLOPT_EFORMAT,
+                             "'%.200s' holds the model after %llu epochs, "
+                             "training.json says %llu (was a save interrupted?)",
+                             path, (unsigned long long)get_le(b + 40, 8),
+                             (unsigned long long)epochs);
         goto done;
     }
     if (get_le(b + size - 4, 4) != crc32(0L, b, (uInt)(size - 4))) {
@@ -307,12 +304,12 @@ clopt_status clopt_snapshot_load_model(const char *dir, size_t index, clopt_mlp 
         goto done;
     }
     file_path(path, sizeof path, dir, index, "optimizer");
-    if ((st = clopt_optimizer_load(o, path, err)) != CLOPT_OK)
-        goto done;
+    if ((st = clopt_optimizer_load(o, path, err)) != CLOPT_OK) goto done;
     if (clopt_optimizer_iterations(o) != epochs * batches) {
-        st = clopt_error_set(err, CLOPT_EFORMAT, "'%.200s' has taken %llu steps; %llu epochs of "
-                             "%zu batches are %llu", path,
-                             (unsigned long long)clopt_optimizer_iterations(o),
+        st = clopt_error_set(err, CLOPT_EFORMAT,
+                             "'%.200s' has taken %llu steps; %llu epochs of "
+                             "%zu batches are %llu",
+                             path, (unsigned long long)clopt_optimizer_iterations(o),
                              (unsigned long long)epochs, batches,
                              (unsigned long long)(epochs * batches));
         goto done;

@@ -15,9 +15,8 @@
 #include "trainer.h"
 
 /* Writes DIR/training.json (creating DIR if needed). */
-clopt_status clopt_snapshot_write(const char *dir, const clopt_train_options *o,
-                                  size_t examples, const clopt_train_result *r, size_t n,
-                                  clopt_error *err);
+clopt_status clopt_snapshot_write(const char *dir, const clopt_train_options *o, size_t examples,
+                                  const clopt_train_result *r, size_t n, clopt_error *err);
 
 /*
  * Reads DIR/training.json: *o (epochs: the epochs it was asked for), *examples, and n

@@ -33,10 +33,10 @@ clopt_status clopt_train_check(const clopt_train_options *o, const clopt_dataset
                   {"limit", o->limit, 0, d ? d->train.count : UINT64_MAX}};
     for (size_t i = 0; i < sizeof limits / sizeof *limits; i++)
         if (limits[i].value < limits[i].lo || limits[i].value > limits[i].hi)
-            return clopt_error_set(err, CLOPT_EINVAL, "%s = %llu is out of range; expected %llu .. %llu",
-                                   limits[i].name, (unsigned long long)limits[i].value,
-                                   (unsigned long long)limits[i].lo,
-                                   (unsigned long long)limits[i].hi);
+            return clopt_error_set(
+                err, CLOPT_EINVAL, "%s = %llu is out of range; expected %llu .. %llu",
+                limits[i].name, (unsigned long long)limits[i].value,
+                (unsigned long long)limits[i].lo, (unsigned long long)limits[i].hi);
     return CLOPT_OK;
 }
 
@@ -54,14 +54,13 @@ clopt_status clopt_train_result_init(clopt_train_result *r, const char *spec, cl
 {
     memset(r, 0, sizeof *r);
     if (strlen(spec) > CLOPT_TRAIN_MAX_SPEC)
-        return clopt_error_set(err, CLOPT_EINVAL, "optimizer spec of %zu characters; the limit is %d",
-                               strlen(spec), CLOPT_TRAIN_MAX_SPEC);
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "optimizer spec of %zu characters; the limit is %d", strlen(spec),
+                               CLOPT_TRAIN_MAX_SPEC);
     clopt_config c;
-    if (clopt_spec_parse(spec, &c, err) != CLOPT_OK)
-        return err ? err->status : CLOPT_EINVAL;
+    if (clopt_spec_parse(spec, &c, err) != CLOPT_OK) return err ? err->status : CLOPT_EINVAL;
     char *label = clopt_config_label(&c);
-    if (!label)
-        return clopt_error_set(err, CLOPT_ENOMEM, "out of memory");
+    if (!label) return clopt_error_set(err, CLOPT_ENOMEM, "out of memory");
     snprintf(r->spec, sizeof r->spec, "%s", spec);
     snprintf(r->label, sizeof r->label, "%s", label);
     free(label);
@@ -122,8 +121,8 @@ static clopt_status stopped(clopt_error *err)
 }
 
 /* One epoch of optimizer i: the batches, the optimizer steps, the evaluation. */
-static clopt_status epoch(training *t, size_t i, clopt_mlp *m, clopt_optimizer *opt,
-                          uint64_t e, clopt_error *err)
+static clopt_status epoch(training *t, size_t i, clopt_mlp *m, clopt_optimizer *opt, uint64_t e,
+                          clopt_error *err)
 {
     const clopt_dataset *d = t->d;
     clopt_train_result *r = &t->results[i];
@@ -131,8 +130,8 @@ static clopt_status epoch(training *t, size_t i, clopt_mlp *m, clopt_optimizer *
     cl_command_queue q = clopt_context_queue(d->ctx);
     shuffle(t->order, n, t->o->seed, e);
     CLOPT_CL_CHECK(err, "uploading the batch order",
-                   clEnqueueWriteBuffer(q, t->dorder, CL_TRUE, 0, n * sizeof *t->order, t->order,
-                                        0, NULL, NULL));
+                   clEnqueueWriteBuffer(q, t->dorder, CL_TRUE, 0, n * sizeof *t->order, t->order, 0,
+                                        NULL, NULL));
     double sum = 0;
     for (size_t b = 0, first = 0; first < n; b++, first += batch) {
         const size_t rows = n - first < batch ? n - first : batch;
@@ -142,12 +141,12 @@ static clopt_status epoch(training *t, size_t i, clopt_mlp *m, clopt_optimizer *
                             &right, err) != CLOPT_OK)
             goto fail;
         const double s0 = now(); /* the batch ended with a read: the queue is empty */
-        if (clopt_optimizer_step(opt, err) != CLOPT_OK)
-            goto fail;
+        if (clopt_optimizer_step(opt, err) != CLOPT_OK) goto fail;
         CLOPT_CL_CHECK(err, "finishing the optimizer step", clFinish(q));
         r->step_seconds += now() - s0;
         sum += loss;
-        if (t->hooks && t->hooks->batch && t->hooks->batch(t->hooks->user, i, e, b, loss / (double)rows))
+        if (t->hooks && t->hooks->batch &&
+            t->hooks->batch(t->hooks->user, i, e, b, loss / (double)rows))
             return stopped(err);
     }
     r->epochs[e].train_loss = sum / (double)n;
@@ -172,17 +171,19 @@ static clopt_status train_one(training *t, size_t i, clopt_error *err)
     const clopt_dataset *d = t->d;
     clopt_train_result *r = &t->results[i];
     const size_t max_batch = t->o->batch > EVAL_BATCH ? (size_t)t->o->batch : EVAL_BATCH;
-    clopt_mlp *m = clopt_mlp_create(d->ctx, d->pixels, (size_t)t->o->hidden,
-                                    CLOPT_DATASET_CLASSES, max_batch, t->init, err);
+    clopt_mlp *m = clopt_mlp_create(d->ctx, d->pixels, (size_t)t->o->hidden, CLOPT_DATASET_CLASSES,
+                                    max_batch, t->init, err);
     clopt_optimizer *opt = m ? clopt_optimizer_create(d->ctx, r->spec, err) : NULL;
     clopt_status st = err ? err->status : CLOPT_EINVAL;
-    if (!opt || clopt_mlp_attach(m, opt, err) != CLOPT_OK)
-        goto done;
-    if (r->done && (!t->resume || clopt_snapshot_load_model(t->resume, i, m, opt, r->done,
-                                                            clopt_train_batches(t->o, d), err) != CLOPT_OK)) {
+    if (!opt || clopt_mlp_attach(m, opt, err) != CLOPT_OK) goto done;
+    if (r->done &&
+        (!t->resume || clopt_snapshot_load_model(t->resume, i, m, opt, r->done,
+                                                 clopt_train_batches(t->o, d), err) != CLOPT_OK)) {
         if (!t->resume)
-            clopt_error_set(err, CLOPT_EINVAL, "optimizer %zu has done %llu epochs but there is "
-                            "no checkpoint to resume from", i, (unsigned long long)r->done);
+            clopt_error_set(err, CLOPT_EINVAL,
+                            "optimizer %zu has done %llu epochs but there is "
+                            "no checkpoint to resume from",
+                            i, (unsigned long long)r->done);
         st = err ? err->status : CLOPT_EINVAL;
         goto done;
     }
@@ -198,12 +199,10 @@ static clopt_status train_one(training *t, size_t i, clopt_error *err)
     }
     for (uint64_t e = r->done; e < t->o->epochs; e++) {
         const double t0 = now();
-        if ((st = epoch(t, i, m, opt, e, err)) != CLOPT_OK)
-            goto done;
+        if ((st = epoch(t, i, m, opt, e, err)) != CLOPT_OK) goto done;
         r->seconds += now() - t0;
         r->done = e + 1;
-        if (t->checkpoint && (st = save(t, i, m, opt, err)) != CLOPT_OK)
-            goto done;
+        if (t->checkpoint && (st = save(t, i, m, opt, err)) != CLOPT_OK) goto done;
         if (t->hooks && t->hooks->epoch && t->hooks->epoch(t->hooks->user, i, e, r)) {
             st = stopped(err);
             goto done;
@@ -222,17 +221,15 @@ done:
 
 clopt_status clopt_train_run(const clopt_dataset *d, const clopt_train_options *o,
                              clopt_train_result *results, size_t n, const char *checkpoint,
-                             const char *resume, const clopt_train_hooks *hooks,
-                             clopt_error *err)
+                             const char *resume, const clopt_train_hooks *hooks, clopt_error *err)
 {
-    if (clopt_train_check(o, d, err) != CLOPT_OK)
-        return err ? err->status : CLOPT_EINVAL;
+    if (clopt_train_check(o, d, err) != CLOPT_OK) return err ? err->status : CLOPT_EINVAL;
     if (n < 1 || n > CLOPT_TRAIN_MAX_OPTIMIZERS)
         return clopt_error_set(err, CLOPT_EINVAL, "%zu optimizers; expected 1 .. %d", n,
                                CLOPT_TRAIN_MAX_OPTIMIZERS);
     const size_t examples = clopt_train_examples(o, d);
-    const size_t nparams = d->pixels * o->hidden + o->hidden +
-                           o->hidden * CLOPT_DATASET_CLASSES + CLOPT_DATASET_CLASSES;
+    const size_t nparams = d->pixels * o->hidden + o->hidden + o->hidden * CLOPT_DATASET_CLASSES +
+                           CLOPT_DATASET_CLASSES;
     training t = {d, o, results, n, checkpoint, resume, hooks, NULL, NULL, NULL};
     float *init = malloc(nparams * sizeof *init);
     t.order = malloc(examples * sizeof *t.order);
@@ -251,12 +248,10 @@ clopt_status clopt_train_run(const clopt_dataset *d, const clopt_train_options *
         goto done;
     }
     for (size_t i = 0; i < n; i++)
-        if ((st = train_one(&t, i, err)) != CLOPT_OK)
-            goto done;
+        if ((st = train_one(&t, i, err)) != CLOPT_OK) goto done;
     st = CLOPT_OK;
 done:
-    if (t.dorder)
-        clReleaseMemObject(t.dorder);
+    if (t.dorder) clReleaseMemObject(t.dorder);
     free(init);
     free(t.order);
     return st;

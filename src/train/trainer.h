@@ -56,8 +56,7 @@ size_t clopt_train_examples(const clopt_train_options *o, const clopt_dataset *d
 size_t clopt_train_batches(const clopt_train_options *o, const clopt_dataset *d);
 
 /* Sets r->spec and r->label from a spec (checked); the rest of *r is zeroed. */
-clopt_status clopt_train_result_init(clopt_train_result *r, const char *spec,
-                                     clopt_error *err);
+clopt_status clopt_train_result_init(clopt_train_result *r, const char *spec, clopt_error *err);
 
 /*
  * Trains results[0 .. n) in turn, each from its `done` epochs up to o->epochs (epoch
@@ -68,7 +67,6 @@ clopt_status clopt_train_result_init(clopt_train_result *r, const char *spec,
  */
 clopt_status clopt_train_run(const clopt_dataset *d, const clopt_train_options *o,
                              clopt_train_result *results, size_t n, const char *checkpoint,
-                             const char *resume, const clopt_train_hooks *hooks,
-                             clopt_error *err);
+                             const char *resume, const clopt_train_hooks *hooks, clopt_error *err);
 
 #endif
