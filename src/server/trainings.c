@@ -186,7 +186,6 @@ typedef struct {
     srv *s;
     srv_training *t;
     const clopt_dataset *d;
-    clopt_train_result *results;
 } hook_ctx;
 
 /* Appends the event and says whether the training must stop (cancelled, server stopping). */
@@ -299,7 +298,7 @@ static void train(srv *s, srv_training *t)
         for (size_t i = 0; i < t->req.nspecs && st == CLOPT_OK; i++)
             st = clopt_train_result_init(&results[i], t->req.specs[i], &err);
         if (st == CLOPT_OK) st = clopt_train_check(&t->req.o, s->dataset, &err);
-        hook_ctx h = {s, t, s->dataset, results};
+        hook_ctx h = {s, t, s->dataset};
         const clopt_train_hooks hooks = {&h, on_start, on_batch, on_epoch};
         if (st == CLOPT_OK)
             st = clopt_train_run(s->dataset, &t->req.o, results, t->req.nspecs, NULL, NULL, &hooks,
