@@ -18,12 +18,11 @@
 #define TABLE_BYTES (16u << 20) /* caps steps per slice by the scalar table's size */
 #define OUT_BYTES (32u << 20)   /* caps points per slice by the output buffer's size */
 #define SLICE_STEPS 1024u       /* longest slice: keeps each launch short on GPUs */
-#define LOCAL 64u
 
 struct clopt_run {
     clopt_context *ctx;
     unsigned fn;
-    size_t nopt, nstart, spad, tpad, nwork, ncomp, stride, max_rows;
+    size_t nopt, nstart, groups, spad, tpad, nwork, ncomp, stride, max_rows;
     uint64_t steps, every, next; /* next: the next step to evaluate, 0 .. steps + 1 */
     double noise;
     uint64_t seed;
@@ -179,6 +178,16 @@ fail:
     return err ? err->status : CLOPT_ECL;
 }
 
+/*
+ * Groups of lanes per work-item: as many as the device's tuning allows, but no more than an
+ * optimizer's starts fill (a lone start runs one group, not a padded block).
+ */
+static size_t groups_for(const clopt_tuning *t, size_t nstart)
+{
+    const size_t fill = (nstart + t->lanes - 1) / t->lanes;
+    return fill < t->groups ? fill : t->groups;
+}
+
 /* The arguments that stay the same for the whole run (the rest are set per slice). */
 static clopt_status bind_kernel(clopt_run *r, const clopt_run_options *o, clopt_error *err)
 {
@@ -187,6 +196,7 @@ static clopt_status bind_kernel(clopt_run *r, const clopt_run_options *o, clopt_
     CLOPT_CL_CHECK(err, "creating the trajectory kernel", rc);
     const cl_uint fn = r->fn, starts = (cl_uint)r->nstart, spad = (cl_uint)r->spad;
     const cl_uint tpad = (cl_uint)r->tpad, nwork = (cl_uint)r->nwork;
+    const cl_uint groups = (cl_uint)r->groups;
     const cl_uint stride = (cl_uint)r->stride, nsteps = (cl_uint)r->steps;
     const cl_uint every = (cl_uint)r->every, ncomp = (cl_uint)r->ncomp;
     const cl_float noise = (cl_float)o->noise;
@@ -198,18 +208,19 @@ static clopt_status bind_kernel(clopt_run *r, const clopt_run_options *o, clopt_
     CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 2, sizeof spad, &spad));
     CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 3, sizeof tpad, &tpad));
     CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 4, sizeof nwork, &nwork));
-    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 5, sizeof(cl_mem), &r->d_kinds));
-    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 6, sizeof(cl_mem), &r->d_table));
-    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 7, sizeof stride, &stride));
-    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 10, sizeof nsteps, &nsteps));
-    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 11, sizeof every, &every));
-    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 12, sizeof noise, &noise));
-    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 13, sizeof key0, &key0));
-    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 14, sizeof key1, &key1));
-    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 15, sizeof ncomp, &ncomp));
-    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 16, sizeof(cl_mem), &r->d_state));
-    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 17, sizeof(cl_mem), &r->d_diverged));
-    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 18, sizeof(cl_mem), &r->d_out));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 5, sizeof groups, &groups));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 6, sizeof(cl_mem), &r->d_kinds));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 7, sizeof(cl_mem), &r->d_table));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 8, sizeof stride, &stride));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 11, sizeof nsteps, &nsteps));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 12, sizeof every, &every));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 13, sizeof noise, &noise));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 14, sizeof key0, &key0));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 15, sizeof key1, &key1));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 16, sizeof ncomp, &ncomp));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 17, sizeof(cl_mem), &r->d_state));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 18, sizeof(cl_mem), &r->d_diverged));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 19, sizeof(cl_mem), &r->d_out));
     return CLOPT_OK;
 fail:
     return err ? err->status : CLOPT_ECL;
@@ -246,11 +257,12 @@ clopt_run *clopt_run_create(clopt_context *ctx, const clopt_run_options *o, clop
         clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating a run");
         return NULL;
     }
-    const size_t lanes = ctx->tuning.lanes * ctx->tuning.groups; /* per work-item */
     r->ctx = ctx;
     r->fn = clopt_function_id(fn);
     r->nopt = o->noptimizers;
     r->nstart = o->nstarts ? o->nstarts : 1;
+    r->groups = groups_for(&ctx->tuning, r->nstart);
+    const size_t lanes = ctx->tuning.lanes * r->groups; /* per work-item */
     r->spad = round_up(r->nstart, lanes);
     r->tpad = r->nopt * r->spad;
     r->nwork = r->tpad / lanes;
@@ -347,7 +359,7 @@ clopt_status clopt_run_advance(clopt_run *r, uint64_t max_steps, clopt_slice *sl
     const cl_command_queue q = r->ctx->queue;
     const cl_uint first = (cl_uint)r->next, count = (cl_uint)n;
     const size_t rows = rows_in(r->next, r->next + n, r->every);
-    const size_t local = LOCAL < r->ctx->tuning.wgs ? LOCAL : r->ctx->tuning.wgs;
+    const size_t local = r->ctx->tuning.trajectory_wgs;
     const size_t global = round_up(r->nwork, local);
     const char *what = "computing a slice of trajectories";
     if (updates)
@@ -355,8 +367,8 @@ clopt_status clopt_run_advance(clopt_run *r, uint64_t max_steps, clopt_slice *sl
                        clEnqueueWriteBuffer(q, r->d_table, CL_FALSE, 0,
                                             r->nopt * r->stride * sizeof *r->table, r->table, 0,
                                             NULL, NULL));
-    CLOPT_CL_CHECK(err, what, clSetKernelArg(r->kernel, 8, sizeof first, &first));
-    CLOPT_CL_CHECK(err, what, clSetKernelArg(r->kernel, 9, sizeof count, &count));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(r->kernel, 9, sizeof first, &first));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(r->kernel, 10, sizeof count, &count));
     CLOPT_CL_CHECK(err, what,
                    clEnqueueNDRangeKernel(q, r->kernel, 1, NULL, &global, &local, 0, NULL, NULL));
     CLOPT_CL_CHECK(err, what,

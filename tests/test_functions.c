@@ -1,8 +1,8 @@
 /*
  * The test functions: analytic gradients against central differences (in double, on the
- * host, from the same cl/functions.cl the kernels use), the catalogue's minima, the
- * landscape computed on the device against the host, its bad input, and the noise
- * generator against the published Philox4x32-10 vectors.
+ * host, from the same cl/functions.cl the kernels use), the catalogue's minima, the values
+ * at non-finite points, the landscape computed on the device against the host, its bad
+ * input, and the noise generator against the published Philox4x32-10 vectors.
  */
 #include "harness.h"
 
@@ -81,6 +81,29 @@ static void test_catalogue_minima_are_minima(void)
     }
     CU_ASSERT_EQUAL(clopt_function_get(14)->nminima, 0); /* saddle */
     CU_ASSERT_PTR_NULL(clopt_function_get(15));
+}
+
+/*
+ * The trajectory kernel decides divergence from f alone (|f| > 1e30 or NaN), which counts
+ * a non-finite x or y only because every function is then non-finite too.
+ */
+static void test_non_finite_points_give_non_finite_values(void)
+{
+    const double bad[] = {INFINITY, -INFINITY, NAN};
+    const double any[] = {0, 1.5, -2, 1e3, INFINITY, -INFINITY, NAN};
+    for (unsigned id = 0; id < clopt_function_count(); id++)
+        for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++)
+            for (size_t j = 0; j < sizeof any / sizeof any[0]; j++)
+                for (int swap = 0; swap < 2; swap++) {
+                    const double x = swap ? any[j] : bad[i], y = swap ? bad[i] : any[j];
+                    double gx, gy;
+                    const double f = host_function(id, x, y, &gx, &gy);
+                    const int diverged = !(fabs(f) <= 1e30);
+                    CU_ASSERT(diverged);
+                    if (!diverged)
+                        fprintf(stderr, "\n  %s(%g, %g) = %g, finite\n",
+                                clopt_function_get(id)->name, x, y, f);
+                }
 }
 
 static void test_find_suggests(void)
@@ -204,6 +227,7 @@ static void test_noise_is_standard_normal(void)
 CU_TestInfo functions_tests[] = {
     {"gradients match central differences", test_gradients_match_central_differences},
     {"catalogue minima are minima", test_catalogue_minima_are_minima},
+    {"non-finite points give non-finite values", test_non_finite_points_give_non_finite_values},
     {"find suggests a name", test_find_suggests},
     {"landscape matches the host", test_landscape_matches_host},
     {"landscape rejects bad input", test_landscape_bad_input},
