@@ -8,7 +8,7 @@
  * C in double precision (tests/host_cl.h defines the same names for the host).
  */
 #ifndef CLOPT_GROUPS
-#define CLOPT_GROUPS 1 /* independent groups of CLOPT_TW trajectories per work-item */
+#define CLOPT_GROUPS 1 /* at most this many groups of CLOPT_TW trajectories per work-item */
 #endif
 #ifndef CLOPT_TW
 #define CLOPT_TW 1
