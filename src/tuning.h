@@ -8,7 +8,7 @@ typedef struct {
     size_t wgs;   /* work-group size, a power of two (CLOPT_WGS in the kernels) */
     size_t chunk; /* elements per work-group: wgs * work per item */
     size_t lanes;  /* trajectories per vector (CLOPT_TW): SIMD width on CPUs, 1 on GPUs */
-    size_t groups; /* at most this many vectors per work-item (CLOPT_GROUPS): 16 CPUs, 1 GPUs */
+    size_t groups; /* most vectors per work-item (CLOPT_GROUPS): 16 on CPUs, 1 on GPUs */
     size_t trajectory_wgs; /* work-group size of the trajectory kernel: 1 on CPUs */
     int contiguous; /* step kernels: a contiguous run per work-item (CPUs) or strided (GPUs) */
 } clopt_tuning;
