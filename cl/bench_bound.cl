@@ -37,3 +37,17 @@ __kernel void clopt_bound_2(__global float *restrict p, __global const float *re
         s1[i] += gi;
     }
 }
+
+__kernel void clopt_bound_3(__global float *restrict p, __global const float *restrict g,
+                            __global float *restrict s0, __global float *restrict s1,
+                            __global float *restrict s2, const uint n, const uint per)
+{
+    CLOPT_BOUND_RANGE(i)
+    {
+        const float gi = g[i];
+        p[i] += gi;
+        s0[i] += gi;
+        s1[i] += gi;
+        s2[i] += gi;
+    }
+}

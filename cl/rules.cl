@@ -1,7 +1,9 @@
 /*
  * The update rules of SEMANTICS.md, one inline function per optimizer, shared by every
- * kernel that updates parameters. Each takes the parameter, the (already clipped)
- * gradient, two state values and the step's scalars.
+ * kernel that updates parameters (and compiled as C for the host's benchmark loops). Each
+ * takes the parameter, the (already clipped) gradient, up to three state values (a, b, c:
+ * the kind's state buffers in catalogue order; unused ones are ignored) and the step's
+ * scalars (scalars.h, computed on the host by src/schedule.c).
  *
  * This file is embedded twice (see CLOPT_CL_SOURCES in CMakeLists.txt): once for the
  * tensor kernels with CLOPT_T = float and names clopt_rule_*, once for the trajectory
@@ -12,12 +14,15 @@
  * Contraction is off so that a rule gives the same bits wherever it is inlined.
  */
 #pragma OPENCL FP_CONTRACT OFF
+#ifndef CLOPT_RULE_FN
+#define CLOPT_RULE_FN inline /* the host's C build makes them static inline */
+#endif
 
 /*
  * Gradient clipping, in Keras' order: clipnorm (a scale from the global norm), then
  * clipvalue. A NaN gradient stays NaN, so divergence remains visible.
  */
-inline CLOPT_T CLOPT_RULE(clip)(CLOPT_T g, CLOPT_T norm_scale, clopt_scalars k)
+CLOPT_RULE_FN CLOPT_T CLOPT_RULE(clip)(CLOPT_T g, CLOPT_T norm_scale, clopt_scalars k)
 {
     if (k.clipnorm > 0.0f)
         g = g * norm_scale;
@@ -28,28 +33,36 @@ inline CLOPT_T CLOPT_RULE(clip)(CLOPT_T g, CLOPT_T norm_scale, clopt_scalars k)
     return g;
 }
 
-inline void CLOPT_RULE(sgd)(CLOPT_T *p, CLOPT_T g, CLOPT_T *m, CLOPT_T *unused, clopt_scalars k)
+/* Decoupled weight decay (AdamW, Lion, Lamb): p - p * weight_decay * lr_e. */
+CLOPT_RULE_FN CLOPT_T CLOPT_RULE(decoupled)(CLOPT_T p, clopt_scalars k)
+{
+    return k.weight_decay > 0.0f ? p - p * k.weight_decay : p;
+}
+
+CLOPT_RULE_FN void CLOPT_RULE(sgd)(CLOPT_T *p, CLOPT_T g, CLOPT_T *m, CLOPT_T *b_, CLOPT_T *c_,
+                            clopt_scalars k)
 {
     const CLOPT_T v = k.beta_1 * *m - k.lr * g;
     *m = v;
     *p = k.nesterov != 0.0f ? *p + k.beta_1 * v - k.lr * g : *p + v;
 }
 
-inline void CLOPT_RULE(rmsprop)(CLOPT_T *p, CLOPT_T g, CLOPT_T *a, CLOPT_T *unused,
+CLOPT_RULE_FN void CLOPT_RULE(rmsprop)(CLOPT_T *p, CLOPT_T g, CLOPT_T *a, CLOPT_T *b_, CLOPT_T *c_,
                                 clopt_scalars k)
 {
     *a = k.beta_1 * *a + k.one_minus_beta_1 * (g * g);
     *p = *p - k.lr * g / (sqrt(*a) + k.epsilon);
 }
 
-inline void CLOPT_RULE(adagrad)(CLOPT_T *p, CLOPT_T g, CLOPT_T *a, CLOPT_T *unused,
+CLOPT_RULE_FN void CLOPT_RULE(adagrad)(CLOPT_T *p, CLOPT_T g, CLOPT_T *a, CLOPT_T *b_, CLOPT_T *c_,
                                 clopt_scalars k)
 {
     *a = *a + g * g;
     *p = *p - k.lr * g / (sqrt(*a) + k.epsilon);
 }
 
-inline void CLOPT_RULE(adadelta)(CLOPT_T *p, CLOPT_T g, CLOPT_T *a, CLOPT_T *d, clopt_scalars k)
+CLOPT_RULE_FN void CLOPT_RULE(adadelta)(CLOPT_T *p, CLOPT_T g, CLOPT_T *a, CLOPT_T *d, CLOPT_T *c_,
+                                 clopt_scalars k)
 {
     *a = k.beta_1 * *a + k.one_minus_beta_1 * (g * g);
     const CLOPT_T u = g * sqrt(*d + k.epsilon) / sqrt(*a + k.epsilon);
@@ -57,24 +70,89 @@ inline void CLOPT_RULE(adadelta)(CLOPT_T *p, CLOPT_T g, CLOPT_T *a, CLOPT_T *d, 
     *d = k.beta_1 * *d + k.one_minus_beta_1 * (u * u);
 }
 
-inline void CLOPT_RULE(adam)(CLOPT_T *p, CLOPT_T g, CLOPT_T *m, CLOPT_T *v, clopt_scalars k)
+/* Adam; with amsgrad the denominator uses vhat = max(vhat, v). */
+CLOPT_RULE_FN void CLOPT_RULE(adam)(CLOPT_T *p, CLOPT_T g, CLOPT_T *m, CLOPT_T *v, CLOPT_T *vhat,
+                             clopt_scalars k)
 {
     *m = k.beta_1 * *m + k.one_minus_beta_1 * g;
     *v = k.beta_2 * *v + k.one_minus_beta_2 * (g * g);
-    *p = *p - k.lr * *m / (sqrt(*v) + k.epsilon);
+    CLOPT_T denominator = *v;
+    if (k.amsgrad != 0.0f) {
+        *vhat = fmax(*vhat, *v);
+        denominator = *vhat;
+    }
+    *p = *p - k.lr * *m / (sqrt(denominator) + k.epsilon);
 }
 
-inline void CLOPT_RULE(adamax)(CLOPT_T *p, CLOPT_T g, CLOPT_T *m, CLOPT_T *u, clopt_scalars k)
+CLOPT_RULE_FN void CLOPT_RULE(adamax)(CLOPT_T *p, CLOPT_T g, CLOPT_T *m, CLOPT_T *u, CLOPT_T *c_,
+                               clopt_scalars k)
 {
     *m = k.beta_1 * *m + k.one_minus_beta_1 * g;
     *u = fmax(k.beta_2 * *u, fabs(g));
     *p = *p - k.lr * *m / (*u + k.epsilon);
 }
 
-inline void CLOPT_RULE(nadam)(CLOPT_T *p, CLOPT_T g, CLOPT_T *m, CLOPT_T *v, clopt_scalars k)
+CLOPT_RULE_FN void CLOPT_RULE(nadam)(CLOPT_T *p, CLOPT_T g, CLOPT_T *m, CLOPT_T *v, CLOPT_T *c_,
+                              clopt_scalars k)
 {
     *m = k.beta_1 * *m + k.one_minus_beta_1 * g;
     *v = k.beta_2 * *v + k.one_minus_beta_2 * (g * g);
     const CLOPT_T m_bar = k.g_scale * g + k.m_scale * *m;
     *p = *p - k.lr * m_bar / (sqrt(*v * k.v_scale) + k.epsilon);
+}
+
+/* AdamW: the decoupled decay, then Adam's rule (with amsgrad when on). */
+CLOPT_RULE_FN void CLOPT_RULE(adamw)(CLOPT_T *p, CLOPT_T g, CLOPT_T *m, CLOPT_T *v, CLOPT_T *vhat,
+                              clopt_scalars k)
+{
+    *p = CLOPT_RULE(decoupled)(*p, k);
+    CLOPT_RULE(adam)(p, g, m, v, vhat, k);
+}
+
+/*
+ * Lamb, in two halves around the per-tensor norms: lamb_moments decays p, updates m and v
+ * and returns the direction u; once |p| and |u| of the whole tensor are known, lamb_apply
+ * takes the step with the trust ratio r. lamb_direction recomputes u from m and v (same
+ * bits), so the tensor path need not store it.
+ */
+CLOPT_RULE_FN CLOPT_T CLOPT_RULE(lamb_direction)(CLOPT_T m, CLOPT_T v, clopt_scalars k)
+{
+    return m * k.m_scale / (sqrt(v * k.v_scale) + k.epsilon);
+}
+
+CLOPT_RULE_FN CLOPT_T CLOPT_RULE(lamb_moments)(CLOPT_T *p, CLOPT_T g, CLOPT_T *m, CLOPT_T *v,
+                                        clopt_scalars k)
+{
+    *p = CLOPT_RULE(decoupled)(*p, k);
+    *m = k.beta_1 * *m + k.one_minus_beta_1 * g;
+    *v = k.beta_2 * *v + k.one_minus_beta_2 * (g * g);
+    return CLOPT_RULE(lamb_direction)(*m, *v, k);
+}
+
+/* r = |p| / |u| when both are > 0, else 1. */
+CLOPT_RULE_FN CLOPT_T CLOPT_RULE(lamb_ratio)(CLOPT_T p_norm, CLOPT_T u_norm)
+{
+    const CLOPT_T one = (CLOPT_T)(1.0f);
+    return select(one, p_norm / u_norm, p_norm > 0.0f && u_norm > 0.0f);
+}
+
+CLOPT_RULE_FN void CLOPT_RULE(lamb_apply)(CLOPT_T *p, CLOPT_T u, CLOPT_T r, clopt_scalars k)
+{
+    *p = *p - r * k.lr * u;
+}
+
+/*
+ * RAdam: the step size k.lr already holds lr_e * r * sqrt(1 - beta_2^t) / (1 - beta_1^t)
+ * when the variance is tractable (k.rectified), else lr_e / (1 - beta_1^t): un-adapted
+ * momentum SGD.
+ */
+CLOPT_RULE_FN void CLOPT_RULE(radam)(CLOPT_T *p, CLOPT_T g, CLOPT_T *m, CLOPT_T *v, CLOPT_T *c_,
+                              clopt_scalars k)
+{
+    *m = k.beta_1 * *m + k.one_minus_beta_1 * g;
+    *v = k.beta_2 * *v + k.one_minus_beta_2 * (g * g);
+    if (k.rectified != 0.0f)
+        *p = *p - k.lr * *m / (sqrt(*v) + k.epsilon);
+    else
+        *p = *p - k.lr * *m;
 }

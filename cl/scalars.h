@@ -8,19 +8,22 @@
 #define CLOPT_SCALARS_H
 
 typedef struct clopt_scalars {
-    float lr;               /* this step's step size: lr_e, lr_t (Adam, Adamax), lr (Nadam) */
+    float lr; /* this step's step size: lr_e, lr_t (Adam, Adamax, AdamW), lr (Nadam), RAdam's */
     float beta_1;           /* momentum (SGD), rho (RMSprop, Adadelta), beta_1 */
     float one_minus_beta_1; /* 1 - rho, 1 - beta_1 */
-    float beta_2;           /* beta_2 (Adam, Adamax, Nadam) */
+    float beta_2;           /* beta_2 */
     float one_minus_beta_2; /* 1 - beta_2 */
     float epsilon;
     float nesterov;  /* SGD: 1 for Nesterov momentum */
     float g_scale;   /* Nadam: (1 - mu_t) / (1 - m_schedule_new) */
-    float m_scale;   /* Nadam: mu_t1 / (1 - m_schedule_next) */
-    float v_scale;   /* Nadam: 1 / (1 - beta_2^t) */
+    float m_scale;   /* Nadam: mu_t1 / (1 - m_schedule_next); Lamb: 1 / (1 - beta_1^t) */
+    float v_scale;   /* Nadam, Lamb: 1 / (1 - beta_2^t) */
     float clipvalue; /* > 0: clip each gradient element to [-clipvalue, clipvalue] */
     float clipnorm;  /* > 0: gradients were rescaled by the global-norm reduction */
-    float unused[4];
+    float weight_decay; /* decoupled decay (AdamW, Lion, Lamb): weight_decay * lr_e */
+    float amsgrad;      /* Adam, AdamW: 1 to divide by the running maximum vhat */
+    float rectified;    /* RAdam: 1 when this step's variance is tractable (rho_t > 5) */
+    float unused;
 } clopt_scalars;
 
 #endif

@@ -3,7 +3,8 @@
  *
  * The host cuts every tensor of a (param, grad) buffer pair into chunks of at most
  * CLOPT_WGS * WPT elements and lists them in a flat table of uint4
- * (x: offset in param and grad, y: offset in the state arenas, z: element count);
+ * (x: offset in param and grad, y: offset in the state arenas, z: element count, w: the
+ * tensor's index);
  * work-group i updates chunk chunk_base + i, its work-items striding by CLOPT_WGS so that
  * neighbours touch neighbouring floats. The table lives on the device, so the number of
  * tensors never reaches the kernel arguments.
@@ -24,35 +25,110 @@
 #define CLOPT_STEP_RANGE(j, n) for (uint j = get_local_id(0); j < (n); j += CLOPT_WGS)
 #endif
 
-#define CLOPT_STEP_KERNEL(NAME, RULE, NSTATE)                                                        \
-    __kernel __attribute__((reqd_work_group_size(CLOPT_WGS, 1, 1))) void clopt_step_##NAME(   \
-        __global float *restrict p, __global const float *restrict g,                          \
-        __global float *restrict s0, __global float *restrict s1,                              \
+/* The element at j of chunk c, with its state; the body updates pi, a, b, cc. */
+#define CLOPT_STEP_LOAD(NSTATE)                                                                \
+    const uint i = c.x + j, s = c.y + j;                                                       \
+    float pi = p[i];                                                                           \
+    float a = (NSTATE) > 0 ? s0[s] : 0.0f;                                                     \
+    float b = (NSTATE) > 1 ? s1[s] : 0.0f;                                                     \
+    float cc = (NSTATE) > 2 ? s2[s] : 0.0f;                                                    \
+    const float gi = clopt_rule_clip(g[i], ns, k)
+#define CLOPT_STEP_STORE(NSTATE)                                                               \
+    p[i] = pi;                                                                                 \
+    if ((NSTATE) > 0)                                                                          \
+        s0[s] = a;                                                                             \
+    if ((NSTATE) > 1)                                                                          \
+        s1[s] = b;                                                                             \
+    if ((NSTATE) > 2)                                                                          \
+        s2[s] = cc
+
+#define CLOPT_STEP_ARGS                                                                        \
+    __global float *restrict p, __global const float *restrict g, __global float *restrict s0, \
+        __global float *restrict s1, __global float *restrict s2,                              \
         __global const uint4 *restrict chunks, const uint chunk_base,                          \
-        __global const float *restrict norm_scale, const clopt_scalars k)                      \
+        __global const float *restrict norm_scale, const clopt_scalars k
+#define CLOPT_STEP_KERNEL_HEAD(NAME)                                                           \
+    __kernel __attribute__((reqd_work_group_size(CLOPT_WGS, 1, 1))) void NAME
+#define CLOPT_STEP_CHUNK                                                                       \
+    const uint4 c = chunks[chunk_base + get_group_id(0)];                                      \
+    const float ns = k.clipnorm > 0.0f ? norm_scale[0] : 1.0f
+
+/* An element-wise rule over every chunk of a buffer pair. */
+#define CLOPT_STEP_KERNEL(NAME, RULE, NSTATE)                                                  \
+    CLOPT_STEP_KERNEL_HEAD(clopt_step_##NAME)(CLOPT_STEP_ARGS)                                 \
     {                                                                                          \
-        const uint4 c = chunks[chunk_base + get_group_id(0)];                                  \
-        const float ns = k.clipnorm > 0.0f ? norm_scale[0] : 1.0f;                             \
-        CLOPT_STEP_RANGE(j, c.z) {                                                             \
-            const uint i = c.x + j, s = c.y + j;                                               \
-            float pi = p[i];                                                                   \
-            float a = (NSTATE) > 0 ? s0[s] : 0.0f;                                             \
-            float b = (NSTATE) > 1 ? s1[s] : 0.0f;                                             \
-            clopt_rule_##RULE(&pi, clopt_rule_clip(g[i], ns, k), &a, &b, k);                        \
-            p[i] = pi;                                                                         \
-            if ((NSTATE) > 0)                                                                  \
-                s0[s] = a;                                                                     \
-            if ((NSTATE) > 1)                                                                  \
-                s1[s] = b;                                                                     \
+        CLOPT_STEP_CHUNK;                                                                      \
+        CLOPT_STEP_RANGE(j, c.z)                                                               \
+        {                                                                                      \
+            CLOPT_STEP_LOAD(NSTATE);                                                           \
+            clopt_rule_##RULE(&pi, gi, &a, &b, &cc, k);                                        \
+            CLOPT_STEP_STORE(NSTATE);                                                          \
         }                                                                                      \
     }
 
-/* SGD has no momentum buffer until momentum is first > 0: sgd_stateless runs until then. */
-CLOPT_STEP_KERNEL(sgd_stateless, sgd, 0)
-CLOPT_STEP_KERNEL(sgd, sgd, 1)
-CLOPT_STEP_KERNEL(rmsprop, rmsprop, 1)
-CLOPT_STEP_KERNEL(adagrad, adagrad, 1)
-CLOPT_STEP_KERNEL(adadelta, adadelta, 2)
-CLOPT_STEP_KERNEL(adam, adam, 2)
-CLOPT_STEP_KERNEL(adamax, adamax, 2)
-CLOPT_STEP_KERNEL(nadam, nadam, 2)
+/*
+ * A rule that needs norms over each tensor (Lamb), in three launches per step whatever the
+ * number of tensors: NAME_moments updates the state and p (before the step) and writes
+ * each chunk's sums of p^2 and u^2 into partial2; NAME_ratio folds them per tensor (chunk
+ * table's w = the tensor; tensors[t] = its first chunk and chunk count) into the ratio;
+ * NAME_apply recomputes u from the state and takes the step.
+ */
+#define CLOPT_TENSOR_STEP_KERNELS(NAME, NSTATE)                                                \
+    CLOPT_STEP_KERNEL_HEAD(clopt_step_##NAME##_moments)                                        \
+    (CLOPT_STEP_ARGS, __global float2 *restrict partial2)                                      \
+    {                                                                                          \
+        __local float scratch_p[CLOPT_WGS], scratch_u[CLOPT_WGS];                              \
+        CLOPT_STEP_CHUNK;                                                                      \
+        float pp = 0.0f, uu = 0.0f;                                                            \
+        CLOPT_STEP_RANGE(j, c.z)                                                               \
+        {                                                                                      \
+            CLOPT_STEP_LOAD(NSTATE);                                                           \
+            const float u = clopt_rule_##NAME##_moments(&pi, gi, &a, &b, k);                   \
+            pp += pi * pi;                                                                     \
+            uu += u * u;                                                                       \
+            CLOPT_STEP_STORE(NSTATE);                                                          \
+        }                                                                                      \
+        pp = clopt_group_sum(pp, scratch_p);                                                   \
+        uu = clopt_group_sum(uu, scratch_u);                                                   \
+        if (get_local_id(0) == 0)                                                              \
+            partial2[chunk_base + get_group_id(0)] = (float2)(pp, uu);                         \
+    }                                                                                          \
+    __kernel void clopt_step_##NAME##_ratio(__global const float2 *restrict partial2,          \
+                                            __global const uint2 *restrict tensors,            \
+                                            const uint ntensors, __global float *restrict ratio) \
+    {                                                                                          \
+        const uint t = get_global_id(0);                                                       \
+        if (t >= ntensors)                                                                     \
+            return;                                                                            \
+        float2 sum = (float2)(0.0f, 0.0f);                                                     \
+        for (uint i = 0; i < tensors[t].y; i++)                                                \
+            sum += partial2[tensors[t].x + i];                                                 \
+        ratio[t] = clopt_rule_##NAME##_ratio(sqrt(sum.x), sqrt(sum.y));                        \
+    }                                                                                          \
+    CLOPT_STEP_KERNEL_HEAD(clopt_step_##NAME##_apply)                                          \
+    (CLOPT_STEP_ARGS, __global const float *restrict ratio)                                    \
+    {                                                                                          \
+        CLOPT_STEP_CHUNK;                                                                      \
+        const float r = ratio[c.w];                                                            \
+        CLOPT_STEP_RANGE(j, c.z)                                                               \
+        {                                                                                      \
+            const uint i = c.x + j, s = c.y + j;                                               \
+            float pi = p[i];                                                                   \
+            clopt_rule_##NAME##_apply(&pi, clopt_rule_##NAME##_direction(s0[s], s1[s], k), r, \
+                                      k);                                                      \
+            p[i] = pi;                                                                         \
+        }                                                                                      \
+    }
+
+/*
+ * Every kind of cl/optimizers.h: clopt_step_KEY with its full state and clopt_step_KEY_lean
+ * with its lean state (SGD before momentum was ever on, Adam without amsgrad); tensor-wise
+ * kinds get their three kernels instead.
+ */
+#define CLOPT_STEP_ELEMENT(KEY, LEAN, FULL)                                                    \
+    CLOPT_STEP_KERNEL(KEY, KEY, FULL)                                                          \
+    CLOPT_STEP_KERNEL(KEY##_lean, KEY, LEAN)
+#define CLOPT_STEP_TENSOR(KEY, LEAN, FULL) CLOPT_TENSOR_STEP_KERNELS(KEY, FULL)
+#define CLOPT_STEP_KIND(K, KEY, LEAN, FULL, SHAPE) CLOPT_STEP_##SHAPE(KEY, LEAN, FULL)
+CLOPT_OPTIMIZERS(CLOPT_STEP_KIND)
+#undef CLOPT_STEP_KIND

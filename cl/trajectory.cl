@@ -7,15 +7,18 @@
  * every optimizer kind: the kind is uniform within a work-item.
  *
  * Buffers, with tpad = K * spad trajectories (spad = S rounded up to CLOPT_TW * groups):
- *   state     6 rows of tpad floats: x, y, a_x, a_y, b_x, b_y (a, b: the rule's state);
+ *   state     8 rows of tpad floats: x, y, a_x, a_y, b_x, b_y, c_x, c_y (a, b, c: the
+ *             rule's state);
  *   diverged  tpad uints: the step at which the trajectory diverged, or CLOPT_ALIVE;
  *   table     the per-step scalars, [optimizer][step in slice] with row stride `stride`;
  *   out       the points recorded in this slice, [row][component][tpad], components
- *             x, y, f (ncomp 3) and with ncomp 9 also g_x, g_y, a_x, a_y, b_x, b_y.
+ *             x, y, f (ncomp 3) and with ncomp 11 also g_x, g_y, a_x, a_y, b_x, b_y, c_x,
+ *             c_y.
  * Step s evaluates f and the gradient at the current point, records it when s % every
  * == 0, checks for divergence and, while s < nsteps, applies the update.
  */
-/* CLOPT_ALIVE and CLOPT_KIND_SGD_PLAIN: trajectory.h, shared with the host. */
+/* CLOPT_ALIVE, the kinds table's packing and the state rows: trajectory.h, shared with the
+ * host. */
 
 /*
  * A loop over this work-item's groups, each iteration a whole step of one group. One
@@ -43,14 +46,25 @@ CLOPT_INLINE clopt_uint clopt_diverged(clopt_uint dv, clopt_real f, uint s)
     return min(dv, select((clopt_uint)(CLOPT_ALIVE), (clopt_uint)(s), !(fabs(f) <= 1e30f)));
 }
 
-/* SGD without momentum: the momentum rule with a velocity that starts and stays 0. */
-inline void clopt_trule_sgd_plain(clopt_real *p, clopt_real g, clopt_real *a, clopt_real *b,
-                                  clopt_scalars k)
+/* A 2-D point is one tensor of two elements: Lamb's norms are over (x, y). */
+inline void clopt_tpoint_lamb(clopt_real *x, clopt_real *y, clopt_real gx, clopt_real gy,
+                              clopt_real *ax, clopt_real *ay, clopt_real *bx, clopt_real *by,
+                              clopt_scalars k)
 {
-    *a = (clopt_real)(0.0f);
-    clopt_trule_sgd(p, g, a, b, k);
-    *a = (clopt_real)(0.0f);
+    const clopt_real ux = clopt_trule_lamb_moments(x, gx, ax, bx, k);
+    const clopt_real uy = clopt_trule_lamb_moments(y, gy, ay, by, k);
+    const clopt_real r =
+        clopt_trule_lamb_ratio(sqrt(*x * *x + *y * *y), sqrt(ux * ux + uy * uy));
+    clopt_trule_lamb_apply(x, ux, r, k);
+    clopt_trule_lamb_apply(y, uy, r, k);
 }
+
+/* One step of a point: element-wise rules per coordinate, tensor-wise ones on the pair. */
+#define CLOPT_POINT_ELEMENT(KEY)                                                               \
+    clopt_trule_##KEY(&x[g], gx, &ax[g], &bx[g], &cx[g], k);                                   \
+    clopt_trule_##KEY(&y[g], gy, &ay[g], &by[g], &cy[g], k)
+#define CLOPT_POINT_TENSOR(KEY)                                                                \
+    clopt_tpoint_##KEY(&x[g], &y[g], gx, gy, &ax[g], &ay[g], &bx[g], &by[g], k)
 
 __kernel void clopt_trajectories(const uint fn, const uint starts, const uint spad,
                                  const uint tpad, const uint nwork, const uint groups,
@@ -67,9 +81,9 @@ __kernel void clopt_trajectories(const uint fn, const uint starts, const uint sp
         return;
     const uint t = w * (CLOPT_TW * groups); /* this work-item's first (padded) one */
     const uint o = t / spad;
-    const uint kind = kinds[o];
+    const uint kind = kinds[o] & CLOPT_KIND_MASK, live = kinds[o] >> CLOPT_LIVE_SHIFT;
     clopt_real x[CLOPT_GROUPS], y[CLOPT_GROUPS], ax[CLOPT_GROUPS], ay[CLOPT_GROUPS];
-    clopt_real bx[CLOPT_GROUPS], by[CLOPT_GROUPS];
+    clopt_real bx[CLOPT_GROUPS], by[CLOPT_GROUPS], cx[CLOPT_GROUPS], cy[CLOPT_GROUPS];
     clopt_uint dv[CLOPT_GROUPS], id[CLOPT_GROUPS];
     CLOPT_FOR_GROUPS(g)
     {
@@ -82,6 +96,8 @@ __kernel void clopt_trajectories(const uint fn, const uint starts, const uint sp
         ay[g] = CLOPT_LOAD(state, 3 * tpad + tg);
         bx[g] = CLOPT_LOAD(state, 4 * tpad + tg);
         by[g] = CLOPT_LOAD(state, 5 * tpad + tg);
+        cx[g] = CLOPT_LOAD(state, 6 * tpad + tg);
+        cy[g] = CLOPT_LOAD(state, 7 * tpad + tg);
         dv[g] = CLOPT_LOAD(diverged, tg);
     }
     const clopt_real nan = (clopt_real)(NAN), one = (clopt_real)(1.0f);
@@ -126,6 +142,8 @@ __kernel void clopt_trajectories(const uint fn, const uint starts, const uint sp
                     CLOPT_STORE(select(nan, ay[g], alive), at, 6 * tpad);
                     CLOPT_STORE(select(nan, bx[g], alive), at, 7 * tpad);
                     CLOPT_STORE(select(nan, by[g], alive), at, 8 * tpad);
+                    CLOPT_STORE(select(nan, cx[g], alive), at, 9 * tpad);
+                    CLOPT_STORE(select(nan, cy[g], alive), at, 10 * tpad);
                 }
             }
             if (!update)
@@ -141,21 +159,20 @@ __kernel void clopt_trajectories(const uint fn, const uint starts, const uint sp
             }
             /* A diverged trajectory goes on computing; its points are no longer recorded. */
             switch (kind) {
-#define CLOPT_TRAJECTORY_RULE(KIND, RULE)                                                      \
-    case KIND:                                                                                 \
-        clopt_trule_##RULE(&x[g], gx, &ax[g], &bx[g], k);                                      \
-        clopt_trule_##RULE(&y[g], gy, &ay[g], &by[g], k);                                      \
+#define CLOPT_TRAJECTORY_KIND(K, KEY, LEAN, FULL, SHAPE)                                       \
+    case CLOPT_##K:                                                                            \
+        CLOPT_POINT_##SHAPE(KEY);                                                              \
         break;
-                CLOPT_TRAJECTORY_RULE(CLOPT_KIND_SGD_PLAIN, sgd_plain)
-                CLOPT_TRAJECTORY_RULE(0u, sgd)
-                CLOPT_TRAJECTORY_RULE(1u, rmsprop)
-                CLOPT_TRAJECTORY_RULE(2u, adagrad)
-                CLOPT_TRAJECTORY_RULE(3u, adadelta)
-                CLOPT_TRAJECTORY_RULE(4u, adam)
-                CLOPT_TRAJECTORY_RULE(5u, adamax)
-                CLOPT_TRAJECTORY_RULE(6u, nadam)
-#undef CLOPT_TRAJECTORY_RULE
+                CLOPT_OPTIMIZERS(CLOPT_TRAJECTORY_KIND)
+#undef CLOPT_TRAJECTORY_KIND
             }
+            /* State the optimizer does not keep stays 0 (SGD without momentum). */
+            if (live < 1)
+                ax[g] = ay[g] = (clopt_real)(0.0f);
+            if (live < 2)
+                bx[g] = by[g] = (clopt_real)(0.0f);
+            if (live < 3)
+                cx[g] = cy[g] = (clopt_real)(0.0f);
         }
         if (record) {
             row += ncomp * tpad;
@@ -173,6 +190,8 @@ __kernel void clopt_trajectories(const uint fn, const uint starts, const uint sp
         CLOPT_STORE(ay[g], state, 3 * tpad + tg);
         CLOPT_STORE(bx[g], state, 4 * tpad + tg);
         CLOPT_STORE(by[g], state, 5 * tpad + tg);
+        CLOPT_STORE(cx[g], state, 6 * tpad + tg);
+        CLOPT_STORE(cy[g], state, 7 * tpad + tg);
         CLOPT_STORE(dv[g], diverged, tg);
     }
 }

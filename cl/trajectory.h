@@ -8,8 +8,15 @@
 /* The `diverged` entry of a trajectory that has not diverged. */
 #define CLOPT_ALIVE 0xffffffffu
 
-/* Optimizer kinds: clopt_kind (0 .. 6), and SGD without momentum, which keeps no velocity
- * (as the tensor path's sgd_stateless kernel). */
-#define CLOPT_KIND_SGD_PLAIN 7u
+/*
+ * The kinds table holds, per optimizer, its kind (cl/optimizers.h) in the low byte and the
+ * number of state buffers it keeps in the next (its lean count: SGD without momentum, Adam
+ * without amsgrad; state past it stays 0, as in the tensor path's lean kernels).
+ */
+#define CLOPT_KIND_MASK 0xffu
+#define CLOPT_LIVE_SHIFT 8u
+
+/* Rows of the state buffer: x, y, then each state value for x and for y. */
+#define CLOPT_STATE_ROWS (2 + 2 * CLOPT_MAX_STATE)
 
 #endif

@@ -27,6 +27,14 @@ static const clopt_param_info params[CLOPT_P_COUNT] = {
     [CLOPT_P_SCHEDULE_DECAY] = {"schedule_decay", CLOPT_RANGE_NONNEG,
                                 "decay of Nadam's momentum schedule",
                                 "Nadam 모멘텀 스케줄의 감쇠율"},
+    [CLOPT_P_WEIGHT_DECAY] = {"weight_decay", CLOPT_RANGE_NONNEG,
+                              "decoupled weight decay: each step shrinks the parameters by "
+                              "lr * weight_decay of their value",
+                              "분리된 가중치 감쇠: 스텝마다 매개변수를 그 값의 lr * weight_decay "
+                              "만큼 줄입니다"},
+    [CLOPT_P_AMSGRAD] = {"amsgrad", CLOPT_RANGE_BOOL,
+                         "divide by the largest second-moment estimate so far (AMSGrad)",
+                         "지금까지의 2차 모멘트 추정치 중 가장 큰 값으로 나눕니다 (AMSGrad)"},
     [CLOPT_P_CLIPNORM] = {"clipnorm", CLOPT_RANGE_POSITIVE,
                           "rescale all gradients when their global L2 norm reaches this value",
                           "전체 기울기의 L2 노름이 이 값에 이르면 모든 기울기를 같은 비율로 줄입니다"},
@@ -35,56 +43,171 @@ static const clopt_param_info params[CLOPT_P_COUNT] = {
                            "기울기의 각 원소를 [-clipvalue, clipvalue] 범위로 자릅니다"},
 };
 
+/*
+ * Equation lines (catalogue.h, clopt_equation) shared by several rows. The page prints the
+ * gradient before them and the new position and f after them.
+ */
+#define EQ_M_MOMENTUM "<var>m</var> ← {beta_1}·<var>m</var> + {1-beta_1}·<var>g</var>"
+#define EQ_V_SQUARES "<var>v</var> ← {beta_2}·<var>v</var> + {1-beta_2}·<var>g</var>²"
+#define EQ_A_SQUARES "<var>a</var> ← {rho}·<var>a</var> + {1-rho}·<var>g</var>²"
+#define LR_ADAM "lr_e*sqrt(1-beta_2^t)/(1-beta_1^t)"
+#define EQ_LR_ADAM                                                                             \
+    {"<var>lr</var><sub>t</sub> = {lr_e}·√(1 − {beta_2}<sup>{t}</sup>) / (1 − "               \
+     "{beta_1}<sup>{t}</sup>)",                                                                \
+     "=" LR_ADAM, NULL}
+#define EQ_VHAT {"<var>v̂</var> ← max(<var>v̂</var>, <var>v</var>)", "vhat", "amsgrad"}
+#define RHO_INF "(2/(1-beta_2)-1)"
+#define RHO_T "(" RHO_INF "-2*t*beta_2^t/(1-beta_2^t))"
+
 static const clopt_optimizer_info optimizers[CLOPT_KIND_COUNT] = {
     [CLOPT_SGD] = {CLOPT_SGD, "SGD", "sgd", 4,
                    {CLOPT_P_LR, CLOPT_P_MOMENTUM, CLOPT_P_DECAY, CLOPT_P_NESTEROV},
-                   {0.01, 0.0, 0.0, 0.0}, 1, {"m"},
+                   {0.01, 0.0, 0.0, 0.0}, 0, 1, CLOPT_P_MOMENTUM, {"m"},
                    "Stochastic gradient descent, with optional momentum, Nesterov momentum "
                    "and learning-rate decay.",
                    "확률적 경사 하강법입니다. 모멘텀, 네스테로프 모멘텀, 학습률 감쇠를 골라 쓸 수 "
-                   "있습니다."},
+                   "있습니다.",
+                   {{"<var>m</var> ← {momentum}·<var>m</var> − {lr_e}·<var>g</var>", "m",
+                     "momentum>0"},
+                    {"Δ = {momentum}·<var>m</var> − {lr_e}·<var>g</var>", "delta",
+                     "(momentum>0)*nesterov"},
+                    {"Δ = <var>m</var>", "delta", "(momentum>0)*!nesterov"},
+                    {"Δ = −{lr_e}·<var>g</var>", "delta", "!(momentum>0)"}}},
     [CLOPT_RMSPROP] = {CLOPT_RMSPROP, "RMSprop", "rmsprop", 4,
                        {CLOPT_P_LR, CLOPT_P_RHO, CLOPT_P_EPSILON, CLOPT_P_DECAY},
-                       {0.001, 0.9, 1e-8, 0.0}, 1, {"a"},
+                       {0.001, 0.9, 1e-8, 0.0}, 1, 1, CLOPT_P_LR, {"a"},
                        "Divides each step by a running average of recent squared gradients; "
                        "a good default for recurrent networks.",
                        "최근 기울기 제곱의 이동 평균으로 나눠 보폭을 조절합니다. 순환 신경망에 "
-                       "무난한 선택입니다."},
+                       "무난한 선택입니다.",
+                       {{EQ_A_SQUARES, "a", NULL},
+                        {"Δ = −{lr_e}·<var>g</var> / (√<var>a</var> + {epsilon})", "delta",
+                         NULL}}},
     [CLOPT_ADAGRAD] = {CLOPT_ADAGRAD, "Adagrad", "adagrad", 3,
-                       {CLOPT_P_LR, CLOPT_P_EPSILON, CLOPT_P_DECAY}, {0.01, 1e-8, 0.0}, 1, {"a"},
+                       {CLOPT_P_LR, CLOPT_P_EPSILON, CLOPT_P_DECAY}, {0.01, 1e-8, 0.0}, 1, 1,
+                       CLOPT_P_LR, {"a"},
                        "Per-parameter step sizes that shrink with the sum of all past squared "
                        "gradients.",
                        "지금까지의 기울기 제곱을 모두 더해 나누므로, 매개변수마다 보폭이 점점 "
-                       "줄어듭니다."},
+                       "줄어듭니다.",
+                       {{"<var>a</var> ← <var>a</var> + <var>g</var>²", "a", NULL},
+                        {"Δ = −{lr_e}·<var>g</var> / (√<var>a</var> + {epsilon})", "delta",
+                         NULL}}},
     [CLOPT_ADADELTA] = {CLOPT_ADADELTA, "Adadelta", "adadelta", 4,
                         {CLOPT_P_LR, CLOPT_P_RHO, CLOPT_P_EPSILON, CLOPT_P_DECAY},
-                        {1.0, 0.95, 1e-8, 0.0}, 2, {"a", "d"},
+                        {1.0, 0.95, 1e-8, 0.0}, 2, 2, CLOPT_P_LR, {"a", "d"},
                         "Adagrad without a hand-tuned rate: steps are scaled by a running "
                         "average of past updates.",
                         "학습률을 손으로 고르지 않도록, 지난 업데이트 크기의 이동 평균으로 보폭을 "
-                        "맞추는 Adagrad의 변형입니다."},
-    [CLOPT_ADAM] = {CLOPT_ADAM, "Adam", "adam", 5,
-                    {CLOPT_P_LR, CLOPT_P_BETA_1, CLOPT_P_BETA_2, CLOPT_P_EPSILON, CLOPT_P_DECAY},
-                    {0.001, 0.9, 0.999, 1e-8, 0.0}, 2, {"m", "v"},
+                        "맞추는 Adagrad의 변형입니다.",
+                        {{EQ_A_SQUARES, "a", NULL},
+                         {"Δ = −{lr_e}·<var>g</var>·√(<var>d</var> + {epsilon}) / √(<var>a</var> "
+                          "+ {epsilon})",
+                          "delta", NULL},
+                         {"<var>d</var> ← {rho}·<var>d</var> + {1-rho}·(Δ/{lr_e})²", "d",
+                          NULL}}},
+    [CLOPT_ADAM] = {CLOPT_ADAM, "Adam", "adam", 6,
+                    {CLOPT_P_LR, CLOPT_P_BETA_1, CLOPT_P_BETA_2, CLOPT_P_EPSILON, CLOPT_P_DECAY,
+                     CLOPT_P_AMSGRAD},
+                    {0.001, 0.9, 0.999, 1e-8, 0.0, 0.0}, 2, 3, CLOPT_P_AMSGRAD,
+                    {"m", "v", "vhat"},
                     "Momentum plus RMSprop-style scaling, with bias correction of both moment "
-                    "estimates.",
+                    "estimates; amsgrad divides by the largest second moment seen.",
                     "모멘텀과 RMSprop식 보폭 조절을 합치고, 두 모멘트 추정치의 초기 편향을 "
-                    "보정합니다."},
+                    "보정합니다. amsgrad를 켜면 지금까지 가장 컸던 2차 모멘트로 나눕니다.",
+                    {{EQ_M_MOMENTUM, "m", NULL},
+                     {EQ_V_SQUARES, "v", NULL},
+                     EQ_VHAT,
+                     EQ_LR_ADAM,
+                     {"Δ = −{" LR_ADAM "}·<var>m</var> / (√<var>v</var> + {epsilon})", "delta",
+                      "!amsgrad"},
+                     {"Δ = −{" LR_ADAM "}·<var>m</var> / (√<var>v̂</var> + {epsilon})",
+                      "delta", "amsgrad"}}},
     [CLOPT_ADAMAX] = {CLOPT_ADAMAX, "Adamax", "adamax", 5,
                       {CLOPT_P_LR, CLOPT_P_BETA_1, CLOPT_P_BETA_2, CLOPT_P_EPSILON,
                        CLOPT_P_DECAY},
-                      {0.002, 0.9, 0.999, 1e-8, 0.0}, 2, {"m", "u"},
+                      {0.002, 0.9, 0.999, 1e-8, 0.0}, 2, 2, CLOPT_P_LR, {"m", "u"},
                       "Adam with the infinity norm: steps are scaled by the largest recent "
                       "gradient magnitude.",
                       "Adam의 무한 노름 버전으로, 최근 기울기 크기의 최댓값으로 보폭을 "
-                      "조절합니다."},
+                      "조절합니다.",
+                      {{EQ_M_MOMENTUM, "m", NULL},
+                       {"<var>u</var> ← max({beta_2}·<var>u</var>, |<var>g</var>|)", "u", NULL},
+                       {"Δ = −{lr_e/(1-beta_1^t)}·<var>m</var> / (<var>u</var> + {epsilon})",
+                        "delta", NULL}}},
     [CLOPT_NADAM] = {CLOPT_NADAM, "Nadam", "nadam", 5,
                      {CLOPT_P_LR, CLOPT_P_BETA_1, CLOPT_P_BETA_2, CLOPT_P_EPSILON,
                       CLOPT_P_SCHEDULE_DECAY},
-                     {0.002, 0.9, 0.999, 1e-8, 0.004}, 2, {"m", "v"},
+                     {0.002, 0.9, 0.999, 1e-8, 0.004}, 2, 2, CLOPT_P_LR, {"m", "v"},
                      "Adam with Nesterov momentum: each step looks one momentum step ahead.",
                      "네스테로프 모멘텀을 적용한 Adam으로, 모멘텀 방향으로 한 걸음 앞을 내다보고 "
-                     "갱신합니다."},
+                     "갱신합니다.",
+                     {{"μ<sub>t</sub> = {beta_1*(1-0.5*0.96^(t*schedule_decay))}, "
+                       "μ<sub>t+1</sub> = {beta_1*(1-0.5*0.96^((t+1)*schedule_decay))}",
+                       NULL, NULL},
+                      {EQ_M_MOMENTUM, "m", NULL},
+                      {EQ_V_SQUARES, "v", NULL},
+                      {"Δ = −{lr}·((1 − μ<sub>t</sub>)·<var>ĝ</var> + μ<sub>t+1</sub>·<var>m̂</var>) "
+                       "/ (√<var>v̂</var> + {epsilon})",
+                       "delta", NULL}}},
+    [CLOPT_ADAMW] = {CLOPT_ADAMW, "AdamW", "adamw", 7,
+                     {CLOPT_P_LR, CLOPT_P_WEIGHT_DECAY, CLOPT_P_BETA_1, CLOPT_P_BETA_2,
+                      CLOPT_P_EPSILON, CLOPT_P_AMSGRAD, CLOPT_P_DECAY},
+                     {0.001, 0.004, 0.9, 0.999, 1e-7, 0.0, 0.0}, 2, 3, CLOPT_P_AMSGRAD,
+                     {"m", "v", "vhat"},
+                     "Adam with decoupled weight decay: besides Adam's step, parameters shrink "
+                     "toward 0 by lr * weight_decay of their value.",
+                     "가중치 감쇠를 분리한 Adam입니다. Adam의 스텝과 별도로, 매개변수를 그 값의 "
+                     "lr * weight_decay만큼 0 쪽으로 줄입니다.",
+                     {{EQ_M_MOMENTUM, "m", NULL},
+                      {EQ_V_SQUARES, "v", NULL},
+                      EQ_VHAT,
+                      EQ_LR_ADAM,
+                      {"Δ = −{weight_decay*lr_e}·<var>x</var> − {" LR_ADAM "}·<var>m</var> / "
+                       "(√<var>v</var> + {epsilon})",
+                       "delta", "!amsgrad"},
+                      {"Δ = −{weight_decay*lr_e}·<var>x</var> − {" LR_ADAM "}·<var>m</var> / "
+                       "(√<var>v̂</var> + {epsilon})",
+                       "delta", "amsgrad"}}},
+    [CLOPT_LAMB] = {CLOPT_LAMB, "Lamb", "lamb", 6,
+                    {CLOPT_P_LR, CLOPT_P_BETA_1, CLOPT_P_BETA_2, CLOPT_P_EPSILON,
+                     CLOPT_P_WEIGHT_DECAY, CLOPT_P_DECAY},
+                    {0.001, 0.9, 0.999, 1e-7, 0.0, 0.0}, 2, 2, CLOPT_P_LR, {"m", "v"},
+                    "Adam's direction, rescaled per tensor by the trust ratio |p| / |u| so "
+                    "that every layer moves by a similar fraction of its size; for large "
+                    "batches.",
+                    "Adam의 방향을 텐서마다 신뢰 비율 |p| / |u|로 다시 조절해, 층마다 자기 "
+                    "크기에 비례해 움직이게 합니다. 큰 배치 학습을 위해 고안되었습니다.",
+                    {{EQ_M_MOMENTUM, "m", NULL},
+                     {EQ_V_SQUARES, "v", NULL},
+                     {"<var>u</var> = (<var>m</var> / {1-beta_1^t}) / (√(<var>v</var> / "
+                      "{1-beta_2^t}) + {epsilon})",
+                      NULL, NULL},
+                     {"<var>r</var> = ‖<var>x</var>‖ / ‖<var>u</var>‖", NULL, NULL},
+                     {"Δ = −{weight_decay*lr_e}·<var>x</var> − <var>r</var>·{lr_e}·<var>u</var>",
+                      "delta", NULL}}},
+    [CLOPT_RADAM] = {CLOPT_RADAM, "RAdam", "radam", 5,
+                     {CLOPT_P_LR, CLOPT_P_BETA_1, CLOPT_P_BETA_2, CLOPT_P_EPSILON,
+                      CLOPT_P_DECAY},
+                     {0.001, 0.9, 0.999, 1e-8, 0.0}, 2, 2, CLOPT_P_LR, {"m", "v"},
+                     "Adam with a rectified warm-up: plain momentum steps while the variance "
+                     "estimate is unreliable, then adaptive steps scaled by r.",
+                     "분산 추정치를 믿기 어려운 처음 몇 스텝은 모멘텀 SGD처럼 움직이고, 그 "
+                     "뒤에는 r로 보정한 적응형 보폭을 쓰는 Adam입니다.",
+                     {{EQ_M_MOMENTUM, "m", NULL},
+                      {EQ_V_SQUARES, "v", NULL},
+                      {"ρ<sub>t</sub> = ρ<sub>∞</sub> − 2<var>t</var>·{beta_2}<sup>{t}</sup> / "
+                       "(1 − {beta_2}<sup>{t}</sup>)",
+                       "=" RHO_T, NULL},
+                      {"<var>r</var> = √((ρ<sub>t</sub>−4)(ρ<sub>t</sub>−2)ρ<sub>∞</sub> / "
+                       "((ρ<sub>∞</sub>−4)(ρ<sub>∞</sub>−2)ρ<sub>t</sub>))",
+                       "=sqrt((" RHO_T "-4)*(" RHO_T "-2)*" RHO_INF "/((" RHO_INF "-4)*(" RHO_INF
+                       "-2)*" RHO_T "))",
+                       RHO_T ">5"},
+                      {"Δ = −{lr_e}·<var>r</var>·{sqrt(1-beta_2^t)/(1-beta_1^t)}·<var>m</var> / "
+                       "(√<var>v</var> + {epsilon})",
+                       "delta", RHO_T ">5"},
+                      {"Δ = −{lr_e/(1-beta_1^t)}·<var>m</var>", "delta", "!(" RHO_T ">5)"}}},
 };
 
 const clopt_optimizer_info *clopt_catalogue_optimizer(clopt_kind kind)
@@ -120,6 +243,30 @@ int clopt_catalogue_find_param(const char *name, size_t len)
     return -1;
 }
 
+bool clopt_catalogue_tensorwise(clopt_kind kind)
+{
+#define TENSORWISE_(K, key, lean, full, SHAPE) [CLOPT_##K] = CLOPT_SHAPE_IS_TENSOR_##SHAPE,
+#define CLOPT_SHAPE_IS_TENSOR_ELEMENT false
+#define CLOPT_SHAPE_IS_TENSOR_TENSOR true
+    static const bool tensorwise[CLOPT_KIND_COUNT] = {CLOPT_OPTIMIZERS(TENSORWISE_)};
+#undef TENSORWISE_
+    return (unsigned)kind < CLOPT_KIND_COUNT && tensorwise[kind];
+}
+
+clopt_range clopt_catalogue_range(const clopt_optimizer_info *info, clopt_param p)
+{
+    for (size_t i = 0; i < info->nparams; i++)
+        if (info->params[i] == p && info->ranges[i] != CLOPT_RANGE_OWN)
+            return info->ranges[i];
+    return params[p].range;
+}
+
+size_t clopt_catalogue_state_count(const clopt_optimizer_info *info, const double *v)
+{
+    return info->state_switch != CLOPT_P_LR && v[info->state_switch] != 0.0 ? info->full
+                                                                            : info->lean;
+}
+
 bool clopt_catalogue_takes(const clopt_optimizer_info *info, clopt_param p)
 {
     if (p == CLOPT_P_CLIPNORM || p == CLOPT_P_CLIPVALUE)
@@ -137,10 +284,14 @@ const char *clopt_range_text(clopt_range r)
         return "a finite number >= 0";
     case CLOPT_RANGE_UNIT:
         return "a number in [0, 1)";
+    case CLOPT_RANGE_UNIT_TOP:
+        return "a number in (0, 1]";
     case CLOPT_RANGE_POSITIVE:
         return "a finite number > 0";
     case CLOPT_RANGE_BOOL:
         return "True or False (1 or 0)";
+    case CLOPT_RANGE_OWN:
+        break;
     }
     return "?";
 }
@@ -154,10 +305,14 @@ bool clopt_range_accepts(clopt_range r, double v)
         return v >= 0.0;
     case CLOPT_RANGE_UNIT:
         return v >= 0.0 && v < 1.0;
+    case CLOPT_RANGE_UNIT_TOP:
+        return v > 0.0 && v <= 1.0;
     case CLOPT_RANGE_POSITIVE:
         return v > 0.0;
     case CLOPT_RANGE_BOOL:
         return v == 0.0 || v == 1.0;
+    case CLOPT_RANGE_OWN:
+        break;
     }
     return false;
 }

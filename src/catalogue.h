@@ -6,19 +6,10 @@
 #ifndef CLOPT_CATALOGUE_H
 #define CLOPT_CATALOGUE_H
 
+#include "../cl/optimizers.h"
+
 #include <stdbool.h>
 #include <stddef.h>
-
-typedef enum {
-    CLOPT_SGD,
-    CLOPT_RMSPROP,
-    CLOPT_ADAGRAD,
-    CLOPT_ADADELTA,
-    CLOPT_ADAM,
-    CLOPT_ADAMAX,
-    CLOPT_NADAM,
-    CLOPT_KIND_COUNT
-} clopt_kind;
 
 typedef enum {
     CLOPT_P_LR,
@@ -30,6 +21,8 @@ typedef enum {
     CLOPT_P_BETA_2,
     CLOPT_P_EPSILON,
     CLOPT_P_SCHEDULE_DECAY,
+    CLOPT_P_WEIGHT_DECAY,
+    CLOPT_P_AMSGRAD,
     CLOPT_P_CLIPNORM,
     CLOPT_P_CLIPVALUE,
     CLOPT_P_COUNT
@@ -37,8 +30,10 @@ typedef enum {
 
 /* How a hyperparameter is validated. */
 typedef enum {
+    CLOPT_RANGE_OWN,      /* in an optimizer's row: the hyperparameter's own range */
     CLOPT_RANGE_NONNEG,   /* [0, inf) */
     CLOPT_RANGE_UNIT,     /* [0, 1) */
+    CLOPT_RANGE_UNIT_TOP, /* (0, 1] (Lion's beta_1) */
     CLOPT_RANGE_POSITIVE, /* (0, inf); the value 0 means "not set" (clipping off) */
     CLOPT_RANGE_BOOL      /* false/true, 0 or 1 */
 } clopt_range;
@@ -50,8 +45,22 @@ typedef struct {
     const char *ko;
 } clopt_param_info;
 
-#define CLOPT_MAX_OWN_PARAMS 5 /* hyperparameters besides clipnorm and clipvalue */
-#define CLOPT_MAX_STATE 2
+#define CLOPT_MAX_OWN_PARAMS 7 /* hyperparameters besides clipnorm and clipvalue */
+#define CLOPT_MAX_EQUATIONS 10
+
+/*
+ * One line of an optimizer's rule as the page shows it with a step's numbers (see
+ * web/js/equations.js for how it is drawn). `html` is the formula, in which {expr} is
+ * replaced by the value of expr: hyperparameter names, t (the step, 1-based), lr_e (the
+ * decayed rate), numbers, + - * / ^ ( ), sqrt(), and comparisons. `show` names the value
+ * printed after it: a state name ("m"), "g", "delta" (the step taken), or "=expr" for a
+ * scalar. The line is drawn only when `when` (an expr; NULL = always) is nonzero.
+ */
+typedef struct {
+    const char *html;
+    const char *show;
+    const char *when;
+} clopt_equation;
 
 typedef struct {
     clopt_kind kind;
@@ -60,10 +69,14 @@ typedef struct {
     size_t nparams;
     clopt_param params[CLOPT_MAX_OWN_PARAMS]; /* in Keras get_config() order */
     double defaults[CLOPT_MAX_OWN_PARAMS];
-    size_t nstate; /* state buffers per tensor (SGD: 1, used only when momentum is on) */
+    size_t lean, full; /* state buffers without and with the optional state (optimizers.h) */
+    clopt_param state_switch; /* turns the optional state on (momentum, amsgrad); else LR */
     const char *state[CLOPT_MAX_STATE];
     const char *en;
     const char *ko;
+    const clopt_equation equations[CLOPT_MAX_EQUATIONS]; /* ends at the first NULL html */
+    clopt_range ranges[CLOPT_MAX_OWN_PARAMS]; /* per params[i]: a range of this optimizer's
+                                                 own (Lion's beta_1), or CLOPT_RANGE_OWN */
 } clopt_optimizer_info;
 
 const clopt_optimizer_info *clopt_catalogue_optimizer(clopt_kind kind);
@@ -75,6 +88,18 @@ int clopt_catalogue_find_param(const char *name, size_t len);
 
 /* Whether optimizer `info` takes hyperparameter `p` (clipnorm and clipvalue: always). */
 bool clopt_catalogue_takes(const clopt_optimizer_info *info, clopt_param p);
+
+/* Whether the kind's rule needs norms over each tensor (SHAPE TENSOR in optimizers.h). */
+bool clopt_catalogue_tensorwise(clopt_kind kind);
+
+/* The range of hyperparameter p for optimizer `info`. */
+clopt_range clopt_catalogue_range(const clopt_optimizer_info *info, clopt_param p);
+
+/*
+ * The state buffers a fresh optimizer with these hyperparameters keeps per tensor: the
+ * kind's full count when its optional state is switched on, else its lean count.
+ */
+size_t clopt_catalogue_state_count(const clopt_optimizer_info *info, const double *v);
 
 /* "lr must be >= 0" style text for a range: ">= 0", "in [0, 1)", "> 0", "true or false". */
 const char *clopt_range_text(clopt_range r);

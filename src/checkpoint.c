@@ -1,5 +1,6 @@
 /*
- * Checkpoints. Little-endian, version 1:
+ * Checkpoints. Little-endian, version 2 (version 1, written before AMSGrad's vhat, has the
+ * same layout with at most two state buffers, and is read the same way):
  *   "CLOPTCKP"  u32 version  u32 L  config JSON (L bytes)
  *   u64 iterations  f64 Nadam m_schedule  u32 tensors T  u32 state buffers S
  *   T x u64 tensor size (floats)  then per tensor, per state buffer, its floats (f32)
@@ -20,7 +21,8 @@
 #include <zlib.h>
 
 #define MAGIC "CLOPTCKP"
-#define VERSION 1u
+#define VERSION 2u
+#define OLDEST_VERSION 1u
 #define CONFIG_MAX 4096
 
 typedef struct {
@@ -180,10 +182,10 @@ static clopt_status parse(const clopt_optimizer *o, const bytes *b, clopt_config
     if (memcmp(d, MAGIC, 8) != 0)
         return clopt_error_set(err, CLOPT_EFORMAT, "not a clopt checkpoint (bad magic bytes)");
     uint32_t version = (uint32_t)get_le(d + 8, 4);
-    if (version != VERSION)
+    if (version < OLDEST_VERSION || version > VERSION)
         return clopt_error_set(err, CLOPT_EFORMAT,
-                               "checkpoint version %u; this clopt reads version %u", version,
-                               VERSION);
+                               "checkpoint version %u; this clopt reads versions %u to %u",
+                               version, OLDEST_VERSION, VERSION);
     size_t clen = get_le(d + 12, 4);
     if (clen > CONFIG_MAX)
         return clopt_error_set(err, CLOPT_EFORMAT, "checkpoint config is %zu bytes (max %d)",
@@ -234,11 +236,13 @@ static clopt_status parse(const clopt_optimizer *o, const bytes *b, clopt_config
         return clopt_error_set(err, CLOPT_EFORMAT,
                                "checkpoint is for %s; this optimizer is %s", cfg->info->name,
                                o->cfg.info->name);
-    size_t want = cfg->info->kind == CLOPT_SGD ? (ns ? 1 : 0) : cfg->info->nstate;
-    if (ns != want || (cfg->info->kind == CLOPT_SGD && !ns && cfg->v[CLOPT_P_MOMENTUM] > 0))
+    /* The state its config needs, or the kind's full state (kept once switched on). */
+    const size_t want = clopt_catalogue_state_count(cfg->info, cfg->v);
+    if (ns != want && ns != cfg->info->full)
         return clopt_error_set(err, CLOPT_EFORMAT,
-                               "checkpoint has %zu state buffers per tensor; %s keeps %zu", ns,
-                               cfg->info->name, cfg->info->nstate);
+                               "checkpoint has %zu state buffers per tensor; %s with this "
+                               "config keeps %zu",
+                               ns, cfg->info->name, want);
     *it = get_le(d + pos, 8);
     uint64_t msb = get_le(d + pos + 8, 8);
     memcpy(ms, &msb, sizeof *ms);

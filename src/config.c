@@ -55,11 +55,12 @@ int clopt_config_param(const clopt_config *c, const char *name, size_t len, clop
 clopt_status clopt_config_assign(clopt_config *c, clopt_param p, double v, clopt_error *err)
 {
     const clopt_param_info *pi = clopt_catalogue_param(p);
-    if (!clopt_range_accepts(pi->range, v)) {
+    const clopt_range range = clopt_catalogue_range(c->info, p);
+    if (!clopt_range_accepts(range, v)) {
         char num[32];
         return clopt_error_set(err, CLOPT_EINVAL, "%s: %s=%s is out of range; expected %s",
                                c->info->name, pi->name, clopt_format_number(num, v),
-                               clopt_range_text(pi->range));
+                               clopt_range_text(range));
     }
     c->v[p] = v;
     return CLOPT_OK;

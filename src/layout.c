@@ -19,7 +19,15 @@ void clopt_layout_release(clopt_layout *lay)
             clReleaseKernel(lay->groups[i].step);
         if (lay->groups[i].sumsq)
             clReleaseKernel(lay->groups[i].sumsq);
+        if (lay->groups[i].apply)
+            clReleaseKernel(lay->groups[i].apply);
     }
+    cl_mem tensorwise[] = {lay->partial2, lay->tensor_chunks, lay->ratio};
+    for (size_t i = 0; i < sizeof tensorwise / sizeof tensorwise[0]; i++)
+        if (tensorwise[i])
+            clReleaseMemObject(tensorwise[i]);
+    if (lay->fold)
+        clReleaseKernel(lay->fold);
     for (size_t s = 0; s < CLOPT_MAX_STATE; s++)
         if (lay->state[s])
             clReleaseMemObject(lay->state[s]);
@@ -88,29 +96,58 @@ fail:
     return err ? err->status : CLOPT_ECL;
 }
 
+/* Binds the arguments every step kernel shares (step.cl, CLOPT_STEP_ARGS; not the scalars). */
+static clopt_status bind_step(clopt_optimizer *o, clopt_layout *out, clopt_group *g, cl_kernel k,
+                              clopt_error *err)
+{
+    const cl_uint base = g->chunk_base;
+    const char *what = "binding the step kernel's arguments";
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 0, sizeof(cl_mem), &g->param));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 1, sizeof(cl_mem), &g->grad));
+    for (cl_uint s = 0; s < CLOPT_MAX_STATE; s++) {
+        cl_mem m = s < out->nstate && out->state[s] ? out->state[s] : o->dummy;
+        CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 2 + s, sizeof(cl_mem), &m));
+    }
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 5, sizeof(cl_mem), &out->chunks));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 6, sizeof(cl_uint), &base));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 7, sizeof(cl_mem), &o->norm_scale));
+    return CLOPT_OK;
+fail:
+    return err ? err->status : CLOPT_ECL;
+}
+
 static clopt_status bind_group(clopt_optimizer *o, clopt_layout *out, clopt_group *g,
                                clopt_error *err)
 {
     char name[64];
     cl_int rc;
+    const clopt_optimizer_info *info = o->cfg.info;
     const cl_uint base = g->chunk_base;
-    cl_mem s0 = out->nstate > 0 && out->state[0] ? out->state[0] : o->dummy;
-    cl_mem s1 = out->nstate > 1 && out->state[1] ? out->state[1] : o->dummy;
-    /* Fewer live arenas than the kind keeps: SGD before momentum was ever on. */
-    snprintf(name, sizeof name, "clopt_step_%s%s", o->cfg.info->key,
-             out->nstate < o->cfg.info->nstate ? "_stateless" : "");
-    g->step = clCreateKernel(o->ctx->program, name, &rc);
-    CLOPT_CL_CHECK(err, "creating the step kernel", rc);
+    if (clopt_catalogue_tensorwise(info->kind)) {
+        snprintf(name, sizeof name, "clopt_step_%s_moments", info->key);
+        g->step = clCreateKernel(o->ctx->program, name, &rc);
+        CLOPT_CL_CHECK(err, "creating the step kernel", rc);
+        snprintf(name, sizeof name, "clopt_step_%s_apply", info->key);
+        g->apply = clCreateKernel(o->ctx->program, name, &rc);
+        CLOPT_CL_CHECK(err, "creating the step kernel", rc);
+        if (bind_step(o, out, g, g->apply, err) != CLOPT_OK)
+            goto fail;
+        CLOPT_CL_CHECK(err, "binding the step kernel's arguments",
+                       clSetKernelArg(g->step, 9, sizeof(cl_mem), &out->partial2));
+        CLOPT_CL_CHECK(err, "binding the step kernel's arguments",
+                       clSetKernelArg(g->apply, 9, sizeof(cl_mem), &out->ratio));
+    } else {
+        /* Fewer live arenas than the kind keeps: its lean kernel (SGD before momentum). */
+        snprintf(name, sizeof name, "clopt_step_%s%s", info->key,
+                 out->nstate < info->full ? "_lean" : "");
+        g->step = clCreateKernel(o->ctx->program, name, &rc);
+        CLOPT_CL_CHECK(err, "creating the step kernel", rc);
+    }
+    if (bind_step(o, out, g, g->step, err) != CLOPT_OK)
+        goto fail;
     g->sumsq = clCreateKernel(o->ctx->program, "clopt_sumsq_partial", &rc);
     CLOPT_CL_CHECK(err, "creating the clipnorm kernel", rc);
-    const char *what = "binding the step kernel's arguments";
-    CLOPT_CL_CHECK(err, what, clSetKernelArg(g->step, 0, sizeof(cl_mem), &g->param));
-    CLOPT_CL_CHECK(err, what, clSetKernelArg(g->step, 1, sizeof(cl_mem), &g->grad));
-    CLOPT_CL_CHECK(err, what, clSetKernelArg(g->step, 2, sizeof(cl_mem), &s0));
-    CLOPT_CL_CHECK(err, what, clSetKernelArg(g->step, 3, sizeof(cl_mem), &s1));
-    CLOPT_CL_CHECK(err, what, clSetKernelArg(g->step, 4, sizeof(cl_mem), &out->chunks));
-    CLOPT_CL_CHECK(err, what, clSetKernelArg(g->step, 5, sizeof(cl_uint), &base));
-    CLOPT_CL_CHECK(err, what, clSetKernelArg(g->step, 6, sizeof(cl_mem), &o->norm_scale));
+    const char *what = "binding the clipnorm kernel's arguments";
     CLOPT_CL_CHECK(err, what, clSetKernelArg(g->sumsq, 0, sizeof(cl_mem), &g->grad));
     CLOPT_CL_CHECK(err, what, clSetKernelArg(g->sumsq, 1, sizeof(cl_mem), &out->chunks));
     CLOPT_CL_CHECK(err, what, clSetKernelArg(g->sumsq, 2, sizeof(cl_uint), &base));
@@ -120,9 +157,40 @@ fail:
     return err ? err->status : CLOPT_ECL;
 }
 
+/* Tensor-wise kinds: the per-chunk sums, per-tensor chunk ranges and ratios, and the fold. */
+static clopt_status build_tensorwise(clopt_optimizer *o, clopt_layout *out,
+                                     const cl_uint2 *ranges, clopt_error *err)
+{
+    char name[64];
+    cl_int rc;
+    const char *what = "allocating the per-tensor norms";
+    out->partial2 = clCreateBuffer(o->ctx->cl, CL_MEM_READ_WRITE,
+                                   out->nchunks * sizeof(cl_float2), NULL, &rc);
+    CLOPT_CL_CHECK(err, what, rc);
+    out->tensor_chunks =
+        clCreateBuffer(o->ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
+                       out->ntensors * sizeof *ranges, (void *)ranges, &rc);
+    CLOPT_CL_CHECK(err, what, rc);
+    out->ratio = clCreateBuffer(o->ctx->cl, CL_MEM_READ_WRITE, out->ntensors * sizeof(cl_float),
+                                NULL, &rc);
+    CLOPT_CL_CHECK(err, what, rc);
+    snprintf(name, sizeof name, "clopt_step_%s_ratio", o->cfg.info->key);
+    out->fold = clCreateKernel(o->ctx->program, name, &rc);
+    CLOPT_CL_CHECK(err, "creating the per-tensor norm kernel", rc);
+    const cl_uint n = (cl_uint)out->ntensors;
+    what = "binding the per-tensor norm kernel";
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(out->fold, 0, sizeof(cl_mem), &out->partial2));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(out->fold, 1, sizeof(cl_mem), &out->tensor_chunks));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(out->fold, 2, sizeof n, &n));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(out->fold, 3, sizeof(cl_mem), &out->ratio));
+    return CLOPT_OK;
+fail:
+    return err ? err->status : CLOPT_ECL;
+}
+
 /* Groups the tensors by buffer pair (in order of first appearance) and cuts them into chunks. */
 static clopt_status build_table(clopt_optimizer *o, clopt_layout *out, cl_uint4 **table,
-                                clopt_error *err)
+                                cl_uint2 **ranges, clopt_error *err)
 {
     const size_t chunk = o->ctx->tuning.chunk;
     size_t nchunks = 0;
@@ -130,8 +198,9 @@ static clopt_status build_table(clopt_optimizer *o, clopt_layout *out, cl_uint4 
         nchunks += (out->tensors[i].count + chunk - 1) / chunk;
     out->groups = calloc(out->ntensors, sizeof *out->groups);
     *table = malloc(nchunks * sizeof **table);
+    *ranges = malloc(out->ntensors * sizeof **ranges);
     char *placed = calloc(out->ntensors, 1);
-    if (!out->groups || !*table || !placed) {
+    if (!out->groups || !*table || !*ranges || !placed) {
         free(placed);
         return clopt_error_set(err, CLOPT_ENOMEM, "out of memory building the tensor table");
     }
@@ -148,11 +217,14 @@ static clopt_status build_table(clopt_optimizer *o, clopt_layout *out, cl_uint4 
             if (placed[j] || t->param != g->param || t->grad != g->grad)
                 continue;
             placed[j] = 1;
+            const size_t first = c;
             for (size_t done = 0; done < t->count; done += chunk) {
                 size_t n = t->count - done < chunk ? t->count - done : chunk;
                 (*table)[c++] = (cl_uint4){{(cl_uint)(t->offset + done),
-                                            (cl_uint)(t->state_offset + done), (cl_uint)n, 0}};
+                                            (cl_uint)(t->state_offset + done), (cl_uint)n,
+                                            (cl_uint)j}};
             }
+            (*ranges)[j] = (cl_uint2){{(cl_uint)first, (cl_uint)(c - first)}};
         }
         g->nchunks = (cl_uint)(c - g->chunk_base);
     }
@@ -165,6 +237,7 @@ clopt_status clopt_layout_build(clopt_optimizer *o, clopt_tensor *tensors, size_
                                 size_t nstate, int fresh, clopt_layout *out, clopt_error *err)
 {
     cl_uint4 *table = NULL;
+    cl_uint2 *ranges = NULL;
     cl_int rc;
     memset(out, 0, sizeof *out);
     out->tensors = tensors;
@@ -180,7 +253,8 @@ clopt_status clopt_layout_build(clopt_optimizer *o, clopt_tensor *tensors, size_
         if (tensors[i].state_offset + tensors[i].count > out->state_used)
             out->state_used = tensors[i].state_offset + tensors[i].count;
     }
-    if (build_arenas(o, fresh, out, err) != CLOPT_OK || build_table(o, out, &table, err))
+    if (build_arenas(o, fresh, out, err) != CLOPT_OK ||
+        build_table(o, out, &table, &ranges, err) != CLOPT_OK)
         goto fail;
     if (out->nchunks > 0) {
         out->chunks = clCreateBuffer(o->ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
@@ -197,13 +271,18 @@ clopt_status clopt_layout_build(clopt_optimizer *o, clopt_tensor *tensors, size_
         CLOPT_CL_CHECK(err, what, clSetKernelArg(out->norm, 1, sizeof nchunks, &nchunks));
         CLOPT_CL_CHECK(err, what, clSetKernelArg(out->norm, 3, sizeof(cl_mem), &o->norm_scale));
     }
+    if (out->nchunks > 0 && clopt_catalogue_tensorwise(o->cfg.info->kind) &&
+        build_tensorwise(o, out, ranges, err) != CLOPT_OK)
+        goto fail;
     for (size_t i = 0; i < out->ngroups; i++)
         if (bind_group(o, out, &out->groups[i], err) != CLOPT_OK)
             goto fail;
     free(table);
+    free(ranges);
     return CLOPT_OK;
 fail:
     free(table);
+    free(ranges);
     clopt_layout_release(out);
     return err && err->status ? err->status : CLOPT_ECL;
 }

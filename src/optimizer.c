@@ -62,9 +62,9 @@ void clopt_optimizer_release(clopt_optimizer *o)
 
 size_t clopt_optimizer_wanted_state(const clopt_optimizer *o)
 {
-    if (o->cfg.info->kind == CLOPT_SGD)
-        return o->lay.nstate > 0 || o->cfg.v[CLOPT_P_MOMENTUM] > 0.0 ? 1 : 0;
-    return o->cfg.info->nstate;
+    /* Optional state, once switched on, is kept (and so are its values). */
+    const size_t want = clopt_catalogue_state_count(o->cfg.info, o->cfg.v);
+    return o->lay.nstate > want ? o->lay.nstate : want;
 }
 
 /* Size and context of a buffer the caller passed, checked before anything is allocated. */
@@ -193,9 +193,25 @@ clopt_status clopt_optimizer_step(clopt_optimizer *o, clopt_error *err)
         const clopt_group *g = &o->lay.groups[i];
         size_t global = g->nchunks * wgs;
         CLOPT_CL_CHECK(err, "setting the step's scalars",
-                       clSetKernelArg(g->step, 7, sizeof k, &k));
+                       clSetKernelArg(g->step, 8, sizeof k, &k));
         CLOPT_CL_CHECK(err, "enqueueing the optimizer step",
                        clEnqueueNDRangeKernel(q, g->step, 1, NULL, &global, &wgs, 0, NULL, NULL));
+    }
+    if (o->lay.fold) { /* tensor-wise: per-tensor norms, then the second half */
+        size_t global = o->lay.ntensors;
+        CLOPT_CL_CHECK(err, "enqueueing the per-tensor norms",
+                       clEnqueueNDRangeKernel(q, o->lay.fold, 1, NULL, &global, NULL, 0, NULL,
+                                              NULL));
+        launches++;
+        for (size_t i = 0; i < o->lay.ngroups; i++, launches++) {
+            const clopt_group *g = &o->lay.groups[i];
+            size_t global_apply = g->nchunks * wgs;
+            CLOPT_CL_CHECK(err, "setting the step's scalars",
+                           clSetKernelArg(g->apply, 8, sizeof k, &k));
+            CLOPT_CL_CHECK(err, "enqueueing the optimizer step",
+                           clEnqueueNDRangeKernel(q, g->apply, 1, NULL, &global_apply, &wgs, 0,
+                                                  NULL, NULL));
+        }
     }
     o->it++;
     o->m_schedule = ms;
@@ -216,7 +232,7 @@ clopt_status clopt_optimizer_set(clopt_optimizer *o, const char *name, double va
     int p = clopt_config_param(&next, name, strlen(name), err);
     if (p < 0 || clopt_config_assign(&next, (clopt_param)p, value, err) != CLOPT_OK)
         return CLOPT_EINVAL;
-    /* Switching SGD's momentum on needs its (zeroed) momentum buffer. */
+    /* Switching optional state on (SGD's momentum, amsgrad) needs its zeroed buffer. */
     const clopt_config old = o->cfg;
     o->cfg = next;
     size_t want = clopt_optimizer_wanted_state(o);

@@ -18,6 +18,7 @@ typedef struct {
     cl_mem param, grad;
     cl_uint chunk_base, nchunks;
     cl_kernel step, sumsq;
+    cl_kernel apply; /* tensor-wise kinds: the second half of the step (step.cl) */
 } clopt_group;
 
 /*
@@ -31,9 +32,13 @@ typedef struct {
     clopt_group *groups;
     size_t ngroups;
     size_t nchunks;
-    cl_mem chunks;  /* uint4 per chunk: offset, state offset, count */
+    cl_mem chunks;  /* uint4 per chunk: offset, state offset, count, tensor */
     cl_mem partial; /* a float per chunk: sums of squares for clipnorm */
     cl_kernel norm; /* folds `partial` into the clipnorm scale; bound to this layout */
+    /* Tensor-wise kinds (Lamb): per chunk the sums of p^2 and u^2, per tensor its chunks
+     * (first, count) and its ratio, and the kernel that folds one into the other. */
+    cl_mem partial2, tensor_chunks, ratio;
+    cl_kernel fold;
     size_t nstate;  /* live state arenas */
     size_t state_used, state_cap; /* floats per arena */
     cl_mem state[CLOPT_MAX_STATE];

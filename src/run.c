@@ -127,11 +127,11 @@ static clopt_status parse_specs(clopt_run *r, const clopt_run_options *o, clopt_
     return CLOPT_OK;
 }
 
+/* The kinds table's entry: the kind and the state it keeps (trajectory.h). */
 static cl_uint kind_of(const clopt_config *c)
 {
-    if (c->info->kind == CLOPT_SGD && c->v[CLOPT_P_MOMENTUM] == 0.0)
-        return CLOPT_KIND_SGD_PLAIN;
-    return (cl_uint)c->info->kind;
+    const size_t live = clopt_catalogue_state_count(c->info, c->v);
+    return (cl_uint)c->info->kind | (cl_uint)live << CLOPT_LIVE_SHIFT;
 }
 
 /* Device buffers with the initial state: every trajectory at its start, state zero. */
@@ -140,7 +140,7 @@ static clopt_status create_buffers(clopt_run *r, clopt_error *err)
     cl_context cl = r->ctx->cl;
     cl_int rc;
     const char *what = "allocating a run on the device";
-    float *state = calloc(6 * r->tpad, sizeof *state);
+    float *state = calloc(CLOPT_STATE_ROWS * r->tpad, sizeof *state);
     cl_uint *kinds = malloc(r->nopt * sizeof *kinds);
     if (!state || !kinds) {
         free(state);
@@ -161,7 +161,8 @@ static clopt_status create_buffers(clopt_run *r, clopt_error *err)
     const cl_mem_flags rw = CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR;
     r->d_kinds = clCreateBuffer(cl, ro, r->nopt * sizeof *kinds, kinds, &rc);
     if (rc == CL_SUCCESS)
-        r->d_state = clCreateBuffer(cl, rw, 6 * r->tpad * sizeof *state, state, &rc);
+        r->d_state =
+            clCreateBuffer(cl, rw, CLOPT_STATE_ROWS * r->tpad * sizeof *state, state, &rc);
     free(state);
     free(kinds);
     CLOPT_CL_CHECK(err, what, rc);
@@ -266,7 +267,7 @@ clopt_run *clopt_run_create(clopt_context *ctx, const clopt_run_options *o, clop
     r->spad = round_up(r->nstart, lanes);
     r->tpad = r->nopt * r->spad;
     r->nwork = r->tpad / lanes;
-    r->ncomp = o->state ? 9 : 3;
+    r->ncomp = o->state ? CLOPT_RUN_STATE_COMPONENTS : 3;
     r->steps = o->steps;
     r->every = o->every;
     r->noise = o->noise;
@@ -426,14 +427,14 @@ int64_t clopt_run_diverged_at(const clopt_run *r, size_t t)
     return d == CLOPT_ALIVE ? -1 : (int64_t)d;
 }
 
-void clopt_run_state_names(const clopt_run *r, size_t t, const char *names[2])
+void clopt_run_state_names(const clopt_run *r, size_t t, const char *names[CLOPT_RUN_MAX_STATE])
 {
-    names[0] = names[1] = "";
+    for (size_t i = 0; i < CLOPT_RUN_MAX_STATE; i++)
+        names[i] = "";
     if (!r || t >= r->nopt * r->nstart)
         return;
     const clopt_config *c = &r->cfg[t / r->nstart];
-    if (kind_of(c) == CLOPT_KIND_SGD_PLAIN)
-        return;
-    for (size_t i = 0; i < c->info->nstate; i++)
+    const size_t live = clopt_catalogue_state_count(c->info, c->v);
+    for (size_t i = 0; i < live; i++)
         names[i] = c->info->state[i];
 }

@@ -1,53 +1,49 @@
-/* Per-step scalars of SEMANTICS.md, "One step", in double precision. */
+/* Per-step scalars of SEMANTICS.md, "One step" and "After Keras 1", in double precision. */
 #include "schedule.h"
 
 #include <math.h>
 #include <string.h>
 
+/*
+ * What every kind shares comes from the hyperparameters it takes: the rules read beta_1
+ * for momentum (SGD) and rho (RMSprop, Adadelta) too. Only the step size and the
+ * schedules below differ by kind.
+ */
 double clopt_schedule_scalars(const clopt_config *c, uint64_t it, double m_schedule,
                               clopt_scalars *k)
 {
     const double *v = c->v;
+    const clopt_optimizer_info *info = c->info;
     const double lr_e = v[CLOPT_P_LR] / (1.0 + v[CLOPT_P_DECAY] * (double)it);
     const double t = (double)it + 1.0;
+    double b1 = v[CLOPT_P_BETA_1];
+    if (clopt_catalogue_takes(info, CLOPT_P_MOMENTUM))
+        b1 = v[CLOPT_P_MOMENTUM];
+    if (clopt_catalogue_takes(info, CLOPT_P_RHO))
+        b1 = v[CLOPT_P_RHO];
+    const double b2 = v[CLOPT_P_BETA_2];
     memset(k, 0, sizeof *k);
+    k->lr = (float)lr_e;
+    k->beta_1 = (float)b1;
+    k->one_minus_beta_1 = (float)(1.0 - b1);
+    k->beta_2 = (float)b2;
+    k->one_minus_beta_2 = (float)(1.0 - b2);
     k->epsilon = (float)v[CLOPT_P_EPSILON];
+    k->nesterov = (float)v[CLOPT_P_NESTEROV];
+    k->amsgrad = (float)v[CLOPT_P_AMSGRAD];
+    k->weight_decay = (float)(v[CLOPT_P_WEIGHT_DECAY] * lr_e);
     k->clipnorm = (float)v[CLOPT_P_CLIPNORM];
     k->clipvalue = (float)v[CLOPT_P_CLIPVALUE];
 
-    switch (c->info->kind) {
-    case CLOPT_SGD:
-        k->lr = (float)lr_e;
-        k->beta_1 = (float)v[CLOPT_P_MOMENTUM];
-        k->nesterov = (float)v[CLOPT_P_NESTEROV];
-        break;
-    case CLOPT_RMSPROP:
-    case CLOPT_ADADELTA:
-        k->lr = (float)lr_e;
-        k->beta_1 = (float)v[CLOPT_P_RHO];
-        k->one_minus_beta_1 = (float)(1.0 - v[CLOPT_P_RHO]);
-        break;
-    case CLOPT_ADAGRAD:
-        k->lr = (float)lr_e;
-        break;
+    switch (info->kind) {
     case CLOPT_ADAM:
-    case CLOPT_ADAMAX:
-    case CLOPT_NADAM:
-        k->beta_1 = (float)v[CLOPT_P_BETA_1];
-        k->one_minus_beta_1 = (float)(1.0 - v[CLOPT_P_BETA_1]);
-        k->beta_2 = (float)v[CLOPT_P_BETA_2];
-        k->one_minus_beta_2 = (float)(1.0 - v[CLOPT_P_BETA_2]);
-        break;
-    case CLOPT_KIND_COUNT:
-        break;
-    }
-
-    const double b1 = v[CLOPT_P_BETA_1], b2 = v[CLOPT_P_BETA_2];
-    if (c->info->kind == CLOPT_ADAM)
+    case CLOPT_ADAMW:
         k->lr = (float)(lr_e * sqrt(1.0 - pow(b2, t)) / (1.0 - pow(b1, t)));
-    if (c->info->kind == CLOPT_ADAMAX)
+        break;
+    case CLOPT_ADAMAX:
         k->lr = (float)(lr_e / (1.0 - pow(b1, t)));
-    if (c->info->kind == CLOPT_NADAM) {
+        break;
+    case CLOPT_NADAM: {
         const double sd = v[CLOPT_P_SCHEDULE_DECAY];
         const double mu_t = b1 * (1.0 - 0.5 * pow(0.96, t * sd));
         const double mu_t1 = b1 * (1.0 - 0.5 * pow(0.96, (t + 1.0) * sd));
@@ -57,6 +53,27 @@ double clopt_schedule_scalars(const clopt_config *c, uint64_t it, double m_sched
         k->m_scale = (float)(mu_t1 / (1.0 - ms_next));
         k->v_scale = (float)(1.0 / (1.0 - pow(b2, t)));
         return ms_new;
+    }
+    case CLOPT_LAMB:
+        k->m_scale = (float)(1.0 / (1.0 - pow(b1, t)));
+        k->v_scale = (float)(1.0 / (1.0 - pow(b2, t)));
+        break;
+    case CLOPT_RADAM: {
+        const double b2t = pow(b2, t);
+        const double rho_inf = 2.0 / (1.0 - b2) - 1.0;
+        const double rho_t = rho_inf - 2.0 * t * b2t / (1.0 - b2t);
+        k->rectified = rho_t > 5.0;
+        if (k->rectified) {
+            const double r = sqrt((rho_t - 4.0) * (rho_t - 2.0) * rho_inf /
+                                  ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t));
+            k->lr = (float)(lr_e * r * sqrt(1.0 - b2t) / (1.0 - pow(b1, t)));
+        } else {
+            k->lr = (float)(lr_e / (1.0 - pow(b1, t)));
+        }
+        break;
+    }
+    default: /* the decayed rate: SGD, RMSprop, Adagrad, Adadelta, and later kinds */
+        break;
     }
     return m_schedule;
 }

@@ -27,10 +27,14 @@ static clopt_status unknown_optimizer(const char *name, size_t len, clopt_error 
     if (hint)
         return clopt_error_set(err, CLOPT_EINVAL, "unknown optimizer '%.*s'; did you mean '%s'?",
                                shown, name, hint);
-    return clopt_error_set(err, CLOPT_EINVAL,
-                           "unknown optimizer '%.*s'; expected one of sgd, rmsprop, adagrad, "
-                           "adadelta, adam, adamax, nadam",
-                           shown, name);
+    char list[256] = "";
+    for (size_t k = 0; k < CLOPT_KIND_COUNT; k++) {
+        if (k)
+            strncat(list, ", ", sizeof list - strlen(list) - 1);
+        strncat(list, keys[k], sizeof list - strlen(list) - 1);
+    }
+    return clopt_error_set(err, CLOPT_EINVAL, "unknown optimizer '%.*s'; expected one of %s",
+                           shown, name, list);
 }
 
 /* Resolves and assigns one argument, refusing a name given twice. */

@@ -4,6 +4,7 @@
 #include "optimizer.h"
 
 #include <dirent.h>
+#include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <unistd.h>
@@ -60,17 +61,38 @@ static char *temp_path(const char *name)
     return path;
 }
 
+/*
+ * Every kind of the catalogue, again with its optional state on (SGD's momentum, amsgrad),
+ * and a few options that change the step (decay, clipping).
+ */
+static size_t continuation_specs(char specs[][96])
+{
+    size_t n = 0;
+    for (size_t k = 0; k < CLOPT_KIND_COUNT; k++) {
+        const clopt_optimizer_info *info = clopt_catalogue_optimizer((clopt_kind)k);
+        snprintf(specs[n++], 96, "%s(%sclipvalue=0.5)", info->key,
+                 clopt_catalogue_takes(info, CLOPT_P_DECAY) ? "decay=0.01, " : "");
+        if (info->lean < info->full) {
+            const clopt_param_info *sw = clopt_catalogue_param(info->state_switch);
+            snprintf(specs[n++], 96, "%s(%s=%s, clipnorm=3)", info->key, sw->name,
+                     sw->range == CLOPT_RANGE_BOOL ? "True" : "0.9");
+        }
+    }
+    snprintf(specs[n++], 96, "sgd(momentum=0.9, nesterov=True, decay=0.01)");
+    snprintf(specs[n++], 96, "nadam");
+    return n;
+}
+
 static void test_loaded_optimizer_continues_bit_identically(void)
 {
-    const char *specs[] = {"sgd",  "sgd(momentum=0.9, nesterov=True, decay=0.01)",
-                           "rmsprop", "adagrad(clipnorm=3)", "adadelta", "adam(decay=0.001)",
-                           "adamax(clipvalue=0.5)", "nadam"};
+    char specs[2 * CLOPT_KIND_COUNT + 2][96];
+    const size_t nspecs = continuation_specs(specs);
     float init[N0 + N1], at_save[N0 + N1], a[N0 + N1], b[N0 + N1];
     uint64_t rng = 99;
     for (size_t i = 0; i < N0 + N1; i++)
         init[i] = test_uniform(&rng);
     const char *path = temp_path("cont.ckpt");
-    for (size_t k = 0; k < sizeof specs / sizeof specs[0]; k++) {
+    for (size_t k = 0; k < nspecs; k++) {
         clopt_error err;
         rig one = rig_make(specs[k], init, N1);
         rig_steps(&one, 0, 7);
@@ -91,6 +113,47 @@ static void test_loaded_optimizer_continues_bit_identically(void)
         rig_free(&two);
     }
     unlink(path);
+}
+
+/*
+ * Checkpoints of format version 1, written by clopt before AMSGrad (tests/data/adam-v1.bin, sgd-v1.bin:
+ * Adam(lr=0.01, beta_1=0.8) and SGD(lr=0.1, momentum=0.9) on p = 1, -2, 3, -4, 5 after
+ * three steps with g_i = +-0.1 (i + 1)), load and hold what a fresh optimizer computes.
+ */
+static void test_version_1_checkpoints_still_load(void)
+{
+    const char *specs[] = {"Adam(lr=0.01, beta_1=0.8)", "SGD(lr=0.1, momentum=0.9)"};
+    const char *files[] = {CLOPT_TEST_DATA "/adam-v1.bin", CLOPT_TEST_DATA "/sgd-v1.bin"};
+    for (size_t s = 0; s < 2; s++) {
+        clopt_error err;
+        float p[5] = {1, -2, 3, -4, 5}, g[5], want[5], got[5];
+        cl_mem pm = test_buffer(5, p), gm = test_buffer(5, NULL);
+        clopt_optimizer *fresh = clopt_optimizer_create(test_context(), specs[s], &err);
+        clopt_optimizer *loaded = clopt_optimizer_create(test_context(), specs[s], &err);
+        CU_ASSERT_EQUAL_FATAL(clopt_optimizer_add(fresh, pm, gm, 0, 5, &err), CLOPT_OK);
+        CU_ASSERT_EQUAL_FATAL(clopt_optimizer_add(loaded, pm, gm, 0, 5, &err), CLOPT_OK);
+        for (int k = 0; k < 3; k++) {
+            for (int i = 0; i < 5; i++)
+                g[i] = 0.1f * (float)(i + 1) * (k % 2 ? -1.0f : 1.0f);
+            test_write(gm, 0, 5, g);
+            CU_ASSERT_EQUAL(clopt_optimizer_step(fresh, &err), CLOPT_OK);
+        }
+        CU_ASSERT_EQUAL(clopt_optimizer_load(loaded, files[s], &err), CLOPT_OK);
+        if (err.status != CLOPT_OK)
+            fprintf(stderr, "\n  %s: %s\n", files[s], err.text);
+        CU_ASSERT_EQUAL(clopt_optimizer_iterations(loaded), 3);
+        const clopt_optimizer_info *info = fresh->cfg.info;
+        CU_ASSERT_EQUAL(loaded->lay.nstate, info->kind == CLOPT_SGD ? 1 : 2);
+        for (size_t b = 0; b < loaded->lay.nstate; b++) {
+            CU_ASSERT_EQUAL(clopt_optimizer_read_state(fresh, 0, b, want, &err), CLOPT_OK);
+            CU_ASSERT_EQUAL(clopt_optimizer_read_state(loaded, 0, b, got, &err), CLOPT_OK);
+            CU_ASSERT_EQUAL(memcmp(want, got, sizeof want), 0);
+        }
+        clopt_optimizer_release(fresh);
+        clopt_optimizer_release(loaded);
+        clReleaseMemObject(pm);
+        clReleaseMemObject(gm);
+    }
 }
 
 static void test_load_restores_hyperparameters(void)
@@ -198,7 +261,7 @@ static void test_load_rejects_bad_checkpoints_and_keeps_state(void)
     memcpy(m, d, len);
     m[8] = 9;
     write_file(bad, m, len);
-    expect_refused(&dst, bad, CLOPT_EFORMAT, "checkpoint version 9; this clopt reads version 1");
+    expect_refused(&dst, bad, CLOPT_EFORMAT, "checkpoint version 9; this clopt reads versions 1 to 2");
     expect_refused(&dst, "/nonexistent/dir/x.ckpt", CLOPT_EIO, "cannot open checkpoint");
 
     /* A checkpoint of another kind, other sizes or another tensor count. */
@@ -262,6 +325,7 @@ static void test_save_leaves_no_partial_file(void)
 }
 
 CU_TestInfo checkpoint_tests[] = {
+    {"version 1 checkpoints still load", test_version_1_checkpoints_still_load},
     {"a loaded optimizer continues bit-identically",
      test_loaded_optimizer_continues_bit_identically},
     {"load restores hyperparameters", test_load_restores_hyperparameters},

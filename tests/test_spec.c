@@ -44,7 +44,7 @@ static void test_every_optimizer_has_keras_defaults(void)
     expect_config("adadelta",
                   "{\"name\":\"Adadelta\",\"lr\":1.0,\"rho\":0.95,\"epsilon\":1e-08,\"decay\":0.0}");
     expect_config("adam", "{\"name\":\"Adam\",\"lr\":0.001,\"beta_1\":0.9,\"beta_2\":0.999,"
-                          "\"epsilon\":1e-08,\"decay\":0.0}");
+                          "\"epsilon\":1e-08,\"decay\":0.0,\"amsgrad\":false}");
     expect_config("adamax", "{\"name\":\"Adamax\",\"lr\":0.002,\"beta_1\":0.9,\"beta_2\":0.999,"
                             "\"epsilon\":1e-08,\"decay\":0.0}");
     expect_config("nadam", "{\"name\":\"Nadam\",\"lr\":0.002,\"beta_1\":0.9,\"beta_2\":0.999,"
@@ -54,7 +54,7 @@ static void test_every_optimizer_has_keras_defaults(void)
 static void test_names_are_case_insensitive(void)
 {
     const char *adam = "{\"name\":\"Adam\",\"lr\":0.001,\"beta_1\":0.9,\"beta_2\":0.999,"
-                       "\"epsilon\":1e-08,\"decay\":0.0}";
+                       "\"epsilon\":1e-08,\"decay\":0.0,\"amsgrad\":false}";
     expect_config("Adam", adam);
     expect_config("ADAM", adam);
     expect_config("  adam  ", adam);
@@ -68,7 +68,7 @@ static void test_call_syntax_sets_arguments(void)
 {
     expect_config("Adam(lr=0.01, beta_2=0.99)",
                   "{\"name\":\"Adam\",\"lr\":0.01,\"beta_1\":0.9,\"beta_2\":0.99,"
-                  "\"epsilon\":1e-08,\"decay\":0.0}");
+                  "\"epsilon\":1e-08,\"decay\":0.0,\"amsgrad\":false}");
     expect_config("SGD(lr=0.1, momentum=0.9, nesterov=True)",
                   "{\"name\":\"SGD\",\"lr\":0.1,\"momentum\":0.9,\"decay\":0.0,"
                   "\"nesterov\":true}");
@@ -89,7 +89,7 @@ static void test_learning_rate_is_an_alias_of_lr(void)
 {
     expect_config("adam(learning_rate=0.5)",
                   "{\"name\":\"Adam\",\"lr\":0.5,\"beta_1\":0.9,\"beta_2\":0.999,"
-                  "\"epsilon\":1e-08,\"decay\":0.0}");
+                  "\"epsilon\":1e-08,\"decay\":0.0,\"amsgrad\":false}");
     expect_config("{\"name\":\"sgd\",\"learning_rate\":0.25}",
                   "{\"name\":\"SGD\",\"lr\":0.25,\"momentum\":0.0,\"decay\":0.0,"
                   "\"nesterov\":false}");
@@ -100,7 +100,7 @@ static void test_json_spec_sets_arguments(void)
 {
     expect_config("{\"name\":\"adam\",\"lr\":0.01}",
                   "{\"name\":\"Adam\",\"lr\":0.01,\"beta_1\":0.9,\"beta_2\":0.999,"
-                  "\"epsilon\":1e-08,\"decay\":0.0}");
+                  "\"epsilon\":1e-08,\"decay\":0.0,\"amsgrad\":false}");
     expect_config(" {\"momentum\":0.9,\"name\":\"SGD\",\"nesterov\":true,\"lr\":1}",
                   "{\"name\":\"SGD\",\"lr\":1.0,\"momentum\":0.9,\"decay\":0.0,"
                   "\"nesterov\":true}");
@@ -145,7 +145,7 @@ static void test_misspelt_names_suggest_the_right_one(void)
     expect_error("frobnicate", "expected one of sgd, rmsprop, adagrad, adadelta, adam");
     expect_error("adam(momentum=0.9)",
                  "unknown argument 'momentum' for Adam; it takes lr, beta_1, beta_2, epsilon, "
-                 "decay, clipnorm, clipvalue");
+                 "decay, amsgrad, clipnorm, clipvalue");
 }
 
 static void test_malformed_specs_are_clear_errors(void)

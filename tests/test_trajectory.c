@@ -307,7 +307,7 @@ static void test_slices_equal_whole_run(void)
     CU_ASSERT_EQUAL(clopt_run_start(a.run, 4)[0], 0.5);
     CU_ASSERT_EQUAL(point(&a, 4, 0)[0], 0.5f);
     CU_ASSERT_EQUAL(point(&a, 4, 0)[1], -0.5f);
-    const char *names[2];
+    const char *names[CLOPT_RUN_MAX_STATE];
     clopt_run_state_names(a.run, 0, names);
     CU_ASSERT_STRING_EQUAL(names[0], "m");
     CU_ASSERT_STRING_EQUAL(names[1], "v");

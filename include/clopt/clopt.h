@@ -199,13 +199,16 @@ typedef struct {
 
 #define CLOPT_RUN_MAX_STEPS 10000000u
 #define CLOPT_RUN_MAX_TRAJECTORIES 1048576u
+#define CLOPT_RUN_MAX_STATE 3 /* state values per coordinate (Adam with amsgrad: m, v, vhat) */
+#define CLOPT_RUN_STATE_COMPONENTS (5 + 2 * CLOPT_RUN_MAX_STATE) /* components with state */
 
 /*
  * The points recorded by one clopt_run_advance: `rows` points per trajectory, row r at
  * step first_step + r * every, as data[(r * trajectories + t) * components + c].
  * Components: x, y, f; with options.state also g_x, g_y (the gradient used, noise
- * included, before clipping) and the optimizer's two state values per coordinate
- * a_x, a_y, b_x, b_y after `step` updates (names in clopt_run_state_names). A trajectory
+ * included, before clipping) and the optimizer's three state values per coordinate
+ * a_x, a_y, b_x, b_y, c_x, c_y after `step` updates (names in clopt_run_state_names;
+ * unused ones are 0): CLOPT_RUN_STATE_COMPONENTS in all. A trajectory
  * that has diverged has NaN in every component from its diverged_at step on.
  * Valid until the next advance or release.
  */
@@ -251,8 +254,9 @@ CLOPT_API const double *clopt_run_start(const clopt_run *r, size_t t);
 /* The step at which trajectory t diverged (so far), or -1. */
 CLOPT_API int64_t clopt_run_diverged_at(const clopt_run *r, size_t t);
 
-/* The names of trajectory t's two state values ("m", "v"; "" when unused). */
-CLOPT_API void clopt_run_state_names(const clopt_run *r, size_t t, const char *names[2]);
+/* The names of trajectory t's state values ("m", "v", "vhat"; "" when unused). */
+CLOPT_API void clopt_run_state_names(const clopt_run *r, size_t t,
+                                     const char *names[CLOPT_RUN_MAX_STATE]);
 
 /* Releases the run; NULL is a no-op. */
 CLOPT_API void clopt_run_release(clopt_run *r);

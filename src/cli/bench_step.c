@@ -9,6 +9,7 @@
 #include "bench_step_loops.h"
 #include "config.h"
 #include "error.h"
+#include "schedule.h"
 #include "spec.h"
 
 #include <math.h>
@@ -69,160 +70,173 @@ static cl_mem filled(cl_context cl, size_t n, float scale, clopt_error *err)
     return m;
 }
 
-/* The time of clopt_optimizer_step + clFinish on tensors of the given sizes in one buffer. */
-static int time_step(clopt_context *ctx, const char *spec, const size_t *sizes, size_t nt,
-                     uint64_t repeat, timing *out, clopt_error *err)
+/*
+ * The contenders, each prepared once and then timed one run at a time, in rounds: step,
+ * bound, C loop, one tensor, small step; step, bound, ... so that a slow spell of the
+ * machine hits every contender of a round alike, and ratios are taken per round.
+ */
+typedef struct {
+    clopt_optimizer *o;
+    cl_mem p, g;
+} step_bench;
+
+static void step_release(step_bench *b)
+{
+    clopt_optimizer_release(b->o);
+    if (b->g)
+        clReleaseMemObject(b->g);
+    if (b->p)
+        clReleaseMemObject(b->p);
+    memset(b, 0, sizeof *b);
+}
+
+/* An optimizer over tensors of the given sizes in one buffer pair, warmed up. */
+static int step_prepare(clopt_context *ctx, const char *spec, const size_t *sizes, size_t nt,
+                        step_bench *b, clopt_error *err)
 {
     size_t total = 0;
     for (size_t i = 0; i < nt; i++)
         total += sizes[i];
-    cl_mem p = filled(clopt_context_cl(ctx), total, 1.0f, err);
-    cl_mem g = p ? filled(clopt_context_cl(ctx), total, 0.01f, err) : NULL;
-    clopt_optimizer *o = g ? clopt_optimizer_create(ctx, spec, err) : NULL;
-    double *t = malloc(repeat * sizeof *t);
-    int rc = -1;
-    if (!o || !t)
-        goto done;
+    memset(b, 0, sizeof *b);
+    b->p = filled(clopt_context_cl(ctx), total, 1.0f, err);
+    b->g = b->p ? filled(clopt_context_cl(ctx), total, 0.01f, err) : NULL;
+    b->o = b->g ? clopt_optimizer_create(ctx, spec, err) : NULL;
+    if (!b->o)
+        goto fail;
     for (size_t i = 0, at = 0; i < nt; at += sizes[i++])
-        if (clopt_optimizer_add(o, p, g, at, sizes[i], err) != CLOPT_OK)
-            goto done;
-    cl_command_queue q = clopt_context_queue(ctx);
+        if (clopt_optimizer_add(b->o, b->p, b->g, at, sizes[i], err) != CLOPT_OK)
+            goto fail;
     for (int w = 0; w < 3; w++) /* warm-up: kernels built and state allocated */
-        if (clopt_optimizer_step(o, err) != CLOPT_OK)
-            goto done;
-    clFinish(q);
-    for (uint64_t r = 0; r < repeat; r++) {
-        const double t0 = now();
-        if (clopt_optimizer_step(o, err) != CLOPT_OK)
-            goto done;
-        cl_int cl = clFinish(q);
-        if (cl != CL_SUCCESS) {
-            clopt_error_cl(err, cl, "clFinish", "waiting for a step");
-            goto done;
-        }
-        t[r] = now() - t0;
+        if (clopt_optimizer_step(b->o, err) != CLOPT_OK)
+            goto fail;
+    clFinish(clopt_context_queue(ctx));
+    return 0;
+fail:
+    step_release(b);
+    return -1;
+}
+
+/* One clopt_optimizer_step + clFinish, in seconds; < 0 on error. */
+static double step_once(clopt_context *ctx, step_bench *b, clopt_error *err)
+{
+    const double t0 = now();
+    if (clopt_optimizer_step(b->o, err) != CLOPT_OK)
+        return -1.0;
+    cl_int cl = clFinish(clopt_context_queue(ctx));
+    if (cl != CL_SUCCESS) {
+        clopt_error_cl(err, cl, "clFinish", "waiting for a step");
+        return -1.0;
     }
-    *out = summarize(t, repeat);
-    rc = 0;
-done:
-    free(t);
-    clopt_optimizer_release(o);
-    if (g)
-        clReleaseMemObject(g);
-    if (p)
-        clReleaseMemObject(p);
-    return rc;
+    return now() - t0;
+}
+
+typedef struct {
+    cl_program prog;
+    cl_kernel k;
+    cl_mem b[2 + CLOPT_MAX_STATE];
+    size_t global, local;
+} bound_bench;
+
+static void bound_release(bound_bench *b)
+{
+    for (size_t i = 0; i < 2 + CLOPT_MAX_STATE; i++)
+        if (b->b[i])
+            clReleaseMemObject(b->b[i]);
+    if (b->k)
+        clReleaseKernel(b->k);
+    if (b->prog)
+        clReleaseProgram(b->prog);
+    memset(b, 0, sizeof *b);
 }
 
 /* The same-traffic kernel with `nstate` state buffers on n floats. */
-static int time_bound(clopt_context *ctx, size_t nstate, size_t n, uint64_t repeat,
-                      timing *out, clopt_error *err)
+static int bound_prepare(clopt_context *ctx, size_t nstate, size_t n, bound_bench *b,
+                         clopt_error *err)
 {
     cl_context cl = clopt_context_cl(ctx);
     cl_device_id dev = clopt_context_device(ctx);
-    cl_command_queue q = clopt_context_queue(ctx);
     const char *src = clopt_bench_bound_source;
     cl_int rc;
-    cl_program prog = NULL;
-    cl_kernel k = NULL;
-    cl_mem b[4] = {NULL, NULL, NULL, NULL};
-    double *t = malloc(repeat * sizeof *t);
-    int status = -1;
     char name[32];
+    memset(b, 0, sizeof *b);
     snprintf(name, sizeof name, "clopt_bound_%zu", nstate);
     /* The step kernels' CPU pattern: 64 contiguous floats per work-item, 64 per group. */
     const cl_uint nn = (cl_uint)n, per = 64;
-    size_t local = 64, global = (n + per - 1) / per;
-    global = (global + local - 1) / local * local;
-    prog = clCreateProgramWithSource(cl, 1, &src, NULL, &rc);
+    b->local = 64;
+    b->global = ((n + per - 1) / per + b->local - 1) / b->local * b->local;
+    b->prog = clCreateProgramWithSource(cl, 1, &src, NULL, &rc);
     CLOPT_CL_CHECK(err, "creating the bound kernel", rc);
-    CLOPT_CL_CHECK(err, "building the bound kernel", clBuildProgram(prog, 1, &dev, "", NULL, NULL));
-    k = clCreateKernel(prog, name, &rc);
+    CLOPT_CL_CHECK(err, "building the bound kernel",
+                   clBuildProgram(b->prog, 1, &dev, "", NULL, NULL));
+    b->k = clCreateKernel(b->prog, name, &rc);
     CLOPT_CL_CHECK(err, "creating the bound kernel", rc);
     for (size_t i = 0; i < 2 + nstate; i++) {
-        if (!(b[i] = filled(cl, n, i == 1 ? 0.01f : 1.0f, err)))
+        if (!(b->b[i] = filled(cl, n, i == 1 ? 0.01f : 1.0f, err)))
             goto fail;
-        CLOPT_CL_CHECK(err, "binding the bound kernel", clSetKernelArg(k, (cl_uint)i, sizeof b[i], &b[i]));
+        CLOPT_CL_CHECK(err, "binding the bound kernel",
+                       clSetKernelArg(b->k, (cl_uint)i, sizeof b->b[i], &b->b[i]));
     }
     CLOPT_CL_CHECK(err, "binding the bound kernel",
-                   clSetKernelArg(k, (cl_uint)(2 + nstate), sizeof nn, &nn));
+                   clSetKernelArg(b->k, (cl_uint)(2 + nstate), sizeof nn, &nn));
     CLOPT_CL_CHECK(err, "binding the bound kernel",
-                   clSetKernelArg(k, (cl_uint)(3 + nstate), sizeof per, &per));
-    if (!t)
-        goto fail;
-    for (uint64_t r = 0; r < repeat + 3; r++) {
-        const double t0 = now();
-        CLOPT_CL_CHECK(err, "running the bound kernel",
-                       clEnqueueNDRangeKernel(q, k, 1, NULL, &global, &local, 0, NULL, NULL));
-        CLOPT_CL_CHECK(err, "running the bound kernel", clFinish(q));
-        if (r >= 3)
-            t[r - 3] = now() - t0;
-    }
-    *out = summarize(t, repeat);
-    status = 0;
+                   clSetKernelArg(b->k, (cl_uint)(3 + nstate), sizeof per, &per));
+    return 0;
 fail:
-    free(t);
-    for (size_t i = 0; i < 4; i++)
-        if (b[i])
-            clReleaseMemObject(b[i]);
-    if (k)
-        clReleaseKernel(k);
-    if (prog)
-        clReleaseProgram(prog);
-    return status;
+    bound_release(b);
+    return -1;
 }
 
-/* The scalars of one step of c, as the engine's host computes them at step 1. */
-static bench_step_scalars scalars_of(const clopt_config *c)
+static double bound_once(clopt_context *ctx, bound_bench *b, clopt_error *err)
 {
-    const double b1 = c->v[CLOPT_P_BETA_1], b2 = c->v[CLOPT_P_BETA_2];
-    bench_step_scalars k = {(int)c->info->kind, c->v[CLOPT_P_MOMENTUM] > 0.0,
-                            c->v[CLOPT_P_NESTEROV] != 0.0, (float)c->v[CLOPT_P_LR],
-                            (float)c->v[CLOPT_P_MOMENTUM], (float)c->v[CLOPT_P_RHO],
-                            (float)b1, (float)b2, (float)c->v[CLOPT_P_EPSILON], 0, 0, 0, 0, 0, 0};
-    k.lr_t = (float)(c->v[CLOPT_P_LR] * sqrt(1.0 - b2) / (1.0 - b1));
-    k.mu_t = (float)(b1 * (1.0 - 0.5 * pow(0.96, c->v[CLOPT_P_SCHEDULE_DECAY])));
-    k.mu_t1 = (float)(b1 * (1.0 - 0.5 * pow(0.96, 2.0 * c->v[CLOPT_P_SCHEDULE_DECAY])));
-    k.g_scale = 1.0f / (1.0f - k.mu_t);
-    k.m_scale = 1.0f / (1.0f - k.mu_t * k.mu_t1);
-    k.v_scale = (float)(1.0 / (1.0 - b2));
-    return k;
+    cl_command_queue q = clopt_context_queue(ctx);
+    const double t0 = now();
+    CLOPT_CL_CHECK(err, "running the bound kernel",
+                   clEnqueueNDRangeKernel(q, b->k, 1, NULL, &b->global, &b->local, 0, NULL, NULL));
+    CLOPT_CL_CHECK(err, "running the bound kernel", clFinish(q));
+    return now() - t0;
+fail:
+    return -1.0;
 }
 
-static int time_c_loop(const clopt_config *c, size_t n, uint64_t repeat, timing *out)
+typedef struct {
+    clopt_kind kind;
+    size_t live, n;
+    clopt_scalars k;
+    float *a[2 + CLOPT_MAX_STATE];
+} loop_bench;
+
+static void loop_release(loop_bench *b)
 {
-    float *a[4];
-    double *t = malloc(repeat * sizeof *t);
-    int ok = t != NULL;
-    for (size_t i = 0; i < 4; i++) {
-        a[i] = malloc(n * sizeof(float));
-        ok = ok && a[i];
-    }
-    if (ok) {
-        for (size_t i = 0; i < 4; i++)
-            for (size_t j = 0; j < n; j++) /* first touch, small values */
-                a[i][j] = (i == 1 ? 0.01f : 1.0f) * (float)((j * 2654435761u) % 1000u) / 1000.0f;
-        const bench_step_scalars k = scalars_of(c);
-        bench_step_loop(&k, a[0], a[1], a[2], a[3], n); /* warm-up */
-        for (uint64_t r = 0; r < repeat; r++) {
-            const double t0 = now();
-            bench_step_loop(&k, a[0], a[1], a[2], a[3], n);
-            t[r] = now() - t0;
+    for (size_t i = 0; i < 2 + CLOPT_MAX_STATE; i++)
+        free(b->a[i]);
+    memset(b, 0, sizeof *b);
+}
+
+/* Host arrays with small values and the scalars of step 1 (clopt_schedule_scalars). */
+static int loop_prepare(const clopt_config *c, size_t n, loop_bench *b)
+{
+    memset(b, 0, sizeof *b);
+    b->kind = c->info->kind;
+    b->live = clopt_catalogue_state_count(c->info, c->v);
+    b->n = n;
+    clopt_schedule_scalars(c, 0, 1.0, &b->k);
+    for (size_t i = 0; i < 2 + CLOPT_MAX_STATE; i++) {
+        if (!(b->a[i] = malloc(n * sizeof(float)))) {
+            loop_release(b);
+            return -1;
         }
-        *out = summarize(t, repeat);
+        for (size_t j = 0; j < n; j++)
+            b->a[i][j] = (i == 1 ? 0.01f : 1.0f) * (float)((j * 2654435761u) % 1000u) / 1000.0f;
     }
-    for (size_t i = 0; i < 4; i++)
-        free(a[i]);
-    free(t);
-    return ok ? 0 : -1;
+    bench_step_loop(b->kind, b->live, &b->k, b->a[0], b->a[1], b->a + 2, n); /* warm-up */
+    return 0;
 }
 
-/* State buffers the step reads and writes (SGD without momentum: none). */
-static size_t state_buffers(const clopt_config *c)
+static double loop_once(loop_bench *b)
 {
-    if (c->info->kind == CLOPT_SGD && c->v[CLOPT_P_MOMENTUM] <= 0.0)
-        return 0;
-    return c->info->nstate;
+    const double t0 = now();
+    bench_step_loop(b->kind, b->live, &b->k, b->a[0], b->a[1], b->a + 2, b->n);
+    return now() - t0;
 }
 
 /* Log-uniform tensor sizes in [1, 100000] from a fixed seed (a model's mix of tensors). */
@@ -245,30 +259,92 @@ typedef struct {
     char label[128];
     size_t size, tensors, bytes;
     timing step, bound, loop, one, small;
+    double ratio_bound, ratio_loop, ratio_one; /* medians over rounds of per-round ratios */
 } step_result;
+
+static double median(double *v, size_t n)
+{
+    qsort(v, n, sizeof *v, cmp_double);
+    return v[n / 2];
+}
+
+typedef struct {
+    step_bench many, one, small;
+    bound_bench bound;
+    loop_bench loop;
+} contenders;
+
+/* Rounds of every contender; per round the step's speed relative to each of the others. */
+static int run_rounds(clopt_context *ctx, contenders *c, uint64_t repeat, step_result *r,
+                      clopt_error *err)
+{
+    double *t = calloc(8 * repeat, sizeof *t);
+    if (!t)
+        return clopt_error_set(err, CLOPT_ENOMEM, "out of memory"), -1;
+    double *ts = t, *tb = t + repeat, *tl = t + 2 * repeat, *to = t + 3 * repeat;
+    double *tsm = t + 4 * repeat, *rb = t + 5 * repeat, *rl = t + 6 * repeat;
+    double *ro = t + 7 * repeat;
+    int rc = 0;
+    for (uint64_t i = 0; i < repeat && rc == 0; i++) {
+        ts[i] = step_once(ctx, &c->many, err);
+        tb[i] = bound_once(ctx, &c->bound, err);
+        tl[i] = loop_once(&c->loop);
+        to[i] = c->one.o ? step_once(ctx, &c->one, err) : ts[i];
+        tsm[i] = step_once(ctx, &c->small, err);
+        rc = ts[i] < 0 || tb[i] < 0 || to[i] < 0 || tsm[i] < 0 ? -1 : 0;
+        rb[i] = tb[i] / ts[i]; /* the step's speed relative to the bound's */
+        rl[i] = tl[i] / ts[i];
+        ro[i] = ts[i] / to[i];
+    }
+    if (rc == 0) {
+        r->ratio_bound = median(rb, repeat);
+        r->ratio_loop = median(rl, repeat);
+        r->ratio_one = median(ro, repeat);
+        r->step = summarize(ts, repeat);
+        r->bound = summarize(tb, repeat);
+        r->loop = summarize(tl, repeat);
+        r->one = summarize(to, repeat);
+        r->small = summarize(tsm, repeat);
+    }
+    free(t);
+    return rc;
+}
 
 static int bench_one(clopt_context *ctx, const step_args *a, const char *spec, step_result *r,
                      clopt_error *err)
 {
-    clopt_config c;
-    if (clopt_spec_parse(spec, &c, err) != CLOPT_OK)
+    clopt_config cfg;
+    if (clopt_spec_parse(spec, &cfg, err) != CLOPT_OK)
         return -1;
-    char *label = clopt_config_label(&c);
+    char *label = clopt_config_label(&cfg);
     snprintf(r->label, sizeof r->label, "%s", label ? label : spec);
     free(label);
     size_t one = (size_t)a->size, total = one;
     size_t *sizes = a->tensors > 1 ? tensor_sizes((size_t)a->tensors, &total) : &one;
     if (!sizes)
         return clopt_error_set(err, CLOPT_ENOMEM, "out of memory"), -1;
+    const size_t nstate = clopt_catalogue_state_count(cfg.info, cfg.v);
     r->size = total;
     r->tensors = (size_t)a->tensors;
-    r->bytes = 4 * (3 + 2 * state_buffers(&c));
+    r->bytes = 4 * (3 + 2 * nstate);
     const size_t small = SMALL;
-    int rc = time_step(ctx, spec, sizes, r->tensors, a->repeat, &r->step, err) ||
-             (r->tensors > 1 && time_step(ctx, spec, &total, 1, a->repeat, &r->one, err)) ||
-             time_step(ctx, spec, &small, 1, a->repeat, &r->small, err) ||
-             time_bound(ctx, state_buffers(&c), total, a->repeat, &r->bound, err) ||
-             time_c_loop(&c, total, a->repeat, &r->loop);
+    contenders c;
+    memset(&c, 0, sizeof c);
+    int rc = step_prepare(ctx, spec, sizes, r->tensors, &c.many, err) ||
+             (r->tensors > 1 && step_prepare(ctx, spec, &total, 1, &c.one, err)) ||
+             step_prepare(ctx, spec, &small, 1, &c.small, err) ||
+             bound_prepare(ctx, nstate, total, &c.bound, err);
+    if (!rc && loop_prepare(&cfg, total, &c.loop)) {
+        clopt_error_set(err, CLOPT_ENOMEM, "out of memory for %zu parameters", total);
+        rc = -1;
+    }
+    if (!rc)
+        rc = run_rounds(ctx, &c, a->repeat, r, err);
+    step_release(&c.many);
+    step_release(&c.one);
+    step_release(&c.small);
+    bound_release(&c.bound);
+    loop_release(&c.loop);
     if (sizes != &one)
         free(sizes);
     if (rc && err->status == CLOPT_OK)
@@ -294,11 +370,11 @@ static void print_json(const step_result *r, size_t n, const char *device)
                "\"c_loop_gbps\": %.3f, \"ratio_bound\": %.4f, \"ratio_c_loop\": %.4f, "
                "\"small_step_seconds\": %.9f",
                i ? ",\n " : "", x->label, device, x->size, x->tensors, x->bytes, x->step.best,
-               x->step.median, g, (double)x->size / x->step.best, b, l, g / b, g / l,
-               x->small.best);
+               x->step.median, g, (double)x->size / x->step.best, b, l, x->ratio_bound,
+               x->ratio_loop, x->small.best);
         if (x->tensors > 1)
             printf(", \"one_tensor_seconds\": %.9f, \"ratio_one_tensor\": %.4f", x->one.best,
-                   x->step.best / x->one.best);
+                   x->ratio_one);
         printf("}");
     }
     printf("%s\n", n > 1 ? "]" : "");
@@ -306,7 +382,7 @@ static void print_json(const step_result *r, size_t n, const char *device)
 
 static void print_table(const step_result *r, size_t n, const step_args *a, const char *device)
 {
-    printf("step: %zu parameters in %zu tensor(s), best of %llu\n"
+    printf("step: %zu parameters in %zu tensor(s), %llu rounds of every contender\n"
            "device: %s\n"
            "%-34s %10s %9s %9s %9s %7s %7s %9s\n",
            r[0].size, r[0].tensors, (unsigned long long)a->repeat, device, "optimizer",
@@ -316,29 +392,48 @@ static void print_table(const step_result *r, size_t n, const step_args *a, cons
         const double g = gbps(x, x->step.best), b = gbps(x, x->bound.best),
                      l = gbps(x, x->loop.best);
         printf("%-34s %10.3f %9.1f %9.1f %9.1f %7.2f %7.2f %9.1f\n", x->label,
-               1e3 * x->step.best, g, b, l, g / b, g / l, 1e6 * x->small.best);
+               1e3 * x->step.best, g, b, l, x->ratio_bound, x->ratio_loop, 1e6 * x->small.best);
         if (x->tensors > 1)
             printf("%-34s %10.3f   (%zu tensors / one tensor = %.2f)\n", "  one tensor, same size",
-                   1e3 * x->one.best, x->tensors, x->step.best / x->one.best);
+                   1e3 * x->one.best, x->tensors, x->ratio_one);
     }
-    printf("GB/s: bytes moved per step (per parameter 12, plus 8 per state buffer) / time.\n"
+    printf("GB/s: bytes moved per step (per parameter 12, plus 8 per state buffer) / best time.\n"
+           "/bound, /C, tensors / one tensor: the median over rounds of each round's ratio.\n"
            "Median of the first row: %.3f ms.\n",
            1e3 * r[0].step.median);
+}
+
+/* Every kind with its defaults, and again with its optional state switched on. */
+static size_t all_specs(char specs[][64])
+{
+    size_t n = 0;
+    for (size_t k = 0; k < CLOPT_KIND_COUNT; k++) {
+        const clopt_optimizer_info *info = clopt_catalogue_optimizer((clopt_kind)k);
+        snprintf(specs[n++], 64, "%s", info->key);
+        if (info->lean == info->full)
+            continue;
+        const clopt_param_info *sw = clopt_catalogue_param(info->state_switch);
+        snprintf(specs[n++], 64, "%s(%s=%s)", info->key, sw->name,
+                 sw->range == CLOPT_RANGE_BOOL ? "True" : "0.9");
+    }
+    return n;
 }
 
 static const char usage[] =
     "usage: clopt bench step [--optimizer SPEC | --all] [--size N] [--tensors T] [--repeat R]\n"
     "                        [--device SEL] [--json]\n"
     "\n"
-    "Times one optimizer step (enqueue + clFinish; best and median of R after warm-up) and,\n"
-    "in the same run, the same-traffic bound (a kernel that reads and writes the same\n"
-    "buffers with trivial arithmetic) and a C loop over host memory (OpenMP, -O3\n"
-    "-march=native). --tensors T > 1 draws T tensor sizes log-uniformly in 1 .. 100000\n"
-    "(fixed seed) and also times one tensor of the same total size. Also: a step on 1024\n"
-    "parameters (launch overhead).\n"
+    "Times one optimizer step (enqueue + clFinish) against, in the same run, the\n"
+    "same-traffic bound (a kernel that reads and writes the same buffers with trivial\n"
+    "arithmetic) and a C loop over host memory with the same rule (OpenMP, -O3\n"
+    "-march=native), in R rounds of one run of each; ratios are medians over rounds.\n"
+    "--tensors T > 1 draws T tensor sizes log-uniformly in 1 .. 100000 (fixed seed) and\n"
+    "also times one tensor of the same total size. Also: a step on 1024 parameters\n"
+    "(launch overhead).\n"
     "\n"
     "  --optimizer SPEC  default adam\n"
-    "  --all             every optimizer (SGD with and without momentum)\n"
+    "  --all             every optimizer of the catalogue, and each again with its optional\n"
+    "                    state on (SGD with momentum, Adam and AdamW with amsgrad)\n"
     "  --size N          parameters, 4 .. 268435456 (default 16777216)\n"
     "  --tensors T       1 .. 100000 (default 1)\n"
     "  --repeat R        1 .. 10000 (default 20)\n";
@@ -385,9 +480,8 @@ int clopt_cli_bench_step(int argc, char **argv)
     int rc = parse(argc, argv, &a);
     if (rc)
         return rc;
-    static const char *const every[] = {"sgd",      "sgd(momentum=0.9)", "rmsprop", "adagrad",
-                                        "adadelta", "adam",              "adamax",  "nadam"};
-    const size_t n = a.all ? sizeof every / sizeof *every : 1;
+    char every[2 * CLOPT_KIND_COUNT][64];
+    const size_t n = a.all ? all_specs(every) : 1;
     clopt_error err = {0};
     clopt_config check;
     if (!a.all && clopt_spec_parse(a.spec, &check, &err) != CLOPT_OK) {
@@ -401,7 +495,7 @@ int clopt_cli_bench_step(int argc, char **argv)
     }
     char device[128] = "";
     clGetDeviceInfo(clopt_context_device(ctx), CL_DEVICE_NAME, sizeof device - 1, device, NULL);
-    step_result r[8];
+    step_result r[2 * CLOPT_KIND_COUNT];
     memset(r, 0, sizeof r);
     for (size_t i = 0; i < n && rc == 0; i++)
         if (bench_one(ctx, &a, a.all ? every[i] : a.spec, &r[i], &err)) {

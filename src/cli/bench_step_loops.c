@@ -1,87 +1,78 @@
-/* The C loop of `clopt bench step` (see bench_step_loops.h): SEMANTICS.md's rules. */
+/* The C loops of `clopt bench step` (see bench_step_loops.h). */
 #include "bench_step_loops.h"
 
-#include "catalogue.h"
+#include <tgmath.h> /* sqrt, fabs, fmax of float stay float, as in OpenCL C */
 
-#include <math.h>
+/* rules.cl as C: OpenCL's select() and inline functions. */
+#define select(a, b, c) ((c) ? (b) : (a))
+#define CLOPT_T float
+#define CLOPT_RULE(name) host_rule_##name
+#define CLOPT_RULE_FN static inline
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wunknown-pragmas" /* OPENCL FP_CONTRACT */
+#pragma GCC diagnostic ignored "-Wunused-parameter"
+#pragma GCC diagnostic ignored "-Wunused-function"
+#include "../../cl/rules.cl"
+#pragma GCC diagnostic pop
 
-void bench_step_loop(const bench_step_scalars *k, float *p, const float *g, float *s0,
-                     float *s1, size_t n)
+/* An element-wise rule keeping NSTATE state buffers (the tensor kernels' lean or full). */
+#define ELEMENT_LOOP(KEY, NSTATE)                                                              \
+    _Pragma("omp parallel for simd schedule(static)") for (size_t i = 0; i < n; i++)          \
+    {                                                                                          \
+        float pi = p[i];                                                                       \
+        float a = (NSTATE) > 0 ? s[0][i] : 0.0f, b = (NSTATE) > 1 ? s[1][i] : 0.0f;            \
+        float c = (NSTATE) > 2 ? s[2][i] : 0.0f;                                               \
+        host_rule_##KEY(&pi, g[i], &a, &b, &c, *k);                                            \
+        p[i] = pi;                                                                             \
+        if ((NSTATE) > 0)                                                                      \
+            s[0][i] = a;                                                                       \
+        if ((NSTATE) > 1)                                                                      \
+            s[1][i] = b;                                                                       \
+        if ((NSTATE) > 2)                                                                      \
+            s[2][i] = c;                                                                       \
+    }
+
+/* A tensor-wise rule: the moments and both sums, the ratio, then the step. */
+#define TENSOR_LOOP(KEY)                                                                       \
+    {                                                                                          \
+        double pp = 0.0, uu = 0.0;                                                             \
+        _Pragma("omp parallel for simd schedule(static) reduction(+ : pp, uu)") for (          \
+            size_t i = 0; i < n; i++)                                                          \
+        {                                                                                      \
+            float pi = p[i], m = s[0][i], v = s[1][i];                                         \
+            const float u = host_rule_##KEY##_moments(&pi, g[i], &m, &v, *k);                  \
+            p[i] = pi, s[0][i] = m, s[1][i] = v;                                               \
+            pp += pi * pi;                                                                     \
+            uu += u * u;                                                                       \
+        }                                                                                      \
+        const float r = host_rule_##KEY##_ratio((float)sqrt(pp), (float)sqrt(uu));             \
+        _Pragma("omp parallel for simd schedule(static)") for (size_t i = 0; i < n; i++)      \
+        {                                                                                      \
+            float pi = p[i];                                                                   \
+            host_rule_##KEY##_apply(&pi, host_rule_##KEY##_direction(s[0][i], s[1][i], *k), r,  \
+                                    *k);                                                       \
+            p[i] = pi;                                                                         \
+        }                                                                                      \
+    }
+
+#define LOOPS_ELEMENT(KEY, LEAN, FULL)                                                         \
+    if (live < (FULL)) {                                                                       \
+        ELEMENT_LOOP(KEY, LEAN)                                                                \
+    } else {                                                                                   \
+        ELEMENT_LOOP(KEY, FULL)                                                                \
+    }
+#define LOOPS_TENSOR(KEY, LEAN, FULL) TENSOR_LOOP(KEY)
+
+void bench_step_loop(clopt_kind kind, size_t live, const clopt_scalars *k, float *p,
+                     const float *g, float *const s[CLOPT_MAX_STATE], size_t n)
 {
-    const float lr = k->lr, eps = k->epsilon;
-    switch (k->kind) {
-    case CLOPT_SGD:
-        if (!k->momentum_on) {
-#pragma omp parallel for simd schedule(static)
-            for (size_t i = 0; i < n; i++)
-                p[i] -= lr * g[i];
-        } else {
-            const float mu = k->momentum;
-#pragma omp parallel for simd schedule(static)
-            for (size_t i = 0; i < n; i++) {
-                const float v = mu * s0[i] - lr * g[i];
-                s0[i] = v;
-                p[i] += k->nesterov ? mu * v - lr * g[i] : v;
-            }
-        }
-        break;
-    case CLOPT_RMSPROP:
-#pragma omp parallel for simd schedule(static)
-        for (size_t i = 0; i < n; i++) {
-            const float a = k->rho * s0[i] + (1.0f - k->rho) * g[i] * g[i];
-            s0[i] = a;
-            p[i] -= lr * g[i] / (sqrtf(a) + eps);
-        }
-        break;
-    case CLOPT_ADAGRAD:
-#pragma omp parallel for simd schedule(static)
-        for (size_t i = 0; i < n; i++) {
-            const float a = s0[i] + g[i] * g[i];
-            s0[i] = a;
-            p[i] -= lr * g[i] / (sqrtf(a) + eps);
-        }
-        break;
-    case CLOPT_ADADELTA:
-#pragma omp parallel for simd schedule(static)
-        for (size_t i = 0; i < n; i++) {
-            const float a = k->rho * s0[i] + (1.0f - k->rho) * g[i] * g[i];
-            const float u = g[i] * sqrtf(s1[i] + eps) / sqrtf(a + eps);
-            s0[i] = a;
-            p[i] -= lr * u;
-            s1[i] = k->rho * s1[i] + (1.0f - k->rho) * u * u;
-        }
-        break;
-    case CLOPT_ADAM:
-#pragma omp parallel for simd schedule(static)
-        for (size_t i = 0; i < n; i++) {
-            const float m = k->beta_1 * s0[i] + (1.0f - k->beta_1) * g[i];
-            const float v = k->beta_2 * s1[i] + (1.0f - k->beta_2) * g[i] * g[i];
-            s0[i] = m;
-            s1[i] = v;
-            p[i] -= k->lr_t * m / (sqrtf(v) + eps);
-        }
-        break;
-    case CLOPT_ADAMAX:
-#pragma omp parallel for simd schedule(static)
-        for (size_t i = 0; i < n; i++) {
-            const float m = k->beta_1 * s0[i] + (1.0f - k->beta_1) * g[i];
-            const float b = k->beta_2 * s1[i], ag = fabsf(g[i]);
-            const float u = b > ag ? b : ag; /* fmaxf does not vectorise without -ffast-math */
-            s0[i] = m;
-            s1[i] = u;
-            p[i] -= k->lr_t * m / (u + eps);
-        }
-        break;
-    default: /* Nadam */
-#pragma omp parallel for simd schedule(static)
-        for (size_t i = 0; i < n; i++) {
-            const float m = k->beta_1 * s0[i] + (1.0f - k->beta_1) * g[i];
-            const float v = k->beta_2 * s1[i] + (1.0f - k->beta_2) * g[i] * g[i];
-            s0[i] = m;
-            s1[i] = v;
-            p[i] -= lr * ((1.0f - k->mu_t) * g[i] * k->g_scale + k->mu_t1 * m * k->m_scale) /
-                    (sqrtf(v * k->v_scale) + eps);
-        }
+    switch (kind) {
+#define LOOPS_KIND(K, KEY, LEAN, FULL, SHAPE)                                                  \
+    case CLOPT_##K:                                                                            \
+        LOOPS_##SHAPE(KEY, LEAN, FULL) break;
+        CLOPT_OPTIMIZERS(LOOPS_KIND)
+#undef LOOPS_KIND
+    case CLOPT_KIND_COUNT:
         break;
     }
 }

@@ -1,25 +1,23 @@
 /*
- * The C baseline of `clopt bench step`: one optimizer step over host memory as a C
- * programmer would write it (OpenMP over the cores, compiled -O3 -march=native
- * -fno-math-errno like bench_loops.c). The scalars are those of the step (lr_t, ...).
+ * The C baseline of `clopt bench step`: one optimizer step over host memory with the
+ * kernels' own rules (cl/rules.cl compiled as C), in a plain loop as a C programmer would
+ * write it (OpenMP over the cores, compiled -O3 -march=native -fno-math-errno like
+ * bench_loops.c). Every kind of the catalogue has one, expanded from cl/optimizers.h.
  */
 #ifndef CLOPT_CLI_BENCH_STEP_LOOPS_H
 #define CLOPT_CLI_BENCH_STEP_LOOPS_H
 
+#include "../cl/scalars.h"
+#include "catalogue.h"
+
 #include <stddef.h>
 
-typedef struct {
-    int kind;        /* clopt_kind */
-    int momentum_on; /* SGD: momentum > 0 (a state buffer) */
-    int nesterov;
-    float lr, momentum, rho, beta_1, beta_2, epsilon;
-    float lr_t;           /* Adam/Adamax/Nadam's per-step rate */
-    float mu_t, mu_t1;    /* Nadam */
-    float g_scale, m_scale, v_scale; /* Nadam's 1/(1-ms_new), 1/(1-ms_next), 1/(1-b2^t) */
-} bench_step_scalars;
-
-/* p, g, s0, s1 of n floats (s0, s1 may be unused by the kind). */
-void bench_step_loop(const bench_step_scalars *k, float *p, const float *g, float *s0,
-                     float *s1, size_t n);
+/*
+ * One step of kind `kind` keeping `live` state buffers (its lean or full count) over p, g
+ * and s[0 .. live) of n floats, with the step's scalars k (clopt_schedule_scalars). The
+ * whole array is one tensor (Lamb's norms are over all of it).
+ */
+void bench_step_loop(clopt_kind kind, size_t live, const clopt_scalars *k, float *p,
+                     const float *g, float *const s[CLOPT_MAX_STATE], size_t n);
 
 #endif

@@ -18,9 +18,6 @@ int clopt_cli_train(int argc, char **argv);
 /* clopt bench step (argv[1] is "step"). */
 int clopt_cli_bench_step(int argc, char **argv);
 
-/* The optimizer catalogue as JSON (clopt optimizers --json, the server's /api/v1/optimizers). */
-json_t *clopt_cli_optimizers_json(void);
-
 /* One catalogue entry as JSON (clopt functions --json, the server's /api/v1/functions). */
 json_t *clopt_cli_function_json(const clopt_function_info *f);
 

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "catalogue.h"
+#include "catalogue_json.h"
 #include "config.h"
 
 #include <jansson.h>
@@ -9,56 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-static json_t *range_json(clopt_range r)
-{
-    switch (r) {
-    case CLOPT_RANGE_NONNEG:
-        return json_pack("{s:f,s:b}", "min", 0.0, "min_inclusive", 1);
-    case CLOPT_RANGE_UNIT:
-        return json_pack("{s:f,s:b,s:f,s:b}", "min", 0.0, "min_inclusive", 1, "max", 1.0,
-                         "max_inclusive", 0);
-    case CLOPT_RANGE_POSITIVE:
-        return json_pack("{s:f,s:b}", "min", 0.0, "min_inclusive", 0);
-    case CLOPT_RANGE_BOOL:
-        return json_pack("{s:s}", "type", "boolean");
-    }
-    return json_null();
-}
-
-static json_t *param_json(clopt_param p, int has_default, double def)
-{
-    const clopt_param_info *pi = clopt_catalogue_param(p);
-    json_t *j = json_pack("{s:s,s:o,s:s,s:s}", "name", pi->name, "range",
-                          range_json(pi->range), "en", pi->en, "ko", pi->ko);
-    if (!has_default)
-        json_object_set_new(j, "default", json_null()); /* clipping: off unless set */
-    else if (pi->range == CLOPT_RANGE_BOOL)
-        json_object_set_new(j, "default", json_boolean(def != 0.0));
-    else
-        json_object_set_new(j, "default", json_real(def));
-    return j;
-}
-
-json_t *clopt_cli_optimizers_json(void)
-{
-    json_t *all = json_array();
-    for (size_t k = 0; k < CLOPT_KIND_COUNT; k++) {
-        const clopt_optimizer_info *info = clopt_catalogue_optimizer((clopt_kind)k);
-        json_t *params = json_array();
-        for (size_t i = 0; i < info->nparams; i++)
-            json_array_append_new(params, param_json(info->params[i], 1, info->defaults[i]));
-        json_array_append_new(params, param_json(CLOPT_P_CLIPNORM, 0, 0));
-        json_array_append_new(params, param_json(CLOPT_P_CLIPVALUE, 0, 0));
-        json_array_append_new(all, json_pack("{s:s,s:s,s:o,s:s,s:s}", "name", info->name, "key",
-                                             info->key, "hyperparameters", params, "en",
-                                             info->en, "ko", info->ko));
-    }
-    return all;
-}
-
 static int print_json(void)
 {
-    json_t *all = clopt_cli_optimizers_json();
+    json_t *all = clopt_catalogue_json();
     int rc = json_dumpf(all, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) == 0 ? 0 : 1;
     putchar('\n');
     json_decref(all);
@@ -73,10 +27,11 @@ static void print_table(void)
         printf("%s\n  %s\n", info->name, info->en);
         for (size_t i = 0; i < info->nparams; i++) {
             const clopt_param_info *pi = clopt_catalogue_param(info->params[i]);
-            const char *def = pi->range == CLOPT_RANGE_BOOL
+            const clopt_range range = clopt_catalogue_range(info, info->params[i]);
+            const char *def = range == CLOPT_RANGE_BOOL
                                   ? (info->defaults[i] != 0.0 ? "True" : "False")
                                   : clopt_format_number(num, info->defaults[i]);
-            printf("  %-15s = %-8s %s\n", pi->name, def, clopt_range_text(pi->range));
+            printf("  %-15s = %-8s %s\n", pi->name, def, clopt_range_text(range));
         }
         printf("  %-15s   %-8s %s\n", "clipnorm", "(off)",
                clopt_range_text(CLOPT_RANGE_POSITIVE));

@@ -2,6 +2,7 @@
 #include "routes.h"
 
 #include "../cli/cli.h"
+#include "catalogue_json.h"
 #include "device.h"
 #include "reply.h"
 
@@ -32,7 +33,7 @@ int srv_api_prepare(srv *s)
     json_t *fns = json_array();
     for (size_t i = 0; fns && i < clopt_function_count(); i++)
         json_array_append_new(fns, clopt_cli_function_json(clopt_function_get(i)));
-    json_t *opts = clopt_cli_optimizers_json();
+    json_t *opts = clopt_catalogue_json();
     s->functions = fns ? json_dumps(fns, JSON_COMPACT | JSON_REAL_PRECISION(9)) : NULL;
     s->optimizers = opts ? json_dumps(opts, JSON_COMPACT | JSON_REAL_PRECISION(9)) : NULL;
     json_decref(fns);

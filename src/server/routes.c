@@ -18,8 +18,8 @@
 static json_t *state_names(const clopt_config *c)
 {
     json_t *names = json_array();
-    const int plain = c->info->kind == CLOPT_SGD && c->v[CLOPT_P_MOMENTUM] == 0.0;
-    for (size_t i = 0; !plain && i < c->info->nstate; i++)
+    const size_t live = clopt_catalogue_state_count(c->info, c->v);
+    for (size_t i = 0; i < live; i++)
         json_array_append_new(names, json_string(c->info->state[i]));
     return names;
 }

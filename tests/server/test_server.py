@@ -70,12 +70,15 @@ class Endpoints(unittest.TestCase):
         self.assertTrue(body["device"])
         self.assertEqual(body["load"]["connections"], 1)
 
-    def test_optimizers_list_every_keras_optimizer_with_defaults_and_korean(self):
+    def test_optimizers_are_the_catalogue_with_defaults_korean_and_equations(self):
         status, body = get_json(self.port, "/api/v1/optimizers")
         self.assertEqual(status, 200)
-        self.assertEqual([o["name"] for o in body],
-                         ["SGD", "RMSprop", "Adagrad", "Adadelta", "Adam", "Adamax", "Nadam"])
-        adam = body[4]
+        cli = json.loads(subprocess.run([BINARY, "optimizers", "--json"], check=True,
+                                        capture_output=True, text=True).stdout)
+        self.assertEqual(body, cli)
+        for o in body:
+            self.assertTrue(o["en"] and o["ko"] and o["equations"], o["name"])
+        adam = [o for o in body if o["key"] == "adam"][0]
         lr = [h for h in adam["hyperparameters"] if h["name"] == "lr"][0]
         self.assertEqual(lr["default"], 0.001)
         self.assertTrue(adam["ko"] and adam["en"])
@@ -213,17 +216,18 @@ class Endpoints(unittest.TestCase):
         self.assertEqual(body["trajectories"][0]["state"], ["m", "v"])
         self.assertEqual(body["trajectories"][1]["state"], [])
         rows = points_of(Stream(self.port, body["events"]).all())
-        self.assertTrue(all(len(p) == 11 for _, pts in rows for p in pts))
+        self.assertTrue(all(len(p) == 13 for _, pts in rows for p in pts))
         x0, y0, f0, gx0, gy0 = rows[0][1][1][:5]
         self.assertEqual((x0, y0, f0), (1.0, -2.0, 5.0))
         self.assertEqual((gx0, gy0), (2.0, -4.0))  # sphere: the gradient is 2 (x, y)
-        self.assertEqual(rows[0][1][1][9:], [0.0, 0.0])
+        self.assertEqual(rows[0][1][1][11:], [0.0, 0.0])
         # Plain SGD from step 0 to 1: the step taken is -lr * gradient.
         x1, y1 = rows[1][1][1][:2]
         self.assertAlmostEqual(x1 - x0, -0.1 * gx0, places=6)
-        self.assertAlmostEqual(rows[1][1][1][9], x1 - x0, places=6)
+        self.assertAlmostEqual(rows[1][1][1][11], x1 - x0, places=6)
         # Adam after one step: m = (1 - beta_1) g, v = (1 - beta_2) g^2.
-        _, _, _, gx, gy, mx, my, vx, vy, dx, dy = rows[1][1][0]
+        _, _, _, gx, gy, mx, my, vx, vy, cx, cy, dx, dy = rows[1][1][0]
+        self.assertEqual((cx, cy), (0.0, 0.0))  # no vhat without amsgrad
         self.assertAlmostEqual(mx, 0.1 * 2.0, places=6)
         self.assertAlmostEqual(vx, 0.001 * 4.0, places=8)
 
