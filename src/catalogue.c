@@ -35,9 +35,10 @@ static const clopt_param_info params[CLOPT_P_COUNT] = {
     [CLOPT_P_AMSGRAD] = {"amsgrad", CLOPT_RANGE_BOOL,
                          "divide by the largest second-moment estimate so far (AMSGrad)",
                          "지금까지의 2차 모멘트 추정치 중 가장 큰 값으로 나눕니다 (AMSGrad)"},
-    [CLOPT_P_CLIPNORM] = {"clipnorm", CLOPT_RANGE_POSITIVE,
-                          "rescale all gradients when their global L2 norm reaches this value",
-                          "전체 기울기의 L2 노름이 이 값에 이르면 모든 기울기를 같은 비율로 줄입니다"},
+    [CLOPT_P_CLIPNORM] =
+        {"clipnorm", CLOPT_RANGE_POSITIVE,
+         "rescale all gradients when their global L2 norm reaches this value",
+         "전체 기울기의 L2 노름이 이 값에 이르면 모든 기울기를 같은 비율로 줄입니다"},
     [CLOPT_P_CLIPVALUE] = {"clipvalue", CLOPT_RANGE_POSITIVE,
                            "clip each gradient element to [-clipvalue, clipvalue]",
                            "기울기의 각 원소를 [-clipvalue, clipvalue] 범위로 자릅니다"},
@@ -51,51 +52,81 @@ static const clopt_param_info params[CLOPT_P_COUNT] = {
 #define EQ_V_SQUARES "<var>v</var> ← {beta_2}·<var>v</var> + {1-beta_2}·<var>g</var>²"
 #define EQ_A_SQUARES "<var>a</var> ← {rho}·<var>a</var> + {1-rho}·<var>g</var>²"
 #define LR_ADAM "lr_e*sqrt(1-beta_2^t)/(1-beta_1^t)"
-#define EQ_LR_ADAM                                                                             \
-    {"<var>lr</var><sub>t</sub> = {lr_e}·√(1 − {beta_2}<sup>{t}</sup>) / (1 − "               \
-     "{beta_1}<sup>{t}</sup>)",                                                                \
-     "=" LR_ADAM, NULL}
-#define EQ_VHAT {"<var>v̂</var> ← max(<var>v̂</var>, <var>v</var>)", "vhat", "amsgrad"}
+#define EQ_LR_ADAM                                                                                 \
+    {                                                                                              \
+        "<var>lr</var><sub>t</sub> = {lr_e}·√(1 − {beta_2}<sup>{t}</sup>) / (1 − "          \
+        "{beta_1}<sup>{t}</sup>)",                                                                 \
+            "=" LR_ADAM, NULL                                                                      \
+    }
+#define EQ_VHAT                                                                                    \
+    {                                                                                              \
+        "<var>v̂</var> ← max(<var>v̂</var>, <var>v</var>)", "vhat", "amsgrad"                        \
+    }
 #define RHO_INF "(2/(1-beta_2)-1)"
 #define RHO_T "(" RHO_INF "-2*t*beta_2^t/(1-beta_2^t))"
 
 static const clopt_optimizer_info optimizers[CLOPT_KIND_COUNT] = {
-    [CLOPT_SGD] = {CLOPT_SGD, "SGD", "sgd", 4,
-                   {CLOPT_P_LR, CLOPT_P_MOMENTUM, CLOPT_P_DECAY, CLOPT_P_NESTEROV},
-                   {0.01, 0.0, 0.0, 0.0}, 0, 1, CLOPT_P_MOMENTUM, {"m"},
-                   "Stochastic gradient descent, with optional momentum, Nesterov momentum "
-                   "and learning-rate decay.",
-                   "확률적 경사 하강법입니다. 모멘텀, 네스테로프 모멘텀, 학습률 감쇠를 골라 쓸 수 "
-                   "있습니다.",
-                   {{"<var>m</var> ← {momentum}·<var>m</var> − {lr_e}·<var>g</var>", "m",
-                     "momentum>0"},
-                    {"Δ = {momentum}·<var>m</var> − {lr_e}·<var>g</var>", "delta",
-                     "(momentum>0)*nesterov"},
-                    {"Δ = <var>m</var>", "delta", "(momentum>0)*!nesterov"},
-                    {"Δ = −{lr_e}·<var>g</var>", "delta", "!(momentum>0)"}}},
-    [CLOPT_RMSPROP] = {CLOPT_RMSPROP, "RMSprop", "rmsprop", 4,
+    [CLOPT_SGD] =
+        {CLOPT_SGD,
+         "SGD",
+         "sgd",
+         4,
+         {CLOPT_P_LR, CLOPT_P_MOMENTUM, CLOPT_P_DECAY, CLOPT_P_NESTEROV},
+         {0.01, 0.0, 0.0, 0.0},
+         0,
+         1,
+         CLOPT_P_MOMENTUM,
+         {"m"},
+         "Stochastic gradient descent, with optional momentum, Nesterov momentum "
+         "and learning-rate decay.",
+         "확률적 경사 하강법입니다. 모멘텀, 네스테로프 모멘텀, 학습률 감쇠를 골라 쓸 수 "
+         "있습니다.",
+         {{"<var>m</var> ← {momentum}·<var>m</var> − {lr_e}·<var>g</var>", "m", "momentum>0"},
+          {"Δ = {momentum}·<var>m</var> − {lr_e}·<var>g</var>", "delta", "(momentum>0)*nesterov"},
+          {"Δ = <var>m</var>", "delta", "(momentum>0)*!nesterov"},
+          {"Δ = −{lr_e}·<var>g</var>", "delta", "!(momentum>0)"}}},
+    [CLOPT_RMSPROP] = {CLOPT_RMSPROP,
+                       "RMSprop",
+                       "rmsprop",
+                       4,
                        {CLOPT_P_LR, CLOPT_P_RHO, CLOPT_P_EPSILON, CLOPT_P_DECAY},
-                       {0.001, 0.9, 1e-8, 0.0}, 1, 1, CLOPT_P_LR, {"a"},
+                       {0.001, 0.9, 1e-8, 0.0},
+                       1,
+                       1,
+                       CLOPT_P_LR,
+                       {"a"},
                        "Divides each step by a running average of recent squared gradients; "
                        "a good default for recurrent networks.",
                        "최근 기울기 제곱의 이동 평균으로 나눠 보폭을 조절합니다. 순환 신경망에 "
                        "무난한 선택입니다.",
                        {{EQ_A_SQUARES, "a", NULL},
-                        {"Δ = −{lr_e}·<var>g</var> / (√<var>a</var> + {epsilon})", "delta",
-                         NULL}}},
-    [CLOPT_ADAGRAD] = {CLOPT_ADAGRAD, "Adagrad", "adagrad", 3,
-                       {CLOPT_P_LR, CLOPT_P_EPSILON, CLOPT_P_DECAY}, {0.01, 1e-8, 0.0}, 1, 1,
-                       CLOPT_P_LR, {"a"},
+                        {"Δ = −{lr_e}·<var>g</var> / (√<var>a</var> + {epsilon})", "delta", NULL}}},
+    [CLOPT_ADAGRAD] = {CLOPT_ADAGRAD,
+                       "Adagrad",
+                       "adagrad",
+                       3,
+                       {CLOPT_P_LR, CLOPT_P_EPSILON, CLOPT_P_DECAY},
+                       {0.01, 1e-8, 0.0},
+                       1,
+                       1,
+                       CLOPT_P_LR,
+                       {"a"},
                        "Per-parameter step sizes that shrink with the sum of all past squared "
                        "gradients.",
                        "지금까지의 기울기 제곱을 모두 더해 나누므로, 매개변수마다 보폭이 점점 "
                        "줄어듭니다.",
                        {{"<var>a</var> ← <var>a</var> + <var>g</var>²", "a", NULL},
-                        {"Δ = −{lr_e}·<var>g</var> / (√<var>a</var> + {epsilon})", "delta",
-                         NULL}}},
-    [CLOPT_ADADELTA] = {CLOPT_ADADELTA, "Adadelta", "adadelta", 4,
+                        {"Δ = −{lr_e}·<var>g</var> / (√<var>a</var> + {epsilon})", "delta", NULL}}},
+    [CLOPT_ADADELTA] = {CLOPT_ADADELTA,
+                        "Adadelta",
+                        "adadelta",
+                        4,
                         {CLOPT_P_LR, CLOPT_P_RHO, CLOPT_P_EPSILON, CLOPT_P_DECAY},
-                        {1.0, 0.95, 1e-8, 0.0}, 2, 2, CLOPT_P_LR, {"a", "d"},
+                        {1.0, 0.95, 1e-8, 0.0},
+                        2,
+                        2,
+                        CLOPT_P_LR,
+                        {"a", "d"},
                         "Adagrad without a hand-tuned rate: steps are scaled by a running "
                         "average of past updates.",
                         "학습률을 손으로 고르지 않도록, 지난 업데이트 크기의 이동 평균으로 보폭을 "
@@ -104,29 +135,39 @@ static const clopt_optimizer_info optimizers[CLOPT_KIND_COUNT] = {
                          {"Δ = −{lr_e}·<var>g</var>·√(<var>d</var> + {epsilon}) / √(<var>a</var> "
                           "+ {epsilon})",
                           "delta", NULL},
-                         {"<var>d</var> ← {rho}·<var>d</var> + {1-rho}·(Δ/{lr_e})²", "d",
-                          NULL}}},
-    [CLOPT_ADAM] = {CLOPT_ADAM, "Adam", "adam", 6,
-                    {CLOPT_P_LR, CLOPT_P_BETA_1, CLOPT_P_BETA_2, CLOPT_P_EPSILON, CLOPT_P_DECAY,
-                     CLOPT_P_AMSGRAD},
-                    {0.001, 0.9, 0.999, 1e-8, 0.0, 0.0}, 2, 3, CLOPT_P_AMSGRAD,
-                    {"m", "v", "vhat"},
-                    "Momentum plus RMSprop-style scaling, with bias correction of both moment "
-                    "estimates; amsgrad divides by the largest second moment seen.",
-                    "모멘텀과 RMSprop식 보폭 조절을 합치고, 두 모멘트 추정치의 초기 편향을 "
-                    "보정합니다. amsgrad를 켜면 지금까지 가장 컸던 2차 모멘트로 나눕니다.",
-                    {{EQ_M_MOMENTUM, "m", NULL},
-                     {EQ_V_SQUARES, "v", NULL},
-                     EQ_VHAT,
-                     EQ_LR_ADAM,
-                     {"Δ = −{" LR_ADAM "}·<var>m</var> / (√<var>v</var> + {epsilon})", "delta",
-                      "!amsgrad"},
-                     {"Δ = −{" LR_ADAM "}·<var>m</var> / (√<var>v̂</var> + {epsilon})",
-                      "delta", "amsgrad"}}},
-    [CLOPT_ADAMAX] = {CLOPT_ADAMAX, "Adamax", "adamax", 5,
-                      {CLOPT_P_LR, CLOPT_P_BETA_1, CLOPT_P_BETA_2, CLOPT_P_EPSILON,
-                       CLOPT_P_DECAY},
-                      {0.002, 0.9, 0.999, 1e-8, 0.0}, 2, 2, CLOPT_P_LR, {"m", "u"},
+                         {"<var>d</var> ← {rho}·<var>d</var> + {1-rho}·(Δ/{lr_e})²", "d", NULL}}},
+    [CLOPT_ADAM] =
+        {CLOPT_ADAM,
+         "Adam",
+         "adam",
+         6,
+         {CLOPT_P_LR, CLOPT_P_BETA_1, CLOPT_P_BETA_2, CLOPT_P_EPSILON, CLOPT_P_DECAY,
+          CLOPT_P_AMSGRAD},
+         {0.001, 0.9, 0.999, 1e-8, 0.0, 0.0},
+         2,
+         3,
+         CLOPT_P_AMSGRAD,
+         {"m", "v", "vhat"},
+         "Momentum plus RMSprop-style scaling, with bias correction of both moment "
+         "estimates; amsgrad divides by the largest second moment seen.",
+         "모멘텀과 RMSprop식 보폭 조절을 합치고, 두 모멘트 추정치의 초기 편향을 "
+         "보정합니다. amsgrad를 켜면 지금까지 가장 컸던 2차 모멘트로 나눕니다.",
+         {{EQ_M_MOMENTUM, "m", NULL},
+          {EQ_V_SQUARES, "v", NULL},
+          EQ_VHAT,
+          EQ_LR_ADAM,
+          {"Δ = −{" LR_ADAM "}·<var>m</var> / (√<var>v</var> + {epsilon})", "delta", "!amsgrad"},
+          {"Δ = −{" LR_ADAM "}·<var>m</var> / (√<var>v̂</var> + {epsilon})", "delta", "amsgrad"}}},
+    [CLOPT_ADAMAX] = {CLOPT_ADAMAX,
+                      "Adamax",
+                      "adamax",
+                      5,
+                      {CLOPT_P_LR, CLOPT_P_BETA_1, CLOPT_P_BETA_2, CLOPT_P_EPSILON, CLOPT_P_DECAY},
+                      {0.002, 0.9, 0.999, 1e-8, 0.0},
+                      2,
+                      2,
+                      CLOPT_P_LR,
+                      {"m", "u"},
                       "Adam with the infinity norm: steps are scaled by the largest recent "
                       "gradient magnitude.",
                       "Adam의 무한 노름 버전으로, 최근 기울기 크기의 최댓값으로 보폭을 "
@@ -135,25 +176,38 @@ static const clopt_optimizer_info optimizers[CLOPT_KIND_COUNT] = {
                        {"<var>u</var> ← max({beta_2}·<var>u</var>, |<var>g</var>|)", "u", NULL},
                        {"Δ = −{lr_e/(1-beta_1^t)}·<var>m</var> / (<var>u</var> + {epsilon})",
                         "delta", NULL}}},
-    [CLOPT_NADAM] = {CLOPT_NADAM, "Nadam", "nadam", 5,
-                     {CLOPT_P_LR, CLOPT_P_BETA_1, CLOPT_P_BETA_2, CLOPT_P_EPSILON,
-                      CLOPT_P_SCHEDULE_DECAY},
-                     {0.002, 0.9, 0.999, 1e-8, 0.004}, 2, 2, CLOPT_P_LR, {"m", "v"},
-                     "Adam with Nesterov momentum: each step looks one momentum step ahead.",
-                     "네스테로프 모멘텀을 적용한 Adam으로, 모멘텀 방향으로 한 걸음 앞을 내다보고 "
-                     "갱신합니다.",
-                     {{"μ<sub>t</sub> = {beta_1*(1-0.5*0.96^(t*schedule_decay))}, "
-                       "μ<sub>t+1</sub> = {beta_1*(1-0.5*0.96^((t+1)*schedule_decay))}",
-                       NULL, NULL},
-                      {EQ_M_MOMENTUM, "m", NULL},
-                      {EQ_V_SQUARES, "v", NULL},
-                      {"Δ = −{lr}·((1 − μ<sub>t</sub>)·<var>ĝ</var> + μ<sub>t+1</sub>·<var>m̂</var>) "
-                       "/ (√<var>v̂</var> + {epsilon})",
-                       "delta", NULL}}},
-    [CLOPT_ADAMW] = {CLOPT_ADAMW, "AdamW", "adamw", 7,
+    [CLOPT_NADAM] =
+        {CLOPT_NADAM,
+         "Nadam",
+         "nadam",
+         5,
+         {CLOPT_P_LR, CLOPT_P_BETA_1, CLOPT_P_BETA_2, CLOPT_P_EPSILON, CLOPT_P_SCHEDULE_DECAY},
+         {0.002, 0.9, 0.999, 1e-8, 0.004},
+         2,
+         2,
+         CLOPT_P_LR,
+         {"m", "v"},
+         "Adam with Nesterov momentum: each step looks one momentum step ahead.",
+         "네스테로프 모멘텀을 적용한 Adam으로, 모멘텀 방향으로 한 걸음 앞을 내다보고 "
+         "갱신합니다.",
+         {{"μ<sub>t</sub> = {beta_1*(1-0.5*0.96^(t*schedule_decay))}, "
+           "μ<sub>t+1</sub> = {beta_1*(1-0.5*0.96^((t+1)*schedule_decay))}",
+           NULL, NULL},
+          {EQ_M_MOMENTUM, "m", NULL},
+          {EQ_V_SQUARES, "v", NULL},
+          {"Δ = −{lr}·((1 − μ<sub>t</sub>)·<var>ĝ</var> + μ<sub>t+1</sub>·<var>m̂</var>) "
+           "/ (√<var>v̂</var> + {epsilon})",
+           "delta", NULL}}},
+    [CLOPT_ADAMW] = {CLOPT_ADAMW,
+                     "AdamW",
+                     "adamw",
+                     7,
                      {CLOPT_P_LR, CLOPT_P_WEIGHT_DECAY, CLOPT_P_BETA_1, CLOPT_P_BETA_2,
                       CLOPT_P_EPSILON, CLOPT_P_AMSGRAD, CLOPT_P_DECAY},
-                     {0.001, 0.004, 0.9, 0.999, 1e-7, 0.0, 0.0}, 2, 3, CLOPT_P_AMSGRAD,
+                     {0.001, 0.004, 0.9, 0.999, 1e-7, 0.0, 0.0},
+                     2,
+                     3,
+                     CLOPT_P_AMSGRAD,
                      {"m", "v", "vhat"},
                      "Adam with decoupled weight decay: besides Adam's step, parameters shrink "
                      "toward 0 by lr * weight_decay of their value.",
@@ -169,10 +223,17 @@ static const clopt_optimizer_info optimizers[CLOPT_KIND_COUNT] = {
                       {"Δ = −{weight_decay*lr_e}·<var>x</var> − {" LR_ADAM "}·<var>m</var> / "
                        "(√<var>v̂</var> + {epsilon})",
                        "delta", "amsgrad"}}},
-    [CLOPT_LAMB] = {CLOPT_LAMB, "Lamb", "lamb", 6,
+    [CLOPT_LAMB] = {CLOPT_LAMB,
+                    "Lamb",
+                    "lamb",
+                    6,
                     {CLOPT_P_LR, CLOPT_P_BETA_1, CLOPT_P_BETA_2, CLOPT_P_EPSILON,
                      CLOPT_P_WEIGHT_DECAY, CLOPT_P_DECAY},
-                    {0.001, 0.9, 0.999, 1e-7, 0.0, 0.0}, 2, 2, CLOPT_P_LR, {"m", "v"},
+                    {0.001, 0.9, 0.999, 1e-7, 0.0, 0.0},
+                    2,
+                    2,
+                    CLOPT_P_LR,
+                    {"m", "v"},
                     "Adam's direction, rescaled per tensor by the trust ratio |p| / |u| so "
                     "that every layer moves by a similar fraction of its size; for large "
                     "batches.",
@@ -186,10 +247,16 @@ static const clopt_optimizer_info optimizers[CLOPT_KIND_COUNT] = {
                      {"<var>r</var> = ‖<var>x</var>‖ / ‖<var>u</var>‖", NULL, NULL},
                      {"Δ = −{weight_decay*lr_e}·<var>x</var> − <var>r</var>·{lr_e}·<var>u</var>",
                       "delta", NULL}}},
-    [CLOPT_RADAM] = {CLOPT_RADAM, "RAdam", "radam", 5,
-                     {CLOPT_P_LR, CLOPT_P_BETA_1, CLOPT_P_BETA_2, CLOPT_P_EPSILON,
-                      CLOPT_P_DECAY},
-                     {0.001, 0.9, 0.999, 1e-8, 0.0}, 2, 2, CLOPT_P_LR, {"m", "v"},
+    [CLOPT_RADAM] = {CLOPT_RADAM,
+                     "RAdam",
+                     "radam",
+                     5,
+                     {CLOPT_P_LR, CLOPT_P_BETA_1, CLOPT_P_BETA_2, CLOPT_P_EPSILON, CLOPT_P_DECAY},
+                     {0.001, 0.9, 0.999, 1e-8, 0.0},
+                     2,
+                     2,
+                     CLOPT_P_LR,
+                     {"m", "v"},
                      "Adam with a rectified warm-up: plain momentum steps while the variance "
                      "estimate is unreliable, then adaptive steps scaled by r.",
                      "분산 추정치를 믿기 어려운 처음 몇 스텝은 모멘텀 SGD처럼 움직이고, 그 "
@@ -228,18 +295,15 @@ static bool same_name(const char *name, size_t len, const char *known)
 const clopt_optimizer_info *clopt_catalogue_find_optimizer(const char *name, size_t len)
 {
     for (size_t k = 0; k < CLOPT_KIND_COUNT; k++)
-        if (same_name(name, len, optimizers[k].key))
-            return &optimizers[k];
+        if (same_name(name, len, optimizers[k].key)) return &optimizers[k];
     return NULL;
 }
 
 int clopt_catalogue_find_param(const char *name, size_t len)
 {
-    if (same_name(name, len, "learning_rate"))
-        return CLOPT_P_LR;
+    if (same_name(name, len, "learning_rate")) return CLOPT_P_LR;
     for (int p = 0; p < CLOPT_P_COUNT; p++)
-        if (same_name(name, len, params[p].name))
-            return p;
+        if (same_name(name, len, params[p].name)) return p;
     return -1;
 }
 
@@ -256,8 +320,7 @@ bool clopt_catalogue_tensorwise(clopt_kind kind)
 clopt_range clopt_catalogue_range(const clopt_optimizer_info *info, clopt_param p)
 {
     for (size_t i = 0; i < info->nparams; i++)
-        if (info->params[i] == p && info->ranges[i] != CLOPT_RANGE_OWN)
-            return info->ranges[i];
+        if (info->params[i] == p && info->ranges[i] != CLOPT_RANGE_OWN) return info->ranges[i];
     return params[p].range;
 }
 
@@ -269,11 +332,9 @@ size_t clopt_catalogue_state_count(const clopt_optimizer_info *info, const doubl
 
 bool clopt_catalogue_takes(const clopt_optimizer_info *info, clopt_param p)
 {
-    if (p == CLOPT_P_CLIPNORM || p == CLOPT_P_CLIPVALUE)
-        return true;
+    if (p == CLOPT_P_CLIPNORM || p == CLOPT_P_CLIPVALUE) return true;
     for (size_t i = 0; i < info->nparams; i++)
-        if (info->params[i] == p)
-            return true;
+        if (info->params[i] == p) return true;
     return false;
 }
 
@@ -298,8 +359,7 @@ const char *clopt_range_text(clopt_range r)
 
 bool clopt_range_accepts(clopt_range r, double v)
 {
-    if (!isfinite(v))
-        return false;
+    if (!isfinite(v)) return false;
     switch (r) {
     case CLOPT_RANGE_NONNEG:
         return v >= 0.0;

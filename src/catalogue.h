@@ -69,7 +69,7 @@ typedef struct {
     size_t nparams;
     clopt_param params[CLOPT_MAX_OWN_PARAMS]; /* in Keras get_config() order */
     double defaults[CLOPT_MAX_OWN_PARAMS];
-    size_t lean, full; /* state buffers without and with the optional state (optimizers.h) */
+    size_t lean, full;        /* state buffers without and with the optional state (optimizers.h) */
     clopt_param state_switch; /* turns the optional state on (momentum, amsgrad); else LR */
     const char *state[CLOPT_MAX_STATE];
     const char *en;

@@ -45,8 +45,8 @@ static json_t *equations_json(const clopt_optimizer_info *info)
     json_t *all = json_array();
     for (size_t i = 0; i < CLOPT_MAX_EQUATIONS && info->equations[i].html; i++) {
         const clopt_equation *e = &info->equations[i];
-        json_array_append_new(all, json_pack("{s:s,s:s?,s:s?}", "html", e->html, "show",
-                                             e->show, "when", e->when));
+        json_array_append_new(
+            all, json_pack("{s:s,s:s?,s:s?}", "html", e->html, "show", e->show, "when", e->when));
     }
     return all;
 }
@@ -58,15 +58,14 @@ json_t *clopt_catalogue_json(void)
         const clopt_optimizer_info *info = clopt_catalogue_optimizer((clopt_kind)k);
         json_t *params = json_array(), *state = json_array();
         for (size_t i = 0; i < info->nparams; i++)
-            json_array_append_new(params,
-                                  param_json(info, info->params[i], 1, info->defaults[i]));
+            json_array_append_new(params, param_json(info, info->params[i], 1, info->defaults[i]));
         json_array_append_new(params, param_json(info, CLOPT_P_CLIPNORM, 0, 0));
         json_array_append_new(params, param_json(info, CLOPT_P_CLIPVALUE, 0, 0));
         for (size_t i = 0; i < info->full; i++)
             json_array_append_new(state, json_string(info->state[i]));
-        json_t *o = json_pack("{s:s,s:s,s:o,s:s,s:s,s:o,s:o}", "name", info->name, "key",
-                              info->key, "hyperparameters", params, "en", info->en, "ko",
-                              info->ko, "state", state, "equations", equations_json(info));
+        json_t *o = json_pack("{s:s,s:s,s:o,s:s,s:s,s:o,s:o}", "name", info->name, "key", info->key,
+                              "hyperparameters", params, "en", info->en, "ko", info->ko, "state",
+                              state, "equations", equations_json(info));
         json_object_set_new(o, "optional_state",
                             info->lean < info->full
                                 ? json_string(clopt_catalogue_param(info->state_switch)->name)

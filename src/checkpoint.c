@@ -35,8 +35,7 @@ static int put(bytes *b, const void *p, size_t n)
     if (b->len + n > b->cap) {
         size_t cap = (b->cap ? b->cap * 2 : 4096) + n;
         unsigned char *grown = realloc(b->data, cap);
-        if (!grown)
-            return -1;
+        if (!grown) return -1;
         b->data = grown;
         b->cap = cap;
     }
@@ -75,17 +74,14 @@ static clopt_status put_state(const clopt_optimizer *o, bytes *b, clopt_error *e
     for (size_t t = 0; t < o->lay.ntensors; t++) {
         const size_t n = o->lay.tensors[t].count;
         float *grown = realloc(tmp, n * sizeof *tmp);
-        if (!grown)
-            goto nomem;
+        if (!grown) goto nomem;
         tmp = grown;
         for (size_t s = 0; s < o->lay.nstate; s++) {
-            if (clopt_optimizer_read_state(o, t, s, tmp, err) != CLOPT_OK)
-                goto fail;
+            if (clopt_optimizer_read_state(o, t, s, tmp, err) != CLOPT_OK) goto fail;
             for (size_t i = 0; i < n; i++) {
                 uint32_t u;
                 memcpy(&u, &tmp[i], sizeof u);
-                if (put_le(b, u, 4))
-                    goto nomem;
+                if (put_le(b, u, 4)) goto nomem;
             }
         }
     }
@@ -101,8 +97,7 @@ fail:
 static clopt_status serialise(const clopt_optimizer *o, bytes *b, clopt_error *err)
 {
     char *config = clopt_config_json(&o->cfg);
-    if (!config)
-        return clopt_error_set(err, CLOPT_ENOMEM, "out of memory writing a checkpoint");
+    if (!config) return clopt_error_set(err, CLOPT_ENOMEM, "out of memory writing a checkpoint");
     size_t clen = strlen(config);
     int bad = put(b, MAGIC, 8) || put_le(b, VERSION, 4) || put_le(b, clen, 4) ||
               put(b, config, clen) || put_le(b, o->it, 8) ||
@@ -111,10 +106,8 @@ static clopt_status serialise(const clopt_optimizer *o, bytes *b, clopt_error *e
     free(config);
     for (size_t t = 0; !bad && t < o->lay.ntensors; t++)
         bad = put_le(b, o->lay.tensors[t].count, 8);
-    if (bad)
-        return clopt_error_set(err, CLOPT_ENOMEM, "out of memory writing a checkpoint");
-    if (put_state(o, b, err) != CLOPT_OK)
-        return err ? err->status : CLOPT_ENOMEM;
+    if (bad) return clopt_error_set(err, CLOPT_ENOMEM, "out of memory writing a checkpoint");
+    if (put_state(o, b, err) != CLOPT_OK) return err ? err->status : CLOPT_ENOMEM;
     if (put_le(b, crc32(0L, b->data, (uInt)b->len), 4))
         return clopt_error_set(err, CLOPT_ENOMEM, "out of memory writing a checkpoint");
     return CLOPT_OK;
@@ -128,8 +121,7 @@ clopt_status clopt_optimizer_save(const clopt_optimizer *o, const char *path, cl
                                !o ? "optimizer" : "path");
     bytes b = {NULL, 0, 0};
     clopt_status st = serialise(o, &b, err);
-    if (st == CLOPT_OK)
-        st = clopt_write_atomically(path, b.data, b.len, err);
+    if (st == CLOPT_OK) st = clopt_write_atomically(path, b.data, b.len, err);
     free(b.data);
     return st;
 }
@@ -152,8 +144,7 @@ static clopt_status slurp(const char *path, size_t limit, bytes *b, clopt_error 
     b->len = fread(b->data, 1, b->cap, f);
     int failed = ferror(f);
     fclose(f);
-    if (failed)
-        return clopt_error_set(err, CLOPT_EIO, "cannot read checkpoint '%.120s'", path);
+    if (failed) return clopt_error_set(err, CLOPT_EIO, "cannot read checkpoint '%.120s'", path);
     if (b->len > limit)
         return clopt_error_set(err, CLOPT_EFORMAT,
                                "checkpoint '%.120s' is longer than a checkpoint of this "
@@ -171,35 +162,31 @@ static clopt_status truncated(clopt_error *err, size_t need, size_t have)
 }
 
 /* Checks the file against the optimizer; on success *cfg, *it, *ms and *state are set. */
-static clopt_status parse(const clopt_optimizer *o, const bytes *b, clopt_config *cfg,
-                          uint64_t *it, double *ms, size_t *nstate,
-                          const unsigned char **state, clopt_error *err)
+static clopt_status parse(const clopt_optimizer *o, const bytes *b, clopt_config *cfg, uint64_t *it,
+                          double *ms, size_t *nstate, const unsigned char **state, clopt_error *err)
 {
     const unsigned char *d = b->data;
     size_t len = b->len;
-    if (len < 16)
-        return truncated(err, 16, len);
+    if (len < 16) return truncated(err, 16, len);
     if (memcmp(d, MAGIC, 8) != 0)
         return clopt_error_set(err, CLOPT_EFORMAT, "not a clopt checkpoint (bad magic bytes)");
     uint32_t version = (uint32_t)get_le(d + 8, 4);
     if (version < OLDEST_VERSION || version > VERSION)
         return clopt_error_set(err, CLOPT_EFORMAT,
-                               "checkpoint version %u; this clopt reads versions %u to %u",
-                               version, OLDEST_VERSION, VERSION);
+                               "checkpoint version %u; this clopt reads versions %u to %u", version,
+                               OLDEST_VERSION, VERSION);
     size_t clen = get_le(d + 12, 4);
     if (clen > CONFIG_MAX)
-        return clopt_error_set(err, CLOPT_EFORMAT, "checkpoint config is %zu bytes (max %d)",
-                               clen, CONFIG_MAX);
+        return clopt_error_set(err, CLOPT_EFORMAT, "checkpoint config is %zu bytes (max %d)", clen,
+                               CONFIG_MAX);
     size_t pos = 16 + clen, head = pos + 24;
-    if (len < head)
-        return truncated(err, head, len);
+    if (len < head) return truncated(err, head, len);
     size_t nt = get_le(d + pos + 16, 4), ns = get_le(d + pos + 20, 4);
     if (nt != o->lay.ntensors)
         return clopt_error_set(err, CLOPT_EFORMAT,
                                "checkpoint has %zu tensors; this optimizer has %zu", nt,
                                o->lay.ntensors);
-    if (len < head + 8 * nt)
-        return truncated(err, head + 8 * nt, len);
+    if (len < head + 8 * nt) return truncated(err, head + 8 * nt, len);
     size_t floats = 0;
     for (size_t t = 0; t < nt; t++) {
         size_t n = get_le(d + head + 8 * t, 8);
@@ -211,9 +198,10 @@ static clopt_status parse(const clopt_optimizer *o, const bytes *b, clopt_config
         floats += n;
     }
     if (ns > CLOPT_MAX_STATE)
-        return clopt_error_set(err, CLOPT_EFORMAT, "checkpoint has %zu state buffers per "
-                                                   "tensor; at most %d exist", ns,
-                               CLOPT_MAX_STATE);
+        return clopt_error_set(err, CLOPT_EFORMAT,
+                               "checkpoint has %zu state buffers per "
+                               "tensor; at most %d exist",
+                               ns, CLOPT_MAX_STATE);
     size_t total = head + 8 * nt + 4 * floats * ns + 4;
     if (len != total)
         return clopt_error_set(err, CLOPT_EFORMAT,
@@ -230,12 +218,10 @@ static clopt_status parse(const clopt_optimizer *o, const bytes *b, clopt_config
     clopt_error inner;
     clopt_error_clear(&inner);
     if (clopt_spec_parse(config, cfg, &inner) != CLOPT_OK)
-        return clopt_error_set(err, CLOPT_EFORMAT, "checkpoint config is invalid: %s",
-                               inner.text);
+        return clopt_error_set(err, CLOPT_EFORMAT, "checkpoint config is invalid: %s", inner.text);
     if (cfg->info != o->cfg.info)
-        return clopt_error_set(err, CLOPT_EFORMAT,
-                               "checkpoint is for %s; this optimizer is %s", cfg->info->name,
-                               o->cfg.info->name);
+        return clopt_error_set(err, CLOPT_EFORMAT, "checkpoint is for %s; this optimizer is %s",
+                               cfg->info->name, o->cfg.info->name);
     /* The state its config needs, or the kind's full state (kept once switched on). */
     const size_t want = clopt_catalogue_state_count(cfg->info, cfg->v);
     if (ns != want && ns != cfg->info->full)
@@ -272,8 +258,7 @@ static clopt_status upload(clopt_optimizer *o, clopt_layout *lay, const unsigned
             CLOPT_CL_CHECK(err, "uploading checkpoint state",
                            clEnqueueWriteBuffer(o->ctx->queue, lay->state[s], CL_TRUE,
                                                 ten->state_offset * sizeof(cl_float),
-                                                ten->count * sizeof(cl_float), tmp, 0, NULL,
-                                                NULL));
+                                                ten->count * sizeof(cl_float), tmp, 0, NULL, NULL));
         }
     }
     free(tmp);
@@ -303,14 +288,11 @@ clopt_status clopt_optimizer_load(clopt_optimizer *o, const char *path, clopt_er
     clopt_tensor *tensors = NULL;
     clopt_layout lay;
     clopt_status st = slurp(path, limit, &b, err);
-    if (st == CLOPT_OK)
-        st = parse(o, &b, &cfg, &it, &ms, &nstate, &state, err);
-    if (st == CLOPT_OK && o->lay.ntensors &&
-        !(tensors = malloc(o->lay.ntensors * sizeof *tensors)))
+    if (st == CLOPT_OK) st = parse(o, &b, &cfg, &it, &ms, &nstate, &state, err);
+    if (st == CLOPT_OK && o->lay.ntensors && !(tensors = malloc(o->lay.ntensors * sizeof *tensors)))
         st = clopt_error_set(err, CLOPT_ENOMEM, "out of memory loading a checkpoint");
     if (st == CLOPT_OK) {
-        if (tensors)
-            memcpy(tensors, o->lay.tensors, o->lay.ntensors * sizeof *tensors);
+        if (tensors) memcpy(tensors, o->lay.tensors, o->lay.ntensors * sizeof *tensors);
         st = clopt_layout_build(o, tensors, o->lay.ntensors, nstate, 1, &lay, err);
         if (st == CLOPT_OK && (st = upload(o, &lay, state, err)) != CLOPT_OK)
             clopt_layout_release(&lay);

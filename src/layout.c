@@ -15,28 +15,19 @@
 void clopt_layout_release(clopt_layout *lay)
 {
     for (size_t i = 0; i < lay->ngroups; i++) {
-        if (lay->groups[i].step)
-            clReleaseKernel(lay->groups[i].step);
-        if (lay->groups[i].sumsq)
-            clReleaseKernel(lay->groups[i].sumsq);
-        if (lay->groups[i].apply)
-            clReleaseKernel(lay->groups[i].apply);
+        if (lay->groups[i].step) clReleaseKernel(lay->groups[i].step);
+        if (lay->groups[i].sumsq) clReleaseKernel(lay->groups[i].sumsq);
+        if (lay->groups[i].apply) clReleaseKernel(lay->groups[i].apply);
     }
     cl_mem tensorwise[] = {lay->partial2, lay->tensor_chunks, lay->ratio};
     for (size_t i = 0; i < sizeof tensorwise / sizeof tensorwise[0]; i++)
-        if (tensorwise[i])
-            clReleaseMemObject(tensorwise[i]);
-    if (lay->fold)
-        clReleaseKernel(lay->fold);
+        if (tensorwise[i]) clReleaseMemObject(tensorwise[i]);
+    if (lay->fold) clReleaseKernel(lay->fold);
     for (size_t s = 0; s < CLOPT_MAX_STATE; s++)
-        if (lay->state[s])
-            clReleaseMemObject(lay->state[s]);
-    if (lay->chunks)
-        clReleaseMemObject(lay->chunks);
-    if (lay->partial)
-        clReleaseMemObject(lay->partial);
-    if (lay->norm)
-        clReleaseKernel(lay->norm);
+        if (lay->state[s]) clReleaseMemObject(lay->state[s]);
+    if (lay->chunks) clReleaseMemObject(lay->chunks);
+    if (lay->partial) clReleaseMemObject(lay->partial);
+    if (lay->norm) clReleaseKernel(lay->norm);
     free(lay->groups);
     free(lay->tensors);
     memset(lay, 0, sizeof *lay);
@@ -53,15 +44,13 @@ void clopt_layout_commit(clopt_optimizer *o, clopt_layout *next)
 static cl_int zero(cl_command_queue q, cl_mem arena, size_t from, size_t to)
 {
     const cl_float z = 0.0f;
-    if (to <= from)
-        return CL_SUCCESS;
-    return clEnqueueFillBuffer(q, arena, &z, sizeof z, from * sizeof z, (to - from) * sizeof z,
-                               0, NULL, NULL);
+    if (to <= from) return CL_SUCCESS;
+    return clEnqueueFillBuffer(q, arena, &z, sizeof z, from * sizeof z, (to - from) * sizeof z, 0,
+                               NULL, NULL);
 }
 
 /* Gives every arena room for out->state_used floats, keeping the state o already has. */
-static clopt_status build_arenas(clopt_optimizer *o, int fresh, clopt_layout *out,
-                                 clopt_error *err)
+static clopt_status build_arenas(clopt_optimizer *o, int fresh, clopt_layout *out, clopt_error *err)
 {
     const clopt_layout *old = &o->lay;
     cl_command_queue q = o->ctx->queue;
@@ -79,11 +68,10 @@ static clopt_status build_arenas(clopt_optimizer *o, int fresh, clopt_layout *ou
         }
         /* Grow geometrically so that adding many tensors costs amortised O(total). */
         size_t cap = out->state_used;
-        if (!fresh && old->state_cap * 2 > cap)
-            cap = old->state_cap * 2;
+        if (!fresh && old->state_cap * 2 > cap) cap = old->state_cap * 2;
         out->state_cap = cap;
-        out->state[s] = clCreateBuffer(o->ctx->cl, CL_MEM_READ_WRITE, cap * sizeof(cl_float),
-                                       NULL, &rc);
+        out->state[s] =
+            clCreateBuffer(o->ctx->cl, CL_MEM_READ_WRITE, cap * sizeof(cl_float), NULL, &rc);
         CLOPT_CL_CHECK(err, "allocating optimizer state on the device", rc);
         if (kept)
             CLOPT_CL_CHECK(err, "copying optimizer state into a larger buffer",
@@ -130,8 +118,7 @@ static clopt_status bind_group(clopt_optimizer *o, clopt_layout *out, clopt_grou
         snprintf(name, sizeof name, "clopt_step_%s_apply", info->key);
         g->apply = clCreateKernel(o->ctx->program, name, &rc);
         CLOPT_CL_CHECK(err, "creating the step kernel", rc);
-        if (bind_step(o, out, g, g->apply, err) != CLOPT_OK)
-            goto fail;
+        if (bind_step(o, out, g, g->apply, err) != CLOPT_OK) goto fail;
         CLOPT_CL_CHECK(err, "binding the step kernel's arguments",
                        clSetKernelArg(g->step, 9, sizeof(cl_mem), &out->partial2));
         CLOPT_CL_CHECK(err, "binding the step kernel's arguments",
@@ -143,8 +130,7 @@ static clopt_status bind_group(clopt_optimizer *o, clopt_layout *out, clopt_grou
         g->step = clCreateKernel(o->ctx->program, name, &rc);
         CLOPT_CL_CHECK(err, "creating the step kernel", rc);
     }
-    if (bind_step(o, out, g, g->step, err) != CLOPT_OK)
-        goto fail;
+    if (bind_step(o, out, g, g->step, err) != CLOPT_OK) goto fail;
     g->sumsq = clCreateKernel(o->ctx->program, "clopt_sumsq_partial", &rc);
     CLOPT_CL_CHECK(err, "creating the clipnorm kernel", rc);
     const char *what = "binding the clipnorm kernel's arguments";
@@ -158,21 +144,20 @@ fail:
 }
 
 /* Tensor-wise kinds: the per-chunk sums, per-tensor chunk ranges and ratios, and the fold. */
-static clopt_status build_tensorwise(clopt_optimizer *o, clopt_layout *out,
-                                     const cl_uint2 *ranges, clopt_error *err)
+static clopt_status build_tensorwise(clopt_optimizer *o, clopt_layout *out, const cl_uint2 *ranges,
+                                     clopt_error *err)
 {
     char name[64];
     cl_int rc;
     const char *what = "allocating the per-tensor norms";
-    out->partial2 = clCreateBuffer(o->ctx->cl, CL_MEM_READ_WRITE,
-                                   out->nchunks * sizeof(cl_float2), NULL, &rc);
+    out->partial2 =
+        clCreateBuffer(o->ctx->cl, CL_MEM_READ_WRITE, out->nchunks * sizeof(cl_float2), NULL, &rc);
     CLOPT_CL_CHECK(err, what, rc);
-    out->tensor_chunks =
-        clCreateBuffer(o->ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
-                       out->ntensors * sizeof *ranges, (void *)ranges, &rc);
+    out->tensor_chunks = clCreateBuffer(o->ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
+                                        out->ntensors * sizeof *ranges, (void *)ranges, &rc);
     CLOPT_CL_CHECK(err, what, rc);
-    out->ratio = clCreateBuffer(o->ctx->cl, CL_MEM_READ_WRITE, out->ntensors * sizeof(cl_float),
-                                NULL, &rc);
+    out->ratio =
+        clCreateBuffer(o->ctx->cl, CL_MEM_READ_WRITE, out->ntensors * sizeof(cl_float), NULL, &rc);
     CLOPT_CL_CHECK(err, what, rc);
     snprintf(name, sizeof name, "clopt_step_%s_ratio", o->cfg.info->key);
     out->fold = clCreateKernel(o->ctx->program, name, &rc);
@@ -206,23 +191,21 @@ static clopt_status build_table(clopt_optimizer *o, clopt_layout *out, cl_uint4 
     }
     size_t c = 0;
     for (size_t i = 0; i < out->ntensors; i++) {
-        if (placed[i])
-            continue;
+        if (placed[i]) continue;
         clopt_group *g = &out->groups[out->ngroups++];
         g->param = out->tensors[i].param;
         g->grad = out->tensors[i].grad;
         g->chunk_base = (cl_uint)c;
         for (size_t j = i; j < out->ntensors; j++) {
             const clopt_tensor *t = &out->tensors[j];
-            if (placed[j] || t->param != g->param || t->grad != g->grad)
-                continue;
+            if (placed[j] || t->param != g->param || t->grad != g->grad) continue;
             placed[j] = 1;
             const size_t first = c;
             for (size_t done = 0; done < t->count; done += chunk) {
                 size_t n = t->count - done < chunk ? t->count - done : chunk;
-                (*table)[c++] = (cl_uint4){{(cl_uint)(t->offset + done),
-                                            (cl_uint)(t->state_offset + done), (cl_uint)n,
-                                            (cl_uint)j}};
+                (*table)[c++] =
+                    (cl_uint4){{(cl_uint)(t->offset + done), (cl_uint)(t->state_offset + done),
+                                (cl_uint)n, (cl_uint)j}};
             }
             (*ranges)[j] = (cl_uint2){{(cl_uint)first, (cl_uint)(c - first)}};
         }
@@ -275,8 +258,7 @@ clopt_status clopt_layout_build(clopt_optimizer *o, clopt_tensor *tensors, size_
         build_tensorwise(o, out, ranges, err) != CLOPT_OK)
         goto fail;
     for (size_t i = 0; i < out->ngroups; i++)
-        if (bind_group(o, out, &out->groups[i], err) != CLOPT_OK)
-            goto fail;
+        if (bind_group(o, out, &out->groups[i], err) != CLOPT_OK) goto fail;
     free(table);
     free(ranges);
     return CLOPT_OK;

@@ -18,8 +18,7 @@ clopt_optimizer *clopt_optimizer_create(clopt_context *ctx, const char *spec, cl
                         "clopt_context_create");
         return NULL;
     }
-    if (clopt_spec_parse(spec, &cfg, err) != CLOPT_OK)
-        return NULL;
+    if (clopt_spec_parse(spec, &cfg, err) != CLOPT_OK) return NULL;
     clopt_optimizer *o = calloc(1, sizeof *o);
     if (!o) {
         clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating an optimizer");
@@ -39,9 +38,9 @@ clopt_optimizer *clopt_optimizer_create(clopt_context *ctx, const char *spec, cl
     CLOPT_CL_CHECK(err, "creating an optimizer",
                    clEnqueueFillBuffer(ctx->queue, o->norm_scale, &one, sizeof one, 0, sizeof one,
                                        0, NULL, NULL));
-    CLOPT_CL_CHECK(err, "creating an optimizer",
-                   clEnqueueFillBuffer(ctx->queue, o->dummy, &zero, sizeof zero, 0, 16, 0, NULL,
-                                       NULL));
+    CLOPT_CL_CHECK(
+        err, "creating an optimizer",
+        clEnqueueFillBuffer(ctx->queue, o->dummy, &zero, sizeof zero, 0, 16, 0, NULL, NULL));
     return o;
 fail:
     clopt_optimizer_release(o);
@@ -50,13 +49,10 @@ fail:
 
 void clopt_optimizer_release(clopt_optimizer *o)
 {
-    if (!o)
-        return;
+    if (!o) return;
     clopt_layout_release(&o->lay);
-    if (o->norm_scale)
-        clReleaseMemObject(o->norm_scale);
-    if (o->dummy)
-        clReleaseMemObject(o->dummy);
+    if (o->norm_scale) clReleaseMemObject(o->norm_scale);
+    if (o->dummy) clReleaseMemObject(o->dummy);
     free(o);
 }
 
@@ -68,22 +64,18 @@ size_t clopt_optimizer_wanted_state(const clopt_optimizer *o)
 }
 
 /* Size and context of a buffer the caller passed, checked before anything is allocated. */
-static clopt_status check_buffer(const clopt_optimizer *o, const char *arg, cl_mem m,
-                                 size_t offset, size_t count, cl_mem_flags refused,
-                                 clopt_error *err)
+static clopt_status check_buffer(const clopt_optimizer *o, const char *arg, cl_mem m, size_t offset,
+                                 size_t count, cl_mem_flags refused, clopt_error *err)
 {
     cl_context c = NULL;
     size_t bytes = 0;
     cl_mem_flags flags = 0;
     if (!m)
         return clopt_error_set(err, CLOPT_EINVAL,
-                               "clopt_optimizer_add: %s is NULL; expected a float32 cl_mem",
-                               arg);
+                               "clopt_optimizer_add: %s is NULL; expected a float32 cl_mem", arg);
     cl_int rc = clGetMemObjectInfo(m, CL_MEM_CONTEXT, sizeof c, &c, NULL);
-    if (rc == CL_SUCCESS)
-        rc = clGetMemObjectInfo(m, CL_MEM_SIZE, sizeof bytes, &bytes, NULL);
-    if (rc == CL_SUCCESS)
-        rc = clGetMemObjectInfo(m, CL_MEM_FLAGS, sizeof flags, &flags, NULL);
+    if (rc == CL_SUCCESS) rc = clGetMemObjectInfo(m, CL_MEM_SIZE, sizeof bytes, &bytes, NULL);
+    if (rc == CL_SUCCESS) rc = clGetMemObjectInfo(m, CL_MEM_FLAGS, sizeof flags, &flags, NULL);
     if (rc != CL_SUCCESS)
         return clopt_error_set(err, CLOPT_EINVAL,
                                "clopt_optimizer_add: %s is not a valid cl_mem (%s)", arg,
@@ -94,12 +86,10 @@ static clopt_status check_buffer(const clopt_optimizer *o, const char *arg, cl_m
                                "expected a buffer of the optimizer's context",
                                arg);
     if (flags & refused)
-        return clopt_error_set(err, CLOPT_EINVAL,
-                               "clopt_optimizer_add: %s was created %s; the step %s it",
-                               arg,
-                               refused == CL_MEM_READ_ONLY ? "CL_MEM_READ_ONLY"
-                                                           : "CL_MEM_WRITE_ONLY",
-                               refused == CL_MEM_READ_ONLY ? "writes" : "reads");
+        return clopt_error_set(
+            err, CLOPT_EINVAL, "clopt_optimizer_add: %s was created %s; the step %s it", arg,
+            refused == CL_MEM_READ_ONLY ? "CL_MEM_READ_ONLY" : "CL_MEM_WRITE_ONLY",
+            refused == CL_MEM_READ_ONLY ? "writes" : "reads");
     if (offset + count > bytes / sizeof(cl_float))
         return clopt_error_set(err, CLOPT_EINVAL,
                                "clopt_optimizer_add: %s holds %zu floats, but offset %zu + "
@@ -108,8 +98,8 @@ static clopt_status check_buffer(const clopt_optimizer *o, const char *arg, cl_m
     return CLOPT_OK;
 }
 
-static clopt_status check_add(const clopt_optimizer *o, cl_mem param, cl_mem grad,
-                              size_t offset, size_t count, clopt_error *err)
+static clopt_status check_add(const clopt_optimizer *o, cl_mem param, cl_mem grad, size_t offset,
+                              size_t count, clopt_error *err)
 {
     if (count == 0)
         return clopt_error_set(err, CLOPT_EINVAL,
@@ -143,30 +133,24 @@ clopt_status clopt_optimizer_add(clopt_optimizer *o, cl_mem param, cl_mem grad, 
                                  size_t count, clopt_error *err)
 {
     clopt_error_clear(err);
-    if (!o)
-        return clopt_error_set(err, CLOPT_EINVAL, "clopt_optimizer_add: optimizer is NULL");
-    if (check_add(o, param, grad, offset, count, err) != CLOPT_OK)
-        return CLOPT_EINVAL;
+    if (!o) return clopt_error_set(err, CLOPT_EINVAL, "clopt_optimizer_add: optimizer is NULL");
+    if (check_add(o, param, grad, offset, count, err) != CLOPT_OK) return CLOPT_EINVAL;
     size_t n = o->lay.ntensors;
     clopt_tensor *tensors = malloc((n + 1) * sizeof *tensors);
-    if (!tensors)
-        return clopt_error_set(err, CLOPT_ENOMEM, "out of memory adding a tensor");
-    if (n)
-        memcpy(tensors, o->lay.tensors, n * sizeof *tensors);
+    if (!tensors) return clopt_error_set(err, CLOPT_ENOMEM, "out of memory adding a tensor");
+    if (n) memcpy(tensors, o->lay.tensors, n * sizeof *tensors);
     tensors[n] = (clopt_tensor){param, grad, offset, count, 0};
     clopt_layout next;
-    clopt_status st = clopt_layout_build(o, tensors, n + 1, clopt_optimizer_wanted_state(o), 0,
-                                         &next, err);
-    if (st == CLOPT_OK)
-        clopt_layout_commit(o, &next);
+    clopt_status st =
+        clopt_layout_build(o, tensors, n + 1, clopt_optimizer_wanted_state(o), 0, &next, err);
+    if (st == CLOPT_OK) clopt_layout_commit(o, &next);
     return st;
 }
 
 clopt_status clopt_optimizer_step(clopt_optimizer *o, clopt_error *err)
 {
     clopt_error_clear(err);
-    if (!o)
-        return clopt_error_set(err, CLOPT_EINVAL, "clopt_optimizer_step: optimizer is NULL");
+    if (!o) return clopt_error_set(err, CLOPT_EINVAL, "clopt_optimizer_step: optimizer is NULL");
     if (o->lay.ntensors == 0)
         return clopt_error_set(err, CLOPT_ESTATE,
                                "clopt_optimizer_step: the optimizer has no tensors; add them "
@@ -180,8 +164,8 @@ clopt_status clopt_optimizer_step(clopt_optimizer *o, clopt_error *err)
         for (size_t i = 0; i < o->lay.ngroups; i++, launches++) {
             size_t global = o->lay.groups[i].nchunks * wgs;
             CLOPT_CL_CHECK(err, "enqueueing the clipnorm reduction",
-                           clEnqueueNDRangeKernel(q, o->lay.groups[i].sumsq, 1, NULL, &global,
-                                                  &wgs, 0, NULL, NULL));
+                           clEnqueueNDRangeKernel(q, o->lay.groups[i].sumsq, 1, NULL, &global, &wgs,
+                                                  0, NULL, NULL));
         }
         CLOPT_CL_CHECK(err, "binding the clipnorm kernel",
                        clSetKernelArg(o->lay.norm, 2, sizeof k.clipnorm, &k.clipnorm));
@@ -192,25 +176,24 @@ clopt_status clopt_optimizer_step(clopt_optimizer *o, clopt_error *err)
     for (size_t i = 0; i < o->lay.ngroups; i++, launches++) {
         const clopt_group *g = &o->lay.groups[i];
         size_t global = g->nchunks * wgs;
-        CLOPT_CL_CHECK(err, "setting the step's scalars",
-                       clSetKernelArg(g->step, 8, sizeof k, &k));
+        CLOPT_CL_CHECK(err, "setting the step's scalars", clSetKernelArg(g->step, 8, sizeof k, &k));
         CLOPT_CL_CHECK(err, "enqueueing the optimizer step",
                        clEnqueueNDRangeKernel(q, g->step, 1, NULL, &global, &wgs, 0, NULL, NULL));
     }
     if (o->lay.fold) { /* tensor-wise: per-tensor norms, then the second half */
         size_t global = o->lay.ntensors;
-        CLOPT_CL_CHECK(err, "enqueueing the per-tensor norms",
-                       clEnqueueNDRangeKernel(q, o->lay.fold, 1, NULL, &global, NULL, 0, NULL,
-                                              NULL));
+        CLOPT_CL_CHECK(
+            err, "enqueueing the per-tensor norms",
+            clEnqueueNDRangeKernel(q, o->lay.fold, 1, NULL, &global, NULL, 0, NULL, NULL));
         launches++;
         for (size_t i = 0; i < o->lay.ngroups; i++, launches++) {
             const clopt_group *g = &o->lay.groups[i];
             size_t global_apply = g->nchunks * wgs;
             CLOPT_CL_CHECK(err, "setting the step's scalars",
                            clSetKernelArg(g->apply, 8, sizeof k, &k));
-            CLOPT_CL_CHECK(err, "enqueueing the optimizer step",
-                           clEnqueueNDRangeKernel(q, g->apply, 1, NULL, &global_apply, &wgs, 0,
-                                                  NULL, NULL));
+            CLOPT_CL_CHECK(
+                err, "enqueueing the optimizer step",
+                clEnqueueNDRangeKernel(q, g->apply, 1, NULL, &global_apply, &wgs, 0, NULL, NULL));
         }
     }
     o->it++;
@@ -243,8 +226,7 @@ clopt_status clopt_optimizer_set(clopt_optimizer *o, const char *name, double va
             o->cfg = old;
             return clopt_error_set(err, CLOPT_ENOMEM, "out of memory changing %s", name);
         }
-        if (n)
-            memcpy(tensors, o->lay.tensors, n * sizeof *tensors);
+        if (n) memcpy(tensors, o->lay.tensors, n * sizeof *tensors);
         clopt_layout lay;
         if (clopt_layout_build(o, tensors, n, want, 0, &lay, err) != CLOPT_OK) {
             o->cfg = old;
@@ -261,10 +243,11 @@ clopt_status clopt_optimizer_get(const clopt_optimizer *o, const char *name, dou
     clopt_error_clear(err);
     if (!o || !name || !value)
         return clopt_error_set(err, CLOPT_EINVAL, "clopt_optimizer_get: %s is NULL",
-                               !o ? "optimizer" : !name ? "name" : "value");
+                               !o      ? "optimizer"
+                               : !name ? "name"
+                                       : "value");
     int p = clopt_config_param(&o->cfg, name, strlen(name), err);
-    if (p < 0)
-        return CLOPT_EINVAL;
+    if (p < 0) return CLOPT_EINVAL;
     *value = o->cfg.v[p];
     return CLOPT_OK;
 }
@@ -283,8 +266,7 @@ clopt_status clopt_optimizer_read_state(const clopt_optimizer *o, size_t t, size
                                         float *out, clopt_error *err)
 {
     if (t >= o->lay.ntensors || which >= o->lay.nstate || !o->lay.state[which])
-        return clopt_error_set(err, CLOPT_EINVAL, "no state buffer %zu for tensor %zu", which,
-                               t);
+        return clopt_error_set(err, CLOPT_EINVAL, "no state buffer %zu for tensor %zu", which, t);
     const clopt_tensor *ten = &o->lay.tensors[t];
     CLOPT_CL_CHECK(err, "reading optimizer state",
                    clEnqueueReadBuffer(o->ctx->queue, o->lay.state[which], CL_TRUE,

@@ -43,14 +43,11 @@ static size_t round_up(size_t n, size_t m)
 
 void clopt_run_release(clopt_run *r)
 {
-    if (!r)
-        return;
+    if (!r) return;
     cl_mem mems[] = {r->d_kinds, r->d_table, r->d_state, r->d_diverged, r->d_out};
     for (size_t i = 0; i < sizeof mems / sizeof mems[0]; i++)
-        if (mems[i])
-            clReleaseMemObject(mems[i]);
-    if (r->kernel)
-        clReleaseKernel(r->kernel);
+        if (mems[i]) clReleaseMemObject(mems[i]);
+    if (r->kernel) clReleaseKernel(r->kernel);
     if (r->config)
         for (size_t k = 0; k < r->nopt; k++)
             free(r->config[k]);
@@ -69,31 +66,26 @@ void clopt_run_release(clopt_run *r)
 static clopt_status check_options(const clopt_run_options *o, const clopt_function_info **fn,
                                   clopt_error *err)
 {
-    if (!(*fn = clopt_function_find(o->function, err)))
-        return CLOPT_EINVAL;
+    if (!(*fn = clopt_function_find(o->function, err))) return CLOPT_EINVAL;
     if (!o->optimizers || o->noptimizers == 0)
         return clopt_error_set(err, CLOPT_EINVAL,
                                "clopt_run_create: no optimizers; expected at least one spec");
     if (o->nstarts > 0 && !o->starts)
         return clopt_error_set(err, CLOPT_EINVAL,
-                               "clopt_run_create: starts is NULL but nstarts is %zu",
-                               o->nstarts);
+                               "clopt_run_create: starts is NULL but nstarts is %zu", o->nstarts);
     for (size_t i = 0; i < 2 * o->nstarts; i++)
         if (!isfinite(o->starts[i]))
-            return clopt_error_set(err, CLOPT_EINVAL,
-                                   "start %zu: %c = %g is not a finite number", i / 2,
-                                   i % 2 ? 'y' : 'x', o->starts[i]);
+            return clopt_error_set(err, CLOPT_EINVAL, "start %zu: %c = %g is not a finite number",
+                                   i / 2, i % 2 ? 'y' : 'x', o->starts[i]);
     if (o->steps < 1 || o->steps > CLOPT_RUN_MAX_STEPS)
         return clopt_error_set(err, CLOPT_EINVAL, "steps = %llu; expected 1 .. %u",
                                (unsigned long long)o->steps, CLOPT_RUN_MAX_STEPS);
     if (o->every < 1 || o->every > o->steps)
-        return clopt_error_set(err, CLOPT_EINVAL,
-                               "every = %llu; expected 1 .. steps (%llu)",
+        return clopt_error_set(err, CLOPT_EINVAL, "every = %llu; expected 1 .. steps (%llu)",
                                (unsigned long long)o->every, (unsigned long long)o->steps);
     if (!(o->noise >= 0.0) || !isfinite(o->noise))
         return clopt_error_set(err, CLOPT_EINVAL,
-                               "noise = %g; expected a finite standard deviation >= 0",
-                               o->noise);
+                               "noise = %g; expected a finite standard deviation >= 0", o->noise);
     const size_t nstart = o->nstarts ? o->nstarts : 1;
     if (o->noptimizers > CLOPT_RUN_MAX_TRAJECTORIES / nstart)
         return clopt_error_set(err, CLOPT_EINVAL,
@@ -118,8 +110,7 @@ static clopt_status parse_specs(clopt_run *r, const clopt_run_options *o, clopt_
 {
     for (size_t k = 0; k < r->nopt; k++) {
         const clopt_status st = parse_spec(o, k, &r->cfg[k], err);
-        if (st != CLOPT_OK)
-            return st;
+        if (st != CLOPT_OK) return st;
         if (!(r->config[k] = clopt_config_json(&r->cfg[k])))
             return clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating a run");
         r->m_schedule[k] = 1.0;
@@ -161,8 +152,7 @@ static clopt_status create_buffers(clopt_run *r, clopt_error *err)
     const cl_mem_flags rw = CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR;
     r->d_kinds = clCreateBuffer(cl, ro, r->nopt * sizeof *kinds, kinds, &rc);
     if (rc == CL_SUCCESS)
-        r->d_state =
-            clCreateBuffer(cl, rw, CLOPT_STATE_ROWS * r->tpad * sizeof *state, state, &rc);
+        r->d_state = clCreateBuffer(cl, rw, CLOPT_STATE_ROWS * r->tpad * sizeof *state, state, &rc);
     free(state);
     free(kinds);
     CLOPT_CL_CHECK(err, what, rc);
@@ -231,10 +221,8 @@ clopt_status clopt_run_check(const clopt_run_options *o, clopt_error *err)
 {
     clopt_error_clear(err);
     const clopt_function_info *fn;
-    if (!o)
-        return clopt_error_set(err, CLOPT_EINVAL, "clopt_run_check: options is NULL");
-    if (check_options(o, &fn, err) != CLOPT_OK)
-        return CLOPT_EINVAL;
+    if (!o) return clopt_error_set(err, CLOPT_EINVAL, "clopt_run_check: options is NULL");
+    if (check_options(o, &fn, err) != CLOPT_OK) return CLOPT_EINVAL;
     clopt_config c;
     clopt_status st = CLOPT_OK;
     for (size_t k = 0; k < o->noptimizers && st == CLOPT_OK; k++)
@@ -251,8 +239,7 @@ clopt_run *clopt_run_create(clopt_context *ctx, const clopt_run_options *o, clop
                         !ctx ? "context" : "options");
         return NULL;
     }
-    if (check_options(o, &fn, err) != CLOPT_OK)
-        return NULL;
+    if (check_options(o, &fn, err) != CLOPT_OK) return NULL;
     clopt_run *r = calloc(1, sizeof *r);
     if (!r) {
         clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating a run");
@@ -315,12 +302,10 @@ static uint64_t slice_length(const clopt_run *r, uint64_t max_steps)
 {
     const uint64_t left = r->steps - (r->next < r->steps ? r->next : r->steps);
     uint64_t n = left < r->stride ? left : r->stride;
-    if (max_steps && n > max_steps)
-        n = max_steps;
-    if (n > r->max_rows * r->every)
-        n = r->max_rows * r->every;
+    if (max_steps && n > max_steps) n = max_steps;
+    if (n > r->max_rows * r->every) n = r->max_rows * r->every;
     if (r->next + n == r->steps && rows_in(r->next, r->next + n + 1, r->every) <= r->max_rows)
-        n++; /* the evaluation of the last point rides along with the last updates */
+        n++;  /* the evaluation of the last point rides along with the last updates */
     return n; /* >= 1: with no updates left, n is that last evaluation */
 }
 
@@ -346,8 +331,7 @@ clopt_status clopt_run_advance(clopt_run *r, uint64_t max_steps, clopt_slice *sl
         return clopt_error_set(err, CLOPT_EINVAL, "clopt_run_advance: %s is NULL",
                                !r ? "run" : "slice");
     *slice = (clopt_slice){r->next, 0, r->nopt * r->nstart, r->ncomp, r->slice};
-    if (clopt_run_finished(r))
-        return CLOPT_OK;
+    if (clopt_run_finished(r)) return CLOPT_OK;
     const uint64_t n = slice_length(r, max_steps);
     const uint64_t updates = r->next + n <= r->steps ? n : r->steps - r->next;
     double *ms = r->m_schedule;
@@ -373,8 +357,8 @@ clopt_status clopt_run_advance(clopt_run *r, uint64_t max_steps, clopt_slice *sl
     CLOPT_CL_CHECK(err, what,
                    clEnqueueNDRangeKernel(q, r->kernel, 1, NULL, &global, &local, 0, NULL, NULL));
     CLOPT_CL_CHECK(err, what,
-                   clEnqueueReadBuffer(q, r->d_diverged, CL_FALSE, 0,
-                                       r->tpad * sizeof *r->diverged, r->diverged, 0, NULL, NULL));
+                   clEnqueueReadBuffer(q, r->d_diverged, CL_FALSE, 0, r->tpad * sizeof *r->diverged,
+                                       r->diverged, 0, NULL, NULL));
     if (rows)
         CLOPT_CL_CHECK(err, what,
                        clEnqueueReadBuffer(q, r->d_out, CL_FALSE, 0,
@@ -399,8 +383,7 @@ int clopt_run_finished(const clopt_run *r)
 
 uint64_t clopt_run_progress(const clopt_run *r)
 {
-    if (!r)
-        return 0;
+    if (!r) return 0;
     return r->next < r->steps ? r->next : r->steps;
 }
 
@@ -421,8 +404,7 @@ const double *clopt_run_start(const clopt_run *r, size_t t)
 
 int64_t clopt_run_diverged_at(const clopt_run *r, size_t t)
 {
-    if (!r || t >= r->nopt * r->nstart)
-        return -1;
+    if (!r || t >= r->nopt * r->nstart) return -1;
     const cl_uint d = r->diverged[t / r->nstart * r->spad + t % r->nstart];
     return d == CLOPT_ALIVE ? -1 : (int64_t)d;
 }
@@ -431,8 +413,7 @@ void clopt_run_state_names(const clopt_run *r, size_t t, const char *names[CLOPT
 {
     for (size_t i = 0; i < CLOPT_RUN_MAX_STATE; i++)
         names[i] = "";
-    if (!r || t >= r->nopt * r->nstart)
-        return;
+    if (!r || t >= r->nopt * r->nstart) return;
     const clopt_config *c = &r->cfg[t / r->nstart];
     const size_t live = clopt_catalogue_state_count(c->info, c->v);
     for (size_t i = 0; i < live; i++)

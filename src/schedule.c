@@ -17,10 +17,8 @@ double clopt_schedule_scalars(const clopt_config *c, uint64_t it, double m_sched
     const double lr_e = v[CLOPT_P_LR] / (1.0 + v[CLOPT_P_DECAY] * (double)it);
     const double t = (double)it + 1.0;
     double b1 = v[CLOPT_P_BETA_1];
-    if (clopt_catalogue_takes(info, CLOPT_P_MOMENTUM))
-        b1 = v[CLOPT_P_MOMENTUM];
-    if (clopt_catalogue_takes(info, CLOPT_P_RHO))
-        b1 = v[CLOPT_P_RHO];
+    if (clopt_catalogue_takes(info, CLOPT_P_MOMENTUM)) b1 = v[CLOPT_P_MOMENTUM];
+    if (clopt_catalogue_takes(info, CLOPT_P_RHO)) b1 = v[CLOPT_P_RHO];
     const double b2 = v[CLOPT_P_BETA_2];
     memset(k, 0, sizeof *k);
     k->lr = (float)lr_e;

@@ -1,6 +1,8 @@
 /*
- * An independent double-precision reference of the Keras 1.x update rules, written from
- * SEMANTICS.md for the tests. It shares no code with the library.
+ * An independent double-precision reference of the update rules of SEMANTICS.md (Keras
+ * 1.x and "After Keras 1"), written from that page for the tests. It shares no code with
+ * the library: its rules, defaults and names are its own; the tests match them to the
+ * catalogue by name and fail on any optimizer the reference lacks.
  */
 #ifndef CLOPT_TEST_REFERENCE_H
 #define CLOPT_TEST_REFERENCE_H
@@ -8,13 +10,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-typedef enum { REF_SGD, REF_RMSPROP, REF_ADAGRAD, REF_ADADELTA, REF_ADAM, REF_ADAMAX, REF_NADAM } ref_kind;
+#define REF_STATE 3
 
 typedef struct {
-    ref_kind kind;
-    double lr, momentum, decay, rho, beta_1, beta_2, epsilon, schedule_decay;
+    char name[16]; /* lower case: "adam" */
+    double lr, momentum, decay, rho, beta_1, beta_2, epsilon, schedule_decay, weight_decay;
     double clipnorm, clipvalue; /* 0 = off */
-    int nesterov;
+    int nesterov, amsgrad;
 } ref_hyper;
 
 typedef struct {
@@ -23,13 +25,18 @@ typedef struct {
     double m_schedule;
     size_t ntensors;
     size_t *count;
-    double **p, **s0, **s1;
+    double **p, **s[REF_STATE];
     double **travel; /* per element: sum of |update| so far, for error bounds */
-    double **mag0, **mag1; /* s0, s1 recomputed with |terms|: the size of what was summed */
+    double **mag[REF_STATE]; /* s recomputed with |terms|: the size of what was summed */
+    double **slack; /* per element: what a sign that rounding may flip can add (Lion) */
 } ref_optimizer;
 
-/* The Keras defaults of a kind, from the table in SEMANTICS.md. */
-ref_hyper ref_defaults(ref_kind kind);
+/* Whether the reference has optimizer `name`; its defaults from SEMANTICS.md. */
+int ref_has(const char *name);
+ref_hyper ref_defaults(const char *name);
+
+/* Sets hyperparameter `name` (spec spelling, "lr", "amsgrad", ...); 0 if unknown. */
+int ref_set(ref_hyper *h, const char *name, double v);
 
 /* Starts a reference over tensors of the given sizes and initial values. */
 void ref_init(ref_optimizer *r, ref_hyper h, size_t ntensors, const size_t *count,

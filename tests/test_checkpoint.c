@@ -107,8 +107,7 @@ static void test_loaded_optimizer_continues_bit_identically(void)
         rig_steps(&two, 7, 9);
         test_read(two.p, 0, N0 + N1, b);
         CU_ASSERT_EQUAL(memcmp(a, b, sizeof a), 0);
-        if (memcmp(a, b, sizeof a) != 0)
-            fprintf(stderr, "\n  %s: resumed run differs\n", specs[k]);
+        if (memcmp(a, b, sizeof a) != 0) fprintf(stderr, "\n  %s: resumed run differs\n", specs[k]);
         rig_free(&one);
         rig_free(&two);
     }
@@ -116,8 +115,8 @@ static void test_loaded_optimizer_continues_bit_identically(void)
 }
 
 /*
- * Checkpoints of format version 1, written by clopt before AMSGrad (tests/data/adam-v1.bin, sgd-v1.bin:
- * Adam(lr=0.01, beta_1=0.8) and SGD(lr=0.1, momentum=0.9) on p = 1, -2, 3, -4, 5 after
+ * Checkpoints of format version 1, written by clopt before AMSGrad (tests/data/adam-v1.bin,
+ * sgd-v1.bin: Adam(lr=0.01, beta_1=0.8) and SGD(lr=0.1, momentum=0.9) on p = 1, -2, 3, -4, 5 after
  * three steps with g_i = +-0.1 (i + 1)), load and hold what a fresh optimizer computes.
  */
 static void test_version_1_checkpoints_still_load(void)
@@ -139,8 +138,7 @@ static void test_version_1_checkpoints_still_load(void)
             CU_ASSERT_EQUAL(clopt_optimizer_step(fresh, &err), CLOPT_OK);
         }
         CU_ASSERT_EQUAL(clopt_optimizer_load(loaded, files[s], &err), CLOPT_OK);
-        if (err.status != CLOPT_OK)
-            fprintf(stderr, "\n  %s: %s\n", files[s], err.text);
+        if (err.status != CLOPT_OK) fprintf(stderr, "\n  %s: %s\n", files[s], err.text);
         CU_ASSERT_EQUAL(clopt_optimizer_iterations(loaded), 3);
         const clopt_optimizer_info *info = fresh->cfg.info;
         CU_ASSERT_EQUAL(loaded->lay.nstate, info->kind == CLOPT_SGD ? 1 : 2);
@@ -261,7 +259,8 @@ static void test_load_rejects_bad_checkpoints_and_keeps_state(void)
     memcpy(m, d, len);
     m[8] = 9;
     write_file(bad, m, len);
-    expect_refused(&dst, bad, CLOPT_EFORMAT, "checkpoint version 9; this clopt reads versions 1 to 2");
+    expect_refused(&dst, bad, CLOPT_EFORMAT,
+                   "checkpoint version 9; this clopt reads versions 1 to 2");
     expect_refused(&dst, "/nonexistent/dir/x.ckpt", CLOPT_EIO, "cannot open checkpoint");
 
     /* A checkpoint of another kind, other sizes or another tensor count. */

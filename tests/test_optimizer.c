@@ -194,7 +194,7 @@ static void test_set_between_steps_takes_effect_on_the_next_step(void)
     CU_ASSERT_EQUAL_FATAL(clopt_optimizer_add(o, p, g, 0, n, &err), CLOPT_OK);
     CU_ASSERT_EQUAL(o->lay.nstate, 0); /* no momentum buffer while momentum is 0 */
     ref_optimizer r;
-    ref_hyper h = ref_defaults(REF_SGD);
+    ref_hyper h = ref_defaults("sgd");
     h.lr = 0.1;
     const float *rows[1] = {p0};
     ref_init(&r, h, 1, &n, rows);
@@ -206,7 +206,7 @@ static void test_set_between_steps_takes_effect_on_the_next_step(void)
     CU_ASSERT_EQUAL(clopt_optimizer_set(o, "lr", 0.05, &err), CLOPT_OK);
     CU_ASSERT_EQUAL(o->lay.nstate, 1);
     r.h.momentum = 0.9, r.h.nesterov = 1, r.h.lr = 0.05;
-    memset(r.s0[0], 0, n * sizeof(double));
+    memset(r.s[0][0], 0, n * sizeof(double));
     run_and_compare(o, &r, p, g, n, 5, &rng);
     CU_ASSERT_EQUAL(clopt_optimizer_iterations(o), 10);
 
@@ -282,7 +282,7 @@ static void test_state_survives_adding_tensors_later(void)
     clopt_optimizer *o = clopt_optimizer_create(test_context(), "adam(lr=0.01)", &err);
     CU_ASSERT_EQUAL_FATAL(clopt_optimizer_add(o, p, g, 0, n, &err), CLOPT_OK);
     ref_optimizer r;
-    ref_hyper h = ref_defaults(REF_ADAM);
+    ref_hyper h = ref_defaults("adam");
     h.lr = 0.01;
     const float *rows[1] = {p0};
     ref_init(&r, h, 1, &n, rows);

@@ -21,8 +21,7 @@ typedef struct {
     float *points;
 } whole_run;
 
-static int run_whole(clopt_context *ctx, const clopt_run_options *o, uint64_t slice,
-                     whole_run *w)
+static int run_whole(clopt_context *ctx, const clopt_run_options *o, uint64_t slice, whole_run *w)
 {
     clopt_error err;
     w->run = clopt_run_create(ctx, o, &err);
@@ -32,7 +31,7 @@ static int run_whole(clopt_context *ctx, const clopt_run_options *o, uint64_t sl
     }
     w->nt = clopt_run_trajectories(w->run);
     w->rows = (size_t)(o->steps / o->every) + 1;
-    w->comp = o->state ? 9 : 3;
+    w->comp = o->state ? CLOPT_RUN_STATE_COMPONENTS : 3;
     w->points = malloc(w->nt * w->rows * w->comp * sizeof(float));
     size_t seen = 0;
     while (!clopt_run_finished(w->run)) {
@@ -41,8 +40,7 @@ static int run_whole(clopt_context *ctx, const clopt_run_options *o, uint64_t sl
             fprintf(stderr, "\n  clopt_run_advance: %s\n", err.text);
             return -1;
         }
-        if (s.rows && s.first_step != seen * o->every)
-            return -1;
+        if (s.rows && s.first_step != seen * o->every) return -1;
         for (size_t r = 0; r < s.rows; r++, seen++)
             for (size_t t = 0; t < w->nt; t++)
                 memcpy(&w->points[(t * w->rows + seen) * w->comp],
@@ -68,30 +66,41 @@ static uint32_t ulps(float a, float b)
     int32_t ia, ib;
     memcpy(&ia, &a, 4);
     memcpy(&ib, &b, 4);
-    if (ia < 0)
-        ia = INT32_MIN - ia;
-    if (ib < 0)
-        ib = INT32_MIN - ib;
+    if (ia < 0) ia = INT32_MIN - ia;
+    if (ib < 0) ib = INT32_MIN - ib;
     return ia > ib ? (uint32_t)ia - (uint32_t)ib : (uint32_t)ib - (uint32_t)ia;
 }
 
-static const char *const every_option[] = {
-    "sgd(lr=0.0005)",
-    "sgd(lr=0.0005, momentum=0.9)",
-    "sgd(lr=0.0005, momentum=0.9, nesterov=True, decay=0.01)",
-    "rmsprop(lr=0.01)",
-    "rmsprop(lr=0.01, rho=0.5, epsilon=0.001, clipvalue=2)",
-    "adagrad(lr=0.1)",
-    "adadelta",
-    "adadelta(lr=0.5, rho=0.9, decay=0.001)",
-    "adam(lr=0.01)",
-    "adam(lr=0.01, beta_1=0.5, beta_2=0.9, clipnorm=10)",
-    "adamax(lr=0.01)",
-    "adamax(lr=0.01, clipnorm=1, clipvalue=0.5)",
-    "nadam(lr=0.01)",
-    "nadam(lr=0.01, schedule_decay=0.1, beta_2=0.99)",
-};
-#define NOPTIONS (sizeof every_option / sizeof every_option[0])
+/*
+ * Two specs per optimizer of the catalogue: a small rate, and a larger one with every
+ * numeric hyperparameter off its default, every boolean on and clipnorm.
+ */
+#define NOPTIONS (2 * CLOPT_KIND_COUNT)
+static char option_text[NOPTIONS][160];
+static const char *every_option[NOPTIONS];
+
+static void make_options(void)
+{
+    for (size_t k = 0; k < CLOPT_KIND_COUNT; k++) {
+        const clopt_optimizer_info *info = clopt_catalogue_optimizer((clopt_kind)k);
+        char *a = option_text[2 * k], *b = option_text[2 * k + 1];
+        snprintf(a, 160, "%s(lr=0.0005)", info->key);
+        int at = snprintf(b, 160, "%s(lr=0.01, clipnorm=10", info->key);
+        for (size_t i = 1; i < info->nparams; i++) {
+            const clopt_param p = info->params[i];
+            const int boolean = clopt_catalogue_range(info, p) == CLOPT_RANGE_BOOL;
+            /* 0.8 of a rate in [0, 1) or (0, 1]; 0.01 for epsilon, decay and the like */
+            const double v = boolean ? 1.0 : info->defaults[i] >= 0.5 ? 0.8 : 0.01;
+            at += snprintf(b + at, 160 - (size_t)at, ", %s=%s", clopt_catalogue_param(p)->name,
+                           boolean    ? "True"
+                           : v == 0.8 ? "0.8"
+                                      : "0.01");
+        }
+        snprintf(b + at, 160 - (size_t)at, ")");
+        every_option[2 * k] = a;
+        every_option[2 * k + 1] = b;
+    }
+}
 
 /*
  * Each trajectory step against clopt_optimizer_step fed the trajectory's own gradient:
@@ -102,6 +111,7 @@ static void equivalence_on(const char *function)
 {
     clopt_context *ctx = test_context();
     const uint64_t steps = test_quick() ? 50 : 1000;
+    make_options();
     clopt_run_options o = {function, every_option, NOPTIONS, NULL, 0, steps, 1, 0, 0, 1};
     whole_run w;
     CU_ASSERT_EQUAL_FATAL(run_whole(ctx, &o, 0, &w), 0);
@@ -116,16 +126,17 @@ static void equivalence_on(const char *function)
         const int64_t d = clopt_run_diverged_at(w.run, t);
         for (size_t r = 0; r + 1 < w.rows && (d < 0 || (int64_t)r + 1 < d); r++) {
             const float *now = point(&w, t, r), *next = point(&w, t, r + 1);
-            float p[2], s[4] = {0, 0, 0, 0};
+            float p[2], s[2 * CLOPT_MAX_STATE] = {0};
             test_write(grad, 0, 2, &now[3]);
             clopt_optimizer_step(opt, &err);
             test_read(param, 0, 2, p);
             for (size_t k = 0; k < opt->lay.nstate; k++)
                 clopt_optimizer_read_state(opt, 0, k, &s[2 * k], &err);
-            const float want[6] = {p[0], p[1], s[0], s[1], s[2], s[3]};
-            const float got[6] = {next[0], next[1], next[5], next[6], next[7], next[8]};
+            const float want[8] = {p[0], p[1], s[0], s[1], s[2], s[3], s[4], s[5]};
+            const float got[8] = {next[0], next[1], next[5], next[6],
+                                  next[7], next[8], next[9], next[10]};
             uint32_t step_worst = 0;
-            for (int c = 0; c < 6; c++) {
+            for (int c = 0; c < 8; c++) {
                 const uint32_t u = ulps(want[c], got[c]);
                 step_worst = u > step_worst ? u : step_worst;
             }
@@ -134,7 +145,8 @@ static void equivalence_on(const char *function)
             compared++;
             if (step_worst > 4) {
                 CU_FAIL("trajectory differs from clopt_optimizer_step by more than 4 ulp");
-                fprintf(stderr, "\n  %s on %s, step %zu: tensor (%.9g, %.9g) trajectory (%.9g, %.9g)\n",
+                fprintf(stderr,
+                        "\n  %s on %s, step %zu: tensor (%.9g, %.9g) trajectory (%.9g, %.9g)\n",
                         every_option[t], function, r + 1, p[0], p[1], next[0], next[1]);
                 break;
             }
@@ -143,8 +155,8 @@ static void equivalence_on(const char *function)
         clReleaseMemObject(grad);
         clopt_optimizer_release(opt);
     }
-    fprintf(stderr, "\n  %s: %zu of %zu steps bit-identical, worst %u ulp\n", function,
-            identical, compared, worst);
+    fprintf(stderr, "\n  %s: %zu of %zu steps bit-identical, worst %u ulp\n", function, identical,
+            compared, worst);
     free_whole(&w);
 }
 
@@ -157,29 +169,27 @@ static void test_equivalence_with_tensor_path(void)
     equivalence_on("goldstein_price");
 }
 
-/* The reference's hyperparameters for a spec of every_option. */
+/* The number of state values the optimizer of a spec keeps. */
+static size_t live_state(clopt_context *ctx, const char *spec)
+{
+    clopt_optimizer *o = clopt_optimizer_create(ctx, spec, NULL);
+    const size_t n = clopt_catalogue_state_count(o->cfg.info, o->cfg.v);
+    clopt_optimizer_release(o);
+    return n;
+}
+
+/* The reference's hyperparameters for a spec of every_option, by the catalogue's names. */
 static ref_hyper hyper_of(clopt_context *ctx, const char *spec)
 {
-    static const char *const names[] = {"SGD", "RMSprop", "Adagrad", "Adadelta",
-                                        "Adam", "Adamax", "Nadam"};
     clopt_optimizer *o = clopt_optimizer_create(ctx, spec, NULL);
-    ref_hyper h = ref_defaults(REF_SGD);
-    for (int k = 0; k < 7; k++)
-        if (strcmp(o->cfg.info->name, names[k]) == 0)
-            h = ref_defaults((ref_kind)k);
-    clopt_optimizer_get(o, "lr", &h.lr, NULL);
-    clopt_optimizer_get(o, "decay", &h.decay, NULL);
-    clopt_optimizer_get(o, "epsilon", &h.epsilon, NULL);
-    clopt_optimizer_get(o, "clipnorm", &h.clipnorm, NULL);
-    clopt_optimizer_get(o, "clipvalue", &h.clipvalue, NULL);
-    double v;
-    if (clopt_optimizer_get(o, "momentum", &h.momentum, NULL) == CLOPT_OK &&
-        clopt_optimizer_get(o, "nesterov", &v, NULL) == CLOPT_OK)
-        h.nesterov = v != 0;
-    clopt_optimizer_get(o, "rho", &h.rho, NULL);
-    clopt_optimizer_get(o, "beta_1", &h.beta_1, NULL);
-    clopt_optimizer_get(o, "beta_2", &h.beta_2, NULL);
-    clopt_optimizer_get(o, "schedule_decay", &h.schedule_decay, NULL);
+    const clopt_optimizer_info *info = o->cfg.info;
+    ref_hyper h = ref_defaults(info->key);
+    for (clopt_param p = 0; p < CLOPT_P_COUNT; p++) {
+        double v;
+        const char *name = clopt_catalogue_param(p)->name;
+        if (clopt_catalogue_takes(info, p) && clopt_optimizer_get(o, name, &v, NULL) == CLOPT_OK)
+            ref_set(&h, name, v);
+    }
     clopt_optimizer_release(o);
     return h;
 }
@@ -227,6 +237,7 @@ static void test_matches_double_reference(void)
     size_t checked = 0;
     for (unsigned id = 0; id < clopt_function_count(); id += test_quick() ? 4 : 1) {
         const clopt_function_info *f = clopt_function_get(id);
+        make_options();
         clopt_run_options o = {f->name, every_option, NOPTIONS, NULL, 0, steps, 1, 0, 0, 1};
         whole_run w;
         CU_ASSERT_EQUAL_FATAL(run_whole(ctx, &o, 0, &w), 0);
@@ -246,37 +257,40 @@ static void test_matches_double_reference(void)
                 curv = curvature(id, q[0], q[1]);
                 const double tf = 1e-4 * (1 + fabs(fv)) + sens * (fabs(g[0]) + fabs(g[1]));
                 const double tg = 1e-4 * (1 + fabs(g[0]) + fabs(g[1])) + sens * curv;
-                const double e_fg = fmax(fabs(q[2] - fv) / tf,
-                                         fmax(fabs(q[3] - g[0]), fabs(q[4] - g[1])) / tg);
+                const double e_fg =
+                    fmax(fabs(q[2] - fv) / tf, fmax(fabs(q[3] - g[0]), fabs(q[4] - g[1])) / tg);
                 worst_fg = e_fg > worst_fg ? e_fg : worst_fg;
                 for (int c = 0; c < 2; c++) {
                     r.p[0][c] = q[c];
-                    r.s0[0][c] = q[5 + c];
-                    r.s1[0][c] = q[7 + c];
+                    for (int b = 0; b < REF_STATE; b++)
+                        r.s[b][0][c] = q[5 + 2 * b + c];
                 }
                 const double dg[2] = {q[3], q[4]}; /* the device's gradient */
                 const double *gs[1] = {dg};
+                r.slack[0][0] = r.slack[0][1] = 0;
                 ref_step_double(&r, gs);
-                const double want[6] = {r.p[0][0], r.p[0][1], r.s0[0][0], r.s0[0][1],
-                                        r.s1[0][0], r.s1[0][1]};
-                const float before[6] = {q[0], q[1], q[5], q[6], q[7], q[8]};
-                const float got[6] = {n[0], n[1], n[5], n[6], n[7], n[8]};
-                const size_t ncheck = strncmp(every_option[t], "sgd(lr=0.0005)", 15) ? 6 : 2;
+                const double want[8] = {r.p[0][0],    r.p[0][1],    r.s[0][0][0], r.s[0][0][1],
+                                        r.s[1][0][0], r.s[1][0][1], r.s[2][0][0], r.s[2][0][1]};
+                const float before[8] = {q[0], q[1], q[5], q[6], q[7], q[8], q[9], q[10]};
+                const float got[8] = {n[0], n[1], n[5], n[6], n[7], n[8], n[9], n[10]};
+                /* The state the optimizer keeps (plain SGD: none; Adam: no vhat). */
+                const size_t ncheck = 2 + 2 * live_state(ctx, every_option[t]);
                 for (size_t c = 0; c < ncheck; c++) {
-                    const double tol = FLT_EPSILON * (2 * fabs(want[c]) +
-                                                      16 * fabs(want[c] - before[c])) + 1e-37;
+                    const double tol =
+                        FLT_EPSILON * (2 * fabs(want[c]) + 16 * fabs(want[c] - before[c])) +
+                        (c < 2 ? r.slack[0][c] : 0) + 1e-37;
                     const double e = fabs(got[c] - want[c]) / tol;
                     worst_step = e > worst_step ? e : worst_step;
-                    if (!near(got[c], want[c], tol))
-                        failed = 1;
+                    if (!near(got[c], want[c], tol)) failed = 1;
                 }
-                if (!(e_fg <= 1))
-                    failed = 1;
+                if (!(e_fg <= 1)) failed = 1;
                 if (failed) {
                     CU_FAIL("a trajectory step differs from the double reference");
-                    fprintf(stderr, "\n  %s %s step %zu: device (%.9g, %.9g) double (%.9g, %.9g),"
-                            " f %.9g vs %.9g\n", f->name, every_option[t], s + 1, n[0], n[1],
-                            want[0], want[1], q[2], fv);
+                    fprintf(stderr,
+                            "\n  %s %s step %zu: device (%.9g, %.9g) double (%.9g, %.9g),"
+                            " f %.9g vs %.9g\n",
+                            f->name, every_option[t], s + 1, n[0], n[1], want[0], want[1], q[2],
+                            fv);
                 }
                 checked++;
             }
@@ -333,7 +347,7 @@ static void test_noise_matches_host_generator(void)
         starts[2 * i + 1] = 2 - 0.1 * i;
     }
     const double sigma = 0.5;
-    clopt_run_options o = {"sphere", specs, 2, starts, 40, test_quick() ? 8 : 64, 1, sigma,
+    clopt_run_options o = {"sphere",          specs, 2, starts, 40, test_quick() ? 8 : 64, 1, sigma,
                            0x123456789abcull, 1};
     whole_run a, b, c;
     CU_ASSERT_EQUAL_FATAL(run_whole(ctx, &o, 0, &a), 0);
@@ -373,8 +387,7 @@ static clopt_context *shaped_context(const char *lanes, const char *groups)
     clopt_context *ctx = clopt_context_create(NULL, &err);
     unsetenv("CLOPT_TRAJECTORY_LANES");
     unsetenv("CLOPT_TRAJECTORY_GROUPS");
-    if (!ctx)
-        fprintf(stderr, "\n  %s lanes x %s groups: %s\n", lanes, groups, err.text);
+    if (!ctx) fprintf(stderr, "\n  %s lanes x %s groups: %s\n", lanes, groups, err.text);
     return ctx;
 }
 
@@ -411,8 +424,8 @@ static void test_shapes_do_not_change_results(void)
         for (size_t c = 0; c < NSHAPES; c++) {
             CU_ASSERT_EQUAL_FATAL(run_whole(other[c], &o, 0, &b), 0);
             const size_t n = a.nt * a.rows * a.comp;
-            int same = b.nt * b.rows * b.comp == n &&
-                       memcmp(a.points, b.points, n * sizeof(float)) == 0;
+            int same =
+                b.nt * b.rows * b.comp == n && memcmp(a.points, b.points, n * sizeof(float)) == 0;
             for (size_t t = 0; same && t < a.nt; t++)
                 same = clopt_run_diverged_at(a.run, t) == clopt_run_diverged_at(b.run, t);
             CU_ASSERT(same);

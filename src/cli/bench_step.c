@@ -65,8 +65,7 @@ static cl_mem filled(cl_context cl, size_t n, float scale, clopt_error *err)
                            &rc);
     }
     free(host);
-    if (!m)
-        clopt_error_cl(err, rc, "clCreateBuffer", "allocating a benchmark buffer");
+    if (!m) clopt_error_cl(err, rc, "clCreateBuffer", "allocating a benchmark buffer");
     return m;
 }
 
@@ -83,10 +82,8 @@ typedef struct {
 static void step_release(step_bench *b)
 {
     clopt_optimizer_release(b->o);
-    if (b->g)
-        clReleaseMemObject(b->g);
-    if (b->p)
-        clReleaseMemObject(b->p);
+    if (b->g) clReleaseMemObject(b->g);
+    if (b->p) clReleaseMemObject(b->p);
     memset(b, 0, sizeof *b);
 }
 
@@ -101,14 +98,11 @@ static int step_prepare(clopt_context *ctx, const char *spec, const size_t *size
     b->p = filled(clopt_context_cl(ctx), total, 1.0f, err);
     b->g = b->p ? filled(clopt_context_cl(ctx), total, 0.01f, err) : NULL;
     b->o = b->g ? clopt_optimizer_create(ctx, spec, err) : NULL;
-    if (!b->o)
-        goto fail;
+    if (!b->o) goto fail;
     for (size_t i = 0, at = 0; i < nt; at += sizes[i++])
-        if (clopt_optimizer_add(b->o, b->p, b->g, at, sizes[i], err) != CLOPT_OK)
-            goto fail;
+        if (clopt_optimizer_add(b->o, b->p, b->g, at, sizes[i], err) != CLOPT_OK) goto fail;
     for (int w = 0; w < 3; w++) /* warm-up: kernels built and state allocated */
-        if (clopt_optimizer_step(b->o, err) != CLOPT_OK)
-            goto fail;
+        if (clopt_optimizer_step(b->o, err) != CLOPT_OK) goto fail;
     clFinish(clopt_context_queue(ctx));
     return 0;
 fail:
@@ -120,8 +114,7 @@ fail:
 static double step_once(clopt_context *ctx, step_bench *b, clopt_error *err)
 {
     const double t0 = now();
-    if (clopt_optimizer_step(b->o, err) != CLOPT_OK)
-        return -1.0;
+    if (clopt_optimizer_step(b->o, err) != CLOPT_OK) return -1.0;
     cl_int cl = clFinish(clopt_context_queue(ctx));
     if (cl != CL_SUCCESS) {
         clopt_error_cl(err, cl, "clFinish", "waiting for a step");
@@ -140,12 +133,9 @@ typedef struct {
 static void bound_release(bound_bench *b)
 {
     for (size_t i = 0; i < 2 + CLOPT_MAX_STATE; i++)
-        if (b->b[i])
-            clReleaseMemObject(b->b[i]);
-    if (b->k)
-        clReleaseKernel(b->k);
-    if (b->prog)
-        clReleaseProgram(b->prog);
+        if (b->b[i]) clReleaseMemObject(b->b[i]);
+    if (b->k) clReleaseKernel(b->k);
+    if (b->prog) clReleaseProgram(b->prog);
     memset(b, 0, sizeof *b);
 }
 
@@ -171,8 +161,7 @@ static int bound_prepare(clopt_context *ctx, size_t nstate, size_t n, bound_benc
     b->k = clCreateKernel(b->prog, name, &rc);
     CLOPT_CL_CHECK(err, "creating the bound kernel", rc);
     for (size_t i = 0; i < 2 + nstate; i++) {
-        if (!(b->b[i] = filled(cl, n, i == 1 ? 0.01f : 1.0f, err)))
-            goto fail;
+        if (!(b->b[i] = filled(cl, n, i == 1 ? 0.01f : 1.0f, err))) goto fail;
         CLOPT_CL_CHECK(err, "binding the bound kernel",
                        clSetKernelArg(b->k, (cl_uint)i, sizeof b->b[i], &b->b[i]));
     }
@@ -279,8 +268,7 @@ static int run_rounds(clopt_context *ctx, contenders *c, uint64_t repeat, step_r
                       clopt_error *err)
 {
     double *t = calloc(8 * repeat, sizeof *t);
-    if (!t)
-        return clopt_error_set(err, CLOPT_ENOMEM, "out of memory"), -1;
+    if (!t) return clopt_error_set(err, CLOPT_ENOMEM, "out of memory"), -1;
     double *ts = t, *tb = t + repeat, *tl = t + 2 * repeat, *to = t + 3 * repeat;
     double *tsm = t + 4 * repeat, *rb = t + 5 * repeat, *rl = t + 6 * repeat;
     double *ro = t + 7 * repeat;
@@ -314,15 +302,13 @@ static int bench_one(clopt_context *ctx, const step_args *a, const char *spec, s
                      clopt_error *err)
 {
     clopt_config cfg;
-    if (clopt_spec_parse(spec, &cfg, err) != CLOPT_OK)
-        return -1;
+    if (clopt_spec_parse(spec, &cfg, err) != CLOPT_OK) return -1;
     char *label = clopt_config_label(&cfg);
     snprintf(r->label, sizeof r->label, "%s", label ? label : spec);
     free(label);
     size_t one = (size_t)a->size, total = one;
     size_t *sizes = a->tensors > 1 ? tensor_sizes((size_t)a->tensors, &total) : &one;
-    if (!sizes)
-        return clopt_error_set(err, CLOPT_ENOMEM, "out of memory"), -1;
+    if (!sizes) return clopt_error_set(err, CLOPT_ENOMEM, "out of memory"), -1;
     const size_t nstate = clopt_catalogue_state_count(cfg.info, cfg.v);
     r->size = total;
     r->tensors = (size_t)a->tensors;
@@ -338,15 +324,13 @@ static int bench_one(clopt_context *ctx, const step_args *a, const char *spec, s
         clopt_error_set(err, CLOPT_ENOMEM, "out of memory for %zu parameters", total);
         rc = -1;
     }
-    if (!rc)
-        rc = run_rounds(ctx, &c, a->repeat, r, err);
+    if (!rc) rc = run_rounds(ctx, &c, a->repeat, r, err);
     step_release(&c.many);
     step_release(&c.one);
     step_release(&c.small);
     bound_release(&c.bound);
     loop_release(&c.loop);
-    if (sizes != &one)
-        free(sizes);
+    if (sizes != &one) free(sizes);
     if (rc && err->status == CLOPT_OK)
         clopt_error_set(err, CLOPT_ENOMEM, "out of memory for %zu parameters", total);
     return rc ? -1 : 0;
@@ -385,14 +369,14 @@ static void print_table(const step_result *r, size_t n, const step_args *a, cons
     printf("step: %zu parameters in %zu tensor(s), %llu rounds of every contender\n"
            "device: %s\n"
            "%-34s %10s %9s %9s %9s %7s %7s %9s\n",
-           r[0].size, r[0].tensors, (unsigned long long)a->repeat, device, "optimizer",
-           "ms", "GB/s", "bound", "C loop", "/bound", "/C", "1024 (us)");
+           r[0].size, r[0].tensors, (unsigned long long)a->repeat, device, "optimizer", "ms",
+           "GB/s", "bound", "C loop", "/bound", "/C", "1024 (us)");
     for (size_t i = 0; i < n; i++) {
         const step_result *x = &r[i];
         const double g = gbps(x, x->step.best), b = gbps(x, x->bound.best),
                      l = gbps(x, x->loop.best);
-        printf("%-34s %10.3f %9.1f %9.1f %9.1f %7.2f %7.2f %9.1f\n", x->label,
-               1e3 * x->step.best, g, b, l, x->ratio_bound, x->ratio_loop, 1e6 * x->small.best);
+        printf("%-34s %10.3f %9.1f %9.1f %9.1f %7.2f %7.2f %9.1f\n", x->label, 1e3 * x->step.best,
+               g, b, l, x->ratio_bound, x->ratio_loop, 1e6 * x->small.best);
         if (x->tensors > 1)
             printf("%-34s %10.3f   (%zu tensors / one tensor = %.2f)\n", "  one tensor, same size",
                    1e3 * x->one.best, x->tensors, x->ratio_one);
@@ -410,8 +394,7 @@ static size_t all_specs(char specs[][64])
     for (size_t k = 0; k < CLOPT_KIND_COUNT; k++) {
         const clopt_optimizer_info *info = clopt_catalogue_optimizer((clopt_kind)k);
         snprintf(specs[n++], 64, "%s", info->key);
-        if (info->lean == info->full)
-            continue;
+        if (info->lean == info->full) continue;
         const clopt_param_info *sw = clopt_catalogue_param(info->state_switch);
         snprintf(specs[n++], 64, "%s(%s=%s)", info->key, sw->name,
                  sw->range == CLOPT_RANGE_BOOL ? "True" : "0.9");
@@ -452,20 +435,16 @@ static int parse(int argc, char **argv, step_args *a)
         else if ((v = cli_value(CMD, argc, argv, &i, "--device", &bad)))
             a->device = v;
         else if ((v = cli_value(CMD, argc, argv, &i, "--size", &bad))) {
-            if (cli_u64(CMD, "--size", v, 4, 268435456, &a->size))
-                return 2;
+            if (cli_u64(CMD, "--size", v, 4, 268435456, &a->size)) return 2;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--tensors", &bad))) {
-            if (cli_u64(CMD, "--tensors", v, 1, 100000, &a->tensors))
-                return 2;
+            if (cli_u64(CMD, "--tensors", v, 1, 100000, &a->tensors)) return 2;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--repeat", &bad))) {
-            if (cli_u64(CMD, "--repeat", v, 1, 10000, &a->repeat))
-                return 2;
+            if (cli_u64(CMD, "--repeat", v, 1, 10000, &a->repeat)) return 2;
         } else if (!bad) {
             fprintf(stderr, CMD ": unknown option '%s' (see clopt bench step --help)\n", argv[i]);
             return 2;
         }
-        if (bad)
-            return 2;
+        if (bad) return 2;
     }
     return 0;
 }
@@ -478,8 +457,7 @@ int clopt_cli_bench_step(int argc, char **argv)
     }
     step_args a = {"adam", NULL, 16777216, 1, 20, 0, 0};
     int rc = parse(argc, argv, &a);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     char every[2 * CLOPT_KIND_COUNT][64];
     const size_t n = a.all ? all_specs(every) : 1;
     clopt_error err = {0};

@@ -16,59 +16,56 @@
 #pragma GCC diagnostic pop
 
 /* An element-wise rule keeping NSTATE state buffers (the tensor kernels' lean or full). */
-#define ELEMENT_LOOP(KEY, NSTATE)                                                              \
-    _Pragma("omp parallel for simd schedule(static)") for (size_t i = 0; i < n; i++)          \
-    {                                                                                          \
-        float pi = p[i];                                                                       \
-        float a = (NSTATE) > 0 ? s[0][i] : 0.0f, b = (NSTATE) > 1 ? s[1][i] : 0.0f;            \
-        float c = (NSTATE) > 2 ? s[2][i] : 0.0f;                                               \
-        host_rule_##KEY(&pi, g[i], &a, &b, &c, *k);                                            \
-        p[i] = pi;                                                                             \
-        if ((NSTATE) > 0)                                                                      \
-            s[0][i] = a;                                                                       \
-        if ((NSTATE) > 1)                                                                      \
-            s[1][i] = b;                                                                       \
-        if ((NSTATE) > 2)                                                                      \
-            s[2][i] = c;                                                                       \
+#define ELEMENT_LOOP(KEY, NSTATE)                                                                  \
+    _Pragma("omp parallel for simd schedule(static)") for (size_t i = 0; i < n; i++)               \
+    {                                                                                              \
+        float pi = p[i];                                                                           \
+        float a = (NSTATE) > 0 ? s[0][i] : 0.0f, b = (NSTATE) > 1 ? s[1][i] : 0.0f;                \
+        float c = (NSTATE) > 2 ? s[2][i] : 0.0f;                                                   \
+        host_rule_##KEY(&pi, g[i], &a, &b, &c, *k);                                                \
+        p[i] = pi;                                                                                 \
+        if ((NSTATE) > 0) s[0][i] = a;                                                             \
+        if ((NSTATE) > 1) s[1][i] = b;                                                             \
+        if ((NSTATE) > 2) s[2][i] = c;                                                             \
     }
 
 /* A tensor-wise rule: the moments and both sums, the ratio, then the step. */
-#define TENSOR_LOOP(KEY)                                                                       \
-    {                                                                                          \
-        double pp = 0.0, uu = 0.0;                                                             \
-        _Pragma("omp parallel for simd schedule(static) reduction(+ : pp, uu)") for (          \
-            size_t i = 0; i < n; i++)                                                          \
-        {                                                                                      \
-            float pi = p[i], m = s[0][i], v = s[1][i];                                         \
-            const float u = host_rule_##KEY##_moments(&pi, g[i], &m, &v, *k);                  \
-            p[i] = pi, s[0][i] = m, s[1][i] = v;                                               \
-            pp += pi * pi;                                                                     \
-            uu += u * u;                                                                       \
-        }                                                                                      \
-        const float r = host_rule_##KEY##_ratio((float)sqrt(pp), (float)sqrt(uu));             \
-        _Pragma("omp parallel for simd schedule(static)") for (size_t i = 0; i < n; i++)      \
-        {                                                                                      \
-            float pi = p[i];                                                                   \
-            host_rule_##KEY##_apply(&pi, host_rule_##KEY##_direction(s[0][i], s[1][i], *k), r,  \
-                                    *k);                                                       \
-            p[i] = pi;                                                                         \
-        }                                                                                      \
+#define TENSOR_LOOP(KEY)                                                                           \
+    {                                                                                              \
+        double pp = 0.0, uu = 0.0;                                                                 \
+        _Pragma("omp parallel for simd schedule(static) reduction(+ : pp, uu)") for (size_t i = 0; \
+                                                                                     i < n; i++)   \
+        {                                                                                          \
+            float pi = p[i], m = s[0][i], v = s[1][i];                                             \
+            const float u = host_rule_##KEY##_moments(&pi, g[i], &m, &v, *k);                      \
+            p[i] = pi, s[0][i] = m, s[1][i] = v;                                                   \
+            pp += pi * pi;                                                                         \
+            uu += u * u;                                                                           \
+        }                                                                                          \
+        const float r = host_rule_##KEY##_ratio((float)sqrt(pp), (float)sqrt(uu));                 \
+        _Pragma("omp parallel for simd schedule(static)") for (size_t i = 0; i < n; i++)           \
+        {                                                                                          \
+            float pi = p[i];                                                                       \
+            host_rule_##KEY##_apply(&pi, host_rule_##KEY##_direction(s[0][i], s[1][i], *k), r,     \
+                                    *k);                                                           \
+            p[i] = pi;                                                                             \
+        }                                                                                          \
     }
 
-#define LOOPS_ELEMENT(KEY, LEAN, FULL)                                                         \
-    if (live < (FULL)) {                                                                       \
-        ELEMENT_LOOP(KEY, LEAN)                                                                \
-    } else {                                                                                   \
-        ELEMENT_LOOP(KEY, FULL)                                                                \
+#define LOOPS_ELEMENT(KEY, LEAN, FULL)                                                             \
+    if (live < (FULL)) {                                                                           \
+        ELEMENT_LOOP(KEY, LEAN)                                                                    \
+    } else {                                                                                       \
+        ELEMENT_LOOP(KEY, FULL)                                                                    \
     }
 #define LOOPS_TENSOR(KEY, LEAN, FULL) TENSOR_LOOP(KEY)
 
-void bench_step_loop(clopt_kind kind, size_t live, const clopt_scalars *k, float *p,
-                     const float *g, float *const s[CLOPT_MAX_STATE], size_t n)
+void bench_step_loop(clopt_kind kind, size_t live, const clopt_scalars *k, float *p, const float *g,
+                     float *const s[CLOPT_MAX_STATE], size_t n)
 {
     switch (kind) {
-#define LOOPS_KIND(K, KEY, LEAN, FULL, SHAPE)                                                  \
-    case CLOPT_##K:                                                                            \
+#define LOOPS_KIND(K, KEY, LEAN, FULL, SHAPE)                                                      \
+    case CLOPT_##K:                                                                                \
         LOOPS_##SHAPE(KEY, LEAN, FULL) break;
         CLOPT_OPTIMIZERS(LOOPS_KIND)
 #undef LOOPS_KIND
