@@ -29,7 +29,8 @@
     X(NADAM, nadam, 2, 2, ELEMENT)                                                             \
     X(ADAMW, adamw, 2, 3, ELEMENT)                                                             \
     X(LAMB, lamb, 2, 2, TENSOR)                                                                \
-    X(RADAM, radam, 2, 2, ELEMENT)
+    X(RADAM, radam, 2, 2, ELEMENT)                                                             \
+    X(LION, lion, 1, 1, ELEMENT)
 
 /* CLOPT_SGD, CLOPT_RMSPROP, ...: the kind numbers, for the host and the kernels. */
 #define CLOPT_KIND_ENUM_(K, key, lean, full, shape) CLOPT_##K,

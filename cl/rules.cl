@@ -156,3 +156,19 @@ CLOPT_RULE_FN void CLOPT_RULE(radam)(CLOPT_T *p, CLOPT_T g, CLOPT_T *m, CLOPT_T 
     else
         *p = *p - k.lr * *m;
 }
+
+/* sign(c) with sign(0) = 0, and NaN kept (so that a diverged gradient stays visible). */
+CLOPT_RULE_FN CLOPT_T CLOPT_RULE(sign)(CLOPT_T c)
+{
+    const CLOPT_T one = (CLOPT_T)(1.0f);
+    return select(select(c * 0.0f, -one, c < 0.0f), one, c > 0.0f);
+}
+
+/* Lion: the decoupled decay, a step of exactly lr_e along the sign, then the momentum. */
+CLOPT_RULE_FN void CLOPT_RULE(lion)(CLOPT_T *p, CLOPT_T g, CLOPT_T *m, CLOPT_T *b_, CLOPT_T *c_,
+                                    clopt_scalars k)
+{
+    *p = CLOPT_RULE(decoupled)(*p, k);
+    *p = *p - k.lr * CLOPT_RULE(sign)(k.beta_1 * *m + k.one_minus_beta_1 * g);
+    *m = k.beta_2 * *m + k.one_minus_beta_2 * g;
+}

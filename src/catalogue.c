@@ -275,6 +275,26 @@ static const clopt_optimizer_info optimizers[CLOPT_KIND_COUNT] = {
                        "(√<var>v</var> + {epsilon})",
                        "delta", RHO_T ">5"},
                       {"Δ = −{lr_e/(1-beta_1^t)}·<var>m</var>", "delta", "!(" RHO_T ">5)"}}},
+    [CLOPT_LION] = {CLOPT_LION,
+                    "Lion",
+                    "lion",
+                    5,
+                    {CLOPT_P_LR, CLOPT_P_BETA_1, CLOPT_P_BETA_2, CLOPT_P_WEIGHT_DECAY,
+                     CLOPT_P_DECAY},
+                    {0.001, 0.9, 0.99, 0.0, 0.0},
+                    1,
+                    1,
+                    CLOPT_P_LR,
+                    {"m"},
+                    "Sign momentum: every parameter moves by exactly lr, in the direction of "
+                    "the sign of a blend of momentum and gradient.",
+                    "부호 모멘텀: 모멘텀과 기울기를 섞은 값의 부호 방향으로, 모든 매개변수가 "
+                    "정확히 lr만큼 움직입니다.",
+                    {{"<var>c</var> = {beta_1}·<var>m</var> + {1-beta_1}·<var>g</var>", NULL, NULL},
+                     {"Δ = −{weight_decay*lr_e}·<var>x</var> − {lr_e}·sign(<var>c</var>)", "delta",
+                      NULL},
+                     {"<var>m</var> ← {beta_2}·<var>m</var> + {1-beta_2}·<var>g</var>", "m", NULL}},
+                    {[1] = CLOPT_RANGE_UNIT_TOP}},
 };
 
 const clopt_optimizer_info *clopt_catalogue_optimizer(clopt_kind kind)

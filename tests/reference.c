@@ -183,6 +183,28 @@ static void radam(const ref_hyper *h, const ref_sched *s, size_t n, double *p,
     }
 }
 
+/*
+ * Lion. Where c is within float's error of 0 (the rounding of its two terms, and m's own
+ * error: the state bound of test_numerics.c, twice eps (16 + t) |m|, and twice the rounding), float may see
+ * the other sign (or 0): such an element-step may be off by 2 lr_e, which `slack` records.
+ */
+static void lion(const ref_hyper *h, const ref_sched *s, size_t n, double *p,
+                 double *const st[REF_STATE], double *const mag[REF_STATE], double *slack,
+                 const double *g)
+{
+    EACH
+    {
+        p[i] -= p[i] * h->weight_decay * s->lr;
+        const double a = h->beta_1 * st[0][i], b = (1 - h->beta_1) * g[i], c = a + b;
+        if (fabs(c) <=
+            2 * FLT_EPSILON * (4 * (fabs(a) + fabs(b)) + h->beta_1 * (16 + s->t) * mag[0][i]))
+            slack[i] += 2 * s->lr;
+        p[i] -= s->lr * (c > 0 ? 1.0 : c < 0 ? -1.0 : 0.0);
+        st[0][i] = h->beta_2 * st[0][i] + (1 - h->beta_2) * g[i];
+        mag[0][i] = h->beta_2 * mag[0][i] + (1 - h->beta_2) * fabs(g[i]);
+    }
+}
+
 /* The defaults of SEMANTICS.md's tables; hyperparameters an optimizer lacks stay 0. */
 static const struct {
     const char *name;
@@ -199,6 +221,7 @@ static const struct {
     {"adamw", adamw, 0.001, 0, 0, 0.9, 0.999, 1e-7, 0, 0.004},
     {"lamb", lamb, 0.001, 0, 0, 0.9, 0.999, 1e-7, 0, 0},
     {"radam", radam, 0.001, 0, 0, 0.9, 0.999, 1e-8, 0, 0},
+    {"lion", lion, 0.001, 0, 0, 0.9, 0.99, 0, 0, 0},
 };
 #define NRULES (sizeof rules / sizeof rules[0])
 

@@ -4,21 +4,21 @@
 // 500 steps from the default start); null means every rate on the grid diverged.
 
 const TUNED = {
-  rosenbrock: { sgd: 0.001, rmsprop: 0.03, adagrad: 3.0, adadelta: 3.0, adam: 0.1, adamax: 1.0, nadam: 0.03, adamw: 0.1, lamb: 0.1, radam: 0.01 },
-  beale: { sgd: 0.001, rmsprop: 0.01, adagrad: 0.1, adadelta: 3.0, adam: 0.01, adamax: 0.03, nadam: 0.01, adamw: 0.01, lamb: 0.01, radam: 0.01 },
-  himmelblau: { sgd: 0.0003, rmsprop: 0.01, adagrad: 0.1, adadelta: 3.0, adam: 0.01, adamax: 0.01, nadam: 0.01, adamw: 0.01, lamb: 0.03, radam: 0.03 },
-  booth: { sgd: 0.0003, rmsprop: 0.03, adagrad: 0.3, adadelta: 3.0, adam: 0.03, adamax: 0.03, nadam: 0.03, adamw: 0.03, lamb: 0.03, radam: 0.01 },
-  matyas: { sgd: 0.01, rmsprop: 0.03, adagrad: 0.3, adadelta: 3.0, adam: 0.03, adamax: 0.03, nadam: 0.03, adamw: 0.03, lamb: 0.01, radam: 0.1 },
-  sphere: { sgd: 0.003, rmsprop: 0.01, adagrad: 0.3, adadelta: 3.0, adam: 0.01, adamax: 0.03, nadam: 0.03, adamw: 0.01, lamb: 0.01, radam: 0.03 },
-  quadratic: { sgd: 0.003, rmsprop: 0.03, adagrad: 0.3, adadelta: 3.0, adam: 0.03, adamax: 0.03, nadam: 0.03, adamw: 0.03, lamb: 0.003, radam: 0.03 },
-  rastrigin: { sgd: 0.03, rmsprop: 0.3, adagrad: 3.0, adadelta: 3.0, adam: 0.03, adamax: 0.03, nadam: 0.003, adamw: 3.0, lamb: 1.0, radam: 0.01 },
-  ackley: { sgd: 0.1, rmsprop: 0.3, adagrad: 3.0, adadelta: 3.0, adam: 0.001, adamax: 0.003, nadam: 1.0, adamw: 3.0, lamb: 0.1, radam: 0.003 },
-  goldstein_price: { sgd: null, rmsprop: 0.003, adagrad: 0.1, adadelta: 3.0, adam: 0.01, adamax: 0.03, nadam: 0.01, adamw: 0.01, lamb: 0.003, radam: null },
-  styblinski_tang: { sgd: 0.01, rmsprop: 0.01, adagrad: 0.3, adadelta: 3.0, adam: 3.0, adamax: 3.0, nadam: 0.1, adamw: 3.0, lamb: 1.0, radam: 0.03 },
-  three_hump_camel: { sgd: 0.1, rmsprop: 0.3, adagrad: 1.0, adadelta: 3.0, adam: 0.1, adamax: 0.3, nadam: 1.0, adamw: 0.1, lamb: 0.1, radam: 0.03 },
-  six_hump_camel: { sgd: 0.1, rmsprop: 1.0, adagrad: 1.0, adadelta: 3.0, adam: 3.0, adamax: 1.0, nadam: 0.3, adamw: 3.0, lamb: 0.1, radam: 0.1 },
-  mccormick: { sgd: 0.01, rmsprop: 0.003, adagrad: 0.1, adadelta: 3.0, adam: 1.0, adamax: 0.3, nadam: 0.03, adamw: 1.0, lamb: 0.001, radam: 1.0 },
-  saddle: { sgd: 0.03, rmsprop: 3.0, adagrad: 3.0, adadelta: 3.0, adam: 3.0, adamax: 3.0, nadam: 3.0, adamw: 1.0, lamb: 0.03, radam: 3.0 },
+  rosenbrock: { sgd: 0.001, rmsprop: 0.03, adagrad: 3.0, adadelta: 3.0, adam: 0.1, adamax: 1.0, nadam: 0.03, adamw: 0.1, lamb: 0.1, radam: 0.01, lion: 0.01 },
+  beale: { sgd: 0.001, rmsprop: 0.01, adagrad: 0.1, adadelta: 3.0, adam: 0.01, adamax: 0.03, nadam: 0.01, adamw: 0.01, lamb: 0.01, radam: 0.01, lion: 0.01 },
+  himmelblau: { sgd: 0.0003, rmsprop: 0.01, adagrad: 0.1, adadelta: 3.0, adam: 0.01, adamax: 0.01, nadam: 0.01, adamw: 0.01, lamb: 0.03, radam: 0.03, lion: 0.01 },
+  booth: { sgd: 0.0003, rmsprop: 0.03, adagrad: 0.3, adadelta: 3.0, adam: 0.03, adamax: 0.03, nadam: 0.03, adamw: 0.03, lamb: 0.03, radam: 0.01, lion: 0.03 },
+  matyas: { sgd: 0.01, rmsprop: 0.03, adagrad: 0.3, adadelta: 3.0, adam: 0.03, adamax: 0.03, nadam: 0.03, adamw: 0.03, lamb: 0.01, radam: 0.1, lion: 0.03 },
+  sphere: { sgd: 0.003, rmsprop: 0.01, adagrad: 0.3, adadelta: 3.0, adam: 0.01, adamax: 0.03, nadam: 0.03, adamw: 0.01, lamb: 0.01, radam: 0.03, lion: 0.03 },
+  quadratic: { sgd: 0.003, rmsprop: 0.03, adagrad: 0.3, adadelta: 3.0, adam: 0.03, adamax: 0.03, nadam: 0.03, adamw: 0.03, lamb: 0.003, radam: 0.03, lion: 0.03 },
+  rastrigin: { sgd: 0.03, rmsprop: 0.3, adagrad: 3.0, adadelta: 3.0, adam: 0.03, adamax: 0.03, nadam: 0.003, adamw: 3.0, lamb: 1.0, radam: 0.01, lion: 0.001 },
+  ackley: { sgd: 0.1, rmsprop: 0.3, adagrad: 3.0, adadelta: 3.0, adam: 0.001, adamax: 0.003, nadam: 1.0, adamw: 3.0, lamb: 0.1, radam: 0.003, lion: 0.3 },
+  goldstein_price: { sgd: null, rmsprop: 0.003, adagrad: 0.1, adadelta: 3.0, adam: 0.01, adamax: 0.03, nadam: 0.01, adamw: 0.01, lamb: 0.003, radam: null, lion: 0.003 },
+  styblinski_tang: { sgd: 0.01, rmsprop: 0.01, adagrad: 0.3, adadelta: 3.0, adam: 3.0, adamax: 3.0, nadam: 0.1, adamw: 3.0, lamb: 1.0, radam: 0.03, lion: 0.03 },
+  three_hump_camel: { sgd: 0.1, rmsprop: 0.3, adagrad: 1.0, adadelta: 3.0, adam: 0.1, adamax: 0.3, nadam: 1.0, adamw: 0.1, lamb: 0.1, radam: 0.03, lion: 0.01 },
+  six_hump_camel: { sgd: 0.1, rmsprop: 1.0, adagrad: 1.0, adadelta: 3.0, adam: 3.0, adamax: 1.0, nadam: 0.3, adamw: 3.0, lamb: 0.1, radam: 0.1, lion: 0.3 },
+  mccormick: { sgd: 0.01, rmsprop: 0.003, adagrad: 0.1, adadelta: 3.0, adam: 1.0, adamax: 0.3, nadam: 0.03, adamw: 1.0, lamb: 0.001, radam: 1.0, lion: 0.03 },
+  saddle: { sgd: 0.03, rmsprop: 3.0, adagrad: 3.0, adadelta: 3.0, adam: 3.0, adamax: 3.0, nadam: 3.0, adamw: 1.0, lamb: 0.03, radam: 3.0, lion: 3.0 },
 };
 
 // Used where the table has no rate (every one diverged): a small step that stays put.
