@@ -59,7 +59,12 @@ static void compare_params(const ref_optimizer *r, float *const *dev, size_t ste
                 FLT_EPSILON * (rule * r->travel[t][i] + (double)step / 2.0 * (fabs(ref) + 1.0)) +
                 r->slack[t][i];
             double e = fabs(d - ref);
-            if (e / bound > worst_p) worst_p = e / bound;
+            if (e / bound > worst_p) {
+                worst_p = e / bound;
+                if (getenv("CLOPT_TEST_WORST"))
+                    fprintf(stderr, "\n  worst so far %.3f: %s step %zu tensor %zu [%zu] slack %g",
+                            worst_p, spec, step, t, i, r->slack[t][i]);
+            }
             if (!(e <= bound)) {
                 CU_FAIL("parameter differs from the reference beyond the float32 bound");
                 fprintf(
