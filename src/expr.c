@@ -559,6 +559,17 @@ void clopt_expr_format_number(char out[32], double v)
         if (strtod(out, NULL) == v)
             break;
     }
+    /* 100 rather than 1e+02: positional where that is as exact and not too long */
+    if (strchr(out, 'e') && fabs(v) >= 1e-4 && fabs(v) < 1e15)
+        for (int decimals = 0; decimals <= 17; decimals++) {
+            char fixed[40];
+            snprintf(fixed, sizeof fixed, "%.*f", decimals, v);
+            if (strtod(fixed, NULL) == v) {
+                if (strlen(fixed) < 32)
+                    memcpy(out, fixed, strlen(fixed) + 1);
+                break;
+            }
+        }
 }
 
 void clopt_expr_format_literal(char out[32], double v)

@@ -108,7 +108,21 @@ struct srv {
     clopt_dataset *dataset;
     unsigned connections;
     struct MHD_Daemon *daemon;
+    /* expressions.c: programs being built off the HTTP thread */
+    unsigned compiling;
+    pthread_cond_t compiled;
 };
+
+/* expressions.c */
+#define SRV_MAX_COMPILES 2
+/*
+ * 0 when `function`'s kernels are built (or it is not a valid function); otherwise starts
+ * building them off the HTTP thread (at most SRV_MAX_COMPILES at once) and returns -1 with
+ * a 503 in *p.
+ */
+int srv_expression_ready(srv *s, const char *function, srv_problem *p);
+/* Waits for every build in flight (before the context goes). */
+void srv_expressions_wait(srv *s);
 
 double srv_now(void);
 
