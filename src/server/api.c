@@ -145,8 +145,9 @@ enum MHD_Result srv_api_landscape(srv *s, struct MHD_Connection *c)
                         LANDSCAPE_MAX_VALUES);
         return srv_reply_problem(c, &p);
     }
-    if (srv_expression_ready(s, fn, &p))
-        return srv_reply_problem(c, &p);
+    const int ready = srv_expression_ready(s, c, fn, &p);
+    if (ready)
+        return ready > 0 ? MHD_YES : srv_reply_problem(c, &p);
     clopt_error err;
     pthread_mutex_lock(&s->device);
     json_t *body = clopt_cli_landscape_json(s->ctx, fn, nx, ny, has_view ? view : NULL, &err);

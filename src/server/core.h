@@ -116,11 +116,12 @@ struct srv {
 /* expressions.c */
 #define SRV_MAX_COMPILES 2
 /*
- * 0 when `function`'s kernels are built (or it is not a valid function); otherwise starts
- * building them off the HTTP thread (at most SRV_MAX_COMPILES at once) and returns -1 with
- * a 503 in *p.
+ * 0 when `function`'s kernels are built (or it is not a valid function). Otherwise builds
+ * them on a thread of their own, with connection c suspended until then (1: answer nothing
+ * now, the request comes again), or, at SRV_MAX_COMPILES builds, -1 with a 503 in *p.
  */
-int srv_expression_ready(srv *s, const char *function, srv_problem *p);
+int srv_expression_ready(srv *s, struct MHD_Connection *c, const char *function,
+                         srv_problem *p);
 /* Waits for every build in flight (before the context goes). */
 void srv_expressions_wait(srv *s);
 

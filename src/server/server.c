@@ -83,8 +83,8 @@ void srv_stop(srv *s)
         pthread_join(s->worker, NULL);
     if (s->trainer_started)
         pthread_join(s->trainer, NULL);
+    srv_expressions_wait(s); /* builds resume their connections */
     srv_http_stop(s);
-    srv_expressions_wait(s);
     srv_runs_free_all(s);
     srv_trainings_free_all(s);
     clopt_context_release(s->ctx);

@@ -180,7 +180,8 @@ test('your own function: an error is underlined at its column, the fix races and
   await page.screenshot({ path: `${artifacts}/own-function-error.png` });
   await page.fill('#own-function', 'x^2 + 10*y^2');
   await page.waitForFunction(() => !document.body.dataset.ownError
-    && document.getElementById('formula').textContent.includes('x^2+10*y^2'), null, { timeout: 60000 });
+    && document.querySelectorAll('#formula sup').length === 2, null, { timeout: 60000 });
+  assert.equal(await page.$eval('#formula', (e) => e.textContent), 'f(x, y) = x2 + 10 · y2');
   assert.equal(await waitState(page, ['done', 'error']), 'done');
   await seekEnd(page);
   const paths = await trajectoryPaths(page);

@@ -14,7 +14,9 @@ import { colour } from './scales.js';
 import { formatSpec, parseSpec } from './spec.js';
 import { createTrainingView } from './training.js';
 import { formatHash, parseHash } from './urlstate.js';
-import { OWN, describe, isExpression, setupOwnFunction } from './ownfunction.js';
+import {
+  OWN, describe, formulaHtml, isExpression, setupOwnFunction,
+} from './ownfunction.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -111,7 +113,8 @@ async function loadLandscape() {
     else data = await getJSON(path);
   }
   landscape.setLandscape(data, state.fn);
-  $('formula').textContent = `${state.fn.name}: f(x, y) = ${state.fn.formula}`;
+  if (state.fn.own) $('formula').innerHTML = `<i>f</i>(<i>x</i>, <i>y</i>) = ${formulaHtml(state.fn.formula)}`;
+  else $('formula').textContent = `${state.fn.name}: f(x, y) = ${state.fn.formula}`;
   landscape.update(state.step);
 }
 

@@ -25,8 +25,62 @@ export function describe(checked) {
 export async function check(text) {
   const r = await fetch(`/api/v1/check?function=${encodeURIComponent(text)}`);
   const body = await r.json();
-  if (r.ok) return { ok: true, fn: describe(body) };
-  return { ok: false, error: body.error, column: body.column || 0, length: body.length || 1 };
+  if (r.ok && body.valid) return { ok: true, fn: describe(body) };
+  return {
+    ok: false, error: body.error || `HTTP ${r.status}`, column: body.column || 0, length: body.length || 1,
+  };
+}
+
+/**
+ * A canonical formula ("(1-x)^2+100*(y-x^2)^2") as HTML: exponents raised, variables in
+ * italics, '*' as a centred dot. Only the server's canonical text comes here, but every
+ * character is escaped all the same.
+ */
+export function formulaHtml(text) {
+  let i = 0;
+  // an exponent: a group (shown without its parentheses, the raise groups it) or a
+  // signed number, name or call, itself raised when a ^ follows (right-associative)
+  function atom() {
+    let out;
+    if (text[i] === '(') {
+      const start = i++;
+      let depth = 1;
+      while (i < text.length && depth) depth += { '(': 1, ')': -1 }[text[i++]] || 0;
+      out = render(text.slice(start + 1, i - 1));
+    } else {
+      const m = /^-?(?:[0-9.]+(?:e[+-]?[0-9]+)?|[A-Za-z_][A-Za-z0-9_]*(?:\([^()]*\))?)/
+        .exec(text.slice(i));
+      const tok = m ? m[0] : text[i];
+      i += tok.length;
+      out = render(tok);
+    }
+    if (text[i] === '^') {
+      i++;
+      out += `<sup>${atom()}</sup>`;
+    }
+    return out;
+  }
+  function render(s) {
+    if (s !== text) return formulaHtml(s);
+    let out = '';
+    while (i < text.length) {
+      const c = text[i];
+      if (c === '^') {
+        i++;
+        out += `<sup>${atom()}</sup>`;
+      } else if (/[A-Za-z_]/.test(c)) {
+        const w = /^[A-Za-z_][A-Za-z0-9_]*/.exec(text.slice(i))[0];
+        i += w.length;
+        out += w === 'x' || w === 'y' ? `<i>${w}</i>` : w === 'pi' ? 'π' : w === 'e' ? '<i>e</i>' : w;
+      } else {
+        i++;
+        out += c === '*' ? ' · ' : c === '+' || (c === '-' && i > 1 && !'(,^*/'.includes(text[i - 2]))
+          ? ` ${c === '-' ? '−' : c} ` : c === '-' ? '−' : escapeHtml(c);
+      }
+    }
+    return out;
+  }
+  return render(text);
 }
 
 function escapeHtml(s) {
