@@ -44,8 +44,7 @@ static int fail(parser *p, size_t at, size_t length, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 static int fail(parser *p, size_t at, size_t length, const char *fmt, ...)
 {
-    if (p->e->text[0])
-        return -1;
+    if (p->e->text[0]) return -1;
     va_list ap;
     va_start(ap, fmt);
     vsnprintf(p->e->text, sizeof p->e->text, fmt, ap);
@@ -65,8 +64,7 @@ static void skip_space(parser *p)
 static int add(parser *p, clopt_expr_op op, int a, int b, double value, char symbol, size_t at)
 {
     if (p->count == CLOPT_EXPR_MAX_NODES)
-        return fail(p, at, 1,
-                    "more than %d,%03d numbers, variables and operations at column %zu",
+        return fail(p, at, 1, "more than %d,%03d numbers, variables and operations at column %zu",
                     CLOPT_EXPR_MAX_NODES / 1000, CLOPT_EXPR_MAX_NODES % 1000, at + 1);
     clopt_expr_node *n = &p->nodes[p->count];
     *n = (clopt_expr_node){op, a, b, value, symbol, op == CLOPT_EXPR_X, op == CLOPT_EXPR_Y};
@@ -96,8 +94,7 @@ static int sum(parser *p);
 /* One level deeper (a parenthesis, a call, a sign or an exponent); 0 or the error. */
 static int deeper(parser *p, size_t at)
 {
-    if (++p->depth <= CLOPT_EXPR_MAX_DEPTH)
-        return 0;
+    if (++p->depth <= CLOPT_EXPR_MAX_DEPTH) return 0;
     return fail(p, at, 1, "nesting deeper than %d at column %zu", CLOPT_EXPR_MAX_DEPTH, at + 1);
 }
 
@@ -111,12 +108,10 @@ static int number(parser *p)
         for (i++; isdigit((unsigned char)p->text[i]); i++)
             digits++;
     if (!digits)
-        return fail(p, at, 1, "a '.' must belong to a number, as in 0.5, at column %zu",
-                    at + 1);
+        return fail(p, at, 1, "a '.' must belong to a number, as in 0.5, at column %zu", at + 1);
     if (p->text[i] == 'e' || p->text[i] == 'E') {
         size_t j = i + 1;
-        if (p->text[j] == '+' || p->text[j] == '-')
-            j++;
+        if (p->text[j] == '+' || p->text[j] == '-') j++;
         if (isdigit((unsigned char)p->text[j])) {
             while (isdigit((unsigned char)p->text[j]))
                 j++;
@@ -127,8 +122,7 @@ static int number(parser *p)
     memcpy(buf, p->text + at, i - at);
     buf[i - at] = '\0';
     const double v = strtod(buf, NULL);
-    if (!isfinite(v))
-        return fail(p, at, i - at, "the number at column %zu is too large", at + 1);
+    if (!isfinite(v)) return fail(p, at, i - at, "the number at column %zu is too large", at + 1);
     p->pos = i;
     return add(p, CLOPT_EXPR_NUM, -1, -1, v, 0, at);
 }
@@ -162,27 +156,24 @@ static int call(parser *p, size_t at, size_t len)
     }
     const size_t open = p->pos++;
     int args[2] = {-1, -1}, given = 0;
-    if (deeper(p, open))
-        return -1;
+    if (deeper(p, open)) return -1;
     for (;;) {
         const int a = sum(p);
-        if (a < 0)
-            return -1;
-        if (given < 2)
-            args[given] = a;
+        if (a < 0) return -1;
+        if (given < 2) args[given] = a;
         given++;
         skip_space(p);
         if (p->text[p->pos] == ',') {
             p->pos++;
             continue;
         }
-        if (p->text[p->pos] == ')')
-            break;
+        if (p->text[p->pos] == ')') break;
         if (!p->text[p->pos])
             return fail(p, open, 1, "missing ')' for '(' at column %zu", open + 1);
         char c[8];
-        return fail(p, p->pos, 1, "expected ',' or ')' at column %zu, not %s (for the '(' at "
-                                  "column %zu)",
+        return fail(p, p->pos, 1,
+                    "expected ',' or ')' at column %zu, not %s (for the '(' at "
+                    "column %zu)",
                     p->pos + 1, shown(p, p->pos, c), open + 1);
     }
     p->pos++;
@@ -198,8 +189,7 @@ static int atom(parser *p)
     skip_space(p);
     const size_t at = p->pos;
     const char c = p->text[at];
-    if (isdigit((unsigned char)c) || c == '.')
-        return number(p);
+    if (isdigit((unsigned char)c) || c == '.') return number(p);
     if (isalpha((unsigned char)c) || c == '_') {
         size_t len = 0;
         while (isalnum((unsigned char)p->text[at + len]) || p->text[at + len] == '_')
@@ -208,20 +198,16 @@ static int atom(parser *p)
         skip_space(p);
         const char *w = p->text + at;
 #define IS(s) (len == sizeof s - 1 && strncmp(w, s, len) == 0)
-        if (IS("x"))
-            return add(p, CLOPT_EXPR_X, -1, -1, 0, 0, at);
-        if (IS("y"))
-            return add(p, CLOPT_EXPR_Y, -1, -1, 0, 0, at);
-        if (IS("pi"))
-            return add(p, CLOPT_EXPR_NUM, -1, -1, PI, 'p', at);
-        if (IS("e"))
-            return add(p, CLOPT_EXPR_NUM, -1, -1, E, 'e', at);
+        if (IS("x")) return add(p, CLOPT_EXPR_X, -1, -1, 0, 0, at);
+        if (IS("y")) return add(p, CLOPT_EXPR_Y, -1, -1, 0, 0, at);
+        if (IS("pi")) return add(p, CLOPT_EXPR_NUM, -1, -1, PI, 'p', at);
+        if (IS("e")) return add(p, CLOPT_EXPR_NUM, -1, -1, E, 'e', at);
 #undef IS
-        if (p->text[p->pos] == '(')
-            return call(p, at, len);
+        if (p->text[p->pos] == '(') return call(p, at, len);
         const int f = function_named(w, len);
         if (f >= 0)
-            return fail(p, at, len, "%s needs its argument%s in parentheses, as in %s at column %zu",
+            return fail(p, at, len,
+                        "%s needs its argument%s in parentheses, as in %s at column %zu",
                         functions[f].name, functions[f].args == 1 ? "" : "s",
                         functions[f].args == 1 ? "sin(x)" : "max(x, y)", at + 1);
         return fail(p, at, len, "unknown name '%.*s' at column %zu; the variables are x and y",
@@ -230,16 +216,14 @@ static int atom(parser *p)
     if (c == '(') {
         p->pos++;
         const int inner = deeper(p, at) ? -1 : sum(p);
-        if (inner < 0)
-            return -1;
+        if (inner < 0) return -1;
         skip_space(p);
         if (p->text[p->pos] == ')') {
             p->pos++;
             p->depth--;
             return inner;
         }
-        if (!p->text[p->pos])
-            return fail(p, at, 1, "missing ')' for '(' at column %zu", at + 1);
+        if (!p->text[p->pos]) return fail(p, at, 1, "missing ')' for '(' at column %zu", at + 1);
         char s[8];
         return fail(p, p->pos, 1,
                     "expected an operator or ')' at column %zu, not %s (for the '(' at column "
@@ -247,12 +231,12 @@ static int atom(parser *p)
                     p->pos + 1, shown(p, p->pos, s), at + 1);
     }
     if (!c)
-        return fail(p, at, 1, "expected a number, x, y, a function or '(' at column %zu (the "
-                              "expression ends there)",
+        return fail(p, at, 1,
+                    "expected a number, x, y, a function or '(' at column %zu (the "
+                    "expression ends there)",
                     at + 1);
     if (strchr("+-*/^),", c))
-        return fail(p, at, 1, "expected a number, x, y, a function or '(' at column %zu",
-                    at + 1);
+        return fail(p, at, 1, "expected a number, x, y, a function or '(' at column %zu", at + 1);
     char s[8];
     return fail(p, at, 1, "unexpected %s at column %zu; expected a number, x, y, a function or '('",
                 shown(p, at, s), at + 1);
@@ -263,11 +247,9 @@ static int unary(parser *p);
 static int power(parser *p)
 {
     const int base = atom(p);
-    if (base < 0)
-        return -1;
+    if (base < 0) return -1;
     skip_space(p);
-    if (p->text[p->pos] != '^')
-        return base;
+    if (p->text[p->pos] != '^') return base;
     const size_t at = p->pos++;
     const int exponent = deeper(p, at) ? -1 : unary(p);
     p->depth--;
@@ -279,15 +261,12 @@ static int unary(parser *p)
     skip_space(p);
     const size_t at = p->pos;
     const char c = p->text[at];
-    if (c != '-' && c != '+')
-        return power(p);
-    if (deeper(p, at))
-        return -1;
+    if (c != '-' && c != '+') return power(p);
+    if (deeper(p, at)) return -1;
     p->pos++;
     const int operand = unary(p);
     p->depth--;
-    if (operand < 0 || c == '+')
-        return operand;
+    if (operand < 0 || c == '+') return operand;
     return add(p, CLOPT_EXPR_NEG, operand, -1, 0, 0, at);
 }
 
@@ -295,17 +274,15 @@ static int product(parser *p)
 {
     int left = unary(p);
     for (;;) {
-        if (left < 0)
-            return -1;
+        if (left < 0) return -1;
         skip_space(p);
         const char c = p->text[p->pos];
-        if (c != '*' && c != '/')
-            return left;
+        if (c != '*' && c != '/') return left;
         const size_t at = p->pos++;
         const int right = unary(p);
-        left = right < 0 ? -1
-                         : add(p, c == '*' ? CLOPT_EXPR_MUL : CLOPT_EXPR_DIV, left, right, 0, 0,
-                               at);
+        left = right < 0
+                   ? -1
+                   : add(p, c == '*' ? CLOPT_EXPR_MUL : CLOPT_EXPR_DIV, left, right, 0, 0, at);
     }
 }
 
@@ -313,17 +290,15 @@ static int sum(parser *p)
 {
     int left = product(p);
     for (;;) {
-        if (left < 0)
-            return -1;
+        if (left < 0) return -1;
         skip_space(p);
         const char c = p->text[p->pos];
-        if (c != '+' && c != '-')
-            return left;
+        if (c != '+' && c != '-') return left;
         const size_t at = p->pos++;
         const int right = product(p);
-        left = right < 0 ? -1
-                         : add(p, c == '+' ? CLOPT_EXPR_ADD : CLOPT_EXPR_SUB, left, right, 0, 0,
-                               at);
+        left = right < 0
+                   ? -1
+                   : add(p, c == '+' ? CLOPT_EXPR_ADD : CLOPT_EXPR_SUB, left, right, 0, 0, at);
     }
 }
 
@@ -333,11 +308,9 @@ void clopt_text_put(clopt_text *b, const char *fmt, ...)
 {
     va_list ap;
     for (;;) {
-        if (b->oom)
-            return;
+        if (b->oom) return;
         va_start(ap, fmt);
-        const int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt,
-                                ap);
+        const int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
         va_end(ap);
         if (n < 0) {
             b->oom = 1;
@@ -407,8 +380,10 @@ static void print_text(buffer *b, const clopt_expr_node *nodes, int i)
 {
     const clopt_expr_node *n = &nodes[i];
     char num[32];
-    static const char infix[] = {[CLOPT_EXPR_ADD] = '+', [CLOPT_EXPR_SUB] = '-',
-                                 [CLOPT_EXPR_MUL] = '*', [CLOPT_EXPR_DIV] = '/'};
+    static const char infix[] = {[CLOPT_EXPR_ADD] = '+',
+                                 [CLOPT_EXPR_SUB] = '-',
+                                 [CLOPT_EXPR_MUL] = '*',
+                                 [CLOPT_EXPR_DIV] = '/'};
     switch (n->op) {
     case CLOPT_EXPR_NUM:
         if (n->symbol)
@@ -464,16 +439,22 @@ static void tex_child(buffer *b, const clopt_expr_node *nodes, int i, int need)
 
 static void print_tex(buffer *b, const clopt_expr_node *nodes, int i)
 {
-    static const char *const tex[] = {
-        [CLOPT_EXPR_SIN] = "\\sin",    [CLOPT_EXPR_COS] = "\\cos",
-        [CLOPT_EXPR_TAN] = "\\tan",    [CLOPT_EXPR_ASIN] = "\\arcsin",
-        [CLOPT_EXPR_ACOS] = "\\arccos", [CLOPT_EXPR_ATAN] = "\\arctan",
-        [CLOPT_EXPR_SINH] = "\\sinh",  [CLOPT_EXPR_COSH] = "\\cosh",
-        [CLOPT_EXPR_TANH] = "\\tanh",  [CLOPT_EXPR_EXP] = "\\exp",
-        [CLOPT_EXPR_LOG] = "\\log",    [CLOPT_EXPR_LOG10] = "\\log_{10}",
-        [CLOPT_EXPR_MIN] = "\\min",    [CLOPT_EXPR_MAX] = "\\max",
-        [CLOPT_EXPR_ATAN2] = "\\operatorname{atan2}",
-        [CLOPT_EXPR_HYPOT] = "\\operatorname{hypot}"};
+    static const char *const tex[] = {[CLOPT_EXPR_SIN] = "\\sin",
+                                      [CLOPT_EXPR_COS] = "\\cos",
+                                      [CLOPT_EXPR_TAN] = "\\tan",
+                                      [CLOPT_EXPR_ASIN] = "\\arcsin",
+                                      [CLOPT_EXPR_ACOS] = "\\arccos",
+                                      [CLOPT_EXPR_ATAN] = "\\arctan",
+                                      [CLOPT_EXPR_SINH] = "\\sinh",
+                                      [CLOPT_EXPR_COSH] = "\\cosh",
+                                      [CLOPT_EXPR_TANH] = "\\tanh",
+                                      [CLOPT_EXPR_EXP] = "\\exp",
+                                      [CLOPT_EXPR_LOG] = "\\log",
+                                      [CLOPT_EXPR_LOG10] = "\\log_{10}",
+                                      [CLOPT_EXPR_MIN] = "\\min",
+                                      [CLOPT_EXPR_MAX] = "\\max",
+                                      [CLOPT_EXPR_ATAN2] = "\\operatorname{atan2}",
+                                      [CLOPT_EXPR_HYPOT] = "\\operatorname{hypot}"};
     const clopt_expr_node *n = &nodes[i];
     char num[32];
     switch (n->op) {
@@ -556,8 +537,7 @@ void clopt_expr_format_number(char out[32], double v)
 {
     for (int digits = 1; digits <= 17; digits++) {
         snprintf(out, 32, "%.*g", digits, v);
-        if (strtod(out, NULL) == v)
-            break;
+        if (strtod(out, NULL) == v) break;
     }
     /* 100 rather than 1e+02: positional where that is as exact and not too long */
     if (strchr(out, 'e') && fabs(v) >= 1e-4 && fabs(v) < 1e15)
@@ -565,8 +545,7 @@ void clopt_expr_format_number(char out[32], double v)
             char fixed[40];
             snprintf(fixed, sizeof fixed, "%.*f", decimals, v);
             if (strtod(fixed, NULL) == v) {
-                if (strlen(fixed) < 32)
-                    memcpy(out, fixed, strlen(fixed) + 1);
+                if (strlen(fixed) < 32) memcpy(out, fixed, strlen(fixed) + 1);
                 break;
             }
         }
@@ -575,8 +554,7 @@ void clopt_expr_format_number(char out[32], double v)
 void clopt_expr_format_literal(char out[32], double v)
 {
     clopt_expr_format_number(out, v);
-    if (strchr(out, '.') || !isfinite(v))
-        return;
+    if (strchr(out, '.') || !isfinite(v)) return;
     /* 3 -> 3.0 and 1e+20 -> 1.0e+20: a float literal needs a '.' before a suffix */
     char *e = strchr(out, 'e');
     char rest[32] = "";
@@ -593,32 +571,57 @@ void clopt_expr_format_literal(char out[32], double v)
 double clopt_expr_apply(clopt_expr_op op, double a, double b)
 {
     switch (op) {
-    case CLOPT_EXPR_NEG: return -a;
-    case CLOPT_EXPR_ADD: return a + b;
-    case CLOPT_EXPR_SUB: return a - b;
-    case CLOPT_EXPR_MUL: return a * b;
-    case CLOPT_EXPR_DIV: return a / b;
+    case CLOPT_EXPR_NEG:
+        return -a;
+    case CLOPT_EXPR_ADD:
+        return a + b;
+    case CLOPT_EXPR_SUB:
+        return a - b;
+    case CLOPT_EXPR_MUL:
+        return a * b;
+    case CLOPT_EXPR_DIV:
+        return a / b;
     case CLOPT_EXPR_POWER:
-    case CLOPT_EXPR_POW: return pow(a, b);
-    case CLOPT_EXPR_SIN: return sin(a);
-    case CLOPT_EXPR_COS: return cos(a);
-    case CLOPT_EXPR_TAN: return tan(a);
-    case CLOPT_EXPR_ASIN: return asin(a);
-    case CLOPT_EXPR_ACOS: return acos(a);
-    case CLOPT_EXPR_ATAN: return atan(a);
-    case CLOPT_EXPR_SINH: return sinh(a);
-    case CLOPT_EXPR_COSH: return cosh(a);
-    case CLOPT_EXPR_TANH: return tanh(a);
-    case CLOPT_EXPR_EXP: return exp(a);
-    case CLOPT_EXPR_LOG: return log(a);
-    case CLOPT_EXPR_LOG10: return log10(a);
-    case CLOPT_EXPR_SQRT: return sqrt(a);
-    case CLOPT_EXPR_ABS: return fabs(a);
-    case CLOPT_EXPR_MIN: return a <= b ? a : b;
-    case CLOPT_EXPR_MAX: return a >= b ? a : b;
-    case CLOPT_EXPR_ATAN2: return atan2(a, b);
-    case CLOPT_EXPR_HYPOT: return hypot(a, b);
-    default: return NAN;
+    case CLOPT_EXPR_POW:
+        return pow(a, b);
+    case CLOPT_EXPR_SIN:
+        return sin(a);
+    case CLOPT_EXPR_COS:
+        return cos(a);
+    case CLOPT_EXPR_TAN:
+        return tan(a);
+    case CLOPT_EXPR_ASIN:
+        return asin(a);
+    case CLOPT_EXPR_ACOS:
+        return acos(a);
+    case CLOPT_EXPR_ATAN:
+        return atan(a);
+    case CLOPT_EXPR_SINH:
+        return sinh(a);
+    case CLOPT_EXPR_COSH:
+        return cosh(a);
+    case CLOPT_EXPR_TANH:
+        return tanh(a);
+    case CLOPT_EXPR_EXP:
+        return exp(a);
+    case CLOPT_EXPR_LOG:
+        return log(a);
+    case CLOPT_EXPR_LOG10:
+        return log10(a);
+    case CLOPT_EXPR_SQRT:
+        return sqrt(a);
+    case CLOPT_EXPR_ABS:
+        return fabs(a);
+    case CLOPT_EXPR_MIN:
+        return a <= b ? a : b;
+    case CLOPT_EXPR_MAX:
+        return a >= b ? a : b;
+    case CLOPT_EXPR_ATAN2:
+        return atan2(a, b);
+    case CLOPT_EXPR_HYPOT:
+        return hypot(a, b);
+    default:
+        return NAN;
     }
 }
 
@@ -626,8 +629,7 @@ double clopt_expr_eval(const clopt_expr *x, double vx, double vy)
 {
     double stack_values[64];
     double *v = x->count <= 64 ? stack_values : malloc(x->count * sizeof *v);
-    if (!v)
-        return NAN;
+    if (!v) return NAN;
     for (size_t i = 0; i < x->count; i++) {
         const clopt_expr_node *n = &x->nodes[i];
         v[i] = n->op == CLOPT_EXPR_NUM ? n->value
@@ -636,8 +638,7 @@ double clopt_expr_eval(const clopt_expr *x, double vx, double vy)
                                        : clopt_expr_apply(n->op, v[n->a], n->b >= 0 ? v[n->b] : 0);
     }
     const double f = v[x->count - 1];
-    if (v != stack_values)
-        free(v);
+    if (v != stack_values) free(v);
     return f;
 }
 
@@ -647,22 +648,19 @@ int clopt_expr_is_expression(const char *text)
     while (text[i] == ' ')
         i++;
     const size_t start = i;
-    if (!(isalpha((unsigned char)text[i]) || text[i] == '_'))
-        return 1;
+    if (!(isalpha((unsigned char)text[i]) || text[i] == '_')) return 1;
     while (isalnum((unsigned char)text[i]) || text[i] == '_')
         i++;
     const size_t len = i - start;
     while (text[i] == ' ')
         i++;
-    if (text[i])
-        return 1;
+    if (text[i]) return 1;
     return len == 1 && (text[start] == 'x' || text[start] == 'y');
 }
 
 void clopt_expr_release(clopt_expr *x)
 {
-    if (!x)
-        return;
+    if (!x) return;
     free(x->nodes);
     free(x->canonical);
     free(x);
@@ -685,12 +683,12 @@ clopt_expr *clopt_expr_parse(const char *text, clopt_expr_error *e)
     }
     skip_space(&p);
     if (!text[p.pos]) {
-        snprintf(e->text, sizeof e->text, "the expression is empty; write f(x, y), such as "
-                                          "x^2 + 10*y^2");
+        snprintf(e->text, sizeof e->text,
+                 "the expression is empty; write f(x, y), such as "
+                 "x^2 + 10*y^2");
         goto fail;
     }
-    if (sum(&p) < 0)
-        goto fail;
+    if (sum(&p) < 0) goto fail;
     skip_space(&p);
     const char c = text[p.pos];
     if (c == ')') {
@@ -705,8 +703,8 @@ clopt_expr *clopt_expr_parse(const char *text, clopt_expr_error *e)
                  "as in 2*x",
                  p.pos + 1);
         else
-            fail(&p, p.pos, 1, "unexpected %s at column %zu; expected an operator", shown(&p, p.pos, s),
-                 p.pos + 1);
+            fail(&p, p.pos, 1, "unexpected %s at column %zu; expected an operator",
+                 shown(&p, p.pos, s), p.pos + 1);
         goto fail;
     }
     x->count = p.count;

@@ -18,25 +18,25 @@
  * The functions of the language: name, arguments, and the OpenCL built-in that computes the
  * value (min and max are selects, so that the derivative follows the chosen branch).
  */
-#define CLOPT_EXPR_FUNCTIONS(X)                                                                \
-    X(SIN, "sin", 1, "sin")                                                                    \
-    X(COS, "cos", 1, "cos")                                                                    \
-    X(TAN, "tan", 1, "tan")                                                                    \
-    X(ASIN, "asin", 1, "asin")                                                                 \
-    X(ACOS, "acos", 1, "acos")                                                                 \
-    X(ATAN, "atan", 1, "atan")                                                                 \
-    X(SINH, "sinh", 1, "sinh")                                                                 \
-    X(COSH, "cosh", 1, "cosh")                                                                 \
-    X(TANH, "tanh", 1, "tanh")                                                                 \
-    X(EXP, "exp", 1, "exp")                                                                    \
-    X(LOG, "log", 1, "log")                                                                    \
-    X(LOG10, "log10", 1, "log10")                                                              \
-    X(SQRT, "sqrt", 1, "sqrt")                                                                 \
-    X(ABS, "abs", 1, "fabs")                                                                   \
-    X(MIN, "min", 2, "")                                                                       \
-    X(MAX, "max", 2, "")                                                                       \
-    X(POW, "pow", 2, "pow")                                                                    \
-    X(ATAN2, "atan2", 2, "atan2")                                                              \
+#define CLOPT_EXPR_FUNCTIONS(X)                                                                    \
+    X(SIN, "sin", 1, "sin")                                                                        \
+    X(COS, "cos", 1, "cos")                                                                        \
+    X(TAN, "tan", 1, "tan")                                                                        \
+    X(ASIN, "asin", 1, "asin")                                                                     \
+    X(ACOS, "acos", 1, "acos")                                                                     \
+    X(ATAN, "atan", 1, "atan")                                                                     \
+    X(SINH, "sinh", 1, "sinh")                                                                     \
+    X(COSH, "cosh", 1, "cosh")                                                                     \
+    X(TANH, "tanh", 1, "tanh")                                                                     \
+    X(EXP, "exp", 1, "exp")                                                                        \
+    X(LOG, "log", 1, "log")                                                                        \
+    X(LOG10, "log10", 1, "log10")                                                                  \
+    X(SQRT, "sqrt", 1, "sqrt")                                                                     \
+    X(ABS, "abs", 1, "fabs")                                                                       \
+    X(MIN, "min", 2, "")                                                                           \
+    X(MAX, "max", 2, "")                                                                           \
+    X(POW, "pow", 2, "pow")                                                                        \
+    X(ATAN2, "atan2", 2, "atan2")                                                                  \
     X(HYPOT, "hypot", 2, "hypot")
 
 typedef enum {
@@ -57,9 +57,9 @@ typedef enum {
 
 typedef struct {
     clopt_expr_op op;
-    int a, b;        /* children (indices of earlier nodes), -1 when absent */
-    double value;    /* CLOPT_EXPR_NUM */
-    char symbol;     /* CLOPT_EXPR_NUM: 'p' for pi, 'e' for e, 0 for a number as written */
+    int a, b;             /* children (indices of earlier nodes), -1 when absent */
+    double value;         /* CLOPT_EXPR_NUM */
+    char symbol;          /* CLOPT_EXPR_NUM: 'p' for pi, 'e' for e, 0 for a number as written */
     unsigned char dx, dy; /* whether the node depends on x, on y */
 } clopt_expr_node;
 

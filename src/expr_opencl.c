@@ -46,8 +46,7 @@ static ref derivative_ref(const clopt_expr_node *nodes, int i, int w)
 {
     ref r = {ZERO, ""};
     const clopt_expr_node *n = &nodes[i];
-    if (!(w ? n->dy : n->dx))
-        return r;
+    if (!(w ? n->dy : n->dx)) return r;
     if (n->op == CLOPT_EXPR_X || n->op == CLOPT_EXPR_Y) {
         r.kind = ONE;
         return r;
@@ -69,8 +68,7 @@ static void combine(clopt_text *b, const char *prefix, const char *c1, ref d1, c
     const ref d[2] = {d1, d2};
     int first = 1;
     for (int k = 0; k < 2; k++) {
-        if (!c[k] || d[k].kind == ZERO)
-            continue;
+        if (!c[k] || d[k].kind == ZERO) continue;
         const int minus = strcmp(c[k], "-") == 0, plain = minus || !c[k][0];
         put(b, "%s", first ? (minus ? "-" : "") : (minus ? " - " : " + "));
         if (d[k].kind == ONE)
@@ -81,8 +79,7 @@ static void combine(clopt_text *b, const char *prefix, const char *c1, ref d1, c
             put(b, "%s * %s", c[k], d[k].name);
         first = 0;
     }
-    if (first)
-        put(b, "CLOPT_K(0.0)");
+    if (first) put(b, "CLOPT_K(0.0)");
     put(b, "%s", suffix);
 }
 
@@ -144,8 +141,7 @@ static void emit_power(clopt_text *b, const clopt_expr_node *nodes, int i, const
         put(b, ";\n");
         for (int w = 0; w < 2; w++) {
             const ref d = derivative_ref(nodes, i, w), du = derivative_ref(nodes, n->a, w);
-            if (d.kind != VAR)
-                continue;
+            if (d.kind != VAR) continue;
             put(b, "    const clopt_real %s = ", d.name);
             if (k == 0)
                 put(b, "CLOPT_K(0.0)");
@@ -173,8 +169,7 @@ static void emit_power(clopt_text *b, const clopt_expr_node *nodes, int i, const
     put(b, "    const clopt_real v%d = pow(%s, %s);\n", i, u.name, v.name);
     for (int w = 0; w < 2; w++) {
         const ref d = derivative_ref(nodes, i, w);
-        if (d.kind != VAR)
-            continue;
+        if (d.kind != VAR) continue;
         const ref du = derivative_ref(nodes, n->a, w), dv = derivative_ref(nodes, n->b, w);
         char c1[96], c2[96];
         put(b, "    const clopt_real %s = ", d.name);
@@ -197,8 +192,7 @@ static void emit_derivative(clopt_text *b, const clopt_expr_node *nodes, int i, 
 {
     const clopt_expr_node *n = &nodes[i];
     const ref d = derivative_ref(nodes, i, w);
-    if (d.kind != VAR)
-        return;
+    if (d.kind != VAR) return;
     const ref u = value_ref(nodes, n->a);
     const ref du = derivative_ref(nodes, n->a, w);
     const ref v = n->b >= 0 ? value_ref(nodes, n->b) : u;
@@ -209,10 +203,18 @@ static void emit_derivative(clopt_text *b, const clopt_expr_node *nodes, int i, 
     snprintf(W, sizeof W, "v%d", i);
     put(b, "    const clopt_real %s = ", d.name);
     switch (n->op) {
-    case CLOPT_EXPR_NEG: combine(b, "", "-", du, NULL, dv, ""); break;
-    case CLOPT_EXPR_ADD: combine(b, "", "", du, "", dv, ""); break;
-    case CLOPT_EXPR_SUB: combine(b, "", "", du, "-", dv, ""); break;
-    case CLOPT_EXPR_MUL: combine(b, "", V, du, U, dv, ""); break;
+    case CLOPT_EXPR_NEG:
+        combine(b, "", "-", du, NULL, dv, "");
+        break;
+    case CLOPT_EXPR_ADD:
+        combine(b, "", "", du, "", dv, "");
+        break;
+    case CLOPT_EXPR_SUB:
+        combine(b, "", "", du, "-", dv, "");
+        break;
+    case CLOPT_EXPR_MUL:
+        combine(b, "", V, du, U, dv, "");
+        break;
     case CLOPT_EXPR_DIV:
         /* (du - f dv) / v */
         snprintf(post, sizeof post, ") / %s", V);
@@ -221,9 +223,15 @@ static void emit_derivative(clopt_text *b, const clopt_expr_node *nodes, int i, 
             put(b, " - %s%s%s", W, dv.kind == ONE ? "" : " * ", dv.kind == ONE ? "" : dv.name);
         put(b, "%s", post);
         break;
-    case CLOPT_EXPR_SIN: snprintf(c1, sizeof c1, "cos(%s)", U); goto chain;
-    case CLOPT_EXPR_COS: snprintf(c1, sizeof c1, "-sin(%s)", U); goto chain;
-    case CLOPT_EXPR_TAN: snprintf(c1, sizeof c1, "(CLOPT_K(1.0) + %s * %s)", W, W); goto chain;
+    case CLOPT_EXPR_SIN:
+        snprintf(c1, sizeof c1, "cos(%s)", U);
+        goto chain;
+    case CLOPT_EXPR_COS:
+        snprintf(c1, sizeof c1, "-sin(%s)", U);
+        goto chain;
+    case CLOPT_EXPR_TAN:
+        snprintf(c1, sizeof c1, "(CLOPT_K(1.0) + %s * %s)", W, W);
+        goto chain;
     case CLOPT_EXPR_ASIN:
     case CLOPT_EXPR_ACOS:
         snprintf(post, sizeof post, " / sqrt(CLOPT_K(1.0) - %s * %s)", U, U);
@@ -234,10 +242,18 @@ static void emit_derivative(clopt_text *b, const clopt_expr_node *nodes, int i, 
         snprintf(post, sizeof post, ") / (CLOPT_K(1.0) + %s * %s)", U, U);
         combine(b, "(", "", du, NULL, dv, post);
         break;
-    case CLOPT_EXPR_SINH: snprintf(c1, sizeof c1, "cosh(%s)", U); goto chain;
-    case CLOPT_EXPR_COSH: snprintf(c1, sizeof c1, "sinh(%s)", U); goto chain;
-    case CLOPT_EXPR_TANH: snprintf(c1, sizeof c1, "(CLOPT_K(1.0) - %s * %s)", W, W); goto chain;
-    case CLOPT_EXPR_EXP: snprintf(c1, sizeof c1, "%s", W); goto chain;
+    case CLOPT_EXPR_SINH:
+        snprintf(c1, sizeof c1, "cosh(%s)", U);
+        goto chain;
+    case CLOPT_EXPR_COSH:
+        snprintf(c1, sizeof c1, "sinh(%s)", U);
+        goto chain;
+    case CLOPT_EXPR_TANH:
+        snprintf(c1, sizeof c1, "(CLOPT_K(1.0) - %s * %s)", W, W);
+        goto chain;
+    case CLOPT_EXPR_EXP:
+        snprintf(c1, sizeof c1, "%s", W);
+        goto chain;
     case CLOPT_EXPR_LOG:
     case CLOPT_EXPR_LOG10:
         snprintf(post, sizeof post, ") / %s%s", U,
@@ -248,13 +264,21 @@ static void emit_derivative(clopt_text *b, const clopt_expr_node *nodes, int i, 
         snprintf(post, sizeof post, ") / %s", W);
         combine(b, "CLOPT_K(0.5) * (", "", du, NULL, dv, post);
         break;
-    case CLOPT_EXPR_ABS: snprintf(c1, sizeof c1, "sign(%s)", U); goto chain;
+    case CLOPT_EXPR_ABS:
+        snprintf(c1, sizeof c1, "sign(%s)", U);
+        goto chain;
     case CLOPT_EXPR_MIN:
     case CLOPT_EXPR_MAX: {
         /* the derivative of the chosen branch: CLOPT_SELECT(dv, du, u <= v) */
         char a[40], c[40];
-        snprintf(a, sizeof a, "%s", du.kind == ZERO ? "CLOPT_K(0.0)" : du.kind == ONE ? "CLOPT_K(1.0)" : du.name);
-        snprintf(c, sizeof c, "%s", dv.kind == ZERO ? "CLOPT_K(0.0)" : dv.kind == ONE ? "CLOPT_K(1.0)" : dv.name);
+        snprintf(a, sizeof a, "%s",
+                 du.kind == ZERO  ? "CLOPT_K(0.0)"
+                 : du.kind == ONE ? "CLOPT_K(1.0)"
+                                  : du.name);
+        snprintf(c, sizeof c, "%s",
+                 dv.kind == ZERO  ? "CLOPT_K(0.0)"
+                 : dv.kind == ONE ? "CLOPT_K(1.0)"
+                                  : dv.name);
         put(b, "CLOPT_SELECT((clopt_real)(%s), (clopt_real)(%s), %s %s %s)", c, a, U,
             n->op == CLOPT_EXPR_MIN ? "<=" : ">=", V);
         break;
@@ -263,8 +287,7 @@ static void emit_derivative(clopt_text *b, const clopt_expr_node *nodes, int i, 
         snprintf(post, sizeof post, ") / (%s * %s + %s * %s)", U, U, V, V);
         combine(b, "(", V, du, "", (ref){ZERO, ""}, "");
         if (dv.kind != ZERO)
-            put(b, " - %s%s%s", U,
-                dv.kind == ONE ? "" : " * ", dv.kind == ONE ? "" : dv.name);
+            put(b, " - %s%s%s", U, dv.kind == ONE ? "" : " * ", dv.kind == ONE ? "" : dv.name);
         put(b, "%s", post);
         break;
     case CLOPT_EXPR_HYPOT:
@@ -282,18 +305,24 @@ chain:
 
 static void emit_value(clopt_text *b, const clopt_expr_node *nodes, int i)
 {
-    static const char infix[] = {[CLOPT_EXPR_ADD] = '+', [CLOPT_EXPR_SUB] = '-',
-                                 [CLOPT_EXPR_MUL] = '*', [CLOPT_EXPR_DIV] = '/'};
+    static const char infix[] = {[CLOPT_EXPR_ADD] = '+',
+                                 [CLOPT_EXPR_SUB] = '-',
+                                 [CLOPT_EXPR_MUL] = '*',
+                                 [CLOPT_EXPR_DIV] = '/'};
     const clopt_expr_node *n = &nodes[i];
     const ref u = value_ref(nodes, n->a);
     const ref v = n->b >= 0 ? value_ref(nodes, n->b) : u;
     put(b, "    const clopt_real v%d = ", i);
     switch (n->op) {
-    case CLOPT_EXPR_NEG: put(b, "-%s", u.name); break;
+    case CLOPT_EXPR_NEG:
+        put(b, "-%s", u.name);
+        break;
     case CLOPT_EXPR_ADD:
     case CLOPT_EXPR_SUB:
     case CLOPT_EXPR_MUL:
-    case CLOPT_EXPR_DIV: put(b, "%s %c %s", u.name, infix[n->op], v.name); break;
+    case CLOPT_EXPR_DIV:
+        put(b, "%s %c %s", u.name, infix[n->op], v.name);
+        break;
     case CLOPT_EXPR_MIN:
     case CLOPT_EXPR_MAX:
         put(b, "CLOPT_SELECT(%s, %s, %s %s %s)", v.name, u.name, u.name,
@@ -315,15 +344,12 @@ char *clopt_expr_opencl(const clopt_expr *x, const char *name)
     double *konst = calloc(x->count, sizeof *konst);
     unsigned char *needed = calloc(x->count, 1); /* a folded constant that is used */
     clopt_text b = {0};
-    if (!konst || !needed)
-        goto done;
+    if (!konst || !needed) goto done;
     for (size_t i = 0; i < x->count; i++) {
         const clopt_expr_node *n = &nodes[i];
         if (n->dx || n->dy) {
-            if (n->a >= 0)
-                needed[n->a] = 1;
-            if (n->b >= 0)
-                needed[n->b] = 1;
+            if (n->a >= 0) needed[n->a] = 1;
+            if (n->b >= 0) needed[n->b] = 1;
         } else
             konst[i] = n->op == CLOPT_EXPR_NUM
                            ? n->value
@@ -336,8 +362,7 @@ char *clopt_expr_opencl(const clopt_expr *x, const char *name)
         name);
     for (int i = 0; i <= root; i++) {
         const clopt_expr_node *n = &nodes[i];
-        if (n->op == CLOPT_EXPR_X || n->op == CLOPT_EXPR_Y)
-            continue;
+        if (n->op == CLOPT_EXPR_X || n->op == CLOPT_EXPR_Y) continue;
         if (!(n->dx || n->dy)) {
             if (needed[i]) {
                 char lit[48];
@@ -358,7 +383,9 @@ char *clopt_expr_opencl(const clopt_expr *x, const char *name)
     const ref d[2] = {derivative_ref(nodes, root, 0), derivative_ref(nodes, root, 1)};
     for (int w = 0; w < 2; w++)
         put(&b, "    *%s = %s;\n", w ? "gy" : "gx",
-            d[w].kind == ZERO ? "CLOPT_K(0.0)" : d[w].kind == ONE ? "CLOPT_K(1.0)" : d[w].name);
+            d[w].kind == ZERO  ? "CLOPT_K(0.0)"
+            : d[w].kind == ONE ? "CLOPT_K(1.0)"
+                               : d[w].name);
     put(&b, "    return %s;\n}\n", f.name);
 done:
     free(konst);

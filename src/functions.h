@@ -16,8 +16,8 @@ unsigned clopt_function_id(const clopt_function_info *f);
 typedef struct {
     const clopt_function_info *info; /* the catalogue's entry, or custom */
     clopt_function_info *custom;     /* an expression's description (copies stay valid) */
-    clopt_expr *expr; /* NULL for a catalogue function */
-    char *tex;        /* the expression's TeX */
+    clopt_expr *expr;                /* NULL for a catalogue function */
+    char *tex;                       /* the expression's TeX */
 } clopt_function_ref;
 
 /*

@@ -14,8 +14,7 @@ static clopt_status check(const char *function, size_t nx, size_t ny, const doub
                           const float *values, clopt_function_ref *fn, clopt_error *err)
 {
     const clopt_status st = clopt_function_resolve(function, fn, NULL, err);
-    if (st != CLOPT_OK)
-        return st;
+    if (st != CLOPT_OK) return st;
     if (nx < 2 || nx > MAX_SIDE || ny < 2 || ny > MAX_SIDE)
         return clopt_error_set(err, CLOPT_EINVAL, "%s = %zu; expected 2 .. %d",
                                nx < 2 || nx > MAX_SIDE ? "nx" : "ny",
@@ -47,16 +46,14 @@ clopt_status clopt_landscape(clopt_context *ctx, const char *function, size_t nx
     clopt_status st = check(function, nx, ny, view, values, &fn, err);
     cl_program program = NULL;
     cl_uint id = 0;
-    if (st == CLOPT_OK)
-        st = clopt_function_program(ctx, &fn, &program, &id, err);
+    if (st == CLOPT_OK) st = clopt_function_program(ctx, &fn, &program, &id, err);
     double own[4];
     if (!view && fn.info) {
         memcpy(own, fn.info->view, sizeof own);
         view = own;
     }
     clopt_function_ref_release(&fn);
-    if (st != CLOPT_OK)
-        return st;
+    if (st != CLOPT_OK) return st;
     st = CLOPT_ECL;
     const size_t lanes = ctx->tuning.lanes, wgs = ctx->tuning.wgs;
     const cl_uint cnx = (cl_uint)nx, n = (cl_uint)(nx * ny);

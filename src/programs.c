@@ -42,8 +42,7 @@ clopt_programs *clopt_programs_create(void)
 
 void clopt_programs_release(clopt_programs *p)
 {
-    if (!p)
-        return;
+    if (!p) return;
     for (size_t i = 0; i < p->count; i++) {
         clReleaseProgram(p->entries[i].program);
         free(p->entries[i].canonical);
@@ -79,15 +78,13 @@ static cl_program insert(clopt_programs *p, const clopt_expr *x, cl_program buil
         return e->program;
     }
     char *canonical = strdup(x->canonical);
-    if (!canonical)
-        return built; /* not cached: the caller's reference is the only one */
+    if (!canonical) return built; /* not cached: the caller's reference is the only one */
     if (p->count < CLOPT_PROGRAMS_MAX)
         e = &p->entries[p->count++];
     else {
         e = &p->entries[0];
         for (size_t i = 1; i < p->count; i++)
-            if (p->entries[i].used < e->used)
-                e = &p->entries[i];
+            if (p->entries[i].used < e->used) e = &p->entries[i];
         clReleaseProgram(e->program); /* runs and kernels keep their own references */
         free(e->canonical);
     }
@@ -101,8 +98,9 @@ static clopt_status build(clopt_context *ctx, const clopt_expr *x, cl_program *p
 {
     char *function = clopt_expr_opencl(x, "clopt_f_custom");
     if (!function)
-        return clopt_error_set(err, CLOPT_ENOMEM, "out of memory generating an expression's "
-                                                  "kernel");
+        return clopt_error_set(err, CLOPT_ENOMEM,
+                               "out of memory generating an expression's "
+                               "kernel");
     const char *sources[] = {clopt_function_head_source, "\n#line 1 \"expression\"\n", function,
                              "\n#define CLOPT_CUSTOM 1\n", clopt_function_tail_source};
     const clopt_status st = clopt_context_build(ctx, 5, sources, program, err);
@@ -130,12 +128,10 @@ clopt_status clopt_function_program(clopt_context *ctx, const clopt_function_ref
         *program = e->program;
     }
     pthread_mutex_unlock(&p->lock);
-    if (*program)
-        return CLOPT_OK;
+    if (*program) return CLOPT_OK;
     cl_program built;
     const clopt_status st = build(ctx, f->expr, &built, err);
-    if (st != CLOPT_OK)
-        return st;
+    if (st != CLOPT_OK) return st;
     pthread_mutex_lock(&p->lock);
     p->builds++;
     *program = insert(p, f->expr, built);
@@ -145,8 +141,7 @@ clopt_status clopt_function_program(clopt_context *ctx, const clopt_function_ref
 
 int clopt_function_program_cached(clopt_context *ctx, const clopt_function_ref *f)
 {
-    if (!f->expr)
-        return 1;
+    if (!f->expr) return 1;
     pthread_mutex_lock(&ctx->programs->lock);
     const int cached = find(ctx->programs, f->expr) != NULL;
     pthread_mutex_unlock(&ctx->programs->lock);

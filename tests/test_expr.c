@@ -26,8 +26,8 @@ static void expect_error(const char *text, const char *message, size_t column)
     CU_ASSERT_STRING_EQUAL(e.text, message);
     CU_ASSERT_EQUAL(e.column, column);
     if (strcmp(e.text, message) != 0 || e.column != column)
-        fprintf(stderr, "\n  '%s': got '%s' at %zu; expected '%s' at %zu\n", text, e.text,
-                e.column, message, column);
+        fprintf(stderr, "\n  '%s': got '%s' at %zu; expected '%s' at %zu\n", text, e.text, e.column,
+                message, column);
 }
 
 static void test_errors_name_what_and_where(void)
@@ -38,19 +38,22 @@ static void test_errors_name_what_and_where(void)
     expect_error("sinn(x)", "unknown function 'sinn'; did you mean 'sin'?", 1);
     expect_error("max(x)", "max takes 2 arguments, given 1", 1);
     expect_error("sin(x, y)", "sin takes 1 argument, given 2", 1);
-    expect_error("2x", "expected an operator at column 2; multiplication is written with '*', "
-                       "as in 2*x",
+    expect_error("2x",
+                 "expected an operator at column 2; multiplication is written with '*', "
+                 "as in 2*x",
                  2);
     expect_error("x)", "')' at column 2 has no '('", 2);
     expect_error("x; system(1)", "unexpected ';' at column 2; expected an operator", 2);
     expect_error("\"x\"", "unexpected '\"' at column 1; expected a number, x, y, a function or '('",
                  1);
-    expect_error("#define x 1", "unexpected '#' at column 1; expected a number, x, y, a "
-                                "function or '('",
+    expect_error("#define x 1",
+                 "unexpected '#' at column 1; expected a number, x, y, a "
+                 "function or '('",
                  1);
     expect_error("1e999*x", "the number at column 1 is too large", 1);
-    expect_error("x + ", "expected a number, x, y, a function or '(' at column 5 (the "
-                         "expression ends there)",
+    expect_error("x + ",
+                 "expected a number, x, y, a function or '(' at column 5 (the "
+                 "expression ends there)",
                  5);
     expect_error("  ", "the expression is empty; write f(x, y), such as x^2 + 10*y^2", 0);
     expect_error("sqrt x", "sqrt needs its argument in parentheses, as in sin(x) at column 1", 1);
@@ -119,7 +122,8 @@ static void test_precedence_and_associativity(void)
     CU_ASSERT_DOUBLE_EQUAL(eval("1 - 2 - 3", 0, 0), -4, 0);
     CU_ASSERT_DOUBLE_EQUAL(eval("8 / 4 / 2", 0, 0), 1, 0);
     CU_ASSERT_DOUBLE_EQUAL(eval("1 + 2 * 3 ^ 2", 0, 0), 19, 0);
-    CU_ASSERT_DOUBLE_EQUAL(eval("pi + e", 0, 0), 3.14159265358979323846 + 2.71828182845904523536, 1e-15);
+    CU_ASSERT_DOUBLE_EQUAL(eval("pi + e", 0, 0), 3.14159265358979323846 + 2.71828182845904523536,
+                           1e-15);
     CU_ASSERT_DOUBLE_EQUAL(eval("1e-3 * x + .5", 2, 0), 0.502, 1e-15);
     CU_ASSERT_DOUBLE_EQUAL(eval("atan2(y, x) + hypot(x, y) + min(x, y) - max(x, y)", 3, 4),
                            atan2(4, 3) + 5 + 3 - 4, 1e-15);
@@ -182,20 +186,38 @@ static void random_expr(uint64_t *s, int depth, char *out, size_t cap)
     const unsigned pick = (unsigned)(next(s) >> 33) % (depth <= 0 ? 4 : 26);
     if (pick < 4) {
         static const char *const leaves[] = {"x", "y", "1.5", "pi"};
-        snprintf(out, cap, "%s", pick == 2 ? (const char *[]){"1.5", "0.25", "3", "e"}[next(s) % 4]
-                                           : leaves[pick]);
+        snprintf(out, cap, "%s",
+                 pick == 2 ? (const char *[]){"1.5", "0.25", "3", "e"}[next(s) % 4] : leaves[pick]);
         return;
     }
     random_expr(s, depth - 1, a, sizeof a);
     random_expr(s, depth - 1, b, sizeof b);
-    static const char *const forms[] = {
-        "%s + %s",        "%s - %s",           "(%s) * (%s)",         "(%s) / (1 + (%s)^2)",
-        "-(%s) + 0*%s",   "(%s)^2 + %s",       "(%s)^3 - %s",         "(1 + (%s)^2)^(0.5 + 0*%s)",
-        "sin(%s) * %s",   "cos(%s) + %s",      "tan(tanh(%s)) + %s",  "asin(0.9*tanh(%s)) * %s",
-        "acos(0.9*tanh(%s)) - %s", "atan(%s) + %s", "sinh(tanh(%s)) * %s", "cosh(tanh(%s)) + %s",
-        "exp(tanh(%s)) * %s",  "log(1 + (%s)^2) + %s", "log10(2 + (%s)^2) * %s",
-        "sqrt(1 + (%s)^2) - %s", "abs(%s) + %s", "min(%s, %s)", "max(%s, %s)",
-        "pow(1 + (%s)^2, tanh(%s))", "atan2(%s, 2 + (%s)^2)", "hypot(%s, 1 + (%s)^2)"};
+    static const char *const forms[] = {"%s + %s",
+                                        "%s - %s",
+                                        "(%s) * (%s)",
+                                        "(%s) / (1 + (%s)^2)",
+                                        "-(%s) + 0*%s",
+                                        "(%s)^2 + %s",
+                                        "(%s)^3 - %s",
+                                        "(1 + (%s)^2)^(0.5 + 0*%s)",
+                                        "sin(%s) * %s",
+                                        "cos(%s) + %s",
+                                        "tan(tanh(%s)) + %s",
+                                        "asin(0.9*tanh(%s)) * %s",
+                                        "acos(0.9*tanh(%s)) - %s",
+                                        "atan(%s) + %s",
+                                        "sinh(tanh(%s)) * %s",
+                                        "cosh(tanh(%s)) + %s",
+                                        "exp(tanh(%s)) * %s",
+                                        "log(1 + (%s)^2) + %s",
+                                        "log10(2 + (%s)^2) * %s",
+                                        "sqrt(1 + (%s)^2) - %s",
+                                        "abs(%s) + %s",
+                                        "min(%s, %s)",
+                                        "max(%s, %s)",
+                                        "pow(1 + (%s)^2, tanh(%s))",
+                                        "atan2(%s, 2 + (%s)^2)",
+                                        "hypot(%s, 1 + (%s)^2)"};
     snprintf(out, cap, forms[(pick - 4 + (next(s) % 4)) % 26], a, b);
 }
 
@@ -233,8 +255,7 @@ static cl_program build_double_program(clopt_expr **xs, size_t n)
     cl_int rc;
     const char *s = src;
     cl_program p = clCreateProgramWithSource(ctx->cl, 1, &s, NULL, &rc);
-    if (rc == CL_SUCCESS)
-        rc = clBuildProgram(p, 1, &ctx->device, "-cl-std=CL1.2", NULL, NULL);
+    if (rc == CL_SUCCESS) rc = clBuildProgram(p, 1, &ctx->device, "-cl-std=CL1.2", NULL, NULL);
     if (rc != CL_SUCCESS) {
         char log[4096] = "";
         clGetProgramBuildInfo(p, ctx->device, CL_PROGRAM_BUILD_LOG, sizeof log, log, NULL);
@@ -257,8 +278,7 @@ static void test_generated_gradients_match_central_differences_in_double(void)
     while (made < EXPRESSIONS) {
         random_expr(&s, 2 + (int)(made % 3), text, sizeof text);
         clopt_expr_error e;
-        if (strlen(text) <= CLOPT_EXPR_MAX_CHARS && (xs[made] = clopt_expr_parse(text, &e)))
-            made++;
+        if (strlen(text) <= CLOPT_EXPR_MAX_CHARS && (xs[made] = clopt_expr_parse(text, &e))) made++;
     }
     cl_program p = build_double_program(xs, EXPRESSIONS);
     CU_ASSERT_PTR_NOT_NULL_FATAL(p);
@@ -280,9 +300,9 @@ static void test_generated_gradients_match_central_differences_in_double(void)
         clSetKernelArg(k, 2, sizeof dxy, &dxy);
         clSetKernelArg(k, 3, sizeof dout, &dout);
         const size_t global = POINTS;
-        CU_ASSERT_EQUAL(clEnqueueNDRangeKernel(ctx->queue, k, 1, NULL, &global, NULL, 0, NULL,
-                                               NULL),
-                        CL_SUCCESS);
+        CU_ASSERT_EQUAL(
+            clEnqueueNDRangeKernel(ctx->queue, k, 1, NULL, &global, NULL, 0, NULL, NULL),
+            CL_SUCCESS);
         clEnqueueReadBuffer(ctx->queue, dout, CL_TRUE, 0, sizeof out, out, 0, NULL, NULL);
         for (size_t j = 0; j < POINTS; j++) {
             const double *o = &out[5 * j];
@@ -298,8 +318,8 @@ static void test_generated_gradients_match_central_differences_in_double(void)
                 fprintf(stderr,
                         "\n  f = %s at (%.17g, %.17g): f %.17g (host %.17g), gradient (%.10g, "
                         "%.10g), central differences (%.10g, %.10g)\n",
-                        xs[i]->canonical, xy[2 * j], xy[2 * j + 1], o[0], host, o[1], o[2],
-                        o[3], o[4]);
+                        xs[i]->canonical, xy[2 * j], xy[2 * j + 1], o[0], host, o[1], o[2], o[3],
+                        o[4]);
                 break;
             }
             worst = fmax(worst, r);
@@ -353,8 +373,7 @@ static float *run_points(const char *function, const char *const *specs, size_t 
     float *pts = malloc(nspecs * rows * 3 * sizeof *pts);
     while (!clopt_run_finished(r)) {
         clopt_slice s;
-        if (clopt_run_advance(r, 0, &s, &err) != CLOPT_OK)
-            break;
+        if (clopt_run_advance(r, 0, &s, &err) != CLOPT_OK) break;
         for (size_t row = 0; row < s.rows; row++)
             for (size_t t = 0; t < s.trajectories; t++)
                 memcpy(&pts[(t * rows + s.first_step + row) * 3],

@@ -77,8 +77,7 @@ int cli_function(const char *cmd, const char *function)
     clopt_error err;
     const clopt_status st = clopt_function_resolve(function, &f, &where, &err);
     clopt_function_ref_release(&f);
-    if (st == CLOPT_OK)
-        return 0;
+    if (st == CLOPT_OK) return 0;
     fprintf(stderr, "%s: %s\n", cmd, err.text);
     if (where.column) {
         fputs("  ", stderr);

@@ -47,8 +47,8 @@ json_t *clopt_cli_landscape_json(clopt_context *ctx, const char *function, size_
         json_array_append_new(grid, isfinite(values[i]) ? json_real(values[i]) : json_null());
     free(values);
     json_t *j = json_pack("{s:s,s:I,s:I,s:[ffff],s:f,s:f,s:o}", "function", f.info->name, "nx",
-                          (json_int_t)nx, "ny", (json_int_t)ny, "view", view[0], view[1],
-                          view[2], view[3], "min", (double)lo, "max", (double)hi, "values", grid);
+                          (json_int_t)nx, "ny", (json_int_t)ny, "view", view[0], view[1], view[2],
+                          view[3], "min", (double)lo, "max", (double)hi, "values", grid);
     clopt_function_ref_release(&f);
     return j;
 }
@@ -101,8 +101,7 @@ int clopt_cli_landscape(int argc, char **argv)
         return 2;
     }
     const int bad_function = cli_function(CMD, function);
-    if (bad_function)
-        return bad_function;
+    if (bad_function) return bad_function;
     clopt_context *ctx = clopt_context_create(device, &err);
     if (!ctx) {
         fprintf(stderr, CMD ": %s\n", err.text);

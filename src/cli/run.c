@@ -222,8 +222,7 @@ int clopt_cli_run(int argc, char **argv)
     if (rc)
         return rc;
     clopt_error err;
-    if ((rc = cli_function(CMD, a.o.function)))
-        return rc;
+    if ((rc = cli_function(CMD, a.o.function))) return rc;
     if (clopt_run_check(&a.o, &err) != CLOPT_OK) {
         fprintf(stderr, CMD ": %s\n", err.text);
         return 2;

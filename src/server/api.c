@@ -26,8 +26,7 @@ enum MHD_Result srv_api_health(srv *s, struct MHD_Connection *c)
         "memory", (json_int_t)s->bytes, "memory_budget", (json_int_t)s->o.memory_budget,
         "trainings", (json_int_t)s->ntrainings, "trainings_queued", (json_int_t)s->tqueued);
     if (body)
-        json_object_set_new(json_object_get(body, "load"), "compiling",
-                            json_integer(s->compiling));
+        json_object_set_new(json_object_get(body, "load"), "compiling", json_integer(s->compiling));
     pthread_mutex_unlock(&s->lock);
     return srv_reply_json(c, 200, body);
 }
@@ -146,8 +145,7 @@ enum MHD_Result srv_api_landscape(srv *s, struct MHD_Connection *c)
         return srv_reply_problem(c, &p);
     }
     const int ready = srv_expression_ready(s, c, fn, &p);
-    if (ready)
-        return ready > 0 ? MHD_YES : srv_reply_problem(c, &p);
+    if (ready) return ready > 0 ? MHD_YES : srv_reply_problem(c, &p);
     clopt_error err;
     pthread_mutex_lock(&s->device);
     json_t *body = clopt_cli_landscape_json(s->ctx, fn, nx, ny, has_view ? view : NULL, &err);

@@ -120,8 +120,7 @@ struct srv {
  * them on a thread of their own, with connection c suspended until then (1: answer nothing
  * now, the request comes again), or, at SRV_MAX_COMPILES builds, -1 with a 503 in *p.
  */
-int srv_expression_ready(srv *s, struct MHD_Connection *c, const char *function,
-                         srv_problem *p);
+int srv_expression_ready(srv *s, struct MHD_Connection *c, const char *function, srv_problem *p);
 /* Waits for every build in flight (before the context goes). */
 void srv_expressions_wait(srv *s);
 

@@ -36,11 +36,11 @@ enum MHD_Result srv_api_check(srv *s, struct MHD_Connection *c)
     /* a verdict, not a failed request: 200 either way (the page asks at every keystroke) */
     json_t *body =
         st != CLOPT_OK
-            ? json_pack("{s:b,s:s,s:s,s:i,s:i}", "valid", 0, "error", err.text, "field",
-                        "function", "column", (int)where.column, "length", (int)where.length)
-            : json_pack("{s:b,s:s,s:s,s:s,s:b}", "valid", 1, "function", f.info->name,
-                        "formula", f.info->formula, "tex", f.info->tex ? f.info->tex : "",
-                        "expression", f.expr != NULL);
+            ? json_pack("{s:b,s:s,s:s,s:i,s:i}", "valid", 0, "error", err.text, "field", "function",
+                        "column", (int)where.column, "length", (int)where.length)
+            : json_pack("{s:b,s:s,s:s,s:s,s:b}", "valid", 1, "function", f.info->name, "formula",
+                        f.info->formula, "tex", f.info->tex ? f.info->tex : "", "expression",
+                        f.expr != NULL);
     clopt_function_ref_release(&f);
     return srv_reply_json(c, 200, body);
 }
@@ -70,8 +70,7 @@ static void *build_main(void *arg)
     return NULL;
 }
 
-int srv_expression_ready(srv *s, struct MHD_Connection *c, const char *function,
-                         srv_problem *p)
+int srv_expression_ready(srv *s, struct MHD_Connection *c, const char *function, srv_problem *p)
 {
     clopt_function_ref f;
     clopt_error err;
@@ -99,8 +98,7 @@ int srv_expression_ready(srv *s, struct MHD_Connection *c, const char *function,
         }
     }
     pthread_mutex_unlock(&s->lock);
-    if (started)
-        return 1;
+    if (started) return 1;
     free(job);
     clopt_function_ref_release(&f);
     return srv_problem_set(p, 503, "", "%u expressions are being compiled; retry in a second",

@@ -37,8 +37,7 @@ static int parse_function(json_t *root, srv_request *r, srv_problem *p)
                                "function is required, e.g. \"rosenbrock\" (see /api/v1/functions)");
     if (!json_is_string(v))
         return srv_problem_set(p, 400, "function", "function must be a string");
-    if (srv_function_resolve(json_string_value(v), &r->function, p))
-        return -1;
+    if (srv_function_resolve(json_string_value(v), &r->function, p)) return -1;
     r->o.function = r->function;
     return 0;
 }

@@ -255,8 +255,8 @@ static const struct {
     const char *path;
     get_handler get;
 } gets[] = {
-    {"/api/v1/health", srv_api_health},         {"/api/v1/optimizers", srv_api_optimizers},
-    {"/api/v1/functions", srv_api_functions},   {"/api/v1/devices", srv_api_devices},
+    {"/api/v1/health", srv_api_health},       {"/api/v1/optimizers", srv_api_optimizers},
+    {"/api/v1/functions", srv_api_functions}, {"/api/v1/devices", srv_api_devices},
     {"/api/v1/landscape", srv_api_landscape}, {"/api/v1/check", srv_api_check},
 };
 

@@ -19,13 +19,30 @@
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
-static const char *const vocabulary[] = {
-    "CLOPT_INLINE", "clopt_real", "clopt_f_fuzz", "x", "y", "gx", "gy", "const", "return",
-    "CLOPT_K", "CLOPT_SELECT", "INFINITY", "NAN",
+static const char *const vocabulary[] = {"CLOPT_INLINE",
+                                         "clopt_real",
+                                         "clopt_f_fuzz",
+                                         "x",
+                                         "y",
+                                         "gx",
+                                         "gy",
+                                         "const",
+                                         "return",
+                                         "CLOPT_K",
+                                         "CLOPT_SELECT",
+                                         "INFINITY",
+                                         "NAN",
 #define CLOPT_EXPR_NAME(ID, name, args, cl) cl,
-    CLOPT_EXPR_FUNCTIONS(CLOPT_EXPR_NAME)
+                                         CLOPT_EXPR_FUNCTIONS(CLOPT_EXPR_NAME)
 #undef CLOPT_EXPR_NAME
-    "sign", "cos", "sin", "cosh", "sinh", "sqrt", "log", "pow"};
+                                             "sign",
+                                         "cos",
+                                         "sin",
+                                         "cosh",
+                                         "sinh",
+                                         "sqrt",
+                                         "log",
+                                         "pow"};
 
 static int known(const char *w, size_t len)
 {
@@ -33,8 +50,7 @@ static int known(const char *w, size_t len)
         size_t i = 1;
         while (i < len && isdigit((unsigned char)w[i]))
             i++;
-        if (i == len)
-            return 1;
+        if (i == len) return 1;
     }
     for (size_t i = 0; i < sizeof vocabulary / sizeof vocabulary[0]; i++)
         if (vocabulary[i][0] && strlen(vocabulary[i]) == len && strncmp(vocabulary[i], w, len) == 0)
@@ -61,8 +77,8 @@ static void check_vocabulary(const char *src)
             char again[32];
             clopt_expr_format_literal(again, v);
             if (strncmp(again, n, (size_t)(end - n)) != 0 || strlen(again) != (size_t)(end - n)) {
-                fprintf(stderr, "number '%.*s' is not a re-print (%s) in:\n%s\n",
-                        (int)(end - n), n, again, src);
+                fprintf(stderr, "number '%.*s' is not a re-print (%s) in:\n%s\n", (int)(end - n), n,
+                        again, src);
                 abort();
             }
             c = end;
@@ -87,8 +103,7 @@ static void compile(const char *function)
             clGetDeviceIDs(platform, CL_DEVICE_TYPE_ALL, 1, &device, NULL) != CL_SUCCESS)
             abort();
         context = clCreateContext(NULL, 1, &device, NULL, NULL, NULL);
-        if (!context)
-            abort();
+        if (!context) abort();
     }
     const char *src[] = {"typedef float clopt_real;\n"
                          "#define CLOPT_INLINE inline __attribute__((always_inline))\n"
@@ -100,13 +115,11 @@ static void compile(const char *function)
                          "    o[3] = gx;\n    o[4] = gy;\n}\n"};
     cl_int rc;
     cl_program p = clCreateProgramWithSource(context, 3, src, NULL, &rc);
-    if (rc == CL_SUCCESS)
-        rc = clBuildProgram(p, 1, &device, "-cl-std=CL1.2", NULL, NULL);
+    if (rc == CL_SUCCESS) rc = clBuildProgram(p, 1, &device, "-cl-std=CL1.2", NULL, NULL);
     if (rc != CL_SUCCESS) {
         char log[8192] = "";
         clGetProgramBuildInfo(p, device, CL_PROGRAM_BUILD_LOG, sizeof log, log, NULL);
-        fprintf(stderr, "the generated source does not compile (%d):\n%s\n%s\n", rc, function,
-                log);
+        fprintf(stderr, "the generated source does not compile (%d):\n%s\n%s\n", rc, function, log);
         abort();
     }
     clReleaseProgram(p);
@@ -114,16 +127,14 @@ static void compile(const char *function)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-    if (size > CLOPT_EXPR_MAX_CHARS + 10)
-        return 0;
+    if (size > CLOPT_EXPR_MAX_CHARS + 10) return 0;
     char text[CLOPT_EXPR_MAX_CHARS + 11];
     memcpy(text, data, size);
     text[size] = '\0';
     clopt_expr_error e;
     clopt_expr *x = clopt_expr_parse(text, &e);
     if (!x) {
-        if (!e.text[0] || e.column > strlen(text) + 1)
-            abort();
+        if (!e.text[0] || e.column > strlen(text) + 1) abort();
         return 0;
     }
     clopt_expr *again = clopt_expr_parse(x->canonical, &e);
@@ -134,8 +145,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     clopt_expr_release(again);
     char *src = clopt_expr_opencl(x, "clopt_f_fuzz");
     char *tex = clopt_expr_tex(x);
-    if (!src || !tex)
-        abort();
+    if (!src || !tex) abort();
     check_vocabulary(src);
     compile(src);
     free(src);
