@@ -268,7 +268,8 @@ CLOPT_API void clopt_run_release(clopt_run *r);
 
 /*
  * f on an nx x ny grid (2 .. 4096 each) over view = {x0, x1, y0, y1} (NULL: the
- * function's default view), computed on the device: values[j * nx + i] is
+ * function's default view), computed on the device; function is a catalogue name or an
+ * expression (its kernels are built on first use and cached per context): values[j * nx + i] is
  * f(x0 + i (x1 - x0) / (nx - 1), y0 + j (y1 - y0) / (ny - 1)). *min and *max receive the
  * smallest and largest finite values (either pointer may be NULL).
  */
