@@ -97,6 +97,10 @@ double clopt_expr_apply(clopt_expr_op op, double a, double b);
 /* f(x, y) in double on the host. */
 double clopt_expr_eval(const clopt_expr *x, double vx, double vy);
 
+/* The canonical text of a tree (x->count nodes; x->canonical is set from it by the
+ * parser); malloc'ed, NULL when out of memory. */
+char *clopt_expr_canonical(const clopt_expr *x);
+
 /* The tree as TeX (for the page's formula); malloc'ed, NULL when out of memory. */
 char *clopt_expr_tex(const clopt_expr *x);
 
