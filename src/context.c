@@ -81,7 +81,7 @@ static clopt_status build_program(clopt_context *ctx, clopt_error *err)
 static clopt_context *finish(clopt_context *ctx, clopt_error *err)
 {
     ctx->tuning = clopt_tuning_for(ctx->device);
-    if (!(ctx->programs = clopt_programs_create())) {
+    if (!(ctx->programs = clopt_programs_create(CLOPT_PROGRAMS_MAX))) {
         clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating a context");
         clopt_context_release(ctx);
         return NULL;

@@ -26,13 +26,15 @@ typedef struct {
 struct clopt_programs {
     pthread_mutex_t lock;
     entry entries[CLOPT_PROGRAMS_MAX];
-    size_t count;
+    size_t count, capacity;
     uint64_t clock, builds;
 };
 
-clopt_programs *clopt_programs_create(void)
+clopt_programs *clopt_programs_create(size_t capacity)
 {
+    if (capacity < 1 || capacity > CLOPT_PROGRAMS_MAX) return NULL;
     clopt_programs *p = calloc(1, sizeof *p);
+    if (p) p->capacity = capacity;
     if (p && pthread_mutex_init(&p->lock, NULL) != 0) {
         free(p);
         return NULL;
@@ -79,7 +81,7 @@ static cl_program insert(clopt_programs *p, const clopt_expr *x, cl_program buil
     }
     char *canonical = strdup(x->canonical);
     if (!canonical) return built; /* not cached: the caller's reference is the only one */
-    if (p->count < CLOPT_PROGRAMS_MAX)
+    if (p->count < p->capacity)
         e = &p->entries[p->count++];
     else {
         e = &p->entries[0];

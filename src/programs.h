@@ -12,7 +12,8 @@
 
 typedef struct clopt_programs clopt_programs;
 
-clopt_programs *clopt_programs_create(void);
+/* A cache of at most `capacity` programs (1 .. CLOPT_PROGRAMS_MAX; contexts use the most). */
+clopt_programs *clopt_programs_create(size_t capacity);
 void clopt_programs_release(clopt_programs *p);
 
 /* Programs built by this cache so far (compiles, not lookups). */

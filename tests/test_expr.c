@@ -443,6 +443,27 @@ static void test_programs_are_cached_by_tree(void)
     ASSERT_ERROR(err, CLOPT_EINVAL, "at column 3");
 }
 
+static void test_program_cache_keeps_the_most_recently_used(void)
+{
+    /* a context's cache, swapped for one of two programs: a third evicts the oldest */
+    clopt_context *ctx = test_context();
+    clopt_programs *own = ctx->programs;
+    ctx->programs = clopt_programs_create(2);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ctx->programs);
+    float v[4];
+    const char *f[] = {"x + 2*y", "x + 3*y", "x + 4*y"};
+    const int order[] = {0, 1, 0, 2, 0, 1}; /* the 2 evicts 1 (0 was used since); 1 evicts 2 */
+    const uint64_t builds[] = {1, 2, 2, 3, 3, 4};
+    for (size_t i = 0; i < sizeof order / sizeof order[0]; i++) {
+        CU_ASSERT_EQUAL(clopt_landscape(ctx, f[order[i]], 2, 2, NULL, v, NULL, NULL, NULL),
+                        CLOPT_OK);
+        CU_ASSERT_EQUAL(clopt_programs_builds(ctx->programs), builds[i]);
+        CU_ASSERT_DOUBLE_EQUAL(v[0], -2 - 2 * (order[i] + 2), 1e-6);
+    }
+    clopt_programs_release(ctx->programs);
+    ctx->programs = own;
+}
+
 CU_TestInfo expr_tests[] = {
     {"errors name what and where", test_errors_name_what_and_where},
     {"limits have their own messages", test_limits_have_their_own_messages},
@@ -453,5 +474,6 @@ CU_TestInfo expr_tests[] = {
     {"built-ins written out give the same trajectories",
      test_builtins_written_out_give_the_same_trajectories},
     {"programs are cached by tree", test_programs_are_cached_by_tree},
+    {"program cache keeps the most recently used", test_program_cache_keeps_the_most_recently_used},
     CU_TEST_INFO_NULL,
 };
