@@ -163,11 +163,19 @@ CLOPT_INLINE clopt_real clopt_f_saddle(clopt_real x, clopt_real y, clopt_real *g
     return x * x - y * y;
 }
 
-/* Every function with its id (its index in the catalogue), for switches over functions. */
+/*
+ * Every function with its id (its index in the catalogue), for switches over functions. A
+ * program built for an expression (src/programs.c) defines CLOPT_CUSTOM and, before this
+ * file, clopt_f_custom printed from the expression's tree: its only function, id 0.
+ */
+#ifdef CLOPT_CUSTOM
+#define CLOPT_FUNCTIONS(X) X(0, custom)
+#else
 #define CLOPT_FUNCTIONS(X)                                                                     \
     X(0, rosenbrock) X(1, beale) X(2, himmelblau) X(3, booth) X(4, matyas) X(5, sphere)       \
     X(6, quadratic) X(7, rastrigin) X(8, ackley) X(9, goldstein_price) X(10, styblinski_tang) \
     X(11, three_hump_camel) X(12, six_hump_camel) X(13, mccormick) X(14, saddle)
+#endif
 
 /* Function `id` (its index in the catalogue) at (x, y); NaN for an unknown id. */
 CLOPT_INLINE clopt_real clopt_function(unsigned int id, clopt_real x, clopt_real y,

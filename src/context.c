@@ -9,16 +9,16 @@
 #include <string.h>
 
 /* The whole build log (the driver refuses a buffer shorter than it); NULL if none. */
-static char *build_log(const clopt_context *ctx)
+static char *build_log(cl_program program, cl_device_id device)
 {
     size_t size = 0;
-    if (clGetProgramBuildInfo(ctx->program, ctx->device, CL_PROGRAM_BUILD_LOG, 0, NULL, &size) !=
+    if (clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, 0, NULL, &size) !=
             CL_SUCCESS ||
         size == 0)
         return NULL;
     char *log = malloc(size + 1);
-    if (log && clGetProgramBuildInfo(ctx->program, ctx->device, CL_PROGRAM_BUILD_LOG, size, log,
-                                     NULL) != CL_SUCCESS) {
+    if (log && clGetProgramBuildInfo(program, device, CL_PROGRAM_BUILD_LOG, size, log, NULL) !=
+                   CL_SUCCESS) {
         free(log);
         return NULL;
     }
@@ -36,12 +36,13 @@ static const char *first_error(const char *log)
     return e ? e : log;
 }
 
-static clopt_status build_program(clopt_context *ctx, clopt_error *err)
+clopt_status clopt_context_build(clopt_context *ctx, cl_uint count, const char **sources,
+                                 cl_program *program, clopt_error *err)
 {
-    const char *src = clopt_kernel_source;
     cl_int rc;
     cl_device_fp_config fp = 0;
     char options[160];
+    *program = NULL;
     clGetDeviceInfo(ctx->device, CL_DEVICE_SINGLE_FP_CONFIG, sizeof fp, &fp, NULL);
     snprintf(options, sizeof options,
              "-cl-std=CL1.2 -DCLOPT_WGS=%zu -DCLOPT_TW=%zu -DCLOPT_GROUPS=%zu "
@@ -51,27 +52,40 @@ static clopt_status build_program(clopt_context *ctx, clopt_error *err)
              (fp & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT)
                  ? " -cl-fp32-correctly-rounded-divide-sqrt"
                  : "");
-    ctx->program = clCreateProgramWithSource(ctx->cl, 1, &src, NULL, &rc);
+    cl_program p = clCreateProgramWithSource(ctx->cl, count, sources, NULL, &rc);
     CLOPT_CL_CHECK(err, "creating the clopt program", rc);
-    rc = clBuildProgram(ctx->program, 1, &ctx->device, options, NULL, NULL);
+    rc = clBuildProgram(p, 1, &ctx->device, options, NULL, NULL);
     if (rc != CL_SUCCESS) {
-        char *log = build_log(ctx);
+        char *log = build_log(p, ctx->device);
         clopt_error_set(err, CLOPT_ECL, "building the clopt kernels failed with %s: %s",
                         clopt_cl_error_name(rc), log ? first_error(log) : "(no build log)");
         free(log);
         if (err)
             err->cl_error = rc;
+        clReleaseProgram(p);
         goto fail;
     }
+    *program = p;
     return CLOPT_OK;
 fail:
     return err ? err->status : CLOPT_ECL;
+}
+
+static clopt_status build_program(clopt_context *ctx, clopt_error *err)
+{
+    const char *src = clopt_kernel_source;
+    return clopt_context_build(ctx, 1, &src, &ctx->program, err);
 }
 
 /* Finishes a context whose cl, device and queue are set; releases it on error. */
 static clopt_context *finish(clopt_context *ctx, clopt_error *err)
 {
     ctx->tuning = clopt_tuning_for(ctx->device);
+    if (!(ctx->programs = clopt_programs_create(CLOPT_PROGRAMS_MAX))) {
+        clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating a context");
+        clopt_context_release(ctx);
+        return NULL;
+    }
     if (build_program(ctx, err) != CLOPT_OK) {
         clopt_context_release(ctx);
         return NULL;
@@ -174,6 +188,7 @@ void clopt_context_release(clopt_context *ctx)
 {
     if (!ctx)
         return;
+    clopt_programs_release(ctx->programs);
     if (ctx->program)
         clReleaseProgram(ctx->program);
     if (ctx->queue)

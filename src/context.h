@@ -3,6 +3,7 @@
 #define CLOPT_CONTEXT_H
 
 #include "clopt/clopt.h"
+#include "programs.h"
 #include "tuning.h"
 
 struct clopt_context {
@@ -11,7 +12,15 @@ struct clopt_context {
     cl_command_queue queue;
     cl_program program; /* every kernel of cl/, built once */
     clopt_tuning tuning;
+    clopt_programs *programs; /* the expressions' programs, most recently used kept */
 };
+
+/*
+ * Builds `count` sources into *program for the context's device, with the tuning's
+ * options; on failure the build log's first error is in err.
+ */
+clopt_status clopt_context_build(clopt_context *ctx, cl_uint count, const char **sources,
+                                 cl_program *program, clopt_error *err);
 
 /* The kernels of cl/, embedded by the build (see tools/embed.cmake). */
 extern const char clopt_kernel_source[];

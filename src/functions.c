@@ -10,6 +10,7 @@
 #include "suggest.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -101,4 +102,49 @@ const clopt_function_info *clopt_function_find(const char *name, clopt_error *er
                         name, list);
     }
     return NULL;
+}
+
+clopt_status clopt_function_resolve(const char *text, clopt_function_ref *f,
+                                    clopt_expr_error *where, clopt_error *err)
+{
+    clopt_error_clear(err);
+    *f = (clopt_function_ref){0};
+    if (where) *where = (clopt_expr_error){0, 0, ""};
+    if (!text) return clopt_error_set(err, CLOPT_EINVAL, "function is NULL");
+    if (!clopt_expr_is_expression(text)) {
+        if (!(f->info = clopt_function_find(text, err))) return CLOPT_EINVAL;
+        return CLOPT_OK;
+    }
+    clopt_expr_error e;
+    if (!(f->expr = clopt_expr_parse(text, &e))) {
+        if (where) *where = e;
+        return clopt_error_set(err,
+                               e.column                          ? CLOPT_EINVAL
+                               : strstr(e.text, "out of memory") ? CLOPT_ENOMEM
+                                                                 : CLOPT_EINVAL,
+                               "%s", e.text);
+    }
+    if (!(f->tex = clopt_expr_tex(f->expr)) || !(f->custom = malloc(sizeof *f->custom))) {
+        clopt_function_ref_release(f);
+        return clopt_error_set(err, CLOPT_ENOMEM, "out of memory describing an expression");
+    }
+    *f->custom = (clopt_function_info){f->expr->canonical,
+                                       f->expr->canonical,
+                                       f->tex,
+                                       {-2, 2, -2, 2},
+                                       {1.5, 1.5},
+                                       0,
+                                       {{0, 0, 0}},
+                                       0};
+    f->info = f->custom;
+    return CLOPT_OK;
+}
+
+void clopt_function_ref_release(clopt_function_ref *f)
+{
+    if (!f) return;
+    clopt_expr_release(f->expr);
+    free(f->tex);
+    free(f->custom);
+    *f = (clopt_function_ref){0};
 }

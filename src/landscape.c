@@ -5,16 +5,16 @@
 
 #include <math.h>
 #include <stdlib.h>
+#include <string.h>
 
 #define MAX_SIDE 4096
 #define GROUPS 16 /* work-groups of the min/max reduction; the host folds their pairs */
 
 static clopt_status check(const char *function, size_t nx, size_t ny, const double *view,
-                          const float *values, const clopt_function_info **fn,
-                          clopt_error *err)
+                          const float *values, clopt_function_ref *fn, clopt_error *err)
 {
-    if (!(*fn = clopt_function_find(function, err)))
-        return CLOPT_EINVAL;
+    const clopt_status st = clopt_function_resolve(function, fn, NULL, err);
+    if (st != CLOPT_OK) return st;
     if (nx < 2 || nx > MAX_SIDE || ny < 2 || ny > MAX_SIDE)
         return clopt_error_set(err, CLOPT_EINVAL, "%s = %zu; expected 2 .. %d",
                                nx < 2 || nx > MAX_SIDE ? "nx" : "ny",
@@ -40,15 +40,23 @@ clopt_status clopt_landscape(clopt_context *ctx, const char *function, size_t nx
                              clopt_error *err)
 {
     clopt_error_clear(err);
-    const clopt_function_info *fn;
+    clopt_function_ref fn;
     if (!ctx)
         return clopt_error_set(err, CLOPT_EINVAL, "clopt_landscape: context is NULL");
-    if (check(function, nx, ny, view, values, &fn, err) != CLOPT_OK)
-        return CLOPT_EINVAL;
-    if (!view)
-        view = fn->view;
+    clopt_status st = check(function, nx, ny, view, values, &fn, err);
+    cl_program program = NULL;
+    cl_uint id = 0;
+    if (st == CLOPT_OK) st = clopt_function_program(ctx, &fn, &program, &id, err);
+    double own[4];
+    if (!view && fn.info) {
+        memcpy(own, fn.info->view, sizeof own);
+        view = own;
+    }
+    clopt_function_ref_release(&fn);
+    if (st != CLOPT_OK) return st;
+    st = CLOPT_ECL;
     const size_t lanes = ctx->tuning.lanes, wgs = ctx->tuning.wgs;
-    const cl_uint id = clopt_function_id(fn), cnx = (cl_uint)nx, n = (cl_uint)(nx * ny);
+    const cl_uint cnx = (cl_uint)nx, n = (cl_uint)(nx * ny);
     const cl_float x0 = (cl_float)view[0], dx = (cl_float)((view[1] - view[0]) / (double)(nx - 1));
     const cl_float y0 = (cl_float)view[2], dy = (cl_float)((view[3] - view[2]) / (double)(ny - 1));
     const size_t padded = (n + lanes - 1) / lanes * lanes;
@@ -59,16 +67,15 @@ clopt_status clopt_landscape(clopt_context *ctx, const char *function, size_t nx
     cl_mem grid = NULL, pairs = NULL;
     cl_kernel land = NULL, minmax = NULL;
     cl_int rc;
-    clopt_status st = CLOPT_ECL;
     const char *what = "computing a landscape";
     const cl_command_queue q = ctx->queue;
     grid = clCreateBuffer(ctx->cl, CL_MEM_READ_WRITE, padded * sizeof(cl_float), NULL, &rc);
     CLOPT_CL_CHECK(err, what, rc);
     pairs = clCreateBuffer(ctx->cl, CL_MEM_WRITE_ONLY, sizeof partial, NULL, &rc);
     CLOPT_CL_CHECK(err, what, rc);
-    land = clCreateKernel(ctx->program, "clopt_landscape", &rc);
+    land = clCreateKernel(program, "clopt_landscape", &rc);
     CLOPT_CL_CHECK(err, what, rc);
-    minmax = clCreateKernel(ctx->program, "clopt_minmax", &rc);
+    minmax = clCreateKernel(program, "clopt_minmax", &rc);
     CLOPT_CL_CHECK(err, what, rc);
     CLOPT_CL_CHECK(err, what, clSetKernelArg(land, 0, sizeof id, &id));
     CLOPT_CL_CHECK(err, what, clSetKernelArg(land, 1, sizeof cnx, &cnx));
@@ -104,5 +111,6 @@ fail: /* and the way out on success */
         clReleaseMemObject(grid);
     if (pairs)
         clReleaseMemObject(pairs);
+    clReleaseProgram(program);
     return st;
 }

@@ -21,7 +21,9 @@
 
 struct clopt_run {
     clopt_context *ctx;
-    unsigned fn;
+    clopt_function_ref function;
+    cl_program program; /* the context's, or the expression's */
+    cl_uint fn;
     size_t nopt, nstart, groups, spad, tpad, nwork, ncomp, stride, max_rows;
     uint64_t steps, every, next; /* next: the next step to evaluate, 0 .. steps + 1 */
     double noise;
@@ -48,6 +50,8 @@ void clopt_run_release(clopt_run *r)
     for (size_t i = 0; i < sizeof mems / sizeof mems[0]; i++)
         if (mems[i]) clReleaseMemObject(mems[i]);
     if (r->kernel) clReleaseKernel(r->kernel);
+    if (r->program) clReleaseProgram(r->program);
+    clopt_function_ref_release(&r->function);
     if (r->config)
         for (size_t k = 0; k < r->nopt; k++)
             free(r->config[k]);
@@ -63,10 +67,11 @@ void clopt_run_release(clopt_run *r)
 }
 
 /* Checks everything a caller controls before anything is allocated on the device. */
-static clopt_status check_options(const clopt_run_options *o, const clopt_function_info **fn,
+static clopt_status check_options(const clopt_run_options *o, clopt_function_ref *fn,
                                   clopt_error *err)
 {
-    if (!(*fn = clopt_function_find(o->function, err))) return CLOPT_EINVAL;
+    const clopt_status st = clopt_function_resolve(o->function, fn, NULL, err);
+    if (st != CLOPT_OK) return st;
     if (!o->optimizers || o->noptimizers == 0)
         return clopt_error_set(err, CLOPT_EINVAL,
                                "clopt_run_create: no optimizers; expected at least one spec");
@@ -183,7 +188,9 @@ static size_t groups_for(const clopt_tuning *t, size_t nstart)
 static clopt_status bind_kernel(clopt_run *r, const clopt_run_options *o, clopt_error *err)
 {
     cl_int rc;
-    r->kernel = clCreateKernel(r->ctx->program, "clopt_trajectories", &rc);
+    if (clopt_function_program(r->ctx, &r->function, &r->program, &r->fn, err) != CLOPT_OK)
+        return err ? err->status : CLOPT_ECL;
+    r->kernel = clCreateKernel(r->program, "clopt_trajectories", &rc);
     CLOPT_CL_CHECK(err, "creating the trajectory kernel", rc);
     const cl_uint fn = r->fn, starts = (cl_uint)r->nstart, spad = (cl_uint)r->spad;
     const cl_uint tpad = (cl_uint)r->tpad, nwork = (cl_uint)r->nwork;
@@ -220,9 +227,11 @@ fail:
 clopt_status clopt_run_check(const clopt_run_options *o, clopt_error *err)
 {
     clopt_error_clear(err);
-    const clopt_function_info *fn;
+    clopt_function_ref fn;
     if (!o) return clopt_error_set(err, CLOPT_EINVAL, "clopt_run_check: options is NULL");
-    if (check_options(o, &fn, err) != CLOPT_OK) return CLOPT_EINVAL;
+    const clopt_status checked = check_options(o, &fn, err);
+    clopt_function_ref_release(&fn);
+    if (checked != CLOPT_OK) return checked;
     clopt_config c;
     clopt_status st = CLOPT_OK;
     for (size_t k = 0; k < o->noptimizers && st == CLOPT_OK; k++)
@@ -233,20 +242,24 @@ clopt_status clopt_run_check(const clopt_run_options *o, clopt_error *err)
 clopt_run *clopt_run_create(clopt_context *ctx, const clopt_run_options *o, clopt_error *err)
 {
     clopt_error_clear(err);
-    const clopt_function_info *fn;
+    clopt_function_ref fn;
     if (!ctx || !o) {
         clopt_error_set(err, CLOPT_EINVAL, "clopt_run_create: %s is NULL",
                         !ctx ? "context" : "options");
         return NULL;
     }
-    if (check_options(o, &fn, err) != CLOPT_OK) return NULL;
+    if (check_options(o, &fn, err) != CLOPT_OK) {
+        clopt_function_ref_release(&fn);
+        return NULL;
+    }
     clopt_run *r = calloc(1, sizeof *r);
     if (!r) {
+        clopt_function_ref_release(&fn);
         clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating a run");
         return NULL;
     }
     r->ctx = ctx;
-    r->fn = clopt_function_id(fn);
+    r->function = fn; /* the run owns it now */
     r->nopt = o->noptimizers;
     r->nstart = o->nstarts ? o->nstarts : 1;
     r->groups = groups_for(&ctx->tuning, r->nstart);
@@ -280,7 +293,7 @@ clopt_run *clopt_run_create(clopt_context *ctx, const clopt_run_options *o, clop
     if (o->nstarts)
         memcpy(r->starts, o->starts, 2 * r->nstart * sizeof *r->starts);
     else
-        memcpy(r->starts, fn->start, sizeof fn->start);
+        memcpy(r->starts, fn.info->start, sizeof fn.info->start);
     if (parse_specs(r, o, err) != CLOPT_OK || create_buffers(r, err) != CLOPT_OK ||
         bind_kernel(r, o, err) != CLOPT_OK)
         goto fail;
@@ -374,6 +387,11 @@ fail:
     /* The device state may be part-way through the slice: the run cannot continue. */
     r->next = r->steps + 1;
     return err ? err->status : CLOPT_ECL;
+}
+
+const clopt_function_info *clopt_run_function(const clopt_run *r)
+{
+    return r ? r->function.info : NULL;
 }
 
 int clopt_run_finished(const clopt_run *r)

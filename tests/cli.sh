@@ -107,4 +107,33 @@ refuse "train --resume cannot go back" "--epochs 1, but SGD(momentum=0.9) has al
 refuse "train --resume without a checkpoint" "cannot open '/nonexistent/training.json'" -- "$clopt" train --resume /nonexistent
 rm -rf "$ck"
 
+# Your own function: the issue's errors with their carets, and the built-in written out
+expr_error() { # expr_error TEXT MESSAGE CARET-LINE
+  local out; out=$("$clopt" run --function "$1" 2>&1); local got=$?
+  if [ "$got" -eq 2 ] && [ "$out" = "$(printf 'clopt run: %s\n  %s\n  %s' "$2" "$1" "$3")" ]; then
+    echo "ok   expression error: $1"
+  else
+    echo "FAIL expression error: $1: status $got, output:"; echo "$out"; fails=$((fails+1))
+  fi
+}
+expr_error 'x^^2' "expected a number, x, y, a function or '(' at column 3" '  ^'
+expr_error 'sin(x' "missing ')' for '(' at column 4" '   ^'
+expr_error 'z + 1' "unknown name 'z' at column 1; the variables are x and y" '^'
+expr_error 'sinn(x)' "unknown function 'sinn'; did you mean 'sin'?" '^^^^'
+expr_error 'max(x)' "max takes 2 arguments, given 1" '^^^^^^'
+check "a misspelt name is still a name" 2 "unknown function 'rosenbrok'; did you mean 'rosenbrock'?" -- "$clopt" run --function rosenbrok
+check "landscape of an expression" 0 '{"function":"x^2+y","nx":2,"ny":2,"view":[-2.0,2.0,-2.0,2.0],"min":2.0,"max":6.0,"values":[2.0,2.0,6.0,6.0]}' -- "$clopt" landscape --function 'x^2 + y' --nx 2 --ny 2
+check "an expression's default start" 0 '"start": [1.5, 1.5]' -- "$clopt" run --function 'x^2 + y^2' --steps 1
+builtin=$("$clopt" run --function rosenbrock --optimizer 'adam(lr=0.01)' --start -1.5,2 --steps 1000 --every 50)
+written=$("$clopt" run --function '(1-x)^2 + 100*(y-x^2)^2' --optimizer 'adam(lr=0.01)' --start -1.5,2 --steps 1000 --every 50)
+if python3 - "$builtin" "$written" <<'PY'; then echo "ok   rosenbrock written out equals the built-in within float32 accuracy"; else echo "FAIL rosenbrock written out"; fails=$((fails + 1)); fi
+import json, sys
+a, b = (json.loads(x) for x in sys.argv[1:3])
+assert b["function"] == "(1-x)^2+100*(y-x^2)^2", b["function"]
+p, q = a["trajectories"][0]["points"], b["trajectories"][0]["points"]
+assert len(p) == len(q) == 21
+worst = max(abs(u - v) / (1 + abs(u)) for s, t in zip(p, q) for u, v in zip(s, t))
+assert worst < 1e-5, worst  # a few float32 ulps (measured: 5e-7)
+PY
+
 [ "$fails" -eq 0 ] || { echo "$fails CLI check(s) failed"; exit 1; }

@@ -15,6 +15,7 @@ static CU_SuiteInfo suites[] = {
     {"numerics", NULL, NULL, NULL, NULL, numerics_tests},
     {"checkpoint", NULL, NULL, NULL, NULL, checkpoint_tests},
     {"functions", NULL, NULL, NULL, NULL, functions_tests},
+    {"expr", NULL, NULL, NULL, NULL, expr_tests},
     {"trajectory", NULL, NULL, NULL, NULL, trajectory_tests},
     {"train", NULL, NULL, NULL, NULL, train_tests},
     CU_SUITE_INFO_NULL,

@@ -185,7 +185,7 @@ CLOPT_API const clopt_function_info *clopt_function_find(const char *name, clopt
 
 /* What to run: K optimizers x S starting points on one function. */
 typedef struct {
-    const char *function;           /* catalogue name */
+    const char *function;           /* catalogue name, or an expression f(x, y) */
     const char *const *optimizers;  /* K specs, as clopt_optimizer_create takes them */
     size_t noptimizers;             /* K >= 1; K x S <= CLOPT_RUN_MAX_TRAJECTORIES */
     const double *starts;           /* S points as x0, y0, x1, y1, ...; NULL: the default */
@@ -244,6 +244,11 @@ CLOPT_API clopt_status clopt_run_advance(clopt_run *r, uint64_t max_steps, clopt
 CLOPT_API int clopt_run_finished(const clopt_run *r);
 CLOPT_API uint64_t clopt_run_progress(const clopt_run *r);
 
+/* The run's function: its catalogue entry or, for an expression, its description (name
+ * and formula the canonical text, view [-2, 2] x [-2, 2], start (1.5, 1.5), no minima),
+ * valid while the run lives. */
+CLOPT_API const clopt_function_info *clopt_run_function(const clopt_run *r);
+
 /* The number of trajectories (K x S). */
 CLOPT_API size_t clopt_run_trajectories(const clopt_run *r);
 
@@ -263,7 +268,8 @@ CLOPT_API void clopt_run_release(clopt_run *r);
 
 /*
  * f on an nx x ny grid (2 .. 4096 each) over view = {x0, x1, y0, y1} (NULL: the
- * function's default view), computed on the device: values[j * nx + i] is
+ * function's default view), computed on the device; function is a catalogue name or an
+ * expression (its kernels are built on first use and cached per context): values[j * nx + i] is
  * f(x0 + i (x1 - x0) / (nx - 1), y0 + j (y1 - y0) / (ny - 1)). *min and *max receive the
  * smallest and largest finite values (either pointer may be NULL).
  */

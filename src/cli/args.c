@@ -1,6 +1,8 @@
 /* Option parsing shared by the subcommands. */
 #include "args.h"
 
+#include "functions.h"
+
 #include <errno.h>
 #include <math.h>
 #include <stdio.h>
@@ -66,4 +68,25 @@ int cli_numbers(const char *cmd, const char *opt, const char *text, int n, doubl
         p = end + 1;
     }
     return 0;
+}
+
+int cli_function(const char *cmd, const char *function)
+{
+    clopt_function_ref f;
+    clopt_expr_error where;
+    clopt_error err;
+    const clopt_status st = clopt_function_resolve(function, &f, &where, &err);
+    clopt_function_ref_release(&f);
+    if (st == CLOPT_OK) return 0;
+    fprintf(stderr, "%s: %s\n", cmd, err.text);
+    if (where.column) {
+        fputs("  ", stderr);
+        for (const char *c = function; *c; c++)
+            fputc(*c >= 0x20 && *c < 0x7f ? *c : '?', stderr);
+        fprintf(stderr, "\n  %*s", (int)where.column - 1, "");
+        for (size_t i = 0; i < where.length; i++)
+            fputc('^', stderr);
+        fputc('\n', stderr);
+    }
+    return st == CLOPT_ENOMEM ? 1 : 2;
 }

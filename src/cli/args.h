@@ -18,4 +18,11 @@ int cli_double(const char *cmd, const char *opt, const char *text, double *out);
 /* "X,Y" or "A,B,C,D": n finite numbers separated by commas. */
 int cli_numbers(const char *cmd, const char *opt, const char *text, int n, double *out);
 
+/*
+ * Checks a --function value (a catalogue name or an expression); on error prints
+ * "<cmd>: <sentence>" and, for an expression, the text with a caret under the column,
+ * and returns 2. 0 when it is fine.
+ */
+int cli_function(const char *cmd, const char *function);
+
 #endif

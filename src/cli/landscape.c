@@ -3,6 +3,7 @@
 
 #include "args.h"
 #include "error.h"
+#include "functions.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -14,22 +15,30 @@
 json_t *clopt_cli_landscape_json(clopt_context *ctx, const char *function, size_t nx,
                                  size_t ny, const double *view, clopt_error *err)
 {
-    const clopt_function_info *f = clopt_function_find(function, err);
-    if (!f)
+    clopt_function_ref f;
+    if (clopt_function_resolve(function, &f, NULL, err) != CLOPT_OK) {
+        clopt_function_ref_release(&f);
         return NULL;
-    if (!view)
-        view = f->view;
+    }
+    double own[4];
+    if (!view) {
+        memcpy(own, f.info->view, sizeof own);
+        view = own;
+    }
     float lo, hi, none;
     if (nx < 2 || nx > 4096 || ny < 2 || ny > 4096) { /* the library says what is wrong */
         clopt_landscape(ctx, function, nx, ny, view, &none, NULL, NULL, err);
+        clopt_function_ref_release(&f);
         return NULL;
     }
     float *values = malloc(nx * ny * sizeof *values);
     if (!values) {
+        clopt_function_ref_release(&f);
         clopt_error_set(err, CLOPT_ENOMEM, "out of memory for a %zu x %zu landscape", nx, ny);
         return NULL;
     }
     if (clopt_landscape(ctx, function, nx, ny, view, values, &lo, &hi, err) != CLOPT_OK) {
+        clopt_function_ref_release(&f);
         free(values);
         return NULL;
     }
@@ -37,9 +46,11 @@ json_t *clopt_cli_landscape_json(clopt_context *ctx, const char *function, size_
     for (size_t i = 0; i < nx * ny; i++)
         json_array_append_new(grid, isfinite(values[i]) ? json_real(values[i]) : json_null());
     free(values);
-    return json_pack("{s:s,s:I,s:I,s:[ffff],s:f,s:f,s:o}", "function", f->name, "nx", (json_int_t)nx,
-                     "ny", (json_int_t)ny, "view", view[0], view[1], view[2], view[3], "min",
-                     (double)lo, "max", (double)hi, "values", grid);
+    json_t *j = json_pack("{s:s,s:I,s:I,s:[ffff],s:f,s:f,s:o}", "function", f.info->name, "nx",
+                          (json_int_t)nx, "ny", (json_int_t)ny, "view", view[0], view[1], view[2],
+                          view[3], "min", (double)lo, "max", (double)hi, "values", grid);
+    clopt_function_ref_release(&f);
+    return j;
 }
 
 int clopt_cli_landscape(int argc, char **argv)
@@ -53,6 +64,7 @@ int clopt_cli_landscape(int argc, char **argv)
         int bad = 0;
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
             puts("usage: clopt landscape --function F [--nx 256] [--ny 256]\n"
+                 "  F: a name of `clopt functions` or an expression in x and y\n"
                  "                       [--view x0,x1,y0,y1] [--device SEL]\n\n"
                  "Prints f on an nx x ny grid (2 .. 4096 each) over the view (default: the\n"
                  "function's) as JSON: values row-major, row 0 at y0, with min and max.");
@@ -88,10 +100,8 @@ int clopt_cli_landscape(int argc, char **argv)
         fputs(CMD ": --function is required (see clopt functions)\n", stderr);
         return 2;
     }
-    if (!clopt_function_find(function, &err)) {
-        fprintf(stderr, CMD ": %s\n", err.text);
-        return 2;
-    }
+    const int bad_function = cli_function(CMD, function);
+    if (bad_function) return bad_function;
     clopt_context *ctx = clopt_context_create(device, &err);
     if (!ctx) {
         fprintf(stderr, CMD ": %s\n", err.text);

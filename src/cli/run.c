@@ -19,7 +19,8 @@ static const char usage[] =
     "                 [--every K] [--noise SIGMA] [--seed S] [--format json|csv]\n"
     "                 [--device SEL]\n"
     "\n"
-    "Runs every optimizer from every start on test function F (see `clopt functions`) on\n"
+    "Runs every optimizer from every start on test function F (a name of `clopt functions`\n"
+    "or an expression in x and y, such as 'x^2 + 10*y^2') on\n"
     "the OpenCL device and prints the trajectories: the point (x, y, f) at step 0 and every\n"
     "K steps, and the step at which a trajectory diverged (null if it did not).\n"
     "\n"
@@ -162,7 +163,7 @@ static void print_json(clopt_run *run, const run_args *a, const points *p)
 {
     char n1[32], n2[32], n3[32];
     printf("{\"function\": \"%s\", \"steps\": %llu, \"every\": %llu,\n \"trajectories\": [",
-           clopt_function_find(a->o.function, NULL)->name, (unsigned long long)a->o.steps,
+           clopt_run_function(run)->name, (unsigned long long)a->o.steps,
            (unsigned long long)a->o.every);
     for (size_t t = 0; t < p->nt; t++) {
         const double *st = clopt_run_start(run, t);
@@ -221,6 +222,7 @@ int clopt_cli_run(int argc, char **argv)
     if (rc)
         return rc;
     clopt_error err;
+    if ((rc = cli_function(CMD, a.o.function))) return rc;
     if (clopt_run_check(&a.o, &err) != CLOPT_OK) {
         fprintf(stderr, CMD ": %s\n", err.text);
         return 2;

@@ -4,6 +4,7 @@
 #include "../cli/cli.h"
 #include "catalogue_json.h"
 #include "device.h"
+#include "functions.h"
 #include "reply.h"
 
 #include <errno.h>
@@ -24,6 +25,8 @@ enum MHD_Result srv_api_health(srv *s, struct MHD_Connection *c)
         (json_int_t)s->nstreams, "runs", (json_int_t)s->nruns, "queued", (json_int_t)s->queued,
         "memory", (json_int_t)s->bytes, "memory_budget", (json_int_t)s->o.memory_budget,
         "trainings", (json_int_t)s->ntrainings, "trainings_queued", (json_int_t)s->tqueued);
+    if (body)
+        json_object_set_new(json_object_get(body, "load"), "compiling", json_integer(s->compiling));
     pthread_mutex_unlock(&s->lock);
     return srv_reply_json(c, 200, body);
 }
@@ -141,6 +144,8 @@ enum MHD_Result srv_api_landscape(srv *s, struct MHD_Connection *c)
                         LANDSCAPE_MAX_VALUES);
         return srv_reply_problem(c, &p);
     }
+    const int ready = srv_expression_ready(s, c, fn, &p);
+    if (ready) return ready > 0 ? MHD_YES : srv_reply_problem(c, &p);
     clopt_error err;
     pthread_mutex_lock(&s->device);
     json_t *body = clopt_cli_landscape_json(s->ctx, fn, nx, ny, has_view ? view : NULL, &err);
@@ -148,6 +153,13 @@ enum MHD_Result srv_api_landscape(srv *s, struct MHD_Connection *c)
     if (!body) {
         const int client = err.status == CLOPT_EINVAL;
         srv_problem_set(&p, client ? 400 : 500, client ? "function" : "", "%s", err.text);
+        clopt_function_ref f;
+        clopt_expr_error where;
+        if (client && clopt_function_resolve(fn, &f, &where, NULL) != CLOPT_OK) {
+            p.column = (unsigned)where.column;
+            p.length = (unsigned)where.length;
+        }
+        clopt_function_ref_release(&f);
         if (client && strstr(err.text, "view"))
             snprintf(p.field, sizeof p.field, "view");
         return srv_reply_problem(c, &p);

@@ -108,7 +108,21 @@ struct srv {
     clopt_dataset *dataset;
     unsigned connections;
     struct MHD_Daemon *daemon;
+    /* expressions.c: programs being built off the HTTP thread */
+    unsigned compiling;
+    pthread_cond_t compiled;
 };
+
+/* expressions.c */
+#define SRV_MAX_COMPILES 2
+/*
+ * 0 when `function`'s kernels are built (or it is not a valid function). Otherwise builds
+ * them on a thread of their own, with connection c suspended until then (1: answer nothing
+ * now, the request comes again), or, at SRV_MAX_COMPILES builds, -1 with a 503 in *p.
+ */
+int srv_expression_ready(srv *s, struct MHD_Connection *c, const char *function, srv_problem *p);
+/* Waits for every build in flight (before the context goes). */
+void srv_expressions_wait(srv *s);
 
 double srv_now(void);
 

@@ -25,6 +25,7 @@ static void utf8_trim(char *s)
 int srv_problem_set(srv_problem *p, unsigned status, const char *field, const char *fmt, ...)
 {
     p->status = status;
+    p->column = p->length = 0;
     snprintf(p->field, sizeof p->field, "%s", field ? field : "");
     va_list ap;
     va_start(ap, fmt);

@@ -9,6 +9,7 @@
 #include "fields.h"
 
 #include "config.h"
+#include "functions.h"
 #include "spec.h"
 
 #include <errno.h>
@@ -36,11 +37,8 @@ static int parse_function(json_t *root, srv_request *r, srv_problem *p)
                                "function is required, e.g. \"rosenbrock\" (see /api/v1/functions)");
     if (!json_is_string(v))
         return srv_problem_set(p, 400, "function", "function must be a string");
-    clopt_error err;
-    const clopt_function_info *f = clopt_function_find(json_string_value(v), &err);
-    if (!f)
-        return srv_problem_set(p, 400, "function", "%s", err.text);
-    r->o.function = f->name;
+    if (srv_function_resolve(json_string_value(v), &r->function, p)) return -1;
+    r->o.function = r->function;
     return 0;
 }
 
@@ -58,8 +56,10 @@ static int parse_starts(json_t *root, srv_request *r, srv_problem *p)
     r->o.starts = r->starts;
     r->o.nstarts = s;
     if (!list) {
-        const clopt_function_info *f = clopt_function_find(r->o.function, NULL);
-        memcpy(r->starts, f->start, sizeof f->start);
+        clopt_function_ref f;
+        clopt_function_resolve(r->function, &f, NULL, NULL);
+        memcpy(r->starts, f.info->start, sizeof f.info->start);
+        clopt_function_ref_release(&f);
         return 0;
     }
     for (size_t i = 0; i < s; i++) {
@@ -203,8 +203,27 @@ int srv_parse_count(const char *text, unsigned long long *out)
     return *end || errno ? -1 : 0;
 }
 
+int srv_function_resolve(const char *text, char **name, srv_problem *p)
+{
+    clopt_function_ref f;
+    clopt_expr_error where;
+    clopt_error err;
+    const clopt_status st = clopt_function_resolve(text, &f, &where, &err);
+    if (st == CLOPT_OK && !(*name = strdup(f.info->name)))
+        srv_problem_set(p, 503, "", "out of memory");
+    clopt_function_ref_release(&f);
+    if (st != CLOPT_OK) {
+        srv_problem_set(p, st == CLOPT_ENOMEM ? 503 : 400, "function", "%s", err.text);
+        p->column = (unsigned)where.column;
+        p->length = (unsigned)where.length;
+        return -1;
+    }
+    return *name ? 0 : -1;
+}
+
 void srv_request_free(srv_request *req)
 {
+    free(req->function);
     if (req->specs)
         for (size_t i = 0; i < req->o.noptimizers; i++)
             free(req->specs[i]);

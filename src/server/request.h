@@ -25,6 +25,7 @@ typedef struct {
     clopt_run_options o;  /* points into the members below */
     char **specs;         /* K optimizer configs as JSON text (get_config, "name" first) */
     double *starts;       /* 2 S coordinates */
+    char *function;       /* the catalogue name, or the expression's canonical text */
     size_t points;        /* K x S x (steps / every + 1) */
 } srv_request;
 
@@ -35,6 +36,13 @@ typedef struct {
 int srv_request_parse(const char *body, size_t len, srv_request *req, srv_problem *p);
 
 void srv_request_free(srv_request *req);
+
+/*
+ * Resolves a `function` value (a catalogue name or an expression) to *name (malloc'ed: the
+ * name, or the expression's canonical text); -1 with *p filled (400, field "function", and
+ * for an expression the column and length to underline).
+ */
+int srv_function_resolve(const char *text, char **name, srv_problem *p);
 
 /* A whole decimal count from a query argument or header (digits only); -1 if not one. */
 int srv_parse_count(const char *text, unsigned long long *out);

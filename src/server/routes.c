@@ -255,9 +255,9 @@ static const struct {
     const char *path;
     get_handler get;
 } gets[] = {
-    {"/api/v1/health", srv_api_health},         {"/api/v1/optimizers", srv_api_optimizers},
-    {"/api/v1/functions", srv_api_functions},   {"/api/v1/devices", srv_api_devices},
-    {"/api/v1/landscape", srv_api_landscape},
+    {"/api/v1/health", srv_api_health},       {"/api/v1/optimizers", srv_api_optimizers},
+    {"/api/v1/functions", srv_api_functions}, {"/api/v1/devices", srv_api_devices},
+    {"/api/v1/landscape", srv_api_landscape}, {"/api/v1/check", srv_api_check},
 };
 
 enum MHD_Result srv_route(srv *s, struct MHD_Connection *c, const char *url, const char *method,
@@ -279,7 +279,7 @@ enum MHD_Result srv_route(srv *s, struct MHD_Connection *c, const char *url, con
         return training_route(s, c, url + sizeof TRAININGS, method);
     if (!strncmp(url, "/api/", 5))
         return not_found(c, "no such endpoint; see /api/v1/health, optimizers, functions, "
-                            "devices, landscape, runs, trainings");
+                            "devices, landscape, check, runs, trainings");
     if (!srv_assets_has(url))
         return not_found(c, "no such page");
     return get ? srv_assets_serve(c, url)

@@ -16,6 +16,7 @@ enum MHD_Result srv_api_functions(srv *s, struct MHD_Connection *c);
 int srv_api_prepare(srv *s);
 enum MHD_Result srv_api_devices(srv *s, struct MHD_Connection *c);
 enum MHD_Result srv_api_landscape(srv *s, struct MHD_Connection *c);
+enum MHD_Result srv_api_check(srv *s, struct MHD_Connection *c);
 
 /* assets.c: the page, embedded from web/ at build time; MHD_NO-free 404 when unknown. */
 enum MHD_Result srv_assets_serve(struct MHD_Connection *c, const char *url);

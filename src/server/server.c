@@ -33,6 +33,7 @@ srv *srv_start(const srv_options *o, clopt_error *err)
     pthread_mutex_init(&s->device, NULL);
     pthread_cond_init(&s->wake, NULL);
     pthread_cond_init(&s->twake, NULL);
+    pthread_cond_init(&s->compiled, NULL);
     if (!(s->ctx = clopt_context_create(o->device, err)))
         goto fail;
     cl_int rc = clGetDeviceInfo(clopt_context_device(s->ctx), CL_DEVICE_NAME,
@@ -82,6 +83,7 @@ void srv_stop(srv *s)
         pthread_join(s->worker, NULL);
     if (s->trainer_started)
         pthread_join(s->trainer, NULL);
+    srv_expressions_wait(s); /* builds resume their connections */
     srv_http_stop(s);
     srv_runs_free_all(s);
     srv_trainings_free_all(s);
@@ -90,6 +92,7 @@ void srv_stop(srv *s)
     free(s->optimizers);
     pthread_cond_destroy(&s->wake);
     pthread_cond_destroy(&s->twake);
+    pthread_cond_destroy(&s->compiled);
     pthread_mutex_destroy(&s->device);
     pthread_mutex_destroy(&s->lock);
     free(s);

@@ -167,6 +167,37 @@ test('a share URL reproduces the same run', async () => {
   await second.close();
 });
 
+test('your own function: an error is underlined at its column, the fix races and shares', async () => {
+  const page = await open('#function=sphere&opt=adam(lr=0.05)&steps=200');
+  assert.equal(await waitState(page, ['done', 'error']), 'done');
+  await page.selectOption('#function', '__own__');
+  await page.fill('#own-function', 'x^^2 + 10*y^2');
+  await page.waitForFunction(() => document.body.dataset.ownError);
+  assert.equal(await page.evaluate(() => document.body.dataset.ownError),
+    "expected a number, x, y, a function or '(' at column 3");
+  assert.equal(await page.$eval('#own-echo mark', (m) => [m.dataset.column, m.textContent].join()),
+    '3,^');
+  await page.screenshot({ path: `${artifacts}/own-function-error.png` });
+  await page.fill('#own-function', 'x^2 + 10*y^2');
+  await page.waitForFunction(() => !document.body.dataset.ownError
+    && document.querySelectorAll('#formula sup').length === 2, null, { timeout: 60000 });
+  assert.equal(await page.$eval('#formula', (e) => e.textContent), 'f(x, y) = x2 + 10 · y2');
+  assert.equal(await waitState(page, ['done', 'error']), 'done');
+  await seekEnd(page);
+  const paths = await trajectoryPaths(page);
+  assert.equal(paths.length, 1);
+  const hash = await page.evaluate(() => location.hash);
+  assert.match(decodeURIComponent(hash), /function=x\^2\+10\*y\^2/);
+  await page.screenshot({ path: `${artifacts}/own-function.png` });
+  const shared = await open(hash);
+  assert.equal(await waitState(shared, ['done', 'error']), 'done');
+  await seekEnd(shared);
+  assert.deepEqual(await trajectoryPaths(shared), paths);
+  assert.equal(await shared.$eval('#own-function', (e) => e.value), 'x^2+10*y^2');
+  await page.close();
+  await shared.close();
+});
+
 test('the Korean toggle changes the texts', async () => {
   const page = await open();
   await waitState(page, ['done']);

@@ -120,6 +120,50 @@ class Endpoints(unittest.TestCase):
         status, body = get_json(self.port, "/api/v1/landscape?function=rosenbrok")
         self.assertIn("rosenbrock", body["error"])
 
+    def test_expressions_check_errors_landscape_and_run(self):
+        from urllib.parse import quote
+        for text, message, column in [
+                ("x^^2", "expected a number, x, y, a function or '(' at column 3", 3),
+                ("sin(x", "missing ')' for '(' at column 4", 4),
+                ("z + 1", "unknown name 'z' at column 1; the variables are x and y", 1),
+                ("sinn(x)", "unknown function 'sinn'; did you mean 'sin'?", 1),
+                ("max(x)", "max takes 2 arguments, given 1", 1)]:
+            status, body = get_json(self.port, "/api/v1/check?function=" + quote(text, safe=""))
+            self.assertEqual((status, body["valid"], body["error"], body["column"]),
+                             (200, False, message, column), text)
+            status, body = get_json(self.port, "/api/v1/landscape?function=" + quote(text, safe=""))
+            self.assertEqual((status, body["error"], body["field"], body["column"]),
+                             (400, message, "function", column), text)
+            status, body = post_json(self.port, "/api/v1/runs", {"function": text})
+            self.assertEqual((status, body["error"], body["column"]), (400, message, column))
+        status, body = get_json(self.port, "/api/v1/check?function=" + quote("x^2 + 10*y^2"))
+        self.assertEqual((status, body["valid"], body["function"], body["expression"]),
+                         (200, True, "x^2+10*y^2", True))
+        self.assertIn("{x}^{2}", body["tex"])
+        # a new expression's landscape waits, suspended, while its kernels build on their
+        # own thread; the HTTP thread answers others meanwhile
+        q = "/api/v1/landscape?nx=5&ny=3&function=" + quote("x^2 + 10*y^2 - 0.5", safe="")
+        answers = []
+        waiting = threading.Thread(target=lambda: answers.append(get_json(self.port, q)))
+        waiting.start()
+        self.assertEqual(get_json(self.port, "/api/v1/health")[0], 200)
+        waiting.join(120)
+        status, body = answers[0]
+        self.assertEqual(status, 200)
+        self.assertEqual(body["view"], [-2.0, 2.0, -2.0, 2.0])
+        self.assertEqual(body["values"][0], 4 + 40 - 0.5)  # at (-2, -2)
+        run = {"function": "(1-x)^2 + 100*(y-x^2)^2", "optimizers": ["adam(lr=0.01)"],
+               "starts": [[-1.5, 2]], "steps": 50, "every": 10}
+        status, body = post_json(self.port, "/api/v1/runs", run)
+        self.assertEqual(status, 201)
+        s = Stream(self.port, body["events"])
+        events = s.all()
+        s.close()
+        self.assertEqual(events[-1]["event"], "done")
+        cli = clopt_run(run)
+        self.assertEqual(cli["function"], "(1-x)^2+100*(y-x^2)^2")
+        self.assertEqual([pts[0] for _, pts in points_of(events)], cli["trajectories"][0]["points"])
+
     def test_page_is_served_with_type_etag_and_304(self):
         status, headers, data = request(self.port, "GET", "/")
         self.assertEqual(status, 200)

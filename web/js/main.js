@@ -14,6 +14,9 @@ import { colour } from './scales.js';
 import { formatSpec, parseSpec } from './spec.js';
 import { createTrainingView } from './training.js';
 import { formatHash, parseHash } from './urlstate.js';
+import {
+  OWN, describe, formulaHtml, isExpression, setupOwnFunction,
+} from './ownfunction.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -100,10 +103,18 @@ function applyPreset(kind) {
 
 async function loadLandscape() {
   const [x0, x1, y0, y1] = state.view;
-  const data = await getJSON(`/api/v1/landscape?function=${state.fn.name}&nx=160&ny=120`
-    + `&view=${x0},${x1},${y0},${y1}`);
+  const path = `/api/v1/landscape?function=${encodeURIComponent(state.fn.name)}&nx=160&ny=120`
+    + `&view=${x0},${x1},${y0},${y1}`;
+  let data = null;
+  // An expression's first landscape waits for its kernels to build (503, Retry-After: 1).
+  for (let tries = 0; !data; tries++) {
+    const r = await fetch(path);
+    if (r.status === 503 && tries < 60) await new Promise((ok) => setTimeout(ok, 1000));
+    else data = await getJSON(path);
+  }
   landscape.setLandscape(data, state.fn);
-  $('formula').textContent = `${state.fn.name}: f(x, y) = ${state.fn.formula}`;
+  if (state.fn.own) $('formula').innerHTML = `<i>f</i>(<i>x</i>, <i>y</i>) = ${formulaHtml(state.fn.formula)}`;
+  else $('formula').textContent = `${state.fn.name}: f(x, y) = ${state.fn.formula}`;
   landscape.update(state.step);
 }
 
@@ -276,9 +287,11 @@ const landscape = createLandscape($('landscape'), {
 });
 const loss = createLossChart($('loss'), { onSeek: seek });
 
-function chooseFunction(name, keepStarts) {
-  state.fn = state.functions.find((f) => f.name === name) || state.functions[0];
-  $('function').value = state.fn.name;
+function chooseFunction(name, keepStarts, own = null) {
+  state.fn = own || state.functions.find((f) => f.name === name) || state.functions[0];
+  $('function').value = state.fn.own ? OWN : state.fn.name;
+  if (state.fn.own) ownField.open(state.fn.name);
+  else ownField.close();
   state.view = [...state.fn.view];
   if (!keepStarts) state.starts = [[...state.fn.start]];
   if (state.preset === 'tuned') applyPreset('tuned');
@@ -290,7 +303,9 @@ function applyHash(hash) {
   const v = parseHash(hash);
   if (v.lang) setLanguage(v.lang);
   if (!v.function) return false;
-  chooseFunction(v.function, false);
+  // an expression: the server canonicalizes it (and refuses it with its column if wrong)
+  chooseFunction(v.function, false,
+    isExpression(v.function) ? describe({ function: v.function, formula: v.function }) : null);
   if (v.view) state.view = v.view;
   if (v.starts.length) state.starts = v.starts;
   const entries = v.opts.map(parseSpec).filter((p) => p && info(p.key))
@@ -309,6 +324,7 @@ function applyHash(hash) {
 }
 
 let training = null;
+let ownField = null; // the "Your own…" field (ownfunction.js)
 const TRAINING_HASH = '#training';
 
 /** Shows the race ('race') or the training view ('train'); the race starts when first shown. */
@@ -329,6 +345,10 @@ function wire() {
   $('view-race').addEventListener('click', () => showView('race'));
   $('view-train').addEventListener('click', () => showView('train'));
   $('function').addEventListener('change', async () => {
+    if ($('function').value === OWN) {
+      ownField.open();
+      return;
+    }
     chooseFunction($('function').value, false);
     await loadLandscape();
     run();
@@ -415,6 +435,14 @@ async function main() {
     [state.functions, state.optimizers] = await Promise.all([
       getJSON('/api/v1/functions'), getJSON('/api/v1/optimizers')]);
     for (const f of state.functions) $('function').add(new Option(f.name, f.name));
+    ownField = setupOwnFunction($('function'), {
+      async onValid(fn) {
+        chooseFunction(fn.name, false, fn);
+        history.replaceState(null, '', formatHash(hashView()));
+        await loadLandscape();
+        run();
+      },
+    });
     training = createTrainingView();
     wire();
     const trainingFirst = location.hash === TRAINING_HASH;

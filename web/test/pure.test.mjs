@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 
+import { formulaHtml, isExpression } from '../js/ownfunction.js';
 import { colour, contourLevels, landscapeTransform, lossScaleKind, PALETTE } from '../js/scales.js';
 import { ema, epochPosition, percent } from '../js/series.js';
 import { formatNumber, formatSpec, parseSpec } from '../js/spec.js';
@@ -94,4 +95,18 @@ test('training series: epoch positions, bias-corrected moving average, percentag
   assert.deepEqual(ema([]), []);
   assert.equal(percent(0.87139), '87.1%');
   assert.equal(percent(undefined), '—');
+});
+
+test('ownfunction: a bare word is a name, anything else an expression', () => {
+  assert.equal(isExpression('rosenbrok'), false);
+  assert.equal(isExpression(' sphere '), false);
+  for (const e of ['x', 'y', 'x^2', '2', '(x)', 'sin(x)', 'x y']) assert.equal(isExpression(e), true, e);
+});
+
+test('ownfunction: the canonical formula as HTML, exponents raised and text escaped', () => {
+  assert.equal(formulaHtml('(1-x)^2+100*(y-x^2)^2'),
+    '(1 − <i>x</i>)<sup>2</sup> + 100 · (<i>y</i> − <i>x</i><sup>2</sup>)<sup>2</sup>');
+  assert.equal(formulaHtml('2^3^2'), '2<sup>3<sup>2</sup></sup>');
+  assert.equal(formulaHtml('x^-2+e^(x*y)'), '<i>x</i><sup>−2</sup> + <i>e</i><sup><i>x</i> · <i>y</i></sup>');
+  assert.equal(formulaHtml('pi*x<y&"'), 'π · <i>x</i>&lt;<i>y</i>&amp;&quot;');
 });

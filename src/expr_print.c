@@ -1,0 +1,287 @@
+/*
+ * Printing expression trees: the canonical text (infix with the fewest parentheses that keep
+ * the tree, numbers in their shortest exact form), TeX for the page, and numbers.
+ */
+#include "expr.h"
+
+#include <math.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static const char *const names[] = {
+#define CLOPT_EXPR_NAME(ID, name, args, cl) [CLOPT_EXPR_##ID] = name,
+    CLOPT_EXPR_FUNCTIONS(CLOPT_EXPR_NAME)
+#undef CLOPT_EXPR_NAME
+};
+
+void clopt_text_put(clopt_text *b, const char *fmt, ...)
+{
+    va_list ap;
+    for (;;) {
+        if (b->oom) return;
+        va_start(ap, fmt);
+        const int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
+        va_end(ap);
+        if (n < 0) {
+            b->oom = 1;
+            return;
+        }
+        if (b->s && b->len + (size_t)n < b->cap) {
+            b->len += (size_t)n;
+            return;
+        }
+        const size_t cap = (b->cap + (size_t)n + 1) * 2;
+        char *s = realloc(b->s, cap);
+        if (!s) {
+            b->oom = 1;
+            return;
+        }
+        b->s = s;
+        b->cap = cap;
+    }
+}
+
+char *clopt_text_finish(clopt_text *b)
+{
+    if (b->oom) {
+        free(b->s);
+        return NULL;
+    }
+    return b->s;
+}
+
+#define put clopt_text_put
+#define finish clopt_text_finish
+typedef clopt_text buffer;
+
+/* Binding strength of a node as printed: sums 1, products 2, negations 3, powers 4. */
+static int strength(const clopt_expr_node *n)
+{
+    switch (n->op) {
+    case CLOPT_EXPR_ADD:
+    case CLOPT_EXPR_SUB:
+        return 1;
+    case CLOPT_EXPR_MUL:
+    case CLOPT_EXPR_DIV:
+        return 2;
+    case CLOPT_EXPR_NEG:
+        return 3;
+    case CLOPT_EXPR_POWER:
+        return 4;
+    case CLOPT_EXPR_NUM:
+        return n->value < 0 || (n->value == 0 && signbit(n->value)) ? 3 : 5;
+    default:
+        return 5;
+    }
+}
+
+static void print_text(buffer *b, const clopt_expr_node *nodes, int i);
+
+/* Child `i`, in parentheses when it binds less than `need`. */
+static void print_child(buffer *b, const clopt_expr_node *nodes, int i, int need)
+{
+    const int paren = strength(&nodes[i]) < need;
+    put(b, paren ? "(" : "");
+    print_text(b, nodes, i);
+    put(b, paren ? ")" : "");
+}
+
+static void print_text(buffer *b, const clopt_expr_node *nodes, int i)
+{
+    const clopt_expr_node *n = &nodes[i];
+    char num[32];
+    static const char infix[] = {[CLOPT_EXPR_ADD] = '+',
+                                 [CLOPT_EXPR_SUB] = '-',
+                                 [CLOPT_EXPR_MUL] = '*',
+                                 [CLOPT_EXPR_DIV] = '/'};
+    switch (n->op) {
+    case CLOPT_EXPR_NUM:
+        if (n->symbol)
+            put(b, "%s", n->symbol == 'p' ? "pi" : "e");
+        else {
+            clopt_expr_format_number(num, n->value);
+            put(b, "%s", num);
+        }
+        return;
+    case CLOPT_EXPR_X:
+    case CLOPT_EXPR_Y:
+        put(b, n->op == CLOPT_EXPR_X ? "x" : "y");
+        return;
+    case CLOPT_EXPR_NEG:
+        put(b, "-");
+        print_child(b, nodes, n->a, 3);
+        return;
+    case CLOPT_EXPR_ADD:
+    case CLOPT_EXPR_SUB:
+    case CLOPT_EXPR_MUL:
+    case CLOPT_EXPR_DIV: {
+        const int s = strength(n);
+        print_child(b, nodes, n->a, s);
+        put(b, "%c", infix[n->op]);
+        print_child(b, nodes, n->b, s + 1);
+        return;
+    }
+    case CLOPT_EXPR_POWER:
+        print_child(b, nodes, n->a, 5);
+        put(b, "^");
+        print_child(b, nodes, n->b, 3);
+        return;
+    default:
+        put(b, "%s(", names[n->op]);
+        print_text(b, nodes, n->a);
+        if (n->b >= 0) {
+            put(b, ",");
+            print_text(b, nodes, n->b);
+        }
+        put(b, ")");
+    }
+}
+
+static void print_tex(buffer *b, const clopt_expr_node *nodes, int i);
+
+static void tex_child(buffer *b, const clopt_expr_node *nodes, int i, int need)
+{
+    const int paren = strength(&nodes[i]) < need;
+    put(b, paren ? "\\left(" : "");
+    print_tex(b, nodes, i);
+    put(b, paren ? "\\right)" : "");
+}
+
+static void print_tex(buffer *b, const clopt_expr_node *nodes, int i)
+{
+    static const char *const tex[] = {[CLOPT_EXPR_SIN] = "\\sin",
+                                      [CLOPT_EXPR_COS] = "\\cos",
+                                      [CLOPT_EXPR_TAN] = "\\tan",
+                                      [CLOPT_EXPR_ASIN] = "\\arcsin",
+                                      [CLOPT_EXPR_ACOS] = "\\arccos",
+                                      [CLOPT_EXPR_ATAN] = "\\arctan",
+                                      [CLOPT_EXPR_SINH] = "\\sinh",
+                                      [CLOPT_EXPR_COSH] = "\\cosh",
+                                      [CLOPT_EXPR_TANH] = "\\tanh",
+                                      [CLOPT_EXPR_EXP] = "\\exp",
+                                      [CLOPT_EXPR_LOG] = "\\log",
+                                      [CLOPT_EXPR_LOG10] = "\\log_{10}",
+                                      [CLOPT_EXPR_MIN] = "\\min",
+                                      [CLOPT_EXPR_MAX] = "\\max",
+                                      [CLOPT_EXPR_ATAN2] = "\\operatorname{atan2}",
+                                      [CLOPT_EXPR_HYPOT] = "\\operatorname{hypot}"};
+    const clopt_expr_node *n = &nodes[i];
+    char num[32];
+    switch (n->op) {
+    case CLOPT_EXPR_NUM:
+        if (n->symbol)
+            put(b, "%s", n->symbol == 'p' ? "\\pi" : "e");
+        else {
+            clopt_expr_format_number(num, n->value);
+            char *e = strchr(num, 'e');
+            if (e) {
+                *e = '\0';
+                put(b, "%s \\cdot 10^{%d}", num, atoi(e + 1));
+            } else
+                put(b, "%s", num);
+        }
+        return;
+    case CLOPT_EXPR_X:
+    case CLOPT_EXPR_Y:
+        put(b, n->op == CLOPT_EXPR_X ? "x" : "y");
+        return;
+    case CLOPT_EXPR_NEG:
+        put(b, "-");
+        tex_child(b, nodes, n->a, 3);
+        return;
+    case CLOPT_EXPR_ADD:
+    case CLOPT_EXPR_SUB:
+        tex_child(b, nodes, n->a, 1);
+        put(b, n->op == CLOPT_EXPR_ADD ? " + " : " - ");
+        tex_child(b, nodes, n->b, 2);
+        return;
+    case CLOPT_EXPR_MUL:
+        tex_child(b, nodes, n->a, 2);
+        put(b, " \\cdot ");
+        tex_child(b, nodes, n->b, 3);
+        return;
+    case CLOPT_EXPR_DIV:
+        put(b, "\\frac{");
+        print_tex(b, nodes, n->a);
+        put(b, "}{");
+        print_tex(b, nodes, n->b);
+        put(b, "}");
+        return;
+    case CLOPT_EXPR_POWER:
+        put(b, "{");
+        tex_child(b, nodes, n->a, 5);
+        put(b, "}^{");
+        print_tex(b, nodes, n->b);
+        put(b, "}");
+        return;
+    case CLOPT_EXPR_SQRT:
+        put(b, "\\sqrt{");
+        print_tex(b, nodes, n->a);
+        put(b, "}");
+        return;
+    case CLOPT_EXPR_ABS:
+        put(b, "\\left|");
+        print_tex(b, nodes, n->a);
+        put(b, "\\right|");
+        return;
+    default:
+        put(b, "%s\\left(", tex[n->op]);
+        print_tex(b, nodes, n->a);
+        if (n->b >= 0) {
+            put(b, ", ");
+            print_tex(b, nodes, n->b);
+        }
+        put(b, "\\right)");
+    }
+}
+
+char *clopt_expr_tex(const clopt_expr *x)
+{
+    buffer b = {0};
+    put(&b, "%s", "");
+    print_tex(&b, x->nodes, (int)x->count - 1);
+    return finish(&b);
+}
+
+void clopt_expr_format_number(char out[32], double v)
+{
+    for (int digits = 1; digits <= 17; digits++) {
+        snprintf(out, 32, "%.*g", digits, v);
+        if (strtod(out, NULL) == v) break;
+    }
+    /* 100 rather than 1e+02: positional where that is as exact and not too long */
+    if (strchr(out, 'e') && fabs(v) >= 1e-4 && fabs(v) < 1e15)
+        for (int decimals = 0; decimals <= 17; decimals++) {
+            char fixed[40];
+            snprintf(fixed, sizeof fixed, "%.*f", decimals, v);
+            if (strtod(fixed, NULL) == v) {
+                if (strlen(fixed) < 32) memcpy(out, fixed, strlen(fixed) + 1);
+                break;
+            }
+        }
+}
+
+void clopt_expr_format_literal(char out[32], double v)
+{
+    clopt_expr_format_number(out, v);
+    if (strchr(out, '.') || !isfinite(v)) return;
+    /* 3 -> 3.0 and 1e+20 -> 1.0e+20: a float literal needs a '.' before a suffix */
+    char *e = strchr(out, 'e');
+    char rest[32] = "";
+    if (e) {
+        snprintf(rest, sizeof rest, "%s", e);
+        *e = '\0';
+    }
+    const size_t len = strlen(out);
+    snprintf(out + len, 32 - len, ".0%s", rest);
+}
+
+char *clopt_expr_canonical(const clopt_expr *x)
+{
+    buffer b = {0};
+    put(&b, "%s", "");
+    print_text(&b, x->nodes, (int)x->count - 1);
+    return finish(&b);
+}
