@@ -102,7 +102,7 @@ export const TEXT = {
   },
   ko: {
     title: 'clopt — 옵티마이저는 어떻게 움직일까',
-    subtitle: 'OpenCL 커널로 돌아가는 Keras 옵티마이저들이 2차원 지형 위에서 경주합니다',
+    subtitle: 'OpenCL 커널로 돌아가는 Keras 옵티마이저가 2차원 지형 위에서 경주합니다',
     function: '함수',
     optimizers: '옵티마이저',
     add: '옵티마이저 추가',
