@@ -71,12 +71,14 @@ export function createLossChart(svgNode, { onSeek }) {
       tip.append(row);
     });
     tip.hidden = false;
+    // In the half of the plot away from the mouse, at its top.
     const box = svgNode.getBoundingClientRect();
+    const fig = tip.offsetParent.getBoundingClientRect();
     const scale = box.width / w;
-    const x = mx * scale;
-    const tw = tip.offsetWidth;
-    tip.style.left = `${x + 12 + tw > box.width ? Math.max(0, x - 12 - tw) : x + 12}px`;
-    tip.style.top = `${svgNode.offsetTop + 4}px`;
+    const rightHalf = mx > (left + w - right) / 2;
+    tip.style.left = rightHalf ? `${box.left - fig.left + left * scale + 4}px` : '';
+    tip.style.right = rightHalf ? '' : `${fig.right - box.right + right * scale + 4}px`;
+    tip.style.top = `${box.top - fig.top + M.top * scale}px`;
     hoverLine.style('display', null).attr('x1', sx(k)).attr('x2', sx(k))
       .attr('y1', M.top).attr('y2', h - M.bottom);
     return undefined;
