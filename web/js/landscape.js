@@ -66,7 +66,9 @@ export function createLandscape(svgNode, { onClick, onKeyStart, starts: currentS
     const last = points[points.length - 1];
     const fx = (view[1] - view[0]) / (e.shiftKey ? 10 : 50);
     const fy = (view[3] - view[2]) / (e.shiftKey ? 10 : 50);
-    const inside = ([x, y]) => [clamp(x, view[0], view[1]), clamp(y, view[2], view[3])];
+    // Inside the view, and without the binary noise of repeated steps (0.1 + 0.2).
+    const tidy = (v) => Number(v.toPrecision(6));
+    const inside = ([x, y]) => [tidy(clamp(x, view[0], view[1])), tidy(clamp(y, view[2], view[3]))];
     if (moves[e.key]) {
       const [dx, dy] = moves[e.key];
       points[points.length - 1] = inside([last[0] + dx * fx, last[1] + dy * fy]);
@@ -224,7 +226,7 @@ export function createLandscape(svgNode, { onClick, onKeyStart, starts: currentS
         return { ...d, px: cx + dx * s, py: cy + dy * s, angle: (Math.atan2(dy, dx) * 180) / Math.PI };
       });
     edges.selectAll('path').data(away, (d) => d.i).join((enter) => enter.append('path')
-      .attr('class', 'offmap').attr('d', 'M8,0L-6,-6.5L-6,6.5Z').call((p) => p.append('title')))
+      .attr('class', 'offmap').attr('d', 'M11,0L-7,-8.5L-7,8.5Z').call((p) => p.append('title')))
       .attr('data-offmap', (d) => d.i).attr('fill', (d) => colour(d.name))
       .attr('transform', (d) => `translate(${d.px.toFixed(1)},${d.py.toFixed(1)}) rotate(${d.angle.toFixed(1)})`)
       .select('title').text((d) => `${run.trajectories[d.i].label}: ${t('offMap')}`);

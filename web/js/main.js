@@ -261,6 +261,10 @@ async function run() {
   const setting = settingsProblem();
   if (local || setting) {
     refuse(t('notRun', { where: local ? `${local.info.name}: ${words(local.h)}` : t(setting.id) }));
+    // Where to fix it: the first marked field.
+    const field = local ? $('entries').querySelector(`[data-entry="${local.i}"] [data-param="${local.h.name}"]`)
+      : $(setting.id);
+    if (field && document.activeElement !== field && !document.activeElement?.closest('#landscape')) field.focus();
     return;
   }
   if (state.stop) state.stop();
@@ -365,8 +369,11 @@ function updateLegend(offmap) {
 function select(i) {
   state.selected = i;
   landscape.select(i);
+  updateLegend(offmapNow); // at once: the pressed button answers the click
   drawn = '';
 }
+
+let offmapNow = new Set(); // the trajectories off the map at the drawn step
 
 function draw() {
   const r = state.run;
@@ -374,6 +381,7 @@ function draw() {
   if (r) {
     state.step = Math.max(0, Math.min(state.step, Math.max(r.available, 0)));
     offmap = landscape.update(state.step);
+    offmapNow = offmap;
     loss.update(state.step);
     $('scrub').value = state.step;
     $('step-label').textContent = `${state.step} / ${r.steps}`;
