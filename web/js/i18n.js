@@ -186,7 +186,7 @@ export const TEXT = {
     keysPlay: 'Space (입력 칸이나 버튼 밖에서): 재생 또는 일시정지',
     keysSeek: '← →: 한 스텝 뒤로 또는 앞으로',
     keysMap: '지도에서 (Tab으로 이동): ← ↑ → ↓ 시작점 이동 (Shift: 더 멀리), Enter 시작점 추가',
-    keysFunction: '함수 메뉴: ↑ ↓ 로 고르고 Enter를 누르면 그 함수로 실행',
+    keysFunction: '함수 메뉴: ↑ ↓로 고르고 Enter를 누르면 그 함수로 실행',
     keysHelp: '?: 이 도움말 열기·닫기',
     close: '닫기',
     mustNumber: '{name}({param}) 값에는 숫자를 넣어야 합니다. "{value}"은(는) 숫자가 아닙니다.',
@@ -244,15 +244,15 @@ const ABOUT = {
 const WORDS = {
   en: {
     lr: 'Learning rate', momentum: 'Momentum', decay: 'Learning-rate decay',
-    nesterov: 'Nesterov momentum', rho: 'Averaging rate ρ', epsilon: 'Epsilon ε',
-    beta_1: 'Momentum rate β₁', beta_2: 'Squared-gradient rate β₂',
+    nesterov: 'Nesterov momentum', rho: 'Decay rate ρ', epsilon: 'Epsilon ε',
+    beta_1: 'First-moment decay rate β₁', beta_2: 'Second-moment decay rate β₂',
     schedule_decay: 'Momentum schedule decay', clipnorm: 'Gradient norm limit',
     clipvalue: 'Gradient value limit',
   },
   ko: {
     lr: '학습률', momentum: '모멘텀', decay: '학습률 감쇠', nesterov: '네스테로프 모멘텀',
-    rho: '이동 평균 비율 ρ', epsilon: '엡실론 ε', beta_1: '모멘텀 비율 β₁',
-    beta_2: '기울기 제곱 평균 비율 β₂', schedule_decay: '모멘텀 스케줄 감쇠',
+    rho: '감쇠율 ρ', epsilon: '엡실론 ε', beta_1: '1차 모멘트 감쇠율 β₁',
+    beta_2: '2차 모멘트 감쇠율 β₂', schedule_decay: '모멘텀 스케줄 감쇠',
     clipnorm: '기울기 노름 상한', clipvalue: '기울기 값 상한',
   },
 };
