@@ -499,6 +499,16 @@ for (const viewport of SCREENS) {
       const paths = await trajectoryPaths(page);
       assert.equal(paths.length, 7);
       for (const p of paths) assert.ok(p.d.split('L').length > 50, `${p.optimizer} draws its path`);
+      // Every point of every path lies on the map (its clip rectangle).
+      const outside = await page.$eval('#landscape', (svg) => {
+        const r = svg.querySelector('clipPath rect');
+        const [x0, y0] = [+r.getAttribute('x'), +r.getAttribute('y')];
+        const [x1, y1] = [x0 + +r.getAttribute('width'), y0 + +r.getAttribute('height')];
+        return [...svg.querySelectorAll('[data-trajectory]')].filter((e) => [...e.getAttribute('d')
+          .matchAll(/([\d.-]+),([\d.-]+)/g)].some(([, x, y]) => x < x0 || x > x1 || y < y0 || y > y1))
+          .map((e) => e.dataset.optimizer);
+      });
+      assert.deepEqual(outside, []);
       assert.equal(await page.$$eval('#landscape [data-offmap]', (e) => e.length), 0);
       assert.equal(await page.$$eval('#landscape [data-diverged]', (e) => e.length), 0);
       assert.match(await page.$eval('#preset-note', (e) => e.textContent), lang === 'en' ? /^Learning rates changed for rosenbrock/ : /^rosenbrock에 맞게/);
@@ -548,8 +558,15 @@ for (const viewport of SCREENS) {
       await page.keyboard.press('Enter');
       await page.waitForFunction(() => /function=himmelblau/.test(location.hash), null, { timeout: 10000 });
       assert.equal(posts.length, n + 1);
-      // The help: ? opens it, Escape closes it.
+      // Arrow keys step through the run, also with the focus on a button.
+      await page.waitForFunction(() => document.body.dataset.state === 'done');
       await page.focus('#play');
+      await page.keyboard.press('ArrowLeft');
+      await page.waitForFunction((play) => document.getElementById('play').textContent === play, T.play);
+      const at = await page.$eval('#step-label', (e) => Number(e.textContent.split(' / ')[0]));
+      await page.keyboard.press('ArrowRight');
+      await page.waitForFunction((n) => document.getElementById('step-label').textContent.startsWith(`${n} /`), at + 1);
+      // The help: ? opens it, Escape closes it.
       await page.keyboard.press('?');
       assert.equal(await page.$eval('#keys', (e) => e.matches(':popover-open')), true);
       assert.match(await page.$eval('#keys', (e) => e.textContent), new RegExp(T.keysTitle));

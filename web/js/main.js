@@ -599,8 +599,8 @@ function wire() {
       return;
     }
     if (document.body.dataset.view !== 'race') return;
-    // A focused button does what it says (Space on Run runs); the map has its own keys.
-    if (e.target.closest('button, a, summary, #landscape')) return;
+    // A focused button does what it says with Space (Space on Run runs); arrows still step.
+    if (e.key === ' ' && e.target.closest('button, a, summary')) return;
     if (e.key === ' ') {
       e.preventDefault();
       $('play').click();
