@@ -108,7 +108,7 @@ export function renderEntries(container, entries, infos, { onChange, onKind, onR
     box.dataset.kind = entry.key;
     box.style.setProperty('--c', colour(entry.key));
     if (n) box.classList.add('repeat');
-    box.style.setProperty('--dash', dash(n) ? 'dashed' : 'solid');
+    box.style.setProperty('--dash', dash(n, entry.key) ? 'dashed' : 'solid');
     const head = document.createElement('header');
     const kind = document.createElement('select');
     kind.setAttribute('aria-label', `${t('optimizer')} ${i + 1}`);

@@ -168,11 +168,11 @@ function newRun(request, body) {
   const rep = repeats(keys);
   const run = {
     id: body.id, request, steps: request.steps, available: -1, finished: false,
-    entries: state.entries.map((e, k) => ({ k, key: e.key, label: label(e), dash: dash(rep[k]) })),
+    entries: state.entries.map((e, k) => ({ k, key: e.key, label: label(e), dash: dash(rep[k], e.key) })),
     trajectories: body.trajectories.map((tr, i) => {
       const k = Math.floor(i / s);
       return { config: tr.optimizer, start: tr.start, k, s: i % s, name: tr.optimizer.name,
-        label: label(state.entries[k]), dash: dash(rep[k]) };
+        label: label(state.entries[k]), dash: dash(rep[k], state.entries[k].key) };
     }),
     diverged: body.trajectories.map(() => null),
     x: [], y: [], f: [],

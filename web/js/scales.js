@@ -20,12 +20,14 @@ export function colour(kind) {
   return PALETTE[i % PALETTE.length];
 }
 
-// Two entries of one kind share its colour; the second, third, ... are dashed.
+// Two entries of one kind share its colour; the second, third, ... are dashed. The palette
+// has eight colours: the ninth kind and later repeat one, dashed.
 const DASHES = ['', '7 4', '2 3', '9 3 2 3'];
 
-/** The stroke-dasharray of the n-th entry (0-based) of a kind. */
-export function dash(n) {
-  return DASHES[n % DASHES.length];
+/** The stroke-dasharray of the n-th entry (0-based) of a kind ('adam', 'Adam'). */
+export function dash(n, kind = '') {
+  const round = Math.floor((kinds.get(String(kind).toLowerCase()) ?? 0) / PALETTE.length);
+  return DASHES[(n + round) % DASHES.length];
 }
 
 /** For each entry key, how many entries of the same kind come before it: [0, 0, 1, ...]. */

@@ -90,6 +90,11 @@ test('colours follow the optimizer kind, not its place in the list', () => {
   assert.deepEqual(repeats(['adam', 'sgd', 'adam', 'adam']), [0, 0, 1, 2]);
   assert.equal(dash(0), '');
   assert.notEqual(dash(1), '');
+  // The ninth kind shares the first one's colour, dashed.
+  setKinds([...keys, 'adamw', 'lamb'].map((key) => ({ key })));
+  assert.equal(colour('lamb'), colour('sgd'));
+  assert.equal(dash(0, 'sgd'), '');
+  assert.notEqual(dash(0, 'lamb'), '');
 });
 
 test('training series: epoch positions, bias-corrected moving average, percentages', () => {
