@@ -1,7 +1,7 @@
 // The page: one state object, rendered by the views (landscape, loss chart, entries,
 // equations). document.body.dataset.state is loading, ready, running, done or error (the
 // message in dataset.error): the contract the browser tests read. #status says what is true
-// for a person: computing, playing, paused, done, not run (data-phase says which).
+// for a person: computing, playing, paused, done, not run, error (data-phase says which).
 
 import { follow, getJSON, postRun } from './api.js';
 import { firstProblem, newEntry, renderEntries, showProblem } from './controls.js';
@@ -51,7 +51,10 @@ const SETTINGS = {
   seed: { range: { min: 0, max: 2 ** 53 }, integer: true },
 };
 
-function setState(s, message = '') {
+let refused = false; // the error is a run that was not made (else the server or the network failed)
+
+function setState(s, message = '', refusal = false) {
+  refused = refusal;
   document.body.dataset.state = s;
   if (s === 'error') document.body.dataset.error = message;
   else delete document.body.dataset.error;
@@ -66,8 +69,9 @@ function renderStatus() {
   if (s === 'done') phase = state.playing ? 'playing' : (r && state.step < r.steps ? 'paused' : 'done');
   else if (s === 'running') phase = 'computing';
   else if (s === 'ready') phase = '';
+  else if (s === 'error' && refused) phase = 'refused';
   const text = { loading: t('loading'), computing: t('running'), playing: t('playing'),
-    paused: t('paused'), done: t('done'), error: t('refused'), '': '' }[phase];
+    paused: t('paused'), done: t('done'), refused: t('refused'), error: t('error'), '': '' }[phase];
   const el = $('status');
   el.dataset.phase = phase;
   if (el.textContent !== text) el.textContent = text;
@@ -201,7 +205,9 @@ function storeRows(run, rows) {
 
 function clearRunError() {
   $('run-error').textContent = '';
-  if (document.body.dataset.state === 'error') setState(state.run ? 'done' : 'ready');
+  if (document.body.dataset.state !== 'error') return;
+  const r = state.run;
+  setState(r ? (r.finished ? 'done' : 'running') : 'ready');
 }
 
 /**
@@ -211,7 +217,7 @@ function clearRunError() {
 function refuse(summary) {
   $('run-error').textContent = summary;
   document.body.dataset.stale = state.run ? 'true' : 'false';
-  setState('error', summary);
+  setState('error', summary, true);
 }
 
 /** The server refused the run: shown where the field is, like a problem found as typed. */
@@ -267,8 +273,6 @@ async function run() {
     if (field && document.activeElement !== field && !document.activeElement?.closest('#landscape')) field.focus();
     return;
   }
-  if (state.stop) state.stop();
-  state.stop = null;
   state.steps = Number($('steps').value);
   state.noise = Number($('noise').value);
   state.seed = Number($('seed').value);
@@ -288,6 +292,9 @@ async function run() {
     showRunError(body, status);
     return;
   }
+  // Accepted: the previous run's stream ends here (a refused run leaves it on show).
+  if (state.stop) state.stop();
+  state.stop = null;
   state.accepted = view;
   document.body.dataset.stale = 'false';
   writeHash();
