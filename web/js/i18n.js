@@ -99,6 +99,7 @@ export const TEXT = {
     mustSpec: 'Optimizer {n}: write it as name(setting=value, …), for example adam(lr=0.01); "{value}" is not.',
     unknownOptimizer: 'Optimizer {n}: there is no optimizer called "{value}".',
     unknownParam: '{who} has no setting called "{value}".',
+    tooManyPoints: '{trajectories} trajectories × {points} points each = {total} points, more than the {limit} a run may have: use fewer steps, start points or optimizers.',
   },
   ko: {
     title: 'clopt — 옵티마이저는 어떻게 움직일까',
@@ -198,6 +199,7 @@ export const TEXT = {
     mustSpec: '옵티마이저 {n}: 이름(설정=값, …) 형식으로 적어 주세요. 예: adam(lr=0.01). "{value}"은(는) 이 형식이 아닙니다.',
     unknownOptimizer: '옵티마이저 {n}: "{value}"라는 옵티마이저는 없습니다.',
     unknownParam: '{who}에는 "{value}"라는 설정이 없습니다.',
+    tooManyPoints: '궤적 {trajectories}개 × 궤적마다 점 {points}개 = 점 {total}개로, 한 번에 계산할 수 있는 {limit}개를 넘습니다. 스텝 수, 시작점, 옵티마이저 가운데 하나를 줄여 주세요.',
   },
 };
 

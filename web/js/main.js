@@ -15,7 +15,7 @@ import { colour, dash, repeats, setKinds } from './scales.js';
 import { formatSpec, parseSpec } from './spec.js';
 import { createTrainingView } from './training.js';
 import { formatHash, parseHash } from './urlstate.js';
-import { checkValue, refusedParameter } from './validate.js';
+import { checkValue, refusedParameter, tooManyPoints } from './validate.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -222,8 +222,11 @@ function refuse(summary) {
 
 /** The server refused the run: shown where the field is, like a problem found as typed. */
 function showRunError(body, status) {
-  const text = t('serverRefused', { text: String(body.error || `HTTP ${status}`)
-    .replace(/^optimizers\[\d+\]:\s*/, '') });
+  // The sentences the page knows are said in its language; others as the server wrote them.
+  const points = tooManyPoints(body.error);
+  const grouped = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v.toLocaleString('en-US')]));
+  const text = points ? t('tooManyPoints', grouped(points)) : t('serverRefused', {
+    text: String(body.error || `HTTP ${status}`).replace(/^optimizers\[\d+\]:\s*/, '') });
   const p = refusedParameter(body);
   const e = p && state.entries[p.entry];
   if (e) {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 
 import { colour, contourLevels, dash, landscapeTransform, lossScaleKind, PALETTE, repeats, setKinds } from '../js/scales.js';
-import { checkSpec, checkValue, refusedParameter } from '../js/validate.js';
+import { checkSpec, checkValue, refusedParameter, tooManyPoints } from '../js/validate.js';
 import { ema, epochPosition, percent } from '../js/series.js';
 import { formatNumber, formatSpec, parseSpec } from '../js/spec.js';
 import { formatHash, parseHash } from '../js/urlstate.js';
@@ -148,4 +148,11 @@ test('a server refusal names the entry and the hyperparameter', () => {
   assert.deepEqual(refusedParameter({ field: 'optimizers[0]', error: 'optimizers[0]: malformed' }),
     { entry: 0, param: null, value: null });
   assert.equal(refusedParameter({ field: 'steps', error: 'steps = 0 is out of range' }), null);
+});
+
+test('the server\'s points limit is read into numbers the page can say in Korean', () => {
+  assert.deepEqual(tooManyPoints('210 trajectories x 100001 recorded points = 21000210 points; '
+    + 'the limit is 20000000 per run (raise every or lower steps)'),
+  { trajectories: 210, points: 100001, total: 21000210, limit: 20000000 });
+  assert.equal(tooManyPoints('steps = 0 is out of range'), null);
 });
