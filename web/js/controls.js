@@ -1,67 +1,121 @@
-// The optimizer entries: kind, hyperparameters pre-filled with the Keras defaults (the
-// inputs carry the catalogue's ranges), remove, and the server's message next to the entry
-// it rejected.
+// The optimizer entries: kind, hyperparameters pre-filled with the Keras defaults, remove.
+// Every value is checked as it is typed against the catalogue's range; a bad one gets
+// aria-invalid and a sentence in a role="alert" element right after it, and so does a value
+// the server refused. An entry is {key, params, raw, problems, server}: raw and problems hold
+// the text and the problem of each field that does not check (the entry keeps its last good
+// params meanwhile), server the refusal {param, text} until the entry is edited.
 
-import { t } from './i18n.js';
-import { colour } from './scales.js';
+import { problemText, t, words } from './i18n.js';
+import { colour, dash } from './scales.js';
+import { checkValue } from './validate.js';
 
-function rangeAttributes(input, range) {
-  if (!range) return;
-  if (range.min !== undefined) input.min = range.min;
-  if (range.max !== undefined) input.max = range.max;
+/** Makes entry.raw / entry.problems / entry.server exist. */
+export function newEntry(key, params = {}) {
+  return { key, params, raw: {}, problems: {}, server: null };
 }
 
-function paramInput(entry, h, onChange) {
+/** The first problem of the entries: {i, h, text} (in the page's language), or null. */
+export function firstProblem(entries, infos) {
+  for (let i = 0; i < entries.length; i++) {
+    const e = entries[i];
+    const info = infos.find((o) => o.key === e.key);
+    for (const h of info.hyperparameters) {
+      if (e.problems[h.name]) return { i, info, h, text: problemText(e.problems[h.name], words(h), h.name) };
+    }
+  }
+  return null;
+}
+
+/** Shows problem text (or nothing) on an input and its alert element. */
+export function showProblem(input, alert, text) {
+  if (text) input.setAttribute('aria-invalid', 'true');
+  else input.removeAttribute('aria-invalid');
+  if (alert.textContent !== (text || '')) alert.textContent = text || '';
+}
+
+function paramField(entry, i, h, onChange) {
   const label = document.createElement('label');
-  label.textContent = h.name;
+  const name = document.createElement('span');
+  name.textContent = h.name;
+  name.title = words(h);
   const input = document.createElement('input');
   input.dataset.param = h.name;
+  const alert = document.createElement('p');
+  alert.className = 'error field-error';
+  alert.setAttribute('role', 'alert');
+  alert.id = `entry-${i}-${h.name}-error`;
+  alert.dataset.fieldError = h.name;
+  input.setAttribute('aria-describedby', alert.id);
+  input.setAttribute('aria-label', `${words(h)} (${h.name})`);
   if (h.range && h.range.type === 'boolean') {
     input.type = 'checkbox';
     input.checked = Boolean(entry.params[h.name] ?? h.default);
     input.addEventListener('change', () => {
       entry.params[h.name] = input.checked;
+      entry.server = null;
       onChange();
     });
-  } else {
-    input.type = 'number';
-    input.step = 'any';
-    rangeAttributes(input, h.range);
-    const v = entry.params[h.name] ?? h.default;
-    input.value = v === null || v === undefined ? '' : String(v);
-    if (h.default === null) input.placeholder = 'off';
-    input.addEventListener('change', () => {
-      const text = input.value.trim();
-      if (text === '') delete entry.params[h.name];
-      else entry.params[h.name] = Number.isNaN(Number(text)) ? text : Number(text);
-      onChange();
-    });
+    label.append(name, input);
+    return [label, alert];
   }
-  label.append(input);
-  return label;
+  input.type = 'text';
+  input.inputMode = 'decimal';
+  input.autocomplete = 'off';
+  input.spellcheck = false;
+  const v = entry.params[h.name];
+  input.value = entry.raw[h.name] ?? (v === null || v === undefined ? '' : String(v));
+  input.placeholder = h.default === null || h.default === undefined ? t('off') : String(h.default);
+  const show = () => {
+    const p = entry.problems[h.name];
+    const refused = entry.server && entry.server.param === h.name ? entry.server.text : '';
+    showProblem(input, alert, p ? problemText(p, words(h), h.name) : refused);
+  };
+  input.addEventListener('input', () => {
+    const r = checkValue(input.value, h.range, { optional: true });
+    if (r.problem) {
+      entry.raw[h.name] = input.value;
+      entry.problems[h.name] = r.problem;
+    } else {
+      delete entry.raw[h.name];
+      delete entry.problems[h.name];
+      if (r.value === undefined) delete entry.params[h.name];
+      else entry.params[h.name] = r.value;
+    }
+    entry.server = null;
+    show();
+    onChange();
+  });
+  show();
+  label.append(name, input);
+  return [label, alert];
 }
 
 /**
- * Renders entries ([{key, params, error}]) into container; infos is /api/v1/optimizers.
- * onChange() after an edit, onRemove(index) for the remove button.
+ * Renders entries into container; infos is /api/v1/optimizers. onChange() after an edit
+ * (the entry's fields are updated in place), onKind() after a change of kind (render again),
+ * onRemove(index) for the remove button.
  */
-export function renderEntries(container, entries, infos, { onChange, onRemove }) {
+export function renderEntries(container, entries, infos, { onChange, onKind, onRemove }) {
   container.replaceChildren();
+  const seen = new Map();
   entries.forEach((entry, i) => {
     const info = infos.find((o) => o.key === entry.key);
+    const n = seen.get(entry.key) ?? 0;
+    seen.set(entry.key, n + 1);
     const box = document.createElement('div');
     box.className = 'entry';
     box.dataset.entry = i;
-    box.style.setProperty('--c', colour(i));
+    box.dataset.kind = entry.key;
+    box.style.setProperty('--c', colour(entry.key));
+    if (n) box.classList.add('repeat');
+    box.style.setProperty('--dash', dash(n, entry.key) ? 'dashed' : 'solid');
     const head = document.createElement('header');
     const kind = document.createElement('select');
-    kind.setAttribute('aria-label', t('optimizers'));
+    kind.setAttribute('aria-label', `${t('optimizer')} ${i + 1}`);
     for (const o of infos) kind.add(new Option(o.name, o.key, false, o.key === entry.key));
     kind.addEventListener('change', () => {
-      entry.key = kind.value;
-      entry.params = {};
-      entry.error = null;
-      onChange(true);
+      Object.assign(entry, { key: kind.value, params: {}, raw: {}, problems: {}, server: null });
+      onKind();
     });
     const remove = document.createElement('button');
     remove.type = 'button';
@@ -73,18 +127,16 @@ export function renderEntries(container, entries, infos, { onChange, onRemove })
     head.append(kind, remove);
     const params = document.createElement('div');
     params.className = 'params';
-    for (const h of info.hyperparameters) params.append(paramInput(entry, h, onChange));
+    for (const h of info.hyperparameters) params.append(...paramField(entry, i, h, onChange));
     box.append(head, params);
-    if (entry.error) {
-      const err = document.createElement('p');
-      err.className = 'error';
-      err.dataset.entryError = i;
-      err.textContent = entry.error;
-      box.append(err);
-      for (const input of params.querySelectorAll('input')) {
-        if (new RegExp(`\\b${input.dataset.param}\\b`).test(entry.error)) input.classList.add('rejected');
-      }
-    }
+    // A refusal that names no field of the entry: under the entry.
+    const whole = document.createElement('p');
+    whole.className = 'error';
+    whole.setAttribute('role', 'alert');
+    whole.dataset.entryError = i;
+    const named = entry.server && info.hyperparameters.some((h) => h.name === entry.server.param);
+    whole.textContent = entry.server && !named ? entry.server.text : '';
+    box.append(whole);
     container.append(box);
   });
 }

@@ -96,8 +96,11 @@ export function renderEquations(el, run, i, step) {
   }
   const tr = run.trajectories[i];
   const key = tr.config.name.toLowerCase();
-  const head = `<p><span class="who" style="color:${colour(tr.k)}">${escapeHtml(tr.label)}</span>`
-    + ` · ${escapeHtml(t('step'))} ${step}</p><p class="note">${escapeHtml(about(key))}</p>`;
+  // With several starts, say which one this is.
+  const start = run.request.starts.length > 1
+    ? ` · ${escapeHtml(t('startOf', { x: +tr.start[0].toPrecision(4), y: +tr.start[1].toPrecision(4) }))}` : '';
+  const head = `<p><span class="who" style="color:${colour(tr.name)}">${escapeHtml(tr.label)}</span>`
+    + `${start} · ${escapeHtml(t('step'))} ${step}</p><p class="note">${escapeHtml(about(key))}</p>`;
   if (!run.points) {
     el.innerHTML = head + `<p class="note">${escapeHtml(t('noState'))}</p>`;
     return;

@@ -1,6 +1,6 @@
 // The page's words in English and Korean. t(key) reads the current language.
 
-const TEXT = {
+export const TEXT = {
   en: {
     title: 'clopt — how optimizers move',
     subtitle: 'Keras optimizers as OpenCL kernels, racing on a 2-D landscape',
@@ -37,7 +37,7 @@ const TEXT = {
     saveSvg: 'SVG',
     diverged: 'diverged at step',
     loading: 'Loading…',
-    running: 'Running…',
+    running: 'Computing…',
     done: 'Done',
     tunedNote: 'Learning rates changed for {fn}: {list}.',
     defaultsNote: 'Keras defaults: some optimizers crawl on this function.',
@@ -51,7 +51,7 @@ const TEXT = {
     trainLossCaption: 'Training loss per batch (faint) and its moving average',
     trainTableCaption: 'Test accuracy after each epoch (10,000 test images)',
     trainSeven: 'All seven',
-    trainSpecHelp: 'One optimizer per line, as in clopt train: adam(lr=0.001), sgd(lr=0.01, momentum=0.9, nesterov=true), …',
+    trainSpecHelp: 'One optimizer per box, written as for clopt train: adam(lr=0.001), sgd(lr=0.01, momentum=0.9, nesterov=true), …',
     epochs: 'Epochs',
     batch: 'Batch',
     hidden: 'Hidden units',
@@ -68,10 +68,44 @@ const TEXT = {
     trainProgress: '{label}: epoch {epoch}/{epochs}, batch {batch}/{batches}, loss {loss}',
     trainDone: 'Done: the best test accuracy is in bold.',
     trainCancelled: 'Stopped.',
+    playing: 'Playing',
+    paused: 'Paused',
+    refused: 'Not run',
+    error: 'Error',
+    offMap: 'off the map',
+    offMapTitle: 'This trajectory is outside the map; the arrow points to it.',
+    stale: 'The new settings were refused: the dimmed run below is the last one that ran.',
+    notRun: 'Not run: fix the marked value first ({where}).',
+    serverRefused: 'The server refused this value: {text}',
+    off: 'off',
+    startOf: 'start ({x}, {y})',
+    mapLabel: 'Landscape map. Arrow keys move the start point, Enter adds another start.',
+    lossLabel: 'Loss per step. Hover or click to see a step.',
+    trainLossLabel: 'Training loss per batch',
+    views: 'Views',
+    keysButton: 'Keyboard help',
+    keysTitle: 'Keyboard',
+    keysRun: 'Enter or Space on Run: run with these settings',
+    keysPlay: 'Space (outside a field or button): play or pause',
+    keysSeek: '← →: one step back or forward',
+    keysMap: 'On the map (Tab to it): ← ↑ → ↓ move the start point (Shift: farther), Enter adds another start',
+    keysFunction: 'Function menu: ↑ ↓ choose, Enter runs the chosen function',
+    keysHelp: '?: open or close this help',
+    close: 'Close',
+    mustNumber: '{name} ({param}) needs a number; "{value}" is not one.',
+    mustMinIn: '{name} ({param}) must be at least {bound}; you typed {value}.',
+    mustMinEx: '{name} ({param}) must be greater than {bound}; you typed {value}.',
+    mustMaxIn: '{name} ({param}) must be at most {bound}; you typed {value}.',
+    mustMaxEx: '{name} ({param}) must be less than {bound}; you typed {value}.',
+    mustInteger: '{name} ({param}) must be a whole number; you typed {value}.',
+    mustSpec: 'Optimizer {n}: write it as name(setting=value, …), for example adam(lr=0.01); "{value}" is not.',
+    unknownOptimizer: 'Optimizer {n}: there is no optimizer called "{value}".',
+    unknownParam: '{who} has no setting called "{value}".',
+    tooManyPoints: '{trajectories} trajectories × {points} points each = {total} points, more than the {limit} a run may have: use fewer steps, start points or optimizers.',
   },
   ko: {
     title: 'clopt — 옵티마이저는 어떻게 움직일까',
-    subtitle: 'OpenCL 커널로 돌아가는 Keras 옵티마이저들이 2차원 지형 위에서 경주합니다',
+    subtitle: 'OpenCL 커널로 돌아가는 Keras 옵티마이저가 2차원 지형 위에서 경주합니다',
     function: '함수',
     ownFunction: '직접 입력…',
     ownPlaceholder: 'f(x, y), 예: x^2 + 10*y^2',
@@ -82,7 +116,7 @@ const TEXT = {
     tuned: '이 함수에 맞춘 학습률',
     run: '실행',
     steps: '스텝 수',
-    noise: '그래디언트 잡음 σ',
+    noise: '기울기 잡음 σ',
     seed: '시드',
     starts: '시작점',
     startsHelp: '지도를 클릭하면 시작점이 바뀌고, Shift를 누른 채 클릭하면 하나 더 추가됩니다.',
@@ -119,7 +153,7 @@ const TEXT = {
     trainLossCaption: '배치별 학습 손실(흐린 선)과 이동 평균',
     trainTableCaption: '에포크마다의 테스트 정확도 (테스트 이미지 10,000장)',
     trainSeven: '일곱 가지 모두',
-    trainSpecHelp: '한 줄에 옵티마이저 하나, clopt train과 같은 형식: adam(lr=0.001), sgd(lr=0.01, momentum=0.9, nesterov=true), …',
+    trainSpecHelp: '상자 하나에 옵티마이저 하나를 clopt train과 같은 형식으로 적습니다: adam(lr=0.001), sgd(lr=0.01, momentum=0.9, nesterov=true), …',
     epochs: '에포크',
     batch: '배치 크기',
     hidden: '은닉 유닛',
@@ -136,6 +170,40 @@ const TEXT = {
     trainProgress: '{label}: 에포크 {epoch}/{epochs}, 배치 {batch}/{batches}, 손실 {loss}',
     trainDone: '완료: 가장 높은 테스트 정확도는 굵게 표시됩니다.',
     trainCancelled: '중지했습니다.',
+    playing: '재생 중',
+    paused: '일시정지됨',
+    refused: '실행 안 됨',
+    error: '오류',
+    offMap: '지도 밖',
+    offMapTitle: '이 궤적은 지도 밖에 있습니다. 화살표가 그쪽을 가리킵니다.',
+    stale: '새 설정이 거부되었습니다. 아래의 흐린 결과는 마지막으로 실행된 것입니다.',
+    notRun: '실행하지 않았습니다. 표시된 값을 먼저 고쳐 주세요 ({where}).',
+    serverRefused: '서버가 이 값을 받아들이지 않았습니다: {text}',
+    off: '끔',
+    startOf: '시작점 ({x}, {y})',
+    mapLabel: '함수 지형 지도. 화살표 키로 시작점을 옮기고, Enter 키로 시작점을 하나 더 추가합니다.',
+    lossLabel: '스텝별 손실. 마우스를 올리거나 클릭하면 그 스텝을 볼 수 있습니다.',
+    trainLossLabel: '배치별 학습 손실',
+    views: '화면',
+    keysButton: '키보드 도움말',
+    keysTitle: '키보드',
+    keysRun: '실행 버튼에서 Enter 또는 Space: 지금 설정으로 실행',
+    keysPlay: 'Space (입력 칸이나 버튼 밖에서): 재생 또는 일시정지',
+    keysSeek: '← →: 한 스텝 뒤로 또는 앞으로',
+    keysMap: '지도에서 (Tab으로 이동): ← ↑ → ↓ 시작점 이동 (Shift: 더 멀리), Enter 시작점 추가',
+    keysFunction: '함수 메뉴: ↑ ↓로 고르고 Enter를 누르면 그 함수로 실행',
+    keysHelp: '?: 이 도움말 열기·닫기',
+    close: '닫기',
+    mustNumber: '{name}({param}) 값에는 숫자를 넣어야 합니다. "{value}"은(는) 숫자가 아닙니다.',
+    mustMinIn: '{name}({param}) 값은 {bound} 이상이어야 합니다. 입력한 값: {value}',
+    mustMinEx: '{name}({param}) 값은 {bound}보다 커야 합니다. 입력한 값: {value}',
+    mustMaxIn: '{name}({param}) 값은 {bound} 이하여야 합니다. 입력한 값: {value}',
+    mustMaxEx: '{name}({param}) 값은 {bound}보다 작아야 합니다. 입력한 값: {value}',
+    mustInteger: '{name}({param}) 값은 정수여야 합니다. 입력한 값: {value}',
+    mustSpec: '옵티마이저 {n}: 이름(설정=값, …) 형식으로 적어 주세요. 예: adam(lr=0.01). "{value}"은(는) 이 형식이 아닙니다.',
+    unknownOptimizer: '옵티마이저 {n}: "{value}"라는 옵티마이저는 없습니다.',
+    unknownParam: '{who}에는 "{value}"라는 설정이 없습니다.',
+    tooManyPoints: '궤적 {trajectories}개 × 궤적마다 점 {points}개 = 점 {total}개로, 한 번에 계산할 수 있는 {limit}개를 넘습니다. 스텝 수, 시작점, 옵티마이저 가운데 하나를 줄여 주세요.',
   },
 };
 
@@ -159,29 +227,49 @@ const ABOUT = {
       + 'take before it looks at the gradient.',
   },
   ko: {
-    sgd: '확률적 경사 하강법은 그래디언트의 반대 방향으로 한 걸음씩 내려갑니다. 모멘텀을 쓰면 '
+    sgd: '확률적 경사 하강법은 기울기의 반대 방향으로 한 걸음씩 내려갑니다. 모멘텀을 쓰면 '
       + '속도를 기억하기 때문에 긴 골짜기에서는 점점 빨라지고 작은 요철은 관성으로 넘어갑니다. '
       + '네스테로프 방식은 그 속도만큼 미리 가 본 자리의 기울기를 보고 움직입니다.',
-    rmsprop: 'RMSprop은 최근 그래디언트 제곱의 이동 평균으로 걸음을 나눠 줍니다. 그래서 가파른 '
+    rmsprop: 'RMSprop은 최근 기울기 제곱의 이동 평균으로 걸음을 나눠 줍니다. 그래서 가파른 '
       + '방향과 완만한 방향이 비슷한 속도로 움직입니다.',
-    adagrad: 'Adagrad는 지금까지 나온 그래디언트 제곱을 모두 더한 값의 제곱근으로 나눕니다. '
+    adagrad: 'Adagrad는 지금까지 나온 기울기 제곱을 모두 더한 값의 제곱근으로 나눕니다. '
       + '좌표마다 걸음 크기가 따로 정해지고, 그 크기는 줄어들기만 합니다.',
-    adadelta: 'Adadelta는 그래디언트 제곱과 갱신량 제곱의 이동 평균을 함께 기억하고, 둘의 비율로 '
+    adadelta: 'Adadelta는 기울기 제곱과 갱신량 제곱의 이동 평균을 함께 기억하고, 둘의 비율로 '
       + '걸음 크기를 정합니다. 그래서 학습률을 거의 신경 쓰지 않아도 됩니다.',
-    adam: 'Adam은 모멘텀(그래디언트의 이동 평균 m)과 RMSprop(그래디언트 제곱의 이동 평균 v)을 '
+    adam: 'Adam은 모멘텀(기울기의 이동 평균 m)과 RMSprop(기울기 제곱의 이동 평균 v)을 '
       + '합친 방법입니다. 두 평균이 0에서 시작해서 생기는 치우침은 따로 보정합니다.',
-    adamax: 'Adamax는 Adam에서 제곱 평균 대신 최근 그래디언트 절댓값의 최댓값으로 나누는 '
+    adamax: 'Adamax는 Adam에서 제곱 평균 대신 최근 기울기 절댓값의 최댓값으로 나누는 '
       + '변형입니다.',
-    nadam: 'Nadam은 Adam에 네스테로프 모멘텀을 더한 방법입니다. 그래디언트를 보기 전에 곧 '
+    nadam: 'Nadam은 Adam에 네스테로프 모멘텀을 더한 방법입니다. 기울기를 보기 전에 곧 '
       + '적용할 모멘텀 걸음을 먼저 반영합니다.',
+  },
+};
+
+// Hyperparameters in the words a student meets in a course; a hyperparameter missing here is
+// named by the catalogue's own text in the page's language (/api/v1/optimizers).
+const WORDS = {
+  en: {
+    lr: 'Learning rate', momentum: 'Momentum', decay: 'Learning-rate decay',
+    nesterov: 'Nesterov momentum', rho: 'Decay rate ρ', epsilon: 'Epsilon ε',
+    beta_1: 'First-moment decay rate β₁', beta_2: 'Second-moment decay rate β₂',
+    schedule_decay: 'Momentum schedule decay', clipnorm: 'Gradient norm limit',
+    clipvalue: 'Gradient value limit',
+  },
+  ko: {
+    lr: '학습률', momentum: '모멘텀', decay: '학습률 감쇠', nesterov: '네스테로프 모멘텀',
+    rho: '감쇠율 ρ', epsilon: '엡실론 ε', beta_1: '1차 모멘트 감쇠율 β₁',
+    beta_2: '2차 모멘트 감쇠율 β₂', schedule_decay: '모멘텀 스케줄 감쇠',
+    clipnorm: '기울기 노름 상한', clipvalue: '기울기 값 상한',
   },
 };
 
 let lang = 'en';
 
+/** Switches the language: <html lang> and the document's title follow. */
 export function setLanguage(l) {
   lang = l === 'ko' ? 'ko' : 'en';
   document.documentElement.lang = lang;
+  document.title = t('title');
 }
 
 export function language() {
@@ -198,11 +286,32 @@ export function about(key) {
   return ABOUT[lang][key] ?? '';
 }
 
-/** Fills every element with data-i18n="key" (text) or data-i18n-title="key" (tooltip). */
+/** A hyperparameter h of /api/v1/optimizers in words: "Learning rate", "학습률". */
+export function words(h) {
+  return WORDS[lang][h.name] ?? h[lang] ?? h.name;
+}
+
+/**
+ * The sentence for a problem of checkValue (validate.js): name is the field in words, param
+ * its symbol (lr, steps).
+ */
+export function problemText(p, name, param) {
+  const key = { number: 'mustNumber', min: p.inclusive ? 'mustMinIn' : 'mustMinEx',
+    max: p.inclusive ? 'mustMaxIn' : 'mustMaxEx', integer: 'mustInteger' }[p.kind];
+  return t(key, { name, param, bound: p.bound, value: p.text });
+}
+
+/**
+ * Fills every element with data-i18n="key" (text), data-i18n-title="key" (tooltip and
+ * accessible name) or data-i18n-label="key" (accessible name).
+ */
 export function translatePage(root = document) {
   for (const el of root.querySelectorAll('[data-i18n]')) el.textContent = t(el.dataset.i18n);
   for (const el of root.querySelectorAll('[data-i18n-title]')) {
     el.title = t(el.dataset.i18nTitle);
     el.setAttribute('aria-label', el.title);
+  }
+  for (const el of root.querySelectorAll('[data-i18n-label]')) {
+    el.setAttribute('aria-label', t(el.dataset.i18nLabel));
   }
 }

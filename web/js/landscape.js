@@ -1,6 +1,9 @@
 // The landscape view: heatmap and contour lines of f over the view rectangle, the known
 // minima, the start points, and the trajectories drawn up to the current step. Scroll zooms
 // and drag pans (the landscape is re-requested for the new view); a click sets the start.
+// With the map focused, arrow keys move the last start point and Enter adds another. A
+// trajectory whose head is outside the view gets a marker at the edge that points to it
+// (data-offmap="<trajectory index>").
 /* global d3 */
 
 import { colour, contourLevels, landscapeTransform } from './scales.js';
@@ -10,7 +13,7 @@ const M = { left: 44, right: 10, top: 10, bottom: 28 };
 
 const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
 
-export function createLandscape(svgNode, { onClick, onViewChange, onSelect }) {
+export function createLandscape(svgNode, { onClick, onKeyStart, starts: currentStarts, onViewChange, onSelect }) {
   const svg = d3.select(svgNode);
   const clip = `clip-${Math.random().toString(36).slice(2)}`;
   svg.append('defs').append('clipPath').attr('id', clip).append('rect');
@@ -24,6 +27,7 @@ export function createLandscape(svgNode, { onClick, onViewChange, onSelect }) {
   const starts = content.append('g');
   const xAxis = svg.append('g').attr('class', 'axis');
   const yAxis = svg.append('g').attr('class', 'axis');
+  const edges = svg.append('g');
 
   let sx = d3.scaleLinear();
   let sy = d3.scaleLinear();
@@ -50,6 +54,29 @@ export function createLandscape(svgNode, { onClick, onViewChange, onSelect }) {
     const [w, h] = size();
     if (mx < M.left || mx > w - M.right || my < M.top || my > h - M.bottom) return;
     onClick([sx.invert(mx), sy.invert(my)], d3.event.shiftKey);
+  });
+
+  // Arrow keys move the last start by a fiftieth of the view (Shift: a tenth); Enter adds a
+  // start beside it, which the arrows then move.
+  svg.on('keydown', () => {
+    const e = d3.event;
+    const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+    const points = currentStarts().map((p) => [...p]);
+    if (!points.length) return;
+    const last = points[points.length - 1];
+    const fx = (view[1] - view[0]) / (e.shiftKey ? 10 : 50);
+    const fy = (view[3] - view[2]) / (e.shiftKey ? 10 : 50);
+    // Inside the view, and without the binary noise of repeated steps (0.1 + 0.2).
+    const tidy = (v) => Number(v.toPrecision(6));
+    const inside = ([x, y]) => [tidy(clamp(x, view[0], view[1])), tidy(clamp(y, view[2], view[3]))];
+    if (moves[e.key]) {
+      const [dx, dy] = moves[e.key];
+      points[points.length - 1] = inside([last[0] + dx * fx, last[1] + dy * fy]);
+    } else if (e.key === 'Enter') {
+      points.push(inside([last[0] + 5 * fx, last[1] - 5 * fy]));
+    } else return;
+    e.preventDefault();
+    onKeyStart(points);
   });
 
   function size() {
@@ -121,6 +148,7 @@ export function createLandscape(svgNode, { onClick, onViewChange, onSelect }) {
   function setStarts(points) {
     lastStarts = points;
     starts.selectAll('circle').data(points).join('circle').attr('class', 'start').attr('r', 5)
+      .classed('active', (_, i) => i === points.length - 1)
       .attr('cx', (d) => sx(d[0])).attr('cy', (d) => sy(d[1]));
   }
 
@@ -133,9 +161,11 @@ export function createLandscape(svgNode, { onClick, onViewChange, onSelect }) {
     selected = -1;
     paths.selectAll('*').remove();
     marks.selectAll('*').remove();
+    edges.selectAll('*').remove();
     r.trajectories.forEach((tr, i) => {
       paths.append('path').attr('class', 'trajectory').attr('data-trajectory', i)
-        .attr('data-optimizer', tr.name).attr('stroke', colour(tr.k))
+        .attr('data-optimizer', tr.name).attr('stroke', colour(tr.name))
+        .attr('stroke-dasharray', tr.dash || null)
         .attr('pointer-events', 'visibleStroke')
         .on('click', () => {
           d3.event.stopPropagation();
@@ -145,9 +175,13 @@ export function createLandscape(svgNode, { onClick, onViewChange, onSelect }) {
     });
   }
 
-  /** Draws every trajectory from step 0 to `step` (or to where it diverged). */
+  /**
+   * Draws every trajectory from step 0 to `step` (or to where it diverged); returns the set of
+   * trajectories whose head is off the map.
+   */
   function update(step) {
-    if (!run) return;
+    const offmap = new Set();
+    if (!run) return offmap;
     const heads = [];
     const notes = [];
     paths.selectAll('path.trajectory').each(function draw(_, i) {
@@ -163,20 +197,40 @@ export function createLandscape(svgNode, { onClick, onViewChange, onSelect }) {
       }
       this.setAttribute('d', d);
       this.classList.toggle('selected', i === selected);
-      if (end >= 0) heads.push({ i, x: xs[end], y: ys[end], k: run.trajectories[i].k });
+      const name = run.trajectories[i].name;
+      if (end >= 0) heads.push({ i, x: xs[end], y: ys[end], name });
       const at = run.diverged[i];
       if (at !== null && at !== undefined && at <= step && end >= 0) {
-        notes.push({ i, x: xs[end], y: ys[end], k: run.trajectories[i].k, at });
+        notes.push({ i, x: xs[end], y: ys[end], name, at });
       }
     });
     marks.selectAll('circle').data(heads, (d) => d.i).join('circle').attr('class', 'head')
-      .attr('r', (d) => (d.i === selected ? 6 : 4.5)).attr('fill', (d) => colour(d.k))
+      .attr('r', (d) => (d.i === selected ? 6 : 4.5)).attr('fill', (d) => colour(d.name))
       .attr('cx', (d) => sx(d.x)).attr('cy', (d) => sy(d.y));
     marks.selectAll('text').data(notes, (d) => d.i).join('text').attr('class', 'diverged')
-      .attr('data-diverged', (d) => d.i).attr('fill', (d) => colour(d.k))
+      .attr('data-diverged', (d) => d.i).attr('fill', (d) => colour(d.name))
       .attr('x', (d) => clamp(sx(d.x) + 6, M.left + 4, size()[0] - M.right - 150))
       .attr('y', (d) => clamp(sy(d.y) - 6, M.top + 14, size()[1] - M.bottom - 4))
       .text((d) => `✕ ${t('diverged')} ${d.at}`);
+    // Heads outside the view: a triangle just inside the edge, on the line from the centre.
+    const [w, h] = size();
+    const box = { x0: M.left + 9, x1: w - M.right - 9, y0: M.top + 9, y1: h - M.bottom - 9 };
+    const cx = (box.x0 + box.x1) / 2;
+    const cy = (box.y0 + box.y1) / 2;
+    const away = heads.filter((d) => !(d.x >= view[0] && d.x <= view[1] && d.y >= view[2] && d.y <= view[3]))
+      .map((d) => {
+        offmap.add(d.i);
+        const dx = sx(d.x) - cx;
+        const dy = sy(d.y) - cy;
+        const s = Math.min(Math.abs((box.x1 - cx) / (dx || 1e-9)), Math.abs((box.y1 - cy) / (dy || 1e-9)));
+        return { ...d, px: cx + dx * s, py: cy + dy * s, angle: (Math.atan2(dy, dx) * 180) / Math.PI };
+      });
+    edges.selectAll('path').data(away, (d) => d.i).join((enter) => enter.append('path')
+      .attr('class', 'offmap').attr('d', 'M11,0L-7,-8.5L-7,8.5Z').call((p) => p.append('title')))
+      .attr('data-offmap', (d) => d.i).attr('fill', (d) => colour(d.name))
+      .attr('transform', (d) => `translate(${d.px.toFixed(1)},${d.py.toFixed(1)}) rotate(${d.angle.toFixed(1)})`)
+      .select('title').text((d) => `${run.trajectories[d.i].label}: ${t('offMap')}`);
+    return offmap;
   }
 
   function select(i) {

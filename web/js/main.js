@@ -1,24 +1,29 @@
 // The page: one state object, rendered by the views (landscape, loss chart, entries,
 // equations). document.body.dataset.state is loading, ready, running, done or error (the
-// message in dataset.error): the contract the browser tests read.
+// message in dataset.error): the contract the browser tests read. #status says what is true
+// for a person: computing, playing, paused, done, not run, error (data-phase says which).
 
 import { follow, getJSON, postRun } from './api.js';
-import { renderEntries } from './controls.js';
+import { firstProblem, newEntry, renderEntries, showProblem } from './controls.js';
 import { renderEquations } from './equations.js';
 import { exportCsv, exportJson, savePng, saveSvg } from './exporter.js';
-import { language, setLanguage, t, translatePage } from './i18n.js';
+import { language, problemText, setLanguage, t, translatePage, words } from './i18n.js';
 import { createLandscape } from './landscape.js';
 import { createLossChart } from './loss.js';
 import { SEVEN, tunedLearningRate } from './presets.js';
-import { colour } from './scales.js';
+import { colour, dash, repeats, setKinds } from './scales.js';
 import { formatSpec, parseSpec } from './spec.js';
 import { createTrainingView } from './training.js';
 import { formatHash, parseHash } from './urlstate.js';
 import {
   OWN, describe, formulaHtml, isExpression, setupOwnFunction,
 } from './ownfunction.js';
+import { checkValue, refusedParameter, tooManyPoints } from './validate.js';
 
 const $ = (id) => document.getElementById(id);
+
+// A student follows 500 steps in five seconds at 1×.
+const STEPS_PER_SECOND = 100;
 
 const state = {
   functions: [],
@@ -32,18 +37,48 @@ const state = {
   noise: 0,
   seed: 0,
   run: null,
+  accepted: null, // the hash view of the last run the server accepted: what the URL holds
   step: 0,
+  position: 0, // the playback position in fractional steps
   playing: false,
-  speed: 5,
+  speed: 1,
   selected: -1,
   stop: null, // stops following the current stream
+  settingsServer: {}, // a server refusal of a setting: {id: text}
 };
 
-function setState(s, message = '') {
+// The run settings, checked as typed; the ranges are the server's limits (README).
+const SETTINGS = {
+  steps: { range: { min: 1, max: 100000 }, integer: true },
+  noise: { range: { min: 0 } },
+  seed: { range: { min: 0, max: 2 ** 53 }, integer: true },
+};
+
+let refused = false; // the error is a run that was not made (else the server or the network failed)
+
+function setState(s, message = '', refusal = false) {
+  refused = refusal;
   document.body.dataset.state = s;
   if (s === 'error') document.body.dataset.error = message;
   else delete document.body.dataset.error;
-  $('status').textContent = s === 'error' ? message : t(s === 'ready' ? 'done' : s);
+  renderStatus();
+}
+
+/** The header's word for what is true now (a fixed-width slot: the header does not move). */
+function renderStatus() {
+  const s = document.body.dataset.state;
+  const r = state.run;
+  let phase = s;
+  if (s === 'done') phase = state.playing ? 'playing' : (r && state.step < r.steps ? 'paused' : 'done');
+  else if (s === 'running') phase = 'computing';
+  else if (s === 'ready') phase = '';
+  else if (s === 'error' && refused) phase = 'refused';
+  const text = { loading: t('loading'), computing: t('running'), playing: t('playing'),
+    paused: t('paused'), done: t('done'), refused: t('refused'), error: t('error'), '': '' }[phase];
+  const el = $('status');
+  el.dataset.phase = phase;
+  if (el.textContent !== text) el.textContent = text;
+  el.title = s === 'error' ? document.body.dataset.error : '';
 }
 
 function info(key) {
@@ -58,28 +93,56 @@ function label(entry) {
   return formatSpec(info(entry.key), entry.params).replace(/^[a-z]+/, info(entry.key).name);
 }
 
-function hashView() {
-  const defaultView = state.fn.view;
-  const moved = state.view.some((v, i) => v !== defaultView[i]);
+/** The current settings as a hash view (what a run of them would put in the URL). */
+function settingsView() {
   return {
     function: state.fn.name, opts: specs(), starts: state.starts, steps: state.steps,
-    noise: state.noise, seed: state.seed, view: moved ? state.view : null, lang: language(),
+    noise: state.noise, seed: state.seed, view: null, lang: language(),
   };
+}
+
+/** The URL: the last accepted run, the current zoom and language. */
+function currentHash() {
+  const v = state.accepted || settingsView();
+  const defaultView = (state.functions.find((f) => f.name === v.function) || state.fn).view;
+  const moved = state.view && v.function === state.fn.name
+    && state.view.some((x, i) => x !== defaultView[i]);
+  return formatHash({ ...v, view: moved ? state.view : null, lang: language() });
+}
+
+function writeHash() {
+  if (document.body.dataset.view === 'race' && state.fn) history.replaceState(null, '', currentHash());
 }
 
 function renderEntriesNow() {
   renderEntries($('entries'), state.entries, state.optimizers, {
-    onChange(rerender) {
+    onChange() {
       state.preset = null;
-      $('preset-note').textContent = '';
-      for (const e of state.entries) e.error = null;
-      if (rerender) renderEntriesNow();
+      renderPresetNote();
+      clearRunError();
+    },
+    onKind() {
+      state.preset = null;
+      renderPresetNote();
+      clearRunError();
+      renderEntriesNow();
     },
     onRemove(i) {
       state.entries.splice(i, 1);
+      clearRunError();
       renderEntriesNow();
     },
   });
+}
+
+/** The note under the preset buttons, in the current language. */
+function renderPresetNote() {
+  let text = '';
+  if (state.preset === 'tuned') {
+    const changed = state.entries.map((e) => `${info(e.key).name} ${e.params.lr}`).join(', ');
+    text = t('tunedNote', { fn: state.fn.name, list: changed });
+  } else if (state.preset === 'defaults') text = t('defaultsNote');
+  $('preset-note').textContent = text;
 }
 
 function renderStarts() {
@@ -89,15 +152,10 @@ function renderStarts() {
 
 function applyPreset(kind) {
   state.preset = kind;
-  state.entries = SEVEN.map((key) => ({
-    key, params: kind === 'tuned' ? { lr: tunedLearningRate(state.fn.name, key) } : {}, error: null,
-  }));
-  if (kind === 'tuned') {
-    const changed = state.entries.map((e) => `${info(e.key).name} ${e.params.lr}`).join(', ');
-    $('preset-note').textContent = t('tunedNote', { fn: state.fn.name, list: changed });
-  } else {
-    $('preset-note').textContent = t('defaultsNote');
-  }
+  state.entries = SEVEN.map((key) => newEntry(key,
+    kind === 'tuned' ? { lr: tunedLearningRate(state.fn.name, key) } : {}));
+  renderPresetNote();
+  clearRunError();
   renderEntriesNow();
 }
 
@@ -121,11 +179,15 @@ async function loadLandscape() {
 function newRun(request, body) {
   const n = request.steps + 1;
   const s = request.starts.length;
+  const keys = state.entries.map((e) => e.key);
+  const rep = repeats(keys);
   const run = {
     id: body.id, request, steps: request.steps, available: -1, finished: false,
+    entries: state.entries.map((e, k) => ({ k, key: e.key, label: label(e), dash: dash(rep[k], e.key) })),
     trajectories: body.trajectories.map((tr, i) => {
       const k = Math.floor(i / s);
-      return { config: tr.optimizer, start: tr.start, k, name: tr.optimizer.name, label: label(state.entries[k]) };
+      return { config: tr.optimizer, start: tr.start, k, s: i % s, name: tr.optimizer.name,
+        label: label(state.entries[k]), dash: dash(rep[k], state.entries[k].key) };
     }),
     diverged: body.trajectories.map(() => null),
     x: [], y: [], f: [],
@@ -152,24 +214,84 @@ function storeRows(run, rows) {
   }
 }
 
+function clearRunError() {
+  $('run-error').textContent = '';
+  if (document.body.dataset.state !== 'error') return;
+  const r = state.run;
+  setState(r ? (r.finished ? 'done' : 'running') : 'ready');
+}
+
+/**
+ * A run that did not happen: the message next to the field (already there for a local
+ * problem), a summary under Run, the previous run dimmed and labelled, the URL untouched.
+ */
+function refuse(summary) {
+  $('run-error').textContent = summary;
+  document.body.dataset.stale = state.run ? 'true' : 'false';
+  setState('error', summary, true);
+}
+
+/** The server refused the run: shown where the field is, like a problem found as typed. */
 function showRunError(body, status) {
-  const m = /^optimizers\[(\d+)\]/.exec(body.field || '');
-  if (m && state.entries[+m[1]]) {
-    state.entries[+m[1]].error = body.error;
+  // The sentences the page knows are said in its language; others as the server wrote them.
+  const points = tooManyPoints(body.error);
+  const grouped = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v.toLocaleString('en-US')]));
+  const text = points ? t('tooManyPoints', grouped(points)) : t('serverRefused', {
+    text: String(body.error || `HTTP ${status}`).replace(/^optimizers\[\d+\]:\s*/, '') });
+  const p = refusedParameter(body);
+  const e = p && state.entries[p.entry];
+  if (e) {
+    const h = info(e.key).hyperparameters.find((x) => x.name === p.param);
+    // A range the server names is also one the page can say in the student's language.
+    const local = h && checkValue(p.value, h.range).problem;
+    e.server = { param: p.param, text: local ? problemText(local, words(h), h.name) : text };
     renderEntriesNow();
-  } else {
-    $('run-error').textContent = body.error;
+    refuse(t('notRun', { where: `${info(e.key).name}${h ? `: ${words(h)}` : ''}` }));
+    return;
   }
-  setState('error', body.error || `HTTP ${status}`);
+  const id = (body.field || '').replace(/\[.*$/, '');
+  if (SETTINGS[id]) {
+    state.settingsServer[id] = text;
+    checkSetting(id);
+    refuse(t('notRun', { where: t(id) }));
+    return;
+  }
+  refuse(text);
+}
+
+/** Checks setting id as typed: its value into state, or its problem next to it. */
+function checkSetting(id) {
+  const c = SETTINGS[id];
+  const r = checkValue($(id).value, c.range, { integer: c.integer });
+  const text = r.problem ? problemText(r.problem, t(id), id) : state.settingsServer[id] || '';
+  showProblem($(id), $(`${id}-error`), text);
+  return r;
+}
+
+function settingsProblem() {
+  for (const id of Object.keys(SETTINGS)) {
+    if (checkSetting(id).problem) return { id, text: $(`${id}-error`).textContent };
+  }
+  return null;
 }
 
 async function run() {
-  if (state.stop) state.stop();
-  state.stop = null;
+  clearTimeout(keyRun);
+  const local = firstProblem(state.entries, state.optimizers);
+  const setting = settingsProblem();
+  if (local || setting) {
+    refuse(t('notRun', { where: local ? `${local.info.name}: ${words(local.h)}` : t(setting.id) }));
+    // Where to fix it: the first marked field.
+    const field = local ? $('entries').querySelector(`[data-entry="${local.i}"] [data-param="${local.h.name}"]`)
+      : $(setting.id);
+    if (field && document.activeElement !== field && !document.activeElement?.closest('#landscape')) field.focus();
+    return;
+  }
   state.steps = Number($('steps').value);
   state.noise = Number($('noise').value);
   state.seed = Number($('seed').value);
-  for (const e of state.entries) e.error = null;
+  for (const e of state.entries) e.server = null;
+  state.settingsServer = {};
   renderEntriesNow();
   $('run-error').textContent = '';
   setState('running');
@@ -178,20 +300,28 @@ async function run() {
     function: state.fn.name, optimizers: specs(), starts: state.starts, steps: state.steps,
     every: 1, noise: state.noise, seed: state.seed, state: trajectories <= 64,
   };
-  history.replaceState(null, '', formatHash(hashView()));
+  const view = settingsView();
   const { ok, status, body } = await postRun(request);
   if (!ok) {
     showRunError(body, status);
     return;
   }
+  // Accepted: the previous run's stream ends here (a refused run leaves it on show).
+  if (state.stop) state.stop();
+  state.stop = null;
+  state.accepted = view;
+  document.body.dataset.stale = 'false';
+  writeHash();
   const r = newRun(request, body);
   state.run = r;
   state.step = 0;
+  state.position = 0;
   state.playing = true;
   state.selected = state.selected >= 0 && state.selected < r.trajectories.length ? state.selected : 0;
   landscape.setRun(r);
   landscape.select(state.selected);
   loss.setRun(r);
+  buildLegend(r);
   $('scrub').max = r.steps;
   state.stop = follow(body.events, {
     onRows(rows) {
@@ -202,7 +332,7 @@ async function run() {
       r.diverged = data.diverged_at;
       r.finished = true;
       setState('done');
-      draw();
+      drawn = '';
     },
     onError(message) {
       if (state.run === r) setState('error', message);
@@ -210,54 +340,89 @@ async function run() {
   });
 }
 
-/** One clickable legend entry per optimizer: it selects that optimizer's first trajectory. */
-function renderLegend() {
-  const r = state.run;
+/**
+ * One legend button per optimizer entry, made once per run and updated in place (a button
+ * replaced between mouse-down and mouse-up loses the click): it selects that entry's first
+ * trajectory, aria-pressed says which is selected, a note says diverged or off the map.
+ */
+function buildLegend(r) {
   const el = $('legend');
   el.replaceChildren();
-  if (!r) return;
-  const selectedK = r.trajectories[state.selected]?.k;
-  r.trajectories.forEach((tr, i) => {
-    if (r.trajectories.findIndex((o) => o.k === tr.k) !== i) return;
+  for (const e of r.entries) {
     const b = document.createElement('button');
     b.type = 'button';
-    b.dataset.legend = tr.k;
-    b.style.setProperty('--c', colour(tr.k));
-    if (tr.k === selectedK) b.className = 'selected';
-    const swatch = document.createElement('span');
-    swatch.className = 'swatch';
-    b.append(swatch, tr.label);
-    const at = r.diverged[i];
-    if (at !== null && at !== undefined && at <= state.step) b.append(` ✕ ${t('diverged')} ${at}`);
-    b.addEventListener('click', () => select(i));
+    b.dataset.legend = e.k;
+    b.style.setProperty('--c', colour(e.key));
+    b.setAttribute('aria-pressed', 'false');
+    const swatch = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
+    swatch.setAttribute('class', 'swatch');
+    swatch.setAttribute('viewBox', '0 0 20 6');
+    swatch.innerHTML = `<line x1="0" x2="20" y1="3" y2="3" stroke="${colour(e.key)}" stroke-width="4"${e.dash ? ` stroke-dasharray="${e.dash}"` : ''}/>`;
+    const name = document.createElement('span');
+    name.textContent = e.label;
+    const note = document.createElement('span');
+    note.className = 'legend-note';
+    b.append(swatch, name, note);
+    b.addEventListener('click', () => select(r.trajectories.findIndex((tr) => tr.k === e.k)));
     el.append(b);
-  });
+  }
+}
+
+function updateLegend(offmap) {
+  const r = state.run;
+  if (!r) return;
+  const selectedK = r.trajectories[state.selected]?.k;
+  for (const b of $('legend').children) {
+    const k = Number(b.dataset.legend);
+    const mine = r.trajectories.map((tr, i) => (tr.k === k ? i : -1)).filter((i) => i >= 0);
+    const notes = [];
+    const at = mine.map((i) => r.diverged[i]).find((d) => d !== null && d !== undefined && d <= state.step);
+    if (at !== undefined) notes.push(`✕ ${t('diverged')} ${at}`);
+    if (mine.some((i) => offmap.has(i))) notes.push(`↗ ${t('offMap')}`);
+    const note = notes.join(' · ');
+    const pressed = String(k === selectedK);
+    if (b.getAttribute('aria-pressed') !== pressed) b.setAttribute('aria-pressed', pressed);
+    const span = b.querySelector('.legend-note');
+    if (span.textContent !== note) span.textContent = note;
+  }
 }
 
 function select(i) {
   state.selected = i;
   landscape.select(i);
+  updateLegend(offmapNow); // at once: the pressed button answers the click
   drawn = '';
 }
 
+let offmapNow = new Set(); // the trajectories off the map at the drawn step
+
 function draw() {
   const r = state.run;
+  let offmap = new Set();
   if (r) {
     state.step = Math.max(0, Math.min(state.step, Math.max(r.available, 0)));
-    landscape.update(state.step);
+    offmap = landscape.update(state.step);
+    offmapNow = offmap;
     loss.update(state.step);
     $('scrub').value = state.step;
     $('step-label').textContent = `${state.step} / ${r.steps}`;
   }
-  renderLegend();
+  updateLegend(offmap);
   renderEquations($('equations'), r, state.selected, state.step);
   $('play').textContent = t(state.playing ? 'pause' : 'play');
+  renderStatus();
 }
 
 let drawn = '';
-function tick() {
+let lastFrame = 0;
+function tick(now) {
   const r = state.run;
-  if (r && state.playing && state.step < r.available) state.step = Math.min(r.available, state.step + state.speed);
+  const dt = lastFrame ? Math.min(now - lastFrame, 100) : 0;
+  lastFrame = now;
+  if (r && state.playing && state.step < r.available) {
+    state.position = Math.min(r.available, state.position + (dt / 1000) * STEPS_PER_SECOND * state.speed);
+    state.step = Math.floor(state.position);
+  }
   if (r && r.finished && state.step >= r.steps) state.playing = false;
   const key = `${state.step}/${r ? r.available : -1}/${state.playing}/${state.selected}/${language()}`;
   if (key !== drawn) {
@@ -270,17 +435,26 @@ function tick() {
 function seek(step) {
   state.playing = false;
   state.step = step;
+  state.position = step;
 }
 
+let keyRun = 0;
 const landscape = createLandscape($('landscape'), {
   onClick(point, add) {
     state.starts = add ? [...state.starts, point] : [point];
     renderStarts();
     run();
   },
+  onKeyStart(points) { // arrow keys and Enter on the map: run once the keys have settled
+    state.starts = points;
+    renderStarts();
+    clearTimeout(keyRun);
+    keyRun = setTimeout(run, 400);
+  },
+  starts: () => state.starts,
   onViewChange(view) {
     state.view = view;
-    history.replaceState(null, '', formatHash(hashView()));
+    writeHash();
     loadLandscape().catch((e) => setState('error', e.message));
   },
   onSelect: select,
@@ -298,10 +472,30 @@ function chooseFunction(name, keepStarts, own = null) {
   renderStarts();
 }
 
+/** Every text of the page again, in the current language. */
+function relabel() {
+  translatePage();
+  renderStatus();
+  renderEntriesNow();
+  renderPresetNote();
+  for (const id of Object.keys(SETTINGS)) {
+    if ($(`${id}-error`).textContent) checkSetting(id);
+  }
+  if (document.body.dataset.state === 'error' && $('run-error').textContent) {
+    const local = firstProblem(state.entries, state.optimizers);
+    if (local) $('run-error').textContent = t('notRun', { where: `${local.info.name}: ${words(local.h)}` });
+  }
+  training.relabel();
+  drawn = '';
+}
+
 /** Applies a hash (from a shared link) to the state; true if it named a function. */
 function applyHash(hash) {
   const v = parseHash(hash);
-  if (v.lang) setLanguage(v.lang);
+  if ((v.lang || 'en') !== language()) {
+    setLanguage(v.lang || 'en');
+    if (training) relabel();
+  }
   if (!v.function) return false;
   // an expression: the server canonicalizes it (and refuses it with its column if wrong)
   chooseFunction(v.function, false,
@@ -309,11 +503,11 @@ function applyHash(hash) {
   if (v.view) state.view = v.view;
   if (v.starts.length) state.starts = v.starts;
   const entries = v.opts.map(parseSpec).filter((p) => p && info(p.key))
-    .map((p) => ({ key: p.key, params: p.params, error: null }));
+    .map((p) => newEntry(p.key, p.params));
   if (entries.length) {
     state.entries = entries;
     state.preset = null;
-    $('preset-note').textContent = '';
+    renderPresetNote();
   }
   if (v.steps) $('steps').value = v.steps;
   $('noise').value = v.noise || 0;
@@ -333,35 +527,68 @@ function showView(view) {
   $('view-race').setAttribute('aria-pressed', String(view === 'race'));
   $('view-train').setAttribute('aria-pressed', String(view === 'train'));
   if (view === 'train') {
-    history.replaceState(null, '', TRAINING_HASH);
+    history.replaceState(null, '', language() === 'ko' ? `${TRAINING_HASH}&lang=ko` : TRAINING_HASH);
     training.resize();
     return;
   }
-  history.replaceState(null, '', formatHash(hashView()));
+  writeHash();
   loadLandscape().then(() => { if (!state.run) run(); });
+}
+
+/**
+ * The function menu runs on commit: a mouse choice at once, keyboard arrows only at Enter or
+ * when the menu loses focus (each arrow would otherwise start a run).
+ */
+function wireFunctionMenu() {
+  const menu = $('function');
+  let keyed = false;
+  const commit = async () => {
+    keyed = false;
+    if (menu.value === OWN) {
+      ownField.open();
+      return;
+    }
+    if (menu.value === state.fn.name) return;
+    chooseFunction(menu.value, false);
+    await loadLandscape();
+    run();
+  };
+  menu.addEventListener('keydown', (e) => {
+    if (e.key === 'Enter') {
+      e.preventDefault();
+      commit();
+    } else if (/^(Arrow|Home$|End$|Page)/.test(e.key) || e.key.length === 1) keyed = true;
+  });
+  menu.addEventListener('change', () => { if (!keyed) commit(); });
+  menu.addEventListener('blur', () => { if (keyed) commit(); });
+}
+
+function toggleHelp() {
+  const help = $('keys');
+  if (help.matches(':popover-open')) help.hidePopover();
+  else help.showPopover();
 }
 
 function wire() {
   $('view-race').addEventListener('click', () => showView('race'));
   $('view-train').addEventListener('click', () => showView('train'));
-  $('function').addEventListener('change', async () => {
-    if ($('function').value === OWN) {
-      ownField.open();
-      return;
-    }
-    chooseFunction($('function').value, false);
-    await loadLandscape();
-    run();
-  });
+  wireFunctionMenu();
   $('run').addEventListener('click', run);
+  for (const id of Object.keys(SETTINGS)) {
+    $(id).addEventListener('input', () => {
+      delete state.settingsServer[id];
+      checkSetting(id);
+      clearRunError();
+    });
+  }
   $('add').addEventListener('click', () => {
-    state.entries.push({ key: 'adam', params: {}, error: null });
+    state.entries.push(newEntry('adam'));
     renderEntriesNow();
   });
   $('all-seven').addEventListener('click', () => applyPreset('defaults'));
   $('tuned').addEventListener('click', () => applyPreset('tuned'));
   $('play').addEventListener('click', () => {
-    if (state.run && state.step >= state.run.steps) state.step = 0;
+    if (state.run && state.step >= state.run.steps) seek(0);
     state.playing = !state.playing;
   });
   $('back').addEventListener('click', () => seek(state.step - 1));
@@ -370,21 +597,17 @@ function wire() {
   $('speed').addEventListener('change', () => { state.speed = Number($('speed').value); });
   $('reset-view').addEventListener('click', () => {
     state.view = [...state.fn.view];
+    writeHash();
     loadLandscape();
   });
   $('lang').addEventListener('click', () => {
     setLanguage(language() === 'en' ? 'ko' : 'en');
-    translatePage();
-    setState(document.body.dataset.state, document.body.dataset.error);
-    renderEntriesNow();
-    training.relabel();
-    if (state.fn && document.body.dataset.view === 'race') {
-      history.replaceState(null, '', formatHash(hashView()));
-    }
-    drawn = '';
+    relabel();
+    if (document.body.dataset.view === 'race') writeHash();
+    else history.replaceState(null, '', language() === 'ko' ? `${TRAINING_HASH}&lang=ko` : TRAINING_HASH);
   });
   $('share').addEventListener('click', async () => {
-    const url = `${location.origin}${location.pathname}${formatHash(hashView())}`;
+    const url = `${location.origin}${location.pathname}${currentHash()}`;
     try {
       await navigator.clipboard.writeText(url);
       $('status').textContent = t('copied');
@@ -394,13 +617,20 @@ function wire() {
   });
   $('export-json').addEventListener('click', () => state.run && exportJson(state.run));
   $('export-csv').addEventListener('click', () => state.run && exportCsv(state.run));
-  const legend = () => (state.run ? state.run.trajectories
-    .filter((tr, i, all) => all.findIndex((o) => o.k === tr.k) === i)
-    .map((tr) => ({ label: tr.label, colour: colour(tr.k) })) : []);
+  const legend = () => (state.run ? state.run.entries.map((e) => ({ label: e.label, colour: colour(e.key) })) : []);
   $('save-svg').addEventListener('click', () => saveSvg($('landscape'), `clopt-${state.fn.name}`, legend()));
   $('save-png').addEventListener('click', () => savePng($('landscape'), `clopt-${state.fn.name}`, legend()));
   document.addEventListener('keydown', (e) => {
-    if (e.target.closest('input, select, textarea')) return;
+    if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
+    if (e.target.closest('input, select, textarea, [contenteditable]')) return;
+    if (e.key === '?') {
+      e.preventDefault();
+      toggleHelp();
+      return;
+    }
+    if (document.body.dataset.view !== 'race') return;
+    // A focused button does what it says with Space (Space on Run runs); arrows still step.
+    if (e.key === ' ' && e.target.closest('button, a, summary')) return;
     if (e.key === ' ') {
       e.preventDefault();
       $('play').click();
@@ -408,12 +638,18 @@ function wire() {
     else if (e.key === 'ArrowRight') seek(state.step + 1);
   });
   window.addEventListener('hashchange', async () => {
-    if (location.hash === TRAINING_HASH) {
+    if (location.hash.startsWith(TRAINING_HASH)) {
+      const v = parseHash(location.hash.slice(TRAINING_HASH.length));
+      if ((v.lang || 'en') !== language()) {
+        setLanguage(v.lang || 'en');
+        relabel();
+      }
       showView('train');
       return;
     }
-    if (location.hash === formatHash(hashView())) return; // our own replaceState
+    if (location.hash === currentHash()) return;
     if (applyHash(location.hash)) {
+      if (document.body.dataset.view !== 'race') showView('race');
       await loadLandscape();
       run();
     }
@@ -430,10 +666,13 @@ function wire() {
 
 async function main() {
   setState('loading');
+  const trainingFirst = location.hash.startsWith(TRAINING_HASH);
+  setLanguage(parseHash(trainingFirst ? location.hash.slice(TRAINING_HASH.length) : location.hash).lang);
   translatePage();
   try {
     [state.functions, state.optimizers] = await Promise.all([
       getJSON('/api/v1/functions'), getJSON('/api/v1/optimizers')]);
+    setKinds(state.optimizers);
     for (const f of state.functions) $('function').add(new Option(f.name, f.name));
     ownField = setupOwnFunction($('function'), {
       async onValid(fn) {
@@ -443,14 +682,13 @@ async function main() {
         run();
       },
     });
-    training = createTrainingView();
+    training = createTrainingView(state.optimizers);
     wire();
-    const trainingFirst = location.hash === TRAINING_HASH;
     if (trainingFirst || !applyHash(location.hash)) {
       chooseFunction('rosenbrock', false);
       applyPreset('tuned');
     }
-    translatePage();
+    relabel();
     setState('ready');
     requestAnimationFrame(tick);
     if (trainingFirst) {

@@ -4,9 +4,40 @@
 export const PALETTE = ['#E69F00', '#56B4E9', '#009E73', '#F0E442', '#0072B2', '#D55E00',
   '#CC79A7', '#000000'];
 
-/** The colour of optimizer entry k (trajectories of one optimizer share it). */
-export function colour(k) {
-  return PALETTE[k % PALETTE.length];
+// The one map from optimizer to colour: its kind's position in /api/v1/optimizers (setKinds),
+// so Adam has the same colour in every link, whatever its place in the list.
+const kinds = new Map();
+
+/** Registers the catalogue's order of optimizers (/api/v1/optimizers). */
+export function setKinds(optimizers) {
+  kinds.clear();
+  optimizers.forEach((o, i) => kinds.set(o.key.toLowerCase(), i));
+}
+
+/** The colour of an optimizer kind, by its key or name ('adam', 'Adam'). */
+export function colour(kind) {
+  const i = kinds.get(String(kind).toLowerCase()) ?? 0;
+  return PALETTE[i % PALETTE.length];
+}
+
+// Two entries of one kind share its colour; the second, third, ... are dashed. The palette
+// has eight colours: the ninth kind and later repeat one, dashed.
+const DASHES = ['', '7 4', '2 3', '9 3 2 3'];
+
+/** The stroke-dasharray of the n-th entry (0-based) of a kind ('adam', 'Adam'). */
+export function dash(n, kind = '') {
+  const round = Math.floor((kinds.get(String(kind).toLowerCase()) ?? 0) / PALETTE.length);
+  return DASHES[(n + round) % DASHES.length];
+}
+
+/** For each entry key, how many entries of the same kind come before it: [0, 0, 1, ...]. */
+export function repeats(keys) {
+  const seen = new Map();
+  return keys.map((k) => {
+    const n = seen.get(k) ?? 0;
+    seen.set(k, n + 1);
+    return n;
+  });
 }
 
 /** 'log' when every finite value is > 0 (a loss that reaches 0 or below reads better linear). */

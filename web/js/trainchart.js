@@ -17,15 +17,17 @@ export function createTrainChart(svgNode) {
   let epochs = 1;
   let label = 'epoch';
 
-  function reset(n, nEpochs, xText) {
+  /** A new training: kinds[i] is optimizer i's kind (its colour), xText the x axis label. */
+  function reset(kinds, nEpochs, xText) {
+    const n = kinds.length;
     series = Array.from({ length: n }, () => ({ x: [], loss: [], smooth: [], next: null }));
     epochs = nEpochs;
     label = xText;
     curves.selectAll('*').remove();
     for (let i = 0; i < n; i++) {
       const g = curves.append('g').attr('data-train-loss', i);
-      g.append('path').attr('class', 'raw').attr('stroke', colour(i));
-      g.append('path').attr('class', 'smooth').attr('stroke', colour(i));
+      g.append('path').attr('class', 'raw').attr('stroke', colour(kinds[i]));
+      g.append('path').attr('class', 'smooth').attr('stroke', colour(kinds[i]));
     }
     draw();
   }
@@ -85,5 +87,11 @@ export function createTrainChart(svgNode) {
     });
   }
 
-  return { reset, add, draw };
+  /** The x axis label again (after a change of language). */
+  function relabel(xText) {
+    label = xText;
+    draw();
+  }
+
+  return { reset, add, draw, relabel };
 }

@@ -4,10 +4,13 @@
 // error (the message in dataset.trainError): the contract the browser tests read.
 
 import { followTraining, postTraining } from './api.js';
-import { t } from './i18n.js';
+import { showProblem } from './controls.js';
+import { problemText, t, words } from './i18n.js';
 import { colour } from './scales.js';
 import { percent } from './series.js';
+import { parseSpec } from './spec.js';
 import { createTrainChart } from './trainchart.js';
+import { checkSpec, checkValue, refusedParameter } from './validate.js';
 
 const $ = (id) => document.getElementById(id);
 const MAX_OPTIMIZERS = 8;
@@ -15,12 +18,45 @@ export const TRAIN_DEFAULTS = ['adam', 'sgd(lr=0.01, momentum=0.9)'];
 export const TRAIN_SEVEN = ['sgd(lr=0.01, momentum=0.9)', 'rmsprop', 'adagrad', 'adadelta',
   'adam', 'adamax', 'nadam'];
 
-export function createTrainingView() {
+// The training's settings, checked as typed; the ranges are the server's limits (README).
+const SETTINGS = {
+  'train-epochs': { key: 'epochs', range: { min: 1, max: 50 } },
+  'train-batch': { key: 'batch', range: { min: 1, max: 4096 } },
+  'train-hidden': { key: 'hidden', range: { min: 1, max: 4096 } },
+  'train-limit': { key: 'limit', range: { min: 0, max: 1000000 } },
+  'train-seed': { key: 'seed', range: { min: 0, max: 2 ** 53 } },
+};
+
+/** infos: /api/v1/optimizers, whose ranges check the optimizers as they are typed. */
+export function createTrainingView(infos) {
   const chart = createTrainChart($('train-loss'));
   let specs = [...TRAIN_DEFAULTS];
-  let errors = [];
+  let errors = []; // the server's refusal of spec i
+  let serverSettings = {}; // the server's refusal of a setting, by input id
   let stop = null;
   let current = null; // {id, events, batches, epochs, rows: [{label, acc: [], ...}]}
+  let shown = null; // the progress line: {key, vars}, rendered again in another language
+
+  const kindOf = (spec) => parseSpec(spec)?.key ?? '';
+
+  /** The sentence for spec i as typed, or '' when it checks. */
+  function specProblem(i) {
+    const p = checkSpec(specs[i], infos);
+    if (!p) return errors[i] || '';
+    const n = i + 1;
+    if (p.kind === 'spec') return t('mustSpec', { n, value: specs[i].trim() });
+    if (p.kind === 'optimizer') return t('unknownOptimizer', { n, value: p.text });
+    if (p.kind === 'param') return t('unknownParam', { who: `${t('optimizer')} ${n} (${p.info.name})`, value: p.text });
+    return `${t('optimizer')} ${n} (${p.info.name}): ${problemText(p.problem, words(p.h), p.h.name)}`;
+  }
+
+  function checkSetting(id) {
+    const r = checkValue($(id).value, SETTINGS[id].range, { integer: true });
+    const text = r.problem ? problemText(r.problem, t(SETTINGS[id].key), SETTINGS[id].key)
+      : serverSettings[id] || '';
+    showProblem($(id), $(`${id}-error`), text);
+    return text;
+  }
 
   function setTrainState(s, message = '') {
     document.body.dataset.train = s;
@@ -28,7 +64,10 @@ export function createTrainingView() {
     else delete document.body.dataset.trainError;
     $('train-start').disabled = s === 'running';
     $('train-stop').disabled = s !== 'running';
-    if (s === 'error') $('train-progress').textContent = message;
+    if (s === 'error') {
+      shown = null;
+      $('train-progress').textContent = message;
+    }
   }
 
   function renderSpecs() {
@@ -37,14 +76,26 @@ export function createTrainingView() {
     specs.forEach((spec, i) => {
       const row = document.createElement('div');
       row.className = 'spec-row';
-      row.style.setProperty('--c', colour(i));
+      row.style.setProperty('--c', colour(kindOf(spec)));
       const input = document.createElement('input');
       input.type = 'text';
       input.value = spec;
       input.dataset.trainSpec = i;
       input.setAttribute('aria-label', `${t('optimizer')} ${i + 1}`);
       input.spellcheck = false;
-      input.addEventListener('input', () => { specs[i] = input.value; });
+      const alert = document.createElement('p');
+      alert.className = 'error';
+      alert.setAttribute('role', 'alert');
+      alert.id = `train-spec-${i}-error`;
+      alert.dataset.trainSpecError = i;
+      input.setAttribute('aria-describedby', alert.id);
+      const check = () => showProblem(input, alert, specProblem(i));
+      input.addEventListener('input', () => {
+        specs[i] = input.value;
+        errors[i] = '';
+        check();
+        row.style.setProperty('--c', colour(kindOf(specs[i])));
+      });
       const remove = document.createElement('button');
       remove.type = 'button';
       remove.textContent = '×';
@@ -55,14 +106,8 @@ export function createTrainingView() {
         errors = [];
         renderSpecs();
       });
-      row.append(input, remove);
-      if (errors[i]) {
-        input.classList.add('rejected');
-        const p = document.createElement('p');
-        p.className = 'error';
-        p.textContent = errors[i];
-        row.append(p);
-      }
+      row.append(input, remove, alert);
+      check();
       box.append(row);
     });
     $('train-add').disabled = specs.length >= MAX_OPTIMIZERS;
@@ -87,7 +132,7 @@ export function createTrainingView() {
       const name = tr.insertCell();
       const sw = document.createElement('span');
       sw.className = 'swatch';
-      sw.style.setProperty('--c', colour(i));
+      sw.style.setProperty('--c', colour(r.kind));
       name.append(sw, r.label);
       for (let e = 0; e < current.epochs; e++) {
         const td = tr.insertCell();
@@ -105,8 +150,22 @@ export function createTrainingView() {
     });
   }
 
-  function progress(text) {
-    $('train-progress').textContent = text;
+  function progress(key, vars = {}) {
+    shown = { key, vars };
+    $('train-progress').textContent = t(key, vars);
+  }
+
+  /** The first problem of the settings as typed: its sentence, or ''. */
+  function problems() {
+    for (let i = 0; i < specs.length; i++) {
+      const text = specProblem(i);
+      if (text) return { where: `${t('optimizer')} ${i + 1}`, text };
+    }
+    for (const id of Object.keys(SETTINGS)) {
+      const text = checkSetting(id);
+      if (text) return { where: t(SETTINGS[id].key), text };
+    }
+    return null;
   }
 
   function request() {
@@ -118,26 +177,48 @@ export function createTrainingView() {
     return req;
   }
 
+  /** Not sent: the sentence is next to its field, a summary under the buttons. */
+  function refuse(where) {
+    const summary = t('notRun', { where });
+    $('train-error').textContent = summary;
+    setTrainState('error', summary);
+  }
+
   async function start() {
-    if (stop) stop();
     errors = [];
+    serverSettings = {};
     renderSpecs();
+    const problem = problems();
+    if (problem) {
+      refuse(problem.where);
+      return;
+    }
+    if (stop) stop();
     $('train-error').textContent = '';
     setTrainState('running');
-    progress(t('trainQueued'));
+    progress('trainQueued');
     const { ok, body } = await postTraining(request());
     if (!ok) {
-      const m = /^optimizers\[(\d+)\]$/.exec(body.field || '');
-      if (m) {
-        errors[Number(m[1])] = body.error;
+      const text = t('serverRefused', { text: String(body.error).replace(/^optimizers\[\d+\]:\s*/, '') });
+      const p = refusedParameter(body);
+      const id = Object.keys(SETTINGS).find((k) => SETTINGS[k].key === body.field);
+      if (p && p.entry < specs.length) {
+        errors[p.entry] = text;
         renderSpecs();
-      } else $('train-error').textContent = body.error;
-      setTrainState('error', body.error);
+        refuse(`${t('optimizer')} ${p.entry + 1}`);
+      } else if (id) {
+        serverSettings[id] = text;
+        checkSetting(id);
+        refuse(t(SETTINGS[id].key));
+      } else {
+        $('train-error').textContent = text;
+        setTrainState('error', text);
+      }
       return;
     }
     current = { id: body.id, events: body.events, epochs: body.request.epochs, batches: 1,
-      rows: body.optimizers.map(() => ({ label: '…', acc: [] })) };
-    chart.reset(body.optimizers.length, current.epochs, t('epoch'));
+      rows: body.optimizers.map((c) => ({ label: '…', kind: c.name, acc: [] })) };
+    chart.reset(body.optimizers.map((c) => c.name), current.epochs, t('epoch'));
     renderTable();
     // A few frames a second: the browser shares the machine with the device it watches.
     let pending = false;
@@ -156,9 +237,9 @@ export function createTrainingView() {
         chart.add(d, current.batches);
         redraw();
         if (d.batch % 10 === 0 || d.batch === current.batches) {
-          progress(t('trainProgress', { label: current.rows[d.optimizer].label, epoch: d.epoch,
+          progress('trainProgress', { label: current.rows[d.optimizer].label, epoch: d.epoch,
             epochs: current.epochs, batch: d.batch, batches: current.batches,
-            loss: d.loss.toFixed(3) }));
+            loss: d.loss.toFixed(3) });
         }
       },
       epoch(d) {
@@ -178,7 +259,7 @@ export function createTrainingView() {
         d.results.forEach((x, i) => { current.rows[i].best = x.test_accuracy === best; });
         renderTable();
         chart.draw();
-        progress(t('trainDone'));
+        progress('trainDone');
         stop = null;
         setTrainState('done');
       },
@@ -193,7 +274,7 @@ export function createTrainingView() {
     if (stop) stop();
     stop = null;
     if (current) await fetch(`/api/v1/trainings/${current.id}`, { method: 'DELETE' });
-    progress(t('trainCancelled'));
+    progress('trainCancelled');
     setTrainState('idle');
   }
 
@@ -208,16 +289,24 @@ export function createTrainingView() {
     errors = [];
     renderSpecs();
   });
+  for (const id of Object.keys(SETTINGS)) {
+    $(id).addEventListener('input', () => {
+      delete serverSettings[id];
+      checkSetting(id);
+    });
+  }
   renderSpecs();
   setTrainState('idle');
-  chart.reset(0, Number($('train-epochs').value), t('epoch'));
+  chart.reset([], Number($('train-epochs').value) || 1, t('epoch'));
 
   return {
     /** Texts again after a language change. */
     relabel() {
       renderSpecs();
       renderTable();
-      chart.draw();
+      for (const id of Object.keys(SETTINGS)) checkSetting(id);
+      if (shown) $('train-progress').textContent = t(shown.key, shown.vars);
+      chart.relabel(t('epoch'));
     },
     resize() { chart.draw(); },
   };

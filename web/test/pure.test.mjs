@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 
 import { formulaHtml, isExpression } from '../js/ownfunction.js';
-import { colour, contourLevels, landscapeTransform, lossScaleKind, PALETTE } from '../js/scales.js';
+import { colour, contourLevels, dash, landscapeTransform, lossScaleKind, PALETTE, repeats, setKinds } from '../js/scales.js';
+import { checkSpec, checkValue, refusedParameter, tooManyPoints } from '../js/validate.js';
 import { ema, epochPosition, percent } from '../js/series.js';
 import { formatNumber, formatSpec, parseSpec } from '../js/spec.js';
 import { formatHash, parseHash } from '../js/urlstate.js';
@@ -79,10 +80,22 @@ test('landscape transform: log keeps the minimum finite and is monotonic', () =>
   assert.deepEqual(contourLevels(0, 10, 4), [2, 4, 6, 8]);
 });
 
-test('colours: seven optimizers get seven distinct colours', () => {
-  const seven = new Set([0, 1, 2, 3, 4, 5, 6].map(colour));
-  assert.equal(seven.size, 7);
-  assert.equal(colour(PALETTE.length), colour(0));
+test('colours follow the optimizer kind, not its place in the list', () => {
+  const keys = ['sgd', 'rmsprop', 'adagrad', 'adadelta', 'adam', 'adamax', 'nadam'];
+  setKinds(keys.map((key) => ({ key })));
+  assert.equal(new Set(keys.map(colour)).size, 7);
+  assert.equal(colour('Adam'), colour('adam'));
+  assert.equal(colour('adam'), PALETTE[4]);
+  setKinds([...keys].reverse().map((key) => ({ key })));
+  assert.equal(colour('adam'), PALETTE[2]);
+  assert.deepEqual(repeats(['adam', 'sgd', 'adam', 'adam']), [0, 0, 1, 2]);
+  assert.equal(dash(0), '');
+  assert.notEqual(dash(1), '');
+  // The ninth kind shares the first one's colour, dashed.
+  setKinds([...keys, 'adamw', 'lamb'].map((key) => ({ key })));
+  assert.equal(colour('lamb'), colour('sgd'));
+  assert.equal(dash(0, 'sgd'), '');
+  assert.notEqual(dash(0, 'lamb'), '');
 });
 
 test('training series: epoch positions, bias-corrected moving average, percentages', () => {
@@ -109,4 +122,52 @@ test('ownfunction: the canonical formula as HTML, exponents raised and text esca
   assert.equal(formulaHtml('2^3^2'), '2<sup>3<sup>2</sup></sup>');
   assert.equal(formulaHtml('x^-2+e^(x*y)'), '<i>x</i><sup>−2</sup> + <i>e</i><sup><i>x</i> · <i>y</i></sup>');
   assert.equal(formulaHtml('pi*x<y&"'), 'π · <i>x</i>&lt;<i>y</i>&amp;&quot;');
+});
+
+test('typed values are checked against the catalogue\'s ranges', () => {
+  const lr = { min: 0, min_inclusive: true };
+  assert.deepEqual(checkValue('0.05', lr), { value: 0.05 });
+  assert.deepEqual(checkValue(' 1e-3 ', lr), { value: 0.001 });
+  assert.deepEqual(checkValue('abc', lr).problem, { kind: 'number', text: 'abc' });
+  assert.equal(checkValue('0x10', lr).problem.kind, 'number');
+  assert.equal(checkValue('Infinity', lr).problem.kind, 'number');
+  assert.deepEqual(checkValue('-1', lr).problem, { kind: 'min', bound: 0, inclusive: true, text: '-1' });
+  assert.deepEqual(checkValue('', lr, { optional: true }), { value: undefined });
+  assert.equal(checkValue('', lr).problem.kind, 'number');
+  const rho = { min: 0, min_inclusive: true, max: 1, max_inclusive: false };
+  assert.deepEqual(checkValue('1', rho).problem, { kind: 'max', bound: 1, inclusive: false, text: '1' });
+  assert.equal(checkValue('0.999', rho).value, 0.999);
+  assert.equal(checkValue('0', { min: 0, min_inclusive: false }).problem.kind, 'min');
+  assert.equal(checkValue('2.5', { min: 1 }, { integer: true }).problem.kind, 'integer');
+});
+
+test('optimizer specs are checked against the catalogue', () => {
+  const infos = [sgd, { ...adam, hyperparameters: adam.hyperparameters.map((h) => ({ ...h, range: { min: 0 } })) }];
+  assert.equal(checkSpec('adam(lr=0.01)', infos), null);
+  assert.equal(checkSpec('adam(learning_rate=0.01)', infos), null);
+  assert.equal(checkSpec('sgd(nesterov=True)', infos), null);
+  assert.equal(checkSpec('adam(lr)', infos).kind, 'spec');
+  assert.deepEqual(checkSpec('admx', infos), { kind: 'optimizer', text: 'admx' });
+  assert.equal(checkSpec('adam(rho=0.9)', infos).kind, 'param');
+  const r = checkSpec('adam(lr=-1)', infos);
+  assert.equal(r.kind, 'range');
+  assert.equal(r.h.name, 'lr');
+  assert.equal(r.problem.kind, 'min');
+  assert.equal(checkSpec('sgd(nesterov=3)', infos).kind, 'range');
+});
+
+test('a server refusal names the entry and the hyperparameter', () => {
+  assert.deepEqual(refusedParameter({ field: 'optimizers[2]',
+    error: 'optimizers[2]: SGD: momentum=-1.0 is out of range; expected a finite number >= 0' }),
+  { entry: 2, param: 'momentum', value: '-1.0' });
+  assert.deepEqual(refusedParameter({ field: 'optimizers[0]', error: 'optimizers[0]: malformed' }),
+    { entry: 0, param: null, value: null });
+  assert.equal(refusedParameter({ field: 'steps', error: 'steps = 0 is out of range' }), null);
+});
+
+test('the server\'s points limit is read into numbers the page can say in Korean', () => {
+  assert.deepEqual(tooManyPoints('210 trajectories x 100001 recorded points = 21000210 points; '
+    + 'the limit is 20000000 per run (raise every or lower steps)'),
+  { trajectories: 210, points: 100001, total: 21000210, limit: 20000000 });
+  assert.equal(tooManyPoints('steps = 0 is out of range'), null);
 });
