@@ -8,20 +8,42 @@
  */
 #include "routes.h"
 
+#include "config.h"
 #include "functions.h"
 #include "reply.h"
 #include "request.h"
+#include "spec.h"
 
 #include <stdlib.h>
 #include <string.h>
+
+/* ?optimizer=SPEC: whether a spec parses, with the library's sentence when it does not. */
+static enum MHD_Result check_optimizer(struct MHD_Connection *c, const char *spec)
+{
+    clopt_config cfg;
+    clopt_error err;
+    if (clopt_spec_parse(spec, &cfg, &err) != CLOPT_OK)
+        return srv_reply_json(c, 200, json_pack("{s:b,s:s,s:s}", "valid", 0, "error", err.text,
+                                                "field", "optimizer"));
+    char *config = clopt_config_json(&cfg);
+    json_t *body = json_pack("{s:b,s:o?}", "valid", 1, "config",
+                             config ? json_loads(config, 0, NULL) : NULL);
+    free(config);
+    return srv_reply_json(c, 200, body);
+}
 
 enum MHD_Result srv_api_check(srv *s, struct MHD_Connection *c)
 {
     (void)s;
     srv_problem p;
+    const char *spec = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "optimizer");
+    if (spec)
+        return check_optimizer(c, spec);
     const char *text = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "function");
     if (!text) {
-        srv_problem_set(&p, 400, "function", "function is required, e.g. ?function=x^2%%2B10*y^2");
+        srv_problem_set(&p, 400, "function",
+                        "function or optimizer is required, e.g. ?function=x^2%%2B10*y^2 or "
+                        "?optimizer=adam(lr=0.01)");
         return srv_reply_problem(c, &p);
     }
     clopt_function_ref f;

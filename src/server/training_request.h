@@ -12,7 +12,7 @@
 
 #define SRV_TRAIN_MAX_EPOCHS 50u
 #define SRV_TRAIN_MAX_HIDDEN 4096u
-#define SRV_TRAIN_MAX_OPTIMIZERS 8u
+#define SRV_TRAIN_MAX_OPTIMIZERS 12u /* every optimizer of the catalogue, and one more */
 #define SRV_TRAIN_MAX_BATCH 4096u
 #define SRV_TRAIN_MAX_LIMIT 1000000u
 

@@ -689,7 +689,7 @@ class Trainings(unittest.TestCase):
             ({"batch": 0}, "batch", "1 .. 4096"),
             ({"limit": -1}, "limit", "out of range"),
             ({"seed": "x"}, "seed", "integer"),
-            ({"optimizers": ["adam"] * 9}, "optimizers", "expected 1 .. 8"),
+            ({"optimizers": ["adam"] * 13}, "optimizers", "expected 1 .. 12"),
             ({"optimizers": []}, "optimizers", "expected 1 .. 8"),
             ({"optimizers": ["adma"]}, "optimizers[0]", "adam"),
             ({"optimizers": [{"name": "sgd", "lr": -1}]}, "optimizers[0]", "lr"),

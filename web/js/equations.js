@@ -2,7 +2,7 @@
 // the gradient, the optimizer's state, the step taken and the new position. The numbers
 // come from the run's "state": true stream: [x, y, f, g_x, g_y, a_x, a_y, b_x, b_y, d_x, d_y].
 
-import { about, t } from './i18n.js';
+import { language, t } from './i18n.js';
 import { colour } from './scales.js';
 
 function fmt(v) {
@@ -21,67 +21,104 @@ function escapeHtml(s) {
 
 const eq = (formula, value) => `<div class="eq">${formula}${value ? ` <span class="num">= ${value}</span>` : ''}</div>`;
 
+/*
+ * The catalogue's small language for the numbers in its equations (catalogue.h,
+ * clopt_equation): numbers, names (hyperparameters, t, lr_e), + - * / ^ ( ), sqrt(),
+ * unary - and !, and the comparisons > and <. Booleans are 1 and 0.
+ */
+export function evaluate(src, vars) {
+  const tokens = src.match(/\d+(\.\d*)?(e[-+]?\d+)?|\.\d+|[A-Za-z_]\w*|[-+*/^()<>!]/g) || [];
+  let at = 0;
+  const peek = () => tokens[at];
+  const next = () => tokens[at++];
+  const expect = (tok) => {
+    if (next() !== tok) throw new Error(`expected ${tok} in ${src}`);
+  };
+  function atom() {
+    const tok = next();
+    if (tok === '(') {
+      const v = comparison();
+      expect(')');
+      return v;
+    }
+    if (tok === 'sqrt') {
+      expect('(');
+      const v = comparison();
+      expect(')');
+      return Math.sqrt(v);
+    }
+    if (/^[\d.]/.test(tok)) return Number(tok);
+    if (tok in vars) return Number(vars[tok]);
+    throw new Error(`unknown ${tok} in ${src}`);
+  }
+  function power() {
+    const base = atom();
+    if (peek() !== '^') return base;
+    next();
+    return base ** unary(); // right-associative
+  }
+  function unary() {
+    if (peek() === '-') return next() && -unary();
+    if (peek() === '!') return next() && (unary() ? 0 : 1);
+    return power();
+  }
+  function product() {
+    let v = unary();
+    while (peek() === '*' || peek() === '/') v = next() === '*' ? v * unary() : v / unary();
+    return v;
+  }
+  function sum() {
+    let v = product();
+    while (peek() === '+' || peek() === '-') v = next() === '+' ? v + product() : v - product();
+    return v;
+  }
+  function comparison() {
+    const v = sum();
+    if (peek() === '>' || peek() === '<') {
+      const op = next();
+      const w = sum();
+      return (op === '>' ? v > w : v < w) ? 1 : 0;
+    }
+    return v;
+  }
+  const v = comparison();
+  if (at !== tokens.length) throw new Error(`unexpected ${peek()} in ${src}`);
+  return v;
+}
+
+/*
+ * Where a live value sits in a state-mode point [x, y, f, g_x, g_y, then each state value
+ * for x and y, then the step taken d_x, d_y]: `state` is the optimizer's state names.
+ */
+function position(show, state) {
+  if (show === 'g') return 3;
+  if (show === 'x') return 0;
+  const s = state.indexOf(show);
+  if (s >= 0) return 5 + 2 * s;
+  return show === 'delta' ? 5 + 2 * MAX_STATE : -1;
+}
+
+const MAX_STATE = 3; // the server's state values per coordinate (clopt.h)
+
 /** The lines of one optimizer's rule at step k (1-based: the k-th update). */
-function rule(key, c, k, prev, cur) {
-  const lrE = c.lr / (1 + (c.decay || 0) * (k - 1));
-  const lr = fmt(lrE);
-  const g = eq('<var>g</var> = ∇<var>f</var>(<var>x</var><sub>k−1</sub>)', pair(prev, 3));
-  const out = [g];
+function rule(info, c, k, prev, cur) {
+  const vars = { ...c, t: k, lr_e: c.lr / (1 + (c.decay || 0) * (k - 1)) };
+  for (const [name, v] of Object.entries(vars)) if (typeof v === 'boolean') vars[name] = v ? 1 : 0;
+  const num = (expr) => fmt(evaluate(expr, vars));
+  const out = [eq('<var>g</var> = ∇<var>f</var>(<var>x</var><sub>k−1</sub>)', pair(prev, 3))];
   if (c.clipnorm || c.clipvalue) {
     out.push(eq(`<var>g</var> ← clip(<var>g</var>${c.clipnorm ? `, ‖·‖ ≤ ${fmt(c.clipnorm)}` : ''}${c.clipvalue ? `, |·| ≤ ${fmt(c.clipvalue)}` : ''})`));
   }
-  const b1 = c.beta_1;
-  const b2 = c.beta_2;
-  const eps = fmt(c.epsilon ?? 0);
-  switch (key) {
-    case 'sgd':
-      if (c.momentum > 0) {
-        out.push(eq(`<var>m</var> ← ${fmt(c.momentum)}·<var>m</var> − ${lr}·<var>g</var>`, pair(cur, 5)));
-        out.push(eq(c.nesterov
-          ? `Δ = ${fmt(c.momentum)}·<var>m</var> − ${lr}·<var>g</var>`
-          : 'Δ = <var>m</var>', pair(cur, 9)));
-      } else {
-        out.push(eq(`Δ = −${lr}·<var>g</var>`, pair(cur, 9)));
-      }
-      break;
-    case 'rmsprop':
-      out.push(eq(`<var>a</var> ← ${fmt(c.rho)}·<var>a</var> + ${fmt(1 - c.rho)}·<var>g</var>²`, pair(cur, 5)));
-      out.push(eq(`Δ = −${lr}·<var>g</var> / (√<var>a</var> + ${eps})`, pair(cur, 9)));
-      break;
-    case 'adagrad':
-      out.push(eq('<var>a</var> ← <var>a</var> + <var>g</var>²', pair(cur, 5)));
-      out.push(eq(`Δ = −${lr}·<var>g</var> / (√<var>a</var> + ${eps})`, pair(cur, 9)));
-      break;
-    case 'adadelta':
-      out.push(eq(`<var>a</var> ← ${fmt(c.rho)}·<var>a</var> + ${fmt(1 - c.rho)}·<var>g</var>²`, pair(cur, 5)));
-      out.push(eq(`Δ = −${lr}·<var>g</var>·√(<var>d</var> + ${eps}) / √(<var>a</var> + ${eps})`, pair(cur, 9)));
-      out.push(eq(`<var>d</var> ← ${fmt(c.rho)}·<var>d</var> + ${fmt(1 - c.rho)}·(Δ/${lr})²`, pair(cur, 7)));
-      break;
-    case 'adam': {
-      const lrT = lrE * Math.sqrt(1 - b2 ** k) / (1 - b1 ** k);
-      out.push(eq(`<var>m</var> ← ${fmt(b1)}·<var>m</var> + ${fmt(1 - b1)}·<var>g</var>`, pair(cur, 5)));
-      out.push(eq(`<var>v</var> ← ${fmt(b2)}·<var>v</var> + ${fmt(1 - b2)}·<var>g</var>²`, pair(cur, 7)));
-      out.push(eq(`<var>lr</var><sub>t</sub> = ${lr}·√(1 − ${fmt(b2)}<sup>${k}</sup>) / (1 − ${fmt(b1)}<sup>${k}</sup>)`, fmt(lrT)));
-      out.push(eq(`Δ = −${fmt(lrT)}·<var>m</var> / (√<var>v</var> + ${eps})`, pair(cur, 9)));
-      break;
+  for (const line of info.equations) {
+    if (line.when && !evaluate(line.when, vars)) continue;
+    const html = line.html.replace(/\{([^}]+)\}/g, (_, expr) => num(expr));
+    let value = '';
+    if (line.show && line.show.startsWith('=')) value = num(line.show.slice(1));
+    else if (line.show) {
+      const at = position(line.show, info.state);
+      if (at >= 0) value = pair(line.show === 'g' ? prev : cur, at);
     }
-    case 'adamax': {
-      const lrT = lrE / (1 - b1 ** k);
-      out.push(eq(`<var>m</var> ← ${fmt(b1)}·<var>m</var> + ${fmt(1 - b1)}·<var>g</var>`, pair(cur, 5)));
-      out.push(eq(`<var>u</var> ← max(${fmt(b2)}·<var>u</var>, |<var>g</var>|)`, pair(cur, 7)));
-      out.push(eq(`Δ = −${fmt(lrT)}·<var>m</var> / (<var>u</var> + ${eps})`, pair(cur, 9)));
-      break;
-    }
-    case 'nadam': {
-      const mu = (s) => b1 * (1 - 0.5 * 0.96 ** (s * c.schedule_decay));
-      out.push(eq(`μ<sub>t</sub> = ${fmt(mu(k))}, μ<sub>t+1</sub> = ${fmt(mu(k + 1))}`));
-      out.push(eq(`<var>m</var> ← ${fmt(b1)}·<var>m</var> + ${fmt(1 - b1)}·<var>g</var>`, pair(cur, 5)));
-      out.push(eq(`<var>v</var> ← ${fmt(b2)}·<var>v</var> + ${fmt(1 - b2)}·<var>g</var>²`, pair(cur, 7)));
-      out.push(eq(`Δ = −${fmt(c.lr)}·((1 − μ<sub>t</sub>)·<var>ĝ</var> + μ<sub>t+1</sub>·<var>m̂</var>) / (√<var>v̂</var> + ${eps})`, pair(cur, 9)));
-      break;
-    }
-    default:
-      break;
+    out.push(eq(html, value));
   }
   out.push(eq('<var>x</var><sub>k</sub> = <var>x</var><sub>k−1</sub> + Δ', pair(cur, 0)));
   out.push(eq('<var>f</var>(<var>x</var><sub>k</sub>)', fmt(cur[2])));
@@ -89,18 +126,19 @@ function rule(key, c, k, prev, cur) {
 }
 
 /** Renders trajectory i of run at step into the element (run.points[i][k] in state mode). */
-export function renderEquations(el, run, i, step) {
+export function renderEquations(el, run, i, step, infos) {
   if (!run || i < 0 || i >= run.trajectories.length) {
     el.innerHTML = `<p class="note">${escapeHtml(t('pickTrajectory'))}</p>`;
     return;
   }
   const tr = run.trajectories[i];
   const key = tr.config.name.toLowerCase();
+  const info = infos.find((o) => o.key === key);
   // With several starts, say which one this is.
   const start = run.request.starts.length > 1
     ? ` · ${escapeHtml(t('startOf', { x: +tr.start[0].toPrecision(4), y: +tr.start[1].toPrecision(4) }))}` : '';
   const head = `<p><span class="who" style="color:${colour(tr.name)}">${escapeHtml(tr.label)}</span>`
-    + `${start} · ${escapeHtml(t('step'))} ${step}</p><p class="note">${escapeHtml(about(key))}</p>`;
+    + `${start} · ${escapeHtml(t('step'))} ${step}</p><p class="note">${escapeHtml(info ? info[language()] : '')}</p>`;
   if (!run.points) {
     el.innerHTML = head + `<p class="note">${escapeHtml(t('noState'))}</p>`;
     return;
@@ -117,5 +155,5 @@ export function renderEquations(el, run, i, step) {
     el.innerHTML = head + `<p class="note">${escapeHtml(t('beforeFirst'))}</p>`;
     return;
   }
-  el.innerHTML = head + rule(key, tr.config, k, prev, cur);
+  el.innerHTML = head + rule(info, tr.config, k, prev, cur);
 }

@@ -10,7 +10,7 @@ export const TEXT = {
     optimizers: 'Optimizers',
     add: 'Add optimizer',
     remove: 'Remove',
-    allSeven: 'All seven, Keras defaults',
+    allSeven: 'All optimizers, Keras defaults',
     tuned: 'Learning rates for this function',
     run: 'Run',
     steps: 'Steps',
@@ -40,6 +40,8 @@ export const TEXT = {
     running: 'Computing…',
     done: 'Done',
     tunedNote: 'Learning rates changed for {fn}: {list}.',
+    linkIgnored: 'The link\'s "{part}" was left out: {reason}',
+    linkBadValue: 'not a value this page can use',
     defaultsNote: 'Keras defaults: some optimizers crawl on this function.',
     zoomHelp: 'Scroll to zoom, drag to pan.',
     resetView: 'Reset view',
@@ -50,7 +52,7 @@ export const TEXT = {
     trainIntro: 'A real training: a multilayer perceptron (784 → hidden, ReLU → 10 classes) learns to tell the 10 kinds of clothing of Fashion-MNIST apart, on the server\'s OpenCL device. Each optimizer trains its own model from the same initial weights on the same batches, so the curves compare the optimizers alone.',
     trainLossCaption: 'Training loss per batch (faint) and its moving average',
     trainTableCaption: 'Test accuracy after each epoch (10,000 test images)',
-    trainSeven: 'All seven',
+    trainSeven: 'All optimizers',
     trainSpecHelp: 'One optimizer per box, written as for clopt train: adam(lr=0.001), sgd(lr=0.01, momentum=0.9, nesterov=true), …',
     epochs: 'Epochs',
     batch: 'Batch',
@@ -112,7 +114,7 @@ export const TEXT = {
     optimizers: '옵티마이저',
     add: '옵티마이저 추가',
     remove: '삭제',
-    allSeven: '일곱 가지 모두 (Keras 기본값)',
+    allSeven: '모든 옵티마이저 (Keras 기본값)',
     tuned: '이 함수에 맞춘 학습률',
     run: '실행',
     steps: '스텝 수',
@@ -142,6 +144,8 @@ export const TEXT = {
     running: '계산 중…',
     done: '완료',
     tunedNote: '{fn}에 맞게 학습률을 바꿨습니다: {list}.',
+    linkIgnored: '링크의 "{part}" 부분은 쓰지 않았습니다: {reason}',
+    linkBadValue: '이 페이지에서 쓸 수 없는 값입니다',
     defaultsNote: 'Keras 기본값입니다. 이 함수에서는 아주 느리게 움직이는 옵티마이저도 있습니다.',
     zoomHelp: '스크롤하면 확대·축소, 끌면 이동합니다.',
     resetView: '처음 화면으로',
@@ -152,7 +156,7 @@ export const TEXT = {
     trainIntro: '진짜 학습입니다: 다층 퍼셉트론(784 → 은닉층, ReLU → 10개 클래스)이 서버의 OpenCL 장치에서 Fashion-MNIST의 옷 10종류를 구별하도록 배웁니다. 옵티마이저마다 같은 초기 가중치와 같은 배치로 자기 모델을 학습하므로, 곡선의 차이는 옵티마이저의 차이입니다.',
     trainLossCaption: '배치별 학습 손실(흐린 선)과 이동 평균',
     trainTableCaption: '에포크마다의 테스트 정확도 (테스트 이미지 10,000장)',
-    trainSeven: '일곱 가지 모두',
+    trainSeven: '모든 옵티마이저',
     trainSpecHelp: '상자 하나에 옵티마이저 하나를 clopt train과 같은 형식으로 적습니다: adam(lr=0.001), sgd(lr=0.01, momentum=0.9, nesterov=true), …',
     epochs: '에포크',
     batch: '배치 크기',
@@ -207,62 +211,6 @@ export const TEXT = {
   },
 };
 
-// What each optimizer does, in a few sentences (the catalogue has the one-liners).
-const ABOUT = {
-  en: {
-    sgd: 'Stochastic gradient descent steps against the gradient. With momentum it keeps a '
-      + 'velocity, so it speeds up along a long valley and coasts through small bumps; '
-      + 'Nesterov looks ahead along that velocity before it steps.',
-    rmsprop: 'RMSprop divides each step by a running root-mean-square of recent gradients, '
-      + 'so steep and flat directions move at similar speeds.',
-    adagrad: 'Adagrad divides by the root of all squared gradients so far: every coordinate '
-      + 'gets its own step size, which only ever shrinks.',
-    adadelta: 'Adadelta keeps running averages of squared gradients and of squared updates; '
-      + 'their ratio sets the step, so it needs almost no learning rate.',
-    adam: 'Adam combines momentum (a running mean m of gradients) with RMSprop (a running mean '
-      + 'v of squared gradients), corrected for their start at zero.',
-    adamax: 'Adamax is Adam with the infinity norm: it divides by the largest recent '
-      + '|gradient| instead of a root-mean-square.',
-    nadam: 'Nadam is Adam with Nesterov momentum: it applies the momentum step it is about to '
-      + 'take before it looks at the gradient.',
-  },
-  ko: {
-    sgd: '확률적 경사 하강법은 기울기의 반대 방향으로 한 걸음씩 내려갑니다. 모멘텀을 쓰면 '
-      + '속도를 기억하기 때문에 긴 골짜기에서는 점점 빨라지고 작은 요철은 관성으로 넘어갑니다. '
-      + '네스테로프 방식은 그 속도만큼 미리 가 본 자리의 기울기를 보고 움직입니다.',
-    rmsprop: 'RMSprop은 최근 기울기 제곱의 이동 평균으로 걸음을 나눠 줍니다. 그래서 가파른 '
-      + '방향과 완만한 방향이 비슷한 속도로 움직입니다.',
-    adagrad: 'Adagrad는 지금까지 나온 기울기 제곱을 모두 더한 값의 제곱근으로 나눕니다. '
-      + '좌표마다 걸음 크기가 따로 정해지고, 그 크기는 줄어들기만 합니다.',
-    adadelta: 'Adadelta는 기울기 제곱과 갱신량 제곱의 이동 평균을 함께 기억하고, 둘의 비율로 '
-      + '걸음 크기를 정합니다. 그래서 학습률을 거의 신경 쓰지 않아도 됩니다.',
-    adam: 'Adam은 모멘텀(기울기의 이동 평균 m)과 RMSprop(기울기 제곱의 이동 평균 v)을 '
-      + '합친 방법입니다. 두 평균이 0에서 시작해서 생기는 치우침은 따로 보정합니다.',
-    adamax: 'Adamax는 Adam에서 제곱 평균 대신 최근 기울기 절댓값의 최댓값으로 나누는 '
-      + '변형입니다.',
-    nadam: 'Nadam은 Adam에 네스테로프 모멘텀을 더한 방법입니다. 기울기를 보기 전에 곧 '
-      + '적용할 모멘텀 걸음을 먼저 반영합니다.',
-  },
-};
-
-// Hyperparameters in the words a student meets in a course; a hyperparameter missing here is
-// named by the catalogue's own text in the page's language (/api/v1/optimizers).
-const WORDS = {
-  en: {
-    lr: 'Learning rate', momentum: 'Momentum', decay: 'Learning-rate decay',
-    nesterov: 'Nesterov momentum', rho: 'Decay rate ρ', epsilon: 'Epsilon ε',
-    beta_1: 'First-moment decay rate β₁', beta_2: 'Second-moment decay rate β₂',
-    schedule_decay: 'Momentum schedule decay', clipnorm: 'Gradient norm limit',
-    clipvalue: 'Gradient value limit',
-  },
-  ko: {
-    lr: '학습률', momentum: '모멘텀', decay: '학습률 감쇠', nesterov: '네스테로프 모멘텀',
-    rho: '감쇠율 ρ', epsilon: '엡실론 ε', beta_1: '1차 모멘트 감쇠율 β₁',
-    beta_2: '2차 모멘트 감쇠율 β₂', schedule_decay: '모멘텀 스케줄 감쇠',
-    clipnorm: '기울기 노름 상한', clipvalue: '기울기 값 상한',
-  },
-};
-
 let lang = 'en';
 
 /** Switches the language: <html lang> and the document's title follow. */
@@ -282,9 +230,6 @@ export function t(key, vars = {}) {
   return s.replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
 }
 
-export function about(key) {
-  return ABOUT[lang][key] ?? '';
-}
 
 /** A hyperparameter h of /api/v1/optimizers in words: "Learning rate", "학습률". */
 export function words(h) {

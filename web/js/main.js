@@ -10,7 +10,7 @@ import { exportCsv, exportJson, savePng, saveSvg } from './exporter.js';
 import { language, problemText, setLanguage, t, translatePage, words } from './i18n.js';
 import { createLandscape } from './landscape.js';
 import { createLossChart } from './loss.js';
-import { SEVEN, tunedLearningRate } from './presets.js';
+import { tunedLearningRate } from './presets.js';
 import { colour, dash, repeats, setKinds } from './scales.js';
 import { formatSpec, parseSpec } from './spec.js';
 import { createTrainingView } from './training.js';
@@ -136,6 +136,25 @@ function renderEntriesNow() {
 }
 
 /** The note under the preset buttons, in the current language. */
+/*
+ * Says which parts of an opened link were left out, and why: an optimizer in the server's
+ * own words (GET /api/v1/check?optimizer=), any other part as a value the page cannot use.
+ */
+async function reportIgnored(parts, opts) {
+  const note = $('link-note');
+  const lines = parts.map((part) => t('linkIgnored', { part, reason: t('linkBadValue') }));
+  for (const text of opts) {
+    let reason = t('linkBadValue');
+    try {
+      const r = await getJSON(`/api/v1/check?optimizer=${encodeURIComponent(text)}`);
+      if (!r.valid) reason = r.error;
+    } catch { /* the local reason stands */ }
+    lines.push(t('linkIgnored', { part: `opt=${text}`, reason }));
+  }
+  note.textContent = lines.join(' ');
+  note.hidden = lines.length === 0;
+}
+
 function renderPresetNote() {
   let text = '';
   if (state.preset === 'tuned') {
@@ -152,7 +171,7 @@ function renderStarts() {
 
 function applyPreset(kind) {
   state.preset = kind;
-  state.entries = SEVEN.map((key) => newEntry(key,
+  state.entries = state.optimizers.map(({ key }) => newEntry(key,
     kind === 'tuned' ? { lr: tunedLearningRate(state.fn.name, key) } : {}));
   renderPresetNote();
   clearRunError();
@@ -408,7 +427,7 @@ function draw() {
     $('step-label').textContent = `${state.step} / ${r.steps}`;
   }
   updateLegend(offmap);
-  renderEquations($('equations'), r, state.selected, state.step);
+  renderEquations($('equations'), r, state.selected, state.step, state.optimizers);
   $('play').textContent = t(state.playing ? 'pause' : 'play');
   renderStatus();
 }
@@ -502,8 +521,10 @@ function applyHash(hash) {
     isExpression(v.function) ? describe({ function: v.function, formula: v.function }) : null);
   if (v.view) state.view = v.view;
   if (v.starts.length) state.starts = v.starts;
-  const entries = v.opts.map(parseSpec).filter((p) => p && info(p.key))
-    .map((p) => newEntry(p.key, p.params));
+  const parsed = v.opts.map((text) => ({ text, spec: parseSpec(text) }));
+  const entries = parsed.filter(({ spec }) => spec && info(spec.key))
+    .map(({ spec }) => newEntry(spec.key, spec.params));
+  reportIgnored(v.ignored, parsed.filter(({ spec }) => !spec || !info(spec.key)).map((p) => p.text));
   if (entries.length) {
     state.entries = entries;
     state.preset = null;

@@ -32,4 +32,3 @@ export function tunedLearningRate(fn, key) {
   return (row && row[key]) ?? FALLBACK;
 }
 
-export const SEVEN = ['sgd', 'rmsprop', 'adagrad', 'adadelta', 'adam', 'adamax', 'nadam'];

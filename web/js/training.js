@@ -13,10 +13,12 @@ import { createTrainChart } from './trainchart.js';
 import { checkSpec, checkValue, refusedParameter } from './validate.js';
 
 const $ = (id) => document.getElementById(id);
-const MAX_OPTIMIZERS = 8;
+const MAX_OPTIMIZERS = 12; // the server's limit (training_request.h)
 export const TRAIN_DEFAULTS = ['adam', 'sgd(lr=0.01, momentum=0.9)'];
-export const TRAIN_SEVEN = ['sgd(lr=0.01, momentum=0.9)', 'rmsprop', 'adagrad', 'adadelta',
-  'adam', 'adamax', 'nadam'];
+// Every optimizer of the catalogue with its defaults (SGD with the momentum people train with).
+export function trainAll(infos) {
+  return infos.map((o) => (o.optional_state === 'momentum' ? `${o.key}(momentum=0.9)` : o.key));
+}
 
 // The training's settings, checked as typed; the ranges are the server's limits (README).
 const SETTINGS = {
@@ -285,7 +287,7 @@ export function createTrainingView(infos) {
     renderSpecs();
   });
   $('train-seven').addEventListener('click', () => {
-    specs = [...TRAIN_SEVEN];
+    specs = trainAll(infos);
     errors = [];
     renderSpecs();
   });

@@ -8,9 +8,12 @@ function numbers(text, n) {
   return v.length === n && v.every(Number.isFinite) ? v : null;
 }
 
-/** Parses a hash ("#..." or "...") into a partial view; unknown or bad parts are ignored. */
+/**
+ * Parses a hash ("#..." or "...") into a partial view. Parts with a bad value are left out
+ * and listed in `ignored` (the part's text), so the page can say so; unknown keys are skipped.
+ */
 export function parseHash(hash) {
-  const out = { opts: [], starts: [] };
+  const out = { opts: [], starts: [], ignored: [] };
   const text = hash.replace(/^#/, '');
   if (!text) return out;
   for (const part of text.split('&')) {
@@ -21,23 +24,33 @@ export function parseHash(hash) {
     try {
       value = decodeURIComponent(part.slice(eq + 1));
     } catch {
+      out.ignored.push(part);
       continue;
     }
+    let ok = true;
     if (key === 'function' && value) out.function = value;
     else if (key === 'opt' && value) out.opts.push(value.replace(/,(?=\S)/g, ', '));
     else if (key === 'start') {
       const p = numbers(value, 2);
       if (p) out.starts.push(p);
+      ok = !!p;
     } else if (key === 'view') {
       const v = numbers(value, 4);
-      if (v && v[0] < v[1] && v[2] < v[3]) out.view = v;
+      ok = !!(v && v[0] < v[1] && v[2] < v[3]);
+      if (ok) out.view = v;
     } else if (key === 'steps' || key === 'seed') {
       const n = Number(value);
-      if (Number.isInteger(n) && n >= 0) out[key] = n;
+      ok = Number.isInteger(n) && n >= 0;
+      if (ok) out[key] = n;
     } else if (key === 'noise') {
       const n = Number(value);
-      if (Number.isFinite(n) && n >= 0) out.noise = n;
-    } else if (key === 'lang' && (value === 'en' || value === 'ko')) out.lang = value;
+      ok = Number.isFinite(n) && n >= 0;
+      if (ok) out.noise = n;
+    } else if (key === 'lang') {
+      ok = value === 'en' || value === 'ko';
+      if (ok) out.lang = value;
+    }
+    if (!ok) out.ignored.push(`${key}=${value}`);
   }
   return out;
 }

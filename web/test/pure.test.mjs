@@ -5,6 +5,7 @@ import test from 'node:test';
 import { formulaHtml, isExpression } from '../js/ownfunction.js';
 import { colour, contourLevels, dash, landscapeTransform, lossScaleKind, PALETTE, repeats, setKinds } from '../js/scales.js';
 import { checkSpec, checkValue, refusedParameter, tooManyPoints } from '../js/validate.js';
+import { evaluate } from '../js/equations.js';
 import { ema, epochPosition, percent } from '../js/series.js';
 import { formatNumber, formatSpec, parseSpec } from '../js/spec.js';
 import { formatHash, parseHash } from '../js/urlstate.js';
@@ -39,13 +40,30 @@ test('format then parse gives the same view back', () => {
     view: [-4.5, 4.5, -4.5, 4.5], lang: 'ko',
   };
   const back = parseHash(formatHash(view));
-  assert.deepEqual(back, { ...view });
+  assert.deepEqual(back, { ...view, ignored: [] });
 });
 
-test('bad parts of a hash are ignored, not fatal', () => {
+test('bad parts of a hash are left out and listed, not fatal', () => {
   const v = parseHash('#function=sphere&start=1,x&start=1,2,3&steps=-4&view=3,1,0,1&noise=nan'
     + '&lang=fr&opt=%E0%A4%A');
-  assert.deepEqual(v, { function: 'sphere', opts: [], starts: [] });
+  assert.deepEqual(v, {
+    function: 'sphere', opts: [], starts: [],
+    ignored: ['start=1,x', 'start=1,2,3', 'steps=-4', 'view=3,1,0,1', 'noise=nan', 'lang=fr', 'opt=%E0%A4%A'],
+  });
+});
+
+test('the catalogue\'s equation numbers: names, powers, sqrt, comparisons, booleans', () => {
+  const vars = { lr: 0.01, beta_1: 0.9, beta_2: 0.999, t: 2, amsgrad: 0, momentum: 0.5, nesterov: 1 };
+  assert.equal(evaluate('1-beta_1', vars), 1 - 0.9);
+  assert.equal(evaluate('beta_2^t', vars), 0.999 ** 2);
+  assert.equal(evaluate('2^3^2', vars), 512); // right-associative
+  assert.equal(evaluate('-2^2', vars), -4);
+  assert.equal(evaluate('lr*sqrt(1-beta_2^t)/(1-beta_1^t)', vars), 0.01 * Math.sqrt(1 - 0.999 ** 2) / (1 - 0.9 ** 2));
+  assert.equal(evaluate('(momentum>0)*!nesterov', vars), 0);
+  assert.equal(evaluate('!amsgrad', vars), 1);
+  assert.equal(evaluate('1e-3 < lr', vars), 1);
+  assert.throws(() => evaluate('beta_3', vars), /unknown beta_3/);
+  assert.throws(() => evaluate('1 +', vars));
 });
 
 test('specs keep only the hyperparameters that differ from the defaults', () => {
