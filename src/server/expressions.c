@@ -21,7 +21,7 @@
 static enum MHD_Result check_optimizer(struct MHD_Connection *c, const char *spec)
 {
     clopt_config cfg;
-    clopt_error err;
+    clopt_error err = {0}; /* the first error wins: start with none */
     if (clopt_spec_parse(spec, &cfg, &err) != CLOPT_OK)
         return srv_reply_json(c, 200, json_pack("{s:b,s:s,s:s}", "valid", 0, "error", err.text,
                                                 "field", "optimizer"));

@@ -83,6 +83,16 @@ class Endpoints(unittest.TestCase):
         self.assertEqual(lr["default"], 0.001)
         self.assertTrue(adam["ko"] and adam["en"])
 
+    def test_check_optimizer_says_why_a_spec_is_refused(self):
+        status, body = get_json(self.port, "/api/v1/check?optimizer=lino(lr%3D0.05)")
+        self.assertEqual((status, body["valid"], body["field"]), (200, False, "optimizer"))
+        self.assertIn("did you mean 'lion'?", body["error"])
+        status, body = get_json(self.port, "/api/v1/check?optimizer=adam(amsgrad%3DTrue)")
+        self.assertEqual((status, body["valid"], body["config"]["amsgrad"]), (200, True, True))
+        status, body = get_json(self.port, "/api/v1/check?optimizer=lion(beta_1%3D0)")
+        self.assertFalse(body["valid"])
+        self.assertIn("beta_1=0.0 is out of range; expected a number in (0, 1]", body["error"])
+
     def test_functions_are_the_catalogue(self):
         status, body = get_json(self.port, "/api/v1/functions")
         self.assertEqual(status, 200)
