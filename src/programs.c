@@ -90,6 +90,7 @@ static cl_program insert(clopt_programs *p, const clopt_expr *x, cl_program buil
         clReleaseProgram(e->program); /* runs and kernels keep their own references */
         free(e->canonical);
     }
+    /* cppcheck-suppress memleak ; the entry owns canonical until it is evicted */
     *e = (entry){x->hash, canonical, built, ++p->clock};
     clRetainProgram(built);
     return built;

@@ -211,6 +211,25 @@ export const TEXT = {
   },
 };
 
+// Hyperparameters in the words a student meets in a course; a hyperparameter missing here is
+// named by the catalogue's own text in the page's language (/api/v1/optimizers).
+const WORDS = {
+  en: {
+    lr: 'Learning rate', momentum: 'Momentum', decay: 'Learning-rate decay',
+    nesterov: 'Nesterov momentum', rho: 'Decay rate ρ', epsilon: 'Epsilon ε',
+    beta_1: 'First-moment decay rate β₁', beta_2: 'Second-moment decay rate β₂',
+    schedule_decay: 'Momentum schedule decay', clipnorm: 'Gradient norm limit',
+    clipvalue: 'Gradient value limit', weight_decay: 'Weight decay', amsgrad: 'AMSGrad',
+  },
+  ko: {
+    lr: '학습률', momentum: '모멘텀', decay: '학습률 감쇠', nesterov: '네스테로프 모멘텀',
+    rho: '감쇠율 ρ', epsilon: '엡실론 ε', beta_1: '1차 모멘트 감쇠율 β₁',
+    beta_2: '2차 모멘트 감쇠율 β₂', schedule_decay: '모멘텀 스케줄 감쇠',
+    clipnorm: '기울기 노름 상한', clipvalue: '기울기 값 상한', weight_decay: '가중치 감쇠',
+    amsgrad: 'AMSGrad',
+  },
+};
+
 let lang = 'en';
 
 /** Switches the language: <html lang> and the document's title follow. */
