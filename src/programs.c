@@ -90,9 +90,9 @@ static cl_program insert(clopt_programs *p, const clopt_expr *x, cl_program buil
         clReleaseProgram(e->program); /* runs and kernels keep their own references */
         free(e->canonical);
     }
-    /* cppcheck-suppress memleak ; the entry owns canonical until it is evicted */
-    *e = (entry){x->hash, canonical, built, ++p->clock};
+    *e = (entry){x->hash, canonical, built, ++p->clock}; /* the entry owns canonical */
     clRetainProgram(built);
+    /* cppcheck-suppress memleak */
     return built;
 }
 
