@@ -125,7 +125,7 @@ size_t cli_usage_options(const char *usage, cli_option *out, size_t max)
     return add(out, c.n, max, "--help", 6, "", 0);
 }
 
-/* "<cmd>: unknown <what> 'word'; did you mean 'x'?" or "...; known: a, b, c". */
+/* "<cmd>: unknown <what> 'word'; did you mean 'x'?" or "...; expected one of a, b, c". */
 static int report(const char *cmd, const char *what, const char *shown, size_t shown_len,
                   const char *key, size_t key_len, const char *const *names,
                   const char *const *keys, size_t n)
@@ -138,9 +138,8 @@ static int report(const char *cmd, const char *what, const char *shown, size_t s
             return 2;
         }
     fputs("; expected one of", stderr);
-    for (size_t i = 0, listed = 0; i < n; i++)
-        if (strcmp(names[i], "-h") != 0)
-            fprintf(stderr, "%s %s", listed++ ? "," : "", names[i]);
+    for (size_t i = 0; i < n; i++)
+        fprintf(stderr, "%s %s", i ? "," : "", names[i]);
     fputc('\n', stderr);
     return 2;
 }
@@ -149,11 +148,13 @@ int cli_unknown_option(const char *cmd, const char *arg, const char *usage)
 {
     cli_option opts[CLI_MAX_OPTIONS];
     const char *names[CLI_MAX_OPTIONS], *keys[CLI_MAX_OPTIONS];
-    const size_t n = cli_usage_options(usage, opts, CLI_MAX_OPTIONS);
-    for (size_t i = 0; i < n; i++) {
-        names[i] = opts[i].name;
-        keys[i] = opts[i].name + strspn(opts[i].name, "-"); /* compare the words alone */
-    }
+    const size_t all = cli_usage_options(usage, opts, CLI_MAX_OPTIONS);
+    size_t n = 0;
+    for (size_t i = 0; i < all; i++)
+        if (strcmp(opts[i].name, "-h") != 0) { /* a one-letter typo would "mean" -h */
+            names[n] = opts[i].name;
+            keys[n++] = opts[i].name + strspn(opts[i].name, "-"); /* the words alone */
+        }
     const size_t dashes = strspn(arg, "-");
     const char *word = arg + dashes;
     const size_t len = strcspn(word, "="); /* --name=value names --name */
