@@ -138,8 +138,7 @@ static int bench_trajectories(int argc, char **argv)
 {
     bench_args a;
     int rc = parse(argc, argv, &a);
-    if (rc)
-        return rc < 0 ? 0 : rc; /* -1: --help was printed */
+    if (rc) return rc < 0 ? 0 : rc; /* -1: --help was printed */
     clopt_error err;
     clopt_context *ctx = clopt_context_create(a.device, &err);
     if (!ctx) {
@@ -240,7 +239,6 @@ int clopt_cli_bench(int argc, char **argv)
     const clopt_cli_command *c = clopt_cli_commands(&n);
     const char *benchmarks[8];
     for (size_t i = 0; i < n && nb < 8; i++)
-        if (!strcmp(c[i].word, "bench"))
-            benchmarks[nb++] = c[i].sub;
+        if (!strcmp(c[i].word, "bench")) benchmarks[nb++] = c[i].sub;
     return cli_unknown_word("clopt bench", "benchmark", argv[1], benchmarks, nb);
 }

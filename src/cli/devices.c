@@ -104,8 +104,7 @@ int clopt_cli_devices(int argc, char **argv)
         rc = print_json(list, n, have_default ? &def : NULL);
     else
         print_table(list, n, have_default ? &def : NULL);
-    if (!have_default)
-        fprintf(stderr, CMD ": CLOPT_DEVICE selects nothing: %s\n", err.text);
+    if (!have_default) fprintf(stderr, CMD ": CLOPT_DEVICE selects nothing: %s\n", err.text);
     free(list);
     return rc;
 }

@@ -55,8 +55,7 @@ char *clopt_cli_about(void)
     char *text = NULL;
     size_t size = 0;
     FILE *f = open_memstream(&text, &size);
-    if (!f)
-        return NULL;
+    if (!f) return NULL;
     json_t *all = clopt_catalogue_json();
     fputs("Optimizers as OpenCL kernels, on any OpenCL 1.2 device: ", f);
     for (size_t i = 0; i < json_array_size(all); i++)
@@ -95,8 +94,7 @@ static void print_usage(FILE *out)
 {
     fputs("usage: clopt <command> [options]\n\n", out);
     char *about = clopt_cli_about();
-    if (about)
-        print_wrapped(out, about, 90);
+    if (about) print_wrapped(out, about, 90);
     free(about);
     fputs("\ncommands:\n", out);
     for (size_t i = 0; i < NCOMMANDS; i++) {
@@ -212,13 +210,10 @@ int main(int argc, char **argv)
     }
     if (!strcmp(cmd, "--man"))
         return argc == 2 ? clopt_cli_man(stdout) : cli_unknown_option("clopt --man", argv[2], "");
-    if (!strcmp(cmd, "--list"))
-        return list(argc - 2, argv + 2);
+    if (!strcmp(cmd, "--list")) return list(argc - 2, argv + 2);
     for (size_t i = 0; i < NCOMMANDS; i++)
-        if (!strcmp(cmd, commands[i].word))
-            return commands[i].run(argc - 1, argv + 1);
-    if (cmd[0] == '-')
-        return cli_unknown_option("clopt", cmd, clopt_cli_options_usage);
+        if (!strcmp(cmd, commands[i].word)) return commands[i].run(argc - 1, argv + 1);
+    if (cmd[0] == '-') return cli_unknown_option("clopt", cmd, clopt_cli_options_usage);
     const char *words[NCOMMANDS];
     return cli_unknown_word("clopt", "command", cmd, words, next_words(NULL, words));
 }

@@ -131,8 +131,7 @@ static void functions(FILE *out)
             point(out, f->minima[0].x, f->minima[0].y);
             fputs(" = ", out);
             number(out, f->minima[0].f);
-            if (f->nminima > 1)
-                fputs(" (and others)", out);
+            if (f->nminima > 1) fputs(" (and others)", out);
         } else
             fputs(", unbounded below", out);
         fputs(f->log_scale ? "; drawn on a log scale\n" : "\n", out);

@@ -15,11 +15,9 @@ static int is_name_char(char c)
 static size_t add(cli_option *out, size_t n, size_t max, const char *name, size_t len,
                   const char *value, size_t vlen)
 {
-    if (n == max || len == 0 || len >= CLI_MAX_NAME || vlen >= CLI_MAX_NAME)
-        return n;
+    if (n == max || len == 0 || len >= CLI_MAX_NAME || vlen >= CLI_MAX_NAME) return n;
     for (size_t i = 0; i < n; i++)
-        if (strlen(out[i].name) == len && strncmp(out[i].name, name, len) == 0)
-            return n;
+        if (strlen(out[i].name) == len && strncmp(out[i].name, name, len) == 0) return n;
     memcpy(out[n].name, name, len);
     out[n].name[len] = '\0';
     memcpy(out[n].value, value, vlen);
@@ -31,8 +29,7 @@ static size_t add(cli_option *out, size_t n, size_t max, const char *name, size_
 static size_t synopsis_options(const char *s, size_t len, cli_option *out, size_t n, size_t max)
 {
     for (size_t i = 0; i + 2 < len; i++) {
-        if (s[i] != '-' || s[i + 1] != '-' || (i > 0 && is_name_char(s[i - 1])))
-            continue;
+        if (s[i] != '-' || s[i + 1] != '-' || (i > 0 && is_name_char(s[i - 1]))) continue;
         size_t e = i + 2;
         while (e < len && is_name_char(s[e]))
             e++;
@@ -53,8 +50,7 @@ static size_t tag_options(const char *s, size_t len, cli_option *out, size_t n, 
 {
     const char *gap = NULL;
     for (size_t i = 0; i + 1 < len && !gap; i++)
-        if (s[i] == ' ' && s[i + 1] == ' ')
-            gap = s + i;
+        if (s[i] == ' ' && s[i + 1] == ' ') gap = s + i;
     const size_t tlen = gap ? (size_t)(gap - s) : len;
     size_t i = 0;
     while (i < tlen) {
@@ -174,8 +170,7 @@ void cli_roff_text(FILE *out, const char *text, size_t len)
 {
     for (size_t i = 0; i < len; i++) {
         const char c = text[i];
-        if (i == 0 && (c == '.' || c == '\''))
-            fputs("\\&", out);
+        if (i == 0 && (c == '.' || c == '\'')) fputs("\\&", out);
         if (c == '\\')
             fputs("\\e", out);
         else if (c == '-')
@@ -219,24 +214,20 @@ static void roff_line(void *user, const char *line, size_t len, char kind)
     roff *r = user;
     FILE *out = r->out;
     if (kind == 's') {
-        if (r->last != 's')
-            fputs(".nf\n", out);
+        if (r->last != 's') fputs(".nf\n", out);
         const size_t indent = strlen("usage: "); /* the continuation lines line up after it */
         size_t skip = strncmp(line, "usage: ", indent) == 0 ? indent : skip_spaces(line, len);
-        if (skip > indent)
-            skip = indent;
+        if (skip > indent) skip = indent;
         cli_roff_text(out, line + skip, len - skip);
         fputc('\n', out);
     } else if (kind == 'b') {
-        if (r->last == 's')
-            fputs(".fi\n", out);
+        if (r->last == 's') fputs(".fi\n", out);
     } else if (kind == 'o') {
         const char *tag = line + 2;
         size_t tlen = 0;
         while (tlen + 1 < len - 2 && !(tag[tlen] == ' ' && tag[tlen + 1] == ' '))
             tlen++;
-        if (tlen + 1 >= len - 2)
-            tlen = len - 2;
+        if (tlen + 1 >= len - 2) tlen = len - 2;
         fputs(".TP\n", out);
         roff_tag(out, tag, tlen);
         fputc('\n', out);
@@ -250,19 +241,16 @@ static void roff_line(void *user, const char *line, size_t len, char kind)
         cli_roff_text(out, line + s, len - s);
         fputc('\n', out);
     } else {
-        if (r->last != 'p' && r->last != 'c')
-            fputs(".PP\n", out);
+        if (r->last != 'p' && r->last != 'c') fputs(".PP\n", out);
         cli_roff_text(out, line, len);
         fputc('\n', out);
     }
-    if (kind != 'c' || r->last == 'b')
-        r->last = kind;
+    if (kind != 'c' || r->last == 'b') r->last = kind;
 }
 
 void cli_usage_roff(FILE *out, const char *usage)
 {
     roff r = {out, 'b'};
     each_line(usage, roff_line, &r);
-    if (r.last == 's')
-        fputs(".fi\n", out);
+    if (r.last == 's') fputs(".fi\n", out);
 }
