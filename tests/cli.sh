@@ -14,16 +14,35 @@ check() { # check NAME EXPECTED_STATUS NEEDLE -- command...
   fi
 }
 check "help" 0 "usage: clopt <command>" -- "$clopt" --help
+check "help states the exit statuses" 0 "exit status: 0 success, 1 failure" -- "$clopt" --help
+check "help's usage error status" 0 "2 usage error" -- "$clopt" --help
+check "help names the catalogue's optimizers" 0 "Adam, Adamax, Nadam" -- "$clopt" --help
+check "every command takes --help" 0 "usage: clopt bench trajectories" -- "$clopt" bench trajectories --help
+check "--man writes roff" 0 ".SH EXIT STATUS" -- "$clopt" --man
+check "--list commands" 0 "landscape" -- "$clopt" --list commands
+check "--list options names the value each takes" 0 "--format json|csv" -- "$clopt" --list options run
+check "--list devices gives selectors" 0 "0:0" -- "$clopt" --list devices
 check "no arguments is a usage error" 2 "usage: clopt" -- "$clopt"
 check "version" 0 "clopt 0.1.0" -- "$clopt" --version
 check "unknown command" 2 "unknown command 'frobnicate'" -- "$clopt" frobnicate
 check "devices lists PoCL as 0:0, the default" 0 "* 0:0" -- "$clopt" devices
+check "devices does not cut the platform name" 0 "Portable Computing Language" -- "$clopt" devices
 check "devices reports a bad CLOPT_DEVICE" 0 "CLOPT_DEVICE selects nothing" -- env CLOPT_DEVICE=nope "$clopt" devices
 check "optimizers lists Nadam's schedule_decay" 0 "schedule_decay  = 0.004" -- "$clopt" optimizers
 check "optimizers lists ranges" 0 "a number in [0, 1)" -- "$clopt" optimizers
 check "optimizers --json" 0 '"name": "Adadelta"' -- "$clopt" optimizers --json
 check "optimizers --json has Korean text" 0 '"ko": "학습률"' -- "$clopt" optimizers --json
 check "optimizers rejects unknown options" 2 "unknown option '--xml'" -- "$clopt" optimizers --xml
+
+# clopt devices --json: every device with its selector, one of them the default.
+json=$("$clopt" devices --json)
+if python3 - "$json" <<'PY'; then echo "ok   devices --json"; else echo "FAIL devices --json"; fails=$((fails + 1)); fi
+import json, sys
+d = json.loads(sys.argv[1])
+assert d[0]["selector"] == "0:0" and d[0]["platform"] == "Portable Computing Language", d
+assert d[0]["type"] == "CPU" and d[0]["compute_units"] >= 1 and d[0]["global_memory"] > 0, d
+assert [x["default"] for x in d].count(True) == 1, d
+PY
 # clopt run / functions / landscape
 check "functions lists the catalogue" 0 "goldstein_price" -- "$clopt" functions
 check "functions --json has TeX" 0 '"tex": "(1-x)^2 + 100\\,(y-x^2)^2"' -- "$clopt" functions --json
@@ -48,6 +67,18 @@ refuse() { # refuse NAME NEEDLE -- command...
   fi
 }
 refuse "unknown function" "did you mean 'rosenbrock'" -- "$clopt" run --function rosenbrok
+refuse "unknown option: did you mean" "unknown option '--funtion'; did you mean '--function'?" -- "$clopt" run --funtion rosenbrock
+refuse "unknown option=value: did you mean" "unknown option '--stpes'; did you mean '--steps'?" -- "$clopt" run --function sphere --stpes=3
+refuse "unknown option far from all: the list" "unknown option '--grid'; expected one of --function, --nx, --ny, --view, --device, --help" -- "$clopt" landscape --grid 3
+refuse "unknown command: did you mean" "unknown command 'rn'; did you mean 'run'?" -- "$clopt" rn
+refuse "unknown command far from all: the list" "unknown command 'frobnicate'; expected one of devices, optimizers" -- "$clopt" frobnicate
+refuse "unknown benchmark: did you mean" "unknown benchmark 'stpe'; did you mean 'step'?" -- "$clopt" bench stpe
+refuse "unknown devices option" "did you mean '--json'?" -- "$clopt" devices --jsno
+refuse "unknown serve option" "did you mean '--allow-host'?" -- "$clopt" serve --allow-hots x
+refuse "unknown train option" "did you mean '--resume'?" -- "$clopt" train --resum x
+refuse "unknown bench step option" "did you mean '--tensors'?" -- "$clopt" bench step --tensor 3
+refuse "unknown clopt option" "did you mean '--version'?" -- "$clopt" --verison
+refuse "unknown --list" "did you mean 'devices'?" -- "$clopt" --list device
 refuse "start is not two numbers" "--start = '1': expected 2 finite numbers" -- "$clopt" run --function sphere --start 1
 refuse "start is not finite" "--start = '1,nan'" -- "$clopt" run --function sphere --start 1,nan
 refuse "steps < 1" "--steps = '0': expected an integer in 1 .. 10000000" -- "$clopt" run --function sphere --steps 0
@@ -94,7 +125,7 @@ ck=$(mktemp -d)
 opts=(--limit 1500 --hidden 64 --optimizer 'sgd(lr=0.01,momentum=0.9)' --optimizer rmsprop)
 straight=$("$clopt" train "${opts[@]}" --epochs 2 --json)
 "$clopt" train "${opts[@]}" --epochs 1 --checkpoint "$ck/run" >/dev/null 2>&1
-resumed=$("$clopt" train --resume "$ck/run" --checkpoint "$ck/run" --epochs 2 --json)
+resumed=$("$clopt" train --resume "$ck/run" --epochs 2 --json) # saves into $ck/run again
 if python3 - "$straight" "$resumed" <<'PY'; then echo "ok   train --resume equals a training that never stopped"; else echo "FAIL train --resume"; fails=$((fails + 1)); fi
 import json, sys
 a, b = (json.loads(x) for x in sys.argv[1:3])
@@ -103,6 +134,15 @@ assert [x["epochs"] for x in a] == [x["epochs"] for x in b], (a, b)
 PY
 refuse "train --resume keeps its options" "--hidden 32 differs from the checkpoint's 64" -- "$clopt" train --resume "$ck/run" --hidden 32
 refuse "train --resume keeps its optimizers" "--optimizer Adam() differs from the checkpoint's optimizer 1" -- "$clopt" train --resume "$ck/run" --optimizer adam --optimizer rmsprop
+# --no-checkpoint leaves the checkpoint as it was; without it, the resumed training saved.
+cp "$ck/run/training.json" "$ck/saved.json"
+"$clopt" train --resume "$ck/run" --epochs 3 --no-checkpoint --json >/dev/null 2>&1
+if python3 - "$ck/run/training.json" <<'PY' && cmp -s "$ck/run/training.json" "$ck/saved.json"; then echo "ok   train --resume saves into DIR; --no-checkpoint does not"; else echo "FAIL train --resume saves into DIR; --no-checkpoint does not"; fails=$((fails + 1)); fi
+import json, sys
+t = json.load(open(sys.argv[1]))
+assert [o["done"] for o in t["optimizers"]] == [2, 2], t
+PY
+refuse "train --no-checkpoint with --checkpoint" "--no-checkpoint and --checkpoint contradict each other" -- "$clopt" train --checkpoint "$ck/x" --no-checkpoint
 refuse "train --resume cannot go back" "--epochs 1, but SGD(momentum=0.9) has already done 2 epochs" -- "$clopt" train --resume "$ck/run" --epochs 1
 refuse "train --resume without a checkpoint" "cannot open '/nonexistent/training.json'" -- "$clopt" train --resume /nonexistent
 rm -rf "$ck"

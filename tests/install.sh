@@ -34,3 +34,12 @@ cmake --build "$tmp/consumer/build" >/dev/null
 "$tmp/consumer/build/train" >"$tmp/out-cmake"
 cmp "$tmp/out-pc" "$tmp/out-cmake"
 grep -q "every optimizer reduced the loss" "$tmp/out-pc"
+
+# `man clopt` finds the installed page, and the bash completion is where bash-completion
+# looks for it (<datadir>/bash-completion/completions/<command>) and defines _clopt.
+MANPATH="$tmp/prefix/share/man" MANWIDTH=80 man clopt >"$tmp/man.txt"
+grep -q "^EXIT STATUS" "$tmp/man.txt"
+grep -q "^   clopt train" "$tmp/man.txt"
+bash -c "source '$tmp/prefix/share/bash-completion/completions/clopt' && complete -p clopt" |
+  grep -q -- "-F _clopt clopt"
+echo "installed: clopt(1) and the bash completion"

@@ -11,6 +11,7 @@
 #include "config.h"
 #include "schedule.h"
 #include "spec.h"
+#include "usage.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -87,6 +88,22 @@ static double time_loop(loop_fn loop, const bench_args *a, const double *starts,
     return now() - t0;
 }
 
+const char clopt_cli_bench_trajectories_usage[] =
+    "usage: clopt bench trajectories [--starts 65536] [--steps 1000] [--repeat 5]\n"
+    "                                [--device SEL] [--json]\n"
+    "\n"
+    "Runs Adam (lr 0.001) on Rosenbrock from many starts with the trajectory engine on the\n"
+    "OpenCL device, a naive C loop (one trajectory after another, OpenMP over the cores)\n"
+    "and a C loop blocked over 256 trajectories (OpenMP SIMD), in rounds with a pause\n"
+    "between contenders, and reports each one's best time in point-steps per second and\n"
+    "the engine's ratio to each loop.\n"
+    "\n"
+    "  --starts N        trajectories, 1 .. 1048576 (default 65536)\n"
+    "  --steps N         steps of each, 1 .. 100000 (default 1000)\n"
+    "  --repeat R        rounds, 1 .. 1000 (default 5)\n"
+    "  --device SEL      cpu, gpu, P:D or part of a device name\n"
+    "  --json            the figures as one JSON object\n";
+
 static int parse(int argc, char **argv, bench_args *a)
 {
     *a = (bench_args){65536, 1000, 5, NULL, 0};
@@ -95,7 +112,10 @@ static int parse(int argc, char **argv, bench_args *a)
         int bad = 0;
         if (strcmp(argv[i], "--json") == 0)
             a->json = 1;
-        else if ((v = cli_value(CMD, argc, argv, &i, "--starts", &bad))) {
+        else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(clopt_cli_bench_trajectories_usage, stdout);
+            return -1;
+        } else if ((v = cli_value(CMD, argc, argv, &i, "--starts", &bad))) {
             if (cli_u64(CMD, "--starts", v, 1, CLOPT_RUN_MAX_TRAJECTORIES, &a->starts))
                 return 2;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--steps", &bad))) {
@@ -106,10 +126,8 @@ static int parse(int argc, char **argv, bench_args *a)
                 return 2;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--device", &bad)))
             a->device = v;
-        else if (!bad) {
-            fprintf(stderr, CMD ": unknown option '%s'\n", argv[i]);
-            return 2;
-        }
+        else if (!bad)
+            return cli_unknown_option(CMD, argv[i], clopt_cli_bench_trajectories_usage);
         if (bad)
             return 2;
     }
@@ -120,8 +138,7 @@ static int bench_trajectories(int argc, char **argv)
 {
     bench_args a;
     int rc = parse(argc, argv, &a);
-    if (rc)
-        return rc;
+    if (rc) return rc < 0 ? 0 : rc; /* -1: --help was printed */
     clopt_error err;
     clopt_context *ctx = clopt_context_create(a.device, &err);
     if (!ctx) {
@@ -208,21 +225,20 @@ done:
 int clopt_cli_bench(int argc, char **argv)
 {
     if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-        fputs("usage: clopt bench trajectories [--starts 65536] [--steps 1000] [--repeat 5]\n"
-              "                                [--device SEL] [--json]\n"
-              "       clopt bench step [--optimizer SPEC | --all] [--size N] [--tensors T]\n"
-              "                        [--repeat R] [--device SEL] [--json]\n\n"
-              "trajectories: Adam (lr 0.001) on Rosenbrock from many starts, the engine against\n"
-              "a naive and a blocked C loop on the host, in point-steps per second.\n"
-              "step: one optimizer step against the same-traffic bound and a C loop, in GB/s\n"
-              "(clopt bench step --help).\n",
-              argc < 2 ? stderr : stdout);
+        FILE *out = argc < 2 ? stderr : stdout;
+        fputs(clopt_cli_bench_trajectories_usage, out);
+        fputc('\n', out);
+        fputs(clopt_cli_bench_step_usage, out);
         return argc < 2 ? 2 : 0;
     }
     if (strcmp(argv[1], "trajectories") == 0)
         return bench_trajectories(argc, argv);
     if (strcmp(argv[1], "step") == 0)
         return clopt_cli_bench_step(argc, argv);
-    fprintf(stderr, "clopt bench: unknown benchmark '%s' (known: trajectories, step)\n", argv[1]);
-    return 2;
+    size_t n, nb = 0;
+    const clopt_cli_command *c = clopt_cli_commands(&n);
+    const char *benchmarks[8];
+    for (size_t i = 0; i < n && nb < 8; i++)
+        if (!strcmp(c[i].word, "bench")) benchmarks[nb++] = c[i].sub;
+    return cli_unknown_word("clopt bench", "benchmark", argv[1], benchmarks, nb);
 }

@@ -11,6 +11,7 @@
 #include "error.h"
 #include "schedule.h"
 #include "spec.h"
+#include "usage.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -402,7 +403,7 @@ static size_t all_specs(char specs[][64])
     return n;
 }
 
-static const char usage[] =
+const char clopt_cli_bench_step_usage[] =
     "usage: clopt bench step [--optimizer SPEC | --all] [--size N] [--tensors T] [--repeat R]\n"
     "                        [--device SEL] [--json]\n"
     "\n"
@@ -419,7 +420,9 @@ static const char usage[] =
     "                    state on (SGD with momentum, Adam and AdamW with amsgrad)\n"
     "  --size N          parameters, 4 .. 268435456 (default 16777216)\n"
     "  --tensors T       1 .. 100000 (default 1)\n"
-    "  --repeat R        1 .. 10000 (default 20)\n";
+    "  --repeat R        1 .. 10000 (default 20)\n"
+    "  --device SEL      cpu, gpu, P:D or part of a device name\n"
+    "  --json            the figures as JSON\n";
 
 static int parse(int argc, char **argv, step_args *a)
 {
@@ -440,10 +443,8 @@ static int parse(int argc, char **argv, step_args *a)
             if (cli_u64(CMD, "--tensors", v, 1, 100000, &a->tensors)) return 2;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--repeat", &bad))) {
             if (cli_u64(CMD, "--repeat", v, 1, 10000, &a->repeat)) return 2;
-        } else if (!bad) {
-            fprintf(stderr, CMD ": unknown option '%s' (see clopt bench step --help)\n", argv[i]);
-            return 2;
-        }
+        } else if (!bad)
+            return cli_unknown_option(CMD, argv[i], clopt_cli_bench_step_usage);
         if (bad) return 2;
     }
     return 0;
@@ -452,7 +453,7 @@ static int parse(int argc, char **argv, step_args *a)
 int clopt_cli_bench_step(int argc, char **argv)
 {
     if (argc > 2 && (!strcmp(argv[2], "-h") || !strcmp(argv[2], "--help"))) {
-        fputs(usage, stdout);
+        fputs(clopt_cli_bench_step_usage, stdout);
         return 0;
     }
     step_args a = {"adam", NULL, 16777216, 1, 20, 0, 0};

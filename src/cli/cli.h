@@ -4,9 +4,16 @@
 
 #include "clopt/clopt.h"
 
+#include "device.h"
+
 #include <jansson.h>
+#include <stdio.h>
 
 /* Each returns the process exit status: 0 success, 1 failure, 2 usage error. */
+#define CLOPT_CLI_EXIT_STATUS                                                                      \
+    "exit status: 0 success, 1 failure (a device, file or computation error), 2 usage error\n"     \
+    "(an unknown command or option, a value out of its range).\n"
+
 int clopt_cli_devices(int argc, char **argv);
 int clopt_cli_optimizers(int argc, char **argv);
 int clopt_cli_functions(int argc, char **argv);
@@ -17,6 +24,38 @@ int clopt_cli_serve(int argc, char **argv);
 int clopt_cli_train(int argc, char **argv);
 /* clopt bench step (argv[1] is "step"). */
 int clopt_cli_bench_step(int argc, char **argv);
+
+/*
+ * One subcommand, "clopt WORD [SUB]": a one-line summary, its --help text (laid out as
+ * usage.h says) and the function that runs it, given argv from WORD on.
+ */
+typedef struct {
+    const char *word, *sub;
+    const char *summary;
+    const char *usage;
+    int (*run)(int argc, char **argv);
+} clopt_cli_command;
+
+/* Every subcommand, in the order of `clopt --help`; *n is their number. */
+const clopt_cli_command *clopt_cli_commands(size_t *n);
+
+/* The --help texts, one per subcommand. */
+extern const char clopt_cli_devices_usage[], clopt_cli_optimizers_usage[],
+    clopt_cli_functions_usage[], clopt_cli_run_usage[], clopt_cli_landscape_usage[],
+    clopt_cli_bench_trajectories_usage[], clopt_cli_bench_step_usage[], clopt_cli_serve_usage[],
+    clopt_cli_train_usage[];
+/* clopt's own options (--help, --version, --man, --list), in the same layout. */
+extern const char clopt_cli_options_usage[];
+
+/* "Optimizers (SGD, ..., Nadam) as OpenCL kernels ...": what clopt is, from the catalogue;
+ * free() it. NULL when out of memory. */
+char *clopt_cli_about(void);
+
+/* The man page clopt(1) as roff (clopt --man): the --help texts and the catalogues. */
+int clopt_cli_man(FILE *out);
+
+/* One OpenCL device as JSON (clopt devices --json, the server's /api/v1/devices). */
+json_t *clopt_cli_device_json(const clopt_device_entry *e);
 
 /* One catalogue entry as JSON (clopt functions --json, the server's /api/v1/functions). */
 json_t *clopt_cli_function_json(const clopt_function_info *f);

@@ -2,6 +2,7 @@
 #include "cli.h"
 
 #include "config.h"
+#include "usage.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -40,6 +41,15 @@ static void print_table(void)
     }
 }
 
+const char clopt_cli_functions_usage[] =
+    "usage: clopt functions [--json]\n"
+    "\n"
+    "Lists the 2-D test functions with their formula, default view and start, known minima\n"
+    "and colour scale.\n"
+    "\n"
+    "  --json  the same as JSON, with each formula also in TeX (as the server's\n"
+    "          /api/v1/functions)\n";
+
 int clopt_cli_functions(int argc, char **argv)
 {
     int json = 0;
@@ -47,12 +57,10 @@ int clopt_cli_functions(int argc, char **argv)
         if (strcmp(argv[i], "--json") == 0) {
             json = 1;
         } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            puts("usage: clopt functions [--json]\n\nLists the 2-D test functions with their "
-                 "formula, default view and start,\nknown minima and colour scale.");
+            fputs(clopt_cli_functions_usage, stdout);
             return 0;
         } else {
-            fprintf(stderr, "clopt functions: unknown option '%s'\n", argv[i]);
-            return 2;
+            return cli_unknown_option("clopt functions", argv[i], clopt_cli_functions_usage);
         }
     }
     if (!json) {

@@ -4,6 +4,7 @@
 #include "args.h"
 #include "error.h"
 #include "functions.h"
+#include "usage.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -53,6 +54,20 @@ json_t *clopt_cli_landscape_json(clopt_context *ctx, const char *function, size_
     return j;
 }
 
+const char clopt_cli_landscape_usage[] =
+    "usage: clopt landscape --function F [--nx 256] [--ny 256] [--view x0,x1,y0,y1]\n"
+    "                       [--device SEL]\n"
+    "\n"
+    "Prints f on an nx x ny grid over the view as JSON: {\"function\", \"nx\", \"ny\", \"view\",\n"
+    "\"min\", \"max\", \"values\"}, the values row-major, row 0 at y0, null where f is not\n"
+    "finite, min and max over the finite ones; computed on the OpenCL device.\n"
+    "\n"
+    "  --function F      a test function: a name that clopt functions lists, or an expression\n"
+    "                    in x and y such as 'x^2 + 3*y^2'\n"
+    "  --nx N, --ny N    grid points along x and y, 2 .. 4096 each (default 256)\n"
+    "  --view x0,x1,y0,y1  the rectangle, x0 < x1 and y0 < y1 (default: the function's)\n"
+    "  --device SEL      cpu, gpu, P:D or part of a device name\n";
+
 int clopt_cli_landscape(int argc, char **argv)
 {
     const char *function = NULL, *device = NULL;
@@ -63,11 +78,7 @@ int clopt_cli_landscape(int argc, char **argv)
         const char *v;
         int bad = 0;
         if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            puts("usage: clopt landscape --function F [--nx 256] [--ny 256]\n"
-                 "  F: a name of `clopt functions` or an expression in x and y\n"
-                 "                       [--view x0,x1,y0,y1] [--device SEL]\n\n"
-                 "Prints f on an nx x ny grid (2 .. 4096 each) over the view (default: the\n"
-                 "function's) as JSON: values row-major, row 0 at y0, with min and max.");
+            fputs(clopt_cli_landscape_usage, stdout);
             return 0;
         }
         if ((v = cli_value(CMD, argc, argv, &i, "--function", &bad)))
@@ -88,10 +99,8 @@ int clopt_cli_landscape(int argc, char **argv)
             has_view = 1;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--device", &bad)))
             device = v;
-        else if (!bad) {
-            fprintf(stderr, CMD ": unknown option '%s'\n", argv[i]);
-            return 2;
-        }
+        else if (!bad)
+            return cli_unknown_option(CMD, argv[i], clopt_cli_landscape_usage);
         if (bad)
             return 2;
     }

@@ -4,6 +4,7 @@
 #include "catalogue.h"
 #include "catalogue_json.h"
 #include "config.h"
+#include "usage.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -42,6 +43,14 @@ static void print_table(void)
          "nesterov=True)\nor JSON: {\"name\":\"adam\",\"lr\":0.01}");
 }
 
+const char clopt_cli_optimizers_usage[] =
+    "usage: clopt optimizers [--json]\n"
+    "\n"
+    "Lists every optimizer with its hyperparameters, defaults and valid ranges.\n"
+    "\n"
+    "  --json  the same as JSON, with each text in English and Korean (as the server's\n"
+    "          /api/v1/optimizers)\n";
+
 int clopt_cli_optimizers(int argc, char **argv)
 {
     int json = 0;
@@ -49,12 +58,10 @@ int clopt_cli_optimizers(int argc, char **argv)
         if (strcmp(argv[i], "--json") == 0) {
             json = 1;
         } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            puts("usage: clopt optimizers [--json]\n\nLists every optimizer with its "
-                 "hyperparameters, Keras defaults and valid ranges.");
+            fputs(clopt_cli_optimizers_usage, stdout);
             return 0;
         } else {
-            fprintf(stderr, "clopt optimizers: unknown option '%s'\n", argv[i]);
-            return 2;
+            return cli_unknown_option("clopt optimizers", argv[i], clopt_cli_optimizers_usage);
         }
     }
     if (json)

@@ -4,6 +4,7 @@
 #include "args.h"
 #include "config.h"
 #include "spec.h"
+#include "usage.h"
 
 #include <math.h>
 #include <stdio.h>
@@ -14,7 +15,7 @@
 #define MAX_SPECS 256
 #define MAX_STARTS 65536
 
-static const char usage[] =
+const char clopt_cli_run_usage[] =
     "usage: clopt run --function F [--optimizer SPEC]... [--start X,Y]... [--steps N]\n"
     "                 [--every K] [--noise SIGMA] [--seed S] [--format json|csv]\n"
     "                 [--device SEL]\n"
@@ -24,6 +25,7 @@ static const char usage[] =
     "the OpenCL device and prints the trajectories: the point (x, y, f) at step 0 and every\n"
     "K steps, and the step at which a trajectory diverged (null if it did not).\n"
     "\n"
+    "  --function F      a name that clopt functions lists, or an expression in x and y\n"
     "  --optimizer SPEC  Keras call syntax or JSON, e.g. 'adam(lr=0.01)' (default: adam)\n"
     "  --start X,Y       starting point (default: the function's default start)\n"
     "  --steps N         steps, 1 .. 10000000 (default 500)\n"
@@ -86,10 +88,8 @@ static int parse(int argc, char **argv, run_args *a)
             a->csv = strcmp(v, "csv") == 0;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--device", &bad)))
             a->device = v;
-        else if (!bad) {
-            fprintf(stderr, CMD ": unknown option '%s' (see clopt run --help)\n", argv[i]);
-            return 2;
-        }
+        else if (!bad)
+            return cli_unknown_option(CMD, argv[i], clopt_cli_run_usage);
         if (bad)
             return 2;
     }
@@ -213,7 +213,7 @@ static int print_csv(clopt_run *run, const run_args *a, const points *p)
 int clopt_cli_run(int argc, char **argv)
 {
     if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        fputs(usage, stdout);
+        fputs(clopt_cli_run_usage, stdout);
         return 0;
     }
     static run_args a; /* the starts table is large */

@@ -3,6 +3,7 @@
 
 #include "args.h"
 #include "server/server.h"
+#include "usage.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -11,7 +12,7 @@
 
 #define CMD "clopt serve"
 
-static const char usage[] =
+const char clopt_cli_serve_usage[] =
     "usage: clopt serve [--host ADDR] [--port N] [--device SEL] [--allow-host NAME]...\n"
     "                   [--max-connections N] [--timeout S] [--header-limit BYTES]\n"
     "                   [--memory MIB] [--queue N] [--heartbeat S] [--data DIR]\n"
@@ -86,10 +87,8 @@ static int parse(int argc, char **argv, srv_options *o)
             o->heartbeat_s = (unsigned)n;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--data", &bad)))
             o->data = v;
-        else if (!bad) {
-            fprintf(stderr, CMD ": unknown option '%s' (see clopt serve --help)\n", argv[i]);
-            return 2;
-        }
+        else if (!bad)
+            return cli_unknown_option(CMD, argv[i], clopt_cli_serve_usage);
         if (bad)
             return 2;
     }
@@ -110,7 +109,7 @@ static void raise_fd_limit(unsigned connections)
 int clopt_cli_serve(int argc, char **argv)
 {
     if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        fputs(usage, stdout);
+        fputs(clopt_cli_serve_usage, stdout);
         return 0;
     }
     srv_options o;

@@ -9,6 +9,7 @@
 #include "error.h"
 #include "train/snapshot.h"
 #include "train/trainer.h"
+#include "usage.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -18,16 +19,22 @@
 
 #define CMD "clopt train"
 
-static const char usage[] =
+const char clopt_cli_train_usage[] =
     "usage: clopt train [--optimizer SPEC]... [--epochs 5] [--batch 128] [--hidden 256]\n"
     "                   [--seed 1] [--data DIR] [--limit N] [--device SEL] [--json]\n"
-    "                   [--checkpoint DIR] [--resume DIR]\n"
+    "                   [--checkpoint DIR] [--resume DIR] [--no-checkpoint]\n"
     "\n"
     "Trains a multilayer perceptron (784 -> hidden, ReLU -> 10, softmax cross-entropy) on\n"
     "Fashion-MNIST on the OpenCL device, one model per optimizer (up to 8) from the same\n"
     "initial weights and batch order, and prints train loss, test loss, test accuracy and\n"
     "time per optimizer.\n"
     "\n"
+    "  --optimizer SPEC  Keras call syntax or JSON, e.g. 'adam(lr=0.01)' (default: adam)\n"
+    "  --epochs N        1 .. 50 (default 5)\n"
+    "  --batch N         examples per step, 1 .. 4096 (default 128)\n"
+    "  --hidden N        hidden units, 1 .. 4096 (default 256)\n"
+    "  --seed S          initial weights and batch order (default 1)\n"
+    "  --device SEL      cpu, gpu, P:D or part of a device name\n"
     "  --data DIR        the IDX files (default: Debian's dataset-fashion-mnist,\n"
     "                    " CLOPT_FASHION_MNIST_DIR ")\n"
     "  --limit N         train on the first N examples only (default: all 60000)\n"
@@ -35,8 +42,10 @@ static const char usage[] =
     "  --checkpoint DIR  after every epoch, save the models, the optimizers' state and the\n"
     "                    results so far in DIR (created if needed)\n"
     "  --resume DIR      go on with the training saved in DIR, with its optimizers and\n"
-    "                    options, up to --epochs (default: the epochs it was started with);\n"
-    "                    the result is the same as if it had never stopped\n";
+    "                    options, up to --epochs (default: the epochs it was started with),\n"
+    "                    still saving into DIR unless --checkpoint names another directory;\n"
+    "                    the result is the same as if it had never stopped\n"
+    "  --no-checkpoint   save nothing (with --resume: leave DIR as it is)\n";
 
 typedef struct {
     const char *specs[CLOPT_TRAIN_MAX_OPTIMIZERS];
@@ -44,7 +53,7 @@ typedef struct {
     clopt_train_options o;
     int given_epochs, given_batch, given_hidden, given_seed, given_limit;
     const char *data, *device, *checkpoint, *resume;
-    int json;
+    int json, no_checkpoint;
 } train_args;
 
 typedef struct {
@@ -70,6 +79,8 @@ static int parse(int argc, char **argv, train_args *a)
         int bad = 0;
         if (!strcmp(argv[i], "--json"))
             a->json = 1;
+        else if (!strcmp(argv[i], "--no-checkpoint"))
+            a->no_checkpoint = 1;
         else if ((v = cli_value(CMD, argc, argv, &i, "--optimizer", &bad))) {
             if (a->nspecs == CLOPT_TRAIN_MAX_OPTIMIZERS) {
                 fprintf(stderr, CMD ": more than %d --optimizer options\n",
@@ -105,15 +116,19 @@ static int parse(int argc, char **argv, train_args *a)
             a->checkpoint = v;
         else if ((v = cli_value(CMD, argc, argv, &i, "--resume", &bad)))
             a->resume = v;
-        else if (!bad) {
-            fprintf(stderr, CMD ": unknown option '%s' (see clopt train --help)\n", argv[i]);
-            return 2;
-        }
+        else if (!bad)
+            return cli_unknown_option(CMD, argv[i], clopt_cli_train_usage);
         if (bad)
             return 2;
     }
     if (a->nspecs == 0 && !a->resume)
         a->specs[a->nspecs++] = "adam";
+    if (a->no_checkpoint && a->checkpoint) {
+        fputs(CMD ": --no-checkpoint and --checkpoint contradict each other\n", stderr);
+        return 2;
+    }
+    if (a->resume && !a->checkpoint && !a->no_checkpoint)
+        a->checkpoint = a->resume; /* a resumed training that stops again loses nothing */
     return 0;
 }
 
@@ -244,7 +259,7 @@ static void print_results(const train_args *a, const clopt_train_result *r, size
 int clopt_cli_train(int argc, char **argv)
 {
     if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-        fputs(usage, stdout);
+        fputs(clopt_cli_train_usage, stdout);
         return 0;
     }
     train_args a = {.o = {5, 128, 256, 1, 0}, .data = CLOPT_FASHION_MNIST_DIR};

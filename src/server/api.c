@@ -75,14 +75,9 @@ enum MHD_Result srv_api_devices(srv *s, struct MHD_Connection *c)
     json_t *all = json_array();
     const cl_device_id used = clopt_context_device(s->ctx);
     for (size_t i = 0; i < n; i++) {
-        char pd[24];
-        snprintf(pd, sizeof pd, "%u:%u", list[i].platform_index, list[i].device_index);
-        json_array_append_new(
-            all, json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I,s:b}", "selector", pd, "platform",
-                           list[i].platform_name, "name", list[i].name, "version",
-                           list[i].version, "type", clopt_device_type_name(list[i].type),
-                           "compute_units", (json_int_t)list[i].compute_units, "global_memory",
-                           (json_int_t)list[i].global_mem, "in_use", list[i].device == used));
+        json_t *d = clopt_cli_device_json(&list[i]);
+        json_object_set_new(d, "in_use", json_boolean(list[i].device == used));
+        json_array_append_new(all, d);
     }
     free(list);
     return srv_reply_json(c, 200, all);
