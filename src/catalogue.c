@@ -65,6 +65,8 @@ static const clopt_param_info params[CLOPT_P_COUNT] = {
 #define RHO_INF "(2/(1-beta_2)-1)"
 #define RHO_T "(" RHO_INF "-2*t*beta_2^t/(1-beta_2^t))"
 
+/* Rows leave `ranges` out unless an optimizer has a range of its own (CLOPT_RANGE_OWN = 0). */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 static const clopt_optimizer_info optimizers[CLOPT_KIND_COUNT] = {
     [CLOPT_SGD] =
         {CLOPT_SGD,
