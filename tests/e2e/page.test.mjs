@@ -119,7 +119,7 @@ test('the page loads, races every optimizer of the catalogue on Rosenbrock and d
   for (let i = 1; i < n; i++) {
     await page.click(`#legend button[data-legend="${i}"]`);
     await page.waitForFunction((name) => document.querySelector('#equations .who')?.textContent.startsWith(name),
-      {}, infos[i].name);
+      infos[i].name);
     const lines = await page.$$eval('#equations .eq', (els) => els.map((e) => e.textContent));
     assert.ok(lines.length >= infos[i].equations.filter((e) => !e.when).length + 3, infos[i].name);
     for (const line of lines) assert.doesNotMatch(line, /NaN|undefined|\{/, `${infos[i].name}: ${line}`);
