@@ -9,7 +9,7 @@ static const clopt_param_info params[CLOPT_P_COUNT] = {
     [CLOPT_P_LR] = {"lr", CLOPT_RANGE_NONNEG, "learning rate", "학습률"},
     [CLOPT_P_MOMENTUM] = {"momentum", CLOPT_RANGE_NONNEG,
                           "fraction of the previous update that carries into the next",
-                          "이전 업데이트를 다음 스텝에 얼마나 이어갈지 정하는 관성 계수"},
+                          "이전 갱신량 가운데 다음 갱신으로 이어지는 비율"},
     [CLOPT_P_DECAY] = {"decay", CLOPT_RANGE_NONNEG,
                        "learning-rate decay: lr / (1 + decay * iterations)",
                        "학습률 감쇠: lr / (1 + decay * 반복 횟수)"},
@@ -18,20 +18,20 @@ static const clopt_param_info params[CLOPT_P_COUNT] = {
     [CLOPT_P_RHO] = {"rho", CLOPT_RANGE_UNIT, "decay rate of the running average",
                      "이동 평균의 감쇠율"},
     [CLOPT_P_BETA_1] = {"beta_1", CLOPT_RANGE_UNIT, "decay rate of the first-moment estimate",
-                        "1차 모멘트(평균) 추정치의 감쇠율"},
+                        "1차 모멘트 추정치의 감쇠율"},
     [CLOPT_P_BETA_2] = {"beta_2", CLOPT_RANGE_UNIT, "decay rate of the second-moment estimate",
                         "2차 모멘트 추정치의 감쇠율"},
     [CLOPT_P_EPSILON] = {"epsilon", CLOPT_RANGE_NONNEG,
                          "small constant that keeps the division away from zero",
-                         "0으로 나누지 않도록 더하는 작은 상수"},
+                         "분모가 0에 너무 가까워지지 않게 더하는 작은 상수"},
     [CLOPT_P_SCHEDULE_DECAY] = {"schedule_decay", CLOPT_RANGE_NONNEG,
                                 "decay of Nadam's momentum schedule",
-                                "Nadam 모멘텀 스케줄의 감쇠율"},
+                                "Nadam의 모멘텀 스케줄 감쇠"},
     [CLOPT_P_WEIGHT_DECAY] = {"weight_decay", CLOPT_RANGE_NONNEG,
                               "decoupled weight decay: each step shrinks the parameters by "
                               "lr * weight_decay of their value",
-                              "분리된 가중치 감쇠: 스텝마다 매개변수를 그 값의 lr * weight_decay "
-                              "만큼 줄입니다"},
+                              "분리된 가중치 감쇠: 스텝마다 매개변수를 그 값의 "
+                              "lr * weight_decay만큼 줄입니다"},
     [CLOPT_P_AMSGRAD] = {"amsgrad", CLOPT_RANGE_BOOL,
                          "divide by the largest second-moment estimate so far (AMSGrad)",
                          "지금까지의 2차 모멘트 추정치 중 가장 큰 값으로 나눕니다 (AMSGrad)"},
@@ -99,8 +99,8 @@ static const clopt_optimizer_info optimizers[CLOPT_KIND_COUNT] = {
                        {"a"},
                        "Divides each step by a running average of recent squared gradients; "
                        "a good default for recurrent networks.",
-                       "최근 기울기 제곱의 이동 평균으로 나눠 보폭을 조절합니다. 순환 신경망에 "
-                       "무난한 선택입니다.",
+                       "각 스텝을 최근 기울기 제곱의 이동 평균으로 나눕니다. 순환 신경망에 "
+                       "무난한 기본 선택입니다.",
                        {{EQ_A_SQUARES, "a", NULL},
                         {"Δ = −{lr_e}·<var>g</var> / (√<var>a</var> + {epsilon})", "delta", NULL}}},
     [CLOPT_ADAGRAD] = {CLOPT_ADAGRAD,
@@ -115,8 +115,8 @@ static const clopt_optimizer_info optimizers[CLOPT_KIND_COUNT] = {
                        {"a"},
                        "Per-parameter step sizes that shrink with the sum of all past squared "
                        "gradients.",
-                       "지금까지의 기울기 제곱을 모두 더해 나누므로, 매개변수마다 보폭이 점점 "
-                       "줄어듭니다.",
+                       "매개변수마다 스텝 크기가 따로 있으며, 지금까지의 기울기 제곱을 모두 "
+                       "더한 값이 커질수록 줄어듭니다.",
                        {{"<var>a</var> ← <var>a</var> + <var>g</var>²", "a", NULL},
                         {"Δ = −{lr_e}·<var>g</var> / (√<var>a</var> + {epsilon})", "delta", NULL}}},
     [CLOPT_ADADELTA] = {CLOPT_ADADELTA,
@@ -131,8 +131,8 @@ static const clopt_optimizer_info optimizers[CLOPT_KIND_COUNT] = {
                         {"a", "d"},
                         "Adagrad without a hand-tuned rate: steps are scaled by a running "
                         "average of past updates.",
-                        "학습률을 손으로 고르지 않도록, 지난 업데이트 크기의 이동 평균으로 보폭을 "
-                        "맞추는 Adagrad의 변형입니다.",
+                        "학습률을 직접 조정할 필요가 없는 Adagrad입니다. 지난 갱신량의 이동 "
+                        "평균으로 스텝 크기를 맞춥니다.",
                         {{EQ_A_SQUARES, "a", NULL},
                          {"Δ = −{lr_e}·<var>g</var>·√(<var>d</var> + {epsilon}) / √(<var>a</var> "
                           "+ {epsilon})",
@@ -152,7 +152,7 @@ static const clopt_optimizer_info optimizers[CLOPT_KIND_COUNT] = {
          {"m", "v", "vhat"},
          "Momentum plus RMSprop-style scaling, with bias correction of both moment "
          "estimates; amsgrad divides by the largest second moment seen.",
-         "모멘텀과 RMSprop식 보폭 조절을 합치고, 두 모멘트 추정치의 초기 편향을 "
+         "모멘텀과 RMSprop식 스텝 크기 조절을 합치고, 두 모멘트 추정치의 초기 편향을 "
          "보정합니다. amsgrad를 켜면 지금까지 가장 컸던 2차 모멘트로 나눕니다.",
          {{EQ_M_MOMENTUM, "m", NULL},
           {EQ_V_SQUARES, "v", NULL},
@@ -172,7 +172,7 @@ static const clopt_optimizer_info optimizers[CLOPT_KIND_COUNT] = {
                       {"m", "u"},
                       "Adam with the infinity norm: steps are scaled by the largest recent "
                       "gradient magnitude.",
-                      "Adam의 무한 노름 버전으로, 최근 기울기 크기의 최댓값으로 보폭을 "
+                      "무한 노름을 쓰는 Adam으로, 최근 기울기 크기의 최댓값으로 스텝 크기를 "
                       "조절합니다.",
                       {{EQ_M_MOMENTUM, "m", NULL},
                        {"<var>u</var> ← max({beta_2}·<var>u</var>, |<var>g</var>|)", "u", NULL},
@@ -190,8 +190,8 @@ static const clopt_optimizer_info optimizers[CLOPT_KIND_COUNT] = {
          CLOPT_P_LR,
          {"m", "v"},
          "Adam with Nesterov momentum: each step looks one momentum step ahead.",
-         "네스테로프 모멘텀을 적용한 Adam으로, 모멘텀 방향으로 한 걸음 앞을 내다보고 "
-         "갱신합니다.",
+         "네스테로프 모멘텀을 적용한 Adam으로, 스텝마다 모멘텀 스텝 하나만큼 앞을 "
+         "내다봅니다.",
          {{"μ<sub>t</sub> = {beta_1*(1-0.5*0.96^(t*schedule_decay))}, "
            "μ<sub>t+1</sub> = {beta_1*(1-0.5*0.96^((t+1)*schedule_decay))}",
            NULL, NULL},
@@ -239,8 +239,8 @@ static const clopt_optimizer_info optimizers[CLOPT_KIND_COUNT] = {
                     "Adam's direction, rescaled per tensor by the trust ratio |p| / |u| so "
                     "that every layer moves by a similar fraction of its size; for large "
                     "batches.",
-                    "Adam의 방향을 텐서마다 신뢰 비율 |p| / |u|로 다시 조절해, 층마다 자기 "
-                    "크기에 비례해 움직이게 합니다. 큰 배치 학습을 위해 고안되었습니다.",
+                    "Adam의 방향을 텐서마다 신뢰 비율 |p| / |u|로 다시 조절해, 모든 층이 자기 "
+                    "크기의 비슷한 비율만큼 움직이게 합니다. 큰 배치 학습을 위해 고안되었습니다.",
                     {{EQ_M_MOMENTUM, "m", NULL},
                      {EQ_V_SQUARES, "v", NULL},
                      {"<var>u</var> = (<var>m</var> / {1-beta_1^t}) / (√(<var>v</var> / "
@@ -261,8 +261,8 @@ static const clopt_optimizer_info optimizers[CLOPT_KIND_COUNT] = {
                      {"m", "v"},
                      "Adam with a rectified warm-up: plain momentum steps while the variance "
                      "estimate is unreliable, then adaptive steps scaled by r.",
-                     "분산 추정치를 믿기 어려운 처음 몇 스텝은 모멘텀 SGD처럼 움직이고, 그 "
-                     "뒤에는 r로 보정한 적응형 보폭을 쓰는 Adam입니다.",
+                     "워밍업을 보정한 Adam입니다. 분산 추정치를 믿기 어려운 동안은 모멘텀만으로 "
+                     "움직이고, 그 뒤에는 r로 조절한 적응형 스텝을 씁니다.",
                      {{EQ_M_MOMENTUM, "m", NULL},
                       {EQ_V_SQUARES, "v", NULL},
                       {"ρ<sub>t</sub> = ρ<sub>∞</sub> − 2<var>t</var>·{beta_2}<sup>{t}</sup> / "
