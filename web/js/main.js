@@ -10,7 +10,7 @@ import { exportCsv, exportJson, savePng, saveSvg } from './exporter.js';
 import { language, problemText, setLanguage, t, translatePage, words } from './i18n.js';
 import { createLandscape } from './landscape.js';
 import { createLossChart } from './loss.js';
-import { tunedLearningRate } from './presets.js';
+import { NEW_ENTRY, tunedLearningRate } from './presets.js';
 import { colour, dash, repeats, setKinds } from './scales.js';
 import { formatSpec, parseSpec } from './spec.js';
 import { createTrainingView } from './training.js';
@@ -603,7 +603,7 @@ function wire() {
     });
   }
   $('add').addEventListener('click', () => {
-    state.entries.push(newEntry('adam'));
+    state.entries.push(newEntry(NEW_ENTRY));
     renderEntriesNow();
   });
   $('all-seven').addEventListener('click', () => applyPreset('defaults'));

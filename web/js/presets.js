@@ -32,3 +32,8 @@ export function tunedLearningRate(fn, key) {
   return (row && row[key]) ?? FALLBACK;
 }
 
+
+// The optimizer a new entry starts as, and the training view's first two: choices of this
+// page, like the table above (web/ names optimizers nowhere else; tests/web_names.sh).
+export const NEW_ENTRY = 'adam';
+export const TRAIN_DEFAULTS = ['adam', 'sgd(lr=0.01, momentum=0.9)'];

@@ -10,11 +10,11 @@ import { colour } from './scales.js';
 import { percent } from './series.js';
 import { parseSpec } from './spec.js';
 import { createTrainChart } from './trainchart.js';
+import { NEW_ENTRY, TRAIN_DEFAULTS } from './presets.js';
 import { checkSpec, checkValue, refusedParameter } from './validate.js';
 
 const $ = (id) => document.getElementById(id);
 const MAX_OPTIMIZERS = 12; // the server's limit (training_request.h)
-export const TRAIN_DEFAULTS = ['adam', 'sgd(lr=0.01, momentum=0.9)'];
 // Every optimizer of the catalogue with its defaults (SGD with the momentum people train with).
 export function trainAll(infos) {
   return infos.map((o) => (o.optional_state === 'momentum' ? `${o.key}(momentum=0.9)` : o.key));
@@ -283,7 +283,7 @@ export function createTrainingView(infos) {
   $('train-start').addEventListener('click', start);
   $('train-stop').addEventListener('click', cancel);
   $('train-add').addEventListener('click', () => {
-    specs.push('adam');
+    specs.push(NEW_ENTRY);
     renderSpecs();
   });
   $('train-seven').addEventListener('click', () => {
