@@ -243,6 +243,17 @@ static void test_every_optimizer_has_its_reference_and_defaults(void)
 {
     for (size_t k = 0; k < CLOPT_KIND_COUNT; k++) {
         const clopt_optimizer_info *info = clopt_catalogue_optimizer((clopt_kind)k);
+        /* Its parts: texts in both languages, equations, state names, a reference rule. (Its
+         * kernels and its bench loop are expanded from cl/optimizers.h: a missing rule does
+         * not compile.) */
+        CU_ASSERT(info->name && info->key && info->en && *info->en && info->ko && *info->ko);
+        CU_ASSERT_PTR_NOT_NULL(info->equations[0].html);
+        for (size_t i = 0; i < info->full; i++)
+            CU_ASSERT_PTR_NOT_NULL(info->state[i]);
+        for (size_t i = 0; i < info->nparams; i++) {
+            const clopt_param_info *pi = clopt_catalogue_param(info->params[i]);
+            CU_ASSERT(pi->en && *pi->en && pi->ko && *pi->ko);
+        }
         CU_ASSERT(ref_has(info->key));
         if (!ref_has(info->key)) {
             fprintf(stderr, "\n  %s has no rule in tests/reference.c\n", info->name);
@@ -262,7 +273,7 @@ static void test_every_optimizer_has_its_reference_and_defaults(void)
 }
 
 CU_TestInfo numerics_tests[] = {
-    {"every optimizer has a reference rule and SEMANTICS.md's defaults",
+    {"every optimizer has its texts, equations, reference rule and SEMANTICS.md's defaults",
      test_every_optimizer_has_its_reference_and_defaults},
     {"every optimizer and option matches the reference over 1000 steps",
      test_every_optimizer_and_option_matches_the_reference_1000_steps},
