@@ -697,8 +697,7 @@ async function main() {
     for (const f of state.functions) $('function').add(new Option(f.name, f.name));
     ownField = setupOwnFunction($('function'), {
       async onValid(fn) {
-        chooseFunction(fn.name, false, fn);
-        history.replaceState(null, '', formatHash(hashView()));
+        chooseFunction(fn.name, false, fn); // the URL follows once the run is accepted
         await loadLandscape();
         run();
       },
