@@ -660,7 +660,8 @@ for (const viewport of SCREENS) {
       assert.ok(Date.now() - t0 >= 3500, `500 steps took ${Date.now() - t0} ms`);
       assert.equal(await page.$eval('#status', (e) => e.textContent), T.done);
       await page.click('#back');
-      assert.equal(await page.$eval('#status', (e) => e.textContent), T.paused);
+      // The status is redrawn with the next frame: wait for it, a loaded machine may be late.
+      await page.waitForFunction((paused) => document.getElementById('status').textContent === paused, T.paused);
       await page.close();
     });
   }
