@@ -700,7 +700,7 @@ class Trainings(unittest.TestCase):
             ({"limit": -1}, "limit", "out of range"),
             ({"seed": "x"}, "seed", "integer"),
             ({"optimizers": ["adam"] * 13}, "optimizers", "expected 1 .. 12"),
-            ({"optimizers": []}, "optimizers", "expected 1 .. 8"),
+            ({"optimizers": []}, "optimizers", "expected 1 .. 12"),
             ({"optimizers": ["adma"]}, "optimizers[0]", "adam"),
             ({"optimizers": [{"name": "sgd", "lr": -1}]}, "optimizers[0]", "lr"),
             ({"epoch": 5}, "epoch", "unknown field"),
