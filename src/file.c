@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 
 clopt_status clopt_write_atomically(const char *path, const void *data, size_t len,
                                     clopt_error *err)
@@ -43,4 +44,16 @@ clopt_status clopt_write_atomically(const char *path, const void *data, size_t l
     }
     free(tmp);
     return ok ? CLOPT_OK : CLOPT_EIO;
+}
+
+uint32_t clopt_crc32(uint32_t crc, const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    while (len > 0) {
+        const uInt n = len > (1u << 30) ? 1u << 30 : (uInt)len;
+        crc = (uint32_t)crc32(crc, p, n);
+        p += n;
+        len -= n;
+    }
+    return crc;
 }
