@@ -194,6 +194,42 @@ static void setup_two_pairs(fx *f)
     seed_grads(f, 13);
 }
 
+/* Lamb: per-tensor norms, three launches per buffer pair. */
+static void setup_two_pairs_lamb(fx *f)
+{
+    clopt_error err;
+    make(f, "lamb(lr=0.01, weight_decay=0.01)");
+    ok(clopt_optimizer_add(f->o, f->p[0], f->g[0], 0, N, &err), &err);
+    ok(clopt_optimizer_add(f->o, f->p[1], f->g[1], 0, N / 2, &err), &err);
+    ok(clopt_optimizer_add(f->o, f->p[1], f->g[1], N / 2, N / 2, &err), &err);
+    ok(clopt_optimizer_step(f->o, &err), &err);
+    ok(clopt_optimizer_save(f->o, f->path, &err), &err);
+    seed_grads(f, 12);
+    ok(clopt_optimizer_step(f->o, &err), &err);
+    seed_grads(f, 13);
+}
+
+static void setup_one_pair_lamb(fx *f)
+{
+    clopt_error err;
+    make(f, "lamb");
+    ok(clopt_optimizer_add(f->o, f->p[0], f->g[0], 0, N, &err), &err);
+    ok(clopt_optimizer_step(f->o, &err), &err);
+}
+
+static void setup_adam(fx *f)
+{
+    clopt_error err;
+    make(f, "adam(lr=0.01)");
+    ok(clopt_optimizer_add(f->o, f->p[0], f->g[0], 0, N, &err), &err);
+    ok(clopt_optimizer_step(f->o, &err), &err);
+}
+
+static clopt_status op_amsgrad_on(fx *f, clopt_error *err)
+{
+    return clopt_optimizer_set(f->o, "amsgrad", 1, err);
+}
+
 static clopt_status op_step(fx *f, clopt_error *err)
 {
     return clopt_optimizer_step(f->o, err);
@@ -277,6 +313,10 @@ static const scenario scenarios[] = {
     {"add (a new buffer pair: new arenas)", setup_one_pair, op_add_pair},
     {"add (within the arenas' room)", setup_three_small, op_add_in_place},
     {"step (clipnorm, two buffer pairs)", setup_two_pairs, op_step},
+    {"step (Lamb, two buffer pairs)", setup_two_pairs_lamb, op_step},
+    {"add (Lamb: per-tensor norms)", setup_one_pair_lamb, op_add_pair},
+    {"set (Adam amsgrad on: a new arena)", setup_adam, op_amsgrad_on},
+    {"load (Lamb)", setup_two_pairs_lamb, op_load},
     {"set (SGD momentum on: a new arena)", setup_sgd_plain, op_momentum_on},
     {"set (SGD momentum on again: velocity cleared)", setup_sgd_momentum_off, op_momentum_on},
     {"load", setup_two_pairs, op_load},
