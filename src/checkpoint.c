@@ -67,34 +67,11 @@ static uint64_t double_bits(double d)
     return u;
 }
 
-/* Appends every state buffer, read back from the device, as little-endian floats. */
-static clopt_status put_state(const clopt_optimizer *o, bytes *b, clopt_error *err)
-{
-    float *tmp = NULL;
-    for (size_t t = 0; t < o->lay.ntensors; t++) {
-        const size_t n = o->lay.tensors[t].count;
-        float *grown = realloc(tmp, n * sizeof *tmp);
-        if (!grown) goto nomem;
-        tmp = grown;
-        for (size_t s = 0; s < o->lay.nstate; s++) {
-            if (clopt_optimizer_read_state(o, t, s, tmp, err) != CLOPT_OK) goto fail;
-            for (size_t i = 0; i < n; i++) {
-                uint32_t u;
-                memcpy(&u, &tmp[i], sizeof u);
-                if (put_le(b, u, 4)) goto nomem;
-            }
-        }
-    }
-    free(tmp);
-    return CLOPT_OK;
-nomem:
-    clopt_error_set(err, CLOPT_ENOMEM, "out of memory writing a checkpoint");
-fail:
-    free(tmp);
-    return err ? err->status : CLOPT_ENOMEM;
-}
+#define PIECE                                                                                      \
+    (4u << 20) /* bytes read back, checksummed and written (or read, uploaded) at a time */
 
-static clopt_status serialise(const clopt_optimizer *o, bytes *b, clopt_error *err)
+/* The header: everything before the state. */
+static clopt_status header_bytes(const clopt_optimizer *o, bytes *b, clopt_error *err)
 {
     char *config = clopt_config_json(&o->cfg);
     if (!config) return clopt_error_set(err, CLOPT_ENOMEM, "out of memory writing a checkpoint");
@@ -107,10 +84,59 @@ static clopt_status serialise(const clopt_optimizer *o, bytes *b, clopt_error *e
     for (size_t t = 0; !bad && t < o->lay.ntensors; t++)
         bad = put_le(b, o->lay.tensors[t].count, 8);
     if (bad) return clopt_error_set(err, CLOPT_ENOMEM, "out of memory writing a checkpoint");
-    if (put_state(o, b, err) != CLOPT_OK) return err ? err->status : CLOPT_ENOMEM;
-    if (put_le(b, clopt_crc32(0, b->data, b->len), 4))
-        return clopt_error_set(err, CLOPT_ENOMEM, "out of memory writing a checkpoint");
     return CLOPT_OK;
+}
+
+/*
+ * The header, every state buffer read back from the device PIECE bytes at a time as
+ * little-endian floats, and the CRC of it all: host memory stays bounded whatever the state.
+ */
+static clopt_status write_checkpoint(const clopt_optimizer *o, clopt_file *f, clopt_error *err)
+{
+    bytes b = {NULL, 0, 0};
+    size_t per = 1;
+    for (size_t t = 0; t < o->lay.ntensors && o->lay.nstate > 0; t++)
+        per = o->lay.tensors[t].count > per ? o->lay.tensors[t].count : per;
+    per = per < PIECE / sizeof(float) ? per : PIECE / sizeof(float);
+    float *tmp = malloc(per * sizeof *tmp);
+    unsigned char *raw = malloc(per * sizeof *tmp);
+    clopt_status st =
+        tmp && raw ? header_bytes(o, &b, err)
+                   : clopt_error_set(err, CLOPT_ENOMEM, "out of memory writing a checkpoint");
+    uint32_t crc = st == CLOPT_OK ? clopt_crc32(0, b.data, b.len) : 0;
+    if (st == CLOPT_OK) st = clopt_file_write(f, b.data, b.len, err);
+    for (size_t t = 0; st == CLOPT_OK && t < o->lay.ntensors; t++) {
+        const clopt_tensor *ten = &o->lay.tensors[t];
+        for (size_t s = 0; st == CLOPT_OK && s < o->lay.nstate; s++)
+            for (size_t done = 0; st == CLOPT_OK && done < ten->count; done += per) {
+                const size_t n = ten->count - done < per ? ten->count - done : per;
+                const cl_int rc = clEnqueueReadBuffer(o->ctx->queue, o->lay.state[s], CL_TRUE,
+                                                      (ten->state_offset + done) * sizeof(cl_float),
+                                                      n * sizeof(cl_float), tmp, 0, NULL, NULL);
+                if (rc != CL_SUCCESS) {
+                    st = clopt_error_cl(err, rc, "clEnqueueReadBuffer", "reading optimizer state");
+                    break;
+                }
+                for (size_t i = 0; i < n; i++) {
+                    uint32_t u;
+                    memcpy(&u, &tmp[i], sizeof u);
+                    for (size_t k = 0; k < 4; k++)
+                        raw[4 * i + k] = (unsigned char)(u >> (8 * k));
+                }
+                crc = clopt_crc32(crc, raw, n * 4);
+                st = clopt_file_write(f, raw, n * 4, err);
+            }
+    }
+    if (st == CLOPT_OK) {
+        unsigned char le[4];
+        for (size_t k = 0; k < 4; k++)
+            le[k] = (unsigned char)(crc >> (8 * k));
+        st = clopt_file_write(f, le, 4, err);
+    }
+    free(b.data);
+    free(tmp);
+    free(raw);
+    return st;
 }
 
 clopt_status clopt_optimizer_save(const clopt_optimizer *o, const char *path, clopt_error *err)
@@ -121,19 +147,21 @@ clopt_status clopt_optimizer_save(const clopt_optimizer *o, const char *path, cl
                                !o ? "optimizer" : "path");
     if (o->torn)
         return clopt_error_set(err, CLOPT_ESTATE,
-                               "clopt_optimizer_save: an earlier step updated only some buffer "
-                               "pairs (%s); its state is not one to save",
+                               "clopt_optimizer_save: an earlier step was cut short by %s after "
+                               "updating part of the state; there is no consistent state to save",
                                clopt_cl_error_name(o->torn));
-    bytes b = {NULL, 0, 0};
-    clopt_status st = serialise(o, &b, err);
-    if (st == CLOPT_OK) st = clopt_write_atomically(path, b.data, b.len, err);
-    free(b.data);
-    return st;
+    clopt_file f;
+    clopt_status st = clopt_file_open(&f, path, err);
+    if (st != CLOPT_OK) return st;
+    st = write_checkpoint(o, &f, err);
+    if (st != CLOPT_OK) {
+        clopt_file_abort(&f);
+        return st;
+    }
+    return clopt_file_commit(&f, err);
 }
 
 /* ---- load ---- */
-
-#define PIECE (4u << 20) /* bytes read, checksummed and uploaded at a time */
 
 /* The open checkpoint: its size, and the CRC of every byte read so far. */
 typedef struct {
