@@ -10,6 +10,7 @@
 #include "file.h"
 #include "optimizer.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <sys/mman.h>
@@ -154,6 +155,70 @@ static void test_arena_growth_stays_within_the_device_limit(void)
     clopt_context_release(ctx);
 }
 
+/* The largest |p - want| over a few windows of a buffer of n floats (first, last, spread). */
+static double worst_error(cl_command_queue q, cl_mem m, size_t n, float want)
+{
+    enum { WINDOW = 4096, WINDOWS = 64 };
+    static float tmp[WINDOW];
+    double worst = 0;
+    for (size_t w = 0; w <= WINDOWS; w++) {
+        const size_t at = n <= WINDOW ? 0 : (n - WINDOW) / WINDOWS * w;
+        const size_t len = n < WINDOW ? n : WINDOW;
+        CU_ASSERT_EQUAL_FATAL(clEnqueueReadBuffer(q, m, CL_TRUE, at * sizeof(float),
+                                                  len * sizeof(float), tmp, 0, NULL, NULL),
+                              CL_SUCCESS);
+        for (size_t i = 0; i < len; i++)
+            worst = fmax(worst, fabs(tmp[i] - want));
+    }
+    return worst;
+}
+
+/*
+ * Two buffer pairs of n floats each under SGD with momentum: one arena of 2n floats of
+ * velocity. With CLOPT_TEST_BIG=1, n = 2.2e9 and the arena passes 2^32 floats (17.6 GB; a
+ * device whose largest allocation allows it, and 53 GB of device memory); otherwise n is
+ * small and the same code runs below 2^32. Two steps of g = 1, lr = 1: p = -1 - 1.9 = -2.9
+ * everywhere; a wrapped state offset would share velocity between the two tensors.
+ */
+static void test_step_with_state_past_2_32_floats(void)
+{
+    const char *big = getenv("CLOPT_TEST_BIG");
+    const size_t n = big && *big && strcmp(big, "0") != 0 ? 2200000000u : 100000u;
+    clopt_context *ctx = test_context();
+    if (2 * n * sizeof(float) > ctx->max_alloc) {
+        fprintf(stderr, "\n  the device's largest allocation is %llu bytes; this test needs %zu\n",
+                (unsigned long long)ctx->max_alloc, 2 * n * sizeof(float));
+        CU_FAIL_FATAL("device allocation too small for CLOPT_TEST_BIG");
+    }
+    clopt_error err;
+    cl_int rc;
+    const float one = 1.0f, zero = 0.0f;
+    cl_mem p[2], g[2];
+    for (int b = 0; b < 2; b++) {
+        p[b] = clCreateBuffer(ctx->cl, CL_MEM_READ_WRITE, n * sizeof(float), NULL, &rc);
+        CU_ASSERT_EQUAL_FATAL(rc, CL_SUCCESS);
+        g[b] = clCreateBuffer(ctx->cl, CL_MEM_READ_WRITE, n * sizeof(float), NULL, &rc);
+        CU_ASSERT_EQUAL_FATAL(rc, CL_SUCCESS);
+        clEnqueueFillBuffer(ctx->queue, p[b], &zero, sizeof zero, 0, n * sizeof(float), 0, NULL,
+                            NULL);
+        clEnqueueFillBuffer(ctx->queue, g[b], &one, sizeof one, 0, n * sizeof(float), 0, NULL,
+                            NULL);
+    }
+    clopt_optimizer *o = clopt_optimizer_create(ctx, "SGD(lr=1, momentum=0.9)", &err);
+    for (int b = 0; b < 2; b++)
+        CU_ASSERT_EQUAL_FATAL(clopt_optimizer_add(o, p[b], g[b], 0, n, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(o->lay.state_used, 2 * n + (16 - n % 16) % 16);
+    CU_ASSERT_EQUAL(clopt_optimizer_step(o, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(clopt_optimizer_step(o, &err), CLOPT_OK);
+    for (int b = 0; b < 2; b++)
+        CU_ASSERT(worst_error(ctx->queue, p[b], n, -2.9f) < 1e-6);
+    clopt_optimizer_release(o);
+    for (int b = 0; b < 2; b++) {
+        clReleaseMemObject(p[b]);
+        clReleaseMemObject(g[b]);
+    }
+}
+
 static void test_checkpoint_crc_covers_more_than_4_gib(void)
 {
     /* 4 GiB + 1 MiB + 7 bytes of zeros: an anonymous mapping that is never written reads as
@@ -187,6 +252,8 @@ CU_TestInfo scale_tests[] = {
     {"arena capacity doubles up to the largest allocation",
      test_arena_capacity_doubles_up_to_the_largest_allocation},
     {"arena growth stays within the device limit", test_arena_growth_stays_within_the_device_limit},
+    {"step with state past 2^32 floats (CLOPT_TEST_BIG=1 for the real size)",
+     test_step_with_state_past_2_32_floats},
     {"checkpoint crc covers more than 4 GiB", test_checkpoint_crc_covers_more_than_4_gib},
     CU_TEST_INFO_NULL,
 };
