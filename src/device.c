@@ -50,19 +50,28 @@ clopt_status clopt_device_list(clopt_device_entry **out, size_t *n, clopt_error 
     platforms = calloc(nplat, sizeof *platforms);
     if (!platforms) goto nomem;
     CLOPT_CL_CHECK(err, "listing OpenCL platforms", clGetPlatformIDs(nplat, platforms, NULL));
+    /* A platform whose devices cannot be listed (a broken driver beside a working one) is
+     * passed over; only when no device is left does its error become the answer. */
+    cl_int skipped = CL_SUCCESS;
     for (cl_uint p = 0; p < nplat; p++) {
         cl_uint ndev = 0;
         rc = clGetDeviceIDs(platforms[p], CL_DEVICE_TYPE_ALL, 0, NULL, &ndev);
         if (rc == CL_DEVICE_NOT_FOUND || (rc == CL_SUCCESS && ndev == 0))
             continue; /* a platform without devices is not an error */
-        CLOPT_CL_CHECK_RC(err, "listing OpenCL devices", "clGetDeviceIDs", rc);
+        if (rc != CL_SUCCESS) {
+            skipped = rc;
+            continue;
+        }
         clopt_device_entry *grown = realloc(list, (count + ndev) * sizeof *list);
         if (!grown) goto nomem;
         list = grown; /* before the next allocation: realloc may have freed the old list */
         devices = calloc(ndev, sizeof *devices);
         if (!devices) goto nomem;
-        CLOPT_CL_CHECK(err, "listing OpenCL devices",
-                       clGetDeviceIDs(platforms[p], CL_DEVICE_TYPE_ALL, ndev, devices, NULL));
+        rc = clGetDeviceIDs(platforms[p], CL_DEVICE_TYPE_ALL, ndev, devices, NULL);
+        if (rc != CL_SUCCESS) {
+            skipped = rc;
+            ndev = 0;
+        }
         for (cl_uint d = 0; d < ndev; d++) {
             clopt_device_entry *e = &list[count++];
             memset(e, 0, sizeof *e);
@@ -75,6 +84,7 @@ clopt_status clopt_device_list(clopt_device_entry **out, size_t *n, clopt_error 
         free(devices);
         devices = NULL;
     }
+    if (count == 0) CLOPT_CL_CHECK_RC(err, "listing OpenCL devices", "clGetDeviceIDs", skipped);
     free(platforms);
     *out = list;
     *n = count;
