@@ -89,6 +89,7 @@ char *clopt_fault_strdup(const char *s);
 
 /* References taken and given back: counted, never failed. */
 #define clRetainMemObject(m) clopt_fault_counted(clRetainMemObject(m), 1)
+#define clRetainProgram(p) clopt_fault_counted(clRetainProgram(p), 1)
 #define clRetainContext(c) clopt_fault_counted(clRetainContext(c), 1)
 #define clRetainCommandQueue(q) clopt_fault_counted(clRetainCommandQueue(q), 1)
 #define clRetainDevice(d) clopt_fault_counted(clRetainDevice(d), 1)

@@ -302,6 +302,21 @@ static clopt_status op_run_advance(fx *f, clopt_error *err)
     return CLOPT_OK;
 }
 
+/* An expression's program is built on first use and cached by the context: a fresh context
+ * per attempt, so that every attempt builds it. */
+static clopt_status op_expression_run(fx *f, clopt_error *err)
+{
+    static const char *const specs[] = {"adam(lr=0.1)"};
+    static const double start[] = {1.0, -1.0};
+    const clopt_run_options r = {"x^2 + 3*sin(y)", specs, 1, start, 1, 20, 5, 0, 0, 0};
+    if (!(f->ctx = clopt_context_create(NULL, err))) return err->status;
+    if (!(f->run = clopt_run_create(f->ctx, &r, err))) return err->status;
+    clopt_slice slice;
+    while (!clopt_run_finished(f->run))
+        if (clopt_run_advance(f->run, 0, &slice, err) != CLOPT_OK) return err->status;
+    return CLOPT_OK;
+}
+
 static clopt_status op_landscape(fx *f, clopt_error *err)
 {
     float lo, hi;
@@ -325,6 +340,7 @@ static const scenario scenarios[] = {
     {"run_create", setup_none, op_run_create},
     {"run_advance", setup_run, op_run_advance},
     {"landscape", setup_none, op_landscape},
+    {"expression run (build, cache, run)", setup_none, op_expression_run},
 };
 
 /* A step that failed after updating some buffer pairs: refused until a checkpoint loads. */
