@@ -116,7 +116,7 @@ CLOPT_API clopt_status clopt_optimizer_add(clopt_optimizer *o, cl_mem param, cl_
  * without waiting: writes to the gradients enqueued before it are seen, reads of the
  * parameters enqueued after it see the update. The iteration count then grows by one.
  * A step is all or nothing: an error before its first update kernel leaves the optimizer
- * as it was; one after it (a later buffer pair's launch failing) cannot be undone, so the
+ * as it was; one after it (a later launch of the step failing) cannot be undone, so the
  * optimizer then refuses to step (and to save) with CLOPT_ESTATE until a checkpoint is
  * loaded with clopt_optimizer_load.
  */
