@@ -3,8 +3,9 @@
  *
  * The host cuts every tensor of a (param, grad) buffer pair into chunks of at most
  * CLOPT_WGS * WPT elements and lists them in a flat table of uint4
- * (x: offset in param and grad, y: offset in the state arenas, z: element count, w: the
- * tensor's index);
+ * (x: offset in param and grad, y: offset in the state arenas in units of 16 floats, z:
+ * element count, w: the tensor's index); every chunk's state starts on a 16-float boundary,
+ * so y addresses arenas of up to 2^36 floats, past the 2^32 that all tensors together reach);
  * work-group i updates chunk chunk_base + i, its work-items striding by CLOPT_WGS so that
  * neighbours touch neighbouring floats. The table lives on the device, so the number of
  * tensors never reaches the kernel arguments.
@@ -27,7 +28,8 @@
 
 /* The element at j of chunk c, with its state; the body updates pi, a, b, cc. */
 #define CLOPT_STEP_LOAD(NSTATE)                                                                \
-    const uint i = c.x + j, s = c.y + j;                                                       \
+    const uint i = c.x + j;                                                                    \
+    const ulong s = (ulong)c.y * 16 + j;                                                       \
     float pi = p[i];                                                                           \
     float a = (NSTATE) > 0 ? s0[s] : 0.0f;                                                     \
     float b = (NSTATE) > 1 ? s1[s] : 0.0f;                                                     \
@@ -112,7 +114,8 @@
         const float r = ratio[c.w];                                                            \
         CLOPT_STEP_RANGE(j, c.z)                                                               \
         {                                                                                      \
-            const uint i = c.x + j, s = c.y + j;                                               \
+            const uint i = c.x + j;                                                            \
+            const ulong s = (ulong)c.y * 16 + j;                                               \
             float pi = p[i];                                                                   \
             clopt_rule_##NAME##_apply(&pi, clopt_rule_##NAME##_direction(s0[s], s1[s], k), r, \
                                       k);                                                      \

@@ -17,8 +17,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
-#include <zlib.h>
 
 #define MAGIC "CLOPTCKP"
 #define VERSION 2u
@@ -67,34 +67,11 @@ static uint64_t double_bits(double d)
     return u;
 }
 
-/* Appends every state buffer, read back from the device, as little-endian floats. */
-static clopt_status put_state(const clopt_optimizer *o, bytes *b, clopt_error *err)
-{
-    float *tmp = NULL;
-    for (size_t t = 0; t < o->lay.ntensors; t++) {
-        const size_t n = o->lay.tensors[t].count;
-        float *grown = realloc(tmp, n * sizeof *tmp);
-        if (!grown) goto nomem;
-        tmp = grown;
-        for (size_t s = 0; s < o->lay.nstate; s++) {
-            if (clopt_optimizer_read_state(o, t, s, tmp, err) != CLOPT_OK) goto fail;
-            for (size_t i = 0; i < n; i++) {
-                uint32_t u;
-                memcpy(&u, &tmp[i], sizeof u);
-                if (put_le(b, u, 4)) goto nomem;
-            }
-        }
-    }
-    free(tmp);
-    return CLOPT_OK;
-nomem:
-    clopt_error_set(err, CLOPT_ENOMEM, "out of memory writing a checkpoint");
-fail:
-    free(tmp);
-    return err ? err->status : CLOPT_ENOMEM;
-}
+#define PIECE                                                                                      \
+    (4u << 20) /* bytes read back, checksummed and written (or read, uploaded) at a time */
 
-static clopt_status serialise(const clopt_optimizer *o, bytes *b, clopt_error *err)
+/* The header: everything before the state. */
+static clopt_status header_bytes(const clopt_optimizer *o, bytes *b, clopt_error *err)
 {
     char *config = clopt_config_json(&o->cfg);
     if (!config) return clopt_error_set(err, CLOPT_ENOMEM, "out of memory writing a checkpoint");
@@ -107,10 +84,59 @@ static clopt_status serialise(const clopt_optimizer *o, bytes *b, clopt_error *e
     for (size_t t = 0; !bad && t < o->lay.ntensors; t++)
         bad = put_le(b, o->lay.tensors[t].count, 8);
     if (bad) return clopt_error_set(err, CLOPT_ENOMEM, "out of memory writing a checkpoint");
-    if (put_state(o, b, err) != CLOPT_OK) return err ? err->status : CLOPT_ENOMEM;
-    if (put_le(b, crc32(0L, b->data, (uInt)b->len), 4))
-        return clopt_error_set(err, CLOPT_ENOMEM, "out of memory writing a checkpoint");
     return CLOPT_OK;
+}
+
+/*
+ * The header, every state buffer read back from the device PIECE bytes at a time as
+ * little-endian floats, and the CRC of it all: host memory stays bounded whatever the state.
+ */
+static clopt_status write_checkpoint(const clopt_optimizer *o, clopt_file *f, clopt_error *err)
+{
+    bytes b = {NULL, 0, 0};
+    size_t per = 1;
+    for (size_t t = 0; t < o->lay.ntensors && o->lay.nstate > 0; t++)
+        per = o->lay.tensors[t].count > per ? o->lay.tensors[t].count : per;
+    per = per < PIECE / sizeof(float) ? per : PIECE / sizeof(float);
+    float *tmp = malloc(per * sizeof *tmp);
+    unsigned char *raw = malloc(per * sizeof *tmp);
+    clopt_status st =
+        tmp && raw ? header_bytes(o, &b, err)
+                   : clopt_error_set(err, CLOPT_ENOMEM, "out of memory writing a checkpoint");
+    uint32_t crc = st == CLOPT_OK ? clopt_crc32(0, b.data, b.len) : 0;
+    if (st == CLOPT_OK) st = clopt_file_write(f, b.data, b.len, err);
+    for (size_t t = 0; st == CLOPT_OK && t < o->lay.ntensors; t++) {
+        const clopt_tensor *ten = &o->lay.tensors[t];
+        for (size_t s = 0; st == CLOPT_OK && s < o->lay.nstate; s++)
+            for (size_t done = 0; st == CLOPT_OK && done < ten->count; done += per) {
+                const size_t n = ten->count - done < per ? ten->count - done : per;
+                const cl_int rc = clEnqueueReadBuffer(o->ctx->queue, o->lay.state[s], CL_TRUE,
+                                                      (ten->state_offset + done) * sizeof(cl_float),
+                                                      n * sizeof(cl_float), tmp, 0, NULL, NULL);
+                if (rc != CL_SUCCESS) {
+                    st = clopt_error_cl(err, rc, "clEnqueueReadBuffer", "reading optimizer state");
+                    break;
+                }
+                for (size_t i = 0; i < n; i++) {
+                    uint32_t u;
+                    memcpy(&u, &tmp[i], sizeof u);
+                    for (size_t k = 0; k < 4; k++)
+                        raw[4 * i + k] = (unsigned char)(u >> (8 * k));
+                }
+                crc = clopt_crc32(crc, raw, n * 4);
+                st = clopt_file_write(f, raw, n * 4, err);
+            }
+    }
+    if (st == CLOPT_OK) {
+        unsigned char le[4];
+        for (size_t k = 0; k < 4; k++)
+            le[k] = (unsigned char)(crc >> (8 * k));
+        st = clopt_file_write(f, le, 4, err);
+    }
+    free(b.data);
+    free(tmp);
+    free(raw);
+    return st;
 }
 
 clopt_status clopt_optimizer_save(const clopt_optimizer *o, const char *path, clopt_error *err)
@@ -119,55 +145,66 @@ clopt_status clopt_optimizer_save(const clopt_optimizer *o, const char *path, cl
     if (!o || !path)
         return clopt_error_set(err, CLOPT_EINVAL, "clopt_optimizer_save: %s is NULL",
                                !o ? "optimizer" : "path");
-    bytes b = {NULL, 0, 0};
-    clopt_status st = serialise(o, &b, err);
-    if (st == CLOPT_OK) st = clopt_write_atomically(path, b.data, b.len, err);
-    free(b.data);
-    return st;
+    if (o->torn)
+        return clopt_error_set(err, CLOPT_ESTATE,
+                               "clopt_optimizer_save: an earlier step was cut short by %s after "
+                               "updating part of the state; there is no consistent state to save",
+                               clopt_cl_error_name(o->torn));
+    clopt_file f;
+    clopt_status st = clopt_file_open(&f, path, err);
+    if (st != CLOPT_OK) return st;
+    st = write_checkpoint(o, &f, err);
+    if (st != CLOPT_OK) {
+        clopt_file_abort(&f);
+        return st;
+    }
+    return clopt_file_commit(&f, err);
 }
 
 /* ---- load ---- */
 
-/* Reads at most `limit` bytes; a longer file is refused without reading it all. */
-static clopt_status slurp(const char *path, size_t limit, bytes *b, clopt_error *err)
+/* The open checkpoint: its size, and the CRC of every byte read so far. */
+typedef struct {
+    FILE *f;
+    uint64_t size;
+    uint32_t crc;
+} reader;
+
+static clopt_status truncated(clopt_error *err, uint64_t need, uint64_t have)
 {
-    FILE *f = fopen(path, "rb");
-    if (!f)
-        return clopt_error_set(err, CLOPT_EIO, "cannot open checkpoint '%.120s': %s", path,
-                               strerror(errno));
-    b->cap = limit + 1;
-    b->data = malloc(b->cap);
-    if (!b->data) {
-        fclose(f);
-        return clopt_error_set(err, CLOPT_ENOMEM, "out of memory reading a checkpoint");
-    }
-    b->len = fread(b->data, 1, b->cap, f);
-    int failed = ferror(f);
-    fclose(f);
-    if (failed) return clopt_error_set(err, CLOPT_EIO, "cannot read checkpoint '%.120s'", path);
-    if (b->len > limit)
-        return clopt_error_set(err, CLOPT_EFORMAT,
-                               "checkpoint '%.120s' is longer than a checkpoint of this "
-                               "optimizer can be (%zu bytes)",
-                               path, limit);
+    return clopt_error_set(err, CLOPT_EFORMAT,
+                           "checkpoint is truncated: it has %llu bytes, its header needs at "
+                           "least %llu",
+                           (unsigned long long)have, (unsigned long long)need);
+}
+
+/* Reads the next n bytes (the caller checked that the file holds them) into its CRC. */
+static clopt_status next_bytes(reader *r, void *p, size_t n, clopt_error *err)
+{
+    if (fread(p, 1, n, r->f) != n)
+        return clopt_error_set(err, CLOPT_EIO, "cannot read checkpoint: %s",
+                               ferror(r->f) ? strerror(errno) : "it ended early");
+    r->crc = clopt_crc32(r->crc, p, n);
     return CLOPT_OK;
 }
 
-static clopt_status truncated(clopt_error *err, size_t need, size_t have)
-{
-    return clopt_error_set(err, CLOPT_EFORMAT,
-                           "checkpoint is truncated: it has %zu bytes, its header needs at "
-                           "least %zu",
-                           have, need);
-}
+/* Where the header's parts are, once its first 16 bytes are known. */
+typedef struct {
+    size_t clen, nt, ns;
+    uint64_t floats;
+} header;
 
-/* Checks the file against the optimizer; on success *cfg, *it, *ms and *state are set. */
-static clopt_status parse(const clopt_optimizer *o, const bytes *b, clopt_config *cfg, uint64_t *it,
-                          double *ms, size_t *nstate, const unsigned char **state, clopt_error *err)
+/*
+ * Reads and checks the header against the optimizer and the file's size: every size the rest
+ * of the load allocates or reads comes from here, after it matched. On success *cfg, *it and
+ * *ms hold the checkpoint's values and the reader stands at the first state float.
+ */
+static clopt_status read_header(const clopt_optimizer *o, reader *r, header *h, clopt_config *cfg,
+                                uint64_t *it, double *ms, clopt_error *err)
 {
-    const unsigned char *d = b->data;
-    size_t len = b->len;
-    if (len < 16) return truncated(err, 16, len);
+    unsigned char d[16 + CONFIG_MAX + 24], le[8];
+    if (r->size < 16) return truncated(err, 16, r->size);
+    if (next_bytes(r, d, 16, err) != CLOPT_OK) return CLOPT_EIO;
     if (memcmp(d, MAGIC, 8) != 0)
         return clopt_error_set(err, CLOPT_EFORMAT, "not a clopt checkpoint (bad magic bytes)");
     uint32_t version = (uint32_t)get_le(d + 8, 4);
@@ -175,46 +212,48 @@ static clopt_status parse(const clopt_optimizer *o, const bytes *b, clopt_config
         return clopt_error_set(err, CLOPT_EFORMAT,
                                "checkpoint version %u; this clopt reads versions %u to %u", version,
                                OLDEST_VERSION, VERSION);
-    size_t clen = get_le(d + 12, 4);
-    if (clen > CONFIG_MAX)
-        return clopt_error_set(err, CLOPT_EFORMAT, "checkpoint config is %zu bytes (max %d)", clen,
-                               CONFIG_MAX);
-    size_t pos = 16 + clen, head = pos + 24;
-    if (len < head) return truncated(err, head, len);
-    size_t nt = get_le(d + pos + 16, 4), ns = get_le(d + pos + 20, 4);
-    if (nt != o->lay.ntensors)
+    h->clen = get_le(d + 12, 4);
+    if (h->clen > CONFIG_MAX)
+        return clopt_error_set(err, CLOPT_EFORMAT, "checkpoint config is %zu bytes (max %d)",
+                               h->clen, CONFIG_MAX);
+    const size_t pos = 16 + h->clen, head = pos + 24;
+    if (r->size < head) return truncated(err, head, r->size);
+    if (next_bytes(r, d + 16, head - 16, err) != CLOPT_OK) return CLOPT_EIO;
+    h->nt = get_le(d + pos + 16, 4);
+    h->ns = get_le(d + pos + 20, 4);
+    if (h->nt != o->lay.ntensors)
         return clopt_error_set(err, CLOPT_EFORMAT,
-                               "checkpoint has %zu tensors; this optimizer has %zu", nt,
+                               "checkpoint has %zu tensors; this optimizer has %zu", h->nt,
                                o->lay.ntensors);
-    if (len < head + 8 * nt) return truncated(err, head + 8 * nt, len);
-    size_t floats = 0;
-    for (size_t t = 0; t < nt; t++) {
-        size_t n = get_le(d + head + 8 * t, 8);
+    if (r->size < head + 8 * (uint64_t)h->nt)
+        return truncated(err, head + 8 * (uint64_t)h->nt, r->size);
+    h->floats = 0;
+    for (size_t t = 0; t < h->nt; t++) {
+        if (next_bytes(r, le, 8, err) != CLOPT_OK) return CLOPT_EIO;
+        uint64_t n = get_le(le, 8);
         if (n != o->lay.tensors[t].count)
             return clopt_error_set(err, CLOPT_EFORMAT,
-                                   "tensor %zu has %zu floats in the checkpoint but %zu in "
+                                   "tensor %zu has %llu floats in the checkpoint but %zu in "
                                    "this optimizer",
-                                   t, n, o->lay.tensors[t].count);
-        floats += n;
+                                   t, (unsigned long long)n, o->lay.tensors[t].count);
+        h->floats += n;
     }
-    if (ns > CLOPT_MAX_STATE)
+    if (h->ns > CLOPT_MAX_STATE)
         return clopt_error_set(err, CLOPT_EFORMAT,
                                "checkpoint has %zu state buffers per "
                                "tensor; at most %d exist",
-                               ns, CLOPT_MAX_STATE);
-    size_t total = head + 8 * nt + 4 * floats * ns + 4;
-    if (len != total)
+                               h->ns, CLOPT_MAX_STATE);
+    /* No overflow: floats is this optimizer's, which its arenas already hold. */
+    const uint64_t total = head + 8 * (uint64_t)h->nt + 4 * h->floats * h->ns + 4;
+    if (r->size != total)
         return clopt_error_set(err, CLOPT_EFORMAT,
-                               "checkpoint is %s: %zu bytes, expected %zu for these tensors",
-                               len < total ? "truncated" : "too long", len, total);
-    uint32_t crc = (uint32_t)get_le(d + len - 4, 4);
-    if (crc != (uint32_t)crc32(0L, d, (uInt)(len - 4)))
-        return clopt_error_set(err, CLOPT_EFORMAT,
-                               "checkpoint checksum mismatch: the file is corrupt");
+                               "checkpoint is %s: %llu bytes, expected %llu for these tensors",
+                               r->size < total ? "truncated" : "too long",
+                               (unsigned long long)r->size, (unsigned long long)total);
 
     char config[CONFIG_MAX + 1];
-    memcpy(config, d + 16, clen);
-    config[clen] = '\0';
+    memcpy(config, d + 16, h->clen);
+    config[h->clen] = '\0';
     clopt_error inner;
     clopt_error_clear(&inner);
     if (clopt_spec_parse(config, cfg, &inner) != CLOPT_OK)
@@ -224,48 +263,69 @@ static clopt_status parse(const clopt_optimizer *o, const bytes *b, clopt_config
                                cfg->info->name, o->cfg.info->name);
     /* The state its config needs, or the kind's full state (kept once switched on). */
     const size_t want = clopt_catalogue_state_count(cfg->info, cfg->v);
-    if (ns != want && ns != cfg->info->full)
+    if (h->ns != want && h->ns != cfg->info->full)
         return clopt_error_set(err, CLOPT_EFORMAT,
                                "checkpoint has %zu state buffers per tensor; %s with this "
                                "config keeps %zu",
-                               ns, cfg->info->name, want);
+                               h->ns, cfg->info->name, want);
     *it = get_le(d + pos, 8);
     uint64_t msb = get_le(d + pos + 8, 8);
     memcpy(ms, &msb, sizeof *ms);
-    *nstate = ns;
-    *state = d + head + 8 * nt;
     return CLOPT_OK;
 }
 
-/* Uploads the checkpoint's state into the new layout's arenas. */
-static clopt_status upload(clopt_optimizer *o, clopt_layout *lay, const unsigned char *state,
-                           clopt_error *err)
+/*
+ * Streams the state into the new layout's arenas, PIECE bytes at a time, then reads the
+ * checksum: the caller commits the layout only if everything, checksum included, matched.
+ */
+static clopt_status upload(clopt_optimizer *o, reader *r, clopt_layout *lay, clopt_error *err)
 {
-    float *tmp = NULL;
+    size_t per = 1;
+    for (size_t t = 0; t < lay->ntensors && lay->nstate > 0; t++)
+        per = lay->tensors[t].count > per ? lay->tensors[t].count : per;
+    per = per < PIECE / sizeof(float) ? per : PIECE / sizeof(float);
+    unsigned char *raw = malloc(per * sizeof(float));
+    float *tmp = malloc(per * sizeof(float));
+    unsigned char le[4];
+    if (!raw || !tmp) {
+        free(raw);
+        free(tmp);
+        return clopt_error_set(err, CLOPT_ENOMEM, "out of memory loading a checkpoint");
+    }
     for (size_t t = 0; t < lay->ntensors; t++) {
         const clopt_tensor *ten = &lay->tensors[t];
-        float *grown = realloc(tmp, ten->count * sizeof *tmp);
-        if (!grown) {
-            free(tmp);
-            return clopt_error_set(err, CLOPT_ENOMEM, "out of memory loading a checkpoint");
-        }
-        tmp = grown;
-        for (size_t s = 0; s < lay->nstate; s++) {
-            for (size_t i = 0; i < ten->count; i++, state += 4) {
-                uint32_t u = (uint32_t)get_le(state, 4);
-                memcpy(&tmp[i], &u, sizeof u);
+        for (size_t s = 0; s < lay->nstate; s++)
+            for (size_t done = 0; done < ten->count; done += per) {
+                const size_t n = ten->count - done < per ? ten->count - done : per;
+                if (next_bytes(r, raw, n * sizeof(float), err) != CLOPT_OK) goto fail;
+                for (size_t i = 0; i < n; i++) {
+                    uint32_t u = (uint32_t)get_le(raw + 4 * i, 4);
+                    memcpy(&tmp[i], &u, sizeof u);
+                }
+                /* Blocking: tmp is refilled by the next piece. */
+                CLOPT_CL_CHECK(err, "uploading checkpoint state",
+                               clEnqueueWriteBuffer(o->ctx->queue, lay->state[s], CL_TRUE,
+                                                    (ten->state_offset + done) * sizeof(cl_float),
+                                                    n * sizeof(cl_float), tmp, 0, NULL, NULL));
             }
-            CLOPT_CL_CHECK(err, "uploading checkpoint state",
-                           clEnqueueWriteBuffer(o->ctx->queue, lay->state[s], CL_TRUE,
-                                                ten->state_offset * sizeof(cl_float),
-                                                ten->count * sizeof(cl_float), tmp, 0, NULL, NULL));
-        }
     }
+    const uint32_t crc = r->crc;
+    if (fread(le, 1, 4, r->f) != 4) {
+        clopt_error_set(err, CLOPT_EIO, "cannot read checkpoint: %s",
+                        ferror(r->f) ? strerror(errno) : "it ended early");
+        goto fail;
+    }
+    if ((uint32_t)get_le(le, 4) != crc) {
+        clopt_error_set(err, CLOPT_EFORMAT, "checkpoint checksum mismatch: the file is corrupt");
+        goto fail;
+    }
+    free(raw);
     free(tmp);
     return CLOPT_OK;
 fail:
+    free(raw);
     free(tmp);
-    return err ? err->status : CLOPT_ECL;
+    return err && err->status ? err->status : CLOPT_ECL;
 }
 
 clopt_status clopt_optimizer_load(clopt_optimizer *o, const char *path, clopt_error *err)
@@ -274,35 +334,38 @@ clopt_status clopt_optimizer_load(clopt_optimizer *o, const char *path, clopt_er
     if (!o || !path)
         return clopt_error_set(err, CLOPT_EINVAL, "clopt_optimizer_load: %s is NULL",
                                !o ? "optimizer" : "path");
-    size_t floats = 0;
-    for (size_t t = 0; t < o->lay.ntensors; t++)
-        floats += o->lay.tensors[t].count;
-    const size_t limit = 48 + CONFIG_MAX + 8 * o->lay.ntensors + 4 * CLOPT_MAX_STATE * floats;
-
-    bytes b = {NULL, 0, 0};
+    reader r = {fopen(path, "rb"), 0, 0};
+    if (!r.f)
+        return clopt_error_set(err, CLOPT_EIO, "cannot open checkpoint '%.120s': %s", path,
+                               strerror(errno));
+    struct stat st_;
+    if (fstat(fileno(r.f), &st_) != 0 || !S_ISREG(st_.st_mode)) {
+        fclose(r.f);
+        return clopt_error_set(err, CLOPT_EIO, "checkpoint '%.120s' is not a regular file", path);
+    }
+    r.size = (uint64_t)st_.st_size;
+    header h;
     clopt_config cfg;
     uint64_t it;
     double ms;
-    size_t nstate;
-    const unsigned char *state;
     clopt_tensor *tensors = NULL;
     clopt_layout lay;
-    clopt_status st = slurp(path, limit, &b, err);
-    if (st == CLOPT_OK) st = parse(o, &b, &cfg, &it, &ms, &nstate, &state, err);
+    clopt_status st = read_header(o, &r, &h, &cfg, &it, &ms, err);
     if (st == CLOPT_OK && o->lay.ntensors && !(tensors = malloc(o->lay.ntensors * sizeof *tensors)))
         st = clopt_error_set(err, CLOPT_ENOMEM, "out of memory loading a checkpoint");
     if (st == CLOPT_OK) {
         if (tensors) memcpy(tensors, o->lay.tensors, o->lay.ntensors * sizeof *tensors);
-        st = clopt_layout_build(o, tensors, o->lay.ntensors, nstate, 1, &lay, err);
-        if (st == CLOPT_OK && (st = upload(o, &lay, state, err)) != CLOPT_OK)
+        st = clopt_layout_build(o, tensors, o->lay.ntensors, h.ns, 1, &lay, err);
+        if (st == CLOPT_OK && (st = upload(o, &r, &lay, err)) != CLOPT_OK)
             clopt_layout_release(&lay);
     }
+    fclose(r.f);
     if (st == CLOPT_OK) {
         clopt_layout_commit(o, &lay);
         o->cfg = cfg;
         o->it = it;
         o->m_schedule = ms;
+        o->torn = 0;
     }
-    free(b.data);
     return st;
 }

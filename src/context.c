@@ -53,11 +53,12 @@ clopt_status clopt_context_build(clopt_context *ctx, cl_uint count, const char *
                  ? " -cl-fp32-correctly-rounded-divide-sqrt"
                  : "");
     cl_program p = clCreateProgramWithSource(ctx->cl, count, sources, NULL, &rc);
-    CLOPT_CL_CHECK(err, "creating the clopt program", rc);
+    CLOPT_CL_CHECK_RC(err, "creating the clopt program", "clCreateProgramWithSource", rc);
     rc = clBuildProgram(p, 1, &ctx->device, options, NULL, NULL);
     if (rc != CL_SUCCESS) {
         char *log = build_log(p, ctx->device);
-        clopt_error_set(err, CLOPT_ECL, "building the clopt kernels failed with %s: %s",
+        clopt_error_set(err, CLOPT_ECL,
+                        "building the clopt kernels: clBuildProgram failed with %s: %s",
                         clopt_cl_error_name(rc), log ? first_error(log) : "(no build log)");
         free(log);
         if (err)
@@ -81,6 +82,13 @@ static clopt_status build_program(clopt_context *ctx, clopt_error *err)
 static clopt_context *finish(clopt_context *ctx, clopt_error *err)
 {
     ctx->tuning = clopt_tuning_for(ctx->device);
+    cl_int rc = clGetDeviceInfo(ctx->device, CL_DEVICE_MAX_MEM_ALLOC_SIZE, sizeof ctx->max_alloc,
+                                &ctx->max_alloc, NULL);
+    if (rc != CL_SUCCESS) {
+        clopt_error_cl(err, rc, "clGetDeviceInfo", "reading the device's largest allocation");
+        clopt_context_release(ctx);
+        return NULL;
+    }
     if (!(ctx->programs = clopt_programs_create(CLOPT_PROGRAMS_MAX))) {
         clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating a context");
         clopt_context_release(ctx);
@@ -110,9 +118,9 @@ clopt_context *clopt_context_create(const char *device, clopt_error *err)
     ctx->device = dev.device;
     clRetainDevice(dev.device); /* a no-op for root devices; keeps release uniform */
     ctx->cl = clCreateContext(props, 1, &dev.device, NULL, NULL, &rc);
-    CLOPT_CL_CHECK(err, "creating an OpenCL context", rc);
+    CLOPT_CL_CHECK_RC(err, "creating an OpenCL context", "clCreateContext", rc);
     ctx->queue = clCreateCommandQueue(ctx->cl, dev.device, 0, &rc);
-    CLOPT_CL_CHECK(err, "creating a command queue", rc);
+    CLOPT_CL_CHECK_RC(err, "creating a command queue", "clCreateCommandQueue", rc);
     return finish(ctx, err);
 fail:
     clopt_context_release(ctx);

@@ -13,6 +13,7 @@ struct clopt_context {
     cl_program program; /* every kernel of cl/, built once */
     clopt_tuning tuning;
     clopt_programs *programs; /* the expressions' programs, most recently used kept */
+    cl_ulong max_alloc; /* CL_DEVICE_MAX_MEM_ALLOC_SIZE: the largest buffer, in bytes */
 };
 
 /*

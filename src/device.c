@@ -12,12 +12,9 @@
 
 const char *clopt_device_type_name(cl_device_type type)
 {
-    if (type & CL_DEVICE_TYPE_GPU)
-        return "GPU";
-    if (type & CL_DEVICE_TYPE_CPU)
-        return "CPU";
-    if (type & CL_DEVICE_TYPE_ACCELERATOR)
-        return "accelerator";
+    if (type & CL_DEVICE_TYPE_GPU) return "GPU";
+    if (type & CL_DEVICE_TYPE_CPU) return "CPU";
+    if (type & CL_DEVICE_TYPE_ACCELERATOR) return "accelerator";
     return "other";
 }
 
@@ -46,24 +43,35 @@ clopt_status clopt_device_list(clopt_device_entry **out, size_t *n, clopt_error 
     *n = 0;
 
     cl_int rc = clGetPlatformIDs(0, NULL, &nplat);
-    if (rc == -1001 /* CL_PLATFORM_NOT_FOUND_KHR: no ICD installed */ || nplat == 0)
+    if (rc == -1001) /* CL_PLATFORM_NOT_FOUND_KHR: no ICD installed */
         return CLOPT_OK;
-    CLOPT_CL_CHECK(err, "listing OpenCL platforms", rc);
+    CLOPT_CL_CHECK_RC(err, "listing OpenCL platforms", "clGetPlatformIDs", rc);
+    if (nplat == 0) return CLOPT_OK;
     platforms = calloc(nplat, sizeof *platforms);
-    if (!platforms)
-        goto nomem;
+    if (!platforms) goto nomem;
     CLOPT_CL_CHECK(err, "listing OpenCL platforms", clGetPlatformIDs(nplat, platforms, NULL));
+    /* A platform whose devices cannot be listed (a broken driver beside a working one) is
+     * passed over; only when no device is left does its error become the answer. */
+    cl_int skipped = CL_SUCCESS;
     for (cl_uint p = 0; p < nplat; p++) {
         cl_uint ndev = 0;
-        if (clGetDeviceIDs(platforms[p], CL_DEVICE_TYPE_ALL, 0, NULL, &ndev) != CL_SUCCESS)
-            continue; /* a platform without devices (CL_DEVICE_NOT_FOUND) is not an error */
-        devices = calloc(ndev, sizeof *devices);
+        rc = clGetDeviceIDs(platforms[p], CL_DEVICE_TYPE_ALL, 0, NULL, &ndev);
+        if (rc == CL_DEVICE_NOT_FOUND || (rc == CL_SUCCESS && ndev == 0))
+            continue; /* a platform without devices is not an error */
+        if (rc != CL_SUCCESS) {
+            skipped = rc;
+            continue;
+        }
         clopt_device_entry *grown = realloc(list, (count + ndev) * sizeof *list);
-        if (!devices || !grown)
-            goto nomem;
-        list = grown;
-        CLOPT_CL_CHECK(err, "listing OpenCL devices",
-                       clGetDeviceIDs(platforms[p], CL_DEVICE_TYPE_ALL, ndev, devices, NULL));
+        if (!grown) goto nomem;
+        list = grown; /* before the next allocation: realloc may have freed the old list */
+        devices = calloc(ndev, sizeof *devices);
+        if (!devices) goto nomem;
+        rc = clGetDeviceIDs(platforms[p], CL_DEVICE_TYPE_ALL, ndev, devices, NULL);
+        if (rc != CL_SUCCESS) {
+            skipped = rc;
+            ndev = 0;
+        }
         for (cl_uint d = 0; d < ndev; d++) {
             clopt_device_entry *e = &list[count++];
             memset(e, 0, sizeof *e);
@@ -76,6 +84,7 @@ clopt_status clopt_device_list(clopt_device_entry **out, size_t *n, clopt_error 
         free(devices);
         devices = NULL;
     }
+    if (count == 0) CLOPT_CL_CHECK_RC(err, "listing OpenCL devices", "clGetDeviceIDs", skipped);
     free(platforms);
     *out = list;
     *n = count;
@@ -93,8 +102,7 @@ static bool contains_nocase(const char *hay, const char *needle)
 {
     size_t n = strlen(needle);
     for (; *hay; hay++)
-        if (strncasecmp(hay, needle, n) == 0)
-            return true;
+        if (strncasecmp(hay, needle, n) == 0) return true;
     return false;
 }
 
@@ -104,14 +112,12 @@ static bool parse_index(const char *s, unsigned *p, unsigned *d)
     return isdigit((unsigned char)s[0]) && sscanf(s, "%u:%u%c", p, d, &tail) == 2;
 }
 
-static const clopt_device_entry *match(const char *sel, const clopt_device_entry *list,
-                                       size_t n)
+static const clopt_device_entry *match(const char *sel, const clopt_device_entry *list, size_t n)
 {
     unsigned p, d;
     if (parse_index(sel, &p, &d)) {
         for (size_t i = 0; i < n; i++)
-            if (list[i].platform_index == p && list[i].device_index == d)
-                return &list[i];
+            if (list[i].platform_index == p && list[i].device_index == d) return &list[i];
         return NULL;
     }
     cl_device_type want = 0;
@@ -120,8 +126,7 @@ static const clopt_device_entry *match(const char *sel, const clopt_device_entry
     else if (strcasecmp(sel, "gpu") == 0)
         want = CL_DEVICE_TYPE_GPU;
     for (size_t i = 0; i < n; i++)
-        if (want ? (list[i].type & want) != 0 : contains_nocase(list[i].name, sel))
-            return &list[i];
+        if (want ? (list[i].type & want) != 0 : contains_nocase(list[i].name, sel)) return &list[i];
     return NULL;
 }
 
@@ -141,14 +146,12 @@ static clopt_status no_match(const char *sel, const clopt_device_entry *list, si
                            sel, names);
 }
 
-clopt_status clopt_device_select(const char *selector, clopt_device_entry *out,
-                                 clopt_error *err)
+clopt_status clopt_device_select(const char *selector, clopt_device_entry *out, clopt_error *err)
 {
     clopt_device_entry *list;
     size_t n;
     clopt_status st = clopt_device_list(&list, &n, err);
-    if (st != CLOPT_OK)
-        return st;
+    if (st != CLOPT_OK) return st;
     if (n == 0)
         return clopt_error_set(err, CLOPT_ENODEVICE,
                                "no OpenCL device found: no platform is installed (on Debian, "
@@ -161,8 +164,7 @@ clopt_status clopt_device_select(const char *selector, clopt_device_entry *out,
         hit = NULL; /* an explicit empty selector is a mistake, not "default" */
     } else {
         hit = match("cpu", list, n);
-        if (!hit)
-            hit = &list[0];
+        if (!hit) hit = &list[0];
     }
     if (hit)
         *out = *hit;

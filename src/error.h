@@ -5,14 +5,14 @@
 #include "clopt/clopt.h"
 
 /* One list generates clopt_status_string, so the names cannot drift from the enum. */
-#define CLOPT_STATUS_MAP(X)                                                                    \
-    X(CLOPT_OK, "success")                                                                     \
-    X(CLOPT_EINVAL, "invalid argument")                                                        \
-    X(CLOPT_ENOMEM, "out of memory")                                                           \
-    X(CLOPT_ENODEVICE, "no matching OpenCL device")                                            \
-    X(CLOPT_ECL, "OpenCL error")                                                               \
-    X(CLOPT_EIO, "input/output error")                                                         \
-    X(CLOPT_EFORMAT, "bad checkpoint format")                                                  \
+#define CLOPT_STATUS_MAP(X)                                                                        \
+    X(CLOPT_OK, "success")                                                                         \
+    X(CLOPT_EINVAL, "invalid argument")                                                            \
+    X(CLOPT_ENOMEM, "out of memory")                                                               \
+    X(CLOPT_ENODEVICE, "no matching OpenCL device")                                                \
+    X(CLOPT_ECL, "OpenCL error")                                                                   \
+    X(CLOPT_EIO, "input/output error")                                                             \
+    X(CLOPT_EFORMAT, "bad checkpoint format")                                                      \
     X(CLOPT_ESTATE, "invalid state")
 
 /* Resets err to success at the entry of a public call (err may be NULL). */
@@ -35,13 +35,26 @@ const char *clopt_cl_error_name(cl_int code);
  * Checks one OpenCL call; on failure records it (with the function's name and `what`, a
  * phrase saying what clopt was doing) and jumps to the function's `fail:` label.
  */
-#define CLOPT_CL_CHECK(err, what, call)                                                        \
-    do {                                                                                       \
-        cl_int clopt_rc_ = (call);                                                             \
-        if (clopt_rc_ != CL_SUCCESS) {                                                         \
-            clopt_error_cl((err), clopt_rc_, #call, (what));                                   \
-            goto fail;                                                                         \
-        }                                                                                      \
+#define CLOPT_CL_CHECK(err, what, call)                                                            \
+    do {                                                                                           \
+        cl_int clopt_rc_ = (call);                                                                 \
+        if (clopt_rc_ != CL_SUCCESS) {                                                             \
+            clopt_error_cl((err), clopt_rc_, #call, (what));                                       \
+            goto fail;                                                                             \
+        }                                                                                          \
+    } while (0)
+
+/*
+ * The same for a call that reports through an errcode_ret argument (clCreateBuffer,
+ * clCreateKernel, ...): `name` is the call's name, `rc` the code it stored.
+ */
+#define CLOPT_CL_CHECK_RC(err, what, name, rc)                                                     \
+    do {                                                                                           \
+        cl_int clopt_rc_ = (rc);                                                                   \
+        if (clopt_rc_ != CL_SUCCESS) {                                                             \
+            clopt_error_cl((err), clopt_rc_, (name), (what));                                      \
+            goto fail;                                                                             \
+        }                                                                                          \
     } while (0)
 
 #endif

@@ -70,13 +70,13 @@ clopt_status clopt_landscape(clopt_context *ctx, const char *function, size_t nx
     const char *what = "computing a landscape";
     const cl_command_queue q = ctx->queue;
     grid = clCreateBuffer(ctx->cl, CL_MEM_READ_WRITE, padded * sizeof(cl_float), NULL, &rc);
-    CLOPT_CL_CHECK(err, what, rc);
+    CLOPT_CL_CHECK_RC(err, what, "clCreateBuffer", rc);
     pairs = clCreateBuffer(ctx->cl, CL_MEM_WRITE_ONLY, sizeof partial, NULL, &rc);
-    CLOPT_CL_CHECK(err, what, rc);
+    CLOPT_CL_CHECK_RC(err, what, "clCreateBuffer", rc);
     land = clCreateKernel(program, "clopt_landscape", &rc);
-    CLOPT_CL_CHECK(err, what, rc);
+    CLOPT_CL_CHECK_RC(err, what, "clCreateKernel", rc);
     minmax = clCreateKernel(program, "clopt_minmax", &rc);
-    CLOPT_CL_CHECK(err, what, rc);
+    CLOPT_CL_CHECK_RC(err, what, "clCreateKernel", rc);
     CLOPT_CL_CHECK(err, what, clSetKernelArg(land, 0, sizeof id, &id));
     CLOPT_CL_CHECK(err, what, clSetKernelArg(land, 1, sizeof cnx, &cnx));
     CLOPT_CL_CHECK(err, what, clSetKernelArg(land, 2, sizeof n, &n));
@@ -103,6 +103,8 @@ clopt_status clopt_landscape(clopt_context *ctx, const char *function, size_t nx
         *max = hi;
     st = CLOPT_OK;
 fail: /* and the way out on success */
+    if (st != CLOPT_OK)
+        clFinish(q); /* the read into the caller's `values` may still be in flight */
     if (land)
         clReleaseKernel(land);
     if (minmax)

@@ -6,6 +6,7 @@
 
 #include "error.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,37 +50,97 @@ static cl_int zero(cl_command_queue q, cl_mem arena, size_t from, size_t to)
                                NULL, NULL);
 }
 
-/* Gives every arena room for out->state_used floats, keeping the state o already has. */
+size_t clopt_layout_capacity(size_t old_cap, size_t used, size_t limit)
+{
+    /* Geometric growth, so that adding many tensors costs amortised O(total) copying. */
+    size_t cap = old_cap > used / 2 ? (old_cap <= SIZE_MAX / 2 ? old_cap * 2 : SIZE_MAX) : used;
+    return cap > limit ? (used > limit ? used : limit) : cap;
+}
+
+/* What an allocation that may fit at a smaller size fails with. */
+static int allocation_failure(cl_int code)
+{
+    return code == CL_MEM_OBJECT_ALLOCATION_FAILURE || code == CL_OUT_OF_RESOURCES ||
+           code == CL_OUT_OF_HOST_MEMORY || code == CL_INVALID_BUFFER_SIZE;
+}
+
+/* New arenas of `cap` floats, holding the state o already has and zeros after it. */
+static clopt_status alloc_arenas(clopt_optimizer *o, int fresh, clopt_layout *out, size_t cap,
+                                 clopt_error *err)
+{
+    const clopt_layout *old = &o->lay;
+    const cl_command_queue q = o->ctx->queue;
+    char what[160];
+    cl_int rc;
+    snprintf(what, sizeof what,
+             "allocating optimizer state on the device (%zu bytes per state buffer; the "
+             "device's largest allocation is %llu bytes)",
+             cap * sizeof(cl_float), (unsigned long long)o->ctx->max_alloc);
+    out->state_cap = cap;
+    for (size_t s = 0; s < out->nstate; s++) {
+        const size_t kept = !fresh && s < old->nstate && old->state[s] ? old->state_used : 0;
+        out->state[s] =
+            clCreateBuffer(o->ctx->cl, CL_MEM_READ_WRITE, cap * sizeof(cl_float), NULL, &rc);
+        CLOPT_CL_CHECK_RC(err, what, "clCreateBuffer", rc);
+        if (kept)
+            CLOPT_CL_CHECK(err, what,
+                           clEnqueueCopyBuffer(q, old->state[s], out->state[s], 0, 0,
+                                               kept * sizeof(cl_float), 0, NULL, NULL));
+        CLOPT_CL_CHECK_RC(err, what, "clEnqueueFillBuffer", zero(q, out->state[s], kept, cap));
+    }
+    return CLOPT_OK;
+fail:
+    return err ? err->status : CLOPT_ECL;
+}
+
+static void release_arenas(clopt_layout *out)
+{
+    for (size_t s = 0; s < CLOPT_MAX_STATE; s++)
+        if (out->state[s]) {
+            clReleaseMemObject(out->state[s]);
+            out->state[s] = NULL;
+        }
+    out->state_cap = 0;
+}
+
+/*
+ * Gives every arena room for out->state_used floats, keeping the state o already has.
+ * Growth is capped by the device's largest allocation; a capped size that still fails is
+ * retried at the exact size before giving up.
+ */
 static clopt_status build_arenas(clopt_optimizer *o, int fresh, clopt_layout *out, clopt_error *err)
 {
     const clopt_layout *old = &o->lay;
-    cl_command_queue q = o->ctx->queue;
-    cl_int rc;
-    for (size_t s = 0; s < out->nstate && out->state_used > 0; s++) {
-        const int keep = !fresh && s < old->nstate && old->state[s];
-        const size_t kept = keep ? old->state_used : 0;
-        if (keep && out->state_used <= old->state_cap) {
+    if (out->nstate == 0 || out->state_used == 0) return CLOPT_OK;
+    const size_t limit = (size_t)(o->ctx->max_alloc / sizeof(cl_float));
+    if (out->state_used > limit)
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "clopt_optimizer_add: the optimizer's state would need %zu "
+                               "floats (%zu bytes) per state buffer; the device allows at most "
+                               "%llu bytes in one allocation (CL_DEVICE_MAX_MEM_ALLOC_SIZE)",
+                               out->state_used, out->state_used * sizeof(cl_float),
+                               (unsigned long long)o->ctx->max_alloc);
+    if (!fresh && out->nstate <= old->nstate && out->state_used <= old->state_cap) {
+        out->state_cap = old->state_cap;
+        for (size_t s = 0; s < out->nstate; s++) {
             clRetainMemObject(old->state[s]);
             out->state[s] = old->state[s];
-            out->state_cap = old->state_cap;
-            CLOPT_CL_CHECK(err, "zeroing the state of a new tensor",
-                           zero(q, out->state[s], kept, out->state_used));
-            continue;
+            CLOPT_CL_CHECK_RC(err, "zeroing the state of a new tensor", "clEnqueueFillBuffer",
+                              zero(o->ctx->queue, out->state[s], old->state_used, out->state_used));
         }
-        /* Grow geometrically so that adding many tensors costs amortised O(total). */
-        size_t cap = out->state_used;
-        if (!fresh && old->state_cap * 2 > cap) cap = old->state_cap * 2;
-        out->state_cap = cap;
-        out->state[s] =
-            clCreateBuffer(o->ctx->cl, CL_MEM_READ_WRITE, cap * sizeof(cl_float), NULL, &rc);
-        CLOPT_CL_CHECK(err, "allocating optimizer state on the device", rc);
-        if (kept)
-            CLOPT_CL_CHECK(err, "copying optimizer state into a larger buffer",
-                           clEnqueueCopyBuffer(q, old->state[s], out->state[s], 0, 0,
-                                               kept * sizeof(cl_float), 0, NULL, NULL));
-        CLOPT_CL_CHECK(err, "zeroing optimizer state", zero(q, out->state[s], kept, cap));
+        return CLOPT_OK;
     }
-    return CLOPT_OK;
+    const size_t cap = clopt_layout_capacity(fresh ? 0 : old->state_cap, out->state_used, limit);
+    clopt_error first;
+    clopt_error_clear(&first);
+    if (alloc_arenas(o, fresh, out, cap, &first) == CLOPT_OK) return CLOPT_OK;
+    release_arenas(out);
+    if (cap == out->state_used || first.status != CLOPT_ECL ||
+        !allocation_failure(first.cl_error)) {
+        if (err && err->status == CLOPT_OK) *err = first;
+        return first.status;
+    }
+    return alloc_arenas(o, fresh, out, out->state_used, err);
 fail:
     return err ? err->status : CLOPT_ECL;
 }
@@ -114,10 +175,10 @@ static clopt_status bind_group(clopt_optimizer *o, clopt_layout *out, clopt_grou
     if (clopt_catalogue_tensorwise(info->kind)) {
         snprintf(name, sizeof name, "clopt_step_%s_moments", info->key);
         g->step = clCreateKernel(o->ctx->program, name, &rc);
-        CLOPT_CL_CHECK(err, "creating the step kernel", rc);
+        CLOPT_CL_CHECK_RC(err, "creating the step kernel", "clCreateKernel", rc);
         snprintf(name, sizeof name, "clopt_step_%s_apply", info->key);
         g->apply = clCreateKernel(o->ctx->program, name, &rc);
-        CLOPT_CL_CHECK(err, "creating the step kernel", rc);
+        CLOPT_CL_CHECK_RC(err, "creating the step kernel", "clCreateKernel", rc);
         if (bind_step(o, out, g, g->apply, err) != CLOPT_OK) goto fail;
         CLOPT_CL_CHECK(err, "binding the step kernel's arguments",
                        clSetKernelArg(g->step, 9, sizeof(cl_mem), &out->partial2));
@@ -128,11 +189,11 @@ static clopt_status bind_group(clopt_optimizer *o, clopt_layout *out, clopt_grou
         snprintf(name, sizeof name, "clopt_step_%s%s", info->key,
                  out->nstate < info->full ? "_lean" : "");
         g->step = clCreateKernel(o->ctx->program, name, &rc);
-        CLOPT_CL_CHECK(err, "creating the step kernel", rc);
+        CLOPT_CL_CHECK_RC(err, "creating the step kernel", "clCreateKernel", rc);
     }
     if (bind_step(o, out, g, g->step, err) != CLOPT_OK) goto fail;
     g->sumsq = clCreateKernel(o->ctx->program, "clopt_sumsq_partial", &rc);
-    CLOPT_CL_CHECK(err, "creating the clipnorm kernel", rc);
+    CLOPT_CL_CHECK_RC(err, "creating the clipnorm kernel", "clCreateKernel", rc);
     const char *what = "binding the clipnorm kernel's arguments";
     CLOPT_CL_CHECK(err, what, clSetKernelArg(g->sumsq, 0, sizeof(cl_mem), &g->grad));
     CLOPT_CL_CHECK(err, what, clSetKernelArg(g->sumsq, 1, sizeof(cl_mem), &out->chunks));
@@ -152,16 +213,16 @@ static clopt_status build_tensorwise(clopt_optimizer *o, clopt_layout *out, cons
     const char *what = "allocating the per-tensor norms";
     out->partial2 =
         clCreateBuffer(o->ctx->cl, CL_MEM_READ_WRITE, out->nchunks * sizeof(cl_float2), NULL, &rc);
-    CLOPT_CL_CHECK(err, what, rc);
+    CLOPT_CL_CHECK_RC(err, what, "clCreateBuffer", rc);
     out->tensor_chunks = clCreateBuffer(o->ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
                                         out->ntensors * sizeof *ranges, (void *)ranges, &rc);
-    CLOPT_CL_CHECK(err, what, rc);
+    CLOPT_CL_CHECK_RC(err, what, "clCreateBuffer", rc);
     out->ratio =
         clCreateBuffer(o->ctx->cl, CL_MEM_READ_WRITE, out->ntensors * sizeof(cl_float), NULL, &rc);
-    CLOPT_CL_CHECK(err, what, rc);
+    CLOPT_CL_CHECK_RC(err, what, "clCreateBuffer", rc);
     snprintf(name, sizeof name, "clopt_step_%s_ratio", o->cfg.info->key);
     out->fold = clCreateKernel(o->ctx->program, name, &rc);
-    CLOPT_CL_CHECK(err, "creating the per-tensor norm kernel", rc);
+    CLOPT_CL_CHECK_RC(err, "creating the per-tensor norm kernel", "clCreateKernel", rc);
     const cl_uint n = (cl_uint)out->ntensors;
     what = "binding the per-tensor norm kernel";
     CLOPT_CL_CHECK(err, what, clSetKernelArg(out->fold, 0, sizeof(cl_mem), &out->partial2));
@@ -173,22 +234,53 @@ fail:
     return err ? err->status : CLOPT_ECL;
 }
 
-/* Groups the tensors by buffer pair (in order of first appearance) and cuts them into chunks. */
-static clopt_status build_table(clopt_optimizer *o, clopt_layout *out, cl_uint4 **table,
-                                cl_uint2 **ranges, clopt_error *err)
+clopt_status clopt_layout_plan(clopt_layout *out, size_t kept, size_t chunk, cl_uint4 **table,
+                               cl_uint2 **ranges, clopt_error *err)
 {
-    const size_t chunk = o->ctx->tuning.chunk;
+    *table = NULL;
+    *ranges = NULL;
+    out->state_used = 0;
+    /* Chunks start on STATE_ALIGN boundaries of their tensor's state (see the table). */
+    chunk = chunk < STATE_ALIGN ? STATE_ALIGN : chunk / STATE_ALIGN * STATE_ALIGN;
     size_t nchunks = 0;
-    for (size_t i = 0; i < out->ntensors; i++)
-        nchunks += (out->tensors[i].count + chunk - 1) / chunk;
-    out->groups = calloc(out->ntensors, sizeof *out->groups);
-    *table = malloc(nchunks * sizeof **table);
-    *ranges = malloc(out->ntensors * sizeof **ranges);
-    char *placed = calloc(out->ntensors, 1);
+    for (size_t i = 0; i < out->ntensors; i++) {
+        clopt_tensor *t = &out->tensors[i];
+        if (i >= kept)
+            t->state_offset = (out->state_used + STATE_ALIGN - 1) / STATE_ALIGN * STATE_ALIGN;
+        if (t->count > SIZE_MAX / sizeof(cl_float) - t->state_offset)
+            return clopt_error_set(err, CLOPT_EINVAL,
+                                   "clopt_optimizer_add: tensor %zu's state would end beyond "
+                                   "the largest size this machine addresses",
+                                   i);
+        if (t->state_offset + t->count > out->state_used)
+            out->state_used = t->state_offset + t->count;
+        nchunks += (t->count + chunk - 1) / chunk;
+    }
+    /* The table holds a state offset in units of STATE_ALIGN floats in 32 bits. */
+    if ((uint64_t)out->state_used > (uint64_t)UINT32_MAX * STATE_ALIGN)
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "clopt_optimizer_add: the optimizer's state would need %zu floats "
+                               "per state buffer; clopt addresses at most 2^36",
+                               out->state_used);
+    /* The kernels take a chunk's index as a 32-bit work-group id. */
+    if (nchunks > UINT32_MAX)
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "clopt_optimizer_add: the tensors would make %zu chunks of %zu "
+                               "floats; at most 2^32-1 fit one optimizer",
+                               nchunks, chunk);
+    out->groups = calloc(out->ntensors ? out->ntensors : 1, sizeof *out->groups);
+    *table = malloc((nchunks ? nchunks : 1) * sizeof **table);
+    *ranges = malloc((out->ntensors ? out->ntensors : 1) * sizeof **ranges);
+    char *placed = calloc(out->ntensors ? out->ntensors : 1, 1);
     if (!out->groups || !*table || !*ranges || !placed) {
         free(placed);
+        free(*table);
+        free(*ranges);
+        *table = NULL;
+        *ranges = NULL;
         return clopt_error_set(err, CLOPT_ENOMEM, "out of memory building the tensor table");
     }
+    /* Groups by buffer pair, in order of first appearance; each tensor cut into chunks. */
     size_t c = 0;
     for (size_t i = 0; i < out->ntensors; i++) {
         if (placed[i]) continue;
@@ -202,10 +294,12 @@ static clopt_status build_table(clopt_optimizer *o, clopt_layout *out, cl_uint4 
             placed[j] = 1;
             const size_t first = c;
             for (size_t done = 0; done < t->count; done += chunk) {
-                size_t n = t->count - done < chunk ? t->count - done : chunk;
+                const size_t n = t->count - done < chunk ? t->count - done : chunk;
+                /* Offsets within a caller's buffer fit 32 bits (check_add); the arenas hold
+                 * every tensor, so a chunk's state offset is kept in units of STATE_ALIGN. */
+                const size_t s = (t->state_offset + done) / STATE_ALIGN;
                 (*table)[c++] =
-                    (cl_uint4){{(cl_uint)(t->offset + done), (cl_uint)(t->state_offset + done),
-                                (cl_uint)n, (cl_uint)j}};
+                    (cl_uint4){{(cl_uint)(t->offset + done), (cl_uint)s, (cl_uint)n, (cl_uint)j}};
             }
             (*ranges)[j] = (cl_uint2){{(cl_uint)first, (cl_uint)(c - first)}};
         }
@@ -227,28 +321,20 @@ clopt_status clopt_layout_build(clopt_optimizer *o, clopt_tensor *tensors, size_
     out->ntensors = ntensors;
     out->nstate = nstate;
     /* Tensors the current layout holds keep their state offsets; new ones follow them. */
-    size_t kept = fresh ? 0 : o->lay.ntensors;
-    for (size_t i = 0; i < ntensors; i++) {
-        if (i >= kept) {
-            size_t at = (out->state_used + STATE_ALIGN - 1) / STATE_ALIGN * STATE_ALIGN;
-            tensors[i].state_offset = at;
-        }
-        if (tensors[i].state_offset + tensors[i].count > out->state_used)
-            out->state_used = tensors[i].state_offset + tensors[i].count;
-    }
-    if (build_arenas(o, fresh, out, err) != CLOPT_OK ||
-        build_table(o, out, &table, &ranges, err) != CLOPT_OK)
+    if (clopt_layout_plan(out, fresh ? 0 : o->lay.ntensors, o->ctx->tuning.chunk, &table, &ranges,
+                          err) != CLOPT_OK ||
+        build_arenas(o, fresh, out, err) != CLOPT_OK)
         goto fail;
     if (out->nchunks > 0) {
         out->chunks = clCreateBuffer(o->ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
                                      out->nchunks * sizeof *table, table, &rc);
-        CLOPT_CL_CHECK(err, "uploading the tensor table", rc);
+        CLOPT_CL_CHECK_RC(err, "uploading the tensor table", "clCreateBuffer", rc);
         out->partial = clCreateBuffer(o->ctx->cl, CL_MEM_READ_WRITE,
                                       out->nchunks * sizeof(cl_float), NULL, &rc);
-        CLOPT_CL_CHECK(err, "allocating the clipnorm partial sums", rc);
+        CLOPT_CL_CHECK_RC(err, "allocating the clipnorm partial sums", "clCreateBuffer", rc);
         const cl_uint nchunks = (cl_uint)out->nchunks;
         out->norm = clCreateKernel(o->ctx->program, "clopt_norm_scale", &rc);
-        CLOPT_CL_CHECK(err, "creating the clipnorm kernel", rc);
+        CLOPT_CL_CHECK_RC(err, "creating the clipnorm kernel", "clCreateKernel", rc);
         const char *what = "binding the clipnorm kernel";
         CLOPT_CL_CHECK(err, what, clSetKernelArg(out->norm, 0, sizeof(cl_mem), &out->partial));
         CLOPT_CL_CHECK(err, what, clSetKernelArg(out->norm, 1, sizeof nchunks, &nchunks));

@@ -5,6 +5,7 @@
 #include "schedule.h"
 #include "spec.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -30,9 +31,9 @@ clopt_optimizer *clopt_optimizer_create(clopt_context *ctx, const char *spec, cl
     o->m_schedule = 1.0;
     o->lay.nstate = clopt_optimizer_wanted_state(o);
     o->dummy = clCreateBuffer(ctx->cl, CL_MEM_READ_WRITE, 16, NULL, &rc);
-    CLOPT_CL_CHECK(err, "creating an optimizer", rc);
+    CLOPT_CL_CHECK_RC(err, "creating an optimizer", "clCreateBuffer", rc);
     o->norm_scale = clCreateBuffer(ctx->cl, CL_MEM_READ_WRITE, sizeof(cl_float), NULL, &rc);
-    CLOPT_CL_CHECK(err, "creating an optimizer", rc);
+    CLOPT_CL_CHECK_RC(err, "creating an optimizer", "clCreateBuffer", rc);
     /* Kernels may load these before deciding not to use them: give them defined values. */
     const cl_float one = 1.0f, zero = 0.0f;
     CLOPT_CL_CHECK(err, "creating an optimizer",
@@ -76,10 +77,14 @@ static clopt_status check_buffer(const clopt_optimizer *o, const char *arg, cl_m
     cl_int rc = clGetMemObjectInfo(m, CL_MEM_CONTEXT, sizeof c, &c, NULL);
     if (rc == CL_SUCCESS) rc = clGetMemObjectInfo(m, CL_MEM_SIZE, sizeof bytes, &bytes, NULL);
     if (rc == CL_SUCCESS) rc = clGetMemObjectInfo(m, CL_MEM_FLAGS, sizeof flags, &flags, NULL);
-    if (rc != CL_SUCCESS)
+    if (rc == CL_INVALID_MEM_OBJECT)
         return clopt_error_set(err, CLOPT_EINVAL,
                                "clopt_optimizer_add: %s is not a valid cl_mem (%s)", arg,
                                clopt_cl_error_name(rc));
+    if (rc != CL_SUCCESS) /* the device, not the argument */
+        return clopt_error_cl(err, rc, "clGetMemObjectInfo",
+                              arg[0] == 'p' ? "clopt_optimizer_add: inspecting param"
+                                            : "clopt_optimizer_add: inspecting grad");
     if (c != o->ctx->cl)
         return clopt_error_set(err, CLOPT_EINVAL,
                                "clopt_optimizer_add: %s belongs to another OpenCL context; "
@@ -110,9 +115,9 @@ static clopt_status check_add(const clopt_optimizer *o, cl_mem param, cl_mem gra
                                "clopt_optimizer_add: offset %zu + count %zu exceeds 2^32-1 "
                                "floats, the largest buffer position clopt addresses",
                                offset, count);
-    if (check_buffer(o, "param", param, offset, count, CL_MEM_READ_ONLY, err) ||
-        check_buffer(o, "grad", grad, offset, count, CL_MEM_WRITE_ONLY, err))
-        return CLOPT_EINVAL;
+    clopt_status st = check_buffer(o, "param", param, offset, count, CL_MEM_READ_ONLY, err);
+    if (st == CLOPT_OK) st = check_buffer(o, "grad", grad, offset, count, CL_MEM_WRITE_ONLY, err);
+    if (st != CLOPT_OK) return st;
     if (param == grad)
         return clopt_error_set(err, CLOPT_EINVAL,
                                "clopt_optimizer_add: param and grad are the same buffer at the "
@@ -134,17 +139,33 @@ clopt_status clopt_optimizer_add(clopt_optimizer *o, cl_mem param, cl_mem grad, 
 {
     clopt_error_clear(err);
     if (!o) return clopt_error_set(err, CLOPT_EINVAL, "clopt_optimizer_add: optimizer is NULL");
-    if (check_add(o, param, grad, offset, count, err) != CLOPT_OK) return CLOPT_EINVAL;
+    clopt_status st = check_add(o, param, grad, offset, count, err);
+    if (st != CLOPT_OK) return st;
     size_t n = o->lay.ntensors;
     clopt_tensor *tensors = malloc((n + 1) * sizeof *tensors);
     if (!tensors) return clopt_error_set(err, CLOPT_ENOMEM, "out of memory adding a tensor");
     if (n) memcpy(tensors, o->lay.tensors, n * sizeof *tensors);
     tensors[n] = (clopt_tensor){param, grad, offset, count, 0};
     clopt_layout next;
-    clopt_status st =
-        clopt_layout_build(o, tensors, n + 1, clopt_optimizer_wanted_state(o), 0, &next, err);
+    st = clopt_layout_build(o, tensors, n + 1, clopt_optimizer_wanted_state(o), 0, &next, err);
     if (st == CLOPT_OK) clopt_layout_commit(o, &next);
     return st;
+}
+
+/*
+ * A step that failed after a launch that writes parameters or state: those launches cannot
+ * be taken back, and neither counting the step nor repeating it would be right, so the
+ * optimizer refuses further steps until a checkpoint is loaded.
+ */
+static clopt_status tear(clopt_optimizer *o, cl_int rc, const char *launch, clopt_error *err)
+{
+    char what[256];
+    snprintf(what, sizeof what,
+             "enqueueing %s after earlier launches of the step updated parameters or state "
+             "(the optimizer refuses to step until a checkpoint is loaded)",
+             launch);
+    o->torn = rc;
+    return clopt_error_cl(err, rc, "clEnqueueNDRangeKernel", what);
 }
 
 clopt_status clopt_optimizer_step(clopt_optimizer *o, clopt_error *err)
@@ -155,20 +176,35 @@ clopt_status clopt_optimizer_step(clopt_optimizer *o, clopt_error *err)
         return clopt_error_set(err, CLOPT_ESTATE,
                                "clopt_optimizer_step: the optimizer has no tensors; add them "
                                "with clopt_optimizer_add first");
+    if (o->torn)
+        return clopt_error_set(err, CLOPT_ESTATE,
+                               "clopt_optimizer_step: an earlier step was cut short by %s after "
+                               "updating part of the state; restore a checkpoint with "
+                               "clopt_optimizer_load before stepping again",
+                               clopt_cl_error_name(o->torn));
     clopt_scalars k;
     const double ms = clopt_schedule_scalars(&o->cfg, o->it, o->m_schedule, &k);
     const cl_command_queue q = o->ctx->queue;
     const size_t wgs = o->ctx->tuning.wgs;
     unsigned launches = 0;
+    /* Arguments first: a failure before the first step kernel leaves everything as it was
+     * (the clipnorm kernels write only the optimizer's own scratch buffers). */
+    for (size_t i = 0; i < o->lay.ngroups; i++) {
+        CLOPT_CL_CHECK(err, "setting the step's scalars",
+                       clSetKernelArg(o->lay.groups[i].step, 8, sizeof k, &k));
+        if (o->lay.groups[i].apply)
+            CLOPT_CL_CHECK(err, "setting the step's scalars",
+                           clSetKernelArg(o->lay.groups[i].apply, 8, sizeof k, &k));
+    }
     if (k.clipnorm > 0.0f) {
+        CLOPT_CL_CHECK(err, "binding the clipnorm kernel",
+                       clSetKernelArg(o->lay.norm, 2, sizeof k.clipnorm, &k.clipnorm));
         for (size_t i = 0; i < o->lay.ngroups; i++, launches++) {
             size_t global = o->lay.groups[i].nchunks * wgs;
             CLOPT_CL_CHECK(err, "enqueueing the clipnorm reduction",
                            clEnqueueNDRangeKernel(q, o->lay.groups[i].sumsq, 1, NULL, &global, &wgs,
                                                   0, NULL, NULL));
         }
-        CLOPT_CL_CHECK(err, "binding the clipnorm kernel",
-                       clSetKernelArg(o->lay.norm, 2, sizeof k.clipnorm, &k.clipnorm));
         CLOPT_CL_CHECK(err, "enqueueing the clipnorm reduction",
                        clEnqueueNDRangeKernel(q, o->lay.norm, 1, NULL, &wgs, &wgs, 0, NULL, NULL));
         launches++;
@@ -176,24 +212,24 @@ clopt_status clopt_optimizer_step(clopt_optimizer *o, clopt_error *err)
     for (size_t i = 0; i < o->lay.ngroups; i++, launches++) {
         const clopt_group *g = &o->lay.groups[i];
         size_t global = g->nchunks * wgs;
-        CLOPT_CL_CHECK(err, "setting the step's scalars", clSetKernelArg(g->step, 8, sizeof k, &k));
-        CLOPT_CL_CHECK(err, "enqueueing the optimizer step",
-                       clEnqueueNDRangeKernel(q, g->step, 1, NULL, &global, &wgs, 0, NULL, NULL));
+        const cl_int rc = clEnqueueNDRangeKernel(q, g->step, 1, NULL, &global, &wgs, 0, NULL, NULL);
+        if (rc != CL_SUCCESS && i == 0)
+            return clopt_error_cl(err, rc, "clEnqueueNDRangeKernel",
+                                  "enqueueing the optimizer step");
+        if (rc != CL_SUCCESS) return tear(o, rc, "the step of a buffer pair", err);
     }
     if (o->lay.fold) { /* tensor-wise: per-tensor norms, then the second half */
         size_t global = o->lay.ntensors;
-        CLOPT_CL_CHECK(
-            err, "enqueueing the per-tensor norms",
-            clEnqueueNDRangeKernel(q, o->lay.fold, 1, NULL, &global, NULL, 0, NULL, NULL));
+        const cl_int rc =
+            clEnqueueNDRangeKernel(q, o->lay.fold, 1, NULL, &global, NULL, 0, NULL, NULL);
+        if (rc != CL_SUCCESS) return tear(o, rc, "the per-tensor norms", err);
         launches++;
         for (size_t i = 0; i < o->lay.ngroups; i++, launches++) {
             const clopt_group *g = &o->lay.groups[i];
             size_t global_apply = g->nchunks * wgs;
-            CLOPT_CL_CHECK(err, "setting the step's scalars",
-                           clSetKernelArg(g->apply, 8, sizeof k, &k));
-            CLOPT_CL_CHECK(
-                err, "enqueueing the optimizer step",
-                clEnqueueNDRangeKernel(q, g->apply, 1, NULL, &global_apply, &wgs, 0, NULL, NULL));
+            const cl_int rc2 =
+                clEnqueueNDRangeKernel(q, g->apply, 1, NULL, &global_apply, &wgs, 0, NULL, NULL);
+            if (rc2 != CL_SUCCESS) return tear(o, rc2, "the second half of the step", err);
         }
     }
     o->it++;
@@ -213,9 +249,15 @@ clopt_status clopt_optimizer_set(clopt_optimizer *o, const char *name, double va
                                !o ? "optimizer" : "name");
     clopt_config next = o->cfg;
     int p = clopt_config_param(&next, name, strlen(name), err);
-    if (p < 0 || clopt_config_assign(&next, (clopt_param)p, value, err) != CLOPT_OK)
+    if (p < 0) return CLOPT_EINVAL;
+    if ((p == CLOPT_P_CLIPNORM || p == CLOPT_P_CLIPVALUE) && value == 0.0)
+        next.v[p] = 0.0; /* turns clipping off: what get reads for an unset clip */
+    else if (clopt_config_assign(&next, (clopt_param)p, value, err) != CLOPT_OK)
         return CLOPT_EINVAL;
-    /* Switching optional state on (SGD's momentum, amsgrad) needs its zeroed buffer. */
+    /* SGD's velocity is zero while momentum is 0, however the optimizer was created: momentum
+     * switched on starts from zero (a new buffer, or the old one cleared). */
+    const int restart = o->cfg.info->kind == CLOPT_SGD && o->cfg.v[CLOPT_P_MOMENTUM] == 0.0 &&
+                        next.v[CLOPT_P_MOMENTUM] > 0.0;
     const clopt_config old = o->cfg;
     o->cfg = next;
     size_t want = clopt_optimizer_wanted_state(o);
@@ -233,8 +275,16 @@ clopt_status clopt_optimizer_set(clopt_optimizer *o, const char *name, double va
             return err ? err->status : CLOPT_ECL;
         }
         clopt_layout_commit(o, &lay);
+    } else if (restart && o->lay.nstate > 0 && o->lay.state_used > 0) {
+        const cl_float z = 0.0f;
+        CLOPT_CL_CHECK(err, "clearing SGD's velocity",
+                       clEnqueueFillBuffer(o->ctx->queue, o->lay.state[0], &z, sizeof z, 0,
+                                           o->lay.state_used * sizeof z, 0, NULL, NULL));
     }
     return CLOPT_OK;
+fail:
+    o->cfg = old;
+    return err ? err->status : CLOPT_ECL;
 }
 
 clopt_status clopt_optimizer_get(const clopt_optimizer *o, const char *name, double *value,

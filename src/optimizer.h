@@ -32,7 +32,7 @@ typedef struct {
     clopt_group *groups;
     size_t ngroups;
     size_t nchunks;
-    cl_mem chunks;  /* uint4 per chunk: offset, state offset, count, tensor */
+    cl_mem chunks;  /* uint4 per chunk: offset, state offset / 16, count, tensor */
     cl_mem partial; /* a float per chunk: sums of squares for clipnorm */
     cl_kernel norm; /* folds `partial` into the clipnorm scale; bound to this layout */
     /* Tensor-wise kinds (Lamb): per chunk the sums of p^2 and u^2, per tensor its chunks
@@ -53,6 +53,7 @@ struct clopt_optimizer {
     cl_mem dummy;      /* bound where a kernel has no state buffer */
     cl_mem norm_scale; /* one float written by clopt_norm_scale */
     unsigned last_launches; /* kernel launches of the last step (tests) */
+    cl_int torn; /* a step failed after updating some buffer pairs (its error); load clears */
 };
 
 /* How many state arenas the optimizer needs now (SGD: 1 once momentum was ever > 0). */
@@ -65,6 +66,24 @@ size_t clopt_optimizer_wanted_state(const clopt_optimizer *o);
  */
 clopt_status clopt_layout_build(clopt_optimizer *o, clopt_tensor *tensors, size_t ntensors,
                                 size_t nstate, int fresh, clopt_layout *out, clopt_error *err);
+
+/*
+ * The host half of clopt_layout_build, apart from the device (the tests drive it past 2^32
+ * floats without allocating): gives the tensors of out->tensors after the first `kept` (whose
+ * state offsets stay) their state offsets, sets out->state_used, groups the tensors by buffer
+ * pair (out->groups, without kernels) and cuts them into chunks of at most `chunk` floats
+ * (rounded to a multiple of 16): *table as the `chunks` buffer holds it (out->nchunks
+ * entries) and *ranges, each tensor's first chunk and chunk count; both malloc'd.
+ */
+clopt_status clopt_layout_plan(clopt_layout *out, size_t kept, size_t chunk, cl_uint4 **table,
+                               cl_uint2 **ranges, clopt_error *err);
+
+/*
+ * The floats to allocate per state arena for `used` floats of state, growing from `old_cap`:
+ * doubling (amortised O(total) copying), never beyond `limit` (the device's largest
+ * allocation, in floats) unless `used` itself is beyond it.
+ */
+size_t clopt_layout_capacity(size_t old_cap, size_t used, size_t limit);
 
 /* Replaces o's layout by *next and releases the old one. */
 void clopt_layout_commit(clopt_optimizer *o, clopt_layout *next);

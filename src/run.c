@@ -160,15 +160,15 @@ static clopt_status create_buffers(clopt_run *r, clopt_error *err)
         r->d_state = clCreateBuffer(cl, rw, CLOPT_STATE_ROWS * r->tpad * sizeof *state, state, &rc);
     free(state);
     free(kinds);
-    CLOPT_CL_CHECK(err, what, rc);
+    CLOPT_CL_CHECK_RC(err, what, "clCreateBuffer", rc);
     r->d_diverged = clCreateBuffer(cl, rw, r->tpad * sizeof(cl_uint), r->diverged, &rc);
-    CLOPT_CL_CHECK(err, what, rc);
+    CLOPT_CL_CHECK_RC(err, what, "clCreateBuffer", rc);
     r->d_table = clCreateBuffer(cl, CL_MEM_READ_ONLY, r->nopt * r->stride * sizeof(clopt_scalars),
                                 NULL, &rc);
-    CLOPT_CL_CHECK(err, what, rc);
+    CLOPT_CL_CHECK_RC(err, what, "clCreateBuffer", rc);
     r->d_out = clCreateBuffer(cl, CL_MEM_WRITE_ONLY,
                               r->max_rows * r->ncomp * r->tpad * sizeof(float), NULL, &rc);
-    CLOPT_CL_CHECK(err, what, rc);
+    CLOPT_CL_CHECK_RC(err, what, "clCreateBuffer", rc);
     return CLOPT_OK;
 fail:
     return err ? err->status : CLOPT_ECL;
@@ -191,7 +191,7 @@ static clopt_status bind_kernel(clopt_run *r, const clopt_run_options *o, clopt_
     if (clopt_function_program(r->ctx, &r->function, &r->program, &r->fn, err) != CLOPT_OK)
         return err ? err->status : CLOPT_ECL;
     r->kernel = clCreateKernel(r->program, "clopt_trajectories", &rc);
-    CLOPT_CL_CHECK(err, "creating the trajectory kernel", rc);
+    CLOPT_CL_CHECK_RC(err, "creating the trajectory kernel", "clCreateKernel", rc);
     const cl_uint fn = r->fn, starts = (cl_uint)r->nstart, spad = (cl_uint)r->spad;
     const cl_uint tpad = (cl_uint)r->tpad, nwork = (cl_uint)r->nwork;
     const cl_uint groups = (cl_uint)r->groups;
@@ -384,7 +384,10 @@ clopt_status clopt_run_advance(clopt_run *r, uint64_t max_steps, clopt_slice *sl
     r->next += n;
     return CLOPT_OK;
 fail:
-    /* The device state may be part-way through the slice: the run cannot continue. */
+    /* Reads into r->diverged and r->out may be in flight: wait for them before the caller
+     * can free the run. The device state may be part-way through the slice, so the run
+     * cannot continue. */
+    clFinish(q);
     r->next = r->steps + 1;
     return err ? err->status : CLOPT_ECL;
 }

@@ -19,6 +19,7 @@ extern CU_TestInfo functions_tests[];
 extern CU_TestInfo trajectory_tests[];
 extern CU_TestInfo train_tests[];
 extern CU_TestInfo expr_tests[];
+extern CU_TestInfo scale_tests[];
 
 /*
  * The shared context on the default device, created by the first caller. Device tests never

@@ -18,6 +18,7 @@ static CU_SuiteInfo suites[] = {
     {"expr", NULL, NULL, NULL, NULL, expr_tests},
     {"trajectory", NULL, NULL, NULL, NULL, trajectory_tests},
     {"train", NULL, NULL, NULL, NULL, train_tests},
+    {"scale", NULL, NULL, NULL, NULL, scale_tests},
     CU_SUITE_INFO_NULL,
 };
 

@@ -134,7 +134,7 @@ static void test_set_and_get_validate_like_create(void)
     ASSERT_ERROR(err, CLOPT_EINVAL, "unknown argument 'rhs' for RMSprop; did you mean 'rho'?");
     CU_ASSERT_EQUAL(clopt_optimizer_set(o, "momentum", 0.5, &err), CLOPT_EINVAL);
     ASSERT_ERROR(err, CLOPT_EINVAL, "it takes lr, rho, epsilon, decay, clipnorm, clipvalue");
-    CU_ASSERT_EQUAL(clopt_optimizer_set(o, "clipnorm", 0.0, &err), CLOPT_EINVAL);
+    CU_ASSERT_EQUAL(clopt_optimizer_set(o, "clipnorm", -1.0, &err), CLOPT_EINVAL);
     CU_ASSERT_EQUAL(clopt_optimizer_set(o, NULL, 0.0, &err), CLOPT_EINVAL);
     ASSERT_ERROR(err, CLOPT_EINVAL, "name is NULL");
     CU_ASSERT_EQUAL(clopt_optimizer_get(o, "beta_1", &v, &err), CLOPT_EINVAL);
@@ -215,6 +215,81 @@ static void test_set_between_steps_takes_effect_on_the_next_step(void)
     clReleaseMemObject(p);
     clReleaseMemObject(g);
     free(p0);
+}
+
+/* One SGD on one float, p = 0, a constant gradient of 1: p after each of `n` steps. */
+static float sgd_after(const char *spec, const char *const *sets, const double *values,
+                       size_t nsets)
+{
+    clopt_error err;
+    float one = 1.0f, p;
+    cl_mem pm = test_buffer(1, NULL), gm = test_buffer(1, &one);
+    clopt_optimizer *o = clopt_optimizer_create(test_context(), spec, &err);
+    CU_ASSERT_EQUAL_FATAL(clopt_optimizer_add(o, pm, gm, 0, 1, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(clopt_optimizer_step(o, &err), CLOPT_OK);
+    for (size_t i = 0; i < nsets; i++) {
+        CU_ASSERT_EQUAL(clopt_optimizer_set(o, sets[i], values[i], &err), CLOPT_OK);
+        CU_ASSERT_EQUAL(clopt_optimizer_step(o, &err), CLOPT_OK);
+    }
+    test_read(pm, 0, 1, &p);
+    clopt_optimizer_release(o);
+    clReleaseMemObject(pm);
+    clReleaseMemObject(gm);
+    return p;
+}
+
+static void test_sgd_velocity_after_a_momentum_change_ignores_the_creation_spec(void)
+{
+    /* Velocity is zero while momentum is 0: momentum switched on starts from zero, whether
+     * SGD was created without momentum or with it and had it set to 0 (clopt.h). */
+    const char *on[] = {"momentum"}, *off_on[] = {"momentum", "momentum"};
+    const double v_on[] = {0.9}, v_off_on[] = {0.0, 0.9};
+    const float a = sgd_after("SGD(lr=0.1)", on, v_on, 1);
+    const float b = sgd_after("SGD(lr=0.1, momentum=0.9)", off_on, v_off_on, 2);
+    CU_ASSERT_DOUBLE_EQUAL(a, -0.2, 1e-6); /* -0.1, then v = 0.9 * 0 - 0.1 */
+    CU_ASSERT_DOUBLE_EQUAL(b, -0.3, 1e-6); /* -0.1, -0.1 (momentum 0), then v = -0.1 */
+    /* The same history after creation: SGD(lr=0.1, momentum=0) is SGD(lr=0.1). */
+    const double v_zero_on[] = {0.0, 0.9};
+    CU_ASSERT_EQUAL(sgd_after("SGD(lr=0.1)", off_on, v_zero_on, 2), b);
+    /* Between two non-zero momenta the velocity is kept (as in Keras). */
+    const char *change[] = {"momentum"};
+    const double v_change[] = {0.5};
+    CU_ASSERT_DOUBLE_EQUAL(sgd_after("SGD(lr=0.1, momentum=0.9)", change, v_change, 1), -0.25,
+                           1e-6); /* -0.1, then v = 0.5 * -0.1 - 0.1 */
+}
+
+static void test_set_clip_to_zero_turns_clipping_off(void)
+{
+    clopt_error err;
+    float g[2] = {3.0f, 4.0f}, p[2];
+    double v = -1;
+    cl_mem pm = test_buffer(2, NULL), gm = test_buffer(2, g);
+    clopt_optimizer *o =
+        clopt_optimizer_create(test_context(), "SGD(lr=1, clipnorm=0.5, clipvalue=0.25)", &err);
+    CU_ASSERT_EQUAL_FATAL(clopt_optimizer_add(o, pm, gm, 0, 2, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(clopt_optimizer_step(o, &err), CLOPT_OK); /* (0.3, 0.4), then 0.25 */
+    test_read(pm, 0, 2, p);
+    CU_ASSERT_DOUBLE_EQUAL(p[0], -0.25, 1e-6);
+    CU_ASSERT_DOUBLE_EQUAL(p[1], -0.25, 1e-6);
+    CU_ASSERT_EQUAL(clopt_optimizer_set(o, "clipvalue", 0.0, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(clopt_optimizer_get(o, "clipvalue", &v, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(v, 0.0);
+    CU_ASSERT_EQUAL(clopt_optimizer_step(o, &err), CLOPT_OK); /* clipnorm alone: (0.3, 0.4) */
+    test_read(pm, 0, 2, p);
+    CU_ASSERT_DOUBLE_EQUAL(p[0], -0.55, 1e-6);
+    CU_ASSERT_DOUBLE_EQUAL(p[1], -0.65, 1e-6);
+    CU_ASSERT_EQUAL(clopt_optimizer_set(o, "clipnorm", 0.0, &err), CLOPT_OK);
+    char *cfg = clopt_optimizer_config(o);
+    CU_ASSERT_PTR_NULL(strstr(cfg, "clip"));
+    clopt_free(cfg);
+    CU_ASSERT_EQUAL(clopt_optimizer_step(o, &err), CLOPT_OK); /* unclipped: (3, 4) */
+    test_read(pm, 0, 2, p);
+    CU_ASSERT_DOUBLE_EQUAL(p[0], -3.55, 1e-6);
+    CU_ASSERT_DOUBLE_EQUAL(p[1], -4.65, 1e-6);
+    CU_ASSERT_EQUAL(clopt_optimizer_set(o, "clipnorm", -1.0, &err), CLOPT_EINVAL);
+    clopt_optimizer_release(o);
+    clReleaseMemObject(pm);
+    clReleaseMemObject(gm);
 }
 
 static void test_step_launches_do_not_grow_with_tensors(void)
@@ -311,6 +386,9 @@ CU_TestInfo optimizer_tests[] = {
     {"set and get validate like create", test_set_and_get_validate_like_create},
     {"set between steps takes effect on the next step",
      test_set_between_steps_takes_effect_on_the_next_step},
+    {"sgd velocity after a momentum change ignores the creation spec",
+     test_sgd_velocity_after_a_momentum_change_ignores_the_creation_spec},
+    {"set clip to zero turns clipping off", test_set_clip_to_zero_turns_clipping_off},
     {"step launches do not grow with tensors", test_step_launches_do_not_grow_with_tensors},
     {"step only enqueues", test_step_only_enqueues},
     {"state survives adding tensors later", test_state_survives_adding_tensors_later},

@@ -104,6 +104,9 @@ CLOPT_API clopt_optimizer *clopt_optimizer_create(clopt_context *ctx, const char
  * (offset and count in floats; both buffers float32, of the optimizer's context). Its state
  * buffers are allocated on the device and zeroed. Tensors that share one (param, grad)
  * buffer pair are updated by a single kernel launch, whatever their number.
+ * Limits: offset + count <= 2^32 - 1 floats within a buffer; each state buffer holds every
+ * tensor of the optimizer back to back (16-float aligned) in one device allocation, so their
+ * total must fit CL_DEVICE_MAX_MEM_ALLOC_SIZE (CLOPT_EINVAL names it otherwise).
  */
 CLOPT_API clopt_status clopt_optimizer_add(clopt_optimizer *o, cl_mem param, cl_mem grad,
                                            size_t offset, size_t count, clopt_error *err);
@@ -112,14 +115,23 @@ CLOPT_API clopt_status clopt_optimizer_add(clopt_optimizer *o, cl_mem param, cl_
  * Enqueues one update of every added tensor on the context's in-order queue and returns
  * without waiting: writes to the gradients enqueued before it are seen, reads of the
  * parameters enqueued after it see the update. The iteration count then grows by one.
+ * A step is all or nothing: an error before its first update kernel leaves the optimizer
+ * as it was; one after it (a later launch of the step failing) cannot be undone, so the
+ * optimizer then refuses to step (and to save) with CLOPT_ESTATE until a checkpoint is
+ * loaded with clopt_optimizer_load.
  */
 CLOPT_API clopt_status clopt_optimizer_step(clopt_optimizer *o, clopt_error *err);
 
 /*
  * Changes a hyperparameter between steps ("lr", "momentum", "decay", "nesterov" (0 or 1),
  * "rho", "beta_1", "beta_2", "epsilon", "schedule_decay", "clipnorm", "clipvalue"), with
- * the same range checks as create. On error the optimizer is unchanged. SGD keeps no
- * velocity while momentum is 0; switching momentum on later starts from a zero velocity.
+ * the same range checks as create. On error the optimizer is unchanged. "clipnorm" or
+ * "clipvalue" set to 0 turns that clipping off.
+ * SGD's velocity is zero while momentum is 0, whatever the optimizer was created with:
+ * setting momentum from 0 to a positive value starts from a zero velocity, and changing it
+ * between positive values keeps the velocity. (Keras 1 keeps updating its velocity while
+ * momentum is 0, which costs every SGD a state buffer; tf.keras 2 and Keras 3 decide at
+ * creation whether SGD has momentum at all, so a later change depends on the creation spec.)
  */
 CLOPT_API clopt_status clopt_optimizer_set(clopt_optimizer *o, const char *name, double value,
                                            clopt_error *err);
@@ -141,7 +153,8 @@ CLOPT_API char *clopt_optimizer_config(const clopt_optimizer *o);
 /*
  * Writes a checkpoint (config, iterations, Nadam schedule, every state buffer, checksum)
  * to `path` through a temporary file and a rename, so `path` is never half-written.
- * Waits for the queue to reach the current step.
+ * Waits for the queue to reach the current step. The state goes through host memory in
+ * pieces of 4 MiB, so a checkpoint of any size needs no more.
  */
 CLOPT_API clopt_status clopt_optimizer_save(const clopt_optimizer *o, const char *path,
                                             clopt_error *err);
@@ -150,6 +163,8 @@ CLOPT_API clopt_status clopt_optimizer_save(const clopt_optimizer *o, const char
  * Restores a checkpoint written by clopt_optimizer_save into an optimizer of the same kind
  * with tensors of the same sizes, including its hyperparameters. On any mismatch or
  * corruption it returns CLOPT_EFORMAT saying what differs, and the optimizer is unchanged.
+ * The header is checked against the optimizer and the file's size before anything is
+ * allocated; the state is read, checksummed and uploaded in pieces of 4 MiB.
  */
 CLOPT_API clopt_status clopt_optimizer_load(clopt_optimizer *o, const char *path,
                                             clopt_error *err);
@@ -236,6 +251,8 @@ CLOPT_API clopt_run *clopt_run_create(clopt_context *ctx, const clopt_run_option
  * Computes up to max_steps more steps (fewer when the run ends or a slice is full) on the
  * device, waits for them and describes the points recorded in *slice (rows may be 0).
  * Between two calls a caller may stream the slice, or stop and release the run (cancel).
+ * On error the device has finished with the run's memory, which may be released at once,
+ * and the run is finished: it cannot continue from a slice computed part-way.
  */
 CLOPT_API clopt_status clopt_run_advance(clopt_run *r, uint64_t max_steps, clopt_slice *slice,
                                          clopt_error *err);
@@ -271,7 +288,8 @@ CLOPT_API void clopt_run_release(clopt_run *r);
  * function's default view), computed on the device; function is a catalogue name or an
  * expression (its kernels are built on first use and cached per context): values[j * nx + i] is
  * f(x0 + i (x1 - x0) / (nx - 1), y0 + j (y1 - y0) / (ny - 1)). *min and *max receive the
- * smallest and largest finite values (either pointer may be NULL).
+ * smallest and largest finite values (either pointer may be NULL). On error the device is
+ * no longer writing into `values` when the call returns (its contents are then undefined).
  */
 CLOPT_API clopt_status clopt_landscape(clopt_context *ctx, const char *function, size_t nx,
                                        size_t ny, const double *view, float *values,

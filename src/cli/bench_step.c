@@ -156,11 +156,11 @@ static int bound_prepare(clopt_context *ctx, size_t nstate, size_t n, bound_benc
     b->local = 64;
     b->global = ((n + per - 1) / per + b->local - 1) / b->local * b->local;
     b->prog = clCreateProgramWithSource(cl, 1, &src, NULL, &rc);
-    CLOPT_CL_CHECK(err, "creating the bound kernel", rc);
+    CLOPT_CL_CHECK_RC(err, "creating the bound kernel", "clCreateProgramWithSource", rc);
     CLOPT_CL_CHECK(err, "building the bound kernel",
                    clBuildProgram(b->prog, 1, &dev, "", NULL, NULL));
     b->k = clCreateKernel(b->prog, name, &rc);
-    CLOPT_CL_CHECK(err, "creating the bound kernel", rc);
+    CLOPT_CL_CHECK_RC(err, "creating the bound kernel", "clCreateKernel", rc);
     for (size_t i = 0; i < 2 + nstate; i++) {
         if (!(b->b[i] = filled(cl, n, i == 1 ? 0.01f : 1.0f, err))) goto fail;
         CLOPT_CL_CHECK(err, "binding the bound kernel",

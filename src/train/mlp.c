@@ -129,7 +129,7 @@ clopt_mlp *clopt_mlp_create(clopt_context *ctx, size_t in, size_t hidden, size_t
                    {&m->relu_grad, "clopt_mlp_relu_grad"}};
     for (size_t i = 0; i < sizeof kernels / sizeof *kernels; i++) {
         *kernels[i].k = clCreateKernel(ctx->program, kernels[i].name, &rc);
-        CLOPT_CL_CHECK(err, "creating the model's kernels", rc);
+        CLOPT_CL_CHECK_RC(err, "creating the model's kernels", "clCreateKernel", rc);
     }
     m->host_loss = malloc(max_batch * sizeof *m->host_loss);
     m->host_correct = malloc(max_batch * sizeof *m->host_correct);
