@@ -60,11 +60,4 @@ json_t *clopt_cli_device_json(const clopt_device_entry *e);
 /* One catalogue entry as JSON (clopt functions --json, the server's /api/v1/functions). */
 json_t *clopt_cli_function_json(const clopt_function_info *f);
 
-/*
- * {"function","nx","ny","view","min","max","values"} for a landscape computed on ctx's
- * device (clopt landscape, the server's /api/v1/landscape); NULL with err filled.
- */
-json_t *clopt_cli_landscape_json(clopt_context *ctx, const char *function, size_t nx,
-                                 size_t ny, const double *view, clopt_error *err);
-
 #endif

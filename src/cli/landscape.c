@@ -4,6 +4,7 @@
 #include "args.h"
 #include "error.h"
 #include "functions.h"
+#include "server/frames.h"
 #include "usage.h"
 
 #include <math.h>
@@ -13,8 +14,9 @@
 
 #define CMD "clopt landscape"
 
-json_t *clopt_cli_landscape_json(clopt_context *ctx, const char *function, size_t nx,
-                                 size_t ny, const double *view, clopt_error *err)
+/* The landscape as the server's JSON text (malloc'd); NULL with err filled. */
+static char *landscape_text(clopt_context *ctx, const char *function, size_t nx, size_t ny,
+                            const double *view, clopt_error *err)
 {
     clopt_function_ref f;
     if (clopt_function_resolve(function, &f, NULL, err) != CLOPT_OK) {
@@ -26,32 +28,18 @@ json_t *clopt_cli_landscape_json(clopt_context *ctx, const char *function, size_
         memcpy(own, f.info->view, sizeof own);
         view = own;
     }
-    float lo, hi, none;
-    if (nx < 2 || nx > 4096 || ny < 2 || ny > 4096) { /* the library says what is wrong */
-        clopt_landscape(ctx, function, nx, ny, view, &none, NULL, NULL, err);
-        clopt_function_ref_release(&f);
-        return NULL;
-    }
+    float lo, hi;
     float *values = malloc(nx * ny * sizeof *values);
-    if (!values) {
-        clopt_function_ref_release(&f);
+    char *text = NULL;
+    size_t len;
+    if (!values)
         clopt_error_set(err, CLOPT_ENOMEM, "out of memory for a %zu x %zu landscape", nx, ny);
-        return NULL;
-    }
-    if (clopt_landscape(ctx, function, nx, ny, view, values, &lo, &hi, err) != CLOPT_OK) {
-        clopt_function_ref_release(&f);
-        free(values);
-        return NULL;
-    }
-    json_t *grid = json_array();
-    for (size_t i = 0; i < nx * ny; i++)
-        json_array_append_new(grid, isfinite(values[i]) ? json_real(values[i]) : json_null());
+    else if (clopt_landscape(ctx, function, nx, ny, view, values, &lo, &hi, err) == CLOPT_OK &&
+             !(text = srv_frame_landscape(f.info->name, nx, ny, view, lo, hi, values, &len)))
+        clopt_error_set(err, CLOPT_ENOMEM, "out of memory");
     free(values);
-    json_t *j = json_pack("{s:s,s:I,s:I,s:[ffff],s:f,s:f,s:o}", "function", f.info->name, "nx",
-                          (json_int_t)nx, "ny", (json_int_t)ny, "view", view[0], view[1], view[2],
-                          view[3], "min", (double)lo, "max", (double)hi, "values", grid);
     clopt_function_ref_release(&f);
-    return j;
+    return text;
 }
 
 const char clopt_cli_landscape_usage[] =
@@ -116,15 +104,14 @@ int clopt_cli_landscape(int argc, char **argv)
         fprintf(stderr, CMD ": %s\n", err.text);
         return err.status == CLOPT_ENODEVICE ? 2 : 1;
     }
-    json_t *j = clopt_cli_landscape_json(ctx, function, (size_t)nx, (size_t)ny,
-                                         has_view ? view : NULL, &err);
+    char *text = landscape_text(ctx, function, (size_t)nx, (size_t)ny, has_view ? view : NULL,
+                                &err);
     clopt_context_release(ctx);
-    if (!j) {
+    if (!text) {
         fprintf(stderr, CMD ": %s\n", err.text);
         return err.status == CLOPT_EINVAL ? 2 : 1;
     }
-    int rc = json_dumpf(j, stdout, JSON_COMPACT | JSON_REAL_PRECISION(9)) == 0 ? 0 : 1;
-    putchar('\n');
-    json_decref(j);
+    const int rc = puts(text) >= 0 ? 0 : 1;
+    free(text);
     return rc;
 }

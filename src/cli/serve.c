@@ -2,10 +2,12 @@
 #include "cli.h"
 
 #include "args.h"
+#include "catalogue_json.h"
 #include "server/server.h"
 #include "usage.h"
 
 #include <signal.h>
+#include <stdlib.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/resource.h>
@@ -16,6 +18,7 @@ const char clopt_cli_serve_usage[] =
     "usage: clopt serve [--host ADDR] [--port N] [--device SEL] [--allow-host NAME]...\n"
     "                   [--max-connections N] [--timeout S] [--header-limit BYTES]\n"
     "                   [--memory MIB] [--queue N] [--heartbeat S] [--data DIR]\n"
+    "                   [--client-streams N]\n"
     "\n"
     "Serves the page and the JSON API (/api/v1/...) that runs optimizers on test functions\n"
     "on the OpenCL device and streams the trajectories. Prints the URL as its first line;\n"
@@ -30,10 +33,13 @@ const char clopt_cli_serve_usage[] =
     "  --timeout S            close a connection idle for S seconds, 1 .. 3600 (default 30)\n"
     "  --header-limit BYTES   memory per connection for the request line and headers,\n"
     "                         8192 .. 1048576 (default 32768)\n"
-    "  --memory MIB           event logs kept in memory; finished runs are evicted least\n"
-    "                         recently used first, 16 .. 65536 (default 1024)\n"
+    "  --memory MIB           the budget for everything clients make the server hold (event\n"
+    "                         logs, landscapes, request bodies); finished work is evicted\n"
+    "                         least recently used first, 16 .. 65536 (default 1024)\n"
     "  --queue N              runs waiting for the device before POST answers 503,\n"
     "                         1 .. 4096 (default 32)\n"
+    "  --client-streams N     event streams one client address may hold, 1 .. 100000\n"
+    "                         (default 32; all streams share 3/4 of --max-connections)\n"
     "  --heartbeat S          comment sent on an idle stream every S seconds, 1 .. 15\n"
     "                         (default 10)\n"
     "  --data DIR             Fashion-MNIST's IDX files for the training view, loaded on\n"
@@ -85,6 +91,10 @@ static int parse(int argc, char **argv, srv_options *o)
             if (cli_u64(CMD, "--heartbeat", v, 1, 15, &n))
                 return 2;
             o->heartbeat_s = (unsigned)n;
+        } else if ((v = cli_value(CMD, argc, argv, &i, "--client-streams", &bad))) {
+            if (cli_u64(CMD, "--client-streams", v, 1, 100000, &n))
+                return 2;
+            o->client_streams = (unsigned)n;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--data", &bad)))
             o->data = v;
         else if (!bad)
@@ -125,9 +135,23 @@ int clopt_cli_serve(int argc, char **argv)
     sigaddset(&stop, SIGTERM);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
+    /* The catalogues, formatted once: the server answers them as they are. */
+    json_t *fns = json_array(), *opts = clopt_catalogue_json();
+    for (size_t i = 0; fns && i < clopt_function_count(); i++)
+        json_array_append_new(fns, clopt_cli_function_json(clopt_function_get(i)));
+    char *functions = fns ? json_dumps(fns, JSON_COMPACT | JSON_REAL_PRECISION(9)) : NULL;
+    char *optimizers = opts ? json_dumps(opts, JSON_COMPACT | JSON_REAL_PRECISION(9)) : NULL;
+    json_decref(fns);
+    json_decref(opts);
+    o.functions_json = functions;
+    o.optimizers_json = optimizers;
     clopt_error err;
-    srv *s = srv_start(&o, &err);
+    srv *s = functions && optimizers ? srv_start(&o, &err) : NULL;
+    if (!functions || !optimizers)
+        snprintf(err.text, sizeof err.text, "out of memory"), err.status = CLOPT_ENOMEM;
     if (!s) {
+        free(functions);
+        free(optimizers);
         fprintf(stderr, CMD ": %s\n", err.text);
         return err.status == CLOPT_EINVAL || err.status == CLOPT_ENODEVICE ? 2 : 1;
     }
@@ -137,5 +161,7 @@ int clopt_cli_serve(int argc, char **argv)
     sigwait(&stop, &sig);
     fprintf(stderr, CMD ": %s: stopping\n", sig == SIGINT ? "SIGINT" : "SIGTERM");
     srv_stop(s);
+    free(functions);
+    free(optimizers);
     return 0;
 }

@@ -5,13 +5,16 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int reserve(void **p, size_t *cap, size_t need, size_t unit)
+/* Grows *p to hold `need` units, doubling, but not past `limit` units when need fits it. */
+static int reserve(void **p, size_t *cap, size_t need, size_t unit, size_t limit)
 {
     if (need <= *cap)
         return 0;
     size_t n = *cap ? *cap : 64;
     while (n < need)
         n *= 2;
+    if (limit && need <= limit && n > limit)
+        n = limit;
     void *q = realloc(*p, n * unit);
     if (!q)
         return -1;
@@ -27,8 +30,8 @@ size_t srv_log_append(srv_log *log, const char *name, const char *json, size_t j
     const int h = snprintf(head, sizeof head, "id: %llu\nevent: %s\ndata: ",
                            (unsigned long long)(log->count + 1), name);
     const size_t add = (size_t)h + json_len + 2;
-    if (reserve((void **)&log->data, &log->cap, log->len + add, 1) ||
-        reserve((void **)&log->ends, &log->ends_cap, log->count + 1, sizeof *log->ends))
+    if (reserve((void **)&log->data, &log->cap, log->len + add, 1, log->limit) ||
+        reserve((void **)&log->ends, &log->ends_cap, log->count + 1, sizeof *log->ends, 0))
         return 0;
     char *at = log->data + log->len;
     memcpy(at, head, (size_t)h);

@@ -15,7 +15,8 @@ typedef struct {
     size_t *ends; /* ends[n - 1]: the byte after event n */
     uint64_t count;
     size_t ends_cap;
-    int ended; /* a done or error event was appended: nothing follows */
+    int ended;    /* a done or error event was appended: nothing follows */
+    size_t limit; /* growth stops doubling at this many bytes (the job's reservation) */
 } srv_log;
 
 /*

@@ -1,10 +1,8 @@
 /*
  * Expressions on the server: GET /api/v1/check?function=... parses without compiling (the
- * page checks as a person types), and the landscape of an expression whose program is not
- * built yet suspends its connection while a build thread compiles, so the HTTP thread never
- * compiles; the resumed request is answered from the cache. At most SRV_MAX_COMPILES builds
- * run at once (503 with Retry-After beyond); runs build theirs on the worker, within the
- * queue's limit.
+ * page checks as a person types). The HTTP thread never compiles: an expression's kernels
+ * are built by the worker of the job that needs them (a run's, or a landscape's, whose
+ * connection waits suspended meanwhile), within those kinds' queues.
  */
 #include "routes.h"
 
@@ -65,72 +63,4 @@ enum MHD_Result srv_api_check(srv *s, struct MHD_Connection *c)
                         f.expr != NULL);
     clopt_function_ref_release(&f);
     return srv_reply_json(c, 200, body);
-}
-
-typedef struct {
-    srv *s;
-    struct MHD_Connection *c; /* suspended until the build ends */
-    clopt_function_ref f;
-} build_job;
-
-static void *build_main(void *arg)
-{
-    build_job *job = arg;
-    srv *s = job->s;
-    cl_program program = NULL;
-    cl_uint id;
-    clopt_error err;
-    if (clopt_function_program(s->ctx, &job->f, &program, &id, &err) == CLOPT_OK)
-        clReleaseProgram(program);
-    clopt_function_ref_release(&job->f);
-    pthread_mutex_lock(&s->lock);
-    MHD_resume_connection(job->c); /* the landscape is asked again, now built (or failing) */
-    s->compiling--;
-    pthread_cond_broadcast(&s->compiled);
-    pthread_mutex_unlock(&s->lock);
-    free(job);
-    return NULL;
-}
-
-int srv_expression_ready(srv *s, struct MHD_Connection *c, const char *function, srv_problem *p)
-{
-    clopt_function_ref f;
-    clopt_error err;
-    if (clopt_function_resolve(function, &f, NULL, &err) != CLOPT_OK ||
-        clopt_function_program_cached(s->ctx, &f)) {
-        clopt_function_ref_release(&f); /* a bad function: the landscape reports it */
-        return 0;
-    }
-    build_job *job = malloc(sizeof *job);
-    pthread_mutex_lock(&s->lock);
-    const int full = s->stopping || s->compiling >= SRV_MAX_COMPILES;
-    int started = 0;
-    if (job && !full) {
-        *job = (build_job){s, c, f};
-        pthread_t t;
-        pthread_attr_t detached;
-        pthread_attr_init(&detached);
-        pthread_attr_setdetachstate(&detached, PTHREAD_CREATE_DETACHED);
-        /* suspended under the lock: the build's resume cannot come before the suspend */
-        started = pthread_create(&t, &detached, build_main, job) == 0;
-        pthread_attr_destroy(&detached);
-        if (started) {
-            s->compiling++;
-            MHD_suspend_connection(c);
-        }
-    }
-    pthread_mutex_unlock(&s->lock);
-    if (started) return 1;
-    free(job);
-    clopt_function_ref_release(&f);
-    return srv_problem_set(p, 503, "", "%u expressions are being compiled; retry in a second",
-                           (unsigned)SRV_MAX_COMPILES);
-}
-
-void srv_expressions_wait(srv *s)
-{
-    pthread_mutex_lock(&s->lock);
-    while (s->compiling)
-        pthread_cond_wait(&s->compiled, &s->lock);
-    pthread_mutex_unlock(&s->lock);
 }

@@ -87,9 +87,36 @@ char *srv_frame_done(const clopt_run *run, uint64_t steps, size_t *len)
 char *srv_frame_error(const char *message, size_t *len)
 {
     json_t *j = json_pack("{s:s}", "error", message);
+    if (!j) /* not valid UTF-8: say so rather than end the log without a reason */
+        j = json_pack("{s:s}", "error", "the job failed (its message was not valid UTF-8)");
     char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);
     if (text)
         *len = strlen(text);
+    return text;
+}
+
+char *srv_frame_landscape(const char *function, size_t nx, size_t ny, const double view[4],
+                          float lo, float hi, const float *values, size_t *len)
+{
+    char *text = NULL, a[32], b[32], c[32], d[32];
+    FILE *f = open_memstream(&text, len);
+    if (!f)
+        return NULL;
+    fprintf(f, "{\"function\":\"%s\",\"nx\":%zu,\"ny\":%zu,\"view\":[%s,%s,%s,%s]", function,
+            nx, ny, clopt_format_number(a, view[0]), clopt_format_number(b, view[1]),
+            clopt_format_number(c, view[2]), clopt_format_number(d, view[3]));
+    fprintf(f, ",\"min\":%s,\"max\":%s,\"values\":[", isfinite(lo) ? clopt_format_float(a, lo) : "null",
+            isfinite(hi) ? clopt_format_float(b, hi) : "null");
+    for (size_t i = 0; i < nx * ny; i++) {
+        if (i)
+            fputc(',', f);
+        fputs(isfinite(values[i]) ? clopt_format_float(a, values[i]) : "null", f);
+    }
+    fputs("]}", f);
+    if (fclose(f)) {
+        free(text);
+        return NULL;
+    }
     return text;
 }

@@ -25,4 +25,11 @@ char *srv_frame_done(const clopt_run *run, uint64_t steps, size_t *len);
 
 char *srv_frame_error(const char *message, size_t *len);
 
+/*
+ * {"function","nx","ny","view","min","max","values"}: a landscape (clopt landscape, GET
+ * /api/v1/landscape), values row-major from y0, null where not finite. malloc'd.
+ */
+char *srv_frame_landscape(const char *function, size_t nx, size_t ny, const double view[4],
+                          float lo, float hi, const float *values, size_t *len);
+
 #endif

@@ -1,8 +1,9 @@
 /*
  * The daemon: one internal polling thread (epoll or poll, never a thread per connection),
- * suspend/resume for streams. Before any route runs, a request passes the Host check
- * (DNS-rebinding defence), the Origin check on POST and DELETE (no CORS), and for a body
- * the Content-Type and size checks; a body is read into memory only up to 64 KiB.
+ * suspend/resume for streams and for requests that wait for a job. Before any route runs,
+ * a request passes the checks of srv_check_request (header names, strict UTF-8 in the
+ * target, query and headers, Host, Origin, Content-Type and size); a body is read into
+ * memory only up to 64 KiB, and only while the memory budget has room for it.
  */
 #include "http.h"
 
@@ -21,8 +22,9 @@
 
 typedef struct {
     char *body;
-    size_t len;
-    int refused; /* an error response is queued; the body is ignored */
+    size_t len, charged; /* bytes of body; bytes of it counted in the budget */
+    int refused;         /* an error response is queued; the body is ignored */
+    srv_job *waiting;    /* the job a suspended request waits for */
 } conn_req;
 
 /* Splits "name[:port]" / "[v6]:port"; 0 if malformed. */
@@ -70,6 +72,7 @@ static int allowed_name(const srv *s, const char *name)
 
 typedef struct {
     unsigned hosts, lengths, bad_names;
+    char bad_value[64]; /* the first header, or query argument, whose value is not UTF-8 */
 } header_census;
 
 static int is_token(const char *name)
@@ -87,21 +90,48 @@ static int is_token(const char *name)
 static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *name,
                                     const char *value)
 {
-    (void)kind, (void)value;
+    (void)kind;
     header_census *h = cls;
     h->hosts += !strcasecmp(name, MHD_HTTP_HEADER_HOST);
     h->lengths += !strcasecmp(name, MHD_HTTP_HEADER_CONTENT_LENGTH);
     h->bad_names += !is_token(name);
+    if (value && !h->bad_value[0] && !srv_utf8_valid(value, strlen(value)))
+        snprintf(h->bad_value, sizeof h->bad_value, "%.63s", name);
     return MHD_YES;
 }
 
-/* Header names must be tokens, and Host and Content-Length must not repeat (smuggling). */
-static int check_headers(struct MHD_Connection *c, srv_problem *p)
+/* Query arguments: the name and the value must be UTF-8 (after %-decoding). */
+static enum MHD_Result check_argument(void *cls, enum MHD_ValueKind kind, const char *name,
+                                      const char *value)
 {
-    header_census h = {0, 0, 0};
+    (void)kind;
+    header_census *h = cls;
+    if (!h->bad_value[0] && (!srv_utf8_valid(name, strlen(name)) ||
+                             (value && !srv_utf8_valid(value, strlen(value)))))
+        snprintf(h->bad_value, sizeof h->bad_value, "%.63s", name);
+    return MHD_YES;
+}
+
+/*
+ * Header names must be tokens, Host and Content-Length must not repeat (smuggling), and the
+ * path, query and header values must be strict UTF-8.
+ */
+static int check_headers(struct MHD_Connection *c, const char *url, srv_problem *p)
+{
+    header_census h = {0, 0, 0, ""};
+    if (!srv_utf8_valid(url, strlen(url)))
+        return srv_problem_set(p, 400, "target", "the path is not valid UTF-8");
     MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &h);
     if (h.bad_names)
         return srv_problem_set(p, 400, "headers", "a header name is not a valid token");
+    if (h.bad_value[0])
+        return srv_problem_set(p, 400, h.bad_value, "the %s header is not valid UTF-8",
+                               h.bad_value);
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, check_argument, &h);
+    if (h.bad_value[0])
+        return srv_problem_set(p, 400, h.bad_value,
+                               "the query argument %s is not valid UTF-8 (after %%-decoding)",
+                               h.bad_value);
     if (h.hosts > 1 || h.lengths > 1)
         return srv_problem_set(p, 400, h.hosts > 1 ? "Host" : "Content-Length",
                                "the %s header appears more than once",
@@ -125,11 +155,14 @@ static int check_host(const srv *s, struct MHD_Connection *c, srv_problem *p)
     return 0;
 }
 
-/* A state-changing request from a page of another origin is refused. */
-static int check_origin(const srv *s, struct MHD_Connection *c, const char *method,
-                        srv_problem *p)
+/*
+ * A state-changing request, or one that costs the server real work (a landscape), from a
+ * page of another origin is refused.
+ */
+static int check_origin(const srv *s, struct MHD_Connection *c, const char *url,
+                        const char *method, srv_problem *p)
 {
-    if (strcmp(method, "POST") && strcmp(method, "DELETE"))
+    if (strcmp(method, "POST") && strcmp(method, "DELETE") && strcmp(url, "/api/v1/landscape"))
         return 0;
     const char *o = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
     if (!o)
@@ -140,7 +173,7 @@ static int check_origin(const srv *s, struct MHD_Connection *c, const char *meth
         !allowed_name(s, name) || (port ? port : 80) != s->o.port)
         return srv_problem_set(p, 403, "Origin",
                                "Origin '%.64s' is not this server's own; clopt serve sends no "
-                               "CORS headers and takes runs only from its own page",
+                               "CORS headers and takes work only from its own page",
                                o);
     return 0;
 }
@@ -163,6 +196,32 @@ static int check_body(struct MHD_Connection *c, srv_problem *p)
     return 0;
 }
 
+/* Takes the body's memory from the budget; 503 (queued) when it has no room now. */
+static int take_body(srv *s, struct MHD_Connection *c, conn_req *q, size_t need,
+                     enum MHD_Result *rc)
+{
+    pthread_mutex_lock(&s->lock);
+    const int full = srv_budget_take(s, need, 1);
+    pthread_mutex_unlock(&s->lock);
+    char *body = full ? NULL : realloc(q->body, need);
+    if (body) {
+        q->body = body;
+        q->charged = need;
+        return 0;
+    }
+    if (!full) {
+        pthread_mutex_lock(&s->lock);
+        srv_budget_give(s, need);
+        pthread_mutex_unlock(&s->lock);
+    }
+    srv_problem p;
+    srv_problem_set(&p, 503, "", "the server's memory budget has no room for this request's "
+                                 "body now; retry in a moment");
+    q->refused = 1;
+    *rc = srv_reply_problem(c, &p);
+    return -1;
+}
+
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **req_cls)
@@ -171,19 +230,19 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     srv *s = cls;
     conn_req *q = *req_cls;
     srv_problem p;
+    enum MHD_Result rc;
     if (!q) {
         if (!(q = calloc(1, sizeof *q)))
             return MHD_NO;
         *req_cls = q;
-        const int body = !strcmp(method, "POST") &&
-                         (!strcmp(url, "/api/v1/runs") || !strcmp(url, "/api/v1/trainings"));
-        if (check_headers(c, &p) || check_host(s, c, &p) || check_origin(s, c, method, &p) ||
-            (body && check_body(c, &p))) {
+        const int body = srv_route_has_body(s, url, method);
+        if (check_headers(c, url, &p) || check_host(s, c, &p) ||
+            check_origin(s, c, url, method, &p) || (body && check_body(c, &p))) {
             q->refused = 1;
             return srv_reply_problem(c, &p);
         }
         if (!body)
-            return srv_route(s, c, url, method, NULL, 0);
+            return srv_route(s, c, url, method, NULL, 0, &q->waiting);
         return MHD_YES; /* the body follows */
     }
     if (*upload_size) {
@@ -191,10 +250,17 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             *upload_size = 0;
             return MHD_YES;
         }
-        if (q->len + *upload_size > SRV_MAX_BODY)
-            return MHD_NO; /* chunked past the limit: close, read no more */
-        if (!q->body && !(q->body = malloc(SRV_MAX_BODY)))
-            return MHD_NO;
+        if (q->len + *upload_size > SRV_MAX_BODY) { /* chunked past the limit */
+            *upload_size = 0;
+            q->refused = 1;
+            srv_problem_set(&p, 413, "body", "the body has more than %u bytes, the limit",
+                            SRV_MAX_BODY);
+            return srv_reply_problem(c, &p);
+        }
+        if (!q->body && take_body(s, c, q, SRV_MAX_BODY, &rc)) {
+            *upload_size = 0;
+            return rc;
+        }
         memcpy(q->body + q->len, upload, *upload_size);
         q->len += *upload_size;
         *upload_size = 0;
@@ -202,16 +268,23 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     }
     if (q->refused)
         return MHD_YES;
-    return srv_route(s, c, url, method, q->body, q->len);
+    return srv_route(s, c, url, method, q->body, q->len, &q->waiting);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)cls, (void)c, (void)toe;
+    (void)c, (void)toe;
+    srv *s = cls;
     conn_req *q = *req_cls;
-    if (q)
+    if (q) {
+        pthread_mutex_lock(&s->lock);
+        srv_budget_give(s, q->charged);
+        if (q->waiting)
+            srv_job_unref(s, q->waiting);
+        pthread_mutex_unlock(&s->lock);
         free(q->body);
+    }
     free(q);
     *req_cls = NULL;
 }
@@ -220,13 +293,11 @@ static void on_connection(void *cls, struct MHD_Connection *c, void **socket_con
                           enum MHD_ConnectionNotificationCode code)
 {
     (void)c, (void)socket_context;
-    srv *s = cls;
-    pthread_mutex_lock(&s->lock);
+    srv *s = cls; /* MHD may hold its own mutex here: no s->lock (core.h's lock order) */
     if (code == MHD_CONNECTION_NOTIFY_STARTED)
-        s->connections++;
+        __atomic_add_fetch(&s->connections, 1, __ATOMIC_RELAXED);
     else
-        s->connections--;
-    pthread_mutex_unlock(&s->lock);
+        __atomic_sub_fetch(&s->connections, 1, __ATOMIC_RELAXED);
 }
 
 int srv_http_start(srv *s, clopt_error *err)

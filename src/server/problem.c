@@ -1,25 +1,65 @@
-/* srv_problem: one helper formats every client error. */
+/* srv_problem: one helper formats every client error; strict UTF-8 for what clients send. */
 #include "problem.h"
 
 #include <stdarg.h>
 #include <stdio.h>
 
-/* Cuts s at its first byte that is not part of valid UTF-8 (a truncated sequence too). */
-static void utf8_trim(char *s)
+/*
+ * The length of the UTF-8 sequence at u[0 .. n), or 0 if it is not one: no overlong
+ * forms, no surrogates (U+D800 .. U+DFFF), nothing above U+10FFFF (RFC 3629, table 3-7
+ * of the Unicode standard).
+ */
+static size_t utf8_sequence(const unsigned char *u, size_t n)
+{
+    if (u[0] < 0x80)
+        return 1;
+    unsigned char lo = 0x80, hi = 0xbf; /* the second byte's range */
+    size_t len;
+    if (u[0] >= 0xc2 && u[0] <= 0xdf)
+        len = 2;
+    else if (u[0] >= 0xe0 && u[0] <= 0xef) {
+        len = 3;
+        lo = u[0] == 0xe0 ? 0xa0 : 0x80;
+        hi = u[0] == 0xed ? 0x9f : 0xbf;
+    } else if (u[0] >= 0xf0 && u[0] <= 0xf4) {
+        len = 4;
+        lo = u[0] == 0xf0 ? 0x90 : 0x80;
+        hi = u[0] == 0xf4 ? 0x8f : 0xbf;
+    } else
+        return 0;
+    if (n < len || u[1] < lo || u[1] > hi)
+        return 0;
+    for (size_t k = 2; k < len; k++)
+        if ((u[k] & 0xc0) != 0x80)
+            return 0;
+    return len;
+}
+
+size_t srv_utf8_prefix(const char *s, size_t n)
 {
     const unsigned char *u = (const unsigned char *)s;
     size_t i = 0;
-    while (u[i]) {
-        const size_t n = u[i] < 0x80 ? 1 : (u[i] & 0xe0) == 0xc0 ? 2 : (u[i] & 0xf0) == 0xe0 ? 3
-                       : (u[i] & 0xf8) == 0xf0 ? 4 : 0;
-        size_t k = 1;
-        while (n && k < n && (u[i + k] & 0xc0) == 0x80)
-            k++;
-        if (n == 0 || k < n)
+    while (i < n) {
+        const size_t k = utf8_sequence(u + i, n - i);
+        if (!k)
             break;
-        i += n;
+        i += k;
     }
-    s[i] = '\0';
+    return i;
+}
+
+int srv_utf8_valid(const char *s, size_t n)
+{
+    return srv_utf8_prefix(s, n) == n;
+}
+
+/* Cuts s at its first byte that is not part of valid UTF-8 (a truncated sequence too). */
+static void utf8_trim(char *s)
+{
+    size_t n = 0;
+    while (s[n])
+        n++;
+    s[srv_utf8_prefix(s, n)] = '\0';
 }
 
 int srv_problem_set(srv_problem *p, unsigned status, const char *field, const char *fmt, ...)

@@ -2,6 +2,8 @@
 #ifndef CLOPT_SERVER_PROBLEM_H
 #define CLOPT_SERVER_PROBLEM_H
 
+#include <stddef.h>
+
 typedef struct {
     unsigned status; /* HTTP status: 400, 404, 413, ... */
     char field[64];  /* the request field at fault ("steps", "optimizers[1]"), or "" */
@@ -12,5 +14,12 @@ typedef struct {
 /* Fills *p and returns -1, for `return srv_problem_set(...)`. */
 int srv_problem_set(srv_problem *p, unsigned status, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/* Whether s[0, n) is strict UTF-8 (no overlong forms, surrogates or code points above
+ * U+10FFFF; NUL is allowed). */
+int srv_utf8_valid(const char *s, size_t n);
+
+/* The length of the longest valid UTF-8 prefix of s[0, n). */
+size_t srv_utf8_prefix(const char *s, size_t n);
 
 #endif

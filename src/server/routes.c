@@ -1,103 +1,80 @@
 /*
- * Dispatch by path and method, and the run endpoints: POST /api/v1/runs, GET and DELETE
- * /api/v1/runs/ID, GET /api/v1/runs/ID/events.
+ * Dispatch by path and method, and the job endpoints, the same for every kind posted to
+ * /api/v1/<collection>: POST, GET and DELETE /api/v1/<collection>/ID, and GET
+ * /api/v1/<collection>/ID/events.
  */
 #include "routes.h"
 
-#include "config.h"
+#include "fields.h"
+#include "landscape.h"
 #include "reply.h"
-#include "spec.h"
 
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define RUNS "/api/v1/runs"
-#define TRAININGS "/api/v1/trainings"
+#define API "/api/v1/"
 
-/* The state names the stream's points carry for one optimizer (none for plain SGD). */
-static json_t *state_names(const clopt_config *c)
-{
-    json_t *names = json_array();
-    const size_t live = clopt_catalogue_state_count(c->info, c->v);
-    for (size_t i = 0; i < live; i++)
-        json_array_append_new(names, json_string(c->info->state[i]));
-    return names;
-}
+/* The kinds with a collection of their own, in the order of s->jobs. */
+static const size_t posted[] = {SRV_RUNS, SRV_TRAININGS};
 
-static json_t *trajectories_json(const srv_request *req)
+static enum MHD_Result post_job(srv *s, struct MHD_Connection *c, srv_jobs *q, const char *body,
+                                size_t len)
 {
-    json_t *all = json_array();
-    for (size_t k = 0; k < req->o.noptimizers; k++) {
-        clopt_config c;
-        clopt_spec_parse(req->specs[k], &c, NULL);
-        for (size_t s = 0; s < req->o.nstarts; s++) {
-            json_t *t = json_pack("{s:o,s:[ff]}", "optimizer", json_loads(req->specs[k], 0, NULL),
-                                  "start", req->starts[2 * s], req->starts[2 * s + 1]);
-            if (t && req->o.state)
-                json_object_set_new(t, "state", state_names(&c));
-            json_array_append_new(all, t);
-        }
-    }
-    return all;
-}
-
-static enum MHD_Result post_run(srv *s, struct MHD_Connection *c, const char *body, size_t len)
-{
-    srv_request req;
+    const srv_job_kind *k = q->kind;
     srv_problem p;
-    if (srv_request_parse(body, len, &req, &p))
+    char *canonical = NULL;
+    void *req = k->parse(s, body, len, &canonical, &p);
+    if (!req)
         return srv_reply_problem(c, &p);
+    char id[SRV_ID_CHARS + 1];
+    srv_hash_id(canonical, id);
     int created = 0;
-    srv_run *r = srv_run_submit(s, &req, &created, &p);
-    if (!r) {
-        srv_request_free(&req);
+    srv_job *j = srv_job_submit(q, id, canonical, req, &created, &p);
+    if (!j) {
+        k->free_request(req);
+        free(canonical);
         return srv_reply_problem(c, &p);
     }
     char events[96];
-    snprintf(events, sizeof events, RUNS "/%s/events", r->req.id);
-    json_t *out = json_pack("{s:s,s:s,s:o}", "id", r->req.id, "events", events, "trajectories",
-                            trajectories_json(&r->req));
-    pthread_mutex_lock(&s->lock);
-    srv_run_unref(s, r);
-    pthread_mutex_unlock(&s->lock);
+    snprintf(events, sizeof events, API "%s/%s/events", k->collection, j->id);
+    json_t *out = json_pack("{s:s,s:s}", "id", j->id, "events", events);
+    if (out)
+        k->created(j, out);
+    srv_job_release(s, j);
     return srv_reply_json(c, created ? 201 : 200, out);
 }
 
-static enum MHD_Result run_status(srv *s, struct MHD_Connection *c, srv_run *r)
+static enum MHD_Result job_status(srv *s, struct MHD_Connection *c, srv_job *j)
 {
     pthread_mutex_lock(&s->lock);
-    json_t *out = json_pack("{s:s,s:s,s:I,s:I,s:I,s:o}", "id", r->req.id, "status",
-                            srv_run_status_name(r->status), "progress", (json_int_t)r->progress,
-                            "steps", (json_int_t)r->req.o.steps, "events",
-                            (json_int_t)r->log.count, "request",
-                            json_loads(r->req.canonical, 0, NULL));
+    json_t *out = json_pack("{s:s,s:s,s:I,s:I,s:o}", "id", j->id, "status",
+                            srv_job_status_name(j->status), "attempt", (json_int_t)j->attempt,
+                            "events", (json_int_t)j->log.count, "request",
+                            json_loads(j->canonical, 0, NULL));
+    if (out)
+        j->kind->describe(j, out);
     pthread_mutex_unlock(&s->lock);
     return srv_reply_json(c, 200, out);
 }
 
-static enum MHD_Result run_delete(srv *s, struct MHD_Connection *c, srv_run *r)
+static enum MHD_Result job_delete(srv *s, struct MHD_Connection *c, srv_job *j)
 {
-    const srv_run_status was = srv_run_delete(s, r);
-    const int live = was == RUN_QUEUED || was == RUN_RUNNING;
+    const srv_job_status was = srv_job_delete(s, j);
+    const int live = was == JOB_QUEUED || was == JOB_RUNNING;
     return srv_reply_json(c, 200,
-                          json_pack("{s:s,s:s}", "id", r->req.id, "status",
-                                    live ? "cancelled" : srv_run_status_name(was)));
+                          json_pack("{s:s,s:s}", "id", j->id, "status",
+                                    live ? "cancelled" : srv_job_status_name(was)));
 }
 
-static void run_ref(void *owner)
+static void feed_ref(void *owner)
 {
-    ((srv_run *)owner)->refs++;
+    srv_job_ref(owner);
 }
 
-static void run_unref(srv *s, void *owner)
+static void feed_unref(srv *s, void *owner)
 {
-    srv_run_unref(s, owner);
-}
-
-static enum MHD_Result run_events(srv *s, struct MHD_Connection *c, srv_run *r)
-{
-    const srv_feed feed = {&r->log, r, run_ref, run_unref};
-    return srv_stream_reply(s, c, &feed);
+    srv_job_unref(s, owner);
 }
 
 static int is_id(const char *s, size_t n)
@@ -117,135 +94,43 @@ static enum MHD_Result not_found(struct MHD_Connection *c, const char *what)
     return srv_reply_problem(c, &p);
 }
 
-/*
- * Parses ID[/events] below a collection ("runs", "trainings") and checks the method.
- * Returns 1 with id, *events and *get set, or 0 with the refusal sent in *rc.
- */
-static int item_path(struct MHD_Connection *c, const char *rest, const char *method,
-                     const char *collection, char id[SRV_ID_CHARS + 1], int *events, int *get,
-                     enum MHD_Result *rc)
+/* /api/v1/<collection>/ID[/events] */
+static enum MHD_Result item_route(srv *s, struct MHD_Connection *c, srv_jobs *q,
+                                  const char *rest, const char *method)
 {
+    const char *collection = q->kind->collection;
     const char *slash = strchr(rest, '/');
     const size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
-    *events = slash && strcmp(slash, "/events") == 0;
-    *get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
-    if ((slash && !*events) || !is_id(rest, n)) {
+    const int events = slash && strcmp(slash, "/events") == 0;
+    const int get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
+    if ((slash && !events) || !is_id(rest, n)) {
         srv_problem p;
-        srv_problem_set(&p, 404, "", "no such endpoint; %s are at /api/v1/%s/ID and "
-                        "/api/v1/%s/ID/events", collection, collection, collection);
-        *rc = srv_reply_problem(c, &p);
-        return 0;
+        srv_problem_set(&p, 404, "", "no such endpoint; %s are at " API "%s/ID and " API
+                        "%s/ID/events", collection, collection, collection);
+        return srv_reply_problem(c, &p);
     }
-    if (*events && !*get) {
-        *rc = srv_reply_method(c, method, "GET, HEAD");
-        return 0;
-    }
-    if (!*events && !*get && strcmp(method, "DELETE")) {
-        *rc = srv_reply_method(c, method, "GET, HEAD, DELETE");
-        return 0;
-    }
+    if (events && !get)
+        return srv_reply_method(c, method, "GET, HEAD");
+    if (!events && !get && strcmp(method, "DELETE"))
+        return srv_reply_method(c, method, "GET, HEAD, DELETE");
+    char id[SRV_ID_CHARS + 1];
     memcpy(id, rest, n);
     id[n] = '\0';
-    return 1;
-}
-
-/* /api/v1/runs/ID[/events] */
-static enum MHD_Result run_route(srv *s, struct MHD_Connection *c, const char *rest,
-                                 const char *method)
-{
-    char id[SRV_ID_CHARS + 1];
-    int events, get;
-    enum MHD_Result rc;
-    if (!item_path(c, rest, method, "runs", id, &events, &get, &rc))
-        return rc;
-    srv_run *r = srv_run_find(s, id);
-    if (!r)
-        return not_found(c, "no run with this id: it was deleted or evicted (POST the request "
-                            "again to recompute it)");
-    rc = events ? run_events(s, c, r) : get ? run_status(s, c, r) : run_delete(s, c, r);
-    pthread_mutex_lock(&s->lock);
-    srv_run_unref(s, r);
-    pthread_mutex_unlock(&s->lock);
-    return rc;
-}
-
-static enum MHD_Result post_training(srv *s, struct MHD_Connection *c, const char *body,
-                                     size_t len)
-{
-    srv_train_request req;
-    srv_problem p;
-    if (srv_train_request_parse(body, len, &req, &p))
-        return srv_reply_problem(c, &p);
-    int created = 0;
-    srv_training *t = srv_training_submit(s, &req, &created, &p);
-    if (!t) {
-        srv_train_request_free(&req);
-        return srv_reply_problem(c, &p);
+    srv_job *j = srv_job_find(q, id);
+    if (!j) {
+        char what[200];
+        snprintf(what, sizeof what,
+                 "no %s with this id: it was deleted or evicted (POST the request again)",
+                 q->kind->name);
+        return not_found(c, what);
     }
-    char events[96];
-    snprintf(events, sizeof events, TRAININGS "/%s/events", t->req.id);
-    json_t *optimizers = json_array();
-    for (size_t i = 0; i < t->req.nspecs; i++)
-        json_array_append_new(optimizers, json_loads(t->req.specs[i], 0, NULL));
-    json_t *out = json_pack("{s:s,s:s,s:o,s:o}", "id", t->req.id, "events", events,
-                            "optimizers", optimizers, "request",
-                            json_loads(t->req.canonical, 0, NULL));
-    pthread_mutex_lock(&s->lock);
-    srv_training_unref(s, t);
-    pthread_mutex_unlock(&s->lock);
-    return srv_reply_json(c, created ? 201 : 200, out);
-}
-
-static void training_ref(void *owner)
-{
-    ((srv_training *)owner)->refs++;
-}
-
-static void training_unref(srv *s, void *owner)
-{
-    srv_training_unref(s, owner);
-}
-
-static enum MHD_Result training_answer(srv *s, struct MHD_Connection *c, srv_training *t,
-                                       int events, int get)
-{
+    enum MHD_Result rc;
     if (events) {
-        const srv_feed feed = {&t->log, t, training_ref, training_unref};
-        return srv_stream_reply(s, c, &feed);
-    }
-    if (!get) {
-        const srv_run_status was = srv_training_delete(s, t);
-        const int live = was == RUN_QUEUED || was == RUN_RUNNING;
-        return srv_reply_json(c, 200, json_pack("{s:s,s:s}", "id", t->req.id, "status",
-                                                live ? "cancelled" : srv_run_status_name(was)));
-    }
-    pthread_mutex_lock(&s->lock);
-    json_t *out = json_pack("{s:s,s:s,s:I,s:I,s:I,s:o}", "id", t->req.id, "status",
-                            srv_run_status_name(t->status), "optimizer", (json_int_t)t->optimizer,
-                            "epochs_done", (json_int_t)t->epochs, "events",
-                            (json_int_t)t->log.count, "request",
-                            json_loads(t->req.canonical, 0, NULL));
-    pthread_mutex_unlock(&s->lock);
-    return srv_reply_json(c, 200, out);
-}
-
-/* /api/v1/trainings/ID[/events] */
-static enum MHD_Result training_route(srv *s, struct MHD_Connection *c, const char *rest,
-                                      const char *method)
-{
-    char id[SRV_ID_CHARS + 1];
-    int events, get;
-    enum MHD_Result rc;
-    if (!item_path(c, rest, method, "trainings", id, &events, &get, &rc))
-        return rc;
-    srv_training *t = srv_training_find(s, id);
-    if (!t)
-        return not_found(c, "no training with this id: it was deleted or has been replaced by "
-                            "newer ones (POST the request again)");
-    rc = training_answer(s, c, t, events, get);
-    pthread_mutex_lock(&s->lock);
-    srv_training_unref(s, t);
-    pthread_mutex_unlock(&s->lock);
+        const srv_feed feed = {&j->log, j, feed_ref, feed_unref};
+        rc = srv_stream_reply(s, c, &feed);
+    } else
+        rc = get ? job_status(s, c, j) : job_delete(s, c, j);
+    srv_job_release(s, j);
     return rc;
 }
 
@@ -255,33 +140,49 @@ static const struct {
     const char *path;
     get_handler get;
 } gets[] = {
-    {"/api/v1/health", srv_api_health},       {"/api/v1/optimizers", srv_api_optimizers},
-    {"/api/v1/functions", srv_api_functions}, {"/api/v1/devices", srv_api_devices},
-    {"/api/v1/landscape", srv_api_landscape}, {"/api/v1/check", srv_api_check},
+    {API "health", srv_api_health},
+    {API "optimizers", srv_api_optimizers},
+    {API "functions", srv_api_functions},
+    {API "devices", srv_api_devices},
+    {API "check", srv_api_check},
 };
 
 enum MHD_Result srv_route(srv *s, struct MHD_Connection *c, const char *url, const char *method,
-                          const char *body, size_t len)
+                          const char *body, size_t len, srv_job **waiting)
 {
     const int get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
     for (size_t i = 0; i < sizeof gets / sizeof *gets; i++)
         if (!strcmp(url, gets[i].path))
             return get ? gets[i].get(s, c) : srv_reply_method(c, method, "GET, HEAD");
-    if (!strcmp(url, RUNS))
-        return strcmp(method, "POST") ? srv_reply_method(c, method, "POST")
-                                      : post_run(s, c, body ? body : "", len);
-    if (!strncmp(url, RUNS "/", sizeof RUNS))
-        return run_route(s, c, url + sizeof RUNS, method);
-    if (!strcmp(url, TRAININGS))
-        return strcmp(method, "POST") ? srv_reply_method(c, method, "POST")
-                                      : post_training(s, c, body ? body : "", len);
-    if (!strncmp(url, TRAININGS "/", sizeof TRAININGS))
-        return training_route(s, c, url + sizeof TRAININGS, method);
+    if (!strcmp(url, API "landscape"))
+        return get ? srv_api_landscape(s, c, waiting) : srv_reply_method(c, method, "GET, HEAD");
+    for (size_t i = 0; i < sizeof posted / sizeof *posted; i++) {
+        srv_jobs *q = &s->jobs[posted[i]];
+        const size_t n = strlen(API) + strlen(q->kind->collection);
+        if (strncmp(url, API, strlen(API)) || strncmp(url + strlen(API), q->kind->collection,
+                                                      strlen(q->kind->collection)))
+            continue;
+        if (url[n] == '\0')
+            return strcmp(method, "POST") ? srv_reply_method(c, method, "POST")
+                                          : post_job(s, c, q, body ? body : "", len);
+        if (url[n] == '/')
+            return item_route(s, c, q, url + n + 1, method);
+    }
     if (!strncmp(url, "/api/", 5))
         return not_found(c, "no such endpoint; see /api/v1/health, optimizers, functions, "
                             "devices, landscape, check, runs, trainings");
     if (!srv_assets_has(url))
         return not_found(c, "no such page");
-    return get ? srv_assets_serve(c, url)
-               : srv_reply_method(c, method, "GET, HEAD");
+    return get ? srv_assets_serve(c, url) : srv_reply_method(c, method, "GET, HEAD");
+}
+
+int srv_route_has_body(const srv *s, const char *url, const char *method)
+{
+    if (strcmp(method, "POST"))
+        return 0;
+    for (size_t i = 0; i < sizeof posted / sizeof *posted; i++)
+        if (!strncmp(url, API, strlen(API)) &&
+            !strcmp(url + strlen(API), s->jobs[posted[i]].kind->collection))
+            return 1;
+    return 0;
 }

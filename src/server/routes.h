@@ -4,18 +4,23 @@
 
 #include "core.h"
 
-/* Answers one complete request (body: the POST body, or NULL). */
+/*
+ * Answers one complete request (body: the POST body, or NULL). *waiting is the job a
+ * suspended request waits for (NULL at first; the request's own slot, released by the
+ * caller when the request ends with it set).
+ */
 enum MHD_Result srv_route(srv *s, struct MHD_Connection *c, const char *url, const char *method,
-                          const char *body, size_t len);
+                          const char *body, size_t len, srv_job **waiting);
+
+/* Whether this request carries a JSON body (POST to a job collection). */
+int srv_route_has_body(const srv *s, const char *url, const char *method);
 
 /* api.c: the catalogue and status endpoints (GET). */
 enum MHD_Result srv_api_health(srv *s, struct MHD_Connection *c);
 enum MHD_Result srv_api_optimizers(srv *s, struct MHD_Connection *c);
 enum MHD_Result srv_api_functions(srv *s, struct MHD_Connection *c);
-/* Formats the catalogues once, at start (s->functions, s->optimizers); -1 out of memory. */
-int srv_api_prepare(srv *s);
 enum MHD_Result srv_api_devices(srv *s, struct MHD_Connection *c);
-enum MHD_Result srv_api_landscape(srv *s, struct MHD_Connection *c);
+/* expressions.c: GET /api/v1/check?function=: parses without compiling (200 either way). */
 enum MHD_Result srv_api_check(srv *s, struct MHD_Connection *c);
 
 /* assets.c: the page, embedded from web/ at build time; MHD_NO-free 404 when unknown. */

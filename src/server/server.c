@@ -7,6 +7,14 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
+
+double srv_now(void)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+}
 
 void srv_options_defaults(srv_options *o)
 {
@@ -19,6 +27,7 @@ void srv_options_defaults(srv_options *o)
     o->memory_budget = (size_t)1 << 30;
     o->queue = 32;
     o->heartbeat_s = 10;
+    o->client_streams = 32;
 }
 
 srv *srv_start(const srv_options *o, clopt_error *err)
@@ -31,9 +40,14 @@ srv *srv_start(const srv_options *o, clopt_error *err)
     s->o = *o;
     pthread_mutex_init(&s->lock, NULL);
     pthread_mutex_init(&s->device, NULL);
-    pthread_cond_init(&s->wake, NULL);
-    pthread_cond_init(&s->twake, NULL);
-    pthread_cond_init(&s->compiled, NULL);
+    s->beat = srv_now();
+    const srv_job_kind *kinds[SRV_KINDS] = {&srv_run_kind, &srv_training_kind,
+                                            &srv_landscape_kind};
+    for (size_t k = 0; k < SRV_KINDS; k++)
+        if (srv_jobs_init(s, &s->jobs[k], kinds[k], k == SRV_RUNS ? o->queue : 0)) {
+            clopt_error_set(err, CLOPT_ENOMEM, "out of memory");
+            goto fail;
+        }
     if (!(s->ctx = clopt_context_create(o->device, err)))
         goto fail;
     cl_int rc = clGetDeviceInfo(clopt_context_device(s->ctx), CL_DEVICE_NAME,
@@ -42,20 +56,17 @@ srv *srv_start(const srv_options *o, clopt_error *err)
         clopt_error_cl(err, rc, "clGetDeviceInfo", "reading the device's name");
         goto fail;
     }
-    if (srv_api_prepare(s)) {
-        clopt_error_set(err, CLOPT_ENOMEM, "out of memory");
-        goto fail;
-    }
-    if (pthread_create(&s->worker, NULL, srv_worker_main, s)) {
-        clopt_error_set(err, CLOPT_ENOMEM, "cannot start the worker thread");
-        goto fail;
-    }
-    s->worker_started = 1;
-    if (pthread_create(&s->trainer, NULL, srv_trainer_main, s)) {
-        clopt_error_set(err, CLOPT_ENOMEM, "cannot start the trainer thread");
-        goto fail;
-    }
-    s->trainer_started = 1;
+    /* The training split's size, so that a training's limit is checked when it is posted
+     * (0 when the data set is missing: the training's stream then says what to install). */
+    if (clopt_dataset_count(o->data ? o->data : CLOPT_FASHION_MNIST_DIR, &s->train_examples,
+                            NULL) != CLOPT_OK)
+        s->train_examples = 0;
+    for (size_t k = 0; k < SRV_KINDS; k++)
+        if (srv_jobs_start(&s->jobs[k])) {
+            clopt_error_set(err, CLOPT_ENOMEM, "cannot start the %s worker thread",
+                            kinds[k]->name);
+            goto fail;
+        }
     if (srv_http_start(s, err))
         goto fail;
     return s;
@@ -76,23 +87,15 @@ void srv_stop(srv *s)
     pthread_mutex_lock(&s->lock);
     s->stopping = 1;
     srv_streams_wake(s, NULL);
-    pthread_cond_broadcast(&s->wake);
-    pthread_cond_broadcast(&s->twake);
+    srv_jobs_resume_all(s);
     pthread_mutex_unlock(&s->lock);
-    if (s->worker_started)
-        pthread_join(s->worker, NULL);
-    if (s->trainer_started)
-        pthread_join(s->trainer, NULL);
-    srv_expressions_wait(s); /* builds resume their connections */
+    for (size_t k = 0; k < SRV_KINDS; k++)
+        srv_jobs_join(&s->jobs[k]);
     srv_http_stop(s);
-    srv_runs_free_all(s);
-    srv_trainings_free_all(s);
+    for (size_t k = 0; k < SRV_KINDS; k++)
+        srv_jobs_free(&s->jobs[k]);
+    srv_trainings_free(s);
     clopt_context_release(s->ctx);
-    free(s->functions);
-    free(s->optimizers);
-    pthread_cond_destroy(&s->wake);
-    pthread_cond_destroy(&s->twake);
-    pthread_cond_destroy(&s->compiled);
     pthread_mutex_destroy(&s->device);
     pthread_mutex_destroy(&s->lock);
     free(s);

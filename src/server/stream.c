@@ -1,14 +1,22 @@
 /*
- * GET /api/v1/runs/ID/events: a text/event-stream that reads the run's shared log. A
+ * GET /api/v1/<jobs>/ID/events: a text/event-stream that reads the job's shared log. A
  * client that is caught up is parked: its connection is suspended (under the lock, so a
  * wake-up cannot slip in between) and resumed when the worker appends an event, when a
  * heartbeat is due, or when the server stops.
+ *
+ * Limits: streams hold at most 3/4 of --max-connections (503 beyond, so the API stays
+ * reachable) and --client-streams per client address (429 beyond). A stream whose client
+ * reads nothing for --timeout (its socket's send queue stays full, unchanged) is ended.
  */
 #include "core.h"
 #include "reply.h"
 
+#include <linux/sockios.h>
+#include <netdb.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 
 static const char heartbeat[] = ": heartbeat\n\n";
 
@@ -24,7 +32,9 @@ static ssize_t reader(void *cls, uint64_t pos, char *buf, size_t max)
         st->offset = srv_log_offset(log, st->seen);
         st->placed = 1;
     }
-    if (s->stopping)
+    if (st->stalled)
+        n = MHD_CONTENT_READER_END_WITH_ERROR; /* closes the connection */
+    else if (s->stopping)
         n = MHD_CONTENT_READER_END_OF_STREAM;
     else if (st->placed && st->offset < log->len) {
         const size_t left = log->len - st->offset;
@@ -65,8 +75,23 @@ static void release(void *cls)
     free(st);
 }
 
-struct MHD_Response *srv_stream_response(srv *s, struct MHD_Connection *c, const srv_feed *feed,
-                                         uint64_t seen)
+/* The client's address as text ("" if unknown). */
+static void client_address(struct MHD_Connection *c, char *out, size_t size)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    out[0] = '\0';
+    if (ci && ci->client_addr)
+        getnameinfo(ci->client_addr,
+                    ci->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
+                                                           : sizeof(struct sockaddr_in),
+                    out, (socklen_t)size, NULL, 0, NI_NUMERICHOST);
+}
+
+/* A stream of feed's log from event `seen` on; it takes a reference to the owner. */
+static struct MHD_Response *stream_response(srv *s, struct MHD_Connection *c,
+                                            const srv_feed *feed, uint64_t seen,
+                                            const char *client)
 {
     srv_stream *st = calloc(1, sizeof *st);
     if (!st)
@@ -75,7 +100,10 @@ struct MHD_Response *srv_stream_response(srv *s, struct MHD_Connection *c, const
     st->feed = *feed;
     st->conn = c;
     st->seen = seen;
-    st->last_write = srv_now();
+    st->last_write = st->progress_at = srv_now();
+    snprintf(st->client, sizeof st->client, "%s", client);
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    st->fd = ci ? ci->connect_fd : -1;
     struct MHD_Response *resp =
         MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, reader, st, release);
     if (!resp) {
@@ -106,15 +134,53 @@ void srv_streams_wake(srv *s, const srv_log *log)
             wake(st);
 }
 
+/* Whether the client has taken any bytes since the last look (lock held). */
+static int reading(srv_stream *st, double now)
+{
+    int queued = 0;
+    if (st->fd < 0 || ioctl(st->fd, SIOCOUTQ, &queued) != 0)
+        queued = 0;
+    if (queued == 0 || queued != st->outq)
+        st->progress_at = now;
+    st->outq = queued;
+    return now - st->progress_at < (double)st->s->o.timeout_s;
+}
+
 void srv_streams_heartbeat(srv *s)
 {
     const double now = srv_now();
-    for (srv_stream *st = s->streams; st; st = st->next)
+    for (srv_stream *st = s->streams; st; st = st->next) {
+        if (!st->stalled && !reading(st, now)) {
+            st->stalled = 1; /* its next read ends it */
+            if (st->parked)
+                wake(st);
+        }
         if (now - st->last_write >= s->o.heartbeat_s) {
             st->heartbeat = 1; /* woken or not, its next read sends the comment */
             if (st->parked)
                 wake(st);
         }
+    }
+}
+
+/* 503 when streams hold their share of the connections, 429 when this client holds its. */
+static int check_limits(srv *s, const char *client, srv_problem *p)
+{
+    const size_t most = (size_t)s->o.max_connections * 3 / 4;
+    size_t mine = 0;
+    for (srv_stream *st = s->streams; st; st = st->next)
+        mine += !strcmp(st->client, client);
+    if (s->nstreams >= (most ? most : 1))
+        return srv_problem_set(p, 503, "",
+                               "%zu event streams are open, the most this server keeps (3/4 of "
+                               "--max-connections); retry in a moment",
+                               s->nstreams);
+    if (mine >= s->o.client_streams)
+        return srv_problem_set(p, 429, "",
+                               "this client already has %zu event streams open, the most one "
+                               "client may hold (clopt serve --client-streams); close one",
+                               mine);
+    return 0;
 }
 
 /* The events a reconnecting client has seen: Last-Event-ID, else ?after=, else 0. */
@@ -145,11 +211,16 @@ enum MHD_Result srv_stream_reply(srv *s, struct MHD_Connection *c, const srv_fee
     uint64_t seen;
     if (seen_events(c, &seen, &p))
         return srv_reply_problem(c, &p);
+    char client[48];
+    client_address(c, client, sizeof client);
     pthread_mutex_lock(&s->lock);
     const int over = feed->log->ended && seen >= feed->log->count;
+    const int refused = !over && check_limits(s, client, &p);
     pthread_mutex_unlock(&s->lock);
     if (over) /* 204 tells an EventSource to stop reconnecting */
         return srv_reply_empty(c, 204);
-    return srv_reply_send(c, 200, srv_stream_response(s, c, feed, seen), "text/event-stream",
+    if (refused)
+        return srv_reply_problem(c, &p);
+    return srv_reply_send(c, 200, stream_response(s, c, feed, seen, client), "text/event-stream",
                           "no-store");
 }

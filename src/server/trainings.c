@@ -1,11 +1,14 @@
 /*
- * Trainings: the registry (newest first; only the last SRV_TRAIN_KEEP finished ones are
- * kept), the queue, and the trainer thread, which runs one training at a time with its own
- * OpenCL context and the data set loaded on first use. The training's hooks format each
- * event once and append it to the training's log, which streams read as they read a run's.
+ * The training kind of job (POST /api/v1/trainings): its worker runs one training at a time
+ * (one turn is the whole training) with its own OpenCL context and the data set loaded on
+ * first use, so runs keep flowing meanwhile; TRAIN_QUEUE more wait and the last TRAIN_KEEP
+ * finished ones are kept. The trainer's hooks format each event once and emit it.
  *
  * Events: start {"optimizer":i,"label","config","batches","epochs","examples"};
- * batch {"optimizer":i,"epoch":e,"batch":b,"loss"} (e, b from 1; the batch's mean loss);
+ * batch {"optimizer":i,"epoch":e,"batch":b,"batches":n,"loss"} (e, b from 1): the mean loss
+ * of the n batches up to b. n is 1 unless an epoch has more than TRAIN_BATCH_EVENTS
+ * batches; then they are averaged in groups, so that a log holds at most about
+ * optimizers x epochs x TRAIN_BATCH_EVENTS events whatever the batch size;
  * epoch {"optimizer":i,"epoch":e,"train_loss","test_loss","test_accuracy","seconds"};
  * done {"results":[{"optimizer","train_loss","test_loss","test_accuracy","seconds",
  * "examples_per_second","products_share","step_share"}]}; error {"error":"sentence"}.
@@ -14,6 +17,7 @@
 
 #include "error.h"
 #include "frames.h"
+#include "training_request.h"
 
 #include <jansson.h>
 #include <stdarg.h>
@@ -21,148 +25,29 @@
 #include <stdlib.h>
 #include <string.h>
 
-static int live(const srv_training *t)
-{
-    return t->status == RUN_QUEUED || t->status == RUN_RUNNING;
-}
+#define TRAIN_QUEUE 4
+#define TRAIN_KEEP 4
+#define TRAIN_BATCH_EVENTS 512 /* batch events per optimizer and epoch, at most */
+#define START_EVENT_MAX (2 * CLOPT_TRAIN_MAX_SPEC + 1024) /* its config, label and numbers */
+#define BATCH_EVENT_MAX 160
+#define EPOCH_EVENT_MAX 240
+#define RESULT_MAX 700 /* one optimizer's entry in the done event */
 
-void srv_training_unref(srv *s, srv_training *t)
+static size_t estimate(const srv *s, const void *req)
 {
     (void)s;
-    if (t && --t->refs == 0) {
-        srv_train_request_free(&t->req);
-        srv_log_free(&t->log);
-        free(t);
-    }
+    const srv_train_request *r = req;
+    const size_t per_optimizer =
+        START_EVENT_MAX + r->o.epochs * (TRAIN_BATCH_EVENTS * BATCH_EVENT_MAX + EPOCH_EVENT_MAX) +
+        RESULT_MAX;
+    const size_t events = r->nspecs * (2 + r->o.epochs * (TRAIN_BATCH_EVENTS + 1)) + 2;
+    return r->nspecs * per_optimizer + 1024 + 2 * events * sizeof(size_t);
 }
 
-static void unlist(srv *s, srv_training *t)
+static void free_request(void *req)
 {
-    if (!t->listed) return;
-    srv_training **p = &s->trainings;
-    while (*p != t)
-        p = &(*p)->next;
-    *p = t->next;
-    t->next = NULL;
-    t->listed = 0;
-    s->ntrainings--;
-    srv_training_unref(s, t);
-}
-
-/* Keeps the newest SRV_TRAIN_KEEP finished trainings (lock held). */
-static void evict(srv *s)
-{
-    unsigned finished = 0;
-    srv_training *t = s->trainings;
-    while (t) {
-        srv_training *next = t->next;
-        if (!live(t) && ++finished > SRV_TRAIN_KEEP) unlist(s, t);
-        t = next;
-    }
-}
-
-srv_training *srv_training_find(srv *s, const char *id)
-{
-    pthread_mutex_lock(&s->lock);
-    srv_training *t = s->trainings;
-    while (t && strcmp(t->req.id, id))
-        t = t->next;
-    if (t) t->refs++;
-    pthread_mutex_unlock(&s->lock);
-    return t;
-}
-
-srv_training *srv_training_submit(srv *s, srv_train_request *req, int *created, srv_problem *p)
-{
-    pthread_mutex_lock(&s->lock);
-    srv_training *t = s->trainings;
-    while (t && strcmp(t->req.id, req->id))
-        t = t->next;
-    if (t && strcmp(t->req.canonical, req->canonical)) {
-        t = NULL;
-        srv_problem_set(p, 500, "", "two different requests hash to training id %s", req->id);
-        goto done;
-    }
-    if (t) {
-        *created = 0;
-        t->refs++;
-        srv_train_request_free(req);
-        goto done;
-    }
-    if (s->stopping || s->tqueued >= SRV_TRAIN_QUEUE) {
-        srv_problem_set(p, 503, "",
-                        "one training runs at a time and %u are waiting; retry when one ends",
-                        s->tqueued);
-        goto done;
-    }
-    if (!(t = calloc(1, sizeof *t))) {
-        srv_problem_set(p, 503, "", "out of memory");
-        goto done;
-    }
-    *created = 1;
-    t->req = *req;
-    memset(req, 0, sizeof *req);
-    t->status = RUN_QUEUED;
-    t->refs = 3; /* registry, trainer, caller */
-    t->listed = 1;
-    t->next = s->trainings;
-    s->trainings = t;
-    s->ntrainings++;
-    if (s->tqueue_tail)
-        s->tqueue_tail->qnext = t;
-    else
-        s->tqueue = t;
-    s->tqueue_tail = t;
-    s->tqueued++;
-    pthread_cond_signal(&s->twake);
-done:
-    pthread_mutex_unlock(&s->lock);
-    return t;
-}
-
-/* Appends an event (lock held); json is consumed. Out of memory ends the log. */
-static void append(srv *s, srv_training *t, const char *name, char *json, int final)
-{
-    if (!json || !srv_log_append(&t->log, name, json, strlen(json), final)) {
-        free(json);
-        size_t len;
-        json = srv_frame_error("the server ran out of memory", &len);
-        if (!json || !srv_log_append(&t->log, "error", json, len, 1)) t->log.ended = 1;
-        t->status = RUN_FAILED;
-    }
-    free(json);
-    srv_streams_wake(s, &t->log);
-}
-
-static void append_error(srv *s, srv_training *t, const char *message)
-{
-    size_t len;
-    append(s, t, "error", srv_frame_error(message, &len), 1);
-}
-
-srv_run_status srv_training_delete(srv *s, srv_training *t)
-{
-    pthread_mutex_lock(&s->lock);
-    const srv_run_status was = t->status;
-    if (was == RUN_QUEUED) {
-        srv_training **q = &s->tqueue, *prev = NULL;
-        while (*q != t) {
-            prev = *q;
-            q = &(*q)->qnext;
-        }
-        *q = t->qnext;
-        if (s->tqueue_tail == t) s->tqueue_tail = prev;
-        s->tqueued--;
-        t->status = RUN_CANCELLED;
-        append_error(s, t, "the training was cancelled");
-        srv_training_unref(s, t); /* the trainer's reference */
-    } else if (was == RUN_RUNNING) {
-        t->cancel = 1; /* its next hook stops it */
-        t->status = RUN_CANCELLED;
-    }
-    unlist(s, t);
-    pthread_mutex_unlock(&s->lock);
-    return was;
+    srv_train_request_free(req);
+    free(req);
 }
 
 /* printf into a new string (NULL when out of memory). */
@@ -184,24 +69,14 @@ static char *format(const char *fmt, ...)
 
 typedef struct {
     srv *s;
-    srv_training *t;
+    srv_job *j;
+    const srv_train_request *r;
     const clopt_dataset *d;
+    size_t group;    /* batches averaged per batch event */
+    size_t batches;  /* per epoch */
+    double sum;      /* losses of the group so far */
+    size_t in_group; /* how many */
 } hook_ctx;
-
-/* Appends the event and says whether the training must stop (cancelled, server stopping). */
-static int emit(hook_ctx *h, const char *name, char *json)
-{
-    srv *s = h->s;
-    pthread_mutex_lock(&s->lock);
-    const int stop = h->t->cancel || s->stopping;
-    if (!stop)
-        append(s, h->t, name, json, 0);
-    else
-        free(json);
-    const int failed = h->t->status == RUN_FAILED;
-    pthread_mutex_unlock(&s->lock);
-    return stop || failed;
-}
 
 static int on_start(void *user, size_t index, const clopt_train_result *r, size_t batches)
 {
@@ -211,46 +86,58 @@ static int on_start(void *user, size_t index, const clopt_train_result *r, size_
     json_decref(label);
     char *json = lab ? format("{\"optimizer\":%zu,\"label\":%s,\"config\":%s,\"batches\":%zu,"
                               "\"epochs\":%llu,\"examples\":%zu}",
-                              index, lab, h->t->req.specs[index], batches,
-                              (unsigned long long)h->t->req.o.epochs,
-                              clopt_train_examples(&h->t->req.o, h->d))
+                              index, lab, h->r->specs[index], batches,
+                              (unsigned long long)h->r->o.epochs,
+                              clopt_train_examples(&h->r->o, h->d))
                      : NULL;
     free(lab);
-    pthread_mutex_lock(&h->s->lock);
-    h->t->optimizer = index;
-    h->t->epochs = 0;
-    pthread_mutex_unlock(&h->s->lock);
-    return emit(h, "start", json);
+    h->batches = batches;
+    h->group = (batches + TRAIN_BATCH_EVENTS - 1) / TRAIN_BATCH_EVENTS;
+    h->sum = 0;
+    h->in_group = 0;
+    srv_job_progress(h->s, h->j, 0, index);
+    srv_job_progress(h->s, h->j, 1, 0);
+    return srv_job_emit(h->s, h->j, "start", json, 0);
 }
 
 static int on_batch(void *user, size_t index, uint64_t epoch, size_t batch, double loss)
 {
     hook_ctx *h = user;
-    return emit(h, "batch",
-                format("{\"optimizer\":%zu,\"epoch\":%llu,\"batch\":%zu,\"loss\":%.7g}", index,
-                       (unsigned long long)epoch + 1, batch + 1, loss));
+    h->sum += loss;
+    if (++h->in_group < h->group && batch + 1 < h->batches)
+        return 0;
+    const double mean = h->sum / (double)h->in_group;
+    const size_t n = h->in_group;
+    h->sum = 0;
+    h->in_group = 0;
+    return srv_job_emit(
+        h->s, h->j, "batch",
+        format("{\"optimizer\":%zu,\"epoch\":%llu,\"batch\":%zu,\"batches\":%zu,\"loss\":%.7g}",
+               index, (unsigned long long)epoch + 1, batch + 1, n, mean),
+        0);
 }
 
 static int on_epoch(void *user, size_t index, uint64_t epoch, const clopt_train_result *r)
 {
     hook_ctx *h = user;
     const clopt_epoch_result *e = &r->epochs[epoch];
-    pthread_mutex_lock(&h->s->lock);
-    h->t->epochs = epoch + 1;
-    pthread_mutex_unlock(&h->s->lock);
-    return emit(h, "epoch",
-                format("{\"optimizer\":%zu,\"epoch\":%llu,\"train_loss\":%.7g,\"test_loss\":%.7g,"
-                       "\"test_accuracy\":%.4f,\"seconds\":%.3f}",
-                       index, (unsigned long long)epoch + 1, e->train_loss, e->test_loss,
-                       e->accuracy, r->seconds));
+    srv_job_progress(h->s, h->j, 1, epoch + 1);
+    return srv_job_emit(
+        h->s, h->j, "epoch",
+        format("{\"optimizer\":%zu,\"epoch\":%llu,\"train_loss\":%.7g,\"test_loss\":%.7g,"
+               "\"test_accuracy\":%.4f,\"seconds\":%.3f}",
+               index, (unsigned long long)epoch + 1, e->train_loss, e->test_loss, e->accuracy,
+               r->seconds),
+        0);
 }
 
-static char *done_event(const srv_training *t, const clopt_dataset *d, const clopt_train_result *r)
+static char *done_event(const srv_train_request *t, const clopt_dataset *d,
+                        const clopt_train_result *r)
 {
     json_t *list = json_array();
-    const double examples = (double)(t->req.o.epochs * clopt_train_examples(&t->req.o, d));
-    for (size_t i = 0; i < t->req.nspecs && list; i++) {
-        const clopt_epoch_result *last = &r[i].epochs[t->req.o.epochs - 1];
+    const double examples = (double)(t->o.epochs * clopt_train_examples(&t->o, d));
+    for (size_t i = 0; i < t->nspecs && list; i++) {
+        const clopt_epoch_result *last = &r[i].epochs[t->o.epochs - 1];
         json_array_append_new(
             list, json_pack("{s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:f}", "optimizer", r[i].label,
                             "train_loss", last->train_loss, "test_loss", last->test_loss,
@@ -265,11 +152,13 @@ static char *done_event(const srv_training *t, const clopt_dataset *d, const clo
     return text;
 }
 
-/* Loads the data set with the trainer's own context, once (lock not held). */
+/* Loads the data set with the trainings' own context, once (lock not held). */
 static int ensure_dataset(srv *s, clopt_error *err)
 {
-    if (s->dataset) return 0;
-    if (!s->train_ctx && !(s->train_ctx = clopt_context_create(s->o.device, err))) return -1;
+    if (s->dataset)
+        return 0;
+    if (!s->train_ctx && !(s->train_ctx = clopt_context_create(s->o.device, err)))
+        return -1;
     const char *dir = s->o.data ? s->o.data : CLOPT_FASHION_MNIST_DIR;
     if (!(s->dataset = clopt_dataset_load(s->train_ctx, dir, err))) {
         char reason[sizeof err->text];
@@ -284,82 +173,100 @@ static int ensure_dataset(srv *s, clopt_error *err)
     return 0;
 }
 
-/* Runs training t (its status already RUNNING) to its end, lock not held. */
-static void train(srv *s, srv_training *t)
+/* The whole training, in one turn. */
+static int turn(srv *s, srv_job *j, char *error, size_t esize)
 {
+    const srv_train_request *r = j->req;
     clopt_error err = {0};
-    clopt_train_result *results = calloc(t->req.nspecs, sizeof *results);
+    clopt_train_result *results = calloc(r->nspecs, sizeof *results);
     char *done = NULL;
     clopt_status st = CLOPT_ENOMEM;
     if (!results)
         clopt_error_set(&err, CLOPT_ENOMEM, "out of memory");
     else if (ensure_dataset(s, &err) == 0) {
         st = CLOPT_OK;
-        for (size_t i = 0; i < t->req.nspecs && st == CLOPT_OK; i++)
-            st = clopt_train_result_init(&results[i], t->req.specs[i], &err);
-        if (st == CLOPT_OK) st = clopt_train_check(&t->req.o, s->dataset, &err);
-        hook_ctx h = {s, t, s->dataset};
+        for (size_t i = 0; i < r->nspecs && st == CLOPT_OK; i++)
+            st = clopt_train_result_init(&results[i], r->specs[i], &err);
+        if (st == CLOPT_OK)
+            st = clopt_train_check(&r->o, s->dataset, &err);
+        hook_ctx h = {s, j, r, s->dataset, 1, 1, 0, 0};
         const clopt_train_hooks hooks = {&h, on_start, on_batch, on_epoch};
         if (st == CLOPT_OK)
-            st = clopt_train_run(s->dataset, &t->req.o, results, t->req.nspecs, NULL, NULL, &hooks,
+            st = clopt_train_run(s->dataset, &r->o, results, r->nspecs, NULL, NULL, &hooks,
                                  &err);
-        if (st == CLOPT_OK && !(done = done_event(t, s->dataset, results)))
+        if (st == CLOPT_OK && !(done = done_event(r, s->dataset, results)))
             clopt_error_set(&err, st = CLOPT_ENOMEM, "out of memory");
     }
-    pthread_mutex_lock(&s->lock);
-    if (t->cancel) {
-        append_error(s, t, "the training was cancelled");
-        free(done);
-    } else if (s->stopping) {
-        free(done);
-    } else if (t->status == RUN_RUNNING && st == CLOPT_OK) {
-        t->status = RUN_DONE;
-        append(s, t, "done", done, 1);
-    } else if (t->status == RUN_RUNNING) {
-        t->status = RUN_FAILED;
-        append_error(s, t, err.text);
-        free(done);
-    } else
-        free(done);
-    evict(s);
-    pthread_mutex_unlock(&s->lock);
     free(results);
+    if (st != CLOPT_OK) {
+        snprintf(error, esize, "%s", err.text);
+        return -1;
+    }
+    srv_job_emit(s, j, "done", done, 1);
+    return 1;
 }
 
-void *srv_trainer_main(void *arg)
+static void *parse(const srv *s, const char *body, size_t len, char **canonical,
+                   srv_problem *p)
 {
-    srv *s = arg;
-    pthread_mutex_lock(&s->lock);
-    while (!s->stopping) {
-        if (!s->tqueue) {
-            pthread_cond_wait(&s->twake, &s->lock);
-            continue;
-        }
-        srv_training *t = s->tqueue;
-        s->tqueue = t->qnext;
-        if (!s->tqueue) s->tqueue_tail = NULL;
-        s->tqueued--;
-        t->status = RUN_RUNNING;
-        pthread_mutex_unlock(&s->lock);
-        train(s, t);
-        pthread_mutex_lock(&s->lock);
-        srv_training_unref(s, t); /* the trainer's reference */
+    srv_train_request *r = malloc(sizeof *r);
+    if (!r) {
+        srv_problem_set(p, 503, "", "out of memory");
+        return NULL;
     }
-    pthread_mutex_unlock(&s->lock);
-    return NULL;
+    if (srv_train_request_parse(body, len, r, p)) {
+        free(r);
+        return NULL;
+    }
+    if (s->train_examples && r->o.limit > s->train_examples) {
+        srv_problem_set(p, 400, "limit",
+                        "limit = %llu, but the data set has %zu training examples; expected "
+                        "0 (all) .. %zu",
+                        (unsigned long long)r->o.limit, s->train_examples, s->train_examples);
+        free_request(r);
+        return NULL;
+    }
+    *canonical = r->canonical;
+    r->canonical = NULL;
+    return r;
 }
 
-void srv_trainings_free_all(srv *s)
+static void created(const srv_job *j, json_t *out)
 {
-    while (s->tqueue) {
-        srv_training *t = s->tqueue;
-        s->tqueue = t->qnext;
-        srv_training_unref(s, t);
-    }
-    s->tqueue_tail = NULL;
-    s->tqueued = 0;
-    while (s->trainings)
-        unlist(s, s->trainings);
+    const srv_train_request *r = j->req;
+    json_t *optimizers = json_array();
+    for (size_t i = 0; optimizers && i < r->nspecs; i++)
+        json_array_append_new(optimizers, json_loads(r->specs[i], 0, NULL));
+    json_object_set_new(out, "optimizers", optimizers);
+    json_object_set_new(out, "request", json_loads(j->canonical, 0, NULL));
+}
+
+static void describe(const srv_job *j, json_t *out)
+{
+    json_object_set_new(out, "optimizer", json_integer((json_int_t)j->progress[0]));
+    json_object_set_new(out, "epochs_done", json_integer((json_int_t)j->progress[1]));
+}
+
+const srv_job_kind srv_training_kind = {
+    .name = "training",
+    .collection = "trainings",
+    .busy = "one training runs at a time and %u are waiting; retry when one ends",
+    .active = 1,
+    .queue = TRAIN_QUEUE,
+    .keep = TRAIN_KEEP,
+    .turn = turn,
+    .release = NULL,
+    .free_request = free_request,
+    .parse = parse,
+    .created = created,
+    .describe = describe,
+    .estimate = estimate,
+    .result_bytes = NULL,
+};
+
+/* The trainings' context and data set (the worker has stopped). */
+void srv_trainings_free(srv *s)
+{
     clopt_dataset_release(s->dataset);
     clopt_context_release(s->train_ctx);
     s->dataset = NULL;

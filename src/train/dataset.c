@@ -102,3 +102,14 @@ void clopt_dataset_release(clopt_dataset *d)
         if (ms[i]) clReleaseMemObject(ms[i]);
     free(d);
 }
+
+clopt_status clopt_dataset_count(const char *dir, size_t *count, clopt_error *err)
+{
+    char path[4096];
+    file_path(path, sizeof path, dir, "train", "labels-idx1");
+    clopt_idx labels;
+    const clopt_status st = clopt_idx_load(path, 1, &labels, err);
+    *count = st == CLOPT_OK ? labels.dims[0] : 0;
+    clopt_idx_free(&labels);
+    return st;
+}

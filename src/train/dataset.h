@@ -31,4 +31,7 @@ clopt_dataset *clopt_dataset_load(clopt_context *ctx, const char *dir, clopt_err
 
 void clopt_dataset_release(clopt_dataset *d);
 
+/* The examples in DIR's training split, from its labels file alone (no device needed). */
+clopt_status clopt_dataset_count(const char *dir, size_t *count, clopt_error *err);
+
 #endif

@@ -1,0 +1,160 @@
+/*
+ * Jobs: what the server computes for clients (runs, trainings, landscapes, ...). Every kind
+ * shares one shape: a registry keyed by the id of the canonical request (the same request
+ * is the same job), a bounded queue, a worker thread that advances up to `active` jobs in
+ * turn, an event log that streams read, and one memory budget for all of it. A kind only
+ * says how one turn of its work is computed.
+ *
+ * Memory: a job is charged to the budget (s->bytes) from its submission until it is freed,
+ * that is for as long as the registry, the worker, a stream or a reply still holds it.
+ * At submission its log's worst case (kind->estimate) is reserved; a request whose worst
+ * case could never fit is refused with 400, one that does not fit now with 503.
+ */
+#ifndef CLOPT_SERVER_JOBS_H
+#define CLOPT_SERVER_JOBS_H
+
+#include "eventlog.h"
+#include "problem.h"
+#include "request.h"
+
+#include <jansson.h>
+#include <microhttpd.h>
+#include <pthread.h>
+#include <stdint.h>
+
+typedef struct srv srv;
+typedef struct srv_job srv_job;
+
+typedef enum { JOB_QUEUED, JOB_RUNNING, JOB_DONE, JOB_FAILED, JOB_CANCELLED } srv_job_status;
+
+typedef struct {
+    const char *name;       /* "run", in sentences */
+    const char *collection; /* "runs", in paths and messages */
+    const char *busy;       /* the 503 sentence when the queue is full (%u: jobs waiting) */
+    unsigned active;        /* jobs advanced in turn by the kind's worker */
+    unsigned queue;         /* jobs waiting; one more is refused with 503 */
+    unsigned keep;          /* finished jobs kept at most (0: as many as the budget holds) */
+    /*
+     * One turn of j's work, without the lock: 0 to go on, 1 when j is complete, -1 when it
+     * failed (`error` says why). Events go through srv_job_emit; the kind's compute state
+     * lives in j->work. The turn should return within a fraction of a second unless the
+     * kind has a worker to itself (active 1) and checks srv_job_emit's answer.
+     */
+    int (*turn)(srv *s, srv_job *j, char *error, size_t esize);
+    /* Frees j->work (lock not held; also after a failure or cancellation). May be NULL. */
+    void (*release)(srv *s, srv_job *j);
+    /* Frees j->req. */
+    void (*free_request)(void *req);
+    /*
+     * For kinds posted to /api/v1/<collection> (NULL otherwise): the request body parsed
+     * and checked (NULL with *p filled: 400 naming the field, ...), its canonical text in
+     * *canonical (malloc'd; the id is its hash).
+     */
+    void *(*parse)(const srv *s, const char *body, size_t len, char **canonical,
+                   srv_problem *p);
+    /* Adds the kind's members to the POST answer {"id","events"} (j referenced). */
+    void (*created)(const srv_job *j, json_t *out);
+    /* Adds the kind's members to GET's {"id","status","attempt","events","request"}. */
+    void (*describe)(const srv_job *j, json_t *out);
+    /* The most bytes j's log and results can take, reserved at submission. */
+    size_t (*estimate)(const srv *s, const void *req);
+    /* Bytes of results held outside the log (may be NULL). Lock held. */
+    size_t (*result_bytes)(const srv_job *j);
+} srv_job_kind;
+
+struct srv_job {
+    const srv_job_kind *kind;
+    char id[SRV_ID_CHARS + 1];
+    char *canonical;       /* the request as canonical JSON (what the id hashes) */
+    void *req;             /* the kind's parsed request */
+    void *work;            /* the kind's compute state: the worker's, used without the lock */
+    srv_job_status status; /* under the lock */
+    unsigned attempt;      /* 1, 2, ...: a POST of a failed job starts another attempt */
+    uint64_t progress[2];  /* kind-defined counters (steps; optimizer and epochs) */
+    unsigned refs;         /* the registry, the worker, each stream, reply and caller */
+    int listed;            /* in the registry (DELETE, eviction and retry unlist) */
+    int cancel;            /* DELETE arrived while the worker holds the job */
+    srv_log log;
+    size_t reserved; /* bytes reserved at submission, until the job is finished */
+    size_t charged;  /* bytes counted in s->bytes */
+    uint64_t used;   /* LRU clock */
+    srv_job *prev, *next; /* registry, most recently used first */
+    srv_job *qnext;
+    struct srv_waiter *waiters; /* connections suspended until the job ends */
+};
+
+/* One kind's registry, queue and worker (in struct srv, one per kind). */
+typedef struct {
+    const srv_job_kind *kind;
+    srv *s;
+    srv_job *list; /* most recently used first */
+    size_t count;
+    srv_job *queue, *queue_tail;
+    unsigned queued, queue_max;
+    srv_job **active;
+    size_t nactive;
+    pthread_cond_t wake;
+    pthread_t thread;
+    int started;
+} srv_jobs;
+
+/* queue: the most jobs waiting (0: the kind's own). -1 out of memory. */
+int srv_jobs_init(srv *s, srv_jobs *q, const srv_job_kind *kind, unsigned queue);
+/* Starts the kind's worker; -1 if the thread cannot be created. */
+int srv_jobs_start(srv_jobs *q);
+/* Wakes and joins the worker (s->stopping is set). */
+void srv_jobs_join(srv_jobs *q);
+/* Resumes every waiting request (the server is stopping; lock held). */
+void srv_jobs_resume_all(srv *s);
+/* Frees every job the registry and queue hold (the worker has stopped). */
+void srv_jobs_free(srv_jobs *q);
+
+const char *srv_job_status_name(srv_job_status st);
+int srv_job_live(const srv_job *j);
+
+/* Finds job `id` and takes a reference (NULL: unknown). Locks. */
+srv_job *srv_job_find(srv_jobs *q, const char *id);
+/* Takes a reference (lock held). */
+void srv_job_ref(srv_job *j);
+/* Drops a reference (lock held); the last one frees the job and its charge. */
+void srv_job_unref(srv *s, srv_job *j);
+/* srv_job_unref with the lock taken. */
+void srv_job_release(srv *s, srv_job *j);
+
+/*
+ * Queues a new job of request `req` (canonical text `canonical`, id `id`; both taken over
+ * on success) or finds the job with the same id; a failed one is replaced by a new attempt.
+ * Returns it with a reference for the caller (*created says which), or NULL with *p filled:
+ * 503 (queue full, or the budget is full now: Retry-After), 400 (could never fit the budget).
+ */
+srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req, int *created,
+                        srv_problem *p);
+
+/* DELETE: cancels a live job and unlists it. Returns the status it had; locks. */
+srv_job_status srv_job_delete(srv *s, srv_job *j);
+
+/*
+ * Appends an event to j's log and wakes its streams (lock not held). json is consumed
+ * (NULL: out of memory). Returns nonzero when the job must stop: cancelled, the server is
+ * stopping, or the job has failed (out of memory, over its reservation and the budget).
+ */
+int srv_job_emit(srv *s, srv_job *j, const char *name, char *json, int final);
+
+/* Sets a progress counter (lock not held). */
+void srv_job_progress(srv *s, srv_job *j, size_t which, uint64_t value);
+
+/*
+ * Suspends connection c until j ends (lock not held); the request handler is called again
+ * then. -1 when out of memory.
+ */
+int srv_job_wait(srv *s, srv_job *j, struct MHD_Connection *c);
+
+/*
+ * Counts n more bytes in the budget (lock held); with `check`, refuses (-1, nothing counted)
+ * when the budget cannot take them even after evicting finished jobs. srv_budget_give
+ * counts them off again.
+ */
+int srv_budget_take(srv *s, size_t n, int check);
+void srv_budget_give(srv *s, size_t n);
+
+#endif

@@ -1,0 +1,276 @@
+/*
+ * GET /api/v1/landscape: a function on a grid, as a job. The request's arguments are
+ * checked on the polling thread; the landscape is computed and formatted by the kind's
+ * worker (through a queue of LANDSCAPE_QUEUE; 503 beyond), and the connection waits
+ * suspended. Finished landscapes stay cached by (function, view, nx, ny), the last
+ * LANDSCAPE_KEEP of them, inside the memory budget; a reply holds its landscape until it
+ * is sent. format=json (default) or format=f32: nx x ny little-endian float32, row-major
+ * from y0, NaN where not finite, with X-Landscape-Min and X-Landscape-Max headers.
+ */
+#include "landscape.h"
+
+#include "config.h"
+#include "error.h"
+#include "fields.h"
+#include "frames.h"
+#include "functions.h"
+#include "reply.h"
+
+#include <errno.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define LANDSCAPE_QUEUE 8
+#define LANDSCAPE_KEEP 8
+
+typedef struct {
+    char *function; /* the catalogue name, or the expression's canonical text */
+    size_t nx, ny;
+    double view[4];
+    /* The result, written by the worker before the job ends (then read-only). */
+    float *values, lo, hi;
+    char *json;
+    size_t json_len;
+    char error[320];
+} landscape;
+
+static size_t estimate(const srv *s, const void *req)
+{
+    (void)s;
+    const landscape *l = req;
+    const size_t n = l->nx * l->ny;
+    return n * sizeof(float) + n * 16 + 512; /* floats, and each as text of <= 15 + ',' */
+}
+
+static size_t result_bytes(const srv_job *j)
+{
+    const landscape *l = j->req;
+    return (l->values ? l->nx * l->ny * sizeof(float) : 0) + l->json_len;
+}
+
+static void free_request(void *req)
+{
+    landscape *l = req;
+    free(l->function);
+    free(l->values);
+    free(l->json);
+    free(l);
+}
+
+static int turn(srv *s, srv_job *j, char *error, size_t esize)
+{
+    landscape *l = j->req;
+    clopt_error err;
+    if (!(l->values = malloc(l->nx * l->ny * sizeof *l->values))) {
+        snprintf(l->error, sizeof l->error, "out of memory");
+        snprintf(error, esize, "%s", l->error);
+        return -1;
+    }
+    pthread_mutex_lock(&s->device);
+    const clopt_status st = clopt_landscape(s->ctx, l->function, l->nx, l->ny, l->view,
+                                            l->values, &l->lo, &l->hi, &err);
+    pthread_mutex_unlock(&s->device);
+    if (st == CLOPT_OK && !(l->json = srv_frame_landscape(l->function, l->nx, l->ny, l->view,
+                                                          l->lo, l->hi, l->values, &l->json_len)))
+        clopt_error_set(&err, CLOPT_ENOMEM, "out of memory");
+    if (st != CLOPT_OK || !l->json) {
+        snprintf(l->error, sizeof l->error, "%s", err.text);
+        snprintf(error, esize, "%s", err.text);
+        return -1;
+    }
+    srv_job_emit(s, j, "done", strdup("{}"), 1);
+    return 1;
+}
+
+const srv_job_kind srv_landscape_kind = {
+    .name = "landscape",
+    .collection = "landscapes",
+    .busy = "%u landscapes are waiting to be computed; retry in a second",
+    .active = 1,
+    .queue = LANDSCAPE_QUEUE,
+    .keep = LANDSCAPE_KEEP,
+    .turn = turn,
+    .release = NULL,
+    .free_request = free_request,
+    .estimate = estimate,
+    .result_bytes = result_bytes,
+};
+
+/* A whole-string unsigned integer query argument in [lo, hi]; absent keeps *out. */
+static int size_arg(struct MHD_Connection *c, const char *name, size_t lo, size_t hi,
+                    size_t *out, srv_problem *p)
+{
+    const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
+    if (!v)
+        return 0;
+    unsigned long long n;
+    if (srv_parse_count(v, &n) || n < lo || n > hi)
+        return srv_problem_set(p, 400, name, "%s = '%.32s'; expected an integer from %zu to %zu",
+                               name, v, lo, hi);
+    *out = (size_t)n;
+    return 0;
+}
+
+static int view_arg(struct MHD_Connection *c, double view[4], srv_problem *p)
+{
+    const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "view");
+    if (!v)
+        return 0;
+    const char *at = v;
+    for (int i = 0; i < 4; i++) {
+        char *end;
+        errno = 0;
+        view[i] = strtod(at, &end);
+        if (end == at || errno || !(view[i] >= -1e6 && view[i] <= 1e6) ||
+            *end != (i < 3 ? ',' : '\0'))
+            return srv_problem_set(p, 400, "view",
+                                   "view = '%.64s'; expected x0,x1,y0,y1: four numbers "
+                                   "within +-1e6",
+                                   v);
+        at = end + 1;
+    }
+    if (!(view[0] < view[1]) || !(view[2] < view[3]))
+        return srv_problem_set(p, 400, "view", "view = '%.64s'; expected x0 < x1 and y0 < y1",
+                               v);
+    return 0;
+}
+
+/* The request from the query: NULL with *p filled. */
+static landscape *parse(struct MHD_Connection *c, int *f32, srv_problem *p)
+{
+    const char *fn = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "function");
+    const char *format = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
+    landscape *l = calloc(1, sizeof *l);
+    if (!l) {
+        srv_problem_set(p, 503, "", "out of memory");
+        return NULL;
+    }
+    l->nx = l->ny = 128;
+    if (!fn)
+        srv_problem_set(p, 400, "function", "function is required, e.g. ?function=rosenbrock");
+    else if (format && strcmp(format, "json") && strcmp(format, "f32"))
+        srv_problem_set(p, 400, "format", "format = '%.32s'; expected json or f32", format);
+    else if (!srv_function_resolve(fn, &l->function, p) &&
+             !size_arg(c, "nx", 2, SRV_LANDSCAPE_MAX_SIDE, &l->nx, p) &&
+             !size_arg(c, "ny", 2, SRV_LANDSCAPE_MAX_SIDE, &l->ny, p)) {
+        clopt_function_ref f;
+        if (clopt_function_resolve(l->function, &f, NULL, NULL) == CLOPT_OK)
+            memcpy(l->view, f.info->view, sizeof l->view);
+        clopt_function_ref_release(&f);
+        if (l->nx * l->ny > SRV_LANDSCAPE_MAX_VALUES)
+            srv_problem_set(p, 400, "nx", "nx x ny = %zu values; the limit is %u",
+                            l->nx * l->ny, SRV_LANDSCAPE_MAX_VALUES);
+        else if (!view_arg(c, l->view, p)) {
+            *f32 = format && !strcmp(format, "f32");
+            return l;
+        }
+    }
+    free(l->function);
+    free(l);
+    return NULL;
+}
+
+static char *canonical_text(const landscape *l)
+{
+    char *text = NULL, a[32], b[32], c[32], d[32];
+    size_t size;
+    FILE *f = open_memstream(&text, &size);
+    if (!f)
+        return NULL;
+    fprintf(f, "{\"function\":\"%s\",\"nx\":%zu,\"ny\":%zu,\"view\":[%s,%s,%s,%s]}", l->function,
+            l->nx, l->ny, clopt_format_number(a, l->view[0]), clopt_format_number(b, l->view[1]),
+            clopt_format_number(c, l->view[2]), clopt_format_number(d, l->view[3]));
+    if (fclose(f)) {
+        free(text);
+        return NULL;
+    }
+    return text;
+}
+
+typedef struct {
+    srv *s;
+    srv_job *j;
+} holder;
+
+/* The reply is sent (or dropped): its landscape may go. */
+static void reply_done(void *cls)
+{
+    holder *h = cls;
+    srv_job_release(h->s, h->j);
+    free(h);
+}
+
+/* The finished job's answer; takes over the caller's reference to j. */
+static enum MHD_Result answer(srv *s, struct MHD_Connection *c, srv_job *j, int f32)
+{
+    pthread_mutex_lock(&s->lock);
+    const srv_job_status st = j->status;
+    pthread_mutex_unlock(&s->lock);
+    const landscape *l = j->req;
+    holder *h = NULL;
+    if (st != JOB_DONE || !(h = malloc(sizeof *h))) {
+        srv_problem p;
+        srv_problem_set(&p, st == JOB_DONE ? 503 : 500, "", "%s",
+                        st == JOB_DONE ? "out of memory" : l->error[0] ? l->error : "cancelled");
+        srv_job_release(s, j);
+        return srv_reply_problem(c, &p);
+    }
+    h->s = s;
+    h->j = j;
+    struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback_cls(
+        f32 ? l->nx * l->ny * sizeof(float) : l->json_len, f32 ? (void *)l->values : l->json,
+        reply_done, h);
+    if (!resp) {
+        reply_done(h);
+        return MHD_NO;
+    }
+    if (f32) {
+        char num[32];
+        MHD_add_response_header(resp, "X-Landscape-Min", clopt_format_float(num, l->lo));
+        MHD_add_response_header(resp, "X-Landscape-Max", clopt_format_float(num, l->hi));
+    }
+    return srv_reply_send(c, 200, resp, f32 ? "application/octet-stream" : "application/json",
+                          "no-cache");
+}
+
+enum MHD_Result srv_api_landscape(srv *s, struct MHD_Connection *c, srv_job **waiting)
+{
+    srv_problem p;
+    int f32 = 0;
+    landscape *l = parse(c, &f32, &p);
+    if (*waiting) { /* resumed: the job it waited for has ended */
+        srv_job *j = *waiting;
+        *waiting = NULL;
+        free(l);
+        return answer(s, c, j, f32);
+    }
+    if (!l)
+        return srv_reply_problem(c, &p);
+    char *canonical = canonical_text(l);
+    if (!canonical) {
+        free(l);
+        srv_problem_set(&p, 503, "", "out of memory");
+        return srv_reply_problem(c, &p);
+    }
+    char id[SRV_ID_CHARS + 1];
+    srv_hash_id(canonical, id);
+    int created;
+    srv_job *j = srv_job_submit(&s->jobs[SRV_LANDSCAPES], id, canonical, l, &created, &p);
+    if (!j) {
+        free(canonical);
+        free(l);
+        return srv_reply_problem(c, &p);
+    }
+    const int rc = srv_job_wait(s, j, c);
+    if (rc == 0) {
+        *waiting = j; /* the reference goes with it */
+        return MHD_YES;
+    }
+    if (rc < 0) {
+        srv_job_release(s, j);
+        return MHD_NO;
+    }
+    return answer(s, c, j, f32);
+}
