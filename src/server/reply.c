@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 
 /*
  * Every answer: no type sniffing, readable only by this origin's pages (CORP), and a CSP
@@ -26,6 +27,18 @@ void srv_reply_headers(struct MHD_Response *resp)
 static const char fallback[] = "{\"error\":\"the server could not format its answer (out of "
                                "memory, or text that is not UTF-8)\",\"field\":\"\"}";
 
+/*
+ * Whether the client has shut down its side (a read would give end of file). libmicrohttpd
+ * notices that itself between requests, but not when it read the end of file together
+ * with a request's body: the connection would then stay open until --timeout.
+ */
+static int half_closed(struct MHD_Connection *c)
+{
+    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    char byte;
+    return ci && recv(ci->connect_fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
+}
+
 enum MHD_Result srv_reply_send(struct MHD_Connection *c, unsigned status,
                                struct MHD_Response *resp, const char *type, const char *cache)
 {
@@ -40,6 +53,8 @@ enum MHD_Result srv_reply_send(struct MHD_Connection *c, unsigned status,
     }
     if (type)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    if (half_closed(c)) /* nothing more can come: close once the answer is sent */
+        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
     srv_reply_headers(resp);
     const enum MHD_Result rc = MHD_queue_response(c, status, resp);

@@ -7,6 +7,27 @@ export async function getJSON(path) {
   return body;
 }
 
+/**
+ * GET /api/v1/landscape as binary float32 (format=f32: a quarter of the JSON's bytes, no
+ * number parsing); the same object as the JSON answer, null where not finite.
+ */
+export async function getLandscape(fn, nx, ny, view) {
+  const path = `/api/v1/landscape?function=${encodeURIComponent(fn)}&nx=${nx}&ny=${ny}`
+    + `&view=${view.join(',')}&format=f32`;
+  const r = await fetch(path);
+  if (!r.ok) {
+    const e = new Error((await r.json()).error || `${path}: HTTP ${r.status}`);
+    e.status = r.status;
+    throw e;
+  }
+  const f32 = new Float32Array(await r.arrayBuffer());
+  return {
+    function: fn, nx, ny, view,
+    min: Number(r.headers.get('X-Landscape-Min')), max: Number(r.headers.get('X-Landscape-Max')),
+    values: Array.from(f32, (v) => (Number.isFinite(v) ? v : null)),
+  };
+}
+
 /** POST /api/v1/runs: {ok, status, body}; body is the run or {error, field}. */
 export function postRun(request) {
   return postJSON('/api/v1/runs', request);

@@ -3,7 +3,7 @@
 // message in dataset.error): the contract the browser tests read. #status says what is true
 // for a person: computing, playing, paused, done, not run, error (data-phase says which).
 
-import { follow, getJSON, postRun } from './api.js';
+import { follow, getJSON, getLandscape, postRun } from './api.js';
 import { firstProblem, newEntry, renderEntries, showProblem } from './controls.js';
 import { renderEquations } from './equations.js';
 import { exportCsv, exportJson, savePng, saveSvg } from './exporter.js';
@@ -179,15 +179,16 @@ function applyPreset(kind) {
 }
 
 async function loadLandscape() {
-  const [x0, x1, y0, y1] = state.view;
-  const path = `/api/v1/landscape?function=${encodeURIComponent(state.fn.name)}&nx=160&ny=120`
-    + `&view=${x0},${x1},${y0},${y1}`;
   let data = null;
-  // An expression's first landscape waits for its kernels to build (503, Retry-After: 1).
+  // The server computes landscapes in a queue; when it is full (503, Retry-After: 1), and
+  // while an expression's first kernels build, ask again.
   for (let tries = 0; !data; tries++) {
-    const r = await fetch(path);
-    if (r.status === 503 && tries < 60) await new Promise((ok) => setTimeout(ok, 1000));
-    else data = await getJSON(path);
+    try {
+      data = await getLandscape(state.fn.name, 160, 120, state.view);
+    } catch (e) {
+      if (e.status !== 503 || tries >= 60) throw e;
+      await new Promise((ok) => setTimeout(ok, 1000));
+    }
   }
   landscape.setLandscape(data, state.fn);
   if (state.fn.own) $('formula').innerHTML = `<i>f</i>(<i>x</i>, <i>y</i>) = ${formulaHtml(state.fn.formula)}`;
