@@ -106,9 +106,9 @@ static enum MHD_Result check_argument(void *cls, enum MHD_ValueKind kind, const 
 {
     (void)kind;
     header_census *h = cls;
-    if (!h->bad_value[0] && (!srv_utf8_valid(name, strlen(name)) ||
-                             (value && !srv_utf8_valid(value, strlen(value)))))
-        snprintf(h->bad_value, sizeof h->bad_value, "%.63s", name);
+    const int good_name = srv_utf8_valid(name, strlen(name));
+    if (!h->bad_value[0] && (!good_name || (value && !srv_utf8_valid(value, strlen(value)))))
+        snprintf(h->bad_value, sizeof h->bad_value, "%.63s", good_name ? name : "query");
     return MHD_YES;
 }
 

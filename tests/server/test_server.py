@@ -6,6 +6,8 @@ usage: python3 tests/server/test_server.py CLOPT_BINARY [unittest args]
 import json
 import os
 import signal
+import socket
+import struct
 import subprocess
 import sys
 import threading
@@ -17,6 +19,10 @@ from client import (Server, Stream, get_json, post_json, points_of, raw, request
                     wait_until)
 
 BINARY = None
+
+# What the server's resident memory may grow beyond --memory: allocator slack, the
+# OpenCL engine's buffers and the connections' own memory (measured: see README).
+RSS_OVERHEAD_KIB = 64 << 10
 
 RUN = {"function": "rosenbrock",
        "optimizers": ["adam(lr=0.05)", {"name": "sgd", "lr": 0.002, "momentum": 0.9},
@@ -537,7 +543,8 @@ class Load(unittest.TestCase):
     left behind, and memory stays put."""
 
     def test_200_streams_half_killed(self):
-        srv = Server(BINARY, "--heartbeat", "1", "--max-connections", "1024")
+        srv = Server(BINARY, "--heartbeat", "1", "--max-connections", "1024",
+                     "--client-streams", "256")
         port = srv.port
 
         def round_(seed):
@@ -724,6 +731,261 @@ class Trainings(unittest.TestCase):
         self.assertIn("/nonexistent/train-images-idx3-ubyte", events[0]["data"]["error"])
         status, err = srv.stop()
         self.assertEqual(status, 0, err)
+
+
+def raw_answer(port, data, timeout=10):
+    """Sends raw bytes, shuts down writing and reads to the end: (status or None, body)."""
+    s = socket.create_connection(("127.0.0.1", port), timeout=timeout)
+    try:
+        s.sendall(data)
+        s.shutdown(socket.SHUT_WR)
+        got = b""
+        while True:
+            chunk = s.recv(65536)
+            if not chunk:
+                break
+            got += chunk
+    finally:
+        s.close()
+    if not got.startswith(b"HTTP/1."):
+        return None, b""
+    return int(got.split(b" ", 2)[1]), got.split(b"\r\n\r\n", 1)[1]
+
+
+def silent_stream(port, path, rcvbuf=4096):
+    """GET path and never read: a client that holds its stream and takes nothing."""
+    s = socket.socket()
+    s.setsockopt(socket.SOL_SOCKET, socket.SO_RCVBUF, rcvbuf)
+    s.connect(("127.0.0.1", port))
+    s.sendall(b"GET %s HTTP/1.1\r\nHost: 127.0.0.1:%d\r\n\r\n" % (path.encode(), port))
+    return s
+
+
+def load(port):
+    return get_json(port, "/api/v1/health")[1]["load"]
+
+
+class Limits(unittest.TestCase):
+    """The acceptance tests of issue 20: every byte a client can cause is counted, and no
+    request stalls another. Each fails on the server before that issue."""
+
+    def start(self, *args):
+        srv = Server(BINARY, *args)
+        self.addCleanup(lambda: self.assertEqual(srv.stop()[0], 0))
+        return srv
+
+    def test_logs_held_by_slow_readers_stay_in_the_budget(self):
+        # Finding 1: a deleted run whose log a stream still holds was no longer counted, so
+        # POST, hold, DELETE, repeat grew the memory without bound.
+        srv = self.start("--memory", "16", "--timeout", "120")
+        base = srv.rss_kib()
+        codes, holders, peak = [], [], 0
+        for seed in range(6):
+            req = {"function": "rastrigin", "optimizers": ["adam"], "noise": 0.5, "seed": seed,
+                   "starts": [[0.01 * i, 0.5] for i in range(8)], "steps": 20000}
+            status, headers, data = request(srv.port, "POST", "/api/v1/runs", body=req)
+            codes.append(status)
+            if status == 503:
+                self.assertEqual(headers["retry-after"], "1")
+                self.assertIn("memory budget", json.loads(data)["error"])
+                continue
+            self.assertEqual(status, 201, data)
+            body = json.loads(data)
+            holders.append(silent_stream(srv.port, body["events"]))
+            item = "/api/v1/runs/" + body["id"]
+            self.assertTrue(wait_until(lambda: get_json(srv.port, item)[1]["status"] == "done",
+                                       60))
+            before = load(srv.port)["memory"]
+            self.assertEqual(request(srv.port, "DELETE", item)[0], 200)
+            after = load(srv.port)["memory"]
+            self.assertGreaterEqual(after, before - 4096, "a held log left the budget")
+            self.assertLessEqual(after, 16 << 20)
+            peak = max(peak, srv.rss_kib())
+        self.assertEqual(codes[0], 201)
+        self.assertIn(503, codes)  # the held logs fill the budget: refused up front
+        for h in holders:
+            h.close()
+        self.assertTrue(wait_until(lambda: load(srv.port)["streams"] == 0, 15))
+        self.assertTrue(wait_until(lambda: load(srv.port)["memory"] < 1 << 20, 15),
+                        load(srv.port))
+        print("\n  slow-reader loop: RSS grew %d KiB over the start (budget 16 MiB)"
+              % (peak - base), file=sys.stderr)
+        self.assertLess(peak - base, (16 << 10) + RSS_OVERHEAD_KIB)
+
+    def test_training_logs_stay_bounded_whatever_the_batch(self):
+        # Finding 2: a training's log was never charged and held one event per batch.
+        srv = self.start("--memory", "16")
+        base = srv.rss_kib()
+        req = {"optimizers": ["sgd"], "epochs": 1, "batch": 1, "limit": 3000, "hidden": 8}
+        status, body = post_json(srv.port, "/api/v1/trainings", req)
+        self.assertEqual(status, 201, body)
+        self.assertGreater(load(srv.port)["memory"], 0)  # reserved while it runs
+        events = Stream(srv.port, body["events"], timeout=300).all()
+        self.assertEqual(events[-1]["event"], "done", events[-1])
+        batches = [e["data"] for e in events if e["event"] == "batch"]
+        self.assertLessEqual(len(batches), 512)
+        self.assertEqual(sum(b["batches"] for b in batches), 3000)
+        self.assertEqual(batches[-1]["batch"], 3000)
+        self.assertTrue(all(b["batches"] == 6 for b in batches[:-1]))
+        # The largest training could never fit 16 MiB: refused up front, not failed later.
+        status, got = post_json(srv.port, "/api/v1/trainings",
+                                {"optimizers": ["adam"] * 8, "epochs": 50, "batch": 1})
+        self.assertEqual(status, 400, got)
+        self.assertIn("budget is 16 MiB", got["error"])
+        self.assertLess(srv.rss_kib() - base, (16 << 10) + RSS_OVERHEAD_KIB)
+
+    def test_landscapes_do_not_stall_the_server(self):
+        # Finding 3: landscapes ran on the polling thread under the device lock.
+        srv = self.start()
+        port = srv.port
+        codes, lock = [], threading.Lock()
+
+        def fetch(i):
+            path = ("/api/v1/landscape?function=rastrigin&nx=512&ny=512&view=%d,%d,-5,5"
+                    % (-5 - i, 5 + i))
+            status = request(port, "GET", path, timeout=120)[0]
+            with lock:
+                codes.append(status)
+        threads = [threading.Thread(target=fetch, args=(i,)) for i in range(8)]
+        for t in threads:
+            t.start()
+        worst = 0
+        while any(t.is_alive() for t in threads):
+            t0 = time.time()
+            self.assertEqual(get_json(port, "/api/v1/health")[0], 200)
+            worst = max(worst, time.time() - t0)
+            time.sleep(0.02)
+        for t in threads:
+            t.join()
+        self.assertEqual(codes, [200] * 8)
+        self.assertLess(worst, 0.2, "health waited %.3f s behind the landscapes" % worst)
+        # Beyond the queue: 503 with Retry-After, never a stall.
+        threads = [threading.Thread(target=fetch, args=(i,)) for i in range(10, 40)]
+        codes.clear()
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        self.assertEqual(set(codes) - {200, 503}, set(), codes)
+        self.assertIn(503, codes)
+        self.assertLessEqual(load(port)["landscapes"], 8)  # a small cache, in the budget
+        # float32, the same numbers as the JSON; a foreign page may not ask for either.
+        path = "/api/v1/landscape?function=himmelblau&nx=7&ny=5"
+        status, headers, data = request(port, "GET", path + "&format=f32")
+        self.assertEqual((status, headers["content-type"]), (200, "application/octet-stream"))
+        values = struct.unpack("<35f", data)
+        want = get_json(port, path)[1]
+        self.assertEqual(list(values), [struct.unpack("<f", struct.pack("<f", v))[0]
+                                        for v in want["values"]])
+        self.assertEqual(float(headers["x-landscape-min"]), want["min"])
+        status, _, data = request(port, "GET", path, headers={"Origin": "http://evil.example"})
+        self.assertEqual(status, 403, data)
+        self.assertEqual(request(port, "GET", path + "&format=png")[0], 400)
+
+    def test_invalid_utf8_anywhere_is_a_400_with_a_json_error(self):
+        # Finding 4: these got an empty reply (no status at all).
+        srv = self.start()
+        host = b"Host: 127.0.0.1:%d\r\n" % srv.port
+        events = b"/api/v1/runs/" + b"0" * 24 + b"/events"
+        cases = [
+            b"GET /api/v1/landscape?function=%C0%80 HTTP/1.1\r\n" + host + b"\r\n",
+            b"GET " + events + b"?after=%C0%80 HTTP/1.1\r\n" + host + b"\r\n",
+            b"GET /api/v1/health HTTP/1.1\r\nHost: \xc0\x80\r\n\r\n",
+            b"POST /api/v1/runs HTTP/1.1\r\n" + host + b"Content-Type: \xc0\x80\r\n"
+            b"Content-Length: 2\r\n\r\n{}",
+            b"GET /api/v1/landscape?function=%ED%A0%80 HTTP/1.1\r\n" + host + b"\r\n",
+            b"GET /api/v1/landscape?function=%F5%80%80%80 HTTP/1.1\r\n" + host + b"\r\n",
+            b"GET /api/v1/landscape?function=%F0%80%80%80 HTTP/1.1\r\n" + host + b"\r\n",
+            b"GET /api/v1/landscape?%C0%80=1&function=beale HTTP/1.1\r\n" + host + b"\r\n",
+            b"GET /%C0%80 HTTP/1.1\r\n" + host + b"\r\n",
+            b"GET /api/v1/health HTTP/1.1\r\n" + host + b"X-Any: \xed\xa0\x80\r\n\r\n",
+        ]
+        for data in cases:
+            status, body = raw_answer(srv.port, data)
+            self.assertEqual(status, 400, data)
+            self.assertIn("UTF-8", json.loads(body)["error"], data)
+        # Valid UTF-8 is still just a name: 400 from the catalogue, not from the checks.
+        status, body = raw_answer(srv.port, b"GET /api/v1/landscape?function=%EB%A1%9C "
+                                            b"HTTP/1.1\r\n" + host + b"\r\n")
+        self.assertEqual(status, 400)
+        self.assertNotIn("UTF-8", json.loads(body)["error"])
+
+    def test_streams_have_slots_and_silent_ones_are_closed(self):
+        # Finding 5: streams could take every connection, and a silent one was never closed.
+        srv = self.start("--max-connections", "16", "--client-streams", "4", "--timeout", "3",
+                         "--heartbeat", "1")
+        port = srv.port
+        status, body = post_json(port, "/api/v1/runs", big_run(5))
+        self.assertEqual(status, 201)
+        streams = [Stream(port, body["events"]) for _ in range(4)]
+        self.assertEqual([s.status for s in streams], [200] * 4)
+        status, _, data = request(port, "GET", body["events"])
+        self.assertEqual(status, 429, data)
+        self.assertIn("--client-streams", json.loads(data)["error"])
+        for s in streams:
+            s.close()
+        self.assertTrue(wait_until(lambda: load(port)["streams"] == 0, 10))
+        # A client that reads nothing: closed after --timeout, its slot free again.
+        status, heavy = post_json(port, "/api/v1/runs", stream_run(6, trajectories=64))
+        self.assertEqual(status, 201)
+        silent = [silent_stream(port, heavy["events"]) for _ in range(3)]
+        self.assertTrue(wait_until(lambda: load(port)["streams"] == 3, 5))
+        t0 = time.time()
+        self.assertTrue(wait_until(lambda: load(port)["streams"] == 0, 15), load(port))
+        self.assertLess(time.time() - t0, 3 + 5)
+        for s in silent:
+            s.close()
+        # Streams hold at most 3/4 of the connections: the API stays reachable.
+        other = self.start("--max-connections", "8", "--client-streams", "100")
+        status, body = post_json(other.port, "/api/v1/runs", big_run(7))
+        streams = [Stream(other.port, body["events"]) for _ in range(6)]
+        self.assertEqual([s.status for s in streams], [200] * 6)
+        status, _, data = request(other.port, "GET", body["events"])
+        self.assertEqual(status, 503, data)
+        self.assertEqual(get_json(other.port, "/api/v1/health")[0], 200)
+        for s in streams:
+            s.close()
+
+    def test_failed_jobs_are_retried_and_limits_checked_up_front(self):
+        # Finding 6: a POST identical to a failed job returned the failed job.
+        srv = self.start("--data", "/nonexistent")
+        status, body = post_json(srv.port, "/api/v1/trainings", TRAIN)
+        self.assertEqual(status, 201)
+        self.assertEqual(Stream(srv.port, body["events"]).all()[-1]["event"], "error")
+        item = "/api/v1/trainings/" + body["id"]
+        self.assertEqual(get_json(srv.port, item)[1]["attempt"], 1)
+        status, again = post_json(srv.port, "/api/v1/trainings", TRAIN)
+        self.assertEqual((status, again["id"]), (201, body["id"]))
+        info = get_json(srv.port, item)[1]
+        self.assertEqual(info["attempt"], 2)
+        self.assertEqual(Stream(srv.port, body["events"]).all()[-1]["event"], "error")
+        # limit beyond the data set (60,000 examples): a 400 naming it, not a failed job.
+        data = self.start()
+        status, got = post_json(data.port, "/api/v1/trainings", dict(TRAIN, limit=70000))
+        self.assertEqual((status, got["field"]), (400, "limit"), got)
+        self.assertIn("60000", got["error"])
+
+    def test_a_half_closed_client_is_let_go_after_its_answer(self):
+        srv = self.start("--timeout", "20")
+        body = b'{"function":"beale","steps":5}'
+        for _ in range(2):  # 201, then 200 for the same run
+            t0 = time.time()
+            status, _ = raw_answer(srv.port, b"POST /api/v1/runs HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+                                   b"Content-Type: application/json\r\nContent-Length: %d\r\n"
+                                   b"\r\n%s" % (len(body), body), timeout=30)
+            self.assertIn(status, (200, 201))
+            self.assertLess(time.time() - t0, 5)
+
+    def test_every_answer_carries_nosniff_corp_and_the_page_a_csp(self):
+        srv = self.start()
+        for path in ("/", "/api/v1/health", "/api/v1/nothing"):
+            headers = request(srv.port, "GET", path)[1]
+            self.assertEqual(headers["x-content-type-options"], "nosniff")
+            self.assertEqual(headers["cross-origin-resource-policy"], "same-origin")
+        csp = request(srv.port, "GET", "/")[1]["content-security-policy"]
+        self.assertIn("default-src 'self'", csp)
+        self.assertIn("connect-src 'self'", csp)
+        self.assertNotIn("*", csp)
 
 
 class Lifecycle(unittest.TestCase):
