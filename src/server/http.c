@@ -7,16 +7,15 @@
  */
 #include "http.h"
 
+#include "check.h"
 #include "error.h"
 #include "reply.h"
 #include "routes.h"
 
-#include <arpa/inet.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -27,173 +26,49 @@ typedef struct {
     srv_job *waiting;    /* the job a suspended request waits for */
 } conn_req;
 
-/* Splits "name[:port]" / "[v6]:port"; 0 if malformed. */
-static int split_host(const char *h, char *name, size_t size, unsigned *port)
-{
-    const char *end = h[0] == '[' ? strchr(h, ']') : strchr(h, ':');
-    if (h[0] == '[' && !end)
-        return 0;
-    if (h[0] == '[')
-        end++;
-    if (!end)
-        end = h + strlen(h);
-    const size_t n = (size_t)(end - h);
-    if (n == 0 || n >= size)
-        return 0;
-    memcpy(name, h, n);
-    name[n] = '\0';
-    *port = 0;
-    if (*end == '\0')
-        return 1;
-    if (*end != ':' || end[1] == '\0' || strlen(end + 1) > 5)
-        return 0;
-    for (const char *p = end + 1; *p; p++)
-        if (*p < '0' || *p > '9')
-            return 0;
-    *port = (unsigned)atoi(end + 1);
-    return *port <= 65535;
-}
-
-static int allowed_name(const srv *s, const char *name)
-{
-    static const char *const local[] = {"localhost", "127.0.0.1", "[::1]"};
-    for (size_t i = 0; i < 3; i++)
-        if (!strcasecmp(name, local[i]))
-            return 1;
-    char bracketed[80];
-    snprintf(bracketed, sizeof bracketed, "[%s]", s->o.host);
-    if (!strcasecmp(name, s->o.host) || !strcasecmp(name, bracketed))
-        return 1;
-    for (size_t i = 0; i < s->o.nallow_hosts; i++)
-        if (!strcasecmp(name, s->o.allow_hosts[i]))
-            return 1;
-    return 0;
-}
-
+/* Collects MHD's pairs of one kind into a srv_pair array. */
 typedef struct {
-    unsigned hosts, lengths, bad_names;
-    char bad_value[64]; /* the first header, or query argument, whose value is not UTF-8 */
-} header_census;
+    srv_pair *pairs;
+    size_t n, cap;
+    int oom;
+} pairs;
 
-static int is_token(const char *name)
-{
-    static const char extra[] = "!#$%&'*+-.^_`|~";
-    if (!*name)
-        return 0;
-    for (const char *ch = name; *ch; ch++)
-        if (!((*ch >= 'a' && *ch <= 'z') || (*ch >= 'A' && *ch <= 'Z') ||
-              (*ch >= '0' && *ch <= '9') || strchr(extra, *ch)))
-            return 0;
-    return 1;
-}
-
-static enum MHD_Result count_header(void *cls, enum MHD_ValueKind kind, const char *name,
-                                    const char *value)
+static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *name,
+                               const char *value)
 {
     (void)kind;
-    header_census *h = cls;
-    h->hosts += !strcasecmp(name, MHD_HTTP_HEADER_HOST);
-    h->lengths += !strcasecmp(name, MHD_HTTP_HEADER_CONTENT_LENGTH);
-    h->bad_names += !is_token(name);
-    if (value && !h->bad_value[0] && !srv_utf8_valid(value, strlen(value)))
-        snprintf(h->bad_value, sizeof h->bad_value, "%.63s", name);
+    pairs *ps = cls;
+    if (ps->n == ps->cap) {
+        const size_t cap = ps->cap ? 2 * ps->cap : 16;
+        srv_pair *more = realloc(ps->pairs, cap * sizeof *more);
+        if (!more) {
+            ps->oom = 1;
+            return MHD_NO;
+        }
+        ps->pairs = more;
+        ps->cap = cap;
+    }
+    ps->pairs[ps->n++] = (srv_pair){name ? name : "", value};
     return MHD_YES;
 }
 
-/* Query arguments: the name and the value must be UTF-8 (after %-decoding). */
-static enum MHD_Result check_argument(void *cls, enum MHD_ValueKind kind, const char *name,
-                                      const char *value)
+/* srv_check_request on what libmicrohttpd parsed. -1 with *p filled. */
+static int check(srv *s, struct MHD_Connection *c, const char *url, const char *method,
+                 int body, srv_problem *p)
 {
-    (void)kind;
-    header_census *h = cls;
-    const int good_name = srv_utf8_valid(name, strlen(name));
-    if (!h->bad_value[0] && (!good_name || (value && !srv_utf8_valid(value, strlen(value)))))
-        snprintf(h->bad_value, sizeof h->bad_value, "%.63s", good_name ? name : "query");
-    return MHD_YES;
-}
-
-/*
- * Header names must be tokens, Host and Content-Length must not repeat (smuggling), and the
- * path, query and header values must be strict UTF-8.
- */
-static int check_headers(struct MHD_Connection *c, const char *url, srv_problem *p)
-{
-    header_census h = {0, 0, 0, ""};
-    if (!srv_utf8_valid(url, strlen(url)))
-        return srv_problem_set(p, 400, "target", "the path is not valid UTF-8");
-    MHD_get_connection_values(c, MHD_HEADER_KIND, count_header, &h);
-    if (h.bad_names)
-        return srv_problem_set(p, 400, "headers", "a header name is not a valid token");
-    if (h.bad_value[0])
-        return srv_problem_set(p, 400, h.bad_value, "the %s header is not valid UTF-8",
-                               h.bad_value);
-    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, check_argument, &h);
-    if (h.bad_value[0])
-        return srv_problem_set(p, 400, h.bad_value,
-                               "the query argument %s is not valid UTF-8 (after %%-decoding)",
-                               h.bad_value);
-    if (h.hosts > 1 || h.lengths > 1)
-        return srv_problem_set(p, 400, h.hosts > 1 ? "Host" : "Content-Length",
-                               "the %s header appears more than once",
-                               h.hosts > 1 ? "Host" : "Content-Length");
-    return 0;
-}
-
-static int check_host(const srv *s, struct MHD_Connection *c, srv_problem *p)
-{
-    const char *h = MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_HOST);
-    char name[256];
-    unsigned port;
-    if (!h)
-        return 0; /* HTTP/1.0 without Host: no browser sends that */
-    if (!split_host(h, name, sizeof name, &port) || !allowed_name(s, name))
-        return srv_problem_set(p, 421, "Host",
-                               "Host '%.64s' is not this server; it answers to localhost, "
-                               "127.0.0.1, [::1] and %s (start it with --allow-host NAME to "
-                               "add a name)",
-                               h, s->o.host);
-    return 0;
-}
-
-/*
- * A state-changing request, or one that costs the server real work (a landscape), from a
- * page of another origin is refused.
- */
-static int check_origin(const srv *s, struct MHD_Connection *c, const char *url,
-                        const char *method, srv_problem *p)
-{
-    if (strcmp(method, "POST") && strcmp(method, "DELETE") && strcmp(url, "/api/v1/landscape"))
-        return 0;
-    const char *o = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Origin");
-    if (!o)
-        return 0;
-    char name[256];
-    unsigned port;
-    if (strncmp(o, "http://", 7) || !split_host(o + 7, name, sizeof name, &port) ||
-        !allowed_name(s, name) || (port ? port : 80) != s->o.port)
-        return srv_problem_set(p, 403, "Origin",
-                               "Origin '%.64s' is not this server's own; clopt serve sends no "
-                               "CORS headers and takes work only from its own page",
-                               o);
-    return 0;
-}
-
-static int check_body(struct MHD_Connection *c, srv_problem *p)
-{
-    const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                  MHD_HTTP_HEADER_CONTENT_LENGTH);
-    if (len && strtoull(len, NULL, 10) > SRV_MAX_BODY)
-        return srv_problem_set(p, 413, "body", "the body has %.20s bytes; the limit is %u", len,
-                               SRV_MAX_BODY);
-    const char *type = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                   MHD_HTTP_HEADER_CONTENT_TYPE);
-    const size_t n = strlen("application/json");
-    if (!type || strncasecmp(type, "application/json", n) ||
-        (type[n] != '\0' && type[n] != ';' && type[n] != ' '))
-        return srv_problem_set(p, 415, "Content-Type",
-                               "Content-Type is '%.64s'; expected application/json",
-                               type ? type : "(none)");
-    return 0;
+    pairs args = {NULL, 0, 0, 0}, headers = {NULL, 0, 0, 0};
+    int rc;
+    MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, collect, &args);
+    MHD_get_connection_values(c, MHD_HEADER_KIND, collect, &headers);
+    if (args.oom || headers.oom)
+        rc = srv_problem_set(p, 503, "", "out of memory");
+    else {
+        const srv_view v = {method, url, args.pairs, headers.pairs, args.n, headers.n};
+        rc = srv_check_request(&s->o, &v, body, p);
+    }
+    free(args.pairs);
+    free(headers.pairs);
+    return rc;
 }
 
 /* Takes the body's memory from the budget; 503 (queued) when it has no room now. */
@@ -236,8 +111,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
             return MHD_NO;
         *req_cls = q;
         const int body = srv_route_has_body(s, url, method);
-        if (check_headers(c, url, &p) || check_host(s, c, &p) ||
-            check_origin(s, c, url, method, &p) || (body && check_body(c, &p))) {
+        if (check(s, c, url, method, body, &p)) {
             q->refused = 1;
             return srv_reply_problem(c, &p);
         }

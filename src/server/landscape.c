@@ -8,6 +8,7 @@
  * from y0, NaN where not finite, with X-Landscape-Min and X-Landscape-Max headers.
  */
 #include "landscape.h"
+#include "landscape_request.h"
 
 #include "config.h"
 #include "error.h"
@@ -16,8 +17,6 @@
 #include "functions.h"
 #include "reply.h"
 
-#include <errno.h>
-#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -25,16 +24,6 @@
 #define LANDSCAPE_QUEUE 8
 #define LANDSCAPE_KEEP 8
 
-typedef struct {
-    char *function; /* the catalogue name, or the expression's canonical text */
-    size_t nx, ny;
-    double view[4];
-    /* The result, written by the worker before the job ends (then read-only). */
-    float *values, lo, hi;
-    char *json;
-    size_t json_len;
-    char error[320];
-} landscape;
 
 static size_t estimate(const srv *s, const void *req)
 {
@@ -98,97 +87,6 @@ const srv_job_kind srv_landscape_kind = {
     .result_bytes = result_bytes,
 };
 
-/* A whole-string unsigned integer query argument in [lo, hi]; absent keeps *out. */
-static int size_arg(struct MHD_Connection *c, const char *name, size_t lo, size_t hi,
-                    size_t *out, srv_problem *p)
-{
-    const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, name);
-    if (!v)
-        return 0;
-    unsigned long long n;
-    if (srv_parse_count(v, &n) || n < lo || n > hi)
-        return srv_problem_set(p, 400, name, "%s = '%.32s'; expected an integer from %zu to %zu",
-                               name, v, lo, hi);
-    *out = (size_t)n;
-    return 0;
-}
-
-static int view_arg(struct MHD_Connection *c, double view[4], srv_problem *p)
-{
-    const char *v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "view");
-    if (!v)
-        return 0;
-    const char *at = v;
-    for (int i = 0; i < 4; i++) {
-        char *end;
-        errno = 0;
-        view[i] = strtod(at, &end);
-        if (end == at || errno || !(view[i] >= -1e6 && view[i] <= 1e6) ||
-            *end != (i < 3 ? ',' : '\0'))
-            return srv_problem_set(p, 400, "view",
-                                   "view = '%.64s'; expected x0,x1,y0,y1: four numbers "
-                                   "within +-1e6",
-                                   v);
-        at = end + 1;
-    }
-    if (!(view[0] < view[1]) || !(view[2] < view[3]))
-        return srv_problem_set(p, 400, "view", "view = '%.64s'; expected x0 < x1 and y0 < y1",
-                               v);
-    return 0;
-}
-
-/* The request from the query: NULL with *p filled. */
-static landscape *parse(struct MHD_Connection *c, int *f32, srv_problem *p)
-{
-    const char *fn = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "function");
-    const char *format = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "format");
-    landscape *l = calloc(1, sizeof *l);
-    if (!l) {
-        srv_problem_set(p, 503, "", "out of memory");
-        return NULL;
-    }
-    l->nx = l->ny = 128;
-    if (!fn)
-        srv_problem_set(p, 400, "function", "function is required, e.g. ?function=rosenbrock");
-    else if (format && strcmp(format, "json") && strcmp(format, "f32"))
-        srv_problem_set(p, 400, "format", "format = '%.32s'; expected json or f32", format);
-    else if (!srv_function_resolve(fn, &l->function, p) &&
-             !size_arg(c, "nx", 2, SRV_LANDSCAPE_MAX_SIDE, &l->nx, p) &&
-             !size_arg(c, "ny", 2, SRV_LANDSCAPE_MAX_SIDE, &l->ny, p)) {
-        clopt_function_ref f;
-        if (clopt_function_resolve(l->function, &f, NULL, NULL) == CLOPT_OK)
-            memcpy(l->view, f.info->view, sizeof l->view);
-        clopt_function_ref_release(&f);
-        if (l->nx * l->ny > SRV_LANDSCAPE_MAX_VALUES)
-            srv_problem_set(p, 400, "nx", "nx x ny = %zu values; the limit is %u",
-                            l->nx * l->ny, SRV_LANDSCAPE_MAX_VALUES);
-        else if (!view_arg(c, l->view, p)) {
-            *f32 = format && !strcmp(format, "f32");
-            return l;
-        }
-    }
-    free(l->function);
-    free(l);
-    return NULL;
-}
-
-static char *canonical_text(const landscape *l)
-{
-    char *text = NULL, a[32], b[32], c[32], d[32];
-    size_t size;
-    FILE *f = open_memstream(&text, &size);
-    if (!f)
-        return NULL;
-    fprintf(f, "{\"function\":\"%s\",\"nx\":%zu,\"ny\":%zu,\"view\":[%s,%s,%s,%s]}", l->function,
-            l->nx, l->ny, clopt_format_number(a, l->view[0]), clopt_format_number(b, l->view[1]),
-            clopt_format_number(c, l->view[2]), clopt_format_number(d, l->view[3]));
-    if (fclose(f)) {
-        free(text);
-        return NULL;
-    }
-    return text;
-}
-
 typedef struct {
     srv *s;
     srv_job *j;
@@ -235,22 +133,27 @@ static enum MHD_Result answer(srv *s, struct MHD_Connection *c, srv_job *j, int 
                           "no-cache");
 }
 
+static const char *arg(void *cls, const char *name)
+{
+    return MHD_lookup_connection_value(cls, MHD_GET_ARGUMENT_KIND, name);
+}
+
 enum MHD_Result srv_api_landscape(srv *s, struct MHD_Connection *c, srv_job **waiting)
 {
     srv_problem p;
     int f32 = 0;
-    landscape *l = parse(c, &f32, &p);
+    landscape *l = srv_landscape_parse(arg, c, &f32, &p);
     if (*waiting) { /* resumed: the job it waited for has ended */
         srv_job *j = *waiting;
         *waiting = NULL;
-        free(l);
+        free_request(l);
         return answer(s, c, j, f32);
     }
     if (!l)
         return srv_reply_problem(c, &p);
-    char *canonical = canonical_text(l);
+    char *canonical = srv_landscape_canonical(l);
     if (!canonical) {
-        free(l);
+        free_request(l);
         srv_problem_set(&p, 503, "", "out of memory");
         return srv_reply_problem(c, &p);
     }
@@ -260,7 +163,7 @@ enum MHD_Result srv_api_landscape(srv *s, struct MHD_Connection *c, srv_job **wa
     srv_job *j = srv_job_submit(&s->jobs[SRV_LANDSCAPES], id, canonical, l, &created, &p);
     if (!j) {
         free(canonical);
-        free(l);
+        free_request(l);
         return srv_reply_problem(c, &p);
     }
     const int rc = srv_job_wait(s, j, c);

@@ -4,9 +4,6 @@
 
 #include "core.h"
 
-#define SRV_LANDSCAPE_MAX_SIDE 1024
-#define SRV_LANDSCAPE_MAX_VALUES (512u * 512u)
-
 /* Answers now, or suspends c until its landscape is computed (*waiting: see srv_route). */
 enum MHD_Result srv_api_landscape(srv *s, struct MHD_Connection *c, srv_job **waiting);
 

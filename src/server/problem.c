@@ -1,8 +1,11 @@
 /* srv_problem: one helper formats every client error; strict UTF-8 for what clients send. */
 #include "problem.h"
 
+#include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 /*
  * The length of the UTF-8 sequence at u[0 .. n), or 0 if it is not one: no overlong
@@ -74,4 +77,16 @@ int srv_problem_set(srv_problem *p, unsigned status, const char *field, const ch
     utf8_trim(p->field); /* the JSON error must stay valid whatever was cut or quoted */
     utf8_trim(p->text);
     return -1;
+}
+
+char *srv_problem_text(const srv_problem *p)
+{
+    json_t *j = json_pack("{s:s,s:s}", "error", p->text, "field", p->field);
+    if (j && p->column) { /* an expression's error: the characters to underline */
+        json_object_set_new(j, "column", json_integer(p->column));
+        json_object_set_new(j, "length", json_integer(p->length));
+    }
+    char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
+    json_decref(j);
+    return text;
 }

@@ -15,6 +15,9 @@ typedef struct {
 int srv_problem_set(srv_problem *p, unsigned status, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
+/* {"error": text, "field": field} as compact JSON (malloc'd; NULL out of memory). */
+char *srv_problem_text(const srv_problem *p);
+
 /* Whether s[0, n) is strict UTF-8 (no overlong forms, surrogates or code points above
  * U+10FFFF; NUL is allowed). */
 int srv_utf8_valid(const char *s, size_t n);

@@ -87,12 +87,11 @@ enum MHD_Result srv_reply_json(struct MHD_Connection *c, unsigned status, json_t
 
 enum MHD_Result srv_reply_problem(struct MHD_Connection *c, const srv_problem *p)
 {
-    json_t *body = json_pack("{s:s,s:s}", "error", p->text, "field", p->field);
-    if (body && p->column) {
-        json_object_set_new(body, "column", json_integer(p->column));
-        json_object_set_new(body, "length", json_integer(p->length));
-    }
-    struct MHD_Response *resp = json_response(body);
+    char *text = srv_problem_text(p);
+    struct MHD_Response *resp =
+        text ? MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE) : NULL;
+    if (text && !resp)
+        free(text);
     if (resp && p->status == 503)
         MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
     return srv_reply_send(c, p->status, resp, "application/json", "no-store");

@@ -5,7 +5,9 @@
  */
 #include "routes.h"
 
+#include "check.h"
 #include "fields.h"
+#include "landscape_request.h"
 #include "landscape.h"
 #include "reply.h"
 
@@ -185,4 +187,46 @@ int srv_route_has_body(const srv *s, const char *url, const char *method)
             !strcmp(url + strlen(API), s->jobs[posted[i]].kind->collection))
             return 1;
     return 0;
+}
+
+static const char *view_arg(void *cls, const char *name)
+{
+    return srv_view_arg(cls, name);
+}
+
+unsigned srv_exchange(srv *s, const srv_view *v, const char *body, size_t len, char **out)
+{
+    srv_problem p;
+    char *canonical = NULL;
+    *out = NULL;
+    if (srv_check_request(&s->o, v, srv_route_has_body(s, v->path, v->method), &p))
+        goto problem;
+    if (!strcmp(v->path, API "landscape") && !strcmp(v->method, "GET")) {
+        int f32;
+        landscape *l = srv_landscape_parse(view_arg, (void *)v, &f32, &p);
+        if (!l)
+            goto problem;
+        canonical = srv_landscape_canonical(l);
+        free(l->function);
+        free(l);
+    } else if (srv_route_has_body(s, v->path, v->method)) {
+        const srv_jobs *q = NULL;
+        for (size_t i = 0; i < sizeof posted / sizeof *posted; i++)
+            if (!strcmp(v->path + strlen(API), s->jobs[posted[i]].kind->collection))
+                q = &s->jobs[posted[i]];
+        void *req = q->kind->parse(s, body, len, &canonical, &p);
+        if (!req)
+            goto problem;
+        q->kind->free_request(req);
+    } else
+        return 0; /* the route needs the server's state */
+    if (!canonical) {
+        srv_problem_set(&p, 503, "", "out of memory");
+        goto problem;
+    }
+    *out = canonical;
+    return 200;
+problem:
+    *out = srv_problem_text(&p);
+    return p.status;
 }

@@ -2,6 +2,7 @@
 #ifndef CLOPT_SERVER_ROUTES_H
 #define CLOPT_SERVER_ROUTES_H
 
+#include "check.h"
 #include "core.h"
 
 /*
@@ -11,6 +12,16 @@
  */
 enum MHD_Result srv_route(srv *s, struct MHD_Connection *c, const char *url, const char *method,
                           const char *body, size_t len, srv_job **waiting);
+
+/*
+ * The part of answering a request that needs no device and no job: srv_check_request, then
+ * the body or query parser of its route, the same functions libmicrohttpd's callbacks call.
+ * Returns the status with *out the JSON error, or 200 with *out the canonical request that
+ * would go to a job, or 0 (*out NULL) when the answer needs the server's state. *out is
+ * malloc'd. The request path's fuzz harness drives the server through this.
+ */
+unsigned srv_exchange(srv *s, const srv_view *v, const char *body, size_t len,
+                      char **out);
 
 /* Whether this request carries a JSON body (POST to a job collection). */
 int srv_route_has_body(const srv *s, const char *url, const char *method);

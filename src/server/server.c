@@ -30,7 +30,11 @@ void srv_options_defaults(srv_options *o)
     o->client_streams = 32;
 }
 
-srv *srv_start(const srv_options *o, clopt_error *err)
+/* The kinds of job, in the order of s->jobs (core.h). */
+static const srv_job_kind *const kinds[SRV_KINDS] = {&srv_run_kind, &srv_training_kind,
+                                                     &srv_landscape_kind};
+
+srv *srv_open_offline(const srv_options *o, clopt_error *err)
 {
     srv *s = calloc(1, sizeof *s);
     if (!s) {
@@ -40,14 +44,21 @@ srv *srv_start(const srv_options *o, clopt_error *err)
     s->o = *o;
     pthread_mutex_init(&s->lock, NULL);
     pthread_mutex_init(&s->device, NULL);
-    s->beat = srv_now();
-    const srv_job_kind *kinds[SRV_KINDS] = {&srv_run_kind, &srv_training_kind,
-                                            &srv_landscape_kind};
     for (size_t k = 0; k < SRV_KINDS; k++)
         if (srv_jobs_init(s, &s->jobs[k], kinds[k], k == SRV_RUNS ? o->queue : 0)) {
             clopt_error_set(err, CLOPT_ENOMEM, "out of memory");
-            goto fail;
+            srv_stop(s);
+            return NULL;
         }
+    return s;
+}
+
+srv *srv_start(const srv_options *o, clopt_error *err)
+{
+    srv *s = srv_open_offline(o, err);
+    if (!s)
+        return NULL;
+    s->beat = srv_now();
     if (!(s->ctx = clopt_context_create(o->device, err)))
         goto fail;
     cl_int rc = clGetDeviceInfo(clopt_context_device(s->ctx), CL_DEVICE_NAME,

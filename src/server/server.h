@@ -42,6 +42,12 @@ typedef struct srv srv;
 /* Opens the device, starts the worker and listens; NULL with err filled. */
 srv *srv_start(const srv_options *o, clopt_error *err);
 
+/*
+ * A server that neither computes nor listens (no device, no threads): for checking and
+ * parsing requests (srv_exchange, the fuzz harness). Freed with srv_stop.
+ */
+srv *srv_open_offline(const srv_options *o, clopt_error *err);
+
 /* "http://127.0.0.1:8080/" with the port actually bound. */
 const char *srv_url(const srv *s);
 
