@@ -55,45 +55,36 @@ static int parse(int argc, char **argv, srv_options *o)
         if ((v = cli_value(CMD, argc, argv, &i, "--host", &bad)))
             o->host = v;
         else if ((v = cli_value(CMD, argc, argv, &i, "--port", &bad))) {
-            if (cli_u64(CMD, "--port", v, 0, 65535, &n))
-                return 2;
+            if (cli_u64(CMD, "--port", v, 0, 65535, &n)) return 2;
             o->port = (unsigned)n;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--device", &bad)))
             o->device = v;
         else if ((v = cli_value(CMD, argc, argv, &i, "--allow-host", &bad))) {
             if (o->nallow_hosts == SRV_MAX_ALLOW_HOSTS) {
-                fprintf(stderr, CMD ": more than %d --allow-host options\n",
-                        SRV_MAX_ALLOW_HOSTS);
+                fprintf(stderr, CMD ": more than %d --allow-host options\n", SRV_MAX_ALLOW_HOSTS);
                 return 2;
             }
             o->allow_hosts[o->nallow_hosts++] = v;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--max-connections", &bad))) {
-            if (cli_u64(CMD, "--max-connections", v, 1, 100000, &n))
-                return 2;
+            if (cli_u64(CMD, "--max-connections", v, 1, 100000, &n)) return 2;
             o->max_connections = (unsigned)n;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--timeout", &bad))) {
-            if (cli_u64(CMD, "--timeout", v, 1, 3600, &n))
-                return 2;
+            if (cli_u64(CMD, "--timeout", v, 1, 3600, &n)) return 2;
             o->timeout_s = (unsigned)n;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--header-limit", &bad))) {
-            if (cli_u64(CMD, "--header-limit", v, 8192, 1048576, &n))
-                return 2;
+            if (cli_u64(CMD, "--header-limit", v, 8192, 1048576, &n)) return 2;
             o->header_limit = (size_t)n;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--memory", &bad))) {
-            if (cli_u64(CMD, "--memory", v, 16, 65536, &n))
-                return 2;
+            if (cli_u64(CMD, "--memory", v, 16, 65536, &n)) return 2;
             o->memory_budget = (size_t)n << 20;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--queue", &bad))) {
-            if (cli_u64(CMD, "--queue", v, 1, 4096, &n))
-                return 2;
+            if (cli_u64(CMD, "--queue", v, 1, 4096, &n)) return 2;
             o->queue = (unsigned)n;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--heartbeat", &bad))) {
-            if (cli_u64(CMD, "--heartbeat", v, 1, 15, &n))
-                return 2;
+            if (cli_u64(CMD, "--heartbeat", v, 1, 15, &n)) return 2;
             o->heartbeat_s = (unsigned)n;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--client-streams", &bad))) {
-            if (cli_u64(CMD, "--client-streams", v, 1, 100000, &n))
-                return 2;
+            if (cli_u64(CMD, "--client-streams", v, 1, 100000, &n)) return 2;
             o->client_streams = (unsigned)n;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--data", &bad)))
             o->data = v;
@@ -125,8 +116,7 @@ int clopt_cli_serve(int argc, char **argv)
     srv_options o;
     srv_options_defaults(&o);
     int rc = parse(argc, argv, &o);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     raise_fd_limit(o.max_connections);
     /* Every thread inherits the mask: only sigwait below sees the signals. */
     sigset_t stop;

@@ -11,16 +11,14 @@
 const char *srv_view_arg(const srv_view *v, const char *name)
 {
     for (size_t i = 0; i < v->nargs; i++)
-        if (!strcmp(v->args[i].name, name))
-            return v->args[i].value;
+        if (!strcmp(v->args[i].name, name)) return v->args[i].value;
     return NULL;
 }
 
 const char *srv_view_header(const srv_view *v, const char *name)
 {
     for (size_t i = 0; i < v->nheaders; i++)
-        if (!strcasecmp(v->headers[i].name, name))
-            return v->headers[i].value;
+        if (!strcasecmp(v->headers[i].name, name)) return v->headers[i].value;
     return NULL;
 }
 
@@ -28,25 +26,18 @@ const char *srv_view_header(const srv_view *v, const char *name)
 static int split_host(const char *h, char *name, size_t size, unsigned *port)
 {
     const char *end = h[0] == '[' ? strchr(h, ']') : strchr(h, ':');
-    if (h[0] == '[' && !end)
-        return 0;
-    if (h[0] == '[')
-        end++;
-    if (!end)
-        end = h + strlen(h);
+    if (h[0] == '[' && !end) return 0;
+    if (h[0] == '[') end++;
+    if (!end) end = h + strlen(h);
     const size_t n = (size_t)(end - h);
-    if (n == 0 || n >= size)
-        return 0;
+    if (n == 0 || n >= size) return 0;
     memcpy(name, h, n);
     name[n] = '\0';
     *port = 0;
-    if (*end == '\0')
-        return 1;
-    if (*end != ':' || end[1] == '\0' || strlen(end + 1) > 5)
-        return 0;
+    if (*end == '\0') return 1;
+    if (*end != ':' || end[1] == '\0' || strlen(end + 1) > 5) return 0;
     for (const char *p = end + 1; *p; p++)
-        if (*p < '0' || *p > '9')
-            return 0;
+        if (*p < '0' || *p > '9') return 0;
     *port = (unsigned)atoi(end + 1);
     return *port <= 65535;
 }
@@ -55,23 +46,19 @@ static int allowed_name(const srv_options *o, const char *name)
 {
     static const char *const local[] = {"localhost", "127.0.0.1", "[::1]"};
     for (size_t i = 0; i < 3; i++)
-        if (!strcasecmp(name, local[i]))
-            return 1;
+        if (!strcasecmp(name, local[i])) return 1;
     char bracketed[80];
     snprintf(bracketed, sizeof bracketed, "[%s]", o->host);
-    if (!strcasecmp(name, o->host) || !strcasecmp(name, bracketed))
-        return 1;
+    if (!strcasecmp(name, o->host) || !strcasecmp(name, bracketed)) return 1;
     for (size_t i = 0; i < o->nallow_hosts; i++)
-        if (!strcasecmp(name, o->allow_hosts[i]))
-            return 1;
+        if (!strcasecmp(name, o->allow_hosts[i])) return 1;
     return 0;
 }
 
 static int is_token(const char *name)
 {
     static const char extra[] = "!#$%&'*+-.^_`|~";
-    if (!*name)
-        return 0;
+    if (!*name) return 0;
     for (const char *ch = name; *ch; ch++)
         if (!((*ch >= 'a' && *ch <= 'z') || (*ch >= 'A' && *ch <= 'Z') ||
               (*ch >= '0' && *ch <= '9') || strchr(extra, *ch)))
@@ -88,8 +75,7 @@ static int valid(const char *s)
 static int check_bytes(const srv_view *v, srv_problem *p)
 {
     unsigned hosts = 0, lengths = 0;
-    if (!valid(v->path))
-        return srv_problem_set(p, 400, "target", "the path is not valid UTF-8");
+    if (!valid(v->path)) return srv_problem_set(p, 400, "target", "the path is not valid UTF-8");
     for (size_t i = 0; i < v->nheaders; i++) {
         const char *name = v->headers[i].name;
         if (!is_token(name))
@@ -119,8 +105,7 @@ static int check_host(const srv_options *o, const srv_view *v, srv_problem *p)
     const char *h = srv_view_header(v, "Host");
     char name[256];
     unsigned port;
-    if (!h)
-        return 0; /* HTTP/1.0 without Host: no browser sends that */
+    if (!h) return 0; /* HTTP/1.0 without Host: no browser sends that */
     if (!split_host(h, name, sizeof name, &port) || !allowed_name(o, name))
         return srv_problem_set(p, 421, "Host",
                                "Host '%.64s' is not this server; it answers to localhost, "
@@ -140,8 +125,7 @@ static int check_origin(const srv_options *o, const srv_view *v, srv_problem *p)
         strcmp(v->path, "/api/v1/landscape"))
         return 0;
     const char *origin = srv_view_header(v, "Origin");
-    if (!origin)
-        return 0;
+    if (!origin) return 0;
     char name[256];
     unsigned port;
     if (strncmp(origin, "http://", 7) || !split_host(origin + 7, name, sizeof name, &port) ||

@@ -12,6 +12,7 @@
 #ifndef CLOPT_SERVER_CORE_H
 #define CLOPT_SERVER_CORE_H
 
+#include "clock.h"
 #include "eventlog.h"
 #include "jobs.h"
 #include "server.h"
@@ -37,8 +38,8 @@ struct srv_stream {
     srv *s;
     srv_feed feed;
     struct MHD_Connection *conn;
-    uint64_t seen;  /* events the client had when it connected */
-    size_t offset;  /* next byte of the log; valid once `placed` */
+    uint64_t seen; /* events the client had when it connected */
+    size_t offset; /* next byte of the log; valid once `placed` */
     int placed, parked, heartbeat;
     double last_write;  /* the last bytes handed to MHD */
     int fd, outq;       /* its socket, and the bytes its send queue held at the last look */
@@ -69,8 +70,6 @@ struct srv {
     unsigned connections;  /* atomic: MHD's connection callback does not take the lock */
     struct MHD_Daemon *daemon;
 };
-
-double srv_now(void);
 
 /* The kinds (runs.c, trainings.c, landscape.c). */
 extern const srv_job_kind srv_run_kind, srv_training_kind, srv_landscape_kind;

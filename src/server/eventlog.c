@@ -8,27 +8,24 @@
 /* Grows *p to hold `need` units, doubling, but not past `limit` units when need fits it. */
 static int reserve(void **p, size_t *cap, size_t need, size_t unit, size_t limit)
 {
-    if (need <= *cap)
-        return 0;
+    if (need <= *cap) return 0;
     size_t n = *cap ? *cap : 64;
     while (n < need)
         n *= 2;
-    if (limit && need <= limit && n > limit)
-        n = limit;
+    if (limit && need <= limit && n > limit) n = limit;
     void *q = realloc(*p, n * unit);
-    if (!q)
-        return -1;
+    if (!q) return -1;
     *p = q;
     *cap = n;
     return 0;
 }
 
-size_t srv_log_append(srv_log *log, const char *name, const char *json, size_t json_len,
-                      int final)
+size_t srv_log_append(srv_log *log, const char *name, const char *json, size_t json_len, int final)
 {
     char head[64];
-    const int h = snprintf(head, sizeof head, "id: %llu\nevent: %s\ndata: ",
-                           (unsigned long long)(log->count + 1), name);
+    const int h =
+        snprintf(head, sizeof head,
+                 "id: %llu\nevent: %s\ndata: ", (unsigned long long)(log->count + 1), name);
     const size_t add = (size_t)h + json_len + 2;
     if (reserve((void **)&log->data, &log->cap, log->len + add, 1, log->limit) ||
         reserve((void **)&log->ends, &log->ends_cap, log->count + 1, sizeof *log->ends, 0))

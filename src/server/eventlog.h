@@ -23,8 +23,7 @@ typedef struct {
  * Appends "id: n\nevent: name\ndata: json\n\n" (json has no newline) and returns the bytes
  * the log grew by, or 0 when out of memory (the log is unchanged). `final` ends the log.
  */
-size_t srv_log_append(srv_log *log, const char *name, const char *json, size_t json_len,
-                      int final);
+size_t srv_log_append(srv_log *log, const char *name, const char *json, size_t json_len, int final);
 
 /* Where the event after the first `seen` ones starts (seen <= count). */
 size_t srv_log_offset(const srv_log *log, uint64_t seen);

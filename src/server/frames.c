@@ -12,12 +12,10 @@
 static void put_row(FILE *f, const clopt_slice *sl, size_t r, uint64_t every, float *last)
 {
     char num[32];
-    fprintf(f, "{\"step\":%llu,\"points\":[",
-            (unsigned long long)(sl->first_step + r * every));
+    fprintf(f, "{\"step\":%llu,\"points\":[", (unsigned long long)(sl->first_step + r * every));
     for (size_t t = 0; t < sl->trajectories; t++) {
         const float *q = &sl->data[(r * sl->trajectories + t) * sl->components];
-        if (t)
-            fputc(',', f);
+        if (t) fputc(',', f);
         if (!isfinite(q[0]) || !isfinite(q[1]) || !isfinite(q[2])) {
             fputs("null", f); /* diverged: the done event says when */
             continue;
@@ -42,15 +40,13 @@ char *srv_frame_step(const clopt_slice *sl, uint64_t every, float *last, size_t 
 {
     char *text = NULL;
     FILE *f = open_memstream(&text, len);
-    if (!f)
-        return NULL;
+    if (!f) return NULL;
     if (sl->rows == 1)
         put_row(f, sl, 0, every, last);
     else {
         fputs("{\"steps\":[", f);
         for (size_t r = 0; r < sl->rows; r++) {
-            if (r)
-                fputc(',', f);
+            if (r) fputc(',', f);
             put_row(f, sl, r, every, last);
         }
         fputs("]}", f);
@@ -66,8 +62,7 @@ char *srv_frame_done(const clopt_run *run, uint64_t steps, size_t *len)
 {
     char *text = NULL;
     FILE *f = open_memstream(&text, len);
-    if (!f)
-        return NULL;
+    if (!f) return NULL;
     fprintf(f, "{\"steps\":%llu,\"diverged_at\":[", (unsigned long long)steps);
     for (size_t t = 0; t < clopt_run_trajectories(run); t++) {
         const int64_t d = clopt_run_diverged_at(run, t);
@@ -91,8 +86,7 @@ char *srv_frame_error(const char *message, size_t *len)
         j = json_pack("{s:s}", "error", "the job failed (its message was not valid UTF-8)");
     char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);
-    if (text)
-        *len = strlen(text);
+    if (text) *len = strlen(text);
     return text;
 }
 
@@ -101,16 +95,15 @@ char *srv_frame_landscape(const char *function, size_t nx, size_t ny, const doub
 {
     char *text = NULL, a[32], b[32], c[32], d[32];
     FILE *f = open_memstream(&text, len);
-    if (!f)
-        return NULL;
-    fprintf(f, "{\"function\":\"%s\",\"nx\":%zu,\"ny\":%zu,\"view\":[%s,%s,%s,%s]", function,
-            nx, ny, clopt_format_number(a, view[0]), clopt_format_number(b, view[1]),
+    if (!f) return NULL;
+    fprintf(f, "{\"function\":\"%s\",\"nx\":%zu,\"ny\":%zu,\"view\":[%s,%s,%s,%s]", function, nx,
+            ny, clopt_format_number(a, view[0]), clopt_format_number(b, view[1]),
             clopt_format_number(c, view[2]), clopt_format_number(d, view[3]));
-    fprintf(f, ",\"min\":%s,\"max\":%s,\"values\":[", isfinite(lo) ? clopt_format_float(a, lo) : "null",
+    fprintf(f, ",\"min\":%s,\"max\":%s,\"values\":[",
+            isfinite(lo) ? clopt_format_float(a, lo) : "null",
             isfinite(hi) ? clopt_format_float(b, hi) : "null");
     for (size_t i = 0; i < nx * ny; i++) {
-        if (i)
-            fputc(',', f);
+        if (i) fputc(',', f);
         fputs(isfinite(values[i]) ? clopt_format_float(a, values[i]) : "null", f);
     }
     fputs("]}", f);

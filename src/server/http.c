@@ -53,8 +53,8 @@ static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *n
 }
 
 /* srv_check_request on what libmicrohttpd parsed. -1 with *p filled. */
-static int check(srv *s, struct MHD_Connection *c, const char *url, const char *method,
-                 int body, srv_problem *p)
+static int check(srv *s, struct MHD_Connection *c, const char *url, const char *method, int body,
+                 srv_problem *p)
 {
     pairs args = {NULL, 0, 0, 0}, headers = {NULL, 0, 0, 0};
     int rc;
@@ -90,8 +90,9 @@ static int take_body(srv *s, struct MHD_Connection *c, conn_req *q, size_t need,
         pthread_mutex_unlock(&s->lock);
     }
     srv_problem p;
-    srv_problem_set(&p, 503, "", "the server's memory budget has no room for this request's "
-                                 "body now; retry in a moment");
+    srv_problem_set(&p, 503, "",
+                    "the server's memory budget has no room for this request's "
+                    "body now; retry in a moment");
     q->refused = 1;
     *rc = srv_reply_problem(c, &p);
     return -1;
@@ -107,16 +108,14 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     srv_problem p;
     enum MHD_Result rc;
     if (!q) {
-        if (!(q = calloc(1, sizeof *q)))
-            return MHD_NO;
+        if (!(q = calloc(1, sizeof *q))) return MHD_NO;
         *req_cls = q;
         const int body = srv_route_has_body(s, url, method);
         if (check(s, c, url, method, body, &p)) {
             q->refused = 1;
             return srv_reply_problem(c, &p);
         }
-        if (!body)
-            return srv_route(s, c, url, method, NULL, 0, &q->waiting);
+        if (!body) return srv_route(s, c, url, method, NULL, 0, &q->waiting);
         return MHD_YES; /* the body follows */
     }
     if (*upload_size) {
@@ -140,8 +139,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         *upload_size = 0;
         return MHD_YES;
     }
-    if (q->refused)
-        return MHD_YES;
+    if (q->refused) return MHD_YES;
     return srv_route(s, c, url, method, q->body, q->len, &q->waiting);
 }
 
@@ -154,8 +152,7 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
     if (q) {
         pthread_mutex_lock(&s->lock);
         srv_budget_give(s, q->charged);
-        if (q->waiting)
-            srv_job_unref(s, q->waiting);
+        if (q->waiting) srv_job_unref(s, q->waiting);
         pthread_mutex_unlock(&s->lock);
         free(q->body);
     }
@@ -187,14 +184,13 @@ int srv_http_start(srv *s, clopt_error *err)
         return -1;
     }
     unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME;
-    if (ai->ai_family == AF_INET6)
-        flags |= MHD_USE_IPv6;
+    if (ai->ai_family == AF_INET6) flags |= MHD_USE_IPv6;
     s->daemon = MHD_start_daemon(
         flags, (uint16_t)s->o.port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
         MHD_OPTION_CONNECTION_LIMIT, s->o.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
         s->o.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->o.header_limit,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
-        on_connection, s, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
+        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
+        s, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
     const int v6 = ai->ai_family == AF_INET6;
     freeaddrinfo(ai);
     if (!s->daemon) {
@@ -206,26 +202,22 @@ int srv_http_start(srv *s, clopt_error *err)
     }
     const union MHD_DaemonInfo *info = MHD_get_daemon_info(s->daemon, MHD_DAEMON_INFO_BIND_PORT);
     s->o.port = info ? info->port : s->o.port;
-    snprintf(s->url, sizeof s->url, v6 ? "http://[%s]:%u/" : "http://%s:%u/", s->o.host,
-             s->o.port);
+    snprintf(s->url, sizeof s->url, v6 ? "http://[%s]:%u/" : "http://%s:%u/", s->o.host, s->o.port);
     return 0;
 }
 
 void srv_http_stop(srv *s)
 {
-    if (!s->daemon)
-        return;
+    if (!s->daemon) return;
     const MHD_socket listener = MHD_quiesce_daemon(s->daemon);
-    if (listener != MHD_INVALID_SOCKET)
-        close(listener);
+    if (listener != MHD_INVALID_SOCKET) close(listener);
     /* The streams saw `stopping` when they were woken and end; wait for them to go. */
     for (int i = 0; i < 500; i++) {
         pthread_mutex_lock(&s->lock);
         const size_t n = s->nstreams;
         srv_streams_wake(s, NULL);
         pthread_mutex_unlock(&s->lock);
-        if (n == 0)
-            break;
+        if (n == 0) break;
         nanosleep(&(struct timespec){0, 10 * 1000 * 1000}, NULL);
     }
     MHD_stop_daemon(s->daemon);

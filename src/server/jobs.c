@@ -40,10 +40,8 @@ static size_t base_bytes(const srv_job *j)
 static void charge(srv *s, srv_job *j)
 {
     size_t now = srv_log_bytes(&j->log) + base_bytes(j);
-    if (j->kind->result_bytes)
-        now += j->kind->result_bytes(j);
-    if (srv_job_live(j) && now < j->reserved + base_bytes(j))
-        now = j->reserved + base_bytes(j);
+    if (j->kind->result_bytes) now += j->kind->result_bytes(j);
+    if (srv_job_live(j) && now < j->reserved + base_bytes(j)) now = j->reserved + base_bytes(j);
     s->bytes = s->bytes - j->charged + now;
     j->charged = now;
 }
@@ -51,8 +49,7 @@ static void charge(srv *s, srv_job *j)
 static void job_free(srv *s, srv_job *j)
 {
     s->bytes -= j->charged;
-    if (j->work && j->kind->release)
-        j->kind->release(s, j);
+    if (j->work && j->kind->release) j->kind->release(s, j);
     j->kind->free_request(j->req);
     free(j->canonical);
     srv_log_free(&j->log);
@@ -66,8 +63,7 @@ void srv_job_ref(srv_job *j)
 
 void srv_job_unref(srv *s, srv_job *j)
 {
-    if (j && --j->refs == 0)
-        job_free(s, j);
+    if (j && --j->refs == 0) job_free(s, j);
 }
 
 void srv_job_release(srv *s, srv_job *j)
@@ -80,22 +76,19 @@ void srv_job_release(srv *s, srv_job *j)
 static srv_jobs *jobs_of(srv *s, const srv_job *j)
 {
     for (size_t k = 0; k < SRV_KINDS; k++)
-        if (s->jobs[k].kind == j->kind)
-            return &s->jobs[k];
+        if (s->jobs[k].kind == j->kind) return &s->jobs[k];
     return NULL;
 }
 
 static void unlist(srv *s, srv_job *j)
 {
-    if (!j->listed)
-        return;
+    if (!j->listed) return;
     srv_jobs *q = jobs_of(s, j);
     if (j->prev)
         j->prev->next = j->next;
     else
         q->list = j->next;
-    if (j->next)
-        j->next->prev = j->prev;
+    if (j->next) j->next->prev = j->prev;
     j->prev = j->next = NULL;
     j->listed = 0;
     q->count--;
@@ -105,11 +98,9 @@ static void unlist(srv *s, srv_job *j)
 static void touch(srv *s, srv_jobs *q, srv_job *j)
 {
     j->used = ++s->clock;
-    if (q->list == j)
-        return;
+    if (q->list == j) return;
     j->prev->next = j->next;
-    if (j->next)
-        j->next->prev = j->prev;
+    if (j->next) j->next->prev = j->prev;
     j->prev = NULL;
     j->next = q->list;
     q->list->prev = j;
@@ -125,10 +116,8 @@ static int evict_one(srv *s)
     srv_job *oldest = NULL;
     for (size_t k = 0; k < SRV_KINDS; k++)
         for (srv_job *j = s->jobs[k].list; j; j = j->next)
-            if (!srv_job_live(j) && j->refs == 1 && (!oldest || j->used < oldest->used))
-                oldest = j;
-    if (!oldest)
-        return 0;
+            if (!srv_job_live(j) && j->refs == 1 && (!oldest || j->used < oldest->used)) oldest = j;
+    if (!oldest) return 0;
     unlist(s, oldest);
     return 1;
 }
@@ -136,8 +125,7 @@ static int evict_one(srv *s)
 int srv_budget_take(srv *s, size_t n, int check)
 {
     while (check && s->bytes + n > s->o.memory_budget)
-        if (!evict_one(s))
-            return -1;
+        if (!evict_one(s)) return -1;
     s->bytes += n;
     return 0;
 }
@@ -154,8 +142,7 @@ static void keep(srv *s, srv_jobs *q)
     const unsigned most = q->kind->keep ? q->kind->keep : SRV_MAX_JOBS;
     for (srv_job *j = q->list, *next; j; j = next) {
         next = j->next;
-        if (!srv_job_live(j) && ++finished > most)
-            unlist(s, j);
+        if (!srv_job_live(j) && ++finished > most) unlist(s, j);
     }
 }
 
@@ -182,15 +169,13 @@ static void finished(srv *s, srv_job *j)
     charge(s, j);
     resume_waiters(j);
     srv_jobs *q = jobs_of(s, j);
-    if (q && j->listed)
-        keep(s, q);
+    if (q && j->listed) keep(s, q);
 }
 
 int srv_job_wait(srv *s, srv_job *j, struct MHD_Connection *c)
 {
     struct srv_waiter *w = malloc(sizeof *w);
-    if (!w)
-        return -1;
+    if (!w) return -1;
     pthread_mutex_lock(&s->lock);
     if (!srv_job_live(j) || s->stopping) {
         pthread_mutex_unlock(&s->lock);
@@ -216,8 +201,7 @@ static void append(srv *s, srv_job *j, const char *name, char *json, size_t len,
         j->status = JOB_FAILED;
     }
     free(json);
-    if (final && srv_job_live(j))
-        j->status = name[0] == 'e' ? JOB_FAILED : JOB_DONE;
+    if (final && srv_job_live(j)) j->status = name[0] == 'e' ? JOB_FAILED : JOB_DONE;
     charge(s, j);
     if (srv_job_live(j) && s->bytes > s->o.memory_budget) {
         /* The job outgrew its reservation (a kind's estimate is wrong): it fails. */
@@ -227,13 +211,11 @@ static void append(srv *s, srv_job *j, const char *name, char *json, size_t len,
                  "with a smaller request",
                  j->kind->name, s->o.memory_budget >> 20);
         json = srv_frame_error(msg, &len);
-        if (!json || !srv_log_append(&j->log, "error", json, len, 1))
-            j->log.ended = 1;
+        if (!json || !srv_log_append(&j->log, "error", json, len, 1)) j->log.ended = 1;
         free(json);
         j->status = JOB_FAILED;
     }
-    if (!srv_job_live(j))
-        finished(s, j);
+    if (!srv_job_live(j)) finished(s, j);
     srv_streams_wake(s, &j->log);
 }
 
@@ -303,8 +285,7 @@ srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req,
         goto done;
     }
     const unsigned attempt = old ? old->attempt + 1 : 1;
-    if (old)
-        unlist(s, old); /* a new attempt replaces it; its readers keep their log */
+    if (old) unlist(s, old); /* a new attempt replaces it; its readers keep their log */
     if (s->stopping || q->queued >= q->queue_max) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
@@ -345,8 +326,7 @@ srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req,
     j->refs = 3; /* registry, worker, caller */
     j->listed = 1;
     j->next = q->list;
-    if (q->list)
-        q->list->prev = j;
+    if (q->list) q->list->prev = j;
     q->list = j;
     q->count++;
     j->used = ++s->clock;
@@ -380,8 +360,7 @@ srv_job_status srv_job_delete(srv *s, srv_job *j)
             at = &(*at)->qnext;
         }
         *at = j->qnext;
-        if (q->queue_tail == j)
-            q->queue_tail = prev;
+        if (q->queue_tail == j) q->queue_tail = prev;
         q->queued--;
         j->status = JOB_CANCELLED;
         char message[64];
@@ -400,8 +379,7 @@ srv_job_status srv_job_delete(srv *s, srv_job *j)
 
 static void release_work(srv *s, srv_job *j)
 {
-    if (j->work && j->kind->release)
-        j->kind->release(s, j);
+    if (j->work && j->kind->release) j->kind->release(s, j);
 }
 
 /* Takes active job i out of the rotation and drops the worker's reference (lock held). */
@@ -422,8 +400,7 @@ static void *worker(void *arg)
         while (q->nactive < q->kind->active && q->queue) {
             srv_job *j = q->queue;
             q->queue = j->qnext;
-            if (!q->queue)
-                q->queue_tail = NULL;
+            if (!q->queue) q->queue_tail = NULL;
             q->queued--;
             j->status = JOB_RUNNING;
             q->active[q->nactive++] = j;
@@ -447,18 +424,15 @@ static void *worker(void *arg)
             release_work(s, j);
             pthread_mutex_lock(&s->lock);
             cancelled_message(j, error, sizeof error);
-            if (!j->log.ended)
-                append_error(s, j, error);
+            if (!j->log.ended) append_error(s, j, error);
             retire(s, q, i);
             continue;
         }
         pthread_mutex_unlock(&s->lock);
         const int rc = j->kind->turn(s, j, error, sizeof error);
-        if (rc != 0)
-            release_work(s, j);
+        if (rc != 0) release_work(s, j);
         pthread_mutex_lock(&s->lock);
-        if (j->cancel)
-            continue; /* the next turn ends it */
+        if (j->cancel) continue; /* the next turn ends it */
         if (rc < 0 && srv_job_live(j))
             append_error(s, j, error[0] ? error : "the job failed");
         else if (rc > 0 && srv_job_live(j))
@@ -492,28 +466,24 @@ int srv_jobs_init(srv *s, srv_jobs *q, const srv_job_kind *kind, unsigned queue)
 
 int srv_jobs_start(srv_jobs *q)
 {
-    if (pthread_create(&q->thread, NULL, worker, q))
-        return -1;
+    if (pthread_create(&q->thread, NULL, worker, q)) return -1;
     q->started = 1;
     return 0;
 }
 
 void srv_jobs_join(srv_jobs *q)
 {
-    if (!q->kind)
-        return;
+    if (!q->kind) return;
     pthread_mutex_lock(&q->s->lock);
     pthread_cond_broadcast(&q->wake);
     pthread_mutex_unlock(&q->s->lock);
-    if (q->started)
-        pthread_join(q->thread, NULL);
+    if (q->started) pthread_join(q->thread, NULL);
     q->started = 0;
 }
 
 void srv_jobs_free(srv_jobs *q)
 {
-    if (!q->kind)
-        return;
+    if (!q->kind) return;
     srv *s = q->s;
     pthread_mutex_lock(&s->lock);
     for (size_t i = 0; i < q->nactive; i++) {

@@ -50,8 +50,7 @@ typedef struct {
      * and checked (NULL with *p filled: 400 naming the field, ...), its canonical text in
      * *canonical (malloc'd; the id is its hash).
      */
-    void *(*parse)(const srv *s, const char *body, size_t len, char **canonical,
-                   srv_problem *p);
+    void *(*parse)(const srv *s, const char *body, size_t len, char **canonical, srv_problem *p);
     /* Adds the kind's members to the POST answer {"id","events"} (j referenced). */
     void (*created)(const srv_job *j, json_t *out);
     /* Adds the kind's members to GET's {"id","status","attempt","events","request"}. */
@@ -75,9 +74,9 @@ struct srv_job {
     int listed;            /* in the registry (DELETE, eviction and retry unlist) */
     int cancel;            /* DELETE arrived while the worker holds the job */
     srv_log log;
-    size_t reserved; /* bytes reserved at submission, until the job is finished */
-    size_t charged;  /* bytes counted in s->bytes */
-    uint64_t used;   /* LRU clock */
+    size_t reserved;      /* bytes reserved at submission, until the job is finished */
+    size_t charged;       /* bytes counted in s->bytes */
+    uint64_t used;        /* LRU clock */
     srv_job *prev, *next; /* registry, most recently used first */
     srv_job *qnext;
     struct srv_waiter *waiters; /* connections suspended until the job ends */

@@ -14,8 +14,7 @@
  */
 static size_t utf8_sequence(const unsigned char *u, size_t n)
 {
-    if (u[0] < 0x80)
-        return 1;
+    if (u[0] < 0x80) return 1;
     unsigned char lo = 0x80, hi = 0xbf; /* the second byte's range */
     size_t len;
     if (u[0] >= 0xc2 && u[0] <= 0xdf)
@@ -30,11 +29,9 @@ static size_t utf8_sequence(const unsigned char *u, size_t n)
         hi = u[0] == 0xf4 ? 0x8f : 0xbf;
     } else
         return 0;
-    if (n < len || u[1] < lo || u[1] > hi)
-        return 0;
+    if (n < len || u[1] < lo || u[1] > hi) return 0;
     for (size_t k = 2; k < len; k++)
-        if ((u[k] & 0xc0) != 0x80)
-            return 0;
+        if ((u[k] & 0xc0) != 0x80) return 0;
     return len;
 }
 
@@ -44,8 +41,7 @@ size_t srv_utf8_prefix(const char *s, size_t n)
     size_t i = 0;
     while (i < n) {
         const size_t k = utf8_sequence(u + i, n - i);
-        if (!k)
-            break;
+        if (!k) break;
         i += k;
     }
     return i;

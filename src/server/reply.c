@@ -34,25 +34,24 @@ static const char fallback[] = "{\"error\":\"the server could not format its ans
  */
 static int half_closed(struct MHD_Connection *c)
 {
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
     char byte;
     return ci && recv(ci->connect_fd, &byte, 1, MSG_PEEK | MSG_DONTWAIT) == 0;
 }
 
-enum MHD_Result srv_reply_send(struct MHD_Connection *c, unsigned status,
-                               struct MHD_Response *resp, const char *type, const char *cache)
+enum MHD_Result srv_reply_send(struct MHD_Connection *c, unsigned status, struct MHD_Response *resp,
+                               const char *type, const char *cache)
 {
     if (!resp) {
         resp = MHD_create_response_from_buffer(sizeof fallback - 1, (void *)fallback,
                                                MHD_RESPMEM_PERSISTENT);
-        if (!resp)
-            return MHD_NO;
+        if (!resp) return MHD_NO;
         status = 500;
         type = "application/json";
         cache = "no-store";
     }
-    if (type)
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
+    if (type) MHD_add_response_header(resp, MHD_HTTP_HEADER_CONTENT_TYPE, type);
     if (half_closed(c)) /* nothing more can come: close once the answer is sent */
         MHD_add_response_header(resp, MHD_HTTP_HEADER_CONNECTION, "close");
     MHD_add_response_header(resp, MHD_HTTP_HEADER_CACHE_CONTROL, cache);
@@ -66,12 +65,10 @@ static struct MHD_Response *json_response(json_t *body)
 {
     char *text = body ? json_dumps(body, JSON_COMPACT | JSON_REAL_PRECISION(9)) : NULL;
     json_decref(body);
-    if (!text)
-        return NULL;
+    if (!text) return NULL;
     struct MHD_Response *resp =
         MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE);
-    if (!resp)
-        free(text);
+    if (!resp) free(text);
     return resp;
 }
 
@@ -90,29 +87,28 @@ enum MHD_Result srv_reply_problem(struct MHD_Connection *c, const srv_problem *p
     char *text = srv_problem_text(p);
     struct MHD_Response *resp =
         text ? MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE) : NULL;
-    if (text && !resp)
-        free(text);
-    if (resp && p->status == 503)
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
+    if (text && !resp) free(text);
+    if (resp && p->status == 503) MHD_add_response_header(resp, MHD_HTTP_HEADER_RETRY_AFTER, "1");
     return srv_reply_send(c, p->status, resp, "application/json", "no-store");
 }
 
-enum MHD_Result srv_reply_method(struct MHD_Connection *c, const char *method,
-                                 const char *allow)
+enum MHD_Result srv_reply_method(struct MHD_Connection *c, const char *method, const char *allow)
 {
     srv_problem p;
     srv_problem_set(&p, 405, "method", "method %s is not allowed here; use %s",
                     strcmp(method, "GET") && strcmp(method, "POST") && strcmp(method, "DELETE")
-                        ? "(other)" : method, allow);
+                        ? "(other)"
+                        : method,
+                    allow);
     json_t *body = json_pack("{s:s,s:s}", "error", p.text, "field", p.field);
     struct MHD_Response *resp = json_response(body);
-    if (resp)
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
+    if (resp) MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
     return srv_reply_send(c, 405, resp, "application/json", "no-store");
 }
 
 enum MHD_Result srv_reply_empty(struct MHD_Connection *c, unsigned status)
 {
-    return srv_reply_send(c, status, MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT),
-                          NULL, "no-store");
+    return srv_reply_send(c, status,
+                          MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT), NULL,
+                          "no-store");
 }

@@ -20,8 +20,7 @@ enum MHD_Result srv_route(srv *s, struct MHD_Connection *c, const char *url, con
  * would go to a job, or 0 (*out NULL) when the answer needs the server's state. *out is
  * malloc'd. The request path's fuzz harness drives the server through this.
  */
-unsigned srv_exchange(srv *s, const srv_view *v, const char *body, size_t len,
-                      char **out);
+unsigned srv_exchange(srv *s, const srv_view *v, const char *body, size_t len, char **out);
 
 /* Whether this request carries a JSON body (POST to a job collection). */
 int srv_route_has_body(const srv *s, const char *url, const char *method);

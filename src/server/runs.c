@@ -20,9 +20,9 @@
 #define SLICE_MAX_ROWS 64
 
 /* The worst case of the event text (frames.h): every number at its longest. */
-#define NUMBER_MAX 15          /* "-1.17549435e-38" */
-#define EVENT_HEAD_MAX 64      /* "id: N\nevent: step\ndata: " and the wrapping of a slice */
-#define ROW_HEAD_MAX 32        /* {"step":N,"points":[ ... ]}, */
+#define NUMBER_MAX 15     /* "-1.17549435e-38" */
+#define EVENT_HEAD_MAX 64 /* "id: N\nevent: step\ndata: " and the wrapping of a slice */
+#define ROW_HEAD_MAX 32   /* {"step":N,"points":[ ... ]}, */
 #define ERROR_EVENT_MAX 512
 
 typedef struct {
@@ -123,8 +123,7 @@ static int turn(srv *s, srv_job *j, char *error, size_t esize)
     return 0;
 }
 
-static void *parse(const srv *s, const char *body, size_t len, char **canonical,
-                   srv_problem *p)
+static void *parse(const srv *s, const char *body, size_t len, char **canonical, srv_problem *p)
 {
     (void)s;
     srv_request *r = malloc(sizeof *r);

@@ -3,18 +3,10 @@
 
 #include "error.h"
 #include "http.h"
-#include "routes.h"
 
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-
-double srv_now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 void srv_options_defaults(srv_options *o)
 {
@@ -56,11 +48,9 @@ srv *srv_open_offline(const srv_options *o, clopt_error *err)
 srv *srv_start(const srv_options *o, clopt_error *err)
 {
     srv *s = srv_open_offline(o, err);
-    if (!s)
-        return NULL;
+    if (!s) return NULL;
     s->beat = srv_now();
-    if (!(s->ctx = clopt_context_create(o->device, err)))
-        goto fail;
+    if (!(s->ctx = clopt_context_create(o->device, err))) goto fail;
     cl_int rc = clGetDeviceInfo(clopt_context_device(s->ctx), CL_DEVICE_NAME,
                                 sizeof s->device_name - 1, s->device_name, NULL);
     if (rc != CL_SUCCESS) {
@@ -74,12 +64,10 @@ srv *srv_start(const srv_options *o, clopt_error *err)
         s->train_examples = 0;
     for (size_t k = 0; k < SRV_KINDS; k++)
         if (srv_jobs_start(&s->jobs[k])) {
-            clopt_error_set(err, CLOPT_ENOMEM, "cannot start the %s worker thread",
-                            kinds[k]->name);
+            clopt_error_set(err, CLOPT_ENOMEM, "cannot start the %s worker thread", kinds[k]->name);
             goto fail;
         }
-    if (srv_http_start(s, err))
-        goto fail;
+    if (srv_http_start(s, err)) goto fail;
     return s;
 fail:
     srv_stop(s);
@@ -93,8 +81,7 @@ const char *srv_url(const srv *s)
 
 void srv_stop(srv *s)
 {
-    if (!s)
-        return;
+    if (!s) return;
     pthread_mutex_lock(&s->lock);
     s->stopping = 1;
     srv_streams_wake(s, NULL);

@@ -13,19 +13,19 @@
 #define SRV_MAX_ALLOW_HOSTS 16
 
 typedef struct {
-    const char *host;             /* listening address (default "127.0.0.1") */
-    unsigned port;                /* 0 picks a free port */
-    const char *device;           /* device selector; NULL: the default device */
+    const char *host;                             /* listening address (default "127.0.0.1") */
+    unsigned port;                                /* 0 picks a free port */
+    const char *device;                           /* device selector; NULL: the default device */
     const char *allow_hosts[SRV_MAX_ALLOW_HOSTS]; /* extra names accepted in Host */
     size_t nallow_hosts;
-    unsigned max_connections;     /* open connections at once */
-    unsigned timeout_s;           /* an idle connection is closed after this */
-    size_t header_limit;          /* bytes of memory per connection (request line + headers) */
-    size_t memory_budget;         /* bytes of everything clients make the server hold */
-    unsigned queue;               /* runs waiting for the worker */
-    unsigned heartbeat_s;         /* an idle stream gets a comment this often */
-    const char *data;             /* Fashion-MNIST's IDX files; NULL: Debian's path */
-    unsigned client_streams;      /* streams one client address may hold at once */
+    unsigned max_connections; /* open connections at once */
+    unsigned timeout_s;       /* an idle connection is closed after this */
+    size_t header_limit;      /* bytes of memory per connection (request line + headers) */
+    size_t memory_budget;     /* bytes of everything clients make the server hold */
+    unsigned queue;           /* runs waiting for the worker */
+    unsigned heartbeat_s;     /* an idle stream gets a comment this often */
+    const char *data;         /* Fashion-MNIST's IDX files; NULL: Debian's path */
+    unsigned client_streams;  /* streams one client address may hold at once */
     /* The catalogues' JSON text (GET /api/v1/optimizers, functions); the caller keeps them
      * until srv_stop. */
     const char *optimizers_json, *functions_json;

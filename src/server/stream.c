@@ -52,8 +52,7 @@ static ssize_t reader(void *cls, uint64_t pos, char *buf, size_t max)
         MHD_suspend_connection(st->conn);
     }
     st->heartbeat = 0;
-    if (n > 0)
-        st->last_write = srv_now();
+    if (n > 0) st->last_write = srv_now();
     pthread_mutex_unlock(&s->lock);
     return n;
 }
@@ -67,8 +66,7 @@ static void release(void *cls)
         st->prev->next = st->next;
     else
         s->streams = st->next;
-    if (st->next)
-        st->next->prev = st->prev;
+    if (st->next) st->next->prev = st->prev;
     s->nstreams--;
     st->feed.unref(s, st->feed.owner);
     pthread_mutex_unlock(&s->lock);
@@ -89,20 +87,19 @@ static void client_address(struct MHD_Connection *c, char *out, size_t size)
 }
 
 /* A stream of feed's log from event `seen` on; it takes a reference to the owner. */
-static struct MHD_Response *stream_response(srv *s, struct MHD_Connection *c,
-                                            const srv_feed *feed, uint64_t seen,
-                                            const char *client)
+static struct MHD_Response *stream_response(srv *s, struct MHD_Connection *c, const srv_feed *feed,
+                                            uint64_t seen, const char *client)
 {
     srv_stream *st = calloc(1, sizeof *st);
-    if (!st)
-        return NULL;
+    if (!st) return NULL;
     st->s = s;
     st->feed = *feed;
     st->conn = c;
     st->seen = seen;
     st->last_write = st->progress_at = srv_now();
     snprintf(st->client, sizeof st->client, "%s", client);
-    const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
     st->fd = ci ? ci->connect_fd : -1;
     struct MHD_Response *resp =
         MHD_create_response_from_callback(MHD_SIZE_UNKNOWN, 16 * 1024, reader, st, release);
@@ -113,8 +110,7 @@ static struct MHD_Response *stream_response(srv *s, struct MHD_Connection *c,
     pthread_mutex_lock(&s->lock);
     feed->ref(feed->owner);
     st->next = s->streams;
-    if (s->streams)
-        s->streams->prev = st;
+    if (s->streams) s->streams->prev = st;
     s->streams = st;
     s->nstreams++;
     pthread_mutex_unlock(&s->lock);
@@ -130,18 +126,15 @@ static void wake(srv_stream *st)
 void srv_streams_wake(srv *s, const srv_log *log)
 {
     for (srv_stream *st = s->streams; st; st = st->next)
-        if (st->parked && (!log || st->feed.log == log))
-            wake(st);
+        if (st->parked && (!log || st->feed.log == log)) wake(st);
 }
 
 /* Whether the client has taken any bytes since the last look (lock held). */
 static int reading(srv_stream *st, double now)
 {
     int queued = 0;
-    if (st->fd < 0 || ioctl(st->fd, SIOCOUTQ, &queued) != 0)
-        queued = 0;
-    if (queued == 0 || queued != st->outq)
-        st->progress_at = now;
+    if (st->fd < 0 || ioctl(st->fd, SIOCOUTQ, &queued) != 0) queued = 0;
+    if (queued == 0 || queued != st->outq) st->progress_at = now;
     st->outq = queued;
     return now - st->progress_at < (double)st->s->o.timeout_s;
 }
@@ -152,13 +145,11 @@ void srv_streams_heartbeat(srv *s)
     for (srv_stream *st = s->streams; st; st = st->next) {
         if (!st->stalled && !reading(st, now)) {
             st->stalled = 1; /* its next read ends it */
-            if (st->parked)
-                wake(st);
+            if (st->parked) wake(st);
         }
         if (now - st->last_write >= s->o.heartbeat_s) {
             st->heartbeat = 1; /* woken or not, its next read sends the comment */
-            if (st->parked)
-                wake(st);
+            if (st->parked) wake(st);
         }
     }
 }
@@ -193,8 +184,7 @@ static int seen_events(struct MHD_Connection *c, uint64_t *seen, srv_problem *p)
         v = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, field);
     }
     *seen = 0;
-    if (!v)
-        return 0;
+    if (!v) return 0;
     unsigned long long n;
     if (srv_parse_count(v, &n))
         return srv_problem_set(p, 400, field,
@@ -209,8 +199,7 @@ enum MHD_Result srv_stream_reply(srv *s, struct MHD_Connection *c, const srv_fee
 {
     srv_problem p;
     uint64_t seen;
-    if (seen_events(c, &seen, &p))
-        return srv_reply_problem(c, &p);
+    if (seen_events(c, &seen, &p)) return srv_reply_problem(c, &p);
     char client[48];
     client_address(c, client, sizeof client);
     pthread_mutex_lock(&s->lock);
@@ -219,8 +208,7 @@ enum MHD_Result srv_stream_reply(srv *s, struct MHD_Connection *c, const srv_fee
     pthread_mutex_unlock(&s->lock);
     if (over) /* 204 tells an EventSource to stop reconnecting */
         return srv_reply_empty(c, 204);
-    if (refused)
-        return srv_reply_problem(c, &p);
+    if (refused) return srv_reply_problem(c, &p);
     return srv_reply_send(c, 200, stream_response(s, c, feed, seen, client), "text/event-stream",
                           "no-store");
 }

@@ -84,12 +84,12 @@ static int on_start(void *user, size_t index, const clopt_train_result *r, size_
     json_t *label = json_string(r->label);
     char *lab = label ? json_dumps(label, JSON_ENCODE_ANY) : NULL;
     json_decref(label);
-    char *json = lab ? format("{\"optimizer\":%zu,\"label\":%s,\"config\":%s,\"batches\":%zu,"
-                              "\"epochs\":%llu,\"examples\":%zu}",
-                              index, lab, h->r->specs[index], batches,
-                              (unsigned long long)h->r->o.epochs,
-                              clopt_train_examples(&h->r->o, h->d))
-                     : NULL;
+    char *json =
+        lab ? format("{\"optimizer\":%zu,\"label\":%s,\"config\":%s,\"batches\":%zu,"
+                     "\"epochs\":%llu,\"examples\":%zu}",
+                     index, lab, h->r->specs[index], batches, (unsigned long long)h->r->o.epochs,
+                     clopt_train_examples(&h->r->o, h->d))
+            : NULL;
     free(lab);
     h->batches = batches;
     h->group = (batches + TRAIN_BATCH_EVENTS - 1) / TRAIN_BATCH_EVENTS;
@@ -104,8 +104,7 @@ static int on_batch(void *user, size_t index, uint64_t epoch, size_t batch, doub
 {
     hook_ctx *h = user;
     h->sum += loss;
-    if (++h->in_group < h->group && batch + 1 < h->batches)
-        return 0;
+    if (++h->in_group < h->group && batch + 1 < h->batches) return 0;
     const double mean = h->sum / (double)h->in_group;
     const size_t n = h->in_group;
     h->sum = 0;
@@ -155,10 +154,8 @@ static char *done_event(const srv_train_request *t, const clopt_dataset *d,
 /* Loads the data set with the trainings' own context, once (lock not held). */
 static int ensure_dataset(srv *s, clopt_error *err)
 {
-    if (s->dataset)
-        return 0;
-    if (!s->train_ctx && !(s->train_ctx = clopt_context_create(s->o.device, err)))
-        return -1;
+    if (s->dataset) return 0;
+    if (!s->train_ctx && !(s->train_ctx = clopt_context_create(s->o.device, err))) return -1;
     const char *dir = s->o.data ? s->o.data : CLOPT_FASHION_MNIST_DIR;
     if (!(s->dataset = clopt_dataset_load(s->train_ctx, dir, err))) {
         char reason[sizeof err->text];
@@ -187,13 +184,11 @@ static int turn(srv *s, srv_job *j, char *error, size_t esize)
         st = CLOPT_OK;
         for (size_t i = 0; i < r->nspecs && st == CLOPT_OK; i++)
             st = clopt_train_result_init(&results[i], r->specs[i], &err);
-        if (st == CLOPT_OK)
-            st = clopt_train_check(&r->o, s->dataset, &err);
+        if (st == CLOPT_OK) st = clopt_train_check(&r->o, s->dataset, &err);
         hook_ctx h = {s, j, r, s->dataset, 1, 1, 0, 0};
         const clopt_train_hooks hooks = {&h, on_start, on_batch, on_epoch};
         if (st == CLOPT_OK)
-            st = clopt_train_run(s->dataset, &r->o, results, r->nspecs, NULL, NULL, &hooks,
-                                 &err);
+            st = clopt_train_run(s->dataset, &r->o, results, r->nspecs, NULL, NULL, &hooks, &err);
         if (st == CLOPT_OK && !(done = done_event(r, s->dataset, results)))
             clopt_error_set(&err, st = CLOPT_ENOMEM, "out of memory");
     }
@@ -206,8 +201,7 @@ static int turn(srv *s, srv_job *j, char *error, size_t esize)
     return 1;
 }
 
-static void *parse(const srv *s, const char *body, size_t len, char **canonical,
-                   srv_problem *p)
+static void *parse(const srv *s, const char *body, size_t len, char **canonical, srv_problem *p)
 {
     srv_train_request *r = malloc(sizeof *r);
     if (!r) {

@@ -29,16 +29,17 @@ static srv *server(void)
         srv_options o;
         srv_options_defaults(&o);
         o.functions_json = o.optimizers_json = "[]";
-        if (!(s = srv_open_offline(&o, NULL)))
-            abort();
+        if (!(s = srv_open_offline(&o, NULL))) abort();
     }
     return s;
 }
 
 static int hex(char c)
 {
-    return c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10
-                                          : c >= 'A' && c <= 'F' ? c - 'A' + 10 : -1;
+    return c >= '0' && c <= '9'   ? c - '0'
+           : c >= 'a' && c <= 'f' ? c - 'a' + 10
+           : c >= 'A' && c <= 'F' ? c - 'A' + 10
+                                  : -1;
 }
 
 /* %XX decoding in place (and '+' as a space in the query), as libmicrohttpd does. */
@@ -58,11 +59,9 @@ static void decode(char *s, int plus)
 /* The next line of [*at, end) as a NUL-terminated string (the input is a private copy). */
 static char *line(char **at, char *end)
 {
-    if (*at >= end)
-        return NULL;
+    if (*at >= end) return NULL;
     char *start = *at, *nl = memchr(start, '\n', (size_t)(end - start));
-    if (!nl)
-        nl = end;
+    if (!nl) nl = end;
     *nl = '\0';
     *at = nl + 1;
     return start;
@@ -71,16 +70,13 @@ static char *line(char **at, char *end)
 static void check_answer(srv *s, unsigned status, char *out, const srv_view *v)
 {
     if (status == 0) {
-        if (out)
-            abort();
+        if (out) abort();
         return;
     }
-    if (status < 200 || status > 599 || !out)
-        abort();
+    if (status < 200 || status > 599 || !out) abort();
     json_error_t e;
     json_t *j = json_loads(out, 0, &e);
-    if (!j)
-        abort(); /* never a body a client cannot parse */
+    if (!j) abort(); /* never a body a client cannot parse */
     if (status >= 400 && (!json_is_string(json_object_get(j, "error")) ||
                           !json_string_value(json_object_get(j, "error"))[0]))
         abort();
@@ -95,8 +91,7 @@ static void check_answer(srv *s, unsigned status, char *out, const srv_view *v)
             char a[SRV_ID_CHARS + 1], b[SRV_ID_CHARS + 1];
             srv_hash_id(out, a);
             srv_hash_id(twice, b);
-            if (strcmp(a, b))
-                abort();
+            if (strcmp(a, b)) abort();
         }
         free(twice);
     }
@@ -105,8 +100,7 @@ static void check_answer(srv *s, unsigned status, char *out, const srv_view *v)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char *copy = malloc(size + 1);
-    if (!copy)
-        return 0;
+    if (!copy) return 0;
     memcpy(copy, data, size);
     copy[size] = '\0';
     char *at = copy, *end = copy + size;
@@ -116,8 +110,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     char *h;
     while (nh < MAX_PAIRS && (h = line(&at, end)) && *h) {
         char *colon = strchr(h, ':');
-        if (!colon)
-            continue;
+        if (!colon) continue;
         *colon = '\0';
         headers[nh++] = (srv_pair){h, colon[1] == ' ' ? colon + 2 : colon + 1};
     }
@@ -130,11 +123,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         *query++ = '\0';
         for (char *arg = strtok(query, "&"); arg && na < MAX_PAIRS; arg = strtok(NULL, "&")) {
             char *eq = strchr(arg, '=');
-            if (eq)
-                *eq++ = '\0';
+            if (eq) *eq++ = '\0';
             decode(arg, 1);
-            if (eq)
-                decode(eq, 1);
+            if (eq) decode(eq, 1);
             args[na++] = (srv_pair){arg, eq};
         }
     }

@@ -23,6 +23,8 @@ BINARY = None
 # What the server's resident memory may grow beyond --memory: allocator slack, the
 # OpenCL engine's buffers and the connections' own memory (measured: see README).
 RSS_OVERHEAD_KIB = 64 << 10
+# AddressSanitizer keeps freed memory in quarantine: resident memory says nothing there.
+RSS_CHECKED = "ASAN_OPTIONS" not in os.environ
 
 RUN = {"function": "rosenbrock",
        "optimizers": ["adam(lr=0.05)", {"name": "sgd", "lr": 0.002, "momentum": 0.9},
@@ -808,9 +810,10 @@ class Limits(unittest.TestCase):
         self.assertTrue(wait_until(lambda: load(srv.port)["streams"] == 0, 15))
         self.assertTrue(wait_until(lambda: load(srv.port)["memory"] < 1 << 20, 15),
                         load(srv.port))
-        print("\n  slow-reader loop: RSS grew %d KiB over the start (budget 16 MiB)"
-              % (peak - base), file=sys.stderr)
-        self.assertLess(peak - base, (16 << 10) + RSS_OVERHEAD_KIB)
+        print("\n  slow-reader loop: RSS %d KiB at the start, peak %d KiB above it (budget "
+              "16 MiB)" % (base, peak - base), file=sys.stderr)
+        if RSS_CHECKED:
+            self.assertLess(peak - base, (16 << 10) + RSS_OVERHEAD_KIB)
 
     def test_training_logs_stay_bounded_whatever_the_batch(self):
         # Finding 2: a training's log was never charged and held one event per batch.
@@ -832,7 +835,11 @@ class Limits(unittest.TestCase):
                                 {"optimizers": ["adam"] * 8, "epochs": 50, "batch": 1})
         self.assertEqual(status, 400, got)
         self.assertIn("budget is 16 MiB", got["error"])
-        self.assertLess(srv.rss_kib() - base, (16 << 10) + RSS_OVERHEAD_KIB)
+        grown = srv.rss_kib() - base
+        print("\n  batch-1 training: RSS %d KiB above the start (budget 16 MiB; the trainings' "
+              "own context and data set included)" % grown, file=sys.stderr)
+        if RSS_CHECKED:
+            self.assertLess(grown, (16 << 10) + RSS_OVERHEAD_KIB)
 
     def test_landscapes_do_not_stall_the_server(self):
         # Finding 3: landscapes ran on the polling thread under the device lock.
