@@ -9,6 +9,10 @@
  * that is for as long as the registry, the worker, a stream or a reply still holds it.
  * At submission its log's worst case (kind->estimate) is reserved; a request whose worst
  * case could never fit is refused with 400, one that does not fit now with 503.
+ *
+ * A new kind is a srv_job_kind (its compute turn; with `parse`, POST, GET, DELETE and the
+ * event stream under /api/v1/<collection> come with it) and its row in core.h's enum and
+ * server.c's table.
  */
 #ifndef CLOPT_SERVER_JOBS_H
 #define CLOPT_SERVER_JOBS_H

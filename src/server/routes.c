@@ -17,8 +17,22 @@
 
 #define API "/api/v1/"
 
-/* The kinds with a collection of their own, in the order of s->jobs. */
-static const size_t posted[] = {SRV_RUNS, SRV_TRAININGS};
+/* The kind posted to path (/api/v1/<collection>[/...]), or NULL; *rest after the name. */
+static srv_jobs *posted(srv *s, const char *path, const char **rest)
+{
+    if (strncmp(path, API, strlen(API))) return NULL;
+    path += strlen(API);
+    for (size_t k = 0; k < SRV_KINDS; k++) {
+        const srv_job_kind *kind = s->jobs[k].kind;
+        const size_t n = strlen(kind->collection);
+        if (kind->parse && !strncmp(path, kind->collection, n) &&
+            (path[n] == '\0' || path[n] == '/')) {
+            *rest = path + n;
+            return &s->jobs[k];
+        }
+    }
+    return NULL;
+}
 
 static enum MHD_Result post_job(srv *s, struct MHD_Connection *c, srv_jobs *q, const char *body,
                                 size_t len)
@@ -158,18 +172,12 @@ enum MHD_Result srv_route(srv *s, struct MHD_Connection *c, const char *url, con
             return get ? gets[i].get(s, c) : srv_reply_method(c, method, "GET, HEAD");
     if (!strcmp(url, API "landscape"))
         return get ? srv_api_landscape(s, c, waiting) : srv_reply_method(c, method, "GET, HEAD");
-    for (size_t i = 0; i < sizeof posted / sizeof *posted; i++) {
-        srv_jobs *q = &s->jobs[posted[i]];
-        const size_t n = strlen(API) + strlen(q->kind->collection);
-        if (strncmp(url, API, strlen(API)) || strncmp(url + strlen(API), q->kind->collection,
-                                                      strlen(q->kind->collection)))
-            continue;
-        if (url[n] == '\0')
-            return strcmp(method, "POST") ? srv_reply_method(c, method, "POST")
-                                          : post_job(s, c, q, body ? body : "", len);
-        if (url[n] == '/')
-            return item_route(s, c, q, url + n + 1, method);
-    }
+    const char *rest;
+    srv_jobs *q = posted(s, url, &rest);
+    if (q && *rest == '\0')
+        return strcmp(method, "POST") ? srv_reply_method(c, method, "POST")
+                                      : post_job(s, c, q, body ? body : "", len);
+    if (q) return item_route(s, c, q, rest + 1, method);
     if (!strncmp(url, "/api/", 5))
         return not_found(c, "no such endpoint; see /api/v1/health, optimizers, functions, "
                             "devices, landscape, check, runs, trainings");
@@ -178,15 +186,10 @@ enum MHD_Result srv_route(srv *s, struct MHD_Connection *c, const char *url, con
     return get ? srv_assets_serve(c, url) : srv_reply_method(c, method, "GET, HEAD");
 }
 
-int srv_route_has_body(const srv *s, const char *url, const char *method)
+int srv_route_has_body(srv *s, const char *url, const char *method)
 {
-    if (strcmp(method, "POST"))
-        return 0;
-    for (size_t i = 0; i < sizeof posted / sizeof *posted; i++)
-        if (!strncmp(url, API, strlen(API)) &&
-            !strcmp(url + strlen(API), s->jobs[posted[i]].kind->collection))
-            return 1;
-    return 0;
+    const char *rest;
+    return !strcmp(method, "POST") && posted(s, url, &rest) && *rest == '\0';
 }
 
 static const char *view_arg(void *cls, const char *name)
@@ -210,10 +213,8 @@ unsigned srv_exchange(srv *s, const srv_view *v, const char *body, size_t len, c
         free(l->function);
         free(l);
     } else if (srv_route_has_body(s, v->path, v->method)) {
-        const srv_jobs *q = NULL;
-        for (size_t i = 0; i < sizeof posted / sizeof *posted; i++)
-            if (!strcmp(v->path + strlen(API), s->jobs[posted[i]].kind->collection))
-                q = &s->jobs[posted[i]];
+        const char *rest;
+        const srv_jobs *q = posted(s, v->path, &rest);
         void *req = q->kind->parse(s, body, len, &canonical, &p);
         if (!req)
             goto problem;

@@ -23,7 +23,7 @@ enum MHD_Result srv_route(srv *s, struct MHD_Connection *c, const char *url, con
 unsigned srv_exchange(srv *s, const srv_view *v, const char *body, size_t len, char **out);
 
 /* Whether this request carries a JSON body (POST to a job collection). */
-int srv_route_has_body(const srv *s, const char *url, const char *method);
+int srv_route_has_body(srv *s, const char *url, const char *method);
 
 /* api.c: the catalogue and status endpoints (GET). */
 enum MHD_Result srv_api_health(srv *s, struct MHD_Connection *c);
