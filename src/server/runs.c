@@ -46,7 +46,7 @@ static size_t estimate(const srv *s, const void *req)
 {
     (void)s;
     const srv_request *r = req;
-    const size_t nt = trajectories(r), comps = r->o.state ? 11 : 3;
+    const size_t nt = trajectories(r), comps = r->o.state ? CLOPT_RUN_STATE_COMPONENTS + 2 : 3;
     const size_t point = 2 + comps * NUMBER_MAX + (comps - 1) + 1;
     const size_t rows = (size_t)(r->o.steps / r->o.every) + 1;
     const size_t events = rows / slice_rows(r) + 3; /* a partial slice, done, error */
