@@ -856,16 +856,21 @@ class Limits(unittest.TestCase):
         threads = [threading.Thread(target=fetch, args=(i,)) for i in range(8)]
         for t in threads:
             t.start()
-        worst = 0
+        waits = []
         while any(t.is_alive() for t in threads):
             t0 = time.time()
             self.assertEqual(get_json(port, "/api/v1/health")[0], 200)
-            worst = max(worst, time.time() - t0)
+            waits.append(time.time() - t0)
             time.sleep(0.02)
         for t in threads:
             t.join()
         self.assertEqual(codes, [200] * 8)
-        self.assertLess(worst, 0.2, "health waited %.3f s behind the landscapes" % worst)
+        # The median, not the worst: on a shared 2-core machine the scheduler alone can
+        # delay one answer; behind the landscapes every answer waited for one (>= 0.3 s).
+        waits.sort()
+        self.assertLess(waits[len(waits) // 2], 0.1,
+                        "health waited %.3f s (median) behind the landscapes"
+                        % waits[len(waits) // 2])
         # Beyond the queue: 503 with Retry-After, never a stall.
         threads = [threading.Thread(target=fetch, args=(i,)) for i in range(10, 40)]
         codes.clear()
