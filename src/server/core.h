@@ -42,7 +42,8 @@ struct srv_stream {
     size_t offset; /* next byte of the log; valid once `placed` */
     int placed, parked, heartbeat;
     double last_write;  /* the last bytes handed to MHD */
-    int fd, outq;       /* its socket, and the bytes its send queue held at the last look */
+    int fd;             /* its socket */
+    uint64_t acked;     /* bytes the client's kernel had acknowledged at the last look */
     double progress_at; /* when the client last took bytes (or had nothing to take) */
     int stalled;        /* it has not read for --timeout: its next read ends it */
     char client[48];    /* its address, for the per-client limit */

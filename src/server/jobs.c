@@ -201,7 +201,7 @@ static void append(srv *s, srv_job *j, const char *name, char *json, size_t len,
         j->status = JOB_FAILED;
     }
     free(json);
-    if (final && srv_job_live(j)) j->status = name[0] == 'e' ? JOB_FAILED : JOB_DONE;
+    if (final && srv_job_live(j)) j->status = strcmp(name, "error") ? JOB_DONE : JOB_FAILED;
     charge(s, j);
     if (srv_job_live(j) && s->bytes > s->o.memory_budget) {
         /* The job outgrew its reservation (a kind's estimate is wrong): it fails. */

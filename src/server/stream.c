@@ -6,12 +6,13 @@
  *
  * Limits: streams hold at most 3/4 of --max-connections (503 beyond, so the API stays
  * reachable) and --client-streams per client address (429 beyond). A stream whose client
- * reads nothing for --timeout (its socket's send queue stays full, unchanged) is ended.
+ * takes nothing for --timeout (its kernel acknowledges no byte while some wait) is ended.
  */
 #include "core.h"
 #include "reply.h"
 
 #include <linux/sockios.h>
+#include <linux/tcp.h>
 #include <netdb.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -129,13 +130,21 @@ void srv_streams_wake(srv *s, const srv_log *log)
         if (st->parked && (!log || st->feed.log == log)) wake(st);
 }
 
-/* Whether the client has taken any bytes since the last look (lock held). */
+/*
+ * Whether the client has taken bytes within --timeout (lock held): its kernel acknowledged
+ * some since the last look, or nothing is waiting for it. Bytes the server adds to a full
+ * send queue (heartbeats) are not the client reading.
+ */
 static int reading(srv_stream *st, double now)
 {
+    struct tcp_info info;
+    socklen_t size = sizeof info;
     int queued = 0;
-    if (st->fd < 0 || ioctl(st->fd, SIOCOUTQ, &queued) != 0) queued = 0;
-    if (queued == 0 || queued != st->outq) st->progress_at = now;
-    st->outq = queued;
+    if (st->fd < 0 || getsockopt(st->fd, IPPROTO_TCP, TCP_INFO, &info, &size) != 0 ||
+        ioctl(st->fd, SIOCOUTQ, &queued) != 0)
+        return 1; /* cannot tell: leave it to libmicrohttpd's timeout */
+    if (queued == 0 || info.tcpi_bytes_acked != st->acked) st->progress_at = now;
+    st->acked = info.tcpi_bytes_acked;
     return now - st->progress_at < (double)st->s->o.timeout_s;
 }
 
