@@ -72,14 +72,11 @@ int clopt_cli_landscape(int argc, char **argv)
         if ((v = cli_value(CMD, argc, argv, &i, "--function", &bad)))
             function = v;
         else if ((v = cli_value(CMD, argc, argv, &i, "--nx", &bad))) {
-            if (cli_u64(CMD, "--nx", v, 2, 4096, &nx))
-                return 2;
+            if (cli_u64(CMD, "--nx", v, 2, 4096, &nx)) return 2;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--ny", &bad))) {
-            if (cli_u64(CMD, "--ny", v, 2, 4096, &ny))
-                return 2;
+            if (cli_u64(CMD, "--ny", v, 2, 4096, &ny)) return 2;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--view", &bad))) {
-            if (cli_numbers(CMD, "--view", v, 4, view))
-                return 2;
+            if (cli_numbers(CMD, "--view", v, 4, view)) return 2;
             if (!(view[0] < view[1]) || !(view[2] < view[3])) {
                 fprintf(stderr, CMD ": --view = '%s': expected x0 < x1 and y0 < y1\n", v);
                 return 2;
@@ -104,8 +101,8 @@ int clopt_cli_landscape(int argc, char **argv)
         fprintf(stderr, CMD ": %s\n", err.text);
         return err.status == CLOPT_ENODEVICE ? 2 : 1;
     }
-    char *text = landscape_text(ctx, function, (size_t)nx, (size_t)ny, has_view ? view : NULL,
-                                &err);
+    char *text =
+        landscape_text(ctx, function, (size_t)nx, (size_t)ny, has_view ? view : NULL, &err);
     clopt_context_release(ctx);
     if (!text) {
         fprintf(stderr, CMD ": %s\n", err.text);

@@ -90,15 +90,28 @@ char *srv_frame_error(const char *message, size_t *len)
     return text;
 }
 
+char *srv_json_quote(const char *text)
+{
+    json_t *j = json_string(text);
+    char *quoted = j ? json_dumps(j, JSON_ENCODE_ANY) : NULL;
+    json_decref(j);
+    return quoted;
+}
+
 char *srv_frame_landscape(const char *function, size_t nx, size_t ny, const double view[4],
                           float lo, float hi, const float *values, size_t *len)
 {
     char *text = NULL, a[32], b[32], c[32], d[32];
-    FILE *f = open_memstream(&text, len);
-    if (!f) return NULL;
-    fprintf(f, "{\"function\":\"%s\",\"nx\":%zu,\"ny\":%zu,\"view\":[%s,%s,%s,%s]", function, nx,
-            ny, clopt_format_number(a, view[0]), clopt_format_number(b, view[1]),
+    char *name = srv_json_quote(function);
+    FILE *f = name ? open_memstream(&text, len) : NULL;
+    if (!f) {
+        free(name);
+        return NULL;
+    }
+    fprintf(f, "{\"function\":%s,\"nx\":%zu,\"ny\":%zu,\"view\":[%s,%s,%s,%s]", name, nx, ny,
+            clopt_format_number(a, view[0]), clopt_format_number(b, view[1]),
             clopt_format_number(c, view[2]), clopt_format_number(d, view[3]));
+    free(name);
     fprintf(f, ",\"min\":%s,\"max\":%s,\"values\":[",
             isfinite(lo) ? clopt_format_float(a, lo) : "null",
             isfinite(hi) ? clopt_format_float(b, hi) : "null");

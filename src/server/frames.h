@@ -25,6 +25,9 @@ char *srv_frame_done(const clopt_run *run, uint64_t steps, size_t *len);
 
 char *srv_frame_error(const char *message, size_t *len);
 
+/* text as a JSON string, quotes included (malloc'd; NULL out of memory or not UTF-8). */
+char *srv_json_quote(const char *text);
+
 /*
  * {"function","nx","ny","view","min","max","values"}: a landscape (clopt landscape, GET
  * /api/v1/landscape), values row-major from y0, null where not finite. malloc'd.

@@ -24,7 +24,6 @@
 #define LANDSCAPE_QUEUE 8
 #define LANDSCAPE_KEEP 8
 
-
 static size_t estimate(const srv *s, const void *req)
 {
     (void)s;
@@ -58,11 +57,11 @@ static int turn(srv *s, srv_job *j, char *error, size_t esize)
         return -1;
     }
     pthread_mutex_lock(&s->device);
-    const clopt_status st = clopt_landscape(s->ctx, l->function, l->nx, l->ny, l->view,
-                                            l->values, &l->lo, &l->hi, &err);
+    const clopt_status st = clopt_landscape(s->ctx, l->function, l->nx, l->ny, l->view, l->values,
+                                            &l->lo, &l->hi, &err);
     pthread_mutex_unlock(&s->device);
-    if (st == CLOPT_OK && !(l->json = srv_frame_landscape(l->function, l->nx, l->ny, l->view,
-                                                          l->lo, l->hi, l->values, &l->json_len)))
+    if (st == CLOPT_OK && !(l->json = srv_frame_landscape(l->function, l->nx, l->ny, l->view, l->lo,
+                                                          l->hi, l->values, &l->json_len)))
         clopt_error_set(&err, CLOPT_ENOMEM, "out of memory");
     if (st != CLOPT_OK || !l->json) {
         snprintf(l->error, sizeof l->error, "%s", err.text);
@@ -111,7 +110,9 @@ static enum MHD_Result answer(srv *s, struct MHD_Connection *c, srv_job *j, int 
     if (st != JOB_DONE || !(h = malloc(sizeof *h))) {
         srv_problem p;
         srv_problem_set(&p, st == JOB_DONE ? 503 : 500, "", "%s",
-                        st == JOB_DONE ? "out of memory" : l->error[0] ? l->error : "cancelled");
+                        st == JOB_DONE ? "out of memory"
+                        : l->error[0]  ? l->error
+                                       : "cancelled");
         srv_job_release(s, j);
         return srv_reply_problem(c, &p);
     }
@@ -149,8 +150,7 @@ enum MHD_Result srv_api_landscape(srv *s, struct MHD_Connection *c, srv_job **wa
         free_request(l);
         return answer(s, c, j, f32);
     }
-    if (!l)
-        return srv_reply_problem(c, &p);
+    if (!l) return srv_reply_problem(c, &p);
     char *canonical = srv_landscape_canonical(l);
     if (!canonical) {
         free_request(l);

@@ -5,9 +5,9 @@
 #include <stddef.h>
 
 typedef struct {
-    unsigned status; /* HTTP status: 400, 404, 413, ... */
-    char field[64];  /* the request field at fault ("steps", "optimizers[1]"), or "" */
-    char text[320];  /* a sentence a person can act on */
+    unsigned status;         /* HTTP status: 400, 404, 413, ... */
+    char field[64];          /* the request field at fault ("steps", "optimizers[1]"), or "" */
+    char text[320];          /* a sentence a person can act on */
     unsigned column, length; /* an expression's error: the characters to underline, or 0 */
 } srv_problem;
 

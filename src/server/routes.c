@@ -41,8 +41,7 @@ static enum MHD_Result post_job(srv *s, struct MHD_Connection *c, srv_jobs *q, c
     srv_problem p;
     char *canonical = NULL;
     void *req = k->parse(s, body, len, &canonical, &p);
-    if (!req)
-        return srv_reply_problem(c, &p);
+    if (!req) return srv_reply_problem(c, &p);
     char id[SRV_ID_CHARS + 1];
     srv_hash_id(canonical, id);
     int created = 0;
@@ -55,8 +54,7 @@ static enum MHD_Result post_job(srv *s, struct MHD_Connection *c, srv_jobs *q, c
     char events[96];
     snprintf(events, sizeof events, API "%s/%s/events", k->collection, j->id);
     json_t *out = json_pack("{s:s,s:s}", "id", j->id, "events", events);
-    if (out)
-        k->created(j, out);
+    if (out) k->created(j, out);
     srv_job_release(s, j);
     return srv_reply_json(c, created ? 201 : 200, out);
 }
@@ -64,12 +62,11 @@ static enum MHD_Result post_job(srv *s, struct MHD_Connection *c, srv_jobs *q, c
 static enum MHD_Result job_status(srv *s, struct MHD_Connection *c, srv_job *j)
 {
     pthread_mutex_lock(&s->lock);
-    json_t *out = json_pack("{s:s,s:s,s:I,s:I,s:o}", "id", j->id, "status",
-                            srv_job_status_name(j->status), "attempt", (json_int_t)j->attempt,
-                            "events", (json_int_t)j->log.count, "request",
-                            json_loads(j->canonical, 0, NULL));
-    if (out)
-        j->kind->describe(j, out);
+    json_t *out =
+        json_pack("{s:s,s:s,s:I,s:I,s:o}", "id", j->id, "status", srv_job_status_name(j->status),
+                  "attempt", (json_int_t)j->attempt, "events", (json_int_t)j->log.count, "request",
+                  json_loads(j->canonical, 0, NULL));
+    if (out) j->kind->describe(j, out);
     pthread_mutex_unlock(&s->lock);
     return srv_reply_json(c, 200, out);
 }
@@ -95,11 +92,9 @@ static void feed_unref(srv *s, void *owner)
 
 static int is_id(const char *s, size_t n)
 {
-    if (n != SRV_ID_CHARS)
-        return 0;
+    if (n != SRV_ID_CHARS) return 0;
     for (size_t i = 0; i < n; i++)
-        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f')))
-            return 0;
+        if (!((s[i] >= '0' && s[i] <= '9') || (s[i] >= 'a' && s[i] <= 'f'))) return 0;
     return 1;
 }
 
@@ -111,8 +106,8 @@ static enum MHD_Result not_found(struct MHD_Connection *c, const char *what)
 }
 
 /* /api/v1/<collection>/ID[/events] */
-static enum MHD_Result item_route(srv *s, struct MHD_Connection *c, srv_jobs *q,
-                                  const char *rest, const char *method)
+static enum MHD_Result item_route(srv *s, struct MHD_Connection *c, srv_jobs *q, const char *rest,
+                                  const char *method)
 {
     const char *collection = q->kind->collection;
     const char *slash = strchr(rest, '/');
@@ -121,12 +116,12 @@ static enum MHD_Result item_route(srv *s, struct MHD_Connection *c, srv_jobs *q,
     const int get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
     if ((slash && !events) || !is_id(rest, n)) {
         srv_problem p;
-        srv_problem_set(&p, 404, "", "no such endpoint; %s are at " API "%s/ID and " API
-                        "%s/ID/events", collection, collection, collection);
+        srv_problem_set(&p, 404, "",
+                        "no such endpoint; %s are at " API "%s/ID and " API "%s/ID/events",
+                        collection, collection, collection);
         return srv_reply_problem(c, &p);
     }
-    if (events && !get)
-        return srv_reply_method(c, method, "GET, HEAD");
+    if (events && !get) return srv_reply_method(c, method, "GET, HEAD");
     if (!events && !get && strcmp(method, "DELETE"))
         return srv_reply_method(c, method, "GET, HEAD, DELETE");
     char id[SRV_ID_CHARS + 1];
@@ -156,10 +151,8 @@ static const struct {
     const char *path;
     get_handler get;
 } gets[] = {
-    {API "health", srv_api_health},
-    {API "optimizers", srv_api_optimizers},
-    {API "functions", srv_api_functions},
-    {API "devices", srv_api_devices},
+    {API "health", srv_api_health},       {API "optimizers", srv_api_optimizers},
+    {API "functions", srv_api_functions}, {API "devices", srv_api_devices},
     {API "check", srv_api_check},
 };
 
@@ -181,8 +174,7 @@ enum MHD_Result srv_route(srv *s, struct MHD_Connection *c, const char *url, con
     if (!strncmp(url, "/api/", 5))
         return not_found(c, "no such endpoint; see /api/v1/health, optimizers, functions, "
                             "devices, landscape, check, runs, trainings");
-    if (!srv_assets_has(url))
-        return not_found(c, "no such page");
+    if (!srv_assets_has(url)) return not_found(c, "no such page");
     return get ? srv_assets_serve(c, url) : srv_reply_method(c, method, "GET, HEAD");
 }
 
@@ -202,13 +194,11 @@ unsigned srv_exchange(srv *s, const srv_view *v, const char *body, size_t len, c
     srv_problem p;
     char *canonical = NULL;
     *out = NULL;
-    if (srv_check_request(&s->o, v, srv_route_has_body(s, v->path, v->method), &p))
-        goto problem;
+    if (srv_check_request(&s->o, v, srv_route_has_body(s, v->path, v->method), &p)) goto problem;
     if (!strcmp(v->path, API "landscape") && !strcmp(v->method, "GET")) {
         int f32;
         landscape *l = srv_landscape_parse(view_arg, (void *)v, &f32, &p);
-        if (!l)
-            goto problem;
+        if (!l) goto problem;
         canonical = srv_landscape_canonical(l);
         free(l->function);
         free(l);
@@ -216,8 +206,7 @@ unsigned srv_exchange(srv *s, const srv_view *v, const char *body, size_t len, c
         const char *rest;
         const srv_jobs *q = posted(s, v->path, &rest);
         void *req = q->kind->parse(s, body, len, &canonical, &p);
-        if (!req)
-            goto problem;
+        if (!req) goto problem;
         q->kind->free_request(req);
     } else
         return 0; /* the route needs the server's state */
