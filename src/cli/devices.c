@@ -1,6 +1,8 @@
 /* clopt devices: every OpenCL device, with the one a plain selector picks marked. */
 #include "cli.h"
 
+#include "server/frames.h"
+
 #include "usage.h"
 
 #include <stdio.h>
@@ -21,12 +23,7 @@ const char clopt_cli_devices_usage[] =
 
 json_t *clopt_cli_device_json(const clopt_device_entry *e)
 {
-    char pd[24];
-    snprintf(pd, sizeof pd, "%u:%u", e->platform_index, e->device_index);
-    return json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I}", "selector", pd, "platform", e->platform_name,
-                     "name", e->name, "version", e->version, "type",
-                     clopt_device_type_name(e->type), "compute_units", (json_int_t)e->compute_units,
-                     "global_memory", (json_int_t)e->global_mem);
+    return srv_device_json(e); /* the server's: it answers GET /api/v1/devices with it */
 }
 
 static int print_json(const clopt_device_entry *list, size_t n, const clopt_device_entry *def)

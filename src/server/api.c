@@ -2,6 +2,7 @@
 #include "routes.h"
 
 #include "device.h"
+#include "frames.h"
 #include "reply.h"
 
 #include <stdio.h>
@@ -57,7 +58,7 @@ enum MHD_Result srv_api_devices(srv *s, struct MHD_Connection *c)
     json_t *all = json_array();
     const cl_device_id used = clopt_context_device(s->ctx);
     for (size_t i = 0; i < n; i++) {
-        json_t *d = clopt_cli_device_json(&list[i]);
+        json_t *d = srv_device_json(&list[i]);
         json_object_set_new(d, "in_use", json_boolean(list[i].device == used));
         json_array_append_new(all, d);
     }

@@ -90,6 +90,16 @@ char *srv_frame_error(const char *message, size_t *len)
     return text;
 }
 
+json_t *srv_device_json(const clopt_device_entry *e)
+{
+    char pd[24];
+    snprintf(pd, sizeof pd, "%u:%u", e->platform_index, e->device_index);
+    return json_pack("{s:s,s:s,s:s,s:s,s:s,s:I,s:I}", "selector", pd, "platform", e->platform_name,
+                     "name", e->name, "version", e->version, "type",
+                     clopt_device_type_name(e->type), "compute_units", (json_int_t)e->compute_units,
+                     "global_memory", (json_int_t)e->global_mem);
+}
+
 char *srv_json_quote(const char *text)
 {
     json_t *j = json_string(text);

@@ -15,6 +15,9 @@
 #define CLOPT_SERVER_FRAMES_H
 
 #include "clopt/clopt.h"
+#include "device.h"
+
+#include <jansson.h>
 
 #include <stddef.h>
 
@@ -24,6 +27,12 @@ char *srv_frame_step(const clopt_slice *sl, uint64_t every, float *last, size_t 
 char *srv_frame_done(const clopt_run *run, uint64_t steps, size_t *len);
 
 char *srv_frame_error(const char *message, size_t *len);
+
+/*
+ * An OpenCL device as JSON: {"selector": "P:D", "platform", "name", "version", "type",
+ * "compute_units", "global_memory"} (clopt devices --json, GET /api/v1/devices).
+ */
+json_t *srv_device_json(const clopt_device_entry *e);
 
 /* text as a JSON string, quotes included (malloc'd; NULL out of memory or not UTF-8). */
 char *srv_json_quote(const char *text);
