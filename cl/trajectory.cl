@@ -61,10 +61,66 @@ inline void clopt_tpoint_lamb(clopt_real *x, clopt_real *y, clopt_real gx, clopt
 
 /* One step of a point: element-wise rules per coordinate, tensor-wise ones on the pair. */
 #define CLOPT_POINT_ELEMENT(KEY)                                                               \
-    clopt_trule_##KEY(&x[g], gx, &ax[g], &bx[g], &cx[g], k);                                   \
-    clopt_trule_##KEY(&y[g], gy, &ay[g], &by[g], &cy[g], k)
-#define CLOPT_POINT_TENSOR(KEY)                                                                \
-    clopt_tpoint_##KEY(&x[g], &y[g], gx, gy, &ax[g], &ay[g], &bx[g], &by[g], k)
+    clopt_trule_##KEY(x, gx, ax, bx, cx, k);                                                   \
+    clopt_trule_##KEY(y, gy, ay, by, cy, k)
+#define CLOPT_POINT_TENSOR(KEY) clopt_tpoint_##KEY(x, y, gx, gy, ax, ay, bx, by, k)
+
+/*
+ * f and its gradient at (x, y): one case per catalogue function, so that each inlines.
+ * Shared by every kernel that moves points over a function (trajectories, explore).
+ */
+CLOPT_INLINE clopt_real clopt_trajectory_f(uint fn, clopt_real x, clopt_real y, clopt_real *gx,
+                                           clopt_real *gy)
+{
+    switch (fn) {
+#define CLOPT_EVALUATE(ID, NAME)                                                               \
+    case ID:                                                                                   \
+        return clopt_f_##NAME(x, y, gx, gy);
+        CLOPT_FUNCTIONS(CLOPT_EVALUATE)
+#undef CLOPT_EVALUATE
+    default:
+        return clopt_function(fn, x, y, gx, gy);
+    }
+}
+
+/*
+ * One update of a point (x, y) with state (a, b, c) per coordinate by the optimizer of a
+ * kinds-table entry (kind and live state, trajectory.h) with this step's scalars: clipping
+ * in Keras' order, then the kind's rule. The one dispatch over kinds, shared by the
+ * trajectory and the explore kernels.
+ */
+CLOPT_INLINE void clopt_trajectory_update(uint entry, clopt_scalars k, clopt_real gx,
+                                          clopt_real gy, clopt_real *x, clopt_real *y,
+                                          clopt_real *ax, clopt_real *ay, clopt_real *bx,
+                                          clopt_real *by, clopt_real *cx, clopt_real *cy)
+{
+    const uint kind = entry & CLOPT_KIND_MASK, live = entry >> CLOPT_LIVE_SHIFT;
+    if (k.clipnorm > 0.0f || k.clipvalue > 0.0f) {
+        const clopt_real one = (clopt_real)(1.0f);
+        clopt_real ns = one;
+        if (k.clipnorm > 0.0f) {
+            const clopt_real norm = sqrt(gx * gx + gy * gy);
+            ns = select(one, k.clipnorm / norm, norm >= k.clipnorm);
+        }
+        gx = clopt_trule_clip(gx, ns, k);
+        gy = clopt_trule_clip(gy, ns, k);
+    }
+    switch (kind) {
+#define CLOPT_TRAJECTORY_KIND(K, KEY, LEAN, FULL, SHAPE)                                       \
+    case CLOPT_##K:                                                                            \
+        CLOPT_POINT_##SHAPE(KEY);                                                              \
+        break;
+        CLOPT_OPTIMIZERS(CLOPT_TRAJECTORY_KIND)
+#undef CLOPT_TRAJECTORY_KIND
+    }
+    /* State the optimizer does not keep stays 0 (SGD without momentum). */
+    if (live < 1)
+        *ax = *ay = (clopt_real)(0.0f);
+    if (live < 2)
+        *bx = *by = (clopt_real)(0.0f);
+    if (live < 3)
+        *cx = *cy = (clopt_real)(0.0f);
+}
 
 __kernel void clopt_trajectories(const uint fn, const uint starts, const uint spad,
                                  const uint tpad, const uint nwork, const uint groups,
@@ -81,7 +137,7 @@ __kernel void clopt_trajectories(const uint fn, const uint starts, const uint sp
         return;
     const uint t = w * (CLOPT_TW * groups); /* this work-item's first (padded) one */
     const uint o = t / spad;
-    const uint kind = kinds[o] & CLOPT_KIND_MASK, live = kinds[o] >> CLOPT_LIVE_SHIFT;
+    const uint entry = kinds[o];
     clopt_real x[CLOPT_GROUPS], y[CLOPT_GROUPS], ax[CLOPT_GROUPS], ay[CLOPT_GROUPS];
     clopt_real bx[CLOPT_GROUPS], by[CLOPT_GROUPS], cx[CLOPT_GROUPS], cy[CLOPT_GROUPS];
     clopt_uint dv[CLOPT_GROUPS], id[CLOPT_GROUPS];
@@ -100,7 +156,7 @@ __kernel void clopt_trajectories(const uint fn, const uint starts, const uint sp
         cy[g] = CLOPT_LOAD(state, 7 * tpad + tg);
         dv[g] = CLOPT_LOAD(diverged, tg);
     }
-    const clopt_real nan = (clopt_real)(NAN), one = (clopt_real)(1.0f);
+    const clopt_real nan = (clopt_real)(NAN);
     uint wait = (every - first % every) % every; /* steps until the next recorded one */
     __global float *row = out + t;
 
@@ -108,20 +164,10 @@ __kernel void clopt_trajectories(const uint fn, const uint starts, const uint sp
         const uint s = first + i;
         const bool record = wait-- == 0, update = s < nsteps;
         const clopt_scalars k = table[o * stride + (update ? i : 0)];
-        const bool clip = k.clipnorm > 0.0f || k.clipvalue > 0.0f;
         CLOPT_FOR_GROUPS(g)
         {
-            clopt_real f, gx, gy;
-            switch (fn) {
-#define CLOPT_EVALUATE(ID, NAME)                                                               \
-    case ID:                                                                                   \
-        f = clopt_f_##NAME(x[g], y[g], &gx, &gy);                                              \
-        break;
-                CLOPT_FUNCTIONS(CLOPT_EVALUATE)
-#undef CLOPT_EVALUATE
-            default:
-                f = clopt_function(fn, x[g], y[g], &gx, &gy);
-            }
+            clopt_real gx, gy;
+            const clopt_real f = clopt_trajectory_f(fn, x[g], y[g], &gx, &gy);
             dv[g] = clopt_diverged(dv[g], f, s);
             if (noise > 0.0f) {
                 clopt_real nx, ny;
@@ -148,31 +194,9 @@ __kernel void clopt_trajectories(const uint fn, const uint starts, const uint sp
             }
             if (!update)
                 continue;
-            if (clip) {
-                clopt_real ns = one;
-                if (k.clipnorm > 0.0f) {
-                    const clopt_real norm = sqrt(gx * gx + gy * gy);
-                    ns = select(one, k.clipnorm / norm, norm >= k.clipnorm);
-                }
-                gx = clopt_trule_clip(gx, ns, k);
-                gy = clopt_trule_clip(gy, ns, k);
-            }
             /* A diverged trajectory goes on computing; its points are no longer recorded. */
-            switch (kind) {
-#define CLOPT_TRAJECTORY_KIND(K, KEY, LEAN, FULL, SHAPE)                                       \
-    case CLOPT_##K:                                                                            \
-        CLOPT_POINT_##SHAPE(KEY);                                                              \
-        break;
-                CLOPT_OPTIMIZERS(CLOPT_TRAJECTORY_KIND)
-#undef CLOPT_TRAJECTORY_KIND
-            }
-            /* State the optimizer does not keep stays 0 (SGD without momentum). */
-            if (live < 1)
-                ax[g] = ay[g] = (clopt_real)(0.0f);
-            if (live < 2)
-                bx[g] = by[g] = (clopt_real)(0.0f);
-            if (live < 3)
-                cx[g] = cy[g] = (clopt_real)(0.0f);
+            clopt_trajectory_update(entry, k, gx, gy, &x[g], &y[g], &ax[g], &ay[g], &bx[g],
+                                    &by[g], &cx[g], &cy[g]);
         }
         if (record) {
             row += ncomp * tpad;

@@ -36,8 +36,9 @@ static const char *first_error(const char *log)
     return e ? e : log;
 }
 
-clopt_status clopt_context_build(clopt_context *ctx, cl_uint count, const char **sources,
-                                 cl_program *program, clopt_error *err)
+/* As clopt_context_build, with `lanes` (CLOPT_TW) trajectories per vector. */
+static clopt_status build_lanes(clopt_context *ctx, size_t lanes, cl_uint count,
+                                const char **sources, cl_program *program, clopt_error *err)
 {
     cl_int rc;
     cl_device_fp_config fp = 0;
@@ -47,7 +48,7 @@ clopt_status clopt_context_build(clopt_context *ctx, cl_uint count, const char *
     snprintf(options, sizeof options,
              "-cl-std=CL1.2 -DCLOPT_WGS=%zu -DCLOPT_TW=%zu -DCLOPT_GROUPS=%zu "
              "-DCLOPT_CONTIGUOUS=%d%s",
-             ctx->tuning.wgs, ctx->tuning.lanes, ctx->tuning.groups,
+             ctx->tuning.wgs, lanes, ctx->tuning.groups,
              ctx->tuning.contiguous,
              (fp & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT)
                  ? " -cl-fp32-correctly-rounded-divide-sqrt"
@@ -70,6 +71,22 @@ clopt_status clopt_context_build(clopt_context *ctx, cl_uint count, const char *
     return CLOPT_OK;
 fail:
     return err ? err->status : CLOPT_ECL;
+}
+
+clopt_status clopt_context_build(clopt_context *ctx, cl_uint count, const char **sources,
+                                 cl_program *program, clopt_error *err)
+{
+    return build_lanes(ctx, ctx->tuning.lanes, count, sources, program, err);
+}
+
+cl_program clopt_context_scalar_program(clopt_context *ctx, clopt_error *err)
+{
+    const char *src = clopt_kernel_source;
+    if (ctx->tuning.lanes == 1)
+        return ctx->program;
+    if (!ctx->scalar_program)
+        build_lanes(ctx, 1, 1, &src, &ctx->scalar_program, err);
+    return ctx->scalar_program;
 }
 
 static clopt_status build_program(clopt_context *ctx, clopt_error *err)
@@ -199,6 +216,8 @@ void clopt_context_release(clopt_context *ctx)
     clopt_programs_release(ctx->programs);
     if (ctx->program)
         clReleaseProgram(ctx->program);
+    if (ctx->scalar_program)
+        clReleaseProgram(ctx->scalar_program);
     if (ctx->queue)
         clReleaseCommandQueue(ctx->queue);
     if (ctx->cl)

@@ -11,6 +11,7 @@ struct clopt_context {
     cl_device_id device;
     cl_command_queue queue;
     cl_program program; /* every kernel of cl/, built once */
+    cl_program scalar_program; /* the same with one trajectory per vector, built on demand */
     clopt_tuning tuning;
     clopt_programs *programs; /* the expressions' programs, most recently used kept */
     cl_ulong max_alloc; /* CL_DEVICE_MAX_MEM_ALLOC_SIZE: the largest buffer, in bytes */
@@ -22,6 +23,13 @@ struct clopt_context {
  */
 clopt_status clopt_context_build(clopt_context *ctx, cl_uint count, const char **sources,
                                  cl_program *program, clopt_error *err);
+
+/*
+ * The program of cl/ built with CLOPT_TW 1 (the context's own program where lanes are
+ * already 1): kernels whose lanes cannot share per-step scalars (explore's sweeps). Built on
+ * the first call and kept; NULL with err filled if the build fails.
+ */
+cl_program clopt_context_scalar_program(clopt_context *ctx, clopt_error *err);
 
 /* The kernels of cl/, embedded by the build (see tools/embed.cmake). */
 extern const char clopt_kernel_source[];

@@ -8,6 +8,7 @@
 #include "context.h"
 #include "error.h"
 #include "functions.h"
+#include "run.h"
 #include "schedule.h"
 #include "spec.h"
 
@@ -124,7 +125,7 @@ static clopt_status parse_specs(clopt_run *r, const clopt_run_options *o, clopt_
 }
 
 /* The kinds table's entry: the kind and the state it keeps (trajectory.h). */
-static cl_uint kind_of(const clopt_config *c)
+cl_uint clopt_run_kind(const clopt_config *c)
 {
     const size_t live = clopt_catalogue_state_count(c->info, c->v);
     return (cl_uint)c->info->kind | (cl_uint)live << CLOPT_LIVE_SHIFT;
@@ -144,7 +145,7 @@ static clopt_status create_buffers(clopt_run *r, clopt_error *err)
         return clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating a run");
     }
     for (size_t k = 0; k < r->nopt; k++) {
-        kinds[k] = kind_of(&r->cfg[k]);
+        kinds[k] = clopt_run_kind(&r->cfg[k]);
         for (size_t s = 0; s < r->spad; s++) {
             const size_t from = s < r->nstart ? s : r->nstart - 1; /* padding repeats */
             state[k * r->spad + s] = (float)r->starts[2 * from];

@@ -295,6 +295,99 @@ CLOPT_API clopt_status clopt_landscape(clopt_context *ctx, const char *function,
                                        size_t ny, const double *view, float *values,
                                        float *min, float *max, clopt_error *err);
 
+/* ---- Explore: many runs reduced on the device (basin maps and hyperparameter sweeps) ---- */
+
+typedef enum {
+    CLOPT_EXPLORE_BASINS, /* one run per grid start per optimizer */
+    CLOPT_EXPLORE_SWEEP   /* one run per point of a grid of hyperparameter values */
+} clopt_explore_kind;
+
+/* A swept hyperparameter: n values from lo to hi, evenly spaced or (log) geometrically. */
+typedef struct {
+    const char *name; /* a numeric hyperparameter of the optimizer: "lr", "momentum", ... */
+    double lo, hi;    /* lo < hi, each in the hyperparameter's range (log: lo > 0) */
+    size_t n;         /* 2 .. CLOPT_EXPLORE_MAX_SIDE */
+    int log;
+} clopt_explore_axis;
+
+typedef struct {
+    clopt_explore_kind kind;
+    const char *function;          /* catalogue name */
+    const char *const *optimizers; /* basins: K specs (1 .. 16); sweep: the one base spec */
+    size_t noptimizers;
+    size_t nx, ny;       /* basins: the grid, 2 .. CLOPT_EXPLORE_MAX_SIDE each */
+    const double *view;  /* basins: x0, x1, y0, y1; NULL: the function's default view */
+    const double *start; /* sweep: x, y; NULL: the function's default start */
+    clopt_explore_axis axes[2]; /* sweep: the first naxes */
+    size_t naxes;               /* sweep: 1 or 2 */
+    uint64_t steps;             /* 1 .. CLOPT_RUN_MAX_STEPS */
+    double tol; /* converged: |f - f*| <= tol * max(1, |f*|); finite, >= 0 (1e-4 in the CLI) */
+} clopt_explore_options;
+
+#define CLOPT_EXPLORE_MAX_SIDE 4096u
+#define CLOPT_EXPLORE_MAX_RUNS 4194304u /* runs per exploration (K x nx x ny, or the sweep) */
+
+/*
+ * One map of an exploration, arrays of `runs` entries: basins row-major (j * nx + i, cell
+ * (i, j) started at x0 + i (x1 - x0) / (nx - 1), y0 + j (y1 - y0) / (ny - 1)); sweeps
+ * j * n0 + i with i along the first axis. x, y, f: the final point and value (NaN for a
+ * run that diverged). converged_at: the first step with |f - f*| <= tol * max(1, |f*|)
+ * (f* the function's minimum value), -1 if never or if the function has none. minimum:
+ * the index of the known minimum nearest the final point if within 1% of the view's width
+ * (basins) or of its default view's width (sweeps), else -1. diverged_at: as in runs, -1.
+ */
+typedef struct {
+    size_t runs;
+    const float *x, *y, *f;
+    const int32_t *converged_at, *minimum, *diverged_at;
+} clopt_explore_map;
+
+typedef struct clopt_exploration clopt_exploration;
+
+/* Validates the options (function, specs, grid, axes, ranges) without a device. */
+CLOPT_API clopt_status clopt_explore_check(const clopt_explore_options *options,
+                                           clopt_error *err);
+
+/* Validates the options and prepares the runs on the device; nothing is computed yet. */
+CLOPT_API clopt_exploration *clopt_explore_create(clopt_context *ctx,
+                                                  const clopt_explore_options *options,
+                                                  clopt_error *err);
+
+/*
+ * Computes up to max_steps more steps (0: as many as one slice holds) of every run and
+ * waits for them. Between calls a caller may report progress, or stop and release.
+ */
+CLOPT_API clopt_status clopt_explore_advance(clopt_exploration *e, uint64_t max_steps,
+                                             clopt_error *err);
+
+/* Whether every step has been computed; the steps computed so far (0 .. steps). */
+CLOPT_API int clopt_explore_finished(const clopt_exploration *e);
+CLOPT_API uint64_t clopt_explore_progress(const clopt_exploration *e);
+
+/* Maps: K for basins (one per optimizer, in order), 1 for a sweep. */
+CLOPT_API size_t clopt_explore_maps(const clopt_exploration *e);
+
+/* Map m's optimizer config (a sweep's: the base spec), get_config JSON owned by e. */
+CLOPT_API const char *clopt_explore_optimizer(const clopt_exploration *e, size_t m);
+
+/* A sweep's axis a: its canonical name ("lr" for "learning_rate") and its n values. */
+CLOPT_API const char *clopt_explore_axis_name(const clopt_exploration *e, size_t a);
+CLOPT_API const double *clopt_explore_axis_values(const clopt_exploration *e, size_t a,
+                                                  size_t *n);
+
+/*
+ * Map m's results once finished (CLOPT_ESTATE before), read from the device on the first
+ * call; the arrays belong to e and stay valid until it is released.
+ */
+CLOPT_API clopt_status clopt_explore_map_get(clopt_exploration *e, size_t m,
+                                             clopt_explore_map *out, clopt_error *err);
+
+/* Bytes of device memory the exploration holds (O(runs), whatever the steps). */
+CLOPT_API size_t clopt_explore_device_bytes(const clopt_exploration *e);
+
+/* Releases the exploration; NULL is a no-op. */
+CLOPT_API void clopt_explore_release(clopt_exploration *e);
+
 #ifdef __cplusplus
 }
 #endif

@@ -229,12 +229,16 @@ int clopt_cli_bench(int argc, char **argv)
         fputs(clopt_cli_bench_trajectories_usage, out);
         fputc('\n', out);
         fputs(clopt_cli_bench_step_usage, out);
+        fputc('\n', out);
+        fputs(clopt_cli_bench_explore_usage, out);
         return argc < 2 ? 2 : 0;
     }
     if (strcmp(argv[1], "trajectories") == 0)
         return bench_trajectories(argc, argv);
     if (strcmp(argv[1], "step") == 0)
         return clopt_cli_bench_step(argc, argv);
+    if (strcmp(argv[1], "explore") == 0)
+        return clopt_cli_bench_explore(argc, argv);
     size_t n, nb = 0;
     const clopt_cli_command *c = clopt_cli_commands(&n);
     const char *benchmarks[8];

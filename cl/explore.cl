@@ -1,0 +1,123 @@
+/*
+ * Explore, the trajectory engine's reduce mode: basin maps (one run per grid start per
+ * optimizer) and hyperparameter sweeps (one run per hyperparameter value, one start). No
+ * point is recorded: each run keeps its point, its state, the first step at which f came
+ * within tolerance of the function's minimum value and the step at which it diverged in
+ * device memory, and the last launch stores the final f. Memory is O(runs).
+ *
+ * The same work-item shape as cl/trajectory.cl (groups of CLOPT_TW runs per work-item), the
+ * same function evaluation (clopt_trajectory_f), divergence rule (clopt_diverged) and update
+ * (clopt_trajectory_update, the one dispatch over optimizer kinds), so a run gives the bits
+ * of the trajectory with the same start and spec.
+ *
+ * Buffers, for rpad runs (padded to whole work-items):
+ *   state  CLOPT_STATE_ROWS + 1 rows of rpad floats: x, y, a_x, a_y, b_x, b_y, c_x, c_y (as
+ *          the trajectory kernel's) and f (written at step nsteps);
+ *   steps  2 rows of rpad uints: converged_at, diverged_at (CLOPT_ALIVE: not so far). A run
+ *          goes on computing after it diverged; the host drops a converged_at that is not
+ *          before diverged_at, so the check here needs no look at the divergence;
+ *   kinds  per config, entries as the trajectory kernel's (kind and live state); table [config][step in slice], row stride `stride`.
+ * Basins: config = run / cpad, one optimizer per padded block (uniform in a work-item, as in
+ * the trajectory kernel). Sweeps: every run is its own config, so the scalars and the kind
+ * are per group, and the program is built with CLOPT_TW 1 (one run per group).
+ */
+
+CLOPT_INLINE void clopt_explore(const bool sweep, const uint fn, const uint cpad,
+                                const uint ncfg, const uint rpad, const uint nwork,
+                                const uint groups, __global const uint *restrict kinds,
+                                __global const clopt_scalars *restrict table, const uint stride,
+                                const uint first, const uint count, const uint nsteps,
+                                const float fstar, const float tol,
+                                __global float *restrict state, __global uint *restrict steps)
+{
+    const uint w = get_global_id(0);
+    if (w >= nwork)
+        return;
+    const uint t = w * (CLOPT_TW * groups); /* this work-item's first (padded) run */
+    const uint o = min(t / cpad, ncfg - 1);
+    const uint kind = kinds[o];
+    clopt_real x[CLOPT_GROUPS], y[CLOPT_GROUPS], ax[CLOPT_GROUPS], ay[CLOPT_GROUPS];
+    clopt_real bx[CLOPT_GROUPS], by[CLOPT_GROUPS], cx[CLOPT_GROUPS], cy[CLOPT_GROUPS];
+    clopt_uint cv[CLOPT_GROUPS], dv[CLOPT_GROUPS];
+    uint cfg[CLOPT_GROUPS], kd[CLOPT_GROUPS];
+    CLOPT_FOR_GROUPS(g)
+    {
+        const uint tg = t + g * CLOPT_TW;
+        cfg[g] = sweep ? min(tg, ncfg - 1) : o; /* padding repeats the last config */
+        kd[g] = sweep ? kinds[cfg[g]] : kind;
+        x[g] = CLOPT_LOAD(state, tg);
+        y[g] = CLOPT_LOAD(state, rpad + tg);
+        ax[g] = CLOPT_LOAD(state, 2 * rpad + tg);
+        ay[g] = CLOPT_LOAD(state, 3 * rpad + tg);
+        bx[g] = CLOPT_LOAD(state, 4 * rpad + tg);
+        by[g] = CLOPT_LOAD(state, 5 * rpad + tg);
+        cx[g] = CLOPT_LOAD(state, 6 * rpad + tg);
+        cy[g] = CLOPT_LOAD(state, 7 * rpad + tg);
+        cv[g] = CLOPT_LOAD(steps, tg);
+        dv[g] = CLOPT_LOAD(steps, rpad + tg);
+    }
+    const clopt_uint alive = (clopt_uint)(CLOPT_ALIVE);
+
+    for (uint i = 0; i < count; i++) {
+        const uint s = first + i;
+        const bool update = s < nsteps;
+        const uint row = update ? i : 0;
+        const clopt_scalars k = table[o * stride + row];
+        CLOPT_FOR_GROUPS(g)
+        {
+            clopt_real gx, gy;
+            const clopt_real f = clopt_trajectory_f(fn, x[g], y[g], &gx, &gy);
+            dv[g] = clopt_diverged(dv[g], f, s);
+            cv[g] = min(cv[g], select(alive, (clopt_uint)(s), fabs(f - fstar) <= tol));
+            if (!update) {
+                CLOPT_STORE(f, state, CLOPT_STATE_ROWS * rpad + t + g * CLOPT_TW);
+                continue;
+            }
+            const clopt_scalars kg = sweep ? table[cfg[g] * stride + row] : k;
+            clopt_trajectory_update(kd[g], kg, gx, gy, &x[g], &y[g], &ax[g], &ay[g], &bx[g],
+                                    &by[g], &cx[g], &cy[g]);
+        }
+        if (!update)
+            break;
+    }
+    CLOPT_FOR_GROUPS(g)
+    {
+        const uint tg = t + g * CLOPT_TW;
+        CLOPT_STORE(x[g], state, tg);
+        CLOPT_STORE(y[g], state, rpad + tg);
+        CLOPT_STORE(ax[g], state, 2 * rpad + tg);
+        CLOPT_STORE(ay[g], state, 3 * rpad + tg);
+        CLOPT_STORE(bx[g], state, 4 * rpad + tg);
+        CLOPT_STORE(by[g], state, 5 * rpad + tg);
+        CLOPT_STORE(cx[g], state, 6 * rpad + tg);
+        CLOPT_STORE(cy[g], state, 7 * rpad + tg);
+        CLOPT_STORE(cv[g], steps, tg);
+        CLOPT_STORE(dv[g], steps, rpad + tg);
+    }
+}
+
+/* Basin maps: optimizer o's runs are the block [o * cpad, (o + 1) * cpad). */
+__kernel void clopt_explore_basins(const uint fn, const uint cpad, const uint ncfg,
+                                   const uint rpad, const uint nwork, const uint groups,
+                                   __global const uint *restrict kinds,
+                                   __global const clopt_scalars *restrict table,
+                                   const uint stride, const uint first, const uint count,
+                                   const uint nsteps, const float fstar, const float tol,
+                                   __global float *restrict state, __global uint *restrict steps)
+{
+    clopt_explore(false, fn, cpad, ncfg, rpad, nwork, groups, kinds, table, stride, first, count,
+                  nsteps, fstar, tol, state, steps);
+}
+
+/* Sweeps: run r is config r (CLOPT_TW 1; cpad is 1). */
+__kernel void clopt_explore_sweep(const uint fn, const uint cpad, const uint ncfg,
+                                  const uint rpad, const uint nwork, const uint groups,
+                                  __global const uint *restrict kinds,
+                                  __global const clopt_scalars *restrict table,
+                                  const uint stride, const uint first, const uint count,
+                                  const uint nsteps, const float fstar, const float tol,
+                                  __global float *restrict state, __global uint *restrict steps)
+{
+    clopt_explore(true, fn, cpad, ncfg, rpad, nwork, groups, kinds, table, stride, first, count,
+                  nsteps, fstar, tol, state, steps);
+}

@@ -1,0 +1,609 @@
+/*
+ * Explorations: basin maps and hyperparameter sweeps, the trajectory engine's reduce mode
+ * (cl/explore.cl). Every run keeps its state, converged and diverged steps on the device;
+ * only the final fields come back, so memory is O(runs) whatever the steps.
+ *
+ * Per-step scalars: a basin map has one config per optimizer, so its table is [optimizer]
+ * [step in slice] as a run's. In a sweep every run is its own config; the table holds one
+ * slice of steps per config and the slice shrinks as the configs grow (TABLE_BYTES), so it
+ * costs configs x slice, not runs x steps, and each row still comes from
+ * clopt_schedule_scalars, the one place the scalars are computed: a cell gives the bits of
+ * `clopt run` with that spec.
+ */
+#include "../cl/trajectory.h"
+#include "context.h"
+#include "error.h"
+#include "functions.h"
+#include "run.h"
+#include "schedule.h"
+#include "spec.h"
+
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define TABLE_BYTES (8u << 20) /* caps the per-step scalar table of one slice */
+#define SLICE_STEPS 1024u      /* longest slice: keeps each launch short on GPUs */
+#define MAX_MAPS 16u           /* optimizers of a basin map */
+#define STATE_ROWS (CLOPT_STATE_ROWS + 1) /* the trajectory kernel's rows, then f */
+
+struct clopt_exploration {
+    clopt_context *ctx;
+    clopt_explore_kind kind;
+    const clopt_function_info *info;
+    size_t nmaps, per_map, ncfg;       /* maps; runs per map; configs (K, or the sweep's) */
+    size_t groups, cpad, rpad, nwork;  /* launch shape (see cl/explore.cl) */
+    size_t stride;                     /* steps per slice, the table's row stride */
+    uint64_t steps, next;              /* next: the next step to evaluate, 0 .. steps + 1 */
+    double width;                      /* the view's width: "near a minimum" is 1% of it */
+    clopt_config *cfg;
+    double *m_schedule;
+    char **config;                     /* nmaps get_config JSON texts */
+    char *axis_name[2];
+    double *values[2];
+    size_t nvalues[2], naxes;
+    clopt_scalars *table;
+    float *res_f;     /* [map][component x, y, f][run] */
+    int32_t *res_i;   /* [map][component converged_at, minimum, diverged_at][run] */
+    int have_results; /* read back from the device */
+    size_t device_bytes;
+    cl_mem d_kinds, d_table, d_state, d_steps;
+    cl_kernel kernel;
+};
+
+static size_t round_up(size_t n, size_t m)
+{
+    return (n + m - 1) / m * m;
+}
+
+void clopt_explore_release(clopt_exploration *e)
+{
+    if (!e)
+        return;
+    cl_mem mems[] = {e->d_kinds, e->d_table, e->d_state, e->d_steps};
+    for (size_t i = 0; i < sizeof mems / sizeof mems[0]; i++)
+        if (mems[i])
+            clReleaseMemObject(mems[i]);
+    if (e->kernel)
+        clReleaseKernel(e->kernel);
+    if (e->config)
+        for (size_t m = 0; m < e->nmaps; m++)
+            free(e->config[m]);
+    for (size_t a = 0; a < 2; a++) {
+        free(e->axis_name[a]);
+        free(e->values[a]);
+    }
+    free(e->config);
+    free(e->cfg);
+    free(e->m_schedule);
+    free(e->table);
+    free(e->res_f);
+    free(e->res_i);
+    free(e);
+}
+
+/* Value i of an axis: its ends exactly, evenly or geometrically spaced between. */
+static double axis_value(const clopt_explore_axis *a, size_t i)
+{
+    if (i == 0)
+        return a->lo;
+    if (i + 1 == a->n)
+        return a->hi;
+    const double u = (double)i / (double)(a->n - 1);
+    if (a->log)
+        return exp(log(a->lo) + (log(a->hi) - log(a->lo)) * u);
+    return a->lo + (a->hi - a->lo) * u;
+}
+
+/* Spec k, its error naming the optimizer by position. */
+static clopt_status parse_spec(const clopt_explore_options *o, size_t k, clopt_config *c,
+                               clopt_error *err)
+{
+    clopt_error e;
+    clopt_error_clear(&e);
+    if (clopt_spec_parse(o->optimizers[k], c, &e) != CLOPT_OK)
+        return clopt_error_set(err, e.status, "optimizer %zu: %s", k + 1, e.text);
+    return CLOPT_OK;
+}
+
+/* Axis a of a sweep over base config c: a numeric hyperparameter of it, every value valid. */
+static clopt_status check_axis(const clopt_explore_options *o, size_t a, const clopt_config *c,
+                               clopt_param *param, clopt_error *err)
+{
+    const clopt_explore_axis *ax = &o->axes[a];
+    clopt_error e;
+    clopt_error_clear(&e);
+    if (!ax->name)
+        return clopt_error_set(err, CLOPT_EINVAL, "vary %zu: the name is NULL", a + 1);
+    const int p = clopt_config_param(c, ax->name, strlen(ax->name), &e);
+    if (p < 0)
+        return clopt_error_set(err, CLOPT_EINVAL, "vary %zu: %s", a + 1, e.text);
+    if (clopt_catalogue_param((clopt_param)p)->range == CLOPT_RANGE_BOOL)
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "vary %zu: %s is true or false; expected a numeric "
+                               "hyperparameter of %s",
+                               a + 1, clopt_catalogue_param((clopt_param)p)->name,
+                               c->info->name);
+    if (ax->n < 2 || ax->n > CLOPT_EXPLORE_MAX_SIDE)
+        return clopt_error_set(err, CLOPT_EINVAL, "vary %zu: %zu values; expected 2 .. %u",
+                               a + 1, ax->n, CLOPT_EXPLORE_MAX_SIDE);
+    if (!isfinite(ax->lo) || !isfinite(ax->hi) || !(ax->lo < ax->hi))
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "vary %zu: %s from %g to %g; expected finite LO < HI", a + 1,
+                               ax->name, ax->lo, ax->hi);
+    if (ax->log && !(ax->lo > 0))
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "vary %zu: %s from %g on a log scale; expected LO > 0", a + 1,
+                               ax->name, ax->lo);
+    clopt_config probe = *c;
+    for (size_t i = 0; i < ax->n; i++)
+        if (clopt_config_assign(&probe, (clopt_param)p, axis_value(ax, i), &e) != CLOPT_OK)
+            return clopt_error_set(err, CLOPT_EINVAL, "vary %zu: %s", a + 1, e.text);
+    *param = (clopt_param)p;
+    return CLOPT_OK;
+}
+
+static clopt_status check_basins(const clopt_explore_options *o, clopt_error *err)
+{
+    if (o->noptimizers > MAX_MAPS)
+        return clopt_error_set(err, CLOPT_EINVAL, "%zu optimizers; expected 1 .. %u",
+                               o->noptimizers, MAX_MAPS);
+    if (o->nx < 2 || o->nx > CLOPT_EXPLORE_MAX_SIDE || o->ny < 2 ||
+        o->ny > CLOPT_EXPLORE_MAX_SIDE)
+        return clopt_error_set(err, CLOPT_EINVAL, "grid %zu x %zu; expected 2 .. %u per side",
+                               o->nx, o->ny, CLOPT_EXPLORE_MAX_SIDE);
+    if (o->view) {
+        for (int i = 0; i < 4; i++)
+            if (!isfinite(o->view[i]))
+                return clopt_error_set(err, CLOPT_EINVAL, "view: %s = %g is not a finite number",
+                                       (const char *[]){"x0", "x1", "y0", "y1"}[i], o->view[i]);
+        if (!(o->view[0] < o->view[1]) || !(o->view[2] < o->view[3]))
+            return clopt_error_set(err, CLOPT_EINVAL,
+                                   "view %g,%g,%g,%g: expected x0 < x1 and y0 < y1", o->view[0],
+                                   o->view[1], o->view[2], o->view[3]);
+    }
+    if (o->nx * o->ny > CLOPT_EXPLORE_MAX_RUNS / o->noptimizers)
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "%zu optimizers x %zu x %zu cells is more than %u runs",
+                               o->noptimizers, o->nx, o->ny, CLOPT_EXPLORE_MAX_RUNS);
+    clopt_config c;
+    for (size_t k = 0; k < o->noptimizers; k++)
+        if (parse_spec(o, k, &c, err) != CLOPT_OK)
+            return CLOPT_EINVAL;
+    return CLOPT_OK;
+}
+
+/* Checks a sweep; fills the base config and the axes' parameters. */
+static clopt_status check_sweep(const clopt_explore_options *o, clopt_config *base,
+                                clopt_param params[2], clopt_error *err)
+{
+    if (o->noptimizers != 1)
+        return clopt_error_set(err, CLOPT_EINVAL, "%zu optimizers; a sweep varies exactly one",
+                               o->noptimizers);
+    if (o->start && (!isfinite(o->start[0]) || !isfinite(o->start[1])))
+        return clopt_error_set(err, CLOPT_EINVAL, "start %g,%g: expected two finite numbers",
+                               o->start[0], o->start[1]);
+    if (o->naxes < 1 || o->naxes > 2)
+        return clopt_error_set(err, CLOPT_EINVAL, "%zu hyperparameters to vary; expected 1 or 2",
+                               o->naxes);
+    if (parse_spec(o, 0, base, err) != CLOPT_OK)
+        return CLOPT_EINVAL;
+    for (size_t a = 0; a < o->naxes; a++)
+        if (check_axis(o, a, base, &params[a], err) != CLOPT_OK)
+            return CLOPT_EINVAL;
+    if (o->naxes == 2 && params[0] == params[1])
+        return clopt_error_set(err, CLOPT_EINVAL, "vary 2: %s is varied twice",
+                               clopt_catalogue_param(params[0])->name);
+    if (o->naxes == 2 && o->axes[0].n * o->axes[1].n > CLOPT_EXPLORE_MAX_RUNS)
+        return clopt_error_set(err, CLOPT_EINVAL, "%zu x %zu values is more than %u runs",
+                               o->axes[0].n, o->axes[1].n, CLOPT_EXPLORE_MAX_RUNS);
+    return CLOPT_OK;
+}
+
+/* Checks everything a caller controls before anything is allocated. */
+static clopt_status check_options(const clopt_explore_options *o, clopt_config *base,
+                                  clopt_param params[2], clopt_error *err)
+{
+    if (!clopt_function_find(o->function, err))
+        return CLOPT_EINVAL;
+    if (o->kind != CLOPT_EXPLORE_BASINS && o->kind != CLOPT_EXPLORE_SWEEP)
+        return clopt_error_set(err, CLOPT_EINVAL, "kind %d; expected basins or sweep",
+                               (int)o->kind);
+    if (!o->optimizers || o->noptimizers == 0)
+        return clopt_error_set(err, CLOPT_EINVAL, "no optimizers; expected at least one spec");
+    if (o->steps < 1 || o->steps > CLOPT_RUN_MAX_STEPS)
+        return clopt_error_set(err, CLOPT_EINVAL, "steps = %llu; expected 1 .. %u",
+                               (unsigned long long)o->steps, CLOPT_RUN_MAX_STEPS);
+    if (!isfinite(o->tol) || !(o->tol >= 0))
+        return clopt_error_set(err, CLOPT_EINVAL, "tol = %g; expected a finite number >= 0",
+                               o->tol);
+    if (o->kind == CLOPT_EXPLORE_BASINS)
+        return check_basins(o, err);
+    return check_sweep(o, base, params, err);
+}
+
+clopt_status clopt_explore_check(const clopt_explore_options *o, clopt_error *err)
+{
+    clopt_error_clear(err);
+    if (!o)
+        return clopt_error_set(err, CLOPT_EINVAL, "clopt_explore_check: options is NULL");
+    clopt_config base;
+    clopt_param params[2];
+    return check_options(o, &base, params, err);
+}
+
+/* The configs: K specs (basins), or the base with every combination of axis values. */
+static clopt_status make_configs(clopt_exploration *e, const clopt_explore_options *o,
+                                 const clopt_config *base, const clopt_param params[2],
+                                 clopt_error *err)
+{
+    if (e->kind == CLOPT_EXPLORE_BASINS) {
+        for (size_t k = 0; k < e->ncfg; k++)
+            parse_spec(o, k, &e->cfg[k], NULL); /* checked already */
+    } else {
+        for (size_t a = 0; a < e->naxes; a++) {
+            e->nvalues[a] = o->axes[a].n;
+            e->values[a] = malloc(e->nvalues[a] * sizeof *e->values[a]);
+            e->axis_name[a] = strdup(clopt_catalogue_param(params[a])->name);
+            if (!e->values[a] || !e->axis_name[a])
+                return clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating a sweep");
+            for (size_t i = 0; i < e->nvalues[a]; i++)
+                e->values[a][i] = axis_value(&o->axes[a], i);
+        }
+        const size_t n0 = e->nvalues[0];
+        for (size_t r = 0; r < e->ncfg; r++) {
+            e->cfg[r] = *base;
+            e->cfg[r].v[params[0]] = e->values[0][r % n0];
+            if (e->naxes == 2)
+                e->cfg[r].v[params[1]] = e->values[1][r / n0];
+        }
+    }
+    for (size_t r = 0; r < e->ncfg; r++)
+        e->m_schedule[r] = 1.0;
+    for (size_t m = 0; m < e->nmaps; m++)
+        if (!(e->config[m] = clopt_config_json(e->kind == CLOPT_EXPLORE_BASINS ? &e->cfg[m]
+                                                                               : base)))
+            return clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating an exploration");
+    return CLOPT_OK;
+}
+
+/* Initial state: every run at its start, optimizer state zero, no step yet. */
+static clopt_status create_buffers(clopt_exploration *e, const clopt_explore_options *o,
+                                   clopt_error *err)
+{
+    cl_context cl = e->ctx->cl;
+    cl_int rc;
+    const char *what = "allocating an exploration on the device";
+    const size_t rpad = e->rpad;
+    float *state = calloc(STATE_ROWS * rpad, sizeof *state);
+    cl_uint *steps = malloc(2 * rpad * sizeof *steps), *kinds = malloc(e->ncfg * sizeof *kinds);
+    if (!state || !steps || !kinds) {
+        clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating %zu runs",
+                        e->nmaps * e->per_map);
+        goto fail;
+    }
+    const double *view = o->view ? o->view : e->info->view;
+    const double *start = o->start ? o->start : e->info->start;
+    for (size_t r = 0; r < rpad; r++) {
+        const size_t m = e->kind == CLOPT_EXPLORE_BASINS ? r / e->cpad : 0;
+        size_t c = r - m * e->cpad; /* the run within its map; padding repeats the last */
+        c = m < e->nmaps && c < e->per_map ? c : e->per_map - 1;
+        double x = start[0], y = start[1];
+        if (e->kind == CLOPT_EXPLORE_BASINS) {
+            const size_t i = c % o->nx, j = c / o->nx;
+            x = view[0] + (double)i * (view[1] - view[0]) / (double)(o->nx - 1);
+            y = view[2] + (double)j * (view[3] - view[2]) / (double)(o->ny - 1);
+        }
+        state[r] = (float)x;
+        state[rpad + r] = (float)y;
+        steps[r] = steps[rpad + r] = CLOPT_ALIVE;
+    }
+    for (size_t k = 0; k < e->ncfg; k++)
+        kinds[k] = clopt_run_kind(&e->cfg[k]);
+    const cl_mem_flags rw = CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR;
+    e->d_kinds = clCreateBuffer(cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
+                                e->ncfg * sizeof *kinds, kinds, &rc);
+    CLOPT_CL_CHECK(err, what, rc);
+    e->d_state = clCreateBuffer(cl, rw, STATE_ROWS * rpad * sizeof *state, state, &rc);
+    CLOPT_CL_CHECK(err, what, rc);
+    e->d_steps = clCreateBuffer(cl, rw, 2 * rpad * sizeof *steps, steps, &rc);
+    CLOPT_CL_CHECK(err, what, rc);
+    e->d_table = clCreateBuffer(cl, CL_MEM_READ_ONLY, e->ncfg * e->stride * sizeof *e->table,
+                                NULL, &rc);
+    CLOPT_CL_CHECK(err, what, rc);
+    e->device_bytes = e->ncfg * (sizeof *kinds + e->stride * sizeof *e->table) +
+                      rpad * (STATE_ROWS * sizeof *state + 2 * sizeof *steps);
+    free(state);
+    free(steps);
+    free(kinds);
+    return CLOPT_OK;
+fail:
+    free(state);
+    free(steps);
+    free(kinds);
+    return err ? err->status : CLOPT_ECL;
+}
+
+/* The arguments that stay the same for the whole exploration. */
+static clopt_status bind_kernel(clopt_exploration *e, float fstar, float tol, clopt_error *err)
+{
+    cl_int rc;
+    const int sweep = e->kind == CLOPT_EXPLORE_SWEEP;
+    const cl_program program = sweep ? clopt_context_scalar_program(e->ctx, err)
+                                     : e->ctx->program;
+    if (!program)
+        return err ? err->status : CLOPT_ECL;
+    e->kernel = clCreateKernel(program, sweep ? "clopt_explore_sweep" : "clopt_explore_basins",
+                               &rc);
+    CLOPT_CL_CHECK(err, "creating the explore kernel", rc);
+    const cl_uint fn = clopt_function_id(e->info), cpad = (cl_uint)e->cpad;
+    const cl_uint ncfg = (cl_uint)e->ncfg, rpad = (cl_uint)e->rpad;
+    const cl_uint nwork = (cl_uint)e->nwork, groups = (cl_uint)e->groups;
+    const cl_uint stride = (cl_uint)e->stride, nsteps = (cl_uint)e->steps;
+    const cl_kernel k = e->kernel;
+    const char *what = "binding the explore kernel";
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 0, sizeof fn, &fn));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 1, sizeof cpad, &cpad));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 2, sizeof ncfg, &ncfg));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 3, sizeof rpad, &rpad));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 4, sizeof nwork, &nwork));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 5, sizeof groups, &groups));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 6, sizeof(cl_mem), &e->d_kinds));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 7, sizeof(cl_mem), &e->d_table));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 8, sizeof stride, &stride));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 11, sizeof nsteps, &nsteps));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 12, sizeof fstar, &fstar));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 13, sizeof tol, &tol));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 14, sizeof(cl_mem), &e->d_state));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 15, sizeof(cl_mem), &e->d_steps));
+    return CLOPT_OK;
+fail:
+    return err ? err->status : CLOPT_ECL;
+}
+
+/* Runs, configs and the launch shape (see cl/explore.cl), from checked options. */
+static void shape(clopt_exploration *e, const clopt_explore_options *o)
+{
+    const clopt_tuning *t = &e->ctx->tuning;
+    if (e->kind == CLOPT_EXPLORE_BASINS) {
+        e->nmaps = e->ncfg = o->noptimizers;
+        e->per_map = o->nx * o->ny;
+        const size_t fill = (e->per_map + t->lanes - 1) / t->lanes;
+        e->groups = fill < t->groups ? fill : t->groups;
+        e->cpad = round_up(e->per_map, t->lanes * e->groups);
+        e->rpad = e->nmaps * e->cpad;
+        e->nwork = e->rpad / (t->lanes * e->groups);
+    } else { /* one run per group: the scalar program */
+        e->naxes = o->naxes;
+        e->nmaps = 1;
+        e->per_map = e->ncfg = o->axes[0].n * (o->naxes == 2 ? o->axes[1].n : 1);
+        e->groups = e->per_map < t->groups ? e->per_map : t->groups;
+        e->cpad = 1;
+        e->rpad = round_up(e->per_map, e->groups);
+        e->nwork = e->rpad / e->groups;
+    }
+    e->stride = TABLE_BYTES / (e->ncfg * sizeof(clopt_scalars));
+    e->stride = e->stride < 1 ? 1 : e->stride > SLICE_STEPS ? SLICE_STEPS : e->stride;
+    if (e->stride > o->steps)
+        e->stride = (size_t)o->steps;
+}
+
+clopt_exploration *clopt_explore_create(clopt_context *ctx, const clopt_explore_options *o,
+                                        clopt_error *err)
+{
+    clopt_error_clear(err);
+    if (!ctx || !o) {
+        clopt_error_set(err, CLOPT_EINVAL, "clopt_explore_create: %s is NULL",
+                        !ctx ? "context" : "options");
+        return NULL;
+    }
+    clopt_config base;
+    clopt_param params[2];
+    if (check_options(o, &base, params, err) != CLOPT_OK)
+        return NULL;
+    clopt_exploration *e = calloc(1, sizeof *e);
+    if (!e) {
+        clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating an exploration");
+        return NULL;
+    }
+    e->ctx = ctx;
+    e->kind = o->kind;
+    e->info = clopt_function_find(o->function, NULL);
+    e->steps = o->steps;
+    shape(e, o);
+    const double *view = o->view && e->kind == CLOPT_EXPLORE_BASINS ? o->view : e->info->view;
+    e->width = view[1] - view[0];
+    const size_t runs = e->nmaps * e->per_map;
+    e->cfg = calloc(e->ncfg, sizeof *e->cfg);
+    e->m_schedule = calloc(e->ncfg, sizeof *e->m_schedule);
+    e->config = calloc(e->nmaps, sizeof *e->config);
+    e->table = malloc(e->ncfg * e->stride * sizeof *e->table);
+    e->res_f = malloc(3 * runs * sizeof *e->res_f);
+    e->res_i = malloc(3 * runs * sizeof *e->res_i);
+    if (!e->cfg || !e->m_schedule || !e->config || !e->table || !e->res_f || !e->res_i) {
+        clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating %zu runs", runs);
+        goto fail;
+    }
+    /* f* and the tolerance; none for a function without a minimum (never converges). */
+    const double fstar = e->info->nminima ? e->info->minima[0].f : 0.0;
+    const double tol = e->info->nminima ? o->tol * fmax(1.0, fabs(fstar)) : -1.0;
+    if (make_configs(e, o, &base, params, err) != CLOPT_OK || create_buffers(e, o, err) != CLOPT_OK ||
+        bind_kernel(e, (float)fstar, (float)tol, err) != CLOPT_OK)
+        goto fail;
+    return e;
+fail:
+    clopt_explore_release(e);
+    return NULL;
+}
+
+clopt_status clopt_explore_advance(clopt_exploration *e, uint64_t max_steps, clopt_error *err)
+{
+    clopt_error_clear(err);
+    if (!e)
+        return clopt_error_set(err, CLOPT_EINVAL, "clopt_explore_advance: exploration is NULL");
+    if (clopt_explore_finished(e))
+        return CLOPT_OK;
+    const uint64_t left = e->steps - (e->next < e->steps ? e->next : e->steps);
+    uint64_t n = left < e->stride ? left : e->stride;
+    if (max_steps && n > max_steps)
+        n = max_steps;
+    if (e->next + n == e->steps)
+        n++; /* the evaluation of the final point rides along with the last updates */
+    const uint64_t updates = e->next + n <= e->steps ? n : e->steps - e->next;
+    for (size_t c = 0; c < e->ncfg; c++) {
+        double m = e->m_schedule[c];
+        for (uint64_t i = 0; i < updates; i++)
+            m = clopt_schedule_scalars(&e->cfg[c], e->next + i, m, &e->table[c * e->stride + i]);
+        e->m_schedule[c] = m;
+    }
+    const cl_command_queue q = e->ctx->queue;
+    const cl_uint first = (cl_uint)e->next, count = (cl_uint)n;
+    const size_t local = e->ctx->tuning.trajectory_wgs;
+    const size_t global = round_up(e->nwork, local);
+    const char *what = "computing a slice of an exploration";
+    if (updates)
+        CLOPT_CL_CHECK(err, what,
+                       clEnqueueWriteBuffer(q, e->d_table, CL_FALSE, 0,
+                                            e->ncfg * e->stride * sizeof *e->table, e->table, 0,
+                                            NULL, NULL));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(e->kernel, 9, sizeof first, &first));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(e->kernel, 10, sizeof count, &count));
+    CLOPT_CL_CHECK(err, what,
+                   clEnqueueNDRangeKernel(q, e->kernel, 1, NULL, &global, &local, 0, NULL, NULL));
+    CLOPT_CL_CHECK(err, what, clFinish(q));
+    e->next += n;
+    return CLOPT_OK;
+fail:
+    /* The device state may be part-way through the slice: the exploration cannot go on. */
+    e->next = e->steps + 1;
+    e->have_results = -1;
+    return err ? err->status : CLOPT_ECL;
+}
+
+int clopt_explore_finished(const clopt_exploration *e)
+{
+    return !e || e->next > e->steps;
+}
+
+uint64_t clopt_explore_progress(const clopt_exploration *e)
+{
+    if (!e)
+        return 0;
+    return e->next < e->steps ? e->next : e->steps;
+}
+
+size_t clopt_explore_maps(const clopt_exploration *e)
+{
+    return e ? e->nmaps : 0;
+}
+
+const char *clopt_explore_optimizer(const clopt_exploration *e, size_t m)
+{
+    return e && m < e->nmaps ? e->config[m] : NULL;
+}
+
+const char *clopt_explore_axis_name(const clopt_exploration *e, size_t a)
+{
+    return e && a < e->naxes ? e->axis_name[a] : NULL;
+}
+
+const double *clopt_explore_axis_values(const clopt_exploration *e, size_t a, size_t *n)
+{
+    if (n)
+        *n = e && a < e->naxes ? e->nvalues[a] : 0;
+    return e && a < e->naxes ? e->values[a] : NULL;
+}
+
+size_t clopt_explore_device_bytes(const clopt_exploration *e)
+{
+    return e ? e->device_bytes : 0;
+}
+
+/* The known minimum nearest (x, y) if within 1% of the view's width, else -1. */
+static int32_t nearest_minimum(const clopt_exploration *e, float x, float y)
+{
+    int32_t best = -1;
+    double best_d = 0.01 * e->width;
+    for (size_t i = 0; i < e->info->nminima; i++) {
+        const double d = hypot((double)x - e->info->minima[i].x, (double)y - e->info->minima[i].y);
+        if (d <= best_d) {
+            best = (int32_t)i;
+            best_d = d;
+        }
+    }
+    return best;
+}
+
+/* Reads every run's final fields back and arranges them map by map. */
+static clopt_status read_results(clopt_exploration *e, clopt_error *err)
+{
+    const size_t rpad = e->rpad, runs = e->nmaps * e->per_map;
+    const cl_command_queue q = e->ctx->queue;
+    const char *what = "reading an exploration's results";
+    float *xy = malloc(3 * rpad * sizeof *xy);
+    cl_uint *st = malloc(2 * rpad * sizeof *st);
+    if (!xy || !st) {
+        clopt_error_set(err, CLOPT_ENOMEM, "out of memory reading %zu runs", runs);
+        goto fail;
+    }
+    CLOPT_CL_CHECK(err, what,
+                   clEnqueueReadBuffer(q, e->d_state, CL_FALSE, 0, 2 * rpad * sizeof *xy, xy, 0,
+                                       NULL, NULL));
+    CLOPT_CL_CHECK(err, what,
+                   clEnqueueReadBuffer(q, e->d_state, CL_FALSE, CLOPT_STATE_ROWS * rpad * sizeof *xy,
+                                       rpad * sizeof *xy, xy + 2 * rpad, 0, NULL, NULL));
+    CLOPT_CL_CHECK(err, what,
+                   clEnqueueReadBuffer(q, e->d_steps, CL_TRUE, 0, 2 * rpad * sizeof *st, st, 0,
+                                       NULL, NULL));
+    for (size_t m = 0; m < e->nmaps; m++)
+        for (size_t c = 0; c < e->per_map; c++) {
+            const size_t r = m * e->cpad + c, at = c;
+            float *f = e->res_f + 3 * m * e->per_map;
+            int32_t *n = e->res_i + 3 * m * e->per_map;
+            const cl_uint cv = st[r], dv = st[rpad + r];
+            const int alive = dv == CLOPT_ALIVE;
+            f[at] = alive ? xy[r] : NAN;
+            f[e->per_map + at] = alive ? xy[rpad + r] : NAN;
+            f[2 * e->per_map + at] = alive ? xy[2 * rpad + r] : NAN;
+            /* A run computes on after it diverged: only a step before that counts. */
+            n[at] = cv != CLOPT_ALIVE && (alive || cv < dv) ? (int32_t)cv : -1;
+            n[e->per_map + at] = alive ? nearest_minimum(e, xy[r], xy[rpad + r]) : -1;
+            n[2 * e->per_map + at] = alive ? -1 : (int32_t)dv;
+        }
+    free(xy);
+    free(st);
+    e->have_results = 1;
+    return CLOPT_OK;
+fail:
+    free(xy);
+    free(st);
+    return err ? err->status : CLOPT_ECL;
+}
+
+clopt_status clopt_explore_map_get(clopt_exploration *e, size_t m, clopt_explore_map *out,
+                                   clopt_error *err)
+{
+    clopt_error_clear(err);
+    if (!e || !out)
+        return clopt_error_set(err, CLOPT_EINVAL, "clopt_explore_map_get: %s is NULL",
+                               !e ? "exploration" : "out");
+    if (m >= e->nmaps)
+        return clopt_error_set(err, CLOPT_EINVAL, "map %zu; the exploration has %zu", m,
+                               e->nmaps);
+    if (e->have_results < 0)
+        return clopt_error_set(err, CLOPT_ESTATE,
+                               "the exploration failed part-way; it has no results");
+    if (!clopt_explore_finished(e))
+        return clopt_error_set(err, CLOPT_ESTATE,
+                               "the exploration is at step %llu of %llu; results come once it "
+                               "is finished",
+                               (unsigned long long)clopt_explore_progress(e),
+                               (unsigned long long)e->steps);
+    if (!e->have_results && read_results(e, err) != CLOPT_OK)
+        return err ? err->status : CLOPT_ECL;
+    const size_t n = e->per_map;
+    const float *f = e->res_f + 3 * m * n;
+    const int32_t *i = e->res_i + 3 * m * n;
+    *out = (clopt_explore_map){n, f, f + n, f + 2 * n, i, i + n, i + 2 * n};
+    return CLOPT_OK;
+}
