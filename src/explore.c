@@ -31,14 +31,14 @@ struct clopt_exploration {
     clopt_context *ctx;
     clopt_explore_kind kind;
     const clopt_function_info *info;
-    size_t nmaps, per_map, ncfg;       /* maps; runs per map; configs (K, or the sweep's) */
-    size_t groups, cpad, rpad, nwork;  /* launch shape (see cl/explore.cl) */
-    size_t stride;                     /* steps per slice, the table's row stride */
-    uint64_t steps, next;              /* next: the next step to evaluate, 0 .. steps + 1 */
-    double width;                      /* the view's width: "near a minimum" is 1% of it */
+    size_t nmaps, per_map, ncfg;      /* maps; runs per map; configs (K, or the sweep's) */
+    size_t groups, cpad, rpad, nwork; /* launch shape (see cl/explore.cl) */
+    size_t stride;                    /* steps per slice, the table's row stride */
+    uint64_t steps, next;             /* next: the next step to evaluate, 0 .. steps + 1 */
+    double width;                     /* the view's width: "near a minimum" is 1% of it */
     clopt_config *cfg;
     double *m_schedule;
-    char **config;                     /* nmaps get_config JSON texts */
+    char **config; /* nmaps get_config JSON texts */
     char *axis_name[2];
     double *values[2];
     size_t nvalues[2], naxes;
@@ -58,14 +58,11 @@ static size_t round_up(size_t n, size_t m)
 
 void clopt_explore_release(clopt_exploration *e)
 {
-    if (!e)
-        return;
+    if (!e) return;
     cl_mem mems[] = {e->d_kinds, e->d_table, e->d_state, e->d_steps};
     for (size_t i = 0; i < sizeof mems / sizeof mems[0]; i++)
-        if (mems[i])
-            clReleaseMemObject(mems[i]);
-    if (e->kernel)
-        clReleaseKernel(e->kernel);
+        if (mems[i]) clReleaseMemObject(mems[i]);
+    if (e->kernel) clReleaseKernel(e->kernel);
     if (e->config)
         for (size_t m = 0; m < e->nmaps; m++)
             free(e->config[m]);
@@ -85,13 +82,10 @@ void clopt_explore_release(clopt_exploration *e)
 /* Value i of an axis: its ends exactly, evenly or geometrically spaced between. */
 static double axis_value(const clopt_explore_axis *a, size_t i)
 {
-    if (i == 0)
-        return a->lo;
-    if (i + 1 == a->n)
-        return a->hi;
+    if (i == 0) return a->lo;
+    if (i + 1 == a->n) return a->hi;
     const double u = (double)i / (double)(a->n - 1);
-    if (a->log)
-        return exp(log(a->lo) + (log(a->hi) - log(a->lo)) * u);
+    if (a->log) return exp(log(a->lo) + (log(a->hi) - log(a->lo)) * u);
     return a->lo + (a->hi - a->lo) * u;
 }
 
@@ -113,20 +107,17 @@ static clopt_status check_axis(const clopt_explore_options *o, size_t a, const c
     const clopt_explore_axis *ax = &o->axes[a];
     clopt_error e;
     clopt_error_clear(&e);
-    if (!ax->name)
-        return clopt_error_set(err, CLOPT_EINVAL, "vary %zu: the name is NULL", a + 1);
+    if (!ax->name) return clopt_error_set(err, CLOPT_EINVAL, "vary %zu: the name is NULL", a + 1);
     const int p = clopt_config_param(c, ax->name, strlen(ax->name), &e);
-    if (p < 0)
-        return clopt_error_set(err, CLOPT_EINVAL, "vary %zu: %s", a + 1, e.text);
+    if (p < 0) return clopt_error_set(err, CLOPT_EINVAL, "vary %zu: %s", a + 1, e.text);
     if (clopt_catalogue_param((clopt_param)p)->range == CLOPT_RANGE_BOOL)
         return clopt_error_set(err, CLOPT_EINVAL,
                                "vary %zu: %s is true or false; expected a numeric "
                                "hyperparameter of %s",
-                               a + 1, clopt_catalogue_param((clopt_param)p)->name,
-                               c->info->name);
+                               a + 1, clopt_catalogue_param((clopt_param)p)->name, c->info->name);
     if (ax->n < 2 || ax->n > CLOPT_EXPLORE_MAX_SIDE)
-        return clopt_error_set(err, CLOPT_EINVAL, "vary %zu: %zu values; expected 2 .. %u",
-                               a + 1, ax->n, CLOPT_EXPLORE_MAX_SIDE);
+        return clopt_error_set(err, CLOPT_EINVAL, "vary %zu: %zu values; expected 2 .. %u", a + 1,
+                               ax->n, CLOPT_EXPLORE_MAX_SIDE);
     if (!isfinite(ax->lo) || !isfinite(ax->hi) || !(ax->lo < ax->hi))
         return clopt_error_set(err, CLOPT_EINVAL,
                                "vary %zu: %s from %g to %g; expected finite LO < HI", a + 1,
@@ -148,8 +139,7 @@ static clopt_status check_basins(const clopt_explore_options *o, clopt_error *er
     if (o->noptimizers > MAX_MAPS)
         return clopt_error_set(err, CLOPT_EINVAL, "%zu optimizers; expected 1 .. %u",
                                o->noptimizers, MAX_MAPS);
-    if (o->nx < 2 || o->nx > CLOPT_EXPLORE_MAX_SIDE || o->ny < 2 ||
-        o->ny > CLOPT_EXPLORE_MAX_SIDE)
+    if (o->nx < 2 || o->nx > CLOPT_EXPLORE_MAX_SIDE || o->ny < 2 || o->ny > CLOPT_EXPLORE_MAX_SIDE)
         return clopt_error_set(err, CLOPT_EINVAL, "grid %zu x %zu; expected 2 .. %u per side",
                                o->nx, o->ny, CLOPT_EXPLORE_MAX_SIDE);
     if (o->view) {
@@ -168,8 +158,7 @@ static clopt_status check_basins(const clopt_explore_options *o, clopt_error *er
                                o->noptimizers, o->nx, o->ny, CLOPT_EXPLORE_MAX_RUNS);
     clopt_config c;
     for (size_t k = 0; k < o->noptimizers; k++)
-        if (parse_spec(o, k, &c, err) != CLOPT_OK)
-            return CLOPT_EINVAL;
+        if (parse_spec(o, k, &c, err) != CLOPT_OK) return CLOPT_EINVAL;
     return CLOPT_OK;
 }
 
@@ -186,11 +175,9 @@ static clopt_status check_sweep(const clopt_explore_options *o, clopt_config *ba
     if (o->naxes < 1 || o->naxes > 2)
         return clopt_error_set(err, CLOPT_EINVAL, "%zu hyperparameters to vary; expected 1 or 2",
                                o->naxes);
-    if (parse_spec(o, 0, base, err) != CLOPT_OK)
-        return CLOPT_EINVAL;
+    if (parse_spec(o, 0, base, err) != CLOPT_OK) return CLOPT_EINVAL;
     for (size_t a = 0; a < o->naxes; a++)
-        if (check_axis(o, a, base, &params[a], err) != CLOPT_OK)
-            return CLOPT_EINVAL;
+        if (check_axis(o, a, base, &params[a], err) != CLOPT_OK) return CLOPT_EINVAL;
     if (o->naxes == 2 && params[0] == params[1])
         return clopt_error_set(err, CLOPT_EINVAL, "vary 2: %s is varied twice",
                                clopt_catalogue_param(params[0])->name);
@@ -204,8 +191,7 @@ static clopt_status check_sweep(const clopt_explore_options *o, clopt_config *ba
 static clopt_status check_options(const clopt_explore_options *o, clopt_config *base,
                                   clopt_param params[2], clopt_error *err)
 {
-    if (!clopt_function_find(o->function, err))
-        return CLOPT_EINVAL;
+    if (!clopt_function_find(o->function, err)) return CLOPT_EINVAL;
     if (o->kind != CLOPT_EXPLORE_BASINS && o->kind != CLOPT_EXPLORE_SWEEP)
         return clopt_error_set(err, CLOPT_EINVAL, "kind %d; expected basins or sweep",
                                (int)o->kind);
@@ -217,16 +203,14 @@ static clopt_status check_options(const clopt_explore_options *o, clopt_config *
     if (!isfinite(o->tol) || !(o->tol >= 0))
         return clopt_error_set(err, CLOPT_EINVAL, "tol = %g; expected a finite number >= 0",
                                o->tol);
-    if (o->kind == CLOPT_EXPLORE_BASINS)
-        return check_basins(o, err);
+    if (o->kind == CLOPT_EXPLORE_BASINS) return check_basins(o, err);
     return check_sweep(o, base, params, err);
 }
 
 clopt_status clopt_explore_check(const clopt_explore_options *o, clopt_error *err)
 {
     clopt_error_clear(err);
-    if (!o)
-        return clopt_error_set(err, CLOPT_EINVAL, "clopt_explore_check: options is NULL");
+    if (!o) return clopt_error_set(err, CLOPT_EINVAL, "clopt_explore_check: options is NULL");
     clopt_config base;
     clopt_param params[2];
     return check_options(o, &base, params, err);
@@ -254,15 +238,14 @@ static clopt_status make_configs(clopt_exploration *e, const clopt_explore_optio
         for (size_t r = 0; r < e->ncfg; r++) {
             e->cfg[r] = *base;
             e->cfg[r].v[params[0]] = e->values[0][r % n0];
-            if (e->naxes == 2)
-                e->cfg[r].v[params[1]] = e->values[1][r / n0];
+            if (e->naxes == 2) e->cfg[r].v[params[1]] = e->values[1][r / n0];
         }
     }
     for (size_t r = 0; r < e->ncfg; r++)
         e->m_schedule[r] = 1.0;
     for (size_t m = 0; m < e->nmaps; m++)
-        if (!(e->config[m] = clopt_config_json(e->kind == CLOPT_EXPLORE_BASINS ? &e->cfg[m]
-                                                                               : base)))
+        if (!(e->config[m] =
+                  clopt_config_json(e->kind == CLOPT_EXPLORE_BASINS ? &e->cfg[m] : base)))
             return clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating an exploration");
     return CLOPT_OK;
 }
@@ -308,8 +291,8 @@ static clopt_status create_buffers(clopt_exploration *e, const clopt_explore_opt
     CLOPT_CL_CHECK(err, what, rc);
     e->d_steps = clCreateBuffer(cl, rw, 2 * rpad * sizeof *steps, steps, &rc);
     CLOPT_CL_CHECK(err, what, rc);
-    e->d_table = clCreateBuffer(cl, CL_MEM_READ_ONLY, e->ncfg * e->stride * sizeof *e->table,
-                                NULL, &rc);
+    e->d_table =
+        clCreateBuffer(cl, CL_MEM_READ_ONLY, e->ncfg * e->stride * sizeof *e->table, NULL, &rc);
     CLOPT_CL_CHECK(err, what, rc);
     e->device_bytes = e->ncfg * (sizeof *kinds + e->stride * sizeof *e->table) +
                       rpad * (STATE_ROWS * sizeof *state + 2 * sizeof *steps);
@@ -329,12 +312,10 @@ static clopt_status bind_kernel(clopt_exploration *e, float fstar, float tol, cl
 {
     cl_int rc;
     const int sweep = e->kind == CLOPT_EXPLORE_SWEEP;
-    const cl_program program = sweep ? clopt_context_scalar_program(e->ctx, err)
-                                     : e->ctx->program;
-    if (!program)
-        return err ? err->status : CLOPT_ECL;
-    e->kernel = clCreateKernel(program, sweep ? "clopt_explore_sweep" : "clopt_explore_basins",
-                               &rc);
+    const cl_program program = sweep ? clopt_context_scalar_program(e->ctx, err) : e->ctx->program;
+    if (!program) return err ? err->status : CLOPT_ECL;
+    e->kernel =
+        clCreateKernel(program, sweep ? "clopt_explore_sweep" : "clopt_explore_basins", &rc);
     CLOPT_CL_CHECK(err, "creating the explore kernel", rc);
     const cl_uint fn = clopt_function_id(e->info), cpad = (cl_uint)e->cpad;
     const cl_uint ncfg = (cl_uint)e->ncfg, rpad = (cl_uint)e->rpad;
@@ -384,8 +365,7 @@ static void shape(clopt_exploration *e, const clopt_explore_options *o)
     }
     e->stride = TABLE_BYTES / (e->ncfg * sizeof(clopt_scalars));
     e->stride = e->stride < 1 ? 1 : e->stride > SLICE_STEPS ? SLICE_STEPS : e->stride;
-    if (e->stride > o->steps)
-        e->stride = (size_t)o->steps;
+    if (e->stride > o->steps) e->stride = (size_t)o->steps;
 }
 
 clopt_exploration *clopt_explore_create(clopt_context *ctx, const clopt_explore_options *o,
@@ -399,8 +379,7 @@ clopt_exploration *clopt_explore_create(clopt_context *ctx, const clopt_explore_
     }
     clopt_config base;
     clopt_param params[2];
-    if (check_options(o, &base, params, err) != CLOPT_OK)
-        return NULL;
+    if (check_options(o, &base, params, err) != CLOPT_OK) return NULL;
     clopt_exploration *e = calloc(1, sizeof *e);
     if (!e) {
         clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating an exploration");
@@ -427,7 +406,8 @@ clopt_exploration *clopt_explore_create(clopt_context *ctx, const clopt_explore_
     /* f* and the tolerance; none for a function without a minimum (never converges). */
     const double fstar = e->info->nminima ? e->info->minima[0].f : 0.0;
     const double tol = e->info->nminima ? o->tol * fmax(1.0, fabs(fstar)) : -1.0;
-    if (make_configs(e, o, &base, params, err) != CLOPT_OK || create_buffers(e, o, err) != CLOPT_OK ||
+    if (make_configs(e, o, &base, params, err) != CLOPT_OK ||
+        create_buffers(e, o, err) != CLOPT_OK ||
         bind_kernel(e, (float)fstar, (float)tol, err) != CLOPT_OK)
         goto fail;
     return e;
@@ -439,14 +419,11 @@ fail:
 clopt_status clopt_explore_advance(clopt_exploration *e, uint64_t max_steps, clopt_error *err)
 {
     clopt_error_clear(err);
-    if (!e)
-        return clopt_error_set(err, CLOPT_EINVAL, "clopt_explore_advance: exploration is NULL");
-    if (clopt_explore_finished(e))
-        return CLOPT_OK;
+    if (!e) return clopt_error_set(err, CLOPT_EINVAL, "clopt_explore_advance: exploration is NULL");
+    if (clopt_explore_finished(e)) return CLOPT_OK;
     const uint64_t left = e->steps - (e->next < e->steps ? e->next : e->steps);
     uint64_t n = left < e->stride ? left : e->stride;
-    if (max_steps && n > max_steps)
-        n = max_steps;
+    if (max_steps && n > max_steps) n = max_steps;
     if (e->next + n == e->steps)
         n++; /* the evaluation of the final point rides along with the last updates */
     const uint64_t updates = e->next + n <= e->steps ? n : e->steps - e->next;
@@ -487,8 +464,7 @@ int clopt_explore_finished(const clopt_exploration *e)
 
 uint64_t clopt_explore_progress(const clopt_exploration *e)
 {
-    if (!e)
-        return 0;
+    if (!e) return 0;
     return e->next < e->steps ? e->next : e->steps;
 }
 
@@ -509,8 +485,7 @@ const char *clopt_explore_axis_name(const clopt_exploration *e, size_t a)
 
 const double *clopt_explore_axis_values(const clopt_exploration *e, size_t a, size_t *n)
 {
-    if (n)
-        *n = e && a < e->naxes ? e->nvalues[a] : 0;
+    if (n) *n = e && a < e->naxes ? e->nvalues[a] : 0;
     return e && a < e->naxes ? e->values[a] : NULL;
 }
 
@@ -546,15 +521,15 @@ static clopt_status read_results(clopt_exploration *e, clopt_error *err)
         clopt_error_set(err, CLOPT_ENOMEM, "out of memory reading %zu runs", runs);
         goto fail;
     }
-    CLOPT_CL_CHECK(err, what,
-                   clEnqueueReadBuffer(q, e->d_state, CL_FALSE, 0, 2 * rpad * sizeof *xy, xy, 0,
-                                       NULL, NULL));
+    CLOPT_CL_CHECK(
+        err, what,
+        clEnqueueReadBuffer(q, e->d_state, CL_FALSE, 0, 2 * rpad * sizeof *xy, xy, 0, NULL, NULL));
     CLOPT_CL_CHECK(err, what,
                    clEnqueueReadBuffer(q, e->d_state, CL_FALSE, CLOPT_STATE_ROWS * rpad * sizeof *xy,
                                        rpad * sizeof *xy, xy + 2 * rpad, 0, NULL, NULL));
-    CLOPT_CL_CHECK(err, what,
-                   clEnqueueReadBuffer(q, e->d_steps, CL_TRUE, 0, 2 * rpad * sizeof *st, st, 0,
-                                       NULL, NULL));
+    CLOPT_CL_CHECK(
+        err, what,
+        clEnqueueReadBuffer(q, e->d_steps, CL_TRUE, 0, 2 * rpad * sizeof *st, st, 0, NULL, NULL));
     for (size_t m = 0; m < e->nmaps; m++)
         for (size_t c = 0; c < e->per_map; c++) {
             const size_t r = m * e->cpad + c, at = c;
@@ -588,8 +563,7 @@ clopt_status clopt_explore_map_get(clopt_exploration *e, size_t m, clopt_explore
         return clopt_error_set(err, CLOPT_EINVAL, "clopt_explore_map_get: %s is NULL",
                                !e ? "exploration" : "out");
     if (m >= e->nmaps)
-        return clopt_error_set(err, CLOPT_EINVAL, "map %zu; the exploration has %zu", m,
-                               e->nmaps);
+        return clopt_error_set(err, CLOPT_EINVAL, "map %zu; the exploration has %zu", m, e->nmaps);
     if (e->have_results < 0)
         return clopt_error_set(err, CLOPT_ESTATE,
                                "the exploration failed part-way; it has no results");
@@ -599,8 +573,7 @@ clopt_status clopt_explore_map_get(clopt_exploration *e, size_t m, clopt_explore
                                "is finished",
                                (unsigned long long)clopt_explore_progress(e),
                                (unsigned long long)e->steps);
-    if (!e->have_results && read_results(e, err) != CLOPT_OK)
-        return err ? err->status : CLOPT_ECL;
+    if (!e->have_results && read_results(e, err) != CLOPT_OK) return err ? err->status : CLOPT_ECL;
     const size_t n = e->per_map;
     const float *f = e->res_f + 3 * m * n;
     const int32_t *i = e->res_i + 3 * m * n;

@@ -315,9 +315,9 @@ typedef struct {
     const char *function;          /* catalogue name */
     const char *const *optimizers; /* basins: K specs (1 .. 16); sweep: the one base spec */
     size_t noptimizers;
-    size_t nx, ny;       /* basins: the grid, 2 .. CLOPT_EXPLORE_MAX_SIDE each */
-    const double *view;  /* basins: x0, x1, y0, y1; NULL: the function's default view */
-    const double *start; /* sweep: x, y; NULL: the function's default start */
+    size_t nx, ny;              /* basins: the grid, 2 .. CLOPT_EXPLORE_MAX_SIDE each */
+    const double *view;         /* basins: x0, x1, y0, y1; NULL: the function's default view */
+    const double *start;        /* sweep: x, y; NULL: the function's default start */
     clopt_explore_axis axes[2]; /* sweep: the first naxes */
     size_t naxes;               /* sweep: 1 or 2 */
     uint64_t steps;             /* 1 .. CLOPT_RUN_MAX_STEPS */
@@ -345,13 +345,11 @@ typedef struct {
 typedef struct clopt_exploration clopt_exploration;
 
 /* Validates the options (function, specs, grid, axes, ranges) without a device. */
-CLOPT_API clopt_status clopt_explore_check(const clopt_explore_options *options,
-                                           clopt_error *err);
+CLOPT_API clopt_status clopt_explore_check(const clopt_explore_options *options, clopt_error *err);
 
 /* Validates the options and prepares the runs on the device; nothing is computed yet. */
-CLOPT_API clopt_exploration *clopt_explore_create(clopt_context *ctx,
-                                                  const clopt_explore_options *options,
-                                                  clopt_error *err);
+CLOPT_API clopt_exploration *
+clopt_explore_create(clopt_context *ctx, const clopt_explore_options *options, clopt_error *err);
 
 /*
  * Computes up to max_steps more steps (0: as many as one slice holds) of every run and
@@ -372,15 +370,14 @@ CLOPT_API const char *clopt_explore_optimizer(const clopt_exploration *e, size_t
 
 /* A sweep's axis a: its canonical name ("lr" for "learning_rate") and its n values. */
 CLOPT_API const char *clopt_explore_axis_name(const clopt_exploration *e, size_t a);
-CLOPT_API const double *clopt_explore_axis_values(const clopt_exploration *e, size_t a,
-                                                  size_t *n);
+CLOPT_API const double *clopt_explore_axis_values(const clopt_exploration *e, size_t a, size_t *n);
 
 /*
  * Map m's results once finished (CLOPT_ESTATE before), read from the device on the first
  * call; the arrays belong to e and stay valid until it is released.
  */
-CLOPT_API clopt_status clopt_explore_map_get(clopt_exploration *e, size_t m,
-                                             clopt_explore_map *out, clopt_error *err);
+CLOPT_API clopt_status clopt_explore_map_get(clopt_exploration *e, size_t m, clopt_explore_map *out,
+                                             clopt_error *err);
 
 /* Bytes of device memory the exploration holds (O(runs), whatever the steps). */
 CLOPT_API size_t clopt_explore_device_bytes(const clopt_exploration *e);
