@@ -19,6 +19,7 @@
 #include "spec.h"
 
 #include <math.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -79,14 +80,21 @@ void clopt_explore_release(clopt_exploration *e)
     free(e);
 }
 
-/* Value i of an axis: its ends exactly, evenly or geometrically spaced between. */
+/*
+ * Value i of an axis: its ends exactly, evenly or geometrically spaced between, rounded to
+ * 15 significant digits so that the values read as a person would type them (0.001, not
+ * 0.0010000000000000002) and a printed value gives the same run again.
+ */
 static double axis_value(const clopt_explore_axis *a, size_t i)
 {
     if (i == 0) return a->lo;
     if (i + 1 == a->n) return a->hi;
     const double u = (double)i / (double)(a->n - 1);
-    if (a->log) return exp(log(a->lo) + (log(a->hi) - log(a->lo)) * u);
-    return a->lo + (a->hi - a->lo) * u;
+    const double v = a->log ? exp(log(a->lo) + (log(a->hi) - log(a->lo)) * u)
+                            : a->lo + (a->hi - a->lo) * u;
+    char text[32];
+    snprintf(text, sizeof text, "%.15g", v);
+    return strtod(text, NULL);
 }
 
 /* Spec k, its error naming the optimizer by position. */

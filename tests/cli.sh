@@ -107,6 +107,58 @@ assert all(k in d for k in need), [k for k in need if k not in d]
 assert d["optimizer"] == "Adam()" and d["tensors"] == 20 and d["seconds_best"] > 0
 PY
 
+# clopt explore: the documented JSON, cells equal to clopt run, bad input refused.
+basins=$("$clopt" explore basins --function himmelblau --optimizer 'adam(lr=0.05)' --optimizer 'sgd(lr=0.01,momentum=0.9)' --grid 9,7 --view -5,5,-4,5 --steps 200 --json)
+cell=$("$clopt" run --function himmelblau --optimizer 'sgd(lr=0.01,momentum=0.9)' --start -3.75,0.5 --steps 200 --every 200)
+if python3 - "$basins" "$cell" <<'PY'; then echo "ok   explore basins JSON, a cell equals clopt run"; else echo "FAIL explore basins JSON"; fails=$((fails + 1)); fi
+import json, sys
+d, r = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+assert list(d) == ["kind", "function", "steps", "grid", "view", "maps"], list(d)
+assert d["kind"] == "basins" and d["grid"] == [9, 7] and d["view"] == [-5, 5, -4, 5], d
+m = d["maps"][1]
+assert list(m) == ["optimizer", "x", "y", "f", "converged_at", "minimum", "diverged_at"], list(m)
+assert m["optimizer"] == r["trajectories"][0]["optimizer"], m["optimizer"]
+c = 3 * 9 + 1  # (i, j) = (1, 3): x = -5 + 1.25, y = -4 + 4.5
+assert [m["x"][c], m["y"][c], m["f"][c]] == r["trajectories"][0]["points"][-1], (m["x"][c], r)
+assert all(len(m[k]) == 63 for k in m if k != "optimizer")
+assert set(m["minimum"]) <= {-1, 0, 1, 2, 3} and max(m["converged_at"]) <= 200
+PY
+sweep=$("$clopt" explore sweep --function rosenbrock --optimizer 'sgd(momentum=0.5)' --vary lr=0.0001:0.01:5:log --vary momentum=0:0.9:3 --steps 100 --json)
+if python3 - "$sweep" <<'PY'; then echo "ok   explore sweep JSON"; else echo "FAIL explore sweep JSON"; fails=$((fails + 1)); fi
+import json, sys
+d = json.loads(sys.argv[1])
+assert list(d) == ["kind", "function", "start", "steps", "optimizer", "axes", "x", "y", "f", "converged_at", "diverged_at"], list(d)
+assert d["kind"] == "sweep" and d["start"] == [-1.5, 2.0] and d["optimizer"]["momentum"] == 0.5
+assert d["axes"][0] == {"name": "lr", "values": [0.0001, 0.000316227766016838, 0.001, 0.00316227766016838, 0.01]}, d["axes"]
+assert d["axes"][1] == {"name": "momentum", "values": [0.0, 0.45, 0.9]}, d["axes"]
+assert len(d["f"]) == 15 and d["diverged_at"][14] > 0 and d["x"][14] is None, d
+PY
+check "explore basins summary" 0 "ended at minimum 3:" -- "$clopt" explore basins --function himmelblau --grid 16 --optimizer 'adam(lr=0.1)' --steps 300
+check "explore sweep summary" 0 "varies lr over 4 values" -- "$clopt" explore sweep --function sphere --vary lr=0.01:0.1:4 --steps 10
+refuse "explore kind" "unknown kind 'basin' (known: basins, sweep)" -- "$clopt" explore basin
+refuse "explore basins grid" "--grid = '1': expected an integer in 2 .. 4096" -- "$clopt" explore basins --function sphere --grid 1
+refuse "explore basins grid pair" "--grid = 'x': expected an integer" -- "$clopt" explore basins --function sphere --grid 4,x
+refuse "explore basins needs a grid" "--grid is required" -- "$clopt" explore basins --function sphere
+refuse "explore basins view" "expected x0 < x1 and y0 < y1" -- "$clopt" explore basins --function sphere --grid 4 --view 1,0,0,1
+refuse "explore basins tol" "tol = -1; expected a finite number >= 0" -- "$clopt" explore basins --function sphere --grid 4 --tol -1
+refuse "explore basins runs" "is more than 4194304 runs" -- "$clopt" explore basins --function sphere --grid 4096 --optimizer adam --optimizer sgd
+refuse "explore sweep needs vary" "--vary is required" -- "$clopt" explore sweep --function sphere
+refuse "explore sweep vary syntax" "--vary = 'lr=1:2': expected NAME=LO:HI:N or NAME=LO:HI:N:log" -- "$clopt" explore sweep --function sphere --vary lr=1:2
+refuse "explore sweep vary name" "vary 1: unknown argument 'lrr' for Adam; did you mean 'lr'?" -- "$clopt" explore sweep --function sphere --vary lrr=0.1:1:3
+refuse "explore sweep vary range" "vary 2: SGD: momentum=-1.0 is out of range" -- "$clopt" explore sweep --function sphere --optimizer sgd --vary lr=0.1:1:3 --vary momentum=-1:1:3
+refuse "explore sweep one optimizer" "a sweep varies one" -- "$clopt" explore sweep --function sphere --optimizer adam --optimizer sgd --vary lr=0.1:1:3
+refuse "explore sweep three axes" "more than two --vary options" -- "$clopt" explore sweep --function sphere --vary lr=0.1:1:3 --vary beta_1=0.1:0.2:3 --vary beta_2=0.1:0.2:3
+refuse "explore sweep start" "--start = '1': expected 2 finite numbers" -- "$clopt" explore sweep --function sphere --start 1 --vary lr=0.1:1:3
+refuse "explore unknown option" "unknown option '--grid'" -- "$clopt" explore sweep --function sphere --grid 4
+json=$("$clopt" bench explore --grid 64 --steps 50 --repeat 1 --json)
+if python3 - "$json" <<'PY'; then echo "ok   bench explore --json"; else echo "FAIL bench explore --json"; fails=$((fails + 1)); fi
+import json, sys
+d = json.loads(sys.argv[1])
+need = ["runs", "steps", "seconds", "gps", "trajectories_gps", "blocked_c_gps", "ratio_blocked"]
+assert all(k in d for k in need), [k for k in need if k not in d]
+assert d["runs"] == 4096 and d["steps"] == 50 and d["runs_differing_from_trajectories"] == 0, d
+PY
+
 refuse "train epochs" "--epochs = '0': expected an integer in 1 .. 50" -- "$clopt" train --epochs 0
 refuse "train optimizer" "did you mean 'adam'" -- "$clopt" train --optimizer adma
 check "train without data names the file" 1 "cannot open /nonexistent/train-images-idx3-ubyte" -- "$clopt" train --data /nonexistent
