@@ -16,7 +16,10 @@
  *   steps  2 rows of rpad uints: converged_at, diverged_at (CLOPT_ALIVE: not so far). A run
  *          goes on computing after it diverged; the host drops a converged_at that is not
  *          before diverged_at, so the check here needs no look at the divergence;
- *   kinds  per config, entries as the trajectory kernel's (kind and live state); table [config][step in slice], row stride `stride`.
+ *   kinds  per config, entries as the trajectory kernel's (kind and live state);
+ *   table  [config][step in slice], row stride `stride`; with stride 1 the config's one row
+ *          serves every step of the slice (scalars that do not change, or slices of one
+ *          update).
  * Basins: config = run / cpad, one optimizer per padded block (uniform in a work-item, as in
  * the trajectory kernel). Sweeps: every run is its own config, so the scalars and the kind
  * are per group, and the program is built with CLOPT_TW 1 (one run per group).
@@ -61,7 +64,7 @@ CLOPT_INLINE void clopt_explore(const bool sweep, const uint fn, const uint cpad
     for (uint i = 0; i < count; i++) {
         const uint s = first + i;
         const bool update = s < nsteps;
-        const uint row = update ? i : 0;
+        const uint row = update && stride > 1 ? i : 0;
         const clopt_scalars k = table[o * stride + row];
         CLOPT_FOR_GROUPS(g)
         {

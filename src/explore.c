@@ -34,7 +34,9 @@ struct clopt_exploration {
     const clopt_function_info *info;
     size_t nmaps, per_map, ncfg;      /* maps; runs per map; configs (K, or the sweep's) */
     size_t groups, cpad, rpad, nwork; /* launch shape (see cl/explore.cl) */
-    size_t stride;                    /* steps per slice, the table's row stride */
+    size_t stride;                    /* the table's rows per config (1: one for every step) */
+    size_t slice;                     /* most updates per slice */
+    int constant;                     /* every config's scalars are the same at every step */
     uint64_t steps, next;             /* next: the next step to evaluate, 0 .. steps + 1 */
     double width;                     /* the view's width: "near a minimum" is 1% of it */
     clopt_config *cfg;
@@ -90,8 +92,8 @@ static double axis_value(const clopt_explore_axis *a, size_t i)
     if (i == 0) return a->lo;
     if (i + 1 == a->n) return a->hi;
     const double u = (double)i / (double)(a->n - 1);
-    const double v = a->log ? exp(log(a->lo) + (log(a->hi) - log(a->lo)) * u)
-                            : a->lo + (a->hi - a->lo) * u;
+    const double v =
+        a->log ? exp(log(a->lo) + (log(a->hi) - log(a->lo)) * u) : a->lo + (a->hi - a->lo) * u;
     char text[32];
     snprintf(text, sizeof text, "%.15g", v);
     return strtod(text, NULL);
@@ -351,6 +353,23 @@ fail:
 }
 
 /* Runs, configs and the launch shape (see cl/explore.cl), from checked options. */
+/*
+ * The table's rows per config and the slice: scalars that do not change need one row per
+ * config for the whole exploration; otherwise one row per step of a slice, the slice as
+ * long as TABLE_BYTES allows for this many configs.
+ */
+static void table_shape(clopt_exploration *e)
+{
+    e->constant = 1;
+    for (size_t c = 0; c < e->ncfg && e->constant; c++)
+        e->constant = clopt_schedule_constant(&e->cfg[c]);
+    size_t rows = TABLE_BYTES / (e->ncfg * sizeof(clopt_scalars));
+    rows = rows < 1 ? 1 : rows > SLICE_STEPS ? SLICE_STEPS : rows;
+    if (rows > e->steps) rows = (size_t)e->steps;
+    e->stride = e->constant ? 1 : rows;
+    e->slice = e->constant ? SLICE_STEPS : rows;
+}
+
 static void shape(clopt_exploration *e, const clopt_explore_options *o)
 {
     const clopt_tuning *t = &e->ctx->tuning;
@@ -371,9 +390,6 @@ static void shape(clopt_exploration *e, const clopt_explore_options *o)
         e->rpad = round_up(e->per_map, e->groups);
         e->nwork = e->rpad / e->groups;
     }
-    e->stride = TABLE_BYTES / (e->ncfg * sizeof(clopt_scalars));
-    e->stride = e->stride < 1 ? 1 : e->stride > SLICE_STEPS ? SLICE_STEPS : e->stride;
-    if (e->stride > o->steps) e->stride = (size_t)o->steps;
 }
 
 clopt_exploration *clopt_explore_create(clopt_context *ctx, const clopt_explore_options *o,
@@ -404,18 +420,22 @@ clopt_exploration *clopt_explore_create(clopt_context *ctx, const clopt_explore_
     e->cfg = calloc(e->ncfg, sizeof *e->cfg);
     e->m_schedule = calloc(e->ncfg, sizeof *e->m_schedule);
     e->config = calloc(e->nmaps, sizeof *e->config);
-    e->table = malloc(e->ncfg * e->stride * sizeof *e->table);
     e->res_f = malloc(3 * runs * sizeof *e->res_f);
     e->res_i = malloc(3 * runs * sizeof *e->res_i);
-    if (!e->cfg || !e->m_schedule || !e->config || !e->table || !e->res_f || !e->res_i) {
+    if (!e->cfg || !e->m_schedule || !e->config || !e->res_f || !e->res_i) {
+        clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating %zu runs", runs);
+        goto fail;
+    }
+    if (make_configs(e, o, &base, params, err) != CLOPT_OK) goto fail;
+    table_shape(e);
+    if (!(e->table = malloc(e->ncfg * e->stride * sizeof *e->table))) {
         clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating %zu runs", runs);
         goto fail;
     }
     /* f* and the tolerance; none for a function without a minimum (never converges). */
     const double fstar = e->info->nminima ? e->info->minima[0].f : 0.0;
     const double tol = e->info->nminima ? o->tol * fmax(1.0, fabs(fstar)) : -1.0;
-    if (make_configs(e, o, &base, params, err) != CLOPT_OK ||
-        create_buffers(e, o, err) != CLOPT_OK ||
+    if (create_buffers(e, o, err) != CLOPT_OK ||
         bind_kernel(e, (float)fstar, (float)tol, err) != CLOPT_OK)
         goto fail;
     return e;
@@ -430,14 +450,15 @@ clopt_status clopt_explore_advance(clopt_exploration *e, uint64_t max_steps, clo
     if (!e) return clopt_error_set(err, CLOPT_EINVAL, "clopt_explore_advance: exploration is NULL");
     if (clopt_explore_finished(e)) return CLOPT_OK;
     const uint64_t left = e->steps - (e->next < e->steps ? e->next : e->steps);
-    uint64_t n = left < e->stride ? left : e->stride;
+    uint64_t n = left < e->slice ? left : e->slice;
     if (max_steps && n > max_steps) n = max_steps;
     if (e->next + n == e->steps)
         n++; /* the evaluation of the final point rides along with the last updates */
     const uint64_t updates = e->next + n <= e->steps ? n : e->steps - e->next;
+    const uint64_t rows = e->constant ? (e->next == 0) : updates; /* constant: written once */
     for (size_t c = 0; c < e->ncfg; c++) {
         double m = e->m_schedule[c];
-        for (uint64_t i = 0; i < updates; i++)
+        for (uint64_t i = 0; i < rows; i++)
             m = clopt_schedule_scalars(&e->cfg[c], e->next + i, m, &e->table[c * e->stride + i]);
         e->m_schedule[c] = m;
     }
@@ -446,7 +467,7 @@ clopt_status clopt_explore_advance(clopt_exploration *e, uint64_t max_steps, clo
     const size_t local = e->ctx->tuning.trajectory_wgs;
     const size_t global = round_up(e->nwork, local);
     const char *what = "computing a slice of an exploration";
-    if (updates)
+    if (rows)
         CLOPT_CL_CHECK(err, what,
                        clEnqueueWriteBuffer(q, e->d_table, CL_FALSE, 0,
                                             e->ncfg * e->stride * sizeof *e->table, e->table, 0,

@@ -75,3 +75,11 @@ double clopt_schedule_scalars(const clopt_config *c, uint64_t it, double m_sched
     }
     return m_schedule;
 }
+
+int clopt_schedule_constant(const clopt_config *c)
+{
+    /* Kinds not named here are taken to change per step: slower, never wrong. */
+    const clopt_kind kind = c->info->kind;
+    return c->v[CLOPT_P_DECAY] == 0.0 && (kind == CLOPT_SGD || kind == CLOPT_RMSPROP ||
+                                          kind == CLOPT_ADAGRAD || kind == CLOPT_ADADELTA);
+}

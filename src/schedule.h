@@ -19,4 +19,11 @@
 double clopt_schedule_scalars(const clopt_config *c, uint64_t it, double m_schedule,
                               clopt_scalars *k);
 
+/*
+ * Whether c's scalars are the same at every step (no decay, no bias correction or schedule),
+ * so that one row serves a whole run (explore's sweeps keep one row per config then).
+ * tests/test_explore.c checks it against clopt_schedule_scalars for every optimizer.
+ */
+int clopt_schedule_constant(const clopt_config *c);
+
 #endif

@@ -5,6 +5,8 @@
  */
 #include "harness.h"
 
+#include "schedule.h"
+
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -341,7 +343,7 @@ static void test_diverged_at_as_runs(void)
     clopt_explore_release(e);
 }
 
-/* Memory is O(runs): a 512 x 512 basin map of 1,000 steps and a 256 x 256 sweep in 64 MB. */
+/* Memory is O(runs): a 512 x 512 basin map of 1,000 steps and 256 x 256 sweeps in 64 MB. */
 static void test_device_memory_is_per_run(void)
 {
     const char *specs[] = {"adam"}, *sgd[] = {"sgd(momentum=0.9)"};
@@ -362,8 +364,10 @@ static void test_device_memory_is_per_run(void)
                                    .tol = 1e-4};
     sweep.axes[0] = (clopt_explore_axis){"lr", 1e-5, 1e-2, 256, 1};
     sweep.axes[1] = (clopt_explore_axis){"momentum", 0, 0.99, 256, 0};
-    const clopt_explore_options *all[] = {&basins, &sweep};
-    for (size_t i = 0; i < 2; i++) {
+    clopt_explore_options adam = sweep; /* scalars per step: a table per slice */
+    adam.optimizers = specs, adam.axes[1] = (clopt_explore_axis){"beta_1", 0, 0.99, 256, 0};
+    const clopt_explore_options *all[] = {&basins, &sweep, &adam};
+    for (size_t i = 0; i < 3; i++) {
         clopt_error err;
         clopt_exploration *e = clopt_explore_create(test_context(), all[i], &err);
         CU_ASSERT_PTR_NOT_NULL_FATAL(e);
@@ -375,6 +379,33 @@ static void test_device_memory_is_per_run(void)
         ASSERT_ERROR(err, CLOPT_ESTATE, "at step 0 of 1000");
         clopt_explore_release(e);
     }
+}
+
+/*
+ * Sweeps keep one row of scalars per config when clopt_schedule_constant says they do not
+ * change: for every optimizer with its defaults, and with decay where it takes one, the
+ * claim is checked against clopt_schedule_scalars at steps 0, 1 and 999.
+ */
+static void test_constant_schedules_are_constant(void)
+{
+    size_t constant = 0;
+    for (int kind = 0; kind < CLOPT_KIND_COUNT; kind++)
+        for (int decay = 0; decay < 2; decay++) {
+            clopt_config c;
+            clopt_config_defaults(&c, clopt_catalogue_optimizer((clopt_kind)kind));
+            if (decay && !clopt_catalogue_takes(c.info, CLOPT_P_DECAY)) continue;
+            c.v[CLOPT_P_DECAY] = decay ? 0.01 : c.v[CLOPT_P_DECAY];
+            if (!clopt_schedule_constant(&c)) continue;
+            constant++;
+            clopt_scalars k0, k;
+            CU_ASSERT_EQUAL(clopt_schedule_scalars(&c, 0, 1.0, &k0), 1.0);
+            const uint64_t steps[] = {1, 999};
+            for (int i = 0; i < 2; i++) {
+                CU_ASSERT_EQUAL(clopt_schedule_scalars(&c, steps[i], 1.0, &k), 1.0);
+                CU_ASSERT(memcmp(&k, &k0, sizeof k) == 0);
+            }
+        }
+    CU_ASSERT(constant >= 4); /* SGD, RMSprop, Adagrad, Adadelta without decay */
 }
 
 static void expect_rejected(const clopt_explore_options *o, const char *needle)
@@ -479,6 +510,7 @@ CU_TestInfo explore_tests[] = {
     {"minimum is the known minimum nearby", test_minimum_is_the_nearby_known_minimum},
     {"diverged_at as runs report it", test_diverged_at_as_runs},
     {"device memory is per run", test_device_memory_is_per_run},
+    {"constant schedules are constant", test_constant_schedules_are_constant},
     {"bad input", test_bad_input},
     CU_TEST_INFO_NULL,
 };
