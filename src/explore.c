@@ -23,7 +23,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TABLE_BYTES (8u << 20) /* caps the per-step scalar table of one slice */
+#define TABLE_BYTES (16u << 20) /* caps the per-step scalar table of one slice */
 #define SLICE_STEPS 1024u      /* longest slice: keeps each launch short on GPUs */
 #define MAX_MAPS 16u           /* optimizers of a basin map */
 #define STATE_ROWS (CLOPT_STATE_ROWS + 1) /* the trajectory kernel's rows, then f */
