@@ -5,6 +5,7 @@
  */
 #include "harness.h"
 
+#include "catalogue.h"
 #include "schedule.h"
 
 #include <math.h>
@@ -85,15 +86,19 @@ static int same_cell(const clopt_explore_map *m, size_t r, const final_points *p
 
 /*
  * A sample of cells of a basin map (every 7th, and the corners) of four optimizers, one of
- * them clipped and one that diverges from some starts, computed in uneven slices, against
- * clopt_run from the documented start x0 + i (x1 - x0) / (nx - 1), y0 + j (y1 - y0) / (ny - 1).
+ * them clipped and one that diverges from some starts, then every kind of the catalogue with
+ * its defaults, computed in uneven slices, against clopt_run from the documented start
+ * x0 + i (x1 - x0) / (nx - 1), y0 + j (y1 - y0) / (ny - 1).
  */
 static void test_basin_cells_equal_runs(void)
 {
-    const char *specs[] = {"adam(lr=0.05)", "sgd(lr=0.01, momentum=0.9)",
-                           "rmsprop(lr=0.01, clipnorm=0.5)", "sgd(lr=0.03)"};
+    const char *specs[16] = {"adam(lr=0.05)", "sgd(lr=0.01, momentum=0.9)",
+                             "rmsprop(lr=0.01, clipnorm=0.5)", "sgd(lr=0.03)"};
+    size_t nopt = 4;
+    for (int kind = 0; kind < CLOPT_KIND_COUNT; kind++)
+        specs[nopt++] = clopt_catalogue_optimizer((clopt_kind)kind)->key;
     const double view[] = {-5.5, 4.25, -4.75, 5.125};
-    const size_t nx = 37, ny = 29, nopt = 4;
+    const size_t nx = 37, ny = 29;
     const uint64_t steps = test_quick() ? 30 : 300;
     const clopt_explore_options o = {.kind = CLOPT_EXPLORE_BASINS,
                                      .function = "himmelblau",
@@ -138,14 +143,15 @@ static void test_basin_cells_equal_runs(void)
 }
 
 /*
- * Every cell of two sweeps against clopt_run with that cell's spec: SGD over lr (log) x
- * momentum (0 included: the kernel's momentum-free kind), and Nadam over beta_1, whose
- * momentum schedule is kept per config.
+ * Every cell of three sweeps against clopt_run with that cell's spec: SGD over lr (log) x
+ * momentum (0 included: no velocity kept), Nadam over beta_1, whose momentum schedule is
+ * kept per config, and Lamb (a rule on the whole point) over lr.
  */
 static void test_sweep_cells_equal_runs(void)
 {
     const uint64_t steps = test_quick() ? 20 : 250;
-    const char *sgd[] = {"sgd(lr=0.001, nesterov=True)"}, *nadam[] = {"nadam(lr=0.01)"};
+    const char *sgd[] = {"sgd(lr=0.001, nesterov=True)"}, *nadam[] = {"nadam(lr=0.01)"},
+               *lamb[] = {"lamb(weight_decay=0.01)"};
     const double start[] = {-1.25, 1.75};
     clopt_explore_options o = {.kind = CLOPT_EXPLORE_SWEEP,
                                .function = "rosenbrock",
@@ -157,26 +163,34 @@ static void test_sweep_cells_equal_runs(void)
                                .tol = 1e-4};
     o.axes[0] = (clopt_explore_axis){"learning_rate", 1e-4, 3e-3, 7, 1};
     o.axes[1] = (clopt_explore_axis){"momentum", 0.0, 0.95, 5, 0};
-    for (int sweep = 0; sweep < 2; sweep++) {
+    for (int sweep = 0; sweep < 3; sweep++) {
         if (sweep == 1) {
             o.optimizers = nadam, o.naxes = 1;
             o.axes[0] = (clopt_explore_axis){"beta_1", 0.5, 0.99, 9, 0};
+        }
+        if (sweep == 2) {
+            o.optimizers = lamb;
+            o.axes[0] = (clopt_explore_axis){"lr", 0.001, 0.1, 6, 1};
         }
         clopt_exploration *e = explore_whole(&o, sweep ? 0 : 61);
         CU_ASSERT_PTR_NOT_NULL_FATAL(e);
         size_t n0, n1 = 1;
         const double *v0 = clopt_explore_axis_values(e, 0, &n0), *v1 = NULL;
         if (o.naxes == 2) v1 = clopt_explore_axis_values(e, 1, &n1);
-        CU_ASSERT_STRING_EQUAL(clopt_explore_axis_name(e, 0), sweep ? "beta_1" : "lr");
+        CU_ASSERT_STRING_EQUAL(clopt_explore_axis_name(e, 0), sweep == 1 ? "beta_1" : "lr");
         CU_ASSERT_EQUAL(v0[0], o.axes[0].lo);
         CU_ASSERT_EQUAL(v0[n0 - 1], o.axes[0].hi);
-        if (!sweep) CU_ASSERT_DOUBLE_EQUAL(v0[3], sqrt(1e-4 * 3e-3), 1e-15); /* geometric middle */
+        if (sweep == 0)
+            CU_ASSERT_DOUBLE_EQUAL(v0[3], sqrt(1e-4 * 3e-3), 1e-15); /* geometric middle */
         const size_t runs = n0 * n1;
         char **specs = malloc(runs * sizeof *specs);
         for (size_t r = 0; r < runs; r++) {
             specs[r] = malloc(160);
-            if (sweep)
+            if (sweep == 1)
                 snprintf(specs[r], 160, "{\"name\":\"nadam\",\"lr\":0.01,\"beta_1\":%.17g}", v0[r]);
+            else if (sweep == 2)
+                snprintf(specs[r], 160, "{\"name\":\"lamb\",\"weight_decay\":0.01,\"lr\":%.17g}",
+                         v0[r]);
             else
                 snprintf(specs[r], 160,
                          "{\"name\":\"sgd\",\"nesterov\":true,\"lr\":%.17g,\"momentum\":%.17g}",
