@@ -25,13 +25,14 @@
  * are per group, and the program is built with CLOPT_TW 1 (one run per group).
  */
 
+/* Not restrict: inlined restrict pointers become intrinsics that oclgrind cannot run. */
 CLOPT_INLINE void clopt_explore(const bool sweep, const uint fn, const uint cpad,
                                 const uint ncfg, const uint rpad, const uint nwork,
-                                const uint groups, __global const uint *restrict kinds,
-                                __global const clopt_scalars *restrict table, const uint stride,
+                                const uint groups, __global const uint *kinds,
+                                __global const clopt_scalars *table, const uint stride,
                                 const uint first, const uint count, const uint nsteps,
                                 const float fstar, const float tol,
-                                __global float *restrict state, __global uint *restrict steps)
+                                __global float *state, __global uint *steps)
 {
     const uint w = get_global_id(0);
     if (w >= nwork)

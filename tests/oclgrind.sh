@@ -6,7 +6,7 @@ tests=$1
 log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 status=0
-for suite in numerics optimizer checkpoint functions trajectory; do
+for suite in numerics optimizer checkpoint functions trajectory explore; do
   # Bounds of every access (always on), data races and API misuse. Not --uninitialized:
   # in oclgrind 21.10 it flags every store of a value derived from the by-value scalar
   # struct, even at -O0 and on host-initialised buffers (its plugin has known false

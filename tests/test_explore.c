@@ -98,7 +98,7 @@ static void test_basin_cells_equal_runs(void)
     for (int kind = 0; kind < CLOPT_KIND_COUNT; kind++)
         specs[nopt++] = clopt_catalogue_optimizer((clopt_kind)kind)->key;
     const double view[] = {-5.5, 4.25, -4.75, 5.125};
-    const size_t nx = 37, ny = 29;
+    const size_t nx = test_quick() ? 13 : 37, ny = test_quick() ? 11 : 29;
     const uint64_t steps = test_quick() ? 30 : 300;
     const clopt_explore_options o = {.kind = CLOPT_EXPLORE_BASINS,
                                      .function = "himmelblau",
