@@ -13,19 +13,18 @@
 #include "../cl/trajectory.h"
 #include "context.h"
 #include "error.h"
+#include "explore.h"
 #include "functions.h"
 #include "run.h"
 #include "schedule.h"
 #include "spec.h"
 
 #include <math.h>
-#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define TABLE_BYTES (16u << 20) /* caps the per-step scalar table of one slice */
-#define SLICE_STEPS 1024u      /* longest slice: keeps each launch short on GPUs */
-#define MAX_MAPS 16u           /* optimizers of a basin map */
+#define TABLE_BYTES (16u << 20)           /* caps the per-step scalar table of one slice */
+#define SLICE_STEPS 1024u                 /* longest slice: keeps each launch short on GPUs */
 #define STATE_ROWS (CLOPT_STATE_ROWS + 1) /* the trajectory kernel's rows, then f */
 
 struct clopt_exploration {
@@ -82,150 +81,6 @@ void clopt_explore_release(clopt_exploration *e)
     free(e);
 }
 
-/*
- * Value i of an axis: its ends exactly, evenly or geometrically spaced between, rounded to
- * 15 significant digits so that the values read as a person would type them (0.001, not
- * 0.0010000000000000002) and a printed value gives the same run again.
- */
-static double axis_value(const clopt_explore_axis *a, size_t i)
-{
-    if (i == 0) return a->lo;
-    if (i + 1 == a->n) return a->hi;
-    const double u = (double)i / (double)(a->n - 1);
-    const double v =
-        a->log ? exp(log(a->lo) + (log(a->hi) - log(a->lo)) * u) : a->lo + (a->hi - a->lo) * u;
-    char text[32];
-    snprintf(text, sizeof text, "%.15g", v);
-    return strtod(text, NULL);
-}
-
-/* Spec k, its error naming the optimizer by position. */
-static clopt_status parse_spec(const clopt_explore_options *o, size_t k, clopt_config *c,
-                               clopt_error *err)
-{
-    clopt_error e;
-    clopt_error_clear(&e);
-    if (clopt_spec_parse(o->optimizers[k], c, &e) != CLOPT_OK)
-        return clopt_error_set(err, e.status, "optimizer %zu: %s", k + 1, e.text);
-    return CLOPT_OK;
-}
-
-/* Axis a of a sweep over base config c: a numeric hyperparameter of it, every value valid. */
-static clopt_status check_axis(const clopt_explore_options *o, size_t a, const clopt_config *c,
-                               clopt_param *param, clopt_error *err)
-{
-    const clopt_explore_axis *ax = &o->axes[a];
-    clopt_error e;
-    clopt_error_clear(&e);
-    if (!ax->name) return clopt_error_set(err, CLOPT_EINVAL, "vary %zu: the name is NULL", a + 1);
-    const int p = clopt_config_param(c, ax->name, strlen(ax->name), &e);
-    if (p < 0) return clopt_error_set(err, CLOPT_EINVAL, "vary %zu: %s", a + 1, e.text);
-    if (clopt_catalogue_param((clopt_param)p)->range == CLOPT_RANGE_BOOL)
-        return clopt_error_set(err, CLOPT_EINVAL,
-                               "vary %zu: %s is true or false; expected a numeric "
-                               "hyperparameter of %s",
-                               a + 1, clopt_catalogue_param((clopt_param)p)->name, c->info->name);
-    if (ax->n < 2 || ax->n > CLOPT_EXPLORE_MAX_SIDE)
-        return clopt_error_set(err, CLOPT_EINVAL, "vary %zu: %zu values; expected 2 .. %u", a + 1,
-                               ax->n, CLOPT_EXPLORE_MAX_SIDE);
-    if (!isfinite(ax->lo) || !isfinite(ax->hi) || !(ax->lo < ax->hi))
-        return clopt_error_set(err, CLOPT_EINVAL,
-                               "vary %zu: %s from %g to %g; expected finite LO < HI", a + 1,
-                               ax->name, ax->lo, ax->hi);
-    if (ax->log && !(ax->lo > 0))
-        return clopt_error_set(err, CLOPT_EINVAL,
-                               "vary %zu: %s from %g on a log scale; expected LO > 0", a + 1,
-                               ax->name, ax->lo);
-    clopt_config probe = *c;
-    for (size_t i = 0; i < ax->n; i++)
-        if (clopt_config_assign(&probe, (clopt_param)p, axis_value(ax, i), &e) != CLOPT_OK)
-            return clopt_error_set(err, CLOPT_EINVAL, "vary %zu: %s", a + 1, e.text);
-    *param = (clopt_param)p;
-    return CLOPT_OK;
-}
-
-static clopt_status check_basins(const clopt_explore_options *o, clopt_error *err)
-{
-    if (o->noptimizers > MAX_MAPS)
-        return clopt_error_set(err, CLOPT_EINVAL, "%zu optimizers; expected 1 .. %u",
-                               o->noptimizers, MAX_MAPS);
-    if (o->nx < 2 || o->nx > CLOPT_EXPLORE_MAX_SIDE || o->ny < 2 || o->ny > CLOPT_EXPLORE_MAX_SIDE)
-        return clopt_error_set(err, CLOPT_EINVAL, "grid %zu x %zu; expected 2 .. %u per side",
-                               o->nx, o->ny, CLOPT_EXPLORE_MAX_SIDE);
-    if (o->view) {
-        for (int i = 0; i < 4; i++)
-            if (!isfinite(o->view[i]))
-                return clopt_error_set(err, CLOPT_EINVAL, "view: %s = %g is not a finite number",
-                                       (const char *[]){"x0", "x1", "y0", "y1"}[i], o->view[i]);
-        if (!(o->view[0] < o->view[1]) || !(o->view[2] < o->view[3]))
-            return clopt_error_set(err, CLOPT_EINVAL,
-                                   "view %g,%g,%g,%g: expected x0 < x1 and y0 < y1", o->view[0],
-                                   o->view[1], o->view[2], o->view[3]);
-    }
-    if (o->nx * o->ny > CLOPT_EXPLORE_MAX_RUNS / o->noptimizers)
-        return clopt_error_set(err, CLOPT_EINVAL,
-                               "%zu optimizers x %zu x %zu cells is more than %u runs",
-                               o->noptimizers, o->nx, o->ny, CLOPT_EXPLORE_MAX_RUNS);
-    clopt_config c;
-    for (size_t k = 0; k < o->noptimizers; k++)
-        if (parse_spec(o, k, &c, err) != CLOPT_OK) return CLOPT_EINVAL;
-    return CLOPT_OK;
-}
-
-/* Checks a sweep; fills the base config and the axes' parameters. */
-static clopt_status check_sweep(const clopt_explore_options *o, clopt_config *base,
-                                clopt_param params[2], clopt_error *err)
-{
-    if (o->noptimizers != 1)
-        return clopt_error_set(err, CLOPT_EINVAL, "%zu optimizers; a sweep varies exactly one",
-                               o->noptimizers);
-    if (o->start && (!isfinite(o->start[0]) || !isfinite(o->start[1])))
-        return clopt_error_set(err, CLOPT_EINVAL, "start %g,%g: expected two finite numbers",
-                               o->start[0], o->start[1]);
-    if (o->naxes < 1 || o->naxes > 2)
-        return clopt_error_set(err, CLOPT_EINVAL, "%zu hyperparameters to vary; expected 1 or 2",
-                               o->naxes);
-    if (parse_spec(o, 0, base, err) != CLOPT_OK) return CLOPT_EINVAL;
-    for (size_t a = 0; a < o->naxes; a++)
-        if (check_axis(o, a, base, &params[a], err) != CLOPT_OK) return CLOPT_EINVAL;
-    if (o->naxes == 2 && params[0] == params[1])
-        return clopt_error_set(err, CLOPT_EINVAL, "vary 2: %s is varied twice",
-                               clopt_catalogue_param(params[0])->name);
-    if (o->naxes == 2 && o->axes[0].n * o->axes[1].n > CLOPT_EXPLORE_MAX_RUNS)
-        return clopt_error_set(err, CLOPT_EINVAL, "%zu x %zu values is more than %u runs",
-                               o->axes[0].n, o->axes[1].n, CLOPT_EXPLORE_MAX_RUNS);
-    return CLOPT_OK;
-}
-
-/* Checks everything a caller controls before anything is allocated. */
-static clopt_status check_options(const clopt_explore_options *o, clopt_config *base,
-                                  clopt_param params[2], clopt_error *err)
-{
-    if (!clopt_function_find(o->function, err)) return CLOPT_EINVAL;
-    if (o->kind != CLOPT_EXPLORE_BASINS && o->kind != CLOPT_EXPLORE_SWEEP)
-        return clopt_error_set(err, CLOPT_EINVAL, "kind %d; expected basins or sweep",
-                               (int)o->kind);
-    if (!o->optimizers || o->noptimizers == 0)
-        return clopt_error_set(err, CLOPT_EINVAL, "no optimizers; expected at least one spec");
-    if (o->steps < 1 || o->steps > CLOPT_RUN_MAX_STEPS)
-        return clopt_error_set(err, CLOPT_EINVAL, "steps = %llu; expected 1 .. %u",
-                               (unsigned long long)o->steps, CLOPT_RUN_MAX_STEPS);
-    if (!isfinite(o->tol) || !(o->tol >= 0))
-        return clopt_error_set(err, CLOPT_EINVAL, "tol = %g; expected a finite number >= 0",
-                               o->tol);
-    if (o->kind == CLOPT_EXPLORE_BASINS) return check_basins(o, err);
-    return check_sweep(o, base, params, err);
-}
-
-clopt_status clopt_explore_check(const clopt_explore_options *o, clopt_error *err)
-{
-    clopt_error_clear(err);
-    if (!o) return clopt_error_set(err, CLOPT_EINVAL, "clopt_explore_check: options is NULL");
-    clopt_config base;
-    clopt_param params[2];
-    return check_options(o, &base, params, err);
-}
-
 /* The configs: K specs (basins), or the base with every combination of axis values. */
 static clopt_status make_configs(clopt_exploration *e, const clopt_explore_options *o,
                                  const clopt_config *base, const clopt_param params[2],
@@ -233,7 +88,7 @@ static clopt_status make_configs(clopt_exploration *e, const clopt_explore_optio
 {
     if (e->kind == CLOPT_EXPLORE_BASINS) {
         for (size_t k = 0; k < e->ncfg; k++)
-            parse_spec(o, k, &e->cfg[k], NULL); /* checked already */
+            clopt_spec_parse(o->optimizers[k], &e->cfg[k], NULL); /* checked already */
     } else {
         for (size_t a = 0; a < e->naxes; a++) {
             e->nvalues[a] = o->axes[a].n;
@@ -242,7 +97,7 @@ static clopt_status make_configs(clopt_exploration *e, const clopt_explore_optio
             if (!e->values[a] || !e->axis_name[a])
                 return clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating a sweep");
             for (size_t i = 0; i < e->nvalues[a]; i++)
-                e->values[a][i] = axis_value(&o->axes[a], i);
+                e->values[a][i] = clopt_explore_axis_value(&o->axes[a], i);
         }
         const size_t n0 = e->nvalues[0];
         for (size_t r = 0; r < e->ncfg; r++) {
@@ -403,7 +258,7 @@ clopt_exploration *clopt_explore_create(clopt_context *ctx, const clopt_explore_
     }
     clopt_config base;
     clopt_param params[2];
-    if (check_options(o, &base, params, err) != CLOPT_OK) return NULL;
+    if (clopt_explore_validate(o, &base, params, err) != CLOPT_OK) return NULL;
     clopt_exploration *e = calloc(1, sizeof *e);
     if (!e) {
         clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating an exploration");
@@ -554,8 +409,9 @@ static clopt_status read_results(clopt_exploration *e, clopt_error *err)
         err, what,
         clEnqueueReadBuffer(q, e->d_state, CL_FALSE, 0, 2 * rpad * sizeof *xy, xy, 0, NULL, NULL));
     CLOPT_CL_CHECK(err, what,
-                   clEnqueueReadBuffer(q, e->d_state, CL_FALSE, CLOPT_STATE_ROWS * rpad * sizeof *xy,
-                                       rpad * sizeof *xy, xy + 2 * rpad, 0, NULL, NULL));
+                   clEnqueueReadBuffer(q, e->d_state, CL_FALSE,
+                                       CLOPT_STATE_ROWS * rpad * sizeof *xy, rpad * sizeof *xy,
+                                       xy + 2 * rpad, 0, NULL, NULL));
     CLOPT_CL_CHECK(
         err, what,
         clEnqueueReadBuffer(q, e->d_steps, CL_TRUE, 0, 2 * rpad * sizeof *st, st, 0, NULL, NULL));

@@ -1,0 +1,20 @@
+/* Explore's options: validation and a sweep's axis values (src/explore_options.c). */
+#ifndef CLOPT_EXPLORE_H
+#define CLOPT_EXPLORE_H
+
+#include "config.h"
+
+/* Optimizers of one basin map. */
+#define CLOPT_EXPLORE_MAX_MAPS 16u
+
+/*
+ * Checks everything a caller controls before anything is allocated; for a sweep, fills the
+ * base config and the varied hyperparameters (params[0 .. naxes)).
+ */
+clopt_status clopt_explore_validate(const clopt_explore_options *o, clopt_config *base,
+                                    clopt_param params[2], clopt_error *err);
+
+/* Value i (0 .. n-1) of an axis: lo and hi exactly, evenly or geometrically spaced between. */
+double clopt_explore_axis_value(const clopt_explore_axis *a, size_t i);
+
+#endif
