@@ -357,6 +357,46 @@ static void test_diverged_at_as_runs(void)
     clopt_explore_release(e);
 }
 
+/*
+ * The work-item shape does not change a basin map: one run per work-item (as on GPUs, where
+ * basins and sweeps share the one program) gives the bits of the default shape.
+ */
+static void test_shapes_do_not_change_basins(void)
+{
+    setenv("CLOPT_TRAJECTORY_LANES", "1", 1);
+    setenv("CLOPT_TRAJECTORY_GROUPS", "1", 1);
+    clopt_error err;
+    clopt_context *one = clopt_context_create(NULL, &err);
+    unsetenv("CLOPT_TRAJECTORY_LANES");
+    unsetenv("CLOPT_TRAJECTORY_GROUPS");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(one);
+    const char *specs[] = {"adam(lr=0.05)", "sgd(lr=0.02, momentum=0.5)", "lamb(lr=0.1)"};
+    const clopt_explore_options o = {.kind = CLOPT_EXPLORE_BASINS,
+                                     .function = "himmelblau",
+                                     .optimizers = specs,
+                                     .noptimizers = 3,
+                                     .nx = 19,
+                                     .ny = 23,
+                                     .steps = test_quick() ? 20 : 200,
+                                     .tol = 1e-4};
+    clopt_exploration *a = explore_whole(&o, 0), *b = clopt_explore_create(one, &o, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    while (!clopt_explore_finished(b))
+        CU_ASSERT_EQUAL_FATAL(clopt_explore_advance(b, 0, &err), CLOPT_OK);
+    for (size_t k = 0; k < 3; k++) {
+        const clopt_explore_map ma = map_of(a, k), mb = map_of(b, k);
+        const size_t n = ma.runs;
+        CU_ASSERT(memcmp(ma.x, mb.x, n * sizeof(float)) == 0);
+        CU_ASSERT(memcmp(ma.f, mb.f, n * sizeof(float)) == 0);
+        CU_ASSERT(memcmp(ma.converged_at, mb.converged_at, n * sizeof(int32_t)) == 0);
+        CU_ASSERT(memcmp(ma.diverged_at, mb.diverged_at, n * sizeof(int32_t)) == 0);
+    }
+    clopt_explore_release(a);
+    clopt_explore_release(b);
+    clopt_context_release(one);
+}
+
 /* Memory is O(runs): a 512 x 512 basin map of 1,000 steps and 256 x 256 sweeps in 64 MB. */
 static void test_device_memory_is_per_run(void)
 {
@@ -523,6 +563,7 @@ CU_TestInfo explore_tests[] = {
      test_converged_at_first_step_within_tolerance},
     {"minimum is the known minimum nearby", test_minimum_is_the_nearby_known_minimum},
     {"diverged_at as runs report it", test_diverged_at_as_runs},
+    {"work-item shapes do not change basins", test_shapes_do_not_change_basins},
     {"device memory is per run", test_device_memory_is_per_run},
     {"constant schedules are constant", test_constant_schedules_are_constant},
     {"bad input", test_bad_input},
