@@ -60,19 +60,21 @@ static double time_explore(clopt_context *ctx, const bench_args *a, float *x, fl
                            clopt_error *err)
 {
     const char *spec[] = {SPEC};
-    clopt_explore_options o = {.kind = CLOPT_EXPLORE_BASINS, .function = FUNCTION,
-                               .optimizers = spec, .noptimizers = 1, .nx = (size_t)a->grid,
-                               .ny = (size_t)a->grid, .steps = a->steps, .tol = 1e-4};
+    clopt_explore_options o = {.kind = CLOPT_EXPLORE_BASINS,
+                               .function = FUNCTION,
+                               .optimizers = spec,
+                               .noptimizers = 1,
+                               .nx = (size_t)a->grid,
+                               .ny = (size_t)a->grid,
+                               .steps = a->steps,
+                               .tol = 1e-4};
     clopt_exploration *e = clopt_explore_create(ctx, &o, err);
-    if (!e)
-        return -1;
+    if (!e) return -1;
     const double t0 = now();
     clopt_explore_map m;
     while (!clopt_explore_finished(e))
-        if (clopt_explore_advance(e, 0, err) != CLOPT_OK)
-            goto fail;
-    if (clopt_explore_map_get(e, 0, &m, err) != CLOPT_OK)
-        goto fail;
+        if (clopt_explore_advance(e, 0, err) != CLOPT_OK) goto fail;
+    if (clopt_explore_map_get(e, 0, &m, err) != CLOPT_OK) goto fail;
     const double dt = now() - t0;
     memcpy(x, m.x, m.runs * sizeof *x);
     memcpy(y, m.y, m.runs * sizeof *y);
@@ -84,15 +86,14 @@ fail:
 }
 
 /* Seconds for the same runs as trajectories recording steps 0 and N; their final x, y. */
-static double time_runs(clopt_context *ctx, const bench_args *a, const double *starts,
-                        float *x, float *y, clopt_error *err)
+static double time_runs(clopt_context *ctx, const bench_args *a, const double *starts, float *x,
+                        float *y, clopt_error *err)
 {
     const char *spec[] = {SPEC};
     const size_t n = (size_t)(a->grid * a->grid);
     clopt_run_options o = {FUNCTION, spec, 1, starts, n, a->steps, a->steps, 0, 0, 0};
     clopt_run *run = clopt_run_create(ctx, &o, err);
-    if (!run)
-        return -1;
+    if (!run) return -1;
     const double t0 = now();
     while (!clopt_run_finished(run)) {
         clopt_slice s;
@@ -153,20 +154,16 @@ static int parse(int argc, char **argv, bench_args *a)
             fputs(clopt_cli_bench_explore_usage, stdout);
             return -1;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--grid", &bad))) {
-            if (cli_u64(CMD, "--grid", v, 2, 1024, &a->grid))
-                return 2;
+            if (cli_u64(CMD, "--grid", v, 2, 1024, &a->grid)) return 2;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--steps", &bad))) {
-            if (cli_u64(CMD, "--steps", v, 1, 100000, &a->steps))
-                return 2;
+            if (cli_u64(CMD, "--steps", v, 1, 100000, &a->steps)) return 2;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--repeat", &bad))) {
-            if (cli_u64(CMD, "--repeat", v, 1, 1000, &a->repeat))
-                return 2;
+            if (cli_u64(CMD, "--repeat", v, 1, 1000, &a->repeat)) return 2;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--device", &bad)))
             a->device = v;
         else if (!bad)
             return cli_unknown_option(CMD, argv[i], clopt_cli_bench_explore_usage);
-        if (bad)
-            return 2;
+        if (bad) return 2;
     }
     return 0;
 }
@@ -213,8 +210,7 @@ static int alloc_buffers(buffers *b, const bench_args *a)
            b->ry && b->cx && b->cy && b->starts && b->k;
 }
 
-static void report(const bench_args *a, clopt_context *ctx, buffers *b, size_t differ,
-                   double diff)
+static void report(const bench_args *a, clopt_context *ctx, buffers *b, size_t differ, double diff)
 {
     const size_t r = (size_t)a->repeat, n = (size_t)(a->grid * a->grid);
     const double te = median(b->te, r), tr = median(b->tr, r), tb = median(b->tb, r);
@@ -228,8 +224,8 @@ static void report(const bench_args *a, clopt_context *ctx, buffers *b, size_t d
                "\"seconds\": %.4f, \"gps\": %.4f, \"trajectories_gps\": %.4f, "
                "\"blocked_c_gps\": %.4f, \"ratio_blocked\": %.3f, \"ratio_trajectories\": %.3f, "
                "\"runs_differing_from_trajectories\": %zu, \"max_difference_c\": %.3g}\n",
-               device, SPEC, n, (unsigned long long)a->steps, te, work / te / 1e9,
-               work / tr / 1e9, work / tb / 1e9, rb, rr, differ, diff);
+               device, SPEC, n, (unsigned long long)a->steps, te, work / te / 1e9, work / tr / 1e9,
+               work / tb / 1e9, rb, rr, differ, diff);
     else
         printf("explore: %zu x %zu basin map of %s on " FUNCTION ", %llu steps, median of %zu\n"
                "device: %s\n"
@@ -239,16 +235,14 @@ static void report(const bench_args *a, clopt_context *ctx, buffers *b, size_t d
                "  explore / blocked C = %.2f, explore / runs = %.2f (median ratios per round)\n"
                "  %zu runs differ from their trajectories; the C loop agrees within %.3g\n",
                (size_t)a->grid, (size_t)a->grid, SPEC, (unsigned long long)a->steps, r, device,
-               work / te / 1e9, te, work / tr / 1e9, tr, work / tb / 1e9, tb, rb, rr, differ,
-               diff);
+               work / te / 1e9, te, work / tr / 1e9, tr, work / tb / 1e9, tb, rb, rr, differ, diff);
 }
 
 int clopt_cli_bench_explore(int argc, char **argv)
 {
     bench_args a;
     int rc = parse(argc, argv, &a);
-    if (rc)
-        return rc < 0 ? 0 : rc;
+    if (rc) return rc < 0 ? 0 : rc;
     buffers b = {0};
     clopt_error err;
     clopt_context *ctx = clopt_context_create(a.device, &err);
@@ -267,8 +261,8 @@ int clopt_cli_bench_explore(int argc, char **argv)
     for (uint64_t s = 0; s < a.steps; s++) {
         clopt_scalars sc;
         clopt_schedule_scalars(&cfg, s, 1.0, &sc);
-        b.k[s] = (bench_adam_step){sc.lr, sc.beta_1, sc.one_minus_beta_1, sc.beta_2,
-                                   sc.one_minus_beta_2, sc.epsilon};
+        b.k[s] = (bench_adam_step){sc.lr,     sc.beta_1,           sc.one_minus_beta_1,
+                                   sc.beta_2, sc.one_minus_beta_2, sc.epsilon};
     }
     for (uint64_t i = 0; i < a.repeat; i++) {
         b.te[i] = time_explore(ctx, &a, b.ex, b.ey, &err);
@@ -288,7 +282,8 @@ int clopt_cli_bench_explore(int argc, char **argv)
     size_t differ = 0; /* the engine's two modes give the same bits */
     double diff = 0;   /* and the C loop the same numbers, to rounding */
     for (size_t t = 0; t < (size_t)(a.grid * a.grid); t++) {
-        differ += memcmp(&b.ex[t], &b.rx[t], sizeof(float)) || memcmp(&b.ey[t], &b.ry[t], sizeof(float));
+        differ +=
+            memcmp(&b.ex[t], &b.rx[t], sizeof(float)) || memcmp(&b.ey[t], &b.ry[t], sizeof(float));
         if (isfinite(b.ex[t]) && isfinite(b.cx[t]))
             diff = fmax(diff, fmax(fabs(b.ex[t] - b.cx[t]), fabs(b.ey[t] - b.cy[t])));
     }

@@ -67,32 +67,26 @@ static int parse_vary(explore_args *a, const char *text)
     clopt_explore_axis *ax = &a->o.axes[a->o.naxes];
     const char *eq = strchr(text, '=');
     char *end;
-    if (!eq || eq == text || (size_t)(eq - text) >= sizeof a->names[0])
-        goto bad;
+    if (!eq || eq == text || (size_t)(eq - text) >= sizeof a->names[0]) goto bad;
     memcpy(a->names[a->o.naxes], text, (size_t)(eq - text));
     a->names[a->o.naxes][eq - text] = '\0';
     ax->name = a->names[a->o.naxes];
     errno = 0;
     ax->lo = strtod(eq + 1, &end);
-    if (end == eq + 1 || *end != ':')
-        goto bad;
+    if (end == eq + 1 || *end != ':') goto bad;
     const char *p = end + 1;
     ax->hi = strtod(p, &end);
-    if (end == p || *end != ':' || errno == ERANGE)
-        goto bad;
+    if (end == p || *end != ':' || errno == ERANGE) goto bad;
     p = end + 1;
-    if (*p < '0' || *p > '9')
-        goto bad;
+    if (*p < '0' || *p > '9') goto bad;
     const unsigned long long n = strtoull(p, &end, 10);
-    if (errno == ERANGE || (*end != '\0' && strcmp(end, ":log") != 0))
-        goto bad;
+    if (errno == ERANGE || (*end != '\0' && strcmp(end, ":log") != 0)) goto bad;
     ax->n = n > CLOPT_EXPLORE_MAX_SIDE ? CLOPT_EXPLORE_MAX_SIDE + 1 : (size_t)n;
     ax->log = *end != '\0';
     a->o.naxes++;
     return 0;
 bad:
-    fprintf(stderr, "%s: --vary = '%s': expected NAME=LO:HI:N or NAME=LO:HI:N:log\n", a->cmd,
-            text);
+    fprintf(stderr, "%s: --vary = '%s': expected NAME=LO:HI:N or NAME=LO:HI:N:log\n", a->cmd, text);
     return -1;
 }
 
@@ -102,8 +96,7 @@ static int parse_grid(explore_args *a, const char *v)
     const char *comma = strchr(v, ',');
     uint64_t nx, ny;
     if (!comma) {
-        if (cli_u64(a->cmd, "--grid", v, 2, CLOPT_EXPLORE_MAX_SIDE, &nx))
-            return -1;
+        if (cli_u64(a->cmd, "--grid", v, 2, CLOPT_EXPLORE_MAX_SIDE, &nx)) return -1;
         ny = nx;
     } else {
         char first[32];
@@ -135,43 +128,37 @@ static int parse_option(explore_args *a, int argc, char **argv, int *i)
     else if (strcmp(argv[*i], "-h") == 0 || strcmp(argv[*i], "--help") == 0) {
         fputs(a->usage, stdout);
         return 3;
-    }
-    else if ((v = cli_value(cmd, argc, argv, i, "--function", &bad)))
+    } else if ((v = cli_value(cmd, argc, argv, i, "--function", &bad)))
         a->o.function = v;
     else if ((v = cli_value(cmd, argc, argv, i, "--optimizer", &bad))) {
         if (a->o.noptimizers == (basins ? MAX_SPECS : 1)) {
-            fprintf(stderr, basins ? "%s: more than %d --optimizer options\n"
-                                   : "%s: more than %d --optimizer option; a sweep varies one\n",
+            fprintf(stderr,
+                    basins ? "%s: more than %d --optimizer options\n"
+                           : "%s: more than %d --optimizer option; a sweep varies one\n",
                     cmd, basins ? MAX_SPECS : 1);
             return 2;
         }
         a->specs[a->o.noptimizers++] = v;
     } else if ((v = cli_value(cmd, argc, argv, i, "--steps", &bad))) {
-        if (cli_u64(cmd, "--steps", v, 1, CLOPT_RUN_MAX_STEPS, &a->o.steps))
-            return 2;
+        if (cli_u64(cmd, "--steps", v, 1, CLOPT_RUN_MAX_STEPS, &a->o.steps)) return 2;
     } else if ((v = cli_value(cmd, argc, argv, i, "--tol", &bad))) {
-        if (cli_double(cmd, "--tol", v, &a->o.tol))
-            return 2;
+        if (cli_double(cmd, "--tol", v, &a->o.tol)) return 2;
     } else if ((v = cli_value(cmd, argc, argv, i, "--device", &bad)))
         a->device = v;
     else if (basins && (v = cli_value(cmd, argc, argv, i, "--grid", &bad))) {
-        if (parse_grid(a, v))
-            return 2;
+        if (parse_grid(a, v)) return 2;
     } else if (basins && (v = cli_value(cmd, argc, argv, i, "--view", &bad))) {
-        if (cli_numbers(cmd, "--view", v, 4, a->view))
-            return 2;
+        if (cli_numbers(cmd, "--view", v, 4, a->view)) return 2;
         a->o.view = a->view;
     } else if (!basins && (v = cli_value(cmd, argc, argv, i, "--start", &bad))) {
-        if (cli_numbers(cmd, "--start", v, 2, a->start))
-            return 2;
+        if (cli_numbers(cmd, "--start", v, 2, a->start)) return 2;
         a->o.start = a->start;
     } else if (!basins && (v = cli_value(cmd, argc, argv, i, "--vary", &bad))) {
         if (a->o.naxes == 2) {
             fprintf(stderr, "%s: more than two --vary options\n", cmd);
             return 2;
         }
-        if (parse_vary(a, v))
-            return 2;
+        if (parse_vary(a, v)) return 2;
     } else if (!bad)
         return 1;
     return bad ? 2 : 0;
@@ -183,10 +170,8 @@ static int parse(int argc, char **argv, explore_args *a)
     a->o.tol = 1e-4;
     for (int i = 2; i < argc; i++) {
         const int rc = parse_option(a, argc, argv, &i);
-        if (rc == 1)
-            return cli_unknown_option(a->cmd, argv[i], a->usage);
-        if (rc)
-            return rc;
+        if (rc == 1) return cli_unknown_option(a->cmd, argv[i], a->usage);
+        if (rc) return rc;
     }
     if (!a->o.function) {
         fprintf(stderr, "%s: --function is required (see clopt functions)\n", a->cmd);
@@ -200,8 +185,7 @@ static int parse(int argc, char **argv, explore_args *a)
         fprintf(stderr, "%s: --vary is required (NAME=LO:HI:N[:log])\n", a->cmd);
         return 2;
     }
-    if (a->o.noptimizers == 0)
-        a->specs[a->o.noptimizers++] = "adam";
+    if (a->o.noptimizers == 0) a->specs[a->o.noptimizers++] = "adam";
     a->o.optimizers = a->specs;
     return 0;
 }
@@ -230,8 +214,7 @@ static void print_fields(const clopt_explore_map *m, int minimum)
     print_floats("y", m->y, m->runs);
     print_floats("f", m->f, m->runs);
     print_ints("converged_at", m->converged_at, m->runs);
-    if (minimum)
-        print_ints("minimum", m->minimum, m->runs);
+    if (minimum) print_ints("minimum", m->minimum, m->runs);
     print_ints("diverged_at", m->diverged_at, m->runs);
 }
 
@@ -255,8 +238,7 @@ static int print_json(clopt_exploration *e, const explore_args *a, clopt_error *
         print_numbers(a->o.view ? a->o.view : fn->view, 4);
         printf(",\"maps\":[");
         for (size_t k = 0; k < clopt_explore_maps(e); k++) {
-            if (clopt_explore_map_get(e, k, &m, err) != CLOPT_OK)
-                return 1;
+            if (clopt_explore_map_get(e, k, &m, err) != CLOPT_OK) return 1;
             printf("%s{\"optimizer\":%s", k ? "," : "", clopt_explore_optimizer(e, k));
             print_fields(&m, 1);
             putchar('}');
@@ -264,8 +246,7 @@ static int print_json(clopt_exploration *e, const explore_args *a, clopt_error *
         printf("]}\n");
         return 0;
     }
-    if (clopt_explore_map_get(e, 0, &m, err) != CLOPT_OK)
-        return 1;
+    if (clopt_explore_map_get(e, 0, &m, err) != CLOPT_OK) return 1;
     printf("{\"kind\":\"sweep\",\"function\":\"%s\",\"start\":", fn->name);
     print_numbers(a->o.start ? a->o.start : fn->start, 2);
     printf(",\"steps\":%llu,\"optimizer\":%s,\"axes\":[", (unsigned long long)a->o.steps,
@@ -298,12 +279,10 @@ static void print_summary_map(const clopt_explore_map *m, size_t nminima, int ba
             at[m->minimum[r]]++;
         else if (m->diverged_at[r] < 0)
             none++;
-        if (isfinite(m->f[r]) && (!isfinite(m->f[best]) || m->f[r] < m->f[best]))
-            best = r;
+        if (isfinite(m->f[r]) && (!isfinite(m->f[best]) || m->f[r] < m->f[best])) best = r;
     }
     printf("  converged %zu of %zu runs", conv, m->runs);
-    if (conv)
-        printf(" (mean step %.1f)", (double)conv_steps / (double)conv);
+    if (conv) printf(" (mean step %.1f)", (double)conv_steps / (double)conv);
     printf(", diverged %zu\n", div);
     if (basins) {
         for (size_t i = 0; i < nminima; i++)
@@ -326,8 +305,7 @@ static int print_summary(clopt_exploration *e, const explore_args *a, clopt_erro
         printf("sweep on %s: %llu steps\n", fn->name, (unsigned long long)a->o.steps);
     for (size_t k = 0; k < clopt_explore_maps(e); k++) {
         clopt_explore_map m;
-        if (clopt_explore_map_get(e, k, &m, err) != CLOPT_OK)
-            return 1;
+        if (clopt_explore_map_get(e, k, &m, err) != CLOPT_OK) return 1;
         printf("%s\n", clopt_explore_optimizer(e, k));
         for (size_t ax = 0; !basins && ax < a->o.naxes; ax++) {
             size_t n;
@@ -364,8 +342,7 @@ int clopt_cli_explore(int argc, char **argv)
         return cli_unknown_word("clopt explore", "kind", argv[1], kinds, 2);
     }
     int rc = parse(argc, argv, &a);
-    if (rc)
-        return rc == 3 ? 0 : rc;
+    if (rc) return rc == 3 ? 0 : rc;
     clopt_error err;
     if (clopt_explore_check(&a.o, &err) != CLOPT_OK) {
         fprintf(stderr, "%s: %s\n", a.cmd, err.text);
@@ -380,10 +357,8 @@ int clopt_cli_explore(int argc, char **argv)
     rc = !e;
     while (!rc && !clopt_explore_finished(e))
         rc = clopt_explore_advance(e, 0, &err) != CLOPT_OK;
-    if (!rc)
-        rc = a.json ? print_json(e, &a, &err) : print_summary(e, &a, &err);
-    if (rc)
-        fprintf(stderr, "%s: %s\n", a.cmd, err.text);
+    if (!rc) rc = a.json ? print_json(e, &a, &err) : print_summary(e, &a, &err);
+    if (rc) fprintf(stderr, "%s: %s\n", a.cmd, err.text);
     clopt_explore_release(e);
     clopt_context_release(ctx);
     if (!rc && (fflush(stdout) || ferror(stdout))) {
