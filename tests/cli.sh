@@ -135,7 +135,7 @@ assert len(d["f"]) == 15 and d["diverged_at"][14] > 0 and d["x"][14] is None, d
 PY
 check "explore basins summary" 0 "ended at minimum 3:" -- "$clopt" explore basins --function himmelblau --grid 16 --optimizer 'adam(lr=0.1)' --steps 300
 check "explore sweep summary" 0 "varies lr over 4 values" -- "$clopt" explore sweep --function sphere --vary lr=0.01:0.1:4 --steps 10
-refuse "explore kind" "unknown kind 'basin' (known: basins, sweep)" -- "$clopt" explore basin
+refuse "explore kind" "unknown kind 'basin'; did you mean 'basins'?" -- "$clopt" explore basin
 refuse "explore basins grid" "--grid = '1': expected an integer in 2 .. 4096" -- "$clopt" explore basins --function sphere --grid 1
 refuse "explore basins grid pair" "--grid = 'x': expected an integer" -- "$clopt" explore basins --function sphere --grid 4,x
 refuse "explore basins needs a grid" "--grid is required" -- "$clopt" explore basins --function sphere
