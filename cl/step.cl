@@ -71,15 +71,15 @@
 /*
  * A rule that needs norms over each tensor (Lamb), in three launches per step whatever the
  * number of tensors: NAME_moments updates the state and p (before the step) and writes
- * each chunk's sums of p^2 and u^2 into partial2; NAME_ratio folds them per tensor (chunk
- * table's w = the tensor; tensors[t] = its first chunk and chunk count) into the ratio;
- * NAME_apply recomputes u from the state and takes the step.
+ * each work-item's sums of p^2 and u^2 into partial2 (no barrier: on CPUs a work-group
+ * reduction splits the kernel and its loop no longer vectorises); NAME_ratio folds them per
+ * tensor (chunk table's w = the tensor; tensors[t] = its first chunk and chunk count) into
+ * the ratio; NAME_apply recomputes u from the state and takes the step.
  */
 #define CLOPT_TENSOR_STEP_KERNELS(NAME, NSTATE)                                                \
     CLOPT_STEP_KERNEL_HEAD(clopt_step_##NAME##_moments)                                        \
     (CLOPT_STEP_ARGS, __global float2 *restrict partial2)                                      \
     {                                                                                          \
-        __local float scratch_p[CLOPT_WGS], scratch_u[CLOPT_WGS];                              \
         CLOPT_STEP_CHUNK;                                                                      \
         float pp = 0.0f, uu = 0.0f;                                                            \
         CLOPT_STEP_RANGE(j, c.z)                                                               \
@@ -90,10 +90,8 @@
             uu += u * u;                                                                       \
             CLOPT_STEP_STORE(NSTATE);                                                          \
         }                                                                                      \
-        pp = clopt_group_sum(pp, scratch_p);                                                   \
-        uu = clopt_group_sum(uu, scratch_u);                                                   \
-        if (get_local_id(0) == 0)                                                              \
-            partial2[chunk_base + get_group_id(0)] = (float2)(pp, uu);                         \
+        partial2[(chunk_base + get_group_id(0)) * CLOPT_WGS + get_local_id(0)] =               \
+            (float2)(pp, uu);                                                                  \
     }                                                                                          \
     __kernel void clopt_step_##NAME##_ratio(__global const float2 *restrict partial2,          \
                                             __global const uint2 *restrict tensors,            \
@@ -103,8 +101,9 @@
         if (t >= ntensors)                                                                     \
             return;                                                                            \
         float2 sum = (float2)(0.0f, 0.0f);                                                     \
-        for (uint i = 0; i < tensors[t].y; i++)                                                \
-            sum += partial2[tensors[t].x + i];                                                 \
+        const uint from = tensors[t].x * CLOPT_WGS, to = from + tensors[t].y * CLOPT_WGS;      \
+        for (uint i = from; i < to; i++)                                                       \
+            sum += partial2[i];                                                                \
         ratio[t] = clopt_rule_##NAME##_ratio(sqrt(sum.x), sqrt(sum.y));                        \
     }                                                                                          \
     CLOPT_STEP_KERNEL_HEAD(clopt_step_##NAME##_apply)                                          \

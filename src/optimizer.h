@@ -35,7 +35,7 @@ typedef struct {
     cl_mem chunks;  /* uint4 per chunk: offset, state offset / 16, count, tensor */
     cl_mem partial; /* a float per chunk: sums of squares for clipnorm */
     cl_kernel norm; /* folds `partial` into the clipnorm scale; bound to this layout */
-    /* Tensor-wise kinds (Lamb): per chunk the sums of p^2 and u^2, per tensor its chunks
+    /* Tensor-wise kinds (Lamb): per work-item the sums of p^2 and u^2, per tensor its chunks
      * (first, count) and its ratio, and the kernel that folds one into the other. */
     cl_mem partial2, tensor_chunks, ratio;
     cl_kernel fold;
