@@ -366,7 +366,7 @@ export const LESSONS = [
     scene: { function: 'himmelblau', opts: ['adam(lr=0.1)', 'adamw(lr=0.1, weight_decay=0.3)', 'lion(lr=0.05)'], starts: [[0, 0]], steps: 200 },
     minimum: [3, 2],
     answer: 1,
-    focus: { select: 1, eq: 'p' },
+    focus: { select: 1, eq: 'Δ' },
     en: {
       title: 'After Keras 1: AdamW and Lion',
       intro: 'Two newer optimizers. AdamW is Adam plus decoupled weight decay: besides Adam\'s step, every parameter shrinks towards 0 by lr · weight_decay of its value. Lion keeps a momentum but moves every coordinate by exactly lr, in the direction of the sign of a blend of momentum and gradient. From (0, 0) on Himmelblau\'s function: Adam (lr 0.1), AdamW (weight decay 0.3) and Lion (lr 0.05).',
