@@ -35,7 +35,7 @@ export const LESSONS = [
     scene: { function: 'sphere', opts: ['sgd(lr=0.005)', 'sgd(lr=0.3)', 'sgd(lr=1.5)'], starts: [[-4, 3]], steps: 100 },
     minimum: [0, 0],
     answer: 1,
-    focus: { select: 2, eq: 'Δ' },
+    focus: { select: 1, eq: 'Δ' },
     en: {
       title: 'The learning rate',
       intro: 'Plain gradient descent takes one step per iteration: Δ = −lr · g, the learning rate times the gradient. On the bowl f = x² + y² the gradient is 2·(x, y), so each step multiplies the distance to the minimum by (1 − 2·lr). Three runs start from the same point (−4, 3) with lr = 0.005, 0.3 and 1.5.',
