@@ -74,7 +74,8 @@ export function createLessons(root, hooks) {
       el('p', { className: 'lesson-intro', textContent: x.intro }),
       el('p', { className: 'lesson-question', textContent: x.question }),
     ];
-    const choices = el('div', { className: 'lesson-choices', role: 'group' });
+    const choices = el('div', { className: 'lesson-choices' });
+    choices.setAttribute('role', 'group');
     choices.setAttribute('aria-label', x.question);
     x.choices.forEach((c, i) => {
       const b = el('button', { type: 'button', textContent: c });
@@ -90,10 +91,12 @@ export function createLessons(root, hooks) {
     });
     parts.push(choices);
     if (current.chosen >= 0) {
-      parts.push(el('p', {
+      const verdict = el('p', {
         className: `lesson-verdict ${current.chosen === l.answer ? 'right' : 'wrong'}`,
         textContent: current.chosen === l.answer ? t('lessonRight') : t('lessonWrong'),
-      }));
+      });
+      verdict.setAttribute('role', 'status');
+      parts.push(verdict);
     }
     if (current.phase === 'run' && current.tried < 0) parts.push(el('p', { className: 'note', textContent: t('lessonWatch') }));
     if (current.phase === 'explain' || current.tried >= 0) {
