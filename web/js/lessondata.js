@@ -94,7 +94,8 @@ export const LESSONS = [
     },
     claims: [
       { t: 0, zigzag: { axis: 'y', steps: 20 } },
-      { t: 0, misses: { within: 50, tol: 2.5 } },
+      { t: 0, misses: { within: 50, tol: 3.3 } },
+      { t: 0, reaches: { within: 50, tol: 3.5 } },
       { t: 0, diverges: false },
     ],
     tries: [
@@ -191,14 +192,14 @@ export const LESSONS = [
       intro: 'Adagrad divides each step by the square root of the sum a of all past squared gradients, per coordinate: the steep y and the gentle x get steps of similar size. But a only grows. RMSprop keeps a moving average of the squared gradients instead (a ← 0.9·a + 0.1·g²). Both start with lr = 0.1.',
       question: 'Which one reaches the minimum within 300 steps?',
       choices: ['RMSprop; Adagrad\'s steps keep shrinking and it stalls on the way', 'Adagrad; it remembers more', 'Neither: adaptive steps are too small'],
-      explain: 'Adagrad\'s sum a grows with every step, so its steps shrink like 1/√t: by step 200 they are a fraction of what they were at step 10, and after 300 steps it is still more than 3 away. RMSprop forgets old gradients: its a follows the recent ones, its steps stay about lr long, and it is within 0.5 of the minimum by step 150 (then it keeps jittering by about lr). Watch a grow in the equations.',
+      explain: 'Adagrad\'s sum a grows with every step, so its steps shrink like 1/√t: by step 200 they are a fraction of what they were at step 10, and after 300 steps it is still more than 3 away. RMSprop forgets old gradients: its a follows the recent ones, its steps stay about lr long, and it is within 0.5 of the minimum by step 150. Watch a grow in the equations.',
     },
     ko: {
       title: 'Adagrad와 RMSprop',
       intro: 'Adagrad는 좌표마다 지금까지의 기울기 제곱을 모두 더한 a의 제곱근으로 스텝을 나눕니다. 가파른 y와 완만한 x가 비슷한 크기의 스텝을 얻습니다. 하지만 a는 커지기만 합니다. RMSprop은 대신 기울기 제곱의 이동 평균을 씁니다(a ← 0.9·a + 0.1·g²). 둘 다 학습률 0.1로 출발합니다.',
       question: '300스텝 안에 최솟값에 닿는 것은 어느 쪽일까요?',
       choices: ['RMSprop: Adagrad는 스텝이 계속 줄어들어 가다가 멈춘다', 'Adagrad: 더 많이 기억하니까', '둘 다 못 닿는다: 적응형 스텝은 너무 작다'],
-      explain: 'Adagrad의 합 a는 스텝마다 커지므로 스텝이 1/√t처럼 줄어듭니다. 200스텝의 스텝은 10스텝 때의 몇 분의 일이고, 300스텝 뒤에도 최솟값까지 3 넘게 남아 있습니다. RMSprop은 오래된 기울기를 잊습니다. a가 최근 기울기를 따라가니 스텝 길이가 학습률 정도로 유지되고, 150스텝 안에 최솟값에서 0.5 이내로 들어옵니다(그 뒤로는 학습률 정도로 떨립니다). 식 패널에서 a가 자라는 것을 보세요.',
+      explain: 'Adagrad의 합 a는 스텝마다 커지므로 스텝이 1/√t처럼 줄어듭니다. 200스텝의 스텝은 10스텝 때의 몇 분의 일이고, 300스텝 뒤에도 최솟값까지 3 넘게 남아 있습니다. RMSprop은 오래된 기울기를 잊습니다. a가 최근 기울기를 따라가니 스텝 길이가 학습률 정도로 유지되고, 150스텝 안에 최솟값에서 0.5 이내로 들어옵니다. 식 패널에서 a가 자라는 것을 보세요.',
     },
     claims: [
       { t: 0, shrinks: { from: 10, to: 200, by: 3 } },
@@ -222,23 +223,24 @@ export const LESSONS = [
     focus: { select: 0, eq: 'Δ' },
     en: {
       title: 'Adadelta: no learning rate',
-      intro: 'Adadelta has no learning rate to tune (Keras keeps lr = 1.0 as a plain factor). It divides the gradient by the root of its average square, like RMSprop, and multiplies by the root of the average squared past update u: Δ = −√(u + ε) / √(a + ε) · g. The ratio carries the units of x, not of f. At (−9, 2) the gradient is 22 times larger in y than in x.',
+      intro: 'Adadelta has no learning rate to tune (Keras keeps lr = 1.0 as a plain factor). It divides the gradient by the root of its average square, like RMSprop, and multiplies by the root of the average squared past update d: Δ = −√(d + ε) / √(a + ε) · g. The ratio carries the units of x, not of f. At (−9, 2) the gradient is 22 times larger in y than in x.',
       question: 'How big is the very first step, in x and in y?',
       choices: ['22 times bigger in y, like the gradient', 'The same tiny size in both, set by ε', 'lr = 1.0 in both'],
-      explain: 'At step 1 there are no past updates yet (u = 0), so the step is √ε / √(0.05·g²) · g = √(ε/0.05) per coordinate: about 0.00045 in x and in y alike, whatever the gradient. From there each step feeds the next through u, and the steps grow, but slowly: after 300 steps Adadelta has barely moved. With no learning rate, ε becomes the knob that sets the scale.',
+      explain: 'At step 1 there are no past updates yet (d = 0), so the step is √ε / √(0.05·g²) · g = √(ε/0.05) per coordinate: about 0.00045 in x and in y alike, whatever the gradient. From there each step feeds the next through d, and the steps grow, but slowly: after 300 steps Adadelta has barely moved. With no learning rate, ε becomes the knob that sets the scale.',
     },
     ko: {
       title: 'Adadelta: 학습률 없이',
-      intro: 'Adadelta에는 맞출 학습률이 없습니다(Keras는 lr = 1.0을 단순한 배수로 둡니다). RMSprop처럼 기울기를 기울기 제곱 평균의 제곱근으로 나누고, 지난 업데이트 제곱의 평균 u의 제곱근을 곱합니다: Δ = −√(u + ε) / √(a + ε) · g. 이 비율은 f가 아니라 x의 단위를 가집니다. (−9, 2)에서 기울기는 y 쪽이 x 쪽보다 22배 큽니다.',
+      intro: 'Adadelta에는 맞출 학습률이 없습니다(Keras는 lr = 1.0을 단순한 배수로 둡니다). RMSprop처럼 기울기를 기울기 제곱 평균의 제곱근으로 나누고, 지난 업데이트 제곱의 평균 d의 제곱근을 곱합니다: Δ = −√(d + ε) / √(a + ε) · g. 이 비율은 f가 아니라 x의 단위를 가집니다. (−9, 2)에서 기울기는 y 쪽이 x 쪽보다 22배 큽니다.',
       question: '맨 첫 스텝은 x와 y에서 각각 얼마나 클까요?',
       choices: ['기울기처럼 y 쪽이 22배 크다', '둘 다 똑같이 아주 작다. 크기는 ε이 정한다', '둘 다 lr = 1.0이다'],
-      explain: '첫 스텝에는 아직 지난 업데이트가 없으므로(u = 0) 스텝은 좌표마다 √ε / √(0.05·g²) · g = √(ε/0.05)입니다. 기울기와 상관없이 x와 y 모두 약 0.00045입니다. 그다음부터는 u를 통해 스텝이 다음 스텝을 키우지만 아주 천천히 커져서, 300스텝이 지나도 Adadelta는 거의 움직이지 못합니다. 학습률이 없으니 스케일을 정하는 손잡이는 ε이 됩니다.',
+      explain: '첫 스텝에는 아직 지난 업데이트가 없으므로(d = 0) 스텝은 좌표마다 √ε / √(0.05·g²) · g = √(ε/0.05)입니다. 기울기와 상관없이 x와 y 모두 약 0.00045입니다. 그다음부터는 d를 통해 스텝이 다음 스텝을 키우지만 아주 천천히 커져서, 300스텝이 지나도 Adadelta는 거의 움직이지 못합니다. 학습률이 없으니 스케일을 정하는 손잡이는 ε이 됩니다.',
     },
     claims: [
       { t: 0, equalFirstStep: 0.01 },
       { t: 0, firstStep: { dx: 0.00045, dy: -0.00045, tol: 0.00002 } },
       { t: 0, grows: { from: 1, to: 100 } },
       { t: 0, misses: { within: 300, tol: 5 } },
+      { t: 0, endsNear: { point: [-9, 2], tol: 0.5 } },
     ],
     tries: [
       {
@@ -260,14 +262,14 @@ export const LESSONS = [
       intro: 'Adam is momentum plus RMSprop: m averages the gradients (β₁ = 0.9), v averages their squares (β₂ = 0.999), and the step is lr_t · m / (√v + ε). Both averages start at 0, so early on they are far too small; the bias correction lr_t = lr · √(1 − β₂ᵗ) / (1 − β₁ᵗ) makes up for it. Here lr = 0.1, at (−9, 2), where the gradient is (−9, 200).',
       question: 'How big is Adam\'s first step?',
       choices: ['Tiny, because m and v start at 0', 'Proportional to the gradient: 200 in y', 'About lr in each coordinate: (+0.1, −0.1)'],
-      explain: 'At t = 1, m = 0.1·g and v = 0.001·g², and lr_1 = lr·√0.001 / 0.1, so the step is lr · g / |g| = lr · sign(g): exactly 0.1 in x and in y, though the gradient in y is 22 times larger. Without the correction it would be 0.1 / √0.001 ≈ 3.2 times as long. Open the lr_t line in the equations at step 1 and then later: the correction fades to 1 as t grows. Adam then settles at the minimum.',
+      explain: 'At t = 1, m = 0.1·g and v = 0.001·g², and lr_1 = lr·√0.001 / 0.1, so the step is lr · g / |g| = lr · sign(g): exactly 0.1 in x and in y, though the gradient in y is 22 times larger. Without the correction it would be 0.1 / √0.001 ≈ 3.2 times as long. Compare the highlighted lr_t line at step 1 and later: the correction fades to 1 as t grows. Adam then settles at the minimum.',
     },
     ko: {
       title: 'Adam과 편향 보정',
       intro: 'Adam은 모멘텀과 RMSprop을 합친 것입니다. m은 기울기의 평균(β₁ = 0.9), v는 기울기 제곱의 평균(β₂ = 0.999)이고, 스텝은 lr_t · m / (√v + ε)입니다. 두 평균 모두 0에서 시작하므로 처음에는 지나치게 작습니다. 편향 보정 lr_t = lr · √(1 − β₂ᵗ) / (1 − β₁ᵗ)이 이를 메웁니다. 학습률 0.1로, 기울기가 (−9, 200)인 (−9, 2)에서 출발합니다.',
       question: 'Adam의 첫 스텝은 얼마나 클까요?',
       choices: ['m과 v가 0에서 시작하니 아주 작다', '기울기에 비례한다: y로 200', '좌표마다 학습률 정도: (+0.1, −0.1)'],
-      explain: 't = 1에서 m = 0.1·g, v = 0.001·g²이고 lr_1 = lr·√0.001 / 0.1이므로, 스텝은 lr · g / |g| = lr · sign(g)입니다. y 쪽 기울기가 22배 크지만 x와 y 모두 정확히 0.1입니다. 보정이 없다면 첫 스텝은 0.1 / √0.001 ≈ 3.2배 길었을 것입니다. 식 패널의 lr_t 줄을 1스텝과 그 뒤에 비교해 보세요. t가 커지면 보정은 1로 사라집니다. 그 뒤 Adam은 최솟값에 자리를 잡습니다.',
+      explain: 't = 1에서 m = 0.1·g, v = 0.001·g²이고 lr_1 = lr·√0.001 / 0.1이므로, 스텝은 lr · g / |g| = lr · sign(g)입니다. y 쪽 기울기가 22배 크지만 x와 y 모두 정확히 0.1입니다. 보정이 없다면 첫 스텝은 0.1 / √0.001 ≈ 3.2배 길었을 것입니다. 식 패널에 강조된 lr_t 줄을 1스텝과 그 뒤에 비교해 보세요. t가 커지면 보정은 1로 사라집니다. 그 뒤 Adam은 최솟값에 자리를 잡습니다.',
     },
     claims: [
       { t: 0, firstStep: { dx: 0.1, dy: -0.1, tol: 1e-4 } },
