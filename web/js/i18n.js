@@ -47,7 +47,7 @@ export const TEXT = {
     resetView: 'Reset view',
     minimum: 'minimum',
     lang: '한국어',
-    viewRace: 'Race on a landscape',
+    viewRace: 'Race',
     viewTrain: 'Train a network',
     viewLessons: 'Lessons',
     lessonList: 'Lessons',
