@@ -162,7 +162,7 @@ export function createLandscape(svgNode, { onClick, onKeyStart, starts: currentS
     paths.selectAll('*').remove();
     marks.selectAll('*').remove();
     edges.selectAll('*').remove();
-    r.trajectories.forEach((tr, i) => {
+    (r ? r.trajectories : []).forEach((tr, i) => {
       paths.append('path').attr('class', 'trajectory').attr('data-trajectory', i)
         .attr('data-optimizer', tr.name).attr('stroke', colour(tr.name))
         .attr('stroke-dasharray', tr.dash || null)

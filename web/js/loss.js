@@ -89,7 +89,7 @@ export function createLossChart(svgNode, { onSeek }) {
     run = r;
     hide();
     lines.selectAll('*').remove();
-    r.trajectories.forEach((tr, i) => {
+    (r ? r.trajectories : []).forEach((tr, i) => {
       lines.append('path').attr('class', 'trajectory').attr('data-loss', i)
         .attr('data-optimizer', tr.name).attr('stroke', colour(tr.name)).attr('stroke-width', 1.6)
         .attr('stroke-dasharray', tr.dash || null);

@@ -9,6 +9,7 @@ import { renderEquations } from './equations.js';
 import { exportCsv, exportJson, savePng, saveSvg } from './exporter.js';
 import { language, problemText, setLanguage, t, translatePage, words } from './i18n.js';
 import { createLandscape } from './landscape.js';
+import { createLessons } from './lessons.js';
 import { createLossChart } from './loss.js';
 import { NEW_ENTRY, tunedLearningRate } from './presets.js';
 import { colour, dash, repeats, setKinds } from './scales.js';
@@ -429,6 +430,7 @@ function draw() {
   }
   updateLegend(offmap);
   renderEquations($('equations'), r, state.selected, state.step, state.optimizers);
+  if (document.body.dataset.view === 'lessons') lessons.decorate($('equations'));
   $('play').textContent = t(state.playing ? 'pause' : 'play');
   renderStatus();
 }
@@ -443,7 +445,10 @@ function tick(now) {
     state.position = Math.min(r.available, state.position + (dt / 1000) * STEPS_PER_SECOND * state.speed);
     state.step = Math.floor(state.position);
   }
-  if (r && r.finished && state.step >= r.steps) state.playing = false;
+  if (r && r.finished && state.step >= r.steps) {
+    state.playing = false;
+    if (lessons && document.body.dataset.view === 'lessons' && r === lessonRun) lessons.played();
+  }
   const key = `${state.step}/${r ? r.available : -1}/${state.playing}/${state.selected}/${language()}`;
   if (key !== drawn) {
     drawn = key;
@@ -506,6 +511,7 @@ function relabel() {
     if (local) $('run-error').textContent = t('notRun', { where: `${local.info.name}: ${words(local.h)}` });
   }
   training.relabel();
+  if (lessons) lessons.relabel();
   drawn = '';
 }
 
@@ -540,14 +546,59 @@ function applyHash(hash) {
 }
 
 let training = null;
+let lessons = null;
+let lessonRun = null; // the run a lesson started: its end moves the lesson on to explain
+const LESSON_HASH = /^#lesson=(\d+)/;
+
+function lessonHash(n) {
+  return `#lesson=${n}${language() === 'ko' ? '&lang=ko' : ''}`;
+}
+
+/** What the lessons (lessons.js) ask of the page: a scene on the map, a run of it. */
+const lessonHooks = {
+  async show(scene) {
+    if (state.stop) state.stop();
+    state.stop = null;
+    state.run = null;
+    lessonRun = null;
+    state.playing = false;
+    state.step = 0;
+    state.position = 0;
+    state.accepted = null;
+    landscape.setRun(null);
+    loss.setRun(null);
+    $('legend').replaceChildren();
+    $('scrub').max = 0;
+    applyHash(formatHash({ noise: 0, seed: 0, ...scene, view: null, lang: language() }));
+    setState('ready');
+    drawn = '';
+    await loadLandscape();
+  },
+  async play(focus) {
+    await run();
+    lessonRun = state.run;
+    if (state.run && focus) select(Math.min(focus.select, state.run.trajectories.length - 1));
+  },
+  opened(n) {
+    if (document.body.dataset.view === 'lessons') history.replaceState(null, '', lessonHash(n));
+  },
+};
 let ownField = null; // the "Your own…" field (ownfunction.js)
 const TRAINING_HASH = '#training';
 
-/** Shows the race ('race') or the training view ('train'); the race starts when first shown. */
-function showView(view) {
+/**
+ * Shows the race ('race'), the training view ('train') or the lessons ('lessons', opening
+ * lesson n or the last one opened); the race starts when first shown.
+ */
+function showView(view, n = 0) {
   document.body.dataset.view = view;
   $('view-race').setAttribute('aria-pressed', String(view === 'race'));
   $('view-train').setAttribute('aria-pressed', String(view === 'train'));
+  $('view-lessons').setAttribute('aria-pressed', String(view === 'lessons'));
+  if (view === 'lessons') {
+    lessons.open(n || lessons.lastOpened()).catch((e) => setState('error', e.message));
+    return;
+  }
   if (view === 'train') {
     history.replaceState(null, '', language() === 'ko' ? `${TRAINING_HASH}&lang=ko` : TRAINING_HASH);
     training.resize();
@@ -594,6 +645,7 @@ function toggleHelp() {
 function wire() {
   $('view-race').addEventListener('click', () => showView('race'));
   $('view-train').addEventListener('click', () => showView('train'));
+  $('view-lessons').addEventListener('click', () => showView('lessons'));
   wireFunctionMenu();
   $('run').addEventListener('click', run);
   for (const id of Object.keys(SETTINGS)) {
@@ -626,6 +678,7 @@ function wire() {
     setLanguage(language() === 'en' ? 'ko' : 'en');
     relabel();
     if (document.body.dataset.view === 'race') writeHash();
+    else if (document.body.dataset.view === 'lessons') history.replaceState(null, '', lessonHash(lessons.lastOpened()));
     else history.replaceState(null, '', language() === 'ko' ? `${TRAINING_HASH}&lang=ko` : TRAINING_HASH);
   });
   $('share').addEventListener('click', async () => {
@@ -650,7 +703,11 @@ function wire() {
       toggleHelp();
       return;
     }
-    if (document.body.dataset.view !== 'race') return;
+    if (document.body.dataset.view === 'lessons' && lessons.key(e)) {
+      e.preventDefault();
+      return;
+    }
+    if (document.body.dataset.view === 'train') return;
     // A focused button does what it says with Space (Space on Run runs); arrows still step.
     if (e.key === ' ' && e.target.closest('button, a, summary')) return;
     if (e.key === ' ') {
@@ -660,6 +717,16 @@ function wire() {
     else if (e.key === 'ArrowRight') seek(state.step + 1);
   });
   window.addEventListener('hashchange', async () => {
+    const lesson = LESSON_HASH.exec(location.hash);
+    if (lesson) {
+      const v = parseHash(location.hash.replace(LESSON_HASH, ''));
+      if ((v.lang || 'en') !== language()) {
+        setLanguage(v.lang || 'en');
+        relabel();
+      }
+      if (Number(lesson[1]) !== lessons.lastOpened() || document.body.dataset.view !== 'lessons') showView('lessons', Number(lesson[1]));
+      return;
+    }
     if (location.hash.startsWith(TRAINING_HASH)) {
       const v = parseHash(location.hash.slice(TRAINING_HASH.length));
       if ((v.lang || 'en') !== language()) {
@@ -689,7 +756,9 @@ function wire() {
 async function main() {
   setState('loading');
   const trainingFirst = location.hash.startsWith(TRAINING_HASH);
-  setLanguage(parseHash(trainingFirst ? location.hash.slice(TRAINING_HASH.length) : location.hash).lang);
+  const lessonFirst = LESSON_HASH.exec(location.hash);
+  setLanguage(parseHash(trainingFirst ? location.hash.slice(TRAINING_HASH.length)
+    : location.hash.replace(LESSON_HASH, '')).lang);
   translatePage();
   try {
     [state.functions, state.optimizers] = await Promise.all([
@@ -704,8 +773,9 @@ async function main() {
       },
     });
     training = createTrainingView(state.optimizers);
+    lessons = createLessons($('lessons'), lessonHooks);
     wire();
-    if (trainingFirst || !applyHash(location.hash)) {
+    if (trainingFirst || lessonFirst || !applyHash(location.hash)) {
       chooseFunction('rosenbrock', false);
       applyPreset('tuned');
     }
@@ -714,6 +784,10 @@ async function main() {
     requestAnimationFrame(tick);
     if (trainingFirst) {
       showView('train');
+      return;
+    }
+    if (lessonFirst) {
+      showView('lessons', Number(lessonFirst[1]));
       return;
     }
     await loadLandscape();
