@@ -1,11 +1,9 @@
 /* The training loop shared by `clopt train` and the server (see trainer.h). */
 #include "trainer.h"
 
-#include "config.h"
 #include "error.h"
 #include "mlp.h"
 #include "snapshot.h"
-#include "spec.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,23 +46,6 @@ size_t clopt_train_examples(const clopt_train_options *o, const clopt_dataset *d
 size_t clopt_train_batches(const clopt_train_options *o, const clopt_dataset *d)
 {
     return (clopt_train_examples(o, d) + o->batch - 1) / o->batch;
-}
-
-clopt_status clopt_train_result_init(clopt_train_result *r, const char *spec, clopt_error *err)
-{
-    memset(r, 0, sizeof *r);
-    if (strlen(spec) > CLOPT_TRAIN_MAX_SPEC)
-        return clopt_error_set(err, CLOPT_EINVAL,
-                               "optimizer spec of %zu characters; the limit is %d", strlen(spec),
-                               CLOPT_TRAIN_MAX_SPEC);
-    clopt_config c;
-    if (clopt_spec_parse(spec, &c, err) != CLOPT_OK) return err ? err->status : CLOPT_EINVAL;
-    char *label = clopt_config_label(&c);
-    if (!label) return clopt_error_set(err, CLOPT_ENOMEM, "out of memory");
-    snprintf(r->spec, sizeof r->spec, "%s", spec);
-    snprintf(r->label, sizeof r->label, "%s", label);
-    free(label);
-    return CLOPT_OK;
 }
 
 /* The same shuffled order for every optimizer: Fisher-Yates from (seed, epoch). */
