@@ -124,6 +124,18 @@ static cl_mem bytes(const void *data, size_t n)
     return m;
 }
 
+/* A model on the shared context, from its own build of cl/mlp.cl. */
+static clopt_mlp *model(size_t in, size_t hidden, size_t classes, size_t max_batch,
+                        const float *init, clopt_error *err)
+{
+    cl_program program = clopt_mlp_build(test_context(), err);
+    if (!program) return NULL;
+    clopt_mlp *m =
+        clopt_mlp_create(test_context(), program, in, hidden, classes, max_batch, init, err);
+    clReleaseProgram(program);
+    return m;
+}
+
 static void test_mlp_gradients_match_finite_differences(void)
 {
     enum { N = 8, IN = 20, HID = 6, CLS = 10 };
@@ -138,7 +150,7 @@ static void test_mlp_gradients_match_finite_differences(void)
     for (size_t i = IN * HID; i < IN * HID + HID; i++) /* biases away from ReLU's kink */
         init[i] = 0.05f;
     clopt_error err = {0};
-    clopt_mlp *m = clopt_mlp_create(test_context(), IN, HID, CLS, N, init, &err);
+    clopt_mlp *m = model(IN, HID, CLS, N, init, &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(m);
     cl_mem im = bytes(images, sizeof images), lb = bytes(labels, sizeof labels),
            od = bytes(order, sizeof order);
@@ -185,7 +197,7 @@ static void test_one_epoch_learns_better_than_chance(void)
     static float init[IN * HID + HID + HID * CLS + CLS];
     clopt_mlp_glorot(init, IN, HID, CLS, 1);
     clopt_error err = {0};
-    clopt_mlp *m = clopt_mlp_create(test_context(), IN, HID, CLS, N, init, &err);
+    clopt_mlp *m = model(IN, HID, CLS, N, init, &err);
     clopt_optimizer *o = clopt_optimizer_create(test_context(), "adam(lr=0.01)", &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(m);
     CU_ASSERT_PTR_NOT_NULL_FATAL(o);
@@ -374,7 +386,7 @@ static void test_training_resumed_from_a_checkpoint_equals_one_that_never_stoppe
     CU_ASSERT(a[0].epochs[2].accuracy > 0.5); /* it learns: chance is 0.1 */
 
     /* A damaged or mismatched checkpoint is refused with the reason, never half-loaded. */
-    clopt_mlp *m = clopt_mlp_create(test_context(), 40, 16, 10, 32, NULL, &err);
+    clopt_mlp *m = model(40, 16, 10, 32, NULL, &err);
     clopt_optimizer *opt = clopt_optimizer_create(test_context(), resume_specs[0], &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(m);
     CU_ASSERT_PTR_NOT_NULL_FATAL(opt);
@@ -406,7 +418,7 @@ static void test_training_resumed_from_a_checkpoint_equals_one_that_never_stoppe
     ASSERT_ERROR(err, CLOPT_EFORMAT, "a model of this shape has");
     free(w);
     clopt_mlp_release(m);
-    m = clopt_mlp_create(test_context(), 40, 8, 10, 32, NULL, &err);
+    m = model(40, 8, 10, 32, NULL, &err);
     CU_ASSERT_EQUAL(clopt_snapshot_load_model(straight, 0, m, opt, 3, 16, fresh(&err)),
                     CLOPT_EFORMAT);
     ASSERT_ERROR(err, CLOPT_EFORMAT, "bytes; a model of this shape has");

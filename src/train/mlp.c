@@ -10,6 +10,16 @@
 #include <string.h>
 #include <time.h>
 
+/* cl/mlp.cl, embedded by the build (tools/embed.cmake). */
+extern const char clopt_mlp_source[];
+
+cl_program clopt_mlp_build(clopt_context *ctx, clopt_error *err)
+{
+    const char *source = clopt_mlp_source;
+    cl_program program = NULL;
+    return clopt_context_build(ctx, 1, &source, &program, err) == CLOPT_OK ? program : NULL;
+}
+
 static uint64_t next(uint64_t *s)
 {
     *s ^= *s << 13;
@@ -92,8 +102,8 @@ static cl_mem buffer(clopt_mlp *m, size_t bytes, const void *init, clopt_error *
     return b;
 }
 
-clopt_mlp *clopt_mlp_create(clopt_context *ctx, size_t in, size_t hidden, size_t classes,
-                            size_t max_batch, const float *init, clopt_error *err)
+clopt_mlp *clopt_mlp_create(clopt_context *ctx, cl_program program, size_t in, size_t hidden,
+                            size_t classes, size_t max_batch, const float *init, clopt_error *err)
 {
     clopt_mlp *m = calloc(1, sizeof *m);
     if (!m) {
@@ -128,7 +138,7 @@ clopt_mlp *clopt_mlp_create(clopt_context *ctx, size_t in, size_t hidden, size_t
                    {&m->softmax, "clopt_mlp_softmax"}, {&m->colsum, "clopt_mlp_colsum"},
                    {&m->relu_grad, "clopt_mlp_relu_grad"}};
     for (size_t i = 0; i < sizeof kernels / sizeof *kernels; i++) {
-        *kernels[i].k = clCreateKernel(ctx->program, kernels[i].name, &rc);
+        *kernels[i].k = clCreateKernel(program, kernels[i].name, &rc);
         CLOPT_CL_CHECK_RC(err, "creating the model's kernels", "clCreateKernel", rc);
     }
     m->host_loss = malloc(max_batch * sizeof *m->host_loss);

@@ -25,9 +25,19 @@ typedef struct {
 /* Glorot-uniform weights (as Keras), zero biases, from a seeded generator: nparams floats. */
 void clopt_mlp_glorot(float *params, size_t in, size_t hidden, size_t classes, uint64_t seed);
 
-/* A model with the given initial parameters (nparams floats); NULL with err filled. */
-clopt_mlp *clopt_mlp_create(clopt_context *ctx, size_t in, size_t hidden, size_t classes,
-                            size_t max_batch, const float *init, clopt_error *err);
+/*
+ * The model's kernels (cl/mlp.cl) built for ctx's device: training's own program, built
+ * only when a training starts, not in every library context. The caller releases it.
+ */
+cl_program clopt_mlp_build(clopt_context *ctx, clopt_error *err);
+
+/*
+ * A model with the given initial parameters (nparams floats; NULL: unset, for a model that
+ * is loaded next), its kernels from `program` (clopt_mlp_build; the model keeps
+ * its own kernels, the program may be released after). NULL with err filled.
+ */
+clopt_mlp *clopt_mlp_create(clopt_context *ctx, cl_program program, size_t in, size_t hidden,
+                            size_t classes, size_t max_batch, const float *init, clopt_error *err);
 
 /* Adds the four tensors to an optimizer. */
 clopt_status clopt_mlp_attach(clopt_mlp *m, clopt_optimizer *o, clopt_error *err);

@@ -92,6 +92,7 @@ typedef struct {
     const char *checkpoint, *resume;
     const clopt_train_hooks *hooks;
     const float *init;
+    cl_program program; /* the model's kernels */
     uint32_t *order;
     cl_mem dorder;
 } training;
@@ -152,8 +153,8 @@ static clopt_status train_one(training *t, size_t i, clopt_error *err)
     const clopt_dataset *d = t->d;
     clopt_train_result *r = &t->results[i];
     const size_t max_batch = t->o->batch > EVAL_BATCH ? (size_t)t->o->batch : EVAL_BATCH;
-    clopt_mlp *m = clopt_mlp_create(d->ctx, d->pixels, (size_t)t->o->hidden, CLOPT_DATASET_CLASSES,
-                                    max_batch, t->init, err);
+    clopt_mlp *m = clopt_mlp_create(d->ctx, t->program, d->pixels, (size_t)t->o->hidden,
+                                    CLOPT_DATASET_CLASSES, max_batch, t->init, err);
     clopt_optimizer *opt = m ? clopt_optimizer_create(d->ctx, r->spec, err) : NULL;
     clopt_status st = err ? err->status : CLOPT_EINVAL;
     if (!opt || clopt_mlp_attach(m, opt, err) != CLOPT_OK) goto done;
@@ -211,7 +212,7 @@ clopt_status clopt_train_run(const clopt_dataset *d, const clopt_train_options *
     const size_t examples = clopt_train_examples(o, d);
     const size_t nparams = d->pixels * o->hidden + o->hidden + o->hidden * CLOPT_DATASET_CLASSES +
                            CLOPT_DATASET_CLASSES;
-    training t = {d, o, results, n, checkpoint, resume, hooks, NULL, NULL, NULL};
+    training t = {d, o, results, n, checkpoint, resume, hooks, NULL, NULL, NULL, NULL};
     float *init = malloc(nparams * sizeof *init);
     t.order = malloc(examples * sizeof *t.order);
     clopt_status st = CLOPT_ENOMEM;
@@ -222,6 +223,10 @@ clopt_status clopt_train_run(const clopt_dataset *d, const clopt_train_options *
     }
     clopt_mlp_glorot(init, d->pixels, (size_t)o->hidden, CLOPT_DATASET_CLASSES, o->seed);
     t.init = init;
+    if (!(t.program = clopt_mlp_build(d->ctx, err))) {
+        st = err ? err->status : CLOPT_ECL;
+        goto done;
+    }
     t.dorder = clCreateBuffer(clopt_context_cl(d->ctx), CL_MEM_READ_ONLY,
                               examples * sizeof *t.order, NULL, &rc);
     if (!t.dorder) {
@@ -233,6 +238,7 @@ clopt_status clopt_train_run(const clopt_dataset *d, const clopt_train_options *
     st = CLOPT_OK;
 done:
     if (t.dorder) clReleaseMemObject(t.dorder);
+    if (t.program) clReleaseProgram(t.program);
     free(init);
     free(t.order);
     return st;
