@@ -156,7 +156,7 @@ static void test_mlp_gradients_match_finite_differences(void)
            od = bytes(order, sizeof order);
     double loss;
     size_t right;
-    CU_ASSERT_EQUAL(clopt_mlp_batch(m, im, lb, od, 0, N, 1, &loss, &right, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(clopt_mlp_batch(m, im, lb, od, 0, N, N, &loss, &right, &err), CLOPT_OK);
     test_read(m->grads, 0, np, grads);
     /* Central differences of the mean loss, in double from float losses: h = 1e-2. */
     size_t checked = 0, bad = 0;
@@ -207,7 +207,7 @@ static void test_one_epoch_learns_better_than_chance(void)
     double loss, first = 0;
     size_t right;
     for (size_t b = 0; b + B <= N; b += B) {
-        CU_ASSERT_EQUAL_FATAL(clopt_mlp_batch(m, im, lb, od, b, B, 1, &loss, &right, &err),
+        CU_ASSERT_EQUAL_FATAL(clopt_mlp_batch(m, im, lb, od, b, B, B, &loss, &right, &err),
                               CLOPT_OK);
         first = b == 0 ? loss / B : first;
         CU_ASSERT_EQUAL_FATAL(clopt_optimizer_step(o, &err), CLOPT_OK);
@@ -344,11 +344,11 @@ static void test_training_resumed_from_a_checkpoint_equals_one_that_never_stoppe
     /* One training from start to end, and one stopped after epoch 2 of the second optimizer. */
     stopper none = {99, 0, 99}, stop = {1, 0, 1};
     clopt_train_hooks hooks = {&none, NULL, stop_batch, stop_epoch};
-    CU_ASSERT_EQUAL_FATAL(clopt_train_run(d, &o, a, RESUME_SPECS, straight, NULL, &hooks, &err),
-                          CLOPT_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        clopt_train_run(d, &o, a, RESUME_SPECS, straight, NULL, &hooks, NULL, &err), CLOPT_OK);
     CU_ASSERT_EQUAL(none.batches_seen, RESUME_SPECS * 3 * 16);
     hooks.user = &stop;
-    CU_ASSERT_EQUAL(clopt_train_run(d, &o, b, RESUME_SPECS, stopped, NULL, &hooks, &err),
+    CU_ASSERT_EQUAL(clopt_train_run(d, &o, b, RESUME_SPECS, stopped, NULL, &hooks, NULL, &err),
                     CLOPT_ESTATE);
     ASSERT_ERROR(err, CLOPT_ESTATE, "stopped");
     CU_ASSERT_EQUAL(b[0].done, 3);
@@ -366,7 +366,7 @@ static void test_training_resumed_from_a_checkpoint_equals_one_that_never_stoppe
     CU_ASSERT_EQUAL(c[1].done, 2);
     CU_ASSERT_STRING_EQUAL(c[1].spec, resume_specs[1]);
     CU_ASSERT_EQUAL(c[1].epochs[1].accuracy, b[1].epochs[1].accuracy);
-    CU_ASSERT_EQUAL(clopt_train_run(d, &ro, c, n, stopped, stopped, NULL, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(clopt_train_run(d, &ro, c, n, stopped, stopped, NULL, NULL, &err), CLOPT_OK);
     for (size_t i = 0; i < RESUME_SPECS; i++) {
         CU_ASSERT_EQUAL(c[i].done, 3);
         for (int e = 0; e < 3; e++) {
@@ -438,11 +438,13 @@ static void test_training_resumed_from_a_checkpoint_equals_one_that_never_stoppe
     /* Options out of range are named. */
     clopt_train_options bad = o;
     bad.hidden = 5000;
-    CU_ASSERT_EQUAL(clopt_train_run(d, &bad, a, 1, NULL, NULL, NULL, fresh(&err)), CLOPT_EINVAL);
+    CU_ASSERT_EQUAL(clopt_train_run(d, &bad, a, 1, NULL, NULL, NULL, NULL, fresh(&err)),
+                    CLOPT_EINVAL);
     ASSERT_ERROR(err, CLOPT_EINVAL, "hidden = 5000 is out of range");
     bad = o;
     bad.limit = 601;
-    CU_ASSERT_EQUAL(clopt_train_run(d, &bad, a, 1, NULL, NULL, NULL, fresh(&err)), CLOPT_EINVAL);
+    CU_ASSERT_EQUAL(clopt_train_run(d, &bad, a, 1, NULL, NULL, NULL, NULL, fresh(&err)),
+                    CLOPT_EINVAL);
     ASSERT_ERROR(err, CLOPT_EINVAL, "limit = 601 is out of range; expected 0 .. 600");
     clopt_dataset_release(d);
     remove_dir(data);

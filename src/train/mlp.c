@@ -175,16 +175,28 @@ fail:
 
 #define ARG(k, i, v) CLOPT_CL_CHECK(err, what, clSetKernelArg((k), (i), sizeof(v), &(v)))
 
-clopt_status clopt_mlp_batch(clopt_mlp *m, cl_mem images, cl_mem labels, cl_mem order,
-                             size_t first, size_t rows, int backward, double *loss_sum,
-                             size_t *correct, clopt_error *err)
+clopt_status clopt_mlp_batch(clopt_mlp *m, cl_mem images, cl_mem labels, cl_mem order, size_t first,
+                             size_t rows, size_t mean_of, double *loss_sum, size_t *correct,
+                             clopt_error *err)
 {
     const char *what = "a training batch";
+    const int backward = mean_of > 0;
+    *loss_sum = 0;
+    *correct = 0;
+    if (rows == 0) { /* a rank's empty share of a short last batch */
+        const float zero_f = 0.0f;
+        if (backward)
+            CLOPT_CL_CHECK(err, "clearing the gradients",
+                           clEnqueueFillBuffer(clopt_context_queue(m->ctx), m->grads, &zero_f,
+                                               sizeof zero_f, 0, m->nparams * sizeof zero_f, 0,
+                                               NULL, NULL));
+        return CLOPT_OK;
+    }
     const cl_uint in = (cl_uint)m->in, hid = (cl_uint)m->hidden, cls = (cl_uint)m->classes;
     const cl_uint r = (cl_uint)rows, f0 = (cl_uint)first, one = 1, zero = 0;
     const cl_uint nh = r * hid, nz = r * cls;
     const cl_uint b1 = (cl_uint)m->off[1], b2 = (cl_uint)m->off[3];
-    const float scale = 1.0f / (float)rows;
+    const float scale = backward ? 1.0f / (float)mean_of : 0.0f;
     ARG(m->gather, 0, images);
     ARG(m->gather, 1, labels);
     ARG(m->gather, 2, order);

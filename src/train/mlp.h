@@ -44,12 +44,14 @@ clopt_status clopt_mlp_attach(clopt_mlp *m, clopt_optimizer *o, clopt_error *err
 
 /*
  * One batch of `rows` examples: images[order[first + r]] (uchar, in bytes each) and their
- * labels. Forward pass, and with `backward` the gradients into m->grads (of the mean loss).
- * *loss_sum and *correct receive the batch's summed loss and correct predictions.
+ * labels. Forward pass, and with `mean_of` > 0 the gradients into m->grads: of the summed
+ * loss divided by mean_of (rows for the batch's mean; the global batch when these rows are
+ * one rank's share of it; no rows give zero gradients). *loss_sum and *correct receive the
+ * rows' summed loss and correct predictions.
  */
-clopt_status clopt_mlp_batch(clopt_mlp *m, cl_mem images, cl_mem labels, cl_mem order,
-                             size_t first, size_t rows, int backward, double *loss_sum,
-                             size_t *correct, clopt_error *err);
+clopt_status clopt_mlp_batch(clopt_mlp *m, cl_mem images, cl_mem labels, cl_mem order, size_t first,
+                             size_t rows, size_t mean_of, double *loss_sum, size_t *correct,
+                             clopt_error *err);
 
 /*
  * Seconds per batch of `rows` examples spent in the five matrix products of a forward and

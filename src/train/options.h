@@ -23,6 +23,7 @@ typedef struct {
 
 typedef struct {
     double train_loss, test_loss, accuracy;
+    uint32_t crc32; /* with ranks: the CRC-32 of the parameters, the same on every rank */
 } clopt_epoch_result;
 
 /* One optimizer's training: its spec, and what it has done so far. */
@@ -34,6 +35,10 @@ typedef struct {
     double seconds;          /* training and evaluation, all epochs */
     double step_seconds;     /* in clopt_optimizer_step (+ clFinish) */
     double products_seconds; /* the matrix products alone, for as many batches */
+    /* With ranks, this rank's time in each part of a step (step_seconds: the optimizer's). */
+    double compute_seconds;   /* forward and backward over its share of the batch */
+    double copy_seconds;      /* the gradients device -> host -> device */
+    double allreduce_seconds; /* the batch's loss and gradients summed across the ranks */
 } clopt_train_result;
 
 /* Sets r->spec and r->label from a spec (checked); the rest of *r is zeroed. */

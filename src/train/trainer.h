@@ -11,10 +11,14 @@
 
 #include "dataset.h"
 #include "options.h"
+#include "ranks.h"
 
 typedef struct {
     void *user;
-    /* Each returns 0 to go on, nonzero to stop the training (CLOPT_ESTATE, "stopped"). */
+    /*
+     * Each returns 0 to go on, nonzero to stop the training (CLOPT_ESTATE, "stopped"). With
+     * ranks, a hook that stops must stop on every rank at the same call (or never stop).
+     */
     int (*start)(void *user, size_t index, const clopt_train_result *r, size_t batches);
     int (*batch)(void *user, size_t index, uint64_t epoch, size_t batch, double loss);
     int (*epoch)(void *user, size_t index, uint64_t epoch, const clopt_train_result *r);
@@ -34,9 +38,18 @@ size_t clopt_train_batches(const clopt_train_options *o, const clopt_dataset *d)
  * optimizer saved in `resume` (a checkpoint directory). With `checkpoint` (may equal
  * `resume`), every optimizer's model and the training's progress are saved there after
  * every epoch.
+ *
+ * With `ranks` (NULL: one process), every rank calls this with the same options on its own
+ * device and data set: the initial weights are rank 0's, each rank computes its share of
+ * every batch (o->batch is the global batch), the gradient sums are added across the ranks
+ * in host memory and every rank takes the same step; the test split is shared out the same
+ * way. Only rank 0 writes `checkpoint`; every rank reads `resume` (a shared file system
+ * across machines). A failure on any rank ends the training on every rank with that rank's
+ * message, and parameters that differ between ranks (checked after every epoch) are one.
  */
 clopt_status clopt_train_run(const clopt_dataset *d, const clopt_train_options *o,
                              clopt_train_result *results, size_t n, const char *checkpoint,
-                             const char *resume, const clopt_train_hooks *hooks, clopt_error *err);
+                             const char *resume, const clopt_train_hooks *hooks,
+                             const clopt_ranks *ranks, clopt_error *err);
 
 #endif
