@@ -452,6 +452,70 @@ static void test_training_resumed_from_a_checkpoint_equals_one_that_never_stoppe
     remove_dir(stopped);
 }
 
+/*
+ * One rank of one, in-process: the collectives leave the values as they are. `tamper`
+ * makes the highest CRC-32 of the parameters look one higher, as if a second rank held
+ * other parameters.
+ */
+typedef struct {
+    clopt_ranks r;
+    int tamper;
+} fake_ranks;
+
+static void fake_sum_floats(const clopt_ranks *r, float *v, size_t n)
+{
+    (void)r, (void)v, (void)n;
+}
+static void fake_sum_doubles(const clopt_ranks *r, double *v, size_t n)
+{
+    (void)r, (void)v, (void)n;
+}
+static void fake_broadcast(const clopt_ranks *r, void *data, size_t bytes, int root)
+{
+    (void)r, (void)data, (void)bytes;
+    CU_ASSERT_EQUAL(root, 0);
+}
+static void fake_min_u64(const clopt_ranks *r, uint64_t *v, size_t n)
+{
+    if (((const fake_ranks *)r)->tamper && n == 2) v[1] -= 1; /* the complement of the highest */
+}
+
+static void test_training_on_one_rank_equals_one_process_and_checks_the_ranks_agree(void)
+{
+    char data[] = "/tmp/clopt-data-XXXXXX";
+    synthetic_dataset(data);
+    clopt_error err = {0};
+    clopt_dataset *d = clopt_dataset_load(test_context(), data, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    const clopt_train_options o = {2, 32, 16, 3, 500};
+    static clopt_train_result alone[1], ranked[1];
+    CU_ASSERT_EQUAL_FATAL(clopt_train_result_init(&alone[0], "adam(lr=0.01)", &err), CLOPT_OK);
+    ranked[0] = alone[0];
+    fake_ranks f = {{0, 1, fake_sum_floats, fake_sum_doubles, fake_min_u64, fake_broadcast}, 0};
+    CU_ASSERT_EQUAL_FATAL(clopt_train_run(d, &o, alone, 1, NULL, NULL, NULL, NULL, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL_FATAL(clopt_train_run(d, &o, ranked, 1, NULL, NULL, NULL, &f.r, &err),
+                          CLOPT_OK);
+    /* The ranks' path (share, host copies, allreduce) on one rank is the same arithmetic. */
+    for (int e = 0; e < 2; e++) {
+        CU_ASSERT_EQUAL(alone[0].epochs[e].train_loss, ranked[0].epochs[e].train_loss);
+        CU_ASSERT_EQUAL(alone[0].epochs[e].test_loss, ranked[0].epochs[e].test_loss);
+        CU_ASSERT_EQUAL(alone[0].epochs[e].accuracy, ranked[0].epochs[e].accuracy);
+        CU_ASSERT_NOT_EQUAL(ranked[0].epochs[e].crc32, 0);
+    }
+    CU_ASSERT_NOT_EQUAL(ranked[0].epochs[0].crc32, ranked[0].epochs[1].crc32);
+    CU_ASSERT(ranked[0].compute_seconds > 0 && ranked[0].copy_seconds > 0);
+    CU_ASSERT_EQUAL(alone[0].compute_seconds, 0);
+
+    /* Ranks whose parameters differ stop the training, and say so. */
+    f.tamper = 1;
+    CU_ASSERT_EQUAL_FATAL(clopt_train_result_init(&ranked[0], "adam(lr=0.01)", &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(clopt_train_run(d, &o, ranked, 1, NULL, NULL, NULL, &f.r, fresh(&err)),
+                    CLOPT_ESTATE);
+    ASSERT_ERROR(err, CLOPT_ESTATE, "the ranks' parameters differ at the start");
+    clopt_dataset_release(d);
+    remove_dir(data);
+}
+
 static void test_dataset_refuses_mismatched_splits(void)
 {
     char data[] = "/tmp/clopt-data-XXXXXX", path[256];
@@ -483,5 +547,7 @@ CU_TestInfo train_tests[] = {
     {"training resumed from a checkpoint equals one that never stopped",
      test_training_resumed_from_a_checkpoint_equals_one_that_never_stopped},
     {"dataset refuses mismatched splits", test_dataset_refuses_mismatched_splits},
+    {"training on one rank equals one process and checks the ranks agree",
+     test_training_on_one_rank_equals_one_process_and_checks_the_ranks_agree},
     CU_TEST_INFO_NULL,
 };
