@@ -381,10 +381,15 @@ clopt_status clopt_train_run(const clopt_dataset *d, const clopt_train_options *
     const size_t examples = clopt_train_examples(o, d);
     const size_t nparams = d->pixels * o->hidden + o->hidden + o->hidden * CLOPT_DATASET_CLASSES +
                            CLOPT_DATASET_CLASSES;
+    training t = {.d = d,
+                  .o = o,
+                  .results = results,
+                  .n = n,
+                  .resume = resume,
+                  .hooks = hooks,
+                  .ranks = ranks};
     /* Only rank 0 writes the checkpoint; every rank reads the one it resumes. */
-    training t = {d,      o,     results, n,    ranks && ranks->rank ? NULL : checkpoint,
-                  resume, hooks, ranks,   NULL, NULL,
-                  NULL,   NULL,  NULL};
+    t.checkpoint = ranks && ranks->rank ? NULL : checkpoint;
     if (ranks && (st = same_plan(&t, err)) != CLOPT_OK) return st;
     float *init = malloc(nparams * sizeof *init);
     t.order = malloc(examples * sizeof *t.order);
