@@ -245,9 +245,9 @@ static void print_results(const train_args *a, const clopt_train_result *r, size
                    r[i].step_seconds, r[i].products_seconds);
             if (ranks)
                 printf("\"ranks\": %d, \"compute_seconds\": %.3f, \"copy_seconds\": %.3f, "
-                       "\"allreduce_seconds\": %.3f, \"steps\": %zu, ",
-                       ranks->size, r[i].compute_seconds, r[i].copy_seconds, r[i].allreduce_seconds,
-                       (size_t)(a->o.epochs - from[i]) * batches);
+                       "\"wait_seconds\": %.3f, \"allreduce_seconds\": %.3f, \"steps\": %zu, ",
+                       ranks->size, r[i].compute_seconds, r[i].copy_seconds, r[i].wait_seconds,
+                       r[i].allreduce_seconds, (size_t)(a->o.epochs - from[i]) * batches);
             printf("\"epochs\": [");
             for (uint64_t e = 0; e < a->o.epochs; e++) {
                 printf("%s{\"epoch\": %llu, \"train_loss\": %.6f, \"test_loss\": %.6f, "
@@ -279,12 +279,14 @@ static void print_results(const train_args *a, const clopt_train_result *r, size
     printf("products: the five matrix products alone (CLBlast, timed after training) as a "
            "share of the time;\nstep: clopt_optimizer_step, measured during training.\n");
     if (!ranks) return;
-    printf("%d ranks; per step on rank 0, in ms:\n%-34s %10s %9s %9s %8s\n", ranks->size,
-           "optimizer", "compute", "copies", "allreduce", "step");
+    printf("%d ranks; per step on rank 0, in ms (wait: for the slowest rank):\n"
+           "%-34s %10s %9s %9s %9s %8s\n",
+           ranks->size, "optimizer", "compute", "copies", "wait", "allreduce", "step");
     for (size_t i = 0; i < n; i++) {
         const double k = 1e3 / (double)((a->o.epochs - from[i]) * batches);
-        printf("%-34s %10.3f %9.3f %9.3f %8.3f\n", r[i].label, k * r[i].compute_seconds,
-               k * r[i].copy_seconds, k * r[i].allreduce_seconds, k * r[i].step_seconds);
+        printf("%-34s %10.3f %9.3f %9.3f %9.3f %8.3f\n", r[i].label, k * r[i].compute_seconds,
+               k * r[i].copy_seconds, k * r[i].wait_seconds, k * r[i].allreduce_seconds,
+               k * r[i].step_seconds);
     }
 }
 

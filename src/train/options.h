@@ -38,7 +38,8 @@ typedef struct {
     /* With ranks, this rank's time in each part of a step (step_seconds: the optimizer's). */
     double compute_seconds;   /* forward and backward over its share of the batch */
     double copy_seconds;      /* the gradients device -> host -> device */
-    double allreduce_seconds; /* the batch's loss and gradients summed across the ranks */
+    double wait_seconds;      /* the loss summed across the ranks: mostly the slowest's lag */
+    double allreduce_seconds; /* the gradients summed across the ranks */
 } clopt_train_result;
 
 /* Sets r->spec and r->label from a spec (checked); the rest of *r is zeroed. */

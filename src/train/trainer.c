@@ -161,7 +161,8 @@ static clopt_status step_ranks(training *t, clopt_train_result *r, clopt_mlp *m,
     if (st == CLOPT_OK)
         st = cl_status(clFinish(q), "clFinish", "finishing the optimizer step", err);
     double t6 = now();
-    r->allreduce_seconds += (t2 - t1) + (t4 - t3);
+    r->wait_seconds += t2 - t1; /* the first collective of the step waits for the slowest */
+    r->allreduce_seconds += t4 - t3;
     r->copy_seconds += (t3 - t2) + (t5 - t4);
     r->step_seconds += t6 - t5;
     *loss = stats[0];
