@@ -92,6 +92,11 @@ for n in (1, 2, 3):
     got = parse("%d ranks" % n, rc, out, err)  # one document: rank 0 alone prints
     if got and alone:
         same_training("%d ranks train as one process" % n, alone, got, n)
+        parts = ("compute_seconds", "copy_seconds", "wait_seconds", "allreduce_seconds",
+                 "step_seconds")
+        check("%d ranks: the parts of a step over the steps" % n,
+              got[0].get("steps") == 48 and all(got[0].get(k, -1) >= 0 for k in parts)
+              and got[0]["compute_seconds"] > 0, repr(got[0]))
         crcs = [e.get("params_crc32", "") for e in got[0]["epochs"]]
         check("%d ranks: the parameters' CRC-32 agreed after every epoch" % n,
               len(crcs) == 2 and all(len(c) == 8 for c in crcs), repr(crcs))
