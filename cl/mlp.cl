@@ -1,7 +1,11 @@
 /*
  * The element-wise parts of `clopt train`'s multilayer perceptron (the matrix products are
  * CLBlast's). Row-major matrices; offsets in floats into the model's parameter buffer.
+ * Built as training's own program (src/train/mlp.c), with the options of the library's.
  */
+
+/* No contraction into fma, as in the library's kernels: the same bits on every device. */
+#pragma OPENCL FP_CONTRACT OFF
 
 /* A batch: x[r][c] = images[order[first + r]][c] / 255 and y[r] its label; one item per
  * (row, column). */

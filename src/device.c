@@ -112,21 +112,27 @@ static bool parse_index(const char *s, unsigned *p, unsigned *d)
     return isdigit((unsigned char)s[0]) && sscanf(s, "%u:%u%c", p, d, &tail) == 2;
 }
 
-static const clopt_device_entry *match(const char *sel, const clopt_device_entry *list, size_t n)
+/* Whether entry e is selected by sel ("cpu", "gpu", "P:D" or a part of the name). */
+static bool matches(const char *sel, const clopt_device_entry *e)
 {
     unsigned p, d;
-    if (parse_index(sel, &p, &d)) {
-        for (size_t i = 0; i < n; i++)
-            if (list[i].platform_index == p && list[i].device_index == d) return &list[i];
-        return NULL;
-    }
-    cl_device_type want = 0;
-    if (strcasecmp(sel, "cpu") == 0)
-        want = CL_DEVICE_TYPE_CPU;
-    else if (strcasecmp(sel, "gpu") == 0)
-        want = CL_DEVICE_TYPE_GPU;
+    if (parse_index(sel, &p, &d)) return e->platform_index == p && e->device_index == d;
+    if (strcasecmp(sel, "cpu") == 0) return (e->type & CL_DEVICE_TYPE_CPU) != 0;
+    if (strcasecmp(sel, "gpu") == 0) return (e->type & CL_DEVICE_TYPE_GPU) != 0;
+    return contains_nocase(e->name, sel);
+}
+
+/* The (k mod count)-th of the count devices that sel selects; NULL if none. */
+static const clopt_device_entry *match(const char *sel, const clopt_device_entry *list, size_t n,
+                                       size_t k)
+{
+    size_t count = 0;
     for (size_t i = 0; i < n; i++)
-        if (want ? (list[i].type & want) != 0 : contains_nocase(list[i].name, sel)) return &list[i];
+        count += matches(sel, &list[i]);
+    if (count == 0) return NULL;
+    k %= count;
+    for (size_t i = 0; i < n; i++)
+        if (matches(sel, &list[i]) && k-- == 0) return &list[i];
     return NULL;
 }
 
@@ -148,6 +154,12 @@ static clopt_status no_match(const char *sel, const clopt_device_entry *list, si
 
 clopt_status clopt_device_select(const char *selector, clopt_device_entry *out, clopt_error *err)
 {
+    return clopt_device_select_nth(selector, 0, out, err);
+}
+
+clopt_status clopt_device_select_nth(const char *selector, size_t k, clopt_device_entry *out,
+                                     clopt_error *err)
+{
     clopt_device_entry *list;
     size_t n;
     clopt_status st = clopt_device_list(&list, &n, err);
@@ -159,12 +171,12 @@ clopt_status clopt_device_select(const char *selector, clopt_device_entry *out, 
     const char *sel = selector ? selector : getenv("CLOPT_DEVICE");
     const clopt_device_entry *hit;
     if (sel && *sel) {
-        hit = match(sel, list, n);
+        hit = match(sel, list, n, k);
     } else if (selector) {
         hit = NULL; /* an explicit empty selector is a mistake, not "default" */
     } else {
-        hit = match("cpu", list, n);
-        if (!hit) hit = &list[0];
+        hit = match("cpu", list, n, k);
+        if (!hit) hit = &list[k % n];
     }
     if (hit)
         *out = *hit;

@@ -26,6 +26,14 @@ clopt_status clopt_device_list(clopt_device_entry **out, size_t *n, clopt_error 
 clopt_status clopt_device_select(const char *selector, clopt_device_entry *out,
                                  clopt_error *err);
 
+/*
+ * The same, for one of several processes: the (k mod count)-th of the count devices the
+ * selector matches ("gpu" on a machine with four GPUs: k = 5 takes the second). Without a
+ * selector, of the CPU devices, else of all devices.
+ */
+clopt_status clopt_device_select_nth(const char *selector, size_t k, clopt_device_entry *out,
+                                     clopt_error *err);
+
 /* "CPU", "GPU", "accelerator" or "other". */
 const char *clopt_device_type_name(cl_device_type type);
 

@@ -124,6 +124,18 @@ static cl_mem bytes(const void *data, size_t n)
     return m;
 }
 
+/* A model on the shared context, from its own build of cl/mlp.cl. */
+static clopt_mlp *model(size_t in, size_t hidden, size_t classes, size_t max_batch,
+                        const float *init, clopt_error *err)
+{
+    cl_program program = clopt_mlp_build(test_context(), err);
+    if (!program) return NULL;
+    clopt_mlp *m =
+        clopt_mlp_create(test_context(), program, in, hidden, classes, max_batch, init, err);
+    clReleaseProgram(program);
+    return m;
+}
+
 static void test_mlp_gradients_match_finite_differences(void)
 {
     enum { N = 8, IN = 20, HID = 6, CLS = 10 };
@@ -138,13 +150,13 @@ static void test_mlp_gradients_match_finite_differences(void)
     for (size_t i = IN * HID; i < IN * HID + HID; i++) /* biases away from ReLU's kink */
         init[i] = 0.05f;
     clopt_error err = {0};
-    clopt_mlp *m = clopt_mlp_create(test_context(), IN, HID, CLS, N, init, &err);
+    clopt_mlp *m = model(IN, HID, CLS, N, init, &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(m);
     cl_mem im = bytes(images, sizeof images), lb = bytes(labels, sizeof labels),
            od = bytes(order, sizeof order);
     double loss;
     size_t right;
-    CU_ASSERT_EQUAL(clopt_mlp_batch(m, im, lb, od, 0, N, 1, &loss, &right, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(clopt_mlp_batch(m, im, lb, od, 0, N, N, &loss, &right, &err), CLOPT_OK);
     test_read(m->grads, 0, np, grads);
     /* Central differences of the mean loss, in double from float losses: h = 1e-2. */
     size_t checked = 0, bad = 0;
@@ -185,7 +197,7 @@ static void test_one_epoch_learns_better_than_chance(void)
     static float init[IN * HID + HID + HID * CLS + CLS];
     clopt_mlp_glorot(init, IN, HID, CLS, 1);
     clopt_error err = {0};
-    clopt_mlp *m = clopt_mlp_create(test_context(), IN, HID, CLS, N, init, &err);
+    clopt_mlp *m = model(IN, HID, CLS, N, init, &err);
     clopt_optimizer *o = clopt_optimizer_create(test_context(), "adam(lr=0.01)", &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(m);
     CU_ASSERT_PTR_NOT_NULL_FATAL(o);
@@ -195,7 +207,7 @@ static void test_one_epoch_learns_better_than_chance(void)
     double loss, first = 0;
     size_t right;
     for (size_t b = 0; b + B <= N; b += B) {
-        CU_ASSERT_EQUAL_FATAL(clopt_mlp_batch(m, im, lb, od, b, B, 1, &loss, &right, &err),
+        CU_ASSERT_EQUAL_FATAL(clopt_mlp_batch(m, im, lb, od, b, B, B, &loss, &right, &err),
                               CLOPT_OK);
         first = b == 0 ? loss / B : first;
         CU_ASSERT_EQUAL_FATAL(clopt_optimizer_step(o, &err), CLOPT_OK);
@@ -332,11 +344,11 @@ static void test_training_resumed_from_a_checkpoint_equals_one_that_never_stoppe
     /* One training from start to end, and one stopped after epoch 2 of the second optimizer. */
     stopper none = {99, 0, 99}, stop = {1, 0, 1};
     clopt_train_hooks hooks = {&none, NULL, stop_batch, stop_epoch};
-    CU_ASSERT_EQUAL_FATAL(clopt_train_run(d, &o, a, RESUME_SPECS, straight, NULL, &hooks, &err),
-                          CLOPT_OK);
+    CU_ASSERT_EQUAL_FATAL(
+        clopt_train_run(d, &o, a, RESUME_SPECS, straight, NULL, &hooks, NULL, &err), CLOPT_OK);
     CU_ASSERT_EQUAL(none.batches_seen, RESUME_SPECS * 3 * 16);
     hooks.user = &stop;
-    CU_ASSERT_EQUAL(clopt_train_run(d, &o, b, RESUME_SPECS, stopped, NULL, &hooks, &err),
+    CU_ASSERT_EQUAL(clopt_train_run(d, &o, b, RESUME_SPECS, stopped, NULL, &hooks, NULL, &err),
                     CLOPT_ESTATE);
     ASSERT_ERROR(err, CLOPT_ESTATE, "stopped");
     CU_ASSERT_EQUAL(b[0].done, 3);
@@ -354,7 +366,7 @@ static void test_training_resumed_from_a_checkpoint_equals_one_that_never_stoppe
     CU_ASSERT_EQUAL(c[1].done, 2);
     CU_ASSERT_STRING_EQUAL(c[1].spec, resume_specs[1]);
     CU_ASSERT_EQUAL(c[1].epochs[1].accuracy, b[1].epochs[1].accuracy);
-    CU_ASSERT_EQUAL(clopt_train_run(d, &ro, c, n, stopped, stopped, NULL, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(clopt_train_run(d, &ro, c, n, stopped, stopped, NULL, NULL, &err), CLOPT_OK);
     for (size_t i = 0; i < RESUME_SPECS; i++) {
         CU_ASSERT_EQUAL(c[i].done, 3);
         for (int e = 0; e < 3; e++) {
@@ -374,7 +386,7 @@ static void test_training_resumed_from_a_checkpoint_equals_one_that_never_stoppe
     CU_ASSERT(a[0].epochs[2].accuracy > 0.5); /* it learns: chance is 0.1 */
 
     /* A damaged or mismatched checkpoint is refused with the reason, never half-loaded. */
-    clopt_mlp *m = clopt_mlp_create(test_context(), 40, 16, 10, 32, NULL, &err);
+    clopt_mlp *m = model(40, 16, 10, 32, NULL, &err);
     clopt_optimizer *opt = clopt_optimizer_create(test_context(), resume_specs[0], &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(m);
     CU_ASSERT_PTR_NOT_NULL_FATAL(opt);
@@ -406,7 +418,7 @@ static void test_training_resumed_from_a_checkpoint_equals_one_that_never_stoppe
     ASSERT_ERROR(err, CLOPT_EFORMAT, "a model of this shape has");
     free(w);
     clopt_mlp_release(m);
-    m = clopt_mlp_create(test_context(), 40, 8, 10, 32, NULL, &err);
+    m = model(40, 8, 10, 32, NULL, &err);
     CU_ASSERT_EQUAL(clopt_snapshot_load_model(straight, 0, m, opt, 3, 16, fresh(&err)),
                     CLOPT_EFORMAT);
     ASSERT_ERROR(err, CLOPT_EFORMAT, "bytes; a model of this shape has");
@@ -426,16 +438,82 @@ static void test_training_resumed_from_a_checkpoint_equals_one_that_never_stoppe
     /* Options out of range are named. */
     clopt_train_options bad = o;
     bad.hidden = 5000;
-    CU_ASSERT_EQUAL(clopt_train_run(d, &bad, a, 1, NULL, NULL, NULL, fresh(&err)), CLOPT_EINVAL);
+    CU_ASSERT_EQUAL(clopt_train_run(d, &bad, a, 1, NULL, NULL, NULL, NULL, fresh(&err)),
+                    CLOPT_EINVAL);
     ASSERT_ERROR(err, CLOPT_EINVAL, "hidden = 5000 is out of range");
     bad = o;
     bad.limit = 601;
-    CU_ASSERT_EQUAL(clopt_train_run(d, &bad, a, 1, NULL, NULL, NULL, fresh(&err)), CLOPT_EINVAL);
+    CU_ASSERT_EQUAL(clopt_train_run(d, &bad, a, 1, NULL, NULL, NULL, NULL, fresh(&err)),
+                    CLOPT_EINVAL);
     ASSERT_ERROR(err, CLOPT_EINVAL, "limit = 601 is out of range; expected 0 .. 600");
     clopt_dataset_release(d);
     remove_dir(data);
     remove_dir(straight);
     remove_dir(stopped);
+}
+
+/*
+ * One rank of one, in-process: the collectives leave the values as they are. `tamper`
+ * makes the highest CRC-32 of the parameters look one higher, as if a second rank held
+ * other parameters.
+ */
+typedef struct {
+    clopt_ranks r;
+    int tamper;
+} fake_ranks;
+
+static void fake_sum_floats(const clopt_ranks *r, float *v, size_t n)
+{
+    (void)r, (void)v, (void)n;
+}
+static void fake_sum_doubles(const clopt_ranks *r, double *v, size_t n)
+{
+    (void)r, (void)v, (void)n;
+}
+static void fake_broadcast(const clopt_ranks *r, void *data, size_t bytes, int root)
+{
+    (void)r, (void)data, (void)bytes;
+    CU_ASSERT_EQUAL(root, 0);
+}
+static void fake_min_u64(const clopt_ranks *r, uint64_t *v, size_t n)
+{
+    if (((const fake_ranks *)r)->tamper && n == 2) v[1] -= 1; /* the complement of the highest */
+}
+
+static void test_training_on_one_rank_equals_one_process_and_checks_the_ranks_agree(void)
+{
+    char data[] = "/tmp/clopt-data-XXXXXX";
+    synthetic_dataset(data);
+    clopt_error err = {0};
+    clopt_dataset *d = clopt_dataset_load(test_context(), data, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    const clopt_train_options o = {2, 32, 16, 3, 500};
+    static clopt_train_result alone[1], ranked[1];
+    CU_ASSERT_EQUAL_FATAL(clopt_train_result_init(&alone[0], "adam(lr=0.01)", &err), CLOPT_OK);
+    ranked[0] = alone[0];
+    fake_ranks f = {{0, 1, fake_sum_floats, fake_sum_doubles, fake_min_u64, fake_broadcast}, 0};
+    CU_ASSERT_EQUAL_FATAL(clopt_train_run(d, &o, alone, 1, NULL, NULL, NULL, NULL, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL_FATAL(clopt_train_run(d, &o, ranked, 1, NULL, NULL, NULL, &f.r, &err),
+                          CLOPT_OK);
+    /* The ranks' path (share, host copies, allreduce) on one rank is the same arithmetic. */
+    for (int e = 0; e < 2; e++) {
+        CU_ASSERT_EQUAL(alone[0].epochs[e].train_loss, ranked[0].epochs[e].train_loss);
+        CU_ASSERT_EQUAL(alone[0].epochs[e].test_loss, ranked[0].epochs[e].test_loss);
+        CU_ASSERT_EQUAL(alone[0].epochs[e].accuracy, ranked[0].epochs[e].accuracy);
+        CU_ASSERT_NOT_EQUAL(ranked[0].epochs[e].crc32, 0);
+    }
+    CU_ASSERT_NOT_EQUAL(ranked[0].epochs[0].crc32, ranked[0].epochs[1].crc32);
+    CU_ASSERT(ranked[0].compute_seconds > 0 && ranked[0].copy_seconds > 0);
+    CU_ASSERT_EQUAL(alone[0].compute_seconds, 0);
+
+    /* Ranks whose parameters differ stop the training, and say so. */
+    f.tamper = 1;
+    CU_ASSERT_EQUAL_FATAL(clopt_train_result_init(&ranked[0], "adam(lr=0.01)", &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(clopt_train_run(d, &o, ranked, 1, NULL, NULL, NULL, &f.r, fresh(&err)),
+                    CLOPT_ESTATE);
+    ASSERT_ERROR(err, CLOPT_ESTATE, "the ranks' parameters differ at the start");
+    clopt_dataset_release(d);
+    remove_dir(data);
 }
 
 static void test_dataset_refuses_mismatched_splits(void)
@@ -469,5 +547,7 @@ CU_TestInfo train_tests[] = {
     {"training resumed from a checkpoint equals one that never stopped",
      test_training_resumed_from_a_checkpoint_equals_one_that_never_stopped},
     {"dataset refuses mismatched splits", test_dataset_refuses_mismatched_splits},
+    {"training on one rank equals one process and checks the ranks agree",
+     test_training_on_one_rank_equals_one_process_and_checks_the_ranks_agree},
     CU_TEST_INFO_NULL,
 };

@@ -6,7 +6,9 @@
 #include "cli.h"
 
 #include "args.h"
+#include "device.h"
 #include "error.h"
+#include "train/mpi.h"
 #include "train/snapshot.h"
 #include "train/trainer.h"
 #include "usage.h"
@@ -45,7 +47,13 @@ const char clopt_cli_train_usage[] =
     "                    options, up to --epochs (default: the epochs it was started with),\n"
     "                    still saving into DIR unless --checkpoint names another directory;\n"
     "                    the result is the same as if it had never stopped\n"
-    "  --no-checkpoint   save nothing (with --resume: leave DIR as it is)\n";
+    "  --no-checkpoint   save nothing (with --resume: leave DIR as it is)\n"
+    "\n"
+    "Under mpirun (mpirun -np N clopt train ...) it trains data-parallel: every rank holds\n"
+    "the model on its own device (--device SEL: the (local rank mod count)-th device SEL\n"
+    "matches; default: of the CPU devices), takes its share of every --batch (the global\n"
+    "batch), and the gradients are summed across the ranks before the same step on each.\n"
+    "Rank 0 prints and writes the checkpoint; --resume works with any N.\n";
 
 typedef struct {
     const char *specs[CLOPT_TRAIN_MAX_OPTIMIZERS];
@@ -218,22 +226,38 @@ static int on_epoch(void *user, size_t index, uint64_t epoch, const clopt_train_
     return 0;
 }
 
+/*
+ * The results; with ranks, also the ranks, this rank's time per part of a step over the
+ * steps this process took (from[i]: the epochs done before it), and the parameters'
+ * checksum after each of its epochs.
+ */
 static void print_results(const train_args *a, const clopt_train_result *r, size_t n,
-                          size_t examples)
+                          size_t examples, const clopt_ranks *ranks, const uint64_t *from)
 {
     const double trained = (double)(a->o.epochs * examples);
+    const size_t batches = (examples + a->o.batch - 1) / a->o.batch;
     if (a->json) {
         printf("[");
         for (size_t i = 0; i < n; i++) {
             printf("%s\n {\"optimizer\": \"%s\", \"seconds\": %.3f, \"examples_per_second\": "
-                   "%.1f, \"step_seconds\": %.3f, \"products_seconds\": %.3f, \"epochs\": [",
+                   "%.1f, \"step_seconds\": %.3f, \"products_seconds\": %.3f, ",
                    i ? "," : "", r[i].label, r[i].seconds, trained / r[i].seconds,
                    r[i].step_seconds, r[i].products_seconds);
-            for (uint64_t e = 0; e < a->o.epochs; e++)
+            if (ranks)
+                printf("\"ranks\": %d, \"compute_seconds\": %.3f, \"copy_seconds\": %.3f, "
+                       "\"wait_seconds\": %.3f, \"allreduce_seconds\": %.3f, \"steps\": %zu, ",
+                       ranks->size, r[i].compute_seconds, r[i].copy_seconds, r[i].wait_seconds,
+                       r[i].allreduce_seconds, (size_t)(a->o.epochs - from[i]) * batches);
+            printf("\"epochs\": [");
+            for (uint64_t e = 0; e < a->o.epochs; e++) {
                 printf("%s{\"epoch\": %llu, \"train_loss\": %.6f, \"test_loss\": %.6f, "
-                       "\"test_accuracy\": %.4f}",
+                       "\"test_accuracy\": %.4f",
                        e ? ", " : "", (unsigned long long)e + 1, r[i].epochs[e].train_loss,
                        r[i].epochs[e].test_loss, r[i].epochs[e].accuracy);
+                if (ranks && e >= from[i])
+                    printf(", \"params_crc32\": \"%08x\"", (unsigned)r[i].epochs[e].crc32);
+                printf("}");
+            }
             printf("]}");
         }
         printf("]\n");
@@ -254,6 +278,90 @@ static void print_results(const train_args *a, const clopt_train_result *r, size
     }
     printf("products: the five matrix products alone (CLBlast, timed after training) as a "
            "share of the time;\nstep: clopt_optimizer_step, measured during training.\n");
+    if (!ranks) return;
+    printf("%d ranks; per step on rank 0, in ms (wait: for the slowest rank):\n"
+           "%-34s %10s %9s %9s %9s %8s\n",
+           ranks->size, "optimizer", "compute", "copies", "wait", "allreduce", "step");
+    for (size_t i = 0; i < n; i++) {
+        const double k = 1e3 / (double)((a->o.epochs - from[i]) * batches);
+        printf("%-34s %10.3f %9.3f %9.3f %9.3f %8.3f\n", r[i].label, k * r[i].compute_seconds,
+               k * r[i].copy_seconds, k * r[i].wait_seconds, k * r[i].allreduce_seconds,
+               k * r[i].step_seconds);
+    }
+}
+
+/* With ranks, rank `local`'s device: the (local mod count)-th that the selector matches. */
+static clopt_context *rank_context(const char *selector, int local, clopt_error *err)
+{
+    clopt_device_entry dev;
+    if (clopt_device_select_nth(selector, (size_t)local, &dev, err) != CLOPT_OK) return NULL;
+    char index[32];
+    snprintf(index, sizeof index, "%u:%u", dev.platform_index, dev.device_index);
+    return clopt_context_create(index, err);
+}
+
+/* The training itself, on one process or as one of the ranks; returns the exit status. */
+static int train(train_args *a, const clopt_ranks *ranks, int local)
+{
+    clopt_error err = {0};
+    clopt_train_result *results = calloc(CLOPT_TRAIN_MAX_OPTIMIZERS, sizeof *results);
+    size_t n = a->nspecs, saved_examples = 0;
+    clopt_context *ctx = NULL;
+    clopt_dataset *d = NULL;
+    int rc = 2;
+    clopt_status st = CLOPT_OK;
+    if (!results) {
+        st = clopt_error_set(&err, CLOPT_ENOMEM, "out of memory");
+        rc = 1;
+    } else if (a->resume) {
+        clopt_train_options saved;
+        if (clopt_snapshot_read(a->resume, &saved, &saved_examples, results, &n, &err) !=
+            CLOPT_OK) {
+            fprintf(stderr, CMD ": --resume: %s\n", err.text);
+            st = err.status;
+        } else {
+            if (!a->given_epochs) a->o.epochs = saved.epochs;
+            if (check_resumed(a, &saved, results, n))
+                st = clopt_error_set(&err, CLOPT_EINVAL, "--resume: refused (see above)");
+            a->o.batch = saved.batch, a->o.hidden = saved.hidden, a->o.seed = saved.seed;
+            a->o.limit = saved.limit;
+        }
+    } else
+        for (size_t i = 0; i < n && st == CLOPT_OK; i++)
+            if ((st = clopt_train_result_init(&results[i], a->specs[i], &err)) != CLOPT_OK)
+                fprintf(stderr, CMD ": --optimizer '%s': %s\n", a->specs[i], err.text);
+    /* A rank that refused its command line has said why; the others stop with it. */
+    if (clopt_ranks_agree(ranks, st, &err) != CLOPT_OK) goto done;
+    rc = 1;
+    if (!(ctx = ranks ? rank_context(a->device, local, &err)
+                      : clopt_context_create(a->device, &err)) ||
+        !(d = clopt_dataset_load(ctx, a->data, &err)))
+        st = err.status;
+    else if (a->resume && clopt_train_examples(&a->o, d) != saved_examples)
+        st = clopt_error_set(&err, CLOPT_EINVAL,
+                             "the checkpoint trained on %zu examples per epoch; this data set "
+                             "gives %zu",
+                             saved_examples, clopt_train_examples(&a->o, d));
+    if ((st = clopt_ranks_agree(ranks, st, &err)) != CLOPT_OK) goto fail;
+    const int speaker = !ranks || ranks->rank == 0;
+    uint64_t from[CLOPT_TRAIN_MAX_OPTIMIZERS];
+    for (size_t i = 0; i < n; i++)
+        from[i] = results[i].done;
+    progress p = {a, results, !a->json && isatty(fileno(stderr)), 0, 0, 0};
+    const clopt_train_hooks hooks = {&p, on_start, on_batch, on_epoch};
+    if (clopt_train_run(d, &a->o, results, n, a->checkpoint, a->resume, speaker ? &hooks : NULL,
+                        ranks, &err) != CLOPT_OK)
+        goto fail;
+    if (speaker) print_results(a, results, n, clopt_train_examples(&a->o, d), ranks, from);
+    rc = 0;
+    goto done;
+fail:
+    if (!ranks || ranks->rank == 0) fprintf(stderr, CMD ": %s\n", err.text);
+done:
+    clopt_dataset_release(d);
+    clopt_context_release(ctx);
+    free(results);
+    return rc;
 }
 
 int clopt_cli_train(int argc, char **argv)
@@ -263,59 +371,26 @@ int clopt_cli_train(int argc, char **argv)
         return 0;
     }
     train_args a = {.o = {5, 128, 256, 1, 0}, .data = CLOPT_FASHION_MNIST_DIR};
-    int rc = parse(argc, argv, &a);
-    if (rc)
-        return rc;
+    if (!clopt_mpi_launched()) {
+        const int rc = parse(argc, argv, &a);
+        return rc ? rc : train(&a, NULL, 0);
+    }
+    /* Under mpirun: every rank parses its own command line and trains its share. */
+    clopt_ranks ranks;
+    int local;
+    clopt_mpi_init(&ranks, &local);
     clopt_error err = {0};
-    clopt_train_result *results = calloc(CLOPT_TRAIN_MAX_OPTIMIZERS, sizeof *results);
-    size_t n = a.nspecs, saved_examples = 0;
-    clopt_context *ctx = NULL;
-    clopt_dataset *d = NULL;
-    if (!results) {
-        fprintf(stderr, CMD ": out of memory\n");
-        return 1;
-    }
-    rc = 2;
-    if (a.resume) {
-        clopt_train_options saved;
-        if (clopt_snapshot_read(a.resume, &saved, &saved_examples, results, &n, &err) != CLOPT_OK) {
-            fprintf(stderr, CMD ": --resume: %s\n", err.text);
-            goto done;
-        }
-        if (!a.given_epochs)
-            a.o.epochs = saved.epochs;
-        if (check_resumed(&a, &saved, results, n))
-            goto done;
-        a.o.batch = saved.batch, a.o.hidden = saved.hidden, a.o.seed = saved.seed;
-        a.o.limit = saved.limit;
+    int rc = parse(argc, argv, &a);
+    if (clopt_ranks_agree(&ranks,
+                          rc ? clopt_error_set(&err, CLOPT_EINVAL,
+                                               "its command line "
+                                               "was refused (see its message)")
+                             : CLOPT_OK,
+                          &err) != CLOPT_OK) {
+        if (!rc && ranks.rank == 0) fprintf(stderr, CMD ": %s\n", err.text);
+        rc = 2;
     } else
-        for (size_t i = 0; i < n; i++)
-            if (clopt_train_result_init(&results[i], a.specs[i], &err) != CLOPT_OK) {
-                fprintf(stderr, CMD ": --optimizer '%s': %s\n", a.specs[i], err.text);
-                goto done;
-            }
-    rc = 1;
-    if (!(ctx = clopt_context_create(a.device, &err)) ||
-        !(d = clopt_dataset_load(ctx, a.data, &err)))
-        goto fail;
-    const size_t examples = clopt_train_examples(&a.o, d);
-    if (a.resume && examples != saved_examples) {
-        clopt_error_set(&err, CLOPT_EINVAL, "the checkpoint trained on %zu examples per epoch; "
-                        "this data set gives %zu", saved_examples, examples);
-        goto fail;
-    }
-    progress p = {&a, results, !a.json && isatty(fileno(stderr)), 0, 0, 0};
-    const clopt_train_hooks hooks = {&p, on_start, on_batch, on_epoch};
-    if (clopt_train_run(d, &a.o, results, n, a.checkpoint, a.resume, &hooks, &err) != CLOPT_OK)
-        goto fail;
-    print_results(&a, results, n, examples);
-    rc = 0;
-    goto done;
-fail:
-    fprintf(stderr, CMD ": %s\n", err.text);
-done:
-    clopt_dataset_release(d);
-    clopt_context_release(ctx);
-    free(results);
+        rc = train(&a, &ranks, local);
+    clopt_mpi_finalize();
     return rc;
 }

@@ -188,7 +188,8 @@ static int turn(srv *s, srv_job *j, char *error, size_t esize)
         hook_ctx h = {s, j, r, s->dataset, 1, 1, 0, 0};
         const clopt_train_hooks hooks = {&h, on_start, on_batch, on_epoch};
         if (st == CLOPT_OK)
-            st = clopt_train_run(s->dataset, &r->o, results, r->nspecs, NULL, NULL, &hooks, &err);
+            st = clopt_train_run(s->dataset, &r->o, results, r->nspecs, NULL, NULL, &hooks, NULL,
+                                 &err);
         if (st == CLOPT_OK && !(done = done_event(r, s->dataset, results)))
             clopt_error_set(&err, st = CLOPT_ENOMEM, "out of memory");
     }

@@ -10,6 +10,16 @@
 #include <string.h>
 #include <time.h>
 
+/* cl/mlp.cl, embedded by the build (tools/embed.cmake). */
+extern const char clopt_mlp_source[];
+
+cl_program clopt_mlp_build(clopt_context *ctx, clopt_error *err)
+{
+    const char *source = clopt_mlp_source;
+    cl_program program = NULL;
+    return clopt_context_build(ctx, 1, &source, &program, err) == CLOPT_OK ? program : NULL;
+}
+
 static uint64_t next(uint64_t *s)
 {
     *s ^= *s << 13;
@@ -92,8 +102,8 @@ static cl_mem buffer(clopt_mlp *m, size_t bytes, const void *init, clopt_error *
     return b;
 }
 
-clopt_mlp *clopt_mlp_create(clopt_context *ctx, size_t in, size_t hidden, size_t classes,
-                            size_t max_batch, const float *init, clopt_error *err)
+clopt_mlp *clopt_mlp_create(clopt_context *ctx, cl_program program, size_t in, size_t hidden,
+                            size_t classes, size_t max_batch, const float *init, clopt_error *err)
 {
     clopt_mlp *m = calloc(1, sizeof *m);
     if (!m) {
@@ -128,7 +138,7 @@ clopt_mlp *clopt_mlp_create(clopt_context *ctx, size_t in, size_t hidden, size_t
                    {&m->softmax, "clopt_mlp_softmax"}, {&m->colsum, "clopt_mlp_colsum"},
                    {&m->relu_grad, "clopt_mlp_relu_grad"}};
     for (size_t i = 0; i < sizeof kernels / sizeof *kernels; i++) {
-        *kernels[i].k = clCreateKernel(ctx->program, kernels[i].name, &rc);
+        *kernels[i].k = clCreateKernel(program, kernels[i].name, &rc);
         CLOPT_CL_CHECK_RC(err, "creating the model's kernels", "clCreateKernel", rc);
     }
     m->host_loss = malloc(max_batch * sizeof *m->host_loss);
@@ -165,16 +175,28 @@ fail:
 
 #define ARG(k, i, v) CLOPT_CL_CHECK(err, what, clSetKernelArg((k), (i), sizeof(v), &(v)))
 
-clopt_status clopt_mlp_batch(clopt_mlp *m, cl_mem images, cl_mem labels, cl_mem order,
-                             size_t first, size_t rows, int backward, double *loss_sum,
-                             size_t *correct, clopt_error *err)
+clopt_status clopt_mlp_batch(clopt_mlp *m, cl_mem images, cl_mem labels, cl_mem order, size_t first,
+                             size_t rows, size_t mean_of, double *loss_sum, size_t *correct,
+                             clopt_error *err)
 {
     const char *what = "a training batch";
+    const int backward = mean_of > 0;
+    *loss_sum = 0;
+    *correct = 0;
+    if (rows == 0) { /* a rank's empty share of a short last batch */
+        const float zero_f = 0.0f;
+        if (backward)
+            CLOPT_CL_CHECK(err, "clearing the gradients",
+                           clEnqueueFillBuffer(clopt_context_queue(m->ctx), m->grads, &zero_f,
+                                               sizeof zero_f, 0, m->nparams * sizeof zero_f, 0,
+                                               NULL, NULL));
+        return CLOPT_OK;
+    }
     const cl_uint in = (cl_uint)m->in, hid = (cl_uint)m->hidden, cls = (cl_uint)m->classes;
     const cl_uint r = (cl_uint)rows, f0 = (cl_uint)first, one = 1, zero = 0;
     const cl_uint nh = r * hid, nz = r * cls;
     const cl_uint b1 = (cl_uint)m->off[1], b2 = (cl_uint)m->off[3];
-    const float scale = 1.0f / (float)rows;
+    const float scale = backward ? 1.0f / (float)mean_of : 0.0f;
     ARG(m->gather, 0, images);
     ARG(m->gather, 1, labels);
     ARG(m->gather, 2, order);

@@ -25,21 +25,33 @@ typedef struct {
 /* Glorot-uniform weights (as Keras), zero biases, from a seeded generator: nparams floats. */
 void clopt_mlp_glorot(float *params, size_t in, size_t hidden, size_t classes, uint64_t seed);
 
-/* A model with the given initial parameters (nparams floats); NULL with err filled. */
-clopt_mlp *clopt_mlp_create(clopt_context *ctx, size_t in, size_t hidden, size_t classes,
-                            size_t max_batch, const float *init, clopt_error *err);
+/*
+ * The model's kernels (cl/mlp.cl) built for ctx's device: training's own program, built
+ * only when a training starts, not in every library context. The caller releases it.
+ */
+cl_program clopt_mlp_build(clopt_context *ctx, clopt_error *err);
+
+/*
+ * A model with the given initial parameters (nparams floats; NULL: unset, for a model that
+ * is loaded next), its kernels from `program` (clopt_mlp_build; the model keeps
+ * its own kernels, the program may be released after). NULL with err filled.
+ */
+clopt_mlp *clopt_mlp_create(clopt_context *ctx, cl_program program, size_t in, size_t hidden,
+                            size_t classes, size_t max_batch, const float *init, clopt_error *err);
 
 /* Adds the four tensors to an optimizer. */
 clopt_status clopt_mlp_attach(clopt_mlp *m, clopt_optimizer *o, clopt_error *err);
 
 /*
  * One batch of `rows` examples: images[order[first + r]] (uchar, in bytes each) and their
- * labels. Forward pass, and with `backward` the gradients into m->grads (of the mean loss).
- * *loss_sum and *correct receive the batch's summed loss and correct predictions.
+ * labels. Forward pass, and with `mean_of` > 0 the gradients into m->grads: of the summed
+ * loss divided by mean_of (rows for the batch's mean; the global batch when these rows are
+ * one rank's share of it; no rows give zero gradients). *loss_sum and *correct receive the
+ * rows' summed loss and correct predictions.
  */
-clopt_status clopt_mlp_batch(clopt_mlp *m, cl_mem images, cl_mem labels, cl_mem order,
-                             size_t first, size_t rows, int backward, double *loss_sum,
-                             size_t *correct, clopt_error *err);
+clopt_status clopt_mlp_batch(clopt_mlp *m, cl_mem images, cl_mem labels, cl_mem order, size_t first,
+                             size_t rows, size_t mean_of, double *loss_sum, size_t *correct,
+                             clopt_error *err);
 
 /*
  * Seconds per batch of `rows` examples spent in the five matrix products of a forward and

@@ -12,7 +12,7 @@
 #define CLOPT_TRAIN_SNAPSHOT_H
 
 #include "mlp.h"
-#include "trainer.h"
+#include "options.h"
 
 /* Writes DIR/training.json (creating DIR if needed). */
 clopt_status clopt_snapshot_write(const char *dir, const clopt_train_options *o, size_t examples,

@@ -1,16 +1,15 @@
 /* The training loop shared by `clopt train` and the server (see trainer.h). */
 #include "trainer.h"
 
-#include "config.h"
 #include "error.h"
 #include "mlp.h"
 #include "snapshot.h"
-#include "spec.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <zlib.h>
 
 #define EVAL_BATCH 1000
 
@@ -50,23 +49,6 @@ size_t clopt_train_batches(const clopt_train_options *o, const clopt_dataset *d)
     return (clopt_train_examples(o, d) + o->batch - 1) / o->batch;
 }
 
-clopt_status clopt_train_result_init(clopt_train_result *r, const char *spec, clopt_error *err)
-{
-    memset(r, 0, sizeof *r);
-    if (strlen(spec) > CLOPT_TRAIN_MAX_SPEC)
-        return clopt_error_set(err, CLOPT_EINVAL,
-                               "optimizer spec of %zu characters; the limit is %d", strlen(spec),
-                               CLOPT_TRAIN_MAX_SPEC);
-    clopt_config c;
-    if (clopt_spec_parse(spec, &c, err) != CLOPT_OK) return err ? err->status : CLOPT_EINVAL;
-    char *label = clopt_config_label(&c);
-    if (!label) return clopt_error_set(err, CLOPT_ENOMEM, "out of memory");
-    snprintf(r->spec, sizeof r->spec, "%s", spec);
-    snprintf(r->label, sizeof r->label, "%s", label);
-    free(label);
-    return CLOPT_OK;
-}
-
 /* The same shuffled order for every optimizer: Fisher-Yates from (seed, epoch). */
 static void shuffle(uint32_t *order, size_t n, uint64_t seed, uint64_t epoch)
 {
@@ -82,24 +64,34 @@ static void shuffle(uint32_t *order, size_t n, uint64_t seed, uint64_t epoch)
     }
 }
 
-/* Mean loss and accuracy over the test split. */
-static clopt_status evaluate(clopt_mlp *m, const clopt_dataset *d, clopt_epoch_result *r,
-                             clopt_error *err)
+/*
+ * Mean loss and accuracy over the test split; with ranks, each rank evaluates its share and
+ * the sums are reduced.
+ */
+static clopt_status evaluate(clopt_mlp *m, const clopt_dataset *d, const clopt_ranks *ranks,
+                             clopt_epoch_result *r, clopt_error *err)
 {
-    double total = 0;
-    size_t right = 0;
-    for (size_t first = 0; first < d->test.count; first += EVAL_BATCH) {
-        const size_t rows = d->test.count - first < EVAL_BATCH ? d->test.count - first : EVAL_BATCH;
+    size_t lo, count;
+    clopt_ranks_share(ranks, d->test.count, &lo, &count);
+    double sums[3] = {0, 0, 0}; /* loss, right, failed */
+    clopt_status st = CLOPT_OK;
+    for (size_t first = lo; first < lo + count && st == CLOPT_OK; first += EVAL_BATCH) {
+        const size_t rows = lo + count - first < EVAL_BATCH ? lo + count - first : EVAL_BATCH;
         double l;
         size_t c;
-        if (clopt_mlp_batch(m, d->test.images, d->test.labels, d->test_order, first, rows, 0, &l,
-                            &c, err) != CLOPT_OK)
-            return err ? err->status : CLOPT_ECL;
-        total += l;
-        right += c;
+        st = clopt_mlp_batch(m, d->test.images, d->test.labels, d->test_order, first, rows, 0, &l,
+                             &c, err);
+        sums[0] += l;
+        sums[1] += (double)c;
     }
-    r->test_loss = total / (double)d->test.count;
-    r->accuracy = (double)right / (double)d->test.count;
+    if (ranks) {
+        sums[2] = st != CLOPT_OK;
+        ranks->sum_doubles(ranks, sums, 3);
+        if (sums[2] > 0) return clopt_ranks_agree(ranks, st, err);
+    }
+    if (st != CLOPT_OK) return st;
+    r->test_loss = sums[0] / (double)d->test.count;
+    r->accuracy = sums[1] / (double)d->test.count;
     return CLOPT_OK;
 }
 
@@ -110,14 +102,72 @@ typedef struct {
     size_t n;
     const char *checkpoint, *resume;
     const clopt_train_hooks *hooks;
+    const clopt_ranks *ranks; /* NULL: one process */
     const float *init;
+    cl_program program; /* the model's kernels */
     uint32_t *order;
     cl_mem dorder;
+    float *grads; /* with ranks: the gradients in host memory, for the allreduce */
 } training;
 
 static clopt_status stopped(clopt_error *err)
 {
     return clopt_error_set(err, CLOPT_ESTATE, "the training was stopped");
+}
+
+/* OpenCL's result as a status: CLOPT_OK, or the error recorded in err. */
+static clopt_status cl_status(cl_int rc, const char *call, const char *what, clopt_error *err)
+{
+    return rc == CL_SUCCESS ? CLOPT_OK : clopt_error_cl(err, rc, call, what);
+}
+
+/*
+ * One data-parallel step: this rank's share of the batch's `rows` examples forward and
+ * backward (the gradient of the sum over the share, divided by rows), the loss reduced,
+ * the gradients read, summed over the ranks and written back, then the same step on every
+ * rank. A local failure is shared with the loss: every rank then stops with its message.
+ */
+static clopt_status step_ranks(training *t, clopt_train_result *r, clopt_mlp *m,
+                               clopt_optimizer *opt, size_t first, size_t rows, double *loss,
+                               clopt_error *err)
+{
+    const clopt_ranks *ranks = t->ranks;
+    const clopt_dataset *d = t->d;
+    cl_command_queue q = clopt_context_queue(d->ctx);
+    const size_t bytes = m->nparams * sizeof *t->grads;
+    size_t lo, count, right;
+    clopt_ranks_share(ranks, rows, &lo, &count);
+    double t0 = now(), stats[2] = {0, 0}; /* loss, failed */
+    clopt_status st = clopt_mlp_batch(m, d->train.images, d->train.labels, t->dorder, first + lo,
+                                      count, rows, &stats[0], &right, err);
+    double t1 = now();
+    r->compute_seconds += t1 - t0;
+    stats[1] = st != CLOPT_OK;
+    ranks->sum_doubles(ranks, stats, 2);
+    if (stats[1] > 0) return clopt_ranks_agree(ranks, st, err);
+    double t2 = now();
+    st = cl_status(clEnqueueReadBuffer(q, m->grads, CL_TRUE, 0, bytes, t->grads, 0, NULL, NULL),
+                   "clEnqueueReadBuffer", "reading the gradients for the allreduce", err);
+    double t3 = now();
+    if (st == CLOPT_OK) ranks->sum_floats(ranks, t->grads, m->nparams);
+    double t4 = now();
+    if (st == CLOPT_OK)
+        st =
+            cl_status(clEnqueueWriteBuffer(q, m->grads, CL_TRUE, 0, bytes, t->grads, 0, NULL, NULL),
+                      "clEnqueueWriteBuffer", "writing the summed gradients", err);
+    double t5 = now();
+    if (st == CLOPT_OK && clopt_optimizer_step(opt, err) != CLOPT_OK)
+        st = err ? err->status : CLOPT_ECL;
+    if (st == CLOPT_OK)
+        st = cl_status(clFinish(q), "clFinish", "finishing the optimizer step", err);
+    double t6 = now();
+    r->wait_seconds += t2 - t1; /* the first collective of the step waits for the slowest */
+    r->allreduce_seconds += t4 - t3;
+    r->copy_seconds += (t3 - t2) + (t5 - t4);
+    r->step_seconds += t6 - t5;
+    *loss = stats[0];
+    /* A failure here leaves this rank's parameters behind the others': stop everywhere. */
+    return clopt_ranks_agree(ranks, st, err);
 }
 
 /* One epoch of optimizer i: the batches, the optimizer steps, the evaluation. */
@@ -137,20 +187,25 @@ static clopt_status epoch(training *t, size_t i, clopt_mlp *m, clopt_optimizer *
         const size_t rows = n - first < batch ? n - first : batch;
         double loss;
         size_t right;
-        if (clopt_mlp_batch(m, d->train.images, d->train.labels, t->dorder, first, rows, 1, &loss,
-                            &right, err) != CLOPT_OK)
-            goto fail;
-        const double s0 = now(); /* the batch ended with a read: the queue is empty */
-        if (clopt_optimizer_step(opt, err) != CLOPT_OK) goto fail;
-        CLOPT_CL_CHECK(err, "finishing the optimizer step", clFinish(q));
-        r->step_seconds += now() - s0;
+        if (t->ranks) {
+            clopt_status st = step_ranks(t, r, m, opt, first, rows, &loss, err);
+            if (st != CLOPT_OK) return st;
+        } else {
+            if (clopt_mlp_batch(m, d->train.images, d->train.labels, t->dorder, first, rows, rows,
+                                &loss, &right, err) != CLOPT_OK)
+                goto fail;
+            const double s0 = now(); /* the batch ended with a read: the queue is empty */
+            if (clopt_optimizer_step(opt, err) != CLOPT_OK) goto fail;
+            CLOPT_CL_CHECK(err, "finishing the optimizer step", clFinish(q));
+            r->step_seconds += now() - s0;
+        }
         sum += loss;
         if (t->hooks && t->hooks->batch &&
             t->hooks->batch(t->hooks->user, i, e, b, loss / (double)rows))
-            return stopped(err);
+            return clopt_ranks_agree(t->ranks, stopped(err), err);
     }
     r->epochs[e].train_loss = sum / (double)n;
-    return evaluate(m, d, &r->epochs[e], err);
+    return evaluate(m, d, t->ranks, &r->epochs[e], err);
 fail:
     return err ? err->status : CLOPT_ECL;
 }
@@ -166,16 +221,44 @@ static clopt_status save(training *t, size_t i, clopt_mlp *m, clopt_optimizer *o
     return CLOPT_OK;
 }
 
-static clopt_status train_one(training *t, size_t i, clopt_error *err)
+/*
+ * With ranks: the CRC-32 of this rank's parameters, compared across the ranks (lowest and
+ * highest reduced); ranks that disagree are an error on every rank, since data parallelism
+ * rests on every rank holding the same parameters.
+ */
+static clopt_status same_params(training *t, clopt_mlp *m, const char *when, uint32_t *crc,
+                                clopt_error *err)
+{
+    const clopt_ranks *ranks = t->ranks;
+    const size_t bytes = m->nparams * sizeof *t->grads;
+    clopt_status st =
+        cl_status(clEnqueueReadBuffer(clopt_context_queue(t->d->ctx), m->params, CL_TRUE, 0, bytes,
+                                      t->grads, 0, NULL, NULL),
+                  "clEnqueueReadBuffer", "reading the parameters for their checksum", err);
+    if ((st = clopt_ranks_agree(ranks, st, err)) != CLOPT_OK) return st;
+    const uint32_t mine = (uint32_t)crc32(0L, (const Bytef *)t->grads, (uInt)bytes);
+    uint64_t v[2] = {mine, UINT32_MAX - mine}; /* lowest, and highest by complement */
+    ranks->min_u64(ranks, v, 2);
+    *crc = mine;
+    if (v[0] == UINT32_MAX - v[1]) return CLOPT_OK;
+    return clopt_error_set(err, CLOPT_ESTATE,
+                           "the ranks' parameters differ %s (CRC-32 from %08llx to %08llx; this "
+                           "rank %08x): the ranks did not all take the same steps",
+                           when, (unsigned long long)v[0], (unsigned long long)(UINT32_MAX - v[1]),
+                           mine);
+}
+
+/* Optimizer i's model and optimizer: new, or read back from the checkpoint it resumes. */
+static clopt_status prepare(training *t, size_t i, clopt_mlp **mp, clopt_optimizer **op,
+                            clopt_error *err)
 {
     const clopt_dataset *d = t->d;
     clopt_train_result *r = &t->results[i];
     const size_t max_batch = t->o->batch > EVAL_BATCH ? (size_t)t->o->batch : EVAL_BATCH;
-    clopt_mlp *m = clopt_mlp_create(d->ctx, d->pixels, (size_t)t->o->hidden, CLOPT_DATASET_CLASSES,
-                                    max_batch, t->init, err);
-    clopt_optimizer *opt = m ? clopt_optimizer_create(d->ctx, r->spec, err) : NULL;
-    clopt_status st = err ? err->status : CLOPT_EINVAL;
-    if (!opt || clopt_mlp_attach(m, opt, err) != CLOPT_OK) goto done;
+    clopt_mlp *m = *mp = clopt_mlp_create(d->ctx, t->program, d->pixels, (size_t)t->o->hidden,
+                                          CLOPT_DATASET_CLASSES, max_batch, t->init, err);
+    clopt_optimizer *opt = *op = m ? clopt_optimizer_create(d->ctx, r->spec, err) : NULL;
+    if (!opt || clopt_mlp_attach(m, opt, err) != CLOPT_OK) return err ? err->status : CLOPT_EINVAL;
     if (r->done &&
         (!t->resume || clopt_snapshot_load_model(t->resume, i, m, opt, r->done,
                                                  clopt_train_batches(t->o, d), err) != CLOPT_OK)) {
@@ -184,75 +267,156 @@ static clopt_status train_one(training *t, size_t i, clopt_error *err)
                             "optimizer %zu has done %llu epochs but there is "
                             "no checkpoint to resume from",
                             i, (unsigned long long)r->done);
-        st = err ? err->status : CLOPT_EINVAL;
-        goto done;
+        return err ? err->status : CLOPT_EINVAL;
     }
     if (r->done && t->checkpoint && strcmp(t->checkpoint, t->resume) &&
-        (save(t, i, m, opt, err) != CLOPT_OK)) { /* a new directory holds the whole state */
-        st = err ? err->status : CLOPT_EIO;
-        goto done;
-    }
+        (save(t, i, m, opt, err) != CLOPT_OK)) /* a new directory holds the whole state */
+        return err ? err->status : CLOPT_EIO;
+    return CLOPT_OK;
+}
+
+/*
+ * Optimizer i from its completed epochs to the last. With ranks, every step that can fail
+ * on one rank is followed by an agreement, so that all stop together with its message.
+ */
+static clopt_status train_one(training *t, size_t i, clopt_error *err)
+{
+    const clopt_dataset *d = t->d;
+    clopt_train_result *r = &t->results[i];
+    clopt_mlp *m = NULL;
+    clopt_optimizer *opt = NULL;
+    uint32_t crc;
+    clopt_status st = clopt_ranks_agree(t->ranks, prepare(t, i, &m, &opt, err), err);
+    if (st != CLOPT_OK) goto done;
+    if (t->ranks && (st = same_params(t, m, "at the start", &crc, err)) != CLOPT_OK) goto done;
     if (t->hooks && t->hooks->start &&
-        t->hooks->start(t->hooks->user, i, r, clopt_train_batches(t->o, d))) {
+        t->hooks->start(t->hooks->user, i, r, clopt_train_batches(t->o, d)))
         st = stopped(err);
-        goto done;
-    }
+    if ((st = clopt_ranks_agree(t->ranks, st, err)) != CLOPT_OK) goto done;
     for (uint64_t e = r->done; e < t->o->epochs; e++) {
         const double t0 = now();
         if ((st = epoch(t, i, m, opt, e, err)) != CLOPT_OK) goto done;
         r->seconds += now() - t0;
-        r->done = e + 1;
-        if (t->checkpoint && (st = save(t, i, m, opt, err)) != CLOPT_OK) goto done;
-        if (t->hooks && t->hooks->epoch && t->hooks->epoch(t->hooks->user, i, e, r)) {
-            st = stopped(err);
-            goto done;
+        if (t->ranks) {
+            char when[64];
+            snprintf(when, sizeof when, "after epoch %llu", (unsigned long long)e + 1);
+            if ((st = same_params(t, m, when, &r->epochs[e].crc32, err)) != CLOPT_OK) goto done;
         }
+        r->done = e + 1;
+        if (t->checkpoint) st = save(t, i, m, opt, err);
+        if (st == CLOPT_OK && t->hooks && t->hooks->epoch &&
+            t->hooks->epoch(t->hooks->user, i, e, r))
+            st = stopped(err);
+        if ((st = clopt_ranks_agree(t->ranks, st, err)) != CLOPT_OK) goto done;
     }
     double per_batch;
-    if ((st = clopt_mlp_time_products(m, (size_t)t->o->batch, 5, &per_batch, err)) != CLOPT_OK)
-        goto done;
+    st = clopt_mlp_time_products(m, (size_t)t->o->batch, 5, &per_batch, err);
+    if ((st = clopt_ranks_agree(t->ranks, st, err)) != CLOPT_OK) goto done;
     r->products_seconds = per_batch * (double)(t->o->epochs * clopt_train_batches(t->o, d));
-    st = CLOPT_OK;
 done:
     clopt_optimizer_release(opt);
     clopt_mlp_release(m);
     return st;
 }
 
+/* What every rank must have been asked for alike: rank 0's, compared on every rank. */
+typedef struct {
+    clopt_train_options o;
+    uint64_t examples, tests, pixels, n, done[CLOPT_TRAIN_MAX_OPTIMIZERS];
+    char labels[CLOPT_TRAIN_MAX_OPTIMIZERS][256];
+} plan;
+
+static clopt_status same_plan(training *t, clopt_error *err)
+{
+    plan mine, first;
+    memset(&mine, 0, sizeof mine);
+    mine.o = *t->o;
+    mine.examples = clopt_train_examples(t->o, t->d);
+    mine.tests = t->d->test.count;
+    mine.pixels = t->d->pixels;
+    mine.n = t->n;
+    for (size_t i = 0; i < t->n; i++) {
+        mine.done[i] = t->results[i].done;
+        memcpy(mine.labels[i], t->results[i].label, sizeof mine.labels[i]);
+    }
+    first = mine;
+    t->ranks->broadcast(t->ranks, &first, sizeof first, 0);
+    const struct {
+        const char *name;
+        uint64_t mine, first;
+    } fields[] = {{"epochs", mine.o.epochs, first.o.epochs},
+                  {"batch", mine.o.batch, first.o.batch},
+                  {"hidden", mine.o.hidden, first.o.hidden},
+                  {"seed", mine.o.seed, first.o.seed},
+                  {"limit", mine.o.limit, first.o.limit},
+                  {"training examples", mine.examples, first.examples},
+                  {"test examples", mine.tests, first.tests},
+                  {"pixels per image", mine.pixels, first.pixels},
+                  {"optimizers", mine.n, first.n}};
+    clopt_status st = CLOPT_OK;
+    for (size_t i = 0; i < sizeof fields / sizeof *fields && st == CLOPT_OK; i++)
+        if (fields[i].mine != fields[i].first)
+            st = clopt_error_set(err, CLOPT_EINVAL, "%s %llu differs from rank 0's %llu",
+                                 fields[i].name, (unsigned long long)fields[i].mine,
+                                 (unsigned long long)fields[i].first);
+    for (size_t i = 0; i < t->n && st == CLOPT_OK; i++)
+        if (strcmp(mine.labels[i], first.labels[i]) || mine.done[i] != first.done[i])
+            st = clopt_error_set(err, CLOPT_EINVAL,
+                                 "optimizer %zu is %.100s after %llu epochs; rank 0 has "
+                                 "%.100s after %llu",
+                                 i + 1, mine.labels[i], (unsigned long long)mine.done[i],
+                                 first.labels[i], (unsigned long long)first.done[i]);
+    return clopt_ranks_agree(t->ranks, st, err);
+}
+
 clopt_status clopt_train_run(const clopt_dataset *d, const clopt_train_options *o,
                              clopt_train_result *results, size_t n, const char *checkpoint,
-                             const char *resume, const clopt_train_hooks *hooks, clopt_error *err)
+                             const char *resume, const clopt_train_hooks *hooks,
+                             const clopt_ranks *ranks, clopt_error *err)
 {
-    if (clopt_train_check(o, d, err) != CLOPT_OK) return err ? err->status : CLOPT_EINVAL;
-    if (n < 1 || n > CLOPT_TRAIN_MAX_OPTIMIZERS)
-        return clopt_error_set(err, CLOPT_EINVAL, "%zu optimizers; expected 1 .. %d", n,
-                               CLOPT_TRAIN_MAX_OPTIMIZERS);
+    clopt_status st = clopt_train_check(o, d, err);
+    if (st == CLOPT_OK && (n < 1 || n > CLOPT_TRAIN_MAX_OPTIMIZERS))
+        st = clopt_error_set(err, CLOPT_EINVAL, "%zu optimizers; expected 1 .. %d", n,
+                             CLOPT_TRAIN_MAX_OPTIMIZERS);
+    if ((st = clopt_ranks_agree(ranks, st, err)) != CLOPT_OK) return st;
     const size_t examples = clopt_train_examples(o, d);
     const size_t nparams = d->pixels * o->hidden + o->hidden + o->hidden * CLOPT_DATASET_CLASSES +
                            CLOPT_DATASET_CLASSES;
-    training t = {d, o, results, n, checkpoint, resume, hooks, NULL, NULL, NULL};
+    training t = {.d = d,
+                  .o = o,
+                  .results = results,
+                  .n = n,
+                  .resume = resume,
+                  .hooks = hooks,
+                  .ranks = ranks};
+    /* Only rank 0 writes the checkpoint; every rank reads the one it resumes. */
+    t.checkpoint = ranks && ranks->rank ? NULL : checkpoint;
+    if (ranks && (st = same_plan(&t, err)) != CLOPT_OK) return st;
     float *init = malloc(nparams * sizeof *init);
     t.order = malloc(examples * sizeof *t.order);
-    clopt_status st = CLOPT_ENOMEM;
-    cl_int rc;
-    if (!init || !t.order) {
-        clopt_error_set(err, CLOPT_ENOMEM, "out of memory for %zu parameters", nparams);
-        goto done;
-    }
-    clopt_mlp_glorot(init, d->pixels, (size_t)o->hidden, CLOPT_DATASET_CLASSES, o->seed);
-    t.init = init;
-    t.dorder = clCreateBuffer(clopt_context_cl(d->ctx), CL_MEM_READ_ONLY,
-                              examples * sizeof *t.order, NULL, &rc);
-    if (!t.dorder) {
+    t.grads = ranks ? malloc(nparams * sizeof *t.grads) : NULL;
+    cl_int rc = CL_SUCCESS;
+    st = CLOPT_OK;
+    if (!init || !t.order || (ranks && !t.grads))
+        st = clopt_error_set(err, CLOPT_ENOMEM, "out of memory for %zu parameters", nparams);
+    else if (!(t.program = clopt_mlp_build(d->ctx, err)))
+        st = err ? err->status : CLOPT_ECL;
+    else if (!(t.dorder = clCreateBuffer(clopt_context_cl(d->ctx), CL_MEM_READ_ONLY,
+                                         examples * sizeof *t.order, NULL, &rc)))
         st = clopt_error_cl(err, rc, "clCreateBuffer", "allocating the batch order");
-        goto done;
-    }
+    if ((st = clopt_ranks_agree(ranks, st, err)) != CLOPT_OK) goto done;
+    /* The initial weights are rank 0's on every rank. */
+    clopt_mlp_glorot(init, d->pixels, (size_t)o->hidden, CLOPT_DATASET_CLASSES, o->seed);
+    if (ranks) ranks->broadcast(ranks, init, nparams * sizeof *init, 0);
+    t.init = init;
     for (size_t i = 0; i < n; i++)
         if ((st = train_one(&t, i, err)) != CLOPT_OK) goto done;
     st = CLOPT_OK;
 done:
     if (t.dorder) clReleaseMemObject(t.dorder);
+    if (t.program) clReleaseProgram(t.program);
     free(init);
     free(t.order);
+    free(t.grads);
     return st;
 }

@@ -10,38 +10,15 @@
 #define CLOPT_TRAIN_TRAINER_H
 
 #include "dataset.h"
-
-#include <stdint.h>
-
-#define CLOPT_TRAIN_MAX_OPTIMIZERS 8
-#define CLOPT_TRAIN_MAX_EPOCHS 50
-#define CLOPT_TRAIN_MAX_HIDDEN 4096
-#define CLOPT_TRAIN_MAX_BATCH 4096
-#define CLOPT_TRAIN_MAX_SPEC 511
-
-typedef struct {
-    uint64_t epochs, batch, hidden, seed;
-    uint64_t limit; /* train on the first `limit` examples; 0: all */
-} clopt_train_options;
-
-typedef struct {
-    double train_loss, test_loss, accuracy;
-} clopt_epoch_result;
-
-/* One optimizer's training: its spec, and what it has done so far. */
-typedef struct {
-    char spec[CLOPT_TRAIN_MAX_SPEC + 1]; /* as given, e.g. "sgd(lr=0.01,momentum=0.9)" */
-    char label[256];                     /* its configuration, e.g. "SGD(lr=0.01, ...)" */
-    uint64_t done;                       /* epochs completed; a resumed training goes on here */
-    clopt_epoch_result epochs[CLOPT_TRAIN_MAX_EPOCHS];
-    double seconds;          /* training and evaluation, all epochs */
-    double step_seconds;     /* in clopt_optimizer_step (+ clFinish) */
-    double products_seconds; /* the matrix products alone, for as many batches */
-} clopt_train_result;
+#include "options.h"
+#include "ranks.h"
 
 typedef struct {
     void *user;
-    /* Each returns 0 to go on, nonzero to stop the training (CLOPT_ESTATE, "stopped"). */
+    /*
+     * Each returns 0 to go on, nonzero to stop the training (CLOPT_ESTATE, "stopped"). With
+     * ranks, a hook that stops must stop on every rank at the same call (or never stop).
+     */
     int (*start)(void *user, size_t index, const clopt_train_result *r, size_t batches);
     int (*batch)(void *user, size_t index, uint64_t epoch, size_t batch, double loss);
     int (*epoch)(void *user, size_t index, uint64_t epoch, const clopt_train_result *r);
@@ -55,18 +32,24 @@ clopt_status clopt_train_check(const clopt_train_options *o, const clopt_dataset
 size_t clopt_train_examples(const clopt_train_options *o, const clopt_dataset *d);
 size_t clopt_train_batches(const clopt_train_options *o, const clopt_dataset *d);
 
-/* Sets r->spec and r->label from a spec (checked); the rest of *r is zeroed. */
-clopt_status clopt_train_result_init(clopt_train_result *r, const char *spec, clopt_error *err);
-
 /*
  * Trains results[0 .. n) in turn, each from its `done` epochs up to o->epochs (epoch
  * numbers in hooks count from 0). A result with done > 0 continues from the model and
  * optimizer saved in `resume` (a checkpoint directory). With `checkpoint` (may equal
  * `resume`), every optimizer's model and the training's progress are saved there after
  * every epoch.
+ *
+ * With `ranks` (NULL: one process), every rank calls this with the same options on its own
+ * device and data set: the initial weights are rank 0's, each rank computes its share of
+ * every batch (o->batch is the global batch), the gradient sums are added across the ranks
+ * in host memory and every rank takes the same step; the test split is shared out the same
+ * way. Only rank 0 writes `checkpoint`; every rank reads `resume` (a shared file system
+ * across machines). A failure on any rank ends the training on every rank with that rank's
+ * message, and parameters that differ between ranks (checked after every epoch) are one.
  */
 clopt_status clopt_train_run(const clopt_dataset *d, const clopt_train_options *o,
                              clopt_train_result *results, size_t n, const char *checkpoint,
-                             const char *resume, const clopt_train_hooks *hooks, clopt_error *err);
+                             const char *resume, const clopt_train_hooks *hooks,
+                             const clopt_ranks *ranks, clopt_error *err);
 
 #endif

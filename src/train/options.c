@@ -1,0 +1,27 @@
+/* A training's options and results (options.h). */
+#include "options.h"
+
+#include "config.h"
+#include "error.h"
+#include "spec.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+clopt_status clopt_train_result_init(clopt_train_result *r, const char *spec, clopt_error *err)
+{
+    memset(r, 0, sizeof *r);
+    if (strlen(spec) > CLOPT_TRAIN_MAX_SPEC)
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "optimizer spec of %zu characters; the limit is %d", strlen(spec),
+                               CLOPT_TRAIN_MAX_SPEC);
+    clopt_config c;
+    if (clopt_spec_parse(spec, &c, err) != CLOPT_OK) return err ? err->status : CLOPT_EINVAL;
+    char *label = clopt_config_label(&c);
+    if (!label) return clopt_error_set(err, CLOPT_ENOMEM, "out of memory");
+    snprintf(r->spec, sizeof r->spec, "%s", spec);
+    snprintf(r->label, sizeof r->label, "%s", label);
+    free(label);
+    return CLOPT_OK;
+}
