@@ -3,6 +3,7 @@
 usage: python3 tests/server/test_server.py CLOPT_BINARY [unittest args]
 """
 
+import http.client
 import json
 import os
 import signal
@@ -1011,7 +1012,10 @@ class Lifecycle(unittest.TestCase):
         self.assertLess(time.time() - t0, 10)
         self.assertIn("SIGINT", err)
         for s in streams:
-            s.all()  # ends: the server closed it
+            try:
+                s.all()  # ends: the server closed it, with the last chunk or without
+            except (http.client.IncompleteRead, ConnectionError):
+                pass
             s.close()
 
     def test_queue_full_answers_503_with_retry_after(self):
