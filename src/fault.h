@@ -55,12 +55,15 @@ char *clopt_fault_strdup(const char *s);
 
 /* Calls that report a status. */
 #define clBuildProgram(...) CLOPT_FAULT_STATUS(clBuildProgram(__VA_ARGS__))
+#define clCreateKernelsInProgram(...) CLOPT_FAULT_STATUS(clCreateKernelsInProgram(__VA_ARGS__))
 #define clEnqueueCopyBuffer(...) CLOPT_FAULT_STATUS(clEnqueueCopyBuffer(__VA_ARGS__))
 #define clEnqueueFillBuffer(...) CLOPT_FAULT_STATUS(clEnqueueFillBuffer(__VA_ARGS__))
 #define clEnqueueNDRangeKernel(...) CLOPT_FAULT_STATUS(clEnqueueNDRangeKernel(__VA_ARGS__))
 #define clGetCommandQueueInfo(...) CLOPT_FAULT_STATUS(clGetCommandQueueInfo(__VA_ARGS__))
 #define clGetDeviceIDs(...) CLOPT_FAULT_STATUS(clGetDeviceIDs(__VA_ARGS__))
 #define clGetDeviceInfo(...) CLOPT_FAULT_STATUS(clGetDeviceInfo(__VA_ARGS__))
+#define clGetKernelInfo(...) CLOPT_FAULT_STATUS(clGetKernelInfo(__VA_ARGS__))
+#define clGetKernelWorkGroupInfo(...) CLOPT_FAULT_STATUS(clGetKernelWorkGroupInfo(__VA_ARGS__))
 #define clGetMemObjectInfo(...) CLOPT_FAULT_STATUS(clGetMemObjectInfo(__VA_ARGS__))
 #define clGetPlatformIDs(...) CLOPT_FAULT_STATUS(clGetPlatformIDs(__VA_ARGS__))
 #define clGetPlatformInfo(...) CLOPT_FAULT_STATUS(clGetPlatformInfo(__VA_ARGS__))
