@@ -77,6 +77,7 @@ def main():
         err = read(os.path.join(logs, s["name"] + ".err")).strip().splitlines()
         if s["status"] != 0:
             s["error"] = ("timed out" if s["status"] in (124, 137) else
+                          "skipped: out of time" if s["status"] == -1 else
                           (err[-1] if err else "exit status %d" % s["status"]))
         if s["name"].startswith("suite-"):
             s["result"] = cunit_summary(text)
@@ -159,7 +160,9 @@ def main():
                 r["tests"], r["tests_failed"], r["asserts"], r["asserts_failed"])
         else:
             status = "ok" if s["status"] == 0 else ""
-        if s["status"] != 0:
+        if s["status"] == -1:
+            status = "skipped: out of time"
+        elif s["status"] != 0:
             status = (status + "; " if status else "") + "FAILED: " + s.get("error", "")
         md.append("| %s | %s | %.1f |" % (s["name"], status.replace("|", "/"), s["seconds"]))
     if bench:
