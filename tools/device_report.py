@@ -167,9 +167,10 @@ def main():
         md.append("| %s | %s | %.1f |" % (s["name"], status.replace("|", "/"), s["seconds"]))
     if bench:
         md.append("")
-        md.append("`clopt bench step --all`: %d parameters, one tensor, best of the repeats; "
-                  "GB/s counts the bytes a step must move; /bound divides by the same-traffic "
-                  "kernel on the device, /C by a C loop on the host." % bench[0]["size"])
+        md.append("`clopt bench step --all`: %d parameters, one tensor; GB/s (the bytes a "
+                  "step must move over its best time); /bound (the same-traffic kernel on the "
+                  "device) and /C (a C loop on the host): medians over rounds of each round's "
+                  "ratio." % bench[0]["size"])
         md.append("")
         md.append("| optimizer | ms | GB/s | of peak DRAM | bound GB/s | /bound | C loop GB/s "
                   "| /C | 1024-parameter step (us) |")
