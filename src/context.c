@@ -134,8 +134,9 @@ static cl_kernel misfit(clopt_context *ctx, cl_kernel *k, cl_uint n, const char 
 /*
  * Checks every kernel against the device limits; a kernel that cannot take the shape makes
  * the work-group size halve and the program build again, down to a work-group of 1, after
- * which the error names the kernel and the limit. (Kernel parameters stay under 128 bytes,
- * below the 1024 that every OpenCL device takes; no kernel has a __constant argument.)
+ * which the error names the kernel and the limit. (A kernel's parameters take at most about
+ * 130 bytes, the 64-byte clopt_scalars and a few pointers, under the 256 that every OpenCL
+ * device takes, 1024 for full-profile ones; no kernel has a __constant argument.)
  */
 static clopt_status fit_limits(clopt_context *ctx, clopt_error *err)
 {
@@ -205,6 +206,7 @@ static clopt_context *finish(clopt_context *ctx, clopt_error *err)
     }
     return ctx;
 }
+
 clopt_context *clopt_context_create(const char *device, clopt_error *err)
 {
     clopt_error_clear(err);
