@@ -132,12 +132,15 @@ def main():
     md = []
     if chosen:
         t = chosen.get("tuning", {})
-        md.append("Device: **%s** (%s, %s; %s, driver %s), %d compute units, %.1f GiB, "
-                  "max work-group %d, local memory %d KiB." %
+        mem = chosen.get("global_mem_bytes", chosen.get("global_memory", 0))
+        extra = ""
+        if "max_work_group_size" in chosen:
+            extra = ", max work-group %d, local memory %d KiB" % (
+                chosen["max_work_group_size"], chosen.get("local_mem_bytes", 0) // 1024)
+        md.append("Device: **%s** (%s, %s; %s%s), %d compute units, %.1f GiB%s." %
                   (chosen["name"], chosen["type"], chosen["platform"], chosen["version"],
-                   chosen["driver"], chosen["compute_units"],
-                   chosen["global_mem_bytes"] / 2**30, chosen["max_work_group_size"],
-                   chosen["local_mem_bytes"] // 1024))
+                   ", driver " + chosen["driver"] if "driver" in chosen else "",
+                   chosen["compute_units"], mem / 2**30, extra))
         if t:
             md.append("Tuning row `%s`: work-groups of %d, %d elements per work-item (%s); "
                       "trajectories %d per vector, up to %d vectors per work-item, %d per "
