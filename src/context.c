@@ -162,7 +162,10 @@ static clopt_status fit_limits(clopt_context *ctx, clopt_error *err)
             if (k[i])
                 clReleaseKernel(k[i]);
         free(k);
-        CLOPT_CL_CHECK(err, "creating the clopt kernels", rc);
+        if (rc != CL_SUCCESS) {
+            clopt_error_cl(err, rc, "clCreateKernelsInProgram", "creating the clopt kernels");
+            goto fail;
+        }
         if (!bad)
             return CLOPT_OK;
         const int local = !strcmp(limit, "CL_DEVICE_LOCAL_MEM_SIZE");

@@ -55,7 +55,6 @@ char *clopt_fault_strdup(const char *s);
 
 /* Calls that report a status. */
 #define clBuildProgram(...) CLOPT_FAULT_STATUS(clBuildProgram(__VA_ARGS__))
-#define clCreateKernelsInProgram(...) CLOPT_FAULT_STATUS(clCreateKernelsInProgram(__VA_ARGS__))
 #define clEnqueueCopyBuffer(...) CLOPT_FAULT_STATUS(clEnqueueCopyBuffer(__VA_ARGS__))
 #define clEnqueueFillBuffer(...) CLOPT_FAULT_STATUS(clEnqueueFillBuffer(__VA_ARGS__))
 #define clEnqueueNDRangeKernel(...) CLOPT_FAULT_STATUS(clEnqueueNDRangeKernel(__VA_ARGS__))
@@ -83,6 +82,10 @@ char *clopt_fault_strdup(const char *s);
 #define clCreateBuffer(c, f, n, h, rc)                                                             \
     CLOPT_FAULT_OBJECT(cl_mem, clCreateBuffer(c, f, n, h, rc), rc)
 #define clCreateKernel(p, name, rc) CLOPT_FAULT_OBJECT(cl_kernel, clCreateKernel(p, name, rc), rc)
+/* n kernels created when the array k is given (none when only counting them) */
+#define clCreateKernelsInProgram(p, n, k, nret)                                                    \
+    CLOPT_FAULT_STATUS(                                                                            \
+        clopt_fault_counted(clCreateKernelsInProgram(p, n, k, nret), (k) ? (long)(n) : 0))
 #define clCreateProgramWithSource(c, n, s, l, rc)                                                  \
     CLOPT_FAULT_OBJECT(cl_program, clCreateProgramWithSource(c, n, s, l, rc), rc)
 #define clCreateContext(p, n, d, f, u, rc)                                                         \

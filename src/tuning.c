@@ -96,10 +96,16 @@ clopt_status clopt_tuning_for(cl_device_id device, clopt_tuning *out, clopt_erro
     cl_device_type type = CL_DEVICE_TYPE_CPU;
     size_t max_wgs = 1, items[3] = {1, 1, 1};
     cl_ulong local = 0;
-    clGetDeviceInfo(device, CL_DEVICE_TYPE, sizeof type, &type, NULL);
-    clGetDeviceInfo(device, CL_DEVICE_MAX_WORK_GROUP_SIZE, sizeof max_wgs, &max_wgs, NULL);
-    clGetDeviceInfo(device, CL_DEVICE_MAX_WORK_ITEM_SIZES, sizeof items, items, NULL);
-    clGetDeviceInfo(device, CL_DEVICE_LOCAL_MEM_SIZE, sizeof local, &local, NULL);
+    cl_int rc = clGetDeviceInfo(device, CL_DEVICE_TYPE, sizeof type, &type, NULL);
+    if (rc == CL_SUCCESS)
+        rc = clGetDeviceInfo(device, CL_DEVICE_MAX_WORK_GROUP_SIZE, sizeof max_wgs, &max_wgs,
+                             NULL);
+    if (rc == CL_SUCCESS)
+        rc = clGetDeviceInfo(device, CL_DEVICE_MAX_WORK_ITEM_SIZES, sizeof items, items, NULL);
+    if (rc == CL_SUCCESS)
+        rc = clGetDeviceInfo(device, CL_DEVICE_LOCAL_MEM_SIZE, sizeof local, &local, NULL);
+    if (rc != CL_SUCCESS)
+        return clopt_error_cl(err, rc, "clGetDeviceInfo", "reading the device's limits");
     if (items[0] < max_wgs)
         max_wgs = items[0];
 
