@@ -95,10 +95,102 @@ static clopt_status build_program(clopt_context *ctx, clopt_error *err)
     return clopt_context_build(ctx, 1, &src, &ctx->program, err);
 }
 
+/*
+ * The first kernel of the program that cannot take the chosen shape: a work-group of
+ * tuning.wgs (every launch uses at most that many work-items) and its local memory. Sets
+ * *limit to the name of the limit it exceeds and *need, *have to the numbers; NULL if all fit.
+ */
+static cl_kernel misfit(clopt_context *ctx, cl_kernel *k, cl_uint n, const char **limit,
+                        size_t *need, size_t *have)
+{
+    for (cl_uint i = 0; i < n; i++) {
+        size_t kwgs = 0;
+        cl_ulong klocal = 0;
+        if (clGetKernelWorkGroupInfo(k[i], ctx->device, CL_KERNEL_WORK_GROUP_SIZE, sizeof kwgs,
+                                     &kwgs, NULL) != CL_SUCCESS)
+            kwgs = ctx->tuning.max_wgs;
+        if (clGetKernelWorkGroupInfo(k[i], ctx->device, CL_KERNEL_LOCAL_MEM_SIZE, sizeof klocal,
+                                     &klocal, NULL) != CL_SUCCESS)
+            klocal = 0;
+        if (kwgs > ctx->tuning.max_wgs) /* CLOPT_MAX_WORK_GROUP_SIZE lowers every limit */
+            kwgs = ctx->tuning.max_wgs;
+        if (kwgs < ctx->tuning.wgs) {
+            *limit = kwgs < ctx->tuning.max_wgs ? "CL_KERNEL_WORK_GROUP_SIZE"
+                                                : "CL_DEVICE_MAX_WORK_GROUP_SIZE";
+            *need = ctx->tuning.wgs;
+            *have = kwgs;
+            return k[i];
+        }
+        if (klocal > ctx->tuning.local_mem) {
+            *limit = "CL_DEVICE_LOCAL_MEM_SIZE";
+            *need = (size_t)klocal;
+            *have = ctx->tuning.local_mem;
+            return k[i];
+        }
+    }
+    return NULL;
+}
+
+/*
+ * Checks every kernel against the device limits; a kernel that cannot take the shape makes
+ * the work-group size halve and the program build again, down to a work-group of 1, after
+ * which the error names the kernel and the limit. (A kernel's parameters take at most about
+ * 130 bytes, the 64-byte clopt_scalars and a few pointers, under the 256 that every OpenCL
+ * device takes, 1024 for full-profile ones; no kernel has a __constant argument.)
+ */
+static clopt_status fit_limits(clopt_context *ctx, clopt_error *err)
+{
+    for (;;) {
+        cl_uint n = 0;
+        cl_kernel *k = NULL;
+        CLOPT_CL_CHECK(err, "listing the clopt kernels",
+                       clCreateKernelsInProgram(ctx->program, 0, NULL, &n));
+        if (!(k = calloc(n ? n : 1, sizeof *k))) {
+            clopt_error_set(err, CLOPT_ENOMEM, "out of memory listing the clopt kernels");
+            goto fail;
+        }
+        cl_int rc = clCreateKernelsInProgram(ctx->program, n, k, NULL);
+        const char *limit = NULL;
+        size_t need = 0, have = 0;
+        cl_kernel bad = rc == CL_SUCCESS ? misfit(ctx, k, n, &limit, &need, &have) : NULL;
+        char kname[64] = "?", dname[128] = "?";
+        if (bad) {
+            clGetKernelInfo(bad, CL_KERNEL_FUNCTION_NAME, sizeof kname, kname, NULL);
+            clGetDeviceInfo(ctx->device, CL_DEVICE_NAME, sizeof dname, dname, NULL);
+        }
+        for (cl_uint i = 0; i < n; i++)
+            if (k[i])
+                clReleaseKernel(k[i]);
+        free(k);
+        if (rc != CL_SUCCESS) {
+            clopt_error_cl(err, rc, "clCreateKernelsInProgram", "creating the clopt kernels");
+            goto fail;
+        }
+        if (!bad)
+            return CLOPT_OK;
+        const int local = !strcmp(limit, "CL_DEVICE_LOCAL_MEM_SIZE");
+        if (!clopt_tuning_shrink(&ctx->tuning))
+            return clopt_error_set(err, CLOPT_ECL,
+                                   "device '%s' cannot run kernel %s even with a work-group of "
+                                   "1: it needs %zu %s where %s is %zu",
+                                   dname, kname, need,
+                                   local ? "bytes of local memory" : "work-items", limit, have);
+        clReleaseProgram(ctx->program);
+        ctx->program = NULL;
+        if (build_program(ctx, err) != CLOPT_OK)
+            goto fail;
+    }
+fail:
+    return err ? err->status : CLOPT_ECL;
+}
+
 /* Finishes a context whose cl, device and queue are set; releases it on error. */
 static clopt_context *finish(clopt_context *ctx, clopt_error *err)
 {
-    ctx->tuning = clopt_tuning_for(ctx->device);
+    if (clopt_tuning_for(ctx->device, &ctx->tuning, err) != CLOPT_OK) {
+        clopt_context_release(ctx);
+        return NULL;
+    }
     cl_int rc = clGetDeviceInfo(ctx->device, CL_DEVICE_MAX_MEM_ALLOC_SIZE, sizeof ctx->max_alloc,
                                 &ctx->max_alloc, NULL);
     if (rc != CL_SUCCESS) {
@@ -111,7 +203,7 @@ static clopt_context *finish(clopt_context *ctx, clopt_error *err)
         clopt_context_release(ctx);
         return NULL;
     }
-    if (build_program(ctx, err) != CLOPT_OK) {
+    if (build_program(ctx, err) != CLOPT_OK || fit_limits(ctx, err) != CLOPT_OK) {
         clopt_context_release(ctx);
         return NULL;
     }

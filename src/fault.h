@@ -61,6 +61,8 @@ char *clopt_fault_strdup(const char *s);
 #define clGetCommandQueueInfo(...) CLOPT_FAULT_STATUS(clGetCommandQueueInfo(__VA_ARGS__))
 #define clGetDeviceIDs(...) CLOPT_FAULT_STATUS(clGetDeviceIDs(__VA_ARGS__))
 #define clGetDeviceInfo(...) CLOPT_FAULT_STATUS(clGetDeviceInfo(__VA_ARGS__))
+#define clGetKernelInfo(...) CLOPT_FAULT_STATUS(clGetKernelInfo(__VA_ARGS__))
+#define clGetKernelWorkGroupInfo(...) CLOPT_FAULT_STATUS(clGetKernelWorkGroupInfo(__VA_ARGS__))
 #define clGetMemObjectInfo(...) CLOPT_FAULT_STATUS(clGetMemObjectInfo(__VA_ARGS__))
 #define clGetPlatformIDs(...) CLOPT_FAULT_STATUS(clGetPlatformIDs(__VA_ARGS__))
 #define clGetPlatformInfo(...) CLOPT_FAULT_STATUS(clGetPlatformInfo(__VA_ARGS__))
@@ -80,6 +82,10 @@ char *clopt_fault_strdup(const char *s);
 #define clCreateBuffer(c, f, n, h, rc)                                                             \
     CLOPT_FAULT_OBJECT(cl_mem, clCreateBuffer(c, f, n, h, rc), rc)
 #define clCreateKernel(p, name, rc) CLOPT_FAULT_OBJECT(cl_kernel, clCreateKernel(p, name, rc), rc)
+/* n kernels created when the array k is given (none when only counting them) */
+#define clCreateKernelsInProgram(p, n, k, nret)                                                    \
+    CLOPT_FAULT_STATUS(                                                                            \
+        clopt_fault_counted(clCreateKernelsInProgram(p, n, k, nret), (k) ? (long)(n) : 0))
 #define clCreateProgramWithSource(c, n, s, l, rc)                                                  \
     CLOPT_FAULT_OBJECT(cl_program, clCreateProgramWithSource(c, n, s, l, rc), rc)
 #define clCreateContext(p, n, d, f, u, rc)                                                         \

@@ -28,6 +28,8 @@ check "unknown command" 2 "unknown command 'frobnicate'" -- "$clopt" frobnicate
 check "devices lists PoCL as 0:0, the default" 0 "* 0:0" -- "$clopt" devices
 check "devices does not cut the platform name" 0 "Portable Computing Language" -- "$clopt" devices
 check "devices reports a bad CLOPT_DEVICE" 0 "CLOPT_DEVICE selects nothing" -- env CLOPT_DEVICE=nope "$clopt" devices
+check "bench step names a bad CLOPT_TUNING" 1 "CLOPT_TUNING='x': expected cpu, gpu" -- env CLOPT_TUNING=x "$clopt" bench step --size 64 --repeat 1
+check "bench step on the GPU row (PoCL)" 0 '"optimizer": "Adam()"' -- env CLOPT_TUNING=gpu "$clopt" bench step --optimizer adam --size 100000 --repeat 2 --json
 check "optimizers lists Nadam's schedule_decay" 0 "schedule_decay  = 0.004" -- "$clopt" optimizers
 check "optimizers lists ranges" 0 "a number in [0, 1)" -- "$clopt" optimizers
 check "optimizers --json" 0 '"name": "Adadelta"' -- "$clopt" optimizers --json

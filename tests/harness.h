@@ -14,6 +14,7 @@ extern CU_TestInfo spec_tests[];
 extern CU_TestInfo numerics_tests[];
 extern CU_TestInfo optimizer_tests[];
 extern CU_TestInfo context_tests[];
+extern CU_TestInfo tuning_tests[];
 extern CU_TestInfo checkpoint_tests[];
 extern CU_TestInfo functions_tests[];
 extern CU_TestInfo trajectory_tests[];

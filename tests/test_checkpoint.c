@@ -122,7 +122,12 @@ static void test_loaded_optimizer_continues_bit_identically(void)
 static void test_version_1_checkpoints_still_load(void)
 {
     const char *specs[] = {"Adam(lr=0.01, beta_1=0.8)", "SGD(lr=0.1, momentum=0.9)"};
-    const char *files[] = {CLOPT_TEST_DATA "/adam-v1.bin", CLOPT_TEST_DATA "/sgd-v1.bin"};
+    /* $CLOPT_TEST_DATA where set (tools/device-check's bundle), else the source tree's */
+    const char *dir = getenv("CLOPT_TEST_DATA") ? getenv("CLOPT_TEST_DATA") : CLOPT_TEST_DATA;
+    const char *names[] = {"adam-v1.bin", "sgd-v1.bin"};
+    char files[2][4096];
+    for (size_t s = 0; s < 2; s++)
+        snprintf(files[s], sizeof files[s], "%s/%s", dir, names[s]);
     for (size_t s = 0; s < 2; s++) {
         clopt_error err;
         float p[5] = {1, -2, 3, -4, 5}, g[5], want[5], got[5];

@@ -11,6 +11,7 @@
 static CU_SuiteInfo suites[] = {
     {"spec", NULL, NULL, NULL, NULL, spec_tests},
     {"context", NULL, NULL, NULL, NULL, context_tests},
+    {"tuning", NULL, NULL, NULL, NULL, tuning_tests},
     {"optimizer", NULL, NULL, NULL, NULL, optimizer_tests},
     {"numerics", NULL, NULL, NULL, NULL, numerics_tests},
     {"checkpoint", NULL, NULL, NULL, NULL, checkpoint_tests},

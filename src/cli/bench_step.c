@@ -8,6 +8,7 @@
 #include "args.h"
 #include "bench_step_loops.h"
 #include "config.h"
+#include "context.h"
 #include "error.h"
 #include "schedule.h"
 #include "spec.h"
@@ -151,9 +152,14 @@ static int bound_prepare(clopt_context *ctx, size_t nstate, size_t n, bound_benc
     char name[32];
     memset(b, 0, sizeof *b);
     snprintf(name, sizeof name, "clopt_bound_%zu", nstate);
-    /* The step kernels' CPU pattern: 64 contiguous floats per work-item, 64 per group. */
-    const cl_uint nn = (cl_uint)n, per = 64;
-    b->local = 64;
+    /*
+     * The step kernels' pattern for the context's row: on CPUs 64 contiguous floats per
+     * work-item, on GPUs the row's work per item, strided by the work-group.
+     */
+    const clopt_tuning *tu = &ctx->tuning;
+    const cl_uint nn = (cl_uint)n, strided = !tu->contiguous;
+    const cl_uint per = strided ? (cl_uint)tu->work_per_item : 64;
+    b->local = tu->wgs;
     b->global = ((n + per - 1) / per + b->local - 1) / b->local * b->local;
     b->prog = clCreateProgramWithSource(cl, 1, &src, NULL, &rc);
     CLOPT_CL_CHECK_RC(err, "creating the bound kernel", "clCreateProgramWithSource", rc);
@@ -170,6 +176,8 @@ static int bound_prepare(clopt_context *ctx, size_t nstate, size_t n, bound_benc
                    clSetKernelArg(b->k, (cl_uint)(2 + nstate), sizeof nn, &nn));
     CLOPT_CL_CHECK(err, "binding the bound kernel",
                    clSetKernelArg(b->k, (cl_uint)(3 + nstate), sizeof per, &per));
+    CLOPT_CL_CHECK(err, "binding the bound kernel",
+                   clSetKernelArg(b->k, (cl_uint)(4 + nstate), sizeof strided, &strided));
     return 0;
 fail:
     bound_release(b);

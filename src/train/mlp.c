@@ -164,7 +164,9 @@ clopt_status clopt_mlp_attach(clopt_mlp *m, clopt_optimizer *o, clopt_error *err
 static clopt_status run(clopt_mlp *m, cl_kernel k, size_t items, const char *what,
                         clopt_error *err)
 {
-    const size_t local = 64, global = (items + local - 1) / local * local;
+    /* 64, or the context's work-group size where a device limit made it smaller */
+    const size_t local = m->ctx->tuning.wgs < 64 ? m->ctx->tuning.wgs : 64;
+    const size_t global = (items + local - 1) / local * local;
     CLOPT_CL_CHECK(err, what,
                    clEnqueueNDRangeKernel(clopt_context_queue(m->ctx), k, 1, NULL, &global,
                                           &local, 0, NULL, NULL));
