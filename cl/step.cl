@@ -72,9 +72,9 @@
  * A rule that needs norms over each tensor (Lamb), in three launches per step whatever the
  * number of tensors: NAME_moments updates the state and p (before the step) and writes
  * each work-item's sums of p^2 and u^2 into partial2 (no barrier: on CPUs a work-group
- * reduction splits the kernel and its loop no longer vectorises); NAME_ratio folds them per
- * tensor (chunk table's w = the tensor; tensors[t] = its first chunk and chunk count) into
- * the ratio; NAME_apply recomputes u from the state and takes the step.
+ * reduction splits the kernel and its loop no longer vectorises); NAME_ratio folds them,
+ * one work-group per tensor (chunk table's w = the tensor; tensors[t] = its first chunk and
+ * chunk count), into the ratio; NAME_apply recomputes u from the state and takes the step.
  */
 #define CLOPT_TENSOR_STEP_KERNELS(NAME, NSTATE)                                                \
     CLOPT_STEP_KERNEL_HEAD(clopt_step_##NAME##_moments)                                        \
@@ -93,18 +93,20 @@
         partial2[(chunk_base + get_group_id(0)) * CLOPT_WGS + get_local_id(0)] =               \
             (float2)(pp, uu);                                                                  \
     }                                                                                          \
-    __kernel void clopt_step_##NAME##_ratio(__global const float2 *restrict partial2,          \
-                                            __global const uint2 *restrict tensors,            \
-                                            const uint ntensors, __global float *restrict ratio) \
+    CLOPT_STEP_KERNEL_HEAD(clopt_step_##NAME##_ratio)                                          \
+    (__global const float2 *restrict partial2, __global const uint2 *restrict tensors,         \
+     __global float *restrict ratio)                                                           \
     {                                                                                          \
-        const uint t = get_global_id(0);                                                       \
-        if (t >= ntensors)                                                                     \
-            return;                                                                            \
+        __local float scratch_p[CLOPT_WGS], scratch_u[CLOPT_WGS];                              \
+        const uint2 tc = tensors[get_group_id(0)];                                             \
         float2 sum = (float2)(0.0f, 0.0f);                                                     \
-        const uint from = tensors[t].x * CLOPT_WGS, to = from + tensors[t].y * CLOPT_WGS;      \
-        for (uint i = from; i < to; i++)                                                       \
+        for (uint i = tc.x * CLOPT_WGS + get_local_id(0); i < (tc.x + tc.y) * CLOPT_WGS;       \
+             i += CLOPT_WGS)                                                                   \
             sum += partial2[i];                                                                \
-        ratio[t] = clopt_rule_##NAME##_ratio(sqrt(sum.x), sqrt(sum.y));                        \
+        const float pp = clopt_group_sum(sum.x, scratch_p);                                    \
+        const float uu = clopt_group_sum(sum.y, scratch_u);                                    \
+        if (get_local_id(0) == 0)                                                              \
+            ratio[get_group_id(0)] = clopt_rule_##NAME##_ratio(sqrt(pp), sqrt(uu));            \
     }                                                                                          \
     CLOPT_STEP_KERNEL_HEAD(clopt_step_##NAME##_apply)                                          \
     (CLOPT_STEP_ARGS, __global const float *restrict ratio)                                    \

@@ -223,12 +223,10 @@ static clopt_status build_tensorwise(clopt_optimizer *o, clopt_layout *out, cons
     snprintf(name, sizeof name, "clopt_step_%s_ratio", o->cfg.info->key);
     out->fold = clCreateKernel(o->ctx->program, name, &rc);
     CLOPT_CL_CHECK_RC(err, "creating the per-tensor norm kernel", "clCreateKernel", rc);
-    const cl_uint n = (cl_uint)out->ntensors;
     what = "binding the per-tensor norm kernel";
     CLOPT_CL_CHECK(err, what, clSetKernelArg(out->fold, 0, sizeof(cl_mem), &out->partial2));
     CLOPT_CL_CHECK(err, what, clSetKernelArg(out->fold, 1, sizeof(cl_mem), &out->tensor_chunks));
-    CLOPT_CL_CHECK(err, what, clSetKernelArg(out->fold, 2, sizeof n, &n));
-    CLOPT_CL_CHECK(err, what, clSetKernelArg(out->fold, 3, sizeof(cl_mem), &out->ratio));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(out->fold, 2, sizeof(cl_mem), &out->ratio));
     return CLOPT_OK;
 fail:
     return err ? err->status : CLOPT_ECL;

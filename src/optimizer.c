@@ -219,9 +219,9 @@ clopt_status clopt_optimizer_step(clopt_optimizer *o, clopt_error *err)
         if (rc != CL_SUCCESS) return tear(o, rc, "the step of a buffer pair", err);
     }
     if (o->lay.fold) { /* tensor-wise: per-tensor norms, then the second half */
-        size_t global = o->lay.ntensors;
+        size_t global = o->lay.ntensors * wgs; /* a work-group per tensor */
         const cl_int rc =
-            clEnqueueNDRangeKernel(q, o->lay.fold, 1, NULL, &global, NULL, 0, NULL, NULL);
+            clEnqueueNDRangeKernel(q, o->lay.fold, 1, NULL, &global, &wgs, 0, NULL, NULL);
         if (rc != CL_SUCCESS) return tear(o, rc, "the per-tensor norms", err);
         launches++;
         for (size_t i = 0; i < o->lay.ngroups; i++, launches++) {
