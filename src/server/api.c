@@ -13,16 +13,19 @@ enum MHD_Result srv_api_health(srv *s, struct MHD_Connection *c)
 {
     pthread_mutex_lock(&s->lock);
     const srv_jobs *runs = &s->jobs[SRV_RUNS], *trainings = &s->jobs[SRV_TRAININGS],
-                   *landscapes = &s->jobs[SRV_LANDSCAPES];
-    json_t *body = json_pack(
-        "{s:s,s:s,s:s,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}}", "status", "ok", "version",
-        clopt_version(), "device", s->device_name, "load", "connections",
-        (json_int_t)__atomic_load_n(&s->connections, __ATOMIC_RELAXED), "streams",
-        (json_int_t)s->nstreams, "runs", (json_int_t)runs->count, "queued",
-        (json_int_t)runs->queued, "memory", (json_int_t)s->bytes, "memory_budget",
-        (json_int_t)s->o.memory_budget, "trainings", (json_int_t)trainings->count,
-        "trainings_queued", (json_int_t)trainings->queued, "landscapes",
-        (json_int_t)landscapes->count, "landscapes_queued", (json_int_t)landscapes->queued);
+                   *landscapes = &s->jobs[SRV_LANDSCAPES],
+                   *explorations = &s->jobs[SRV_EXPLORATIONS];
+    json_t *body =
+        json_pack("{s:s,s:s,s:s,s:{s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I,s:I}}", "status",
+                  "ok", "version", clopt_version(), "device", s->device_name, "load", "connections",
+                  (json_int_t)__atomic_load_n(&s->connections, __ATOMIC_RELAXED), "streams",
+                  (json_int_t)s->nstreams, "runs", (json_int_t)runs->count, "queued",
+                  (json_int_t)runs->queued, "memory", (json_int_t)s->bytes, "memory_budget",
+                  (json_int_t)s->o.memory_budget, "trainings", (json_int_t)trainings->count,
+                  "trainings_queued", (json_int_t)trainings->queued, "landscapes",
+                  (json_int_t)landscapes->count, "landscapes_queued",
+                  (json_int_t)landscapes->queued, "explorations", (json_int_t)explorations->count,
+                  "explorations_queued", (json_int_t)explorations->queued);
     pthread_mutex_unlock(&s->lock);
     return srv_reply_json(c, 200, body);
 }

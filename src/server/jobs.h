@@ -63,6 +63,12 @@ typedef struct {
     size_t (*estimate)(const srv *s, const void *req);
     /* Bytes of results held outside the log (may be NULL). Lock held. */
     size_t (*result_bytes)(const srv_job *j);
+    /*
+     * GET .../<collection>/ID/<rest> other than events (may be NULL: 404). j is referenced
+     * by the caller for the call; an answer that outlives it takes its own reference.
+     */
+    enum MHD_Result (*subroute)(srv *s, struct MHD_Connection *c, srv_job *j, const char *rest,
+                                const char *method);
 } srv_job_kind;
 
 struct srv_job {

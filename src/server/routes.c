@@ -114,7 +114,8 @@ static enum MHD_Result item_route(srv *s, struct MHD_Connection *c, srv_jobs *q,
     const size_t n = slash ? (size_t)(slash - rest) : strlen(rest);
     const int events = slash && strcmp(slash, "/events") == 0;
     const int get = !strcmp(method, "GET") || !strcmp(method, "HEAD");
-    if ((slash && !events) || !is_id(rest, n)) {
+    const int sub = slash && !events && q->kind->subroute;
+    if ((slash && !events && !sub) || !is_id(rest, n)) {
         srv_problem p;
         srv_problem_set(&p, 404, "",
                         "no such endpoint; %s are at " API "%s/ID and " API "%s/ID/events",
@@ -122,6 +123,7 @@ static enum MHD_Result item_route(srv *s, struct MHD_Connection *c, srv_jobs *q,
         return srv_reply_problem(c, &p);
     }
     if (events && !get) return srv_reply_method(c, method, "GET, HEAD");
+    if (sub && !get) return srv_reply_method(c, method, "GET, HEAD");
     if (!events && !get && strcmp(method, "DELETE"))
         return srv_reply_method(c, method, "GET, HEAD, DELETE");
     char id[SRV_ID_CHARS + 1];
@@ -136,7 +138,9 @@ static enum MHD_Result item_route(srv *s, struct MHD_Connection *c, srv_jobs *q,
         return not_found(c, what);
     }
     enum MHD_Result rc;
-    if (events) {
+    if (sub)
+        rc = q->kind->subroute(s, c, j, slash + 1, method);
+    else if (events) {
         const srv_feed feed = {&j->log, j, feed_ref, feed_unref};
         rc = srv_stream_reply(s, c, &feed);
     } else
@@ -173,7 +177,8 @@ enum MHD_Result srv_route(srv *s, struct MHD_Connection *c, const char *url, con
     if (q) return item_route(s, c, q, rest + 1, method);
     if (!strncmp(url, "/api/", 5))
         return not_found(c, "no such endpoint; see /api/v1/health, optimizers, functions, "
-                            "devices, landscape, check, runs, trainings");
+                            "devices, landscape, check, runs, trainings, "
+                            "explorations");
     if (!srv_assets_has(url)) return not_found(c, "no such page");
     return get ? srv_assets_serve(c, url) : srv_reply_method(c, method, "GET, HEAD");
 }

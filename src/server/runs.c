@@ -191,4 +191,5 @@ const srv_job_kind srv_run_kind = {
     .describe = describe,
     .estimate = estimate,
     .result_bytes = NULL,
+    .subroute = NULL,
 };

@@ -257,6 +257,7 @@ const srv_job_kind srv_training_kind = {
     .describe = describe,
     .estimate = estimate,
     .result_bytes = NULL,
+    .subroute = NULL,
 };
 
 /* The trainings' context and data set (the worker has stopped). */

@@ -248,6 +248,47 @@ test('zoom recomputes the landscape; another function runs; exports download', a
 
 const trainState = (page) => page.evaluate(() => document.body.dataset.train);
 
+test('the explore view draws the coarse basin map, then the full one, and a click races from there', async () => {
+  const page = await open('#function=himmelblau&opt=adam(lr=0.05)&opt=sgd(lr=0.01,momentum=0.9)&start=0,0&steps=300');
+  await waitState(page, ['done']);
+  await page.click('#view-explore');
+  assert.equal(await page.evaluate(() => document.body.dataset.view), 'explore');
+  assert.equal(await page.isVisible('#landscape'), false);
+  await page.evaluate(() => {
+    window.passes = [];
+    new MutationObserver(() => {
+      const p = document.body.dataset.explorePass;
+      if (p !== undefined && window.passes.at(-1) !== p) window.passes.push(p);
+    }).observe(document.body, { attributes: true, attributeFilter: ['data-explore-pass'] });
+  });
+  await page.fill('#explore-grid', '64');
+  await page.click('#explore-start');
+  await page.waitForFunction(() => document.body.dataset.explorePass === '1', null, { timeout: 60000 });
+  assert.deepEqual(await page.evaluate(() => window.passes), ['0', '1'], 'the coarse pass is drawn first');
+  const maps = await page.$$eval('#explore-maps canvas', (cs) => cs.map((c) => {
+    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+    const colours = new Set();
+    for (let i = 0; i < d.length; i += 4) colours.add(`${d[i]},${d[i + 1]},${d[i + 2]}`);
+    return { width: c.width, height: c.height, colours: colours.size };
+  }));
+  assert.equal(maps.length, 2);
+  for (const m of maps) {
+    assert.deepEqual([m.width, m.height], [64, 64]);
+    assert.ok(m.colours >= 4, `four basins and their speeds: ${m.colours} colours`);
+  }
+  await shot(page, 'explore-himmelblau');
+  // A click at the map's centre races the first optimizer from (0, 0).
+  const box = await page.$eval('#explore-maps canvas', (c) => c.getBoundingClientRect().toJSON());
+  await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  assert.equal(await page.evaluate(() => document.body.dataset.view), 'race');
+  assert.equal(await waitState(page, ['done', 'error']), 'done');
+  const hash = await page.evaluate(() => location.hash);
+  assert.match(hash, /opt=adam\(lr=0\.05\)/);
+  assert.doesNotMatch(hash, /opt=sgd/);
+  assert.match(hash, /start=-?0(\.0\d*)?,-?0(\.0\d*)?&/);
+  await page.close();
+});
+
 test('the training view trains optimizers live and fills the accuracy table', async () => {
   const page = await open();
   await waitState(page, ['done']);

@@ -999,6 +999,192 @@ class Limits(unittest.TestCase):
         self.assertNotIn("*", csp)
 
 
+BASINS = {"kind": "basins", "function": "himmelblau",
+          "optimizers": ["adam(lr=0.05)", "sgd(lr=0.01,momentum=0.9)"], "grid": [24, 20],
+          "view": [-5, 5, -4.5, 4.5], "steps": 300}
+FIELDS = ["x", "y", "f", "converged_at", "minimum", "diverged_at"]
+
+
+def floats32(data):
+    return struct.unpack("<%df" % (len(data) // 4), data)
+
+
+def same_f32(got, want):
+    """A float32 from a pass field against the command line's number (null: not finite)."""
+    if want is None:
+        return got != got or got in (float("inf"), float("-inf"))
+    return struct.pack("<f", got) == struct.pack("<f", want)
+
+
+class Explorations(unittest.TestCase):
+    """POST /api/v1/explorations: basin maps and sweeps, a coarse pass then the full one."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = Server(BINARY)
+        cls.port = cls.srv.port
+
+    @classmethod
+    def tearDownClass(cls):
+        status, err = cls.srv.stop()
+        assert status == 0, "clopt serve exited with %r: %s" % (status, err)
+        assert "ERROR: AddressSanitizer" not in err, err
+
+    def field(self, url):
+        status, headers, data = request(self.port, "GET", url)
+        self.assertEqual(status, 200, data)
+        self.assertEqual(headers["content-type"], "application/octet-stream")
+        shape = [int(n) for n in headers["x-shape"].split(",")]
+        self.assertEqual(len(data), 4 * shape[0] * shape[1] * shape[2])
+        return shape, floats32(data)
+
+    def test_basins_full_pass_equals_clopt_explore(self):
+        status, body = post_json(self.port, "/api/v1/explorations", BASINS)
+        self.assertEqual(status, 201, body)
+        self.assertEqual(body["passes"], [{"shape": [2, 2, 3]}, {"shape": [2, 20, 24]}])
+        events = Stream(self.port, body["events"]).all()
+        self.assertEqual([e["event"] for e in events], ["pass", "pass", "done"])
+        coarse, full = events[0]["data"], events[1]["data"]
+        # The coarse pass comes first, at 1/8 of the resolution (at least 2 a side).
+        self.assertEqual((coarse["pass"], coarse["coarse"], coarse["shape"], coarse["grid"]),
+                         (0, True, [2, 2, 3], [3, 2]))
+        self.assertEqual((full["pass"], full["coarse"], full["shape"], full["grid"]),
+                         (1, False, [2, 20, 24], [24, 20]))
+        self.assertEqual(full["view"], [-5, 5, -4.5, 4.5])
+        self.assertEqual(sorted(full["fields"]), sorted(FIELDS))
+        args = [BINARY, "explore", "basins", "--function", "himmelblau", "--grid", "24,20",
+                "--view", "-5,5,-4.5,4.5", "--steps", "300", "--json"]
+        for o in BASINS["optimizers"]:
+            args += ["--optimizer", o]
+        cli = json.loads(subprocess.run(args, check=True, capture_output=True,
+                                        text=True).stdout)
+        self.assertEqual(full["optimizers"], [m["optimizer"] for m in cli["maps"]])
+        runs = 24 * 20
+        reached = set()
+        for name in FIELDS:
+            shape, values = self.field(full["fields"][name])
+            self.assertEqual(shape, [2, 20, 24])
+            for k, m in enumerate(cli["maps"]):
+                got = values[k * runs:(k + 1) * runs]
+                for i in range(runs):
+                    self.assertTrue(same_f32(got[i], m[name][i]),
+                                    "map %d %s[%d]: %r != %r" % (k, name, i, got[i],
+                                                                 m[name][i]))
+                if name == "minimum":
+                    reached |= set(m[name])
+        self.assertEqual(reached & {0, 1, 2, 3}, {0, 1, 2, 3})  # Himmelblau's four minima
+        shape, values = self.field(coarse["fields"]["f"])
+        self.assertEqual(shape, [2, 2, 3])
+        # The same request is the same exploration; its passes stay readable.
+        status, again = post_json(self.port, "/api/v1/explorations", dict(BASINS))
+        self.assertEqual((status, again["id"]), (200, body["id"]))
+        info = get_json(self.port, "/api/v1/explorations/" + body["id"])[1]
+        self.assertEqual((info["status"], info["passes_done"], info["steps"]), ("done", 2, 300))
+        # A field of a pass not computed, or not a field: 404 that says what is there.
+        status, _, data = request(self.port, "GET", "/api/v1/explorations/%s/passes/2/f"
+                                  % body["id"])
+        self.assertEqual(status, 404)
+        self.assertIn("converged_at", json.loads(data)["error"])
+        # Costly: a page of another origin may not read it.
+        status, _, data = request(self.port, "GET", full["fields"]["x"],
+                                  headers={"Origin": "http://evil.example"})
+        self.assertEqual(status, 403, data)
+
+    def test_sweep(self):
+        req = {"kind": "sweep", "function": "rosenbrock", "optimizer": "sgd(momentum=0.9)",
+               "start": [-1.5, 2], "steps": 200,
+               "vary": [{"name": "lr", "lo": 1e-5, "hi": 1e-2, "n": 17, "log": True}]}
+        status, body = post_json(self.port, "/api/v1/explorations", req)
+        self.assertEqual(status, 201, body)
+        events = Stream(self.port, body["events"]).all()
+        self.assertEqual([e["event"] for e in events], ["pass", "pass", "done"])
+        full = events[1]["data"]
+        self.assertEqual(full["shape"], [1, 1, 17])
+        self.assertEqual(events[0]["data"]["shape"], [1, 1, 2])
+        self.assertNotIn("minimum", full["fields"])
+        self.assertEqual(full["axes"][0]["name"], "lr")
+        self.assertAlmostEqual(full["axes"][0]["values"][0], 1e-5)
+        self.assertAlmostEqual(full["axes"][0]["values"][-1], 1e-2)
+        cli = json.loads(subprocess.run(
+            [BINARY, "explore", "sweep", "--function", "rosenbrock", "--optimizer",
+             "sgd(momentum=0.9)", "--start", "-1.5,2", "--steps", "200", "--vary",
+             "lr=1e-5:1e-2:17:log", "--json"], check=True, capture_output=True,
+            text=True).stdout)
+        for name in ("f", "diverged_at"):
+            shape, values = self.field(full["fields"][name])
+            for i in range(17):
+                self.assertTrue(same_f32(values[i], cli[name][i]), (name, i))
+        self.assertGreaterEqual(cli["diverged_at"][-1], 0)  # lr 0.01 with momentum blows up
+
+    def test_bad_requests_name_the_field(self):
+        sweep = {"kind": "sweep", "function": "rosenbrock",
+                 "vary": [{"name": "lr", "lo": 0.001, "hi": 0.1, "n": 8}]}
+        cases = [
+            ({"function": "himmelblau", "grid": 8}, "kind"),
+            (dict(BASINS, kind="maps"), "kind"),
+            (dict(BASINS, function="nope"), "function"),
+            (dict(BASINS, function="x^2+y^2"), "function"),
+            ({k: v for k, v in BASINS.items() if k != "grid"}, "grid"),
+            (dict(BASINS, grid=1), "grid"),
+            (dict(BASINS, grid=[8, 5000]), "grid"),
+            (dict(BASINS, grid=2048), "grid"),  # 2 x 2048 x 2048 runs: over the limit
+            (dict(BASINS, view=[1, 0, 0, 1]), "view"),
+            (dict(BASINS, view=[0, 1, 0]), "view"),
+            (dict(BASINS, steps=0), "steps"),
+            (dict(BASINS, steps=100001), "steps"),
+            (dict(BASINS, optimizers=["adam"], grid=1024, steps=5000), "steps"),  # runs x steps
+            (dict(BASINS, tol=-1), "tol"),
+            (dict(BASINS, optimizers=["adam(lr=-1)"]), "optimizers[0]"),
+            (dict(BASINS, optimizers=["adam"] * 9), "optimizers"),
+            (dict(BASINS, start=[0, 0]), "start"),
+            (dict(BASINS, vary=[]), "vary"),
+            (dict(BASINS, bogus=1), "bogus"),
+            ({"kind": "sweep", "function": "rosenbrock"}, "vary"),
+            (dict(sweep, grid=8), "grid"),
+            (dict(sweep, optimizers=["adam"]), "optimizers"),
+            (dict(sweep, optimizer="adam(lr=-1)"), "optimizer"),
+            (dict(sweep, vary=[{"name": "lr", "lo": 0.1, "hi": 0.001, "n": 8}]), "vary"),
+            (dict(sweep, vary=[{"name": "nope", "lo": 0.1, "hi": 0.2, "n": 8}]), "vary"),
+            (dict(sweep, vary=[{"name": "lr", "lo": 0.001, "hi": 0.1, "n": 1}]), "vary[0]"),
+            (dict(sweep, vary=[{"name": "lr", "lo": 0.001, "hi": 0.1, "n": 8, "x": 1}]),
+             "vary[0]"),
+            (dict(sweep, start=[0, "a"]), "start"),
+        ]
+        for req, field in cases:
+            status, body = post_json(self.port, "/api/v1/explorations", req)
+            self.assertEqual(status, 400, (req, body))
+            self.assertEqual(body["field"], field, (req, body))
+
+    def test_delete_cancels(self):
+        big = dict(BASINS, optimizers=["adam"], grid=1024, steps=3800)
+        status, body = post_json(self.port, "/api/v1/explorations", big)
+        self.assertEqual(status, 201, body)
+        s = Stream(self.port, body["events"], timeout=120)
+        first = s.next()
+        self.assertEqual((first["event"], first["data"]["coarse"]), ("pass", True))
+        item = "/api/v1/explorations/" + body["id"]
+        status, _, data = request(self.port, "DELETE", item)
+        self.assertEqual(status, 200, data)
+        self.assertEqual(json.loads(data)["status"], "cancelled")
+        tail = s.all()
+        self.assertEqual(tail[-1]["event"], "error")
+        self.assertIn("cancelled", tail[-1]["data"]["error"])
+        self.assertEqual(get_json(self.port, item)[0], 404)
+
+    def test_budget_refusal(self):
+        srv = Server(BINARY, "--memory", "16")
+        try:
+            status, body = post_json(srv.port, "/api/v1/explorations",
+                                     dict(BASINS, optimizers=["adam"], grid=1024, steps=10))
+            self.assertEqual(status, 400, body)
+            self.assertIn("memory", body["error"])
+            self.assertIn("16 MiB", body["error"])
+            status, body = post_json(srv.port, "/api/v1/explorations", BASINS)
+            self.assertEqual(status, 201, body)
+        finally:
+            self.assertEqual(srv.stop()[0], 0)
+
+
 class Lifecycle(unittest.TestCase):
     def test_sigint_with_open_streams_exits_cleanly(self):
         srv = Server(BINARY)

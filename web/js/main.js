@@ -15,6 +15,7 @@ import { NEW_ENTRY, tunedLearningRate } from './presets.js';
 import { colour, dash, repeats, setKinds } from './scales.js';
 import { formatSpec, parseSpec } from './spec.js';
 import { createTrainingView } from './training.js';
+import { createExploreView } from './explore.js';
 import { formatHash, parseHash } from './urlstate.js';
 import {
   OWN, describe, formulaHtml, isExpression, setupOwnFunction,
@@ -511,6 +512,7 @@ function relabel() {
     if (local) $('run-error').textContent = t('notRun', { where: `${local.info.name}: ${words(local.h)}` });
   }
   training.relabel();
+  if (explore) explore.relabel();
   if (lessons) lessons.relabel();
   drawn = '';
 }
@@ -546,6 +548,7 @@ function applyHash(hash) {
 }
 
 let training = null;
+let explore = null; // the Explore view (explore.js)
 let lessons = null;
 let lessonRun = null; // the run a lesson started: its end moves the lesson on to explain
 const LESSON_HASH = /^#lesson=(\d+)/;
@@ -587,14 +590,15 @@ let ownField = null; // the "Your own…" field (ownfunction.js)
 const TRAINING_HASH = '#training';
 
 /**
- * Shows the race ('race'), the training view ('train') or the lessons ('lessons', opening
- * lesson n or the last one opened); the race starts when first shown.
+ * Shows the race ('race'), the training view ('train'), the basin maps ('explore') or the
+ * lessons ('lessons', opening lesson n or the last one opened); the race starts when first
+ * shown.
  */
 function showView(view, n = 0) {
   document.body.dataset.view = view;
-  $('view-race').setAttribute('aria-pressed', String(view === 'race'));
-  $('view-train').setAttribute('aria-pressed', String(view === 'train'));
-  $('view-lessons').setAttribute('aria-pressed', String(view === 'lessons'));
+  for (const v of ['race', 'train', 'explore', 'lessons'])
+    $(`view-${v}`).setAttribute('aria-pressed', String(view === v));
+  if (view === 'explore') return;
   if (view === 'lessons') {
     lessons.open(n || lessons.lastOpened()).catch((e) => setState('error', e.message));
     return;
@@ -645,6 +649,7 @@ function toggleHelp() {
 function wire() {
   $('view-race').addEventListener('click', () => showView('race'));
   $('view-train').addEventListener('click', () => showView('train'));
+  $('view-explore').addEventListener('click', () => showView('explore'));
   $('view-lessons').addEventListener('click', () => showView('lessons'));
   wireFunctionMenu();
   $('run').addEventListener('click', run);
@@ -773,6 +778,19 @@ async function main() {
       },
     });
     training = createTrainingView(state.optimizers);
+    explore = createExploreView({
+      getScene: () => ({
+        function: state.fn.name, view: state.view, optimizers: specs(), steps: Number($('steps').value),
+      }),
+      onOpen(spec, start) {
+        applyHash(formatHash({
+          function: state.fn.name, opts: [spec], starts: [start], steps: Number($('steps').value),
+          view: state.view, lang: language(),
+        }));
+        showView('race');
+        run();
+      },
+    });
     lessons = createLessons($('lessons'), lessonHooks);
     wire();
     if (trainingFirst || lessonFirst || !applyHash(location.hash)) {

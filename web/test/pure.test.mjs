@@ -9,6 +9,7 @@ import { evaluate } from '../js/equations.js';
 import { ema, epochPosition, percent } from '../js/series.js';
 import { formatNumber, formatSpec, parseSpec } from '../js/spec.js';
 import { formatHash, parseHash } from '../js/urlstate.js';
+import { cellColour } from '../js/explore.js';
 
 const adam = {
   key: 'adam',
@@ -188,4 +189,14 @@ test('the server\'s points limit is read into numbers the page can say in Korean
     + 'the limit is 20000000 per run (raise every or lower steps)'),
   { trajectories: 210, points: 100001, total: 21000210, limit: 20000000 });
   assert.equal(tooManyPoints('steps = 0 is out of range'), null);
+});
+
+test('explore colours: black diverged, grey neither, one hue per minimum, lighter when sooner', () => {
+  assert.deepEqual(cellColour(2, 10, 5, 100), [0, 0, 0]);
+  assert.deepEqual(cellColour(-1, -1, -1, 100), [150, 150, 150]);
+  const hues = [0, 1, 2, 3].map((m) => cellColour(m, 50, -1, 100).join());
+  assert.equal(new Set(hues).size, 4);
+  const sum = (c) => c[0] + c[1] + c[2];
+  assert.ok(sum(cellColour(0, 1, -1, 100)) > sum(cellColour(0, 90, -1, 100)));
+  assert.ok(sum(cellColour(0, 90, -1, 100)) > sum(cellColour(0, -1, -1, 100)));
 });
