@@ -25,8 +25,7 @@ static const clopt_param_info params[CLOPT_P_COUNT] = {
                          "small constant that keeps the division away from zero",
                          "분모가 0에 너무 가까워지지 않게 더하는 작은 상수"},
     [CLOPT_P_SCHEDULE_DECAY] = {"schedule_decay", CLOPT_RANGE_NONNEG,
-                                "decay of Nadam's momentum schedule",
-                                "Nadam의 모멘텀 스케줄 감쇠"},
+                                "decay of Nadam's momentum schedule", "Nadam의 모멘텀 스케줄 감쇠"},
     [CLOPT_P_WEIGHT_DECAY] = {"weight_decay", CLOPT_RANGE_NONNEG,
                               "decoupled weight decay: each step shrinks the parameters by "
                               "lr * weight_decay of their value",

@@ -30,8 +30,7 @@ static size_t taken_names(const clopt_optimizer_info *info, const char **names)
 int clopt_config_param(const clopt_config *c, const char *name, size_t len, clopt_error *err)
 {
     int p = clopt_catalogue_find_param(name, len);
-    if (p >= 0 && clopt_catalogue_takes(c->info, (clopt_param)p))
-        return p;
+    if (p >= 0 && clopt_catalogue_takes(c->info, (clopt_param)p)) return p;
 
     const char *names[CLOPT_MAX_OWN_PARAMS + 2];
     size_t n = taken_names(c->info, names);
@@ -44,8 +43,7 @@ int clopt_config_param(const clopt_config *c, const char *name, size_t len, clop
     char list[160] = "";
     for (size_t i = 0; i < n; i++) {
         strncat(list, names[i], sizeof list - strlen(list) - 1);
-        if (i + 1 < n)
-            strncat(list, ", ", sizeof list - strlen(list) - 1);
+        if (i + 1 < n) strncat(list, ", ", sizeof list - strlen(list) - 1);
     }
     clopt_error_set(err, CLOPT_EINVAL, "unknown argument '%.*s' for %s; it takes %s",
                     (int)(len > 64 ? 64 : len), name, c->info->name, list);
@@ -75,8 +73,7 @@ const char *clopt_format_number(char buf[32], double v)
     int prec = 1;
     for (; prec < 17; prec++) {
         snprintf(buf, 32, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v)
-            break;
+        if (strtod(buf, NULL) == v) break;
     }
     snprintf(buf, 32, "%.*e", prec - 1, v);
     const int exp = atoi(strchr(buf, 'e') + 1);
@@ -84,22 +81,18 @@ const char *clopt_format_number(char buf[32], double v)
         snprintf(buf, 32, "%.*f", prec - 1 - exp > 0 ? prec - 1 - exp : 0, v);
     else
         snprintf(buf, 32, "%.*g", prec, v);
-    if (!strpbrk(buf, ".e"))
-        strncat(buf, ".0", 31 - strlen(buf));
+    if (!strpbrk(buf, ".e")) strncat(buf, ".0", 31 - strlen(buf));
     return buf;
 }
 
 const char *clopt_format_float(char buf[32], float v)
 {
-    if (v != v || v - v != 0)
-        return clopt_format_number(buf, v);
+    if (v != v || v - v != 0) return clopt_format_number(buf, v);
     for (int prec = 6; prec <= 9; prec++) {
         snprintf(buf, 32, "%.*g", prec, (double)v);
-        if (strtof(buf, NULL) == v)
-            break;
+        if (strtof(buf, NULL) == v) break;
     }
-    if (!strpbrk(buf, ".e"))
-        strncat(buf, ".0", 31 - strlen(buf));
+    if (!strpbrk(buf, ".e")) strncat(buf, ".0", 31 - strlen(buf));
     return buf;
 }
 
@@ -110,14 +103,11 @@ char *clopt_config_label(const clopt_config *c)
     int n = snprintf(text, sizeof text, "%s(", info->name);
     const char *sep = "";
     for (clopt_param p = 0; p < CLOPT_P_COUNT; p++) {
-        if (!clopt_catalogue_takes(info, p))
-            continue;
+        if (!clopt_catalogue_takes(info, p)) continue;
         double def = 0.0;
         for (size_t i = 0; i < info->nparams; i++)
-            if (info->params[i] == p)
-                def = info->defaults[i];
-        if (c->v[p] == def)
-            continue;
+            if (info->params[i] == p) def = info->defaults[i];
+        if (c->v[p] == def) continue;
         if (clopt_catalogue_param(p)->range == CLOPT_RANGE_BOOL)
             n += snprintf(text + n, sizeof text - (size_t)n, "%s%s=%s", sep,
                           clopt_catalogue_param(p)->name, c->v[p] != 0.0 ? "True" : "False");

@@ -22,8 +22,7 @@ static char *build_log(cl_program program, cl_device_id device)
         free(log);
         return NULL;
     }
-    if (log)
-        log[size] = '\0';
+    if (log) log[size] = '\0';
     return log;
 }
 
@@ -48,11 +47,9 @@ static clopt_status build_lanes(clopt_context *ctx, size_t lanes, cl_uint count,
     snprintf(options, sizeof options,
              "-cl-std=CL1.2 -DCLOPT_WGS=%zu -DCLOPT_TW=%zu -DCLOPT_GROUPS=%zu "
              "-DCLOPT_CONTIGUOUS=%d%s",
-             ctx->tuning.wgs, lanes, ctx->tuning.groups,
-             ctx->tuning.contiguous,
-             (fp & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT)
-                 ? " -cl-fp32-correctly-rounded-divide-sqrt"
-                 : "");
+             ctx->tuning.wgs, lanes, ctx->tuning.groups, ctx->tuning.contiguous,
+             (fp & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) ? " -cl-fp32-correctly-rounded-divide-sqrt"
+                                                        : "");
     cl_program p = clCreateProgramWithSource(ctx->cl, count, sources, NULL, &rc);
     CLOPT_CL_CHECK_RC(err, "creating the clopt program", "clCreateProgramWithSource", rc);
     rc = clBuildProgram(p, 1, &ctx->device, options, NULL, NULL);
@@ -62,8 +59,7 @@ static clopt_status build_lanes(clopt_context *ctx, size_t lanes, cl_uint count,
                         "building the clopt kernels: clBuildProgram failed with %s: %s",
                         clopt_cl_error_name(rc), log ? first_error(log) : "(no build log)");
         free(log);
-        if (err)
-            err->cl_error = rc;
+        if (err) err->cl_error = rc;
         clReleaseProgram(p);
         goto fail;
     }
@@ -82,10 +78,8 @@ clopt_status clopt_context_build(clopt_context *ctx, cl_uint count, const char *
 cl_program clopt_context_scalar_program(clopt_context *ctx, clopt_error *err)
 {
     const char *src = clopt_kernel_source;
-    if (ctx->tuning.lanes == 1)
-        return ctx->program;
-    if (!ctx->scalar_program)
-        build_lanes(ctx, 1, 1, &src, &ctx->scalar_program, err);
+    if (ctx->tuning.lanes == 1) return ctx->program;
+    if (!ctx->scalar_program) build_lanes(ctx, 1, 1, &src, &ctx->scalar_program, err);
     return ctx->scalar_program;
 }
 
@@ -159,15 +153,13 @@ static clopt_status fit_limits(clopt_context *ctx, clopt_error *err)
             clGetDeviceInfo(ctx->device, CL_DEVICE_NAME, sizeof dname, dname, NULL);
         }
         for (cl_uint i = 0; i < n; i++)
-            if (k[i])
-                clReleaseKernel(k[i]);
+            if (k[i]) clReleaseKernel(k[i]);
         free(k);
         if (rc != CL_SUCCESS) {
             clopt_error_cl(err, rc, "clCreateKernelsInProgram", "creating the clopt kernels");
             goto fail;
         }
-        if (!bad)
-            return CLOPT_OK;
+        if (!bad) return CLOPT_OK;
         const int local = !strcmp(limit, "CL_DEVICE_LOCAL_MEM_SIZE");
         if (!clopt_tuning_shrink(&ctx->tuning))
             return clopt_error_set(err, CLOPT_ECL,
@@ -177,8 +169,7 @@ static clopt_status fit_limits(clopt_context *ctx, clopt_error *err)
                                    local ? "bytes of local memory" : "work-items", limit, have);
         clReleaseProgram(ctx->program);
         ctx->program = NULL;
-        if (build_program(ctx, err) != CLOPT_OK)
-            goto fail;
+        if (build_program(ctx, err) != CLOPT_OK) goto fail;
     }
 fail:
     return err ? err->status : CLOPT_ECL;
@@ -214,16 +205,14 @@ clopt_context *clopt_context_create(const char *device, clopt_error *err)
 {
     clopt_error_clear(err);
     clopt_device_entry dev;
-    if (clopt_device_select(device, &dev, err) != CLOPT_OK)
-        return NULL;
+    if (clopt_device_select(device, &dev, err) != CLOPT_OK) return NULL;
     clopt_context *ctx = calloc(1, sizeof *ctx);
     if (!ctx) {
         clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating a context");
         return NULL;
     }
     cl_int rc;
-    cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)dev.platform,
-                                     0};
+    cl_context_properties props[] = {CL_CONTEXT_PLATFORM, (cl_context_properties)dev.platform, 0};
     ctx->device = dev.device;
     clRetainDevice(dev.device); /* a no-op for root devices; keeps release uniform */
     ctx->cl = clCreateContext(props, 1, &dev.device, NULL, NULL, &rc);
@@ -244,15 +233,16 @@ clopt_context *clopt_context_wrap(cl_context c, cl_device_id d, cl_command_queue
         clopt_error_set(err, CLOPT_EINVAL,
                         "clopt_context_wrap: %s is NULL; expected the caller's context, "
                         "device and in-order queue",
-                        !c ? "context" : !d ? "device" : "queue");
+                        !c   ? "context"
+                        : !d ? "device"
+                             : "queue");
         return NULL;
     }
     cl_context qctx = NULL;
     cl_device_id qdev = NULL;
     cl_command_queue_properties qprops = 0;
     cl_int rc = clGetCommandQueueInfo(q, CL_QUEUE_CONTEXT, sizeof qctx, &qctx, NULL);
-    if (rc == CL_SUCCESS)
-        rc = clGetCommandQueueInfo(q, CL_QUEUE_DEVICE, sizeof qdev, &qdev, NULL);
+    if (rc == CL_SUCCESS) rc = clGetCommandQueueInfo(q, CL_QUEUE_DEVICE, sizeof qdev, &qdev, NULL);
     if (rc == CL_SUCCESS)
         rc = clGetCommandQueueInfo(q, CL_QUEUE_PROPERTIES, sizeof qprops, &qprops, NULL);
     if (rc != CL_SUCCESS) {
@@ -303,18 +293,12 @@ cl_device_id clopt_context_device(const clopt_context *ctx)
 
 void clopt_context_release(clopt_context *ctx)
 {
-    if (!ctx)
-        return;
+    if (!ctx) return;
     clopt_programs_release(ctx->programs);
-    if (ctx->program)
-        clReleaseProgram(ctx->program);
-    if (ctx->scalar_program)
-        clReleaseProgram(ctx->scalar_program);
-    if (ctx->queue)
-        clReleaseCommandQueue(ctx->queue);
-    if (ctx->cl)
-        clReleaseContext(ctx->cl);
-    if (ctx->device)
-        clReleaseDevice(ctx->device);
+    if (ctx->program) clReleaseProgram(ctx->program);
+    if (ctx->scalar_program) clReleaseProgram(ctx->scalar_program);
+    if (ctx->queue) clReleaseCommandQueue(ctx->queue);
+    if (ctx->cl) clReleaseContext(ctx->cl);
+    if (ctx->device) clReleaseDevice(ctx->device);
     free(ctx);
 }

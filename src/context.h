@@ -10,11 +10,11 @@ struct clopt_context {
     cl_context cl;
     cl_device_id device;
     cl_command_queue queue;
-    cl_program program; /* every kernel of cl/, built once */
+    cl_program program;        /* every kernel of cl/, built once */
     cl_program scalar_program; /* the same with one trajectory per vector, built on demand */
     clopt_tuning tuning;
     clopt_programs *programs; /* the expressions' programs, most recently used kept */
-    cl_ulong max_alloc; /* CL_DEVICE_MAX_MEM_ALLOC_SIZE: the largest buffer, in bytes */
+    cl_ulong max_alloc;       /* CL_DEVICE_MAX_MEM_ALLOC_SIZE: the largest buffer, in bytes */
 };
 
 /*

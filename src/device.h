@@ -23,8 +23,7 @@ clopt_status clopt_device_list(clopt_device_entry **out, size_t *n, clopt_error 
  * Resolves a selector ("cpu", "gpu", "P:D", a name substring; NULL: $CLOPT_DEVICE, else the
  * first CPU device, else the first device) to one device.
  */
-clopt_status clopt_device_select(const char *selector, clopt_device_entry *out,
-                                 clopt_error *err);
+clopt_status clopt_device_select(const char *selector, clopt_device_entry *out, clopt_error *err);
 
 /*
  * The same, for one of several processes: the (k mod count)-th of the count devices the

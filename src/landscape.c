@@ -22,16 +22,14 @@ static clopt_status check(const char *function, size_t nx, size_t ny, const doub
     if (view) {
         for (int i = 0; i < 4; i++)
             if (!isfinite(view[i]))
-                return clopt_error_set(err, CLOPT_EINVAL,
-                                       "view: %s = %g is not a finite number",
+                return clopt_error_set(err, CLOPT_EINVAL, "view: %s = %g is not a finite number",
                                        (const char *[]){"x0", "x1", "y0", "y1"}[i], view[i]);
         if (!(view[0] < view[1]) || !(view[2] < view[3]))
             return clopt_error_set(err, CLOPT_EINVAL,
                                    "view %g,%g,%g,%g: expected x0 < x1 and y0 < y1", view[0],
                                    view[1], view[2], view[3]);
     }
-    if (!values)
-        return clopt_error_set(err, CLOPT_EINVAL, "clopt_landscape: values is NULL");
+    if (!values) return clopt_error_set(err, CLOPT_EINVAL, "clopt_landscape: values is NULL");
     return CLOPT_OK;
 }
 
@@ -41,8 +39,7 @@ clopt_status clopt_landscape(clopt_context *ctx, const char *function, size_t nx
 {
     clopt_error_clear(err);
     clopt_function_ref fn;
-    if (!ctx)
-        return clopt_error_set(err, CLOPT_EINVAL, "clopt_landscape: context is NULL");
+    if (!ctx) return clopt_error_set(err, CLOPT_EINVAL, "clopt_landscape: context is NULL");
     clopt_status st = check(function, nx, ny, view, values, &fn, err);
     cl_program program = NULL;
     cl_uint id = 0;
@@ -88,31 +85,31 @@ clopt_status clopt_landscape(clopt_context *ctx, const char *function, size_t nx
     CLOPT_CL_CHECK(err, what, clSetKernelArg(minmax, 0, sizeof grid, &grid));
     CLOPT_CL_CHECK(err, what, clSetKernelArg(minmax, 1, sizeof n, &n));
     CLOPT_CL_CHECK(err, what, clSetKernelArg(minmax, 2, sizeof pairs, &pairs));
-    CLOPT_CL_CHECK(err, what, clEnqueueNDRangeKernel(q, land, 1, NULL, &global, &local, 0, NULL, NULL));
-    CLOPT_CL_CHECK(err, what, clEnqueueNDRangeKernel(q, minmax, 1, NULL, &rglobal, &wgs, 0, NULL, NULL));
-    CLOPT_CL_CHECK(err, what, clEnqueueReadBuffer(q, grid, CL_FALSE, 0, n * sizeof(cl_float), values, 0, NULL, NULL));
-    CLOPT_CL_CHECK(err, what, clEnqueueReadBuffer(q, pairs, CL_TRUE, 0, sizeof partial, partial, 0, NULL, NULL));
+    CLOPT_CL_CHECK(err, what,
+                   clEnqueueNDRangeKernel(q, land, 1, NULL, &global, &local, 0, NULL, NULL));
+    CLOPT_CL_CHECK(err, what,
+                   clEnqueueNDRangeKernel(q, minmax, 1, NULL, &rglobal, &wgs, 0, NULL, NULL));
+    CLOPT_CL_CHECK(
+        err, what,
+        clEnqueueReadBuffer(q, grid, CL_FALSE, 0, n * sizeof(cl_float), values, 0, NULL, NULL));
+    CLOPT_CL_CHECK(
+        err, what,
+        clEnqueueReadBuffer(q, pairs, CL_TRUE, 0, sizeof partial, partial, 0, NULL, NULL));
     float lo = INFINITY, hi = -INFINITY;
     for (int i = 0; i < GROUPS; i++) {
         lo = fminf(lo, partial[i].s[0]);
         hi = fmaxf(hi, partial[i].s[1]);
     }
-    if (min)
-        *min = lo;
-    if (max)
-        *max = hi;
+    if (min) *min = lo;
+    if (max) *max = hi;
     st = CLOPT_OK;
 fail: /* and the way out on success */
     if (st != CLOPT_OK)
         clFinish(q); /* the read into the caller's `values` may still be in flight */
-    if (land)
-        clReleaseKernel(land);
-    if (minmax)
-        clReleaseKernel(minmax);
-    if (grid)
-        clReleaseMemObject(grid);
-    if (pairs)
-        clReleaseMemObject(pairs);
+    if (land) clReleaseKernel(land);
+    if (minmax) clReleaseKernel(minmax);
+    if (grid) clReleaseMemObject(grid);
+    if (pairs) clReleaseMemObject(pairs);
     clReleaseProgram(program);
     return st;
 }

@@ -211,8 +211,9 @@ static clopt_status build_tensorwise(clopt_optimizer *o, clopt_layout *out, cons
     char name[64];
     cl_int rc;
     const char *what = "allocating the per-tensor norms";
-    out->partial2 = clCreateBuffer(o->ctx->cl, CL_MEM_READ_WRITE,
-                                   out->nchunks * o->ctx->tuning.wgs * sizeof(cl_float2), NULL, &rc);
+    out->partial2 =
+        clCreateBuffer(o->ctx->cl, CL_MEM_READ_WRITE,
+                       out->nchunks * o->ctx->tuning.wgs * sizeof(cl_float2), NULL, &rc);
     CLOPT_CL_CHECK_RC(err, what, "clCreateBuffer", rc);
     out->tensor_chunks = clCreateBuffer(o->ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
                                         out->ntensors * sizeof *ranges, (void *)ranges, &rc);

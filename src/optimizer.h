@@ -8,7 +8,7 @@
 #include <stdint.h>
 
 typedef struct {
-    cl_mem param, grad;  /* the caller's buffers (not retained) */
+    cl_mem param, grad;   /* the caller's buffers (not retained) */
     size_t offset, count; /* floats */
     size_t state_offset;  /* floats, into every state arena */
 } clopt_tensor;
@@ -39,7 +39,7 @@ typedef struct {
      * (first, count) and its ratio, and the kernel that folds one into the other. */
     cl_mem partial2, tensor_chunks, ratio;
     cl_kernel fold;
-    size_t nstate;  /* live state arenas */
+    size_t nstate;                /* live state arenas */
     size_t state_used, state_cap; /* floats per arena */
     cl_mem state[CLOPT_MAX_STATE];
 } clopt_layout;
@@ -50,8 +50,8 @@ struct clopt_optimizer {
     uint64_t it;
     double m_schedule; /* Nadam's running product of mu_t */
     clopt_layout lay;
-    cl_mem dummy;      /* bound where a kernel has no state buffer */
-    cl_mem norm_scale; /* one float written by clopt_norm_scale */
+    cl_mem dummy;           /* bound where a kernel has no state buffer */
+    cl_mem norm_scale;      /* one float written by clopt_norm_scale */
     unsigned last_launches; /* kernel launches of the last step (tests) */
     cl_int torn; /* a step failed after updating some buffer pairs (its error); load clears */
 };

@@ -29,12 +29,11 @@ static clopt_status unknown_optimizer(const char *name, size_t len, clopt_error 
                                shown, name, hint);
     char list[256] = "";
     for (size_t k = 0; k < CLOPT_KIND_COUNT; k++) {
-        if (k)
-            strncat(list, ", ", sizeof list - strlen(list) - 1);
+        if (k) strncat(list, ", ", sizeof list - strlen(list) - 1);
         strncat(list, keys[k], sizeof list - strlen(list) - 1);
     }
-    return clopt_error_set(err, CLOPT_EINVAL, "unknown optimizer '%.*s'; expected one of %s",
-                           shown, name, list);
+    return clopt_error_set(err, CLOPT_EINVAL, "unknown optimizer '%.*s'; expected one of %s", shown,
+                           name, list);
 }
 
 /* Resolves and assigns one argument, refusing a name given twice. */
@@ -42,11 +41,10 @@ static clopt_status assign(clopt_config *c, bool *seen, const char *name, size_t
                            clopt_error *err)
 {
     int p = clopt_config_param(c, name, len, err);
-    if (p < 0)
-        return CLOPT_EINVAL;
+    if (p < 0) return CLOPT_EINVAL;
     if (seen[p])
-        return clopt_error_set(err, CLOPT_EINVAL, "%s: argument '%s' is given twice",
-                               c->info->name, clopt_catalogue_param(p)->name);
+        return clopt_error_set(err, CLOPT_EINVAL, "%s: argument '%s' is given twice", c->info->name,
+                               clopt_catalogue_param(p)->name);
     seen[p] = true;
     return clopt_config_assign(c, (clopt_param)p, v, err);
 }
@@ -81,8 +79,7 @@ static size_t identifier(cursor *c)
     return (size_t)(c->cur - start);
 }
 
-static clopt_status value(cursor *c, const char *arg, size_t arg_len, double *out,
-                          clopt_error *err)
+static clopt_status value(cursor *c, const char *arg, size_t arg_len, double *out, clopt_error *err)
 {
     const char *start = c->cur;
     size_t word = identifier(c);
@@ -124,8 +121,7 @@ static clopt_status value(cursor *c, const char *arg, size_t arg_len, double *ou
     return CLOPT_OK;
 }
 
-static clopt_status parse_call(const char *spec, size_t len, clopt_config *out,
-                               clopt_error *err)
+static clopt_status parse_call(const char *spec, size_t len, clopt_config *out, clopt_error *err)
 {
     cursor c = {spec, spec, spec + len};
     skip_ws(&c);
@@ -141,11 +137,9 @@ static clopt_status parse_call(const char *spec, size_t len, clopt_config *out,
     }
     const char *name = c.cur;
     size_t name_len = identifier(&c);
-    if (!name_len)
-        return syntax_error(&c, "an optimizer name", err);
+    if (!name_len) return syntax_error(&c, "an optimizer name", err);
     const clopt_optimizer_info *info = clopt_catalogue_find_optimizer(name, name_len);
-    if (!info)
-        return unknown_optimizer(name, name_len, err);
+    if (!info) return unknown_optimizer(name, name_len, err);
 
     clopt_config cfg;
     bool seen[CLOPT_P_COUNT] = {false};
@@ -157,8 +151,7 @@ static clopt_status parse_call(const char *spec, size_t len, clopt_config *out,
         while (c.cur < c.end && *c.cur != ')') {
             const char *arg = c.cur;
             size_t arg_len = identifier(&c);
-            if (!arg_len)
-                return syntax_error(&c, "an argument name (name=value)", err);
+            if (!arg_len) return syntax_error(&c, "an argument name (name=value)", err);
             skip_ws(&c);
             if (c.cur >= c.end || *c.cur != '=')
                 return syntax_error(&c, "'=' after the argument name", err);
@@ -176,28 +169,25 @@ static clopt_status parse_call(const char *spec, size_t len, clopt_config *out,
                 return syntax_error(&c, "',' or ')'", err);
             }
         }
-        if (c.cur >= c.end)
-            return syntax_error(&c, "')'", err);
+        if (c.cur >= c.end) return syntax_error(&c, "')'", err);
         c.cur++;
         skip_ws(&c);
     }
-    if (c.cur != c.end)
-        return syntax_error(&c, "the end of the spec", err);
+    if (c.cur != c.end) return syntax_error(&c, "the end of the spec", err);
     *out = cfg;
     return CLOPT_OK;
 }
 
 /* ---- JSON ---- */
 
-static clopt_status parse_json(const char *spec, size_t len, clopt_config *out,
-                               clopt_error *err)
+static clopt_status parse_json(const char *spec, size_t len, clopt_config *out, clopt_error *err)
 {
     json_error_t jerr;
     json_t *root = json_loadb(spec, len, JSON_REJECT_DUPLICATES, &jerr);
     if (!root)
         return clopt_error_set(err, CLOPT_EINVAL,
-                               "malformed JSON optimizer spec: %s at line %d column %d",
-                               jerr.text, jerr.line, jerr.column);
+                               "malformed JSON optimizer spec: %s at line %d column %d", jerr.text,
+                               jerr.line, jerr.column);
     clopt_status st = CLOPT_OK;
     json_t *jname = json_object_get(root, "name");
     if (!json_is_object(root) || !json_is_string(jname)) {
@@ -219,8 +209,7 @@ static clopt_status parse_json(const char *spec, size_t len, clopt_config *out,
     json_t *val;
     json_object_foreach(root, key, val)
     {
-        if (strcmp(key, "name") == 0)
-            continue;
+        if (strcmp(key, "name") == 0) continue;
         double v;
         if (json_is_number(val)) {
             v = json_number_value(val);
@@ -233,8 +222,7 @@ static clopt_status parse_json(const char *spec, size_t len, clopt_config *out,
             goto done;
         }
         st = assign(&cfg, seen, key, strlen(key), v, err);
-        if (st != CLOPT_OK)
-            goto done;
+        if (st != CLOPT_OK) goto done;
     }
     *out = cfg;
 done:
@@ -250,12 +238,11 @@ clopt_status clopt_spec_parse(const char *spec, clopt_config *out, clopt_error *
                                "\"SGD(lr=0.1, momentum=0.9)\"");
     size_t len = strnlen(spec, SPEC_MAX + 1);
     if (len > SPEC_MAX)
-        return clopt_error_set(err, CLOPT_EINVAL,
-                               "optimizer spec is longer than %d bytes", SPEC_MAX);
+        return clopt_error_set(err, CLOPT_EINVAL, "optimizer spec is longer than %d bytes",
+                               SPEC_MAX);
     const char *p = spec;
     while (isspace((unsigned char)*p))
         p++;
-    if (*p == '{' || *p == '[')
-        return parse_json(spec, len, out, err);
+    if (*p == '{' || *p == '[') return parse_json(spec, len, out, err);
     return parse_call(spec, len, out, err);
 }

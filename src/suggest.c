@@ -36,15 +36,13 @@ static size_t distance(const char *a, size_t la, const char *b, size_t lb)
 const char *clopt_suggest(const char *word, size_t len, const char *const *candidates,
                           size_t ncandidates)
 {
-    if (len == 0 || len > MAX_WORD)
-        return NULL;
+    if (len == 0 || len > MAX_WORD) return NULL;
     size_t limit = len <= 3 ? 1 : len <= 6 ? 2 : 3;
     const char *best = NULL;
     size_t best_d = limit + 1;
     for (size_t i = 0; i < ncandidates; i++) {
         size_t lc = strlen(candidates[i]);
-        if (lc > MAX_WORD)
-            continue;
+        if (lc > MAX_WORD) continue;
         size_t d = distance(word, len, candidates[i], lc);
         if (d < best_d) {
             best_d = d;

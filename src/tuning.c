@@ -36,8 +36,7 @@ static clopt_status env_size(const char *name, size_t lo, size_t hi, int power_o
                              clopt_error *err)
 {
     const char *v = getenv(name);
-    if (!v || !*v)
-        return CLOPT_OK;
+    if (!v || !*v) return CLOPT_OK;
     char *end;
     errno = 0;
     const unsigned long long n = strtoull(v, &end, 10);
@@ -98,16 +97,14 @@ clopt_status clopt_tuning_for(cl_device_id device, clopt_tuning *out, clopt_erro
     cl_ulong local = 0;
     cl_int rc = clGetDeviceInfo(device, CL_DEVICE_TYPE, sizeof type, &type, NULL);
     if (rc == CL_SUCCESS)
-        rc = clGetDeviceInfo(device, CL_DEVICE_MAX_WORK_GROUP_SIZE, sizeof max_wgs, &max_wgs,
-                             NULL);
+        rc = clGetDeviceInfo(device, CL_DEVICE_MAX_WORK_GROUP_SIZE, sizeof max_wgs, &max_wgs, NULL);
     if (rc == CL_SUCCESS)
         rc = clGetDeviceInfo(device, CL_DEVICE_MAX_WORK_ITEM_SIZES, sizeof items, items, NULL);
     if (rc == CL_SUCCESS)
         rc = clGetDeviceInfo(device, CL_DEVICE_LOCAL_MEM_SIZE, sizeof local, &local, NULL);
     if (rc != CL_SUCCESS)
         return clopt_error_cl(err, rc, "clGetDeviceInfo", "reading the device's limits");
-    if (items[0] < max_wgs)
-        max_wgs = items[0];
+    if (items[0] < max_wgs) max_wgs = items[0];
 
     const row *r = &table[NROWS - 1];
     size_t forced_wgs = max_wgs, forced_local = (size_t)local, lanes = 0, groups = 0;
@@ -117,10 +114,8 @@ clopt_status clopt_tuning_for(cl_device_id device, clopt_tuning *out, clopt_erro
         env_size("CLOPT_TRAJECTORY_LANES", 1, 16, 1, &lanes, err) != CLOPT_OK ||
         env_size("CLOPT_TRAJECTORY_GROUPS", 1, 64, 0, &groups, err) != CLOPT_OK)
         return err ? err->status : CLOPT_EINVAL;
-    if (forced_wgs < max_wgs)
-        max_wgs = forced_wgs;
-    if (forced_local < local)
-        local = forced_local;
+    if (forced_wgs < max_wgs) max_wgs = forced_wgs;
+    if (forced_local < local) local = forced_local;
 
     size_t wgs = r->wgs;
     while (wgs > 1 && wgs > max_wgs)
@@ -132,10 +127,8 @@ clopt_status clopt_tuning_for(cl_device_id device, clopt_tuning *out, clopt_erro
      * on PoCL (AVX-512), 4 groups 0.89x, 2 groups 0.78x (`clopt bench trajectories`,
      * CLOPT_TRAJECTORY_GROUPS). A GPU hides the latency with other work-items instead.
      */
-    if (!lanes)
-        lanes = r->cpu_shape ? vector_lanes(device) : 1;
-    if (!groups)
-        groups = r->cpu_shape ? 16 : 1;
+    if (!lanes) lanes = r->cpu_shape ? vector_lanes(device) : 1;
+    if (!groups) groups = r->cpu_shape ? 16 : 1;
     *out = (clopt_tuning){r->name, wgs,          r->work_per_item,       wgs * r->work_per_item,
                           lanes,   groups,       trajectory_wgs(r, wgs), r->cpu_shape,
                           max_wgs, (size_t)local};
@@ -144,11 +137,9 @@ clopt_status clopt_tuning_for(cl_device_id device, clopt_tuning *out, clopt_erro
 
 int clopt_tuning_shrink(clopt_tuning *t)
 {
-    if (t->wgs <= 1)
-        return 0;
+    if (t->wgs <= 1) return 0;
     t->wgs /= 2;
     t->chunk = t->wgs * t->work_per_item;
-    if (t->trajectory_wgs > t->wgs)
-        t->trajectory_wgs = t->wgs;
+    if (t->trajectory_wgs > t->wgs) t->trajectory_wgs = t->wgs;
     return 1;
 }

@@ -11,8 +11,7 @@ clopt_context *test_context(void)
     if (!shared) {
         clopt_error err;
         shared = clopt_context_create(NULL, &err);
-        if (!shared)
-            fprintf(stderr, "\ncannot create the test context: %s\n", err.text);
+        if (!shared) fprintf(stderr, "\ncannot create the test context: %s\n", err.text);
     }
     return shared;
 }
@@ -33,8 +32,8 @@ cl_mem test_buffer(size_t n, const float *init)
 {
     cl_int rc;
     clopt_context *ctx = test_context();
-    cl_mem m = clCreateBuffer(clopt_context_cl(ctx), CL_MEM_READ_WRITE, n * sizeof(float), NULL,
-                              &rc);
+    cl_mem m =
+        clCreateBuffer(clopt_context_cl(ctx), CL_MEM_READ_WRITE, n * sizeof(float), NULL, &rc);
     CU_ASSERT_EQUAL_FATAL(rc, CL_SUCCESS);
     if (init) {
         test_write(m, 0, n, init);
@@ -50,16 +49,14 @@ cl_mem test_buffer(size_t n, const float *init)
 void test_write(cl_mem m, size_t offset, size_t n, const float *src)
 {
     cl_int rc = clEnqueueWriteBuffer(clopt_context_queue(test_context()), m, CL_TRUE,
-                                     offset * sizeof(float), n * sizeof(float), src, 0, NULL,
-                                     NULL);
+                                     offset * sizeof(float), n * sizeof(float), src, 0, NULL, NULL);
     CU_ASSERT_EQUAL_FATAL(rc, CL_SUCCESS);
 }
 
 void test_read(cl_mem m, size_t offset, size_t n, float *dst)
 {
     cl_int rc = clEnqueueReadBuffer(clopt_context_queue(test_context()), m, CL_TRUE,
-                                    offset * sizeof(float), n * sizeof(float), dst, 0, NULL,
-                                    NULL);
+                                    offset * sizeof(float), n * sizeof(float), dst, 0, NULL, NULL);
     CU_ASSERT_EQUAL_FATAL(rc, CL_SUCCESS);
 }
 

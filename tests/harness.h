@@ -42,13 +42,13 @@ void test_read(cl_mem m, size_t offset, size_t n, float *dst);
 float test_uniform(uint64_t *state);
 
 /* Asserts that err holds status and a text containing `needle`; prints it otherwise. */
-#define ASSERT_ERROR(err, st, needle)                                                          \
-    do {                                                                                       \
-        CU_ASSERT_EQUAL((err).status, (st));                                                   \
-        CU_ASSERT_PTR_NOT_NULL(strstr((err).text, (needle)));                                  \
-        if (!strstr((err).text, (needle)))                                                     \
-            fprintf(stderr, "\n  error text: %s\n  expected to contain: %s\n", (err).text,    \
-                    (needle));                                                                 \
+#define ASSERT_ERROR(err, st, needle)                                                              \
+    do {                                                                                           \
+        CU_ASSERT_EQUAL((err).status, (st));                                                       \
+        CU_ASSERT_PTR_NOT_NULL(strstr((err).text, (needle)));                                      \
+        if (!strstr((err).text, (needle)))                                                         \
+            fprintf(stderr, "\n  error text: %s\n  expected to contain: %s\n", (err).text,         \
+                    (needle));                                                                     \
     } while (0)
 
 #endif

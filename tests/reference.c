@@ -185,8 +185,8 @@ static void radam(const ref_hyper *h, const ref_sched *s, size_t n, double *p,
 
 /*
  * Lion. Where c is within float's error of 0 (the rounding of its two terms, and m's own
- * error: the state bound of test_numerics.c, twice eps (16 + t) |m|, and twice the rounding), float may see
- * the other sign (or 0): such an element-step may be off by 2 lr_e, which `slack` records.
+ * error: the state bound of test_numerics.c, twice eps (16 + t) |m|, and twice the rounding), float
+ * may see the other sign (or 0): such an element-step may be off by 2 lr_e, which `slack` records.
  */
 static void lion(const ref_hyper *h, const ref_sched *s, size_t n, double *p,
                  double *const st[REF_STATE], double *const mag[REF_STATE], double *slack,

@@ -26,9 +26,9 @@ typedef struct {
     size_t ntensors;
     size_t *count;
     double **p, **s[REF_STATE];
-    double **travel; /* per element: sum of |update| so far, for error bounds */
+    double **travel;         /* per element: sum of |update| so far, for error bounds */
     double **mag[REF_STATE]; /* s recomputed with |terms|: the size of what was summed */
-    double **slack; /* per element: what a sign that rounding may flip can add (Lion) */
+    double **slack;          /* per element: what a sign that rounding may flip can add (Lion) */
 } ref_optimizer;
 
 /* Whether the reference has optimizer `name`; its defaults from SEMANTICS.md. */

@@ -32,19 +32,20 @@ static void test_gradients_match_central_differences(void)
             const double fv = host_function(id, x, y, &gx, &gy);
             const double hx = 1e-5 * (1 + fabs(x)), hy = 1e-5 * (1 + fabs(y));
             const double dx = (host_function(id, x + hx, y, &unused, &unused) -
-                               host_function(id, x - hx, y, &unused, &unused)) / (2 * hx);
+                               host_function(id, x - hx, y, &unused, &unused)) /
+                              (2 * hx);
             const double dy = (host_function(id, x, y + hy, &unused, &unused) -
-                               host_function(id, x, y - hy, &unused, &unused)) / (2 * hy);
+                               host_function(id, x, y - hy, &unused, &unused)) /
+                              (2 * hy);
             /* truncation O(h^2 f''') plus cancellation eps |f| / h */
             const double tx = 1e-5 * (1 + fabs(gx)) + 8 * DBL_EPSILON * fabs(fv) / hx;
             const double ty = 1e-5 * (1 + fabs(gy)) + 8 * DBL_EPSILON * fabs(fv) / hy;
-            if (fabs(dx - gx) / tx > worst)
-                worst = fabs(dx - gx) / tx;
-            if (fabs(dy - gy) / ty > worst)
-                worst = fabs(dy - gy) / ty;
+            if (fabs(dx - gx) / tx > worst) worst = fabs(dx - gx) / tx;
+            if (fabs(dy - gy) / ty > worst) worst = fabs(dy - gy) / ty;
             if (!(fabs(dx - gx) <= tx && fabs(dy - gy) <= ty)) {
                 CU_FAIL("analytic gradient differs from central differences");
-                fprintf(stderr, "\n  %s at (%g, %g): analytic (%.10g, %.10g), numeric (%.10g, %.10g)\n",
+                fprintf(stderr,
+                        "\n  %s at (%g, %g): analytic (%.10g, %.10g), numeric (%.10g, %.10g)\n",
                         f->name, x, y, gx, gy, dx, dy);
                 break;
             }
@@ -74,8 +75,8 @@ static void test_catalogue_minima_are_minima(void)
             for (int k = 0; k < 8; k++) {
                 double unused;
                 const double a = k * 0.785398, r = 1e-2;
-                CU_ASSERT(host_function(id, p->x + r * cos(a), p->y + r * sin(a), &unused,
-                                        &unused) > v);
+                CU_ASSERT(
+                    host_function(id, p->x + r * cos(a), p->y + r * sin(a), &unused, &unused) > v);
             }
         }
     }
@@ -148,8 +149,8 @@ static void test_landscape_matches_host(void)
                 hhi = fmaxf(hhi, got);
                 /* float evaluation cancels: Goldstein-Price loses ~1e-5 relative */
                 if (!(fabs(got - want) <= 1e-4 * (1 + fabs(want))) && !bad++)
-                    fprintf(stderr, "\n  %s(%g, %g): device %.9g, host %.9g\n", f->name, x, y,
-                            got, want);
+                    fprintf(stderr, "\n  %s(%g, %g): device %.9g, host %.9g\n", f->name, x, y, got,
+                            want);
             }
         CU_ASSERT_EQUAL(bad, 0);
         CU_ASSERT_EQUAL(lo, hlo);
@@ -172,7 +173,8 @@ static void test_landscape_bad_input(void)
     ASSERT_ERROR(err, CLOPT_EINVAL, "ny = 4097; expected 2 .. 4096");
     CU_ASSERT_EQUAL(clopt_landscape(ctx, "sphere", 4, 4, flat, v, &lo, &hi, &err), CLOPT_EINVAL);
     ASSERT_ERROR(err, CLOPT_EINVAL, "expected x0 < x1 and y0 < y1");
-    CU_ASSERT_EQUAL(clopt_landscape(ctx, "sphere", 4, 4, nan_view, v, &lo, &hi, &err), CLOPT_EINVAL);
+    CU_ASSERT_EQUAL(clopt_landscape(ctx, "sphere", 4, 4, nan_view, v, &lo, &hi, &err),
+                    CLOPT_EINVAL);
     ASSERT_ERROR(err, CLOPT_EINVAL, "x1 = nan is not a finite number");
     CU_ASSERT_EQUAL(clopt_landscape(ctx, "sphere", 4, 4, NULL, NULL, &lo, &hi, &err), CLOPT_EINVAL);
     ASSERT_ERROR(err, CLOPT_EINVAL, "values is NULL");
@@ -218,8 +220,8 @@ static void test_noise_is_standard_normal(void)
     const double mean = sum / n, var = sum2 / n - mean * mean;
     fprintf(stderr, "\n  mean %.4f variance %.4f kurtosis %.3f P(|z|>1.96) %.4f\n", mean, var,
             sum4 / n / (var * var), (double)beyond / n);
-    CU_ASSERT(fabs(mean) < 0.01);            /* sd of the mean: 0.0022 */
-    CU_ASSERT(fabs(var - 1) < 0.015);        /* sd: 0.0032 */
+    CU_ASSERT(fabs(mean) < 0.01);     /* sd of the mean: 0.0022 */
+    CU_ASSERT(fabs(var - 1) < 0.015); /* sd: 0.0032 */
     CU_ASSERT(fabs(sum4 / n / (var * var) - 3) < 0.05);
     CU_ASSERT(fabs((double)beyond / n - 0.05) < 0.003);
 }

@@ -125,7 +125,8 @@ static void test_set_and_get_validate_like_create(void)
     snapshot before = take(o);
 
     CU_ASSERT_EQUAL(clopt_optimizer_set(o, "rho", 1.0, &err), CLOPT_EINVAL);
-    ASSERT_ERROR(err, CLOPT_EINVAL, "RMSprop: rho=1.0 is out of range; expected a number in [0, 1)");
+    ASSERT_ERROR(err, CLOPT_EINVAL,
+                 "RMSprop: rho=1.0 is out of range; expected a number in [0, 1)");
     CU_ASSERT_EQUAL(clopt_optimizer_set(o, "lr", NAN, &err), CLOPT_EINVAL);
     ASSERT_ERROR(err, CLOPT_EINVAL, "lr=nan is out of range");
     CU_ASSERT_EQUAL(clopt_optimizer_set(o, "lr", INFINITY, &err), CLOPT_EINVAL);
@@ -330,7 +331,8 @@ static void test_step_only_enqueues(void)
     cl_mem p = test_buffer(8, one), g = test_buffer(8, one);
     clopt_optimizer *o = clopt_optimizer_create(ctx, "adam(clipnorm=1)", &err);
     CU_ASSERT_EQUAL(clopt_optimizer_add(o, p, g, 0, 8, &err), CLOPT_OK);
-    CU_ASSERT_EQUAL(clEnqueueMarkerWithWaitList(clopt_context_queue(ctx), 1, &gate, NULL), CL_SUCCESS);
+    CU_ASSERT_EQUAL(clEnqueueMarkerWithWaitList(clopt_context_queue(ctx), 1, &gate, NULL),
+                    CL_SUCCESS);
     for (int i = 0; i < 3; i++)
         CU_ASSERT_EQUAL(clopt_optimizer_step(o, &err), CLOPT_OK);
     CU_ASSERT_EQUAL(clSetUserEventStatus(gate, CL_COMPLETE), CL_SUCCESS);

@@ -38,11 +38,13 @@ static void test_every_optimizer_has_keras_defaults(void)
 {
     expect_config("sgd", "{\"name\":\"SGD\",\"lr\":0.01,\"momentum\":0.0,\"decay\":0.0,"
                          "\"nesterov\":false}");
-    expect_config("rmsprop",
-                  "{\"name\":\"RMSprop\",\"lr\":0.001,\"rho\":0.9,\"epsilon\":1e-08,\"decay\":0.0}");
+    expect_config(
+        "rmsprop",
+        "{\"name\":\"RMSprop\",\"lr\":0.001,\"rho\":0.9,\"epsilon\":1e-08,\"decay\":0.0}");
     expect_config("adagrad", "{\"name\":\"Adagrad\",\"lr\":0.01,\"epsilon\":1e-08,\"decay\":0.0}");
-    expect_config("adadelta",
-                  "{\"name\":\"Adadelta\",\"lr\":1.0,\"rho\":0.95,\"epsilon\":1e-08,\"decay\":0.0}");
+    expect_config(
+        "adadelta",
+        "{\"name\":\"Adadelta\",\"lr\":1.0,\"rho\":0.95,\"epsilon\":1e-08,\"decay\":0.0}");
     expect_config("adam", "{\"name\":\"Adam\",\"lr\":0.001,\"beta_1\":0.9,\"beta_2\":0.999,"
                           "\"epsilon\":1e-08,\"decay\":0.0,\"amsgrad\":false}");
     expect_config("adamax", "{\"name\":\"Adamax\",\"lr\":0.002,\"beta_1\":0.9,\"beta_2\":0.999,"
@@ -108,12 +110,15 @@ static void test_json_spec_sets_arguments(void)
 
 static void test_config_round_trips_through_create(void)
 {
-    const char *specs[] = {
-        "sgd", "SGD(lr=0.1, momentum=0.9, nesterov=True, decay=0.001)", "rmsprop(rho=0.5)",
-        "adagrad(clipnorm=2.5)", "adadelta(lr=0.3, clipvalue=0.1)",
-        "adam(lr=0.1, beta_1=0.3, beta_2=0.7, epsilon=0.125, decay=1e-4)",
-        "adamax(lr=1e-300)", "nadam(schedule_decay=0.1, clipnorm=1e10, clipvalue=3)",
-        "adam(lr=0.1234567890123456789)"};
+    const char *specs[] = {"sgd",
+                           "SGD(lr=0.1, momentum=0.9, nesterov=True, decay=0.001)",
+                           "rmsprop(rho=0.5)",
+                           "adagrad(clipnorm=2.5)",
+                           "adadelta(lr=0.3, clipvalue=0.1)",
+                           "adam(lr=0.1, beta_1=0.3, beta_2=0.7, epsilon=0.125, decay=1e-4)",
+                           "adamax(lr=1e-300)",
+                           "nadam(schedule_decay=0.1, clipnorm=1e10, clipvalue=3)",
+                           "adam(lr=0.1234567890123456789)"};
     for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
         clopt_config a, b;
         clopt_error err;

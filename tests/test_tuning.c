@@ -44,8 +44,7 @@ static clopt_context *row_context(const char *row)
     clopt_error err;
     const char *v[NKNOBS] = {row, NULL, NULL};
     clopt_context *ctx = context_with(v, &err);
-    if (!ctx)
-        fprintf(stderr, "\n  CLOPT_TUNING=%s: %s\n", row, err.text);
+    if (!ctx) fprintf(stderr, "\n  CLOPT_TUNING=%s: %s\n", row, err.text);
     return ctx;
 }
 
@@ -237,8 +236,7 @@ static size_t variants_of(clopt_kind k, char spec[4][96])
     snprintf(spec[0], 96, "%s", info->key);
     snprintf(spec[1], 96, "%s(clipvalue=0.5)", info->key);
     snprintf(spec[2], 96, "%s(clipnorm=10)", info->key);
-    if (info->full == info->lean)
-        return 3;
+    if (info->full == info->lean) return 3;
     const clopt_param p = info->state_switch; /* momentum (SGD), amsgrad (Adam, AdamW) */
     if (k == CLOPT_SGD)
         snprintf(spec[3], 96, "sgd(momentum=0.9, nesterov=True)");
@@ -275,8 +273,7 @@ static void test_rows_give_the_same_bits_for_every_optimizer(void)
                 float *got = stepped(ctx[s], spec[v], steps, total);
                 const int same = memcmp(want, got, total * sizeof *got) == 0;
                 const double rel = worst_relative(want, got, total);
-                if (exact)
-                    CU_ASSERT(same);
+                if (exact) CU_ASSERT(same);
                 CU_ASSERT(rel <= 1e-6);
                 if ((!same && exact) || rel > 1e-6)
                     fprintf(stderr, "\n  %s: row %s (max wgs %s) differs from cpu (rel %.3g)\n",

@@ -37,14 +37,14 @@ extern "C" {
 #endif
 
 typedef enum {
-    CLOPT_OK = 0,     /* success */
-    CLOPT_EINVAL,     /* an argument is invalid (NULL, out of range, malformed spec) */
-    CLOPT_ENOMEM,     /* host memory exhausted */
-    CLOPT_ENODEVICE,  /* no OpenCL device matches the selector */
-    CLOPT_ECL,        /* an OpenCL call failed; clopt_error.cl_error holds its code */
-    CLOPT_EIO,        /* reading or writing a file failed */
-    CLOPT_EFORMAT,    /* a checkpoint is corrupt, truncated or does not match */
-    CLOPT_ESTATE      /* the call is not valid in the object's current state */
+    CLOPT_OK = 0,    /* success */
+    CLOPT_EINVAL,    /* an argument is invalid (NULL, out of range, malformed spec) */
+    CLOPT_ENOMEM,    /* host memory exhausted */
+    CLOPT_ENODEVICE, /* no OpenCL device matches the selector */
+    CLOPT_ECL,       /* an OpenCL call failed; clopt_error.cl_error holds its code */
+    CLOPT_EIO,       /* reading or writing a file failed */
+    CLOPT_EFORMAT,   /* a checkpoint is corrupt, truncated or does not match */
+    CLOPT_ESTATE     /* the call is not valid in the object's current state */
 } clopt_status;
 
 /* Filled by every fallible call; `text` is a sentence for a person. */
@@ -166,8 +166,7 @@ CLOPT_API clopt_status clopt_optimizer_save(const clopt_optimizer *o, const char
  * The header is checked against the optimizer and the file's size before anything is
  * allocated; the state is read, checksummed and uploaded in pieces of 4 MiB.
  */
-CLOPT_API clopt_status clopt_optimizer_load(clopt_optimizer *o, const char *path,
-                                            clopt_error *err);
+CLOPT_API clopt_status clopt_optimizer_load(clopt_optimizer *o, const char *path, clopt_error *err);
 
 /* Releases the optimizer and its device state (not the caller's buffers). NULL is a no-op. */
 CLOPT_API void clopt_optimizer_release(clopt_optimizer *o);
@@ -188,7 +187,7 @@ typedef struct {
     double start[2];     /* default starting point */
     size_t nminima;      /* known global minima (0: unbounded) */
     clopt_point minima[4];
-    int log_scale;       /* nonzero: the landscape reads best with logarithmic colours */
+    int log_scale; /* nonzero: the landscape reads best with logarithmic colours */
 } clopt_function_info;
 
 /* The number of test functions, and function i (0 <= i < count; NULL beyond). */
@@ -200,16 +199,16 @@ CLOPT_API const clopt_function_info *clopt_function_find(const char *name, clopt
 
 /* What to run: K optimizers x S starting points on one function. */
 typedef struct {
-    const char *function;           /* catalogue name, or an expression f(x, y) */
-    const char *const *optimizers;  /* K specs, as clopt_optimizer_create takes them */
-    size_t noptimizers;             /* K >= 1; K x S <= CLOPT_RUN_MAX_TRAJECTORIES */
-    const double *starts;           /* S points as x0, y0, x1, y1, ...; NULL: the default */
-    size_t nstarts;                 /* S (0 when starts is NULL) */
-    uint64_t steps;                 /* N: 1 .. CLOPT_RUN_MAX_STEPS */
-    uint64_t every;                 /* record a point every `every` steps: 1 .. N */
-    double noise;                   /* sigma >= 0 of the gradient noise (0: exact gradients) */
-    uint64_t seed;                  /* key of the noise generator */
-    int state;                      /* nonzero: points also carry gradient and state */
+    const char *function;          /* catalogue name, or an expression f(x, y) */
+    const char *const *optimizers; /* K specs, as clopt_optimizer_create takes them */
+    size_t noptimizers;            /* K >= 1; K x S <= CLOPT_RUN_MAX_TRAJECTORIES */
+    const double *starts;          /* S points as x0, y0, x1, y1, ...; NULL: the default */
+    size_t nstarts;                /* S (0 when starts is NULL) */
+    uint64_t steps;                /* N: 1 .. CLOPT_RUN_MAX_STEPS */
+    uint64_t every;                /* record a point every `every` steps: 1 .. N */
+    double noise;                  /* sigma >= 0 of the gradient noise (0: exact gradients) */
+    uint64_t seed;                 /* key of the noise generator */
+    int state;                     /* nonzero: points also carry gradient and state */
 } clopt_run_options;
 
 #define CLOPT_RUN_MAX_STEPS 10000000u
@@ -292,8 +291,8 @@ CLOPT_API void clopt_run_release(clopt_run *r);
  * no longer writing into `values` when the call returns (its contents are then undefined).
  */
 CLOPT_API clopt_status clopt_landscape(clopt_context *ctx, const char *function, size_t nx,
-                                       size_t ny, const double *view, float *values,
-                                       float *min, float *max, clopt_error *err);
+                                       size_t ny, const double *view, float *values, float *min,
+                                       float *max, clopt_error *err);
 
 /* ---- Explore: many runs reduced on the device (basin maps and hyperparameter sweeps) ---- */
 

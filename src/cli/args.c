@@ -9,17 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-const char *cli_value(const char *cmd, int argc, char **argv, int *i, const char *name,
-                      int *bad)
+const char *cli_value(const char *cmd, int argc, char **argv, int *i, const char *name, int *bad)
 {
     const char *a = argv[*i];
     const size_t len = strlen(name);
-    if (strncmp(a, name, len) != 0)
-        return NULL;
-    if (a[len] == '=')
-        return a + len + 1;
-    if (a[len] != '\0')
-        return NULL;
+    if (strncmp(a, name, len) != 0) return NULL;
+    if (a[len] == '=') return a + len + 1;
+    if (a[len] != '\0') return NULL;
     if (*i + 1 >= argc) {
         fprintf(stderr, "%s: %s needs a value\n", cmd, name);
         *bad = 1;

@@ -8,8 +8,7 @@
  * If argv[*i] is option `name`, returns its value (advancing *i past it) or, when the value
  * is missing, prints "<cmd>: <name> needs a value" and sets *bad. Otherwise NULL.
  */
-const char *cli_value(const char *cmd, int argc, char **argv, int *i, const char *name,
-                      int *bad);
+const char *cli_value(const char *cmd, int argc, char **argv, int *i, const char *name, int *bad);
 
 /* Parse a whole argument or print "<cmd>: <opt> = '<text>': expected ..." and return -1. */
 int cli_u64(const char *cmd, const char *opt, const char *text, uint64_t min, uint64_t max,

@@ -46,14 +46,13 @@ typedef struct {
 } bench_args;
 
 /* Seconds for the engine to compute every step once; its final points. */
-static double time_engine(clopt_context *ctx, const bench_args *a, const double *starts,
-                          float *fx, float *fy, clopt_error *err)
+static double time_engine(clopt_context *ctx, const bench_args *a, const double *starts, float *fx,
+                          float *fy, clopt_error *err)
 {
     const char *spec[] = {SPEC};
     clopt_run_options o = {"rosenbrock", spec, 1, starts, a->starts, a->steps, a->steps, 0, 0, 0};
     clopt_run *run = clopt_run_create(ctx, &o, err);
-    if (!run)
-        return -1;
+    if (!run) return -1;
     const double t0 = now();
     while (!clopt_run_finished(run)) {
         clopt_slice s;
@@ -116,20 +115,16 @@ static int parse(int argc, char **argv, bench_args *a)
             fputs(clopt_cli_bench_trajectories_usage, stdout);
             return -1;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--starts", &bad))) {
-            if (cli_u64(CMD, "--starts", v, 1, CLOPT_RUN_MAX_TRAJECTORIES, &a->starts))
-                return 2;
+            if (cli_u64(CMD, "--starts", v, 1, CLOPT_RUN_MAX_TRAJECTORIES, &a->starts)) return 2;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--steps", &bad))) {
-            if (cli_u64(CMD, "--steps", v, 1, 100000, &a->steps))
-                return 2;
+            if (cli_u64(CMD, "--steps", v, 1, 100000, &a->steps)) return 2;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--repeat", &bad))) {
-            if (cli_u64(CMD, "--repeat", v, 1, 1000, &a->repeat))
-                return 2;
+            if (cli_u64(CMD, "--repeat", v, 1, 1000, &a->repeat)) return 2;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--device", &bad)))
             a->device = v;
         else if (!bad)
             return cli_unknown_option(CMD, argv[i], clopt_cli_bench_trajectories_usage);
-        if (bad)
-            return 2;
+        if (bad) return 2;
     }
     return 0;
 }
@@ -166,8 +161,8 @@ static int bench_trajectories(int argc, char **argv)
     for (uint64_t s = 0; s < a.steps; s++) { /* the engine's own per-step scalars */
         clopt_scalars sc;
         clopt_schedule_scalars(&cfg, s, 1.0, &sc);
-        k[s] = (bench_adam_step){sc.lr, sc.beta_1, sc.one_minus_beta_1, sc.beta_2,
-                                 sc.one_minus_beta_2, sc.epsilon};
+        k[s] = (bench_adam_step){sc.lr,     sc.beta_1,           sc.one_minus_beta_1,
+                                 sc.beta_2, sc.one_minus_beta_2, sc.epsilon};
     }
     /*
      * Rounds of engine, naive and blocked one after another, the best time of each: the
@@ -209,8 +204,8 @@ static int bench_trajectories(int argc, char **argv)
                "  blocked C loop (simd) %8.3f G point-steps/s  (%.3f s)\n"
                "  engine / blocked C = %.2f, engine / naive C = %.2f "
                "(final points agree within %.3g)\n",
-               n, (unsigned long long)a.steps, SPEC, (unsigned long long)a.repeat, device, ge,
-               te, gn, tn, gb, tb, ge / gb, ge / gn, diff);
+               n, (unsigned long long)a.steps, SPEC, (unsigned long long)a.repeat, device, ge, te,
+               gn, tn, gb, tb, ge / gb, ge / gn, diff);
 done:
     free(starts);
     free(ex);
@@ -233,12 +228,9 @@ int clopt_cli_bench(int argc, char **argv)
         fputs(clopt_cli_bench_explore_usage, out);
         return argc < 2 ? 2 : 0;
     }
-    if (strcmp(argv[1], "trajectories") == 0)
-        return bench_trajectories(argc, argv);
-    if (strcmp(argv[1], "step") == 0)
-        return clopt_cli_bench_step(argc, argv);
-    if (strcmp(argv[1], "explore") == 0)
-        return clopt_cli_bench_explore(argc, argv);
+    if (strcmp(argv[1], "trajectories") == 0) return bench_trajectories(argc, argv);
+    if (strcmp(argv[1], "step") == 0) return clopt_cli_bench_step(argc, argv);
+    if (strcmp(argv[1], "explore") == 0) return clopt_cli_bench_explore(argc, argv);
     size_t n, nb = 0;
     const clopt_cli_command *c = clopt_cli_commands(&n);
     const char *benchmarks[8];

@@ -37,7 +37,7 @@ void bench_blocked(float *x, float *y, size_t n, const bench_adam_step *k, size_
 #pragma omp parallel for schedule(static)
     for (size_t b = 0; b < n; b += BLOCK) {
         float px[BLOCK], py[BLOCK], mx[BLOCK] = {0}, my[BLOCK] = {0}, vx[BLOCK] = {0},
-                                                     vy[BLOCK] = {0};
+                                    vy[BLOCK] = {0};
         const size_t m = n - b < BLOCK ? n - b : BLOCK;
         for (size_t i = 0; i < BLOCK; i++) { /* lanes past the end compute and are dropped */
             px[i] = i < m ? x[b + i] : 1.0f;

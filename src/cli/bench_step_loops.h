@@ -17,7 +17,7 @@
  * and s[0 .. live) of n floats, with the step's scalars k (clopt_schedule_scalars). The
  * whole array is one tensor (Lamb's norms are over all of it).
  */
-void bench_step_loop(clopt_kind kind, size_t live, const clopt_scalars *k, float *p,
-                     const float *g, float *const s[CLOPT_MAX_STATE], size_t n);
+void bench_step_loop(clopt_kind kind, size_t live, const clopt_scalars *k, float *p, const float *g,
+                     float *const s[CLOPT_MAX_STATE], size_t n);
 
 #endif

@@ -15,8 +15,8 @@ json_t *clopt_cli_function_json(const clopt_function_info *f)
                                                 f->minima[m].y, "f", f->minima[m].f));
     return json_pack("{s:s,s:s,s:s,s:[ffff],s:[ff],s:o,s:b}", "name", f->name, "formula",
                      f->formula, "tex", f->tex, "view", f->view[0], f->view[1], f->view[2],
-                     f->view[3], "start", f->start[0], f->start[1], "minima", minima,
-                     "log_scale", f->log_scale);
+                     f->view[3], "start", f->start[0], f->start[1], "minima", minima, "log_scale",
+                     f->log_scale);
 }
 
 static void print_table(void)
@@ -34,8 +34,7 @@ static void print_table(void)
         if (f->nminima)
             snprintf(minimum, sizeof minimum, "f(%s, %s) = %s%s",
                      clopt_format_number(a, f->minima[0].x), clopt_format_number(b, f->minima[0].y),
-                     clopt_format_number(c, f->minima[0].f),
-                     f->nminima > 1 ? " (and others)" : "");
+                     clopt_format_number(c, f->minima[0].f), f->nminima > 1 ? " (and others)" : "");
         printf("%-17s %-28s %-14s %s%s\n  %s\n", f->name, view, start, minimum,
                f->log_scale ? ", log scale" : "", f->formula);
     }

@@ -86,8 +86,7 @@ int clopt_cli_landscape(int argc, char **argv)
             device = v;
         else if (!bad)
             return cli_unknown_option(CMD, argv[i], clopt_cli_landscape_usage);
-        if (bad)
-            return 2;
+        if (bad) return 2;
     }
     clopt_error err;
     if (!function) {

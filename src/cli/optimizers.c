@@ -34,8 +34,7 @@ static void print_table(void)
                                   : clopt_format_number(num, info->defaults[i]);
             printf("  %-15s = %-8s %s\n", pi->name, def, clopt_range_text(range));
         }
-        printf("  %-15s   %-8s %s\n", "clipnorm", "(off)",
-               clopt_range_text(CLOPT_RANGE_POSITIVE));
+        printf("  %-15s   %-8s %s\n", "clipnorm", "(off)", clopt_range_text(CLOPT_RANGE_POSITIVE));
         printf("  %-15s   %-8s %s\n\n", "clipvalue", "(off)",
                clopt_range_text(CLOPT_RANGE_POSITIVE));
     }
@@ -64,8 +63,7 @@ int clopt_cli_optimizers(int argc, char **argv)
             return cli_unknown_option("clopt optimizers", argv[i], clopt_cli_optimizers_usage);
         }
     }
-    if (json)
-        return print_json();
+    if (json) return print_json();
     print_table();
     return 0;
 }

@@ -64,22 +64,17 @@ static int parse(int argc, char **argv, run_args *a)
                 fprintf(stderr, CMD ": more than %d --start options\n", MAX_STARTS);
                 return 2;
             }
-            if (cli_numbers(CMD, "--start", v, 2, &a->starts[2 * a->o.nstarts]))
-                return 2;
+            if (cli_numbers(CMD, "--start", v, 2, &a->starts[2 * a->o.nstarts])) return 2;
             a->o.nstarts++;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--steps", &bad))) {
-            if (cli_u64(CMD, "--steps", v, 1, CLOPT_RUN_MAX_STEPS, &a->o.steps))
-                return 2;
+            if (cli_u64(CMD, "--steps", v, 1, CLOPT_RUN_MAX_STEPS, &a->o.steps)) return 2;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--every", &bad))) {
-            if (cli_u64(CMD, "--every", v, 1, CLOPT_RUN_MAX_STEPS, &a->o.every))
-                return 2;
+            if (cli_u64(CMD, "--every", v, 1, CLOPT_RUN_MAX_STEPS, &a->o.every)) return 2;
             every_set = 1;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--noise", &bad))) {
-            if (cli_double(CMD, "--noise", v, &a->o.noise))
-                return 2;
+            if (cli_double(CMD, "--noise", v, &a->o.noise)) return 2;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--seed", &bad))) {
-            if (cli_u64(CMD, "--seed", v, 0, UINT64_MAX, &a->o.seed))
-                return 2;
+            if (cli_u64(CMD, "--seed", v, 0, UINT64_MAX, &a->o.seed)) return 2;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--format", &bad))) {
             if (strcmp(v, "json") && strcmp(v, "csv")) {
                 fprintf(stderr, CMD ": --format = '%s': expected json or csv\n", v);
@@ -90,8 +85,7 @@ static int parse(int argc, char **argv, run_args *a)
             a->device = v;
         else if (!bad)
             return cli_unknown_option(CMD, argv[i], clopt_cli_run_usage);
-        if (bad)
-            return 2;
+        if (bad) return 2;
     }
     if (!a->o.function) {
         fputs(CMD ": --function is required (see clopt functions)\n", stderr);
@@ -102,8 +96,7 @@ static int parse(int argc, char **argv, run_args *a)
                 (unsigned long long)a->o.every, (unsigned long long)a->o.steps);
         return 2;
     }
-    if (a->o.noptimizers == 0)
-        a->specs[a->o.noptimizers++] = "adam";
+    if (a->o.noptimizers == 0) a->specs[a->o.noptimizers++] = "adam";
     a->o.optimizers = a->specs;
     a->o.starts = a->o.nstarts ? a->starts : NULL;
     return 0;
@@ -122,14 +115,13 @@ static int collect(clopt_run *run, const run_args *a, points *p, clopt_error *er
     if (p->rows > SIZE_MAX / 3 / sizeof(float) / p->nt ||
         !(p->xyf = malloc(p->nt * p->rows * 3 * sizeof(float)))) {
         snprintf(err->text, sizeof err->text,
-                 "%zu trajectories x %zu points do not fit in memory; raise --every",
-                 p->nt, p->rows);
+                 "%zu trajectories x %zu points do not fit in memory; raise --every", p->nt,
+                 p->rows);
         return 1;
     }
     while (!clopt_run_finished(run)) {
         clopt_slice s;
-        if (clopt_run_advance(run, 0, &s, err) != CLOPT_OK)
-            return 1;
+        if (clopt_run_advance(run, 0, &s, err) != CLOPT_OK) return 1;
         const size_t row0 = (size_t)(s.first_step / a->o.every);
         for (size_t r = 0; r < s.rows; r++)
             for (size_t t = 0; t < p->nt; t++)
@@ -143,8 +135,7 @@ static int collect(clopt_run *run, const run_args *a, points *p, clopt_error *er
 static size_t count_points(clopt_run *run, const points *p, size_t t, uint64_t every)
 {
     const int64_t d = clopt_run_diverged_at(run, t);
-    if (d < 0)
-        return p->rows;
+    if (d < 0) return p->rows;
     const size_t before = (size_t)(((uint64_t)d + every - 1) / every);
     return before < p->rows ? before : p->rows;
 }
@@ -154,8 +145,7 @@ static void print_config(const char *json)
 {
     for (const char *c = json; *c; c++) {
         putchar(*c);
-        if ((*c == ':' && c[-1] == '"') || (*c == ',' && c[1] == '"'))
-            putchar(' ');
+        if ((*c == ':' && c[-1] == '"') || (*c == ',' && c[1] == '"')) putchar(' ');
     }
 }
 
@@ -194,16 +184,14 @@ static int print_csv(clopt_run *run, const run_args *a, const points *p)
         clopt_config c;
         clopt_spec_parse(clopt_run_optimizer(run, t), &c, NULL);
         char *label = clopt_config_label(&c);
-        if (!label)
-            return 1;
+        if (!label) return 1;
         const char *quote = strchr(label, ',') ? "\"" : ""; /* CSV: a field with commas */
         const size_t n = count_points(run, p, t, a->o.every);
         for (size_t r = 0; r < n; r++) {
             const float *q = &p->xyf[(t * p->rows + r) * 3];
             printf("%zu,%s%s%s,%llu,%s,%s,%s\n", t, quote, label, quote,
-                   (unsigned long long)(r * a->o.every),
-                   clopt_format_float(n1, q[0]), clopt_format_float(n2, q[1]),
-                   clopt_format_float(n3, q[2]));
+                   (unsigned long long)(r * a->o.every), clopt_format_float(n1, q[0]),
+                   clopt_format_float(n2, q[1]), clopt_format_float(n3, q[2]));
         }
         free(label);
     }
@@ -219,8 +207,7 @@ int clopt_cli_run(int argc, char **argv)
     static run_args a; /* the starts table is large */
     memset(&a, 0, sizeof a);
     int rc = parse(argc, argv, &a);
-    if (rc)
-        return rc;
+    if (rc) return rc;
     clopt_error err;
     if ((rc = cli_function(CMD, a.o.function))) return rc;
     if (clopt_run_check(&a.o, &err) != CLOPT_OK) {

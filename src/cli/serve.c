@@ -90,8 +90,7 @@ static int parse(int argc, char **argv, srv_options *o)
             o->data = v;
         else if (!bad)
             return cli_unknown_option(CMD, argv[i], clopt_cli_serve_usage);
-        if (bad)
-            return 2;
+        if (bad) return 2;
     }
     return 0;
 }

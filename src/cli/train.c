@@ -97,24 +97,19 @@ static int parse(int argc, char **argv, train_args *a)
             }
             a->specs[a->nspecs++] = v;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--epochs", &bad))) {
-            if (cli_u64(CMD, "--epochs", v, 1, CLOPT_TRAIN_MAX_EPOCHS, &a->o.epochs))
-                return 2;
+            if (cli_u64(CMD, "--epochs", v, 1, CLOPT_TRAIN_MAX_EPOCHS, &a->o.epochs)) return 2;
             a->given_epochs = 1;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--batch", &bad))) {
-            if (cli_u64(CMD, "--batch", v, 1, CLOPT_TRAIN_MAX_BATCH, &a->o.batch))
-                return 2;
+            if (cli_u64(CMD, "--batch", v, 1, CLOPT_TRAIN_MAX_BATCH, &a->o.batch)) return 2;
             a->given_batch = 1;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--hidden", &bad))) {
-            if (cli_u64(CMD, "--hidden", v, 1, CLOPT_TRAIN_MAX_HIDDEN, &a->o.hidden))
-                return 2;
+            if (cli_u64(CMD, "--hidden", v, 1, CLOPT_TRAIN_MAX_HIDDEN, &a->o.hidden)) return 2;
             a->given_hidden = 1;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--seed", &bad))) {
-            if (cli_u64(CMD, "--seed", v, 0, INT64_MAX, &a->o.seed))
-                return 2;
+            if (cli_u64(CMD, "--seed", v, 0, INT64_MAX, &a->o.seed)) return 2;
             a->given_seed = 1;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--limit", &bad))) {
-            if (cli_u64(CMD, "--limit", v, 1, UINT32_MAX, &a->o.limit))
-                return 2;
+            if (cli_u64(CMD, "--limit", v, 1, UINT32_MAX, &a->o.limit)) return 2;
             a->given_limit = 1;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--data", &bad)))
             a->data = v;
@@ -126,11 +121,9 @@ static int parse(int argc, char **argv, train_args *a)
             a->resume = v;
         else if (!bad)
             return cli_unknown_option(CMD, argv[i], clopt_cli_train_usage);
-        if (bad)
-            return 2;
+        if (bad) return 2;
     }
-    if (a->nspecs == 0 && !a->resume)
-        a->specs[a->nspecs++] = "adam";
+    if (a->nspecs == 0 && !a->resume) a->specs[a->nspecs++] = "adam";
     if (a->no_checkpoint && a->checkpoint) {
         fputs(CMD ": --no-checkpoint and --checkpoint contradict each other\n", stderr);
         return 2;
@@ -154,14 +147,18 @@ static int check_resumed(const train_args *a, const clopt_train_options *saved,
                 {"--limit", a->given_limit, a->o.limit, saved->limit}};
     for (size_t i = 0; i < sizeof keep / sizeof *keep; i++)
         if (keep[i].given && keep[i].value != keep[i].saved) {
-            fprintf(stderr, CMD ": %s %llu differs from the checkpoint's %llu; a resumed "
-                    "training keeps its options\n", keep[i].name,
-                    (unsigned long long)keep[i].value, (unsigned long long)keep[i].saved);
+            fprintf(stderr,
+                    CMD ": %s %llu differs from the checkpoint's %llu; a resumed "
+                        "training keeps its options\n",
+                    keep[i].name, (unsigned long long)keep[i].value,
+                    (unsigned long long)keep[i].saved);
             return 2;
         }
     if (a->nspecs && a->nspecs != n) {
-        fprintf(stderr, CMD ": %zu --optimizer options; the checkpoint trains %zu (leave them "
-                "out to go on with its own)\n", a->nspecs, n);
+        fprintf(stderr,
+                CMD ": %zu --optimizer options; the checkpoint trains %zu (leave them "
+                    "out to go on with its own)\n",
+                a->nspecs, n);
         return 2;
     }
     for (size_t i = 0; i < a->nspecs; i++) {
@@ -172,16 +169,19 @@ static int check_resumed(const train_args *a, const clopt_train_options *saved,
             return 2;
         }
         if (strcmp(given.label, r[i].label)) {
-            fprintf(stderr, CMD ": --optimizer %s differs from the checkpoint's optimizer %zu, "
-                    "%s\n", given.label, i + 1, r[i].label);
+            fprintf(stderr,
+                    CMD ": --optimizer %s differs from the checkpoint's optimizer %zu, "
+                        "%s\n",
+                    given.label, i + 1, r[i].label);
             return 2;
         }
     }
     for (size_t i = 0; i < n; i++)
         if (r[i].done > a->o.epochs) {
-            fprintf(stderr, CMD ": --epochs %llu, but %s has already done %llu epochs in the "
-                    "checkpoint\n", (unsigned long long)a->o.epochs, r[i].label,
-                    (unsigned long long)r[i].done);
+            fprintf(stderr,
+                    CMD ": --epochs %llu, but %s has already done %llu epochs in the "
+                        "checkpoint\n",
+                    (unsigned long long)a->o.epochs, r[i].label, (unsigned long long)r[i].done);
             return 2;
         }
     return 0;
@@ -217,12 +217,10 @@ static int on_epoch(void *user, size_t index, uint64_t epoch, const clopt_train_
     progress *p = user;
     (void)index;
     const clopt_epoch_result *e = &r->epochs[epoch];
-    if (p->tty)
-        fputc('\n', stderr);
+    if (p->tty) fputc('\n', stderr);
     if (!p->a->json)
         fprintf(stderr, "%s: epoch %llu: train loss %.4f, test loss %.4f, accuracy %.4f\n",
-                r->label, (unsigned long long)epoch + 1, e->train_loss, e->test_loss,
-                e->accuracy);
+                r->label, (unsigned long long)epoch + 1, e->train_loss, e->test_loss, e->accuracy);
     return 0;
 }
 

@@ -8,11 +8,9 @@
 
 static const srv_asset *find(const char *url)
 {
-    if (!strcmp(url, "/"))
-        url = "/index.html";
+    if (!strcmp(url, "/")) url = "/index.html";
     for (const srv_asset *a = srv_assets; a->path; a++)
-        if (!strcmp(a->path, url))
-            return a;
+        if (!strcmp(a->path, url)) return a;
     return NULL;
 }
 
@@ -25,8 +23,8 @@ int srv_assets_has(const char *url)
 enum MHD_Result srv_assets_serve(struct MHD_Connection *c, const char *url)
 {
     const srv_asset *a = find(url);
-    const char *match = MHD_lookup_connection_value(c, MHD_HEADER_KIND,
-                                                    MHD_HTTP_HEADER_IF_NONE_MATCH);
+    const char *match =
+        MHD_lookup_connection_value(c, MHD_HEADER_KIND, MHD_HTTP_HEADER_IF_NONE_MATCH);
     struct MHD_Response *resp;
     unsigned status = 200;
     if (match && !strcmp(match, a->etag)) {
@@ -34,7 +32,6 @@ enum MHD_Result srv_assets_serve(struct MHD_Connection *c, const char *url)
         status = 304;
     } else
         resp = MHD_create_response_from_buffer(a->size, (void *)a->data, MHD_RESPMEM_PERSISTENT);
-    if (resp)
-        MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, a->etag);
+    if (resp) MHD_add_response_header(resp, MHD_HTTP_HEADER_ETAG, a->etag);
     return srv_reply_send(c, status, resp, status == 200 ? a->type : NULL, "no-cache");
 }

@@ -21,11 +21,12 @@ static enum MHD_Result check_optimizer(struct MHD_Connection *c, const char *spe
     clopt_config cfg;
     clopt_error err = {0}; /* the first error wins: start with none */
     if (clopt_spec_parse(spec, &cfg, &err) != CLOPT_OK)
-        return srv_reply_json(c, 200, json_pack("{s:b,s:s,s:s}", "valid", 0, "error", err.text,
-                                                "field", "optimizer"));
+        return srv_reply_json(
+            c, 200,
+            json_pack("{s:b,s:s,s:s}", "valid", 0, "error", err.text, "field", "optimizer"));
     char *config = clopt_config_json(&cfg);
-    json_t *body = json_pack("{s:b,s:o?}", "valid", 1, "config",
-                             config ? json_loads(config, 0, NULL) : NULL);
+    json_t *body =
+        json_pack("{s:b,s:o?}", "valid", 1, "config", config ? json_loads(config, 0, NULL) : NULL);
     free(config);
     return srv_reply_json(c, 200, body);
 }
@@ -35,8 +36,7 @@ enum MHD_Result srv_api_check(srv *s, struct MHD_Connection *c)
     (void)s;
     srv_problem p;
     const char *spec = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "optimizer");
-    if (spec)
-        return check_optimizer(c, spec);
+    if (spec) return check_optimizer(c, spec);
     const char *text = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "function");
     if (!text) {
         srv_problem_set(&p, 400, "function",

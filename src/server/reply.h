@@ -15,8 +15,8 @@ void srv_reply_headers(struct MHD_Response *resp);
  * resp, queues it with status and releases it. A NULL resp (out of memory) gives MHD_NO,
  * which closes the connection.
  */
-enum MHD_Result srv_reply_send(struct MHD_Connection *c, unsigned status,
-                               struct MHD_Response *resp, const char *type, const char *cache);
+enum MHD_Result srv_reply_send(struct MHD_Connection *c, unsigned status, struct MHD_Response *resp,
+                               const char *type, const char *cache);
 
 /* Queues body (steals the reference; NULL answers 503) with status. */
 enum MHD_Result srv_reply_json(struct MHD_Connection *c, unsigned status, json_t *body);
@@ -25,8 +25,7 @@ enum MHD_Result srv_reply_json(struct MHD_Connection *c, unsigned status, json_t
 enum MHD_Result srv_reply_problem(struct MHD_Connection *c, const srv_problem *p);
 
 /* 405 with an Allow header listing `allow`. */
-enum MHD_Result srv_reply_method(struct MHD_Connection *c, const char *method,
-                                 const char *allow);
+enum MHD_Result srv_reply_method(struct MHD_Connection *c, const char *method, const char *allow);
 
 /* Queues a response that carries no body (204, 304). */
 enum MHD_Result srv_reply_empty(struct MHD_Connection *c, unsigned status);

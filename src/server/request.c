@@ -19,13 +19,12 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const fields[] = {"function", "optimizers", "starts", "steps",
-                                     "every",    "noise",      "seed",   "state", NULL};
+static const char *const fields[] = {"function", "optimizers", "starts", "steps", "every",
+                                     "noise",    "seed",       "state",  NULL};
 
 static int parse_optimizers(json_t *root, srv_request *r, srv_problem *p)
 {
-    if (srv_json_optimizers(root, SRV_MAX_TRAJECTORIES, &r->specs, &r->o.noptimizers, p))
-        return -1;
+    if (srv_json_optimizers(root, SRV_MAX_TRAJECTORIES, &r->specs, &r->o.noptimizers, p)) return -1;
     return 0;
 }
 
@@ -35,8 +34,7 @@ static int parse_function(json_t *root, srv_request *r, srv_problem *p)
     if (!v)
         return srv_problem_set(p, 400, "function",
                                "function is required, e.g. \"rosenbrock\" (see /api/v1/functions)");
-    if (!json_is_string(v))
-        return srv_problem_set(p, 400, "function", "function must be a string");
+    if (!json_is_string(v)) return srv_problem_set(p, 400, "function", "function must be a string");
     if (srv_function_resolve(json_string_value(v), &r->function, p)) return -1;
     r->o.function = r->function;
     return 0;
@@ -91,8 +89,7 @@ static int parse_scalars(json_t *root, srv_request *r, srv_problem *p)
         return -1;
     json_t *v = json_object_get(root, "noise");
     if (v) {
-        if (!json_is_number(v) || !(json_number_value(v) >= 0.0) ||
-            !(json_number_value(v) <= 1e6))
+        if (!json_is_number(v) || !(json_number_value(v) >= 0.0) || !(json_number_value(v) <= 1e6))
             return srv_problem_set(p, 400, "noise",
                                    "noise must be a number from 0 to 1e6 (the standard "
                                    "deviation added to each gradient component)");
@@ -113,8 +110,8 @@ static int check_size(srv_request *r, srv_problem *p)
     const size_t k = r->o.noptimizers, s = r->o.nstarts;
     if (k * s > SRV_MAX_TRAJECTORIES)
         return srv_problem_set(p, 400, "starts",
-                               "%zu optimizers x %zu starts = %zu trajectories; the limit is %u",
-                               k, s, k * s, SRV_MAX_TRAJECTORIES);
+                               "%zu optimizers x %zu starts = %zu trajectories; the limit is %u", k,
+                               s, k * s, SRV_MAX_TRAJECTORIES);
     if (r->o.state && k * s > SRV_MAX_STATE_TRAJECTORIES)
         return srv_problem_set(p, 400, "state",
                                "\"state\": true allows at most %u trajectories; this run has %zu",
@@ -143,8 +140,7 @@ static char *canonical_text(const srv_request *r)
     char *text = NULL, a[32], b[32];
     size_t size = 0;
     FILE *f = open_memstream(&text, &size);
-    if (!f)
-        return NULL;
+    if (!f) return NULL;
     fprintf(f, "{\"every\":%llu,\"function\":\"%s\",\"noise\":%s,\"optimizers\":[",
             (unsigned long long)r->o.every, r->o.function, clopt_format_number(a, r->o.noise));
     for (size_t i = 0; i < r->o.noptimizers; i++)
@@ -168,8 +164,7 @@ int srv_request_parse(const char *body, size_t len, srv_request *req, srv_proble
     json_t *root = srv_json_object(
         body, len, fields, "function, optimizers, starts, steps, every, noise, seed or state",
         "{\"function\": \"rosenbrock\", \"optimizers\": [\"adam\"]}", p);
-    if (!root)
-        return -1;
+    if (!root) return -1;
     int rc = -1;
     if (parse_function(root, req, p) || parse_optimizers(root, req, p) ||
         parse_starts(root, req, p) || parse_scalars(root, req, p) || check_size(req, p))
@@ -188,15 +183,13 @@ int srv_request_parse(const char *body, size_t len, srv_request *req, srv_proble
     rc = 0;
 done:
     json_decref(root);
-    if (rc)
-        srv_request_free(req);
+    if (rc) srv_request_free(req);
     return rc;
 }
 
 int srv_parse_count(const char *text, unsigned long long *out)
 {
-    if (*text < '0' || *text > '9')
-        return -1;
+    if (*text < '0' || *text > '9') return -1;
     char *end;
     errno = 0;
     *out = strtoull(text, &end, 10);

@@ -21,12 +21,12 @@
 
 typedef struct {
     char id[SRV_ID_CHARS + 1];
-    char *canonical;      /* compact JSON, keys sorted, every default filled in */
-    clopt_run_options o;  /* points into the members below */
-    char **specs;         /* K optimizer configs as JSON text (get_config, "name" first) */
-    double *starts;       /* 2 S coordinates */
-    char *function;       /* the catalogue name, or the expression's canonical text */
-    size_t points;        /* K x S x (steps / every + 1) */
+    char *canonical;     /* compact JSON, keys sorted, every default filled in */
+    clopt_run_options o; /* points into the members below */
+    char **specs;        /* K optimizer configs as JSON text (get_config, "name" first) */
+    double *starts;      /* 2 S coordinates */
+    char *function;      /* the catalogue name, or the expression's canonical text */
+    size_t points;       /* K x S x (steps / every + 1) */
 } srv_request;
 
 /*

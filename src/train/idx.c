@@ -14,8 +14,7 @@ static int read_all(gzFile f, void *buf, size_t n)
     while (n > 0) {
         const unsigned chunk = n > (1u << 30) ? 1u << 30 : (unsigned)n;
         const int got = gzread(f, p, chunk);
-        if (got <= 0)
-            return -1;
+        if (got <= 0) return -1;
         p += got;
         n -= (size_t)got;
     }
@@ -83,8 +82,7 @@ clopt_status clopt_idx_load(const char *path, unsigned ndims, clopt_idx *out, cl
     st = CLOPT_OK;
 done:
     gzclose(f);
-    if (st != CLOPT_OK)
-        clopt_idx_free(out);
+    if (st != CLOPT_OK) clopt_idx_free(out);
     return st;
 }
 

@@ -46,12 +46,10 @@ void clopt_mlp_glorot(float *params, size_t in, size_t hidden, size_t classes, u
 
 static clopt_status gemm_check(CLBlastStatusCode rc, const char *what, clopt_error *err)
 {
-    if (rc == CLBlastSuccess)
-        return CLOPT_OK;
-    if (rc < 0 && rc > -100)
-        return clopt_error_cl(err, (cl_int)rc, "CLBlastSgemm", what);
-    return clopt_error_set(err, CLOPT_ECL, "%s: CLBlastSgemm failed with CLBlast status %d",
-                           what, (int)rc);
+    if (rc == CLBlastSuccess) return CLOPT_OK;
+    if (rc < 0 && rc > -100) return clopt_error_cl(err, (cl_int)rc, "CLBlastSgemm", what);
+    return clopt_error_set(err, CLOPT_ECL, "%s: CLBlastSgemm failed with CLBlast status %d", what,
+                           (int)rc);
 }
 
 /* C = op(A) op(B), row-major, m x n, inner k. */
@@ -60,11 +58,11 @@ static clopt_status gemm(clopt_mlp *m, int ta, int tb, size_t rows, size_t cols,
                          cl_mem c, size_t c_off, const char *what, clopt_error *err)
 {
     cl_command_queue q = clopt_context_queue(m->ctx);
-    return gemm_check(CLBlastSgemm(CLBlastLayoutRowMajor, ta ? CLBlastTransposeYes : CLBlastTransposeNo,
-                                   tb ? CLBlastTransposeYes : CLBlastTransposeNo, rows, cols, inner,
-                                   1.0f, a, a_off, lda, b, b_off, ldb, 0.0f, c, c_off, cols, &q,
-                                   NULL),
-                      what, err);
+    return gemm_check(
+        CLBlastSgemm(CLBlastLayoutRowMajor, ta ? CLBlastTransposeYes : CLBlastTransposeNo,
+                     tb ? CLBlastTransposeYes : CLBlastTransposeNo, rows, cols, inner, 1.0f, a,
+                     a_off, lda, b, b_off, ldb, 0.0f, c, c_off, cols, &q, NULL),
+        what, err);
 }
 
 /* The five matrix products of a forward and backward pass, defined once. */
@@ -77,17 +75,17 @@ static clopt_status product(clopt_mlp *m, product_id p, size_t rows, clopt_error
         return gemm(m, 0, 0, rows, m->hidden, m->in, m->x, 0, m->in, m->params, m->off[0],
                     m->hidden, m->h, 0, "x W1", err);
     case H_W2: /* z = h W2 */
-        return gemm(m, 0, 0, rows, m->classes, m->hidden, m->h, 0, m->hidden, m->params,
-                    m->off[2], m->classes, m->z, 0, "h W2", err);
+        return gemm(m, 0, 0, rows, m->classes, m->hidden, m->h, 0, m->hidden, m->params, m->off[2],
+                    m->classes, m->z, 0, "h W2", err);
     case HT_DZ: /* dW2 = h^T dz */
-        return gemm(m, 1, 0, m->hidden, m->classes, rows, m->h, 0, m->hidden, m->dz, 0,
-                    m->classes, m->grads, m->off[2], "h^T dz", err);
+        return gemm(m, 1, 0, m->hidden, m->classes, rows, m->h, 0, m->hidden, m->dz, 0, m->classes,
+                    m->grads, m->off[2], "h^T dz", err);
     case DZ_W2T: /* dh = dz W2^T */
         return gemm(m, 0, 1, rows, m->hidden, m->classes, m->dz, 0, m->classes, m->params,
                     m->off[2], m->classes, m->dh, 0, "dz W2^T", err);
     default: /* dW1 = x^T dh */
-        return gemm(m, 1, 0, m->in, m->hidden, rows, m->x, 0, m->in, m->dh, 0, m->hidden,
-                    m->grads, m->off[0], "x^T dh", err);
+        return gemm(m, 1, 0, m->in, m->hidden, rows, m->x, 0, m->in, m->dh, 0, m->hidden, m->grads,
+                    m->off[0], "x^T dh", err);
     }
 }
 
@@ -97,8 +95,7 @@ static cl_mem buffer(clopt_mlp *m, size_t bytes, const void *init, clopt_error *
     cl_mem b = clCreateBuffer(clopt_context_cl(m->ctx),
                               CL_MEM_READ_WRITE | (init ? CL_MEM_COPY_HOST_PTR : 0), bytes,
                               (void *)init, &rc);
-    if (!b)
-        clopt_error_cl(err, rc, "clCreateBuffer", "allocating the model");
+    if (!b) clopt_error_cl(err, rc, "clCreateBuffer", "allocating the model");
     return b;
 }
 
@@ -134,8 +131,10 @@ clopt_mlp *clopt_mlp_create(clopt_context *ctx, cl_program program, size_t in, s
     struct {
         cl_kernel *k;
         const char *name;
-    } kernels[] = {{&m->gather, "clopt_mlp_gather"},   {&m->bias, "clopt_mlp_bias"},
-                   {&m->softmax, "clopt_mlp_softmax"}, {&m->colsum, "clopt_mlp_colsum"},
+    } kernels[] = {{&m->gather, "clopt_mlp_gather"},
+                   {&m->bias, "clopt_mlp_bias"},
+                   {&m->softmax, "clopt_mlp_softmax"},
+                   {&m->colsum, "clopt_mlp_colsum"},
                    {&m->relu_grad, "clopt_mlp_relu_grad"}};
     for (size_t i = 0; i < sizeof kernels / sizeof *kernels; i++) {
         *kernels[i].k = clCreateKernel(program, kernels[i].name, &rc);
@@ -161,15 +160,14 @@ clopt_status clopt_mlp_attach(clopt_mlp *m, clopt_optimizer *o, clopt_error *err
     return CLOPT_OK;
 }
 
-static clopt_status run(clopt_mlp *m, cl_kernel k, size_t items, const char *what,
-                        clopt_error *err)
+static clopt_status run(clopt_mlp *m, cl_kernel k, size_t items, const char *what, clopt_error *err)
 {
     /* 64, or the context's work-group size where a device limit made it smaller */
     const size_t local = m->ctx->tuning.wgs < 64 ? m->ctx->tuning.wgs : 64;
     const size_t global = (items + local - 1) / local * local;
     CLOPT_CL_CHECK(err, what,
-                   clEnqueueNDRangeKernel(clopt_context_queue(m->ctx), k, 1, NULL, &global,
-                                          &local, 0, NULL, NULL));
+                   clEnqueueNDRangeKernel(clopt_context_queue(m->ctx), k, 1, NULL, &global, &local,
+                                          0, NULL, NULL));
     return CLOPT_OK;
 fail:
     return err ? err->status : CLOPT_ECL;
@@ -207,23 +205,20 @@ clopt_status clopt_mlp_batch(clopt_mlp *m, cl_mem images, cl_mem labels, cl_mem 
     ARG(m->gather, 5, r);
     ARG(m->gather, 6, m->x);
     ARG(m->gather, 7, m->y);
-    if (run(m, m->gather, (size_t)r * in, what, err) || product(m, X_W1, rows, err))
-        goto fail;
+    if (run(m, m->gather, (size_t)r * in, what, err) || product(m, X_W1, rows, err)) goto fail;
     ARG(m->bias, 0, m->h);
     ARG(m->bias, 1, m->params);
     ARG(m->bias, 2, b1);
     ARG(m->bias, 3, hid);
     ARG(m->bias, 4, nh);
     ARG(m->bias, 5, one);
-    if (run(m, m->bias, nh, what, err) || product(m, H_W2, rows, err))
-        goto fail;
+    if (run(m, m->bias, nh, what, err) || product(m, H_W2, rows, err)) goto fail;
     ARG(m->bias, 0, m->z);
     ARG(m->bias, 2, b2);
     ARG(m->bias, 3, cls);
     ARG(m->bias, 4, nz);
     ARG(m->bias, 5, zero);
-    if (run(m, m->bias, nz, what, err))
-        goto fail;
+    if (run(m, m->bias, nz, what, err)) goto fail;
     ARG(m->softmax, 0, m->z);
     ARG(m->softmax, 1, m->y);
     ARG(m->softmax, 2, cls);
@@ -232,34 +227,29 @@ clopt_status clopt_mlp_batch(clopt_mlp *m, cl_mem images, cl_mem labels, cl_mem 
     ARG(m->softmax, 5, m->dz);
     ARG(m->softmax, 6, m->loss);
     ARG(m->softmax, 7, m->correct);
-    if (run(m, m->softmax, r, what, err))
-        goto fail;
+    if (run(m, m->softmax, r, what, err)) goto fail;
     if (backward) {
         /* dW2 = h^T dz, db2 = colsum dz, dh = dz W2^T masked by ReLU, dW1 = x^T dh, db1. */
-        if (product(m, HT_DZ, rows, err))
-            goto fail;
+        if (product(m, HT_DZ, rows, err)) goto fail;
         ARG(m->colsum, 0, m->dz);
         ARG(m->colsum, 1, r);
         ARG(m->colsum, 2, cls);
         ARG(m->colsum, 3, m->grads);
         ARG(m->colsum, 4, b2);
-        if (run(m, m->colsum, cls, what, err) || product(m, DZ_W2T, rows, err))
-            goto fail;
+        if (run(m, m->colsum, cls, what, err) || product(m, DZ_W2T, rows, err)) goto fail;
         ARG(m->relu_grad, 0, m->dh);
         ARG(m->relu_grad, 1, m->h);
         ARG(m->relu_grad, 2, nh);
-        if (run(m, m->relu_grad, nh, what, err) || product(m, XT_DH, rows, err))
-            goto fail;
+        if (run(m, m->relu_grad, nh, what, err) || product(m, XT_DH, rows, err)) goto fail;
         ARG(m->colsum, 0, m->dh);
         ARG(m->colsum, 2, hid);
         ARG(m->colsum, 4, b1);
-        if (run(m, m->colsum, hid, what, err))
-            goto fail;
+        if (run(m, m->colsum, hid, what, err)) goto fail;
     }
     cl_command_queue q = clopt_context_queue(m->ctx);
     CLOPT_CL_CHECK(err, "reading the batch's loss",
-                   clEnqueueReadBuffer(q, m->loss, CL_FALSE, 0, rows * sizeof(float),
-                                       m->host_loss, 0, NULL, NULL));
+                   clEnqueueReadBuffer(q, m->loss, CL_FALSE, 0, rows * sizeof(float), m->host_loss,
+                                       0, NULL, NULL));
     CLOPT_CL_CHECK(err, "reading the batch's loss",
                    clEnqueueReadBuffer(q, m->correct, CL_TRUE, 0, rows * sizeof(cl_uint),
                                        m->host_correct, 0, NULL, NULL));
@@ -285,15 +275,14 @@ clopt_status clopt_mlp_time_products(clopt_mlp *m, size_t rows, int reps, double
         struct timespec t0, t1;
         clock_gettime(CLOCK_MONOTONIC, &t0);
         for (product_id p = X_W1; p < PRODUCTS; p++)
-            if (product(m, p, rows, err) != CLOPT_OK)
-                return err ? err->status : CLOPT_ECL;
+            if (product(m, p, rows, err) != CLOPT_OK) return err ? err->status : CLOPT_ECL;
         cl_int rc = clFinish(q);
         if (rc != CL_SUCCESS)
             return clopt_error_cl(err, rc, "clFinish", "timing the matrix products");
         clock_gettime(CLOCK_MONOTONIC, &t1);
-        const double dt = (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
-        if (r >= 0 && dt < best)
-            best = dt;
+        const double dt =
+            (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+        if (r >= 0 && dt < best) best = dt;
     }
     *seconds = best;
     return CLOPT_OK;
@@ -301,17 +290,14 @@ clopt_status clopt_mlp_time_products(clopt_mlp *m, size_t rows, int reps, double
 
 void clopt_mlp_release(clopt_mlp *m)
 {
-    if (!m)
-        return;
-    cl_mem mems[] = {m->params, m->grads, m->x, m->y, m->h, m->z, m->dz, m->dh, m->loss,
-                     m->correct};
+    if (!m) return;
+    cl_mem mems[] = {m->params, m->grads, m->x,  m->y,    m->h,
+                     m->z,      m->dz,    m->dh, m->loss, m->correct};
     for (size_t i = 0; i < sizeof mems / sizeof *mems; i++)
-        if (mems[i])
-            clReleaseMemObject(mems[i]);
+        if (mems[i]) clReleaseMemObject(mems[i]);
     cl_kernel ks[] = {m->gather, m->bias, m->softmax, m->colsum, m->relu_grad};
     for (size_t i = 0; i < sizeof ks / sizeof *ks; i++)
-        if (ks[i])
-            clReleaseKernel(ks[i]);
+        if (ks[i]) clReleaseKernel(ks[i]);
     free(m->host_loss);
     free(m->host_correct);
     free(m);
