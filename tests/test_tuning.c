@@ -301,8 +301,10 @@ static float *run_points(clopt_context *ctx, const clopt_run_options *o, size_t 
         CU_ASSERT_EQUAL_FATAL(clopt_run_advance(r, 0, &s, &err), CLOPT_OK);
         const size_t m = s.rows * s.trajectories * s.components;
         comp = s.components;
-        out = realloc(out, (*n + m) * sizeof *out);
-        CU_ASSERT_PTR_NOT_NULL_FATAL(out);
+        float *grown = realloc(out, (*n + m) * sizeof *out);
+        if (!grown) free(out);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(grown);
+        out = grown;
         memcpy(out + *n, s.data, m * sizeof *out);
         *n += m;
     }
