@@ -1,6 +1,6 @@
 // Export a run as JSON or CSV, and save the landscape plot as SVG or PNG.
 
-function download(blob, name) {
+export function download(blob, name) {
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
   a.download = name;

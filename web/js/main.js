@@ -11,11 +11,12 @@ import { language, problemText, setLanguage, t, translatePage, words } from './i
 import { createLandscape } from './landscape.js';
 import { createLessons } from './lessons.js';
 import { createLossChart } from './loss.js';
-import { NEW_ENTRY, tunedLearningRate } from './presets.js';
+import { NEW_ENTRY, SWEEP_SECOND, tunedLearningRate } from './presets.js';
 import { colour, dash, repeats, setKinds } from './scales.js';
 import { formatSpec, parseSpec } from './spec.js';
 import { createTrainingView } from './training.js';
 import { createExploreView } from './explore.js';
+import { formatExploreHash, parseExploreHash } from './exploreplan.js';
 import { formatHash, parseHash } from './urlstate.js';
 import {
   OWN, describe, formulaHtml, isExpression, setupOwnFunction,
@@ -557,6 +558,32 @@ function lessonHash(n) {
   return `#lesson=${n}${language() === 'ko' ? '&lang=ko' : ''}`;
 }
 
+function exploreHash(plan) {
+  return formatExploreHash({ ...plan, lang: language() });
+}
+
+/** The explore view's URL: its last plan, or just the view (a link to it computes nothing). */
+function exploreViewHash() {
+  return explore.plan() ? exploreHash(explore.plan()) : `#explore=basins${language() === 'ko' ? '&lang=ko' : ''}`;
+}
+
+/**
+ * Opens an exploration from a link (#explore=...): the race takes its function, optimizers,
+ * start and steps (so that a click on a cell races with them), then the view computes it.
+ */
+function openExploreHash(hash) {
+  const v = parseExploreHash(hash);
+  if ((v.lang || 'en') !== language()) {
+    setLanguage(v.lang || 'en');
+    relabel();
+  }
+  if (v.function) {
+    applyHash(formatHash({ ...v, view: v.kind === 'basins' ? v.view : null, noise: 0, lang: language() }));
+  }
+  showView('explore');
+  explore.load(v);
+}
+
 /** What the lessons (lessons.js) ask of the page: a scene on the map, a run of it. */
 const lessonHooks = {
   async show(scene) {
@@ -598,7 +625,11 @@ function showView(view, n = 0) {
   document.body.dataset.view = view;
   for (const v of ['race', 'train', 'explore', 'lessons'])
     $(`view-${v}`).setAttribute('aria-pressed', String(view === v));
-  if (view === 'explore') return;
+  if (view === 'explore') {
+    explore.shown();
+    history.replaceState(null, '', exploreViewHash());
+    return;
+  }
   if (view === 'lessons') {
     lessons.open(n || lessons.lastOpened()).catch((e) => setState('error', e.message));
     return;
@@ -638,6 +669,17 @@ function wireFunctionMenu() {
   });
   menu.addEventListener('change', () => { if (!keyed) commit(); });
   menu.addEventListener('blur', () => { if (keyed) commit(); });
+}
+
+/** Copies the page's URL with `hash` to the clipboard (or shows it), and says so in `where`. */
+async function copyLink(hash, where) {
+  const url = `${location.origin}${location.pathname}${hash}`;
+  try {
+    await navigator.clipboard.writeText(url);
+    where.textContent = t('copied');
+  } catch {
+    window.prompt(t('share'), url);
+  }
 }
 
 function toggleHelp() {
@@ -684,16 +726,13 @@ function wire() {
     relabel();
     if (document.body.dataset.view === 'race') writeHash();
     else if (document.body.dataset.view === 'lessons') history.replaceState(null, '', lessonHash(lessons.lastOpened()));
-    else history.replaceState(null, '', language() === 'ko' ? `${TRAINING_HASH}&lang=ko` : TRAINING_HASH);
+    else if (document.body.dataset.view === 'explore') {
+      history.replaceState(null, '', exploreViewHash());
+    } else history.replaceState(null, '', language() === 'ko' ? `${TRAINING_HASH}&lang=ko` : TRAINING_HASH);
   });
-  $('share').addEventListener('click', async () => {
-    const url = `${location.origin}${location.pathname}${currentHash()}`;
-    try {
-      await navigator.clipboard.writeText(url);
-      $('status').textContent = t('copied');
-    } catch {
-      window.prompt(t('share'), url);
-    }
+  $('share').addEventListener('click', () => copyLink(currentHash(), $('status')));
+  $('explore-share').addEventListener('click', () => {
+    if (explore.plan()) copyLink(exploreHash(explore.plan()), $('explore-progress'));
   });
   $('export-json').addEventListener('click', () => state.run && exportJson(state.run));
   $('export-csv').addEventListener('click', () => state.run && exportCsv(state.run));
@@ -732,6 +771,10 @@ function wire() {
       if (Number(lesson[1]) !== lessons.lastOpened() || document.body.dataset.view !== 'lessons') showView('lessons', Number(lesson[1]));
       return;
     }
+    if (parseExploreHash(location.hash)) {
+      if (!explore.plan() || location.hash !== exploreHash(explore.plan())) openExploreHash(location.hash);
+      return;
+    }
     if (location.hash.startsWith(TRAINING_HASH)) {
       const v = parseHash(location.hash.slice(TRAINING_HASH.length));
       if ((v.lang || 'en') !== language()) {
@@ -762,6 +805,7 @@ async function main() {
   setState('loading');
   const trainingFirst = location.hash.startsWith(TRAINING_HASH);
   const lessonFirst = LESSON_HASH.exec(location.hash);
+  const exploreFirst = parseExploreHash(location.hash);
   setLanguage(parseHash(trainingFirst ? location.hash.slice(TRAINING_HASH.length)
     : location.hash.replace(LESSON_HASH, '')).lang);
   translatePage();
@@ -780,20 +824,25 @@ async function main() {
     training = createTrainingView(state.optimizers);
     explore = createExploreView({
       getScene: () => ({
-        function: state.fn.name, view: state.view, optimizers: specs(), steps: Number($('steps').value),
+        fn: state.fn, functions: state.functions, view: state.view, opts: specs(), starts: state.starts,
+        steps: Number($('steps').value),
       }),
-      onOpen(spec, start) {
+      info,
+      sweepSecond: (key) => SWEEP_SECOND[key] || null,
+      onOpen(spec, start, fn, steps, view) {
         applyHash(formatHash({
-          function: state.fn.name, opts: [spec], starts: [start], steps: Number($('steps').value),
-          view: state.view, lang: language(),
+          function: fn, opts: [spec], starts: [start], steps, view, lang: language(),
         }));
         showView('race');
         run();
       },
+      onPlan(plan) {
+        if (document.body.dataset.view === 'explore') history.replaceState(null, '', exploreHash(plan));
+      },
     });
     lessons = createLessons($('lessons'), lessonHooks);
     wire();
-    if (trainingFirst || lessonFirst || !applyHash(location.hash)) {
+    if (trainingFirst || lessonFirst || exploreFirst || !applyHash(location.hash)) {
       chooseFunction('rosenbrock', false);
       applyPreset('tuned');
     }
@@ -806,6 +855,10 @@ async function main() {
     }
     if (lessonFirst) {
       showView('lessons', Number(lessonFirst[1]));
+      return;
+    }
+    if (exploreFirst) {
+      openExploreHash(location.hash);
       return;
     }
     await loadLandscape();

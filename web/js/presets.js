@@ -37,3 +37,7 @@ export function tunedLearningRate(fn, key) {
 // page, like the table above (web/ names optimizers nowhere else; tests/web_names.sh).
 export const NEW_ENTRY = 'adam';
 export const TRAIN_DEFAULTS = ['adam', 'sgd(lr=0.01, momentum=0.9)'];
+
+// A sweep's second axis when the Explore view starts one for this optimizer (the first is
+// the learning rate); others take their first bounded hyperparameter (exploreplan.js).
+export const SWEEP_SECOND = { sgd: { name: 'momentum', lo: 0, hi: 0.99 } };
