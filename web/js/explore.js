@@ -620,7 +620,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan 
   }
 
   function saveCsv() {
-    download(new Blob([explorationCsv(shown.pass, shown.fields)], { type: 'text/csv' }), fileName('csv'));
+    download(new Blob([explorationCsv(shown.pass, shown.fields, shown.plan.opts)], { type: 'text/csv' }), fileName('csv'));
   }
 
   // --- wiring ----------------------------------------------------------------------------

@@ -194,22 +194,22 @@ function csvCell(v) {
 }
 
 /**
- * An exploration's pass as CSV, a row per run. Basins: map, optimizer, i, j, x0, y0 (the
+ * An exploration's pass as CSV, a row per run; opts: the maps' spec texts. Basins: map,
+ * optimizer, i, j, x0, y0 (the
  * start), x, y, f, converged_at, minimum, diverged_at. Sweeps: i, j, one column per axis
  * (its values), x, y, f, converged_at, diverged_at. A diverged run's x, y, f are empty.
  */
-export function explorationCsv(pass, fields) {
+export function explorationCsv(pass, fields, opts) {
   const [k, ny, nx] = pass.shape;
   const rows = [];
   if (pass.grid) {
     rows.push('map,optimizer,i,j,x0,y0,x,y,f,converged_at,minimum,diverged_at');
     for (let m = 0; m < k; m++) {
-      const name = csvCell(pass.optimizers[m]);
       for (let j = 0; j < ny; j++) {
         for (let i = 0; i < nx; i++) {
           const r = (m * ny + j) * nx + i;
           const [x0, y0] = startOf(pass.view, nx, ny, i, j);
-          rows.push([m, name, i, j, x0, y0, fields.x[r], fields.y[r], fields.f[r],
+          rows.push([m, opts[m], i, j, x0, y0, fields.x[r], fields.y[r], fields.f[r],
             fields.converged_at[r], fields.minimum[r], fields.diverged_at[r]].map(csvCell).join(','));
         }
       }

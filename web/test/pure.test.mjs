@@ -9,7 +9,10 @@ import { evaluate } from '../js/equations.js';
 import { ema, epochPosition, percent } from '../js/series.js';
 import { formatNumber, formatSpec, parseSpec } from '../js/spec.js';
 import { formatHash, parseHash } from '../js/urlstate.js';
-import { cellColour } from '../js/explore.js';
+import {
+  cellAt, cellColour, explorationCsv, explorationRequest, formatExploreHash, parseExploreHash, planProblem,
+  specWith, startOf, sweepDefaults, sweepValue,
+} from '../js/exploreplan.js';
 
 const adam = {
   key: 'adam',
@@ -199,4 +202,107 @@ test('explore colours: black diverged, grey neither, one hue per minimum, lighte
   const sum = (c) => c[0] + c[1] + c[2];
   assert.ok(sum(cellColour(0, 1, -1, 100)) > sum(cellColour(0, 90, -1, 100)));
   assert.ok(sum(cellColour(0, 90, -1, 100)) > sum(cellColour(0, -1, -1, 100)));
+});
+
+const sgdRanged = {
+  key: 'sgd',
+  hyperparameters: [
+    { name: 'lr', default: 0.01, range: { min: 0, min_inclusive: true } },
+    { name: 'momentum', default: 0, range: { min: 0, min_inclusive: true } },
+    { name: 'nesterov', default: false, range: { type: 'boolean' } }],
+};
+const adamRanged = {
+  key: 'adam',
+  hyperparameters: [
+    { name: 'lr', default: 0.001, range: { min: 0, min_inclusive: true } },
+    { name: 'beta_1', default: 0.9, range: { min: 0, min_inclusive: true, max: 1, max_inclusive: false } },
+    { name: 'amsgrad', default: false, range: { type: 'boolean' } }],
+};
+
+test('an explore link round-trips: basins with grid and view, sweeps with two axes', () => {
+  const basins = { kind: 'basins', function: 'himmelblau', opts: ['adam(lr=0.05)', 'sgd(lr=0.01, momentum=0.9)'],
+    starts: [[0, 0]], view: [-5, 5, -4, 4], steps: 500, grid: 512, vary: [], lang: 'ko' };
+  const h = formatExploreHash(basins);
+  assert.match(h, /^#explore=basins&function=himmelblau&opt=adam\(lr=0\.05\)&opt=sgd\(lr=0\.01,momentum=0\.9\)/);
+  const b = parseExploreHash(h);
+  assert.equal(b.kind, 'basins');
+  assert.deepEqual([b.function, b.grid, b.steps, b.lang], ['himmelblau', 512, 500, 'ko']);
+  assert.deepEqual(b.view, [-5, 5, -4, 4]);
+  assert.deepEqual(b.opts, ['adam(lr=0.05)', 'sgd(lr=0.01, momentum=0.9)']);
+  assert.deepEqual(b.starts, [], 'a basin map starts everywhere');
+  const sweep = { kind: 'sweep', function: 'rosenbrock', opts: ['sgd(lr=0.001)'], starts: [[-1.5, 2]],
+    steps: 300, vary: [{ name: 'lr', lo: 1e-5, hi: 0.01, n: 64, log: true }, { name: 'momentum', lo: 0, hi: 0.99, n: 64, log: false }] };
+  const s = parseExploreHash(formatExploreHash(sweep));
+  assert.deepEqual(s.vary, sweep.vary);
+  assert.deepEqual(s.starts, [[-1.5, 2]]);
+  assert.equal(s.view, undefined);
+  assert.equal(parseExploreHash('#function=rosenbrock'), null, 'a race link is not an exploration');
+  const bad = parseExploreHash('#explore=sweep&function=booth&vary=lr:1:x:3&vary=lr:1:2:3:lin&grid=1');
+  assert.deepEqual(bad.vary, []);
+  assert.deepEqual(bad.ignored, ['vary=lr:1:x:3', 'vary=lr:1:2:3:lin', 'grid=1']);
+});
+
+test('an exploration request has the fields POST /api/v1/explorations takes', () => {
+  assert.deepEqual(explorationRequest({ kind: 'basins', function: 'booth', opts: ['adam'], view: [0, 1, 0, 1], steps: 9, grid: 32 }),
+    { kind: 'basins', function: 'booth', optimizers: ['adam'], grid: 32, view: [0, 1, 0, 1], steps: 9 });
+  assert.deepEqual(explorationRequest({ kind: 'sweep', function: 'booth', opts: ['sgd'], starts: [[1, 2]], steps: 9,
+    vary: [{ name: 'lr', lo: 0.1, hi: 1, n: 3, log: undefined, extra: 1 }] }),
+  { kind: 'sweep', function: 'booth', optimizer: 'sgd', start: [1, 2], steps: 9, vary: [{ name: 'lr', lo: 0.1, hi: 1, n: 3, log: false }] });
+});
+
+test('a plan is checked before it is sent, naming the field', () => {
+  const basins = (grid, opts = ['adam']) => planProblem({ kind: 'basins', grid, opts });
+  assert.equal(basins(512, ['a', 'b', 'c']), null, 'the issue\'s 512 x 512 x 3');
+  assert.equal(basins(1).field, 'grid');
+  assert.equal(basins(2.5).key, 'exploreBadGrid');
+  assert.equal(basins(NaN).key, 'exploreBadGrid');
+  assert.deepEqual(basins(1024, ['a', 'b']), { field: 'grid', key: 'exploreTooMany', args: { runs: 2097152, max: 1048576 } });
+  const sweep = (...vary) => planProblem({ kind: 'sweep', vary });
+  const lr = { name: 'lr', lo: 1e-4, hi: 0.1, n: 64, log: true };
+  assert.equal(sweep(lr, { name: 'momentum', lo: 0, hi: 0.99, n: 64 }), null);
+  assert.equal(sweep({ ...lr, lo: 0 }).key, 'exploreBadLog');
+  assert.equal(sweep({ ...lr, lo: 0.2 }).key, 'exploreBadRange');
+  assert.equal(sweep({ ...lr, n: 1 }).key, 'exploreBadCount');
+  assert.equal(sweep(lr, { ...lr, lo: 0.1, hi: 1 }).key, 'exploreSameName');
+  assert.equal(sweep(lr, { name: 'rho', lo: NaN, hi: 1, n: 2 }).field, 'vary1');
+  assert.equal(sweep({ ...lr, n: 2048 }, { name: 'rho', lo: 0, hi: 1, n: 2048 }).key, 'exploreTooMany');
+});
+
+test('a sweep starts on the learning rate around its value, then the named or first bounded hyperparameter', () => {
+  assert.deepEqual(sweepDefaults(sgdRanged, { lr: 0.001 }, { name: 'momentum', lo: 0, hi: 0.99 }),
+    [{ name: 'lr', lo: 0.00001, hi: 0.01, n: 64, log: true }, { name: 'momentum', lo: 0, hi: 0.99, n: 64, log: false }]);
+  assert.deepEqual(sweepDefaults(sgdRanged, {}, null, 8), [{ name: 'lr', lo: 0.0001, hi: 0.1, n: 8, log: true }],
+    'momentum has no upper bound: one axis');
+  assert.deepEqual(sweepDefaults(adamRanged, { lr: 0.05 }, null)[1], { name: 'beta_1', lo: 0, hi: 0.99, n: 64, log: false });
+});
+
+test('a click on a sweep cell races with those values, the rest of the spec kept', () => {
+  assert.equal(specWith(sgd, 'sgd(lr=0.001, nesterov=True)', { lr: 0.0123, momentum: 0.9 }),
+    'sgd(lr=0.0123, momentum=0.9, nesterov=True)');
+  assert.equal(specWith(sgd, 'sgd', { momentum: 0 }), 'sgd()');
+});
+
+test('cells: the point under the pointer, the start of a cell, a sweep cell\'s value', () => {
+  assert.deepEqual(cellAt(0, 99.9, 100, 100, 10, 10), [0, 0], 'bottom left is cell (0, 0)');
+  assert.deepEqual(cellAt(99.9, 0, 100, 100, 10, 10), [9, 9]);
+  assert.deepEqual(cellAt(-5, 120, 100, 100, 10, 10), [0, 0], 'clamped');
+  assert.deepEqual(startOf([-5, 5, 0, 4], 11, 5, 10, 2), [5, 2]);
+  assert.equal(sweepValue(NaN, 0), null);
+  assert.ok(Math.abs(sweepValue(10.5, 0.5) - 1) < 1e-12);
+  assert.ok(sweepValue(0, 0) < -11, 'the minimum itself stays finite');
+});
+
+test('an exploration pass as CSV: a row per run, empty x, y, f where it diverged', () => {
+  const basins = explorationCsv({ shape: [2, 2, 2], grid: [2, 2], view: [0, 1, 10, 20] }, {
+    x: [1, 2, 3, 4, 5, 6, 7, NaN], y: [0, 0, 0, 0, 0, 0, 0, NaN], f: [9, 9, 9, 9, 9, 9, 9, NaN],
+    converged_at: [3, -1, -1, -1, -1, -1, -1, -1], minimum: [0, -1, -1, -1, -1, -1, -1, -1], diverged_at: [-1, -1, -1, -1, -1, -1, -1, 7],
+  }, ['a', 'sgd(lr=0.1, momentum=0.9)']).trim().split('\n');
+  assert.equal(basins.length, 9);
+  assert.equal(basins[0], 'map,optimizer,i,j,x0,y0,x,y,f,converged_at,minimum,diverged_at');
+  assert.equal(basins[1], '0,a,0,0,0,10,1,0,9,3,0,-1');
+  assert.equal(basins[8], '1,"sgd(lr=0.1, momentum=0.9)",1,1,1,20,,,,-1,-1,7');
+  const sweep = explorationCsv({ shape: [1, 1, 2], axes: [{ name: 'lr', values: [0.1, 1] }] }, {
+    x: [1, 2], y: [3, 4], f: [5, 6], converged_at: [-1, 2], diverged_at: [-1, -1],
+  }).trim().split('\n');
+  assert.deepEqual(sweep, ['i,j,lr,x,y,f,converged_at,diverged_at', '0,0,0.1,1,3,5,-1,-1', '1,0,1,2,4,6,2,-1']);
 });
