@@ -248,35 +248,69 @@ test('zoom recomputes the landscape; another function runs; exports download', a
 
 const trainState = (page) => page.evaluate(() => document.body.dataset.train);
 
-test('the explore view draws the coarse basin map, then the full one, and a click races from there', async () => {
-  const page = await open('#function=himmelblau&opt=adam(lr=0.05)&opt=sgd(lr=0.01,momentum=0.9)&start=0,0&steps=300');
-  await waitState(page, ['done']);
-  await page.click('#view-explore');
-  assert.equal(await page.evaluate(() => document.body.dataset.view), 'explore');
-  assert.equal(await page.isVisible('#landscape'), false);
+/** Records the explore passes drawn (data-explore-pass) in window.passes, with each one's canvas sizes. */
+async function watchPasses(page) {
   await page.evaluate(() => {
     window.passes = [];
     new MutationObserver(() => {
       const p = document.body.dataset.explorePass;
-      if (p !== undefined && window.passes.at(-1) !== p) window.passes.push(p);
+      if (p === undefined) return;
+      const sizes = [...document.querySelectorAll('#explore-maps canvas')].map((c) => `${c.width}x${c.height}`);
+      const entry = `${p}:${sizes.join(',')}`;
+      if (window.passes.at(-1) !== entry) window.passes.push(entry);
     }).observe(document.body, { attributes: true, attributeFilter: ['data-explore-pass'] });
   });
-  await page.fill('#explore-grid', '64');
+}
+
+const explorePass = (page, pass, timeout = 120000) => page.waitForFunction(
+  (p) => document.body.dataset.explorePass === p, String(pass), { timeout });
+
+/** How many different colours each map's canvas holds. */
+const mapColours = (page) => page.$$eval('#explore-maps canvas', (cs) => cs.map((c) => {
+  const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+  const colours = new Set();
+  for (let i = 0; i < d.length; i += 4) colours.add(`${d[i]},${d[i + 1]},${d[i + 2]}`);
+  return colours.size;
+}));
+
+/** Points at the cell at fractions (fx, fy) of map k (from the top left) and returns the hover text. */
+async function hover(page, fx, fy, k = 0) {
+  const canvas = (await page.$$('#explore-maps canvas'))[k];
+  await canvas.scrollIntoViewIfNeeded();
+  const b = await canvas.boundingBox();
+  await page.mouse.move(b.x + b.width * fx, b.y + b.height * fy);
+  await page.waitForFunction(() => !document.getElementById('explore-hover').hidden);
+  return page.$eval('#explore-hover', (e) => e.innerText);
+}
+
+test('explore: 512x512 basin maps of three optimizers, coarse first, contours, numbers on hover, a click races', async () => {
+  const page = await open('#function=himmelblau&opt=adam(lr=0.05)&opt=sgd(lr=0.01,momentum=0.9)'
+    + '&opt=rmsprop(lr=0.01)&start=0,0&steps=300');
+  await waitState(page, ['done']);
+  await page.click('#view-explore');
+  assert.equal(await page.evaluate(() => document.body.dataset.view), 'explore');
+  assert.equal(await page.isVisible('#landscape'), false);
+  assert.equal(await page.isVisible('#export-json'), false, 'the race\'s exports are not the view\'s');
+  assert.equal(await page.inputValue('#explore-function'), 'himmelblau');
+  assert.equal(await page.inputValue('#explore-steps'), '300');
+  assert.match(await page.textContent('#explore-opts'), /adam\(lr=0\.05\), sgd\(momentum=0\.9\), rmsprop\(lr=0\.01\)/);
+  await watchPasses(page);
+  await page.fill('#explore-grid', '512');
   await page.click('#explore-start');
-  await page.waitForFunction(() => document.body.dataset.explorePass === '1', null, { timeout: 60000 });
-  assert.deepEqual(await page.evaluate(() => window.passes), ['0', '1'], 'the coarse pass is drawn first');
-  const maps = await page.$$eval('#explore-maps canvas', (cs) => cs.map((c) => {
-    const d = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-    const colours = new Set();
-    for (let i = 0; i < d.length; i += 4) colours.add(`${d[i]},${d[i + 1]},${d[i + 2]}`);
-    return { width: c.width, height: c.height, colours: colours.size };
-  }));
-  assert.equal(maps.length, 2);
-  for (const m of maps) {
-    assert.deepEqual([m.width, m.height], [64, 64]);
-    assert.ok(m.colours >= 4, `four basins and their speeds: ${m.colours} colours`);
-  }
-  await shot(page, 'explore-himmelblau');
+  await explorePass(page, 1);
+  assert.deepEqual(await page.evaluate(() => window.passes), ['0:64x64,64x64,64x64', '1:512x512,512x512,512x512'],
+    'the coarse pass (1/8) is drawn first, then the full grid');
+  for (const n of await mapColours(page)) assert.ok(n >= 8, `four basins and their speeds: ${n} colours`);
+  await page.waitForFunction(() => document.querySelectorAll('#explore-maps .explore-contours').length === 3);
+  const contours = await page.$$eval('#explore-maps .explore-contours path', (ps) => ps.length);
+  assert.ok(contours >= 3 * 10, `contour lines and minima over every map: ${contours}`);
+  assert.equal(await page.$$eval('#explore-legend .explore-key', (ks) => ks.length), 4 + 2 + 1,
+    'four minima, neither, diverged, and what lightness means');
+  assert.match(await page.evaluate(() => location.hash), /^#explore=basins&function=himmelblau&opt=adam\(lr=0\.05\).*&grid=512/);
+  // Near (3, 2), Adam converges to minimum 1 there; the text says so with numbers.
+  const text = await hover(page, 0.8, 0.3);
+  assert.match(text, /^adam\(lr=0\.05\)\nstart \(3\.0\d*, 2\.0\d*\)\nends at \(3, 2\), f = [\d.e-]+\nconverged at step \d+\nat minimum 1 \(3, 2\)$/);
+  await shot(page, 'explore-basins-512');
   // A click at the map's centre races the first optimizer from (0, 0).
   const box = await page.$eval('#explore-maps canvas', (c) => c.getBoundingClientRect().toJSON());
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
@@ -286,6 +320,95 @@ test('the explore view draws the coarse basin map, then the full one, and a clic
   assert.match(hash, /opt=adam\(lr=0\.05\)/);
   assert.doesNotMatch(hash, /opt=sgd/);
   assert.match(hash, /start=-?0(\.0\d*)?,-?0(\.0\d*)?&/);
+  await page.close();
+});
+
+test('explore: a 64x64 lr x momentum sweep, coarse first, axes with values, a click races with those values', async () => {
+  const page = await open('#function=rosenbrock&opt=adam(lr=0.1)&opt=sgd(lr=0.001)&start=-1.5,2&steps=500');
+  await waitState(page, ['done']);
+  await page.click('#view-explore');
+  await page.click('[data-explore-kind="sweep"]');
+  assert.equal(await page.getAttribute('[data-explore-kind="sweep"]', 'aria-pressed'), 'true');
+  assert.equal(await page.isVisible('#explore-grid'), false);
+  await page.selectOption('#explore-optimizer', 'sgd(lr=0.001)');
+  // SGD's sweep starts as lr (log) x momentum, 64 points each.
+  assert.deepEqual(await Promise.all(['vary0-name', 'vary0-lo', 'vary0-hi', 'vary0-n', 'vary1-name', 'vary1-lo', 'vary1-hi', 'vary1-n']
+    .map((id) => page.inputValue(`#explore-${id}`))), ['lr', '0.00001', '0.01', '64', 'momentum', '0', '0.99', '64']);
+  assert.equal(await page.isChecked('#explore-vary0-log'), true);
+  assert.equal(await page.inputValue('#explore-start-point'), '-1.5, 2');
+  await watchPasses(page);
+  await page.click('#explore-start');
+  await explorePass(page, 1);
+  assert.deepEqual(await page.evaluate(() => window.passes), ['0:8x8', '1:64x64']);
+  const [colours] = await mapColours(page);
+  assert.ok(colours >= 20, `final f over the grid: ${colours} colours`);
+  const ticks = await page.$$eval('#explore-maps svg .tick text', (ts) => ts.map((x) => x.textContent));
+  assert.ok(ticks.includes('1e-4') && ticks.includes('1e-3'), `lr ticks: ${ticks}`);
+  assert.ok(ticks.includes('0.5'), `momentum ticks: ${ticks}`);
+  const labels = await page.$$eval('#explore-maps svg > text', (ts) => ts.map((x) => x.textContent));
+  assert.deepEqual(labels, ['lr', 'momentum']);
+  assert.ok((await page.getAttribute('#explore-maps .explore-crosses', 'd')).length > 100, 'diverged cells are crossed');
+  assert.match(await page.textContent('#explore-legend'), /final f above the minimum.*diverged/);
+  // the largest lr with the largest momentum diverges; a small one does not
+  assert.match(await hover(page, 0.995, 0.005), /^lr = 0\.01, momentum = 0\.99\ndiverged at step \d+$/);
+  const calm = await hover(page, 0.05, 0.95);
+  assert.match(calm, /^lr = 1\.\d+e-5, momentum = 0\.0\d+\nends at \(.+\), f = .+\nnot converged$/);
+  await shot(page, 'explore-sweep-64');
+  // the share URL holds the sweep: a second page opens it and computes it
+  const hash = await page.evaluate(() => location.hash);
+  assert.equal(hash, '#explore=sweep&function=rosenbrock&opt=sgd(lr=0.001)&start=-1.5,2&steps=500'
+    + '&vary=lr:0.00001:0.01:64:log&vary=momentum:0:0.99:64');
+  const again = await open(hash.replace('&vary', '&lang=ko&vary'), SCREENS[0]);
+  await explorePass(again, 1);
+  assert.equal(await again.evaluate(() => document.body.dataset.view), 'explore');
+  assert.equal(await again.$eval('#explore-maps canvas', (c) => `${c.width}x${c.height}`), '64x64');
+  assert.match(await again.textContent('#explore-progress'), /완료/);
+  assert.match(await again.textContent('#explore-legend'), /최종 f와 최솟값의 차이.*발산/);
+  await shot(again, 'explore-sweep-phone-ko');
+  await again.close();
+  // a click on a cell races SGD with that cell's values
+  const box = await page.$eval('#explore-maps canvas', (c) => c.getBoundingClientRect().toJSON());
+  await page.mouse.click(box.x + box.width * 0.3, box.y + box.height * 0.5);
+  assert.equal(await page.evaluate(() => document.body.dataset.view), 'race');
+  assert.equal(await waitState(page, ['done', 'error']), 'done');
+  assert.match(await page.evaluate(() => location.hash), /^#function=rosenbrock&opt=sgd\(lr=0\.0000\d+,momentum=0\.\d+\)&start=-1\.5,2&steps=500$/);
+  await page.close();
+});
+
+test('explore: CSV and PNG of a pass, bad plans named before and by the server', async () => {
+  const page = await open('#explore=basins&function=booth&opt=adam(lr=0.1)&opt=sgd(lr=0.01)&steps=200&grid=16');
+  await explorePass(page, 1);
+  const [csv] = await Promise.all([page.waitForEvent('download'), page.click('#explore-csv')]);
+  assert.equal(csv.suggestedFilename(), 'clopt-explore-basins-booth.csv');
+  const rows = readFileSync(await csv.path(), 'utf8').trim().split('\n');
+  assert.equal(rows.length, 1 + 2 * 16 * 16);
+  assert.equal(rows[0], 'map,optimizer,i,j,x0,y0,x,y,f,converged_at,minimum,diverged_at');
+  assert.match(rows[1], /^0,adam\(lr=0\.1\),0,0,-10,-10,[\d.e-]+,[\d.e-]+,[\d.e-]+,-?\d+,-?\d+,-1$/);
+  const [png] = await Promise.all([page.waitForEvent('download'), page.click('#explore-png')]);
+  assert.equal(png.suggestedFilename(), 'clopt-explore-basins-booth.png');
+  const bytes = readFileSync(await png.path());
+  assert.equal(bytes.subarray(1, 4).toString(), 'PNG');
+  assert.ok(bytes.readUInt32BE(16) >= 2 * 300, `PNG width ${bytes.readUInt32BE(16)}`);
+  // checked on the page: the field is named and marked, nothing is sent
+  for (const [value, wanted] of [['1', /Grid: a whole number of cells a side, from 2 to 4096/], ['1024', /2097152 runs: an exploration has at most 1048576/]]) {
+    await page.fill('#explore-grid', value);
+    await page.click('#explore-start');
+    assert.match(await page.textContent('#explore-error'), wanted);
+    assert.equal(await page.getAttribute('#explore-grid', 'aria-invalid'), 'true');
+  }
+  await page.fill('#explore-grid', '16');
+  await page.click('[data-explore-kind="sweep"]');
+  await page.fill('#explore-vary0-lo', '0');
+  await page.click('#explore-start');
+  assert.match(await page.textContent('#explore-error'), /lr: a log scale needs “from” above 0/);
+  // checked by the server: a value out of the optimizer's range
+  await page.selectOption('#explore-vary0-name', 'beta_1');
+  await page.fill('#explore-vary0-lo', '0.5');
+  await page.fill('#explore-vary0-hi', '1.5');
+  await page.click('#explore-start');
+  await page.waitForFunction(() => document.getElementById('explore-error').textContent);
+  assert.match(await page.textContent('#explore-error'), /beta_1/);
+  assert.equal(await page.evaluate(() => document.body.dataset.explorePass), '1', 'the last good pass stays');
   await page.close();
 });
 
