@@ -4,9 +4,6 @@
 
 #include "config.h"
 
-/* Optimizers of one basin map. */
-#define CLOPT_EXPLORE_MAX_MAPS 16u
-
 /*
  * Checks everything a caller controls before anything is allocated; for a sweep, fills the
  * base config and the varied hyperparameters (params[0 .. naxes)).

@@ -312,7 +312,7 @@ typedef struct {
 typedef struct {
     clopt_explore_kind kind;
     const char *function;          /* catalogue name */
-    const char *const *optimizers; /* basins: K specs (1 .. 16); sweep: the one base spec */
+    const char *const *optimizers; /* basins: K specs (1 .. CLOPT_EXPLORE_MAX_MAPS); sweep: 1 */
     size_t noptimizers;
     size_t nx, ny;              /* basins: the grid, 2 .. CLOPT_EXPLORE_MAX_SIDE each */
     const double *view;         /* basins: x0, x1, y0, y1; NULL: the function's default view */
@@ -324,6 +324,7 @@ typedef struct {
 } clopt_explore_options;
 
 #define CLOPT_EXPLORE_MAX_SIDE 4096u
+#define CLOPT_EXPLORE_MAX_MAPS 16u      /* optimizers of one basin map */
 #define CLOPT_EXPLORE_MAX_RUNS 4194304u /* runs per exploration (K x nx x ny, or the sweep) */
 
 /*

@@ -568,6 +568,19 @@ test('layout: 360 to 1920 px, both views, both languages: no horizontal scroll, 
     await page.click('#lang');
     assert.deepEqual(await overflow(page), [], `${name} train en`);
     await shot(page, `${name}-train-en`);
+    await page.click('#view-explore');
+    await page.fill('#explore-grid', '32');
+    await page.click('#explore-start');
+    await explorePass(page, 1);
+    assert.deepEqual(await overflow(page), [], `${name} explore basins en`);
+    await shot(page, `${name}-explore-basins-en`);
+    await page.click('[data-explore-kind="sweep"]');
+    await page.click('#explore-start');
+    await page.waitForFunction(() => document.body.dataset.explorePass === '1'
+      && document.querySelectorAll('#explore-maps figure').length === 1);
+    assert.deepEqual(await overflow(page), [], `${name} explore sweep en`);
+    await shot(page, `${name}-explore-sweep-en`);
+    await page.click('#view-train');
     if (viewport.width < 1000) { // stacked: the settings come under the plots, full width
       const [plots, aside] = await page.$$eval('main.training > *', (els) => els.map((e) => e.getBoundingClientRect().toJSON()));
       assert.ok(aside.top >= plots.bottom - 1, 'train view stacks');
@@ -843,6 +856,18 @@ test('Korean throughout: both views, hash changes switch the whole page, keep-al
     await page.click('#view-train');
     assert.deepEqual(await englishOnScreen(page), [], 'training view');
     assert.equal(await page.evaluate(() => location.hash), '#training&lang=ko');
+    await page.click('#view-explore');
+    await page.fill('#explore-grid', '16');
+    await page.click('#explore-start');
+    await explorePass(page, 1);
+    await hover(page, 0.5, 0.5);
+    assert.deepEqual(await englishOnScreen(page), [], 'explore view, basins');
+    await page.click('[data-explore-kind="sweep"]');
+    await page.click('#explore-start');
+    await page.waitForFunction(() => document.body.dataset.explorePass === '1'
+      && document.querySelectorAll('#explore-maps figure').length === 1);
+    assert.deepEqual(await englishOnScreen(page), [], 'explore view, sweep');
+    assert.match(await page.evaluate(() => location.hash), /^#explore=sweep&.*&lang=ko&vary=/);
     await page.click('#view-race');
     // A refused value, in Korean.
     await page.fill('[data-entry="0"] input[data-param="lr"]', 'x');

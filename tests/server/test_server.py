@@ -1135,7 +1135,7 @@ class Explorations(unittest.TestCase):
             (dict(BASINS, optimizers=["adam"], grid=1024, steps=5000), "steps"),  # runs x steps
             (dict(BASINS, tol=-1), "tol"),
             (dict(BASINS, optimizers=["adam(lr=-1)"]), "optimizers[0]"),
-            (dict(BASINS, optimizers=["adam"] * 9), "optimizers"),
+            (dict(BASINS, optimizers=["adam"] * 17), "optimizers"),
             (dict(BASINS, start=[0, 0]), "start"),
             (dict(BASINS, vary=[]), "vary"),
             (dict(BASINS, bogus=1), "bogus"),

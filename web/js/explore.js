@@ -540,8 +540,6 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan 
     if (source) source.close();
     generation += 1;
     const mine = generation;
-    plan = p;
-    onPlan(p);
     const r = await fetch('/api/v1/explorations', {
       method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(explorationRequest(p)),
     });
@@ -556,6 +554,8 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan 
       showProblem(r.status === 503 ? '' : body.field, r.status === 503 ? t('exploreBusy') : body.error);
       return;
     }
+    plan = p;
+    onPlan(p); // the URL holds what the server took
     delete document.body.dataset.explorePass;
     $('explore-progress').textContent = t('exploreRunning');
     source = new EventSource(body.events);

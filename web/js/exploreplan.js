@@ -8,6 +8,7 @@ import { formatSpec, parseSpec } from './spec.js';
 // The largest maps the view asks for: the server's own limits (README, /api/v1/explorations).
 export const MAX_SIDE = 4096;
 export const MAX_RUNS = 1048576;
+export const MAX_MAPS = 16;
 
 const HUES = [210, 20, 130, 280, 50, 330]; // minimum 0 .. 5, then again
 
@@ -114,6 +115,7 @@ export function explorationRequest(plan) {
 export function planProblem(plan) {
   if (plan.kind === 'basins') {
     const g = plan.grid;
+    if (plan.opts.length > MAX_MAPS) return { field: 'optimizers', key: 'exploreTooManyMaps', args: { n: plan.opts.length, max: MAX_MAPS } };
     if (!Number.isInteger(g) || g < 2 || g > MAX_SIDE) return { field: 'grid', key: 'exploreBadGrid', args: { max: MAX_SIDE } };
     if (g * g * plan.opts.length > MAX_RUNS) {
       return { field: 'grid', key: 'exploreTooMany', args: { runs: g * g * plan.opts.length, max: MAX_RUNS } };

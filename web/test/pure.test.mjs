@@ -254,6 +254,7 @@ test('a plan is checked before it is sent, naming the field', () => {
   const basins = (grid, opts = ['adam']) => planProblem({ kind: 'basins', grid, opts });
   assert.equal(basins(512, ['a', 'b', 'c']), null, 'the issue\'s 512 x 512 x 3');
   assert.equal(basins(1).field, 'grid');
+  assert.deepEqual(basins(8, Array(17).fill('adam')), { field: 'optimizers', key: 'exploreTooManyMaps', args: { n: 17, max: 16 } });
   assert.equal(basins(2.5).key, 'exploreBadGrid');
   assert.equal(basins(NaN).key, 'exploreBadGrid');
   assert.deepEqual(basins(1024, ['a', 'b']), { field: 'grid', key: 'exploreTooMany', args: { runs: 2097152, max: 1048576 } });
