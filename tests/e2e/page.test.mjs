@@ -409,6 +409,16 @@ test('explore: CSV and PNG of a pass, bad plans named before and by the server',
   await page.waitForFunction(() => document.getElementById('explore-error').textContent);
   assert.match(await page.textContent('#explore-error'), /beta_1/);
   assert.equal(await page.evaluate(() => document.body.dataset.explorePass), '1', 'the last good pass stays');
+  // the keyboard: Tab to a map, arrows move the outlined cell, Enter races from it
+  await page.focus('#explore-maps canvas');
+  await page.keyboard.press('Shift+ArrowRight');
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await page.getAttribute('#explore-hover', 'data-cell'), '15,9', 'from the centre (8, 8): 8 right (to the edge), 1 up');
+  assert.match(await page.textContent('#explore-hover'), /^adam\(lr=0\.1\)start \(10, 2\)/);
+  await page.keyboard.press('Enter');
+  assert.equal(await page.evaluate(() => document.body.dataset.view), 'race');
+  assert.equal(await waitState(page, ['done', 'error']), 'done');
+  assert.match(await page.evaluate(() => location.hash), /^#function=booth&opt=adam\(lr=0\.1\)&start=10,2&steps=200/);
   await page.close();
 });
 

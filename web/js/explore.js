@@ -81,6 +81,18 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan 
     if (opts.includes(before)) menu.value = before;
   }
 
+  /** The fields of sweep axis a (0, 1): hyperparameter, from, to, points, log scale. */
+  function buildAxis(row) {
+    const a = row.dataset.axis;
+    const id = (part) => `explore-vary${a}-${part}`;
+    const text = (part, size, numeric) => `<input id="${id(part)}" type="text" size="${size}"${numeric ? ' inputmode="numeric"' : ''}>`;
+    row.innerHTML = `<label><span data-i18n="${a === '0' ? 'exploreVary' : 'exploreAnd'}"></span> <select id="${id('name')}"></select></label>`
+      + `<label><span data-i18n="exploreFrom"></span> ${text('lo', 7)}</label>`
+      + `<label><span data-i18n="exploreTo"></span> ${text('hi', 7)}</label>`
+      + `<label><span data-i18n="explorePoints"></span> ${text('n', 4, true)}</label>`
+      + `<label><input id="${id('log')}" type="checkbox"> <span data-i18n="exploreLog"></span></label>`;
+  }
+
   function axisRow(a) {
     return {
       name: $(`explore-vary${a}-name`), lo: $(`explore-vary${a}-lo`), hi: $(`explore-vary${a}-hi`),
@@ -236,6 +248,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan 
     const canvas = document.createElement('canvas');
     canvas.width = nx;
     canvas.height = ny;
+    canvas.setAttribute('aria-label', `${caption}: ${t('exploreKeys')}`);
     Object.assign(canvas.style, { left: `${M.left}px`, top: `${M.top}px`, width: `${w}px`, height: `${h}px` });
     const svg = svgEl('svg', { width: w + M.left + M.right, height: h + M.top + M.bottom, 'aria-hidden': 'true' });
     const cap = document.createElement('figcaption');
@@ -415,16 +428,21 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan 
     return [fig];
   }
 
-  /** Pointing at a cell outlines it and shows its numbers; a click opens the race. */
+  /**
+   * Pointing at a cell outlines it and shows its numbers; a click opens the race. With the
+   * map focused (Tab), the arrow keys move the outlined cell (Shift: 8 cells) and Enter opens it.
+   */
   function hoverAndClick(canvas, svg, nx, ny, w, h, text, open) {
     const mark = d3.select(svg).append('rect').attr('class', 'explore-cell').attr('fill', 'none')
       .attr('stroke', '#fff').attr('stroke-width', 1.5).style('display', 'none');
+    let at = [Math.floor(nx / 2), Math.floor(ny / 2)];
     const cell = (e) => {
       const box = canvas.getBoundingClientRect();
       return cellAt(e.clientX - box.left, e.clientY - box.top, box.width, box.height, nx, ny);
     };
-    canvas.addEventListener('mousemove', (e) => {
-      const [i, j] = cell(e);
+    /** Outlines cell (i, j) and shows its numbers beside the point (px, py) of the page. */
+    const show = (i, j, px, py) => {
+      at = [i, j];
       const cw = Math.max(w / nx, 3);
       const ch = Math.max(h / ny, 3);
       mark.style('display', null).attr('x', M.left + (i + 0.5) * (w / nx) - cw / 2)
@@ -434,17 +452,33 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan 
       tip.dataset.cell = `${i},${j}`;
       tip.hidden = false;
       const host = $('explore-maps').getBoundingClientRect();
-      const x = e.clientX - host.left + 14;
-      tip.style.left = `${Math.min(x, host.width - tip.offsetWidth - 4)}px`;
-      tip.style.top = `${e.clientY - host.top + 14}px`;
-    });
-    canvas.addEventListener('mouseleave', () => {
+      tip.style.left = `${Math.min(px - host.left + 14, host.width - tip.offsetWidth - 4)}px`;
+      tip.style.top = `${py - host.top + 14}px`;
+    };
+    const hide = () => {
       mark.style('display', 'none');
       $('explore-hover').hidden = true;
-    });
-    canvas.addEventListener('click', (e) => {
-      const [i, j] = cell(e);
-      open(i, j);
+    };
+    canvas.tabIndex = 0;
+    canvas.setAttribute('role', 'img');
+    canvas.addEventListener('mousemove', (e) => show(...cell(e), e.clientX, e.clientY));
+    canvas.addEventListener('mouseleave', hide);
+    canvas.addEventListener('blur', hide);
+    canvas.addEventListener('click', (e) => open(...cell(e)));
+    canvas.addEventListener('keydown', (e) => {
+      const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
+      if (e.key === 'Enter') {
+        e.preventDefault();
+        open(...at);
+        return;
+      }
+      if (!moves[e.key]) return;
+      e.preventDefault();
+      const k = e.shiftKey ? 8 : 1;
+      const i = Math.min(nx - 1, Math.max(0, at[0] + k * moves[e.key][0]));
+      const j = Math.min(ny - 1, Math.max(0, at[1] + k * moves[e.key][1]));
+      const box = canvas.getBoundingClientRect();
+      show(i, j, box.left + ((i + 0.5) / nx) * box.width, box.top + (1 - (j + 0.5) / ny) * box.height);
     });
   }
 
@@ -624,6 +658,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan 
   }
 
   // --- wiring ----------------------------------------------------------------------------
+  for (const row of document.querySelectorAll('#explore [data-axis]')) buildAxis(row);
   for (const b of document.querySelectorAll('[data-explore-kind]')) {
     b.addEventListener('click', () => setKind(b.dataset.exploreKind));
   }
