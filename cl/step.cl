@@ -71,15 +71,34 @@
 /*
  * A rule that needs norms over each tensor (Lamb), in three launches per step whatever the
  * number of tensors: NAME_moments updates the state and p (before the step) and writes
- * each work-item's sums of p^2 and u^2 into partial2 (no barrier: on CPUs a work-group
- * reduction splits the kernel and its loop no longer vectorises); NAME_ratio folds them,
- * one work-group per tensor (chunk table's w = the tensor; tensors[t] = its first chunk and
- * chunk count), into the ratio; NAME_apply recomputes u from the state and takes the step.
+ * its chunk's sums of p^2 and u^2 into partial2, CLOPT_TENSOR_PARTS float2 per chunk;
+ * NAME_ratio folds them, one work-group per tensor (chunk table's w = the tensor;
+ * tensors[t] = its first chunk and chunk count), into the ratio; NAME_apply recomputes u
+ * from the state and takes the step.
+ * CPUs (CLOPT_CONTIGUOUS): each work-item's own sums, no barrier (a work-group reduction
+ * splits the kernel and its loop no longer vectorises). GPUs: the work-group folds its sums
+ * in local memory, one float2 per chunk, so that a tensor's fold reads nchunks values, not
+ * nchunks x CLOPT_WGS (a single 16M-parameter tensor: 8 thousand, not 2 million, read by
+ * the one work-group of the ratio kernel).
  */
+#if CLOPT_CONTIGUOUS
+#define CLOPT_TENSOR_PARTS CLOPT_WGS
+#define CLOPT_TENSOR_SCRATCH
+#define CLOPT_TENSOR_SUMS(pp, uu)                                                              \
+    partial2[(chunk_base + get_group_id(0)) * CLOPT_WGS + get_local_id(0)] = (float2)(pp, uu)
+#else
+#define CLOPT_TENSOR_PARTS 1
+#define CLOPT_TENSOR_SCRATCH __local float scratch_p[CLOPT_WGS], scratch_u[CLOPT_WGS]
+#define CLOPT_TENSOR_SUMS(pp, uu)                                                              \
+    const float2 sums_ = (float2)(clopt_group_sum(pp, scratch_p), clopt_group_sum(uu, scratch_u)); \
+    if (get_local_id(0) == 0)                                                                  \
+    partial2[chunk_base + get_group_id(0)] = sums_
+#endif
 #define CLOPT_TENSOR_STEP_KERNELS(NAME, NSTATE)                                                \
     CLOPT_STEP_KERNEL_HEAD(clopt_step_##NAME##_moments)                                        \
     (CLOPT_STEP_ARGS, __global float2 *restrict partial2)                                      \
     {                                                                                          \
+        CLOPT_TENSOR_SCRATCH;                                                                  \
         CLOPT_STEP_CHUNK;                                                                      \
         float pp = 0.0f, uu = 0.0f;                                                            \
         CLOPT_STEP_RANGE(j, c.z)                                                               \
@@ -90,8 +109,7 @@
             uu += u * u;                                                                       \
             CLOPT_STEP_STORE(NSTATE);                                                          \
         }                                                                                      \
-        partial2[(chunk_base + get_group_id(0)) * CLOPT_WGS + get_local_id(0)] =               \
-            (float2)(pp, uu);                                                                  \
+        CLOPT_TENSOR_SUMS(pp, uu);                                                             \
     }                                                                                          \
     CLOPT_STEP_KERNEL_HEAD(clopt_step_##NAME##_ratio)                                          \
     (__global const float2 *restrict partial2, __global const uint2 *restrict tensors,         \
@@ -100,8 +118,8 @@
         __local float scratch_p[CLOPT_WGS], scratch_u[CLOPT_WGS];                              \
         const uint2 tc = tensors[get_group_id(0)];                                             \
         float2 sum = (float2)(0.0f, 0.0f);                                                     \
-        for (uint i = tc.x * CLOPT_WGS + get_local_id(0); i < (tc.x + tc.y) * CLOPT_WGS;       \
-             i += CLOPT_WGS)                                                                   \
+        for (uint i = tc.x * CLOPT_TENSOR_PARTS + get_local_id(0);                             \
+             i < (tc.x + tc.y) * CLOPT_TENSOR_PARTS; i += CLOPT_WGS)                           \
             sum += partial2[i];                                                                \
         const float pp = clopt_group_sum(sum.x, scratch_p);                                    \
         const float uu = clopt_group_sum(sum.y, scratch_u);                                    \
