@@ -39,18 +39,80 @@ typedef struct {
     clopt_expr_error *e;
 } parser;
 
-/* Records the error (the first one wins) and returns -1, the parser's "no node". */
-static int fail(parser *p, size_t at, size_t length, const char *fmt, ...)
-    __attribute__((format(printf, 4, 5)));
-static int fail(parser *p, size_t at, size_t length, const char *fmt, ...)
+static const struct {
+    const char *code, *keys;
+} errors[] = {
+#define CLOPT_EXPR_ERROR_ROW(ID, code, keys) {code, keys},
+    CLOPT_EXPR_ERRORS(CLOPT_EXPR_ERROR_ROW)
+#undef CLOPT_EXPR_ERROR_ROW
+};
+
+const char *clopt_expr_error_code(clopt_expr_error_id id)
 {
-    if (p->e->text[0]) return -1;
+    return (size_t)id < sizeof errors / sizeof errors[0] ? errors[id].code : NULL;
+}
+
+/* A value of a sentence: the text s[0, n) when s, else the number v. */
+typedef struct {
+    const char *s;
+    size_t n;
+    long v;
+} sentence_value;
+#define NUM(v) ((sentence_value){NULL, 0, (long)(v)})
+#define TEXT(s, n) ((sentence_value){(s), (n), 0})
+#define STR(s) ((sentence_value){(s), strlen(s), 0})
+#define VALUES(...) ((const sentence_value[]){__VA_ARGS__})
+#define NO_VALUES NULL
+
+/*
+ * Records an error (the first one wins): the sentence, the 1-based column (0: none), and the
+ * row's code with `values` under its keys, one value per key in the row's order.
+ */
+static void record(clopt_expr_error *e, clopt_expr_error_id id, size_t column, size_t length,
+                   const sentence_value *values, const char *fmt, va_list ap)
+{
+    if (e->code) return;
+    vsnprintf(e->text, sizeof e->text, fmt, ap);
+    e->column = column;
+    e->length = column ? (length ? length : 1) : 0;
+    e->code = errors[id].code;
+    const char *k = errors[id].keys;
+    for (size_t i = 0; *k && i < CLOPT_EXPR_MAX_ARGS; i++) {
+        clopt_expr_arg *a = &e->args[i];
+        const size_t n = strcspn(k, " ");
+        snprintf(a->key, sizeof a->key, "%.*s", (int)n, k);
+        if (values[i].s)
+            snprintf(a->text, sizeof a->text, "%.*s", (int)values[i].n, values[i].s);
+        else
+            a->number = values[i].v;
+        for (k += n; *k == ' '; k++) {
+        }
+    }
+}
+
+/* An error at no column, outside the parser (too long, empty, out of memory). */
+static void set_error(clopt_expr_error *e, clopt_expr_error_id id, const sentence_value *values,
+                      const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+static void set_error(clopt_expr_error *e, clopt_expr_error_id id, const sentence_value *values,
+                      const char *fmt, ...)
+{
     va_list ap;
     va_start(ap, fmt);
-    vsnprintf(p->e->text, sizeof p->e->text, fmt, ap);
+    record(e, id, 0, 0, values, fmt, ap);
     va_end(ap);
-    p->e->column = at + 1;
-    p->e->length = length ? length : 1;
+}
+
+/* Records the error at column at + 1 and returns -1, the parser's "no node". */
+static int fail(parser *p, clopt_expr_error_id id, size_t at, size_t length,
+                const sentence_value *values, const char *fmt, ...)
+    __attribute__((format(printf, 6, 7)));
+static int fail(parser *p, clopt_expr_error_id id, size_t at, size_t length,
+                const sentence_value *values, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    record(p->e, id, at + 1, length, values, fmt, ap);
+    va_end(ap);
     return -1;
 }
 
@@ -64,7 +126,9 @@ static void skip_space(parser *p)
 static int add(parser *p, clopt_expr_op op, int a, int b, double value, char symbol, size_t at)
 {
     if (p->count == CLOPT_EXPR_MAX_NODES)
-        return fail(p, at, 1, "more than %d,%03d numbers, variables and operations at column %zu",
+        return fail(p, CLOPT_EXPR_E_TOO_MANY_NODES, at, 1,
+                    VALUES(NUM(CLOPT_EXPR_MAX_NODES), NUM(at + 1)),
+                    "more than %d,%03d numbers, variables and operations at column %zu",
                     CLOPT_EXPR_MAX_NODES / 1000, CLOPT_EXPR_MAX_NODES % 1000, at + 1);
     clopt_expr_node *n = &p->nodes[p->count];
     *n = (clopt_expr_node){op, a, b, value, symbol, op == CLOPT_EXPR_X, op == CLOPT_EXPR_Y};
@@ -78,7 +142,7 @@ static int add(parser *p, clopt_expr_op op, int a, int b, double value, char sym
     return (int)p->count++;
 }
 
-/* The printable form of the character at `at` for a message. */
+/* The printable form of the character at `at` for a message (also its value "found"). */
 static const char *shown(const parser *p, size_t at, char buf[8])
 {
     const unsigned char c = (unsigned char)p->text[at];
@@ -95,7 +159,8 @@ static int sum(parser *p);
 static int deeper(parser *p, size_t at)
 {
     if (++p->depth <= CLOPT_EXPR_MAX_DEPTH) return 0;
-    return fail(p, at, 1, "nesting deeper than %d at column %zu", CLOPT_EXPR_MAX_DEPTH, at + 1);
+    return fail(p, CLOPT_EXPR_E_TOO_DEEP, at, 1, VALUES(NUM(CLOPT_EXPR_MAX_DEPTH), NUM(at + 1)),
+                "nesting deeper than %d at column %zu", CLOPT_EXPR_MAX_DEPTH, at + 1);
 }
 
 static int number(parser *p)
@@ -108,7 +173,8 @@ static int number(parser *p)
         for (i++; isdigit((unsigned char)p->text[i]); i++)
             digits++;
     if (!digits)
-        return fail(p, at, 1, "a '.' must belong to a number, as in 0.5, at column %zu", at + 1);
+        return fail(p, CLOPT_EXPR_E_LONE_DOT, at, 1, VALUES(NUM(at + 1)),
+                    "a '.' must belong to a number, as in 0.5, at column %zu", at + 1);
     if (p->text[i] == 'e' || p->text[i] == 'E') {
         size_t j = i + 1;
         if (p->text[j] == '+' || p->text[j] == '-') j++;
@@ -122,7 +188,9 @@ static int number(parser *p)
     memcpy(buf, p->text + at, i - at);
     buf[i - at] = '\0';
     const double v = strtod(buf, NULL);
-    if (!isfinite(v)) return fail(p, at, i - at, "the number at column %zu is too large", at + 1);
+    if (!isfinite(v))
+        return fail(p, CLOPT_EXPR_E_NUMBER_TOO_LARGE, at, i - at, VALUES(NUM(at + 1)),
+                    "the number at column %zu is too large", at + 1);
     p->pos = i;
     return add(p, CLOPT_EXPR_NUM, -1, -1, v, 0, at);
 }
@@ -145,14 +213,19 @@ static int call(parser *p, size_t at, size_t len)
         for (size_t i = 0; i < NFUNCTIONS; i++)
             names[i] = functions[i].name;
         const char *near = clopt_suggest(name, len, names, NFUNCTIONS);
+        const size_t shown_len = len > 40 ? 40 : len;
         if (near)
-            return fail(p, at, len, "unknown function '%.*s'; did you mean '%s'?",
-                        (int)(len > 40 ? 40 : len), name, near);
-        return fail(p, at, len,
-                    "unknown function '%.*s' at column %zu; the functions are sin cos tan "
-                    "asin acos atan sinh cosh tanh exp log log10 sqrt abs min max pow atan2 "
-                    "hypot",
-                    (int)(len > 40 ? 40 : len), name, at + 1);
+            return fail(p, CLOPT_EXPR_E_UNKNOWN_FUNCTION, at, len,
+                        VALUES(TEXT(name, shown_len), STR(near)),
+                        "unknown function '%.*s'; did you mean '%s'?", (int)shown_len, name, near);
+        char list[100] = "";
+        for (size_t i = 0; i < NFUNCTIONS; i++)
+            snprintf(list + strlen(list), sizeof list - strlen(list), "%s%s", i ? " " : "",
+                     names[i]);
+        return fail(p, CLOPT_EXPR_E_UNKNOWN_FUNCTION_LIST, at, len,
+                    VALUES(TEXT(name, shown_len), NUM(at + 1), STR(list)),
+                    "unknown function '%.*s' at column %zu; the functions are %s", (int)shown_len,
+                    name, at + 1, list);
     }
     const size_t open = p->pos++;
     int args[2] = {-1, -1}, given = 0;
@@ -169,18 +242,23 @@ static int call(parser *p, size_t at, size_t len)
         }
         if (p->text[p->pos] == ')') break;
         if (!p->text[p->pos])
-            return fail(p, open, 1, "missing ')' for '(' at column %zu", open + 1);
+            return fail(p, CLOPT_EXPR_E_MISSING_PAREN, open, 1, VALUES(NUM(open + 1)),
+                        "missing ')' for '(' at column %zu", open + 1);
         char c[8];
-        return fail(p, p->pos, 1,
+        const char *what = shown(p, p->pos, c);
+        return fail(p, CLOPT_EXPR_E_EXPECTED_COMMA_OR_PAREN, p->pos, 1,
+                    VALUES(NUM(p->pos + 1), STR(what), NUM(open + 1)),
                     "expected ',' or ')' at column %zu, not %s (for the '(' at "
                     "column %zu)",
-                    p->pos + 1, shown(p, p->pos, c), open + 1);
+                    p->pos + 1, what, open + 1);
     }
     p->pos++;
     p->depth--;
     if (given != functions[f].args)
-        return fail(p, at, p->pos - at, "%s takes %d argument%s, given %d", functions[f].name,
-                    functions[f].args, functions[f].args == 1 ? "" : "s", given);
+        return fail(p, CLOPT_EXPR_E_ARITY, at, p->pos - at,
+                    VALUES(STR(functions[f].name), NUM(functions[f].args), NUM(given)),
+                    "%s takes %d argument%s, given %d", functions[f].name, functions[f].args,
+                    functions[f].args == 1 ? "" : "s", given);
     return add(p, (clopt_expr_op)(FIRST_FUNCTION + f), args[0], args[1], 0, 0, at);
 }
 
@@ -205,13 +283,17 @@ static int atom(parser *p)
 #undef IS
         if (p->text[p->pos] == '(') return call(p, at, len);
         const int f = function_named(w, len);
-        if (f >= 0)
-            return fail(p, at, len,
+        if (f >= 0) {
+            const char *example = functions[f].args == 1 ? "sin(x)" : "max(x, y)";
+            return fail(p, CLOPT_EXPR_E_NEEDS_PARENTHESES, at, len,
+                        VALUES(STR(functions[f].name), STR(example), NUM(at + 1)),
                         "%s needs its argument%s in parentheses, as in %s at column %zu",
-                        functions[f].name, functions[f].args == 1 ? "" : "s",
-                        functions[f].args == 1 ? "sin(x)" : "max(x, y)", at + 1);
-        return fail(p, at, len, "unknown name '%.*s' at column %zu; the variables are x and y",
-                    (int)(len > 40 ? 40 : len), w, at + 1);
+                        functions[f].name, functions[f].args == 1 ? "" : "s", example, at + 1);
+        }
+        const size_t shown_len = len > 40 ? 40 : len;
+        return fail(p, CLOPT_EXPR_E_UNKNOWN_NAME, at, len, VALUES(TEXT(w, shown_len), NUM(at + 1)),
+                    "unknown name '%.*s' at column %zu; the variables are x and y", (int)shown_len,
+                    w, at + 1);
     }
     if (c == '(') {
         p->pos++;
@@ -223,23 +305,30 @@ static int atom(parser *p)
             p->depth--;
             return inner;
         }
-        if (!p->text[p->pos]) return fail(p, at, 1, "missing ')' for '(' at column %zu", at + 1);
+        if (!p->text[p->pos])
+            return fail(p, CLOPT_EXPR_E_MISSING_PAREN, at, 1, VALUES(NUM(at + 1)),
+                        "missing ')' for '(' at column %zu", at + 1);
         char s[8];
-        return fail(p, p->pos, 1,
+        const char *what = shown(p, p->pos, s);
+        return fail(p, CLOPT_EXPR_E_EXPECTED_OPERATOR_OR_PAREN, p->pos, 1,
+                    VALUES(NUM(p->pos + 1), STR(what), NUM(at + 1)),
                     "expected an operator or ')' at column %zu, not %s (for the '(' at column "
                     "%zu)",
-                    p->pos + 1, shown(p, p->pos, s), at + 1);
+                    p->pos + 1, what, at + 1);
     }
     if (!c)
-        return fail(p, at, 1,
+        return fail(p, CLOPT_EXPR_E_UNEXPECTED_END, at, 1, VALUES(NUM(at + 1)),
                     "expected a number, x, y, a function or '(' at column %zu (the "
                     "expression ends there)",
                     at + 1);
     if (strchr("+-*/^),", c))
-        return fail(p, at, 1, "expected a number, x, y, a function or '(' at column %zu", at + 1);
+        return fail(p, CLOPT_EXPR_E_EXPECTED_OPERAND, at, 1, VALUES(NUM(at + 1)),
+                    "expected a number, x, y, a function or '(' at column %zu", at + 1);
     char s[8];
-    return fail(p, at, 1, "unexpected %s at column %zu; expected a number, x, y, a function or '('",
-                shown(p, at, s), at + 1);
+    const char *what = shown(p, at, s);
+    return fail(p, CLOPT_EXPR_E_UNEXPECTED, at, 1, VALUES(STR(what), NUM(at + 1)),
+                "unexpected %s at column %zu; expected a number, x, y, a function or '('", what,
+                at + 1);
 }
 
 static int unary(parser *p);
@@ -404,50 +493,53 @@ void clopt_expr_release(clopt_expr *x)
 
 clopt_expr *clopt_expr_parse(const char *text, clopt_expr_error *e)
 {
-    *e = (clopt_expr_error){0, 0, ""};
+    *e = (clopt_expr_error){0};
     const size_t len = strlen(text);
     if (len > CLOPT_EXPR_MAX_CHARS) {
-        snprintf(e->text, sizeof e->text, "the expression has %zu characters; the limit is %d,%03d",
-                 len, CLOPT_EXPR_MAX_CHARS / 1000, CLOPT_EXPR_MAX_CHARS % 1000);
+        set_error(e, CLOPT_EXPR_E_TOO_LONG, VALUES(NUM(len), NUM(CLOPT_EXPR_MAX_CHARS)),
+                  "the expression has %zu characters; the limit is %d,%03d", len,
+                  CLOPT_EXPR_MAX_CHARS / 1000, CLOPT_EXPR_MAX_CHARS % 1000);
         return NULL;
     }
     parser p = {text, 0, 0, malloc(CLOPT_EXPR_MAX_NODES * sizeof *p.nodes), 0, e};
     clopt_expr *x = calloc(1, sizeof *x);
     if (!p.nodes || !x) {
-        snprintf(e->text, sizeof e->text, "out of memory parsing an expression");
+        set_error(e, CLOPT_EXPR_E_OUT_OF_MEMORY, NO_VALUES, "out of memory parsing an expression");
         goto fail;
     }
     skip_space(&p);
     if (!text[p.pos]) {
-        snprintf(e->text, sizeof e->text,
-                 "the expression is empty; write f(x, y), such as "
-                 "x^2 + 10*y^2");
+        set_error(e, CLOPT_EXPR_E_EMPTY, NO_VALUES,
+                  "the expression is empty; write f(x, y), such as x^2 + 10*y^2");
         goto fail;
     }
     if (sum(&p) < 0) goto fail;
     skip_space(&p);
     const char c = text[p.pos];
     if (c == ')') {
-        fail(&p, p.pos, 1, "')' at column %zu has no '('", p.pos + 1);
+        fail(&p, CLOPT_EXPR_E_UNMATCHED_PAREN, p.pos, 1, VALUES(NUM(p.pos + 1)),
+             "')' at column %zu has no '('", p.pos + 1);
         goto fail;
     }
     if (c) {
         char s[8];
         if (isalnum((unsigned char)c) || c == '(' || c == '.' || c == '_')
-            fail(&p, p.pos, 1,
+            fail(&p, CLOPT_EXPR_E_MISSING_MULTIPLY, p.pos, 1, VALUES(NUM(p.pos + 1)),
                  "expected an operator at column %zu; multiplication is written with '*', "
                  "as in 2*x",
                  p.pos + 1);
-        else
-            fail(&p, p.pos, 1, "unexpected %s at column %zu; expected an operator",
-                 shown(&p, p.pos, s), p.pos + 1);
+        else {
+            const char *what = shown(&p, p.pos, s);
+            fail(&p, CLOPT_EXPR_E_EXPECTED_OPERATOR, p.pos, 1, VALUES(STR(what), NUM(p.pos + 1)),
+                 "unexpected %s at column %zu; expected an operator", what, p.pos + 1);
+        }
         goto fail;
     }
     x->count = p.count;
     x->nodes = p.nodes;
     p.nodes = NULL;
     if (!(x->canonical = clopt_expr_canonical(x))) {
-        snprintf(e->text, sizeof e->text, "out of memory parsing an expression");
+        set_error(e, CLOPT_EXPR_E_OUT_OF_MEMORY, NO_VALUES, "out of memory parsing an expression");
         goto fail;
     }
     x->hash = 14695981039346656037ull;

@@ -70,12 +70,65 @@ typedef struct {
     uint64_t hash;          /* FNV-1a of the canonical text */
 } clopt_expr;
 
-/* Where parsing failed: the sentence, and the 1-based column to underline (0: none). */
+/*
+ * Every way parsing can fail, one row each: the id and the stable code that the server sends
+ * beside the English sentence (the page words each code in its own language), and the keys of
+ * the values the sentence uses (clopt_expr_error's args, in this order).
+ */
+#define CLOPT_EXPR_ERRORS(X)                                                                       \
+    X(TOO_LONG, "too_long", "count limit")                                                         \
+    X(EMPTY, "empty", "")                                                                          \
+    X(OUT_OF_MEMORY, "out_of_memory", "")                                                          \
+    X(TOO_MANY_NODES, "too_many_nodes", "limit column")                                            \
+    X(TOO_DEEP, "too_deep", "limit column")                                                        \
+    X(LONE_DOT, "lone_dot", "column")                                                              \
+    X(NUMBER_TOO_LARGE, "number_too_large", "column")                                              \
+    X(UNKNOWN_FUNCTION, "unknown_function", "name suggestion")                                     \
+    X(UNKNOWN_FUNCTION_LIST, "unknown_function_list", "name column functions")                     \
+    X(MISSING_PAREN, "missing_paren", "column")                                                    \
+    X(EXPECTED_COMMA_OR_PAREN, "expected_comma_or_paren", "column found open")                     \
+    X(ARITY, "arity", "function expected given")                                                   \
+    X(NEEDS_PARENTHESES, "needs_parentheses", "function example column")                           \
+    X(UNKNOWN_NAME, "unknown_name", "name column")                                                 \
+    X(EXPECTED_OPERATOR_OR_PAREN, "expected_operator_or_paren", "column found open")               \
+    X(UNEXPECTED_END, "unexpected_end", "column")                                                  \
+    X(EXPECTED_OPERAND, "expected_operand", "column")                                              \
+    X(UNEXPECTED, "unexpected", "found column")                                                    \
+    X(UNMATCHED_PAREN, "unmatched_paren", "column")                                                \
+    X(MISSING_MULTIPLY, "missing_multiply", "column")                                              \
+    X(EXPECTED_OPERATOR, "expected_operator", "found column")
+
+typedef enum {
+#define CLOPT_EXPR_ERROR_ID(ID, code, keys) CLOPT_EXPR_E_##ID,
+    CLOPT_EXPR_ERRORS(CLOPT_EXPR_ERROR_ID)
+#undef CLOPT_EXPR_ERROR_ID
+        CLOPT_EXPR_ERROR_COUNT
+} clopt_expr_error_id;
+
+#define CLOPT_EXPR_MAX_ARGS 3
+
+/* A value a sentence uses: a text (the name as typed, a suggestion, a character) when
+ * text[0], else a number (a column, a count, a limit). */
+typedef struct {
+    char key[16]; /* one of the row's keys; "" after the last */
+    long number;
+    char text[100];
+} clopt_expr_arg;
+
+/*
+ * Where parsing failed: the sentence, the 1-based column to underline (0: none), and the
+ * same failure as data: a stable code and the sentence's values under their keys.
+ */
 typedef struct {
     size_t column;
     size_t length; /* characters to underline from column (at least 1 when column > 0) */
     char text[200];
+    const char *code; /* a static string of CLOPT_EXPR_ERRORS ("unknown_name"); NULL: none */
+    clopt_expr_arg args[CLOPT_EXPR_MAX_ARGS];
 } clopt_expr_error;
+
+/* The code of a failure: "unknown_name" for CLOPT_EXPR_E_UNKNOWN_NAME. */
+const char *clopt_expr_error_code(clopt_expr_error_id id);
 
 /*
  * Whether `text` reads as an expression rather than a function name: anything but a bare

@@ -173,7 +173,7 @@ clopt_status clopt_function_resolve(const char *text, clopt_function_ref *f,
 {
     clopt_error_clear(err);
     *f = (clopt_function_ref){0};
-    if (where) *where = (clopt_expr_error){0, 0, ""};
+    if (where) *where = (clopt_expr_error){0};
     if (!text) return clopt_error_set(err, CLOPT_EINVAL, "function is NULL");
     if (!clopt_expr_is_expression(text)) {
         if (!(f->info = clopt_function_find(text, err))) return CLOPT_EINVAL;
@@ -182,11 +182,8 @@ clopt_status clopt_function_resolve(const char *text, clopt_function_ref *f,
     clopt_expr_error e;
     if (!(f->expr = clopt_expr_parse(text, &e))) {
         if (where) *where = e;
-        return clopt_error_set(err,
-                               e.column                          ? CLOPT_EINVAL
-                               : strstr(e.text, "out of memory") ? CLOPT_ENOMEM
-                                                                 : CLOPT_EINVAL,
-                               "%s", e.text);
+        const int oom = e.code == clopt_expr_error_code(CLOPT_EXPR_E_OUT_OF_MEMORY);
+        return clopt_error_set(err, oom ? CLOPT_ENOMEM : CLOPT_EINVAL, "%s", e.text);
     }
     if (!(f->tex = clopt_expr_tex(f->expr)) || !(f->custom = malloc(sizeof *f->custom))) {
         clopt_function_ref_release(f);

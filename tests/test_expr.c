@@ -59,6 +59,98 @@ static void test_errors_name_what_and_where(void)
     expect_error("sqrt x", "sqrt needs its argument in parentheses, as in sin(x) at column 1", 1);
 }
 
+/* The value under key of an error (a text's, or NULL), and its number in *number. */
+static const char *arg(const clopt_expr_error *e, const char *key, long *number)
+{
+    for (size_t i = 0; i < CLOPT_EXPR_MAX_ARGS && e->args[i].key[0]; i++)
+        if (strcmp(e->args[i].key, key) == 0) {
+            *number = e->args[i].number;
+            return e->args[i].text[0] ? e->args[i].text : NULL;
+        }
+    *number = -1;
+    return NULL;
+}
+
+/* Parses text, expecting an error with this code and these keys = values (numbers are written
+ * in decimal, as in "column=3"), and no other values. */
+static void expect_code(const char *text, const char *code, const char *const *values)
+{
+    clopt_expr_error e;
+    clopt_expr *x = clopt_expr_parse(text, &e);
+    CU_ASSERT_PTR_NULL(x);
+    clopt_expr_release(x);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e.code);
+    CU_ASSERT_STRING_EQUAL(e.code, code);
+    size_t n = 0;
+    for (; values[n]; n++) {
+        const size_t k = strcspn(values[n], "=");
+        char key[16];
+        snprintf(key, sizeof key, "%.*s", (int)k, values[n]);
+        long number;
+        const char *t = arg(&e, key, &number);
+        char got[128];
+        if (t)
+            snprintf(got, sizeof got, "%s", t);
+        else
+            snprintf(got, sizeof got, "%ld", number);
+        CU_ASSERT_STRING_EQUAL(got, values[n] + k + 1);
+        if (strcmp(got, values[n] + k + 1) != 0)
+            fprintf(stderr, "\n  '%s': %s is '%s', expected '%s'\n", text, key, got,
+                    values[n] + k + 1);
+    }
+    CU_ASSERT(n == CLOPT_EXPR_MAX_ARGS || !e.args[n].key[0]); /* no value left unchecked */
+}
+
+static void test_errors_carry_a_code_and_their_values(void)
+{
+    expect_code("x^^2", "expected_operand", (const char *[]){"column=3", NULL});
+    expect_code("z + 1", "unknown_name", (const char *[]){"name=z", "column=1", NULL});
+    expect_code("x + y*foo", "unknown_name", (const char *[]){"name=foo", "column=7", NULL});
+    expect_code("sinn(x)", "unknown_function",
+                (const char *[]){"name=sinn", "suggestion=sin", NULL});
+    expect_code("2*qqqqqq(x)", "unknown_function_list",
+                (const char *[]){"name=qqqqqq", "column=3",
+                                 "functions=sin cos tan asin acos atan sinh cosh tanh exp log "
+                                 "log10 sqrt abs min max pow atan2 hypot",
+                                 NULL});
+    expect_code("max(x)", "arity", (const char *[]){"function=max", "expected=2", "given=1", NULL});
+    expect_code("1 + sin(x, y)", "arity",
+                (const char *[]){"function=sin", "expected=1", "given=2", NULL});
+    expect_code("sin(x", "missing_paren", (const char *[]){"column=4", NULL});
+    expect_code("(x + 1", "missing_paren", (const char *[]){"column=1", NULL});
+    expect_code("max(x; y)", "expected_comma_or_paren",
+                (const char *[]){"column=6", "found=';'", "open=4", NULL});
+    expect_code("x; y", "expected_operator", (const char *[]){"found=';'", "column=2", NULL});
+    expect_code("x + \x01", "unexpected", (const char *[]){"found=0x01", "column=5", NULL});
+    expect_code("2x", "missing_multiply", (const char *[]){"column=2", NULL});
+    expect_code("sqrt x", "needs_parentheses",
+                (const char *[]){"function=sqrt", "example=sin(x)", "column=1", NULL});
+    expect_code("  ", "empty", (const char *[]){NULL});
+    char text[CLOPT_EXPR_MAX_CHARS + 8];
+    memset(text, ' ', CLOPT_EXPR_MAX_CHARS + 4);
+    text[CLOPT_EXPR_MAX_CHARS + 4] = '\0';
+    expect_code(text, "too_long", (const char *[]){"count=1004", "limit=1000", NULL});
+    /* the code is data beside the sentence, which stays as it was */
+    clopt_expr_error e;
+    CU_ASSERT_PTR_NULL(clopt_expr_parse("sinn(x)", &e));
+    CU_ASSERT_STRING_EQUAL(e.text, "unknown function 'sinn'; did you mean 'sin'?");
+    CU_ASSERT_EQUAL(e.column, 1);
+    CU_ASSERT_EQUAL(e.length, 4);
+}
+
+/* Every row of CLOPT_EXPR_ERRORS has a distinct code. */
+static void test_error_codes_are_distinct(void)
+{
+    for (int i = 0; i < CLOPT_EXPR_ERROR_COUNT; i++) {
+        const char *a = clopt_expr_error_code((clopt_expr_error_id)i);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+        CU_ASSERT(strlen(a) > 0);
+        for (int j = 0; j < i; j++)
+            CU_ASSERT(strcmp(a, clopt_expr_error_code((clopt_expr_error_id)j)) != 0);
+    }
+    CU_ASSERT_PTR_NULL(clopt_expr_error_code(CLOPT_EXPR_ERROR_COUNT));
+}
+
 static void test_limits_have_their_own_messages(void)
 {
     char text[2 * CLOPT_EXPR_MAX_CHARS + 8];
@@ -82,6 +174,7 @@ static void test_limits_have_their_own_messages(void)
     text[0] = '(';
     strcat(text, ")");
     expect_error(text, "nesting deeper than 64 at column 65", 65);
+    expect_code(text, "too_deep", (const char *[]){"limit=64", "column=65", NULL});
     /* 2,000 nodes: x+x+...+x with 1,000 x is 1,999 nodes; 1,001 x is 2,001 */
     n = 0;
     for (int i = 0; i < 499; i++)
@@ -466,6 +559,8 @@ static void test_program_cache_keeps_the_most_recently_used(void)
 
 CU_TestInfo expr_tests[] = {
     {"errors name what and where", test_errors_name_what_and_where},
+    {"errors carry a code and their values", test_errors_carry_a_code_and_their_values},
+    {"error codes are distinct", test_error_codes_are_distinct},
     {"limits have their own messages", test_limits_have_their_own_messages},
     {"precedence and associativity", test_precedence_and_associativity},
     {"canonical text identifies trees", test_canonical_text_identifies_trees},

@@ -53,11 +53,13 @@ enum MHD_Result srv_api_check(srv *s, struct MHD_Connection *c)
         srv_problem_set(&p, 503, "", "out of memory");
         return srv_reply_problem(c, &p);
     }
-    /* a verdict, not a failed request: 200 either way (the page asks at every keystroke) */
+    /* a verdict, not a failed request: 200 either way (the page asks at every keystroke); an
+     * expression's error also as data, its code and values, for the page's own words */
     json_t *body =
         st != CLOPT_OK
-            ? json_pack("{s:b,s:s,s:s,s:i,s:i}", "valid", 0, "error", err.text, "field", "function",
-                        "column", (int)where.column, "length", (int)where.length)
+            ? json_pack("{s:b,s:s,s:s,s:i,s:i,s:s*,s:o*}", "valid", 0, "error", err.text, "field",
+                        "function", "column", (int)where.column, "length", (int)where.length,
+                        "code", where.code, "args", where.code ? srv_expr_args(where.args) : NULL)
             : json_pack("{s:b,s:s,s:s,s:s,s:b}", "valid", 1, "function", f.info->name, "formula",
                         f.info->formula, "tex", f.info->tex ? f.info->tex : "", "expression",
                         f.expr != NULL);

@@ -65,6 +65,7 @@ int srv_problem_set(srv_problem *p, unsigned status, const char *field, const ch
 {
     p->status = status;
     p->column = p->length = 0;
+    p->code = NULL;
     snprintf(p->field, sizeof p->field, "%s", field ? field : "");
     va_list ap;
     va_start(ap, fmt);
@@ -75,12 +76,41 @@ int srv_problem_set(srv_problem *p, unsigned status, const char *field, const ch
     return -1;
 }
 
+void srv_problem_expr(srv_problem *p, const clopt_expr_error *where)
+{
+    p->column = (unsigned)where->column;
+    p->length = (unsigned)where->length;
+    p->code = where->code;
+    memcpy(p->args, where->args, sizeof p->args);
+}
+
+json_t *srv_expr_args(const clopt_expr_arg *args)
+{
+    json_t *o = json_object();
+    for (size_t i = 0; o && i < CLOPT_EXPR_MAX_ARGS && args[i].key[0]; i++)
+        if (json_object_set_new(o, args[i].key,
+                                args[i].text[0] ? json_string(args[i].text)
+                                                : json_integer(args[i].number))) {
+            json_decref(o);
+            return NULL;
+        }
+    return o;
+}
+
 char *srv_problem_text(const srv_problem *p)
 {
     json_t *j = json_pack("{s:s,s:s}", "error", p->text, "field", p->field);
     if (j && p->column) { /* an expression's error: the characters to underline */
         json_object_set_new(j, "column", json_integer(p->column));
         json_object_set_new(j, "length", json_integer(p->length));
+    }
+    if (j && p->code) { /* and the same as data, for the page to word in its language */
+        json_object_set_new(j, "code", json_string(p->code));
+        json_t *args = srv_expr_args(p->args);
+        if (!args || json_object_set_new(j, "args", args)) {
+            json_decref(j);
+            j = NULL;
+        }
     }
     char *text = j ? json_dumps(j, JSON_COMPACT) : NULL;
     json_decref(j);

@@ -2,6 +2,9 @@
 #ifndef CLOPT_SERVER_PROBLEM_H
 #define CLOPT_SERVER_PROBLEM_H
 
+#include "expr.h"
+
+#include <jansson.h>
 #include <stddef.h>
 
 typedef struct {
@@ -9,13 +12,23 @@ typedef struct {
     char field[64];          /* the request field at fault ("steps", "optimizers[1]"), or "" */
     char text[320];          /* a sentence a person can act on */
     unsigned column, length; /* an expression's error: the characters to underline, or 0 */
+    const char *code;        /* an expression's error: its code ("unknown_name"), or NULL */
+    clopt_expr_arg args[CLOPT_EXPR_MAX_ARGS]; /* and the values its sentence uses */
 } srv_problem;
 
 /* Fills *p and returns -1, for `return srv_problem_set(...)`. */
 int srv_problem_set(srv_problem *p, unsigned status, const char *field, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
-/* {"error": text, "field": field} as compact JSON (malloc'd; NULL out of memory). */
+/* Adds an expression's error to *p: the characters to underline, the code and the values. */
+void srv_problem_expr(srv_problem *p, const clopt_expr_error *where);
+
+/* An expression error's values as a JSON object {"column": 3, "name": "z"} (new reference;
+ * NULL out of memory). */
+json_t *srv_expr_args(const clopt_expr_arg *args);
+
+/* {"error": text, "field": field} as compact JSON, with "column", "length", "code" and
+ * "args" for an expression's error (malloc'd; NULL out of memory). */
 char *srv_problem_text(const srv_problem *p);
 
 /* Whether s[0, n) is strict UTF-8 (no overlong forms, surrogates or code points above

@@ -207,8 +207,7 @@ int srv_function_resolve(const char *text, char **name, srv_problem *p)
     clopt_function_ref_release(&f);
     if (st != CLOPT_OK) {
         srv_problem_set(p, st == CLOPT_ENOMEM ? 503 : 400, "function", "%s", err.text);
-        p->column = (unsigned)where.column;
-        p->length = (unsigned)where.length;
+        srv_problem_expr(p, &where);
         return -1;
     }
     return *name ? 0 : -1;
