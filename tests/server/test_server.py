@@ -141,20 +141,32 @@ class Endpoints(unittest.TestCase):
 
     def test_expressions_check_errors_landscape_and_run(self):
         from urllib.parse import quote
-        for text, message, column in [
-                ("x^^2", "expected a number, x, y, a function or '(' at column 3", 3),
-                ("sin(x", "missing ')' for '(' at column 4", 4),
-                ("z + 1", "unknown name 'z' at column 1; the variables are x and y", 1),
-                ("sinn(x)", "unknown function 'sinn'; did you mean 'sin'?", 1),
-                ("max(x)", "max takes 2 arguments, given 1", 1)]:
+        for text, message, column, code, args in [
+                ("x^^2", "expected a number, x, y, a function or '(' at column 3", 3,
+                 "expected_operand", {"column": 3}),
+                ("sin(x", "missing ')' for '(' at column 4", 4, "missing_paren", {"column": 4}),
+                ("z + 1", "unknown name 'z' at column 1; the variables are x and y", 1,
+                 "unknown_name", {"name": "z", "column": 1}),
+                ("sinn(x)", "unknown function 'sinn'; did you mean 'sin'?", 1,
+                 "unknown_function", {"name": "sinn", "suggestion": "sin"}),
+                ("max(x)", "max takes 2 arguments, given 1", 1,
+                 "arity", {"function": "max", "expected": 2, "given": 1})]:
+            want = (message, column, code, args)
             status, body = get_json(self.port, "/api/v1/check?function=" + quote(text, safe=""))
-            self.assertEqual((status, body["valid"], body["error"], body["column"]),
-                             (200, False, message, column), text)
+            self.assertEqual((status, body["valid"]), (200, False), text)
+            self.assertEqual(tuple(body[k] for k in ("error", "column", "code", "args")), want)
             status, body = get_json(self.port, "/api/v1/landscape?function=" + quote(text, safe=""))
-            self.assertEqual((status, body["error"], body["field"], body["column"]),
-                             (400, message, "function", column), text)
+            self.assertEqual((status, body["field"]), (400, "function"), text)
+            self.assertEqual(tuple(body[k] for k in ("error", "column", "code", "args")), want)
             status, body = post_json(self.port, "/api/v1/runs", {"function": text})
-            self.assertEqual((status, body["error"], body["column"]), (400, message, column))
+            self.assertEqual(status, 400)
+            self.assertEqual(tuple(body[k] for k in ("error", "column", "code", "args")), want)
+        # an error at no column has its code too; a catalogue name's has none
+        too_long = quote("x+" * 500 + "x", safe="")  # 1,001 characters
+        status, body = get_json(self.port, "/api/v1/check?function=" + too_long)
+        self.assertEqual((body["code"], body["args"]), ("too_long", {"count": 1001, "limit": 1000}))
+        status, body = get_json(self.port, "/api/v1/check?function=rosenbrok")
+        self.assertNotIn("code", body)
         status, body = get_json(self.port, "/api/v1/check?function=" + quote("x^2 + 10*y^2"))
         self.assertEqual((status, body["valid"], body["function"], body["expression"]),
                          (200, True, "x^2+10*y^2", True))
