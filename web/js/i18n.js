@@ -326,6 +326,30 @@ export const TEXT = {
     unknownOptimizer: '옵티마이저 {n}: "{value}"라는 옵티마이저는 없습니다.',
     unknownParam: '{who}에는 "{value}"라는 설정이 없습니다.',
     tooManyPoints: '궤적 {trajectories}개 × 궤적마다 점 {points}개 = 점 {total}개로, 한 번에 계산할 수 있는 {limit}개를 넘습니다. 스텝 수, 시작점, 옵티마이저 가운데 하나를 줄여 주세요.',
+    // Why the server refused an expression typed in "직접 입력…", one sentence per code of
+    // src/expr.h's CLOPT_EXPR_ERRORS, filled with that row's values (English shows the server's
+    // own sentence). A column is "N번째 글자"; {found} comes quoted ('#').
+    expr_too_long: '식이 {count}자입니다. 식은 {limit}자까지 쓸 수 있습니다.',
+    expr_empty: '식이 비어 있습니다. x^2 + 10*y^2처럼 f(x, y)를 적어 주세요.',
+    expr_out_of_memory: '서버의 메모리가 부족해 식을 읽지 못했습니다. 잠시 뒤에 다시 해 보세요.',
+    expr_too_many_nodes: '{column}번째 글자에서 수, 변수, 연산이 모두 {limit}개를 넘었습니다. 식을 줄여 주세요.',
+    expr_too_deep: '{column}번째 글자에서 괄호, 함수, 부호, 거듭제곱이 {limit}단계보다 깊게 겹쳤습니다.',
+    expr_lone_dot: '{column}번째 글자: 소수점 \'.\'은 0.5처럼 숫자 안에서만 쓸 수 있습니다.',
+    expr_number_too_large: '{column}번째 글자에서 시작하는 수가 너무 큽니다.',
+    expr_unknown_function: '"{name}"라는 함수는 없습니다. 혹시 {suggestion}을(를) 쓰려고 하셨나요?',
+    expr_unknown_function_list: '{column}번째 글자: "{name}"라는 함수는 없습니다. 쓸 수 있는 함수는 {functions}입니다.',
+    expr_missing_paren: '{column}번째 글자의 여는 괄호 \'(\'를 닫는 \')\'가 없습니다.',
+    expr_expected_comma_or_paren: '{column}번째 글자에 {found}이(가) 있습니다. {open}번째 글자의 \'(\' 안에서는 여기에 \',\'나 \')\'가 와야 합니다.',
+    expr_arity: '{function} 함수는 인수를 {expected}개 받는데, {given}개를 넣었습니다.',
+    expr_needs_parentheses: '{column}번째 글자: {function} 함수는 {example}처럼 인수를 괄호 안에 넣어야 합니다.',
+    expr_unknown_name: '{column}번째 글자의 "{name}"은(는) 알 수 없는 이름입니다. 변수는 x와 y뿐입니다.',
+    expr_expected_operator_or_paren: '{column}번째 글자에 {found}이(가) 있습니다. {open}번째 글자의 \'(\' 안에서는 여기에 연산자나 \')\'가 와야 합니다.',
+    expr_unexpected_end: '{column}번째 글자에서 식이 끝났습니다. 그 자리에 수, x, y, 함수 또는 \'(\'가 와야 합니다.',
+    expr_expected_operand: '{column}번째 글자에는 수, x, y, 함수 또는 \'(\'가 와야 합니다.',
+    expr_unexpected: '{column}번째 글자의 {found}은(는) 식에 쓸 수 없습니다. 그 자리에는 수, x, y, 함수 또는 \'(\'가 와야 합니다.',
+    expr_unmatched_paren: '{column}번째 글자의 \')\'와 짝이 되는 \'(\'가 없습니다.',
+    expr_missing_multiply: '{column}번째 글자 앞에 연산자가 와야 합니다. 곱하기는 2*x처럼 \'*\'로 적습니다.',
+    expr_expected_operator: '{column}번째 글자에 {found}이(가) 올 수 없습니다. 그 자리에는 연산자가 와야 합니다.',
   },
 };
 

@@ -513,6 +513,7 @@ function relabel() {
     if (local) $('run-error').textContent = t('notRun', { where: `${local.info.name}: ${words(local.h)}` });
   }
   training.relabel();
+  if (ownField) ownField.relabel();
   if (explore) explore.relabel();
   if (lessons) lessons.relabel();
   drawn = '';

@@ -1,10 +1,11 @@
 // "Your own…" in the function menu: a text field for f(x, y). As the person types, the
 // server checks the expression (GET /api/v1/check: it parses, it does not compile); an
-// error is underlined at its column with the server's sentence, a valid expression becomes
+// error is underlined at its column with its sentence (the server's in English, the page's
+// template for the error's code in Korean), a valid expression becomes
 // a function description the page uses like a catalogue entry (view [-2, 2]², start
 // (1.5, 1.5), no minima).
 
-import { t } from './i18n.js';
+import { language, t, TEXT } from './i18n.js';
 
 export const OWN = '__own__';
 
@@ -21,14 +22,34 @@ export function describe(checked) {
   };
 }
 
-/** Checks text on the server: {ok: true, fn} or {ok: false, error, column, length}. */
+/** Checks text on the server: {ok: true, fn} or {ok: false, error, column, length, code, args}. */
 export async function check(text) {
   const r = await fetch(`/api/v1/check?function=${encodeURIComponent(text)}`);
   const body = await r.json();
   if (r.ok && body.valid) return { ok: true, fn: describe(body) };
   return {
     ok: false, error: body.error || `HTTP ${r.status}`, column: body.column || 0, length: body.length || 1,
+    code: body.code, args: body.args || {},
   };
+}
+
+/**
+ * The sentence for a refused expression (check's result for text) in the page's language: the
+ * template expr_<code> of i18n.js filled with the error's values, or the server's own
+ * sentence in English and for a code without a template. A character the server shows as a
+ * byte (0xed) is shown as typed: the parser stops at the first byte outside ASCII, so the
+ * column is also its place in the JavaScript string.
+ */
+export function errorText(result, text) {
+  const template = result.code && language() !== 'en' && TEXT[language()][`expr_${result.code}`];
+  if (!template) return result.error;
+  const vars = {};
+  for (const [k, v] of Object.entries(result.args || {})) {
+    vars[k] = typeof v === 'number' ? v.toLocaleString(language()) : v;
+  }
+  const typed = result.column ? text.codePointAt(result.column - 1) : undefined;
+  if (/^0x/.test(vars.found ?? '') && typed > 0x7f) vars.found = `'${String.fromCodePoint(typed)}'`;
+  return t(`expr_${result.code}`, vars);
 }
 
 /**
@@ -92,7 +113,9 @@ function escapeHtml(s) {
  * (after the person stops typing for a moment, or presses Enter).
  */
 export function setupOwnFunction(select, { onValid }) {
-  select.add(new Option(t('ownFunction'), OWN));
+  const entry = new Option(t('ownFunction'), OWN);
+  entry.dataset.i18n = 'ownFunction'; // translatePage words it again on a language switch
+  select.add(entry);
   const box = document.createElement('div');
   box.className = 'own-function';
   box.hidden = true;
@@ -107,9 +130,11 @@ export function setupOwnFunction(select, { onValid }) {
   input.placeholder = t('ownPlaceholder');
   let timer = null;
   let asked = 0;
+  let refused = null; // the error shown and its text, worded again on a language switch
 
   function show(result, text) {
     if (result.ok) {
+      refused = null;
       echo.innerHTML = '';
       message.textContent = '';
       delete document.body.dataset.ownError;
@@ -122,7 +147,8 @@ export function setupOwnFunction(select, { onValid }) {
       ? `${escapeHtml(text.slice(0, at))}<mark data-column="${result.column}">${
         escapeHtml(text.slice(at, end)) || '&nbsp;'}</mark>${escapeHtml(text.slice(end))}`
       : '';
-    message.textContent = result.error;
+    refused = { result, text };
+    message.textContent = errorText(result, text);
     document.body.dataset.ownError = result.error;
     input.setAttribute('aria-invalid', 'true');
   }
@@ -158,6 +184,11 @@ export function setupOwnFunction(select, { onValid }) {
     },
     close() {
       box.hidden = true;
+    },
+    /** Words the field's placeholder and its error again, in the current language. */
+    relabel() {
+      input.placeholder = t('ownPlaceholder');
+      if (refused) message.textContent = errorText(refused.result, refused.text);
     },
   };
 }
