@@ -201,6 +201,30 @@ test('your own function: an error is underlined at its column, the fix races and
   await shared.close();
 });
 
+test('your own function in Korean: a refused expression is explained in Korean', async () => {
+  const page = await open('#function=sphere&opt=adam(lr=0.05)&steps=50&lang=ko');
+  assert.equal(await waitState(page, ['done', 'error']), 'done');
+  await page.selectOption('#function', '__own__');
+  const refusal = async (text, english) => {
+    await page.fill('#own-function', text);
+    await page.waitForFunction((e) => document.body.dataset.ownError === e, english);
+    return page.$eval('#own-error', (e) => e.textContent);
+  };
+  const operand = "expected a number, x, y, a function or '(' at column 3";
+  assert.equal(await refusal('x^^2', operand), "3번째 글자에는 수, x, y, 함수 또는 '('가 와야 합니다.");
+  assert.equal(await page.$eval('#own-echo mark', (m) => m.dataset.column), '3');
+  const misspelt = await refusal('sinn(x)', "unknown function 'sinn'; did you mean 'sin'?");
+  assert.equal(misspelt, '"sinn"라는 함수는 없습니다. 혹시 sin을(를) 쓰려고 하셨나요?');
+  await page.screenshot({ path: path.join(artifacts, 'own-function-error-ko.png') });
+  // the language switch words the shown error again: the server's sentence in English
+  await page.click('#lang');
+  assert.equal(await page.$eval('#own-error', (e) => e.textContent),
+    "unknown function 'sinn'; did you mean 'sin'?");
+  await page.click('#lang');
+  assert.equal(await page.$eval('#own-error', (e) => e.textContent), misspelt);
+  await page.close();
+});
+
 test('the Korean toggle changes the texts', async () => {
   const page = await open();
   await waitState(page, ['done']);
