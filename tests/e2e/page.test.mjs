@@ -211,7 +211,7 @@ test('your own function in Korean: a refused expression is explained in Korean',
     return page.$eval('#own-error', (e) => e.textContent);
   };
   const operand = "expected a number, x, y, a function or '(' at column 3";
-  assert.equal(await refusal('x^^2', operand), "3번째 글자에는 수, x, y, 함수 또는 '('가 와야 합니다.");
+  assert.equal(await refusal('x^^2', operand), "3번째 글자에는 숫자, x, y, 함수 또는 '('가 와야 합니다.");
   assert.equal(await page.$eval('#own-echo mark', (m) => m.dataset.column), '3');
   const misspelt = await refusal('sinn(x)', "unknown function 'sinn'; did you mean 'sin'?");
   assert.equal(misspelt, '"sinn"라는 함수는 없습니다. 혹시 sin을(를) 쓰려고 하셨나요?');
