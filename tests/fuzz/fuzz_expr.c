@@ -164,7 +164,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     clopt_expr_error e;
     clopt_expr *x = clopt_expr_parse(text, &e);
     if (!x) {
-        if (!e.text[0] || e.column > strlen(text) + 1) abort();
+        if (!e.text[0] || e.column > strlen(text) + 1 || !e.code) abort();
         return 0;
     }
     clopt_expr *again = clopt_expr_parse(x->canonical, &e);
