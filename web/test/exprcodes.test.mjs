@@ -14,6 +14,8 @@ const rows = [...header.matchAll(/^\s*X\([A-Z_]+, "([a-z_]+)", "([a-z ]*)"\)/gm)
 
 test('src/expr.h lists the error codes', () => {
   assert.ok(rows.length >= 20, `only ${rows.length} rows read from CLOPT_EXPR_ERRORS`);
+  const max = Number(/#define CLOPT_EXPR_MAX_ARGS (\d+)/.exec(header)[1]);
+  for (const { code, keys } of rows) assert.ok(keys.length <= max, `"${code}" has more values than ${max}`);
   assert.ok(rows.some((r) => r.code === 'unknown_name' && r.keys.join() === 'name,column'));
 });
 
