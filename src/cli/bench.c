@@ -8,6 +8,7 @@
 
 #include "args.h"
 #include "bench_loops.h"
+#include "clock.h"
 #include "config.h"
 #include "schedule.h"
 #include "spec.h"
@@ -21,13 +22,6 @@
 
 #define CMD "clopt bench trajectories"
 #define SPEC "adam(lr=0.001)"
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /*
  * A pause between contenders: OpenMP's and PoCL's worker threads spin for a while after
@@ -53,7 +47,7 @@ static double time_engine(clopt_context *ctx, const bench_args *a, const double 
     clopt_run_options o = {"rosenbrock", spec, 1, starts, a->starts, a->steps, a->steps, 0, 0, 0};
     clopt_run *run = clopt_run_create(ctx, &o, err);
     if (!run) return -1;
-    const double t0 = now();
+    const double t0 = clopt_now();
     while (!clopt_run_finished(run)) {
         clopt_slice s;
         if (clopt_run_advance(run, 0, &s, err) != CLOPT_OK) {
@@ -67,7 +61,7 @@ static double time_engine(clopt_context *ctx, const bench_args *a, const double 
                 fy[t] = s.data[(last * s.trajectories + t) * s.components + 1];
             }
     }
-    const double dt = now() - t0;
+    const double dt = clopt_now() - t0;
     clopt_run_release(run);
     return dt;
 }
@@ -82,9 +76,9 @@ static double time_loop(loop_fn loop, const bench_args *a, const double *starts,
         x[t] = (float)starts[2 * t];
         y[t] = (float)starts[2 * t + 1];
     }
-    const double t0 = now();
+    const double t0 = clopt_now();
     loop(x, y, (size_t)a->starts, k, (size_t)a->steps);
-    return now() - t0;
+    return clopt_now() - t0;
 }
 
 const char clopt_cli_bench_trajectories_usage[] =

@@ -9,6 +9,7 @@
 #include "args.h"
 #include "usage.h"
 #include "bench_loops.h"
+#include "clock.h"
 #include "config.h"
 #include "schedule.h"
 #include "spec.h"
@@ -28,13 +29,6 @@ typedef struct {
     const char *device;
     int json;
 } bench_args;
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 /* A pause between contenders, so that spinning worker threads do not skew the next one. */
 static void settle(void)
@@ -70,12 +64,12 @@ static double time_explore(clopt_context *ctx, const bench_args *a, float *x, fl
                                .tol = 1e-4};
     clopt_exploration *e = clopt_explore_create(ctx, &o, err);
     if (!e) return -1;
-    const double t0 = now();
+    const double t0 = clopt_now();
     clopt_explore_map m;
     while (!clopt_explore_finished(e))
         if (clopt_explore_advance(e, 0, err) != CLOPT_OK) goto fail;
     if (clopt_explore_map_get(e, 0, &m, err) != CLOPT_OK) goto fail;
-    const double dt = now() - t0;
+    const double dt = clopt_now() - t0;
     memcpy(x, m.x, m.runs * sizeof *x);
     memcpy(y, m.y, m.runs * sizeof *y);
     clopt_explore_release(e);
@@ -94,7 +88,7 @@ static double time_runs(clopt_context *ctx, const bench_args *a, const double *s
     clopt_run_options o = {FUNCTION, spec, 1, starts, n, a->steps, a->steps, 0, 0, 0};
     clopt_run *run = clopt_run_create(ctx, &o, err);
     if (!run) return -1;
-    const double t0 = now();
+    const double t0 = clopt_now();
     while (!clopt_run_finished(run)) {
         clopt_slice s;
         if (clopt_run_advance(run, 0, &s, err) != CLOPT_OK) {
@@ -108,7 +102,7 @@ static double time_runs(clopt_context *ctx, const bench_args *a, const double *s
                 y[t] = s.data[(last * s.trajectories + t) * s.components + 1];
             }
     }
-    const double dt = now() - t0;
+    const double dt = clopt_now() - t0;
     clopt_run_release(run);
     return dt;
 }
@@ -122,9 +116,9 @@ static double time_blocked(const bench_args *a, const double *starts, const benc
         x[t] = (float)starts[2 * t];
         y[t] = (float)starts[2 * t + 1];
     }
-    const double t0 = now();
+    const double t0 = clopt_now();
     bench_blocked(x, y, n, k, (size_t)a->steps);
-    return now() - t0;
+    return clopt_now() - t0;
 }
 
 const char clopt_cli_bench_explore_usage[] =

@@ -7,6 +7,7 @@
 
 #include "args.h"
 #include "bench_step_loops.h"
+#include "clock.h"
 #include "config.h"
 #include "context.h"
 #include "error.h"
@@ -18,7 +19,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define CMD "clopt bench step"
 #define SMALL 1024 /* parameters of the "small step" */
@@ -34,13 +34,6 @@ typedef struct {
 typedef struct {
     double best, median;
 } timing;
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static int cmp_double(const void *a, const void *b)
 {
@@ -115,14 +108,14 @@ fail:
 /* One clopt_optimizer_step + clFinish, in seconds; < 0 on error. */
 static double step_once(clopt_context *ctx, step_bench *b, clopt_error *err)
 {
-    const double t0 = now();
+    const double t0 = clopt_now();
     if (clopt_optimizer_step(b->o, err) != CLOPT_OK) return -1.0;
     cl_int cl = clFinish(clopt_context_queue(ctx));
     if (cl != CL_SUCCESS) {
         clopt_error_cl(err, cl, "clFinish", "waiting for a step");
         return -1.0;
     }
-    return now() - t0;
+    return clopt_now() - t0;
 }
 
 typedef struct {
@@ -187,11 +180,11 @@ fail:
 static double bound_once(clopt_context *ctx, bound_bench *b, clopt_error *err)
 {
     cl_command_queue q = clopt_context_queue(ctx);
-    const double t0 = now();
+    const double t0 = clopt_now();
     CLOPT_CL_CHECK(err, "running the bound kernel",
                    clEnqueueNDRangeKernel(q, b->k, 1, NULL, &b->global, &b->local, 0, NULL, NULL));
     CLOPT_CL_CHECK(err, "running the bound kernel", clFinish(q));
-    return now() - t0;
+    return clopt_now() - t0;
 fail:
     return -1.0;
 }
@@ -232,9 +225,9 @@ static int loop_prepare(const clopt_config *c, size_t n, loop_bench *b)
 
 static double loop_once(loop_bench *b)
 {
-    const double t0 = now();
+    const double t0 = clopt_now();
     bench_step_loop(b->kind, b->live, &b->k, b->a[0], b->a[1], b->a + 2, b->n);
-    return now() - t0;
+    return clopt_now() - t0;
 }
 
 /* Log-uniform tensor sizes in [1, 100000] from a fixed seed (a model's mix of tensors). */
