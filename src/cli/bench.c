@@ -12,26 +12,16 @@
 #include "config.h"
 #include "schedule.h"
 #include "spec.h"
+#include "timing.h"
 #include "usage.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define CMD "clopt bench trajectories"
 #define SPEC "adam(lr=0.001)"
-
-/*
- * A pause between contenders: OpenMP's and PoCL's worker threads spin for a while after
- * their work before they sleep, and would otherwise take cores from the next contender.
- */
-static void settle(void)
-{
-    const struct timespec pause = {0, 50 * 1000 * 1000};
-    nanosleep(&pause, NULL);
-}
 
 typedef struct {
     uint64_t starts, steps, repeat;
@@ -171,11 +161,11 @@ static int bench_trajectories(int argc, char **argv)
             goto done;
         }
         te = fmin(te, e);
-        settle();
+        cli_settle();
         tn = fmin(tn, time_loop(bench_naive, &a, starts, k, cx, cy));
-        settle();
+        cli_settle();
         tb = fmin(tb, time_loop(bench_blocked, &a, starts, k, cx, cy));
-        settle();
+        cli_settle();
     }
     double diff = 0; /* the engine and the C loop compute the same thing */
     for (size_t t = 0; t < n; t++)

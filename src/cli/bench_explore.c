@@ -13,12 +13,12 @@
 #include "config.h"
 #include "schedule.h"
 #include "spec.h"
+#include "timing.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define CMD "clopt bench explore"
 #define SPEC "adam(lr=0.001)"
@@ -29,25 +29,6 @@ typedef struct {
     const char *device;
     int json;
 } bench_args;
-
-/* A pause between contenders, so that spinning worker threads do not skew the next one. */
-static void settle(void)
-{
-    const struct timespec pause = {0, 50 * 1000 * 1000};
-    nanosleep(&pause, NULL);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, size_t n)
-{
-    qsort(v, n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 /* Seconds for the basin map (every step and the read-back); its final x, y. */
 static double time_explore(clopt_context *ctx, const bench_args *a, float *x, float *y,
@@ -207,8 +188,8 @@ static int alloc_buffers(buffers *b, const bench_args *a)
 static void report(const bench_args *a, clopt_context *ctx, buffers *b, size_t differ, double diff)
 {
     const size_t r = (size_t)a->repeat, n = (size_t)(a->grid * a->grid);
-    const double te = median(b->te, r), tr = median(b->tr, r), tb = median(b->tb, r);
-    const double rb = median(b->ratio_b, r), rr = median(b->ratio_r, r);
+    const double te = cli_median(b->te, r), tr = cli_median(b->tr, r), tb = cli_median(b->tb, r);
+    const double rb = cli_median(b->ratio_b, r), rr = cli_median(b->ratio_r, r);
     const double work = (double)n * (double)a->steps;
     char device[256] = "";
     clGetDeviceInfo(clopt_context_device(ctx), CL_DEVICE_NAME, sizeof device - 1, device, NULL);
@@ -260,16 +241,16 @@ int clopt_cli_bench_explore(int argc, char **argv)
     }
     for (uint64_t i = 0; i < a.repeat; i++) {
         b.te[i] = time_explore(ctx, &a, b.ex, b.ey, &err);
-        settle();
+        cli_settle();
         b.tr[i] = b.te[i] < 0 ? -1 : time_runs(ctx, &a, b.starts, b.rx, b.ry, &err);
-        settle();
+        cli_settle();
         if (b.te[i] < 0 || b.tr[i] < 0) {
             fprintf(stderr, CMD ": %s\n", err.text);
             rc = 1;
             goto done;
         }
         b.tb[i] = time_blocked(&a, b.starts, b.k, b.cx, b.cy);
-        settle();
+        cli_settle();
         b.ratio_b[i] = b.tb[i] / b.te[i];
         b.ratio_r[i] = b.tr[i] / b.te[i];
     }

@@ -13,6 +13,7 @@
 #include "error.h"
 #include "schedule.h"
 #include "spec.h"
+#include "timing.h"
 #include "usage.h"
 
 #include <math.h>
@@ -35,16 +36,11 @@ typedef struct {
     double best, median;
 } timing;
 
-static int cmp_double(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
+/* The best and the median of n times; sorts t. */
 static timing summarize(double *t, size_t n)
 {
-    qsort(t, n, sizeof *t, cmp_double);
-    return (timing){t[0], t[n / 2]};
+    const double median = cli_median(t, n);
+    return (timing){t[0], median};
 }
 
 /* Buffers of n floats with small values, so that no rule overflows over the repeats. */
@@ -253,12 +249,6 @@ typedef struct {
     double ratio_bound, ratio_loop, ratio_one; /* medians over rounds of per-round ratios */
 } step_result;
 
-static double median(double *v, size_t n)
-{
-    qsort(v, n, sizeof *v, cmp_double);
-    return v[n / 2];
-}
-
 typedef struct {
     step_bench many, one, small;
     bound_bench bound;
@@ -287,9 +277,9 @@ static int run_rounds(clopt_context *ctx, contenders *c, uint64_t repeat, step_r
         ro[i] = ts[i] / to[i];
     }
     if (rc == 0) {
-        r->ratio_bound = median(rb, repeat);
-        r->ratio_loop = median(rl, repeat);
-        r->ratio_one = median(ro, repeat);
+        r->ratio_bound = cli_median(rb, repeat);
+        r->ratio_loop = cli_median(rl, repeat);
+        r->ratio_one = cli_median(ro, repeat);
         r->step = summarize(ts, repeat);
         r->bound = summarize(tb, repeat);
         r->loop = summarize(tl, repeat);
