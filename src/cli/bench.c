@@ -203,22 +203,10 @@ done:
 
 int clopt_cli_bench(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-        FILE *out = argc < 2 ? stderr : stdout;
-        fputs(clopt_cli_bench_trajectories_usage, out);
-        fputc('\n', out);
-        fputs(clopt_cli_bench_step_usage, out);
-        fputc('\n', out);
-        fputs(clopt_cli_bench_explore_usage, out);
-        return argc < 2 ? 2 : 0;
-    }
+    const int help = clopt_cli_group_help("bench", argc, argv);
+    if (help >= 0) return help;
     if (strcmp(argv[1], "trajectories") == 0) return bench_trajectories(argc, argv);
     if (strcmp(argv[1], "step") == 0) return clopt_cli_bench_step(argc, argv);
     if (strcmp(argv[1], "explore") == 0) return clopt_cli_bench_explore(argc, argv);
-    size_t n, nb = 0;
-    const clopt_cli_command *c = clopt_cli_commands(&n);
-    const char *benchmarks[8];
-    for (size_t i = 0; i < n && nb < 8; i++)
-        if (!strcmp(c[i].word, "bench")) benchmarks[nb++] = c[i].sub;
-    return cli_unknown_word("clopt bench", "benchmark", argv[1], benchmarks, nb);
+    return clopt_cli_group_unknown("bench", "benchmark", argv[1]);
 }
