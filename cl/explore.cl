@@ -7,8 +7,9 @@
  *
  * The same work-item shape as cl/trajectory.cl (groups of CLOPT_TW runs per work-item), the
  * same function evaluation (clopt_trajectory_f), divergence rule (clopt_diverged) and update
- * (clopt_trajectory_update, the one dispatch over optimizer kinds), so a run gives the bits
- * of the trajectory with the same start and spec.
+ * (clopt_trajectory_update, the one dispatch over optimizer kinds) and state layout
+ * (clopt_state_load, clopt_state_store), so a run gives the bits of the trajectory with the
+ * same start and spec.
  *
  * Buffers, for rpad runs (padded to whole work-items):
  *   state  CLOPT_STATE_ROWS + 1 rows of rpad floats: x, y, a_x, a_y, b_x, b_y, c_x, c_y (as
@@ -49,14 +50,8 @@ CLOPT_INLINE void clopt_explore(const bool sweep, const uint fn, const uint cpad
         const uint tg = t + g * CLOPT_TW;
         cfg[g] = sweep ? min(tg, ncfg - 1) : o; /* padding repeats the last config */
         kd[g] = sweep ? kinds[cfg[g]] : kind;
-        x[g] = CLOPT_LOAD(state, tg);
-        y[g] = CLOPT_LOAD(state, rpad + tg);
-        ax[g] = CLOPT_LOAD(state, 2 * rpad + tg);
-        ay[g] = CLOPT_LOAD(state, 3 * rpad + tg);
-        bx[g] = CLOPT_LOAD(state, 4 * rpad + tg);
-        by[g] = CLOPT_LOAD(state, 5 * rpad + tg);
-        cx[g] = CLOPT_LOAD(state, 6 * rpad + tg);
-        cy[g] = CLOPT_LOAD(state, 7 * rpad + tg);
+        clopt_state_load(state, rpad, tg, &x[g], &y[g], &ax[g], &ay[g], &bx[g], &by[g], &cx[g],
+                         &cy[g]);
         cv[g] = CLOPT_LOAD(steps, tg);
         dv[g] = CLOPT_LOAD(steps, rpad + tg);
     }
@@ -87,14 +82,7 @@ CLOPT_INLINE void clopt_explore(const bool sweep, const uint fn, const uint cpad
     CLOPT_FOR_GROUPS(g)
     {
         const uint tg = t + g * CLOPT_TW;
-        CLOPT_STORE(x[g], state, tg);
-        CLOPT_STORE(y[g], state, rpad + tg);
-        CLOPT_STORE(ax[g], state, 2 * rpad + tg);
-        CLOPT_STORE(ay[g], state, 3 * rpad + tg);
-        CLOPT_STORE(bx[g], state, 4 * rpad + tg);
-        CLOPT_STORE(by[g], state, 5 * rpad + tg);
-        CLOPT_STORE(cx[g], state, 6 * rpad + tg);
-        CLOPT_STORE(cy[g], state, 7 * rpad + tg);
+        clopt_state_store(state, rpad, tg, x[g], y[g], ax[g], ay[g], bx[g], by[g], cx[g], cy[g]);
         CLOPT_STORE(cv[g], steps, tg);
         CLOPT_STORE(dv[g], steps, rpad + tg);
     }

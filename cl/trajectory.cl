@@ -122,6 +122,40 @@ CLOPT_INLINE void clopt_trajectory_update(uint entry, clopt_scalars k, clopt_rea
         *cx = *cy = (clopt_real)(0.0f);
 }
 
+/*
+ * A group's point and state (x, y, a_x, a_y, b_x, b_y, c_x, c_y) from and back to the state
+ * buffer, CLOPT_STATE_ROWS rows of `pad` floats (trajectory.h), at column tg: the layout the
+ * host writes and reads, shared by the trajectory and the explore kernels.
+ */
+CLOPT_INLINE void clopt_state_load(__global const float *state, const uint pad, const uint tg,
+                                   clopt_real *x, clopt_real *y, clopt_real *ax, clopt_real *ay,
+                                   clopt_real *bx, clopt_real *by, clopt_real *cx,
+                                   clopt_real *cy)
+{
+    *x = CLOPT_LOAD(state, tg);
+    *y = CLOPT_LOAD(state, pad + tg);
+    *ax = CLOPT_LOAD(state, 2 * pad + tg);
+    *ay = CLOPT_LOAD(state, 3 * pad + tg);
+    *bx = CLOPT_LOAD(state, 4 * pad + tg);
+    *by = CLOPT_LOAD(state, 5 * pad + tg);
+    *cx = CLOPT_LOAD(state, 6 * pad + tg);
+    *cy = CLOPT_LOAD(state, 7 * pad + tg);
+}
+
+CLOPT_INLINE void clopt_state_store(__global float *state, const uint pad, const uint tg,
+                                    clopt_real x, clopt_real y, clopt_real ax, clopt_real ay,
+                                    clopt_real bx, clopt_real by, clopt_real cx, clopt_real cy)
+{
+    CLOPT_STORE(x, state, tg);
+    CLOPT_STORE(y, state, pad + tg);
+    CLOPT_STORE(ax, state, 2 * pad + tg);
+    CLOPT_STORE(ay, state, 3 * pad + tg);
+    CLOPT_STORE(bx, state, 4 * pad + tg);
+    CLOPT_STORE(by, state, 5 * pad + tg);
+    CLOPT_STORE(cx, state, 6 * pad + tg);
+    CLOPT_STORE(cy, state, 7 * pad + tg);
+}
+
 __kernel void clopt_trajectories(const uint fn, const uint starts, const uint spad,
                                  const uint tpad, const uint nwork, const uint groups,
                                  __global const uint *restrict kinds,
@@ -146,14 +180,8 @@ __kernel void clopt_trajectories(const uint fn, const uint starts, const uint sp
         const uint tg = t + g * CLOPT_TW;
         /* Noise is keyed by the unpadded index, so it does not depend on the lane layout. */
         id[g] = (clopt_uint)(o * starts + (tg - o * spad)) + CLOPT_IOTA;
-        x[g] = CLOPT_LOAD(state, tg);
-        y[g] = CLOPT_LOAD(state, tpad + tg);
-        ax[g] = CLOPT_LOAD(state, 2 * tpad + tg);
-        ay[g] = CLOPT_LOAD(state, 3 * tpad + tg);
-        bx[g] = CLOPT_LOAD(state, 4 * tpad + tg);
-        by[g] = CLOPT_LOAD(state, 5 * tpad + tg);
-        cx[g] = CLOPT_LOAD(state, 6 * tpad + tg);
-        cy[g] = CLOPT_LOAD(state, 7 * tpad + tg);
+        clopt_state_load(state, tpad, tg, &x[g], &y[g], &ax[g], &ay[g], &bx[g], &by[g], &cx[g],
+                         &cy[g]);
         dv[g] = CLOPT_LOAD(diverged, tg);
     }
     const clopt_real nan = (clopt_real)(NAN);
@@ -208,14 +236,7 @@ __kernel void clopt_trajectories(const uint fn, const uint starts, const uint sp
     CLOPT_FOR_GROUPS(g)
     {
         const uint tg = t + g * CLOPT_TW;
-        CLOPT_STORE(x[g], state, tg);
-        CLOPT_STORE(y[g], state, tpad + tg);
-        CLOPT_STORE(ax[g], state, 2 * tpad + tg);
-        CLOPT_STORE(ay[g], state, 3 * tpad + tg);
-        CLOPT_STORE(bx[g], state, 4 * tpad + tg);
-        CLOPT_STORE(by[g], state, 5 * tpad + tg);
-        CLOPT_STORE(cx[g], state, 6 * tpad + tg);
-        CLOPT_STORE(cy[g], state, 7 * tpad + tg);
+        clopt_state_store(state, tpad, tg, x[g], y[g], ax[g], ay[g], bx[g], by[g], cx[g], cy[g]);
         CLOPT_STORE(dv[g], diverged, tg);
     }
 }

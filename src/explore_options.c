@@ -26,17 +26,6 @@ double clopt_explore_axis_value(const clopt_explore_axis *a, size_t i)
     return strtod(text, NULL);
 }
 
-/* Spec k, its error naming the optimizer by position. */
-static clopt_status parse_spec(const clopt_explore_options *o, size_t k, clopt_config *c,
-                               clopt_error *err)
-{
-    clopt_error e;
-    clopt_error_clear(&e);
-    if (clopt_spec_parse(o->optimizers[k], c, &e) != CLOPT_OK)
-        return clopt_error_set(err, e.status, "optimizer %zu: %s", k + 1, e.text);
-    return CLOPT_OK;
-}
-
 /* Axis a of a sweep over base config c: a numeric hyperparameter of it, every value valid. */
 static clopt_status check_axis(const clopt_explore_options *o, size_t a, const clopt_config *c,
                                clopt_param *param, clopt_error *err)
@@ -96,7 +85,7 @@ static clopt_status check_basins(const clopt_explore_options *o, clopt_error *er
                                o->noptimizers, o->nx, o->ny, CLOPT_EXPLORE_MAX_RUNS);
     clopt_config c;
     for (size_t k = 0; k < o->noptimizers; k++)
-        if (parse_spec(o, k, &c, err) != CLOPT_OK) return CLOPT_EINVAL;
+        if (clopt_spec_parse_nth(o->optimizers, k, &c, err) != CLOPT_OK) return CLOPT_EINVAL;
     return CLOPT_OK;
 }
 
@@ -113,7 +102,7 @@ static clopt_status check_sweep(const clopt_explore_options *o, clopt_config *ba
     if (o->naxes < 1 || o->naxes > 2)
         return clopt_error_set(err, CLOPT_EINVAL, "%zu hyperparameters to vary; expected 1 or 2",
                                o->naxes);
-    if (parse_spec(o, 0, base, err) != CLOPT_OK) return CLOPT_EINVAL;
+    if (clopt_spec_parse_nth(o->optimizers, 0, base, err) != CLOPT_OK) return CLOPT_EINVAL;
     for (size_t a = 0; a < o->naxes; a++)
         if (check_axis(o, a, base, &params[a], err) != CLOPT_OK) return CLOPT_EINVAL;
     if (o->naxes == 2 && params[0] == params[1])

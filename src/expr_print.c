@@ -77,33 +77,74 @@ static int strength(const clopt_expr_node *n)
     }
 }
 
-static void print_text(buffer *b, const clopt_expr_node *nodes, int i);
+/*
+ * How a tree is printed: the canonical text, or TeX for the page. The walk is one; TeX also
+ * sets fractions, powers, roots and absolute values apart and writes 1e-07 as 1 \cdot 10^{-7}.
+ */
+typedef struct {
+    const char *open, *close, *comma, *pi;
+    const char *const *infix; /* per binary operator, CLOPT_EXPR_ADD .. CLOPT_EXPR_DIV */
+    const char *const *names; /* per function */
+    int tex;
+} flavour;
+
+static const char *const infix_text[] = {
+    [CLOPT_EXPR_ADD] = "+", [CLOPT_EXPR_SUB] = "-", [CLOPT_EXPR_MUL] = "*", [CLOPT_EXPR_DIV] = "/"};
+static const char *const infix_tex[] = {
+    [CLOPT_EXPR_ADD] = " + ", [CLOPT_EXPR_SUB] = " - ", [CLOPT_EXPR_MUL] = " \\cdot "};
+static const char *const names_tex[] = {[CLOPT_EXPR_SIN] = "\\sin",
+                                        [CLOPT_EXPR_COS] = "\\cos",
+                                        [CLOPT_EXPR_TAN] = "\\tan",
+                                        [CLOPT_EXPR_ASIN] = "\\arcsin",
+                                        [CLOPT_EXPR_ACOS] = "\\arccos",
+                                        [CLOPT_EXPR_ATAN] = "\\arctan",
+                                        [CLOPT_EXPR_SINH] = "\\sinh",
+                                        [CLOPT_EXPR_COSH] = "\\cosh",
+                                        [CLOPT_EXPR_TANH] = "\\tanh",
+                                        [CLOPT_EXPR_EXP] = "\\exp",
+                                        [CLOPT_EXPR_LOG] = "\\log",
+                                        [CLOPT_EXPR_LOG10] = "\\log_{10}",
+                                        [CLOPT_EXPR_MIN] = "\\min",
+                                        [CLOPT_EXPR_MAX] = "\\max",
+                                        [CLOPT_EXPR_ATAN2] = "\\operatorname{atan2}",
+                                        [CLOPT_EXPR_HYPOT] = "\\operatorname{hypot}"};
+
+static const flavour text = {"(", ")", ",", "pi", infix_text, names, 0};
+static const flavour tex = {"\\left(", "\\right)", ", ", "\\pi", infix_tex, names_tex, 1};
+
+static void print(buffer *b, const flavour *f, const clopt_expr_node *nodes, int i);
 
 /* Child `i`, in parentheses when it binds less than `need`. */
-static void print_child(buffer *b, const clopt_expr_node *nodes, int i, int need)
+static void print_child(buffer *b, const flavour *f, const clopt_expr_node *nodes, int i, int need)
 {
     const int paren = strength(&nodes[i]) < need;
-    put(b, paren ? "(" : "");
-    print_text(b, nodes, i);
-    put(b, paren ? ")" : "");
+    put(b, "%s", paren ? f->open : "");
+    print(b, f, nodes, i);
+    put(b, "%s", paren ? f->close : "");
 }
 
-static void print_text(buffer *b, const clopt_expr_node *nodes, int i)
+static void print_number(buffer *b, const flavour *f, const clopt_expr_node *n)
+{
+    char num[32];
+    if (n->symbol) {
+        put(b, "%s", n->symbol == 'p' ? f->pi : "e");
+        return;
+    }
+    clopt_expr_format_number(num, n->value);
+    char *e = f->tex ? strchr(num, 'e') : NULL;
+    if (e) {
+        *e = '\0';
+        put(b, "%s \\cdot 10^{%d}", num, atoi(e + 1));
+    } else
+        put(b, "%s", num);
+}
+
+static void print(buffer *b, const flavour *f, const clopt_expr_node *nodes, int i)
 {
     const clopt_expr_node *n = &nodes[i];
-    char num[32];
-    static const char infix[] = {[CLOPT_EXPR_ADD] = '+',
-                                 [CLOPT_EXPR_SUB] = '-',
-                                 [CLOPT_EXPR_MUL] = '*',
-                                 [CLOPT_EXPR_DIV] = '/'};
     switch (n->op) {
     case CLOPT_EXPR_NUM:
-        if (n->symbol)
-            put(b, "%s", n->symbol == 'p' ? "pi" : "e");
-        else {
-            clopt_expr_format_number(num, n->value);
-            put(b, "%s", num);
-        }
+        print_number(b, f, n);
         return;
     case CLOPT_EXPR_X:
     case CLOPT_EXPR_Y:
@@ -111,138 +152,72 @@ static void print_text(buffer *b, const clopt_expr_node *nodes, int i)
         return;
     case CLOPT_EXPR_NEG:
         put(b, "-");
-        print_child(b, nodes, n->a, 3);
-        return;
-    case CLOPT_EXPR_ADD:
-    case CLOPT_EXPR_SUB:
-    case CLOPT_EXPR_MUL:
-    case CLOPT_EXPR_DIV: {
-        const int s = strength(n);
-        print_child(b, nodes, n->a, s);
-        put(b, "%c", infix[n->op]);
-        print_child(b, nodes, n->b, s + 1);
-        return;
-    }
-    case CLOPT_EXPR_POWER:
-        print_child(b, nodes, n->a, 5);
-        put(b, "^");
-        print_child(b, nodes, n->b, 3);
-        return;
-    default:
-        put(b, "%s(", names[n->op]);
-        print_text(b, nodes, n->a);
-        if (n->b >= 0) {
-            put(b, ",");
-            print_text(b, nodes, n->b);
-        }
-        put(b, ")");
-    }
-}
-
-static void print_tex(buffer *b, const clopt_expr_node *nodes, int i);
-
-static void tex_child(buffer *b, const clopt_expr_node *nodes, int i, int need)
-{
-    const int paren = strength(&nodes[i]) < need;
-    put(b, paren ? "\\left(" : "");
-    print_tex(b, nodes, i);
-    put(b, paren ? "\\right)" : "");
-}
-
-static void print_tex(buffer *b, const clopt_expr_node *nodes, int i)
-{
-    static const char *const tex[] = {[CLOPT_EXPR_SIN] = "\\sin",
-                                      [CLOPT_EXPR_COS] = "\\cos",
-                                      [CLOPT_EXPR_TAN] = "\\tan",
-                                      [CLOPT_EXPR_ASIN] = "\\arcsin",
-                                      [CLOPT_EXPR_ACOS] = "\\arccos",
-                                      [CLOPT_EXPR_ATAN] = "\\arctan",
-                                      [CLOPT_EXPR_SINH] = "\\sinh",
-                                      [CLOPT_EXPR_COSH] = "\\cosh",
-                                      [CLOPT_EXPR_TANH] = "\\tanh",
-                                      [CLOPT_EXPR_EXP] = "\\exp",
-                                      [CLOPT_EXPR_LOG] = "\\log",
-                                      [CLOPT_EXPR_LOG10] = "\\log_{10}",
-                                      [CLOPT_EXPR_MIN] = "\\min",
-                                      [CLOPT_EXPR_MAX] = "\\max",
-                                      [CLOPT_EXPR_ATAN2] = "\\operatorname{atan2}",
-                                      [CLOPT_EXPR_HYPOT] = "\\operatorname{hypot}"};
-    const clopt_expr_node *n = &nodes[i];
-    char num[32];
-    switch (n->op) {
-    case CLOPT_EXPR_NUM:
-        if (n->symbol)
-            put(b, "%s", n->symbol == 'p' ? "\\pi" : "e");
-        else {
-            clopt_expr_format_number(num, n->value);
-            char *e = strchr(num, 'e');
-            if (e) {
-                *e = '\0';
-                put(b, "%s \\cdot 10^{%d}", num, atoi(e + 1));
-            } else
-                put(b, "%s", num);
-        }
-        return;
-    case CLOPT_EXPR_X:
-    case CLOPT_EXPR_Y:
-        put(b, n->op == CLOPT_EXPR_X ? "x" : "y");
-        return;
-    case CLOPT_EXPR_NEG:
-        put(b, "-");
-        tex_child(b, nodes, n->a, 3);
-        return;
-    case CLOPT_EXPR_ADD:
-    case CLOPT_EXPR_SUB:
-        tex_child(b, nodes, n->a, 1);
-        put(b, n->op == CLOPT_EXPR_ADD ? " + " : " - ");
-        tex_child(b, nodes, n->b, 2);
-        return;
-    case CLOPT_EXPR_MUL:
-        tex_child(b, nodes, n->a, 2);
-        put(b, " \\cdot ");
-        tex_child(b, nodes, n->b, 3);
+        print_child(b, f, nodes, n->a, 3);
         return;
     case CLOPT_EXPR_DIV:
-        put(b, "\\frac{");
-        print_tex(b, nodes, n->a);
-        put(b, "}{");
-        print_tex(b, nodes, n->b);
-        put(b, "}");
+        if (f->tex) {
+            put(b, "\\frac{");
+            print(b, f, nodes, n->a);
+            put(b, "}{");
+            print(b, f, nodes, n->b);
+            put(b, "}");
+            return;
+        }
+        /* fall through */
+    case CLOPT_EXPR_ADD:
+    case CLOPT_EXPR_SUB:
+    case CLOPT_EXPR_MUL: {
+        const int s = strength(n);
+        print_child(b, f, nodes, n->a, s);
+        put(b, "%s", f->infix[n->op]);
+        print_child(b, f, nodes, n->b, s + 1);
         return;
+    }
     case CLOPT_EXPR_POWER:
-        put(b, "{");
-        tex_child(b, nodes, n->a, 5);
-        put(b, "}^{");
-        print_tex(b, nodes, n->b);
-        put(b, "}");
+        if (f->tex) {
+            put(b, "{");
+            print_child(b, f, nodes, n->a, 5);
+            put(b, "}^{");
+            print(b, f, nodes, n->b);
+            put(b, "}");
+        } else {
+            print_child(b, f, nodes, n->a, 5);
+            put(b, "^");
+            print_child(b, f, nodes, n->b, 3);
+        }
         return;
     case CLOPT_EXPR_SQRT:
-        put(b, "\\sqrt{");
-        print_tex(b, nodes, n->a);
-        put(b, "}");
-        return;
     case CLOPT_EXPR_ABS:
-        put(b, "\\left|");
-        print_tex(b, nodes, n->a);
-        put(b, "\\right|");
-        return;
-    default:
-        put(b, "%s\\left(", tex[n->op]);
-        print_tex(b, nodes, n->a);
-        if (n->b >= 0) {
-            put(b, ", ");
-            print_tex(b, nodes, n->b);
+        if (f->tex) {
+            put(b, n->op == CLOPT_EXPR_SQRT ? "\\sqrt{" : "\\left|");
+            print(b, f, nodes, n->a);
+            put(b, n->op == CLOPT_EXPR_SQRT ? "}" : "\\right|");
+            return;
         }
-        put(b, "\\right)");
+        /* fall through */
+    default:
+        put(b, "%s%s", f->names[n->op], f->open);
+        print(b, f, nodes, n->a);
+        if (n->b >= 0) {
+            put(b, "%s", f->comma);
+            print(b, f, nodes, n->b);
+        }
+        put(b, "%s", f->close);
     }
+}
+
+/* The whole tree (its root is the last node); NULL when out of memory. */
+static char *print_tree(const clopt_expr *x, const flavour *f)
+{
+    buffer b = {0};
+    put(&b, "%s", "");
+    print(&b, f, x->nodes, (int)x->count - 1);
+    return finish(&b);
 }
 
 char *clopt_expr_tex(const clopt_expr *x)
 {
-    buffer b = {0};
-    put(&b, "%s", "");
-    print_tex(&b, x->nodes, (int)x->count - 1);
-    return finish(&b);
+    return print_tree(x, &tex);
 }
 
 void clopt_expr_format_number(char out[32], double v)
@@ -280,8 +255,5 @@ void clopt_expr_format_literal(char out[32], double v)
 
 char *clopt_expr_canonical(const clopt_expr *x)
 {
-    buffer b = {0};
-    put(&b, "%s", "");
-    print_text(&b, x->nodes, (int)x->count - 1);
-    return finish(&b);
+    return print_tree(x, &text);
 }

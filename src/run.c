@@ -100,22 +100,11 @@ static clopt_status check_options(const clopt_run_options *o, clopt_function_ref
     return CLOPT_OK;
 }
 
-/* Parses spec k; its error names the optimizer by position. */
-static clopt_status parse_spec(const clopt_run_options *o, size_t k, clopt_config *c,
-                               clopt_error *err)
-{
-    clopt_error e;
-    clopt_error_clear(&e);
-    if (clopt_spec_parse(o->optimizers[k], c, &e) != CLOPT_OK)
-        return clopt_error_set(err, e.status, "optimizer %zu: %s", k + 1, e.text);
-    return CLOPT_OK;
-}
-
 /* Parses every spec into the run, with its config JSON and Nadam schedule. */
 static clopt_status parse_specs(clopt_run *r, const clopt_run_options *o, clopt_error *err)
 {
     for (size_t k = 0; k < r->nopt; k++) {
-        const clopt_status st = parse_spec(o, k, &r->cfg[k], err);
+        const clopt_status st = clopt_spec_parse_nth(o->optimizers, k, &r->cfg[k], err);
         if (st != CLOPT_OK) return st;
         if (!(r->config[k] = clopt_config_json(&r->cfg[k])))
             return clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating a run");
@@ -236,7 +225,7 @@ clopt_status clopt_run_check(const clopt_run_options *o, clopt_error *err)
     clopt_config c;
     clopt_status st = CLOPT_OK;
     for (size_t k = 0; k < o->noptimizers && st == CLOPT_OK; k++)
-        st = parse_spec(o, k, &c, err);
+        st = clopt_spec_parse_nth(o->optimizers, k, &c, err);
     return st;
 }
 

@@ -246,3 +246,13 @@ clopt_status clopt_spec_parse(const char *spec, clopt_config *out, clopt_error *
     if (*p == '{' || *p == '[') return parse_json(spec, len, out, err);
     return parse_call(spec, len, out, err);
 }
+
+clopt_status clopt_spec_parse_nth(const char *const *specs, size_t k, clopt_config *out,
+                                  clopt_error *err)
+{
+    clopt_error e;
+    clopt_error_clear(&e);
+    if (clopt_spec_parse(specs[k], out, &e) != CLOPT_OK)
+        return clopt_error_set(err, e.status, "optimizer %zu: %s", k + 1, e.text);
+    return CLOPT_OK;
+}

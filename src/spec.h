@@ -7,4 +7,8 @@
 /* Parses and validates a spec into *out; *out is untouched on error. */
 clopt_status clopt_spec_parse(const char *spec, clopt_config *out, clopt_error *err);
 
+/* clopt_spec_parse of specs[k], the error naming the optimizer by position ("optimizer 2: ..."). */
+clopt_status clopt_spec_parse_nth(const char *const *specs, size_t k, clopt_config *out,
+                                  clopt_error *err);
+
 #endif

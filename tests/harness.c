@@ -1,6 +1,7 @@
 /* The shared device fixture and helpers of the test suites. */
 #include "harness.h"
 
+#include <CUnit/Basic.h>
 #include <stdio.h>
 #include <stdlib.h>
 
@@ -16,10 +17,19 @@ clopt_context *test_context(void)
     return shared;
 }
 
-void test_context_release(void)
+int test_run(const char *program, CU_SuiteInfo *suites)
 {
+    if (CU_initialize_registry() != CUE_SUCCESS || CU_register_suites(suites) != CUE_SUCCESS) {
+        fprintf(stderr, "%s: %s\n", program, CU_get_error_msg());
+        return 1;
+    }
+    CU_basic_set_mode(CU_BRM_VERBOSE);
+    CU_basic_run_tests();
+    unsigned failures = CU_get_number_of_failures();
+    CU_cleanup_registry();
     clopt_context_release(shared);
     shared = NULL;
+    return failures == 0 && CU_get_error() == CUE_SUCCESS ? 0 : 1;
 }
 
 int test_quick(void)

@@ -28,7 +28,12 @@ extern CU_TestInfo scale_tests[];
  * skip: if no device can be created, the test fails with the library's message.
  */
 clopt_context *test_context(void);
-void test_context_release(void);
+
+/*
+ * Registers `suites` (ending with CU_SUITE_INFO_NULL), runs them verbosely and releases the
+ * shared context: the exit status of a test program (0 when every assertion held).
+ */
+int test_run(const char *program, CU_SuiteInfo *suites);
 
 /* Nonzero when CLOPT_TEST_QUICK is set: fewer steps and smaller tensors (oclgrind). */
 int test_quick(void);

@@ -12,7 +12,6 @@
 #include "fault.h"
 #include "optimizer.h"
 
-#include <CUnit/Basic.h>
 #include <glob.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -153,12 +152,36 @@ static clopt_status op_create(fx *f, clopt_error *err)
     return f->o ? CLOPT_OK : err->status;
 }
 
-static void setup_one_pair(fx *f)
+/* An optimizer of `spec` over buffer pair 0, stepped once. */
+static void one_pair(fx *f, const char *spec)
 {
     clopt_error err;
-    make(f, "adam(lr=0.01)");
+    make(f, spec);
     ok(clopt_optimizer_add(f->o, f->p[0], f->g[0], 0, N, &err), &err);
     ok(clopt_optimizer_step(f->o, &err), &err);
+}
+
+/*
+ * An optimizer of `spec` over pair 0 and the two halves of pair 1: stepped, saved to f->path,
+ * stepped again and given new gradients.
+ */
+static void two_pairs(fx *f, const char *spec)
+{
+    clopt_error err;
+    make(f, spec);
+    ok(clopt_optimizer_add(f->o, f->p[0], f->g[0], 0, N, &err), &err);
+    ok(clopt_optimizer_add(f->o, f->p[1], f->g[1], 0, N / 2, &err), &err);
+    ok(clopt_optimizer_add(f->o, f->p[1], f->g[1], N / 2, N / 2, &err), &err);
+    ok(clopt_optimizer_step(f->o, &err), &err);
+    ok(clopt_optimizer_save(f->o, f->path, &err), &err);
+    seed_grads(f, 12);
+    ok(clopt_optimizer_step(f->o, &err), &err);
+    seed_grads(f, 13);
+}
+
+static void setup_one_pair(fx *f)
+{
+    one_pair(f, "adam(lr=0.01)");
 }
 
 static clopt_status op_add_pair(fx *f, clopt_error *err)
@@ -183,47 +206,18 @@ static clopt_status op_add_in_place(fx *f, clopt_error *err)
 
 static void setup_two_pairs(fx *f)
 {
-    clopt_error err;
-    make(f, "adam(lr=0.01, clipnorm=0.5)");
-    ok(clopt_optimizer_add(f->o, f->p[0], f->g[0], 0, N, &err), &err);
-    ok(clopt_optimizer_add(f->o, f->p[1], f->g[1], 0, N / 2, &err), &err);
-    ok(clopt_optimizer_add(f->o, f->p[1], f->g[1], N / 2, N / 2, &err), &err);
-    ok(clopt_optimizer_step(f->o, &err), &err);
-    ok(clopt_optimizer_save(f->o, f->path, &err), &err);
-    seed_grads(f, 12);
-    ok(clopt_optimizer_step(f->o, &err), &err);
-    seed_grads(f, 13);
+    two_pairs(f, "adam(lr=0.01, clipnorm=0.5)");
 }
 
 /* Lamb: per-tensor norms, three launches per buffer pair. */
 static void setup_two_pairs_lamb(fx *f)
 {
-    clopt_error err;
-    make(f, "lamb(lr=0.01, weight_decay=0.01)");
-    ok(clopt_optimizer_add(f->o, f->p[0], f->g[0], 0, N, &err), &err);
-    ok(clopt_optimizer_add(f->o, f->p[1], f->g[1], 0, N / 2, &err), &err);
-    ok(clopt_optimizer_add(f->o, f->p[1], f->g[1], N / 2, N / 2, &err), &err);
-    ok(clopt_optimizer_step(f->o, &err), &err);
-    ok(clopt_optimizer_save(f->o, f->path, &err), &err);
-    seed_grads(f, 12);
-    ok(clopt_optimizer_step(f->o, &err), &err);
-    seed_grads(f, 13);
+    two_pairs(f, "lamb(lr=0.01, weight_decay=0.01)");
 }
 
 static void setup_one_pair_lamb(fx *f)
 {
-    clopt_error err;
-    make(f, "lamb");
-    ok(clopt_optimizer_add(f->o, f->p[0], f->g[0], 0, N, &err), &err);
-    ok(clopt_optimizer_step(f->o, &err), &err);
-}
-
-static void setup_adam(fx *f)
-{
-    clopt_error err;
-    make(f, "adam(lr=0.01)");
-    ok(clopt_optimizer_add(f->o, f->p[0], f->g[0], 0, N, &err), &err);
-    ok(clopt_optimizer_step(f->o, &err), &err);
+    one_pair(f, "lamb");
 }
 
 static clopt_status op_amsgrad_on(fx *f, clopt_error *err)
@@ -248,18 +242,13 @@ static clopt_status op_save(fx *f, clopt_error *err)
 
 static void setup_sgd_plain(fx *f)
 {
-    clopt_error err;
-    make(f, "sgd(lr=0.1)");
-    ok(clopt_optimizer_add(f->o, f->p[0], f->g[0], 0, N, &err), &err);
-    ok(clopt_optimizer_step(f->o, &err), &err);
+    one_pair(f, "sgd(lr=0.1)");
 }
 
 static void setup_sgd_momentum_off(fx *f)
 {
     clopt_error err;
-    make(f, "sgd(lr=0.1, momentum=0.9)");
-    ok(clopt_optimizer_add(f->o, f->p[0], f->g[0], 0, N, &err), &err);
-    ok(clopt_optimizer_step(f->o, &err), &err);
+    one_pair(f, "sgd(lr=0.1, momentum=0.9)");
     ok(clopt_optimizer_set(f->o, "momentum", 0.0, &err), &err);
     ok(clopt_optimizer_step(f->o, &err), &err);
 }
@@ -331,7 +320,7 @@ static const scenario scenarios[] = {
     {"step (clipnorm, two buffer pairs)", setup_two_pairs, op_step},
     {"step (Lamb, two buffer pairs)", setup_two_pairs_lamb, op_step},
     {"add (Lamb: per-tensor norms)", setup_one_pair_lamb, op_add_pair},
-    {"set (Adam amsgrad on: a new arena)", setup_adam, op_amsgrad_on},
+    {"set (Adam amsgrad on: a new arena)", setup_one_pair, op_amsgrad_on},
     {"load (Lamb)", setup_two_pairs_lamb, op_load},
     {"set (SGD momentum on: a new arena)", setup_sgd_plain, op_momentum_on},
     {"set (SGD momentum on again: velocity cleared)", setup_sgd_momentum_off, op_momentum_on},
@@ -513,14 +502,5 @@ CU_TestInfo fault_tests[] = {
 int main(void)
 {
     CU_SuiteInfo suites[] = {{"fault", NULL, NULL, NULL, NULL, fault_tests}, CU_SUITE_INFO_NULL};
-    if (CU_initialize_registry() != CUE_SUCCESS || CU_register_suites(suites) != CUE_SUCCESS) {
-        fprintf(stderr, "clopt_fault_tests: %s\n", CU_get_error_msg());
-        return 1;
-    }
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failures = CU_get_number_of_failures();
-    CU_cleanup_registry();
-    test_context_release();
-    return failures == 0 && CU_get_error() == CUE_SUCCESS ? 0 : 1;
+    return test_run("clopt_fault_tests", suites);
 }

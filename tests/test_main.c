@@ -4,7 +4,6 @@
  */
 #include "harness.h"
 
-#include <CUnit/Basic.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -53,14 +52,5 @@ int main(int argc, char **argv)
             chosen[n] = suites[n];
     chosen[n] = (CU_SuiteInfo)CU_SUITE_INFO_NULL;
 
-    if (CU_initialize_registry() != CUE_SUCCESS || CU_register_suites(chosen) != CUE_SUCCESS) {
-        fprintf(stderr, "clopt_tests: %s\n", CU_get_error_msg());
-        return 1;
-    }
-    CU_basic_set_mode(CU_BRM_VERBOSE);
-    CU_basic_run_tests();
-    unsigned failures = CU_get_number_of_failures();
-    CU_cleanup_registry();
-    test_context_release();
-    return failures == 0 && CU_get_error() == CUE_SUCCESS ? 0 : 1;
+    return test_run("clopt_tests", chosen);
 }

@@ -2,6 +2,7 @@
 #include "args.h"
 
 #include "functions.h"
+#include "usage.h"
 
 #include <errno.h>
 #include <math.h>
@@ -85,4 +86,19 @@ int cli_function(const char *cmd, const char *function)
         fputc('\n', stderr);
     }
     return st == CLOPT_ENOMEM ? 1 : 2;
+}
+
+int cli_listing_options(const char *cmd, const char *usage, int argc, char **argv, int *json)
+{
+    *json = 0;
+    for (int i = 1; i < argc; i++) {
+        if (strcmp(argv[i], "--json") == 0)
+            *json = 1;
+        else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            fputs(usage, stdout);
+            return -1;
+        } else
+            return cli_unknown_option(cmd, argv[i], usage);
+    }
+    return 0;
 }

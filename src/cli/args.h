@@ -24,4 +24,10 @@ int cli_numbers(const char *cmd, const char *opt, const char *text, int n, doubl
  */
 int cli_function(const char *cmd, const char *function);
 
+/*
+ * The options of a listing (clopt devices, functions, optimizers): --json, -h and --help.
+ * 0 with *json set; -1 when --help printed the usage; 2 on any other argument (printed).
+ */
+int cli_listing_options(const char *cmd, const char *usage, int argc, char **argv, int *json);
+
 #endif

@@ -2,58 +2,50 @@
  * clopt bench: throughput measured against baselines in the same run (the machines are
  * shared and noisy, so ratios are what to compare).
  *   trajectories: the engine vs a naive and a blocked C loop (Adam on Rosenbrock);
- *   step: one optimizer step vs the same-traffic bound and a C loop (bench_step.c).
+ *   step: one optimizer step vs the same-traffic bound and a C loop (bench_step.c);
+ *   explore: a basin map vs the same runs and the blocked C loop (bench_explore.c), which
+ *   borrows this file's options and contenders (bench.h).
  */
 #include "cli.h"
 
 #include "args.h"
-#include "bench_loops.h"
+#include "bench.h"
+#include "clock.h"
 #include "config.h"
 #include "schedule.h"
 #include "spec.h"
+#include "timing.h"
 #include "usage.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define CMD "clopt bench trajectories"
 #define SPEC "adam(lr=0.001)"
 
-static double now(void)
+void bench_adam_table(const char *spec, uint64_t steps, bench_adam_step *k)
 {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
+    clopt_config cfg;
+    clopt_spec_parse(spec, &cfg, NULL);
+    for (uint64_t s = 0; s < steps; s++) {
+        clopt_scalars sc;
+        clopt_schedule_scalars(&cfg, s, 1.0, &sc);
+        k[s] = (bench_adam_step){sc.lr,     sc.beta_1,           sc.one_minus_beta_1,
+                                 sc.beta_2, sc.one_minus_beta_2, sc.epsilon};
+    }
 }
 
-/*
- * A pause between contenders: OpenMP's and PoCL's worker threads spin for a while after
- * their work before they sleep, and would otherwise take cores from the next contender.
- */
-static void settle(void)
+double bench_time_runs(clopt_context *ctx, const char *function, const char *spec,
+                       const double *starts, size_t n, uint64_t steps, float *x, float *y,
+                       clopt_error *err)
 {
-    const struct timespec pause = {0, 50 * 1000 * 1000};
-    nanosleep(&pause, NULL);
-}
-
-typedef struct {
-    uint64_t starts, steps, repeat;
-    const char *device;
-    int json;
-} bench_args;
-
-/* Seconds for the engine to compute every step once; its final points. */
-static double time_engine(clopt_context *ctx, const bench_args *a, const double *starts, float *fx,
-                          float *fy, clopt_error *err)
-{
-    const char *spec[] = {SPEC};
-    clopt_run_options o = {"rosenbrock", spec, 1, starts, a->starts, a->steps, a->steps, 0, 0, 0};
+    const char *specs[] = {spec};
+    clopt_run_options o = {function, specs, 1, starts, n, steps, steps, 0, 0, 0};
     clopt_run *run = clopt_run_create(ctx, &o, err);
     if (!run) return -1;
-    const double t0 = now();
+    const double t0 = clopt_now();
     while (!clopt_run_finished(run)) {
         clopt_slice s;
         if (clopt_run_advance(run, 0, &s, err) != CLOPT_OK) {
@@ -61,30 +53,27 @@ static double time_engine(clopt_context *ctx, const bench_args *a, const double 
             return -1;
         }
         const size_t last = s.rows - 1; /* the row at the final step, if in this slice */
-        if (s.rows && s.first_step + last * a->steps == a->steps)
+        if (s.rows && s.first_step + last * steps == steps)
             for (size_t t = 0; t < s.trajectories; t++) {
-                fx[t] = s.data[(last * s.trajectories + t) * s.components];
-                fy[t] = s.data[(last * s.trajectories + t) * s.components + 1];
+                x[t] = s.data[(last * s.trajectories + t) * s.components];
+                y[t] = s.data[(last * s.trajectories + t) * s.components + 1];
             }
     }
-    const double dt = now() - t0;
+    const double dt = clopt_now() - t0;
     clopt_run_release(run);
     return dt;
 }
 
-typedef void (*loop_fn)(float *, float *, size_t, const bench_adam_step *, size_t);
-
-/* Seconds for a C loop to compute every step once; its final points in x, y. */
-static double time_loop(loop_fn loop, const bench_args *a, const double *starts,
-                        const bench_adam_step *k, float *x, float *y)
+double bench_time_loop(bench_loop_fn loop, const double *starts, size_t n, const bench_adam_step *k,
+                       uint64_t steps, float *x, float *y)
 {
-    for (size_t t = 0; t < a->starts; t++) {
+    for (size_t t = 0; t < n; t++) {
         x[t] = (float)starts[2 * t];
         y[t] = (float)starts[2 * t + 1];
     }
-    const double t0 = now();
-    loop(x, y, (size_t)a->starts, k, (size_t)a->steps);
-    return now() - t0;
+    const double t0 = clopt_now();
+    loop(x, y, n, k, (size_t)steps);
+    return clopt_now() - t0;
 }
 
 const char clopt_cli_bench_trajectories_usage[] =
@@ -103,27 +92,27 @@ const char clopt_cli_bench_trajectories_usage[] =
     "  --device SEL      cpu, gpu, P:D or part of a device name\n"
     "  --json            the figures as one JSON object\n";
 
-static int parse(int argc, char **argv, bench_args *a)
+int bench_parse(const bench_command *c, int argc, char **argv, bench_args *a)
 {
-    *a = (bench_args){65536, 1000, 5, NULL, 0};
+    *a = (bench_args){c->size_default, 1000, 5, NULL, 0};
     for (int i = 2; i < argc; i++) {
         const char *v;
         int bad = 0;
         if (strcmp(argv[i], "--json") == 0)
             a->json = 1;
         else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(clopt_cli_bench_trajectories_usage, stdout);
+            fputs(c->usage, stdout);
             return -1;
-        } else if ((v = cli_value(CMD, argc, argv, &i, "--starts", &bad))) {
-            if (cli_u64(CMD, "--starts", v, 1, CLOPT_RUN_MAX_TRAJECTORIES, &a->starts)) return 2;
-        } else if ((v = cli_value(CMD, argc, argv, &i, "--steps", &bad))) {
-            if (cli_u64(CMD, "--steps", v, 1, 100000, &a->steps)) return 2;
-        } else if ((v = cli_value(CMD, argc, argv, &i, "--repeat", &bad))) {
-            if (cli_u64(CMD, "--repeat", v, 1, 1000, &a->repeat)) return 2;
-        } else if ((v = cli_value(CMD, argc, argv, &i, "--device", &bad)))
+        } else if ((v = cli_value(c->cmd, argc, argv, &i, c->size_option, &bad))) {
+            if (cli_u64(c->cmd, c->size_option, v, c->size_min, c->size_max, &a->size)) return 2;
+        } else if ((v = cli_value(c->cmd, argc, argv, &i, "--steps", &bad))) {
+            if (cli_u64(c->cmd, "--steps", v, 1, 100000, &a->steps)) return 2;
+        } else if ((v = cli_value(c->cmd, argc, argv, &i, "--repeat", &bad))) {
+            if (cli_u64(c->cmd, "--repeat", v, 1, 1000, &a->repeat)) return 2;
+        } else if ((v = cli_value(c->cmd, argc, argv, &i, "--device", &bad)))
             a->device = v;
         else if (!bad)
-            return cli_unknown_option(CMD, argv[i], clopt_cli_bench_trajectories_usage);
+            return cli_unknown_option(c->cmd, argv[i], c->usage);
         if (bad) return 2;
     }
     return 0;
@@ -131,8 +120,10 @@ static int parse(int argc, char **argv, bench_args *a)
 
 static int bench_trajectories(int argc, char **argv)
 {
+    static const bench_command c = {CMD, clopt_cli_bench_trajectories_usage, "--starts",
+                                    1,   CLOPT_RUN_MAX_TRAJECTORIES,         65536};
     bench_args a;
-    int rc = parse(argc, argv, &a);
+    int rc = bench_parse(&c, argc, argv, &a);
     if (rc) return rc < 0 ? 0 : rc; /* -1: --help was printed */
     clopt_error err;
     clopt_context *ctx = clopt_context_create(a.device, &err);
@@ -140,7 +131,7 @@ static int bench_trajectories(int argc, char **argv)
         fprintf(stderr, CMD ": %s\n", err.text);
         return 1;
     }
-    const size_t n = (size_t)a.starts;
+    const size_t n = (size_t)a.size;
     double *starts = malloc(2 * n * sizeof *starts);
     float *ex = malloc(n * sizeof *ex), *ey = malloc(n * sizeof *ey);
     float *cx = malloc(n * sizeof *cx), *cy = malloc(n * sizeof *cy);
@@ -156,32 +147,25 @@ static int bench_trajectories(int argc, char **argv)
         const double u = (double)(state >> 11) / 9007199254740992.0;
         starts[i] = i % 2 ? -1 + 4 * u : -2 + 4 * u;
     }
-    clopt_config cfg;
-    clopt_spec_parse(SPEC, &cfg, NULL);
-    for (uint64_t s = 0; s < a.steps; s++) { /* the engine's own per-step scalars */
-        clopt_scalars sc;
-        clopt_schedule_scalars(&cfg, s, 1.0, &sc);
-        k[s] = (bench_adam_step){sc.lr,     sc.beta_1,           sc.one_minus_beta_1,
-                                 sc.beta_2, sc.one_minus_beta_2, sc.epsilon};
-    }
+    bench_adam_table(SPEC, a.steps, k);
     /*
      * Rounds of engine, naive and blocked one after another, the best time of each: the
      * machines are shared, and a slow spell then touches every contender alike.
      */
     double te = INFINITY, tn = INFINITY, tb = INFINITY;
     for (uint64_t rep = 0; rep < a.repeat; rep++) {
-        const double e = time_engine(ctx, &a, starts, ex, ey, &err);
+        const double e = bench_time_runs(ctx, "rosenbrock", SPEC, starts, n, a.steps, ex, ey, &err);
         if (e < 0) {
             fprintf(stderr, CMD ": %s\n", err.text);
             rc = 1;
             goto done;
         }
         te = fmin(te, e);
-        settle();
-        tn = fmin(tn, time_loop(bench_naive, &a, starts, k, cx, cy));
-        settle();
-        tb = fmin(tb, time_loop(bench_blocked, &a, starts, k, cx, cy));
-        settle();
+        cli_settle();
+        tn = fmin(tn, bench_time_loop(bench_naive, starts, n, k, a.steps, cx, cy));
+        cli_settle();
+        tb = fmin(tb, bench_time_loop(bench_blocked, starts, n, k, a.steps, cx, cy));
+        cli_settle();
     }
     double diff = 0; /* the engine and the C loop compute the same thing */
     for (size_t t = 0; t < n; t++)
@@ -219,22 +203,10 @@ done:
 
 int clopt_cli_bench(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-        FILE *out = argc < 2 ? stderr : stdout;
-        fputs(clopt_cli_bench_trajectories_usage, out);
-        fputc('\n', out);
-        fputs(clopt_cli_bench_step_usage, out);
-        fputc('\n', out);
-        fputs(clopt_cli_bench_explore_usage, out);
-        return argc < 2 ? 2 : 0;
-    }
+    const int help = clopt_cli_group_help("bench", argc, argv);
+    if (help >= 0) return help;
     if (strcmp(argv[1], "trajectories") == 0) return bench_trajectories(argc, argv);
     if (strcmp(argv[1], "step") == 0) return clopt_cli_bench_step(argc, argv);
     if (strcmp(argv[1], "explore") == 0) return clopt_cli_bench_explore(argc, argv);
-    size_t n, nb = 0;
-    const clopt_cli_command *c = clopt_cli_commands(&n);
-    const char *benchmarks[8];
-    for (size_t i = 0; i < n && nb < 8; i++)
-        if (!strcmp(c[i].word, "bench")) benchmarks[nb++] = c[i].sub;
-    return cli_unknown_word("clopt bench", "benchmark", argv[1], benchmarks, nb);
+    return clopt_cli_group_unknown("bench", "benchmark", argv[1]);
 }

@@ -6,54 +6,18 @@
  */
 #include "cli.h"
 
-#include "args.h"
-#include "usage.h"
-#include "bench_loops.h"
-#include "config.h"
-#include "schedule.h"
-#include "spec.h"
+#include "bench.h"
+#include "clock.h"
+#include "timing.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define CMD "clopt bench explore"
 #define SPEC "adam(lr=0.001)"
 #define FUNCTION "rosenbrock"
-
-typedef struct {
-    uint64_t grid, steps, repeat;
-    const char *device;
-    int json;
-} bench_args;
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-/* A pause between contenders, so that spinning worker threads do not skew the next one. */
-static void settle(void)
-{
-    const struct timespec pause = {0, 50 * 1000 * 1000};
-    nanosleep(&pause, NULL);
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return x < y ? -1 : x > y;
-}
-
-static double median(double *v, size_t n)
-{
-    qsort(v, n, sizeof *v, cmp_double);
-    return n % 2 ? v[n / 2] : 0.5 * (v[n / 2 - 1] + v[n / 2]);
-}
 
 /* Seconds for the basin map (every step and the read-back); its final x, y. */
 static double time_explore(clopt_context *ctx, const bench_args *a, float *x, float *y,
@@ -64,18 +28,18 @@ static double time_explore(clopt_context *ctx, const bench_args *a, float *x, fl
                                .function = FUNCTION,
                                .optimizers = spec,
                                .noptimizers = 1,
-                               .nx = (size_t)a->grid,
-                               .ny = (size_t)a->grid,
+                               .nx = (size_t)a->size,
+                               .ny = (size_t)a->size,
                                .steps = a->steps,
                                .tol = 1e-4};
     clopt_exploration *e = clopt_explore_create(ctx, &o, err);
     if (!e) return -1;
-    const double t0 = now();
+    const double t0 = clopt_now();
     clopt_explore_map m;
     while (!clopt_explore_finished(e))
         if (clopt_explore_advance(e, 0, err) != CLOPT_OK) goto fail;
     if (clopt_explore_map_get(e, 0, &m, err) != CLOPT_OK) goto fail;
-    const double dt = now() - t0;
+    const double dt = clopt_now() - t0;
     memcpy(x, m.x, m.runs * sizeof *x);
     memcpy(y, m.y, m.runs * sizeof *y);
     clopt_explore_release(e);
@@ -83,48 +47,6 @@ static double time_explore(clopt_context *ctx, const bench_args *a, float *x, fl
 fail:
     clopt_explore_release(e);
     return -1;
-}
-
-/* Seconds for the same runs as trajectories recording steps 0 and N; their final x, y. */
-static double time_runs(clopt_context *ctx, const bench_args *a, const double *starts, float *x,
-                        float *y, clopt_error *err)
-{
-    const char *spec[] = {SPEC};
-    const size_t n = (size_t)(a->grid * a->grid);
-    clopt_run_options o = {FUNCTION, spec, 1, starts, n, a->steps, a->steps, 0, 0, 0};
-    clopt_run *run = clopt_run_create(ctx, &o, err);
-    if (!run) return -1;
-    const double t0 = now();
-    while (!clopt_run_finished(run)) {
-        clopt_slice s;
-        if (clopt_run_advance(run, 0, &s, err) != CLOPT_OK) {
-            clopt_run_release(run);
-            return -1;
-        }
-        const size_t last = s.rows - 1;
-        if (s.rows && s.first_step + last * a->steps == a->steps)
-            for (size_t t = 0; t < s.trajectories; t++) {
-                x[t] = s.data[(last * s.trajectories + t) * s.components];
-                y[t] = s.data[(last * s.trajectories + t) * s.components + 1];
-            }
-    }
-    const double dt = now() - t0;
-    clopt_run_release(run);
-    return dt;
-}
-
-/* Seconds for the blocked C loop; its final x, y. */
-static double time_blocked(const bench_args *a, const double *starts, const bench_adam_step *k,
-                           float *x, float *y)
-{
-    const size_t n = (size_t)(a->grid * a->grid);
-    for (size_t t = 0; t < n; t++) {
-        x[t] = (float)starts[2 * t];
-        y[t] = (float)starts[2 * t + 1];
-    }
-    const double t0 = now();
-    bench_blocked(x, y, n, k, (size_t)a->steps);
-    return now() - t0;
 }
 
 const char clopt_cli_bench_explore_usage[] =
@@ -142,38 +64,12 @@ const char clopt_cli_bench_explore_usage[] =
     "  --device SEL      cpu, gpu, P:D or part of a device name\n"
     "  --json            the figures as one JSON object\n";
 
-static int parse(int argc, char **argv, bench_args *a)
-{
-    *a = (bench_args){512, 1000, 5, NULL, 0};
-    for (int i = 2; i < argc; i++) {
-        const char *v;
-        int bad = 0;
-        if (strcmp(argv[i], "--json") == 0)
-            a->json = 1;
-        else if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(clopt_cli_bench_explore_usage, stdout);
-            return -1;
-        } else if ((v = cli_value(CMD, argc, argv, &i, "--grid", &bad))) {
-            if (cli_u64(CMD, "--grid", v, 2, 1024, &a->grid)) return 2;
-        } else if ((v = cli_value(CMD, argc, argv, &i, "--steps", &bad))) {
-            if (cli_u64(CMD, "--steps", v, 1, 100000, &a->steps)) return 2;
-        } else if ((v = cli_value(CMD, argc, argv, &i, "--repeat", &bad))) {
-            if (cli_u64(CMD, "--repeat", v, 1, 1000, &a->repeat)) return 2;
-        } else if ((v = cli_value(CMD, argc, argv, &i, "--device", &bad)))
-            a->device = v;
-        else if (!bad)
-            return cli_unknown_option(CMD, argv[i], clopt_cli_bench_explore_usage);
-        if (bad) return 2;
-    }
-    return 0;
-}
-
 /* The grid of the basin map (the same starts, in double, that clopt_explore uses). */
 static void grid_starts(const bench_args *a, double *starts)
 {
     const clopt_function_info *fn = clopt_function_find(FUNCTION, NULL);
     const double *v = fn->view;
-    const size_t g = (size_t)a->grid;
+    const size_t g = (size_t)a->size;
     for (size_t j = 0; j < g; j++)
         for (size_t i = 0; i < g; i++) {
             starts[2 * (j * g + i)] = v[0] + (double)i * (v[1] - v[0]) / (double)(g - 1);
@@ -197,7 +93,7 @@ static void free_buffers(buffers *b)
 
 static int alloc_buffers(buffers *b, const bench_args *a)
 {
-    const size_t n = (size_t)(a->grid * a->grid), r = (size_t)a->repeat;
+    const size_t n = (size_t)(a->size * a->size), r = (size_t)a->repeat;
     b->te = malloc(r * sizeof(double)), b->tr = malloc(r * sizeof(double));
     b->tb = malloc(r * sizeof(double)), b->ratio_b = malloc(r * sizeof(double));
     b->ratio_r = malloc(r * sizeof(double));
@@ -212,9 +108,9 @@ static int alloc_buffers(buffers *b, const bench_args *a)
 
 static void report(const bench_args *a, clopt_context *ctx, buffers *b, size_t differ, double diff)
 {
-    const size_t r = (size_t)a->repeat, n = (size_t)(a->grid * a->grid);
-    const double te = median(b->te, r), tr = median(b->tr, r), tb = median(b->tb, r);
-    const double rb = median(b->ratio_b, r), rr = median(b->ratio_r, r);
+    const size_t r = (size_t)a->repeat, n = (size_t)(a->size * a->size);
+    const double te = cli_median(b->te, r), tr = cli_median(b->tr, r), tb = cli_median(b->tb, r);
+    const double rb = cli_median(b->ratio_b, r), rr = cli_median(b->ratio_r, r);
     const double work = (double)n * (double)a->steps;
     char device[256] = "";
     clGetDeviceInfo(clopt_context_device(ctx), CL_DEVICE_NAME, sizeof device - 1, device, NULL);
@@ -234,15 +130,17 @@ static void report(const bench_args *a, clopt_context *ctx, buffers *b, size_t d
                "  blocked C loop (simd)   %8.3f G point-steps/s  (%.3f s)\n"
                "  explore / blocked C = %.2f, explore / runs = %.2f (median ratios per round)\n"
                "  %zu runs differ from their trajectories; the C loop agrees within %.3g\n",
-               (size_t)a->grid, (size_t)a->grid, SPEC, (unsigned long long)a->steps, r, device,
+               (size_t)a->size, (size_t)a->size, SPEC, (unsigned long long)a->steps, r, device,
                work / te / 1e9, te, work / tr / 1e9, tr, work / tb / 1e9, tb, rb, rr, differ, diff);
 }
 
 int clopt_cli_bench_explore(int argc, char **argv)
 {
+    static const bench_command c = {CMD, clopt_cli_bench_explore_usage, "--grid", 2, 1024, 512};
     bench_args a;
-    int rc = parse(argc, argv, &a);
-    if (rc) return rc < 0 ? 0 : rc;
+    int rc = bench_parse(&c, argc, argv, &a);
+    if (rc) return rc < 0 ? 0 : rc; /* -1: --help was printed */
+    const size_t n = (size_t)(a.size * a.size);
     buffers b = {0};
     clopt_error err;
     clopt_context *ctx = clopt_context_create(a.device, &err);
@@ -256,32 +154,27 @@ int clopt_cli_bench_explore(int argc, char **argv)
         goto done;
     }
     grid_starts(&a, b.starts);
-    clopt_config cfg;
-    clopt_spec_parse(SPEC, &cfg, NULL);
-    for (uint64_t s = 0; s < a.steps; s++) {
-        clopt_scalars sc;
-        clopt_schedule_scalars(&cfg, s, 1.0, &sc);
-        b.k[s] = (bench_adam_step){sc.lr,     sc.beta_1,           sc.one_minus_beta_1,
-                                   sc.beta_2, sc.one_minus_beta_2, sc.epsilon};
-    }
+    bench_adam_table(SPEC, a.steps, b.k);
     for (uint64_t i = 0; i < a.repeat; i++) {
         b.te[i] = time_explore(ctx, &a, b.ex, b.ey, &err);
-        settle();
-        b.tr[i] = b.te[i] < 0 ? -1 : time_runs(ctx, &a, b.starts, b.rx, b.ry, &err);
-        settle();
+        cli_settle();
+        b.tr[i] = b.te[i] < 0 ? -1
+                              : bench_time_runs(ctx, FUNCTION, SPEC, b.starts, n, a.steps, b.rx,
+                                                b.ry, &err);
+        cli_settle();
         if (b.te[i] < 0 || b.tr[i] < 0) {
             fprintf(stderr, CMD ": %s\n", err.text);
             rc = 1;
             goto done;
         }
-        b.tb[i] = time_blocked(&a, b.starts, b.k, b.cx, b.cy);
-        settle();
+        b.tb[i] = bench_time_loop(bench_blocked, b.starts, n, b.k, a.steps, b.cx, b.cy);
+        cli_settle();
         b.ratio_b[i] = b.tb[i] / b.te[i];
         b.ratio_r[i] = b.tr[i] / b.te[i];
     }
     size_t differ = 0; /* the engine's two modes give the same bits */
     double diff = 0;   /* and the C loop the same numbers, to rounding */
-    for (size_t t = 0; t < (size_t)(a.grid * a.grid); t++) {
+    for (size_t t = 0; t < n; t++) {
         differ +=
             memcmp(&b.ex[t], &b.rx[t], sizeof(float)) || memcmp(&b.ey[t], &b.ry[t], sizeof(float));
         if (isfinite(b.ex[t]) && isfinite(b.cx[t]))

@@ -7,18 +7,19 @@
 
 #include "args.h"
 #include "bench_step_loops.h"
+#include "clock.h"
 #include "config.h"
 #include "context.h"
 #include "error.h"
 #include "schedule.h"
 #include "spec.h"
+#include "timing.h"
 #include "usage.h"
 
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 #define CMD "clopt bench step"
 #define SMALL 1024 /* parameters of the "small step" */
@@ -35,23 +36,11 @@ typedef struct {
     double best, median;
 } timing;
 
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
-
-static int cmp_double(const void *a, const void *b)
-{
-    const double x = *(const double *)a, y = *(const double *)b;
-    return (x > y) - (x < y);
-}
-
+/* The best and the median of n times; sorts t. */
 static timing summarize(double *t, size_t n)
 {
-    qsort(t, n, sizeof *t, cmp_double);
-    return (timing){t[0], t[n / 2]};
+    const double median = cli_median(t, n);
+    return (timing){t[0], median};
 }
 
 /* Buffers of n floats with small values, so that no rule overflows over the repeats. */
@@ -115,14 +104,14 @@ fail:
 /* One clopt_optimizer_step + clFinish, in seconds; < 0 on error. */
 static double step_once(clopt_context *ctx, step_bench *b, clopt_error *err)
 {
-    const double t0 = now();
+    const double t0 = clopt_now();
     if (clopt_optimizer_step(b->o, err) != CLOPT_OK) return -1.0;
     cl_int cl = clFinish(clopt_context_queue(ctx));
     if (cl != CL_SUCCESS) {
         clopt_error_cl(err, cl, "clFinish", "waiting for a step");
         return -1.0;
     }
-    return now() - t0;
+    return clopt_now() - t0;
 }
 
 typedef struct {
@@ -187,11 +176,11 @@ fail:
 static double bound_once(clopt_context *ctx, bound_bench *b, clopt_error *err)
 {
     cl_command_queue q = clopt_context_queue(ctx);
-    const double t0 = now();
+    const double t0 = clopt_now();
     CLOPT_CL_CHECK(err, "running the bound kernel",
                    clEnqueueNDRangeKernel(q, b->k, 1, NULL, &b->global, &b->local, 0, NULL, NULL));
     CLOPT_CL_CHECK(err, "running the bound kernel", clFinish(q));
-    return now() - t0;
+    return clopt_now() - t0;
 fail:
     return -1.0;
 }
@@ -232,9 +221,9 @@ static int loop_prepare(const clopt_config *c, size_t n, loop_bench *b)
 
 static double loop_once(loop_bench *b)
 {
-    const double t0 = now();
+    const double t0 = clopt_now();
     bench_step_loop(b->kind, b->live, &b->k, b->a[0], b->a[1], b->a + 2, b->n);
-    return now() - t0;
+    return clopt_now() - t0;
 }
 
 /* Log-uniform tensor sizes in [1, 100000] from a fixed seed (a model's mix of tensors). */
@@ -259,12 +248,6 @@ typedef struct {
     timing step, bound, loop, one, small;
     double ratio_bound, ratio_loop, ratio_one; /* medians over rounds of per-round ratios */
 } step_result;
-
-static double median(double *v, size_t n)
-{
-    qsort(v, n, sizeof *v, cmp_double);
-    return v[n / 2];
-}
 
 typedef struct {
     step_bench many, one, small;
@@ -294,9 +277,9 @@ static int run_rounds(clopt_context *ctx, contenders *c, uint64_t repeat, step_r
         ro[i] = ts[i] / to[i];
     }
     if (rc == 0) {
-        r->ratio_bound = median(rb, repeat);
-        r->ratio_loop = median(rl, repeat);
-        r->ratio_one = median(ro, repeat);
+        r->ratio_bound = cli_median(rb, repeat);
+        r->ratio_loop = cli_median(rl, repeat);
+        r->ratio_one = cli_median(ro, repeat);
         r->step = summarize(ts, repeat);
         r->bound = summarize(tb, repeat);
         r->loop = summarize(tl, repeat);

@@ -42,6 +42,16 @@ typedef struct {
 /* Every subcommand, in the order of `clopt --help`; *n is their number. */
 const clopt_cli_command *clopt_cli_commands(size_t *n);
 
+/*
+ * A command of several (clopt bench, clopt explore) given no word, -h or --help: prints the
+ * usage of each of its subcommands, to stderr with no word (returns 2), else to stdout
+ * (returns 0). -1 when argv[1] is another word.
+ */
+int clopt_cli_group_help(const char *word, int argc, char **argv);
+
+/* Reports argv[1] of clopt WORD as an unknown <what> among WORD's subcommands; returns 2. */
+int clopt_cli_group_unknown(const char *word, const char *what, const char *arg);
+
 /* The --help texts, one per subcommand. */
 extern const char clopt_cli_devices_usage[], clopt_cli_optimizers_usage[],
     clopt_cli_functions_usage[], clopt_cli_run_usage[], clopt_cli_landscape_usage[],

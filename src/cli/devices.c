@@ -3,7 +3,7 @@
 
 #include "server/frames.h"
 
-#include "usage.h"
+#include "args.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -72,16 +72,9 @@ static void print_table(const clopt_device_entry *list, size_t n, const clopt_de
 
 int clopt_cli_devices(int argc, char **argv)
 {
-    int json = 0;
-    for (int i = 1; i < argc; i++) {
-        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
-            fputs(clopt_cli_devices_usage, stdout);
-            return 0;
-        }
-        if (strcmp(argv[i], "--json"))
-            return cli_unknown_option(CMD, argv[i], clopt_cli_devices_usage);
-        json = 1;
-    }
+    int json;
+    const int status = cli_listing_options(CMD, clopt_cli_devices_usage, argc, argv, &json);
+    if (status) return status < 0 ? 0 : status; /* -1: --help was printed */
     clopt_error err;
     clopt_device_entry *list, def;
     size_t n;

@@ -320,13 +320,8 @@ static int print_summary(clopt_exploration *e, const explore_args *a, clopt_erro
 
 int clopt_cli_explore(int argc, char **argv)
 {
-    if (argc < 2 || strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0) {
-        FILE *out = argc < 2 ? stderr : stdout;
-        fputs(clopt_cli_explore_basins_usage, out);
-        fputc('\n', out);
-        fputs(clopt_cli_explore_sweep_usage, out);
-        return argc < 2 ? 2 : 0;
-    }
+    const int help = clopt_cli_group_help("explore", argc, argv);
+    if (help >= 0) return help;
     static explore_args a;
     memset(&a, 0, sizeof a);
     if (strcmp(argv[1], "basins") == 0) {
@@ -337,10 +332,8 @@ int clopt_cli_explore(int argc, char **argv)
         a.o.kind = CLOPT_EXPLORE_SWEEP;
         a.cmd = "clopt explore sweep";
         a.usage = clopt_cli_explore_sweep_usage;
-    } else {
-        const char *kinds[] = {"basins", "sweep"};
-        return cli_unknown_word("clopt explore", "kind", argv[1], kinds, 2);
-    }
+    } else
+        return clopt_cli_group_unknown("explore", "kind", argv[1]);
     int rc = parse(argc, argv, &a);
     if (rc) return rc == 3 ? 0 : rc;
     clopt_error err;

@@ -2,7 +2,7 @@
 #include "cli.h"
 
 #include "config.h"
-#include "usage.h"
+#include "args.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -51,17 +51,10 @@ const char clopt_cli_functions_usage[] =
 
 int clopt_cli_functions(int argc, char **argv)
 {
-    int json = 0;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0) {
-            json = 1;
-        } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            fputs(clopt_cli_functions_usage, stdout);
-            return 0;
-        } else {
-            return cli_unknown_option("clopt functions", argv[i], clopt_cli_functions_usage);
-        }
-    }
+    int json;
+    const int status =
+        cli_listing_options("clopt functions", clopt_cli_functions_usage, argc, argv, &json);
+    if (status) return status < 0 ? 0 : status; /* -1: --help was printed */
     if (!json) {
         print_table();
         return 0;

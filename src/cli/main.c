@@ -44,6 +44,31 @@ const clopt_cli_command *clopt_cli_commands(size_t *n)
     return commands;
 }
 
+int clopt_cli_group_help(const char *word, int argc, char **argv)
+{
+    if (argc >= 2 && strcmp(argv[1], "-h") != 0 && strcmp(argv[1], "--help") != 0) return -1;
+    FILE *out = argc < 2 ? stderr : stdout;
+    int first = 1;
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (!strcmp(commands[i].word, word)) {
+            if (!first) fputc('\n', out);
+            fputs(commands[i].usage, out);
+            first = 0;
+        }
+    return argc < 2 ? 2 : 0;
+}
+
+int clopt_cli_group_unknown(const char *word, const char *what, const char *arg)
+{
+    const char *subs[NCOMMANDS];
+    size_t n = 0;
+    for (size_t i = 0; i < NCOMMANDS; i++)
+        if (!strcmp(commands[i].word, word)) subs[n++] = commands[i].sub;
+    char cmd[64];
+    snprintf(cmd, sizeof cmd, "clopt %s", word);
+    return cli_unknown_word(cmd, what, arg, subs, n);
+}
+
 const char clopt_cli_options_usage[] =
     "usage: clopt [-h | --help | --version | --man | --list WHAT]\n"
     "\n"

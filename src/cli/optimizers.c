@@ -4,7 +4,7 @@
 #include "catalogue.h"
 #include "catalogue_json.h"
 #include "config.h"
-#include "usage.h"
+#include "args.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -52,17 +52,10 @@ const char clopt_cli_optimizers_usage[] =
 
 int clopt_cli_optimizers(int argc, char **argv)
 {
-    int json = 0;
-    for (int i = 1; i < argc; i++) {
-        if (strcmp(argv[i], "--json") == 0) {
-            json = 1;
-        } else if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
-            fputs(clopt_cli_optimizers_usage, stdout);
-            return 0;
-        } else {
-            return cli_unknown_option("clopt optimizers", argv[i], clopt_cli_optimizers_usage);
-        }
-    }
+    int json;
+    const int status =
+        cli_listing_options("clopt optimizers", clopt_cli_optimizers_usage, argc, argv, &json);
+    if (status) return status < 0 ? 0 : status; /* -1: --help was printed */
     if (json) return print_json();
     print_table();
     return 0;

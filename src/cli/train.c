@@ -6,6 +6,7 @@
 #include "cli.h"
 
 #include "args.h"
+#include "clock.h"
 #include "device.h"
 #include "error.h"
 #include "train/mpi.h"
@@ -16,7 +17,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <unistd.h>
 
 #define CMD "clopt train"
@@ -72,13 +72,6 @@ typedef struct {
     uint64_t first_epoch; /* of the current optimizer, in this process */
     double t0;
 } progress;
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 static int parse(int argc, char **argv, train_args *a)
 {
@@ -193,7 +186,7 @@ static int on_start(void *user, size_t index, const clopt_train_result *r, size_
     (void)index;
     p->batches = batches;
     p->first_epoch = r->done;
-    p->t0 = now();
+    p->t0 = clopt_now();
     if (r->done && !p->a->json)
         fprintf(stderr, "%s: resumed after epoch %llu\n", r->label, (unsigned long long)r->done);
     return 0;
@@ -207,7 +200,7 @@ static int on_batch(void *user, size_t index, uint64_t epoch, size_t batch, doub
         const double seen = (double)((epoch - p->first_epoch) * p->batches + batch + 1);
         fprintf(stderr, "\r%-28.28s epoch %llu/%llu  batch %zu/%zu  loss %.4f  %.0f ex/s ",
                 r->label, (unsigned long long)epoch + 1, (unsigned long long)p->a->o.epochs,
-                batch + 1, p->batches, loss, seen * (double)p->a->o.batch / (now() - p->t0));
+                batch + 1, p->batches, loss, seen * (double)p->a->o.batch / (clopt_now() - p->t0));
     }
     return 0;
 }

@@ -532,18 +532,6 @@ static void describe(const srv_job *j, json_t *out)
     json_object_set_new(out, "passes_done", json_integer(r->passes));
 }
 
-typedef struct {
-    srv *s;
-    srv_job *j;
-} holder;
-
-static void reply_done(void *cls)
-{
-    holder *h = cls;
-    srv_job_release(h->s, h->j);
-    free(h);
-}
-
 /* GET passes/P/FIELD: the field of a finished pass as float32. */
 static enum MHD_Result field_route(srv *s, struct MHD_Connection *c, srv_job *j, const char *rest,
                                    const char *method)
@@ -566,33 +554,21 @@ static enum MHD_Result field_route(srv *s, struct MHD_Connection *c, srv_job *j,
     }
     if (strcmp(method, "GET") && strcmp(method, "HEAD"))
         return srv_reply_method(c, method, "GET, HEAD");
-    holder *h = malloc(sizeof *h);
     pthread_mutex_lock(&s->lock);
     const int ready = r->passes > pass;
-    if (ready && h) srv_job_ref(j);
+    if (ready) srv_job_ref(j);
     pthread_mutex_unlock(&s->lock);
-    if (!ready || !h) {
-        free(h);
-        srv_problem_set(&p, h ? 409 : 503, "",
-                        h ? "pass %d is not computed yet; its event on the stream says when"
-                          : "out of memory",
-                        pass);
+    if (!ready) {
+        srv_problem_set(&p, 409, "",
+                        "pass %d is not computed yet; its event on the stream says when", pass);
         return srv_reply_problem(c, &p);
     }
-    h->s = s;
-    h->j = j;
     const size_t runs = r->runs[pass];
-    struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback_cls(
-        runs * sizeof(float), (void *)(r->results[pass] + f * runs), reply_done, h);
-    if (!resp) {
-        reply_done(h);
-        return MHD_NO;
-    }
     char shape[96];
     snprintf(shape, sizeof shape, "%zu,%zu,%zu", r->nspecs, r->side[pass][1], r->side[pass][0]);
-    MHD_add_response_header(resp, "X-Shape", shape);
-    MHD_add_response_header(resp, "X-Field", field_names[f]);
-    return srv_reply_send(c, 200, resp, "application/octet-stream", "no-cache");
+    const char *const headers[] = {"X-Shape", shape, "X-Field", field_names[f], NULL};
+    return srv_reply_job_data(s, c, j, r->results[pass] + f * runs, runs * sizeof(float),
+                              "application/octet-stream", headers);
 }
 
 const srv_job_kind srv_exploration_kind = {

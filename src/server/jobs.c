@@ -405,9 +405,9 @@ static void *worker(void *arg)
             j->status = JOB_RUNNING;
             q->active[q->nactive++] = j;
         }
-        if (srv_now() - s->beat >= 1.0) {
+        if (clopt_now() - s->beat >= 1.0) {
             srv_streams_heartbeat(s);
-            s->beat = srv_now();
+            s->beat = clopt_now();
         }
         if (q->nactive == 0) {
             struct timespec until;

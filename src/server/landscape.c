@@ -86,19 +86,6 @@ const srv_job_kind srv_landscape_kind = {
     .result_bytes = result_bytes,
 };
 
-typedef struct {
-    srv *s;
-    srv_job *j;
-} holder;
-
-/* The reply is sent (or dropped): its landscape may go. */
-static void reply_done(void *cls)
-{
-    holder *h = cls;
-    srv_job_release(h->s, h->j);
-    free(h);
-}
-
 /* The finished job's answer; takes over the caller's reference to j. */
 static enum MHD_Result answer(srv *s, struct MHD_Connection *c, srv_job *j, int f32)
 {
@@ -106,32 +93,18 @@ static enum MHD_Result answer(srv *s, struct MHD_Connection *c, srv_job *j, int 
     const srv_job_status st = j->status;
     pthread_mutex_unlock(&s->lock);
     const landscape *l = j->req;
-    holder *h = NULL;
-    if (st != JOB_DONE || !(h = malloc(sizeof *h))) {
+    if (st != JOB_DONE) {
         srv_problem p;
-        srv_problem_set(&p, st == JOB_DONE ? 503 : 500, "", "%s",
-                        st == JOB_DONE ? "out of memory"
-                        : l->error[0]  ? l->error
-                                       : "cancelled");
+        srv_problem_set(&p, 500, "", "%s", l->error[0] ? l->error : "cancelled");
         srv_job_release(s, j);
         return srv_reply_problem(c, &p);
     }
-    h->s = s;
-    h->j = j;
-    struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback_cls(
-        f32 ? l->nx * l->ny * sizeof(float) : l->json_len, f32 ? (void *)l->values : l->json,
-        reply_done, h);
-    if (!resp) {
-        reply_done(h);
-        return MHD_NO;
-    }
-    if (f32) {
-        char num[32];
-        MHD_add_response_header(resp, "X-Landscape-Min", clopt_format_float(num, l->lo));
-        MHD_add_response_header(resp, "X-Landscape-Max", clopt_format_float(num, l->hi));
-    }
-    return srv_reply_send(c, 200, resp, f32 ? "application/octet-stream" : "application/json",
-                          "no-cache");
+    if (!f32) return srv_reply_job_data(s, c, j, l->json, l->json_len, "application/json", NULL);
+    char lo[32], hi[32];
+    const char *const headers[] = {"X-Landscape-Min", clopt_format_float(lo, l->lo),
+                                   "X-Landscape-Max", clopt_format_float(hi, l->hi), NULL};
+    return srv_reply_job_data(s, c, j, l->values, l->nx * l->ny * sizeof(float),
+                              "application/octet-stream", headers);
 }
 
 static const char *arg(void *cls, const char *name)

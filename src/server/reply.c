@@ -1,6 +1,8 @@
 /* Responses are built, queued and released at once, as libmicrohttpd's examples do. */
 #include "reply.h"
 
+#include "jobs.h"
+
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -111,4 +113,40 @@ enum MHD_Result srv_reply_empty(struct MHD_Connection *c, unsigned status)
     return srv_reply_send(c, status,
                           MHD_create_response_from_buffer(0, NULL, MHD_RESPMEM_PERSISTENT), NULL,
                           "no-store");
+}
+
+typedef struct {
+    srv *s;
+    srv_job *j;
+} job_hold;
+
+/* The answer is sent (or dropped): its job's data may go. */
+static void job_hold_done(void *cls)
+{
+    job_hold *h = cls;
+    srv_job_release(h->s, h->j);
+    free(h);
+}
+
+enum MHD_Result srv_reply_job_data(srv *s, struct MHD_Connection *c, srv_job *j, const void *data,
+                                   size_t size, const char *type, const char *const *headers)
+{
+    job_hold *h = malloc(sizeof *h);
+    if (!h) {
+        srv_job_release(s, j);
+        srv_problem p;
+        srv_problem_set(&p, 503, "", "out of memory");
+        return srv_reply_problem(c, &p);
+    }
+    h->s = s;
+    h->j = j;
+    struct MHD_Response *resp = MHD_create_response_from_buffer_with_free_callback_cls(
+        size, (void *)data, job_hold_done, h);
+    if (!resp) {
+        job_hold_done(h);
+        return MHD_NO;
+    }
+    for (size_t i = 0; headers && headers[i]; i += 2)
+        MHD_add_response_header(resp, headers[i], headers[i + 1]);
+    return srv_reply_send(c, 200, resp, type, "no-cache");
 }

@@ -30,4 +30,16 @@ enum MHD_Result srv_reply_method(struct MHD_Connection *c, const char *method, c
 /* Queues a response that carries no body (204, 304). */
 enum MHD_Result srv_reply_empty(struct MHD_Connection *c, unsigned status);
 
+typedef struct srv srv;
+typedef struct srv_job srv_job;
+
+/*
+ * Queues 200 with the `size` bytes at `data`, which job j owns (a landscape, a field of an
+ * exploration), as Content-Type `type`, no-cache, with the headers `headers` (name, value,
+ * ..., NULL; or NULL). Takes over the caller's reference to j and drops it once the answer is
+ * sent or dropped, so the data lives as long as the answer. 503 when out of memory.
+ */
+enum MHD_Result srv_reply_job_data(srv *s, struct MHD_Connection *c, srv_job *j, const void *data,
+                                   size_t size, const char *type, const char *const *headers);
+
 #endif

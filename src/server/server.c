@@ -49,7 +49,7 @@ srv *srv_start(const srv_options *o, clopt_error *err)
 {
     srv *s = srv_open_offline(o, err);
     if (!s) return NULL;
-    s->beat = srv_now();
+    s->beat = clopt_now();
     if (!(s->ctx = clopt_context_create(o->device, err))) goto fail;
     cl_int rc = clGetDeviceInfo(clopt_context_device(s->ctx), CL_DEVICE_NAME,
                                 sizeof s->device_name - 1, s->device_name, NULL);

@@ -53,7 +53,7 @@ static ssize_t reader(void *cls, uint64_t pos, char *buf, size_t max)
         MHD_suspend_connection(st->conn);
     }
     st->heartbeat = 0;
-    if (n > 0) st->last_write = srv_now();
+    if (n > 0) st->last_write = clopt_now();
     pthread_mutex_unlock(&s->lock);
     return n;
 }
@@ -97,7 +97,7 @@ static struct MHD_Response *stream_response(srv *s, struct MHD_Connection *c, co
     st->feed = *feed;
     st->conn = c;
     st->seen = seen;
-    st->last_write = st->progress_at = srv_now();
+    st->last_write = st->progress_at = clopt_now();
     snprintf(st->client, sizeof st->client, "%s", client);
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CONNECTION_FD);
@@ -150,7 +150,7 @@ static int reading(srv_stream *st, double now)
 
 void srv_streams_heartbeat(srv *s)
 {
-    const double now = srv_now();
+    const double now = clopt_now();
     for (srv_stream *st = s->streams; st; st = st->next) {
         if (!st->stalled && !reading(st, now)) {
             st->stalled = 1; /* its next read ends it */

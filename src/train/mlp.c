@@ -1,6 +1,7 @@
 /* The MLP's passes: CLBlast for the products, cl/mlp.cl for the rest (see mlp.h). */
 #include "mlp.h"
 
+#include "clock.h"
 #include "context.h"
 #include "error.h"
 
@@ -8,7 +9,6 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 
 /* cl/mlp.cl, embedded by the build (tools/embed.cmake). */
 extern const char clopt_mlp_source[];
@@ -272,16 +272,13 @@ clopt_status clopt_mlp_time_products(clopt_mlp *m, size_t rows, int reps, double
     cl_command_queue q = clopt_context_queue(m->ctx);
     double best = INFINITY;
     for (int r = -1; r < reps; r++) {
-        struct timespec t0, t1;
-        clock_gettime(CLOCK_MONOTONIC, &t0);
+        const double t0 = clopt_now();
         for (product_id p = X_W1; p < PRODUCTS; p++)
             if (product(m, p, rows, err) != CLOPT_OK) return err ? err->status : CLOPT_ECL;
         cl_int rc = clFinish(q);
         if (rc != CL_SUCCESS)
             return clopt_error_cl(err, rc, "clFinish", "timing the matrix products");
-        clock_gettime(CLOCK_MONOTONIC, &t1);
-        const double dt =
-            (double)(t1.tv_sec - t0.tv_sec) + 1e-9 * (double)(t1.tv_nsec - t0.tv_nsec);
+        const double dt = clopt_now() - t0;
         if (r >= 0 && dt < best) best = dt;
     }
     *seconds = best;

@@ -1,6 +1,7 @@
 /* The training loop shared by `clopt train` and the server (see trainer.h). */
 #include "trainer.h"
 
+#include "clock.h"
 #include "error.h"
 #include "mlp.h"
 #include "snapshot.h"
@@ -8,17 +9,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
 #include <zlib.h>
 
 #define EVAL_BATCH 1000
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + 1e-9 * (double)ts.tv_nsec;
-}
 
 clopt_status clopt_train_check(const clopt_train_options *o, const clopt_dataset *d,
                                clopt_error *err)
@@ -137,30 +130,30 @@ static clopt_status step_ranks(training *t, clopt_train_result *r, clopt_mlp *m,
     const size_t bytes = m->nparams * sizeof *t->grads;
     size_t lo, count, right;
     clopt_ranks_share(ranks, rows, &lo, &count);
-    double t0 = now(), stats[2] = {0, 0}; /* loss, failed */
+    double t0 = clopt_now(), stats[2] = {0, 0}; /* loss, failed */
     clopt_status st = clopt_mlp_batch(m, d->train.images, d->train.labels, t->dorder, first + lo,
                                       count, rows, &stats[0], &right, err);
-    double t1 = now();
+    double t1 = clopt_now();
     r->compute_seconds += t1 - t0;
     stats[1] = st != CLOPT_OK;
     ranks->sum_doubles(ranks, stats, 2);
     if (stats[1] > 0) return clopt_ranks_agree(ranks, st, err);
-    double t2 = now();
+    double t2 = clopt_now();
     st = cl_status(clEnqueueReadBuffer(q, m->grads, CL_TRUE, 0, bytes, t->grads, 0, NULL, NULL),
                    "clEnqueueReadBuffer", "reading the gradients for the allreduce", err);
-    double t3 = now();
+    double t3 = clopt_now();
     if (st == CLOPT_OK) ranks->sum_floats(ranks, t->grads, m->nparams);
-    double t4 = now();
+    double t4 = clopt_now();
     if (st == CLOPT_OK)
         st =
             cl_status(clEnqueueWriteBuffer(q, m->grads, CL_TRUE, 0, bytes, t->grads, 0, NULL, NULL),
                       "clEnqueueWriteBuffer", "writing the summed gradients", err);
-    double t5 = now();
+    double t5 = clopt_now();
     if (st == CLOPT_OK && clopt_optimizer_step(opt, err) != CLOPT_OK)
         st = err ? err->status : CLOPT_ECL;
     if (st == CLOPT_OK)
         st = cl_status(clFinish(q), "clFinish", "finishing the optimizer step", err);
-    double t6 = now();
+    double t6 = clopt_now();
     r->wait_seconds += t2 - t1; /* the first collective of the step waits for the slowest */
     r->allreduce_seconds += t4 - t3;
     r->copy_seconds += (t3 - t2) + (t5 - t4);
@@ -194,10 +187,10 @@ static clopt_status epoch(training *t, size_t i, clopt_mlp *m, clopt_optimizer *
             if (clopt_mlp_batch(m, d->train.images, d->train.labels, t->dorder, first, rows, rows,
                                 &loss, &right, err) != CLOPT_OK)
                 goto fail;
-            const double s0 = now(); /* the batch ended with a read: the queue is empty */
+            const double s0 = clopt_now(); /* the batch ended with a read: the queue is empty */
             if (clopt_optimizer_step(opt, err) != CLOPT_OK) goto fail;
             CLOPT_CL_CHECK(err, "finishing the optimizer step", clFinish(q));
-            r->step_seconds += now() - s0;
+            r->step_seconds += clopt_now() - s0;
         }
         sum += loss;
         if (t->hooks && t->hooks->batch &&
@@ -294,9 +287,9 @@ static clopt_status train_one(training *t, size_t i, clopt_error *err)
         st = stopped(err);
     if ((st = clopt_ranks_agree(t->ranks, st, err)) != CLOPT_OK) goto done;
     for (uint64_t e = r->done; e < t->o->epochs; e++) {
-        const double t0 = now();
+        const double t0 = clopt_now();
         if ((st = epoch(t, i, m, opt, e, err)) != CLOPT_OK) goto done;
-        r->seconds += now() - t0;
+        r->seconds += clopt_now() - t0;
         if (t->ranks) {
             char when[64];
             snprintf(when, sizeof when, "after epoch %llu", (unsigned long long)e + 1);

@@ -59,10 +59,13 @@ def stream_run(seed, trajectories=1, every=1):
             "every": every, "noise": 0.5, "seed": seed}
 
 
-class Endpoints(unittest.TestCase):
+class ServerCase(unittest.TestCase):
+    """Tests against one server for the whole class, started with ARGS; it must exit cleanly."""
+    ARGS = ()
+
     @classmethod
     def setUpClass(cls):
-        cls.srv = Server(BINARY, "--heartbeat", "1")
+        cls.srv = Server(BINARY, *cls.ARGS)
         cls.port = cls.srv.port
 
     @classmethod
@@ -70,6 +73,10 @@ class Endpoints(unittest.TestCase):
         status, err = cls.srv.stop()
         assert status == 0, "clopt serve exited with %r: %s" % (status, err)
         assert "ERROR: AddressSanitizer" not in err, err
+
+
+class Endpoints(ServerCase):
+    ARGS = ("--heartbeat", "1")
 
     def test_health_names_version_and_device(self):
         status, body = get_json(self.port, "/api/v1/health")
@@ -407,19 +414,10 @@ class Endpoints(unittest.TestCase):
         self.assertIn(status, (200, 201))
 
 
-class Hostile(unittest.TestCase):
+class Hostile(ServerCase):
     """A corpus of malformed and hostile requests: each gets its status or a closed
     connection, and the server keeps serving."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.srv = Server(BINARY, "--timeout", "2", "--header-limit", "16384")
-        cls.port = cls.srv.port
-
-    @classmethod
-    def tearDownClass(cls):
-        status, err = cls.srv.stop()
-        assert status == 0, "clopt serve exited with %r: %s" % (status, err)
+    ARGS = ("--timeout", "2", "--header-limit", "16384")
 
     def corpus(self):
         host = "Host: 127.0.0.1:%d\r\n" % self.port
@@ -623,18 +621,7 @@ def clopt_train(req):
     return json.loads(subprocess.run(args, check=True, capture_output=True, text=True).stdout)
 
 
-class Trainings(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.srv = Server(BINARY)
-        cls.port = cls.srv.port
-
-    @classmethod
-    def tearDownClass(cls):
-        status, err = cls.srv.stop()
-        assert status == 0, "clopt serve exited with %r: %s" % (status, err)
-        assert "ERROR: AddressSanitizer" not in err, err
-
+class Trainings(ServerCase):
     def wait_status(self, tid, want, timeout=120):
         path = "/api/v1/trainings/" + tid
         self.assertTrue(wait_until(lambda: get_json(self.port, path)[1]["status"] == want,
@@ -1028,19 +1015,8 @@ def same_f32(got, want):
     return struct.pack("<f", got) == struct.pack("<f", want)
 
 
-class Explorations(unittest.TestCase):
+class Explorations(ServerCase):
     """POST /api/v1/explorations: basin maps and sweeps, a coarse pass then the full one."""
-
-    @classmethod
-    def setUpClass(cls):
-        cls.srv = Server(BINARY)
-        cls.port = cls.srv.port
-
-    @classmethod
-    def tearDownClass(cls):
-        status, err = cls.srv.stop()
-        assert status == 0, "clopt serve exited with %r: %s" % (status, err)
-        assert "ERROR: AddressSanitizer" not in err, err
 
     def field(self, url):
         status, headers, data = request(self.port, "GET", url)

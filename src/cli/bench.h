@@ -1,0 +1,53 @@
+/*
+ * What `clopt bench trajectories` (bench.c) lends `clopt bench explore`: the options they
+ * share, the engine's Adam scalars for the C loops, and two of the contenders (the runs
+ * through clopt_run_* and a C loop), each timed from the same starts.
+ */
+#ifndef CLOPT_CLI_BENCH_H
+#define CLOPT_CLI_BENCH_H
+
+#include "clopt/clopt.h"
+
+#include "bench_loops.h"
+
+#include <stdint.h>
+
+typedef struct {
+    uint64_t size; /* --starts (trajectories) or --grid (starts per side) */
+    uint64_t steps, repeat;
+    const char *device;
+    int json;
+} bench_args;
+
+/* A benchmark's command line: its name, --help text and first option with its range. */
+typedef struct {
+    const char *cmd, *usage;
+    const char *size_option;
+    uint64_t size_min, size_max, size_default;
+} bench_command;
+
+/*
+ * Reads argv[2 ..] (the size option, --steps 1 .. 100000 (1000), --repeat 1 .. 1000 (5),
+ * --device, --json, --help) into *a. 0 when it is fine; -1 when --help was printed; 2 on a
+ * usage error, printed.
+ */
+int bench_parse(const bench_command *c, int argc, char **argv, bench_args *a);
+
+/* The engine's own per-step scalars of Adam `spec` for steps 0 .. steps-1, into k. */
+void bench_adam_table(const char *spec, uint64_t steps, bench_adam_step *k);
+
+/*
+ * Seconds for clopt_run_* to run `spec` on `function` from n starts (x, y pairs) for
+ * `steps` steps, recording only steps 0 and `steps`; the final points in x, y. < 0 on error.
+ */
+double bench_time_runs(clopt_context *ctx, const char *function, const char *spec,
+                       const double *starts, size_t n, uint64_t steps, float *x, float *y,
+                       clopt_error *err);
+
+typedef void (*bench_loop_fn)(float *, float *, size_t, const bench_adam_step *, size_t);
+
+/* Seconds for a C loop (bench_loops.h) from n starts for `steps` steps; its final x, y. */
+double bench_time_loop(bench_loop_fn loop, const double *starts, size_t n, const bench_adam_step *k,
+                       uint64_t steps, float *x, float *y);
+
+#endif

@@ -1,0 +1,19 @@
+/*
+ * What the benchmarks share to time their contenders (the clock is clopt_now, clock.h):
+ * a pause between contenders and the median over rounds.
+ */
+#ifndef CLOPT_CLI_TIMING_H
+#define CLOPT_CLI_TIMING_H
+
+#include <stddef.h>
+
+/*
+ * A pause between contenders: OpenMP's and PoCL's worker threads spin for a while after
+ * their work before they sleep, and would otherwise take cores from the next contender.
+ */
+void cli_settle(void);
+
+/* The median of v[0 .. n-1] (n >= 1; the mean of the middle two when n is even); sorts v. */
+double cli_median(double *v, size_t n);
+
+#endif
