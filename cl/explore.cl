@@ -26,10 +26,15 @@
  * are per group, and the program is built with CLOPT_TW 1 (one run per group).
  */
 
-/* Not restrict: inlined restrict pointers become intrinsics that oclgrind cannot run. */
-CLOPT_INLINE void clopt_explore(const bool sweep, const uint fn, const uint cpad,
-                                const uint ncfg, const uint rpad, const uint nwork,
-                                const uint groups, __global const uint *kinds,
+/*
+ * Not restrict: inlined restrict pointers become intrinsics that oclgrind cannot run. On
+ * GPUs a basin map passes its work-item's kind as a constant (one copy per kind, as the
+ * trajectory kernel does, CLOPT_KIND_COPIES); otherwise, and for a sweep, whose groups may
+ * differ in kind, `kind` is CLOPT_KIND_COUNT and each group's kind comes from the table.
+ */
+CLOPT_INLINE void clopt_explore(const bool sweep, const uint kind, const uint fn,
+                                const uint cpad, const uint ncfg, const uint rpad,
+                                const uint nwork, const uint groups, __global const uint *kinds,
                                 __global const clopt_scalars *table, const uint stride,
                                 const uint first, const uint count, const uint nsteps,
                                 const float fstar, const float tol,
@@ -40,7 +45,7 @@ CLOPT_INLINE void clopt_explore(const bool sweep, const uint fn, const uint cpad
         return;
     const uint t = w * (CLOPT_TW * groups); /* this work-item's first (padded) run */
     const uint o = min(t / cpad, ncfg - 1);
-    const uint kind = kinds[o];
+    const uint entry = kinds[o];
     clopt_real x[CLOPT_GROUPS], y[CLOPT_GROUPS], ax[CLOPT_GROUPS], ay[CLOPT_GROUPS];
     clopt_real bx[CLOPT_GROUPS], by[CLOPT_GROUPS], cx[CLOPT_GROUPS], cy[CLOPT_GROUPS];
     clopt_uint cv[CLOPT_GROUPS], dv[CLOPT_GROUPS];
@@ -49,7 +54,7 @@ CLOPT_INLINE void clopt_explore(const bool sweep, const uint fn, const uint cpad
     {
         const uint tg = t + g * CLOPT_TW;
         cfg[g] = sweep ? min(tg, ncfg - 1) : o; /* padding repeats the last config */
-        kd[g] = sweep ? kinds[cfg[g]] : kind;
+        kd[g] = sweep ? kinds[cfg[g]] : entry;
         clopt_state_load(state, rpad, tg, &x[g], &y[g], &ax[g], &ay[g], &bx[g], &by[g], &cx[g],
                          &cy[g]);
         cv[g] = CLOPT_LOAD(steps, tg);
@@ -73,8 +78,9 @@ CLOPT_INLINE void clopt_explore(const bool sweep, const uint fn, const uint cpad
                 continue;
             }
             const clopt_scalars kg = sweep ? table[cfg[g] * stride + row] : k;
-            clopt_trajectory_update(kd[g], kg, gx, gy, &x[g], &y[g], &ax[g], &ay[g], &bx[g],
-                                    &by[g], &cx[g], &cy[g]);
+            const uint kind_g = kind < CLOPT_KIND_COUNT ? kind : kd[g] & CLOPT_KIND_MASK;
+            clopt_trajectory_update(kind_g, kd[g] >> CLOPT_LIVE_SHIFT, kg, gx, gy, &x[g], &y[g],
+                                    &ax[g], &ay[g], &bx[g], &by[g], &cx[g], &cy[g]);
         }
         if (!update)
             break;
@@ -97,8 +103,21 @@ __kernel void clopt_explore_basins(const uint fn, const uint cpad, const uint nc
                                    const uint nsteps, const float fstar, const float tol,
                                    __global float *restrict state, __global uint *restrict steps)
 {
-    clopt_explore(false, fn, cpad, ncfg, rpad, nwork, groups, kinds, table, stride, first, count,
-                  nsteps, fstar, tol, state, steps);
+#if !CLOPT_KIND_COPIES
+    clopt_explore(false, CLOPT_KIND_COUNT, fn, cpad, ncfg, rpad, nwork, groups, kinds, table,
+                  stride, first, count, nsteps, fstar, tol, state, steps);
+#else
+    const uint o = min((uint)get_global_id(0) * (CLOPT_TW * groups) / cpad, ncfg - 1);
+    switch (kinds[o] & CLOPT_KIND_MASK) {
+#define CLOPT_EXPLORE_OF(K, KEY, LEAN, FULL, SHAPE)                                            \
+    case CLOPT_##K:                                                                            \
+        clopt_explore(false, CLOPT_##K, fn, cpad, ncfg, rpad, nwork, groups, kinds, table,     \
+                      stride, first, count, nsteps, fstar, tol, state, steps);                 \
+        break;
+        CLOPT_OPTIMIZERS(CLOPT_EXPLORE_OF)
+#undef CLOPT_EXPLORE_OF
+    }
+#endif
 }
 
 /* Sweeps: run r is config r (CLOPT_TW 1; cpad is 1). */
@@ -110,6 +129,6 @@ __kernel void clopt_explore_sweep(const uint fn, const uint cpad, const uint ncf
                                   const uint nsteps, const float fstar, const float tol,
                                   __global float *restrict state, __global uint *restrict steps)
 {
-    clopt_explore(true, fn, cpad, ncfg, rpad, nwork, groups, kinds, table, stride, first, count,
-                  nsteps, fstar, tol, state, steps);
+    clopt_explore(true, CLOPT_KIND_COUNT, fn, cpad, ncfg, rpad, nwork, groups, kinds, table,
+                  stride, first, count, nsteps, fstar, tol, state, steps);
 }
