@@ -229,6 +229,13 @@ clopt_status clopt_run_check(const clopt_run_options *o, clopt_error *err)
     return st;
 }
 
+/* Points recorded at steps in [a, b): the multiples of every. */
+static size_t rows_in(uint64_t a, uint64_t b, uint64_t every)
+{
+    const uint64_t first = (a + every - 1) / every, end = (b + every - 1) / every;
+    return (size_t)(end - first);
+}
+
 clopt_run *clopt_run_create(clopt_context *ctx, const clopt_run_options *o, clopt_error *err)
 {
     clopt_error_clear(err);
@@ -262,10 +269,15 @@ clopt_run *clopt_run_create(clopt_context *ctx, const clopt_run_options *o, clop
     r->every = o->every;
     r->noise = o->noise;
     r->seed = o->seed;
+    /* The table and output buffers hold one slice, and no more than the whole run needs:
+     * a short run does not take 32 MiB of host and device memory. */
     r->stride = TABLE_BYTES / (r->nopt * sizeof(clopt_scalars));
     r->stride = r->stride < 1 ? 1 : r->stride > SLICE_STEPS ? SLICE_STEPS : r->stride;
+    if (r->stride > r->steps) r->stride = r->steps;
     r->max_rows = OUT_BYTES / (r->ncomp * r->tpad * sizeof(float));
     r->max_rows = r->max_rows < 1 ? 1 : r->max_rows;
+    if (r->max_rows > rows_in(0, r->steps + 1, r->every))
+        r->max_rows = rows_in(0, r->steps + 1, r->every);
     r->cfg = calloc(r->nopt, sizeof *r->cfg);
     r->config = calloc(r->nopt, sizeof *r->config);
     r->m_schedule = calloc(r->nopt, sizeof *r->m_schedule);
@@ -291,13 +303,6 @@ clopt_run *clopt_run_create(clopt_context *ctx, const clopt_run_options *o, clop
 fail:
     clopt_run_release(r);
     return NULL;
-}
-
-/* Points recorded at steps in [a, b): the multiples of every. */
-static size_t rows_in(uint64_t a, uint64_t b, uint64_t every)
-{
-    const uint64_t first = (a + every - 1) / every, end = (b + every - 1) / every;
-    return (size_t)(end - first);
 }
 
 /* The steps to evaluate in the next slice: at most max_steps updates, table and output. */

@@ -13,10 +13,10 @@ import time
 class Server:
     """`clopt serve --port 0 ...`: the URL from its first line; stop() checks a clean exit."""
 
-    def __init__(self, binary, *args):
+    def __init__(self, binary, *args, env=None):
         self.proc = subprocess.Popen(
             [binary, "serve", "--port", "0", *args],
-            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
         line = self.proc.stdout.readline().strip()
         if not line.startswith("http://127.0.0.1:"):
             self.proc.kill()
