@@ -214,7 +214,7 @@ test('your own function in Korean: a refused expression is explained in Korean',
   assert.equal(await refusal('x^^2', operand), "3번째 글자에는 숫자, x, y, 함수 또는 '('가 와야 합니다.");
   assert.equal(await page.$eval('#own-echo mark', (m) => m.dataset.column), '3');
   const misspelt = await refusal('sinn(x)', "unknown function 'sinn'; did you mean 'sin'?");
-  assert.equal(misspelt, '"sinn"라는 함수는 없습니다. 혹시 sin을(를) 쓰려고 하셨나요?');
+  assert.equal(misspelt, '"sinn" 함수는 없습니다. 혹시 sin을(를) 쓰려고 하셨나요?');
   await page.screenshot({ path: path.join(artifacts, 'own-function-error-ko.png') });
   // the language switch words the shown error again: the server's sentence in English
   await page.click('#lang');
@@ -399,6 +399,26 @@ test('explore: a 64x64 lr x momentum sweep, coarse first, axes with values, a cl
   await page.close();
 });
 
+test('explore: a link pasted into an open race opens the view; back in the race, its scene runs', async () => {
+  const page = await open('#function=rosenbrock&opt=adam(lr=0.1)&steps=100');
+  await waitState(page, ['done']);
+  const link = '#explore=basins&function=booth&opt=sgd(lr=0.001)&steps=50&grid=8';
+  await page.evaluate((h) => { location.hash = h; }, link);
+  await explorePass(page, 1);
+  assert.equal(await page.evaluate(() => document.body.dataset.view), 'explore');
+  assert.equal(await page.$eval('#explore-maps figcaption', (c) => c.textContent), 'sgd(lr=0.001)');
+  await page.click('#view-race');
+  await page.waitForFunction(() => document.body.dataset.state === 'done'
+    && document.getElementById('formula').textContent.startsWith('booth'));
+  assert.match(await page.evaluate(() => location.hash), /^#function=booth&opt=sgd\(lr=0\.001\)&start=[^&]+&steps=50$/);
+  assert.equal(await page.$$eval('#legend button', (b) => b.length), 1, 'the old run is gone');
+  // the same link again, from the race: the view comes back with its maps
+  await page.evaluate((h) => { location.hash = h; }, link);
+  await page.waitForFunction(() => document.body.dataset.view === 'explore');
+  assert.equal(await page.$$eval('#explore-maps canvas', (cs) => cs.length), 1);
+  await page.close();
+});
+
 test('explore: CSV and PNG of a pass, bad plans named before and by the server', async () => {
   const page = await open('#explore=basins&function=booth&opt=adam(lr=0.1)&opt=sgd(lr=0.01)&steps=200&grid=16');
   await explorePass(page, 1);
@@ -421,28 +441,50 @@ test('explore: CSV and PNG of a pass, bad plans named before and by the server',
     assert.equal(await page.getAttribute('#explore-grid', 'aria-invalid'), 'true');
   }
   await page.fill('#explore-grid', '16');
+  // the keyboard: Tab to a map (its centre cell is outlined), arrows move the outlined cell
+  await page.focus('#explore-maps canvas');
+  assert.equal(await page.getAttribute('#explore-hover', 'data-cell'), '8,8');
+  await page.keyboard.press('Shift+ArrowRight');
+  await page.keyboard.press('ArrowUp');
+  assert.equal(await page.getAttribute('#explore-hover', 'data-cell'), '15,9', 'from the centre (8, 8): 8 right (to the edge), 1 up');
+  assert.match(await page.textContent('#explore-hover'), /^adam\(lr=0\.1\)start \(10, 2\)/);
+  await page.keyboard.press('Space'); // not the race's play key here: nothing happens
+  assert.equal(await page.evaluate(() => document.body.dataset.view), 'explore');
+  // the other kind: the basin maps go, a sweep's form comes
   await page.click('[data-explore-kind="sweep"]');
+  assert.equal(await page.$$eval('#explore-maps canvas', (cs) => cs.length), 0);
+  assert.equal(await page.isDisabled('#explore-csv'), true);
   await page.fill('#explore-vary0-lo', '0');
   await page.click('#explore-start');
   assert.match(await page.textContent('#explore-error'), /lr: a log scale needs “from” above 0/);
-  // checked by the server: a value out of the optimizer's range
+  await page.fill('#explore-vary0-lo', '0.001');
+  await page.fill('#explore-start-point', '1 2');
+  await page.click('#explore-start');
+  assert.match(await page.textContent('#explore-error'), /Start x, y: two numbers with a comma between them/);
+  assert.equal(await page.getAttribute('#explore-start-point', 'aria-invalid'), 'true');
+  await page.fill('#explore-start-point', '1, 2');
+  await page.fill('#explore-vary0-n', '8');
+  await page.selectOption('#explore-vary1-name', '');
+  await page.click('#explore-start');
+  await explorePass(page, 1);
+  assert.equal(await page.$eval('#explore-maps canvas', (c) => `${c.width}x${c.height}`), '8x1', 'a 1-D sweep is a strip');
+  // checked by the server: a value out of the optimizer's range, at its field
   await page.selectOption('#explore-vary0-name', 'beta_1');
   await page.fill('#explore-vary0-lo', '0.5');
   await page.fill('#explore-vary0-hi', '1.5');
   await page.click('#explore-start');
   await page.waitForFunction(() => document.getElementById('explore-error').textContent);
   assert.match(await page.textContent('#explore-error'), /beta_1/);
+  assert.equal(await page.getAttribute('#explore-vary0-lo', 'aria-invalid'), 'true');
   assert.equal(await page.evaluate(() => document.body.dataset.explorePass), '1', 'the last good pass stays');
-  // the keyboard: Tab to a map, arrows move the outlined cell, Enter races from it
+  assert.equal(await page.$eval('#explore-maps canvas', (c) => `${c.width}x${c.height}`), '8x1');
+  // a cell of the strip, by keyboard, races Adam with that lr (0.001, its default) from (1, 2)
   await page.focus('#explore-maps canvas');
-  await page.keyboard.press('Shift+ArrowRight');
-  await page.keyboard.press('ArrowUp');
-  assert.equal(await page.getAttribute('#explore-hover', 'data-cell'), '15,9', 'from the centre (8, 8): 8 right (to the edge), 1 up');
-  assert.match(await page.textContent('#explore-hover'), /^adam\(lr=0\.1\)start \(10, 2\)/);
+  await page.keyboard.press('Shift+ArrowLeft');
   await page.keyboard.press('Enter');
   assert.equal(await page.evaluate(() => document.body.dataset.view), 'race');
   assert.equal(await waitState(page, ['done', 'error']), 'done');
-  assert.match(await page.evaluate(() => location.hash), /^#function=booth&opt=adam\(lr=0\.1\)&start=10,2&steps=200/);
+  assert.match(await page.evaluate(() => location.hash), /^#function=booth&opt=adam\(\)&start=1,2&steps=200/);
   await page.close();
 });
 

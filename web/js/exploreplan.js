@@ -69,25 +69,35 @@ export function numericHyperparameters(info) {
 const tidy = (v) => Number(v.toPrecision(3));
 
 /**
+ * The first range a sweep axis of hyperparameter `name` takes, n points: the learning rate
+ * on a log scale from 1/100 to 10 times its value; a bounded hyperparameter over its range
+ * (below an exclusive upper end: 0.99 of it; above an exclusive lower end: 1/100 of the
+ * way); another positive one from 1/10 to 10 times its value, log; else 0 to 1.
+ */
+export function axisDefault(info, params, name, n = 64) {
+  const h = info.hyperparameters.find((p) => p.name === name);
+  const v = params[name] ?? h.default ?? 0;
+  if (name === 'lr') return { name, lo: tidy((v || 1e-3) / 100), hi: tidy((v || 1e-3) * 10), n, log: true };
+  if (h.range && h.range.max !== undefined) {
+    const hi = h.range.max_inclusive ? h.range.max : tidy(h.range.max * 0.99);
+    const min = h.range.min ?? 0;
+    const lo = h.range.min_inclusive ? min : tidy(min + (hi - min) / 100);
+    return { name, lo, hi, n, log: false };
+  }
+  return v > 0 ? { name, lo: tidy(v / 10), hi: tidy(v * 10), n, log: true } : { name, lo: 0, hi: 1, n, log: false };
+}
+
+/**
  * A sweep's first axes for optimizer `info` with the entry's values `params`: the learning
- * rate on a log scale from 1/100 to 10 times its value, and as the second the hyperparameter
- * `second` names ({name, lo, hi}) or else the first other one with an upper bound, over its
- * range. n points each.
+ * rate, and as the second the hyperparameter `second` names ({name, lo, hi}) or else the
+ * first other one with an upper bound, over its range (axisDefault). n points each.
  */
 export function sweepDefaults(info, params, second, n = 64) {
   const numeric = numericHyperparameters(info);
-  const lr = params.lr ?? info.hyperparameters.find((h) => h.name === 'lr').default;
-  const first = { name: 'lr', lo: tidy((lr || 1e-3) / 100), hi: tidy((lr || 1e-3) * 10), n, log: true };
-  let other = second && numeric.find((h) => h.name === second.name) ? { ...second } : null;
-  if (!other) {
-    const h = numeric.find((p) => p.name !== 'lr' && p.range && p.range.max !== undefined);
-    if (h) {
-      const hi = h.range.max_inclusive ? h.range.max : tidy(h.range.max * 0.99);
-      const lo = h.range.min_inclusive ? h.range.min : tidy(h.range.min + (hi - h.range.min) / 100);
-      other = { name: h.name, lo, hi };
-    }
-  }
-  return other ? [first, { ...other, n, log: false }] : [first];
+  const first = axisDefault(info, params, 'lr', n);
+  if (second && numeric.some((h) => h.name === second.name)) return [first, { ...second, n, log: false }];
+  const h = numeric.find((p) => p.name !== 'lr' && p.range && p.range.max !== undefined);
+  return h ? [first, axisDefault(info, params, h.name, n)] : [first];
 }
 
 /**
@@ -179,7 +189,12 @@ export function parseExploreHash(hash) {
       if (Number.isInteger(g) && g >= 2) out.grid = g;
       else out.ignored.push(part);
     } else if (key === 'vary') {
-      const f = decodeURIComponent(raw).split(':');
+      let f;
+      try {
+        f = decodeURIComponent(raw).split(':');
+      } catch {
+        continue; // parseHash has listed it in ignored already
+      }
       const v = { name: f[0], lo: Number(f[1]), hi: Number(f[2]), n: Number(f[3]), log: f[4] === 'log' };
       const ok = /^[a-z_][a-z0-9_]*$/.test(v.name) && Number.isFinite(v.lo) && Number.isFinite(v.hi)
         && Number.isInteger(v.n) && (f.length === 4 || (f.length === 5 && v.log));
@@ -228,4 +243,24 @@ export function explorationCsv(pass, fields, opts) {
     }
   }
   return `${rows.join('\n')}\n`;
+}
+
+/** The smallest and largest of the numbers in `values` that are not null (a loop: a sweep
+ * has up to a million cells, too many to spread into Math.min's arguments); null if none. */
+export function extent(values) {
+  let lo = Infinity;
+  let hi = -Infinity;
+  for (const v of values) {
+    if (v === null) continue;
+    if (v < lo) lo = v;
+    if (v > hi) hi = v;
+  }
+  return lo <= hi ? [lo, hi] : null;
+}
+
+/** The server's name of a refused field ("vary[1]", "optimizers[2]") as the page's ("vary1", "optimizers"). */
+export function pageField(field) {
+  const m = /^(\w+)(?:\[(\d+)\])?/.exec(field || '');
+  if (!m) return '';
+  return m[1] === 'vary' ? `vary${m[2] || 0}` : m[1];
 }

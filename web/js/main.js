@@ -559,6 +559,21 @@ function lessonHash(n) {
   return `#lesson=${n}${language() === 'ko' ? '&lang=ko' : ''}`;
 }
 
+/** Stops and forgets the race's run: the scene is about to change under it. */
+function clearRace() {
+  if (state.stop) state.stop();
+  state.stop = null;
+  state.run = null;
+  state.playing = false;
+  state.step = 0;
+  state.position = 0;
+  state.accepted = null;
+  landscape.setRun(null);
+  loss.setRun(null);
+  $('legend').replaceChildren();
+  $('scrub').max = 0;
+}
+
 function exploreHash(plan) {
   return formatExploreHash({ ...plan, lang: language() });
 }
@@ -578,8 +593,10 @@ function openExploreHash(hash) {
     setLanguage(v.lang || 'en');
     relabel();
   }
-  if (v.function) {
+  if (v.function) { // the race shows this scene when a cell is opened
+    clearRace();
     applyHash(formatHash({ ...v, view: v.kind === 'basins' ? v.view : null, noise: 0, lang: language() }));
+    setState('ready');
   }
   showView('explore');
   explore.load(v);
@@ -588,18 +605,8 @@ function openExploreHash(hash) {
 /** What the lessons (lessons.js) ask of the page: a scene on the map, a run of it. */
 const lessonHooks = {
   async show(scene) {
-    if (state.stop) state.stop();
-    state.stop = null;
-    state.run = null;
+    clearRace();
     lessonRun = null;
-    state.playing = false;
-    state.step = 0;
-    state.position = 0;
-    state.accepted = null;
-    landscape.setRun(null);
-    loss.setRun(null);
-    $('legend').replaceChildren();
-    $('scrub').max = 0;
     applyHash(formatHash({ noise: 0, seed: 0, ...scene, view: null, lang: language() }));
     setState('ready');
     drawn = '';
@@ -752,7 +759,7 @@ function wire() {
       e.preventDefault();
       return;
     }
-    if (document.body.dataset.view === 'train') return;
+    if (document.body.dataset.view === 'train' || document.body.dataset.view === 'explore') return;
     // A focused button does what it says with Space (Space on Run runs); arrows still step.
     if (e.key === ' ' && e.target.closest('button, a, summary')) return;
     if (e.key === ' ') {
@@ -773,7 +780,9 @@ function wire() {
       return;
     }
     if (parseExploreHash(location.hash)) {
-      if (!explore.plan() || location.hash !== exploreHash(explore.plan())) openExploreHash(location.hash);
+      const same = explore.plan() && location.hash === exploreHash(explore.plan());
+      if (!same) openExploreHash(location.hash);
+      else if (document.body.dataset.view !== 'explore') showView('explore');
       return;
     }
     if (location.hash.startsWith(TRAINING_HASH)) {
@@ -797,6 +806,7 @@ function wire() {
     clearTimeout(resizing);
     resizing = setTimeout(() => {
       if (document.body.dataset.view === 'train') training.resize();
+      else if (document.body.dataset.view === 'explore') explore.resize();
       else loadLandscape();
     }, 200);
   });
