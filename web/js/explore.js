@@ -72,7 +72,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan 
   function stopJob() {
     if (!job) return;
     job.source.close();
-    fetch(`/api/v1/explorations/${job.id}`, { method: 'DELETE' }).catch(() => {});
+    if (!job.done) fetch(`/api/v1/explorations/${job.id}`, { method: 'DELETE' }).catch(() => {});
     job = null;
   }
 
@@ -322,7 +322,10 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan 
       showProblem(r.status === 503 ? { field: '', key: 'exploreBusy' } : { field: pageField(body.field), text: body.error });
       return;
     }
-    stopJob();
+    if (job && job.id === body.id) { // the same request: the same exploration, followed again from its start
+      job.source.close();
+      job = null;
+    } else stopJob();
     generation += 1;
     const mine = generation;
     plan = p;
@@ -331,20 +334,20 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan 
     delete document.body.dataset.explorePass;
     $('explore-progress').textContent = t('exploreRunning');
     const source = new EventSource(body.events);
-    job = { id: body.id, source };
-    let done = false;
+    const followed = { id: body.id, source, done: false };
+    job = followed;
     source.addEventListener('pass', (e) => {
       onPass(JSON.parse(e.data), p, p.fn, mine).catch((err) => {
         if (mine === generation) showProblem({ field: '', text: err.message });
       });
     });
     source.addEventListener('done', () => {
-      done = true;
+      followed.done = true;
       source.close();
     });
     source.addEventListener('error', (e) => {
       source.close();
-      if (done || mine !== generation) return;
+      if (followed.done || mine !== generation) return;
       showProblem(e.data ? { field: '', text: JSON.parse(e.data).error } : { field: '', key: 'exploreLost' });
       $('explore-progress').textContent = '';
     });
