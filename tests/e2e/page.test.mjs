@@ -472,14 +472,27 @@ test('explore: CSV and PNG of a pass, bad plans named before and by the server',
   await page.click('#explore-start');
   await explorePass(page, 1);
   assert.equal(await page.$eval('#explore-maps canvas', (c) => `${c.width}x${c.height}`), '8x1', 'a 1-D sweep is a strip');
-  // checked by the server: a value out of the optimizer's range, at its field
+  // a value out of the optimizer's range, worded as the race words it, at its field
   await page.selectOption('#explore-vary0-name', 'beta_1');
   await page.fill('#explore-vary0-lo', '0.5');
   await page.fill('#explore-vary0-hi', '1.5');
   await page.click('#explore-start');
-  await page.waitForFunction(() => document.getElementById('explore-error').textContent);
-  assert.match(await page.textContent('#explore-error'), /beta_1/);
+  assert.equal(await page.textContent('#explore-error'), TEXT.en.mustMaxEx.replace('{name}', 'First-moment decay rate β₁')
+    .replace('{param}', 'beta_1').replace('{bound}', '1').replace('{value}', '1.5'));
+  assert.equal(await page.getAttribute('#explore-vary0-hi', 'aria-invalid'), 'true');
+  await page.click('#lang');
+  assert.match(await page.textContent('#explore-error'), /^1차 모멘트 감쇠율 β₁\(beta_1\) 값은 1보다 작아야 합니다/);
+  await page.click('#lang');
+  // refused by the server (what the page cannot know, e.g. its memory budget): said at the field it names
+  await page.fill('#explore-vary0-hi', '0.9');
+  await page.route('**/api/v1/explorations', (route) => route.fulfill({
+    status: 400, contentType: 'application/json',
+    body: JSON.stringify({ error: 'vary[0]: the sweep does not fit the server\'s memory budget', field: 'vary[0]' }),
+  }));
+  await page.click('#explore-start');
+  await page.waitForFunction(() => document.getElementById('explore-error').textContent.startsWith('vary[0]'));
   assert.equal(await page.getAttribute('#explore-vary0-lo', 'aria-invalid'), 'true');
+  await page.unroute('**/api/v1/explorations');
   const refused = problems.findIndex((p) => /status of 400/.test(p)); // the browser logs the 400
   assert.ok(refused >= 0);
   problems.splice(refused, 1);

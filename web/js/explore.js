@@ -14,8 +14,9 @@ import {
   sweepDefaults,
 } from './exploreplan.js';
 import { basinLegend, drawBasins, drawSweep, savePng, short, sweepLegend } from './exploremaps.js';
-import { t, words } from './i18n.js';
+import { problemText, t, words } from './i18n.js';
 import { parseSpec } from './spec.js';
+import { checkValue } from './validate.js';
 
 const FIELDS = { basins: ['x', 'y', 'f', 'converged_at', 'minimum', 'diverged_at'],
   sweep: ['x', 'y', 'f', 'converged_at', 'diverged_at'] };
@@ -209,16 +210,36 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan 
     for (const el of document.querySelectorAll('#explore [aria-invalid]')) el.removeAttribute('aria-invalid');
   }
 
-  /** Shows p ({field, key, args} or {field, text}) and marks its field. */
+  /**
+   * Shows p ({field, key, args}, {field, render: () => text} or {field, text}: the first two
+   * are worded again on a language switch) and marks its field.
+   */
   function showProblem(p) {
     problem = p;
-    $('explore-error').textContent = p.key ? t(p.key, p.args) : p.text;
+    $('explore-error').textContent = p.render ? p.render() : p.key ? t(p.key, p.args) : p.text;
     const target = {
       grid: 'explore-grid', steps: 'explore-steps', start: 'explore-start-point', vary0: 'explore-vary0-lo',
-      vary1: 'explore-vary1-lo', optimizer: 'explore-optimizer', optimizers: 'explore-function',
-      function: 'explore-function',
+      vary1: 'explore-vary1-lo', 'vary0-hi': 'explore-vary0-hi', 'vary1-hi': 'explore-vary1-hi',
+      optimizer: 'explore-optimizer', optimizers: 'explore-function', function: 'explore-function',
     }[p.field];
     if (target) $(target).setAttribute('aria-invalid', 'true');
+  }
+
+  /** A swept value outside its hyperparameter's range (the catalogue's), as the race words it. */
+  function rangeProblem() {
+    const spec = parseSpec($('explore-optimizer').value);
+    const entry = spec && info(spec.key);
+    if (!entry) return null;
+    for (const a of [0, 1]) {
+      const row = axisRow(a);
+      const h = entry.hyperparameters.find((p) => p.name === row.name.value);
+      if (!h) continue;
+      for (const [end, input] of [['', row.lo], ['-hi', row.hi]]) {
+        const r = checkValue(input.value, h.range);
+        if (r.problem) return { field: `vary${a}${end}`, render: () => problemText(r.problem, words(h), h.name) };
+      }
+    }
+    return null;
   }
 
   // --- the maps ---------------------------------------------------------------------------
@@ -300,7 +321,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan 
       showProblem({ field: 'start', key: 'exploreBadStart' });
       return;
     }
-    const local = planProblem(p);
+    const local = (p.kind === 'sweep' && rangeProblem()) || planProblem(p);
     if (local) {
       showProblem(local);
       return;

@@ -9,6 +9,7 @@ import { formatSpec, parseSpec } from './spec.js';
 export const MAX_SIDE = 4096;
 export const MAX_RUNS = 1048576;
 export const MAX_MAPS = 16;
+export const MAX_WORK = 4e9; // runs x steps
 
 const HUES = [210, 20, 130, 280, 50, 330]; // minimum 0 .. 5, then again
 
@@ -130,7 +131,7 @@ export function planProblem(plan) {
     if (g * g * plan.opts.length > MAX_RUNS) {
       return { field: 'grid', key: 'exploreTooMany', args: { runs: g * g * plan.opts.length, max: MAX_RUNS } };
     }
-    return null;
+    return workProblem(g * g * plan.opts.length, plan.steps, 'steps');
   }
   let runs = 1;
   for (const [a, v] of plan.vary.entries()) {
@@ -148,7 +149,12 @@ export function planProblem(plan) {
     return { field: 'vary1', key: 'exploreSameName', args: { name: plan.vary[0].name } };
   }
   if (runs > MAX_RUNS) return { field: 'vary0', key: 'exploreTooMany', args: { runs, max: MAX_RUNS } };
-  return null;
+  return workProblem(runs, plan.steps, 'steps');
+}
+
+function workProblem(runs, steps, field) {
+  if (!(runs * steps > MAX_WORK)) return null;
+  return { field, key: 'exploreTooMuchWork', args: { runs, steps, max: MAX_WORK.toLocaleString('en-US') } };
 }
 
 /** The spec `text` of optimizer `info` with the hyperparameters in `values` ({name: v}) set. */

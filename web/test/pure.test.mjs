@@ -254,6 +254,10 @@ test('a plan is checked before it is sent, naming the field', () => {
   const basins = (grid, opts = ['adam']) => planProblem({ kind: 'basins', grid, opts });
   assert.equal(basins(512, ['a', 'b', 'c']), null, 'the issue\'s 512 x 512 x 3');
   assert.equal(basins(1).field, 'grid');
+  assert.deepEqual(planProblem({ kind: 'basins', grid: 1024, opts: ['adam'], steps: 100000 }),
+    { field: 'steps', key: 'exploreTooMuchWork', args: { runs: 1048576, steps: 100000, max: '4,000,000,000' } });
+  assert.equal(planProblem({ kind: 'basins', grid: 1024, opts: ['adam'], steps: 3814 }), null, '4.0e9 runs x steps');
+  assert.equal(planProblem({ kind: 'sweep', vary: [{ name: 'lr', lo: 0.1, hi: 1, n: 4096 }], steps: 1000000 }).key, 'exploreTooMuchWork');
   assert.deepEqual(basins(8, Array(17).fill('adam')), { field: 'optimizers', key: 'exploreTooManyMaps', args: { n: 17, max: 16 } });
   assert.equal(basins(2.5).key, 'exploreBadGrid');
   assert.equal(basins(NaN).key, 'exploreBadGrid');
