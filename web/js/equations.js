@@ -3,16 +3,11 @@
 // come from the run's "state": true stream: [x, y, f, g_x, g_y, a_x, a_y, b_x, b_y, d_x, d_y].
 
 import { language, t } from './i18n.js';
-import { colour } from './scales.js';
+import { colour, readable } from './scales.js';
 
-function fmt(v) {
-  if (v === 0) return '0';
-  const a = Math.abs(v);
-  return a >= 1e-3 && a < 1e5 ? String(Number(v.toPrecision(4))) : v.toExponential(2);
-}
 
 function pair(p, i) {
-  return `(${fmt(p[i])}, ${fmt(p[i + 1])})`;
+  return `(${readable(p[i])}, ${readable(p[i + 1])})`;
 }
 
 function escapeHtml(s) {
@@ -104,10 +99,10 @@ const MAX_STATE = 3; // the server's state values per coordinate (clopt.h)
 function rule(info, c, k, prev, cur) {
   const vars = { ...c, t: k, lr_e: c.lr / (1 + (c.decay || 0) * (k - 1)) };
   for (const [name, v] of Object.entries(vars)) if (typeof v === 'boolean') vars[name] = v ? 1 : 0;
-  const num = (expr) => fmt(evaluate(expr, vars));
+  const num = (expr) => readable(evaluate(expr, vars));
   const out = [eq('<var>g</var> = ∇<var>f</var>(<var>x</var><sub>k−1</sub>)', pair(prev, 3))];
   if (c.clipnorm || c.clipvalue) {
-    out.push(eq(`<var>g</var> ← clip(<var>g</var>${c.clipnorm ? `, ‖·‖ ≤ ${fmt(c.clipnorm)}` : ''}${c.clipvalue ? `, |·| ≤ ${fmt(c.clipvalue)}` : ''})`));
+    out.push(eq(`<var>g</var> ← clip(<var>g</var>${c.clipnorm ? `, ‖·‖ ≤ ${readable(c.clipnorm)}` : ''}${c.clipvalue ? `, |·| ≤ ${readable(c.clipvalue)}` : ''})`));
   }
   for (const line of info.equations) {
     if (line.when && !evaluate(line.when, vars)) continue;
@@ -121,7 +116,7 @@ function rule(info, c, k, prev, cur) {
     out.push(eq(html, value));
   }
   out.push(eq('<var>x</var><sub>k</sub> = <var>x</var><sub>k−1</sub> + Δ', pair(cur, 0)));
-  out.push(eq('<var>f</var>(<var>x</var><sub>k</sub>)', fmt(cur[2])));
+  out.push(eq('<var>f</var>(<var>x</var><sub>k</sub>)', readable(cur[2])));
   return out.join('');
 }
 

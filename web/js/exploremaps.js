@@ -3,20 +3,16 @@
 // pointer and keyboard on a map, the legends, and the PNG of what is shown.
 /* global d3 */
 
-import { download } from './exporter.js';
+import { download, svgImage } from './exporter.js';
 import { cellAt, cellColour, extent, minimumColours, startOf, sweepValue } from './exploreplan.js';
 import { t } from './i18n.js';
-import { contourLevels, landscapeTransform } from './scales.js';
+import { contourLevels, landscapeTransform, readable } from './scales.js';
 
 const M = { left: 50, right: 10, top: 8, bottom: 38 }; // the axes around each map
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 export const short = (v) => (Number.isFinite(v) ? Number(v.toPrecision(4)) : '–');
-export const fmt = (v) => {
-  if (!Number.isFinite(v)) return '–';
-  const a = Math.abs(v);
-  return a !== 0 && (a < 1e-3 || a >= 1e5) ? v.toExponential(2) : String(short(v));
-};
+export const fmt = (v) => (Number.isFinite(v) ? readable(v) : '–');
 
 /** Width and height of each of `count` maps of nx x ny cells in a host `width` px wide. */
 function mapSize(width, count, nx, ny) {
@@ -329,19 +325,6 @@ export function sweepLegend(legend, bar) {
   legend.append(label, svg, diverged);
 }
 
-function svgImage(svg) {
-  const copy = svg.cloneNode(true);
-  copy.setAttribute('xmlns', SVG_NS);
-  copy.setAttribute('color', '#222');
-  const url = URL.createObjectURL(new Blob([new XMLSerializer().serializeToString(copy)], { type: 'image/svg+xml' }));
-  return new Promise((resolve, reject) => {
-    const img = new Image();
-    img.onload = () => { URL.revokeObjectURL(url); resolve(img); };
-    img.onerror = reject;
-    img.src = url;
-  });
-}
-
 /** The maps in `host` as the page shows them (cells, axes, contours, captions) and the legend's text, as PNG. */
 export async function savePng(host, legend, name) {
   const box = host.getBoundingClientRect();
@@ -360,7 +343,10 @@ export async function savePng(host, legend, name) {
     g.drawImage(canvas, c.left - box.left, c.top - box.top, c.width, c.height);
     const svg = fig.querySelector('svg');
     const s = svg.getBoundingClientRect();
-    g.drawImage(await svgImage(svg), s.left - box.left, s.top - box.top, s.width, s.height);
+    const copy = svg.cloneNode(true);
+    copy.setAttribute('xmlns', SVG_NS);
+    copy.setAttribute('color', '#222');
+    g.drawImage(await svgImage(new XMLSerializer().serializeToString(copy)), s.left - box.left, s.top - box.top, s.width, s.height);
     const cap = fig.querySelector('figcaption').getBoundingClientRect();
     g.fillStyle = '#222';
     g.font = '13px sans-serif';

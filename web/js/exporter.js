@@ -87,20 +87,29 @@ export function saveSvg(svgNode, name, legend) {
   download(new Blob([standalone(svgNode, legend).text], { type: 'image/svg+xml' }), `${name}.svg`);
 }
 
-export function savePng(svgNode, name, legend) {
-  const { text, width, height } = standalone(svgNode, legend);
-  const img = new Image();
+/** An SVG document's text as a loaded image, to draw on a canvas. */
+export function svgImage(text) {
   const url = URL.createObjectURL(new Blob([text], { type: 'image/svg+xml' }));
-  img.onload = () => {
-    const canvas = document.createElement('canvas');
-    canvas.width = width * 2;
-    canvas.height = height * 2;
-    const g = canvas.getContext('2d');
-    g.fillStyle = '#fff';
-    g.fillRect(0, 0, canvas.width, canvas.height);
-    g.drawImage(img, 0, 0, canvas.width, canvas.height);
-    URL.revokeObjectURL(url);
-    canvas.toBlob((blob) => download(blob, `${name}.png`), 'image/png');
-  };
-  img.src = url;
+  return new Promise((resolve, reject) => {
+    const img = new Image();
+    img.onload = () => {
+      URL.revokeObjectURL(url);
+      resolve(img);
+    };
+    img.onerror = reject;
+    img.src = url;
+  });
+}
+
+export async function savePng(svgNode, name, legend) {
+  const { text, width, height } = standalone(svgNode, legend);
+  const img = await svgImage(text);
+  const canvas = document.createElement('canvas');
+  canvas.width = width * 2;
+  canvas.height = height * 2;
+  const g = canvas.getContext('2d');
+  g.fillStyle = '#fff';
+  g.fillRect(0, 0, canvas.width, canvas.height);
+  g.drawImage(img, 0, 0, canvas.width, canvas.height);
+  canvas.toBlob((blob) => download(blob, `${name}.png`), 'image/png');
 }

@@ -62,6 +62,13 @@ export function landscapeTransform(min, max, log) {
   return (f) => Math.log10(f - min + offset);
 }
 
+/** A number as the page shows it beside a formula or a cell: 4 digits, or 3 in e-notation below 1e-3 and from 1e5. */
+export function readable(v) {
+  if (v === 0) return '0';
+  const a = Math.abs(v);
+  return a >= 1e-3 && a < 1e5 ? String(Number(v.toPrecision(4))) : v.toExponential(2);
+}
+
 /** n contour thresholds spread evenly over the transformed range [lo, hi], ends excluded. */
 export function contourLevels(lo, hi, n) {
   const out = [];
