@@ -307,6 +307,7 @@ void ref_init(ref_optimizer *r, ref_hyper h, size_t ntensors, const size_t *coun
     }
     r->travel = alloc_rows(ntensors, count);
     r->slack = alloc_rows(ntensors, count);
+    r->psum = alloc_rows(ntensors, count);
     for (size_t t = 0; t < ntensors; t++)
         for (size_t i = 0; i < count[t]; i++)
             r->p[t][i] = p0[t][i];
@@ -321,6 +322,7 @@ void ref_free(ref_optimizer *r)
     }
     free_rows(r->travel, r->ntensors);
     free_rows(r->slack, r->ntensors);
+    free_rows(r->psum, r->ntensors);
     free(r->count);
 }
 
@@ -368,8 +370,10 @@ static void step(ref_optimizer *r, const float *const *gf, const double *const *
         double *const st[REF_STATE] = {r->s[0][k], r->s[1][k], r->s[2][k]};
         double *const mag[REF_STATE] = {r->mag[0][k], r->mag[1][k], r->mag[2][k]};
         rules[kind].rule(h, &s, n, r->p[k], st, mag, r->slack[k], g);
-        for (size_t i = 0; i < n; i++)
+        for (size_t i = 0; i < n; i++) {
             r->travel[k][i] += fabs(r->p[k][i] - before[i]);
+            r->psum[k][i] += fabs(r->p[k][i]);
+        }
         free(g);
         free(before);
     }

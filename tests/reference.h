@@ -29,6 +29,7 @@ typedef struct {
     double **travel;         /* per element: sum of |update| so far, for error bounds */
     double **mag[REF_STATE]; /* s recomputed with |terms|: the size of what was summed */
     double **slack;          /* per element: what a sign that rounding may flip can add (Lion) */
+    double **psum;           /* per element: sum of |p| after each step so far, for error bounds */
 } ref_optimizer;
 
 /* Whether the reference has optimizer `name`; its defaults from SEMANTICS.md. */

@@ -6,14 +6,24 @@
  * Tolerance. The device works in float32; gradients do not depend on the parameters, so
  * errors never feed back into later updates and simply add up. Each step contributes at
  * most a few roundings of its update (rule arithmetic plus the per-step scalars rounded to
- * float: <= 8 eps * |update|) and one rounding of the parameter (<= eps/2 * |p|). The
- * bound per element is therefore
- *     |p_device - p_ref| <= eps * (8 * travel + steps / 2 * max|p|)   (eps = FLT_EPSILON)
- * where travel = sum of |update| so far, from the reference. A wrong formula (a bias
- * correction off by one step, epsilon in the wrong place, clipping in the wrong order)
+ * float: <= 8 eps * |update|) and at most two roundings of a parameter-sized value (<= eps/2
+ * * |p| each: the new p, and before it Nesterov's p + momentum v or a decoupled decay's
+ * p - p wd lr_e). The bound per element is therefore
+ *     |p_device - p_ref| <= eps * (8 * travel + psum)   (eps = FLT_EPSILON)
+ * where travel = sum of |update| so far and psum = sum of |p| after each step so far, both
+ * from the reference. There is no floor: a parameter near 0 gets a bound of a few of its own
+ * ulps, so an error of 1e-6 of an update shows at step 1 (a floor of eps * (|p| + 1) per step,
+ * as this test had, allowed ~5e-5 of Adam's default update for |p| ~ 0.5). A wrong formula (a
+ * bias correction off by one step, epsilon in the wrong place, clipping in the wrong order)
  * shows up at step 1, 2, 3 or 10, where this bound is a few ulps.
- * Lamb's trust ratio comes from float sums over a whole tensor of n elements, each within
- * n eps of the double sum (Higham), so its updates get (8 + n) eps instead of 8 eps.
+ * Lamb's trust ratio r = |p| / |u| comes from float sums of squares. The sums are of
+ * non-negative terms, so each is within L u of the exact sum (u = eps / 2, Higham 4.2) where
+ * L is the longest chain of additions any term passes through in the reduction the kernels
+ * use (cl/step.cl; lamb_chain below): a work-item's run, its lanes, the chunks' partials and
+ * the work-group trees. With the squares' own rounding, the two square roots and the
+ * division, r is within (L + 4) u, so Lamb's updates get 8 + (L + 4) / 2 eps: for 65,537
+ * floats, 86 eps on the CPU row (8 lanes) and 35 eps on the GPU row, where a sequential
+ * sum's (8 + n) eps, as this test had, allowed 65,545 eps (7.8e-3 of the update).
  * Lion moves each element by exactly lr_e * sign(c): where c = beta_1 m + (1 - beta_1) g is
  * within the rounding of its two terms of 0, float and double may disagree on the sign;
  * the reference marks each such element-step (reference.c, slack) and allows 2 lr_e for it.
@@ -48,16 +58,35 @@ static const float gscale[NT] = {3.0f, 0.5f, 1.0f, 0.01f};
 
 static double worst_p, worst_s; /* largest error / bound seen, for the log */
 
-static void compare_params(const ref_optimizer *r, float *const *dev, size_t step, const char *spec,
-                           int tensorwise)
+/*
+ * The longest chain of float additions a term of a Lamb norm passes through for a tensor of
+ * n floats (cl/step.cl): chunks of at most `chunk` floats; in each, a work-item sums its
+ * ceil(chunk / wgs) elements (CPUs: in `lanes` partial sums, then the lanes and a tail of
+ * fewer than `lanes`; GPUs: one sum, then a log2(wgs) tree); the ratio kernel's work-items
+ * add at most nchunks partials each (GPUs: ceil(nchunks / wgs)) and fold them in a
+ * log2(wgs) tree. Counted on the longer path of the two rows.
+ */
+static double lamb_chain(const clopt_tuning *tu, size_t n)
 {
-    for (size_t t = 0; t < NT; t++) {
-        const double rule = 8.0 + (tensorwise ? (double)r->count[t] : 0.0);
+    const size_t chunks = (n + tu->chunk - 1) / tu->chunk;
+    const size_t per_item = (tu->chunk + tu->wgs - 1) / tu->wgs, lanes = tu->lanes ? tu->lanes : 1;
+    double tree = 0;
+    for (size_t w = tu->wgs; w > 1; w /= 2)
+        tree += 1;
+    const double item = tu->contiguous ? (double)((per_item + lanes - 1) / lanes + 2 * lanes)
+                                       : (double)per_item + tree;
+    return item + (double)chunks + tree;
+}
+
+static void compare_params(const ref_optimizer *r, float *const *dev, size_t step, const char *spec,
+                           const clopt_tuning *tensorwise)
+{
+    for (size_t t = 0; t < r->ntensors; t++) {
+        const double rule =
+            8.0 + (tensorwise ? (lamb_chain(tensorwise, r->count[t]) + 4.0) / 2.0 : 0.0);
         for (size_t i = 0; i < r->count[t]; i++) {
             double ref = r->p[t][i], d = dev[t][i];
-            double bound =
-                FLT_EPSILON * (rule * r->travel[t][i] + (double)step / 2.0 * (fabs(ref) + 1.0)) +
-                r->slack[t][i];
+            double bound = FLT_EPSILON * (rule * r->travel[t][i] + r->psum[t][i]) + r->slack[t][i];
             double e = fabs(d - ref);
             if (e / bound > worst_p) {
                 worst_p = e / bound;
@@ -151,7 +180,8 @@ static void run_case(const num_case *c)
         if (step <= 3 || step == 10 || step == 100 || step == steps) {
             test_read(param[0], 0, size_a, host_p[0]);
             test_read(param[1], 0, size_b, host_p[1]);
-            compare_params(&r, dev, step, c->spec, clopt_catalogue_tensorwise(o->cfg.info->kind));
+            compare_params(&r, dev, step, c->spec,
+                           clopt_catalogue_tensorwise(o->cfg.info->kind) ? &ctx->tuning : NULL);
         }
     }
     CU_ASSERT_EQUAL(clopt_optimizer_iterations(o), steps);
@@ -164,6 +194,69 @@ static void run_case(const num_case *c)
         clReleaseMemObject(grad[b]);
         free(host_p[b]);
         free(host_g[b]);
+    }
+}
+
+/*
+ * Lamb's trust ratio where one of the norms is 0, against the reference: r = 1 when |p| = 0
+ * (an all-zero tensor, as `clopt train` initialises its biases: it must move at step 1) or
+ * |u| = 0 (a zero gradient: no step, and no 0 / 0 or x / 0), and on a tensor whose second
+ * chunk is large (its partial sums come from two work-groups). Every step is compared.
+ */
+static void test_lamb_ratio_on_zero_tensors_and_tail_chunks(void)
+{
+    clopt_context *ctx = test_context();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+    enum { T = 4, STEPS = 10 };
+    const size_t count[T] = {5, 7, ctx->tuning.chunk + ctx->tuning.chunk / 2 + 3, 3};
+    const char *specs[] = {"lamb", "lamb(weight_decay=0.05, lr=0.01)"};
+    for (size_t c = 0; c < 2; c++) {
+        uint64_t rng = 0x2545F4914F6CDD1DULL;
+        clopt_error err;
+        clopt_optimizer *o = clopt_optimizer_create(ctx, specs[c], &err);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+        ref_hyper h = ref_defaults("lamb");
+        if (c == 1) CU_ASSERT(ref_set(&h, "weight_decay", 0.05) && ref_set(&h, "lr", 0.01));
+        float *p[T], *g[T];
+        cl_mem param[T], grad[T];
+        for (size_t t = 0; t < T; t++) {
+            p[t] = malloc(count[t] * sizeof(float));
+            g[t] = calloc(count[t], sizeof(float));
+            for (size_t i = 0; i < count[t]; i++)
+                p[t][i] = t == 0 ? 0.0f : test_uniform(&rng); /* tensor 0: all zero */
+            param[t] = test_buffer(count[t], p[t]);
+            grad[t] = test_buffer(count[t], NULL);
+            CU_ASSERT_EQUAL(clopt_optimizer_add(o, param[t], grad[t], 0, count[t], &err), CLOPT_OK);
+        }
+        ref_optimizer r;
+        ref_init(&r, h, T, count, (const float *const *)p);
+        for (size_t step = 1; step <= STEPS; step++) {
+            for (size_t t = 0; t < T; t++) {
+                /* tensor 1: always a zero gradient; tensor 3: zero at step 1 only */
+                const int zero = t == 1 || (t == 3 && step == 1);
+                for (size_t i = 0; i < count[t]; i++)
+                    g[t][i] = zero ? 0.0f : test_uniform(&rng);
+                test_write(grad[t], 0, count[t], g[t]);
+            }
+            CU_ASSERT_EQUAL_FATAL(clopt_optimizer_step(o, &err), CLOPT_OK);
+            ref_step(&r, (const float *const *)g);
+            for (size_t t = 0; t < T; t++)
+                test_read(param[t], 0, count[t], p[t]);
+            compare_params(&r, p, step, specs[c], &ctx->tuning);
+        }
+        /* what the comparison stands on: tensor 0 moved off 0; without decay, tensor 1 (never
+         * a gradient) kept its values to the bit */
+        CU_ASSERT(r.p[0][0] != 0.0 && p[0][0] != 0.0f);
+        for (size_t i = 0; c == 0 && i < count[1]; i++)
+            CU_ASSERT(p[1][i] == (float)r.p[1][i]);
+        ref_free(&r);
+        clopt_optimizer_release(o);
+        for (size_t t = 0; t < T; t++) {
+            clReleaseMemObject(param[t]);
+            clReleaseMemObject(grad[t]);
+            free(p[t]);
+            free(g[t]);
+        }
     }
 }
 
@@ -277,5 +370,7 @@ CU_TestInfo numerics_tests[] = {
      test_every_optimizer_has_its_reference_and_defaults},
     {"every optimizer and option matches the reference over 1000 steps",
      test_every_optimizer_and_option_matches_the_reference_1000_steps},
+    {"lamb ratio on zero tensors and tail chunks matches the reference",
+     test_lamb_ratio_on_zero_tensors_and_tail_chunks},
     CU_TEST_INFO_NULL,
 };
