@@ -276,7 +276,7 @@ static uint64_t next(uint64_t *s)
 static void random_expr(uint64_t *s, int depth, char *out, size_t cap)
 {
     char a[1024], b[1024];
-    const unsigned pick = (unsigned)(next(s) >> 33) % (depth <= 0 ? 4 : 26);
+    const unsigned pick = (unsigned)(next(s) >> 33) % (depth <= 0 ? 4 : 28); /* 4 + forms */
     if (pick < 4) {
         static const char *const leaves[] = {"x", "y", "1.5", "pi"};
         snprintf(out, cap, "%s",
@@ -310,8 +310,11 @@ static void random_expr(uint64_t *s, int depth, char *out, size_t cap)
                                         "max(%s, %s)",
                                         "pow(1 + (%s)^2, tanh(%s))",
                                         "atan2(%s, 2 + (%s)^2)",
-                                        "hypot(%s, 1 + (%s)^2)"};
-    snprintf(out, cap, forms[(pick - 4 + (next(s) % 4)) % 26], a, b);
+                                        "hypot(%s, 1 + (%s)^2)",
+                                        "(1 + (%s)^2)^-2 + %s",
+                                        "(%s) * (2 + (%s)^2)^(-3)"};
+    enum { NFORMS = sizeof forms / sizeof forms[0] };
+    snprintf(out, cap, forms[(pick - 4 + (next(s) % 4)) % NFORMS], a, b);
 }
 
 /* A program of n generated functions e<i> and a kernel evaluating each at its points. */
@@ -427,6 +430,127 @@ static void test_generated_gradients_match_central_differences_in_double(void)
     clReleaseKernel(k);
     clReleaseProgram(p);
     for (size_t i = 0; i < EXPRESSIONS; i++)
+        clopt_expr_release(xs[i]);
+}
+
+/*
+ * Powers against their derivatives written out by hand, in double on the device: integer
+ * exponents below 0 (the generator writes u^k as 1 / u^-k, and its derivative k / u^(1-k)),
+ * 0 and 1, a constant base (2^x) and a variable one (x^x), on points in [0.5, 2]^2. The
+ * generated code is a few products and at most one pow, log or exp (each within 16 ulp in
+ * double, OpenCL 1.2 section 7.4), so value and gradient are within 1e-12 relative.
+ */
+typedef struct {
+    const char *text;
+    double (*f)(double x, double y, double *fx, double *fy);
+} power_case;
+
+static double p_inv(double x, double y, double *fx, double *fy)
+{
+    *fx = -1 / (x * x), *fy = 0;
+    return 1 / x + 0 * y;
+}
+static double p_inv2(double x, double y, double *fx, double *fy)
+{
+    *fx = -2 / (x * x * x), *fy = 1;
+    return 1 / (x * x) + y;
+}
+static double p_inv3(double x, double y, double *fx, double *fy)
+{
+    *fx = -3 * y * y / (x * x * x * x), *fy = 2 * y / (x * x * x);
+    return y * y / (x * x * x);
+}
+static double p_zero(double x, double y, double *fx, double *fy)
+{
+    (void)x;
+    *fx = 0, *fy = 1;
+    return 1 + y;
+}
+static double p_one(double x, double y, double *fx, double *fy)
+{
+    *fx = 3, *fy = -4 / (y * y * y * y * y);
+    return 3 * x + 1 / (y * y * y * y);
+}
+static double p_exp2(double x, double y, double *fx, double *fy)
+{
+    *fx = log(2.0) * pow(2.0, x) / y, *fy = -pow(2.0, x) / (y * y);
+    return pow(2.0, x) / y;
+}
+static double p_xx(double x, double y, double *fx, double *fy)
+{
+    *fx = pow(x, x) * (log(x) + 1), *fy = 0;
+    return pow(x, x) + 0 * y;
+}
+static double p_chain(double x, double y, double *fx, double *fy)
+{
+    const double q = x * x + y;
+    *fx = -2 * 2 * x / (q * q * q), *fy = -2 / (q * q * q);
+    return 1 / (q * q);
+}
+
+static void test_powers_have_the_derivatives_written_out(void)
+{
+    static const power_case cases[] = {
+        {"x^-1", p_inv},     {"x^-2 + y", p_inv2},      {"y^2 * x^-3", p_inv3},
+        {"x^0 + y", p_zero}, {"3*x^1 + y^(-4)", p_one}, {"2^x * y^-1", p_exp2},
+        {"x^x", p_xx},       {"(x^2 + y)^-2", p_chain},
+    };
+    enum { N = sizeof cases / sizeof cases[0], POINTS = 16 };
+    clopt_context *ctx = test_context();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(ctx);
+    clopt_expr *xs[N];
+    for (size_t i = 0; i < N; i++) {
+        clopt_expr_error e;
+        xs[i] = clopt_expr_parse(cases[i].text, &e);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(xs[i]);
+    }
+    cl_program p = build_double_program(xs, N);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    cl_int rc;
+    cl_kernel k = clCreateKernel(p, "evaluate", &rc);
+    double xy[2 * POINTS], out[5 * POINTS];
+    for (size_t j = 0; j < POINTS; j++) /* a 4 x 4 grid over [0.5, 2]^2 */
+        xy[2 * j] = 0.5 + 0.5 * (double)(j % 4), xy[2 * j + 1] = 0.5 + 0.5 * (double)(j / 4);
+    cl_mem dxy =
+        clCreateBuffer(ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, sizeof xy, xy, &rc);
+    cl_mem dout = clCreateBuffer(ctx->cl, CL_MEM_WRITE_ONLY, sizeof out, NULL, &rc);
+    const cl_uint m = POINTS;
+    size_t checked = 0;
+    for (size_t i = 0; i < N; i++) {
+        const cl_uint which = (cl_uint)i;
+        clSetKernelArg(k, 0, sizeof which, &which);
+        clSetKernelArg(k, 1, sizeof m, &m);
+        clSetKernelArg(k, 2, sizeof dxy, &dxy);
+        clSetKernelArg(k, 3, sizeof dout, &dout);
+        const size_t global = POINTS;
+        CU_ASSERT_EQUAL(
+            clEnqueueNDRangeKernel(ctx->queue, k, 1, NULL, &global, NULL, 0, NULL, NULL),
+            CL_SUCCESS);
+        clEnqueueReadBuffer(ctx->queue, dout, CL_TRUE, 0, sizeof out, out, 0, NULL, NULL);
+        for (size_t j = 0; j < POINTS; j++) {
+            double fx, fy;
+            const double x = xy[2 * j], y = xy[2 * j + 1], f = cases[i].f(x, y, &fx, &fy);
+            const double *o = &out[5 * j];
+            const int ok = fabs(o[0] - f) <= 1e-12 * fabs(f) &&
+                           fabs(o[1] - fx) <= 1e-12 * fabs(fx) &&
+                           fabs(o[2] - fy) <= 1e-12 * fabs(fy);
+            CU_ASSERT(ok);
+            if (!ok) {
+                fprintf(stderr,
+                        "\n  %s at (%g, %g): f %.17g gradient (%.17g, %.17g); by hand %.17g "
+                        "(%.17g, %.17g)\n",
+                        cases[i].text, x, y, o[0], o[1], o[2], f, fx, fy);
+                break;
+            }
+            checked++;
+        }
+    }
+    CU_ASSERT_EQUAL(checked, (size_t)N * POINTS);
+    clReleaseMemObject(dxy);
+    clReleaseMemObject(dout);
+    clReleaseKernel(k);
+    clReleaseProgram(p);
+    for (size_t i = 0; i < N; i++)
         clopt_expr_release(xs[i]);
 }
 
@@ -564,6 +688,7 @@ CU_TestInfo expr_tests[] = {
     {"limits have their own messages", test_limits_have_their_own_messages},
     {"precedence and associativity", test_precedence_and_associativity},
     {"canonical text identifies trees", test_canonical_text_identifies_trees},
+    {"powers have the derivatives written out", test_powers_have_the_derivatives_written_out},
     {"generated gradients match central differences in double",
      test_generated_gradients_match_central_differences_in_double},
     {"built-ins written out give the same trajectories",
