@@ -276,6 +276,70 @@ static void test_converged_at_first_step_within_tolerance(void)
 }
 
 /*
+ * converged_at where f* is not 0 and |f*| > 1: Lion(beta_1 = 0.01, beta_2 = 0) on
+ * Styblinski-Tang (f* = -78.33233140754283 at x_i = -2.903534027771178, SEMANTICS.md) is
+ * sign descent: each coordinate moves by exactly lr toward the minimum, then rocks around
+ * it. A double simulation of SEMANTICS.md's Lion gives every cell's first step with
+ * f - f* <= tol |f*| = 7.8e-2 (36 to 136 steps; a tolerance left unscaled, 1e-3, gives 40 to
+ * 140, and f itself is never within either of 0). The device differs from the simulation by
+ * its float positions (<= 140 roundings of eps/2 * 3 = 2.5e-5 per coordinate, where
+ * |grad f| < 4 near the tolerance: 2e-4 in f), float f (a few eps of its terms' 440: 2e-4)
+ * and f* as a float (the catalogue's, 2e-6): every step's f - f* must be 1e-3 or more from
+ * the tolerance, which the test checks (the grid's closest is 9.8e-3) before it compares.
+ */
+static double st_f(double x, double y, double *gx, double *gy)
+{
+    *gx = 2 * x * x * x - 16 * x + 2.5, *gy = 2 * y * y * y - 16 * y + 2.5;
+    return 0.5 * (x * x * x * x - 16 * x * x + 5 * x + y * y * y * y - 16 * y * y + 5 * y);
+}
+
+static double sign_of(double c)
+{
+    return c > 0 ? 1 : c < 0 ? -1 : 0;
+}
+
+static void test_converged_at_scales_the_tolerance_by_the_minimum(void)
+{
+    const char *specs[] = {"lion(lr=0.01, beta_1=0.01, beta_2=0)"};
+    const double lr = 0.01, b1 = 0.01, b2 = 0;
+    const double view[] = {-2.5, -1.5, -2.5, -1.5}, fstar = -78.33233140754283, tol = 1e-3;
+    enum { NX = 3, NY = 3, STEPS = 200 };
+    const clopt_explore_options o = {.kind = CLOPT_EXPLORE_BASINS,
+                                     .function = "styblinski_tang",
+                                     .optimizers = specs,
+                                     .noptimizers = 1,
+                                     .nx = NX,
+                                     .ny = NY,
+                                     .view = view,
+                                     .steps = STEPS,
+                                     .tol = tol};
+    clopt_exploration *e = explore_whole(&o, 64);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+    const clopt_explore_map m = map_of(e, 0);
+    const double scaled = tol * fabs(fstar);
+    for (size_t r = 0; r < NX * NY; r++) {
+        double x = view[0] + (double)(r % NX) * (view[1] - view[0]) / (NX - 1);
+        double y = view[2] + (double)(r / NX) * (view[3] - view[2]) / (NY - 1);
+        double mx = 0, my = 0, gx, gy, closest = INFINITY;
+        int32_t expect = -1;
+        for (int32_t step = 0; step <= STEPS && expect < 0; step++) {
+            const double gap = st_f(x, y, &gx, &gy) - fstar;
+            closest = fmin(closest, fabs(gap - scaled));
+            if (gap <= scaled) expect = step;
+            x -= lr * sign_of(b1 * mx + (1 - b1) * gx), y -= lr * sign_of(b1 * my + (1 - b1) * gy);
+            mx = b2 * mx + (1 - b2) * gx, my = b2 * my + (1 - b2) * gy;
+        }
+        CU_ASSERT(closest >= 1e-3); /* decidable in float */
+        CU_ASSERT(expect >= 36);
+        CU_ASSERT_EQUAL(m.converged_at[r], expect);
+        if (m.converged_at[r] != expect)
+            fprintf(stderr, "\n  cell %zu: converged_at %d, expected %d\n", r,
+                    (int)m.converged_at[r], (int)expect);
+    }
+    clopt_explore_release(e);
+}
+
+/*
  * minimum: on Himmelblau a 11 x 11 grid over [-5, 5]^2 has a cell at the minimum (3, 2),
  * which stays there (index 0); after enough Adam steps every index is within 1% of the
  * view's width of its minimum and every -1 is farther from all four; all four are reached.
@@ -561,6 +625,8 @@ CU_TestInfo explore_tests[] = {
     {"sweep cells equal runs bit for bit", test_sweep_cells_equal_runs},
     {"converged_at is the first step within tolerance",
      test_converged_at_first_step_within_tolerance},
+    {"converged_at scales the tolerance by the minimum",
+     test_converged_at_scales_the_tolerance_by_the_minimum},
     {"minimum is the known minimum nearby", test_minimum_is_the_nearby_known_minimum},
     {"diverged_at as runs report it", test_diverged_at_as_runs},
     {"work-item shapes do not change basins", test_shapes_do_not_change_basins},
