@@ -436,7 +436,8 @@ static void test_generated_gradients_match_central_differences_in_double(void)
 /*
  * Powers against their derivatives written out by hand, in double on the device: integer
  * exponents below 0 (the generator writes u^k as 1 / u^-k, and its derivative k / u^(1-k)),
- * 0 and 1, a constant base (2^x) and a variable one (x^x), on points in [0.5, 2]^2. The
+ * 0 and 1, constant fractional ones (c u^(c-1) through pow), a constant base (2^x) and a
+ * variable one (x^x), on points in [0.5, 2]^2. The
  * generated code is a few products and at most one pow, log or exp (each within 16 ulp in
  * double, OpenCL 1.2 section 7.4), so value and gradient are within 1e-12 relative.
  */
@@ -488,12 +489,18 @@ static double p_chain(double x, double y, double *fx, double *fy)
     return 1 / (q * q);
 }
 
+static double p_frac(double x, double y, double *fx, double *fy)
+{
+    *fx = 1.5 * sqrt(x), *fy = 0.5 / sqrt(y);
+    return x * sqrt(x) + sqrt(y);
+}
+
 static void test_powers_have_the_derivatives_written_out(void)
 {
     static const power_case cases[] = {
         {"x^-1", p_inv},     {"x^-2 + y", p_inv2},      {"y^2 * x^-3", p_inv3},
         {"x^0 + y", p_zero}, {"3*x^1 + y^(-4)", p_one}, {"2^x * y^-1", p_exp2},
-        {"x^x", p_xx},       {"(x^2 + y)^-2", p_chain},
+        {"x^x", p_xx},       {"(x^2 + y)^-2", p_chain}, {"x^1.5 + y^0.5", p_frac},
     };
     enum { N = sizeof cases / sizeof cases[0], POINTS = 16 };
     clopt_context *ctx = test_context();
