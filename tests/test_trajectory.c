@@ -105,73 +105,6 @@ static size_t make_options(void)
     return n;
 }
 
-/*
- * Each trajectory step against clopt_optimizer_step fed the trajectory's own gradient:
- * the same rule code, the same per-step scalars, so the same bits are expected; the
- * issue allows 4 ulp. Parameters and both state values are compared after every step.
- */
-static void equivalence_on(const char *function)
-{
-    clopt_context *ctx = test_context();
-    const uint64_t steps = test_quick() ? 50 : 1000;
-    const size_t noptions = make_options();
-    clopt_run_options o = {function, every_option, noptions, NULL, 0, steps, 1, 0, 0, 1};
-    whole_run w;
-    CU_ASSERT_EQUAL_FATAL(run_whole(ctx, &o, 0, &w), 0);
-    uint32_t worst = 0;
-    size_t identical = 0, compared = 0;
-    for (size_t t = 0; t < w.nt; t++) {
-        clopt_error err;
-        clopt_optimizer *opt = clopt_optimizer_create(ctx, every_option[t], &err);
-        const float *p0 = point(&w, t, 0);
-        cl_mem param = test_buffer(2, p0), grad = test_buffer(2, NULL);
-        CU_ASSERT_EQUAL_FATAL(clopt_optimizer_add(opt, param, grad, 0, 2, &err), CLOPT_OK);
-        const int64_t d = clopt_run_diverged_at(w.run, t);
-        for (size_t r = 0; r + 1 < w.rows && (d < 0 || (int64_t)r + 1 < d); r++) {
-            const float *now = point(&w, t, r), *next = point(&w, t, r + 1);
-            float p[2], s[2 * CLOPT_MAX_STATE] = {0};
-            test_write(grad, 0, 2, &now[3]);
-            clopt_optimizer_step(opt, &err);
-            test_read(param, 0, 2, p);
-            for (size_t k = 0; k < opt->lay.nstate; k++)
-                clopt_optimizer_read_state(opt, 0, k, &s[2 * k], &err);
-            const float want[8] = {p[0], p[1], s[0], s[1], s[2], s[3], s[4], s[5]};
-            const float got[8] = {next[0], next[1], next[5], next[6],
-                                  next[7], next[8], next[9], next[10]};
-            uint32_t step_worst = 0;
-            for (int c = 0; c < 8; c++) {
-                const uint32_t u = ulps(want[c], got[c]);
-                step_worst = u > step_worst ? u : step_worst;
-            }
-            worst = step_worst > worst ? step_worst : worst;
-            identical += step_worst == 0;
-            compared++;
-            if (step_worst > 4) {
-                CU_FAIL("trajectory differs from clopt_optimizer_step by more than 4 ulp");
-                fprintf(stderr,
-                        "\n  %s on %s, step %zu: tensor (%.9g, %.9g) trajectory (%.9g, %.9g)\n",
-                        every_option[t], function, r + 1, p[0], p[1], next[0], next[1]);
-                break;
-            }
-        }
-        clReleaseMemObject(param);
-        clReleaseMemObject(grad);
-        clopt_optimizer_release(opt);
-    }
-    fprintf(stderr, "\n  %s: %zu of %zu steps bit-identical, worst %u ulp\n", function, identical,
-            compared, worst);
-    free_whole(&w);
-}
-
-static void test_equivalence_with_tensor_path(void)
-{
-    equivalence_on("rosenbrock");
-    if (test_quick()) /* oclgrind: one function is enough to check the kernels' accesses */
-        return;
-    equivalence_on("rastrigin");
-    equivalence_on("goldstein_price");
-}
-
 /* The number of state values the optimizer of a spec keeps. */
 static size_t live_state(clopt_context *ctx, const char *spec)
 {
@@ -195,6 +128,129 @@ static ref_hyper hyper_of(clopt_context *ctx, const char *spec)
     }
     clopt_optimizer_release(o);
     return h;
+}
+
+/*
+ * The step at which the same run in double diverges (|f| > 1e30 or not a number, the
+ * engine's rule), computed from SEMANTICS.md alone (tests/reference.c, cl/functions.cl in
+ * double), or `steps` + 1 if it does not: how many steps a comparison that stops at the
+ * device's divergence must at least have compared. A rule that makes NaN at step 1 would
+ * otherwise be compared on no step at all.
+ */
+static int64_t double_diverges_at(clopt_context *ctx, unsigned id, const char *spec,
+                                  const float *p0, uint64_t steps)
+{
+    ref_optimizer r;
+    const size_t two = 2;
+    const float *p0s[1] = {p0};
+    ref_init(&r, hyper_of(ctx, spec), 1, &two, p0s);
+    int64_t at = (int64_t)steps + 1;
+    for (uint64_t s = 0; s <= steps; s++) {
+        double g[2];
+        const double f = host_function(id, r.p[0][0], r.p[0][1], &g[0], &g[1]);
+        if (!(fabs(f) <= 1e30)) {
+            at = (int64_t)s;
+            break;
+        }
+        const double *gs[1] = {g};
+        ref_step_double(&r, gs);
+    }
+    ref_free(&r);
+    return at;
+}
+
+/*
+ * Fails when a trajectory was compared on fewer steps than its run in double allows: the
+ * comparisons stop where the device's run diverged, and without this a rule that made NaN at
+ * step 1 would be compared on no step and pass.
+ */
+static void expect_compared(clopt_context *ctx, unsigned id, const char *spec, const float *p0,
+                            uint64_t steps, size_t compared)
+{
+    const int64_t d = double_diverges_at(ctx, id, spec, p0, steps);
+    const size_t want = d > (int64_t)steps ? (size_t)steps : (size_t)(d > 0 ? d - 1 : 0);
+    CU_ASSERT(compared >= want);
+    if (compared < want)
+        fprintf(stderr, "\n  %s on %s: %zu steps compared; in double it runs %zu steps\n", spec,
+                clopt_function_get(id)->name, compared, want);
+}
+
+/* The catalogue's index of a function. */
+static unsigned function_id(const char *name)
+{
+    unsigned id = 0;
+    while (id < clopt_function_count() && strcmp(clopt_function_get(id)->name, name) != 0)
+        id++;
+    return id;
+}
+
+/*
+ * Each trajectory step against clopt_optimizer_step fed the trajectory's own gradient:
+ * the same rule code, the same per-step scalars, so the same bits are expected; the
+ * issue allows 4 ulp. Parameters and both state values are compared after every step.
+ */
+static void equivalence_on(const char *function)
+{
+    clopt_context *ctx = test_context();
+    const uint64_t steps = test_quick() ? 50 : 1000;
+    const size_t noptions = make_options();
+    clopt_run_options o = {function, every_option, noptions, NULL, 0, steps, 1, 0, 0, 1};
+    whole_run w;
+    CU_ASSERT_EQUAL_FATAL(run_whole(ctx, &o, 0, &w), 0);
+    uint32_t worst = 0;
+    size_t identical = 0, compared = 0;
+    for (size_t t = 0; t < w.nt; t++) {
+        clopt_error err;
+        clopt_optimizer *opt = clopt_optimizer_create(ctx, every_option[t], &err);
+        const float *p0 = point(&w, t, 0);
+        cl_mem param = test_buffer(2, p0), grad = test_buffer(2, NULL);
+        CU_ASSERT_EQUAL_FATAL(clopt_optimizer_add(opt, param, grad, 0, 2, &err), CLOPT_OK);
+        const int64_t d = clopt_run_diverged_at(w.run, t);
+        size_t mine = 0;
+        for (size_t r = 0; r + 1 < w.rows && (d < 0 || (int64_t)r + 1 < d); r++) {
+            const float *now = point(&w, t, r), *next = point(&w, t, r + 1);
+            float p[2], s[2 * CLOPT_MAX_STATE] = {0};
+            test_write(grad, 0, 2, &now[3]);
+            clopt_optimizer_step(opt, &err);
+            test_read(param, 0, 2, p);
+            for (size_t k = 0; k < opt->lay.nstate; k++)
+                clopt_optimizer_read_state(opt, 0, k, &s[2 * k], &err);
+            const float want[8] = {p[0], p[1], s[0], s[1], s[2], s[3], s[4], s[5]};
+            const float got[8] = {next[0], next[1], next[5], next[6],
+                                  next[7], next[8], next[9], next[10]};
+            uint32_t step_worst = 0;
+            for (int c = 0; c < 8; c++) {
+                const uint32_t u = ulps(want[c], got[c]);
+                step_worst = u > step_worst ? u : step_worst;
+            }
+            worst = step_worst > worst ? step_worst : worst;
+            identical += step_worst == 0;
+            compared++, mine++;
+            if (step_worst > 4) {
+                CU_FAIL("trajectory differs from clopt_optimizer_step by more than 4 ulp");
+                fprintf(stderr,
+                        "\n  %s on %s, step %zu: tensor (%.9g, %.9g) trajectory (%.9g, %.9g)\n",
+                        every_option[t], function, r + 1, p[0], p[1], next[0], next[1]);
+                break;
+            }
+        }
+        expect_compared(ctx, function_id(function), every_option[t], p0, steps, mine);
+        clReleaseMemObject(param);
+        clReleaseMemObject(grad);
+        clopt_optimizer_release(opt);
+    }
+    fprintf(stderr, "\n  %s: %zu of %zu steps bit-identical, worst %u ulp\n", function, identical,
+            compared, worst);
+    free_whole(&w);
+}
+
+static void test_equivalence_with_tensor_path(void)
+{
+    equivalence_on("rosenbrock");
+    if (test_quick()) /* oclgrind: one function is enough to check the kernels' accesses */
+        return;
+    equivalence_on("rastrigin");
+    equivalence_on("goldstein_price");
 }
 
 /*
@@ -252,6 +308,7 @@ static void test_matches_double_reference(void)
             ref_init(&r, hyper_of(ctx, every_option[t]), 1, &two, p0s);
             const int64_t d = clopt_run_diverged_at(w.run, t);
             int failed = 0;
+            size_t mine = 0;
             for (size_t s = 0; s + 1 < w.rows && (d < 0 || (int64_t)s + 1 < d) && !failed; s++) {
                 const float *q = point(&w, t, s), *n = point(&w, t, s + 1);
                 double g[2], curv;
@@ -295,8 +352,9 @@ static void test_matches_double_reference(void)
                             f->name, every_option[t], s + 1, n[0], n[1], want[0], want[1], q[2],
                             fv);
                 }
-                checked++;
+                checked++, mine++;
             }
+            if (!failed) expect_compared(ctx, id, every_option[t], p0, steps, mine);
             ref_free(&r);
         }
         free_whole(&w);
