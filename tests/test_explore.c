@@ -259,7 +259,21 @@ static void test_converged_at_first_step_within_tolerance(void)
     for (size_t t = 0; t < 15; t++)
         CU_ASSERT_EQUAL(m.converged_at[t], first[t]);
     CU_ASSERT_EQUAL(m.converged_at[7], 0); /* started at (0, 0) */
-    CU_ASSERT(m.converged_at[0] > 10);     /* f 2 -> 1e-3 at 0.64 per step: step 18 */
+    /* In closed form: x_k = 0.8^k x_0, so f_k = 0.64^k f_0 and converged_at is the first k
+     * with 0.64^k f_0 <= tol: 18 from (-1, -1), where f_17 = 1.01e-3. Float rounds f_k by
+     * ~1e-6 relative; every f_k here is more than 0.5% away from tol. */
+    for (size_t t = 0; t < 15; t++) {
+        const double f0 = starts[2 * t] * starts[2 * t] + starts[2 * t + 1] * starts[2 * t + 1];
+        int32_t k = 0;
+        double f = f0;
+        while (f > tol && k < 40) {
+            CU_ASSERT(fabs(f - tol) > 5e-3 * tol);
+            f *= 0.64, k++;
+        }
+        CU_ASSERT(fabs(f - tol) > 5e-3 * tol);
+        CU_ASSERT_EQUAL(m.converged_at[t], k);
+    }
+    CU_ASSERT_EQUAL(m.converged_at[0], 18);
     clopt_run_release(run);
     clopt_explore_release(e);
 
@@ -391,9 +405,26 @@ static void test_minimum_is_the_nearby_known_minimum(void)
 }
 
 /*
- * diverged_at: plain SGD on Rosenbrock from (-1.5, 2) diverges at step 5 (as `clopt run`
- * reports); that cell has no final point, no minimum and no convergence.
+ * diverged_at: plain SGD on Rosenbrock from (-1.5, 2) diverges at step 5: SEMANTICS.md's SGD
+ * in double gives f = 2.6e13 at step 4 and 4.5e38 at step 5 (beyond the 1e30 of the rule and
+ * even float's range), so float cannot disagree. That cell has no final point, no minimum
+ * and no convergence.
  */
+static int64_t sgd_rosenbrock_diverges_at(double x, double y, double lr, int steps)
+{
+    for (int s = 0; s <= steps; s++) {
+        const double a = 1 - x, b = y - x * x, f = a * a + 100 * b * b;
+        if (!(fabs(f) <= 1e30)) {
+            CU_ASSERT(!(fabs(f) <= 1e33)); /* decisively past the threshold */
+            return s;
+        }
+        CU_ASSERT(fabs(f) < 1e27);
+        const double gx = -2 * a - 400 * x * b, gy = 200 * b;
+        x -= lr * gx, y -= lr * gy;
+    }
+    return -1;
+}
+
 static void test_diverged_at_as_runs(void)
 {
     const char *specs[] = {"sgd"};
@@ -409,6 +440,7 @@ static void test_diverged_at_as_runs(void)
     CU_ASSERT_PTR_NOT_NULL_FATAL(e);
     const clopt_explore_map m = map_of(e, 0);
     const size_t cell = 3 * 9 + 1; /* x = -2 + 0.5 i, y = -1 + j */
+    CU_ASSERT_EQUAL(m.diverged_at[cell], sgd_rosenbrock_diverges_at(-1.5, 2, 0.01, 20));
     CU_ASSERT_EQUAL(m.diverged_at[cell], 5);
     CU_ASSERT(isnan(m.x[cell]) && isnan(m.y[cell]) && isnan(m.f[cell]));
     CU_ASSERT_EQUAL(m.minimum[cell], -1);
