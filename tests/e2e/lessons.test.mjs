@@ -135,6 +135,8 @@ test('every lesson plays end to end, in English and in Korean', async () => {
   await page.goto(url);
   await page.reload();
   await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state), null, { timeout: 60000 });
+  // waited for either so that a failure is quick; only 'done' passes
+  assert.equal(await page.evaluate(() => document.body.dataset.state), 'done');
   await page.click('#view-lessons');
   await waitPhase(page, LESSONS.length, 'predict');
   assert.equal(await page.$$eval('[data-lesson].done', (bs) => bs.length), LESSONS.length);
@@ -177,6 +179,8 @@ test('a lesson on a phone: readable, no sideways scrolling, the lesson above the
 test('#lesson=N opens lesson N from the race, and no errors were logged', async () => {
   const page = await open('', { width: 1280, height: 800 });
   await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state), null, { timeout: 60000 });
+  // waited for either so that a failure is quick; only 'done' passes
+  assert.equal(await page.evaluate(() => document.body.dataset.state), 'done');
   await page.evaluate(() => { location.hash = '#lesson=5'; });
   await waitPhase(page, 5, 'predict');
   assert.equal(await page.evaluate(() => document.body.dataset.view), 'lessons');

@@ -2,7 +2,7 @@
 // `clopt serve` on a free loopback port. Clicks and checks what a person would see.
 //   node tests/e2e/page.test.mjs CLOPT_BINARY ARTIFACT_DIR
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 
 import { TEXT } from '../../web/js/i18n.js';
+import { readable } from '../../web/js/scales.js';
 
 const [binary, artifacts] = process.argv.slice(2);
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -297,6 +298,25 @@ const mapColours = (page) => page.$$eval('#explore-maps canvas', (cs) => cs.map(
   return colours.size;
 }));
 
+/**
+ * What the hover of run r of `clopt explore ... --json` (the command line, not the server)
+ * must say, in the page's number formats: x and y to 4 digits, f readable.
+ */
+function cliExplore(args) {
+  return JSON.parse(execFileSync(binary, ['explore', ...args, '--json'], { encoding: 'utf8', maxBuffer: 1 << 28 }));
+}
+const short = (v) => Number(v.toPrecision(4));
+function runLines(o, r) {
+  if (o.diverged_at[r] >= 0) return [`diverged at step ${o.diverged_at[r]}`];
+  return [`ends at (${short(o.x[r])}, ${short(o.y[r])}), f = ${readable(o.f[r])}`,
+    o.converged_at[r] >= 0 ? `converged at step ${o.converged_at[r]}` : 'not converged'];
+}
+/** The hovered cell (i, j) and its run's index in a map of nx columns. */
+async function hoveredRun(page, nx) {
+  const [i, j] = (await page.getAttribute('#explore-hover', 'data-cell')).split(',').map(Number);
+  return { i, j, r: j * nx + i };
+}
+
 /** Points at the cell at fractions (fx, fy) of map k (from the top left) and returns the hover text. */
 async function hover(page, fx, fy, k = 0) {
   const canvas = (await page.$$('#explore-maps canvas'))[k];
@@ -334,6 +354,12 @@ test('explore: 512x512 basin maps of three optimizers, coarse first, contours, n
   // Near (3, 2), Adam converges to minimum 1 there; the text says so with numbers.
   const text = await hover(page, 0.8, 0.3);
   assert.match(text, /^adam\(lr=0\.05\)\nstart \(3\.0\d*, 2\.0\d*\)\nends at \(3, 2\), f = [\d.e-]+\nconverged at step \d+\nat minimum 1 \(3, 2\)$/);
+  // ... and the numbers are that cell's: the same grid through `clopt explore basins`
+  const cell = await hoveredRun(page, 512);
+  const basins = cliExplore(['basins', '--function', 'himmelblau', '--optimizer', 'adam(lr=0.05)', '--grid', '512', '--steps', '300']);
+  const [vx0, vx1, vy0, vy1] = basins.view;
+  assert.equal(text, ['adam(lr=0.05)', `start (${short(vx0 + (cell.i * (vx1 - vx0)) / 511)}, ${short(vy0 + (cell.j * (vy1 - vy0)) / 511)})`,
+    ...runLines(basins.maps[0], cell.r), 'at minimum 1 (3, 2)'].join('\n'));
   await shot(page, 'explore-basins-512');
   // A click at the map's centre races the first optimizer from (0, 0).
   const box = await page.$eval('#explore-maps canvas', (c) => c.getBoundingClientRect().toJSON());
@@ -374,9 +400,15 @@ test('explore: a 64x64 lr x momentum sweep, coarse first, axes with values, a cl
   assert.ok((await page.getAttribute('#explore-maps .explore-crosses', 'd')).length > 100, 'diverged cells are crossed');
   assert.match(await page.textContent('#explore-legend'), /final f above the minimum.*diverged/);
   // the largest lr with the largest momentum diverges; a small one does not
-  assert.match(await hover(page, 0.995, 0.005), /^lr = 0\.01, momentum = 0\.99\ndiverged at step \d+$/);
+  const wild = await hover(page, 0.995, 0.005);
+  assert.match(wild, /^lr = 0\.01, momentum = 0\.99\ndiverged at step \d+$/);
+  // the numbers are those of `clopt explore sweep` over the same values
+  const sweep = cliExplore(['sweep', '--function', 'rosenbrock', '--start', '-1.5,2', '--optimizer', 'sgd(lr=0.001)',
+    '--vary', 'lr=0.00001:0.01:64:log', '--vary', 'momentum=0:0.99:64', '--steps', '500']);
+  assert.equal(wild.split('\n')[1], runLines(sweep, (await hoveredRun(page, 64)).r)[0]);
   const calm = await hover(page, 0.05, 0.95);
   assert.match(calm, /^lr = 1\.\d+e-5, momentum = 0\.0\d+\nends at \(.+\), f = .+\nnot converged$/);
+  assert.deepEqual(calm.split('\n').slice(1), runLines(sweep, (await hoveredRun(page, 64)).r));
   await shot(page, 'explore-sweep-64');
   // the share URL holds the sweep: a second page opens it and computes it
   const hash = await page.evaluate(() => location.hash);
@@ -915,6 +947,15 @@ for (const viewport of SCREENS) {
       assert.match(tip.step, new RegExp(`^${T.step} \\d+$`));
       assert.equal(tip.rows.length, 2);
       for (const r of tip.rows) assert.match(r, /^(Adam|SGD)\(lr=0\.1\)([-\d.e+]+|—)$/);
+      // each value is f at that step of the same run through `clopt run`, to the 4 digits shown
+      const k = Number(tip.step.match(/\d+$/)[0]);
+      const cli = JSON.parse(execFileSync(binary, ['run', '--function', 'saddle', '--optimizer', 'adam(lr=0.1)',
+        '--optimizer', 'sgd(lr=0.1)', '--start', '-1.5,0.01', '--steps', '300'], { encoding: 'utf8' }));
+      tip.rows.forEach((r, i) => {
+        const shown = Number(r.replace(/^(Adam|SGD)\(lr=0\.1\)/, ''));
+        const f = cli.trajectories[i].points[k][2];
+        assert.ok(Math.abs(shown - f) <= 5e-4 * Math.abs(f), `${r}: f at step ${k} is ${f}`);
+      });
       await shot(page, `loss-hover-${tag}`);
       await page.mouse.move(box.x - 20, box.y - 20);
       await page.waitForFunction(() => document.getElementById('loss-tip').hidden);
