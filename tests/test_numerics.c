@@ -169,6 +169,7 @@ static void run_case(const num_case *c)
     ref_optimizer r;
     ref_init(&r, c->h, NT, count, p0);
 
+    size_t clipped = 0; /* steps whose global norm reached clipnorm */
     for (size_t step = 1; step <= steps; step++) {
         for (size_t t = 0; t < NT; t++)
             for (size_t i = 0; i < count[t]; i++)
@@ -177,6 +178,11 @@ static void run_case(const num_case *c)
         test_write(grad[1], 0, size_b, host_g[1]);
         CU_ASSERT_EQUAL_FATAL(clopt_optimizer_step(o, &err), CLOPT_OK);
         ref_step(&r, (const float *const *)g);
+        double sum = 0;
+        for (size_t t = 0; t < NT; t++)
+            for (size_t i = 0; i < count[t]; i++)
+                sum += (double)g[t][i] * g[t][i];
+        clipped += c->h.clipnorm > 0 && sqrt(sum) >= c->h.clipnorm;
         if (step <= 3 || step == 10 || step == 100 || step == steps) {
             test_read(param[0], 0, size_a, host_p[0]);
             test_read(param[1], 0, size_b, host_p[1]);
@@ -185,6 +191,10 @@ static void run_case(const num_case *c)
         }
     }
     CU_ASSERT_EQUAL(clopt_optimizer_iterations(o), steps);
+    /* what the clipping cases stand on: clipnorm = 1 clips every step, 18.5 some but not all
+     * (in quick runs too: a threshold on only one side would leave a branch untested) */
+    if (c->h.clipnorm > 0)
+        CU_ASSERT(c->h.clipnorm <= 1 ? clipped == steps : clipped > 0 && clipped < steps);
     compare_state(o, &r, steps, c->spec);
 
     ref_free(&r);
@@ -312,9 +322,9 @@ static size_t cases_of(const clopt_optimizer_info *info, num_case *cases)
         add_case(cases, &n, info, names, values, nv);
     }
     const char *clip[] = {"clipnorm", "clipvalue"};
-    const double always[] = {1.0, 0.5}, crossing[] = {19.0, 2.0};
-    add_case(cases, &n, info, clip, always, 1);   /* the global norm is about 19 */
-    add_case(cases, &n, info, clip, crossing, 2); /* it crosses 19 both ways */
+    const double always[] = {1.0, 0.5}, crossing[] = {18.5, 2.0};
+    add_case(cases, &n, info, clip, always, 1);   /* the global norm is about 18.5 */
+    add_case(cases, &n, info, clip, crossing, 2); /* it crosses 18.5 both ways (run_case checks) */
     return n;
 }
 
