@@ -20,3 +20,18 @@ void host_normal2(uint32_t trajectory, uint32_t step, uint64_t seed, double *n0,
 {
     clopt_normal2(trajectory, step, (uint32_t)seed, (uint32_t)(seed >> 32), n0, n1);
 }
+
+double host_uniform(uint32_t bits)
+{
+    return clopt_uniform(bits);
+}
+
+double host_log(double u)
+{
+    return clopt_log(u);
+}
+
+double host_normal_quantile(double p)
+{
+    return clopt_normal_quantile(p);
+}

@@ -13,4 +13,10 @@ void host_philox(uint32_t c[4], uint32_t k0, uint32_t k1);
 /* The two N(0,1) deviates the kernels add for (trajectory, step) under `seed`. */
 void host_normal2(uint32_t trajectory, uint32_t step, uint64_t seed, double *n0, double *n1);
 
+/* The steps of a deviate (cl/noise.cl): 32 bits to a uniform in (0, 1), its logarithm, and
+ * the standard normal quantile of a uniform. */
+double host_uniform(uint32_t bits);
+double host_log(double u);
+double host_normal_quantile(double p);
+
 #endif

@@ -2,7 +2,8 @@
  * The test functions: analytic gradients against central differences (in double, on the
  * host, from the same cl/functions.cl the kernels use), the catalogue's minima, the values
  * at non-finite points, the landscape computed on the device against the host, its bad
- * input, and the noise generator against the published Philox4x32-10 vectors.
+ * input, and the noise generator against the published Philox4x32-10 vectors, its log and
+ * normal quantile against libm.
  */
 #include "harness.h"
 
@@ -226,6 +227,45 @@ static void test_noise_is_standard_normal(void)
     CU_ASSERT(fabs((double)beyond / n - 0.05) < 0.003);
 }
 
+/*
+ * The deviate's parts against libm, not against themselves (cl/noise.cl is also what
+ * host_normal2 runs, so the other noise tests cannot see a wrong coefficient there): for
+ * uniforms over the whole range the generator makes (2^-24 to 1 - 2^-24, the ends included),
+ *   clopt_log(u) vs log(u): the atanh series stops at s^9 with |s| <= (sqrt 2 - 1) /
+ *     (sqrt 2 + 1) = 0.172, so it leaves out at most 2 |s|^11 / 11 / (1 - s^2) = 7.1e-10;
+ *   the quantile vs the exact one, from one Newton step on 0.5 erfc(-q / sqrt 2) = p (the
+ *     start is within 1e-9, so the step is exact in double): Acklam's relative error
+ *     < 1.15e-9, and in the tails the log's 7.1e-10 moves t = sqrt(-2 ln p) >= 2.7 by 2.6e-10.
+ */
+static void test_noise_log_and_quantile_against_libm(void)
+{
+    double worst_log = 0, worst_q = 0;
+    size_t checked = 0;
+    const uint32_t top = 1u << 23; /* the generator's uniforms: (2k + 1) 2^-24, k < 2^23 */
+    for (uint32_t j = 0; j <= top / 97 + 1; j++) {
+        const uint32_t k = j * 97 < top ? j * 97 : top - 1; /* every 97th, and the last */
+        const double u = host_uniform(k << 9);
+        CU_ASSERT(u == (2.0 * k + 1) / 16777216.0);
+        const double e_log = fabs(host_log(u) - log(u)) / 7.2e-10;
+        const double q = host_normal_quantile(u);
+        const double exact = q - (0.5 * erfc(-q / sqrt(2.0)) - u) /
+                                     (exp(-0.5 * q * q) / sqrt(2.0 * 3.14159265358979323846));
+        const double e_q = fabs(q - exact) / (1.2e-9 * fabs(exact) + 3e-10 + 1e-15);
+        worst_log = fmax(worst_log, e_log);
+        worst_q = fmax(worst_q, e_q);
+        if (!(e_log <= 1) || !(e_q <= 1)) {
+            CU_FAIL("a deviate's log or quantile is off");
+            fprintf(stderr, "\n  u %.17g: log %.17g (libm %.17g), quantile %.17g (exact %.17g)\n",
+                    u, host_log(u), log(u), q, exact);
+            break;
+        }
+        checked++;
+    }
+    fprintf(stderr, "\n  %zu uniforms: worst error / tolerance: log %.3g, quantile %.3g\n", checked,
+            worst_log, worst_q);
+    CU_ASSERT(checked > 80000);
+}
+
 CU_TestInfo functions_tests[] = {
     {"gradients match central differences", test_gradients_match_central_differences},
     {"catalogue minima are minima", test_catalogue_minima_are_minima},
@@ -235,5 +275,6 @@ CU_TestInfo functions_tests[] = {
     {"landscape rejects bad input", test_landscape_bad_input},
     {"philox known answers", test_philox_known_answers},
     {"noise is standard normal", test_noise_is_standard_normal},
+    {"noise log and quantile against libm", test_noise_log_and_quantile_against_libm},
     CU_TEST_INFO_NULL,
 };
