@@ -7,7 +7,9 @@
 // its run's numbers; a click opens the race from that cell (basins) or with those values
 // (sweeps). The plan is in the URL (#explore=...); the pass can be saved as PNG or CSV.
 
-import { getLandscape } from './api.js';
+import {
+  cancel, getFloat32, getLandscape, postExploration, stream,
+} from './api.js';
 import { download } from './exporter.js';
 import {
   axisDefault, explorationCsv, explorationRequest, numericHyperparameters, pageField, planProblem, specWith,
@@ -22,9 +24,7 @@ const FIELDS = { basins: ['x', 'y', 'f', 'converged_at', 'minimum', 'diverged_at
   sweep: ['x', 'y', 'f', 'converged_at', 'diverged_at'] };
 
 async function field(url) {
-  const r = await fetch(url);
-  if (!r.ok) throw new Error((await r.json()).error || `${url}: HTTP ${r.status}`);
-  return new Float32Array(await r.arrayBuffer());
+  return (await getFloat32(url)).values;
 }
 
 /**
@@ -36,7 +36,7 @@ async function field(url) {
 export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan }) {
   const $ = (id) => document.getElementById(id);
   let kind = 'basins';
-  let job = null; // {id, source}: the exploration being followed
+  let job = null; // {id, stop, done}: the exploration being followed
   let shown = null; // {pass, plan, fields, fn, bar}: what the maps show
   let plan = null; // the plan last started (the URL holds it)
   let linkView = null; // {function, view}: a link's view, until its plan has started
@@ -72,8 +72,8 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan 
   /** Stops following the current exploration and cancels it on the server (it may still run). */
   function stopJob() {
     if (!job) return;
-    job.source.close();
-    if (!job.done) fetch(`/api/v1/explorations/${job.id}`, { method: 'DELETE' }).catch(() => {});
+    job.stop();
+    if (!job.done) cancel(`/api/v1/explorations/${job.id}`);
     job = null;
   }
 
@@ -328,23 +328,20 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan 
     }
     const ticket = ++requests;
     let r;
-    let body;
     try {
-      r = await fetch('/api/v1/explorations', {
-        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(explorationRequest(p)),
-      });
-      body = await r.json().catch(() => ({ error: `HTTP ${r.status}` }));
+      r = await postExploration(explorationRequest(p));
     } catch (e) {
       if (ticket === requests) showProblem({ field: '', key: 'exploreNetwork', args: { error: e.message } });
       return;
     }
     if (ticket !== requests) return; // a newer plan was sent meanwhile
+    const { body } = r;
     if (!r.ok) { // what is shown stays, and so does the exploration it follows
       showProblem(r.status === 503 ? { field: '', key: 'exploreBusy' } : { field: pageField(body.field), text: body.error });
       return;
     }
     if (job && job.id === body.id) { // the same request: the same exploration, followed again from its start
-      job.source.close();
+      job.stop();
       job = null;
     } else stopJob();
     generation += 1;
@@ -354,24 +351,20 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan 
     onPlan(p); // the URL holds what the server took
     delete document.body.dataset.explorePass;
     $('explore-progress').textContent = t('exploreRunning');
-    const source = new EventSource(body.events);
-    const followed = { id: body.id, source, done: false };
+    const followed = { id: body.id, stop: null, done: false };
     job = followed;
-    source.addEventListener('pass', (e) => {
-      onPass(JSON.parse(e.data), p, p.fn, mine).catch((err) => {
-        if (mine === generation) showProblem({ field: '', text: err.message });
-      });
-    });
-    source.addEventListener('done', () => {
-      followed.done = true;
-      source.close();
-    });
-    source.addEventListener('error', (e) => {
-      source.close();
+    followed.stop = stream(body.events, {
+      pass(data) {
+        onPass(data, p, p.fn, mine).catch((err) => {
+          if (mine === generation) showProblem({ field: '', text: err.message });
+        });
+      },
+      done() { followed.done = true; },
+    }, (message) => {
       if (followed.done || mine !== generation) return;
-      showProblem(e.data ? { field: '', text: JSON.parse(e.data).error } : { field: '', key: 'exploreLost' });
+      showProblem(message ? { field: '', text: message } : { field: '', key: 'exploreLost' });
       $('explore-progress').textContent = '';
-    });
+    }, { reconnect: false });
   }
 
   // --- exports ---------------------------------------------------------------------------

@@ -3,7 +3,7 @@
 // epoch events the accuracy table. document.body.dataset.train is idle, running, done or
 // error (the message in dataset.trainError): the contract the browser tests read.
 
-import { followTraining, postTraining } from './api.js';
+import { cancel as cancelJob, followTraining, postTraining } from './api.js';
 import { showProblem } from './controls.js';
 import { problemText, t, words } from './i18n.js';
 import { colour } from './scales.js';
@@ -275,7 +275,7 @@ export function createTrainingView(infos) {
   async function cancel() {
     if (stop) stop();
     stop = null;
-    if (current) await fetch(`/api/v1/trainings/${current.id}`, { method: 'DELETE' });
+    if (current) await cancelJob(`/api/v1/trainings/${current.id}`);
     progress('trainCancelled');
     setTrainState('idle');
   }
