@@ -185,7 +185,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan 
     const fname = $('explore-function').value;
     const fn = fnOf(fname);
     const sameFunction = fn && scene.fn.name === fn.name;
-    const start = $('explore-start-point').value.split(',').map((s) => Number(s.trim()));
+    const point = $('explore-start-point').value.split(',').map((s) => Number(s.trim()));
     const vary = [];
     for (const a of [0, 1]) {
       const row = axisRow(a);
@@ -197,7 +197,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan 
       kind, function: fname, fn,
       opts: kind === 'basins' ? scene.opts : [$('explore-optimizer').value],
       view: (linkView && linkView.function === fname && linkView.view) || (sameFunction ? scene.view : fn && fn.view),
-      starts: [start.length === 2 && start.every(Number.isFinite) ? start : null],
+      starts: [point.length === 2 && point.every(Number.isFinite) ? point : null],
       steps: Number($('explore-steps').value),
       grid: Number($('explore-grid').value.trim() || NaN),
       vary,
@@ -266,7 +266,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan 
       figs = drawBasins({
         host, tip, pass, plan: p, fields, fn, contours: contourData(fn, pass.view),
         stale: () => mine !== generation,
-        open: (m, start) => onOpen(p.opts[m], start, fn.name, p.steps, pass.view),
+        open: (m, from) => onOpen(p.opts[m], from, fn.name, p.steps, pass.view),
       });
       basinLegend($('explore-legend'), fn);
     } else {
