@@ -33,6 +33,7 @@ async function field(url) {
  * sweepSecond(key) the second axis a sweep of that optimizer starts with; onOpen(spec,
  * start, fn, steps) opens the race; onPlan(plan) is told each plan that starts (for the URL).
  */
+// eslint-disable-next-line max-lines-per-function -- the view's closure: the exploration it follows, the maps it shows and the plan are private to it; each function inside is checked on its own
 export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan }) {
   const $ = (id) => document.getElementById(id);
   let kind = 'basins';

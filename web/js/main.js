@@ -4,21 +4,19 @@
 
 import { getJSON } from './api.js';
 import { createExploreView } from './explore.js';
-import { formatExploreHash } from './exploreplan.js';
 import { copyLink } from './exporter.js';
 import { t, translatePage } from './i18n.js';
 import { createLessons } from './lessons.js';
 import { SWEEP_SECOND } from './presets.js';
 import { createRace } from './race.js';
 import { info } from './racerun.js';
-import {
-  createRouter, exploreViewHash, lessonHash, routeOf, trainingHash,
-} from './router.js';
+import { createRouter, routeOf } from './router.js';
 import { setKinds } from './scales.js';
 import { createBus, createState } from './state.js';
 import { setStatus } from './status.js';
 import { createTrainingView } from './training.js';
 import { formatHash } from './urlstate.js';
+import { viewRoutes } from './views.js';
 
 const $ = (id) => document.getElementById(id);
 const state = createState();
@@ -26,11 +24,10 @@ const bus = createBus();
 const views = {}; // each view as the router sees it (createViews)
 const router = createRouter(state, bus, views);
 
-/** The views the router shows, made once the catalogues are in. */
+/** The views, made once the catalogues are in, and what they tell each other over the bus. */
 function createViews() {
   const race = createRace(state, bus);
   const training = createTrainingView(state.optimizers);
-  const exploreHash = (plan) => formatExploreHash({ ...plan, lang: state.lang });
   const explore = createExploreView({
     getScene: race.scene,
     info: (key) => info(state, key),
@@ -50,65 +47,7 @@ function createViews() {
     play: race.playLesson,
     opened: () => router.replace('lessons'),
   });
-  Object.assign(views, {
-    race: {
-      hash: race.hash,
-      show() {
-        router.replace('race');
-        race.loadLandscape().then(() => { if (!state.run) race.run(); });
-      },
-      async follow() {
-        if (location.hash === race.hash() || !race.applyHash(location.hash)) return;
-        if (state.view !== 'race') router.go('race');
-        await race.loadLandscape();
-        race.run();
-      },
-      key: race.key,
-      resize: () => race.loadLandscape(),
-    },
-    train: {
-      hash: () => trainingHash(state.lang),
-      show() {
-        router.replace('train');
-        training.resize();
-      },
-      follow: () => router.go('train'),
-      resize: () => training.resize(),
-    },
-    explore: {
-      hash: () => (explore.plan() ? exploreHash(explore.plan()) : exploreViewHash(state.lang)),
-      show() {
-        explore.shown();
-        router.replace('explore');
-      },
-      /** Opens an exploration from a link: the race takes its scene, then the view computes it. */
-      follow({ plan }) {
-        if (explore.plan() && location.hash === exploreHash(explore.plan())) {
-          if (state.view !== 'explore') router.go('explore');
-          return;
-        }
-        if (plan.function) race.showScene({ ...plan, view: plan.kind === 'basins' ? plan.view : null, noise: 0 });
-        router.go('explore');
-        explore.load(plan);
-      },
-      share: () => explore.plan() && copy(exploreHash(explore.plan()), $('explore-progress')),
-      resize: () => explore.resize(),
-    },
-    lessons: {
-      hash: () => lessonHash(lessons.lastOpened(), state.lang),
-      show({ lesson }) {
-        lessons.open(lesson || lessons.lastOpened()).catch((e) => setStatus(state, 'error', e.message));
-      },
-      follow({ lesson }) {
-        if (lesson !== lessons.lastOpened() || state.view !== 'lessons') router.go('lessons', { lesson });
-      },
-      key(e) {
-        if (lessons.key(e)) e.preventDefault();
-        else race.key(e);
-      },
-      resize: () => race.loadLandscape(),
-    },
-  });
+  Object.assign(views, viewRoutes({ state, router, copy }, { race, training, explore, lessons }));
   bus.on('url', (view) => router.replace(view));
   bus.on('drawn', () => { if (state.view === 'lessons') lessons.decorate($('equations')); });
   bus.on('played', () => lessons.played());

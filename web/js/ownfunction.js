@@ -113,6 +113,7 @@ function escapeHtml(s) {
  * Adds the menu entry and the field. onValid(fn) is called with each valid expression
  * (after the person stops typing for a moment, or presses Enter).
  */
+// eslint-disable-next-line max-lines-per-function -- the field's closure over its input, its timer and the last check; each function inside is checked on its own
 export function setupOwnFunction(select, { onValid }) {
   const entry = new Option(t('ownFunction'), OWN);
   entry.dataset.i18n = 'ownFunction'; // translatePage words it again on a language switch

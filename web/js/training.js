@@ -30,6 +30,7 @@ const SETTINGS = {
 };
 
 /** infos: /api/v1/optimizers, whose ranges check the optimizers as they are typed. */
+// eslint-disable-next-line max-lines-per-function -- the view's closure over the training it follows and its form; each function inside is checked on its own
 export function createTrainingView(infos) {
   const chart = createTrainChart($('train-loss'));
   let specs = [...TRAIN_DEFAULTS];
@@ -200,24 +201,31 @@ export function createTrainingView(infos) {
     setTrainState('running');
     progress('trainQueued');
     const { ok, body } = await postTraining(request());
-    if (!ok) {
-      const text = t('serverRefused', { text: String(body.error).replace(/^optimizers\[\d+\]:\s*/, '') });
-      const p = refusedParameter(body);
-      const id = Object.keys(SETTINGS).find((k) => SETTINGS[k].key === body.field);
-      if (p && p.entry < specs.length) {
-        errors[p.entry] = text;
-        renderSpecs();
-        refuse(`${t('optimizer')} ${p.entry + 1}`);
-      } else if (id) {
-        serverSettings[id] = text;
-        checkSetting(id);
-        refuse(t(SETTINGS[id].key));
-      } else {
-        $('train-error').textContent = text;
-        setTrainState('error', text);
-      }
-      return;
+    if (ok) follow(body);
+    else showRefusal(body);
+  }
+
+  /** The server refused the training: shown where the field is, like a problem found as typed. */
+  function showRefusal(body) {
+    const text = t('serverRefused', { text: String(body.error).replace(/^optimizers\[\d+\]:\s*/, '') });
+    const p = refusedParameter(body);
+    const id = Object.keys(SETTINGS).find((k) => SETTINGS[k].key === body.field);
+    if (p && p.entry < specs.length) {
+      errors[p.entry] = text;
+      renderSpecs();
+      refuse(`${t('optimizer')} ${p.entry + 1}`);
+    } else if (id) {
+      serverSettings[id] = text;
+      checkSetting(id);
+      refuse(t(SETTINGS[id].key));
+    } else {
+      $('train-error').textContent = text;
+      setTrainState('error', text);
     }
+  }
+
+  /** Follows the training the server accepted (body: its id, events, request, optimizers). */
+  function follow(body) {
     current = { id: body.id, events: body.events, epochs: body.request.epochs, batches: 1,
       rows: body.optimizers.map((c) => ({ label: '…', kind: c.name, acc: [] })) };
     chart.reset(body.optimizers.map((c) => c.name), current.epochs, t('epoch'));
