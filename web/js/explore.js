@@ -31,10 +31,11 @@ async function field(url) {
  * The view in element ids explore-*. getScene() gives the race's {fn, functions, view, opts
  * (spec texts), starts, steps}; info(key) a catalogue entry of /api/v1/optimizers;
  * sweepSecond(key) the second axis a sweep of that optimizer starts with; onOpen(spec,
- * start, fn, steps) opens the race; onPlan(plan) is told each plan that starts (for the URL).
+ * start, fn, steps) opens the race; onPlan(plan) is told each plan that starts (for the URL);
+ * limits: GET /api/v1/limits's explorations.
  */
 // eslint-disable-next-line max-lines-per-function -- the view's closure: the exploration it follows, the maps it shows and the plan are private to it; each function inside is checked on its own
-export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan }) {
+export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan, limits }) {
   const $ = (id) => document.getElementById(id);
   let kind = 'basins';
   let job = null; // {id, stop, done}: the exploration being followed
@@ -314,15 +315,15 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan 
       showProblem({ field: 'function', key: 'exploreOwn' });
       return;
     }
-    if (!Number.isInteger(p.steps) || p.steps < 1 || p.steps > 100000) {
-      showProblem({ field: 'steps', key: 'exploreBadSteps' });
+    if (!Number.isInteger(p.steps) || p.steps < 1 || p.steps > limits.steps) {
+      showProblem({ field: 'steps', key: 'exploreBadSteps', args: { max: limits.steps } });
       return;
     }
     if (p.kind === 'sweep' && !p.starts[0]) {
       showProblem({ field: 'start', key: 'exploreBadStart' });
       return;
     }
-    const local = (p.kind === 'sweep' && rangeProblem()) || planProblem(p);
+    const local = (p.kind === 'sweep' && rangeProblem()) || planProblem(p, limits);
     if (local) {
       showProblem(local);
       return;

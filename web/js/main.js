@@ -27,7 +27,7 @@ const router = createRouter(state, bus, views);
 /** The views, made once the catalogues are in, and what they tell each other over the bus. */
 function createViews() {
   const race = createRace(state, bus);
-  const training = createTrainingView(state.optimizers);
+  const training = createTrainingView(state.optimizers, state.limits.trainings);
   const explore = createExploreView({
     getScene: race.scene,
     info: (key) => info(state, key),
@@ -38,6 +38,7 @@ function createViews() {
       race.run();
     },
     onPlan: () => router.replace('explore'),
+    limits: state.limits.explorations,
   });
   const lessons = createLessons($('lessons'), {
     async show(scene) {
@@ -101,8 +102,8 @@ async function main() {
   translatePage();
   setStatus(state, 'loading');
   try {
-    [state.functions, state.optimizers] = await Promise.all([
-      getJSON('/api/v1/functions'), getJSON('/api/v1/optimizers')]);
+    [state.functions, state.optimizers, state.limits] = await Promise.all([
+      getJSON('/api/v1/functions'), getJSON('/api/v1/optimizers'), getJSON('/api/v1/limits')]);
     setKinds(state.optimizers);
     for (const f of state.functions) $('function').add(new Option(f.name, f.name));
     const race = createViews();

@@ -23,9 +23,6 @@ import { formatHash, parseHash } from './urlstate.js';
 
 const $ = (id) => document.getElementById(id);
 
-// Live numbers (the equations) need each step's state: at most this many trajectories.
-const STATE_TRAJECTORIES = 64;
-
 /** The race over state; bus carries what it tells the page. */
 // eslint-disable-next-line max-lines-per-function -- the race's closure over its map, chart, timers and frame key; each function inside is checked on its own
 export function createRace(state, bus) {
@@ -127,7 +124,9 @@ export function createRace(state, bus) {
     const trajectories = state.entries.length * state.starts.length;
     const request = {
       function: state.fn.name, optimizers: specs(state), starts: state.starts, steps: state.steps,
-      every: 1, noise: state.noise, seed: state.seed, state: trajectories <= STATE_TRAJECTORIES,
+      every: 1, noise: state.noise, seed: state.seed,
+      // live numbers (the equations) need each step's state, which the server keeps for so many
+      state: trajectories <= state.limits.runs.state_trajectories,
     };
     const view = settingsView();
     const { ok, status, body } = await postRun(request);

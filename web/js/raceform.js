@@ -12,16 +12,19 @@ import { checkValue, refusedParameter, tooManyPoints } from './validate.js';
 
 const $ = (id) => document.getElementById(id);
 
-// The run settings, checked as typed; the ranges are the server's limits (README).
-const SETTINGS = {
-  steps: { range: { min: 1, max: 100000 }, integer: true },
-  noise: { range: { min: 0 } },
-  seed: { range: { min: 0, max: 2 ** 53 }, integer: true },
-};
+/** The run settings, checked as typed; the ranges are the server's (GET /api/v1/limits). */
+function settings(limits) {
+  return {
+    steps: { range: { min: 1, max: limits.runs.steps }, integer: true },
+    noise: { range: { min: 0 } },
+    seed: { range: { min: 0, max: limits.runs.seed }, integer: true },
+  };
+}
 
-/** The form of the race over state. */
+/** The form of the race over state (state.limits is in). */
 // eslint-disable-next-line max-lines-per-function -- the form's closure (its handlers share state and each other); each function inside is checked on its own
 export function createRaceForm(state) {
+  const SETTINGS = settings(state.limits);
   function renderEntriesNow() {
     renderEntries($('entries'), state.entries, state.optimizers, {
       onChange() {

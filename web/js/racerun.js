@@ -34,6 +34,7 @@ export function newRun(state, request, body) {
   const rep = repeats(state.entries.map((e) => e.key));
   const run = {
     id: body.id, request, steps: request.steps, available: -1, finished: false,
+    stateLimit: state.limits ? state.limits.runs.state_trajectories : null, // why points may be null
     entries: state.entries.map((e, k) => ({ k, key: e.key, label: label(state, e), dash: dash(rep[k], e.key) })),
     trajectories: body.trajectories.map((tr, i) => {
       const k = Math.floor(i / s);

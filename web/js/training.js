@@ -14,24 +14,29 @@ import { NEW_ENTRY, TRAIN_DEFAULTS } from './presets.js';
 import { checkSpec, checkValue, refusedParameter } from './validate.js';
 
 const $ = (id) => document.getElementById(id);
-const MAX_OPTIMIZERS = 12; // the server's limit (training_request.h)
 // Every optimizer of the catalogue with its defaults (SGD with the momentum people train with).
 export function trainAll(infos) {
   return infos.map((o) => (o.optional_state === 'momentum' ? `${o.key}(momentum=0.9)` : o.key));
 }
 
-// The training's settings, checked as typed; the ranges are the server's limits (README).
-const SETTINGS = {
-  'train-epochs': { key: 'epochs', range: { min: 1, max: 50 } },
-  'train-batch': { key: 'batch', range: { min: 1, max: 4096 } },
-  'train-hidden': { key: 'hidden', range: { min: 1, max: 4096 } },
-  'train-limit': { key: 'limit', range: { min: 0, max: 1000000 } },
-  'train-seed': { key: 'seed', range: { min: 0, max: 2 ** 53 } },
-};
+/** The training's settings, checked as typed; the ranges are the server's (GET /api/v1/limits). */
+function settings(limits) {
+  return {
+    'train-epochs': { key: 'epochs', range: { min: 1, max: limits.epochs } },
+    'train-batch': { key: 'batch', range: { min: 1, max: limits.batch } },
+    'train-hidden': { key: 'hidden', range: { min: 1, max: limits.hidden } },
+    'train-limit': { key: 'limit', range: { min: 0, max: limits.limit } },
+    'train-seed': { key: 'seed', range: { min: 0, max: limits.seed } },
+  };
+}
 
-/** infos: /api/v1/optimizers, whose ranges check the optimizers as they are typed. */
+/**
+ * infos: /api/v1/optimizers, whose ranges check the optimizers as they are typed; limits:
+ * GET /api/v1/limits's trainings.
+ */
 // eslint-disable-next-line max-lines-per-function -- the view's closure over the training it follows and its form; each function inside is checked on its own
-export function createTrainingView(infos) {
+export function createTrainingView(infos, limits) {
+  const SETTINGS = settings(limits);
   const chart = createTrainChart($('train-loss'));
   let specs = [...TRAIN_DEFAULTS];
   let errors = []; // the server's refusal of spec i
@@ -113,7 +118,7 @@ export function createTrainingView(infos) {
       check();
       box.append(row);
     });
-    $('train-add').disabled = specs.length >= MAX_OPTIMIZERS;
+    $('train-add').disabled = specs.length >= limits.optimizers;
   }
 
   function renderTable() {

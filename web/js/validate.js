@@ -65,7 +65,7 @@ export function refusedParameter(body) {
 
 /**
  * The server's refusal of a run that would record too many points ("210 trajectories x
- * 100001 recorded points = 21000210 points; the limit is 20000000 per run ..."), read into
+ * 100001 recorded points = 21000210 points; the limit is N per run ..."), read into
  * {trajectories, points, total, limit}; null for any other sentence.
  */
 export function tooManyPoints(error) {

@@ -14,6 +14,9 @@ import {
   specWith, startOf, sweepDefaults, sweepValue,
 } from '../js/exploreplan.js';
 
+// GET /api/v1/limits's explorations, as the server answers today.
+const EXPLORE_LIMITS = { maps: 16, side: 4096, runs: 1048576, steps: 100000, run_steps: 4000000000 };
+
 const adam = {
   key: 'adam',
   hyperparameters: [
@@ -251,18 +254,18 @@ test('an exploration request has the fields POST /api/v1/explorations takes', ()
 });
 
 test('a plan is checked before it is sent, naming the field', () => {
-  const basins = (grid, opts = ['adam']) => planProblem({ kind: 'basins', grid, opts });
+  const basins = (grid, opts = ['adam']) => planProblem({ kind: 'basins', grid, opts }, EXPLORE_LIMITS);
   assert.equal(basins(512, ['a', 'b', 'c']), null, 'the issue\'s 512 x 512 x 3');
   assert.equal(basins(1).field, 'grid');
-  assert.deepEqual(planProblem({ kind: 'basins', grid: 1024, opts: ['adam'], steps: 100000 }),
+  assert.deepEqual(planProblem({ kind: 'basins', grid: 1024, opts: ['adam'], steps: 100000 }, EXPLORE_LIMITS),
     { field: 'steps', key: 'exploreTooMuchWork', args: { runs: 1048576, steps: 100000, max: '4,000,000,000' } });
-  assert.equal(planProblem({ kind: 'basins', grid: 1024, opts: ['adam'], steps: 3814 }), null, '4.0e9 runs x steps');
-  assert.equal(planProblem({ kind: 'sweep', vary: [{ name: 'lr', lo: 0.1, hi: 1, n: 4096 }], steps: 1000000 }).key, 'exploreTooMuchWork');
+  assert.equal(planProblem({ kind: 'basins', grid: 1024, opts: ['adam'], steps: 3814 }, EXPLORE_LIMITS), null, '4.0e9 runs x steps');
+  assert.equal(planProblem({ kind: 'sweep', vary: [{ name: 'lr', lo: 0.1, hi: 1, n: 4096 }], steps: 1000000 }, EXPLORE_LIMITS).key, 'exploreTooMuchWork');
   assert.deepEqual(basins(8, Array(17).fill('adam')), { field: 'optimizers', key: 'exploreTooManyMaps', args: { n: 17, max: 16 } });
   assert.equal(basins(2.5).key, 'exploreBadGrid');
   assert.equal(basins(NaN).key, 'exploreBadGrid');
   assert.deepEqual(basins(1024, ['a', 'b']), { field: 'grid', key: 'exploreTooMany', args: { runs: 2097152, max: 1048576 } });
-  const sweep = (...vary) => planProblem({ kind: 'sweep', vary });
+  const sweep = (...vary) => planProblem({ kind: 'sweep', vary }, EXPLORE_LIMITS);
   const lr = { name: 'lr', lo: 1e-4, hi: 0.1, n: 64, log: true };
   assert.equal(sweep(lr, { name: 'momentum', lo: 0, hi: 0.99, n: 64 }), null);
   assert.equal(sweep({ ...lr, lo: 0 }).key, 'exploreBadLog');
