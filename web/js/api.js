@@ -2,9 +2,11 @@
 // binary landscapes and fields, DELETEs, the event streams), so the base path, the reading
 // of errors and the streams' reconnect rules are in one place.
 
-/** A refused or failed request: the server's sentence, with its status and JSON body. */
+import { refusalText } from './refusals.js';
+
+/** A refused or failed request: its sentence (refusals.js), with its status and JSON body. */
 function httpError(path, status, body) {
-  const e = new Error((body && body.error) || `${path}: HTTP ${status}`);
+  const e = new Error((body && refusalText(body)) || `${path}: HTTP ${status}`);
   e.status = status;
   e.body = body || {};
   return e;
@@ -41,12 +43,23 @@ export async function getFloat32(path) {
 
 /**
  * GET /api/v1/landscape as binary float32 (format=f32: a quarter of the JSON's bytes, no
- * number parsing); the same object as the JSON answer, null where not finite.
+ * number parsing); the same object as the JSON answer, null where not finite. The server
+ * computes landscapes in a queue: when it is full (503, Retry-After: 1), and while an
+ * expression's first kernels build, ask again once a second, up to `retries` times.
  */
-export async function getLandscape(fn, nx, ny, view) {
+export async function getLandscape(fn, nx, ny, view, { retries = 0 } = {}) {
   const path = `/api/v1/landscape?function=${encodeURIComponent(fn)}&nx=${nx}&ny=${ny}`
     + `&view=${view.join(',')}&format=f32`;
-  const { values, headers } = await getFloat32(path);
+  let answer = null;
+  for (let tries = 0; !answer; tries++) {
+    try {
+      answer = await getFloat32(path);
+    } catch (e) {
+      if (e.status !== 503 || tries >= retries) throw e;
+      await new Promise((ok) => setTimeout(ok, 1000));
+    }
+  }
+  const { values, headers } = answer;
   return {
     function: fn, nx, ny, view,
     min: Number(headers.get('X-Landscape-Min')), max: Number(headers.get('X-Landscape-Max')),

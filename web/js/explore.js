@@ -17,6 +17,7 @@ import {
 } from './exploreplan.js';
 import { basinLegend, drawBasins, drawSweep, savePng, short, sweepLegend } from './exploremaps.js';
 import { problemText, t, words } from './i18n.js';
+import { refusalText } from './refusals.js';
 import { parseSpec } from './spec.js';
 import { checkValue } from './validate.js';
 
@@ -339,7 +340,8 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
     if (ticket !== requests) return; // a newer plan was sent meanwhile
     const { body } = r;
     if (!r.ok) { // what is shown stays, and so does the exploration it follows
-      showProblem(r.status === 503 ? { field: '', key: 'exploreBusy' } : { field: pageField(body.field), text: body.error });
+      showProblem(r.status === 503 ? { field: '', key: 'exploreBusy' }
+        : { field: pageField(body.field), render: () => refusalText(body) });
       return;
     }
     if (job && job.id === body.id) { // the same request: the same exploration, followed again from its start
@@ -353,6 +355,11 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
     onPlan(p); // the URL holds what the server took
     delete document.body.dataset.explorePass;
     $('explore-progress').textContent = t('exploreRunning');
+    follow(body, p, mine);
+  }
+
+  /** Follows the exploration the server took for plan p (body: its id and events). */
+  function follow(body, p, mine) {
     const followed = { id: body.id, stop: null, done: false };
     job = followed;
     followed.stop = stream(body.events, {

@@ -142,7 +142,6 @@ export const TEXT = {
     offMapTitle: 'This trajectory is outside the map; the arrow points to it.',
     stale: 'The new settings were refused: the dimmed run below is the last one that ran.',
     notRun: 'Not run: fix the marked value first ({where}).',
-    serverRefused: 'The server refused this value: {text}',
     off: 'off',
     startOf: 'start ({x}, {y})',
     mapLabel: 'Landscape map. Arrow keys move the start point, Enter adds another start.',
@@ -168,7 +167,6 @@ export const TEXT = {
     mustSpec: 'Optimizer {n}: write it as name(setting=value, …), for example adam(lr=0.01); "{value}" is not.',
     unknownOptimizer: 'Optimizer {n}: there is no optimizer called "{value}".',
     unknownParam: '{who} has no setting called "{value}".',
-    tooManyPoints: '{trajectories} trajectories × {points} points each = {total} points, more than the {limit} a run may have: use fewer steps, start points or optimizers.',
   },
   ko: {
     title: 'clopt — 옵티마이저는 어떻게 움직일까',
@@ -311,7 +309,6 @@ export const TEXT = {
     offMapTitle: '이 궤적은 지도 밖에 있습니다. 화살표가 그쪽을 가리킵니다.',
     stale: '새 설정이 거부되었습니다. 아래의 흐린 결과는 마지막으로 실행된 것입니다.',
     notRun: '실행하지 않았습니다. 표시된 값을 먼저 고쳐 주세요 ({where}).',
-    serverRefused: '서버가 이 값을 받아들이지 않았습니다: {text}',
     off: '끔',
     startOf: '시작점 ({x}, {y})',
     mapLabel: '함수 지형 지도. 화살표 키로 시작점을 옮기고, Enter 키로 시작점을 하나 더 추가합니다.',
@@ -337,7 +334,6 @@ export const TEXT = {
     mustSpec: '옵티마이저 {n}: 이름(설정=값, …) 형식으로 적어 주세요. 예: adam(lr=0.01). "{value}"은(는) 이 형식이 아닙니다.',
     unknownOptimizer: '옵티마이저 {n}: "{value}"라는 옵티마이저는 없습니다.',
     unknownParam: '{who}에는 "{value}"라는 설정이 없습니다.',
-    tooManyPoints: '궤적 {trajectories}개 × 궤적마다 점 {points}개 = 점 {total}개로, 한 번에 계산할 수 있는 {limit}개를 넘습니다. 스텝 수, 시작점, 옵티마이저 가운데 하나를 줄여 주세요.',
     // Why the server refused an expression typed in "직접 입력…", one sentence per code of
     // src/expr.h's CLOPT_EXPR_ERRORS, filled with that row's values (English shows the server's
     // own sentence). A column is "N번째 글자"; {found} comes quoted ('#').

@@ -8,7 +8,8 @@ import { problemText, t, words } from './i18n.js';
 import { NEW_ENTRY, tunedLearningRate } from './presets.js';
 import { info } from './racerun.js';
 import { setStatus } from './status.js';
-import { checkValue, refusedParameter, tooManyPoints } from './validate.js';
+import { refusalText } from './refusals.js';
+import { checkValue } from './validate.js';
 
 const $ = (id) => document.getElementById(id);
 
@@ -101,39 +102,35 @@ export function createRaceForm(state) {
     setStatus(state, 'error', summary, true);
   }
 
-  /** The server refused the run: shown where the field is, like a problem found as typed. */
+  /**
+   * The server refused the run: shown where the field is, like a problem found as typed,
+   * worded from its code and values in the page's language (refusals.js), again after a
+   * change of language.
+   */
   function showRunError(body, status) {
-    // The sentences the page knows are said in its language; others as the server wrote them.
-    const points = tooManyPoints(body.error);
-    const grouped = (o) => Object.fromEntries(Object.entries(o).map(([k, v]) => [k, v.toLocaleString('en-US')]));
-    const text = points ? t('tooManyPoints', grouped(points)) : t('serverRefused', {
-      text: String(body.error || `HTTP ${status}`).replace(/^optimizers\[\d+\]:\s*/, '') });
-    const p = refusedParameter(body);
-    const e = p && state.entries[p.entry];
+    const e = body.code === 'bad_optimizer' ? state.entries[body.args.index] : null;
     if (e) {
-      const h = info(state, e.key).hyperparameters.find((x) => x.name === p.param);
-      // A range the server names is also one the page can say in the student's language.
-      const local = h && checkValue(p.value, h.range).problem;
-      e.server = { param: p.param, text: local ? problemText(local, words(h), h.name) : text };
+      e.server = { param: null, get text() { return refusalText(body); } };
       renderEntriesNow();
-      refuse(t('notRun', { where: `${info(state, e.key).name}${h ? `: ${words(h)}` : ''}` }));
+      refuse(t('notRun', { where: info(state, e.key).name }));
       return;
     }
-    const id = (body.field || '').replace(/\[.*$/, '');
+    const id = (body.field || '').replace(/\[.*$/, ''); // "starts[3]" -> "starts"
     if (SETTINGS[id]) {
-      state.settingsServer[id] = text;
+      state.settingsServer[id] = body;
       checkSetting(id);
       refuse(t('notRun', { where: t(id) }));
       return;
     }
-    refuse(text);
+    refuse(refusalText(body) || `HTTP ${status}`);
   }
 
   /** Checks setting id as typed: its value into state, or its problem next to it. */
   function checkSetting(id) {
     const c = SETTINGS[id];
     const r = checkValue($(id).value, c.range, { integer: c.integer });
-    const text = r.problem ? problemText(r.problem, t(id), id) : state.settingsServer[id] || '';
+    const refused = state.settingsServer[id];
+    const text = r.problem ? problemText(r.problem, t(id), id) : refused ? refusalText(refused) : '';
     showProblem($(id), $(`${id}-error`), text);
     return r;
   }

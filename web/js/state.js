@@ -29,7 +29,7 @@ export function createState() {
     speed: 1,
     selected: -1,
     stop: null, // stops following the current stream
-    settingsServer: {}, // a server refusal of a setting: {id: text}
+    settingsServer: {}, // a server refusal of a setting: {id: the reply's body}
   };
 }
 

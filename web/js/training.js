@@ -11,7 +11,8 @@ import { percent } from './series.js';
 import { parseSpec } from './spec.js';
 import { createTrainChart } from './trainchart.js';
 import { NEW_ENTRY, TRAIN_DEFAULTS } from './presets.js';
-import { checkSpec, checkValue, refusedParameter } from './validate.js';
+import { refusalText } from './refusals.js';
+import { checkSpec, checkValue } from './validate.js';
 
 const $ = (id) => document.getElementById(id);
 // Every optimizer of the catalogue with its defaults (SGD with the momentum people train with).
@@ -39,8 +40,8 @@ export function createTrainingView(infos, limits) {
   const SETTINGS = settings(limits);
   const chart = createTrainChart($('train-loss'));
   let specs = [...TRAIN_DEFAULTS];
-  let errors = []; // the server's refusal of spec i
-  let serverSettings = {}; // the server's refusal of a setting, by input id
+  let errors = []; // the server's refusal of spec i (the reply's body, worded as shown)
+  let serverSettings = {}; // the server's refusal of a setting, by input id (the reply's body)
   let stop = null;
   let current = null; // {id, events, batches, epochs, rows: [{label, acc: [], ...}]}
   let shown = null; // the progress line: {key, vars}, rendered again in another language
@@ -50,7 +51,7 @@ export function createTrainingView(infos, limits) {
   /** The sentence for spec i as typed, or '' when it checks. */
   function specProblem(i) {
     const p = checkSpec(specs[i], infos);
-    if (!p) return errors[i] || '';
+    if (!p) return errors[i] ? refusalText(errors[i]) : '';
     const n = i + 1;
     if (p.kind === 'spec') return t('mustSpec', { n, value: specs[i].trim() });
     if (p.kind === 'optimizer') return t('unknownOptimizer', { n, value: p.text });
@@ -61,7 +62,7 @@ export function createTrainingView(infos, limits) {
   function checkSetting(id) {
     const r = checkValue($(id).value, SETTINGS[id].range, { integer: true });
     const text = r.problem ? problemText(r.problem, t(SETTINGS[id].key), SETTINGS[id].key)
-      : serverSettings[id] || '';
+      : serverSettings[id] ? refusalText(serverSettings[id]) : '';
     showProblem($(id), $(`${id}-error`), text);
     return text;
   }
@@ -100,7 +101,7 @@ export function createTrainingView(infos, limits) {
       const check = () => showProblem(input, alert, specProblem(i));
       input.addEventListener('input', () => {
         specs[i] = input.value;
-        errors[i] = '';
+        errors[i] = null;
         check();
         row.style.setProperty('--c', colour(kindOf(specs[i])));
       });
@@ -212,15 +213,15 @@ export function createTrainingView(infos, limits) {
 
   /** The server refused the training: shown where the field is, like a problem found as typed. */
   function showRefusal(body) {
-    const text = t('serverRefused', { text: String(body.error).replace(/^optimizers\[\d+\]:\s*/, '') });
-    const p = refusedParameter(body);
+    const text = refusalText(body);
+    const entry = body.code === 'bad_optimizer' ? body.args.index : -1;
     const id = Object.keys(SETTINGS).find((k) => SETTINGS[k].key === body.field);
-    if (p && p.entry < specs.length) {
-      errors[p.entry] = text;
+    if (entry >= 0 && entry < specs.length) {
+      errors[entry] = body;
       renderSpecs();
-      refuse(`${t('optimizer')} ${p.entry + 1}`);
+      refuse(`${t('optimizer')} ${entry + 1}`);
     } else if (id) {
-      serverSettings[id] = text;
+      serverSettings[id] = body;
       checkSetting(id);
       refuse(t(SETTINGS[id].key));
     } else {

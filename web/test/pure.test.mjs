@@ -4,7 +4,7 @@ import test from 'node:test';
 
 import { formulaHtml, isExpression } from '../js/ownfunction.js';
 import { colour, contourLevels, dash, landscapeTransform, lossScaleKind, PALETTE, repeats, setKinds } from '../js/scales.js';
-import { checkSpec, checkValue, refusedParameter, tooManyPoints } from '../js/validate.js';
+import { checkSpec, checkValue } from '../js/validate.js';
 import { evaluate } from '../js/equations.js';
 import { ema, epochPosition, percent } from '../js/series.js';
 import { formatNumber, formatSpec, parseSpec } from '../js/spec.js';
@@ -179,22 +179,6 @@ test('optimizer specs are checked against the catalogue', () => {
   assert.equal(r.h.name, 'lr');
   assert.equal(r.problem.kind, 'min');
   assert.equal(checkSpec('sgd(nesterov=3)', infos).kind, 'range');
-});
-
-test('a server refusal names the entry and the hyperparameter', () => {
-  assert.deepEqual(refusedParameter({ field: 'optimizers[2]',
-    error: 'optimizers[2]: SGD: momentum=-1.0 is out of range; expected a finite number >= 0' }),
-  { entry: 2, param: 'momentum', value: '-1.0' });
-  assert.deepEqual(refusedParameter({ field: 'optimizers[0]', error: 'optimizers[0]: malformed' }),
-    { entry: 0, param: null, value: null });
-  assert.equal(refusedParameter({ field: 'steps', error: 'steps = 0 is out of range' }), null);
-});
-
-test('the server\'s points limit is read into numbers the page can say in Korean', () => {
-  assert.deepEqual(tooManyPoints('210 trajectories x 100001 recorded points = 21000210 points; '
-    + 'the limit is 20000000 per run (raise every or lower steps)'),
-  { trajectories: 210, points: 100001, total: 21000210, limit: 20000000 });
-  assert.equal(tooManyPoints('steps = 0 is out of range'), null);
 });
 
 test('explore colours: black diverged, grey neither, one hue per minimum, lighter when sooner', () => {
