@@ -1,21 +1,18 @@
 // The race: a function's landscape, the optimizers' runs over it, played back step by step
-// with the loss chart, the legend and the equations. It asks the server for a run, follows
-// its stream into state.run and draws from state whenever what is drawn has changed (one
-// key: the step, what has arrived, playing, the selection, the language, the view).
-// It tells the page through the bus: 'url' (the race's URL changed), 'drawn' (a frame was
-// drawn), 'played' (the run a lesson started has played to its end).
+// with the loss chart, the legend and the equations (raceplay.js). It asks the server for a
+// run (its form: raceform.js), follows its stream into state.run, and applies a scene (a
+// link's, a lesson's, an exploration cell's). It tells the page through the bus: 'url' (the
+// race's URL changed), and through raceplay.js 'drawn' and 'played'.
 
 import { follow, getLandscape, postRun } from './api.js';
-import { renderEquations } from './equations.js';
-import { exportCsv, exportJson, savePng, saveSvg } from './exporter.js';
-import { t } from './i18n.js';
-import { createLandscape } from './landscape.js';
-import { buildLegend, updateLegend } from './legend.js';
-import { createLossChart } from './loss.js';
 import { newEntry } from './controls.js';
+import { exportCsv, exportJson, savePng, saveSvg } from './exporter.js';
+import { createLandscape } from './landscape.js';
+import { createLossChart } from './loss.js';
 import { OWN, describe, formulaHtml, isExpression, setupOwnFunction } from './ownfunction.js';
 import { createRaceForm } from './raceform.js';
-import { advance, info, newRun, seek as seekTo, specs, storeRows } from './racerun.js';
+import { createPlayback } from './raceplay.js';
+import { info, newRun, specs, storeRows } from './racerun.js';
 import { colour } from './scales.js';
 import { parseSpec } from './spec.js';
 import { renderStatus, setStatus } from './status.js';
@@ -24,15 +21,10 @@ import { formatHash, parseHash } from './urlstate.js';
 const $ = (id) => document.getElementById(id);
 
 /** The race over state; bus carries what it tells the page. */
-// eslint-disable-next-line max-lines-per-function -- the race's closure over its map, chart, timers and frame key; each function inside is checked on its own
+// eslint-disable-next-line max-lines-per-function -- the race's closure over its map, form, player and key timer; each function inside is checked on its own
 export function createRace(state, bus) {
   const form = createRaceForm(state);
   let keyRun = 0; // the run the map's arrow keys start once they have settled
-  let drawn = ''; // the key of the frame drawn last
-  let serial = 0; // counts the runs set (and cleared): a new run is a new frame
-  let offmapNow = new Set(); // the trajectories off the map at the drawn step
-  let lessonRun = null; // the run a lesson started: its end moves the lesson on to explain
-  let lastFrame = 0;
 
   const landscape = createLandscape($('landscape'), {
     onClick(point, add) {
@@ -52,9 +44,10 @@ export function createRace(state, bus) {
       bus.emit('url', 'race');
       loadLandscape().catch((e) => setStatus(state, 'error', e.message));
     },
-    onSelect: select,
+    onSelect: (i) => player.select(i),
   });
-  const loss = createLossChart($('loss'), { onSeek: seek });
+  const loss = createLossChart($('loss'), { onSeek: (step) => player.seek(step) });
+  const player = createPlayback(state, bus, { landscape, loss });
   const ownField = setupOwnFunction($('function'), {
     async onValid(fn) {
       chooseFunction(fn.name, false, fn); // the URL follows once the run is accepted
@@ -87,34 +80,11 @@ export function createRace(state, bus) {
   }
 
   async function loadLandscape() {
-    let data = null;
-    // The server computes landscapes in a queue; when it is full (503, Retry-After: 1), and
-    // while an expression's first kernels build, ask again.
-    for (let tries = 0; !data; tries++) {
-      try {
-        data = await getLandscape(state.fn.name, 160, 120, state.extent);
-      } catch (e) {
-        if (e.status !== 503 || tries >= 60) throw e;
-        await new Promise((ok) => setTimeout(ok, 1000));
-      }
-    }
+    const data = await getLandscape(state.fn.name, 160, 120, state.extent, { retries: 60 });
     landscape.setLandscape(data, state.fn);
     if (state.fn.own) $('formula').innerHTML = `<i>f</i>(<i>x</i>, <i>y</i>) = ${formulaHtml(state.fn.formula)}`;
     else $('formula').textContent = `${state.fn.name}: f(x, y) = ${state.fn.formula}`;
     landscape.update(state.step);
-  }
-
-  /** Shows run r (null: none) on the map, the loss chart and the legend. */
-  function setRun(r) {
-    state.run = r;
-    state.step = 0;
-    state.position = 0;
-    serial += 1;
-    landscape.setRun(r);
-    loss.setRun(r);
-    if (r) buildLegend($('legend'), r, select);
-    else $('legend').replaceChildren();
-    $('scrub').max = r ? r.steps : 0;
   }
 
   async function run() {
@@ -142,7 +112,7 @@ export function createRace(state, bus) {
     const r = newRun(state, request, body);
     state.playing = true;
     state.selected = state.selected >= 0 && state.selected < r.trajectories.length ? state.selected : 0;
-    setRun(r);
+    player.setRun(r);
     landscape.select(state.selected);
     state.stop = follow(body.events, {
       onRows(rows) {
@@ -158,48 +128,6 @@ export function createRace(state, bus) {
         if (state.run === r) setStatus(state, 'error', message);
       },
     });
-  }
-
-  function select(i) {
-    state.selected = i;
-    landscape.select(i);
-    updateLegend($('legend'), state.run, i, state.step, offmapNow); // at once: the pressed button answers the click
-  }
-
-  function draw() {
-    const r = state.run;
-    let offmap = new Set();
-    if (r) {
-      state.step = Math.max(0, Math.min(state.step, Math.max(r.available, 0)));
-      offmap = landscape.update(state.step);
-      offmapNow = offmap;
-      loss.update(state.step);
-      $('scrub').value = state.step;
-      $('step-label').textContent = `${state.step} / ${r.steps}`;
-    }
-    updateLegend($('legend'), r, state.selected, state.step, offmap);
-    renderEquations($('equations'), r, state.selected, state.step, state.optimizers);
-    $('play').textContent = t(state.playing ? 'pause' : 'play');
-    renderStatus(state);
-    bus.emit('drawn');
-  }
-
-  function tick(now) {
-    const r = state.run;
-    const dt = lastFrame ? Math.min(now - lastFrame, 100) : 0;
-    lastFrame = now;
-    if (advance(state, dt) && r === lessonRun && state.view === 'lessons') bus.emit('played');
-    const key = `${serial}/${state.step}/${r ? r.available : -1}/${r ? r.finished : ''}/${state.playing}`
-      + `/${state.selected}/${state.lang}/${state.view}`;
-    if (key !== drawn) {
-      drawn = key;
-      draw();
-    }
-    requestAnimationFrame(tick);
-  }
-
-  function seek(step) {
-    seekTo(state, step);
   }
 
   function chooseFunction(name, keepStarts, own = null) {
@@ -243,13 +171,13 @@ export function createRace(state, bus) {
     state.stop = null;
     state.playing = false;
     state.accepted = null;
-    setRun(null);
+    player.setRun(null);
   }
 
   /** Shows a scene ({function, opts, starts, steps, view, ...}) ready to run, without a run. */
   function showScene(scene) {
     clear();
-    lessonRun = null;
+    player.lessonRun(null);
     applyHash(formatHash({ noise: 0, seed: 0, ...scene, lang: state.lang }));
     setStatus(state, 'ready');
   }
@@ -282,16 +210,8 @@ export function createRace(state, bus) {
     menu.addEventListener('blur', () => { if (keyed) commit(); });
   }
 
-  function wirePlayback() {
+  function wireButtons() {
     $('run').addEventListener('click', run);
-    $('play').addEventListener('click', () => {
-      if (state.run && state.step >= state.run.steps) seek(0);
-      state.playing = !state.playing;
-    });
-    $('back').addEventListener('click', () => seek(state.step - 1));
-    $('forward').addEventListener('click', () => seek(state.step + 1));
-    $('scrub').addEventListener('input', () => seek(Number($('scrub').value)));
-    $('speed').addEventListener('change', () => { state.speed = Number($('speed').value); });
     $('reset-view').addEventListener('click', () => {
       state.extent = [...state.fn.view];
       bus.emit('url', 'race');
@@ -308,14 +228,15 @@ export function createRace(state, bus) {
   }
 
   wireFunctionMenu();
-  wirePlayback();
+  wireButtons();
   wireExports();
 
   return {
     hash, run, loadLandscape, chooseFunction, applyHash, showScene, clear,
     applyPreset: form.applyPreset,
     /** Starts drawing (once): a frame whenever what it shows has changed. */
-    start() { requestAnimationFrame(tick); },
+    start: player.start,
+    key: player.key,
     /** The scene an exploration starts from. */
     scene: () => ({
       fn: state.fn, functions: state.functions, view: state.extent, opts: specs(state), starts: state.starts,
@@ -324,25 +245,15 @@ export function createRace(state, bus) {
     /** Runs the scene on show for a lesson; focus.select picks the trajectory to follow. */
     async playLesson(focus) {
       await run();
-      lessonRun = state.run;
-      if (state.run && focus) select(Math.min(focus.select, state.run.trajectories.length - 1));
-    },
-    /** A key on the race: Space plays or pauses, the arrows step. */
-    key(e) {
-      // A focused button does what it says with Space (Space on Run runs); arrows still step.
-      if (e.key === ' ' && e.target.closest('button, a, summary')) return;
-      if (e.key === ' ') {
-        e.preventDefault();
-        $('play').click();
-      } else if (e.key === 'ArrowLeft') seek(state.step - 1);
-      else if (e.key === 'ArrowRight') seek(state.step + 1);
+      player.lessonRun(state.run);
+      if (state.run && focus) player.select(Math.min(focus.select, state.run.trajectories.length - 1));
     },
     /** Every text of the race again, in the current language. */
     relabel() {
       renderStatus(state);
       form.relabel();
       ownField.relabel();
-      drawn = '';
+      player.redraw();
     },
   };
 }
