@@ -19,6 +19,7 @@
 
 #include "error.h"
 #include "fields.h"
+#include "limits.h"
 #include "reply.h"
 
 #include <math.h>
@@ -28,10 +29,6 @@
 
 #define EXPLORE_QUEUE 4
 #define EXPLORE_KEEP 8
-#define SRV_EXPLORE_MAX_MAPS CLOPT_EXPLORE_MAX_MAPS /* as `clopt explore` */
-#define SRV_EXPLORE_MAX_RUNS (1u << 20)             /* runs of the full pass, all maps */
-#define SRV_EXPLORE_MAX_STEPS 100000u               /* steps per run */
-#define SRV_EXPLORE_MAX_WORK 4000000000ull          /* runs x steps */
 #define EVENT_MAX(r) (4096 + 1024 * (r)->nspecs + 2 * 32 * (r)->o.axes[0].n + 32 * (r)->o.axes[1].n)
 #define COARSE 8
 

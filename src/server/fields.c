@@ -96,7 +96,7 @@ int srv_json_optimizers(json_t *root, size_t max, char ***specs, size_t *n, srv_
         clopt_status st = spec ? clopt_spec_parse(spec, &c, &err) : CLOPT_ENOMEM;
         free(text);
         if (st != CLOPT_OK)
-            return srv_problem_set(p, 400, field, "%s: %s", field,
+            return srv_problem_set(p, 400, field, "optimizers[%zu]: %s", i,
                                    spec ? err.text : "out of memory");
         if (!((*specs)[i] = clopt_config_json(&c)))
             return srv_problem_set(p, 503, "", "out of memory");

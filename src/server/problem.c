@@ -1,6 +1,8 @@
 /* srv_problem: one helper formats every client error; strict UTF-8 for what clients send. */
 #include "problem.h"
 
+#include "refusals.h"
+
 #include <jansson.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -66,10 +68,14 @@ int srv_problem_set(srv_problem *p, unsigned status, const char *field, const ch
     p->status = status;
     p->column = p->length = 0;
     p->code = NULL;
+    memset(p->args, 0, sizeof p->args);
     snprintf(p->field, sizeof p->field, "%s", field ? field : "");
-    va_list ap;
+    va_list ap, values;
     va_start(ap, fmt);
+    va_copy(values, ap);
     vsnprintf(p->text, sizeof p->text, fmt, ap);
+    srv_refusal_fill(p, fmt, values);
+    va_end(values);
     va_end(ap);
     utf8_trim(p->field); /* the JSON error must stay valid whatever was cut or quoted */
     utf8_trim(p->text);
@@ -81,13 +87,15 @@ void srv_problem_expr(srv_problem *p, const clopt_expr_error *where)
     p->column = (unsigned)where->column;
     p->length = (unsigned)where->length;
     p->code = where->code;
-    memcpy(p->args, where->args, sizeof p->args);
+    _Static_assert(SRV_PROBLEM_MAX_ARGS >= CLOPT_EXPR_MAX_ARGS, "an expression's values fit");
+    memset(p->args, 0, sizeof p->args);
+    memcpy(p->args, where->args, sizeof where->args);
 }
 
-json_t *srv_expr_args(const clopt_expr_arg *args)
+static json_t *args_json(const clopt_expr_arg *args, size_t n)
 {
     json_t *o = json_object();
-    for (size_t i = 0; o && i < CLOPT_EXPR_MAX_ARGS && args[i].key[0]; i++)
+    for (size_t i = 0; o && i < n && args[i].key[0]; i++)
         if (json_object_set_new(o, args[i].key,
                                 args[i].text[0] ? json_string(args[i].text)
                                                 : json_integer(args[i].number))) {
@@ -95,6 +103,11 @@ json_t *srv_expr_args(const clopt_expr_arg *args)
             return NULL;
         }
     return o;
+}
+
+json_t *srv_expr_args(const clopt_expr_arg *args)
+{
+    return args_json(args, CLOPT_EXPR_MAX_ARGS);
 }
 
 char *srv_problem_text(const srv_problem *p)
@@ -106,7 +119,7 @@ char *srv_problem_text(const srv_problem *p)
     }
     if (j && p->code) { /* and the same as data, for the page to word in its language */
         json_object_set_new(j, "code", json_string(p->code));
-        json_t *args = srv_expr_args(p->args);
+        json_t *args = args_json(p->args, SRV_PROBLEM_MAX_ARGS);
         if (!args || json_object_set_new(j, "args", args)) {
             json_decref(j);
             j = NULL;

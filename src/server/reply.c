@@ -102,8 +102,10 @@ enum MHD_Result srv_reply_method(struct MHD_Connection *c, const char *method, c
                         ? "(other)"
                         : method,
                     allow);
-    json_t *body = json_pack("{s:s,s:s}", "error", p.text, "field", p.field);
-    struct MHD_Response *resp = json_response(body);
+    char *text = srv_problem_text(&p);
+    struct MHD_Response *resp =
+        text ? MHD_create_response_from_buffer(strlen(text), text, MHD_RESPMEM_MUST_FREE) : NULL;
+    if (text && !resp) free(text);
     if (resp) MHD_add_response_header(resp, MHD_HTTP_HEADER_ALLOW, allow);
     return srv_reply_send(c, 405, resp, "application/json", "no-store");
 }

@@ -85,7 +85,7 @@ static int parse_scalars(json_t *root, srv_request *r, srv_problem *p)
     r->o.every = 1;
     if (srv_json_integer(root, "steps", 1, SRV_MAX_STEPS, &r->o.steps, p) ||
         srv_json_integer(root, "every", 1, (json_int_t)r->o.steps, &r->o.every, p) ||
-        srv_json_integer(root, "seed", 0, ((json_int_t)1 << 53), &r->o.seed, p))
+        srv_json_integer(root, "seed", 0, SRV_MAX_SEED, &r->o.seed, p))
         return -1;
     json_t *v = json_object_get(root, "noise");
     if (v) {

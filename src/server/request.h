@@ -17,6 +17,8 @@
 #define SRV_MAX_TRAJECTORIES 4096u
 #define SRV_MAX_STATE_TRAJECTORIES 64u
 #define SRV_MAX_POINTS 20000000u
+/* Seeds of runs and trainings: exact in a double. */
+#define SRV_MAX_SEED (1ll << 53)
 #define SRV_ID_CHARS 24 /* hex digits of SHA-256(canonical request) */
 
 typedef struct {

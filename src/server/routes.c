@@ -157,7 +157,7 @@ static const struct {
 } gets[] = {
     {API "health", srv_api_health},       {API "optimizers", srv_api_optimizers},
     {API "functions", srv_api_functions}, {API "devices", srv_api_devices},
-    {API "check", srv_api_check},
+    {API "check", srv_api_check},         {API "limits", srv_api_limits},
 };
 
 enum MHD_Result srv_route(srv *s, struct MHD_Connection *c, const char *url, const char *method,
@@ -177,7 +177,7 @@ enum MHD_Result srv_route(srv *s, struct MHD_Connection *c, const char *url, con
     if (q) return item_route(s, c, q, rest + 1, method);
     if (!strncmp(url, "/api/", 5))
         return not_found(c, "no such endpoint; see /api/v1/health, optimizers, functions, "
-                            "devices, landscape, check, runs, trainings, "
+                            "devices, landscape, check, limits, runs, trainings, "
                             "explorations");
     if (!srv_assets_has(url)) return not_found(c, "no such page");
     return get ? srv_assets_serve(c, url) : srv_reply_method(c, method, "GET, HEAD");

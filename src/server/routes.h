@@ -30,6 +30,8 @@ enum MHD_Result srv_api_health(srv *s, struct MHD_Connection *c);
 enum MHD_Result srv_api_optimizers(srv *s, struct MHD_Connection *c);
 enum MHD_Result srv_api_functions(srv *s, struct MHD_Connection *c);
 enum MHD_Result srv_api_devices(srv *s, struct MHD_Connection *c);
+/* limits.c: GET /api/v1/limits. */
+enum MHD_Result srv_api_limits(srv *s, struct MHD_Connection *c);
 /* expressions.c: GET /api/v1/check?function=: parses without compiling (200 either way). */
 enum MHD_Result srv_api_check(srv *s, struct MHD_Connection *c);
 

@@ -42,7 +42,7 @@ int srv_train_request_parse(const char *body, size_t len, srv_train_request *req
         srv_json_integer(root, "epochs", 1, SRV_TRAIN_MAX_EPOCHS, &req->o.epochs, p) ||
         srv_json_integer(root, "batch", 1, SRV_TRAIN_MAX_BATCH, &req->o.batch, p) ||
         srv_json_integer(root, "hidden", 1, SRV_TRAIN_MAX_HIDDEN, &req->o.hidden, p) ||
-        srv_json_integer(root, "seed", 0, ((json_int_t)1 << 53), &req->o.seed, p) ||
+        srv_json_integer(root, "seed", 0, SRV_MAX_SEED, &req->o.seed, p) ||
         srv_json_integer(root, "limit", 0, SRV_TRAIN_MAX_LIMIT, &req->o.limit, p))
         goto done;
     for (size_t i = 0; i < req->nspecs; i++)

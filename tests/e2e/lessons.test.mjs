@@ -37,7 +37,6 @@ async function open(hash, viewport) {
 }
 
 const card = '#lesson-card';
-const phase = (page) => page.$eval(card, (e) => e.dataset.phase);
 const waitPhase = (page, n, wanted) => page.waitForFunction(([k, w]) => {
   const e = document.querySelector('[data-lesson-open]');
   return e && e.dataset.lessonOpen === String(k) && e.dataset.phase === w;

@@ -10,6 +10,7 @@ import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 
 import { TEXT } from '../../web/js/i18n.js';
+import { REFUSALS } from '../../web/js/refusals.js';
 import { readable } from '../../web/js/scales.js';
 
 const [binary, artifacts] = process.argv.slice(2);
@@ -783,7 +784,7 @@ for (const viewport of SCREENS) {
       problems.splice(i, 1);
       assert.equal(await srv.getAttribute('#steps', 'aria-invalid'), 'true');
       const steps = await srv.$eval('#steps-error', (e) => e.textContent);
-      assert.equal(steps, T.tooManyPoints.replace('{trajectories}', '200').replace('{points}', '100,001')
+      assert.equal(steps, REFUSALS.too_many_points[lang].replace('{trajectories}', '200').replace('{points}', '100,001')
         .replace('{total}', '20,000,200').replace('{limit}', '20,000,000'));
       assert.equal(await srv.$eval('#run-error', (e) => e.textContent), T.notRun.replace('{where}', T.steps));
       assert.equal(await srv.evaluate(() => location.hash), before);

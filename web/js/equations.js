@@ -135,7 +135,7 @@ export function renderEquations(el, run, i, step, infos) {
   const head = `<p><span class="who" style="color:${colour(tr.name)}">${escapeHtml(tr.label)}</span>`
     + `${start} · ${escapeHtml(t('step'))} ${step}</p><p class="note">${escapeHtml(info ? info[language()] : '')}</p>`;
   if (!run.points) {
-    el.innerHTML = head + `<p class="note">${escapeHtml(t('noState'))}</p>`;
+    el.innerHTML = head + `<p class="note">${escapeHtml(t('noState', { max: run.stateLimit }))}</p>`;
     return;
   }
   const k = Math.min(step, run.available);

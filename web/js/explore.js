@@ -7,7 +7,9 @@
 // its run's numbers; a click opens the race from that cell (basins) or with those values
 // (sweeps). The plan is in the URL (#explore=...); the pass can be saved as PNG or CSV.
 
-import { getLandscape } from './api.js';
+import {
+  cancel, getFloat32, getLandscape, postExploration, stream,
+} from './api.js';
 import { download } from './exporter.js';
 import {
   axisDefault, explorationCsv, explorationRequest, numericHyperparameters, pageField, planProblem, specWith,
@@ -15,6 +17,7 @@ import {
 } from './exploreplan.js';
 import { basinLegend, drawBasins, drawSweep, savePng, short, sweepLegend } from './exploremaps.js';
 import { problemText, t, words } from './i18n.js';
+import { refusalText } from './refusals.js';
 import { parseSpec } from './spec.js';
 import { checkValue } from './validate.js';
 
@@ -22,21 +25,21 @@ const FIELDS = { basins: ['x', 'y', 'f', 'converged_at', 'minimum', 'diverged_at
   sweep: ['x', 'y', 'f', 'converged_at', 'diverged_at'] };
 
 async function field(url) {
-  const r = await fetch(url);
-  if (!r.ok) throw new Error((await r.json()).error || `${url}: HTTP ${r.status}`);
-  return new Float32Array(await r.arrayBuffer());
+  return (await getFloat32(url)).values;
 }
 
 /**
  * The view in element ids explore-*. getScene() gives the race's {fn, functions, view, opts
  * (spec texts), starts, steps}; info(key) a catalogue entry of /api/v1/optimizers;
  * sweepSecond(key) the second axis a sweep of that optimizer starts with; onOpen(spec,
- * start, fn, steps) opens the race; onPlan(plan) is told each plan that starts (for the URL).
+ * start, fn, steps) opens the race; onPlan(plan) is told each plan that starts (for the URL);
+ * limits: GET /api/v1/limits's explorations.
  */
-export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan }) {
+// eslint-disable-next-line max-lines-per-function -- the view's closure: the exploration it follows, the maps it shows and the plan are private to it; each function inside is checked on its own
+export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan, limits }) {
   const $ = (id) => document.getElementById(id);
   let kind = 'basins';
-  let job = null; // {id, source}: the exploration being followed
+  let job = null; // {id, stop, done}: the exploration being followed
   let shown = null; // {pass, plan, fields, fn, bar}: what the maps show
   let plan = null; // the plan last started (the URL holds it)
   let linkView = null; // {function, view}: a link's view, until its plan has started
@@ -72,8 +75,8 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan 
   /** Stops following the current exploration and cancels it on the server (it may still run). */
   function stopJob() {
     if (!job) return;
-    job.source.close();
-    if (!job.done) fetch(`/api/v1/explorations/${job.id}`, { method: 'DELETE' }).catch(() => {});
+    job.stop();
+    if (!job.done) cancel(`/api/v1/explorations/${job.id}`);
     job = null;
   }
 
@@ -185,7 +188,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan 
     const fname = $('explore-function').value;
     const fn = fnOf(fname);
     const sameFunction = fn && scene.fn.name === fn.name;
-    const start = $('explore-start-point').value.split(',').map((s) => Number(s.trim()));
+    const point = $('explore-start-point').value.split(',').map((s) => Number(s.trim()));
     const vary = [];
     for (const a of [0, 1]) {
       const row = axisRow(a);
@@ -197,7 +200,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan 
       kind, function: fname, fn,
       opts: kind === 'basins' ? scene.opts : [$('explore-optimizer').value],
       view: (linkView && linkView.function === fname && linkView.view) || (sameFunction ? scene.view : fn && fn.view),
-      starts: [start.length === 2 && start.every(Number.isFinite) ? start : null],
+      starts: [point.length === 2 && point.every(Number.isFinite) ? point : null],
       steps: Number($('explore-steps').value),
       grid: Number($('explore-grid').value.trim() || NaN),
       vary,
@@ -266,7 +269,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan 
       figs = drawBasins({
         host, tip, pass, plan: p, fields, fn, contours: contourData(fn, pass.view),
         stale: () => mine !== generation,
-        open: (m, start) => onOpen(p.opts[m], start, fn.name, p.steps, pass.view),
+        open: (m, from) => onOpen(p.opts[m], from, fn.name, p.steps, pass.view),
       });
       basinLegend($('explore-legend'), fn);
     } else {
@@ -313,38 +316,36 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan 
       showProblem({ field: 'function', key: 'exploreOwn' });
       return;
     }
-    if (!Number.isInteger(p.steps) || p.steps < 1 || p.steps > 100000) {
-      showProblem({ field: 'steps', key: 'exploreBadSteps' });
+    if (!Number.isInteger(p.steps) || p.steps < 1 || p.steps > limits.steps) {
+      showProblem({ field: 'steps', key: 'exploreBadSteps', args: { max: limits.steps } });
       return;
     }
     if (p.kind === 'sweep' && !p.starts[0]) {
       showProblem({ field: 'start', key: 'exploreBadStart' });
       return;
     }
-    const local = (p.kind === 'sweep' && rangeProblem()) || planProblem(p);
+    const local = (p.kind === 'sweep' && rangeProblem()) || planProblem(p, limits);
     if (local) {
       showProblem(local);
       return;
     }
     const ticket = ++requests;
     let r;
-    let body;
     try {
-      r = await fetch('/api/v1/explorations', {
-        method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(explorationRequest(p)),
-      });
-      body = await r.json().catch(() => ({ error: `HTTP ${r.status}` }));
+      r = await postExploration(explorationRequest(p));
     } catch (e) {
       if (ticket === requests) showProblem({ field: '', key: 'exploreNetwork', args: { error: e.message } });
       return;
     }
     if (ticket !== requests) return; // a newer plan was sent meanwhile
+    const { body } = r;
     if (!r.ok) { // what is shown stays, and so does the exploration it follows
-      showProblem(r.status === 503 ? { field: '', key: 'exploreBusy' } : { field: pageField(body.field), text: body.error });
+      showProblem(r.status === 503 ? { field: '', key: 'exploreBusy' }
+        : { field: pageField(body.field), render: () => refusalText(body) });
       return;
     }
     if (job && job.id === body.id) { // the same request: the same exploration, followed again from its start
-      job.source.close();
+      job.stop();
       job = null;
     } else stopJob();
     generation += 1;
@@ -354,24 +355,25 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan 
     onPlan(p); // the URL holds what the server took
     delete document.body.dataset.explorePass;
     $('explore-progress').textContent = t('exploreRunning');
-    const source = new EventSource(body.events);
-    const followed = { id: body.id, source, done: false };
+    follow(body, p, mine);
+  }
+
+  /** Follows the exploration the server took for plan p (body: its id and events). */
+  function follow(body, p, mine) {
+    const followed = { id: body.id, stop: null, done: false };
     job = followed;
-    source.addEventListener('pass', (e) => {
-      onPass(JSON.parse(e.data), p, p.fn, mine).catch((err) => {
-        if (mine === generation) showProblem({ field: '', text: err.message });
-      });
-    });
-    source.addEventListener('done', () => {
-      followed.done = true;
-      source.close();
-    });
-    source.addEventListener('error', (e) => {
-      source.close();
+    followed.stop = stream(body.events, {
+      pass(data) {
+        onPass(data, p, p.fn, mine).catch((err) => {
+          if (mine === generation) showProblem({ field: '', text: err.message });
+        });
+      },
+      done() { followed.done = true; },
+    }, (message) => {
       if (followed.done || mine !== generation) return;
-      showProblem(e.data ? { field: '', text: JSON.parse(e.data).error } : { field: '', key: 'exploreLost' });
+      showProblem(message ? { field: '', text: message } : { field: '', key: 'exploreLost' });
       $('explore-progress').textContent = '';
-    });
+    }, { reconnect: false });
   }
 
   // --- exports ---------------------------------------------------------------------------

@@ -5,12 +5,6 @@
 import { parseHash, formatHash } from './urlstate.js';
 import { formatSpec, parseSpec } from './spec.js';
 
-// The largest maps the view asks for: the server's own limits (README, /api/v1/explorations).
-export const MAX_SIDE = 4096;
-export const MAX_RUNS = 1048576;
-export const MAX_MAPS = 16;
-export const MAX_WORK = 4e9; // runs x steps
-
 const HUES = [210, 20, 130, 280, 50, 330]; // minimum 0 .. 5, then again
 
 function hsl(h, s, l) {
@@ -121,17 +115,18 @@ export function explorationRequest(plan) {
 
 /**
  * What is wrong with a plan before the server is asked: {field, key, args} naming the
- * field (an i18n key and its arguments), or null. The server checks every value again.
+ * field (an i18n key and its arguments), or null. limits: GET /api/v1/limits's
+ * explorations {maps, side, runs, steps, run_steps}. The server checks every value again.
  */
-export function planProblem(plan) {
+export function planProblem(plan, limits) {
   if (plan.kind === 'basins') {
     const g = plan.grid;
-    if (plan.opts.length > MAX_MAPS) return { field: 'optimizers', key: 'exploreTooManyMaps', args: { n: plan.opts.length, max: MAX_MAPS } };
-    if (!Number.isInteger(g) || g < 2 || g > MAX_SIDE) return { field: 'grid', key: 'exploreBadGrid', args: { max: MAX_SIDE } };
-    if (g * g * plan.opts.length > MAX_RUNS) {
-      return { field: 'grid', key: 'exploreTooMany', args: { runs: g * g * plan.opts.length, max: MAX_RUNS } };
+    if (plan.opts.length > limits.maps) return { field: 'optimizers', key: 'exploreTooManyMaps', args: { n: plan.opts.length, max: limits.maps } };
+    if (!Number.isInteger(g) || g < 2 || g > limits.side) return { field: 'grid', key: 'exploreBadGrid', args: { max: limits.side } };
+    if (g * g * plan.opts.length > limits.runs) {
+      return { field: 'grid', key: 'exploreTooMany', args: { runs: g * g * plan.opts.length, max: limits.runs } };
     }
-    return workProblem(g * g * plan.opts.length, plan.steps, 'steps');
+    return workProblem(g * g * plan.opts.length, plan.steps, limits);
   }
   let runs = 1;
   for (const [a, v] of plan.vary.entries()) {
@@ -140,21 +135,21 @@ export function planProblem(plan) {
       return { field: `vary${a}`, key: 'exploreBadRange', args: { name: v.name } };
     }
     if (v.log && !(v.lo > 0)) return { field: `vary${a}`, key: 'exploreBadLog', args: { name: v.name } };
-    if (!Number.isInteger(v.n) || v.n < 2 || v.n > MAX_SIDE) {
-      return { field: `vary${a}`, key: 'exploreBadCount', args: { name: v.name, max: MAX_SIDE } };
+    if (!Number.isInteger(v.n) || v.n < 2 || v.n > limits.side) {
+      return { field: `vary${a}`, key: 'exploreBadCount', args: { name: v.name, max: limits.side } };
     }
     runs *= v.n;
   }
   if (plan.vary.length === 2 && plan.vary[0].name === plan.vary[1].name) {
     return { field: 'vary1', key: 'exploreSameName', args: { name: plan.vary[0].name } };
   }
-  if (runs > MAX_RUNS) return { field: 'vary0', key: 'exploreTooMany', args: { runs, max: MAX_RUNS } };
-  return workProblem(runs, plan.steps, 'steps');
+  if (runs > limits.runs) return { field: 'vary0', key: 'exploreTooMany', args: { runs, max: limits.runs } };
+  return workProblem(runs, plan.steps, limits);
 }
 
-function workProblem(runs, steps, field) {
-  if (!(runs * steps > MAX_WORK)) return null;
-  return { field, key: 'exploreTooMuchWork', args: { runs, steps, max: MAX_WORK.toLocaleString('en-US') } };
+function workProblem(runs, steps, limits) {
+  if (!(runs * steps > limits.run_steps)) return null;
+  return { field: 'steps', key: 'exploreTooMuchWork', args: { runs, steps, max: limits.run_steps.toLocaleString('en-US') } };
 }
 
 /** The spec `text` of optimizer `info` with the hyperparameters in `values` ({name: v}) set. */

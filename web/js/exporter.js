@@ -113,3 +113,13 @@ export async function savePng(svgNode, name, legend) {
   g.drawImage(img, 0, 0, canvas.width, canvas.height);
   canvas.toBlob((blob) => download(blob, `${name}.png`), 'image/png');
 }
+
+/** Copies url to the clipboard (or shows it to be copied), and says so in `where`. */
+export async function copyLink(url, where, { copied, share }) {
+  try {
+    await navigator.clipboard.writeText(url);
+    where.textContent = copied;
+  } catch {
+    window.prompt(share, url);
+  }
+}

@@ -13,6 +13,7 @@ const M = { left: 44, right: 10, top: 10, bottom: 28 };
 
 const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
 
+// eslint-disable-next-line max-lines-per-function -- the map's closure over its d3 selections, scales and zoom; each function inside is checked on its own
 export function createLandscape(svgNode, { onClick, onKeyStart, starts: currentStarts, onViewChange, onSelect }) {
   const svg = d3.select(svgNode);
   const clip = `clip-${Math.random().toString(36).slice(2)}`;

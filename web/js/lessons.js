@@ -40,6 +40,7 @@ const el = (tag, props = {}, ...children) => {
  *   play(focus): runs the loaded scene and plays it; returns a promise (resolved once accepted).
  *   opened(n): the lesson n is on show (the page writes #lesson=N).
  */
+// eslint-disable-next-line max-lines-per-function -- the view's closure over the open lesson and the progress; each function inside is checked on its own
 export function createLessons(root, hooks) {
   const list = root.querySelector('#lesson-list');
   const card = root.querySelector('#lesson-card');
@@ -89,7 +90,25 @@ export function createLessons(root, hooks) {
       b.addEventListener('click', () => choose(i));
       choices.append(b);
     });
-    parts.push(choices);
+    parts.push(choices, ...afterChoice(l, x));
+    const nav = el('div', { className: 'lesson-nav row' });
+    const prev = el('button', { type: 'button', id: 'lesson-prev', textContent: `← ${t('lessonPrev')}`, disabled: l.n === 1 });
+    const next = el('button', { type: 'button', id: 'lesson-next', textContent: `${t('lessonNext')} →`, disabled: l.n === LESSONS.length });
+    prev.addEventListener('click', () => step(-1));
+    next.addEventListener('click', () => step(1));
+    nav.append(prev, next);
+    parts.push(nav);
+    const focused = document.activeElement && card.contains(document.activeElement)
+      ? (document.activeElement.id || (document.activeElement.dataset.choice !== undefined ? `c${document.activeElement.dataset.choice}` : '')) : '';
+    card.replaceChildren(...parts);
+    // Keep the keyboard where it was when the card is redrawn in place.
+    if (focused === 'lesson-prev' || focused === 'lesson-next') card.querySelector(`#${focused}`).focus();
+    else if (focused.startsWith('c')) card.querySelector(`[data-choice="${focused.slice(1)}"]`)?.focus();
+  }
+
+  /** What follows the choices of lesson l (x: its texts): the verdict, the why, the try-this buttons. */
+  function afterChoice(l, x) {
+    const parts = [];
     if (current.chosen >= 0) {
       const verdict = el('p', {
         className: `lesson-verdict ${current.chosen === l.answer ? 'right' : 'wrong'}`,
@@ -115,19 +134,7 @@ export function createLessons(root, hooks) {
         parts.push(el('p', { className: 'lesson-try-note', textContent: (l.tries[current.tried][language()] || l.tries[current.tried].en).note }));
       }
     }
-    const nav = el('div', { className: 'lesson-nav row' });
-    const prev = el('button', { type: 'button', id: 'lesson-prev', textContent: `← ${t('lessonPrev')}`, disabled: l.n === 1 });
-    const next = el('button', { type: 'button', id: 'lesson-next', textContent: `${t('lessonNext')} →`, disabled: l.n === LESSONS.length });
-    prev.addEventListener('click', () => step(-1));
-    next.addEventListener('click', () => step(1));
-    nav.append(prev, next);
-    parts.push(nav);
-    const focused = document.activeElement && card.contains(document.activeElement)
-      ? (document.activeElement.id || (document.activeElement.dataset.choice !== undefined ? `c${document.activeElement.dataset.choice}` : '')) : '';
-    card.replaceChildren(...parts);
-    // Keep the keyboard where it was when the card is redrawn in place.
-    if (focused === 'lesson-prev' || focused === 'lesson-next') card.querySelector(`#${focused}`).focus();
-    else if (focused.startsWith('c')) card.querySelector(`[data-choice="${focused.slice(1)}"]`)?.focus();
+    return parts;
   }
 
   function setPhase(phase) {

@@ -14,6 +14,7 @@ function fmt(v) {
   return a === 0 || (a >= 1e-3 && a < 1e5) ? String(Number(v.toPrecision(4))) : v.toExponential(3);
 }
 
+// eslint-disable-next-line max-lines-per-function -- the chart's closure over its d3 selections and scales; each function inside is checked on its own
 export function createLossChart(svgNode, { onSeek }) {
   const svg = d3.select(svgNode);
   const tip = document.getElementById('loss-tip');

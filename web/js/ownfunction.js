@@ -5,6 +5,7 @@
 // a function description the page uses like a catalogue entry (view [-2, 2]², start
 // (1.5, 1.5), no minima).
 
+import { check as checkText } from './api.js';
 import { language, t, TEXT } from './i18n.js';
 
 export const OWN = '__own__';
@@ -24,8 +25,8 @@ export function describe(checked) {
 
 /** Checks text on the server: {ok: true, fn} or {ok: false, error, column, length, code, args}. */
 export async function check(text) {
-  const r = await fetch(`/api/v1/check?function=${encodeURIComponent(text)}`);
-  const body = await r.json();
+  const r = await checkText('function', text);
+  const { body } = r;
   if (r.ok && body.valid) return { ok: true, fn: describe(body) };
   return {
     ok: false, error: body.error || `HTTP ${r.status}`, column: body.column || 0, length: body.length || 1,
@@ -112,6 +113,7 @@ function escapeHtml(s) {
  * Adds the menu entry and the field. onValid(fn) is called with each valid expression
  * (after the person stops typing for a moment, or presses Enter).
  */
+// eslint-disable-next-line max-lines-per-function -- the field's closure over its input, its timer and the last check; each function inside is checked on its own
 export function setupOwnFunction(select, { onValid }) {
   const entry = new Option(t('ownFunction'), OWN);
   entry.dataset.i18n = 'ownFunction'; // translatePage words it again on a language switch

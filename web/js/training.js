@@ -3,7 +3,7 @@
 // epoch events the accuracy table. document.body.dataset.train is idle, running, done or
 // error (the message in dataset.trainError): the contract the browser tests read.
 
-import { followTraining, postTraining } from './api.js';
+import { cancel as cancelJob, followTraining, postTraining } from './api.js';
 import { showProblem } from './controls.js';
 import { problemText, t, words } from './i18n.js';
 import { colour } from './scales.js';
@@ -11,30 +11,37 @@ import { percent } from './series.js';
 import { parseSpec } from './spec.js';
 import { createTrainChart } from './trainchart.js';
 import { NEW_ENTRY, TRAIN_DEFAULTS } from './presets.js';
-import { checkSpec, checkValue, refusedParameter } from './validate.js';
+import { refusalText } from './refusals.js';
+import { checkSpec, checkValue } from './validate.js';
 
 const $ = (id) => document.getElementById(id);
-const MAX_OPTIMIZERS = 12; // the server's limit (training_request.h)
 // Every optimizer of the catalogue with its defaults (SGD with the momentum people train with).
 export function trainAll(infos) {
   return infos.map((o) => (o.optional_state === 'momentum' ? `${o.key}(momentum=0.9)` : o.key));
 }
 
-// The training's settings, checked as typed; the ranges are the server's limits (README).
-const SETTINGS = {
-  'train-epochs': { key: 'epochs', range: { min: 1, max: 50 } },
-  'train-batch': { key: 'batch', range: { min: 1, max: 4096 } },
-  'train-hidden': { key: 'hidden', range: { min: 1, max: 4096 } },
-  'train-limit': { key: 'limit', range: { min: 0, max: 1000000 } },
-  'train-seed': { key: 'seed', range: { min: 0, max: 2 ** 53 } },
-};
+/** The training's settings, checked as typed; the ranges are the server's (GET /api/v1/limits). */
+function settings(limits) {
+  return {
+    'train-epochs': { key: 'epochs', range: { min: 1, max: limits.epochs } },
+    'train-batch': { key: 'batch', range: { min: 1, max: limits.batch } },
+    'train-hidden': { key: 'hidden', range: { min: 1, max: limits.hidden } },
+    'train-limit': { key: 'limit', range: { min: 0, max: limits.limit } },
+    'train-seed': { key: 'seed', range: { min: 0, max: limits.seed } },
+  };
+}
 
-/** infos: /api/v1/optimizers, whose ranges check the optimizers as they are typed. */
-export function createTrainingView(infos) {
+/**
+ * infos: /api/v1/optimizers, whose ranges check the optimizers as they are typed; limits:
+ * GET /api/v1/limits's trainings.
+ */
+// eslint-disable-next-line max-lines-per-function -- the view's closure over the training it follows and its form; each function inside is checked on its own
+export function createTrainingView(infos, limits) {
+  const SETTINGS = settings(limits);
   const chart = createTrainChart($('train-loss'));
   let specs = [...TRAIN_DEFAULTS];
-  let errors = []; // the server's refusal of spec i
-  let serverSettings = {}; // the server's refusal of a setting, by input id
+  let errors = []; // the server's refusal of spec i (the reply's body, worded as shown)
+  let serverSettings = {}; // the server's refusal of a setting, by input id (the reply's body)
   let stop = null;
   let current = null; // {id, events, batches, epochs, rows: [{label, acc: [], ...}]}
   let shown = null; // the progress line: {key, vars}, rendered again in another language
@@ -44,7 +51,7 @@ export function createTrainingView(infos) {
   /** The sentence for spec i as typed, or '' when it checks. */
   function specProblem(i) {
     const p = checkSpec(specs[i], infos);
-    if (!p) return errors[i] || '';
+    if (!p) return errors[i] ? refusalText(errors[i]) : '';
     const n = i + 1;
     if (p.kind === 'spec') return t('mustSpec', { n, value: specs[i].trim() });
     if (p.kind === 'optimizer') return t('unknownOptimizer', { n, value: p.text });
@@ -55,7 +62,7 @@ export function createTrainingView(infos) {
   function checkSetting(id) {
     const r = checkValue($(id).value, SETTINGS[id].range, { integer: true });
     const text = r.problem ? problemText(r.problem, t(SETTINGS[id].key), SETTINGS[id].key)
-      : serverSettings[id] || '';
+      : serverSettings[id] ? refusalText(serverSettings[id]) : '';
     showProblem($(id), $(`${id}-error`), text);
     return text;
   }
@@ -94,7 +101,7 @@ export function createTrainingView(infos) {
       const check = () => showProblem(input, alert, specProblem(i));
       input.addEventListener('input', () => {
         specs[i] = input.value;
-        errors[i] = '';
+        errors[i] = null;
         check();
         row.style.setProperty('--c', colour(kindOf(specs[i])));
       });
@@ -112,7 +119,7 @@ export function createTrainingView(infos) {
       check();
       box.append(row);
     });
-    $('train-add').disabled = specs.length >= MAX_OPTIMIZERS;
+    $('train-add').disabled = specs.length >= limits.optimizers;
   }
 
   function renderTable() {
@@ -200,24 +207,31 @@ export function createTrainingView(infos) {
     setTrainState('running');
     progress('trainQueued');
     const { ok, body } = await postTraining(request());
-    if (!ok) {
-      const text = t('serverRefused', { text: String(body.error).replace(/^optimizers\[\d+\]:\s*/, '') });
-      const p = refusedParameter(body);
-      const id = Object.keys(SETTINGS).find((k) => SETTINGS[k].key === body.field);
-      if (p && p.entry < specs.length) {
-        errors[p.entry] = text;
-        renderSpecs();
-        refuse(`${t('optimizer')} ${p.entry + 1}`);
-      } else if (id) {
-        serverSettings[id] = text;
-        checkSetting(id);
-        refuse(t(SETTINGS[id].key));
-      } else {
-        $('train-error').textContent = text;
-        setTrainState('error', text);
-      }
-      return;
+    if (ok) follow(body);
+    else showRefusal(body);
+  }
+
+  /** The server refused the training: shown where the field is, like a problem found as typed. */
+  function showRefusal(body) {
+    const text = refusalText(body);
+    const entry = body.code === 'bad_optimizer' ? body.args.index : -1;
+    const id = Object.keys(SETTINGS).find((k) => SETTINGS[k].key === body.field);
+    if (entry >= 0 && entry < specs.length) {
+      errors[entry] = body;
+      renderSpecs();
+      refuse(`${t('optimizer')} ${entry + 1}`);
+    } else if (id) {
+      serverSettings[id] = body;
+      checkSetting(id);
+      refuse(t(SETTINGS[id].key));
+    } else {
+      $('train-error').textContent = text;
+      setTrainState('error', text);
     }
+  }
+
+  /** Follows the training the server accepted (body: its id, events, request, optimizers). */
+  function follow(body) {
     current = { id: body.id, events: body.events, epochs: body.request.epochs, batches: 1,
       rows: body.optimizers.map((c) => ({ label: '…', kind: c.name, acc: [] })) };
     chart.reset(body.optimizers.map((c) => c.name), current.epochs, t('epoch'));
@@ -275,7 +289,7 @@ export function createTrainingView(infos) {
   async function cancel() {
     if (stop) stop();
     stop = null;
-    if (current) await fetch(`/api/v1/trainings/${current.id}`, { method: 'DELETE' });
+    if (current) await cancelJob(`/api/v1/trainings/${current.id}`);
     progress('trainCancelled');
     setTrainState('idle');
   }

@@ -51,24 +51,3 @@ export function checkSpec(text, infos) {
   }
   return null;
 }
-
-/**
- * Reads a refusal of the server ({error, field}) that names an optimizer's hyperparameter:
- * {entry, param, value} ("optimizers[0]: SGD: momentum=-1.0 is out of range ..."), else null.
- */
-export function refusedParameter(body) {
-  const m = /^optimizers\[(\d+)\]$/.exec(body.field || '');
-  if (!m) return null;
-  const p = /:\s*([A-Za-z_]\w*)=(\S+) is out of range/.exec(body.error || '');
-  return { entry: Number(m[1]), param: p ? p[1] : null, value: p ? p[2] : null };
-}
-
-/**
- * The server's refusal of a run that would record too many points ("210 trajectories x
- * 100001 recorded points = 21000210 points; the limit is 20000000 per run ..."), read into
- * {trajectories, points, total, limit}; null for any other sentence.
- */
-export function tooManyPoints(error) {
-  const m = /^(\d+) trajectories x (\d+) recorded points = (\d+) points; the limit is (\d+)/.exec(error || '');
-  return m ? { trajectories: +m[1], points: +m[2], total: +m[3], limit: +m[4] } : null;
-}

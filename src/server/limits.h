@@ -1,0 +1,50 @@
+/*
+ * The limits the server holds every request to, in one list: the parsers enforce the
+ * constants it names, GET /api/v1/limits publishes them, and tests/limits.py checks the page,
+ * the CLI's help and the README against that answer.
+ */
+#ifndef CLOPT_SERVER_LIMITS_H
+#define CLOPT_SERVER_LIMITS_H
+
+#include "expr.h"
+#include "landscape_request.h"
+#include "request.h"
+#include "training_request.h"
+
+#include <jansson.h>
+
+/* The explorations' own (explorations.c). */
+#define SRV_EXPLORE_MAX_MAPS CLOPT_EXPLORE_MAX_MAPS /* as `clopt explore` */
+#define SRV_EXPLORE_MAX_RUNS (1u << 20)             /* runs of the full pass, all maps */
+#define SRV_EXPLORE_MAX_STEPS 100000u               /* steps per run */
+#define SRV_EXPLORE_MAX_WORK 4000000000ull          /* runs x steps */
+
+/* X(group, name, value): GET /api/v1/limits is {"group": {"name": value, ...}, ...}. */
+#define SRV_LIMITS(X)                                                                              \
+    X("body", "bytes", SRV_MAX_BODY)                                                               \
+    X("runs", "steps", SRV_MAX_STEPS)                                                              \
+    X("runs", "trajectories", SRV_MAX_TRAJECTORIES)                                                \
+    X("runs", "state_trajectories", SRV_MAX_STATE_TRAJECTORIES)                                    \
+    X("runs", "points", SRV_MAX_POINTS)                                                            \
+    X("runs", "seed", SRV_MAX_SEED)                                                                \
+    X("landscapes", "side", SRV_LANDSCAPE_MAX_SIDE)                                                \
+    X("landscapes", "values", SRV_LANDSCAPE_MAX_VALUES)                                            \
+    X("explorations", "maps", SRV_EXPLORE_MAX_MAPS)                                                \
+    X("explorations", "side", CLOPT_EXPLORE_MAX_SIDE)                                              \
+    X("explorations", "runs", SRV_EXPLORE_MAX_RUNS)                                                \
+    X("explorations", "steps", SRV_EXPLORE_MAX_STEPS)                                              \
+    X("explorations", "run_steps", SRV_EXPLORE_MAX_WORK)                                           \
+    X("expressions", "chars", CLOPT_EXPR_MAX_CHARS)                                                \
+    X("expressions", "depth", CLOPT_EXPR_MAX_DEPTH)                                                \
+    X("expressions", "nodes", CLOPT_EXPR_MAX_NODES)                                                \
+    X("trainings", "optimizers", SRV_TRAIN_MAX_OPTIMIZERS)                                         \
+    X("trainings", "epochs", SRV_TRAIN_MAX_EPOCHS)                                                 \
+    X("trainings", "batch", SRV_TRAIN_MAX_BATCH)                                                   \
+    X("trainings", "hidden", SRV_TRAIN_MAX_HIDDEN)                                                 \
+    X("trainings", "limit", SRV_TRAIN_MAX_LIMIT)                                                   \
+    X("trainings", "seed", SRV_MAX_SEED)
+
+/* The list as JSON (new reference; NULL out of memory). */
+json_t *srv_limits_json(void);
+
+#endif

@@ -1,0 +1,92 @@
+// The race's run as data: the catalogue look-ups, a run made from the server's answer, the
+// rows of its stream stored, and playback moved on by the clock. Pure: no DOM, tested with
+// node's test runner (web/test/race.test.mjs).
+
+import { dash, repeats } from './scales.js';
+import { formatSpec } from './spec.js';
+
+// A student follows 500 steps in five seconds at 1×.
+export const STEPS_PER_SECOND = 100;
+
+/** The catalogue entry (/api/v1/optimizers) of optimizer key. */
+export function info(state, key) {
+  return state.optimizers.find((o) => o.key === key);
+}
+
+/** The race's optimizers as spec texts ("adam(lr=0.01)"). */
+export function specs(state) {
+  return state.entries.map((e) => formatSpec(info(state, e.key), e.params));
+}
+
+/** An entry's spec with the optimizer's display name ("Adam(lr=0.01)"). */
+export function label(state, entry) {
+  return formatSpec(info(state, entry.key), entry.params).replace(/^[a-z]+/, info(state, entry.key).name);
+}
+
+/**
+ * The run the server accepted (body: {id, trajectories}) for request, with state.entries its
+ * optimizers: per trajectory its entry k and start s, and x, y, f per step (NaN until the
+ * stream brings them); points (each step's state) when the request asked for it.
+ */
+export function newRun(state, request, body) {
+  const n = request.steps + 1;
+  const s = request.starts.length;
+  const rep = repeats(state.entries.map((e) => e.key));
+  const run = {
+    id: body.id, request, steps: request.steps, available: -1, finished: false,
+    stateLimit: state.limits ? state.limits.runs.state_trajectories : null, // why points may be null
+    entries: state.entries.map((e, k) => ({ k, key: e.key, label: label(state, e), dash: dash(rep[k], e.key) })),
+    trajectories: body.trajectories.map((tr, i) => {
+      const k = Math.floor(i / s);
+      return { config: tr.optimizer, start: tr.start, k, s: i % s, name: tr.optimizer.name,
+        label: label(state, state.entries[k]), dash: dash(rep[k], state.entries[k].key) };
+    }),
+    diverged: body.trajectories.map(() => null),
+    x: [], y: [], f: [],
+    points: request.state ? body.trajectories.map(() => new Array(n).fill(null)) : null,
+  };
+  for (let i = 0; i < run.trajectories.length; i++) {
+    run.x.push(new Float64Array(n).fill(NaN));
+    run.y.push(new Float64Array(n).fill(NaN));
+    run.f.push(new Float64Array(n).fill(NaN));
+  }
+  return run;
+}
+
+/** Stores a step event's rows ([{step, points}], a null point: diverged) into run. */
+export function storeRows(run, rows) {
+  for (const row of rows) {
+    row.points.forEach((p, i) => {
+      if (!p) return; // diverged: the done event says when
+      run.x[i][row.step] = p[0];
+      run.y[i][row.step] = p[1];
+      run.f[i][row.step] = p[2];
+      if (run.points) run.points[i][row.step] = p;
+    });
+    run.available = Math.max(run.available, row.step);
+  }
+}
+
+/**
+ * Moves playback on by dt milliseconds: the position advances at the speed while steps are
+ * there to show, and playing stops at the end of a finished run. True while at that end.
+ */
+export function advance(state, dt) {
+  const r = state.run;
+  if (r && state.playing && state.step < r.available) {
+    state.position = Math.min(r.available, state.position + (dt / 1000) * STEPS_PER_SECOND * state.speed);
+    state.step = Math.floor(state.position);
+  }
+  if (r && r.finished && state.step >= r.steps) {
+    state.playing = false;
+    return true;
+  }
+  return false;
+}
+
+/** Stops playback at step (the drawing clamps it to what has arrived). */
+export function seek(state, step) {
+  state.playing = false;
+  state.step = step;
+  state.position = step;
+}
