@@ -372,6 +372,16 @@ const char *clopt_range_text(clopt_range r)
         return "a finite number > 0";
     case CLOPT_RANGE_BOOL:
         return "True or False (1 or 0)";
+    case CLOPT_RANGE_OPEN_UNIT:
+        return "a number in (0, 1)";
+    case CLOPT_RANGE_FRACTION:
+        return "a number in [0, 1]";
+    case CLOPT_RANGE_COUNT:
+        return "a whole number >= 0";
+    case CLOPT_RANGE_COUNT_POS:
+        return "a whole number >= 1";
+    case CLOPT_RANGE_CHOICE:
+        return "one of the listed words";
     case CLOPT_RANGE_OWN:
         break;
     }
@@ -392,6 +402,15 @@ bool clopt_range_accepts(clopt_range r, double v)
         return v > 0.0;
     case CLOPT_RANGE_BOOL:
         return v == 0.0 || v == 1.0;
+    case CLOPT_RANGE_OPEN_UNIT:
+        return v > 0.0 && v < 1.0;
+    case CLOPT_RANGE_FRACTION:
+        return v >= 0.0 && v <= 1.0;
+    case CLOPT_RANGE_COUNT:
+    case CLOPT_RANGE_COUNT_POS: /* whole numbers a double holds exactly, and steps can reach */
+        return v == floor(v) && v >= (r == CLOPT_RANGE_COUNT ? 0.0 : 1.0) && v <= 1e15;
+    case CLOPT_RANGE_CHOICE:
+        return v == floor(v) && v >= 0.0;
     case CLOPT_RANGE_OWN:
         break;
     }

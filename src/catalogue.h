@@ -30,12 +30,17 @@ typedef enum {
 
 /* How a hyperparameter is validated. */
 typedef enum {
-    CLOPT_RANGE_OWN,      /* in an optimizer's row: the hyperparameter's own range */
-    CLOPT_RANGE_NONNEG,   /* [0, inf) */
-    CLOPT_RANGE_UNIT,     /* [0, 1) */
-    CLOPT_RANGE_UNIT_TOP, /* (0, 1] (Lion's beta_1) */
-    CLOPT_RANGE_POSITIVE, /* (0, inf); the value 0 means "not set" (clipping off) */
-    CLOPT_RANGE_BOOL      /* false/true, 0 or 1 */
+    CLOPT_RANGE_OWN,       /* in an optimizer's row: the hyperparameter's own range */
+    CLOPT_RANGE_NONNEG,    /* [0, inf) */
+    CLOPT_RANGE_UNIT,      /* [0, 1) */
+    CLOPT_RANGE_UNIT_TOP,  /* (0, 1] (Lion's beta_1) */
+    CLOPT_RANGE_POSITIVE,  /* (0, inf); the value 0 means "not set" (clipping off) */
+    CLOPT_RANGE_BOOL,      /* false/true, 0 or 1 */
+    CLOPT_RANGE_OPEN_UNIT, /* (0, 1) (schedule-free SGD's momentum) */
+    CLOPT_RANGE_FRACTION,  /* [0, 1] (a schedule's alpha and decay) */
+    CLOPT_RANGE_COUNT,     /* a whole number in [0, 1e15] (a schedule's warmup) */
+    CLOPT_RANGE_COUNT_POS, /* a whole number in [1, 1e15] (a schedule's steps) */
+    CLOPT_RANGE_CHOICE     /* one of a few words, stored as its index (a schedule's shape) */
 } clopt_range;
 
 typedef struct {

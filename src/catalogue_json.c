@@ -18,6 +18,18 @@ static json_t *range_json(clopt_range r)
         return json_pack("{s:f,s:b}", "min", 0.0, "min_inclusive", 0);
     case CLOPT_RANGE_BOOL:
         return json_pack("{s:s}", "type", "boolean");
+    case CLOPT_RANGE_OPEN_UNIT:
+        return json_pack("{s:f,s:b,s:f,s:b}", "min", 0.0, "min_inclusive", 0, "max", 1.0,
+                         "max_inclusive", 0);
+    case CLOPT_RANGE_FRACTION:
+        return json_pack("{s:f,s:b,s:f,s:b}", "min", 0.0, "min_inclusive", 1, "max", 1.0,
+                         "max_inclusive", 1);
+    case CLOPT_RANGE_COUNT:
+    case CLOPT_RANGE_COUNT_POS:
+        return json_pack("{s:f,s:b,s:f,s:b,s:s}", "min", r == CLOPT_RANGE_COUNT ? 0.0 : 1.0,
+                         "min_inclusive", 1, "max", 1e15, "max_inclusive", 1, "type", "integer");
+    case CLOPT_RANGE_CHOICE:
+        return json_pack("{s:s}", "type", "string");
     case CLOPT_RANGE_OWN:
         break;
     }

@@ -4,11 +4,25 @@
 
 #include "catalogue.h"
 #include "clopt/clopt.h"
+#include "lr_schedule.h"
 
 typedef struct {
     const clopt_optimizer_info *info;
     double v[CLOPT_P_COUNT]; /* indexed by clopt_param; clipnorm/clipvalue 0 = off */
+    clopt_lr_schedule sched; /* sched.info NULL: none */
 } clopt_config;
+
+/* The name of the argument that holds a schedule, in specs and configs. */
+#define CLOPT_SCHEDULE_ARG "schedule"
+
+/*
+ * The refusal of a schedule together with Keras 1's decay > 0 (two schedules at once), or
+ * CLOPT_OK when c has at most one of them.
+ */
+clopt_status clopt_config_check_schedule(const clopt_config *c, clopt_error *err);
+
+/* The learning rate of the step after `it` completed ones: lr * m(it) / (1 + decay * it). */
+double clopt_config_rate(const clopt_config *c, uint64_t it);
 
 /* The optimizer's Keras defaults, clipping off. */
 void clopt_config_defaults(clopt_config *c, const clopt_optimizer_info *info);

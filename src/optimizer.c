@@ -252,7 +252,8 @@ clopt_status clopt_optimizer_set(clopt_optimizer *o, const char *name, double va
     if (p < 0) return CLOPT_EINVAL;
     if ((p == CLOPT_P_CLIPNORM || p == CLOPT_P_CLIPVALUE) && value == 0.0)
         next.v[p] = 0.0; /* turns clipping off: what get reads for an unset clip */
-    else if (clopt_config_assign(&next, (clopt_param)p, value, err) != CLOPT_OK)
+    else if (clopt_config_assign(&next, (clopt_param)p, value, err) != CLOPT_OK ||
+             clopt_config_check_schedule(&next, err) != CLOPT_OK)
         return CLOPT_EINVAL;
     /* SGD's velocity is zero while momentum is 0, however the optimizer was created: momentum
      * switched on starts from zero (a new buffer, or the old one cleared). */
@@ -300,6 +301,11 @@ clopt_status clopt_optimizer_get(const clopt_optimizer *o, const char *name, dou
     if (p < 0) return CLOPT_EINVAL;
     *value = o->cfg.v[p];
     return CLOPT_OK;
+}
+
+double clopt_optimizer_rate(const clopt_optimizer *o)
+{
+    return o ? clopt_config_rate(&o->cfg, o->it) : 0.0;
 }
 
 uint64_t clopt_optimizer_iterations(const clopt_optimizer *o)

@@ -14,7 +14,8 @@ double clopt_schedule_scalars(const clopt_config *c, uint64_t it, double m_sched
 {
     const double *v = c->v;
     const clopt_optimizer_info *info = c->info;
-    const double lr_e = v[CLOPT_P_LR] / (1.0 + v[CLOPT_P_DECAY] * (double)it);
+    /* lr * m(t) with a schedule (lr_schedule.c), Keras 1's lr / (1 + decay * it) without */
+    const double lr_e = clopt_config_rate(c, it);
     const double t = (double)it + 1.0;
     double b1 = v[CLOPT_P_BETA_1];
     if (clopt_catalogue_takes(info, CLOPT_P_MOMENTUM)) b1 = v[CLOPT_P_MOMENTUM];
@@ -46,7 +47,7 @@ double clopt_schedule_scalars(const clopt_config *c, uint64_t it, double m_sched
         const double mu_t = b1 * (1.0 - 0.5 * pow(0.96, t * sd));
         const double mu_t1 = b1 * (1.0 - 0.5 * pow(0.96, (t + 1.0) * sd));
         const double ms_new = m_schedule * mu_t, ms_next = m_schedule * mu_t * mu_t1;
-        k->lr = (float)v[CLOPT_P_LR];
+        k->lr = (float)lr_e; /* Nadam takes no decay: lr, or lr * m(t) with a schedule */
         k->g_scale = (float)((1.0 - mu_t) / (1.0 - ms_new));
         k->m_scale = (float)(mu_t1 / (1.0 - ms_next));
         k->v_scale = (float)(1.0 / (1.0 - pow(b2, t)));
@@ -80,6 +81,7 @@ int clopt_schedule_constant(const clopt_config *c)
 {
     /* Kinds not named here are taken to change per step: slower, never wrong. */
     const clopt_kind kind = c->info->kind;
-    return c->v[CLOPT_P_DECAY] == 0.0 && (kind == CLOPT_SGD || kind == CLOPT_RMSPROP ||
-                                          kind == CLOPT_ADAGRAD || kind == CLOPT_ADADELTA);
+    return c->v[CLOPT_P_DECAY] == 0.0 && !c->sched.info &&
+           (kind == CLOPT_SGD || kind == CLOPT_RMSPROP || kind == CLOPT_ADAGRAD ||
+            kind == CLOPT_ADADELTA);
 }

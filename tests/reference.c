@@ -137,7 +137,7 @@ static void nadam(const ref_hyper *h, const ref_sched *s, size_t n, double *p,
         double m_prime = st[0][i] / (1 - s->ms_next);
         double v_prime = st[1][i] / (1 - pow(h->beta_2, s->t));
         double m_bar = (1 - s->mu_t) * g_prime + s->mu_t1 * m_prime;
-        p[i] -= h->lr * m_bar / (sqrt(v_prime) + h->epsilon);
+        p[i] -= s->lr * m_bar / (sqrt(v_prime) + h->epsilon); /* lr (or lr * m(t)): no decay */
     }
 }
 
@@ -348,8 +348,8 @@ static void step(ref_optimizer *r, const float *const *gf, const double *const *
         double norm = sqrt(sum);
         if (norm >= h->clipnorm) scale = h->clipnorm / norm;
     }
-    /* 2. decay */
-    s.lr = h->lr / (1.0 + h->decay * (double)r->it);
+    /* 2. decay, or a schedule (at most one of the two differs from 1) */
+    s.lr = h->lr * ref_schedule_m(&h->sched, r->it) / (1.0 + h->decay * (double)r->it);
     /* Nadam's schedule, once per step */
     s.mu_t = h->beta_1 * (1.0 - 0.5 * pow(0.96, s.t * h->schedule_decay));
     s.mu_t1 = h->beta_1 * (1.0 - 0.5 * pow(0.96, (s.t + 1.0) * h->schedule_decay));
@@ -374,6 +374,29 @@ static void step(ref_optimizer *r, const float *const *gf, const double *const *
         free(before);
     }
     r->it++;
+}
+
+double ref_schedule_m(const ref_sched_spec *s, uint64_t it)
+{
+    const double t = (double)it, w = s->warmup, u = t - w;
+    if (!s->name[0]) return 1.0;
+    if (t < w) return (t + 1) / w;
+    if (strcmp(s->name, "step") == 0) return pow(s->factor, floor(u / s->every));
+    if (strcmp(s->name, "exponential") == 0)
+        return pow(s->rate, s->staircase ? floor(u / s->steps) : u / s->steps);
+    if (strcmp(s->name, "cosine") == 0) {
+        const double big_u = s->steps - w;
+        return s->alpha +
+               (1 - s->alpha) * 0.5 * (1 + cos(3.14159265358979323846 * fmin(u / big_u, 1)));
+    }
+    if (strcmp(s->name, "wsd") == 0) {
+        const double start = s->steps - floor(s->decay * s->steps + 0.5);
+        if (t < start) return 1.0;
+        const double p = fmin((t - start + 1) / (s->steps - start), 1);
+        return s->sqrt_shape ? 1 - sqrt(p) : 1 - p;
+    }
+    if (strcmp(s->name, "inverse_sqrt") == 0) return sqrt(w / (t + 1));
+    return 1.0; /* constant */
 }
 
 void ref_step(ref_optimizer *r, const float *const *grads)

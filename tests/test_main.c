@@ -9,6 +9,7 @@
 
 static CU_SuiteInfo suites[] = {
     {"spec", NULL, NULL, NULL, NULL, spec_tests},
+    {"schedule", NULL, NULL, NULL, NULL, schedule_tests},
     {"context", NULL, NULL, NULL, NULL, context_tests},
     {"tuning", NULL, NULL, NULL, NULL, tuning_tests},
     {"optimizer", NULL, NULL, NULL, NULL, optimizer_tests},

@@ -140,6 +140,14 @@ CLOPT_API clopt_status clopt_optimizer_set(clopt_optimizer *o, const char *name,
 CLOPT_API clopt_status clopt_optimizer_get(const clopt_optimizer *o, const char *name,
                                            double *value, clopt_error *err);
 
+/*
+ * The learning rate the next step takes, lr_e: lr * m(t) with a schedule (the spec's
+ * schedule=cosine(steps=1000, warmup=100), SEMANTICS.md "Schedules"; t = the steps taken),
+ * Keras 1's lr / (1 + decay * t) without one. clopt_optimizer_get(o, "lr") stays the base
+ * rate. (Adam-like kinds fold their bias corrections in after this.) 0 for NULL.
+ */
+CLOPT_API double clopt_optimizer_rate(const clopt_optimizer *o);
+
 /* The number of steps taken (Keras' `iterations`). */
 CLOPT_API uint64_t clopt_optimizer_iterations(const clopt_optimizer *o);
 
