@@ -23,6 +23,9 @@ typedef enum {
     CLOPT_P_SCHEDULE_DECAY,
     CLOPT_P_WEIGHT_DECAY,
     CLOPT_P_AMSGRAD,
+    CLOPT_P_WARMUP_STEPS,
+    CLOPT_P_R,
+    CLOPT_P_WEIGHT_LR_POWER,
     CLOPT_P_CLIPNORM,
     CLOPT_P_CLIPVALUE,
     CLOPT_P_COUNT
@@ -50,7 +53,7 @@ typedef struct {
     const char *ko;
 } clopt_param_info;
 
-#define CLOPT_MAX_OWN_PARAMS 7 /* hyperparameters besides clipnorm and clipvalue */
+#define CLOPT_MAX_OWN_PARAMS 9 /* hyperparameters besides clipnorm and clipvalue */
 #define CLOPT_MAX_EQUATIONS 10
 
 /*
@@ -82,6 +85,11 @@ typedef struct {
     const clopt_equation equations[CLOPT_MAX_EQUATIONS]; /* ends at the first NULL html */
     clopt_range ranges[CLOPT_MAX_OWN_PARAMS]; /* per params[i]: a range of this optimizer's
                                                  own (Lion's beta_1), or CLOPT_RANGE_OWN */
+    /*
+     * Schedule-free (Defazio et al. 2024): state 0 is z, state 1 is x, the average where the
+     * model is evaluated; the parameters are y. z and x start at y at the first step.
+     */
+    bool schedule_free;
 } clopt_optimizer_info;
 
 const clopt_optimizer_info *clopt_catalogue_optimizer(clopt_kind kind);

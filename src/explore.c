@@ -39,8 +39,8 @@ struct clopt_exploration {
     uint64_t steps, next;             /* next: the next step to evaluate, 0 .. steps + 1 */
     double width;                     /* the view's width: "near a minimum" is 1% of it */
     clopt_config *cfg;
-    double *m_schedule;
-    char **config; /* nmaps get_config JSON texts */
+    clopt_running *m_schedule; /* each config's running scalars */
+    char **config;             /* nmaps get_config JSON texts */
     char *axis_name[2];
     double *values[2];
     size_t nvalues[2], naxes;
@@ -107,7 +107,7 @@ static clopt_status make_configs(clopt_exploration *e, const clopt_explore_optio
         }
     }
     for (size_t r = 0; r < e->ncfg; r++)
-        e->m_schedule[r] = 1.0;
+        e->m_schedule[r] = clopt_running_start();
     for (size_t m = 0; m < e->nmaps; m++)
         if (!(e->config[m] =
                   clopt_config_json(e->kind == CLOPT_EXPLORE_BASINS ? &e->cfg[m] : base)))
@@ -312,7 +312,7 @@ clopt_status clopt_explore_advance(clopt_exploration *e, uint64_t max_steps, clo
     const uint64_t updates = e->next + n <= e->steps ? n : e->steps - e->next;
     const uint64_t rows = e->constant ? (e->next == 0) : updates; /* constant: written once */
     for (size_t c = 0; c < e->ncfg; c++) {
-        double m = e->m_schedule[c];
+        clopt_running m = e->m_schedule[c];
         for (uint64_t i = 0; i < rows; i++)
             m = clopt_schedule_scalars(&e->cfg[c], e->next + i, m, &e->table[c * e->stride + i]);
         e->m_schedule[c] = m;

@@ -86,17 +86,19 @@ static int same_cell(const clopt_explore_map *m, size_t r, const final_points *p
 
 /*
  * A sample of cells of a basin map (every 7th, and the corners) of four optimizers, one of
- * them clipped and one that diverges from some starts, then every kind of the catalogue with
- * its defaults, computed in uneven slices, against clopt_run from the documented start
+ * them clipped and one that diverges from some starts, then every other kind of the catalogue
+ * with its defaults, computed in uneven slices, against clopt_run from the documented start
  * x0 + i (x1 - x0) / (nx - 1), y0 + j (y1 - y0) / (ny - 1).
  */
 static void test_basin_cells_equal_runs(void)
 {
-    const char *specs[16] = {"adam(lr=0.05)", "sgd(lr=0.01, momentum=0.9)",
-                             "rmsprop(lr=0.01, clipnorm=0.5)", "sgd(lr=0.03)"};
+    const char *specs[4 + CLOPT_KIND_COUNT] = {"adam(lr=0.05)", "sgd(lr=0.01, momentum=0.9)",
+                                               "rmsprop(lr=0.01, clipnorm=0.5)", "sgd(lr=0.03)"};
     size_t nopt = 4;
+    /* every other kind with its defaults (16 optimizers at most fit an exploration) */
     for (int kind = 0; kind < CLOPT_KIND_COUNT; kind++)
-        specs[nopt++] = clopt_catalogue_optimizer((clopt_kind)kind)->key;
+        if (kind != CLOPT_ADAM && kind != CLOPT_SGD && kind != CLOPT_RMSPROP)
+            specs[nopt++] = clopt_catalogue_optimizer((clopt_kind)kind)->key;
     const double view[] = {-5.5, 4.25, -4.75, 5.125};
     const size_t nx = test_quick() ? 13 : 37, ny = test_quick() ? 11 : 29;
     const uint64_t steps = test_quick() ? 30 : 300;
@@ -452,10 +454,11 @@ static void test_constant_schedules_are_constant(void)
             if (!clopt_schedule_constant(&c)) continue;
             constant++;
             clopt_scalars k0, k;
-            CU_ASSERT_EQUAL(clopt_schedule_scalars(&c, 0, 1.0, &k0), 1.0);
+            const clopt_running start = clopt_running_start();
+            CU_ASSERT_EQUAL(clopt_schedule_scalars(&c, 0, start, &k0).m_schedule, 1.0);
             const uint64_t steps[] = {1, 999};
             for (int i = 0; i < 2; i++) {
-                CU_ASSERT_EQUAL(clopt_schedule_scalars(&c, steps[i], 1.0, &k), 1.0);
+                CU_ASSERT_EQUAL(clopt_schedule_scalars(&c, steps[i], start, &k).m_schedule, 1.0);
                 CU_ASSERT(memcmp(&k, &k0, sizeof k) == 0);
             }
         }

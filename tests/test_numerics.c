@@ -181,9 +181,17 @@ static double other_value(const char *name, double def)
     static const struct {
         const char *name;
         double v;
-    } others[] = {{"momentum", 0.5},       {"decay", 0.01},       {"rho", 0.5},
-                  {"beta_1", 0.5},         {"beta_2", 0.9},       {"epsilon", 0.1},
-                  {"schedule_decay", 0.1}, {"weight_decay", 0.05}};
+    } others[] = {{"momentum", 0.5},
+                  {"decay", 0.01},
+                  {"rho", 0.5},
+                  {"beta_1", 0.5},
+                  {"beta_2", 0.9},
+                  {"epsilon", 0.1},
+                  {"schedule_decay", 0.1},
+                  {"weight_decay", 0.05},
+                  {"warmup_steps", 20},
+                  {"r", 0.5},
+                  {"weight_lr_power", 1}};
     for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
         if (strcmp(others[i].name, name) == 0) return others[i].v;
     return 4.0 * def; /* lr */
