@@ -340,7 +340,8 @@ static void gather(clopt_run *r, size_t rows)
                 for (size_t c = 0; c < r->ncomp; c++)
                     dst[c] = src[c * r->tpad];
                 if (r->ncomp == CLOPT_AVERAGE_COMPONENTS && !r->cfg[k].info->schedule_free)
-                    memcpy(dst + 3, dst, 3 * sizeof *dst); /* the point is its own average */
+                    for (size_t c = 0; c < 3; c++) /* the point is its own average */
+                        dst[3 + c] = dst[c];
             }
 }
 
