@@ -69,6 +69,88 @@ int clopt_config_param(const clopt_config *c, const char *name, size_t len, clop
     return -1;
 }
 
+int clopt_config_setting(const clopt_config *c, const char *name, size_t len, clopt_error *err)
+{
+    static const char prefix[] = CLOPT_SCHEDULE_ARG ".";
+    const size_t plen = sizeof prefix - 1;
+    if (len <= plen || strncmp(name, prefix, plen) != 0)
+        return clopt_config_param(c, name, len, err);
+    const clopt_schedule_info *info = c->sched.info;
+    if (!info) {
+        clopt_error_set(err, CLOPT_EINVAL,
+                        "'%.*s': %s has no schedule; give it one in the spec, e.g. "
+                        "schedule=cosine(steps=1000, warmup=100)",
+                        (int)(len > 64 ? 64 : len), name, c->info->name);
+        return -1;
+    }
+    char list[96] = "";
+    for (size_t i = 0; i < info->nparams; i++) {
+        const clopt_sparam_info *pi = clopt_schedule_param(info->params[i]);
+        if (strlen(pi->name) == len - plen && strncmp(pi->name, name + plen, len - plen) == 0 &&
+            pi->range != CLOPT_RANGE_CHOICE)
+            return CLOPT_SETTING_SCHEDULE + (int)info->params[i];
+        if (pi->range == CLOPT_RANGE_CHOICE) continue;
+        if (*list) strncat(list, ", ", sizeof list - strlen(list) - 1);
+        strncat(list, pi->name, sizeof list - strlen(list) - 1);
+    }
+    clopt_error_set(err, CLOPT_EINVAL,
+                    "'%.*s': schedule %s has no numeric parameter '%.*s'; it has %s",
+                    (int)(len > 64 ? 64 : len), name, info->name,
+                    (int)(len - plen > 32 ? 32 : len - plen), name + plen, list);
+    return -1;
+}
+
+const char *clopt_setting_name(int setting, char buf[48])
+{
+    if (setting < CLOPT_SETTING_SCHEDULE)
+        snprintf(buf, 48, "%s", clopt_catalogue_param((clopt_param)setting)->name);
+    else
+        snprintf(buf, 48, CLOPT_SCHEDULE_ARG ".%s",
+                 clopt_schedule_param((clopt_sparam)(setting - CLOPT_SETTING_SCHEDULE))->name);
+    return buf;
+}
+
+int clopt_setting_is_bool(int setting)
+{
+    return setting < CLOPT_SETTING_SCHEDULE
+               ? clopt_catalogue_param((clopt_param)setting)->range == CLOPT_RANGE_BOOL
+               : clopt_schedule_param((clopt_sparam)(setting - CLOPT_SETTING_SCHEDULE))->range ==
+                     CLOPT_RANGE_BOOL;
+}
+
+double clopt_config_get_setting(const clopt_config *c, int setting)
+{
+    return setting < CLOPT_SETTING_SCHEDULE ? c->v[setting]
+                                            : c->sched.v[setting - CLOPT_SETTING_SCHEDULE];
+}
+
+void clopt_config_put_setting(clopt_config *c, int setting, double v)
+{
+    if (setting < CLOPT_SETTING_SCHEDULE)
+        c->v[setting] = v;
+    else
+        c->sched.v[setting - CLOPT_SETTING_SCHEDULE] = v;
+}
+
+clopt_status clopt_config_assign_setting(clopt_config *c, int setting, double v, clopt_error *err)
+{
+    if (setting < CLOPT_SETTING_SCHEDULE)
+        return clopt_config_assign(c, (clopt_param)setting, v, err);
+    const clopt_sparam p = (clopt_sparam)(setting - CLOPT_SETTING_SCHEDULE);
+    const clopt_sparam_info *pi = clopt_schedule_param(p);
+    char num[32];
+    if (!clopt_range_accepts(pi->range, v))
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "%s: schedule %s: %s=%s is out of range; expected %s", c->info->name,
+                               c->sched.info->name, pi->name, clopt_format_number(num, v),
+                               clopt_range_text(pi->range));
+    clopt_lr_schedule next = c->sched;
+    next.v[p] = v;
+    const clopt_status st = clopt_schedule_check(&next, c->info->name, err);
+    if (st == CLOPT_OK) c->sched = next;
+    return st;
+}
+
 clopt_status clopt_config_assign(clopt_config *c, clopt_param p, double v, clopt_error *err)
 {
     const clopt_param_info *pi = clopt_catalogue_param(p);

@@ -258,7 +258,7 @@ static clopt_status assign(clopt_lr_schedule *s, bool *seen, clopt_sparam p, dou
 }
 
 /* Required parameters given, and the relations between parameters (SEMANTICS.md). */
-static clopt_status finish(const clopt_lr_schedule *s, const char *owner, clopt_error *err)
+clopt_status clopt_schedule_check(const clopt_lr_schedule *s, const char *owner, clopt_error *err)
 {
     const clopt_schedule_info *info = s->info;
     for (size_t i = 0; i < info->nparams; i++)
@@ -429,7 +429,7 @@ clopt_status clopt_schedule_parse(const char *text, size_t len, const char *owne
         skip_ws(&c);
     }
     if (c.cur != c.end) return syntax(&c, "the end of the schedule", err);
-    const clopt_status st = finish(&s, owner, err);
+    const clopt_status st = clopt_schedule_check(&s, owner, err);
     if (st == CLOPT_OK) *out = s;
     return st;
 }
@@ -482,7 +482,7 @@ clopt_status clopt_schedule_from_json(const json_t *j, const char *owner, clopt_
             st = assign(&s, seen, (clopt_sparam)p, v, json_is_string(val), owner, err);
         if (st != CLOPT_OK) return st;
     }
-    const clopt_status st = finish(&s, owner, err);
+    const clopt_status st = clopt_schedule_check(&s, owner, err);
     if (st == CLOPT_OK) *out = s;
     return st;
 }

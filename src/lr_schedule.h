@@ -74,6 +74,12 @@ double clopt_schedule_factor(const clopt_lr_schedule *s, uint64_t t);
 clopt_status clopt_schedule_parse(const char *text, size_t len, const char *owner,
                                   clopt_lr_schedule *out, clopt_error *err);
 
+/*
+ * The required parameters and the relations between them (steps > warmup, ...) of a
+ * schedule whose values were changed one by one; the error names `owner`.
+ */
+clopt_status clopt_schedule_check(const clopt_lr_schedule *s, const char *owner, clopt_error *err);
+
 /* The same from JSON: {"name":"cosine","steps":1000,"warmup":100}, or null for none. */
 clopt_status clopt_schedule_from_json(const json_t *j, const char *owner, clopt_lr_schedule *out,
                                       clopt_error *err);

@@ -254,8 +254,13 @@ clopt_status clopt_optimizer_set(clopt_optimizer *o, const char *name, double va
         return clopt_error_set(err, CLOPT_EINVAL, "clopt_optimizer_set: %s is NULL",
                                !o ? "optimizer" : "name");
     clopt_config next = o->cfg;
-    int p = clopt_config_param(&next, name, strlen(name), err);
+    int p = clopt_config_setting(&next, name, strlen(name), err);
     if (p < 0) return CLOPT_EINVAL;
+    if (p >= CLOPT_SETTING_SCHEDULE) { /* "schedule.warmup": a schedule parameter */
+        if (clopt_config_assign_setting(&next, p, value, err) != CLOPT_OK) return CLOPT_EINVAL;
+        o->cfg = next;
+        return CLOPT_OK;
+    }
     if ((p == CLOPT_P_CLIPNORM || p == CLOPT_P_CLIPVALUE) && value == 0.0)
         next.v[p] = 0.0; /* turns clipping off: what get reads for an unset clip */
     else if (clopt_config_assign(&next, (clopt_param)p, value, err) != CLOPT_OK ||
@@ -303,9 +308,9 @@ clopt_status clopt_optimizer_get(const clopt_optimizer *o, const char *name, dou
                                !o      ? "optimizer"
                                : !name ? "name"
                                        : "value");
-    int p = clopt_config_param(&o->cfg, name, strlen(name), err);
+    int p = clopt_config_setting(&o->cfg, name, strlen(name), err);
     if (p < 0) return CLOPT_EINVAL;
-    *value = o->cfg.v[p];
+    *value = clopt_config_get_setting(&o->cfg, p);
     return CLOPT_OK;
 }
 

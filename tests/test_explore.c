@@ -165,7 +165,17 @@ static void test_sweep_cells_equal_runs(void)
                                .tol = 1e-4};
     o.axes[0] = (clopt_explore_axis){"learning_rate", 1e-4, 3e-3, 7, 1};
     o.axes[1] = (clopt_explore_axis){"momentum", 0.0, 0.95, 5, 0};
-    for (int sweep = 0; sweep < 3; sweep++) {
+    char sched_spec[128];
+    snprintf(sched_spec, sizeof sched_spec, "adam(lr=0.05, schedule=cosine(steps=%llu, warmup=10))",
+             (unsigned long long)steps);
+    const char *sched[] = {sched_spec};
+    for (int sweep = 0; sweep < 4; sweep++) {
+        if (sweep == 3) { /* a schedule's parameter against the rate */
+            o.optimizers = sched, o.naxes = 2;
+            /* whole numbers of steps: 0, h, 2h, 3h up to half the run */
+            o.axes[0] = (clopt_explore_axis){"schedule.warmup", 0, (double)(steps / 6 * 3), 4, 0};
+            o.axes[1] = (clopt_explore_axis){"lr", 0.01, 0.1, 3, 1};
+        }
         if (sweep == 1) {
             o.optimizers = nadam, o.naxes = 1;
             o.axes[0] = (clopt_explore_axis){"beta_1", 0.5, 0.99, 9, 0};
@@ -179,16 +189,24 @@ static void test_sweep_cells_equal_runs(void)
         size_t n0, n1 = 1;
         const double *v0 = clopt_explore_axis_values(e, 0, &n0), *v1 = NULL;
         if (o.naxes == 2) v1 = clopt_explore_axis_values(e, 1, &n1);
-        CU_ASSERT_STRING_EQUAL(clopt_explore_axis_name(e, 0), sweep == 1 ? "beta_1" : "lr");
+        CU_ASSERT_STRING_EQUAL(clopt_explore_axis_name(e, 0), sweep == 1   ? "beta_1"
+                                                              : sweep == 3 ? "schedule.warmup"
+                                                                           : "lr");
         CU_ASSERT_EQUAL(v0[0], o.axes[0].lo);
         CU_ASSERT_EQUAL(v0[n0 - 1], o.axes[0].hi);
         if (sweep == 0)
             CU_ASSERT_DOUBLE_EQUAL(v0[3], sqrt(1e-4 * 3e-3), 1e-15); /* geometric middle */
+        if (sweep == 3) CU_ASSERT_EQUAL(v0[1], (double)(steps / 6));
         const size_t runs = n0 * n1;
         char **specs = malloc(runs * sizeof *specs);
         for (size_t r = 0; r < runs; r++) {
             specs[r] = malloc(160);
-            if (sweep == 1)
+            if (sweep == 3)
+                snprintf(specs[r], 160,
+                         "{\"name\":\"adam\",\"lr\":%.17g,\"schedule\":{\"name\":\"cosine\","
+                         "\"steps\":%llu,\"warmup\":%.17g}}",
+                         v1[r / n0], (unsigned long long)steps, v0[r % n0]);
+            else if (sweep == 1)
                 snprintf(specs[r], 160, "{\"name\":\"nadam\",\"lr\":0.01,\"beta_1\":%.17g}", v0[r]);
             else if (sweep == 2)
                 snprintf(specs[r], 160, "{\"name\":\"lamb\",\"weight_decay\":0.01,\"lr\":%.17g}",

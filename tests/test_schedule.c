@@ -239,6 +239,20 @@ static void test_optimizer_reports_the_scheduled_rate_and_refuses_decay(void)
     CU_ASSERT_EQUAL(clopt_optimizer_set(o, "decay", 0.1, &err), CLOPT_EINVAL);
     ASSERT_ERROR(err, CLOPT_EINVAL, "and decay=0.1 together");
     CU_ASSERT_EQUAL(clopt_optimizer_set(o, "decay", 0.0, &err), CLOPT_OK);
+    /* a schedule's parameters by "schedule.NAME", checked as in a spec */
+    double v = 0;
+    CU_ASSERT_EQUAL(clopt_optimizer_get(o, "schedule.warmup", &v, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(v, 8.0);
+    CU_ASSERT_EQUAL(clopt_optimizer_set(o, "schedule.warmup", 60, &err), CLOPT_EINVAL);
+    ASSERT_ERROR(err, CLOPT_EINVAL, "needs steps > warmup");
+    CU_ASSERT_EQUAL(clopt_optimizer_set(o, "schedule.warmup", 2.5, &err), CLOPT_EINVAL);
+    ASSERT_ERROR(err, CLOPT_EINVAL, "warmup=2.5 is out of range; expected a whole number >= 0");
+    CU_ASSERT_EQUAL(clopt_optimizer_set(o, "schedule.rate", 1, &err), CLOPT_EINVAL);
+    ASSERT_ERROR(err, CLOPT_EINVAL,
+                 "schedule cosine has no numeric parameter 'rate'; it has "
+                 "steps, alpha, warmup");
+    CU_ASSERT_EQUAL(clopt_optimizer_get(o, "schedule.warmup", &v, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(v, 8.0); /* unchanged */
 
     /* a checkpoint keeps the schedule: a fresh optimizer without one takes it on */
     char path[] = "/tmp/clopt-schedule-XXXXXX";
@@ -248,6 +262,8 @@ static void test_optimizer_reports_the_scheduled_rate_and_refuses_decay(void)
     CU_ASSERT_EQUAL_FATAL(clopt_optimizer_save(o, path, &err), CLOPT_OK);
     clopt_optimizer *back = clopt_optimizer_create(ctx, "sgd(lr=0.2)", &err);
     CU_ASSERT_EQUAL(clopt_optimizer_add(back, param, grad, 0, 5, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(clopt_optimizer_set(back, "schedule.steps", 10, &err), CLOPT_EINVAL);
+    ASSERT_ERROR(err, CLOPT_EINVAL, "SGD has no schedule; give it one in the spec");
     CU_ASSERT_EQUAL(clopt_optimizer_load(back, path, &err), CLOPT_OK);
     CU_ASSERT_EQUAL(clopt_optimizer_rate(back), clopt_optimizer_rate(o));
     CU_ASSERT_EQUAL(clopt_optimizer_rate(back), 0.2 * ref_schedule_m(&ref, 50));

@@ -126,7 +126,8 @@ CLOPT_API clopt_status clopt_optimizer_step(clopt_optimizer *o, clopt_error *err
  * Changes a hyperparameter between steps ("lr", "momentum", "decay", "nesterov" (0 or 1),
  * "rho", "beta_1", "beta_2", "epsilon", "schedule_decay", "clipnorm", "clipvalue"), with
  * the same range checks as create. On error the optimizer is unchanged. "clipnorm" or
- * "clipvalue" set to 0 turns that clipping off.
+ * "clipvalue" set to 0 turns that clipping off. "schedule.NAME" changes a parameter of the
+ * optimizer's schedule ("schedule.warmup", "schedule.steps"), checked as in a spec.
  * SGD's velocity is zero while momentum is 0, whatever the optimizer was created with:
  * setting momentum from 0 to a positive value starts from a zero velocity, and changing it
  * between positive values keeps the velocity. (Keras 1 keeps updating its velocity while
