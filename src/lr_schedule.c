@@ -240,6 +240,10 @@ static clopt_status assign(clopt_lr_schedule *s, bool *seen, clopt_sparam p, dou
         return clopt_error_set(err, CLOPT_EINVAL, "%s: schedule %s: argument '%s' is given twice",
                                owner, s->info->name, pi->name);
     seen[p] = true;
+    if (p == CLOPT_S_STEPS && word) { /* "all", checked by word_value */
+        s->v[p] = v;
+        return CLOPT_OK;
+    }
     if (pi->range == CLOPT_RANGE_CHOICE && !word) {
         for (size_t i = 0; pi->words[i]; i++) {
             if (i) strncat(list, " or ", sizeof list - strlen(list) - 1);
@@ -268,6 +272,7 @@ clopt_status clopt_schedule_check(const clopt_lr_schedule *s, const char *owner,
                 info->name, sparams[info->params[i]].name, sparams[info->params[i]].en, info->name,
                 sparams[info->params[i]].name, info->params[i] == CLOPT_S_WARMUP ? "100" : "1000");
     const double w = s->v[CLOPT_S_WARMUP];
+    if (clopt_schedule_unresolved(s)) return CLOPT_OK; /* steps="all": checked once resolved */
     if (info->shape == shape_inverse_sqrt && w < 1.0)
         return clopt_error_set(err, CLOPT_EINVAL,
                                "%s: schedule inverse_sqrt needs warmup >= 1 (its rate is "
@@ -286,12 +291,25 @@ clopt_status clopt_schedule_check(const clopt_lr_schedule *s, const char *owner,
     return CLOPT_OK;
 }
 
+/* steps="all" (clopt train's whole training): kept as 0, which no number can be. */
+#define WHOLE_WORD "all"
+
 /* A word of a CLOPT_RANGE_CHOICE parameter: its index, or an error listing the words. */
 static clopt_status word_value(clopt_sparam p, const char *w, size_t len, const char *owner,
-                               const char *schedule, double *out, clopt_error *err)
+                               const char *schedule, int whole, double *out, clopt_error *err)
 {
     const clopt_sparam_info *pi = &sparams[p];
     char list[64] = "";
+    if (p == CLOPT_S_STEPS && same(w, len, WHOLE_WORD)) {
+        if (whole) {
+            *out = 0.0;
+            return CLOPT_OK;
+        }
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "%s: schedule %s: steps=\"all\" (the whole training) is known "
+                               "only to clopt train; give the number of steps",
+                               owner, schedule);
+    }
     for (size_t i = 0; pi->words && pi->words[i]; i++) {
         if (same(w, len, pi->words[i])) {
             *out = (double)i;
@@ -308,11 +326,35 @@ static clopt_status word_value(clopt_sparam p, const char *w, size_t len, const 
                            schedule, pi->name, (int)(len > 32 ? 32 : len), w, list);
 }
 
+int clopt_schedule_unresolved(const clopt_lr_schedule *s)
+{
+    for (size_t i = 0; s->info && i < s->info->nparams; i++)
+        if (s->info->params[i] == CLOPT_S_STEPS) return s->v[CLOPT_S_STEPS] == 0.0;
+    return 0;
+}
+
+clopt_status clopt_schedule_resolve(clopt_lr_schedule *s, uint64_t steps, const char *owner,
+                                    clopt_error *err)
+{
+    if (!clopt_schedule_unresolved(s)) return CLOPT_OK;
+    clopt_lr_schedule next = *s;
+    next.v[CLOPT_S_STEPS] = (double)steps;
+    if (steps < 1 || steps > 1e15)
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "%s: schedule %s: steps=\"all\" would be %llu steps; expected 1 "
+                               "or more",
+                               owner, s->info->name, (unsigned long long)steps);
+    const clopt_status st = clopt_schedule_check(&next, owner, err);
+    if (st == CLOPT_OK) *s = next;
+    return st;
+}
+
 /* ---- call syntax ---- */
 
 typedef struct {
     const char *s, *cur, *end;
     const char *owner;
+    int whole;
 } cursor;
 
 static void skip_ws(cursor *c)
@@ -350,7 +392,7 @@ static clopt_status call_value(cursor *c, clopt_lr_schedule *s, clopt_sparam p, 
             c->cur++;
         if (c->cur >= c->end) return syntax(c, "a closing quote", err);
         const size_t len = (size_t)(c->cur++ - w);
-        return word_value(p, w, len, c->owner, s->info->name, out, err);
+        return word_value(p, w, len, c->owner, s->info->name, c->whole, out, err);
     }
     const size_t len_word = identifier(c);
     if (len_word) {
@@ -360,7 +402,7 @@ static clopt_status call_value(cursor *c, clopt_lr_schedule *s, clopt_sparam p, 
             *out = tolower((unsigned char)*from) == 't';
             return CLOPT_OK;
         }
-        return word_value(p, from, len_word, c->owner, s->info->name, out, err);
+        return word_value(p, from, len_word, c->owner, s->info->name, c->whole, out, err);
     }
     *word = false;
     while (c->cur < c->end && strchr("0123456789+-.eE", *c->cur))
@@ -381,10 +423,10 @@ static clopt_status call_value(cursor *c, clopt_lr_schedule *s, clopt_sparam p, 
     return CLOPT_OK;
 }
 
-clopt_status clopt_schedule_parse(const char *text, size_t len, const char *owner,
+clopt_status clopt_schedule_parse(const char *text, size_t len, const char *owner, int whole,
                                   clopt_lr_schedule *out, clopt_error *err)
 {
-    cursor c = {text, text, text + len, owner};
+    cursor c = {text, text, text + len, owner, whole};
     skip_ws(&c);
     const char *name = c.cur;
     const size_t name_len = identifier(&c);
@@ -436,8 +478,8 @@ clopt_status clopt_schedule_parse(const char *text, size_t len, const char *owne
 
 /* ---- JSON ---- */
 
-clopt_status clopt_schedule_from_json(const json_t *j, const char *owner, clopt_lr_schedule *out,
-                                      clopt_error *err)
+clopt_status clopt_schedule_from_json(const json_t *j, const char *owner, int whole,
+                                      clopt_lr_schedule *out, clopt_error *err)
 {
     if (json_is_null(j)) {
         memset(out, 0, sizeof *out);
@@ -472,7 +514,7 @@ clopt_status clopt_schedule_from_json(const json_t *j, const char *owner, clopt_
             v = json_is_true(val);
         else if (json_is_string(val))
             st = word_value((clopt_sparam)p, json_string_value(val), strlen(json_string_value(val)),
-                            owner, info->name, &v, err);
+                            owner, info->name, whole, &v, err);
         else
             st =
                 clopt_error_set(err, CLOPT_EINVAL,
@@ -497,6 +539,8 @@ static const char *value_text(clopt_sparam p, double v, int json, char buf[32])
         snprintf(buf, 32, "\"%s\"", pi->words[(size_t)v]);
     else if (pi->range == CLOPT_RANGE_BOOL)
         snprintf(buf, 32, "%s", v != 0.0 ? (json ? "true" : "True") : (json ? "false" : "False"));
+    else if (p == CLOPT_S_STEPS && v == 0.0) /* unresolved: the whole training */
+        snprintf(buf, 32, "\"" WHOLE_WORD "\"");
     else if (pi->range == CLOPT_RANGE_COUNT || pi->range == CLOPT_RANGE_COUNT_POS)
         snprintf(buf, 32, "%.0f", v);
     else

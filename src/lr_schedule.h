@@ -70,9 +70,19 @@ double clopt_schedule_factor(const clopt_lr_schedule *s, uint64_t t);
  * Parses a schedule written in call syntax, text[0, len): `cosine(steps=1000, warmup=100)`,
  * `constant`, `wsd(steps=100, shape="sqrt")`, for the optimizer named `owner` (in messages).
  * Unknown names and parameters get suggestions. *out is untouched on error.
+ * With `whole` (clopt train), steps may be the word "all": the whole training, which only
+ * the trainer knows; it is kept as steps = 0 until clopt_schedule_resolve. Without, "all"
+ * is refused with a sentence that says so.
  */
-clopt_status clopt_schedule_parse(const char *text, size_t len, const char *owner,
+clopt_status clopt_schedule_parse(const char *text, size_t len, const char *owner, int whole,
                                   clopt_lr_schedule *out, clopt_error *err);
+
+/* Whether s spans "all" the steps of a training, not yet counted (steps = 0). */
+int clopt_schedule_unresolved(const clopt_lr_schedule *s);
+
+/* Gives an unresolved schedule its steps (the training's optimizer steps) and checks it. */
+clopt_status clopt_schedule_resolve(clopt_lr_schedule *s, uint64_t steps, const char *owner,
+                                    clopt_error *err);
 
 /*
  * The required parameters and the relations between them (steps > warmup, ...) of a
@@ -81,8 +91,8 @@ clopt_status clopt_schedule_parse(const char *text, size_t len, const char *owne
 clopt_status clopt_schedule_check(const clopt_lr_schedule *s, const char *owner, clopt_error *err);
 
 /* The same from JSON: {"name":"cosine","steps":1000,"warmup":100}, or null for none. */
-clopt_status clopt_schedule_from_json(const json_t *j, const char *owner, clopt_lr_schedule *out,
-                                      clopt_error *err);
+clopt_status clopt_schedule_from_json(const json_t *j, const char *owner, int whole,
+                                      clopt_lr_schedule *out, clopt_error *err);
 
 /*
  * Appends to buf (of cap bytes, holding a string) the schedule's config object, every

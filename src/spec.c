@@ -128,7 +128,8 @@ static clopt_status value(cursor *c, const char *arg, size_t arg_len, double *ou
  * clopt_schedule_parse: a name and, if a '(' follows, everything to its ')' (quotes may
  * hold anything but their own quote).
  */
-static clopt_status schedule_value(cursor *c, clopt_config *cfg, bool *seen, clopt_error *err)
+static clopt_status schedule_value(cursor *c, clopt_config *cfg, bool *seen, int whole,
+                                   clopt_error *err)
 {
     const char *from = c->cur;
     if (*seen)
@@ -146,10 +147,12 @@ static clopt_status schedule_value(cursor *c, clopt_config *cfg, bool *seen, clo
         if (c->cur >= c->end) return syntax_error(c, "')' closing the schedule", err);
         c->cur++;
     }
-    return clopt_schedule_parse(from, (size_t)(c->cur - from), cfg->info->name, &cfg->sched, err);
+    return clopt_schedule_parse(from, (size_t)(c->cur - from), cfg->info->name, whole, &cfg->sched,
+                                err);
 }
 
-static clopt_status parse_call(const char *spec, size_t len, clopt_config *out, clopt_error *err)
+static clopt_status parse_call(const char *spec, size_t len, int whole, clopt_config *out,
+                               clopt_error *err)
 {
     cursor c = {spec, spec, spec + len};
     skip_ws(&c);
@@ -189,7 +192,7 @@ static clopt_status parse_call(const char *spec, size_t len, clopt_config *out, 
             clopt_status st;
             if (arg_len == strlen(CLOPT_SCHEDULE_ARG) &&
                 strncasecmp(arg, CLOPT_SCHEDULE_ARG, arg_len) == 0)
-                st = schedule_value(&c, &cfg, &seen_schedule, err);
+                st = schedule_value(&c, &cfg, &seen_schedule, whole, err);
             else if (clopt_config_param(&cfg, arg, arg_len, err) < 0) /* the name first */
                 st = CLOPT_EINVAL;
             else if ((st = value(&c, arg, arg_len, &v, err)) == CLOPT_OK)
@@ -215,7 +218,8 @@ static clopt_status parse_call(const char *spec, size_t len, clopt_config *out, 
 
 /* ---- JSON ---- */
 
-static clopt_status parse_json(const char *spec, size_t len, clopt_config *out, clopt_error *err)
+static clopt_status parse_json(const char *spec, size_t len, int whole, clopt_config *out,
+                               clopt_error *err)
 {
     json_error_t jerr;
     json_t *root = json_loadb(spec, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -246,7 +250,7 @@ static clopt_status parse_json(const char *spec, size_t len, clopt_config *out, 
     {
         if (strcmp(key, "name") == 0) continue;
         if (strcmp(key, CLOPT_SCHEDULE_ARG) == 0) {
-            st = clopt_schedule_from_json(val, info->name, &cfg.sched, err);
+            st = clopt_schedule_from_json(val, info->name, whole, &cfg.sched, err);
             if (st != CLOPT_OK) goto done;
             continue;
         }
@@ -271,7 +275,7 @@ done:
     return st;
 }
 
-clopt_status clopt_spec_parse(const char *spec, clopt_config *out, clopt_error *err)
+static clopt_status parse(const char *spec, int whole, clopt_config *out, clopt_error *err)
 {
     if (!spec)
         return clopt_error_set(err, CLOPT_EINVAL,
@@ -284,8 +288,18 @@ clopt_status clopt_spec_parse(const char *spec, clopt_config *out, clopt_error *
     const char *p = spec;
     while (isspace((unsigned char)*p))
         p++;
-    if (*p == '{' || *p == '[') return parse_json(spec, len, out, err);
-    return parse_call(spec, len, out, err);
+    if (*p == '{' || *p == '[') return parse_json(spec, len, whole, out, err);
+    return parse_call(spec, len, whole, out, err);
+}
+
+clopt_status clopt_spec_parse(const char *spec, clopt_config *out, clopt_error *err)
+{
+    return parse(spec, 0, out, err);
+}
+
+clopt_status clopt_spec_parse_training(const char *spec, clopt_config *out, clopt_error *err)
+{
+    return parse(spec, 1, out, err);
 }
 
 clopt_status clopt_spec_parse_nth(const char *const *specs, size_t k, clopt_config *out,
