@@ -14,6 +14,7 @@
 #include "train/trainer.h"
 #include "usage.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -233,10 +234,15 @@ static void print_results(const train_args *a, const clopt_train_result *r, size
     if (a->json) {
         printf("[");
         for (size_t i = 0; i < n; i++) {
-            printf("%s\n {\"optimizer\": \"%s\", \"seconds\": %.3f, \"examples_per_second\": "
+            /* the label as a JSON string: a schedule's steps="all" has quotes */
+            json_t *label = json_string(r[i].label);
+            char *quoted = label ? json_dumps(label, JSON_ENCODE_ANY) : NULL;
+            json_decref(label);
+            printf("%s\n {\"optimizer\": %s, \"seconds\": %.3f, \"examples_per_second\": "
                    "%.1f, \"step_seconds\": %.3f, \"products_seconds\": %.3f, ",
-                   i ? "," : "", r[i].label, r[i].seconds, trained / r[i].seconds,
+                   i ? "," : "", quoted ? quoted : "null", r[i].seconds, trained / r[i].seconds,
                    r[i].step_seconds, r[i].products_seconds);
+            free(quoted);
             if (ranks)
                 printf("\"ranks\": %d, \"compute_seconds\": %.3f, \"copy_seconds\": %.3f, "
                        "\"wait_seconds\": %.3f, \"allreduce_seconds\": %.3f, \"steps\": %zu, ",
