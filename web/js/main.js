@@ -214,12 +214,11 @@ function newRun(request, body) {
     }),
     diverged: body.trajectories.map(() => null),
     x: [], y: [], f: [],
+    ax: [], ay: [], // schedule-free: the average x (the events' "average"), NaN elsewhere
     points: request.state ? body.trajectories.map(() => new Array(n).fill(null)) : null,
   };
   for (let i = 0; i < run.trajectories.length; i++) {
-    run.x.push(new Float64Array(n).fill(NaN));
-    run.y.push(new Float64Array(n).fill(NaN));
-    run.f.push(new Float64Array(n).fill(NaN));
+    for (const a of [run.x, run.y, run.f, run.ax, run.ay]) a.push(new Float64Array(n).fill(NaN));
   }
   return run;
 }
@@ -232,6 +231,9 @@ function storeRows(run, rows) {
       run.y[i][row.step] = p[1];
       run.f[i][row.step] = p[2];
       if (run.points) run.points[i][row.step] = p;
+    });
+    (row.average || []).forEach((a, i) => {
+      if (a) [run.ax[i][row.step], run.ay[i][row.step]] = a;
     });
     run.available = Math.max(run.available, row.step);
   }
