@@ -78,6 +78,9 @@ json_t *clopt_catalogue_json(void)
         json_t *o = json_pack("{s:s,s:s,s:o,s:s,s:s,s:o,s:o}", "name", info->name, "key", info->key,
                               "hyperparameters", params, "en", info->en, "ko", info->ko, "state",
                               state, "equations", equations_json(info));
+        /* schedule-free: the state value that is the average x, where to evaluate */
+        json_object_set_new(o, "average",
+                            info->schedule_free ? json_string(info->state[1]) : json_null());
         json_object_set_new(o, "optional_state",
                             info->lean < info->full
                                 ? json_string(clopt_catalogue_param(info->state_switch)->name)

@@ -93,7 +93,7 @@ function specs() {
 }
 
 function label(entry) {
-  return formatSpec(info(entry.key), entry.params).replace(/^[a-z]+/, info(entry.key).name);
+  return formatSpec(info(entry.key), entry.params).replace(/^\w+/, info(entry.key).name);
 }
 
 /** The current settings as a hash view (what a run of them would put in the URL). */
@@ -209,8 +209,10 @@ function newRun(request, body) {
     entries: state.entries.map((e, k) => ({ k, key: e.key, label: label(e), dash: dash(rep[k], e.key) })),
     trajectories: body.trajectories.map((tr, i) => {
       const k = Math.floor(i / s);
+      const o = info(state.entries[k].key); // schedule-free: which state value is x
       return { config: tr.optimizer, start: tr.start, k, s: i % s, name: tr.optimizer.name,
-        label: label(state.entries[k]), dash: dash(rep[k], state.entries[k].key) };
+        label: label(state.entries[k]), dash: dash(rep[k], state.entries[k].key),
+        average: o.average ? o.state.indexOf(o.average) : -1 };
     }),
     diverged: body.trajectories.map(() => null),
     x: [], y: [], f: [],
@@ -231,8 +233,12 @@ function storeRows(run, rows) {
       run.y[i][row.step] = p[1];
       run.f[i][row.step] = p[2];
       if (run.points) run.points[i][row.step] = p;
+      const a = run.trajectories[i].average; // with state: x among the state values
+      if (a >= 0 && p.length > 6 + 2 * a) {
+        [run.ax[i][row.step], run.ay[i][row.step]] = row.step ? [p[5 + 2 * a], p[6 + 2 * a]] : p;
+      }
     });
-    (row.average || []).forEach((a, i) => {
+    (row.average || []).forEach((a, i) => { // without state: the events' "average"
       if (a) [run.ax[i][row.step], run.ay[i][row.step]] = a;
     });
     run.available = Math.max(run.available, row.step);
