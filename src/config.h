@@ -40,7 +40,7 @@ int clopt_config_param(const clopt_config *c, const char *name, size_t len, clop
  * (CLOPT_SETTING_SCHEDULE + its clopt_sparam). Sweeps vary settings, and
  * clopt_optimizer_set and _get take them. -1 with err filled when c has no such setting.
  */
-#define CLOPT_SETTING_SCHEDULE 64
+#define CLOPT_SETTING_SCHEDULE CLOPT_P_COUNT
 int clopt_config_setting(const clopt_config *c, const char *name, size_t len, clopt_error *err);
 
 /* The setting's name ("lr", "schedule.warmup"), whether it is true/false, its value. */

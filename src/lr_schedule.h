@@ -28,6 +28,7 @@ typedef enum {
 } clopt_sparam;
 
 #define CLOPT_SCHEDULE_MAX_PARAMS 4
+#define CLOPT_SCHEDULE_WHOLE "all"  /* steps="all" in clopt train: kept as steps = 0 */
 #define CLOPT_SCHEDULE_REQUIRED NAN /* a default that says "no default: required" */
 
 typedef struct {
