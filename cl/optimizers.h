@@ -30,7 +30,9 @@
     X(ADAMW, adamw, 2, 3, ELEMENT)                                                             \
     X(LAMB, lamb, 2, 2, TENSOR)                                                                \
     X(RADAM, radam, 2, 2, ELEMENT)                                                             \
-    X(LION, lion, 1, 1, ELEMENT)
+    X(LION, lion, 1, 1, ELEMENT)                                                               \
+    X(SGD_SCHEDULEFREE, sgd_schedulefree, 2, 2, ELEMENT)                                       \
+    X(ADAMW_SCHEDULEFREE, adamw_schedulefree, 3, 3, ELEMENT)
 
 /* CLOPT_SGD, CLOPT_RMSPROP, ...: the kind numbers, for the host and the kernels. */
 #define CLOPT_KIND_ENUM_(K, key, lean, full, shape) CLOPT_##K,

@@ -172,3 +172,45 @@ CLOPT_RULE_FN void CLOPT_RULE(lion)(CLOPT_T *p, CLOPT_T g, CLOPT_T *m, CLOPT_T *
     *p = *p - k.lr * CLOPT_RULE(sign)(k.beta_1 * *m + k.one_minus_beta_1 * g);
     *m = k.beta_2 * *m + k.one_minus_beta_2 * g;
 }
+
+/*
+ * Schedule-free SGD and AdamW (Defazio et al. 2024; SEMANTICS.md): the parameters are y,
+ * state a is z (the base sequence) and b is x (its average, where a model is evaluated).
+ * On the first step z and x start at y (k.start). k.lr is this step's lr_k, k.weight_decay
+ * lr_k * weight_decay (applied at y), k.m_scale c and k.g_scale 1 - c.
+ */
+CLOPT_RULE_FN void CLOPT_RULE(schedulefree_start)(CLOPT_T *p, CLOPT_T *z, CLOPT_T *x,
+                                                  clopt_scalars k)
+{
+    if (k.start != 0.0f) {
+        *z = *p;
+        *x = *p;
+    }
+    if (k.weight_decay > 0.0f)
+        *z = *z - k.weight_decay * *p;
+}
+
+/* x = (1 - c) x + c z, then y = beta_1 x + (1 - beta_1) z. */
+CLOPT_RULE_FN void CLOPT_RULE(schedulefree_average)(CLOPT_T *p, CLOPT_T *z, CLOPT_T *x,
+                                                    clopt_scalars k)
+{
+    *x = k.g_scale * *x + k.m_scale * *z;
+    *p = k.beta_1 * *x + k.one_minus_beta_1 * *z;
+}
+
+CLOPT_RULE_FN void CLOPT_RULE(sgd_schedulefree)(CLOPT_T *p, CLOPT_T g, CLOPT_T *z, CLOPT_T *x,
+                                                CLOPT_T *c_, clopt_scalars k)
+{
+    CLOPT_RULE(schedulefree_start)(p, z, x, k);
+    *z = *z - k.lr * g;
+    CLOPT_RULE(schedulefree_average)(p, z, x, k);
+}
+
+CLOPT_RULE_FN void CLOPT_RULE(adamw_schedulefree)(CLOPT_T *p, CLOPT_T g, CLOPT_T *z, CLOPT_T *x,
+                                                  CLOPT_T *v, clopt_scalars k)
+{
+    CLOPT_RULE(schedulefree_start)(p, z, x, k);
+    *v = k.beta_2 * *v + k.one_minus_beta_2 * (g * g);
+    *z = *z - k.lr * g / (sqrt(*v) + k.epsilon);
+    CLOPT_RULE(schedulefree_average)(p, z, x, k);
+}

@@ -15,15 +15,16 @@ typedef struct clopt_scalars {
     float one_minus_beta_2; /* 1 - beta_2 */
     float epsilon;
     float nesterov;  /* SGD: 1 for Nesterov momentum */
-    float g_scale;   /* Nadam: (1 - mu_t) / (1 - m_schedule_new) */
-    float m_scale;   /* Nadam: mu_t1 / (1 - m_schedule_next); Lamb: 1 / (1 - beta_1^t) */
+    float g_scale; /* Nadam: (1 - mu_t) / (1 - m_schedule_new); schedule-free: 1 - c */
+    float m_scale; /* Nadam: mu_t1 / (1 - m_schedule_next); Lamb: 1 / (1 - beta_1^t);
+                      schedule-free: c, the weight of z in the average x */
     float v_scale;   /* Nadam, Lamb: 1 / (1 - beta_2^t) */
     float clipvalue; /* > 0: clip each gradient element to [-clipvalue, clipvalue] */
     float clipnorm;  /* > 0: gradients were rescaled by the global-norm reduction */
     float weight_decay; /* decoupled decay (AdamW, Lion, Lamb): weight_decay * lr_e */
     float amsgrad;      /* Adam, AdamW: 1 to divide by the running maximum vhat */
     float rectified;    /* RAdam: 1 when this step's variance is tractable (rho_t > 5) */
-    float unused;
+    float start; /* schedule-free: 1 on the first step, where z and x start at y */
 } clopt_scalars;
 
 #endif

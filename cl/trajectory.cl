@@ -13,7 +13,8 @@
  *   table     the per-step scalars, [optimizer][step in slice] with row stride `stride`;
  *   out       the points recorded in this slice, [row][component][tpad], components
  *             x, y, f (ncomp 3) and with ncomp 11 also g_x, g_y, a_x, a_y, b_x, b_y, c_x,
- *             c_y.
+ *             c_y; with ncomp 6 (CLOPT_AVERAGE_COMPONENTS) instead the state b (schedule-free's
+ *             average x) as a point: its x, y and f.
  * Step s evaluates f and the gradient at the current point, records it when s % every
  * == 0, checks for divergence and, while s < nsteps, applies the update.
  */
@@ -225,7 +226,16 @@ CLOPT_INLINE void clopt_trajectories_of(const uint kind, const uint live, const 
                 CLOPT_STORE(select(nan, x[g], alive), at, 0);
                 CLOPT_STORE(select(nan, y[g], alive), at, tpad);
                 CLOPT_STORE(select(nan, f, alive), at, 2 * tpad);
-                if (ncomp > 3) {
+                if (ncomp == CLOPT_AVERAGE_COMPONENTS) {
+                    /* schedule-free's average x (state b) and f there; before the first
+                     * update it is the start (the host keeps it only for those kinds) */
+                    const clopt_real avx = s > 0 ? bx[g] : x[g], avy = s > 0 ? by[g] : y[g];
+                    clopt_real agx, agy;
+                    const clopt_real af = clopt_trajectory_f(fn, avx, avy, &agx, &agy);
+                    CLOPT_STORE(select(nan, avx, alive), at, 3 * tpad);
+                    CLOPT_STORE(select(nan, avy, alive), at, 4 * tpad);
+                    CLOPT_STORE(select(nan, af, alive), at, 5 * tpad);
+                } else if (ncomp > 3) {
                     CLOPT_STORE(select(nan, gx, alive), at, 3 * tpad);
                     CLOPT_STORE(select(nan, gy, alive), at, 4 * tpad);
                     CLOPT_STORE(select(nan, ax[g], alive), at, 5 * tpad);

@@ -16,6 +16,12 @@
 #define CLOPT_KIND_MASK 0xffu
 #define CLOPT_LIVE_SHIFT 8u
 
+/*
+ * Components per recorded point of a run with a schedule-free optimizer and without state:
+ * x, y, f of the point (y, where gradients are taken) and of the average x.
+ */
+#define CLOPT_AVERAGE_COMPONENTS 6
+
 /* Rows of the state buffer: x, y, then each state value for x and for y. */
 #define CLOPT_STATE_ROWS (2 + 2 * CLOPT_MAX_STATE)
 

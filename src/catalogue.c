@@ -34,6 +34,17 @@ static const clopt_param_info params[CLOPT_P_COUNT] = {
     [CLOPT_P_AMSGRAD] = {"amsgrad", CLOPT_RANGE_BOOL,
                          "divide by the largest second-moment estimate so far (AMSGrad)",
                          "지금까지의 2차 모멘트 추정치 중 가장 큰 값으로 나눕니다 (AMSGrad)"},
+    [CLOPT_P_WARMUP_STEPS] = {"warmup_steps", CLOPT_RANGE_NONNEG,
+                              "steps of linear warmup of the schedule-free rate",
+                              "스케줄 없는 학습률의 선형 워밍업 스텝 수"},
+    [CLOPT_P_R] = {"r", CLOPT_RANGE_NONNEG,
+                   "the average weighs step k by (k + 1)^r: 0 is a plain average",
+                   "평균에서 스텝 k의 가중치 (k + 1)^r: 0이면 단순 평균"},
+    [CLOPT_P_WEIGHT_LR_POWER] = {"weight_lr_power", CLOPT_RANGE_NONNEG,
+                                 "the average weighs each step by the largest rate so far to "
+                                 "this power",
+                                 "평균에서 각 스텝의 가중치를 지금까지 가장 큰 학습률의 이 "
+                                 "거듭제곱으로 둡니다"},
     [CLOPT_P_CLIPNORM] =
         {"clipnorm", CLOPT_RANGE_POSITIVE,
          "rescale all gradients when their global L2 norm reaches this value",
@@ -61,6 +72,8 @@ static const clopt_param_info params[CLOPT_P_COUNT] = {
     {                                                                                              \
         "<var>v̂</var> ← max(<var>v̂</var>, <var>v</var>)", "vhat", "amsgrad"                        \
     }
+/* Schedule-free's rate: lr_e, times t / warmup_steps during its warmup (t is 1-based). */
+#define LR_SF "lr_e*((t<warmup_steps)*t/(warmup_steps+!warmup_steps)+!(t<warmup_steps))"
 #define RHO_INF "(2/(1-beta_2)-1)"
 #define RHO_T "(" RHO_INF "-2*t*beta_2^t/(1-beta_2^t))"
 
@@ -296,6 +309,56 @@ static const clopt_optimizer_info optimizers[CLOPT_KIND_COUNT] = {
                       NULL},
                      {"<var>m</var> ← {beta_2}·<var>m</var> + {1-beta_2}·<var>g</var>", "m", NULL}},
                     {[1] = CLOPT_RANGE_UNIT_TOP}},
+    [CLOPT_SGD_SCHEDULEFREE] =
+        {CLOPT_SGD_SCHEDULEFREE,
+         "SGDScheduleFree",
+         "sgd_schedulefree",
+         7,
+         {CLOPT_P_LR, CLOPT_P_MOMENTUM, CLOPT_P_WEIGHT_DECAY, CLOPT_P_WARMUP_STEPS, CLOPT_P_R,
+          CLOPT_P_WEIGHT_LR_POWER, CLOPT_P_DECAY},
+         {1.0, 0.9, 0.0, 0.0, 0.0, 2.0, 0.0},
+         2,
+         2,
+         CLOPT_P_LR,
+         {"z", "x"},
+         "Schedule-free SGD: steps on a base sequence z, keeps x, the running average of z, "
+         "and takes gradients at y, between the two; evaluate the model at x.",
+         "스케줄 없는 SGD: 기본 수열 z로 스텝을 밟고, z의 이동 평균 x를 유지하며, 둘 사이의 점 "
+         "y에서 기울기를 구합니다. 모델은 x에서 평가합니다.",
+         {{"<var>z</var> ← <var>z</var> − {" LR_SF "}·(<var>g</var> + {weight_decay}·<var>y</var>)",
+           "z", NULL},
+          {"<var>x</var> ← (1 − <var>c</var>)·<var>x</var> + <var>c</var>·<var>z</var>,  "
+           "<var>c</var> = <var>w</var><sub>t</sub> / Σ<var>w</var>",
+           "x", NULL},
+          {"<var>y</var> = {momentum}·<var>x</var> + {1-momentum}·<var>z</var>", "delta", NULL}},
+         {[1] = CLOPT_RANGE_OPEN_UNIT},
+         true},
+    [CLOPT_ADAMW_SCHEDULEFREE] =
+        {CLOPT_ADAMW_SCHEDULEFREE,
+         "AdamWScheduleFree",
+         "adamw_schedulefree",
+         9,
+         {CLOPT_P_LR, CLOPT_P_BETA_1, CLOPT_P_BETA_2, CLOPT_P_EPSILON, CLOPT_P_WEIGHT_DECAY,
+          CLOPT_P_WARMUP_STEPS, CLOPT_P_R, CLOPT_P_WEIGHT_LR_POWER, CLOPT_P_DECAY},
+         {0.0025, 0.9, 0.999, 1e-8, 0.0, 0.0, 0.0, 2.0, 0.0},
+         3,
+         3,
+         CLOPT_P_LR,
+         {"z", "x", "v"},
+         "Schedule-free AdamW: Adam's normalised step on a base sequence z, its running "
+         "average x, gradients at y between them; no decaying schedule needed. Evaluate at x.",
+         "스케줄 없는 AdamW: 기본 수열 z에 Adam식 정규화 스텝을 밟고, 그 이동 평균 x와 둘 "
+         "사이의 점 y에서 기울기를 구합니다. 감소 스케줄이 필요 없으며 모델은 x에서 평가합니다.",
+         {{EQ_V_SQUARES, "v", NULL},
+          {"<var>z</var> ← <var>z</var> − {" LR_SF "*sqrt(1-beta_2^t)}·(<var>g</var> / "
+           "(√<var>v</var> + {epsilon}) + {weight_decay}·<var>y</var>)",
+           "z", NULL},
+          {"<var>x</var> ← (1 − <var>c</var>)·<var>x</var> + <var>c</var>·<var>z</var>,  "
+           "<var>c</var> = <var>w</var><sub>t</sub> / Σ<var>w</var>",
+           "x", NULL},
+          {"<var>y</var> = {beta_1}·<var>x</var> + {1-beta_1}·<var>z</var>", "delta", NULL}},
+         {0},
+         true},
 };
 
 const clopt_optimizer_info *clopt_catalogue_optimizer(clopt_kind kind)
@@ -315,8 +378,10 @@ static bool same_name(const char *name, size_t len, const char *known)
 
 const clopt_optimizer_info *clopt_catalogue_find_optimizer(const char *name, size_t len)
 {
+    /* the key or the class name: sgd_schedulefree or SGDScheduleFree */
     for (size_t k = 0; k < CLOPT_KIND_COUNT; k++)
-        if (same_name(name, len, optimizers[k].key)) return &optimizers[k];
+        if (same_name(name, len, optimizers[k].key) || same_name(name, len, optimizers[k].name))
+            return &optimizers[k];
     return NULL;
 }
 
@@ -372,6 +437,16 @@ const char *clopt_range_text(clopt_range r)
         return "a finite number > 0";
     case CLOPT_RANGE_BOOL:
         return "True or False (1 or 0)";
+    case CLOPT_RANGE_OPEN_UNIT:
+        return "a number in (0, 1)";
+    case CLOPT_RANGE_FRACTION:
+        return "a number in [0, 1]";
+    case CLOPT_RANGE_COUNT:
+        return "a whole number >= 0";
+    case CLOPT_RANGE_COUNT_POS:
+        return "a whole number >= 1";
+    case CLOPT_RANGE_CHOICE:
+        return "one of the listed words";
     case CLOPT_RANGE_OWN:
         break;
     }
@@ -392,6 +467,15 @@ bool clopt_range_accepts(clopt_range r, double v)
         return v > 0.0;
     case CLOPT_RANGE_BOOL:
         return v == 0.0 || v == 1.0;
+    case CLOPT_RANGE_OPEN_UNIT:
+        return v > 0.0 && v < 1.0;
+    case CLOPT_RANGE_FRACTION:
+        return v >= 0.0 && v <= 1.0;
+    case CLOPT_RANGE_COUNT:
+    case CLOPT_RANGE_COUNT_POS: /* whole numbers a double holds exactly, and steps can reach */
+        return v == floor(v) && v >= (r == CLOPT_RANGE_COUNT ? 0.0 : 1.0) && v <= 1e15;
+    case CLOPT_RANGE_CHOICE:
+        return v == floor(v) && v >= 0.0;
     case CLOPT_RANGE_OWN:
         break;
     }

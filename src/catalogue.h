@@ -23,6 +23,9 @@ typedef enum {
     CLOPT_P_SCHEDULE_DECAY,
     CLOPT_P_WEIGHT_DECAY,
     CLOPT_P_AMSGRAD,
+    CLOPT_P_WARMUP_STEPS,
+    CLOPT_P_R,
+    CLOPT_P_WEIGHT_LR_POWER,
     CLOPT_P_CLIPNORM,
     CLOPT_P_CLIPVALUE,
     CLOPT_P_COUNT
@@ -30,12 +33,17 @@ typedef enum {
 
 /* How a hyperparameter is validated. */
 typedef enum {
-    CLOPT_RANGE_OWN,      /* in an optimizer's row: the hyperparameter's own range */
-    CLOPT_RANGE_NONNEG,   /* [0, inf) */
-    CLOPT_RANGE_UNIT,     /* [0, 1) */
-    CLOPT_RANGE_UNIT_TOP, /* (0, 1] (Lion's beta_1) */
-    CLOPT_RANGE_POSITIVE, /* (0, inf); the value 0 means "not set" (clipping off) */
-    CLOPT_RANGE_BOOL      /* false/true, 0 or 1 */
+    CLOPT_RANGE_OWN,       /* in an optimizer's row: the hyperparameter's own range */
+    CLOPT_RANGE_NONNEG,    /* [0, inf) */
+    CLOPT_RANGE_UNIT,      /* [0, 1) */
+    CLOPT_RANGE_UNIT_TOP,  /* (0, 1] (Lion's beta_1) */
+    CLOPT_RANGE_POSITIVE,  /* (0, inf); the value 0 means "not set" (clipping off) */
+    CLOPT_RANGE_BOOL,      /* false/true, 0 or 1 */
+    CLOPT_RANGE_OPEN_UNIT, /* (0, 1) (schedule-free SGD's momentum) */
+    CLOPT_RANGE_FRACTION,  /* [0, 1] (a schedule's alpha and decay) */
+    CLOPT_RANGE_COUNT,     /* a whole number in [0, 1e15] (a schedule's warmup) */
+    CLOPT_RANGE_COUNT_POS, /* a whole number in [1, 1e15] (a schedule's steps) */
+    CLOPT_RANGE_CHOICE     /* one of a few words, stored as its index (a schedule's shape) */
 } clopt_range;
 
 typedef struct {
@@ -45,7 +53,7 @@ typedef struct {
     const char *ko;
 } clopt_param_info;
 
-#define CLOPT_MAX_OWN_PARAMS 7 /* hyperparameters besides clipnorm and clipvalue */
+#define CLOPT_MAX_OWN_PARAMS 9 /* hyperparameters besides clipnorm and clipvalue */
 #define CLOPT_MAX_EQUATIONS 10
 
 /*
@@ -77,6 +85,11 @@ typedef struct {
     const clopt_equation equations[CLOPT_MAX_EQUATIONS]; /* ends at the first NULL html */
     clopt_range ranges[CLOPT_MAX_OWN_PARAMS]; /* per params[i]: a range of this optimizer's
                                                  own (Lion's beta_1), or CLOPT_RANGE_OWN */
+    /*
+     * Schedule-free (Defazio et al. 2024): state 0 is z, state 1 is x, the average where the
+     * model is evaluated; the parameters are y. z and x start at y at the first step.
+     */
+    bool schedule_free;
 } clopt_optimizer_info;
 
 const clopt_optimizer_info *clopt_catalogue_optimizer(clopt_kind kind);

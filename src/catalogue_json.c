@@ -18,6 +18,18 @@ static json_t *range_json(clopt_range r)
         return json_pack("{s:f,s:b}", "min", 0.0, "min_inclusive", 0);
     case CLOPT_RANGE_BOOL:
         return json_pack("{s:s}", "type", "boolean");
+    case CLOPT_RANGE_OPEN_UNIT:
+        return json_pack("{s:f,s:b,s:f,s:b}", "min", 0.0, "min_inclusive", 0, "max", 1.0,
+                         "max_inclusive", 0);
+    case CLOPT_RANGE_FRACTION:
+        return json_pack("{s:f,s:b,s:f,s:b}", "min", 0.0, "min_inclusive", 1, "max", 1.0,
+                         "max_inclusive", 1);
+    case CLOPT_RANGE_COUNT:
+    case CLOPT_RANGE_COUNT_POS:
+        return json_pack("{s:f,s:b,s:f,s:b,s:s}", "min", r == CLOPT_RANGE_COUNT ? 0.0 : 1.0,
+                         "min_inclusive", 1, "max", 1e15, "max_inclusive", 1, "type", "integer");
+    case CLOPT_RANGE_CHOICE:
+        return json_pack("{s:s}", "type", "string");
     case CLOPT_RANGE_OWN:
         break;
     }
@@ -66,6 +78,9 @@ json_t *clopt_catalogue_json(void)
         json_t *o = json_pack("{s:s,s:s,s:o,s:s,s:s,s:o,s:o}", "name", info->name, "key", info->key,
                               "hyperparameters", params, "en", info->en, "ko", info->ko, "state",
                               state, "equations", equations_json(info));
+        /* schedule-free: the state value that is the average x, where to evaluate */
+        json_object_set_new(o, "average",
+                            info->schedule_free ? json_string(info->state[1]) : json_null());
         json_object_set_new(o, "optional_state",
                             info->lean < info->full
                                 ? json_string(clopt_catalogue_param(info->state_switch)->name)

@@ -1,8 +1,10 @@
 /*
- * Checkpoints. Little-endian, version 2 (version 1, written before AMSGrad's vhat, has the
- * same layout with at most two state buffers, and is read the same way):
- *   "CLOPTCKP"  u32 version  u32 L  config JSON (L bytes)
+ * Checkpoints. Little-endian, version 3 (version 2 lacks the two schedule-free scalars;
+ * version 1, written before AMSGrad's vhat, has version 2's layout with at most two state
+ * buffers; both are read, the scalars then at their starting values):
+ *   "CLOPTCKP"  u32 version  u32 L  config JSON (L bytes, with the schedule if any)
  *   u64 iterations  f64 Nadam m_schedule  u32 tensors T  u32 state buffers S
+ *   (version 3) f64 schedule-free lr_max  f64 schedule-free weight sum
  *   T x u64 tensor size (floats)  then per tensor, per state buffer, its floats (f32)
  *   u32 CRC-32 (zlib) of every byte before it
  * Written to a temporary file in the same directory and renamed over the target.
@@ -21,7 +23,7 @@
 #include <unistd.h>
 
 #define MAGIC "CLOPTCKP"
-#define VERSION 2u
+#define VERSION 3u
 #define OLDEST_VERSION 1u
 #define CONFIG_MAX 4096
 
@@ -78,8 +80,9 @@ static clopt_status header_bytes(const clopt_optimizer *o, bytes *b, clopt_error
     size_t clen = strlen(config);
     int bad = put(b, MAGIC, 8) || put_le(b, VERSION, 4) || put_le(b, clen, 4) ||
               put(b, config, clen) || put_le(b, o->it, 8) ||
-              put_le(b, double_bits(o->m_schedule), 8) || put_le(b, o->lay.ntensors, 4) ||
-              put_le(b, o->lay.nstate, 4);
+              put_le(b, double_bits(o->run.m_schedule), 8) || put_le(b, o->lay.ntensors, 4) ||
+              put_le(b, o->lay.nstate, 4) || put_le(b, double_bits(o->run.lr_max), 8) ||
+              put_le(b, double_bits(o->run.weight_sum), 8);
     free(config);
     for (size_t t = 0; !bad && t < o->lay.ntensors; t++)
         bad = put_le(b, o->lay.tensors[t].count, 8);
@@ -200,9 +203,9 @@ typedef struct {
  * *ms hold the checkpoint's values and the reader stands at the first state float.
  */
 static clopt_status read_header(const clopt_optimizer *o, reader *r, header *h, clopt_config *cfg,
-                                uint64_t *it, double *ms, clopt_error *err)
+                                uint64_t *it, clopt_running *run, clopt_error *err)
 {
-    unsigned char d[16 + CONFIG_MAX + 24], le[8];
+    unsigned char d[16 + CONFIG_MAX + 40], le[8];
     if (r->size < 16) return truncated(err, 16, r->size);
     if (next_bytes(r, d, 16, err) != CLOPT_OK) return CLOPT_EIO;
     if (memcmp(d, MAGIC, 8) != 0)
@@ -216,7 +219,7 @@ static clopt_status read_header(const clopt_optimizer *o, reader *r, header *h, 
     if (h->clen > CONFIG_MAX)
         return clopt_error_set(err, CLOPT_EFORMAT, "checkpoint config is %zu bytes (max %d)",
                                h->clen, CONFIG_MAX);
-    const size_t pos = 16 + h->clen, head = pos + 24;
+    const size_t pos = 16 + h->clen, head = pos + 24 + (version >= 3 ? 16 : 0);
     if (r->size < head) return truncated(err, head, r->size);
     if (next_bytes(r, d + 16, head - 16, err) != CLOPT_OK) return CLOPT_EIO;
     h->nt = get_le(d + pos + 16, 4);
@@ -269,8 +272,14 @@ static clopt_status read_header(const clopt_optimizer *o, reader *r, header *h, 
                                "config keeps %zu",
                                h->ns, cfg->info->name, want);
     *it = get_le(d + pos, 8);
-    uint64_t msb = get_le(d + pos + 8, 8);
-    memcpy(ms, &msb, sizeof *ms);
+    *run = clopt_running_start();
+    const uint64_t bits[3] = {get_le(d + pos + 8, 8), get_le(d + pos + 24, 8),
+                              get_le(d + pos + 32, 8)};
+    memcpy(&run->m_schedule, &bits[0], sizeof run->m_schedule);
+    if (version >= 3) {
+        memcpy(&run->lr_max, &bits[1], sizeof run->lr_max);
+        memcpy(&run->weight_sum, &bits[2], sizeof run->weight_sum);
+    }
     return CLOPT_OK;
 }
 
@@ -347,10 +356,10 @@ clopt_status clopt_optimizer_load(clopt_optimizer *o, const char *path, clopt_er
     header h;
     clopt_config cfg;
     uint64_t it;
-    double ms;
+    clopt_running run;
     clopt_tensor *tensors = NULL;
     clopt_layout lay;
-    clopt_status st = read_header(o, &r, &h, &cfg, &it, &ms, err);
+    clopt_status st = read_header(o, &r, &h, &cfg, &it, &run, err);
     if (st == CLOPT_OK && o->lay.ntensors && !(tensors = malloc(o->lay.ntensors * sizeof *tensors)))
         st = clopt_error_set(err, CLOPT_ENOMEM, "out of memory loading a checkpoint");
     if (st == CLOPT_OK) {
@@ -364,7 +373,7 @@ clopt_status clopt_optimizer_load(clopt_optimizer *o, const char *path, clopt_er
         clopt_layout_commit(o, &lay);
         o->cfg = cfg;
         o->it = it;
-        o->m_schedule = ms;
+        o->run = run;
         o->torn = 0;
     }
     return st;

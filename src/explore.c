@@ -39,8 +39,8 @@ struct clopt_exploration {
     uint64_t steps, next;             /* next: the next step to evaluate, 0 .. steps + 1 */
     double width;                     /* the view's width: "near a minimum" is 1% of it */
     clopt_config *cfg;
-    double *m_schedule;
-    char **config; /* nmaps get_config JSON texts */
+    clopt_running *m_schedule; /* each config's running scalars */
+    char **config;             /* nmaps get_config JSON texts */
     char *axis_name[2];
     double *values[2];
     size_t nvalues[2], naxes;
@@ -83,8 +83,7 @@ void clopt_explore_release(clopt_exploration *e)
 
 /* The configs: K specs (basins), or the base with every combination of axis values. */
 static clopt_status make_configs(clopt_exploration *e, const clopt_explore_options *o,
-                                 const clopt_config *base, const clopt_param params[2],
-                                 clopt_error *err)
+                                 const clopt_config *base, const int params[2], clopt_error *err)
 {
     if (e->kind == CLOPT_EXPLORE_BASINS) {
         for (size_t k = 0; k < e->ncfg; k++)
@@ -93,7 +92,8 @@ static clopt_status make_configs(clopt_exploration *e, const clopt_explore_optio
         for (size_t a = 0; a < e->naxes; a++) {
             e->nvalues[a] = o->axes[a].n;
             e->values[a] = malloc(e->nvalues[a] * sizeof *e->values[a]);
-            e->axis_name[a] = strdup(clopt_catalogue_param(params[a])->name);
+            char name[48];
+            e->axis_name[a] = strdup(clopt_setting_name(params[a], name));
             if (!e->values[a] || !e->axis_name[a])
                 return clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating a sweep");
             for (size_t i = 0; i < e->nvalues[a]; i++)
@@ -101,13 +101,14 @@ static clopt_status make_configs(clopt_exploration *e, const clopt_explore_optio
         }
         const size_t n0 = e->nvalues[0];
         for (size_t r = 0; r < e->ncfg; r++) {
-            e->cfg[r] = *base;
-            e->cfg[r].v[params[0]] = e->values[0][r % n0];
-            if (e->naxes == 2) e->cfg[r].v[params[1]] = e->values[1][r / n0];
+            e->cfg[r] = *base; /* every value checked already (explore_options.c) */
+            clopt_config_put_setting(&e->cfg[r], params[0], e->values[0][r % n0]);
+            if (e->naxes == 2)
+                clopt_config_put_setting(&e->cfg[r], params[1], e->values[1][r / n0]);
         }
     }
     for (size_t r = 0; r < e->ncfg; r++)
-        e->m_schedule[r] = 1.0;
+        e->m_schedule[r] = clopt_running_start();
     for (size_t m = 0; m < e->nmaps; m++)
         if (!(e->config[m] =
                   clopt_config_json(e->kind == CLOPT_EXPLORE_BASINS ? &e->cfg[m] : base)))
@@ -257,7 +258,7 @@ clopt_exploration *clopt_explore_create(clopt_context *ctx, const clopt_explore_
         return NULL;
     }
     clopt_config base;
-    clopt_param params[2];
+    int params[2];
     if (clopt_explore_validate(o, &base, params, err) != CLOPT_OK) return NULL;
     clopt_exploration *e = calloc(1, sizeof *e);
     if (!e) {
@@ -312,7 +313,7 @@ clopt_status clopt_explore_advance(clopt_exploration *e, uint64_t max_steps, clo
     const uint64_t updates = e->next + n <= e->steps ? n : e->steps - e->next;
     const uint64_t rows = e->constant ? (e->next == 0) : updates; /* constant: written once */
     for (size_t c = 0; c < e->ncfg; c++) {
-        double m = e->m_schedule[c];
+        clopt_running m = e->m_schedule[c];
         for (uint64_t i = 0; i < rows; i++)
             m = clopt_schedule_scalars(&e->cfg[c], e->next + i, m, &e->table[c * e->stride + i]);
         e->m_schedule[c] = m;

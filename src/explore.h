@@ -6,10 +6,11 @@
 
 /*
  * Checks everything a caller controls before anything is allocated; for a sweep, fills the
- * base config and the varied hyperparameters (params[0 .. naxes)).
+ * base config and the varied settings (params[0 .. naxes): hyperparameters or a schedule's
+ * parameters, clopt_config_setting).
  */
 clopt_status clopt_explore_validate(const clopt_explore_options *o, clopt_config *base,
-                                    clopt_param params[2], clopt_error *err);
+                                    int params[2], clopt_error *err);
 
 /* Value i (0 .. n-1) of an axis: lo and hi exactly, evenly or geometrically spaced between. */
 double clopt_explore_axis_value(const clopt_explore_axis *a, size_t i);

@@ -28,19 +28,20 @@ double clopt_explore_axis_value(const clopt_explore_axis *a, size_t i)
 
 /* Axis a of a sweep over base config c: a numeric hyperparameter of it, every value valid. */
 static clopt_status check_axis(const clopt_explore_options *o, size_t a, const clopt_config *c,
-                               clopt_param *param, clopt_error *err)
+                               int *param, clopt_error *err)
 {
     const clopt_explore_axis *ax = &o->axes[a];
     clopt_error e;
     clopt_error_clear(&e);
+    char name[48];
     if (!ax->name) return clopt_error_set(err, CLOPT_EINVAL, "vary %zu: the name is NULL", a + 1);
-    const int p = clopt_config_param(c, ax->name, strlen(ax->name), &e);
+    const int p = clopt_config_setting(c, ax->name, strlen(ax->name), &e);
     if (p < 0) return clopt_error_set(err, CLOPT_EINVAL, "vary %zu: %s", a + 1, e.text);
-    if (clopt_catalogue_param((clopt_param)p)->range == CLOPT_RANGE_BOOL)
+    if (clopt_setting_is_bool(p))
         return clopt_error_set(err, CLOPT_EINVAL,
                                "vary %zu: %s is true or false; expected a numeric "
                                "hyperparameter of %s",
-                               a + 1, clopt_catalogue_param((clopt_param)p)->name, c->info->name);
+                               a + 1, clopt_setting_name(p, name), c->info->name);
     if (ax->n < 2 || ax->n > CLOPT_EXPLORE_MAX_SIDE)
         return clopt_error_set(err, CLOPT_EINVAL, "vary %zu: %zu values; expected 2 .. %u", a + 1,
                                ax->n, CLOPT_EXPLORE_MAX_SIDE);
@@ -54,10 +55,31 @@ static clopt_status check_axis(const clopt_explore_options *o, size_t a, const c
                                ax->name, ax->lo);
     clopt_config probe = *c;
     for (size_t i = 0; i < ax->n; i++)
-        if (clopt_config_assign(&probe, (clopt_param)p, clopt_explore_axis_value(ax, i), &e) !=
-            CLOPT_OK)
+        if (clopt_config_assign_setting(&probe, p, clopt_explore_axis_value(ax, i), &e) != CLOPT_OK)
             return clopt_error_set(err, CLOPT_EINVAL, "vary %zu: %s", a + 1, e.text);
-    *param = (clopt_param)p;
+    *param = p;
+    return CLOPT_OK;
+}
+
+/*
+ * Two schedule parameters vary together (warmup x steps): their relations (steps >
+ * warmup, ...) are monotonic in each, so the four corners of the grid decide.
+ */
+static clopt_status check_corners(const clopt_explore_options *o, const clopt_config *base,
+                                  const int params[2], clopt_error *err)
+{
+    clopt_error e;
+    clopt_error_clear(&e);
+    for (int corner = 0; corner < 4; corner++) {
+        clopt_config probe = *base;
+        const clopt_explore_axis *a0 = &o->axes[0], *a1 = &o->axes[1];
+        probe.sched.v[params[0] - CLOPT_SETTING_SCHEDULE] = corner & 1 ? a0->hi : a0->lo;
+        probe.sched.v[params[1] - CLOPT_SETTING_SCHEDULE] = corner & 2 ? a1->hi : a1->lo;
+        if (clopt_schedule_check(&probe.sched, base->info->name, &e) != CLOPT_OK)
+            return clopt_error_set(err, CLOPT_EINVAL, "vary 1 and 2 at %g and %g: %s",
+                                   corner & 1 ? a0->hi : a0->lo, corner & 2 ? a1->hi : a1->lo,
+                                   e.text);
+    }
     return CLOPT_OK;
 }
 
@@ -90,8 +112,8 @@ static clopt_status check_basins(const clopt_explore_options *o, clopt_error *er
 }
 
 /* Checks a sweep; fills the base config and the axes' parameters. */
-static clopt_status check_sweep(const clopt_explore_options *o, clopt_config *base,
-                                clopt_param params[2], clopt_error *err)
+static clopt_status check_sweep(const clopt_explore_options *o, clopt_config *base, int params[2],
+                                clopt_error *err)
 {
     if (o->noptimizers != 1)
         return clopt_error_set(err, CLOPT_EINVAL, "%zu optimizers; a sweep varies exactly one",
@@ -105,9 +127,13 @@ static clopt_status check_sweep(const clopt_explore_options *o, clopt_config *ba
     if (clopt_spec_parse_nth(o->optimizers, 0, base, err) != CLOPT_OK) return CLOPT_EINVAL;
     for (size_t a = 0; a < o->naxes; a++)
         if (check_axis(o, a, base, &params[a], err) != CLOPT_OK) return CLOPT_EINVAL;
+    char name[48];
     if (o->naxes == 2 && params[0] == params[1])
         return clopt_error_set(err, CLOPT_EINVAL, "vary 2: %s is varied twice",
-                               clopt_catalogue_param(params[0])->name);
+                               clopt_setting_name(params[0], name));
+    if (o->naxes == 2 && params[0] >= CLOPT_SETTING_SCHEDULE &&
+        params[1] >= CLOPT_SETTING_SCHEDULE && check_corners(o, base, params, err) != CLOPT_OK)
+        return CLOPT_EINVAL;
     if (o->naxes == 2 && o->axes[0].n * o->axes[1].n > CLOPT_EXPLORE_MAX_RUNS)
         return clopt_error_set(err, CLOPT_EINVAL, "%zu x %zu values is more than %u runs",
                                o->axes[0].n, o->axes[1].n, CLOPT_EXPLORE_MAX_RUNS);
@@ -116,7 +142,7 @@ static clopt_status check_sweep(const clopt_explore_options *o, clopt_config *ba
 
 /* Checks everything a caller controls before anything is allocated. */
 clopt_status clopt_explore_validate(const clopt_explore_options *o, clopt_config *base,
-                                    clopt_param params[2], clopt_error *err)
+                                    int params[2], clopt_error *err)
 {
     if (!clopt_function_find(o->function, err)) return CLOPT_EINVAL;
     if (o->kind != CLOPT_EXPLORE_BASINS && o->kind != CLOPT_EXPLORE_SWEEP)
@@ -139,6 +165,6 @@ clopt_status clopt_explore_check(const clopt_explore_options *o, clopt_error *er
     clopt_error_clear(err);
     if (!o) return clopt_error_set(err, CLOPT_EINVAL, "clopt_explore_check: options is NULL");
     clopt_config base;
-    clopt_param params[2];
+    int params[2];
     return clopt_explore_validate(o, &base, params, err);
 }

@@ -28,7 +28,7 @@ clopt_optimizer *clopt_optimizer_create(clopt_context *ctx, const char *spec, cl
     cl_int rc;
     o->ctx = ctx;
     o->cfg = cfg;
-    o->m_schedule = 1.0;
+    o->run = clopt_running_start();
     o->lay.nstate = clopt_optimizer_wanted_state(o);
     o->dummy = clCreateBuffer(ctx->cl, CL_MEM_READ_WRITE, 16, NULL, &rc);
     CLOPT_CL_CHECK_RC(err, "creating an optimizer", "clCreateBuffer", rc);
@@ -139,6 +139,12 @@ clopt_status clopt_optimizer_add(clopt_optimizer *o, cl_mem param, cl_mem grad, 
 {
     clopt_error_clear(err);
     if (!o) return clopt_error_set(err, CLOPT_EINVAL, "clopt_optimizer_add: optimizer is NULL");
+    if (o->cfg.info->schedule_free && o->it > 0)
+        return clopt_error_set(err, CLOPT_ESTATE,
+                               "clopt_optimizer_add: %s has taken %llu steps; its z and x start "
+                               "at the parameters on the first step, so add every tensor before "
+                               "it",
+                               o->cfg.info->name, (unsigned long long)o->it);
     clopt_status st = check_add(o, param, grad, offset, count, err);
     if (st != CLOPT_OK) return st;
     size_t n = o->lay.ntensors;
@@ -183,7 +189,7 @@ clopt_status clopt_optimizer_step(clopt_optimizer *o, clopt_error *err)
                                "clopt_optimizer_load before stepping again",
                                clopt_cl_error_name(o->torn));
     clopt_scalars k;
-    const double ms = clopt_schedule_scalars(&o->cfg, o->it, o->m_schedule, &k);
+    const clopt_running run = clopt_schedule_scalars(&o->cfg, o->it, o->run, &k);
     const cl_command_queue q = o->ctx->queue;
     const size_t wgs = o->ctx->tuning.wgs;
     unsigned launches = 0;
@@ -233,7 +239,7 @@ clopt_status clopt_optimizer_step(clopt_optimizer *o, clopt_error *err)
         }
     }
     o->it++;
-    o->m_schedule = ms;
+    o->run = run;
     o->last_launches = launches;
     return CLOPT_OK;
 fail:
@@ -248,11 +254,17 @@ clopt_status clopt_optimizer_set(clopt_optimizer *o, const char *name, double va
         return clopt_error_set(err, CLOPT_EINVAL, "clopt_optimizer_set: %s is NULL",
                                !o ? "optimizer" : "name");
     clopt_config next = o->cfg;
-    int p = clopt_config_param(&next, name, strlen(name), err);
+    int p = clopt_config_setting(&next, name, strlen(name), err);
     if (p < 0) return CLOPT_EINVAL;
+    if (p >= CLOPT_SETTING_SCHEDULE) { /* "schedule.warmup": a schedule parameter */
+        if (clopt_config_assign_setting(&next, p, value, err) != CLOPT_OK) return CLOPT_EINVAL;
+        o->cfg = next;
+        return CLOPT_OK;
+    }
     if ((p == CLOPT_P_CLIPNORM || p == CLOPT_P_CLIPVALUE) && value == 0.0)
         next.v[p] = 0.0; /* turns clipping off: what get reads for an unset clip */
-    else if (clopt_config_assign(&next, (clopt_param)p, value, err) != CLOPT_OK)
+    else if (clopt_config_assign(&next, (clopt_param)p, value, err) != CLOPT_OK ||
+             clopt_config_check_schedule(&next, err) != CLOPT_OK)
         return CLOPT_EINVAL;
     /* SGD's velocity is zero while momentum is 0, however the optimizer was created: momentum
      * switched on starts from zero (a new buffer, or the old one cleared). */
@@ -296,10 +308,15 @@ clopt_status clopt_optimizer_get(const clopt_optimizer *o, const char *name, dou
                                !o      ? "optimizer"
                                : !name ? "name"
                                        : "value");
-    int p = clopt_config_param(&o->cfg, name, strlen(name), err);
+    int p = clopt_config_setting(&o->cfg, name, strlen(name), err);
     if (p < 0) return CLOPT_EINVAL;
-    *value = o->cfg.v[p];
+    *value = clopt_config_get_setting(&o->cfg, p);
     return CLOPT_OK;
+}
+
+double clopt_optimizer_rate(const clopt_optimizer *o)
+{
+    return o ? clopt_config_rate(&o->cfg, o->it) : 0.0;
 }
 
 uint64_t clopt_optimizer_iterations(const clopt_optimizer *o)
@@ -310,6 +327,44 @@ uint64_t clopt_optimizer_iterations(const clopt_optimizer *o)
 char *clopt_optimizer_config(const clopt_optimizer *o)
 {
     return o ? clopt_config_json(&o->cfg) : NULL;
+}
+
+clopt_status clopt_optimizer_average(const clopt_optimizer *o, size_t tensor, cl_mem dst,
+                                     size_t dst_offset, clopt_error *err)
+{
+    clopt_error_clear(err);
+    if (!o || !dst)
+        return clopt_error_set(err, CLOPT_EINVAL, "clopt_optimizer_average: %s is NULL",
+                               !o ? "optimizer" : "dst");
+    if (tensor >= o->lay.ntensors)
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "clopt_optimizer_average: tensor %zu does not exist; the optimizer "
+                               "has %zu (numbered from 0 in the order they were added)",
+                               tensor, o->lay.ntensors);
+    const clopt_tensor *t = &o->lay.tensors[tensor];
+    size_t bytes = 0;
+    cl_int rc = clGetMemObjectInfo(dst, CL_MEM_SIZE, sizeof bytes, &bytes, NULL);
+    if (rc != CL_SUCCESS)
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "clopt_optimizer_average: dst is not a valid cl_mem (%s)",
+                               clopt_cl_error_name(rc));
+    if (dst_offset > bytes / sizeof(cl_float) || t->count > bytes / sizeof(cl_float) - dst_offset)
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "clopt_optimizer_average: dst holds %zu floats, but offset %zu + "
+                               "the tensor's %zu floats goes beyond it",
+                               bytes / sizeof(cl_float), dst_offset, t->count);
+    /* x is the state's second buffer once a schedule-free step ran; else the parameters. */
+    const int average = o->cfg.info->schedule_free && o->it > 0;
+    const cl_mem src = average ? o->lay.state[1] : t->param;
+    const size_t from = average ? t->state_offset : t->offset;
+    if (src == dst && from == dst_offset) return CLOPT_OK;
+    CLOPT_CL_CHECK(err, "copying the averaged parameters",
+                   clEnqueueCopyBuffer(o->ctx->queue, src, dst, from * sizeof(cl_float),
+                                       dst_offset * sizeof(cl_float), t->count * sizeof(cl_float),
+                                       0, NULL, NULL));
+    return CLOPT_OK;
+fail:
+    return err ? err->status : CLOPT_ECL;
 }
 
 clopt_status clopt_optimizer_read_state(const clopt_optimizer *o, size_t t, size_t which,

@@ -4,6 +4,7 @@
 
 #include "config.h"
 #include "context.h"
+#include "schedule.h"
 
 #include <stdint.h>
 
@@ -48,7 +49,7 @@ struct clopt_optimizer {
     clopt_context *ctx;
     clopt_config cfg;
     uint64_t it;
-    double m_schedule; /* Nadam's running product of mu_t */
+    clopt_running run; /* the host's running scalars (Nadam's m_schedule, schedule-free's) */
     clopt_layout lay;
     cl_mem dummy;           /* bound where a kernel has no state buffer */
     cl_mem norm_scale;      /* one float written by clopt_norm_scale */

@@ -16,6 +16,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+_Static_assert(CLOPT_AVERAGE_COMPONENTS == CLOPT_RUN_AVERAGE_COMPONENTS,
+               "the kernel's and the API's components of a point with its average");
+
 #define TABLE_BYTES (16u << 20) /* caps steps per slice by the scalar table's size */
 #define OUT_BYTES (32u << 20)   /* caps points per slice by the output buffer's size */
 #define SLICE_STEPS 1024u       /* longest slice: keeps each launch short on GPUs */
@@ -31,7 +34,8 @@ struct clopt_run {
     uint64_t seed;
     clopt_config *cfg;
     char **config;
-    double *starts, *m_schedule;
+    double *starts;
+    clopt_running *m_schedule; /* each optimizer's running scalars */
     clopt_scalars *table;
     float *out, *slice;
     cl_uint *diverged;
@@ -108,7 +112,7 @@ static clopt_status parse_specs(clopt_run *r, const clopt_run_options *o, clopt_
         if (st != CLOPT_OK) return st;
         if (!(r->config[k] = clopt_config_json(&r->cfg[k])))
             return clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating a run");
-        r->m_schedule[k] = 1.0;
+        r->m_schedule[k] = clopt_running_start();
     }
     return CLOPT_OK;
 }
@@ -264,7 +268,14 @@ clopt_run *clopt_run_create(clopt_context *ctx, const clopt_run_options *o, clop
     r->spad = round_up(r->nstart, lanes);
     r->tpad = r->nopt * r->spad;
     r->nwork = r->tpad / lanes;
-    r->ncomp = o->state ? CLOPT_RUN_STATE_COMPONENTS : 3;
+    /* A schedule-free optimizer's trajectories also record their average x (trajectory.h). */
+    int average = 0;
+    for (size_t k = 0; k < o->noptimizers && !o->state; k++) {
+        clopt_config c;
+        average |=
+            clopt_spec_parse(o->optimizers[k], &c, NULL) == CLOPT_OK && c.info->schedule_free;
+    }
+    r->ncomp = o->state ? CLOPT_RUN_STATE_COMPONENTS : average ? CLOPT_AVERAGE_COMPONENTS : 3;
     r->steps = o->steps;
     r->every = o->every;
     r->noise = o->noise;
@@ -328,6 +339,9 @@ static void gather(clopt_run *r, size_t rows)
                 const float *src = r->out + row * r->ncomp * r->tpad + k * r->spad + s;
                 for (size_t c = 0; c < r->ncomp; c++)
                     dst[c] = src[c * r->tpad];
+                if (r->ncomp == CLOPT_AVERAGE_COMPONENTS && !r->cfg[k].info->schedule_free)
+                    for (size_t c = 0; c < 3; c++) /* the point is its own average */
+                        dst[3 + c] = dst[c];
             }
 }
 
@@ -342,9 +356,9 @@ clopt_status clopt_run_advance(clopt_run *r, uint64_t max_steps, clopt_slice *sl
     if (clopt_run_finished(r)) return CLOPT_OK;
     const uint64_t n = slice_length(r, max_steps);
     const uint64_t updates = r->next + n <= r->steps ? n : r->steps - r->next;
-    double *ms = r->m_schedule;
+    clopt_running *ms = r->m_schedule;
     for (size_t k = 0; k < r->nopt; k++) {
-        double m = ms[k];
+        clopt_running m = ms[k];
         for (uint64_t i = 0; i < updates; i++)
             m = clopt_schedule_scalars(&r->cfg[k], r->next + i, m, &r->table[k * r->stride + i]);
         ms[k] = m;
@@ -406,6 +420,11 @@ uint64_t clopt_run_progress(const clopt_run *r)
 size_t clopt_run_trajectories(const clopt_run *r)
 {
     return r ? r->nopt * r->nstart : 0;
+}
+
+int clopt_run_has_average(const clopt_run *r, size_t t)
+{
+    return r && t < r->nopt * r->nstart && r->cfg[t / r->nstart].info->schedule_free;
 }
 
 const char *clopt_run_optimizer(const clopt_run *r, size_t t)

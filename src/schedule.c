@@ -9,12 +9,40 @@
  * for momentum (SGD) and rho (RMSprop, Adadelta) too. Only the step size and the
  * schedules below differ by kind.
  */
-double clopt_schedule_scalars(const clopt_config *c, uint64_t it, double m_schedule,
-                              clopt_scalars *k)
+clopt_running clopt_running_start(void)
+{
+    return (clopt_running){1.0, -1.0, 0.0};
+}
+
+/*
+ * Schedule-free (SEMANTICS.md): lr_k with its own warmup (and, for AdamW, Adam's second
+ * bias correction), the running largest rate and the weight c of this step's z in x.
+ */
+static clopt_running schedule_free(const clopt_config *c, double lr_e, double t, clopt_running run,
+                                   clopt_scalars *k)
+{
+    const double *v = c->v, warm = v[CLOPT_P_WARMUP_STEPS];
+    double lr = lr_e * (t - 1.0 < warm ? t / warm : 1.0);
+    if (c->info->kind == CLOPT_ADAMW_SCHEDULEFREE) lr *= sqrt(1.0 - pow(v[CLOPT_P_BETA_2], t));
+    run.lr_max = lr > run.lr_max ? lr : run.lr_max;
+    const double w = pow(t, v[CLOPT_P_R]) * pow(run.lr_max, v[CLOPT_P_WEIGHT_LR_POWER]);
+    run.weight_sum += w;
+    const double ckp = run.weight_sum != 0.0 ? w / run.weight_sum : 0.0;
+    k->lr = (float)lr;
+    k->weight_decay = (float)(lr * v[CLOPT_P_WEIGHT_DECAY]);
+    k->m_scale = (float)ckp;
+    k->g_scale = (float)(1.0 - ckp);
+    k->start = t == 1.0;
+    return run;
+}
+
+clopt_running clopt_schedule_scalars(const clopt_config *c, uint64_t it, clopt_running run,
+                                     clopt_scalars *k)
 {
     const double *v = c->v;
     const clopt_optimizer_info *info = c->info;
-    const double lr_e = v[CLOPT_P_LR] / (1.0 + v[CLOPT_P_DECAY] * (double)it);
+    /* lr * m(t) with a schedule (lr_schedule.c), Keras 1's lr / (1 + decay * it) without */
+    const double lr_e = clopt_config_rate(c, it);
     const double t = (double)it + 1.0;
     double b1 = v[CLOPT_P_BETA_1];
     if (clopt_catalogue_takes(info, CLOPT_P_MOMENTUM)) b1 = v[CLOPT_P_MOMENTUM];
@@ -45,12 +73,13 @@ double clopt_schedule_scalars(const clopt_config *c, uint64_t it, double m_sched
         const double sd = v[CLOPT_P_SCHEDULE_DECAY];
         const double mu_t = b1 * (1.0 - 0.5 * pow(0.96, t * sd));
         const double mu_t1 = b1 * (1.0 - 0.5 * pow(0.96, (t + 1.0) * sd));
-        const double ms_new = m_schedule * mu_t, ms_next = m_schedule * mu_t * mu_t1;
-        k->lr = (float)v[CLOPT_P_LR];
+        const double ms_new = run.m_schedule * mu_t, ms_next = run.m_schedule * mu_t * mu_t1;
+        k->lr = (float)lr_e; /* Nadam takes no decay: lr, or lr * m(t) with a schedule */
         k->g_scale = (float)((1.0 - mu_t) / (1.0 - ms_new));
         k->m_scale = (float)(mu_t1 / (1.0 - ms_next));
         k->v_scale = (float)(1.0 / (1.0 - pow(b2, t)));
-        return ms_new;
+        run.m_schedule = ms_new;
+        return run;
     }
     case CLOPT_LAMB:
         k->m_scale = (float)(1.0 / (1.0 - pow(b1, t)));
@@ -70,16 +99,20 @@ double clopt_schedule_scalars(const clopt_config *c, uint64_t it, double m_sched
         }
         break;
     }
+    case CLOPT_SGD_SCHEDULEFREE:
+    case CLOPT_ADAMW_SCHEDULEFREE:
+        return schedule_free(c, lr_e, t, run, k);
     default: /* the decayed rate: SGD, RMSprop, Adagrad, Adadelta, and later kinds */
         break;
     }
-    return m_schedule;
+    return run;
 }
 
 int clopt_schedule_constant(const clopt_config *c)
 {
     /* Kinds not named here are taken to change per step: slower, never wrong. */
     const clopt_kind kind = c->info->kind;
-    return c->v[CLOPT_P_DECAY] == 0.0 && (kind == CLOPT_SGD || kind == CLOPT_RMSPROP ||
-                                          kind == CLOPT_ADAGRAD || kind == CLOPT_ADADELTA);
+    return c->v[CLOPT_P_DECAY] == 0.0 && !c->sched.info &&
+           (kind == CLOPT_SGD || kind == CLOPT_RMSPROP || kind == CLOPT_ADAGRAD ||
+            kind == CLOPT_ADADELTA);
 }

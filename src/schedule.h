@@ -12,12 +12,26 @@
 #include <stdint.h>
 
 /*
- * Fills *k for the step that follows `it` completed steps. `m_schedule` is Nadam's running
- * product (1 before the first step); the value it takes after this step is returned (other
- * optimizers return it unchanged).
+ * The host's running scalars of an optimizer, carried from step to step (and saved in
+ * checkpoints): Nadam's product of mu_t, and schedule-free's largest rate so far and sum of
+ * weights (SEMANTICS.md, "Schedule-free SGD and AdamW").
  */
-double clopt_schedule_scalars(const clopt_config *c, uint64_t it, double m_schedule,
-                              clopt_scalars *k);
+typedef struct {
+    double m_schedule; /* Nadam; 1 before the first step */
+    double lr_max;     /* schedule-free; -1 before the first step */
+    double weight_sum; /* schedule-free; 0 before the first step */
+} clopt_running;
+
+/* The running scalars before the first step. */
+clopt_running clopt_running_start(void);
+
+/*
+ * Fills *k for the step that follows `it` completed steps, with the running scalars `run`
+ * as they stand before it; returns them as they stand after it (a kind that keeps none
+ * returns them unchanged).
+ */
+clopt_running clopt_schedule_scalars(const clopt_config *c, uint64_t it, clopt_running run,
+                                     clopt_scalars *k);
 
 /*
  * Whether c's scalars are the same at every step (no decay, no bias correction or schedule),

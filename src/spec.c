@@ -1,7 +1,8 @@
 /*
  * Optimizer specs. The call syntax is what a Keras user writes:
  *   spec  := name [ "(" [ arg { "," arg } [","] ] ")" ]      (optionally in quotes)
- *   arg   := name "=" ( number | True | False )
+ *   arg   := name "=" ( number | True | False ) | "schedule" "=" schedule
+ *   schedule := name [ "(" [ name "=" ( number | True | False | "word" ) {, ...} ] ")" ]
  * JSON is what clopt_optimizer_config gives back: {"name": ..., hyperparameter: value}.
  */
 #include "spec.h"
@@ -14,6 +15,7 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #define SPEC_MAX 4096
 
@@ -121,7 +123,36 @@ static clopt_status value(cursor *c, const char *arg, size_t arg_len, double *ou
     return CLOPT_OK;
 }
 
-static clopt_status parse_call(const char *spec, size_t len, clopt_config *out, clopt_error *err)
+/*
+ * The text of a schedule value (`cosine(steps=1000, warmup=100)`), parsed by
+ * clopt_schedule_parse: a name and, if a '(' follows, everything to its ')' (quotes may
+ * hold anything but their own quote).
+ */
+static clopt_status schedule_value(cursor *c, clopt_config *cfg, bool *seen, int whole,
+                                   clopt_error *err)
+{
+    const char *from = c->cur;
+    if (*seen)
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "%s: argument '" CLOPT_SCHEDULE_ARG "' is given twice",
+                               cfg->info->name);
+    *seen = true;
+    if (!identifier(c)) return syntax_error(c, "a schedule name such as cosine(steps=1000)", err);
+    skip_ws(c);
+    if (c->cur < c->end && *c->cur == '(') {
+        char quote = 0;
+        for (c->cur++; c->cur < c->end && (quote || *c->cur != ')'); c->cur++)
+            if (*c->cur == '"' || *c->cur == '\'')
+                quote = quote == *c->cur ? 0 : quote ? quote : *c->cur;
+        if (c->cur >= c->end) return syntax_error(c, "')' closing the schedule", err);
+        c->cur++;
+    }
+    return clopt_schedule_parse(from, (size_t)(c->cur - from), cfg->info->name, whole, &cfg->sched,
+                                err);
+}
+
+static clopt_status parse_call(const char *spec, size_t len, int whole, clopt_config *out,
+                               clopt_error *err)
 {
     cursor c = {spec, spec, spec + len};
     skip_ws(&c);
@@ -142,7 +173,7 @@ static clopt_status parse_call(const char *spec, size_t len, clopt_config *out, 
     if (!info) return unknown_optimizer(name, name_len, err);
 
     clopt_config cfg;
-    bool seen[CLOPT_P_COUNT] = {false};
+    bool seen[CLOPT_P_COUNT] = {false}, seen_schedule = false;
     clopt_config_defaults(&cfg, info);
     skip_ws(&c);
     if (c.cur < c.end && *c.cur == '(') {
@@ -158,9 +189,15 @@ static clopt_status parse_call(const char *spec, size_t len, clopt_config *out, 
             c.cur++;
             skip_ws(&c);
             double v = 0.0;
-            if (value(&c, arg, arg_len, &v, err) != CLOPT_OK ||
-                assign(&cfg, seen, arg, arg_len, v, err) != CLOPT_OK)
-                return err ? err->status : CLOPT_EINVAL;
+            clopt_status st;
+            if (arg_len == strlen(CLOPT_SCHEDULE_ARG) &&
+                strncasecmp(arg, CLOPT_SCHEDULE_ARG, arg_len) == 0)
+                st = schedule_value(&c, &cfg, &seen_schedule, whole, err);
+            else if (clopt_config_param(&cfg, arg, arg_len, err) < 0) /* the name first */
+                st = CLOPT_EINVAL;
+            else if ((st = value(&c, arg, arg_len, &v, err)) == CLOPT_OK)
+                st = assign(&cfg, seen, arg, arg_len, v, err);
+            if (st != CLOPT_OK) return st;
             skip_ws(&c);
             if (c.cur < c.end && *c.cur == ',') {
                 c.cur++;
@@ -174,13 +211,15 @@ static clopt_status parse_call(const char *spec, size_t len, clopt_config *out, 
         skip_ws(&c);
     }
     if (c.cur != c.end) return syntax_error(&c, "the end of the spec", err);
-    *out = cfg;
-    return CLOPT_OK;
+    const clopt_status st = clopt_config_check_schedule(&cfg, err);
+    if (st == CLOPT_OK) *out = cfg;
+    return st;
 }
 
 /* ---- JSON ---- */
 
-static clopt_status parse_json(const char *spec, size_t len, clopt_config *out, clopt_error *err)
+static clopt_status parse_json(const char *spec, size_t len, int whole, clopt_config *out,
+                               clopt_error *err)
 {
     json_error_t jerr;
     json_t *root = json_loadb(spec, len, JSON_REJECT_DUPLICATES, &jerr);
@@ -210,6 +249,11 @@ static clopt_status parse_json(const char *spec, size_t len, clopt_config *out, 
     json_object_foreach(root, key, val)
     {
         if (strcmp(key, "name") == 0) continue;
+        if (strcmp(key, CLOPT_SCHEDULE_ARG) == 0) {
+            st = clopt_schedule_from_json(val, info->name, whole, &cfg.sched, err);
+            if (st != CLOPT_OK) goto done;
+            continue;
+        }
         double v;
         if (json_is_number(val)) {
             v = json_number_value(val);
@@ -224,13 +268,14 @@ static clopt_status parse_json(const char *spec, size_t len, clopt_config *out, 
         st = assign(&cfg, seen, key, strlen(key), v, err);
         if (st != CLOPT_OK) goto done;
     }
-    *out = cfg;
+    st = clopt_config_check_schedule(&cfg, err);
+    if (st == CLOPT_OK) *out = cfg;
 done:
     json_decref(root);
     return st;
 }
 
-clopt_status clopt_spec_parse(const char *spec, clopt_config *out, clopt_error *err)
+static clopt_status parse(const char *spec, int whole, clopt_config *out, clopt_error *err)
 {
     if (!spec)
         return clopt_error_set(err, CLOPT_EINVAL,
@@ -243,8 +288,18 @@ clopt_status clopt_spec_parse(const char *spec, clopt_config *out, clopt_error *
     const char *p = spec;
     while (isspace((unsigned char)*p))
         p++;
-    if (*p == '{' || *p == '[') return parse_json(spec, len, out, err);
-    return parse_call(spec, len, out, err);
+    if (*p == '{' || *p == '[') return parse_json(spec, len, whole, out, err);
+    return parse_call(spec, len, whole, out, err);
+}
+
+clopt_status clopt_spec_parse(const char *spec, clopt_config *out, clopt_error *err)
+{
+    return parse(spec, 0, out, err);
+}
+
+clopt_status clopt_spec_parse_training(const char *spec, clopt_config *out, clopt_error *err)
+{
+    return parse(spec, 1, out, err);
 }
 
 clopt_status clopt_spec_parse_nth(const char *const *specs, size_t k, clopt_config *out,

@@ -3,6 +3,7 @@
 #define CLOPT_TEST_HARNESS_H
 
 #include "clopt/clopt.h"
+#include "reference.h"
 
 #include <CUnit/CUnit.h>
 #include <stddef.h>
@@ -11,6 +12,8 @@
 
 /* The suites, one per test file. */
 extern CU_TestInfo spec_tests[];
+extern CU_TestInfo schedule_tests[];
+extern CU_TestInfo schedulefree_tests[];
 extern CU_TestInfo numerics_tests[];
 extern CU_TestInfo optimizer_tests[];
 extern CU_TestInfo context_tests[];
@@ -42,6 +45,15 @@ int test_quick(void);
 cl_mem test_buffer(size_t n, const float *init);
 void test_write(cl_mem m, size_t offset, size_t n, const float *src);
 void test_read(cl_mem m, size_t offset, size_t n, float *dst);
+
+/* Every schedule (both forms of exponential and wsd) in spec syntax and for the reference,
+ * with warmup w (inverse_sqrt: at least 1); test_schedule.c. Returns TEST_SCHEDULES. */
+#define TEST_SCHEDULES 8
+typedef struct {
+    char spec[128];
+    ref_sched_spec ref;
+} test_sched_case;
+size_t test_schedule_cases(double w, test_sched_case *out);
 
 /* Deterministic uniform floats in [-1, 1) (xorshift64*). */
 float test_uniform(uint64_t *state);

@@ -14,6 +14,7 @@ typedef struct {
     double lr;                           /* lr_e = lr / (1 + decay * it) */
     double t;                            /* it + 1 */
     double mu_t, mu_t1, ms_new, ms_next; /* Nadam */
+    double sf_lr, sf_c;                  /* schedule-free: lr_k and the weight c */
 } ref_sched;
 
 /* One tensor's update: p, its state and the clipped gradient g, n elements. */
@@ -137,7 +138,7 @@ static void nadam(const ref_hyper *h, const ref_sched *s, size_t n, double *p,
         double m_prime = st[0][i] / (1 - s->ms_next);
         double v_prime = st[1][i] / (1 - pow(h->beta_2, s->t));
         double m_bar = (1 - s->mu_t) * g_prime + s->mu_t1 * m_prime;
-        p[i] -= h->lr * m_bar / (sqrt(v_prime) + h->epsilon);
+        p[i] -= s->lr * m_bar / (sqrt(v_prime) + h->epsilon); /* lr (or lr * m(t)): no decay */
     }
 }
 
@@ -205,23 +206,72 @@ static void lion(const ref_hyper *h, const ref_sched *s, size_t n, double *p,
     }
 }
 
+/*
+ * Schedule-free SGD and AdamW, as SEMANTICS.md writes them: z (st[0]) and x (st[1]) start at
+ * y = p on the first step; z takes the step (weight decay at y), x averages z with weight c,
+ * y lies between them. mag: z's terms in absolute value, and their average for x.
+ */
+static void schedule_free(const ref_hyper *h, const ref_sched *s, size_t n, double *p,
+                          double *const st[REF_STATE], double *const mag[REF_STATE],
+                          const double *g, int adam)
+{
+    const double b1 = adam ? h->beta_1 : h->momentum;
+    EACH
+    {
+        double *z = &st[0][i], *x = &st[1][i];
+        if (s->t == 1) {
+            *z = *x = p[i];
+            mag[0][i] = mag[1][i] = fabs(p[i]);
+        }
+        double step = g[i];
+        if (adam) {
+            st[2][i] = h->beta_2 * st[2][i] + (1 - h->beta_2) * g[i] * g[i];
+            mag[2][i] = st[2][i];
+            step = g[i] / (sqrt(st[2][i]) + h->epsilon);
+        }
+        *z -= s->sf_lr * h->weight_decay * p[i];
+        *z -= s->sf_lr * step;
+        mag[0][i] += fabs(s->sf_lr * h->weight_decay * p[i]) + fabs(s->sf_lr * step);
+        *x = (1 - s->sf_c) * *x + s->sf_c * *z;
+        mag[1][i] = (1 - s->sf_c) * mag[1][i] + s->sf_c * mag[0][i];
+        p[i] = b1 * *x + (1 - b1) * *z;
+    }
+}
+
+static void sgd_schedulefree(const ref_hyper *h, const ref_sched *s, size_t n, double *p,
+                             double *const st[REF_STATE], double *const mag[REF_STATE],
+                             double *slack, const double *g)
+{
+    schedule_free(h, s, n, p, st, mag, g, 0);
+}
+
+static void adamw_schedulefree(const ref_hyper *h, const ref_sched *s, size_t n, double *p,
+                               double *const st[REF_STATE], double *const mag[REF_STATE],
+                               double *slack, const double *g)
+{
+    schedule_free(h, s, n, p, st, mag, g, 1);
+}
+
 /* The defaults of SEMANTICS.md's tables; hyperparameters an optimizer lacks stay 0. */
 static const struct {
     const char *name;
     ref_rule *rule;
     double lr, momentum, rho, beta_1, beta_2, epsilon, schedule_decay, weight_decay;
+    double weight_lr_power;
 } rules[] = {
-    {"sgd", sgd, 0.01, 0, 0, 0, 0, 0, 0, 0},
-    {"rmsprop", rmsprop, 0.001, 0, 0.9, 0, 0, 1e-8, 0, 0},
-    {"adagrad", adagrad, 0.01, 0, 0, 0, 0, 1e-8, 0, 0},
-    {"adadelta", adadelta, 1.0, 0, 0.95, 0, 0, 1e-8, 0, 0},
-    {"adam", adam, 0.001, 0, 0, 0.9, 0.999, 1e-8, 0, 0},
-    {"adamax", adamax, 0.002, 0, 0, 0.9, 0.999, 1e-8, 0, 0},
-    {"nadam", nadam, 0.002, 0, 0, 0.9, 0.999, 1e-8, 0.004, 0},
-    {"adamw", adamw, 0.001, 0, 0, 0.9, 0.999, 1e-7, 0, 0.004},
-    {"lamb", lamb, 0.001, 0, 0, 0.9, 0.999, 1e-7, 0, 0},
-    {"radam", radam, 0.001, 0, 0, 0.9, 0.999, 1e-8, 0, 0},
-    {"lion", lion, 0.001, 0, 0, 0.9, 0.99, 0, 0, 0},
+    {"sgd", sgd, 0.01, 0, 0, 0, 0, 0, 0, 0, 0},
+    {"rmsprop", rmsprop, 0.001, 0, 0.9, 0, 0, 1e-8, 0, 0, 0},
+    {"adagrad", adagrad, 0.01, 0, 0, 0, 0, 1e-8, 0, 0, 0},
+    {"adadelta", adadelta, 1.0, 0, 0.95, 0, 0, 1e-8, 0, 0, 0},
+    {"adam", adam, 0.001, 0, 0, 0.9, 0.999, 1e-8, 0, 0, 0},
+    {"adamax", adamax, 0.002, 0, 0, 0.9, 0.999, 1e-8, 0, 0, 0},
+    {"nadam", nadam, 0.002, 0, 0, 0.9, 0.999, 1e-8, 0.004, 0, 0},
+    {"adamw", adamw, 0.001, 0, 0, 0.9, 0.999, 1e-7, 0, 0.004, 0},
+    {"lamb", lamb, 0.001, 0, 0, 0.9, 0.999, 1e-7, 0, 0, 0},
+    {"radam", radam, 0.001, 0, 0, 0.9, 0.999, 1e-8, 0, 0, 0},
+    {"lion", lion, 0.001, 0, 0, 0.9, 0.99, 0, 0, 0, 0},
+    {"sgd_schedulefree", sgd_schedulefree, 1.0, 0.9, 0, 0, 0, 0, 0, 0, 2},
+    {"adamw_schedulefree", adamw_schedulefree, 0.0025, 0, 0, 0.9, 0.999, 1e-8, 0, 0, 2},
 };
 #define NRULES (sizeof rules / sizeof rules[0])
 
@@ -247,6 +297,7 @@ ref_hyper ref_defaults(const char *name)
     h.lr = rules[k].lr, h.momentum = rules[k].momentum, h.rho = rules[k].rho;
     h.beta_1 = rules[k].beta_1, h.beta_2 = rules[k].beta_2, h.epsilon = rules[k].epsilon;
     h.schedule_decay = rules[k].schedule_decay, h.weight_decay = rules[k].weight_decay;
+    h.weight_lr_power = rules[k].weight_lr_power;
     return h;
 }
 
@@ -264,6 +315,9 @@ int ref_set(ref_hyper *h, const char *name, double v)
                   {"epsilon", &h->epsilon},
                   {"schedule_decay", &h->schedule_decay},
                   {"weight_decay", &h->weight_decay},
+                  {"warmup_steps", &h->warmup_steps},
+                  {"r", &h->r},
+                  {"weight_lr_power", &h->weight_lr_power},
                   {"clipnorm", &h->clipnorm},
                   {"clipvalue", &h->clipvalue}};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
@@ -297,6 +351,8 @@ void ref_init(ref_optimizer *r, ref_hyper h, size_t ntensors, const size_t *coun
     r->h = h;
     r->it = 0;
     r->m_schedule = 1.0;
+    r->lr_max = -1.0;
+    r->weight_sum = 0.0;
     r->ntensors = ntensors;
     r->count = malloc(ntensors * sizeof *r->count);
     memcpy(r->count, count, ntensors * sizeof *count);
@@ -350,14 +406,22 @@ static void step(ref_optimizer *r, const float *const *gf, const double *const *
         double norm = sqrt(sum);
         if (norm >= h->clipnorm) scale = h->clipnorm / norm;
     }
-    /* 2. decay */
-    s.lr = h->lr / (1.0 + h->decay * (double)r->it);
+    /* 2. decay, or a schedule (at most one of the two differs from 1) */
+    s.lr = h->lr * ref_schedule_m(&h->sched, r->it) / (1.0 + h->decay * (double)r->it);
     /* Nadam's schedule, once per step */
     s.mu_t = h->beta_1 * (1.0 - 0.5 * pow(0.96, s.t * h->schedule_decay));
     s.mu_t1 = h->beta_1 * (1.0 - 0.5 * pow(0.96, (s.t + 1.0) * h->schedule_decay));
     s.ms_new = r->m_schedule * s.mu_t;
     s.ms_next = r->m_schedule * s.mu_t * s.mu_t1;
     if (strcmp(h->name, "nadam") == 0) r->m_schedule = s.ms_new;
+    /* schedule-free: its own warmup, the running largest rate, the weight of this step */
+    const double kk = (double)r->it;
+    s.sf_lr = s.lr * (kk < h->warmup_steps ? (kk + 1) / h->warmup_steps : 1.0);
+    if (strcmp(h->name, "adamw_schedulefree") == 0) s.sf_lr *= sqrt(1 - pow(h->beta_2, kk + 1));
+    r->lr_max = fmax(r->lr_max, s.sf_lr);
+    const double w = pow(kk + 1, h->r) * pow(r->lr_max, h->weight_lr_power);
+    r->weight_sum += w;
+    s.sf_c = r->weight_sum > 0 ? w / r->weight_sum : 0.0;
 
     for (size_t k = 0; k < r->ntensors; k++) {
         const size_t n = r->count[k];
@@ -378,6 +442,29 @@ static void step(ref_optimizer *r, const float *const *gf, const double *const *
         free(before);
     }
     r->it++;
+}
+
+double ref_schedule_m(const ref_sched_spec *s, uint64_t it)
+{
+    const double t = (double)it, w = s->warmup, u = t - w;
+    if (!s->name[0]) return 1.0;
+    if (t < w) return (t + 1) / w;
+    if (strcmp(s->name, "step") == 0) return pow(s->factor, floor(u / s->every));
+    if (strcmp(s->name, "exponential") == 0)
+        return pow(s->rate, s->staircase ? floor(u / s->steps) : u / s->steps);
+    if (strcmp(s->name, "cosine") == 0) {
+        const double big_u = s->steps - w;
+        return s->alpha +
+               (1 - s->alpha) * 0.5 * (1 + cos(3.14159265358979323846 * fmin(u / big_u, 1)));
+    }
+    if (strcmp(s->name, "wsd") == 0) {
+        const double start = s->steps - floor(s->decay * s->steps + 0.5);
+        if (t < start) return 1.0;
+        const double p = fmin((t - start + 1) / (s->steps - start), 1);
+        return s->sqrt_shape ? 1 - sqrt(p) : 1 - p;
+    }
+    if (strcmp(s->name, "inverse_sqrt") == 0) return sqrt(w / (t + 1));
+    return 1.0; /* constant */
 }
 
 void ref_step(ref_optimizer *r, const float *const *grads)

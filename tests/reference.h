@@ -12,17 +12,30 @@
 
 #define REF_STATE 3
 
+/* A learning-rate schedule (SEMANTICS.md, "Schedules"); name "" = none. */
 typedef struct {
-    char name[16]; /* lower case: "adam" */
+    char name[16];
+    double warmup, steps, every, factor, rate, alpha, decay;
+    int staircase, sqrt_shape;
+} ref_sched_spec;
+
+/* m(t), t = steps completed before this one. */
+double ref_schedule_m(const ref_sched_spec *s, uint64_t t);
+
+typedef struct {
+    char name[24]; /* lower case: "adam" */
     double lr, momentum, decay, rho, beta_1, beta_2, epsilon, schedule_decay, weight_decay;
-    double clipnorm, clipvalue; /* 0 = off */
+    double warmup_steps, r, weight_lr_power; /* schedule-free */
+    double clipnorm, clipvalue;              /* 0 = off */
     int nesterov, amsgrad;
+    ref_sched_spec sched;
 } ref_hyper;
 
 typedef struct {
     ref_hyper h;
     uint64_t it;
     double m_schedule;
+    double lr_max, weight_sum; /* schedule-free's running scalars */
     size_t ntensors;
     size_t *count;
     double **p, **s[REF_STATE];

@@ -1,6 +1,7 @@
 /* Checkpoints: bit-identical continuation, and every kind of bad file refused harmlessly. */
 #include "harness.h"
 
+#include "file.h"
 #include "optimizer.h"
 
 #include <dirent.h>
@@ -159,6 +160,67 @@ static void test_version_1_checkpoints_still_load(void)
     }
 }
 
+static void write_file(const char *path, const unsigned char *d, size_t len)
+{
+    FILE *f = fopen(path, "wb");
+    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+    CU_ASSERT_EQUAL(fwrite(d, 1, len, f), len);
+    fclose(f);
+}
+
+/*
+ * Version 2, written before schedule-free's two scalars: the same file without the 16 bytes
+ * after the state count (made here from a version-3 save, its CRC recomputed). Nadam, whose
+ * m_schedule both versions keep, continues bit-identically after loading it.
+ */
+static void test_version_2_checkpoints_still_load(void)
+{
+    clopt_error err;
+    float p[5] = {1, -2, 3, -4, 5}, g[5] = {0.1f, -0.2f, 0.3f, -0.4f, 0.5f}, a[5], b[5];
+    cl_mem pm = test_buffer(5, p), gm = test_buffer(5, g), pm2 = test_buffer(5, NULL);
+    clopt_optimizer *o = clopt_optimizer_create(test_context(), "nadam(lr=0.01)", &err);
+    clopt_optimizer *back = clopt_optimizer_create(test_context(), "nadam", &err);
+    CU_ASSERT_EQUAL_FATAL(clopt_optimizer_add(o, pm, gm, 0, 5, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL_FATAL(clopt_optimizer_add(back, pm2, gm, 0, 5, &err), CLOPT_OK);
+    for (int k = 0; k < 3; k++)
+        CU_ASSERT_EQUAL(clopt_optimizer_step(o, &err), CLOPT_OK);
+    char path[] = "/tmp/clopt-v2-XXXXXX";
+    const int fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    close(fd);
+    CU_ASSERT_EQUAL_FATAL(clopt_optimizer_save(o, path, &err), CLOPT_OK);
+    unsigned char d[4096];
+    FILE *f = fopen(path, "rb");
+    const size_t len = fread(d, 1, sizeof d, f);
+    fclose(f);
+    CU_ASSERT_FATAL(len > 64 && len < sizeof d);
+    const size_t clen = d[12] | (size_t)d[13] << 8, cut = 16 + clen + 24;
+    CU_ASSERT_EQUAL(d[8], 3);
+    d[8] = 2;
+    memmove(d + cut, d + cut + 16, len - cut - 16);
+    const size_t len2 = len - 16;
+    const uint32_t crc = clopt_crc32(0, d, len2 - 4);
+    for (int i = 0; i < 4; i++)
+        d[len2 - 4 + (size_t)i] = (unsigned char)(crc >> (8 * i));
+    write_file(path, d, len2);
+    test_read(pm, 0, 5, a);
+    test_write(pm2, 0, 5, a);
+    CU_ASSERT_EQUAL(clopt_optimizer_load(back, path, &err), CLOPT_OK);
+    if (err.status != CLOPT_OK) fprintf(stderr, "\n  %s\n", err.text);
+    CU_ASSERT_EQUAL(clopt_optimizer_iterations(back), 3);
+    CU_ASSERT_EQUAL(clopt_optimizer_step(o, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(clopt_optimizer_step(back, &err), CLOPT_OK);
+    test_read(pm, 0, 5, a);
+    test_read(pm2, 0, 5, b);
+    CU_ASSERT(memcmp(a, b, sizeof a) == 0);
+    unlink(path);
+    clopt_optimizer_release(o);
+    clopt_optimizer_release(back);
+    clReleaseMemObject(pm);
+    clReleaseMemObject(pm2);
+    clReleaseMemObject(gm);
+}
+
 static void test_load_restores_hyperparameters(void)
 {
     float init[N0 + N1] = {0};
@@ -189,14 +251,6 @@ static unsigned char *read_file(const char *path, size_t *len)
     CU_ASSERT_EQUAL(fread(d, 1, *len, f), *len);
     fclose(f);
     return d;
-}
-
-static void write_file(const char *path, const unsigned char *d, size_t len)
-{
-    FILE *f = fopen(path, "wb");
-    CU_ASSERT_PTR_NOT_NULL_FATAL(f);
-    CU_ASSERT_EQUAL(fwrite(d, 1, len, f), len);
-    fclose(f);
 }
 
 /* Loads `path` into r, expects CLOPT_EFORMAT (or st) naming `needle`, and no change. */
@@ -265,7 +319,7 @@ static void test_load_rejects_bad_checkpoints_and_keeps_state(void)
     m[8] = 9;
     write_file(bad, m, len);
     expect_refused(&dst, bad, CLOPT_EFORMAT,
-                   "checkpoint version 9; this clopt reads versions 1 to 2");
+                   "checkpoint version 9; this clopt reads versions 1 to 3");
     expect_refused(&dst, "/nonexistent/dir/x.ckpt", CLOPT_EIO, "cannot open checkpoint");
 
     /* A checkpoint of another kind, other sizes or another tensor count. */
@@ -330,6 +384,7 @@ static void test_save_leaves_no_partial_file(void)
 
 CU_TestInfo checkpoint_tests[] = {
     {"version 1 checkpoints still load", test_version_1_checkpoints_still_load},
+    {"version 2 checkpoints still load", test_version_2_checkpoints_still_load},
     {"a loaded optimizer continues bit-identically",
      test_loaded_optimizer_continues_bit_identically},
     {"load restores hyperparameters", test_load_restores_hyperparameters},

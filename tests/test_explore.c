@@ -86,17 +86,19 @@ static int same_cell(const clopt_explore_map *m, size_t r, const final_points *p
 
 /*
  * A sample of cells of a basin map (every 7th, and the corners) of four optimizers, one of
- * them clipped and one that diverges from some starts, then every kind of the catalogue with
- * its defaults, computed in uneven slices, against clopt_run from the documented start
+ * them clipped and one that diverges from some starts, then every other kind of the catalogue
+ * with its defaults, computed in uneven slices, against clopt_run from the documented start
  * x0 + i (x1 - x0) / (nx - 1), y0 + j (y1 - y0) / (ny - 1).
  */
 static void test_basin_cells_equal_runs(void)
 {
-    const char *specs[16] = {"adam(lr=0.05)", "sgd(lr=0.01, momentum=0.9)",
-                             "rmsprop(lr=0.01, clipnorm=0.5)", "sgd(lr=0.03)"};
+    const char *specs[4 + CLOPT_KIND_COUNT] = {"adam(lr=0.05)", "sgd(lr=0.01, momentum=0.9)",
+                                               "rmsprop(lr=0.01, clipnorm=0.5)", "sgd(lr=0.03)"};
     size_t nopt = 4;
+    /* every other kind with its defaults (16 optimizers at most fit an exploration) */
     for (int kind = 0; kind < CLOPT_KIND_COUNT; kind++)
-        specs[nopt++] = clopt_catalogue_optimizer((clopt_kind)kind)->key;
+        if (kind != CLOPT_ADAM && kind != CLOPT_SGD && kind != CLOPT_RMSPROP)
+            specs[nopt++] = clopt_catalogue_optimizer((clopt_kind)kind)->key;
     const double view[] = {-5.5, 4.25, -4.75, 5.125};
     const size_t nx = test_quick() ? 13 : 37, ny = test_quick() ? 11 : 29;
     const uint64_t steps = test_quick() ? 30 : 300;
@@ -163,7 +165,17 @@ static void test_sweep_cells_equal_runs(void)
                                .tol = 1e-4};
     o.axes[0] = (clopt_explore_axis){"learning_rate", 1e-4, 3e-3, 7, 1};
     o.axes[1] = (clopt_explore_axis){"momentum", 0.0, 0.95, 5, 0};
-    for (int sweep = 0; sweep < 3; sweep++) {
+    char sched_spec[128];
+    snprintf(sched_spec, sizeof sched_spec, "adam(lr=0.05, schedule=cosine(steps=%llu, warmup=10))",
+             (unsigned long long)steps);
+    const char *sched[] = {sched_spec};
+    for (int sweep = 0; sweep < 4; sweep++) {
+        if (sweep == 3) { /* a schedule's parameter against the rate */
+            o.optimizers = sched, o.naxes = 2;
+            /* whole numbers of steps: 0, h, 2h, 3h up to half the run */
+            o.axes[0] = (clopt_explore_axis){"schedule.warmup", 0, (double)(steps / 6 * 3), 4, 0};
+            o.axes[1] = (clopt_explore_axis){"lr", 0.01, 0.1, 3, 1};
+        }
         if (sweep == 1) {
             o.optimizers = nadam, o.naxes = 1;
             o.axes[0] = (clopt_explore_axis){"beta_1", 0.5, 0.99, 9, 0};
@@ -177,16 +189,24 @@ static void test_sweep_cells_equal_runs(void)
         size_t n0, n1 = 1;
         const double *v0 = clopt_explore_axis_values(e, 0, &n0), *v1 = NULL;
         if (o.naxes == 2) v1 = clopt_explore_axis_values(e, 1, &n1);
-        CU_ASSERT_STRING_EQUAL(clopt_explore_axis_name(e, 0), sweep == 1 ? "beta_1" : "lr");
+        CU_ASSERT_STRING_EQUAL(clopt_explore_axis_name(e, 0), sweep == 1   ? "beta_1"
+                                                              : sweep == 3 ? "schedule.warmup"
+                                                                           : "lr");
         CU_ASSERT_EQUAL(v0[0], o.axes[0].lo);
         CU_ASSERT_EQUAL(v0[n0 - 1], o.axes[0].hi);
         if (sweep == 0)
             CU_ASSERT_DOUBLE_EQUAL(v0[3], sqrt(1e-4 * 3e-3), 1e-15); /* geometric middle */
+        if (sweep == 3) CU_ASSERT_EQUAL(v0[1], (double)(steps / 6));
         const size_t runs = n0 * n1;
         char **specs = malloc(runs * sizeof *specs);
         for (size_t r = 0; r < runs; r++) {
             specs[r] = malloc(160);
-            if (sweep == 1)
+            if (sweep == 3)
+                snprintf(specs[r], 160,
+                         "{\"name\":\"adam\",\"lr\":%.17g,\"schedule\":{\"name\":\"cosine\","
+                         "\"steps\":%llu,\"warmup\":%.17g}}",
+                         v1[r / n0], (unsigned long long)steps, v0[r % n0]);
+            else if (sweep == 1)
                 snprintf(specs[r], 160, "{\"name\":\"nadam\",\"lr\":0.01,\"beta_1\":%.17g}", v0[r]);
             else if (sweep == 2)
                 snprintf(specs[r], 160, "{\"name\":\"lamb\",\"weight_decay\":0.01,\"lr\":%.17g}",
@@ -548,10 +568,11 @@ static void test_constant_schedules_are_constant(void)
             if (!clopt_schedule_constant(&c)) continue;
             constant++;
             clopt_scalars k0, k;
-            CU_ASSERT_EQUAL(clopt_schedule_scalars(&c, 0, 1.0, &k0), 1.0);
+            const clopt_running start = clopt_running_start();
+            CU_ASSERT_EQUAL(clopt_schedule_scalars(&c, 0, start, &k0).m_schedule, 1.0);
             const uint64_t steps[] = {1, 999};
             for (int i = 0; i < 2; i++) {
-                CU_ASSERT_EQUAL(clopt_schedule_scalars(&c, steps[i], 1.0, &k), 1.0);
+                CU_ASSERT_EQUAL(clopt_schedule_scalars(&c, steps[i], start, &k).m_schedule, 1.0);
                 CU_ASSERT(memcmp(&k, &k0, sizeof k) == 0);
             }
         }

@@ -30,10 +30,12 @@ static CU_TestInfo *tests_named(const CU_TestInfo *all, const char *text, size_t
 
 static CU_SuiteInfo suites[] = {
     {"spec", NULL, NULL, NULL, NULL, spec_tests},
+    {"schedule", NULL, NULL, NULL, NULL, schedule_tests},
     {"context", NULL, NULL, NULL, NULL, context_tests},
     {"tuning", NULL, NULL, NULL, NULL, tuning_tests},
     {"optimizer", NULL, NULL, NULL, NULL, optimizer_tests},
     {"numerics", NULL, NULL, NULL, NULL, numerics_tests},
+    {"schedulefree", NULL, NULL, NULL, NULL, schedulefree_tests},
     {"checkpoint", NULL, NULL, NULL, NULL, checkpoint_tests},
     {"functions", NULL, NULL, NULL, NULL, functions_tests},
     {"expr", NULL, NULL, NULL, NULL, expr_tests},

@@ -176,6 +176,10 @@ static void run_case(const num_case *c)
                 g[t][i] = gscale[t] * test_uniform(&rng);
         test_write(grad[0], 0, size_a, host_g[0]);
         test_write(grad[1], 0, size_b, host_g[1]);
+        /* the rate of the step about to be taken, as the reference computes it */
+        const double it = (double)(step - 1);
+        CU_ASSERT_EQUAL(clopt_optimizer_rate(o),
+                        c->h.lr * ref_schedule_m(&c->h.sched, step - 1) / (1.0 + c->h.decay * it));
         CU_ASSERT_EQUAL_FATAL(clopt_optimizer_step(o, &err), CLOPT_OK);
         ref_step(&r, (const float *const *)g);
         double sum = 0;
@@ -281,9 +285,17 @@ static double other_value(const char *name, double def)
     static const struct {
         const char *name;
         double v;
-    } others[] = {{"momentum", 0.5},       {"decay", 0.01},       {"rho", 0.5},
-                  {"beta_1", 0.5},         {"beta_2", 0.9},       {"epsilon", 0.1},
-                  {"schedule_decay", 0.1}, {"weight_decay", 0.05}};
+    } others[] = {{"momentum", 0.5},
+                  {"decay", 0.01},
+                  {"rho", 0.5},
+                  {"beta_1", 0.5},
+                  {"beta_2", 0.9},
+                  {"epsilon", 0.1},
+                  {"schedule_decay", 0.1},
+                  {"weight_decay", 0.05},
+                  {"warmup_steps", 20},
+                  {"r", 0.5},
+                  {"weight_lr_power", 1}};
     for (size_t i = 0; i < sizeof others / sizeof others[0]; i++)
         if (strcmp(others[i].name, name) == 0) return others[i].v;
     return 4.0 * def; /* lr */
@@ -342,6 +354,39 @@ static void test_every_optimizer_and_option_matches_the_reference_1000_steps(voi
     printf("(worst error/bound: params %.3f, state %.3f) ", worst_p, worst_s);
 }
 
+/*
+ * Every schedule, without and with warmup, through an optimizer: the parameters (and the
+ * rate before each step, in run_case) against the reference with its own m(t). SGD with
+ * momentum and Adam take turns; Nadam (whose rate is lr, not lr_e) takes one too.
+ */
+static void test_every_schedule_and_warmup_through_an_optimizer_1000_steps(void)
+{
+    worst_p = worst_s = 0;
+    const double warmups[] = {0, 100};
+    size_t k = 0;
+    for (size_t w = 0; w < 2; w++) {
+        test_sched_case sc[TEST_SCHEDULES];
+        const size_t n = test_schedule_cases(warmups[w], sc);
+        for (size_t i = 0; i < n; i++, k++) {
+            static const char *const names[] = {"sgd", "adam", "nadam"};
+            const char *name = names[k % 5 == 4 ? 2 : k % 2];
+            num_case c;
+            c.h = ref_defaults(name);
+            c.h.sched = sc[i].ref;
+            if (strcmp(name, "sgd") == 0) {
+                c.h.lr = 0.05, c.h.momentum = 0.9;
+                snprintf(c.spec, sizeof c.spec, "sgd(lr=0.05, momentum=0.9, schedule=%.127s)",
+                         sc[i].spec);
+            } else {
+                c.h.lr = 0.01;
+                snprintf(c.spec, sizeof c.spec, "%s(lr=0.01, schedule=%.127s)", name, sc[i].spec);
+            }
+            run_case(&c);
+        }
+    }
+    printf("(worst error/bound: params %.3f, state %.3f) ", worst_p, worst_s);
+}
+
 /* Keras 1's SGD without momentum keeps no state; the reference's SGD then matches too. */
 static void test_every_optimizer_has_its_reference_and_defaults(void)
 {
@@ -383,5 +428,7 @@ CU_TestInfo numerics_tests[] = {
      test_every_optimizer_and_option_matches_the_reference_1000_steps},
     {"lamb ratio on zero tensors and tail chunks matches the reference",
      test_lamb_ratio_on_zero_tensors_and_tail_chunks},
+    {"every schedule and warmup through an optimizer matches the reference over 1000 steps",
+     test_every_schedule_and_warmup_through_an_optimizer_1000_steps},
     CU_TEST_INFO_NULL,
 };

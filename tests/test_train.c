@@ -538,6 +538,40 @@ static void test_dataset_refuses_mismatched_splits(void)
     remove_dir(data);
 }
 
+/*
+ * A schedule over steps="all" counts every optimizer step of the training (batches x
+ * epochs): the same losses, bit for bit, as the schedule with that number written out.
+ */
+static void test_schedule_over_all_steps_equals_the_counted_one(void)
+{
+    char data[] = "/tmp/clopt-data-XXXXXX";
+    synthetic_dataset(data);
+    clopt_error err = {0};
+    clopt_dataset *d = clopt_dataset_load(test_context(), data, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    const clopt_train_options o = {2, 32, 16, 2, 500}; /* 16 batches per epoch: 32 steps */
+    const char *specs[] = {"adam(lr=0.01, schedule=cosine(steps=\"all\", warmup=4))",
+                           "adam(lr=0.01, schedule=cosine(steps=32, warmup=4))",
+                           "adam(lr=0.01, schedule=cosine(steps=16, warmup=4))"};
+    static clopt_train_result r[3];
+    for (size_t i = 0; i < 3; i++)
+        CU_ASSERT_EQUAL_FATAL(clopt_train_result_init(&r[i], specs[i], &err), CLOPT_OK);
+    CU_ASSERT_STRING_EQUAL(r[0].label, "Adam(lr=0.01, schedule=cosine(steps=\"all\", warmup=4))");
+    CU_ASSERT_EQUAL_FATAL(clopt_train_run(d, &o, r, 3, NULL, NULL, NULL, NULL, &err), CLOPT_OK);
+    for (size_t e = 0; e < 2; e++) {
+        CU_ASSERT_EQUAL(r[0].epochs[e].train_loss, r[1].epochs[e].train_loss);
+        CU_ASSERT_EQUAL(r[0].epochs[e].test_loss, r[1].epochs[e].test_loss);
+    }
+    CU_ASSERT(r[0].epochs[1].train_loss != r[2].epochs[1].train_loss); /* the count matters */
+    /* Outside a training "all" means nothing: the library refuses it */
+    CU_ASSERT_PTR_NULL(clopt_optimizer_create(test_context(), specs[0], fresh(&err)));
+    ASSERT_ERROR(err, CLOPT_EINVAL,
+                 "steps=\"all\" (the whole training) is known only to clopt "
+                 "train; give the number of steps");
+    clopt_dataset_release(d);
+    remove_dir(data);
+}
+
 CU_TestInfo train_tests[] = {
     {"idx reads images and labels, plain and gzip",
      test_idx_reads_images_and_labels_plain_and_gzip},
@@ -549,5 +583,7 @@ CU_TestInfo train_tests[] = {
     {"dataset refuses mismatched splits", test_dataset_refuses_mismatched_splits},
     {"training on one rank equals one process and checks the ranks agree",
      test_training_on_one_rank_equals_one_process_and_checks_the_ranks_agree},
+    {"a schedule over steps=\"all\" equals the counted one",
+     test_schedule_over_all_steps_equals_the_counted_one},
     CU_TEST_INFO_NULL,
 };

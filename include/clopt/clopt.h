@@ -126,7 +126,8 @@ CLOPT_API clopt_status clopt_optimizer_step(clopt_optimizer *o, clopt_error *err
  * Changes a hyperparameter between steps ("lr", "momentum", "decay", "nesterov" (0 or 1),
  * "rho", "beta_1", "beta_2", "epsilon", "schedule_decay", "clipnorm", "clipvalue"), with
  * the same range checks as create. On error the optimizer is unchanged. "clipnorm" or
- * "clipvalue" set to 0 turns that clipping off.
+ * "clipvalue" set to 0 turns that clipping off. "schedule.NAME" changes a parameter of the
+ * optimizer's schedule ("schedule.warmup", "schedule.steps"), checked as in a spec.
  * SGD's velocity is zero while momentum is 0, whatever the optimizer was created with:
  * setting momentum from 0 to a positive value starts from a zero velocity, and changing it
  * between positive values keeps the velocity. (Keras 1 keeps updating its velocity while
@@ -139,6 +140,26 @@ CLOPT_API clopt_status clopt_optimizer_set(clopt_optimizer *o, const char *name,
 /* Reads a hyperparameter; an unset clipnorm or clipvalue reads as 0 (off). */
 CLOPT_API clopt_status clopt_optimizer_get(const clopt_optimizer *o, const char *name,
                                            double *value, clopt_error *err);
+
+/*
+ * The learning rate the next step takes, lr_e: lr * m(t) with a schedule (the spec's
+ * schedule=cosine(steps=1000, warmup=100), SEMANTICS.md "Schedules"; t = the steps taken),
+ * Keras 1's lr / (1 + decay * t) without one. clopt_optimizer_get(o, "lr") stays the base
+ * rate. (Adam-like kinds fold their bias corrections in after this.) 0 for NULL.
+ */
+CLOPT_API double clopt_optimizer_rate(const clopt_optimizer *o);
+
+/*
+ * Enqueues a copy of the point where tensor `tensor` (numbered from 0 in the order of
+ * clopt_optimizer_add) is evaluated into dst at dst_offset (floats): for the schedule-free
+ * kinds (sgd_schedulefree, adamw_schedulefree) the average x, which differs from the
+ * parameters y where gradients are taken; for every other kind (and before the first step)
+ * the parameters themselves. A trainer that evaluates its model writes x into a scratch
+ * buffer, or saves y, writes x over it, evaluates, and writes y back. Like a step it only
+ * enqueues, on the context's queue.
+ */
+CLOPT_API clopt_status clopt_optimizer_average(const clopt_optimizer *o, size_t tensor, cl_mem dst,
+                                               size_t dst_offset, clopt_error *err);
 
 /* The number of steps taken (Keras' `iterations`). */
 CLOPT_API uint64_t clopt_optimizer_iterations(const clopt_optimizer *o);
@@ -215,6 +236,7 @@ typedef struct {
 #define CLOPT_RUN_MAX_TRAJECTORIES 1048576u
 #define CLOPT_RUN_MAX_STATE 3 /* state values per coordinate (Adam with amsgrad: m, v, vhat) */
 #define CLOPT_RUN_STATE_COMPONENTS (5 + 2 * CLOPT_RUN_MAX_STATE) /* components with state */
+#define CLOPT_RUN_AVERAGE_COMPONENTS 6 /* point and schedule-free average, without state */
 
 /*
  * The points recorded by one clopt_run_advance: `rows` points per trajectory, row r at
@@ -222,7 +244,11 @@ typedef struct {
  * Components: x, y, f; with options.state also g_x, g_y (the gradient used, noise
  * included, before clipping) and the optimizer's three state values per coordinate
  * a_x, a_y, b_x, b_y, c_x, c_y after `step` updates (names in clopt_run_state_names;
- * unused ones are 0): CLOPT_RUN_STATE_COMPONENTS in all. A trajectory
+ * unused ones are 0): CLOPT_RUN_STATE_COMPONENTS in all. Without options.state, a run
+ * with a schedule-free optimizer records CLOPT_RUN_AVERAGE_COMPONENTS: x, y, f of the
+ * point (y, where gradients are taken), then x, y, f of the average x where such a model is
+ * evaluated (for the other optimizers' trajectories a copy of the point; with
+ * options.state, the average is the state values b_x, b_y). A trajectory
  * that has diverged has NaN in every component from its diverged_at step on.
  * Valid until the next advance or release.
  */
@@ -270,6 +296,10 @@ CLOPT_API size_t clopt_run_trajectories(const clopt_run *r);
 
 /* Trajectory t's optimizer config (get_config JSON, owned by the run) and start. */
 CLOPT_API const char *clopt_run_optimizer(const clopt_run *r, size_t t);
+
+/* Whether trajectory t's optimizer is schedule-free: its points have an average x apart
+ * from the point y (see clopt_slice). */
+CLOPT_API int clopt_run_has_average(const clopt_run *r, size_t t);
 CLOPT_API const double *clopt_run_start(const clopt_run *r, size_t t);
 
 /* The step at which trajectory t diverged (so far), or -1. */

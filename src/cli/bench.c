@@ -31,7 +31,7 @@ void bench_adam_table(const char *spec, uint64_t steps, bench_adam_step *k)
     clopt_spec_parse(spec, &cfg, NULL);
     for (uint64_t s = 0; s < steps; s++) {
         clopt_scalars sc;
-        clopt_schedule_scalars(&cfg, s, 1.0, &sc);
+        clopt_schedule_scalars(&cfg, s, clopt_running_start(), &sc);
         k[s] = (bench_adam_step){sc.lr,     sc.beta_1,           sc.one_minus_beta_1,
                                  sc.beta_2, sc.one_minus_beta_2, sc.epsilon};
     }

@@ -206,7 +206,7 @@ static int loop_prepare(const clopt_config *c, size_t n, loop_bench *b)
     b->kind = c->info->kind;
     b->live = clopt_catalogue_state_count(c->info, c->v);
     b->n = n;
-    clopt_schedule_scalars(c, 0, 1.0, &b->k);
+    clopt_schedule_scalars(c, 0, clopt_running_start(), &b->k);
     for (size_t i = 0; i < 2 + CLOPT_MAX_STATE; i++) {
         if (!(b->a[i] = malloc(n * sizeof(float)))) {
             loop_release(b);

@@ -5,6 +5,7 @@
 #include "catalogue_json.h"
 #include "config.h"
 #include "args.h"
+#include "lr_schedule.h"
 
 #include <jansson.h>
 #include <stdio.h>
@@ -18,6 +19,43 @@ static int print_json(void)
     putchar('\n');
     json_decref(all);
     return rc;
+}
+
+/* The schedules every optimizer takes (schedule=...), from the schedule table. */
+static int print_schedules(int json)
+{
+    if (json) {
+        json_t *all = clopt_schedules_json();
+        int rc = json_dumpf(all, stdout, JSON_INDENT(2) | JSON_REAL_PRECISION(10)) == 0 ? 0 : 1;
+        putchar('\n');
+        json_decref(all);
+        return rc;
+    }
+    char num[32];
+    for (size_t k = 0; k < clopt_schedule_count(); k++) {
+        const clopt_schedule_info *info = clopt_schedule_at(k);
+        printf("%s\n  %s\n  m(t) = %s  (t >= warmup, u = t - warmup)\n", info->name, info->en,
+               info->formula);
+        for (size_t i = 0; i < info->nparams; i++) {
+            const clopt_sparam_info *pi = clopt_schedule_param(info->params[i]);
+            const double d = info->defaults[i];
+            const char *def = d != d                            ? "(needed)"
+                              : pi->range == CLOPT_RANGE_CHOICE ? pi->words[(size_t)d]
+                              : pi->range == CLOPT_RANGE_BOOL   ? (d != 0.0 ? "True" : "False")
+                              : pi->range == CLOPT_RANGE_COUNT
+                                  ? (snprintf(num, sizeof num, "%.0f", d), num)
+                                  : clopt_format_number(num, d);
+            printf("  %-15s = %-8s %s\n", pi->name, def,
+                   pi->range == CLOPT_RANGE_CHOICE ? "linear or sqrt"
+                                                   : clopt_range_text(pi->range));
+        }
+        putchar('\n');
+    }
+    puts("While t < warmup, m = (t + 1) / warmup. The rate of step t is lr * m(t); a schedule "
+         "and decay > 0\nare refused together. Spec syntax: adam(lr=0.01, "
+         "schedule=cosine(steps=1000, warmup=100))\nor JSON: {\"name\":\"adam\",\"schedule\":"
+         "{\"name\":\"cosine\",\"steps\":1000,\"warmup\":100}}");
+    return 0;
 }
 
 static void print_table(void)
@@ -39,23 +77,36 @@ static void print_table(void)
                clopt_range_text(CLOPT_RANGE_POSITIVE));
     }
     puts("Spec syntax: adam, Adam(lr=0.01, beta_2=0.99), SGD(lr=0.1, momentum=0.9, "
-         "nesterov=True)\nor JSON: {\"name\":\"adam\",\"lr\":0.01}");
+         "nesterov=True)\nor JSON: {\"name\":\"adam\",\"lr\":0.01}; every optimizer takes a "
+         "learning-rate schedule,\nschedule=cosine(steps=1000, warmup=100) "
+         "(clopt optimizers --schedules lists them)");
 }
 
 const char clopt_cli_optimizers_usage[] =
-    "usage: clopt optimizers [--json]\n"
+    "usage: clopt optimizers [--json] [--schedules]\n"
     "\n"
     "Lists every optimizer with its hyperparameters, defaults and valid ranges.\n"
     "\n"
-    "  --json  the same as JSON, with each text in English and Korean (as the server's\n"
-    "          /api/v1/optimizers)\n";
+    "  --json       the same as JSON, with each text in English and Korean (as the server's\n"
+    "               /api/v1/optimizers)\n"
+    "  --schedules  the learning-rate schedules instead (schedule=...: names, parameters,\n"
+    "               defaults, ranges, formulas; with --json as /api/v1/schedules)\n";
 
 int clopt_cli_optimizers(int argc, char **argv)
 {
-    int json;
+    int json, schedules = 0, n = 0;
+    char **rest = calloc((size_t)argc + 1, sizeof *rest);
+    if (!rest) return 1;
+    for (int i = 0; i < argc; i++)
+        if (strcmp(argv[i], "--schedules") == 0)
+            schedules = 1;
+        else
+            rest[n++] = argv[i];
     const int status =
-        cli_listing_options("clopt optimizers", clopt_cli_optimizers_usage, argc, argv, &json);
+        cli_listing_options("clopt optimizers", clopt_cli_optimizers_usage, n, rest, &json);
+    free(rest);
     if (status) return status < 0 ? 0 : status; /* -1: --help was printed */
+    if (schedules) return print_schedules(json);
     if (json) return print_json();
     print_table();
     return 0;

@@ -105,15 +105,19 @@ static int parse(int argc, char **argv, run_args *a)
 /* Every trajectory's points, filled slice by slice. */
 typedef struct {
     size_t nt, rows;
-    float *xyf; /* [trajectory][row][3] */
+    size_t w;   /* 3: x, y, f; 6: and the schedule-free average's x, y, f */
+    float *xyf; /* [trajectory][row][w] */
 } points;
 
 static int collect(clopt_run *run, const run_args *a, points *p, clopt_error *err)
 {
     p->nt = clopt_run_trajectories(run);
     p->rows = (size_t)(a->o.steps / a->o.every) + 1;
-    if (p->rows > SIZE_MAX / 3 / sizeof(float) / p->nt ||
-        !(p->xyf = malloc(p->nt * p->rows * 3 * sizeof(float)))) {
+    p->w = 3;
+    for (size_t t = 0; t < p->nt; t++)
+        if (clopt_run_has_average(run, t)) p->w = CLOPT_RUN_AVERAGE_COMPONENTS;
+    if (p->rows > SIZE_MAX / p->w / sizeof(float) / p->nt ||
+        !(p->xyf = malloc(p->nt * p->rows * p->w * sizeof(float)))) {
         snprintf(err->text, sizeof err->text,
                  "%zu trajectories x %zu points do not fit in memory; raise --every", p->nt,
                  p->rows);
@@ -125,8 +129,8 @@ static int collect(clopt_run *run, const run_args *a, points *p, clopt_error *er
         const size_t row0 = (size_t)(s.first_step / a->o.every);
         for (size_t r = 0; r < s.rows; r++)
             for (size_t t = 0; t < p->nt; t++)
-                memcpy(&p->xyf[(t * p->rows + row0 + r) * 3],
-                       &s.data[(r * s.trajectories + t) * s.components], 3 * sizeof(float));
+                memcpy(&p->xyf[(t * p->rows + row0 + r) * p->w],
+                       &s.data[(r * s.trajectories + t) * s.components], p->w * sizeof(float));
     }
     return 0;
 }
@@ -163,9 +167,16 @@ static void print_json(clopt_run *run, const run_args *a, const points *p)
                clopt_format_number(n2, st[1]));
         const size_t n = count_points(run, p, t, a->o.every);
         for (size_t r = 0; r < n; r++) {
-            const float *q = &p->xyf[(t * p->rows + r) * 3];
+            const float *q = &p->xyf[(t * p->rows + r) * p->w];
             printf("%s[%s, %s, %s]", r ? ", " : "", clopt_format_float(n1, q[0]),
                    clopt_format_float(n2, q[1]), clopt_format_float(n3, q[2]));
+        }
+        /* schedule-free: the average x, where such a model is evaluated, in the same form */
+        for (size_t r = 0; clopt_run_has_average(run, t) && r < n; r++) {
+            const float *q = &p->xyf[(t * p->rows + r) * p->w + 3];
+            printf("%s[%s, %s, %s]", r ? ", " : "],\n   \"average\": [",
+                   clopt_format_float(n1, q[0]), clopt_format_float(n2, q[1]),
+                   clopt_format_float(n3, q[2]));
         }
         const int64_t d = clopt_run_diverged_at(run, t);
         if (d < 0)
@@ -188,7 +199,7 @@ static int print_csv(clopt_run *run, const run_args *a, const points *p)
         const char *quote = strchr(label, ',') ? "\"" : ""; /* CSV: a field with commas */
         const size_t n = count_points(run, p, t, a->o.every);
         for (size_t r = 0; r < n; r++) {
-            const float *q = &p->xyf[(t * p->rows + r) * 3];
+            const float *q = &p->xyf[(t * p->rows + r) * p->w];
             printf("%zu,%s%s%s,%llu,%s,%s,%s\n", t, quote, label, quote,
                    (unsigned long long)(r * a->o.every), clopt_format_float(n1, q[0]),
                    clopt_format_float(n2, q[1]), clopt_format_float(n3, q[2]));
@@ -219,7 +230,7 @@ int clopt_cli_run(int argc, char **argv)
         fprintf(stderr, CMD ": %s\n", err.text);
         return err.status == CLOPT_ENODEVICE ? 2 : 1;
     }
-    points p = {0, 0, NULL};
+    points p = {0, 0, 3, NULL};
     clopt_run *run = clopt_run_create(ctx, &a.o, &err);
     rc = !run || collect(run, &a, &p, &err);
     if (rc)

@@ -14,6 +14,7 @@
 #include "train/trainer.h"
 #include "usage.h"
 
+#include <jansson.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -31,7 +32,10 @@ const char clopt_cli_train_usage[] =
     "initial weights and batch order, and prints train loss, test loss, test accuracy and\n"
     "time per optimizer.\n"
     "\n"
-    "  --optimizer SPEC  Keras call syntax or JSON, e.g. 'adam(lr=0.01)' (default: adam)\n"
+    "  --optimizer SPEC  Keras call syntax or JSON, e.g. 'adam(lr=0.01)' (default: adam);\n"
+    "                    a schedule's steps count optimizer steps (batches, ceil(examples /\n"
+    "                    batch) per epoch), and steps=\"all\" spans the whole training:\n"
+    "                    'adamw(lr=0.002, schedule=cosine(steps=\"all\", warmup=100))'\n"
     "  --epochs N        1 .. 50 (default 5)\n"
     "  --batch N         examples per step, 1 .. 4096 (default 128)\n"
     "  --hidden N        hidden units, 1 .. 4096 (default 256)\n"
@@ -230,10 +234,15 @@ static void print_results(const train_args *a, const clopt_train_result *r, size
     if (a->json) {
         printf("[");
         for (size_t i = 0; i < n; i++) {
-            printf("%s\n {\"optimizer\": \"%s\", \"seconds\": %.3f, \"examples_per_second\": "
+            /* the label as a JSON string: a schedule's steps="all" has quotes */
+            json_t *label = json_string(r[i].label);
+            char *quoted = label ? json_dumps(label, JSON_ENCODE_ANY) : NULL;
+            json_decref(label);
+            printf("%s\n {\"optimizer\": %s, \"seconds\": %.3f, \"examples_per_second\": "
                    "%.1f, \"step_seconds\": %.3f, \"products_seconds\": %.3f, ",
-                   i ? "," : "", r[i].label, r[i].seconds, trained / r[i].seconds,
+                   i ? "," : "", quoted ? quoted : "null", r[i].seconds, trained / r[i].seconds,
                    r[i].step_seconds, r[i].products_seconds);
+            free(quoted);
             if (ranks)
                 printf("\"ranks\": %d, \"compute_seconds\": %.3f, \"copy_seconds\": %.3f, "
                        "\"wait_seconds\": %.3f, \"allreduce_seconds\": %.3f, \"steps\": %zu, ",

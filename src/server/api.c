@@ -3,6 +3,7 @@
 
 #include "device.h"
 #include "frames.h"
+#include "lr_schedule.h"
 #include "reply.h"
 
 #include <stdio.h>
@@ -41,6 +42,18 @@ static enum MHD_Result reply_text(struct MHD_Connection *c, const char *text)
 enum MHD_Result srv_api_optimizers(srv *s, struct MHD_Connection *c)
 {
     return reply_text(c, s->o.optimizers_json);
+}
+
+enum MHD_Result srv_api_schedules(srv *s, struct MHD_Connection *c)
+{
+    (void)s;
+    json_t *all = clopt_schedules_json();
+    if (!all) {
+        srv_problem p;
+        srv_problem_set(&p, 500, "", "out of memory listing the schedules");
+        return srv_reply_problem(c, &p);
+    }
+    return srv_reply_json(c, 200, all);
 }
 
 enum MHD_Result srv_api_functions(srv *s, struct MHD_Connection *c)

@@ -64,7 +64,8 @@ int srv_json_integer(json_t *root, const char *name, json_int_t lo, json_int_t h
     return 0;
 }
 
-int srv_json_optimizers(json_t *root, size_t max, char ***specs, size_t *n, srv_problem *p)
+static int json_optimizers(json_t *root, size_t max, int training, char ***specs, size_t *n,
+                           srv_problem *p)
 {
     json_t *list = json_object_get(root, "optimizers");
     const size_t k = list ? json_array_size(list) : 1;
@@ -93,7 +94,9 @@ int srv_json_optimizers(json_t *root, size_t max, char ***specs, size_t *n, srv_
                                    field);
         clopt_config c;
         clopt_error err = {0}; /* clopt_spec_parse keeps an error already set */
-        clopt_status st = spec ? clopt_spec_parse(spec, &c, &err) : CLOPT_ENOMEM;
+        clopt_status st = !spec      ? CLOPT_ENOMEM
+                          : training ? clopt_spec_parse_training(spec, &c, &err)
+                                     : clopt_spec_parse(spec, &c, &err);
         free(text);
         if (st != CLOPT_OK)
             return srv_problem_set(p, 400, field, "optimizers[%zu]: %s", i,
@@ -102,6 +105,16 @@ int srv_json_optimizers(json_t *root, size_t max, char ***specs, size_t *n, srv_
             return srv_problem_set(p, 503, "", "out of memory");
     }
     return 0;
+}
+
+int srv_json_optimizers(json_t *root, size_t max, char ***specs, size_t *n, srv_problem *p)
+{
+    return json_optimizers(root, max, 0, specs, n, p);
+}
+
+int srv_json_training_optimizers(json_t *root, size_t max, char ***specs, size_t *n, srv_problem *p)
+{
+    return json_optimizers(root, max, 1, specs, n, p);
 }
 
 void srv_hash_id(const char *text, char id[SRV_ID_CHARS + 1])

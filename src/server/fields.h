@@ -34,6 +34,10 @@ int srv_json_integer(json_t *root, const char *name, json_int_t lo, json_int_t h
  */
 int srv_json_optimizers(json_t *root, size_t max, char ***specs, size_t *n, srv_problem *p);
 
+/* The same for a training, where a schedule's steps may be "all" (the whole training). */
+int srv_json_training_optimizers(json_t *root, size_t max, char ***specs, size_t *n,
+                                 srv_problem *p);
+
 /* The first SRV_ID_CHARS hex digits of SHA-256(text). */
 void srv_hash_id(const char *text, char id[SRV_ID_CHARS + 1]);
 

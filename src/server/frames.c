@@ -9,9 +9,13 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void put_row(FILE *f, const clopt_slice *sl, size_t r, uint64_t every, float *last)
+static void put_row(FILE *f, const clopt_slice *sl, size_t r, uint64_t every, float *last,
+                    const clopt_run *run)
 {
     char num[32];
+    /* a run with a schedule-free optimizer: the point's x, y, f, then its average's */
+    const int average = sl->components == CLOPT_RUN_AVERAGE_COMPONENTS;
+    const size_t ncomp = average ? 3 : sl->components;
     fprintf(f, "{\"step\":%llu,\"points\":[", (unsigned long long)(sl->first_step + r * every));
     for (size_t t = 0; t < sl->trajectories; t++) {
         const float *q = &sl->data[(r * sl->trajectories + t) * sl->components];
@@ -21,7 +25,7 @@ static void put_row(FILE *f, const clopt_slice *sl, size_t r, uint64_t every, fl
             continue;
         }
         fputc('[', f);
-        for (size_t c = 0; c < sl->components; c++)
+        for (size_t c = 0; c < ncomp; c++)
             fprintf(f, "%s%s", c ? "," : "", clopt_format_float(num, q[c]));
         if (last) {
             const int first = sl->first_step + r * every == 0;
@@ -33,21 +37,34 @@ static void put_row(FILE *f, const clopt_slice *sl, size_t r, uint64_t every, fl
         }
         fputc(']', f);
     }
+    for (size_t t = 0; average && t < sl->trajectories; t++) {
+        const float *q = &sl->data[(r * sl->trajectories + t) * sl->components + 3];
+        fputs(t ? "," : "],\"average\":[", f);
+        if (!clopt_run_has_average(run, t) || !isfinite(q[0]) || !isfinite(q[1]) ||
+            !isfinite(q[2])) {
+            fputs("null", f); /* not schedule-free, or diverged */
+            continue;
+        }
+        fprintf(f, "[%s,", clopt_format_float(num, q[0]));
+        fprintf(f, "%s,", clopt_format_float(num, q[1]));
+        fprintf(f, "%s]", clopt_format_float(num, q[2]));
+    }
     fputs("]}", f);
 }
 
-char *srv_frame_step(const clopt_slice *sl, uint64_t every, float *last, size_t *len)
+char *srv_frame_step(const clopt_slice *sl, uint64_t every, float *last, const clopt_run *run,
+                     size_t *len)
 {
     char *text = NULL;
     FILE *f = open_memstream(&text, len);
     if (!f) return NULL;
     if (sl->rows == 1)
-        put_row(f, sl, 0, every, last);
+        put_row(f, sl, 0, every, last, run);
     else {
         fputs("{\"steps\":[", f);
         for (size_t r = 0; r < sl->rows; r++) {
             if (r) fputc(',', f);
-            put_row(f, sl, r, every, last);
+            put_row(f, sl, r, every, last, run);
         }
         fputs("]}", f);
     }

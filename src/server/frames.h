@@ -6,7 +6,10 @@
  *       P is [x, y, f] per trajectory in the run's order, or null once it has diverged;
  *       with "state": true, [x, y, f, g_x, g_y, a_x, a_y, b_x, b_y, d_x, d_y]: the
  *       gradient, the optimizer's two state values per coordinate (names in the run's
- *       trajectories) and the step just taken (0 at step 0).
+ *       trajectories) and the step just taken (0 at step 0). A run with a schedule-free
+ *       optimizer (and no state) adds "average":[A, ...] after "points": A is [x, y, f] of
+ *       the trajectory's average x (where such a model is evaluated; "points" are y, where
+ *       gradients are taken), null for another optimizer's trajectory or once diverged.
  * done: {"steps":N,"diverged_at":[step or null, ...]}
  * error: {"error":"sentence"}
  * Numbers are the shortest text that reads back as the same float32 (at most 9 digits).
@@ -21,8 +24,10 @@
 
 #include <stddef.h>
 
-/* The step event of one slice; `last` (state mode) holds and receives each x, y. malloc'd. */
-char *srv_frame_step(const clopt_slice *sl, uint64_t every, float *last, size_t *len);
+/* The step event of one slice; `last` (state mode) holds and receives each x, y; `run`
+ * says which trajectories have an average. malloc'd. */
+char *srv_frame_step(const clopt_slice *sl, uint64_t every, float *last, const clopt_run *run,
+                     size_t *len);
 
 char *srv_frame_done(const clopt_run *run, uint64_t steps, size_t *len);
 

@@ -158,6 +158,7 @@ static const struct {
     {API "health", srv_api_health},       {API "optimizers", srv_api_optimizers},
     {API "functions", srv_api_functions}, {API "devices", srv_api_devices},
     {API "check", srv_api_check},         {API "limits", srv_api_limits},
+    {API "schedules", srv_api_schedules},
 };
 
 enum MHD_Result srv_route(srv *s, struct MHD_Connection *c, const char *url, const char *method,

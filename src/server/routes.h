@@ -28,6 +28,8 @@ int srv_route_has_body(srv *s, const char *url, const char *method);
 /* api.c: the catalogue and status endpoints (GET). */
 enum MHD_Result srv_api_health(srv *s, struct MHD_Connection *c);
 enum MHD_Result srv_api_optimizers(srv *s, struct MHD_Connection *c);
+/* The learning-rate schedules every optimizer takes (schedule=...), as clopt_schedules_json. */
+enum MHD_Result srv_api_schedules(srv *s, struct MHD_Connection *c);
 enum MHD_Result srv_api_functions(srv *s, struct MHD_Connection *c);
 enum MHD_Result srv_api_devices(srv *s, struct MHD_Connection *c);
 /* limits.c: GET /api/v1/limits. */

@@ -46,7 +46,16 @@ static size_t estimate(const srv *s, const void *req)
 {
     (void)s;
     const srv_request *r = req;
-    const size_t nt = trajectories(r), comps = r->o.state ? CLOPT_RUN_STATE_COMPONENTS + 2 : 3;
+    /* schedule-free: each point's average too, as a second point */
+    int average = 0;
+    for (size_t k = 0; k < r->o.noptimizers && !r->o.state; k++) {
+        clopt_config c;
+        average |=
+            clopt_spec_parse(r->o.optimizers[k], &c, NULL) == CLOPT_OK && c.info->schedule_free;
+    }
+    const size_t nt = trajectories(r), comps = r->o.state ? CLOPT_RUN_STATE_COMPONENTS + 2
+                                               : average  ? 7
+                                                          : 3;
     const size_t point = 2 + comps * NUMBER_MAX + (comps - 1) + 1;
     const size_t rows = (size_t)(r->o.steps / r->o.every) + 1;
     const size_t events = rows / slice_rows(r) + 3; /* a partial slice, done, error */
@@ -99,7 +108,7 @@ static int turn(srv *s, srv_job *j, char *error, size_t esize)
         if (clopt_run_advance(w->engine, (uint64_t)slice_rows(r) * r->o.every, &sl, &err) !=
             CLOPT_OK)
             snprintf(error, esize, "%s", err.text);
-        else if (sl.rows && !(json = srv_frame_step(&sl, r->o.every, w->last, &len)))
+        else if (sl.rows && !(json = srv_frame_step(&sl, r->o.every, w->last, w->engine, &len)))
             snprintf(error, esize, "out of memory");
         else if ((finished = clopt_run_finished(w->engine)) &&
                  !(done = srv_frame_done(w->engine, r->o.steps, &done_len)))

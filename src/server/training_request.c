@@ -38,7 +38,8 @@ int srv_train_request_parse(const char *body, size_t len, srv_train_request *req
     if (!root) return -1;
     req->o = (clopt_train_options){5, 128, 256, 1, 0};
     int rc = -1;
-    if (srv_json_optimizers(root, SRV_TRAIN_MAX_OPTIMIZERS, &req->specs, &req->nspecs, p) ||
+    if (srv_json_training_optimizers(root, SRV_TRAIN_MAX_OPTIMIZERS, &req->specs, &req->nspecs,
+                                     p) ||
         srv_json_integer(root, "epochs", 1, SRV_TRAIN_MAX_EPOCHS, &req->o.epochs, p) ||
         srv_json_integer(root, "batch", 1, SRV_TRAIN_MAX_BATCH, &req->o.batch, p) ||
         srv_json_integer(root, "hidden", 1, SRV_TRAIN_MAX_HIDDEN, &req->o.hidden, p) ||

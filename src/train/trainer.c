@@ -4,7 +4,9 @@
 #include "clock.h"
 #include "error.h"
 #include "mlp.h"
+#include "optimizer.h"
 #include "snapshot.h"
+#include "spec.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -163,6 +165,30 @@ static clopt_status step_ranks(training *t, clopt_train_result *r, clopt_mlp *m,
     return clopt_ranks_agree(ranks, st, err);
 }
 
+/*
+ * Schedule-free optimizers are evaluated at their average x, not at y where the gradients
+ * are taken: y waits in the gradient buffer (free between batches) while x stands in the
+ * parameters; `back` puts y back.
+ */
+static clopt_status swap_average(clopt_mlp *m, clopt_optimizer *opt, int back, clopt_error *err)
+{
+    cl_command_queue q = clopt_context_queue(m->ctx);
+    const size_t bytes = m->nparams * sizeof(cl_float);
+    if (back)
+        CLOPT_CL_CHECK(err, "putting the parameters back after evaluating at the average",
+                       clEnqueueCopyBuffer(q, m->grads, m->params, 0, 0, bytes, 0, NULL, NULL));
+    else {
+        CLOPT_CL_CHECK(err, "keeping the parameters while evaluating at the average",
+                       clEnqueueCopyBuffer(q, m->params, m->grads, 0, 0, bytes, 0, NULL, NULL));
+        for (size_t i = 0; i < 4; i++)
+            if (clopt_optimizer_average(opt, i, m->params, m->off[i], err) != CLOPT_OK)
+                return err ? err->status : CLOPT_ECL;
+    }
+    return CLOPT_OK;
+fail:
+    return err ? err->status : CLOPT_ECL;
+}
+
 /* One epoch of optimizer i: the batches, the optimizer steps, the evaluation. */
 static clopt_status epoch(training *t, size_t i, clopt_mlp *m, clopt_optimizer *opt, uint64_t e,
                           clopt_error *err)
@@ -198,7 +224,11 @@ static clopt_status epoch(training *t, size_t i, clopt_mlp *m, clopt_optimizer *
             return clopt_ranks_agree(t->ranks, stopped(err), err);
     }
     r->epochs[e].train_loss = sum / (double)n;
-    return evaluate(m, d, t->ranks, &r->epochs[e], err);
+    const int average = opt->cfg.info->schedule_free;
+    if (average && swap_average(m, opt, 0, err) != CLOPT_OK) goto fail;
+    const clopt_status st = evaluate(m, d, t->ranks, &r->epochs[e], err);
+    if (average && swap_average(m, opt, 1, err) != CLOPT_OK) goto fail;
+    return st;
 fail:
     return err ? err->status : CLOPT_ECL;
 }
@@ -250,7 +280,16 @@ static clopt_status prepare(training *t, size_t i, clopt_mlp **mp, clopt_optimiz
     const size_t max_batch = t->o->batch > EVAL_BATCH ? (size_t)t->o->batch : EVAL_BATCH;
     clopt_mlp *m = *mp = clopt_mlp_create(d->ctx, t->program, d->pixels, (size_t)t->o->hidden,
                                           CLOPT_DATASET_CLASSES, max_batch, t->init, err);
-    clopt_optimizer *opt = *op = m ? clopt_optimizer_create(d->ctx, r->spec, err) : NULL;
+    /* steps="all" in a schedule: every optimizer step of the training (batches x epochs) */
+    clopt_config cfg;
+    char *config = NULL;
+    if (m && clopt_spec_parse_training(r->spec, &cfg, err) == CLOPT_OK &&
+        clopt_schedule_resolve(&cfg.sched, t->o->epochs * clopt_train_batches(t->o, d),
+                               cfg.info->name, err) == CLOPT_OK &&
+        !(config = clopt_config_json(&cfg)))
+        clopt_error_set(err, CLOPT_ENOMEM, "out of memory");
+    clopt_optimizer *opt = *op = config ? clopt_optimizer_create(d->ctx, config, err) : NULL;
+    free(config);
     if (!opt || clopt_mlp_attach(m, opt, err) != CLOPT_OK) return err ? err->status : CLOPT_EINVAL;
     if (r->done &&
         (!t->resume || clopt_snapshot_load_model(t->resume, i, m, opt, r->done,

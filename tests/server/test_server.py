@@ -244,6 +244,40 @@ class Endpoints(ServerCase):
             self.assertEqual(streamed[:n], traj["points"], "trajectory %d" % t)
             self.assertTrue(all(p is None for p in streamed[n:]))
 
+    def test_schedule_free_streams_its_average_as_clopt_run_does(self):
+        req = {"function": "rosenbrock", "optimizers": ["sgd_schedulefree(lr=0.01)",
+                                                        "adam(lr=0.1, schedule=cosine(steps=40))"],
+               "starts": [[-1.5, 2.0], [1.5, -0.5]], "steps": 40, "every": 4}
+        status, body = post_json(self.port, "/api/v1/runs", req)
+        self.assertIn(status, (200, 201))
+        s = Stream(self.port, body["events"])
+        events = s.all()
+        s.close()
+        averages = []
+        for ev in events:
+            if ev.get("event") == "step":
+                d = ev["data"]
+                averages += [row["average"] for row in (d["steps"] if "steps" in d else [d])]
+        cli = clopt_run(req)
+        for t, traj in enumerate(cli["trajectories"]):
+            streamed = [a[t] for a in averages]
+            if t < 2:  # schedule-free: its x beside y, the same numbers as clopt run prints
+                n = len(traj["average"])  # up to its divergence, if any (then null)
+                self.assertEqual(streamed[:n], traj["average"], "trajectory %d" % t)
+                self.assertTrue(all(a is None for a in streamed[n:]))
+                if t == 0:  # (the other diverges within a few steps)
+                    self.assertNotEqual(traj["average"][1], traj["points"][1])
+            else:
+                self.assertNotIn("average", traj)
+                self.assertTrue(all(a is None for a in streamed))
+        status, schedules = get_json(self.port, "/api/v1/schedules")
+        self.assertEqual(status, 200)
+        cli = json.loads(subprocess.run([BINARY, "optimizers", "--schedules", "--json"],
+                                        check=True, capture_output=True, text=True).stdout)
+        self.assertEqual(schedules, cli)
+        self.assertEqual([x["name"] for x in schedules],
+                         ["constant", "step", "exponential", "cosine", "wsd", "inverse_sqrt"])
+
     def test_same_request_twice_is_one_run(self):
         req = dict(RUN, steps=30, seed=11)
         status1, a = post_json(self.port, "/api/v1/runs", req)

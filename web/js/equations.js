@@ -86,10 +86,10 @@ export function evaluate(src, vars) {
  * for x and y, then the step taken d_x, d_y]: `state` is the optimizer's state names.
  */
 function position(show, state) {
+  const s = state.indexOf(show); // first: schedule-free's state x is not the point's x
+  if (s >= 0) return 5 + 2 * s;
   if (show === 'g') return 3;
   if (show === 'x') return 0;
-  const s = state.indexOf(show);
-  if (s >= 0) return 5 + 2 * s;
   return show === 'delta' ? 5 + 2 * MAX_STATE : -1;
 }
 

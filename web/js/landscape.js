@@ -155,7 +155,8 @@ export function createLandscape(svgNode, { onClick, onKeyStart, starts: currentS
 
   /**
    * A new run: run.trajectories[t] = {name, k} (optimizer name and entry index), with the
-   * points in run.x[t], run.y[t] (filled as they arrive) and run.diverged[t].
+   * points in run.x[t], run.y[t] (filled as they arrive) and run.diverged[t]; a schedule-free
+   * trajectory's average x in run.ax[t], run.ay[t], drawn as a thinner line of its colour.
    */
   function setRun(r) {
     run = r;
@@ -163,6 +164,10 @@ export function createLandscape(svgNode, { onClick, onKeyStart, starts: currentS
     paths.selectAll('*').remove();
     marks.selectAll('*').remove();
     edges.selectAll('*').remove();
+    (r && r.ax ? r.trajectories : []).forEach((tr, i) => {
+      paths.append('path').attr('class', 'average').attr('data-average', i)
+        .attr('stroke', colour(tr.name)).attr('pointer-events', 'none');
+    });
     (r ? r.trajectories : []).forEach((tr, i) => {
       paths.append('path').attr('class', 'trajectory').attr('data-trajectory', i)
         .attr('data-optimizer', tr.name).attr('stroke', colour(tr.name))
@@ -176,6 +181,15 @@ export function createLandscape(svgNode, { onClick, onKeyStart, starts: currentS
     });
   }
 
+  /* The SVG path through the points 0 .. last, up to the first missing one. */
+  function polyline(xs, ys, last) {
+    let d = '';
+    for (let k = 0; k <= last && !Number.isNaN(xs[k]); k++) {
+      d += `${k ? 'L' : 'M'}${sx(xs[k]).toFixed(1)},${sy(ys[k]).toFixed(1)}`;
+    }
+    return d;
+  }
+
   /**
    * Draws every trajectory from step 0 to `step` (or to where it diverged); returns the set of
    * trajectories whose head is off the map.
@@ -185,6 +199,9 @@ export function createLandscape(svgNode, { onClick, onKeyStart, starts: currentS
     if (!run) return offmap;
     const heads = [];
     const notes = [];
+    paths.selectAll('path.average').each(function draw(_, i) {
+      this.setAttribute('d', polyline(run.ax[i], run.ay[i], Math.min(step, run.available)));
+    });
     paths.selectAll('path.trajectory').each(function draw(_, i) {
       const xs = run.x[i];
       const ys = run.y[i];

@@ -20,7 +20,7 @@ export function specs(state) {
 
 /** An entry's spec with the optimizer's display name ("Adam(lr=0.01)"). */
 export function label(state, entry) {
-  return formatSpec(info(state, entry.key), entry.params).replace(/^[a-z]+/, info(state, entry.key).name);
+  return formatSpec(info(state, entry.key), entry.params).replace(/^\w+/, info(state, entry.key).name);
 }
 
 /**
@@ -38,17 +38,18 @@ export function newRun(state, request, body) {
     entries: state.entries.map((e, k) => ({ k, key: e.key, label: label(state, e), dash: dash(rep[k], e.key) })),
     trajectories: body.trajectories.map((tr, i) => {
       const k = Math.floor(i / s);
+      const o = info(state, state.entries[k].key); // schedule-free: which state value is x
       return { config: tr.optimizer, start: tr.start, k, s: i % s, name: tr.optimizer.name,
-        label: label(state, state.entries[k]), dash: dash(rep[k], state.entries[k].key) };
+        label: label(state, state.entries[k]), dash: dash(rep[k], state.entries[k].key),
+        average: o.average ? o.state.indexOf(o.average) : -1 };
     }),
     diverged: body.trajectories.map(() => null),
     x: [], y: [], f: [],
+    ax: [], ay: [], // schedule-free: the average x (the events' "average"), NaN elsewhere
     points: request.state ? body.trajectories.map(() => new Array(n).fill(null)) : null,
   };
   for (let i = 0; i < run.trajectories.length; i++) {
-    run.x.push(new Float64Array(n).fill(NaN));
-    run.y.push(new Float64Array(n).fill(NaN));
-    run.f.push(new Float64Array(n).fill(NaN));
+    for (const a of [run.x, run.y, run.f, run.ax, run.ay]) a.push(new Float64Array(n).fill(NaN));
   }
   return run;
 }
@@ -62,6 +63,13 @@ export function storeRows(run, rows) {
       run.y[i][row.step] = p[1];
       run.f[i][row.step] = p[2];
       if (run.points) run.points[i][row.step] = p;
+      const a = run.trajectories[i].average; // with state: x among the state values
+      if (a >= 0 && p.length > 6 + 2 * a) {
+        [run.ax[i][row.step], run.ay[i][row.step]] = row.step ? [p[5 + 2 * a], p[6 + 2 * a]] : p;
+      }
+    });
+    (row.average || []).forEach((a, i) => { // without state: the events' "average"
+      if (a) [run.ax[i][row.step], run.ay[i][row.step]] = a;
     });
     run.available = Math.max(run.available, row.step);
   }
