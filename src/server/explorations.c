@@ -19,7 +19,7 @@
 
 #include "error.h"
 #include "fields.h"
-#include "limits.h"
+#include "api_limits.h"
 #include "reply.h"
 
 #include <math.h>

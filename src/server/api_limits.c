@@ -1,5 +1,5 @@
-/* GET /api/v1/limits: the server's limits (limits.h), the same constants its parsers use. */
-#include "limits.h"
+/* GET /api/v1/limits: the server's limits (api_limits.h), the same constants its parsers use. */
+#include "api_limits.h"
 
 #include "reply.h"
 #include "routes.h"
