@@ -2,6 +2,7 @@
 #include "config.h"
 
 #include "error.h"
+#include "numbers.h"
 #include "suggest.h"
 
 #include <stdio.h>
@@ -67,20 +68,20 @@ clopt_status clopt_config_assign(clopt_config *c, clopt_param p, double v, clopt
 const char *clopt_format_number(char buf[32], double v)
 {
     if (v != v || v - v != 0) { /* NaN or infinity: not JSON, shown for error messages */
-        snprintf(buf, 32, "%s", v != v ? "nan" : v > 0 ? "inf" : "-inf");
+        clopt_snprintf(buf, 32, "%s", v != v ? "nan" : v > 0 ? "inf" : "-inf");
         return buf;
     }
     int prec = 1;
     for (; prec < 17; prec++) {
-        snprintf(buf, 32, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v) break;
+        clopt_snprintf(buf, 32, "%.*g", prec, v);
+        if (clopt_strtod(buf, NULL) == v) break;
     }
-    snprintf(buf, 32, "%.*e", prec - 1, v);
+    clopt_snprintf(buf, 32, "%.*e", prec - 1, v);
     const int exp = atoi(strchr(buf, 'e') + 1);
     if (exp >= -4 && exp < 16) /* positional, as Python's repr */
-        snprintf(buf, 32, "%.*f", prec - 1 - exp > 0 ? prec - 1 - exp : 0, v);
+        clopt_snprintf(buf, 32, "%.*f", prec - 1 - exp > 0 ? prec - 1 - exp : 0, v);
     else
-        snprintf(buf, 32, "%.*g", prec, v);
+        clopt_snprintf(buf, 32, "%.*g", prec, v);
     if (!strpbrk(buf, ".e")) strncat(buf, ".0", 31 - strlen(buf));
     return buf;
 }
@@ -89,8 +90,8 @@ const char *clopt_format_float(char buf[32], float v)
 {
     if (v != v || v - v != 0) return clopt_format_number(buf, v);
     for (int prec = 6; prec <= 9; prec++) {
-        snprintf(buf, 32, "%.*g", prec, (double)v);
-        if (strtof(buf, NULL) == v) break;
+        clopt_snprintf(buf, 32, "%.*g", prec, (double)v);
+        if (clopt_strtof(buf, NULL) == v) break;
     }
     if (!strpbrk(buf, ".e")) strncat(buf, ".0", 31 - strlen(buf));
     return buf;

@@ -176,9 +176,10 @@ void clopt_text_put(clopt_text *b, const char *fmt, ...) __attribute__((format(p
 /* The text (the caller frees it), or NULL after an allocation failed. */
 char *clopt_text_finish(clopt_text *b);
 
-/* A double as the shortest text that reads back as the same double ("100", "1e+20"). */
+/* A double as the shortest text that reads back as the same double ("100", "0.5", "1e14",
+ * "1.5e-7"; "inf", "-inf" and "nan" for the others). */
 void clopt_expr_format_number(char out[32], double v);
-/* The same with a '.' always ("100.0", "1.0e+20"), so that a suffix makes a float literal. */
+/* The same with a '.' always ("100.0", "1.0e20"), so that a suffix makes a float literal. */
 void clopt_expr_format_literal(char out[32], double v);
 
 #endif

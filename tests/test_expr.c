@@ -262,6 +262,69 @@ static void test_canonical_text_identifies_trees(void)
     CU_ASSERT(!clopt_expr_is_expression("pi"));
 }
 
+/* Numbers print in their shortest round-trip form: never longer than any way to type them. */
+static void test_numbers_print_in_their_shortest_form(void)
+{
+    const struct {
+        double v;
+        const char *text;
+    } cases[] = {{1e14, "1e14"},
+                 {100, "100"},
+                 {1000, "1e3"},
+                 {0.5, "0.5"},
+                 {0.01, "0.01"},
+                 {0.001, "1e-3"},
+                 {1.5e-7, "1.5e-7"},
+                 {-2.5e20, "-2.5e20"},
+                 {123456, "123456"},
+                 {0.1 + 0.2, "0.30000000000000004"},
+                 {1e300, "1e300"},
+                 {-0.0, "-0"},
+                 {1.25e-310, "1.25e-310"},
+                 {12345.5, "12345.5"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[32];
+        clopt_expr_format_number(out, cases[i].v);
+        CU_ASSERT_STRING_EQUAL(out, cases[i].text);
+        if (strcmp(out, cases[i].text) != 0)
+            fprintf(stderr, "\n  %.17g printed as '%s'; expected '%s'\n", cases[i].v, out,
+                    cases[i].text);
+    }
+    char lit[32];
+    clopt_expr_format_literal(lit, 1e14);
+    CU_ASSERT_STRING_EQUAL(lit, "1.0e14");
+}
+
+/* Whatever parses, parses again from its canonical text: 142 terms of 1e14*x (993 characters)
+ * once printed 1e14 as 100000000000000, 2,555 characters that no parser took back (and the
+ * server crashed on such a run without starts). */
+static void test_canonical_text_of_an_accepted_expression_parses_again(void)
+{
+    char text[CLOPT_EXPR_MAX_CHARS + 1] = "";
+    for (int i = 0; i < 142; i++)
+        strcat(text, i ? "+1e14*x" : "1e14*x");
+    CU_ASSERT_EQUAL(strlen(text), 993);
+    clopt_expr_error e;
+    clopt_expr *a = clopt_expr_parse(text, &e);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT(strlen(a->canonical) <= strlen(text));
+    clopt_expr *b = clopt_expr_parse(a->canonical, &e);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_STRING_EQUAL(b->canonical, a->canonical);
+    clopt_expr_release(a);
+    clopt_expr_release(b);
+    /* .5 is written 0.5: past the limit written in full, refused with that length */
+    text[0] = '\0';
+    for (int i = 0; i < 200; i++)
+        strcat(text, i ? "+.5*x" : ".5*x");
+    CU_ASSERT_PTR_NULL(clopt_expr_parse(text, &e));
+    CU_ASSERT_STRING_EQUAL_FATAL(e.code ? e.code : "", "too_long");
+    CU_ASSERT_STRING_EQUAL(e.args[0].key, "count");
+    CU_ASSERT_EQUAL(e.args[0].number, 200 * 6 - 1);
+    CU_ASSERT_STRING_EQUAL(e.text, "the expression has 1199 characters written in full (as "
+                                   "0.5*x+0.5*x+0.5*x+0....); the limit is 1,000");
+}
+
 /* ---- generated expressions in double on the device ---- */
 
 static uint64_t next(uint64_t *s)
@@ -564,6 +627,9 @@ CU_TestInfo expr_tests[] = {
     {"limits have their own messages", test_limits_have_their_own_messages},
     {"precedence and associativity", test_precedence_and_associativity},
     {"canonical text identifies trees", test_canonical_text_identifies_trees},
+    {"numbers print in their shortest form", test_numbers_print_in_their_shortest_form},
+    {"canonical text of an accepted expression parses again",
+     test_canonical_text_of_an_accepted_expression_parses_again},
     {"generated gradients match central differences in double",
      test_generated_gradients_match_central_differences_in_double},
     {"built-ins written out give the same trajectories",

@@ -2,9 +2,10 @@
 #include "cli.h"
 
 #include "args.h"
-#include "usage.h"
 #include "config.h"
+#include "numbers.h"
 #include "spec.h"
+#include "usage.h"
 
 #include <errno.h>
 #include <math.h>
@@ -72,10 +73,10 @@ static int parse_vary(explore_args *a, const char *text)
     a->names[a->o.naxes][eq - text] = '\0';
     ax->name = a->names[a->o.naxes];
     errno = 0;
-    ax->lo = strtod(eq + 1, &end);
+    ax->lo = clopt_strtod(eq + 1, &end);
     if (end == eq + 1 || *end != ':') goto bad;
     const char *p = end + 1;
-    ax->hi = strtod(p, &end);
+    ax->hi = clopt_strtod(p, &end);
     if (end == p || *end != ':' || errno == ERANGE) goto bad;
     p = end + 1;
     if (*p < '0' || *p > '9') goto bad;
