@@ -287,6 +287,7 @@ static clopt_status upload(clopt_optimizer *o, reader *r, clopt_layout *lay, clo
     unsigned char *raw = malloc(per * sizeof(float));
     float *tmp = malloc(per * sizeof(float));
     unsigned char le[4];
+    clopt_status st = CLOPT_OK;
     if (!raw || !tmp) {
         free(raw);
         free(tmp);
@@ -297,7 +298,7 @@ static clopt_status upload(clopt_optimizer *o, reader *r, clopt_layout *lay, clo
         for (size_t s = 0; s < lay->nstate; s++)
             for (size_t done = 0; done < ten->count; done += per) {
                 const size_t n = ten->count - done < per ? ten->count - done : per;
-                if (next_bytes(r, raw, n * sizeof(float), err) != CLOPT_OK) goto fail;
+                if ((st = next_bytes(r, raw, n * sizeof(float), err)) != CLOPT_OK) goto fail;
                 for (size_t i = 0; i < n; i++) {
                     uint32_t u = (uint32_t)get_le(raw + 4 * i, 4);
                     memcpy(&tmp[i], &u, sizeof u);
@@ -311,12 +312,13 @@ static clopt_status upload(clopt_optimizer *o, reader *r, clopt_layout *lay, clo
     }
     const uint32_t crc = r->crc;
     if (fread(le, 1, 4, r->f) != 4) {
-        clopt_error_set(err, CLOPT_EIO, "cannot read checkpoint: %s",
-                        ferror(r->f) ? strerror(errno) : "it ended early");
+        st = clopt_error_set(err, CLOPT_EIO, "cannot read checkpoint: %s",
+                             ferror(r->f) ? strerror(errno) : "it ended early");
         goto fail;
     }
     if ((uint32_t)get_le(le, 4) != crc) {
-        clopt_error_set(err, CLOPT_EFORMAT, "checkpoint checksum mismatch: the file is corrupt");
+        st = clopt_error_set(err, CLOPT_EFORMAT,
+                             "checkpoint checksum mismatch: the file is corrupt");
         goto fail;
     }
     free(raw);
@@ -325,7 +327,7 @@ static clopt_status upload(clopt_optimizer *o, reader *r, clopt_layout *lay, clo
 fail:
     free(raw);
     free(tmp);
-    return err && err->status ? err->status : CLOPT_ECL;
+    return clopt_fail_status(st);
 }
 
 clopt_status clopt_optimizer_load(clopt_optimizer *o, const char *path, clopt_error *err)

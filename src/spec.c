@@ -159,9 +159,9 @@ static clopt_status parse_call(const char *spec, size_t len, clopt_config *out, 
             c.cur++;
             skip_ws(&c);
             double v = 0.0;
-            if (value(&c, arg, arg_len, &v, err) != CLOPT_OK ||
-                assign(&cfg, seen, arg, arg_len, v, err) != CLOPT_OK)
-                return err ? err->status : CLOPT_EINVAL;
+            clopt_status st = value(&c, arg, arg_len, &v, err);
+            if (st == CLOPT_OK) st = assign(&cfg, seen, arg, arg_len, v, err);
+            if (st != CLOPT_OK) return st;
             skip_ws(&c);
             if (c.cur < c.end && *c.cur == ',') {
                 c.cur++;

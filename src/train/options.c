@@ -17,7 +17,8 @@ clopt_status clopt_train_result_init(clopt_train_result *r, const char *spec, cl
                                "optimizer spec of %zu characters; the limit is %d", strlen(spec),
                                CLOPT_TRAIN_MAX_SPEC);
     clopt_config c;
-    if (clopt_spec_parse(spec, &c, err) != CLOPT_OK) return err ? err->status : CLOPT_EINVAL;
+    const clopt_status parsed = clopt_spec_parse(spec, &c, err);
+    if (parsed != CLOPT_OK) return parsed;
     char *label = clopt_config_label(&c);
     if (!label) return clopt_error_set(err, CLOPT_ENOMEM, "out of memory");
     snprintf(r->spec, sizeof r->spec, "%s", spec);
