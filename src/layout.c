@@ -334,7 +334,7 @@ clopt_status clopt_layout_build(clopt_optimizer *o, clopt_tensor *tensors, size_
                                      out->nchunks * sizeof *table, table, &rc);
         CLOPT_CL_CHECK_RC(err, "uploading the tensor table", "clCreateBuffer", rc);
         out->partial = clCreateBuffer(o->ctx->cl, CL_MEM_READ_WRITE,
-                                      out->nchunks * sizeof(cl_float), NULL, &rc);
+                                      out->nchunks * sizeof(cl_float2), NULL, &rc);
         CLOPT_CL_CHECK_RC(err, "allocating the clipnorm partial sums", "clCreateBuffer", rc);
         const cl_uint nchunks = (cl_uint)out->nchunks;
         out->norm = clCreateKernel(o->ctx->program, "clopt_norm_scale", &rc);

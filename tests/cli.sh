@@ -64,6 +64,8 @@ canon=$("$clopt" run --function "$long" --optimizer 'sgd(lr=0)' --steps 1 |
   python3 -c 'import json, sys; print(json.load(sys.stdin)["function"])')
 check "run: a long expression's canonical text runs again" 0 '"steps": 1' -- "$clopt" run --function "$canon" --optimizer 'sgd(lr=0)' --steps 1
 
+check "run: clipnorm with a gradient of 3.5e21 still moves" 0 '"points": [[0.45, 1.0, 3.493427e+19], [0.35, 1.0,' -- "$clopt" run --function 'exp(100*x)+y^2' --start 0.45,1 --optimizer 'sgd(lr=0.1,clipnorm=1)' --steps 1
+
 # Under a comma-decimal locale (set before main, as a program that calls setlocale does;
 # tests/locale_preload.c), numbers still read and print with a point.
 de() { env LD_PRELOAD="${CLOPT_LOCALE_PRELOAD:?set by tests/CMakeLists.txt}" CLOPT_TEST_LOCALE=de_DE.UTF-8 "$@"; }
