@@ -5,6 +5,8 @@
 #include "numbers.h"
 #include "suggest.h"
 
+#include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -60,6 +62,21 @@ clopt_status clopt_config_assign(clopt_config *c, clopt_param p, double v, clopt
         return clopt_error_set(err, CLOPT_EINVAL, "%s: %s=%s is out of range; expected %s",
                                c->info->name, pi->name, clopt_format_number(num, v),
                                clopt_range_text(range));
+    }
+    /* Checked as a double, used as a float32 on the device: a value that becomes 0 or inf
+     * there (clipvalue=1e-46 would mean "off"), or a subnormal a device may flush to 0, is not
+     * the value asked for. */
+    if (v != 0.0 && !(fabs(v) >= FLT_MIN && fabs(v) <= FLT_MAX)) {
+        char num[32];
+        const float f = (float)v;
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "%s: %s=%s is out of range; the device computes in float32, "
+                               "where it is %s; expected 0 or a magnitude from 1.1754944e-38 "
+                               "to 3.4028235e+38",
+                               c->info->name, pi->name, clopt_format_number(num, v),
+                               f == 0.0f  ? "0"
+                               : isinf(f) ? "inf"
+                                          : "a subnormal number");
     }
     c->v[p] = v;
     return CLOPT_OK;

@@ -13,6 +13,7 @@
 #include "suggest.h"
 
 #include <ctype.h>
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -189,9 +190,15 @@ static int number(parser *p)
     memcpy(buf, p->text + at, i - at);
     buf[i - at] = '\0';
     const double v = clopt_strtod(buf, NULL);
-    if (!isfinite(v))
+    /* The kernels compute in float32: a constant beyond its range is inf or 0 there. */
+    if (!(v <= FLT_MAX))
         return fail(p, CLOPT_EXPR_E_NUMBER_TOO_LARGE, at, i - at, VALUES(NUM(at + 1)),
                     "the number at column %zu is too large", at + 1);
+    if (v != 0 && v < FLT_MIN)
+        return fail(p, CLOPT_EXPR_E_NUMBER_TOO_SMALL, at, i - at, VALUES(NUM(at + 1)),
+                    "the number at column %zu is too small for float32 (its smallest normal "
+                    "magnitude is 1.2e-38); write 0 or a larger number",
+                    at + 1);
     p->pos = i;
     return add(p, CLOPT_EXPR_NUM, -1, -1, v, 0, at);
 }

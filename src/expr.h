@@ -83,6 +83,7 @@ typedef struct {
     X(TOO_DEEP, "too_deep", "limit column")                                                        \
     X(LONE_DOT, "lone_dot", "column")                                                              \
     X(NUMBER_TOO_LARGE, "number_too_large", "column")                                              \
+    X(NUMBER_TOO_SMALL, "number_too_small", "column")                                              \
     X(UNKNOWN_FUNCTION, "unknown_function", "name suggestion")                                     \
     X(UNKNOWN_FUNCTION_LIST, "unknown_function_list", "name column functions")                     \
     X(MISSING_PAREN, "missing_paren", "column")                                                    \

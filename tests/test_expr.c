@@ -325,6 +325,25 @@ static void test_canonical_text_of_an_accepted_expression_parses_again(void)
                                    "0.5*x+0.5*x+0.5*x+0....); the limit is 1,000");
 }
 
+/* Constants are float32 in the kernels: one that is inf or 0 there is refused where typed
+ * (x*1e-300*1e300 and x + 1e39 - 1e39 once gave landscapes of nulls). */
+static void test_constants_beyond_float32_are_refused(void)
+{
+    expect_error("x*1e-300*1e300",
+                 "the number at column 3 is too small for float32 (its smallest normal magnitude "
+                 "is 1.2e-38); write 0 or a larger number",
+                 3);
+    expect_error("x + 1e39 - 1e39", "the number at column 5 is too large", 5);
+    clopt_expr_error e;
+    CU_ASSERT_PTR_NULL(clopt_expr_parse("x*1e-300", &e));
+    CU_ASSERT_STRING_EQUAL(e.code ? e.code : "", "number_too_small");
+    CU_ASSERT_STRING_EQUAL(e.args[0].key, "column");
+    CU_ASSERT_EQUAL(e.args[0].number, 3);
+    clopt_expr *ok = clopt_expr_parse("x*1.2e-38 + 3e38 + 0e-400*y", &e);
+    CU_ASSERT_PTR_NOT_NULL(ok);
+    clopt_expr_release(ok);
+}
+
 /* ---- generated expressions in double on the device ---- */
 
 static uint64_t next(uint64_t *s)
@@ -628,6 +647,7 @@ CU_TestInfo expr_tests[] = {
     {"precedence and associativity", test_precedence_and_associativity},
     {"canonical text identifies trees", test_canonical_text_identifies_trees},
     {"numbers print in their shortest form", test_numbers_print_in_their_shortest_form},
+    {"constants beyond float32 are refused", test_constants_beyond_float32_are_refused},
     {"canonical text of an accepted expression parses again",
      test_canonical_text_of_an_accepted_expression_parses_again},
     {"generated gradients match central differences in double",

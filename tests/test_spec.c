@@ -119,7 +119,7 @@ static void test_config_round_trips_through_create(void)
                            "adagrad(clipnorm=2.5)",
                            "adadelta(lr=0.3, clipvalue=0.1)",
                            "adam(lr=0.1, beta_1=0.3, beta_2=0.7, epsilon=0.125, decay=1e-4)",
-                           "adamax(lr=1e-300)",
+                           "adamax(lr=1e-30)",
                            "nadam(schedule_decay=0.1, clipnorm=1e10, clipvalue=3)",
                            "adam(lr=0.1234567890123456789)"};
     for (size_t i = 0; i < sizeof specs / sizeof specs[0]; i++) {
@@ -206,6 +206,35 @@ static void test_out_of_range_values_name_the_range(void)
 }
 
 /*
+ * Values are checked as doubles and used as float32: one that is 0, inf or subnormal there
+ * is refused, in specs and in sweeps (clipvalue=1e-46 passed "> 0" and meant "off").
+ */
+static void test_values_that_float32_cannot_hold_are_refused(void)
+{
+    expect_error("adam(clipvalue=1e-46)",
+                 "Adam: clipvalue=1e-46 is out of range; the device computes in float32, where "
+                 "it is 0; expected 0 or a magnitude from 1.1754944e-38 to 3.4028235e+38");
+    expect_error("sgd(lr=1e39)", "lr=1e+39 is out of range; the device computes in float32, "
+                                 "where it is inf");
+    expect_error("sgd(momentum=1e-40)", "where it is a subnormal number");
+    expect_config("sgd(lr=0, clipnorm=1.5e-38)",
+                  "{\"name\":\"SGD\",\"lr\":0.0,\"momentum\":0.0,\"decay\":0.0,"
+                  "\"nesterov\":false,\"clipnorm\":1.5e-38}");
+    static const char *const sgd[] = {"sgd"};
+    clopt_explore_options o = {0};
+    o.kind = CLOPT_EXPLORE_SWEEP;
+    o.function = "sphere";
+    o.optimizers = sgd;
+    o.noptimizers = 1;
+    o.axes[0] = (clopt_explore_axis){"clipvalue", 1e-46, 1, 3, 1};
+    o.naxes = 1;
+    o.steps = 10;
+    clopt_error err;
+    CU_ASSERT_EQUAL(clopt_explore_check(&o, &err), CLOPT_EINVAL);
+    ASSERT_ERROR(err, CLOPT_EINVAL, "clipvalue=1e-46 is out of range; the device computes");
+}
+
+/*
  * A process that called setlocale(LC_ALL, "de_DE.UTF-8") (comma decimal point): expressions,
  * specs, configs, generated OpenCL and checkpoints read and write numbers with a '.' all the
  * same. Before, x*0.5 read as x*0, adam(lr=0.01) was refused, configs printed "lr":0,01,
@@ -284,6 +313,8 @@ CU_TestInfo spec_tests[] = {
     {"misspelt names suggest the right one", test_misspelt_names_suggest_the_right_one},
     {"malformed specs are clear errors", test_malformed_specs_are_clear_errors},
     {"out-of-range values name the range", test_out_of_range_values_name_the_range},
+    {"values that float32 cannot hold are refused",
+     test_values_that_float32_cannot_hold_are_refused},
     {"numbers read and print with a point under a comma locale",
      test_numbers_read_and_print_with_a_point_under_a_comma_locale},
     CU_TEST_INFO_NULL,
