@@ -24,6 +24,9 @@
 #define VERSION 2u
 #define OLDEST_VERSION 1u
 #define CONFIG_MAX 4096
+/* The most steps a checkpoint may have taken: the host counts t = it + 1 in double, exact
+ * below 2^53 (a step a second would take 285 million years to get there). */
+#define MAX_ITERATIONS (UINT64_C(1) << 53)
 
 typedef struct {
     unsigned char *data;
@@ -243,6 +246,11 @@ static clopt_status read_header(const clopt_optimizer *o, reader *r, header *h, 
                                "checkpoint has %zu state buffers per "
                                "tensor; at most %d exist",
                                h->ns, CLOPT_MAX_STATE);
+    if (version == 1 && h->ns > 2)
+        return clopt_error_set(err, CLOPT_EFORMAT,
+                               "checkpoint version 1 has %zu state buffers per tensor; version 1 "
+                               "(before AMSGrad) holds at most 2",
+                               h->ns);
     /* No overflow: floats is this optimizer's, which its arenas already hold. */
     const uint64_t total = head + 8 * (uint64_t)h->nt + 4 * h->floats * h->ns + 4;
     if (r->size != total)
@@ -268,9 +276,20 @@ static clopt_status read_header(const clopt_optimizer *o, reader *r, header *h, 
                                "checkpoint has %zu state buffers per tensor; %s with this "
                                "config keeps %zu",
                                h->ns, cfg->info->name, want);
+    /* What a real optimizer can hold: it counts steps; m_schedule is 1 before the first and
+     * then a product of factors in [0, 1) (Nadam's momentum schedule; 1 for every other). */
     *it = get_le(d + pos, 8);
     uint64_t msb = get_le(d + pos + 8, 8);
     memcpy(ms, &msb, sizeof *ms);
+    if (*it >= MAX_ITERATIONS)
+        return clopt_error_set(err, CLOPT_EFORMAT,
+                               "checkpoint has taken %llu steps; expected fewer than 2^53",
+                               (unsigned long long)*it);
+    if (!(*ms >= 0.0 && *ms <= 1.0) || (*it == 0 && *ms != 1.0))
+        return clopt_error_set(err, CLOPT_EFORMAT,
+                               "checkpoint's m_schedule is %g after %llu steps; expected a number "
+                               "in [0, 1] (1 before the first step)",
+                               *ms, (unsigned long long)*it);
     return CLOPT_OK;
 }
 
