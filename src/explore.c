@@ -387,11 +387,12 @@ size_t clopt_explore_device_bytes(const clopt_exploration *e)
 /* The known minimum nearest (x, y) if within 1% of the view's width, else -1. */
 static int32_t nearest_minimum(const clopt_exploration *e, float x, float y)
 {
+    /* within 1% of the view's width; a tie goes to the lower index (clopt functions' order) */
     int32_t best = -1;
     double best_d = 0.01 * e->width;
     for (size_t i = 0; i < e->info->nminima; i++) {
         const double d = hypot((double)x - e->info->minima[i].x, (double)y - e->info->minima[i].y);
-        if (d <= best_d) {
+        if (best < 0 ? d <= best_d : d < best_d) {
             best = (int32_t)i;
             best_d = d;
         }

@@ -311,8 +311,9 @@ static int print_summary(clopt_exploration *e, const explore_args *a, clopt_erro
         for (size_t ax = 0; !basins && ax < a->o.naxes; ax++) {
             size_t n;
             const double *v = clopt_explore_axis_values(e, ax, &n);
-            printf("  varies %s over %zu values, %g .. %g\n", clopt_explore_axis_name(e, ax), n,
-                   v[0], v[n - 1]);
+            char lo[32], hi[32];
+            printf("  varies %s over %zu values, %s .. %s\n", clopt_explore_axis_name(e, ax), n,
+                   clopt_format_number(lo, v[0]), clopt_format_number(hi, v[n - 1]));
         }
         print_summary_map(&m, fn->nminima, basins);
     }
