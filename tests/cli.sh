@@ -67,6 +67,7 @@ check "run: a long expression's canonical text runs again" 0 '"steps": 1' -- "$c
 check "run: clipnorm with a gradient of 3.5e21 still moves" 0 '"points": [[0.45, 1.0, 3.493427e+19], [0.35, 1.0,' -- "$clopt" run --function 'exp(100*x)+y^2' --start 0.45,1 --optimizer 'sgd(lr=0.1,clipnorm=1)' --steps 1
 
 check "explore sweep takes values the user gave, between 16-digit ends" 0 'varies beta_2 over 3 values, 0.9999999999999992 .. 0.9999999999999999' -- "$clopt" explore sweep --function sphere --optimizer adam --vary beta_2=0.9999999999999992:0.9999999999999999:3 --steps 2
+check "run: hypot's gradient at its kink is 0, not 0/0" 0 '"points": [[1.0, 0.0, 1.0], [0.5, 0.0, 0.5], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]],' -- "$clopt" run --function 'hypot(x,y)' --start 1,0 --optimizer 'sgd(lr=0.5)' --steps 3
 # Under a comma-decimal locale (set before main, as a program that calls setlocale does;
 # tests/locale_preload.c), numbers still read and print with a point.
 de() { env LD_PRELOAD="${CLOPT_LOCALE_PRELOAD:?set by tests/CMakeLists.txt}" CLOPT_TEST_LOCALE=de_DE.UTF-8 "$@"; }

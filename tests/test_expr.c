@@ -441,6 +441,74 @@ static cl_program build_double_program(clopt_expr **xs, size_t n)
     return rc == CL_SUCCESS ? p : NULL;
 }
 
+/*
+ * Gradients at kinks, in double on the device, against sympy's limits (sympy 1.14): where the
+ * limit of the derivative exists and is finite it is the value (limit(diff(x**1.5, x), x, 0)
+ * = 0; limit(diff(x**y, y).subs(y, 2), x, 0, '+') = 0); where it is infinite or depends on
+ * the direction (sqrt(x^2 + y^2) and hypot at the origin, x^0.5 at 0) the convention says 0,
+ * as for abs. Ackley written out has the built-in's zero gradient at its minimum.
+ */
+static void test_gradients_at_kinks_follow_the_convention(void)
+{
+    const struct {
+        const char *f;
+        double x, y, gx, gy;
+    } cases[] = {
+        {"sqrt(x^2 + y^2)", 0, 0, 0, 0},
+        {"hypot(x, y)", 0, 0, 0, 0},
+        {"sqrt(x^2)", 0, 0, 0, 0},
+        {"x^1.5 + y", 0, 0, 0, 1},
+        {"x^0.5 + y^2", 0, 1, 0, 2},
+        {"pow(x, y)", 0, 2, 0, 0},
+        {"-20*exp(-0.2*sqrt(0.5*(x^2+y^2))) - exp(0.5*(cos(2*pi*x) + cos(2*pi*y))) + e + 20", 0, 0,
+         0, 0},
+        {"sqrt(x^2 + y^2)", 3, 4, 0.6, 0.8},
+        {"hypot(x, y)", -3, 4, -0.6, 0.8},
+        {"x^1.5 + y", 4, 0, 3, 1},
+    };
+    enum { K = sizeof cases / sizeof cases[0] };
+    clopt_expr *xs[K];
+    for (size_t k = 0; k < K; k++) {
+        clopt_expr_error e;
+        xs[k] = clopt_expr_parse(cases[k].f, &e);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(xs[k]);
+    }
+    cl_program p = build_double_program(xs, K);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    clopt_context *ctx = test_context();
+    cl_int rc;
+    cl_kernel kern = clCreateKernel(p, "evaluate", &rc);
+    CU_ASSERT_EQUAL_FATAL(rc, CL_SUCCESS);
+    cl_mem xy = clCreateBuffer(ctx->cl, CL_MEM_READ_ONLY, 2 * sizeof(double), NULL, &rc);
+    cl_mem out = clCreateBuffer(ctx->cl, CL_MEM_WRITE_ONLY, 5 * sizeof(double), NULL, &rc);
+    for (cl_uint k = 0; k < K; k++) {
+        const double at[2] = {cases[k].x, cases[k].y};
+        double o[5];
+        const cl_uint m = 1;
+        const size_t one = 1;
+        clEnqueueWriteBuffer(ctx->queue, xy, CL_TRUE, 0, sizeof at, at, 0, NULL, NULL);
+        clSetKernelArg(kern, 0, sizeof k, &k);
+        clSetKernelArg(kern, 1, sizeof m, &m);
+        clSetKernelArg(kern, 2, sizeof xy, &xy);
+        clSetKernelArg(kern, 3, sizeof out, &out);
+        CU_ASSERT_EQUAL(
+            clEnqueueNDRangeKernel(ctx->queue, kern, 1, NULL, &one, &one, 0, NULL, NULL),
+            CL_SUCCESS);
+        clEnqueueReadBuffer(ctx->queue, out, CL_TRUE, 0, sizeof o, o, 0, NULL, NULL);
+        const int ok = fabs(o[1] - cases[k].gx) <= 1e-15 && fabs(o[2] - cases[k].gy) <= 1e-15;
+        CU_ASSERT(ok);
+        if (!ok)
+            fprintf(stderr, "\n  grad %s at (%g, %g) = (%.17g, %.17g); expected (%g, %g)\n",
+                    cases[k].f, cases[k].x, cases[k].y, o[1], o[2], cases[k].gx, cases[k].gy);
+    }
+    clReleaseMemObject(xy);
+    clReleaseMemObject(out);
+    clReleaseKernel(kern);
+    clReleaseProgram(p);
+    for (size_t k = 0; k < K; k++)
+        clopt_expr_release(xs[k]);
+}
+
 static void test_generated_gradients_match_central_differences_in_double(void)
 {
     enum { EXPRESSIONS = 60, POINTS = 200 };
@@ -650,6 +718,7 @@ CU_TestInfo expr_tests[] = {
     {"constants beyond float32 are refused", test_constants_beyond_float32_are_refused},
     {"canonical text of an accepted expression parses again",
      test_canonical_text_of_an_accepted_expression_parses_again},
+    {"gradients at kinks follow the convention", test_gradients_at_kinks_follow_the_convention},
     {"generated gradients match central differences in double",
      test_generated_gradients_match_central_differences_in_double},
     {"built-ins written out give the same trajectories",
