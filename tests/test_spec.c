@@ -272,7 +272,7 @@ static void test_numbers_read_and_print_with_a_point_under_a_comma_locale(void)
 
     clopt_context *ctx = test_context();
     clopt_error err;
-    float v[3];
+    float v[6]; /* 3 x 2 */
     const double view[4] = {-1, 1, 0, 1};
     CU_ASSERT_EQUAL(clopt_landscape(ctx, "(3/2)*x", 3, 2, view, v, NULL, NULL, &err), CLOPT_OK);
     CU_ASSERT_DOUBLE_EQUAL(v[0], -1.5, 0);
