@@ -47,6 +47,17 @@ CLOPT_INLINE clopt_uint clopt_diverged(clopt_uint dv, clopt_real f, uint s)
     return min(dv, select((clopt_uint)(CLOPT_ALIVE), (clopt_uint)(s), !(fabs(f) <= 1e30f)));
 }
 
+/*
+ * |(a, b)| as the tensor path computes it, sqrt(a^2 + b^2), where that sum is a normal float;
+ * hypot where the squares overflow (a near 1e19) or underflow: the formula's value wherever
+ * a and b are finite.
+ */
+inline clopt_real clopt_tnorm(clopt_real a, clopt_real b)
+{
+    const clopt_real sq = a * a + b * b;
+    return select(hypot(a, b), sqrt(sq), sq >= FLT_MIN && sq <= FLT_MAX);
+}
+
 /* A 2-D point is one tensor of two elements: Lamb's norms are over (x, y). */
 inline void clopt_tpoint_lamb(clopt_real *x, clopt_real *y, clopt_real gx, clopt_real gy,
                               clopt_real *ax, clopt_real *ay, clopt_real *bx, clopt_real *by,
@@ -55,7 +66,7 @@ inline void clopt_tpoint_lamb(clopt_real *x, clopt_real *y, clopt_real gx, clopt
     const clopt_real ux = clopt_trule_lamb_moments(x, gx, ax, bx, k);
     const clopt_real uy = clopt_trule_lamb_moments(y, gy, ay, by, k);
     const clopt_real r =
-        clopt_trule_lamb_ratio(sqrt(*x * *x + *y * *y), sqrt(ux * ux + uy * uy));
+        clopt_trule_lamb_ratio(clopt_tnorm(*x, *y), clopt_tnorm(ux, uy));
     clopt_trule_lamb_apply(x, ux, r, k);
     clopt_trule_lamb_apply(y, uy, r, k);
 }
@@ -101,7 +112,7 @@ CLOPT_INLINE void clopt_trajectory_update(const uint kind, const uint live, clop
         const clopt_real one = (clopt_real)(1.0f);
         clopt_real ns = one;
         if (k.clipnorm > 0.0f) {
-            const clopt_real norm = sqrt(gx * gx + gy * gy);
+            const clopt_real norm = clopt_tnorm(gx, gy);
             ns = select(one, k.clipnorm / norm, norm >= k.clipnorm);
         }
         gx = clopt_trule_clip(gx, ns, k);

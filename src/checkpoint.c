@@ -16,6 +16,7 @@
 #include "spec.h"
 
 #include <errno.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -26,6 +27,9 @@
 #define VERSION 3u
 #define OLDEST_VERSION 1u
 #define CONFIG_MAX 4096
+/* The most steps a checkpoint may have taken: the host counts t = it + 1 in double, exact
+ * below 2^53 (a step a second would take 285 million years to get there). */
+#define MAX_ITERATIONS (UINT64_C(1) << 53)
 
 typedef struct {
     unsigned char *data;
@@ -246,6 +250,11 @@ static clopt_status read_header(const clopt_optimizer *o, reader *r, header *h, 
                                "checkpoint has %zu state buffers per "
                                "tensor; at most %d exist",
                                h->ns, CLOPT_MAX_STATE);
+    if (version == 1 && h->ns > 2)
+        return clopt_error_set(err, CLOPT_EFORMAT,
+                               "checkpoint version 1 has %zu state buffers per tensor; version 1 "
+                               "(before AMSGrad) holds at most 2",
+                               h->ns);
     /* No overflow: floats is this optimizer's, which its arenas already hold. */
     const uint64_t total = head + 8 * (uint64_t)h->nt + 4 * h->floats * h->ns + 4;
     if (r->size != total)
@@ -271,6 +280,8 @@ static clopt_status read_header(const clopt_optimizer *o, reader *r, header *h, 
                                "checkpoint has %zu state buffers per tensor; %s with this "
                                "config keeps %zu",
                                h->ns, cfg->info->name, want);
+    /* What a real optimizer can hold: it counts steps; m_schedule is 1 before the first and
+     * then a product of factors in [0, 1) (Nadam's momentum schedule; 1 for every other). */
     *it = get_le(d + pos, 8);
     *run = clopt_running_start();
     const uint64_t bits[3] = {get_le(d + pos + 8, 8), get_le(d + pos + 24, 8),
@@ -280,6 +291,21 @@ static clopt_status read_header(const clopt_optimizer *o, reader *r, header *h, 
         memcpy(&run->lr_max, &bits[1], sizeof run->lr_max);
         memcpy(&run->weight_sum, &bits[2], sizeof run->weight_sum);
     }
+    const double ms = run->m_schedule;
+    if (*it >= MAX_ITERATIONS)
+        return clopt_error_set(err, CLOPT_EFORMAT,
+                               "checkpoint has taken %llu steps; expected fewer than 2^53",
+                               (unsigned long long)*it);
+    if (!(ms >= 0.0 && ms <= 1.0) || (*it == 0 && ms != 1.0))
+        return clopt_error_set(err, CLOPT_EFORMAT,
+                               "checkpoint's m_schedule is %g after %llu steps; expected a number "
+                               "in [0, 1] (1 before the first step)",
+                               ms, (unsigned long long)*it);
+    if (!isfinite(run->lr_max) || !isfinite(run->weight_sum) || run->weight_sum < 0.0)
+        return clopt_error_set(err, CLOPT_EFORMAT,
+                               "checkpoint's schedule-free scalars are lr_max %g and weight sum %g; "
+                               "expected finite numbers, the sum not negative",
+                               run->lr_max, run->weight_sum);
     return CLOPT_OK;
 }
 
@@ -296,6 +322,7 @@ static clopt_status upload(clopt_optimizer *o, reader *r, clopt_layout *lay, clo
     unsigned char *raw = malloc(per * sizeof(float));
     float *tmp = malloc(per * sizeof(float));
     unsigned char le[4];
+    clopt_status st = CLOPT_OK;
     if (!raw || !tmp) {
         free(raw);
         free(tmp);
@@ -306,7 +333,7 @@ static clopt_status upload(clopt_optimizer *o, reader *r, clopt_layout *lay, clo
         for (size_t s = 0; s < lay->nstate; s++)
             for (size_t done = 0; done < ten->count; done += per) {
                 const size_t n = ten->count - done < per ? ten->count - done : per;
-                if (next_bytes(r, raw, n * sizeof(float), err) != CLOPT_OK) goto fail;
+                if ((st = next_bytes(r, raw, n * sizeof(float), err)) != CLOPT_OK) goto fail;
                 for (size_t i = 0; i < n; i++) {
                     uint32_t u = (uint32_t)get_le(raw + 4 * i, 4);
                     memcpy(&tmp[i], &u, sizeof u);
@@ -320,12 +347,13 @@ static clopt_status upload(clopt_optimizer *o, reader *r, clopt_layout *lay, clo
     }
     const uint32_t crc = r->crc;
     if (fread(le, 1, 4, r->f) != 4) {
-        clopt_error_set(err, CLOPT_EIO, "cannot read checkpoint: %s",
-                        ferror(r->f) ? strerror(errno) : "it ended early");
+        st = clopt_error_set(err, CLOPT_EIO, "cannot read checkpoint: %s",
+                             ferror(r->f) ? strerror(errno) : "it ended early");
         goto fail;
     }
     if ((uint32_t)get_le(le, 4) != crc) {
-        clopt_error_set(err, CLOPT_EFORMAT, "checkpoint checksum mismatch: the file is corrupt");
+        st = clopt_error_set(err, CLOPT_EFORMAT,
+                             "checkpoint checksum mismatch: the file is corrupt");
         goto fail;
     }
     free(raw);
@@ -334,7 +362,7 @@ static clopt_status upload(clopt_optimizer *o, reader *r, clopt_layout *lay, clo
 fail:
     free(raw);
     free(tmp);
-    return err && err->status ? err->status : CLOPT_ECL;
+    return clopt_fail_status(st);
 }
 
 clopt_status clopt_optimizer_load(clopt_optimizer *o, const char *path, clopt_error *err)

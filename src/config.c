@@ -2,8 +2,11 @@
 #include "config.h"
 
 #include "error.h"
+#include "numbers.h"
 #include "suggest.h"
 
+#include <float.h>
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +164,21 @@ clopt_status clopt_config_assign(clopt_config *c, clopt_param p, double v, clopt
                                c->info->name, pi->name, clopt_format_number(num, v),
                                clopt_range_text(range));
     }
+    /* Checked as a double, used as a float32 on the device: a value that becomes 0 or inf
+     * there (clipvalue=1e-46 would mean "off"), or a subnormal a device may flush to 0, is not
+     * the value asked for. */
+    if (v != 0.0 && !(fabs(v) >= FLT_MIN && fabs(v) <= FLT_MAX)) {
+        char num[32];
+        const float f = (float)v;
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "%s: %s=%s is out of range; the device computes in float32, "
+                               "where it is %s; expected 0 or a magnitude from 1.1754944e-38 "
+                               "to 3.4028235e+38",
+                               c->info->name, pi->name, clopt_format_number(num, v),
+                               f == 0.0f  ? "0"
+                               : isinf(f) ? "inf"
+                                          : "a subnormal number");
+    }
     c->v[p] = v;
     return CLOPT_OK;
 }
@@ -168,20 +186,20 @@ clopt_status clopt_config_assign(clopt_config *c, clopt_param p, double v, clopt
 const char *clopt_format_number(char buf[32], double v)
 {
     if (v != v || v - v != 0) { /* NaN or infinity: not JSON, shown for error messages */
-        snprintf(buf, 32, "%s", v != v ? "nan" : v > 0 ? "inf" : "-inf");
+        clopt_snprintf(buf, 32, "%s", v != v ? "nan" : v > 0 ? "inf" : "-inf");
         return buf;
     }
     int prec = 1;
     for (; prec < 17; prec++) {
-        snprintf(buf, 32, "%.*g", prec, v);
-        if (strtod(buf, NULL) == v) break;
+        clopt_snprintf(buf, 32, "%.*g", prec, v);
+        if (clopt_strtod(buf, NULL) == v) break;
     }
-    snprintf(buf, 32, "%.*e", prec - 1, v);
+    clopt_snprintf(buf, 32, "%.*e", prec - 1, v);
     const int exp = atoi(strchr(buf, 'e') + 1);
     if (exp >= -4 && exp < 16) /* positional, as Python's repr */
-        snprintf(buf, 32, "%.*f", prec - 1 - exp > 0 ? prec - 1 - exp : 0, v);
+        clopt_snprintf(buf, 32, "%.*f", prec - 1 - exp > 0 ? prec - 1 - exp : 0, v);
     else
-        snprintf(buf, 32, "%.*g", prec, v);
+        clopt_snprintf(buf, 32, "%.*g", prec, v);
     if (!strpbrk(buf, ".e")) strncat(buf, ".0", 31 - strlen(buf));
     return buf;
 }
@@ -190,8 +208,8 @@ const char *clopt_format_float(char buf[32], float v)
 {
     if (v != v || v - v != 0) return clopt_format_number(buf, v);
     for (int prec = 6; prec <= 9; prec++) {
-        snprintf(buf, 32, "%.*g", prec, (double)v);
-        if (strtof(buf, NULL) == v) break;
+        clopt_snprintf(buf, 32, "%.*g", prec, (double)v);
+        if (clopt_strtof(buf, NULL) == v) break;
     }
     if (!strpbrk(buf, ".e")) strncat(buf, ".0", 31 - strlen(buf));
     return buf;

@@ -6,12 +6,16 @@
 #include "programs.h"
 #include "tuning.h"
 
+#include <pthread.h>
+
 struct clopt_context {
     cl_context cl;
     cl_device_id device;
     cl_command_queue queue;
-    cl_program program;        /* every kernel of cl/, built once */
-    cl_program scalar_program; /* the same with one trajectory per vector, built on demand */
+    cl_program program;          /* every kernel of cl/, built once */
+    cl_program scalar_program;   /* the same with one trajectory per vector, built on demand */
+    pthread_mutex_t scalar_lock; /* held while scalar_program is looked at or built */
+    int scalar_lock_ready;
     clopt_tuning tuning;
     clopt_programs *programs; /* the expressions' programs, most recently used kept */
     cl_ulong max_alloc;       /* CL_DEVICE_MAX_MEM_ALLOC_SIZE: the largest buffer, in bytes */
@@ -26,10 +30,12 @@ clopt_status clopt_context_build(clopt_context *ctx, cl_uint count, const char *
 
 /*
  * The program of cl/ built with CLOPT_TW 1 (the context's own program where lanes are
- * already 1): kernels whose lanes cannot share per-step scalars (explore's sweeps). Built on
- * the first call and kept; NULL with err filled if the build fails.
+ * already 1) into *program (not retained: the context keeps it): kernels whose lanes cannot
+ * share per-step scalars (explore's sweeps). Built on the first call and kept; threads that
+ * share a context may call it at once (one builds, the others wait for it).
  */
-cl_program clopt_context_scalar_program(clopt_context *ctx, clopt_error *err);
+clopt_status clopt_context_scalar_program(clopt_context *ctx, cl_program *program,
+                                          clopt_error *err);
 
 /* The kernels of cl/, embedded by the build (see tools/embed.cmake). */
 extern const char clopt_kernel_source[];

@@ -39,6 +39,7 @@ clopt_status clopt_device_list(clopt_device_entry **out, size_t *n, clopt_error 
     clopt_device_entry *list = NULL;
     size_t count = 0;
     cl_uint nplat = 0;
+    clopt_status st = CLOPT_OK;
     *out = NULL;
     *n = 0;
 
@@ -90,12 +91,12 @@ clopt_status clopt_device_list(clopt_device_entry **out, size_t *n, clopt_error 
     *n = count;
     return CLOPT_OK;
 nomem:
-    clopt_error_set(err, CLOPT_ENOMEM, "out of memory while listing OpenCL devices");
+    st = clopt_error_set(err, CLOPT_ENOMEM, "out of memory while listing OpenCL devices");
 fail:
     free(platforms);
     free(devices);
     free(list);
-    return err ? err->status : CLOPT_ECL;
+    return clopt_fail_status(st);
 }
 
 static bool contains_nocase(const char *hay, const char *needle)

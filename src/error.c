@@ -1,6 +1,8 @@
 /* Errors as values: status names, OpenCL error names and the one formatting helper. */
 #include "error.h"
 
+#include "numbers.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -32,7 +34,7 @@ clopt_status clopt_error_set(clopt_error *err, clopt_status status, const char *
     err->cl_error = CL_SUCCESS;
     va_list ap;
     va_start(ap, fmt);
-    int n = vsnprintf(err->text, sizeof err->text, fmt, ap);
+    int n = clopt_vsnprintf(err->text, sizeof err->text, fmt, ap);
     va_end(ap);
     /* A long message (device list, build log) is cut with a visible ellipsis. */
     if (n >= (int)sizeof err->text) memcpy(err->text + sizeof err->text - 4, "...", 4);

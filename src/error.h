@@ -45,6 +45,16 @@ const char *clopt_cl_error_name(cl_int code);
     } while (0)
 
 /*
+ * The status at a `fail:` label that both CLOPT_CL_CHECK and other failures reach: those keep
+ * their status in a local st (CLOPT_OK until one happens), a failed OpenCL call is CLOPT_ECL.
+ * The status never depends on whether the caller passed a clopt_error.
+ */
+static inline clopt_status clopt_fail_status(clopt_status st)
+{
+    return st != CLOPT_OK ? st : CLOPT_ECL;
+}
+
+/*
  * The same for a call that reports through an errcode_ret argument (clCreateBuffer,
  * clCreateKernel, ...): `name` is the call's name, `rc` the code it stored.
  */

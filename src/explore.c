@@ -126,9 +126,10 @@ static clopt_status create_buffers(clopt_exploration *e, const clopt_explore_opt
     const size_t rpad = e->rpad;
     float *state = calloc(STATE_ROWS * rpad, sizeof *state);
     cl_uint *steps = malloc(2 * rpad * sizeof *steps), *kinds = malloc(e->ncfg * sizeof *kinds);
+    clopt_status st = CLOPT_OK;
     if (!state || !steps || !kinds) {
-        clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating %zu runs",
-                        e->nmaps * e->per_map);
+        st = clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating %zu runs",
+                             e->nmaps * e->per_map);
         goto fail;
     }
     const double *view = o->view ? o->view : e->info->view;
@@ -152,14 +153,14 @@ static clopt_status create_buffers(clopt_exploration *e, const clopt_explore_opt
     const cl_mem_flags rw = CL_MEM_READ_WRITE | CL_MEM_COPY_HOST_PTR;
     e->d_kinds = clCreateBuffer(cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
                                 e->ncfg * sizeof *kinds, kinds, &rc);
-    CLOPT_CL_CHECK(err, what, rc);
+    CLOPT_CL_CHECK_RC(err, what, "clCreateBuffer", rc);
     e->d_state = clCreateBuffer(cl, rw, STATE_ROWS * rpad * sizeof *state, state, &rc);
-    CLOPT_CL_CHECK(err, what, rc);
+    CLOPT_CL_CHECK_RC(err, what, "clCreateBuffer", rc);
     e->d_steps = clCreateBuffer(cl, rw, 2 * rpad * sizeof *steps, steps, &rc);
-    CLOPT_CL_CHECK(err, what, rc);
+    CLOPT_CL_CHECK_RC(err, what, "clCreateBuffer", rc);
     e->d_table =
         clCreateBuffer(cl, CL_MEM_READ_ONLY, e->ncfg * e->stride * sizeof *e->table, NULL, &rc);
-    CLOPT_CL_CHECK(err, what, rc);
+    CLOPT_CL_CHECK_RC(err, what, "clCreateBuffer", rc);
     e->device_bytes = e->ncfg * (sizeof *kinds + e->stride * sizeof *e->table) +
                       rpad * (STATE_ROWS * sizeof *state + 2 * sizeof *steps);
     free(state);
@@ -170,7 +171,7 @@ fail:
     free(state);
     free(steps);
     free(kinds);
-    return err ? err->status : CLOPT_ECL;
+    return clopt_fail_status(st);
 }
 
 /* The arguments that stay the same for the whole exploration. */
@@ -178,11 +179,14 @@ static clopt_status bind_kernel(clopt_exploration *e, float fstar, float tol, cl
 {
     cl_int rc;
     const int sweep = e->kind == CLOPT_EXPLORE_SWEEP;
-    const cl_program program = sweep ? clopt_context_scalar_program(e->ctx, err) : e->ctx->program;
-    if (!program) return err ? err->status : CLOPT_ECL;
+    cl_program program = e->ctx->program;
+    if (sweep) {
+        const clopt_status st = clopt_context_scalar_program(e->ctx, &program, err);
+        if (st != CLOPT_OK) return st;
+    }
     e->kernel =
         clCreateKernel(program, sweep ? "clopt_explore_sweep" : "clopt_explore_basins", &rc);
-    CLOPT_CL_CHECK(err, "creating the explore kernel", rc);
+    CLOPT_CL_CHECK_RC(err, "creating the explore kernel", "clCreateKernel", rc);
     const cl_uint fn = clopt_function_id(e->info), cpad = (cl_uint)e->cpad;
     const cl_uint ncfg = (cl_uint)e->ncfg, rpad = (cl_uint)e->rpad;
     const cl_uint nwork = (cl_uint)e->nwork, groups = (cl_uint)e->groups;
@@ -205,7 +209,7 @@ static clopt_status bind_kernel(clopt_exploration *e, float fstar, float tol, cl
     CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 15, sizeof(cl_mem), &e->d_steps));
     return CLOPT_OK;
 fail:
-    return err ? err->status : CLOPT_ECL;
+    return CLOPT_ECL;
 }
 
 /* Runs, configs and the launch shape (see cl/explore.cl), from checked options. */
@@ -336,10 +340,12 @@ clopt_status clopt_explore_advance(clopt_exploration *e, uint64_t max_steps, clo
     e->next += n;
     return CLOPT_OK;
 fail:
-    /* The device state may be part-way through the slice: the exploration cannot go on. */
+    /* The table's write may be in flight: wait for it before the caller can free e. The
+     * device state may be part-way through the slice: the exploration cannot go on. */
+    clFinish(q);
     e->next = e->steps + 1;
     e->have_results = -1;
-    return err ? err->status : CLOPT_ECL;
+    return CLOPT_ECL;
 }
 
 int clopt_explore_finished(const clopt_exploration *e)
@@ -382,11 +388,12 @@ size_t clopt_explore_device_bytes(const clopt_exploration *e)
 /* The known minimum nearest (x, y) if within 1% of the view's width, else -1. */
 static int32_t nearest_minimum(const clopt_exploration *e, float x, float y)
 {
+    /* within 1% of the view's width; a tie goes to the lower index (clopt functions' order) */
     int32_t best = -1;
     double best_d = 0.01 * e->width;
     for (size_t i = 0; i < e->info->nminima; i++) {
         const double d = hypot((double)x - e->info->minima[i].x, (double)y - e->info->minima[i].y);
-        if (d <= best_d) {
+        if (best < 0 ? d <= best_d : d < best_d) {
             best = (int32_t)i;
             best_d = d;
         }
@@ -402,8 +409,9 @@ static clopt_status read_results(clopt_exploration *e, clopt_error *err)
     const char *what = "reading an exploration's results";
     float *xy = malloc(3 * rpad * sizeof *xy);
     cl_uint *st = malloc(2 * rpad * sizeof *st);
+    clopt_status status = CLOPT_OK;
     if (!xy || !st) {
-        clopt_error_set(err, CLOPT_ENOMEM, "out of memory reading %zu runs", runs);
+        status = clopt_error_set(err, CLOPT_ENOMEM, "out of memory reading %zu runs", runs);
         goto fail;
     }
     CLOPT_CL_CHECK(
@@ -436,9 +444,10 @@ static clopt_status read_results(clopt_exploration *e, clopt_error *err)
     e->have_results = 1;
     return CLOPT_OK;
 fail:
+    clFinish(q); /* reads into xy may be in flight */
     free(xy);
     free(st);
-    return err ? err->status : CLOPT_ECL;
+    return clopt_fail_status(status);
 }
 
 clopt_status clopt_explore_map_get(clopt_exploration *e, size_t m, clopt_explore_map *out,
@@ -459,7 +468,10 @@ clopt_status clopt_explore_map_get(clopt_exploration *e, size_t m, clopt_explore
                                "is finished",
                                (unsigned long long)clopt_explore_progress(e),
                                (unsigned long long)e->steps);
-    if (!e->have_results && read_results(e, err) != CLOPT_OK) return err ? err->status : CLOPT_ECL;
+    if (!e->have_results) {
+        const clopt_status st = read_results(e, err);
+        if (st != CLOPT_OK) return st;
+    }
     const size_t n = e->per_map;
     const float *f = e->res_f + 3 * m * n;
     const int32_t *i = e->res_i + 3 * m * n;

@@ -2,6 +2,7 @@
 #include "error.h"
 #include "explore.h"
 #include "functions.h"
+#include "numbers.h"
 #include "spec.h"
 
 #include <math.h>
@@ -9,21 +10,32 @@
 #include <stdlib.h>
 #include <string.h>
 
-/*
- * Value i of an axis: its ends exactly, evenly or geometrically spaced between, rounded to
- * 15 significant digits so that the values read as a person would type them (0.001, not
- * 0.0010000000000000002) and a printed value gives the same run again.
- */
-double clopt_explore_axis_value(const clopt_explore_axis *a, size_t i)
+/* Value i of an axis before any rounding: its ends exactly, evenly or geometrically between. */
+static double axis_raw(const clopt_explore_axis *a, size_t i)
 {
     if (i == 0) return a->lo;
     if (i + 1 == a->n) return a->hi;
     const double u = (double)i / (double)(a->n - 1);
-    const double v =
-        a->log ? exp(log(a->lo) + (log(a->hi) - log(a->lo)) * u) : a->lo + (a->hi - a->lo) * u;
+    return a->log ? exp(log(a->lo) + (log(a->hi) - log(a->lo)) * u) : a->lo + (a->hi - a->lo) * u;
+}
+
+/*
+ * Value i of an axis, rounded to 15 significant digits so that the values read as a person
+ * would type them (0.001, not 0.0010000000000000002) and a printed value gives the same run
+ * again; but only where the rounding stays strictly between its neighbours' values: beta_2
+ * from 0.9999999999999992 to 0.9999999999999999 would otherwise give 1, a value no one asked
+ * for (and that beta_2 refuses), and close values would merge.
+ */
+double clopt_explore_axis_value(const clopt_explore_axis *a, size_t i)
+{
+    const double v = axis_raw(a, i);
+    if (i == 0 || i + 1 == a->n) return v;
     char text[32];
-    snprintf(text, sizeof text, "%.15g", v);
-    return strtod(text, NULL);
+    clopt_snprintf(text, sizeof text, "%.15g", v);
+    const double r = clopt_strtod(text, NULL);
+    const double before = axis_raw(a, i - 1), after = axis_raw(a, i + 1);
+    const int inside = before < after ? before < r && r < after : after < r && r < before;
+    return inside ? r : v;
 }
 
 /* Axis a of a sweep over base config c: a numeric hyperparameter of it, every value valid. */

@@ -8,10 +8,12 @@
  *   atom   := number | x | y | pi | e | function '(' sum (',' sum)* ')' | '(' sum ')'
  */
 #include "expr.h"
+#include "numbers.h"
 
 #include "suggest.h"
 
 #include <ctype.h>
+#include <float.h>
 #include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -72,7 +74,7 @@ static void record(clopt_expr_error *e, clopt_expr_error_id id, size_t column, s
                    const sentence_value *values, const char *fmt, va_list ap)
 {
     if (e->code) return;
-    vsnprintf(e->text, sizeof e->text, fmt, ap);
+    clopt_vsnprintf(e->text, sizeof e->text, fmt, ap);
     e->column = column;
     e->length = column ? (length ? length : 1) : 0;
     e->code = errors[id].code;
@@ -187,10 +189,16 @@ static int number(parser *p)
     char buf[CLOPT_EXPR_MAX_CHARS + 1];
     memcpy(buf, p->text + at, i - at);
     buf[i - at] = '\0';
-    const double v = strtod(buf, NULL);
-    if (!isfinite(v))
+    const double v = clopt_strtod(buf, NULL);
+    /* The kernels compute in float32: a constant beyond its range is inf or 0 there. */
+    if (!(v <= FLT_MAX))
         return fail(p, CLOPT_EXPR_E_NUMBER_TOO_LARGE, at, i - at, VALUES(NUM(at + 1)),
                     "the number at column %zu is too large", at + 1);
+    if (v != 0 && v < FLT_MIN)
+        return fail(p, CLOPT_EXPR_E_NUMBER_TOO_SMALL, at, i - at, VALUES(NUM(at + 1)),
+                    "the number at column %zu is too small for float32 (its smallest normal "
+                    "magnitude is 1.2e-38); write 0 or a larger number",
+                    at + 1);
     p->pos = i;
     return add(p, CLOPT_EXPR_NUM, -1, -1, v, 0, at);
 }
@@ -540,6 +548,17 @@ clopt_expr *clopt_expr_parse(const char *text, clopt_expr_error *e)
     p.nodes = NULL;
     if (!(x->canonical = clopt_expr_canonical(x))) {
         set_error(e, CLOPT_EXPR_E_OUT_OF_MEMORY, NO_VALUES, "out of memory parsing an expression");
+        goto fail;
+    }
+    /* Whatever is accepted parses again from its canonical text (the server and the page pass
+     * that on); numbers print no longer than typed, but .5 still becomes 0.5. */
+    const size_t canonical_len = strlen(x->canonical);
+    if (canonical_len > CLOPT_EXPR_MAX_CHARS) {
+        set_error(e, CLOPT_EXPR_E_TOO_LONG, VALUES(NUM(canonical_len), NUM(CLOPT_EXPR_MAX_CHARS)),
+                  "the expression has %zu characters written in full (as %.20s...); the limit "
+                  "is %d,%03d",
+                  canonical_len, x->canonical, CLOPT_EXPR_MAX_CHARS / 1000,
+                  CLOPT_EXPR_MAX_CHARS % 1000);
         goto fail;
     }
     x->hash = 14695981039346656037ull;

@@ -83,6 +83,7 @@ typedef struct {
     X(TOO_DEEP, "too_deep", "limit column")                                                        \
     X(LONE_DOT, "lone_dot", "column")                                                              \
     X(NUMBER_TOO_LARGE, "number_too_large", "column")                                              \
+    X(NUMBER_TOO_SMALL, "number_too_small", "column")                                              \
     X(UNKNOWN_FUNCTION, "unknown_function", "name suggestion")                                     \
     X(UNKNOWN_FUNCTION_LIST, "unknown_function_list", "name column functions")                     \
     X(MISSING_PAREN, "missing_paren", "column")                                                    \
@@ -176,9 +177,10 @@ void clopt_text_put(clopt_text *b, const char *fmt, ...) __attribute__((format(p
 /* The text (the caller frees it), or NULL after an allocation failed. */
 char *clopt_text_finish(clopt_text *b);
 
-/* A double as the shortest text that reads back as the same double ("100", "1e+20"). */
+/* A double as the shortest text that reads back as the same double ("100", "0.5", "1e14",
+ * "1.5e-7"; "inf", "-inf" and "nan" for the others). */
 void clopt_expr_format_number(char out[32], double v);
-/* The same with a '.' always ("100.0", "1.0e+20"), so that a suffix makes a float literal. */
+/* The same with a '.' always ("100.0", "1.0e20"), so that a suffix makes a float literal. */
 void clopt_expr_format_literal(char out[32], double v);
 
 #endif

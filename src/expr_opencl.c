@@ -6,7 +6,10 @@
  * no byte of the person's text reaches the source.
  *
  * Conventions where f has a kink: d|u| = sign(u) du with sign(0) = 0; min and max take the
- * derivative of the branch they choose (the first argument on a tie).
+ * derivative of the branch they choose (the first argument on a tie); sqrt(u), hypot(u, v)
+ * and u^c (c not an integer) or u^v have derivative 0 where sqrt(u), hypot(u, v) or u is 0,
+ * where the formula is 0/0 or infinite: a minimum at such a point (a norm, Ackley) has the
+ * zero gradient its built-in twin has, and the limit wherever that is finite (x^1.5 at 0).
  */
 #include "expr.h"
 
@@ -172,8 +175,11 @@ static void emit_power(clopt_text *b, const clopt_expr_node *nodes, int i, const
         if (d.kind != VAR) continue;
         const ref du = derivative_ref(nodes, n->a, w), dv = derivative_ref(nodes, n->b, w);
         char c1[96], c2[96];
-        put(b, "    const clopt_real %s = ", d.name);
-        if (!(nodes[n->b].dx || nodes[n->b].dy)) { /* c u^(c-1) du: finite where u = 0 */
+        /* At u = 0 the derivative is 0 (the kink convention; c u^(c-1) is infinite there for
+         * c < 1, and u^v log u is 0 * inf) */
+        put(b, "    const clopt_real %s = CLOPT_SELECT((clopt_real)(CLOPT_K(0.0)), (clopt_real)(",
+            d.name);
+        if (!(nodes[n->b].dx || nodes[n->b].dy)) { /* c u^(c-1) du */
             snprintf(c1, sizeof c1, "%s * pow(%s, %s - CLOPT_K(1.0))", v.name, u.name, v.name);
             combine(b, "", c1, du, NULL, dv, "");
         } else {
@@ -183,7 +189,7 @@ static void emit_power(clopt_text *b, const clopt_expr_node *nodes, int i, const
             snprintf(prefix, sizeof prefix, "v%d * (", i);
             combine(b, prefix, c1, du, c2, dv, ")");
         }
-        put(b, ";\n");
+        put(b, "), %s != CLOPT_K(0.0));\n", u.name);
     }
 }
 
@@ -260,9 +266,11 @@ static void emit_derivative(clopt_text *b, const clopt_expr_node *nodes, int i, 
                  n->op == CLOPT_EXPR_LOG ? "" : " / CLOPT_K(2.302585092994046)");
         combine(b, "(", "", du, NULL, dv, post);
         break;
-    case CLOPT_EXPR_SQRT:
+    case CLOPT_EXPR_SQRT: /* du / (2 sqrt u), 0 where sqrt u = 0 (the kink convention) */
         snprintf(post, sizeof post, ") / %s", W);
+        put(b, "CLOPT_SELECT((clopt_real)(CLOPT_K(0.0)), (clopt_real)(");
         combine(b, "CLOPT_K(0.5) * (", "", du, NULL, dv, post);
+        put(b, "), %s != CLOPT_K(0.0))", W);
         break;
     case CLOPT_EXPR_ABS:
         snprintf(c1, sizeof c1, "sign(%s)", U);
@@ -290,9 +298,11 @@ static void emit_derivative(clopt_text *b, const clopt_expr_node *nodes, int i, 
             put(b, " - %s%s%s", U, dv.kind == ONE ? "" : " * ", dv.kind == ONE ? "" : dv.name);
         put(b, "%s", post);
         break;
-    case CLOPT_EXPR_HYPOT:
+    case CLOPT_EXPR_HYPOT: /* (u du + v dv) / hypot, 0 where hypot = 0 (the kink convention) */
         snprintf(post, sizeof post, ") / %s", W);
+        put(b, "CLOPT_SELECT((clopt_real)(CLOPT_K(0.0)), (clopt_real)(");
         combine(b, "(", U, du, V, dv, post);
+        put(b, "), %s != CLOPT_K(0.0))", W);
         break;
     default:
         put(b, "CLOPT_K(0.0)");

@@ -3,6 +3,7 @@
  * the tree, numbers in their shortest exact form), TeX for the page, and numbers.
  */
 #include "expr.h"
+#include "numbers.h"
 
 #include <math.h>
 #include <stdarg.h>
@@ -22,7 +23,8 @@ void clopt_text_put(clopt_text *b, const char *fmt, ...)
     for (;;) {
         if (b->oom) return;
         va_start(ap, fmt);
-        const int n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
+        const int n =
+            clopt_vsnprintf(b->s ? b->s + b->len : NULL, b->s ? b->cap - b->len : 0, fmt, ap);
         va_end(ap);
         if (n < 0) {
             b->oom = 1;
@@ -220,29 +222,60 @@ char *clopt_expr_tex(const clopt_expr *x)
     return print_tree(x, &tex);
 }
 
+/*
+ * v as the shorter of its two shortest round-trip forms: positional (100, 0.001) or with an
+ * exponent written without '+' and leading zeros (1e14, 1.5e-7). No way of typing v is
+ * shorter, so the canonical text of what was typed grows only where constants are folded.
+ */
 void clopt_expr_format_number(char out[32], double v)
 {
-    for (int digits = 1; digits <= 17; digits++) {
-        snprintf(out, 32, "%.*g", digits, v);
-        if (strtod(out, NULL) == v) break;
+    if (!isfinite(v)) {
+        clopt_snprintf(out, 32, "%s", v != v ? "nan" : v > 0 ? "inf" : "-inf");
+        return;
     }
-    /* 100 rather than 1e+02: positional where that is as exact and not too long */
-    if (strchr(out, 'e') && fabs(v) >= 1e-4 && fabs(v) < 1e15)
-        for (int decimals = 0; decimals <= 17; decimals++) {
-            char fixed[40];
-            snprintf(fixed, sizeof fixed, "%.*f", decimals, v);
-            if (strtod(fixed, NULL) == v) {
-                if (strlen(fixed) < 32) memcpy(out, fixed, strlen(fixed) + 1);
-                break;
-            }
+    char sci[40];
+    for (int digits = 1; digits <= 17; digits++) {
+        clopt_snprintf(sci, sizeof sci, "%.*e", digits - 1, v);
+        if (clopt_strtod(sci, NULL) == v) break;
+    }
+    /* sci is [-]D[.DDD]e(+|-)XX: the digits and the decimal exponent of the first one */
+    const char *s = sci, *e = strchr(sci, 'e');
+    const char *sign = *s == '-' ? "-" : "";
+    if (*s == '-') s++;
+    char d[20];
+    int nd = 0;
+    for (; s < e; s++)
+        if (*s != '.') d[nd++] = *s;
+    d[nd] = '\0';
+    const int x = atoi(e + 1);
+    char exp_form[40], pos[64] = "";
+    clopt_snprintf(exp_form, sizeof exp_form, "%s%c%s%se%d", sign, d[0], nd > 1 ? "." : "", d + 1,
+                   x);
+    if (x > -24 && x < 24) { /* beyond, the positional form is the longer */
+        size_t n = (size_t)clopt_snprintf(pos, sizeof pos, "%s", sign);
+        if (x < 0) {
+            n += (size_t)clopt_snprintf(pos + n, sizeof pos - n, "0.");
+            for (int z = 0; z < -x - 1; z++)
+                pos[n++] = '0';
+            clopt_snprintf(pos + n, sizeof pos - n, "%s", d);
+        } else if (x < nd - 1) {
+            clopt_snprintf(pos + n, sizeof pos - n, "%.*s.%s", x + 1, d, d + x + 1);
+        } else {
+            n += (size_t)clopt_snprintf(pos + n, sizeof pos - n, "%s", d);
+            for (int z = 0; z < x - nd + 1; z++)
+                pos[n++] = '0';
+            pos[n] = '\0';
         }
+    }
+    const char *best = pos[0] && strlen(pos) <= strlen(exp_form) ? pos : exp_form;
+    memcpy(out, best, strlen(best) + 1);
 }
 
 void clopt_expr_format_literal(char out[32], double v)
 {
     clopt_expr_format_number(out, v);
     if (strchr(out, '.') || !isfinite(v)) return;
-    /* 3 -> 3.0 and 1e+20 -> 1.0e+20: a float literal needs a '.' before a suffix */
+    /* 3 -> 3.0 and 1e20 -> 1.0e20: a float literal needs a '.' before a suffix */
     char *e = strchr(out, 'e');
     char rest[32] = "";
     if (e) {

@@ -90,7 +90,7 @@ static clopt_status alloc_arenas(clopt_optimizer *o, int fresh, clopt_layout *ou
     }
     return CLOPT_OK;
 fail:
-    return err ? err->status : CLOPT_ECL;
+    return CLOPT_ECL;
 }
 
 static void release_arenas(clopt_layout *out)
@@ -142,7 +142,7 @@ static clopt_status build_arenas(clopt_optimizer *o, int fresh, clopt_layout *ou
     }
     return alloc_arenas(o, fresh, out, out->state_used, err);
 fail:
-    return err ? err->status : CLOPT_ECL;
+    return CLOPT_ECL;
 }
 
 /* Binds the arguments every step kernel shares (step.cl, CLOPT_STEP_ARGS; not the scalars). */
@@ -162,7 +162,7 @@ static clopt_status bind_step(clopt_optimizer *o, clopt_layout *out, clopt_group
     CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 7, sizeof(cl_mem), &o->norm_scale));
     return CLOPT_OK;
 fail:
-    return err ? err->status : CLOPT_ECL;
+    return CLOPT_ECL;
 }
 
 static clopt_status bind_group(clopt_optimizer *o, clopt_layout *out, clopt_group *g,
@@ -172,6 +172,7 @@ static clopt_status bind_group(clopt_optimizer *o, clopt_layout *out, clopt_grou
     cl_int rc;
     const clopt_optimizer_info *info = o->cfg.info;
     const cl_uint base = g->chunk_base;
+    clopt_status st = CLOPT_OK;
     if (clopt_catalogue_tensorwise(info->kind)) {
         snprintf(name, sizeof name, "clopt_step_%s_moments", info->key);
         g->step = clCreateKernel(o->ctx->program, name, &rc);
@@ -179,7 +180,7 @@ static clopt_status bind_group(clopt_optimizer *o, clopt_layout *out, clopt_grou
         snprintf(name, sizeof name, "clopt_step_%s_apply", info->key);
         g->apply = clCreateKernel(o->ctx->program, name, &rc);
         CLOPT_CL_CHECK_RC(err, "creating the step kernel", "clCreateKernel", rc);
-        if (bind_step(o, out, g, g->apply, err) != CLOPT_OK) goto fail;
+        if ((st = bind_step(o, out, g, g->apply, err)) != CLOPT_OK) goto fail;
         CLOPT_CL_CHECK(err, "binding the step kernel's arguments",
                        clSetKernelArg(g->step, 9, sizeof(cl_mem), &out->partial2));
         CLOPT_CL_CHECK(err, "binding the step kernel's arguments",
@@ -191,7 +192,7 @@ static clopt_status bind_group(clopt_optimizer *o, clopt_layout *out, clopt_grou
         g->step = clCreateKernel(o->ctx->program, name, &rc);
         CLOPT_CL_CHECK_RC(err, "creating the step kernel", "clCreateKernel", rc);
     }
-    if (bind_step(o, out, g, g->step, err) != CLOPT_OK) goto fail;
+    if ((st = bind_step(o, out, g, g->step, err)) != CLOPT_OK) goto fail;
     g->sumsq = clCreateKernel(o->ctx->program, "clopt_sumsq_partial", &rc);
     CLOPT_CL_CHECK_RC(err, "creating the clipnorm kernel", "clCreateKernel", rc);
     const char *what = "binding the clipnorm kernel's arguments";
@@ -201,7 +202,7 @@ static clopt_status bind_group(clopt_optimizer *o, clopt_layout *out, clopt_grou
     CLOPT_CL_CHECK(err, what, clSetKernelArg(g->sumsq, 3, sizeof(cl_mem), &out->partial));
     return CLOPT_OK;
 fail:
-    return err ? err->status : CLOPT_ECL;
+    return clopt_fail_status(st);
 }
 
 /*
@@ -234,7 +235,7 @@ static clopt_status build_tensorwise(clopt_optimizer *o, clopt_layout *out, cons
     CLOPT_CL_CHECK(err, what, clSetKernelArg(out->fold, 2, sizeof(cl_mem), &out->ratio));
     return CLOPT_OK;
 fail:
-    return err ? err->status : CLOPT_ECL;
+    return CLOPT_ECL;
 }
 
 clopt_status clopt_layout_plan(clopt_layout *out, size_t kept, size_t chunk, cl_uint4 **table,
@@ -319,21 +320,21 @@ clopt_status clopt_layout_build(clopt_optimizer *o, clopt_tensor *tensors, size_
     cl_uint4 *table = NULL;
     cl_uint2 *ranges = NULL;
     cl_int rc;
+    clopt_status st;
     memset(out, 0, sizeof *out);
     out->tensors = tensors;
     out->ntensors = ntensors;
     out->nstate = nstate;
     /* Tensors the current layout holds keep their state offsets; new ones follow them. */
-    if (clopt_layout_plan(out, fresh ? 0 : o->lay.ntensors, o->ctx->tuning.chunk, &table, &ranges,
-                          err) != CLOPT_OK ||
-        build_arenas(o, fresh, out, err) != CLOPT_OK)
-        goto fail;
+    st = clopt_layout_plan(out, fresh ? 0 : o->lay.ntensors, o->ctx->tuning.chunk, &table, &ranges,
+                           err);
+    if (st != CLOPT_OK || (st = build_arenas(o, fresh, out, err)) != CLOPT_OK) goto fail;
     if (out->nchunks > 0) {
         out->chunks = clCreateBuffer(o->ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
                                      out->nchunks * sizeof *table, table, &rc);
         CLOPT_CL_CHECK_RC(err, "uploading the tensor table", "clCreateBuffer", rc);
         out->partial = clCreateBuffer(o->ctx->cl, CL_MEM_READ_WRITE,
-                                      out->nchunks * sizeof(cl_float), NULL, &rc);
+                                      out->nchunks * sizeof(cl_float2), NULL, &rc);
         CLOPT_CL_CHECK_RC(err, "allocating the clipnorm partial sums", "clCreateBuffer", rc);
         const cl_uint nchunks = (cl_uint)out->nchunks;
         out->norm = clCreateKernel(o->ctx->program, "clopt_norm_scale", &rc);
@@ -344,10 +345,10 @@ clopt_status clopt_layout_build(clopt_optimizer *o, clopt_tensor *tensors, size_
         CLOPT_CL_CHECK(err, what, clSetKernelArg(out->norm, 3, sizeof(cl_mem), &o->norm_scale));
     }
     if (out->nchunks > 0 && clopt_catalogue_tensorwise(o->cfg.info->kind) &&
-        build_tensorwise(o, out, ranges, err) != CLOPT_OK)
+        (st = build_tensorwise(o, out, ranges, err)) != CLOPT_OK)
         goto fail;
     for (size_t i = 0; i < out->ngroups; i++)
-        if (bind_group(o, out, &out->groups[i], err) != CLOPT_OK) goto fail;
+        if ((st = bind_group(o, out, &out->groups[i], err)) != CLOPT_OK) goto fail;
     free(table);
     free(ranges);
     return CLOPT_OK;
@@ -355,5 +356,5 @@ fail:
     free(table);
     free(ranges);
     clopt_layout_release(out);
-    return err && err->status ? err->status : CLOPT_ECL;
+    return clopt_fail_status(st);
 }

@@ -3,6 +3,7 @@
 
 #include "config.h"
 #include "error.h"
+#include "numbers.h"
 #include "suggest.h"
 
 #include <ctype.h>
@@ -412,7 +413,7 @@ static clopt_status call_value(cursor *c, clopt_lr_schedule *s, clopt_sparam p, 
     }
     memcpy(buf, from, len);
     buf[len] = '\0';
-    *out = strtod(buf, &stop);
+    *out = clopt_strtod(buf, &stop);
     if (*stop != '\0') {
         c->cur = from;
         return syntax(c, "a number", err);

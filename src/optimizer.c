@@ -243,7 +243,7 @@ clopt_status clopt_optimizer_step(clopt_optimizer *o, clopt_error *err)
     o->last_launches = launches;
     return CLOPT_OK;
 fail:
-    return err ? err->status : CLOPT_ECL;
+    return CLOPT_ECL;
 }
 
 clopt_status clopt_optimizer_set(clopt_optimizer *o, const char *name, double value,
@@ -282,9 +282,10 @@ clopt_status clopt_optimizer_set(clopt_optimizer *o, const char *name, double va
         }
         if (n) memcpy(tensors, o->lay.tensors, n * sizeof *tensors);
         clopt_layout lay;
-        if (clopt_layout_build(o, tensors, n, want, 0, &lay, err) != CLOPT_OK) {
+        const clopt_status st = clopt_layout_build(o, tensors, n, want, 0, &lay, err);
+        if (st != CLOPT_OK) {
             o->cfg = old;
-            return err ? err->status : CLOPT_ECL;
+            return st;
         }
         clopt_layout_commit(o, &lay);
     } else if (restart && o->lay.nstate > 0 && o->lay.state_used > 0) {
@@ -296,7 +297,7 @@ clopt_status clopt_optimizer_set(clopt_optimizer *o, const char *name, double va
     return CLOPT_OK;
 fail:
     o->cfg = old;
-    return err ? err->status : CLOPT_ECL;
+    return CLOPT_ECL;
 }
 
 clopt_status clopt_optimizer_get(const clopt_optimizer *o, const char *name, double *value,
@@ -379,5 +380,5 @@ clopt_status clopt_optimizer_read_state(const clopt_optimizer *o, size_t t, size
                                        ten->count * sizeof(cl_float), out, 0, NULL, NULL));
     return CLOPT_OK;
 fail:
-    return err ? err->status : CLOPT_ECL;
+    return CLOPT_ECL;
 }

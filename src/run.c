@@ -165,7 +165,7 @@ static clopt_status create_buffers(clopt_run *r, clopt_error *err)
     CLOPT_CL_CHECK_RC(err, what, "clCreateBuffer", rc);
     return CLOPT_OK;
 fail:
-    return err ? err->status : CLOPT_ECL;
+    return CLOPT_ECL;
 }
 
 /*
@@ -182,8 +182,8 @@ static size_t groups_for(const clopt_tuning *t, size_t nstart)
 static clopt_status bind_kernel(clopt_run *r, const clopt_run_options *o, clopt_error *err)
 {
     cl_int rc;
-    if (clopt_function_program(r->ctx, &r->function, &r->program, &r->fn, err) != CLOPT_OK)
-        return err ? err->status : CLOPT_ECL;
+    const clopt_status st = clopt_function_program(r->ctx, &r->function, &r->program, &r->fn, err);
+    if (st != CLOPT_OK) return st;
     r->kernel = clCreateKernel(r->program, "clopt_trajectories", &rc);
     CLOPT_CL_CHECK_RC(err, "creating the trajectory kernel", "clCreateKernel", rc);
     const cl_uint fn = r->fn, starts = (cl_uint)r->nstart, spad = (cl_uint)r->spad;
@@ -215,7 +215,7 @@ static clopt_status bind_kernel(clopt_run *r, const clopt_run_options *o, clopt_
     CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 19, sizeof(cl_mem), &r->d_out));
     return CLOPT_OK;
 fail:
-    return err ? err->status : CLOPT_ECL;
+    return CLOPT_ECL;
 }
 
 clopt_status clopt_run_check(const clopt_run_options *o, clopt_error *err)
@@ -398,7 +398,7 @@ fail:
      * cannot continue. */
     clFinish(q);
     r->next = r->steps + 1;
-    return err ? err->status : CLOPT_ECL;
+    return CLOPT_ECL;
 }
 
 const clopt_function_info *clopt_run_function(const clopt_run *r)

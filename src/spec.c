@@ -8,6 +8,7 @@
 #include "spec.h"
 
 #include "error.h"
+#include "numbers.h"
 #include "suggest.h"
 
 #include <ctype.h>
@@ -110,7 +111,7 @@ static clopt_status value(cursor *c, const char *arg, size_t arg_len, double *ou
     memcpy(buf, start, len);
     buf[len] = '\0';
     char *stop;
-    double v = strtod(buf, &stop);
+    double v = clopt_strtod(buf, &stop);
     if (*stop != '\0') {
         c->cur = start;
         return syntax_error(c, "a number", err);

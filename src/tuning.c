@@ -108,12 +108,14 @@ clopt_status clopt_tuning_for(cl_device_id device, clopt_tuning *out, clopt_erro
 
     const row *r = &table[NROWS - 1];
     size_t forced_wgs = max_wgs, forced_local = (size_t)local, lanes = 0, groups = 0;
-    if (pick_row(type, &r, err) != CLOPT_OK ||
-        env_size("CLOPT_MAX_WORK_GROUP_SIZE", 1, 1u << 20, 0, &forced_wgs, err) != CLOPT_OK ||
-        env_size("CLOPT_LOCAL_MEM_SIZE", 0, (size_t)1 << 40, 0, &forced_local, err) != CLOPT_OK ||
-        env_size("CLOPT_TRAJECTORY_LANES", 1, 16, 1, &lanes, err) != CLOPT_OK ||
-        env_size("CLOPT_TRAJECTORY_GROUPS", 1, 64, 0, &groups, err) != CLOPT_OK)
-        return err ? err->status : CLOPT_EINVAL;
+    clopt_status st = pick_row(type, &r, err);
+    if (st == CLOPT_OK)
+        st = env_size("CLOPT_MAX_WORK_GROUP_SIZE", 1, 1u << 20, 0, &forced_wgs, err);
+    if (st == CLOPT_OK)
+        st = env_size("CLOPT_LOCAL_MEM_SIZE", 0, (size_t)1 << 40, 0, &forced_local, err);
+    if (st == CLOPT_OK) st = env_size("CLOPT_TRAJECTORY_LANES", 1, 16, 1, &lanes, err);
+    if (st == CLOPT_OK) st = env_size("CLOPT_TRAJECTORY_GROUPS", 1, 64, 0, &groups, err);
+    if (st != CLOPT_OK) return st;
     if (forced_wgs < max_wgs) max_wgs = forced_wgs;
     if (forced_local < local) local = forced_local;
 

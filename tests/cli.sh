@@ -57,6 +57,24 @@ check "run csv quotes labels with commas" 0 '0,"SGD(lr=0.1, momentum=0.9)",0,-4.
 check "landscape JSON" 0 '"nx":3,"ny":2,"view":[-1.0,1.0,0.0,1.0],"min":0.0,"max":2.0' -- "$clopt" landscape --function sphere --nx 3 --ny 2 --view -1,1,0,1
 check "landscape values" 0 '"values":[1.0,0.0,1.0,2.0,1.0,2.0]' -- "$clopt" landscape --function sphere --nx 3 --ny 2 --view -1,1,0,1
 
+# An expression of 993 characters whose canonical text once printed 1e14 as 100000000000000
+# (2,555 characters, refused when read again): what run prints runs again.
+long=$(python3 -c 'print("+".join(["1e14*x"] * 142))')
+canon=$("$clopt" run --function "$long" --optimizer 'sgd(lr=0)' --steps 1 |
+  python3 -c 'import json, sys; print(json.load(sys.stdin)["function"])')
+check "run: a long expression's canonical text runs again" 0 '"steps": 1' -- "$clopt" run --function "$canon" --optimizer 'sgd(lr=0)' --steps 1
+
+check "run: clipnorm with a gradient of 3.5e21 still moves" 0 '"points": [[0.45, 1.0, 3.493427e+19], [0.35, 1.0,' -- "$clopt" run --function 'exp(100*x)+y^2' --start 0.45,1 --optimizer 'sgd(lr=0.1,clipnorm=1)' --steps 1
+
+check "explore sweep takes values the user gave, between 16-digit ends" 0 'varies beta_2 over 3 values, 0.9999999999999992 .. 0.9999999999999999' -- "$clopt" explore sweep --function sphere --optimizer adam --vary beta_2=0.9999999999999992:0.9999999999999999:3 --steps 2
+check "run: hypot's gradient at its kink is 0, not 0/0" 0 '"points": [[1.0, 0.0, 1.0], [0.5, 0.0, 0.5], [0.0, 0.0, 0.0], [0.0, 0.0, 0.0]],' -- "$clopt" run --function 'hypot(x,y)' --start 1,0 --optimizer 'sgd(lr=0.5)' --steps 3
+# Under a comma-decimal locale (set before main, as a program that calls setlocale does;
+# tests/locale_preload.c), numbers still read and print with a point.
+de() { env LD_PRELOAD="${CLOPT_LOCALE_PRELOAD:?set by tests/CMakeLists.txt}" CLOPT_TEST_LOCALE=de_DE.UTF-8 "$@"; }
+check "run under de_DE reads 0.5 and prints a point" 0 '"points": [[1.0, 2.0, 1.0], [0.75, 1.875, 0.84375]]' -- de "$clopt" run --function 'x*0.5 + y*0.25' --optimizer 'sgd(lr=0.5)' --start 1,2 --steps 1
+check "run under de_DE takes adam(lr=0.01)" 0 '"name": "Adam", "lr": 0.01,' -- de "$clopt" run --function sphere --optimizer 'adam(lr=0.01)' --steps 1
+check "landscape under de_DE compiles (3/2)*x" 0 '"values":[-1.5,0.0,1.5,' -- de "$clopt" landscape --function '(3/2)*x' --nx 3 --ny 2 --view -1,1,0,1
+
 # bad input: one line on stderr, exit status 2, nothing on stdout
 refuse() { # refuse NAME NEEDLE -- command...
   local name=$1 needle=$2; shift 3

@@ -5,6 +5,7 @@
 #include "optimizer.h"
 
 #include <dirent.h>
+#include <math.h>
 #include <string.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -354,6 +355,92 @@ static void test_load_rejects_bad_checkpoints_and_keeps_state(void)
     free((void *)bad);
 }
 
+/* Writes a checkpoint's bytes with the checksum of what they now say. */
+static void write_with_crc(const char *path, unsigned char *d, size_t len)
+{
+    const uint32_t crc = clopt_crc32(0, d, len - 4);
+    for (size_t k = 0; k < 4; k++)
+        d[len - 4 + k] = (unsigned char)(crc >> (8 * k));
+    write_file(path, d, len);
+}
+
+static void put_u64(unsigned char *d, uint64_t v)
+{
+    for (size_t k = 0; k < 8; k++)
+        d[k] = (unsigned char)(v >> (8 * k));
+}
+
+/*
+ * Header fields a real optimizer cannot hold, each in a file whose checksum is right: Nadam's
+ * m_schedule NaN or 2, 2^64 - 1 iterations, a version-1 file with three state buffers. Each
+ * once loaded, and the next step made every parameter NaN.
+ */
+static void test_load_rejects_headers_no_optimizer_can_hold(void)
+{
+    float init[N0 + N1] = {0};
+    clopt_error err;
+    const char *good = strdup(temp_path("nadam.ckpt"));
+    const char *bad = strdup(temp_path("nadam-bad.ckpt"));
+    rig src = rig_make("nadam(lr=0.01)", init, N1);
+    rig_steps(&src, 0, 3);
+    CU_ASSERT_EQUAL_FATAL(clopt_optimizer_save(src.o, good, &err), CLOPT_OK);
+    size_t len;
+    unsigned char *d = read_file(good, &len);
+    unsigned char *m = malloc(len);
+    const size_t at = 16 + (size_t)(d[12] | d[13] << 8 | d[14] << 16 | (size_t)d[15] << 24);
+    rig dst = rig_make("nadam(lr=0.2)", init, N1);
+    rig_steps(&dst, 100, 2);
+
+    const double nan = NAN, two = 2.0;
+    const double *ms[] = {&nan, &two};
+    for (size_t i = 0; i < 2; i++) {
+        uint64_t bits;
+        memcpy(&bits, ms[i], sizeof bits);
+        memcpy(m, d, len);
+        put_u64(m + at + 8, bits);
+        write_with_crc(bad, m, len);
+        expect_refused(&dst, bad, CLOPT_EFORMAT, "checkpoint's m_schedule is");
+    }
+    memcpy(m, d, len);
+    put_u64(m + at, 0); /* no step yet, but a schedule already moved */
+    write_with_crc(bad, m, len);
+    expect_refused(&dst, bad, CLOPT_EFORMAT, "(1 before the first step)");
+    memcpy(m, d, len);
+    put_u64(m + at, UINT64_MAX);
+    write_with_crc(bad, m, len);
+    expect_refused(&dst, bad, CLOPT_EFORMAT,
+                   "checkpoint has taken 18446744073709551615 steps; expected fewer than 2^53");
+
+    /* version 1 was written before AMSGrad's third buffer */
+    rig ams = rig_make("adam(amsgrad=True)", init, N1);
+    rig_steps(&ams, 0, 1);
+    CU_ASSERT_EQUAL_FATAL(clopt_optimizer_save(ams.o, good, &err), CLOPT_OK);
+    free(d);
+    d = read_file(good, &len);
+    d[8] = 1;
+    write_with_crc(bad, d, len);
+    rig dst3 = rig_make("adam(amsgrad=True)", init, N1);
+    CU_ASSERT_EQUAL(clopt_optimizer_load(dst3.o, bad, &err), CLOPT_EFORMAT);
+    ASSERT_ERROR(err, CLOPT_EFORMAT,
+                 "checkpoint version 1 has 3 state buffers per tensor; version 1 (before "
+                 "AMSGrad) holds at most 2");
+    CU_ASSERT_EQUAL(clopt_optimizer_iterations(dst3.o), 0);
+    d[8] = 2;
+    write_with_crc(bad, d, len);
+    CU_ASSERT_EQUAL(clopt_optimizer_load(dst3.o, bad, &err), CLOPT_OK);
+
+    rig_free(&src);
+    rig_free(&dst);
+    rig_free(&ams);
+    rig_free(&dst3);
+    unlink(good);
+    unlink(bad);
+    free(d);
+    free(m);
+    free((void *)good);
+    free((void *)bad);
+}
+
 static void test_save_leaves_no_partial_file(void)
 {
     float init[N0 + N1] = {0};
@@ -390,6 +477,7 @@ CU_TestInfo checkpoint_tests[] = {
     {"load restores hyperparameters", test_load_restores_hyperparameters},
     {"load rejects bad checkpoints and keeps state",
      test_load_rejects_bad_checkpoints_and_keeps_state},
+    {"load rejects headers no optimizer can hold", test_load_rejects_headers_no_optimizer_can_hold},
     {"save leaves no partial file", test_save_leaves_no_partial_file},
     CU_TEST_INFO_NULL,
 };

@@ -1,9 +1,13 @@
 /* Contexts: the device selector, wrapping the caller's OpenCL objects, status names. */
 #include "harness.h"
 
+#include "context.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <time.h>
+#include <unistd.h>
 
 static cl_device_type type_of(const clopt_context *ctx)
 {
@@ -175,7 +179,43 @@ static void test_null_handles_are_harmless(void)
     ASSERT_ERROR(err, CLOPT_EINVAL, "context is NULL");
 }
 
+/*
+ * The library never prints: a kernel that draws a compiler warning (a float constant that
+ * is 0 in float32) builds with nothing on stderr. A comment with the time and pid keeps
+ * PoCL's kernel cache from answering instead of the compiler.
+ */
+static void test_program_builds_print_nothing(void)
+{
+    clopt_context *ctx = test_context();
+    char src[256];
+    snprintf(src, sizeof src,
+             "/* %ld %d */ __kernel void clopt_test_warns(__global float *o) { o[0] = 1e-300f; }",
+             (long)time(NULL), (int)getpid());
+    const char *sources[] = {src};
+    fflush(stderr);
+    FILE *captured = tmpfile();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(captured);
+    const int saved = dup(2);
+    dup2(fileno(captured), 2);
+    cl_program program = NULL;
+    clopt_error err;
+    const clopt_status st = clopt_context_build(ctx, 1, sources, &program, &err);
+    fflush(stderr);
+    dup2(saved, 2);
+    close(saved);
+    CU_ASSERT_EQUAL(st, CLOPT_OK);
+    char said[512] = "";
+    rewind(captured);
+    const size_t n = fread(said, 1, sizeof said - 1, captured);
+    said[n] = '\0';
+    fclose(captured);
+    CU_ASSERT_EQUAL(n, 0);
+    if (n) fprintf(stderr, "\n  the build printed: %s\n", said);
+    if (program) clReleaseProgram(program);
+}
+
 CU_TestInfo context_tests[] = {
+    {"program builds print nothing", test_program_builds_print_nothing},
     {"default selector picks a CPU device", test_default_selector_picks_a_cpu_device},
     {"selectors find devices by type, index and name",
      test_selectors_find_devices_by_type_index_and_name},

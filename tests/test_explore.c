@@ -6,6 +6,7 @@
 #include "harness.h"
 
 #include "catalogue.h"
+#include "explore.h"
 #include "schedule.h"
 
 #include <math.h>
@@ -579,6 +580,59 @@ static void test_constant_schedules_are_constant(void)
     CU_ASSERT(constant >= 4); /* SGD, RMSprop, Adagrad, Adadelta without decay */
 }
 
+/*
+ * A final point as near to two known minima breaks the tie toward the lower index (the order
+ * of clopt functions): six-hump camel's two minima are mirror images through (0, 0), where a
+ * run with lr = 0 stays; the view is wide enough that both are within 1% of it.
+ */
+static void test_nearest_minimum_ties_go_to_the_lower_index(void)
+{
+    const char *specs[] = {"sgd(lr=0)"};
+    const double view[] = {-100, 100, -100, 100};
+    clopt_explore_options o = {.kind = CLOPT_EXPLORE_BASINS,
+                               .function = "six_hump_camel",
+                               .optimizers = specs,
+                               .noptimizers = 1,
+                               .nx = 3,
+                               .ny = 3,
+                               .view = view,
+                               .steps = 1,
+                               .tol = 1e-4};
+    clopt_exploration *e = explore_whole(&o, 0);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+    clopt_explore_map m = map_of(e, 0);
+    CU_ASSERT_EQUAL(m.x[4], 0.0f);
+    CU_ASSERT_EQUAL(m.y[4], 0.0f);
+    CU_ASSERT_EQUAL(m.minimum[4], 0); /* the centre cell */
+    clopt_explore_release(e);
+}
+
+/*
+ * Sweep values between the ends are rounded to 15 digits (0.001, not 0.0010000000000000002)
+ * only where that stays between their neighbours: beta_2 from 0.9999999999999992 to
+ * 0.9999999999999999 once gave 1, outside the axis and refused.
+ */
+static void test_sweep_values_stay_between_the_ends(void)
+{
+    const clopt_explore_axis b2 = {"beta_2", 0.9999999999999992, 0.9999999999999999, 3, 0};
+    const double mid = clopt_explore_axis_value(&b2, 1);
+    CU_ASSERT(mid > b2.lo && mid < b2.hi);
+    const clopt_explore_axis lr = {"lr", 1e-4, 1e-2, 3, 1};
+    CU_ASSERT_EQUAL(clopt_explore_axis_value(&lr, 1), 0.001);
+    const char *specs[] = {"adam"};
+    clopt_explore_options o = {.kind = CLOPT_EXPLORE_SWEEP,
+                               .function = "sphere",
+                               .optimizers = specs,
+                               .noptimizers = 1,
+                               .axes = {b2},
+                               .naxes = 1,
+                               .steps = 2,
+                               .tol = 1e-4};
+    clopt_error err;
+    CU_ASSERT_EQUAL(clopt_explore_check(&o, &err), CLOPT_OK);
+    if (err.status != CLOPT_OK) fprintf(stderr, "\n  %s\n", err.text);
+}
+
 static void expect_rejected(const clopt_explore_options *o, const char *needle)
 {
     clopt_error err;
@@ -674,6 +728,8 @@ static void test_bad_input(void)
 }
 
 CU_TestInfo explore_tests[] = {
+    {"nearest minimum ties go to the lower index", test_nearest_minimum_ties_go_to_the_lower_index},
+    {"sweep values stay between the ends", test_sweep_values_stay_between_the_ends},
     {"basin cells equal runs bit for bit", test_basin_cells_equal_runs},
     {"sweep cells equal runs bit for bit", test_sweep_cells_equal_runs},
     {"converged_at is the first step within tolerance",

@@ -262,6 +262,88 @@ static void test_canonical_text_identifies_trees(void)
     CU_ASSERT(!clopt_expr_is_expression("pi"));
 }
 
+/* Numbers print in their shortest round-trip form: never longer than any way to type them. */
+static void test_numbers_print_in_their_shortest_form(void)
+{
+    const struct {
+        double v;
+        const char *text;
+    } cases[] = {{1e14, "1e14"},
+                 {100, "100"},
+                 {1000, "1e3"},
+                 {0.5, "0.5"},
+                 {0.01, "0.01"},
+                 {0.001, "1e-3"},
+                 {1.5e-7, "1.5e-7"},
+                 {-2.5e20, "-2.5e20"},
+                 {123456, "123456"},
+                 {0.1 + 0.2, "0.30000000000000004"},
+                 {1e300, "1e300"},
+                 {-0.0, "-0"},
+                 {1.25e-310, "1.25e-310"},
+                 {12345.5, "12345.5"}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        char out[32];
+        clopt_expr_format_number(out, cases[i].v);
+        CU_ASSERT_STRING_EQUAL(out, cases[i].text);
+        if (strcmp(out, cases[i].text) != 0)
+            fprintf(stderr, "\n  %.17g printed as '%s'; expected '%s'\n", cases[i].v, out,
+                    cases[i].text);
+    }
+    char lit[32];
+    clopt_expr_format_literal(lit, 1e14);
+    CU_ASSERT_STRING_EQUAL(lit, "1.0e14");
+}
+
+/* Whatever parses, parses again from its canonical text: 142 terms of 1e14*x (993 characters)
+ * once printed 1e14 as 100000000000000, 2,555 characters that no parser took back (and the
+ * server crashed on such a run without starts). */
+static void test_canonical_text_of_an_accepted_expression_parses_again(void)
+{
+    char text[CLOPT_EXPR_MAX_CHARS + 1] = "";
+    for (int i = 0; i < 142; i++)
+        strcat(text, i ? "+1e14*x" : "1e14*x");
+    CU_ASSERT_EQUAL(strlen(text), 993);
+    clopt_expr_error e;
+    clopt_expr *a = clopt_expr_parse(text, &e);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+    CU_ASSERT(strlen(a->canonical) <= strlen(text));
+    clopt_expr *b = clopt_expr_parse(a->canonical, &e);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+    CU_ASSERT_STRING_EQUAL(b->canonical, a->canonical);
+    clopt_expr_release(a);
+    clopt_expr_release(b);
+    /* .5 is written 0.5: past the limit written in full, refused with that length */
+    text[0] = '\0';
+    for (int i = 0; i < 200; i++)
+        strcat(text, i ? "+.5*x" : ".5*x");
+    CU_ASSERT_PTR_NULL(clopt_expr_parse(text, &e));
+    CU_ASSERT_STRING_EQUAL_FATAL(e.code ? e.code : "", "too_long");
+    CU_ASSERT_STRING_EQUAL(e.args[0].key, "count");
+    CU_ASSERT_EQUAL(e.args[0].number, 200 * 6 - 1);
+    CU_ASSERT_STRING_EQUAL(e.text, "the expression has 1199 characters written in full (as "
+                                   "0.5*x+0.5*x+0.5*x+0....); the limit is 1,000");
+}
+
+/* Constants are float32 in the kernels: one that is inf or 0 there is refused where typed
+ * (x*1e-300*1e300 and x + 1e39 - 1e39 once gave landscapes of nulls). */
+static void test_constants_beyond_float32_are_refused(void)
+{
+    expect_error("x*1e-300*1e300",
+                 "the number at column 3 is too small for float32 (its smallest normal magnitude "
+                 "is 1.2e-38); write 0 or a larger number",
+                 3);
+    expect_error("x + 1e39 - 1e39", "the number at column 5 is too large", 5);
+    clopt_expr_error e;
+    CU_ASSERT_PTR_NULL(clopt_expr_parse("x*1e-300", &e));
+    CU_ASSERT_STRING_EQUAL(e.code ? e.code : "", "number_too_small");
+    CU_ASSERT_STRING_EQUAL(e.args[0].key, "column");
+    CU_ASSERT_EQUAL(e.args[0].number, 3);
+    clopt_expr *ok = clopt_expr_parse("x*1.2e-38 + 3e38 + 0e-400*y", &e);
+    CU_ASSERT_PTR_NOT_NULL(ok);
+    clopt_expr_release(ok);
+}
+
 /* ---- generated expressions in double on the device ---- */
 
 static uint64_t next(uint64_t *s)
@@ -360,6 +442,74 @@ static cl_program build_double_program(clopt_expr **xs, size_t n)
     CU_ASSERT_EQUAL(rc, CL_SUCCESS);
     free(src);
     return rc == CL_SUCCESS ? p : NULL;
+}
+
+/*
+ * Gradients at kinks, in double on the device, against sympy's limits (sympy 1.14): where the
+ * limit of the derivative exists and is finite it is the value (limit(diff(x**1.5, x), x, 0)
+ * = 0; limit(diff(x**y, y).subs(y, 2), x, 0, '+') = 0); where it is infinite or depends on
+ * the direction (sqrt(x^2 + y^2) and hypot at the origin, x^0.5 at 0) the convention says 0,
+ * as for abs. Ackley written out has the built-in's zero gradient at its minimum.
+ */
+static void test_gradients_at_kinks_follow_the_convention(void)
+{
+    const struct {
+        const char *f;
+        double x, y, gx, gy;
+    } cases[] = {
+        {"sqrt(x^2 + y^2)", 0, 0, 0, 0},
+        {"hypot(x, y)", 0, 0, 0, 0},
+        {"sqrt(x^2)", 0, 0, 0, 0},
+        {"x^1.5 + y", 0, 0, 0, 1},
+        {"x^0.5 + y^2", 0, 1, 0, 2},
+        {"pow(x, y)", 0, 2, 0, 0},
+        {"-20*exp(-0.2*sqrt(0.5*(x^2+y^2))) - exp(0.5*(cos(2*pi*x) + cos(2*pi*y))) + e + 20", 0, 0,
+         0, 0},
+        {"sqrt(x^2 + y^2)", 3, 4, 0.6, 0.8},
+        {"hypot(x, y)", -3, 4, -0.6, 0.8},
+        {"x^1.5 + y", 4, 0, 3, 1},
+    };
+    enum { K = sizeof cases / sizeof cases[0] };
+    clopt_expr *xs[K];
+    for (size_t k = 0; k < K; k++) {
+        clopt_expr_error e;
+        xs[k] = clopt_expr_parse(cases[k].f, &e);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(xs[k]);
+    }
+    cl_program p = build_double_program(xs, K);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+    clopt_context *ctx = test_context();
+    cl_int rc;
+    cl_kernel kern = clCreateKernel(p, "evaluate", &rc);
+    CU_ASSERT_EQUAL_FATAL(rc, CL_SUCCESS);
+    cl_mem xy = clCreateBuffer(ctx->cl, CL_MEM_READ_ONLY, 2 * sizeof(double), NULL, &rc);
+    cl_mem out = clCreateBuffer(ctx->cl, CL_MEM_WRITE_ONLY, 5 * sizeof(double), NULL, &rc);
+    for (cl_uint k = 0; k < K; k++) {
+        const double at[2] = {cases[k].x, cases[k].y};
+        double o[5];
+        const cl_uint m = 1;
+        const size_t one = 1;
+        clEnqueueWriteBuffer(ctx->queue, xy, CL_TRUE, 0, sizeof at, at, 0, NULL, NULL);
+        clSetKernelArg(kern, 0, sizeof k, &k);
+        clSetKernelArg(kern, 1, sizeof m, &m);
+        clSetKernelArg(kern, 2, sizeof xy, &xy);
+        clSetKernelArg(kern, 3, sizeof out, &out);
+        CU_ASSERT_EQUAL(
+            clEnqueueNDRangeKernel(ctx->queue, kern, 1, NULL, &one, &one, 0, NULL, NULL),
+            CL_SUCCESS);
+        clEnqueueReadBuffer(ctx->queue, out, CL_TRUE, 0, sizeof o, o, 0, NULL, NULL);
+        const int ok = fabs(o[1] - cases[k].gx) <= 1e-15 && fabs(o[2] - cases[k].gy) <= 1e-15;
+        CU_ASSERT(ok);
+        if (!ok)
+            fprintf(stderr, "\n  grad %s at (%g, %g) = (%.17g, %.17g); expected (%g, %g)\n",
+                    cases[k].f, cases[k].x, cases[k].y, o[1], o[2], cases[k].gx, cases[k].gy);
+    }
+    clReleaseMemObject(xy);
+    clReleaseMemObject(out);
+    clReleaseKernel(kern);
+    clReleaseProgram(p);
+    for (size_t k = 0; k < K; k++)
+        clopt_expr_release(xs[k]);
 }
 
 static void test_generated_gradients_match_central_differences_in_double(void)
@@ -696,6 +846,11 @@ CU_TestInfo expr_tests[] = {
     {"precedence and associativity", test_precedence_and_associativity},
     {"canonical text identifies trees", test_canonical_text_identifies_trees},
     {"powers have the derivatives written out", test_powers_have_the_derivatives_written_out},
+    {"numbers print in their shortest form", test_numbers_print_in_their_shortest_form},
+    {"constants beyond float32 are refused", test_constants_beyond_float32_are_refused},
+    {"canonical text of an accepted expression parses again",
+     test_canonical_text_of_an_accepted_expression_parses_again},
+    {"gradients at kinks follow the convention", test_gradients_at_kinks_follow_the_convention},
     {"generated gradients match central differences in double",
      test_generated_gradients_match_central_differences_in_double},
     {"built-ins written out give the same trajectories",

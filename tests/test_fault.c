@@ -26,6 +26,7 @@ typedef struct {
     clopt_optimizer *o;
     cl_mem p[2], g[2];
     clopt_run *run;
+    clopt_exploration *ex;
     float values[64 * 48];
     char path[128], other[128];
 } fx;
@@ -76,6 +77,7 @@ static void teardown(fx *f)
 {
     clopt_optimizer_release(f->o);
     clopt_run_release(f->run);
+    clopt_explore_release(f->ex);
     clopt_context_release(f->ctx);
     for (int b = 0; b < 2; b++) {
         if (f->p[b]) clReleaseMemObject(f->p[b]);
@@ -312,6 +314,47 @@ static clopt_status op_landscape(fx *f, clopt_error *err)
     return clopt_landscape(test_context(), "beale", 64, 48, NULL, f->values, &lo, &hi, err);
 }
 
+/* A sweep of SGD's learning rate on the sphere: 3 runs of 40 steps. */
+static clopt_explore_options sweep_options(void)
+{
+    static const char *const sgd[] = {"sgd"};
+    clopt_explore_options o = {0};
+    o.kind = CLOPT_EXPLORE_SWEEP;
+    o.function = "sphere";
+    o.optimizers = sgd;
+    o.noptimizers = 1;
+    o.axes[0] = (clopt_explore_axis){"lr", 0.01, 0.1, 3, 0};
+    o.naxes = 1;
+    o.steps = 40;
+    o.tol = 1e-4;
+    return o;
+}
+
+static clopt_status op_explore_create(fx *f, clopt_error *err)
+{
+    const clopt_explore_options o = sweep_options();
+    f->ex = clopt_explore_create(test_context(), &o, err);
+    return f->ex ? CLOPT_OK : err->status;
+}
+
+static void setup_explore(fx *f)
+{
+    clopt_error err;
+    make(f, NULL);
+    ok(op_explore_create(f, &err), &err);
+}
+
+/* The whole sweep in slices, then its results. */
+static clopt_status op_explore_advance(fx *f, clopt_error *err)
+{
+    clopt_explore_map map;
+    while (!clopt_explore_finished(f->ex)) {
+        const clopt_status st = clopt_explore_advance(f->ex, 16, err);
+        if (st != CLOPT_OK) return st;
+    }
+    return clopt_explore_map_get(f->ex, 0, &map, err);
+}
+
 static const scenario scenarios[] = {
     {"context_create", setup_none, op_context},
     {"optimizer_create", setup_none, op_create},
@@ -330,7 +373,18 @@ static const scenario scenarios[] = {
     {"run_advance", setup_run, op_run_advance},
     {"landscape", setup_none, op_landscape},
     {"expression run (build, cache, run)", setup_none, op_expression_run},
+    {"explore_create (sweep)", setup_none, op_explore_create},
+    {"explore_advance and map_get (sweep)", setup_explore, op_explore_advance},
 };
+
+/* The shared context, with the program it builds for the first sweep and then keeps. */
+static void warm_context(void)
+{
+    fx f;
+    memset(&f, 0, sizeof f);
+    setup_explore(&f);
+    teardown(&f);
+}
 
 /* A step that failed after updating some buffer pairs: refused until a checkpoint loads. */
 static void check_torn(fx *f, const clopt_error *err)
@@ -415,7 +469,7 @@ static unsigned long sweep(const scenario *sc, unsigned kind)
 
 static void test_every_opencl_call_of_every_operation_fails_cleanly(void)
 {
-    test_context();
+    warm_context();
     for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
         unsigned long calls = sweep(&scenarios[i], CLOPT_FAULT_CL);
         CU_ASSERT(calls > 0);
@@ -425,10 +479,51 @@ static void test_every_opencl_call_of_every_operation_fails_cleanly(void)
 
 static void test_every_allocation_of_every_operation_fails_cleanly(void)
 {
-    test_context();
+    warm_context();
     for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
         unsigned long calls = sweep(&scenarios[i], CLOPT_FAULT_ALLOC);
         printf("\n    %-48s %3lu allocations", scenarios[i].name, calls);
+    }
+}
+
+/*
+ * The status is the return value, never read back from the optional clopt_error: with
+ * err == NULL every failing call of every operation still answers CLOPT_ENOMEM for a failed
+ * allocation and CLOPT_ECL for a failed OpenCL call (or CLOPT_OK where clopt retried). The
+ * creators answer NULL, not a status, and are left out.
+ */
+static void test_every_failure_returns_its_status_without_an_error_struct(void)
+{
+    warm_context();
+    const unsigned kinds[] = {CLOPT_FAULT_CL, CLOPT_FAULT_ALLOC};
+    for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
+        const scenario *sc = &scenarios[i];
+        if (sc->op == op_context || sc->op == op_create || sc->op == op_run_create ||
+            sc->op == op_expression_run || sc->op == op_explore_create)
+            continue;
+        for (size_t k = 0; k < 2; k++) {
+            fx f;
+            memset(&f, 0, sizeof f);
+            sc->setup(&f);
+            clopt_fault_arm(kinds[k], 0);
+            CU_ASSERT_EQUAL_FATAL(sc->op(&f, NULL), CLOPT_OK);
+            const unsigned long total = clopt_fault_calls();
+            clopt_fault_disarm();
+            teardown(&f);
+            const clopt_status want = kinds[k] == CLOPT_FAULT_CL ? CLOPT_ECL : CLOPT_ENOMEM;
+            for (unsigned long n = 1; n <= total; n++) {
+                sc->setup(&f);
+                clopt_fault_arm(kinds[k], n);
+                const clopt_status st = sc->op(&f, NULL);
+                clopt_fault_disarm();
+                CU_ASSERT(st == want || st == CLOPT_OK);
+                if (st != want && st != CLOPT_OK)
+                    fprintf(stderr, "\n  %s, %s %lu of %lu: status %s; expected %s\n", sc->name,
+                            k == 0 ? "OpenCL call" : "allocation", n, total,
+                            clopt_status_string(st), clopt_status_string(want));
+                teardown(&f);
+            }
+        }
     }
 }
 
@@ -494,6 +589,8 @@ CU_TestInfo fault_tests[] = {
      test_every_opencl_call_of_every_operation_fails_cleanly},
     {"every allocation of every operation fails cleanly",
      test_every_allocation_of_every_operation_fails_cleanly},
+    {"every failure returns its status without an error struct",
+     test_every_failure_returns_its_status_without_an_error_struct},
     {"save and load work in bounded pieces", test_save_and_load_work_in_bounded_pieces},
     {"arena growth retries at the exact size", test_arena_growth_retries_at_the_exact_size},
     CU_TEST_INFO_NULL,

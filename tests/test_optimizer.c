@@ -383,7 +383,56 @@ static void test_state_survives_adding_tensors_later(void)
     free(p0);
 }
 
+/*
+ * clipnorm's norm over every tensor, for gradients whose squares overflow (3e19) or
+ * underflow (1e-25) a float: the formula's scale, clipnorm / (|g| sqrt(n)) per element. It
+ * was inf (the scale 0: the optimizer stopped) or 0 (no clipping at all).
+ */
+static void test_clipnorm_scale_is_exact_where_squares_overflow_or_underflow(void)
+{
+    enum { N = 1000 };
+    static float g[N], p[N];
+    const struct {
+        const char *spec;
+        float grad, other;   /* the first tensor's gradient, the second's */
+        double step0, step1; /* expected -p of each tensor after one step */
+    } cases[] = {
+        {"sgd(lr=1, clipnorm=1)", 3e19f, 0.0f, 1 / sqrt((double)N), 0},
+        {"sgd(lr=1, clipnorm=1e-30)", 1e-25f, 0.0f, 1e-30 / sqrt((double)N), 0},
+        {"sgd(lr=1, clipnorm=1)", 3e19f, 1.0f, 1 / sqrt((double)N), 1 / (3e19 * sqrt((double)N))},
+    };
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        clopt_error err;
+        clopt_optimizer *o = clopt_optimizer_create(test_context(), cases[c].spec, &err);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+        cl_mem pb[2], gb[2];
+        for (int t = 0; t < 2; t++) {
+            for (size_t i = 0; i < N; i++)
+                g[i] = t ? cases[c].other : cases[c].grad;
+            pb[t] = test_buffer(N, NULL);
+            gb[t] = test_buffer(N, g);
+            CU_ASSERT_EQUAL(clopt_optimizer_add(o, pb[t], gb[t], 0, N, &err), CLOPT_OK);
+        }
+        CU_ASSERT_EQUAL(clopt_optimizer_step(o, &err), CLOPT_OK);
+        for (int t = 0; t < 2; t++) {
+            test_read(pb[t], 0, N, p);
+            const double want = t ? cases[c].step1 : cases[c].step0;
+            const int good =
+                fabs(-p[0] - want) <= 1e-6 * want && fabs(-p[N - 1] - want) <= 1e-6 * want;
+            CU_ASSERT(good);
+            if (!good)
+                fprintf(stderr, "\n  %s, tensor %d: p = %g, expected %g\n", cases[c].spec, t, p[0],
+                        -want);
+            clReleaseMemObject(pb[t]);
+            clReleaseMemObject(gb[t]);
+        }
+        clopt_optimizer_release(o);
+    }
+}
+
 CU_TestInfo optimizer_tests[] = {
+    {"clipnorm scale is exact where squares overflow or underflow",
+     test_clipnorm_scale_is_exact_where_squares_overflow_or_underflow},
     {"add rejects bad input and keeps state", test_add_rejects_bad_input_and_keeps_state},
     {"step without tensors is a state error", test_step_without_tensors_is_a_state_error},
     {"set and get validate like create", test_set_and_get_validate_like_create},

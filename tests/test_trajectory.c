@@ -556,6 +556,42 @@ static void test_divergence_is_reported(void)
     free_whole(&w);
 }
 
+/*
+ * Norms of finite vectors whose squares overflow a float: clipnorm with a gradient of
+ * 3.5e21 (exp(100 x) at x = 0.45) clips to a unit step instead of stopping the run (the
+ * norm was inf, the scale 0), and Lamb's |p| for a point near 5e19 is finite, so its ratio
+ * is |p| / |u| and not inf.
+ */
+static void test_norms_of_large_vectors_do_not_overflow(void)
+{
+    clopt_context *ctx = test_context();
+    const char *sgd[] = {"sgd(lr=0.1, clipnorm=1)"};
+    const double at[] = {0.45, 1};
+    clopt_run_options o = {"exp(100*x)+y^2", sgd, 1, at, 1, 1, 1, 0, 0, 0};
+    whole_run w;
+    CU_ASSERT_EQUAL_FATAL(run_whole(ctx, &o, 64, &w), 0);
+    /* g = (100 e^45, 2): clipped to norm 1, almost all of it along x */
+    CU_ASSERT_DOUBLE_EQUAL(point(&w, 0, 1)[0], 0.35, 1e-6);
+    CU_ASSERT_DOUBLE_EQUAL(point(&w, 0, 1)[1], 1.0, 1e-6);
+    CU_ASSERT_EQUAL(clopt_run_diverged_at(w.run, 0), -1);
+    free_whole(&w);
+
+    const char *lamb[] = {"lamb(lr=0.001)"};
+    const double far[] = {3e19, 4e19};
+    clopt_run_options l = {"x+y", lamb, 1, far, 1, 1, 1, 0, 0, 0};
+    CU_ASSERT_EQUAL_FATAL(run_whole(ctx, &l, 64, &w), 0);
+    /* first step: u = g / (|g| + epsilon) = 1 / (1 + 1e-7) per coordinate, r = |p| / |u| */
+    const double u = 1.0 / (1.0 + 1e-7), r = 5e19 / (sqrt(2.0) * u);
+    const double want[2] = {3e19 - 0.001 * r * u, 4e19 - 0.001 * r * u};
+    for (int c = 0; c < 2; c++) {
+        CU_ASSERT_DOUBLE_EQUAL(point(&w, 0, 1)[c] / want[c], 1.0, 1e-6);
+        if (!(fabs(point(&w, 0, 1)[c] / want[c] - 1.0) <= 1e-6))
+            fprintf(stderr, "\n  Lamb from far away: %c = %g, expected %g\n", "xy"[c],
+                    point(&w, 0, 1)[c], want[c]);
+    }
+    free_whole(&w);
+}
+
 static void expect_rejected(clopt_run_options o, const char *needle)
 {
     clopt_error err;
@@ -608,6 +644,7 @@ static void test_bad_input(void)
 }
 
 CU_TestInfo trajectory_tests[] = {
+    {"norms of large vectors do not overflow", test_norms_of_large_vectors_do_not_overflow},
     {"equivalence with the tensor path", test_equivalence_with_tensor_path},
     {"matches the double reference", test_matches_double_reference},
     {"slices equal the whole run", test_slices_equal_whole_run},

@@ -2,6 +2,7 @@
 #include "args.h"
 
 #include "functions.h"
+#include "numbers.h"
 #include "usage.h"
 
 #include <errno.h>
@@ -52,7 +53,7 @@ int cli_numbers(const char *cmd, const char *opt, const char *text, int n, doubl
     for (int k = 0; k < n; k++) {
         char *end;
         errno = 0;
-        out[k] = strtod(p, &end);
+        out[k] = clopt_strtod(p, &end);
         const char want = k + 1 < n ? ',' : '\0';
         if (end == p || *end != want || errno == ERANGE || !isfinite(out[k])) {
             if (n == 1)

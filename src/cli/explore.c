@@ -2,9 +2,10 @@
 #include "cli.h"
 
 #include "args.h"
-#include "usage.h"
 #include "config.h"
+#include "numbers.h"
 #include "spec.h"
+#include "usage.h"
 
 #include <errno.h>
 #include <math.h>
@@ -73,10 +74,10 @@ static int parse_vary(explore_args *a, const char *text)
     a->names[a->o.naxes][eq - text] = '\0';
     ax->name = a->names[a->o.naxes];
     errno = 0;
-    ax->lo = strtod(eq + 1, &end);
+    ax->lo = clopt_strtod(eq + 1, &end);
     if (end == eq + 1 || *end != ':') goto bad;
     const char *p = end + 1;
-    ax->hi = strtod(p, &end);
+    ax->hi = clopt_strtod(p, &end);
     if (end == p || *end != ':' || errno == ERANGE) goto bad;
     p = end + 1;
     if (*p < '0' || *p > '9') goto bad;
@@ -311,8 +312,9 @@ static int print_summary(clopt_exploration *e, const explore_args *a, clopt_erro
         for (size_t ax = 0; !basins && ax < a->o.naxes; ax++) {
             size_t n;
             const double *v = clopt_explore_axis_values(e, ax, &n);
-            printf("  varies %s over %zu values, %g .. %g\n", clopt_explore_axis_name(e, ax), n,
-                   v[0], v[n - 1]);
+            char lo[32], hi[32];
+            printf("  varies %s over %zu values, %s .. %s\n", clopt_explore_axis_name(e, ax), n,
+                   clopt_format_number(lo, v[0]), clopt_format_number(hi, v[n - 1]));
         }
         print_summary_map(&m, fn->nminima, basins);
     }

@@ -4,6 +4,7 @@
 #include "config.h"
 #include "frames.h"
 #include "functions.h"
+#include "numbers.h"
 #include "request.h"
 
 #include <errno.h>
@@ -33,7 +34,7 @@ static int view_arg(srv_arg_fn *arg, void *c, double view[4], srv_problem *p)
     for (int i = 0; i < 4; i++) {
         char *end;
         errno = 0;
-        view[i] = strtod(at, &end);
+        view[i] = clopt_strtod(at, &end);
         if (end == at || errno || !(view[i] >= -1e6 && view[i] <= 1e6) ||
             *end != (i < 3 ? ',' : '\0'))
             return srv_problem_set(p, 400, "view",

@@ -55,10 +55,13 @@ static int parse_starts(json_t *root, srv_request *r, srv_problem *p)
     r->o.nstarts = s;
     if (!list) {
         clopt_function_ref f;
-        clopt_function_resolve(r->function, &f, NULL, NULL);
-        memcpy(r->starts, f.info->start, sizeof f.info->start);
+        clopt_error err;
+        const clopt_status st = clopt_function_resolve(r->function, &f, NULL, &err);
+        if (st == CLOPT_OK) memcpy(r->starts, f.info->start, sizeof f.info->start);
         clopt_function_ref_release(&f);
-        return 0;
+        return st == CLOPT_OK
+                   ? 0
+                   : srv_problem_set(p, st == CLOPT_ENOMEM ? 503 : 400, "function", "%s", err.text);
     }
     for (size_t i = 0; i < s; i++) {
         char field[32];

@@ -154,9 +154,11 @@ fail:
 
 clopt_status clopt_mlp_attach(clopt_mlp *m, clopt_optimizer *o, clopt_error *err)
 {
-    for (int i = 0; i < 4; i++)
-        if (clopt_optimizer_add(o, m->params, m->grads, m->off[i], m->count[i], err) != CLOPT_OK)
-            return err ? err->status : CLOPT_EINVAL;
+    for (int i = 0; i < 4; i++) {
+        const clopt_status st =
+            clopt_optimizer_add(o, m->params, m->grads, m->off[i], m->count[i], err);
+        if (st != CLOPT_OK) return st;
+    }
     return CLOPT_OK;
 }
 
@@ -271,10 +273,11 @@ clopt_status clopt_mlp_time_products(clopt_mlp *m, size_t rows, int reps, double
 {
     cl_command_queue q = clopt_context_queue(m->ctx);
     double best = INFINITY;
+    clopt_status st;
     for (int r = -1; r < reps; r++) {
         const double t0 = clopt_now();
         for (product_id p = X_W1; p < PRODUCTS; p++)
-            if (product(m, p, rows, err) != CLOPT_OK) return err ? err->status : CLOPT_ECL;
+            if ((st = product(m, p, rows, err)) != CLOPT_OK) return st;
         cl_int rc = clFinish(q);
         if (rc != CL_SUCCESS)
             return clopt_error_cl(err, rc, "clFinish", "timing the matrix products");

@@ -18,8 +18,8 @@ clopt_status clopt_train_result_init(clopt_train_result *r, const char *spec, cl
                                CLOPT_TRAIN_MAX_SPEC);
     clopt_config c;
     /* a schedule over steps="all" is counted when the data set is known (trainer.c) */
-    if (clopt_spec_parse_training(spec, &c, err) != CLOPT_OK)
-        return err ? err->status : CLOPT_EINVAL;
+    const clopt_status parsed = clopt_spec_parse_training(spec, &c, err);
+    if (parsed != CLOPT_OK) return parsed;
     char *label = clopt_config_label(&c);
     if (!label) return clopt_error_set(err, CLOPT_ENOMEM, "out of memory");
     snprintf(r->spec, sizeof r->spec, "%s", spec);

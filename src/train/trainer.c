@@ -151,8 +151,7 @@ static clopt_status step_ranks(training *t, clopt_train_result *r, clopt_mlp *m,
             cl_status(clEnqueueWriteBuffer(q, m->grads, CL_TRUE, 0, bytes, t->grads, 0, NULL, NULL),
                       "clEnqueueWriteBuffer", "writing the summed gradients", err);
     double t5 = clopt_now();
-    if (st == CLOPT_OK && clopt_optimizer_step(opt, err) != CLOPT_OK)
-        st = err ? err->status : CLOPT_ECL;
+    if (st == CLOPT_OK) st = clopt_optimizer_step(opt, err);
     if (st == CLOPT_OK)
         st = cl_status(clFinish(q), "clFinish", "finishing the optimizer step", err);
     double t6 = clopt_now();
@@ -301,9 +300,8 @@ static clopt_status prepare(training *t, size_t i, clopt_mlp **mp, clopt_optimiz
                             i, (unsigned long long)r->done);
         return err ? err->status : CLOPT_EINVAL;
     }
-    if (r->done && t->checkpoint && strcmp(t->checkpoint, t->resume) &&
-        (save(t, i, m, opt, err) != CLOPT_OK)) /* a new directory holds the whole state */
-        return err ? err->status : CLOPT_EIO;
+    if (r->done && t->checkpoint && strcmp(t->checkpoint, t->resume))
+        return save(t, i, m, opt, err); /* a new directory holds the whole state */
     return CLOPT_OK;
 }
 

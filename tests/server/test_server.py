@@ -1273,6 +1273,68 @@ class Lifecycle(unittest.TestCase):
             self.assertIn(words, p.stderr)
 
 
+class LibraryEdges(ServerCase):
+    """Requests that once crashed the server or got a wrong number from the library."""
+
+    def test_expression_longer_written_out_runs_without_starts(self):
+        # 993 characters whose canonical text once printed 1e14 as 100000000000000 (2,555
+        # characters, refused when parsed again): without starts, the server crashed.
+        text = "+".join(["1e14*x"] * 142)
+        self.assertEqual(len(text), 993)
+        run = {"function": text, "optimizers": ["sgd(lr=0)"], "steps": 2}
+        status, body = post_json(self.port, "/api/v1/runs", run)
+        self.assertEqual(status, 201, body)
+        s = Stream(self.port, body["events"])
+        events = s.all()
+        s.close()
+        self.assertEqual(events[-1]["event"], "done")
+        self.assertEqual(get_json(self.port, "/api/v1/health")[0], 200)
+        status, body = get_json(self.port, "/api/v1/check?function=" + "%2B".join(["1e14*x"] * 142))
+        self.assertEqual((status, body["valid"], body["function"]), (200, True, text))
+
+
+def comma_locale_env():
+    """The environment of a clopt that runs under de_DE.UTF-8, as a program that called
+    setlocale would (tests/locale_preload.c, named by CLOPT_LOCALE_PRELOAD)."""
+    preload = os.environ.get("CLOPT_LOCALE_PRELOAD")
+    assert preload, "CLOPT_LOCALE_PRELOAD is not set (tests/CMakeLists.txt sets it)"
+    env = dict(os.environ, LD_PRELOAD=preload, CLOPT_TEST_LOCALE="de_DE.UTF-8")
+    if "ASAN_OPTIONS" in env:  # the preloaded module comes before the sanitizer's runtime
+        env["ASAN_OPTIONS"] += ":verify_asan_link_order=0"
+    return env
+
+
+class CommaLocale(unittest.TestCase):
+    """The server under a comma-decimal locale reads and writes numbers with a point."""
+
+    def test_runs_checks_and_landscapes_read_numbers_with_a_point(self):
+        srv = Server(BINARY, env=comma_locale_env())
+        try:
+            run = {"function": "x*0.5 + y*0.25",
+                   "optimizers": ["adam(lr=0.01)", {"name": "sgd", "lr": 0.5}],
+                   "starts": [[1, 2]], "steps": 4, "every": 2}
+            status, body = post_json(srv.port, "/api/v1/runs", run)
+            self.assertEqual(status, 201, body)
+            s = Stream(srv.port, body["events"])
+            events = s.all()
+            s.close()
+            self.assertEqual(events[-1]["event"], "done")
+            cli = clopt_run(run)  # in the C locale
+            for k in range(2):
+                self.assertEqual([pts[k] for _, pts in points_of(events)],
+                                 cli["trajectories"][k]["points"])
+            self.assertEqual(cli["trajectories"][1]["points"][1], [0.5, 1.75, 0.6875])
+            status, body = get_json(srv.port, "/api/v1/check?optimizer=adam(lr%3D0.01)")
+            self.assertEqual((status, body["valid"], body["config"]["lr"]), (200, True, 0.01))
+            status, body = get_json(srv.port, "/api/v1/landscape?nx=3&ny=2&view=-1,1,0,1"
+                                    "&function=(3%2F2)*x")
+            self.assertEqual(status, 200, body)
+            self.assertEqual(body["values"][:3], [-1.5, 0.0, 1.5])
+        finally:
+            status, err = srv.stop()
+            self.assertEqual(status, 0, err)
+
+
 if __name__ == "__main__":
     BINARY = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=2)

@@ -344,6 +344,7 @@ export const TEXT = {
     expr_too_deep: '{column}번째 글자에서 괄호, 함수, 부호, 거듭제곱의 중첩이 {limit}단계를 넘었습니다.',
     expr_lone_dot: '{column}번째 글자: 소수점 \'.\'은 0.5처럼 숫자 안에서만 쓸 수 있습니다.',
     expr_number_too_large: '{column}번째 글자에서 시작하는 숫자가 너무 큽니다.',
+    expr_number_too_small: '{column}번째 글자에서 시작하는 숫자가 너무 작습니다. 0이 아니라면 1.2e-38 이상이어야 합니다.',
     expr_unknown_function: '"{name}" 함수는 없습니다. 혹시 {suggestion}을(를) 쓰려고 하셨나요?',
     expr_unknown_function_list: '{column}번째 글자: "{name}" 함수는 없습니다. 쓸 수 있는 함수는 {functions}입니다.',
     expr_missing_paren: '{column}번째 글자의 여는 괄호 \'(\'를 닫는 \')\'가 없습니다.',
