@@ -50,7 +50,7 @@ enum MHD_Result srv_api_schedules(srv *s, struct MHD_Connection *c)
     json_t *all = clopt_schedules_json();
     if (!all) {
         srv_problem p;
-        srv_problem_set(&p, 500, "", "out of memory listing the schedules");
+        srv_problem_set(&p, 500, "", "out of memory");
         return srv_reply_problem(c, &p);
     }
     return srv_reply_json(c, 200, all);
