@@ -425,6 +425,37 @@ class Optimizer:
             self.close()
             raise
 
+    @classmethod
+    def _flat(cls, spec, flat_param, flat_grad, counts, context):
+        """An optimizer over tensors that lie back to back in one host array (clopt.torch's
+        layout): one buffer pair, so one launch steps them all. counts: each tensor's size."""
+        self = cls.__new__(cls)
+        self._ptr, self._buffers = None, []
+        err = _lib.ClError()
+        ptr = lib.clopt_optimizer_create(context._ptr, spec_text(spec).encode(),
+                                         ctypes.byref(err))
+        if not ptr:
+            _raise(err)
+        self._ptr, self.context, self.host = ptr, context, True
+        self.tensors, self.grads, self.counts = [flat_param], [flat_grad], [int(flat_param.size)]
+        try:
+            pb = _HostBuffer(context, flat_param, 4 * int(flat_param.size))
+            self._buffers.append(pb)
+            gb = _HostBuffer(context, flat_grad, 4 * int(flat_grad.size))
+            self._buffers.append(gb)
+            offset = 0
+            for i, n in enumerate(counts):
+                _check(lib.clopt_optimizer_add(self._ptr, pb.mem, gb.mem, offset, n,
+                                               ctypes.byref(err)), err, f"tensor {i}")
+                offset += n
+            for b in self._buffers:
+                b.map(blocking=False)
+            context.finish()
+        except BaseException:
+            self.close()
+            raise
+        return self
+
     def _new_grad(self, t):
         k = _kind(t)
         if k == "pyopencl":
