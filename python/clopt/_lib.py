@@ -1,9 +1,9 @@
 """Finding libclopt.so and declaring its C API (ctypes, no compiler needed).
 
-The library is looked for, in this order: the file that CLOPT_LIBRARY names; next to this
-package (clopt/libclopt.so, where a wheel or a copy puts it); the path `cmake --install`
-recorded in clopt/_install.py; the build directory of the source tree this package sits in
-(../build/libclopt.so, for a checkout); the dynamic loader's path (ldconfig,
+The library is looked for, in this order: the file that CLOPT_LIBRARY names (and then
+nothing else); next to this package (clopt/libclopt.so, where `pip install ./python` puts
+it); the path `cmake --install` recorded in clopt/_install.py; the build directory of the
+checkout this package sits in (../build/libclopt.so); the dynamic loader's path (ldconfig,
 LD_LIBRARY_PATH). When none loads, the error lists every place tried and why it failed.
 """
 import ctypes
@@ -188,13 +188,13 @@ _CL_API = {
 
 def _candidates():
     """(description, path) of every place to look, in order."""
-    out = []
     env = os.environ.get("CLOPT_LIBRARY")
-    if env:
-        out.append(("CLOPT_LIBRARY", env))
-    for name in sorted(os.listdir(_HERE)):
-        if name.startswith("libclopt.so"):
-            out.append(("next to the package", os.path.join(_HERE, name)))
+    if env:  # an explicit choice: no other library is tried behind its back
+        return [("CLOPT_LIBRARY", env)]
+    out = []
+    beside = sorted(n for n in os.listdir(_HERE) if n.startswith("libclopt.so"))
+    for name in beside or ["libclopt.so"]:
+        out.append(("next to the package", os.path.join(_HERE, name)))
     try:
         from . import _install  # written by `cmake --install`
 
