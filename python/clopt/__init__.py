@@ -25,3 +25,12 @@ from . import explore  # noqa: F401
 from ._lib import path as library_path  # noqa: F401
 
 __version__ = version()
+
+
+def __getattr__(name):
+    # clopt.torch and clopt.plot import PyTorch and matplotlib: only when asked for.
+    if name in ("torch", "plot", "bench"):
+        import importlib
+
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module 'clopt' has no attribute '{name}'")
