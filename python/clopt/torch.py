@@ -38,6 +38,7 @@ group's clopt checkpoint (bytes; torch.save writes it); load_state_dict() restor
 bit for bit, or changes nothing when it does not fit.
 """
 import difflib
+import operator
 import os
 import tempfile
 
@@ -190,23 +191,27 @@ class _Engine:
 
     def gather_grads(self):
         """False when no parameter has a gradient (the group is skipped, as in PyTorch)."""
-        if not any(p.grad is not None for p in self.params):
+        grads = [p.grad for p in self.params]
+        if all(map(operator.is_, grads, self.views_g)):
+            return True  # the common case: backward accumulated into our views
+        if all(g is None for g in grads):
             return False
-        for p, vg in zip(self.params, self.views_g):
-            g = p.grad
+        for g in grads:  # all checked before any is copied
+            if g is not None and (g.is_sparse or g.device.type != "cpu"):
+                raise InvalidArgument(f"a gradient of shape {tuple(g.shape)}: expected a "
+                                      f"dense CPU tensor, got {g.layout} on {g.device}")
+        for p, g, vg in zip(self.params, grads, self.views_g):
             if g is None:
                 vg.zero_()
             elif g.data_ptr() != vg.data_ptr():
-                if g.is_sparse or g.device.type != "cpu":
-                    raise InvalidArgument(f"a gradient of shape {tuple(g.shape)}: expected a "
-                                          f"dense CPU tensor, got {g.layout} on {g.device}")
                 vg.copy_(g)
+                p.grad = vg
+            elif g is not vg:
                 p.grad = vg
         return True
 
     def grads_are_views(self):
-        return all(p.grad is not None and p.grad.data_ptr() == vg.data_ptr()
-                   for p, vg in zip(self.params, self.views_g))
+        return all(map(operator.is_, [p.grad for p in self.params], self.views_g))
 
     def checkpoint(self):
         if self.opt is None:
