@@ -24,6 +24,10 @@ from ._engine import RunResult, run  # noqa: F401
 from . import explore  # noqa: F401
 from ._lib import path as library_path  # noqa: F401
 
+__all__ = ["Context", "Error", "InvalidArgument", "Optimizer", "RunResult", "default_context",
+           "devices", "explore", "function", "functions", "library_path", "optimizers", "run",
+           "version"]
+
 __version__ = version()
 
 

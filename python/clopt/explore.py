@@ -6,7 +6,7 @@ import json
 import numpy as np
 
 from . import _lib
-from ._core import InvalidArgument, _check, _function_dict, _raise, default_context, spec_text
+from ._core import InvalidArgument, _check, _function_dict, _raise, default_context
 from ._engine import specs_array
 from ._lib import lib
 

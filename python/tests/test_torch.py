@@ -1,7 +1,6 @@
 """clopt.torch: param groups, schedulers, state_dict, zero_grad, refusals."""
 import io
 
-import numpy as np
 import pytest
 import torch
 
