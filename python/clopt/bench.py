@@ -13,7 +13,9 @@ Method: interleaved rounds (clopt, then PyTorch, then clopt, ...), each round ti
 over clopt's; the median over rounds is reported with the lowest and highest. Only the
 optimizer step is timed; gradients are fixed random tensors, as after a backward pass.
 Both use every core: PyTorch as many intra-op threads as there are cores (set here: the
-default can be 1 in a container), clopt the OpenCL device's (PoCL: one thread per core).
+default can be 1 in a container; --torch-threads changes it: OpenMP's spinning barriers
+suffer on a machine busy with other work), clopt the OpenCL device's (PoCL: one thread per
+core).
 PyTorch's Adam allocates temporaries every step (sqrt, div); where fresh pages are dear (a
 VM that returns freed memory to its host: here a 64 MB out-of-place torch.div costs as much
 as 20 in-place adds), glibc is told to keep and reuse freed memory (mallopt: no mmap, no
@@ -140,12 +142,14 @@ def main(argv=None):
         "\n")[0])
     ap.add_argument("--rounds", type=int, default=5, help="interleaved rounds (default 5)")
     ap.add_argument("--steps", type=int, default=5, help="steps per round (default 5)")
+    ap.add_argument("--torch-threads", type=int, default=os.cpu_count() or 1,
+                    help="PyTorch's intra-op threads (default: the number of cores)")
     ap.add_argument("--plain-malloc", action="store_true",
                     help="leave glibc's allocator as it is (see the module's text)")
     ap.add_argument("--size", type=int, default=16 << 20, help="the large tensor's floats")
     ap.add_argument("--json", action="store_true", help="print the figures as JSON")
     a = ap.parse_args(argv)
-    torch.set_num_threads(os.cpu_count() or 1)
+    torch.set_num_threads(a.torch_threads)
     reuse = not a.plain_malloc and _reuse_freed_memory()
     ctx = clopt.default_context()
     res = {
