@@ -200,7 +200,10 @@ class Context:
             self._ptr = None
 
     def __del__(self):
-        self.close()
+        try:
+            self.close()
+        except Exception:  # interpreter shutdown: the library may be gone already
+            pass
 
     def __repr__(self):
         return f"clopt.Context({self.device_name!r})"

@@ -86,21 +86,34 @@ def _to_group(row, config):
     return out
 
 
+def _number(key, v):
+    """A numeric hyperparameter as the library's double; other values (a schedule, a
+    string option of a newer catalogue row) are passed through to the spec as they are."""
+    if isinstance(v, bool):
+        return 1.0 if v else 0.0
+    if isinstance(v, (str, dict, list, tuple)):
+        return v
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        raise InvalidArgument(f"{key}: expected a number, got {v!r}") from None
+
+
 def _to_clopt(row, group):
-    """Param-group values as clopt (name, value) pairs, numbers as the library takes them."""
+    """Param-group values as clopt (name, value) pairs; None (clipping off) as 0."""
     out = []
     for key in _group_keys(row):
         v = group.get(key)
         if key == "betas":
             if not isinstance(v, (tuple, list)) or len(v) != 2:
                 raise InvalidArgument(f"betas: expected a pair (beta_1, beta_2), got {v!r}")
-            out += [("beta_1", float(v[0])), ("beta_2", float(v[1]))]
+            out += [("beta_1", _number("betas", v[0])), ("beta_2", _number("betas", v[1]))]
         elif key == "eps":
-            out.append(("epsilon", float(v)))
+            out.append(("epsilon", _number(key, v)))
         elif v is None:
             out.append((key, 0.0))  # clipping off
         else:
-            out.append((key, float(v)))
+            out.append((key, _number(key, v)))
     return out
 
 
@@ -160,7 +173,7 @@ class _Engine:
         for k, v in _to_clopt(row, group):
             if k.startswith("clip") and v == 0.0:
                 continue  # off
-            spec[k] = bool(v) if k in booleans else v
+            spec[k] = bool(v) if k in booleans else v  # JSON: strings and schedules as is
         self.opt = None
         if self.params:
             self.opt = _core.Optimizer._flat(spec, self.flat_p, self.flat_g, counts, context)
@@ -180,6 +193,11 @@ class _Engine:
         try:
             for name, v in wanted:
                 if self.applied.get(name) != v:
+                    if not isinstance(v, float):
+                        raise InvalidArgument(
+                            f"{name}: changed from {self.applied.get(name)!r} to {v!r} between "
+                            f"steps; only numeric hyperparameters can change (make a new "
+                            f"optimizer for this one)")
                     self.opt.set(name, v)
                     done.append((name, self.applied.get(name)))
                     self.applied[name] = v
@@ -188,6 +206,17 @@ class _Engine:
                 self.opt.set(name, old)
                 self.applied[name] = old
             raise
+
+    def check_in_place(self, index):
+        """The parameters must still live in the flat array (model.to(), .half() or a new
+        p.data would leave clopt stepping a copy): the first and last are checked, the
+        cheap test that catches a whole model moved."""
+        for p, vp in ((self.params[0], self.views_p[0]), (self.params[-1], self.views_p[-1])):
+            if p.data_ptr() != vp.data_ptr():
+                raise _core.Error(
+                    f"param_groups[{index}]: a parameter no longer lives in clopt's flat array "
+                    f"(model.to(), .half(), .share_memory_() or an assignment to p.data moved "
+                    f"it); create the optimizer after moving the model", "ESTATE")
 
     def gather_grads(self):
         """False when no parameter has a gradient (the group is skipped, as in PyTorch)."""
@@ -274,9 +303,10 @@ class Optimizer(torch.optim.Optimizer):
         if closure is not None:
             with torch.enable_grad():
                 loss = closure()
-        for group, eng in zip(self.param_groups, self._clopt_engines):
+        for i, (group, eng) in enumerate(zip(self.param_groups, self._clopt_engines)):
             if eng.opt is None:
                 continue
+            eng.check_in_place(i)
             eng.sync(group)
             if eng.gather_grads():
                 eng.opt.step()
@@ -347,6 +377,12 @@ def _probe_config(spec, context):
         opt.close()
 
 
+# SEMANTICS.md, "After Keras 1": the rows that equal PyTorch's with epsilon = 0 (the two
+# frameworks differ only in where epsilon goes); tests/test_torch.py checks each.
+_EQUAL_WITH_EPS_ZERO = {"Adam": "torch.optim.Adam with amsgrad=True",
+                        "AdamW": "torch.optim.AdamW", "RAdam": "torch.optim.RAdam"}
+
+
 def _make_class(row):
     name = row["name"]
 
@@ -360,7 +396,10 @@ def _make_class(row):
     doc = (f"clopt's {name} ({row.get('en', '')}) as a torch.optim.Optimizer.\n\n"
            f"Keywords and defaults: "
            + ", ".join(f"{k}={defaults[k]!r}" for k in keys)
-           + ".\nSee clopt.torch for the names, the rule that runs and the memory layout.")
+           + ".\nThe rule is clopt's (SEMANTICS.md)"
+           + (f"; with eps=0 it equals {_EQUAL_WITH_EPS_ZERO[name]} (1.13) to rounding"
+              if name in _EQUAL_WITH_EPS_ZERO else "")
+           + ".\nSee clopt.torch for the names and the memory layout.")
     return type(name, (Optimizer,), {"__init__": __init__, "__doc__": doc,
                                      "__module__": __name__})
 

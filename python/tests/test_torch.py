@@ -169,3 +169,41 @@ def test_trains_a_model():
     _train(model, opt, 100)
     last = torch.nn.functional.mse_loss(model(x), y).item()
     assert last < 0.5 * first
+
+
+def test_a_moved_model_is_refused_not_silently_stale():
+    model = _mlp()
+    opt = ct.Adam(model.parameters())
+    model.double().float()  # new storage for every parameter
+    for p in model.parameters():
+        p.grad = torch.ones_like(p)
+    with pytest.raises(clopt.Error, match=r"param_groups\[0\]: a parameter no longer lives"):
+        opt.step()
+
+
+def test_string_hyperparameters_cannot_change_between_steps():
+    p = torch.nn.Parameter(torch.ones(2))
+    opt = ct.SGD([p], lr=0.1)
+    opt.param_groups[0]["momentum"] = "fast"
+    p.grad = torch.ones(2)
+    with pytest.raises(ValueError, match="momentum: changed from 0.0 to 'fast'"):
+        opt.step()
+    assert opt.iterations == 0 and torch.equal(p.detach(), torch.ones(2))
+
+
+@pytest.mark.parametrize("name, kw", [
+    ("Adam", {"amsgrad": True}),
+    ("AdamW", {"weight_decay": 0.05}),
+    ("AdamW", {"weight_decay": 0.05, "amsgrad": True}),
+    ("RAdam", {}),
+])
+def test_with_eps_zero_equals_pytorch(name, kw):
+    """SEMANTICS.md: with epsilon = 0, Adam(amsgrad), AdamW and RAdam equal PyTorch's to
+    rounding (the frameworks differ only in where epsilon goes)."""
+    a, b = _mlp(), _mlp()
+    ours = getattr(ct, name)(a.parameters(), lr=0.01, eps=0.0, **kw)
+    theirs = getattr(torch.optim, name)(b.parameters(), lr=0.01, eps=0.0, **kw)
+    _train(a, ours, 8)
+    _train(b, theirs, 8)
+    for p, q in zip(a.parameters(), b.parameters()):
+        torch.testing.assert_close(p, q, rtol=2e-5, atol=2e-6)
