@@ -100,3 +100,11 @@ def test_sweep_equals_clopt_explore_json(cli):
     want = _fields(j, ["x", "y", "f", "converged_at", "diverged_at"])
     for n, v in want.items():
         np.testing.assert_array_equal(getattr(s, n).reshape(-1), v, err_msg=n)
+
+
+def test_listings_equal_the_tools(cli):
+    assert clopt.optimizers() == _tool(cli, "optimizers", "--json")
+    assert clopt.devices() == _tool(cli, "devices", "--json")
+    names = [f["name"] for f in clopt.functions()]
+    listed = subprocess.run([cli, "functions"], check=True, capture_output=True, text=True).stdout
+    assert all(n in listed for n in names)

@@ -55,3 +55,9 @@ def test_a_missing_library_lists_what_was_tried():
     assert r.returncode != 0
     assert "cannot load libclopt.so" in r.stderr
     assert "/nonexistent/libclopt.so (CLOPT_LIBRARY): no such file" in r.stderr
+
+
+def test_the_package_version_is_the_librarys():
+    with open(os.path.join(PYTHON_DIR, "pyproject.toml")) as f:
+        text = f.read()
+    assert f'version = "{clopt.version()}"' in text
