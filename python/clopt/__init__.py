@@ -12,7 +12,6 @@ from ._core import (  # noqa: F401
     Context,
     Error,
     InvalidArgument,
-    Optimizer,
     default_context,
     devices,
     function,
@@ -20,6 +19,7 @@ from ._core import (  # noqa: F401
     optimizers,
     version,
 )
+from ._optimizer import Optimizer  # noqa: F401
 from ._engine import RunResult, run  # noqa: F401
 from . import explore  # noqa: F401
 from ._lib import path as library_path  # noqa: F401

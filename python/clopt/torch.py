@@ -45,7 +45,7 @@ import tempfile
 import numpy as np
 import torch
 
-from . import _core
+from . import _core, _optimizer
 from ._core import InvalidArgument
 
 # PyTorch's name -> the catalogue's names it stands for.
@@ -159,8 +159,8 @@ class _Engine:
                 raise InvalidArgument(f"{what}: expected a dense tensor, got a sparse one")
         counts = [p.numel() for p in self.params]
         total = sum(counts)
-        self.flat_p = _core._aligned_zeros(total)
-        self.flat_g = _core._aligned_zeros(total)
+        self.flat_p = _optimizer._aligned_zeros(total)
+        self.flat_g = _optimizer._aligned_zeros(total)
         tp, tg = torch.from_numpy(self.flat_p), torch.from_numpy(self.flat_g)
         self.views_p, self.views_g, off = [], [], 0
         for p, n in zip(self.params, counts):
@@ -176,7 +176,7 @@ class _Engine:
             spec[k] = bool(v) if k in booleans else v  # JSON: strings and schedules as is
         self.opt = None
         if self.params:
-            self.opt = _core.Optimizer._flat(spec, self.flat_p, self.flat_g, counts, context)
+            self.opt = _optimizer.Optimizer._flat(spec, self.flat_p, self.flat_g, counts, context)
         with torch.no_grad():
             for p, vp, vg in zip(self.params, self.views_p, self.views_g):
                 vp.copy_(p.data)
@@ -370,7 +370,7 @@ class Optimizer(torch.optim.Optimizer):
 def _probe_config(spec, context):
     """The config a spec stands for (the library parses and checks it)."""
     p = np.zeros(1, dtype=np.float32)
-    opt = _core.Optimizer(spec, [p], context=context)
+    opt = _optimizer.Optimizer(spec, [p], context=context)
     try:
         return opt.config
     finally:
