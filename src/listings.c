@@ -26,8 +26,17 @@ char *clopt_devices_json(clopt_error *err)
     clopt_error_clear(err);
     clopt_status s = clopt_device_list(&list, &n, err);
     if (s != CLOPT_OK) return NULL;
-    /* No device to pick is not an error here: the list itself says what exists. */
-    const int have_default = n > 0 && clopt_device_select(NULL, &def, NULL) == CLOPT_OK;
+    /* No device to pick (none, or $CLOPT_DEVICE names none) is not an error here: the list
+     * itself says what exists. Any other failure is. */
+    clopt_error sel;
+    clopt_error_clear(&sel); /* the first error wins: a fresh one must start clear */
+    const clopt_status picked = n > 0 ? clopt_device_select(NULL, &def, &sel) : CLOPT_ENODEVICE;
+    if (picked != CLOPT_OK && picked != CLOPT_ENODEVICE) {
+        free(list);
+        if (err) *err = sel;
+        return NULL;
+    }
+    const int have_default = picked == CLOPT_OK;
     json_t *all = json_array();
     for (size_t i = 0; all && i < n; i++) {
         char pd[24];

@@ -312,6 +312,15 @@ static clopt_status op_landscape(fx *f, clopt_error *err)
     return clopt_landscape(test_context(), "beale", 64, 48, NULL, f->values, &lo, &hi, err);
 }
 
+static clopt_status op_devices_json(fx *f, clopt_error *err)
+{
+    (void)f;
+    char *text = clopt_devices_json(err);
+    if (!text) return err->status;
+    clopt_free(text);
+    return CLOPT_OK;
+}
+
 static const scenario scenarios[] = {
     {"context_create", setup_none, op_context},
     {"optimizer_create", setup_none, op_create},
@@ -330,6 +339,7 @@ static const scenario scenarios[] = {
     {"run_advance", setup_run, op_run_advance},
     {"landscape", setup_none, op_landscape},
     {"expression run (build, cache, run)", setup_none, op_expression_run},
+    {"devices_json (listing, the default device)", setup_none, op_devices_json},
 };
 
 /* A step that failed after updating some buffer pairs: refused until a checkpoint loads. */
