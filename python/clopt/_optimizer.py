@@ -144,6 +144,10 @@ class Optimizer:
         if not tensors:
             raise InvalidArgument("tensors: expected at least one array, got an empty list")
         kinds = [_check_array(t, f"tensors[{i}]") for i, t in enumerate(tensors)]
+        for i, t in enumerate(tensors):
+            if isinstance(t, np.ndarray) and not t.flags.writeable:
+                raise InvalidArgument(f"tensors[{i}]: expected a writeable array (the step "
+                                      f"updates it in place), got a read-only one")
         host = kinds[0][0] != "pyopencl"
         for i, (k, _) in enumerate(kinds):
             if (k != "pyopencl") != host:
@@ -288,7 +292,7 @@ class Optimizer:
                 if _host_ptr(g) == _host_ptr(mine):
                     continue
                 dst = mine.numpy() if _kind(mine) == "torch" else mine
-                src = g.numpy() if _kind(g) == "torch" else g
+                src = g.detach().numpy() if _kind(g) == "torch" else g
                 np.copyto(dst.reshape(-1), src.reshape(-1))
             elif _kind(g) == "pyopencl":
                 if g.base_data.int_ptr == mine.base_data.int_ptr and g.offset == mine.offset:
@@ -300,7 +304,7 @@ class Optimizer:
                     raise Error(f"grads[{i}]: clEnqueueCopyBuffer failed with OpenCL error "
                                 f"{rc}", "ECL", rc)
             else:
-                src = g.numpy() if _kind(g) == "torch" else g
+                src = g.detach().numpy() if _kind(g) == "torch" else g
                 mine.set(np.ascontiguousarray(src).reshape(mine.shape))
 
     def step(self, grads=None):

@@ -53,7 +53,7 @@ def test_torch_tensors_in_place_and_new_grad_tensors_copied():
     t = torch.ones(3, 4)
     before = t.data_ptr()
     opt = clopt.Optimizer("sgd(lr=0.5)", [t])
-    opt.step([torch.full((3, 4), 2.0)])  # a new tensor: copied into opt.grads
+    opt.step([torch.full((3, 4), 2.0, requires_grad=True)])  # a new tensor: copied
     assert t.data_ptr() == before
     assert torch.equal(t, torch.zeros(3, 4))
     assert torch.equal(opt.grads[0], torch.full((3, 4), 2.0))
@@ -107,6 +107,10 @@ def test_bad_tensors_are_refused():
         clopt.Optimizer("adam", [np.zeros(2, np.float32), np.zeros(2, np.int32)])
     with pytest.raises(ValueError, match=r"tensors\[0\]: expected at least one element"):
         clopt.Optimizer("adam", [np.zeros(0, np.float32)])
+    frozen = np.zeros(3, np.float32)
+    frozen.flags.writeable = False
+    with pytest.raises(ValueError, match=r"tensors\[0\]: expected a writeable array"):
+        clopt.Optimizer("adam", [frozen])
     with pytest.raises(ValueError, match="grads: expected 2 arrays"):
         clopt.Optimizer("adam", [np.zeros(2, np.float32)] * 2, grads=[np.zeros(2, np.float32)])
 
