@@ -113,9 +113,13 @@ def test_one_cycle_scheduler_drives_betas():
     assert c["beta_1"] == g["betas"][0] and c["beta_1"] < 0.95
 
 
-def test_state_dict_round_trip_is_bit_identical():
+ROWS = clopt.optimizers()
+
+
+@pytest.mark.parametrize("name", [r["name"] for r in ROWS])
+def test_state_dict_round_trip_is_bit_identical(name):
     a = _mlp()
-    oa = ct.Nadam(a.parameters(), lr=0.01)
+    oa = getattr(ct, name)(a.parameters(), lr=0.01)
     _train(a, oa, 4)
     buf = io.BytesIO()
     torch.save({"model": a.state_dict(), "opt": oa.state_dict()}, buf)
@@ -123,7 +127,7 @@ def test_state_dict_round_trip_is_bit_identical():
     saved = torch.load(buf)
     b = _mlp(seed=99)
     b.load_state_dict(saved["model"])
-    ob = ct.Nadam(b.parameters(), lr=0.5)
+    ob = getattr(ct, name)(b.parameters(), lr=0.5)
     ob.load_state_dict(saved["opt"])
     assert ob.iterations == 4 and ob.param_groups[0]["lr"] == 0.01
     _train(a, oa, 3)
