@@ -211,3 +211,20 @@ def test_with_eps_zero_equals_pytorch(name, kw):
     _train(b, theirs, 8)
     for p, q in zip(a.parameters(), b.parameters()):
         torch.testing.assert_close(p, q, rtol=2e-5, atol=2e-6)
+
+
+def test_a_bad_group_value_changes_nothing():
+    p = torch.nn.Parameter(torch.ones(3))
+    opt = ct.Adam([p], lr=0.1)
+    p.grad = torch.ones(3)
+    opt.step()
+    before = p.detach().clone()
+    opt.param_groups[0]["betas"] = (0.5, 2.0)  # beta_1 is fine, beta_2 is not
+    with pytest.raises(ValueError, match="beta_2"):
+        opt.step()
+    c = opt._clopt_engines[0].opt.config
+    assert (c["beta_1"], c["beta_2"]) == (0.9, 0.999)  # beta_1 was put back
+    assert torch.equal(p.detach(), before) and opt.iterations == 1
+    opt.param_groups[0]["betas"] = (0.5, 0.9)
+    opt.step()
+    assert opt._clopt_engines[0].opt.config["beta_1"] == 0.5 and opt.iterations == 2
