@@ -6,6 +6,7 @@
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -214,6 +215,32 @@ static void test_program_builds_print_nothing(void)
     if (program) clReleaseProgram(program);
 }
 
+/* The listings for bindings: the same documents as `clopt devices --json` and `clopt
+ * optimizers --json`, one default device, every catalogue row. */
+static void test_listings_for_bindings_name_the_default_device_and_every_optimizer(void)
+{
+    clopt_error err;
+    unsetenv("CLOPT_DEVICE");
+    char *devices = clopt_devices_json(&err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(devices);
+    CU_ASSERT_EQUAL(err.status, CLOPT_OK);
+    CU_ASSERT_EQUAL(devices[0], '[');
+    CU_ASSERT_PTR_NOT_NULL(strstr(devices, "\"selector\":\"0:0\""));
+    const char *first = strstr(devices, "\"default\":true");
+    CU_ASSERT_PTR_NOT_NULL(first);
+    CU_ASSERT_PTR_NULL(first ? strstr(first + 1, "\"default\":true") : NULL);
+    clopt_free(devices);
+    char *catalogue = clopt_optimizers_json();
+    CU_ASSERT_PTR_NOT_NULL_FATAL(catalogue);
+    const char *names[] = {"SGD", "RMSprop", "Adagrad", "Adadelta", "Adam", "Adamax", "Nadam"};
+    char quoted[32];
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        snprintf(quoted, sizeof quoted, "\"name\":\"%s\"", names[i]);
+        CU_ASSERT_PTR_NOT_NULL(strstr(catalogue, quoted));
+    }
+    clopt_free(catalogue);
+}
+
 CU_TestInfo context_tests[] = {
     {"program builds print nothing", test_program_builds_print_nothing},
     {"default selector picks a CPU device", test_default_selector_picks_a_cpu_device},
@@ -226,5 +253,7 @@ CU_TestInfo context_tests[] = {
      test_wrap_rejects_null_foreign_and_out_of_order_queues},
     {"every status has a name", test_every_status_has_a_name},
     {"NULL handles are harmless", test_null_handles_are_harmless},
+    {"listings for bindings name the default device and every optimizer",
+     test_listings_for_bindings_name_the_default_device_and_every_optimizer},
     CU_TEST_INFO_NULL,
 };

@@ -355,6 +355,15 @@ static clopt_status op_explore_advance(fx *f, clopt_error *err)
     return clopt_explore_map_get(f->ex, 0, &map, err);
 }
 
+static clopt_status op_devices_json(fx *f, clopt_error *err)
+{
+    (void)f;
+    char *text = clopt_devices_json(err);
+    if (!text) return err->status;
+    clopt_free(text);
+    return CLOPT_OK;
+}
+
 static const scenario scenarios[] = {
     {"context_create", setup_none, op_context},
     {"optimizer_create", setup_none, op_create},
@@ -375,6 +384,7 @@ static const scenario scenarios[] = {
     {"expression run (build, cache, run)", setup_none, op_expression_run},
     {"explore_create (sweep)", setup_none, op_explore_create},
     {"explore_advance and map_get (sweep)", setup_explore, op_explore_advance},
+    {"devices_json (listing, the default device)", setup_none, op_devices_json},
 };
 
 /* The shared context, with the program it builds for the first sweep and then keeps. */

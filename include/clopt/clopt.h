@@ -192,6 +192,21 @@ CLOPT_API clopt_status clopt_optimizer_load(clopt_optimizer *o, const char *path
 /* Releases the optimizer and its device state (not the caller's buffers). NULL is a no-op. */
 CLOPT_API void clopt_optimizer_release(clopt_optimizer *o);
 
+/*
+ * The optimizer catalogue as compact JSON, the document `clopt optimizers --json` prints:
+ * one object per optimizer (name, key, hyperparameters with defaults and ranges, state).
+ * For bindings that derive their classes from it. Free with clopt_free; NULL when out of
+ * memory.
+ */
+CLOPT_API char *clopt_optimizers_json(void);
+
+/*
+ * Every OpenCL device as compact JSON, as `clopt devices --json` prints it (selector "P:D",
+ * platform, name, version, type, compute_units, global_memory, default). "[]" when none
+ * exists. Free with clopt_free; NULL on error (an OpenCL failure or out of memory).
+ */
+CLOPT_API char *clopt_devices_json(clopt_error *err);
+
 /* ---- Test functions, trajectories and landscapes (the visualization engine) ---- */
 
 /* A point of a test function: a known minimum (x, y) and its value f. */

@@ -1,0 +1,108 @@
+"""The trajectory engine as NumPy arrays: clopt.run (what `clopt run` computes)."""
+import ctypes
+import json
+
+import numpy as np
+
+from . import _lib
+from ._core import InvalidArgument, _check, _function_dict, _raise, default_context, spec_text
+from ._lib import lib
+
+
+def specs_array(optimizers, what="optimizers"):
+    """A spec or a list of specs as (ctypes char* array, the encoded bytes kept alive)."""
+    if isinstance(optimizers, (str, dict)):
+        optimizers = [optimizers]
+    optimizers = list(optimizers)
+    if not optimizers:
+        raise InvalidArgument(f"{what}: expected at least one optimizer spec, got none")
+    texts = [spec_text(s).encode() for s in optimizers]
+    return (ctypes.c_char_p * len(texts))(*texts), texts
+
+
+class RunResult:
+    """The trajectories of clopt.run.
+
+    points:       float32 [optimizer, start, record, 3], the (x, y, f) at steps
+                  0, every, 2 every, ...; NaN from a trajectory's divergence on
+    diverged_at:  int64 [optimizer, start], the step at which it diverged, -1 for never
+    steps:        int64 [record], the step of each record
+    optimizers:   the optimizers' configs (dicts), starts: float64 [start, 2]
+    function:     the function's description (name, formula, tex, view, start, minima)
+    """
+
+    def __init__(self, points, diverged_at, steps, optimizers, starts, function, every):
+        self.points = points
+        self.diverged_at = diverged_at
+        self.steps = steps
+        self.optimizers = optimizers
+        self.starts = starts
+        self.function = function
+        self.every = every
+
+    def __repr__(self):
+        k, s, r, _ = self.points.shape
+        return (f"<clopt.RunResult {self.function['name']}: {k} optimizers x {s} starts x "
+                f"{r} records>")
+
+
+def run(function, optimizers="adam", starts=None, steps=500, every=1, noise=0.0, seed=0,
+        context=None):
+    """Runs every optimizer from every start on a test function on the OpenCL device.
+
+    function:    a name of clopt.functions() or an expression in x and y ("x^2 + 3*y^2")
+    optimizers:  a spec or a list of specs ("adam(lr=0.01)", {"name": "sgd", ...})
+    starts:      (x, y) or a list of them; None: the function's default start
+    steps, every, noise, seed: as `clopt run` takes them
+    Returns a RunResult, the same numbers `clopt run --json` prints.
+    """
+    if not isinstance(function, str):
+        raise InvalidArgument(f"function: expected a name or an expression (a string), got "
+                              f"{type(function).__name__}")
+    specs, keep = specs_array(optimizers)
+    o = _lib.RunOptions()
+    o.function = function.encode()
+    o.optimizers = ctypes.cast(specs, ctypes.POINTER(ctypes.c_char_p))
+    o.noptimizers = len(keep)
+    start_arr = None
+    if starts is not None:
+        start_arr = np.ascontiguousarray(np.asarray(starts, dtype=np.float64).reshape(-1))
+        if start_arr.size == 0 or start_arr.size % 2:
+            raise InvalidArgument(f"starts: expected (x, y) points, got {start_arr.size} "
+                                  f"numbers")
+        o.starts = start_arr.ctypes.data_as(ctypes.POINTER(ctypes.c_double))
+        o.nstarts = start_arr.size // 2
+    for name, v in (("steps", steps), ("every", every), ("seed", seed)):
+        if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 0:
+            raise InvalidArgument(f"{name}: expected a non-negative integer, got {v!r}")
+    o.steps, o.every, o.noise, o.seed = int(steps), int(every), float(noise), int(seed)
+    err = _lib.ClError()
+    _check(lib.clopt_run_check(ctypes.byref(o), ctypes.byref(err)), err)
+    ctx = context if context is not None else default_context()
+    r = lib.clopt_run_create(ctx._ptr, ctypes.byref(o), ctypes.byref(err))
+    if not r:
+        _raise(err)
+    try:
+        nt = lib.clopt_run_trajectories(r)
+        k = len(keep)
+        s = nt // k
+        rows = int(steps) // int(every) + 1
+        out = np.empty((nt, rows, 3), dtype=np.float32)
+        sl = _lib.Slice()
+        while not lib.clopt_run_finished(r):
+            _check(lib.clopt_run_advance(r, 0, ctypes.byref(sl), ctypes.byref(err)), err)
+            if sl.rows == 0:
+                continue
+            data = np.ctypeslib.as_array(sl.data, shape=(sl.rows, sl.trajectories,
+                                                         sl.components))
+            row0 = sl.first_step // int(every)
+            out[:, row0:row0 + sl.rows, :] = data[:, :, :3].transpose(1, 0, 2)
+        diverged = np.array([lib.clopt_run_diverged_at(r, t) for t in range(nt)],
+                            dtype=np.int64)
+        configs = [json.loads(lib.clopt_run_optimizer(r, t * s).decode()) for t in range(k)]
+        st = np.array([lib.clopt_run_start(r, t)[0:2] for t in range(s)], dtype=np.float64)
+        fn = _function_dict(lib.clopt_run_function(r))
+    finally:
+        lib.clopt_run_release(r)
+    return RunResult(out.reshape(k, s, rows, 3), diverged.reshape(k, s),
+                     np.arange(rows, dtype=np.int64) * int(every), configs, st, fn, int(every))

@@ -1,0 +1,411 @@
+"""clopt's optimizers as torch.optim optimizers (PyTorch CPU float32 parameters).
+
+    import clopt.torch
+    opt = clopt.torch.AdamW(model.parameters(), lr=1e-3, weight_decay=0.01)
+    for x, y in data:
+        opt.zero_grad()
+        loss_fn(model(x), y).backward()
+        opt.step()
+
+One class per row of the library's catalogue (clopt.optimizers(), read at import:
+SGD, RMSprop, Adagrad, Adadelta, Adam, Adamax, Nadam, AdamW, Lamb, RAdam, Lion, and any
+row a newer library adds), plus clopt.torch.Optimizer(params, spec) for any spec.
+
+Keywords: PyTorch's names where PyTorch has the hyperparameter (`lr`, `betas`, `eps`,
+`weight_decay`, `momentum`, `nesterov`, `amsgrad`), the catalogue's (Keras) names for the
+rest (`rho`, `decay`, `schedule_decay`, `clipnorm`, `clipvalue`); `beta_1`, `beta_2`,
+`epsilon` and `learning_rate` are accepted too. Defaults are the catalogue's.
+
+The rule that runs is clopt's, exactly as SEMANTICS.md writes it, not PyTorch's: Keras
+places epsilon outside the bias correction (Adam: p -= lr sqrt(1-b2^t)/(1-b1^t) m /
+(sqrt(v) + eps), where PyTorch divides by sqrt(v)/sqrt(1-b2^t) + eps), so the two agree
+only with eps = 0; AdamW's weight_decay is decoupled (p -= lr wd p) and defaults to 0.004,
+Keras 3's; Adam has no L2 weight_decay (use AdamW); SGD's velocity is Keras' (v = mu v - lr
+g; p += v), equal to PyTorch's for a constant lr without dampening.
+
+Memory layout: the parameters of a param group are moved into one flat float32 array
+(`p.data` becomes a view into it) and their gradients into another (`p.grad` a view),
+so one kernel launch steps the whole group, on the CPU device through host-pointer
+buffers: nothing is copied per step. A gradient that is not that view (zero_grad with
+set_to_none=True makes PyTorch hand a new tensor each backward) is copied into it at the
+step (one memcpy of the group's gradients), and the view is put back as p.grad. A
+parameter with requires_grad but no gradient at a step is stepped with a zero gradient
+(clopt steps a group's tensors together); a group where no parameter has one is skipped.
+
+Schedulers (torch.optim.lr_scheduler) change param_groups[i]["lr"] (or "momentum",
+"betas"); the next step passes the new values to the library. state_dict() holds each
+group's clopt checkpoint (bytes; torch.save writes it); load_state_dict() restores it
+bit for bit, or changes nothing when it does not fit.
+"""
+import difflib
+import operator
+import os
+import tempfile
+
+import numpy as np
+import torch
+
+from . import _core, _optimizer
+from ._core import InvalidArgument
+
+# PyTorch's name -> the catalogue's names it stands for.
+_TORCH_KEYS = {"betas": ("beta_1", "beta_2"), "eps": ("epsilon",)}
+_KERAS_TO_TORCH = {"beta_1": ("betas", 0), "beta_2": ("betas", 1), "epsilon": ("eps", None),
+                   "learning_rate": ("lr", None)}
+
+
+def _catalogue():
+    return {row["name"].lower(): row for row in _core.optimizers()}
+
+
+def _group_keys(row):
+    """The param-group keys of a catalogue row, in PyTorch's names where PyTorch has one."""
+    names = [h["name"] for h in row["hyperparameters"]]
+    keys = []
+    for n in names:
+        if n in ("beta_1", "beta_2") and "beta_1" in names and "beta_2" in names:
+            if "betas" not in keys:
+                keys.append("betas")
+        elif n == "epsilon":
+            keys.append("eps")
+        else:
+            keys.append(n)
+    return keys
+
+
+def _to_group(row, config):
+    """A clopt config (dict) as param-group values."""
+    out = {}
+    for key in _group_keys(row):
+        if key == "betas":
+            out[key] = (config["beta_1"], config["beta_2"])
+        elif key == "eps":
+            out[key] = config["epsilon"]
+        else:
+            out[key] = config.get(key)  # clipnorm/clipvalue: absent = None (off)
+    return out
+
+
+def _number(key, v):
+    """A numeric hyperparameter as the library's double; other values (a schedule, a
+    string option of a newer catalogue row) are passed through to the spec as they are."""
+    if isinstance(v, bool):
+        return 1.0 if v else 0.0
+    if isinstance(v, (str, dict, list, tuple)):
+        return v
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        raise InvalidArgument(f"{key}: expected a number, got {v!r}") from None
+
+
+def _to_clopt(row, group):
+    """Param-group values as clopt (name, value) pairs; None (clipping off) as 0."""
+    out = []
+    for key in _group_keys(row):
+        v = group.get(key)
+        if key == "betas":
+            if not isinstance(v, (tuple, list)) or len(v) != 2:
+                raise InvalidArgument(f"betas: expected a pair (beta_1, beta_2), got {v!r}")
+            out += [("beta_1", _number("betas", v[0])), ("beta_2", _number("betas", v[1]))]
+        elif key == "eps":
+            out.append(("epsilon", _number(key, v)))
+        elif v is None:
+            out.append((key, 0.0))  # clipping off
+        else:
+            out.append((key, _number(key, v)))
+    return out
+
+
+def _normalize(row, kwargs):
+    """Keyword arguments in either vocabulary as group keys; unknown ones are refused with
+    the closest valid name."""
+    keys = _group_keys(row)
+    out = {}
+    for k, v in kwargs.items():
+        if k in keys:
+            out[k] = v
+        elif k in _KERAS_TO_TORCH and _KERAS_TO_TORCH[k][0] in keys:
+            key, idx = _KERAS_TO_TORCH[k]
+            if idx is None:
+                out[key] = v
+            else:
+                pair = list(out.get(key, (None, None)))
+                pair[idx] = v
+                out[key] = tuple(pair)
+        else:
+            valid = keys + [n for n in _KERAS_TO_TORCH if _KERAS_TO_TORCH[n][0] in keys]
+            near = difflib.get_close_matches(k, valid, n=1)
+            hint = f"; did you mean '{near[0]}'?" if near else f"; it takes {', '.join(keys)}"
+            raise InvalidArgument(f"unknown argument '{k}' for clopt.torch.{row['name']}{hint}")
+    return out
+
+
+class _Engine:
+    """One param group's clopt optimizer over its flat parameter and gradient arrays."""
+
+    def __init__(self, row, group, index, context):
+        self.row = row
+        self.params = [p for p in group["params"] if p.requires_grad]
+        for i, p in enumerate(group["params"]):
+            what = f"param_groups[{index}]['params'][{i}]"
+            if p.device.type != "cpu":
+                raise InvalidArgument(
+                    f"{what}: expected a parameter on the CPU (clopt reaches PyTorch's memory "
+                    f"through host pointers), got one on {p.device}")
+            if p.dtype != torch.float32:
+                raise InvalidArgument(f"{what}: expected dtype torch.float32, got {p.dtype}")
+            if p.is_sparse:
+                raise InvalidArgument(f"{what}: expected a dense tensor, got a sparse one")
+        counts = [p.numel() for p in self.params]
+        total = sum(counts)
+        self.flat_p = _optimizer._aligned_zeros(total)
+        self.flat_g = _optimizer._aligned_zeros(total)
+        tp, tg = torch.from_numpy(self.flat_p), torch.from_numpy(self.flat_g)
+        self.views_p, self.views_g, off = [], [], 0
+        for p, n in zip(self.params, counts):
+            self.views_p.append(tp[off:off + n].view(p.shape))
+            self.views_g.append(tg[off:off + n].view(p.shape))
+            off += n
+        booleans = {h["name"] for h in row["hyperparameters"]
+                    if h["range"] and h["range"].get("type") == "boolean"}
+        spec = {"name": row["name"]}
+        for k, v in _to_clopt(row, group):
+            if k.startswith("clip") and v == 0.0:
+                continue  # off
+            spec[k] = bool(v) if k in booleans else v  # JSON: strings and schedules as is
+        self.opt = None
+        if self.params:
+            self.opt = _optimizer.Optimizer._flat(spec, self.flat_p, self.flat_g, counts, context)
+        with torch.no_grad():
+            for p, vp, vg in zip(self.params, self.views_p, self.views_g):
+                vp.copy_(p.data)
+                p.data = vp
+                if p.grad is not None:
+                    vg.copy_(p.grad)
+                    p.grad = vg
+        self.applied = dict(_to_clopt(row, group))
+
+    def sync(self, group):
+        """Passes changed group values (a scheduler's lr) to the library; all or nothing."""
+        wanted = _to_clopt(self.row, group)
+        done = []
+        try:
+            for name, v in wanted:
+                if self.applied.get(name) != v:
+                    if not isinstance(v, float):
+                        raise InvalidArgument(
+                            f"{name}: changed from {self.applied.get(name)!r} to {v!r} between "
+                            f"steps; only numeric hyperparameters can change (make a new "
+                            f"optimizer for this one)")
+                    self.opt.set(name, v)
+                    done.append((name, self.applied.get(name)))
+                    self.applied[name] = v
+        except Exception:
+            for name, old in reversed(done):
+                self.opt.set(name, old)
+                self.applied[name] = old
+            raise
+
+    def check_in_place(self, index):
+        """The parameters must still live in the flat array (model.to(), .half() or a new
+        p.data would leave clopt stepping a copy): the first and last are checked, the
+        cheap test that catches a whole model moved."""
+        for p, vp in ((self.params[0], self.views_p[0]), (self.params[-1], self.views_p[-1])):
+            if p.data_ptr() != vp.data_ptr():
+                raise _core.Error(
+                    f"param_groups[{index}]: a parameter no longer lives in clopt's flat array "
+                    f"(model.to(), .half(), .share_memory_() or an assignment to p.data moved "
+                    f"it); create the optimizer after moving the model", "ESTATE")
+
+    def gather_grads(self):
+        """False when no parameter has a gradient (the group is skipped, as in PyTorch)."""
+        grads = [p.grad for p in self.params]
+        if all(map(operator.is_, grads, self.views_g)):
+            return True  # the common case: backward accumulated into our views
+        if all(g is None for g in grads):
+            return False
+        for g in grads:  # all checked before any is copied
+            if g is not None and (g.is_sparse or g.device.type != "cpu"):
+                raise InvalidArgument(f"a gradient of shape {tuple(g.shape)}: expected a "
+                                      f"dense CPU tensor, got {g.layout} on {g.device}")
+        for p, g, vg in zip(self.params, grads, self.views_g):
+            if g is None:
+                vg.zero_()
+            elif g.data_ptr() != vg.data_ptr():
+                vg.copy_(g)
+                p.grad = vg
+            elif g is not vg:
+                p.grad = vg
+        return True
+
+    def grads_are_views(self):
+        return all(map(operator.is_, [p.grad for p in self.params], self.views_g))
+
+    def checkpoint(self):
+        if self.opt is None:
+            return b""
+        with tempfile.TemporaryDirectory(prefix="clopt-") as d:
+            path = os.path.join(d, "state.ckpt")
+            self.opt.save(path)
+            with open(path, "rb") as f:
+                return f.read()
+
+    def restore(self, blob):
+        if self.opt is None:
+            if blob:
+                raise _core.Error("a checkpoint for a param group without trainable "
+                                  "parameters", "EFORMAT")
+            return
+        with tempfile.TemporaryDirectory(prefix="clopt-") as d:
+            path = os.path.join(d, "state.ckpt")
+            with open(path, "wb") as f:
+                f.write(bytes(blob))
+            self.opt.load(path)
+        self.applied = dict(_to_clopt(self.row, _to_group(self.row, self.opt.config)))
+
+
+class Optimizer(torch.optim.Optimizer):
+    """A clopt optimizer as a torch.optim.Optimizer.
+
+    params:   model.parameters() or param groups (dicts with their own settings)
+    spec:     an optimizer name or a spec ("adam", "SGD(momentum=0.9, nesterov=True)")
+    context:  a clopt.Context (None: clopt.default_context(), the CPU unless $CLOPT_DEVICE)
+    **kwargs: hyperparameters (PyTorch's or Keras' names) over the spec's values
+    """
+
+    def __init__(self, params, spec="adam", context=None, **kwargs):
+        self._clopt_context = context if context is not None else _core.default_context()
+        config = _probe_config(spec, self._clopt_context)
+        self._clopt_row = _catalogue()[config["name"].lower()]
+        defaults = _to_group(self._clopt_row, config)
+        defaults.update(_normalize(self._clopt_row, kwargs))
+        if isinstance(defaults.get("betas"), tuple) and None in defaults["betas"]:
+            b = defaults["betas"]
+            defaults["betas"] = (config["beta_1"] if b[0] is None else b[0],
+                                 config["beta_2"] if b[1] is None else b[1])
+        self._clopt_engines = []
+        super().__init__(params, defaults)
+
+    def add_param_group(self, param_group):
+        if isinstance(param_group, dict):
+            param_group = dict(param_group)
+            extra = {k: param_group.pop(k) for k in list(param_group) if k != "params"}
+            param_group.update(_normalize(self._clopt_row, extra))
+        super().add_param_group(param_group)
+        group = self.param_groups[-1]
+        self._clopt_engines.append(_Engine(self._clopt_row, group, len(self.param_groups) - 1,
+                                           self._clopt_context))
+
+    @torch.no_grad()
+    def step(self, closure=None):
+        loss = None
+        if closure is not None:
+            with torch.enable_grad():
+                loss = closure()
+        for i, (group, eng) in enumerate(zip(self.param_groups, self._clopt_engines)):
+            if eng.opt is None:
+                continue
+            eng.check_in_place(i)
+            eng.sync(group)
+            if eng.gather_grads():
+                eng.opt.step()
+        return loss
+
+    def zero_grad(self, set_to_none=False):
+        for group, eng in zip(self.param_groups, self._clopt_engines):
+            if not set_to_none and eng.grads_are_views():
+                eng.flat_g.fill(0.0)  # one memset for the whole group
+            else:
+                for p in group["params"]:
+                    if p.grad is None:
+                        continue
+                    if set_to_none:
+                        p.grad = None
+                    else:
+                        p.grad.detach_()
+                        p.grad.requires_grad_(False)
+                        p.grad.zero_()
+
+    def state_dict(self):
+        sd = super().state_dict()
+        sd["clopt"] = [eng.checkpoint() for eng in self._clopt_engines]
+        return sd
+
+    def load_state_dict(self, state_dict):
+        blobs = state_dict.get("clopt")
+        if blobs is None or len(blobs) != len(self._clopt_engines):
+            have = "none" if blobs is None else len(blobs)
+            raise InvalidArgument(f"state_dict: expected {len(self._clopt_engines)} clopt "
+                                  f"checkpoints (one per param group, from "
+                                  f"clopt.torch's state_dict()), got {have}")
+        backups = [eng.checkpoint() for eng in self._clopt_engines]
+        done = 0
+        try:
+            for eng, blob in zip(self._clopt_engines, blobs):
+                eng.restore(blob)
+                done += 1
+            rest = {k: v for k, v in state_dict.items() if k != "clopt"}
+            super().load_state_dict(rest)
+        except Exception:
+            for eng, blob in zip(self._clopt_engines[:done], backups):
+                eng.restore(blob)
+            raise
+        for group, eng in zip(self.param_groups, self._clopt_engines):
+            if eng.opt is not None:
+                group.update(_to_group(self._clopt_row, eng.opt.config))
+
+    @property
+    def iterations(self):
+        """Steps taken by the first param group's optimizer (Keras' `iterations`)."""
+        for eng in self._clopt_engines:
+            if eng.opt is not None:
+                return eng.opt.iterations
+        return 0
+
+    def __repr__(self):
+        return f"clopt.torch.{self._clopt_row['name']}({self.defaults})"
+
+
+def _probe_config(spec, context):
+    """The config a spec stands for (the library parses and checks it)."""
+    p = np.zeros(1, dtype=np.float32)
+    opt = _optimizer.Optimizer(spec, [p], context=context)
+    try:
+        return opt.config
+    finally:
+        opt.close()
+
+
+# SEMANTICS.md, "After Keras 1": the rows that equal PyTorch's with epsilon = 0 (the two
+# frameworks differ only in where epsilon goes); tests/test_torch.py checks each.
+_EQUAL_WITH_EPS_ZERO = {"Adam": "torch.optim.Adam with amsgrad=True",
+                        "AdamW": "torch.optim.AdamW", "RAdam": "torch.optim.RAdam"}
+
+
+def _make_class(row):
+    name = row["name"]
+
+    def __init__(self, params, lr=None, context=None, **kwargs):
+        if lr is not None:
+            kwargs["lr"] = lr
+        Optimizer.__init__(self, params, name, context=context, **kwargs)
+
+    keys = _group_keys(row)
+    defaults = _to_group(row, {h["name"]: h["default"] for h in row["hyperparameters"]})
+    doc = (f"clopt's {name} ({row.get('en', '')}) as a torch.optim.Optimizer.\n\n"
+           f"Keywords and defaults: "
+           + ", ".join(f"{k}={defaults[k]!r}" for k in keys)
+           + ".\nThe rule is clopt's (SEMANTICS.md)"
+           + (f"; with eps=0 it equals {_EQUAL_WITH_EPS_ZERO[name]} (1.13) to rounding"
+              if name in _EQUAL_WITH_EPS_ZERO else "")
+           + ".\nSee clopt.torch for the names and the memory layout.")
+    return type(name, (Optimizer,), {"__init__": __init__, "__doc__": doc,
+                                     "__module__": __name__})
+
+
+__all__ = ["Optimizer"]
+for _row in _core.optimizers():
+    globals()[_row["name"]] = _make_class(_row)
+    __all__.append(_row["name"])
+del _row

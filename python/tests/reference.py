@@ -1,0 +1,158 @@
+"""An independent double-precision reference of SEMANTICS.md's update rules, in NumPy.
+
+Written from SEMANTICS.md alone (not from cl/rules.cl): one function per optimizer key,
+over a list of float64 tensors. The tests step clopt (float32) and this side by side on the
+same float32 gradients and compare.
+"""
+import math
+
+import numpy as np
+
+
+class Reference:
+    def __init__(self, config, params):
+        self.h = dict(config)
+        self.kind = config["name"].lower()
+        self.p = [np.array(t, dtype=np.float64).reshape(-1) for t in params]
+        self.s = {}
+        self.it = 0
+        self.ms = 1.0  # Nadam's m_schedule
+
+    def state(self, name, i):
+        return self.s.setdefault((name, i), np.zeros_like(self.p[i]))
+
+    def step(self, grads):
+        h = self.h
+        g = [np.array(x, dtype=np.float64).reshape(-1) for x in grads]
+        c = h.get("clipnorm")
+        if c:
+            n = math.sqrt(sum(float(np.sum(x * x)) for x in g))
+            if n >= c:
+                g = [x * c / n for x in g]
+        c = h.get("clipvalue")
+        if c:
+            g = [np.minimum(np.maximum(x, -c), c) for x in g]
+        lr_e = h["lr"] / (1.0 + h.get("decay", 0.0) * self.it)
+        t = self.it + 1
+        rule = getattr(self, "_" + self.kind)
+        if self.kind == "nadam":
+            b1, sd = h["beta_1"], h["schedule_decay"]
+            mu_t = b1 * (1 - 0.5 * 0.96 ** (t * sd))
+            mu_t1 = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * sd))
+            ms_new, ms_next = self.ms * mu_t, self.ms * mu_t * mu_t1
+            self.ms = ms_new
+            for i, x in enumerate(g):
+                self._nadam(i, x, mu_t, mu_t1, ms_new, ms_next, t)
+        else:
+            for i, x in enumerate(g):
+                rule(i, x, lr_e, t)
+        self.it += 1
+
+    def _sgd(self, i, g, lr_e, t):
+        h, p = self.h, self.p[i]
+        mu = h["momentum"]
+        if mu == 0:
+            p -= lr_e * g
+            return
+        m = self.state("m", i)
+        v = mu * m - lr_e * g
+        m[:] = v
+        p += mu * v - lr_e * g if h["nesterov"] else v
+
+    def _rmsprop(self, i, g, lr_e, t):
+        h, p, a = self.h, self.p[i], self.state("a", i)
+        a[:] = h["rho"] * a + (1 - h["rho"]) * g * g
+        p -= lr_e * g / (np.sqrt(a) + h["epsilon"])
+
+    def _adagrad(self, i, g, lr_e, t):
+        h, p, a = self.h, self.p[i], self.state("a", i)
+        a += g * g
+        p -= lr_e * g / (np.sqrt(a) + h["epsilon"])
+
+    def _adadelta(self, i, g, lr_e, t):
+        h, p, a, d = self.h, self.p[i], self.state("a", i), self.state("d", i)
+        rho, eps = h["rho"], h["epsilon"]
+        a[:] = rho * a + (1 - rho) * g * g
+        u = g * np.sqrt(d + eps) / np.sqrt(a + eps)
+        p -= lr_e * u
+        d[:] = rho * d + (1 - rho) * u * u
+
+    def _adam_core(self, i, g, lr_e, t):
+        h, p = self.h, self.p[i]
+        b1, b2 = h["beta_1"], h["beta_2"]
+        m, v = self.state("m", i), self.state("v", i)
+        lr_t = lr_e * math.sqrt(1 - b2 ** t) / (1 - b1 ** t)
+        m[:] = b1 * m + (1 - b1) * g
+        v[:] = b2 * v + (1 - b2) * g * g
+        vh = v
+        if h.get("amsgrad"):
+            vhat = self.state("vhat", i)
+            vhat[:] = np.maximum(vhat, v)
+            vh = vhat
+        p -= lr_t * m / (np.sqrt(vh) + h["epsilon"])
+
+    def _adam(self, i, g, lr_e, t):
+        self._adam_core(i, g, lr_e, t)
+
+    def _adamw(self, i, g, lr_e, t):
+        p = self.p[i]
+        p -= p * self.h["weight_decay"] * lr_e
+        self._adam_core(i, g, lr_e, t)
+
+    def _adamax(self, i, g, lr_e, t):
+        h, p = self.h, self.p[i]
+        b1, b2 = h["beta_1"], h["beta_2"]
+        m, u = self.state("m", i), self.state("u", i)
+        lr_t = lr_e / (1 - b1 ** t)
+        m[:] = b1 * m + (1 - b1) * g
+        u[:] = np.maximum(b2 * u, np.abs(g))
+        p -= lr_t * m / (u + h["epsilon"])
+
+    def _nadam(self, i, g, mu_t, mu_t1, ms_new, ms_next, t):
+        h, p = self.h, self.p[i]
+        b1, b2 = h["beta_1"], h["beta_2"]
+        m, v = self.state("m", i), self.state("v", i)
+        gp = g / (1 - ms_new)
+        m[:] = b1 * m + (1 - b1) * g
+        mp = m / (1 - ms_next)
+        v[:] = b2 * v + (1 - b2) * g * g
+        vp = v / (1 - b2 ** t)
+        p -= h["lr"] * ((1 - mu_t) * gp + mu_t1 * mp) / (np.sqrt(vp) + h["epsilon"])
+
+    def _lion(self, i, g, lr_e, t):
+        h, p, m = self.h, self.p[i], self.state("m", i)
+        p -= p * h["weight_decay"] * lr_e
+        p -= lr_e * np.sign(h["beta_1"] * m + (1 - h["beta_1"]) * g)
+        m[:] = h["beta_2"] * m + (1 - h["beta_2"]) * g
+
+    def _lamb(self, i, g, lr_e, t):
+        h, p = self.h, self.p[i]
+        b1, b2 = h["beta_1"], h["beta_2"]
+        m, v = self.state("m", i), self.state("v", i)
+        p -= p * h["weight_decay"] * lr_e
+        m[:] = b1 * m + (1 - b1) * g
+        v[:] = b2 * v + (1 - b2) * g * g
+        u = (m / (1 - b1 ** t)) / (np.sqrt(v / (1 - b2 ** t)) + h["epsilon"])
+        np_, nu = np.linalg.norm(p), np.linalg.norm(u)
+        r = np_ / nu if np_ > 0 and nu > 0 else 1.0
+        p -= r * lr_e * u
+
+    def _radam(self, i, g, lr_e, t):
+        h, p = self.h, self.p[i]
+        b1, b2 = h["beta_1"], h["beta_2"]
+        m, v = self.state("m", i), self.state("v", i)
+        m[:] = b1 * m + (1 - b1) * g
+        v[:] = b2 * v + (1 - b2) * g * g
+        rho_inf = 2 / (1 - b2) - 1
+        rho_t = rho_inf - 2 * t * b2 ** t / (1 - b2 ** t)
+        if rho_t > 5:
+            r = math.sqrt((rho_t - 4) * (rho_t - 2) * rho_inf
+                          / ((rho_inf - 4) * (rho_inf - 2) * rho_t))
+            p -= lr_e * r * math.sqrt(1 - b2 ** t) * (m / (1 - b1 ** t)) / (np.sqrt(v)
+                                                                              + h["epsilon"])
+        else:
+            p -= lr_e * m / (1 - b1 ** t)
+
+
+def has(key):
+    return hasattr(Reference, "_" + key)
