@@ -125,7 +125,11 @@ static clopt_status check_tune(const clopt_explore_options *o, clopt_config *bas
         return clopt_error_set(err, CLOPT_EINVAL,
                                "start: a tuning runs from its list of starts; expected NULL");
     if (check_sweep(o, base, params, err) != CLOPT_OK) return CLOPT_EINVAL;
-    if (!o->starts || o->nstarts == 0 || o->nstarts > CLOPT_EXPLORE_MAX_RUNS)
+    if (!o->starts)
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "starts is NULL; expected nstarts = %zu points (x0, y0, x1, ...)",
+                               o->nstarts);
+    if (o->nstarts == 0 || o->nstarts > CLOPT_EXPLORE_MAX_RUNS)
         return clopt_error_set(err, CLOPT_EINVAL, "%zu starts; expected 1 .. %u", o->nstarts,
                                CLOPT_EXPLORE_MAX_RUNS);
     for (size_t k = 0; k < o->nstarts; k++)

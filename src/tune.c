@@ -145,6 +145,12 @@ static clopt_status check_plan(const clopt_tune_plan *p, const clopt_function_in
             return clopt_error_set(err, CLOPT_EINVAL,
                                    "vary %zu: the name is missing or longer than 63 characters",
                                    a + 1);
+    if (p->nseeds < 1 || p->nseeds > CLOPT_EXPLORE_MAX_SEEDS)
+        return clopt_error_set(err, CLOPT_EINVAL, "%zu seeds; expected 1 .. %u", p->nseeds,
+                               CLOPT_EXPLORE_MAX_SEEDS);
+    if (!isfinite(p->noise) || !(p->noise >= 0))
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "noise = %g; expected a finite standard deviation >= 0", p->noise);
     if (p->nstarts < 1 || p->nstarts > CLOPT_EXPLORE_MAX_RUNS)
         return clopt_error_set(err, CLOPT_EINVAL, "%zu starts; expected 1 .. %u", p->nstarts,
                                CLOPT_EXPLORE_MAX_RUNS);
