@@ -114,12 +114,24 @@ static clopt_status make_options(clopt_tune *t, size_t k, clopt_error *err)
                                    k + 1, lr, CLOPT_TUNE_LR_LO, CLOPT_TUNE_LR_HI);
         o->naxes = 1;
         o->axes[0] = (clopt_explore_axis){"lr", round15(CLOPT_TUNE_LR_LO * lr),
-                                          round15(CLOPT_TUNE_LR_HI * lr), CLOPT_TUNE_VALUES, 1};
+                                          round15(CLOPT_TUNE_LR_HI * lr),
+                                          p->nvalues ? p->nvalues : CLOPT_TUNE_VALUES, 1};
     }
     clopt_error e;
     if (clopt_explore_check(o, &e) != CLOPT_OK)
         return clopt_error_set(err, e.status, "optimizer %zu: %s", k + 1, e.text);
     return CLOPT_OK;
+}
+
+clopt_tune_plan clopt_tune_coarse(const clopt_tune_plan *p)
+{
+    clopt_tune_plan c = *p;
+    for (size_t a = 0; a < p->naxes && a < 2; a++)
+        if (c.axes[a].n > CLOPT_TUNE_COARSE_VALUES) c.axes[a].n = CLOPT_TUNE_COARSE_VALUES;
+    c.nvalues = CLOPT_TUNE_COARSE_VALUES;
+    if (c.nstarts > CLOPT_TUNE_COARSE_STARTS) c.nstarts = CLOPT_TUNE_COARSE_STARTS;
+    c.nseeds = 1;
+    return c;
 }
 
 static clopt_status check_plan(const clopt_tune_plan *p, const clopt_function_info **info,

@@ -21,6 +21,8 @@ typedef enum {
 #define CLOPT_TUNE_STARTS 64u /* default starts, uniform in the function's view */
 #define CLOPT_TUNE_LR_LO 1e-4 /* the default axis' ends, as factors of the spec's lr */
 #define CLOPT_TUNE_LR_HI 10.0
+#define CLOPT_TUNE_COARSE_VALUES 5u /* the coarse plan, shown first: values per axis, */
+#define CLOPT_TUNE_COARSE_STARTS 8u /* starts and one seed */
 
 typedef struct {
     const char *function;          /* catalogue name */
@@ -28,6 +30,7 @@ typedef struct {
     size_t noptimizers;
     clopt_explore_axis axes[2]; /* the first naxes, the same for every optimizer */
     size_t naxes;               /* 0: the default axis, per optimizer from its own lr */
+    size_t nvalues;             /* the default axis' values, 2 .. (0: CLOPT_TUNE_VALUES) */
     size_t nstarts;             /* K >= 1, drawn by clopt_tune_starts */
     size_t nseeds;              /* S >= 1 */
     double noise;               /* sigma >= 0 */
@@ -82,6 +85,13 @@ void clopt_tune_ranking(const clopt_tune *t, size_t order[CLOPT_TUNE_MAX_OPTIMIZ
 char *clopt_tune_json(const clopt_tune *t);
 
 void clopt_tune_release(clopt_tune *t);
+
+/*
+ * The coarse plan of p, which a page can show within a second: the same axes' ends with at
+ * most CLOPT_TUNE_COARSE_VALUES values each, the first CLOPT_TUNE_COARSE_STARTS starts (the
+ * starts are one stream, so they are the full plan's first ones), seed 0 only.
+ */
+clopt_tune_plan clopt_tune_coarse(const clopt_tune_plan *p);
 
 /* "final", "auc", "reach"; parse returns -1 for another name. */
 const char *clopt_tune_score_name(clopt_tune_score s);
