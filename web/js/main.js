@@ -16,6 +16,7 @@ import { colour, dash, repeats, setKinds } from './scales.js';
 import { formatSpec, parseSpec } from './spec.js';
 import { createTrainingView } from './training.js';
 import { createExploreView } from './explore.js';
+import { createTuneFair, isTuneHash, tuneHash } from './tunefair.js';
 import { formatExploreHash, parseExploreHash } from './exploreplan.js';
 import { formatHash, parseHash } from './urlstate.js';
 import {
@@ -515,6 +516,7 @@ function relabel() {
   training.relabel();
   if (ownField) ownField.relabel();
   if (explore) explore.relabel();
+  if (tuneFair) tuneFair.relabel();
   if (lessons) lessons.relabel();
   drawn = '';
 }
@@ -551,6 +553,7 @@ function applyHash(hash) {
 
 let training = null;
 let explore = null; // the Explore view (explore.js)
+let tuneFair = null; // "Tune fairly" in the race (tunefair.js)
 let lessons = null;
 let lessonRun = null; // the run a lesson started: its end moves the lesson on to explain
 const LESSON_HASH = /^#lesson=(\d+)/;
@@ -851,6 +854,19 @@ async function main() {
         if (document.body.dataset.view === 'explore') history.replaceState(null, '', exploreHash(plan));
       },
     });
+    tuneFair = createTuneFair({
+      getScene: () => ({
+        fn: state.fn.name, opts: specs(), steps: Number($('steps').value),
+        plan: tuneHash(formatHash({
+          function: state.fn.name, opts: specs(), starts: [], steps: Number($('steps').value), lang: language(),
+        })),
+      }),
+      async onRace(opts, starts, scene) {
+        applyHash(formatHash({ function: scene.fn, opts, starts, steps: scene.steps, view: state.view, lang: language() }));
+        await run();
+        history.replaceState(null, '', scene.plan); // the link tunes again, then races
+      },
+    });
     lessons = createLessons($('lessons'), lessonHooks);
     wire();
     if (trainingFirst || lessonFirst || exploreFirst || !applyHash(location.hash)) {
@@ -873,7 +889,8 @@ async function main() {
       return;
     }
     await loadLandscape();
-    run(); // the first thing a visitor sees: optimizers racing
+    if (isTuneHash(location.hash)) tuneFair.start(); // a shared fair race: tune, then race
+    else run(); // the first thing a visitor sees: optimizers racing
   } catch (e) {
     setState('error', e.message);
   }
