@@ -261,10 +261,18 @@ static int compare_doubles(const void *a, const void *b)
     return (x > y) - (x < y);
 }
 
-/* Lower median, then lower diverged share: whether (m1, d1) beats (m0, d0). */
-static int better(double m1, double d1, double m0, double d0)
+/*
+ * Whether value v1 of curve c1 beats value v0 of c0: the lower median, then the lower
+ * diverged share, then the lower first and third quartiles (so that among values whose
+ * median is "never reached", the one that reaches more often wins).
+ */
+static int better(const clopt_tune_curve *c1, size_t v1, const clopt_tune_curve *c0, size_t v0)
 {
-    return m1 < m0 || (m1 == m0 && d1 < d0);
+    const double a[4] = {c1->median[v1], c1->diverged[v1], c1->q1[v1], c1->q3[v1]};
+    const double b[4] = {c0->median[v0], c0->diverged[v0], c0->q1[v0], c0->q3[v0]};
+    for (int i = 0; i < 4; i++)
+        if (a[i] != b[i]) return a[i] < b[i];
+    return 0;
 }
 
 /*
@@ -345,8 +353,7 @@ clopt_status clopt_tune_collect(clopt_tune *t, size_t k, clopt_exploration *e, c
         c->q1[v] = clopt_tune_quantile(s, per, 0.25);
         c->q3[v] = clopt_tune_quantile(s, per, 0.75);
         c->diverged[v] = (double)div / (double)per;
-        if (better(c->median[v], c->diverged[v], c->median[c->best], c->diverged[c->best]))
-            c->best = v;
+        if (better(c, v, c, c->best)) c->best = v;
     }
     free(s);
     if (!(c->tuned = tuned_label(t, k, c)))
@@ -363,9 +370,7 @@ void clopt_tune_ranking(const clopt_tune *t, size_t order[CLOPT_TUNE_MAX_OPTIMIZ
         const clopt_tune_curve *ci = &t->curves[i];
         for (; j > 0; j--) {
             const clopt_tune_curve *cj = &t->curves[order[j - 1]];
-            if (!better(ci->median[ci->best], ci->diverged[ci->best], cj->median[cj->best],
-                        cj->diverged[cj->best]))
-                break;
+            if (!better(ci, ci->best, cj, cj->best)) break;
             order[j] = order[j - 1];
         }
         order[j] = i;

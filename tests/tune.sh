@@ -44,6 +44,10 @@ def same(got, want, tol=0.0):
         return got is None
     return got is not None and abs(got - want) <= tol
 
+def order(o, v):  # the tuned value: lowest median, then diverged share, q1, q3 (null: inf)
+    inf = lambda x: math.inf if x is None else x
+    return (inf(o["median"][v]), o["diverged"][v], inf(o["q1"][v]), inf(o["q3"][v]))
+
 def check_curves(t, reference, tol=0.0):
     """reference[k][v] = [median, q1, q3, diverged share] from clopt run's points."""
     for k, o in enumerate(t["optimizers"]):
@@ -51,11 +55,10 @@ def check_curves(t, reference, tol=0.0):
             want = reference[k][v]
             got = [o["median"][v], o["q1"][v], o["q3"][v], o["diverged"][v]]
             assert all(same(g, w, tol) for g, w in zip(got, want)), (o["optimizer"], v, got, want)
-        med = [m if m is not None else math.inf for m in o["median"]]
-        best = min(range(len(med)), key=lambda v: (med[v], o["diverged"][v], v))
-        assert o["best"] == o["values"][best], (o["best"], o["values"], med)
-    best = {o["optimizer"]: (o["median"][o["values"].index(o["best"])], o["diverged"][o["values"].index(o["best"])]) for o in t["optimizers"]}
-    key = lambda spec: (best[spec][0] if best[spec][0] is not None else math.inf, best[spec][1])
+        best = min(range(len(o["values"])), key=lambda v: order(o, v) + (v,))
+        assert o["best"] == o["values"][best], (o["best"], o["values"], o["median"])
+    at = {o["optimizer"]: (o, o["values"].index(o["best"])) for o in t["optimizers"]}
+    key = lambda spec: order(*at[spec])
     assert sorted(t["ranking"], key=key) == t["ranking"], (t["ranking"], best)
     assert sorted(t["ranking"]) == sorted(o["optimizer"] for o in t["optimizers"])
 
