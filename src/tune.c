@@ -312,6 +312,8 @@ clopt_status clopt_tune_collect(clopt_tune *t, size_t k, clopt_exploration *e, c
     if (!t || !e || k >= t->plan.noptimizers)
         return clopt_error_set(err, CLOPT_EINVAL, "clopt_tune_collect: %s",
                                !t || !e ? "tuning or exploration is NULL" : "no such optimizer");
+    if (t->curves[k].collected)
+        return clopt_error_set(err, CLOPT_ESTATE, "optimizer %zu is scored already", k + 1);
     clopt_explore_map m;
     clopt_status st = clopt_explore_map_get(e, 0, &m, err);
     if (st != CLOPT_OK) return st;

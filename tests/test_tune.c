@@ -179,6 +179,21 @@ static void test_bad_plans_are_named(void)
     CU_ASSERT_EQUAL(clopt_tune_explore_options(t, 0)->axes[0].hi, 0.01);
     CU_ASSERT_EQUAL(clopt_tune_explore_options(t, 0)->axes[0].n, 25);
     CU_ASSERT_PTR_NULL(clopt_tune_json(t)); /* nothing collected yet */
+    clopt_exploration *e =
+        clopt_explore_create(test_context(), clopt_tune_explore_options(t, 0), &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(e);
+    CU_ASSERT_EQUAL(clopt_tune_collect(t, 0, e, &err), CLOPT_ESTATE); /* not finished */
+    while (!clopt_explore_finished(e))
+        CU_ASSERT_EQUAL_FATAL(clopt_explore_advance(e, 0, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(clopt_tune_collect(t, 0, e, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(clopt_tune_collect(t, 0, e, &err), CLOPT_ESTATE);
+    ASSERT_ERROR(err, CLOPT_ESTATE, "optimizer 1 is scored already");
+    CU_ASSERT_EQUAL(clopt_tune_curve_get(t, 0)->nvalues, 25);
+    char *json = clopt_tune_json(t);
+    CU_ASSERT_PTR_NOT_NULL(json);
+    CU_ASSERT_PTR_NOT_NULL(json && strstr(json, "\"ranking\":[\"adam\"]"));
+    free(json);
+    clopt_explore_release(e);
     clopt_tune_release(t);
     clopt_tune_plan p = good;
     CU_ASSERT_PTR_NULL(clopt_tune_create(NULL, &err));
