@@ -12,7 +12,7 @@ import { after, before, test } from 'node:test';
 
 import { chromium } from 'playwright-core';
 
-import { RACE_STARTS, TUNE_STARTS, TUNE_TEXT } from '../../web/js/tunefair.js';
+import { NOISE_SEEDS, RACE_STARTS, TUNE_STARTS, TUNE_TEXT } from '../../web/js/tunefair.js';
 
 const [binary, artifacts] = process.argv.slice(2);
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -113,3 +113,19 @@ for (const lang of ['en', 'ko']) {
     assert.deepEqual(problems, []);
   });
 }
+
+test('Tune fairly with gradient noise: four seeds per start, said so, and the race keeps the noise', async () => {
+  const page = await open('#function=rosenbrock&opt=adam&opt=sgd(momentum=0.9)&steps=200&noise=0.5&seed=3');
+  await page.waitForFunction(() => ['done', 'running'].includes(document.body.dataset.state), null,
+    { timeout: 60000 });
+  await page.click('#tune-fairly');
+  await tuned(page, 'full');
+  const p = await panel(page);
+  assert.ok(p.fair.includes('σ = 0.5') && p.fair.includes(`${NOISE_SEEDS} noise seeds`), p.fair);
+  await page.waitForFunction(() => location.hash.startsWith('#tune&'), null, { timeout: 60000 });
+  assert.ok(p.link.includes('noise=0.5') && p.link.includes('seed=3'), p.link);
+  assert.equal(await page.$eval('#noise', (e) => e.value), '0.5');
+  assert.equal(await page.$eval('#seed', (e) => e.value), '3');
+  await page.close();
+  assert.deepEqual(problems, []);
+});

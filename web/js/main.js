@@ -855,14 +855,14 @@ async function main() {
       },
     });
     tuneFair = createTuneFair({
-      getScene: () => ({
-        fn: state.fn.name, opts: specs(), steps: Number($('steps').value),
-        plan: tuneHash(formatHash({
-          function: state.fn.name, opts: specs(), starts: [], steps: Number($('steps').value), lang: language(),
-        })),
-      }),
+      getScene: () => {
+        const race = { function: state.fn.name, opts: specs(), steps: Number($('steps').value),
+          noise: Number($('noise').value) || 0, seed: Number($('seed').value) || 0, lang: language() };
+        return { fn: race.function, opts: race.opts, steps: race.steps, noise: race.noise, race,
+          plan: tuneHash(formatHash({ ...race, starts: [] })) };
+      },
       async onRace(opts, starts, scene) {
-        applyHash(formatHash({ function: scene.fn, opts, starts, steps: scene.steps, view: state.view, lang: language() }));
+        applyHash(formatHash({ ...scene.race, opts, starts, view: state.view, lang: language() }));
         await run();
         history.replaceState(null, '', scene.plan); // the link tunes again, then races
       },

@@ -30,6 +30,7 @@ export const TUNE_TEXT = {
       + 'those starts.',
     tuneFailed: 'The tuning failed: {error}',
     tuneLink: 'Link to this fair race',
+    tuneNoise: ' With gradient noise σ = {noise}, each start ran with {seeds} noise seeds.',
   },
   ko: {
     tuneFairly: '공정하게 튜닝',
@@ -50,6 +51,7 @@ export const TUNE_TEXT = {
       + '{race}개에서 실행합니다.',
     tuneFailed: '튜닝에 실패했습니다: {error}',
     tuneLink: '이 공정한 레이스의 링크',
+    tuneNoise: ' 기울기 잡음 σ = {noise}에서는 시작점마다 잡음 시드 {seeds}개로 실행했습니다.',
   },
 };
 Object.assign(TEXT.en, TUNE_TEXT.en);
@@ -68,9 +70,12 @@ export function tuneHash(raceHash) {
   return `#tune&${raceHash.replace(/^#/, '')}`;
 }
 
-/** The request for the race's function, specs and steps. */
-export function tuningRequest(fn, opts, steps) {
-  return { function: fn, optimizers: opts, steps, starts: TUNE_STARTS, score: 'final' };
+export const NOISE_SEEDS = 4; // with gradient noise, every start runs with this many seeds
+
+/** The request for the race's function, specs, steps and gradient noise. */
+export function tuningRequest(fn, opts, steps, noise = 0) {
+  const r = { function: fn, optimizers: opts, steps, starts: TUNE_STARTS, score: 'final' };
+  return noise > 0 ? { ...r, noise, seeds: NOISE_SEEDS } : r;
 }
 
 /**
@@ -97,7 +102,7 @@ export function rankingRows(tuning) {
 
 /**
  * The view, inside the race: a button after the race's presets and a figure after the loss
- * chart. getScene() gives {fn, opts, steps, plan} (plan: the hash of this fair race);
+ * chart. getScene() gives {fn, opts, steps, noise, plan} (plan: the hash of this fair race);
  * onRace(specs, starts, scene) runs the tuned race.
  */
 export function createTuneFair({ getScene, onRace }) {
@@ -196,7 +201,7 @@ export function createTuneFair({ getScene, onRace }) {
     link.href = scene.plan;
     fair.textContent = shown.coarse ? '' : t('tuneFair', {
       steps: shown.tuning.steps, starts: shown.tuning.starts.length, values: o.values.length, race: RACE_STARTS,
-    });
+    }) + (shown.tuning.noise > 0 ? t('tuneNoise', { noise: shown.tuning.noise, seeds: shown.tuning.seeds }) : '');
   }
 
   function stop() {
@@ -214,7 +219,7 @@ export function createTuneFair({ getScene, onRace }) {
     render();
     const r = await fetch('/api/v1/tunings', {
       method: 'POST', headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify(tuningRequest(scene.fn, scene.opts, scene.steps)),
+      body: JSON.stringify(tuningRequest(scene.fn, scene.opts, scene.steps, scene.noise)),
     });
     const body = await r.json().catch(() => ({ error: `HTTP ${r.status}` }));
     if (!r.ok) {

@@ -36,9 +36,11 @@ test('a fair race hash is the race hash after "#tune&", and parses as the race',
   assert.deepEqual([v.function, v.opts, v.steps, v.lang, v.ignored], ['rosenbrock', ['adam'], 300, 'ko', []]);
 });
 
-test('the request: the race\'s function, specs and steps, 64 starts, score final', () => {
+test('the request: the race\'s function, specs, steps and noise, 64 starts, score final', () => {
   assert.deepEqual(tuningRequest('beale', ['adam'], 200),
     { function: 'beale', optimizers: ['adam'], steps: 200, starts: TUNE_STARTS, score: 'final' });
+  assert.deepEqual(tuningRequest('beale', ['adam'], 200, 0.5),
+    { function: 'beale', optimizers: ['adam'], steps: 200, starts: TUNE_STARTS, score: 'final', noise: 0.5, seeds: 4 });
 });
 
 test('curve points: the rate over the race\'s own, gaps where the median is infinite, the best marked', () => {
