@@ -22,18 +22,23 @@ function runScene(scene) {
 }
 
 /**
- * A claim {tuned: {from, score, noise, seeds}}: the scene's optimizers are what `clopt tune`
- * makes of the specs `from` on the scene's function and steps (its defaults otherwise: lr over
- * 25 values, 64 starts), in order.
+ * A claim {tuned: {from, score, noise, seeds, diverged}}: the scene's optimizers are what
+ * `clopt tune` makes of the specs `from` on the scene's function and steps (its defaults
+ * otherwise: lr over 25 values, 64 starts), in order; with `diverged`, each one's share of
+ * diverged runs at its tuned value.
  */
 function checkTuned(claim, scene) {
-  const { from, score, noise, seeds } = claim.tuned;
+  const { from, score, noise, seeds, diverged } = claim.tuned;
   const args = ['tune', '--function', scene.function, '--steps', String(scene.steps), '--score', score, '--json'];
   for (const o of from) args.push('--optimizer', o);
   if (noise) args.push('--noise', String(noise), '--seeds', String(seeds || 1));
   const out = JSON.parse(execFileSync(clopt, args, { encoding: 'utf8' }));
   const tuned = out.optimizers.map((o) => parseSpec(o.tuned));
   assert.deepEqual(tuned, scene.opts.map(parseSpec), `clopt tune gives ${out.optimizers.map((o) => o.tuned).join(', ')}`);
+  if (diverged) {
+    const shares = out.optimizers.map((o) => o.diverged[o.values.indexOf(o.best)]);
+    assert.deepEqual(shares, diverged, `diverged shares at the tuned values: ${shares}`);
+  }
 }
 
 const dist = (p, q) => Math.hypot(p[0] - q[0], p[1] - q[1]);

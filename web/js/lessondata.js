@@ -28,8 +28,9 @@
 //   {t, endsAbove: v}                the last f is above v
 //   {t, endNormBelow: v}             the last point is within distance v of (0, 0)
 //   {better: [a, b], at}             trajectory a's f at step `at` is below trajectory b's
-//   {tuned: {from, score, noise, seeds}}  the scene's opts are, in order, what `clopt tune`
-//                                    makes of the specs `from` (its defaults otherwise)
+//   {tuned: {from, score, noise, seeds, diverged}}  the scene's opts are, in order, what
+//                                    `clopt tune` makes of the specs `from` (its defaults
+//                                    otherwise); `diverged`: each one's diverged share there
 
 export const LESSONS = [
   {
@@ -437,7 +438,7 @@ export const LESSONS = [
         en: { label: 'The tuned race', note: 'Each at the rate with the best median: SGD with momentum ends far lower from (−1.5, 2), but from (1.5, −0.5) it diverges — the price of its best median.' },
         ko: { label: '튜닝된 경주', note: '각자 중앙값이 가장 좋은 학습률로: 모멘텀 SGD는 (−1.5, 2)에서 훨씬 낮게 끝나지만, (1.5, −0.5)에서는 발산합니다. 가장 좋은 중앙값의 대가입니다.' },
         claims: [
-          { tuned: { from: ['adam', 'sgd(momentum=0.9)'], score: 'final' } },
+          { tuned: { from: ['adam', 'sgd(momentum=0.9)'], score: 'final', diverged: [0, 0.25] } },
           { better: [2, 0], at: 500 },
           { t: 3, diverges: true },
           { t: 1, diverges: false },
@@ -448,7 +449,7 @@ export const LESSONS = [
         en: { label: 'Tuned with gradient noise σ = 3', note: 'Tuned again over four noise seeds: noise makes the edge of divergence come sooner, so SGD\'s best rate drops to 0.0005, and it now ends lower than Adam from both starts without diverging.' },
         ko: { label: '기울기 잡음 σ = 3으로 튜닝', note: '잡음 시드 네 개로 다시 튜닝했습니다. 잡음이 있으면 발산하는 경계가 더 일찍 오므로 SGD의 가장 좋은 학습률이 0.0005로 내려가고, 이제 두 시작점 모두에서 발산 없이 Adam보다 낮게 끝납니다.' },
         claims: [
-          { tuned: { from: ['adam', 'sgd(momentum=0.9)'], score: 'final', noise: 3, seeds: 4 } },
+          { tuned: { from: ['adam', 'sgd(momentum=0.9)'], score: 'final', noise: 3, seeds: 4, diverged: [0, 0] } },
           { better: [2, 0], at: 500 },
           { better: [3, 1], at: 500 },
           { t: 3, diverges: false },
