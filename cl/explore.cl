@@ -1,6 +1,7 @@
 /*
  * Explore, the trajectory engine's reduce mode: basin maps (one run per grid start per
- * optimizer) and hyperparameter sweeps (one run per hyperparameter value, one start). No
+ * optimizer), hyperparameter sweeps (one run per hyperparameter value, one start) and
+ * tunings (per value and noise seed, one run per start of a list; the basin kernel). No
  * point is recorded: each run keeps its point, its state, the first step at which f came
  * within tolerance of the function's minimum value and the step at which it diverged in
  * device memory, and the last launch stores the final f. Memory is O(runs).
@@ -21,8 +22,14 @@
  *   table  [config][step in slice], row stride `stride`; with stride 1 the config's one row
  *          serves every step of the slice (scalars that do not change, or slices of one
  *          update).
+ *   sums   tunings with auc: 2 rows of rpad floats, the sum over steps 0 .. nsteps of
+ *          log10(max(f - f*, 0) + 1e-12) (of f itself without a known minimum, tol < 0) and
+ *          its Kahan compensation; otherwise unused.
  * Basins: config = run / cpad, one optimizer per padded block (uniform in a work-item, as in
- * the trajectory kernel). Sweeps: every run is its own config, so the scalars and the kind
+ * the trajectory kernel). Tunings: the same layout, config = value x nseeds + seed, the
+ * block's runs its starts; gradient noise as the trajectory kernel adds it, keyed by the
+ * config's seed (config % nseeds) with the run's start index as its counter, so that a run
+ * is trajectory k of `clopt run` from the same list of starts with --seed s. Sweeps: every run is its own config, so the scalars and the kind
  * are per group, and the program is built with CLOPT_TW 1 (one run per group).
  */
 
@@ -38,7 +45,8 @@ CLOPT_INLINE void clopt_explore(const bool sweep, const uint kind, const uint fn
                                 __global const clopt_scalars *table, const uint stride,
                                 const uint first, const uint count, const uint nsteps,
                                 const float fstar, const float tol,
-                                __global float *state, __global uint *steps)
+                                __global float *state, __global uint *steps, const float noise,
+                                const uint nseeds, const uint auc, __global float *sums)
 {
     const uint w = get_global_id(0);
     if (w >= nwork)
@@ -48,11 +56,19 @@ CLOPT_INLINE void clopt_explore(const bool sweep, const uint kind, const uint fn
     const uint entry = kinds[o];
     clopt_real x[CLOPT_GROUPS], y[CLOPT_GROUPS], ax[CLOPT_GROUPS], ay[CLOPT_GROUPS];
     clopt_real bx[CLOPT_GROUPS], by[CLOPT_GROUPS], cx[CLOPT_GROUPS], cy[CLOPT_GROUPS];
-    clopt_uint cv[CLOPT_GROUPS], dv[CLOPT_GROUPS];
+    clopt_uint cv[CLOPT_GROUPS], dv[CLOPT_GROUPS], id[CLOPT_GROUPS];
+    clopt_real sum[CLOPT_GROUPS], comp[CLOPT_GROUPS];
     uint cfg[CLOPT_GROUPS], kd[CLOPT_GROUPS];
+    const uint key = o % nseeds;
     CLOPT_FOR_GROUPS(g)
     {
         const uint tg = t + g * CLOPT_TW;
+        id[g] = (clopt_uint)(tg - o * cpad) + CLOPT_IOTA; /* the start's index in its block */
+        sum[g] = comp[g] = (clopt_real)(0.0f);
+        if (auc) {
+            sum[g] = CLOPT_LOAD(sums, tg);
+            comp[g] = CLOPT_LOAD(sums, rpad + tg);
+        }
         cfg[g] = sweep ? min(tg, ncfg - 1) : o; /* padding repeats the last config */
         kd[g] = sweep ? kinds[cfg[g]] : entry;
         clopt_state_load(state, rpad, tg, &x[g], &y[g], &ax[g], &ay[g], &bx[g], &by[g], &cx[g],
@@ -73,6 +89,19 @@ CLOPT_INLINE void clopt_explore(const bool sweep, const uint kind, const uint fn
             const clopt_real f = clopt_trajectory_f(fn, x[g], y[g], &gx, &gy);
             dv[g] = clopt_diverged(dv[g], f, s);
             cv[g] = min(cv[g], select(alive, (clopt_uint)(s), fabs(f - fstar) <= tol));
+            if (auc) { /* Kahan: 1e7 steps add up without losing the small terms */
+                const clopt_real q =
+                    tol < 0.0f ? f : log10(fmax(f - fstar, 0.0f) + (clopt_real)(1e-12f));
+                const clopt_real yk = q - comp[g], tk = sum[g] + yk;
+                comp[g] = (tk - sum[g]) - yk;
+                sum[g] = tk;
+            }
+            if (noise > 0.0f) {
+                clopt_real nx, ny;
+                clopt_normal2(id[g], s, key, 0u, &nx, &ny);
+                gx = gx + noise * nx;
+                gy = gy + noise * ny;
+            }
             if (!update) {
                 CLOPT_STORE(f, state, CLOPT_STATE_ROWS * rpad + t + g * CLOPT_TW);
                 continue;
@@ -91,6 +120,10 @@ CLOPT_INLINE void clopt_explore(const bool sweep, const uint kind, const uint fn
         clopt_state_store(state, rpad, tg, x[g], y[g], ax[g], ay[g], bx[g], by[g], cx[g], cy[g]);
         CLOPT_STORE(cv[g], steps, tg);
         CLOPT_STORE(dv[g], steps, rpad + tg);
+        if (auc) {
+            CLOPT_STORE(sum[g], sums, tg);
+            CLOPT_STORE(comp[g], sums, rpad + tg);
+        }
     }
 }
 
@@ -101,18 +134,22 @@ __kernel void clopt_explore_basins(const uint fn, const uint cpad, const uint nc
                                    __global const clopt_scalars *restrict table,
                                    const uint stride, const uint first, const uint count,
                                    const uint nsteps, const float fstar, const float tol,
-                                   __global float *restrict state, __global uint *restrict steps)
+                                   __global float *restrict state, __global uint *restrict steps,
+                                   const float noise, const uint nseeds, const uint auc,
+                                   __global float *restrict sums)
 {
 #if !CLOPT_KIND_COPIES
     clopt_explore(false, CLOPT_KIND_COUNT, fn, cpad, ncfg, rpad, nwork, groups, kinds, table,
-                  stride, first, count, nsteps, fstar, tol, state, steps);
+                  stride, first, count, nsteps, fstar, tol, state, steps, noise, nseeds, auc,
+                  sums);
 #else
     const uint o = min((uint)get_global_id(0) * (CLOPT_TW * groups) / cpad, ncfg - 1);
     switch (kinds[o] & CLOPT_KIND_MASK) {
 #define CLOPT_EXPLORE_OF(K, KEY, LEAN, FULL, SHAPE)                                            \
     case CLOPT_##K:                                                                            \
         clopt_explore(false, CLOPT_##K, fn, cpad, ncfg, rpad, nwork, groups, kinds, table,     \
-                      stride, first, count, nsteps, fstar, tol, state, steps);                 \
+                      stride, first, count, nsteps, fstar, tol, state, steps, noise, nseeds,   \
+                      auc, sums);                                                              \
         break;
         CLOPT_OPTIMIZERS(CLOPT_EXPLORE_OF)
 #undef CLOPT_EXPLORE_OF
@@ -127,8 +164,11 @@ __kernel void clopt_explore_sweep(const uint fn, const uint cpad, const uint ncf
                                   __global const clopt_scalars *restrict table,
                                   const uint stride, const uint first, const uint count,
                                   const uint nsteps, const float fstar, const float tol,
-                                  __global float *restrict state, __global uint *restrict steps)
+                                  __global float *restrict state, __global uint *restrict steps,
+                                  const float noise, const uint nseeds, const uint auc,
+                                  __global float *restrict sums)
 {
     clopt_explore(true, CLOPT_KIND_COUNT, fn, cpad, ncfg, rpad, nwork, groups, kinds, table,
-                  stride, first, count, nsteps, fstar, tol, state, steps);
+                  stride, first, count, nsteps, fstar, tol, state, steps, noise, nseeds, auc,
+                  sums);
 }

@@ -1,6 +1,6 @@
 /*
- * Explorations: basin maps and hyperparameter sweeps, the trajectory engine's reduce mode
- * (cl/explore.cl). Every run keeps its state, converged and diverged steps on the device;
+ * Explorations: basin maps, hyperparameter sweeps and tunings, the trajectory engine's reduce
+ * mode (cl/explore.cl). Every run keeps its state, converged and diverged steps on the device;
  * only the final fields come back, so memory is O(runs) whatever the steps.
  *
  * Per-step scalars: a basin map has one config per optimizer, so its table is [optimizer]
@@ -9,6 +9,10 @@
  * costs configs x slice, not runs x steps, and each row still comes from
  * clopt_schedule_scalars, the one place the scalars are computed: a cell gives the bits of
  * `clopt run` with that spec.
+ *
+ * A tuning is a sweep laid out as a basin map: its configs are value x seed (the scalars of
+ * one value repeated per seed), each config's block the list of starts, so the runs of a
+ * block share their scalars and run in the vector lanes of the basin kernel.
  */
 #include "../cl/trajectory.h"
 #include "context.h"
@@ -32,6 +36,10 @@ struct clopt_exploration {
     clopt_explore_kind kind;
     const clopt_function_info *info;
     size_t nmaps, per_map, ncfg;      /* maps; runs per map; configs (K, or the sweep's) */
+    size_t block;                     /* runs per config before padding (a block of cpad) */
+    size_t nseeds;                    /* a tuning's noise seeds (1 otherwise) */
+    double noise;                     /* a tuning's gradient noise (0 otherwise) */
+    int auc;                          /* sums per run in d_sums (tunings that ask) */
     size_t groups, cpad, rpad, nwork; /* launch shape (see cl/explore.cl) */
     size_t stride;                    /* the table's rows per config (1: one for every step) */
     size_t slice;                     /* most updates per slice */
@@ -47,9 +55,10 @@ struct clopt_exploration {
     clopt_scalars *table;
     float *res_f;     /* [map][component x, y, f][run] */
     int32_t *res_i;   /* [map][component converged_at, minimum, diverged_at][run] */
+    float *res_auc;   /* [run], tunings with auc */
     int have_results; /* read back from the device */
     size_t device_bytes;
-    cl_mem d_kinds, d_table, d_state, d_steps;
+    cl_mem d_kinds, d_table, d_state, d_steps, d_sums;
     cl_kernel kernel;
 };
 
@@ -61,7 +70,7 @@ static size_t round_up(size_t n, size_t m)
 void clopt_explore_release(clopt_exploration *e)
 {
     if (!e) return;
-    cl_mem mems[] = {e->d_kinds, e->d_table, e->d_state, e->d_steps};
+    cl_mem mems[] = {e->d_kinds, e->d_table, e->d_state, e->d_steps, e->d_sums};
     for (size_t i = 0; i < sizeof mems / sizeof mems[0]; i++)
         if (mems[i]) clReleaseMemObject(mems[i]);
     if (e->kernel) clReleaseKernel(e->kernel);
@@ -78,10 +87,14 @@ void clopt_explore_release(clopt_exploration *e)
     free(e->table);
     free(e->res_f);
     free(e->res_i);
+    free(e->res_auc);
     free(e);
 }
 
-/* The configs: K specs (basins), or the base with every combination of axis values. */
+/*
+ * The configs: K specs (basins), or the base with every combination of axis values (a
+ * tuning's value v repeated for each seed: config v * S + s).
+ */
 static clopt_status make_configs(clopt_exploration *e, const clopt_explore_options *o,
                                  const clopt_config *base, const int params[2], clopt_error *err)
 {
@@ -101,10 +114,11 @@ static clopt_status make_configs(clopt_exploration *e, const clopt_explore_optio
         }
         const size_t n0 = e->nvalues[0];
         for (size_t r = 0; r < e->ncfg; r++) {
+            const size_t v = r / e->nseeds;
             e->cfg[r] = *base; /* every value checked already (explore_options.c) */
-            clopt_config_put_setting(&e->cfg[r], params[0], e->values[0][r % n0]);
+            clopt_config_put_setting(&e->cfg[r], params[0], e->values[0][v % n0]);
             if (e->naxes == 2)
-                clopt_config_put_setting(&e->cfg[r], params[1], e->values[1][r / n0]);
+                clopt_config_put_setting(&e->cfg[r], params[1], e->values[1][v / n0]);
         }
     }
     for (size_t r = 0; r < e->ncfg; r++)
@@ -116,7 +130,7 @@ static clopt_status make_configs(clopt_exploration *e, const clopt_explore_optio
     return CLOPT_OK;
 }
 
-/* Initial state: every run at its start, optimizer state zero, no step yet. */
+/* Initial state: every run at its start, optimizer state zero, no step (nor sum) yet. */
 static clopt_status create_buffers(clopt_exploration *e, const clopt_explore_options *o,
                                    clopt_error *err)
 {
@@ -135,14 +149,17 @@ static clopt_status create_buffers(clopt_exploration *e, const clopt_explore_opt
     const double *view = o->view ? o->view : e->info->view;
     const double *start = o->start ? o->start : e->info->start;
     for (size_t r = 0; r < rpad; r++) {
-        const size_t m = e->kind == CLOPT_EXPLORE_BASINS ? r / e->cpad : 0;
-        size_t c = r - m * e->cpad; /* the run within its map; padding repeats the last */
-        c = m < e->nmaps && c < e->per_map ? c : e->per_map - 1;
+        const size_t m = e->kind != CLOPT_EXPLORE_SWEEP ? r / e->cpad : 0;
+        size_t c = r - m * e->cpad; /* the run within its block; padding repeats the last */
+        c = c < e->block ? c : e->block - 1;
         double x = start[0], y = start[1];
         if (e->kind == CLOPT_EXPLORE_BASINS) {
             const size_t i = c % o->nx, j = c / o->nx;
             x = view[0] + (double)i * (view[1] - view[0]) / (double)(o->nx - 1);
             y = view[2] + (double)j * (view[3] - view[2]) / (double)(o->ny - 1);
+        } else if (e->kind == CLOPT_EXPLORE_TUNE) {
+            x = o->starts[2 * c];
+            y = o->starts[2 * c + 1];
         }
         state[r] = (float)x;
         state[rpad + r] = (float)y;
@@ -161,8 +178,13 @@ static clopt_status create_buffers(clopt_exploration *e, const clopt_explore_opt
     e->d_table =
         clCreateBuffer(cl, CL_MEM_READ_ONLY, e->ncfg * e->stride * sizeof *e->table, NULL, &rc);
     CLOPT_CL_CHECK_RC(err, what, "clCreateBuffer", rc);
+    /* The sums (zero, as `state` past its first two rows); one float when unused. */
+    const size_t sums = e->auc ? 2 * rpad : 1;
+    e->d_sums = clCreateBuffer(cl, rw, sums * sizeof *state, state + 2 * rpad, &rc);
+    CLOPT_CL_CHECK_RC(err, what, "clCreateBuffer", rc);
     e->device_bytes = e->ncfg * (sizeof *kinds + e->stride * sizeof *e->table) +
-                      rpad * (STATE_ROWS * sizeof *state + 2 * sizeof *steps);
+                      rpad * (STATE_ROWS * sizeof *state + 2 * sizeof *steps) +
+                      sums * sizeof *state;
     free(state);
     free(steps);
     free(kinds);
@@ -191,6 +213,8 @@ static clopt_status bind_kernel(clopt_exploration *e, float fstar, float tol, cl
     const cl_uint ncfg = (cl_uint)e->ncfg, rpad = (cl_uint)e->rpad;
     const cl_uint nwork = (cl_uint)e->nwork, groups = (cl_uint)e->groups;
     const cl_uint stride = (cl_uint)e->stride, nsteps = (cl_uint)e->steps;
+    const cl_uint nseeds = (cl_uint)e->nseeds, auc = (cl_uint)e->auc;
+    const cl_float noise = (cl_float)e->noise;
     const cl_kernel k = e->kernel;
     const char *what = "binding the explore kernel";
     CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 0, sizeof fn, &fn));
@@ -207,6 +231,10 @@ static clopt_status bind_kernel(clopt_exploration *e, float fstar, float tol, cl
     CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 13, sizeof tol, &tol));
     CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 14, sizeof(cl_mem), &e->d_state));
     CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 15, sizeof(cl_mem), &e->d_steps));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 16, sizeof noise, &noise));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 17, sizeof nseeds, &nseeds));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 18, sizeof auc, &auc));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 19, sizeof(cl_mem), &e->d_sums));
     return CLOPT_OK;
 fail:
     return CLOPT_ECL;
@@ -233,23 +261,36 @@ static void table_shape(clopt_exploration *e)
 static void shape(clopt_exploration *e, const clopt_explore_options *o)
 {
     const clopt_tuning *t = &e->ctx->tuning;
-    if (e->kind == CLOPT_EXPLORE_BASINS) {
-        e->nmaps = e->ncfg = o->noptimizers;
-        e->per_map = o->nx * o->ny;
-        const size_t fill = (e->per_map + t->lanes - 1) / t->lanes;
-        e->groups = fill < t->groups ? fill : t->groups;
-        e->cpad = round_up(e->per_map, t->lanes * e->groups);
-        e->rpad = e->nmaps * e->cpad;
-        e->nwork = e->rpad / (t->lanes * e->groups);
-    } else { /* one run per group: the scalar program */
+    e->nseeds = 1;
+    if (e->kind == CLOPT_EXPLORE_SWEEP) { /* one run per group: the scalar program */
         e->naxes = o->naxes;
         e->nmaps = 1;
         e->per_map = e->ncfg = o->axes[0].n * (o->naxes == 2 ? o->axes[1].n : 1);
+        e->block = 1;
         e->groups = e->per_map < t->groups ? e->per_map : t->groups;
         e->cpad = 1;
         e->rpad = round_up(e->per_map, e->groups);
         e->nwork = e->rpad / e->groups;
+        return;
     }
+    if (e->kind == CLOPT_EXPLORE_BASINS) {
+        e->nmaps = e->ncfg = o->noptimizers;
+        e->per_map = e->block = o->nx * o->ny;
+    } else { /* a tuning: one map of value x seed configs, each a block of the starts */
+        e->naxes = o->naxes;
+        e->nseeds = o->nseeds;
+        e->noise = o->noise;
+        e->auc = o->auc != 0;
+        e->nmaps = 1;
+        e->ncfg = o->axes[0].n * (o->naxes == 2 ? o->axes[1].n : 1) * o->nseeds;
+        e->block = o->nstarts;
+        e->per_map = e->ncfg * e->block;
+    }
+    const size_t fill = (e->block + t->lanes - 1) / t->lanes;
+    e->groups = fill < t->groups ? fill : t->groups;
+    e->cpad = round_up(e->block, t->lanes * e->groups);
+    e->rpad = e->ncfg * e->cpad;
+    e->nwork = e->rpad / (t->lanes * e->groups);
 }
 
 clopt_exploration *clopt_explore_create(clopt_context *ctx, const clopt_explore_options *o,
@@ -282,7 +323,9 @@ clopt_exploration *clopt_explore_create(clopt_context *ctx, const clopt_explore_
     e->config = calloc(e->nmaps, sizeof *e->config);
     e->res_f = malloc(3 * runs * sizeof *e->res_f);
     e->res_i = malloc(3 * runs * sizeof *e->res_i);
-    if (!e->cfg || !e->m_schedule || !e->config || !e->res_f || !e->res_i) {
+    e->res_auc = e->auc ? malloc(runs * sizeof *e->res_auc) : NULL;
+    if (!e->cfg || !e->m_schedule || !e->config || !e->res_f || !e->res_i ||
+        (e->auc && !e->res_auc)) {
         clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating %zu runs", runs);
         goto fail;
     }
@@ -407,7 +450,7 @@ static clopt_status read_results(clopt_exploration *e, clopt_error *err)
     const size_t rpad = e->rpad, runs = e->nmaps * e->per_map;
     const cl_command_queue q = e->ctx->queue;
     const char *what = "reading an exploration's results";
-    float *xy = malloc(3 * rpad * sizeof *xy);
+    float *xy = malloc((e->auc ? 5 : 3) * rpad * sizeof *xy);
     cl_uint *st = malloc(2 * rpad * sizeof *st);
     clopt_status status = CLOPT_OK;
     if (!xy || !st) {
@@ -421,12 +464,17 @@ static clopt_status read_results(clopt_exploration *e, clopt_error *err)
                    clEnqueueReadBuffer(q, e->d_state, CL_FALSE,
                                        CLOPT_STATE_ROWS * rpad * sizeof *xy, rpad * sizeof *xy,
                                        xy + 2 * rpad, 0, NULL, NULL));
+    if (e->auc)
+        CLOPT_CL_CHECK(err, what,
+                       clEnqueueReadBuffer(q, e->d_sums, CL_FALSE, 0, 2 * rpad * sizeof *xy,
+                                           xy + 3 * rpad, 0, NULL, NULL));
     CLOPT_CL_CHECK(
         err, what,
         clEnqueueReadBuffer(q, e->d_steps, CL_TRUE, 0, 2 * rpad * sizeof *st, st, 0, NULL, NULL));
     for (size_t m = 0; m < e->nmaps; m++)
         for (size_t c = 0; c < e->per_map; c++) {
-            const size_t r = m * e->cpad + c, at = c;
+            const size_t g = m * e->per_map + c; /* its padded index: config block, offset */
+            const size_t r = g / e->block * e->cpad + g % e->block, at = c;
             float *f = e->res_f + 3 * m * e->per_map;
             int32_t *n = e->res_i + 3 * m * e->per_map;
             const cl_uint cv = st[r], dv = st[rpad + r];
@@ -438,6 +486,11 @@ static clopt_status read_results(clopt_exploration *e, clopt_error *err)
             n[at] = cv != CLOPT_ALIVE && (alive || cv < dv) ? (int32_t)cv : -1;
             n[e->per_map + at] = alive ? nearest_minimum(e, xy[r], xy[rpad + r]) : -1;
             n[2 * e->per_map + at] = alive ? -1 : (int32_t)dv;
+            if (e->auc) /* the sum and its compensation, as Kahan's sum ends */
+                e->res_auc[g] =
+                    alive ? (float)(((double)xy[3 * rpad + r] - (double)xy[4 * rpad + r]) /
+                                    (double)(e->steps + 1))
+                          : NAN;
         }
     free(xy);
     free(st);
@@ -475,6 +528,7 @@ clopt_status clopt_explore_map_get(clopt_exploration *e, size_t m, clopt_explore
     const size_t n = e->per_map;
     const float *f = e->res_f + 3 * m * n;
     const int32_t *i = e->res_i + 3 * m * n;
-    *out = (clopt_explore_map){n, f, f + n, f + 2 * n, i, i + n, i + 2 * n};
+    *out = (clopt_explore_map){n, f,     f + n,     f + 2 * n,
+                               i, i + n, i + 2 * n, e->auc ? e->res_auc + m * n : NULL};
     return CLOPT_OK;
 }

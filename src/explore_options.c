@@ -152,14 +152,57 @@ static clopt_status check_sweep(const clopt_explore_options *o, clopt_config *ba
     return CLOPT_OK;
 }
 
+/*
+ * Checks a tuning: a sweep's optimizer and axes, then the starts, seeds and noise; the runs
+ * (values x seeds x starts) within the limit.
+ */
+static clopt_status check_tune(const clopt_explore_options *o, clopt_config *base,
+                               clopt_param params[2], clopt_error *err)
+{
+    if (o->start)
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "start: a tuning runs from its list of starts; expected NULL");
+    if (check_sweep(o, base, params, err) != CLOPT_OK) return CLOPT_EINVAL;
+    if (!o->starts)
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "starts is NULL; expected nstarts = %zu points (x0, y0, x1, ...)",
+                               o->nstarts);
+    if (o->nstarts == 0 || o->nstarts > CLOPT_EXPLORE_MAX_RUNS)
+        return clopt_error_set(err, CLOPT_EINVAL, "%zu starts; expected 1 .. %u", o->nstarts,
+                               CLOPT_EXPLORE_MAX_RUNS);
+    for (size_t k = 0; k < o->nstarts; k++)
+        if (!isfinite(o->starts[2 * k]) || !isfinite(o->starts[2 * k + 1]))
+            return clopt_error_set(err, CLOPT_EINVAL,
+                                   "start %zu = %g,%g: expected two finite numbers", k + 1,
+                                   o->starts[2 * k], o->starts[2 * k + 1]);
+    if (o->nseeds < 1 || o->nseeds > CLOPT_EXPLORE_MAX_SEEDS)
+        return clopt_error_set(err, CLOPT_EINVAL, "%zu seeds; expected 1 .. %u", o->nseeds,
+                               CLOPT_EXPLORE_MAX_SEEDS);
+    if (!isfinite(o->noise) || !(o->noise >= 0))
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "noise = %g; expected a finite standard deviation >= 0", o->noise);
+    const size_t values = o->axes[0].n * (o->naxes == 2 ? o->axes[1].n : 1);
+    if (values * o->nseeds > CLOPT_EXPLORE_MAX_RUNS / o->nstarts)
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "%zu values x %zu seeds x %zu starts is more than %u runs", values,
+                               o->nseeds, o->nstarts, CLOPT_EXPLORE_MAX_RUNS);
+    return CLOPT_OK;
+}
+
 /* Checks everything a caller controls before anything is allocated. */
 clopt_status clopt_explore_validate(const clopt_explore_options *o, clopt_config *base,
                                     int params[2], clopt_error *err)
 {
     if (!clopt_function_find(o->function, err)) return CLOPT_EINVAL;
-    if (o->kind != CLOPT_EXPLORE_BASINS && o->kind != CLOPT_EXPLORE_SWEEP)
-        return clopt_error_set(err, CLOPT_EINVAL, "kind %d; expected basins or sweep",
+    if (o->kind != CLOPT_EXPLORE_BASINS && o->kind != CLOPT_EXPLORE_SWEEP &&
+        o->kind != CLOPT_EXPLORE_TUNE)
+        return clopt_error_set(err, CLOPT_EINVAL, "kind %d; expected basins, sweep or tune",
                                (int)o->kind);
+    if (o->kind != CLOPT_EXPLORE_TUNE && (o->noise != 0 || o->auc || o->starts))
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "noise, auc and starts belong to tunings; expected 0 (NULL) for "
+                               "a %s",
+                               o->kind == CLOPT_EXPLORE_BASINS ? "basin map" : "sweep");
     if (!o->optimizers || o->noptimizers == 0)
         return clopt_error_set(err, CLOPT_EINVAL, "no optimizers; expected at least one spec");
     if (o->steps < 1 || o->steps > CLOPT_RUN_MAX_STEPS)
@@ -169,6 +212,7 @@ clopt_status clopt_explore_validate(const clopt_explore_options *o, clopt_config
         return clopt_error_set(err, CLOPT_EINVAL, "tol = %g; expected a finite number >= 0",
                                o->tol);
     if (o->kind == CLOPT_EXPLORE_BASINS) return check_basins(o, err);
+    if (o->kind == CLOPT_EXPLORE_TUNE) return check_tune(o, base, params, err);
     return check_sweep(o, base, params, err);
 }
 

@@ -22,6 +22,7 @@ extern CU_TestInfo checkpoint_tests[];
 extern CU_TestInfo functions_tests[];
 extern CU_TestInfo trajectory_tests[];
 extern CU_TestInfo explore_tests[];
+extern CU_TestInfo tune_tests[];
 extern CU_TestInfo train_tests[];
 extern CU_TestInfo expr_tests[];
 extern CU_TestInfo scale_tests[];

@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import test from 'node:test';
 
 import { LESSONS, tryScene } from '../web/js/lessondata.js';
+import { parseSpec } from '../web/js/spec.js';
 
 const clopt = process.argv[2] || process.env.CLOPT || 'build/clopt';
 
@@ -18,6 +19,26 @@ function runScene(scene) {
   const out = JSON.parse(execFileSync(clopt, args, { encoding: 'utf8', maxBuffer: 1 << 26 }));
   assert.equal(out.trajectories.length, scene.opts.length * scene.starts.length);
   return out.trajectories;
+}
+
+/**
+ * A claim {tuned: {from, score, noise, seeds, diverged}}: the scene's optimizers are what
+ * `clopt tune` makes of the specs `from` on the scene's function and steps (its defaults
+ * otherwise: lr over 25 values, 64 starts), in order; with `diverged`, each one's share of
+ * diverged runs at its tuned value.
+ */
+function checkTuned(claim, scene) {
+  const { from, score, noise, seeds, diverged } = claim.tuned;
+  const args = ['tune', '--function', scene.function, '--steps', String(scene.steps), '--score', score, '--json'];
+  for (const o of from) args.push('--optimizer', o);
+  if (noise) args.push('--noise', String(noise), '--seeds', String(seeds || 1));
+  const out = JSON.parse(execFileSync(clopt, args, { encoding: 'utf8' }));
+  const tuned = out.optimizers.map((o) => parseSpec(o.tuned));
+  assert.deepEqual(tuned, scene.opts.map(parseSpec), `clopt tune gives ${out.optimizers.map((o) => o.tuned).join(', ')}`);
+  if (diverged) {
+    const shares = out.optimizers.map((o) => o.diverged[o.values.indexOf(o.best)]);
+    assert.deepEqual(shares, diverged, `diverged shares at the tuned values: ${shares}`);
+  }
 }
 
 const dist = (p, q) => Math.hypot(p[0] - q[0], p[1] - q[1]);
@@ -129,7 +150,8 @@ for (const lesson of LESSONS) {
       const trs = runScene(scene);
       for (const claim of claims) {
         try {
-          check(claim, trs, lesson.minimum);
+          if (claim.tuned) checkTuned(claim, scene);
+          else check(claim, trs, lesson.minimum);
         } catch (e) {
           e.message = `${JSON.stringify(claim)}: ${e.message}`;
           throw e;

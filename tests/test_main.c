@@ -41,6 +41,7 @@ static CU_SuiteInfo suites[] = {
     {"expr", NULL, NULL, NULL, NULL, expr_tests},
     {"trajectory", NULL, NULL, NULL, NULL, trajectory_tests},
     {"explore", NULL, NULL, NULL, NULL, explore_tests},
+    {"tune", NULL, NULL, NULL, NULL, tune_tests},
     {"train", NULL, NULL, NULL, NULL, train_tests},
     {"scale", NULL, NULL, NULL, NULL, scale_tests},
     CU_SUITE_INFO_NULL,

@@ -339,11 +339,12 @@ CLOPT_API clopt_status clopt_landscape(clopt_context *ctx, const char *function,
                                        size_t ny, const double *view, float *values, float *min,
                                        float *max, clopt_error *err);
 
-/* ---- Explore: many runs reduced on the device (basin maps and hyperparameter sweeps) ---- */
+/* ---- Explore: many runs reduced on the device (basin maps, sweeps, tunings) ---- */
 
 typedef enum {
     CLOPT_EXPLORE_BASINS, /* one run per grid start per optimizer */
-    CLOPT_EXPLORE_SWEEP   /* one run per point of a grid of hyperparameter values */
+    CLOPT_EXPLORE_SWEEP,  /* one run per point of a grid of hyperparameter values */
+    CLOPT_EXPLORE_TUNE    /* a sweep from a list of starts x noise seeds: runs per value */
 } clopt_explore_kind;
 
 /* A swept hyperparameter: n values from lo to hi, evenly spaced or (log) geometrically. */
@@ -366,11 +367,18 @@ typedef struct {
     size_t naxes;               /* sweep: 1 or 2 */
     uint64_t steps;             /* 1 .. CLOPT_RUN_MAX_STEPS */
     double tol; /* converged: |f - f*| <= tol * max(1, |f*|); finite, >= 0 (1e-4 in the CLI) */
+    /* Tunings only (the axes as a sweep's); zero for basins and sweeps. */
+    const double *starts; /* K points as x0, y0, x1, y1, ...: every value runs from each */
+    size_t nstarts;       /* K >= 1 */
+    size_t nseeds;        /* S >= 1: noise keys 0 .. S-1, each from every start */
+    double noise;         /* sigma >= 0 of the gradient noise, as clopt_run_options.noise */
+    int auc;              /* nonzero: also each run's mean per-step score (map.auc) */
 } clopt_explore_options;
 
 #define CLOPT_EXPLORE_MAX_SIDE 4096u
 #define CLOPT_EXPLORE_MAX_MAPS 16u      /* optimizers of one basin map */
 #define CLOPT_EXPLORE_MAX_RUNS 4194304u /* runs per exploration (K x nx x ny, or the sweep) */
+#define CLOPT_EXPLORE_MAX_SEEDS 1024u   /* noise seeds of a tuning */
 
 /*
  * One map of an exploration, arrays of `runs` entries: basins row-major (j * nx + i, cell
@@ -380,11 +388,16 @@ typedef struct {
  * (f* the function's minimum value), -1 if never or if the function has none. minimum:
  * the index of the known minimum nearest the final point if within 1% of the view's width
  * (basins) or of its default view's width (sweeps), else -1. diverged_at: as in runs, -1.
+ * Tunings: run ((v * S) + s) * K + k is value v (sweep order) with seed s from start k; it
+ * is trajectory k of clopt_run from the same K starts with seed s. auc (tunings with
+ * options.auc, else NULL): the mean over steps 0 .. N of log10(max(f - f*, 0) + 1e-12), of
+ * f itself for a function without a minimum, summed in float; NaN for a run that diverged.
  */
 typedef struct {
     size_t runs;
     const float *x, *y, *f;
     const int32_t *converged_at, *minimum, *diverged_at;
+    const float *auc;
 } clopt_explore_map;
 
 typedef struct clopt_exploration clopt_exploration;
@@ -407,13 +420,13 @@ CLOPT_API clopt_status clopt_explore_advance(clopt_exploration *e, uint64_t max_
 CLOPT_API int clopt_explore_finished(const clopt_exploration *e);
 CLOPT_API uint64_t clopt_explore_progress(const clopt_exploration *e);
 
-/* Maps: K for basins (one per optimizer, in order), 1 for a sweep. */
+/* Maps: K for basins (one per optimizer, in order), 1 for a sweep or a tuning. */
 CLOPT_API size_t clopt_explore_maps(const clopt_exploration *e);
 
-/* Map m's optimizer config (a sweep's: the base spec), get_config JSON owned by e. */
+/* Map m's optimizer config (a sweep's, a tuning's: the base spec), get_config JSON owned by e. */
 CLOPT_API const char *clopt_explore_optimizer(const clopt_exploration *e, size_t m);
 
-/* A sweep's axis a: its canonical name ("lr" for "learning_rate") and its n values. */
+/* A sweep's or tuning's axis a: its canonical name ("lr" for "learning_rate") and its n values. */
 CLOPT_API const char *clopt_explore_axis_name(const clopt_exploration *e, size_t a);
 CLOPT_API const double *clopt_explore_axis_values(const clopt_exploration *e, size_t a, size_t *n);
 

@@ -42,6 +42,32 @@ int cli_u64(const char *cmd, const char *opt, const char *text, uint64_t min, ui
     return 0;
 }
 
+int cli_vary(const char *cmd, const char *text, clopt_explore_axis *ax, char *name)
+{
+    const char *eq = strchr(text, '=');
+    char *end;
+    if (!eq || eq == text || (size_t)(eq - text) >= CLI_VARY_NAME) goto bad;
+    memcpy(name, text, (size_t)(eq - text));
+    name[eq - text] = '\0';
+    ax->name = name;
+    errno = 0;
+    ax->lo = clopt_strtod(eq + 1, &end);
+    if (end == eq + 1 || *end != ':') goto bad;
+    const char *p = end + 1;
+    ax->hi = clopt_strtod(p, &end);
+    if (end == p || *end != ':' || errno == ERANGE) goto bad;
+    p = end + 1;
+    if (*p < '0' || *p > '9') goto bad;
+    const unsigned long long n = strtoull(p, &end, 10);
+    if (errno == ERANGE || (*end != '\0' && strcmp(end, ":log") != 0)) goto bad;
+    ax->n = n > CLOPT_EXPLORE_MAX_SIDE ? CLOPT_EXPLORE_MAX_SIDE + 1 : (size_t)n;
+    ax->log = *end != '\0';
+    return 0;
+bad:
+    fprintf(stderr, "%s: --vary = '%s': expected NAME=LO:HI:N or NAME=LO:HI:N:log\n", cmd, text);
+    return -1;
+}
+
 int cli_double(const char *cmd, const char *opt, const char *text, double *out)
 {
     return cli_numbers(cmd, opt, text, 1, out);

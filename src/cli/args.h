@@ -2,6 +2,8 @@
 #ifndef CLOPT_CLI_ARGS_H
 #define CLOPT_CLI_ARGS_H
 
+#include "clopt/clopt.h"
+
 #include <stdint.h>
 
 /*
@@ -16,6 +18,14 @@ int cli_u64(const char *cmd, const char *opt, const char *text, uint64_t min, ui
 int cli_double(const char *cmd, const char *opt, const char *text, double *out);
 /* "X,Y" or "A,B,C,D": n finite numbers separated by commas. */
 int cli_numbers(const char *cmd, const char *opt, const char *text, int n, double *out);
+
+/*
+ * --vary NAME=LO:HI:N[:log] into *ax, its name copied into `name` (CLI_VARY_NAME bytes,
+ * which ax->name then points to); on a malformed text prints "<cmd>: --vary = '<text>':
+ * expected ..." and returns -1. The values themselves are checked with the spec.
+ */
+#define CLI_VARY_NAME 64
+int cli_vary(const char *cmd, const char *text, clopt_explore_axis *ax, char *name);
 
 /*
  * Checks a --function value (a catalogue name or an expression); on error prints

@@ -4,7 +4,8 @@
  *   trajectories: the engine vs a naive and a blocked C loop (Adam on Rosenbrock);
  *   step: one optimizer step vs the same-traffic bound and a C loop (bench_step.c);
  *   explore: a basin map vs the same runs and the blocked C loop (bench_explore.c), which
- *   borrows this file's options and contenders (bench.h).
+ *   borrows this file's options and contenders (bench.h);
+ *   tune: clopt tune's full and coarse plans, timed alone (bench_tune.c).
  */
 #include "cli.h"
 
@@ -208,5 +209,6 @@ int clopt_cli_bench(int argc, char **argv)
     if (strcmp(argv[1], "trajectories") == 0) return bench_trajectories(argc, argv);
     if (strcmp(argv[1], "step") == 0) return clopt_cli_bench_step(argc, argv);
     if (strcmp(argv[1], "explore") == 0) return clopt_cli_bench_explore(argc, argv);
+    if (strcmp(argv[1], "tune") == 0) return clopt_cli_bench_tune(argc, argv);
     return clopt_cli_group_unknown("bench", "benchmark", argv[1]);
 }

@@ -7,7 +7,6 @@
 #include "spec.h"
 #include "usage.h"
 
-#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -58,38 +57,17 @@ typedef struct {
     const char *cmd, *usage;
     const char *specs[MAX_SPECS];
     double view[4], start[2];
-    char names[2][64];
+    char names[2][CLI_VARY_NAME];
     int json, grid_set;
     const char *device;
 } explore_args;
 
-/* NAME=LO:HI:N[:log] into axis a. */
+/* NAME=LO:HI:N[:log] into the next axis. */
 static int parse_vary(explore_args *a, const char *text)
 {
-    clopt_explore_axis *ax = &a->o.axes[a->o.naxes];
-    const char *eq = strchr(text, '=');
-    char *end;
-    if (!eq || eq == text || (size_t)(eq - text) >= sizeof a->names[0]) goto bad;
-    memcpy(a->names[a->o.naxes], text, (size_t)(eq - text));
-    a->names[a->o.naxes][eq - text] = '\0';
-    ax->name = a->names[a->o.naxes];
-    errno = 0;
-    ax->lo = clopt_strtod(eq + 1, &end);
-    if (end == eq + 1 || *end != ':') goto bad;
-    const char *p = end + 1;
-    ax->hi = clopt_strtod(p, &end);
-    if (end == p || *end != ':' || errno == ERANGE) goto bad;
-    p = end + 1;
-    if (*p < '0' || *p > '9') goto bad;
-    const unsigned long long n = strtoull(p, &end, 10);
-    if (errno == ERANGE || (*end != '\0' && strcmp(end, ":log") != 0)) goto bad;
-    ax->n = n > CLOPT_EXPLORE_MAX_SIDE ? CLOPT_EXPLORE_MAX_SIDE + 1 : (size_t)n;
-    ax->log = *end != '\0';
+    if (cli_vary(a->cmd, text, &a->o.axes[a->o.naxes], a->names[a->o.naxes])) return -1;
     a->o.naxes++;
     return 0;
-bad:
-    fprintf(stderr, "%s: --vary = '%s': expected NAME=LO:HI:N or NAME=LO:HI:N:log\n", a->cmd, text);
-    return -1;
 }
 
 /* N or NX,NY. */

@@ -22,7 +22,7 @@
 #include <pthread.h>
 
 /* The kinds of job, each with its registry, queue and worker in s->jobs. */
-enum { SRV_RUNS, SRV_TRAININGS, SRV_LANDSCAPES, SRV_EXPLORATIONS, SRV_KINDS };
+enum { SRV_RUNS, SRV_TRAININGS, SRV_LANDSCAPES, SRV_EXPLORATIONS, SRV_TUNINGS, SRV_KINDS };
 
 typedef struct srv_stream srv_stream;
 
@@ -58,7 +58,7 @@ struct srv {
     pthread_mutex_t device;
     pthread_mutex_t lock;
     int stopping;
-    srv_jobs jobs[SRV_KINDS]; /* runs, trainings, landscapes, explorations */
+    srv_jobs jobs[SRV_KINDS]; /* runs, trainings, landscapes, explorations, tunings */
     size_t bytes;             /* everything charged to the budget (jobs.h) */
     uint64_t clock;           /* the jobs' LRU clock */
     double beat;              /* the last heartbeat pass */
@@ -72,8 +72,9 @@ struct srv {
     struct MHD_Daemon *daemon;
 };
 
-/* The kinds (runs.c, trainings.c, landscape.c, explorations.c). */
-extern const srv_job_kind srv_run_kind, srv_training_kind, srv_landscape_kind, srv_exploration_kind;
+/* The kinds (runs.c, trainings.c, landscape.c, explorations.c, tunings.c). */
+extern const srv_job_kind srv_run_kind, srv_training_kind, srv_landscape_kind, srv_exploration_kind,
+    srv_tuning_kind;
 /* Releases the trainings' context and data set (their worker has stopped). */
 void srv_trainings_free(srv *s);
 

@@ -178,8 +178,8 @@ enum MHD_Result srv_route(srv *s, struct MHD_Connection *c, const char *url, con
     if (q) return item_route(s, c, q, rest + 1, method);
     if (!strncmp(url, "/api/", 5))
         return not_found(c, "no such endpoint; see /api/v1/health, optimizers, functions, "
-                            "devices, landscape, check, limits, runs, trainings, "
-                            "explorations");
+                            "devices, landscape, check, limits, schedules, runs, trainings, "
+                            "explorations, tunings");
     if (!srv_assets_has(url)) return not_found(c, "no such page");
     return get ? srv_assets_serve(c, url) : srv_reply_method(c, method, "GET, HEAD");
 }

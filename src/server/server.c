@@ -24,7 +24,8 @@ void srv_options_defaults(srv_options *o)
 
 /* The kinds of job, in the order of s->jobs (core.h). */
 static const srv_job_kind *const kinds[SRV_KINDS] = {&srv_run_kind, &srv_training_kind,
-                                                     &srv_landscape_kind, &srv_exploration_kind};
+                                                     &srv_landscape_kind, &srv_exploration_kind,
+                                                     &srv_tuning_kind};
 
 srv *srv_open_offline(const srv_options *o, clopt_error *err)
 {

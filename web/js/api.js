@@ -97,6 +97,11 @@ export function postExploration(request) {
   return postJSON('/api/v1/explorations', request);
 }
 
+/** POST /api/v1/tunings. */
+export function postTuning(request) {
+  return postJSON('/api/v1/tunings', request);
+}
+
 /** DELETE path (a job the page no longer follows); resolves whatever the answer. */
 export function cancel(path) {
   return fetch(path, { method: 'DELETE' }).catch(() => {});

@@ -28,6 +28,9 @@
 //   {t, endsAbove: v}                the last f is above v
 //   {t, endNormBelow: v}             the last point is within distance v of (0, 0)
 //   {better: [a, b], at}             trajectory a's f at step `at` is below trajectory b's
+//   {tuned: {from, score, noise, seeds, diverged}}  the scene's opts are, in order, what
+//                                    `clopt tune` makes of the specs `from` (its defaults
+//                                    otherwise); `diverged`: each one's diverged share there
 
 export const LESSONS = [
   {
@@ -400,6 +403,66 @@ export const LESSONS = [
           { t: 1, reaches: { within: 200, tol: 0.2 } },
           { t: 2, signSteps: { size: 0.02, until: 40, tol: 1e-4 } },
           { t: 2, misses: { within: 100, tol: 0.2 } },
+        ],
+      },
+    ],
+  },
+  {
+    n: 11,
+    scene: { function: 'rosenbrock', opts: ['adam(lr=0.01)', 'sgd(lr=0.0001, momentum=0.9)'], starts: [[-1.5, 2], [1.5, -0.5]], steps: 500 },
+    minimum: [1, 1],
+    answer: 1,
+    en: {
+      title: 'Which optimizer is best?',
+      intro: 'Most comparisons of optimizers are races like this one: Adam at lr 0.01 against SGD with momentum 0.9 at lr 0.0001, on Rosenbrock, 500 steps, from two starts. Adam ends lower from both. Someone picked those two learning rates.',
+      question: 'Is Adam the better optimizer on Rosenbrock?',
+      choices: ['Yes: it ends lower from every start', 'This race cannot tell: it compares two learning rates someone picked', 'No: SGD with momentum always wins on valleys'],
+      explain: 'A race at hand-picked settings compares the settings. A fair race tunes each optimizer first on the same budget: the same 500 steps, the same 64 starts drawn in the view, 25 learning rates from 10⁻⁴ to 10 times its own, each judged by the median over the starts of log₁₀(f) at the last step (Tune fairly, in the race, draws those curves). Tuned, SGD with momentum (lr ≈ 0.0013) beats Adam at its best rate (0.01, the top of its sweep) in the median, but diverges from a quarter of the starts. Try the tuned race, then change what "best" means.',
+    },
+    ko: {
+      title: '어떤 옵티마이저가 가장 좋을까요?',
+      intro: '옵티마이저 비교는 대개 이런 경주입니다: Rosenbrock 함수에서 학습률 0.01의 Adam과 학습률 0.0001, 모멘텀 0.9의 SGD가 두 시작점에서 500스텝을 달립니다. 두 시작점 모두 Adam이 더 낮게 끝납니다. 두 학습률은 누군가 고른 값입니다.',
+      question: 'Rosenbrock에서는 Adam이 더 좋은 옵티마이저일까요?',
+      choices: ['그렇다: 모든 시작점에서 더 낮게 끝난다', '이 경주로는 알 수 없다: 누군가 고른 두 학습률을 비교한 것이다', '아니다: 골짜기에서는 모멘텀 SGD가 늘 이긴다'],
+      explain: '손으로 고른 설정에서의 경주는 설정을 비교합니다. 공정한 경주는 먼저 각 옵티마이저를 같은 예산으로 튜닝합니다: 같은 500스텝, 화면 영역에서 뽑은 같은 64개의 시작점, 자기 학습률의 10⁻⁴배부터 10배까지 25개의 학습률, 그리고 시작점들에 대한 마지막 스텝 log₁₀(f)의 중앙값으로 평가합니다(경주 화면의 "공정하게 튜닝"이 그 곡선을 그립니다). 튜닝하면 모멘텀 SGD(학습률 약 0.0013)가 가장 좋은 학습률(0.01, 범위의 끝)의 Adam을 중앙값에서 이기지만, 시작점의 4분의 1에서 발산합니다. 튜닝된 경주를 보고, "가장 좋다"의 뜻을 바꿔 보세요.',
+    },
+    claims: [
+      { better: [0, 2], at: 500 },
+      { better: [1, 3], at: 500 },
+      { t: 2, diverges: false },
+      { t: 3, diverges: false },
+    ],
+    tries: [
+      {
+        change: { opts: ['adam(lr=0.01)', 'sgd(lr=0.00133352143216333, momentum=0.9)'] },
+        en: { label: 'The tuned race', note: 'Each at the rate with the best median: SGD with momentum ends far lower from (−1.5, 2), but from (1.5, −0.5) it diverges — the price of its best median.' },
+        ko: { label: '튜닝된 경주', note: '각자 중앙값이 가장 좋은 학습률로: 모멘텀 SGD는 (−1.5, 2)에서 훨씬 낮게 끝나지만, (1.5, −0.5)에서는 발산합니다. 가장 좋은 중앙값의 대가입니다.' },
+        claims: [
+          { tuned: { from: ['adam', 'sgd(momentum=0.9)'], score: 'final', diverged: [0, 0.25] } },
+          { better: [2, 0], at: 500 },
+          { t: 3, diverges: true },
+          { t: 1, diverges: false },
+        ],
+      },
+      {
+        change: { opts: ['adam(lr=0.01)', 'sgd(lr=0.000510896977450693, momentum=0.9)'], noise: 3, seed: 0 },
+        en: { label: 'Tuned with gradient noise σ = 3', note: 'Tuned again over four noise seeds: noise makes the edge of divergence come sooner, so SGD\'s best rate drops to 0.0005, and it now ends lower than Adam from both starts without diverging.' },
+        ko: { label: '기울기 잡음 σ = 3으로 튜닝', note: '잡음 시드 네 개로 다시 튜닝했습니다. 잡음이 있으면 발산하는 경계가 더 일찍 오므로 SGD의 가장 좋은 학습률이 0.0005로 내려가고, 이제 두 시작점 모두에서 발산 없이 Adam보다 낮게 끝납니다.' },
+        claims: [
+          { tuned: { from: ['adam', 'sgd(momentum=0.9)'], score: 'final', noise: 3, seeds: 4, diverged: [0, 0] } },
+          { better: [2, 0], at: 500 },
+          { better: [3, 1], at: 500 },
+          { t: 3, diverges: false },
+        ],
+      },
+      {
+        change: { opts: ['adam(lr=1e-07)', 'sgd(lr=1e-06, momentum=0.9)'] },
+        en: { label: 'Tuned for speed: steps to reach f*', note: 'Scored by the first step within 10⁻⁴ of the minimum, no rate of either gets there in half the runs within 500 steps: every rate ties, the first one wins, and the "tuned" race does not move. A score must be able to tell the settings apart.' },
+        ko: { label: '속도로 튜닝: f*에 닿는 스텝', note: '최솟값의 10⁻⁴ 안에 처음 들어온 스텝으로 평가하면, 500스텝 안에 실행의 절반이 닿는 학습률이 하나도 없습니다. 모든 학습률이 비기고 첫 번째가 뽑혀, "튜닝된" 경주는 거의 움직이지 않습니다. 점수는 설정들을 구별할 수 있어야 합니다.' },
+        claims: [
+          { tuned: { from: ['adam', 'sgd(momentum=0.9)'], score: 'reach' } },
+          { t: 0, endsNear: { point: [-1.5, 2], tol: 1e-3 } },
+          { t: 2, misses: { within: 500, tol: 1 } },
         ],
       },
     ],

@@ -9,12 +9,13 @@ import { t, translatePage } from './i18n.js';
 import { createLessons } from './lessons.js';
 import { SWEEP_SECOND } from './presets.js';
 import { createRace } from './race.js';
-import { info } from './racerun.js';
+import { info, specs } from './racerun.js';
 import { createRouter, routeOf } from './router.js';
 import { setKinds } from './scales.js';
 import { createBus, createState } from './state.js';
 import { setStatus } from './status.js';
 import { createTrainingView } from './training.js';
+import { createTuneFair, isTuneHash, tuneHash } from './tunefair.js';
 import { formatHash } from './urlstate.js';
 import { viewRoutes } from './views.js';
 
@@ -40,6 +41,19 @@ function createViews() {
     onPlan: () => router.replace('explore'),
     limits: state.limits.explorations,
   });
+  const tuneFair = createTuneFair({ // "Tune fairly" in the race
+    getScene: () => {
+      const r = { function: state.fn.name, opts: specs(state), steps: Number($('steps').value),
+        noise: Number($('noise').value) || 0, seed: Number($('seed').value) || 0, lang: state.lang };
+      return { fn: r.function, opts: r.opts, steps: r.steps, noise: r.noise, race: r,
+        plan: tuneHash(formatHash({ ...r, starts: [] })) };
+    },
+    async onRace(opts, starts, scene) {
+      race.applyHash(formatHash({ ...scene.race, opts, starts, view: state.extent, lang: state.lang }));
+      await race.run();
+      history.replaceState(null, '', scene.plan); // the link tunes again, then races
+    },
+  });
   const lessons = createLessons($('lessons'), {
     async show(scene) {
       race.showScene({ ...scene, view: null });
@@ -57,9 +71,10 @@ function createViews() {
     race.relabel();
     training.relabel();
     explore.relabel();
+    tuneFair.relabel();
     lessons.relabel();
   });
-  return race;
+  return { race, tuneFair };
 }
 
 function copy(hash, where) {
@@ -106,7 +121,7 @@ async function main() {
       getJSON('/api/v1/functions'), getJSON('/api/v1/optimizers'), getJSON('/api/v1/limits')]);
     setKinds(state.optimizers);
     for (const f of state.functions) $('function').add(new Option(f.name, f.name));
-    const race = createViews();
+    const { race, tuneFair } = createViews();
     wire(race);
     if (first.view !== 'race' || !race.applyHash(location.hash)) {
       race.chooseFunction('rosenbrock', false);
@@ -121,7 +136,8 @@ async function main() {
     }
     router.render('race');
     await race.loadLandscape();
-    race.run(); // the first thing a visitor sees: optimizers racing
+    if (isTuneHash(location.hash)) tuneFair.start(); // a shared fair race: tune, then race
+    else race.run(); // the first thing a visitor sees: optimizers racing
   } catch (e) {
     setStatus(state, 'error', e.message);
   }
