@@ -156,8 +156,8 @@ static clopt_status check_sweep(const clopt_explore_options *o, clopt_config *ba
  * Checks a tuning: a sweep's optimizer and axes, then the starts, seeds and noise; the runs
  * (values x seeds x starts) within the limit.
  */
-static clopt_status check_tune(const clopt_explore_options *o, clopt_config *base,
-                               clopt_param params[2], clopt_error *err)
+static clopt_status check_tune(const clopt_explore_options *o, clopt_config *base, int params[2],
+                               clopt_error *err)
 {
     if (o->start)
         return clopt_error_set(err, CLOPT_EINVAL,
