@@ -106,6 +106,7 @@ export function rankingRows(tuning) {
  * chart. getScene() gives {fn, opts, steps, noise, plan} (plan: the hash of this fair race);
  * onRace(specs, starts, scene) runs the tuned race.
  */
+// eslint-disable-next-line max-lines-per-function -- the view's closure over the tuning it follows and its figure; each function inside is checked on its own
 export function createTuneFair({ getScene, onRace }) {
   const d3 = window.d3;
   const button = document.createElement('button');
