@@ -66,6 +66,17 @@ static const srv_refusal refusals[] = {
     {"explore_not_catalogue", "reason",
      "%s (explorations take the catalogue's functions, not expressions)"},
     {"bad_tol", "", "tol must be a finite number >= 0"},
+    /* tunings (tunings.c) */
+    {"tune_not_catalogue", "reason",
+     "%s (tunings take the catalogue's functions, not expressions)"},
+    {"queue_full", "waiting", "%u tunings are waiting for the device; retry when one ends"},
+    {"tune_too_many_runs", "optimizers values seeds starts limit",
+     "%zu optimizers x %zu values x %zu seeds x %zu starts is more than %u runs (fewer values, "
+     "seeds or starts)"},
+    {"tune_noise", "", "noise must be a finite number >= 0"},
+    {"tune_optimizers_required", "limit", "optimizers is required: the specs to tune, 1 .. %u"},
+    {"tune_score", "", "score must be \"final\", \"auc\" or \"reach\""},
+    {"tune_vary_type", "", "vary must be an array of 0, 1 or 2 axes {name, lo, hi, n, log}"},
     {"view_order", "", "view must have x0 < x1 and y0 < y1"},
     {"too_many_runs", "runs limit fewer", "%zu runs; the limit is %u (fewer %s)"},
     {"too_much_work", "runs steps total limit",

@@ -44,6 +44,12 @@ export const REFUSALS = {
   explore_not_catalogue: { en: '{reason} (explorations take the menu\'s functions, not your own).', ko: '{reason} (탐색은 목록의 함수만 받습니다. 직접 만든 함수는 아직 안 됩니다.)' },
   bad_tol: { en: 'The tolerance must be a number of at least 0.', ko: '허용 오차는 0 이상의 숫자여야 합니다.' },
   view_order: { en: 'The view must have x0 < x1 and y0 < y1.', ko: '보기 범위는 x0 < x1, y0 < y1이어야 합니다.' },
+  tune_not_catalogue: { en: '{reason}: a fair race tunes on the catalogue\'s functions, not on your own.', ko: '{reason}: 공정한 경주는 목록에 있는 함수로만 조정합니다. 직접 입력한 함수는 안 됩니다.' },
+  tune_too_many_runs: { en: '{optimizers} optimizers × {values} values × {seeds} seeds × {starts} starts is more than {limit} runs; use fewer values, seeds or starts.', ko: '최적화기 {optimizers}개 × 값 {values}개 × 시드 {seeds}개 × 시작점 {starts}개는 실행 한도 {limit}개를 넘습니다. 값, 시드, 시작점 수를 줄여 주세요.' },
+  tune_noise: { en: 'The noise must be a number of at least 0.', ko: '잡음은 0 이상의 숫자여야 합니다.' },
+  tune_optimizers_required: { en: 'Choose the optimizers to tune (1 to {limit}).', ko: '조정할 최적화기를 골라 주세요(1개부터 {limit}개까지).' },
+  tune_score: { en: 'The score must be final, auc or reach.', ko: '점수는 final, auc, reach 중 하나여야 합니다.' },
+  tune_vary_type: { en: 'A tuning varies zero, one or two hyperparameters.', ko: '조정은 하이퍼파라미터를 0개에서 2개까지 바꿉니다.' },
   too_many_runs: { en: '{runs} runs: an exploration has at most {limit} (fewer {fewer}).', ko: '실행 {runs}개: 탐색 한 번은 최대 {limit}개입니다({fewer}을(를) 줄여 주세요).' },
   too_much_work: {
     en: '{runs} runs of {steps} steps = {total} steps: an exploration computes at most {limit}; fewer runs or steps.',
