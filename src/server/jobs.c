@@ -278,6 +278,7 @@ srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req,
     if (old && old->status != JOB_FAILED) {
         *created = 0;
         old->refs++;
+        old->followers++;
         touch(s, q, old);
         k->free_request(req);
         free(canonical);
@@ -324,6 +325,7 @@ srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req,
     j->reserved = estimate;
     j->charged = estimate + base;
     j->refs = 3; /* registry, worker, caller */
+    j->followers = 1;
     j->listed = 1;
     j->next = q->list;
     if (q->list) q->list->prev = j;
@@ -348,11 +350,17 @@ static void cancelled_message(const srv_job *j, char *out, size_t size)
     snprintf(out, size, "the %s was cancelled", j->kind->name);
 }
 
-srv_job_status srv_job_delete(srv *s, srv_job *j)
+srv_job_status srv_job_delete(srv *s, srv_job *j, unsigned *followers)
 {
     pthread_mutex_lock(&s->lock);
     srv_jobs *q = jobs_of(s, j);
     const srv_job_status was = j->status;
+    if (j->listed && j->followers > 1) { /* another client still wants it */
+        *followers = --j->followers;
+        pthread_mutex_unlock(&s->lock);
+        return was;
+    }
+    *followers = j->followers = 0;
     if (was == JOB_QUEUED) {
         srv_job **at = &q->queue, *prev = NULL;
         while (*at != j) {

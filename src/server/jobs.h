@@ -83,6 +83,7 @@ struct srv_job {
     unsigned refs;         /* the registry, the worker, each stream, reply and caller */
     int listed;            /* in the registry (DELETE, eviction and retry unlist) */
     int cancel;            /* DELETE arrived while the worker holds the job */
+    unsigned followers;    /* POSTs of this request not yet DELETEd: the last DELETE cancels */
     srv_log log;
     size_t reserved;      /* bytes reserved at submission, until the job is finished */
     size_t charged;       /* bytes counted in s->bytes */
@@ -133,14 +134,19 @@ void srv_job_release(srv *s, srv_job *j);
 /*
  * Queues a new job of request `req` (canonical text `canonical`, id `id`; both taken over
  * on success) or finds the job with the same id; a failed one is replaced by a new attempt.
+ * The caller counts as one more follower of it (srv_job_delete).
  * Returns it with a reference for the caller (*created says which), or NULL with *p filled:
  * 503 (queue full, or the budget is full now: Retry-After), 400 (could never fit the budget).
  */
 srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req, int *created,
                         srv_problem *p);
 
-/* DELETE: cancels a live job and unlists it. Returns the status it had; locks. */
-srv_job_status srv_job_delete(srv *s, srv_job *j);
+/*
+ * DELETE: one follower (a POST of the request) lets go. When another still follows the job,
+ * it goes on and *followers says how many are left; at the last, a live job is cancelled
+ * and the job unlisted (*followers 0). Returns the status it had; locks.
+ */
+srv_job_status srv_job_delete(srv *s, srv_job *j, unsigned *followers);
 
 /*
  * Appends an event to j's log and wakes its streams (lock not held). json is consumed

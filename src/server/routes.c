@@ -71,13 +71,16 @@ static enum MHD_Result job_status(srv *s, struct MHD_Connection *c, srv_job *j)
     return srv_reply_json(c, 200, out);
 }
 
+/* Cancels the job only when no other client follows it; the answer says which. */
 static enum MHD_Result job_delete(srv *s, struct MHD_Connection *c, srv_job *j)
 {
-    const srv_job_status was = srv_job_delete(s, j);
+    unsigned followers;
+    const srv_job_status was = srv_job_delete(s, j, &followers);
     const int live = was == JOB_QUEUED || was == JOB_RUNNING;
     return srv_reply_json(c, 200,
-                          json_pack("{s:s,s:s}", "id", j->id, "status",
-                                    live ? "cancelled" : srv_job_status_name(was)));
+                          json_pack("{s:s,s:s,s:I}", "id", j->id, "status",
+                                    live && !followers ? "cancelled" : srv_job_status_name(was),
+                                    "followers", (json_int_t)followers));
 }
 
 static void feed_ref(void *owner)

@@ -1,0 +1,80 @@
+"""The acceptance tests of issue 29 (`clopt serve`'s second review): whose job a DELETE
+ends, who may make the server compute, refusals while a body arrives, slow clients, the
+loopback range, retries and the budget. Each fails on the server before that issue.
+
+Attacks are bounded in time and run on loopback; CLOPT_TEST_LONG=1 (tools/test --long) runs
+them at the issue's full size.
+
+usage: python3 tests/server/test_review.py CLOPT_BINARY [unittest args]
+"""
+
+import json
+import os
+import socket
+import sys
+import time
+import unittest
+
+sys.path.insert(0, os.path.dirname(__file__))
+import test_server  # noqa: E402
+from client import Server, Stream, get_json, post_json, request, wait_until  # noqa: E402
+
+BINARY = None
+LONG = os.environ.get("CLOPT_TEST_LONG", "0") not in ("", "0")
+
+
+def load(port):
+    return get_json(port, "/api/v1/health")[1]["load"]
+
+
+class Case(unittest.TestCase):
+    def start(self, *args, **kw):
+        srv = Server(BINARY, *args, **kw)
+        self.addCleanup(lambda: self.assertEqual(srv.stop()[0], 0))
+        return srv
+
+
+class Followers(Case):
+    """Item 6: the id is the request's hash, so two clients posting the same request share
+    one job; a DELETE ends it only when no client still follows it."""
+
+    def test_delete_ends_a_shared_job_only_at_its_last_follower(self):
+        srv = self.start()
+        port = srv.port
+        req = test_server.big_run(29)
+        status, first = post_json(port, "/api/v1/runs", req)
+        self.assertEqual(status, 201, first)
+        mine = Stream(port, first["events"], timeout=120)
+        self.assertEqual(mine.next()["event"], "step")
+        status, second = post_json(port, "/api/v1/runs", req)  # another client, same run
+        self.assertEqual((status, second["id"]), (200, first["id"]))
+        item = "/api/v1/runs/" + first["id"]
+        status, got = request(port, "DELETE", item)[0], json.loads(request(port, "GET", item)[2])
+        self.assertEqual(status, 200)
+        self.assertEqual(got["status"], "running")  # the first client still follows it
+        self.assertEqual(mine.next()["event"], "step")
+        status, _, data = request(port, "DELETE", item)  # the last follower lets go
+        self.assertEqual(status, 200)
+        self.assertEqual(json.loads(data), {"id": first["id"], "status": "cancelled",
+                                            "followers": 0})
+        tail = mine.all()
+        mine.close()
+        self.assertEqual(tail[-1]["event"], "error")
+        self.assertIn("cancelled", tail[-1]["data"]["error"])
+        self.assertEqual(get_json(port, item)[0], 404)
+
+    def test_the_answer_says_how_many_still_follow(self):
+        srv = self.start()
+        req = test_server.big_run(30)
+        ids = {post_json(srv.port, "/api/v1/runs", req)[1]["id"] for _ in range(3)}
+        self.assertEqual(len(ids), 1)
+        item = "/api/v1/runs/" + ids.pop()
+        answers = [json.loads(request(srv.port, "DELETE", item)[2]) for _ in range(3)]
+        self.assertEqual([(a["status"], a["followers"]) for a in answers],
+                         [("running", 2), ("running", 1), ("cancelled", 0)])
+
+
+if __name__ == "__main__":
+    BINARY = os.path.abspath(sys.argv.pop(1))
+    test_server.BINARY = BINARY
+    unittest.main(verbosity=2)
