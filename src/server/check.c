@@ -128,6 +128,15 @@ static int check_origin(const srv_options *o, const srv_view *v, srv_problem *p)
     if (strcmp(v->method, "POST") && strcmp(v->method, "DELETE") &&
         strcmp(v->path, "/api/v1/landscape") && !pass_field)
         return 0;
+    /* A page's <img> or <link> sends no Origin, but a browser says where it came from:
+     * only the server's own page (same-origin) or the person (none: typed, bookmarked) may
+     * make it compute. same-site is another port or subdomain: another application. */
+    const char *site = srv_view_header(v, "Sec-Fetch-Site");
+    if (site && strcasecmp(site, "same-origin") && strcasecmp(site, "none"))
+        return srv_problem_set(p, 403, "Sec-Fetch-Site",
+                               "this request came from another site's page (Sec-Fetch-Site: "
+                               "%.32s); clopt serve computes only for its own page",
+                               site);
     const char *origin = srv_view_header(v, "Origin");
     if (!origin) return 0;
     char name[256];

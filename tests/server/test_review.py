@@ -74,6 +74,36 @@ class Followers(Case):
                          [("running", 2), ("running", 1), ("cancelled", 0)])
 
 
+class CrossSite(Case):
+    """Item 7: an <img> of another site's page carries no Origin, but the browser says
+    Sec-Fetch-Site; every route that computes refuses anything but same-origin or none."""
+
+    def test_cross_site_and_same_site_pages_cannot_make_it_compute(self):
+        srv = self.start()
+        port = srv.port
+        landscape = "/api/v1/landscape?function=x%5E2%2B3*y%5E2&nx=4&ny=4"
+        run = {"function": "beale", "steps": 3}
+        for site in ("cross-site", "same-site", "bogus"):
+            h = {"Sec-Fetch-Site": site, "Referer": "http://evil.example/"}
+            status, _, data = request(port, "GET", landscape, headers=h)
+            self.assertEqual((status, json.loads(data)["field"]), (403, "Sec-Fetch-Site"), site)
+            status, got = post_json(port, "/api/v1/runs", run, headers=h)
+            self.assertEqual((status, got["field"]), (403, "Sec-Fetch-Site"), site)
+        self.assertEqual(load(port)["landscapes"], 0)  # nothing was computed
+        self.assertEqual(load(port)["runs"], 0)
+        # The page itself (same-origin) and the person (none) are served; cheap GETs too.
+        status, body = post_json(port, "/api/v1/runs", run,
+                                 headers={"Sec-Fetch-Site": "same-origin"})
+        self.assertEqual(status, 201, body)
+        self.assertEqual(request(port, "GET", landscape,
+                                 headers={"Sec-Fetch-Site": "none"})[0], 200)
+        self.assertEqual(request(port, "GET", "/api/v1/functions",
+                                 headers={"Sec-Fetch-Site": "cross-site"})[0], 200)
+        item = "/api/v1/runs/" + body["id"]
+        self.assertEqual(request(port, "DELETE", item,
+                                 headers={"Sec-Fetch-Site": "cross-site"})[0], 403)
+
+
 if __name__ == "__main__":
     BINARY = os.path.abspath(sys.argv.pop(1))
     test_server.BINARY = BINARY
