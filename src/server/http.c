@@ -19,11 +19,22 @@
 #include <time.h>
 #include <unistd.h>
 
+/*
+ * libmicrohttpd 0.9.75 cannot queue a response while a body arrives: a refusal found then
+ * (413, no room in the budget) is kept in `due`, the rest of the body is read and dropped,
+ * and the refusal is sent once the upload ends. A client that sends more than
+ * SRV_MAX_DROPPED after its refusal is cut off.
+ */
+#define SRV_MAX_DROPPED (16u * SRV_MAX_BODY)
+
 typedef struct {
     char *body;
     size_t len, charged; /* bytes of body; bytes of it counted in the budget */
     int refused;         /* an error response is queued; the body is ignored */
-    srv_job *waiting;    /* the job a suspended request waits for */
+    int due;             /* `problem` is to be sent once the body has arrived */
+    srv_problem problem;
+    size_t dropped;   /* bytes of body read and dropped after the refusal */
+    srv_job *waiting; /* the job a suspended request waits for */
 } conn_req;
 
 /* Collects MHD's pairs of one kind into a srv_pair array. */
@@ -71,9 +82,8 @@ static int check(srv *s, struct MHD_Connection *c, const char *url, const char *
     return rc;
 }
 
-/* Takes the body's memory from the budget; 503 (queued) when it has no room now. */
-static int take_body(srv *s, struct MHD_Connection *c, conn_req *q, size_t need,
-                     enum MHD_Result *rc)
+/* Takes the body's memory from the budget; 503 (due) when it has no room now. */
+static int take_body(srv *s, conn_req *q, size_t need)
 {
     pthread_mutex_lock(&s->lock);
     const int full = srv_budget_take(s, need, 1);
@@ -89,13 +99,38 @@ static int take_body(srv *s, struct MHD_Connection *c, conn_req *q, size_t need,
         srv_budget_give(s, need);
         pthread_mutex_unlock(&s->lock);
     }
-    srv_problem p;
-    srv_problem_set(&p, 503, "",
+    srv_problem_set(&q->problem, 503, "",
                     "the server's memory budget has no room for this request's "
                     "body now; retry in a moment");
-    q->refused = 1;
-    *rc = srv_reply_problem(c, &p);
+    q->due = 1;
     return -1;
+}
+
+/* The bytes a body needs: its Content-Length (checked against the limit), else the limit. */
+static size_t body_size(struct MHD_Connection *c)
+{
+    const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    const unsigned long long n = v ? strtoull(v, NULL, 10) : 0;
+    return n > 0 && n <= SRV_MAX_BODY ? (size_t)n : SRV_MAX_BODY;
+}
+
+/* One piece of a body: kept, or dropped after a refusal. MHD_NO cuts the client off. */
+static enum MHD_Result receive_body(srv *s, struct MHD_Connection *c, conn_req *q, const char *data,
+                                    size_t size)
+{
+    if (!q->due && !q->refused && !q->body) take_body(s, q, body_size(c));
+    if (!q->due && !q->refused && q->len + size > q->charged) { /* chunked past the limit */
+        srv_problem_set(&q->problem, 413, "body", "the body has more than %u bytes, the limit",
+                        SRV_MAX_BODY);
+        q->due = 1;
+    }
+    if (q->due || q->refused) {
+        q->dropped += size;
+        return q->dropped > SRV_MAX_DROPPED ? MHD_NO : MHD_YES;
+    }
+    memcpy(q->body + q->len, data, size);
+    q->len += size;
+    return MHD_YES;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
@@ -106,7 +141,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
     srv *s = cls;
     conn_req *q = *req_cls;
     srv_problem p;
-    enum MHD_Result rc;
     if (!q) {
         if (!(q = calloc(1, sizeof *q))) return MHD_NO;
         *req_cls = q;
@@ -119,27 +153,16 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return MHD_YES; /* the body follows */
     }
     if (*upload_size) {
-        if (q->refused) {
-            *upload_size = 0;
-            return MHD_YES;
-        }
-        if (q->len + *upload_size > SRV_MAX_BODY) { /* chunked past the limit */
-            *upload_size = 0;
-            q->refused = 1;
-            srv_problem_set(&p, 413, "body", "the body has more than %u bytes, the limit",
-                            SRV_MAX_BODY);
-            return srv_reply_problem(c, &p);
-        }
-        if (!q->body && take_body(s, c, q, SRV_MAX_BODY, &rc)) {
-            *upload_size = 0;
-            return rc;
-        }
-        memcpy(q->body + q->len, upload, *upload_size);
-        q->len += *upload_size;
+        const size_t size = *upload_size;
         *upload_size = 0;
-        return MHD_YES;
+        return receive_body(s, c, q, upload, size);
     }
     if (q->refused) return MHD_YES;
+    if (q->due) { /* the body has arrived: now the refusal can be sent */
+        q->due = 0;
+        q->refused = 1;
+        return srv_reply_problem(c, &q->problem);
+    }
     return srv_route(s, c, url, method, q->body, q->len, &q->waiting);
 }
 

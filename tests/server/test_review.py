@@ -104,6 +104,77 @@ class CrossSite(Case):
                                  headers={"Sec-Fetch-Site": "cross-site"})[0], 403)
 
 
+def answer(sock, timeout=10):
+    """Reads one answer to its end from a socket whose writing side is shut: (status or
+    None, headers text, body bytes)."""
+    sock.settimeout(timeout)
+    got = b""
+    while True:
+        chunk = sock.recv(65536)
+        if not chunk:
+            break
+        got += chunk
+    if not got.startswith(b"HTTP/1."):
+        return None, "", got
+    head, _, body = got.partition(b"\r\n\r\n")
+    return int(got.split(b" ", 2)[1]), head.decode("latin-1").lower(), body
+
+
+def post_head(port, length=None, chunked=False):
+    h = b"POST /api/v1/runs HTTP/1.1\r\nHost: 127.0.0.1:%d\r\nContent-Type: application/json\r\n" % port
+    if chunked:
+        return h + b"Transfer-Encoding: chunked\r\n\r\n"
+    return h + b"Content-Length: %d\r\n\r\n" % length
+
+
+class Uploads(Case):
+    """Item 4: libmicrohttpd 0.9.75 cannot queue an answer while a body arrives; a refusal
+    found then was an empty reply. Now the body is read and dropped and the refusal sent."""
+
+    def test_no_room_for_a_body_is_a_503_not_an_empty_reply(self):
+        srv = self.start("--memory", "16")
+        port = srv.port
+        holders = []
+        for _ in range(260):  # 16 MiB of started 64 KiB bodies
+            s = socket.create_connection(("127.0.0.1", port))
+            s.sendall(post_head(port, 65536) + b"{")
+            holders.append(s)
+        self.addCleanup(lambda: [h.close() for h in holders])
+        self.assertTrue(wait_until(lambda: load(port)["memory"] >= (16 << 20) - 65536, 10),
+                        load(port))
+        ok = b'{"function":"beale","steps":2}'
+        s = socket.create_connection(("127.0.0.1", port))
+        s.sendall(post_head(port, len(ok)) + ok)
+        s.shutdown(socket.SHUT_WR)
+        status, head, body = answer(s)
+        s.close()
+        self.assertEqual(status, 503, body)
+        self.assertIn("retry-after: 1", head)
+        self.assertIn("memory budget", json.loads(body)["error"])
+        # A holder that completes its body gets its refusal too.
+        rest = b" " * (65536 - 1)
+        late = holders[-1]
+        late.sendall(rest)
+        late.shutdown(socket.SHUT_WR)
+        status, _, body = answer(late)
+        self.assertEqual(status, 503, body)
+
+    def test_a_chunked_body_past_the_limit_is_a_413(self):
+        srv = self.start()
+        port = srv.port
+        s = socket.create_connection(("127.0.0.1", port))
+        chunk = b"[" + b" " * 0x7ffe + b"]"
+        s.sendall(post_head(port, chunked=True) + (b"8000\r\n" + chunk + b"\r\n") * 4 +
+                  b"0\r\n\r\n")  # 128 KiB
+        s.shutdown(socket.SHUT_WR)
+        status, head, body = answer(s)
+        s.close()
+        self.assertEqual(status, 413, body)
+        self.assertIn("content-type: application/json", head)
+        self.assertEqual(json.loads(body)["field"], "body")
+        self.assertEqual(get_json(port, "/api/v1/health")[0], 200)
+
+
 if __name__ == "__main__":
     BINARY = os.path.abspath(sys.argv.pop(1))
     test_server.BINARY = BINARY
