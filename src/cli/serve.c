@@ -18,7 +18,7 @@ const char clopt_cli_serve_usage[] =
     "usage: clopt serve [--host ADDR] [--port N] [--device SEL] [--allow-host NAME]...\n"
     "                   [--max-connections N] [--timeout S] [--header-limit BYTES]\n"
     "                   [--memory MIB] [--queue N] [--heartbeat S] [--data DIR]\n"
-    "                   [--client-streams N]\n"
+    "                   [--client-streams N] [--client-connections N] [--request-timeout S]\n"
     "\n"
     "Serves the page and the JSON API (/api/v1/...) that runs optimizers on test functions\n"
     "on the OpenCL device and streams the trajectories. Prints the URL as its first line;\n"
@@ -40,6 +40,11 @@ const char clopt_cli_serve_usage[] =
     "                         1 .. 4096 (default 32)\n"
     "  --client-streams N     event streams one client address may hold, 1 .. 100000\n"
     "                         (default 32; all streams share 3/4 of --max-connections)\n"
+    "  --client-connections N connections one client address may hold (the loopback range\n"
+    "                         is one client), 1 .. 100000 (default 7/8 of --max-connections);\n"
+    "                         one more pushes out that client's oldest idle or slow one\n"
+    "  --request-timeout S    a request must arrive whole (headers and body) within S\n"
+    "                         seconds of its first byte, 1 .. 3600 (default 10)\n"
     "  --heartbeat S          comment sent on an idle stream every S seconds, 1 .. 15\n"
     "                         (default 10)\n"
     "  --data DIR             Fashion-MNIST's IDX files for the training view, loaded on\n"
@@ -86,6 +91,12 @@ static int parse(int argc, char **argv, srv_options *o)
         } else if ((v = cli_value(CMD, argc, argv, &i, "--client-streams", &bad))) {
             if (cli_u64(CMD, "--client-streams", v, 1, 100000, &n)) return 2;
             o->client_streams = (unsigned)n;
+        } else if ((v = cli_value(CMD, argc, argv, &i, "--client-connections", &bad))) {
+            if (cli_u64(CMD, "--client-connections", v, 1, 100000, &n)) return 2;
+            o->client_connections = (unsigned)n;
+        } else if ((v = cli_value(CMD, argc, argv, &i, "--request-timeout", &bad))) {
+            if (cli_u64(CMD, "--request-timeout", v, 1, 3600, &n)) return 2;
+            o->request_timeout_s = (unsigned)n;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--data", &bad)))
             o->data = v;
         else if (!bad)

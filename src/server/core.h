@@ -14,6 +14,7 @@
 
 #include "clock.h"
 #include "eventlog.h"
+#include "guard.h"
 #include "jobs.h"
 #include "server.h"
 #include "train/dataset.h"
@@ -67,8 +68,10 @@ struct srv {
     /* The trainings' own OpenCL context and data set, loaded on the first training. */
     clopt_context *train_ctx;
     clopt_dataset *dataset;
-    size_t train_examples; /* in the data set's training split; 0: not known (missing) */
-    unsigned connections;  /* atomic: MHD's connection callback does not take the lock */
+    size_t train_examples;      /* in the data set's training split; 0: not known (missing) */
+    unsigned connections;       /* atomic: MHD's connection callback does not take the lock */
+    pthread_mutex_t conns_lock; /* the guard's table (guard.h): taken after `lock` */
+    srv_conn *conns;
     struct MHD_Daemon *daemon;
 };
 

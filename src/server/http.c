@@ -147,9 +147,13 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         const int body = srv_route_has_body(s, url, method);
         if (check(s, c, url, method, body, &p)) {
             q->refused = 1;
+            srv_guard_answering(s, c, 1);
             return srv_reply_problem(c, &p);
         }
-        if (!body) return srv_route(s, c, url, method, NULL, 0, &q->waiting);
+        if (!body) {
+            srv_guard_answering(s, c, 1);
+            return srv_route(s, c, url, method, NULL, 0, &q->waiting);
+        }
         return MHD_YES; /* the body follows */
     }
     if (*upload_size) {
@@ -158,7 +162,8 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         return receive_body(s, c, q, upload, size);
     }
     if (q->refused) return MHD_YES;
-    if (q->due) { /* the body has arrived: now the refusal can be sent */
+    srv_guard_answering(s, c, 1); /* the request has arrived whole */
+    if (q->due) {                 /* the body has arrived: now the refusal can be sent */
         q->due = 0;
         q->refused = 1;
         return srv_reply_problem(c, &q->problem);
@@ -169,9 +174,10 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
 static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)c, (void)toe;
+    (void)toe;
     srv *s = cls;
     conn_req *q = *req_cls;
+    srv_guard_answering(s, c, 0);
     if (q) {
         pthread_mutex_lock(&s->lock);
         srv_budget_give(s, q->charged);
@@ -186,12 +192,14 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
                           enum MHD_ConnectionNotificationCode code)
 {
-    (void)c, (void)socket_context;
     srv *s = cls; /* MHD may hold its own mutex here: no s->lock (core.h's lock order) */
-    if (code == MHD_CONNECTION_NOTIFY_STARTED)
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
         __atomic_add_fetch(&s->connections, 1, __ATOMIC_RELAXED);
-    else
+        srv_guard_open(s, c, socket_context);
+    } else {
         __atomic_sub_fetch(&s->connections, 1, __ATOMIC_RELAXED);
+        srv_guard_close(s, socket_context);
+    }
 }
 
 int srv_http_start(srv *s, clopt_error *err)
@@ -208,12 +216,13 @@ int srv_http_start(srv *s, clopt_error *err)
     }
     unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME;
     if (ai->ai_family == AF_INET6) flags |= MHD_USE_IPv6;
-    s->daemon = MHD_start_daemon(
-        flags, (uint16_t)s->o.port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-        MHD_OPTION_CONNECTION_LIMIT, s->o.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-        s->o.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->o.header_limit,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
-        s, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
+    s->daemon =
+        MHD_start_daemon(flags, (uint16_t)s->o.port, srv_guard_accept, s, on_request, s,
+                         MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_CONNECTION_LIMIT,
+                         s->o.max_connections, MHD_OPTION_CONNECTION_TIMEOUT, s->o.timeout_s,
+                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->o.header_limit,
+                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
+                         on_connection, s, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
     const int v6 = ai->ai_family == AF_INET6;
     freeaddrinfo(ai);
     if (!s->daemon) {

@@ -415,6 +415,7 @@ static void *worker(void *arg)
         }
         if (clopt_now() - s->beat >= 1.0) {
             srv_streams_heartbeat(s);
+            srv_guard_tick(s);
             s->beat = clopt_now();
         }
         if (q->nactive == 0) {

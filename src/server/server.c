@@ -20,6 +20,7 @@ void srv_options_defaults(srv_options *o)
     o->queue = 32;
     o->heartbeat_s = 10;
     o->client_streams = 32;
+    o->request_timeout_s = 10;
 }
 
 /* The kinds of job, in the order of s->jobs (core.h). */
@@ -36,6 +37,7 @@ srv *srv_open_offline(const srv_options *o, clopt_error *err)
     s->o = *o;
     pthread_mutex_init(&s->lock, NULL);
     pthread_mutex_init(&s->device, NULL);
+    pthread_mutex_init(&s->conns_lock, NULL);
     for (size_t k = 0; k < SRV_KINDS; k++)
         if (srv_jobs_init(s, &s->jobs[k], kinds[k], k == SRV_RUNS ? o->queue : 0)) {
             clopt_error_set(err, CLOPT_ENOMEM, "out of memory");
@@ -95,6 +97,7 @@ void srv_stop(srv *s)
     srv_trainings_free(s);
     clopt_context_release(s->ctx);
     pthread_mutex_destroy(&s->device);
+    pthread_mutex_destroy(&s->conns_lock);
     pthread_mutex_destroy(&s->lock);
     free(s);
 }

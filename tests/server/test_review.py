@@ -12,6 +12,7 @@ import json
 import os
 import socket
 import sys
+import threading
 import time
 import unittest
 
@@ -173,6 +174,167 @@ class Uploads(Case):
         self.assertIn("content-type: application/json", head)
         self.assertEqual(json.loads(body)["field"], "body")
         self.assertEqual(get_json(port, "/api/v1/health")[0], 200)
+
+
+def health_ok(port):
+    try:
+        return request(port, "GET", "/api/v1/health", timeout=5)[0] == 200
+    except OSError:
+        return False
+
+
+def closed_by_server(sock, timeout=1.0):
+    """Whether the server has ended the connection: its end of file or a reset. A receive
+    that times out is a connection still open."""
+    sock.settimeout(timeout)
+    try:
+        return sock.recv(100) == b""
+    except (ConnectionResetError, BrokenPipeError):
+        return True
+    except TimeoutError:
+        return False
+
+
+class Dripper:
+    """n loopback clients that each send one more header byte every `every` seconds and
+    reconnect when the server lets them go (the issue's slow-headers attack)."""
+
+    def __init__(self, port, n, every):
+        self.port, self.every, self.stop = port, every, threading.Event()
+        self.socks = [self.connect() for _ in range(n)]
+        self.reconnects = 0
+        self.thread = threading.Thread(target=self.run)
+        self.thread.start()
+
+    def connect(self):
+        try:
+            s = socket.create_connection(("127.0.0.1", self.port), timeout=2)
+            s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            return s
+        except OSError:
+            return None
+
+    def run(self):
+        while not self.stop.is_set():
+            for k, s in enumerate(self.socks):
+                if self.stop.is_set():
+                    return
+                try:
+                    if s is None:
+                        raise OSError
+                    s.send(b"a")
+                except OSError:
+                    if s is not None:
+                        s.close()
+                    self.socks[k] = self.connect()
+                    self.reconnects += 1
+                self.stop.wait(self.every / len(self.socks))
+
+    def close(self):
+        self.stop.set()
+        self.thread.join()
+        for s in self.socks:
+            if s is not None:
+                s.close()
+
+
+class SlowClients(Case):
+    """Item 5: --timeout closes only silent connections; a request now has a deadline for its
+    headers and body, one client holds at most --client-connections, and a new connection
+    pushes out the oldest idle or slow one."""
+
+    def test_dripped_headers_are_cut_at_the_request_deadline(self):
+        srv = self.start("--request-timeout", "2", "--timeout", "60")
+        port = srv.port
+        socks = []
+        for _ in range(20):
+            s = socket.create_connection(("127.0.0.1", port))
+            s.sendall(b"GET /api/v1/health HTTP/1.1\r\nHost: 127.0.0.1\r\nX-Slow: ")
+            socks.append(s)
+        self.addCleanup(lambda: [s.close() for s in socks])
+        sent = [0] * len(socks)
+        end = time.time() + 4.5  # a byte every 0.5 s: never silent for --timeout
+        while time.time() < end:
+            for i, s in enumerate(socks):
+                try:
+                    s.send(b"a")
+                    sent[i] += 1
+                except OSError:
+                    pass
+            time.sleep(0.5)
+        self.assertEqual([closed_by_server(s) for s in socks], [True] * 20)
+        self.assertTrue(all(n < 8 for n in sent), sent)  # cut within the deadline + a tick
+        # While the clients still hold their sockets: the server let go of every one.
+        self.assertEqual(load(port)["connections"], 1)
+
+    def test_a_slow_body_is_cut_at_the_request_deadline(self):
+        srv = self.start("--request-timeout", "2", "--timeout", "60")
+        s = socket.create_connection(("127.0.0.1", srv.port))
+        self.addCleanup(s.close)
+        s.sendall(post_head(srv.port, 100) + b"{")
+        for _ in range(8):
+            time.sleep(0.5)
+            try:
+                s.send(b" ")
+            except OSError:
+                break
+        self.assertTrue(closed_by_server(s))
+        self.assertEqual(load(srv.port)["connections"], 1)
+
+    def test_slow_headers_do_not_keep_health_out(self):
+        n, seconds = (512, 25) if LONG else (64, 6)
+        srv = self.start("--max-connections", str(n), "--request-timeout", "5",
+                         "--timeout", "30")
+        port = srv.port
+        attack = Dripper(port, n, every=2.0)
+        self.addCleanup(attack.close)
+        waits, failures = [], []
+        end = time.time() + seconds
+        while time.time() < end:
+            t0 = time.time()
+            try:
+                status = request(port, "GET", "/api/v1/health", timeout=3)[0]
+            except OSError as e:
+                status = repr(e)
+            waits.append(time.time() - t0)
+            if status != 200:
+                failures.append(status)
+            time.sleep(0.3)
+        attack.close()
+        self.assertEqual(failures, [])
+        self.assertLess(max(waits), 1.0, sorted(waits)[-5:])
+        print("\n  %d dripping clients: health answered %d times, slowest %.3f s; %d "
+              "reconnects" % (n, len(waits), max(waits), attack.reconnects), file=sys.stderr)
+
+    def test_one_client_holds_at_most_its_connections(self):
+        srv = self.start("--client-connections", "4", "--timeout", "60", "--heartbeat", "1")
+        port = srv.port
+        idle = [socket.create_connection(("127.0.0.1", port)) for _ in range(4)]
+        self.addCleanup(lambda: [s.close() for s in idle])
+        self.assertTrue(wait_until(lambda: load(port)["connections"] == 4, 5))
+        # A fifth connection of the same client pushes out its oldest idle one, so a
+        # request that arrives whole is answered.
+        self.assertEqual(request(port, "GET", "/api/v1/health")[0], 200)
+        self.assertTrue(closed_by_server(idle[0]))
+        self.assertFalse(closed_by_server(idle[-1], timeout=0.2))
+        # Streams being answered are never pushed out: with every connection of the client
+        # a stream, one more is refused.
+        status, body = post_json(port, "/api/v1/runs", test_server.big_run(31))
+        self.assertEqual(status, 201)
+        streams = [Stream(port, body["events"], timeout=60) for _ in range(3)]
+        for st in streams:
+            st.next()
+        for s in idle:
+            s.close()
+        idle.clear()
+        self.assertEqual(request(port, "GET", "/api/v1/health")[0], 200)  # the 4th slot
+        streams.append(Stream(port, body["events"], timeout=60))
+        streams[-1].next()
+        with self.assertRaises(OSError):
+            request(port, "GET", "/api/v1/health", timeout=5)
+        for st in streams:
+            st.kill()
+        self.assertTrue(wait_until(lambda: health_ok(port), 10))
 
 
 if __name__ == "__main__":
