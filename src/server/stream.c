@@ -5,7 +5,8 @@
  * heartbeat is due, or when the server stops.
  *
  * Limits: streams hold at most 3/4 of --max-connections (503 beyond, so the API stays
- * reachable) and --client-streams per client address (429 beyond). A stream whose client
+ * reachable) and --client-streams per client address (429 beyond; the loopback range is one
+ * client). A stream whose client
  * takes nothing for --timeout (its kernel acknowledges no byte while some wait) is ended.
  */
 #include "core.h"
@@ -13,7 +14,7 @@
 
 #include <linux/sockios.h>
 #include <linux/tcp.h>
-#include <netdb.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -74,17 +75,12 @@ static void release(void *cls)
     free(st);
 }
 
-/* The client's address as text ("" if unknown). */
+/* The client's key (guard.h: the loopback range is one client; "" if unknown). */
 static void client_address(struct MHD_Connection *c, char *out, size_t size)
 {
     const union MHD_ConnectionInfo *ci =
         MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    out[0] = '\0';
-    if (ci && ci->client_addr)
-        getnameinfo(ci->client_addr,
-                    ci->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-                                                           : sizeof(struct sockaddr_in),
-                    out, (socklen_t)size, NULL, 0, NI_NUMERICHOST);
+    srv_client_key(ci ? ci->client_addr : NULL, out, size);
 }
 
 /* A stream of feed's log from event `seen` on; it takes a reference to the owner. */

@@ -8,6 +8,7 @@ them at the issue's full size.
 usage: python3 tests/server/test_review.py CLOPT_BINARY [unittest args]
 """
 
+import http.client
 import json
 import os
 import socket
@@ -335,6 +336,34 @@ class SlowClients(Case):
         for st in streams:
             st.kill()
         self.assertTrue(wait_until(lambda: health_ok(port), 10))
+
+
+class Loopback(Case):
+    """Item 8: any local process can use all of 127.0.0.0/8, so the per-client limits key
+    the whole loopback range as one client."""
+
+    def test_loopback_addresses_share_the_client_stream_limit(self):
+        srv = self.start("--client-streams", "4", "--heartbeat", "1")
+        port = srv.port
+        status, body = post_json(port, "/api/v1/runs", test_server.big_run(32))
+        self.assertEqual(status, 201)
+        streams, codes = [], []
+        for i in range(8):  # from 127.0.0.2 .. 127.0.0.9
+            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60,
+                                              source_address=("127.0.0.%d" % (2 + i), 0))
+            conn.request("GET", body["events"], headers={"Host": "127.0.0.1:%d" % port})
+            r = conn.getresponse()
+            codes.append(r.status)
+            if r.status == 200:
+                r.readline()
+                streams.append((conn, r))
+            else:
+                r.read()
+                conn.close()
+        self.assertEqual(codes, [200] * 4 + [429] * 4)
+        for conn, r in streams:
+            r.close()
+            conn.close()
 
 
 if __name__ == "__main__":
