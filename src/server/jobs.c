@@ -266,7 +266,7 @@ srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req,
 {
     srv *s = q->s;
     const srv_job_kind *k = q->kind;
-    srv_job *j = NULL;
+    srv_job *j = NULL, *failed = NULL;
     pthread_mutex_lock(&s->lock);
     srv_job *old = q->list;
     while (old && strcmp(old->id, id))
@@ -286,7 +286,10 @@ srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req,
         goto done;
     }
     const unsigned attempt = old ? old->attempt + 1 : 1;
-    if (old) unlist(s, old); /* a new attempt replaces it; its readers keep their log */
+    /* A failed job stays listed (and readable: "failed") until its new attempt is accepted;
+     * held meanwhile, so that making room in the budget cannot free it. */
+    failed = old;
+    if (failed) failed->refs++;
     if (s->stopping || q->queued >= q->queue_max) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
@@ -315,6 +318,7 @@ srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req,
         srv_problem_set(p, 503, "", "out of memory");
         goto done;
     }
+    if (failed) unlist(s, failed); /* the new attempt replaces it; its readers keep their log */
     *created = 1;
     j->kind = k;
     snprintf(j->id, sizeof j->id, "%s", id);
@@ -341,6 +345,7 @@ srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req,
     charge(s, j);
     pthread_cond_signal(&q->wake);
 done:
+    if (failed) srv_job_unref(s, failed);
     pthread_mutex_unlock(&s->lock);
     return j;
 }

@@ -366,6 +366,30 @@ class Loopback(Case):
             conn.close()
 
 
+class Retries(Case):
+    """Item 10: a failed job was unlisted before its retry's queue and budget checks, so a
+    retry refused with 503 left a GET of the id saying 404 instead of "failed"."""
+
+    def test_a_refused_retry_leaves_the_failed_job_readable(self):
+        srv = self.start("--memory", "16", "--data", "/nonexistent")
+        port = srv.port
+        training = {"optimizers": ["adam", "sgd"], "epochs": 30, "limit": 1000, "hidden": 8}
+        status, failed = post_json(port, "/api/v1/trainings", training)
+        self.assertEqual(status, 201, failed)
+        self.assertEqual(Stream(port, failed["events"]).all()[-1]["event"], "error")
+        # A run that holds most of the budget for a few seconds.
+        filler = {"function": "rastrigin", "optimizers": ["adam"], "noise": 0.5,
+                  "starts": [[0.001 * i, 0.5] for i in range(4096)], "steps": 60000,
+                  "every": 1000}
+        status, run = post_json(port, "/api/v1/runs", filler)
+        self.assertEqual(status, 201, run)
+        status, got = post_json(port, "/api/v1/trainings", training)
+        self.assertEqual(status, 503, got)
+        status, info = get_json(port, "/api/v1/trainings/" + failed["id"])
+        self.assertEqual((status, info["status"], info["attempt"]), (200, "failed", 1))
+        request(port, "DELETE", "/api/v1/runs/" + run["id"])
+
+
 if __name__ == "__main__":
     BINARY = os.path.abspath(sys.argv.pop(1))
     test_server.BINARY = BINARY
