@@ -105,6 +105,8 @@ static int check_host(const srv_options *o, const srv_view *v, srv_problem *p)
     const char *h = srv_view_header(v, "Host");
     char name[256];
     unsigned port;
+    if (!h && v->version && strcmp(v->version, "HTTP/1.0"))
+        return srv_problem_set(p, 400, "Host", "an HTTP/1.1 request needs a Host header");
     if (!h) return 0; /* HTTP/1.0 without Host: no browser sends that */
     if (!split_host(h, name, sizeof name, &port) || !allowed_name(o, name))
         return srv_problem_set(p, 421, "Host",

@@ -20,6 +20,7 @@ typedef struct {
     const char *method, *path;
     const srv_pair *args, *headers;
     size_t nargs, nheaders;
+    const char *version; /* "HTTP/1.1"; NULL: 1.0 (Host is then optional) */
 } srv_view;
 
 /* The value of query argument / header `name` (headers case-insensitive), or NULL. */

@@ -64,8 +64,8 @@ static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *n
 }
 
 /* srv_check_request on what libmicrohttpd parsed. -1 with *p filled. */
-static int check(srv *s, struct MHD_Connection *c, const char *url, const char *method, int body,
-                 srv_problem *p)
+static int check(srv *s, struct MHD_Connection *c, const char *url, const char *method,
+                 const char *version, int body, srv_problem *p)
 {
     pairs args = {NULL, 0, 0, 0}, headers = {NULL, 0, 0, 0};
     int rc;
@@ -74,7 +74,7 @@ static int check(srv *s, struct MHD_Connection *c, const char *url, const char *
     if (args.oom || headers.oom)
         rc = srv_problem_set(p, 503, "", "out of memory");
     else {
-        const srv_view v = {method, url, args.pairs, headers.pairs, args.n, headers.n};
+        const srv_view v = {method, url, args.pairs, headers.pairs, args.n, headers.n, version};
         rc = srv_check_request(&s->o, &v, body, p);
     }
     free(args.pairs);
@@ -137,7 +137,6 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **req_cls)
 {
-    (void)version;
     srv *s = cls;
     conn_req *q = *req_cls;
     srv_problem p;
@@ -145,7 +144,7 @@ static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const cha
         if (!(q = calloc(1, sizeof *q))) return MHD_NO;
         *req_cls = q;
         const int body = srv_route_has_body(s, url, method);
-        if (check(s, c, url, method, body, &p)) {
+        if (check(s, c, url, method, version, body, &p)) {
             q->refused = 1;
             srv_guard_answering(s, c, 1);
             return srv_reply_problem(c, &p);
@@ -214,6 +213,8 @@ int srv_http_start(srv *s, clopt_error *err)
                         "--host '%s' is not an IP address (e.g. 127.0.0.1 or ::1)", s->o.host);
         return -1;
     }
+    /* Not libmicrohttpd's strict mode: its own refusal of an HTTP/1.1 request without Host
+     * is HTML with the status line twice; srv_check_request refuses it as JSON. */
     unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME;
     if (ai->ai_family == AF_INET6) flags |= MHD_USE_IPv6;
     s->daemon =
@@ -222,7 +223,7 @@ int srv_http_start(srv *s, clopt_error *err)
                          s->o.max_connections, MHD_OPTION_CONNECTION_TIMEOUT, s->o.timeout_s,
                          MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->o.header_limit,
                          MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
-                         on_connection, s, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
+                         on_connection, s, MHD_OPTION_STRICT_FOR_CLIENT, 0, MHD_OPTION_END);
     const int v6 = ai->ai_family == AF_INET6;
     freeaddrinfo(ai);
     if (!s->daemon) {

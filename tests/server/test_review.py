@@ -390,6 +390,30 @@ class Retries(Case):
         request(port, "DELETE", "/api/v1/runs/" + run["id"])
 
 
+class OwnReplies(Case):
+    """Item 9: libmicrohttpd's strict mode answered an HTTP/1.1 request without Host itself,
+    in HTML, with its status line twice; the server answers it now, as every other refusal."""
+
+    def test_a_request_without_host_gets_one_json_400(self):
+        srv = self.start()
+        s = socket.create_connection(("127.0.0.1", srv.port))
+        s.sendall(b"GET /api/v1/health HTTP/1.1\r\n\r\n")
+        s.shutdown(socket.SHUT_WR)
+        status, head, body = answer(s)
+        s.close()
+        self.assertEqual(status, 400)
+        self.assertEqual(head.count("http/1.1"), 1, head)
+        self.assertIn("content-type: application/json", head)
+        self.assertIn("x-content-type-options: nosniff", head)
+        self.assertEqual(json.loads(body)["field"], "Host")
+        # HTTP/1.0 needs no Host.
+        s = socket.create_connection(("127.0.0.1", srv.port))
+        s.sendall(b"GET /api/v1/health HTTP/1.0\r\n\r\n")
+        s.shutdown(socket.SHUT_WR)
+        self.assertEqual(answer(s)[0], 200)
+        s.close()
+
+
 if __name__ == "__main__":
     BINARY = os.path.abspath(sys.argv.pop(1))
     test_server.BINARY = BINARY
