@@ -49,6 +49,7 @@ typedef struct {
     size_t side[2][2]; /* per pass: nx, ny (basins) or n0, n1 (sweeps; n1 1 for one axis) */
     size_t runs[2];    /* per pass, every map */
     float *results[2]; /* per pass: NFIELDS x runs, written before the pass's event */
+    size_t engine;     /* the larger pass's engine, host and device (clopt_explore_plan_bytes) */
     int passes;        /* passes complete (lock held) */
 } exploration;
 
@@ -98,9 +99,10 @@ static size_t estimate(const srv *s, const void *req)
 {
     (void)s;
     const exploration *r = req;
-    /* both passes' results, the engine's host copy of a pass, and the events */
+    /* both passes' results, the engine of one pass at a time, and the events; without a
+     * device (srv_open_offline) the engine's results alone */
     const size_t results = (r->runs[0] + r->runs[1]) * NFIELDS * sizeof(float);
-    const size_t engine = r->runs[1] * NFIELDS * sizeof(float);
+    const size_t engine = r->engine ? r->engine : r->runs[1] * NFIELDS * sizeof(float);
     return results + engine + 2 * EVENT_MAX(r) + 1024 + 16 * sizeof(size_t);
 }
 
@@ -481,9 +483,22 @@ static int parse_fields(json_t *root, exploration *r, srv_problem *p)
     return 0;
 }
 
+/* What the larger pass's engine will allocate, on the host and the device (0 offline). */
+static int engine_bytes(const srv *s, exploration *r, srv_problem *p)
+{
+    for (int q = 0; q < 2 && s->ctx; q++) {
+        const clopt_explore_options o = pass_options(r, q);
+        size_t host, device;
+        clopt_error err;
+        if (clopt_explore_plan_bytes(s->ctx, &o, &host, &device, &err) != CLOPT_OK)
+            return srv_problem_set(p, 400, basins(r) ? "optimizers" : "vary", "%s", err.text);
+        if (host + device > r->engine) r->engine = host + device;
+    }
+    return 0;
+}
+
 static void *parse(const srv *s, const char *body, size_t len, char **canonical, srv_problem *p)
 {
-    (void)s;
     json_t *root = srv_json_object(
         body, len, fields,
         "kind, function, optimizers, optimizer, vary, grid, view, start, "
@@ -498,7 +513,7 @@ static void *parse(const srv *s, const char *body, size_t len, char **canonical,
         srv_problem_set(p, 503, "", "out of memory");
         return NULL;
     }
-    const int rc = parse_fields(root, r, p);
+    const int rc = parse_fields(root, r, p) || engine_bytes(s, r, p);
     json_decref(root);
     if (rc == 0 && !(*canonical = canonical_text(r))) {
         srv_problem_set(p, 503, "", "out of memory");

@@ -414,6 +414,72 @@ class OwnReplies(Case):
         s.close()
 
 
+class Sampler:
+    """Samples a server's resident memory and its charged bytes every 50 ms: their peaks."""
+
+    def __init__(self, srv):
+        self.srv, self.stop = srv, threading.Event()
+        self.base = srv.rss_kib() << 10
+        self.rss = self.charged = 0
+        self.thread = threading.Thread(target=self.run)
+        self.thread.start()
+
+    def run(self):
+        while not self.stop.is_set():
+            self.rss = max(self.rss, (self.srv.rss_kib() << 10) - self.base)
+            try:
+                self.charged = max(self.charged, load(self.srv.port)["memory"])
+            except OSError:
+                pass
+            self.stop.wait(0.05)
+
+    def end(self):
+        self.stop.set()
+        self.thread.join()
+        return self.rss, self.charged
+
+
+# What resident memory may rise beyond the charge: allocator slack, the connections, the
+# kernels PoCL builds for a kind of work the first time (measured 3-8 MiB; see README).
+OVERHEAD = 16 << 20
+RSS_CHECKED = "ASAN_OPTIONS" not in os.environ
+
+
+def sweep(n, steps=100):
+    return {"kind": "sweep", "function": "rosenbrock", "optimizer": "adam", "steps": steps,
+            "vary": [{"name": "lr", "lo": 1e-4, "hi": 0.1, "n": n, "log": True},
+                     {"name": "beta_1", "lo": 0, "hi": 0.99, "n": n}]}
+
+
+class Engines(Case):
+    """Item 1: an exploration is charged what its engine allocates (per-run configs, the
+    scalar table, staging, device buffers, read-back), as the library plans it before
+    allocating (clopt_explore_plan_bytes), not only its results."""
+
+    def test_the_issues_explorations_are_charged_their_engines(self):
+        srv = self.start("--memory", "64")
+        basins = {"kind": "basins", "function": "himmelblau", "grid": 256, "steps": 300,
+                  "optimizers": ["adam(lr=%g)" % (0.01 * (i + 1)) for i in range(16)]}
+        for req in (sweep(1024), basins):  # charged 48.6 MiB before; RSS rose 347 and 91
+            status, got = post_json(srv.port, "/api/v1/explorations", req)
+            self.assertEqual(status, 400, got)
+            self.assertIn("budget is 64 MiB", got["error"])
+
+    def test_resident_memory_stays_within_the_charge(self):
+        srv = self.start("--memory", "64")
+        sampler = Sampler(srv)
+        status, body = post_json(srv.port, "/api/v1/explorations", sweep(256))
+        self.assertEqual(status, 201, body)
+        events = Stream(srv.port, body["events"], timeout=300).all()
+        self.assertEqual(events[-1]["event"], "done")
+        rss, charged = sampler.end()
+        print("\n  256 x 256 sweep: charged %.1f MiB at most, resident memory rose %.1f MiB"
+              % (charged / 2**20, rss / 2**20), file=sys.stderr)
+        self.assertGreater(charged, 40 << 20)  # the engine: configs, table, buffers
+        if RSS_CHECKED:
+            self.assertLess(rss, charged + OVERHEAD)
+
+
 if __name__ == "__main__":
     BINARY = os.path.abspath(sys.argv.pop(1))
     test_server.BINARY = BINARY
