@@ -480,6 +480,43 @@ class Engines(Case):
             self.assertLess(rss, charged + OVERHEAD)
 
 
+# The trainings' own context, CLBlast's kernels, the data set on the device and PoCL's
+# kernels for the sizes used, built once (measured 95 MiB for the default sizes; see README).
+TRAINING_ONCE = 128 << 20
+
+
+class Models(Case):
+    """Item 2: a training is charged its model, gradients, optimizer state, batch buffers
+    and CLBlast's copies (clopt_train_plan_bytes), not only its log."""
+
+    def test_a_model_that_cannot_fit_is_refused_up_front(self):
+        srv = self.start("--memory", "16")
+        req = {"epochs": 1, "batch": 4096, "hidden": 4096, "limit": 4096}  # RSS 778 MiB before
+        status, got = post_json(srv.port, "/api/v1/trainings", req)
+        self.assertEqual(status, 400, got)
+        self.assertIn("budget is 16 MiB", got["error"])
+        self.assertEqual(load(srv.port)["trainings"], 0)
+
+    def test_a_training_is_charged_its_model_while_it_runs(self):
+        srv = self.start("--memory", "64")
+        sampler = Sampler(srv)
+        req = {"optimizers": ["adam"], "epochs": 1, "limit": 2048}
+        status, body = post_json(srv.port, "/api/v1/trainings", req)
+        self.assertEqual(status, 201, body)
+        charged_now = load(srv.port)["memory"]
+        events = Stream(srv.port, body["events"], timeout=300).all()
+        self.assertEqual(events[-1]["event"], "done", events[-1])
+        rss, charged = sampler.end()
+        print("\n  default training: charged %.1f MiB, resident memory rose %.1f MiB (its "
+              "context and data set included)" % (charged / 2**20, rss / 2**20), file=sys.stderr)
+        # 256 hidden units, 1,000-row evaluation batches: weights, gradients and Adam's two
+        # state buffers (4 MB), the batch buffers (5 MB) and CLBlast's copies (10 MB)
+        self.assertGreater(charged_now, 16 << 20)
+        self.assertLess(load(srv.port)["memory"], 1 << 20)  # given back once it is done
+        if RSS_CHECKED:
+            self.assertLess(rss, charged + TRAINING_ONCE)
+
+
 if __name__ == "__main__":
     BINARY = os.path.abspath(sys.argv.pop(1))
     test_server.BINARY = BINARY
