@@ -61,6 +61,8 @@ struct srv {
     int stopping;
     srv_jobs jobs[SRV_KINDS]; /* runs, trainings, landscapes, explorations */
     size_t bytes;             /* everything charged to the budget (jobs.h) */
+    size_t programs_charged;  /* of them, the expressions' programs (SRV_PROGRAM_BYTES each) */
+    char disk_cache[512];     /* the server's own PoCL cache directory ("": the user's) */
     uint64_t clock;           /* the jobs' LRU clock */
     double beat;              /* the last heartbeat pass */
     srv_stream *streams;
@@ -79,6 +81,12 @@ struct srv {
 extern const srv_job_kind srv_run_kind, srv_training_kind, srv_landscape_kind, srv_exploration_kind;
 /* Releases the trainings' context and data set (their worker has stopped). */
 void srv_trainings_free(srv *s);
+
+/* disk_cache.c: the server's own PoCL kernel cache, kept under --disk-cache MiB. */
+/* Before the first OpenCL call: POCL_CACHE_DIR is the server's own (unless already set). */
+void srv_disk_cache_init(srv *s);
+/* Removes the least recently used programs beyond the size (lock not held). */
+void srv_disk_cache_trim(srv *s);
 
 /* stream.c: text/event-stream responses. */
 /* Resumes the parked streams of one log (NULL: every stream). Caller holds the lock. */

@@ -69,6 +69,9 @@ typedef struct {
      */
     enum MHD_Result (*subroute)(srv *s, struct MHD_Connection *c, srv_job *j, const char *rest,
                                 const char *method);
+    /* The request's function (a catalogue name or an expression), for kinds that compile
+     * an expression's program (may be NULL): see srv_job_compile. */
+    const char *(*function)(const void *req);
 } srv_job_kind;
 
 struct srv_job {
@@ -86,6 +89,7 @@ struct srv_job {
     unsigned followers;    /* POSTs of this request not yet DELETEd: the last DELETE cancels */
     srv_log log;
     size_t reserved;      /* bytes reserved at submission, until the job is finished */
+    size_t compiling;     /* of them, for its expression's program (SRV_PROGRAM_BYTES or 0) */
     size_t charged;       /* bytes counted in s->bytes */
     uint64_t used;        /* LRU clock */
     srv_job *prev, *next; /* registry, most recently used first */
@@ -154,6 +158,26 @@ srv_job_status srv_job_delete(srv *s, srv_job *j, unsigned *followers);
  * stopping, or the job has failed (out of memory, over its reservation and the budget).
  */
 int srv_job_emit(srv *s, srv_job *j, const char *name, char *json, int final);
+
+/*
+ * An expression's program, as resident memory measured it (PoCL: the compiled kernels of
+ * the trajectory and landscape code, 1.9 MiB each). The cache of programs is charged this
+ * per program it holds, and sized to a quarter of the budget.
+ */
+#define SRV_PROGRAM_BYTES ((size_t)2 << 20)
+
+/* The program bytes a job of this function must reserve: 0 unless an expression that is not
+ * compiled yet. Lock held or not. */
+size_t srv_program_bytes(const srv *s, const char *function);
+
+/*
+ * Compiles j's expression into the context's cache before j takes the device (lock and
+ * device not held), so that a compile never holds the device: the job's reservation for
+ * the program (or, without one, room taken from the budget now) becomes the cache's
+ * charge, and the server's own PoCL cache directory is kept within its size. 0, or -1
+ * with `error` filled (no room, or the build failed).
+ */
+int srv_job_compile(srv *s, srv_job *j, char *error, size_t esize);
 
 /* Sets a progress counter (lock not held). */
 void srv_job_progress(srv *s, srv_job *j, size_t which, uint64_t value);

@@ -47,6 +47,11 @@ static void free_request(void *req)
     free(l);
 }
 
+static const char *function(const void *req)
+{
+    return ((const landscape *)req)->function;
+}
+
 static int turn(srv *s, srv_job *j, char *error, size_t esize)
 {
     landscape *l = j->req;
@@ -54,6 +59,10 @@ static int turn(srv *s, srv_job *j, char *error, size_t esize)
     if (!(l->values = malloc(l->nx * l->ny * sizeof *l->values))) {
         snprintf(l->error, sizeof l->error, "out of memory");
         snprintf(error, esize, "%s", l->error);
+        return -1;
+    }
+    if (srv_job_compile(s, j, error, esize)) { /* not on the device */
+        snprintf(l->error, sizeof l->error, "%s", error);
         return -1;
     }
     pthread_mutex_lock(&s->device);
@@ -84,6 +93,7 @@ const srv_job_kind srv_landscape_kind = {
     .free_request = free_request,
     .estimate = estimate,
     .result_bytes = result_bytes,
+    .function = function,
 };
 
 /* The finished job's answer; takes over the caller's reference to j. */

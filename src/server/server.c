@@ -1,6 +1,7 @@
 /* srv_start / srv_stop: the device, the worker thread and the daemon, in that order. */
 #include "core.h"
 
+#include "context.h"
 #include "error.h"
 #include "http.h"
 
@@ -21,6 +22,7 @@ void srv_options_defaults(srv_options *o)
     o->heartbeat_s = 10;
     o->client_streams = 32;
     o->request_timeout_s = 10;
+    o->disk_cache_mb = 256;
 }
 
 /* The kinds of job, in the order of s->jobs (core.h). */
@@ -52,7 +54,10 @@ srv *srv_start(const srv_options *o, clopt_error *err)
     srv *s = srv_open_offline(o, err);
     if (!s) return NULL;
     s->beat = clopt_now();
+    srv_disk_cache_init(s); /* before the first OpenCL call: PoCL reads it once */
     if (!(s->ctx = clopt_context_create(o->device, err))) goto fail;
+    /* The expressions' programs: a quarter of the budget at most (jobs.h). */
+    clopt_programs_set_capacity(s->ctx->programs, o->memory_budget / 4 / SRV_PROGRAM_BYTES);
     cl_int rc = clGetDeviceInfo(clopt_context_device(s->ctx), CL_DEVICE_NAME,
                                 sizeof s->device_name - 1, s->device_name, NULL);
     if (rc != CL_SUCCESS) {

@@ -28,6 +28,7 @@ typedef struct {
     unsigned client_streams;     /* streams one client address may hold at once */
     unsigned request_timeout_s;  /* a request arrives whole within this of its first byte */
     unsigned client_connections; /* connections of one client address; 0: 7/8 of the most */
+    unsigned disk_cache_mb;      /* the server's own PoCL cache directory's size (0: none) */
     /* The catalogues' JSON text (GET /api/v1/optimizers, functions); the caller keeps them
      * until srv_stop. */
     const char *optimizers_json, *functions_json;
