@@ -34,6 +34,9 @@
 #define SRV_EXPLORE_MAX_WORK 4000000000ull          /* runs x steps */
 #define EVENT_MAX(r) (4096 + 1024 * (r)->nspecs + 2 * 32 * (r)->o.axes[0].n + 32 * (r)->o.axes[1].n)
 #define COARSE 8
+/* Run-steps per turn on the device (a few milliseconds on PoCL's CPU device): the device is
+ * held per turn, so a large map does not keep other clients' runs waiting for a whole slice. */
+#define TURN_WORK (1u << 23)
 
 /* The fields of a pass, in their order in a pass's results. */
 static const char *const field_names[] = {"x", "y", "f", "converged_at", "minimum", "diverged_at"};
@@ -207,7 +210,9 @@ static int turn(srv *s, srv_job *j, char *error, size_t esize)
         const clopt_explore_options o = pass_options(r, p);
         w->engine = clopt_explore_create(s->ctx, &o, &err);
     }
-    if (w->engine && clopt_explore_advance(w->engine, 0, &err) == CLOPT_OK) {
+    const size_t runs = r->runs[p] ? r->runs[p] : 1;
+    const uint64_t most = TURN_WORK / runs ? TURN_WORK / runs : 1;
+    if (w->engine && clopt_explore_advance(w->engine, most, &err) == CLOPT_OK) {
         finished = clopt_explore_finished(w->engine);
         if (finished && !(r->results[p] = malloc(r->runs[p] * NFIELDS * sizeof(float))))
             clopt_error_set(&err, CLOPT_ENOMEM, "out of memory");
