@@ -67,6 +67,17 @@ struct srv {
     double beat;              /* the last heartbeat pass */
     srv_stream *streams;
     size_t nstreams;
+    struct {
+        srv_job *head, *tail; /* waiting to compile, in order of arrival (qnext) */
+        pthread_cond_t wake;
+        pthread_t thread;
+        int started;
+        uint64_t clock;
+        struct {
+            char client[48];
+            uint64_t served; /* the compile clock when its last compile began */
+        } recent[32];
+    } compiler;
     /* The trainings' own OpenCL context and data set, loaded on the first training. */
     clopt_context *train_ctx;
     clopt_dataset *dataset;

@@ -29,6 +29,13 @@ void srv_client_key(const struct sockaddr *addr, char *out, size_t size)
     }
 }
 
+void srv_connection_client(struct MHD_Connection *c, char *out, size_t size)
+{
+    const union MHD_ConnectionInfo *ci =
+        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
+    srv_client_key(ci ? ci->client_addr : NULL, out, size);
+}
+
 /* What one client may hold, and the mark beyond which the oldest is pushed out: 7/8. */
 static size_t client_most(const srv *s)
 {

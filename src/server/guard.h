@@ -47,6 +47,9 @@ typedef struct srv_conn {
  */
 void srv_client_key(const struct sockaddr *addr, char *out, size_t size);
 
+/* srv_client_key of a connection's peer ("" if unknown). */
+void srv_connection_client(struct MHD_Connection *c, char *out, size_t size);
+
 /* libmicrohttpd's accept policy: MHD_NO when the client is at its limit and nothing of
  * its own can be pushed out. */
 enum MHD_Result srv_guard_accept(void *cls, const struct sockaddr *addr, socklen_t len);

@@ -75,7 +75,7 @@ void srv_job_release(srv *s, srv_job *j)
     pthread_mutex_unlock(&s->lock);
 }
 
-static srv_jobs *jobs_of(srv *s, const srv_job *j)
+srv_jobs *srv_jobs_of(srv *s, const srv_job *j)
 {
     for (size_t k = 0; k < SRV_KINDS; k++)
         if (s->jobs[k].kind == j->kind) return &s->jobs[k];
@@ -85,7 +85,7 @@ static srv_jobs *jobs_of(srv *s, const srv_job *j)
 static void unlist(srv *s, srv_job *j)
 {
     if (!j->listed) return;
-    srv_jobs *q = jobs_of(s, j);
+    srv_jobs *q = srv_jobs_of(s, j);
     if (j->prev)
         j->prev->next = j->next;
     else
@@ -170,7 +170,7 @@ static void finished(srv *s, srv_job *j)
 {
     charge(s, j);
     resume_waiters(j);
-    srv_jobs *q = jobs_of(s, j);
+    srv_jobs *q = srv_jobs_of(s, j);
     if (q && j->listed) keep(s, q);
 }
 
@@ -226,6 +226,11 @@ static void append_error(srv *s, srv_job *j, const char *message)
     size_t len = 0;
     char *json = srv_frame_error(message, &len);
     append(s, j, "error", json, len, 1);
+}
+
+void srv_job_fail(srv *s, srv_job *j, const char *message)
+{
+    append_error(s, j, message);
 }
 
 int srv_job_emit(srv *s, srv_job *j, const char *name, char *json, int final)
@@ -327,8 +332,8 @@ srv_job *srv_job_find(srv_jobs *q, const char *id)
     return j;
 }
 
-srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req, int *created,
-                        srv_problem *p)
+srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req, const char *client,
+                        int *created, srv_problem *p)
 {
     srv *s = q->s;
     const srv_job_kind *k = q->kind;
@@ -395,6 +400,7 @@ srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req,
     j->status = JOB_QUEUED;
     j->reserved = estimate;
     j->compiling = compiling;
+    snprintf(j->client, sizeof j->client, "%s", client ? client : "");
     j->charged = estimate + base;
     j->refs = 3; /* registry, worker, caller */
     j->followers = 1;
@@ -426,7 +432,7 @@ static void cancelled_message(const srv_job *j, char *out, size_t size)
 srv_job_status srv_job_delete(srv *s, srv_job *j, unsigned *followers)
 {
     pthread_mutex_lock(&s->lock);
-    srv_jobs *q = jobs_of(s, j);
+    srv_jobs *q = srv_jobs_of(s, j);
     const srv_job_status was = j->status;
     if (j->listed && j->followers > 1) { /* another client still wants it */
         *followers = --j->followers;
@@ -434,7 +440,13 @@ srv_job_status srv_job_delete(srv *s, srv_job *j, unsigned *followers)
         return was;
     }
     *followers = j->followers = 0;
-    if (was == JOB_QUEUED) {
+    if (was == JOB_QUEUED && j->in_compiler) { /* the compile queue drops it */
+        q->queued--;
+        j->status = JOB_CANCELLED;
+        char message[64];
+        cancelled_message(j, message, sizeof message);
+        append_error(s, j, message);
+    } else if (was == JOB_QUEUED) {
         srv_job **at = &q->queue, *prev = NULL;
         while (*at != j) {
             prev = *at;
@@ -482,6 +494,12 @@ static void *worker(void *arg)
             srv_job *j = q->queue;
             q->queue = j->qnext;
             if (!q->queue) q->queue_tail = NULL;
+            j->qnext = NULL;
+            if (!j->compiled && q->kind->function &&
+                srv_program_bytes(s, q->kind->function(j->req))) {
+                srv_compiler_push(s, j); /* back at the head of the queue once compiled */
+                continue;
+            }
             q->queued--;
             j->status = JOB_RUNNING;
             q->active[q->nactive++] = j;

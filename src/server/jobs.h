@@ -95,6 +95,9 @@ struct srv_job {
     srv_job *prev, *next; /* registry, most recently used first */
     srv_job *qnext;
     struct srv_waiter *waiters; /* connections suspended until the job ends */
+    char client[48];            /* who posted it (srv_client_key): the compile queue's turns */
+    int compiled;               /* its expression went through the compile queue */
+    int in_compiler;            /* waiting in the compile queue or compiling (still queued) */
 };
 
 /* One kind's registry, queue and worker (in struct srv, one per kind). */
@@ -142,8 +145,26 @@ void srv_job_release(srv *s, srv_job *j);
  * Returns it with a reference for the caller (*created says which), or NULL with *p filled:
  * 503 (queue full, or the budget is full now: Retry-After), 400 (could never fit the budget).
  */
-srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req, int *created,
-                        srv_problem *p);
+srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req, const char *client,
+                        int *created, srv_problem *p);
+
+/* The kind's jobs of j (lock held). */
+srv_jobs *srv_jobs_of(srv *s, const srv_job *j);
+/* Ends a live job with an error event (lock held): it is failed, its waiters resumed. */
+void srv_job_fail(srv *s, srv_job *j, const char *message);
+
+/*
+ * compiler.c: the compile queue. A job whose expression is not compiled yet leaves its
+ * kind's queue for this one (still counted as queued) instead of compiling on its kind's
+ * worker, which would hold every other job of that worker meanwhile; one thread compiles,
+ * taking the client that was served least recently first, so one client's stream of new
+ * expressions cannot keep another's waiting; then the job goes back to the head of its
+ * kind's queue. push takes over the worker's reference (lock held).
+ */
+void srv_compiler_push(srv *s, srv_job *j);
+int srv_compiler_start(srv *s);
+void srv_compiler_join(srv *s); /* s->stopping is set */
+void srv_compiler_free(srv *s); /* drops the jobs still waiting */
 
 /*
  * DELETE: one follower (a POST of the request) lets go. When another still follows the job,

@@ -143,7 +143,9 @@ enum MHD_Result srv_api_landscape(srv *s, struct MHD_Connection *c, srv_job **wa
     char id[SRV_ID_CHARS + 1];
     srv_hash_id(canonical, id);
     int created;
-    srv_job *j = srv_job_submit(&s->jobs[SRV_LANDSCAPES], id, canonical, l, &created, &p);
+    char client[48];
+    srv_connection_client(c, client, sizeof client);
+    srv_job *j = srv_job_submit(&s->jobs[SRV_LANDSCAPES], id, canonical, l, client, &created, &p);
     if (!j) {
         free(canonical);
         free_request(l);

@@ -45,7 +45,9 @@ static enum MHD_Result post_job(srv *s, struct MHD_Connection *c, srv_jobs *q, c
     char id[SRV_ID_CHARS + 1];
     srv_hash_id(canonical, id);
     int created = 0;
-    srv_job *j = srv_job_submit(q, id, canonical, req, &created, &p);
+    char client[48];
+    srv_connection_client(c, client, sizeof client);
+    srv_job *j = srv_job_submit(q, id, canonical, req, client, &created, &p);
     if (!j) {
         k->free_request(req);
         free(canonical);

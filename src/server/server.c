@@ -40,6 +40,7 @@ srv *srv_open_offline(const srv_options *o, clopt_error *err)
     pthread_mutex_init(&s->lock, NULL);
     pthread_mutex_init(&s->device, NULL);
     pthread_mutex_init(&s->conns_lock, NULL);
+    pthread_cond_init(&s->compiler.wake, NULL);
     for (size_t k = 0; k < SRV_KINDS; k++)
         if (srv_jobs_init(s, &s->jobs[k], kinds[k], k == SRV_RUNS ? o->queue : 0)) {
             clopt_error_set(err, CLOPT_ENOMEM, "out of memory");
@@ -74,6 +75,10 @@ srv *srv_start(const srv_options *o, clopt_error *err)
             clopt_error_set(err, CLOPT_ENOMEM, "cannot start the %s worker thread", kinds[k]->name);
             goto fail;
         }
+    if (srv_compiler_start(s)) {
+        clopt_error_set(err, CLOPT_ENOMEM, "cannot start the compile thread");
+        goto fail;
+    }
     if (srv_http_start(s, err)) goto fail;
     return s;
 fail:
@@ -96,13 +101,16 @@ void srv_stop(srv *s)
     pthread_mutex_unlock(&s->lock);
     for (size_t k = 0; k < SRV_KINDS; k++)
         srv_jobs_join(&s->jobs[k]);
+    srv_compiler_join(s);
     srv_http_stop(s);
+    srv_compiler_free(s);
     for (size_t k = 0; k < SRV_KINDS; k++)
         srv_jobs_free(&s->jobs[k]);
     srv_trainings_free(s);
     clopt_context_release(s->ctx);
     pthread_mutex_destroy(&s->device);
     pthread_mutex_destroy(&s->conns_lock);
+    pthread_cond_destroy(&s->compiler.wake);
     pthread_mutex_destroy(&s->lock);
     free(s);
 }

@@ -75,14 +75,6 @@ static void release(void *cls)
     free(st);
 }
 
-/* The client's key (guard.h: the loopback range is one client; "" if unknown). */
-static void client_address(struct MHD_Connection *c, char *out, size_t size)
-{
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    srv_client_key(ci ? ci->client_addr : NULL, out, size);
-}
-
 /* A stream of feed's log from event `seen` on; it takes a reference to the owner. */
 static struct MHD_Response *stream_response(srv *s, struct MHD_Connection *c, const srv_feed *feed,
                                             uint64_t seen, const char *client)
@@ -206,7 +198,7 @@ enum MHD_Result srv_stream_reply(srv *s, struct MHD_Connection *c, const srv_fee
     uint64_t seen;
     if (seen_events(c, &seen, &p)) return srv_reply_problem(c, &p);
     char client[48];
-    client_address(c, client, sizeof client);
+    srv_connection_client(c, client, sizeof client);
     pthread_mutex_lock(&s->lock);
     const int over = feed->log->ended && seen >= feed->log->count;
     const int refused = !over && check_limits(s, client, &p);

@@ -638,6 +638,50 @@ class Compiles(Case):
         self.assertLess(waits[len(waits) // 2], 0.3, waits)
         self.assertLess(waits[-1], 1.0, waits)  # held for a whole slice: 1.0-1.6 s
 
+    def test_runs_of_new_expressions_compile_off_the_runs_worker(self):
+        srv = self.start()
+        port = srv.port
+        stop = threading.Event()
+        compiled = []
+
+        def poster(first):
+            i = first
+            while not stop.is_set():
+                f = "x^2+%d*y^2+sin(x*%d)" % (i % 97 + 1, i // 97 + 2)
+                status, body = post_json(port, "/api/v1/runs",
+                                         {"function": f, "steps": 16}, timeout=120)
+                if status == 201:
+                    Stream(port, body["events"], timeout=120).all()
+                    compiled.append(i)
+                i += 1
+        threads = [threading.Thread(target=poster, args=(4000 + 500 * k,)) for k in range(2)]
+        for t in threads:
+            t.start()
+        waits = []
+        try:
+            time.sleep(1.0)
+            for seed in range(12 if not LONG else 40):
+                run = {"function": "rosenbrock", "steps": 64, "seed": seed, "noise": 0.1}
+                t0 = time.time()
+                status, body = post_json(port, "/api/v1/runs", run)
+                self.assertEqual(status, 201, body)
+                st = Stream(port, body["events"], timeout=60)
+                st.next()
+                waits.append(time.time() - t0)
+                st.close()
+                time.sleep(0.2)
+        finally:
+            stop.set()
+            for t in threads:
+                t.join()
+        waits.sort()
+        print("\n  runs beside %d runs of new expressions: first event after %.3f s (median), "
+              "%.3f s (worst)" % (len(compiled), waits[len(waits) // 2], waits[-1]),
+              file=sys.stderr)
+        self.assertGreater(len(compiled), 0)
+        # compiled on the runs' worker, each held the other runs for 0.5-2.6 s
+        self.assertLess(waits[len(waits) // 2], 0.5, waits)
+
 
 def du(path):
     total = 0
