@@ -300,16 +300,26 @@ clopt_status clopt_explore_plan_bytes(clopt_context *ctx, const clopt_explore_op
             clopt_spec_parse(o->optimizers[k], &c, NULL); /* checked already */
             e.constant = clopt_schedule_constant(&c);
         }
-    else {
-        const size_t n0 = o->axes[0].n;
-        for (size_t a = 0; a < e.naxes; a++)
+    else { /* as make_configs: each axis's values once, then every combination */
+        double *values[2] = {NULL, NULL};
+        for (size_t a = 0; a < e.naxes; a++) {
             e.nvalues[a] = o->axes[a].n;
-        for (size_t r = 0; r < e.ncfg && e.constant; r++) { /* as make_configs */
-            c = base;
-            c.v[params[0]] = clopt_explore_axis_value(&o->axes[0], r % n0);
-            if (e.naxes == 2) c.v[params[1]] = clopt_explore_axis_value(&o->axes[1], r / n0);
+            if (!(values[a] = malloc(e.nvalues[a] * sizeof *values[a]))) {
+                free(values[0]);
+                return clopt_error_set(err, CLOPT_ENOMEM, "out of memory planning a sweep");
+            }
+            for (size_t i = 0; i < e.nvalues[a]; i++)
+                values[a][i] = clopt_explore_axis_value(&o->axes[a], i);
+        }
+        const size_t n0 = e.nvalues[0];
+        c = base; /* every config sets the varied hyperparameters; the rest is the base's */
+        for (size_t r = 0; r < e.ncfg && e.constant; r++) {
+            c.v[params[0]] = values[0][r % n0];
+            if (e.naxes == 2) c.v[params[1]] = values[1][r / n0];
             e.constant = clopt_schedule_constant(&c);
         }
+        free(values[0]);
+        free(values[1]);
     }
     table_rows(&e);
     plan_bytes(&e, host_bytes, device_bytes);
