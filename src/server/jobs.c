@@ -5,9 +5,7 @@
  */
 #include "core.h"
 
-#include "context.h"
 #include "frames.h"
-#include "functions.h"
 
 #include <stdio.h>
 #include <stdlib.h>
@@ -246,68 +244,10 @@ int srv_job_emit(srv *s, srv_job *j, const char *name, char *json, int final)
     return stop || failed;
 }
 
-size_t srv_program_bytes(const srv *s, const char *function)
+void srv_job_unreserve(srv *s, srv_job *j, size_t n)
 {
-    clopt_function_ref f;
-    size_t n = 0;
-    if (s->ctx && clopt_function_resolve(function, &f, NULL, NULL) == CLOPT_OK && f.expr &&
-        !clopt_function_program_cached(s->ctx, &f))
-        n = SRV_PROGRAM_BYTES;
-    clopt_function_ref_release(&f);
-    return n;
-}
-
-/* The cache of programs is charged what it holds now (lock held). */
-static void charge_programs(srv *s)
-{
-    const size_t now = clopt_programs_count(s->ctx->programs) * SRV_PROGRAM_BYTES;
-    s->bytes = s->bytes - s->programs_charged + now;
-    s->programs_charged = now;
-}
-
-int srv_job_compile(srv *s, srv_job *j, char *error, size_t esize)
-{
-    clopt_function_ref f = {0};
-    clopt_error err = {0};
-    int rc = 0;
-    if (!j->kind->function ||
-        clopt_function_resolve(j->kind->function(j->req), &f, NULL, NULL) != CLOPT_OK || !f.expr ||
-        clopt_function_program_cached(s->ctx, &f)) {
-        clopt_function_ref_release(&f); /* a name, or compiled: nothing to do here */
-        return 0;
-    }
-    pthread_mutex_lock(&s->lock);
-    size_t held = j->compiling; /* moves from the job's reservation to the build */
-    if (held) {
-        j->reserved -= held;
-        j->compiling = 0;
-        charge(s, j);
-        s->bytes += held;
-    } else if (srv_budget_take(s, SRV_PROGRAM_BYTES, 1) == 0)
-        held = SRV_PROGRAM_BYTES;
-    pthread_mutex_unlock(&s->lock);
-    if (!held) {
-        snprintf(error, esize,
-                 "the server's memory budget has no room to compile this expression now; "
-                 "retry in a moment");
-        rc = -1;
-    } else {
-        cl_program program;
-        cl_uint id;
-        if (clopt_function_program(s->ctx, &f, &program, &id, &err) == CLOPT_OK)
-            clReleaseProgram(program);
-        else {
-            snprintf(error, esize, "%s", err.text);
-            rc = -1;
-        }
-        pthread_mutex_lock(&s->lock);
-        s->bytes -= held; /* the cache's charge takes over */
-        charge_programs(s);
-        pthread_mutex_unlock(&s->lock);
-        srv_disk_cache_trim(s);
-    }
-    clopt_function_ref_release(&f);
-    return rc;
+    j->reserved -= n < j->reserved ? n : j->reserved;
+    charge(s, j);
 }
 
 void srv_job_progress(srv *s, srv_job *j, size_t which, uint64_t value)

@@ -148,6 +148,8 @@ void srv_job_release(srv *s, srv_job *j);
 srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req, const char *client,
                         int *created, srv_problem *p);
 
+/* Lets go of n bytes of j's reservation (lock held): they are counted elsewhere now. */
+void srv_job_unreserve(srv *s, srv_job *j, size_t n);
 /* The kind's jobs of j (lock held). */
 srv_jobs *srv_jobs_of(srv *s, const srv_job *j);
 /* Ends a live job with an error event (lock held): it is failed, its waiters resumed. */
