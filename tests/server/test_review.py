@@ -611,32 +611,38 @@ class Compiles(Case):
     def test_a_large_exploration_holds_the_device_per_short_turn(self):
         srv = self.start()
         port = srv.port
-        side = 256
-        big = {"kind": "basins", "function": "himmelblau", "grid": side, "steps": 3000,
-               "optimizers": ["adam(lr=%g)" % (0.01 * (i + 1)) for i in range(16 if LONG else 4)]}
+        big = {"kind": "basins", "function": "himmelblau", "grid": 256, "steps": 3000,
+               "optimizers": ["adam(lr=%g)" % (0.01 * (i + 1)) for i in range(16)]}
         status, body = post_json(port, "/api/v1/explorations", big)
         self.assertEqual(status, 201, body)
         item = "/api/v1/explorations/" + body["id"]
-        self.assertTrue(wait_until(lambda: get_json(port, item)[1]["pass"] == 1, 60))
-        waits = []
-        for seed in range(10):
+
+        def running():
+            info = get_json(port, item)[1]
+            return info["status"] == "running" and info["pass"] == 1
+        self.assertTrue(wait_until(running, 60))
+        waits = []  # only those measured while the full pass ran
+        for seed in range(40):
+            if len(waits) == 10 or not running():
+                break
             run = {"function": "rosenbrock", "steps": 64, "seed": seed, "noise": 0.1}
             t0 = time.time()
             status, got = post_json(port, "/api/v1/runs", run)
             self.assertEqual(status, 201, got)
             st = Stream(port, got["events"], timeout=60)
             st.next()
-            waits.append(time.time() - t0)
+            wait = time.time() - t0
             st.close()
-        running = get_json(port, item)[1]["status"]
+            if running():
+                waits.append(wait)
         request(port, "DELETE", item)
         waits.sort()
-        print("\n  runs beside a %d x %d^2 x 3000 basin map: first event after %.3f s "
-              "(median), %.3f s (worst)" % (len(big["optimizers"]), side,
-                                            waits[len(waits) // 2], waits[-1]), file=sys.stderr)
-        self.assertEqual(running, "running")  # the runs were measured beside it
+        self.assertGreaterEqual(len(waits), 3, "the map ended before the runs were measured")
+        print("\n  runs beside a 16 x 256^2 x 3000 basin map: first event after %.3f s "
+              "(median), %.3f s (worst)" % (waits[len(waits) // 2], waits[-1]), file=sys.stderr)
+        # held for a whole slice of 1,024 steps of a million runs, they waited 1.0-1.6 s
         self.assertLess(waits[len(waits) // 2], 0.3, waits)
-        self.assertLess(waits[-1], 1.0, waits)  # held for a whole slice: 1.0-1.6 s
+        self.assertLess(waits[-1], 1.0, waits)
 
     def test_runs_of_new_expressions_compile_off_the_runs_worker(self):
         srv = self.start()
