@@ -139,7 +139,7 @@ void srv_disk_cache_trim(srv *s)
             total += list[i].bytes;
         const size_t most = (size_t)s->o.disk_cache_mb << 20;
         const double now = (double)time(NULL);
-        qsort(list, n, sizeof *list, older);
+        if (n) qsort(list, n, sizeof *list, older);
         for (size_t i = 0; i < n && total > most; i++)
             if (now - list[i].used >= RECENT_S) {
                 walk(list[i].path, 1);
