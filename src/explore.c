@@ -246,16 +246,21 @@ fail:
  * config for the whole exploration; otherwise one row per step of a slice, the slice as
  * long as TABLE_BYTES allows for this many configs.
  */
-static void table_shape(clopt_exploration *e)
+static void table_rows(clopt_exploration *e)
 {
-    e->constant = 1;
-    for (size_t c = 0; c < e->ncfg && e->constant; c++)
-        e->constant = clopt_schedule_constant(&e->cfg[c]);
     size_t rows = TABLE_BYTES / (e->ncfg * sizeof(clopt_scalars));
     rows = rows < 1 ? 1 : rows > SLICE_STEPS ? SLICE_STEPS : rows;
     if (rows > e->steps) rows = (size_t)e->steps;
     e->stride = e->constant ? 1 : rows;
     e->slice = e->constant ? SLICE_STEPS : rows;
+}
+
+static void table_shape(clopt_exploration *e)
+{
+    e->constant = 1;
+    for (size_t c = 0; c < e->ncfg && e->constant; c++)
+        e->constant = clopt_schedule_constant(&e->cfg[c]);
+    table_rows(e);
 }
 
 static void shape(clopt_exploration *e, const clopt_explore_options *o)
@@ -291,6 +296,80 @@ static void shape(clopt_exploration *e, const clopt_explore_options *o)
     e->cpad = round_up(e->block, t->lanes * e->groups);
     e->rpad = e->ncfg * e->cpad;
     e->nwork = e->rpad / (t->lanes * e->groups);
+}
+
+/*
+ * What clopt_explore_create and clopt_explore_map_get allocate for e's shape: on the host
+ * the configs, schedules, config texts (1 KiB each at most), axis values, scalar table and
+ * results, plus the larger of the two staging copies (the initial state, the read-back);
+ * on the device the kinds, table, state and steps.
+ */
+static void plan_bytes(const clopt_exploration *e, size_t *host, size_t *device)
+{
+    const size_t runs = e->nmaps * e->per_map, rpad = e->rpad;
+    const size_t table = e->ncfg * e->stride * sizeof(clopt_scalars);
+    size_t values = 0;
+    for (size_t a = 0; a < e->naxes; a++)
+        values += e->nvalues[a] * sizeof(double) + 64;
+    const size_t staging_in =
+        STATE_ROWS * rpad * sizeof(float) + 2 * rpad * sizeof(cl_uint) + e->ncfg * sizeof(cl_uint);
+    const size_t staging_out = 3 * rpad * sizeof(float) + 2 * rpad * sizeof(cl_uint);
+    *host = sizeof *e + e->ncfg * (sizeof(clopt_config) + sizeof(double)) +
+            e->nmaps * (sizeof(char *) + 1024) + values + 3 * runs * sizeof(float) +
+            3 * runs * sizeof(int32_t) + table +
+            (staging_in > staging_out ? staging_in : staging_out);
+    *device = e->ncfg * sizeof(cl_uint) + table +
+              rpad * (STATE_ROWS * sizeof(float) + 2 * sizeof(cl_uint));
+}
+
+clopt_status clopt_explore_plan_bytes(clopt_context *ctx, const clopt_explore_options *o,
+                                      size_t *host_bytes, size_t *device_bytes, clopt_error *err)
+{
+    clopt_error_clear(err);
+    if (!ctx || !o || !host_bytes || !device_bytes)
+        return clopt_error_set(err, CLOPT_EINVAL, "clopt_explore_plan_bytes: %s is NULL",
+                               !ctx ? "context"
+                               : !o ? "options"
+                                    : "a byte count");
+    clopt_config base, c;
+    clopt_param params[2];
+    const clopt_status st = clopt_explore_validate(o, &base, params, err);
+    if (st != CLOPT_OK) return st;
+    clopt_exploration e = {0};
+    e.ctx = ctx;
+    e.kind = o->kind;
+    e.steps = o->steps;
+    shape(&e, o);
+    e.constant = 1;
+    if (e.kind == CLOPT_EXPLORE_BASINS)
+        for (size_t k = 0; k < e.ncfg && e.constant; k++) {
+            clopt_spec_parse(o->optimizers[k], &c, NULL); /* checked already */
+            e.constant = clopt_schedule_constant(&c);
+        }
+    else { /* as make_configs: each axis's values once, then every combination */
+        double *values[2] = {NULL, NULL};
+        for (size_t a = 0; a < e.naxes; a++) {
+            e.nvalues[a] = o->axes[a].n;
+            if (!(values[a] = malloc(e.nvalues[a] * sizeof *values[a]))) {
+                free(values[0]);
+                return clopt_error_set(err, CLOPT_ENOMEM, "out of memory planning a sweep");
+            }
+            for (size_t i = 0; i < e.nvalues[a]; i++)
+                values[a][i] = clopt_explore_axis_value(&o->axes[a], i);
+        }
+        const size_t n0 = e.nvalues[0];
+        c = base; /* every config sets the varied hyperparameters; the rest is the base's */
+        for (size_t r = 0; r < e.ncfg && e.constant; r++) {
+            c.v[params[0]] = values[0][r % n0];
+            if (e.naxes == 2) c.v[params[1]] = values[1][r / n0];
+            e.constant = clopt_schedule_constant(&c);
+        }
+        free(values[0]);
+        free(values[1]);
+    }
+    table_rows(&e);
+    plan_bytes(&e, host_bytes, device_bytes);
+    return CLOPT_OK;
 }
 
 clopt_exploration *clopt_explore_create(clopt_context *ctx, const clopt_explore_options *o,

@@ -58,6 +58,32 @@ uint64_t clopt_programs_builds(const clopt_programs *p)
     return p ? p->builds : 0;
 }
 
+size_t clopt_programs_count(clopt_programs *p)
+{
+    if (!p) return 0;
+    pthread_mutex_lock(&p->lock);
+    const size_t n = p->count;
+    pthread_mutex_unlock(&p->lock);
+    return n;
+}
+
+void clopt_programs_set_capacity(clopt_programs *p, size_t capacity)
+{
+    if (!p) return;
+    capacity = capacity < 1 ? 1 : capacity > CLOPT_PROGRAMS_MAX ? CLOPT_PROGRAMS_MAX : capacity;
+    pthread_mutex_lock(&p->lock);
+    while (p->count > capacity) {
+        size_t oldest = 0;
+        for (size_t i = 1; i < p->count; i++)
+            if (p->entries[i].used < p->entries[oldest].used) oldest = i;
+        clReleaseProgram(p->entries[oldest].program);
+        free(p->entries[oldest].canonical);
+        p->entries[oldest] = p->entries[--p->count];
+    }
+    p->capacity = capacity;
+    pthread_mutex_unlock(&p->lock);
+}
+
 /* The entry of expression x, or NULL; called with the lock held. */
 static entry *find(clopt_programs *p, const clopt_expr *x)
 {

@@ -19,4 +19,14 @@ void clopt_programs_release(clopt_programs *p);
 /* Programs built by this cache so far (compiles, not lookups). */
 uint64_t clopt_programs_builds(const clopt_programs *p);
 
+/* Programs held now (at most the capacity). */
+size_t clopt_programs_count(clopt_programs *p);
+
+/*
+ * Holds at most `capacity` (clamped to 1 .. CLOPT_PROGRAMS_MAX) from now on; the least
+ * recently used beyond it are let go (runs and kernels keep their own references). A
+ * server sizes its cache to its memory budget this way.
+ */
+void clopt_programs_set_capacity(clopt_programs *p, size_t capacity);
+
 #endif

@@ -544,6 +544,11 @@ static void test_device_memory_is_per_run(void)
         CU_ASSERT_PTR_NOT_NULL_FATAL(e);
         const size_t bytes = clopt_explore_device_bytes(e);
         CU_ASSERT(bytes > 65536 * 36 && bytes <= 64u << 20);
+        size_t host = 0, device = 0; /* the plan, before allocating, says the same */
+        CU_ASSERT_EQUAL(clopt_explore_plan_bytes(test_context(), all[i], &host, &device, &err),
+                        CLOPT_OK);
+        CU_ASSERT_EQUAL(device, bytes);
+        CU_ASSERT(host > 65536 * 24);
         if (bytes > 64u << 20) fprintf(stderr, "\n  exploration %zu holds %zu bytes\n", i, bytes);
         clopt_explore_map m;
         CU_ASSERT_EQUAL(clopt_explore_map_get(e, 0, &m, &err), CLOPT_ESTATE);

@@ -437,6 +437,18 @@ CLOPT_API const double *clopt_explore_axis_values(const clopt_exploration *e, si
 CLOPT_API clopt_status clopt_explore_map_get(clopt_exploration *e, size_t m, clopt_explore_map *out,
                                              clopt_error *err);
 
+/*
+ * The memory clopt_explore_create (and the read-back of clopt_explore_map_get) would take
+ * for these options, computed without allocating: *host_bytes at the peak (configs, the
+ * per-step scalar table, results, staging copies) and *device_bytes (buffers on the device:
+ * host memory too on a CPU device such as PoCL). Validates the options as
+ * clopt_explore_check. A server charges an exploration this before it creates one.
+ */
+CLOPT_API clopt_status clopt_explore_plan_bytes(clopt_context *ctx,
+                                                const clopt_explore_options *options,
+                                                size_t *host_bytes, size_t *device_bytes,
+                                                clopt_error *err);
+
 /* Bytes of device memory the exploration holds (O(runs), whatever the steps). */
 CLOPT_API size_t clopt_explore_device_bytes(const clopt_exploration *e);
 

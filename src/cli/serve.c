@@ -18,7 +18,8 @@ const char clopt_cli_serve_usage[] =
     "usage: clopt serve [--host ADDR] [--port N] [--device SEL] [--allow-host NAME]...\n"
     "                   [--max-connections N] [--timeout S] [--header-limit BYTES]\n"
     "                   [--memory MIB] [--queue N] [--heartbeat S] [--data DIR]\n"
-    "                   [--client-streams N]\n"
+    "                   [--client-streams N] [--client-connections N] [--request-timeout S]\n"
+    "                   [--disk-cache MIB]\n"
     "\n"
     "Serves the page and the JSON API (/api/v1/...) that runs optimizers on test functions\n"
     "on the OpenCL device and streams the trajectories. Prints the URL as its first line;\n"
@@ -41,6 +42,15 @@ const char clopt_cli_serve_usage[] =
     "                         1 .. 4096 (default 32)\n"
     "  --client-streams N     event streams one client address may hold, 1 .. 100000\n"
     "                         (default 32; all streams share 3/4 of --max-connections)\n"
+    "  --client-connections N connections one client address may hold (the loopback range\n"
+    "                         is one client), 1 .. 100000 (default 7/8 of --max-connections);\n"
+    "                         one more pushes out that client's oldest idle or slow one\n"
+    "  --request-timeout S    a request must arrive whole (headers and body) within S\n"
+    "                         seconds of its first byte, 1 .. 3600 (default 10)\n"
+    "  --disk-cache MIB       the size of the server's own PoCL kernel cache directory\n"
+    "                         ($XDG_CACHE_HOME/clopt/pocl, unless POCL_CACHE_DIR is set),\n"
+    "                         least recently used programs removed first; 0: none on disk,\n"
+    "                         0 .. 65536 (default 256)\n"
     "  --heartbeat S          comment sent on an idle stream every S seconds, 1 .. 15\n"
     "                         (default 10)\n"
     "  --data DIR             Fashion-MNIST's IDX files for the training view, loaded on\n"
@@ -87,6 +97,15 @@ static int parse(int argc, char **argv, srv_options *o)
         } else if ((v = cli_value(CMD, argc, argv, &i, "--client-streams", &bad))) {
             if (cli_u64(CMD, "--client-streams", v, 1, 100000, &n)) return 2;
             o->client_streams = (unsigned)n;
+        } else if ((v = cli_value(CMD, argc, argv, &i, "--client-connections", &bad))) {
+            if (cli_u64(CMD, "--client-connections", v, 1, 100000, &n)) return 2;
+            o->client_connections = (unsigned)n;
+        } else if ((v = cli_value(CMD, argc, argv, &i, "--request-timeout", &bad))) {
+            if (cli_u64(CMD, "--request-timeout", v, 1, 3600, &n)) return 2;
+            o->request_timeout_s = (unsigned)n;
+        } else if ((v = cli_value(CMD, argc, argv, &i, "--disk-cache", &bad))) {
+            if (cli_u64(CMD, "--disk-cache", v, 0, 65536, &n)) return 2;
+            o->disk_cache_mb = (unsigned)n;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--data", &bad)))
             o->data = v;
         else if (!bad)

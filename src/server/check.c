@@ -105,6 +105,8 @@ static int check_host(const srv_options *o, const srv_view *v, srv_problem *p)
     const char *h = srv_view_header(v, "Host");
     char name[256];
     unsigned port;
+    if (!h && v->version && strcmp(v->version, "HTTP/1.0"))
+        return srv_problem_set(p, 400, "Host", "an HTTP/1.1 request needs a Host header");
     if (!h) return 0; /* HTTP/1.0 without Host: no browser sends that */
     if (!split_host(h, name, sizeof name, &port) || !allowed_name(o, name))
         return srv_problem_set(p, 421, "Host",
@@ -128,6 +130,15 @@ static int check_origin(const srv_options *o, const srv_view *v, srv_problem *p)
     if (strcmp(v->method, "POST") && strcmp(v->method, "DELETE") &&
         strcmp(v->path, "/api/v1/landscape") && !pass_field)
         return 0;
+    /* A page's <img> or <link> sends no Origin, but a browser says where it came from:
+     * only the server's own page (same-origin) or the person (none: typed, bookmarked) may
+     * make it compute. same-site is another port or subdomain: another application. */
+    const char *site = srv_view_header(v, "Sec-Fetch-Site");
+    if (site && strcasecmp(site, "same-origin") && strcasecmp(site, "none"))
+        return srv_problem_set(p, 403, "Sec-Fetch-Site",
+                               "this request came from another site's page (Sec-Fetch-Site: "
+                               "%.32s); clopt serve computes only for its own page",
+                               site);
     const char *origin = srv_view_header(v, "Origin");
     if (!origin) return 0;
     char name[256];

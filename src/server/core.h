@@ -14,6 +14,7 @@
 
 #include "clock.h"
 #include "eventlog.h"
+#include "guard.h"
 #include "jobs.h"
 #include "server.h"
 #include "train/dataset.h"
@@ -60,15 +61,30 @@ struct srv {
     int stopping;
     srv_jobs jobs[SRV_KINDS]; /* runs, trainings, landscapes, explorations, tunings */
     size_t bytes;             /* everything charged to the budget (jobs.h) */
+    size_t programs_charged;  /* of them, the expressions' programs (SRV_PROGRAM_BYTES each) */
+    char disk_cache[512];     /* the server's own PoCL cache directory ("": the user's) */
     uint64_t clock;           /* the jobs' LRU clock */
     double beat;              /* the last heartbeat pass */
     srv_stream *streams;
     size_t nstreams;
+    struct {
+        srv_job *head, *tail; /* waiting to compile, in order of arrival (qnext) */
+        pthread_cond_t wake;
+        pthread_t thread;
+        int started;
+        uint64_t clock;
+        struct {
+            char client[48];
+            uint64_t served; /* the compile clock when its last compile began */
+        } recent[32];
+    } compiler;
     /* The trainings' own OpenCL context and data set, loaded on the first training. */
     clopt_context *train_ctx;
     clopt_dataset *dataset;
-    size_t train_examples; /* in the data set's training split; 0: not known (missing) */
-    unsigned connections;  /* atomic: MHD's connection callback does not take the lock */
+    size_t train_examples;      /* in the data set's training split; 0: not known (missing) */
+    unsigned connections;       /* atomic: MHD's connection callback does not take the lock */
+    pthread_mutex_t conns_lock; /* the guard's table (guard.h): taken after `lock` */
+    srv_conn *conns;
     struct MHD_Daemon *daemon;
 };
 
@@ -77,6 +93,12 @@ extern const srv_job_kind srv_run_kind, srv_training_kind, srv_landscape_kind, s
     srv_tuning_kind;
 /* Releases the trainings' context and data set (their worker has stopped). */
 void srv_trainings_free(srv *s);
+
+/* disk_cache.c: the server's own PoCL kernel cache, kept under --disk-cache MiB. */
+/* Before the first OpenCL call: POCL_CACHE_DIR is the server's own (unless already set). */
+void srv_disk_cache_init(srv *s);
+/* Removes the least recently used programs beyond the size (lock not held). */
+void srv_disk_cache_trim(srv *s);
 
 /* stream.c: text/event-stream responses. */
 /* Resumes the parked streams of one log (NULL: every stream). Caller holds the lock. */

@@ -31,6 +31,9 @@
 #define EXPLORE_KEEP 8
 #define EVENT_MAX(r) (4096 + 1024 * (r)->nspecs + 2 * 32 * (r)->o.axes[0].n + 32 * (r)->o.axes[1].n)
 #define COARSE 8
+/* Run-steps per turn on the device (a few milliseconds on PoCL's CPU device): the device is
+ * held per turn, so a large map does not keep other clients' runs waiting for a whole slice. */
+#define TURN_WORK (1u << 23)
 
 /* The fields of a pass, in their order in a pass's results. */
 static const char *const field_names[] = {"x", "y", "f", "converged_at", "minimum", "diverged_at"};
@@ -46,6 +49,7 @@ typedef struct {
     size_t side[2][2]; /* per pass: nx, ny (basins) or n0, n1 (sweeps; n1 1 for one axis) */
     size_t runs[2];    /* per pass, every map */
     float *results[2]; /* per pass: NFIELDS x runs, written before the pass's event */
+    size_t engine;     /* the larger pass's engine, host and device (clopt_explore_plan_bytes) */
     int passes;        /* passes complete (lock held) */
 } exploration;
 
@@ -95,9 +99,10 @@ static size_t estimate(const srv *s, const void *req)
 {
     (void)s;
     const exploration *r = req;
-    /* both passes' results, the engine's host copy of a pass, and the events */
+    /* both passes' results, the engine of one pass at a time, and the events; without a
+     * device (srv_open_offline) the engine's results alone */
     const size_t results = (r->runs[0] + r->runs[1]) * NFIELDS * sizeof(float);
-    const size_t engine = r->runs[1] * NFIELDS * sizeof(float);
+    const size_t engine = r->engine ? r->engine : r->runs[1] * NFIELDS * sizeof(float);
     return results + engine + 2 * EVENT_MAX(r) + 1024 + 16 * sizeof(size_t);
 }
 
@@ -202,7 +207,9 @@ static int turn(srv *s, srv_job *j, char *error, size_t esize)
         const clopt_explore_options o = pass_options(r, p);
         w->engine = clopt_explore_create(s->ctx, &o, &err);
     }
-    if (w->engine && clopt_explore_advance(w->engine, 0, &err) == CLOPT_OK) {
+    const size_t runs = r->runs[p] ? r->runs[p] : 1;
+    const uint64_t most = TURN_WORK / runs ? TURN_WORK / runs : 1;
+    if (w->engine && clopt_explore_advance(w->engine, most, &err) == CLOPT_OK) {
         finished = clopt_explore_finished(w->engine);
         if (finished && !(r->results[p] = malloc(r->runs[p] * NFIELDS * sizeof(float))))
             clopt_error_set(&err, CLOPT_ENOMEM, "out of memory");
@@ -478,9 +485,22 @@ static int parse_fields(json_t *root, exploration *r, srv_problem *p)
     return 0;
 }
 
+/* What the larger pass's engine will allocate, on the host and the device (0 offline). */
+static int engine_bytes(const srv *s, exploration *r, srv_problem *p)
+{
+    for (int q = 0; q < 2 && s->ctx; q++) {
+        const clopt_explore_options o = pass_options(r, q);
+        size_t host, device;
+        clopt_error err;
+        if (clopt_explore_plan_bytes(s->ctx, &o, &host, &device, &err) != CLOPT_OK)
+            return srv_problem_set(p, 400, basins(r) ? "optimizers" : "vary", "%s", err.text);
+        if (host + device > r->engine) r->engine = host + device;
+    }
+    return 0;
+}
+
 static void *parse(const srv *s, const char *body, size_t len, char **canonical, srv_problem *p)
 {
-    (void)s;
     json_t *root = srv_json_object(
         body, len, fields,
         "kind, function, optimizers, optimizer, vary, grid, view, start, "
@@ -495,7 +515,7 @@ static void *parse(const srv *s, const char *body, size_t len, char **canonical,
         srv_problem_set(p, 503, "", "out of memory");
         return NULL;
     }
-    const int rc = parse_fields(root, r, p);
+    const int rc = parse_fields(root, r, p) || engine_bytes(s, r, p);
     json_decref(root);
     if (rc == 0 && !(*canonical = canonical_text(r))) {
         srv_problem_set(p, 503, "", "out of memory");

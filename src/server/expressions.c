@@ -1,8 +1,8 @@
 /*
  * Expressions on the server: GET /api/v1/check?function=... parses without compiling (the
  * page checks as a person types). The HTTP thread never compiles: an expression's kernels
- * are built by the worker of the job that needs them (a run's, or a landscape's, whose
- * connection waits suspended meanwhile), within those kinds' queues.
+ * are built by the compile queue (compiler.c) for the job that needs them (a run, or a
+ * landscape whose connection waits suspended meanwhile), within those kinds' queues.
  */
 #include "routes.h"
 

@@ -19,11 +19,22 @@
 #include <time.h>
 #include <unistd.h>
 
+/*
+ * libmicrohttpd 0.9.75 cannot queue a response while a body arrives: a refusal found then
+ * (413, no room in the budget) is kept in `due`, the rest of the body is read and dropped,
+ * and the refusal is sent once the upload ends. A client that sends more than
+ * SRV_MAX_DROPPED after its refusal is cut off.
+ */
+#define SRV_MAX_DROPPED (16u * SRV_MAX_BODY)
+
 typedef struct {
     char *body;
     size_t len, charged; /* bytes of body; bytes of it counted in the budget */
     int refused;         /* an error response is queued; the body is ignored */
-    srv_job *waiting;    /* the job a suspended request waits for */
+    int due;             /* `problem` is to be sent once the body has arrived */
+    srv_problem problem;
+    size_t dropped;   /* bytes of body read and dropped after the refusal */
+    srv_job *waiting; /* the job a suspended request waits for */
 } conn_req;
 
 /* Collects MHD's pairs of one kind into a srv_pair array. */
@@ -53,8 +64,8 @@ static enum MHD_Result collect(void *cls, enum MHD_ValueKind kind, const char *n
 }
 
 /* srv_check_request on what libmicrohttpd parsed. -1 with *p filled. */
-static int check(srv *s, struct MHD_Connection *c, const char *url, const char *method, int body,
-                 srv_problem *p)
+static int check(srv *s, struct MHD_Connection *c, const char *url, const char *method,
+                 const char *version, int body, srv_problem *p)
 {
     pairs args = {NULL, 0, 0, 0}, headers = {NULL, 0, 0, 0};
     int rc;
@@ -63,7 +74,7 @@ static int check(srv *s, struct MHD_Connection *c, const char *url, const char *
     if (args.oom || headers.oom)
         rc = srv_problem_set(p, 503, "", "out of memory");
     else {
-        const srv_view v = {method, url, args.pairs, headers.pairs, args.n, headers.n};
+        const srv_view v = {method, url, args.pairs, headers.pairs, args.n, headers.n, version};
         rc = srv_check_request(&s->o, &v, body, p);
     }
     free(args.pairs);
@@ -71,9 +82,8 @@ static int check(srv *s, struct MHD_Connection *c, const char *url, const char *
     return rc;
 }
 
-/* Takes the body's memory from the budget; 503 (queued) when it has no room now. */
-static int take_body(srv *s, struct MHD_Connection *c, conn_req *q, size_t need,
-                     enum MHD_Result *rc)
+/* Takes the body's memory from the budget; 503 (due) when it has no room now. */
+static int take_body(srv *s, conn_req *q, size_t need)
 {
     pthread_mutex_lock(&s->lock);
     const int full = srv_budget_take(s, need, 1);
@@ -89,66 +99,84 @@ static int take_body(srv *s, struct MHD_Connection *c, conn_req *q, size_t need,
         srv_budget_give(s, need);
         pthread_mutex_unlock(&s->lock);
     }
-    srv_problem p;
-    srv_problem_set(&p, 503, "",
+    srv_problem_set(&q->problem, 503, "",
                     "the server's memory budget has no room for this request's "
                     "body now; retry in a moment");
-    q->refused = 1;
-    *rc = srv_reply_problem(c, &p);
+    q->due = 1;
     return -1;
+}
+
+/* The bytes a body needs: its Content-Length (checked against the limit), else the limit. */
+static size_t body_size(struct MHD_Connection *c)
+{
+    const char *v = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
+    const unsigned long long n = v ? strtoull(v, NULL, 10) : 0;
+    return n > 0 && n <= SRV_MAX_BODY ? (size_t)n : SRV_MAX_BODY;
+}
+
+/* One piece of a body: kept, or dropped after a refusal. MHD_NO cuts the client off. */
+static enum MHD_Result receive_body(srv *s, struct MHD_Connection *c, conn_req *q, const char *data,
+                                    size_t size)
+{
+    if (!q->due && !q->refused && !q->body) take_body(s, q, body_size(c));
+    if (!q->due && !q->refused && q->len + size > q->charged) { /* chunked past the limit */
+        srv_problem_set(&q->problem, 413, "body", "the body has more than %u bytes, the limit",
+                        SRV_MAX_BODY);
+        q->due = 1;
+    }
+    if (q->due || q->refused) {
+        q->dropped += size;
+        return q->dropped > SRV_MAX_DROPPED ? MHD_NO : MHD_YES;
+    }
+    memcpy(q->body + q->len, data, size);
+    q->len += size;
+    return MHD_YES;
 }
 
 static enum MHD_Result on_request(void *cls, struct MHD_Connection *c, const char *url,
                                   const char *method, const char *version, const char *upload,
                                   size_t *upload_size, void **req_cls)
 {
-    (void)version;
     srv *s = cls;
     conn_req *q = *req_cls;
     srv_problem p;
-    enum MHD_Result rc;
     if (!q) {
         if (!(q = calloc(1, sizeof *q))) return MHD_NO;
         *req_cls = q;
         const int body = srv_route_has_body(s, url, method);
-        if (check(s, c, url, method, body, &p)) {
+        if (check(s, c, url, method, version, body, &p)) {
             q->refused = 1;
+            srv_guard_answering(s, c, 1);
             return srv_reply_problem(c, &p);
         }
-        if (!body) return srv_route(s, c, url, method, NULL, 0, &q->waiting);
+        if (!body) {
+            srv_guard_answering(s, c, 1);
+            return srv_route(s, c, url, method, NULL, 0, &q->waiting);
+        }
         return MHD_YES; /* the body follows */
     }
     if (*upload_size) {
-        if (q->refused) {
-            *upload_size = 0;
-            return MHD_YES;
-        }
-        if (q->len + *upload_size > SRV_MAX_BODY) { /* chunked past the limit */
-            *upload_size = 0;
-            q->refused = 1;
-            srv_problem_set(&p, 413, "body", "the body has more than %u bytes, the limit",
-                            SRV_MAX_BODY);
-            return srv_reply_problem(c, &p);
-        }
-        if (!q->body && take_body(s, c, q, SRV_MAX_BODY, &rc)) {
-            *upload_size = 0;
-            return rc;
-        }
-        memcpy(q->body + q->len, upload, *upload_size);
-        q->len += *upload_size;
+        const size_t size = *upload_size;
         *upload_size = 0;
-        return MHD_YES;
+        return receive_body(s, c, q, upload, size);
     }
     if (q->refused) return MHD_YES;
+    srv_guard_answering(s, c, 1); /* the request has arrived whole */
+    if (q->due) {                 /* the body has arrived: now the refusal can be sent */
+        q->due = 0;
+        q->refused = 1;
+        return srv_reply_problem(c, &q->problem);
+    }
     return srv_route(s, c, url, method, q->body, q->len, &q->waiting);
 }
 
 static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
                          enum MHD_RequestTerminationCode toe)
 {
-    (void)c, (void)toe;
+    (void)toe;
     srv *s = cls;
     conn_req *q = *req_cls;
+    srv_guard_answering(s, c, 0);
     if (q) {
         pthread_mutex_lock(&s->lock);
         srv_budget_give(s, q->charged);
@@ -163,12 +191,14 @@ static void on_completed(void *cls, struct MHD_Connection *c, void **req_cls,
 static void on_connection(void *cls, struct MHD_Connection *c, void **socket_context,
                           enum MHD_ConnectionNotificationCode code)
 {
-    (void)c, (void)socket_context;
     srv *s = cls; /* MHD may hold its own mutex here: no s->lock (core.h's lock order) */
-    if (code == MHD_CONNECTION_NOTIFY_STARTED)
+    if (code == MHD_CONNECTION_NOTIFY_STARTED) {
         __atomic_add_fetch(&s->connections, 1, __ATOMIC_RELAXED);
-    else
+        srv_guard_open(s, c, socket_context);
+    } else {
         __atomic_sub_fetch(&s->connections, 1, __ATOMIC_RELAXED);
+        srv_guard_close(s, socket_context);
+    }
 }
 
 int srv_http_start(srv *s, clopt_error *err)
@@ -183,14 +213,17 @@ int srv_http_start(srv *s, clopt_error *err)
                         "--host '%s' is not an IP address (e.g. 127.0.0.1 or ::1)", s->o.host);
         return -1;
     }
+    /* Not libmicrohttpd's strict mode: its own refusal of an HTTP/1.1 request without Host
+     * is HTML with the status line twice; srv_check_request refuses it as JSON. */
     unsigned flags = MHD_USE_AUTO | MHD_USE_INTERNAL_POLLING_THREAD | MHD_ALLOW_SUSPEND_RESUME;
     if (ai->ai_family == AF_INET6) flags |= MHD_USE_IPv6;
-    s->daemon = MHD_start_daemon(
-        flags, (uint16_t)s->o.port, NULL, NULL, on_request, s, MHD_OPTION_SOCK_ADDR, ai->ai_addr,
-        MHD_OPTION_CONNECTION_LIMIT, s->o.max_connections, MHD_OPTION_CONNECTION_TIMEOUT,
-        s->o.timeout_s, MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->o.header_limit,
-        MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION, on_connection,
-        s, MHD_OPTION_STRICT_FOR_CLIENT, 1, MHD_OPTION_END);
+    s->daemon =
+        MHD_start_daemon(flags, (uint16_t)s->o.port, srv_guard_accept, s, on_request, s,
+                         MHD_OPTION_SOCK_ADDR, ai->ai_addr, MHD_OPTION_CONNECTION_LIMIT,
+                         s->o.max_connections, MHD_OPTION_CONNECTION_TIMEOUT, s->o.timeout_s,
+                         MHD_OPTION_CONNECTION_MEMORY_LIMIT, s->o.header_limit,
+                         MHD_OPTION_NOTIFY_COMPLETED, on_completed, s, MHD_OPTION_NOTIFY_CONNECTION,
+                         on_connection, s, MHD_OPTION_STRICT_FOR_CLIENT, 0, MHD_OPTION_END);
     const int v6 = ai->ai_family == AF_INET6;
     freeaddrinfo(ai);
     if (!s->daemon) {

@@ -73,7 +73,7 @@ void srv_job_release(srv *s, srv_job *j)
     pthread_mutex_unlock(&s->lock);
 }
 
-static srv_jobs *jobs_of(srv *s, const srv_job *j)
+srv_jobs *srv_jobs_of(srv *s, const srv_job *j)
 {
     for (size_t k = 0; k < SRV_KINDS; k++)
         if (s->jobs[k].kind == j->kind) return &s->jobs[k];
@@ -83,7 +83,7 @@ static srv_jobs *jobs_of(srv *s, const srv_job *j)
 static void unlist(srv *s, srv_job *j)
 {
     if (!j->listed) return;
-    srv_jobs *q = jobs_of(s, j);
+    srv_jobs *q = srv_jobs_of(s, j);
     if (j->prev)
         j->prev->next = j->next;
     else
@@ -168,7 +168,7 @@ static void finished(srv *s, srv_job *j)
 {
     charge(s, j);
     resume_waiters(j);
-    srv_jobs *q = jobs_of(s, j);
+    srv_jobs *q = srv_jobs_of(s, j);
     if (q && j->listed) keep(s, q);
 }
 
@@ -226,6 +226,11 @@ static void append_error(srv *s, srv_job *j, const char *message)
     append(s, j, "error", json, len, 1);
 }
 
+void srv_job_fail(srv *s, srv_job *j, const char *message)
+{
+    append_error(s, j, message);
+}
+
 int srv_job_emit(srv *s, srv_job *j, const char *name, char *json, int final)
 {
     pthread_mutex_lock(&s->lock);
@@ -237,6 +242,12 @@ int srv_job_emit(srv *s, srv_job *j, const char *name, char *json, int final)
     const int failed = j->status == JOB_FAILED;
     pthread_mutex_unlock(&s->lock);
     return stop || failed;
+}
+
+void srv_job_unreserve(srv *s, srv_job *j, size_t n)
+{
+    j->reserved -= n < j->reserved ? n : j->reserved;
+    charge(s, j);
 }
 
 void srv_job_progress(srv *s, srv_job *j, size_t which, uint64_t value)
@@ -261,12 +272,12 @@ srv_job *srv_job_find(srv_jobs *q, const char *id)
     return j;
 }
 
-srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req, int *created,
-                        srv_problem *p)
+srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req, const char *client,
+                        int *created, srv_problem *p)
 {
     srv *s = q->s;
     const srv_job_kind *k = q->kind;
-    srv_job *j = NULL;
+    srv_job *j = NULL, *failed = NULL;
     pthread_mutex_lock(&s->lock);
     srv_job *old = q->list;
     while (old && strcmp(old->id, id))
@@ -278,6 +289,7 @@ srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req,
     if (old && old->status != JOB_FAILED) {
         *created = 0;
         old->refs++;
+        old->followers++;
         touch(s, q, old);
         k->free_request(req);
         free(canonical);
@@ -285,7 +297,10 @@ srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req,
         goto done;
     }
     const unsigned attempt = old ? old->attempt + 1 : 1;
-    if (old) unlist(s, old); /* a new attempt replaces it; its readers keep their log */
+    /* A failed job stays listed (and readable: "failed") until its new attempt is accepted;
+     * held meanwhile, so that making room in the budget cannot free it. */
+    failed = old;
+    if (failed) failed->refs++;
     if (s->stopping || q->queued >= q->queue_max) {
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wformat-nonliteral"
@@ -293,7 +308,8 @@ srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req,
 #pragma GCC diagnostic pop
         goto done;
     }
-    const size_t estimate = k->estimate(s, req);
+    const size_t compiling = k->function ? srv_program_bytes(s, k->function(req)) : 0;
+    const size_t estimate = k->estimate(s, req) + compiling;
     const size_t base = sizeof *j + 3 * strlen(canonical) + 1;
     if (estimate + base > s->o.memory_budget) {
         srv_problem_set(p, 400, "",
@@ -314,6 +330,7 @@ srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req,
         srv_problem_set(p, 503, "", "out of memory");
         goto done;
     }
+    if (failed) unlist(s, failed); /* the new attempt replaces it; its readers keep their log */
     *created = 1;
     j->kind = k;
     snprintf(j->id, sizeof j->id, "%s", id);
@@ -322,8 +339,11 @@ srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req,
     j->attempt = attempt;
     j->status = JOB_QUEUED;
     j->reserved = estimate;
+    j->compiling = compiling;
+    snprintf(j->client, sizeof j->client, "%s", client ? client : "");
     j->charged = estimate + base;
     j->refs = 3; /* registry, worker, caller */
+    j->followers = 1;
     j->listed = 1;
     j->next = q->list;
     if (q->list) q->list->prev = j;
@@ -339,6 +359,7 @@ srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req,
     charge(s, j);
     pthread_cond_signal(&q->wake);
 done:
+    if (failed) srv_job_unref(s, failed);
     pthread_mutex_unlock(&s->lock);
     return j;
 }
@@ -348,12 +369,24 @@ static void cancelled_message(const srv_job *j, char *out, size_t size)
     snprintf(out, size, "the %s was cancelled", j->kind->name);
 }
 
-srv_job_status srv_job_delete(srv *s, srv_job *j)
+srv_job_status srv_job_delete(srv *s, srv_job *j, unsigned *followers)
 {
     pthread_mutex_lock(&s->lock);
-    srv_jobs *q = jobs_of(s, j);
+    srv_jobs *q = srv_jobs_of(s, j);
     const srv_job_status was = j->status;
-    if (was == JOB_QUEUED) {
+    if (j->listed && j->followers > 1) { /* another client still wants it */
+        *followers = --j->followers;
+        pthread_mutex_unlock(&s->lock);
+        return was;
+    }
+    *followers = j->followers = 0;
+    if (was == JOB_QUEUED && j->in_compiler) { /* the compile queue drops it */
+        q->queued--;
+        j->status = JOB_CANCELLED;
+        char message[64];
+        cancelled_message(j, message, sizeof message);
+        append_error(s, j, message);
+    } else if (was == JOB_QUEUED) {
         srv_job **at = &q->queue, *prev = NULL;
         while (*at != j) {
             prev = *at;
@@ -401,12 +434,19 @@ static void *worker(void *arg)
             srv_job *j = q->queue;
             q->queue = j->qnext;
             if (!q->queue) q->queue_tail = NULL;
+            j->qnext = NULL;
+            if (!j->compiled && q->kind->function &&
+                srv_program_bytes(s, q->kind->function(j->req))) {
+                srv_compiler_push(s, j); /* back at the head of the queue once compiled */
+                continue;
+            }
             q->queued--;
             j->status = JOB_RUNNING;
             q->active[q->nactive++] = j;
         }
         if (clopt_now() - s->beat >= 1.0) {
             srv_streams_heartbeat(s);
+            srv_guard_tick(s);
             s->beat = clopt_now();
         }
         if (q->nactive == 0) {

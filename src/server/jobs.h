@@ -69,6 +69,9 @@ typedef struct {
      */
     enum MHD_Result (*subroute)(srv *s, struct MHD_Connection *c, srv_job *j, const char *rest,
                                 const char *method);
+    /* The request's function (a catalogue name or an expression), for kinds that compile
+     * an expression's program (may be NULL): see srv_job_compile. */
+    const char *(*function)(const void *req);
 } srv_job_kind;
 
 struct srv_job {
@@ -83,13 +86,18 @@ struct srv_job {
     unsigned refs;         /* the registry, the worker, each stream, reply and caller */
     int listed;            /* in the registry (DELETE, eviction and retry unlist) */
     int cancel;            /* DELETE arrived while the worker holds the job */
+    unsigned followers;    /* POSTs of this request not yet DELETEd: the last DELETE cancels */
     srv_log log;
     size_t reserved;      /* bytes reserved at submission, until the job is finished */
+    size_t compiling;     /* of them, for its expression's program (SRV_PROGRAM_BYTES or 0) */
     size_t charged;       /* bytes counted in s->bytes */
     uint64_t used;        /* LRU clock */
     srv_job *prev, *next; /* registry, most recently used first */
     srv_job *qnext;
     struct srv_waiter *waiters; /* connections suspended until the job ends */
+    char client[48];            /* who posted it (srv_client_key): the compile queue's turns */
+    int compiled;               /* its expression went through the compile queue */
+    int in_compiler;            /* waiting in the compile queue or compiling (still queued) */
 };
 
 /* One kind's registry, queue and worker (in struct srv, one per kind). */
@@ -133,14 +141,39 @@ void srv_job_release(srv *s, srv_job *j);
 /*
  * Queues a new job of request `req` (canonical text `canonical`, id `id`; both taken over
  * on success) or finds the job with the same id; a failed one is replaced by a new attempt.
+ * The caller counts as one more follower of it (srv_job_delete).
  * Returns it with a reference for the caller (*created says which), or NULL with *p filled:
  * 503 (queue full, or the budget is full now: Retry-After), 400 (could never fit the budget).
  */
-srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req, int *created,
-                        srv_problem *p);
+srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req, const char *client,
+                        int *created, srv_problem *p);
 
-/* DELETE: cancels a live job and unlists it. Returns the status it had; locks. */
-srv_job_status srv_job_delete(srv *s, srv_job *j);
+/* Lets go of n bytes of j's reservation (lock held): they are counted elsewhere now. */
+void srv_job_unreserve(srv *s, srv_job *j, size_t n);
+/* The kind's jobs of j (lock held). */
+srv_jobs *srv_jobs_of(srv *s, const srv_job *j);
+/* Ends a live job with an error event (lock held): it is failed, its waiters resumed. */
+void srv_job_fail(srv *s, srv_job *j, const char *message);
+
+/*
+ * compiler.c: the compile queue. A job whose expression is not compiled yet leaves its
+ * kind's queue for this one (still counted as queued) instead of compiling on its kind's
+ * worker, which would hold every other job of that worker meanwhile; one thread compiles,
+ * taking the client that was served least recently first, so one client's stream of new
+ * expressions cannot keep another's waiting; then the job goes back to the head of its
+ * kind's queue. push takes over the worker's reference (lock held).
+ */
+void srv_compiler_push(srv *s, srv_job *j);
+int srv_compiler_start(srv *s);
+void srv_compiler_join(srv *s); /* s->stopping is set */
+void srv_compiler_free(srv *s); /* drops the jobs still waiting */
+
+/*
+ * DELETE: one follower (a POST of the request) lets go. When another still follows the job,
+ * it goes on and *followers says how many are left; at the last, a live job is cancelled
+ * and the job unlisted (*followers 0). Returns the status it had; locks.
+ */
+srv_job_status srv_job_delete(srv *s, srv_job *j, unsigned *followers);
 
 /*
  * Appends an event to j's log and wakes its streams (lock not held). json is consumed
@@ -148,6 +181,26 @@ srv_job_status srv_job_delete(srv *s, srv_job *j);
  * stopping, or the job has failed (out of memory, over its reservation and the budget).
  */
 int srv_job_emit(srv *s, srv_job *j, const char *name, char *json, int final);
+
+/*
+ * An expression's program, as resident memory measured it (PoCL: the compiled kernels of
+ * the trajectory and landscape code, 1.9 MiB each). The cache of programs is charged this
+ * per program it holds, and sized to a quarter of the budget.
+ */
+#define SRV_PROGRAM_BYTES ((size_t)2 << 20)
+
+/* The program bytes a job of this function must reserve: 0 unless an expression that is not
+ * compiled yet. Lock held or not. */
+size_t srv_program_bytes(const srv *s, const char *function);
+
+/*
+ * Compiles j's expression into the context's cache before j takes the device (lock and
+ * device not held), so that a compile never holds the device: the job's reservation for
+ * the program (or, without one, room taken from the budget now) becomes the cache's
+ * charge, and the server's own PoCL cache directory is kept within its size. 0, or -1
+ * with `error` filled (no room, or the build failed).
+ */
+int srv_job_compile(srv *s, srv_job *j, char *error, size_t esize);
 
 /* Sets a progress counter (lock not held). */
 void srv_job_progress(srv *s, srv_job *j, size_t which, uint64_t value);

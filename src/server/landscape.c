@@ -47,6 +47,11 @@ static void free_request(void *req)
     free(l);
 }
 
+static const char *function(const void *req)
+{
+    return ((const landscape *)req)->function;
+}
+
 static int turn(srv *s, srv_job *j, char *error, size_t esize)
 {
     landscape *l = j->req;
@@ -54,6 +59,10 @@ static int turn(srv *s, srv_job *j, char *error, size_t esize)
     if (!(l->values = malloc(l->nx * l->ny * sizeof *l->values))) {
         snprintf(l->error, sizeof l->error, "out of memory");
         snprintf(error, esize, "%s", l->error);
+        return -1;
+    }
+    if (srv_job_compile(s, j, error, esize)) { /* not on the device */
+        snprintf(l->error, sizeof l->error, "%s", error);
         return -1;
     }
     pthread_mutex_lock(&s->device);
@@ -84,6 +93,7 @@ const srv_job_kind srv_landscape_kind = {
     .free_request = free_request,
     .estimate = estimate,
     .result_bytes = result_bytes,
+    .function = function,
 };
 
 /* The finished job's answer; takes over the caller's reference to j. */
@@ -133,7 +143,9 @@ enum MHD_Result srv_api_landscape(srv *s, struct MHD_Connection *c, srv_job **wa
     char id[SRV_ID_CHARS + 1];
     srv_hash_id(canonical, id);
     int created;
-    srv_job *j = srv_job_submit(&s->jobs[SRV_LANDSCAPES], id, canonical, l, &created, &p);
+    char client[48];
+    srv_connection_client(c, client, sizeof client);
+    srv_job *j = srv_job_submit(&s->jobs[SRV_LANDSCAPES], id, canonical, l, client, &created, &p);
     if (!j) {
         free(canonical);
         free_request(l);

@@ -45,7 +45,9 @@ static enum MHD_Result post_job(srv *s, struct MHD_Connection *c, srv_jobs *q, c
     char id[SRV_ID_CHARS + 1];
     srv_hash_id(canonical, id);
     int created = 0;
-    srv_job *j = srv_job_submit(q, id, canonical, req, &created, &p);
+    char client[48];
+    srv_connection_client(c, client, sizeof client);
+    srv_job *j = srv_job_submit(q, id, canonical, req, client, &created, &p);
     if (!j) {
         k->free_request(req);
         free(canonical);
@@ -71,13 +73,16 @@ static enum MHD_Result job_status(srv *s, struct MHD_Connection *c, srv_job *j)
     return srv_reply_json(c, 200, out);
 }
 
+/* Cancels the job only when no other client follows it; the answer says which. */
 static enum MHD_Result job_delete(srv *s, struct MHD_Connection *c, srv_job *j)
 {
-    const srv_job_status was = srv_job_delete(s, j);
+    unsigned followers;
+    const srv_job_status was = srv_job_delete(s, j, &followers);
     const int live = was == JOB_QUEUED || was == JOB_RUNNING;
     return srv_reply_json(c, 200,
-                          json_pack("{s:s,s:s}", "id", j->id, "status",
-                                    live ? "cancelled" : srv_job_status_name(was)));
+                          json_pack("{s:s,s:s,s:I}", "id", j->id, "status",
+                                    live && !followers ? "cancelled" : srv_job_status_name(was),
+                                    "followers", (json_int_t)followers));
 }
 
 static void feed_ref(void *owner)

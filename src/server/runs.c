@@ -83,6 +83,11 @@ static void free_request(void *req)
     free(req);
 }
 
+static const char *function(const void *req)
+{
+    return ((const srv_request *)req)->function;
+}
+
 /* One slice; the done event with the last one. */
 static int turn(srv *s, srv_job *j, char *error, size_t esize)
 {
@@ -97,6 +102,7 @@ static int turn(srv *s, srv_job *j, char *error, size_t esize)
         }
         j->log.limit = estimate(s, r);
     }
+    if (!w->engine && srv_job_compile(s, j, error, esize)) return -1; /* not on the device */
     char *json = NULL, *done = NULL;
     size_t len = 0, done_len = 0;
     int finished = 0;
@@ -201,4 +207,5 @@ const srv_job_kind srv_run_kind = {
     .estimate = estimate,
     .result_bytes = NULL,
     .subroute = NULL,
+    .function = function,
 };

@@ -1,6 +1,7 @@
 /* srv_start / srv_stop: the device, the worker thread and the daemon, in that order. */
 #include "core.h"
 
+#include "context.h"
 #include "error.h"
 #include "http.h"
 
@@ -20,6 +21,8 @@ void srv_options_defaults(srv_options *o)
     o->queue = 32;
     o->heartbeat_s = 10;
     o->client_streams = 32;
+    o->request_timeout_s = 10;
+    o->disk_cache_mb = 256;
 }
 
 /* The kinds of job, in the order of s->jobs (core.h). */
@@ -37,6 +40,8 @@ srv *srv_open_offline(const srv_options *o, clopt_error *err)
     s->o = *o;
     pthread_mutex_init(&s->lock, NULL);
     pthread_mutex_init(&s->device, NULL);
+    pthread_mutex_init(&s->conns_lock, NULL);
+    pthread_cond_init(&s->compiler.wake, NULL);
     for (size_t k = 0; k < SRV_KINDS; k++)
         if (srv_jobs_init(s, &s->jobs[k], kinds[k], k == SRV_RUNS ? o->queue : 0)) {
             clopt_error_set(err, CLOPT_ENOMEM, "out of memory");
@@ -51,7 +56,10 @@ srv *srv_start(const srv_options *o, clopt_error *err)
     srv *s = srv_open_offline(o, err);
     if (!s) return NULL;
     s->beat = clopt_now();
+    srv_disk_cache_init(s); /* before the first OpenCL call: PoCL reads it once */
     if (!(s->ctx = clopt_context_create(o->device, err))) goto fail;
+    /* The expressions' programs: a quarter of the budget at most (jobs.h). */
+    clopt_programs_set_capacity(s->ctx->programs, o->memory_budget / 4 / SRV_PROGRAM_BYTES);
     cl_int rc = clGetDeviceInfo(clopt_context_device(s->ctx), CL_DEVICE_NAME,
                                 sizeof s->device_name - 1, s->device_name, NULL);
     if (rc != CL_SUCCESS) {
@@ -68,6 +76,10 @@ srv *srv_start(const srv_options *o, clopt_error *err)
             clopt_error_set(err, CLOPT_ENOMEM, "cannot start the %s worker thread", kinds[k]->name);
             goto fail;
         }
+    if (srv_compiler_start(s)) {
+        clopt_error_set(err, CLOPT_ENOMEM, "cannot start the compile thread");
+        goto fail;
+    }
     if (srv_http_start(s, err)) goto fail;
     return s;
 fail:
@@ -90,12 +102,16 @@ void srv_stop(srv *s)
     pthread_mutex_unlock(&s->lock);
     for (size_t k = 0; k < SRV_KINDS; k++)
         srv_jobs_join(&s->jobs[k]);
+    srv_compiler_join(s);
     srv_http_stop(s);
+    srv_compiler_free(s);
     for (size_t k = 0; k < SRV_KINDS; k++)
         srv_jobs_free(&s->jobs[k]);
     srv_trainings_free(s);
     clopt_context_release(s->ctx);
     pthread_mutex_destroy(&s->device);
+    pthread_mutex_destroy(&s->conns_lock);
+    pthread_cond_destroy(&s->compiler.wake);
     pthread_mutex_destroy(&s->lock);
     free(s);
 }

@@ -18,14 +18,17 @@ typedef struct {
     const char *device;                           /* device selector; NULL: the default device */
     const char *allow_hosts[SRV_MAX_ALLOW_HOSTS]; /* extra names accepted in Host */
     size_t nallow_hosts;
-    unsigned max_connections; /* open connections at once */
-    unsigned timeout_s;       /* an idle connection is closed after this */
-    size_t header_limit;      /* bytes of memory per connection (request line + headers) */
-    size_t memory_budget;     /* bytes of everything clients make the server hold */
-    unsigned queue;           /* runs waiting for the worker */
-    unsigned heartbeat_s;     /* an idle stream gets a comment this often */
-    const char *data;         /* Fashion-MNIST's IDX files; NULL: Debian's path */
-    unsigned client_streams;  /* streams one client address may hold at once */
+    unsigned max_connections;    /* open connections at once */
+    unsigned timeout_s;          /* an idle connection is closed after this */
+    size_t header_limit;         /* bytes of memory per connection (request line + headers) */
+    size_t memory_budget;        /* bytes of everything clients make the server hold */
+    unsigned queue;              /* runs waiting for the worker */
+    unsigned heartbeat_s;        /* an idle stream gets a comment this often */
+    const char *data;            /* Fashion-MNIST's IDX files; NULL: Debian's path */
+    unsigned client_streams;     /* streams one client address may hold at once */
+    unsigned request_timeout_s;  /* a request arrives whole within this of its first byte */
+    unsigned client_connections; /* connections of one client address; 0: 7/8 of the most */
+    unsigned disk_cache_mb;      /* the server's own PoCL cache directory's size (0: none) */
     /* The catalogues' JSON text (GET /api/v1/optimizers, functions); the caller keeps them
      * until srv_stop. */
     const char *optimizers_json, *functions_json;
@@ -33,7 +36,8 @@ typedef struct {
 
 /*
  * The defaults above: 127.0.0.1:8080, 512 connections, 30 s, 32 KiB, 1 GiB, 32, 10 s,
- * 32 streams per client; the catalogues must be set.
+ * 32 streams per client, 10 s per request, 7/8 of the connections per client; the
+ * catalogues must be set.
  */
 void srv_options_defaults(srv_options *o);
 

@@ -5,7 +5,8 @@
  * heartbeat is due, or when the server stops.
  *
  * Limits: streams hold at most 3/4 of --max-connections (503 beyond, so the API stays
- * reachable) and --client-streams per client address (429 beyond). A stream whose client
+ * reachable) and --client-streams per client address (429 beyond; the loopback range is one
+ * client). A stream whose client
  * takes nothing for --timeout (its kernel acknowledges no byte while some wait) is ended.
  */
 #include "core.h"
@@ -13,7 +14,7 @@
 
 #include <linux/sockios.h>
 #include <linux/tcp.h>
-#include <netdb.h>
+#include <netinet/in.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,19 +73,6 @@ static void release(void *cls)
     st->feed.unref(s, st->feed.owner);
     pthread_mutex_unlock(&s->lock);
     free(st);
-}
-
-/* The client's address as text ("" if unknown). */
-static void client_address(struct MHD_Connection *c, char *out, size_t size)
-{
-    const union MHD_ConnectionInfo *ci =
-        MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-    out[0] = '\0';
-    if (ci && ci->client_addr)
-        getnameinfo(ci->client_addr,
-                    ci->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6)
-                                                           : sizeof(struct sockaddr_in),
-                    out, (socklen_t)size, NULL, 0, NI_NUMERICHOST);
 }
 
 /* A stream of feed's log from event `seen` on; it takes a reference to the owner. */
@@ -210,7 +198,7 @@ enum MHD_Result srv_stream_reply(srv *s, struct MHD_Connection *c, const srv_fee
     uint64_t seen;
     if (seen_events(c, &seen, &p)) return srv_reply_problem(c, &p);
     char client[48];
-    client_address(c, client, sizeof client);
+    srv_connection_client(c, client, sizeof client);
     pthread_mutex_lock(&s->lock);
     const int over = feed->log->ended && seen >= feed->log->count;
     const int refused = !over && check_limits(s, client, &p);

@@ -33,15 +33,22 @@
 #define EPOCH_EVENT_MAX 240
 #define RESULT_MAX 700 /* one optimizer's entry in the done event */
 
+/* Fashion-MNIST's 28 x 28 images; its training split when the data set cannot be read. */
+#define TRAIN_PIXELS 784u
+#define TRAIN_EXAMPLES 60000u
+
+/* The log's worst case, and the model, its optimizer and buffers (clopt_train_plan_bytes). */
 static size_t estimate(const srv *s, const void *req)
 {
-    (void)s;
     const srv_train_request *r = req;
+    const size_t split = s->train_examples ? s->train_examples : TRAIN_EXAMPLES;
+    const size_t examples = r->o.limit && r->o.limit < split ? (size_t)r->o.limit : split;
+    const size_t model = clopt_train_plan_bytes(&r->o, TRAIN_PIXELS, examples);
     const size_t per_optimizer =
         START_EVENT_MAX + r->o.epochs * (TRAIN_BATCH_EVENTS * BATCH_EVENT_MAX + EPOCH_EVENT_MAX) +
         RESULT_MAX;
     const size_t events = r->nspecs * (2 + r->o.epochs * (TRAIN_BATCH_EVENTS + 1)) + 2;
-    return r->nspecs * per_optimizer + 1024 + 2 * events * sizeof(size_t);
+    return r->nspecs * per_optimizer + 1024 + 2 * events * sizeof(size_t) + model;
 }
 
 static void free_request(void *req)

@@ -1,6 +1,7 @@
 /* The training loop shared by `clopt train` and the server (see trainer.h). */
 #include "trainer.h"
 
+#include "../cl/optimizers.h"
 #include "clock.h"
 #include "error.h"
 #include "mlp.h"
@@ -42,6 +43,20 @@ size_t clopt_train_examples(const clopt_train_options *o, const clopt_dataset *d
 size_t clopt_train_batches(const clopt_train_options *o, const clopt_dataset *d)
 {
     return (clopt_train_examples(o, d) + o->batch - 1) / o->batch;
+}
+
+size_t clopt_train_plan_bytes(const clopt_train_options *o, size_t pixels, size_t examples)
+{
+    const size_t f = sizeof(float), hidden = (size_t)o->hidden, classes = CLOPT_DATASET_CLASSES;
+    const size_t rows = o->batch > EVAL_BATCH ? (size_t)o->batch : EVAL_BATCH;
+    const size_t nparams = pixels * hidden + hidden + hidden * classes + classes;
+    const size_t model = (2 + CLOPT_MAX_STATE) * nparams * f;
+    /* x, h, dh, z, dz, loss, labels, correct on the device; loss and correct on the host */
+    const size_t batch = rows * (pixels + 2 * hidden + 2 * classes + 3) * f + 2 * rows * f;
+    /* CLBlast pads and copies A, B and C of a product: the largest is x W1 or x^T dh */
+    const size_t gemm = 2 * (rows * pixels + pixels * hidden + rows * hidden) * f;
+    const size_t fixed = nparams * f + 2 * examples * sizeof(uint32_t);
+    return fixed + model + batch + gemm;
 }
 
 /* The same shuffled order for every optimizer: Fisher-Yates from (seed, epoch). */

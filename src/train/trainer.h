@@ -33,6 +33,17 @@ size_t clopt_train_examples(const clopt_train_options *o, const clopt_dataset *d
 size_t clopt_train_batches(const clopt_train_options *o, const clopt_dataset *d);
 
 /*
+ * The most memory one training with these options takes on the host and the device
+ * together, for a data set of `pixels` inputs and `examples` training examples (the
+ * limit, or the split): the initial weights, the batch order (host and device), and one
+ * model at a time (optimizers are trained in turn): parameters, gradients, the optimizer's
+ * state (CLOPT_MAX_STATE buffers at most), the batch buffers (the batch, or the evaluation's
+ * 1,000 rows if larger) and CLBlast's padded copies of the largest product's operands.
+ * Not counted: the context, the data set and the kernels, built once.
+ */
+size_t clopt_train_plan_bytes(const clopt_train_options *o, size_t pixels, size_t examples);
+
+/*
  * Trains results[0 .. n) in turn, each from its `done` epochs up to o->epochs (epoch
  * numbers in hooks count from 0). A result with done > 0 continues from the model and
  * optimizer saved in `resume` (a checkpoint directory). With `checkpoint` (may equal

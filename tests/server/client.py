@@ -14,6 +14,14 @@ class Server:
     """`clopt serve --port 0 ...`: the URL from its first line; stop() checks a clean exit."""
 
     def __init__(self, binary, *args, env=None):
+        # PoCL's own kernel cache, which the other suites have filled: without it the server
+        # would use a directory of its own (--disk-cache), and its first training or
+        # expression would compile with LLVM in-process, resident memory the RSS checks
+        # would count. A test of --disk-cache passes an env without POCL_CACHE_DIR.
+        if env is None:
+            env = dict(os.environ)
+            cache = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
+            env.setdefault("POCL_CACHE_DIR", os.path.join(cache, "pocl", "kcache"))
         self.proc = subprocess.Popen(
             [binary, "serve", "--port", "0", *args],
             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
