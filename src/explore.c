@@ -314,12 +314,13 @@ static void plan_bytes(const clopt_exploration *e, size_t *host, size_t *device)
     const size_t staging_in =
         STATE_ROWS * rpad * sizeof(float) + 2 * rpad * sizeof(cl_uint) + e->ncfg * sizeof(cl_uint);
     const size_t staging_out = 3 * rpad * sizeof(float) + 2 * rpad * sizeof(cl_uint);
-    *host = sizeof *e + e->ncfg * (sizeof(clopt_config) + sizeof(double)) +
+    *host = sizeof *e + e->ncfg * (sizeof(clopt_config) + sizeof(clopt_running)) +
             e->nmaps * (sizeof(char *) + 1024) + values + 3 * runs * sizeof(float) +
             3 * runs * sizeof(int32_t) + table +
             (staging_in > staging_out ? staging_in : staging_out);
     *device = e->ncfg * sizeof(cl_uint) + table +
-              rpad * (STATE_ROWS * sizeof(float) + 2 * sizeof(cl_uint));
+              rpad * (STATE_ROWS * sizeof(float) + 2 * sizeof(cl_uint)) +
+              (e->auc ? 2 * rpad : 1) * sizeof(float); /* a tuning's sums */
 }
 
 clopt_status clopt_explore_plan_bytes(clopt_context *ctx, const clopt_explore_options *o,
@@ -332,7 +333,7 @@ clopt_status clopt_explore_plan_bytes(clopt_context *ctx, const clopt_explore_op
                                : !o ? "options"
                                     : "a byte count");
     clopt_config base, c;
-    clopt_param params[2];
+    int params[2];
     const clopt_status st = clopt_explore_validate(o, &base, params, err);
     if (st != CLOPT_OK) return st;
     clopt_exploration e = {0};
@@ -360,8 +361,9 @@ clopt_status clopt_explore_plan_bytes(clopt_context *ctx, const clopt_explore_op
         const size_t n0 = e.nvalues[0];
         c = base; /* every config sets the varied hyperparameters; the rest is the base's */
         for (size_t r = 0; r < e.ncfg && e.constant; r++) {
-            c.v[params[0]] = values[0][r % n0];
-            if (e.naxes == 2) c.v[params[1]] = values[1][r / n0];
+            const size_t v = r / e.nseeds;
+            clopt_config_put_setting(&c, params[0], values[0][v % n0]);
+            if (e.naxes == 2) clopt_config_put_setting(&c, params[1], values[1][v / n0]);
             e.constant = clopt_schedule_constant(&c);
         }
         free(values[0]);
