@@ -11,7 +11,8 @@
  * p - p wd lr_e). The bound per element is therefore
  *     |p_device - p_ref| <= eps * (8 * travel + psum)   (eps = FLT_EPSILON)
  * where travel = sum of |update| so far and psum = sum of |p| after each step so far, both
- * from the reference. There is no floor: a parameter near 0 gets a bound of a few of its own
+ * from the reference (schedule-free rows: |p| + |z| + |x|, since y is rounded from z and x,
+ * each rounded at its own size). There is no floor: a parameter near 0 gets a bound of a few of its own
  * ulps, so an error of 1e-5 of an update shows at step 1 (tools/mutate checks it; a floor
  * of eps * (|p| + 1) per step, as this test had, allowed ~5e-5 of Adam's default update). A
  * wrong formula (a bias correction off by one step, epsilon in the wrong place, clipping in
