@@ -92,6 +92,12 @@ class ExploreOptions(ctypes.Structure):
         ("naxes", c_size_t),
         ("steps", c_uint64),
         ("tol", c_double),
+        # Tunings only (zero for basins and sweeps).
+        ("starts", ctypes.POINTER(c_double)),
+        ("nstarts", c_size_t),
+        ("nseeds", c_size_t),
+        ("noise", c_double),
+        ("auc", c_int),
     ]
 
 
@@ -104,6 +110,7 @@ class ExploreMap(ctypes.Structure):
         ("converged_at", ctypes.POINTER(c_int32)),
         ("minimum", ctypes.POINTER(c_int32)),
         ("diverged_at", ctypes.POINTER(c_int32)),
+        ("auc", ctypes.POINTER(ctypes.c_float)),
     ]
 
 
