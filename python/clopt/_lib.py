@@ -133,6 +133,8 @@ _API = {
     "clopt_optimizer_set": (c_int, [c_void_p, c_char_p, c_double, _E]),
     "clopt_optimizer_get": (c_int, [c_void_p, c_char_p, ctypes.POINTER(c_double), _E]),
     "clopt_optimizer_iterations": (c_uint64, [c_void_p]),
+    "clopt_optimizer_rate": (c_double, [c_void_p]),
+    "clopt_optimizer_average": (c_int, [c_void_p, c_size_t, c_void_p, c_size_t, _E]),
     "clopt_optimizer_config": (c_void_p, [c_void_p]),
     "clopt_optimizer_save": (c_int, [c_void_p, c_char_p, _E]),
     "clopt_optimizer_load": (c_int, [c_void_p, c_char_p, _E]),
