@@ -14,8 +14,9 @@ row a newer library adds), plus clopt.torch.Optimizer(params, spec) for any spec
 Keywords: PyTorch's names where PyTorch has the hyperparameter (`lr`, `betas`, `eps`,
 `weight_decay`, `momentum`, `nesterov`, `amsgrad`), the catalogue's (Keras) names for the
 rest (`rho`, `decay`, `schedule_decay`, `clipnorm`, `clipvalue`); `beta_1`, `beta_2`,
-`epsilon` and `learning_rate` are accepted too. Defaults are the catalogue's.
-`opt.rate` is the next step's learning rate.
+`epsilon` and `learning_rate` are accepted too. Defaults are the catalogue's. Every class
+takes `schedule=` (SEMANTICS.md "Schedules": "cosine(steps=1000, warmup=100)" or its config
+dict), which multiplies lr by m(t) inside the library; `opt.rate` is the next step's rate.
 
 Schedule-free rows (SGDScheduleFree, AdamWScheduleFree): the parameters hold y, where
 gradients are taken; the model is evaluated at the average x: `with opt.eval_params():`
@@ -44,6 +45,7 @@ bit for bit, or changes nothing when it does not fit.
 """
 import contextlib
 import difflib
+import functools
 import operator
 import os
 import tempfile
@@ -76,6 +78,7 @@ def _group_keys(row):
             keys.append("eps")
         else:
             keys.append(n)
+    keys.append("schedule")  # every row takes one (SEMANTICS.md "Schedules"); None: none
     return keys
 
 
@@ -105,6 +108,22 @@ def _number(key, v):
         raise InvalidArgument(f"{key}: expected a number, got {v!r}") from None
 
 
+@functools.lru_cache(maxsize=64)
+def _schedule_text(text):
+    return _probe_config(f"sgd(schedule={text})", _core.default_context())["schedule"]
+
+
+def _schedule(v):
+    """A schedule as its config (a dict): "cosine(steps=1000, warmup=100)" is read by the
+    library; a dict {"name": "cosine", "steps": 1000, ...} is passed on as it is."""
+    if isinstance(v, str):
+        return _schedule_text(v)
+    if isinstance(v, dict):
+        return v
+    raise InvalidArgument(f"schedule: expected a spec such as \"cosine(steps=1000, "
+                          f"warmup=100)\" or a dict, got {v!r}")
+
+
 def _to_clopt(row, group):
     """Param-group values as clopt (name, value) pairs; None (clipping off) as 0."""
     out = []
@@ -116,6 +135,9 @@ def _to_clopt(row, group):
             out += [("beta_1", _number("betas", v[0])), ("beta_2", _number("betas", v[1]))]
         elif key == "eps":
             out.append(("epsilon", _number(key, v)))
+        elif key == "schedule":
+            if v is not None:
+                out.append((key, _schedule(v)))
         elif v is None:
             out.append((key, 0.0))  # clipping off
         else:

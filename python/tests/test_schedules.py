@@ -174,3 +174,66 @@ def test_torch_eval_params_swaps_x_in_and_y_back():
     with plain.eval_params():
         for p, v in zip(model.parameters(), y):
             assert torch.equal(p.detach(), v)
+
+
+@pytest.mark.parametrize("how", ["keyword", "spec"])
+def test_torch_schedule_follows_the_reference(how):
+    """SGD with a cosine schedule with warmup over 100 steps: each step moves p by
+    lr m(t) g (to float32 rounding), and opt.rate is lr m(t) before it."""
+    steps, lr = 100, 0.1
+    sched = "cosine(steps=90, warmup=10, alpha=0.1)"
+    model = _mlp()
+    if how == "keyword":
+        opt = ct.SGD(model.parameters(), lr=lr, schedule=sched)
+    else:
+        opt = ct.Optimizer(model.parameters(), f"sgd(lr={lr}, schedule={sched})")
+    config = opt._clopt_engines[0].opt.config
+    assert config["schedule"] == {"name": "cosine", "steps": 90, "alpha": 0.1, "warmup": 10}
+    assert opt.param_groups[0]["lr"] == lr
+    ref = reference.Reference(config, [p.detach().numpy() for p in model.parameters()])
+    x = torch.randn(16, 4, generator=torch.Generator().manual_seed(2))
+    rates = []
+    for t in range(steps):
+        want = lr * reference.multiplier(config["schedule"], t)
+        assert opt.rate == pytest.approx(want, rel=1e-12, abs=1e-15), f"step {t}"
+        assert ref.rate() == pytest.approx(want, rel=1e-12, abs=1e-15)
+        rates.append(want)
+        opt.zero_grad()
+        model(x).square().mean().backward()
+        grads = [p.grad.numpy().copy() for p in model.parameters()]
+        before = [p.detach().numpy().astype(np.float64) for p in model.parameters()]
+        opt.step()
+        ref.p = [b.reshape(-1).copy() for b in before]
+        ref.step(grads)
+        for i, p in enumerate(model.parameters()):
+            got = p.detach().numpy().astype(np.float64).reshape(-1)
+            ulp = np.spacing(np.abs(ref.p[i]).astype(np.float32)).astype(np.float64)
+            # float32: lr_e, lr_e g and p - lr_e g each rounded once.
+            bound = ulp + 2.0 ** -22 * np.abs(ref.p[i] - before[i].reshape(-1))
+            assert np.all(np.abs(got - ref.p[i]) <= bound), f"step {t}, tensor {i}"
+    # The shape itself: linear warmup, the peak, the cosine down to alpha.
+    assert rates[0] == pytest.approx(0.01) and rates[9] == pytest.approx(lr)
+    assert rates[50] == pytest.approx(lr * (0.1 + 0.9 * 0.5 * (1 + math.cos(math.pi * 0.5))))
+    assert rates[-1] == pytest.approx(lr * 0.1)
+    assert opt.iterations == steps
+
+
+def test_torch_schedule_refusals_and_state_dict():
+    model = _mlp()
+    with pytest.raises(clopt.InvalidArgument, match="schedule"):
+        ct.Adam(model.parameters(), schedule="cosine(warmup=3)")  # steps is required
+    with pytest.raises(clopt.InvalidArgument, match="schedule"):
+        ct.Adam(model.parameters(), schedule=3)
+    opt = ct.Adam(model.parameters(), lr=0.1, schedule={"name": "step", "every": 2})
+    model(torch.ones(4)).sum().backward()
+    opt.step()
+    sd = opt.state_dict()
+    opt.step()
+    opt.load_state_dict(sd)
+    assert opt.iterations == 1 and opt.rate == pytest.approx(0.1)
+    assert opt.param_groups[0]["schedule"]["every"] == 2
+    opt.step()
+    assert opt.rate == pytest.approx(0.1 * 0.1)
+    opt.param_groups[0]["schedule"] = "cosine(steps=10)"
+    with pytest.raises(clopt.InvalidArgument, match="only numeric"):
+        opt.step()
