@@ -152,6 +152,7 @@ _API = {
     "clopt_run_trajectories": (c_size_t, [c_void_p]),
     "clopt_run_optimizer": (c_char_p, [c_void_p, c_size_t]),
     "clopt_run_start": (ctypes.POINTER(c_double), [c_void_p, c_size_t]),
+    "clopt_run_has_average": (c_int, [c_void_p, c_size_t]),
     "clopt_run_diverged_at": (c_int64, [c_void_p, c_size_t]),
     "clopt_run_release": (None, [c_void_p]),
     "clopt_landscape": (
