@@ -25,14 +25,19 @@ class RunResult:
 
     points:       float32 [optimizer, start, record, 3], the (x, y, f) at steps
                   0, every, 2 every, ...; NaN from a trajectory's divergence on
+    average:      None, or when an optimizer is schedule-free (sgd_schedulefree, ...) the
+                  same for its average x, where such a model is evaluated (points are y,
+                  where gradients are taken); the other optimizers' are copies of points
     diverged_at:  int64 [optimizer, start], the step at which it diverged, -1 for never
     steps:        int64 [record], the step of each record
     optimizers:   the optimizers' configs (dicts), starts: float64 [start, 2]
     function:     the function's description (name, formula, tex, view, start, minima)
     """
 
-    def __init__(self, points, diverged_at, steps, optimizers, starts, function, every):
+    def __init__(self, points, diverged_at, steps, optimizers, starts, function, every,
+                 average=None):
         self.points = points
+        self.average = average
         self.diverged_at = diverged_at
         self.steps = steps
         self.optimizers = optimizers
@@ -88,6 +93,9 @@ def run(function, optimizers="adam", starts=None, steps=500, every=1, noise=0.0,
         s = nt // k
         rows = int(steps) // int(every) + 1
         out = np.empty((nt, rows, 3), dtype=np.float32)
+        avg = None
+        if any(lib.clopt_run_has_average(r, t) for t in range(nt)):
+            avg = np.empty((nt, rows, 3), dtype=np.float32)
         sl = _lib.Slice()
         while not lib.clopt_run_finished(r):
             _check(lib.clopt_run_advance(r, 0, ctypes.byref(sl), ctypes.byref(err)), err)
@@ -97,6 +105,8 @@ def run(function, optimizers="adam", starts=None, steps=500, every=1, noise=0.0,
                                                          sl.components))
             row0 = sl.first_step // int(every)
             out[:, row0:row0 + sl.rows, :] = data[:, :, :3].transpose(1, 0, 2)
+            if avg is not None:
+                avg[:, row0:row0 + sl.rows, :] = data[:, :, 3:6].transpose(1, 0, 2)
         diverged = np.array([lib.clopt_run_diverged_at(r, t) for t in range(nt)],
                             dtype=np.int64)
         configs = [json.loads(lib.clopt_run_optimizer(r, t * s).decode()) for t in range(k)]
@@ -105,4 +115,5 @@ def run(function, optimizers="adam", starts=None, steps=500, every=1, noise=0.0,
     finally:
         lib.clopt_run_release(r)
     return RunResult(out.reshape(k, s, rows, 3), diverged.reshape(k, s),
-                     np.arange(rows, dtype=np.int64) * int(every), configs, st, fn, int(every))
+                     np.arange(rows, dtype=np.int64) * int(every), configs, st, fn, int(every),
+                     None if avg is None else avg.reshape(k, s, rows, 3))

@@ -92,6 +92,12 @@ class ExploreOptions(ctypes.Structure):
         ("naxes", c_size_t),
         ("steps", c_uint64),
         ("tol", c_double),
+        # Tunings only (zero for basins and sweeps).
+        ("starts", ctypes.POINTER(c_double)),
+        ("nstarts", c_size_t),
+        ("nseeds", c_size_t),
+        ("noise", c_double),
+        ("auc", c_int),
     ]
 
 
@@ -104,6 +110,7 @@ class ExploreMap(ctypes.Structure):
         ("converged_at", ctypes.POINTER(c_int32)),
         ("minimum", ctypes.POINTER(c_int32)),
         ("diverged_at", ctypes.POINTER(c_int32)),
+        ("auc", ctypes.POINTER(ctypes.c_float)),
     ]
 
 
@@ -126,6 +133,8 @@ _API = {
     "clopt_optimizer_set": (c_int, [c_void_p, c_char_p, c_double, _E]),
     "clopt_optimizer_get": (c_int, [c_void_p, c_char_p, ctypes.POINTER(c_double), _E]),
     "clopt_optimizer_iterations": (c_uint64, [c_void_p]),
+    "clopt_optimizer_rate": (c_double, [c_void_p]),
+    "clopt_optimizer_average": (c_int, [c_void_p, c_size_t, c_void_p, c_size_t, _E]),
     "clopt_optimizer_config": (c_void_p, [c_void_p]),
     "clopt_optimizer_save": (c_int, [c_void_p, c_char_p, _E]),
     "clopt_optimizer_load": (c_int, [c_void_p, c_char_p, _E]),
@@ -143,6 +152,7 @@ _API = {
     "clopt_run_trajectories": (c_size_t, [c_void_p]),
     "clopt_run_optimizer": (c_char_p, [c_void_p, c_size_t]),
     "clopt_run_start": (ctypes.POINTER(c_double), [c_void_p, c_size_t]),
+    "clopt_run_has_average": (c_int, [c_void_p, c_size_t]),
     "clopt_run_diverged_at": (c_int64, [c_void_p, c_size_t]),
     "clopt_run_release": (None, [c_void_p]),
     "clopt_landscape": (

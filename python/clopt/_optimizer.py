@@ -6,7 +6,8 @@ import os
 import numpy as np
 
 from . import _lib
-from ._core import Context, Error, InvalidArgument, _check, _raise, default_context, spec_text
+from ._core import (Context, Error, InvalidArgument, _check, _raise, default_context,
+                    optimizers, spec_text)
 from ._lib import lib, ocl
 
 
@@ -191,8 +192,11 @@ class Optimizer:
         ptr = lib.clopt_optimizer_create(ctx._ptr, spec_text(spec).encode(), ctypes.byref(err))
         if not ptr:
             _raise(err)
-        self._ptr, self.context, self.host = ptr, ctx, host
+        self._ptr, self.context, self.host, self._single = ptr, ctx, host, single
         self.tensors, self.counts = tensors, [n for _, n in kinds]
+        # Per library tensor (the order of clopt_optimizer_add): which of self.tensors holds
+        # it, where in it (floats) and its size.
+        self._parts = [(i, 0, n) for i, n in enumerate(self.counts)]
         try:
             self.grads = grads if grads is not None else [self._new_grad(t) for t in tensors]
             if host:
@@ -218,8 +222,9 @@ class Optimizer:
                                          ctypes.byref(err))
         if not ptr:
             _raise(err)
-        self._ptr, self.context, self.host = ptr, context, True
+        self._ptr, self.context, self.host, self._single = ptr, context, True, False
         self.tensors, self.grads, self.counts = [flat_param], [flat_grad], [int(flat_param.size)]
+        self._parts = [(0, sum(counts[:i]), n) for i, n in enumerate(counts)]
         try:
             pb = _HostBuffer(context, flat_param, 4 * int(flat_param.size))
             self._buffers.append(pb)
@@ -344,6 +349,94 @@ class Optimizer:
         """Keras get_config() with the name, as a dict."""
         self._alive()
         return json.loads(_lib.take_string(lib.clopt_optimizer_config(self._ptr)))
+
+    @property
+    def rate(self):
+        """The learning rate the next step takes, lr_e: lr * m(t) with a schedule
+        (schedule=cosine(steps=..., warmup=...)), else Keras 1's lr / (1 + decay * t);
+        get("lr") stays the base rate. (Adam-like rules fold their bias corrections in
+        after this; the schedule-free rows their warmup.)"""
+        self._alive()
+        return float(lib.clopt_optimizer_rate(self._ptr))
+
+    @property
+    def schedule_free(self):
+        """Whether the model is evaluated at an average x apart from the parameters y
+        (sgd_schedulefree, adamw_schedulefree): see average()."""
+        key = self.config["name"].lower()
+        return any(r["name"].lower() == key and r.get("average") for r in optimizers())
+
+    def average(self, out=None):
+        """The point where the model is evaluated, one array per tensor: for the schedule-free
+        rows the average x (the parameters hold y, where gradients are taken), for every
+        other row (and before the first step) a copy of the parameters.
+
+        out: None (new arrays of the tensors' kind and shapes), or one array per tensor of
+             the same kind and size, written in place; the tensors themselves may be passed
+             (x written over y: save y first and put it back before the next step, since the
+             schedule-free step reads y). Returns the arrays: a list, or one array when
+             the optimizer was made over one array rather than a list.
+        Host arrays: waits for the copy; pyopencl arrays: only enqueues it.
+        """
+        self._alive()
+        if out is None:
+            out = [self._new_grad(t) for t in self.tensors]
+        else:
+            out = [out] if not isinstance(out, (list, tuple)) else list(out)
+            if len(out) != len(self.tensors):
+                raise InvalidArgument(f"out: expected {len(self.tensors)} arrays (one per "
+                                      f"tensor), got {len(out)}")
+            ctx_ptr = lib.clopt_context_cl(self.context._ptr)
+            for i, o in enumerate(out):
+                k, n = _check_array(o, f"out[{i}]")
+                if (k != "pyopencl") != self.host:
+                    raise InvalidArgument(f"out[{i}]: expected a {_kind(self.tensors[i])} "
+                                          f"array like tensors[{i}], got {k}")
+                if n != self.counts[i]:
+                    raise InvalidArgument(f"out[{i}]: expected {self.counts[i]} elements like "
+                                          f"tensors[{i}], got {n}")
+                if k == "numpy" and not o.flags.writeable:
+                    raise InvalidArgument(f"out[{i}]: expected a writeable array")
+                if k == "pyopencl" and (o.context.int_ptr != ctx_ptr or o.offset % 4):
+                    raise InvalidArgument(f"out[{i}]: expected an array of the optimizer's "
+                                          f"OpenCL context at an offset that is a multiple "
+                                          f"of 4 bytes")
+        err = _lib.ClError()
+        if not self.host:
+            for j, (i, off, _) in enumerate(self._parts):
+                o = out[i]
+                _check(lib.clopt_optimizer_average(self._ptr, j, o.base_data.int_ptr,
+                                                   o.offset // 4 + off, ctypes.byref(err)),
+                       err, f"tensor {j}")
+            return out[0] if self._single else out
+        # Host arrays: a buffer over each (a parameter's own buffer when out is that tensor:
+        # two buffers over one memory would race), the optimizer's buffers handed to the
+        # device as in a step, and everything mapped back.
+        own = {_host_ptr(t): self._buffers[2 * i] for i, t in enumerate(self.tensors)}
+        dst, made = [], []
+        status = 0
+        try:
+            for i, o in enumerate(out):
+                b = own.get(_host_ptr(o))
+                if b is None:
+                    b = _HostBuffer(self.context, o, 4 * self.counts[i])
+                    made.append(b)
+                dst.append(b)
+            for b in self._buffers:
+                b.unmap()
+            for j, (i, off, _) in enumerate(self._parts):
+                status = lib.clopt_optimizer_average(self._ptr, j, dst[i].mem, off,
+                                                     ctypes.byref(err))
+                if status:
+                    break
+        finally:
+            every = [b for b in self._buffers + made if b.mapped is None]
+            for k, b in enumerate(every):
+                b.map(blocking=k == len(every) - 1)
+            for b in made:
+                b.release()
+        _check(status, err)
+        return out[0] if self._single else out
 
     @property
     def iterations(self):

@@ -14,7 +14,13 @@ row a newer library adds), plus clopt.torch.Optimizer(params, spec) for any spec
 Keywords: PyTorch's names where PyTorch has the hyperparameter (`lr`, `betas`, `eps`,
 `weight_decay`, `momentum`, `nesterov`, `amsgrad`), the catalogue's (Keras) names for the
 rest (`rho`, `decay`, `schedule_decay`, `clipnorm`, `clipvalue`); `beta_1`, `beta_2`,
-`epsilon` and `learning_rate` are accepted too. Defaults are the catalogue's.
+`epsilon` and `learning_rate` are accepted too. Defaults are the catalogue's. Every class
+takes `schedule=` (SEMANTICS.md "Schedules": "cosine(steps=1000, warmup=100)" or its config
+dict), which multiplies lr by m(t) inside the library; `opt.rate` is the next step's rate.
+
+Schedule-free rows (SGDScheduleFree, AdamWScheduleFree): the parameters hold y, where
+gradients are taken; the model is evaluated at the average x: `with opt.eval_params():`
+swaps x in for the block and puts y back after it.
 
 The rule that runs is clopt's, exactly as SEMANTICS.md writes it, not PyTorch's: Keras
 places epsilon outside the bias correction (Adam: p -= lr sqrt(1-b2^t)/(1-b1^t) m /
@@ -37,7 +43,9 @@ Schedulers (torch.optim.lr_scheduler) change param_groups[i]["lr"] (or "momentum
 group's clopt checkpoint (bytes; torch.save writes it); load_state_dict() restores it
 bit for bit, or changes nothing when it does not fit.
 """
+import contextlib
 import difflib
+import functools
 import operator
 import os
 import tempfile
@@ -70,6 +78,7 @@ def _group_keys(row):
             keys.append("eps")
         else:
             keys.append(n)
+    keys.append("schedule")  # every row takes one (SEMANTICS.md "Schedules"); None: none
     return keys
 
 
@@ -99,6 +108,22 @@ def _number(key, v):
         raise InvalidArgument(f"{key}: expected a number, got {v!r}") from None
 
 
+@functools.lru_cache(maxsize=64)
+def _schedule_text(text):
+    return _probe_config(f"sgd(schedule={text})", _core.default_context())["schedule"]
+
+
+def _schedule(v):
+    """A schedule as its config (a dict): "cosine(steps=1000, warmup=100)" is read by the
+    library; a dict {"name": "cosine", "steps": 1000, ...} is passed on as it is."""
+    if isinstance(v, str):
+        return _schedule_text(v)
+    if isinstance(v, dict):
+        return v
+    raise InvalidArgument(f"schedule: expected a spec such as \"cosine(steps=1000, "
+                          f"warmup=100)\" or a dict, got {v!r}")
+
+
 def _to_clopt(row, group):
     """Param-group values as clopt (name, value) pairs; None (clipping off) as 0."""
     out = []
@@ -110,6 +135,9 @@ def _to_clopt(row, group):
             out += [("beta_1", _number("betas", v[0])), ("beta_2", _number("betas", v[1]))]
         elif key == "eps":
             out.append(("epsilon", _number(key, v)))
+        elif key == "schedule":
+            if v is not None:
+                out.append((key, _schedule(v)))
         elif v is None:
             out.append((key, 0.0))  # clipping off
         else:
@@ -285,6 +313,7 @@ class Optimizer(torch.optim.Optimizer):
             defaults["betas"] = (config["beta_1"] if b[0] is None else b[0],
                                  config["beta_2"] if b[1] is None else b[1])
         self._clopt_engines = []
+        self._clopt_evaluating = False
         super().__init__(params, defaults)
 
     def add_param_group(self, param_group):
@@ -299,6 +328,9 @@ class Optimizer(torch.optim.Optimizer):
 
     @torch.no_grad()
     def step(self, closure=None):
+        if self._clopt_evaluating:
+            raise _core.Error("step() inside eval_params(): the parameters hold the "
+                              "evaluation point x, not y; step after the block", "ESTATE")
         loss = None
         if closure is not None:
             with torch.enable_grad():
@@ -356,6 +388,51 @@ class Optimizer(torch.optim.Optimizer):
                 group.update(_to_group(self._clopt_row, eng.opt.config))
 
     @property
+    def schedule_free(self):
+        """Whether the model is evaluated at an average x apart from the parameters y that
+        training holds (SGDScheduleFree, AdamWScheduleFree): see eval_params()."""
+        return bool(self._clopt_row.get("average"))
+
+    @contextlib.contextmanager
+    def eval_params(self):
+        """Inside the block the parameters hold the point where the model is evaluated; on
+        leaving (even by an exception) they are put back as training left them.
+
+            with opt.eval_params():
+                val_loss = loss_fn(model(x_val), y_val)
+
+        The schedule-free rows take gradients at y but evaluate (and should be saved for
+        inference) at the average x, which this swaps in; for the other rows x is the
+        parameters and the block changes nothing. step() inside the block is refused."""
+        if self._clopt_evaluating:
+            raise _core.Error("eval_params() is already active", "ESTATE")
+        saved = []
+        try:
+            if self.schedule_free:
+                for i, eng in enumerate(self._clopt_engines):
+                    if eng.opt is None:
+                        continue
+                    eng.check_in_place(i)
+                    y = eng.flat_p.copy()
+                    saved.append((eng, y))
+                    eng.opt.average(out=[eng.flat_p])
+            self._clopt_evaluating = True
+            yield self
+        finally:
+            self._clopt_evaluating = False
+            for eng, y in saved:
+                np.copyto(eng.flat_p, y)
+
+    @property
+    def rate(self):
+        """The learning rate the next step of the first param group takes (lr_e: lr times a
+        schedule's m(t), or Keras 1's lr / (1 + decay t)); param_groups keep the base lr."""
+        for eng in self._clopt_engines:
+            if eng.opt is not None:
+                return eng.opt.rate
+        return 0.0
+
+    @property
     def iterations(self):
         """Steps taken by the first param group's optimizer (Keras' `iterations`)."""
         for eng in self._clopt_engines:
@@ -399,6 +476,10 @@ def _make_class(row):
            + ".\nThe rule is clopt's (SEMANTICS.md)"
            + (f"; with eps=0 it equals {_EQUAL_WITH_EPS_ZERO[name]} (1.13) to rounding"
               if name in _EQUAL_WITH_EPS_ZERO else "")
+           + (".\nSchedule-free: gradients are taken at the parameters y, but the model is "
+              "evaluated at the average x; evaluate (and save for inference) inside "
+              "`with opt.eval_params():`, which swaps x in and y back"
+              if row.get("average") else "")
            + ".\nSee clopt.torch for the names and the memory layout.")
     return type(name, (Optimizer,), {"__init__": __init__, "__doc__": doc,
                                      "__module__": __name__})

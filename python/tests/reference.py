@@ -2,21 +2,68 @@
 
 Written from SEMANTICS.md alone (not from cl/rules.cl): one function per optimizer key,
 over a list of float64 tensors. The tests step clopt (float32) and this side by side on the
-same float32 gradients and compare.
+same float32 gradients and compare. Schedules (SEMANTICS.md "Schedules") are `multiplier`;
+the schedule-free rows keep z and x as their state ("z", "x") and p is y.
 """
 import math
 
 import numpy as np
 
 
+def multiplier(schedule, t):
+    """m(t) of a schedule config ({"name": "cosine", "steps": 1000, "warmup": 100}), t = it."""
+    s = dict(schedule)
+    name, w = s["name"].lower(), s.get("warmup", 0)
+    if name == "inverse_sqrt":
+        return math.sqrt(w / (t + 1))
+    if t < w:
+        return (t + 1) / w
+    u = t - w
+    if name == "constant":
+        return 1.0
+    if name == "step":
+        return s.get("factor", 0.1) ** math.floor(u / s["every"])
+    if name == "exponential":
+        e = u / s["steps"]
+        return s.get("rate", 0.96) ** (math.floor(e) if s.get("staircase") else e)
+    if name == "cosine":
+        a = s.get("alpha", 0.0)
+        return a + (1 - a) * 0.5 * (1 + math.cos(math.pi * min(u / (s["steps"] - w), 1)))
+    if name == "wsd":
+        n = s["steps"]
+        start = n - math.floor(s.get("decay", 0.2) * n + 0.5)
+        if t < start:
+            return 1.0
+        q = min((t - start + 1) / (n - start), 1)
+        return 1 - math.sqrt(q) if s.get("shape", "linear") == "sqrt" else 1 - q
+    raise ValueError(f"no reference for schedule {name!r}")
+
+
 class Reference:
     def __init__(self, config, params):
         self.h = dict(config)
-        self.kind = config["name"].lower()
+        # The config's name ("SGDScheduleFree") as the catalogue key ("sgd_schedulefree").
+        name = config["name"].lower().replace("_", "")
+        self.kind = next((m[1:] for m in dir(Reference)
+                          if m.startswith("_") and m[1:].replace("_", "") == name), name)
         self.p = [np.array(t, dtype=np.float64).reshape(-1) for t in params]
         self.s = {}
         self.it = 0
         self.ms = 1.0  # Nadam's m_schedule
+        self.lr_max, self.w_sum = -1.0, 0.0  # the schedule-free rows' running scalars
+
+    def rate(self):
+        """lr_e of the next step: lr * m(it) with a schedule, else lr / (1 + decay * it)."""
+        h = self.h
+        if h.get("schedule"):
+            return h["lr"] * multiplier(h["schedule"], self.it)
+        return h["lr"] / (1.0 + h.get("decay", 0.0) * self.it)
+
+    def average(self, i):
+        """The evaluation point of tensor i: x for the schedule-free rows, else p."""
+        if self.kind.endswith("schedulefree"):
+            return self.s.get(("x", i), self.p[i]).copy()
+        return self.p[i].copy()
 
     def state(self, name, i):
         return self.s.setdefault((name, i), np.zeros_like(self.p[i]))
@@ -32,17 +79,29 @@ class Reference:
         c = h.get("clipvalue")
         if c:
             g = [np.minimum(np.maximum(x, -c), c) for x in g]
-        lr_e = h["lr"] / (1.0 + h.get("decay", 0.0) * self.it)
+        lr_e = self.rate()
         t = self.it + 1
         rule = getattr(self, "_" + self.kind)
-        if self.kind == "nadam":
+        if self.kind.endswith("schedulefree"):
+            k = self.it
+            ws = h["warmup_steps"]
+            lr_k = lr_e * ((k + 1) / ws if k < ws else 1.0)
+            if self.kind.startswith("adamw"):
+                lr_k *= math.sqrt(1 - h["beta_2"] ** (k + 1))
+            self.lr_max = max(self.lr_max, lr_k)
+            w = (k + 1) ** h["r"] * self.lr_max ** h["weight_lr_power"]
+            self.w_sum += w
+            c = w / self.w_sum if self.w_sum != 0 else 0.0
+            for i, x in enumerate(g):
+                rule(i, x, lr_k, c)
+        elif self.kind == "nadam":
             b1, sd = h["beta_1"], h["schedule_decay"]
             mu_t = b1 * (1 - 0.5 * 0.96 ** (t * sd))
             mu_t1 = b1 * (1 - 0.5 * 0.96 ** ((t + 1) * sd))
             ms_new, ms_next = self.ms * mu_t, self.ms * mu_t * mu_t1
             self.ms = ms_new
             for i, x in enumerate(g):
-                self._nadam(i, x, mu_t, mu_t1, ms_new, ms_next, t)
+                self._nadam(i, x, lr_e, mu_t, mu_t1, ms_new, ms_next, t)
         else:
             for i, x in enumerate(g):
                 rule(i, x, lr_e, t)
@@ -108,7 +167,7 @@ class Reference:
         u[:] = np.maximum(b2 * u, np.abs(g))
         p -= lr_t * m / (u + h["epsilon"])
 
-    def _nadam(self, i, g, mu_t, mu_t1, ms_new, ms_next, t):
+    def _nadam(self, i, g, lr_e, mu_t, mu_t1, ms_new, ms_next, t):
         h, p = self.h, self.p[i]
         b1, b2 = h["beta_1"], h["beta_2"]
         m, v = self.state("m", i), self.state("v", i)
@@ -117,7 +176,7 @@ class Reference:
         mp = m / (1 - ms_next)
         v[:] = b2 * v + (1 - b2) * g * g
         vp = v / (1 - b2 ** t)
-        p -= h["lr"] * ((1 - mu_t) * gp + mu_t1 * mp) / (np.sqrt(vp) + h["epsilon"])
+        p -= lr_e * ((1 - mu_t) * gp + mu_t1 * mp) / (np.sqrt(vp) + h["epsilon"])
 
     def _lion(self, i, g, lr_e, t):
         h, p, m = self.h, self.p[i], self.state("m", i)
@@ -152,6 +211,28 @@ class Reference:
                                                                               + h["epsilon"])
         else:
             p -= lr_e * m / (1 - b1 ** t)
+
+    def _schedulefree(self, i, g, lr_k, c, beta, adam):
+        """SEMANTICS.md "Schedule-free SGD and AdamW": z and x start at the parameters;
+        p is y, where the gradients are taken."""
+        h, y = self.h, self.p[i]
+        z = self.s.setdefault(("z", i), y.copy())
+        x = self.s.setdefault(("x", i), y.copy())
+        z -= lr_k * h["weight_decay"] * y
+        if adam:
+            v = self.state("v", i)
+            v[:] = h["beta_2"] * v + (1 - h["beta_2"]) * g * g
+            z -= lr_k * g / (np.sqrt(v) + h["epsilon"])
+        else:
+            z -= lr_k * g
+        x[:] = (1 - c) * x + c * z
+        y[:] = beta * x + (1 - beta) * z
+
+    def _sgd_schedulefree(self, i, g, lr_k, c):
+        self._schedulefree(i, g, lr_k, c, self.h["momentum"], False)
+
+    def _adamw_schedulefree(self, i, g, lr_k, c):
+        self._schedulefree(i, g, lr_k, c, self.h["beta_1"], True)
 
 
 def has(key):

@@ -48,6 +48,20 @@ def test_run_equals_clopt_run_json(cli):
     assert diverged >= 1, "the run should include a diverging trajectory (sgd lr=0.05)"
 
 
+def test_run_schedule_free_average_equals_clopt_run_json(cli):
+    specs = ["sgd_schedulefree(lr=0.001)", "adam(lr=0.05)"]
+    r = clopt.run("rosenbrock", specs, steps=40, every=4)
+    j = _tool(cli, "run", "--function", "rosenbrock", "--steps", "40", "--every", "4",
+              "--optimizer", specs[0], "--optimizer", specs[1])
+    assert r.average is not None and r.average.shape == r.points.shape == (2, 1, 11, 3)
+    sf, adam = j["trajectories"]
+    np.testing.assert_array_equal(r.points[0, 0], np.array(sf["points"], np.float32))
+    np.testing.assert_array_equal(r.average[0, 0], np.array(sf["average"], np.float32))
+    assert not np.array_equal(r.average[0, 0], r.points[0, 0])
+    np.testing.assert_array_equal(r.average[1, 0], r.points[1, 0])  # a copy for Adam
+    assert clopt.run("rosenbrock", "adam", steps=3).average is None
+
+
 def test_run_expression_and_defaults(cli):
     r = clopt.run("x^2 + 3*y^2", "sgd(lr=0.1)", steps=5)
     j = _tool(cli, "run", "--function", "x^2 + 3*y^2", "--optimizer", "sgd(lr=0.1)",

@@ -6,6 +6,8 @@ rounding only: each step adds a few float32 ulps of |p| (the subtraction) plus a
 1e-6 of the update (the rule's float32 arithmetic, about 8 operations of 2^-24 each).
 After each step the reference takes clopt's parameters (its state stays its own, in double), so
 each step is compared alone: |p_clopt - p_ref| <= 4 (4 ulp(|p|) + 1e-6 |largest step seen|).
+The schedule-free rows' p is y; the reference's z and x are not reset (y feeds only their
+weight decay), so there the bound also covers 12 steps of float32 rounding in z and x.
 """
 import numpy as np
 import pytest
@@ -41,6 +43,10 @@ def _variants(row):
         loud["decay"] = 0.05
     if "weight_decay" in names:
         loud["weight_decay"] = 0.1
+    if "warmup_steps" in names:  # the schedule-free rows: a warmup and a weighted average
+        loud["warmup_steps"] = 4
+    if "r" in names:
+        loud["r"] = 1.0
     clip_n = dict(base, clipnorm=0.5)
     clip_v = dict(base, clipvalue=0.01)
     return [("defaults", base), ("switches", loud), ("clipnorm", clip_n),
