@@ -31,6 +31,10 @@ static const srv_refusal refusals[] = {
     {"foreign_origin", "origin",
      "Origin '%.64s' is not this server's own; clopt serve sends no CORS headers and takes work "
      "only from its own page"},
+    {"host_required", "", "an HTTP/1.1 request needs a Host header"},
+    {"cross_site", "site",
+     "this request came from another site's page (Sec-Fetch-Site: %.32s); clopt serve computes "
+     "only for its own page"},
     {"body_too_large", "bytes limit", "the body has %.20s bytes; the limit is %u"},
     {"body_too_large", "bytes limit", "the request body has %zu bytes; the limit is %u"},
     {"body_over_limit", "limit", "the body has more than %u bytes, the limit"},

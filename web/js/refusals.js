@@ -20,6 +20,8 @@ export const REFUSALS = {
     en: 'Origin "{origin}" is not this server\'s own page; the server takes work only from its own page.',
     ko: '출처 "{origin}"는 이 서버의 페이지가 아닙니다. 서버는 자기 페이지에서 온 작업만 받습니다.',
   },
+  host_required: { en: 'The request has no Host header; HTTP/1.1 needs one.', ko: '요청에 Host 헤더가 없습니다. HTTP/1.1 요청에는 꼭 있어야 합니다.' },
+  cross_site: { en: 'This request came from another site\'s page ({site}); the server computes only for its own page.', ko: '이 요청은 다른 사이트의 페이지에서 왔습니다({site}). 서버는 자기 페이지의 요청만 계산합니다.' },
   body_too_large: { en: 'The request has {bytes} bytes; the limit is {limit}.', ko: '요청이 {bytes}바이트로, 한도 {limit}바이트를 넘습니다.' },
   body_over_limit: { en: 'The request has more than {limit} bytes, the limit.', ko: '요청이 한도인 {limit}바이트를 넘습니다.' },
   bad_content_type: { en: 'The request\'s type is "{type}"; the server takes application/json.', ko: '요청 형식이 "{type}"입니다. 서버는 application/json만 받습니다.' },
