@@ -95,7 +95,12 @@ async function walk(page, lesson, lang, keys) {
   assert.deepEqual(labels, lesson.tries.map((tr) => tr[lang].label));
   const k = lesson.tries.length - 1;
   await page.click(`${card} [data-try="${k}"]`);
-  await waitPhase(page, lesson.n, 'run');
+  // the try's run, or already its end (a short scene at 20x can pass 'run' between polls)
+  await page.waitForFunction(([n, sel]) => {
+    const e = document.querySelector('[data-lesson-open]');
+    return e && e.dataset.lessonOpen === String(n) && (e.dataset.phase === 'run'
+      || (e.dataset.phase === 'explain' && document.querySelector(sel)?.getAttribute('aria-pressed') === 'true'));
+  }, [lesson.n, `${card} [data-try="${k}"]`], { timeout: 60000 });
   await waitPhase(page, lesson.n, 'explain');
   assert.equal(await page.$eval(`${card} .lesson-try-note`, (e) => e.textContent), lesson.tries[k][lang].note);
   assert.equal(await page.$eval(`${card} [data-try="${k}"]`, (b) => b.getAttribute('aria-pressed')), 'true');
