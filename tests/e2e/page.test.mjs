@@ -1049,6 +1049,136 @@ test('Reset view puts the default view back in the URL', async () => {
   await page.close();
 });
 
+// Issue 35, the second student test: a phone, a first screen, a chart, settings that stay.
+const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
+
+async function openTouch(hash = '') {
+  const page = await browser.newPage(PHONE);
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
+  await page.goto(url + hash);
+  return page;
+}
+
+/** A one-finger swipe up over the point (x, y) of the window, as chromium's touch input makes it. */
+async function swipeUp(page, x, y) {
+  const cdp = await page.context().newCDPSession(page);
+  const at = (dy) => [{ x: Math.round(x), y: Math.round(y - dy) }];
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(0) });
+  for (let k = 1; k <= 10; k++) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(25 * k) });
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await cdp.detach();
+}
+
+const mapBox = (page) => page.$eval('#landscape', (e) => e.getBoundingClientRect().toJSON());
+const inWindow = (page) => page.$eval('#landscape', (e) => {
+  const r = e.getBoundingClientRect();
+  return r.top >= -1 && r.bottom <= window.innerHeight + 1;
+});
+
+test('student, phone: one finger over the map scrolls the page; "move map" pans it', async () => {
+  const page = await openTouch('#function=sphere&opt=adam(lr=0.05)&steps=100');
+  assert.equal(await waitState(page, ['done', 'error']), 'done');
+  assert.equal(await page.evaluate(() => document.body.dataset.touch), 'true');
+  const box = await mapBox(page);
+  await swipeUp(page, box.x + box.width / 2, box.y + box.height / 2);
+  await page.waitForFunction(() => window.scrollY > 100, null, { timeout: 5000 });
+  assert.doesNotMatch(await page.evaluate(() => location.hash), /view=/, 'the map did not move');
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.tap('#map-pan');
+  assert.equal(await page.getAttribute('#map-pan', 'aria-pressed'), 'true');
+  const again = await mapBox(page);
+  await swipeUp(page, again.x + again.width / 2, again.y + again.height / 2);
+  await page.waitForFunction(() => /view=/.test(location.hash), null, { timeout: 5000 });
+  assert.equal(await page.evaluate(() => window.scrollY), 0, 'the page stayed');
+  await page.close();
+});
+
+test('student, phone: Run scrolls the map into view; a lesson plays on its own view', async () => {
+  const page = await openTouch('#function=sphere&opt=adam(lr=0.05)&steps=100&lang=ko');
+  assert.equal(await waitState(page, ['done', 'error']), 'done');
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  assert.equal(await inWindow(page), false);
+  await page.tap('#run');
+  await waitState(page, ['done', 'error']);
+  assert.equal(await inWindow(page), true, 'the run plays where it is seen');
+  await page.close();
+  // A lesson whose map was moved: its run puts the lesson's view back, on screen.
+  const lesson = await open('#lesson=3', { width: 1280, height: 800 });
+  await lesson.waitForSelector('[data-lesson-open="3"] [data-choice="0"]');
+  await lesson.waitForFunction(() => document.querySelectorAll('#landscape .axis .tick').length > 4);
+  const ticks = () => lesson.$eval('#landscape', (e) => [...e.querySelectorAll('.axis .tick text')].map((x) => x.textContent).join());
+  const first = await ticks();
+  const box = await mapBox(lesson);
+  await lesson.mouse.move(box.x + box.width / 3, box.y + box.height / 3);
+  await lesson.mouse.wheel(0, -600);
+  await lesson.waitForFunction((f) => [...document.querySelectorAll('#landscape .axis .tick text')]
+    .map((x) => x.textContent).join() !== f, first);
+  await lesson.click('[data-choice="0"]');
+  await lesson.waitForFunction((f) => [...document.querySelectorAll('#landscape .axis .tick text')]
+    .map((x) => x.textContent).join() === f, first, { timeout: 20000 });
+  assert.equal(await ticks(), first);
+  await lesson.close();
+});
+
+test('student, first screen: what this is at every width, the lessons, three optimizers, ko-KR honoured', async () => {
+  for (const [viewport, lang] of [[PHONE, 'ko'], [{ viewport: { width: 1280, height: 800 } }, 'en']]) {
+    const page = await browser.newPage({ ...viewport, locale: lang === 'ko' ? 'ko-KR' : 'en-US' });
+    page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
+    await page.goto(url);
+    assert.equal(await waitState(page, ['done', 'error']), 'done');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), lang, 'the browser\'s language');
+    const sub = await page.$eval('.subtitle', (e) => ({ text: e.firstElementChild.textContent,
+      visible: e.getBoundingClientRect().height > 0 && e.getBoundingClientRect().right <= window.innerWidth }));
+    assert.deepEqual(sub, { text: TEXT[lang].subtitle, visible: true });
+    assert.equal(await page.$eval('#start-lessons', (e) => e.textContent), TEXT[lang].startLessons);
+    assert.equal(await page.$$eval('#legend button', (b) => b.length), 3);
+    await seekEnd(page);
+    await shot(page, `student-first-screen-${page.viewportSize().width}-${lang}`);
+    const strokes = await page.$$eval('#landscape [data-trajectory]', (els) => els.map((e) => e.getAttribute('stroke')));
+    assert.equal(new Set(strokes).size, 3);
+    await page.click('#start-lessons');
+    await page.waitForFunction(() => document.body.dataset.view === 'lessons'
+      && document.querySelector('[data-lesson-open="1"]'));
+    assert.equal(await page.evaluate(() => location.hash), lang === 'ko' ? '#lesson=1&lang=ko' : '#lesson=1');
+    await page.close();
+  }
+});
+
+test('student, colours: every optimizer its own, variants of one optimizer apart', async () => {
+  const page = await open();
+  await waitState(page, ['done']);
+  const n = (await catalogue(page)).length;
+  await page.click('#all-seven');
+  assert.equal(await runAndWait(page), 'done');
+  const all = await page.$$eval('#landscape [data-trajectory]', (els) => els.map((e) => e.getAttribute('stroke')));
+  assert.equal(all.length, n);
+  assert.equal(new Set(all).size, Math.min(n, 12), all.join());
+  await page.evaluate(() => { location.hash = '#function=quadratic&opt=sgd(lr=0.01,momentum=0.9)&opt=sgd(lr=0.01,momentum=0.99)&steps=100'; });
+  await page.waitForFunction(() => document.querySelectorAll('#landscape [data-trajectory]').length === 2
+    && document.body.dataset.state === 'done');
+  const two = await page.$$eval('#landscape [data-trajectory]', (els) => els.map((e) => e.getAttribute('stroke')));
+  assert.notEqual(two[0], two[1]);
+  const boxes = await page.$$eval('#entries .entry', (els) => els.map((e) => getComputedStyle(e).borderLeftColor));
+  assert.notEqual(boxes[0], boxes[1]);
+  await page.close();
+});
+
+test('student, loss chart: a log axis also when a run lands on 0 exactly; the diverging run shows', async () => {
+  const page = await open('#function=sphere&opt=sgd(lr=0.5)&opt=sgd(lr=1.5)&opt=sgd(lr=0.05)&start=1.5,1&steps=40');
+  assert.equal(await waitState(page, ['done', 'error']), 'done');
+  await seekEnd(page);
+  const ticks = await page.$$eval('#loss .axis:nth-of-type(2) .tick text, #loss .axis .tick text', (t) => t.map((e) => e.textContent));
+  assert.ok(ticks.some((x) => /e[+-−]?\d/.test(x)), `log ticks: ${ticks}`);
+  assert.equal(await page.$eval('#loss [data-floor]', (e) => getComputedStyle(e).display !== 'none' && e.textContent),
+    TEXT.en.lossFloor);
+  const d = await page.$$eval('#loss path[data-loss]', (els) => els.map((e) => e.getAttribute('d')));
+  assert.ok(d[1].split('L').length > 3, 'the diverging lr = 1.5 is drawn');
+  const ys = d[1].split(/[ML]/).filter(Boolean).map((p) => Number(p.split(',')[1]));
+  assert.ok(new Set(ys.map(Math.round)).size > 3, 'and climbs visibly');
+  await page.close();
+});
+
 test('no console errors on any page', () => {
   assert.deepEqual(problems, []);
 });

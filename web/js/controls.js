@@ -106,7 +106,7 @@ export function renderEntries(container, entries, infos, { onChange, onKind, onR
     box.className = 'entry';
     box.dataset.entry = i;
     box.dataset.kind = entry.key;
-    box.style.setProperty('--c', colour(entry.key));
+    box.style.setProperty('--c', colour(entry.key, n));
     if (n) box.classList.add('repeat');
     box.style.setProperty('--dash', dash(n, entry.key) ? 'dashed' : 'solid');
     const head = document.createElement('header');

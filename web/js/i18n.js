@@ -3,7 +3,8 @@
 export const TEXT = {
   en: {
     title: 'clopt — how optimizers move',
-    subtitle: 'Keras optimizers as OpenCL kernels, racing on a 2-D landscape',
+    subtitle: 'Watch optimizers (SGD, RMSprop, Adam…) walk downhill on a 2-D function, one step at a time.',
+    startLessons: 'New here? Start with the lessons',
     function: 'Function',
     ownFunction: 'Your own…',
     ownPlaceholder: 'f(x, y), e.g. x^2 + 10*y^2',
@@ -18,6 +19,7 @@ export const TEXT = {
     seed: 'Seed',
     starts: 'Start points',
     startsHelp: 'Click the map to set the start; shift-click adds another.',
+    startsHelpTouch: 'Tap the map to set the start.',
     play: 'Play',
     pause: 'Pause',
     back: 'Step back',
@@ -44,6 +46,9 @@ export const TEXT = {
     linkBadValue: 'not a value this page can use',
     defaultsNote: 'Keras defaults: some optimizers crawl on this function.',
     zoomHelp: 'Scroll to zoom, drag to pan.',
+    lossFloor: 'f = 0 (exactly)',
+    zoomHelpTouch: 'One finger scrolls the page; two fingers zoom and move the map.',
+    mapPan: 'Move map',
     resetView: 'Reset view',
     minimum: 'minimum',
     lang: '한국어',
@@ -170,7 +175,8 @@ export const TEXT = {
   },
   ko: {
     title: 'clopt — 옵티마이저는 어떻게 움직일까',
-    subtitle: 'OpenCL 커널로 돌아가는 Keras 옵티마이저가 2차원 지형 위에서 경주합니다',
+    subtitle: 'SGD, RMSprop, Adam 같은 옵티마이저가 2차원 함수의 비탈을 한 스텝씩 내려가는 모습을 봅니다.',
+    startLessons: '처음이라면 강의부터 시작하세요',
     function: '함수',
     ownFunction: '직접 입력…',
     ownPlaceholder: 'f(x, y), 예: x^2 + 10*y^2',
@@ -185,6 +191,7 @@ export const TEXT = {
     seed: '시드',
     starts: '시작점',
     startsHelp: '지도를 클릭하면 시작점이 바뀌고, Shift를 누른 채 클릭하면 하나 더 추가됩니다.',
+    startsHelpTouch: '지도를 누르면 시작점이 바뀝니다.',
     play: '재생',
     pause: '일시정지',
     back: '한 스텝 뒤로',
@@ -211,6 +218,9 @@ export const TEXT = {
     linkBadValue: '이 페이지에서 쓸 수 없는 값입니다',
     defaultsNote: 'Keras 기본값입니다. 이 함수에서는 아주 느리게 움직이는 옵티마이저도 있습니다.',
     zoomHelp: '스크롤하면 확대·축소, 끌면 이동합니다.',
+    lossFloor: 'f = 0 (정확히)',
+    zoomHelpTouch: '한 손가락으로는 페이지가 움직이고, 두 손가락으로 지도를 확대·축소하고 옮깁니다.',
+    mapPan: '지도 옮기기',
     resetView: '처음 화면으로',
     minimum: '최솟값',
     lang: 'English',
@@ -381,6 +391,12 @@ const WORDS = {
 };
 
 let lang = 'en';
+let touch = false; // a touch screen: texts with a "…Touch" variant use it (tap, two fingers)
+
+/** Says whether the page is used by touch ((pointer: coarse)). */
+export function setTouch(on) {
+  touch = Boolean(on);
+}
 
 /** Switches the language: <html lang> and the document's title follow. */
 export function setLanguage(l) {
@@ -395,7 +411,8 @@ export function language() {
 
 /** The text for key in the current language, with {name} filled from vars. */
 export function t(key, vars = {}) {
-  const s = TEXT[lang][key] ?? TEXT.en[key] ?? key;
+  const which = touch && TEXT.en[`${key}Touch`] ? `${key}Touch` : key;
+  const s = TEXT[lang][which] ?? TEXT.en[which] ?? key;
   return s.replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
 }
 

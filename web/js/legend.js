@@ -13,12 +13,12 @@ export function buildLegend(el, r, onSelect) {
     const b = document.createElement('button');
     b.type = 'button';
     b.dataset.legend = e.k;
-    b.style.setProperty('--c', colour(e.key));
+    b.style.setProperty('--c', e.colour || colour(e.key));
     b.setAttribute('aria-pressed', 'false');
     const swatch = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
     swatch.setAttribute('class', 'swatch');
     swatch.setAttribute('viewBox', '0 0 20 6');
-    swatch.innerHTML = `<line x1="0" x2="20" y1="3" y2="3" stroke="${colour(e.key)}" stroke-width="4"${e.dash ? ` stroke-dasharray="${e.dash}"` : ''}/>`;
+    swatch.innerHTML = `<line x1="0" x2="20" y1="3" y2="3" stroke="${e.colour || colour(e.key)}" stroke-width="4"${e.dash ? ` stroke-dasharray="${e.dash}"` : ''}/>`;
     const name = document.createElement('span');
     name.textContent = e.label;
     const note = document.createElement('span');

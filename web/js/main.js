@@ -5,12 +5,12 @@
 import { getJSON } from './api.js';
 import { createExploreView } from './explore.js';
 import { copyLink } from './exporter.js';
-import { t, translatePage } from './i18n.js';
+import { setTouch, t, translatePage } from './i18n.js';
 import { createLessons } from './lessons.js';
-import { SWEEP_SECOND } from './presets.js';
+import { FIRST_RACE, SWEEP_SECOND } from './presets.js';
 import { createRace } from './race.js';
 import { info } from './racerun.js';
-import { createRouter, routeOf } from './router.js';
+import { browserLang, createRouter, lessonHash, routeOf } from './router.js';
 import { setKinds } from './scales.js';
 import { createBus, createState } from './state.js';
 import { setStatus } from './status.js';
@@ -54,6 +54,7 @@ function createViews() {
   bus.on('played', () => lessons.played());
   bus.on('lang', () => {
     translatePage();
+    $('start-lessons').href = lessonHash(1, state.lang);
     race.relabel();
     training.relabel();
     explore.relabel();
@@ -97,7 +98,10 @@ function wire(race) {
 }
 
 async function main() {
-  const first = routeOf(location.hash);
+  const touch = window.matchMedia('(pointer: coarse)').matches;
+  setTouch(touch);
+  document.body.dataset.touch = String(touch);
+  const first = routeOf(location.hash, browserLang(navigator.languages));
   router.setLang(first.lang);
   translatePage();
   setStatus(state, 'loading');
@@ -110,7 +114,7 @@ async function main() {
     wire(race);
     if (first.view !== 'race' || !race.applyHash(location.hash)) {
       race.chooseFunction('rosenbrock', false);
-      race.applyPreset('tuned');
+      race.applyPreset('tuned', FIRST_RACE);
     }
     bus.emit('lang');
     setStatus(state, 'ready');

@@ -110,6 +110,7 @@ export function createRace(state, bus) {
     document.body.dataset.stale = 'false';
     bus.emit('url', 'race');
     const r = newRun(state, request, body);
+    showMap();
     state.playing = true;
     state.selected = state.selected >= 0 && state.selected < r.trajectories.length ? state.selected : 0;
     player.setRun(r);
@@ -128,6 +129,21 @@ export function createRace(state, bus) {
         if (state.run === r) setStatus(state, 'error', message);
       },
     });
+  }
+
+  /** Brings the map into the window (a phone: a run started below it plays where it is seen). */
+  function showMap() {
+    const r = $('landscape').getBoundingClientRect();
+    if (r.top >= 0 && r.bottom <= window.innerHeight) return;
+    $('landscape').scrollIntoView({ block: r.height > window.innerHeight ? 'start' : 'center' });
+  }
+
+  /** The function's own view again (a lesson's runs start from the view it was written for). */
+  async function resetView() {
+    if (state.extent && state.extent.every((x, i) => x === state.fn.view[i])) return;
+    state.extent = [...state.fn.view];
+    bus.emit('url', 'race');
+    await loadLandscape();
   }
 
   function chooseFunction(name, keepStarts, own = null) {
@@ -217,12 +233,17 @@ export function createRace(state, bus) {
       bus.emit('url', 'race');
       loadLandscape();
     });
+    $('map-pan').addEventListener('click', (e) => {
+      const on = e.currentTarget.getAttribute('aria-pressed') !== 'true';
+      e.currentTarget.setAttribute('aria-pressed', String(on));
+      landscape.setPanning(on);
+    });
   }
 
   function wireExports() {
     $('export-json').addEventListener('click', () => state.run && exportJson(state.run));
     $('export-csv').addEventListener('click', () => state.run && exportCsv(state.run));
-    const legend = () => (state.run ? state.run.entries.map((e) => ({ label: e.label, colour: colour(e.key) })) : []);
+    const legend = () => (state.run ? state.run.entries.map((e) => ({ label: e.label, colour: e.colour || colour(e.key) })) : []);
     $('save-svg').addEventListener('click', () => saveSvg($('landscape'), `clopt-${state.fn.name}`, legend()));
     $('save-png').addEventListener('click', () => savePng($('landscape'), `clopt-${state.fn.name}`, legend()));
   }
@@ -244,6 +265,7 @@ export function createRace(state, bus) {
     }),
     /** Runs the scene on show for a lesson; focus.select picks the trajectory to follow. */
     async playLesson(focus) {
+      await resetView();
       await run();
       player.lessonRun(state.run);
       if (state.run && focus) player.select(Math.min(focus.select, state.run.trajectories.length - 1));

@@ -57,9 +57,16 @@ export function createRaceForm(state) {
     $('preset-note').textContent = text;
   }
 
-  function applyPreset(kind) {
+  /**
+   * 'defaults': every optimizer with the Keras defaults; 'tuned': the kinds `keys` (those of
+   * the race now, unless named) with learning rates for the function.
+   */
+  function applyPreset(kind, keys = null) {
     state.preset = kind;
-    state.entries = state.optimizers.map(({ key }) => newEntry(key,
+    const all = state.optimizers.map((o) => o.key);
+    const current = [...new Set(state.entries.map((e) => e.key))];
+    const chosen = kind === 'tuned' ? (keys || (current.length ? current : all)) : all;
+    state.entries = chosen.filter((key) => info(state, key)).map((key) => newEntry(key,
       kind === 'tuned' ? { lr: tunedLearningRate(state.fn.name, key) } : {}));
     renderPresetNote();
     clearRunError();

@@ -2,7 +2,7 @@
 // rows of its stream stored, and playback moved on by the clock. Pure: no DOM, tested with
 // node's test runner (web/test/race.test.mjs).
 
-import { dash, repeats } from './scales.js';
+import { colour, dash, repeats } from './scales.js';
 import { formatSpec } from './spec.js';
 
 // A student follows 500 steps in five seconds at 1×.
@@ -35,11 +35,14 @@ export function newRun(state, request, body) {
   const run = {
     id: body.id, request, steps: request.steps, available: -1, finished: false,
     stateLimit: state.limits ? state.limits.runs.state_trajectories : null, // why points may be null
-    entries: state.entries.map((e, k) => ({ k, key: e.key, label: label(state, e), dash: dash(rep[k], e.key) })),
+    entries: state.entries.map((e, k) => ({
+      k, key: e.key, label: label(state, e), dash: dash(rep[k], e.key), colour: colour(e.key, rep[k]),
+    })),
     trajectories: body.trajectories.map((tr, i) => {
       const k = Math.floor(i / s);
       return { config: tr.optimizer, start: tr.start, k, s: i % s, name: tr.optimizer.name,
-        label: label(state, state.entries[k]), dash: dash(rep[k], state.entries[k].key) };
+        label: label(state, state.entries[k]), dash: dash(rep[k], state.entries[k].key),
+        colour: colour(state.entries[k].key, rep[k]) };
     }),
     diverged: body.trajectories.map(() => null),
     x: [], y: [], f: [],

@@ -3,7 +3,9 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 
 import { formulaHtml, isExpression } from '../js/ownfunction.js';
-import { colour, contourLevels, dash, landscapeTransform, lossScaleKind, PALETTE, repeats, setKinds } from '../js/scales.js';
+import {
+  colour, contourLevels, dash, landscapeTransform, lossFloor, lossScaleKind, PALETTE, repeats, setKinds,
+} from '../js/scales.js';
 import { checkSpec, checkValue } from '../js/validate.js';
 import { evaluate } from '../js/equations.js';
 import { ema, epochPosition, percent } from '../js/series.js';
@@ -90,11 +92,14 @@ test('specs parse back, and garbage is refused', () => {
   assert.equal(parseSpec('1adam()'), null);
 });
 
-test('loss scale: log for positive losses, linear once one is zero or negative', () => {
+test('loss scale: log always, also when a run reaches 0 exactly (its floor); linear below 0', () => {
   assert.equal(lossScaleKind([3, 1, 0.5, null, NaN]), 'log');
-  assert.equal(lossScaleKind([3, 0]), 'linear');
+  assert.equal(lossScaleKind([3, 0]), 'log');
+  assert.equal(lossScaleKind([0, 0]), 'log');
   assert.equal(lossScaleKind([-39, 2]), 'linear');
-  assert.equal(lossScaleKind([]), 'linear');
+  assert.equal(lossScaleKind([]), 'log');
+  assert.equal(lossFloor([3, 0, 0.02, NaN]), 0.002);
+  assert.equal(lossFloor([0, 0]), 1e-12);
 });
 
 test('landscape transform: log keeps the minimum finite and is monotonic', () => {
@@ -116,11 +121,18 @@ test('colours follow the optimizer kind, not its place in the list', () => {
   assert.deepEqual(repeats(['adam', 'sgd', 'adam', 'adam']), [0, 0, 1, 2]);
   assert.equal(dash(0), '');
   assert.notEqual(dash(1), '');
-  // The ninth kind shares the first one's colour, dashed.
-  setKinds([...keys, 'adamw', 'lamb'].map((key) => ({ key })));
-  assert.equal(colour('lamb'), colour('sgd'));
+  // Twelve kinds, twelve colours; the thirteenth shares the first one's, dashed.
+  const twelve = [...keys, 'adamw', 'lamb', 'radam', 'lion', 'k12'];
+  setKinds([...twelve, 'k13'].map((key) => ({ key })));
+  assert.equal(new Set(twelve.map((k) => colour(k))).size, 12);
+  assert.equal(colour('k13'), colour('sgd'));
   assert.equal(dash(0, 'sgd'), '');
-  assert.notEqual(dash(0, 'lamb'), '');
+  assert.notEqual(dash(0, 'k13'), '');
+  // Variants of one kind: a shade each, none the colour of another kind.
+  const adams = [0, 1, 2, 3].map((n) => colour('adam', n));
+  assert.equal(new Set(adams).size, 4);
+  for (const c of adams.slice(1)) assert.ok(!twelve.some((k) => colour(k) === c), c);
+  assert.match(colour('adam', 1), /^#[0-9A-F]{6}$/);
 });
 
 test('training series: epoch positions, bias-corrected moving average, percentages', () => {

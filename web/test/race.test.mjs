@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import test from 'node:test';
 
 import { advance, label, newRun, seek, specs, STEPS_PER_SECOND, storeRows } from '../js/racerun.js';
-import { exploreViewHash, lessonHash, routeOf, trainingHash } from '../js/router.js';
+import { browserLang, exploreViewHash, lessonHash, routeOf, trainingHash } from '../js/router.js';
 import { setKinds } from '../js/scales.js';
 
 const optimizers = [
@@ -94,4 +94,26 @@ test('routeOf: each view from its hash, with the language', () => {
   assert.equal(explore.plan.function, 'himmelblau');
   assert.equal(routeOf(exploreViewHash('en')).view, 'explore');
   assert.deepEqual(routeOf(lessonHash(12, 'en')), { view: 'lessons', lesson: 12, lang: 'en' });
+});
+
+test('a URL without lang= follows the browser: ko-KR gets Korean', () => {
+  assert.equal(browserLang(['ko-KR', 'ko', 'en-US']), 'ko');
+  assert.equal(browserLang(['fr-FR', 'ko']), 'ko');
+  assert.equal(browserLang(['en-GB', 'ko']), 'en');
+  assert.equal(browserLang(['de']), 'en');
+  assert.equal(browserLang(undefined), 'en');
+  assert.equal(routeOf('', 'ko').lang, 'ko');
+  assert.equal(routeOf('#lesson=2', 'ko').lang, 'ko');
+  assert.equal(routeOf('#training', 'ko').lang, 'ko');
+  assert.equal(routeOf('#function=sphere&lang=en', 'ko').lang, 'en');
+  assert.equal(routeOf('#function=sphere').lang, 'en');
+});
+
+test('two entries of one optimizer get two colours', () => {
+  const state = { ...raceState(), entries: [{ key: 'adam', params: { lr: 0.01 } }, { key: 'adam', params: { lr: 0.1 } }] };
+  const request = { steps: 3, starts: [[0, 0]], state: false };
+  const body = { id: 'r', trajectories: [{ optimizer: { name: 'Adam' } }, { optimizer: { name: 'Adam' } }] };
+  const r = newRun(state, request, body);
+  assert.notEqual(r.trajectories[0].colour, r.trajectories[1].colour);
+  assert.notEqual(r.entries[0].colour, r.entries[1].colour);
 });
