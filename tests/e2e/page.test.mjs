@@ -1179,6 +1179,24 @@ test('student, loss chart: a log axis also when a run lands on 0 exactly; the di
   await page.close();
 });
 
+test('student, Korean on a phone: 최솟점, 보기 초기화, touch wording, N스텝에서 발산, 스윕, parameters in Korean', async () => {
+  const page = await openTouch('#function=rosenbrock&opt=sgd(lr=0.01)&opt=adam(lr=0.1)&steps=200&lang=ko');
+  assert.equal(await waitState(page, ['done', 'error']), 'done');
+  await seekEnd(page);
+  assert.equal(await page.$eval('#reset-view', (e) => e.textContent), '보기 초기화');
+  assert.match(await page.$eval('#landscape .minimum + title', (e) => e.textContent), /^최솟점 /);
+  const help = await page.$eval('#race .settings .note', (e) => e.textContent)
+    + await page.$eval('#race figcaption .hint', (e) => e.textContent);
+  assert.doesNotMatch(help, /클릭|Shift|스크롤하면/);
+  assert.match(help, /누르면/);
+  assert.match(await page.$eval('#legend [data-legend="0"]', (e) => e.textContent), /✕ \d+스텝에서 발산/);
+  const labels = await page.$$eval('[data-entry="0"] .param-name', (els) => els.map((e) => e.textContent));
+  assert.ok(labels.includes('학습률 lr') && labels.includes('모멘텀 momentum'), labels.join());
+  assert.match(await page.$eval('[data-explore-kind="sweep"]', (e) => e.textContent), /스윕/);
+  await shot(page, 'student-korean-phone');
+  await page.close();
+});
+
 test('no console errors on any page', () => {
   assert.deepEqual(problems, []);
 });

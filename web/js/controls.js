@@ -35,9 +35,12 @@ export function showProblem(input, alert, text) {
 
 function paramField(entry, i, h, onChange) {
   const label = document.createElement('label');
+  // The name in the page's language, the symbol a link and a spec use beside it.
   const name = document.createElement('span');
-  name.textContent = h.name;
-  name.title = words(h);
+  name.className = 'param-name';
+  const symbol = document.createElement('code');
+  symbol.textContent = h.name;
+  name.append(`${words(h)} `, symbol);
   const input = document.createElement('input');
   input.dataset.param = h.name;
   const alert = document.createElement('p');

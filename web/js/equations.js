@@ -143,7 +143,7 @@ export function renderEquations(el, run, i, step, infos) {
   const prev = k > 0 ? run.points[i][k - 1] : null;
   const at = run.diverged[i];
   if (at !== null && at !== undefined && k >= at) {
-    el.innerHTML = head + `<p class="note">✕ ${escapeHtml(t('diverged'))} ${at}</p>`;
+    el.innerHTML = head + `<p class="note">✕ ${escapeHtml(t('diverged', { step: at }))}</p>`;
     return;
   }
   if (!prev || !cur) {

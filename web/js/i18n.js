@@ -37,7 +37,7 @@ export const TEXT = {
     exportCsv: 'CSV',
     savePng: 'PNG',
     saveSvg: 'SVG',
-    diverged: 'diverged at step',
+    diverged: 'diverged at step {step}',
     loading: 'Loading…',
     running: 'Computing…',
     done: 'Done',
@@ -78,6 +78,8 @@ export const TEXT = {
     exploreCoarse: 'A coarse map first; the full grid follows.',
     exploreDoneBasins: 'Done. Point at a cell to see its run; click it to race from there.',
     exploreDoneSweep: 'Done. Point at a cell to see its run; click it to race with those values.',
+    exploreDoneBasinsTouch: 'Done. Tap a cell to see its run; tap it again to race from there.',
+    exploreDoneSweepTouch: 'Done. Tap a cell to see its run; tap it again to race with those values.',
     exploreMinimumKey: 'minimum {n} ({x}, {y})',
     exploreNeither: 'no known minimum',
     exploreDivergedKey: 'diverged',
@@ -209,7 +211,7 @@ export const TEXT = {
     exportCsv: 'CSV',
     savePng: 'PNG',
     saveSvg: 'SVG',
-    diverged: '발산한 스텝:',
+    diverged: '{step}스텝에서 발산',
     loading: '불러오는 중…',
     running: '계산 중…',
     done: '완료',
@@ -221,8 +223,8 @@ export const TEXT = {
     lossFloor: 'f = 0 (정확히)',
     zoomHelpTouch: '한 손가락으로는 페이지가 움직이고, 두 손가락으로 지도를 확대·축소하고 옮깁니다.',
     mapPan: '지도 옮기기',
-    resetView: '처음 화면으로',
-    minimum: '최솟값',
+    resetView: '보기 초기화',
+    minimum: '최솟점',
     lang: 'English',
     viewRace: '지형 위의 경주',
     viewTrain: '신경망 학습',
@@ -230,9 +232,9 @@ export const TEXT = {
     viewExplore: '탐색',
     exploreKinds: '탐색 종류',
     exploreBasins: '수렴 영역 지도',
-    exploreSweep: '하이퍼파라미터 훑어보기',
-    exploreIntroBasins: '지도의 모든 점에서, 경주에 나온 옵티마이저마다 한 번씩 실행합니다. 각 시작점이 어느 최솟값에 얼마나 빨리 닿는지 보여 줍니다.',
-    exploreIntroSweep: '하이퍼파라미터 한두 개의 값마다 같은 시작점에서 한 번씩 실행합니다. 어떤 값에서 최솟값에 가까워지고 어떤 값에서 발산하는지 보여 줍니다.',
+    exploreSweep: '하이퍼파라미터 스윕',
+    exploreIntroBasins: '지도의 모든 점에서, 경주에 나온 옵티마이저마다 한 번씩 실행합니다. 각 시작점이 어느 최솟점에 얼마나 빨리 닿는지 보여 줍니다.',
+    exploreIntroSweep: '하이퍼파라미터 한두 개의 값마다 같은 시작점에서 한 번씩 실행합니다. 어떤 값에서 최솟점에 가까워지고 어떤 값에서 발산하는지 보여 줍니다.',
     exploreGrid: '격자',
     exploreOptimizer: '옵티마이저',
     exploreStartPoint: '시작점 x, y',
@@ -250,18 +252,20 @@ export const TEXT = {
     exploreCoarse: '먼저 거친 지도를 보여 주고, 곧 전체 격자가 이어집니다.',
     exploreDoneBasins: '완료. 칸을 가리키면 그 실행의 값이 나오고, 누르면 그곳에서 경주를 시작합니다.',
     exploreDoneSweep: '완료. 칸을 가리키면 그 실행의 값이 나오고, 누르면 그 값으로 경주를 시작합니다.',
-    exploreMinimumKey: '최솟값 {n} ({x}, {y})',
-    exploreNeither: '알려진 최솟값에 닿지 않음',
+    exploreDoneBasinsTouch: '완료. 칸을 누르면 그 실행의 값이 나오고, 한 번 더 누르면 그곳에서 경주를 시작합니다.',
+    exploreDoneSweepTouch: '완료. 칸을 누르면 그 실행의 값이 나오고, 한 번 더 누르면 그 값으로 경주를 시작합니다.',
+    exploreMinimumKey: '최솟점 {n} ({x}, {y})',
+    exploreNeither: '알려진 최솟점에 닿지 않음',
     exploreDivergedKey: '발산',
     exploreLighter: '밝을수록 빨리 도달',
     exploreBar: '최종 f와 최솟값의 차이',
     exploreHoverStart: '시작점 ({x}, {y})',
     exploreHoverEnd: '도착점 ({x}, {y}), f = {f}',
-    exploreHoverConverged: '{step} 스텝에서 수렴',
+    exploreHoverConverged: '{step}스텝에서 수렴',
     exploreHoverNotConverged: '수렴하지 않음',
-    exploreHoverDiverged: '{step} 스텝에서 발산',
-    exploreHoverMinimum: '최솟값 {n} ({x}, {y})에 도달',
-    exploreHoverNoMinimum: '알려진 최솟값에 닿지 않음',
+    exploreHoverDiverged: '{step}스텝에서 발산',
+    exploreHoverMinimum: '최솟점 {n} ({x}, {y})에 도달',
+    exploreHoverNoMinimum: '알려진 최솟점에 닿지 않음',
     exploreBadGrid: '격자: 한 변의 칸 수를 2부터 {max}까지의 정수로 적어 주세요.',
     exploreBadSteps: '스텝: 1부터 {max}까지의 정수로 적어 주세요.',
     exploreTooMany: '실행 {runs}번: 한 번의 탐색은 최대 {max}번까지입니다.',
@@ -306,7 +310,7 @@ export const TEXT = {
     trainLoss: '학습 손실',
     testLoss: '테스트 손실',
     seconds: '초',
-    examplesPerSecond: '예제/초',
+    examplesPerSecond: '샘플/초',
     trainQueued: '장치를 기다리는 중…',
     trainProgress: '{label}: 에포크 {epoch}/{epochs}, 배치 {batch}/{batches}, 손실 {loss}',
     trainDone: '완료: 가장 높은 테스트 정확도는 굵게 표시됩니다.',
@@ -401,8 +405,41 @@ export function setTouch(on) {
 /** Switches the language: <html lang> and the document's title follow. */
 export function setLanguage(l) {
   lang = l === 'ko' ? 'ko' : 'en';
+  if (typeof document === 'undefined') return; // node's unit tests
   document.documentElement.lang = lang;
   document.title = t('title');
+}
+
+// A Korean particle depends on the word before it: 은/는, 이/가, 을/를, 과/와, 으로/로. A
+// sentence whose word comes from a value ({name}, {value}) says both ("은(는)"); particles()
+// keeps the one the word takes. Digits as read (일, 이, 삼 …); a Latin word by its last
+// letter as a Korean reader says it (adam 아담, sgd 에스지디).
+const PAIRS = { '은(는)': ['은', '는'], '이(가)': ['이', '가'], '을(를)': ['을', '를'], '과(와)': ['과', '와'],
+  '(으)로': ['으로', '로'] };
+// Symbols as read: 샵, 앳, 달러, 콜론, 세미콜론, 이퀄 (others end in a vowel: 퍼센트, 물음표).
+const SYMBOLS = { '#': 1, '@': 1, $: 8, ':': 1, ';': 1, '=': 8 };
+const CLOSERS = new Set(['"', "'", '”', '’', ')', ']', '」', '』', ' ']);
+
+function finalConsonant(ch) {
+  const c = ch.codePointAt(0);
+  if (c >= 0xac00 && c <= 0xd7a3) return (c - 0xac00) % 28; // 0: none, 8: ㄹ
+  if (c >= 0x3131 && c <= 0x314e) return c === 0x3139 ? 8 : 1; // a consonant by its name: 티읕, 리을
+  if (c >= 0x314f && c <= 0x3163) return 0; // a vowel: 아, 오
+  if (/[0-9]/.test(ch)) return [21, 8, 0, 16, 0, 0, 1, 8, 8, 0][Number(ch)];
+  if (/[lmnpkbt]/i.test(ch)) return ch.toLowerCase() === 'l' ? 8 : 1;
+  return SYMBOLS[ch] ?? 0;
+}
+
+/** text with each "은(는)"-style pair reduced to the particle its word takes. */
+export function particles(text) {
+  return text.replace(/은\(는\)|이\(가\)|을\(를\)|과\(와\)|\(으\)로/g, (pair, at) => {
+    let i = at - 1;
+    while (i > 0 && CLOSERS.has(text[i])) i--;
+    const fc = i >= 0 ? finalConsonant(text[i]) : 0;
+    const [after, open] = PAIRS[pair];
+    if (pair === '(으)로') return fc && fc !== 8 ? after : open;
+    return fc ? after : open;
+  });
 }
 
 export function language() {
@@ -413,7 +450,8 @@ export function language() {
 export function t(key, vars = {}) {
   const which = touch && TEXT.en[`${key}Touch`] ? `${key}Touch` : key;
   const s = TEXT[lang][which] ?? TEXT.en[which] ?? key;
-  return s.replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
+  const filled = s.replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
+  return lang === 'ko' ? particles(filled) : filled;
 }
 
 

@@ -221,7 +221,7 @@ export function createLandscape(svgNode, { onClick, onKeyStart, starts: currentS
       .attr('data-diverged', (d) => d.i).attr('fill', (d) => run.trajectories[d.i].colour || colour(d.name))
       .attr('x', (d) => clamp(sx(d.x) + 6, M.left + 4, size()[0] - M.right - 150))
       .attr('y', (d) => clamp(sy(d.y) - 6, M.top + 14, size()[1] - M.bottom - 4))
-      .text((d) => `✕ ${t('diverged')} ${d.at}`);
+      .text((d) => `✕ ${t('diverged', { step: d.at })}`);
     // Heads outside the view: a triangle just inside the edge, on the line from the centre.
     const [w, h] = size();
     const box = { x0: M.left + 9, x1: w - M.right - 9, y0: M.top + 9, y1: h - M.bottom - 9 };

@@ -34,7 +34,7 @@ export function legendNote(r, k, step, offmap) {
   const mine = r.trajectories.map((tr, i) => (tr.k === k ? i : -1)).filter((i) => i >= 0);
   const notes = [];
   const at = mine.map((i) => r.diverged[i]).find((d) => d !== null && d !== undefined && d <= step);
-  if (at !== undefined) notes.push(`✕ ${t('diverged')} ${at}`);
+  if (at !== undefined) notes.push(`✕ ${t('diverged', { step: at })}`);
   if (mine.some((i) => offmap.has(i))) notes.push(`↗ ${t('offMap')}`);
   return notes.join(' · ');
 }

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 
+import { TEXT, particles, setLanguage, t } from '../js/i18n.js';
 import { formulaHtml, isExpression } from '../js/ownfunction.js';
 import {
   colour, contourLevels, dash, landscapeTransform, lossFloor, lossScaleKind, PALETTE, repeats, setKinds,
@@ -309,4 +310,24 @@ test('an exploration pass as CSV: a row per run, empty x, y, f where it diverged
     x: [1, 2], y: [3, 4], f: [5, 6], converged_at: [-1, 2], diverged_at: [-1, -1],
   }).trim().split('\n');
   assert.deepEqual(sweep, ['i,j,lr,x,y,f,converged_at,diverged_at', '0,0,0.1,1,3,5,-1,-1', '1,0,1,2,4,6,2,-1']);
+});
+
+test('Korean: one particle per word, never "은(는)"; the terms a Korean student expects', () => {
+  assert.equal(particles('"adam"은(는) 숫자가 아닙니다'), '"adam"은 숫자가 아닙니다');
+  assert.equal(particles('"sgd"은(는) 숫자가 아닙니다'), '"sgd"는 숫자가 아닙니다');
+  assert.equal(particles('{x}'.replace('{x}', '학습률') + '이(가) 큽니다'), '학습률이 큽니다');
+  assert.equal(particles('모멘텀이(가) 큽니다'), '모멘텀이 큽니다');
+  assert.equal(particles('베타을(를) 바꿉니다'), '베타를 바꿉니다');
+  assert.equal(particles('3(으)로, 2(으)로, 1(으)로'), '3으로, 2로, 1로');
+  setLanguage('ko');
+  const sentences = Object.keys(TEXT.ko).map((k) => t(k, { name: '모멘텀', value: 'adam', param: 'lr', suggestion: 'sin',
+    found: "'#'", field: 'steps', n: 1, who: 'Adam', bound: 1 }));
+  for (const s of sentences) assert.doesNotMatch(s, /은\(는\)|이\(가\)|을\(를\)|\(을\)를|과\(와\)/, s);
+  assert.equal(t('minimum'), '최솟점');
+  assert.equal(t('resetView'), '보기 초기화');
+  assert.equal(t('diverged', { step: 48 }), '48스텝에서 발산');
+  assert.match(t('exploreSweep'), /스윕/);
+  assert.equal(t('examplesPerSecond'), '샘플/초');
+  setLanguage('en');
+  assert.equal(t('diverged', { step: 48 }), 'diverged at step 48');
 });
