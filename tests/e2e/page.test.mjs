@@ -1197,6 +1197,48 @@ test('student, Korean on a phone: 최솟점, 보기 초기화, touch wording, N�
   await page.close();
 });
 
+test('student, keyboard: a visible focus ring on the views, focus kept after answer, try-this and remove; Enter runs', async () => {
+  const page = await open('#function=sphere&opt=adam(lr=0.05)&opt=sgd(lr=0.1)&opt=rmsprop(lr=0.01)&steps=100');
+  assert.equal(await waitState(page, ['done', 'error']), 'done');
+  await page.focus('#view-race');
+  await page.keyboard.press('Tab');
+  const ring = await page.evaluate(() => {
+    const b = document.activeElement;
+    const cs = getComputedStyle(b);
+    const clipped = getComputedStyle(b.parentElement).overflow === 'hidden'
+      && parseFloat(cs.outlineOffset) + parseFloat(cs.outlineWidth) > 0;
+    return { id: b.id, style: cs.outlineStyle, clipped };
+  });
+  assert.deepEqual(ring, { id: 'view-train', style: 'solid', clipped: false });
+  // Enter in a field runs, with what was typed.
+  const posts = [];
+  page.on('request', (r) => { if (r.method() === 'POST') posts.push(r.postData()); });
+  await page.fill('[data-entry="1"] input[data-param="lr"]', '0.2');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /opt=sgd\(lr=0\.2\)/.test(location.hash), null, { timeout: 20000 });
+  assert.equal(posts.length, 1);
+  await waitState(page, ['done']);
+  // Remove: the keyboard stays in the list.
+  await page.focus('[data-entry="1"] header button');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('#entries .entry').length === 2);
+  assert.equal(await page.evaluate(() => document.activeElement.closest('#entries') !== null), true);
+  // A lesson: an answer by keyboard, then a try-this, keep the focus in the card.
+  await page.evaluate(() => { location.hash = '#lesson=1'; });
+  await page.waitForSelector('[data-lesson-open="1"] [data-choice="1"]');
+  await page.focus('[data-choice="1"]');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('#lesson-card').dataset.phase === 'explain', null, { timeout: 30000 });
+  assert.equal(await page.evaluate(() => document.activeElement.closest('#lesson-card') !== null), true, 'after the answer');
+  await page.focus('[data-try="0"]');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('#lesson-card').dataset.phase === 'run');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.try), '0', 'while it runs');
+  await page.waitForFunction(() => document.querySelector('#lesson-card').dataset.phase === 'explain', null, { timeout: 30000 });
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.try), '0', 'after it ran');
+  await page.close();
+});
+
 test('no console errors on any page', () => {
   assert.deepEqual(problems, []);
 });

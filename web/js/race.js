@@ -228,6 +228,14 @@ export function createRace(state, bus) {
 
   function wireButtons() {
     $('run').addEventListener('click', run);
+    // Enter in a run setting or an optimizer's field runs, as in a form.
+    for (const id of ['entries', 'steps', 'noise', 'seed']) {
+      $(id).addEventListener('keydown', (e) => {
+        if (e.key !== 'Enter' || !e.target.matches('input[type="text"]')) return;
+        e.preventDefault();
+        run();
+      });
+    }
     $('reset-view').addEventListener('click', () => {
       state.extent = [...state.fn.view];
       bus.emit('url', 'race');

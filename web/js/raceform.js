@@ -43,6 +43,10 @@ export function createRaceForm(state) {
         state.entries.splice(i, 1);
         clearRunError();
         renderEntriesNow();
+        // The keyboard stays in the list: the next entry's ✕ (the last one's), or its menu when alone.
+        const box = $('entries').children[Math.min(i, state.entries.length - 1)];
+        const remove = box.querySelector('button');
+        (remove.disabled ? box.querySelector('select') : remove).focus();
       },
     });
   }
