@@ -11,6 +11,7 @@ import { chromium } from 'playwright-core';
 
 import { TEXT } from '../../web/js/i18n.js';
 import { REFUSALS } from '../../web/js/refusals.js';
+import { FIRST_RACE } from '../../web/js/presets.js';
 import { readable } from '../../web/js/scales.js';
 
 const [binary, artifacts] = process.argv.slice(2);
@@ -216,7 +217,7 @@ test('your own function in Korean: a refused expression is explained in Korean',
   assert.equal(await refusal('x^^2', operand), "3번째 글자에는 숫자, x, y, 함수 또는 '('가 와야 합니다.");
   assert.equal(await page.$eval('#own-echo mark', (m) => m.dataset.column), '3');
   const misspelt = await refusal('sinn(x)', "unknown function 'sinn'; did you mean 'sin'?");
-  assert.equal(misspelt, '"sinn" 함수는 없습니다. 혹시 sin을(를) 쓰려고 하셨나요?');
+  assert.equal(misspelt, '"sinn" 함수는 없습니다. 혹시 sin을 쓰려고 하셨나요?');
   await page.screenshot({ path: path.join(artifacts, 'own-function-error-ko.png') });
   // the language switch words the shown error again: the server's sentence in English
   await page.click('#lang');
@@ -261,13 +262,13 @@ test('zoom recomputes the landscape; another function runs; exports download', a
     const bytes = readFileSync(await download.path());
     if (button === '#save-png') assert.equal(bytes.subarray(1, 4).toString(), 'PNG');
     if (button === '#save-svg') assert.match(bytes.toString(), /^<svg[^>]*xmlns[\s\S]*data-trajectory/);
-    if (button === '#export-json') assert.equal(JSON.parse(bytes).trajectories.length, (await catalogue(page)).length);
+    if (button === '#export-json') assert.equal(JSON.parse(bytes).trajectories.length, FIRST_RACE.length);
     if (button === '#export-csv') assert.match(bytes.toString(), /^trajectory,optimizer,step,x,y,f\n0,/);
   }
   await page.selectOption('#function', 'himmelblau');
   await page.waitForFunction(() => /function=himmelblau/.test(location.hash));
   assert.equal(await waitState(page, ['done', 'error']), 'done');
-  assert.equal((await trajectoryPaths(page)).length, (await catalogue(page)).length);
+  assert.equal((await trajectoryPaths(page)).length, FIRST_RACE.length, 'the race keeps its optimizers');
   assert.equal(await page.$$eval('#landscape .minimum', (m) => m.length), 4);
   await page.close();
 });
@@ -729,7 +730,7 @@ for (const viewport of SCREENS) {
       const accepted = await page.evaluate(() => location.hash);
       const posts = [];
       page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/api/v1/runs')) posts.push(r.postData()); });
-      const lr = '[data-entry="4"] input[data-param="lr"]'; // Adam
+      const lr = `[data-entry="${FIRST_RACE.indexOf('adam')}"] input[data-param="lr"]`; // Adam
       await page.fill(lr, 'abc');
       assert.equal(await page.getAttribute(lr, 'aria-invalid'), 'true');
       const alertId = await page.getAttribute(lr, 'aria-describedby');
@@ -737,7 +738,7 @@ for (const viewport of SCREENS) {
       assert.equal(alert.role, 'alert');
       assert.equal(alert.text, lang === 'en'
         ? 'Learning rate (lr) needs a number; "abc" is not one.'
-        : '학습률(lr) 값에는 숫자를 넣어야 합니다. "abc"은(는) 숫자가 아닙니다.');
+        : '학습률(lr) 값에는 숫자를 넣어야 합니다. "abc"는 숫자가 아닙니다.');
       await page.click('#run');
       await page.waitForFunction(() => document.body.dataset.state === 'error');
       assert.deepEqual(posts, [], 'nothing is sent');
@@ -804,14 +805,14 @@ for (const viewport of SCREENS) {
       await page.selectOption('#speed', '0.25');
       await page.click('#play'); // pause
       await page.click('#play'); // play on, slowly
-      const adam = await page.$('#legend button[data-legend="4"]');
+      const adam = await page.$(`#legend button[data-legend="${FIRST_RACE.indexOf('adam')}"]`);
       await page.waitForTimeout(400);
       assert.equal(await adam.evaluate((b) => b.isConnected), true, 'the same element after many frames');
       await adam.click();
       assert.equal(await adam.getAttribute('aria-pressed'), 'true');
       assert.equal(await page.$$eval('#legend [aria-pressed="true"]', (b) => b.length), 1);
       await page.waitForTimeout(300);
-      assert.equal(await page.evaluate(() => document.activeElement.dataset.legend), '4', 'focus stays');
+      assert.equal(await page.evaluate(() => document.activeElement.dataset.legend), String(FIRST_RACE.indexOf('adam')), 'focus stays');
       assert.equal(await page.evaluate(() => document.body.dataset.state), 'done');
       await page.waitForFunction(() => /Adam/.test(document.querySelector('#equations .who').textContent));
       await shot(page, `legend-${tag}`);
@@ -848,7 +849,7 @@ for (const viewport of SCREENS) {
       await waitState(page, ['done']);
       await seekEnd(page);
       const paths = await trajectoryPaths(page);
-      assert.equal(paths.length, (await catalogue(page)).length);
+      assert.equal(paths.length, FIRST_RACE.length);
       for (const p of paths) assert.ok(p.d.split('L').length > 50, `${p.optimizer} draws its path`);
       // Every point of every path lies on the map (its clip rectangle).
       const outside = await page.$eval('#landscape', (svg) => {
@@ -1237,6 +1238,57 @@ test('student, keyboard: a visible focus ring on the views, focus kept after ans
   await page.waitForFunction(() => document.querySelector('#lesson-card').dataset.phase === 'explain', null, { timeout: 30000 });
   assert.equal(await page.evaluate(() => document.activeElement.dataset.try), '0', 'after it ran');
   await page.close();
+});
+
+test('student, settings that stay: Back through the views, lessons leave the race alone, the step in the link, "changed"', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: ['clipboard-read', 'clipboard-write'] });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
+  const race = '#function=sphere&opt=adam(lr=0.05)&opt=sgd(lr=0.1)&start=-4,3&steps=100';
+  await page.goto(url + race);
+  assert.equal(await waitState(page, ['done', 'error']), 'done');
+  const legend = () => page.$$eval('#legend button', (b) => b.map((e) => e.textContent).join());
+  const ours = await legend();
+  await page.click('#view-train');
+  await page.click('#view-lessons');
+  await page.waitForSelector('[data-lesson-open] [data-choice="0"]');
+  await page.click('[data-choice="0"]');
+  await page.waitForFunction(() => document.querySelector('#lesson-card').dataset.phase === 'explain', null, { timeout: 30000 });
+  await page.goBack();
+  await page.waitForFunction(() => document.body.dataset.view === 'train');
+  await page.goBack();
+  await page.waitForFunction(() => document.body.dataset.view === 'race');
+  assert.equal(await page.evaluate(() => location.hash), race);
+  await page.waitForFunction((l) => [...document.querySelectorAll('#legend button')].map((e) => e.textContent).join() === l
+    && document.body.dataset.state === 'done', ours, { timeout: 20000 });
+  // Lessons, then the Race button: the race's own optimizers, not the lesson's.
+  await page.click('#view-lessons');
+  await page.waitForSelector('[data-lesson-open] [data-choice="0"]');
+  await page.click('#view-race');
+  await page.waitForFunction((l) => [...document.querySelectorAll('#legend button')].map((e) => e.textContent).join() === l
+    && document.body.dataset.state === 'done', ours, { timeout: 20000 });
+  assert.match(await page.$eval('#formula', (e) => e.textContent), /^sphere/);
+  // The step a student paused at travels in the link.
+  await page.evaluate(() => {
+    const s = document.getElementById('scrub');
+    s.value = '37';
+    s.dispatchEvent(new Event('input'));
+  });
+  await page.click('#share');
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(link, /&step=37(&|$)/);
+  const shared = await context.newPage();
+  await shared.goto(link);
+  await waitState(shared, ['done']);
+  await shared.waitForFunction(() => document.getElementById('step-label').textContent.startsWith('37 /'));
+  await shared.close();
+  // An edit after a run says the paths on show are the old ones until Run.
+  assert.equal(await page.isVisible('#changed-note'), false);
+  await page.fill('[data-entry="0"] input[data-param="lr"]', '0.2');
+  assert.equal(await page.isVisible('#changed-note'), true);
+  assert.equal(await runAndWait(page), 'done');
+  assert.equal(await page.isVisible('#changed-note'), false);
+  await context.close();
 });
 
 test('no console errors on any page', () => {

@@ -32,9 +32,10 @@ function createViews() {
     getScene: race.scene,
     info: (key) => info(state, key),
     sweepSecond: (key) => SWEEP_SECOND[key] || null,
-    onOpen(spec, start, fn, steps, view) {
-      race.applyHash(formatHash({ function: fn, opts: [spec], starts: [start], steps, view, lang: state.lang }));
-      router.go('race');
+    onOpen(opts, start, fn, steps, view, select) {
+      race.applyHash(formatHash({ function: fn, opts, starts: [start], steps, view, lang: state.lang }));
+      state.selected = select;
+      router.go('race', { scene: true }, true);
       race.run();
     },
     onPlan: () => router.replace('explore'),
@@ -74,7 +75,7 @@ function toggleHelp() {
 }
 
 function wire(race) {
-  for (const v of Object.keys(views)) $(`view-${v}`).addEventListener('click', () => router.go(v));
+  for (const v of Object.keys(views)) $(`view-${v}`).addEventListener('click', () => router.go(v, {}, true));
   $('lang').addEventListener('click', () => {
     router.setLang(state.lang === 'en' ? 'ko' : 'en');
     router.replace(state.view);

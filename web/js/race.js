@@ -25,6 +25,7 @@ const $ = (id) => document.getElementById(id);
 export function createRace(state, bus) {
   const form = createRaceForm(state);
   let keyRun = 0; // the run the map's arrow keys start once they have settled
+  let pendingStep = null; // a link's step=: where the next run's playback stops
 
   const landscape = createLandscape($('landscape'), {
     onClick(point, add) {
@@ -71,7 +72,9 @@ export function createRace(state, bus) {
     const defaultView = (state.functions.find((f) => f.name === v.function) || state.fn).view;
     const moved = state.extent && v.function === state.fn.name
       && state.extent.some((x, i) => x !== defaultView[i]);
-    return formatHash({ ...v, view: moved ? state.extent : null, lang: state.lang });
+    // a paused playback short of the end: the link opens there
+    const paused = state.run && state.accepted && !state.playing && state.step < state.run.steps ? state.step : null;
+    return formatHash({ ...v, view: moved ? state.extent : null, step: paused, lang: state.lang });
   }
 
   function renderStarts() {
@@ -108,12 +111,16 @@ export function createRace(state, bus) {
     if (state.stop) state.stop();
     state.accepted = view;
     document.body.dataset.stale = 'false';
+    document.body.dataset.changed = 'false';
     bus.emit('url', 'race');
     const r = newRun(state, request, body);
     showMap();
     state.playing = true;
     state.selected = state.selected >= 0 && state.selected < r.trajectories.length ? state.selected : 0;
     player.setRun(r);
+    const stopAt = pendingStep; // a link's step: playback waits there once the run is in
+    pendingStep = null;
+    if (Number.isInteger(stopAt)) state.playing = false;
     landscape.select(state.selected);
     state.stop = follow(body.events, {
       onRows(rows) {
@@ -123,6 +130,7 @@ export function createRace(state, bus) {
         if (state.run !== r) return;
         r.diverged = data.diverged_at;
         r.finished = true;
+        if (Number.isInteger(stopAt)) player.seek(Math.min(stopAt, r.steps));
         setStatus(state, 'done');
       },
       onError(message) {
@@ -166,6 +174,7 @@ export function createRace(state, bus) {
       isExpression(v.function) ? describe({ function: v.function, formula: v.function }) : null);
     if (v.view) state.extent = v.view;
     if (v.starts.length) state.starts = v.starts;
+    pendingStep = Number.isInteger(v.step) ? v.step : null;
     const parsed = v.opts.map((spec) => ({ text: spec, spec: parseSpec(spec) }));
     const known = ({ spec }) => spec && info(state, spec.key);
     const entries = parsed.filter(known).map(({ spec }) => newEntry(spec.key, spec.params));
@@ -183,6 +192,7 @@ export function createRace(state, bus) {
 
   /** Stops and forgets the race's run: the scene is about to change under it. */
   function clear() {
+    document.body.dataset.changed = 'false';
     if (state.stop) state.stop();
     state.stop = null;
     state.playing = false;

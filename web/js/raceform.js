@@ -97,6 +97,8 @@ export function createRaceForm(state) {
   }
 
   function clearRunError() {
+    // An edit after a run: the paths on show are the old settings' until Run.
+    document.body.dataset.changed = String(Boolean(state.run));
     $('run-error').textContent = '';
     if (state.phase !== 'error') return;
     const r = state.run;
@@ -206,6 +208,7 @@ export function createRaceForm(state) {
   }
   $('add').addEventListener('click', () => {
     state.entries.push(newEntry(NEW_ENTRY));
+    clearRunError();
     renderEntriesNow();
   });
   $('all-seven').addEventListener('click', () => applyPreset('defaults'));

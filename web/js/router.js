@@ -74,8 +74,12 @@ export function createRouter(state, bus, views) {
 
   const router = {
     render,
-    /** Shows view (route: what a link asked of it, e.g. {lesson: n}). */
-    go(view, route = {}) {
+    /**
+     * Shows view (route: what a link asked of it, e.g. {lesson: n}); push: a new history entry
+     * (Back returns to the view before), which the view's show() then fills with its URL.
+     */
+    go(view, route = {}, push = false) {
+      if (push && state.view !== view) history.pushState(null, '', location.href);
       render(view);
       views[view].show(route);
     },

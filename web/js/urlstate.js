@@ -1,6 +1,7 @@
 // The view in the URL hash, so that a link restores (and runs) it:
 // #function=rosenbrock&opt=adam(lr=0.01)&opt=sgd(lr=0.001,momentum=0.9)&start=-1.5,2
-//  &steps=500[&noise=0.1&seed=3][&view=x0,x1,y0,y1][&lang=ko]
+//  &steps=500[&noise=0.1&seed=3][&view=x0,x1,y0,y1][&step=120][&lang=ko]
+// (step: where playback stood, paused, when the link was made)
 // Pure: no DOM, tested with node's test runner (web/test/).
 
 function numbers(text, n) {
@@ -38,7 +39,7 @@ export function parseHash(hash) {
       const v = numbers(value, 4);
       ok = !!(v && v[0] < v[1] && v[2] < v[3]);
       if (ok) out.view = v;
-    } else if (key === 'steps' || key === 'seed') {
+    } else if (key === 'steps' || key === 'seed' || key === 'step') {
       const n = Number(value);
       ok = Number.isInteger(n) && n >= 0;
       if (ok) out[key] = n;
@@ -72,6 +73,7 @@ export function formatHash(v) {
   parts.push(`steps=${v.steps}`);
   if (v.noise) parts.push(`noise=${v.noise}`, `seed=${v.seed || 0}`);
   if (v.view) parts.push(`view=${v.view.map(round).join(',')}`);
+  if (Number.isInteger(v.step)) parts.push(`step=${v.step}`);
   if (v.lang && v.lang !== 'en') parts.push(`lang=${v.lang}`);
   return `#${parts.join('&')}`;
 }

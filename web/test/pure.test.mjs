@@ -331,3 +331,11 @@ test('Korean: one particle per word, never "은(는)"; the terms a Korean studen
   setLanguage('en');
   assert.equal(t('diverged', { step: 48 }), 'diverged at step 48');
 });
+
+test('the step a playback was paused at travels in the hash', () => {
+  const v = { function: 'sphere', opts: ['adam(lr=0.05)'], starts: [[1, 2]], steps: 100, step: 37, view: null, lang: 'en' };
+  assert.match(formatHash(v), /&step=37$/);
+  assert.equal(parseHash(formatHash(v)).step, 37);
+  assert.doesNotMatch(formatHash({ ...v, step: null }), /step=\d/);
+  assert.deepEqual(parseHash('#function=sphere&step=-1').ignored, ['step=-1']);
+});
