@@ -363,14 +363,15 @@ test('explore: 512x512 basin maps of three optimizers, coarse first, contours, n
   assert.equal(text, ['adam(lr=0.05)', `start (${short(vx0 + (cell.i * (vx1 - vx0)) / 511)}, ${short(vy0 + (cell.j * (vy1 - vy0)) / 511)})`,
     ...runLines(basins.maps[0], cell.r), 'at minimum 1 (3, 2)'].join('\n'));
   await shot(page, 'explore-basins-512');
-  // A click at the map's centre races the first optimizer from (0, 0).
+  // A click at the centre of the first map races from (0, 0), the race's optimizers kept
+  // (issue 35: a cell no longer replaces them), the clicked map's one selected.
   const box = await page.$eval('#explore-maps canvas', (c) => c.getBoundingClientRect().toJSON());
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   assert.equal(await page.evaluate(() => document.body.dataset.view), 'race');
   assert.equal(await waitState(page, ['done', 'error']), 'done');
   const hash = await page.evaluate(() => location.hash);
-  assert.match(hash, /opt=adam\(lr=0\.05\)/);
-  assert.doesNotMatch(hash, /opt=sgd/);
+  assert.match(hash, /opt=adam\(lr=0\.05\)&opt=sgd\(momentum=0\.9\)&opt=rmsprop\(lr=0\.01\)/);
+  assert.equal(await page.getAttribute('#legend [data-legend="0"]', 'aria-pressed'), 'true');
   assert.match(hash, /start=-?0(\.0\d*)?,-?0(\.0\d*)?&/);
   await page.close();
 });
@@ -1289,6 +1290,29 @@ test('student, settings that stay: Back through the views, lessons leave the rac
   assert.equal(await runAndWait(page), 'done');
   assert.equal(await page.isVisible('#changed-note'), false);
   await context.close();
+});
+
+test('student, own function: the map grows to where the runs went (Himmelblau typed)', async () => {
+  const own = encodeURIComponent('(x^2+y-11)^2+(x+y^2-7)^2');
+  const page = await open(`#function=${own}&opt=adam(lr=0.1)&start=1,1&steps=300`);
+  assert.equal(await waitState(page, ['done', 'error']), 'done');
+  await page.waitForFunction(() => /view=/.test(location.hash), null, { timeout: 20000 });
+  const view = /view=([^&]+)/.exec(await page.evaluate(() => location.hash))[1].split(',').map(Number);
+  assert.ok(view[1] > 3 && view[3] > 2, `the minimum (3, 2) is on the map: ${view}`);
+  await seekEnd(page);
+  assert.equal(await page.$$eval('#landscape [data-offmap]', (e) => e.length), 0);
+  await page.close();
+  // On a phone the formula field takes a row of its own: the title and the buttons keep theirs.
+  const phone = await openTouch(`#function=${own}&opt=adam(lr=0.1)&start=1,1&steps=300&lang=ko`);
+  assert.equal(await waitState(phone, ['done', 'error']), 'done');
+  const boxes = await phone.evaluate(() => ['h1', '#share', '#own-function'].map((q) => document.querySelector(q)
+    .getBoundingClientRect().toJSON()));
+  assert.ok(boxes[0].width > 40, `the title: ${JSON.stringify(boxes[0])}`);
+  assert.ok(boxes[1].height < 40 && boxes[1].width > boxes[1].height, `Copy link lies flat: ${JSON.stringify(boxes[1])}`);
+  assert.ok(boxes[2].width > 300, 'the formula field spans the header');
+  assert.equal(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true);
+  await shot(phone, 'student-own-function-390-ko');
+  await phone.close();
 });
 
 test('no console errors on any page', () => {

@@ -272,7 +272,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
         stale: () => mine !== generation,
         open: (m, from) => onOpen(p.opts, from, fn.name, p.steps, pass.view, m),
       });
-      basinLegend($('explore-legend'), fn);
+      basinLegend($('explore-legend'), fn, p.steps);
     } else {
       const entry = info(parseSpec(p.opts[0]).key);
       const drawn = drawSweep({

@@ -124,14 +124,14 @@ export const LESSONS = [
       intro: 'Momentum keeps a velocity m: each step adds −lr · g to 0.9 times the previous step, m ← 0.9·m − lr·g, and moves by m. Along the valley of 0.5·(x² + 100·y²) the gradient points the same way step after step, so the velocity builds up. Plain SGD and SGD with momentum 0.9 race from (−9, 2), both with lr = 0.01.',
       question: 'What does momentum do along the valley?',
       choices: ['Nothing much: the same path as plain SGD', 'It runs much faster, overshoots the minimum past x = 1 and swings back', 'It stops at the valley floor'],
-      explain: 'With a steady gradient the velocity grows towards lr·g / (1 − 0.9), ten times a plain step, so the momentum path races along x while plain SGD creeps (its loss at step 100 is far higher). But a velocity does not stop at once: it carries the point past the minimum, beyond x = 1, before the gradient turns it round. Watch the m line in the equations: it keeps pointing the old way for a while.',
+      explain: 'With a steady gradient the velocity grows towards lr·g / (1 − 0.9), ten times a plain step, so the momentum path races along x while plain SGD creeps (its loss at step 100 is far higher). But a velocity does not stop at once: it carries the point past the minimum, beyond x = 1, before the gradient turns it round. Watch the m line in the equations: it keeps pointing the old way for a while. Across the valley the same velocity makes the zig-zag you see: there lr · 100 = 1 is a big step, so the point swings past the floor to the other wall and back, about every three steps, and the swings die out only slowly, by about 5% a step (√0.9).',
     },
     ko: {
       title: '모멘텀',
       intro: '모멘텀은 속도 m을 기억합니다. 스텝마다 이전 스텝의 0.9배에 −lr · g를 더하고(m ← 0.9·m − lr·g), m만큼 움직입니다. 0.5·(x² + 100·y²)의 골짜기를 따라서는 기울기가 매 스텝 같은 쪽을 가리키므로 속도가 쌓입니다. 기본 SGD와 모멘텀 0.9의 SGD가 (−9, 2)에서 겨룹니다. 학습률은 둘 다 0.01입니다.',
       question: '모멘텀은 골짜기를 따라 어떻게 움직일까요?',
       choices: ['별 차이 없이 기본 SGD와 같은 길로 간다', '훨씬 빨리 달리다가 최솟점을 지나 x = 1 너머까지 갔다 돌아온다', '골짜기 바닥에서 멈춘다'],
-      explain: '기울기가 일정하면 속도는 lr·g / (1 − 0.9), 곧 기본 스텝의 열 배까지 자랍니다. 그래서 모멘텀은 x 방향으로 내달리고 기본 SGD는 기어갑니다(100스텝에서 손실이 훨씬 큽니다). 하지만 속도는 한 번에 멈추지 않습니다. 기울기가 방향을 되돌리기 전에 점을 최솟점 너머 x = 1 밖까지 데려갑니다. 식 패널의 m 줄을 보세요. 한동안 예전 방향을 가리킵니다.',
+      explain: '기울기가 일정하면 속도는 lr·g / (1 − 0.9), 곧 기본 스텝의 열 배까지 자랍니다. 그래서 모멘텀은 x 방향으로 내달리고 기본 SGD는 기어갑니다(100스텝에서 손실이 훨씬 큽니다). 하지만 속도는 한 번에 멈추지 않습니다. 기울기가 방향을 되돌리기 전에 점을 최솟점 너머 x = 1 밖까지 데려갑니다. 식 패널의 m 줄을 보세요. 한동안 예전 방향을 가리킵니다. 눈에 띄는 지그재그도 같은 속도 때문입니다. 골짜기를 가로지르는 방향에서는 lr · 100 = 1이라 스텝이 커서, 점이 바닥을 지나쳐 반대편 벽으로 갔다가 돌아오기를 세 스텝쯤마다 되풀이합니다. 이 흔들림은 스텝마다 5% 정도(√0.9)씩만 잦아듭니다.',
     },
     claims: [
       { t: 1, overshoots: { x: 1 } },
@@ -262,14 +262,14 @@ export const LESSONS = [
       intro: 'Adam is momentum plus RMSprop: m averages the gradients (β₁ = 0.9), v averages their squares (β₂ = 0.999), and the step is lr_t · m / (√v + ε). Both averages start at 0, so early on they are far too small; the bias correction lr_t = lr · √(1 − β₂ᵗ) / (1 − β₁ᵗ) makes up for it. Here lr = 0.1, at (−9, 2), where the gradient is (−9, 200).',
       question: 'How big is Adam\'s first step?',
       choices: ['Tiny, because m and v start at 0', 'Proportional to the gradient: 200 in y', 'About lr in each coordinate: (+0.1, −0.1)'],
-      explain: 'At t = 1, m = 0.1·g and v = 0.001·g², and lr_1 = lr·√0.001 / 0.1, so the step is lr · g / |g| = lr · sign(g): exactly 0.1 in x and in y, though the gradient in y is 22 times larger. Without the correction it would be 0.1 / √0.001 ≈ 3.2 times as long. Compare the highlighted lr_t line at step 1 and later: the correction fades to 1 as t grows. Adam then settles at the minimum.',
+      explain: 'At t = 1, m = 0.1·g and v = 0.001·g², and lr_1 = lr·√0.001 / 0.1, so the step is lr · g / |g| = lr · sign(g): exactly 0.1 in x and in y, though the gradient in y is 22 times larger. Without the correction it would be 0.1 / √0.001 ≈ 3.2 times as long. Compare the highlighted lr_t line at step 1 and later: lr_t grows from 0.0316 towards lr, but slowly, because β₂ = 0.999 forgets slowly: at step 300 it is still 0.0509, about half of lr. Adam reaches the minimum all the same, within 300 steps.',
     },
     ko: {
       title: 'Adam과 편향 보정',
       intro: 'Adam은 모멘텀과 RMSprop을 합친 것입니다. m은 기울기의 평균(β₁ = 0.9), v는 기울기 제곱의 평균(β₂ = 0.999)이고, 스텝은 lr_t · m / (√v + ε)입니다. 두 평균 모두 0에서 시작하므로 처음에는 지나치게 작습니다. 편향 보정 lr_t = lr · √(1 − β₂ᵗ) / (1 − β₁ᵗ)이 이를 메웁니다. 학습률 0.1로, 기울기가 (−9, 200)인 (−9, 2)에서 출발합니다.',
       question: 'Adam의 첫 스텝은 얼마나 클까요?',
       choices: ['m과 v가 0에서 시작하니 아주 작다', '기울기에 비례한다: y로 200', '좌표마다 학습률 정도: (+0.1, −0.1)'],
-      explain: 't = 1에서 m = 0.1·g, v = 0.001·g²이고 lr_1 = lr·√0.001 / 0.1이므로, 스텝은 lr · g / |g| = lr · sign(g)입니다. y 쪽 기울기가 22배 크지만 x와 y 모두 정확히 0.1입니다. 보정이 없다면 첫 스텝은 0.1 / √0.001 ≈ 3.2배 길었을 것입니다. 식 패널에 강조된 lr_t 줄을 1스텝과 그 뒤에 비교해 보세요. t가 커지면 보정은 1로 사라집니다. 그 뒤 Adam은 최솟점에 자리를 잡습니다.',
+      explain: 't = 1에서 m = 0.1·g, v = 0.001·g²이고 lr_1 = lr·√0.001 / 0.1이므로, 스텝은 lr · g / |g| = lr · sign(g)입니다. y 쪽 기울기가 22배 크지만 x와 y 모두 정확히 0.1입니다. 보정이 없다면 첫 스텝은 0.1 / √0.001 ≈ 3.2배 길었을 것입니다. 식 패널에 강조된 lr_t 줄을 1스텝과 그 뒤에 비교해 보세요. lr_t는 0.0316에서 학습률 쪽으로 커지지만, β₂ = 0.999가 천천히 잊기 때문에 아주 느리게 커집니다. 300스텝에서도 0.0509로 학습률의 절반 정도입니다. 그래도 Adam은 300스텝 안에 최솟점에 닿습니다.',
     },
     claims: [
       { t: 0, firstStep: { dx: 0.1, dy: -0.1, tol: 1e-4 } },

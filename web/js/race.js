@@ -12,7 +12,7 @@ import { createLossChart } from './loss.js';
 import { OWN, describe, formulaHtml, isExpression, setupOwnFunction } from './ownfunction.js';
 import { createRaceForm } from './raceform.js';
 import { createPlayback } from './raceplay.js';
-import { info, newRun, specs, storeRows } from './racerun.js';
+import { fittedView, info, newRun, specs, storeRows } from './racerun.js';
 import { colour } from './scales.js';
 import { parseSpec } from './spec.js';
 import { renderStatus, setStatus } from './status.js';
@@ -131,6 +131,13 @@ export function createRace(state, bus) {
         r.diverged = data.diverged_at;
         r.finished = true;
         if (Number.isInteger(stopAt)) player.seek(Math.min(stopAt, r.steps));
+        // An own function: the map grows to where its runs went (its minima are unknown).
+        const fit = state.fn.own && state.view === 'race' ? fittedView(state.extent, r) : null;
+        if (fit) {
+          state.extent = fit;
+          bus.emit('url', 'race');
+          loadLandscape().catch((e) => setStatus(state, 'error', e.message));
+        }
         setStatus(state, 'done');
       },
       onError(message) {

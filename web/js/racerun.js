@@ -93,3 +93,29 @@ export function seek(state, step) {
   state.step = step;
   state.position = step;
 }
+
+/**
+ * The view [x0, x1, y0, y1] grown to hold every point of run r (and its starts), with a
+ * margin of a tenth (a diverged run left out); null when they all lie in it already. An own function's map starts as
+ * [-2, 2]²: its minima and the runs to them may lie far outside.
+ */
+export function fittedView(view, r) {
+  let [x0, x1, y0, y1] = view;
+  let grown = false;
+  const take = (x, y) => {
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return;
+    if (x < x0 || x > x1 || y < y0 || y > y1) grown = true;
+    x0 = Math.min(x0, x);
+    x1 = Math.max(x1, x);
+    y0 = Math.min(y0, y);
+    y1 = Math.max(y1, y);
+  };
+  for (let i = 0; i < r.x.length; i++) {
+    if (r.diverged && r.diverged[i] !== null && r.diverged[i] !== undefined) continue; // it would take the map to 1e30
+    for (let k = 0; k <= r.available; k++) take(r.x[i][k], r.y[i][k]);
+  }
+  if (!grown) return null;
+  const mx = (x1 - x0) / 10;
+  const my = (y1 - y0) / 10;
+  return [x0 - mx, x1 + mx, y0 - my, y1 + my].map((v) => Number(v.toPrecision(4)));
+}

@@ -9,12 +9,12 @@ import { parseHash } from './urlstate.js';
 
 /** The router's table of the four views. */
 export function viewRoutes(page, { race, training, explore, lessons }) {
-  // The race's own settings while a lesson or an exploration's link shows its scene on the
-  // race's map: the race gets them back when it is shown again (kept.race: its hash).
+  // The race's own settings while a lesson shows its scenes on the race's map: the race gets
+  // them back when it is shown again (kept.race: its hash).
   const kept = { race: null, keep() { if (kept.race === null) kept.race = race.hash(); } };
   return {
     race: raceRoute(page, race, kept), train: trainRoute(page, training),
-    explore: exploreRoute(page, explore, race, kept), lessons: lessonsRoute(page, lessons, race, kept),
+    explore: exploreRoute(page, explore, race), lessons: lessonsRoute(page, lessons, race, kept),
   };
 }
 
@@ -64,7 +64,7 @@ function trainRoute({ state, router }, training) {
 }
 
 /** The explore view as the router sees it. */
-function exploreRoute({ state, router, copy }, explore, race, kept) {
+function exploreRoute({ state, router, copy }, explore, race) {
   const exploreHash = (plan) => formatExploreHash({ ...plan, lang: state.lang });
   return {
     hash: () => (explore.plan() ? exploreHash(explore.plan()) : exploreViewHash(state.lang)),
@@ -78,10 +78,8 @@ function exploreRoute({ state, router, copy }, explore, race, kept) {
         if (state.view !== 'explore') router.go('explore');
         return;
       }
-      if (plan.function) {
-        kept.keep();
-        race.showScene({ ...plan, view: plan.kind === 'basins' ? plan.view : null, noise: 0 });
-      }
+      // the link's scene is the race's too (an exploration starts from the race's scene)
+      if (plan.function) race.showScene({ ...plan, view: plan.kind === 'basins' ? plan.view : null, noise: 0 });
       router.go('explore');
       explore.load(plan);
     },

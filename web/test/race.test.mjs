@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 
-import { advance, label, newRun, seek, specs, STEPS_PER_SECOND, storeRows } from '../js/racerun.js';
+import { advance, fittedView, label, newRun, seek, specs, STEPS_PER_SECOND, storeRows } from '../js/racerun.js';
 import { browserLang, exploreViewHash, lessonHash, routeOf, trainingHash } from '../js/router.js';
 import { setKinds } from '../js/scales.js';
 
@@ -116,4 +116,12 @@ test('two entries of one optimizer get two colours', () => {
   const r = newRun(state, request, body);
   assert.notEqual(r.trajectories[0].colour, r.trajectories[1].colour);
   assert.notEqual(r.entries[0].colour, r.entries[1].colour);
+});
+
+test('an own function\'s map grows to hold its runs (Himmelblau typed: a minimum at (3, 2))', () => {
+  const run = { available: 2, x: [new Float64Array([1, 2.5, 3]), new Float64Array([1, NaN, NaN])],
+    y: [new Float64Array([1, 1.8, 2]), new Float64Array([1, NaN, NaN])] };
+  assert.deepEqual(fittedView([-2, 2, -2, 2], run), [-2.5, 3.5, -2.4, 2.4]);
+  assert.equal(fittedView([-4, 4, -4, 4], run), null);
+  assert.equal(fittedView([-4, 4, -4, 4], { ...run, x: [run.x[0].map((v) => v * 1e9), run.x[1]], diverged: [2, null] }), null);
 });
