@@ -1139,6 +1139,10 @@ test('student, first screen: what this is at every width, the lessons, three opt
     await shot(page, `student-first-screen-${page.viewportSize().width}-${lang}`);
     const strokes = await page.$$eval('#landscape [data-trajectory]', (els) => els.map((e) => e.getAttribute('stroke')));
     assert.equal(new Set(strokes).size, 3);
+    // "?" says what this is too, not only the keys.
+    await page.click('#keys-button');
+    assert.ok((await page.$eval('#keys', (e) => e.textContent)).includes(TEXT[lang].helpAbout));
+    await page.keyboard.press('Escape');
     await page.click('#start-lessons');
     await page.waitForFunction(() => document.body.dataset.view === 'lessons'
       && document.querySelector('[data-lesson-open="1"]'));

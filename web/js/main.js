@@ -56,6 +56,7 @@ function createViews() {
   bus.on('lang', () => {
     translatePage();
     $('start-lessons').href = lessonHash(1, state.lang);
+    $('help-lessons').href = lessonHash(1, state.lang);
     race.relabel();
     training.relabel();
     explore.relabel();
@@ -81,6 +82,7 @@ function wire(race) {
     router.replace(state.view);
   });
   $('share').addEventListener('click', () => copy(race.hash(), $('status')));
+  $('help-lessons').addEventListener('click', () => $('keys').hidePopover());
   $('explore-share').addEventListener('click', () => views.explore.share());
   document.addEventListener('keydown', (e) => {
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
