@@ -15,7 +15,7 @@ import { setKinds } from './scales.js';
 import { createBus, createState } from './state.js';
 import { setStatus } from './status.js';
 import { createTrainingView } from './training.js';
-import { formatHash } from './urlstate.js';
+import { formatHash, setUnmarkedLang } from './urlstate.js';
 import { viewRoutes } from './views.js';
 
 const $ = (id) => document.getElementById(id);
@@ -104,6 +104,7 @@ async function main() {
   const touch = window.matchMedia('(pointer: coarse)').matches;
   setTouch(touch);
   document.body.dataset.touch = String(touch);
+  setUnmarkedLang(browserLang(navigator.languages));
   const first = routeOf(location.hash, browserLang(navigator.languages));
   router.setLang(first.lang);
   translatePage();

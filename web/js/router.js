@@ -7,7 +7,7 @@
 
 import { parseExploreHash } from './exploreplan.js';
 import { setLanguage } from './i18n.js';
-import { parseHash } from './urlstate.js';
+import { langParam, parseHash } from './urlstate.js';
 
 export const VIEWS = ['race', 'train', 'explore', 'lessons'];
 const LESSON = /^#lesson=(\d+)/;
@@ -41,7 +41,7 @@ export function routeOf(hash, fallback = 'en') {
 }
 
 function langPart(lang) {
-  return lang === 'ko' ? '&lang=ko' : '';
+  return langParam(lang) ? `&${langParam(lang)}` : '';
 }
 
 /** The hash of lesson n. */

@@ -4,6 +4,20 @@
 // (step: where playback stood, paused, when the link was made)
 // Pure: no DOM, tested with node's test runner (web/test/).
 
+// The language a hash without lang= is read in: the browser's (router.js browserLang), so
+// a link names its language only when it differs (lang=en for a Korean browser).
+let unmarked = 'en';
+
+/** Sets the language a hash without lang= means. */
+export function setUnmarkedLang(lang) {
+  unmarked = lang === 'ko' ? 'ko' : 'en';
+}
+
+/** The lang= part of a hash for lang ('' when a hash without one means it). */
+export function langParam(lang) {
+  return lang && lang !== unmarked ? `lang=${lang}` : '';
+}
+
 function numbers(text, n) {
   const v = text.split(',').map(Number);
   return v.length === n && v.every(Number.isFinite) ? v : null;
@@ -74,6 +88,6 @@ export function formatHash(v) {
   if (v.noise) parts.push(`noise=${v.noise}`, `seed=${v.seed || 0}`);
   if (v.view) parts.push(`view=${v.view.map(round).join(',')}`);
   if (Number.isInteger(v.step)) parts.push(`step=${v.step}`);
-  if (v.lang && v.lang !== 'en') parts.push(`lang=${v.lang}`);
+  if (langParam(v.lang)) parts.push(langParam(v.lang));
   return `#${parts.join('&')}`;
 }

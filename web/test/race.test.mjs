@@ -125,3 +125,19 @@ test('an own function\'s map grows to hold its runs (Himmelblau typed: a minimum
   assert.equal(fittedView([-4, 4, -4, 4], run), null);
   assert.equal(fittedView([-4, 4, -4, 4], { ...run, x: [run.x[0].map((v) => v * 1e9), run.x[1]], diverged: [2, null] }), null);
 });
+
+test('a hash names its language only when the browser\'s differs', async () => {
+  const { formatHash, setUnmarkedLang } = await import('../js/urlstate.js');
+  const v = { function: 'sphere', opts: [], starts: [], steps: 10 };
+  setUnmarkedLang('ko');
+  try {
+    assert.match(formatHash({ ...v, lang: 'en' }), /&lang=en$/);
+    assert.doesNotMatch(formatHash({ ...v, lang: 'ko' }), /lang=/);
+    assert.equal(lessonHash(2, 'en'), '#lesson=2&lang=en');
+    assert.equal(trainingHash('ko'), '#training');
+  } finally {
+    setUnmarkedLang('en');
+  }
+  assert.equal(lessonHash(2, 'ko'), '#lesson=2&lang=ko');
+  assert.doesNotMatch(formatHash({ ...v, lang: 'en' }), /lang=/);
+});
