@@ -1086,6 +1086,11 @@ test('student, phone: one finger over the map scrolls the page; "move map" pans 
   await swipeUp(page, box.x + box.width / 2, box.y + box.height / 2);
   await page.waitForFunction(() => window.scrollY > 100, null, { timeout: 5000 });
   assert.doesNotMatch(await page.evaluate(() => location.hash), /view=/, 'the map did not move');
+  // let the swipe's fling end before going back up
+  await page.waitForFunction(() => new Promise((done) => {
+    const y = window.scrollY;
+    setTimeout(() => done(window.scrollY === y), 400);
+  }), null, { timeout: 10000 });
   await page.evaluate(() => window.scrollTo(0, 0));
   await page.tap('#map-pan');
   assert.equal(await page.getAttribute('#map-pan', 'aria-pressed'), 'true');
