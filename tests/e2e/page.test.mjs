@@ -11,6 +11,7 @@ import { chromium } from 'playwright-core';
 
 import { TEXT } from '../../web/js/i18n.js';
 import { REFUSALS } from '../../web/js/refusals.js';
+import { FIRST_RACE } from '../../web/js/presets.js';
 import { readable } from '../../web/js/scales.js';
 
 const [binary, artifacts] = process.argv.slice(2);
@@ -218,7 +219,7 @@ test('your own function in Korean: a refused expression is explained in Korean',
   assert.equal(await refusal('x^^2', operand), "3번째 글자에는 숫자, x, y, 함수 또는 '('가 와야 합니다.");
   assert.equal(await page.$eval('#own-echo mark', (m) => m.dataset.column), '3');
   const misspelt = await refusal('sinn(x)', "unknown function 'sinn'; did you mean 'sin'?");
-  assert.equal(misspelt, '"sinn" 함수는 없습니다. 혹시 sin을(를) 쓰려고 하셨나요?');
+  assert.equal(misspelt, '"sinn" 함수는 없습니다. 혹시 sin을 쓰려고 하셨나요?');
   await page.screenshot({ path: path.join(artifacts, 'own-function-error-ko.png') });
   // the language switch words the shown error again: the server's sentence in English
   await page.click('#lang');
@@ -263,13 +264,13 @@ test('zoom recomputes the landscape; another function runs; exports download', a
     const bytes = readFileSync(await download.path());
     if (button === '#save-png') assert.equal(bytes.subarray(1, 4).toString(), 'PNG');
     if (button === '#save-svg') assert.match(bytes.toString(), /^<svg[^>]*xmlns[\s\S]*data-trajectory/);
-    if (button === '#export-json') assert.equal(JSON.parse(bytes).trajectories.length, (await catalogue(page)).length);
+    if (button === '#export-json') assert.equal(JSON.parse(bytes).trajectories.length, FIRST_RACE.length);
     if (button === '#export-csv') assert.match(bytes.toString(), /^trajectory,optimizer,step,x,y,f\n0,/);
   }
   await page.selectOption('#function', 'himmelblau');
   await page.waitForFunction(() => /function=himmelblau/.test(location.hash));
   assert.equal(await waitState(page, ['done', 'error']), 'done');
-  assert.equal((await trajectoryPaths(page)).length, (await catalogue(page)).length);
+  assert.equal((await trajectoryPaths(page)).length, FIRST_RACE.length, 'the race keeps its optimizers');
   assert.equal(await page.$$eval('#landscape .minimum', (m) => m.length), 4);
   await page.close();
 });
@@ -364,14 +365,15 @@ test('explore: 512x512 basin maps of three optimizers, coarse first, contours, n
   assert.equal(text, ['adam(lr=0.05)', `start (${short(vx0 + (cell.i * (vx1 - vx0)) / 511)}, ${short(vy0 + (cell.j * (vy1 - vy0)) / 511)})`,
     ...runLines(basins.maps[0], cell.r), 'at minimum 1 (3, 2)'].join('\n'));
   await shot(page, 'explore-basins-512');
-  // A click at the map's centre races the first optimizer from (0, 0).
+  // A click at the centre of the first map races from (0, 0), the race's optimizers kept
+  // (issue 35: a cell no longer replaces them), the clicked map's one selected.
   const box = await page.$eval('#explore-maps canvas', (c) => c.getBoundingClientRect().toJSON());
   await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   assert.equal(await page.evaluate(() => document.body.dataset.view), 'race');
   assert.equal(await waitState(page, ['done', 'error']), 'done');
   const hash = await page.evaluate(() => location.hash);
-  assert.match(hash, /opt=adam\(lr=0\.05\)/);
-  assert.doesNotMatch(hash, /opt=sgd/);
+  assert.match(hash, /opt=adam\(lr=0\.05\)&opt=sgd\(momentum=0\.9\)&opt=rmsprop\(lr=0\.01\)/);
+  assert.equal(await page.getAttribute('#legend [data-legend="0"]', 'aria-pressed'), 'true');
   assert.match(hash, /start=-?0(\.0\d*)?,-?0(\.0\d*)?&/);
   await page.close();
 });
@@ -732,7 +734,7 @@ for (const viewport of SCREENS) {
       const accepted = await page.evaluate(() => location.hash);
       const posts = [];
       page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/api/v1/runs')) posts.push(r.postData()); });
-      const lr = '[data-entry="4"] input[data-param="lr"]'; // Adam
+      const lr = `[data-entry="${FIRST_RACE.indexOf('adam')}"] input[data-param="lr"]`; // Adam
       await page.fill(lr, 'abc');
       assert.equal(await page.getAttribute(lr, 'aria-invalid'), 'true');
       const alertId = await page.getAttribute(lr, 'aria-describedby');
@@ -740,7 +742,7 @@ for (const viewport of SCREENS) {
       assert.equal(alert.role, 'alert');
       assert.equal(alert.text, lang === 'en'
         ? 'Learning rate (lr) needs a number; "abc" is not one.'
-        : '학습률(lr) 값에는 숫자를 넣어야 합니다. "abc"은(는) 숫자가 아닙니다.');
+        : '학습률(lr) 값에는 숫자를 넣어야 합니다. "abc"는 숫자가 아닙니다.');
       await page.click('#run');
       await page.waitForFunction(() => document.body.dataset.state === 'error');
       assert.deepEqual(posts, [], 'nothing is sent');
@@ -807,14 +809,14 @@ for (const viewport of SCREENS) {
       await page.selectOption('#speed', '0.25');
       await page.click('#play'); // pause
       await page.click('#play'); // play on, slowly
-      const adam = await page.$('#legend button[data-legend="4"]');
+      const adam = await page.$(`#legend button[data-legend="${FIRST_RACE.indexOf('adam')}"]`);
       await page.waitForTimeout(400);
       assert.equal(await adam.evaluate((b) => b.isConnected), true, 'the same element after many frames');
       await adam.click();
       assert.equal(await adam.getAttribute('aria-pressed'), 'true');
       assert.equal(await page.$$eval('#legend [aria-pressed="true"]', (b) => b.length), 1);
       await page.waitForTimeout(300);
-      assert.equal(await page.evaluate(() => document.activeElement.dataset.legend), '4', 'focus stays');
+      assert.equal(await page.evaluate(() => document.activeElement.dataset.legend), String(FIRST_RACE.indexOf('adam')), 'focus stays');
       assert.equal(await page.evaluate(() => document.body.dataset.state), 'done');
       await page.waitForFunction(() => /Adam/.test(document.querySelector('#equations .who').textContent));
       await shot(page, `legend-${tag}`);
@@ -851,7 +853,7 @@ for (const viewport of SCREENS) {
       await waitState(page, ['done']);
       await seekEnd(page);
       const paths = await trajectoryPaths(page);
-      assert.equal(paths.length, (await catalogue(page)).length);
+      assert.equal(paths.length, FIRST_RACE.length);
       for (const p of paths) assert.ok(p.d.split('L').length > 50, `${p.optimizer} draws its path`);
       // Every point of every path lies on the map (its clip rectangle).
       const outside = await page.$eval('#landscape', (svg) => {
@@ -1050,6 +1052,280 @@ test('Reset view puts the default view back in the URL', async () => {
   assert.doesNotMatch(await again.evaluate(() => location.hash), /view=/);
   await again.close();
   await page.close();
+});
+
+// Issue 35, the second student test: a phone, a first screen, a chart, settings that stay.
+const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
+
+async function openTouch(hash = '') {
+  const page = await browser.newPage(PHONE);
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
+  await page.goto(url + hash);
+  return page;
+}
+
+/** A one-finger swipe up over the point (x, y) of the window, as chromium's touch input makes it. */
+async function swipeUp(page, x, y) {
+  const cdp = await page.context().newCDPSession(page);
+  const at = (dy) => [{ x: Math.round(x), y: Math.round(y - dy) }];
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(0) });
+  for (let k = 1; k <= 10; k++) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(25 * k) });
+  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  await cdp.detach();
+}
+
+const mapBox = (page) => page.$eval('#landscape', (e) => e.getBoundingClientRect().toJSON());
+const inWindow = (page) => page.$eval('#landscape', (e) => {
+  const r = e.getBoundingClientRect();
+  return r.top >= -1 && r.bottom <= window.innerHeight + 1;
+});
+
+test('student, phone: one finger over the map scrolls the page; "move map" pans it', async () => {
+  const page = await openTouch('#function=sphere&opt=adam(lr=0.05)&steps=100');
+  assert.equal(await waitState(page, ['done', 'error']), 'done');
+  assert.equal(await page.evaluate(() => document.body.dataset.touch), 'true');
+  const box = await mapBox(page);
+  await swipeUp(page, box.x + box.width / 2, box.y + box.height / 2);
+  await page.waitForFunction(() => window.scrollY > 100, null, { timeout: 5000 });
+  assert.doesNotMatch(await page.evaluate(() => location.hash), /view=/, 'the map did not move');
+  // let the swipe's fling end before going back up
+  await page.waitForFunction(() => new Promise((done) => {
+    const y = window.scrollY;
+    setTimeout(() => done(window.scrollY === y), 400);
+  }), null, { timeout: 10000 });
+  await page.evaluate(() => window.scrollTo(0, 0));
+  await page.tap('#map-pan');
+  assert.equal(await page.getAttribute('#map-pan', 'aria-pressed'), 'true');
+  const again = await mapBox(page);
+  await swipeUp(page, again.x + again.width / 2, again.y + again.height / 2);
+  await page.waitForFunction(() => /view=/.test(location.hash), null, { timeout: 5000 });
+  assert.equal(await page.evaluate(() => window.scrollY), 0, 'the page stayed');
+  await page.close();
+});
+
+test('student, phone: Run scrolls the map into view; a lesson plays on its own view', async () => {
+  const page = await openTouch('#function=sphere&opt=adam(lr=0.05)&steps=100&lang=ko');
+  assert.equal(await waitState(page, ['done', 'error']), 'done');
+  await page.evaluate(() => window.scrollTo(0, document.body.scrollHeight));
+  assert.equal(await inWindow(page), false);
+  await page.tap('#run');
+  await waitState(page, ['done', 'error']);
+  assert.equal(await inWindow(page), true, 'the run plays where it is seen');
+  await page.close();
+  // A lesson whose map was moved: its run puts the lesson's view back, on screen.
+  const lesson = await open('#lesson=3', { width: 1280, height: 800 });
+  await lesson.waitForSelector('[data-lesson-open="3"] [data-choice="0"]');
+  await lesson.waitForFunction(() => document.querySelectorAll('#landscape .axis .tick').length > 4);
+  const ticks = () => lesson.$eval('#landscape', (e) => [...e.querySelectorAll('.axis .tick text')].map((x) => x.textContent).join());
+  const first = await ticks();
+  const box = await mapBox(lesson);
+  await lesson.mouse.move(box.x + box.width / 3, box.y + box.height / 3);
+  await lesson.mouse.wheel(0, -600);
+  await lesson.waitForFunction((f) => [...document.querySelectorAll('#landscape .axis .tick text')]
+    .map((x) => x.textContent).join() !== f, first);
+  await lesson.click('[data-choice="0"]');
+  await lesson.waitForFunction((f) => [...document.querySelectorAll('#landscape .axis .tick text')]
+    .map((x) => x.textContent).join() === f, first, { timeout: 20000 });
+  assert.equal(await ticks(), first);
+  await lesson.close();
+});
+
+test('student, first screen: what this is at every width, the lessons, three optimizers, ko-KR honoured', async () => {
+  for (const [viewport, lang] of [[PHONE, 'ko'], [{ viewport: { width: 1280, height: 800 } }, 'en']]) {
+    const page = await browser.newPage({ ...viewport, locale: lang === 'ko' ? 'ko-KR' : 'en-US' });
+    page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
+    await page.goto(url);
+    assert.equal(await waitState(page, ['done', 'error']), 'done');
+    assert.equal(await page.evaluate(() => document.documentElement.lang), lang, 'the browser\'s language');
+    const sub = await page.$eval('.subtitle', (e) => ({ text: e.firstElementChild.textContent,
+      visible: e.getBoundingClientRect().height > 0 && e.getBoundingClientRect().right <= window.innerWidth }));
+    assert.deepEqual(sub, { text: TEXT[lang].subtitle, visible: true });
+    assert.equal(await page.$eval('#start-lessons', (e) => e.textContent), TEXT[lang].startLessons);
+    assert.equal(await page.$$eval('#legend button', (b) => b.length), 3);
+    await seekEnd(page);
+    await shot(page, `student-first-screen-${page.viewportSize().width}-${lang}`);
+    const strokes = await page.$$eval('#landscape [data-trajectory]', (els) => els.map((e) => e.getAttribute('stroke')));
+    assert.equal(new Set(strokes).size, 3);
+    // "?" says what this is too, not only the keys.
+    await page.click('#keys-button');
+    assert.ok((await page.$eval('#keys', (e) => e.textContent)).includes(TEXT[lang].helpAbout));
+    await page.keyboard.press('Escape');
+    await page.click('#start-lessons');
+    await page.waitForFunction(() => document.body.dataset.view === 'lessons'
+      && document.querySelector('[data-lesson-open="1"]'));
+    // the browser's language is what a hash without lang= means: neither link names one
+    assert.equal(await page.evaluate(() => location.hash), '#lesson=1');
+    await page.close();
+  }
+});
+
+test('student, colours: every optimizer its own, variants of one optimizer apart', async () => {
+  const page = await open();
+  await waitState(page, ['done']);
+  const n = (await catalogue(page)).length;
+  await page.click('#all-seven');
+  assert.equal(await runAndWait(page), 'done');
+  const all = await page.$$eval('#landscape [data-trajectory]', (els) => els.map((e) => e.getAttribute('stroke')));
+  assert.equal(all.length, n);
+  assert.equal(new Set(all).size, Math.min(n, 12), all.join());
+  await page.evaluate(() => { location.hash = '#function=quadratic&opt=sgd(lr=0.01,momentum=0.9)&opt=sgd(lr=0.01,momentum=0.99)&steps=100'; });
+  await page.waitForFunction(() => document.querySelectorAll('#landscape [data-trajectory]').length === 2
+    && document.body.dataset.state === 'done');
+  const two = await page.$$eval('#landscape [data-trajectory]', (els) => els.map((e) => e.getAttribute('stroke')));
+  assert.notEqual(two[0], two[1]);
+  const boxes = await page.$$eval('#entries .entry', (els) => els.map((e) => getComputedStyle(e).borderLeftColor));
+  assert.notEqual(boxes[0], boxes[1]);
+  await page.close();
+});
+
+test('student, loss chart: a log axis also when a run lands on 0 exactly; the diverging run shows', async () => {
+  const page = await open('#function=sphere&opt=sgd(lr=0.5)&opt=sgd(lr=1.5)&opt=sgd(lr=0.05)&start=1.5,1&steps=40');
+  assert.equal(await waitState(page, ['done', 'error']), 'done');
+  await seekEnd(page);
+  const ticks = await page.$$eval('#loss .axis:nth-of-type(2) .tick text, #loss .axis .tick text', (t) => t.map((e) => e.textContent));
+  assert.ok(ticks.some((x) => /e[+-−]?\d/.test(x)), `log ticks: ${ticks}`);
+  assert.equal(await page.$eval('#loss [data-floor]', (e) => getComputedStyle(e).display !== 'none' && e.textContent),
+    TEXT.en.lossFloor);
+  const d = await page.$$eval('#loss path[data-loss]', (els) => els.map((e) => e.getAttribute('d')));
+  assert.ok(d[1].split('L').length > 3, 'the diverging lr = 1.5 is drawn');
+  const ys = d[1].split(/[ML]/).filter(Boolean).map((p) => Number(p.split(',')[1]));
+  assert.ok(new Set(ys.map(Math.round)).size > 3, 'and climbs visibly');
+  await page.close();
+});
+
+test('student, Korean on a phone: 최솟점, 보기 초기화, touch wording, N스텝에서 발산, 스윕, parameters in Korean', async () => {
+  const page = await openTouch('#function=rosenbrock&opt=sgd(lr=0.01)&opt=adam(lr=0.1)&steps=200&lang=ko');
+  assert.equal(await waitState(page, ['done', 'error']), 'done');
+  await seekEnd(page);
+  assert.equal(await page.$eval('#reset-view', (e) => e.textContent), '보기 초기화');
+  assert.match(await page.$eval('#landscape .minimum + title', (e) => e.textContent), /^최솟점 /);
+  const help = await page.$eval('#race .settings .note', (e) => e.textContent)
+    + await page.$eval('#race figcaption .hint', (e) => e.textContent);
+  assert.doesNotMatch(help, /클릭|Shift|스크롤하면/);
+  assert.match(help, /누르면/);
+  assert.match(await page.$eval('#legend [data-legend="0"]', (e) => e.textContent), /✕ \d+스텝에서 발산/);
+  const labels = await page.$$eval('[data-entry="0"] .param-name', (els) => els.map((e) => e.textContent));
+  assert.ok(labels.includes('학습률 lr') && labels.includes('모멘텀 momentum'), labels.join());
+  assert.match(await page.$eval('[data-explore-kind="sweep"]', (e) => e.textContent), /스윕/);
+  await shot(page, 'student-korean-phone');
+  await page.close();
+});
+
+test('student, keyboard: a visible focus ring on the views, focus kept after answer, try-this and remove; Enter runs', async () => {
+  const page = await open('#function=sphere&opt=adam(lr=0.05)&opt=sgd(lr=0.1)&opt=rmsprop(lr=0.01)&steps=100');
+  assert.equal(await waitState(page, ['done', 'error']), 'done');
+  await page.focus('#view-race');
+  await page.keyboard.press('Tab');
+  const ring = await page.evaluate(() => {
+    const b = document.activeElement;
+    const cs = getComputedStyle(b);
+    const clipped = getComputedStyle(b.parentElement).overflow === 'hidden'
+      && parseFloat(cs.outlineOffset) + parseFloat(cs.outlineWidth) > 0;
+    return { id: b.id, style: cs.outlineStyle, clipped };
+  });
+  assert.deepEqual(ring, { id: 'view-train', style: 'solid', clipped: false });
+  // Enter in a field runs, with what was typed.
+  const posts = [];
+  page.on('request', (r) => { if (r.method() === 'POST') posts.push(r.postData()); });
+  await page.fill('[data-entry="1"] input[data-param="lr"]', '0.2');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => /opt=sgd\(lr=0\.2\)/.test(location.hash), null, { timeout: 20000 });
+  assert.equal(posts.length, 1);
+  await waitState(page, ['done']);
+  // Remove: the keyboard stays in the list.
+  await page.focus('[data-entry="1"] header button');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelectorAll('#entries .entry').length === 2);
+  assert.equal(await page.evaluate(() => document.activeElement.closest('#entries') !== null), true);
+  // A lesson: an answer by keyboard, then a try-this, keep the focus in the card.
+  await page.evaluate(() => { location.hash = '#lesson=1'; });
+  await page.waitForSelector('[data-lesson-open="1"] [data-choice="1"]');
+  await page.focus('[data-choice="1"]');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('#lesson-card').dataset.phase === 'explain', null, { timeout: 30000 });
+  assert.equal(await page.evaluate(() => document.activeElement.closest('#lesson-card') !== null), true, 'after the answer');
+  await page.focus('[data-try="0"]');
+  await page.keyboard.press('Enter');
+  await page.waitForFunction(() => document.querySelector('#lesson-card').dataset.phase === 'run');
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.try), '0', 'while it runs');
+  await page.waitForFunction(() => document.querySelector('#lesson-card').dataset.phase === 'explain', null, { timeout: 30000 });
+  assert.equal(await page.evaluate(() => document.activeElement.dataset.try), '0', 'after it ran');
+  await page.close();
+});
+
+test('student, settings that stay: Back through the views, lessons leave the race alone, the step in the link, "changed"', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: ['clipboard-read', 'clipboard-write'] });
+  const page = await context.newPage();
+  page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
+  const race = '#function=sphere&opt=adam(lr=0.05)&opt=sgd(lr=0.1)&start=-4,3&steps=100';
+  await page.goto(url + race);
+  assert.equal(await waitState(page, ['done', 'error']), 'done');
+  const legend = () => page.$$eval('#legend button', (b) => b.map((e) => e.textContent).join());
+  const ours = await legend();
+  await page.click('#view-train');
+  await page.click('#view-lessons');
+  await page.waitForSelector('[data-lesson-open] [data-choice="0"]');
+  await page.click('[data-choice="0"]');
+  await page.waitForFunction(() => document.querySelector('#lesson-card').dataset.phase === 'explain', null, { timeout: 30000 });
+  await page.goBack();
+  await page.waitForFunction(() => document.body.dataset.view === 'train');
+  await page.goBack();
+  await page.waitForFunction(() => document.body.dataset.view === 'race');
+  assert.equal(await page.evaluate(() => location.hash), race);
+  await page.waitForFunction((l) => [...document.querySelectorAll('#legend button')].map((e) => e.textContent).join() === l
+    && document.body.dataset.state === 'done', ours, { timeout: 20000 });
+  // Lessons, then the Race button: the race's own optimizers, not the lesson's.
+  await page.click('#view-lessons');
+  await page.waitForSelector('[data-lesson-open] [data-choice="0"]');
+  await page.click('#view-race');
+  await page.waitForFunction((l) => [...document.querySelectorAll('#legend button')].map((e) => e.textContent).join() === l
+    && document.body.dataset.state === 'done', ours, { timeout: 20000 });
+  assert.match(await page.$eval('#formula', (e) => e.textContent), /^sphere/);
+  // The step a student paused at travels in the link.
+  await page.evaluate(() => {
+    const s = document.getElementById('scrub');
+    s.value = '37';
+    s.dispatchEvent(new Event('input'));
+  });
+  await page.click('#share');
+  const link = await page.evaluate(() => navigator.clipboard.readText());
+  assert.match(link, /&step=37(&|$)/);
+  const shared = await context.newPage();
+  await shared.goto(link);
+  await waitState(shared, ['done']);
+  await shared.waitForFunction(() => document.getElementById('step-label').textContent.startsWith('37 /'));
+  await shared.close();
+  // An edit after a run says the paths on show are the old ones until Run.
+  assert.equal(await page.isVisible('#changed-note'), false);
+  await page.fill('[data-entry="0"] input[data-param="lr"]', '0.2');
+  assert.equal(await page.isVisible('#changed-note'), true);
+  assert.equal(await runAndWait(page), 'done');
+  assert.equal(await page.isVisible('#changed-note'), false);
+  await context.close();
+});
+
+test('student, own function: the map grows to where the runs went (Himmelblau typed)', async () => {
+  const own = encodeURIComponent('(x^2+y-11)^2+(x+y^2-7)^2');
+  const page = await open(`#function=${own}&opt=adam(lr=0.1)&start=1,1&steps=300`);
+  assert.equal(await waitState(page, ['done', 'error']), 'done');
+  await page.waitForFunction(() => /view=/.test(location.hash), null, { timeout: 20000 });
+  const view = /view=([^&]+)/.exec(await page.evaluate(() => location.hash))[1].split(',').map(Number);
+  assert.ok(view[1] > 3 && view[3] > 2, `the minimum (3, 2) is on the map: ${view}`);
+  await seekEnd(page);
+  assert.equal(await page.$$eval('#landscape [data-offmap]', (e) => e.length), 0);
+  await page.close();
+  // On a phone the formula field takes a row of its own: the title and the buttons keep theirs.
+  const phone = await openTouch(`#function=${own}&opt=adam(lr=0.1)&start=1,1&steps=300&lang=ko`);
+  assert.equal(await waitState(phone, ['done', 'error']), 'done');
+  const boxes = await phone.evaluate(() => ['h1', '#share', '#own-function'].map((q) => document.querySelector(q)
+    .getBoundingClientRect().toJSON()));
+  assert.ok(boxes[0].width > 40, `the title: ${JSON.stringify(boxes[0])}`);
+  assert.ok(boxes[1].height < 40 && boxes[1].width > boxes[1].height, `Copy link lies flat: ${JSON.stringify(boxes[1])}`);
+  assert.ok(boxes[2].width > 300, 'the formula field spans the header');
+  assert.equal(await phone.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), true);
+  await shot(phone, 'student-own-function-390-ko');
+  await phone.close();
 });
 
 test('no console errors on any page', () => {

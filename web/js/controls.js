@@ -35,9 +35,12 @@ export function showProblem(input, alert, text) {
 
 function paramField(entry, i, h, onChange) {
   const label = document.createElement('label');
+  // The name in the page's language, the symbol a link and a spec use beside it.
   const name = document.createElement('span');
-  name.textContent = h.name;
-  name.title = words(h);
+  name.className = 'param-name';
+  const symbol = document.createElement('code');
+  symbol.textContent = h.name;
+  name.append(`${words(h)} `, symbol);
   const input = document.createElement('input');
   input.dataset.param = h.name;
   const alert = document.createElement('p');
@@ -106,7 +109,7 @@ export function renderEntries(container, entries, infos, { onChange, onKind, onR
     box.className = 'entry';
     box.dataset.entry = i;
     box.dataset.kind = entry.key;
-    box.style.setProperty('--c', colour(entry.key));
+    box.style.setProperty('--c', colour(entry.key, n));
     if (n) box.classList.add('repeat');
     box.style.setProperty('--dash', dash(n, entry.key) ? 'dashed' : 'solid');
     const head = document.createElement('header');

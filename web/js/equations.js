@@ -132,7 +132,7 @@ export function renderEquations(el, run, i, step, infos) {
   // With several starts, say which one this is.
   const start = run.request.starts.length > 1
     ? ` · ${escapeHtml(t('startOf', { x: +tr.start[0].toPrecision(4), y: +tr.start[1].toPrecision(4) }))}` : '';
-  const head = `<p><span class="who" style="color:${colour(tr.name)}">${escapeHtml(tr.label)}</span>`
+  const head = `<p><span class="who" style="color:${tr.colour || colour(tr.name)}">${escapeHtml(tr.label)}</span>`
     + `${start} · ${escapeHtml(t('step'))} ${step}</p><p class="note">${escapeHtml(info ? info[language()] : '')}</p>`;
   if (!run.points) {
     el.innerHTML = head + `<p class="note">${escapeHtml(t('noState', { max: run.stateLimit }))}</p>`;
@@ -143,7 +143,7 @@ export function renderEquations(el, run, i, step, infos) {
   const prev = k > 0 ? run.points[i][k - 1] : null;
   const at = run.diverged[i];
   if (at !== null && at !== undefined && k >= at) {
-    el.innerHTML = head + `<p class="note">✕ ${escapeHtml(t('diverged'))} ${at}</p>`;
+    el.innerHTML = head + `<p class="note">✕ ${escapeHtml(t('diverged', { step: at }))}</p>`;
     return;
   }
   if (!prev || !cur) {

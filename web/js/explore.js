@@ -31,8 +31,9 @@ async function field(url) {
 /**
  * The view in element ids explore-*. getScene() gives the race's {fn, functions, view, opts
  * (spec texts), starts, steps}; info(key) a catalogue entry of /api/v1/optimizers;
- * sweepSecond(key) the second axis a sweep of that optimizer starts with; onOpen(spec,
- * start, fn, steps) opens the race; onPlan(plan) is told each plan that starts (for the URL);
+ * sweepSecond(key) the second axis a sweep of that optimizer starts with; onOpen(specs,
+ * start, fn, steps, view, select) opens the race (a basin cell: all the map's optimizers,
+ * the clicked one selected; a sweep cell: its optimizer with the cell's values); onPlan(plan) is told each plan that starts (for the URL);
  * limits: GET /api/v1/limits's explorations.
  */
 // eslint-disable-next-line max-lines-per-function -- the view's closure: the exploration it follows, the maps it shows and the plan are private to it; each function inside is checked on its own
@@ -269,14 +270,14 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
       figs = drawBasins({
         host, tip, pass, plan: p, fields, fn, contours: contourData(fn, pass.view),
         stale: () => mine !== generation,
-        open: (m, from) => onOpen(p.opts[m], from, fn.name, p.steps, pass.view),
+        open: (m, from) => onOpen(p.opts, from, fn.name, p.steps, pass.view, m),
       });
-      basinLegend($('explore-legend'), fn);
+      basinLegend($('explore-legend'), fn, p.steps);
     } else {
       const entry = info(parseSpec(p.opts[0]).key);
       const drawn = drawSweep({
         host, tip, pass, plan: p, fields, fn,
-        open: (values) => onOpen(specWith(entry, p.opts[0], values), p.starts[0], fn.name, p.steps, null),
+        open: (values) => onOpen([specWith(entry, p.opts[0], values)], p.starts[0], fn.name, p.steps, null, 0),
       });
       figs = drawn.figs;
       shown.bar = drawn.bar;

@@ -216,7 +216,7 @@ export function drawBasins({ host, tip, pass, plan, fields, fn, contours, open, 
       const min = fields.minimum[r];
       if (fields.diverged_at[r] < 0) {
         lines.push(min >= 0 ? t('exploreHoverMinimum', { n: min + 1, x: fn.minima[min].x, y: fn.minima[min].y })
-          : t('exploreHoverNoMinimum'));
+          : t('exploreHoverNoMinimum', { steps: plan.steps }));
       }
       return lines;
     };
@@ -241,7 +241,8 @@ export function drawSweep({ host, tip, pass, plan, fields, fn, open }) {
   const values = Array.from(fields.f, (f) => sweepValue(f, fStar));
   const range = extent(values);
   const [lo, hi] = range || [0, 1];
-  const colourOf = (v) => d3.rgb(d3.interpolateViridis(hi > lo ? 1 - (v - lo) / (hi - lo) : 1));
+  // as on the landscape: dark purple = low f (near the minimum: good), yellow = high
+  const colourOf = (v) => d3.rgb(d3.interpolateViridis(hi > lo ? (v - lo) / (hi - lo) : 0));
   paint(canvas, nx, ny, (r) => {
     if (fields.diverged_at[r] >= 0 || values[r] === null) return [0, 0, 0];
     const c = colourOf(values[r]);
@@ -286,15 +287,15 @@ function swatch(colours, label) {
   return item;
 }
 
-/** The legend of basin maps of function fn: a colour per known minimum, neither, diverged. */
-export function basinLegend(legend, fn) {
+/** The legend of basin maps of function fn (runs of `steps` steps): a colour per known minimum, neither, diverged. */
+export function basinLegend(legend, fn, steps) {
   legend.replaceChildren();
   fn.minima.forEach((m, n) => legend.append(
     swatch(minimumColours(n), t('exploreMinimumKey', { n: n + 1, x: m.x, y: m.y }))));
   const note = document.createElement('span');
   note.className = 'explore-key';
   note.textContent = t('exploreLighter');
-  legend.append(swatch([[150, 150, 150]], t('exploreNeither')), swatch([[0, 0, 0]], t('exploreDivergedKey')), note);
+  legend.append(swatch([[150, 150, 150]], t('exploreNeither', { steps })), swatch([[0, 0, 0]], t('exploreDivergedKey')), note);
 }
 
 /** The legend of a sweep: the colour bar of log10(f - f*) (none when no run ended finite), diverged. */

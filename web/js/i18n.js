@@ -3,7 +3,8 @@
 export const TEXT = {
   en: {
     title: 'clopt — how optimizers move',
-    subtitle: 'Keras optimizers as OpenCL kernels, racing on a 2-D landscape',
+    subtitle: 'Watch optimizers (SGD, RMSprop, Adam…) walk downhill on a 2-D function, one step at a time.',
+    startLessons: 'New here? Start with the lessons',
     function: 'Function',
     ownFunction: 'Your own…',
     ownPlaceholder: 'f(x, y), e.g. x^2 + 10*y^2',
@@ -18,6 +19,7 @@ export const TEXT = {
     seed: 'Seed',
     starts: 'Start points',
     startsHelp: 'Click the map to set the start; shift-click adds another.',
+    startsHelpTouch: 'Tap the map to set the start.',
     play: 'Play',
     pause: 'Pause',
     back: 'Step back',
@@ -35,7 +37,7 @@ export const TEXT = {
     exportCsv: 'CSV',
     savePng: 'PNG',
     saveSvg: 'SVG',
-    diverged: 'diverged at step',
+    diverged: 'diverged at step {step}',
     loading: 'Loading…',
     running: 'Computing…',
     done: 'Done',
@@ -44,6 +46,9 @@ export const TEXT = {
     linkBadValue: 'not a value this page can use',
     defaultsNote: 'Keras defaults: some optimizers crawl on this function.',
     zoomHelp: 'Scroll to zoom, drag to pan.',
+    lossFloor: 'f = 0 (exactly)',
+    zoomHelpTouch: 'One finger scrolls the page; two fingers zoom and move the map.',
+    mapPan: 'Move map',
     resetView: 'Reset view',
     minimum: 'minimum',
     lang: '한국어',
@@ -73,8 +78,10 @@ export const TEXT = {
     exploreCoarse: 'A coarse map first; the full grid follows.',
     exploreDoneBasins: 'Done. Point at a cell to see its run; click it to race from there.',
     exploreDoneSweep: 'Done. Point at a cell to see its run; click it to race with those values.',
+    exploreDoneBasinsTouch: 'Done. Tap a cell to see its run; tap it again to race from there.',
+    exploreDoneSweepTouch: 'Done. Tap a cell to see its run; tap it again to race with those values.',
     exploreMinimumKey: 'minimum {n} ({x}, {y})',
-    exploreNeither: 'no known minimum',
+    exploreNeither: 'no minimum reached in {steps} steps',
     exploreDivergedKey: 'diverged',
     exploreLighter: 'lighter: reached sooner',
     exploreBar: 'final f above the minimum',
@@ -84,7 +91,7 @@ export const TEXT = {
     exploreHoverNotConverged: 'not converged',
     exploreHoverDiverged: 'diverged at step {step}',
     exploreHoverMinimum: 'at minimum {n} ({x}, {y})',
-    exploreHoverNoMinimum: 'at no known minimum',
+    exploreHoverNoMinimum: 'no minimum reached in {steps} steps',
     exploreBadGrid: 'Grid: a whole number of cells a side, from 2 to {max}.',
     exploreBadSteps: 'Steps: a whole number from 1 to {max}.',
     exploreTooMany: '{runs} runs: an exploration has at most {max}.',
@@ -141,6 +148,7 @@ export const TEXT = {
     offMap: 'off the map',
     offMapTitle: 'This trajectory is outside the map; the arrow points to it.',
     stale: 'The new settings were refused: the dimmed run below is the last one that ran.',
+    changed: 'Changed — press Run to see the new paths.',
     notRun: 'Not run: fix the marked value first ({where}).',
     off: 'off',
     startOf: 'start ({x}, {y})',
@@ -150,6 +158,8 @@ export const TEXT = {
     views: 'Views',
     keysButton: 'Keyboard help',
     keysTitle: 'Keyboard',
+    helpTitle: 'What is this?',
+    helpAbout: 'Optimizers such as SGD, RMSprop and Adam are how neural networks learn: each step moves downhill along the gradient. Here they walk on a 2-D function you can see: pick a function, press Run, watch the paths and the loss, and read each step\'s numbers in the equations. Click (tap) the map to start elsewhere; Explore maps where each start ends; Train a network compares them on real data.',
     keysRun: 'Enter or Space on Run: run with these settings',
     keysPlay: 'Space (outside a field or button): play or pause',
     keysSeek: '← →: one step back or forward',
@@ -170,7 +180,8 @@ export const TEXT = {
   },
   ko: {
     title: 'clopt — 옵티마이저는 어떻게 움직일까',
-    subtitle: 'OpenCL 커널로 돌아가는 Keras 옵티마이저가 2차원 지형 위에서 경주합니다',
+    subtitle: 'SGD, RMSprop, Adam 같은 옵티마이저가 2차원 함수의 비탈을 한 스텝씩 내려가는 모습을 봅니다.',
+    startLessons: '처음이라면 강의부터 시작하세요',
     function: '함수',
     ownFunction: '직접 입력…',
     ownPlaceholder: 'f(x, y), 예: x^2 + 10*y^2',
@@ -185,6 +196,7 @@ export const TEXT = {
     seed: '시드',
     starts: '시작점',
     startsHelp: '지도를 클릭하면 시작점이 바뀌고, Shift를 누른 채 클릭하면 하나 더 추가됩니다.',
+    startsHelpTouch: '지도를 누르면 시작점이 바뀝니다.',
     play: '재생',
     pause: '일시정지',
     back: '한 스텝 뒤로',
@@ -202,7 +214,7 @@ export const TEXT = {
     exportCsv: 'CSV',
     savePng: 'PNG',
     saveSvg: 'SVG',
-    diverged: '발산한 스텝:',
+    diverged: '{step}스텝에서 발산',
     loading: '불러오는 중…',
     running: '계산 중…',
     done: '완료',
@@ -211,8 +223,11 @@ export const TEXT = {
     linkBadValue: '이 페이지에서 쓸 수 없는 값입니다',
     defaultsNote: 'Keras 기본값입니다. 이 함수에서는 아주 느리게 움직이는 옵티마이저도 있습니다.',
     zoomHelp: '스크롤하면 확대·축소, 끌면 이동합니다.',
-    resetView: '처음 화면으로',
-    minimum: '최솟값',
+    lossFloor: 'f = 0 (정확히)',
+    zoomHelpTouch: '한 손가락으로는 페이지가 움직이고, 두 손가락으로 지도를 확대·축소하고 옮깁니다.',
+    mapPan: '지도 옮기기',
+    resetView: '보기 초기화',
+    minimum: '최솟점',
     lang: 'English',
     viewRace: '지형 위의 경주',
     viewTrain: '신경망 학습',
@@ -220,9 +235,9 @@ export const TEXT = {
     viewExplore: '탐색',
     exploreKinds: '탐색 종류',
     exploreBasins: '수렴 영역 지도',
-    exploreSweep: '하이퍼파라미터 훑어보기',
-    exploreIntroBasins: '지도의 모든 점에서, 경주에 나온 옵티마이저마다 한 번씩 실행합니다. 각 시작점이 어느 최솟값에 얼마나 빨리 닿는지 보여 줍니다.',
-    exploreIntroSweep: '하이퍼파라미터 한두 개의 값마다 같은 시작점에서 한 번씩 실행합니다. 어떤 값에서 최솟값에 가까워지고 어떤 값에서 발산하는지 보여 줍니다.',
+    exploreSweep: '하이퍼파라미터 스윕',
+    exploreIntroBasins: '지도의 모든 점에서, 경주에 나온 옵티마이저마다 한 번씩 실행합니다. 각 시작점이 어느 최솟점에 얼마나 빨리 닿는지 보여 줍니다.',
+    exploreIntroSweep: '하이퍼파라미터 한두 개의 값마다 같은 시작점에서 한 번씩 실행합니다. 어떤 값에서 최솟점에 가까워지고 어떤 값에서 발산하는지 보여 줍니다.',
     exploreGrid: '격자',
     exploreOptimizer: '옵티마이저',
     exploreStartPoint: '시작점 x, y',
@@ -240,18 +255,20 @@ export const TEXT = {
     exploreCoarse: '먼저 거친 지도를 보여 주고, 곧 전체 격자가 이어집니다.',
     exploreDoneBasins: '완료. 칸을 가리키면 그 실행의 값이 나오고, 누르면 그곳에서 경주를 시작합니다.',
     exploreDoneSweep: '완료. 칸을 가리키면 그 실행의 값이 나오고, 누르면 그 값으로 경주를 시작합니다.',
-    exploreMinimumKey: '최솟값 {n} ({x}, {y})',
-    exploreNeither: '알려진 최솟값에 닿지 않음',
+    exploreDoneBasinsTouch: '완료. 칸을 누르면 그 실행의 값이 나오고, 한 번 더 누르면 그곳에서 경주를 시작합니다.',
+    exploreDoneSweepTouch: '완료. 칸을 누르면 그 실행의 값이 나오고, 한 번 더 누르면 그 값으로 경주를 시작합니다.',
+    exploreMinimumKey: '최솟점 {n} ({x}, {y})',
+    exploreNeither: '{steps}스텝 안에 어느 최솟점에도 닿지 않음',
     exploreDivergedKey: '발산',
     exploreLighter: '밝을수록 빨리 도달',
     exploreBar: '최종 f와 최솟값의 차이',
     exploreHoverStart: '시작점 ({x}, {y})',
     exploreHoverEnd: '도착점 ({x}, {y}), f = {f}',
-    exploreHoverConverged: '{step} 스텝에서 수렴',
+    exploreHoverConverged: '{step}스텝에서 수렴',
     exploreHoverNotConverged: '수렴하지 않음',
-    exploreHoverDiverged: '{step} 스텝에서 발산',
-    exploreHoverMinimum: '최솟값 {n} ({x}, {y})에 도달',
-    exploreHoverNoMinimum: '알려진 최솟값에 닿지 않음',
+    exploreHoverDiverged: '{step}스텝에서 발산',
+    exploreHoverMinimum: '최솟점 {n} ({x}, {y})에 도달',
+    exploreHoverNoMinimum: '{steps}스텝 안에 어느 최솟점에도 닿지 않음',
     exploreBadGrid: '격자: 한 변의 칸 수를 2부터 {max}까지의 정수로 적어 주세요.',
     exploreBadSteps: '스텝: 1부터 {max}까지의 정수로 적어 주세요.',
     exploreTooMany: '실행 {runs}번: 한 번의 탐색은 최대 {max}번까지입니다.',
@@ -296,7 +313,7 @@ export const TEXT = {
     trainLoss: '학습 손실',
     testLoss: '테스트 손실',
     seconds: '초',
-    examplesPerSecond: '예제/초',
+    examplesPerSecond: '샘플/초',
     trainQueued: '장치를 기다리는 중…',
     trainProgress: '{label}: 에포크 {epoch}/{epochs}, 배치 {batch}/{batches}, 손실 {loss}',
     trainDone: '완료: 가장 높은 테스트 정확도는 굵게 표시됩니다.',
@@ -308,6 +325,7 @@ export const TEXT = {
     offMap: '지도 밖',
     offMapTitle: '이 궤적은 지도 밖에 있습니다. 화살표가 그쪽을 가리킵니다.',
     stale: '새 설정이 거부되었습니다. 아래의 흐린 결과는 마지막으로 실행된 것입니다.',
+    changed: '설정이 바뀌었습니다. 실행을 눌러야 새 경로가 보입니다.',
     notRun: '실행하지 않았습니다. 표시된 값을 먼저 고쳐 주세요 ({where}).',
     off: '끔',
     startOf: '시작점 ({x}, {y})',
@@ -317,6 +335,8 @@ export const TEXT = {
     views: '화면',
     keysButton: '키보드 도움말',
     keysTitle: '키보드',
+    helpTitle: '이 페이지는?',
+    helpAbout: 'SGD, RMSprop, Adam 같은 옵티마이저는 신경망이 학습하는 방법입니다. 스텝마다 기울기를 따라 비탈을 내려갑니다. 여기서는 눈에 보이는 2차원 함수 위를 걷습니다. 함수를 고르고 실행을 누른 뒤 경로와 손실을 보고, 식 패널에서 스텝마다의 값을 읽어 보세요. 지도를 누르면 다른 곳에서 출발하고, 탐색은 시작점마다 어디에 닿는지 지도로 보여 주며, 신경망 학습은 실제 데이터에서 옵티마이저를 비교합니다.',
     keysRun: '실행 버튼에서 Enter 또는 Space: 지금 설정으로 실행',
     keysPlay: 'Space (입력 칸이나 버튼 밖에서): 재생 또는 일시정지',
     keysSeek: '← →: 한 스텝 뒤로 또는 앞으로',
@@ -382,12 +402,51 @@ const WORDS = {
 };
 
 let lang = 'en';
+let touch = false; // a touch screen: texts with a "…Touch" variant use it (tap, two fingers)
+
+/** Says whether the page is used by touch ((pointer: coarse)). */
+export function setTouch(on) {
+  touch = Boolean(on);
+}
 
 /** Switches the language: <html lang> and the document's title follow. */
 export function setLanguage(l) {
   lang = l === 'ko' ? 'ko' : 'en';
+  if (typeof document === 'undefined') return; // node's unit tests
   document.documentElement.lang = lang;
   document.title = t('title');
+}
+
+// A Korean particle depends on the word before it: 은/는, 이/가, 을/를, 과/와, 으로/로. A
+// sentence whose word comes from a value ({name}, {value}) says both ("은(는)"); particles()
+// keeps the one the word takes. Digits as read (일, 이, 삼 …); a Latin word by its last
+// letter as a Korean reader says it (adam 아담, sgd 에스지디).
+const PAIRS = { '은(는)': ['은', '는'], '이(가)': ['이', '가'], '을(를)': ['을', '를'], '과(와)': ['과', '와'],
+  '(으)로': ['으로', '로'] };
+// Symbols as read: 샵, 앳, 달러, 콜론, 세미콜론, 이퀄 (others end in a vowel: 퍼센트, 물음표).
+const SYMBOLS = { '#': 1, '@': 1, $: 8, ':': 1, ';': 1, '=': 8 };
+const CLOSERS = new Set(['"', "'", '”', '’', ')', ']', '」', '』', ' ']);
+
+function finalConsonant(ch) {
+  const c = ch.codePointAt(0);
+  if (c >= 0xac00 && c <= 0xd7a3) return (c - 0xac00) % 28; // 0: none, 8: ㄹ
+  if (c >= 0x3131 && c <= 0x314e) return c === 0x3139 ? 8 : 1; // a consonant by its name: 티읕, 리을
+  if (c >= 0x314f && c <= 0x3163) return 0; // a vowel: 아, 오
+  if (/[0-9]/.test(ch)) return [21, 8, 0, 16, 0, 0, 1, 8, 8, 0][Number(ch)];
+  if (/[lmnpkbt]/i.test(ch)) return ch.toLowerCase() === 'l' ? 8 : 1;
+  return SYMBOLS[ch] ?? 0;
+}
+
+/** text with each "은(는)"-style pair reduced to the particle its word takes. */
+export function particles(text) {
+  return text.replace(/은\(는\)|이\(가\)|을\(를\)|과\(와\)|\(으\)로/g, (pair, at) => {
+    let i = at - 1;
+    while (i > 0 && CLOSERS.has(text[i])) i--;
+    const fc = i >= 0 ? finalConsonant(text[i]) : 0;
+    const [after, open] = PAIRS[pair];
+    if (pair === '(으)로') return fc && fc !== 8 ? after : open;
+    return fc ? after : open;
+  });
 }
 
 export function language() {
@@ -396,8 +455,10 @@ export function language() {
 
 /** The text for key in the current language, with {name} filled from vars. */
 export function t(key, vars = {}) {
-  const s = TEXT[lang][key] ?? TEXT.en[key] ?? key;
-  return s.replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
+  const which = touch && TEXT.en[`${key}Touch`] ? `${key}Touch` : key;
+  const s = TEXT[lang][which] ?? TEXT.en[which] ?? key;
+  const filled = s.replace(/\{(\w+)\}/g, (_, k) => vars[k] ?? '');
+  return lang === 'ko' ? particles(filled) : filled;
 }
 
 

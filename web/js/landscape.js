@@ -48,7 +48,16 @@ export function createLandscape(svgNode, { onClick, onKeyStart, starts: currentS
     svg.call(zoom.transform, d3.zoomIdentity);
     onViewChange(next);
   });
+  // Touch: one finger scrolls the page (touch-action: pan-y in style.css), two fingers or the
+  // "move map" toggle (setPanning) pan and zoom the map. d3 would claim every touch.
+  let panning = false;
+  zoom.filter(() => {
+    const e = d3.event;
+    if (e.type.startsWith('touch')) return panning || e.touches.length >= 2;
+    return !e.ctrlKey && !e.button;
+  });
   svg.call(zoom).on('dblclick.zoom', null);
+  svg.style('touch-action', null); // d3 sets none: the stylesheet decides
   svg.on('click', () => {
     if (d3.event.defaultPrevented) return; // the end of a drag
     const [mx, my] = d3.mouse(svgNode);
@@ -170,7 +179,7 @@ export function createLandscape(svgNode, { onClick, onKeyStart, starts: currentS
     });
     (r ? r.trajectories : []).forEach((tr, i) => {
       paths.append('path').attr('class', 'trajectory').attr('data-trajectory', i)
-        .attr('data-optimizer', tr.name).attr('stroke', colour(tr.name))
+        .attr('data-optimizer', tr.name).attr('stroke', tr.colour || colour(tr.name))
         .attr('stroke-dasharray', tr.dash || null)
         .attr('pointer-events', 'visibleStroke')
         .on('click', () => {
@@ -223,13 +232,13 @@ export function createLandscape(svgNode, { onClick, onKeyStart, starts: currentS
       }
     });
     marks.selectAll('circle').data(heads, (d) => d.i).join('circle').attr('class', 'head')
-      .attr('r', (d) => (d.i === selected ? 6 : 4.5)).attr('fill', (d) => colour(d.name))
+      .attr('r', (d) => (d.i === selected ? 6 : 4.5)).attr('fill', (d) => run.trajectories[d.i].colour || colour(d.name))
       .attr('cx', (d) => sx(d.x)).attr('cy', (d) => sy(d.y));
     marks.selectAll('text').data(notes, (d) => d.i).join('text').attr('class', 'diverged')
-      .attr('data-diverged', (d) => d.i).attr('fill', (d) => colour(d.name))
+      .attr('data-diverged', (d) => d.i).attr('fill', (d) => run.trajectories[d.i].colour || colour(d.name))
       .attr('x', (d) => clamp(sx(d.x) + 6, M.left + 4, size()[0] - M.right - 150))
       .attr('y', (d) => clamp(sy(d.y) - 6, M.top + 14, size()[1] - M.bottom - 4))
-      .text((d) => `✕ ${t('diverged')} ${d.at}`);
+      .text((d) => `✕ ${t('diverged', { step: d.at })}`);
     // Heads outside the view: a triangle just inside the edge, on the line from the centre.
     const [w, h] = size();
     const box = { x0: M.left + 9, x1: w - M.right - 9, y0: M.top + 9, y1: h - M.bottom - 9 };
@@ -245,7 +254,7 @@ export function createLandscape(svgNode, { onClick, onKeyStart, starts: currentS
       });
     edges.selectAll('path').data(away, (d) => d.i).join((enter) => enter.append('path')
       .attr('class', 'offmap').attr('d', 'M11,0L-7,-8.5L-7,8.5Z').call((p) => p.append('title')))
-      .attr('data-offmap', (d) => d.i).attr('fill', (d) => colour(d.name))
+      .attr('data-offmap', (d) => d.i).attr('fill', (d) => run.trajectories[d.i].colour || colour(d.name))
       .attr('transform', (d) => `translate(${d.px.toFixed(1)},${d.py.toFixed(1)}) rotate(${d.angle.toFixed(1)})`)
       .select('title').text((d) => `${run.trajectories[d.i].label}: ${t('offMap')}`);
     return offmap;
@@ -255,5 +264,11 @@ export function createLandscape(svgNode, { onClick, onKeyStart, starts: currentS
     selected = i;
   }
 
-  return { setLandscape, setStarts, setRun, update, select, view: () => view };
+  /** One finger pans the map (true) or scrolls the page (false). */
+  function setPanning(on) {
+    panning = on;
+    svgNode.classList.toggle('panning', on);
+  }
+
+  return { setLandscape, setStarts, setRun, update, select, setPanning, view: () => view };
 }

@@ -13,12 +13,12 @@ export function buildLegend(el, r, onSelect) {
     const b = document.createElement('button');
     b.type = 'button';
     b.dataset.legend = e.k;
-    b.style.setProperty('--c', colour(e.key));
+    b.style.setProperty('--c', e.colour || colour(e.key));
     b.setAttribute('aria-pressed', 'false');
     const swatch = document.createElementNS('http://www.w3.org/2000/svg', 'svg');
     swatch.setAttribute('class', 'swatch');
     swatch.setAttribute('viewBox', '0 0 20 6');
-    swatch.innerHTML = `<line x1="0" x2="20" y1="3" y2="3" stroke="${colour(e.key)}" stroke-width="4"${e.dash ? ` stroke-dasharray="${e.dash}"` : ''}/>`;
+    swatch.innerHTML = `<line x1="0" x2="20" y1="3" y2="3" stroke="${e.colour || colour(e.key)}" stroke-width="4"${e.dash ? ` stroke-dasharray="${e.dash}"` : ''}/>`;
     const name = document.createElement('span');
     name.textContent = e.label;
     const note = document.createElement('span');
@@ -34,7 +34,7 @@ export function legendNote(r, k, step, offmap) {
   const mine = r.trajectories.map((tr, i) => (tr.k === k ? i : -1)).filter((i) => i >= 0);
   const notes = [];
   const at = mine.map((i) => r.diverged[i]).find((d) => d !== null && d !== undefined && d <= step);
-  if (at !== undefined) notes.push(`✕ ${t('diverged')} ${at}`);
+  if (at !== undefined) notes.push(`✕ ${t('diverged', { step: at })}`);
   if (mine.some((i) => offmap.has(i))) notes.push(`↗ ${t('offMap')}`);
   return notes.join(' · ');
 }

@@ -48,10 +48,10 @@ export const LESSONS = [
     },
     ko: {
       title: '학습률',
-      intro: '기본 경사 하강법은 한 번에 한 스텝씩 움직입니다: Δ = −lr · g, 곧 학습률 곱하기 기울기입니다. 그릇 모양의 f = x² + y²에서는 기울기가 2·(x, y)이므로, 스텝마다 최솟값까지의 거리가 (1 − 2·lr)배가 됩니다. 같은 점 (−4, 3)에서 학습률 0.005, 0.3, 1.5로 세 번 달려 봅니다.',
+      intro: '기본 경사 하강법은 한 번에 한 스텝씩 움직입니다: Δ = −lr · g, 곧 학습률 곱하기 기울기입니다. 그릇 모양의 f = x² + y²에서는 기울기가 2·(x, y)이므로, 스텝마다 최솟점까지의 거리가 (1 − 2·lr)배가 됩니다. 같은 점 (−4, 3)에서 학습률 0.005, 0.3, 1.5로 세 번 달려 봅니다.',
       question: '학습률 1.5는 어떻게 될까요?',
-      choices: ['보폭이 가장 크니 최솟값에 가장 먼저 닿는다', '그릇 건너편으로 점점 더 멀리 튀다가 날아가 버린다', '경사가 완만해지는 중간쯤에서 멈춘다'],
-      explain: '학습률 1.5에서는 스텝마다 위치가 1 − 2·1.5 = −2배가 됩니다. 건너편으로 두 배 멀리 떨어지기를 되풀이하고, 범례에 발산으로 표시됩니다. 학습률 0.005는 스텝마다 0.99배라서 100스텝 뒤에도 아직 멀리 있습니다. 학습률 0.3은 0.4배씩 줄어 열 스텝 안에 최솟값에 닿습니다. 너무 작으면 느리고 너무 크면 발산합니다. 알맞은 크기는 함수가 얼마나 휘어 있는지에 달려 있습니다.',
+      choices: ['보폭이 가장 크니 최솟점에 가장 먼저 닿는다', '그릇 건너편으로 점점 더 멀리 튀다가 날아가 버린다', '경사가 완만해지는 중간쯤에서 멈춘다'],
+      explain: '학습률 1.5에서는 스텝마다 위치가 1 − 2·1.5 = −2배가 됩니다. 건너편으로 두 배 멀리 떨어지기를 되풀이하고, 범례에 발산으로 표시됩니다. 학습률 0.005는 스텝마다 0.99배라서 100스텝 뒤에도 아직 멀리 있습니다. 학습률 0.3은 0.4배씩 줄어 열 스텝 안에 최솟점에 닿습니다. 너무 작으면 느리고 너무 크면 발산합니다. 알맞은 크기는 함수가 얼마나 휘어 있는지에 달려 있습니다.',
     },
     claims: [
       { t: 0, misses: { within: 100, tol: 1 } },
@@ -64,13 +64,13 @@ export const LESSONS = [
       {
         change: { opts: ['sgd(lr=0.005)', 'sgd(lr=0.3)', 'sgd(lr=0.5)'] },
         en: { label: 'lr = 0.5 instead of 1.5', note: '1 − 2·0.5 = 0: the first step lands exactly on the minimum.' },
-        ko: { label: '1.5 대신 학습률 0.5', note: '1 − 2·0.5 = 0: 첫 스텝에 정확히 최솟값에 내려앉습니다.' },
+        ko: { label: '1.5 대신 학습률 0.5', note: '1 − 2·0.5 = 0: 첫 스텝에 정확히 최솟점에 내려앉습니다.' },
         claims: [{ t: 2, reaches: { within: 1, tol: 1e-6 } }],
       },
       {
         change: { opts: ['sgd(lr=0.005)', 'sgd(lr=0.3)', 'sgd(lr=0.9)'] },
         en: { label: 'lr = 0.9 instead of 1.5', note: '1 − 2·0.9 = −0.8: it jumps across the minimum every step, but each jump is shorter, so it still arrives.' },
-        ko: { label: '1.5 대신 학습률 0.9', note: '1 − 2·0.9 = −0.8: 스텝마다 최솟값을 건너뛰지만 건너뛰는 폭이 줄어들어 결국 도착합니다.' },
+        ko: { label: '1.5 대신 학습률 0.9', note: '1 − 2·0.9 = −0.8: 스텝마다 최솟점을 건너뛰지만 건너뛰는 폭이 줄어들어 결국 도착합니다.' },
         claims: [{ t: 2, overshoots: { x: 0 } }, { t: 2, reaches: { within: 40, tol: 0.01 } }, { t: 2, diverges: false }],
       },
     ],
@@ -92,7 +92,7 @@ export const LESSONS = [
       title: '나쁜 조건수: 지그재그',
       intro: 'f = 0.5·(x² + 100·y²)는 길고 좁은 골짜기입니다. 가로지르는 방향(y)이 골짜기를 따라가는 방향(x)보다 100배 가파릅니다. 학습률은 두 방향에 하나뿐입니다. 골짜기를 가로질러서는 스텝마다 y가 1 − 100·lr배가 되므로, 학습률이 0.02를 넘으면 y가 발산합니다. 여기서는 학습률 0.019입니다.',
       question: '경로는 이 골짜기를 어떻게 내려갈까요?',
-      choices: ['최솟값으로 곧장 간다', '골짜기 바닥으로 곧장 내려간 뒤 바닥을 따라 빠르게 간다', '양쪽 벽 사이를 튕기면서 x 방향으로는 느리게 기어간다'],
+      choices: ['최솟점으로 곧장 간다', '골짜기 바닥으로 곧장 내려간 뒤 바닥을 따라 빠르게 간다', '양쪽 벽 사이를 튕기면서 x 방향으로는 느리게 기어간다'],
       explain: '골짜기를 가로질러서는 스텝마다 y가 1 − 100·0.019 = −0.9배가 됩니다. 경로는 스텝마다 바닥을 건너고, 이 지그재그는 천천히 잦아듭니다. 골짜기를 따라서는 같은 학습률이 x를 1 − 0.019 = 0.981배로 줄일 뿐이라, 50스텝이 지나도 x는 −9에서 −3.4 정도까지밖에 못 옵니다. 가파른 방향이 학습률을 묶어 두고, 완만한 방향이 그 값을 치릅니다. 두 곡률의 비(여기서는 100)를 조건수라고 합니다.',
     },
     claims: [
@@ -127,14 +127,14 @@ export const LESSONS = [
       intro: 'Momentum keeps a velocity m: each step adds −lr · g to 0.9 times the previous step, m ← 0.9·m − lr·g, and moves by m. Along the valley of 0.5·(x² + 100·y²) the gradient points the same way step after step, so the velocity builds up. Plain SGD and SGD with momentum 0.9 race from (−9, 2), both with lr = 0.01.',
       question: 'What does momentum do along the valley?',
       choices: ['Nothing much: the same path as plain SGD', 'It runs much faster, overshoots the minimum past x = 1 and swings back', 'It stops at the valley floor'],
-      explain: 'With a steady gradient the velocity grows towards lr·g / (1 − 0.9), ten times a plain step, so the momentum path races along x while plain SGD creeps (its loss at step 100 is far higher). But a velocity does not stop at once: it carries the point past the minimum, beyond x = 1, before the gradient turns it round. Watch the m line in the equations: it keeps pointing the old way for a while.',
+      explain: 'With a steady gradient the velocity grows towards lr·g / (1 − 0.9), ten times a plain step, so the momentum path races along x while plain SGD creeps (its loss at step 100 is far higher). But a velocity does not stop at once: it carries the point past the minimum, beyond x = 1, before the gradient turns it round. Watch the m line in the equations: it keeps pointing the old way for a while. Across the valley the same velocity makes the zig-zag you see: there lr · 100 = 1 is a big step, so the point swings past the floor to the other wall and back, about every three steps, and the swings die out only slowly, by about 5% a step (√0.9).',
     },
     ko: {
       title: '모멘텀',
       intro: '모멘텀은 속도 m을 기억합니다. 스텝마다 이전 스텝의 0.9배에 −lr · g를 더하고(m ← 0.9·m − lr·g), m만큼 움직입니다. 0.5·(x² + 100·y²)의 골짜기를 따라서는 기울기가 매 스텝 같은 쪽을 가리키므로 속도가 쌓입니다. 기본 SGD와 모멘텀 0.9의 SGD가 (−9, 2)에서 겨룹니다. 학습률은 둘 다 0.01입니다.',
       question: '모멘텀은 골짜기를 따라 어떻게 움직일까요?',
-      choices: ['별 차이 없이 기본 SGD와 같은 길로 간다', '훨씬 빨리 달리다가 최솟값을 지나 x = 1 너머까지 갔다 돌아온다', '골짜기 바닥에서 멈춘다'],
-      explain: '기울기가 일정하면 속도는 lr·g / (1 − 0.9), 곧 기본 스텝의 열 배까지 자랍니다. 그래서 모멘텀은 x 방향으로 내달리고 기본 SGD는 기어갑니다(100스텝에서 손실이 훨씬 큽니다). 하지만 속도는 한 번에 멈추지 않습니다. 기울기가 방향을 되돌리기 전에 점을 최솟값 너머 x = 1 밖까지 데려갑니다. 식 패널의 m 줄을 보세요. 한동안 예전 방향을 가리킵니다.',
+      choices: ['별 차이 없이 기본 SGD와 같은 길로 간다', '훨씬 빨리 달리다가 최솟점을 지나 x = 1 너머까지 갔다 돌아온다', '골짜기 바닥에서 멈춘다'],
+      explain: '기울기가 일정하면 속도는 lr·g / (1 − 0.9), 곧 기본 스텝의 열 배까지 자랍니다. 그래서 모멘텀은 x 방향으로 내달리고 기본 SGD는 기어갑니다(100스텝에서 손실이 훨씬 큽니다). 하지만 속도는 한 번에 멈추지 않습니다. 기울기가 방향을 되돌리기 전에 점을 최솟점 너머 x = 1 밖까지 데려갑니다. 식 패널의 m 줄을 보세요. 한동안 예전 방향을 가리킵니다. 눈에 띄는 지그재그도 같은 속도 때문입니다. 골짜기를 가로지르는 방향에서는 lr · 100 = 1이라 스텝이 커서, 점이 바닥을 지나쳐 반대편 벽으로 갔다가 돌아오기를 세 스텝쯤마다 되풀이합니다. 이 흔들림은 스텝마다 5% 정도(√0.9)씩만 잦아듭니다.',
     },
     claims: [
       { t: 1, overshoots: { x: 1 } },
@@ -168,7 +168,7 @@ export const LESSONS = [
       intro: '고전 모멘텀은 속도 m만큼 움직입니다. 네스테로프 모멘텀은 대신 0.9·m − lr·g만큼 움직입니다. 속도가 갈 다음 스텝을 먼저 밟고 기울기로 바로잡으니, 한 스텝 앞을 내다본 셈입니다. 같은 골짜기에서 둘 다 학습률 0.01, 모멘텀 0.9로 달립니다.',
       question: '어느 쪽이 덜 지나칠까요?',
       choices: ['네스테로프: 경사가 바뀌는 것을 보고 먼저 브레이크를 건다', '고전 모멘텀: 더 조심스럽다', '둘 다 같다: 모멘텀이 같으니까'],
-      explain: '고전 모멘텀은 x = 1.2 너머까지 지나치고, 네스테로프는 x = 1.2에 닿기 전에 돌아서며 100스텝에서 최솟값에 더 가깝습니다. 네스테로프 스텝의 −lr·g가 새 기울기를 한 스텝 일찍 반영하므로, 골짜기가 오르막이 되기 시작할 때 속도에 더 빨리 브레이크가 걸립니다. 식 패널에서 두 방법의 Δ 줄을 비교해 보세요.',
+      explain: '고전 모멘텀은 x = 1.2 너머까지 지나치고, 네스테로프는 x = 1.2에 닿기 전에 돌아서며 100스텝에서 최솟점에 더 가깝습니다. 네스테로프 스텝의 −lr·g가 새 기울기를 한 스텝 일찍 반영하므로, 골짜기가 오르막이 되기 시작할 때 속도에 더 빨리 브레이크가 걸립니다. 식 패널에서 두 방법의 Δ 줄을 비교해 보세요.',
     },
     claims: [
       { t: 0, overshoots: { x: 1.2 } },
@@ -200,9 +200,9 @@ export const LESSONS = [
     ko: {
       title: 'Adagrad와 RMSprop',
       intro: 'Adagrad는 좌표마다 지금까지의 기울기 제곱을 모두 더한 a의 제곱근으로 스텝을 나눕니다. 가파른 y와 완만한 x가 비슷한 크기의 스텝을 얻습니다. 하지만 a는 커지기만 합니다. RMSprop은 대신 기울기 제곱의 이동 평균을 씁니다(a ← 0.9·a + 0.1·g²). 둘 다 학습률 0.1로 출발합니다.',
-      question: '300스텝 안에 최솟값에 닿는 것은 어느 쪽일까요?',
+      question: '300스텝 안에 최솟점에 닿는 것은 어느 쪽일까요?',
       choices: ['RMSprop: Adagrad는 스텝이 계속 줄어들어 가다가 멈춘다', 'Adagrad: 더 많이 기억하니까', '둘 다 못 닿는다: 적응형 스텝은 너무 작다'],
-      explain: 'Adagrad의 합 a는 스텝마다 커지므로 스텝이 1/√t처럼 줄어듭니다. 200스텝의 스텝은 10스텝 때의 몇 분의 일이고, 300스텝 뒤에도 최솟값까지 3 넘게 남아 있습니다. RMSprop은 오래된 기울기를 잊습니다. a가 최근 기울기를 따라가니 스텝 길이가 학습률 정도로 유지되고, 150스텝 안에 최솟값에서 0.5 이내로 들어옵니다. 식 패널에서 a가 자라는 것을 보세요.',
+      explain: 'Adagrad의 합 a는 스텝마다 커지므로 스텝이 1/√t처럼 줄어듭니다. 200스텝의 스텝은 10스텝 때의 몇 분의 일이고, 300스텝 뒤에도 최솟점까지 3 넘게 남아 있습니다. RMSprop은 오래된 기울기를 잊습니다. a가 최근 기울기를 따라가니 스텝 길이가 학습률 정도로 유지되고, 150스텝 안에 최솟점에서 0.5 이내로 들어옵니다. 식 패널에서 a가 자라는 것을 보세요.',
     },
     claims: [
       { t: 0, shrinks: { from: 10, to: 200, by: 3 } },
@@ -249,7 +249,7 @@ export const LESSONS = [
       {
         change: { opts: ['adadelta(epsilon=0.0001)'] },
         en: { label: 'ε = 0.0001', note: 'A hundred times the first step: now Adadelta comes down the valley and is within 1 of the minimum by step 300.' },
-        ko: { label: 'ε = 0.0001', note: '첫 스텝이 백 배가 됩니다. 이제 Adadelta도 골짜기를 내려와 300스텝 안에 최솟값에서 1 이내로 들어옵니다.' },
+        ko: { label: 'ε = 0.0001', note: '첫 스텝이 백 배가 됩니다. 이제 Adadelta도 골짜기를 내려와 300스텝 안에 최솟점에서 1 이내로 들어옵니다.' },
         claims: [{ t: 0, reaches: { within: 300, tol: 1 } }, { t: 0, equalFirstStep: 0.01 }],
       },
     ],
@@ -265,14 +265,14 @@ export const LESSONS = [
       intro: 'Adam is momentum plus RMSprop: m averages the gradients (β₁ = 0.9), v averages their squares (β₂ = 0.999), and the step is lr_t · m / (√v + ε). Both averages start at 0, so early on they are far too small; the bias correction lr_t = lr · √(1 − β₂ᵗ) / (1 − β₁ᵗ) makes up for it. Here lr = 0.1, at (−9, 2), where the gradient is (−9, 200).',
       question: 'How big is Adam\'s first step?',
       choices: ['Tiny, because m and v start at 0', 'Proportional to the gradient: 200 in y', 'About lr in each coordinate: (+0.1, −0.1)'],
-      explain: 'At t = 1, m = 0.1·g and v = 0.001·g², and lr_1 = lr·√0.001 / 0.1, so the step is lr · g / |g| = lr · sign(g): exactly 0.1 in x and in y, though the gradient in y is 22 times larger. Without the correction it would be 0.1 / √0.001 ≈ 3.2 times as long. Compare the highlighted lr_t line at step 1 and later: the correction fades to 1 as t grows. Adam then settles at the minimum.',
+      explain: 'At t = 1, m = 0.1·g and v = 0.001·g², and lr_1 = lr·√0.001 / 0.1, so the step is lr · g / |g| = lr · sign(g): exactly 0.1 in x and in y, though the gradient in y is 22 times larger. Without the correction it would be 0.1 / √0.001 ≈ 3.2 times as long. Compare the highlighted lr_t line at step 1 and later: lr_t grows from 0.0316 towards lr, but slowly, because β₂ = 0.999 forgets slowly: at step 300 it is still 0.0509, about half of lr. Adam reaches the minimum all the same, within 300 steps.',
     },
     ko: {
       title: 'Adam과 편향 보정',
       intro: 'Adam은 모멘텀과 RMSprop을 합친 것입니다. m은 기울기의 평균(β₁ = 0.9), v는 기울기 제곱의 평균(β₂ = 0.999)이고, 스텝은 lr_t · m / (√v + ε)입니다. 두 평균 모두 0에서 시작하므로 처음에는 지나치게 작습니다. 편향 보정 lr_t = lr · √(1 − β₂ᵗ) / (1 − β₁ᵗ)이 이를 메웁니다. 학습률 0.1로, 기울기가 (−9, 200)인 (−9, 2)에서 출발합니다.',
       question: 'Adam의 첫 스텝은 얼마나 클까요?',
       choices: ['m과 v가 0에서 시작하니 아주 작다', '기울기에 비례한다: y로 200', '좌표마다 학습률 정도: (+0.1, −0.1)'],
-      explain: 't = 1에서 m = 0.1·g, v = 0.001·g²이고 lr_1 = lr·√0.001 / 0.1이므로, 스텝은 lr · g / |g| = lr · sign(g)입니다. y 쪽 기울기가 22배 크지만 x와 y 모두 정확히 0.1입니다. 보정이 없다면 첫 스텝은 0.1 / √0.001 ≈ 3.2배 길었을 것입니다. 식 패널에 강조된 lr_t 줄을 1스텝과 그 뒤에 비교해 보세요. t가 커지면 보정은 1로 사라집니다. 그 뒤 Adam은 최솟값에 자리를 잡습니다.',
+      explain: 't = 1에서 m = 0.1·g, v = 0.001·g²이고 lr_1 = lr·√0.001 / 0.1이므로, 스텝은 lr · g / |g| = lr · sign(g)입니다. y 쪽 기울기가 22배 크지만 x와 y 모두 정확히 0.1입니다. 보정이 없다면 첫 스텝은 0.1 / √0.001 ≈ 3.2배 길었을 것입니다. 식 패널에 강조된 lr_t 줄을 1스텝과 그 뒤에 비교해 보세요. lr_t는 0.0316에서 학습률 쪽으로 커지지만, β₂ = 0.999가 천천히 잊기 때문에 아주 느리게 커집니다. 300스텝에서도 0.0509로 학습률의 절반 정도입니다. 그래도 Adam은 300스텝 안에 최솟점에 닿습니다.',
     },
     claims: [
       { t: 0, firstStep: { dx: 0.1, dy: -0.1, tol: 1e-4 } },
@@ -302,7 +302,7 @@ export const LESSONS = [
     },
     ko: {
       title: '안장점과 기울기 잡음',
-      intro: 'f = x² − y²는 x 방향으로는 올라가고 y 방향으로는 내려갑니다. (0, 0)은 안장점으로, 한 방향으로는 최솟값이고 다른 방향으로는 최댓값입니다. 기울기는 (2x, −2y)입니다. 기본 경사 하강법이 능선 위의 점 (−1.5, 0)에서 학습률 0.05로 출발합니다.',
+      intro: 'f = x² − y²는 x 방향으로는 올라가고 y 방향으로는 내려갑니다. (0, 0)은 안장점으로, 한 방향으로는 최솟점이고 다른 방향으로는 최댓점입니다. 기울기는 (2x, −2y)입니다. 기본 경사 하강법이 능선 위의 점 (−1.5, 0)에서 학습률 0.05로 출발합니다.',
       question: '어디에서 끝날까요?',
       choices: ['y 방향으로 미끄러져 내려간다', '안장점 (0, 0)에서 멈춘다', '곧바로 발산한다'],
       explain: '능선 y = 0 위에서는 기울기의 y 성분 −2y가 정확히 0이라, 경로를 능선 밖으로 밀어낼 것이 없습니다. x는 0으로 줄어들고, 함수가 양옆으로 내려가는데도 기울기가 사라지는 안장점에서 멈춥니다. 고차원에서는 이런 안장점이 흔합니다. 잡음을 넣어 보세요. 능선에서 조금만 벗어나도 그 거리가 스텝마다 1 + 2·lr = 1.1배로 커집니다.',
@@ -340,11 +340,11 @@ export const LESSONS = [
       explain: 'Gradient descent only knows the slope under its feet: each path rolls into the basin it starts in, and here each start lies in a different basin, so the four paths find all four minima. Which minimum you get depends on where you start — and, as the try-this shows, on the optimizer: Adam\'s longer first steps carry the start (1, −1) into another basin.',
     },
     ko: {
-      title: '여러 개의 최솟값',
-      intro: 'Himmelblau 함수에는 f = 0인 최솟값이 네 개 있습니다: (3, 2), (−2.81, 3.13), (−3.78, −3.28), (3.58, −1.85). 기본 경사 하강법이 학습률 0.01로, 원점 둘레의 사분면마다 한 점씩 네 점에서 출발합니다.',
+      title: '여러 개의 최솟점',
+      intro: 'Himmelblau 함수에는 f = 0인 최솟점이 네 개 있습니다: (3, 2), (−2.81, 3.13), (−3.78, −3.28), (3.58, −1.85). 기본 경사 하강법이 학습률 0.01로, 원점 둘레의 사분면마다 한 점씩 네 점에서 출발합니다.',
       question: '네 경로는 어디에서 끝날까요?',
-      choices: ['모두 원점에서 가장 가까운 같은 최솟값', '출발점 그대로: 최솟값 사이에서는 경사가 상쇄된다', '각자 자기 사분면의 최솟값'],
-      explain: '경사 하강법은 발밑의 경사만 압니다. 경로는 저마다 출발한 분지로 굴러 내려가고, 여기서는 출발점이 모두 다른 분지에 있으니 네 경로가 네 최솟값을 모두 찾습니다. 어느 최솟값에 닿을지는 출발점에 달려 있고, 직접 해 보기에서 보듯 옵티마이저에도 달려 있습니다. Adam은 첫 스텝이 길어서 (1, −1)에서 출발한 경로를 다른 분지로 데려갑니다.',
+      choices: ['모두 원점에서 가장 가까운 같은 최솟점', '출발점 그대로: 최솟점 사이에서는 경사가 상쇄된다', '각자 자기 사분면의 최솟점'],
+      explain: '경사 하강법은 발밑의 경사만 압니다. 경로는 저마다 출발한 분지로 굴러 내려가고, 여기서는 출발점이 모두 다른 분지에 있으니 네 경로가 네 최솟점을 모두 찾습니다. 어느 최솟점에 닿을지는 출발점에 달려 있고, 직접 해 보기에서 보듯 옵티마이저에도 달려 있습니다. Adam은 첫 스텝이 길어서 (1, −1)에서 출발한 경로를 다른 분지로 데려갑니다.',
     },
     claims: [
       { t: 0, endsNear: { point: [3, 2], tol: 0.01 } },
@@ -384,7 +384,7 @@ export const LESSONS = [
       intro: '새로 나온 옵티마이저 둘입니다. AdamW는 Adam에 분리된 가중치 감쇠를 더한 것입니다. Adam의 스텝과 별도로 모든 매개변수가 자기 값의 lr · weight_decay만큼 0 쪽으로 줄어듭니다. Lion은 모멘텀을 쓰지만, 모멘텀과 기울기를 섞은 값의 부호 방향으로 모든 좌표를 정확히 학습률만큼 움직입니다. Himmelblau 함수의 (0, 0)에서 Adam(학습률 0.1), AdamW(가중치 감쇠 0.3), Lion(학습률 0.05)이 출발합니다.',
       question: 'AdamW는 어디에서 멈출까요?',
       choices: ['Adam처럼 (3, 2): 감쇠는 큰 신경망에서만 의미가 있다', '(3, 2)에 못 미쳐서, (0, 0) 쪽으로 끌려 돌아간 곳', '(0, 0): 감쇠가 이긴다'],
-      explain: 'Adam은 (3, 2)에 닿습니다. AdamW의 감쇠는 스텝마다 경로를 원점 쪽으로 끌어당기므로, 끌어당기는 힘과 경사가 맞서는 곳, 곧 최솟값에 못 미치는 더 높은 f에서 멈춥니다. 가중치 감쇠는 손실을 조금 내주고 작은 가중치를 얻습니다. Lion은 기울기 크기와 상관없이 매 스텝 x와 y로 정확히 0.05씩, 대각선으로 움직여 곧은 계단을 따라 최솟값에 닿습니다.',
+      explain: 'Adam은 (3, 2)에 닿습니다. AdamW의 감쇠는 스텝마다 경로를 원점 쪽으로 끌어당기므로, 끌어당기는 힘과 경사가 맞서는 곳, 곧 최솟점에 못 미치는 더 높은 f에서 멈춥니다. 가중치 감쇠는 손실을 조금 내주고 작은 가중치를 얻습니다. Lion은 기울기 크기와 상관없이 매 스텝 x와 y로 정확히 0.05씩, 대각선으로 움직여 곧은 계단을 따라 최솟점에 닿습니다.',
     },
     claims: [
       { t: 0, reaches: { within: 100, tol: 0.05 } },

@@ -98,12 +98,19 @@ export function createLessons(root, hooks) {
     next.addEventListener('click', () => step(1));
     nav.append(prev, next);
     parts.push(nav);
-    const focused = document.activeElement && card.contains(document.activeElement)
-      ? (document.activeElement.id || (document.activeElement.dataset.choice !== undefined ? `c${document.activeElement.dataset.choice}` : '')) : '';
+    const was = document.activeElement && card.contains(document.activeElement) ? document.activeElement : null;
     card.replaceChildren(...parts);
-    // Keep the keyboard where it was when the card is redrawn in place.
-    if (focused === 'lesson-prev' || focused === 'lesson-next') card.querySelector(`#${focused}`).focus();
-    else if (focused.startsWith('c')) card.querySelector(`[data-choice="${focused.slice(1)}"]`)?.focus();
+    if (was) refocus(was);
+  }
+
+  /** Keeps the keyboard where it was when the card is redrawn in place (was: the old element). */
+  function refocus(was) {
+    let now = null;
+    if (was.id) now = card.querySelector(`#${was.id}`);
+    else if (was.dataset.choice !== undefined) now = card.querySelector(`[data-choice="${was.dataset.choice}"]`);
+    else if (was.dataset.try !== undefined) now = card.querySelector(`[data-try="${was.dataset.try}"]`);
+    if (now && now.disabled) now = card.querySelector('#lesson-verdict');
+    now?.focus({ preventScroll: true });
   }
 
   /** What follows the choices of lesson l (x: its texts): the verdict, the why, the try-this buttons. */
@@ -115,6 +122,8 @@ export function createLessons(root, hooks) {
         textContent: current.chosen === l.answer ? t('lessonRight') : t('lessonWrong'),
       });
       verdict.setAttribute('role', 'status');
+      verdict.id = 'lesson-verdict';
+      verdict.tabIndex = -1; // the keyboard lands here once the chosen answer is disabled
       parts.push(verdict);
     }
     if (current.phase === 'run' && current.tried < 0) parts.push(el('p', { className: 'note', textContent: t('lessonWatch') }));
@@ -125,8 +134,9 @@ export function createLessons(root, hooks) {
         const b = el('button', { type: 'button', textContent: (tr[language()] || tr.en).label });
         b.dataset.try = String(i);
         b.setAttribute('aria-pressed', String(i === current.tried));
-        b.disabled = current.phase === 'run';
-        b.addEventListener('click', () => tryThis(i));
+        // aria-disabled, not disabled: a focused button that is disabled drops the focus to the page
+        b.setAttribute('aria-disabled', String(current.phase === 'run'));
+        b.addEventListener('click', () => { if (current.phase !== 'run') tryThis(i); });
         tries.append(b);
       });
       parts.push(el('h3', { textContent: t('lessonTry') }), tries);
@@ -160,7 +170,6 @@ export function createLessons(root, hooks) {
     if (current.chosen >= 0) return;
     current.chosen = i;
     setPhase('run');
-    card.querySelector(`[data-choice="${i}"]`)?.focus?.();
     await hooks.play(lesson().focus);
   }
 

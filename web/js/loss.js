@@ -1,10 +1,10 @@
-// The loss chart: f against the step for every trajectory, log y when every value is
-// positive (linear otherwise), and a cursor at the current step. The margins follow the
+// The loss chart: f against the step for every trajectory, on a log y axis unless a value is
+// negative (an exact 0 drawn on the floor line, labelled f = 0), and a cursor at the current step. The margins follow the
 // widest tick label, so no label is cut; hovering shows the step and each optimizer's f.
 /* global d3 */
 
 import { t } from './i18n.js';
-import { colour, lossScaleKind } from './scales.js';
+import { colour, lossFloor, lossScaleKind } from './scales.js';
 
 const M = { top: 8, bottom: 24 };
 
@@ -25,6 +25,9 @@ export function createLossChart(svgNode, { onSeek }) {
   const yAxis = svg.append('g').attr('class', 'axis');
   const cursor = svg.append('line').attr('class', 'cursor');
   const hoverLine = svg.append('line').attr('class', 'hover').style('display', 'none');
+  const floorLine = svg.append('line').attr('class', 'loss-floor').style('display', 'none');
+  const floorText = svg.append('text').attr('class', 'loss-floor-label').attr('data-floor', '')
+    .style('display', 'none');
   let run = null;
   let sx = d3.scaleLinear();
   let left = 52;
@@ -63,7 +66,7 @@ export function createLossChart(svgNode, { onSeek }) {
     run.trajectories.forEach((tr, i) => {
       const row = document.createElement('div');
       row.dataset.tipTrajectory = i;
-      row.style.setProperty('--c', colour(tr.name));
+      row.style.setProperty('--c', tr.colour || colour(tr.name));
       const name = document.createElement('span');
       name.textContent = several ? `${tr.label} #${tr.s + 1}` : tr.label;
       const value = document.createElement('b');
@@ -92,7 +95,7 @@ export function createLossChart(svgNode, { onSeek }) {
     lines.selectAll('*').remove();
     (r ? r.trajectories : []).forEach((tr, i) => {
       lines.append('path').attr('class', 'trajectory').attr('data-loss', i)
-        .attr('data-optimizer', tr.name).attr('stroke', colour(tr.name)).attr('stroke-width', 1.6)
+        .attr('data-optimizer', tr.name).attr('stroke', tr.colour || colour(tr.name)).attr('stroke-width', 1.6)
         .attr('stroke-dasharray', tr.dash || null);
     });
   }
@@ -120,25 +123,12 @@ export function createLossChart(svgNode, { onSeek }) {
     const [w, h] = size();
     svg.attr('viewBox', `0 0 ${w} ${h}`);
     const n = run.available;
-    // A trajectory on its way to diverging would flatten every other curve: the scale
-    // follows the ones that did not diverge (when there are any).
-    const calm = run.f.filter((_, i) => run.diverged[i] === null || run.diverged[i] === undefined);
-    let lo = Infinity;
-    let hi = -Infinity;
-    for (const fs of calm.length ? calm : run.f) {
-      for (let k = 0; k <= n; k++) {
-        const v = fs[k];
-        if (Number.isFinite(v)) {
-          if (v < lo) lo = v;
-          if (v > hi) hi = v;
-        }
-      }
-    }
+    const { lo, hi, log, floor, zero } = yRange(n);
     if (!(lo <= hi)) return;
-    const log = lossScaleKind([lo, hi]) === 'log';
     sx = d3.scaleLinear().domain([0, Math.max(run.steps, 1)]);
     const sy = (log ? d3.scaleLog() : d3.scaleLinear())
       .domain(lo === hi ? [lo * 0.9 || -1, hi * 1.1 || 1] : [lo, hi]).nice();
+    if (log) sy.clamp(true);
     if (!axes(w, h, log, sy)) axes(w, h, log, sy);
     svg.select(`#${clip} rect`).attr('x', left).attr('y', M.top)
       .attr('width', w - left - right).attr('height', h - M.top - M.bottom);
@@ -150,12 +140,47 @@ export function createLossChart(svgNode, { onSeek }) {
       for (let k = 0; k <= n; k += k + stride > n && k !== n ? n - k : stride) {
         const v = fs[k];
         if (!Number.isFinite(v)) break;
-        d += `${d ? 'L' : 'M'}${sx(k).toFixed(1)},${sy(v).toFixed(1)}`;
+        d += `${d ? 'L' : 'M'}${sx(k).toFixed(1)},${sy(log ? Math.max(v, floor) : v).toFixed(1)}`;
         if (k === n) break;
       }
       this.setAttribute('d', d);
     });
     cursor.attr('x1', sx(step)).attr('x2', sx(step)).attr('y1', M.top).attr('y2', h - M.bottom);
+    const y0 = sy(floor);
+    floorLine.style('display', log && zero ? null : 'none').attr('x1', left).attr('x2', w - right)
+      .attr('y1', y0).attr('y2', y0);
+    floorText.style('display', log && zero ? null : 'none').attr('x', w - right - 4).attr('y', y0 - 3)
+      .attr('text-anchor', 'end').text(t('lossFloor'));
+  }
+
+  /**
+   * The y axis over the points so far: log unless a value is negative. On a linear axis a
+   * trajectory on its way to diverging would flatten every other curve, so there the scale
+   * follows the ones that did not diverge; a log axis shows them all. zero: a value is 0
+   * exactly (drawn at floor).
+   */
+  function yRange(n) {
+    const values = [];
+    for (const fs of run.f) for (let k = 0; k <= n; k++) if (Number.isFinite(fs[k])) values.push(fs[k]);
+    const log = lossScaleKind(values) === 'log';
+    const calm = run.f.filter((_, i) => run.diverged[i] === null || run.diverged[i] === undefined);
+    const floor = lossFloor(values);
+    let lo = Infinity;
+    let hi = -Infinity;
+    let zero = false;
+    for (const fs of log || !calm.length ? run.f : calm) {
+      for (let k = 0; k <= n; k++) {
+        let v = fs[k];
+        if (!Number.isFinite(v)) continue;
+        if (log && v <= 0) {
+          zero = true;
+          v = floor;
+        }
+        if (v < lo) lo = v;
+        if (v > hi) hi = v;
+      }
+    }
+    return { lo, hi, log, floor, zero };
   }
 
   return { setRun, update };

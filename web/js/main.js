@@ -5,18 +5,18 @@
 import { getJSON } from './api.js';
 import { createExploreView } from './explore.js';
 import { copyLink } from './exporter.js';
-import { t, translatePage } from './i18n.js';
+import { setTouch, t, translatePage } from './i18n.js';
 import { createLessons } from './lessons.js';
-import { SWEEP_SECOND } from './presets.js';
+import { FIRST_RACE, SWEEP_SECOND } from './presets.js';
 import { createRace } from './race.js';
 import { info, specs } from './racerun.js';
-import { createRouter, routeOf } from './router.js';
+import { browserLang, createRouter, lessonHash, routeOf } from './router.js';
 import { setKinds } from './scales.js';
 import { createBus, createState } from './state.js';
 import { setStatus } from './status.js';
 import { createTrainingView } from './training.js';
 import { createTuneFair, isTuneHash, tuneHash } from './tunefair.js';
-import { formatHash } from './urlstate.js';
+import { formatHash, setUnmarkedLang } from './urlstate.js';
 import { viewRoutes } from './views.js';
 
 const $ = (id) => document.getElementById(id);
@@ -33,9 +33,10 @@ function createViews() {
     getScene: race.scene,
     info: (key) => info(state, key),
     sweepSecond: (key) => SWEEP_SECOND[key] || null,
-    onOpen(spec, start, fn, steps, view) {
-      race.applyHash(formatHash({ function: fn, opts: [spec], starts: [start], steps, view, lang: state.lang }));
-      router.go('race');
+    onOpen(opts, start, fn, steps, view, select) {
+      race.applyHash(formatHash({ function: fn, opts, starts: [start], steps, view, lang: state.lang }));
+      state.selected = select;
+      router.go('race', { scene: true }, true);
       race.run();
     },
     onPlan: () => router.replace('explore'),
@@ -68,6 +69,8 @@ function createViews() {
   bus.on('played', () => lessons.played());
   bus.on('lang', () => {
     translatePage();
+    $('start-lessons').href = lessonHash(1, state.lang);
+    $('help-lessons').href = lessonHash(1, state.lang);
     race.relabel();
     training.relabel();
     explore.relabel();
@@ -88,12 +91,13 @@ function toggleHelp() {
 }
 
 function wire(race) {
-  for (const v of Object.keys(views)) $(`view-${v}`).addEventListener('click', () => router.go(v));
+  for (const v of Object.keys(views)) $(`view-${v}`).addEventListener('click', () => router.go(v, {}, true));
   $('lang').addEventListener('click', () => {
     router.setLang(state.lang === 'en' ? 'ko' : 'en');
     router.replace(state.view);
   });
   $('share').addEventListener('click', () => copy(race.hash(), $('status')));
+  $('help-lessons').addEventListener('click', () => $('keys').hidePopover());
   $('explore-share').addEventListener('click', () => views.explore.share());
   document.addEventListener('keydown', (e) => {
     if (e.defaultPrevented || e.ctrlKey || e.metaKey || e.altKey) return;
@@ -112,7 +116,11 @@ function wire(race) {
 }
 
 async function main() {
-  const first = routeOf(location.hash);
+  const touch = window.matchMedia('(pointer: coarse)').matches;
+  setTouch(touch);
+  document.body.dataset.touch = String(touch);
+  setUnmarkedLang(browserLang(navigator.languages));
+  const first = routeOf(location.hash, browserLang(navigator.languages));
   router.setLang(first.lang);
   translatePage();
   setStatus(state, 'loading');
@@ -125,7 +133,7 @@ async function main() {
     wire(race);
     if (first.view !== 'race' || !race.applyHash(location.hash)) {
       race.chooseFunction('rosenbrock', false);
-      race.applyPreset('tuned');
+      race.applyPreset('tuned', FIRST_RACE);
     }
     bus.emit('lang');
     setStatus(state, 'ready');

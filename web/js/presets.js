@@ -36,6 +36,8 @@ export function tunedLearningRate(fn, key) {
 // The optimizer a new entry starts as, and the training view's first two: choices of this
 // page, like the table above (web/ names optimizers nowhere else; tests/web_names.sh).
 export const NEW_ENTRY = 'adam';
+// The race a visitor sees first: three optimizers, few enough to follow (issue 35).
+export const FIRST_RACE = ['sgd', 'rmsprop', 'adam'];
 export const TRAIN_DEFAULTS = ['adam', 'sgd(lr=0.01, momentum=0.9)'];
 
 // A sweep's second axis when the Explore view starts one for this optimizer (the first is

@@ -12,7 +12,7 @@ import { createLossChart } from './loss.js';
 import { OWN, describe, formulaHtml, isExpression, setupOwnFunction } from './ownfunction.js';
 import { createRaceForm } from './raceform.js';
 import { createPlayback } from './raceplay.js';
-import { info, newRun, specs, storeRows } from './racerun.js';
+import { fittedView, info, newRun, specs, storeRows } from './racerun.js';
 import { colour } from './scales.js';
 import { parseSpec } from './spec.js';
 import { renderStatus, setStatus } from './status.js';
@@ -25,6 +25,7 @@ const $ = (id) => document.getElementById(id);
 export function createRace(state, bus) {
   const form = createRaceForm(state);
   let keyRun = 0; // the run the map's arrow keys start once they have settled
+  let pendingStep = null; // a link's step=: where the next run's playback stops
 
   const landscape = createLandscape($('landscape'), {
     onClick(point, add) {
@@ -71,7 +72,9 @@ export function createRace(state, bus) {
     const defaultView = (state.functions.find((f) => f.name === v.function) || state.fn).view;
     const moved = state.extent && v.function === state.fn.name
       && state.extent.some((x, i) => x !== defaultView[i]);
-    return formatHash({ ...v, view: moved ? state.extent : null, lang: state.lang });
+    // a paused playback short of the end: the link opens there
+    const paused = state.run && state.accepted && !state.playing && state.step < state.run.steps ? state.step : null;
+    return formatHash({ ...v, view: moved ? state.extent : null, step: paused, lang: state.lang });
   }
 
   function renderStarts() {
@@ -108,11 +111,16 @@ export function createRace(state, bus) {
     if (state.stop) state.stop();
     state.accepted = view;
     document.body.dataset.stale = 'false';
+    document.body.dataset.changed = 'false';
     bus.emit('url', 'race');
     const r = newRun(state, request, body);
+    showMap();
     state.playing = true;
     state.selected = state.selected >= 0 && state.selected < r.trajectories.length ? state.selected : 0;
     player.setRun(r);
+    const stopAt = pendingStep; // a link's step: playback waits there once the run is in
+    pendingStep = null;
+    if (Number.isInteger(stopAt)) state.playing = false;
     landscape.select(state.selected);
     state.stop = follow(body.events, {
       onRows(rows) {
@@ -122,12 +130,35 @@ export function createRace(state, bus) {
         if (state.run !== r) return;
         r.diverged = data.diverged_at;
         r.finished = true;
+        if (Number.isInteger(stopAt)) player.seek(Math.min(stopAt, r.steps));
+        // An own function: the map grows to where its runs went (its minima are unknown).
+        const fit = state.fn.own && state.view === 'race' ? fittedView(state.extent, r) : null;
+        if (fit) {
+          state.extent = fit;
+          bus.emit('url', 'race');
+          loadLandscape().catch((e) => setStatus(state, 'error', e.message));
+        }
         setStatus(state, 'done');
       },
       onError(message) {
         if (state.run === r) setStatus(state, 'error', message);
       },
     });
+  }
+
+  /** Brings the map into the window (a phone: a run started below it plays where it is seen). */
+  function showMap() {
+    const r = $('landscape').getBoundingClientRect();
+    if (r.top >= 0 && r.bottom <= window.innerHeight) return;
+    $('landscape').scrollIntoView({ block: r.height > window.innerHeight ? 'start' : 'center' });
+  }
+
+  /** The function's own view again (a lesson's runs start from the view it was written for). */
+  async function resetView() {
+    if (state.extent && state.extent.every((x, i) => x === state.fn.view[i])) return;
+    state.extent = [...state.fn.view];
+    bus.emit('url', 'race');
+    await loadLandscape();
   }
 
   function chooseFunction(name, keepStarts, own = null) {
@@ -150,6 +181,7 @@ export function createRace(state, bus) {
       isExpression(v.function) ? describe({ function: v.function, formula: v.function }) : null);
     if (v.view) state.extent = v.view;
     if (v.starts.length) state.starts = v.starts;
+    pendingStep = Number.isInteger(v.step) ? v.step : null;
     const parsed = v.opts.map((spec) => ({ text: spec, spec: parseSpec(spec) }));
     const known = ({ spec }) => spec && info(state, spec.key);
     const entries = parsed.filter(known).map(({ spec }) => newEntry(spec.key, spec.params));
@@ -167,6 +199,7 @@ export function createRace(state, bus) {
 
   /** Stops and forgets the race's run: the scene is about to change under it. */
   function clear() {
+    document.body.dataset.changed = 'false';
     if (state.stop) state.stop();
     state.stop = null;
     state.playing = false;
@@ -212,17 +245,30 @@ export function createRace(state, bus) {
 
   function wireButtons() {
     $('run').addEventListener('click', run);
+    // Enter in a run setting or an optimizer's field runs, as in a form.
+    for (const id of ['entries', 'steps', 'noise', 'seed']) {
+      $(id).addEventListener('keydown', (e) => {
+        if (e.key !== 'Enter' || !e.target.matches('input[type="text"]')) return;
+        e.preventDefault();
+        run();
+      });
+    }
     $('reset-view').addEventListener('click', () => {
       state.extent = [...state.fn.view];
       bus.emit('url', 'race');
       loadLandscape();
+    });
+    $('map-pan').addEventListener('click', (e) => {
+      const on = e.currentTarget.getAttribute('aria-pressed') !== 'true';
+      e.currentTarget.setAttribute('aria-pressed', String(on));
+      landscape.setPanning(on);
     });
   }
 
   function wireExports() {
     $('export-json').addEventListener('click', () => state.run && exportJson(state.run));
     $('export-csv').addEventListener('click', () => state.run && exportCsv(state.run));
-    const legend = () => (state.run ? state.run.entries.map((e) => ({ label: e.label, colour: colour(e.key) })) : []);
+    const legend = () => (state.run ? state.run.entries.map((e) => ({ label: e.label, colour: e.colour || colour(e.key) })) : []);
     $('save-svg').addEventListener('click', () => saveSvg($('landscape'), `clopt-${state.fn.name}`, legend()));
     $('save-png').addEventListener('click', () => savePng($('landscape'), `clopt-${state.fn.name}`, legend()));
   }
@@ -244,6 +290,7 @@ export function createRace(state, bus) {
     }),
     /** Runs the scene on show for a lesson; focus.select picks the trajectory to follow. */
     async playLesson(focus) {
+      await resetView();
       await run();
       player.lessonRun(state.run);
       if (state.run && focus) player.select(Math.min(focus.select, state.run.trajectories.length - 1));

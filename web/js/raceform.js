@@ -43,6 +43,10 @@ export function createRaceForm(state) {
         state.entries.splice(i, 1);
         clearRunError();
         renderEntriesNow();
+        // The keyboard stays in the list: the next entry's ✕ (the last one's), or its menu when alone.
+        const box = $('entries').children[Math.min(i, state.entries.length - 1)];
+        const remove = box.querySelector('button');
+        (remove.disabled ? box.querySelector('select') : remove).focus();
       },
     });
   }
@@ -57,9 +61,16 @@ export function createRaceForm(state) {
     $('preset-note').textContent = text;
   }
 
-  function applyPreset(kind) {
+  /**
+   * 'defaults': every optimizer with the Keras defaults; 'tuned': the kinds `keys` (those of
+   * the race now, unless named) with learning rates for the function.
+   */
+  function applyPreset(kind, keys = null) {
     state.preset = kind;
-    state.entries = state.optimizers.map(({ key }) => newEntry(key,
+    const all = state.optimizers.map((o) => o.key);
+    const current = [...new Set(state.entries.map((e) => e.key))];
+    const chosen = kind === 'tuned' ? (keys || (current.length ? current : all)) : all;
+    state.entries = chosen.filter((key) => info(state, key)).map((key) => newEntry(key,
       kind === 'tuned' ? { lr: tunedLearningRate(state.fn.name, key) } : {}));
     renderPresetNote();
     clearRunError();
@@ -86,6 +97,8 @@ export function createRaceForm(state) {
   }
 
   function clearRunError() {
+    // An edit after a run: the paths on show are the old settings' until Run.
+    document.body.dataset.changed = String(Boolean(state.run));
     $('run-error').textContent = '';
     if (state.phase !== 'error') return;
     const r = state.run;
@@ -195,6 +208,7 @@ export function createRaceForm(state) {
   }
   $('add').addEventListener('click', () => {
     state.entries.push(newEntry(NEW_ENTRY));
+    clearRunError();
     renderEntriesNow();
   });
   $('all-seven').addEventListener('click', () => applyPreset('defaults'));

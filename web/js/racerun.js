@@ -2,7 +2,7 @@
 // rows of its stream stored, and playback moved on by the clock. Pure: no DOM, tested with
 // node's test runner (web/test/race.test.mjs).
 
-import { dash, repeats } from './scales.js';
+import { colour, dash, repeats } from './scales.js';
 import { formatSpec } from './spec.js';
 
 // A student follows 500 steps in five seconds at 1×.
@@ -35,12 +35,15 @@ export function newRun(state, request, body) {
   const run = {
     id: body.id, request, steps: request.steps, available: -1, finished: false,
     stateLimit: state.limits ? state.limits.runs.state_trajectories : null, // why points may be null
-    entries: state.entries.map((e, k) => ({ k, key: e.key, label: label(state, e), dash: dash(rep[k], e.key) })),
+    entries: state.entries.map((e, k) => ({
+      k, key: e.key, label: label(state, e), dash: dash(rep[k], e.key), colour: colour(e.key, rep[k]),
+    })),
     trajectories: body.trajectories.map((tr, i) => {
       const k = Math.floor(i / s);
       const o = info(state, state.entries[k].key); // schedule-free: which state value is x
       return { config: tr.optimizer, start: tr.start, k, s: i % s, name: tr.optimizer.name,
         label: label(state, state.entries[k]), dash: dash(rep[k], state.entries[k].key),
+        colour: colour(state.entries[k].key, rep[k]),
         average: o.average ? o.state.indexOf(o.average) : -1 };
     }),
     diverged: body.trajectories.map(() => null),
@@ -97,4 +100,30 @@ export function seek(state, step) {
   state.playing = false;
   state.step = step;
   state.position = step;
+}
+
+/**
+ * The view [x0, x1, y0, y1] grown to hold every point of run r (and its starts), with a
+ * margin of a tenth (a diverged run left out); null when they all lie in it already. An own function's map starts as
+ * [-2, 2]²: its minima and the runs to them may lie far outside.
+ */
+export function fittedView(view, r) {
+  let [x0, x1, y0, y1] = view;
+  let grown = false;
+  const take = (x, y) => {
+    if (!Number.isFinite(x) || !Number.isFinite(y)) return;
+    if (x < x0 || x > x1 || y < y0 || y > y1) grown = true;
+    x0 = Math.min(x0, x);
+    x1 = Math.max(x1, x);
+    y0 = Math.min(y0, y);
+    y1 = Math.max(y1, y);
+  };
+  for (let i = 0; i < r.x.length; i++) {
+    if (r.diverged && r.diverged[i] !== null && r.diverged[i] !== undefined) continue; // it would take the map to 1e30
+    for (let k = 0; k <= r.available; k++) take(r.x[i][k], r.y[i][k]);
+  }
+  if (!grown) return null;
+  const mx = (x1 - x0) / 10;
+  const my = (y1 - y0) / 10;
+  return [x0 - mx, x1 + mx, y0 - my, y1 + my].map((v) => Number(v.toPrecision(4)));
 }

@@ -4,7 +4,7 @@
 // is shown as the server wrote it. Pure: no DOM, tested with node's test runner
 // (web/test/refusals.test.mjs checks every code of the server has both sentences).
 
-import { language } from './i18n.js';
+import { language, particles } from './i18n.js';
 
 export const REFUSALS = {
   bad_utf8_path: { en: 'The address is not valid UTF-8.', ko: '주소가 올바른 UTF-8이 아닙니다.' },
@@ -124,5 +124,6 @@ export function refusalText(body, lang = language()) {
   const row = body && REFUSALS[body.code];
   if (!row) return String((body && body.error) || '');
   const args = body.args || {};
-  return row[lang].replace(/\{(\w+)\}/g, (m, k) => (k in args ? shown(args[k]) : m));
+  const text = row[lang].replace(/\{(\w+)\}/g, (m, k) => (k in args ? shown(args[k]) : m));
+  return lang === 'ko' ? particles(text) : text;
 }

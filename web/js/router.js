@@ -7,29 +7,41 @@
 
 import { parseExploreHash } from './exploreplan.js';
 import { setLanguage } from './i18n.js';
-import { parseHash } from './urlstate.js';
+import { langParam, parseHash } from './urlstate.js';
 
 export const VIEWS = ['race', 'train', 'explore', 'lessons'];
 const LESSON = /^#lesson=(\d+)/;
 const TRAINING = '#training';
 
 /**
- * What a hash asks for: {view, lang} and, for the lessons, the lesson's number; for an
- * exploration its plan (parseExploreHash).
+ * The language a page whose URL names none is shown in: the first of the browser's languages
+ * (navigator.languages) that the page speaks, else English.
  */
-export function routeOf(hash) {
+export function browserLang(languages) {
+  for (const l of languages || []) {
+    const code = String(l).toLowerCase().slice(0, 2);
+    if (code === 'ko' || code === 'en') return code;
+  }
+  return 'en';
+}
+
+/**
+ * What a hash asks for: {view, lang} and, for the lessons, the lesson's number; for an
+ * exploration its plan (parseExploreHash). fallback: the language of a hash without lang=.
+ */
+export function routeOf(hash, fallback = 'en') {
   const lesson = LESSON.exec(hash);
   if (lesson) {
-    return { view: 'lessons', lesson: Number(lesson[1]), lang: parseHash(hash.replace(LESSON, '')).lang || 'en' };
+    return { view: 'lessons', lesson: Number(lesson[1]), lang: parseHash(hash.replace(LESSON, '')).lang || fallback };
   }
   const plan = parseExploreHash(hash);
-  if (plan) return { view: 'explore', plan, lang: plan.lang || 'en' };
-  if (hash.startsWith(TRAINING)) return { view: 'train', lang: parseHash(hash.slice(TRAINING.length)).lang || 'en' };
-  return { view: 'race', lang: parseHash(hash).lang || 'en' };
+  if (plan) return { view: 'explore', plan, lang: plan.lang || fallback };
+  if (hash.startsWith(TRAINING)) return { view: 'train', lang: parseHash(hash.slice(TRAINING.length)).lang || fallback };
+  return { view: 'race', lang: parseHash(hash).lang || fallback };
 }
 
 function langPart(lang) {
-  return lang === 'ko' ? '&lang=ko' : '';
+  return langParam(lang) ? `&${langParam(lang)}` : '';
 }
 
 /** The hash of lesson n. */
@@ -62,8 +74,12 @@ export function createRouter(state, bus, views) {
 
   const router = {
     render,
-    /** Shows view (route: what a link asked of it, e.g. {lesson: n}). */
-    go(view, route = {}) {
+    /**
+     * Shows view (route: what a link asked of it, e.g. {lesson: n}); push: a new history entry
+     * (Back returns to the view before), which the view's show() then fills with its URL.
+     */
+    go(view, route = {}, push = false) {
+      if (push && state.view !== view) history.pushState(null, '', location.href);
       render(view);
       views[view].show(route);
     },
@@ -82,7 +98,7 @@ export function createRouter(state, bus, views) {
     },
     /** The hash changed (back button, an edited or followed link): its view follows it. */
     follow() {
-      const route = routeOf(location.hash);
+      const route = routeOf(location.hash, browserLang(navigator.languages));
       router.setLang(route.lang);
       views[route.view].follow(route);
     },

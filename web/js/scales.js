@@ -1,8 +1,22 @@
 // Colours and scale choices. Pure: no DOM, tested with node's test runner (web/test/).
 
-// Okabe & Ito's palette: distinguishable with every common colour-vision deficiency.
+// Okabe & Ito's palette (distinguishable with every common colour-vision deficiency), then
+// four darker hues of Paul Tol's and ColorBrewer's: twelve kinds before a colour repeats.
 export const PALETTE = ['#E69F00', '#56B4E9', '#009E73', '#F0E442', '#0072B2', '#D55E00',
-  '#CC79A7', '#000000'];
+  '#CC79A7', '#000000', '#882255', '#999933', '#6A3D9A', '#8C564B'];
+
+// The n-th entry of one kind (0.9 and 0.99 of one optimizer): its kind's colour, darker,
+// lighter, darker still, ... (negative: towards black, positive: towards white).
+const SHADES = [0, -0.45, 0.5, -0.7, 0.7];
+
+function shade(hex, amount) {
+  if (!amount) return hex;
+  const to = amount < 0 ? 0 : 255;
+  const a = Math.abs(amount);
+  const parts = [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16))
+    .map((c) => Math.round(c + (to - c) * a).toString(16).padStart(2, '0'));
+  return `#${parts.join('')}`.toUpperCase();
+}
 
 // The one map from optimizer to colour: its kind's position in /api/v1/optimizers (setKinds),
 // so Adam has the same colour in every link, whatever its place in the list.
@@ -14,14 +28,17 @@ export function setKinds(optimizers) {
   optimizers.forEach((o, i) => kinds.set(o.key.toLowerCase(), i));
 }
 
-/** The colour of an optimizer kind, by its key or name ('adam', 'Adam'). */
-export function colour(kind) {
+/**
+ * The colour of an optimizer kind, by its key or name ('adam', 'Adam'); n: the entry's place
+ * among the entries of that kind (repeats), each a shade of its own.
+ */
+export function colour(kind, n = 0) {
   const i = kinds.get(String(kind).toLowerCase()) ?? 0;
-  return PALETTE[i % PALETTE.length];
+  return shade(PALETTE[i % PALETTE.length], SHADES[n % SHADES.length]);
 }
 
-// Two entries of one kind share its colour; the second, third, ... are dashed. The palette
-// has eight colours: the ninth kind and later repeat one, dashed.
+// Two entries of one kind: the second, third, ... are dashed too. The palette has twelve
+// colours: the thirteenth kind and later repeat one, dashed.
 const DASHES = ['', '7 4', '2 3', '9 3 2 3'];
 
 /** The stroke-dasharray of the n-th entry (0-based) of a kind ('adam', 'Adam'). */
@@ -40,15 +57,27 @@ export function repeats(keys) {
   });
 }
 
-/** 'log' when every finite value is > 0 (a loss that reaches 0 or below reads better linear). */
+/**
+ * 'log' unless a finite value is negative (a function unbounded below, the saddle): a loss
+ * that reaches 0 exactly stays on the log axis, drawn at its floor (lossFloor).
+ */
 export function lossScaleKind(values) {
-  let any = false;
   for (const v of values) {
-    if (v === null || !Number.isFinite(v)) continue;
-    if (v <= 0) return 'linear';
-    any = true;
+    if (v !== null && Number.isFinite(v) && v < 0) return 'linear';
   }
-  return any ? 'log' : 'linear';
+  return 'log';
+}
+
+/**
+ * Where a log loss axis ends below: a tenth of the smallest positive value (1e-12 when there
+ * is none); an exact 0 is drawn there, on a line labelled f = 0.
+ */
+export function lossFloor(values) {
+  let least = Infinity;
+  for (const v of values) {
+    if (v !== null && Number.isFinite(v) && v > 0 && v < least) least = v;
+  }
+  return Number.isFinite(least) ? least / 10 : 1e-12;
 }
 
 /**

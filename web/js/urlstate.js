@@ -1,7 +1,22 @@
 // The view in the URL hash, so that a link restores (and runs) it:
 // #function=rosenbrock&opt=adam(lr=0.01)&opt=sgd(lr=0.001,momentum=0.9)&start=-1.5,2
-//  &steps=500[&noise=0.1&seed=3][&view=x0,x1,y0,y1][&lang=ko]
+//  &steps=500[&noise=0.1&seed=3][&view=x0,x1,y0,y1][&step=120][&lang=ko]
+// (step: where playback stood, paused, when the link was made)
 // Pure: no DOM, tested with node's test runner (web/test/).
+
+// The language a hash without lang= is read in: the browser's (router.js browserLang), so
+// a link names its language only when it differs (lang=en for a Korean browser).
+let unmarked = 'en';
+
+/** Sets the language a hash without lang= means. */
+export function setUnmarkedLang(lang) {
+  unmarked = lang === 'ko' ? 'ko' : 'en';
+}
+
+/** The lang= part of a hash for lang ('' when a hash without one means it). */
+export function langParam(lang) {
+  return lang && lang !== unmarked ? `lang=${lang}` : '';
+}
 
 function numbers(text, n) {
   const v = text.split(',').map(Number);
@@ -38,7 +53,7 @@ export function parseHash(hash) {
       const v = numbers(value, 4);
       ok = !!(v && v[0] < v[1] && v[2] < v[3]);
       if (ok) out.view = v;
-    } else if (key === 'steps' || key === 'seed') {
+    } else if (key === 'steps' || key === 'seed' || key === 'step') {
       const n = Number(value);
       ok = Number.isInteger(n) && n >= 0;
       if (ok) out[key] = n;
@@ -72,6 +87,7 @@ export function formatHash(v) {
   parts.push(`steps=${v.steps}`);
   if (v.noise) parts.push(`noise=${v.noise}`, `seed=${v.seed || 0}`);
   if (v.view) parts.push(`view=${v.view.map(round).join(',')}`);
-  if (v.lang && v.lang !== 'en') parts.push(`lang=${v.lang}`);
+  if (Number.isInteger(v.step)) parts.push(`step=${v.step}`);
+  if (langParam(v.lang)) parts.push(langParam(v.lang));
   return `#${parts.join('&')}`;
 }

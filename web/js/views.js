@@ -5,25 +5,42 @@
 import { formatExploreHash } from './exploreplan.js';
 import { exploreViewHash, lessonHash, trainingHash } from './router.js';
 import { setStatus } from './status.js';
+import { parseHash } from './urlstate.js';
 
 /** The router's table of the four views. */
 export function viewRoutes(page, { race, training, explore, lessons }) {
+  // The race's own settings while a lesson shows its scenes on the race's map: the race gets
+  // them back when it is shown again (kept.race: its hash).
+  const kept = { race: null, keep() { if (kept.race === null) kept.race = race.hash(); } };
   return {
-    race: raceRoute(page, race), train: trainRoute(page, training),
-    explore: exploreRoute(page, explore, race), lessons: lessonsRoute(page, lessons, race),
+    race: raceRoute(page, race, kept), train: trainRoute(page, training),
+    explore: exploreRoute(page, explore, race), lessons: lessonsRoute(page, lessons, race, kept),
   };
 }
 
-/** The race as the router sees it. */
-function raceRoute({ state, router }, race) {
+/** The race as the router sees it; route.scene: it was given a scene to show (an exploration's cell). */
+function raceRoute({ state, router }, race, kept) {
   return {
     hash: race.hash,
-    show() {
+    show({ scene } = {}) {
+      const own = scene ? null : kept.race;
+      kept.race = null;
+      if (own) {
+        race.clear();
+        race.applyHash(own);
+      }
       router.replace('race');
       race.loadLandscape().then(() => { if (!state.run) race.run(); });
     },
     async follow() {
-      if (location.hash === race.hash() || !race.applyHash(location.hash)) return;
+      kept.race = null;
+      if (location.hash === race.hash()) {
+        if (state.view !== 'race') router.go('race');
+        return;
+      }
+      if (!parseHash(location.hash).function) return;
+      race.clear(); // the run on show is another scene's (a lesson's): the link's replaces it
+      if (!race.applyHash(location.hash)) return;
       if (state.view !== 'race') router.go('race');
       await race.loadLandscape();
       race.run();
@@ -61,6 +78,7 @@ function exploreRoute({ state, router, copy }, explore, race) {
         if (state.view !== 'explore') router.go('explore');
         return;
       }
+      // the link's scene is the race's too (an exploration starts from the race's scene)
       if (plan.function) race.showScene({ ...plan, view: plan.kind === 'basins' ? plan.view : null, noise: 0 });
       router.go('explore');
       explore.load(plan);
@@ -71,10 +89,11 @@ function exploreRoute({ state, router, copy }, explore, race) {
 }
 
 /** The lessons as the router sees them (on the race's map: the race answers their keys too). */
-function lessonsRoute({ state, router }, lessons, race) {
+function lessonsRoute({ state, router }, lessons, race, kept) {
   return {
     hash: () => lessonHash(lessons.lastOpened(), state.lang),
     show({ lesson }) {
+      kept.keep();
       lessons.open(lesson || lessons.lastOpened()).catch((e) => setStatus(state, 'error', e.message));
     },
     follow({ lesson }) {

@@ -40,12 +40,12 @@ test('errorText: Korean from the code and values, English and unknown codes from
   };
   try {
     setLanguage('ko');
-    assert.equal(errorText(refused, 'z + 1'), '1번째 글자의 "z"은(는) 알 수 없는 이름입니다. 변수는 x와 y뿐입니다.');
+    assert.equal(errorText(refused, 'z + 1'), '1번째 글자의 "z"는 알 수 없는 이름입니다. 변수는 x와 y뿐입니다.');
     assert.equal(errorText({ ...refused, code: 'no_such_code' }, 'z + 1'), refused.error);
     assert.equal(errorText({ error: 'out of memory' }, 'x'), 'out of memory');
     // a byte the server shows as 0xe3 is shown as the character typed there
     const korean = { error: '…', column: 3, code: 'unexpected', args: { found: '0xe3', column: 3 } };
-    assert.match(errorText(korean, 'x+ㅌ'), /^3번째 글자의 'ㅌ'은\(는\)/);
+    assert.match(errorText(korean, 'x+ㅌ'), /^3번째 글자의 'ㅌ'은 식에/);
     assert.match(errorText({ ...korean, args: { found: "'#'", column: 3 } }, 'x+#'), /^3번째 글자의 '#'은/);
     assert.match(errorText({ error: '…', code: 'too_long', args: { count: 1001, limit: 1000 } }, ''),
       /1,001자.*1,000자/);

@@ -2,8 +2,11 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 
+import { TEXT, particles, setLanguage, t } from '../js/i18n.js';
 import { formulaHtml, isExpression } from '../js/ownfunction.js';
-import { colour, contourLevels, dash, landscapeTransform, lossScaleKind, PALETTE, repeats, setKinds } from '../js/scales.js';
+import {
+  colour, contourLevels, dash, landscapeTransform, lossFloor, lossScaleKind, PALETTE, repeats, setKinds,
+} from '../js/scales.js';
 import { checkSpec, checkValue } from '../js/validate.js';
 import { evaluate } from '../js/equations.js';
 import { ema, epochPosition, percent } from '../js/series.js';
@@ -90,11 +93,14 @@ test('specs parse back, and garbage is refused', () => {
   assert.equal(parseSpec('1adam()'), null);
 });
 
-test('loss scale: log for positive losses, linear once one is zero or negative', () => {
+test('loss scale: log always, also when a run reaches 0 exactly (its floor); linear below 0', () => {
   assert.equal(lossScaleKind([3, 1, 0.5, null, NaN]), 'log');
-  assert.equal(lossScaleKind([3, 0]), 'linear');
+  assert.equal(lossScaleKind([3, 0]), 'log');
+  assert.equal(lossScaleKind([0, 0]), 'log');
   assert.equal(lossScaleKind([-39, 2]), 'linear');
-  assert.equal(lossScaleKind([]), 'linear');
+  assert.equal(lossScaleKind([]), 'log');
+  assert.equal(lossFloor([3, 0, 0.02, NaN]), 0.002);
+  assert.equal(lossFloor([0, 0]), 1e-12);
 });
 
 test('landscape transform: log keeps the minimum finite and is monotonic', () => {
@@ -116,11 +122,18 @@ test('colours follow the optimizer kind, not its place in the list', () => {
   assert.deepEqual(repeats(['adam', 'sgd', 'adam', 'adam']), [0, 0, 1, 2]);
   assert.equal(dash(0), '');
   assert.notEqual(dash(1), '');
-  // The ninth kind shares the first one's colour, dashed.
-  setKinds([...keys, 'adamw', 'lamb'].map((key) => ({ key })));
-  assert.equal(colour('lamb'), colour('sgd'));
+  // Twelve kinds, twelve colours; the thirteenth shares the first one's, dashed.
+  const twelve = [...keys, 'adamw', 'lamb', 'radam', 'lion', 'k12'];
+  setKinds([...twelve, 'k13'].map((key) => ({ key })));
+  assert.equal(new Set(twelve.map((k) => colour(k))).size, 12);
+  assert.equal(colour('k13'), colour('sgd'));
   assert.equal(dash(0, 'sgd'), '');
-  assert.notEqual(dash(0, 'lamb'), '');
+  assert.notEqual(dash(0, 'k13'), '');
+  // Variants of one kind: a shade each, none the colour of another kind.
+  const adams = [0, 1, 2, 3].map((n) => colour('adam', n));
+  assert.equal(new Set(adams).size, 4);
+  for (const c of adams.slice(1)) assert.ok(!twelve.some((k) => colour(k) === c), c);
+  assert.match(colour('adam', 1), /^#[0-9A-F]{6}$/);
 });
 
 test('training series: epoch positions, bias-corrected moving average, percentages', () => {
@@ -297,4 +310,32 @@ test('an exploration pass as CSV: a row per run, empty x, y, f where it diverged
     x: [1, 2], y: [3, 4], f: [5, 6], converged_at: [-1, 2], diverged_at: [-1, -1],
   }).trim().split('\n');
   assert.deepEqual(sweep, ['i,j,lr,x,y,f,converged_at,diverged_at', '0,0,0.1,1,3,5,-1,-1', '1,0,1,2,4,6,2,-1']);
+});
+
+test('Korean: one particle per word, never "은(는)"; the terms a Korean student expects', () => {
+  assert.equal(particles('"adam"은(는) 숫자가 아닙니다'), '"adam"은 숫자가 아닙니다');
+  assert.equal(particles('"sgd"은(는) 숫자가 아닙니다'), '"sgd"는 숫자가 아닙니다');
+  assert.equal(particles('{x}'.replace('{x}', '학습률') + '이(가) 큽니다'), '학습률이 큽니다');
+  assert.equal(particles('모멘텀이(가) 큽니다'), '모멘텀이 큽니다');
+  assert.equal(particles('베타을(를) 바꿉니다'), '베타를 바꿉니다');
+  assert.equal(particles('3(으)로, 2(으)로, 1(으)로'), '3으로, 2로, 1로');
+  setLanguage('ko');
+  const sentences = Object.keys(TEXT.ko).map((k) => t(k, { name: '모멘텀', value: 'adam', param: 'lr', suggestion: 'sin',
+    found: "'#'", field: 'steps', n: 1, who: 'Adam', bound: 1 }));
+  for (const s of sentences) assert.doesNotMatch(s, /은\(는\)|이\(가\)|을\(를\)|\(을\)를|과\(와\)/, s);
+  assert.equal(t('minimum'), '최솟점');
+  assert.equal(t('resetView'), '보기 초기화');
+  assert.equal(t('diverged', { step: 48 }), '48스텝에서 발산');
+  assert.match(t('exploreSweep'), /스윕/);
+  assert.equal(t('examplesPerSecond'), '샘플/초');
+  setLanguage('en');
+  assert.equal(t('diverged', { step: 48 }), 'diverged at step 48');
+});
+
+test('the step a playback was paused at travels in the hash', () => {
+  const v = { function: 'sphere', opts: ['adam(lr=0.05)'], starts: [[1, 2]], steps: 100, step: 37, view: null, lang: 'en' };
+  assert.match(formatHash(v), /&step=37$/);
+  assert.equal(parseHash(formatHash(v)).step, 37);
+  assert.doesNotMatch(formatHash({ ...v, step: null }), /step=\d/);
+  assert.deepEqual(parseHash('#function=sphere&step=-1').ignored, ['step=-1']);
 });

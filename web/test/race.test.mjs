@@ -3,8 +3,8 @@
 import assert from 'node:assert/strict';
 import test from 'node:test';
 
-import { advance, label, newRun, seek, specs, STEPS_PER_SECOND, storeRows } from '../js/racerun.js';
-import { exploreViewHash, lessonHash, routeOf, trainingHash } from '../js/router.js';
+import { advance, fittedView, label, newRun, seek, specs, STEPS_PER_SECOND, storeRows } from '../js/racerun.js';
+import { browserLang, exploreViewHash, lessonHash, routeOf, trainingHash } from '../js/router.js';
 import { setKinds } from '../js/scales.js';
 
 const optimizers = [
@@ -94,4 +94,50 @@ test('routeOf: each view from its hash, with the language', () => {
   assert.equal(explore.plan.function, 'himmelblau');
   assert.equal(routeOf(exploreViewHash('en')).view, 'explore');
   assert.deepEqual(routeOf(lessonHash(12, 'en')), { view: 'lessons', lesson: 12, lang: 'en' });
+});
+
+test('a URL without lang= follows the browser: ko-KR gets Korean', () => {
+  assert.equal(browserLang(['ko-KR', 'ko', 'en-US']), 'ko');
+  assert.equal(browserLang(['fr-FR', 'ko']), 'ko');
+  assert.equal(browserLang(['en-GB', 'ko']), 'en');
+  assert.equal(browserLang(['de']), 'en');
+  assert.equal(browserLang(undefined), 'en');
+  assert.equal(routeOf('', 'ko').lang, 'ko');
+  assert.equal(routeOf('#lesson=2', 'ko').lang, 'ko');
+  assert.equal(routeOf('#training', 'ko').lang, 'ko');
+  assert.equal(routeOf('#function=sphere&lang=en', 'ko').lang, 'en');
+  assert.equal(routeOf('#function=sphere').lang, 'en');
+});
+
+test('two entries of one optimizer get two colours', () => {
+  const state = { ...raceState(), entries: [{ key: 'adam', params: { lr: 0.01 } }, { key: 'adam', params: { lr: 0.1 } }] };
+  const request = { steps: 3, starts: [[0, 0]], state: false };
+  const body = { id: 'r', trajectories: [{ optimizer: { name: 'Adam' } }, { optimizer: { name: 'Adam' } }] };
+  const r = newRun(state, request, body);
+  assert.notEqual(r.trajectories[0].colour, r.trajectories[1].colour);
+  assert.notEqual(r.entries[0].colour, r.entries[1].colour);
+});
+
+test('an own function\'s map grows to hold its runs (Himmelblau typed: a minimum at (3, 2))', () => {
+  const run = { available: 2, x: [new Float64Array([1, 2.5, 3]), new Float64Array([1, NaN, NaN])],
+    y: [new Float64Array([1, 1.8, 2]), new Float64Array([1, NaN, NaN])] };
+  assert.deepEqual(fittedView([-2, 2, -2, 2], run), [-2.5, 3.5, -2.4, 2.4]);
+  assert.equal(fittedView([-4, 4, -4, 4], run), null);
+  assert.equal(fittedView([-4, 4, -4, 4], { ...run, x: [run.x[0].map((v) => v * 1e9), run.x[1]], diverged: [2, null] }), null);
+});
+
+test('a hash names its language only when the browser\'s differs', async () => {
+  const { formatHash, setUnmarkedLang } = await import('../js/urlstate.js');
+  const v = { function: 'sphere', opts: [], starts: [], steps: 10 };
+  setUnmarkedLang('ko');
+  try {
+    assert.match(formatHash({ ...v, lang: 'en' }), /&lang=en$/);
+    assert.doesNotMatch(formatHash({ ...v, lang: 'ko' }), /lang=/);
+    assert.equal(lessonHash(2, 'en'), '#lesson=2&lang=en');
+    assert.equal(trainingHash('ko'), '#training');
+  } finally {
+    setUnmarkedLang('en');
+  }
+  assert.equal(lessonHash(2, 'ko'), '#lesson=2&lang=ko');
+  assert.doesNotMatch(formatHash({ ...v, lang: 'en' }), /lang=/);
 });

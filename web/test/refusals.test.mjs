@@ -51,3 +51,10 @@ test('refusalText: the sentence of the code in either language, the server\'s ow
   const start = { error: '…', code: 'start_range', args: { field: 'starts[0]', axis: 'y', value: '1e+09' } };
   assert.equal(refusalText(start, 'en'), 'starts[0]: y = 1e+09 is out of range; |y| ≤ 1e6.');
 });
+
+test('Korean refusals say one particle, the one the word takes', () => {
+  const body = { code: 'out_of_range', args: { field: 'steps', value: 7, min: 1, max: 5 } };
+  const ko = refusalText(body, 'ko');
+  assert.doesNotMatch(ko, /은\(는\)|이\(가\)|을\(를\)/);
+  assert.match(ko, /= 7은 범위를/);
+});
