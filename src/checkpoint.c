@@ -302,10 +302,11 @@ static clopt_status read_header(const clopt_optimizer *o, reader *r, header *h, 
                                "in [0, 1] (1 before the first step)",
                                ms, (unsigned long long)*it);
     if (!isfinite(run->lr_max) || !isfinite(run->weight_sum) || run->weight_sum < 0.0)
-        return clopt_error_set(err, CLOPT_EFORMAT,
-                               "checkpoint's schedule-free scalars are lr_max %g and weight sum %g; "
-                               "expected finite numbers, the sum not negative",
-                               run->lr_max, run->weight_sum);
+        return clopt_error_set(
+            err, CLOPT_EFORMAT,
+            "checkpoint's schedule-free scalars are lr_max %g and weight sum %g; "
+            "expected finite numbers, the sum not negative",
+            run->lr_max, run->weight_sum);
     return CLOPT_OK;
 }
 

@@ -12,27 +12,26 @@
  *     |p_device - p_ref| <= eps * (8 * travel + psum)   (eps = FLT_EPSILON)
  * where travel = sum of |update| so far and psum = sum of |p| after each step so far, both
  * from the reference (schedule-free rows: |p| + |z| + |x|, since y is rounded from z and x,
- * each rounded at its own size). There is no floor: a parameter near 0 gets a bound of a few of its own
- * ulps, so an error of 1e-5 of an update shows at step 1 (tools/mutate checks it; a floor
- * of eps * (|p| + 1) per step, as this test had, allowed ~5e-5 of Adam's default update). A
- * wrong formula (a bias correction off by one step, epsilon in the wrong place, clipping in
- * the wrong order) shows up at step 1, 2, 3 or 10, where this bound is a few ulps.
- * Lamb's trust ratio r = |p| / |u| comes from float sums of squares. The sums are of
- * non-negative terms, so each is within L u of the exact sum (u = eps / 2, Higham 4.2) where
- * L is the longest chain of additions any term passes through in the reduction the kernels
- * use (cl/step.cl; lamb_chain below): a work-item's run, its lanes, the chunks' partials and
- * the work-group trees. With the squares' own rounding, the two square roots and the
- * division, r is within (L + 4) u, so Lamb's updates get 8 + (L + 4) / 2 eps: for 65,537
- * floats, 62 to 86 eps on the CPU row (16 or 8 lanes) and 35 eps on the GPU row, where a
- * sequential sum's (8 + n) eps, as this test had, allowed 65,545 eps (7.8e-3 of the update).
- * Lion moves each element by exactly lr_e * sign(c): where c = beta_1 m + (1 - beta_1) g is
- * within the rounding of its two terms of 0, float and double may disagree on the sign;
- * the reference marks each such element-step (reference.c, slack) and allows 2 lr_e for it.
- * States are compared at the end: |s_device - s_ref| <= eps * (16 + steps) * |S|, where S is
- * the state recomputed from the absolute values of its terms (reference.c, mag0/mag1): a
- * sum (Adagrad) or running average of `steps` terms rounds a few times per term, relative
- * to the terms' size, and a running average of signed gradients (m) can cancel to near 0
- * while its rounding error stays the size of the terms.
+ * each rounded at its own size). There is no floor: a parameter near 0 gets a bound of a few of its
+ * own ulps, so an error of 1e-5 of an update shows at step 1 (tools/mutate checks it; a floor of
+ * eps * (|p| + 1) per step, as this test had, allowed ~5e-5 of Adam's default update). A wrong
+ * formula (a bias correction off by one step, epsilon in the wrong place, clipping in the wrong
+ * order) shows up at step 1, 2, 3 or 10, where this bound is a few ulps. Lamb's trust ratio r = |p|
+ * / |u| comes from float sums of squares. The sums are of non-negative terms, so each is within L u
+ * of the exact sum (u = eps / 2, Higham 4.2) where L is the longest chain of additions any term
+ * passes through in the reduction the kernels use (cl/step.cl; lamb_chain below): a work-item's
+ * run, its lanes, the chunks' partials and the work-group trees. With the squares' own rounding,
+ * the two square roots and the division, r is within (L + 4) u, so Lamb's updates get 8 + (L + 4) /
+ * 2 eps: for 65,537 floats, 62 to 86 eps on the CPU row (16 or 8 lanes) and 35 eps on the GPU row,
+ * where a sequential sum's (8 + n) eps, as this test had, allowed 65,545 eps (7.8e-3 of the
+ * update). Lion moves each element by exactly lr_e * sign(c): where c = beta_1 m + (1 - beta_1) g
+ * is within the rounding of its two terms of 0, float and double may disagree on the sign; the
+ * reference marks each such element-step (reference.c, slack) and allows 2 lr_e for it. States are
+ * compared at the end: |s_device - s_ref| <= eps * (16 + steps) * |S|, where S is the state
+ * recomputed from the absolute values of its terms (reference.c, mag0/mag1): a sum (Adagrad) or
+ * running average of `steps` terms rounds a few times per term, relative to the terms' size, and a
+ * running average of signed gradients (m) can cancel to near 0 while its rounding error stays the
+ * size of the terms.
  */
 #include "harness.h"
 
