@@ -127,8 +127,8 @@ export function renderEquations(el, run, i, step, infos) {
     return;
   }
   const tr = run.trajectories[i];
-  const key = tr.config.name.toLowerCase();
-  const info = infos.find((o) => o.key === key);
+  // the config names its optimizer as the catalogue does ("SGDScheduleFree"), not by key
+  const info = infos.find((o) => o.name === tr.config.name);
   // With several starts, say which one this is.
   const start = run.request.starts.length > 1
     ? ` · ${escapeHtml(t('startOf', { x: +tr.start[0].toPrecision(4), y: +tr.start[1].toPrecision(4) }))}` : '';
