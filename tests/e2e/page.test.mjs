@@ -128,7 +128,8 @@ test('the page loads, races every optimizer of the catalogue on Rosenbrock and d
     const lines = await page.$$eval('#equations .eq', (els) => els.map((e) => e.textContent));
     assert.ok(lines.length >= infos[i].equations.filter((e) => !e.when).length + 3, infos[i].name);
     for (const line of lines) assert.doesNotMatch(line, /NaN|undefined|\{/, `${infos[i].name}: ${line}`);
-    assert.ok(lines.some((l) => /^Δ = .* = \(/.test(l)), `${infos[i].name} shows its step Δ`);
+    // the step Δ with its numbers (schedule-free rows: the new point y = ... between x and z)
+    assert.ok(lines.some((l) => /^(Δ|y) = .* = \(/.test(l)), `${infos[i].name} shows its step`);
   }
   await page.click('#legend button[data-legend="4"]'); // Adam: its update with live numbers
   await page.waitForFunction(() => /Adam/.test(document.getElementById('equations').textContent));
