@@ -92,12 +92,26 @@ void srv_problem_expr(srv_problem *p, const clopt_expr_error *where)
     memcpy(p->args, where->args, sizeof where->args);
 }
 
+/* A value as JSON text: a client's bytes cut to fit may not be UTF-8 (Jansson refuses them),
+ * so bytes past ASCII become '?' then, and the refusal keeps its body. */
+static json_t *arg_string(const char *text)
+{
+    json_t *s = json_string(text);
+    if (s) return s;
+    char ascii[sizeof((clopt_expr_arg *)0)->text];
+    size_t k = 0;
+    for (; text[k] && k + 1 < sizeof ascii; k++)
+        ascii[k] = (unsigned char)text[k] < 0x80 ? text[k] : '?';
+    ascii[k] = '\0';
+    return json_string(ascii);
+}
+
 static json_t *args_json(const clopt_expr_arg *args, size_t n)
 {
     json_t *o = json_object();
     for (size_t i = 0; o && i < n && args[i].key[0]; i++)
         if (json_object_set_new(o, args[i].key,
-                                args[i].text[0] ? json_string(args[i].text)
+                                args[i].text[0] ? arg_string(args[i].text)
                                                 : json_integer(args[i].number))) {
             json_decref(o);
             return NULL;
