@@ -83,7 +83,7 @@ static void check_vocabulary(const char *src)
                 abort();
             }
             c = end;
-        } else if (strchr(" \n(){}*+-/,;=<>", *c)) {
+        } else if (strchr(" \n(){}*+-/,;=<>!", *c)) {
             c++;
         } else {
             fprintf(stderr, "byte 0x%02x outside the vocabulary in:\n%s\n", (unsigned char)*c, src);
