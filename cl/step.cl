@@ -71,7 +71,9 @@
 /*
  * A rule that needs norms over each tensor (Lamb), in three launches per step whatever the
  * number of tensors: NAME_moments updates the state and p (before the step) and writes
- * its chunk's sums of p^2 and u^2 into partial2, CLOPT_TENSOR_PARTS float2 per chunk;
+ * its chunk's sums of p^2 and u^2 into partial2, CLOPT_TENSOR_PARTS float4 per chunk, each
+ * sum a (scale, ssq) pair as clip.cl's clipnorm sums (CLOPT_TENSOR_PAIRS): |p| and |u| are
+ * the formula's wherever they are finite, past float's square range too;
  * NAME_ratio folds them, one work-group per tensor (chunk table's w = the tensor;
  * tensors[t] = its first chunk and chunk count), into the ratio; NAME_apply recomputes u
  * from the state and takes the step.
@@ -87,6 +89,44 @@
  * that a tensor's fold reads nchunks values, not nchunks x CLOPT_WGS (a single 16M-parameter
  * tensor: 8 thousand, not 2 million, read by the one work-group of the ratio kernel).
  */
+/*
+ * A work-item's sums of squares of p and of the direction u as two (scale, ssq) pairs
+ * (clip.cl's clopt_norm_add), OUT = (scale_p, ssq_p, scale_u, ssq_u): the plain sums PP and
+ * UU where they are normal numbers; a sum that is not (squares past 3.4e38, or below
+ * FLT_MIN, or every element 0) is taken again over the work-item's elements divided by
+ * their largest magnitude (two more passes, for that rare work-item only).
+ */
+#define CLOPT_TENSOR_PAIRS(NAME, PP, UU, OUT)                                                  \
+    float4 OUT = (float4)(1.0f, PP, 1.0f, UU);                                                 \
+    const bool redo_p_ = !(PP >= FLT_MIN && PP <= FLT_MAX);                                    \
+    const bool redo_u_ = !(UU >= FLT_MIN && UU <= FLT_MAX);                                    \
+    if (redo_p_ || redo_u_) {                                                                  \
+        float mp = 0.0f, mu = 0.0f, qp = 0.0f, qu = 0.0f;                                      \
+        {                                                                                      \
+            CLOPT_STEP_RANGE(j, c.z)                                                           \
+            {                                                                                  \
+                const ulong s = (ulong)c.y * 16 + j;                                           \
+                mp = fmax(mp, fabs(p[c.x + j]));                                               \
+                mu = fmax(mu, fabs(clopt_rule_##NAME##_direction(s0[s], s1[s], k)));           \
+            }                                                                                  \
+        }                                                                                      \
+        {                                                                                      \
+            CLOPT_STEP_RANGE(j, c.z)                                                           \
+            {                                                                                  \
+                const ulong s = (ulong)c.y * 16 + j;                                           \
+                const float xp = mp > 0.0f ? p[c.x + j] / mp : 0.0f;                           \
+                const float xu =                                                               \
+                    mu > 0.0f ? clopt_rule_##NAME##_direction(s0[s], s1[s], k) / mu : 0.0f;   \
+                qp += xp * xp;                                                                 \
+                qu += xu * xu;                                                                 \
+            }                                                                                  \
+        }                                                                                      \
+        if (redo_p_)                                                                           \
+            OUT.s01 = mp > 0.0f ? (float2)(mp, qp) : (float2)(1.0f, 0.0f);                     \
+        if (redo_u_)                                                                           \
+            OUT.s23 = mu > 0.0f ? (float2)(mu, qu) : (float2)(1.0f, 0.0f);                     \
+    }
+
 #if CLOPT_CONTIGUOUS
 #define CLOPT_TENSOR_PARTS CLOPT_WGS
 #define CLOPT_TENSOR_MOMENTS(NAME, NSTATE)                                                     \
@@ -112,7 +152,8 @@
         pp += pj * pj;                                                                         \
         uu += u * u;                                                                           \
     }                                                                                          \
-    partial2[(chunk_base + get_group_id(0)) * CLOPT_WGS + get_local_id(0)] = (float2)(pp, uu)
+    CLOPT_TENSOR_PAIRS(NAME, pp, uu, sums_);                                                   \
+    partial2[(chunk_base + get_group_id(0)) * CLOPT_WGS + get_local_id(0)] = sums_
 
 /* The lanes of v added in lane order. */
 inline float clopt_lane_sum(clopt_real v)
@@ -130,7 +171,7 @@ inline float clopt_lane_sum(clopt_real v)
 #else
 #define CLOPT_TENSOR_PARTS 1
 #define CLOPT_TENSOR_MOMENTS(NAME, NSTATE)                                                     \
-    __local float scratch_p[CLOPT_WGS], scratch_u[CLOPT_WGS];                                  \
+    __local float2 scratch_p[CLOPT_WGS], scratch_u[CLOPT_WGS];                                 \
     float pp = 0.0f, uu = 0.0f;                                                                \
     CLOPT_STEP_RANGE(j, c.z)                                                                   \
     {                                                                                          \
@@ -140,31 +181,38 @@ inline float clopt_lane_sum(clopt_real v)
         uu += u * u;                                                                           \
         CLOPT_STEP_STORE(NSTATE);                                                              \
     }                                                                                          \
-    const float2 sums = (float2)(clopt_group_sum(pp, scratch_p), clopt_group_sum(uu, scratch_u)); \
+    CLOPT_TENSOR_PAIRS(NAME, pp, uu, mine_);                                                   \
+    const float2 sp_ = clopt_group_norm(mine_.s01, scratch_p);                                 \
+    const float2 su_ = clopt_group_norm(mine_.s23, scratch_u);                                 \
     if (get_local_id(0) == 0)                                                                  \
-    partial2[chunk_base + get_group_id(0)] = sums
+    partial2[chunk_base + get_group_id(0)] = (float4)(sp_, su_)
 #endif
 #define CLOPT_TENSOR_STEP_KERNELS(NAME, NSTATE)                                                \
     CLOPT_STEP_KERNEL_HEAD(clopt_step_##NAME##_moments)                                        \
-    (CLOPT_STEP_ARGS, __global float2 *restrict partial2)                                      \
+    (CLOPT_STEP_ARGS, __global float4 *restrict partial2)                                      \
     {                                                                                          \
         CLOPT_STEP_CHUNK;                                                                      \
         CLOPT_TENSOR_MOMENTS(NAME, NSTATE);                                                    \
     }                                                                                          \
     CLOPT_STEP_KERNEL_HEAD(clopt_step_##NAME##_ratio)                                          \
-    (__global const float2 *restrict partial2, __global const uint2 *restrict tensors,         \
+    (__global const float4 *restrict partial2, __global const uint2 *restrict tensors,         \
      __global float *restrict ratio)                                                           \
     {                                                                                          \
-        __local float scratch_p[CLOPT_WGS], scratch_u[CLOPT_WGS];                              \
+        __local float2 scratch_p[CLOPT_WGS], scratch_u[CLOPT_WGS];                             \
         const uint2 tc = tensors[get_group_id(0)];                                             \
-        float2 sum = (float2)(0.0f, 0.0f);                                                     \
+        float2 acc_p = (float2)(1.0f, 0.0f), acc_u = (float2)(1.0f, 0.0f);                     \
         for (uint i = tc.x * CLOPT_TENSOR_PARTS + get_local_id(0);                             \
-             i < (tc.x + tc.y) * CLOPT_TENSOR_PARTS; i += CLOPT_WGS)                           \
-            sum += partial2[i];                                                                \
-        const float pp = clopt_group_sum(sum.x, scratch_p);                                    \
-        const float uu = clopt_group_sum(sum.y, scratch_u);                                    \
+             i < (tc.x + tc.y) * CLOPT_TENSOR_PARTS; i += CLOPT_WGS) {                         \
+            acc_p = clopt_norm_add(acc_p, partial2[i].s01);                                    \
+            acc_u = clopt_norm_add(acc_u, partial2[i].s23);                                    \
+        }                                                                                      \
+        const float2 sp = clopt_group_norm(acc_p, scratch_p);                                  \
+        const float2 su = clopt_group_norm(acc_u, scratch_u);                                  \
+        /* |p| / |u| at the larger scale: both norms may lie past float's range */            \
+        const float m = fmax(sp.x, su.x);                                                      \
         if (get_local_id(0) == 0)                                                              \
-            ratio[get_group_id(0)] = clopt_rule_##NAME##_ratio(sqrt(pp), sqrt(uu));            \
+            ratio[get_group_id(0)] =                                                           \
+                clopt_rule_##NAME##_ratio(sp.x / m * sqrt(sp.y), su.x / m * sqrt(su.y));       \
     }                                                                                          \
     CLOPT_STEP_KERNEL_HEAD(clopt_step_##NAME##_apply)                                          \
     (CLOPT_STEP_ARGS, __global const float *restrict ratio)                                    \

@@ -206,7 +206,7 @@ fail:
 }
 
 /*
- * Tensor-wise kinds: each chunk's sums (one float2 per work-item on CPUs, one per chunk on
+ * Tensor-wise kinds: each chunk's sums (one float4 per work-item on CPUs, one per chunk on
  * GPUs: CLOPT_TENSOR_PARTS in cl/step.cl), per-tensor chunk ranges and ratios, and the fold.
  */
 static clopt_status build_tensorwise(clopt_optimizer *o, clopt_layout *out, const cl_uint2 *ranges,
@@ -217,7 +217,7 @@ static clopt_status build_tensorwise(clopt_optimizer *o, clopt_layout *out, cons
     const char *what = "allocating the per-tensor norms";
     out->partial2 = clCreateBuffer(
         o->ctx->cl, CL_MEM_READ_WRITE,
-        out->nchunks * (o->ctx->tuning.contiguous ? o->ctx->tuning.wgs : 1) * sizeof(cl_float2),
+        out->nchunks * (o->ctx->tuning.contiguous ? o->ctx->tuning.wgs : 1) * sizeof(cl_float4),
         NULL, &rc);
     CLOPT_CL_CHECK_RC(err, what, "clCreateBuffer", rc);
     out->tensor_chunks = clCreateBuffer(o->ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,

@@ -430,9 +430,60 @@ static void test_clipnorm_scale_is_exact_where_squares_overflow_or_underflow(voi
     }
 }
 
+/*
+ * Lamb's per-tensor norms |p| and |u| where their squares overflow (p = 3e19) or underflow
+ * (p = 1e-25; u = 1e-23 from g = 1e-30) a float. With every element of a tensor equal and
+ * weight_decay 0, r * u = |p| * u / |u| = p, so one step gives p (1 - lr) exactly as the
+ * formula says, whatever the tensor's length (two tensors here: one chunk, and many). The
+ * float sums gave inf (p became -inf) or 0 (r = 1: a step of lr * u, or none).
+ */
+static void test_lamb_norms_are_exact_where_squares_overflow_or_underflow(void)
+{
+    const size_t sizes[2] = {1000, 70000};
+    const struct {
+        float p, g;
+    } cases[] = {{3e19f, 1.0f}, {1e-25f, 1.0f}, {1.0f, 1e-30f}, {-2.0f, -1e-30f}};
+    const double lr = 0.01;
+    for (size_t c = 0; c < sizeof cases / sizeof cases[0]; c++) {
+        clopt_error err;
+        clopt_optimizer *o = clopt_optimizer_create(test_context(), "lamb(lr=0.01)", &err);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+        cl_mem pb[2], gb[2];
+        for (int t = 0; t < 2; t++) {
+            float *fill = malloc(sizes[t] * sizeof *fill);
+            for (size_t i = 0; i < sizes[t]; i++)
+                fill[i] = cases[c].p;
+            pb[t] = test_buffer(sizes[t], fill);
+            for (size_t i = 0; i < sizes[t]; i++)
+                fill[i] = cases[c].g;
+            gb[t] = test_buffer(sizes[t], fill);
+            free(fill);
+            CU_ASSERT_EQUAL(clopt_optimizer_add(o, pb[t], gb[t], 0, sizes[t], &err), CLOPT_OK);
+        }
+        CU_ASSERT_EQUAL(clopt_optimizer_step(o, &err), CLOPT_OK);
+        const double want = cases[c].p * (1 - lr);
+        for (int t = 0; t < 2; t++) {
+            float first, last;
+            test_read(pb[t], 0, 1, &first);
+            test_read(pb[t], sizes[t] - 1, 1, &last);
+            const int good =
+                fabs(first - want) <= 1e-5 * fabs(want) && fabs(last - want) <= 1e-5 * fabs(want);
+            CU_ASSERT(good);
+            if (!good)
+                fprintf(stderr, "\n  lamb, p = %g, g = %g, tensor %d: p = %g .. %g, expected %g\n",
+                        cases[c].p, cases[c].g, t, first, last, want);
+            clReleaseMemObject(pb[t]);
+            clReleaseMemObject(gb[t]);
+        }
+        clopt_optimizer_release(o);
+    }
+}
+
 CU_TestInfo optimizer_tests[] = {
     {"clipnorm scale is exact where squares overflow or underflow",
      test_clipnorm_scale_is_exact_where_squares_overflow_or_underflow},
+    {"lamb norms are exact where squares overflow or underflow",
+     test_lamb_norms_are_exact_where_squares_overflow_or_underflow},
     {"add rejects bad input and keeps state", test_add_rejects_bad_input_and_keeps_state},
     {"step without tensors is a state error", test_step_without_tensors_is_a_state_error},
     {"set and get validate like create", test_set_and_get_validate_like_create},
