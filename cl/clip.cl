@@ -6,20 +6,6 @@
  * decides it: the formula's wherever the gradients are finite.
  * Tuning: CLOPT_WGS, the work-group size (a power of two).
  */
-/* Tree sum of one value per work-item; the result is valid in work-item 0. */
-inline float clopt_group_sum(float x, __local float *scratch)
-{
-    const uint lid = get_local_id(0);
-    scratch[lid] = x;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (uint width = CLOPT_WGS / 2; width > 0; width /= 2) {
-        if (lid < width)
-            scratch[lid] += scratch[lid + width];
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
-    return scratch[0];
-}
-
 /*
  * A sum of squares as (scale, ssq), the sum being scale^2 * ssq: squares of gradients near
  * 1e19 overflow a float, those near 1e-20 underflow to 0, so where a plain sum is not a
