@@ -140,8 +140,9 @@ static void test_tuning_rejects_unknown_rows_and_malformed_limits(void)
 /*
  * A small maximum work-group size shrinks the row's work-group (and the trajectory
  * kernel's) to the largest power of two within it; a small local memory shrinks the
- * work-group until every kernel's __local arrays fit: the landscape's min/max reduction
- * holds 2 x wgs floats, so 300 bytes leave 32 (256 bytes) of the CPU row's 64.
+ * work-group until every kernel's __local arrays fit: Lamb's per-tensor norm folds hold
+ * two (scale, ssq) float2 pairs per work-item, 16 x wgs bytes, so 300 bytes leave 16
+ * (256 bytes) of the CPU row's 64.
  */
 static void test_device_limits_shrink_the_work_group(void)
 {
@@ -159,8 +160,8 @@ static void test_device_limits_shrink_the_work_group(void)
     clopt_context *b = context_with(local, &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(b);
     CU_ASSERT_EQUAL(b->tuning.local_mem, 300);
-    CU_ASSERT_EQUAL(b->tuning.wgs, 32);
-    CU_ASSERT_EQUAL(b->tuning.chunk, 32 * 1024);
+    CU_ASSERT_EQUAL(b->tuning.wgs, 16);
+    CU_ASSERT_EQUAL(b->tuning.chunk, 16 * 1024);
     clopt_context_release(b);
 }
 
