@@ -5,7 +5,9 @@
   #anchor a heading of that file (GitHub's slugs, Korean headings included);
 - README.md is at most 250 lines and links every page of docs/;
 - every English page listed in TRANSLATED has its Korean twin with the same sections: the
-  same number of headings, at the same levels, in the same order.
+  same number of headings, at the same levels, in the same order;
+- no source file cites a text outside the repository (the design notes the project began
+  from): comments cite docs/semantics.md and docs/design.md.
 
 usage: tests/docs/check_docs.py [REPO_ROOT]   (exits 1 and names each failure)"""
 
@@ -25,6 +27,9 @@ TRANSLATED = {
     "docs/semantics.md": "docs/ko/semantics.md",
 }
 README_MAX_LINES = 250
+# What source files may not cite, and where they are.
+OUTSIDE = re.compile(r"\b(?:SEMANTICS|DESIGN|STYLE)\.md\b|\.\./shared/")
+SOURCE_DIRS = ("src", "cl", "include", "tests", "tools", "python", "web", "examples")
 
 FENCE = re.compile(r"^\s*(```|~~~)")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")
@@ -162,12 +167,37 @@ def check_translations(fail):
                  % (ko, "".join(map(str, b)), en, "".join(map(str, a))))
 
 
+def check_citations(fail):
+    try:
+        out = subprocess.run(["git", "ls-files", "--cached", "--others", "--exclude-standard",
+                              "--", *SOURCE_DIRS, "CMakeLists.txt"], cwd=ROOT, check=True,
+                             capture_output=True, text=True).stdout.splitlines()
+    except (OSError, subprocess.CalledProcessError):
+        out = [os.path.relpath(os.path.join(d, n), ROOT) for top in SOURCE_DIRS
+               for d, _, names in os.walk(os.path.join(ROOT, top)) for n in names]
+    for path in out:
+        full = os.path.join(ROOT, path)
+        if "node_modules/" in path or not os.path.isfile(full):
+            continue
+        try:
+            with open(full, encoding="utf-8") as f:
+                lines = f.read().split("\n")
+        except (UnicodeDecodeError, OSError):
+            continue  # binary fixtures
+        for n, line in enumerate(lines, 1):
+            m = OUTSIDE.search(line)
+            if m:
+                fail("%s:%d: cites %s, which is not in the repository (docs/semantics.md, "
+                     "docs/design.md are)" % (path, n, m.group(0)))
+
+
 def main():
     failures = []
     files = markdown_files()
     check_links(files, failures.append)
     check_readme(failures.append)
     check_translations(failures.append)
+    check_citations(failures.append)
     for f in failures:
         print("docs: " + f)
     print("docs: %d Markdown files, %d translated pages checked, %d failures"
