@@ -1,5 +1,5 @@
 /*
- * The 2-D test functions of SEMANTICS.md with their analytic gradients. Each returns f(x, y)
+ * The 2-D test functions of docs/semantics.md with their analytic gradients. Each returns f(x, y)
  * and stores df/dx, df/dy. Written in the subset shared by OpenCL C and C (see real.h), so
  * the tests also compile this file in double precision and check every gradient against
  * central differences. The order of clopt_function() is the catalogue's (src/functions.c).

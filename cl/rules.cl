@@ -1,5 +1,5 @@
 /*
- * The update rules of SEMANTICS.md, one inline function per optimizer, shared by every
+ * The update rules of docs/semantics.md, one inline function per optimizer, shared by every
  * kernel that updates parameters (and compiled as C for the host's benchmark loops). Each
  * takes the parameter, the (already clipped) gradient, up to three state values (a, b, c:
  * the kind's state buffers in catalogue order; unused ones are ignored) and the step's
@@ -174,7 +174,7 @@ CLOPT_RULE_FN void CLOPT_RULE(lion)(CLOPT_T *p, CLOPT_T g, CLOPT_T *m, CLOPT_T *
 }
 
 /*
- * Schedule-free SGD and AdamW (Defazio et al. 2024; SEMANTICS.md): the parameters are y,
+ * Schedule-free SGD and AdamW (Defazio et al. 2024; docs/semantics.md): the parameters are y,
  * state a is z (the base sequence) and b is x (its average, where a model is evaluated).
  * On the first step z and x start at y (k.start). k.lr is this step's lr_k, k.weight_decay
  * lr_k * weight_decay (applied at y), k.m_scale c and k.g_scale 1 - c.

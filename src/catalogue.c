@@ -1,4 +1,4 @@
-/* The optimizer catalogue (SEMANTICS.md, "Names, defaults, validation") as data. */
+/* The optimizer catalogue (docs/semantics.md, "Names, defaults, validation") as data. */
 #include "catalogue.h"
 
 #include <math.h>

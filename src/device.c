@@ -1,4 +1,4 @@
-/* Device listing and the selector of DESIGN.md ("cpu", "gpu", "P:D", name substring). */
+/* Device listing and the selector of docs/library.md ("cpu", "gpu", "P:D", name substring). */
 #include "device.h"
 
 #include "error.h"

@@ -2,7 +2,7 @@
  * The test-function catalogue: what the CLI, the server and the page show about each
  * function. The index of a function is its id in cl/functions.cl (clopt_function), so
  * the order here and there is the same; tests/test_functions.c checks every minimum
- * against the kernel code. Minima are given to double precision (SEMANTICS.md; Himmelblau's
+ * against the kernel code. Minima are given to double precision (docs/semantics.md; Himmelblau's
  * other three by Newton's method in double): convergence is judged against them.
  */
 #include "functions.h"

@@ -1,4 +1,4 @@
-/* Learning-rate schedules (SEMANTICS.md, "Schedules") as data, their two syntaxes and m(t). */
+/* Learning-rate schedules (docs/semantics.md, "Schedules") as data, their two syntaxes and m(t). */
 #include "lr_schedule.h"
 
 #include "config.h"
@@ -262,7 +262,7 @@ static clopt_status assign(clopt_lr_schedule *s, bool *seen, clopt_sparam p, dou
     return CLOPT_OK;
 }
 
-/* Required parameters given, and the relations between parameters (SEMANTICS.md). */
+/* Required parameters given, and the relations between parameters (docs/semantics.md). */
 clopt_status clopt_schedule_check(const clopt_lr_schedule *s, const char *owner, clopt_error *err)
 {
     const clopt_schedule_info *info = s->info;

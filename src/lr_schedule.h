@@ -1,5 +1,5 @@
 /*
- * Learning-rate schedules (SEMANTICS.md, "Schedules"): the table of schedules with their
+ * Learning-rate schedules (docs/semantics.md, "Schedules"): the table of schedules with their
  * parameters, defaults, ranges, texts and formulas; their spec and JSON forms; and m(t), the
  * factor on the learning rate, computed on the host in double like Keras 1's decay. The spec
  * parser, the config text, the per-step scalars (schedule.c), the CLI and the API read this.
@@ -46,7 +46,7 @@ typedef struct {
     double defaults[CLOPT_SCHEDULE_MAX_PARAMS];     /* CLOPT_SCHEDULE_REQUIRED: required */
     const char *en;
     const char *ko;
-    const char *formula; /* m(t) for t >= W, in the words of SEMANTICS.md */
+    const char *formula; /* m(t) for t >= W, in the words of docs/semantics.md */
     /* m(t) for t >= W: v by clopt_sparam, t the step (0 first), u = t - W */
     double (*shape)(const double *v, double t, double u);
 } clopt_schedule_info;

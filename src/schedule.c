@@ -1,4 +1,4 @@
-/* Per-step scalars of SEMANTICS.md, "One step" and "After Keras 1", in double precision. */
+/* Per-step scalars of docs/semantics.md, "One step" and "After Keras 1", in double precision. */
 #include "schedule.h"
 
 #include <math.h>
@@ -15,7 +15,7 @@ clopt_running clopt_running_start(void)
 }
 
 /*
- * Schedule-free (SEMANTICS.md): lr_k with its own warmup (and, for AdamW, Adam's second
+ * Schedule-free (docs/semantics.md): lr_k with its own warmup (and, for AdamW, Adam's second
  * bias correction), the running largest rate and the weight c of this step's z in x.
  */
 static clopt_running schedule_free(const clopt_config *c, double lr_e, double t, clopt_running run,

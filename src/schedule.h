@@ -14,7 +14,7 @@
 /*
  * The host's running scalars of an optimizer, carried from step to step (and saved in
  * checkpoints): Nadam's product of mu_t, and schedule-free's largest rate so far and sum of
- * weights (SEMANTICS.md, "Schedule-free SGD and AdamW").
+ * weights (docs/semantics.md, "Schedule-free SGD and AdamW").
  */
 typedef struct {
     double m_schedule; /* Nadam; 1 before the first step */

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Installs clopt into a temporary prefix and builds the README's example program against
+# Installs clopt into a temporary prefix and builds the example program of docs/library.md against
 # it twice, with pkg-config and with CMake's find_package(clopt), then runs both.
 # usage: tests/install.sh SOURCE_DIR BUILD_DIR
 set -euo pipefail
@@ -9,9 +9,9 @@ trap 'rm -rf "$tmp"' EXIT
 cmake --install "$build" --prefix "$tmp/prefix" >/dev/null
 libdir=$(dirname "$(find "$tmp/prefix" -name libclopt.so -print -quit)")
 
-# The example is the README's, so the README cannot drift from the API.
+# The example is docs/library.md's, so the guide cannot drift from the API.
 awk '/<!-- example: train.c -->/{f=1;next} f&&/^```c/{next} f&&/^```/{exit} f' \
-  "$src/README.md" >"$tmp/train.c"
+  "$src/docs/library.md" >"$tmp/train.c"
 grep -q clopt_optimizer_step "$tmp/train.c"
 
 PKG_CONFIG_PATH="$libdir/pkgconfig" cc -std=c11 -Wall -Wextra -Werror -o "$tmp/train-pc" \

@@ -1,4 +1,4 @@
-/* The update rules of SEMANTICS.md in double precision, tensor by tensor. */
+/* The update rules of docs/semantics.md in double precision, tensor by tensor. */
 #include "reference.h"
 
 #include <float.h>
@@ -9,7 +9,7 @@
 /* Every rule has the same signature; most use only part of it. */
 #pragma GCC diagnostic ignored "-Wunused-parameter"
 
-/* The step's numbers shared by every element: SEMANTICS.md, "One step". */
+/* The step's numbers shared by every element: docs/semantics.md, "One step". */
 typedef struct {
     double lr;                           /* lr_e = lr / (1 + decay * it) */
     double t;                            /* it + 1 */
@@ -142,7 +142,7 @@ static void nadam(const ref_hyper *h, const ref_sched *s, size_t n, double *p,
     }
 }
 
-/* Lamb: the trust ratio over the whole tensor (SEMANTICS.md, "After Keras 1"). */
+/* Lamb: the trust ratio over the whole tensor (docs/semantics.md, "After Keras 1"). */
 static void lamb(const ref_hyper *h, const ref_sched *s, size_t n, double *p,
                  double *const st[REF_STATE], double *const mag[REF_STATE], double *slack,
                  const double *g)
@@ -207,7 +207,7 @@ static void lion(const ref_hyper *h, const ref_sched *s, size_t n, double *p,
 }
 
 /*
- * Schedule-free SGD and AdamW, as SEMANTICS.md writes them: z (st[0]) and x (st[1]) start at
+ * Schedule-free SGD and AdamW, as docs/semantics.md writes them: z (st[0]) and x (st[1]) start at
  * y = p on the first step; z takes the step (weight decay at y), x averages z with weight c,
  * y lies between them. mag: z's terms in absolute value, and their average for x.
  */
@@ -252,7 +252,7 @@ static void adamw_schedulefree(const ref_hyper *h, const ref_sched *s, size_t n,
     schedule_free(h, s, n, p, st, mag, g, 1);
 }
 
-/* The defaults of SEMANTICS.md's tables; hyperparameters an optimizer lacks stay 0. */
+/* The defaults of docs/semantics.md's tables; hyperparameters an optimizer lacks stay 0. */
 static const struct {
     const char *name;
     ref_rule *rule;

@@ -1,5 +1,5 @@
 /*
- * An independent double-precision reference of the update rules of SEMANTICS.md (Keras
+ * An independent double-precision reference of the update rules of docs/semantics.md (Keras
  * 1.x and "After Keras 1"), written from that page for the tests. It shares no code with
  * the library: its rules, defaults and names are its own; the tests match them to the
  * catalogue by name and fail on any optimizer the reference lacks.
@@ -12,7 +12,7 @@
 
 #define REF_STATE 3
 
-/* A learning-rate schedule (SEMANTICS.md, "Schedules"); name "" = none. */
+/* A learning-rate schedule (docs/semantics.md, "Schedules"); name "" = none. */
 typedef struct {
     char name[16];
     double warmup, steps, every, factor, rate, alpha, decay;
@@ -45,7 +45,7 @@ typedef struct {
     double **psum;           /* per element: sum of |p| after each step so far, for error bounds */
 } ref_optimizer;
 
-/* Whether the reference has optimizer `name`; its defaults from SEMANTICS.md. */
+/* Whether the reference has optimizer `name`; its defaults from docs/semantics.md. */
 int ref_has(const char *name);
 ref_hyper ref_defaults(const char *name);
 

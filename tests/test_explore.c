@@ -312,9 +312,9 @@ static void test_converged_at_first_step_within_tolerance(void)
 
 /*
  * converged_at where f* is not 0 and |f*| > 1: Lion(beta_1 = 0.01, beta_2 = 0) on
- * Styblinski-Tang (f* = -78.33233140754283 at x_i = -2.903534027771178, SEMANTICS.md) is
+ * Styblinski-Tang (f* = -78.33233140754283 at x_i = -2.903534027771178, docs/semantics.md) is
  * sign descent: each coordinate moves by exactly lr toward the minimum, then rocks around
- * it. A double simulation of SEMANTICS.md's Lion gives every cell's first step with
+ * it. A double simulation of docs/semantics.md's Lion gives every cell's first step with
  * f - f* <= tol |f*| = 7.8e-2 (36 to 136 steps; a tolerance left unscaled, 1e-3, gives 40 to
  * 140, and f itself is never within either of 0). The device differs from the simulation by
  * its float positions (<= 140 roundings of eps/2 * 3 = 2.5e-5 per coordinate, where
@@ -426,7 +426,7 @@ static void test_minimum_is_the_nearby_known_minimum(void)
 }
 
 /*
- * diverged_at: plain SGD on Rosenbrock from (-1.5, 2) diverges at step 5: SEMANTICS.md's SGD
+ * diverged_at: plain SGD on Rosenbrock from (-1.5, 2) diverges at step 5: docs/semantics.md's SGD
  * in double gives f = 2.6e13 at step 4 and 4.5e38 at step 5 (beyond the 1e30 of the rule and
  * even float's range), so float cannot disagree. That cell has no final point, no minimum
  * and no convergence.

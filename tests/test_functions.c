@@ -86,7 +86,7 @@ static void test_catalogue_minima_are_minima(void)
 }
 
 /*
- * Minima to double precision (SEMANTICS.md), for convergence and "above the minimum": each
+ * Minima to double precision (docs/semantics.md), for convergence and "above the minimum": each
  * is a stationary point of the kernels' own f (in double) with that value. Their digits are
  * exact to about 1e-16 relative, where the gradient is the Hessian (at most ~100 here) times
  * that: |g| <= 1e-12 and |f - f*| <= 1e-12 max(1, |f*|). McCormick -1.9133 and six-hump camel

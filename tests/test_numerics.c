@@ -415,14 +415,14 @@ static void test_every_optimizer_has_its_reference_and_defaults(void)
             CU_ASSERT(ref_set(&c, name, info->defaults[i]));
             CU_ASSERT(memcmp(&c, &h, sizeof c) == 0); /* the catalogue's default */
             if (memcmp(&c, &h, sizeof c) != 0)
-                fprintf(stderr, "\n  %s: default of %s differs from SEMANTICS.md\n", info->name,
-                        name);
+                fprintf(stderr, "\n  %s: default of %s differs from docs/semantics.md\n",
+                        info->name, name);
         }
     }
 }
 
 CU_TestInfo numerics_tests[] = {
-    {"every optimizer has its texts, equations, reference rule and SEMANTICS.md's defaults",
+    {"every optimizer has its texts, equations, reference rule and docs/semantics.md's defaults",
      test_every_optimizer_has_its_reference_and_defaults},
     {"every optimizer and option matches the reference over 1000 steps",
      test_every_optimizer_and_option_matches_the_reference_1000_steps},

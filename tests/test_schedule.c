@@ -1,5 +1,5 @@
 /*
- * Learning-rate schedules (SEMANTICS.md, "Schedules"): m(t) of every schedule, with and
+ * Learning-rate schedules (docs/semantics.md, "Schedules"): m(t) of every schedule, with and
  * without warmup, against the reference's own m(t) (reference.c) over 1,200 steps, bit for
  * bit (both compute the same double expressions); the rate an optimizer reports; the spec
  * and JSON forms and their refusals; checkpoints. The parameters through an optimizer are

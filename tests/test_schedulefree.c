@@ -1,5 +1,5 @@
 /*
- * Schedule-free SGD and AdamW (SEMANTICS.md): y (the parameters) and x (the average the
+ * Schedule-free SGD and AdamW (docs/semantics.md): y (the parameters) and x (the average the
  * library writes into a caller's buffer) against the reference over 1,000 steps with every
  * option, on three tensors in two buffers; what the average is for other kinds and before
  * the first step; checkpoints keep the running scalars (lr_max, the weight sum).

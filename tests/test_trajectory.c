@@ -134,7 +134,7 @@ static ref_hyper hyper_of(clopt_context *ctx, const char *spec)
 
 /*
  * The step at which the same run in double diverges (|f| > 1e30 or not a number, the
- * engine's rule), computed from SEMANTICS.md alone (tests/reference.c, cl/functions.cl in
+ * engine's rule), computed from docs/semantics.md alone (tests/reference.c, cl/functions.cl in
  * double), or `steps` + 1 if it does not: how many steps a comparison that stops at the
  * device's divergence must at least have compared. A rule that makes NaN at step 1 would
  * otherwise be compared on no step at all.

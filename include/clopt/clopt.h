@@ -143,7 +143,7 @@ CLOPT_API clopt_status clopt_optimizer_get(const clopt_optimizer *o, const char 
 
 /*
  * The learning rate the next step takes, lr_e: lr * m(t) with a schedule (the spec's
- * schedule=cosine(steps=1000, warmup=100), SEMANTICS.md "Schedules"; t = the steps taken),
+ * schedule=cosine(steps=1000, warmup=100), docs/semantics.md "Schedules"; t = the steps taken),
  * Keras 1's lr / (1 + decay * t) without one. clopt_optimizer_get(o, "lr") stays the base
  * rate. (Adam-like kinds fold their bias corrections in after this.) 0 for NULL.
  */
@@ -214,7 +214,7 @@ typedef struct {
     double x, y, f;
 } clopt_point;
 
-/* A 2-D test function of the catalogue (SEMANTICS.md, "Test functions"). */
+/* A 2-D test function of the catalogue (docs/semantics.md, "Test functions"). */
 typedef struct {
     const char *name;    /* "rosenbrock" */
     const char *formula; /* plain text: "(1-x)^2 + 100 (y-x^2)^2" */

@@ -15,14 +15,14 @@ Keywords: PyTorch's names where PyTorch has the hyperparameter (`lr`, `betas`, `
 `weight_decay`, `momentum`, `nesterov`, `amsgrad`), the catalogue's (Keras) names for the
 rest (`rho`, `decay`, `schedule_decay`, `clipnorm`, `clipvalue`); `beta_1`, `beta_2`,
 `epsilon` and `learning_rate` are accepted too. Defaults are the catalogue's. Every class
-takes `schedule=` (SEMANTICS.md "Schedules": "cosine(steps=1000, warmup=100)" or its config
+takes `schedule=` (docs/semantics.md "Schedules": "cosine(steps=1000, warmup=100)" or its config
 dict), which multiplies lr by m(t) inside the library; `opt.rate` is the next step's rate.
 
 Schedule-free rows (SGDScheduleFree, AdamWScheduleFree): the parameters hold y, where
 gradients are taken; the model is evaluated at the average x: `with opt.eval_params():`
 swaps x in for the block and puts y back after it.
 
-The rule that runs is clopt's, exactly as SEMANTICS.md writes it, not PyTorch's: Keras
+The rule that runs is clopt's, exactly as docs/semantics.md writes it, not PyTorch's: Keras
 places epsilon outside the bias correction (Adam: p -= lr sqrt(1-b2^t)/(1-b1^t) m /
 (sqrt(v) + eps), where PyTorch divides by sqrt(v)/sqrt(1-b2^t) + eps), so the two agree
 only with eps = 0; AdamW's weight_decay is decoupled (p -= lr wd p) and defaults to 0.004,
@@ -78,7 +78,7 @@ def _group_keys(row):
             keys.append("eps")
         else:
             keys.append(n)
-    keys.append("schedule")  # every row takes one (SEMANTICS.md "Schedules"); None: none
+    keys.append("schedule")  # every row takes one (docs/semantics.md "Schedules"); None: none
     return keys
 
 
@@ -454,7 +454,7 @@ def _probe_config(spec, context):
         opt.close()
 
 
-# SEMANTICS.md, "After Keras 1": the rows that equal PyTorch's with epsilon = 0 (the two
+# docs/semantics.md, "After Keras 1": the rows that equal PyTorch's with epsilon = 0 (the two
 # frameworks differ only in where epsilon goes); tests/test_torch.py checks each.
 _EQUAL_WITH_EPS_ZERO = {"Adam": "torch.optim.Adam with amsgrad=True",
                         "AdamW": "torch.optim.AdamW", "RAdam": "torch.optim.RAdam"}
@@ -473,7 +473,7 @@ def _make_class(row):
     doc = (f"clopt's {name} ({row.get('en', '')}) as a torch.optim.Optimizer.\n\n"
            f"Keywords and defaults: "
            + ", ".join(f"{k}={defaults[k]!r}" for k in keys)
-           + ".\nThe rule is clopt's (SEMANTICS.md)"
+           + ".\nThe rule is clopt's (docs/semantics.md)"
            + (f"; with eps=0 it equals {_EQUAL_WITH_EPS_ZERO[name]} (1.13) to rounding"
               if name in _EQUAL_WITH_EPS_ZERO else "")
            + (".\nSchedule-free: gradients are taken at the parameters y, but the model is "

@@ -1,8 +1,8 @@
-"""An independent double-precision reference of SEMANTICS.md's update rules, in NumPy.
+"""An independent double-precision reference of docs/semantics.md's update rules, in NumPy.
 
-Written from SEMANTICS.md alone (not from cl/rules.cl): one function per optimizer key,
+Written from docs/semantics.md alone (not from cl/rules.cl): one function per optimizer key,
 over a list of float64 tensors. The tests step clopt (float32) and this side by side on the
-same float32 gradients and compare. Schedules (SEMANTICS.md "Schedules") are `multiplier`;
+same float32 gradients and compare. Schedules (docs/semantics.md "Schedules") are `multiplier`;
 the schedule-free rows keep z and x as their state ("z", "x") and p is y.
 """
 import math
@@ -213,7 +213,7 @@ class Reference:
             p -= lr_e * m / (1 - b1 ** t)
 
     def _schedulefree(self, i, g, lr_k, c, beta, adam):
-        """SEMANTICS.md "Schedule-free SGD and AdamW": z and x start at the parameters;
+        """docs/semantics.md "Schedule-free SGD and AdamW": z and x start at the parameters;
         p is y, where the gradients are taken."""
         h, y = self.h, self.p[i]
         z = self.s.setdefault(("z", i), y.copy())

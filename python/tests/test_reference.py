@@ -1,5 +1,5 @@
 """Every catalogue optimizer, through clopt.torch, stepping a small PyTorch MLP, against the
-double-precision reference of SEMANTICS.md (tests/reference.py) fed the same gradients.
+double-precision reference of docs/semantics.md (tests/reference.py) fed the same gradients.
 
 Tolerance: clopt computes in float32 from the same float32 gradients, so the two differ by
 rounding only: each step adds a few float32 ulps of |p| (the subtraction) plus a relative

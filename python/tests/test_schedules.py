@@ -1,5 +1,5 @@
 """Optimizer.rate, Optimizer.average and clopt.torch's eval_params() and schedule= against
-the double-precision reference (tests/reference.py, from SEMANTICS.md "Schedules" and
+the double-precision reference (tests/reference.py, from docs/semantics.md "Schedules" and
 "Schedule-free SGD and AdamW").
 
 The gradients here are fixed random arrays (not functions of the parameters), so clopt

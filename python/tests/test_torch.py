@@ -202,7 +202,7 @@ def test_string_hyperparameters_cannot_change_between_steps():
     ("RAdam", {}),
 ])
 def test_with_eps_zero_equals_pytorch(name, kw):
-    """SEMANTICS.md: with epsilon = 0, Adam(amsgrad), AdamW and RAdam equal PyTorch's to
+    """docs/semantics.md: with epsilon = 0, Adam(amsgrad), AdamW and RAdam equal PyTorch's to
     rounding (the frameworks differ only in where epsilon goes)."""
     a, b = _mlp(), _mlp()
     ours = getattr(ct, name)(a.parameters(), lr=0.01, eps=0.0, **kw)

@@ -1,5 +1,6 @@
-// Takes the README's screenshot of the training view: the seven optimizers (Keras defaults,
-// SGD with momentum 0.9), 5 epochs on all 60,000 examples. Minutes on a 2-core CPU.
+// Takes the training view's screenshot (docs/page.md, web/doc/training.png): the seven
+// optimizers (Keras defaults, SGD with momentum 0.9), 5 epochs on all 60,000 examples.
+// Minutes on a 2-core CPU.
 //   node tests/e2e/shot-training.mjs CLOPT_BINARY OUT.png
 import { spawn } from 'node:child_process';
 

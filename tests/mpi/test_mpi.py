@@ -209,7 +209,7 @@ else:
     out, err = p.communicate()
     check("kill -9 of rank 1", False, "rank 1 never ran: %s" % err[-1500:])
 
-# 7. The README's pattern in a user's own trainer: 1 and 3 ranks, the same losses.
+# 7. docs/library.md's pattern in a user's own trainer: 1 and 3 ranks, the same losses.
 losses = {}
 for n in (1, 3):
     rc, out, err = run(MPIRUN + ["-np", str(n), EXAMPLE], 120)

@@ -1,5 +1,6 @@
 """A small HTTP client for the server tests: a server process, JSON requests, SSE streams
-and raw sockets. Python's standard library only; loopback only."""
+and raw sockets; loopback only. Every answer and event it receives is checked against
+docs/openapi.yaml (openapi.py), so every server test also tests the API's description."""
 
 import http.client
 import json
@@ -8,6 +9,8 @@ import signal
 import socket
 import subprocess
 import time
+
+import openapi
 
 
 class Server:
@@ -68,6 +71,7 @@ def request(port, method, path, body=None, headers=None, timeout=60):
     data = r.read()
     out = (r.status, {k.lower(): v for k, v in r.getheaders()}, data)
     conn.close()
+    openapi.check_response(method, path, *out)
     return out
 
 
@@ -88,6 +92,7 @@ class Stream:
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
         h = {"Host": "127.0.0.1:%d" % port, "Accept": "text/event-stream"}
         h.update(headers or {})
+        self.path = path
         self.conn.request("GET", path, headers=h)
         self.sock = self.conn.sock
         self.resp = self.conn.getresponse()
@@ -105,8 +110,11 @@ class Stream:
             line = line.decode("utf-8").rstrip("\n")
             if line == "":
                 if ev:
-                    if parse:
-                        ev["data"] = json.loads(ev["data"])
+                    if "event" in ev and "data" in ev:
+                        data = json.loads(ev["data"])
+                        openapi.check_event(self.path, ev["event"], data)
+                        if parse:
+                            ev["data"] = data
                     return ev
                 continue
             if line.startswith(":"):

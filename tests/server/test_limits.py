@@ -1,5 +1,5 @@
 """GET /api/v1/limits: the server's limits, published from the constants it enforces, and
-every copy of them (the README's table, `clopt explore --help`, the page) against that answer.
+every copy of them (the table of docs/server.md, `clopt explore --help`, the page) against that answer.
 
 usage: python3 tests/server/test_limits.py CLOPT_BINARY [unittest args]
 """
@@ -19,9 +19,9 @@ BINARY = None
 
 
 def readme_limits():
-    """The README's table: {"group.name": value} from rows | `group.name` | 1,234 | ... |."""
+    """The table of docs/server.md: {"group.name": value} from rows | `group.name` | 1,234 | ... |."""
     rows = {}
-    with open(os.path.join(ROOT, "README.md"), encoding="utf-8") as f:
+    with open(os.path.join(ROOT, "docs", "server.md"), encoding="utf-8") as f:
         for line in f:
             m = re.match(r"^\| `(\w+\.\w+)` \| ([\d,]+) \|", line)
             if m:

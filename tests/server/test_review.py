@@ -443,7 +443,7 @@ class Sampler:
 
 
 # What resident memory may rise beyond the charge: allocator slack, the connections, the
-# kernels PoCL builds for a kind of work the first time (measured 3-8 MiB; see README).
+# kernels PoCL builds for a kind of work the first time (measured 3-8 MiB; see docs/performance.md).
 OVERHEAD = 16 << 20
 RSS_CHECKED = "ASAN_OPTIONS" not in os.environ
 
@@ -484,7 +484,7 @@ class Engines(Case):
 
 
 # The trainings' own context, CLBlast's kernels, the data set on the device and PoCL's
-# kernels for the sizes used, built once (measured 95 MiB for the default sizes; see README).
+# kernels for the sizes used, built once (measured 95 MiB for the default sizes; see docs/performance.md).
 TRAINING_ONCE = 128 << 20
 
 

@@ -22,7 +22,7 @@ from client import (Server, Stream, get_json, post_json, points_of, raw, request
 BINARY = None
 
 # What the server's resident memory may grow beyond --memory: allocator slack, the
-# OpenCL engine's buffers and the connections' own memory (measured: see README).
+# OpenCL engine's buffers and the connections' own memory (measured: see docs/performance.md).
 RSS_OVERHEAD_KIB = 64 << 10
 # AddressSanitizer keeps freed memory in quarantine: resident memory says nothing there.
 RSS_CHECKED = "ASAN_OPTIONS" not in os.environ

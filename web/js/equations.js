@@ -1,4 +1,4 @@
-// The selected trajectory's update rule (SEMANTICS.md) with the current step's numbers:
+// The selected trajectory's update rule (docs/semantics.md) with the current step's numbers:
 // the gradient, the optimizer's state, the step taken and the new position. The numbers
 // come from the run's "state": true stream: [x, y, f, g_x, g_y, a_x, a_y, b_x, b_y, d_x, d_y].
 
