@@ -6,7 +6,7 @@
 // (data-offmap="<trajectory index>").
 /* global d3 */
 
-import { colour, contourLevels, landscapeTransform } from './scales.js';
+import { colour, contourLevels, equalScales, landscapeTransform } from './scales.js';
 import { t } from './i18n.js';
 
 const M = { left: 44, right: 10, top: 10, bottom: 28 };
@@ -92,6 +92,23 @@ export function createLandscape(svgNode, { onClick, onKeyStart, starts: currentS
   function size() {
     const r = svgNode.getBoundingClientRect();
     return [Math.max(r.width, 200), Math.max(r.height, 150)];
+  }
+
+  /** The plot's width and height in pixels (inside the axes). */
+  function plotSize() {
+    const [w, h] = size();
+    return [w - M.left - M.right, h - M.top - M.bottom];
+  }
+
+  /**
+   * The view to ask for so that `extent` is all on the map with equal scales on both axes at
+   * the map's present size, and a grid of about `cells` points of that shape: {view, nx, ny}.
+   */
+  function fit(extent, cells = 160 * 120) {
+    const [pw, ph] = plotSize();
+    const nx = Math.max(16, Math.round(Math.sqrt((cells * pw) / ph)));
+    const ny = Math.max(16, Math.round(cells / nx));
+    return { view: equalScales(extent, pw, ph), nx, ny };
   }
 
   function layout() {
@@ -270,5 +287,5 @@ export function createLandscape(svgNode, { onClick, onKeyStart, starts: currentS
     svgNode.classList.toggle('panning', on);
   }
 
-  return { setLandscape, setStarts, setRun, update, select, setPanning, view: () => view };
+  return { setLandscape, setStarts, setRun, update, select, setPanning, fit, view: () => view };
 }

@@ -83,7 +83,9 @@ export function createRace(state, bus) {
   }
 
   async function loadLandscape() {
-    const data = await getLandscape(state.fn.name, 160, 120, state.extent, { retries: 60 });
+    // state.extent is what must be on the map; the map shows it with equal axis scales
+    const { view, nx, ny } = landscape.fit(state.extent || state.fn.view);
+    const data = await getLandscape(state.fn.name, nx, ny, view, { retries: 60 });
     landscape.setLandscape(data, state.fn);
     if (state.fn.own) $('formula').innerHTML = `<i>f</i>(<i>x</i>, <i>y</i>) = ${formulaHtml(state.fn.formula)}`;
     else $('formula').textContent = `${state.fn.name}: f(x, y) = ${state.fn.formula}`;

@@ -1,6 +1,6 @@
 // The race's playback and drawing: the run on show (map, loss chart, legend, scrubber), a
 // frame drawn whenever what it shows has changed (one key: the run, the step, what has
-// arrived, playing, the selection, the language, the view), the play/step/scrub/speed
+// arrived, playing, the selection, the language, the view, the map's extent), the play/step/scrub/speed
 // controls and their keys. It tells the page through the bus: 'drawn' (a frame was drawn),
 // 'played' (the run a lesson started has played to its end).
 
@@ -64,7 +64,7 @@ export function createPlayback(state, bus, { landscape, loss }) {
     lastFrame = now;
     if (advance(state, dt) && r === lessonRun && state.view === 'lessons') bus.emit('played');
     const key = `${serial}/${state.step}/${r ? r.available : -1}/${r ? r.finished : ''}/${state.playing}`
-      + `/${state.selected}/${state.lang}/${state.view}`;
+      + `/${state.selected}/${state.lang}/${state.view}/${landscape.view().join()}`; // a zoom: "off the map" again
     if (key !== drawn) {
       drawn = key;
       draw();

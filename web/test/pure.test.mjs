@@ -5,7 +5,7 @@ import test from 'node:test';
 import { TEXT, particles, setLanguage, t } from '../js/i18n.js';
 import { formulaHtml, isExpression } from '../js/ownfunction.js';
 import {
-  colour, contourLevels, dash, landscapeTransform, lossFloor, lossScaleKind, PALETTE, repeats, setKinds,
+  colour, contourLevels, dash, equalScales, landscapeTransform, lossFloor, lossScaleKind, PALETTE, repeats, setKinds,
 } from '../js/scales.js';
 import { checkSpec, checkValue } from '../js/validate.js';
 import { evaluate } from '../js/equations.js';
@@ -338,4 +338,18 @@ test('the step a playback was paused at travels in the hash', () => {
   assert.equal(parseHash(formatHash(v)).step, 37);
   assert.doesNotMatch(formatHash({ ...v, step: null }), /step=\d/);
   assert.deepEqual(parseHash('#function=sphere&step=-1').ignored, ['step=-1']);
+});
+
+test('equalScales grows the view about its centre to the plot\'s shape, equal units per pixel', () => {
+  // [-2, 2] x [-1, 3] on 400 x 200 px: x needs 0.01 per px, y 0.02: x grows to [-4, 4]
+  assert.deepEqual(equalScales([-2, 2, -1, 3], 400, 200), [-4, 4, -1, 3]);
+  // on 200 x 400 px y grows about its centre 1: [-3, 5]
+  assert.deepEqual(equalScales([-2, 2, -1, 3], 200, 400), [-2, 2, -3, 5]);
+  // a view of the plot's shape comes back as it was
+  assert.deepEqual(equalScales([0, 3, 10, 11], 300, 100), [0, 3, 10, 11]);
+  for (const [view, w, h] of [[[-4.5, 4.5, -4.5, 4.5], 326, 274], [[0.1, 0.3, -7, 2], 1200, 380]]) {
+    const [x0, x1, y0, y1] = equalScales(view, w, h);
+    assert.ok(Math.abs((x1 - x0) / w - (y1 - y0) / h) < 1e-7 * ((x1 - x0) / w), `${view} on ${w} x ${h}`);
+    assert.ok(x0 <= view[0] && x1 >= view[1] && y0 <= view[2] && y1 >= view[3], 'the view is all on the map');
+  }
 });
