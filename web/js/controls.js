@@ -7,11 +7,12 @@
 
 import { problemText, t, words } from './i18n.js';
 import { colour, dash } from './scales.js';
+import { scheduleField } from './schedulefield.js';
 import { checkValue } from './validate.js';
 
 /** Makes entry.raw / entry.problems / entry.server exist. */
-export function newEntry(key, params = {}) {
-  return { key, params, raw: {}, problems: {}, server: null };
+export function newEntry(key, params = {}, schedule = null) {
+  return { key, params, schedule, raw: {}, problems: {}, server: null };
 }
 
 /** The first problem of the entries: {i, h, text} (in the page's language), or null. */
@@ -95,10 +96,11 @@ function paramField(entry, i, h, onChange) {
 
 /**
  * Renders entries into container; infos is /api/v1/optimizers. onChange() after an edit
- * (the entry's fields are updated in place), onKind() after a change of kind (render again),
- * onRemove(index) for the remove button.
+ * (the entry's fields are updated in place), onKind() after a change of kind or schedule
+ * (render again), onRemove(index) for the remove button; schedules (/api/v1/schedules) and
+ * steps() (the race's steps) for each entry's schedule (schedulefield.js).
  */
-export function renderEntries(container, entries, infos, { onChange, onKind, onRemove }) {
+export function renderEntries(container, entries, infos, { onChange, onKind, onRemove, schedules = [], steps = () => 0 }) {
   container.replaceChildren();
   const seen = new Map();
   entries.forEach((entry, i) => {
@@ -132,6 +134,7 @@ export function renderEntries(container, entries, infos, { onChange, onKind, onR
     params.className = 'params';
     for (const h of info.hyperparameters) params.append(...paramField(entry, i, h, onChange));
     box.append(head, params);
+    if (schedules.length) box.append(scheduleField(entry, i, schedules, { steps, onChange, onRender: onKind }));
     // A refusal that names no field of the entry: under the entry.
     const whole = document.createElement('p');
     whole.className = 'error';

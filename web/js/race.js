@@ -11,6 +11,7 @@ import { createLandscape } from './landscape.js';
 import { createLossChart } from './loss.js';
 import { OWN, describe, formulaHtml, isExpression, setupOwnFunction } from './ownfunction.js';
 import { createRaceForm } from './raceform.js';
+import { createRateChart } from './ratechart.js';
 import { createPlayback } from './raceplay.js';
 import { fittedView, info, newRun, specs, storeRows } from './racerun.js';
 import { colour } from './scales.js';
@@ -48,7 +49,8 @@ export function createRace(state, bus) {
     onSelect: (i) => player.select(i),
   });
   const loss = createLossChart($('loss'), { onSeek: (step) => player.seek(step) });
-  const player = createPlayback(state, bus, { landscape, loss });
+  const rates = createRateChart($('rates'), $('rate-now'));
+  const player = createPlayback(state, bus, { landscape, loss, rates });
   const ownField = setupOwnFunction($('function'), {
     async onValid(fn) {
       chooseFunction(fn.name, false, fn); // the URL follows once the run is accepted
@@ -186,7 +188,7 @@ export function createRace(state, bus) {
     pendingStep = Number.isInteger(v.step) ? v.step : null;
     const parsed = v.opts.map((spec) => ({ text: spec, spec: parseSpec(spec) }));
     const known = ({ spec }) => spec && info(state, spec.key);
-    const entries = parsed.filter(known).map(({ spec }) => newEntry(spec.key, spec.params));
+    const entries = parsed.filter(known).map(({ spec }) => newEntry(spec.key, spec.params, spec.schedule));
     form.reportIgnored(v.ignored, parsed.filter((p) => !known(p)).map((p) => p.text));
     if (entries.length) {
       state.entries = entries;

@@ -14,7 +14,7 @@ const $ = (id) => document.getElementById(id);
 
 /** Playback of state.run on the race's map (landscape.js) and loss chart (loss.js). */
 // eslint-disable-next-line max-lines-per-function -- the player's closure over its frame key and clock; each function inside is checked on its own
-export function createPlayback(state, bus, { landscape, loss }) {
+export function createPlayback(state, bus, { landscape, loss, rates }) {
   let drawn = ''; // the key of the frame drawn last
   let serial = 0; // counts the runs set (and cleared): a new run is a new frame
   let offmapNow = new Set(); // the trajectories off the map at the drawn step
@@ -29,6 +29,7 @@ export function createPlayback(state, bus, { landscape, loss }) {
     serial += 1;
     landscape.setRun(r);
     loss.setRun(r);
+    rates.setRun(r);
     if (r) buildLegend($('legend'), r, select);
     else $('legend').replaceChildren();
     $('scrub').max = r ? r.steps : 0;
@@ -48,6 +49,7 @@ export function createPlayback(state, bus, { landscape, loss }) {
       offmap = landscape.update(state.step);
       offmapNow = offmap;
       loss.update(state.step);
+      rates.update(state.step, state.selected);
       $('scrub').value = state.step;
       $('step-label').textContent = `${state.step} / ${r.steps}`;
     }

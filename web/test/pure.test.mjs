@@ -10,7 +10,7 @@ import {
 import { checkSpec, checkValue } from '../js/validate.js';
 import { evaluate } from '../js/equations.js';
 import { ema, epochPosition, percent } from '../js/series.js';
-import { formatNumber, formatSpec, parseSpec } from '../js/spec.js';
+import { formatNumber, formatSchedule, formatSpec, parseSpec } from '../js/spec.js';
 import { formatHash, parseHash } from '../js/urlstate.js';
 import {
   cellAt, cellColour, explorationCsv, explorationRequest, formatExploreHash, parseExploreHash, planProblem,
@@ -87,10 +87,31 @@ test('specs keep only the hyperparameters that differ from the defaults', () => 
 
 test('specs parse back, and garbage is refused', () => {
   assert.deepEqual(parseSpec('SGD(lr=0.1, momentum=0.9, nesterov=True)'),
-    { key: 'sgd', params: { lr: 0.1, momentum: 0.9, nesterov: true } });
-  assert.deepEqual(parseSpec('rmsprop'), { key: 'rmsprop', params: {} });
+    { key: 'sgd', params: { lr: 0.1, momentum: 0.9, nesterov: true }, schedule: null });
+  assert.deepEqual(parseSpec('rmsprop'), { key: 'rmsprop', params: {}, schedule: null });
   assert.equal(parseSpec('adam(lr)'), null);
   assert.equal(parseSpec('1adam()'), null);
+});
+
+// GET /api/v1/schedules' cosine and wsd, as the server answers today (the parts used here).
+const COSINE = { name: 'cosine', parameters: [{ name: 'steps', default: null, required: true },
+  { name: 'alpha', default: 0.0, required: false }, { name: 'warmup', default: 0, required: false }] };
+const WSD = { name: 'wsd', parameters: [{ name: 'steps', default: null, required: true },
+  { name: 'decay', default: 0.2, required: false }, { name: 'shape', default: 'linear', required: false, choices: ['linear', 'sqrt'] },
+  { name: 'warmup', default: 0, required: false }] };
+
+test('a schedule goes into the spec as schedule=name(...) and parses back, commas inside and all', () => {
+  const text = formatSpec(adam, { lr: 0.05 }, { name: 'cosine', params: { steps: 500, warmup: 50, alpha: 0 } }, COSINE);
+  assert.equal(text, 'adam(lr=0.05, schedule=cosine(steps=500, warmup=50))');
+  assert.deepEqual(parseSpec(text), { key: 'adam', params: { lr: 0.05 },
+    schedule: { name: 'cosine', params: { steps: 500, warmup: 50 } } });
+  // a word is quoted; a default left out; a link's spec (no spaces) reads the same
+  assert.equal(formatSchedule(WSD, { name: 'wsd', params: { steps: 100, shape: 'sqrt', decay: 0.2 } }),
+    'wsd(steps=100, shape="sqrt")');
+  assert.deepEqual(parseSpec('sgd(lr=0.1,schedule=wsd(steps=100,shape="sqrt"))').schedule,
+    { name: 'wsd', params: { steps: 100, shape: 'sqrt' } });
+  assert.equal(parseSpec('adam(schedule=cosine(steps=5)'), null, 'unbalanced');
+  assert.equal(parseSpec('adam(schedule=cosine(schedule=step(every=2)))'), null, 'a schedule in a schedule');
 });
 
 test('loss scale: log always, also when a run reaches 0 exactly (its floor); linear below 0', () => {
