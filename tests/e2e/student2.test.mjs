@@ -1,4 +1,5 @@
-// The points left of issue 35 (the student's second round) end to end: Debian's chromium,
+// The points left of issue 35 (the student's second round) and the page's part of issue 31
+// (a schedule per optimizer, the learning-rate chart) end to end: Debian's chromium,
 // headless, driven by playwright-core, against a `clopt serve` on a free loopback port, at
 // 390 px touch and 1280 px, in English and Korean. Screenshots in ARTIFACT_DIR.
 //   node tests/e2e/student2.test.mjs CLOPT_BINARY ARTIFACT_DIR
@@ -11,6 +12,7 @@ import { after, before, test } from 'node:test';
 import { chromium } from 'playwright-core';
 
 import { TEXT } from '../../web/js/i18n.js';
+import { readable } from '../../web/js/scales.js';
 
 const [binary, artifacts] = process.argv.slice(2);
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
@@ -185,6 +187,64 @@ test('explore keeps its own start: a race opened from a basin cell does not move
   await page.click('#view-explore');
   assert.equal(`(${await page.inputValue('#explore-start-point')})`, start);
   await page.close();
+});
+
+// SEMANTICS.md "Schedules", written out: cosine with a linear warmup, t = steps taken before.
+function cosineRate(lr, steps, warmup, t) {
+  if (t < warmup) return (lr * (t + 1)) / warmup;
+  return lr * 0.5 * (1 + Math.cos(Math.PI * Math.min((t - warmup) / (steps - warmup), 1)));
+}
+
+test('schedules: a menu from the server, the rate chart with the step marked, schedule-free\'s two lines, both languages', async () => {
+  for (const [screen, lang] of [[LAPTOP, 'en'], [PHONE, 'ko']]) {
+    const page = await open(`#function=rosenbrock&opt=adam(lr=0.05)&opt=sgd_schedulefree(lr=0.01)&steps=200&lang=${lang}`, screen);
+    assert.equal(await waitState(page, ['done', 'error']), 'done');
+    assert.equal(await page.isVisible('#rates'), false, 'no rate changes: no chart');
+    const schedules = await page.evaluate(() => fetch('/api/v1/schedules').then((r) => r.json()));
+    const options = await page.$$eval('[data-schedule="0"] option', (os) => os.map((o) => [o.value, o.textContent]));
+    assert.deepEqual(options, [['', TEXT[lang].scheduleNone], ...schedules.map((x) => [x.name, x.name])]);
+    await page.selectOption('[data-schedule="0"]', 'cosine');
+    // the schedule spans the race's steps; its line in the page's language
+    assert.equal(await page.inputValue('[data-entry="0"] [data-schedule-param="steps"]'), '200');
+    assert.equal(await page.$eval('[data-entry="0"] .schedule-line', (e) => e.textContent),
+      schedules.find((x) => x.name === 'cosine')[lang]);
+    await page.fill('[data-entry="0"] [data-schedule-param="warmup"]', '20');
+    await page.click('#run');
+    await page.waitForFunction(() => /schedule=cosine\(steps=200,warmup=20\)/.test(location.hash), null, { timeout: 20000 });
+    assert.equal(await waitState(page, ['done', 'error']), 'done');
+    assert.equal(await page.isVisible('#rates'), true);
+    assert.match(await page.$eval('#rates [data-rate="0"]', (e) => e.getAttribute('d')), /^M[\d.]+,[\d.]+H/);
+    for (const step of [10, 100]) {
+      await page.evaluate((k) => {
+        const s = document.getElementById('scrub');
+        s.value = String(k);
+        s.dispatchEvent(new Event('input'));
+      }, step);
+      const want = TEXT[lang].rateNow.replace('{step}', step).replace('{rate}', readable(cosineRate(0.05, 200, 20, step - 1)));
+      await page.waitForFunction((w) => document.getElementById('rate-now').textContent.endsWith(w), want, { timeout: 5000 });
+      // the mark sits at that step on the curve: higher during the warmup's end than later
+      const [cursor, dot] = await page.evaluate(() => [Number(document.querySelector('#rates .cursor').getAttribute('x1')),
+        Number(document.querySelector('#rates [data-rate-dot="0"]').getAttribute('cx'))]);
+      assert.ok(Math.abs(cursor - dot) < 0.5, `step ${step}: the dot is on the cursor`);
+    }
+    // the equations take the schedule's rate: Adam's lr_t at step 100 from lr_e, not lr
+    await page.click('#legend [data-legend="0"]');
+    const lrE = cosineRate(0.05, 200, 20, 99);
+    const lrT = (lrE * Math.sqrt(1 - 0.999 ** 100)) / (1 - 0.9 ** 100);
+    await page.waitForFunction((v) => document.getElementById('equations').textContent.includes(v), readable(lrT), { timeout: 5000 });
+    // schedule-free: its y (where gradients are taken) and its average x, a thinner line
+    await page.evaluate(() => {
+      const s = document.getElementById('scrub');
+      s.value = s.max;
+      s.dispatchEvent(new Event('input'));
+    });
+    await page.waitForFunction(() => (document.querySelector('#landscape path.average[data-average="1"]')?.getAttribute('d') || '').length > 100);
+    const [y, x] = await page.evaluate(() => ['[data-trajectory="1"]', 'path.average[data-average="1"]']
+      .map((q) => document.querySelector(`#landscape ${q}`).getAttribute('d')));
+    assert.notEqual(x, y);
+    await shot(page, `student2-schedule-${screen.viewport.width}-${lang}`);
+    await page.close();
+  }
 });
 
 test('no console errors on any page', () => {
