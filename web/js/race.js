@@ -41,6 +41,7 @@ export function createRace(state, bus) {
       keyRun = setTimeout(run, 400);
     },
     starts: () => state.starts,
+    extent: () => state.extent,
     onViewChange(extent) {
       state.extent = extent;
       bus.emit('url', 'race');
