@@ -716,8 +716,11 @@ class Trainings(ServerCase):
         self.assertEqual(starts[0]["examples"], 1000)
         batches = [e["data"] for e in events if e["event"] == "batch"]
         self.assertEqual(len(batches), 2 * 2 * 8)
+        # side by side: epoch 1 of each optimizer, then epoch 2 of each
         self.assertEqual([(b["optimizer"], b["epoch"], b["batch"]) for b in batches],
-                         [(o, e, b) for o in range(2) for e in (1, 2) for b in range(1, 9)])
+                         [(o, e, b) for e in (1, 2) for o in range(2) for b in range(1, 9)])
+        self.assertEqual([(e["data"]["optimizer"], e["data"]["epoch"]) for e in events
+                          if e["event"] == "epoch"], [(0, 1), (1, 1), (0, 2), (1, 2)])
         self.assertTrue(all(0 < b["loss"] < 10 for b in batches))
         ids = [int(e["id"]) for e in events]
         self.assertEqual(ids, list(range(1, len(events) + 1)))
