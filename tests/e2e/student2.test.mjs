@@ -189,6 +189,38 @@ test('explore keeps its own start: a race opened from a basin cell does not move
   await page.close();
 });
 
+/** The test accuracy cells of the training table: per optimizer row, its epochs' texts. */
+const accuracies = (page) => page.$$eval('#train-table tbody tr', (rows) => rows.map((r) => [...r.querySelectorAll('td[data-epoch]')]
+  .map((td) => td.textContent)));
+const filled = (cell) => /%$/.test(cell);
+
+test('training: the optimizers advance epoch by epoch together, and Stop keeps every row, both languages', async () => {
+  for (const [screen, lang] of [[LAPTOP, 'en'], [PHONE, 'ko']]) {
+    const page = await open(`#training&lang=${lang}`, screen);
+    await page.waitForSelector('#train-start');
+    await page.fill('#train-limit', '3000');
+    await page.fill('#train-epochs', '4');
+    await page.fill('#train-hidden', '64');
+    await page.click('#train-start');
+    // the first epoch of every optimizer comes before the second epoch of any
+    await page.waitForFunction(() => [...document.querySelectorAll('#train-table tbody tr')]
+      .some((r) => /%$/.test(r.querySelector('td[data-epoch="1"]')?.textContent || '')), null, { timeout: 120000 });
+    await page.waitForFunction(() => [...document.querySelectorAll('#train-table tbody tr')]
+      .every((r) => /%$/.test(r.querySelector('td[data-epoch="1"]')?.textContent || '')), null, { timeout: 120000 });
+    const first = await accuracies(page);
+    assert.equal(first.length, 2);
+    assert.ok(first.every((row) => row.slice(2).every((c) => !filled(c))), `no third epoch yet: ${JSON.stringify(first)}`);
+    await page.click('#train-stop');
+    await page.waitForFunction(() => document.body.dataset.train === 'idle');
+    const kept = await accuracies(page);
+    assert.equal(kept.length, 2, 'both rows stay');
+    for (const row of kept) assert.ok(filled(row[0]), `each row keeps its first epoch: ${JSON.stringify(kept)}`);
+    assert.equal(await page.textContent('#train-progress'), TEXT[lang].trainCancelled);
+    await shot(page, `student2-training-stopped-${screen.viewport.width}-${lang}`);
+    await page.close();
+  }
+});
+
 // SEMANTICS.md "Schedules", written out: cosine with a linear warmup, t = steps taken before.
 function cosineRate(lr, steps, warmup, t) {
   if (t < warmup) return (lr * (t + 1)) / warmup;
