@@ -351,9 +351,10 @@ static void test_training_resumed_from_a_checkpoint_equals_one_that_never_stoppe
     CU_ASSERT_EQUAL(clopt_train_run(d, &o, b, RESUME_SPECS, stopped, NULL, &hooks, NULL, &err),
                     CLOPT_ESTATE);
     ASSERT_ERROR(err, CLOPT_ESTATE, "stopped");
-    CU_ASSERT_EQUAL(b[0].done, 3);
+    /* side by side: every optimizer's epoch 1 before epoch 2 of any, Nadam's 2 not begun */
+    CU_ASSERT_EQUAL(b[0].done, 2);
     CU_ASSERT_EQUAL(b[1].done, 2);
-    CU_ASSERT_EQUAL(b[2].done, 0);
+    CU_ASSERT_EQUAL(b[2].done, 1);
 
     /* Read back, it goes on where it stopped: models, state and results as if never stopped. */
     clopt_train_options ro;
@@ -538,6 +539,61 @@ static void test_dataset_refuses_mismatched_splits(void)
     remove_dir(data);
 }
 
+/* The order of the epoch hooks: (optimizer, epoch) as they came. */
+typedef struct {
+    size_t n;
+    size_t seen[3 * 3][2];
+} epoch_log;
+
+static int log_epoch(void *user, size_t index, uint64_t epoch, const clopt_train_result *r)
+{
+    epoch_log *l = user;
+    (void)r;
+    if (l->n < sizeof l->seen / sizeof *l->seen) {
+        l->seen[l->n][0] = index;
+        l->seen[l->n][1] = (size_t)epoch;
+    }
+    l->n++;
+    return 0;
+}
+
+/*
+ * The optimizers of a training advance side by side, epoch by epoch, and each one's numbers
+ * are those it has when trained alone: same initial weights, same batches in the same order.
+ */
+static void test_optimizers_train_side_by_side_with_the_numbers_of_each_alone(void)
+{
+    char data[] = "/tmp/clopt-data-XXXXXX";
+    synthetic_dataset(data);
+    clopt_error err = {0};
+    clopt_dataset *d = clopt_dataset_load(test_context(), data, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    const clopt_train_options o = {3, 32, 16, 2, 500};
+    static clopt_train_result all[RESUME_SPECS], alone[RESUME_SPECS];
+    init_results(all);
+    init_results(alone);
+    epoch_log l = {0, {{0}}};
+    clopt_train_hooks hooks = {&l, NULL, NULL, log_epoch};
+    CU_ASSERT_EQUAL_FATAL(clopt_train_run(d, &o, all, RESUME_SPECS, NULL, NULL, &hooks, NULL, &err),
+                          CLOPT_OK);
+    CU_ASSERT_EQUAL_FATAL(l.n, RESUME_SPECS * 3);
+    for (size_t k = 0; k < l.n; k++) { /* epoch 0 of 0, 1, 2, then epoch 1 of 0, 1, 2, ... */
+        CU_ASSERT_EQUAL(l.seen[k][0], k % RESUME_SPECS);
+        CU_ASSERT_EQUAL(l.seen[k][1], k / RESUME_SPECS);
+    }
+    for (size_t i = 0; i < RESUME_SPECS; i++) {
+        CU_ASSERT_EQUAL_FATAL(clopt_train_run(d, &o, &alone[i], 1, NULL, NULL, NULL, NULL, &err),
+                              CLOPT_OK);
+        for (int e = 0; e < 3; e++) {
+            CU_ASSERT_EQUAL(all[i].epochs[e].train_loss, alone[i].epochs[e].train_loss);
+            CU_ASSERT_EQUAL(all[i].epochs[e].test_loss, alone[i].epochs[e].test_loss);
+            CU_ASSERT_EQUAL(all[i].epochs[e].accuracy, alone[i].epochs[e].accuracy);
+        }
+    }
+    clopt_dataset_release(d);
+    remove_dir(data);
+}
+
 /*
  * A schedule over steps="all" counts every optimizer step of the training (batches x
  * epochs): the same losses, bit for bit, as the schedule with that number written out.
@@ -583,6 +639,8 @@ CU_TestInfo train_tests[] = {
     {"dataset refuses mismatched splits", test_dataset_refuses_mismatched_splits},
     {"training on one rank equals one process and checks the ranks agree",
      test_training_on_one_rank_equals_one_process_and_checks_the_ranks_agree},
+    {"optimizers train side by side with the numbers of each alone",
+     test_optimizers_train_side_by_side_with_the_numbers_of_each_alone},
     {"a schedule over steps=\"all\" equals the counted one",
      test_schedule_over_all_steps_equals_the_counted_one},
     CU_TEST_INFO_NULL,

@@ -165,14 +165,36 @@ static json_t *state_names(const clopt_config *c)
     return names;
 }
 
-/* "trajectories": [{"optimizer", "start"[, "state"]}] in the order of the stream's points. */
+/*
+ * The rate lr_e each step of the run takes (clopt_config_rate: lr * m(t) / (1 + decay * t),
+ * t = steps taken before it), when it changes from step to step (a schedule, or Keras 1's
+ * decay > 0); null when it is lr throughout, so a long run of constant rates costs nothing.
+ */
+static json_t *rates(const clopt_config *c, uint64_t steps)
+{
+    if (!c->sched.info && !(c->v[CLOPT_P_DECAY] > 0.0)) return json_null();
+    json_t *list = json_array();
+    for (uint64_t t = 0; list && t < steps; t++)
+        if (json_array_append_new(list, json_real(clopt_config_rate(c, t)))) {
+            json_decref(list);
+            return NULL;
+        }
+    return list;
+}
+
+/*
+ * "trajectories": [{"optimizer", "start"[, "state"]}] in the order of the stream's points;
+ * "rates": per optimizer of the request, its rate at each step (rates above).
+ */
 static void created(const srv_job *j, json_t *out)
 {
     const srv_request *req = j->req;
     json_t *all = json_array();
+    json_t *lr = json_array();
     for (size_t k = 0; all && k < req->o.noptimizers; k++) {
         clopt_config c;
         const int parsed = clopt_spec_parse(req->specs[k], &c, NULL) == CLOPT_OK;
+        if (lr) json_array_append_new(lr, parsed ? rates(&c, req->o.steps) : json_null());
         for (size_t i = 0; i < req->o.nstarts; i++) {
             json_t *t = json_pack("{s:o,s:[ff]}", "optimizer", json_loads(req->specs[k], 0, NULL),
                                   "start", req->starts[2 * i], req->starts[2 * i + 1]);
@@ -182,6 +204,7 @@ static void created(const srv_job *j, json_t *out)
         }
     }
     json_object_set_new(out, "trajectories", all);
+    json_object_set_new(out, "rates", lr);
 }
 
 static void describe(const srv_job *j, json_t *out)

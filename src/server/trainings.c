@@ -37,7 +37,10 @@
 #define TRAIN_PIXELS 784u
 #define TRAIN_EXAMPLES 60000u
 
-/* The log's worst case, and the model, its optimizer and buffers (clopt_train_plan_bytes). */
+/*
+ * The log's worst case, and the models, their optimizers and buffers (clopt_train_plan_bytes
+ * each: the optimizers of a training train side by side, every model held at once).
+ */
 static size_t estimate(const srv *s, const void *req)
 {
     const srv_train_request *r = req;
@@ -48,7 +51,7 @@ static size_t estimate(const srv *s, const void *req)
         START_EVENT_MAX + r->o.epochs * (TRAIN_BATCH_EVENTS * BATCH_EVENT_MAX + EPOCH_EVENT_MAX) +
         RESULT_MAX;
     const size_t events = r->nspecs * (2 + r->o.epochs * (TRAIN_BATCH_EVENTS + 1)) + 2;
-    return r->nspecs * per_optimizer + 1024 + 2 * events * sizeof(size_t) + model;
+    return r->nspecs * (per_optimizer + model) + 1024 + 2 * events * sizeof(size_t);
 }
 
 static void free_request(void *req)

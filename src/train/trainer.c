@@ -320,47 +320,84 @@ static clopt_status prepare(training *t, size_t i, clopt_mlp **mp, clopt_optimiz
     return CLOPT_OK;
 }
 
+/* Optimizer i's model and optimizer, side by side with the others' (train_all). */
+typedef struct {
+    clopt_mlp *m;
+    clopt_optimizer *opt;
+} model;
+
 /*
- * Optimizer i from its completed epochs to the last. With ranks, every step that can fail
- * on one rank is followed by an agreement, so that all stop together with its message.
+ * Optimizer i made (or read back) and announced (the start hook). With ranks, every step that
+ * can fail on one rank is followed by an agreement, so that all stop together with its message.
  */
-static clopt_status train_one(training *t, size_t i, clopt_error *err)
+static clopt_status start_one(training *t, size_t i, model *md, clopt_error *err)
 {
-    const clopt_dataset *d = t->d;
-    clopt_train_result *r = &t->results[i];
-    clopt_mlp *m = NULL;
-    clopt_optimizer *opt = NULL;
     uint32_t crc;
-    clopt_status st = clopt_ranks_agree(t->ranks, prepare(t, i, &m, &opt, err), err);
-    if (st != CLOPT_OK) goto done;
-    if (t->ranks && (st = same_params(t, m, "at the start", &crc, err)) != CLOPT_OK) goto done;
+    clopt_status st = clopt_ranks_agree(t->ranks, prepare(t, i, &md->m, &md->opt, err), err);
+    if (st != CLOPT_OK) return st;
+    if (t->ranks && (st = same_params(t, md->m, "at the start", &crc, err)) != CLOPT_OK) return st;
     if (t->hooks && t->hooks->start &&
-        t->hooks->start(t->hooks->user, i, r, clopt_train_batches(t->o, d)))
+        t->hooks->start(t->hooks->user, i, &t->results[i], clopt_train_batches(t->o, t->d)))
         st = stopped(err);
-    if ((st = clopt_ranks_agree(t->ranks, st, err)) != CLOPT_OK) goto done;
-    for (uint64_t e = r->done; e < t->o->epochs; e++) {
-        const double t0 = clopt_now();
-        if ((st = epoch(t, i, m, opt, e, err)) != CLOPT_OK) goto done;
-        r->seconds += clopt_now() - t0;
-        if (t->ranks) {
-            char when[64];
-            snprintf(when, sizeof when, "after epoch %llu", (unsigned long long)e + 1);
-            if ((st = same_params(t, m, when, &r->epochs[e].crc32, err)) != CLOPT_OK) goto done;
-        }
-        r->done = e + 1;
-        if (t->checkpoint) st = save(t, i, m, opt, err);
-        if (st == CLOPT_OK && t->hooks && t->hooks->epoch &&
-            t->hooks->epoch(t->hooks->user, i, e, r))
-            st = stopped(err);
-        if ((st = clopt_ranks_agree(t->ranks, st, err)) != CLOPT_OK) goto done;
+    return clopt_ranks_agree(t->ranks, st, err);
+}
+
+/* Epoch e of optimizer i, then its check across the ranks, its checkpoint and its hook. */
+static clopt_status epoch_one(training *t, size_t i, model *md, uint64_t e, clopt_error *err)
+{
+    clopt_train_result *r = &t->results[i];
+    const double t0 = clopt_now();
+    clopt_status st = epoch(t, i, md->m, md->opt, e, err);
+    if (st != CLOPT_OK) return st;
+    r->seconds += clopt_now() - t0;
+    if (t->ranks) {
+        char when[64];
+        snprintf(when, sizeof when, "after epoch %llu", (unsigned long long)e + 1);
+        if ((st = same_params(t, md->m, when, &r->epochs[e].crc32, err)) != CLOPT_OK) return st;
     }
+    r->done = e + 1;
+    if (t->checkpoint) st = save(t, i, md->m, md->opt, err);
+    if (st == CLOPT_OK && t->hooks && t->hooks->epoch && t->hooks->epoch(t->hooks->user, i, e, r))
+        st = stopped(err);
+    return clopt_ranks_agree(t->ranks, st, err);
+}
+
+/* Optimizer i's share of the time in the matrix products, measured once it has trained. */
+static clopt_status finish_one(training *t, size_t i, model *md, clopt_error *err)
+{
     double per_batch;
-    st = clopt_mlp_time_products(m, (size_t)t->o->batch, 5, &per_batch, err);
-    if ((st = clopt_ranks_agree(t->ranks, st, err)) != CLOPT_OK) goto done;
-    r->products_seconds = per_batch * (double)(t->o->epochs * clopt_train_batches(t->o, d));
-done:
-    clopt_optimizer_release(opt);
-    clopt_mlp_release(m);
+    clopt_status st = clopt_mlp_time_products(md->m, (size_t)t->o->batch, 5, &per_batch, err);
+    if ((st = clopt_ranks_agree(t->ranks, st, err)) != CLOPT_OK) return st;
+    t->results[i].products_seconds =
+        per_batch * (double)(t->o->epochs * clopt_train_batches(t->o, t->d));
+    return CLOPT_OK;
+}
+
+/*
+ * Every optimizer side by side: epoch e of each (from its completed epochs) before epoch
+ * e + 1 of any, so a training's curves grow together and a stop leaves every optimizer
+ * within one epoch of the others. Each model has its own weights and optimizer and sees the
+ * same initial weights and the same batch order per epoch as it would alone, so its numbers
+ * are those of training it alone.
+ */
+static clopt_status train_all(training *t, clopt_error *err)
+{
+    model models[CLOPT_TRAIN_MAX_OPTIMIZERS] = {{NULL, NULL}};
+    clopt_status st = CLOPT_OK;
+    uint64_t first = t->o->epochs;
+    for (size_t i = 0; i < t->n && st == CLOPT_OK; i++) {
+        st = start_one(t, i, &models[i], err);
+        if (t->results[i].done < first) first = t->results[i].done;
+    }
+    for (uint64_t e = first; e < t->o->epochs && st == CLOPT_OK; e++)
+        for (size_t i = 0; i < t->n && st == CLOPT_OK; i++)
+            if (t->results[i].done <= e) st = epoch_one(t, i, &models[i], e, err);
+    for (size_t i = 0; i < t->n && st == CLOPT_OK; i++)
+        st = finish_one(t, i, &models[i], err);
+    for (size_t i = 0; i < t->n; i++) {
+        clopt_optimizer_release(models[i].opt);
+        clopt_mlp_release(models[i].m);
+    }
     return st;
 }
 
@@ -454,9 +491,7 @@ clopt_status clopt_train_run(const clopt_dataset *d, const clopt_train_options *
     clopt_mlp_glorot(init, d->pixels, (size_t)o->hidden, CLOPT_DATASET_CLASSES, o->seed);
     if (ranks) ranks->broadcast(ranks, init, nparams * sizeof *init, 0);
     t.init = init;
-    for (size_t i = 0; i < n; i++)
-        if ((st = train_one(&t, i, err)) != CLOPT_OK) goto done;
-    st = CLOPT_OK;
+    st = train_all(&t, err);
 done:
     if (t.dorder) clReleaseMemObject(t.dorder);
     if (t.program) clReleaseProgram(t.program);

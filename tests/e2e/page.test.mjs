@@ -554,14 +554,18 @@ test('the training view trains optimizers live and fills the accuracy table', as
   assert.equal(await page.evaluate(() => location.hash), '#training');
   assert.equal(await page.isVisible('#landscape'), false);
   assert.equal(await trainState(page), 'idle');
-  // A bad optimizer is marked as it is typed, and Train is refused without asking the server.
+  // The optimizers come from the race's menus (issue 35), not typed as text.
+  const kinds = await page.$$eval('#train-specs [data-entry] header select', (ss) => ss.map((x) => [x.value, x.options.length]));
+  assert.deepEqual(kinds, [['adam', (await catalogue(page)).length], ['sgd', (await catalogue(page)).length]]);
+  // A bad value is marked as it is typed, and Train is refused without asking the server.
   const posts = [];
   page.on('request', (r) => { if (r.method() === 'POST') posts.push(r.url()); });
-  await page.fill('[data-train-spec="1"]', 'sgd(lr=-1)');
-  assert.equal(await page.getAttribute('[data-train-spec="1"]', 'aria-invalid'), 'true');
-  assert.equal(await page.$eval('[data-train-spec-error="1"]', (e) => e.getAttribute('role')), 'alert');
-  assert.match(await page.$eval('[data-train-spec-error="1"]', (e) => e.textContent),
-    /^Optimizer 2 \(SGD\): Learning rate \(lr\) must be at least 0; you typed -1\.$/);
+  const lr = '#train-specs [data-entry="1"] input[data-param="lr"]';
+  await page.fill(lr, '-1');
+  assert.equal(await page.getAttribute(lr, 'aria-invalid'), 'true');
+  const alert = '#train-specs [data-entry="1"] [data-field-error="lr"]';
+  assert.equal(await page.$eval(alert, (e) => e.getAttribute('role')), 'alert');
+  assert.match(await page.$eval(alert, (e) => e.textContent), /^Learning rate \(lr\) must be at least 0; you typed -1\.$/);
   await page.click('#train-start');
   await page.waitForFunction(() => document.body.dataset.train === 'error');
   assert.deepEqual(posts, []);
@@ -571,7 +575,7 @@ test('the training view trains optimizers live and fills the accuracy table', as
   await page.fill('#train-epochs', '2');
   assert.equal(await page.getAttribute('#train-epochs', 'aria-invalid'), null);
   // A short real training: 3,000 examples, 2 epochs, two optimizers.
-  await page.fill('[data-train-spec="1"]', 'sgd(lr=0.01, momentum=0.9)');
+  await page.fill(lr, '0.01');
   await page.fill('#train-limit', '3000');
   await page.fill('#train-epochs', '2');
   await page.fill('#train-hidden', '64');

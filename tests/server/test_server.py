@@ -5,6 +5,7 @@ usage: python3 tests/server/test_server.py CLOPT_BINARY [unittest args]
 
 import http.client
 import json
+import math
 import os
 import signal
 import socket
@@ -277,6 +278,37 @@ class Endpoints(ServerCase):
         self.assertEqual(schedules, cli)
         self.assertEqual([x["name"] for x in schedules],
                          ["constant", "step", "exponential", "cosine", "wsd", "inverse_sqrt"])
+
+    def test_run_answer_has_each_steps_rate_from_its_schedule(self):
+        # SEMANTICS.md "Schedules", written out here in double: warmup (t + 1) / W for
+        # t < W, then the shape of u = t - W; Keras 1's decay lr / (1 + decay * t).
+        def cosine(t, lr, steps, warmup, alpha=0.0):
+            if t < warmup:
+                return lr * (t + 1) / warmup
+            u, big_u = t - warmup, steps - warmup
+            return lr * (alpha + (1 - alpha) * 0.5 * (1 + math.cos(math.pi * min(u / big_u, 1))))
+
+        def step(t, lr, every, factor):
+            return lr * factor ** (t // every)
+
+        req = {"function": "sphere", "starts": [[1.0, 1.0], [-1.0, 0.5]], "steps": 60,
+               "optimizers": ["adam(lr=0.1, schedule=cosine(steps=50, warmup=10, alpha=0.1))",
+                              "sgd(lr=0.2)", "sgd(lr=0.2, schedule=step(every=7, factor=0.5))",
+                              "rmsprop(lr=0.01, decay=0.25)", "sgd_schedulefree"]}
+        status, body = post_json(self.port, "/api/v1/runs", req)
+        self.assertIn(status, (200, 201))
+        rates = body["rates"]
+        self.assertEqual(len(rates), 5)  # one per optimizer, not per trajectory
+        self.assertIsNone(rates[1])  # the rate is lr throughout
+        self.assertIsNone(rates[4])
+        want = [[cosine(t, 0.1, 50, 10, 0.1) for t in range(60)], None,
+                [step(t, 0.2, 7, 0.5) for t in range(60)], [0.01 / (1 + 0.25 * t) for t in range(60)]]
+        for k in (0, 2, 3):  # (the answer's numbers have 9 significant digits)
+            self.assertEqual(len(rates[k]), 60, "optimizer %d" % k)
+            for t, (got, ref) in enumerate(zip(rates[k], want[k])):
+                self.assertAlmostEqual(got, ref, delta=1e-12 + 1e-8 * ref, msg="optimizer %d, step %d" % (k, t))
+        self.assertEqual(rates[0][9], 0.1)  # the warmup's end, then the cosine from lr
+        self.assertAlmostEqual(rates[0][59], 0.01, delta=1e-12)  # alpha * lr after `steps`
 
     def test_same_request_twice_is_one_run(self):
         req = dict(RUN, steps=30, seed=11)
@@ -684,8 +716,11 @@ class Trainings(ServerCase):
         self.assertEqual(starts[0]["examples"], 1000)
         batches = [e["data"] for e in events if e["event"] == "batch"]
         self.assertEqual(len(batches), 2 * 2 * 8)
+        # side by side: epoch 1 of each optimizer, then epoch 2 of each
         self.assertEqual([(b["optimizer"], b["epoch"], b["batch"]) for b in batches],
-                         [(o, e, b) for o in range(2) for e in (1, 2) for b in range(1, 9)])
+                         [(o, e, b) for e in (1, 2) for o in range(2) for b in range(1, 9)])
+        self.assertEqual([(e["data"]["optimizer"], e["data"]["epoch"]) for e in events
+                          if e["event"] == "epoch"], [(0, 1), (1, 1), (0, 2), (1, 2)])
         self.assertTrue(all(0 < b["loss"] < 10 for b in batches))
         ids = [int(e["id"]) for e in events]
         self.assertEqual(ids, list(range(1, len(events) + 1)))

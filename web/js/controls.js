@@ -7,11 +7,12 @@
 
 import { problemText, t, words } from './i18n.js';
 import { colour, dash } from './scales.js';
+import { scheduleField } from './schedulefield.js';
 import { checkValue } from './validate.js';
 
 /** Makes entry.raw / entry.problems / entry.server exist. */
-export function newEntry(key, params = {}) {
-  return { key, params, raw: {}, problems: {}, server: null };
+export function newEntry(key, params = {}, schedule = null) {
+  return { key, params, schedule, raw: {}, problems: {}, server: null };
 }
 
 /** The first problem of the entries: {i, h, text} (in the page's language), or null. */
@@ -33,7 +34,7 @@ export function showProblem(input, alert, text) {
   if (alert.textContent !== (text || '')) alert.textContent = text || '';
 }
 
-function paramField(entry, i, h, onChange) {
+function paramField(entry, i, h, onChange, idPrefix) {
   const label = document.createElement('label');
   // The name in the page's language, the symbol a link and a spec use beside it.
   const name = document.createElement('span');
@@ -46,7 +47,7 @@ function paramField(entry, i, h, onChange) {
   const alert = document.createElement('p');
   alert.className = 'error field-error';
   alert.setAttribute('role', 'alert');
-  alert.id = `entry-${i}-${h.name}-error`;
+  alert.id = `${idPrefix}-${i}-${h.name}-error`;
   alert.dataset.fieldError = h.name;
   input.setAttribute('aria-describedby', alert.id);
   input.setAttribute('aria-label', `${words(h)} (${h.name})`);
@@ -95,10 +96,15 @@ function paramField(entry, i, h, onChange) {
 
 /**
  * Renders entries into container; infos is /api/v1/optimizers. onChange() after an edit
- * (the entry's fields are updated in place), onKind() after a change of kind (render again),
- * onRemove(index) for the remove button.
+ * (the entry's fields are updated in place), onKind() after a change of kind or schedule
+ * (render again), onRemove(index) for the remove button; schedules (/api/v1/schedules) and
+ * steps() (the race's steps) for each entry's schedule (schedulefield.js); idPrefix: the
+ * start of the ids of the fields' alerts (two lists of entries on one page: the race's, the
+ * training's).
  */
-export function renderEntries(container, entries, infos, { onChange, onKind, onRemove }) {
+export function renderEntries(container, entries, infos, {
+  onChange, onKind, onRemove, schedules = [], steps = () => 0, idPrefix = 'entry',
+}) {
   container.replaceChildren();
   const seen = new Map();
   entries.forEach((entry, i) => {
@@ -130,8 +136,9 @@ export function renderEntries(container, entries, infos, { onChange, onKind, onR
     head.append(kind, remove);
     const params = document.createElement('div');
     params.className = 'params';
-    for (const h of info.hyperparameters) params.append(...paramField(entry, i, h, onChange));
+    for (const h of info.hyperparameters) params.append(...paramField(entry, i, h, onChange, idPrefix));
     box.append(head, params);
+    if (schedules.length) box.append(scheduleField(entry, i, schedules, { steps, onChange, onRender: onKind }));
     // A refusal that names no field of the entry: under the entry.
     const whole = document.createElement('p');
     whole.className = 'error';

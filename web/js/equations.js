@@ -95,9 +95,12 @@ function position(show, state) {
 
 const MAX_STATE = 3; // the server's state values per coordinate (clopt.h)
 
-/** The lines of one optimizer's rule at step k (1-based: the k-th update). */
-function rule(info, c, k, prev, cur) {
-  const vars = { ...c, t: k, lr_e: c.lr / (1 + (c.decay || 0) * (k - 1)) };
+/**
+ * The lines of one optimizer's rule at step k (1-based: the k-th update); rate: the rate lr_e
+ * that step took (the run's "rates": a schedule's), or null (lr with Keras 1's decay).
+ */
+function rule(info, c, k, prev, cur, rate) {
+  const vars = { ...c, t: k, lr_e: rate ?? c.lr / (1 + (c.decay || 0) * (k - 1)) };
   for (const [name, v] of Object.entries(vars)) if (typeof v === 'boolean') vars[name] = v ? 1 : 0;
   const num = (expr) => readable(evaluate(expr, vars));
   const out = [eq('<var>g</var> = ∇<var>f</var>(<var>x</var><sub>k−1</sub>)', pair(prev, 3))];
@@ -150,5 +153,6 @@ export function renderEquations(el, run, i, step, infos) {
     el.innerHTML = head + `<p class="note">${escapeHtml(t('beforeFirst'))}</p>`;
     return;
   }
-  el.innerHTML = head + rule(info, tr.config, k, prev, cur);
+  const rates = run.entries && run.entries[tr.k] ? run.entries[tr.k].rates : null;
+  el.innerHTML = head + rule(info, tr.config, k, prev, cur, rates ? rates[k - 1] : null);
 }

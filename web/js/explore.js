@@ -44,6 +44,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
   let shown = null; // {pass, plan, fields, fn, bar}: what the maps show
   let plan = null; // the plan last started (the URL holds it)
   let linkView = null; // {function, view}: a link's view, until its plan has started
+  let startFunction = null; // the function whose start the start field holds
   let contourCache = { key: '', data: null };
   let generation = 0; // a newer start makes older passes stale
   let requests = 0; // POSTs made: only the last one's answer counts
@@ -166,7 +167,10 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
       $('explore-function').value = scene.fn.name;
     }
     $('explore-steps').value = scene.steps;
-    $('explore-start-point').value = scene.starts[0].map(short).join(', ');
+    // The start is the view's own once taken: a race started from a cell (or a start clicked
+    // on the race's map) does not move a sweep's start; another function brings its own.
+    if (startFunction !== scene.fn.name) $('explore-start-point').value = scene.starts[0].map(short).join(', ');
+    startFunction = scene.fn.name;
     const before = $('explore-optimizer').value;
     renderOptimizers(scene.opts);
     renderAxes(before !== $('explore-optimizer').value);
@@ -423,6 +427,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
       if (v.steps) $('explore-steps').value = v.steps;
       if (v.grid) $('explore-grid').value = v.grid;
       if (v.starts.length) $('explore-start-point').value = v.starts[0].join(', ');
+      if (known) startFunction = v.function;
       if (v.kind === 'sweep') {
         if (v.opts.length) {
           renderOptimizers(v.opts.slice(0, 1));

@@ -115,6 +115,27 @@ function drawContours(svg, data, fn, sx, sy, w, h) {
 }
 
 /**
+ * A mouse (or pen) pointing at a cell shows its numbers and a click opens it; on a touch
+ * screen the first tap shows the numbers and a second tap on that cell opens it. A tap also
+ * sends the mouse's events (mousemove, then click), so a tap is known by its pointerdown.
+ */
+function pointAndTap(canvas, { cell, show, hide, showAt, shown, open }) {
+  let touched = false;
+  canvas.addEventListener('pointerdown', (e) => { touched = e.pointerType === 'touch'; });
+  canvas.addEventListener('pointermove', (e) => { if (e.pointerType !== 'touch') show(...cell(e), e.clientX, e.clientY); });
+  canvas.addEventListener('pointerleave', (e) => { if (e.pointerType !== 'touch') hide(); });
+  canvas.addEventListener('focus', () => { if (!touched) showAt(); }); // a tap shows its own cell
+  canvas.addEventListener('blur', hide);
+  canvas.addEventListener('click', (e) => {
+    const [i, j] = cell(e);
+    const tap = touched || e.pointerType === 'touch';
+    touched = false;
+    if (tap && shown() !== `${i},${j}`) show(i, j, e.clientX, e.clientY);
+    else open(i, j);
+  });
+}
+
+/**
  * Pointing at a cell outlines it and shows its numbers in `tip`; a click opens the race (on
  * a touch screen the first tap shows the numbers, a second tap on that cell opens it). With
  * the map focused (Tab), the arrow keys move the outlined cell (Shift: 8 cells) and Enter
@@ -155,18 +176,7 @@ function hoverAndClick({ canvas, svg, nx, ny, w, h, tip, host, text, open }) {
   };
   canvas.tabIndex = 0;
   canvas.setAttribute('role', 'img');
-  canvas.addEventListener('mousemove', (e) => show(...cell(e), e.clientX, e.clientY));
-  canvas.addEventListener('mouseleave', hide);
-  canvas.addEventListener('focus', () => showAt(at));
-  canvas.addEventListener('blur', hide);
-  canvas.addEventListener('click', (e) => {
-    const [i, j] = cell(e);
-    if (e.pointerType === 'touch' && shownAt !== `${i},${j}`) {
-      show(i, j, e.clientX, e.clientY);
-      return;
-    }
-    open(i, j);
-  });
+  pointAndTap(canvas, { cell, show, hide, showAt: () => showAt(at), shown: () => shownAt, open });
   canvas.addEventListener('keydown', (e) => {
     const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
     if (e.key === 'Enter') {

@@ -6,7 +6,7 @@
 // (data-offmap="<trajectory index>").
 /* global d3 */
 
-import { colour, contourLevels, landscapeTransform } from './scales.js';
+import { colour, contourLevels, equalScales, landscapeTransform } from './scales.js';
 import { t } from './i18n.js';
 
 const M = { left: 44, right: 10, top: 10, bottom: 28 };
@@ -14,7 +14,7 @@ const M = { left: 44, right: 10, top: 10, bottom: 28 };
 const clamp = (v, lo, hi) => Math.max(lo, Math.min(hi, v));
 
 // eslint-disable-next-line max-lines-per-function -- the map's closure over its d3 selections, scales and zoom; each function inside is checked on its own
-export function createLandscape(svgNode, { onClick, onKeyStart, starts: currentStarts, onViewChange, onSelect }) {
+export function createLandscape(svgNode, { onClick, onKeyStart, starts: currentStarts, extent, onViewChange, onSelect }) {
   const svg = d3.select(svgNode);
   const clip = `clip-${Math.random().toString(36).slice(2)}`;
   svg.append('defs').append('clipPath').attr('id', clip).append('rect');
@@ -66,16 +66,18 @@ export function createLandscape(svgNode, { onClick, onKeyStart, starts: currentS
     onClick([sx.invert(mx), sy.invert(my)], d3.event.shiftKey);
   });
 
-  // Arrow keys move the last start by a fiftieth of the view (Shift: a tenth); Enter adds a
-  // start beside it, which the arrows then move.
+  // Arrow keys move the last start by a fiftieth of the extent asked for (extent(): the same
+  // keys give the same start on every screen, whatever the map added for equal scales; Shift:
+  // a tenth); Enter adds a start beside it, which the arrows then move.
   svg.on('keydown', () => {
     const e = d3.event;
     const moves = { ArrowLeft: [-1, 0], ArrowRight: [1, 0], ArrowUp: [0, 1], ArrowDown: [0, -1] };
     const points = currentStarts().map((p) => [...p]);
     if (!points.length) return;
     const last = points[points.length - 1];
-    const fx = (view[1] - view[0]) / (e.shiftKey ? 10 : 50);
-    const fy = (view[3] - view[2]) / (e.shiftKey ? 10 : 50);
+    const [x0, x1, y0, y1] = (extent && extent()) || view;
+    const fx = (x1 - x0) / (e.shiftKey ? 10 : 50);
+    const fy = (y1 - y0) / (e.shiftKey ? 10 : 50);
     // Inside the view, and without the binary noise of repeated steps (0.1 + 0.2).
     const tidy = (v) => Number(v.toPrecision(6));
     const inside = ([x, y]) => [tidy(clamp(x, view[0], view[1])), tidy(clamp(y, view[2], view[3]))];
@@ -92,6 +94,23 @@ export function createLandscape(svgNode, { onClick, onKeyStart, starts: currentS
   function size() {
     const r = svgNode.getBoundingClientRect();
     return [Math.max(r.width, 200), Math.max(r.height, 150)];
+  }
+
+  /** The plot's width and height in pixels (inside the axes). */
+  function plotSize() {
+    const [w, h] = size();
+    return [w - M.left - M.right, h - M.top - M.bottom];
+  }
+
+  /**
+   * The view to ask for so that `wanted` is all on the map with equal scales on both axes at
+   * the map's present size, and a grid of about `cells` points of that shape: {view, nx, ny}.
+   */
+  function fit(wanted, cells = 160 * 120) {
+    const [pw, ph] = plotSize();
+    const nx = Math.max(16, Math.round(Math.sqrt((cells * pw) / ph)));
+    const ny = Math.max(16, Math.round(cells / nx));
+    return { view: equalScales(wanted, pw, ph), nx, ny };
   }
 
   function layout() {
@@ -270,5 +289,5 @@ export function createLandscape(svgNode, { onClick, onKeyStart, starts: currentS
     svgNode.classList.toggle('panning', on);
   }
 
-  return { setLandscape, setStarts, setRun, update, select, setPanning, view: () => view };
+  return { setLandscape, setStarts, setRun, update, select, setPanning, fit, view: () => view };
 }

@@ -467,6 +467,54 @@ export const LESSONS = [
       },
     ],
   },
+  {
+    n: 12,
+    scene: {
+      function: 'rosenbrock', starts: [[-1.5, 2]], steps: 500,
+      opts: ['sgd(lr=0.004, momentum=0.9)', 'sgd(lr=0.004, momentum=0.9, schedule=cosine(steps=500, warmup=100))',
+        'sgd_schedulefree(lr=0.01)'],
+    },
+    minimum: [1, 1],
+    answer: 1,
+    focus: { select: 1, eq: 'Δ' },
+    en: {
+      title: 'Learning-rate schedules: warmup, cosine, or none',
+      intro: 'A schedule changes the learning rate as the run goes: the rate of step t is lr · m(t). With a warmup of W steps m rises from 1/W to 1; a cosine then takes it down to 0 at the last step. The chart under the loss chart draws each run\'s rate. Here SGD with momentum 0.9 at lr = 0.004 starts at (−1.5, 2) on Rosenbrock\'s curved valley, where the gradient is (−155, −50), and explodes within a few steps. The second run has the same peak rate, with 100 steps of warmup and a cosine over the 500 steps. The third is schedule-free SGD (lr = 0.01), which has no schedule at all.',
+      question: 'What does the run with warmup and cosine do?',
+      choices: ['It explodes too: its peak rate is the same', 'It slides into the valley and ends near the minimum (1, 1)', 'It stops halfway: the cosine brings the rate to 0 too early'],
+      explain: 'The warmup starts at lr / 100: the first steps are tiny while the path slides down the steep wall into the valley, where the gradient is small. By step 100, when the rate reaches 0.004, the path is already in the valley, and that rate is safe there. The cosine then lowers the rate step by step, so the last steps are small and the path settles: within 0.01 of (1, 1) by step 500. The constant rate has no such start and diverges in the legend. Schedule-free SGD needs no schedule and no end date: it takes its gradients at y (the thick line) and keeps an average x of its steps (the thin line beside it) that plays the part of the cosine\'s cooldown; its y also ends near (1, 1), within 0.05.',
+    },
+    ko: {
+      title: '학습률 스케줄: 워밍업, 코사인, 그리고 스케줄 없이',
+      intro: '스케줄은 실행하는 동안 학습률을 바꿉니다. t번째 스텝의 학습률은 lr · m(t)입니다. W스텝 워밍업 동안 m은 1/W에서 1까지 올라가고, 이어서 코사인이 마지막 스텝에서 0이 되도록 내립니다. 손실 그래프 아래 그래프가 실행마다 학습률을 그립니다. 여기서는 모멘텀 0.9, 학습률 0.004의 SGD가 Rosenbrock의 휘어진 골짜기에서 기울기가 (−155, −50)인 (−1.5, 2)에서 출발하는데, 몇 스텝 만에 발산합니다. 두 번째 실행은 최대 학습률은 같고, 100스텝 워밍업 뒤 500스텝에 걸친 코사인을 씁니다. 세 번째는 스케줄이 아예 없는 스케줄 프리 SGD(학습률 0.01)입니다.',
+      question: '워밍업과 코사인을 쓴 실행은 어떻게 될까요?',
+      choices: ['역시 발산한다: 최대 학습률이 같다', '골짜기로 미끄러져 내려가 최솟점 (1, 1) 가까이에서 끝난다', '중간에 멈춘다: 코사인이 학습률을 너무 일찍 0으로 만든다'],
+      explain: '워밍업은 lr / 100에서 시작합니다. 경로가 가파른 벽을 따라 기울기가 작은 골짜기로 내려가는 동안 처음 스텝들은 아주 작습니다. 학습률이 0.004에 이르는 100스텝 무렵에는 경로가 이미 골짜기 안에 있고, 거기서는 그 학습률이 안전합니다. 이어서 코사인이 학습률을 조금씩 낮추므로 마지막 스텝들은 작아지고 경로가 자리를 잡습니다. 500스텝까지 (1, 1)에서 0.01 안으로 들어옵니다. 고정 학습률은 이런 출발이 없어서 범례에 발산으로 표시됩니다. 스케줄 프리 SGD는 스케줄도 끝나는 시점도 필요 없습니다. 기울기는 y(굵은 선)에서 구하고, 스텝들의 평균 x(옆의 가는 선)를 따로 두는데, 이 평균이 코사인의 마무리 역할을 합니다. 이 실행의 y도 (1, 1)에서 0.05 안에서 끝납니다.',
+    },
+    claims: [
+      { t: 0, diverges: true },
+      { t: 1, diverges: false },
+      { t: 1, reaches: { within: 500, tol: 0.01 } },
+      { t: 1, endsNear: { point: [1, 1], tol: 0.01 } },
+      { t: 2, diverges: false },
+      { t: 2, endsNear: { point: [1, 1], tol: 0.05 } },
+      { better: [1, 2], at: 500 },
+    ],
+    tries: [
+      {
+        change: { opts: ['sgd(lr=0.004, momentum=0.9)', 'sgd(lr=0.004, momentum=0.9, schedule=constant(warmup=100))', 'sgd_schedulefree(lr=0.01)'] },
+        en: { label: 'Warmup only, no cosine', note: 'The warmup alone gets the run into the valley, but at 0.004 to the end it keeps bouncing along it: f is still above 0.1 at step 500.' },
+        ko: { label: '코사인 없이 워밍업만', note: '워밍업만으로도 골짜기에는 들어가지만, 끝까지 0.004로 달리니 골짜기를 따라 계속 튑니다. 500스텝에서도 f가 0.1보다 큽니다.' },
+        claims: [{ t: 1, diverges: false }, { t: 1, endsAbove: 0.1 }],
+      },
+      {
+        change: { opts: ['sgd(lr=0.004, momentum=0.9)', 'sgd(lr=0.004, momentum=0.9, schedule=cosine(steps=500))', 'sgd_schedulefree(lr=0.01)'] },
+        en: { label: 'Cosine without warmup', note: 'The cosine starts at the full rate: on the steep wall that is the constant run\'s start, and it diverges as fast.' },
+        ko: { label: '워밍업 없는 코사인', note: '코사인은 처음부터 최대 학습률로 시작합니다. 가파른 벽에서는 고정 학습률과 같은 출발이라 똑같이 빨리 발산합니다.' },
+        claims: [{ t: 1, diverges: true }],
+      },
+    ],
+  },
 ];
 
 /** The scene a try-this runs: the lesson's scene with the try's changes. */

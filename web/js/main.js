@@ -125,8 +125,9 @@ async function main() {
   translatePage();
   setStatus(state, 'loading');
   try {
-    [state.functions, state.optimizers, state.limits] = await Promise.all([
-      getJSON('/api/v1/functions'), getJSON('/api/v1/optimizers'), getJSON('/api/v1/limits')]);
+    [state.functions, state.optimizers, state.limits, state.schedules] = await Promise.all([
+      getJSON('/api/v1/functions'), getJSON('/api/v1/optimizers'), getJSON('/api/v1/limits'),
+      getJSON('/api/v1/schedules')]);
     setKinds(state.optimizers);
     for (const f of state.functions) $('function').add(new Option(f.name, f.name));
     const { race, tuneFair } = createViews();

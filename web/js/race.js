@@ -11,6 +11,7 @@ import { createLandscape } from './landscape.js';
 import { createLossChart } from './loss.js';
 import { OWN, describe, formulaHtml, isExpression, setupOwnFunction } from './ownfunction.js';
 import { createRaceForm } from './raceform.js';
+import { createRateChart } from './ratechart.js';
 import { createPlayback } from './raceplay.js';
 import { fittedView, info, newRun, specs, storeRows } from './racerun.js';
 import { colour } from './scales.js';
@@ -40,6 +41,7 @@ export function createRace(state, bus) {
       keyRun = setTimeout(run, 400);
     },
     starts: () => state.starts,
+    extent: () => state.extent,
     onViewChange(extent) {
       state.extent = extent;
       bus.emit('url', 'race');
@@ -48,7 +50,8 @@ export function createRace(state, bus) {
     onSelect: (i) => player.select(i),
   });
   const loss = createLossChart($('loss'), { onSeek: (step) => player.seek(step) });
-  const player = createPlayback(state, bus, { landscape, loss });
+  const rates = createRateChart($('rates'), $('rate-now'));
+  const player = createPlayback(state, bus, { landscape, loss, rates });
   const ownField = setupOwnFunction($('function'), {
     async onValid(fn) {
       chooseFunction(fn.name, false, fn); // the URL follows once the run is accepted
@@ -83,7 +86,9 @@ export function createRace(state, bus) {
   }
 
   async function loadLandscape() {
-    const data = await getLandscape(state.fn.name, 160, 120, state.extent, { retries: 60 });
+    // state.extent is what must be on the map; the map shows it with equal axis scales
+    const { view, nx, ny } = landscape.fit(state.extent || state.fn.view);
+    const data = await getLandscape(state.fn.name, nx, ny, view, { retries: 60 });
     landscape.setLandscape(data, state.fn);
     if (state.fn.own) $('formula').innerHTML = `<i>f</i>(<i>x</i>, <i>y</i>) = ${formulaHtml(state.fn.formula)}`;
     else $('formula').textContent = `${state.fn.name}: f(x, y) = ${state.fn.formula}`;
@@ -184,7 +189,7 @@ export function createRace(state, bus) {
     pendingStep = Number.isInteger(v.step) ? v.step : null;
     const parsed = v.opts.map((spec) => ({ text: spec, spec: parseSpec(spec) }));
     const known = ({ spec }) => spec && info(state, spec.key);
-    const entries = parsed.filter(known).map(({ spec }) => newEntry(spec.key, spec.params));
+    const entries = parsed.filter(known).map(({ spec }) => newEntry(spec.key, spec.params, spec.schedule));
     form.reportIgnored(v.ignored, parsed.filter((p) => !known(p)).map((p) => p.text));
     if (entries.length) {
       state.entries = entries;

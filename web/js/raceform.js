@@ -28,6 +28,8 @@ export function createRaceForm(state) {
   const SETTINGS = settings(state.limits);
   function renderEntriesNow() {
     renderEntries($('entries'), state.entries, state.optimizers, {
+      schedules: state.schedules,
+      steps: () => Number($('steps').value) || state.steps,
       onChange() {
         state.preset = null;
         renderPresetNote();

@@ -1,6 +1,6 @@
 // The race's playback and drawing: the run on show (map, loss chart, legend, scrubber), a
 // frame drawn whenever what it shows has changed (one key: the run, the step, what has
-// arrived, playing, the selection, the language, the view), the play/step/scrub/speed
+// arrived, playing, the selection, the language, the view, the map's extent), the play/step/scrub/speed
 // controls and their keys. It tells the page through the bus: 'drawn' (a frame was drawn),
 // 'played' (the run a lesson started has played to its end).
 
@@ -14,7 +14,7 @@ const $ = (id) => document.getElementById(id);
 
 /** Playback of state.run on the race's map (landscape.js) and loss chart (loss.js). */
 // eslint-disable-next-line max-lines-per-function -- the player's closure over its frame key and clock; each function inside is checked on its own
-export function createPlayback(state, bus, { landscape, loss }) {
+export function createPlayback(state, bus, { landscape, loss, rates }) {
   let drawn = ''; // the key of the frame drawn last
   let serial = 0; // counts the runs set (and cleared): a new run is a new frame
   let offmapNow = new Set(); // the trajectories off the map at the drawn step
@@ -29,6 +29,7 @@ export function createPlayback(state, bus, { landscape, loss }) {
     serial += 1;
     landscape.setRun(r);
     loss.setRun(r);
+    rates.setRun(r);
     if (r) buildLegend($('legend'), r, select);
     else $('legend').replaceChildren();
     $('scrub').max = r ? r.steps : 0;
@@ -48,6 +49,7 @@ export function createPlayback(state, bus, { landscape, loss }) {
       offmap = landscape.update(state.step);
       offmapNow = offmap;
       loss.update(state.step);
+      rates.update(state.step, state.selected);
       $('scrub').value = state.step;
       $('step-label').textContent = `${state.step} / ${r.steps}`;
     }
@@ -64,7 +66,7 @@ export function createPlayback(state, bus, { landscape, loss }) {
     lastFrame = now;
     if (advance(state, dt) && r === lessonRun && state.view === 'lessons') bus.emit('played');
     const key = `${serial}/${state.step}/${r ? r.available : -1}/${r ? r.finished : ''}/${state.playing}`
-      + `/${state.selected}/${state.lang}/${state.view}`;
+      + `/${state.selected}/${state.lang}/${state.view}/${landscape.view().join()}`; // a zoom: "off the map" again
     if (key !== drawn) {
       drawn = key;
       draw();

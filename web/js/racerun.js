@@ -13,14 +13,24 @@ export function info(state, key) {
   return state.optimizers.find((o) => o.key === key);
 }
 
+/** The entry of /api/v1/schedules named name (state.schedules), or undefined. */
+export function scheduleInfo(state, name) {
+  return (state.schedules || []).find((s) => s.name === name);
+}
+
+/** An entry's spec text ("adam(lr=0.01, schedule=cosine(steps=500))"). */
+function specOf(state, e) {
+  return formatSpec(info(state, e.key), e.params, e.schedule, e.schedule && scheduleInfo(state, e.schedule.name));
+}
+
 /** The race's optimizers as spec texts ("adam(lr=0.01)"). */
 export function specs(state) {
-  return state.entries.map((e) => formatSpec(info(state, e.key), e.params));
+  return state.entries.map((e) => specOf(state, e));
 }
 
 /** An entry's spec with the optimizer's display name ("Adam(lr=0.01)"). */
 export function label(state, entry) {
-  return formatSpec(info(state, entry.key), entry.params).replace(/^\w+/, info(state, entry.key).name);
+  return specOf(state, entry).replace(/^\w+/, info(state, entry.key).name);
 }
 
 /**
@@ -37,6 +47,8 @@ export function newRun(state, request, body) {
     stateLimit: state.limits ? state.limits.runs.state_trajectories : null, // why points may be null
     entries: state.entries.map((e, k) => ({
       k, key: e.key, label: label(state, e), dash: dash(rep[k], e.key), colour: colour(e.key, rep[k]),
+      // the rate each step takes (the answer's "rates"), or its lr throughout
+      rates: (body.rates && body.rates[k]) || null, lr: body.trajectories[k * s]?.optimizer.lr ?? null,
     })),
     trajectories: body.trajectories.map((tr, i) => {
       const k = Math.floor(i / s);

@@ -98,6 +98,23 @@ export function readable(v) {
   return a >= 1e-3 && a < 1e5 ? String(Number(v.toPrecision(4))) : v.toExponential(2);
 }
 
+/**
+ * The view [x0, x1, y0, y1] grown about its centre to a plot of width x height pixels with
+ * equal scales on both axes (a bowl x^2 + y^2 is drawn round): the axis that would be
+ * stretched gets the other's units per pixel. A view already of that shape comes back as is.
+ */
+export function equalScales(view, width, height) {
+  const [x0, x1, y0, y1] = view;
+  const unit = Math.max((x1 - x0) / width, (y1 - y0) / height);
+  const half = [(unit * width) / 2, (unit * height) / 2];
+  const cx = (x0 + x1) / 2;
+  const cy = (y0 + y1) / 2;
+  // the axis that already fits keeps its ends exactly (no binary noise in the URL)
+  const wide = (x1 - x0) / width >= (y1 - y0) / height;
+  const tidy = (v) => Number(v.toPrecision(8));
+  return wide ? [x0, x1, tidy(cy - half[1]), tidy(cy + half[1])] : [tidy(cx - half[0]), tidy(cx + half[0]), y0, y1];
+}
+
 /** n contour thresholds spread evenly over the transformed range [lo, hi], ends excluded. */
 export function contourLevels(lo, hi, n) {
   const out = [];

@@ -8,11 +8,35 @@ export function formatNumber(v) {
   return s.replace(/e([+-])(\d)$/, 'e$10$2');
 }
 
+/** One value as a spec writes it: True/False, a number as Python prints it, a word quoted. */
+function valueText(v, boolean) {
+  if (boolean || typeof v === 'boolean') return v ? 'True' : 'False';
+  if (typeof v === 'number') return formatNumber(v);
+  return /^[A-Za-z_]\w*$/.test(v) ? `"${v}"` : String(v);
+}
+
+/**
+ * A schedule's part of a spec, "cosine(steps=500, warmup=10)": the parameters that are
+ * needed or differ from their defaults, in the order of /api/v1/schedules' entry `sched`.
+ * schedule: {name, params}.
+ */
+export function formatSchedule(sched, schedule) {
+  const parts = [];
+  for (const p of sched.parameters) {
+    const v = schedule.params[p.name];
+    if (v === undefined || v === null || v === '' || (!p.required && v === p.default)) continue;
+    // whole numbers as such: a schedule's steps and warmup count steps ("steps=500")
+    parts.push(`${p.name}=${Number.isInteger(v) ? String(v) : valueText(v, typeof p.default === 'boolean')}`);
+  }
+  return `${sched.name}(${parts.join(', ')})`;
+}
+
 /**
  * The spec of one optimizer entry: only the hyperparameters that differ from the defaults,
- * in the catalogue's order. `info` is an entry of /api/v1/optimizers.
+ * in the catalogue's order, then its schedule if it has one. `info` is an entry of
+ * /api/v1/optimizers; schedule {name, params} with `sched` its entry of /api/v1/schedules.
  */
-export function formatSpec(info, params) {
+export function formatSpec(info, params, schedule = null, sched = null) {
   const parts = [];
   for (const h of info.hyperparameters) {
     const v = params[h.name];
@@ -23,28 +47,52 @@ export function formatSpec(info, params) {
       parts.push(`${h.name}=${typeof v === 'number' ? formatNumber(v) : v}`);
     }
   }
+  if (schedule && sched) parts.push(`schedule=${formatSchedule(sched, schedule)}`);
   return `${info.key}(${parts.join(', ')})`;
 }
 
-/**
- * Parses "sgd(lr=0.1, momentum=0.9, nesterov=True)" into {key, params}; null if it is not
- * call syntax. Values stay as typed when they are not numbers or booleans (the server
- * judges them and says what is wrong).
- */
-export function parseSpec(text) {
-  const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\((.*)\))?\s*$/.exec(text);
-  if (!m) return null;
-  const params = {};
-  const body = (m[2] || '').trim();
-  if (body) {
-    for (const item of body.split(',')) {
-      const kv = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+?)\s*$/.exec(item);
-      if (!kv) return null;
-      const raw = kv[2];
-      if (/^(true|false)$/i.test(raw)) params[kv[1]] = /^true$/i.test(raw);
-      else if (raw !== '' && !Number.isNaN(Number(raw))) params[kv[1]] = Number(raw);
-      else params[kv[1]] = raw;
+/** The items of a call's argument list split at its top-level commas ("a=1, s=f(b=2, c=3)"). */
+function topLevel(body) {
+  const items = [];
+  let depth = 0;
+  let from = 0;
+  for (let i = 0; i < body.length; i++) {
+    if (body[i] === '(') depth++;
+    else if (body[i] === ')') depth--;
+    else if (body[i] === ',' && depth === 0) {
+      items.push(body.slice(from, i));
+      from = i + 1;
     }
   }
-  return { key: m[1].toLowerCase(), params };
+  items.push(body.slice(from));
+  return depth === 0 ? items : null;
+}
+
+/**
+ * Parses "sgd(lr=0.1, momentum=0.9, nesterov=True, schedule=cosine(steps=500))" into {key,
+ * params, schedule} (schedule: {name, params} or null); null if it is not call syntax.
+ * Values stay as typed when they are not numbers or booleans (the server judges them and
+ * says what is wrong); a quoted word loses its quotes.
+ */
+export function parseSpec(text) {
+  const m = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?:\((.*)\))?\s*$/s.exec(text);
+  if (!m) return null;
+  const params = {};
+  let schedule = null;
+  const body = (m[2] || '').trim();
+  const items = body ? topLevel(body) : [];
+  if (!items) return null;
+  for (const item of items) {
+    const kv = /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=\s*(.+?)\s*$/s.exec(item);
+    if (!kv) return null;
+    const raw = kv[2];
+    if (kv[1] === 'schedule') {
+      const inner = parseSpec(raw);
+      if (!inner || inner.schedule) return null;
+      schedule = { name: inner.key, params: inner.params };
+    } else if (/^(true|false)$/i.test(raw)) params[kv[1]] = /^true$/i.test(raw);
+    else if (raw !== '' && !Number.isNaN(Number(raw))) params[kv[1]] = Number(raw);
+    else params[kv[1]] = raw.replace(/^(["'])(.*)\1$/, '$2');
+  }
+  return { key: m[1].toLowerCase(), params, schedule };
 }

@@ -13,6 +13,7 @@ export function createState() {
     limits: null, // GET /api/v1/limits
     functions: [],
     optimizers: [],
+    schedules: [], // GET /api/v1/schedules: what an optimizer's schedule may be
     fn: null, // the race's function: a catalogue entry or an own expression's description
     extent: null, // the race map's [x0, x1, y0, y1]
     entries: [],

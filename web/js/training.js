@@ -4,15 +4,15 @@
 // error (the message in dataset.trainError): the contract the browser tests read.
 
 import { cancel as cancelJob, followTraining, postTraining } from './api.js';
-import { showProblem } from './controls.js';
-import { problemText, t, words } from './i18n.js';
+import { firstProblem, newEntry, renderEntries, showProblem } from './controls.js';
+import { problemText, t } from './i18n.js';
 import { colour } from './scales.js';
 import { percent } from './series.js';
-import { parseSpec } from './spec.js';
+import { formatSpec, parseSpec } from './spec.js';
 import { createTrainChart } from './trainchart.js';
 import { NEW_ENTRY, TRAIN_DEFAULTS } from './presets.js';
 import { refusalText } from './refusals.js';
-import { checkSpec, checkValue } from './validate.js';
+import { checkValue } from './validate.js';
 
 const $ = (id) => document.getElementById(id);
 // Every optimizer of the catalogue with its defaults (SGD with the momentum people train with).
@@ -31,33 +31,25 @@ function settings(limits) {
   };
 }
 
+/** An optimizer entry (controls.js) from a spec's text ("sgd(lr=0.01, momentum=0.9)"). */
+function entryOf(spec) {
+  const p = parseSpec(spec);
+  return newEntry(p.key, p.params);
+}
+
 /**
- * infos: /api/v1/optimizers, whose ranges check the optimizers as they are typed; limits:
- * GET /api/v1/limits's trainings.
+ * infos: /api/v1/optimizers (the optimizers' menus and the ranges their fields are checked
+ * against, as in the race); limits: GET /api/v1/limits's trainings.
  */
 // eslint-disable-next-line max-lines-per-function -- the view's closure over the training it follows and its form; each function inside is checked on its own
 export function createTrainingView(infos, limits) {
   const SETTINGS = settings(limits);
   const chart = createTrainChart($('train-loss'));
-  let specs = [...TRAIN_DEFAULTS];
-  let errors = []; // the server's refusal of spec i (the reply's body, worded as shown)
+  let entries = TRAIN_DEFAULTS.map(entryOf); // the optimizers, as the race's entries
   let serverSettings = {}; // the server's refusal of a setting, by input id (the reply's body)
   let stop = null;
   let current = null; // {id, events, batches, epochs, rows: [{label, acc: [], ...}]}
   let shown = null; // the progress line: {key, vars}, rendered again in another language
-
-  const kindOf = (spec) => parseSpec(spec)?.key ?? '';
-
-  /** The sentence for spec i as typed, or '' when it checks. */
-  function specProblem(i) {
-    const p = checkSpec(specs[i], infos);
-    if (!p) return errors[i] ? refusalText(errors[i]) : '';
-    const n = i + 1;
-    if (p.kind === 'spec') return t('mustSpec', { n, value: specs[i].trim() });
-    if (p.kind === 'optimizer') return t('unknownOptimizer', { n, value: p.text });
-    if (p.kind === 'param') return t('unknownParam', { who: `${t('optimizer')} ${n} (${p.info.name})`, value: p.text });
-    return `${t('optimizer')} ${n} (${p.info.name}): ${problemText(p.problem, words(p.h), p.h.name)}`;
-  }
 
   function checkSetting(id) {
     const r = checkValue($(id).value, SETTINGS[id].range, { integer: true });
@@ -79,47 +71,21 @@ export function createTrainingView(infos, limits) {
     }
   }
 
+  /** The optimizers with the race's menus and fields (controls.js renderEntries). */
   function renderSpecs() {
-    const box = $('train-specs');
-    box.replaceChildren();
-    specs.forEach((spec, i) => {
-      const row = document.createElement('div');
-      row.className = 'spec-row';
-      row.style.setProperty('--c', colour(kindOf(spec)));
-      const input = document.createElement('input');
-      input.type = 'text';
-      input.value = spec;
-      input.dataset.trainSpec = i;
-      input.setAttribute('aria-label', `${t('optimizer')} ${i + 1}`);
-      input.spellcheck = false;
-      const alert = document.createElement('p');
-      alert.className = 'error';
-      alert.setAttribute('role', 'alert');
-      alert.id = `train-spec-${i}-error`;
-      alert.dataset.trainSpecError = i;
-      input.setAttribute('aria-describedby', alert.id);
-      const check = () => showProblem(input, alert, specProblem(i));
-      input.addEventListener('input', () => {
-        specs[i] = input.value;
-        errors[i] = null;
-        check();
-        row.style.setProperty('--c', colour(kindOf(specs[i])));
-      });
-      const remove = document.createElement('button');
-      remove.type = 'button';
-      remove.textContent = '×';
-      remove.title = t('remove');
-      remove.disabled = specs.length === 1;
-      remove.addEventListener('click', () => {
-        specs.splice(i, 1);
-        errors = [];
+    renderEntries($('train-specs'), entries, infos, {
+      idPrefix: 'train-entry',
+      onChange() { $('train-error').textContent = ''; },
+      onKind: renderSpecs,
+      onRemove(i) {
+        entries.splice(i, 1);
         renderSpecs();
-      });
-      row.append(input, remove, alert);
-      check();
-      box.append(row);
+        const box = $('train-specs').children[Math.min(i, entries.length - 1)];
+        const remove = box.querySelector('button');
+        (remove.disabled ? box.querySelector('select') : remove).focus();
+      },
     });
-    $('train-add').disabled = specs.length >= limits.optimizers;
+    $('train-add').disabled = entries.length >= limits.optimizers;
   }
 
   function renderTable() {
@@ -166,10 +132,8 @@ export function createTrainingView(infos, limits) {
 
   /** The first problem of the settings as typed: its sentence, or ''. */
   function problems() {
-    for (let i = 0; i < specs.length; i++) {
-      const text = specProblem(i);
-      if (text) return { where: `${t('optimizer')} ${i + 1}`, text };
-    }
+    const local = firstProblem(entries, infos);
+    if (local) return { where: `${t('optimizer')} ${local.i + 1}`, text: local.text };
     for (const id of Object.keys(SETTINGS)) {
       const text = checkSetting(id);
       if (text) return { where: t(SETTINGS[id].key), text };
@@ -179,7 +143,8 @@ export function createTrainingView(infos, limits) {
 
   function request() {
     const num = (id) => Number($(id).value);
-    const req = { optimizers: specs.map((s) => s.trim()), epochs: num('train-epochs'),
+    const spec = (e) => formatSpec(infos.find((o) => o.key === e.key), e.params);
+    const req = { optimizers: entries.map(spec), epochs: num('train-epochs'),
       batch: num('train-batch'), hidden: num('train-hidden'), seed: num('train-seed') };
     const limit = num('train-limit');
     if (limit) req.limit = limit;
@@ -194,7 +159,7 @@ export function createTrainingView(infos, limits) {
   }
 
   async function start() {
-    errors = [];
+    for (const e of entries) e.server = null;
     serverSettings = {};
     renderSpecs();
     const problem = problems();
@@ -216,8 +181,8 @@ export function createTrainingView(infos, limits) {
     const text = refusalText(body);
     const entry = body.code === 'bad_optimizer' ? body.args.index : -1;
     const id = Object.keys(SETTINGS).find((k) => SETTINGS[k].key === body.field);
-    if (entry >= 0 && entry < specs.length) {
-      errors[entry] = body;
+    if (entry >= 0 && entry < entries.length) {
+      entries[entry].server = { param: null, get text() { return refusalText(body); } };
       renderSpecs();
       refuse(`${t('optimizer')} ${entry + 1}`);
     } else if (id) {
@@ -297,12 +262,11 @@ export function createTrainingView(infos, limits) {
   $('train-start').addEventListener('click', start);
   $('train-stop').addEventListener('click', cancel);
   $('train-add').addEventListener('click', () => {
-    specs.push(NEW_ENTRY);
+    entries.push(newEntry(NEW_ENTRY));
     renderSpecs();
   });
   $('train-seven').addEventListener('click', () => {
-    specs = trainAll(infos);
-    errors = [];
+    entries = trainAll(infos).map(entryOf);
     renderSpecs();
   });
   for (const id of Object.keys(SETTINGS)) {

@@ -5,12 +5,12 @@ import test from 'node:test';
 import { TEXT, particles, setLanguage, t } from '../js/i18n.js';
 import { formulaHtml, isExpression } from '../js/ownfunction.js';
 import {
-  colour, contourLevels, dash, landscapeTransform, lossFloor, lossScaleKind, PALETTE, repeats, setKinds,
+  colour, contourLevels, dash, equalScales, landscapeTransform, lossFloor, lossScaleKind, PALETTE, repeats, setKinds,
 } from '../js/scales.js';
 import { checkSpec, checkValue } from '../js/validate.js';
 import { evaluate } from '../js/equations.js';
 import { ema, epochPosition, percent } from '../js/series.js';
-import { formatNumber, formatSpec, parseSpec } from '../js/spec.js';
+import { formatNumber, formatSchedule, formatSpec, parseSpec } from '../js/spec.js';
 import { formatHash, parseHash } from '../js/urlstate.js';
 import {
   cellAt, cellColour, explorationCsv, explorationRequest, formatExploreHash, parseExploreHash, planProblem,
@@ -87,10 +87,31 @@ test('specs keep only the hyperparameters that differ from the defaults', () => 
 
 test('specs parse back, and garbage is refused', () => {
   assert.deepEqual(parseSpec('SGD(lr=0.1, momentum=0.9, nesterov=True)'),
-    { key: 'sgd', params: { lr: 0.1, momentum: 0.9, nesterov: true } });
-  assert.deepEqual(parseSpec('rmsprop'), { key: 'rmsprop', params: {} });
+    { key: 'sgd', params: { lr: 0.1, momentum: 0.9, nesterov: true }, schedule: null });
+  assert.deepEqual(parseSpec('rmsprop'), { key: 'rmsprop', params: {}, schedule: null });
   assert.equal(parseSpec('adam(lr)'), null);
   assert.equal(parseSpec('1adam()'), null);
+});
+
+// GET /api/v1/schedules' cosine and wsd, as the server answers today (the parts used here).
+const COSINE = { name: 'cosine', parameters: [{ name: 'steps', default: null, required: true },
+  { name: 'alpha', default: 0.0, required: false }, { name: 'warmup', default: 0, required: false }] };
+const WSD = { name: 'wsd', parameters: [{ name: 'steps', default: null, required: true },
+  { name: 'decay', default: 0.2, required: false }, { name: 'shape', default: 'linear', required: false, choices: ['linear', 'sqrt'] },
+  { name: 'warmup', default: 0, required: false }] };
+
+test('a schedule goes into the spec as schedule=name(...) and parses back, commas inside and all', () => {
+  const text = formatSpec(adam, { lr: 0.05 }, { name: 'cosine', params: { steps: 500, warmup: 50, alpha: 0 } }, COSINE);
+  assert.equal(text, 'adam(lr=0.05, schedule=cosine(steps=500, warmup=50))');
+  assert.deepEqual(parseSpec(text), { key: 'adam', params: { lr: 0.05 },
+    schedule: { name: 'cosine', params: { steps: 500, warmup: 50 } } });
+  // a word is quoted; a default left out; a link's spec (no spaces) reads the same
+  assert.equal(formatSchedule(WSD, { name: 'wsd', params: { steps: 100, shape: 'sqrt', decay: 0.2 } }),
+    'wsd(steps=100, shape="sqrt")');
+  assert.deepEqual(parseSpec('sgd(lr=0.1,schedule=wsd(steps=100,shape="sqrt"))').schedule,
+    { name: 'wsd', params: { steps: 100, shape: 'sqrt' } });
+  assert.equal(parseSpec('adam(schedule=cosine(steps=5)'), null, 'unbalanced');
+  assert.equal(parseSpec('adam(schedule=cosine(schedule=step(every=2)))'), null, 'a schedule in a schedule');
 });
 
 test('loss scale: log always, also when a run reaches 0 exactly (its floor); linear below 0', () => {
@@ -338,4 +359,18 @@ test('the step a playback was paused at travels in the hash', () => {
   assert.equal(parseHash(formatHash(v)).step, 37);
   assert.doesNotMatch(formatHash({ ...v, step: null }), /step=\d/);
   assert.deepEqual(parseHash('#function=sphere&step=-1').ignored, ['step=-1']);
+});
+
+test('equalScales grows the view about its centre to the plot\'s shape, equal units per pixel', () => {
+  // [-2, 2] x [-1, 3] on 400 x 200 px: x needs 0.01 per px, y 0.02: x grows to [-4, 4]
+  assert.deepEqual(equalScales([-2, 2, -1, 3], 400, 200), [-4, 4, -1, 3]);
+  // on 200 x 400 px y grows about its centre 1: [-3, 5]
+  assert.deepEqual(equalScales([-2, 2, -1, 3], 200, 400), [-2, 2, -3, 5]);
+  // a view of the plot's shape comes back as it was
+  assert.deepEqual(equalScales([0, 3, 10, 11], 300, 100), [0, 3, 10, 11]);
+  for (const [view, w, h] of [[[-4.5, 4.5, -4.5, 4.5], 326, 274], [[0.1, 0.3, -7, 2], 1200, 380]]) {
+    const [x0, x1, y0, y1] = equalScales(view, w, h);
+    assert.ok(Math.abs((x1 - x0) / w - (y1 - y0) / h) < 1e-7 * ((x1 - x0) / w), `${view} on ${w} x ${h}`);
+    assert.ok(x0 <= view[0] && x1 >= view[1] && y0 <= view[2] && y1 >= view[3], 'the view is all on the map');
+  }
 });
