@@ -88,7 +88,7 @@ CLOPT_RULE_FN void CLOPT_RULE(adamax)(CLOPT_T *p, CLOPT_T g, CLOPT_T *m, CLOPT_T
                                clopt_scalars k)
 {
     *m = k.beta_1 * *m + k.one_minus_beta_1 * g;
-    *u = fmax(k.beta_2 * *u, fabs(g));
+    *u = fmax((CLOPT_T)(k.beta_2) * *u, fabs(g)); /* CLOPT_T: k is double in double builds */
     *p = *p - k.lr * *m / (*u + k.epsilon);
 }
 

@@ -347,6 +347,13 @@ typedef enum {
     CLOPT_EXPLORE_TUNE    /* a sweep from a list of starts x noise seeds: runs per value */
 } clopt_explore_kind;
 
+/*
+ * The element type of an exploration's runs: float (the default, zero), or double on a
+ * device with cl_khr_fp64 (the same rules and functions, one run per work-item), for
+ * windows narrower than float resolves (about 1e-7 of their centre).
+ */
+typedef enum { CLOPT_PRECISION_FLOAT, CLOPT_PRECISION_DOUBLE } clopt_precision;
+
 /* A swept hyperparameter: n values from lo to hi, evenly spaced or (log) geometrically. */
 typedef struct {
     const char *name; /* a numeric hyperparameter of the optimizer: "lr", "momentum", ... */
@@ -373,6 +380,7 @@ typedef struct {
     size_t nseeds;        /* S >= 1: noise keys 0 .. S-1, each from every start */
     double noise;         /* sigma >= 0 of the gradient noise, as clopt_run_options.noise */
     int auc;              /* nonzero: also each run's mean per-step score (map.auc) */
+    clopt_precision precision; /* CLOPT_PRECISION_DOUBLE: EINVAL without cl_khr_fp64 */
 } clopt_explore_options;
 
 #define CLOPT_EXPLORE_MAX_SIDE 4096u
@@ -398,6 +406,7 @@ typedef struct {
     const float *x, *y, *f;
     const int32_t *converged_at, *minimum, *diverged_at;
     const float *auc;
+    const double *xd, *yd, *fd; /* precision double: x, y, f unrounded; NULL in float */
 } clopt_explore_map;
 
 typedef struct clopt_exploration clopt_exploration;
