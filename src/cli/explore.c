@@ -342,7 +342,9 @@ int clopt_cli_explore(int argc, char **argv)
         a.o.kind = CLOPT_EXPLORE_SWEEP;
         a.cmd = "clopt explore sweep";
         a.usage = clopt_cli_explore_sweep_usage;
-    } else
+    } else if (strcmp(argv[1], "trainability") == 0)
+        return clopt_cli_trainability(argc, argv);
+    else
         return clopt_cli_group_unknown("explore", "kind", argv[1]);
     int rc = parse(argc, argv, &a);
     if (rc) return rc == 3 ? 0 : rc;
