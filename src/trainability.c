@@ -194,7 +194,10 @@ clopt_status clopt_trainability(clopt_context *ctx, const clopt_trainability_opt
         }
         const size_t count = cells - first < CHUNK ? cells - first : CHUNK;
         const cl_uint f = (cl_uint)first, items = (cl_uint)((count + lanes - 1) / lanes);
-        const size_t global = (items + 63) / 64 * 64;
+        /* the trajectory kernels' work-group: 1 on PoCL, whose work-groups keep every
+         * work-item's private arrays (17 KiB here) on one thread's stack; 64 on GPUs */
+        const size_t local = ctx->tuning.trajectory_wgs;
+        const size_t global = (items + local - 1) / local * local;
         CLOPT_CL_CHECK(err, what,
                        clEnqueueWriteBuffer(ctx->queue, d_lr1, CL_FALSE, 0, CHUNK * es, e_lr1, 0,
                                             NULL, NULL));
@@ -204,7 +207,7 @@ clopt_status clopt_trainability(clopt_context *ctx, const clopt_trainability_opt
         CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 6, sizeof f, &f));
         CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 7, sizeof items, &items));
         CLOPT_CL_CHECK(err, what,
-                       clEnqueueNDRangeKernel(ctx->queue, k, 1, NULL, &global, NULL, 0, NULL,
+                       clEnqueueNDRangeKernel(ctx->queue, k, 1, NULL, &global, &local, 0, NULL,
                                               NULL));
         CLOPT_CL_CHECK(err, what, clFinish(ctx->queue));
     }
