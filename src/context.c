@@ -36,9 +36,8 @@ static const char *first_error(const char *log)
 }
 
 /* As clopt_context_build, with `lanes` (CLOPT_TW) trajectories per vector. */
-static clopt_status build_lanes(clopt_context *ctx, size_t lanes, const char *extra,
-                                cl_uint count, const char **sources, cl_program *program,
-                                clopt_error *err)
+static clopt_status build_lanes(clopt_context *ctx, size_t lanes, const char *extra, cl_uint count,
+                                const char **sources, cl_program *program, clopt_error *err)
 {
     cl_int rc;
     cl_device_fp_config fp = 0;
@@ -100,8 +99,7 @@ int clopt_context_has_fp64(const clopt_context *ctx)
     return fp != 0; /* non-zero exactly when the device reports cl_khr_fp64 (OpenCL 1.2) */
 }
 
-clopt_status clopt_context_double_program(clopt_context *ctx, cl_program *program,
-                                          clopt_error *err)
+clopt_status clopt_context_double_program(clopt_context *ctx, cl_program *program, clopt_error *err)
 {
     const char *src = clopt_kernel_source;
     *program = NULL;

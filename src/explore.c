@@ -56,11 +56,11 @@ struct clopt_exploration {
     size_t nvalues[2], naxes;
     clopt_scalars *table;
     clopt_scalars64 *table64; /* precision double's table instead of `table` */
-    float *res_f;     /* [map][component x, y, f][run] */
-    double *res_d;    /* precision double: res_f's layout, unrounded */
-    int32_t *res_i;   /* [map][component converged_at, minimum, diverged_at][run] */
-    float *res_auc;   /* [run], tunings with auc */
-    int have_results; /* read back from the device */
+    float *res_f;             /* [map][component x, y, f][run] */
+    double *res_d;            /* precision double: res_f's layout, unrounded */
+    int32_t *res_i;           /* [map][component converged_at, minimum, diverged_at][run] */
+    float *res_auc;           /* [run], tunings with auc */
+    int have_results;         /* read back from the device */
     size_t device_bytes;
     cl_mem d_kinds, d_table, d_state, d_steps, d_sums;
     cl_kernel kernel;
@@ -353,8 +353,7 @@ static void plan_bytes(const clopt_exploration *e, size_t *host, size_t *device)
             e->nmaps * (sizeof(char *) + 1024) + values + 3 * runs * sizeof(float) +
             3 * runs * sizeof(int32_t) + (e->dbl ? 3 * runs * sizeof(double) : 0) + table +
             (staging_in > staging_out ? staging_in : staging_out);
-    *device = e->ncfg * sizeof(cl_uint) + table +
-              rpad * (STATE_ROWS * es + 2 * sizeof(cl_uint)) +
+    *device = e->ncfg * sizeof(cl_uint) + table + rpad * (STATE_ROWS * es + 2 * sizeof(cl_uint)) +
               (e->auc ? 2 * rpad : 1) * es; /* a tuning's sums */
 }
 
@@ -460,8 +459,7 @@ clopt_exploration *clopt_explore_create(clopt_context *ctx, const clopt_explore_
     /* f* and the tolerance; none for a function without a minimum (never converges). */
     const double fstar = e->info->nminima ? e->info->minima[0].f : 0.0;
     const double tol = e->info->nminima ? o->tol * fmax(1.0, fabs(fstar)) : -1.0;
-    if (create_buffers(e, o, err) != CLOPT_OK ||
-        bind_kernel(e, fstar, tol, err) != CLOPT_OK)
+    if (create_buffers(e, o, err) != CLOPT_OK || bind_kernel(e, fstar, tol, err) != CLOPT_OK)
         goto fail;
     return e;
 fail:
@@ -496,11 +494,10 @@ clopt_status clopt_explore_advance(clopt_exploration *e, uint64_t max_steps, clo
     const size_t global = round_up(e->nwork, local);
     const char *what = "computing a slice of an exploration";
     if (rows)
-        CLOPT_CL_CHECK(err, what,
-                       clEnqueueWriteBuffer(q, e->d_table, CL_FALSE, 0,
-                                            e->ncfg * e->stride * row_bytes(e),
-                                            e->dbl ? (void *)e->table64 : (void *)e->table, 0,
-                                            NULL, NULL));
+        CLOPT_CL_CHECK(
+            err, what,
+            clEnqueueWriteBuffer(q, e->d_table, CL_FALSE, 0, e->ncfg * e->stride * row_bytes(e),
+                                 e->dbl ? (void *)e->table64 : (void *)e->table, 0, NULL, NULL));
     CLOPT_CL_CHECK(err, what, clSetKernelArg(e->kernel, 9, sizeof first, &first));
     CLOPT_CL_CHECK(err, what, clSetKernelArg(e->kernel, 10, sizeof count, &count));
     CLOPT_CL_CHECK(err, what,
@@ -663,8 +660,16 @@ clopt_status clopt_explore_map_get(clopt_exploration *e, size_t m, clopt_explore
     const float *f = e->res_f + 3 * m * n;
     const int32_t *i = e->res_i + 3 * m * n;
     const double *d = e->dbl ? e->res_d + 3 * m * n : NULL;
-    *out = (clopt_explore_map){n,     f,     f + n,     f + 2 * n, i, i + n, i + 2 * n,
+    *out = (clopt_explore_map){n,
+                               f,
+                               f + n,
+                               f + 2 * n,
+                               i,
+                               i + n,
+                               i + 2 * n,
                                e->auc ? e->res_auc + m * n : NULL,
-                               d,     d ? d + n : NULL, d ? d + 2 * n : NULL};
+                               d,
+                               d ? d + n : NULL,
+                               d ? d + 2 * n : NULL};
     return CLOPT_OK;
 }

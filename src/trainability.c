@@ -10,9 +10,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHUNK 8192u         /* cells per launch: well under a second on PoCL at w = 8 */
-#define MAX_STEPS 100000u   /* steps per cell */
-#define MAX_LOG_RATE 10.0   /* |log10 rate| at most */
+#define CHUNK 8192u       /* cells per launch: well under a second on PoCL at w = 8 */
+#define MAX_STEPS 100000u /* steps per cell */
+#define MAX_LOG_RATE 10.0 /* |log10 rate| at most */
 
 size_t clopt_trainability_data_size(size_t width)
 {
@@ -76,8 +76,8 @@ static clopt_status check(const clopt_trainability_options *o, clopt_error *err)
                                    v[k], MAX_LOG_RATE, MAX_LOG_RATE);
     if (!(v[0] < v[1] && v[2] < v[3]))
         return clopt_error_set(err, CLOPT_EINVAL,
-                               "window %g,%g,%g,%g; expected x0 < x1 and y0 < y1", v[0], v[1],
-                               v[2], v[3]);
+                               "window %g,%g,%g,%g; expected x0 < x1 and y0 < y1", v[0], v[1], v[2],
+                               v[3]);
     if (o->precision != CLOPT_PRECISION_FLOAT && o->precision != CLOPT_PRECISION_DOUBLE)
         return clopt_error_set(err, CLOPT_EINVAL, "precision %d; expected float or double",
                                (int)o->precision);
@@ -141,8 +141,8 @@ clopt_status clopt_trainability(clopt_context *ctx, const clopt_trainability_opt
     else
         clopt_trainability_data(o->width, o->seed, data, NULL);
     for (size_t i = 0; i < o->nx; i++)
-        lr[i] = pow(10.0, o->window[0] + (double)i * (o->window[1] - o->window[0]) /
-                                             (double)(o->nx - 1));
+        lr[i] = pow(10.0,
+                    o->window[0] + (double)i * (o->window[1] - o->window[0]) / (double)(o->nx - 1));
     for (size_t j = 0; j < o->ny; j++)
         lr[o->nx + j] = pow(10.0, o->window[2] + (double)j * (o->window[3] - o->window[2]) /
                                                      (double)(o->ny - 1));
@@ -198,25 +198,25 @@ clopt_status clopt_trainability(clopt_context *ctx, const clopt_trainability_opt
          * work-item's private arrays (17 KiB here) on one thread's stack; 64 on GPUs */
         const size_t local = ctx->tuning.trajectory_wgs;
         const size_t global = (items + local - 1) / local * local;
-        CLOPT_CL_CHECK(err, what,
-                       clEnqueueWriteBuffer(ctx->queue, d_lr1, CL_FALSE, 0, CHUNK * es, e_lr1, 0,
-                                            NULL, NULL));
-        CLOPT_CL_CHECK(err, what,
-                       clEnqueueWriteBuffer(ctx->queue, d_lr2, CL_FALSE, 0, CHUNK * es, e_lr2, 0,
-                                            NULL, NULL));
+        CLOPT_CL_CHECK(
+            err, what,
+            clEnqueueWriteBuffer(ctx->queue, d_lr1, CL_FALSE, 0, CHUNK * es, e_lr1, 0, NULL, NULL));
+        CLOPT_CL_CHECK(
+            err, what,
+            clEnqueueWriteBuffer(ctx->queue, d_lr2, CL_FALSE, 0, CHUNK * es, e_lr2, 0, NULL, NULL));
         CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 6, sizeof f, &f));
         CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 7, sizeof items, &items));
-        CLOPT_CL_CHECK(err, what,
-                       clEnqueueNDRangeKernel(ctx->queue, k, 1, NULL, &global, &local, 0, NULL,
-                                              NULL));
+        CLOPT_CL_CHECK(
+            err, what,
+            clEnqueueNDRangeKernel(ctx->queue, k, 1, NULL, &global, &local, 0, NULL, NULL));
         CLOPT_CL_CHECK(err, what, clFinish(ctx->queue));
     }
     CLOPT_CL_CHECK(err, what,
-                   clEnqueueReadBuffer(ctx->queue, d_measure, CL_TRUE, 0, cells * es, e_measure,
-                                       0, NULL, NULL));
+                   clEnqueueReadBuffer(ctx->queue, d_measure, CL_TRUE, 0, cells * es, e_measure, 0,
+                                       NULL, NULL));
     CLOPT_CL_CHECK(err, what,
-                   clEnqueueReadBuffer(ctx->queue, d_conv, CL_TRUE, 0, cells * sizeof *conv,
-                                       conv, 0, NULL, NULL));
+                   clEnqueueReadBuffer(ctx->queue, d_conv, CL_TRUE, 0, cells * sizeof *conv, conv,
+                                       0, NULL, NULL));
     for (size_t c = 0; c < cells; c++) {
         measure[c] = dbl ? ((double *)e_measure)[c] : (double)((float *)e_measure)[c];
         converged[c] = conv[c] != 0;

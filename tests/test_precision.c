@@ -151,8 +151,8 @@ static void test_double_basins_match_the_double_reference(void)
     CU_ASSERT(worst_d <= TOL);
     CU_ASSERT(worst_f > 100.0 * worst_d);
     if (worst_d > TOL || !(worst_f > 100.0 * worst_d))
-        fprintf(stderr, "\n  worst relative error: double %.3g, float %.3g (%zu cells)\n",
-                worst_d, worst_f, compared);
+        fprintf(stderr, "\n  worst relative error: double %.3g, float %.3g (%zu cells)\n", worst_d,
+                worst_f, compared);
     clopt_explore_release(ed);
     clopt_explore_release(ef);
 }

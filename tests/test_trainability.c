@@ -193,8 +193,8 @@ static void test_seed_data_is_standard_normal_and_repeatable(void)
 
 static void test_trainability_rejects_bad_options(void)
 {
-    clopt_trainability_options o = {.width = 17, .steps = 10, .nx = 4, .ny = 4,
-                                    .window = {-1, 1, -1, 1}};
+    clopt_trainability_options o = {
+        .width = 17, .steps = 10, .nx = 4, .ny = 4, .window = {-1, 1, -1, 1}};
     double m[16];
     unsigned char c[16];
     clopt_error err;
@@ -225,7 +225,7 @@ static void test_boundary_dimension_of_a_line_and_a_filled_region(void)
     for (size_t c = 0; c < N * N; c++)
         m[c] = -1.0;
     CU_ASSERT(isnan(clopt_boundary_dimension(m, N, N))); /* no boundary */
-    CU_ASSERT(isnan(clopt_boundary_dimension(m, 4, 4)));  /* too small a grid */
+    CU_ASSERT(isnan(clopt_boundary_dimension(m, 4, 4))); /* too small a grid */
     if (fabs(line - 1.0) > 0.05 || fabs(filled - 2.0) > 0.05)
         fprintf(stderr, "\n  line %.4f, filled %.4f\n", line, filled);
     free(m);

@@ -375,11 +375,11 @@ typedef struct {
     uint64_t steps;             /* 1 .. CLOPT_RUN_MAX_STEPS */
     double tol; /* converged: |f - f*| <= tol * max(1, |f*|); finite, >= 0 (1e-4 in the CLI) */
     /* Tunings only (the axes as a sweep's); zero for basins and sweeps. */
-    const double *starts; /* K points as x0, y0, x1, y1, ...: every value runs from each */
-    size_t nstarts;       /* K >= 1 */
-    size_t nseeds;        /* S >= 1: noise keys 0 .. S-1, each from every start */
-    double noise;         /* sigma >= 0 of the gradient noise, as clopt_run_options.noise */
-    int auc;              /* nonzero: also each run's mean per-step score (map.auc) */
+    const double *starts;      /* K points as x0, y0, x1, y1, ...: every value runs from each */
+    size_t nstarts;            /* K >= 1 */
+    size_t nseeds;             /* S >= 1: noise keys 0 .. S-1, each from every start */
+    double noise;              /* sigma >= 0 of the gradient noise, as clopt_run_options.noise */
+    int auc;                   /* nonzero: also each run's mean per-step score (map.auc) */
     clopt_precision precision; /* CLOPT_PRECISION_DOUBLE: EINVAL without cl_khr_fp64 */
 } clopt_explore_options;
 
@@ -490,8 +490,8 @@ typedef struct {
     uint64_t steps;              /* 1 .. 100000 gradient steps per cell */
     size_t nx, ny;               /* cells per side, 2 .. CLOPT_EXPLORE_MAX_SIDE */
     double window[4];            /* x0 < x1, y0 < y1: log10 of the rates, each in [-10, 10] */
-    const double *data; /* X (n x w), Y (n), W1 (w x w, row per hidden unit), W2 (w); NULL:
-                           clopt_trainability_data(w, seed) */
+    const double *data;          /* X (n x w), Y (n), W1 (w x w, row per hidden unit), W2 (w); NULL:
+                                    clopt_trainability_data(w, seed) */
     uint64_t seed;
     clopt_precision precision;
 } clopt_trainability_options;

@@ -96,8 +96,8 @@ static int load_data(const char *cmd, train_args *a)
 
 static int parse(const char *cmd, int argc, char **argv, train_args *a)
 {
-    a->o = (clopt_trainability_options){.width = 8, .steps = 100, .nx = 256, .ny = 256,
-                                        .window = {-2.0, 3.0, -2.0, 3.0}};
+    a->o = (clopt_trainability_options){
+        .width = 8, .steps = 100, .nx = 256, .ny = 256, .window = {-2.0, 3.0, -2.0, 3.0}};
     int seed_set = 0;
     for (int i = 2; i < argc; i++) {
         const char *v;
@@ -118,8 +118,8 @@ static int parse(const char *cmd, int argc, char **argv, train_args *a)
             while (k < 3 && strcmp(v, activations[k]))
                 k++;
             if (k == 3) {
-                fprintf(stderr, "%s: --activation = '%s': expected tanh, relu or identity\n",
-                        cmd, v);
+                fprintf(stderr, "%s: --activation = '%s': expected tanh, relu or identity\n", cmd,
+                        v);
                 return 2;
             }
             a->o.activation = (clopt_activation)k;
@@ -133,8 +133,8 @@ static int parse(const char *cmd, int argc, char **argv, train_args *a)
             if (!strchr(v, ',')) g[1] = g[0];
             for (int k = 0; k < 2; k++)
                 if (g[k] != floor(g[k]) || g[k] < 2 || g[k] > CLOPT_EXPLORE_MAX_SIDE) {
-                    fprintf(stderr, "%s: --grid = '%s': expected N or NX,NY, each 2 .. %u\n",
-                            cmd, v, CLOPT_EXPLORE_MAX_SIDE);
+                    fprintf(stderr, "%s: --grid = '%s': expected N or NX,NY, each 2 .. %u\n", cmd,
+                            v, CLOPT_EXPLORE_MAX_SIDE);
                     return 2;
                 }
             a->o.nx = (size_t)g[0], a->o.ny = (size_t)g[1];
@@ -189,8 +189,10 @@ static int dump_data(const char *cmd, const train_args *a)
         printf("%s\"%s\":[", f ? "," : "", names[f]);
         for (size_t k = 0; k < counts[f]; k++) {
             const size_t per = rows[f] ? counts[f] / rows[f] : counts[f];
-            if (rows[f] && k % per == 0) printf("%s[", k ? "," : "");
-            else if (k) putchar(',');
+            if (rows[f] && k % per == 0)
+                printf("%s[", k ? "," : "");
+            else if (k)
+                putchar(',');
             print_number(d[at + k]);
             if (rows[f] && k % per == per - 1) putchar(']');
         }
@@ -203,8 +205,7 @@ static int dump_data(const char *cmd, const train_args *a)
     return 0;
 }
 
-static void print_json(const train_args *a, const double *m, const unsigned char *conv,
-                       double dim)
+static void print_json(const train_args *a, const double *m, const unsigned char *conv, double dim)
 {
     const clopt_trainability_options *o = &a->o;
     printf("{\"kind\":\"trainability\",\"width\":%zu,\"activation\":\"%s\",\"steps\":%llu,"
@@ -214,8 +215,7 @@ static void print_json(const train_args *a, const double *m, const unsigned char
         if (k) putchar(',');
         print_number(o->window[k]);
     }
-    printf("],\"precision\":\"%s\",",
-           o->precision == CLOPT_PRECISION_DOUBLE ? "double" : "float");
+    printf("],\"precision\":\"%s\",", o->precision == CLOPT_PRECISION_DOUBLE ? "double" : "float");
     if (a->data_path)
         printf("\"data\":\"%s\",", a->data_path);
     else

@@ -5,8 +5,8 @@
  * the worker advances one slice of the pass's runs on the device.
  *
  * Request: {"kind": "basins"|"sweep", "function", "steps", "tol", "precision": "float"
- * (default) or "double" (cl_khr_fp64; the canonical request names it only then)}; basins add "grid" (N or
- * [NX, NY]), "view" ([x0, x1, y0, y1]) and "optimizers"; sweeps add "start" ([x, y]),
+ * (default) or "double" (cl_khr_fp64; the canonical request names it only then)}; basins add "grid"
+ * (N or [NX, NY]), "view" ([x0, x1, y0, y1]) and "optimizers"; sweeps add "start" ([x, y]),
  * "optimizer" and "vary" (one or two {"name", "lo", "hi", "n", "log"}).
  *
  * Events: pass {"pass": p, "coarse": bool, "maps": K, "shape": [K, NY, NX], "grid" and
@@ -441,9 +441,9 @@ static int parse_fields(json_t *root, exploration *r, srv_problem *p)
         return srv_problem_set(p, 400, "tol", "tol must be a finite number >= 0");
     if (tol) r->o.tol = json_number_value(tol);
     json_t *precision = json_object_get(root, "precision");
-    if (precision && (!json_is_string(precision) ||
-                      (strcmp(json_string_value(precision), "float") &&
-                       strcmp(json_string_value(precision), "double"))))
+    if (precision &&
+        (!json_is_string(precision) || (strcmp(json_string_value(precision), "float") &&
+                                        strcmp(json_string_value(precision), "double"))))
         return srv_problem_set(p, 400, "precision", "precision must be \"float\" or \"double\"");
     if (precision && !strcmp(json_string_value(precision), "double"))
         r->o.precision = CLOPT_PRECISION_DOUBLE;
