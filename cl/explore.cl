@@ -44,9 +44,9 @@ CLOPT_INLINE void clopt_explore(const bool sweep, const uint kind, const uint fn
                                 const uint nwork, const uint groups, __global const uint *kinds,
                                 __global const clopt_scalars *table, const uint stride,
                                 const uint first, const uint count, const uint nsteps,
-                                const float fstar, const float tol,
-                                __global float *state, __global uint *steps, const float noise,
-                                const uint nseeds, const uint auc, __global float *sums)
+                                const clopt_elem fstar, const clopt_elem tol,
+                                __global clopt_elem *state, __global uint *steps, const clopt_elem noise,
+                                const uint nseeds, const uint auc, __global clopt_elem *sums)
 {
     const uint w = get_global_id(0);
     if (w >= nwork)
@@ -91,7 +91,7 @@ CLOPT_INLINE void clopt_explore(const bool sweep, const uint kind, const uint fn
             cv[g] = min(cv[g], select(alive, (clopt_uint)(s), fabs(f - fstar) <= tol));
             if (auc) { /* Kahan: 1e7 steps add up without losing the small terms */
                 const clopt_real q =
-                    tol < 0.0f ? f : log10(fmax(f - fstar, 0.0f) + (clopt_real)(1e-12f));
+                    tol < 0.0f ? f : log10(fmax(f - fstar, (clopt_real)(0.0f)) + (clopt_real)(1e-12f));
                 const clopt_real yk = q - comp[g], tk = sum[g] + yk;
                 comp[g] = (tk - sum[g]) - yk;
                 sum[g] = tk;
@@ -133,10 +133,10 @@ __kernel void clopt_explore_basins(const uint fn, const uint cpad, const uint nc
                                    __global const uint *restrict kinds,
                                    __global const clopt_scalars *restrict table,
                                    const uint stride, const uint first, const uint count,
-                                   const uint nsteps, const float fstar, const float tol,
-                                   __global float *restrict state, __global uint *restrict steps,
-                                   const float noise, const uint nseeds, const uint auc,
-                                   __global float *restrict sums)
+                                   const uint nsteps, const clopt_elem fstar, const clopt_elem tol,
+                                   __global clopt_elem *restrict state, __global uint *restrict steps,
+                                   const clopt_elem noise, const uint nseeds, const uint auc,
+                                   __global clopt_elem *restrict sums)
 {
 #if !CLOPT_KIND_COPIES
     clopt_explore(false, CLOPT_KIND_COUNT, fn, cpad, ncfg, rpad, nwork, groups, kinds, table,
@@ -163,10 +163,10 @@ __kernel void clopt_explore_sweep(const uint fn, const uint cpad, const uint ncf
                                   __global const uint *restrict kinds,
                                   __global const clopt_scalars *restrict table,
                                   const uint stride, const uint first, const uint count,
-                                  const uint nsteps, const float fstar, const float tol,
-                                  __global float *restrict state, __global uint *restrict steps,
-                                  const float noise, const uint nseeds, const uint auc,
-                                  __global float *restrict sums)
+                                  const uint nsteps, const clopt_elem fstar, const clopt_elem tol,
+                                  __global clopt_elem *restrict state, __global uint *restrict steps,
+                                  const clopt_elem noise, const uint nseeds, const uint auc,
+                                  __global clopt_elem *restrict sums)
 {
     clopt_explore(true, CLOPT_KIND_COUNT, fn, cpad, ncfg, rpad, nwork, groups, kinds, table,
                   stride, first, count, nsteps, fstar, tol, state, steps, noise, nseeds, auc,

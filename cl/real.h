@@ -16,7 +16,31 @@
 #define CLOPT_CAT_(a, b) a##b
 #define CLOPT_CAT(a, b) CLOPT_CAT_(a, b)
 
-#if CLOPT_TW == 1
+#ifdef CLOPT_DOUBLE
+/*
+ * Double precision (cl_khr_fp64, enabled in scalars.h): one run per work-item, since a
+ * comparison of doubleN vectors gives longN masks that the uint lanes cannot select with.
+ * clopt_elem is the buffers' element type; the same rule and function code as in float.
+ */
+#if CLOPT_TW != 1
+#error "CLOPT_DOUBLE needs CLOPT_TW 1"
+#endif
+typedef double clopt_real;
+typedef double clopt_elem;
+typedef int clopt_int;
+typedef uint clopt_uint;
+#define CLOPT_LOAD(p, i) ((p)[i])
+#define CLOPT_STORE(v, p, i) ((p)[i] = (v))
+#define CLOPT_TO_REAL(x) convert_double(x)
+#define CLOPT_IOTA 0u
+#define CLOPT_K(c) c /* a constant of the element type */
+/*
+ * A scalar double select takes a long condition, and comparisons give int: the builtin is
+ * ambiguous there. For scalars select is c ? b : a (OpenCL 1.2, 6.12.6), so say that.
+ */
+#undef select
+#define select(a, b, c) ((c) ? (b) : (a))
+#elif CLOPT_TW == 1
 typedef float clopt_real;
 typedef int clopt_int;
 typedef uint clopt_uint;
@@ -43,8 +67,11 @@ typedef CLOPT_CAT(uint, CLOPT_TW) clopt_uint;
 #error "CLOPT_TW must be 1, 2, 4, 8 or 16"
 #endif
 #endif
+#ifndef CLOPT_DOUBLE
+typedef float clopt_elem;
+#define CLOPT_K(c) c##f /* a constant of the element type */
+#endif
 
 #define CLOPT_INLINE inline __attribute__((always_inline))
-#define CLOPT_K(c) c##f /* a constant of the element type */
 #define CLOPT_SELECT(a, b, c) select((a), (b), (c)) /* c ? b : a, per lane */
 #define CLOPT_MUL_HI(a, b) mul_hi((a), (b))

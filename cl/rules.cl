@@ -88,7 +88,8 @@ CLOPT_RULE_FN void CLOPT_RULE(adamax)(CLOPT_T *p, CLOPT_T g, CLOPT_T *m, CLOPT_T
                                clopt_scalars k)
 {
     *m = k.beta_1 * *m + k.one_minus_beta_1 * g;
-    *u = fmax(k.beta_2 * *u, fabs(g));
+    /* (CLOPT_T): k is double in a double build, and fmax(float, double) is ambiguous */
+    *u = fmax((CLOPT_T)(k.beta_2) * *u, fabs(g));
     *p = *p - k.lr * *m / (*u + k.epsilon);
 }
 

@@ -143,7 +143,7 @@ CLOPT_INLINE void clopt_trajectory_update(const uint kind, const uint live, clop
  * buffer, CLOPT_STATE_ROWS rows of `pad` floats (trajectory.h), at column tg: the layout the
  * host writes and reads, shared by the trajectory and the explore kernels.
  */
-CLOPT_INLINE void clopt_state_load(__global const float *state, const uint pad, const uint tg,
+CLOPT_INLINE void clopt_state_load(__global const clopt_elem *state, const uint pad, const uint tg,
                                    clopt_real *x, clopt_real *y, clopt_real *ax, clopt_real *ay,
                                    clopt_real *bx, clopt_real *by, clopt_real *cx,
                                    clopt_real *cy)
@@ -158,7 +158,7 @@ CLOPT_INLINE void clopt_state_load(__global const float *state, const uint pad, 
     *cy = CLOPT_LOAD(state, 7 * pad + tg);
 }
 
-CLOPT_INLINE void clopt_state_store(__global float *state, const uint pad, const uint tg,
+CLOPT_INLINE void clopt_state_store(__global clopt_elem *state, const uint pad, const uint tg,
                                     clopt_real x, clopt_real y, clopt_real ax, clopt_real ay,
                                     clopt_real bx, clopt_real by, clopt_real cx, clopt_real cy)
 {
@@ -192,10 +192,10 @@ CLOPT_INLINE void clopt_trajectories_of(const uint kind, const uint live, const 
                                         const uint starts, const uint spad, const uint tpad,
                                         const uint groups, __global const clopt_scalars *table,
                                         const uint stride, const uint first, const uint count,
-                                        const uint nsteps, const uint every, const float noise,
+                                        const uint nsteps, const uint every, const clopt_elem noise,
                                         const uint key0, const uint key1, const uint ncomp,
-                                        __global float *state, __global uint *diverged,
-                                        __global float *out)
+                                        __global clopt_elem *state, __global uint *diverged,
+                                        __global clopt_elem *out)
 {
     const uint w = get_global_id(0);
     const uint t = w * (CLOPT_TW * groups); /* this work-item's first (padded) one */
@@ -214,7 +214,7 @@ CLOPT_INLINE void clopt_trajectories_of(const uint kind, const uint live, const 
     }
     const clopt_real nan = (clopt_real)(NAN);
     uint wait = (every - first % every) % every; /* steps until the next recorded one */
-    __global float *row = out + t;
+    __global clopt_elem *row = out + t;
 
     for (uint i = 0; i < count; i++) {
         const uint s = first + i;
@@ -233,7 +233,7 @@ CLOPT_INLINE void clopt_trajectories_of(const uint kind, const uint live, const 
             }
             if (record) {
                 const clopt_int alive = dv[g] == CLOPT_ALIVE;
-                __global float *at = row + g * CLOPT_TW;
+                __global clopt_elem *at = row + g * CLOPT_TW;
                 CLOPT_STORE(select(nan, x[g], alive), at, 0);
                 CLOPT_STORE(select(nan, y[g], alive), at, tpad);
                 CLOPT_STORE(select(nan, f, alive), at, 2 * tpad);
@@ -283,10 +283,10 @@ __kernel void clopt_trajectories(const uint fn, const uint starts, const uint sp
                                  __global const uint *restrict kinds,
                                  __global const clopt_scalars *restrict table, const uint stride,
                                  const uint first, const uint count, const uint nsteps,
-                                 const uint every, const float noise, const uint key0,
+                                 const uint every, const clopt_elem noise, const uint key0,
                                  const uint key1, const uint ncomp,
-                                 __global float *restrict state, __global uint *restrict diverged,
-                                 __global float *restrict out)
+                                 __global clopt_elem *restrict state, __global uint *restrict diverged,
+                                 __global clopt_elem *restrict out)
 {
     const uint w = get_global_id(0);
     if (w >= nwork)

@@ -36,20 +36,20 @@ static const char *first_error(const char *log)
 }
 
 /* As clopt_context_build, with `lanes` (CLOPT_TW) trajectories per vector. */
-static clopt_status build_lanes(clopt_context *ctx, size_t lanes, cl_uint count,
+static clopt_status build_lanes(clopt_context *ctx, size_t lanes, const char *extra, cl_uint count,
                                 const char **sources, cl_program *program, clopt_error *err)
 {
     cl_int rc;
     cl_device_fp_config fp = 0;
-    char options[160];
+    char options[192];
     *program = NULL;
     clGetDeviceInfo(ctx->device, CL_DEVICE_SINGLE_FP_CONFIG, sizeof fp, &fp, NULL);
     /* -w: PoCL's compiler writes its warnings (and their count) to our stderr, and the
      * library never prints; errors still reach the build log. */
     snprintf(options, sizeof options,
              "-cl-std=CL1.2 -w -DCLOPT_WGS=%zu -DCLOPT_TW=%zu -DCLOPT_GROUPS=%zu "
-             "-DCLOPT_CONTIGUOUS=%d%s",
-             ctx->tuning.wgs, lanes, ctx->tuning.groups, ctx->tuning.contiguous,
+             "-DCLOPT_CONTIGUOUS=%d%s%s",
+             ctx->tuning.wgs, lanes, ctx->tuning.groups, ctx->tuning.contiguous, extra,
              (fp & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) ? " -cl-fp32-correctly-rounded-divide-sqrt"
                                                         : "");
     cl_program p = clCreateProgramWithSource(ctx->cl, count, sources, NULL, &rc);
@@ -74,7 +74,7 @@ fail:
 clopt_status clopt_context_build(clopt_context *ctx, cl_uint count, const char **sources,
                                  cl_program *program, clopt_error *err)
 {
-    return build_lanes(ctx, ctx->tuning.lanes, count, sources, program, err);
+    return build_lanes(ctx, ctx->tuning.lanes, "", count, sources, program, err);
 }
 
 clopt_status clopt_context_scalar_program(clopt_context *ctx, cl_program *program, clopt_error *err)
@@ -84,8 +84,38 @@ clopt_status clopt_context_scalar_program(clopt_context *ctx, cl_program *progra
     if (ctx->tuning.lanes == 1) return CLOPT_OK;
     clopt_status st = CLOPT_OK;
     pthread_mutex_lock(&ctx->scalar_lock);
-    if (!ctx->scalar_program) st = build_lanes(ctx, 1, 1, &src, &ctx->scalar_program, err);
+    if (!ctx->scalar_program) st = build_lanes(ctx, 1, "", 1, &src, &ctx->scalar_program, err);
     *program = ctx->scalar_program;
+    pthread_mutex_unlock(&ctx->scalar_lock);
+    return st;
+}
+
+int clopt_context_has_fp64(const clopt_context *ctx)
+{
+    cl_device_fp_config fp = 0;
+    if (clGetDeviceInfo(ctx->device, CL_DEVICE_DOUBLE_FP_CONFIG, sizeof fp, &fp, NULL) !=
+        CL_SUCCESS)
+        return 0;
+    return fp != 0; /* non-zero exactly when the device reports cl_khr_fp64 (OpenCL 1.2) */
+}
+
+clopt_status clopt_context_double_program(clopt_context *ctx, cl_program *program, clopt_error *err)
+{
+    const char *src = clopt_kernel_source;
+    *program = NULL;
+    if (!clopt_context_has_fp64(ctx)) {
+        char name[128] = "";
+        clGetDeviceInfo(ctx->device, CL_DEVICE_NAME, sizeof name - 1, name, NULL);
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "precision \"double\" needs the device's cl_khr_fp64 extension; "
+                               "the device \"%s\" lacks it: use precision \"float\"",
+                               name);
+    }
+    clopt_status st = CLOPT_OK;
+    pthread_mutex_lock(&ctx->scalar_lock);
+    if (!ctx->double_program)
+        st = build_lanes(ctx, 1, " -DCLOPT_DOUBLE=1", 1, &src, &ctx->double_program, err);
+    *program = ctx->double_program;
     pthread_mutex_unlock(&ctx->scalar_lock);
     return st;
 }
@@ -307,6 +337,7 @@ void clopt_context_release(clopt_context *ctx)
     clopt_programs_release(ctx->programs);
     if (ctx->program) clReleaseProgram(ctx->program);
     if (ctx->scalar_program) clReleaseProgram(ctx->scalar_program);
+    if (ctx->double_program) clReleaseProgram(ctx->double_program);
     if (ctx->scalar_lock_ready) pthread_mutex_destroy(&ctx->scalar_lock);
     if (ctx->queue) clReleaseCommandQueue(ctx->queue);
     if (ctx->cl) clReleaseContext(ctx->cl);

@@ -14,7 +14,8 @@ struct clopt_context {
     cl_command_queue queue;
     cl_program program;          /* every kernel of cl/, built once */
     cl_program scalar_program;   /* the same with one trajectory per vector, built on demand */
-    pthread_mutex_t scalar_lock; /* held while scalar_program is looked at or built */
+    cl_program double_program;   /* CLOPT_DOUBLE, CLOPT_TW 1: built on demand (cl_khr_fp64) */
+    pthread_mutex_t scalar_lock; /* held while scalar_program or double_program is built */
     int scalar_lock_ready;
     clopt_tuning tuning;
     clopt_programs *programs; /* the expressions' programs, most recently used kept */
@@ -36,6 +37,17 @@ clopt_status clopt_context_build(clopt_context *ctx, cl_uint count, const char *
  */
 clopt_status clopt_context_scalar_program(clopt_context *ctx, cl_program *program,
                                           clopt_error *err);
+
+/*
+ * The program of cl/ in double precision (CLOPT_DOUBLE, CLOPT_TW 1) into *program (not
+ * retained), built on the first call and kept, as clopt_context_scalar_program. CLOPT_EINVAL
+ * with a sentence naming cl_khr_fp64 on a device without it.
+ */
+clopt_status clopt_context_double_program(clopt_context *ctx, cl_program *program,
+                                          clopt_error *err);
+
+/* Whether the context's device has cl_khr_fp64 (double precision in kernels). */
+int clopt_context_has_fp64(const clopt_context *ctx);
 
 /* The kernels of cl/, embedded by the build (see tools/embed.cmake). */
 extern const char clopt_kernel_source[];

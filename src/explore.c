@@ -46,6 +46,8 @@ struct clopt_exploration {
     int constant;                     /* every config's scalars are the same at every step */
     uint64_t steps, next;             /* next: the next step to evaluate, 0 .. steps + 1 */
     double width;                     /* the view's width: "near a minimum" is 1% of it */
+    int dbl;                          /* precision double: the double program, 8-byte rows */
+    size_t esize;                     /* bytes of a state element: 4 (float) or 8 (double) */
     clopt_config *cfg;
     clopt_running *m_schedule; /* each config's running scalars */
     char **config;             /* nmaps get_config JSON texts */
@@ -53,10 +55,12 @@ struct clopt_exploration {
     double *values[2];
     size_t nvalues[2], naxes;
     clopt_scalars *table;
-    float *res_f;     /* [map][component x, y, f][run] */
-    int32_t *res_i;   /* [map][component converged_at, minimum, diverged_at][run] */
-    float *res_auc;   /* [run], tunings with auc */
-    int have_results; /* read back from the device */
+    clopt_scalars64 *table64; /* precision double's table instead of `table` */
+    float *res_f;             /* [map][component x, y, f][run] */
+    double *res_d;            /* precision double: res_f's layout, unrounded */
+    int32_t *res_i;           /* [map][component converged_at, minimum, diverged_at][run] */
+    float *res_auc;           /* [run], tunings with auc */
+    int have_results;         /* read back from the device */
     size_t device_bytes;
     cl_mem d_kinds, d_table, d_state, d_steps, d_sums;
     cl_kernel kernel;
@@ -65,6 +69,26 @@ struct clopt_exploration {
 static size_t round_up(size_t n, size_t m)
 {
     return (n + m - 1) / m * m;
+}
+
+/* Element i of a state buffer of e's element type, written from or read as a double. */
+static void put(const clopt_exploration *e, void *buf, size_t i, double v)
+{
+    if (e->dbl)
+        ((double *)buf)[i] = v;
+    else
+        ((float *)buf)[i] = (float)v;
+}
+
+static double get(const clopt_exploration *e, const void *buf, size_t i)
+{
+    return e->dbl ? ((const double *)buf)[i] : (double)((const float *)buf)[i];
+}
+
+/* Bytes of one row of the per-step scalar table. */
+static size_t row_bytes(const clopt_exploration *e)
+{
+    return e->dbl ? sizeof(clopt_scalars64) : sizeof(clopt_scalars);
 }
 
 void clopt_explore_release(clopt_exploration *e)
@@ -85,7 +109,9 @@ void clopt_explore_release(clopt_exploration *e)
     free(e->cfg);
     free(e->m_schedule);
     free(e->table);
+    free(e->table64);
     free(e->res_f);
+    free(e->res_d);
     free(e->res_i);
     free(e->res_auc);
     free(e);
@@ -138,7 +164,8 @@ static clopt_status create_buffers(clopt_exploration *e, const clopt_explore_opt
     cl_int rc;
     const char *what = "allocating an exploration on the device";
     const size_t rpad = e->rpad;
-    float *state = calloc(STATE_ROWS * rpad, sizeof *state);
+    const size_t es = e->esize;
+    unsigned char *state = calloc(STATE_ROWS * rpad, es);
     cl_uint *steps = malloc(2 * rpad * sizeof *steps), *kinds = malloc(e->ncfg * sizeof *kinds);
     clopt_status st = CLOPT_OK;
     if (!state || !steps || !kinds) {
@@ -161,8 +188,8 @@ static clopt_status create_buffers(clopt_exploration *e, const clopt_explore_opt
             x = o->starts[2 * c];
             y = o->starts[2 * c + 1];
         }
-        state[r] = (float)x;
-        state[rpad + r] = (float)y;
+        put(e, state, r, x);
+        put(e, state, rpad + r, y);
         steps[r] = steps[rpad + r] = CLOPT_ALIVE;
     }
     for (size_t k = 0; k < e->ncfg; k++)
@@ -171,20 +198,19 @@ static clopt_status create_buffers(clopt_exploration *e, const clopt_explore_opt
     e->d_kinds = clCreateBuffer(cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR,
                                 e->ncfg * sizeof *kinds, kinds, &rc);
     CLOPT_CL_CHECK_RC(err, what, "clCreateBuffer", rc);
-    e->d_state = clCreateBuffer(cl, rw, STATE_ROWS * rpad * sizeof *state, state, &rc);
+    e->d_state = clCreateBuffer(cl, rw, STATE_ROWS * rpad * es, state, &rc);
     CLOPT_CL_CHECK_RC(err, what, "clCreateBuffer", rc);
     e->d_steps = clCreateBuffer(cl, rw, 2 * rpad * sizeof *steps, steps, &rc);
     CLOPT_CL_CHECK_RC(err, what, "clCreateBuffer", rc);
     e->d_table =
-        clCreateBuffer(cl, CL_MEM_READ_ONLY, e->ncfg * e->stride * sizeof *e->table, NULL, &rc);
+        clCreateBuffer(cl, CL_MEM_READ_ONLY, e->ncfg * e->stride * row_bytes(e), NULL, &rc);
     CLOPT_CL_CHECK_RC(err, what, "clCreateBuffer", rc);
     /* The sums (zero, as `state` past its first two rows); one float when unused. */
     const size_t sums = e->auc ? 2 * rpad : 1;
-    e->d_sums = clCreateBuffer(cl, rw, sums * sizeof *state, state + 2 * rpad, &rc);
+    e->d_sums = clCreateBuffer(cl, rw, sums * es, state + 2 * rpad * es, &rc);
     CLOPT_CL_CHECK_RC(err, what, "clCreateBuffer", rc);
-    e->device_bytes = e->ncfg * (sizeof *kinds + e->stride * sizeof *e->table) +
-                      rpad * (STATE_ROWS * sizeof *state + 2 * sizeof *steps) +
-                      sums * sizeof *state;
+    e->device_bytes = e->ncfg * (sizeof *kinds + e->stride * row_bytes(e)) +
+                      rpad * (STATE_ROWS * es + 2 * sizeof *steps) + sums * es;
     free(state);
     free(steps);
     free(kinds);
@@ -197,12 +223,15 @@ fail:
 }
 
 /* The arguments that stay the same for the whole exploration. */
-static clopt_status bind_kernel(clopt_exploration *e, float fstar, float tol, clopt_error *err)
+static clopt_status bind_kernel(clopt_exploration *e, double fstar, double tol, clopt_error *err)
 {
     cl_int rc;
     const int sweep = e->kind == CLOPT_EXPLORE_SWEEP;
     cl_program program = e->ctx->program;
-    if (sweep) {
+    if (e->dbl) {
+        const clopt_status st = clopt_context_double_program(e->ctx, &program, err);
+        if (st != CLOPT_OK) return st;
+    } else if (sweep) {
         const clopt_status st = clopt_context_scalar_program(e->ctx, &program, err);
         if (st != CLOPT_OK) return st;
     }
@@ -214,7 +243,12 @@ static clopt_status bind_kernel(clopt_exploration *e, float fstar, float tol, cl
     const cl_uint nwork = (cl_uint)e->nwork, groups = (cl_uint)e->groups;
     const cl_uint stride = (cl_uint)e->stride, nsteps = (cl_uint)e->steps;
     const cl_uint nseeds = (cl_uint)e->nseeds, auc = (cl_uint)e->auc;
-    const cl_float noise = (cl_float)e->noise;
+    /* f*, the tolerance and the noise in the program's element type */
+    const cl_float fs = (cl_float)fstar, tl = (cl_float)tol, noise = (cl_float)e->noise;
+    const size_t es = e->esize;
+    const void *p_fstar = e->dbl ? (const void *)&fstar : &fs;
+    const void *p_tol = e->dbl ? (const void *)&tol : &tl;
+    const void *p_noise = e->dbl ? (const void *)&e->noise : &noise;
     const cl_kernel k = e->kernel;
     const char *what = "binding the explore kernel";
     CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 0, sizeof fn, &fn));
@@ -227,11 +261,11 @@ static clopt_status bind_kernel(clopt_exploration *e, float fstar, float tol, cl
     CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 7, sizeof(cl_mem), &e->d_table));
     CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 8, sizeof stride, &stride));
     CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 11, sizeof nsteps, &nsteps));
-    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 12, sizeof fstar, &fstar));
-    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 13, sizeof tol, &tol));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 12, es, p_fstar));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 13, es, p_tol));
     CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 14, sizeof(cl_mem), &e->d_state));
     CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 15, sizeof(cl_mem), &e->d_steps));
-    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 16, sizeof noise, &noise));
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 16, es, p_noise));
     CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 17, sizeof nseeds, &nseeds));
     CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 18, sizeof auc, &auc));
     CLOPT_CL_CHECK(err, what, clSetKernelArg(k, 19, sizeof(cl_mem), &e->d_sums));
@@ -248,7 +282,7 @@ fail:
  */
 static void table_rows(clopt_exploration *e)
 {
-    size_t rows = TABLE_BYTES / (e->ncfg * sizeof(clopt_scalars));
+    size_t rows = TABLE_BYTES / (e->ncfg * row_bytes(e));
     rows = rows < 1 ? 1 : rows > SLICE_STEPS ? SLICE_STEPS : rows;
     if (rows > e->steps) rows = (size_t)e->steps;
     e->stride = e->constant ? 1 : rows;
@@ -266,6 +300,7 @@ static void table_shape(clopt_exploration *e)
 static void shape(clopt_exploration *e, const clopt_explore_options *o)
 {
     const clopt_tuning *t = &e->ctx->tuning;
+    const size_t lanes = e->dbl ? 1 : t->lanes; /* the double program has CLOPT_TW 1 */
     e->nseeds = 1;
     if (e->kind == CLOPT_EXPLORE_SWEEP) { /* one run per group: the scalar program */
         e->naxes = o->naxes;
@@ -291,11 +326,11 @@ static void shape(clopt_exploration *e, const clopt_explore_options *o)
         e->block = o->nstarts;
         e->per_map = e->ncfg * e->block;
     }
-    const size_t fill = (e->block + t->lanes - 1) / t->lanes;
+    const size_t fill = (e->block + lanes - 1) / lanes;
     e->groups = fill < t->groups ? fill : t->groups;
-    e->cpad = round_up(e->block, t->lanes * e->groups);
+    e->cpad = round_up(e->block, lanes * e->groups);
     e->rpad = e->ncfg * e->cpad;
-    e->nwork = e->rpad / (t->lanes * e->groups);
+    e->nwork = e->rpad / (lanes * e->groups);
 }
 
 /*
@@ -307,20 +342,19 @@ static void shape(clopt_exploration *e, const clopt_explore_options *o)
 static void plan_bytes(const clopt_exploration *e, size_t *host, size_t *device)
 {
     const size_t runs = e->nmaps * e->per_map, rpad = e->rpad;
-    const size_t table = e->ncfg * e->stride * sizeof(clopt_scalars);
+    const size_t table = e->ncfg * e->stride * row_bytes(e), es = e->esize;
     size_t values = 0;
     for (size_t a = 0; a < e->naxes; a++)
         values += e->nvalues[a] * sizeof(double) + 64;
     const size_t staging_in =
-        STATE_ROWS * rpad * sizeof(float) + 2 * rpad * sizeof(cl_uint) + e->ncfg * sizeof(cl_uint);
-    const size_t staging_out = 3 * rpad * sizeof(float) + 2 * rpad * sizeof(cl_uint);
+        STATE_ROWS * rpad * es + 2 * rpad * sizeof(cl_uint) + e->ncfg * sizeof(cl_uint);
+    const size_t staging_out = (e->auc ? 5 : 3) * rpad * es + 2 * rpad * sizeof(cl_uint);
     *host = sizeof *e + e->ncfg * (sizeof(clopt_config) + sizeof(clopt_running)) +
             e->nmaps * (sizeof(char *) + 1024) + values + 3 * runs * sizeof(float) +
-            3 * runs * sizeof(int32_t) + table +
+            3 * runs * sizeof(int32_t) + (e->dbl ? 3 * runs * sizeof(double) : 0) + table +
             (staging_in > staging_out ? staging_in : staging_out);
-    *device = e->ncfg * sizeof(cl_uint) + table +
-              rpad * (STATE_ROWS * sizeof(float) + 2 * sizeof(cl_uint)) +
-              (e->auc ? 2 * rpad : 1) * sizeof(float); /* a tuning's sums */
+    *device = e->ncfg * sizeof(cl_uint) + table + rpad * (STATE_ROWS * es + 2 * sizeof(cl_uint)) +
+              (e->auc ? 2 * rpad : 1) * es; /* a tuning's sums */
 }
 
 clopt_status clopt_explore_plan_bytes(clopt_context *ctx, const clopt_explore_options *o,
@@ -340,6 +374,8 @@ clopt_status clopt_explore_plan_bytes(clopt_context *ctx, const clopt_explore_op
     e.ctx = ctx;
     e.kind = o->kind;
     e.steps = o->steps;
+    e.dbl = o->precision == CLOPT_PRECISION_DOUBLE;
+    e.esize = e.dbl ? sizeof(double) : sizeof(float);
     shape(&e, o);
     e.constant = 1;
     if (e.kind == CLOPT_EXPLORE_BASINS)
@@ -395,6 +431,8 @@ clopt_exploration *clopt_explore_create(clopt_context *ctx, const clopt_explore_
     e->kind = o->kind;
     e->info = clopt_function_find(o->function, NULL);
     e->steps = o->steps;
+    e->dbl = o->precision == CLOPT_PRECISION_DOUBLE;
+    e->esize = e->dbl ? sizeof(double) : sizeof(float);
     shape(e, o);
     const double *view = o->view && e->kind == CLOPT_EXPLORE_BASINS ? o->view : e->info->view;
     e->width = view[1] - view[0];
@@ -405,22 +443,23 @@ clopt_exploration *clopt_explore_create(clopt_context *ctx, const clopt_explore_
     e->res_f = malloc(3 * runs * sizeof *e->res_f);
     e->res_i = malloc(3 * runs * sizeof *e->res_i);
     e->res_auc = e->auc ? malloc(runs * sizeof *e->res_auc) : NULL;
+    e->res_d = e->dbl ? malloc(3 * runs * sizeof *e->res_d) : NULL;
     if (!e->cfg || !e->m_schedule || !e->config || !e->res_f || !e->res_i ||
-        (e->auc && !e->res_auc)) {
+        (e->auc && !e->res_auc) || (e->dbl && !e->res_d)) {
         clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating %zu runs", runs);
         goto fail;
     }
     if (make_configs(e, o, &base, params, err) != CLOPT_OK) goto fail;
     table_shape(e);
-    if (!(e->table = malloc(e->ncfg * e->stride * sizeof *e->table))) {
+    if (e->dbl ? !(e->table64 = malloc(e->ncfg * e->stride * sizeof *e->table64))
+               : !(e->table = malloc(e->ncfg * e->stride * sizeof *e->table))) {
         clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating %zu runs", runs);
         goto fail;
     }
     /* f* and the tolerance; none for a function without a minimum (never converges). */
     const double fstar = e->info->nminima ? e->info->minima[0].f : 0.0;
     const double tol = e->info->nminima ? o->tol * fmax(1.0, fabs(fstar)) : -1.0;
-    if (create_buffers(e, o, err) != CLOPT_OK ||
-        bind_kernel(e, (float)fstar, (float)tol, err) != CLOPT_OK)
+    if (create_buffers(e, o, err) != CLOPT_OK || bind_kernel(e, fstar, tol, err) != CLOPT_OK)
         goto fail;
     return e;
 fail:
@@ -443,7 +482,10 @@ clopt_status clopt_explore_advance(clopt_exploration *e, uint64_t max_steps, clo
     for (size_t c = 0; c < e->ncfg; c++) {
         clopt_running m = e->m_schedule[c];
         for (uint64_t i = 0; i < rows; i++)
-            m = clopt_schedule_scalars(&e->cfg[c], e->next + i, m, &e->table[c * e->stride + i]);
+            m = e->dbl ? clopt_schedule_scalars64(&e->cfg[c], e->next + i, m,
+                                                  &e->table64[c * e->stride + i])
+                       : clopt_schedule_scalars(&e->cfg[c], e->next + i, m,
+                                                &e->table[c * e->stride + i]);
         e->m_schedule[c] = m;
     }
     const cl_command_queue q = e->ctx->queue;
@@ -452,10 +494,10 @@ clopt_status clopt_explore_advance(clopt_exploration *e, uint64_t max_steps, clo
     const size_t global = round_up(e->nwork, local);
     const char *what = "computing a slice of an exploration";
     if (rows)
-        CLOPT_CL_CHECK(err, what,
-                       clEnqueueWriteBuffer(q, e->d_table, CL_FALSE, 0,
-                                            e->ncfg * e->stride * sizeof *e->table, e->table, 0,
-                                            NULL, NULL));
+        CLOPT_CL_CHECK(
+            err, what,
+            clEnqueueWriteBuffer(q, e->d_table, CL_FALSE, 0, e->ncfg * e->stride * row_bytes(e),
+                                 e->dbl ? (void *)e->table64 : (void *)e->table, 0, NULL, NULL));
     CLOPT_CL_CHECK(err, what, clSetKernelArg(e->kernel, 9, sizeof first, &first));
     CLOPT_CL_CHECK(err, what, clSetKernelArg(e->kernel, 10, sizeof count, &count));
     CLOPT_CL_CHECK(err, what,
@@ -510,13 +552,13 @@ size_t clopt_explore_device_bytes(const clopt_exploration *e)
 }
 
 /* The known minimum nearest (x, y) if within 1% of the view's width, else -1. */
-static int32_t nearest_minimum(const clopt_exploration *e, float x, float y)
+static int32_t nearest_minimum(const clopt_exploration *e, double x, double y)
 {
     /* within 1% of the view's width; a tie goes to the lower index (clopt functions' order) */
     int32_t best = -1;
     double best_d = 0.01 * e->width;
     for (size_t i = 0; i < e->info->nminima; i++) {
-        const double d = hypot((double)x - e->info->minima[i].x, (double)y - e->info->minima[i].y);
+        const double d = hypot(x - e->info->minima[i].x, y - e->info->minima[i].y);
         if (best < 0 ? d <= best_d : d < best_d) {
             best = (int32_t)i;
             best_d = d;
@@ -531,7 +573,8 @@ static clopt_status read_results(clopt_exploration *e, clopt_error *err)
     const size_t rpad = e->rpad, runs = e->nmaps * e->per_map;
     const cl_command_queue q = e->ctx->queue;
     const char *what = "reading an exploration's results";
-    float *xy = malloc((e->auc ? 5 : 3) * rpad * sizeof *xy);
+    const size_t es = e->esize;
+    unsigned char *xy = malloc((e->auc ? 5 : 3) * rpad * es);
     cl_uint *st = malloc(2 * rpad * sizeof *st);
     clopt_status status = CLOPT_OK;
     if (!xy || !st) {
@@ -540,15 +583,14 @@ static clopt_status read_results(clopt_exploration *e, clopt_error *err)
     }
     CLOPT_CL_CHECK(
         err, what,
-        clEnqueueReadBuffer(q, e->d_state, CL_FALSE, 0, 2 * rpad * sizeof *xy, xy, 0, NULL, NULL));
+        clEnqueueReadBuffer(q, e->d_state, CL_FALSE, 0, 2 * rpad * es, xy, 0, NULL, NULL));
     CLOPT_CL_CHECK(err, what,
-                   clEnqueueReadBuffer(q, e->d_state, CL_FALSE,
-                                       CLOPT_STATE_ROWS * rpad * sizeof *xy, rpad * sizeof *xy,
-                                       xy + 2 * rpad, 0, NULL, NULL));
+                   clEnqueueReadBuffer(q, e->d_state, CL_FALSE, CLOPT_STATE_ROWS * rpad * es,
+                                       rpad * es, xy + 2 * rpad * es, 0, NULL, NULL));
     if (e->auc)
         CLOPT_CL_CHECK(err, what,
-                       clEnqueueReadBuffer(q, e->d_sums, CL_FALSE, 0, 2 * rpad * sizeof *xy,
-                                           xy + 3 * rpad, 0, NULL, NULL));
+                       clEnqueueReadBuffer(q, e->d_sums, CL_FALSE, 0, 2 * rpad * es,
+                                           xy + 3 * rpad * es, 0, NULL, NULL));
     CLOPT_CL_CHECK(
         err, what,
         clEnqueueReadBuffer(q, e->d_steps, CL_TRUE, 0, 2 * rpad * sizeof *st, st, 0, NULL, NULL));
@@ -560,16 +602,24 @@ static clopt_status read_results(clopt_exploration *e, clopt_error *err)
             int32_t *n = e->res_i + 3 * m * e->per_map;
             const cl_uint cv = st[r], dv = st[rpad + r];
             const int alive = dv == CLOPT_ALIVE;
-            f[at] = alive ? xy[r] : NAN;
-            f[e->per_map + at] = alive ? xy[rpad + r] : NAN;
-            f[2 * e->per_map + at] = alive ? xy[2 * rpad + r] : NAN;
+            const double px = alive ? get(e, xy, r) : NAN, py = alive ? get(e, xy, rpad + r) : NAN;
+            const double pf = alive ? get(e, xy, 2 * rpad + r) : NAN;
+            f[at] = (float)px;
+            f[e->per_map + at] = (float)py;
+            f[2 * e->per_map + at] = (float)pf;
+            if (e->dbl) {
+                double *d = e->res_d + 3 * m * e->per_map;
+                d[at] = px;
+                d[e->per_map + at] = py;
+                d[2 * e->per_map + at] = pf;
+            }
             /* A run computes on after it diverged: only a step before that counts. */
             n[at] = cv != CLOPT_ALIVE && (alive || cv < dv) ? (int32_t)cv : -1;
-            n[e->per_map + at] = alive ? nearest_minimum(e, xy[r], xy[rpad + r]) : -1;
+            n[e->per_map + at] = alive ? nearest_minimum(e, px, py) : -1;
             n[2 * e->per_map + at] = alive ? -1 : (int32_t)dv;
             if (e->auc) /* the sum and its compensation, as Kahan's sum ends */
                 e->res_auc[g] =
-                    alive ? (float)(((double)xy[3 * rpad + r] - (double)xy[4 * rpad + r]) /
+                    alive ? (float)((get(e, xy, 3 * rpad + r) - get(e, xy, 4 * rpad + r)) /
                                     (double)(e->steps + 1))
                           : NAN;
         }
@@ -609,7 +659,17 @@ clopt_status clopt_explore_map_get(clopt_exploration *e, size_t m, clopt_explore
     const size_t n = e->per_map;
     const float *f = e->res_f + 3 * m * n;
     const int32_t *i = e->res_i + 3 * m * n;
-    *out = (clopt_explore_map){n, f,     f + n,     f + 2 * n,
-                               i, i + n, i + 2 * n, e->auc ? e->res_auc + m * n : NULL};
+    const double *d = e->dbl ? e->res_d + 3 * m * n : NULL;
+    *out = (clopt_explore_map){n,
+                               f,
+                               f + n,
+                               f + 2 * n,
+                               i,
+                               i + n,
+                               i + 2 * n,
+                               e->auc ? e->res_auc + m * n : NULL,
+                               d,
+                               d ? d + n : NULL,
+                               d ? d + 2 * n : NULL};
     return CLOPT_OK;
 }

@@ -203,6 +203,9 @@ clopt_status clopt_explore_validate(const clopt_explore_options *o, clopt_config
                                "noise, auc and starts belong to tunings; expected 0 (NULL) for "
                                "a %s",
                                o->kind == CLOPT_EXPLORE_BASINS ? "basin map" : "sweep");
+    if (o->precision != CLOPT_PRECISION_FLOAT && o->precision != CLOPT_PRECISION_DOUBLE)
+        return clopt_error_set(err, CLOPT_EINVAL, "precision %d; expected float or double",
+                               (int)o->precision);
     if (!o->optimizers || o->noptimizers == 0)
         return clopt_error_set(err, CLOPT_EINVAL, "no optimizers; expected at least one spec");
     if (o->steps < 1 || o->steps > CLOPT_RUN_MAX_STEPS)

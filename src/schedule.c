@@ -19,7 +19,7 @@ clopt_running clopt_running_start(void)
  * bias correction), the running largest rate and the weight c of this step's z in x.
  */
 static clopt_running schedule_free(const clopt_config *c, double lr_e, double t, clopt_running run,
-                                   clopt_scalars *k)
+                                   clopt_scalars64 *k)
 {
     const double *v = c->v, warm = v[CLOPT_P_WARMUP_STEPS];
     double lr = lr_e * (t - 1.0 < warm ? t / warm : 1.0);
@@ -28,16 +28,16 @@ static clopt_running schedule_free(const clopt_config *c, double lr_e, double t,
     const double w = pow(t, v[CLOPT_P_R]) * pow(run.lr_max, v[CLOPT_P_WEIGHT_LR_POWER]);
     run.weight_sum += w;
     const double ckp = run.weight_sum != 0.0 ? w / run.weight_sum : 0.0;
-    k->lr = (float)lr;
-    k->weight_decay = (float)(lr * v[CLOPT_P_WEIGHT_DECAY]);
-    k->m_scale = (float)ckp;
-    k->g_scale = (float)(1.0 - ckp);
+    k->lr = lr;
+    k->weight_decay = (lr * v[CLOPT_P_WEIGHT_DECAY]);
+    k->m_scale = ckp;
+    k->g_scale = (1.0 - ckp);
     k->start = t == 1.0;
     return run;
 }
 
-clopt_running clopt_schedule_scalars(const clopt_config *c, uint64_t it, clopt_running run,
-                                     clopt_scalars *k)
+clopt_running clopt_schedule_scalars64(const clopt_config *c, uint64_t it, clopt_running run,
+                                       clopt_scalars64 *k)
 {
     const double *v = c->v;
     const clopt_optimizer_info *info = c->info;
@@ -49,41 +49,41 @@ clopt_running clopt_schedule_scalars(const clopt_config *c, uint64_t it, clopt_r
     if (clopt_catalogue_takes(info, CLOPT_P_RHO)) b1 = v[CLOPT_P_RHO];
     const double b2 = v[CLOPT_P_BETA_2];
     memset(k, 0, sizeof *k);
-    k->lr = (float)lr_e;
-    k->beta_1 = (float)b1;
-    k->one_minus_beta_1 = (float)(1.0 - b1);
-    k->beta_2 = (float)b2;
-    k->one_minus_beta_2 = (float)(1.0 - b2);
-    k->epsilon = (float)v[CLOPT_P_EPSILON];
-    k->nesterov = (float)v[CLOPT_P_NESTEROV];
-    k->amsgrad = (float)v[CLOPT_P_AMSGRAD];
-    k->weight_decay = (float)(v[CLOPT_P_WEIGHT_DECAY] * lr_e);
-    k->clipnorm = (float)v[CLOPT_P_CLIPNORM];
-    k->clipvalue = (float)v[CLOPT_P_CLIPVALUE];
+    k->lr = lr_e;
+    k->beta_1 = b1;
+    k->one_minus_beta_1 = (1.0 - b1);
+    k->beta_2 = b2;
+    k->one_minus_beta_2 = (1.0 - b2);
+    k->epsilon = v[CLOPT_P_EPSILON];
+    k->nesterov = v[CLOPT_P_NESTEROV];
+    k->amsgrad = v[CLOPT_P_AMSGRAD];
+    k->weight_decay = (v[CLOPT_P_WEIGHT_DECAY] * lr_e);
+    k->clipnorm = v[CLOPT_P_CLIPNORM];
+    k->clipvalue = v[CLOPT_P_CLIPVALUE];
 
     switch (info->kind) {
     case CLOPT_ADAM:
     case CLOPT_ADAMW:
-        k->lr = (float)(lr_e * sqrt(1.0 - pow(b2, t)) / (1.0 - pow(b1, t)));
+        k->lr = lr_e * sqrt(1.0 - pow(b2, t)) / (1.0 - pow(b1, t));
         break;
     case CLOPT_ADAMAX:
-        k->lr = (float)(lr_e / (1.0 - pow(b1, t)));
+        k->lr = lr_e / (1.0 - pow(b1, t));
         break;
     case CLOPT_NADAM: {
         const double sd = v[CLOPT_P_SCHEDULE_DECAY];
         const double mu_t = b1 * (1.0 - 0.5 * pow(0.96, t * sd));
         const double mu_t1 = b1 * (1.0 - 0.5 * pow(0.96, (t + 1.0) * sd));
         const double ms_new = run.m_schedule * mu_t, ms_next = run.m_schedule * mu_t * mu_t1;
-        k->lr = (float)lr_e; /* Nadam takes no decay: lr, or lr * m(t) with a schedule */
-        k->g_scale = (float)((1.0 - mu_t) / (1.0 - ms_new));
-        k->m_scale = (float)(mu_t1 / (1.0 - ms_next));
-        k->v_scale = (float)(1.0 / (1.0 - pow(b2, t)));
+        k->lr = lr_e; /* Nadam takes no decay: lr, or lr * m(t) with a schedule */
+        k->g_scale = ((1.0 - mu_t) / (1.0 - ms_new));
+        k->m_scale = (mu_t1 / (1.0 - ms_next));
+        k->v_scale = (1.0 / (1.0 - pow(b2, t)));
         run.m_schedule = ms_new;
         return run;
     }
     case CLOPT_LAMB:
-        k->m_scale = (float)(1.0 / (1.0 - pow(b1, t)));
-        k->v_scale = (float)(1.0 / (1.0 - pow(b2, t)));
+        k->m_scale = (1.0 / (1.0 - pow(b1, t)));
+        k->v_scale = (1.0 / (1.0 - pow(b2, t)));
         break;
     case CLOPT_RADAM: {
         const double b2t = pow(b2, t);
@@ -93,9 +93,9 @@ clopt_running clopt_schedule_scalars(const clopt_config *c, uint64_t it, clopt_r
         if (k->rectified) {
             const double r = sqrt((rho_t - 4.0) * (rho_t - 2.0) * rho_inf /
                                   ((rho_inf - 4.0) * (rho_inf - 2.0) * rho_t));
-            k->lr = (float)(lr_e * r * sqrt(1.0 - b2t) / (1.0 - pow(b1, t)));
+            k->lr = lr_e * r * sqrt(1.0 - b2t) / (1.0 - pow(b1, t));
         } else {
-            k->lr = (float)(lr_e / (1.0 - pow(b1, t)));
+            k->lr = lr_e / (1.0 - pow(b1, t));
         }
         break;
     }
@@ -105,6 +105,18 @@ clopt_running clopt_schedule_scalars(const clopt_config *c, uint64_t it, clopt_r
     default: /* the decayed rate: SGD, RMSprop, Adagrad, Adadelta, and later kinds */
         break;
     }
+    return run;
+}
+
+/* The float table's row: each field the double one rounded once, as kernels in float read. */
+clopt_running clopt_schedule_scalars(const clopt_config *c, uint64_t it, clopt_running run,
+                                     clopt_scalars *k)
+{
+    clopt_scalars64 d;
+    run = clopt_schedule_scalars64(c, it, run, &d);
+#define CLOPT_ROUND_FIELD(name) k->name = (float)d.name;
+    CLOPT_SCALARS_FIELDS(CLOPT_ROUND_FIELD)
+#undef CLOPT_ROUND_FIELD
     return run;
 }
 

@@ -33,6 +33,10 @@ clopt_running clopt_running_start(void);
 clopt_running clopt_schedule_scalars(const clopt_config *c, uint64_t it, clopt_running run,
                                      clopt_scalars *k);
 
+/* The same in double, unrounded: the rows of a program built with CLOPT_DOUBLE. */
+clopt_running clopt_schedule_scalars64(const clopt_config *c, uint64_t it, clopt_running run,
+                                       clopt_scalars64 *k);
+
 /*
  * Whether c's scalars are the same at every step (no decay, no bias correction or schedule),
  * so that one row serves a whole run (explore's sweeps keep one row per config then).

@@ -133,7 +133,7 @@ cell=$("$clopt" run --function himmelblau --optimizer 'sgd(lr=0.01,momentum=0.9)
 if python3 - "$basins" "$cell" <<'PY'; then echo "ok   explore basins JSON, a cell equals clopt run"; else echo "FAIL explore basins JSON"; fails=$((fails + 1)); fi
 import json, sys
 d, r = json.loads(sys.argv[1]), json.loads(sys.argv[2])
-assert list(d) == ["kind", "function", "steps", "grid", "view", "maps"], list(d)
+assert list(d) == ["kind", "function", "precision", "steps", "grid", "view", "maps"], list(d)
 assert d["kind"] == "basins" and d["grid"] == [9, 7] and d["view"] == [-5, 5, -4, 5], d
 m = d["maps"][1]
 assert list(m) == ["optimizer", "x", "y", "f", "converged_at", "minimum", "diverged_at"], list(m)
@@ -147,7 +147,7 @@ sweep=$("$clopt" explore sweep --function rosenbrock --optimizer 'sgd(momentum=0
 if python3 - "$sweep" <<'PY'; then echo "ok   explore sweep JSON"; else echo "FAIL explore sweep JSON"; fails=$((fails + 1)); fi
 import json, sys
 d = json.loads(sys.argv[1])
-assert list(d) == ["kind", "function", "start", "steps", "optimizer", "axes", "x", "y", "f", "converged_at", "diverged_at"], list(d)
+assert list(d) == ["kind", "function", "precision", "start", "steps", "optimizer", "axes", "x", "y", "f", "converged_at", "diverged_at"], list(d)
 assert d["kind"] == "sweep" and d["start"] == [-1.5, 2.0] and d["optimizer"]["momentum"] == 0.5
 assert d["axes"][0] == {"name": "lr", "values": [0.0001, 0.000316227766016838, 0.001, 0.00316227766016838, 0.01]}, d["axes"]
 assert d["axes"][1] == {"name": "momentum", "values": [0.0, 0.45, 0.9]}, d["axes"]

@@ -26,6 +26,8 @@ extern CU_TestInfo tune_tests[];
 extern CU_TestInfo train_tests[];
 extern CU_TestInfo expr_tests[];
 extern CU_TestInfo scale_tests[];
+extern CU_TestInfo precision_tests[];
+extern CU_TestInfo trainability_tests[];
 
 /*
  * The shared context on the default device, created by the first caller. Device tests never

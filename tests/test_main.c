@@ -44,6 +44,8 @@ static CU_SuiteInfo suites[] = {
     {"tune", NULL, NULL, NULL, NULL, tune_tests},
     {"train", NULL, NULL, NULL, NULL, train_tests},
     {"scale", NULL, NULL, NULL, NULL, scale_tests},
+    {"precision", NULL, NULL, NULL, NULL, precision_tests},
+    {"trainability", NULL, NULL, NULL, NULL, trainability_tests},
     CU_SUITE_INFO_NULL,
 };
 

@@ -347,6 +347,13 @@ typedef enum {
     CLOPT_EXPLORE_TUNE    /* a sweep from a list of starts x noise seeds: runs per value */
 } clopt_explore_kind;
 
+/*
+ * The element type of an exploration's runs: float (the default, zero), or double on a
+ * device with cl_khr_fp64 (the same rules and functions, one run per work-item), for
+ * windows narrower than float resolves (about 1e-7 of their centre).
+ */
+typedef enum { CLOPT_PRECISION_FLOAT, CLOPT_PRECISION_DOUBLE } clopt_precision;
+
 /* A swept hyperparameter: n values from lo to hi, evenly spaced or (log) geometrically. */
 typedef struct {
     const char *name; /* a numeric hyperparameter of the optimizer: "lr", "momentum", ... */
@@ -368,11 +375,12 @@ typedef struct {
     uint64_t steps;             /* 1 .. CLOPT_RUN_MAX_STEPS */
     double tol; /* converged: |f - f*| <= tol * max(1, |f*|); finite, >= 0 (1e-4 in the CLI) */
     /* Tunings only (the axes as a sweep's); zero for basins and sweeps. */
-    const double *starts; /* K points as x0, y0, x1, y1, ...: every value runs from each */
-    size_t nstarts;       /* K >= 1 */
-    size_t nseeds;        /* S >= 1: noise keys 0 .. S-1, each from every start */
-    double noise;         /* sigma >= 0 of the gradient noise, as clopt_run_options.noise */
-    int auc;              /* nonzero: also each run's mean per-step score (map.auc) */
+    const double *starts;      /* K points as x0, y0, x1, y1, ...: every value runs from each */
+    size_t nstarts;            /* K >= 1 */
+    size_t nseeds;             /* S >= 1: noise keys 0 .. S-1, each from every start */
+    double noise;              /* sigma >= 0 of the gradient noise, as clopt_run_options.noise */
+    int auc;                   /* nonzero: also each run's mean per-step score (map.auc) */
+    clopt_precision precision; /* CLOPT_PRECISION_DOUBLE: EINVAL without cl_khr_fp64 */
 } clopt_explore_options;
 
 #define CLOPT_EXPLORE_MAX_SIDE 4096u
@@ -398,6 +406,7 @@ typedef struct {
     const float *x, *y, *f;
     const int32_t *converged_at, *minimum, *diverged_at;
     const float *auc;
+    const double *xd, *yd, *fd; /* precision double: x, y, f unrounded; NULL in float */
 } clopt_explore_map;
 
 typedef struct clopt_exploration clopt_exploration;
@@ -454,6 +463,65 @@ CLOPT_API size_t clopt_explore_device_bytes(const clopt_exploration *e);
 
 /* Releases the exploration; NULL is a no-op. */
 CLOPT_API void clopt_explore_release(clopt_exploration *e);
+
+/* ---- Trainability: the paper's small network over per-layer learning rates ---- */
+
+/*
+ * The hidden activation of the trainability model: tanh(sqrt(2) z), sqrt(2) relu(z), or z.
+ */
+typedef enum {
+    CLOPT_ACTIVATION_TANH,
+    CLOPT_ACTIVATION_RELU,
+    CLOPT_ACTIVATION_IDENTITY
+} clopt_activation;
+
+#define CLOPT_TRAINABILITY_MAX_WIDTH 16u
+
+/*
+ * A window of learning rates for the network of Sohl-Dickstein (2024, arXiv 2402.06184),
+ * as its notebook defines it (docs/trainability.md): depth 2, width w, no biases, mean-field
+ * scaling, n = w^2 + w points, mean squared error, full-batch gradient descent with one
+ * rate per layer. Cell (i, j) trains with lr1 = 10^(x0 + i (x1 - x0) / (nx - 1)) and lr2 =
+ * 10^(y0 + j (y1 - y0) / (ny - 1)).
+ */
+typedef struct {
+    size_t width;                /* w, 1 .. CLOPT_TRAINABILITY_MAX_WIDTH */
+    clopt_activation activation; /* the hidden layer's */
+    uint64_t steps;              /* 1 .. 100000 gradient steps per cell */
+    size_t nx, ny;               /* cells per side, 2 .. CLOPT_EXPLORE_MAX_SIDE */
+    double window[4];            /* x0 < x1, y0 < y1: log10 of the rates, each in [-10, 10] */
+    const double *data;          /* X (n x w), Y (n), W1 (w x w, row per hidden unit), W2 (w); NULL:
+                                    clopt_trainability_data(w, seed) */
+    uint64_t seed;
+    clopt_precision precision;
+} clopt_trainability_options;
+
+/* Doubles in a model's data of width w: n w + n + w w + w with n = w^2 + w. */
+CLOPT_API size_t clopt_trainability_data_size(size_t width);
+
+/*
+ * The data and initial weights of seed `seed` into out (clopt_trainability_data_size(w)
+ * doubles), all standard normal: SplitMix64 from the seed, pairs by Box-Muller, in the
+ * order X, Y, W1, W2 (docs/trainability.md), so anyone can reproduce them.
+ */
+CLOPT_API clopt_status clopt_trainability_data(size_t width, uint64_t seed, double *out,
+                                               clopt_error *err);
+
+/*
+ * Trains every cell on the device: measure[j * nx + i] the paper's measure (negative:
+ * converged), converged[j * nx + i] 1 or 0. Blocks until done.
+ */
+CLOPT_API clopt_status clopt_trainability(clopt_context *ctx, const clopt_trainability_options *o,
+                                          double *measure, unsigned char *converged,
+                                          clopt_error *err);
+
+/*
+ * The box-counting dimension of the boundary between cells with measure < 0 and >= 0 in an
+ * nx x ny grid: the slope of log(boxes holding a boundary edge) against log(1 / box side),
+ * sides 1, 2, 4, ... up to a quarter of the smaller side. NaN if there is no boundary or
+ * the grid is smaller than 8 a side.
+ */
+CLOPT_API double clopt_boundary_dimension(const double *measure, size_t nx, size_t ny);
 
 #ifdef __cplusplus
 }

@@ -20,8 +20,8 @@
 #define FUNCTION "rosenbrock"
 
 /* Seconds for the basin map (every step and the read-back); its final x, y. */
-static double time_explore(clopt_context *ctx, const bench_args *a, float *x, float *y,
-                           clopt_error *err)
+static double time_explore(clopt_context *ctx, const bench_args *a, clopt_precision precision,
+                           float *x, float *y, clopt_error *err)
 {
     const char *spec[] = {SPEC};
     clopt_explore_options o = {.kind = CLOPT_EXPLORE_BASINS,
@@ -31,7 +31,8 @@ static double time_explore(clopt_context *ctx, const bench_args *a, float *x, fl
                                .nx = (size_t)a->size,
                                .ny = (size_t)a->size,
                                .steps = a->steps,
-                               .tol = 1e-4};
+                               .tol = 1e-4,
+                               .precision = precision};
     clopt_exploration *e = clopt_explore_create(ctx, &o, err);
     if (!e) return -1;
     const double t0 = clopt_now();
@@ -51,7 +52,7 @@ fail:
 
 const char clopt_cli_bench_explore_usage[] =
     "usage: clopt bench explore [--grid 512] [--steps 1000] [--repeat 5] [--device SEL]\n"
-    "                           [--json]\n"
+    "                           [--precision double] [--json]\n"
     "\n"
     "An Adam (lr 0.001) basin map on Rosenbrock, grid x grid starts, by the explore engine on\n"
     "the OpenCL device, against the same runs through clopt_run_* and a C loop blocked over\n"
@@ -62,6 +63,8 @@ const char clopt_cli_bench_explore_usage[] =
     "  --steps N         steps of each, 1 .. 100000 (default 1000)\n"
     "  --repeat R        rounds, 1 .. 1000 (default 5)\n"
     "  --device SEL      cpu, gpu, P:D or part of a device name\n"
+    "  --precision double  also the same map in double (cl_khr_fp64) in every round: its\n"
+    "                    speed and the median of double's time over float's\n"
     "  --json            the figures as one JSON object\n";
 
 /* The grid of the basin map (the same starts, in double, that clopt_explore uses). */
@@ -78,7 +81,7 @@ static void grid_starts(const bench_args *a, double *starts)
 }
 
 typedef struct {
-    double *te, *tr, *tb, *ratio_b, *ratio_r;
+    double *te, *tr, *tb, *ratio_b, *ratio_r, *td, *ratio_d; /* td: double (or NULL) */
     float *ex, *ey, *rx, *ry, *cx, *cy;
     double *starts;
     bench_adam_step *k;
@@ -88,7 +91,7 @@ static void free_buffers(buffers *b)
 {
     free(b->te), free(b->tr), free(b->tb), free(b->ratio_b), free(b->ratio_r);
     free(b->ex), free(b->ey), free(b->rx), free(b->ry), free(b->cx), free(b->cy);
-    free(b->starts), free(b->k);
+    free(b->starts), free(b->k), free(b->td), free(b->ratio_d);
 }
 
 static int alloc_buffers(buffers *b, const bench_args *a)
@@ -97,16 +100,32 @@ static int alloc_buffers(buffers *b, const bench_args *a)
     b->te = malloc(r * sizeof(double)), b->tr = malloc(r * sizeof(double));
     b->tb = malloc(r * sizeof(double)), b->ratio_b = malloc(r * sizeof(double));
     b->ratio_r = malloc(r * sizeof(double));
+    b->td = malloc(r * sizeof(double)), b->ratio_d = malloc(r * sizeof(double));
     b->ex = malloc(n * sizeof(float)), b->ey = malloc(n * sizeof(float));
     b->rx = malloc(n * sizeof(float)), b->ry = malloc(n * sizeof(float));
     b->cx = malloc(n * sizeof(float)), b->cy = malloc(n * sizeof(float));
     b->starts = malloc(2 * n * sizeof(double));
     b->k = malloc((size_t)a->steps * sizeof *b->k);
-    return b->te && b->tr && b->tb && b->ratio_b && b->ratio_r && b->ex && b->ey && b->rx &&
-           b->ry && b->cx && b->cy && b->starts && b->k;
+    return b->td && b->ratio_d && b->te && b->tr && b->tb && b->ratio_b && b->ratio_r && b->ex &&
+           b->ey && b->rx && b->ry && b->cx && b->cy && b->starts && b->k;
 }
 
-static void report(const bench_args *a, clopt_context *ctx, buffers *b, size_t differ, double diff)
+/* With --precision double: the double map's line (text or JSON fields); nothing otherwise. */
+static void report_double(const bench_args *a, const buffers *b, int dbl, double work)
+{
+    if (!dbl) return;
+    const size_t r = (size_t)a->repeat;
+    const double td = cli_median(b->td, r), rd = cli_median(b->ratio_d, r);
+    if (a->json)
+        printf(", \"double_seconds\": %.4f, \"double_gps\": %.4f, \"ratio_double\": %.3f", td,
+               work / td / 1e9, rd);
+    else
+        printf("  explore in double       %8.3f G point-steps/s  (%.3f s): %.2f x float's time\n",
+               work / td / 1e9, td, rd);
+}
+
+static void report(const bench_args *a, clopt_context *ctx, buffers *b, size_t differ, double diff,
+                   int dbl)
 {
     const size_t r = (size_t)a->repeat, n = (size_t)(a->size * a->size);
     const double te = cli_median(b->te, r), tr = cli_median(b->tr, r), tb = cli_median(b->tb, r);
@@ -119,10 +138,13 @@ static void report(const bench_args *a, clopt_context *ctx, buffers *b, size_t d
                "\"function\": \"" FUNCTION "\", \"runs\": %zu, \"steps\": %llu, "
                "\"seconds\": %.4f, \"gps\": %.4f, \"trajectories_gps\": %.4f, "
                "\"blocked_c_gps\": %.4f, \"ratio_blocked\": %.3f, \"ratio_trajectories\": %.3f, "
-               "\"runs_differing_from_trajectories\": %zu, \"max_difference_c\": %.3g}\n",
+               "\"runs_differing_from_trajectories\": %zu, \"max_difference_c\": %.3g",
                device, SPEC, n, (unsigned long long)a->steps, te, work / te / 1e9, work / tr / 1e9,
                work / tb / 1e9, rb, rr, differ, diff);
-    else
+    if (a->json) {
+        report_double(a, b, dbl, work);
+        puts("}");
+    } else
         printf("explore: %zu x %zu basin map of %s on " FUNCTION ", %llu steps, median of %zu\n"
                "device: %s\n"
                "  explore (reduce mode)   %8.3f G point-steps/s  (%.3f s)\n"
@@ -132,13 +154,33 @@ static void report(const bench_args *a, clopt_context *ctx, buffers *b, size_t d
                "  %zu runs differ from their trajectories; the C loop agrees within %.3g\n",
                (size_t)a->size, (size_t)a->size, SPEC, (unsigned long long)a->steps, r, device,
                work / te / 1e9, te, work / tr / 1e9, tr, work / tb / 1e9, tb, rb, rr, differ, diff);
+    if (!a->json) report_double(a, b, dbl, work);
 }
 
 int clopt_cli_bench_explore(int argc, char **argv)
 {
     static const bench_command c = {CMD, clopt_cli_bench_explore_usage, "--grid", 2, 1024, 512};
     bench_args a;
-    int rc = bench_parse(&c, argc, argv, &a);
+    /* --precision is this benchmark's own: taken out before the shared options */
+    char *args[64];
+    int nargs = 0, dbl = 0;
+    for (int i = 0; i < argc && nargs < 64; i++) {
+        const char *v = NULL;
+        if (!strcmp(argv[i], "--precision") && i + 1 < argc)
+            v = argv[++i];
+        else if (!strncmp(argv[i], "--precision=", 12))
+            v = argv[i] + 12;
+        if (!v) {
+            args[nargs++] = argv[i];
+            continue;
+        }
+        if (strcmp(v, "float") && strcmp(v, "double")) {
+            fprintf(stderr, CMD ": --precision = '%s': expected float or double\n", v);
+            return 2;
+        }
+        dbl = v[0] == 'd';
+    }
+    int rc = bench_parse(&c, nargs, args, &a);
     if (rc) return rc < 0 ? 0 : rc; /* -1: --help was printed */
     const size_t n = (size_t)(a.size * a.size);
     buffers b = {0};
@@ -156,8 +198,14 @@ int clopt_cli_bench_explore(int argc, char **argv)
     grid_starts(&a, b.starts);
     bench_adam_table(SPEC, a.steps, b.k);
     for (uint64_t i = 0; i < a.repeat; i++) {
-        b.te[i] = time_explore(ctx, &a, b.ex, b.ey, &err);
+        b.te[i] = time_explore(ctx, &a, CLOPT_PRECISION_FLOAT, b.ex, b.ey, &err);
         cli_settle();
+        if (dbl && b.te[i] >= 0) { /* its points are not kept: float's are compared below */
+            b.td[i] = time_explore(ctx, &a, CLOPT_PRECISION_DOUBLE, b.rx, b.ry, &err);
+            cli_settle();
+            if (b.td[i] < 0) b.te[i] = -1;
+            b.ratio_d[i] = b.td[i] / b.te[i];
+        }
         b.tr[i] = b.te[i] < 0 ? -1
                               : bench_time_runs(ctx, FUNCTION, SPEC, b.starts, n, a.steps, b.rx,
                                                 b.ry, &err);
@@ -180,7 +228,7 @@ int clopt_cli_bench_explore(int argc, char **argv)
         if (isfinite(b.ex[t]) && isfinite(b.cx[t]))
             diff = fmax(diff, fmax(fabs(b.ex[t] - b.cx[t]), fabs(b.ey[t] - b.cy[t])));
     }
-    report(&a, ctx, &b, differ, diff);
+    report(&a, ctx, &b, differ, diff, dbl);
     rc = differ != 0;
 done:
     free_buffers(&b);

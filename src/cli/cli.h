@@ -20,6 +20,8 @@ int clopt_cli_functions(int argc, char **argv);
 int clopt_cli_landscape(int argc, char **argv);
 int clopt_cli_run(int argc, char **argv);
 int clopt_cli_explore(int argc, char **argv);
+/* clopt explore trainability (argv[1] is "trainability"). */
+int clopt_cli_trainability(int argc, char **argv);
 int clopt_cli_tune(int argc, char **argv);
 int clopt_cli_bench(int argc, char **argv);
 int clopt_cli_serve(int argc, char **argv);
@@ -60,7 +62,8 @@ extern const char clopt_cli_devices_usage[], clopt_cli_optimizers_usage[],
     clopt_cli_functions_usage[], clopt_cli_run_usage[], clopt_cli_landscape_usage[],
     clopt_cli_bench_trajectories_usage[], clopt_cli_bench_step_usage[], clopt_cli_serve_usage[],
     clopt_cli_train_usage[], clopt_cli_explore_basins_usage[], clopt_cli_explore_sweep_usage[],
-    clopt_cli_bench_explore_usage[], clopt_cli_tune_usage[], clopt_cli_bench_tune_usage[];
+    clopt_cli_explore_trainability_usage[], clopt_cli_bench_explore_usage[], clopt_cli_tune_usage[],
+    clopt_cli_bench_tune_usage[];
 /* clopt's own options (--help, --version, --man, --list), in the same layout. */
 extern const char clopt_cli_options_usage[];
 

@@ -17,7 +17,7 @@
 const char clopt_cli_explore_basins_usage[] =
     "usage: clopt explore basins --function F [--optimizer SPEC]... --grid N|NX,NY\n"
     "                            [--view x0,x1,y0,y1] [--steps N] [--tol T] [--json]\n"
-    "                            [--device SEL]\n"
+    "                            [--precision float|double] [--device SEL]\n"
     "\n"
     "One run per grid point per optimizer, started at the grid point (the grid of clopt\n"
     "landscape), on the OpenCL device: which known minimum each run reaches, and when.\n"
@@ -30,12 +30,15 @@ const char clopt_cli_explore_basins_usage[] =
     "  --tol T           converged: |f - f*| <= T max(1, |f*|) (default 1e-4)\n"
     "  --json            every run's final x, y, f, converged_at, minimum and diverged_at;\n"
     "                    without it, a summary per optimizer\n"
+    "  --precision P     float (default) or double: the runs in double, for windows\n"
+    "                    narrower than float resolves (needs cl_khr_fp64)\n"
     "  --device SEL      cpu, gpu, P:D or part of a device name\n";
 
 const char clopt_cli_explore_sweep_usage[] =
     "usage: clopt explore sweep --function F [--start X,Y] [--optimizer SPEC]\n"
     "                           --vary NAME=LO:HI:N[:log] [--vary NAME=LO:HI:N[:log]]\n"
-    "                           [--steps N] [--tol T] [--json] [--device SEL]\n"
+    "                           [--steps N] [--tol T] [--json] [--precision float|double]\n"
+    "                           [--device SEL]\n"
     "\n"
     "One run per value, or pair of values, of one or two hyperparameters of the optimizer,\n"
     "from one start, on the OpenCL device: final f, convergence and divergence.\n"
@@ -50,6 +53,8 @@ const char clopt_cli_explore_sweep_usage[] =
     "  --tol T           converged: |f - f*| <= T max(1, |f*|) (default 1e-4)\n"
     "  --json            every run's final x, y, f, converged_at and diverged_at; without\n"
     "                    it, a summary\n"
+    "  --precision P     float (default) or double: the runs in double, for windows\n"
+    "                    narrower than float resolves (needs cl_khr_fp64)\n"
     "  --device SEL      cpu, gpu, P:D or part of a device name\n";
 
 typedef struct {
@@ -123,6 +128,12 @@ static int parse_option(explore_args *a, int argc, char **argv, int *i)
         if (cli_u64(cmd, "--steps", v, 1, CLOPT_RUN_MAX_STEPS, &a->o.steps)) return 2;
     } else if ((v = cli_value(cmd, argc, argv, i, "--tol", &bad))) {
         if (cli_double(cmd, "--tol", v, &a->o.tol)) return 2;
+    } else if ((v = cli_value(cmd, argc, argv, i, "--precision", &bad))) {
+        if (strcmp(v, "float") != 0 && strcmp(v, "double") != 0) {
+            fprintf(stderr, "%s: --precision = '%s': expected float or double\n", cmd, v);
+            return 2;
+        }
+        a->o.precision = v[0] == 'd' ? CLOPT_PRECISION_DOUBLE : CLOPT_PRECISION_FLOAT;
     } else if ((v = cli_value(cmd, argc, argv, i, "--device", &bad)))
         a->device = v;
     else if (basins && (v = cli_value(cmd, argc, argv, i, "--grid", &bad))) {
@@ -187,12 +198,28 @@ static void print_ints(const char *key, const int32_t *v, size_t n)
     putchar(']');
 }
 
-/* The fields every map has: x, y, f, converged_at (and minimum), diverged_at. */
+/* Doubles, shortest round trip; null for a run that diverged. */
+static void print_doubles(const char *key, const double *v, size_t n)
+{
+    char num[32];
+    printf(",\"%s\":[", key);
+    for (size_t i = 0; i < n; i++)
+        printf("%s%s", i ? "," : "", isfinite(v[i]) ? clopt_format_number(num, v[i]) : "null");
+    putchar(']');
+}
+
+/* The fields every map has: x, y, f (double's in double), converged_at (and minimum), ... */
 static void print_fields(const clopt_explore_map *m, int minimum)
 {
-    print_floats("x", m->x, m->runs);
-    print_floats("y", m->y, m->runs);
-    print_floats("f", m->f, m->runs);
+    if (m->xd) {
+        print_doubles("x", m->xd, m->runs);
+        print_doubles("y", m->yd, m->runs);
+        print_doubles("f", m->fd, m->runs);
+    } else {
+        print_floats("x", m->x, m->runs);
+        print_floats("y", m->y, m->runs);
+        print_floats("f", m->f, m->runs);
+    }
     print_ints("converged_at", m->converged_at, m->runs);
     if (minimum) print_ints("minimum", m->minimum, m->runs);
     print_ints("diverged_at", m->diverged_at, m->runs);
@@ -210,11 +237,12 @@ static void print_numbers(const double *v, size_t n)
 static int print_json(clopt_exploration *e, const explore_args *a, clopt_error *err)
 {
     const clopt_function_info *fn = clopt_function_find(a->o.function, NULL);
+    const char *precision = a->o.precision == CLOPT_PRECISION_DOUBLE ? "double" : "float";
     clopt_explore_map m;
     if (a->o.kind == CLOPT_EXPLORE_BASINS) {
-        printf("{\"kind\":\"basins\",\"function\":\"%s\",\"steps\":%llu,\"grid\":[%zu,%zu],"
-               "\"view\":",
-               fn->name, (unsigned long long)a->o.steps, a->o.nx, a->o.ny);
+        printf("{\"kind\":\"basins\",\"function\":\"%s\",\"precision\":\"%s\",\"steps\":%llu,"
+               "\"grid\":[%zu,%zu],\"view\":",
+               fn->name, precision, (unsigned long long)a->o.steps, a->o.nx, a->o.ny);
         print_numbers(a->o.view ? a->o.view : fn->view, 4);
         printf(",\"maps\":[");
         for (size_t k = 0; k < clopt_explore_maps(e); k++) {
@@ -227,7 +255,8 @@ static int print_json(clopt_exploration *e, const explore_args *a, clopt_error *
         return 0;
     }
     if (clopt_explore_map_get(e, 0, &m, err) != CLOPT_OK) return 1;
-    printf("{\"kind\":\"sweep\",\"function\":\"%s\",\"start\":", fn->name);
+    printf("{\"kind\":\"sweep\",\"function\":\"%s\",\"precision\":\"%s\",\"start\":", fn->name,
+           precision);
     print_numbers(a->o.start ? a->o.start : fn->start, 2);
     printf(",\"steps\":%llu,\"optimizer\":%s,\"axes\":[", (unsigned long long)a->o.steps,
            clopt_explore_optimizer(e, 0));
@@ -313,7 +342,9 @@ int clopt_cli_explore(int argc, char **argv)
         a.o.kind = CLOPT_EXPLORE_SWEEP;
         a.cmd = "clopt explore sweep";
         a.usage = clopt_cli_explore_sweep_usage;
-    } else
+    } else if (strcmp(argv[1], "trainability") == 0)
+        return clopt_cli_trainability(argc, argv);
+    else
         return clopt_cli_group_unknown("explore", "kind", argv[1]);
     int rc = parse(argc, argv, &a);
     if (rc) return rc == 3 ? 0 : rc;

@@ -25,6 +25,8 @@ static const clopt_cli_command commands[] = {
      clopt_cli_explore_basins_usage, clopt_cli_explore},
     {"explore", "sweep", "final f over a grid of one or two hyperparameters",
      clopt_cli_explore_sweep_usage, clopt_cli_explore},
+    {"explore", "trainability", "which per-layer learning rates train a small network",
+     clopt_cli_explore_trainability_usage, clopt_cli_explore},
     {"tune", NULL, "tune each optimizer on the same starts and budget, then rank them",
      clopt_cli_tune_usage, clopt_cli_tune},
     {"bench", "trajectories", "measure the engine against C loops",

@@ -4,8 +4,9 @@
  * 2 points a side) so that a page has a picture at once, then the full grid. Each turn of
  * the worker advances one slice of the pass's runs on the device.
  *
- * Request: {"kind": "basins"|"sweep", "function", "steps", "tol"}; basins add "grid" (N or
- * [NX, NY]), "view" ([x0, x1, y0, y1]) and "optimizers"; sweeps add "start" ([x, y]),
+ * Request: {"kind": "basins"|"sweep", "function", "steps", "tol", "precision": "float"
+ * (default) or "double" (cl_khr_fp64; the canonical request names it only then)}; basins add "grid"
+ * (N or [NX, NY]), "view" ([x0, x1, y0, y1]) and "optimizers"; sweeps add "start" ([x, y]),
  * "optimizer" and "vary" (one or two {"name", "lo", "hi", "n", "log"}).
  *
  * Events: pass {"pass": p, "coarse": bool, "maps": K, "shape": [K, NY, NX], "grid" and
@@ -17,6 +18,7 @@
  */
 #include "core.h"
 
+#include "context.h"
 #include "error.h"
 #include "fields.h"
 #include "api_limits.h"
@@ -247,8 +249,9 @@ static int turn(srv *s, srv_job *j, char *error, size_t esize)
 
 /* ---- The request ---- */
 
-static const char *const fields[] = {"kind", "function", "optimizers", "optimizer", "vary", "grid",
-                                     "view", "start",    "steps",      "tol",       NULL};
+static const char *const fields[] = {"kind",  "function", "optimizers", "optimizer",
+                                     "vary",  "grid",     "view",       "start",
+                                     "steps", "tol",      "precision",  NULL};
 
 /* An optional array member of n finite numbers into out. */
 static int numbers(json_t *root, const char *name, size_t n, double *out, int *set, srv_problem *p)
@@ -382,6 +385,8 @@ static char *canonical_text(const exploration *r)
         json_decref(specs);
         return NULL;
     }
+    if (r->o.precision == CLOPT_PRECISION_DOUBLE)
+        json_object_set_new(root, "precision", json_string("double"));
     if (basins(r)) {
         json_object_set_new(root, "optimizers", specs);
         json_object_set_new(root, "grid",
@@ -435,6 +440,13 @@ static int parse_fields(json_t *root, exploration *r, srv_problem *p)
         (!json_is_number(tol) || !isfinite(json_number_value(tol)) || json_number_value(tol) < 0))
         return srv_problem_set(p, 400, "tol", "tol must be a finite number >= 0");
     if (tol) r->o.tol = json_number_value(tol);
+    json_t *precision = json_object_get(root, "precision");
+    if (precision &&
+        (!json_is_string(precision) || (strcmp(json_string_value(precision), "float") &&
+                                        strcmp(json_string_value(precision), "double"))))
+        return srv_problem_set(p, 400, "precision", "precision must be \"float\" or \"double\"");
+    if (precision && !strcmp(json_string_value(precision), "double"))
+        r->o.precision = CLOPT_PRECISION_DOUBLE;
     int set;
     memcpy(r->view, info->view, sizeof r->view);
     memcpy(r->start, info->start, sizeof r->start);
@@ -488,6 +500,10 @@ static int parse_fields(json_t *root, exploration *r, srv_problem *p)
 /* What the larger pass's engine will allocate, on the host and the device (0 offline). */
 static int engine_bytes(const srv *s, exploration *r, srv_problem *p)
 {
+    if (s->ctx && r->o.precision == CLOPT_PRECISION_DOUBLE && !clopt_context_has_fp64(s->ctx))
+        return srv_problem_set(p, 400, "precision",
+                               "precision \"double\" needs the device's cl_khr_fp64 extension, "
+                               "which this device lacks; use \"float\"");
     for (int q = 0; q < 2 && s->ctx; q++) {
         const clopt_explore_options o = pass_options(r, q);
         size_t host, device;
@@ -504,7 +520,7 @@ static void *parse(const srv *s, const char *body, size_t len, char **canonical,
     json_t *root = srv_json_object(
         body, len, fields,
         "kind, function, optimizers, optimizer, vary, grid, view, start, "
-        "steps or tol",
+        "steps, tol or precision",
         "{\"kind\": \"basins\", \"function\": \"himmelblau\", \"optimizers\": [\"adam(lr=0.05)\"],"
         " \"grid\": 128, \"steps\": 500}",
         p);

@@ -70,6 +70,10 @@ static const srv_refusal refusals[] = {
     {"explore_not_catalogue", "reason",
      "%s (explorations take the catalogue's functions, not expressions)"},
     {"bad_tol", "", "tol must be a finite number >= 0"},
+    {"bad_precision", "", "precision must be \"float\" or \"double\""},
+    {"no_fp64", "",
+     "precision \"double\" needs the device's cl_khr_fp64 extension, which this device lacks; "
+     "use \"float\""},
     /* tunings (tunings.c) */
     {"tune_not_catalogue", "reason",
      "%s (tunings take the catalogue's functions, not expressions)"},

@@ -1102,6 +1102,31 @@ class Explorations(ServerCase):
         self.assertEqual(len(data), 4 * shape[0] * shape[1] * shape[2])
         return shape, floats32(data)
 
+    def test_double_sweep_equals_clopt_explore_double(self):
+        """precision "double": the runs in double, the fields their values rounded to float32;
+        a window of 1e-9 of its centre that float cannot resolve still gives distinct cells."""
+        req = {"kind": "sweep", "function": "rosenbrock", "optimizer": "sgd(momentum=0.9)",
+               "start": [-1.25, 1.75], "steps": 300, "precision": "double",
+               "vary": [{"name": "lr", "lo": 1e-3, "hi": 1.000000001e-3, "n": 8}]}
+        status, body = post_json(self.port, "/api/v1/explorations", req)
+        self.assertEqual(status, 201, body)
+        self.assertEqual(body["request"]["precision"], "double")
+        events = Stream(self.port, body["events"]).all()
+        full = events[1]["data"]
+        cli = json.loads(subprocess.run(
+            [BINARY, "explore", "sweep", "--function", "rosenbrock", "--start", "-1.25,1.75",
+             "--optimizer", "sgd(momentum=0.9)", "--vary", "lr=1e-3:1.000000001e-3:8",
+             "--steps", "300", "--precision", "double", "--json"],
+            check=True, capture_output=True, text=True).stdout)
+        self.assertEqual(cli["precision"], "double")
+        self.assertEqual(len(set(cli["x"])), 8)  # eight rates, eight end points
+        shape, values = self.field(full["fields"]["x"])
+        self.assertEqual(shape, [1, 1, 8])
+        for got, want in zip(values, cli["x"]):
+            self.assertEqual(struct.pack("<f", got), struct.pack("<f", want))
+        status, body = post_json(self.port, "/api/v1/explorations", dict(req, precision="quad"))
+        self.assertEqual((status, body["code"], body["field"]), (400, "bad_precision", "precision"))
+
     def test_basins_full_pass_equals_clopt_explore(self):
         status, body = post_json(self.port, "/api/v1/explorations", BASINS)
         self.assertEqual(status, 201, body)

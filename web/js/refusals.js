@@ -45,6 +45,8 @@ export const REFUSALS = {
   function_required: { en: 'Choose a function.', ko: '함수를 골라 주세요.' },
   explore_not_catalogue: { en: '{reason} (explorations take the menu\'s functions, not your own).', ko: '{reason} (탐색은 목록의 함수만 받습니다. 직접 만든 함수는 아직 안 됩니다.)' },
   bad_tol: { en: 'The tolerance must be a number of at least 0.', ko: '허용 오차는 0 이상의 숫자여야 합니다.' },
+  bad_precision: { en: 'The precision must be "float" or "double".', ko: '정밀도는 "float" 또는 "double"이어야 합니다.' },
+  no_fp64: { en: 'Double precision needs the device\'s cl_khr_fp64 extension, which this device lacks; use float.', ko: '배정밀도(double)에는 장치의 cl_khr_fp64 확장이 필요한데, 이 장치에는 없습니다. float를 사용해 주세요.' },
   view_order: { en: 'The view must have x0 < x1 and y0 < y1.', ko: '보기 범위는 x0 < x1, y0 < y1이어야 합니다.' },
   tune_not_catalogue: { en: '{reason}: a fair race tunes on the catalogue\'s functions, not on your own.', ko: '{reason}: 공정한 경주는 목록에 있는 함수로만 조정합니다. 직접 입력한 함수는 안 됩니다.' },
   tune_too_many_runs: { en: '{optimizers} optimizers × {values} values × {seeds} seeds × {starts} starts is more than {limit} runs; use fewer values, seeds or starts.', ko: '최적화기 {optimizers}개 × 값 {values}개 × 시드 {seeds}개 × 시작점 {starts}개는 실행 한도 {limit}개를 넘습니다. 값, 시드, 시작점 수를 줄여 주세요.' },
