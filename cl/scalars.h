@@ -25,6 +25,9 @@ typedef struct clopt_scalars {
     float amsgrad;      /* Adam, AdamW: 1 to divide by the running maximum vhat */
     float rectified;    /* RAdam: 1 when this step's variance is tractable (rho_t > 5) */
     float start; /* schedule-free: 1 on the first step, where z and x start at y */
+    /* Muon: the Newton-Schulz coefficients and iterations, and the 2-D world's scale s of
+     * adjust_lr for its 1 x 2 matrix (a tensor's s is a kernel argument of its own) */
+    float ns_a, ns_b, ns_c, ns_steps, muon_scale;
 } clopt_scalars;
 
 #endif

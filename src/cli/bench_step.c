@@ -385,6 +385,7 @@ static size_t all_specs(char specs[][64])
     size_t n = 0;
     for (size_t k = 0; k < CLOPT_KIND_COUNT; k++) {
         const clopt_optimizer_info *info = clopt_catalogue_optimizer((clopt_kind)k);
+        if (clopt_catalogue_matrix(info->kind)) continue; /* flat tensors only */
         snprintf(specs[n++], 64, "%s", info->key);
         if (info->lean == info->full) continue;
         const clopt_param_info *sw = clopt_catalogue_param(info->state_switch);
@@ -456,6 +457,13 @@ int clopt_cli_bench_step(int argc, char **argv)
     clopt_config check;
     if (!a.all && clopt_spec_parse(a.spec, &check, &err) != CLOPT_OK) {
         fprintf(stderr, CMD ": --optimizer: %s\n", err.text);
+        return 2;
+    }
+    if (!a.all && clopt_catalogue_matrix(check.info->kind)) {
+        fprintf(stderr,
+                CMD ": --optimizer: %s updates matrices; this benchmark times flat tensors "
+                    "of element-wise and tensor-wise rules\n",
+                check.info->name);
         return 2;
     }
     clopt_context *ctx = clopt_context_create(a.device, &err);
