@@ -58,8 +58,7 @@ static json_t *param_json(const clopt_optimizer_info *info, clopt_param p, int h
             json_array_append_new(words, json_string(pi->words[i]));
         json_object_set_new(json_object_get(j, "range"), "words", words);
         json_object_set_new(j, "default", json_string(pi->words[(size_t)def]));
-    }
-    else
+    } else
         json_object_set_new(j, "default", json_real(def));
     return j;
 }

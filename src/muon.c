@@ -123,7 +123,8 @@ clopt_status clopt_muon_step(clopt_optimizer *o, const clopt_scalars *k, unsigne
         const cl_ulong soff = t->state_offset;
         const size_t n = t->rows < t->cols ? t->rows : t->cols, m = t->count / n;
         const size_t global = (t->count + wgs - 1) / wgs * wgs;
-        const cl_float s = (cl_float)clopt_muon_scale(o->cfg.v[CLOPT_P_ADJUST_LR], t->rows, t->cols);
+        const cl_float s =
+            (cl_float)clopt_muon_scale(o->cfg.v[CLOPT_P_ADJUST_LR], t->rows, t->cols);
         cl_kernel km = lay->muon_momentum, kn = lay->muon_normalise, ka = lay->muon_apply;
         CLOPT_CL_CHECK(err, what, clSetKernelArg(km, 0, sizeof(cl_mem), &t->grad));
         CLOPT_CL_CHECK(err, what, clSetKernelArg(km, 1, sizeof(cl_mem), &lay->state[0]));
@@ -137,9 +138,11 @@ clopt_status clopt_muon_step(clopt_optimizer *o, const clopt_scalars *k, unsigne
         CLOPT_CL_CHECK(err, what, clSetKernelArg(kn, 0, sizeof(cl_mem), &lay->muon_ws[WS_X]));
         CLOPT_CL_CHECK(err, what, clSetKernelArg(kn, 1, sizeof count, &count));
         CLOPT_CL_CHECK(err, what, clSetKernelArg(kn, 2, sizeof *k, k));
-        CLOPT_CL_CHECK(err, what, clEnqueueNDRangeKernel(q, km, 1, NULL, &global, &wgs, 0, NULL, NULL));
+        CLOPT_CL_CHECK(err, what,
+                       clEnqueueNDRangeKernel(q, km, 1, NULL, &global, &wgs, 0, NULL, NULL));
         ++*launched;
-        CLOPT_CL_CHECK(err, what, clEnqueueNDRangeKernel(q, kn, 1, NULL, &wgs, &wgs, 0, NULL, NULL));
+        CLOPT_CL_CHECK(err, what,
+                       clEnqueueNDRangeKernel(q, kn, 1, NULL, &wgs, &wgs, 0, NULL, NULL));
         ++*launched;
         cl_mem result = NULL;
         if ((st = newton_schulz(o, k, n, m, &result, launched, err)) != CLOPT_OK) return st;
@@ -150,7 +153,8 @@ clopt_status clopt_muon_step(clopt_optimizer *o, const clopt_scalars *k, unsigne
         CLOPT_CL_CHECK(err, what, clSetKernelArg(ka, 4, sizeof cols, &cols));
         CLOPT_CL_CHECK(err, what, clSetKernelArg(ka, 5, sizeof s, &s));
         CLOPT_CL_CHECK(err, what, clSetKernelArg(ka, 6, sizeof *k, k));
-        CLOPT_CL_CHECK(err, what, clEnqueueNDRangeKernel(q, ka, 1, NULL, &global, &wgs, 0, NULL, NULL));
+        CLOPT_CL_CHECK(err, what,
+                       clEnqueueNDRangeKernel(q, ka, 1, NULL, &global, &wgs, 0, NULL, NULL));
         ++*launched;
     }
     return CLOPT_OK;

@@ -134,8 +134,8 @@ static clopt_status check_add(const clopt_optimizer *o, cl_mem param, cl_mem gra
     return CLOPT_OK;
 }
 
-static clopt_status add(clopt_optimizer *o, cl_mem param, cl_mem grad, size_t offset,
-                        size_t count, size_t rows, size_t cols, clopt_error *err)
+static clopt_status add(clopt_optimizer *o, cl_mem param, cl_mem grad, size_t offset, size_t count,
+                        size_t rows, size_t cols, clopt_error *err)
 {
     if (!o) return clopt_error_set(err, CLOPT_EINVAL, "clopt_optimizer_add: optimizer is NULL");
     if (clopt_catalogue_matrix(o->cfg.info->kind) && rows == 0)
@@ -244,7 +244,8 @@ clopt_status clopt_optimizer_step(clopt_optimizer *o, clopt_error *err)
     if (clopt_catalogue_matrix(o->cfg.info->kind)) {
         unsigned before = launches;
         const clopt_status st = clopt_muon_step(o, &k, &launches, err);
-        if (st != CLOPT_OK && launches > before) o->torn = err && err->cl_error ? err->cl_error : CL_OUT_OF_RESOURCES;
+        if (st != CLOPT_OK && launches > before)
+            o->torn = err && err->cl_error ? err->cl_error : CL_OUT_OF_RESOURCES;
         if (st != CLOPT_OK) return st;
     }
     for (size_t i = 0; i < o->lay.ngroups && o->lay.groups[i].step; i++, launches++) {

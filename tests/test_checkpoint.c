@@ -28,8 +28,14 @@ static rig rig_make(const char *spec, const float *init, size_t n1)
     r.g = test_buffer(N0 + n1, NULL);
     r.o = clopt_optimizer_create(test_context(), spec, &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(r.o);
-    CU_ASSERT_EQUAL(clopt_optimizer_add(r.o, r.p, r.g, 0, N0, &err), CLOPT_OK);
-    CU_ASSERT_EQUAL(clopt_optimizer_add(r.o, r.p, r.g, N0, n1, &err), CLOPT_OK);
+    /* Muon takes matrices: each tensor as one row */
+    const size_t rows = clopt_catalogue_matrix(r.o->cfg.info->kind) ? 1 : 0;
+    CU_ASSERT_EQUAL(rows ? clopt_optimizer_add_matrix(r.o, r.p, r.g, 0, 1, N0, &err)
+                         : clopt_optimizer_add(r.o, r.p, r.g, 0, N0, &err),
+                    CLOPT_OK);
+    CU_ASSERT_EQUAL(rows ? clopt_optimizer_add_matrix(r.o, r.p, r.g, N0, 1, n1, &err)
+                         : clopt_optimizer_add(r.o, r.p, r.g, N0, n1, &err),
+                    CLOPT_OK);
     return r;
 }
 

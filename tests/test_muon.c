@@ -131,8 +131,8 @@ static void run_case(const muon_case *c)
             const double m = (double)(rows_of[t] < cols_of[t] ? cols_of[t] : rows_of[t]);
             const double A = (double)rows_of[t], B = (double)cols_of[t];
             const double s = h.adjust_lr != 0 ? 0.2 * sqrt(fmax(A, B)) : sqrt(fmax(1.0, A / B));
-            const double o_err = FLT_EPSILON * ((20.0 + (double)step) * lk +
-                                                (m + 2 * n + 4) * pow(pmax, 5) * geo);
+            const double o_err =
+                FLT_EPSILON * ((20.0 + (double)step) * lk + (m + 2 * n + 4) * pow(pmax, 5) * geo);
             bound[t] += lr * s * o_err;
             for (size_t i = 0; i < counts[t] && ok; i++) {
                 const double dev = hp[pair_of[t]][offs[t] + i], ref = r.p[t][i];
@@ -220,8 +220,9 @@ static void test_muon_refuses_a_tensor_without_a_shape(void)
     clopt_optimizer_release(o);
     /* a word of adjust_lr that is not one */
     CU_ASSERT_PTR_NULL(clopt_optimizer_create(test_context(), "muon(adjust_lr='rms')", &err));
-    ASSERT_ERROR(err, CLOPT_EINVAL, "adjust_lr=\"rms\" is not accepted; expected \"original\" or "
-                                    "\"match_rms_adamw\"");
+    ASSERT_ERROR(err, CLOPT_EINVAL,
+                 "adjust_lr=\"rms\" is not accepted; expected \"original\" or "
+                 "\"match_rms_adamw\"");
     CU_ASSERT_PTR_NULL(clopt_optimizer_create(test_context(), "muon(ns_steps=100)", &err));
     ASSERT_ERROR(err, CLOPT_EINVAL, "a whole number in [1, 99]");
     clReleaseMemObject(p);
