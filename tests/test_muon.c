@@ -30,6 +30,7 @@
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <unistd.h>
 
 #define NM 4
 static const size_t rows_of[NM] = {16, 8, 24, 5}; /* square, wide, tall, tall and thin */
@@ -254,7 +255,53 @@ static void test_other_optimizers_ignore_shapes(void)
     CU_ASSERT(memcmp(a, b, sizeof a) == 0);
 }
 
+/* Checkpoints carry shapes: a Muon checkpoint loads into the same shapes only. */
+static void test_muon_checkpoints_carry_shapes(void)
+{
+    char path[] = "/tmp/clopt-muon-XXXXXX";
+    const int fd = mkstemp(path);
+    CU_ASSERT_FATAL(fd >= 0);
+    close(fd);
+    uint64_t rng = 5;
+    float p0[32], g0[32];
+    for (size_t i = 0; i < 32; i++)
+        p0[i] = test_uniform(&rng), g0[i] = test_uniform(&rng);
+    cl_mem p = test_buffer(32, p0), g = test_buffer(32, g0), q = test_buffer(32, p0);
+    clopt_error err;
+    clopt_optimizer *a = clopt_optimizer_create(test_context(), "muon(lr=0.1)", &err);
+    clopt_optimizer *b = clopt_optimizer_create(test_context(), "muon(lr=0.1)", &err);
+    clopt_optimizer *c = clopt_optimizer_create(test_context(), "muon(lr=0.1)", &err);
+    CU_ASSERT_EQUAL(clopt_optimizer_add_matrix(a, p, g, 0, 4, 8, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(clopt_optimizer_add_matrix(b, q, g, 0, 8, 4, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(clopt_optimizer_add_matrix(c, q, g, 0, 4, 8, &err), CLOPT_OK);
+    for (int s = 0; s < 3; s++)
+        CU_ASSERT_EQUAL(clopt_optimizer_step(a, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL_FATAL(clopt_optimizer_save(a, path, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(clopt_optimizer_load(b, path, &err), CLOPT_EFORMAT);
+    ASSERT_ERROR(err, CLOPT_EFORMAT,
+                 "tensor 0 is a 4 x 8 matrix in the checkpoint but 8 x 4 in this optimizer");
+    CU_ASSERT_EQUAL(clopt_optimizer_iterations(b), 0);
+    CU_ASSERT_EQUAL(clopt_optimizer_load(c, path, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(clopt_optimizer_iterations(c), 3);
+    float pa[32], pc[32];
+    test_read(p, 0, 32, pa);
+    test_write(q, 0, 32, pa);
+    CU_ASSERT_EQUAL(clopt_optimizer_step(a, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(clopt_optimizer_step(c, &err), CLOPT_OK);
+    test_read(p, 0, 32, pa);
+    test_read(q, 0, 32, pc);
+    CU_ASSERT(memcmp(pa, pc, sizeof pa) == 0);
+    unlink(path);
+    clopt_optimizer_release(a);
+    clopt_optimizer_release(b);
+    clopt_optimizer_release(c);
+    clReleaseMemObject(p);
+    clReleaseMemObject(q);
+    clReleaseMemObject(g);
+}
+
 CU_TestInfo muon_tests[] = {
+    {"muon checkpoints carry shapes", test_muon_checkpoints_carry_shapes},
     {"muon matches the reference on square, wide and tall matrices with every option",
      test_muon_matches_the_reference_on_square_wide_and_tall_matrices},
     {"muon repeats bit-identically", test_muon_repeats_bit_identically},
