@@ -19,6 +19,8 @@ export function formatSpec(info, params) {
     if (v === undefined || v === null || v === '') continue;
     if (h.range && h.range.type === 'boolean') {
       if (Boolean(v) !== Boolean(h.default)) parts.push(`${h.name}=${v ? 'True' : 'False'}`);
+    } else if (h.range && h.range.words) {
+      if (v !== h.default) parts.push(`${h.name}="${v}"`); // a word, quoted as Python writes it
     } else if (v !== h.default) {
       parts.push(`${h.name}=${typeof v === 'number' ? formatNumber(v) : v}`);
     }
@@ -43,7 +45,7 @@ export function parseSpec(text) {
       const raw = kv[2];
       if (/^(true|false)$/i.test(raw)) params[kv[1]] = /^true$/i.test(raw);
       else if (raw !== '' && !Number.isNaN(Number(raw))) params[kv[1]] = Number(raw);
-      else params[kv[1]] = raw;
+      else params[kv[1]] = raw.replace(/^(["'])(.*)\1$/, '$2'); // a word: its quotes dropped
     }
   }
   return { key: m[1].toLowerCase(), params };
