@@ -3,6 +3,7 @@
 
 #include "../cl/optimizers.h"
 #include "clock.h"
+#include "companion.h"
 #include "error.h"
 #include "mlp.h"
 #include "optimizer.h"
@@ -117,7 +118,8 @@ typedef struct {
     cl_program program; /* the model's kernels */
     uint32_t *order;
     cl_mem dorder;
-    float *grads; /* with ranks: the gradients in host memory, for the allreduce */
+    float *grads;          /* with ranks: the gradients in host memory, for the allreduce */
+    clopt_optimizer *rest; /* Muon's AdamW (biases, output layer) while it trains; else NULL */
 } training;
 
 static clopt_status stopped(clopt_error *err)
@@ -167,6 +169,7 @@ static clopt_status step_ranks(training *t, clopt_train_result *r, clopt_mlp *m,
                       "clEnqueueWriteBuffer", "writing the summed gradients", err);
     double t5 = clopt_now();
     if (st == CLOPT_OK) st = clopt_optimizer_step(opt, err);
+    if (st == CLOPT_OK && t->rest) st = clopt_optimizer_step(t->rest, err);
     if (st == CLOPT_OK)
         st = cl_status(clFinish(q), "clFinish", "finishing the optimizer step", err);
     double t6 = clopt_now();
@@ -229,6 +232,7 @@ static clopt_status epoch(training *t, size_t i, clopt_mlp *m, clopt_optimizer *
                 goto fail;
             const double s0 = clopt_now(); /* the batch ended with a read: the queue is empty */
             if (clopt_optimizer_step(opt, err) != CLOPT_OK) goto fail;
+            if (t->rest && clopt_optimizer_step(t->rest, err) != CLOPT_OK) goto fail;
             CLOPT_CL_CHECK(err, "finishing the optimizer step", clFinish(q));
             r->step_seconds += clopt_now() - s0;
         }
@@ -295,16 +299,30 @@ static clopt_status prepare(training *t, size_t i, clopt_mlp **mp, clopt_optimiz
     clopt_mlp *m = *mp = clopt_mlp_create(d->ctx, t->program, d->pixels, (size_t)t->o->hidden,
                                           CLOPT_DATASET_CLASSES, max_batch, t->init, err);
     /* steps="all" in a schedule: every optimizer step of the training (batches x epochs) */
-    clopt_config cfg;
-    char *config = NULL;
-    if (m && clopt_spec_parse_training(r->spec, &cfg, err) == CLOPT_OK &&
-        clopt_schedule_resolve(&cfg.sched, t->o->epochs * clopt_train_batches(t->o, d),
-                               cfg.info->name, err) == CLOPT_OK &&
-        !(config = clopt_config_json(&cfg)))
+    clopt_config cfg, rest;
+    int has_rest = 0;
+    const uint64_t steps = t->o->epochs * clopt_train_batches(t->o, d);
+    char *config = NULL, *config2 = NULL;
+    if (m && clopt_train_split_spec(r->spec, &cfg, &rest, &has_rest, err) == CLOPT_OK &&
+        clopt_schedule_resolve(&cfg.sched, steps, cfg.info->name, err) == CLOPT_OK &&
+        (!has_rest ||
+         clopt_schedule_resolve(&rest.sched, steps, rest.info->name, err) == CLOPT_OK) &&
+        (!(config = clopt_config_json(&cfg)) ||
+         (has_rest && !(config2 = clopt_config_json(&rest)))))
         clopt_error_set(err, CLOPT_ENOMEM, "out of memory");
-    clopt_optimizer *opt = *op = config ? clopt_optimizer_create(d->ctx, config, err) : NULL;
+    clopt_optimizer *opt = *op =
+        config && (!has_rest || config2) ? clopt_optimizer_create(d->ctx, config, err) : NULL;
+    if (opt && has_rest && !(t->rest = clopt_optimizer_create(d->ctx, config2, err))) opt = NULL;
     free(config);
-    if (!opt || clopt_mlp_attach(m, opt, err) != CLOPT_OK) return err ? err->status : CLOPT_EINVAL;
+    free(config2);
+    if (opt && t->rest && (t->checkpoint || t->resume))
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "optimizer %zu (%s) trains with AdamW beside it; checkpoints and "
+                               "resuming hold one optimizer per model, so train it without "
+                               "--checkpoint and --resume",
+                               i, cfg.info->name);
+    if (!opt || clopt_mlp_attach(m, opt, t->rest, err) != CLOPT_OK)
+        return err ? err->status : CLOPT_EINVAL;
     if (r->done &&
         (!t->resume || clopt_snapshot_load_model(t->resume, i, m, opt, r->done,
                                                  clopt_train_batches(t->o, d), err) != CLOPT_OK)) {
@@ -360,6 +378,8 @@ static clopt_status train_one(training *t, size_t i, clopt_error *err)
     r->products_seconds = per_batch * (double)(t->o->epochs * clopt_train_batches(t->o, d));
 done:
     clopt_optimizer_release(opt);
+    clopt_optimizer_release(t->rest);
+    t->rest = NULL;
     clopt_mlp_release(m);
     return st;
 }
