@@ -25,6 +25,7 @@
 #include "harness.h"
 
 #include "optimizer.h"
+#include "train/companion.h"
 
 #include <float.h>
 #include <math.h>
@@ -300,7 +301,43 @@ static void test_muon_checkpoints_carry_shapes(void)
     clReleaseMemObject(g);
 }
 
+/* clopt train's Muon: its AdamW takes the spec's adamw_* settings, or AdamW's defaults. */
+static void test_training_spec_splits_off_adamw_settings(void)
+{
+    clopt_config main, rest;
+    int has_rest = -1;
+    clopt_error err;
+    CU_ASSERT_EQUAL(clopt_train_split_spec("muon(lr=0.02, adamw_lr=0.002, adamw_schedule="
+                                           "cosine(steps=100, warmup=10), nesterov=False)",
+                                           &main, &rest, &has_rest, &err),
+                    CLOPT_OK);
+    CU_ASSERT_EQUAL(has_rest, 1);
+    CU_ASSERT_EQUAL(main.info->kind, CLOPT_MUON);
+    CU_ASSERT_EQUAL(main.v[CLOPT_P_LR], 0.02);
+    CU_ASSERT_EQUAL(main.v[CLOPT_P_NESTEROV], 0.0);
+    CU_ASSERT_PTR_NULL(main.sched.info);
+    CU_ASSERT_EQUAL(rest.info->kind, CLOPT_ADAMW);
+    CU_ASSERT_EQUAL(rest.v[CLOPT_P_LR], 0.002);
+    CU_ASSERT_PTR_NOT_NULL(rest.sched.info);
+    CU_ASSERT_EQUAL(clopt_train_split_spec("muon", &main, &rest, &has_rest, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(has_rest, 1);
+    CU_ASSERT_EQUAL(rest.info->kind, CLOPT_ADAMW);
+    CU_ASSERT_EQUAL(rest.v[CLOPT_P_LR], 0.001); /* AdamW's default */
+    CU_ASSERT_EQUAL(clopt_train_split_spec("adam(lr=0.1)", &main, &rest, &has_rest, &err),
+                    CLOPT_OK);
+    CU_ASSERT_EQUAL(has_rest, 0);
+    CU_ASSERT_EQUAL(main.v[CLOPT_P_LR], 0.1);
+    CU_ASSERT_EQUAL(clopt_train_split_spec("adam(adamw_lr=0.1)", &main, &rest, &has_rest, &err),
+                    CLOPT_EINVAL);
+    ASSERT_ERROR(err, CLOPT_EINVAL, "Adam takes no adamw_* settings");
+    CU_ASSERT_EQUAL(clopt_train_split_spec("muon(adamw_rho=1)", &main, &rest, &has_rest, &err),
+                    CLOPT_EINVAL);
+    ASSERT_ERROR(err, CLOPT_EINVAL,
+                 "Muon's AdamW (its adamw_* settings): unknown argument 'rho' for AdamW");
+}
+
 CU_TestInfo muon_tests[] = {
+    {"the training spec splits off AdamW's settings", test_training_spec_splits_off_adamw_settings},
     {"muon checkpoints carry shapes", test_muon_checkpoints_carry_shapes},
     {"muon matches the reference on square, wide and tall matrices with every option",
      test_muon_matches_the_reference_on_square_wide_and_tall_matrices},

@@ -27,8 +27,14 @@ clopt_status clopt_train_split_spec(const char *spec, clopt_config *main, clopt_
     const char *brace = spec ? strchr(spec, '{') : NULL;
     size_t moved = 0;
     *has_rest = 0;
-    if (!spec || strlen(spec) >= TEXT / 2 || !open || (brace && brace < open))
-        return clopt_spec_parse_training(spec, main, err); /* no arguments, or JSON */
+    clopt_error_clear(err);
+    if (!spec || strlen(spec) >= TEXT / 2 || !open || (brace && brace < open)) {
+        /* no arguments, or JSON: AdamW with its defaults beside a matrix optimizer */
+        const clopt_status st = clopt_spec_parse_training(spec, main, err);
+        if (st != CLOPT_OK || !clopt_catalogue_matrix(main->info->kind)) return st;
+        *has_rest = 1;
+        return clopt_spec_parse_training("adamw", rest, err);
+    }
     snprintf(mine, sizeof mine, "%.*s", (int)(open - spec + 1), spec);
     /* the arguments at depth 1, split at commas outside parentheses and quotes */
     const char *arg = open + 1, *c = arg;
