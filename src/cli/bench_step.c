@@ -414,7 +414,9 @@ const char clopt_cli_bench_step_usage[] =
     "  --tensors T       1 .. 100000 (default 1)\n"
     "  --repeat R        1 .. 10000 (default 20)\n"
     "  --device SEL      cpu, gpu, P:D or part of a device name\n"
-    "  --json            the figures as JSON\n";
+    "  --json            the figures as JSON\n"
+    "\n"
+    "Matrix optimizers: clopt bench step --optimizer muon --shape RxC (see --shape).\n";
 
 static int parse(int argc, char **argv, step_args *a)
 {
@@ -448,6 +450,17 @@ int clopt_cli_bench_step(int argc, char **argv)
         fputs(clopt_cli_bench_step_usage, stdout);
         return 0;
     }
+    /* a matrix optimizer, or matrices: Muon against the GEMM rate (bench_muon.c) */
+    for (int i = 2; i < argc; i++) {
+        clopt_config c;
+        const char *spec = !strcmp(argv[i], "--optimizer") && i + 1 < argc ? argv[i + 1]
+                           : !strncmp(argv[i], "--optimizer=", 12)         ? argv[i] + 12
+                                                                           : NULL;
+        if (!strncmp(argv[i], "--shape", 7) || !strcmp(argv[i], "--model") ||
+            (spec && clopt_spec_parse(spec, &c, NULL) == CLOPT_OK &&
+             clopt_catalogue_matrix(c.info->kind)))
+            return clopt_cli_bench_muon(argc, argv);
+    }
     step_args a = {"adam", NULL, 16777216, 1, 20, 0, 0};
     int rc = parse(argc, argv, &a);
     if (rc) return rc;
@@ -457,13 +470,6 @@ int clopt_cli_bench_step(int argc, char **argv)
     clopt_config check;
     if (!a.all && clopt_spec_parse(a.spec, &check, &err) != CLOPT_OK) {
         fprintf(stderr, CMD ": --optimizer: %s\n", err.text);
-        return 2;
-    }
-    if (!a.all && clopt_catalogue_matrix(check.info->kind)) {
-        fprintf(stderr,
-                CMD ": --optimizer: %s updates matrices; this benchmark times flat tensors "
-                    "of element-wise and tensor-wise rules\n",
-                check.info->name);
         return 2;
     }
     clopt_context *ctx = clopt_context_create(a.device, &err);
