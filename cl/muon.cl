@@ -31,6 +31,20 @@ __kernel void clopt_muon_momentum(__global const float *restrict g, __global flo
     x[clopt_muon_at(i, rows, cols)] = u;
 }
 
+/* Tree sum of one value per work-item, valid in every work-item (CLOPT_WGS a power of 2). */
+inline float clopt_muon_group_sum(float x, __local float *scratch)
+{
+    const uint lid = get_local_id(0);
+    scratch[lid] = x;
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (uint width = CLOPT_WGS / 2; width > 0; width /= 2) {
+        if (lid < width)
+            scratch[lid] += scratch[lid + width];
+        barrier(CLK_LOCAL_MEM_FENCE);
+    }
+    return scratch[0];
+}
+
 /* One work-group: the Frobenius norm as a tree sum, then every element divided by it. */
 __kernel __attribute__((reqd_work_group_size(CLOPT_WGS, 1, 1))) void
 clopt_muon_normalise(__global float *restrict x, const uint n, const clopt_scalars k)
@@ -39,7 +53,7 @@ clopt_muon_normalise(__global float *restrict x, const uint n, const clopt_scala
     float sum = 0.0f;
     for (uint i = get_local_id(0); i < n; i += CLOPT_WGS)
         sum += x[i] * x[i];
-    const float d = fmax(sqrt(clopt_group_sum(sum, scratch)), k.epsilon);
+    const float d = fmax(sqrt(clopt_muon_group_sum(sum, scratch)), k.epsilon);
     for (uint i = get_local_id(0); i < n; i += CLOPT_WGS)
         x[i] = x[i] / d;
 }

@@ -236,7 +236,7 @@ static void test_other_optimizers_ignore_shapes(void)
 {
     const size_t n = 48;
     uint64_t rng = 11;
-    float p0[48], g0[48], a[48], b[48];
+    float p0[48], g0[48], a[48] = {0}, b[48] = {0};
     for (size_t i = 0; i < n; i++)
         p0[i] = test_uniform(&rng), g0[i] = test_uniform(&rng);
     float *out[2] = {a, b};
