@@ -242,11 +242,16 @@ clopt_status clopt_optimizer_step(clopt_optimizer *o, clopt_error *err)
         launches++;
     }
     if (clopt_catalogue_matrix(o->cfg.info->kind)) {
-        unsigned before = launches;
-        const clopt_status st = clopt_muon_step(o, &k, &launches, err);
-        if (st != CLOPT_OK && launches > before)
-            o->torn = err && err->cl_error ? err->cl_error : CL_OUT_OF_RESOURCES;
-        if (st != CLOPT_OK) return st;
+        /* its own error, so that a torn step is recorded whether or not the caller passed err */
+        clopt_error mine;
+        clopt_error_clear(&mine);
+        const unsigned before = launches;
+        const clopt_status st = clopt_muon_step(o, &k, &launches, &mine);
+        if (st != CLOPT_OK) {
+            if (launches > before) o->torn = mine.cl_error ? mine.cl_error : CL_OUT_OF_RESOURCES;
+            if (err) *err = mine; /* err was cleared above: this is its first error */
+            return st;
+        }
     }
     for (size_t i = 0; i < o->lay.ngroups && o->lay.groups[i].step; i++, launches++) {
         const clopt_group *g = &o->lay.groups[i];
