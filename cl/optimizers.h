@@ -14,6 +14,8 @@
  *   SHAPE  ELEMENT: the rule updates each element on its own (one kernel);
  *          TENSOR: it needs norms over each tensor (Lamb: moments, a per-tensor reduction,
  *          then the update: three kernels, still a constant number per buffer pair)
+ *          MATRIX: it needs each tensor's shape and matrix products (Muon: cl/muon.cl and
+ *          src/muon.c, a few launches per matrix; the 2-D world's point is a 1 x 2 matrix)
  * Rows may be appended; their order is the kind number stored nowhere outside a process.
  */
 #ifndef CLOPT_OPTIMIZERS_H
@@ -32,7 +34,8 @@
     X(RADAM, radam, 2, 2, ELEMENT)                                                             \
     X(LION, lion, 1, 1, ELEMENT)                                                               \
     X(SGD_SCHEDULEFREE, sgd_schedulefree, 2, 2, ELEMENT)                                       \
-    X(ADAMW_SCHEDULEFREE, adamw_schedulefree, 3, 3, ELEMENT)
+    X(ADAMW_SCHEDULEFREE, adamw_schedulefree, 3, 3, ELEMENT)                                   \
+    X(MUON, muon, 1, 1, MATRIX)
 
 /* CLOPT_SGD, CLOPT_RMSPROP, ...: the kind numbers, for the host and the kernels. */
 #define CLOPT_KIND_ENUM_(K, key, lean, full, shape) CLOPT_##K,
@@ -45,6 +48,7 @@ typedef enum { CLOPT_OPTIMIZERS(CLOPT_KIND_ENUM_) CLOPT_KIND_COUNT } clopt_kind;
 /* Expands x only for rows of the given shape: CLOPT_IF_ELEMENT(ELEMENT, x) is x. */
 #define CLOPT_IF_ELEMENT_ELEMENT(x) x
 #define CLOPT_IF_ELEMENT_TENSOR(x)
+#define CLOPT_IF_ELEMENT_MATRIX(x)
 #define CLOPT_IF_ELEMENT(SHAPE, x) CLOPT_IF_ELEMENT_##SHAPE(x)
 
 #endif

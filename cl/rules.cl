@@ -215,3 +215,21 @@ CLOPT_RULE_FN void CLOPT_RULE(adamw_schedulefree)(CLOPT_T *p, CLOPT_T g, CLOPT_T
     *z = *z - k.lr * g / (sqrt(*v) + k.epsilon);
     CLOPT_RULE(schedulefree_average)(p, z, x, k);
 }
+
+/*
+ * Muon's element-wise halves (docs/semantics.md, "Muon"); the Newton-Schulz iterations between
+ * them are matrix products (tensors: src/muon.c; the 2-D world's 1 x 2 matrix:
+ * clopt_tpoint_muon in trajectory.cl). muon_momentum updates buf and returns u (nesterov or
+ * not); muon_apply takes the step along the orthogonalised O with the shape's scale s.
+ */
+CLOPT_RULE_FN CLOPT_T CLOPT_RULE(muon_momentum)(CLOPT_T g, CLOPT_T *buf, clopt_scalars k)
+{
+    *buf = k.beta_1 * *buf + k.one_minus_beta_1 * g;
+    return k.nesterov != 0.0f ? k.one_minus_beta_1 * g + k.beta_1 * *buf : *buf;
+}
+
+CLOPT_RULE_FN void CLOPT_RULE(muon_apply)(CLOPT_T *p, CLOPT_T o, float s, clopt_scalars k)
+{
+    *p = CLOPT_RULE(decoupled)(*p, k);
+    *p = *p - (k.lr * s) * o;
+}

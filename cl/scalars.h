@@ -23,6 +23,10 @@
  *   amsgrad          Adam, AdamW: 1 to divide by the running maximum vhat
  *   rectified        RAdam: 1 when this step's variance is tractable (rho_t > 5)
  *   start            schedule-free: 1 on the first step, where z and x start at y
+ *   ns_a, ns_b, ns_c, ns_steps
+ *                    Muon: the Newton-Schulz coefficients and iterations
+ *   muon_scale       Muon: the 2-D world's scale s of adjust_lr for its 1 x 2 matrix (a
+ *                    tensor's s is a kernel argument of its own)
  */
 #ifndef CLOPT_SCALARS_H
 #define CLOPT_SCALARS_H
@@ -43,7 +47,12 @@
     X(weight_decay)                                                                            \
     X(amsgrad)                                                                                 \
     X(rectified)                                                                               \
-    X(start)
+    X(start)                                                                                   \
+    X(ns_a)                                                                                    \
+    X(ns_b)                                                                                    \
+    X(ns_c)                                                                                    \
+    X(ns_steps)                                                                                \
+    X(muon_scale)
 
 #if defined(__OPENCL_VERSION__) && defined(CLOPT_DOUBLE)
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable

@@ -239,6 +239,7 @@ inline float clopt_lane_sum(clopt_real v)
     CLOPT_STEP_KERNEL(KEY, KEY, FULL)                                                          \
     CLOPT_STEP_KERNEL(KEY##_lean, KEY, LEAN)
 #define CLOPT_STEP_TENSOR(KEY, LEAN, FULL) CLOPT_TENSOR_STEP_KERNELS(KEY, FULL)
+#define CLOPT_STEP_MATRIX(KEY, LEAN, FULL) /* matrix kinds: their own kernels (muon.cl) */
 #define CLOPT_STEP_KIND(K, KEY, LEAN, FULL, SHAPE) CLOPT_STEP_##SHAPE(KEY, LEAN, FULL)
 CLOPT_OPTIMIZERS(CLOPT_STEP_KIND)
 #undef CLOPT_STEP_KIND

@@ -71,11 +71,34 @@ inline void clopt_tpoint_lamb(clopt_real *x, clopt_real *y, clopt_real gx, clopt
     clopt_trule_lamb_apply(y, uy, r, k);
 }
 
+/*
+ * A 2-D point is a 1 x 2 matrix X = u / max(|u|, epsilon): X X^T is the scalar |X|^2, so each
+ * Newton-Schulz iteration X = a X + (b G + c G G) X only rescales X, and Muon is normalised
+ * momentum there (its length the iterated quintic's value at 1).
+ */
+inline void clopt_tpoint_muon(clopt_real *x, clopt_real *y, clopt_real gx, clopt_real gy,
+                              clopt_real *ax, clopt_real *ay, clopt_scalars k)
+{
+    const clopt_real ux = clopt_trule_muon_momentum(gx, ax, k);
+    const clopt_real uy = clopt_trule_muon_momentum(gy, ay, k);
+    const clopt_real d = fmax(clopt_tnorm(ux, uy), (clopt_real)(k.epsilon));
+    clopt_real ox = ux / d, oy = uy / d;
+    for (int i = 0; i < (int)k.ns_steps; i++) {
+        const clopt_real gram = ox * ox + oy * oy;
+        const clopt_real h = k.ns_b * gram + k.ns_c * (gram * gram);
+        ox = k.ns_a * ox + h * ox;
+        oy = k.ns_a * oy + h * oy;
+    }
+    clopt_trule_muon_apply(x, ox, k.muon_scale, k);
+    clopt_trule_muon_apply(y, oy, k.muon_scale, k);
+}
+
 /* One step of a point: element-wise rules per coordinate, tensor-wise ones on the pair. */
 #define CLOPT_POINT_ELEMENT(KEY)                                                               \
     clopt_trule_##KEY(x, gx, ax, bx, cx, k);                                                   \
     clopt_trule_##KEY(y, gy, ay, by, cy, k)
 #define CLOPT_POINT_TENSOR(KEY) clopt_tpoint_##KEY(x, y, gx, gy, ax, ay, bx, by, k)
+#define CLOPT_POINT_MATRIX(KEY) clopt_tpoint_##KEY(x, y, gx, gy, ax, ay, k)
 
 /*
  * f and its gradient at (x, y): one case per catalogue function, so that each inlines.

@@ -5,6 +5,9 @@
 #include <string.h>
 #include <strings.h>
 
+/* Muon's adjust_lr (docs/semantics.md, "Muon"), by index. */
+static const char *const adjust_words[] = {"original", "match_rms_adamw", NULL};
+
 static const clopt_param_info params[CLOPT_P_COUNT] = {
     [CLOPT_P_LR] = {"lr", CLOPT_RANGE_NONNEG, "learning rate", "학습률"},
     [CLOPT_P_MOMENTUM] = {"momentum", CLOPT_RANGE_NONNEG,
@@ -45,6 +48,21 @@ static const clopt_param_info params[CLOPT_P_COUNT] = {
                                  "this power",
                                  "평균에서 각 스텝의 가중치를 지금까지 가장 큰 학습률의 이 "
                                  "거듭제곱으로 둡니다"},
+    [CLOPT_P_NS_STEPS] = {"ns_steps", CLOPT_RANGE_ITERATIONS,
+                          "Newton-Schulz iterations that orthogonalise the momentum",
+                          "모멘텀을 직교화하는 뉴턴-슐츠 반복 횟수"},
+    [CLOPT_P_NS_A] = {"a", CLOPT_RANGE_FINITE, "Newton-Schulz coefficient of X",
+                      "뉴턴-슐츠 반복에서 X의 계수"},
+    [CLOPT_P_NS_B] = {"b", CLOPT_RANGE_FINITE, "Newton-Schulz coefficient of (X X^T) X",
+                      "뉴턴-슐츠 반복에서 (X X^T) X의 계수"},
+    [CLOPT_P_NS_C] = {"c", CLOPT_RANGE_FINITE, "Newton-Schulz coefficient of (X X^T)^2 X",
+                      "뉴턴-슐츠 반복에서 (X X^T)^2 X의 계수"},
+    [CLOPT_P_ADJUST_LR] = {"adjust_lr", CLOPT_RANGE_CHOICE,
+                           "scale of the step by the matrix's shape: \"original\" sqrt(max(1, "
+                           "rows / cols)), \"match_rms_adamw\" 0.2 sqrt(max(rows, cols))",
+                           "행렬 모양에 따른 스텝 배율: \"original\"은 sqrt(max(1, 행 / 열)), "
+                           "\"match_rms_adamw\"는 0.2 sqrt(max(행, 열))",
+                           adjust_words},
     [CLOPT_P_CLIPNORM] =
         {"clipnorm", CLOPT_RANGE_POSITIVE,
          "rescale all gradients when their global L2 norm reaches this value",
@@ -359,6 +377,36 @@ static const clopt_optimizer_info optimizers[CLOPT_KIND_COUNT] = {
           {"<var>y</var> = {beta_1}·<var>x</var> + {1-beta_1}·<var>z</var>", "delta", NULL}},
          {0},
          true},
+    [CLOPT_MUON] =
+        {CLOPT_MUON,
+         "Muon",
+         "muon",
+         10,
+         {CLOPT_P_LR, CLOPT_P_WEIGHT_DECAY, CLOPT_P_MOMENTUM, CLOPT_P_NESTEROV, CLOPT_P_NS_STEPS,
+          CLOPT_P_NS_A, CLOPT_P_NS_B, CLOPT_P_NS_C, CLOPT_P_EPSILON, CLOPT_P_ADJUST_LR},
+         {0.001, 0.1, 0.95, 1.0, 5.0, 3.4445, -4.7750, 2.0315, 1e-7, 0.0},
+         1,
+         1,
+         CLOPT_P_LR,
+         {"buf"},
+         "Muon: momentum of each weight matrix orthogonalised by Newton-Schulz iterations, "
+         "for hidden layers' matrices (use AdamW for biases and vectors). Here a point is a "
+         "1 x 2 matrix, where Muon is normalised momentum: the direction of the momentum, "
+         "of a fixed length.",
+         "Muon: 가중치 행렬마다 모멘텀을 뉴턴-슐츠 반복으로 직교화해 갱신합니다. 은닉층의 "
+         "행렬에 쓰며, 편향과 벡터에는 AdamW를 씁니다. 여기서는 점 하나가 1 × 2 행렬이라 "
+         "Muon은 정규화된 모멘텀, 곧 길이가 일정하고 방향만 모멘텀을 따르는 스텝이 됩니다.",
+         {{"<var>buf</var> ← {momentum}·<var>buf</var> + {1-momentum}·<var>g</var>", "buf", NULL},
+          {"<var>u</var> = {1-momentum}·<var>g</var> + {momentum}·<var>buf</var>", NULL,
+           "nesterov"},
+          {"<var>u</var> = <var>buf</var>", NULL, "!nesterov"},
+          {"<var>O</var> = NS<sub>{ns_steps}</sub>(<var>u</var> / ‖<var>u</var>‖): a 1 × 2 "
+           "matrix, so the iterations only rescale it",
+           NULL, NULL},
+          {"Δ = −{lr_e*weight_decay}·<var>p</var> − {lr_e*(1+(0.2*sqrt(2)-1)*adjust_lr)}·"
+           "<var>O</var>",
+           "delta", NULL}},
+         {CLOPT_RANGE_OWN, CLOPT_RANGE_OWN, CLOPT_RANGE_UNIT}},
 };
 
 const clopt_optimizer_info *clopt_catalogue_optimizer(clopt_kind kind)
@@ -398,9 +446,29 @@ bool clopt_catalogue_tensorwise(clopt_kind kind)
 #define TENSORWISE_(K, key, lean, full, SHAPE) [CLOPT_##K] = CLOPT_SHAPE_IS_TENSOR_##SHAPE,
 #define CLOPT_SHAPE_IS_TENSOR_ELEMENT false
 #define CLOPT_SHAPE_IS_TENSOR_TENSOR true
+#define CLOPT_SHAPE_IS_TENSOR_MATRIX false
     static const bool tensorwise[CLOPT_KIND_COUNT] = {CLOPT_OPTIMIZERS(TENSORWISE_)};
 #undef TENSORWISE_
     return (unsigned)kind < CLOPT_KIND_COUNT && tensorwise[kind];
+}
+
+bool clopt_catalogue_matrix(clopt_kind kind)
+{
+#define MATRIX_(K, key, lean, full, SHAPE) [CLOPT_##K] = CLOPT_SHAPE_IS_MATRIX_##SHAPE,
+#define CLOPT_SHAPE_IS_MATRIX_ELEMENT false
+#define CLOPT_SHAPE_IS_MATRIX_TENSOR false
+#define CLOPT_SHAPE_IS_MATRIX_MATRIX true
+    static const bool matrix[CLOPT_KIND_COUNT] = {CLOPT_OPTIMIZERS(MATRIX_)};
+#undef MATRIX_
+    return (unsigned)kind < CLOPT_KIND_COUNT && matrix[kind];
+}
+
+int clopt_catalogue_word(clopt_param p, const char *word, size_t len)
+{
+    const char *const *w = (unsigned)p < CLOPT_P_COUNT ? params[p].words : NULL;
+    for (int i = 0; w && w[i]; i++)
+        if (strlen(w[i]) == len && strncmp(w[i], word, len) == 0) return i;
+    return -1;
 }
 
 clopt_range clopt_catalogue_range(const clopt_optimizer_info *info, clopt_param p)
@@ -447,6 +515,10 @@ const char *clopt_range_text(clopt_range r)
         return "a whole number >= 1";
     case CLOPT_RANGE_CHOICE:
         return "one of the listed words";
+    case CLOPT_RANGE_FINITE:
+        return "a finite number";
+    case CLOPT_RANGE_ITERATIONS:
+        return "a whole number in [1, 99]";
     case CLOPT_RANGE_OWN:
         break;
     }
@@ -476,6 +548,10 @@ bool clopt_range_accepts(clopt_range r, double v)
         return v == floor(v) && v >= (r == CLOPT_RANGE_COUNT ? 0.0 : 1.0) && v <= 1e15;
     case CLOPT_RANGE_CHOICE:
         return v == floor(v) && v >= 0.0;
+    case CLOPT_RANGE_FINITE:
+        return true;
+    case CLOPT_RANGE_ITERATIONS:
+        return v == floor(v) && v >= 1.0 && v <= 99.0;
     case CLOPT_RANGE_OWN:
         break;
     }

@@ -26,6 +26,11 @@ typedef enum {
     CLOPT_P_WARMUP_STEPS,
     CLOPT_P_R,
     CLOPT_P_WEIGHT_LR_POWER,
+    CLOPT_P_NS_STEPS,
+    CLOPT_P_NS_A,
+    CLOPT_P_NS_B,
+    CLOPT_P_NS_C,
+    CLOPT_P_ADJUST_LR,
     CLOPT_P_CLIPNORM,
     CLOPT_P_CLIPVALUE,
     CLOPT_P_COUNT
@@ -43,7 +48,9 @@ typedef enum {
     CLOPT_RANGE_FRACTION,  /* [0, 1] (a schedule's alpha and decay) */
     CLOPT_RANGE_COUNT,     /* a whole number in [0, 1e15] (a schedule's warmup) */
     CLOPT_RANGE_COUNT_POS, /* a whole number in [1, 1e15] (a schedule's steps) */
-    CLOPT_RANGE_CHOICE     /* one of a few words, stored as its index (a schedule's shape) */
+    CLOPT_RANGE_CHOICE,    /* one of a few words, stored as its index (a schedule's shape) */
+    CLOPT_RANGE_FINITE,    /* any finite number (Muon's Newton-Schulz coefficients) */
+    CLOPT_RANGE_ITERATIONS /* a whole number in [1, 99] (Muon's ns_steps) */
 } clopt_range;
 
 typedef struct {
@@ -51,9 +58,10 @@ typedef struct {
     clopt_range range;
     const char *en;
     const char *ko;
+    const char *const *words; /* CLOPT_RANGE_CHOICE: the words, NULL-terminated, index = value */
 } clopt_param_info;
 
-#define CLOPT_MAX_OWN_PARAMS 9 /* hyperparameters besides clipnorm and clipvalue */
+#define CLOPT_MAX_OWN_PARAMS 10 /* hyperparameters besides clipnorm and clipvalue */
 #define CLOPT_MAX_EQUATIONS 10
 
 /*
@@ -104,6 +112,12 @@ bool clopt_catalogue_takes(const clopt_optimizer_info *info, clopt_param p);
 
 /* Whether the kind's rule needs norms over each tensor (SHAPE TENSOR in optimizers.h). */
 bool clopt_catalogue_tensorwise(clopt_kind kind);
+
+/* Whether the kind updates matrices and needs each tensor's shape (SHAPE MATRIX: Muon). */
+bool clopt_catalogue_matrix(clopt_kind kind);
+
+/* The index of word[0, len) among a CHOICE hyperparameter's words, or -1. */
+int clopt_catalogue_word(clopt_param p, const char *word, size_t len);
 
 /* The range of hyperparameter p for optimizer `info`. */
 clopt_range clopt_catalogue_range(const clopt_optimizer_info *info, clopt_param p);

@@ -30,6 +30,11 @@ static json_t *range_json(clopt_range r)
                          "min_inclusive", 1, "max", 1e15, "max_inclusive", 1, "type", "integer");
     case CLOPT_RANGE_CHOICE:
         return json_pack("{s:s}", "type", "string");
+    case CLOPT_RANGE_FINITE:
+        return json_pack("{s:s}", "type", "number");
+    case CLOPT_RANGE_ITERATIONS:
+        return json_pack("{s:f,s:b,s:f,s:b,s:s}", "min", 1.0, "min_inclusive", 1, "max", 99.0,
+                         "max_inclusive", 1, "type", "integer");
     case CLOPT_RANGE_OWN:
         break;
     }
@@ -47,7 +52,13 @@ static json_t *param_json(const clopt_optimizer_info *info, clopt_param p, int h
         json_object_set_new(j, "default", json_null()); /* clipping: off unless set */
     else if (range == CLOPT_RANGE_BOOL)
         json_object_set_new(j, "default", json_boolean(def != 0.0));
-    else
+    else if (pi->words) { /* a word: the default and the accepted ones */
+        json_t *words = json_array();
+        for (size_t i = 0; pi->words[i]; i++)
+            json_array_append_new(words, json_string(pi->words[i]));
+        json_object_set_new(json_object_get(j, "range"), "words", words);
+        json_object_set_new(j, "default", json_string(pi->words[(size_t)def]));
+    } else
         json_object_set_new(j, "default", json_real(def));
     return j;
 }

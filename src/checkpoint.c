@@ -1,11 +1,13 @@
 /*
- * Checkpoints. Little-endian, version 3 (version 2 lacks the two schedule-free scalars;
- * version 1, written before AMSGrad's vhat, has version 2's layout with at most two state
- * buffers; both are read, the scalars then at their starting values):
+ * Checkpoints. Little-endian, version 4 (version 3 lacks the shapes; version 2 also the two
+ * schedule-free scalars; version 1, written before AMSGrad's vhat, has version 2's layout
+ * with at most two state buffers; all are read, the scalars then at their starting values,
+ * the tensors without shapes):
  *   "CLOPTCKP"  u32 version  u32 L  config JSON (L bytes, with the schedule if any)
  *   u64 iterations  f64 Nadam m_schedule  u32 tensors T  u32 state buffers S
  *   (version 3) f64 schedule-free lr_max  f64 schedule-free weight sum
- *   T x u64 tensor size (floats)  then per tensor, per state buffer, its floats (f32)
+ *   T x u64 tensor size (floats)  (version 4) T x (u32 rows, u32 cols), 0 x 0 without a shape
+ *   then per tensor, per state buffer, its floats (f32)
  *   u32 CRC-32 (zlib) of every byte before it
  * Written to a temporary file in the same directory and renamed over the target.
  */
@@ -24,7 +26,7 @@
 #include <unistd.h>
 
 #define MAGIC "CLOPTCKP"
-#define VERSION 3u
+#define VERSION 4u
 #define OLDEST_VERSION 1u
 #define CONFIG_MAX 4096
 /* The most steps a checkpoint may have taken: the host counts t = it + 1 in double, exact
@@ -90,6 +92,8 @@ static clopt_status header_bytes(const clopt_optimizer *o, bytes *b, clopt_error
     free(config);
     for (size_t t = 0; !bad && t < o->lay.ntensors; t++)
         bad = put_le(b, o->lay.tensors[t].count, 8);
+    for (size_t t = 0; !bad && t < o->lay.ntensors; t++)
+        bad = put_le(b, o->lay.tensors[t].rows, 4) || put_le(b, o->lay.tensors[t].cols, 4);
     if (bad) return clopt_error_set(err, CLOPT_ENOMEM, "out of memory writing a checkpoint");
     return CLOPT_OK;
 }
@@ -245,6 +249,21 @@ static clopt_status read_header(const clopt_optimizer *o, reader *r, header *h, 
                                    t, (unsigned long long)n, o->lay.tensors[t].count);
         h->floats += n;
     }
+    const uint64_t shapes = version >= 4 ? 8 * (uint64_t)h->nt : 0;
+    if (r->size < head + 8 * (uint64_t)h->nt + shapes)
+        return truncated(err, head + 8 * (uint64_t)h->nt + shapes, r->size);
+    for (size_t t = 0; t < (version >= 4 ? h->nt : 0); t++) {
+        if (next_bytes(r, le, 8, err) != CLOPT_OK) return CLOPT_EIO;
+        const uint64_t rows = get_le(le, 4), cols = get_le(le + 4, 4);
+        const clopt_tensor *ten = &o->lay.tensors[t];
+        /* Only a matrix optimizer reads shapes; the others ignore them, here too. */
+        if (clopt_catalogue_matrix(o->cfg.info->kind) && (rows != ten->rows || cols != ten->cols))
+            return clopt_error_set(err, CLOPT_EFORMAT,
+                                   "tensor %zu is a %llu x %llu matrix in the checkpoint but %zu "
+                                   "x %zu in this optimizer",
+                                   t, (unsigned long long)rows, (unsigned long long)cols, ten->rows,
+                                   ten->cols);
+    }
     if (h->ns > CLOPT_MAX_STATE)
         return clopt_error_set(err, CLOPT_EFORMAT,
                                "checkpoint has %zu state buffers per "
@@ -256,7 +275,7 @@ static clopt_status read_header(const clopt_optimizer *o, reader *r, header *h, 
                                "(before AMSGrad) holds at most 2",
                                h->ns);
     /* No overflow: floats is this optimizer's, which its arenas already hold. */
-    const uint64_t total = head + 8 * (uint64_t)h->nt + 4 * h->floats * h->ns + 4;
+    const uint64_t total = head + 8 * (uint64_t)h->nt + shapes + 4 * h->floats * h->ns + 4;
     if (r->size != total)
         return clopt_error_set(err, CLOPT_EFORMAT,
                                "checkpoint is %s: %llu bytes, expected %llu for these tensors",

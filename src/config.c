@@ -158,6 +158,13 @@ clopt_status clopt_config_assign(clopt_config *c, clopt_param p, double v, clopt
 {
     const clopt_param_info *pi = clopt_catalogue_param(p);
     const clopt_range range = clopt_catalogue_range(c->info, p);
+    size_t nwords = 0;
+    while (pi->words && pi->words[nwords])
+        nwords++;
+    if (pi->words && clopt_range_accepts(range, v) && v >= (double)nwords)
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "%s: %s=%g is not the index of one of its %zu words (%s, ...)",
+                               c->info->name, pi->name, v, nwords, pi->words[0]);
     if (!clopt_range_accepts(range, v)) {
         char num[32];
         return clopt_error_set(err, CLOPT_EINVAL, "%s: %s=%s is out of range; expected %s",
@@ -230,6 +237,10 @@ char *clopt_config_label(const clopt_config *c)
         if (clopt_catalogue_param(p)->range == CLOPT_RANGE_BOOL)
             n += snprintf(text + n, sizeof text - (size_t)n, "%s%s=%s", sep,
                           clopt_catalogue_param(p)->name, c->v[p] != 0.0 ? "True" : "False");
+        else if (clopt_catalogue_param(p)->words)
+            n += snprintf(text + n, sizeof text - (size_t)n, "%s%s=\"%s\"", sep,
+                          clopt_catalogue_param(p)->name,
+                          clopt_catalogue_param(p)->words[(size_t)c->v[p]]);
         else
             n += snprintf(text + n, sizeof text - (size_t)n, "%s%s=%s", sep,
                           clopt_catalogue_param(p)->name, clopt_format_number(num, c->v[p]));
@@ -253,6 +264,9 @@ char *clopt_config_json(const clopt_config *c)
         if (clopt_catalogue_param(p)->range == CLOPT_RANGE_BOOL)
             n += snprintf(text + n, sizeof text - (size_t)n, ",\"%s\":%s", name,
                           c->v[p] != 0.0 ? "true" : "false");
+        else if (clopt_catalogue_param(p)->words)
+            n += snprintf(text + n, sizeof text - (size_t)n, ",\"%s\":\"%s\"", name,
+                          clopt_catalogue_param(p)->words[(size_t)c->v[p]]);
         else
             n += snprintf(text + n, sizeof text - (size_t)n, ",\"%s\":%s", name,
                           clopt_format_number(num, c->v[p]));

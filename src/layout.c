@@ -24,6 +24,7 @@ void clopt_layout_release(clopt_layout *lay)
     for (size_t i = 0; i < sizeof tensorwise / sizeof tensorwise[0]; i++)
         if (tensorwise[i]) clReleaseMemObject(tensorwise[i]);
     if (lay->fold) clReleaseKernel(lay->fold);
+    clopt_muon_release(lay);
     for (size_t s = 0; s < CLOPT_MAX_STATE; s++)
         if (lay->state[s]) clReleaseMemObject(lay->state[s]);
     if (lay->chunks) clReleaseMemObject(lay->chunks);
@@ -173,7 +174,9 @@ static clopt_status bind_group(clopt_optimizer *o, clopt_layout *out, clopt_grou
     const clopt_optimizer_info *info = o->cfg.info;
     const cl_uint base = g->chunk_base;
     clopt_status st = CLOPT_OK;
-    if (clopt_catalogue_tensorwise(info->kind)) {
+    if (clopt_catalogue_matrix(info->kind)) {
+        /* matrices step by their own kernels (src/muon.c); the group keeps clipnorm's */
+    } else if (clopt_catalogue_tensorwise(info->kind)) {
         snprintf(name, sizeof name, "clopt_step_%s_moments", info->key);
         g->step = clCreateKernel(o->ctx->program, name, &rc);
         CLOPT_CL_CHECK_RC(err, "creating the step kernel", "clCreateKernel", rc);
@@ -192,7 +195,7 @@ static clopt_status bind_group(clopt_optimizer *o, clopt_layout *out, clopt_grou
         g->step = clCreateKernel(o->ctx->program, name, &rc);
         CLOPT_CL_CHECK_RC(err, "creating the step kernel", "clCreateKernel", rc);
     }
-    if ((st = bind_step(o, out, g, g->step, err)) != CLOPT_OK) goto fail;
+    if (g->step && (st = bind_step(o, out, g, g->step, err)) != CLOPT_OK) goto fail;
     g->sumsq = clCreateKernel(o->ctx->program, "clopt_sumsq_partial", &rc);
     CLOPT_CL_CHECK_RC(err, "creating the clipnorm kernel", "clCreateKernel", rc);
     const char *what = "binding the clipnorm kernel's arguments";
@@ -346,6 +349,9 @@ clopt_status clopt_layout_build(clopt_optimizer *o, clopt_tensor *tensors, size_
     }
     if (out->nchunks > 0 && clopt_catalogue_tensorwise(o->cfg.info->kind) &&
         (st = build_tensorwise(o, out, ranges, err)) != CLOPT_OK)
+        goto fail;
+    if (out->ntensors > 0 && clopt_catalogue_matrix(o->cfg.info->kind) &&
+        (st = clopt_muon_build(o, out, err)) != CLOPT_OK)
         goto fail;
     for (size_t i = 0; i < out->ngroups; i++)
         if ((st = bind_group(o, out, &out->groups[i], err)) != CLOPT_OK) goto fail;

@@ -134,11 +134,16 @@ static clopt_status check_add(const clopt_optimizer *o, cl_mem param, cl_mem gra
     return CLOPT_OK;
 }
 
-clopt_status clopt_optimizer_add(clopt_optimizer *o, cl_mem param, cl_mem grad, size_t offset,
-                                 size_t count, clopt_error *err)
+static clopt_status add(clopt_optimizer *o, cl_mem param, cl_mem grad, size_t offset, size_t count,
+                        size_t rows, size_t cols, clopt_error *err)
 {
-    clopt_error_clear(err);
     if (!o) return clopt_error_set(err, CLOPT_EINVAL, "clopt_optimizer_add: optimizer is NULL");
+    if (clopt_catalogue_matrix(o->cfg.info->kind) && rows == 0)
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "clopt_optimizer_add: tensor %zu (param[%zu, %zu)) has no shape; "
+                               "%s updates matrices: add it with clopt_optimizer_add_matrix "
+                               "and its rows x cols, and give biases and vectors to AdamW",
+                               o->lay.ntensors, offset, offset + count, o->cfg.info->name);
     if (o->cfg.info->schedule_free && o->it > 0)
         return clopt_error_set(err, CLOPT_ESTATE,
                                "clopt_optimizer_add: %s has taken %llu steps; its z and x start "
@@ -151,11 +156,31 @@ clopt_status clopt_optimizer_add(clopt_optimizer *o, cl_mem param, cl_mem grad, 
     clopt_tensor *tensors = malloc((n + 1) * sizeof *tensors);
     if (!tensors) return clopt_error_set(err, CLOPT_ENOMEM, "out of memory adding a tensor");
     if (n) memcpy(tensors, o->lay.tensors, n * sizeof *tensors);
-    tensors[n] = (clopt_tensor){param, grad, offset, count, 0};
+    tensors[n] = (clopt_tensor){param, grad, offset, count, 0, rows, cols};
     clopt_layout next;
     st = clopt_layout_build(o, tensors, n + 1, clopt_optimizer_wanted_state(o), 0, &next, err);
     if (st == CLOPT_OK) clopt_layout_commit(o, &next);
     return st;
+}
+
+clopt_status clopt_optimizer_add(clopt_optimizer *o, cl_mem param, cl_mem grad, size_t offset,
+                                 size_t count, clopt_error *err)
+{
+    clopt_error_clear(err);
+    return add(o, param, grad, offset, count, 0, 0, err);
+}
+
+clopt_status clopt_optimizer_add_matrix(clopt_optimizer *o, cl_mem param, cl_mem grad,
+                                        size_t offset, size_t rows, size_t cols, clopt_error *err)
+{
+    clopt_error_clear(err);
+    if (rows == 0 || cols == 0 || rows > UINT32_MAX / cols)
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "clopt_optimizer_add_matrix: the shape %zu x %zu is not a matrix "
+                               "clopt takes; expected rows >= 1 and cols >= 1 with rows * cols "
+                               "< 2^32",
+                               rows, cols);
+    return add(o, param, grad, offset, rows * cols, rows, cols, err);
 }
 
 /*
@@ -196,6 +221,7 @@ clopt_status clopt_optimizer_step(clopt_optimizer *o, clopt_error *err)
     /* Arguments first: a failure before the first step kernel leaves everything as it was
      * (the clipnorm kernels write only the optimizer's own scratch buffers). */
     for (size_t i = 0; i < o->lay.ngroups; i++) {
+        if (!o->lay.groups[i].step) continue; /* matrix kinds: set per matrix (muon.c) */
         CLOPT_CL_CHECK(err, "setting the step's scalars",
                        clSetKernelArg(o->lay.groups[i].step, 8, sizeof k, &k));
         if (o->lay.groups[i].apply)
@@ -215,7 +241,19 @@ clopt_status clopt_optimizer_step(clopt_optimizer *o, clopt_error *err)
                        clEnqueueNDRangeKernel(q, o->lay.norm, 1, NULL, &wgs, &wgs, 0, NULL, NULL));
         launches++;
     }
-    for (size_t i = 0; i < o->lay.ngroups; i++, launches++) {
+    if (clopt_catalogue_matrix(o->cfg.info->kind)) {
+        /* its own error, so that a torn step is recorded whether or not the caller passed err */
+        clopt_error mine;
+        clopt_error_clear(&mine);
+        const unsigned before = launches;
+        const clopt_status st = clopt_muon_step(o, &k, &launches, &mine);
+        if (st != CLOPT_OK) {
+            if (launches > before) o->torn = mine.cl_error ? mine.cl_error : CL_OUT_OF_RESOURCES;
+            if (err) *err = mine; /* err was cleared above: this is its first error */
+            return st;
+        }
+    }
+    for (size_t i = 0; i < o->lay.ngroups && o->lay.groups[i].step; i++, launches++) {
         const clopt_group *g = &o->lay.groups[i];
         size_t global = g->nchunks * wgs;
         const cl_int rc = clEnqueueNDRangeKernel(q, g->step, 1, NULL, &global, &wgs, 0, NULL, NULL);

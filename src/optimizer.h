@@ -12,6 +12,7 @@ typedef struct {
     cl_mem param, grad;   /* the caller's buffers (not retained) */
     size_t offset, count; /* floats */
     size_t state_offset;  /* floats, into every state arena */
+    size_t rows, cols;    /* the shape of a matrix (clopt_optimizer_add_matrix); 0 x 0: none */
 } clopt_tensor;
 
 /* Tensors that share one (param, grad) buffer pair: one launch updates them all. */
@@ -40,6 +41,10 @@ typedef struct {
      * (first, count) and its ratio, and the kernel that folds one into the other. */
     cl_mem partial2, tensor_chunks, ratio;
     cl_kernel fold;
+    /* Matrix kinds (Muon, src/muon.c): the Newton-Schulz workspace X, Y (n x m) and G, H
+     * (n x n) of the largest matrix, shared by every matrix, and the kernels of muon.cl. */
+    cl_mem muon_ws[4];
+    cl_kernel muon_momentum, muon_normalise, muon_apply;
     size_t nstate;                /* live state arenas */
     size_t state_used, state_cap; /* floats per arena */
     cl_mem state[CLOPT_MAX_STATE];
@@ -90,6 +95,19 @@ size_t clopt_layout_capacity(size_t old_cap, size_t used, size_t limit);
 void clopt_layout_commit(clopt_optimizer *o, clopt_layout *next);
 
 void clopt_layout_release(clopt_layout *lay);
+
+/* Matrix kinds: allocates out's workspace and kernels for its tensors (layout.c calls it). */
+clopt_status clopt_muon_build(clopt_optimizer *o, clopt_layout *out, clopt_error *err);
+
+/* Releases what clopt_muon_build made (clopt_layout_release calls it). */
+void clopt_muon_release(clopt_layout *lay);
+
+/*
+ * Enqueues Muon's step of every matrix with this step's scalars, never reading back.
+ * *launched counts what was enqueued before a failure (the step is torn past the first).
+ */
+clopt_status clopt_muon_step(clopt_optimizer *o, const clopt_scalars *k, unsigned *launched,
+                             clopt_error *err);
 
 /* Reads state buffer `which` of tensor `t` into out[count] (blocking). For tests and save. */
 clopt_status clopt_optimizer_read_state(const clopt_optimizer *o, size_t t, size_t which,

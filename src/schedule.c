@@ -9,6 +9,12 @@
  * for momentum (SGD) and rho (RMSprop, Adadelta) too. Only the step size and the
  * schedules below differ by kind.
  */
+double clopt_muon_scale(double adjust_lr, size_t rows, size_t cols)
+{
+    const double a = (double)rows, b = (double)cols;
+    return adjust_lr != 0.0 ? 0.2 * sqrt(a > b ? a : b) : sqrt(a > b ? a / b : 1.0);
+}
+
 clopt_running clopt_running_start(void)
 {
     return (clopt_running){1.0, -1.0, 0.0};
@@ -102,6 +108,13 @@ clopt_running clopt_schedule_scalars64(const clopt_config *c, uint64_t it, clopt
     case CLOPT_SGD_SCHEDULEFREE:
     case CLOPT_ADAMW_SCHEDULEFREE:
         return schedule_free(c, lr_e, t, run, k);
+    case CLOPT_MUON: /* a tensor's own scale s comes from its shape (src/muon.c) */
+        k->ns_a = (float)v[CLOPT_P_NS_A];
+        k->ns_b = (float)v[CLOPT_P_NS_B];
+        k->ns_c = (float)v[CLOPT_P_NS_C];
+        k->ns_steps = (float)v[CLOPT_P_NS_STEPS];
+        k->muon_scale = (float)clopt_muon_scale(v[CLOPT_P_ADJUST_LR], 1, 2);
+        break;
     default: /* the decayed rate: SGD, RMSprop, Adagrad, Adadelta, and later kinds */
         break;
     }

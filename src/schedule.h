@@ -9,6 +9,7 @@
 #include "../cl/scalars.h"
 #include "config.h"
 
+#include <stddef.h>
 #include <stdint.h>
 
 /*
@@ -21,6 +22,12 @@ typedef struct {
     double lr_max;     /* schedule-free; -1 before the first step */
     double weight_sum; /* schedule-free; 0 before the first step */
 } clopt_running;
+
+/*
+ * Muon's step scale s for a rows x cols matrix (docs/semantics.md, "Muon"): adjust_lr 0
+ * ("original") sqrt(max(1, rows / cols)), 1 ("match_rms_adamw") 0.2 sqrt(max(rows, cols)).
+ */
+double clopt_muon_scale(double adjust_lr, size_t rows, size_t cols);
 
 /* The running scalars before the first step. */
 clopt_running clopt_running_start(void);

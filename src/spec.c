@@ -82,9 +82,44 @@ static size_t identifier(cursor *c)
     return (size_t)(c->cur - start);
 }
 
-static clopt_status value(cursor *c, const char *arg, size_t arg_len, double *out, clopt_error *err)
+/* A word of a CHOICE hyperparameter (adjust_lr="original"), quoted or bare: its index. */
+static clopt_status word_value(const clopt_config *cfg, int p, const char *w, size_t len,
+                               double *out, clopt_error *err)
+{
+    const clopt_param_info *pi = clopt_catalogue_param((clopt_param)p);
+    const int i = clopt_catalogue_word((clopt_param)p, w, len);
+    if (i >= 0) {
+        *out = i;
+        return CLOPT_OK;
+    }
+    char list[128] = "";
+    for (size_t k = 0; pi->words[k]; k++) {
+        if (k) strncat(list, " or ", sizeof list - strlen(list) - 1);
+        strncat(list, "\"", sizeof list - strlen(list) - 1);
+        strncat(list, pi->words[k], sizeof list - strlen(list) - 1);
+        strncat(list, "\"", sizeof list - strlen(list) - 1);
+    }
+    return clopt_error_set(err, CLOPT_EINVAL, "%s: %s=\"%.*s\" is not accepted; expected %s",
+                           cfg->info->name, pi->name, (int)(len > 48 ? 48 : len), w, list);
+}
+
+static clopt_status value(cursor *c, const clopt_config *cfg, int p, const char *arg,
+                          size_t arg_len, double *out, clopt_error *err)
 {
     const char *start = c->cur;
+    if (clopt_catalogue_param((clopt_param)p)->words) {
+        const char q = c->cur < c->end && (*c->cur == '"' || *c->cur == '\'') ? *c->cur : 0;
+        if (q) c->cur++;
+        const char *w = c->cur;
+        const size_t len = identifier(c);
+        if (q && (c->cur >= c->end || *c->cur != q)) return syntax_error(c, "a closing quote", err);
+        if (q) c->cur++;
+        if (!len) {
+            c->cur = start;
+            return syntax_error(c, "a word in quotes", err);
+        }
+        return word_value(cfg, p, w, len, out, err);
+    }
     size_t word = identifier(c);
     if (word) {
         if ((word == 4 && strncmp(start, "True", 4) == 0) ||
@@ -191,12 +226,13 @@ static clopt_status parse_call(const char *spec, size_t len, int whole, clopt_co
             skip_ws(&c);
             double v = 0.0;
             clopt_status st;
+            int p = -1;
             if (arg_len == strlen(CLOPT_SCHEDULE_ARG) &&
                 strncasecmp(arg, CLOPT_SCHEDULE_ARG, arg_len) == 0)
                 st = schedule_value(&c, &cfg, &seen_schedule, whole, err);
-            else if (clopt_config_param(&cfg, arg, arg_len, err) < 0) /* the name first */
+            else if ((p = clopt_config_param(&cfg, arg, arg_len, err)) < 0) /* the name first */
                 st = CLOPT_EINVAL;
-            else if ((st = value(&c, arg, arg_len, &v, err)) == CLOPT_OK)
+            else if ((st = value(&c, &cfg, p, arg, arg_len, &v, err)) == CLOPT_OK)
                 st = assign(&cfg, seen, arg, arg_len, v, err);
             if (st != CLOPT_OK) return st;
             skip_ws(&c);
@@ -256,7 +292,15 @@ static clopt_status parse_json(const char *spec, size_t len, int whole, clopt_co
             continue;
         }
         double v;
-        if (json_is_number(val)) {
+        const int p = clopt_config_param(&cfg, key, strlen(key), err);
+        if (p < 0) {
+            st = CLOPT_EINVAL;
+            goto done;
+        }
+        if (clopt_catalogue_param((clopt_param)p)->words && json_is_string(val)) {
+            st = word_value(&cfg, p, json_string_value(val), json_string_length(val), &v, err);
+            if (st != CLOPT_OK) goto done;
+        } else if (json_is_number(val)) {
             v = json_number_value(val);
         } else if (json_is_boolean(val)) {
             v = json_is_true(val) ? 1.0 : 0.0;

@@ -14,6 +14,7 @@
 extern CU_TestInfo spec_tests[];
 extern CU_TestInfo schedule_tests[];
 extern CU_TestInfo schedulefree_tests[];
+extern CU_TestInfo muon_tests[];
 extern CU_TestInfo numerics_tests[];
 extern CU_TestInfo optimizer_tests[];
 extern CU_TestInfo context_tests[];

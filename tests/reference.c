@@ -15,6 +15,7 @@ typedef struct {
     double t;                            /* it + 1 */
     double mu_t, mu_t1, ms_new, ms_next; /* Nadam */
     double sf_lr, sf_c;                  /* schedule-free: lr_k and the weight c */
+    size_t rows;                         /* Muon: the tensor's rows */
 } ref_sched;
 
 /* One tensor's update: p, its state and the clipped gradient g, n elements. */
@@ -252,6 +253,70 @@ static void adamw_schedulefree(const ref_hyper *h, const ref_sched *s, size_t n,
     schedule_free(h, s, n, p, st, mag, g, 1);
 }
 
+/*
+ * Muon (docs/semantics.md, "Muon") on the A x B matrix p (A = s->rows), in double: buf in st[0]
+ * (mag[0]: buf with |g|), u transposed when A > B, normalised, ns_steps Newton-Schulz
+ * iterations X = a X + (b G + c G G) X with G = X X^T, then decoupled weight decay and the
+ * step along O with the scale of adjust_lr.
+ */
+static void muon(const ref_hyper *h, const ref_sched *s, size_t n, double *p,
+                 double *const st[REF_STATE], double *const mag[REF_STATE], double *slack,
+                 const double *g)
+{
+    const size_t rows = s->rows, cols = n / rows;
+    const int tall = rows > cols;
+    const size_t nn = tall ? cols : rows, mm = tall ? rows : cols;
+    double *x = malloc(n * sizeof *x), *y = malloc(n * sizeof *y);
+    double *gram = malloc(nn * nn * sizeof *gram), *hh = malloc(nn * nn * sizeof *hh);
+    double norm = 0;
+    EACH
+    {
+        st[0][i] = h->momentum * st[0][i] + (1 - h->momentum) * g[i];
+        mag[0][i] = h->momentum * mag[0][i] + (1 - h->momentum) * fabs(g[i]);
+        const double u = h->nesterov ? (1 - h->momentum) * g[i] + h->momentum * st[0][i] : st[0][i];
+        x[tall ? (i % cols) * rows + i / cols : i] = u;
+        norm += u * u;
+    }
+    const double d = fmax(sqrt(norm), h->epsilon);
+    EACH x[i] /= d;
+    for (int it = 0; it < (int)h->ns_steps; it++) {
+        for (size_t r = 0; r < nn; r++)
+            for (size_t c = 0; c < nn; c++) {
+                double sum = 0;
+                for (size_t j = 0; j < mm; j++)
+                    sum += x[r * mm + j] * x[c * mm + j];
+                gram[r * nn + c] = sum;
+            }
+        for (size_t r = 0; r < nn; r++)
+            for (size_t c = 0; c < nn; c++) {
+                double sum = 0;
+                for (size_t j = 0; j < nn; j++)
+                    sum += gram[r * nn + j] * gram[j * nn + c];
+                hh[r * nn + c] = h->ns_b * gram[r * nn + c] + h->ns_c * sum;
+            }
+        for (size_t r = 0; r < nn; r++)
+            for (size_t c = 0; c < mm; c++) {
+                double sum = 0;
+                for (size_t j = 0; j < nn; j++)
+                    sum += hh[r * nn + j] * x[j * mm + c];
+                y[r * mm + c] = h->ns_a * x[r * mm + c] + sum;
+            }
+        memcpy(x, y, n * sizeof *x);
+    }
+    const double A = (double)rows, B = (double)cols;
+    const double scale = h->adjust_lr != 0 ? 0.2 * sqrt(fmax(A, B)) : sqrt(fmax(1.0, A / B));
+    EACH
+    {
+        p[i] -= p[i] * s->lr * h->weight_decay;
+        p[i] -= s->lr * scale * x[tall ? (i % cols) * rows + i / cols : i];
+    }
+    (void)slack;
+    free(x);
+    free(y);
+    free(gram);
+    free(hh);
+}
+
 /* The defaults of docs/semantics.md's tables; hyperparameters an optimizer lacks stay 0. */
 static const struct {
     const char *name;
@@ -272,6 +337,7 @@ static const struct {
     {"lion", lion, 0.001, 0, 0, 0.9, 0.99, 0, 0, 0, 0},
     {"sgd_schedulefree", sgd_schedulefree, 1.0, 0.9, 0, 0, 0, 0, 0, 0, 2},
     {"adamw_schedulefree", adamw_schedulefree, 0.0025, 0, 0, 0.9, 0.999, 1e-8, 0, 0, 2},
+    {"muon", muon, 0.001, 0.95, 0, 0, 0, 1e-7, 0, 0.1, 0},
 };
 #define NRULES (sizeof rules / sizeof rules[0])
 
@@ -298,6 +364,8 @@ ref_hyper ref_defaults(const char *name)
     h.beta_1 = rules[k].beta_1, h.beta_2 = rules[k].beta_2, h.epsilon = rules[k].epsilon;
     h.schedule_decay = rules[k].schedule_decay, h.weight_decay = rules[k].weight_decay;
     h.weight_lr_power = rules[k].weight_lr_power;
+    if (strcmp(name, "muon") == 0) /* Newton-Schulz's quintic (Muon's other defaults above) */
+        h.nesterov = 1, h.ns_steps = 5, h.ns_a = 3.4445, h.ns_b = -4.7750, h.ns_c = 2.0315;
     return h;
 }
 
@@ -319,7 +387,12 @@ int ref_set(ref_hyper *h, const char *name, double v)
                   {"r", &h->r},
                   {"weight_lr_power", &h->weight_lr_power},
                   {"clipnorm", &h->clipnorm},
-                  {"clipvalue", &h->clipvalue}};
+                  {"clipvalue", &h->clipvalue},
+                  {"ns_steps", &h->ns_steps},
+                  {"a", &h->ns_a},
+                  {"b", &h->ns_b},
+                  {"c", &h->ns_c},
+                  {"adjust_lr", &h->adjust_lr}};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++)
         if (strcmp(fields[i].name, name) == 0) {
             *fields[i].at = v;
@@ -356,6 +429,9 @@ void ref_init(ref_optimizer *r, ref_hyper h, size_t ntensors, const size_t *coun
     r->ntensors = ntensors;
     r->count = malloc(ntensors * sizeof *r->count);
     memcpy(r->count, count, ntensors * sizeof *count);
+    r->rows = malloc(ntensors * sizeof *r->rows);
+    for (size_t t = 0; t < ntensors; t++)
+        r->rows[t] = 1;
     r->p = alloc_rows(ntensors, count);
     for (int s = 0; s < REF_STATE; s++) {
         r->s[s] = alloc_rows(ntensors, count);
@@ -380,6 +456,12 @@ void ref_free(ref_optimizer *r)
     free_rows(r->slack, r->ntensors);
     free_rows(r->psum, r->ntensors);
     free(r->count);
+    free(r->rows);
+}
+
+void ref_set_rows(ref_optimizer *r, size_t t, size_t rows)
+{
+    r->rows[t] = rows;
 }
 
 /* Gradients as floats (what a device sees) or doubles (the trajectory reference). */
@@ -433,6 +515,7 @@ static void step(ref_optimizer *r, const float *const *gf, const double *const *
         }
         double *const st[REF_STATE] = {r->s[0][k], r->s[1][k], r->s[2][k]};
         double *const mag[REF_STATE] = {r->mag[0][k], r->mag[1][k], r->mag[2][k]};
+        s.rows = r->rows[k];
         rules[kind].rule(h, &s, n, r->p[k], st, mag, r->slack[k], g);
         /* Schedule-free: y = beta_1 x + (1 - beta_1) z is rounded from z and x, each rounded
          * once or twice per step at their own size (which can be far above |y|), so their

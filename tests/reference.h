@@ -28,6 +28,7 @@ typedef struct {
     double warmup_steps, r, weight_lr_power; /* schedule-free */
     double clipnorm, clipvalue;              /* 0 = off */
     int nesterov, amsgrad;
+    double ns_steps, ns_a, ns_b, ns_c, adjust_lr; /* Muon; adjust_lr 1 = "match_rms_adamw" */
     ref_sched_spec sched;
 } ref_hyper;
 
@@ -38,6 +39,7 @@ typedef struct {
     double lr_max, weight_sum; /* schedule-free's running scalars */
     size_t ntensors;
     size_t *count;
+    size_t *rows; /* Muon: tensor t is rows[t] x count[t] / rows[t]; 1 (a row) unless set */
     double **p, **s[REF_STATE];
     double **travel;         /* per element: sum of |update| so far, for error bounds */
     double **mag[REF_STATE]; /* s recomputed with |terms|: the size of what was summed */
@@ -56,6 +58,9 @@ int ref_set(ref_hyper *h, const char *name, double v);
 void ref_init(ref_optimizer *r, ref_hyper h, size_t ntensors, const size_t *count,
               const float *const *p0);
 void ref_free(ref_optimizer *r);
+
+/* Muon: tensor t is a rows x (count / rows) matrix, row-major. */
+void ref_set_rows(ref_optimizer *r, size_t t, size_t rows);
 
 /* One step with the gradients grads[t][i] (the floats the device sees). */
 void ref_step(ref_optimizer *r, const float *const *grads);

@@ -28,8 +28,14 @@ static rig rig_make(const char *spec, const float *init, size_t n1)
     r.g = test_buffer(N0 + n1, NULL);
     r.o = clopt_optimizer_create(test_context(), spec, &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(r.o);
-    CU_ASSERT_EQUAL(clopt_optimizer_add(r.o, r.p, r.g, 0, N0, &err), CLOPT_OK);
-    CU_ASSERT_EQUAL(clopt_optimizer_add(r.o, r.p, r.g, N0, n1, &err), CLOPT_OK);
+    /* Muon takes matrices: each tensor as one row */
+    const size_t rows = clopt_catalogue_matrix(r.o->cfg.info->kind) ? 1 : 0;
+    CU_ASSERT_EQUAL(rows ? clopt_optimizer_add_matrix(r.o, r.p, r.g, 0, 1, N0, &err)
+                         : clopt_optimizer_add(r.o, r.p, r.g, 0, N0, &err),
+                    CLOPT_OK);
+    CU_ASSERT_EQUAL(rows ? clopt_optimizer_add_matrix(r.o, r.p, r.g, N0, 1, n1, &err)
+                         : clopt_optimizer_add(r.o, r.p, r.g, N0, n1, &err),
+                    CLOPT_OK);
     return r;
 }
 
@@ -196,10 +202,13 @@ static void test_version_2_checkpoints_still_load(void)
     fclose(f);
     CU_ASSERT_FATAL(len > 64 && len < sizeof d);
     const size_t clen = d[12] | (size_t)d[13] << 8, cut = 16 + clen + 24;
-    CU_ASSERT_EQUAL(d[8], 3);
+    CU_ASSERT_EQUAL(d[8], 4);
     d[8] = 2;
     memmove(d + cut, d + cut + 16, len - cut - 16);
-    const size_t len2 = len - 16;
+    /* and version 4's shapes after the one tensor's size */
+    const size_t shapes = cut + 8;
+    memmove(d + shapes, d + shapes + 8, len - 16 - shapes - 8);
+    const size_t len2 = len - 16 - 8;
     const uint32_t crc = clopt_crc32(0, d, len2 - 4);
     for (int i = 0; i < 4; i++)
         d[len2 - 4 + (size_t)i] = (unsigned char)(crc >> (8 * i));
@@ -320,7 +329,7 @@ static void test_load_rejects_bad_checkpoints_and_keeps_state(void)
     m[8] = 9;
     write_file(bad, m, len);
     expect_refused(&dst, bad, CLOPT_EFORMAT,
-                   "checkpoint version 9; this clopt reads versions 1 to 3");
+                   "checkpoint version 9; this clopt reads versions 1 to 4");
     expect_refused(&dst, "/nonexistent/dir/x.ckpt", CLOPT_EIO, "cannot open checkpoint");
 
     /* A checkpoint of another kind, other sizes or another tensor count. */
@@ -421,6 +430,9 @@ static void test_load_rejects_headers_no_optimizer_can_hold(void)
      * the same file as version 1 and 2 wrote it has them cut out */
     const size_t at3 = 16 + (size_t)(d[12] | d[13] << 8 | d[14] << 16 | (size_t)d[15] << 24);
     memmove(d + at3 + 24, d + at3 + 40, len - (at3 + 40));
+    len -= 16;
+    /* and version 4's shapes (two tensors) after the sizes */
+    memmove(d + at3 + 40, d + at3 + 56, len - (at3 + 56));
     len -= 16;
     d[8] = 1;
     write_with_crc(bad, d, len);

@@ -36,6 +36,7 @@ static CU_SuiteInfo suites[] = {
     {"optimizer", NULL, NULL, NULL, NULL, optimizer_tests},
     {"numerics", NULL, NULL, NULL, NULL, numerics_tests},
     {"schedulefree", NULL, NULL, NULL, NULL, schedulefree_tests},
+    {"muon", NULL, NULL, NULL, NULL, muon_tests},
     {"checkpoint", NULL, NULL, NULL, NULL, checkpoint_tests},
     {"functions", NULL, NULL, NULL, NULL, functions_tests},
     {"expr", NULL, NULL, NULL, NULL, expr_tests},

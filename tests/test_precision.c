@@ -1,7 +1,7 @@
 /*
  * Explorations in double precision (clopt_explore_options.precision): basin maps and sweeps
  * against the independent double reference (tests/reference.c) stepped on test functions
- * written here from SEMANTICS.md, not from cl/functions.cl.
+ * written here from docs/semantics.md, not from cl/functions.cl.
  *
  * Tolerance: the device and the reference evaluate the same formulas in double but in
  * their own order of operations, so each step differs by a few units of 2^-53 (1.1e-16)

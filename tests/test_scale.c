@@ -31,9 +31,9 @@ static void test_state_offsets_pass_2_32_floats_without_wrapping(void)
     memset(&lay, 0, sizeof lay);
     lay.ntensors = 3;
     lay.tensors = calloc(3, sizeof *lay.tensors);
-    lay.tensors[0] = (clopt_tensor){(cl_mem)0x10, (cl_mem)0x20, 0, n, 0};
-    lay.tensors[1] = (clopt_tensor){(cl_mem)0x30, (cl_mem)0x40, 0, n, 0};
-    lay.tensors[2] = (clopt_tensor){(cl_mem)0x10, (cl_mem)0x20, n, 1000, 0};
+    lay.tensors[0] = (clopt_tensor){(cl_mem)0x10, (cl_mem)0x20, 0, n, 0, 0, 0};
+    lay.tensors[1] = (clopt_tensor){(cl_mem)0x30, (cl_mem)0x40, 0, n, 0, 0, 0};
+    lay.tensors[2] = (clopt_tensor){(cl_mem)0x10, (cl_mem)0x20, n, 1000, 0, 0, 0};
     cl_uint4 *table = NULL;
     cl_uint2 *ranges = NULL;
     clopt_error err;
@@ -66,7 +66,7 @@ static void test_state_offsets_pass_2_32_floats_without_wrapping(void)
 
     /* A fourth tensor later keeps the others' offsets and goes after them. */
     clopt_tensor *more = realloc(lay.tensors, 4 * sizeof *more);
-    more[3] = (clopt_tensor){(cl_mem)0x50, (cl_mem)0x60, 0, 5, 0};
+    more[3] = (clopt_tensor){(cl_mem)0x50, (cl_mem)0x60, 0, 5, 0, 0, 0};
     clopt_layout next;
     memset(&next, 0, sizeof next);
     next.tensors = more;
@@ -88,8 +88,8 @@ static void test_plan_refuses_state_beyond_what_the_table_addresses(void)
 {
     clopt_layout lay;
     memset(&lay, 0, sizeof lay);
-    clopt_tensor t[2] = {{(cl_mem)0x10, (cl_mem)0x20, 0, 40000000000u, 0},
-                         {(cl_mem)0x30, (cl_mem)0x40, 0, 40000000000u, 0}};
+    clopt_tensor t[2] = {{(cl_mem)0x10, (cl_mem)0x20, 0, 40000000000u, 0, 0, 0},
+                         {(cl_mem)0x30, (cl_mem)0x40, 0, 40000000000u, 0, 0, 0}};
     lay.tensors = t;
     lay.ntensors = 2;
     cl_uint4 *table = NULL;

@@ -201,7 +201,7 @@ static void test_one_epoch_learns_better_than_chance(void)
     clopt_optimizer *o = clopt_optimizer_create(test_context(), "adam(lr=0.01)", &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(m);
     CU_ASSERT_PTR_NOT_NULL_FATAL(o);
-    CU_ASSERT_EQUAL_FATAL(clopt_mlp_attach(m, o, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL_FATAL(clopt_mlp_attach(m, o, NULL, &err), CLOPT_OK);
     cl_mem im = bytes(images, sizeof images), lb = bytes(labels, sizeof labels),
            od = bytes(order, sizeof order);
     double loss, first = 0;
@@ -391,7 +391,7 @@ static void test_training_resumed_from_a_checkpoint_equals_one_that_never_stoppe
     clopt_optimizer *opt = clopt_optimizer_create(test_context(), resume_specs[0], &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(m);
     CU_ASSERT_PTR_NOT_NULL_FATAL(opt);
-    CU_ASSERT_EQUAL_FATAL(clopt_mlp_attach(m, opt, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL_FATAL(clopt_mlp_attach(m, opt, NULL, &err), CLOPT_OK);
     CU_ASSERT_EQUAL(clopt_snapshot_load_model(stopped, 0, m, opt, 3, 16, &err), CLOPT_OK);
     CU_ASSERT_EQUAL(clopt_snapshot_load_model(stopped, 0, m, opt, 2, 16, fresh(&err)),
                     CLOPT_EFORMAT);

@@ -112,6 +112,18 @@ CLOPT_API clopt_status clopt_optimizer_add(clopt_optimizer *o, cl_mem param, cl_
                                            size_t offset, size_t count, clopt_error *err);
 
 /*
+ * Adds a rows x cols matrix, stored row-major at param[offset, offset + rows * cols) with
+ * its gradient at the same place of grad: clopt_optimizer_add with a shape. Muon (a matrix
+ * optimizer) takes only tensors added this way and refuses clopt_optimizer_add; every other
+ * optimizer ignores the shape. Muon's device memory: its state buf (rows * cols floats per
+ * matrix) and one workspace for the largest matrix, 2 n m + 2 n^2 floats (n = min(rows,
+ * cols), m = max(rows, cols)), shared by every matrix of the optimizer.
+ */
+CLOPT_API clopt_status clopt_optimizer_add_matrix(clopt_optimizer *o, cl_mem param, cl_mem grad,
+                                                  size_t offset, size_t rows, size_t cols,
+                                                  clopt_error *err);
+
+/*
  * Enqueues one update of every added tensor on the context's in-order queue and returns
  * without waiting: writes to the gradients enqueued before it are seen, reads of the
  * parameters enqueued after it see the update. The iteration count then grows by one.

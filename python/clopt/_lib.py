@@ -129,6 +129,8 @@ _API = {
     "clopt_context_release": (None, [c_void_p]),
     "clopt_optimizer_create": (c_void_p, [c_void_p, c_char_p, _E]),
     "clopt_optimizer_add": (c_int, [c_void_p, c_void_p, c_void_p, c_size_t, c_size_t, _E]),
+    "clopt_optimizer_add_matrix": (c_int, [c_void_p, c_void_p, c_void_p, c_size_t, c_size_t,
+                                           c_size_t, _E]),
     "clopt_optimizer_step": (c_int, [c_void_p, _E]),
     "clopt_optimizer_set": (c_int, [c_void_p, c_char_p, c_double, _E]),
     "clopt_optimizer_get": (c_int, [c_void_p, c_char_p, ctypes.POINTER(c_double), _E]),

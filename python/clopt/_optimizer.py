@@ -120,6 +120,15 @@ class _HostBuffer:
                 self.mem = None
 
 
+
+def _add(ptr, param, grad, offset, count, shape, err):
+    """clopt_optimizer_add, or _add_matrix for a 2-D tensor: its shape, which Muon needs and
+    the other optimizers ignore."""
+    if len(shape) == 2:
+        return lib.clopt_optimizer_add_matrix(ptr, param, grad, offset, int(shape[0]),
+                                              int(shape[1]), ctypes.byref(err))
+    return lib.clopt_optimizer_add(ptr, param, grad, offset, count, ctypes.byref(err))
+
 class Optimizer:
     """One clopt optimizer over your arrays, stepped in place.
 
@@ -203,18 +212,18 @@ class Optimizer:
                 self._add_host()
             else:
                 for i, (t, g) in enumerate(zip(self.tensors, self.grads)):
-                    _check(lib.clopt_optimizer_add(self._ptr, t.base_data.int_ptr,
-                                                   g.base_data.int_ptr, t.offset // 4,
-                                                   self.counts[i], ctypes.byref(err)),
+                    _check(_add(self._ptr, t.base_data.int_ptr, g.base_data.int_ptr,
+                                t.offset // 4, self.counts[i], tuple(t.shape), err),
                            err, f"tensors[{i}]")
         except BaseException:
             self.close()
             raise
 
     @classmethod
-    def _flat(cls, spec, flat_param, flat_grad, counts, context):
+    def _flat(cls, spec, flat_param, flat_grad, counts, context, shapes=None):
         """An optimizer over tensors that lie back to back in one host array (clopt.torch's
-        layout): one buffer pair, so one launch steps them all. counts: each tensor's size."""
+        layout): one buffer pair, so one launch steps them all. counts: each tensor's size;
+        shapes: each tensor's shape (2-D ones are added as matrices, which Muon needs)."""
         self = cls.__new__(cls)
         self._ptr, self._buffers = None, []
         err = _lib.ClError()
@@ -232,8 +241,8 @@ class Optimizer:
             self._buffers.append(gb)
             offset = 0
             for i, n in enumerate(counts):
-                _check(lib.clopt_optimizer_add(self._ptr, pb.mem, gb.mem, offset, n,
-                                               ctypes.byref(err)), err, f"tensor {i}")
+                _check(_add(self._ptr, pb.mem, gb.mem, offset, n,
+                            tuple(shapes[i]) if shapes else (n,), err), err, f"tensor {i}")
                 offset += n
             for b in self._buffers:
                 b.map(blocking=False)
@@ -267,8 +276,8 @@ class Optimizer:
             self._buffers.append(pb)
             gb = _HostBuffer(self.context, g, nbytes)
             self._buffers.append(gb)
-            _check(lib.clopt_optimizer_add(self._ptr, pb.mem, gb.mem, 0, self.counts[i],
-                                           ctypes.byref(err)), err, f"tensors[{i}]")
+            _check(_add(self._ptr, pb.mem, gb.mem, 0, self.counts[i], tuple(t.shape), err),
+                   err, f"tensors[{i}]")
         for b in self._buffers:
             b.map(blocking=False)
         self.context.finish()

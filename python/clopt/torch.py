@@ -204,7 +204,8 @@ class _Engine:
             spec[k] = bool(v) if k in booleans else v  # JSON: strings and schedules as is
         self.opt = None
         if self.params:
-            self.opt = _optimizer.Optimizer._flat(spec, self.flat_p, self.flat_g, counts, context)
+            self.opt = _optimizer.Optimizer._flat(spec, self.flat_p, self.flat_g, counts, context,
+                                                  [tuple(p.shape) for p in self.params])
         with torch.no_grad():
             for p, vp, vg in zip(self.params, self.views_p, self.views_g):
                 vp.copy_(p.data)
@@ -446,7 +447,7 @@ class Optimizer(torch.optim.Optimizer):
 
 def _probe_config(spec, context):
     """The config a spec stands for (the library parses and checks it)."""
-    p = np.zeros(1, dtype=np.float32)
+    p = np.zeros((1, 1), dtype=np.float32)  # a 1 x 1 matrix: every kind takes it (Muon too)
     opt = _optimizer.Optimizer(spec, [p], context=context)
     try:
         return opt.config

@@ -47,6 +47,7 @@ class Reference:
         self.kind = next((m[1:] for m in dir(Reference)
                           if m.startswith("_") and m[1:].replace("_", "") == name), name)
         self.p = [np.array(t, dtype=np.float64).reshape(-1) for t in params]
+        self.shapes = [tuple(np.shape(t)) for t in params]  # Muon's matrices
         self.s = {}
         self.it = 0
         self.ms = 1.0  # Nadam's m_schedule
@@ -233,6 +234,31 @@ class Reference:
 
     def _adamw_schedulefree(self, i, g, lr_k, c):
         self._schedulefree(i, g, lr_k, c, self.h["beta_1"], True)
+
+    def _muon(self, i, g, lr_e, t):
+        """docs/semantics.md "Muon": momentum, u transposed when tall, normalised, Newton-Schulz,
+        decoupled weight decay, the step along O scaled by adjust_lr's s."""
+        h = self.h
+        rows, cols = self.shapes[i]
+        buf = self.state("buf", i)
+        mom = h["momentum"]
+        buf[:] = mom * buf + (1 - mom) * g
+        u = (1 - mom) * g + mom * buf if h["nesterov"] else buf.copy()
+        x = u.reshape(rows, cols)
+        if rows > cols:
+            x = x.T
+        x = x / max(np.linalg.norm(x), h["epsilon"])
+        for _ in range(int(h["ns_steps"])):
+            gram = x @ x.T
+            x = h["a"] * x + (h["b"] * gram + h["c"] * gram @ gram) @ x
+        if rows > cols:
+            x = x.T
+        if h["adjust_lr"] == "match_rms_adamw":
+            s = 0.2 * math.sqrt(max(rows, cols))
+        else:
+            s = math.sqrt(max(1.0, rows / cols))
+        self.p[i] = self.p[i] - self.p[i] * lr_e * h["weight_decay"]
+        self.p[i] = self.p[i] - lr_e * s * x.reshape(-1)
 
 
 def has(key):

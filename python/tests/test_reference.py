@@ -53,9 +53,29 @@ def _variants(row):
             ("clipvalue", clip_v)]
 
 
-def _model():
+def _model(bias=True):
     torch.manual_seed(7)
-    return torch.nn.Sequential(torch.nn.Linear(6, 16), torch.nn.Tanh(), torch.nn.Linear(16, 3))
+    return torch.nn.Sequential(torch.nn.Linear(6, 16, bias=bias), torch.nn.Tanh(),
+                               torch.nn.Linear(16, 3, bias=bias))
+
+
+def _muon_bound(config, shape, step):
+    """Muon's float32 error per step (as tests/test_muon.c derives it): the input's eps (20 +
+    t) and each iteration's eps (m + 2n + 4) rounding, grown by L = max |p'| of the
+    Newton-Schulz polynomial on [0, 1.25] per iteration, times lr_e s."""
+    a, b, c, k = config["a"], config["b"], config["c"], int(config["ns_steps"])
+    s = np.linspace(0, 1.25, 1001)
+    ell = float(np.max(np.abs(a + 3 * b * s**2 + 5 * c * s**4)))
+    pmax = max(1.0, float(np.max(np.abs(s * (a + b * s**2 + c * s**4)))))
+    lk = ell**k
+    geo = (lk - 1) / (ell - 1) if ell != 1 else k
+    n, m = min(shape), max(shape)
+    eps = float(np.finfo(np.float32).eps)
+    o_err = eps * ((20 + step) * lk + (m + 2 * n + 4) * pmax**5 * geo)
+    rows, cols = shape
+    sc = (0.2 * np.sqrt(max(rows, cols)) if config["adjust_lr"] == "match_rms_adamw"
+          else np.sqrt(max(1.0, rows / cols)))
+    return config["lr"] * sc * o_err
 
 
 @pytest.mark.parametrize("row", ROWS, ids=[r["name"] for r in ROWS])
@@ -65,7 +85,8 @@ def test_matches_reference_on_an_mlp(row):
     x = torch.randn(32, 6, generator=torch.Generator().manual_seed(1))
     y = torch.randn(32, 3, generator=torch.Generator().manual_seed(2))
     for label, kw in _variants(row):
-        model = _model()
+        muon = row["key"] == "muon"  # matrices only: biases are AdamW's (docs/muon.md)
+        model = _model(bias=not muon)
         opt = getattr(ct, row["name"])(model.parameters(), **kw)
         config = opt._clopt_engines[0].opt.config
         ref = reference.Reference(config, [p.detach().numpy() for p in model.parameters()])
@@ -81,6 +102,8 @@ def test_matches_reference_on_an_mlp(row):
                 biggest = max(biggest, float(np.max(np.abs(got - before[i].reshape(-1)))))
                 ulp = np.spacing(np.abs(ref.p[i]).astype(np.float32)).astype(np.float64)
                 bound = 4 * (4 * ulp + 1e-6 * biggest)
+                if muon:
+                    bound = bound + _muon_bound(config, tuple(p.shape), step + 1)
                 err = np.abs(got - ref.p[i])
                 assert np.all(err <= bound), (
                     f"{row['name']} ({label}, {config}) step {step + 1}, tensor {i}: "

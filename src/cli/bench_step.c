@@ -385,6 +385,7 @@ static size_t all_specs(char specs[][64])
     size_t n = 0;
     for (size_t k = 0; k < CLOPT_KIND_COUNT; k++) {
         const clopt_optimizer_info *info = clopt_catalogue_optimizer((clopt_kind)k);
+        if (clopt_catalogue_matrix(info->kind)) continue; /* flat tensors only */
         snprintf(specs[n++], 64, "%s", info->key);
         if (info->lean == info->full) continue;
         const clopt_param_info *sw = clopt_catalogue_param(info->state_switch);
@@ -413,7 +414,9 @@ const char clopt_cli_bench_step_usage[] =
     "  --tensors T       1 .. 100000 (default 1)\n"
     "  --repeat R        1 .. 10000 (default 20)\n"
     "  --device SEL      cpu, gpu, P:D or part of a device name\n"
-    "  --json            the figures as JSON\n";
+    "  --json            the figures as JSON\n"
+    "\n"
+    "Matrix optimizers: clopt bench step --optimizer muon --shape RxC (see --shape).\n";
 
 static int parse(int argc, char **argv, step_args *a)
 {
@@ -446,6 +449,17 @@ int clopt_cli_bench_step(int argc, char **argv)
     if (argc > 2 && (!strcmp(argv[2], "-h") || !strcmp(argv[2], "--help"))) {
         fputs(clopt_cli_bench_step_usage, stdout);
         return 0;
+    }
+    /* a matrix optimizer, or matrices: Muon against the GEMM rate (bench_muon.c) */
+    for (int i = 2; i < argc; i++) {
+        clopt_config c;
+        const char *spec = !strcmp(argv[i], "--optimizer") && i + 1 < argc ? argv[i + 1]
+                           : !strncmp(argv[i], "--optimizer=", 12)         ? argv[i] + 12
+                                                                           : NULL;
+        if (!strncmp(argv[i], "--shape", 7) || !strcmp(argv[i], "--model") ||
+            (spec && clopt_spec_parse(spec, &c, NULL) == CLOPT_OK &&
+             clopt_catalogue_matrix(c.info->kind)))
+            return clopt_cli_bench_muon(argc, argv);
     }
     step_args a = {"adam", NULL, 16777216, 1, 20, 0, 0};
     int rc = parse(argc, argv, &a);

@@ -59,6 +59,7 @@
         ELEMENT_LOOP(KEY, FULL)                                                                    \
     }
 #define LOOPS_TENSOR(KEY, LEAN, FULL) TENSOR_LOOP(KEY)
+#define LOOPS_MATRIX(KEY, LEAN, FULL) /* matrix kinds take no flat tensor: bench step refuses */
 
 void bench_step_loop(clopt_kind kind, size_t live, const clopt_scalars *k, float *p, const float *g,
                      float *const s[CLOPT_MAX_STATE], size_t n)

@@ -28,6 +28,7 @@ int clopt_cli_serve(int argc, char **argv);
 int clopt_cli_train(int argc, char **argv);
 /* clopt bench step (argv[1] is "step"). */
 int clopt_cli_bench_step(int argc, char **argv);
+int clopt_cli_bench_muon(int argc, char **argv); /* bench step of a matrix optimizer */
 /* clopt bench explore (argv[1] is "explore"). */
 int clopt_cli_bench_explore(int argc, char **argv);
 /* clopt bench tune (argv[1] is "tune"). */

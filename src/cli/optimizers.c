@@ -69,8 +69,18 @@ static void print_table(void)
             const clopt_range range = clopt_catalogue_range(info, info->params[i]);
             const char *def = range == CLOPT_RANGE_BOOL
                                   ? (info->defaults[i] != 0.0 ? "True" : "False")
+                              : pi->words ? pi->words[(size_t)info->defaults[i]]
+                              : range == CLOPT_RANGE_ITERATIONS
+                                  ? (snprintf(num, sizeof num, "%.0f", info->defaults[i]), num)
                                   : clopt_format_number(num, info->defaults[i]);
-            printf("  %-15s = %-8s %s\n", pi->name, def, clopt_range_text(range));
+            if (pi->words) { /* the words, in quotes as the spec takes them */
+                printf("  %-15s = %-8s", pi->name, def);
+                for (size_t w = 0; pi->words[w]; w++)
+                    printf("%s\"%s\"", w ? " or " : " ", pi->words[w]);
+                printf("\n");
+            } else {
+                printf("  %-15s = %-8s %s\n", pi->name, def, clopt_range_text(range));
+            }
         }
         printf("  %-15s   %-8s %s\n", "clipnorm", "(off)", clopt_range_text(CLOPT_RANGE_POSITIVE));
         printf("  %-15s   %-8s %s\n\n", "clipvalue", "(off)",

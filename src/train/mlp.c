@@ -152,8 +152,16 @@ fail:
     return NULL;
 }
 
-clopt_status clopt_mlp_attach(clopt_mlp *m, clopt_optimizer *o, clopt_error *err)
+clopt_status clopt_mlp_attach(clopt_mlp *m, clopt_optimizer *o, clopt_optimizer *rest,
+                              clopt_error *err)
 {
+    if (rest) {
+        clopt_status st =
+            clopt_optimizer_add_matrix(o, m->params, m->grads, m->off[0], m->in, m->hidden, err);
+        for (int i = 1; i < 4 && st == CLOPT_OK; i++)
+            st = clopt_optimizer_add(rest, m->params, m->grads, m->off[i], m->count[i], err);
+        return st;
+    }
     for (int i = 0; i < 4; i++) {
         const clopt_status st =
             clopt_optimizer_add(o, m->params, m->grads, m->off[i], m->count[i], err);

@@ -39,8 +39,12 @@ cl_program clopt_mlp_build(clopt_context *ctx, clopt_error *err);
 clopt_mlp *clopt_mlp_create(clopt_context *ctx, cl_program program, size_t in, size_t hidden,
                             size_t classes, size_t max_batch, const float *init, clopt_error *err);
 
-/* Adds the four tensors to an optimizer. */
-clopt_status clopt_mlp_attach(clopt_mlp *m, clopt_optimizer *o, clopt_error *err);
+/*
+ * Adds the four tensors to an optimizer; with `rest` (Muon's AdamW), W1 as the in x hidden
+ * matrix it is to o and b1, W2 and b2 to rest.
+ */
+clopt_status clopt_mlp_attach(clopt_mlp *m, clopt_optimizer *o, clopt_optimizer *rest,
+                              clopt_error *err);
 
 /*
  * One batch of `rows` examples: images[order[first + r]] (uchar, in bytes each) and their

@@ -3,6 +3,7 @@
 
 #include "../cl/optimizers.h"
 #include "clock.h"
+#include "companion.h"
 #include "error.h"
 #include "mlp.h"
 #include "optimizer.h"
@@ -120,6 +121,13 @@ typedef struct {
     float *grads; /* with ranks: the gradients in host memory, for the allreduce */
 } training;
 
+/* Optimizer i's model and optimizer, side by side with the others' (train_all). */
+typedef struct {
+    clopt_mlp *m;
+    clopt_optimizer *opt;
+    clopt_optimizer *rest; /* Muon's AdamW (biases, output layer); else NULL */
+} model;
+
 static clopt_status stopped(clopt_error *err)
 {
     return clopt_error_set(err, CLOPT_ESTATE, "the training was stopped");
@@ -137,10 +145,10 @@ static clopt_status cl_status(cl_int rc, const char *call, const char *what, clo
  * the gradients read, summed over the ranks and written back, then the same step on every
  * rank. A local failure is shared with the loss: every rank then stops with its message.
  */
-static clopt_status step_ranks(training *t, clopt_train_result *r, clopt_mlp *m,
-                               clopt_optimizer *opt, size_t first, size_t rows, double *loss,
-                               clopt_error *err)
+static clopt_status step_ranks(training *t, clopt_train_result *r, const model *md, size_t first,
+                               size_t rows, double *loss, clopt_error *err)
 {
+    clopt_mlp *m = md->m;
     const clopt_ranks *ranks = t->ranks;
     const clopt_dataset *d = t->d;
     cl_command_queue q = clopt_context_queue(d->ctx);
@@ -166,7 +174,8 @@ static clopt_status step_ranks(training *t, clopt_train_result *r, clopt_mlp *m,
             cl_status(clEnqueueWriteBuffer(q, m->grads, CL_TRUE, 0, bytes, t->grads, 0, NULL, NULL),
                       "clEnqueueWriteBuffer", "writing the summed gradients", err);
     double t5 = clopt_now();
-    if (st == CLOPT_OK) st = clopt_optimizer_step(opt, err);
+    if (st == CLOPT_OK) st = clopt_optimizer_step(md->opt, err);
+    if (st == CLOPT_OK && md->rest) st = clopt_optimizer_step(md->rest, err);
     if (st == CLOPT_OK)
         st = cl_status(clFinish(q), "clFinish", "finishing the optimizer step", err);
     double t6 = clopt_now();
@@ -204,9 +213,9 @@ fail:
 }
 
 /* One epoch of optimizer i: the batches, the optimizer steps, the evaluation. */
-static clopt_status epoch(training *t, size_t i, clopt_mlp *m, clopt_optimizer *opt, uint64_t e,
-                          clopt_error *err)
+static clopt_status epoch(training *t, size_t i, const model *md, uint64_t e, clopt_error *err)
 {
+    clopt_mlp *m = md->m;
     const clopt_dataset *d = t->d;
     clopt_train_result *r = &t->results[i];
     const size_t n = clopt_train_examples(t->o, d), batch = (size_t)t->o->batch;
@@ -221,14 +230,15 @@ static clopt_status epoch(training *t, size_t i, clopt_mlp *m, clopt_optimizer *
         double loss;
         size_t right;
         if (t->ranks) {
-            clopt_status st = step_ranks(t, r, m, opt, first, rows, &loss, err);
+            clopt_status st = step_ranks(t, r, md, first, rows, &loss, err);
             if (st != CLOPT_OK) return st;
         } else {
             if (clopt_mlp_batch(m, d->train.images, d->train.labels, t->dorder, first, rows, rows,
                                 &loss, &right, err) != CLOPT_OK)
                 goto fail;
             const double s0 = clopt_now(); /* the batch ended with a read: the queue is empty */
-            if (clopt_optimizer_step(opt, err) != CLOPT_OK) goto fail;
+            if (clopt_optimizer_step(md->opt, err) != CLOPT_OK) goto fail;
+            if (md->rest && clopt_optimizer_step(md->rest, err) != CLOPT_OK) goto fail;
             CLOPT_CL_CHECK(err, "finishing the optimizer step", clFinish(q));
             r->step_seconds += clopt_now() - s0;
         }
@@ -238,10 +248,10 @@ static clopt_status epoch(training *t, size_t i, clopt_mlp *m, clopt_optimizer *
             return clopt_ranks_agree(t->ranks, stopped(err), err);
     }
     r->epochs[e].train_loss = sum / (double)n;
-    const int average = opt->cfg.info->schedule_free;
-    if (average && swap_average(m, opt, 0, err) != CLOPT_OK) goto fail;
+    const int average = md->opt->cfg.info->schedule_free;
+    if (average && swap_average(m, md->opt, 0, err) != CLOPT_OK) goto fail;
     const clopt_status st = evaluate(m, d, t->ranks, &r->epochs[e], err);
-    if (average && swap_average(m, opt, 1, err) != CLOPT_OK) goto fail;
+    if (average && swap_average(m, md->opt, 1, err) != CLOPT_OK) goto fail;
     return st;
 fail:
     return err ? err->status : CLOPT_ECL;
@@ -286,25 +296,38 @@ static clopt_status same_params(training *t, clopt_mlp *m, const char *when, uin
 }
 
 /* Optimizer i's model and optimizer: new, or read back from the checkpoint it resumes. */
-static clopt_status prepare(training *t, size_t i, clopt_mlp **mp, clopt_optimizer **op,
-                            clopt_error *err)
+static clopt_status prepare(training *t, size_t i, model *md, clopt_error *err)
 {
     const clopt_dataset *d = t->d;
     clopt_train_result *r = &t->results[i];
     const size_t max_batch = t->o->batch > EVAL_BATCH ? (size_t)t->o->batch : EVAL_BATCH;
-    clopt_mlp *m = *mp = clopt_mlp_create(d->ctx, t->program, d->pixels, (size_t)t->o->hidden,
-                                          CLOPT_DATASET_CLASSES, max_batch, t->init, err);
+    clopt_mlp *m = md->m = clopt_mlp_create(d->ctx, t->program, d->pixels, (size_t)t->o->hidden,
+                                            CLOPT_DATASET_CLASSES, max_batch, t->init, err);
     /* steps="all" in a schedule: every optimizer step of the training (batches x epochs) */
-    clopt_config cfg;
-    char *config = NULL;
-    if (m && clopt_spec_parse_training(r->spec, &cfg, err) == CLOPT_OK &&
-        clopt_schedule_resolve(&cfg.sched, t->o->epochs * clopt_train_batches(t->o, d),
-                               cfg.info->name, err) == CLOPT_OK &&
-        !(config = clopt_config_json(&cfg)))
+    clopt_config cfg, rest;
+    int has_rest = 0;
+    const uint64_t steps = t->o->epochs * clopt_train_batches(t->o, d);
+    char *config = NULL, *config2 = NULL;
+    if (m && clopt_train_split_spec(r->spec, &cfg, &rest, &has_rest, err) == CLOPT_OK &&
+        clopt_schedule_resolve(&cfg.sched, steps, cfg.info->name, err) == CLOPT_OK &&
+        (!has_rest ||
+         clopt_schedule_resolve(&rest.sched, steps, rest.info->name, err) == CLOPT_OK) &&
+        (!(config = clopt_config_json(&cfg)) ||
+         (has_rest && !(config2 = clopt_config_json(&rest)))))
         clopt_error_set(err, CLOPT_ENOMEM, "out of memory");
-    clopt_optimizer *opt = *op = config ? clopt_optimizer_create(d->ctx, config, err) : NULL;
+    clopt_optimizer *opt = md->opt =
+        config && (!has_rest || config2) ? clopt_optimizer_create(d->ctx, config, err) : NULL;
+    if (opt && has_rest && !(md->rest = clopt_optimizer_create(d->ctx, config2, err))) opt = NULL;
     free(config);
-    if (!opt || clopt_mlp_attach(m, opt, err) != CLOPT_OK) return err ? err->status : CLOPT_EINVAL;
+    free(config2);
+    if (opt && md->rest && (t->checkpoint || t->resume))
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "optimizer %zu (%s) trains with AdamW beside it; checkpoints and "
+                               "resuming hold one optimizer per model, so train it without "
+                               "--checkpoint and --resume",
+                               i, cfg.info->name);
+    if (!opt || clopt_mlp_attach(m, opt, md->rest, err) != CLOPT_OK)
+        return err ? err->status : CLOPT_EINVAL;
     if (r->done &&
         (!t->resume || clopt_snapshot_load_model(t->resume, i, m, opt, r->done,
                                                  clopt_train_batches(t->o, d), err) != CLOPT_OK)) {
@@ -320,12 +343,6 @@ static clopt_status prepare(training *t, size_t i, clopt_mlp **mp, clopt_optimiz
     return CLOPT_OK;
 }
 
-/* Optimizer i's model and optimizer, side by side with the others' (train_all). */
-typedef struct {
-    clopt_mlp *m;
-    clopt_optimizer *opt;
-} model;
-
 /*
  * Optimizer i made (or read back) and announced (the start hook). With ranks, every step that
  * can fail on one rank is followed by an agreement, so that all stop together with its message.
@@ -333,7 +350,7 @@ typedef struct {
 static clopt_status start_one(training *t, size_t i, model *md, clopt_error *err)
 {
     uint32_t crc;
-    clopt_status st = clopt_ranks_agree(t->ranks, prepare(t, i, &md->m, &md->opt, err), err);
+    clopt_status st = clopt_ranks_agree(t->ranks, prepare(t, i, md, err), err);
     if (st != CLOPT_OK) return st;
     if (t->ranks && (st = same_params(t, md->m, "at the start", &crc, err)) != CLOPT_OK) return st;
     if (t->hooks && t->hooks->start &&
@@ -347,7 +364,7 @@ static clopt_status epoch_one(training *t, size_t i, model *md, uint64_t e, clop
 {
     clopt_train_result *r = &t->results[i];
     const double t0 = clopt_now();
-    clopt_status st = epoch(t, i, md->m, md->opt, e, err);
+    clopt_status st = epoch(t, i, md, e, err);
     if (st != CLOPT_OK) return st;
     r->seconds += clopt_now() - t0;
     if (t->ranks) {
@@ -382,7 +399,7 @@ static clopt_status finish_one(training *t, size_t i, model *md, clopt_error *er
  */
 static clopt_status train_all(training *t, clopt_error *err)
 {
-    model models[CLOPT_TRAIN_MAX_OPTIMIZERS] = {{NULL, NULL}};
+    model models[CLOPT_TRAIN_MAX_OPTIMIZERS] = {{NULL, NULL, NULL}};
     clopt_status st = CLOPT_OK;
     uint64_t first = t->o->epochs;
     for (size_t i = 0; i < t->n && st == CLOPT_OK; i++) {
@@ -396,6 +413,7 @@ static clopt_status train_all(training *t, clopt_error *err)
         st = finish_one(t, i, &models[i], err);
     for (size_t i = 0; i < t->n; i++) {
         clopt_optimizer_release(models[i].opt);
+        clopt_optimizer_release(models[i].rest);
         clopt_mlp_release(models[i].m);
     }
     return st;

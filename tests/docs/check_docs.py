@@ -29,7 +29,7 @@ TRANSLATED = {
 README_MAX_LINES = 250
 # What source files may not cite, and where they are.
 OUTSIDE = re.compile(r"\b(?:SEMANTICS|DESIGN|STYLE)\.md\b|\.\./shared/")
-SOURCE_DIRS = ("src", "cl", "include", "tests", "tools", "python", "web", "examples")
+SOURCE_DIRS = ("src", "cl", "include", "tests", "tools", "python", "web", "examples", "docs")
 
 FENCE = re.compile(r"^\s*(```|~~~)")
 HEADING = re.compile(r"^(#{1,6})\s+(.*?)\s*#*\s*$")

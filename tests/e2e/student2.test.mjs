@@ -221,7 +221,7 @@ test('training: the optimizers advance epoch by epoch together, and Stop keeps e
   }
 });
 
-// SEMANTICS.md "Schedules", written out: cosine with a linear warmup, t = steps taken before.
+// docs/semantics.md "Schedules", written out: cosine with a linear warmup, t = steps taken before.
 function cosineRate(lr, steps, warmup, t) {
   if (t < warmup) return (lr * (t + 1)) / warmup;
   return lr * 0.5 * (1 + Math.cos(Math.PI * Math.min((t - warmup) / (steps - warmup), 1)));

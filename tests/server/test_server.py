@@ -280,7 +280,7 @@ class Endpoints(ServerCase):
                          ["constant", "step", "exponential", "cosine", "wsd", "inverse_sqrt"])
 
     def test_run_answer_has_each_steps_rate_from_its_schedule(self):
-        # SEMANTICS.md "Schedules", written out here in double: warmup (t + 1) / W for
+        # docs/semantics.md "Schedules", written out here in double: warmup (t + 1) / W for
         # t < W, then the shape of u = t - W; Keras 1's decay lr / (1 + decay * t).
         def cosine(t, lr, steps, warmup, alpha=0.0):
             if t < warmup:

@@ -34,6 +34,22 @@ export function showProblem(input, alert, text) {
   if (alert.textContent !== (text || '')) alert.textContent = text || '';
 }
 
+/** A word (Muon's adjust_lr): one of the catalogue's, chosen from a list. */
+function wordField(entry, h, [label, name, alert], onChange) {
+  const select = document.createElement('select');
+  select.dataset.param = h.name;
+  select.setAttribute('aria-label', `${words(h)} (${h.name})`);
+  for (const w of h.range.words) select.append(new Option(w, w));
+  select.value = entry.params[h.name] ?? h.default;
+  select.addEventListener('change', () => {
+    entry.params[h.name] = select.value;
+    entry.server = null;
+    onChange();
+  });
+  label.append(name, select);
+  return [label, alert];
+}
+
 function paramField(entry, i, h, onChange, idPrefix) {
   const label = document.createElement('label');
   // The name in the page's language, the symbol a link and a spec use beside it.
@@ -62,6 +78,7 @@ function paramField(entry, i, h, onChange, idPrefix) {
     label.append(name, input);
     return [label, alert];
   }
+  if (h.range && h.range.words) return wordField(entry, h, [label, name, alert], onChange);
   input.type = 'text';
   input.inputMode = 'decimal';
   input.autocomplete = 'off';

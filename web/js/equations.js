@@ -102,6 +102,9 @@ const MAX_STATE = 3; // the server's state values per coordinate (clopt.h)
 function rule(info, c, k, prev, cur, rate) {
   const vars = { ...c, t: k, lr_e: rate ?? c.lr / (1 + (c.decay || 0) * (k - 1)) };
   for (const [name, v] of Object.entries(vars)) if (typeof v === 'boolean') vars[name] = v ? 1 : 0;
+  for (const h of info.hyperparameters) { // a word is its index, as the server keeps it
+    if (h.range && h.range.words) vars[h.name] = Math.max(0, h.range.words.indexOf(vars[h.name] ?? h.default));
+  }
   const num = (expr) => readable(evaluate(expr, vars));
   const out = [eq('<var>g</var> = ∇<var>f</var>(<var>x</var><sub>k−1</sub>)', pair(prev, 3))];
   if (c.clipnorm || c.clipvalue) {

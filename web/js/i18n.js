@@ -180,6 +180,7 @@ export const TEXT = {
     mustMaxIn: '{name} ({param}) must be at most {bound}; you typed {value}.',
     mustMaxEx: '{name} ({param}) must be less than {bound}; you typed {value}.',
     mustInteger: '{name} ({param}) must be a whole number; you typed {value}.',
+    mustWord: '{name} ({param}) must be one of {words}; you typed {value}.',
     mustSpec: 'Optimizer {n}: write it as name(setting=value, …), for example adam(lr=0.01); "{value}" is not.',
     unknownOptimizer: 'Optimizer {n}: there is no optimizer called "{value}".',
     unknownParam: '{who} has no setting called "{value}".',
@@ -363,6 +364,7 @@ export const TEXT = {
     mustMaxIn: '{name}({param}) 값은 {bound} 이하여야 합니다. 입력한 값: {value}',
     mustMaxEx: '{name}({param}) 값은 {bound}보다 작아야 합니다. 입력한 값: {value}',
     mustInteger: '{name}({param}) 값은 정수여야 합니다. 입력한 값: {value}',
+    mustWord: '{name}({param}) 값은 {words} 가운데 하나여야 합니다. 입력한 값: {value}',
     mustSpec: '옵티마이저 {n}: 이름(설정=값, …) 형식으로 적어 주세요. 예: adam(lr=0.01). "{value}"은(는) 이 형식이 아닙니다.',
     unknownOptimizer: '옵티마이저 {n}: "{value}"라는 옵티마이저는 없습니다.',
     unknownParam: '{who}에는 "{value}"라는 설정이 없습니다.',
@@ -403,13 +405,16 @@ const WORDS = {
     beta_1: 'First-moment decay rate β₁', beta_2: 'Second-moment decay rate β₂',
     schedule_decay: 'Momentum schedule decay', clipnorm: 'Gradient norm limit',
     clipvalue: 'Gradient value limit', weight_decay: 'Weight decay', amsgrad: 'AMSGrad',
+    ns_steps: 'Newton–Schulz iterations', a: 'Coefficient a', b: 'Coefficient b',
+    c: 'Coefficient c', adjust_lr: 'Step scale by shape',
   },
   ko: {
     lr: '학습률', momentum: '모멘텀', decay: '학습률 감쇠', nesterov: '네스테로프 모멘텀',
     rho: '감쇠율 ρ', epsilon: '엡실론 ε', beta_1: '1차 모멘트 감쇠율 β₁',
     beta_2: '2차 모멘트 감쇠율 β₂', schedule_decay: '모멘텀 스케줄 감쇠',
     clipnorm: '기울기 노름 상한', clipvalue: '기울기 값 상한', weight_decay: '가중치 감쇠',
-    amsgrad: 'AMSGrad',
+    amsgrad: 'AMSGrad', ns_steps: '뉴턴-슐츠 반복 횟수', a: '계수 a', b: '계수 b', c: '계수 c',
+    adjust_lr: '모양에 따른 스텝 배율',
   },
 };
 
@@ -485,8 +490,8 @@ export function words(h) {
  */
 export function problemText(p, name, param) {
   const key = { number: 'mustNumber', min: p.inclusive ? 'mustMinIn' : 'mustMinEx',
-    max: p.inclusive ? 'mustMaxIn' : 'mustMaxEx', integer: 'mustInteger' }[p.kind];
-  return t(key, { name, param, bound: p.bound, value: p.text });
+    max: p.inclusive ? 'mustMaxIn' : 'mustMaxEx', integer: 'mustInteger', word: 'mustWord' }[p.kind];
+  return t(key, { name, param, bound: p.bound, value: p.text, words: (p.words || []).join(', ') });
 }
 
 /**

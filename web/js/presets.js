@@ -6,21 +6,21 @@
 // of the suite, runs every function's presets and fails on one that leaves it or diverges.
 
 const TUNED = {
-  rosenbrock: { sgd: 0.001, rmsprop: 0.03, adagrad: 0.3, adadelta: 3.0, adam: 0.1, adamax: 0.3, nadam: 0.03, adamw: 0.1, lamb: 0.1, radam: 0.01, lion: 0.01, sgd_schedulefree: 0.01, adamw_schedulefree: 0.1 },
-  beale: { sgd: 0.001, rmsprop: 0.01, adagrad: 0.1, adadelta: 3.0, adam: 0.01, adamax: 0.03, nadam: 0.01, adamw: 0.01, lamb: 0.01, radam: 0.01, lion: 0.01, sgd_schedulefree: 0.003, adamw_schedulefree: 0.03 },
-  himmelblau: { sgd: 0.0003, rmsprop: 0.01, adagrad: 0.1, adadelta: 3.0, adam: 0.01, adamax: 0.01, nadam: 0.01, adamw: 0.01, lamb: 0.03, radam: 0.03, lion: 0.01, sgd_schedulefree: 0.001, adamw_schedulefree: 0.01 },
-  booth: { sgd: 0.0003, rmsprop: 0.03, adagrad: 0.3, adadelta: 3.0, adam: 0.03, adamax: 0.03, nadam: 0.03, adamw: 0.03, lamb: 0.03, radam: 0.01, lion: 0.03, sgd_schedulefree: 0.0003, adamw_schedulefree: 0.03 },
-  matyas: { sgd: 0.01, rmsprop: 0.03, adagrad: 0.3, adadelta: 3.0, adam: 0.03, adamax: 0.03, nadam: 0.03, adamw: 0.03, lamb: 0.01, radam: 0.1, lion: 0.03, sgd_schedulefree: 0.01, adamw_schedulefree: 0.03 },
-  sphere: { sgd: 0.003, rmsprop: 0.01, adagrad: 0.3, adadelta: 3.0, adam: 0.01, adamax: 0.03, nadam: 0.03, adamw: 0.01, lamb: 0.01, radam: 0.03, lion: 0.03, sgd_schedulefree: 0.003, adamw_schedulefree: 0.03 },
-  quadratic: { sgd: 0.003, rmsprop: 0.03, adagrad: 0.3, adadelta: 3.0, adam: 0.03, adamax: 0.03, nadam: 0.03, adamw: 0.03, lamb: 0.003, radam: 0.03, lion: 0.03, sgd_schedulefree: 0.01, adamw_schedulefree: 0.03 },
-  rastrigin: { sgd: 0.001, rmsprop: 0.3, adagrad: 3.0, adadelta: 3.0, adam: 0.03, adamax: 0.03, nadam: 0.003, adamw: 0.03, lamb: 0.1, radam: 0.01, lion: 0.001, sgd_schedulefree: 0.001, adamw_schedulefree: 1.0 },
-  ackley: { sgd: 0.1, rmsprop: 0.001, adagrad: 0.03, adadelta: 3.0, adam: 0.001, adamax: 0.003, nadam: 0.003, adamw: 0.03, lamb: 0.1, radam: 0.003, lion: 0.3, sgd_schedulefree: 0.003, adamw_schedulefree: 0.01 },
-  goldstein_price: { sgd: 1e-07, rmsprop: 0.0003, adagrad: 0.003, adadelta: 0.3, adam: 0.0003, adamax: 0.0003, nadam: 0.0003, adamw: 0.0003, lamb: 0.0003, radam: 3e-07, lion: 0.0003, sgd_schedulefree: 1e-07, adamw_schedulefree: 0.0003 },
-  styblinski_tang: { sgd: 0.01, rmsprop: 0.01, adagrad: 0.3, adadelta: 3.0, adam: 3.0, adamax: 3.0, nadam: 0.1, adamw: 3.0, lamb: 0.003, radam: 0.03, lion: 0.03, sgd_schedulefree: 0.03, adamw_schedulefree: 0.1 },
-  three_hump_camel: { sgd: 0.1, rmsprop: 0.3, adagrad: 1.0, adadelta: 3.0, adam: 0.1, adamax: 0.3, nadam: 1.0, adamw: 0.1, lamb: 0.1, radam: 0.03, lion: 0.01, sgd_schedulefree: 0.1, adamw_schedulefree: 1.0 },
-  six_hump_camel: { sgd: 0.1, rmsprop: 0.001, adagrad: 0.1, adadelta: 3.0, adam: 0.3, adamax: 0.3, nadam: 0.3, adamw: 0.1, lamb: 0.3, radam: 0.1, lion: 0.3, sgd_schedulefree: 0.1, adamw_schedulefree: 0.3 },
-  mccormick: { sgd: 0.01, rmsprop: 0.003, adagrad: 0.1, adadelta: 3.0, adam: 0.03, adamax: 0.3, nadam: 0.03, adamw: 0.1, lamb: 0.001, radam: 1.0, lion: 0.01, sgd_schedulefree: 0.1, adamw_schedulefree: 0.1 },
-  saddle: { sgd: 0.003, rmsprop: 0.003, adagrad: 0.03, adadelta: 0.1, adam: 0.001, adamax: 0.003, nadam: 0.001, adamw: 0.001, lamb: 0.003, radam: 0.003, lion: 0.003, sgd_schedulefree: 0.01, adamw_schedulefree: 0.003 },
+  rosenbrock: { sgd: 0.001, rmsprop: 0.03, adagrad: 0.3, adadelta: 3.0, adam: 0.1, adamax: 0.3, nadam: 0.03, adamw: 0.1, lamb: 0.1, radam: 0.01, lion: 0.01, sgd_schedulefree: 0.01, adamw_schedulefree: 0.1, muon: 0.01 },
+  beale: { sgd: 0.001, rmsprop: 0.01, adagrad: 0.1, adadelta: 3.0, adam: 0.01, adamax: 0.03, nadam: 0.01, adamw: 0.01, lamb: 0.01, radam: 0.01, lion: 0.01, sgd_schedulefree: 0.003, adamw_schedulefree: 0.03, muon: 0.01 },
+  himmelblau: { sgd: 0.0003, rmsprop: 0.01, adagrad: 0.1, adadelta: 3.0, adam: 0.01, adamax: 0.01, nadam: 0.01, adamw: 0.01, lamb: 0.03, radam: 0.03, lion: 0.01, sgd_schedulefree: 0.001, adamw_schedulefree: 0.01, muon: 0.03 },
+  booth: { sgd: 0.0003, rmsprop: 0.03, adagrad: 0.3, adadelta: 3.0, adam: 0.03, adamax: 0.03, nadam: 0.03, adamw: 0.03, lamb: 0.03, radam: 0.01, lion: 0.03, sgd_schedulefree: 0.0003, adamw_schedulefree: 0.03, muon: 0.03 },
+  matyas: { sgd: 0.01, rmsprop: 0.03, adagrad: 0.3, adadelta: 3.0, adam: 0.03, adamax: 0.03, nadam: 0.03, adamw: 0.03, lamb: 0.01, radam: 0.1, lion: 0.03, sgd_schedulefree: 0.01, adamw_schedulefree: 0.03, muon: 0.03 },
+  sphere: { sgd: 0.003, rmsprop: 0.01, adagrad: 0.3, adadelta: 3.0, adam: 0.01, adamax: 0.03, nadam: 0.03, adamw: 0.01, lamb: 0.01, radam: 0.03, lion: 0.03, sgd_schedulefree: 0.003, adamw_schedulefree: 0.03, muon: 0.01 },
+  quadratic: { sgd: 0.003, rmsprop: 0.03, adagrad: 0.3, adadelta: 3.0, adam: 0.03, adamax: 0.03, nadam: 0.03, adamw: 0.03, lamb: 0.003, radam: 0.03, lion: 0.03, sgd_schedulefree: 0.01, adamw_schedulefree: 0.03, muon: 0.03 },
+  rastrigin: { sgd: 0.001, rmsprop: 0.3, adagrad: 3.0, adadelta: 3.0, adam: 0.03, adamax: 0.03, nadam: 0.003, adamw: 0.03, lamb: 0.1, radam: 0.01, lion: 0.001, sgd_schedulefree: 0.001, adamw_schedulefree: 1.0, muon: 1.0 },
+  ackley: { sgd: 0.1, rmsprop: 0.001, adagrad: 0.03, adadelta: 3.0, adam: 0.001, adamax: 0.003, nadam: 0.003, adamw: 0.03, lamb: 0.1, radam: 0.003, lion: 0.3, sgd_schedulefree: 0.003, adamw_schedulefree: 0.01, muon: 1.0 },
+  goldstein_price: { sgd: 1e-07, rmsprop: 0.0003, adagrad: 0.003, adadelta: 0.3, adam: 0.0003, adamax: 0.0003, nadam: 0.0003, adamw: 0.0003, lamb: 0.0003, radam: 3e-07, lion: 0.0003, sgd_schedulefree: 1e-07, adamw_schedulefree: 0.0003, muon: 0.003 },
+  styblinski_tang: { sgd: 0.01, rmsprop: 0.01, adagrad: 0.3, adadelta: 3.0, adam: 3.0, adamax: 3.0, nadam: 0.1, adamw: 3.0, lamb: 0.003, radam: 0.03, lion: 0.03, sgd_schedulefree: 0.03, adamw_schedulefree: 0.1, muon: 1.0 },
+  three_hump_camel: { sgd: 0.1, rmsprop: 0.3, adagrad: 1.0, adadelta: 3.0, adam: 0.1, adamax: 0.3, nadam: 1.0, adamw: 0.1, lamb: 0.1, radam: 0.03, lion: 0.01, sgd_schedulefree: 0.1, adamw_schedulefree: 1.0, muon: 0.03 },
+  six_hump_camel: { sgd: 0.1, rmsprop: 0.001, adagrad: 0.1, adadelta: 3.0, adam: 0.3, adamax: 0.3, nadam: 0.3, adamw: 0.1, lamb: 0.3, radam: 0.1, lion: 0.3, sgd_schedulefree: 0.1, adamw_schedulefree: 0.3, muon: 0.03 },
+  mccormick: { sgd: 0.01, rmsprop: 0.003, adagrad: 0.1, adadelta: 3.0, adam: 0.03, adamax: 0.3, nadam: 0.03, adamw: 0.1, lamb: 0.001, radam: 1.0, lion: 0.01, sgd_schedulefree: 0.1, adamw_schedulefree: 0.1, muon: 0.01 },
+  saddle: { sgd: 0.003, rmsprop: 0.003, adagrad: 0.03, adadelta: 0.1, adam: 0.001, adamax: 0.003, nadam: 0.001, adamw: 0.001, lamb: 0.003, radam: 0.003, lion: 0.003, sgd_schedulefree: 0.01, adamw_schedulefree: 0.003, muon: 0.01 },
 };
 
 // Used for an optimizer the table does not know yet (rerun tools/tune-presets).

@@ -43,6 +43,8 @@ export function formatSpec(info, params, schedule = null, sched = null) {
     if (v === undefined || v === null || v === '') continue;
     if (h.range && h.range.type === 'boolean') {
       if (Boolean(v) !== Boolean(h.default)) parts.push(`${h.name}=${v ? 'True' : 'False'}`);
+    } else if (h.range && h.range.words) {
+      if (v !== h.default) parts.push(`${h.name}="${v}"`); // a word, quoted as Python writes it
     } else if (v !== h.default) {
       parts.push(`${h.name}=${typeof v === 'number' ? formatNumber(v) : v}`);
     }

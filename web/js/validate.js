@@ -9,11 +9,17 @@ const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 
 /**
  * {value} for a valid text (value undefined for an empty optional field) or {problem: {kind:
- * 'number' | 'min' | 'max' | 'integer', bound, inclusive, text}}.
+ * 'number' | 'min' | 'max' | 'integer' | 'word', bound, inclusive, words, text}}.
  */
 export function checkValue(text, range = {}, { integer = false, optional = false } = {}) {
   const s = String(text).trim();
   if (s === '' && optional) return { value: undefined };
+  if (range.words) { // a word (Muon's adjust_lr), bare or in quotes as a spec writes it
+    const w = s.replace(/^(["'])(.*)\1$/, '$2');
+    if (range.words.includes(w)) return { value: w };
+    return { problem: { kind: 'word', words: range.words, text: s } };
+  }
+  integer = integer || range.type === 'integer';
   const v = Number(s);
   if (!NUMBER.test(s) || !Number.isFinite(v)) return { problem: { kind: 'number', text: s } };
   const minIn = range.min_inclusive !== false;
