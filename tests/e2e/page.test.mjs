@@ -574,12 +574,18 @@ test('the training view trains optimizers live and fills the accuracy table', as
   assert.match(await page.$eval('#train-epochs-error', (e) => e.textContent), /Epochs \(epochs\) must be at least 1/);
   await page.fill('#train-epochs', '2');
   assert.equal(await page.getAttribute('#train-epochs', 'aria-invalid'), null);
-  // A short real training: 3,000 examples, 2 epochs, two optimizers.
+  // A short real training: 3,000 examples, 2 epochs, two optimizers, the first with a cosine
+  // schedule from the race's menu that spans the whole training (steps="all").
   await page.fill(lr, '0.01');
+  await page.selectOption('#train-specs [data-schedule="0"]', 'cosine');
+  assert.equal(await page.inputValue('#train-specs [data-entry="0"] [data-schedule-param="steps"]'), 'all');
+  const sent = page.waitForRequest((r) => r.method() === 'POST' && r.url().endsWith('/api/v1/trainings'));
   await page.fill('#train-limit', '3000');
   await page.fill('#train-epochs', '2');
   await page.fill('#train-hidden', '64');
   await page.click('#train-start');
+  assert.deepEqual(JSON.parse((await sent).postData()).optimizers,
+    ['adam(schedule=cosine(steps="all"))', 'sgd(momentum=0.9)']);
   await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.train),
     null, { timeout: 120000 });
   assert.equal(await trainState(page), 'done', await page.evaluate(() => document.body.dataset.trainError));
@@ -588,7 +594,7 @@ test('the training view trains optimizers live and fills the accuracy table', as
   for (const d of curves) assert.equal(d.split('L').length, 2 * 24, 'one point per batch');
   const rows = await page.$$eval('#train-table tbody tr', (trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
   assert.equal(rows.length, 2);
-  assert.match(rows[0][0], /^Adam\(\)$/);
+  assert.match(rows[0][0], /^Adam\(schedule=cosine\(steps="all"\)\)$/);
   assert.match(rows[1][0], /^SGD\(momentum=0\.9\)$/);
   for (const r of rows) {
     for (const cell of r.slice(1, 3)) {
@@ -638,9 +644,12 @@ const ENGLISH_ONLY = (() => {
 function englishOnScreen(page) {
   return page.evaluate((english) => {
     const hits = [];
+    // a symbol (warmup_steps, beta_1, or one the page shows as code: steps, schedule) stands
+    // beside its Korean words, and a spec ("adam(schedule=cosine(steps=\"all\"))") is code
+    const symbols = new Set([...document.querySelectorAll('code')].map((c) => c.textContent.trim()));
+    const symbol = new RegExp(`\\b(?:\\w+_\\w+|${[...symbols].filter((w) => /^\w+$/.test(w)).join('|') || '_'})\\b`, 'g');
     const check = (text, where) => {
-      // a hyperparameter's symbol (warmup_steps, beta_1) stands beside its Korean words
-      const s = (text || '').replace(/\b\w+_\w+\b/g, '').trim();
+      const s = (text || '').replace(symbol, '').trim();
       if (!s) return;
       for (const e of english) {
         if (e.length >= 4 ? s.includes(e) : s === e) hits.push(`${where}: "${s}" has "${e}"`);
@@ -649,7 +658,7 @@ function englishOnScreen(page) {
     const visible = (el) => el && el.checkVisibility({ visibilityProperty: true });
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     for (let n = walker.nextNode(); n; n = walker.nextNode()) {
-      if (visible(n.parentElement) && !n.parentElement.closest('script, style, option')) check(n.data, n.parentElement.tagName);
+      if (visible(n.parentElement) && !n.parentElement.closest('script, style, option, code')) check(n.data, n.parentElement.tagName);
     }
     for (const el of document.querySelectorAll('[title], [aria-label], [placeholder]')) {
       if (!visible(el)) continue;

@@ -28,7 +28,7 @@ const router = createRouter(state, bus, views);
 /** The views, made once the catalogues are in, and what they tell each other over the bus. */
 function createViews() {
   const race = createRace(state, bus);
-  const training = createTrainingView(state.optimizers, state.limits.trainings);
+  const training = createTrainingView(state.optimizers, state.limits.trainings, state.schedules);
   const explore = createExploreView({
     getScene: race.scene,
     info: (key) => info(state, key),

@@ -34,15 +34,17 @@ function settings(limits) {
 /** An optimizer entry (controls.js) from a spec's text ("sgd(lr=0.01, momentum=0.9)"). */
 function entryOf(spec) {
   const p = parseSpec(spec);
-  return newEntry(p.key, p.params);
+  return newEntry(p.key, p.params, p.schedule);
 }
 
 /**
  * infos: /api/v1/optimizers (the optimizers' menus and the ranges their fields are checked
- * against, as in the race); limits: GET /api/v1/limits's trainings.
+ * against, as in the race); limits: GET /api/v1/limits's trainings; schedules:
+ * /api/v1/schedules (each optimizer's schedule menu; a new schedule spans steps="all", every
+ * optimizer step of the training).
  */
 // eslint-disable-next-line max-lines-per-function -- the view's closure over the training it follows and its form; each function inside is checked on its own
-export function createTrainingView(infos, limits) {
+export function createTrainingView(infos, limits, schedules = []) {
   const SETTINGS = settings(limits);
   const chart = createTrainChart($('train-loss'));
   let entries = TRAIN_DEFAULTS.map(entryOf); // the optimizers, as the race's entries
@@ -75,6 +77,8 @@ export function createTrainingView(infos, limits) {
   function renderSpecs() {
     renderEntries($('train-specs'), entries, infos, {
       idPrefix: 'train-entry',
+      schedules,
+      steps: () => 'all',
       onChange() { $('train-error').textContent = ''; },
       onKind: renderSpecs,
       onRemove(i) {
@@ -143,7 +147,8 @@ export function createTrainingView(infos, limits) {
 
   function request() {
     const num = (id) => Number($(id).value);
-    const spec = (e) => formatSpec(infos.find((o) => o.key === e.key), e.params);
+    const spec = (e) => formatSpec(infos.find((o) => o.key === e.key), e.params, e.schedule,
+      e.schedule && schedules.find((s) => s.name === e.schedule.name));
     const req = { optimizers: entries.map(spec), epochs: num('train-epochs'),
       batch: num('train-batch'), hidden: num('train-hidden'), seed: num('train-seed') };
     const limit = num('train-limit');
