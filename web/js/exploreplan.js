@@ -152,10 +152,10 @@ function workProblem(runs, steps, limits) {
   return { field: 'steps', key: 'exploreTooMuchWork', args: { runs, steps, max: limits.run_steps.toLocaleString('en-US') } };
 }
 
-/** The spec `text` of optimizer `info` with the hyperparameters in `values` ({name: v}) set. */
+/** The spec `text` of optimizer `info` with the hyperparameters in `values` ({name: v}) set, its schedule kept. */
 export function specWith(info, text, values) {
   const spec = parseSpec(text);
-  return formatSpec(info, { ...(spec ? spec.params : {}), ...values });
+  return formatSpec(info, { ...(spec ? spec.params : {}), ...values }, spec ? spec.schedule : null);
 }
 
 /**

@@ -17,24 +17,28 @@ function valueText(v, boolean) {
 
 /**
  * A schedule's part of a spec, "cosine(steps=500, warmup=10)": the parameters that are
- * needed or differ from their defaults, in the order of /api/v1/schedules' entry `sched`.
+ * needed or differ from their defaults, in the order of /api/v1/schedules' entry `sched`;
+ * without that entry (a spec's schedule passed through as parsed), every parameter given.
  * schedule: {name, params}.
  */
 export function formatSchedule(sched, schedule) {
   const parts = [];
-  for (const p of sched.parameters) {
+  const parameters = sched ? sched.parameters
+    : Object.keys(schedule.params).map((name) => ({ name, required: true, default: null }));
+  for (const p of parameters) {
     const v = schedule.params[p.name];
     if (v === undefined || v === null || v === '' || (!p.required && v === p.default)) continue;
     // whole numbers as such: a schedule's steps and warmup count steps ("steps=500")
     parts.push(`${p.name}=${Number.isInteger(v) ? String(v) : valueText(v, typeof p.default === 'boolean')}`);
   }
-  return `${sched.name}(${parts.join(', ')})`;
+  return `${schedule.name}(${parts.join(', ')})`;
 }
 
 /**
  * The spec of one optimizer entry: only the hyperparameters that differ from the defaults,
  * in the catalogue's order, then its schedule if it has one. `info` is an entry of
- * /api/v1/optimizers; schedule {name, params} with `sched` its entry of /api/v1/schedules.
+ * /api/v1/optimizers; schedule {name, params} with `sched` its entry of /api/v1/schedules
+ * (or null: its parameters as given).
  */
 export function formatSpec(info, params, schedule = null, sched = null) {
   const parts = [];
@@ -49,7 +53,7 @@ export function formatSpec(info, params, schedule = null, sched = null) {
       parts.push(`${h.name}=${typeof v === 'number' ? formatNumber(v) : v}`);
     }
   }
-  if (schedule && sched) parts.push(`schedule=${formatSchedule(sched, schedule)}`);
+  if (schedule) parts.push(`schedule=${formatSchedule(sched, schedule)}`);
   return `${info.key}(${parts.join(', ')})`;
 }
 

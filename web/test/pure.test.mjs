@@ -306,6 +306,9 @@ test('a click on a sweep cell races with those values, the rest of the spec kept
   assert.equal(specWith(sgd, 'sgd(lr=0.001, nesterov=True)', { lr: 0.0123, momentum: 0.9 }),
     'sgd(lr=0.0123, momentum=0.9, nesterov=True)');
   assert.equal(specWith(sgd, 'sgd', { momentum: 0 }), 'sgd()');
+  // a sweep of a scheduled optimizer opens its cell with the schedule kept
+  assert.equal(specWith(sgd, 'sgd(lr=0.1, schedule=cosine(steps="all", warmup=10))', { lr: 0.02 }),
+    'sgd(lr=0.02, schedule=cosine(steps="all", warmup=10))');
 });
 
 test('cells: the point under the pointer, the start of a cell, a sweep cell\'s value', () => {
