@@ -697,7 +697,7 @@ async function until(fn, timeout = 20000) {
 
 const headerHeight = (page) => page.$eval('body > header', (h) => h.getBoundingClientRect().height);
 
-test('layout: 360 to 1920 px, both views, both languages: no horizontal scroll, no control cut off', async () => {
+test('layout: 360 to 1920 px, every view, both languages, an own function typed: no horizontal scroll, no control cut off', async () => {
   for (const viewport of [{ width: 360, height: 740 }, ...SCREENS, { width: 1920, height: 1080 }]) {
     const page = await open('', viewport);
     assert.equal(await waitState(page, ['done', 'error']), 'done');
@@ -734,6 +734,13 @@ test('layout: 360 to 1920 px, both views, both languages: no horizontal scroll, 
       assert.ok(aside.top >= plots.bottom - 1, 'train view stacks');
     }
     await page.close();
+    // an own function typed (a long one): its field and formula line stay inside the window
+    const long = encodeURIComponent('sin(x)*cos(y) + 0.1*(x^2 + y^2) + 0.5*exp(-((x - 1)^2 + (y + 1)^2))');
+    const own = await open(`#function=${long}&opt=adam(lr=0.1)&start=1,1&steps=100`, viewport);
+    assert.equal(await waitState(own, ['done', 'error']), 'done');
+    assert.deepEqual(await overflow(own), [], `${name} race with an own function`);
+    await shot(own, `${name}-race-own-en`);
+    await own.close();
   }
 });
 
