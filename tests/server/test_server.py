@@ -279,7 +279,7 @@ class Endpoints(ServerCase):
         self.assertEqual([x["name"] for x in schedules],
                          ["constant", "step", "exponential", "cosine", "wsd", "inverse_sqrt"])
 
-    def test_run_answer_has_each_steps_rate_from_its_schedule(self):
+    def test_run_answer_has_each_recorded_steps_rate_from_its_schedule(self):
         # docs/semantics.md "Schedules", written out here in double: warmup (t + 1) / W for
         # t < W, then the shape of u = t - W; Keras 1's decay lr / (1 + decay * t).
         def cosine(t, lr, steps, warmup, alpha=0.0):
@@ -309,6 +309,11 @@ class Endpoints(ServerCase):
                 self.assertAlmostEqual(got, ref, delta=1e-12 + 1e-8 * ref, msg="optimizer %d, step %d" % (k, t))
         self.assertEqual(rates[0][9], 0.1)  # the warmup's end, then the cosine from lr
         self.assertAlmostEqual(rates[0][59], 0.01, delta=1e-12)  # alpha * lr after `steps`
+        # recorded every 7th step: the rates of steps 7, 14, ..., 56 (one per recorded point)
+        status, body = post_json(self.port, "/api/v1/runs", dict(req, every=7))
+        self.assertIn(status, (200, 201))
+        for k in (0, 2, 3):
+            self.assertEqual(body["rates"][k], [rates[k][s - 1] for s in range(7, 61, 7)], "optimizer %d" % k)
 
     def test_same_request_twice_is_one_run(self):
         req = dict(RUN, steps=30, seed=11)
