@@ -98,6 +98,7 @@ class ExploreOptions(ctypes.Structure):
         ("nseeds", c_size_t),
         ("noise", c_double),
         ("auc", c_int),
+        ("precision", c_int),  # clopt_precision: 0 float, 1 double
     ]
 
 
@@ -111,6 +112,10 @@ class ExploreMap(ctypes.Structure):
         ("minimum", ctypes.POINTER(c_int32)),
         ("diverged_at", ctypes.POINTER(c_int32)),
         ("auc", ctypes.POINTER(ctypes.c_float)),
+        # precision double: x, y, f unrounded (NULL in float)
+        ("xd", ctypes.POINTER(c_double)),
+        ("yd", ctypes.POINTER(c_double)),
+        ("fd", ctypes.POINTER(c_double)),
     ]
 
 

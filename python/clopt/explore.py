@@ -12,12 +12,13 @@ from ._lib import lib
 
 _BASINS, _SWEEP = 0, 1
 _FIELDS = ("x", "y", "f", "converged_at", "minimum", "diverged_at")
+_PRECISIONS = ("float", "double")  # clopt_precision's order
 
 
 class ExploreResult:
     """An exploration's maps.
 
-    Basins: x, y, f (float32, NaN where diverged), converged_at, minimum, diverged_at
+    Basins: x, y, f (float32, or float64 with precision="double"; NaN where diverged), converged_at, minimum, diverged_at
     (int32, -1 for never / none), each [optimizer, ny, nx]; cell [k, j, i] started at
     (xs[i], ys[j]). Sweeps: the same fields [n1, n0] (one axis: [n0]), cell [j, i] at
     axes[0] value i and axes[1] value j; `axes` lists (name, values).
@@ -40,6 +41,22 @@ def _steps_tol(steps, tol):
     return int(steps), float(tol)
 
 
+def _precision(precision):
+    if precision not in _PRECISIONS:
+        raise InvalidArgument(f"precision: expected \"float\" or \"double\", got {precision!r}")
+    return _PRECISIONS.index(precision)
+
+
+def _map_fields(mp):
+    """A map's fields as NumPy arrays: x, y, f in float64 where the map has them (double)."""
+    out = {}
+    for f in _FIELDS:
+        wide = getattr(mp, f + "d", None) if f in ("x", "y", "f") else None
+        src = wide if wide else getattr(mp, f)
+        out[f] = np.ctypeslib.as_array(src, shape=(mp.runs,)).copy()
+    return out
+
+
 def _explore(o, keep, context):
     err = _lib.ClError()
     _check(lib.clopt_explore_check(ctypes.byref(o), ctypes.byref(err)), err)
@@ -54,8 +71,7 @@ def _explore(o, keep, context):
         for m in range(lib.clopt_explore_maps(e)):
             mp = _lib.ExploreMap()
             _check(lib.clopt_explore_map_get(e, m, ctypes.byref(mp), ctypes.byref(err)), err)
-            maps.append({f: np.ctypeslib.as_array(getattr(mp, f), shape=(mp.runs,)).copy()
-                         for f in _FIELDS})
+            maps.append(_map_fields(mp))
             configs.append(json.loads(lib.clopt_explore_optimizer(e, m).decode()))
         axes = []
         if o.kind == _SWEEP:
@@ -70,9 +86,11 @@ def _explore(o, keep, context):
     return maps, configs, axes, fn
 
 
-def basins(function, optimizers="adam", grid=64, view=None, steps=500, tol=1e-4, context=None):
+def basins(function, optimizers="adam", grid=64, view=None, steps=500, tol=1e-4, context=None,
+           precision="float"):
     """One run per grid point per optimizer, started there: which known minimum each run
-    reaches and when. grid: N or (nx, ny); view: (x0, x1, y0, y1), None for the function's.
+    reaches and when. grid: N or (nx, ny); view: (x0, x1, y0, y1), None for the function's;
+    precision: "float", or "double" (the device's cl_khr_fp64) for windows float cannot resolve.
     """
     nx, ny = (grid, grid) if isinstance(grid, (int, np.integer)) else tuple(grid)
     steps, tol = _steps_tol(steps, tol)
@@ -81,6 +99,7 @@ def basins(function, optimizers="adam", grid=64, view=None, steps=500, tol=1e-4,
     o.kind, o.function = _BASINS, function.encode()
     o.optimizers = ctypes.cast(specs, ctypes.POINTER(ctypes.c_char_p))
     o.noptimizers, o.nx, o.ny, o.steps, o.tol = len(keep), int(nx), int(ny), steps, tol
+    o.precision = _precision(precision)
     view_arr = None
     if view is not None:
         view_arr = (ctypes.c_double * 4)(*[float(v) for v in view])
@@ -93,9 +112,10 @@ def basins(function, optimizers="adam", grid=64, view=None, steps=500, tol=1e-4,
 
 
 def sweep(function, optimizer="adam", vary=(("lr", 1e-4, 1.0, 32, True),), start=None,
-          steps=500, tol=1e-4, context=None):
+          steps=500, tol=1e-4, context=None, precision="float"):
     """One run per value (or pair of values) of one or two hyperparameters, from one start.
-    vary: (name, lo, hi, n, log) tuples, one or two; start: (x, y), None for the function's.
+    vary: (name, lo, hi, n, log) tuples, one or two; start: (x, y), None for the function's;
+    precision: "float" or "double", as for basins.
     """
     if isinstance(vary, tuple) and vary and isinstance(vary[0], str):
         vary = (vary,)
@@ -109,6 +129,7 @@ def sweep(function, optimizer="adam", vary=(("lr", 1e-4, 1.0, 32, True),), start
     o.kind, o.function = _SWEEP, function.encode()
     o.optimizers = ctypes.cast(specs, ctypes.POINTER(ctypes.c_char_p))
     o.noptimizers, o.steps, o.tol, o.naxes = 1, steps, tol, len(vary)
+    o.precision = _precision(precision)
     names = []
     for a, ax in enumerate(vary):
         if len(ax) not in (4, 5):

@@ -103,6 +103,23 @@ def test_basins_equal_clopt_explore_json(cli):
     assert (b.minimum >= 0).sum() > 20  # most runs end at one of the four minima
 
 
+def test_double_basins_equal_clopt_explore_json(cli):
+    b = clopt.explore.basins("himmelblau", "adam(lr=0.1)", grid=(5, 4), steps=80,
+                             precision="double")
+    j = _tool(cli, "explore", "basins", "--function", "himmelblau", "--optimizer", "adam(lr=0.1)",
+              "--grid", "5,4", "--steps", "80", "--precision", "double", "--json")
+    assert j["precision"] == "double" and b.x.dtype == np.float64
+    m = j["maps"][0]
+    for n in ("x", "y", "f"):  # the JSON's 17 digits are the double exactly
+        want = np.array([np.nan if v is None else v for v in m[n]], dtype=np.float64)
+        np.testing.assert_array_equal(getattr(b, n)[0].reshape(-1), want, err_msg=n)
+    f32 = clopt.explore.basins("himmelblau", "adam(lr=0.1)", grid=(5, 4), steps=80)
+    assert f32.x.dtype == np.float32
+    assert not np.array_equal(f32.x.astype(np.float64), b.x)  # float rounds; double does not
+    with pytest.raises(ValueError, match='precision: expected "float" or "double"'):
+        clopt.explore.sweep("sphere", "adam", vary=("lr", 0.01, 0.1, 3), precision="half")
+
+
 def test_sweep_equals_clopt_explore_json(cli):
     s = clopt.explore.sweep("rosenbrock", "adam", vary=[("lr", 1e-3, 0.5, 6, True),
                                                         ("beta_1", 0.5, 0.95, 4)], steps=200)
