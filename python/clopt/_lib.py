@@ -23,14 +23,17 @@ c_uint64 = ctypes.c_uint64
 
 
 class ClError(ctypes.Structure):
+    _c_name = "clopt_error"  # its C twin in clopt.h (tests/test_abi.py compares the layouts)
     _fields_ = [("status", c_int), ("cl_error", c_int32), ("text", ctypes.c_char * 256)]
 
 
 class Point(ctypes.Structure):
+    _c_name = "clopt_point"  # its C twin in clopt.h (tests/test_abi.py compares the layouts)
     _fields_ = [("x", c_double), ("y", c_double), ("f", c_double)]
 
 
 class FunctionInfo(ctypes.Structure):
+    _c_name = "clopt_function_info"  # its C twin in clopt.h (tests/test_abi.py compares the layouts)
     _fields_ = [
         ("name", c_char_p),
         ("formula", c_char_p),
@@ -44,6 +47,7 @@ class FunctionInfo(ctypes.Structure):
 
 
 class RunOptions(ctypes.Structure):
+    _c_name = "clopt_run_options"  # its C twin in clopt.h (tests/test_abi.py compares the layouts)
     _fields_ = [
         ("function", c_char_p),
         ("optimizers", ctypes.POINTER(c_char_p)),
@@ -59,6 +63,7 @@ class RunOptions(ctypes.Structure):
 
 
 class Slice(ctypes.Structure):
+    _c_name = "clopt_slice"  # its C twin in clopt.h (tests/test_abi.py compares the layouts)
     _fields_ = [
         ("first_step", c_uint64),
         ("rows", c_size_t),
@@ -69,6 +74,7 @@ class Slice(ctypes.Structure):
 
 
 class ExploreAxis(ctypes.Structure):
+    _c_name = "clopt_explore_axis"  # its C twin in clopt.h (tests/test_abi.py compares the layouts)
     _fields_ = [
         ("name", c_char_p),
         ("lo", c_double),
@@ -79,6 +85,7 @@ class ExploreAxis(ctypes.Structure):
 
 
 class ExploreOptions(ctypes.Structure):
+    _c_name = "clopt_explore_options"  # its C twin in clopt.h (tests/test_abi.py compares the layouts)
     _fields_ = [
         ("kind", c_int),
         ("function", c_char_p),
@@ -103,6 +110,7 @@ class ExploreOptions(ctypes.Structure):
 
 
 class ExploreMap(ctypes.Structure):
+    _c_name = "clopt_explore_map"  # its C twin in clopt.h (tests/test_abi.py compares the layouts)
     _fields_ = [
         ("runs", c_size_t),
         ("x", ctypes.POINTER(ctypes.c_float)),
