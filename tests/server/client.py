@@ -1,6 +1,7 @@
 """A small HTTP client for the server tests: a server process, JSON requests, SSE streams
-and raw sockets; loopback only. Every answer and event it receives is checked against
-docs/openapi.yaml (openapi.py), so every server test also tests the API's description."""
+and raw sockets; loopback only. Every answer and event it receives, and every JSON request
+the server takes, is checked against docs/openapi.yaml (openapi.py), so every server test
+also tests the API's description."""
 
 import http.client
 import json
@@ -62,7 +63,9 @@ def request(port, method, path, body=None, headers=None, timeout=60):
     """One request on a fresh connection: (status, headers dict, body bytes)."""
     conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     h = {"Host": "127.0.0.1:%d" % port}
+    sent = None  # a JSON body as the test wrote it, checked against the spec once taken
     if body is not None and not isinstance(body, (bytes, str)):
+        sent = body
         body = json.dumps(body)
         h["Content-Type"] = "application/json"
     h.update(headers or {})
@@ -72,6 +75,8 @@ def request(port, method, path, body=None, headers=None, timeout=60):
     out = (r.status, {k.lower(): v for k, v in r.getheaders()}, data)
     conn.close()
     openapi.check_response(method, path, *out)
+    if sent is not None:
+        openapi.check_request(method, path, r.status, sent)
     return out
 
 

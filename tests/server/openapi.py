@@ -137,6 +137,20 @@ def check_response(method, path, status, headers, body):
         _validate(media["schema"], json.loads(body), where)
 
 
+def check_request(method, path, status, body):
+    """Raises SpecMismatch unless a JSON request the server took (2xx) is one the spec's
+    requestBody describes: a field the server reads must be in the spec."""
+    if not 200 <= status < 300:
+        return
+    template = route(path)
+    op = spec()["paths"][template].get(method.lower()) if template is not None else None
+    media = ((op or {}).get("requestBody") or {}).get("content", {}).get("application/json")
+    if media is None or "schema" not in media:
+        raise SpecMismatch("%s %s -> %d: the server took a JSON body the spec does not describe"
+                           % (method, path, status))
+    _validate(media["schema"], body, "request of %s %s -> %d" % (method, path, status))
+
+
 def check_event(path, event, data):
     """Raises SpecMismatch unless the stream's event name and data are in its x-events."""
     template = route(path)
