@@ -22,7 +22,14 @@ inline float2 clopt_norm_add(float2 a, float2 b)
     if (b.y == 0.0f) return a; /* an empty sum (or zeros) adds nothing at any scale */
     if (a.y == 0.0f) return b;
     const float r = b.x / a.x;
-    return (float2)(a.x, a.y + b.y * r * r);
+    const float y = a.y + b.y * r * r;
+    if (y > FLT_MAX) {
+        /* Two plain sums (scale 1) below FLT_MAX whose total is not: the total at scale 2^64
+         * (a rescaled pair's ssq is at most its element count, so only these overflow) */
+        const float q = r * 0x1p-64f;
+        return (float2)(a.x * 0x1p64f, a.y * 0x1p-128f + b.y * q * q);
+    }
+    return (float2)(a.x, y);
 }
 
 /* Tree sum of one pair per work-item; the result is valid in work-item 0. */

@@ -31,32 +31,38 @@ __kernel void clopt_muon_momentum(__global const float *restrict g, __global flo
     x[clopt_muon_at(i, rows, cols)] = u;
 }
 
-/* Tree sum of one value per work-item, valid in every work-item (CLOPT_WGS a power of 2). */
-inline float clopt_muon_group_sum(float x, __local float *scratch)
-{
-    const uint lid = get_local_id(0);
-    scratch[lid] = x;
-    barrier(CLK_LOCAL_MEM_FENCE);
-    for (uint width = CLOPT_WGS / 2; width > 0; width /= 2) {
-        if (lid < width)
-            scratch[lid] += scratch[lid + width];
-        barrier(CLK_LOCAL_MEM_FENCE);
-    }
-    return scratch[0];
-}
-
-/* One work-group: the Frobenius norm as a tree sum, then every element divided by it. */
+/*
+ * One work-group: |X|_F as clip.cl's (scale, ssq) pairs, so that squares past FLT_MAX (a
+ * momentum near 1e19) or below FLT_MIN (near 1e-20) still give X's direction; then every
+ * element divided by max(|X|_F, epsilon), by the scale first and the root of ssq second, so
+ * a norm past FLT_MAX is never formed. Where the sums are normal the scale is 1 and the bits
+ * are those of a plain sum of squares.
+ */
 __kernel __attribute__((reqd_work_group_size(CLOPT_WGS, 1, 1))) void
 clopt_muon_normalise(__global float *restrict x, const uint n, const clopt_scalars k)
 {
-    __local float scratch[CLOPT_WGS];
-    float sum = 0.0f;
-    for (uint i = get_local_id(0); i < n; i += CLOPT_WGS)
-        sum += x[i] * x[i];
+    __local float2 scratch[CLOPT_WGS];
+    float acc = 0.0f, most = 0.0f;
+    for (uint i = get_local_id(0); i < n; i += CLOPT_WGS) {
+        acc += x[i] * x[i];
+        most = fmax(most, fabs(x[i]));
+    }
+    float2 mine = (float2)(1.0f, acc);
+    if (most > 0.0f && !(acc >= FLT_MIN && acc <= FLT_MAX)) { /* overflow or underflow */
+        float ssq = 0.0f;
+        for (uint i = get_local_id(0); i < n; i += CLOPT_WGS) {
+            const float y = x[i] / most;
+            ssq += y * y;
+        }
+        mine = (float2)(most, ssq);
+    }
+    const float2 sum = clopt_group_norm(mine, scratch); /* scratch[0] after the last barrier */
+    const float root = sqrt(sum.y);
     /* (float): k's fields are double where this file is built into the double program */
-    const float d = fmax(sqrt(clopt_muon_group_sum(sum, scratch)), (float)k.epsilon);
+    const float eps = (float)k.epsilon;
+    const int small = sum.x * root < eps; /* the norm, formed only to compare (inf compares) */
     for (uint i = get_local_id(0); i < n; i += CLOPT_WGS)
-        x[i] = x[i] / d;
+        x[i] = small ? x[i] / eps : x[i] / sum.x / root;
 }
 
 __kernel void clopt_muon_apply(__global float *restrict p, __global const float *restrict x,

@@ -201,6 +201,60 @@ static void test_muon_repeats_bit_identically(void)
     free(p0), free(g), free(out[0]), free(out[1]);
 }
 
+/*
+ * Muon normalises the momentum before Newton-Schulz, so a gradient c * G takes the same
+ * step for every c > 0 whose norm is above epsilon (weight decay 0, one step; epsilon 1e-35
+ * here). With c = 1e20 the momentum's squares pass FLT_MAX, some work-items' plain sums
+ * stay just below it and their total does not; with c = 1e-25 or 1e-30 they fall below
+ * FLT_MIN: a plain float sum of squares made the norm inf (no step at all) or 0 (a step of
+ * X / epsilon). The steps must agree with the one at c = 1 (where the sum is normal) to
+ * 1e-5 of the largest (2.3e-6 measured), what Newton-Schulz makes of X's last bits (the
+ * normalised X differs by an ulp or two where the elements were divided by their largest).
+ */
+static void test_muon_is_scale_invariant_where_squares_overflow_or_underflow(void)
+{
+    const size_t rows = 12, cols = 20, n = rows * cols;
+    const double scales[] = {1, 1e20, 1e-25, 1e-30};
+    uint64_t rng = 11;
+    float *p0 = malloc(n * sizeof *p0), *g0 = malloc(n * sizeof *g0), *g = malloc(n * sizeof *g);
+    float *step[4];
+    for (size_t i = 0; i < n; i++)
+        p0[i] = test_uniform(&rng), g0[i] = test_uniform(&rng) + 0.5f;
+    for (int c = 0; c < 4; c++) {
+        for (size_t i = 0; i < n; i++)
+            g[i] = (float)(g0[i] * scales[c]);
+        cl_mem p = test_buffer(n, p0), gb = test_buffer(n, g);
+        clopt_optimizer *o = clopt_optimizer_create(
+            test_context(), "muon(lr=0.05, weight_decay=0, epsilon=1e-35)", NULL);
+        CU_ASSERT_EQUAL(clopt_optimizer_add_matrix(o, p, gb, 0, rows, cols, NULL), CLOPT_OK);
+        CU_ASSERT_EQUAL(clopt_optimizer_step(o, NULL), CLOPT_OK);
+        step[c] = malloc(n * sizeof(float));
+        test_read(p, 0, n, step[c]);
+        for (size_t i = 0; i < n; i++)
+            step[c][i] -= p0[i];
+        clopt_optimizer_release(o);
+        clReleaseMemObject(p);
+        clReleaseMemObject(gb);
+    }
+    for (int c = 1; c < 4; c++) {
+        double worst = 0, top = 0;
+        for (size_t i = 0; i < n; i++) {
+            const double e = fabs((double)step[c][i] - step[0][i]);
+            worst = e > worst || e != e ? e : worst;
+            top = fmax(top, fabs((double)step[0][i]));
+        }
+        worst /= top;
+        CU_ASSERT(worst <= 1e-5);
+        if (!(worst <= 1e-5))
+            fprintf(stderr,
+                    "\n  gradient x %g: worst relative difference of the step %g (%g vs %g)\n",
+                    scales[c], worst, step[c][0], step[0][0]);
+    }
+    for (int c = 0; c < 4; c++)
+        free(step[c]);
+    free(p0), free(g0), free(g);
+}
+
 static void test_muon_refuses_a_tensor_without_a_shape(void)
 {
     cl_mem p = test_buffer(64, NULL), g = test_buffer(64, NULL);
@@ -342,6 +396,8 @@ CU_TestInfo muon_tests[] = {
     {"muon matches the reference on square, wide and tall matrices with every option",
      test_muon_matches_the_reference_on_square_wide_and_tall_matrices},
     {"muon repeats bit-identically", test_muon_repeats_bit_identically},
+    {"muon is scale-invariant where squares overflow or underflow",
+     test_muon_is_scale_invariant_where_squares_overflow_or_underflow},
     {"muon refuses a tensor without a shape, and bad shapes and words",
      test_muon_refuses_a_tensor_without_a_shape},
     {"other optimizers ignore shapes", test_other_optimizers_ignore_shapes},
