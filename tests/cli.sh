@@ -115,6 +115,8 @@ refuse "landscape view" "expected x0 < x1 and y0 < y1" -- "$clopt" landscape --f
 refuse "landscape function" "did you mean 'sphere'" -- "$clopt" landscape --function spere
 refuse "bench step size" "--size = '1': expected an integer in 4 .. 268435456" -- "$clopt" bench step --size 1
 refuse "bench step optimizer" "did you mean 'adam'" -- "$clopt" bench step --optimizer adma
+refuse "bench gemm hidden" "--hidden = '0': expected an integer in 1 .. 4096" -- "$clopt" bench gemm --hidden 0
+check "bench gemm times both contenders" 0 '"openblas_gflops":' -- "$clopt" bench gemm --batch 8 --hidden 16 --repeat 1 --json
 
 # The step benchmark runs and prints valid JSON with the documented fields (no timing check).
 json=$("$clopt" bench step --size 4096 --tensors 20 --repeat 2 --json)

@@ -210,5 +210,6 @@ int clopt_cli_bench(int argc, char **argv)
     if (strcmp(argv[1], "step") == 0) return clopt_cli_bench_step(argc, argv);
     if (strcmp(argv[1], "explore") == 0) return clopt_cli_bench_explore(argc, argv);
     if (strcmp(argv[1], "tune") == 0) return clopt_cli_bench_tune(argc, argv);
+    if (strcmp(argv[1], "gemm") == 0) return clopt_cli_bench_gemm(argc, argv);
     return clopt_cli_group_unknown("bench", "benchmark", argv[1]);
 }

@@ -33,6 +33,8 @@ int clopt_cli_bench_muon(int argc, char **argv); /* bench step of a matrix optim
 int clopt_cli_bench_explore(int argc, char **argv);
 /* clopt bench tune (argv[1] is "tune"). */
 int clopt_cli_bench_tune(int argc, char **argv);
+/* clopt bench gemm (argv[1] is "gemm"). */
+int clopt_cli_bench_gemm(int argc, char **argv);
 
 /*
  * One subcommand, "clopt WORD [SUB]": a one-line summary, its --help text (laid out as
@@ -64,7 +66,7 @@ extern const char clopt_cli_devices_usage[], clopt_cli_optimizers_usage[],
     clopt_cli_bench_trajectories_usage[], clopt_cli_bench_step_usage[], clopt_cli_serve_usage[],
     clopt_cli_train_usage[], clopt_cli_explore_basins_usage[], clopt_cli_explore_sweep_usage[],
     clopt_cli_explore_trainability_usage[], clopt_cli_bench_explore_usage[], clopt_cli_tune_usage[],
-    clopt_cli_bench_tune_usage[];
+    clopt_cli_bench_tune_usage[], clopt_cli_bench_gemm_usage[];
 /* clopt's own options (--help, --version, --man, --list), in the same layout. */
 extern const char clopt_cli_options_usage[];
 

@@ -37,6 +37,8 @@ static const clopt_cli_command commands[] = {
      clopt_cli_bench_explore_usage, clopt_cli_bench},
     {"bench", "tune", "measure clopt tune: every optimizer x 25 lr values x 64 starts",
      clopt_cli_bench_tune_usage, clopt_cli_bench},
+    {"bench", "gemm", "measure the training's matrix products against OpenBLAS",
+     clopt_cli_bench_gemm_usage, clopt_cli_bench},
     {"serve", NULL, "serve the page and the JSON API on 127.0.0.1:8080", clopt_cli_serve_usage,
      clopt_cli_serve},
     {"train", NULL, "train an MLP on Fashion-MNIST with each optimizer", clopt_cli_train_usage,

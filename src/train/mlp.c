@@ -52,41 +52,43 @@ static clopt_status gemm_check(CLBlastStatusCode rc, const char *what, clopt_err
                            (int)rc);
 }
 
-/* C = op(A) op(B), row-major, m x n, inner k. */
-static clopt_status gemm(clopt_mlp *m, int ta, int tb, size_t rows, size_t cols, size_t inner,
-                         cl_mem a, size_t a_off, size_t lda, cl_mem b, size_t b_off, size_t ldb,
-                         cl_mem c, size_t c_off, const char *what, clopt_error *err)
-{
-    cl_command_queue q = clopt_context_queue(m->ctx);
-    return gemm_check(
-        CLBlastSgemm(CLBlastLayoutRowMajor, ta ? CLBlastTransposeYes : CLBlastTransposeNo,
-                     tb ? CLBlastTransposeYes : CLBlastTransposeNo, rows, cols, inner, 1.0f, a,
-                     a_off, lda, b, b_off, ldb, 0.0f, c, c_off, cols, &q, NULL),
-        what, err);
-}
-
-/* The five matrix products of a forward and backward pass, defined once. */
+/* The five matrix products of a forward and backward pass, in clopt_mlp_products' order. */
 typedef enum { X_W1, H_W2, HT_DZ, DZ_W2T, XT_DH, PRODUCTS } product_id;
+
+void clopt_mlp_products(const clopt_mlp *m, size_t rows, clopt_mlp_gemm out[CLOPT_MLP_PRODUCTS])
+{
+    const size_t b = rows, in = m->in, h = m->hidden, c = m->classes;
+    const clopt_mlp_gemm s[CLOPT_MLP_PRODUCTS] = {{0, 0, b, h, in, "x W1"},    /* h = x W1 */
+                                                  {0, 0, b, c, h, "h W2"},     /* z = h W2 */
+                                                  {1, 0, h, c, b, "h^T dz"},   /* dW2 = h^T dz */
+                                                  {0, 1, b, h, c, "dz W2^T"},  /* dh = dz W2^T */
+                                                  {1, 0, in, h, b, "x^T dh"}}; /* dW1 = x^T dh */
+    memcpy(out, s, sizeof s);
+}
 
 static clopt_status product(clopt_mlp *m, product_id p, size_t rows, clopt_error *err)
 {
-    switch (p) {
-    case X_W1: /* h = x W1 */
-        return gemm(m, 0, 0, rows, m->hidden, m->in, m->x, 0, m->in, m->params, m->off[0],
-                    m->hidden, m->h, 0, "x W1", err);
-    case H_W2: /* z = h W2 */
-        return gemm(m, 0, 0, rows, m->classes, m->hidden, m->h, 0, m->hidden, m->params, m->off[2],
-                    m->classes, m->z, 0, "h W2", err);
-    case HT_DZ: /* dW2 = h^T dz */
-        return gemm(m, 1, 0, m->hidden, m->classes, rows, m->h, 0, m->hidden, m->dz, 0, m->classes,
-                    m->grads, m->off[2], "h^T dz", err);
-    case DZ_W2T: /* dh = dz W2^T */
-        return gemm(m, 0, 1, rows, m->hidden, m->classes, m->dz, 0, m->classes, m->params,
-                    m->off[2], m->classes, m->dh, 0, "dz W2^T", err);
-    default: /* dW1 = x^T dh */
-        return gemm(m, 1, 0, m->in, m->hidden, rows, m->x, 0, m->in, m->dh, 0, m->hidden, m->grads,
-                    m->off[0], "x^T dh", err);
-    }
+    clopt_mlp_gemm s[CLOPT_MLP_PRODUCTS];
+    clopt_mlp_products(m, rows, s);
+    /* A, B and C of each product: buffer and offset */
+    const struct {
+        cl_mem a, b, c;
+        size_t a_off, b_off, c_off;
+    } io[PRODUCTS] = {{m->x, m->params, m->h, 0, m->off[0], 0},
+                      {m->h, m->params, m->z, 0, m->off[2], 0},
+                      {m->h, m->dz, m->grads, 0, 0, m->off[2]},
+                      {m->dz, m->params, m->dh, 0, m->off[2], 0},
+                      {m->x, m->dh, m->grads, 0, 0, m->off[0]}};
+    const clopt_mlp_gemm *g = &s[p];
+    cl_command_queue q = clopt_context_queue(m->ctx);
+    /* row-major leading dimensions: op(A) is rows x inner, op(B) inner x cols */
+    const size_t lda = g->ta ? g->rows : g->inner, ldb = g->tb ? g->inner : g->cols;
+    return gemm_check(CLBlastSgemm(CLBlastLayoutRowMajor,
+                                   g->ta ? CLBlastTransposeYes : CLBlastTransposeNo,
+                                   g->tb ? CLBlastTransposeYes : CLBlastTransposeNo, g->rows,
+                                   g->cols, g->inner, 1.0f, io[p].a, io[p].a_off, lda, io[p].b,
+                                   io[p].b_off, ldb, 0.0f, io[p].c, io[p].c_off, g->cols, &q, NULL),
+                      g->what, err);
 }
 
 static cl_mem buffer(clopt_mlp *m, size_t bytes, const void *init, clopt_error *err)

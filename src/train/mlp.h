@@ -31,6 +31,15 @@ void clopt_mlp_glorot(float *params, size_t in, size_t hidden, size_t classes, u
  */
 cl_program clopt_mlp_build(clopt_context *ctx, clopt_error *err);
 
+/* One matrix product of a pass: C = op(A) op(B), row-major, rows x cols, inner dimension. */
+typedef struct {
+    int ta, tb; /* A, B transposed */
+    size_t rows, cols, inner;
+    const char *what; /* "x W1", ... */
+} clopt_mlp_gemm;
+
+#define CLOPT_MLP_PRODUCTS 5
+
 /*
  * A model with the given initial parameters (nparams floats; NULL: unset, for a model that
  * is loaded next), its kernels from `program` (clopt_mlp_build; the model keeps
@@ -38,6 +47,12 @@ cl_program clopt_mlp_build(clopt_context *ctx, clopt_error *err);
  */
 clopt_mlp *clopt_mlp_create(clopt_context *ctx, cl_program program, size_t in, size_t hidden,
                             size_t classes, size_t max_batch, const float *init, clopt_error *err);
+
+/*
+ * The products of a forward and backward pass over `rows` examples, in the order a batch
+ * runs them (the shapes clopt_mlp_time_products times, and clopt bench gemm compares).
+ */
+void clopt_mlp_products(const clopt_mlp *m, size_t rows, clopt_mlp_gemm out[CLOPT_MLP_PRODUCTS]);
 
 /*
  * Adds the four tensors to an optimizer; with `rest` (Muon's AdamW), W1 as the in x hidden
