@@ -233,14 +233,14 @@ test('schedules: a menu from the server, the rate chart with the step marked, sc
     assert.equal(await waitState(page, ['done', 'error']), 'done');
     assert.equal(await page.isVisible('#rates'), false, 'no rate changes: no chart');
     const schedules = await page.evaluate(() => fetch('/api/v1/schedules').then((r) => r.json()));
-    const options = await page.$$eval('[data-schedule="0"] option', (os) => os.map((o) => [o.value, o.textContent]));
+    const options = await page.$$eval('#entries [data-schedule="0"] option', (os) => os.map((o) => [o.value, o.textContent]));
     assert.deepEqual(options, [['', TEXT[lang].scheduleNone], ...schedules.map((x) => [x.name, x.name])]);
-    await page.selectOption('[data-schedule="0"]', 'cosine');
+    await page.selectOption('#entries [data-schedule="0"]', 'cosine');
     // the schedule spans the race's steps; its line in the page's language
-    assert.equal(await page.inputValue('[data-entry="0"] [data-schedule-param="steps"]'), '200');
-    assert.equal(await page.$eval('[data-entry="0"] .schedule-line', (e) => e.textContent),
+    assert.equal(await page.inputValue('#entries [data-entry="0"] [data-schedule-param="steps"]'), '200');
+    assert.equal(await page.$eval('#entries [data-entry="0"] .schedule-line', (e) => e.textContent),
       schedules.find((x) => x.name === 'cosine')[lang]);
-    await page.fill('[data-entry="0"] [data-schedule-param="warmup"]', '20');
+    await page.fill('#entries [data-entry="0"] [data-schedule-param="warmup"]', '20');
     await page.click('#run');
     await page.waitForFunction(() => /schedule=cosine\(steps=200,warmup=20\)/.test(location.hash), null, { timeout: 20000 });
     assert.equal(await waitState(page, ['done', 'error']), 'done');
