@@ -186,6 +186,62 @@ static void test_mlp_gradients_match_finite_differences(void)
     clopt_mlp_release(m);
 }
 
+/*
+ * The products on OpenBLAS over mapped buffers and on CLBlast give the same gradients and
+ * loss, to float rounding of sums of 64 products (1e-5 of the largest gradient); the
+ * environment chooses the path when the model is made (mlp.h), and a value that is neither
+ * is refused with its name. The environment is restored after.
+ */
+static void test_products_on_the_host_and_on_clblast_agree(void)
+{
+    enum { N = 16, IN = 64, HID = 24, CLS = 10 };
+    uint8_t images[N * IN], labels[N];
+    uint32_t order[N];
+    synthetic(N, IN, images, labels, 9);
+    for (uint32_t i = 0; i < N; i++)
+        order[i] = i;
+    const size_t np = IN * HID + HID + HID * CLS + CLS;
+    float init[IN * HID + HID + HID * CLS + CLS], grads[2][IN * HID + HID + HID * CLS + CLS];
+    clopt_mlp_glorot(init, IN, HID, CLS, 7);
+    cl_mem im = bytes(images, sizeof images), lb = bytes(labels, sizeof labels),
+           od = bytes(order, sizeof order);
+    const char *saved = getenv("CLOPT_GEMM");
+    char *keep = saved ? strdup(saved) : NULL;
+    const char *paths[2] = {"host", "clblast"};
+    double loss[2] = {0, 0};
+    for (int k = 0; k < 2; k++) {
+        setenv("CLOPT_GEMM", paths[k], 1);
+        clopt_error err = {0};
+        clopt_mlp *m = model(IN, HID, CLS, N, init, &err);
+        CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+        CU_ASSERT_EQUAL(m->host_gemm, k == 0);
+        size_t right;
+        CU_ASSERT_EQUAL(clopt_mlp_batch(m, im, lb, od, 0, N, N, &loss[k], &right, &err), CLOPT_OK);
+        test_read(m->grads, 0, np, grads[k]);
+        clopt_mlp_release(m);
+    }
+    double top = 0, worst = 0;
+    for (size_t i = 0; i < np; i++) {
+        top = fmax(top, fabs(grads[0][i]));
+        worst = fmax(worst, fabs((double)grads[0][i] - grads[1][i]));
+    }
+    CU_ASSERT(top > 0);
+    CU_ASSERT(worst <= 1e-5 * top);
+    CU_ASSERT(fabs(loss[0] - loss[1]) <= 1e-5 * fabs(loss[1]));
+    setenv("CLOPT_GEMM", "blas", 1);
+    clopt_error err = {0};
+    CU_ASSERT_PTR_NULL(model(IN, HID, CLS, N, init, &err));
+    ASSERT_ERROR(err, CLOPT_EINVAL, "CLOPT_GEMM='blas': expected clblast or host");
+    if (keep)
+        setenv("CLOPT_GEMM", keep, 1);
+    else
+        unsetenv("CLOPT_GEMM");
+    free(keep);
+    clReleaseMemObject(im);
+    clReleaseMemObject(lb);
+    clReleaseMemObject(od);
+}
+
 static void test_one_epoch_learns_better_than_chance(void)
 {
     enum { N = 1024, IN = 40, HID = 32, CLS = 10, B = 32 };
@@ -633,6 +689,7 @@ CU_TestInfo train_tests[] = {
      test_idx_reads_images_and_labels_plain_and_gzip},
     {"idx rejects bad files with a reason", test_idx_rejects_bad_files_with_a_reason},
     {"mlp gradients match finite differences", test_mlp_gradients_match_finite_differences},
+    {"products on the host and on CLBlast agree", test_products_on_the_host_and_on_clblast_agree},
     {"one epoch learns better than chance", test_one_epoch_learns_better_than_chance},
     {"training resumed from a checkpoint equals one that never stopped",
      test_training_resumed_from_a_checkpoint_equals_one_that_never_stopped},

@@ -1,9 +1,10 @@
 /*
- * clopt bench gemm: the matrix products of `clopt train`'s MLP on the device (CLBlast's SGEMM
- * on the model's own buffers, clopt_mlp_time_products) against OpenBLAS's SGEMM on the host
- * on the same shapes (clopt_mlp_products), in the same run. Each round times both, one after
- * the other, each the best of a few passes; the figures are medians over rounds, and the
- * ratio a round's t(OpenBLAS) / t(CLBlast): CLBlast's share of OpenBLAS's rate.
+ * clopt bench gemm: the matrix products of `clopt train`'s MLP as the trainer runs them
+ * (clopt_mlp_time_products on the model's own buffers: CLBlast's SGEMM, or OpenBLAS over the
+ * mapped buffers on a CPU device; CLOPT_GEMM chooses, mlp.h) against OpenBLAS's SGEMM on host
+ * matrices of the same shapes (clopt_mlp_products), in the same run. Each round times both,
+ * one after the other, each the best of a few passes; the figures are medians over rounds,
+ * and the ratio a round's t(OpenBLAS) / t(clopt): clopt's share of OpenBLAS's rate.
  */
 #include "cli.h"
 
@@ -28,9 +29,10 @@ const char clopt_cli_bench_gemm_usage[] =
     "usage: clopt bench gemm [--batch B] [--hidden H] [--repeat R] [--device SEL] [--json]\n"
     "\n"
     "Times the five matrix products of a batch of clopt train's MLP (784 -> H -> 10: x W1,\n"
-    "h W2, h^T dz, dz W2^T, x^T dh) with CLBlast's SGEMM on the device against OpenBLAS's\n"
-    "SGEMM on the host, in the same rounds; prints both GFLOP/s and the median over rounds of\n"
-    "t(OpenBLAS) / t(CLBlast).\n"
+    "h W2, h^T dz, dz W2^T, x^T dh) as the trainer runs them (on a CPU device OpenBLAS over\n"
+    "the mapped buffers, else CLBlast's SGEMM; CLOPT_GEMM=clblast|host chooses) against\n"
+    "OpenBLAS's SGEMM on host matrices, in the same rounds; prints both GFLOP/s and the\n"
+    "median over rounds of t(OpenBLAS) / t(clopt).\n"
     "\n"
     "  --batch B    examples per batch, 1 .. 4096 (default 128, clopt train's)\n"
     "  --hidden H   hidden units, 1 .. 4096 (default 256, clopt train's)\n"
@@ -138,20 +140,21 @@ static int run(clopt_context *ctx, const gemm_args *a)
         clGetDeviceInfo(clopt_context_device(ctx), CL_DEVICE_NAME, sizeof device - 1, device, NULL);
         if (a->json)
             printf("{\"device\":\"%s\",\"batch\":%zu,\"hidden\":%zu,\"rounds\":%llu,"
-                   "\"clblast_ms\":%.4f,\"openblas_ms\":%.4f,\"clblast_gflops\":%.3f,"
-                   "\"openblas_gflops\":%.3f,\"ratio\":%.4f,\"openblas_threads\":%d}\n",
-                   device, batch, hidden, (unsigned long long)a->repeat, 1e3 * md, 1e3 * mh,
-                   flops / md / 1e9, flops / mh / 1e9, rm, openblas_get_num_threads());
+                   "\"products\":\"%s\",\"clopt_ms\":%.4f,\"openblas_ms\":%.4f,"
+                   "\"clopt_gflops\":%.3f,\"openblas_gflops\":%.3f,\"ratio\":%.4f,"
+                   "\"openblas_threads\":%d}\n",
+                   device, batch, hidden, (unsigned long long)a->repeat,
+                   m->host_gemm ? "host" : "clblast", 1e3 * md, 1e3 * mh, flops / md / 1e9,
+                   flops / mh / 1e9, rm, openblas_get_num_threads());
         else
             printf("%s: the MLP's five products, batch %zu, %d -> %zu -> %d, %llu rounds\n"
                    "%.3f GFLOP per batch (forward and backward)\n"
-                   "CLBlast (device)    %9.3f ms  %8.2f GFLOP/s\n"
-                   "OpenBLAS (host, %d threads) %9.3f ms  %8.2f GFLOP/s\n"
-                   "CLBlast / OpenBLAS rate: %.3f (median over rounds of t(OpenBLAS) / "
-                   "t(CLBlast))\n",
+                   "clopt, %-30s %9.3f ms  %8.2f GFLOP/s\n"
+                   "OpenBLAS on host matrices (%d threads)  %9.3f ms  %8.2f GFLOP/s\n"
+                   "clopt / OpenBLAS rate: %.3f (median over rounds of t(OpenBLAS) / t(clopt))\n",
                    device, batch, IN, hidden, CLASSES, (unsigned long long)a->repeat, flops / 1e9,
-                   1e3 * md, flops / md / 1e9, openblas_get_num_threads(), 1e3 * mh,
-                   flops / mh / 1e9, rm);
+                   m->host_gemm ? "OpenBLAS on mapped buffers" : "CLBlast's SGEMM", 1e3 * md,
+                   flops / md / 1e9, openblas_get_num_threads(), 1e3 * mh, flops / mh / 1e9, rm);
         rc = 0;
     }
     for (int p = 0; p < CLOPT_MLP_PRODUCTS; p++)

@@ -5,6 +5,7 @@
 #include "context.h"
 #include "error.h"
 
+#include <cblas.h>
 #include <clblast_c.h>
 #include <math.h>
 #include <stdlib.h>
@@ -66,6 +67,40 @@ void clopt_mlp_products(const clopt_mlp *m, size_t rows, clopt_mlp_gemm out[CLOP
     memcpy(out, s, sizeof s);
 }
 
+/*
+ * C = op(A) op(B) with OpenBLAS on the host: A and B mapped for reading, C for writing (it is
+ * overwritten: beta 0), each a blocking map, so the products see every kernel before them.
+ */
+static clopt_status host_gemm(clopt_mlp *m, const clopt_mlp_gemm *g, const cl_mem buf[3],
+                              const size_t off[3], size_t lda, size_t ldb, clopt_error *err)
+{
+    cl_command_queue q = clopt_context_queue(m->ctx);
+    const size_t count[3] = {g->rows * g->inner, g->inner * g->cols, g->rows * g->cols};
+    const cl_map_flags flags[3] = {CL_MAP_READ, CL_MAP_READ, CL_MAP_WRITE_INVALIDATE_REGION};
+    float *ptr[3] = {NULL, NULL, NULL};
+    clopt_status st = CLOPT_OK;
+    for (int i = 0; i < 3 && st == CLOPT_OK; i++) {
+        cl_int rc;
+        ptr[i] = clEnqueueMapBuffer(q, buf[i], CL_TRUE, flags[i], off[i] * sizeof(float),
+                                    count[i] * sizeof(float), 0, NULL, NULL, &rc);
+        if (rc != CL_SUCCESS) {
+            ptr[i] = NULL;
+            st = clopt_error_cl(err, rc, "clEnqueueMapBuffer", g->what);
+        }
+    }
+    if (st == CLOPT_OK)
+        cblas_sgemm(CblasRowMajor, g->ta ? CblasTrans : CblasNoTrans,
+                    g->tb ? CblasTrans : CblasNoTrans, (int)g->rows, (int)g->cols, (int)g->inner,
+                    1.0f, ptr[0], (int)lda, ptr[1], (int)ldb, 0.0f, ptr[2], (int)g->cols);
+    for (int i = 0; i < 3; i++) {
+        if (!ptr[i]) continue;
+        const cl_int rc = clEnqueueUnmapMemObject(q, buf[i], ptr[i], 0, NULL, NULL);
+        if (rc != CL_SUCCESS && st == CLOPT_OK)
+            st = clopt_error_cl(err, rc, "clEnqueueUnmapMemObject", g->what);
+    }
+    return st;
+}
+
 static clopt_status product(clopt_mlp *m, product_id p, size_t rows, clopt_error *err)
 {
     clopt_mlp_gemm s[CLOPT_MLP_PRODUCTS];
@@ -83,6 +118,11 @@ static clopt_status product(clopt_mlp *m, product_id p, size_t rows, clopt_error
     cl_command_queue q = clopt_context_queue(m->ctx);
     /* row-major leading dimensions: op(A) is rows x inner, op(B) inner x cols */
     const size_t lda = g->ta ? g->rows : g->inner, ldb = g->tb ? g->inner : g->cols;
+    if (m->host_gemm) {
+        const cl_mem buf[3] = {io[p].a, io[p].b, io[p].c};
+        const size_t off[3] = {io[p].a_off, io[p].b_off, io[p].c_off};
+        return host_gemm(m, g, buf, off, lda, ldb, err);
+    }
     return gemm_check(CLBlastSgemm(CLBlastLayoutRowMajor,
                                    g->ta ? CLBlastTransposeYes : CLBlastTransposeNo,
                                    g->tb ? CLBlastTransposeYes : CLBlastTransposeNo, g->rows,
@@ -101,6 +141,24 @@ static cl_mem buffer(clopt_mlp *m, size_t bytes, const void *init, clopt_error *
     return b;
 }
 
+/* Where the products run (mlp.h): *host 1 for OpenBLAS on the host, 0 for CLBlast. */
+static clopt_status gemm_where(clopt_context *ctx, int *host, clopt_error *err)
+{
+    const char *env = getenv("CLOPT_GEMM");
+    if (env && strcmp(env, "clblast") != 0 && strcmp(env, "host") != 0)
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "CLOPT_GEMM='%s': expected clblast or host (or unset: the host's "
+                               "BLAS on a CPU device, CLBlast on others)",
+                               env);
+    cl_device_type type = 0;
+    const cl_int rc =
+        clGetDeviceInfo(clopt_context_device(ctx), CL_DEVICE_TYPE, sizeof type, &type, NULL);
+    if (rc != CL_SUCCESS)
+        return clopt_error_cl(err, rc, "clGetDeviceInfo", "asking the device's type");
+    *host = env ? strcmp(env, "host") == 0 : (type & CL_DEVICE_TYPE_CPU) != 0;
+    return CLOPT_OK;
+}
+
 clopt_mlp *clopt_mlp_create(clopt_context *ctx, cl_program program, size_t in, size_t hidden,
                             size_t classes, size_t max_batch, const float *init, clopt_error *err)
 {
@@ -111,6 +169,10 @@ clopt_mlp *clopt_mlp_create(clopt_context *ctx, cl_program program, size_t in, s
     }
     m->ctx = ctx;
     m->in = in, m->hidden = hidden, m->classes = classes, m->max_batch = max_batch;
+    if (gemm_where(ctx, &m->host_gemm, err) != CLOPT_OK) {
+        free(m);
+        return NULL;
+    }
     const size_t counts[4] = {in * hidden, hidden, hidden * classes, classes};
     for (int i = 0; i < 4; i++) {
         m->off[i] = m->nparams;

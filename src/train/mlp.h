@@ -20,6 +20,7 @@ typedef struct {
     cl_kernel gather, bias, softmax, colsum, relu_grad;
     float *host_loss;
     uint32_t *host_correct;
+    int host_gemm; /* the products on the host's BLAS over mapped buffers (see clopt_mlp_create) */
 } clopt_mlp;
 
 /* Glorot-uniform weights (as Keras), zero biases, from a seeded generator: nparams floats. */
@@ -41,6 +42,11 @@ typedef struct {
 #define CLOPT_MLP_PRODUCTS 5
 
 /*
+ * Where the matrix products run: OpenBLAS's SGEMM on the host, over the buffers mapped
+ * (without a copy on a CPU device, whose buffers are host memory), where the device is the
+ * CPU (PoCL's): a tenth of the time of CLBlast's SGEMM there (clopt bench gemm); CLBlast on
+ * every other device. CLOPT_GEMM=clblast or =host chooses; another value is an error.
+ *
  * A model with the given initial parameters (nparams floats; NULL: unset, for a model that
  * is loaded next), its kernels from `program` (clopt_mlp_build; the model keeps
  * its own kernels, the program may be released after). NULL with err filled.
