@@ -212,20 +212,27 @@ static uint64_t fill_table(clopt_engine *g, uint64_t updates)
     return rows;
 }
 
-/* Sets the launch constants for steps [first, first + count), in the program's type. */
-static cl_int set_launch(clopt_engine *g, cl_uint first, cl_uint count)
+/*
+ * The launch constants for steps [first, first + count) in the program's element type:
+ * g->launch itself (double), or its float copy in *l. Returns the bytes to pass.
+ */
+static size_t launch_arg(clopt_engine *g, cl_uint first, cl_uint count, clopt_launch *l,
+                         const void **arg)
 {
     g->launch.first = first;
     g->launch.count = count;
-    if (g->dbl) return clSetKernelArg(g->kernel, 0, sizeof g->launch, &g->launch);
-    clopt_launch l;
-#define COPY_UINT(name) l.name = g->launch.name;
-#define COPY_ELEM(name) l.name = (float)g->launch.name;
+    if (g->dbl) {
+        *arg = &g->launch;
+        return sizeof g->launch;
+    }
+#define COPY_UINT(name) l->name = g->launch.name;
+#define COPY_ELEM(name) l->name = (float)g->launch.name;
     CLOPT_LAUNCH_UINTS(COPY_UINT)
     CLOPT_LAUNCH_ELEMS(COPY_ELEM)
 #undef COPY_UINT
 #undef COPY_ELEM
-    return clSetKernelArg(g->kernel, 0, sizeof l, &l);
+    *arg = l;
+    return sizeof *l;
 }
 
 clopt_status clopt_engine_advance(clopt_engine *g, uint64_t max_steps, uint64_t *first,
@@ -246,7 +253,10 @@ clopt_status clopt_engine_advance(clopt_engine *g, uint64_t max_steps, uint64_t 
                        clEnqueueWriteBuffer(q, g->d_table, CL_FALSE, 0,
                                             g->ncfg * g->stride * clopt_engine_row_bytes(g),
                                             g->table, 0, NULL, NULL));
-    CLOPT_CL_CHECK(err, what, set_launch(g, (cl_uint)g->next, (cl_uint)n));
+    clopt_launch l;
+    const void *arg;
+    const size_t bytes = launch_arg(g, (cl_uint)g->next, (cl_uint)n, &l, &arg);
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(g->kernel, 0, bytes, arg));
     CLOPT_CL_CHECK(err, what,
                    clEnqueueNDRangeKernel(q, g->kernel, 1, NULL, &global, &local, 0, NULL, NULL));
     if (g->every) {
