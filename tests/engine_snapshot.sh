@@ -2,10 +2,13 @@
 # Records the outputs of `clopt run`, `clopt explore` (basins, sweep; float and double) and
 # `clopt tune` for every catalogue kind into a folder, so that a change to the trajectory
 # engine can be checked bit for bit: run it before and after, then `diff -r` the folders.
-# usage: tests/engine_snapshot.sh build/clopt OUTDIR
+# usage: tests/engine_snapshot.sh build/clopt OUTDIR [BEFORE]
+# With BEFORE (an earlier OUTDIR, from the binary before the change), it then compares the
+# two byte for byte and fails on any difference.
 set -euo pipefail
 clopt=$1
 out=$2
+before=${3:-}
 mkdir -p "$out"
 kinds=$($clopt --list optimizers)
 for f in rosenbrock himmelblau; do
@@ -39,3 +42,7 @@ $clopt tune --function rosenbrock --optimizer adam --optimizer 'sgd(momentum=0.9
     >"$out/tune-auc.json"
 $clopt tune --function himmelblau --optimizer lion --optimizer sgd_schedulefree --starts 5 \
     --steps 200 --score final --json >"$out/tune-final.json"
+if [ -n "$before" ]; then
+    diff -r "$before" "$out"
+    echo "identical: $(ls "$out" | wc -l) outputs"
+fi
