@@ -48,8 +48,23 @@
  */
 #define CLOPT_LAUNCH_UINTS(X)                                                                      \
     X(fn)                                                                                          \
-    X(starts) X(cpad) X(ncfg) X(pad) X(nwork) X(groups) X(stride) X(first) X(count) X(nsteps)      \
-        X(every) X(ncomp) X(key0) X(key1) X(nseeds) X(auc) X(unused)
+    X(starts)                                                                                      \
+    X(cpad)                                                                                        \
+    X(ncfg)                                                                                        \
+    X(pad)                                                                                         \
+    X(nwork)                                                                                       \
+    X(groups)                                                                                      \
+    X(stride)                                                                                      \
+    X(first)                                                                                       \
+    X(count)                                                                                       \
+    X(nsteps)                                                                                      \
+    X(every)                                                                                       \
+    X(ncomp)                                                                                       \
+    X(key0)                                                                                        \
+    X(key1)                                                                                        \
+    X(nseeds)                                                                                      \
+    X(auc)                                                                                         \
+    X(unused)
 #define CLOPT_LAUNCH_ELEMS(X) X(noise) X(fstar) X(tol)
 
 #define CLOPT_LAUNCH_UINT(name) unsigned int name;
