@@ -12,6 +12,9 @@
  * (clopt_state_load, clopt_state_store), so a run gives the bits of the trajectory with the
  * same start and spec.
  *
+ * Arguments: the launch constants (clopt_launch, trajectory.h; rpad is its pad), then the
+ * buffers in the trajectory kernel's order (kinds, table, state, flags: steps, out: sums),
+ * so that one host engine (src/engine.c) drives both.
  * Buffers, for rpad runs (padded to whole work-items):
  *   state  CLOPT_STATE_ROWS + 1 rows of rpad floats: x, y, a_x, a_y, b_x, b_y, c_x, c_y (as
  *          the trajectory kernel's) and f (written at step nsteps);
@@ -128,16 +131,15 @@ CLOPT_INLINE void clopt_explore(const bool sweep, const uint kind, const uint fn
 }
 
 /* Basin maps: optimizer o's runs are the block [o * cpad, (o + 1) * cpad). */
-__kernel void clopt_explore_basins(const uint fn, const uint cpad, const uint ncfg,
-                                   const uint rpad, const uint nwork, const uint groups,
-                                   __global const uint *restrict kinds,
+__kernel void clopt_explore_basins(const clopt_launch L, __global const uint *restrict kinds,
                                    __global const clopt_scalars *restrict table,
-                                   const uint stride, const uint first, const uint count,
-                                   const uint nsteps, const clopt_elem fstar, const clopt_elem tol,
                                    __global clopt_elem *restrict state, __global uint *restrict steps,
-                                   const clopt_elem noise, const uint nseeds, const uint auc,
                                    __global clopt_elem *restrict sums)
 {
+    const uint fn = L.fn, cpad = L.cpad, ncfg = L.ncfg, rpad = L.pad, nwork = L.nwork;
+    const uint groups = L.groups, stride = L.stride, first = L.first, count = L.count;
+    const uint nsteps = L.nsteps, nseeds = L.nseeds, auc = L.auc;
+    const clopt_elem fstar = L.fstar, tol = L.tol, noise = L.noise;
 #if !CLOPT_KIND_COPIES
     clopt_explore(false, CLOPT_KIND_COUNT, fn, cpad, ncfg, rpad, nwork, groups, kinds, table,
                   stride, first, count, nsteps, fstar, tol, state, steps, noise, nseeds, auc,
@@ -158,16 +160,15 @@ __kernel void clopt_explore_basins(const uint fn, const uint cpad, const uint nc
 }
 
 /* Sweeps: run r is config r (CLOPT_TW 1; cpad is 1). */
-__kernel void clopt_explore_sweep(const uint fn, const uint cpad, const uint ncfg,
-                                  const uint rpad, const uint nwork, const uint groups,
-                                  __global const uint *restrict kinds,
+__kernel void clopt_explore_sweep(const clopt_launch L, __global const uint *restrict kinds,
                                   __global const clopt_scalars *restrict table,
-                                  const uint stride, const uint first, const uint count,
-                                  const uint nsteps, const clopt_elem fstar, const clopt_elem tol,
                                   __global clopt_elem *restrict state, __global uint *restrict steps,
-                                  const clopt_elem noise, const uint nseeds, const uint auc,
                                   __global clopt_elem *restrict sums)
 {
+    const uint fn = L.fn, cpad = L.cpad, ncfg = L.ncfg, rpad = L.pad, nwork = L.nwork;
+    const uint groups = L.groups, stride = L.stride, first = L.first, count = L.count;
+    const uint nsteps = L.nsteps, nseeds = L.nseeds, auc = L.auc;
+    const clopt_elem fstar = L.fstar, tol = L.tol, noise = L.noise;
     clopt_explore(true, CLOPT_KIND_COUNT, fn, cpad, ncfg, rpad, nwork, groups, kinds, table,
                   stride, first, count, nsteps, fstar, tol, state, steps, noise, nseeds, auc,
                   sums);

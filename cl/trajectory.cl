@@ -18,8 +18,9 @@
  * Step s evaluates f and the gradient at the current point, records it when s % every
  * == 0, checks for divergence and, while s < nsteps, applies the update.
  */
-/* CLOPT_ALIVE, the kinds table's packing and the state rows: trajectory.h, shared with the
- * host. */
+/* CLOPT_ALIVE, the kinds table's packing, the state rows and the launch constants
+ * (clopt_launch, the kernel's first argument; spad and tpad are its cpad and pad):
+ * trajectory.h, shared with the host (src/engine.c). */
 
 /*
  * A loop over this work-item's groups, each iteration a whole step of one group. One
@@ -301,16 +302,16 @@ CLOPT_INLINE void clopt_trajectories_of(const uint kind, const uint live, const 
     }
 }
 
-__kernel void clopt_trajectories(const uint fn, const uint starts, const uint spad,
-                                 const uint tpad, const uint nwork, const uint groups,
-                                 __global const uint *restrict kinds,
-                                 __global const clopt_scalars *restrict table, const uint stride,
-                                 const uint first, const uint count, const uint nsteps,
-                                 const uint every, const clopt_elem noise, const uint key0,
-                                 const uint key1, const uint ncomp,
+__kernel void clopt_trajectories(const clopt_launch L, __global const uint *restrict kinds,
+                                 __global const clopt_scalars *restrict table,
                                  __global clopt_elem *restrict state, __global uint *restrict diverged,
                                  __global clopt_elem *restrict out)
 {
+    const uint fn = L.fn, starts = L.starts, spad = L.cpad, tpad = L.pad, nwork = L.nwork;
+    const uint groups = L.groups, stride = L.stride, first = L.first, count = L.count;
+    const uint nsteps = L.nsteps, every = L.every, key0 = L.key0, key1 = L.key1;
+    const uint ncomp = L.ncomp;
+    const clopt_elem noise = L.noise;
     const uint w = get_global_id(0);
     if (w >= nwork)
         return;

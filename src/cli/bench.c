@@ -83,9 +83,10 @@ const char clopt_cli_bench_trajectories_usage[] =
     "\n"
     "Runs Adam (lr 0.001) on Rosenbrock from many starts with the trajectory engine on the\n"
     "OpenCL device, a naive C loop (one trajectory after another, OpenMP over the cores)\n"
-    "and a C loop blocked over 256 trajectories (OpenMP SIMD), in rounds with a pause\n"
-    "between contenders, and reports each one's best time in point-steps per second and\n"
-    "the engine's ratio to each loop.\n"
+    "and a C loop blocked over 256 trajectories (OpenMP SIMD), in interleaved rounds with a\n"
+    "pause between contenders, and reports each one's median time in point-steps per\n"
+    "second and the median over rounds of the engine's ratio to each loop and to the\n"
+    "faster of the two.\n"
     "\n"
     "  --starts N        trajectories, 1 .. 1048576 (default 65536)\n"
     "  --steps N         steps of each, 1 .. 100000 (default 1000)\n"
@@ -127,6 +128,7 @@ static int bench_trajectories(int argc, char **argv)
     int rc = bench_parse(&c, argc, argv, &a);
     if (rc) return rc < 0 ? 0 : rc; /* -1: --help was printed */
     clopt_error err;
+    cli_warn_binding(CMD);
     clopt_context *ctx = clopt_context_create(a.device, &err);
     if (!ctx) {
         fprintf(stderr, CMD ": %s\n", err.text);
@@ -150,47 +152,66 @@ static int bench_trajectories(int argc, char **argv)
     }
     bench_adam_table(SPEC, a.steps, k);
     /*
-     * Rounds of engine, naive and blocked one after another, the best time of each: the
-     * machines are shared, and a slow spell then touches every contender alike.
+     * Rounds of engine, naive and blocked one after another (A B C, A B C, ...): the
+     * machines are shared, and a slow spell then touches every contender of a round alike.
+     * Figures are medians over rounds; ratios the medians of each round's ratio.
      */
-    double te = INFINITY, tn = INFINITY, tb = INFINITY;
-    for (uint64_t rep = 0; rep < a.repeat; rep++) {
-        const double e = bench_time_runs(ctx, "rosenbrock", SPEC, starts, n, a.steps, ex, ey, &err);
-        if (e < 0) {
+    double *t = calloc(6 * a.repeat, sizeof *t);
+    if (!t) {
+        fputs(CMD ": out of memory\n", stderr);
+        rc = 1;
+        goto done;
+    }
+    const size_t R = (size_t)a.repeat;
+    double *te = t, *tn = t + R, *tb = t + 2 * R, *rb = t + 3 * R, *rn = t + 4 * R;
+    double *rbest = t + 5 * R;
+    for (size_t rep = 0; rep < R; rep++) {
+        te[rep] = bench_time_runs(ctx, "rosenbrock", SPEC, starts, n, a.steps, ex, ey, &err);
+        if (te[rep] < 0) {
             fprintf(stderr, CMD ": %s\n", err.text);
             rc = 1;
+            free(t);
             goto done;
         }
-        te = fmin(te, e);
         cli_settle();
-        tn = fmin(tn, bench_time_loop(bench_naive, starts, n, k, a.steps, cx, cy));
+        tn[rep] = bench_time_loop(bench_naive, starts, n, k, a.steps, cx, cy);
         cli_settle();
-        tb = fmin(tb, bench_time_loop(bench_blocked, starts, n, k, a.steps, cx, cy));
+        tb[rep] = bench_time_loop(bench_blocked, starts, n, k, a.steps, cx, cy);
         cli_settle();
+        rb[rep] = tb[rep] / te[rep];
+        rn[rep] = tn[rep] / te[rep];
+        rbest[rep] = fmin(tb[rep], tn[rep]) / te[rep]; /* against the round's faster loop */
     }
     double diff = 0; /* the engine and the C loop compute the same thing */
-    for (size_t t = 0; t < n; t++)
-        diff = fmax(diff, fmax(fabs(ex[t] - cx[t]), fabs(ey[t] - cy[t])));
+    for (size_t i = 0; i < n; i++)
+        diff = fmax(diff, fmax(fabs(ex[i] - cx[i]), fabs(ey[i] - cy[i])));
+    const double ratio_b = cli_median(rb, R), ratio_n = cli_median(rn, R);
+    const double ratio_best = cli_median(rbest, R);
+    const double me = cli_median(te, R), mn = cli_median(tn, R), mb = cli_median(tb, R);
+    free(t);
     const double work = (double)n * (double)a.steps;
-    const double ge = work / te / 1e9, gn = work / tn / 1e9, gb = work / tb / 1e9;
+    const double ge = work / me / 1e9, gn = work / mn / 1e9, gb = work / mb / 1e9;
     char device[256] = "";
     clGetDeviceInfo(clopt_context_device(ctx), CL_DEVICE_NAME, sizeof device - 1, device, NULL);
     if (a.json)
         printf("{\"benchmark\": \"trajectories\", \"device\": \"%s\", \"optimizer\": \"%s\", "
-               "\"function\": \"rosenbrock\", \"starts\": %zu, \"steps\": %llu, "
+               "\"function\": \"rosenbrock\", \"starts\": %zu, \"steps\": %llu, \"rounds\": %zu, "
                "\"engine_gps\": %.4f, \"naive_c_gps\": %.4f, \"blocked_c_gps\": %.4f, "
-               "\"ratio_blocked\": %.3f, \"ratio_naive\": %.3f, \"max_difference\": %.3g}\n",
-               device, SPEC, n, (unsigned long long)a.steps, ge, gn, gb, ge / gb, ge / gn, diff);
+               "\"ratio_blocked\": %.3f, \"ratio_naive\": %.3f, \"ratio_best\": %.3f, "
+               "\"max_difference\": %.3g}\n",
+               device, SPEC, n, (unsigned long long)a.steps, R, ge, gn, gb, ratio_b, ratio_n,
+               ratio_best, diff);
     else
-        printf("trajectories: %zu starts x %llu steps of %s on rosenbrock, best of %llu\n"
+        printf("trajectories: %zu starts x %llu steps of %s on rosenbrock, medians of %zu "
+               "rounds\n"
                "device: %s\n"
                "  engine (OpenCL)       %8.3f G point-steps/s  (%.3f s)\n"
                "  naive C loop (OpenMP) %8.3f G point-steps/s  (%.3f s)\n"
                "  blocked C loop (simd) %8.3f G point-steps/s  (%.3f s)\n"
-               "  engine / blocked C = %.2f, engine / naive C = %.2f "
-               "(final points agree within %.3g)\n",
-               n, (unsigned long long)a.steps, SPEC, (unsigned long long)a.repeat, device, ge, te,
-               gn, tn, gb, tb, ge / gb, ge / gn, diff);
+               "  engine / blocked C = %.2f, engine / naive C = %.2f, engine / faster C = %.2f\n"
+               "  (medians of each round's ratio; final points agree within %.3g)\n",
+               n, (unsigned long long)a.steps, SPEC, R, device, ge, me, gn, mn, gb, mb, ratio_b,
+               ratio_n, ratio_best, diff);
 done:
     free(starts);
     free(ex);

@@ -242,6 +242,7 @@ int clopt_cli_bench_muon(int argc, char **argv)
                 cfg.info->name);
         return 2;
     }
+    cli_warn_binding(CMD);
     clopt_context *ctx = clopt_context_create(a.device, &err);
     if (!ctx) {
         fprintf(stderr, CMD ": %s\n", err.text);

@@ -185,16 +185,22 @@ fail:
     return -1.0;
 }
 
+/*
+ * The C contenders over host memory: the kernels' rule compiled as C (every kind), Adam
+ * written by hand (Adam without amsgrad or clipping), and STREAM's copy and triad on
+ * arrays of their own (a[5 ..]), the machine's bandwidth.
+ */
 typedef struct {
     clopt_kind kind;
     size_t live, n;
+    int hand; /* a hand-written loop for this rule */
     clopt_scalars k;
-    float *a[2 + CLOPT_MAX_STATE];
+    float *a[2 + CLOPT_MAX_STATE + 3];
 } loop_bench;
 
 static void loop_release(loop_bench *b)
 {
-    for (size_t i = 0; i < 2 + CLOPT_MAX_STATE; i++)
+    for (size_t i = 0; i < sizeof b->a / sizeof b->a[0]; i++)
         free(b->a[i]);
     memset(b, 0, sizeof *b);
 }
@@ -207,7 +213,9 @@ static int loop_prepare(const clopt_config *c, size_t n, loop_bench *b)
     b->live = clopt_catalogue_state_count(c->info, c->v);
     b->n = n;
     clopt_schedule_scalars(c, 0, clopt_running_start(), &b->k);
-    for (size_t i = 0; i < 2 + CLOPT_MAX_STATE; i++) {
+    b->hand =
+        b->kind == CLOPT_ADAM && b->live == 2 && b->k.clipnorm == 0.0f && b->k.clipvalue == 0.0f;
+    for (size_t i = 0; i < sizeof b->a / sizeof b->a[0]; i++) {
         if (!(b->a[i] = malloc(n * sizeof(float)))) {
             loop_release(b);
             return -1;
@@ -223,6 +231,27 @@ static double loop_once(loop_bench *b)
 {
     const double t0 = clopt_now();
     bench_step_loop(b->kind, b->live, &b->k, b->a[0], b->a[1], b->a + 2, b->n);
+    return clopt_now() - t0;
+}
+
+/* The hand-written loop of the rule, or (none for this rule) the rule's loop again. */
+static double hand_once(loop_bench *b)
+{
+    if (!b->hand) return loop_once(b);
+    const double t0 = clopt_now();
+    bench_step_adam(&b->k, b->a[0], b->a[1], b->a[2], b->a[3], b->n);
+    return clopt_now() - t0;
+}
+
+/* STREAM's copy, or its triad, on the loop's arrays of its own. */
+static double stream_once(loop_bench *b, int triad)
+{
+    float *const *s = b->a + 2 + CLOPT_MAX_STATE;
+    const double t0 = clopt_now();
+    if (triad)
+        bench_stream_triad(s[0], s[1], s[2], 0.5f, b->n);
+    else
+        bench_stream_copy(s[0], s[1], b->n);
     return clopt_now() - t0;
 }
 
@@ -245,8 +274,11 @@ static size_t *tensor_sizes(size_t nt, size_t *total)
 typedef struct {
     char label[128];
     size_t size, tensors, bytes;
-    timing step, bound, loop, one, small;
-    double ratio_bound, ratio_loop, ratio_one; /* medians over rounds of per-round ratios */
+    int hand; /* a hand-written C loop for this rule */
+    timing step, bound, loop, hand_loop, copy, triad, one, small;
+    /* medians over rounds of per-round ratios: the step's speed relative to the bound, the
+     * rule's C loop, the strongest C loop of the round, the triad's bandwidth (bytes/s) */
+    double ratio_bound, ratio_loop, ratio_c_best, ratio_triad, ratio_one;
 } step_result;
 
 typedef struct {
@@ -255,36 +287,72 @@ typedef struct {
     loop_bench loop;
 } contenders;
 
-/* Rounds of every contender; per round the step's speed relative to each of the others. */
+/*
+ * Rounds of every contender, one after another (step, bound, C loops, copy, triad, one
+ * tensor, small step; step, ...); per round the step's speed relative to each of the others.
+ */
+enum {
+    T_STEP,
+    T_BOUND,
+    T_LOOP,
+    T_HAND,
+    T_COPY,
+    T_TRIAD,
+    T_ONE,
+    T_SMALL,
+    R_BOUND,
+    R_LOOP,
+    R_BEST,
+    R_TRIAD,
+    R_ONE,
+    T_COUNT
+};
+
 static int run_rounds(clopt_context *ctx, contenders *c, uint64_t repeat, step_result *r,
                       clopt_error *err)
 {
-    double *t = calloc(8 * repeat, sizeof *t);
+    double *t = calloc(T_COUNT * repeat, sizeof *t);
     if (!t) return clopt_error_set(err, CLOPT_ENOMEM, "out of memory"), -1;
-    double *ts = t, *tb = t + repeat, *tl = t + 2 * repeat, *to = t + 3 * repeat;
-    double *tsm = t + 4 * repeat, *rb = t + 5 * repeat, *rl = t + 6 * repeat;
-    double *ro = t + 7 * repeat;
+    double *v[T_COUNT];
+    for (size_t i = 0; i < T_COUNT; i++)
+        v[i] = t + i * repeat;
     int rc = 0;
     for (uint64_t i = 0; i < repeat && rc == 0; i++) {
-        ts[i] = step_once(ctx, &c->many, err);
-        tb[i] = bound_once(ctx, &c->bound, err);
-        tl[i] = loop_once(&c->loop);
-        to[i] = c->one.o ? step_once(ctx, &c->one, err) : ts[i];
-        tsm[i] = step_once(ctx, &c->small, err);
-        rc = ts[i] < 0 || tb[i] < 0 || to[i] < 0 || tsm[i] < 0 ? -1 : 0;
-        rb[i] = tb[i] / ts[i]; /* the step's speed relative to the bound's */
-        rl[i] = tl[i] / ts[i];
-        ro[i] = ts[i] / to[i];
+        /* a pause before each: PoCL's and OpenMP's threads spin for a while after their
+         * work, and would take the cores from whichever contender comes next */
+        cli_settle();
+        const double ts = v[T_STEP][i] = step_once(ctx, &c->many, err);
+        cli_settle();
+        v[T_BOUND][i] = bound_once(ctx, &c->bound, err);
+        cli_settle();
+        v[T_LOOP][i] = loop_once(&c->loop);
+        cli_settle();
+        v[T_HAND][i] = hand_once(&c->loop);
+        cli_settle();
+        v[T_COPY][i] = stream_once(&c->loop, 0);
+        cli_settle();
+        v[T_TRIAD][i] = stream_once(&c->loop, 1);
+        cli_settle();
+        v[T_ONE][i] = c->one.o ? step_once(ctx, &c->one, err) : ts;
+        cli_settle();
+        v[T_SMALL][i] = step_once(ctx, &c->small, err);
+        rc = ts < 0 || v[T_BOUND][i] < 0 || v[T_ONE][i] < 0 || v[T_SMALL][i] < 0 ? -1 : 0;
+        v[R_BOUND][i] = v[T_BOUND][i] / ts; /* the step's speed relative to the bound's */
+        v[R_LOOP][i] = v[T_LOOP][i] / ts;
+        v[R_BEST][i] = fmin(v[T_LOOP][i], v[T_HAND][i]) / ts;
+        v[R_TRIAD][i] = v[T_TRIAD][i] * (double)r->bytes / (12.0 * ts); /* bytes/s ratio */
+        v[R_ONE][i] = ts / v[T_ONE][i];
     }
-    if (rc == 0) {
-        r->ratio_bound = cli_median(rb, repeat);
-        r->ratio_loop = cli_median(rl, repeat);
-        r->ratio_one = cli_median(ro, repeat);
-        r->step = summarize(ts, repeat);
-        r->bound = summarize(tb, repeat);
-        r->loop = summarize(tl, repeat);
-        r->one = summarize(to, repeat);
-        r->small = summarize(tsm, repeat);
+    if (rc == 0) { /* ratios first: the medians sort */
+        double *const ratio[] = {&r->ratio_bound, &r->ratio_loop, &r->ratio_c_best, &r->ratio_triad,
+                                 &r->ratio_one};
+        timing *const time[] = {&r->step, &r->bound, &r->loop, &r->hand_loop,
+                                &r->copy, &r->triad, &r->one,  &r->small};
+        for (size_t i = 0; i < sizeof ratio / sizeof ratio[0]; i++)
+            *ratio[i] = cli_median(v[R_BOUND + i], repeat);
+        for (size_t i = 0; i < sizeof time / sizeof time[0]; i++)
+            *time[i] = summarize(v[T_STEP + i], repeat);
+        r->hand = c->loop.hand;
     }
     free(t);
     return rc;
@@ -328,9 +396,15 @@ static int bench_one(clopt_context *ctx, const step_args *a, const char *spec, s
     return rc ? -1 : 0;
 }
 
+/* Bytes per second over the median time: the step's bytes, or STREAM's per element. */
 static double gbps(const step_result *r, double seconds)
 {
     return (double)r->size * (double)r->bytes / seconds / 1e9;
+}
+
+static double stream_gbps(const step_result *r, double bytes, double seconds)
+{
+    return (double)r->size * bytes / seconds / 1e9;
 }
 
 static void print_json(const step_result *r, size_t n, const char *device)
@@ -338,16 +412,19 @@ static void print_json(const step_result *r, size_t n, const char *device)
     printf("%s", n > 1 ? "[" : "");
     for (size_t i = 0; i < n; i++) {
         const step_result *x = &r[i];
-        const double g = gbps(x, x->step.best), b = gbps(x, x->bound.best),
-                     l = gbps(x, x->loop.best);
+        char hand[32] = "null";
+        if (x->hand) snprintf(hand, sizeof hand, "%.3f", gbps(x, x->hand_loop.median));
         printf("%s{\"optimizer\": \"%s\", \"device\": \"%s\", \"size\": %zu, \"tensors\": %zu, "
                "\"bytes_per_element\": %zu, \"seconds_best\": %.9f, \"seconds_median\": %.9f, "
                "\"gbps\": %.3f, \"elements_per_second\": %.6g, \"bound_gbps\": %.3f, "
-               "\"c_loop_gbps\": %.3f, \"ratio_bound\": %.4f, \"ratio_c_loop\": %.4f, "
-               "\"small_step_seconds\": %.9f",
+               "\"c_loop_gbps\": %.3f, \"c_hand_gbps\": %s, \"copy_gbps\": %.3f, "
+               "\"triad_gbps\": %.3f, \"ratio_bound\": %.4f, \"ratio_c_loop\": %.4f, "
+               "\"ratio_c_best\": %.4f, \"ratio_triad\": %.4f, \"small_step_seconds\": %.9f",
                i ? ",\n " : "", x->label, device, x->size, x->tensors, x->bytes, x->step.best,
-               x->step.median, g, (double)x->size / x->step.best, b, l, x->ratio_bound,
-               x->ratio_loop, x->small.best);
+               x->step.median, gbps(x, x->step.median), (double)x->size / x->step.median,
+               gbps(x, x->bound.median), gbps(x, x->loop.median), hand,
+               stream_gbps(x, 8, x->copy.median), stream_gbps(x, 12, x->triad.median),
+               x->ratio_bound, x->ratio_loop, x->ratio_c_best, x->ratio_triad, x->small.best);
         if (x->tensors > 1)
             printf(", \"one_tensor_seconds\": %.9f, \"ratio_one_tensor\": %.4f", x->one.best,
                    x->ratio_one);
@@ -360,23 +437,30 @@ static void print_table(const step_result *r, size_t n, const step_args *a, cons
 {
     printf("step: %zu parameters in %zu tensor(s), %llu rounds of every contender\n"
            "device: %s\n"
-           "%-34s %10s %9s %9s %9s %7s %7s %9s\n",
-           r[0].size, r[0].tensors, (unsigned long long)a->repeat, device, "optimizer", "ms",
-           "GB/s", "bound", "C loop", "/bound", "/C", "1024 (us)");
+           "STREAM on the host, same rounds: copy %.1f GB/s, triad %.1f GB/s (medians)\n"
+           "%-34s %8s %7s %7s %7s %7s %7s %7s %7s %7s %9s\n",
+           r[0].size, r[0].tensors, (unsigned long long)a->repeat, device,
+           stream_gbps(&r[0], 8, r[0].copy.median), stream_gbps(&r[0], 12, r[0].triad.median),
+           "optimizer", "ms", "GB/s", "bound", "C rule", "C hand", "/bound", "/C", "/C best",
+           "/triad", "1024 (us)");
     for (size_t i = 0; i < n; i++) {
         const step_result *x = &r[i];
-        const double g = gbps(x, x->step.best), b = gbps(x, x->bound.best),
-                     l = gbps(x, x->loop.best);
-        printf("%-34s %10.3f %9.1f %9.1f %9.1f %7.2f %7.2f %9.1f\n", x->label, 1e3 * x->step.best,
-               g, b, l, x->ratio_bound, x->ratio_loop, 1e6 * x->small.best);
+        char hand[16] = "      -";
+        if (x->hand) snprintf(hand, sizeof hand, "%7.1f", gbps(x, x->hand_loop.median));
+        printf("%-34s %8.3f %7.1f %7.1f %7.1f %7s %7.2f %7.2f %7.2f %7.2f %9.1f\n", x->label,
+               1e3 * x->step.median, gbps(x, x->step.median), gbps(x, x->bound.median),
+               gbps(x, x->loop.median), hand, x->ratio_bound, x->ratio_loop, x->ratio_c_best,
+               x->ratio_triad, 1e6 * x->small.best);
         if (x->tensors > 1)
-            printf("%-34s %10.3f   (%zu tensors / one tensor = %.2f)\n", "  one tensor, same size",
-                   1e3 * x->one.best, x->tensors, x->ratio_one);
+            printf("%-34s %8.3f   (%zu tensors / one tensor = %.2f)\n", "  one tensor, same size",
+                   1e3 * x->one.median, x->tensors, x->ratio_one);
     }
-    printf("GB/s: bytes moved per step (per parameter 12, plus 8 per state buffer) / best time.\n"
-           "/bound, /C, tensors / one tensor: the median over rounds of each round's ratio.\n"
-           "Median of the first row: %.3f ms.\n",
-           1e3 * r[0].step.median);
+    printf("ms, GB/s: the median step; bytes moved per step (per parameter 12, plus 8 per state\n"
+           "buffer) / time. C rule: cl/rules.cl compiled as C; C hand: the rule written by hand\n"
+           "(Adam). /bound, /C, /C best (the faster C loop of each round), /triad (bytes per\n"
+           "second against the triad's), tensors / one tensor: medians over rounds of each\n"
+           "round's ratio. Best step: %.3f ms.\n",
+           1e3 * r[0].step.best);
 }
 
 /* Every kind with its defaults, and again with its optional state switched on. */
@@ -472,6 +556,7 @@ int clopt_cli_bench_step(int argc, char **argv)
         fprintf(stderr, CMD ": --optimizer: %s\n", err.text);
         return 2;
     }
+    cli_warn_binding(CMD);
     clopt_context *ctx = clopt_context_create(a.device, &err);
     if (!ctx) {
         fprintf(stderr, CMD ": %s\n", err.text);

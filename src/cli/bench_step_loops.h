@@ -20,4 +20,16 @@
 void bench_step_loop(clopt_kind kind, size_t live, const clopt_scalars *k, float *p, const float *g,
                      float *const s[CLOPT_MAX_STATE], size_t n);
 
+/*
+ * Hand-written Adam (no amsgrad, no clipping) over restrict arrays: the strongest C
+ * contender for Adam's step (vectorised; see bench_step_loops.c).
+ */
+void bench_step_adam(const clopt_scalars *k, float *restrict p, const float *restrict g,
+                     float *restrict m, float *restrict v, size_t n);
+
+/* STREAM's copy c = a and triad a = b + s c over n floats: the bandwidth reference. */
+void bench_stream_copy(float *restrict c, const float *restrict a, size_t n);
+void bench_stream_triad(float *restrict a, const float *restrict b, const float *restrict c,
+                        float s, size_t n);
+
 #endif

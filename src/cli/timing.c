@@ -1,8 +1,46 @@
 /* The benchmarks' timing helpers (see timing.h). */
+#define _GNU_SOURCE /* sched_getaffinity */
 #include "timing.h"
 
+#include <sched.h>
+#include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 #include <time.h>
+#include <unistd.h>
+
+/* An environment variable that makes libgomp bind threads: set, and not "false". */
+static const char *binding_variable(void)
+{
+    static const char *const names[] = {"OMP_PROC_BIND", "GOMP_CPU_AFFINITY", "OMP_PLACES"};
+    for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) {
+        const char *v = getenv(names[i]);
+        if (v && *v && strcmp(v, "false") != 0 && strcmp(v, "FALSE") != 0) return names[i];
+    }
+    return NULL;
+}
+
+int cli_warn_binding(const char *cmd)
+{
+    cpu_set_t set;
+    const long online = sysconf(_SC_NPROCESSORS_ONLN);
+    const int mine = sched_getaffinity(0, sizeof set, &set) == 0 ? CPU_COUNT(&set) : (int)online;
+    const char *var = binding_variable();
+    if (!var && mine >= online) return 0;
+    if (var)
+        fprintf(stderr,
+                "%s: warning: %s is set: OpenMP binds the thread that starts PoCL at start-up "
+                "(it runs on %d of %ld CPUs) and PoCL's worker threads inherit that, so the "
+                "OpenCL figures measure part of the machine (every clopt figure halved on a "
+                "2-core machine). Unset %s for fair figures.\n",
+                cmd, var, mine, online, var);
+    else
+        fprintf(stderr,
+                "%s: warning: this process runs on %d of %ld CPUs; PoCL's worker threads "
+                "share them.\n",
+                cmd, mine, online);
+    return 1;
+}
 
 void cli_settle(void)
 {

@@ -16,4 +16,11 @@ void cli_settle(void);
 /* The median of v[0 .. n-1] (n >= 1; the mean of the middle two when n is even); sorts v. */
 double cli_median(double *v, size_t n);
 
+/*
+ * Warns on stderr (and returns 1) when this thread is bound: OMP_PROC_BIND, OMP_PLACES or
+ * GOMP_CPU_AFFINITY make libgomp bind the initial thread before main, and PoCL's worker
+ * threads, started from it, inherit its CPUs. Benchmarks call it before creating a context.
+ */
+int cli_warn_binding(const char *cmd);
+
 #endif
