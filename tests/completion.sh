@@ -84,7 +84,7 @@ has "clopt run --device <TAB>: selectors" "clopt run --device " cpu gpu 0:0
 expect "clopt run --device 0:<TAB>: bash keeps '0:'" "clopt run --device 0:" 0
 expect "clopt serve --device=c<TAB>" "clopt serve --device=c" cpu
 expect "clopt run --steps <TAB>: a number, nothing to offer" "clopt run --steps "
-expect "clopt bench <TAB>: the benchmarks" "clopt bench " trajectories step explore tune
+expect "clopt bench <TAB>: the benchmarks" "clopt bench " trajectories step explore tune gemm
 expect "clopt tune --score <TAB>: the scores" "clopt tune --score " final auc reach
 has "clopt tune --<TAB>: its options" "clopt tune --" --vary --starts --seeds --noise --score
 expect "clopt bench step --a<TAB>" "clopt bench step --a" --all
