@@ -282,7 +282,9 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
   function draw(mine) {
     const { pass, plan: p, fields, fn } = shown;
     const host = $('explore-maps');
-    const focused = document.activeElement && document.activeElement.closest('#explore-maps canvas');
+    // a map focused from the keyboard (not by a click or a zoom's drag) keeps its outlined cell
+    const focused = document.activeElement && document.activeElement.matches(':focus-visible')
+      && document.activeElement.closest('#explore-maps canvas');
     const tip = $('explore-hover');
     let figs;
     if (p.kind === 'basins') {

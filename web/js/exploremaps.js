@@ -79,10 +79,22 @@ function axisScale(axis, n, from, to) {
   return s.range([from + half, to - half]);
 }
 
+/**
+ * An axis of `count` ticks on scale s: a log scale over a decade or more as powers (1e-3), a
+ * narrower one (a zoomed window) with a linear scale's ticks and digits, placed by s.
+ */
+function ticked(axis, s, count) {
+  const [lo, hi] = s.domain();
+  if (!s.base) return axis.ticks(count);
+  if (hi / lo >= 10) return axis.ticks(count, '.0e');
+  const lin = d3.scaleLinear().domain([lo, hi]);
+  return axis.tickValues(lin.ticks(count)).tickFormat(lin.tickFormat(count));
+}
+
 function axes(svg, sx, sy, w, h, xLabel, yLabel) {
   const root = d3.select(svg);
-  root.append('g').attr('transform', `translate(0,${M.top + h})`).call(d3.axisBottom(sx).ticks(Math.max(2, w / 70), sx.base ? '.0e' : undefined));
-  if (sy) root.append('g').attr('transform', `translate(${M.left},0)`).call(d3.axisLeft(sy).ticks(Math.max(2, h / 50), sy.base ? '.0e' : undefined));
+  root.append('g').attr('transform', `translate(0,${M.top + h})`).call(ticked(d3.axisBottom(sx), sx, Math.max(2, w / 90)));
+  if (sy) root.append('g').attr('transform', `translate(${M.left},0)`).call(ticked(d3.axisLeft(sy), sy, Math.max(2, h / 50)));
   root.append('text').attr('x', M.left + w / 2).attr('y', M.top + h + 32).attr('text-anchor', 'middle')
     .attr('font-size', 12).attr('font-family', 'sans-serif').attr('fill', 'currentColor').text(xLabel);
   if (yLabel) {
