@@ -15,6 +15,7 @@ import { after, before, test } from 'node:test';
 
 import { chromium } from 'playwright-core';
 
+import { magnificationText } from '../../web/js/explorewindow.js';
 import { TEXT } from '../../web/js/i18n.js';
 
 const [binary, artifacts] = process.argv.slice(2);
@@ -215,6 +216,42 @@ for (const [screen, lang] of [[LAPTOP, 'en'], [PHONE, 'ko']]) {
     await page.close();
   });
 }
+
+test('a basin map zooms too: the rectangle keeps the map\'s shape, - zooms out, never past the first window', async () => {
+  const page = await open('#explore=basins&function=himmelblau&opt=adam(lr=0.05)&steps=200&view=-5,5,-5,5&grid=64', LAPTOP);
+  await page.waitForFunction(() => document.body.dataset.explorePass === '1', null, { timeout: 180000 });
+  const first = await page.evaluate(() => location.hash);
+  const box = await page.$eval('#explore-maps canvas', (c) => c.getBoundingClientRect().toJSON());
+  // a wide, flat rectangle over the upper right quarter
+  await page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.1);
+  await page.mouse.down();
+  await page.mouse.move(box.x + box.width * 0.95, box.y + box.height * 0.3, { steps: 6 });
+  await page.mouse.up();
+  const zoomed = await computed(page, first);
+  const [x0, x1, y0, y1] = /view=([^&]+)/.exec(zoomed)[1].split(',').map(Number);
+  assert.ok(Math.abs((x1 - x0) - (y1 - y0)) < 1e-9 * (x1 - x0), `a square view, as the first: ${[x0, x1, y0, y1]}`);
+  assert.ok(x0 > 0 && x1 <= 5 && y0 > 0 && y1 <= 5, `inside the first window: ${[x0, x1, y0, y1]}`);
+  assert.ok(x1 - x0 < 5, 'zoomed in');
+  assert.equal(page.posts.at(-1).precision, undefined, 'float resolves it');
+  assert.equal((await crumbs(page)).length, 2);
+  await shot(page, 'zoom-basins-1280-en');
+  // - with the map focused: twice as wide, then at most the first window
+  await page.focus('#explore-maps canvas');
+  await page.keyboard.press('-');
+  const out = await computed(page, zoomed);
+  const [a0, a1] = /view=([^&]+)/.exec(out)[1].split(',').map(Number);
+  assert.ok(Math.abs((a1 - a0) - 2 * (x1 - x0)) < 1e-9, `${a1 - a0} wide`);
+  // twice as wide again would leave the first window: it stops there, drawn from the cache
+  await page.focus('#explore-maps canvas');
+  await page.keyboard.press('-');
+  await page.waitForFunction((h) => location.hash === h && document.body.dataset.exploreFrom === 'cache', first, { timeout: 60000 });
+  assert.equal(page.posts.length, 3);
+  // the breadcrumb: the first window, the rectangle's, twice as wide, the first again
+  const times = (width) => `×${magnificationText(10 / width)}`;
+  assert.deepEqual(await crumbs(page), [{ text: 'whole window', current: false }, { text: times(x1 - x0), current: false },
+    { text: times(2 * (x1 - x0)), current: false }, { text: '×1', current: true }]);
+  await page.close();
+});
 
 test('no console or page errors', () => {
   assert.deepEqual(problems, []);

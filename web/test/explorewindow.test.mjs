@@ -102,6 +102,8 @@ test('the breadcrumb says how far each window is magnified', () => {
   const z = [{ ...root[0], lo: 1e-4, hi: 1e-4 * 10 ** (3 / 64) }, { ...root[1], lo: 0.5, hi: 0.5 + 0.99 / 4096 }];
   close(magnification(z, root), 4096);
   assert.equal(magnificationText(64), '64');
+  assert.equal(magnificationText(1), '1');
+  assert.equal(magnificationText(2.5), '2.5');
   assert.equal(magnificationText(4096), '4,096');
   assert.equal(magnificationText(262144), '2.6e5');
 });
