@@ -305,7 +305,7 @@ export const TEXT = {
     exploreZoomHint: '지도 위에서 사각형을 끌거나 휠을 돌리면 확대합니다(가로로 납작하게 끌면 가로축만). 지도에 초점이 있을 때는 +와 −도 됩니다.',
     exploreZoomHintTouch: '‘확대 상자’를 켠 뒤 지도 위를 한 손가락으로 끌면 확대합니다.',
     exploreZoomBox: '확대 상자',
-    exploreDouble: '배정밀도(double)로 계산했습니다. {name}의 칸 간격이 {at} 부근에서 {gap}로, float32가 구별할 수 있는 간격(값의 2^-20)보다 좁기 때문입니다.',
+    exploreDouble: '배정밀도(double)로 계산했습니다. {name}의 칸 간격({at} 부근에서 {gap})이 float32가 구별할 수 있는 간격(값의 2^-20)보다 좁기 때문입니다.',
     exploreZoomLimit: '이 범위는 배정밀도로도 칸을 구별할 수 없습니다. 조금 덜 확대해 주세요.',
     lessonList: '강의 목록',
     lessonN: '{of}강 중 {n}강',
