@@ -54,7 +54,8 @@ const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `${nam
 
 /** Waits until the full grid of a window the server computed is drawn (after the hash left `from`). */
 async function computed(page, from) {
-  await page.waitForFunction((h) => location.hash !== h, from, { timeout: 60000 });
+  // the first window in double builds the double program: minutes on a loaded 2-core machine
+  await page.waitForFunction((h) => location.hash !== h, from, { timeout: 180000 });
   await page.waitForFunction(() => document.body.dataset.explorePass === '1' && document.body.dataset.exploreFrom === 'server',
     null, { timeout: 180000 });
   return page.evaluate(() => location.hash);
@@ -96,14 +97,16 @@ async function mouseRect(page, b) {
   await page.mouse.up();
 }
 
-/** One finger from (x0, y0) to (x1, y1), as a touch screen sends it. */
+/** One finger from (x0, y0) to (x1, y1), as a touch screen sends it (one CDP session a page). */
 async function finger(page, [x0, y0], [x1, y1]) {
-  const cdp = await page.context().newCDPSession(page);
-  const at = (s) => [{ x: Math.round(x0 + ((x1 - x0) * s) / 8), y: Math.round(y0 + ((y1 - y0) * s) / 8) }];
-  await cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(0) });
-  for (let s = 1; s <= 8; s++) await cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(s) });
-  await cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
-  await cdp.detach();
+  page.cdp = page.cdp || await page.context().newCDPSession(page);
+  const at = (s) => [{ x: Math.round(x0 + ((x1 - x0) * s) / 8), y: Math.round(y0 + ((y1 - y0) * s) / 8), id: 1 }];
+  await page.cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(0) });
+  for (let s = 1; s <= 8; s++) await page.cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(s) });
+  await page.cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
+  // chromium hands touch moves to the page at its next frame; a headless page that draws
+  // nothing may not make one, so ask for two
+  await page.evaluate(() => new Promise((done) => { requestAnimationFrame(() => requestAnimationFrame(done)); }));
 }
 
 const crumbs = (page) => page.$$eval('#explore-trail button', (bs) => bs.map((b) => ({
@@ -130,7 +133,24 @@ async function zoom(page, k, touch) {
   const b = await boundary(page);
   assert.ok(b, `zoom ${k}: the window shows the boundary`);
   // a finger's rectangle 4 cells a side (a phone's cells are 2 px), the mouse's 2
-  if (touch) await finger(page, [b.x - 2 * b.cw, b.y - 2 * b.ch], [b.x + 2 * b.cw, b.y + 2 * b.ch]);
+  if (touch) {
+    await page.$eval('#explore-maps canvas', (c) => {
+      window.pointerLog = [];
+      for (const t of ['pointerdown', 'pointermove', 'pointerup', 'pointercancel', 'click']) {
+        c.addEventListener(t, (e) => window.pointerLog.push(`${t} ${e.pointerType} ${e.clientX},${e.clientY}`), true);
+      }
+    });
+    const posts = page.posts.length;
+    await finger(page, [b.x - 2 * b.cw, b.y - 2 * b.ch], [b.x + 2 * b.cw, b.y + 2 * b.ch]);
+    // Headless chromium sometimes delivers a synthetic touch's pointerdown and first move and
+    // then nothing more (seen in 1 of 3 runs; not understood): the finger tries once more.
+    const sent = await page.waitForFunction(() => window.pointerLog.some((l) => l.startsWith('pointerup')), null,
+      { timeout: 5000 }).then(() => true, () => false);
+    if (!sent && page.posts.length === posts) {
+      console.log(`zoom ${k}: the finger's gesture stalled (${await page.evaluate(() => window.pointerLog.join('; '))}); again`);
+      await finger(page, [b.x - 2 * b.cw, b.y - 2 * b.ch], [b.x + 2 * b.cw, b.y + 2 * b.ch]);
+    }
+  }
   else if (k === 2) {
     await page.mouse.move(b.x, b.y);
     await page.mouse.wheel(0, -600); // 2^6: 64 times, about the pointer
@@ -163,7 +183,13 @@ for (const [screen, lang] of [[LAPTOP, 'en'], [PHONE, 'ko']]) {
     }
     for (const k of [1, 2, 3]) {
       await zoom(page, k, touch);
-      hashes.push(await computed(page, hashes[k - 1]));
+      try {
+        hashes.push(await computed(page, hashes[k - 1]));
+      } catch (e) {
+        await shot(page, `${name}-failed-${k}`);
+        console.log(k, await page.evaluate(() => (window.pointerLog || []).join('; ')));
+        throw new Error(`zoom ${k}: ${e.message}`);
+      }
       await shot(page, `${name}-${k}`);
     }
     // the picture of docs/page.md (web/doc/zoom.png): the view from the breadcrumb to the legend

@@ -63,7 +63,7 @@ function dragging({ canvas, touchZoom, onRect }, { frac, outline, shaped }) {
     const touch = e.pointerType === 'touch';
     if ((touch && !touchZoom()) || (!touch && e.button !== 0) || drag) return;
     drag = { id: e.pointerId, x: e.clientX, y: e.clientY, from: frac(e), moved: false };
-    canvas.setPointerCapture(e.pointerId);
+    if (!touch) canvas.setPointerCapture(e.pointerId); // a touch is captured by its target already
   });
   const span = (e) => {
     const [u, v] = frac(e);
