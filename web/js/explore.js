@@ -5,7 +5,10 @@
 // diverged, grey = neither, the function's contour lines over it. Sweeps: final f above the
 // minimum on a log colour scale, diverged cells black and crossed. Pointing at a cell shows
 // its run's numbers; a click opens the race from that cell (basins) or with those values
-// (sweeps). The plan is in the URL (#explore=...); the pass can be saved as PNG or CSV.
+// (sweeps). A rectangle dragged (or the wheel turned) on a map zooms: the window is asked
+// for again at the full grid, in double once float32 cannot resolve it, and a breadcrumb of
+// the trail's windows goes back (instantly: the last results are kept). The plan is in the
+// URL (#explore=..., the window with it); the pass can be saved as PNG or CSV.
 
 import {
   cancel, getFloat32, getLandscape, postExploration, stream,
@@ -16,6 +19,10 @@ import {
   sweepDefaults,
 } from './exploreplan.js';
 import { basinLegend, drawBasins, drawSweep, savePng, short, sweepLegend } from './exploremaps.js';
+import {
+  doubleResolves, magnification, magnificationText, planWindow, rectWindow, ResultCache, unresolvedAxis, wheelWindow,
+  withWindow,
+} from './explorewindow.js';
 import { problemText, t, words } from './i18n.js';
 import { refusalText } from './refusals.js';
 import { parseSpec } from './spec.js';
@@ -49,6 +56,10 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
   let generation = 0; // a newer start makes older passes stale
   let requests = 0; // POSTs made: only the last one's answer counts
   let problem = null; // the error shown: {field, key, args} (worded again on a language switch) or {field, text}
+  const cache = new ResultCache(); // request text -> the full pass {pass, fields}: going back is instant
+  let trail = []; // the plans of the windows zoomed through, the first the one Explore (or a link) started
+  let at = -1; // the trail's plan shown
+  let touchZoom = false; // "Zoom box" (touch screens): one finger draws a rectangle instead of scrolling
 
   // --- the form --------------------------------------------------------------------------
   function setKind(k) {
@@ -66,6 +77,10 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
   function clearMaps() {
     stopJob();
     shown = null;
+    trail = [];
+    at = -1;
+    $('explore-trail').hidden = true;
+    $('explore-precision').textContent = '';
     $('explore-maps').replaceChildren($('explore-hover'));
     $('explore-hover').hidden = true;
     $('explore-legend').replaceChildren();
@@ -267,7 +282,9 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
   function draw(mine) {
     const { pass, plan: p, fields, fn } = shown;
     const host = $('explore-maps');
-    const focused = document.activeElement && document.activeElement.closest('#explore-maps canvas');
+    // a map focused from the keyboard (not by a click or a zoom's drag) keeps its outlined cell
+    const focused = document.activeElement && document.activeElement.matches(':focus-visible')
+      && document.activeElement.closest('#explore-maps canvas');
     const tip = $('explore-hover');
     let figs;
     if (p.kind === 'basins') {
@@ -275,6 +292,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
         host, tip, pass, plan: p, fields, fn, contours: contourData(fn, pass.view),
         stale: () => mine !== generation,
         open: (m, from) => onOpen(p.opts, from, fn.name, p.steps, pass.view, m),
+        zoom: zoomHandlers(),
       });
       basinLegend($('explore-legend'), fn, p.steps);
     } else {
@@ -282,6 +300,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
       const drawn = drawSweep({
         host, tip, pass, plan: p, fields, fn,
         open: (values) => onOpen([specWith(entry, p.opts[0], values)], p.starts[0], fn.name, p.steps, null, 0),
+        zoom: zoomHandlers(),
       });
       figs = drawn.figs;
       shown.bar = drawn.bar;
@@ -302,10 +321,101 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
     // a newer exploration, or the full pass already drawn (its fields came first)
     if (mine !== generation || (shown && shown.mine === mine && shown.pass.pass > pass.pass)) return;
     shown = { pass, plan: p, fields: Object.fromEntries(names.map((n, i) => [n, arrays[i]])), fn, mine };
-    draw(mine);
-    document.body.dataset.explorePass = String(pass.pass);
+    if (!pass.coarse) cache.set(requestKey(p), { pass, fields: shown.fields }, arrays.length * arrays[0].length);
+    showPass('server');
+  }
+
+  /** Draws `shown` and says so; from: 'server' or 'cache' (data-explore-from, for tests). */
+  function showPass(from) {
+    draw(shown.mine);
+    document.body.dataset.explorePass = String(shown.pass.pass);
+    document.body.dataset.exploreFrom = from;
     $('explore-progress').textContent = progressText();
     for (const id of ['explore-png', 'explore-csv']) $(id).disabled = false;
+  }
+
+  const requestKey = (p) => JSON.stringify(explorationRequest(p));
+
+  // --- zoom ------------------------------------------------------------------------------
+  /** The window of the picture shown, with the cells it was drawn at (a coarse pass has fewer). */
+  function drawnWindow() {
+    const axes = planWindow(shown.plan);
+    const [, ny, nx] = shown.pass.shape;
+    return axes.map((a, i) => ({ ...a, n: i === 0 ? nx : ny }));
+  }
+
+  /** What a map does with a rectangle, a wheel's turn or + and -. */
+  function zoomHandlers() {
+    const full = (axes) => axes.map((a, i) => ({ ...a, n: planWindow(shown.plan)[i].n }));
+    const root = () => planWindow(trail[0]);
+    return {
+      touchZoom: () => touchZoom,
+      onRect: (f) => zoomTo(full(rectWindow(drawnWindow(), f, root(), { keepAspect: shown.plan.kind === 'basins' }))),
+      onWheel: (f) => zoomTo(full(wheelWindow(drawnWindow(), f, root()))),
+    };
+  }
+
+  /** Computes window `axes` of the plan shown as the trail's next window (after the one shown). */
+  function zoomTo(axes) {
+    if (!shown || !trail.length) return;
+    if (!doubleResolves(axes)) {
+      showProblem({ field: '', key: 'exploreZoomLimit' });
+      return;
+    }
+    const p = withWindow(shown.plan, axes);
+    if (requestKey(p) === requestKey(shown.plan)) return; // at the root's edge already
+    send(p, () => {
+      trail = [...trail.slice(0, at + 1), p];
+      at = trail.length - 1;
+    });
+  }
+
+  /** Goes back (or forward) to window k of the trail: from the cache when it is kept. */
+  function pick(k) {
+    if (k === at && plan === trail[k]) return;
+    send(trail[k], () => { at = k; });
+  }
+
+  /** The breadcrumb: a button per window of the trail (its magnification), the one shown marked. */
+  function renderTrail() {
+    const nav = $('explore-trail');
+    nav.hidden = !trail.length;
+    const root = trail.length ? planWindow(trail[0]) : [];
+    const buttons = trail.map((p, k) => {
+      const b = document.createElement('button');
+      b.type = 'button';
+      b.dataset.crumb = String(k);
+      const axes = planWindow(p);
+      b.textContent = k === 0 ? t('exploreZoomWhole') : `×${magnificationText(magnification(axes, root))}`;
+      b.title = axes.map((a) => `${a.name} ${short(a.lo)} – ${short(a.hi)}`).join(', ');
+      if (k === at) b.setAttribute('aria-current', 'true');
+      b.addEventListener('click', () => pick(k));
+      return b;
+    });
+    const label = Object.assign(document.createElement('span'), { textContent: t('exploreTrail') });
+    const hint = Object.assign(document.createElement('span'), { className: 'note', textContent: t('exploreZoomHint') });
+    nav.replaceChildren(label, ...buttons, hint);
+    renderPrecision();
+  }
+
+  /** The line that says the window is computed in double, and why. */
+  function renderPrecision() {
+    const axis = plan && plan.precision === 'double' && unresolvedAxis(planWindow(plan));
+    $('explore-precision').textContent = axis
+      ? t('exploreDouble', { name: axis.name, gap: axis.gap.toPrecision(2), at: short(axis.at) }) : '';
+    document.body.dataset.explorePrecision = plan ? plan.precision || 'float' : '';
+  }
+
+  /** Shows plan p's full pass from the cache (no request): the trail's step back is instant. */
+  function showCached(p, kept) {
+    stopJob();
+    generation += 1;
+    plan = p;
+    linkView = null;
+    onPlan(p);
+    if (p.kind === 'sweep') p.vary.forEach((v, a) => setAxis(a, v));
+    shown = { pass: kept.pass, plan: p, fields: kept.fields, fn: p.fn, mine: generation };
+    showPass('cache');
   }
 
   function progressText() {
@@ -334,6 +444,27 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
       showProblem(local);
       return;
     }
+    const whole = withWindow(p, planWindow(p)); // the precision its window needs
+    await send(whole, () => {
+      trail = [whole];
+      at = 0;
+    });
+  }
+
+  /**
+   * Computes plan p (or shows it from the cache); taken() runs once it is shown or the
+   * server has taken it, before the trail is drawn again. A refusal leaves all as it was.
+   */
+  async function send(p, taken) {
+    clearProblem();
+    const kept = cache.get(requestKey(p));
+    if (kept) {
+      requests += 1; // an answer still on its way no longer counts
+      taken();
+      showCached(p, kept);
+      renderTrail();
+      return;
+    }
     const ticket = ++requests;
     let r;
     try {
@@ -357,7 +488,10 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
     const mine = generation;
     plan = p;
     linkView = null;
+    taken();
     onPlan(p); // the URL holds what the server took
+    if (p.kind === 'sweep') p.vary.forEach((v, a) => setAxis(a, v));
+    renderTrail();
     delete document.body.dataset.explorePass;
     $('explore-progress').textContent = t('exploreRunning');
     follow(body, p, mine);
@@ -406,6 +540,11 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
     if (shown) savePng($('explore-maps'), $('explore-legend'), fileName('png'));
   });
   $('explore-csv').addEventListener('click', () => { if (shown) saveCsv(); });
+  $('explore-zoom-touch').addEventListener('click', () => {
+    touchZoom = !touchZoom;
+    $('explore-zoom-touch').setAttribute('aria-pressed', String(touchZoom));
+    $('explore-maps').classList.toggle('zooming', touchZoom);
+  });
   setKind('basins');
 
   return {
@@ -450,6 +589,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
       renderScene();
       renderAxes(false);
       if (problem) showProblem(problem);
+      renderTrail();
       if (shown) {
         $('explore-progress').textContent = progressText();
         draw(shown.mine);

@@ -1,10 +1,12 @@
 // The Explore view's pictures: a figure per map (a canvas of cells under an SVG of axes,
 // contours and the outlined cell), basin maps and sweep heatmaps drawn into them, the
-// pointer and keyboard on a map, the legends, and the PNG of what is shown.
+// pointer and keyboard on a map (zooming: explorezoom.js), the legends, and the PNG of what
+// is shown.
 /* global d3 */
 
 import { download, svgImage } from './exporter.js';
 import { cellAt, cellColour, extent, minimumColours, startOf, sweepValue } from './exploreplan.js';
+import { zoomable } from './explorezoom.js';
 import { t } from './i18n.js';
 import { contourLevels, landscapeTransform, readable } from './scales.js';
 
@@ -77,10 +79,22 @@ function axisScale(axis, n, from, to) {
   return s.range([from + half, to - half]);
 }
 
+/**
+ * An axis of `count` ticks on scale s: a log scale over a decade or more as powers (1e-3), a
+ * narrower one (a zoomed window) with a linear scale's ticks and digits, placed by s.
+ */
+function ticked(axis, s, count) {
+  const [lo, hi] = s.domain();
+  if (!s.base) return axis.ticks(count);
+  if (hi / lo >= 10) return axis.ticks(count, '.0e');
+  const lin = d3.scaleLinear().domain([lo, hi]);
+  return axis.tickValues(lin.ticks(count)).tickFormat(lin.tickFormat(count));
+}
+
 function axes(svg, sx, sy, w, h, xLabel, yLabel) {
   const root = d3.select(svg);
-  root.append('g').attr('transform', `translate(0,${M.top + h})`).call(d3.axisBottom(sx).ticks(Math.max(2, w / 70), sx.base ? '.0e' : undefined));
-  if (sy) root.append('g').attr('transform', `translate(${M.left},0)`).call(d3.axisLeft(sy).ticks(Math.max(2, h / 50), sy.base ? '.0e' : undefined));
+  root.append('g').attr('transform', `translate(0,${M.top + h})`).call(ticked(d3.axisBottom(sx), sx, Math.max(2, w / 90)));
+  if (sy) root.append('g').attr('transform', `translate(${M.left},0)`).call(ticked(d3.axisLeft(sy), sy, Math.max(2, h / 50)));
   root.append('text').attr('x', M.left + w / 2).attr('y', M.top + h + 32).attr('text-anchor', 'middle')
     .attr('font-size', 12).attr('font-family', 'sans-serif').attr('fill', 'currentColor').text(xLabel);
   if (yLabel) {
@@ -138,10 +152,10 @@ function pointAndTap(canvas, { cell, show, hide, showAt, shown, open }) {
 /**
  * Pointing at a cell outlines it and shows its numbers in `tip`; a click opens the race (on
  * a touch screen the first tap shows the numbers, a second tap on that cell opens it). With
- * the map focused (Tab), the arrow keys move the outlined cell (Shift: 8 cells) and Enter
- * opens it.
+ * the map focused (Tab), the arrow keys move the outlined cell (Shift: 8 cells), Enter
+ * opens it, + and - zoom in and out about it (zoom: the view's {onWheel}, or null).
  */
-function hoverAndClick({ canvas, svg, nx, ny, w, h, tip, host, text, open }) {
+function hoverAndClick({ canvas, svg, nx, ny, w, h, tip, host, text, open, zoom }) {
   const mark = d3.select(svg).append('rect').attr('class', 'explore-cell').attr('fill', 'none')
     .attr('stroke', '#fff').attr('stroke-width', 1.5).style('display', 'none');
   let at = [Math.floor(nx / 2), Math.floor(ny / 2)];
@@ -184,6 +198,12 @@ function hoverAndClick({ canvas, svg, nx, ny, w, h, tip, host, text, open }) {
       open(...at);
       return;
     }
+    const wheel = { '+': 0.5, '=': 0.5, '-': 2 }[e.key];
+    if (wheel && zoom) {
+      e.preventDefault();
+      zoom.onWheel({ u: (at[0] + 0.5) / nx, v: (at[1] + 0.5) / ny, factor: wheel });
+      return;
+    }
     if (!moves[e.key]) return;
     e.preventDefault();
     const k = e.shiftKey ? 8 : 1;
@@ -202,9 +222,10 @@ function runText(fields, r) {
 /**
  * The basin maps of a pass (one figure per optimizer) in `host`, numbers in `tip`;
  * contours: a promise of the landscape of the pass's view (or null); open(m, [x, y]) races
- * map m's optimizer from there; stale() tells a drawing that came too late.
+ * map m's optimizer from there; stale() tells a drawing that came too late; zoom:
+ * {touchZoom, onRect, onWheel} (explorezoom.js) or null.
  */
-export function drawBasins({ host, tip, pass, plan, fields, fn, contours, open, stale }) {
+export function drawBasins({ host, tip, pass, plan, fields, fn, contours, open, stale, zoom }) {
   const [k, ny, nx] = pass.shape;
   const [w, h] = mapSize(host.getBoundingClientRect().width || 600, k, nx, ny);
   const view = pass.view;
@@ -230,7 +251,8 @@ export function drawBasins({ host, tip, pass, plan, fields, fn, contours, open, 
       }
       return lines;
     };
-    hoverAndClick({ canvas, svg, nx, ny, w, h, tip, host, text, open: (i, j) => open(m, startOf(view, nx, ny, i, j)) });
+    hoverAndClick({ canvas, svg, nx, ny, w, h, tip, host, text, zoom, open: (i, j) => open(m, startOf(view, nx, ny, i, j)) });
+    if (zoom) zoomable({ canvas, svg, left: M.left, top: M.top, w, h, oneAxis: false, keepAspect: true, ...zoom });
     figs.push(fig);
   }
   return figs;
@@ -238,10 +260,10 @@ export function drawBasins({ host, tip, pass, plan, fields, fn, contours, open, 
 
 /**
  * The heatmap of a sweep's final f in `host` (numbers in `tip`); open(values) races with the
- * hyperparameters {name: value} of a cell. Returns {figs, bar}: bar is the colour scale
- * {lo, hi, colourOf} of the legend, or null when no run ended finite.
+ * hyperparameters {name: value} of a cell; zoom as drawBasins's. Returns {figs, bar}: bar is
+ * the colour scale {lo, hi, colourOf} of the legend, or null when no run ended finite.
  */
-export function drawSweep({ host, tip, pass, plan, fields, fn, open }) {
+export function drawSweep({ host, tip, pass, plan, fields, fn, open, zoom }) {
   const [, ny, nx] = pass.shape;
   const [w, h] = mapSize(host.getBoundingClientRect().width || 600, 1, nx, ny);
   const { fig, canvas, svg } = figure(nx, ny, w, h, plan.opts[0], 0);
@@ -282,7 +304,8 @@ export function drawSweep({ host, tip, pass, plan, fields, fn, open }) {
   const valuesAt = (i, j) => Object.fromEntries(pass.axes.map((a, n) => [a.name, a.values[n === 0 ? i : j]]));
   const text = (i, j) => [Object.entries(valuesAt(i, j)).map(([k, v]) => `${k} = ${fmt(v)}`).join(', '),
     ...runText(fields, j * nx + i)];
-  hoverAndClick({ canvas, svg, nx, ny, w, h, tip, host, text, open: (i, j) => open(valuesAt(i, j)) });
+  hoverAndClick({ canvas, svg, nx, ny, w, h, tip, host, text, zoom, open: (i, j) => open(valuesAt(i, j)) });
+  if (zoom) zoomable({ canvas, svg, left: M.left, top: M.top, w, h, oneAxis: pass.axes.length === 1, keepAspect: false, ...zoom });
   return { figs: [fig], bar: range ? { lo, hi, colourOf } : null };
 }
 

@@ -97,19 +97,21 @@ export function sweepDefaults(info, params, second, n = 64) {
 
 /**
  * The request POST /api/v1/explorations takes for a plan: basins {kind, function,
- * optimizers, grid, view, steps}, sweeps {kind, function, optimizer, start, vary, steps}.
+ * optimizers, grid, view, steps}, sweeps {kind, function, optimizer, start, vary, steps};
+ * "precision": "double" when the plan's window needs it (explorewindow.js).
  */
 export function explorationRequest(plan) {
+  const precision = plan.precision === 'double' ? { precision: 'double' } : {};
   if (plan.kind === 'basins') {
     return {
       kind: 'basins', function: plan.function, optimizers: plan.opts, grid: plan.grid,
-      view: plan.view, steps: plan.steps,
+      view: plan.view, steps: plan.steps, ...precision,
     };
   }
   return {
     kind: 'sweep', function: plan.function, optimizer: plan.opts[0], start: plan.starts[0],
     vary: plan.vary.map(({ name, lo, hi, n, log }) => ({ name, lo, hi, n, log: !!log })),
-    steps: plan.steps,
+    steps: plan.steps, ...precision,
   };
 }
 
@@ -167,9 +169,10 @@ export function specWith(info, text, values) {
 export function formatExploreHash(plan) {
   const race = formatHash({
     function: plan.function, opts: plan.opts, starts: plan.kind === 'sweep' ? plan.starts.slice(0, 1) : [],
-    steps: plan.steps, view: plan.kind === 'basins' ? plan.view : null, lang: plan.lang,
+    steps: plan.steps, view: null, lang: plan.lang,
   }).slice(1);
-  const extra = plan.kind === 'basins' ? [`grid=${plan.grid}`]
+  // every digit of a zoomed window: a view 1e-9 wide needs more than the race's 6
+  const extra = plan.kind === 'basins' ? [`view=${plan.view.join(',')}`, `grid=${plan.grid}`]
     : plan.vary.map((v) => `vary=${v.name}:${v.lo}:${v.hi}:${v.n}${v.log ? ':log' : ''}`);
   return `#explore=${plan.kind}&${[race, ...extra].join('&')}`;
 }
