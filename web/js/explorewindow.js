@@ -125,7 +125,7 @@ export function magnification(axes, root) {
     / (toSpace(a, a.hi) - toSpace(a, a.lo))));
 }
 
-/** A breadcrumb's short label for a magnification: 1, 2.5, 64, 4,096, 2.6e5 (×, the page adds it). */
+/** A breadcrumb's short label for a magnification: 1, 2.5, 64, 4,064, 2.6e5 (×, the page adds it). */
 export function magnificationText(m) {
   if (m < 10) return String(Number(m.toFixed(1)));
   if (m < 1e5) return Math.round(m).toLocaleString('en-US');

@@ -106,7 +106,8 @@ function wheeling({ canvas, onWheel }, { frac, outline, shaped }) {
       turn = { u, v, factor: 1 };
     }
     const unit = [1, 33, 400][e.deltaMode] || 1; // pixels, lines, pages
-    turn.factor = Math.min(64, Math.max(1 / 4096, turn.factor * 2 ** ((e.deltaY * unit) / 100)));
+    // one turn of the wheel zooms in at most 2^12 times, out at most 64 times
+    turn.factor = Math.min(64, Math.max(2 ** -12, turn.factor * 2 ** ((e.deltaY * unit) / 100)));
     const k = turn.factor;
     outline(k < 1 ? shaped({ u0: u - u * k, u1: u + (1 - u) * k, v0: v - v * k, v1: v + (1 - v) * k }) : null);
     clearTimeout(turn.timer);
