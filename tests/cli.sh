@@ -219,6 +219,19 @@ PY
 refuse "train --no-checkpoint with --checkpoint" "--no-checkpoint and --checkpoint contradict each other" -- "$clopt" train --checkpoint "$ck/x" --no-checkpoint
 refuse "train --resume cannot go back" "--epochs 1, but SGD(momentum=0.9) has already done 2 epochs" -- "$clopt" train --resume "$ck/run" --epochs 1
 refuse "train --resume without a checkpoint" "cannot open '/nonexistent/training.json'" -- "$clopt" train --resume /nonexistent
+# Muon and its AdamW companion: the checkpoint holds both states (0.optimizer, 0.adamw).
+opts=(--limit 1500 --hidden 32 --optimizer 'muon(lr=0.02, adamw_lr=0.002)' --optimizer adamw)
+straight=$("$clopt" train "${opts[@]}" --epochs 2 --json)
+"$clopt" train "${opts[@]}" --epochs 1 --checkpoint "$ck/muon" >/dev/null 2>&1
+resumed=$("$clopt" train --resume "$ck/muon" --epochs 2 --json)
+if [ -f "$ck/muon/0.adamw" ] && [ ! -e "$ck/muon/1.adamw" ] && python3 - "$straight" "$resumed" <<'PY'; then echo "ok   train --resume with Muon equals a training that never stopped"; else echo "FAIL train --resume with Muon"; fails=$((fails + 1)); fi
+import json, sys
+a, b = (json.loads(x) for x in sys.argv[1:3])
+assert [x["optimizer"] for x in b] == ["Muon(lr=0.02) + AdamW(lr=0.002)", "AdamW()"], b
+assert [x["epochs"] for x in a] == [x["epochs"] for x in b], (a, b)
+PY
+rm "$ck/muon/0.adamw"
+check "train --resume with Muon needs its companion's state" 1 "0.adamw' (No such file or directory): model 0 trains with Muon" -- "$clopt" train --resume "$ck/muon" --epochs 3
 rm -rf "$ck"
 
 # Your own function: the issue's errors with their carets, and the built-in written out

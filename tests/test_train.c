@@ -448,11 +448,11 @@ static void test_training_resumed_from_a_checkpoint_equals_one_that_never_stoppe
     CU_ASSERT_PTR_NOT_NULL_FATAL(m);
     CU_ASSERT_PTR_NOT_NULL_FATAL(opt);
     CU_ASSERT_EQUAL_FATAL(clopt_mlp_attach(m, opt, NULL, &err), CLOPT_OK);
-    CU_ASSERT_EQUAL(clopt_snapshot_load_model(stopped, 0, m, opt, 3, 16, &err), CLOPT_OK);
-    CU_ASSERT_EQUAL(clopt_snapshot_load_model(stopped, 0, m, opt, 2, 16, fresh(&err)),
+    CU_ASSERT_EQUAL(clopt_snapshot_load_model(stopped, 0, m, opt, NULL, 3, 16, &err), CLOPT_OK);
+    CU_ASSERT_EQUAL(clopt_snapshot_load_model(stopped, 0, m, opt, NULL, 2, 16, fresh(&err)),
                     CLOPT_EFORMAT);
     ASSERT_ERROR(err, CLOPT_EFORMAT, "after 3 epochs, training.json says 2");
-    CU_ASSERT_EQUAL(clopt_snapshot_load_model(stopped, 0, m, opt, 3, 15, fresh(&err)),
+    CU_ASSERT_EQUAL(clopt_snapshot_load_model(stopped, 0, m, opt, NULL, 3, 15, fresh(&err)),
                     CLOPT_EFORMAT);
     ASSERT_ERROR(err, CLOPT_EFORMAT, "has taken 48 steps; 3 epochs of 15 batches are 45");
     char path[256];
@@ -464,19 +464,19 @@ static void test_training_resumed_from_a_checkpoint_equals_one_that_never_stoppe
     FILE *f = fopen(path, "wb");
     fwrite(w, 1, len, f);
     fclose(f);
-    CU_ASSERT_EQUAL(clopt_snapshot_load_model(stopped, 0, m, opt, 3, 16, fresh(&err)),
+    CU_ASSERT_EQUAL(clopt_snapshot_load_model(stopped, 0, m, opt, NULL, 3, 16, fresh(&err)),
                     CLOPT_EFORMAT);
     ASSERT_ERROR(err, CLOPT_EFORMAT, "checksum mismatch");
     f = fopen(path, "wb");
     fwrite(w, 1, len - 5, f);
     fclose(f);
-    CU_ASSERT_EQUAL(clopt_snapshot_load_model(stopped, 0, m, opt, 3, 16, fresh(&err)),
+    CU_ASSERT_EQUAL(clopt_snapshot_load_model(stopped, 0, m, opt, NULL, 3, 16, fresh(&err)),
                     CLOPT_EFORMAT);
     ASSERT_ERROR(err, CLOPT_EFORMAT, "a model of this shape has");
     free(w);
     clopt_mlp_release(m);
     m = model(40, 8, 10, 32, NULL, &err);
-    CU_ASSERT_EQUAL(clopt_snapshot_load_model(straight, 0, m, opt, 3, 16, fresh(&err)),
+    CU_ASSERT_EQUAL(clopt_snapshot_load_model(straight, 0, m, opt, NULL, 3, 16, fresh(&err)),
                     CLOPT_EFORMAT);
     ASSERT_ERROR(err, CLOPT_EFORMAT, "bytes; a model of this shape has");
     clopt_mlp_release(m);
@@ -507,6 +507,137 @@ static void test_training_resumed_from_a_checkpoint_equals_one_that_never_stoppe
     remove_dir(data);
     remove_dir(straight);
     remove_dir(stopped);
+}
+
+/* The model's parameters, read from the device into p. */
+static void read_params(clopt_mlp *m, float *p)
+{
+    CU_ASSERT_EQUAL(clEnqueueReadBuffer(clopt_context_queue(test_context()), m->params, CL_TRUE, 0,
+                                        m->nparams * sizeof *p, p, 0, NULL, NULL),
+                    CL_SUCCESS);
+}
+
+static void copy_file(const char *from_dir, const char *to_dir, const char *name)
+{
+    char cmd[400];
+    snprintf(cmd, sizeof cmd, "cp '%s/%s' '%s/%s'", from_dir, name, to_dir, name);
+    CU_ASSERT_EQUAL(system(cmd), 0);
+}
+
+/*
+ * Muon trains W1 and its AdamW companion the rest; a checkpoint holds both (N.optimizer and
+ * N.adamw), so 2 epochs, then a resume to 4, end with the same weights, states and figures,
+ * bit for bit, as 4 epochs straight (Newton-Schulz's GEMMs repeat exactly: suite muon), for
+ * Muon and for Adam beside it. A checkpoint without the companion's state, or with one of
+ * another model, is refused with the file and the reason, and the weights stay as they were.
+ */
+static void test_muon_training_resumed_with_its_companion_equals_one_that_never_stopped(void)
+{
+    char data[] = "/tmp/clopt-data-XXXXXX", straight[] = "/tmp/clopt-ck-XXXXXX",
+         half[] = "/tmp/clopt-ck-XXXXXX", other[] = "/tmp/clopt-ck-XXXXXX";
+    synthetic_dataset(data);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(straight));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(half));
+    CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(other));
+    clopt_error err = {0};
+    clopt_dataset *d = clopt_dataset_load(test_context(), data, &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(d);
+    const char *specs[] = {"muon(lr=0.02, adamw_lr=0.005)", "adam(lr=0.01)"};
+    static clopt_train_result a[2], b[2], c[CLOPT_TRAIN_MAX_OPTIMIZERS];
+    for (size_t i = 0; i < 2; i++) {
+        CU_ASSERT_EQUAL_FATAL(clopt_train_result_init(&a[i], specs[i], &err), CLOPT_OK);
+        CU_ASSERT_EQUAL_FATAL(clopt_train_result_init(&b[i], specs[i], &err), CLOPT_OK);
+    }
+    const clopt_train_options four = {4, 32, 16, 5, 500}, two = {2, 32, 16, 5, 500};
+    CU_ASSERT_EQUAL_FATAL(clopt_train_run(d, &four, a, 2, straight, NULL, NULL, NULL, &err),
+                          CLOPT_OK);
+    CU_ASSERT_EQUAL_FATAL(clopt_train_run(d, &two, b, 2, half, NULL, NULL, NULL, &err), CLOPT_OK);
+    clopt_train_options ro;
+    size_t n = 0, examples = 0;
+    CU_ASSERT_EQUAL_FATAL(clopt_snapshot_read(half, &ro, &examples, c, &n, &err), CLOPT_OK);
+    CU_ASSERT(n == 2 && ro.epochs == 2 && c[0].done == 2);
+    ro.epochs = 4; /* clopt train --resume DIR --epochs 4 */
+    CU_ASSERT_EQUAL_FATAL(clopt_train_run(d, &ro, c, n, half, half, NULL, NULL, &err), CLOPT_OK);
+    const char *files[] = {"0.weights", "0.optimizer", "0.adamw", "1.weights", "1.optimizer"};
+    for (size_t k = 0; k < sizeof files / sizeof *files; k++)
+        CU_ASSERT(same_file(straight, half, files[k]));
+    for (size_t i = 0; i < 2; i++)
+        for (int e = 0; e < 4; e++) {
+            CU_ASSERT_EQUAL(c[i].epochs[e].train_loss, a[i].epochs[e].train_loss);
+            CU_ASSERT_EQUAL(c[i].epochs[e].test_loss, a[i].epochs[e].test_loss);
+            CU_ASSERT_EQUAL(c[i].epochs[e].accuracy, a[i].epochs[e].accuracy);
+        }
+    char path[256];
+    snprintf(path, sizeof path, "%s/1.adamw", half);
+    CU_ASSERT_NOT_EQUAL(access(path, F_OK), 0); /* Adam has no companion */
+    fprintf(stderr, "\n  resumed: %s accuracy %.4f = %.4f\n", c[0].label, c[0].epochs[3].accuracy,
+            a[0].epochs[3].accuracy);
+    CU_ASSERT(a[0].epochs[3].accuracy > 0.5); /* it learns: chance is 0.1 */
+
+    /* Without the companion's state, the resumed training is refused and changes nothing. */
+    snprintf(path, sizeof path, "%s/0.adamw", half);
+    CU_ASSERT_EQUAL(unlink(path), 0);
+    copy_file(half, straight, "training.json"); /* kept for the comparison below */
+    ro.epochs = 5;
+    CU_ASSERT_EQUAL(clopt_train_run(d, &ro, c, n, half, half, NULL, NULL, fresh(&err)),
+                    CLOPT_EFORMAT);
+    ASSERT_ERROR(err, CLOPT_EFORMAT,
+                 "0.adamw' (No such file or directory): model 0 trains with Muon");
+    CU_ASSERT(same_file(straight, half, "0.weights") && same_file(straight, half, "training.json"));
+
+    /* The model and both optimizers, as a training makes them, for the load itself. */
+    clopt_mlp *m = model(40, 16, 10, 32, NULL, &err);
+    clopt_optimizer *o = clopt_optimizer_create(test_context(), "muon(lr=0.02)", &err),
+                    *rest = clopt_optimizer_create(test_context(), "adamw(lr=0.005)", &err);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(m);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(o);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(rest);
+    CU_ASSERT_EQUAL_FATAL(clopt_mlp_attach(m, o, rest, &err), CLOPT_OK);
+    float *before = malloc(m->nparams * sizeof *before),
+          *after = malloc(m->nparams * sizeof *after);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(before);
+    CU_ASSERT_PTR_NOT_NULL_FATAL(after);
+    read_params(m, before);
+    CU_ASSERT_EQUAL(clopt_snapshot_load_model(half, 0, m, o, rest, 4, 16, fresh(&err)),
+                    CLOPT_EFORMAT);
+    ASSERT_ERROR(err, CLOPT_EFORMAT, "keeps its state there, beside 0.optimizer");
+    CU_ASSERT_EQUAL(clopt_optimizer_iterations(o), 0); /* refused before any load */
+    /* a companion of another model (hidden 8): its tensors are named, nothing is restored */
+    const clopt_train_options small = {1, 32, 8, 5, 500};
+    CU_ASSERT_EQUAL_FATAL(clopt_train_result_init(&b[0], specs[0], &err), CLOPT_OK);
+    CU_ASSERT_EQUAL_FATAL(clopt_train_run(d, &small, b, 1, other, NULL, NULL, NULL, &err),
+                          CLOPT_OK);
+    copy_file(other, half, "0.adamw");
+    CU_ASSERT_EQUAL(clopt_snapshot_load_model(half, 0, m, o, rest, 4, 16, fresh(&err)),
+                    CLOPT_EFORMAT);
+    ASSERT_ERROR(err, CLOPT_EFORMAT,
+                 "0.adamw': tensor 0 has 8 floats in the checkpoint but 16 in this optimizer");
+    CU_ASSERT_EQUAL(clopt_optimizer_iterations(rest), 0);
+    read_params(m, after);
+    CU_ASSERT_EQUAL(memcmp(before, after, m->nparams * sizeof *after), 0);
+    /* Muon's own state of another model: refused by the library's check of the sizes */
+    copy_file(straight, half, "0.adamw");
+    copy_file(other, half, "0.optimizer");
+    CU_ASSERT_EQUAL(clopt_snapshot_load_model(half, 0, m, o, rest, 4, 16, fresh(&err)),
+                    CLOPT_EFORMAT);
+    ASSERT_ERROR(err, CLOPT_EFORMAT,
+                 "0.optimizer': tensor 0 has 320 floats in the checkpoint but 640 in this");
+    read_params(m, after);
+    CU_ASSERT_EQUAL(memcmp(before, after, m->nparams * sizeof *after), 0);
+    /* and the whole checkpoint back in place loads, the companion included */
+    copy_file(straight, half, "0.optimizer");
+    CU_ASSERT_EQUAL(clopt_snapshot_load_model(half, 0, m, o, rest, 4, 16, fresh(&err)), CLOPT_OK);
+    CU_ASSERT_EQUAL(clopt_optimizer_iterations(rest), 64);
+    free(before);
+    free(after);
+    clopt_optimizer_release(o);
+    clopt_optimizer_release(rest);
+    clopt_mlp_release(m);
+    clopt_dataset_release(d);
+    remove_dir(data);
+    remove_dir(straight);
+    remove_dir(half);
+    remove_dir(other);
 }
 
 /*
@@ -693,6 +824,8 @@ CU_TestInfo train_tests[] = {
     {"one epoch learns better than chance", test_one_epoch_learns_better_than_chance},
     {"training resumed from a checkpoint equals one that never stopped",
      test_training_resumed_from_a_checkpoint_equals_one_that_never_stopped},
+    {"a Muon training resumed with its companion equals one that never stopped",
+     test_muon_training_resumed_with_its_companion_equals_one_that_never_stopped},
     {"dataset refuses mismatched splits", test_dataset_refuses_mismatched_splits},
     {"training on one rank equals one process and checks the ranks agree",
      test_training_on_one_rank_equals_one_process_and_checks_the_ranks_agree},

@@ -1,4 +1,8 @@
-/* Training checkpoints: a directory of training.json, N.weights, N.optimizer (snapshot.h). */
+/*
+ * Training checkpoints: a directory of training.json, N.weights, N.optimizer and, for Muon,
+ * N.adamw (snapshot.h). Muon's companion added a file, not a field: the existing files keep
+ * their layout (version 1), and code from before it refused to checkpoint Muon at all.
+ */
 #include "snapshot.h"
 
 #include "error.h"
@@ -208,7 +212,8 @@ static void header(unsigned char *h, const clopt_mlp *m, uint64_t epochs)
 }
 
 clopt_status clopt_snapshot_save_model(const char *dir, size_t index, clopt_mlp *m,
-                                       clopt_optimizer *o, uint64_t epochs, clopt_error *err)
+                                       clopt_optimizer *o, clopt_optimizer *rest, uint64_t epochs,
+                                       clopt_error *err)
 {
     const size_t size = HEADER + 4 * m->nparams + 4;
     if (make_dir(dir, err) != CLOPT_OK) return CLOPT_EIO;
@@ -234,7 +239,9 @@ clopt_status clopt_snapshot_save_model(const char *dir, size_t index, clopt_mlp 
     file_path(path, sizeof path, dir, index, "weights");
     if ((st = clopt_write_atomically(path, b, size, err)) != CLOPT_OK) goto done;
     file_path(path, sizeof path, dir, index, "optimizer");
-    st = clopt_optimizer_save(o, path, err);
+    if ((st = clopt_optimizer_save(o, path, err)) != CLOPT_OK || !rest) goto done;
+    file_path(path, sizeof path, dir, index, "adamw");
+    st = clopt_optimizer_save(rest, path, err);
     goto done;
 fail:
     st = err ? err->status : CLOPT_ECL;
@@ -261,9 +268,46 @@ static clopt_status read_exact(const char *path, unsigned char *b, size_t size, 
     return CLOPT_OK;
 }
 
+/* An optimizer's state from DIR/N.<name>, after epochs x batches steps. */
+static clopt_status load_state(const char *dir, size_t index, const char *name, clopt_optimizer *o,
+                               uint64_t epochs, size_t batches, clopt_error *err)
+{
+    char path[4200];
+    file_path(path, sizeof path, dir, index, name);
+    clopt_error inner; /* the library's sentence, with the file it is about */
+    clopt_error_clear(&inner);
+    clopt_status st = clopt_optimizer_load(o, path, &inner);
+    if (st != CLOPT_OK) return clopt_error_set(err, st, "'%.100s': %s", path, inner.text);
+    if (clopt_optimizer_iterations(o) != epochs * batches)
+        st = clopt_error_set(err, CLOPT_EFORMAT,
+                             "'%.200s' has taken %llu steps; %llu epochs of "
+                             "%zu batches are %llu",
+                             path, (unsigned long long)clopt_optimizer_iterations(o),
+                             (unsigned long long)epochs, batches,
+                             (unsigned long long)(epochs * batches));
+    return st;
+}
+
+/* Muon's companion file is there (before anything is loaded), or the reason it is not. */
+static clopt_status has_companion(const char *dir, size_t index, clopt_error *err)
+{
+    char path[4200];
+    file_path(path, sizeof path, dir, index, "adamw");
+    FILE *f = fopen(path, "rb");
+    if (f) {
+        fclose(f);
+        return CLOPT_OK;
+    }
+    return clopt_error_set(err, errno == ENOENT ? CLOPT_EFORMAT : CLOPT_EIO,
+                           "cannot open '%.100s' (%s): model %zu trains with Muon, whose AdamW "
+                           "companion (biases and the output layer) keeps its state there, "
+                           "beside %zu.optimizer",
+                           path, strerror(errno), index, index);
+}
+
 clopt_status clopt_snapshot_load_model(const char *dir, size_t index, clopt_mlp *m,
-                                       clopt_optimizer *o, uint64_t epochs, size_t batches,
-                                       clopt_error *err)
+                                       clopt_optimizer *o, clopt_optimizer *rest, uint64_t epochs,
+                                       size_t batches, clopt_error *err)
 {
     const size_t size = HEADER + 4 * m->nparams + 4;
     unsigned char *b = malloc(size), want[HEADER];
@@ -303,17 +347,10 @@ clopt_status clopt_snapshot_load_model(const char *dir, size_t index, clopt_mlp 
         st = clopt_error_set(err, CLOPT_EFORMAT, "'%.200s' is corrupt (checksum mismatch)", path);
         goto done;
     }
-    file_path(path, sizeof path, dir, index, "optimizer");
-    if ((st = clopt_optimizer_load(o, path, err)) != CLOPT_OK) goto done;
-    if (clopt_optimizer_iterations(o) != epochs * batches) {
-        st = clopt_error_set(err, CLOPT_EFORMAT,
-                             "'%.200s' has taken %llu steps; %llu epochs of "
-                             "%zu batches are %llu",
-                             path, (unsigned long long)clopt_optimizer_iterations(o),
-                             (unsigned long long)epochs, batches,
-                             (unsigned long long)(epochs * batches));
+    if ((rest && (st = has_companion(dir, index, err)) != CLOPT_OK) ||
+        (st = load_state(dir, index, "optimizer", o, epochs, batches, err)) != CLOPT_OK ||
+        (rest && (st = load_state(dir, index, "adamw", rest, epochs, batches, err)) != CLOPT_OK))
         goto done;
-    }
     for (size_t i = 0; i < m->nparams; i++) {
         const uint32_t u = (uint32_t)get_le(b + HEADER + 4 * i, 4);
         memcpy(&p[i], &u, 4);

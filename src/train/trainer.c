@@ -258,10 +258,10 @@ fail:
 }
 
 /* Saves optimizer i's model, then the training's progress (which names it) last. */
-static clopt_status save(training *t, size_t i, clopt_mlp *m, clopt_optimizer *opt,
-                         clopt_error *err)
+static clopt_status save(training *t, size_t i, const model *md, clopt_error *err)
 {
-    if (clopt_snapshot_save_model(t->checkpoint, i, m, opt, t->results[i].done, err) != CLOPT_OK ||
+    if (clopt_snapshot_save_model(t->checkpoint, i, md->m, md->opt, md->rest, t->results[i].done,
+                                  err) != CLOPT_OK ||
         clopt_snapshot_write(t->checkpoint, t->o, clopt_train_examples(t->o, t->d), t->results,
                              t->n, err) != CLOPT_OK)
         return err ? err->status : CLOPT_EIO;
@@ -320,16 +320,10 @@ static clopt_status prepare(training *t, size_t i, model *md, clopt_error *err)
     if (opt && has_rest && !(md->rest = clopt_optimizer_create(d->ctx, config2, err))) opt = NULL;
     free(config);
     free(config2);
-    if (opt && md->rest && (t->checkpoint || t->resume))
-        return clopt_error_set(err, CLOPT_EINVAL,
-                               "optimizer %zu (%s) trains with AdamW beside it; checkpoints and "
-                               "resuming hold one optimizer per model, so train it without "
-                               "--checkpoint and --resume",
-                               i, cfg.info->name);
     if (!opt || clopt_mlp_attach(m, opt, md->rest, err) != CLOPT_OK)
         return err ? err->status : CLOPT_EINVAL;
     if (r->done &&
-        (!t->resume || clopt_snapshot_load_model(t->resume, i, m, opt, r->done,
+        (!t->resume || clopt_snapshot_load_model(t->resume, i, m, opt, md->rest, r->done,
                                                  clopt_train_batches(t->o, d), err) != CLOPT_OK)) {
         if (!t->resume)
             clopt_error_set(err, CLOPT_EINVAL,
@@ -339,7 +333,7 @@ static clopt_status prepare(training *t, size_t i, model *md, clopt_error *err)
         return err ? err->status : CLOPT_EINVAL;
     }
     if (r->done && t->checkpoint && strcmp(t->checkpoint, t->resume))
-        return save(t, i, m, opt, err); /* a new directory holds the whole state */
+        return save(t, i, md, err); /* a new directory holds the whole state */
     return CLOPT_OK;
 }
 
@@ -373,7 +367,7 @@ static clopt_status epoch_one(training *t, size_t i, model *md, uint64_t e, clop
         if ((st = same_params(t, md->m, when, &r->epochs[e].crc32, err)) != CLOPT_OK) return st;
     }
     r->done = e + 1;
-    if (t->checkpoint) st = save(t, i, md->m, md->opt, err);
+    if (t->checkpoint) st = save(t, i, md, err);
     if (st == CLOPT_OK && t->hooks && t->hooks->epoch && t->hooks->epoch(t->hooks->user, i, e, r))
         st = stopped(err);
     return clopt_ranks_agree(t->ranks, st, err);
