@@ -3,30 +3,20 @@
 // (predict, run, explain, one try-this) on one page, and saves screenshots of three lessons.
 //   node tests/e2e/lessons.test.mjs CLOPT_BINARY ARTIFACT_DIR
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
 
 import { TEXT } from '../../web/js/i18n.js';
 import { LESSONS } from '../../web/js/lessondata.js';
+import { launchBrowser, startServer } from './harness.mjs';
 
 const [binary, artifacts] = process.argv.slice(2);
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 let server;
 let url;
 let browser;
 const problems = [];
-
-function startServer() {
-  return new Promise((resolve, reject) => {
-    server = spawn(binary, ['serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    server.stdout.once('data', (d) => resolve(d.toString().trim()));
-    server.once('exit', (code) => reject(new Error(`clopt serve exited with ${code}`)));
-  });
-}
 
 async function open(hash, viewport) {
   const page = await browser.newPage({ viewport });
@@ -47,8 +37,8 @@ const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `${nam
 const fits = (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
 before(async () => {
-  url = await startServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  ({ server, url } = await startServer(binary));
+  browser = await launchBrowser();
   mkdirSync(artifacts, { recursive: true });
 });
 

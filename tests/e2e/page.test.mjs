@@ -2,32 +2,23 @@
 // `clopt serve` on a free loopback port. Clicks and checks what a person would see.
 //   node tests/e2e/page.test.mjs CLOPT_BINARY ARTIFACT_DIR
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
 
 import { TEXT } from '../../web/js/i18n.js';
 import { REFUSALS } from '../../web/js/refusals.js';
 import { FIRST_RACE } from '../../web/js/presets.js';
 import { readable } from '../../web/js/scales.js';
+import { launchBrowser, startServer } from './harness.mjs';
 
 const [binary, artifacts] = process.argv.slice(2);
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 let server;
 let url;
 let browser;
 const problems = []; // console errors and page errors, from every page
-
-function startServer() {
-  return new Promise((resolve, reject) => {
-    server = spawn(binary, ['serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    server.stdout.once('data', (d) => resolve(d.toString().trim()));
-    server.once('exit', (code) => reject(new Error(`clopt serve exited with ${code}`)));
-  });
-}
 
 // The two screens every item is tried on: a phone and a laptop.
 const SCREENS = [{ width: 390, height: 844 }, { width: 1280, height: 800 }];
@@ -76,8 +67,8 @@ const trajectoryPaths = (page) => page.$$eval('#landscape [data-trajectory]', (e
 })));
 
 before(async () => {
-  url = await startServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  ({ server, url } = await startServer(binary));
+  browser = await launchBrowser();
 });
 
 after(async () => {

@@ -3,11 +3,10 @@
 // on a laptop (1280 px) in English. Writes SCREEN-WIDTH-LANG.png into OUT_DIR. A minute or
 // two on a 2-core CPU.
 //   node tests/e2e/shot-screens.mjs CLOPT_BINARY OUT_DIR
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 
-import { chromium } from 'playwright-core';
+import { launchBrowser, startServer } from './harness.mjs';
 
 const [binary, outDir] = process.argv.slice(2);
 const SIZES = [
@@ -27,10 +26,8 @@ const SCREENS = {
 };
 
 fs.mkdirSync(outDir, { recursive: true });
-const server = spawn(binary, ['serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(d.toString().trim())));
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox'] });
+const { server, url } = await startServer(binary);
+const browser = await launchBrowser();
 try {
   for (const [size, lang] of SIZES) {
     for (const [name, screen] of Object.entries(SCREENS)) {

@@ -2,15 +2,12 @@
 // optimizers (Keras defaults, SGD with momentum 0.9), 5 epochs on all 60,000 examples.
 // Minutes on a 2-core CPU.
 //   node tests/e2e/shot-training.mjs CLOPT_BINARY OUT.png
-import { spawn } from 'node:child_process';
 
-import { chromium } from 'playwright-core';
+import { launchBrowser, startServer } from './harness.mjs';
 
 const [binary, out] = process.argv.slice(2);
-const server = spawn(binary, ['serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-const url = await new Promise((resolve) => server.stdout.once('data', (d) => resolve(d.toString().trim())));
-const browser = await chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium',
-  args: ['--no-sandbox'] });
+const { server, url } = await startServer(binary);
+const browser = await launchBrowser();
 try {
   const page = await browser.newPage({ viewport: { width: 1280, height: 860 } });
   await page.goto(`${url}#training`);

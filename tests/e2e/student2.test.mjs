@@ -4,32 +4,22 @@
 // 390 px touch and 1280 px, in English and Korean. Screenshots in ARTIFACT_DIR.
 //   node tests/e2e/student2.test.mjs CLOPT_BINARY ARTIFACT_DIR
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
 
 import { TEXT } from '../../web/js/i18n.js';
 import { readable } from '../../web/js/scales.js';
+import { launchBrowser, startServer } from './harness.mjs';
 
 const [binary, artifacts] = process.argv.slice(2);
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
 const LAPTOP = { viewport: { width: 1280, height: 800 } };
 let server;
 let url;
 let browser;
 const problems = []; // console errors and page errors, from every page
-
-function startServer() {
-  return new Promise((resolve, reject) => {
-    server = spawn(binary, ['serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    server.stdout.once('data', (d) => resolve(d.toString().trim()));
-    server.once('exit', (code) => reject(new Error(`clopt serve exited with ${code}`)));
-  });
-}
 
 async function open(hash, screen = LAPTOP) {
   const page = await browser.newPage(screen);
@@ -63,8 +53,8 @@ const explorePass = (page, pass, timeout = 120000) => page.waitForFunction(
 
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
-  url = await startServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  ({ server, url } = await startServer(binary));
+  browser = await launchBrowser();
 });
 
 after(async () => {

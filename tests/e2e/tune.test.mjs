@@ -5,30 +5,20 @@
 // fair race opened in a new page gives the same ranking. Screenshots in ARTIFACT_DIR.
 //   node tests/e2e/tune.test.mjs CLOPT_BINARY ARTIFACT_DIR
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
 
 import { NOISE_SEEDS, RACE_STARTS, TUNE_STARTS, TUNE_TEXT } from '../../web/js/tunefair.js';
+import { launchBrowser, startServer } from './harness.mjs';
 
 const [binary, artifacts] = process.argv.slice(2);
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const RACE = '#function=rosenbrock&opt=adam&opt=sgd(momentum=0.9)&opt=rmsprop&steps=300';
 let server;
 let url;
 let browser;
 const problems = [];
-
-function startServer() {
-  return new Promise((resolve, reject) => {
-    server = spawn(binary, ['serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    server.stdout.once('data', (d) => resolve(d.toString().trim()));
-    server.once('exit', (code) => reject(new Error(`clopt serve exited with ${code}`)));
-  });
-}
 
 async function open(hash) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
@@ -61,8 +51,8 @@ async function panel(page) {
 }
 
 before(async () => {
-  url = await startServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  ({ server, url } = await startServer(binary));
+  browser = await launchBrowser();
   mkdirSync(artifacts, { recursive: true });
 });
 

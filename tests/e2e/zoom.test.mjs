@@ -8,18 +8,16 @@
 // ARTIFACT_DIR.
 //   node tests/e2e/zoom.test.mjs CLOPT_BINARY ARTIFACT_DIR
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { after, before, test } from 'node:test';
 
-import { chromium } from 'playwright-core';
 
 import { magnificationText } from '../../web/js/explorewindow.js';
 import { TEXT } from '../../web/js/i18n.js';
+import { launchBrowser, startServer } from './harness.mjs';
 
 const [binary, artifacts] = process.argv.slice(2);
-const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
 const LAPTOP = { viewport: { width: 1280, height: 800 } };
 const SWEEP = '#explore=sweep&function=rosenbrock&opt=sgd(lr=0.001)&start=-1.5,2&steps=300'
@@ -28,14 +26,6 @@ let server;
 let url;
 let browser;
 const problems = []; // console errors and page errors, from every page
-
-function startServer() {
-  return new Promise((resolve, reject) => {
-    server = spawn(binary, ['serve', '--port', '0'], { stdio: ['ignore', 'pipe', 'inherit'] });
-    server.stdout.once('data', (d) => resolve(d.toString().trim()));
-    server.once('exit', (code) => reject(new Error(`clopt serve exited with ${code}`)));
-  });
-}
 
 /** A page on `hash`; its POSTs to /api/v1/explorations are listed in page.posts (their bodies). */
 async function open(hash, screen) {
@@ -119,8 +109,8 @@ const opening = (lang, key) => TEXT[lang][key].split('{')[0];
 
 before(async () => {
   mkdirSync(artifacts, { recursive: true });
-  url = await startServer();
-  browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  ({ server, url } = await startServer(binary));
+  browser = await launchBrowser();
 });
 
 after(async () => {
