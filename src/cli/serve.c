@@ -6,6 +6,7 @@
 #include "server/server.h"
 #include "usage.h"
 
+#include <pthread.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <stdio.h>
@@ -126,6 +127,14 @@ static void raise_fd_limit(unsigned connections)
     }
 }
 
+static pthread_t main_thread; /* the thread that waits for SIGINT and SIGTERM */
+
+/* A stop signal that reached a thread which does not block it: to the waiting thread. */
+static void forward_stop(int sig)
+{
+    pthread_kill(main_thread, sig); /* async-signal-safe (POSIX.1-2008) */
+}
+
 int clopt_cli_serve(int argc, char **argv)
 {
     if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
@@ -137,11 +146,20 @@ int clopt_cli_serve(int argc, char **argv)
     int rc = parse(argc, argv, &o);
     if (rc) return rc;
     raise_fd_limit(o.max_connections);
-    /* Every thread inherits the mask: only sigwait below sees the signals. */
+    /* Every thread started from here inherits the mask: only sigwait below sees the signals.
+     * A thread started before main (OpenBLAS's pool, made when the library is loaded) does
+     * not block them: one sent there is handed on to this thread (forward_stop). */
     sigset_t stop;
     sigemptyset(&stop);
     sigaddset(&stop, SIGINT);
     sigaddset(&stop, SIGTERM);
+    main_thread = pthread_self();
+    struct sigaction forward;
+    memset(&forward, 0, sizeof forward);
+    forward.sa_handler = forward_stop;
+    sigemptyset(&forward.sa_mask);
+    sigaction(SIGINT, &forward, NULL);
+    sigaction(SIGTERM, &forward, NULL);
     pthread_sigmask(SIG_BLOCK, &stop, NULL);
     signal(SIGPIPE, SIG_IGN);
     /* The catalogues, formatted once: the server answers them as they are. */

@@ -154,7 +154,9 @@ refused("a rank that refuses its command line stops the job",
         [[], ["--epochs", "0"]], "rank 1: its command line was refused")
 
 # 6. kill -9 of one rank mid-epoch: the job ends within 30 s and names the rank.
-long = MPIRUN + ["-np", "2", CLOPT, "train", "--epochs", "5", "--json"]
+# (50 epochs: the job must still be training when rank 1 is killed; 5 epochs of the full data
+# take under 25 s on this machine since the products run on OpenBLAS)
+long = MPIRUN + ["-np", "2", CLOPT, "train", "--epochs", "50", "--json"]
 p = subprocess.Popen(["timeout", "120"] + long, env=ENV, stdout=subprocess.PIPE,
                      stderr=subprocess.PIPE, text=True, start_new_session=True)
 
@@ -205,9 +207,13 @@ if victim and p.poll() is None:
           p.returncode != 0 and took < 30 and "rank 1" in err,
           "exit %s after %.1f s, stderr: %s" % (p.returncode, took, err[-1500:]))
 else:
-    os.killpg(p.pid, signal.SIGKILL)
+    try:
+        os.killpg(p.pid, signal.SIGKILL)
+    except ProcessLookupError:  # the job ended by itself before rank 1 was found or killed
+        pass
     out, err = p.communicate()
-    check("kill -9 of rank 1", False, "rank 1 never ran: %s" % err[-1500:])
+    check("kill -9 of rank 1", False, "rank 1 never ran, or the job ended first (exit %s): %s"
+          % (p.returncode, err[-1500:]))
 
 # 7. docs/library.md's pattern in a user's own trainer: 1 and 3 ranks, the same losses.
 losses = {}
