@@ -364,7 +364,7 @@ static int bench_one(clopt_context *ctx, const step_args *a, const char *spec, s
     clopt_config cfg;
     if (clopt_spec_parse(spec, &cfg, err) != CLOPT_OK) return -1;
     char *label = clopt_config_label(&cfg);
-    snprintf(r->label, sizeof r->label, "%s", label ? label : spec);
+    snprintf(r->label, sizeof r->label, "%.*s", (int)sizeof r->label - 1, label ? label : spec);
     free(label);
     size_t one = (size_t)a->size, total = one;
     size_t *sizes = a->tensors > 1 ? tensor_sizes((size_t)a->tensors, &total) : &one;
