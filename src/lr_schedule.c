@@ -1,6 +1,7 @@
 /* Learning-rate schedules (docs/semantics.md, "Schedules") as data, their two syntaxes and m(t). */
 #include "lr_schedule.h"
 
+#include "call_syntax.h"
 #include "config.h"
 #include "error.h"
 #include "numbers.h"
@@ -347,38 +348,16 @@ clopt_status clopt_schedule_resolve(clopt_lr_schedule *s, uint64_t steps, const 
     return st;
 }
 
-/* ---- call syntax ---- */
+/* ---- call syntax (call_syntax.h) ---- */
 
 typedef struct {
-    const char *s, *cur, *end;
-    const char *owner;
+    clopt_lr_schedule s;
+    bool seen[CLOPT_S_COUNT];
     int whole;
-} cursor;
-
-static void skip_ws(cursor *c)
-{
-    while (c->cur < c->end && isspace((unsigned char)*c->cur))
-        c->cur++;
-}
-
-static clopt_status syntax(const cursor *c, const char *expected, clopt_error *err)
-{
-    return clopt_error_set(
-        err, CLOPT_EINVAL, "%s: malformed schedule '%.*s': expected %s at its column %d", c->owner,
-        (int)(c->end - c->s > 80 ? 80 : c->end - c->s), c->s, expected, (int)(c->cur - c->s) + 1);
-}
-
-static size_t identifier(cursor *c)
-{
-    const char *from = c->cur;
-    if (c->cur < c->end && (isalpha((unsigned char)*c->cur) || *c->cur == '_'))
-        while (c->cur < c->end && (isalnum((unsigned char)*c->cur) || *c->cur == '_'))
-            c->cur++;
-    return (size_t)(c->cur - from);
-}
+} call;
 
 /* One value: a number, True/False, or a word (quoted or bare) for a CHOICE parameter. */
-static clopt_status call_value(cursor *c, clopt_lr_schedule *s, clopt_sparam p, double *out,
+static clopt_status call_value(clopt_cursor *c, const call *k, clopt_sparam p, double *out,
                                bool *word, clopt_error *err)
 {
     const char *from = c->cur;
@@ -388,11 +367,11 @@ static clopt_status call_value(cursor *c, clopt_lr_schedule *s, clopt_sparam p, 
         const char *w = c->cur;
         while (c->cur < c->end && *c->cur != q)
             c->cur++;
-        if (c->cur >= c->end) return syntax(c, "a closing quote", err);
+        if (c->cur >= c->end) return clopt_cursor_syntax(c, "a closing quote", err);
         const size_t len = (size_t)(c->cur++ - w);
-        return word_value(p, w, len, c->owner, s->info->name, c->whole, out, err);
+        return word_value(p, w, len, c->owner, k->s.info->name, k->whole, out, err);
     }
-    const size_t len_word = identifier(c);
+    const size_t len_word = clopt_cursor_identifier(c);
     if (len_word) {
         if (sparams[p].range != CLOPT_RANGE_CHOICE &&
             (same(from, len_word, "true") || same(from, len_word, "false"))) {
@@ -400,77 +379,45 @@ static clopt_status call_value(cursor *c, clopt_lr_schedule *s, clopt_sparam p, 
             *out = tolower((unsigned char)*from) == 't';
             return CLOPT_OK;
         }
-        return word_value(p, from, len_word, c->owner, s->info->name, c->whole, out, err);
+        return word_value(p, from, len_word, c->owner, k->s.info->name, k->whole, out, err);
     }
     *word = false;
-    while (c->cur < c->end && strchr("0123456789+-.eE", *c->cur))
-        c->cur++;
-    const size_t len = (size_t)(c->cur - from);
-    char buf[64], *stop;
-    if (len == 0 || len >= sizeof buf) {
-        c->cur = from;
-        return syntax(c, "a number, True, False or a quoted word", err);
-    }
-    memcpy(buf, from, len);
-    buf[len] = '\0';
-    *out = clopt_strtod(buf, &stop);
-    if (*stop != '\0') {
-        c->cur = from;
-        return syntax(c, "a number", err);
-    }
-    return CLOPT_OK;
+    return clopt_cursor_number(c, "a number, True, False or a quoted word", out, err);
+}
+
+/* One name=value of a schedule, the position at the value. */
+static clopt_status call_arg(clopt_cursor *c, const char *arg, size_t arg_len, void *ctx,
+                             clopt_error *err)
+{
+    call *k = ctx;
+    const int p = find_param(k->s.info, arg, arg_len, c->owner, err);
+    if (p < 0) return CLOPT_EINVAL;
+    double v = 0.0;
+    bool word = false;
+    const clopt_status st = call_value(c, k, (clopt_sparam)p, &v, &word, err);
+    return st == CLOPT_OK ? assign(&k->s, k->seen, (clopt_sparam)p, v, word, c->owner, err) : st;
 }
 
 clopt_status clopt_schedule_parse(const char *text, size_t len, const char *owner, int whole,
                                   clopt_lr_schedule *out, clopt_error *err)
 {
-    cursor c = {text, text, text + len, owner, whole};
-    skip_ws(&c);
+    clopt_cursor c = {text, text, text + len, owner, "schedule"};
+    clopt_cursor_skip_ws(&c);
     const char *name = c.cur;
-    const size_t name_len = identifier(&c);
-    if (!name_len) return syntax(&c, "a schedule name such as cosine(steps=1000)", err);
+    const size_t name_len = clopt_cursor_identifier(&c);
+    if (!name_len)
+        return clopt_cursor_syntax(&c, "a schedule name such as cosine(steps=1000)", err);
     const clopt_schedule_info *info = NULL;
     for (size_t i = 0; i < NSCHEDULES && !info; i++)
         if (same(name, name_len, schedules[i].name)) info = &schedules[i];
     if (!info) return unknown_schedule(name, name_len, owner, err);
-    clopt_lr_schedule s;
-    bool seen[CLOPT_S_COUNT] = {false};
-    start(&s, info);
-    skip_ws(&c);
-    if (c.cur < c.end && *c.cur == '(') {
-        c.cur++;
-        skip_ws(&c);
-        while (c.cur < c.end && *c.cur != ')') {
-            const char *arg = c.cur;
-            const size_t arg_len = identifier(&c);
-            if (!arg_len) return syntax(&c, "an argument name (name=value)", err);
-            const int p = find_param(info, arg, arg_len, owner, err);
-            if (p < 0) return CLOPT_EINVAL;
-            skip_ws(&c);
-            if (c.cur >= c.end || *c.cur != '=')
-                return syntax(&c, "'=' after the argument name", err);
-            c.cur++;
-            skip_ws(&c);
-            double v = 0.0;
-            bool word = false;
-            clopt_status st = call_value(&c, &s, (clopt_sparam)p, &v, &word, err);
-            if (st == CLOPT_OK) st = assign(&s, seen, (clopt_sparam)p, v, word, owner, err);
-            if (st != CLOPT_OK) return st;
-            skip_ws(&c);
-            if (c.cur < c.end && *c.cur == ',') {
-                c.cur++;
-                skip_ws(&c);
-            } else if (c.cur >= c.end || *c.cur != ')') {
-                return syntax(&c, "',' or ')'", err);
-            }
-        }
-        if (c.cur >= c.end) return syntax(&c, "')'", err);
-        c.cur++;
-        skip_ws(&c);
-    }
-    if (c.cur != c.end) return syntax(&c, "the end of the schedule", err);
-    const clopt_status st = clopt_schedule_check(&s, owner, err);
-    if (st == CLOPT_OK) *out = s;
+    call k = {.whole = whole};
+    start(&k.s, info);
+    clopt_status st = clopt_cursor_args(&c, call_arg, &k, err);
+    if (st != CLOPT_OK) return st;
+    if (c.cur != c.end) return clopt_cursor_syntax(&c, "the end of the schedule", err);
+    st = clopt_schedule_check(&k.s, owner, err);
+    if (st == CLOPT_OK) *out = k.s;
     return st;
 }
 

@@ -7,6 +7,7 @@
  */
 #include "spec.h"
 
+#include "call_syntax.h"
 #include "error.h"
 #include "numbers.h"
 #include "suggest.h"
@@ -52,35 +53,7 @@ static clopt_status assign(clopt_config *c, bool *seen, const char *name, size_t
     return clopt_config_assign(c, (clopt_param)p, v, err);
 }
 
-/* ---- call syntax ---- */
-
-typedef struct {
-    const char *s;   /* whole spec, for messages */
-    const char *cur; /* parse position */
-    const char *end;
-} cursor;
-
-static void skip_ws(cursor *c)
-{
-    while (c->cur < c->end && isspace((unsigned char)*c->cur))
-        c->cur++;
-}
-
-static clopt_status syntax_error(const cursor *c, const char *expected, clopt_error *err)
-{
-    return clopt_error_set(err, CLOPT_EINVAL,
-                           "malformed optimizer spec '%.80s': expected %s at column %d", c->s,
-                           expected, (int)(c->cur - c->s) + 1);
-}
-
-static size_t identifier(cursor *c)
-{
-    const char *start = c->cur;
-    if (c->cur < c->end && (isalpha((unsigned char)*c->cur) || *c->cur == '_'))
-        while (c->cur < c->end && (isalnum((unsigned char)*c->cur) || *c->cur == '_'))
-            c->cur++;
-    return (size_t)(c->cur - start);
-}
+/* ---- call syntax (call_syntax.h) ---- */
 
 /* A word of a CHOICE hyperparameter (adjust_lr="original"), quoted or bare: its index. */
 static clopt_status word_value(const clopt_config *cfg, int p, const char *w, size_t len,
@@ -103,7 +76,7 @@ static clopt_status word_value(const clopt_config *cfg, int p, const char *w, si
                            cfg->info->name, pi->name, (int)(len > 48 ? 48 : len), w, list);
 }
 
-static clopt_status value(cursor *c, const clopt_config *cfg, int p, const char *arg,
+static clopt_status value(clopt_cursor *c, const clopt_config *cfg, int p, const char *arg,
                           size_t arg_len, double *out, clopt_error *err)
 {
     const char *start = c->cur;
@@ -111,16 +84,17 @@ static clopt_status value(cursor *c, const clopt_config *cfg, int p, const char 
         const char q = c->cur < c->end && (*c->cur == '"' || *c->cur == '\'') ? *c->cur : 0;
         if (q) c->cur++;
         const char *w = c->cur;
-        const size_t len = identifier(c);
-        if (q && (c->cur >= c->end || *c->cur != q)) return syntax_error(c, "a closing quote", err);
+        const size_t len = clopt_cursor_identifier(c);
+        if (q && (c->cur >= c->end || *c->cur != q))
+            return clopt_cursor_syntax(c, "a closing quote", err);
         if (q) c->cur++;
         if (!len) {
             c->cur = start;
-            return syntax_error(c, "a word in quotes", err);
+            return clopt_cursor_syntax(c, "a word in quotes", err);
         }
         return word_value(cfg, p, w, len, out, err);
     }
-    size_t word = identifier(c);
+    size_t word = clopt_cursor_identifier(c);
     if (word) {
         if ((word == 4 && strncmp(start, "True", 4) == 0) ||
             (word == 4 && strncmp(start, "true", 4) == 0)) {
@@ -133,28 +107,15 @@ static clopt_status value(cursor *c, const clopt_config *cfg, int p, const char 
             return CLOPT_OK;
         }
         c->cur = start;
-        return syntax_error(c, "a number, True or False", err);
+        return clopt_cursor_syntax(c, "a number, True or False", err);
     }
-    while (c->cur < c->end && strchr("0123456789+-.eE", *c->cur))
-        c->cur++;
-    size_t len = (size_t)(c->cur - start);
-    char buf[64];
-    if (len == 0 || len >= sizeof buf) {
-        c->cur = start;
-        return syntax_error(c, "a number", err);
-    }
-    memcpy(buf, start, len);
-    buf[len] = '\0';
-    char *stop;
-    double v = clopt_strtod(buf, &stop);
-    if (*stop != '\0') {
-        c->cur = start;
-        return syntax_error(c, "a number", err);
-    }
+    double v;
+    const clopt_status st = clopt_cursor_number(c, "a number", &v, err);
+    if (st != CLOPT_OK) return st;
     if (v - v != 0)
         return clopt_error_set(err, CLOPT_EINVAL,
-                               "%.*s=%s is not a finite number (it overflows a double)",
-                               (int)arg_len, arg, buf);
+                               "%.*s=%.*s is not a finite number (it overflows a double)",
+                               (int)arg_len, arg, (int)(c->cur - start), start);
     *out = v;
     return CLOPT_OK;
 }
@@ -164,7 +125,7 @@ static clopt_status value(cursor *c, const clopt_config *cfg, int p, const char 
  * clopt_schedule_parse: a name and, if a '(' follows, everything to its ')' (quotes may
  * hold anything but their own quote).
  */
-static clopt_status schedule_value(cursor *c, clopt_config *cfg, bool *seen, int whole,
+static clopt_status schedule_value(clopt_cursor *c, clopt_config *cfg, bool *seen, int whole,
                                    clopt_error *err)
 {
     const char *from = c->cur;
@@ -173,25 +134,46 @@ static clopt_status schedule_value(cursor *c, clopt_config *cfg, bool *seen, int
                                "%s: argument '" CLOPT_SCHEDULE_ARG "' is given twice",
                                cfg->info->name);
     *seen = true;
-    if (!identifier(c)) return syntax_error(c, "a schedule name such as cosine(steps=1000)", err);
-    skip_ws(c);
+    if (!clopt_cursor_identifier(c))
+        return clopt_cursor_syntax(c, "a schedule name such as cosine(steps=1000)", err);
+    clopt_cursor_skip_ws(c);
     if (c->cur < c->end && *c->cur == '(') {
         char quote = 0;
         for (c->cur++; c->cur < c->end && (quote || *c->cur != ')'); c->cur++)
             if (*c->cur == '"' || *c->cur == '\'')
                 quote = quote == *c->cur ? 0 : quote ? quote : *c->cur;
-        if (c->cur >= c->end) return syntax_error(c, "')' closing the schedule", err);
+        if (c->cur >= c->end) return clopt_cursor_syntax(c, "')' closing the schedule", err);
         c->cur++;
     }
     return clopt_schedule_parse(from, (size_t)(c->cur - from), cfg->info->name, whole, &cfg->sched,
                                 err);
 }
 
+typedef struct {
+    clopt_config cfg;
+    bool seen[CLOPT_P_COUNT], seen_schedule;
+    int whole;
+} call;
+
+/* One name=value of a spec, the position at the value. */
+static clopt_status call_arg(clopt_cursor *c, const char *arg, size_t arg_len, void *ctx,
+                             clopt_error *err)
+{
+    call *k = ctx;
+    if (arg_len == strlen(CLOPT_SCHEDULE_ARG) && strncasecmp(arg, CLOPT_SCHEDULE_ARG, arg_len) == 0)
+        return schedule_value(c, &k->cfg, &k->seen_schedule, k->whole, err);
+    const int p = clopt_config_param(&k->cfg, arg, arg_len, err); /* the name first */
+    if (p < 0) return CLOPT_EINVAL;
+    double v = 0.0;
+    const clopt_status st = value(c, &k->cfg, p, arg, arg_len, &v, err);
+    return st == CLOPT_OK ? assign(&k->cfg, k->seen, arg, arg_len, v, err) : st;
+}
+
 static clopt_status parse_call(const char *spec, size_t len, int whole, clopt_config *out,
                                clopt_error *err)
 {
-    cursor c = {spec, spec, spec + len};
-    skip_ws(&c);
+    clopt_cursor c = {spec, spec, spec + len, NULL, "optimizer spec"};
+    clopt_cursor_skip_ws(&c);
     /* A name pasted from Python with its quotes: 'sgd' or "sgd". */
     if (c.end - c.cur >= 2 && (*c.cur == '\'' || *c.cur == '"')) {
         const char *last = c.end - 1;
@@ -203,53 +185,18 @@ static clopt_status parse_call(const char *spec, size_t len, int whole, clopt_co
         }
     }
     const char *name = c.cur;
-    size_t name_len = identifier(&c);
-    if (!name_len) return syntax_error(&c, "an optimizer name", err);
+    const size_t name_len = clopt_cursor_identifier(&c);
+    if (!name_len) return clopt_cursor_syntax(&c, "an optimizer name", err);
     const clopt_optimizer_info *info = clopt_catalogue_find_optimizer(name, name_len);
     if (!info) return unknown_optimizer(name, name_len, err);
 
-    clopt_config cfg;
-    bool seen[CLOPT_P_COUNT] = {false}, seen_schedule = false;
-    clopt_config_defaults(&cfg, info);
-    skip_ws(&c);
-    if (c.cur < c.end && *c.cur == '(') {
-        c.cur++;
-        skip_ws(&c);
-        while (c.cur < c.end && *c.cur != ')') {
-            const char *arg = c.cur;
-            size_t arg_len = identifier(&c);
-            if (!arg_len) return syntax_error(&c, "an argument name (name=value)", err);
-            skip_ws(&c);
-            if (c.cur >= c.end || *c.cur != '=')
-                return syntax_error(&c, "'=' after the argument name", err);
-            c.cur++;
-            skip_ws(&c);
-            double v = 0.0;
-            clopt_status st;
-            int p = -1;
-            if (arg_len == strlen(CLOPT_SCHEDULE_ARG) &&
-                strncasecmp(arg, CLOPT_SCHEDULE_ARG, arg_len) == 0)
-                st = schedule_value(&c, &cfg, &seen_schedule, whole, err);
-            else if ((p = clopt_config_param(&cfg, arg, arg_len, err)) < 0) /* the name first */
-                st = CLOPT_EINVAL;
-            else if ((st = value(&c, &cfg, p, arg, arg_len, &v, err)) == CLOPT_OK)
-                st = assign(&cfg, seen, arg, arg_len, v, err);
-            if (st != CLOPT_OK) return st;
-            skip_ws(&c);
-            if (c.cur < c.end && *c.cur == ',') {
-                c.cur++;
-                skip_ws(&c);
-            } else if (c.cur >= c.end || *c.cur != ')') {
-                return syntax_error(&c, "',' or ')'", err);
-            }
-        }
-        if (c.cur >= c.end) return syntax_error(&c, "')'", err);
-        c.cur++;
-        skip_ws(&c);
-    }
-    if (c.cur != c.end) return syntax_error(&c, "the end of the spec", err);
-    const clopt_status st = clopt_config_check_schedule(&cfg, err);
-    if (st == CLOPT_OK) *out = cfg;
+    call k = {.whole = whole};
+    clopt_config_defaults(&k.cfg, info);
+    clopt_status st = clopt_cursor_args(&c, call_arg, &k, err);
+    if (st != CLOPT_OK) return st;
+    if (c.cur != c.end) return clopt_cursor_syntax(&c, "the end of the spec", err);
+    st = clopt_config_check_schedule(&k.cfg, err);
+    if (st == CLOPT_OK) *out = k.cfg;
     return st;
 }
 
