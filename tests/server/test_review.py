@@ -566,43 +566,57 @@ class Compiles(Case):
         # programs of the last two seconds, which are never removed
         self.assertLess(max(sizes[-4:]), 2 << 20, sizes)
 
-    def test_a_compile_does_not_hold_the_device_from_other_clients_runs(self):
-        srv = self.start()
-        port = srv.port
-        stop = threading.Event()
-        compiled = []
 
-        def compiler(first):
-            i = first
+    def first_event_wait(self, port, seed):
+        """Seconds from posting a short run to its first event: how long the device kept it
+        waiting."""
+        run = {"function": "rosenbrock", "steps": 64, "seed": seed, "noise": 0.1}
+        t0 = time.time()
+        status, body = post_json(port, "/api/v1/runs", run)
+        self.assertEqual(status, 201, body)
+        st = Stream(port, body["events"], timeout=60)
+        st.next()
+        wait = time.time() - t0
+        st.close()
+        return wait
+
+    def waits_beside(self, port, work, first, what):
+        """The sorted first-event waits of short runs posted while two threads call
+        work(i) for i = first, first + 1, ... (and 500 on for the second); the calls made."""
+        stop = threading.Event()
+        done = []
+
+        def loop(i):
             while not stop.is_set():
-                request(port, "GET", "/api/v1/landscape?nx=2&ny=2&function=" + expression(i),
-                        timeout=120)
-                compiled.append(i)
+                if work(i):
+                    done.append(i)
                 i += 1
-        threads = [threading.Thread(target=compiler, args=(3000 + 500 * k,)) for k in range(2)]
+        threads = [threading.Thread(target=loop, args=(first + 500 * k,)) for k in range(2)]
         for t in threads:
             t.start()
         waits = []
         try:
             time.sleep(1.0)
             for seed in range(12 if not LONG else 40):
-                run = {"function": "rosenbrock", "steps": 64, "seed": seed, "noise": 0.1}
-                t0 = time.time()
-                status, body = post_json(port, "/api/v1/runs", run)
-                self.assertEqual(status, 201, body)
-                st = Stream(port, body["events"], timeout=60)
-                st.next()
-                waits.append(time.time() - t0)
-                st.close()
+                waits.append(self.first_event_wait(port, seed))
                 time.sleep(0.2)
         finally:
             stop.set()
             for t in threads:
                 t.join()
         waits.sort()
-        print("\n  runs beside %d expression compiles: first event after %.3f s (median), "
-              "%.3f s (worst)" % (len(compiled), waits[len(waits) // 2], waits[-1]),
-              file=sys.stderr)
+        print("\n  runs beside %d %s: first event after %.3f s (median), %.3f s (worst)"
+              % (len(done), what, waits[len(waits) // 2], waits[-1]), file=sys.stderr)
+        return waits, done
+
+    def test_a_compile_does_not_hold_the_device_from_other_clients_runs(self):
+        port = self.start().port
+
+        def compile_one(i):
+            request(port, "GET", "/api/v1/landscape?nx=2&ny=2&function=" + expression(i),
+                    timeout=120)
+            return True
+        waits, compiled = self.waits_beside(port, compile_one, 3000, "expression compiles")
         self.assertGreater(len(compiled), 2)
         # behind the compiles they waited 1.2-3.6 s; the median is the measure on a shared
         # 2-core machine, where the scheduler alone can delay one answer
@@ -627,14 +641,7 @@ class Compiles(Case):
         for seed in range(40):
             if len(waits) == 10 or not running():
                 break
-            run = {"function": "rosenbrock", "steps": 64, "seed": seed, "noise": 0.1}
-            t0 = time.time()
-            status, got = post_json(port, "/api/v1/runs", run)
-            self.assertEqual(status, 201, got)
-            st = Stream(port, got["events"], timeout=60)
-            st.next()
-            wait = time.time() - t0
-            st.close()
+            wait = self.first_event_wait(port, seed)
             if running():
                 waits.append(wait)
         request(port, "DELETE", item)
@@ -644,53 +651,24 @@ class Compiles(Case):
               "(median), %.3f s (worst)" % (waits[len(waits) // 2], waits[-1]), file=sys.stderr)
         # held for a whole slice of 1,024 steps of a million runs, they waited 1.0-1.6 s each:
         # the median says which; the worst is printed only (one run beside another ctest on a
-        # loaded 2-core machine waited 1.19 s)
-        self.assertLess(waits[len(waits) // 2], 0.3, waits)
+        # loaded 2-core machine waited 1.19 s). The bound is half the held slice's least wait:
+        # medians of 0.1-0.2 s on a quiet machine, 0.43 once in CI beside a browser.
+        self.assertLess(waits[len(waits) // 2], 0.5, waits)
 
     def test_runs_of_new_expressions_compile_off_the_runs_worker(self):
-        srv = self.start()
-        port = srv.port
-        stop = threading.Event()
-        compiled = []
+        port = self.start().port
 
-        def poster(first):
-            i = first
-            while not stop.is_set():
-                f = "x^2+%d*y^2+sin(x*%d)" % (i % 97 + 1, i // 97 + 2)
-                status, body = post_json(port, "/api/v1/runs",
-                                         {"function": f, "steps": 16}, timeout=120)
-                if status == 201:
-                    Stream(port, body["events"], timeout=120).all()
-                    compiled.append(i)
-                i += 1
-        threads = [threading.Thread(target=poster, args=(4000 + 500 * k,)) for k in range(2)]
-        for t in threads:
-            t.start()
-        waits = []
-        try:
-            time.sleep(1.0)
-            for seed in range(12 if not LONG else 40):
-                run = {"function": "rosenbrock", "steps": 64, "seed": seed, "noise": 0.1}
-                t0 = time.time()
-                status, body = post_json(port, "/api/v1/runs", run)
-                self.assertEqual(status, 201, body)
-                st = Stream(port, body["events"], timeout=60)
-                st.next()
-                waits.append(time.time() - t0)
-                st.close()
-                time.sleep(0.2)
-        finally:
-            stop.set()
-            for t in threads:
-                t.join()
-        waits.sort()
-        print("\n  runs beside %d runs of new expressions: first event after %.3f s (median), "
-              "%.3f s (worst)" % (len(compiled), waits[len(waits) // 2], waits[-1]),
-              file=sys.stderr)
+        def run_one(i):
+            f = "x^2+%d*y^2+sin(x*%d)" % (i % 97 + 1, i // 97 + 2)
+            status, body = post_json(port, "/api/v1/runs", {"function": f, "steps": 16},
+                                     timeout=120)
+            if status == 201:
+                Stream(port, body["events"], timeout=120).all()
+            return status == 201
+        waits, compiled = self.waits_beside(port, run_one, 4000, "runs of new expressions")
         self.assertGreater(len(compiled), 0)
         # compiled on the runs' worker, each held the other runs for 0.5-2.6 s
         self.assertLess(waits[len(waits) // 2], 0.5, waits)
-
 
 def du(path):
     total = 0
