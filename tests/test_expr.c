@@ -451,6 +451,20 @@ static cl_program build_double_program(clopt_expr **xs, size_t n)
  * the direction (sqrt(x^2 + y^2) and hypot at the origin, x^0.5 at 0) the convention says 0,
  * as for abs. Ackley written out has the built-in's zero gradient at its minimum.
  */
+/* Kernel `evaluate` of expression `which` at m points of dxy, read back into out (5 m). */
+static void evaluate(clopt_context *ctx, cl_kernel k, cl_uint which, cl_uint m, cl_mem dxy,
+                     cl_mem dout, double *out)
+{
+    clSetKernelArg(k, 0, sizeof which, &which);
+    clSetKernelArg(k, 1, sizeof m, &m);
+    clSetKernelArg(k, 2, sizeof dxy, &dxy);
+    clSetKernelArg(k, 3, sizeof dout, &dout);
+    const size_t global = m;
+    CU_ASSERT_EQUAL(clEnqueueNDRangeKernel(ctx->queue, k, 1, NULL, &global, NULL, 0, NULL, NULL),
+                    CL_SUCCESS);
+    clEnqueueReadBuffer(ctx->queue, dout, CL_TRUE, 0, 5 * sizeof *out * m, out, 0, NULL, NULL);
+}
+
 static void test_gradients_at_kinks_follow_the_convention(void)
 {
     const struct {
@@ -533,23 +547,13 @@ static void test_generated_gradients_match_central_differences_in_double(void)
     double xy[2 * POINTS], out[5 * POINTS];
     cl_mem dxy = clCreateBuffer(ctx->cl, CL_MEM_READ_ONLY, sizeof xy, NULL, &rc);
     cl_mem dout = clCreateBuffer(ctx->cl, CL_MEM_WRITE_ONLY, sizeof out, NULL, &rc);
-    const cl_uint m = POINTS;
     size_t checked = 0;
     double worst = 0;
     for (size_t i = 0; i < EXPRESSIONS; i++) {
         for (size_t j = 0; j < 2 * POINTS; j++)
             xy[j] = 2.0 * test_uniform(&s);
-        const cl_uint which = (cl_uint)i;
         clEnqueueWriteBuffer(ctx->queue, dxy, CL_TRUE, 0, sizeof xy, xy, 0, NULL, NULL);
-        clSetKernelArg(k, 0, sizeof which, &which);
-        clSetKernelArg(k, 1, sizeof m, &m);
-        clSetKernelArg(k, 2, sizeof dxy, &dxy);
-        clSetKernelArg(k, 3, sizeof dout, &dout);
-        const size_t global = POINTS;
-        CU_ASSERT_EQUAL(
-            clEnqueueNDRangeKernel(ctx->queue, k, 1, NULL, &global, NULL, 0, NULL, NULL),
-            CL_SUCCESS);
-        clEnqueueReadBuffer(ctx->queue, dout, CL_TRUE, 0, sizeof out, out, 0, NULL, NULL);
+        evaluate(ctx, k, (cl_uint)i, POINTS, dxy, dout, out);
         for (size_t j = 0; j < POINTS; j++) {
             const double *o = &out[5 * j];
             const double host = clopt_expr_eval(xs[i], xy[2 * j], xy[2 * j + 1]);
@@ -671,19 +675,9 @@ static void test_powers_have_the_derivatives_written_out(void)
     cl_mem dxy =
         clCreateBuffer(ctx->cl, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, sizeof xy, xy, &rc);
     cl_mem dout = clCreateBuffer(ctx->cl, CL_MEM_WRITE_ONLY, sizeof out, NULL, &rc);
-    const cl_uint m = POINTS;
     size_t checked = 0;
     for (size_t i = 0; i < N; i++) {
-        const cl_uint which = (cl_uint)i;
-        clSetKernelArg(k, 0, sizeof which, &which);
-        clSetKernelArg(k, 1, sizeof m, &m);
-        clSetKernelArg(k, 2, sizeof dxy, &dxy);
-        clSetKernelArg(k, 3, sizeof dout, &dout);
-        const size_t global = POINTS;
-        CU_ASSERT_EQUAL(
-            clEnqueueNDRangeKernel(ctx->queue, k, 1, NULL, &global, NULL, 0, NULL, NULL),
-            CL_SUCCESS);
-        clEnqueueReadBuffer(ctx->queue, dout, CL_TRUE, 0, sizeof out, out, 0, NULL, NULL);
+        evaluate(ctx, k, (cl_uint)i, POINTS, dxy, dout, out);
         for (size_t j = 0; j < POINTS; j++) {
             double fx, fy;
             const double x = xy[2 * j], y = xy[2 * j + 1], f = cases[i].f(x, y, &fx, &fy);
