@@ -78,6 +78,13 @@ char *clopt_fault_strdup(const char *s);
          ? CL_OUT_OF_RESOURCES                                                                     \
          : clopt_fault_transfer(q, blocking, clEnqueueWriteBuffer(q, m, blocking, __VA_ARGS__)))
 
+/* A map reports through its last argument; an unmap gives memory back: never failed. */
+#define clEnqueueMapBuffer(q, m, blocking, f, off, n, ne, ev, e, rc)                               \
+    (clopt_fault_hit(CLOPT_FAULT_CL)                                                               \
+         ? clopt_fault_none(rc)                                                                    \
+         : clEnqueueMapBuffer(q, m, blocking, f, off, n, ne, ev, e, rc))
+#define clEnqueueUnmapMemObject(...) clEnqueueUnmapMemObject(__VA_ARGS__)
+
 /* Calls that create an object and report through their last argument. */
 #define clCreateBuffer(c, f, n, h, rc)                                                             \
     CLOPT_FAULT_OBJECT(cl_mem, clCreateBuffer(c, f, n, h, rc), rc)

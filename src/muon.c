@@ -9,10 +9,13 @@
 #include "optimizer.h"
 
 #include "error.h"
+#include "gemm.h"
 #include "schedule.h"
 
 #include <clblast_c.h>
 #include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
 
 enum { WS_X, WS_Y, WS_G, WS_H };
 
@@ -20,6 +23,7 @@ void clopt_muon_release(clopt_layout *lay)
 {
     for (size_t i = 0; i < 4; i++)
         if (lay->muon_ws[i]) clReleaseMemObject(lay->muon_ws[i]);
+    free(lay->muon_gh);
     cl_kernel kernels[] = {lay->muon_momentum, lay->muon_normalise, lay->muon_apply};
     for (size_t i = 0; i < 3; i++)
         if (kernels[i]) clReleaseKernel(kernels[i]);
@@ -38,8 +42,14 @@ clopt_status clopt_muon_build(clopt_optimizer *o, clopt_layout *out, clopt_error
     char what[160];
     snprintf(what, sizeof what,
              "allocating Muon's Newton-Schulz workspace (2 x %zu + 2 x %zu floats)", nm, nn);
+    const clopt_status st = clopt_gemm_on_host(o->ctx, &out->muon_host, err);
+    if (st != CLOPT_OK) return st;
+    if (out->muon_host) { /* G and H in host memory; X and Y stay buffers, for the kernels */
+        out->muon_gh = malloc(2 * nn * sizeof(float));
+        if (!out->muon_gh) return clopt_error_set(err, CLOPT_ENOMEM, "%s: out of memory", what);
+    }
     const float zero = 0.0f;
-    for (size_t i = 0; i < 4; i++) {
+    for (size_t i = 0; i < (out->muon_host ? 2u : 4u); i++) {
         const size_t floats = i < WS_G ? nm : nn;
         out->muon_ws[i] =
             clCreateBuffer(o->ctx->cl, CL_MEM_READ_WRITE, floats * sizeof(float), NULL, &rc);
@@ -78,6 +88,50 @@ static CLBlastStatusCode sgemm(cl_command_queue q, int ta, size_t rows, size_t c
                         0, ta ? rows : inner, b, 0, tb ? inner : cols, beta, c, 0, cols, &q, NULL);
 }
 
+/*
+ * The Newton-Schulz iterations of newton_schulz on the host: X and Y mapped (each map waits
+ * for the kernels before it), G and H in the layout's host memory.
+ */
+static clopt_status newton_schulz_host(clopt_optimizer *o, const clopt_scalars *k, size_t n,
+                                       size_t m, cl_mem *result, clopt_error *err)
+{
+    const cl_command_queue q = o->ctx->queue;
+    const cl_mem buf[2] = {o->lay.muon_ws[WS_X], o->lay.muon_ws[WS_Y]};
+    const cl_map_flags flags[2] = {CL_MAP_READ | CL_MAP_WRITE, CL_MAP_WRITE_INVALIDATE_REGION};
+    float *p[2] = {NULL, NULL};
+    clopt_status st = CLOPT_OK;
+    for (int i = 0; i < 2 && st == CLOPT_OK; i++) {
+        cl_int rc;
+        p[i] = clEnqueueMapBuffer(q, buf[i], CL_TRUE, flags[i], 0, n * m * sizeof(float), 0, NULL,
+                                  NULL, &rc);
+        if (rc != CL_SUCCESS) {
+            p[i] = NULL;
+            st = clopt_error_cl(err, rc, "clEnqueueMapBuffer", "mapping Muon's workspace");
+        }
+    }
+    if (st == CLOPT_OK) {
+        float *x = p[0], *y = p[1], *g = o->lay.muon_gh, *h = g + n * n;
+        for (int i = 0; i < (int)k->ns_steps; i++) {
+            clopt_gemm_host(0, 1, n, n, m, 1.0f, x, m, x, m, 0.0f, g, n);
+            memcpy(h, g, n * n * sizeof *h);
+            clopt_gemm_host(0, 0, n, n, n, k->ns_c, g, n, g, n, k->ns_b, h, n);
+            memcpy(y, x, n * m * sizeof *y);
+            clopt_gemm_host(0, 0, n, m, n, 1.0f, h, n, x, m, k->ns_a, y, m);
+            float *const t = x;
+            x = y;
+            y = t;
+        }
+        *result = x == p[0] ? buf[0] : buf[1];
+    }
+    for (int i = 0; i < 2; i++) {
+        if (!p[i]) continue;
+        const cl_int rc = clEnqueueUnmapMemObject(q, buf[i], p[i], 0, NULL, NULL);
+        if (rc != CL_SUCCESS && st == CLOPT_OK)
+            st = clopt_error_cl(err, rc, "clEnqueueUnmapMemObject", "unmapping Muon's workspace");
+    }
+    return st;
+}
+
 /* The Newton-Schulz iterations on X (n x m); returns the buffer that holds the result. */
 static clopt_status newton_schulz(clopt_optimizer *o, const clopt_scalars *k, size_t n, size_t m,
                                   cl_mem *result, unsigned *launched, clopt_error *err)
@@ -85,6 +139,7 @@ static clopt_status newton_schulz(clopt_optimizer *o, const clopt_scalars *k, si
     const cl_command_queue q = o->ctx->queue;
     cl_mem x = o->lay.muon_ws[WS_X], y = o->lay.muon_ws[WS_Y];
     const cl_mem g = o->lay.muon_ws[WS_G], h = o->lay.muon_ws[WS_H];
+    if (o->lay.muon_host) return newton_schulz_host(o, k, n, m, result, err);
     const char *what = "copying in Muon's Newton-Schulz workspace";
     CLBlastStatusCode rc;
     for (int i = 0; i < (int)k->ns_steps; i++) {

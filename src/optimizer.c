@@ -248,8 +248,15 @@ clopt_status clopt_optimizer_step(clopt_optimizer *o, clopt_error *err)
         const unsigned before = launches;
         const clopt_status st = clopt_muon_step(o, &k, &launches, &mine);
         if (st != CLOPT_OK) {
-            if (launches > before) o->torn = mine.cl_error ? mine.cl_error : CL_OUT_OF_RESOURCES;
             if (err) *err = mine; /* err was cleared above: this is its first error */
+            if (launches > before) {
+                o->torn = mine.cl_error ? mine.cl_error : CL_OUT_OF_RESOURCES;
+                if (err)
+                    snprintf(err->text, sizeof err->text,
+                             "%.*s, after earlier launches of the step updated state (the "
+                             "optimizer refuses to step until a checkpoint is loaded)",
+                             (int)(sizeof err->text - 120), mine.text);
+            }
             return st;
         }
     }

@@ -44,6 +44,8 @@ typedef struct {
     /* Matrix kinds (Muon, src/muon.c): the Newton-Schulz workspace X, Y (n x m) and G, H
      * (n x n) of the largest matrix, shared by every matrix, and the kernels of muon.cl. */
     cl_mem muon_ws[4];
+    int muon_host; /* the products on the host's BLAS (src/gemm.h): G and H in muon_gh */
+    float *muon_gh;
     cl_kernel muon_momentum, muon_normalise, muon_apply;
     size_t nstate;                /* live state arenas */
     size_t state_used, state_cap; /* floats per arena */

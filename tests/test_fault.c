@@ -222,6 +222,28 @@ static void setup_one_pair_lamb(fx *f)
     one_pair(f, "lamb");
 }
 
+/* Muon over a 12 x 25 matrix of pair 0 (the Newton-Schulz products on the host's BLAS for a
+ * CPU device, src/gemm.h): stepped, saved to f->path, given new gradients. */
+static void setup_muon(fx *f)
+{
+    clopt_error err;
+    make(f, "muon(lr=0.02)");
+    ok(clopt_optimizer_add_matrix(f->o, f->p[0], f->g[0], 0, 12, 25, &err), &err);
+    ok(clopt_optimizer_step(f->o, &err), &err);
+    ok(clopt_optimizer_save(f->o, f->path, &err), &err);
+    seed_grads(f, 12);
+}
+
+static void setup_muon_empty(fx *f)
+{
+    make(f, "muon(lr=0.02)");
+}
+
+static clopt_status op_add_matrix(fx *f, clopt_error *err)
+{
+    return clopt_optimizer_add_matrix(f->o, f->p[1], f->g[1], 0, 20, 15, err);
+}
+
 static clopt_status op_amsgrad_on(fx *f, clopt_error *err)
 {
     return clopt_optimizer_set(f->o, "amsgrad", 1, err);
@@ -372,6 +394,8 @@ static const scenario scenarios[] = {
     {"step (clipnorm, two buffer pairs)", setup_two_pairs, op_step},
     {"step (Lamb, two buffer pairs)", setup_two_pairs_lamb, op_step},
     {"add (Lamb: per-tensor norms)", setup_one_pair_lamb, op_add_pair},
+    {"add_matrix (Muon: its workspace)", setup_muon_empty, op_add_matrix},
+    {"step (Muon)", setup_muon, op_step},
     {"set (Adam amsgrad on: a new arena)", setup_one_pair, op_amsgrad_on},
     {"load (Lamb)", setup_two_pairs_lamb, op_load},
     {"set (SGD momentum on: a new arena)", setup_sgd_plain, op_momentum_on},

@@ -1,9 +1,10 @@
 /*
- * clopt bench step --optimizer muon --shape RxC: Muon's step against the device's own GEMM
- * rate in the same run. Each round times, one after the other, a Muon step over every
- * matrix (enqueue + clFinish) and the contender: CLBlast's SGEMM alone on the products of
- * the same Newton-Schulz iterations (the same sizes, alphas and betas). Both do the same
- * flops, so a round's ratio is t(SGEMM) / t(Muon), Muon's share of the GEMM rate; the
+ * clopt bench step --optimizer muon --shape RxC: Muon's step against the GEMM rate of
+ * where its products run (src/gemm.h), in the same run. Each round times, one after the
+ * other, a Muon step over every matrix (enqueue + clFinish) and the contender: the SGEMM
+ * alone on the products of the same Newton-Schulz iterations (the same sizes, alphas and
+ * betas): CLBlast's on the device's buffers, or OpenBLAS's on host arrays for a CPU device. Both do
+ * the same flops, so a round's ratio is t(SGEMM) / t(Muon), Muon's share of the GEMM rate; the
  * figures are medians over rounds. --model: a 12-matrix model, two blocks of a d = 512
  * transformer (Wq, Wk, Wv, Wo 512 x 512; W_up 512 x 2048; W_down 2048 x 512).
  */
@@ -13,6 +14,7 @@
 #include "clock.h"
 #include "config.h"
 #include "error.h"
+#include "gemm.h"
 #include "optimizer.h"
 #include "spec.h"
 #include "timing.h"
@@ -62,8 +64,10 @@ static const char clopt_cli_bench_muon_usage[] =
     "                        [--device SEL] [--json]\n"
     "\n"
     "Times Muon's step over every matrix (enqueue + clFinish) against, in the same run and\n"
-    "rounds, CLBlast's SGEMM alone on the same Newton-Schulz products; prints the\n"
-    "Newton-Schulz GFLOP/s of both and the median over rounds of t(SGEMM) / t(Muon).\n"
+    "rounds, the SGEMM alone on the same Newton-Schulz products where Muon runs them\n"
+    "(OpenBLAS on the host for a CPU device, else CLBlast; CLOPT_GEMM=clblast|host\n"
+    "chooses); prints the Newton-Schulz GFLOP/s of both and the median over rounds of\n"
+    "t(SGEMM) / t(Muon).\n"
     "\n"
     "  --shape RxC  a matrix of the optimizer (repeatable; default 1024x1024)\n"
     "  --model      adds 12 matrices: two d = 512 transformer blocks (4 x 512x512,\n"
@@ -123,6 +127,22 @@ static int gemms(cl_command_queue q, const muon_args *a, const clopt_config *c, 
     return clFinish(q) == CL_SUCCESS ? 0 : 1;
 }
 
+/* The same products on host arrays (x, y of nm floats, g, h of nn) with OpenBLAS. */
+static void gemms_host(const muon_args *a, const clopt_config *c, float *const h[4])
+{
+    const float na = (float)c->v[CLOPT_P_NS_A], nb = (float)c->v[CLOPT_P_NS_B];
+    const float nc = (float)c->v[CLOPT_P_NS_C];
+    for (size_t i = 0; i < a->n; i++) {
+        const size_t n = a->rows[i] < a->cols[i] ? a->rows[i] : a->cols[i];
+        const size_t m = a->rows[i] * a->cols[i] / n;
+        for (int it = 0; it < (int)c->v[CLOPT_P_NS_STEPS]; it++) {
+            clopt_gemm_host(0, 1, n, n, m, 1.0f, h[0], m, h[0], m, 0.0f, h[2], n);
+            clopt_gemm_host(0, 0, n, n, n, nc, h[2], n, h[2], n, nb, h[3], n);
+            clopt_gemm_host(0, 0, n, m, n, 1.0f, h[3], n, h[0], m, na, h[1], m);
+        }
+    }
+}
+
 static int run(clopt_context *ctx, const muon_args *a, const clopt_config *cfg)
 {
     clopt_error err = {0};
@@ -149,7 +169,16 @@ static int run(clopt_context *ctx, const muon_args *a, const clopt_config *cfg)
     clopt_optimizer *o = clopt_optimizer_create(ctx, a->spec, &err);
     double *tm = calloc(a->repeat, sizeof *tm), *tg = calloc(a->repeat, sizeof *tg);
     double *ratio = calloc(a->repeat, sizeof *ratio);
-    if (!p || !g || !ws[0] || !ws[1] || !ws[2] || !ws[3] || !o || !tm || !tg || !ratio) {
+    float *hw[4] = {NULL, NULL, NULL, NULL}; /* the host contender's X, Y, G, H */
+    int host = 0;
+    if (o && clopt_gemm_on_host(ctx, &host, &err) != CLOPT_OK) {
+        fprintf(stderr, CMD ": %s\n", err.text);
+        goto done;
+    }
+    for (int i = 0; i < 4 && host; i++)
+        if (!(hw[i] = calloc(i < 2 ? nm : nn, sizeof(float)))) host = -1;
+    if (!p || !g || !ws[0] || !ws[1] || !ws[2] || !ws[3] || !o || !tm || !tg || !ratio ||
+        host < 0) {
         fprintf(stderr, CMD ": %s\n", o ? "out of device or host memory" : err.text);
         goto done;
     }
@@ -165,7 +194,7 @@ static int run(clopt_context *ctx, const muon_args *a, const clopt_config *cfg)
         }
     /* warm-up: CLBlast compiles its kernels for these sizes on the first calls */
     if (clopt_optimizer_step(o, &err) != CLOPT_OK || clFinish(q) != CL_SUCCESS ||
-        gemms(q, a, cfg, ws)) {
+        (!host && gemms(q, a, cfg, ws))) {
         fprintf(stderr, CMD ": %s\n", err.text);
         goto done;
     }
@@ -179,7 +208,10 @@ static int run(clopt_context *ctx, const muon_args *a, const clopt_config *cfg)
         tm[r] = clopt_now() - t0;
         cli_settle();
         t0 = clopt_now();
-        if (gemms(q, a, cfg, ws)) goto done;
+        if (host)
+            gemms_host(a, cfg, hw);
+        else if (gemms(q, a, cfg, ws))
+            goto done;
         tg[r] = clopt_now() - t0;
         ratio[r] = tg[r] / tm[r];
     }
@@ -191,22 +223,26 @@ static int run(clopt_context *ctx, const muon_args *a, const clopt_config *cfg)
     for (size_t i = 0; i < a->n; i++)
         snprintf(shapes + strlen(shapes), sizeof shapes - strlen(shapes), "%s%zux%zu", i ? "," : "",
                  a->rows[i], a->cols[i]);
+    const char *where = host ? "OpenBLAS" : "CLBlast";
     if (a->json)
-        printf("{\"device\":\"%s\",\"optimizer\":\"%s\",\"shapes\":\"%s\",\"rounds\":%llu,"
+        printf("{\"device\":\"%s\",\"gemm\":\"%s\",\"optimizer\":\"%s\",\"shapes\":\"%s\","
+               "\"rounds\":%llu,"
                "\"muon_ms\":%.4f,\"sgemm_ms\":%.4f,\"muon_gflops\":%.3f,\"sgemm_gflops\":%.3f,"
                "\"ratio\":%.4f}\n",
-               device, cfg->info->name, shapes, (unsigned long long)a->repeat, 1e3 * mm, 1e3 * mg,
-               flops / mm / 1e9, flops / mg / 1e9, rm);
+               device, where, cfg->info->name, shapes, (unsigned long long)a->repeat, 1e3 * mm,
+               1e3 * mg, flops / mm / 1e9, flops / mg / 1e9, rm);
     else
-        printf("%s: %s on %s, %llu rounds\n"
+        printf("%s: %s on %s, %llu rounds, products on %s\n"
                "Newton-Schulz: %.3f GFLOP per step\n"
                "Muon step   %10.3f ms  %9.2f GFLOP/s\n"
                "SGEMM alone %10.3f ms  %9.2f GFLOP/s\n"
                "Muon / SGEMM rate: %.3f (median over rounds of t(SGEMM) / t(Muon))\n",
-               device, cfg->info->name, shapes, (unsigned long long)a->repeat, flops / 1e9,
+               device, cfg->info->name, shapes, (unsigned long long)a->repeat, where, flops / 1e9,
                1e3 * mm, flops / mm / 1e9, 1e3 * mg, flops / mg / 1e9, rm);
     rc = 0;
 done:
+    for (int i = 0; i < 4; i++)
+        free(hw[i]);
     free(tm);
     free(tg);
     free(ratio);

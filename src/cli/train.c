@@ -276,8 +276,9 @@ static void print_results(const train_args *a, const clopt_train_result *r, size
                trained / r[i].seconds, 100.0 * r[i].products_seconds / r[i].seconds,
                100.0 * r[i].step_seconds / r[i].seconds);
     }
-    printf("products: the five matrix products alone (CLBlast, timed after training) as a "
-           "share of the time;\nstep: clopt_optimizer_step, measured during training.\n");
+    printf("products: the five matrix products alone (OpenBLAS on a CPU device, else CLBlast;\n"
+           "timed after training) as a share of the time;\n"
+           "step: clopt_optimizer_step, measured during training.\n");
     if (!ranks) return;
     printf("%d ranks; per step on rank 0, in ms (wait: for the slowest rank):\n"
            "%-34s %10s %9s %9s %9s %8s\n",

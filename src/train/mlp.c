@@ -4,8 +4,8 @@
 #include "clock.h"
 #include "context.h"
 #include "error.h"
+#include "gemm.h"
 
-#include <cblas.h>
 #include <clblast_c.h>
 #include <math.h>
 #include <stdlib.h>
@@ -89,9 +89,8 @@ static clopt_status host_gemm(clopt_mlp *m, const clopt_mlp_gemm *g, const cl_me
         }
     }
     if (st == CLOPT_OK)
-        cblas_sgemm(CblasRowMajor, g->ta ? CblasTrans : CblasNoTrans,
-                    g->tb ? CblasTrans : CblasNoTrans, (int)g->rows, (int)g->cols, (int)g->inner,
-                    1.0f, ptr[0], (int)lda, ptr[1], (int)ldb, 0.0f, ptr[2], (int)g->cols);
+        clopt_gemm_host(g->ta, g->tb, g->rows, g->cols, g->inner, 1.0f, ptr[0], lda, ptr[1], ldb,
+                        0.0f, ptr[2], g->cols);
     for (int i = 0; i < 3; i++) {
         if (!ptr[i]) continue;
         const cl_int rc = clEnqueueUnmapMemObject(q, buf[i], ptr[i], 0, NULL, NULL);
@@ -141,24 +140,6 @@ static cl_mem buffer(clopt_mlp *m, size_t bytes, const void *init, clopt_error *
     return b;
 }
 
-/* Where the products run (mlp.h): *host 1 for OpenBLAS on the host, 0 for CLBlast. */
-static clopt_status gemm_where(clopt_context *ctx, int *host, clopt_error *err)
-{
-    const char *env = getenv("CLOPT_GEMM");
-    if (env && strcmp(env, "clblast") != 0 && strcmp(env, "host") != 0)
-        return clopt_error_set(err, CLOPT_EINVAL,
-                               "CLOPT_GEMM='%s': expected clblast or host (or unset: the host's "
-                               "BLAS on a CPU device, CLBlast on others)",
-                               env);
-    cl_device_type type = 0;
-    const cl_int rc =
-        clGetDeviceInfo(clopt_context_device(ctx), CL_DEVICE_TYPE, sizeof type, &type, NULL);
-    if (rc != CL_SUCCESS)
-        return clopt_error_cl(err, rc, "clGetDeviceInfo", "asking the device's type");
-    *host = env ? strcmp(env, "host") == 0 : (type & CL_DEVICE_TYPE_CPU) != 0;
-    return CLOPT_OK;
-}
-
 clopt_mlp *clopt_mlp_create(clopt_context *ctx, cl_program program, size_t in, size_t hidden,
                             size_t classes, size_t max_batch, const float *init, clopt_error *err)
 {
@@ -169,7 +150,7 @@ clopt_mlp *clopt_mlp_create(clopt_context *ctx, cl_program program, size_t in, s
     }
     m->ctx = ctx;
     m->in = in, m->hidden = hidden, m->classes = classes, m->max_batch = max_batch;
-    if (gemm_where(ctx, &m->host_gemm, err) != CLOPT_OK) {
+    if (clopt_gemm_on_host(ctx, &m->host_gemm, err) != CLOPT_OK) {
         free(m);
         return NULL;
     }

@@ -42,10 +42,8 @@ typedef struct {
 #define CLOPT_MLP_PRODUCTS 5
 
 /*
- * Where the matrix products run: OpenBLAS's SGEMM on the host, over the buffers mapped
- * (without a copy on a CPU device, whose buffers are host memory), where the device is the
- * CPU (PoCL's): a tenth of the time of CLBlast's SGEMM there (clopt bench gemm); CLBlast on
- * every other device. CLOPT_GEMM=clblast or =host chooses; another value is an error.
+ * The matrix products run where src/gemm.h says: OpenBLAS on the host for a CPU device,
+ * CLBlast on others.
  *
  * A model with the given initial parameters (nparams floats; NULL: unset, for a model that
  * is loaded next), its kernels from `program` (clopt_mlp_build; the model keeps
