@@ -1,11 +1,12 @@
 // The Explore view: basin maps (one run from every cell of the map per optimizer of the
-// race) and hyperparameter sweeps (one run per value of one or two hyperparameters), from
-// POST /api/v1/explorations. The coarse pass is drawn at once and the full grid when it
-// arrives. Basins: hue = which known minimum a run reached, lighter = sooner, black =
+// race), hyperparameter sweeps (one run per value of one or two hyperparameters) and
+// trainability maps (a small network trained at every pair of its two layers' learning
+// rates, trainplan.js), from POST /api/v1/explorations. The coarse pass is drawn at once
+// and the full grid when it arrives. Basins: hue = which known minimum a run reached, lighter = sooner, black =
 // diverged, grey = neither, the function's contour lines over it. Sweeps: final f above the
 // minimum on a log colour scale, diverged cells black and crossed. Pointing at a cell shows
 // its run's numbers; a click opens the race from that cell (basins) or with those values
-// (sweeps). A rectangle dragged (or the wheel turned) on a map zooms: the window is asked
+// (sweeps) or keeps its numbers below the map (trainability). A rectangle dragged (or the wheel turned) on a map zooms: the window is asked
 // for again at the full grid, in double once float32 cannot resolve it, and a breadcrumb of
 // the trail's windows goes back (instantly: the last results are kept). The plan is in the
 // URL (#explore=..., the window with it); the pass can be saved as PNG or CSV.
@@ -23,13 +24,18 @@ import {
   doubleResolves, magnification, magnificationText, planWindow, rectWindow, ResultCache, unresolvedAxis, wheelWindow,
   withWindow,
 } from './explorewindow.js';
+import { TRAIN_FIELDS, trainForm } from './exploretrain.js';
 import { problemText, t, words } from './i18n.js';
 import { refusalText } from './refusals.js';
 import { parseSpec } from './spec.js';
+import { drawTrainability, trainLegend } from './trainmap.js';
+import { dimensionText, TRAIN_DEFAULTS } from './trainplan.js';
 import { checkValue } from './validate.js';
 
 const FIELDS = { basins: ['x', 'y', 'f', 'converged_at', 'minimum', 'diverged_at'],
-  sweep: ['x', 'y', 'f', 'converged_at', 'diverged_at'] };
+  sweep: ['x', 'y', 'f', 'converged_at', 'diverged_at'], trainability: ['measure', 'converged'] };
+const INTRO = { basins: 'exploreIntroBasins', sweep: 'exploreIntroSweep', trainability: 'exploreIntroTrain' };
+const DONE = { basins: 'exploreDoneBasins', sweep: 'exploreDoneSweep', trainability: 'exploreDoneTrain' };
 
 async function field(url) {
   return (await getFloat32(url)).values;
@@ -51,6 +57,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
   let shown = null; // {pass, plan, fields, fn, bar}: what the maps show
   let plan = null; // the plan last started (the URL holds it)
   let linkView = null; // {function, view}: a link's view, until its plan has started
+  let linkWindow = null; // a link's trainability window, until its plan has started
   let startFunction = null; // the function whose start the start field holds
   let contourCache = { key: '', data: null };
   let generation = 0; // a newer start makes older passes stale
@@ -60,6 +67,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
   let trail = []; // the plans of the windows zoomed through, the first the one Explore (or a link) started
   let at = -1; // the trail's plan shown
   let touchZoom = false; // "Zoom box" (touch screens): one finger draws a rectangle instead of scrolling
+  const train = trainForm($);
 
   // --- the form --------------------------------------------------------------------------
   function setKind(k) {
@@ -68,7 +76,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
     for (const b of document.querySelectorAll('[data-explore-kind]')) {
       b.setAttribute('aria-pressed', String(b.dataset.exploreKind === k));
     }
-    $('explore-intro').textContent = t(k === 'basins' ? 'exploreIntroBasins' : 'exploreIntroSweep');
+    $('explore-intro').textContent = t(INTRO[k]);
     clearProblem();
     renderScene();
     if (shown && shown.plan.kind !== k) clearMaps(); // the maps of the other kind would read as this one's
@@ -81,6 +89,8 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
     at = -1;
     $('explore-trail').hidden = true;
     $('explore-precision').textContent = '';
+    $('explore-dimension').textContent = '';
+    $('explore-cell').textContent = '';
     $('explore-maps').replaceChildren($('explore-hover'));
     $('explore-hover').hidden = true;
     $('explore-legend').replaceChildren();
@@ -197,13 +207,17 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
     if (!scene.fn) return; // before the catalogue has come
     const name = $('explore-function').value;
     $('explore-own').textContent = !name && scene.fn.own ? t('exploreOwn') : '';
-    $('explore-start').disabled = !name;
+    $('explore-start').disabled = kind !== 'trainability' && !name;
     $('explore-opts').textContent = kind === 'basins'
       ? t('exploreOpts', { opts: scene.opts.join(', ') }) : '';
   }
 
-  /** The plan the form describes: {kind, function, opts, starts, view, steps, grid, vary}. */
+  /** The plan the form describes: {kind, function, opts, starts, view, steps, grid, vary}, or a trainability map's (trainplan.js). */
   function formPlan() {
+    if (kind === 'trainability') {
+      const p = train.plan();
+      return linkWindow ? { ...p, window: linkWindow } : p;
+    }
     const scene = getScene();
     const fname = $('explore-function').value;
     const fn = fnOf(fname);
@@ -244,6 +258,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
       grid: 'explore-grid', steps: 'explore-steps', start: 'explore-start-point', vary0: 'explore-vary0-lo',
       vary1: 'explore-vary1-lo', 'vary0-hi': 'explore-vary0-hi', 'vary1-hi': 'explore-vary1-hi',
       optimizer: 'explore-optimizer', optimizers: 'explore-function', function: 'explore-function',
+      ...(kind === 'trainability' ? TRAIN_FIELDS : {}),
     }[p.field];
     if (target) $(target).setAttribute('aria-invalid', 'true');
   }
@@ -287,7 +302,12 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
       && document.activeElement.closest('#explore-maps canvas');
     const tip = $('explore-hover');
     let figs;
-    if (p.kind === 'basins') {
+    $('explore-dimension').textContent = '';
+    if (p.kind === 'trainability') {
+      figs = drawTrainability({ host, tip, pass, fields, zoom: zoomHandlers(), open: keepCell });
+      trainLegend($('explore-legend'));
+      $('explore-dimension').textContent = dimensionLine(pass);
+    } else if (p.kind === 'basins') {
       figs = drawBasins({
         host, tip, pass, plan: p, fields, fn, contours: contourData(fn, pass.view),
         stale: () => mine !== generation,
@@ -312,6 +332,18 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
       const again = host.querySelector(`canvas[data-map="${focused.dataset.map}"]`);
       if (again) again.focus();
     }
+  }
+
+  /** A trainability cell's lines kept below the map (a click, a second tap, Enter). */
+  function keepCell(lines) {
+    $('explore-cell').textContent = lines.join(' · ');
+  }
+
+  /** The boundary's box-counting dimension of a trainability pass, in words. */
+  function dimensionLine(pass) {
+    const [nx, ny] = pass.grid;
+    const key = pass.dimension === null ? 'exploreDimensionNone' : pass.coarse ? 'exploreDimensionCoarse' : 'exploreDimension';
+    return t(key, { d: dimensionText(pass.dimension), nx, ny });
   }
 
   // --- the job ---------------------------------------------------------------------------
@@ -350,7 +382,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
     const root = () => planWindow(trail[0]);
     return {
       touchZoom: () => touchZoom,
-      onRect: (f) => zoomTo(full(rectWindow(drawnWindow(), f, root(), { keepAspect: shown.plan.kind === 'basins' }))),
+      onRect: (f) => zoomTo(full(rectWindow(drawnWindow(), f, root(), { keepAspect: shown.plan.kind !== 'sweep' }))),
       onWheel: (f) => zoomTo(full(wheelWindow(drawnWindow(), f, root()))),
     };
   }
@@ -387,7 +419,8 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
       b.dataset.crumb = String(k);
       const axes = planWindow(p);
       b.textContent = k === 0 ? t('exploreZoomWhole') : `×${magnificationText(magnification(axes, root))}`;
-      b.title = axes.map((a) => `${a.name} ${short(a.lo)} – ${short(a.hi)}`).join(', ');
+      const end = (a, v) => (a.decades ? `10^${short(v)}` : short(v));
+      b.title = axes.map((a) => `${a.name} ${end(a, a.lo)} – ${end(a, a.hi)}`).join(', ');
       if (k === at) b.setAttribute('aria-current', 'true');
       b.addEventListener('click', () => pick(k));
       return b;
@@ -401,8 +434,12 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
   /** The line that says the window is computed in double, and why. */
   function renderPrecision() {
     const axis = plan && plan.precision === 'double' && unresolvedAxis(planWindow(plan));
-    $('explore-precision').textContent = axis
-      ? t('exploreDouble', { name: axis.name, gap: axis.gap.toPrecision(2), at: short(axis.at) }) : '';
+    let line = '';
+    if (axis && axis.relative !== undefined) {
+      line = t('exploreDoubleRates', { name: axis.name, gap: axis.gap.toPrecision(2), relative: axis.relative.toPrecision(2) });
+    } else if (axis) line = t('exploreDouble', { name: axis.name, gap: axis.gap.toPrecision(2), at: short(axis.at) });
+    else if (plan && plan.precision === 'double') line = t('exploreDoubleChosen');
+    $('explore-precision').textContent = line;
     document.body.dataset.explorePrecision = plan ? plan.precision || 'float' : '';
   }
 
@@ -412,6 +449,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
     generation += 1;
     plan = p;
     linkView = null;
+    linkWindow = null;
     onPlan(p);
     if (p.kind === 'sweep') p.vary.forEach((v, a) => setAxis(a, v));
     shown = { pass: kept.pass, plan: p, fields: kept.fields, fn: p.fn, mine: generation };
@@ -421,17 +459,17 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
   function progressText() {
     if (!shown) return '';
     if (shown.pass.coarse) return t('exploreCoarse');
-    return t(shown.plan.kind === 'basins' ? 'exploreDoneBasins' : 'exploreDoneSweep');
+    return t(DONE[shown.plan.kind]);
   }
 
   async function start() {
     clearProblem();
     const p = formPlan();
-    if (!p.fn) {
+    if (p.kind !== 'trainability' && !p.fn) {
       showProblem({ field: 'function', key: 'exploreOwn' });
       return;
     }
-    if (!Number.isInteger(p.steps) || p.steps < 1 || p.steps > limits.steps) {
+    if (p.kind !== 'trainability' && (!Number.isInteger(p.steps) || p.steps < 1 || p.steps > limits.steps)) {
       showProblem({ field: 'steps', key: 'exploreBadSteps', args: { max: limits.steps } });
       return;
     }
@@ -488,6 +526,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
     const mine = generation;
     plan = p;
     linkView = null;
+    linkWindow = null;
     taken();
     onPlan(p); // the URL holds what the server took
     if (p.kind === 'sweep') p.vary.forEach((v, a) => setAxis(a, v));
@@ -517,7 +556,9 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
 
   // --- exports ---------------------------------------------------------------------------
   function fileName(ext) {
-    return `clopt-explore-${shown.plan.kind}-${shown.plan.function}.${ext}`;
+    const p = shown.plan;
+    const what = p.kind === 'trainability' ? `w${p.width}-${p.activation}` : p.function;
+    return `clopt-explore-${p.kind}-${what}.${ext}`;
   }
 
   function saveCsv() {
@@ -561,6 +602,13 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
     load(v) {
       syncFromRace();
       setKind(v.kind);
+      if (v.kind === 'trainability') {
+        train.fill({ width: v.width, activation: v.activation, steps: v.steps, grid: v.grid, seed: v.seed, chosen: v.chosen });
+        linkWindow = v.window || [...TRAIN_DEFAULTS.window];
+        $('explore-note').textContent = v.ignored.length ? t('exploreIgnored', { parts: v.ignored.join(', ') }) : '';
+        start();
+        return;
+      }
       const known = v.function && getScene().functions.some((f) => f.name === v.function);
       if (known) $('explore-function').value = v.function;
       if (v.steps) $('explore-steps').value = v.steps;
@@ -585,7 +633,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
     /** The plan last started, or null. */
     plan: () => plan,
     relabel() {
-      $('explore-intro').textContent = t(kind === 'basins' ? 'exploreIntroBasins' : 'exploreIntroSweep');
+      $('explore-intro').textContent = t(INTRO[kind]);
       renderScene();
       renderAxes(false);
       if (problem) showProblem(problem);

@@ -1,0 +1,86 @@
+// The Explore view's trainability map: one figure (exploremaps.js's) of the cells of a pass,
+// trained blue and diverged orange by trainplan.js's scale, axes in rates (10^k), the
+// pointer's and the keyboard's cell numbers, the zoom, and the legend.
+/* global d3 */
+
+import { cellScale, figure, fmt, hoverAndClick, M, mapSize, paint, swatch } from './exploremaps.js';
+import { startOf } from './exploreplan.js';
+import { zoomable } from './explorezoom.js';
+import { t } from './i18n.js';
+import { exponentDigits, rateText, trainColour, trainScale } from './trainplan.js';
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const LEFT = M.left + 18; // a zoomed window's labels, 10 with a raised 1.2345, are wider than the other maps'
+
+/** The tick labels of an axis group `g` (exponents as text) as powers: 10 with the exponent raised. */
+function powers(g) {
+  g.selectAll('.tick text').each(function label() {
+    const k = this.textContent;
+    this.textContent = '10';
+    const sup = document.createElementNS(SVG_NS, 'tspan');
+    sup.setAttribute('dy', '-0.5em');
+    sup.setAttribute('font-size', '0.8em');
+    sup.textContent = k;
+    this.append(sup);
+  });
+}
+
+/**
+ * Axes in rates over scales of decades: whole decades where the window spans two or more
+ * (10^-2 .. 10^3), else a linear scale's ticks of the exponent with the digits they need.
+ */
+function rateAxes(svg, sx, sy, w, h) {
+  const root = d3.select(svg);
+  const axis = (a, s, count) => {
+    const [lo, hi] = s.domain();
+    if (hi - lo >= 2) {
+      const whole = d3.range(Math.ceil(lo), Math.floor(hi) + 1, Math.max(1, Math.ceil((hi - lo) / count)));
+      return a.tickValues(whole).tickFormat(d3.format('d'));
+    }
+    return a.ticks(count).tickFormat(s.tickFormat(count));
+  };
+  root.append('g').attr('transform', `translate(0,${M.top + h})`).call(axis(d3.axisBottom(sx), sx, Math.max(2, w / 110)))
+    .call(powers);
+  root.append('g').attr('transform', `translate(${LEFT},0)`).call(axis(d3.axisLeft(sy), sy, Math.max(2, h / 60)))
+    .call(powers);
+  const title = (sel) => sel.attr('text-anchor', 'middle').attr('font-size', 12).attr('font-family', 'sans-serif')
+    .attr('fill', 'currentColor');
+  root.append('text').attr('x', LEFT + w / 2).attr('y', M.top + h + 32).call(title).text(t('exploreTrainX'));
+  root.append('text').attr('transform', `translate(12,${M.top + h / 2}) rotate(-90)`).call(title).text(t('exploreTrainY'));
+}
+
+/**
+ * The map of a trainability pass in `host` (numbers in `tip`); open(lines) keeps a cell's
+ * lines (a click, a second tap, Enter); zoom as drawBasins's. Returns its figures.
+ */
+export function drawTrainability({ host, tip, pass, fields, open, zoom }) {
+  const [, ny, nx] = pass.shape;
+  const [w, h] = mapSize(host.getBoundingClientRect().width || 600, 1, nx, ny, LEFT);
+  const caption = t('exploreTrainCaption', { width: pass.width, activation: pass.activation, steps: pass.steps });
+  const { fig, canvas, svg } = figure(nx, ny, w, h, caption, 0, LEFT);
+  canvas.setAttribute('aria-label', `${caption}: ${t('exploreKeysTrain')}`);
+  const scale = trainScale(fields.measure, fields.converged);
+  paint(canvas, nx, ny, scale.colourOf);
+  const win = pass.window;
+  const sx = cellScale(win[0], win[1], nx, LEFT, LEFT + w);
+  const sy = cellScale(win[2], win[3], ny, M.top + h, M.top);
+  rateAxes(svg, sx, sy, w, h);
+  const digits = exponentDigits(Math.min((win[1] - win[0]) / (nx - 1), (win[3] - win[2]) / (ny - 1)));
+  const text = (i, j) => {
+    const r = j * nx + i;
+    const [x, y] = startOf(win, nx, ny, i, j);
+    const m = fields.measure[r];
+    return [t('exploreTrainRate', { layer: 1, rate: rateText(x, digits) }), t('exploreTrainRate', { layer: 2, rate: rateText(y, digits) }),
+      t(fields.converged[r] ? 'exploreTrainTrained' : 'exploreTrainDiverged', { measure: fmt(m) })];
+  };
+  hoverAndClick({ canvas, svg, nx, ny, w, h, tip, host, text, zoom, left: LEFT, open: (i, j) => open(text(i, j)) });
+  if (zoom) zoomable({ canvas, svg, left: LEFT, top: M.top, w, h, oneAxis: false, keepAspect: true, ...zoom });
+  return [fig];
+}
+
+/** The legend of a trainability map: the two hues from fast to slow, and what lightness means. */
+export function trainLegend(legend) {
+  const ramp = (kind) => [trainColour(kind, 0), trainColour(kind, 1)];
+  const note = Object.assign(document.createElement('span'), { className: 'explore-key', textContent: t('exploreTrainShade') });
+  legend.replaceChildren(swatch(ramp('trained'), t('exploreTrainTrainedKey')), swatch(ramp('diverged'), t('exploreTrainDivergedKey')), note);
+}
