@@ -66,6 +66,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
   const cache = new ResultCache(); // request text -> the full pass {pass, fields}: going back is instant
   let trail = []; // the plans of the windows zoomed through, the first the one Explore (or a link) started
   let at = -1; // the trail's plan shown
+  let drawnWidth = -1; // the maps' host's width when they were drawn: their size depends on it alone
   let touchZoom = false; // "Zoom box" (touch screens): one finger draws a rectangle instead of scrolling
   const train = trainForm($);
 
@@ -297,6 +298,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
   function draw(mine) {
     const { pass, plan: p, fields, fn } = shown;
     const host = $('explore-maps');
+    drawnWidth = host.getBoundingClientRect().width;
     // a map focused from the keyboard (not by a click or a zoom's drag) keeps its outlined cell
     const focused = document.activeElement && document.activeElement.matches(':focus-visible')
       && document.activeElement.closest('#explore-maps canvas');
@@ -595,8 +597,14 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
       if (shown) draw(shown.mine); // drawn while hidden, or the window changed meanwhile
     },
     /** The window changed size. */
+    /**
+     * The window changed size: the maps are drawn again when their host's width changed. A
+     * change of height alone (a phone's address bar, a full-page screenshot) leaves them, and
+     * a drag begun on them, as they are: drawing them anew replaced the canvas under a
+     * pressed mouse, whose release then reached a canvas that had seen no press.
+     */
     resize() {
-      if (shown) draw(shown.mine);
+      if (shown && $('explore-maps').getBoundingClientRect().width !== drawnWidth) draw(shown.mine);
     },
     /** Opens a plan from a link (parseExploreHash) and computes it. */
     load(v) {
