@@ -10,7 +10,28 @@ import { t } from './i18n.js';
 import { exponentDigits, rateText, trainColour, trainScale } from './trainplan.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
-const LEFT = M.left + 18; // a zoomed window's labels, 10 with a raised 1.2345, are wider than the other maps'
+
+/**
+ * The ticks of an axis over the decades lo .. hi, about `count` of them: whole decades where
+ * the window spans two or more (10^-2 .. 10^3), else a linear scale's ticks of the exponent
+ * with the digits they need (a deep zoom's 10^1.49858). {values, format}.
+ */
+function decadeTicks(lo, hi, count) {
+  if (hi - lo >= 2) {
+    return { values: d3.range(Math.ceil(lo), Math.floor(hi) + 1, Math.max(1, Math.ceil((hi - lo) / count))), format: d3.format('d') };
+  }
+  const s = d3.scaleLinear().domain([lo, hi]);
+  return { values: s.ticks(count), format: s.tickFormat(count) };
+}
+
+/** The width (px) of the widest of `exponents` as powers: 10 at d3's axis font (10 px sans-serif), the exponent raised at 8 px. */
+function powerWidth(exponents) {
+  const g = document.createElement('canvas').getContext('2d');
+  g.font = '10px sans-serif';
+  const ten = g.measureText('10').width;
+  g.font = '8px sans-serif';
+  return ten + Math.max(0, ...exponents.map((e) => g.measureText(e).width));
+}
 
 /** The tick labels of an axis group `g` (exponents as text) as powers: 10 with the exponent raised. */
 function powers(g) {
@@ -25,27 +46,17 @@ function powers(g) {
   });
 }
 
-/**
- * Axes in rates over scales of decades: whole decades where the window spans two or more
- * (10^-2 .. 10^3), else a linear scale's ticks of the exponent with the digits they need.
- */
-function rateAxes(svg, sx, sy, w, h) {
+/** Axes in rates (10^k) on scales of decades sx, sy (yTicks: decadeTicks's of sy), the map `left` px from the figure's edge. */
+function rateAxes(svg, { sx, sy, yTicks, w, h, left }) {
   const root = d3.select(svg);
-  const axis = (a, s, count) => {
-    const [lo, hi] = s.domain();
-    if (hi - lo >= 2) {
-      const whole = d3.range(Math.ceil(lo), Math.floor(hi) + 1, Math.max(1, Math.ceil((hi - lo) / count)));
-      return a.tickValues(whole).tickFormat(d3.format('d'));
-    }
-    return a.ticks(count).tickFormat(s.tickFormat(count));
-  };
-  root.append('g').attr('transform', `translate(0,${M.top + h})`).call(axis(d3.axisBottom(sx), sx, Math.max(2, w / 110)))
+  const x = decadeTicks(...sx.domain(), Math.max(2, w / 110));
+  root.append('g').attr('transform', `translate(0,${M.top + h})`).call(d3.axisBottom(sx).tickValues(x.values).tickFormat(x.format))
     .call(powers);
-  root.append('g').attr('transform', `translate(${LEFT},0)`).call(axis(d3.axisLeft(sy), sy, Math.max(2, h / 60)))
+  root.append('g').attr('transform', `translate(${left},0)`).call(d3.axisLeft(sy).tickValues(yTicks.values).tickFormat(yTicks.format))
     .call(powers);
   const title = (sel) => sel.attr('text-anchor', 'middle').attr('font-size', 12).attr('font-family', 'sans-serif')
     .attr('fill', 'currentColor');
-  root.append('text').attr('x', LEFT + w / 2).attr('y', M.top + h + 32).call(title).text(t('exploreTrainX'));
+  root.append('text').attr('x', left + w / 2).attr('y', M.top + h + 32).call(title).text(t('exploreTrainX'));
   root.append('text').attr('transform', `translate(12,${M.top + h / 2}) rotate(-90)`).call(title).text(t('exploreTrainY'));
 }
 
@@ -55,16 +66,21 @@ function rateAxes(svg, sx, sy, w, h) {
  */
 export function drawTrainability({ host, tip, pass, fields, open, zoom }) {
   const [, ny, nx] = pass.shape;
-  const [w, h] = mapSize(host.getBoundingClientRect().width || 600, 1, nx, ny, LEFT);
+  const win = pass.window;
+  // the y axis's labels, 10 with a raised exponent (1.49858 deep in a zoom), take the margin
+  // they need beside the axis's title
+  const room = host.getBoundingClientRect().width || 600;
+  const yTicks = decadeTicks(win[2], win[3], Math.max(2, mapSize(room, 1, nx, ny)[1] / 60));
+  const left = Math.max(M.left, Math.ceil(20 + 9 + powerWidth(yTicks.values.map(yTicks.format))));
+  const [w, h] = mapSize(room, 1, nx, ny, left);
   const caption = t('exploreTrainCaption', { width: pass.width, activation: pass.activation, steps: pass.steps });
-  const { fig, canvas, svg } = figure(nx, ny, w, h, caption, 0, LEFT);
+  const { fig, canvas, svg } = figure(nx, ny, w, h, caption, 0, left);
   canvas.setAttribute('aria-label', `${caption}: ${t('exploreKeysTrain')}`);
   const scale = trainScale(fields.measure, fields.converged);
   paint(canvas, nx, ny, scale.colourOf);
-  const win = pass.window;
-  const sx = cellScale(win[0], win[1], nx, LEFT, LEFT + w);
+  const sx = cellScale(win[0], win[1], nx, left, left + w);
   const sy = cellScale(win[2], win[3], ny, M.top + h, M.top);
-  rateAxes(svg, sx, sy, w, h);
+  rateAxes(svg, { sx, sy, yTicks, w, h, left });
   const digits = exponentDigits(Math.min((win[1] - win[0]) / (nx - 1), (win[3] - win[2]) / (ny - 1)));
   const text = (i, j) => {
     const r = j * nx + i;
@@ -73,8 +89,8 @@ export function drawTrainability({ host, tip, pass, fields, open, zoom }) {
     return [t('exploreTrainRate', { layer: 1, rate: rateText(x, digits) }), t('exploreTrainRate', { layer: 2, rate: rateText(y, digits) }),
       t(fields.converged[r] ? 'exploreTrainTrained' : 'exploreTrainDiverged', { measure: fmt(m) })];
   };
-  hoverAndClick({ canvas, svg, nx, ny, w, h, tip, host, text, zoom, left: LEFT, open: (i, j) => open(text(i, j)) });
-  if (zoom) zoomable({ canvas, svg, left: LEFT, top: M.top, w, h, oneAxis: false, keepAspect: true, ...zoom });
+  hoverAndClick({ canvas, svg, nx, ny, w, h, tip, host, text, zoom, left, open: (i, j) => open(text(i, j)) });
+  if (zoom) zoomable({ canvas, svg, left, top: M.top, w, h, oneAxis: false, keepAspect: true, ...zoom });
   return [fig];
 }
 
