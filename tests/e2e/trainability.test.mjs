@@ -236,6 +236,13 @@ for (const [screen, lang] of [[LAPTOP, 'en'], [PHONE, 'ko']]) {
     assert.equal(await pixels(again), deepPixels);
     await shot(again, `${name}-shared`);
     await again.close();
+    // the other language words the map, the dimension and the kept cell again
+    const other = lang === 'en' ? 'ko' : 'en';
+    await page.click('#lang');
+    assert.ok((await page.textContent('#explore-cell')).startsWith(TEXT[other].exploreTrainRate.replace('{layer}', '1').split('{')[0]));
+    assert.ok((await page.textContent('#explore-dimension')).startsWith(opening(other, 'exploreDimension')));
+    assert.equal(await page.textContent('#explore-maps figcaption'), TEXT[other].exploreTrainCaption
+      .replace('{width}', '8').replace('{activation}', 'tanh').replace('{steps}', '50'));
     await page.close();
   });
 }

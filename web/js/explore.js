@@ -66,6 +66,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
   const cache = new ResultCache(); // request text -> the full pass {pass, fields}: going back is instant
   let trail = []; // the plans of the windows zoomed through, the first the one Explore (or a link) started
   let at = -1; // the trail's plan shown
+  let keptCell = null; // {pass, render}: a trainability cell's numbers kept below the map
   let drawnWidth = -1; // the maps' host's width when they were drawn: their size depends on it alone
   let touchZoom = false; // "Zoom box" (touch screens): one finger draws a rectangle instead of scrolling
   const train = trainForm($);
@@ -309,6 +310,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
       figs = drawTrainability({ host, tip, pass, fields, zoom: zoomHandlers(), open: keepCell });
       trainLegend($('explore-legend'));
       $('explore-dimension').textContent = dimensionLine(pass);
+      renderKept();
     } else if (p.kind === 'basins') {
       figs = drawBasins({
         host, tip, pass, plan: p, fields, fn, contours: contourData(fn, pass.view),
@@ -336,9 +338,15 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
     }
   }
 
-  /** A trainability cell's lines kept below the map (a click, a second tap, Enter). */
-  function keepCell(lines) {
-    $('explore-cell').textContent = lines.join(' · ');
+  /** Keeps a trainability cell's lines (render(): worded in the page's language) below the map: a click, a second tap, Enter. */
+  function keepCell(render) {
+    keptCell = { pass: shown.pass, render };
+    renderKept();
+  }
+
+  /** The kept cell's line, while the pass it belongs to is shown. */
+  function renderKept() {
+    $('explore-cell').textContent = keptCell && shown && keptCell.pass === shown.pass ? keptCell.render().join(' · ') : '';
   }
 
   /** The boundary's box-counting dimension of a trainability pass, in words. */

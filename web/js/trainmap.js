@@ -61,8 +61,9 @@ function rateAxes(svg, { sx, sy, yTicks, w, h, left }) {
 }
 
 /**
- * The map of a trainability pass in `host` (numbers in `tip`); open(lines) keeps a cell's
- * lines (a click, a second tap, Enter); zoom as drawBasins's. Returns its figures.
+ * The map of a trainability pass in `host` (numbers in `tip`); open(render) keeps a cell's
+ * lines (a click, a second tap, Enter; render() words them in the page's language); zoom
+ * as drawBasins's. Returns its figures.
  */
 export function drawTrainability({ host, tip, pass, fields, open, zoom }) {
   const [, ny, nx] = pass.shape;
@@ -89,7 +90,7 @@ export function drawTrainability({ host, tip, pass, fields, open, zoom }) {
     return [t('exploreTrainRate', { layer: 1, rate: rateText(x, digits) }), t('exploreTrainRate', { layer: 2, rate: rateText(y, digits) }),
       t(fields.converged[r] ? 'exploreTrainTrained' : 'exploreTrainDiverged', { measure: fmt(m) })];
   };
-  hoverAndClick({ canvas, svg, nx, ny, w, h, tip, host, text, zoom, left, open: (i, j) => open(text(i, j)) });
+  hoverAndClick({ canvas, svg, nx, ny, w, h, tip, host, text, zoom, left, open: (i, j) => open(() => text(i, j)) });
   if (zoom) zoomable({ canvas, svg, left, top: M.top, w, h, oneAxis: false, keepAspect: true, ...zoom });
   return [fig];
 }
