@@ -20,16 +20,14 @@ import {
   sweepDefaults,
 } from './exploreplan.js';
 import { basinLegend, drawBasins, drawSweep, savePng, short, sweepLegend } from './exploremaps.js';
-import {
-  doubleResolves, magnification, magnificationText, planWindow, rectWindow, ResultCache, unresolvedAxis, wheelWindow,
-  withWindow,
-} from './explorewindow.js';
+import { doubleResolves, planWindow, rectWindow, ResultCache, wheelWindow, withWindow } from './explorewindow.js';
+import { precisionLine, renderTrail as renderTrailOf } from './exploretrail.js';
 import { TRAIN_FIELDS, trainForm } from './exploretrain.js';
 import { problemText, t, words } from './i18n.js';
 import { refusalText } from './refusals.js';
 import { parseSpec } from './spec.js';
-import { drawTrainability, trainLegend } from './trainmap.js';
-import { dimensionText, TRAIN_DEFAULTS } from './trainplan.js';
+import { dimensionLine, drawTrainability, trainLegend } from './trainmap.js';
+import { TRAIN_DEFAULTS } from './trainplan.js';
 import { checkValue } from './validate.js';
 
 const FIELDS = { basins: ['x', 'y', 'f', 'converged_at', 'minimum', 'diverged_at'],
@@ -349,13 +347,6 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
     $('explore-cell').textContent = keptCell && shown && keptCell.pass === shown.pass ? keptCell.render().join(' · ') : '';
   }
 
-  /** The boundary's box-counting dimension of a trainability pass, in words. */
-  function dimensionLine(pass) {
-    const [nx, ny] = pass.grid;
-    const key = pass.dimension === null ? 'exploreDimensionNone' : pass.coarse ? 'exploreDimensionCoarse' : 'exploreDimension';
-    return t(key, { d: dimensionText(pass.dimension), nx, ny });
-  }
-
   // --- the job ---------------------------------------------------------------------------
   async function onPass(pass, p, fn, mine) {
     const names = FIELDS[p.kind];
@@ -418,38 +409,10 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
     send(trail[k], () => { at = k; });
   }
 
-  /** The breadcrumb: a button per window of the trail (its magnification), the one shown marked. */
+  /** The breadcrumb and the precision line of the trail's window shown. */
   function renderTrail() {
-    const nav = $('explore-trail');
-    nav.hidden = !trail.length;
-    const root = trail.length ? planWindow(trail[0]) : [];
-    const buttons = trail.map((p, k) => {
-      const b = document.createElement('button');
-      b.type = 'button';
-      b.dataset.crumb = String(k);
-      const axes = planWindow(p);
-      b.textContent = k === 0 ? t('exploreZoomWhole') : `×${magnificationText(magnification(axes, root))}`;
-      const end = (a, v) => (a.decades ? `10^${short(v)}` : short(v));
-      b.title = axes.map((a) => `${a.name} ${end(a, a.lo)} – ${end(a, a.hi)}`).join(', ');
-      if (k === at) b.setAttribute('aria-current', 'true');
-      b.addEventListener('click', () => pick(k));
-      return b;
-    });
-    const label = Object.assign(document.createElement('span'), { textContent: t('exploreTrail') });
-    const hint = Object.assign(document.createElement('span'), { className: 'note', textContent: t('exploreZoomHint') });
-    nav.replaceChildren(label, ...buttons, hint);
-    renderPrecision();
-  }
-
-  /** The line that says the window is computed in double, and why. */
-  function renderPrecision() {
-    const axis = plan && plan.precision === 'double' && unresolvedAxis(planWindow(plan));
-    let line = '';
-    if (axis && axis.relative !== undefined) {
-      line = t('exploreDoubleRates', { name: axis.name, gap: axis.gap.toPrecision(2), relative: axis.relative.toPrecision(2) });
-    } else if (axis) line = t('exploreDouble', { name: axis.name, gap: axis.gap.toPrecision(2), at: short(axis.at) });
-    else if (plan && plan.precision === 'double') line = t('exploreDoubleChosen');
-    $('explore-precision').textContent = line;
+    renderTrailOf($('explore-trail'), trail, at, pick);
+    $('explore-precision').textContent = precisionLine(plan);
     document.body.dataset.explorePrecision = plan ? plan.precision || 'float' : '';
   }
 

@@ -7,7 +7,7 @@ import { cellScale, figure, fmt, hoverAndClick, M, mapSize, paint, swatch } from
 import { startOf } from './exploreplan.js';
 import { zoomable } from './explorezoom.js';
 import { t } from './i18n.js';
-import { exponentDigits, rateText, trainColour, trainScale } from './trainplan.js';
+import { dimensionText, exponentDigits, rateText, trainColour, trainScale } from './trainplan.js';
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
@@ -100,4 +100,11 @@ export function trainLegend(legend) {
   const ramp = (kind) => [trainColour(kind, 0), trainColour(kind, 1)];
   const note = Object.assign(document.createElement('span'), { className: 'explore-key', textContent: t('exploreTrainShade') });
   legend.replaceChildren(swatch(ramp('trained'), t('exploreTrainTrainedKey')), swatch(ramp('diverged'), t('exploreTrainDivergedKey')), note);
+}
+
+/** The boundary's box-counting dimension of a pass in words: the full grid's, the coarse pass's (rough), or none. */
+export function dimensionLine(pass) {
+  const [nx, ny] = pass.grid;
+  const key = pass.dimension === null ? 'exploreDimensionNone' : pass.coarse ? 'exploreDimensionCoarse' : 'exploreDimension';
+  return t(key, { d: dimensionText(pass.dimension), nx, ny });
 }
