@@ -45,10 +45,10 @@ async function field(url) {
  * sweepSecond(key) the second axis a sweep of that optimizer starts with; onOpen(specs,
  * start, fn, steps, view, select) opens the race (a basin cell: all the map's optimizers,
  * the clicked one selected; a sweep cell: its optimizer with the cell's values); onPlan(plan) is told each plan that starts (for the URL);
- * limits: GET /api/v1/limits's explorations.
+ * limits: GET /api/v1/limits's explorations; trainLimits: its trainability.
  */
 // eslint-disable-next-line max-lines-per-function -- the view's closure: the exploration it follows, the maps it shows and the plan are private to it; each function inside is checked on its own
-export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan, limits }) {
+export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan, limits, trainLimits }) {
   const $ = (id) => document.getElementById(id);
   let kind = 'basins';
   let job = null; // {id, stop, done}: the exploration being followed
@@ -450,7 +450,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
       showProblem({ field: 'start', key: 'exploreBadStart' });
       return;
     }
-    const local = (p.kind === 'sweep' && rangeProblem()) || planProblem(p, limits);
+    const local = (p.kind === 'sweep' && rangeProblem()) || planProblem(p, p.kind === 'trainability' ? trainLimits : limits);
     if (local) {
       showProblem(local);
       return;

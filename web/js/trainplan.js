@@ -10,9 +10,6 @@ import { hsl } from './scales.js';
 /** The activations the library knows, the form's menu in this order. */
 export const ACTIVATIONS = ['tanh', 'relu', 'identity'];
 
-/** The library's widths (clopt explore trainability --width); the server checks them again. */
-export const WIDTH = { min: 1, max: 16 };
-
 /** A new map's settings: `clopt explore trainability`'s defaults (docs/trainability.md's figures are of this map). */
 export const TRAIN_DEFAULTS = Object.freeze({
   width: 8, activation: 'tanh', steps: 100, grid: 256, window: Object.freeze([-2, 3, -2, 3]), seed: 0, chosen: 'float',
@@ -32,21 +29,21 @@ export function trainRequest(plan) {
 
 /**
  * What is wrong with a trainability plan before the server is asked: {field, key, args} or
- * null. limits: GET /api/v1/limits's explorations {side, runs, steps}. The amount of work a
- * server takes is its own to refuse (refusals.js words it).
+ * null. limits: GET /api/v1/limits's trainability {width, steps, side, log_rate, work}. The
+ * work a map takes (cells x steps x the width's cost) is the server's to refuse
+ * (refusals.js words it).
  */
 export function trainProblem(plan, limits) {
   const whole = (v, lo, hi) => Number.isInteger(v) && v >= lo && v <= hi;
-  if (!whole(plan.width, WIDTH.min, WIDTH.max)) return { field: 'width', key: 'exploreBadWidth', args: { max: WIDTH.max } };
+  if (!whole(plan.width, 1, limits.width)) return { field: 'width', key: 'exploreBadWidth', args: { max: limits.width } };
   if (!ACTIVATIONS.includes(plan.activation)) return { field: 'activation', key: 'exploreBadActivation', args: { names: ACTIVATIONS.join(', ') } };
   if (!whole(plan.steps, 1, limits.steps)) return { field: 'steps', key: 'exploreBadSteps', args: { max: limits.steps } };
   if (!whole(plan.grid, 2, limits.side)) return { field: 'grid', key: 'exploreBadGrid', args: { max: limits.side } };
-  if (plan.grid * plan.grid > limits.runs) {
-    return { field: 'grid', key: 'exploreTooMany', args: { runs: plan.grid * plan.grid, max: limits.runs } };
-  }
   if (!Number.isSafeInteger(plan.seed) || plan.seed < 0) return { field: 'seed', key: 'exploreBadSeed', args: {} };
   const [x0, x1, y0, y1] = plan.window;
-  if (!plan.window.every(Number.isFinite) || !(x0 < x1) || !(y0 < y1)) return { field: 'window', key: 'exploreBadWindow', args: {} };
+  if (!plan.window.every((v) => Math.abs(v) <= limits.log_rate) || !(x0 < x1) || !(y0 < y1)) {
+    return { field: 'window', key: 'exploreBadWindow', args: { max: limits.log_rate } };
+  }
   return null;
 }
 
@@ -64,9 +61,9 @@ export function trainHashParts(plan) {
 export function parseTrainParts(parts, out) {
   for (const part of parts) {
     const [key, raw = ''] = part.split(/=(.*)/s);
-    if (key === 'width') {
+    if (key === 'width') { // its upper end is the server's (trainProblem)
       const w = Number(raw);
-      if (Number.isInteger(w) && w >= WIDTH.min && w <= WIDTH.max) out.width = w;
+      if (Number.isInteger(w) && w >= 1) out.width = w;
       else out.ignored.push(part);
     } else if (key === 'activation') {
       if (ACTIVATIONS.includes(raw)) out.activation = raw;

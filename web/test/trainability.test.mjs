@@ -14,7 +14,8 @@ import {
   dimensionText, exponentDigits, rateText, TRAIN_DEFAULTS, trainColour, trainProblem, trainScale,
 } from '../js/trainplan.js';
 
-const LIMITS = { maps: 8, side: 1024, runs: 1 << 20, steps: 100000, run_steps: 4e9 };
+// GET /api/v1/limits's trainability group, as a server publishes it
+const LIMITS = { width: 16, steps: 1000, side: 1024, log_rate: 10, work: 1e12 };
 const plan = { kind: 'trainability', ...TRAIN_DEFAULTS, window: [...TRAIN_DEFAULTS.window], grid: 64, steps: 50 };
 
 /** Float32 steps between two numbers (both rounded to float32 first; same sign). */
@@ -72,8 +73,8 @@ test('the link carries the window digit for digit, the settings and a chosen dou
   assert.deepEqual(back.ignored, []);
   assert.match(formatExploreHash({ ...plan, chosen: 'double' }), /&precision=double$/);
   assert.equal(parseExploreHash(formatExploreHash({ ...plan, chosen: 'double' })).chosen, 'double');
-  const bad = parseExploreHash('#explore=trainability&width=17&activation=sigmoid&window=1,0,0,1&precision=half&grid=1');
-  assert.deepEqual(bad.ignored.sort(), ['activation=sigmoid', 'grid=1', 'precision=half', 'width=17', 'window=1,0,0,1']);
+  const bad = parseExploreHash('#explore=trainability&width=0&activation=sigmoid&window=1,0,0,1&precision=half&grid=1');
+  assert.deepEqual(bad.ignored.sort(), ['activation=sigmoid', 'grid=1', 'precision=half', 'width=0', 'window=1,0,0,1']);
   assert.equal(bad.width, undefined);
 });
 
@@ -89,10 +90,15 @@ test('the form\'s checks name the field', () => {
   assert.equal(field({ steps: LIMITS.steps + 1 }), 'steps');
   assert.equal(field({ grid: 1 }), 'grid');
   assert.equal(field({ grid: NaN }), 'grid');
-  assert.equal(trainProblem({ ...plan, grid: 1024 }, { ...LIMITS, runs: 1000 }).key, 'exploreTooMany');
+  assert.equal(field({ grid: LIMITS.side + 1 }), 'grid');
+  assert.equal(field({ grid: LIMITS.side }), undefined);
+  assert.equal(field({ width: 17 }), 'width');
+  assert.equal(trainProblem({ ...plan, width: 17 }, LIMITS).args.max, 16, 'the server\'s limit, in the sentence');
   assert.equal(field({ seed: -1 }), 'seed');
   assert.equal(field({ seed: 0.5 }), 'seed');
   assert.equal(field({ window: [0, 0, 0, 1] }), 'window');
+  assert.equal(field({ window: [-11, 0, 0, 1] }), 'window');
+  assert.equal(field({ window: [-10, 10, -10, 10] }), undefined);
 });
 
 test('float32 resolves a window of decades while its cells are log10(1 + 2^-20) decades apart, at every centre', () => {
