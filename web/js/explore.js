@@ -2,14 +2,16 @@
 // race), hyperparameter sweeps (one run per value of one or two hyperparameters) and
 // trainability maps (a small network trained at every pair of its two layers' learning
 // rates, trainplan.js), from POST /api/v1/explorations. The coarse pass is drawn at once
-// and the full grid when it arrives. Basins: hue = which known minimum a run reached, lighter = sooner, black =
-// diverged, grey = neither, the function's contour lines over it. Sweeps: final f above the
-// minimum on a log colour scale, diverged cells black and crossed. Pointing at a cell shows
-// its run's numbers; a click opens the race from that cell (basins) or with those values
-// (sweeps) or keeps its numbers below the map (trainability). A rectangle dragged (or the wheel turned) on a map zooms: the window is asked
-// for again at the full grid, in double once float32 cannot resolve it, and a breadcrumb of
-// the trail's windows goes back (instantly: the last results are kept). The plan is in the
-// URL (#explore=..., the window with it); the pass can be saved as PNG or CSV.
+// and the full grid when it arrives. Basins: hue = which known minimum a run reached,
+// lighter = sooner, black = diverged, grey = neither, the function's contour lines over it.
+// Sweeps: final f above the minimum on a log colour scale, diverged cells black and
+// crossed. Trainability: converged blue, diverged orange (trainmap.js). Pointing at a cell
+// shows its run's numbers; a click opens the race from that cell (basins) or with those
+// values (sweeps), or keeps its numbers below the map (trainability). A rectangle dragged
+// (or the wheel turned) on a map zooms: the window is asked for again at the full grid, in
+// double once float32 cannot resolve it, and a breadcrumb of the trail's windows goes back
+// (instantly: the last results are kept). The plan is in the URL (#explore=..., the window
+// with it); the pass can be saved as PNG or CSV.
 
 import {
   cancel, getFloat32, getLandscape, postExploration, stream,
