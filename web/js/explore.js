@@ -414,7 +414,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
   /** The breadcrumb and the precision line of the trail's window shown. */
   function renderTrail() {
     renderTrailOf($('explore-trail'), trail, at, pick);
-    $('explore-precision').textContent = precisionLine(plan);
+    $('explore-precision').textContent = precisionLine(plan, at > 0);
     document.body.dataset.explorePrecision = plan ? plan.precision || 'float' : '';
   }
 

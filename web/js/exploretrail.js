@@ -29,9 +29,13 @@ export function renderTrail(nav, trail, at, pick) {
 
 /**
  * The line for plan p's precision: why double (the first axis float32 does not resolve; a
- * trainability map's in decades and rates), that double was chosen, or '' for float.
+ * trainability map's in decades and rates), that double was chosen, or '' for float. A
+ * zoomed trainability window in float says that float's rounding during training may
+ * decide cells there: the training near the boundary is chaotic, and it tells float and
+ * double apart long before their rates are (docs/page.md's measurements).
  */
-export function precisionLine(p) {
+export function precisionLine(p, zoomed = false) {
+  if (p && p.kind === 'trainability' && p.precision !== 'double' && zoomed) return t('exploreFloatTrain');
   if (!p || p.precision !== 'double') return '';
   const axis = unresolvedAxis(planWindow(p));
   if (!axis) return t('exploreDoubleChosen');
