@@ -106,8 +106,15 @@ static void *elems(const double *v, size_t n, int dbl)
     return out;
 }
 
-clopt_status clopt_trainability(clopt_context *ctx, const clopt_trainability_options *o,
-                                double *measure, unsigned char *converged, clopt_error *err)
+/*
+ * Cells [from, from + cells) of the grid (c = j nx + i). Each cell is its own work-item lane
+ * and reads nothing of another, so where a cell falls in a launch (its chunk, its lane, the
+ * padding beside it) cannot change its value: any split of the grid gives the whole call's
+ * values bit for bit (tests/test_trainability.c checks it).
+ */
+clopt_status clopt_trainability_cells(clopt_context *ctx, const clopt_trainability_options *o,
+                                      size_t from, size_t cells, double *measure,
+                                      unsigned char *converged, clopt_error *err)
 {
     clopt_error_clear(err);
     if (!ctx || !o || !measure || !converged)
@@ -117,9 +124,13 @@ clopt_status clopt_trainability(clopt_context *ctx, const clopt_trainability_opt
                                     : "an output");
     clopt_status st = check(o, err);
     if (st != CLOPT_OK) return st;
+    if (cells < 1 || from > o->nx * o->ny || cells > o->nx * o->ny - from)
+        return clopt_error_set(err, CLOPT_EINVAL,
+                               "%zu cells from cell %zu; expected 1 or more within the grid's %zu",
+                               cells, from, o->nx * o->ny);
     const int dbl = o->precision == CLOPT_PRECISION_DOUBLE;
     const size_t lanes = dbl ? 1 : ctx->tuning.lanes; /* cells per work-item */
-    const size_t es = dbl ? sizeof(double) : sizeof(float), cells = o->nx * o->ny;
+    const size_t es = dbl ? sizeof(double) : sizeof(float);
     const size_t padded = (cells + CHUNK - 1) / CHUNK * CHUNK; /* CHUNK: a multiple of 16 */
     const size_t size = clopt_trainability_data_size(o->width);
     cl_program program = ctx->program;
@@ -179,7 +190,7 @@ clopt_status clopt_trainability(clopt_context *ctx, const clopt_trainability_opt
     for (size_t first = 0; first < cells; first += CHUNK) {
         /* each cell's rates (padding repeats the last cell) */
         for (size_t q = 0; q < CHUNK; q++) {
-            const size_t c = first + q < cells ? first + q : cells - 1;
+            const size_t c = from + (first + q < cells ? first + q : cells - 1);
             cell_lr[q] = lr[c % o->nx];
             cell_lr[CHUNK + q] = lr[o->nx + c / o->nx];
         }
@@ -239,4 +250,11 @@ done:
     free(e_measure);
     free(conv);
     return st;
+}
+
+clopt_status clopt_trainability(clopt_context *ctx, const clopt_trainability_options *o,
+                                double *measure, unsigned char *converged, clopt_error *err)
+{
+    /* the options are checked before the range, so that a bad grid is named as such */
+    return clopt_trainability_cells(ctx, o, 0, o ? o->nx * o->ny : 0, measure, converged, err);
 }

@@ -208,6 +208,52 @@ static void test_trainability_rejects_bad_options(void)
     ASSERT_ERROR(err, CLOPT_EINVAL, "window[1] = 11; expected log10 of a rate in [-10, 10]");
 }
 
+/*
+ * A grid computed in parts (clopt_trainability_cells) equals the whole call bit for bit:
+ * parts that start mid-row, hold one cell, or cross a launch's 8,192 cells, in float (lanes
+ * per work-item) and double.
+ */
+static void test_cells_in_parts_equal_the_whole_grid(void)
+{
+    enum { N = 91 }; /* 8,281 cells: more than one launch */
+    static const size_t cuts[] = {0, 5, 6, 91, 8190, 8200, N * N};
+    static double whole[N * N], parts[N * N];
+    static unsigned char cw[N * N], cp[N * N];
+    clopt_error err;
+    for (int dbl = 0; dbl < 2; dbl++) {
+        clopt_trainability_options o = {.width = 3,
+                                        .activation = CLOPT_ACTIVATION_TANH,
+                                        .steps = 12,
+                                        .nx = N,
+                                        .ny = N,
+                                        .window = {-1, 3, -1, 3},
+                                        .seed = 3,
+                                        .precision =
+                                            dbl ? CLOPT_PRECISION_DOUBLE : CLOPT_PRECISION_FLOAT};
+        CU_ASSERT_EQUAL_FATAL(clopt_trainability(test_context(), &o, whole, cw, &err), CLOPT_OK);
+        memset(parts, 0, sizeof parts);
+        memset(cp, 2, sizeof cp);
+        for (size_t k = 0; k + 1 < sizeof cuts / sizeof cuts[0]; k++)
+            CU_ASSERT_EQUAL_FATAL(clopt_trainability_cells(test_context(), &o, cuts[k],
+                                                           cuts[k + 1] - cuts[k], parts + cuts[k],
+                                                           cp + cuts[k], &err),
+                                  CLOPT_OK);
+        CU_ASSERT_EQUAL(memcmp(whole, parts, sizeof whole), 0);
+        CU_ASSERT_EQUAL(memcmp(cw, cp, sizeof cw), 0);
+        size_t trained = 0;
+        for (size_t c = 0; c < N * N; c++)
+            trained += cw[c];
+        CU_ASSERT(trained > N * N / 10 && trained < N * N * 9 / 10); /* a boundary to get wrong */
+        CU_ASSERT_EQUAL(clopt_trainability_cells(test_context(), &o, N * N - 1, 2, parts, cp, &err),
+                        CLOPT_EINVAL);
+        ASSERT_ERROR(err, CLOPT_EINVAL,
+                     "2 cells from cell 8280; expected 1 or more within the "
+                     "grid's 8281");
+        CU_ASSERT_EQUAL(clopt_trainability_cells(test_context(), &o, 0, 0, parts, cp, &err),
+                        CLOPT_EINVAL);
+    }
+}
+
 /* A straight boundary (a line at an angle): 1 within 0.05; a checkerboard fills: 2. */
 static void test_boundary_dimension_of_a_line_and_a_filled_region(void)
 {
@@ -237,6 +283,7 @@ CU_TestInfo trainability_tests[] = {
     {"seed data is standard normal and repeatable",
      test_seed_data_is_standard_normal_and_repeatable},
     {"trainability rejects bad options", test_trainability_rejects_bad_options},
+    {"cells in parts equal the whole grid", test_cells_in_parts_equal_the_whole_grid},
     {"boundary dimension of a line and a filled region",
      test_boundary_dimension_of_a_line_and_a_filled_region},
     CU_TEST_INFO_NULL,

@@ -528,6 +528,17 @@ CLOPT_API clopt_status clopt_trainability(clopt_context *ctx, const clopt_traina
                                           clopt_error *err);
 
 /*
+ * The cells [from, from + cells) of the same grid (cell c = j nx + i, row-major) into
+ * measure[c - from] and converged[c - from], with the values clopt_trainability gives them,
+ * bit for bit: a caller computes a large grid in parts, each holding the device briefly.
+ * Blocks until done; EINVAL when the range is empty or leaves the grid.
+ */
+CLOPT_API clopt_status clopt_trainability_cells(clopt_context *ctx,
+                                                const clopt_trainability_options *o, size_t from,
+                                                size_t cells, double *measure,
+                                                unsigned char *converged, clopt_error *err);
+
+/*
  * The box-counting dimension of the boundary between cells with measure < 0 and >= 0 in an
  * nx x ny grid: the slope of log(boxes holding a boundary edge) against log(1 / box side),
  * sides 1, 2, 4, ... up to a quarter of the smaller side. NaN if there is no boundary or

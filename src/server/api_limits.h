@@ -19,6 +19,14 @@
 #define SRV_EXPLORE_MAX_STEPS 100000u               /* steps per run */
 #define SRV_EXPLORE_MAX_WORK 4000000000ull          /* runs x steps */
 
+/* Trainability windows (trainability.c): the library's own width, steps and window, and the
+ * work of the full pass, cells x steps x cell_work (trainability.c: about 1e-10 s a unit on
+ * PoCL's CPU device here, so the limit is a few minutes there and seconds on a GPU). */
+#define SRV_TRAINABILITY_MAX_WIDTH CLOPT_TRAINABILITY_MAX_WIDTH
+#define SRV_TRAINABILITY_MAX_STEPS 100000u
+#define SRV_TRAINABILITY_MAX_LOG_RATE 10 /* |window values|: log10 of a rate */
+#define SRV_TRAINABILITY_MAX_WORK 1000000000000ull
+
 /* X(group, name, value): GET /api/v1/limits is {"group": {"name": value, ...}, ...}. */
 #define SRV_LIMITS(X)                                                                              \
     X("body", "bytes", SRV_MAX_BODY)                                                               \
@@ -34,6 +42,11 @@
     X("explorations", "runs", SRV_EXPLORE_MAX_RUNS)                                                \
     X("explorations", "steps", SRV_EXPLORE_MAX_STEPS)                                              \
     X("explorations", "run_steps", SRV_EXPLORE_MAX_WORK)                                           \
+    X("trainability", "width", SRV_TRAINABILITY_MAX_WIDTH)                                         \
+    X("trainability", "steps", SRV_TRAINABILITY_MAX_STEPS)                                         \
+    X("trainability", "side", CLOPT_EXPLORE_MAX_SIDE)                                              \
+    X("trainability", "log_rate", SRV_TRAINABILITY_MAX_LOG_RATE)                                   \
+    X("trainability", "work", SRV_TRAINABILITY_MAX_WORK)                                           \
     X("expressions", "chars", CLOPT_EXPR_MAX_CHARS)                                                \
     X("expressions", "depth", CLOPT_EXPR_MAX_DEPTH)                                                \
     X("expressions", "nodes", CLOPT_EXPR_MAX_NODES)                                                \

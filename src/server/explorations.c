@@ -16,7 +16,7 @@
  * for one axis), NaN for the coordinates and value of a diverged run; the integer fields
  * (converged_at, minimum, diverged_at) are exact in float32 below 2^24 steps.
  */
-#include "core.h"
+#include "explorations.h"
 
 #include "context.h"
 #include "error.h"
@@ -29,10 +29,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define EXPLORE_QUEUE 4
-#define EXPLORE_KEEP 8
 #define EVENT_MAX(r) (4096 + 1024 * (r)->nspecs + 2 * 32 * (r)->o.axes[0].n + 32 * (r)->o.axes[1].n)
-#define COARSE 8
 /* Run-steps per turn on the device (a few milliseconds on PoCL's CPU device): the device is
  * held per turn, so a large map does not keep other clients' runs waiting for a whole slice. */
 #define TURN_WORK (1u << 23)
@@ -42,8 +39,9 @@ static const char *const field_names[] = {"x", "y", "f", "converged_at", "minimu
 #define NFIELDS 6
 
 typedef struct {
-    clopt_explore_options o; /* the full pass's; pointers into this struct */
-    const char *function;    /* the catalogue's name */
+    srv_exploration_head head; /* srv_explore_maps_kind */
+    clopt_explore_options o;   /* the full pass's; pointers into this struct */
+    const char *function;      /* the catalogue's name */
     char **specs;
     size_t nspecs;
     double view[4], start[2];
@@ -65,9 +63,9 @@ static int basins(const exploration *r)
     return r->o.kind == CLOPT_EXPLORE_BASINS;
 }
 
-static size_t coarse_side(size_t n)
+size_t srv_explore_coarse_side(size_t n)
 {
-    return n / COARSE < 2 ? 2 : n / COARSE;
+    return n / 8 < 2 ? 2 : n / 8;
 }
 
 /* The options of pass p (0 coarse, 1 full). */
@@ -76,11 +74,11 @@ static clopt_explore_options pass_options(const exploration *r, int p)
     clopt_explore_options o = r->o;
     if (p == 1) return o;
     if (basins(r)) {
-        o.nx = coarse_side(o.nx);
-        o.ny = coarse_side(o.ny);
+        o.nx = srv_explore_coarse_side(o.nx);
+        o.ny = srv_explore_coarse_side(o.ny);
     } else
         for (size_t a = 0; a < o.naxes; a++)
-            o.axes[a].n = coarse_side(o.axes[a].n);
+            o.axes[a].n = srv_explore_coarse_side(o.axes[a].n);
     return o;
 }
 
@@ -253,8 +251,8 @@ static const char *const fields[] = {"kind",  "function", "optimizers", "optimiz
                                      "vary",  "grid",     "view",       "start",
                                      "steps", "tol",      "precision",  NULL};
 
-/* An optional array member of n finite numbers into out. */
-static int numbers(json_t *root, const char *name, size_t n, double *out, int *set, srv_problem *p)
+int srv_explore_numbers(json_t *root, const char *name, size_t n, double *out, int *set,
+                        srv_problem *p)
 {
     json_t *v = json_object_get(root, name);
     *set = v != NULL;
@@ -279,10 +277,14 @@ static int refuse(json_t *root, const char *name, const char *kind, const char *
                            instead);
 }
 
-static int parse_grid(json_t *root, exploration *r, srv_problem *p)
+int srv_explore_grid(json_t *root, size_t dflt, size_t *nx_out, size_t *ny_out, srv_problem *p)
 {
     json_t *g = json_object_get(root, "grid");
     const unsigned most = CLOPT_EXPLORE_MAX_SIDE;
+    if (!g && dflt) {
+        *nx_out = *ny_out = dflt;
+        return 0;
+    }
     if (!g) return srv_problem_set(p, 400, "grid", "grid is required: N or [NX, NY]");
     json_t *a = json_is_array(g) && json_array_size(g) == 2 ? json_array_get(g, 0) : g;
     json_t *b = json_is_array(g) && json_array_size(g) == 2 ? json_array_get(g, 1) : g;
@@ -292,8 +294,24 @@ static int parse_grid(json_t *root, exploration *r, srv_problem *p)
     if (nx < 2 || ny < 2 || nx > most || ny > most)
         return srv_problem_set(p, 400, "grid", "grid is %lld x %lld; each side must be 2 .. %u",
                                (long long)nx, (long long)ny, most);
-    r->o.nx = (size_t)nx;
-    r->o.ny = (size_t)ny;
+    *nx_out = (size_t)nx;
+    *ny_out = (size_t)ny;
+    return 0;
+}
+
+int srv_explore_precision(const srv *s, json_t *root, clopt_precision *out, srv_problem *p)
+{
+    json_t *precision = json_object_get(root, "precision");
+    if (precision &&
+        (!json_is_string(precision) || (strcmp(json_string_value(precision), "float") &&
+                                        strcmp(json_string_value(precision), "double"))))
+        return srv_problem_set(p, 400, "precision", "precision must be \"float\" or \"double\"");
+    *out = precision && !strcmp(json_string_value(precision), "double") ? CLOPT_PRECISION_DOUBLE
+                                                                        : CLOPT_PRECISION_FLOAT;
+    if (s->ctx && *out == CLOPT_PRECISION_DOUBLE && !clopt_context_has_fp64(s->ctx))
+        return srv_problem_set(p, 400, "precision",
+                               "precision \"double\" needs the device's cl_khr_fp64 extension, "
+                               "which this device lacks; use \"float\"");
     return 0;
 }
 
@@ -411,12 +429,13 @@ static char *canonical_text(const exploration *r)
 }
 
 /* Every field but the checks that need clopt_explore_check. */
-static int parse_fields(json_t *root, exploration *r, srv_problem *p)
+static int parse_fields(const srv *s, json_t *root, exploration *r, srv_problem *p)
 {
     json_t *kind = json_object_get(root, "kind");
     if (!json_is_string(kind) ||
         (strcmp(json_string_value(kind), "basins") && strcmp(json_string_value(kind), "sweep")))
-        return srv_problem_set(p, 400, "kind", "kind must be \"basins\" or \"sweep\"");
+        return srv_problem_set(p, 400, "kind",
+                               "kind must be \"basins\", \"sweep\" or \"trainability\"");
     r->o.kind =
         strcmp(json_string_value(kind), "basins") ? CLOPT_EXPLORE_SWEEP : CLOPT_EXPLORE_BASINS;
     json_t *fn = json_object_get(root, "function");
@@ -440,13 +459,7 @@ static int parse_fields(json_t *root, exploration *r, srv_problem *p)
         (!json_is_number(tol) || !isfinite(json_number_value(tol)) || json_number_value(tol) < 0))
         return srv_problem_set(p, 400, "tol", "tol must be a finite number >= 0");
     if (tol) r->o.tol = json_number_value(tol);
-    json_t *precision = json_object_get(root, "precision");
-    if (precision &&
-        (!json_is_string(precision) || (strcmp(json_string_value(precision), "float") &&
-                                        strcmp(json_string_value(precision), "double"))))
-        return srv_problem_set(p, 400, "precision", "precision must be \"float\" or \"double\"");
-    if (precision && !strcmp(json_string_value(precision), "double"))
-        r->o.precision = CLOPT_PRECISION_DOUBLE;
+    if (srv_explore_precision(s, root, &r->o.precision, p)) return -1;
     int set;
     memcpy(r->view, info->view, sizeof r->view);
     memcpy(r->start, info->start, sizeof r->start);
@@ -457,7 +470,8 @@ static int parse_fields(json_t *root, exploration *r, srv_problem *p)
         if (refuse(root, "start", "basins", instead, p) ||
             refuse(root, "vary", "basins", instead, p) ||
             refuse(root, "optimizer", "basins", "use optimizers (an array)", p) ||
-            parse_grid(root, r, p) || numbers(root, "view", 4, r->view, &set, p) ||
+            srv_explore_grid(root, 0, &r->o.nx, &r->o.ny, p) ||
+            srv_explore_numbers(root, "view", 4, r->view, &set, p) ||
             srv_json_optimizers(root, SRV_EXPLORE_MAX_MAPS, &r->specs, &r->nspecs, p))
             return -1;
         if (!(r->view[0] < r->view[1] && r->view[2] < r->view[3]))
@@ -469,7 +483,7 @@ static int parse_fields(json_t *root, exploration *r, srv_problem *p)
         if (refuse(root, "grid", "sweep", instead, p) ||
             refuse(root, "view", "sweep", instead, p) ||
             refuse(root, "optimizers", "sweep", "use optimizer (one spec)", p) ||
-            numbers(root, "start", 2, r->start, &set, p) || parse_vary(root, r, p) ||
+            srv_explore_numbers(root, "start", 2, r->start, &set, p) || parse_vary(root, r, p) ||
             parse_optimizer(root, r, p))
             return -1;
         r->side[1][0] = r->o.axes[0].n;
@@ -500,10 +514,6 @@ static int parse_fields(json_t *root, exploration *r, srv_problem *p)
 /* What the larger pass's engine will allocate, on the host and the device (0 offline). */
 static int engine_bytes(const srv *s, exploration *r, srv_problem *p)
 {
-    if (s->ctx && r->o.precision == CLOPT_PRECISION_DOUBLE && !clopt_context_has_fp64(s->ctx))
-        return srv_problem_set(p, 400, "precision",
-                               "precision \"double\" needs the device's cl_khr_fp64 extension, "
-                               "which this device lacks; use \"float\"");
     for (int q = 0; q < 2 && s->ctx; q++) {
         const clopt_explore_options o = pass_options(r, q);
         size_t host, device;
@@ -531,7 +541,8 @@ static void *parse(const srv *s, const char *body, size_t len, char **canonical,
         srv_problem_set(p, 503, "", "out of memory");
         return NULL;
     }
-    const int rc = parse_fields(root, r, p) || engine_bytes(s, r, p);
+    r->head.kind = &srv_explore_maps_kind;
+    const int rc = parse_fields(s, root, r, p) || engine_bytes(s, r, p);
     json_decref(root);
     if (rc == 0 && !(*canonical = canonical_text(r))) {
         srv_problem_set(p, 503, "", "out of memory");
@@ -604,13 +615,8 @@ static enum MHD_Result field_route(srv *s, struct MHD_Connection *c, srv_job *j,
                               "application/octet-stream", headers);
 }
 
-const srv_job_kind srv_exploration_kind = {
+const srv_job_kind srv_explore_maps_kind = {
     .name = "exploration",
-    .collection = "explorations",
-    .busy = "%u explorations are waiting for the device; retry when one ends",
-    .active = 1,
-    .queue = EXPLORE_QUEUE,
-    .keep = EXPLORE_KEEP,
     .turn = turn,
     .release = release,
     .free_request = free_request,

@@ -63,7 +63,7 @@ static const srv_refusal refusals[] = {
     {"queue_full", "waiting", "%u runs are waiting for the device; retry in a second"},
     {"queue_full", "waiting",
      "one training runs at a time and %u are waiting; retry when one ends"},
-    {"explore_kind", "", "kind must be \"basins\" or \"sweep\""},
+    {"explore_kind", "", "kind must be \"basins\", \"sweep\" or \"trainability\""},
     {"function_required", "", "function is required: a name that /api/v1/functions lists"},
     {"function_required", "", "function is required, e.g. \"rosenbrock\" (see /api/v1/functions)"},
     {"function_required", "", "function is required, e.g. ?function=rosenbrock"},
@@ -74,6 +74,22 @@ static const srv_refusal refusals[] = {
     {"no_fp64", "",
      "precision \"double\" needs the device's cl_khr_fp64 extension, which this device lacks; "
      "use \"float\""},
+    /* trainability windows (trainability.c) */
+    {"train_activation", "", "activation must be \"tanh\", \"relu\" or \"identity\""},
+    {"train_window_range", "index value limit limit",
+     "window[%zu] = %g; expected log10 of a rate from -%d to %d"},
+    {"train_window_order", "", "window must have x0 < x1 and y0 < y1"},
+    {"train_data_seed", "", "seed and data exclude each other: data is what a seed draws"},
+    {"train_data_type", "", "data must be an object {X, Y, W1, W2}"},
+    {"train_data_member", "member", "data has an unknown member '%.40s'; expected X, Y, W1 and W2"},
+    {"train_data_count", "name count width",
+     "data.%s must hold %zu numbers for width %zu (an array of them, or of rows)"},
+    {"train_too_much_work", "cells steps width limit",
+     "%zu cells x %llu steps at width %zu is more than %llu units of work (fewer cells or steps, "
+     "or a smaller width)"},
+    {"no_such_train_field", "",
+     "no such endpoint; a trainability window's fields are at /api/v1/explorations/ID/passes/P/"
+     "FIELD, P 0 (coarse) or 1, FIELD measure or converged"},
     /* tunings (tunings.c) */
     {"tune_not_catalogue", "reason",
      "%s (tunings take the catalogue's functions, not expressions)"},

@@ -719,6 +719,13 @@ test('layout: 360 to 1920 px, every view, both languages, an own function typed:
       && document.querySelectorAll('#explore-maps figure').length === 1);
     assert.deepEqual(await overflow(page), [], `${name} explore sweep en`);
     await shot(page, `${name}-explore-sweep-en`);
+    await page.click('[data-explore-kind="trainability"]');
+    await page.fill('#explore-train-grid', '32');
+    await page.fill('#explore-train-steps', '20');
+    await page.click('#explore-start');
+    await page.waitForFunction(() => document.body.dataset.explorePass === '1' && location.hash.startsWith('#explore=trainability'));
+    assert.deepEqual(await overflow(page), [], `${name} explore trainability en`);
+    await shot(page, `${name}-explore-trainability-en`);
     await page.click('#view-train');
     if (viewport.width < 1000) { // stacked: the settings come under the plots, full width
       const [plots, aside] = await page.$$eval('main.training > *', (els) => els.map((e) => e.getBoundingClientRect().toJSON()));
@@ -1023,6 +1030,13 @@ test('Korean throughout: both views, hash changes switch the whole page, keep-al
       && document.querySelectorAll('#explore-maps figure').length === 1);
     assert.deepEqual(await englishOnScreen(page), [], 'explore view, sweep');
     assert.match(await page.evaluate(() => location.hash), /^#explore=sweep&.*&lang=ko&vary=/);
+    await page.click('[data-explore-kind="trainability"]');
+    await page.fill('#explore-train-grid', '16');
+    await page.fill('#explore-train-steps', '20');
+    await page.click('#explore-start');
+    await page.waitForFunction(() => document.body.dataset.explorePass === '1' && location.hash.startsWith('#explore=trainability'));
+    await hover(page, 0.5, 0.5);
+    assert.deepEqual(await englishOnScreen(page), [], 'explore view, trainability');
     await page.click('#view-race');
     // A refused value, in Korean.
     await page.fill('[data-entry="0"] input[data-param="lr"]', 'x');

@@ -44,7 +44,7 @@ class Limits(unittest.TestCase):
 
     def test_every_group_is_published(self):
         self.assertEqual(sorted(self.limits), ["body", "explorations", "expressions", "landscapes",
-                                               "runs", "trainings"])
+                                               "runs", "trainability", "trainings"])
         self.assertTrue(all(isinstance(v, int) and v > 0 for v in self.flat.values()), self.flat)
 
     def test_the_server_enforces_what_it_publishes(self):
@@ -58,6 +58,19 @@ class Limits(unittest.TestCase):
         status, body = post_json(self.port, "/api/v1/explorations",
                                  {"kind": "basins", "function": "sphere", "optimizers": maps})
         self.assertEqual(status, 400, body)
+        status, body = post_json(self.port, "/api/v1/explorations",
+                                 {"kind": "trainability", "width": L["trainability"]["width"] + 1})
+        self.assertEqual((status, body["field"]), (400, "width"), body)
+        status, body = post_json(self.port, "/api/v1/explorations",
+                                 {"kind": "trainability", "steps": L["trainability"]["steps"] + 1})
+        self.assertEqual((status, body["field"]), (400, "steps"), body)
+        status, body = post_json(self.port, "/api/v1/explorations",
+                                 {"kind": "trainability", "grid": L["trainability"]["side"] + 1})
+        self.assertEqual((status, body["field"]), (400, "grid"), body)
+        edge = L["trainability"]["log_rate"]
+        status, body = post_json(self.port, "/api/v1/explorations",
+                                 {"kind": "trainability", "window": [-edge - 1, 0, 0, 1]})
+        self.assertEqual((status, body["field"]), (400, "window"), body)
         side = L["landscapes"]["side"] + 1
         status, body = get_json(self.port, "/api/v1/landscape?function=sphere&nx=%d&ny=2" % side)
         self.assertEqual(status, 400, body)

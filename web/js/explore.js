@@ -1,14 +1,17 @@
 // The Explore view: basin maps (one run from every cell of the map per optimizer of the
-// race) and hyperparameter sweeps (one run per value of one or two hyperparameters), from
-// POST /api/v1/explorations. The coarse pass is drawn at once and the full grid when it
-// arrives. Basins: hue = which known minimum a run reached, lighter = sooner, black =
-// diverged, grey = neither, the function's contour lines over it. Sweeps: final f above the
-// minimum on a log colour scale, diverged cells black and crossed. Pointing at a cell shows
-// its run's numbers; a click opens the race from that cell (basins) or with those values
-// (sweeps). A rectangle dragged (or the wheel turned) on a map zooms: the window is asked
-// for again at the full grid, in double once float32 cannot resolve it, and a breadcrumb of
-// the trail's windows goes back (instantly: the last results are kept). The plan is in the
-// URL (#explore=..., the window with it); the pass can be saved as PNG or CSV.
+// race), hyperparameter sweeps (one run per value of one or two hyperparameters) and
+// trainability maps (a small network trained at every pair of its two layers' learning
+// rates, trainplan.js), from POST /api/v1/explorations. The coarse pass is drawn at once
+// and the full grid when it arrives. Basins: hue = which known minimum a run reached,
+// lighter = sooner, black = diverged, grey = neither, the function's contour lines over it.
+// Sweeps: final f above the minimum on a log colour scale, diverged cells black and
+// crossed. Trainability: converged blue, diverged orange (trainmap.js). Pointing at a cell
+// shows its run's numbers; a click opens the race from that cell (basins) or with those
+// values (sweeps), or keeps its numbers below the map (trainability). A rectangle dragged
+// (or the wheel turned) on a map zooms: the window is asked for again at the full grid, in
+// double once float32 cannot resolve it, and a breadcrumb of the trail's windows goes back
+// (instantly: the last results are kept). The plan is in the URL (#explore=..., the window
+// with it); the pass can be saved as PNG or CSV.
 
 import {
   cancel, getFloat32, getLandscape, postExploration, stream,
@@ -19,17 +22,20 @@ import {
   sweepDefaults,
 } from './exploreplan.js';
 import { basinLegend, drawBasins, drawSweep, savePng, short, sweepLegend } from './exploremaps.js';
-import {
-  doubleResolves, magnification, magnificationText, planWindow, rectWindow, ResultCache, unresolvedAxis, wheelWindow,
-  withWindow,
-} from './explorewindow.js';
+import { doubleResolves, planWindow, rectWindow, ResultCache, wheelWindow, withWindow } from './explorewindow.js';
+import { precisionLine, renderTrail as renderTrailOf } from './exploretrail.js';
+import { TRAIN_FIELDS, trainForm } from './exploretrain.js';
 import { problemText, t, words } from './i18n.js';
 import { refusalText } from './refusals.js';
 import { parseSpec } from './spec.js';
+import { dimensionLine, drawTrainability, trainLegend } from './trainmap.js';
+import { TRAIN_DEFAULTS } from './trainplan.js';
 import { checkValue } from './validate.js';
 
 const FIELDS = { basins: ['x', 'y', 'f', 'converged_at', 'minimum', 'diverged_at'],
-  sweep: ['x', 'y', 'f', 'converged_at', 'diverged_at'] };
+  sweep: ['x', 'y', 'f', 'converged_at', 'diverged_at'], trainability: ['measure', 'converged'] };
+const INTRO = { basins: 'exploreIntroBasins', sweep: 'exploreIntroSweep', trainability: 'exploreIntroTrain' };
+const DONE = { basins: 'exploreDoneBasins', sweep: 'exploreDoneSweep', trainability: 'exploreDoneTrain' };
 
 async function field(url) {
   return (await getFloat32(url)).values;
@@ -41,16 +47,17 @@ async function field(url) {
  * sweepSecond(key) the second axis a sweep of that optimizer starts with; onOpen(specs,
  * start, fn, steps, view, select) opens the race (a basin cell: all the map's optimizers,
  * the clicked one selected; a sweep cell: its optimizer with the cell's values); onPlan(plan) is told each plan that starts (for the URL);
- * limits: GET /api/v1/limits's explorations.
+ * limits: GET /api/v1/limits's explorations; trainLimits: its trainability.
  */
 // eslint-disable-next-line max-lines-per-function -- the view's closure: the exploration it follows, the maps it shows and the plan are private to it; each function inside is checked on its own
-export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan, limits }) {
+export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan, limits, trainLimits }) {
   const $ = (id) => document.getElementById(id);
   let kind = 'basins';
   let job = null; // {id, stop, done}: the exploration being followed
   let shown = null; // {pass, plan, fields, fn, bar}: what the maps show
   let plan = null; // the plan last started (the URL holds it)
   let linkView = null; // {function, view}: a link's view, until its plan has started
+  let linkWindow = null; // a link's trainability window, until its plan has started
   let startFunction = null; // the function whose start the start field holds
   let contourCache = { key: '', data: null };
   let generation = 0; // a newer start makes older passes stale
@@ -59,7 +66,10 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
   const cache = new ResultCache(); // request text -> the full pass {pass, fields}: going back is instant
   let trail = []; // the plans of the windows zoomed through, the first the one Explore (or a link) started
   let at = -1; // the trail's plan shown
+  let keptCell = null; // {pass, render}: a trainability cell's numbers kept below the map
+  let drawnWidth = -1; // the maps' host's width when they were drawn: their size depends on it alone
   let touchZoom = false; // "Zoom box" (touch screens): one finger draws a rectangle instead of scrolling
+  const train = trainForm($);
 
   // --- the form --------------------------------------------------------------------------
   function setKind(k) {
@@ -68,7 +78,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
     for (const b of document.querySelectorAll('[data-explore-kind]')) {
       b.setAttribute('aria-pressed', String(b.dataset.exploreKind === k));
     }
-    $('explore-intro').textContent = t(k === 'basins' ? 'exploreIntroBasins' : 'exploreIntroSweep');
+    $('explore-intro').textContent = t(INTRO[k]);
     clearProblem();
     renderScene();
     if (shown && shown.plan.kind !== k) clearMaps(); // the maps of the other kind would read as this one's
@@ -81,6 +91,8 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
     at = -1;
     $('explore-trail').hidden = true;
     $('explore-precision').textContent = '';
+    $('explore-dimension').textContent = '';
+    $('explore-cell').textContent = '';
     $('explore-maps').replaceChildren($('explore-hover'));
     $('explore-hover').hidden = true;
     $('explore-legend').replaceChildren();
@@ -197,13 +209,17 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
     if (!scene.fn) return; // before the catalogue has come
     const name = $('explore-function').value;
     $('explore-own').textContent = !name && scene.fn.own ? t('exploreOwn') : '';
-    $('explore-start').disabled = !name;
+    $('explore-start').disabled = kind !== 'trainability' && !name;
     $('explore-opts').textContent = kind === 'basins'
       ? t('exploreOpts', { opts: scene.opts.join(', ') }) : '';
   }
 
-  /** The plan the form describes: {kind, function, opts, starts, view, steps, grid, vary}. */
+  /** The plan the form describes: {kind, function, opts, starts, view, steps, grid, vary}, or a trainability map's (trainplan.js). */
   function formPlan() {
+    if (kind === 'trainability') {
+      const p = train.plan();
+      return linkWindow ? { ...p, window: linkWindow } : p;
+    }
     const scene = getScene();
     const fname = $('explore-function').value;
     const fn = fnOf(fname);
@@ -244,6 +260,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
       grid: 'explore-grid', steps: 'explore-steps', start: 'explore-start-point', vary0: 'explore-vary0-lo',
       vary1: 'explore-vary1-lo', 'vary0-hi': 'explore-vary0-hi', 'vary1-hi': 'explore-vary1-hi',
       optimizer: 'explore-optimizer', optimizers: 'explore-function', function: 'explore-function',
+      ...(kind === 'trainability' ? TRAIN_FIELDS : {}),
     }[p.field];
     if (target) $(target).setAttribute('aria-invalid', 'true');
   }
@@ -282,12 +299,19 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
   function draw(mine) {
     const { pass, plan: p, fields, fn } = shown;
     const host = $('explore-maps');
+    drawnWidth = host.getBoundingClientRect().width;
     // a map focused from the keyboard (not by a click or a zoom's drag) keeps its outlined cell
     const focused = document.activeElement && document.activeElement.matches(':focus-visible')
       && document.activeElement.closest('#explore-maps canvas');
     const tip = $('explore-hover');
     let figs;
-    if (p.kind === 'basins') {
+    $('explore-dimension').textContent = '';
+    if (p.kind === 'trainability') {
+      figs = drawTrainability({ host, tip, pass, fields, zoom: zoomHandlers(), open: keepCell });
+      trainLegend($('explore-legend'));
+      $('explore-dimension').textContent = dimensionLine(pass);
+      renderKept();
+    } else if (p.kind === 'basins') {
       figs = drawBasins({
         host, tip, pass, plan: p, fields, fn, contours: contourData(fn, pass.view),
         stale: () => mine !== generation,
@@ -312,6 +336,17 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
       const again = host.querySelector(`canvas[data-map="${focused.dataset.map}"]`);
       if (again) again.focus();
     }
+  }
+
+  /** Keeps a trainability cell's lines (render(): worded in the page's language) below the map: a click, a second tap, Enter. */
+  function keepCell(render) {
+    keptCell = { pass: shown.pass, render };
+    renderKept();
+  }
+
+  /** The kept cell's line, while the pass it belongs to is shown. */
+  function renderKept() {
+    $('explore-cell').textContent = keptCell && shown && keptCell.pass === shown.pass ? keptCell.render().join(' · ') : '';
   }
 
   // --- the job ---------------------------------------------------------------------------
@@ -350,7 +385,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
     const root = () => planWindow(trail[0]);
     return {
       touchZoom: () => touchZoom,
-      onRect: (f) => zoomTo(full(rectWindow(drawnWindow(), f, root(), { keepAspect: shown.plan.kind === 'basins' }))),
+      onRect: (f) => zoomTo(full(rectWindow(drawnWindow(), f, root(), { keepAspect: shown.plan.kind !== 'sweep' }))),
       onWheel: (f) => zoomTo(full(wheelWindow(drawnWindow(), f, root()))),
     };
   }
@@ -376,33 +411,10 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
     send(trail[k], () => { at = k; });
   }
 
-  /** The breadcrumb: a button per window of the trail (its magnification), the one shown marked. */
+  /** The breadcrumb and the precision line of the trail's window shown. */
   function renderTrail() {
-    const nav = $('explore-trail');
-    nav.hidden = !trail.length;
-    const root = trail.length ? planWindow(trail[0]) : [];
-    const buttons = trail.map((p, k) => {
-      const b = document.createElement('button');
-      b.type = 'button';
-      b.dataset.crumb = String(k);
-      const axes = planWindow(p);
-      b.textContent = k === 0 ? t('exploreZoomWhole') : `×${magnificationText(magnification(axes, root))}`;
-      b.title = axes.map((a) => `${a.name} ${short(a.lo)} – ${short(a.hi)}`).join(', ');
-      if (k === at) b.setAttribute('aria-current', 'true');
-      b.addEventListener('click', () => pick(k));
-      return b;
-    });
-    const label = Object.assign(document.createElement('span'), { textContent: t('exploreTrail') });
-    const hint = Object.assign(document.createElement('span'), { className: 'note', textContent: t('exploreZoomHint') });
-    nav.replaceChildren(label, ...buttons, hint);
-    renderPrecision();
-  }
-
-  /** The line that says the window is computed in double, and why. */
-  function renderPrecision() {
-    const axis = plan && plan.precision === 'double' && unresolvedAxis(planWindow(plan));
-    $('explore-precision').textContent = axis
-      ? t('exploreDouble', { name: axis.name, gap: axis.gap.toPrecision(2), at: short(axis.at) }) : '';
+    renderTrailOf($('explore-trail'), trail, at, pick);
+    $('explore-precision').textContent = precisionLine(plan, at > 0);
     document.body.dataset.explorePrecision = plan ? plan.precision || 'float' : '';
   }
 
@@ -412,6 +424,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
     generation += 1;
     plan = p;
     linkView = null;
+    linkWindow = null;
     onPlan(p);
     if (p.kind === 'sweep') p.vary.forEach((v, a) => setAxis(a, v));
     shown = { pass: kept.pass, plan: p, fields: kept.fields, fn: p.fn, mine: generation };
@@ -421,17 +434,17 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
   function progressText() {
     if (!shown) return '';
     if (shown.pass.coarse) return t('exploreCoarse');
-    return t(shown.plan.kind === 'basins' ? 'exploreDoneBasins' : 'exploreDoneSweep');
+    return t(DONE[shown.plan.kind]);
   }
 
   async function start() {
     clearProblem();
     const p = formPlan();
-    if (!p.fn) {
+    if (p.kind !== 'trainability' && !p.fn) {
       showProblem({ field: 'function', key: 'exploreOwn' });
       return;
     }
-    if (!Number.isInteger(p.steps) || p.steps < 1 || p.steps > limits.steps) {
+    if (p.kind !== 'trainability' && (!Number.isInteger(p.steps) || p.steps < 1 || p.steps > limits.steps)) {
       showProblem({ field: 'steps', key: 'exploreBadSteps', args: { max: limits.steps } });
       return;
     }
@@ -439,7 +452,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
       showProblem({ field: 'start', key: 'exploreBadStart' });
       return;
     }
-    const local = (p.kind === 'sweep' && rangeProblem()) || planProblem(p, limits);
+    const local = (p.kind === 'sweep' && rangeProblem()) || planProblem(p, p.kind === 'trainability' ? trainLimits : limits);
     if (local) {
       showProblem(local);
       return;
@@ -488,6 +501,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
     const mine = generation;
     plan = p;
     linkView = null;
+    linkWindow = null;
     taken();
     onPlan(p); // the URL holds what the server took
     if (p.kind === 'sweep') p.vary.forEach((v, a) => setAxis(a, v));
@@ -517,7 +531,9 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
 
   // --- exports ---------------------------------------------------------------------------
   function fileName(ext) {
-    return `clopt-explore-${shown.plan.kind}-${shown.plan.function}.${ext}`;
+    const p = shown.plan;
+    const what = p.kind === 'trainability' ? `w${p.width}-${p.activation}` : p.function;
+    return `clopt-explore-${p.kind}-${what}.${ext}`;
   }
 
   function saveCsv() {
@@ -554,13 +570,26 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
       if (shown) draw(shown.mine); // drawn while hidden, or the window changed meanwhile
     },
     /** The window changed size. */
+    /**
+     * The window changed size: the maps are drawn again when their host's width changed. A
+     * change of height alone (a phone's address bar, a full-page screenshot) leaves them, and
+     * a drag begun on them, as they are: drawing them anew replaced the canvas under a
+     * pressed mouse, whose release then reached a canvas that had seen no press.
+     */
     resize() {
-      if (shown) draw(shown.mine);
+      if (shown && $('explore-maps').getBoundingClientRect().width !== drawnWidth) draw(shown.mine);
     },
     /** Opens a plan from a link (parseExploreHash) and computes it. */
     load(v) {
       syncFromRace();
       setKind(v.kind);
+      if (v.kind === 'trainability') {
+        train.fill({ width: v.width, activation: v.activation, steps: v.steps, grid: v.grid, seed: v.seed, chosen: v.chosen });
+        linkWindow = v.window || [...TRAIN_DEFAULTS.window];
+        $('explore-note').textContent = v.ignored.length ? t('exploreIgnored', { parts: v.ignored.join(', ') }) : '';
+        start();
+        return;
+      }
       const known = v.function && getScene().functions.some((f) => f.name === v.function);
       if (known) $('explore-function').value = v.function;
       if (v.steps) $('explore-steps').value = v.steps;
@@ -585,7 +614,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
     /** The plan last started, or null. */
     plan: () => plan,
     relabel() {
-      $('explore-intro').textContent = t(kind === 'basins' ? 'exploreIntroBasins' : 'exploreIntroSweep');
+      $('explore-intro').textContent = t(INTRO[kind]);
       renderScene();
       renderAxes(false);
       if (problem) showProblem(problem);

@@ -1,7 +1,7 @@
 // The Explore view's pictures: a figure per map (a canvas of cells under an SVG of axes,
 // contours and the outlined cell), basin maps and sweep heatmaps drawn into them, the
 // pointer and keyboard on a map (zooming: explorezoom.js), the legends, and the PNG of what
-// is shown.
+// is shown. Trainability maps (trainmap.js) are drawn with the same figures.
 /* global d3 */
 
 import { download, svgImage } from './exporter.js';
@@ -10,15 +10,15 @@ import { zoomable } from './explorezoom.js';
 import { t } from './i18n.js';
 import { contourLevels, landscapeTransform, readable } from './scales.js';
 
-const M = { left: 50, right: 10, top: 8, bottom: 38 }; // the axes around each map
+export const M = { left: 50, right: 10, top: 8, bottom: 38 }; // the axes around each map
 const SVG_NS = 'http://www.w3.org/2000/svg';
 
 export const short = (v) => (Number.isFinite(v) ? Number(v.toPrecision(4)) : '–');
 export const fmt = (v) => (Number.isFinite(v) ? readable(v) : '–');
 
-/** Width and height of each of `count` maps of nx x ny cells in a host `width` px wide. */
-function mapSize(width, count, nx, ny) {
-  const chrome = M.left + M.right + 16; // axes, and the figure's padding and border
+/** Width and height of each of `count` maps of nx x ny cells in a host `width` px wide (left: the axis's margin). */
+export function mapSize(width, count, nx, ny, left = M.left) {
+  const chrome = left + M.right + 16; // axes, and the figure's padding and border
   const perRow = Math.max(1, Math.min(count, Math.floor((width + 12) / (240 + chrome))));
   const w = Math.max(160, Math.min(count === 1 ? 640 : 420, Math.floor((width - 12 * (perRow - 1)) / perRow) - chrome));
   if (ny === 1) return [w, 48];
@@ -31,12 +31,12 @@ function svgEl(name, attrs = {}) {
   return el;
 }
 
-/** One figure: a canvas of nx x ny cells under an SVG of axes (and contours). */
-function figure(nx, ny, w, h, caption, m) {
+/** One figure: a canvas of nx x ny cells under an SVG of axes (and contours); left: the y axis's margin. */
+export function figure(nx, ny, w, h, caption, m, left = M.left) {
   const fig = document.createElement('figure');
   const frame = document.createElement('div');
   frame.className = 'explore-frame';
-  frame.style.width = `${w + M.left + M.right}px`;
+  frame.style.width = `${w + left + M.right}px`;
   frame.style.height = `${h + M.top + M.bottom}px`;
   const canvas = document.createElement('canvas');
   canvas.width = nx;
@@ -44,8 +44,8 @@ function figure(nx, ny, w, h, caption, m) {
   canvas.dataset.map = String(m);
   canvas.dataset.caption = caption;
   canvas.setAttribute('aria-label', `${caption}: ${t('exploreKeys')}`);
-  Object.assign(canvas.style, { left: `${M.left}px`, top: `${M.top}px`, width: `${w}px`, height: `${h}px` });
-  const svg = svgEl('svg', { width: w + M.left + M.right, height: h + M.top + M.bottom, 'aria-hidden': 'true' });
+  Object.assign(canvas.style, { left: `${left}px`, top: `${M.top}px`, width: `${w}px`, height: `${h}px` });
+  const svg = svgEl('svg', { width: w + left + M.right, height: h + M.top + M.bottom, 'aria-hidden': 'true' });
   const cap = document.createElement('figcaption');
   cap.textContent = caption;
   frame.append(canvas, svg);
@@ -53,7 +53,7 @@ function figure(nx, ny, w, h, caption, m) {
   return { fig, canvas, svg };
 }
 
-function paint(canvas, nx, ny, colourOf) {
+export function paint(canvas, nx, ny, colourOf) {
   const g = canvas.getContext('2d');
   const img = g.createImageData(nx, ny);
   for (let j = 0; j < ny; j++) {
@@ -66,7 +66,7 @@ function paint(canvas, nx, ny, colourOf) {
 }
 
 /** A linear scale that puts lo at the centre of the first of n cells from `from` to `to`, hi at the last's. */
-function cellScale(lo, hi, n, from, to) {
+export function cellScale(lo, hi, n, from, to) {
   const half = (to - from) / (2 * n);
   return d3.scaleLinear().domain([lo, hi]).range([from + half, to - half]);
 }
@@ -153,9 +153,10 @@ function pointAndTap(canvas, { cell, show, hide, showAt, shown, open }) {
  * Pointing at a cell outlines it and shows its numbers in `tip`; a click opens the race (on
  * a touch screen the first tap shows the numbers, a second tap on that cell opens it). With
  * the map focused (Tab), the arrow keys move the outlined cell (Shift: 8 cells), Enter
- * opens it, + and - zoom in and out about it (zoom: the view's {onWheel}, or null).
+ * opens it, + and - zoom in and out about it (zoom: the view's {onWheel}, or null). left:
+ * the figure's margin left of the map.
  */
-function hoverAndClick({ canvas, svg, nx, ny, w, h, tip, host, text, open, zoom }) {
+export function hoverAndClick({ canvas, svg, nx, ny, w, h, tip, host, text, open, zoom, left = M.left }) {
   const mark = d3.select(svg).append('rect').attr('class', 'explore-cell').attr('fill', 'none')
     .attr('stroke', '#fff').attr('stroke-width', 1.5).style('display', 'none');
   let at = [Math.floor(nx / 2), Math.floor(ny / 2)];
@@ -170,7 +171,7 @@ function hoverAndClick({ canvas, svg, nx, ny, w, h, tip, host, text, open, zoom 
     shownAt = `${i},${j}`;
     const cw = Math.max(w / nx, 3);
     const ch = Math.max(h / ny, 3);
-    mark.style('display', null).attr('x', M.left + (i + 0.5) * (w / nx) - cw / 2)
+    mark.style('display', null).attr('x', left + (i + 0.5) * (w / nx) - cw / 2)
       .attr('y', M.top + (ny - j - 0.5) * (h / ny) - ch / 2).attr('width', cw).attr('height', ch);
     tip.replaceChildren(...text(i, j).map((line) => Object.assign(document.createElement('div'), { textContent: line })));
     tip.dataset.cell = shownAt;
@@ -309,7 +310,7 @@ export function drawSweep({ host, tip, pass, plan, fields, fn, open, zoom }) {
   return { figs: [fig], bar: range ? { lo, hi, colourOf } : null };
 }
 
-function swatch(colours, label) {
+export function swatch(colours, label) {
   const item = document.createElement('span');
   item.className = 'explore-key';
   const box = document.createElement('span');

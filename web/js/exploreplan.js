@@ -2,19 +2,12 @@
 // cells, the spec a click opens, the CSV it saves. Pure: no DOM, tested with node's test
 // runner (web/test/).
 
-import { parseHash, formatHash } from './urlstate.js';
+import { parseTrainParts, trainHashParts, trainProblem, trainRequest } from './trainplan.js';
+import { formatHash, langParam, parseHash } from './urlstate.js';
+import { hsl } from './scales.js';
 import { formatSpec, parseSpec } from './spec.js';
 
 const HUES = [210, 20, 130, 280, 50, 330]; // minimum 0 .. 5, then again
-
-function hsl(h, s, l) {
-  const a = s * Math.min(l, 1 - l);
-  const f = (n) => {
-    const k = (n + h / 30) % 12;
-    return Math.round(255 * (l - a * Math.max(-1, Math.min(k - 3, 9 - k, 1))));
-  };
-  return [f(0), f(8), f(4)];
-}
 
 /**
  * A basin cell's colour as [r, g, b] (0 .. 255): hue = which known minimum the run reached,
@@ -97,10 +90,12 @@ export function sweepDefaults(info, params, second, n = 64) {
 
 /**
  * The request POST /api/v1/explorations takes for a plan: basins {kind, function,
- * optimizers, grid, view, steps}, sweeps {kind, function, optimizer, start, vary, steps};
- * "precision": "double" when the plan's window needs it (explorewindow.js).
+ * optimizers, grid, view, steps}, sweeps {kind, function, optimizer, start, vary, steps},
+ * trainability maps trainplan.js's; "precision": "double" when the plan's window needs it
+ * (explorewindow.js).
  */
 export function explorationRequest(plan) {
+  if (plan.kind === 'trainability') return trainRequest(plan);
   const precision = plan.precision === 'double' ? { precision: 'double' } : {};
   if (plan.kind === 'basins') {
     return {
@@ -121,6 +116,7 @@ export function explorationRequest(plan) {
  * explorations {maps, side, runs, steps, run_steps}. The server checks every value again.
  */
 export function planProblem(plan, limits) {
+  if (plan.kind === 'trainability') return trainProblem(plan, limits);
   if (plan.kind === 'basins') {
     const g = plan.grid;
     if (plan.opts.length > limits.maps) return { field: 'optimizers', key: 'exploreTooManyMaps', args: { n: plan.opts.length, max: limits.maps } };
@@ -165,8 +161,12 @@ export function specWith(info, text, values) {
  * #explore=basins&function=himmelblau&opt=adam(lr=0.05)&grid=256&view=...&steps=500
  * #explore=sweep&function=rosenbrock&opt=sgd(lr=0.001)&start=-1.5,2
  *  &vary=lr:1e-05:0.01:64:log&vary=momentum:0:0.99:64&steps=500
+ * #explore=trainability&width=8&activation=tanh&steps=100&grid=256&window=-2,3,-2,3&seed=0
  */
 export function formatExploreHash(plan) {
+  if (plan.kind === 'trainability') {
+    return `#explore=trainability&${[...trainHashParts(plan), langParam(plan.lang)].filter(Boolean).join('&')}`;
+  }
   const race = formatHash({
     function: plan.function, opts: plan.opts, starts: plan.kind === 'sweep' ? plan.starts.slice(0, 1) : [],
     steps: plan.steps, view: null, lang: plan.lang,
@@ -178,12 +178,13 @@ export function formatExploreHash(plan) {
 }
 
 /**
- * Parses an explore hash into {kind, grid, vary, ...parseHash's fields}; null if the hash
- * is not one. A bad grid or vary part is listed in `ignored`.
+ * Parses an explore hash into {kind, grid, vary, ...parseHash's fields} (a trainability
+ * map's: width, activation, window, chosen precision too); null if the hash is not one. A
+ * bad grid, vary or trainability part is listed in `ignored`.
  */
 export function parseExploreHash(hash) {
   const text = hash.replace(/^#/, '');
-  const m = /^explore=(basins|sweep)(?:&|$)/.exec(text);
+  const m = /^explore=(basins|sweep|trainability)(?:&|$)/.exec(text);
   if (!m) return null;
   const out = { ...parseHash(text), kind: m[1], vary: [] };
   for (const part of text.split('&')) {
@@ -206,7 +207,7 @@ export function parseExploreHash(hash) {
       else out.ignored.push(part);
     }
   }
-  return out;
+  return out.kind === 'trainability' ? parseTrainParts(text.split('&'), out) : out;
 }
 
 function csvCell(v) {
@@ -219,11 +220,20 @@ function csvCell(v) {
  * optimizer, i, j, x0, y0 (the
  * start), x, y, f, converged_at, minimum, diverged_at. Sweeps: i, j, one column per axis
  * (its values), x, y, f, converged_at, diverged_at. A diverged run's x, y, f are empty.
+ * Trainability: i, j, log10_lr1, log10_lr2, measure, converged (1 or 0).
  */
 export function explorationCsv(pass, fields, opts) {
   const [k, ny, nx] = pass.shape;
   const rows = [];
-  if (pass.grid) {
+  if (pass.kind === 'trainability') {
+    rows.push('i,j,log10_lr1,log10_lr2,measure,converged');
+    for (let j = 0; j < ny; j++) {
+      for (let i = 0; i < nx; i++) {
+        const r = j * nx + i;
+        rows.push([i, j, ...startOf(pass.window, nx, ny, i, j), fields.measure[r], fields.converged[r]].map(csvCell).join(','));
+      }
+    }
+  } else if (pass.grid) {
     rows.push('map,optimizer,i,j,x0,y0,x,y,f,converged_at,minimum,diverged_at');
     for (let m = 0; m < k; m++) {
       for (let j = 0; j < ny; j++) {

@@ -1,5 +1,6 @@
 // The Explore view's windows: what a zoom asks for. A plan's window is its axes (a basin
-// map's view, a sweep's from–to per hyperparameter); a rectangle dragged or a wheel turned
+// map's view, a sweep's from–to per hyperparameter, a trainability map's decades of the two
+// layers' rates); a rectangle dragged or a wheel turned
 // on a map gives the next window, never outside the one the trail started from; the
 // precision a window needs (double once neighbouring cells are closer than float32
 // resolves); the breadcrumb's labels; the bounded cache that makes going back instant.
@@ -14,8 +15,17 @@
 export const FLOAT_RESOLVES = 2 ** -20;
 export const DOUBLE_RESOLVES = 2 ** -49;
 
-/** The axes of a plan's window: [{name, lo, hi, n, log}], x then y (a one-axis sweep: x only). */
+/**
+ * The axes of a plan's window: [{name, lo, hi, n, log, decades}], x then y (a one-axis
+ * sweep: x only). A trainability map's axes hold decades (log10 of layer 1's and layer 2's
+ * rates), evenly spaced: `decades` says so (a zoom treats them as linear, precision as rates).
+ */
 export function planWindow(plan) {
+  if (plan.kind === 'trainability') {
+    const [x0, x1, y0, y1] = plan.window;
+    return [{ name: 'lr1', lo: x0, hi: x1, n: plan.grid, log: false, decades: true },
+      { name: 'lr2', lo: y0, hi: y1, n: plan.grid, log: false, decades: true }];
+  }
   if (plan.kind === 'basins') {
     const [x0, x1, y0, y1] = plan.view;
     return [{ name: 'x', lo: x0, hi: x1, n: plan.grid, log: false }, { name: 'y', lo: y0, hi: y1, n: plan.grid, log: false }];
@@ -23,12 +33,17 @@ export function planWindow(plan) {
   return plan.vary.map(({ name, lo, hi, n, log }) => ({ name, lo, hi, n, log: !!log }));
 }
 
-/** The plan with window `axes` (planWindow's shape) and the precision that window needs. */
+/**
+ * The plan with window `axes` (planWindow's shape) and the precision that window needs, or
+ * double where the plan's form chose it (plan.chosen, a trainability map's).
+ */
 export function withWindow(plan, axes) {
-  const next = plan.kind === 'basins'
-    ? { ...plan, view: [axes[0].lo, axes[0].hi, axes[1].lo, axes[1].hi] }
-    : { ...plan, vary: plan.vary.map((v, a) => ({ ...v, lo: axes[a].lo, hi: axes[a].hi })) };
-  return { ...next, precision: precisionFor(axes) };
+  const corners = [axes[0].lo, axes[0].hi, axes[1] && axes[1].lo, axes[1] && axes[1].hi];
+  let next;
+  if (plan.kind === 'trainability') next = { ...plan, window: corners };
+  else if (plan.kind === 'basins') next = { ...plan, view: corners };
+  else next = { ...plan, vary: plan.vary.map((v, a) => ({ ...v, lo: axes[a].lo, hi: axes[a].hi })) };
+  return { ...next, precision: plan.chosen === 'double' ? 'double' : precisionFor(axes) };
 }
 
 /** The smallest distance between neighbouring cells of an axis (a log axis: its first two). */
@@ -37,10 +52,23 @@ export function axisGap({ lo, hi, n, log }) {
   return (hi - lo) / (n - 1);
 }
 
-/** How finely an axis's cells are spaced against its largest magnitude (the ratio the thresholds bound). */
-export function axisSpacing(axis) {
+/** A linear axis's gap against its largest magnitude: how many of its values' own steps apart its cells are. */
+function linearSpacing(axis) {
   const scale = Math.max(Math.abs(axis.lo), Math.abs(axis.hi));
   return scale > 0 ? axisGap(axis) / scale : Infinity;
+}
+
+/**
+ * How finely an axis's cells are spaced against its largest magnitude (the ratio the
+ * thresholds bound). A decades axis: what the kernel sees is the rate 10^e, computed in
+ * double on the host (src/trainability.c) and rounded once to the kernel's precision, so
+ * what counts is how far apart neighbouring rates are relative to their size,
+ * 10^gap - 1, the same at every centre of the window (float's epsilon at the rate 10^c is
+ * 2^-23 10^c, log10(1 + 2^-23) decades wherever c is). Float32 therefore resolves a window
+ * while its cells are at least log10(1 + 2^-20) = 4.1e-7 decades apart.
+ */
+export function axisSpacing(axis) {
+  return axis.decades ? Math.expm1(axisGap(axis) * Math.LN10) : linearSpacing(axis);
 }
 
 /** 'double' when an axis's cells are closer than float32 resolves, else 'float'. */
@@ -48,10 +76,16 @@ export function precisionFor(axes) {
   return axes.some((a) => axisSpacing(a) < FLOAT_RESOLVES) ? 'double' : 'float';
 }
 
-/** The first axis float32 does not resolve, with its gap and scale (for the page's line), or null. */
+/**
+ * The first axis float32 does not resolve, with its gap and scale (for the page's line), or
+ * null; a decades axis with its gap in decades and `relative`, how far apart its
+ * neighbouring rates are relative to their size.
+ */
 export function unresolvedAxis(axes) {
   const a = axes.find((x) => axisSpacing(x) < FLOAT_RESOLVES);
-  return a ? { name: a.name, gap: axisGap(a), at: Math.max(Math.abs(a.lo), Math.abs(a.hi)) } : null;
+  if (!a) return null;
+  if (a.decades) return { name: a.name, gap: axisGap(a), relative: axisSpacing(a) };
+  return { name: a.name, gap: axisGap(a), at: Math.max(Math.abs(a.lo), Math.abs(a.hi)) };
 }
 
 const toSpace = (a, v) => (a.log ? Math.log10(v) : v);
@@ -79,9 +113,13 @@ function inside(a, s0, s1, root) {
   return [fromSpace(a, lo), fromSpace(a, hi)];
 }
 
-/** Whether double still resolves every axis (a zoom that would not is refused). */
+/**
+ * Whether double still resolves every axis (a zoom that would not is refused). A decades
+ * axis twice: its rates (axisSpacing), and the exponents themselves, which the host holds in
+ * double too (at |e| > 1 / ln 10 their own steps are the coarser).
+ */
 export function doubleResolves(axes) {
-  return axes.every((a) => axisSpacing(a) >= DOUBLE_RESOLVES);
+  return axes.every((a) => axisSpacing(a) >= DOUBLE_RESOLVES && (!a.decades || linearSpacing(a) >= DOUBLE_RESOLVES));
 }
 
 /**

@@ -41,6 +41,7 @@ function createViews() {
     },
     onPlan: () => router.replace('explore'),
     limits: state.limits.explorations,
+    trainLimits: state.limits.trainability,
   });
   const tuneFair = createTuneFair({ // "Tune fairly" in the race
     getScene: () => {

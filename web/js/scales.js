@@ -1,5 +1,15 @@
 // Colours and scale choices. Pure: no DOM, tested with node's test runner (web/test/).
 
+/** [r, g, b] (0 .. 255) of hue h (degrees), saturation s and lightness l (0 .. 1). */
+export function hsl(h, s, l) {
+  const a = s * Math.min(l, 1 - l);
+  const f = (n) => {
+    const k = (n + h / 30) % 12;
+    return Math.round(255 * (l - a * Math.max(-1, Math.min(k - 3, 9 - k, 1))));
+  };
+  return [f(0), f(8), f(4)];
+}
+
 // Okabe & Ito's palette (distinguishable with every common colour-vision deficiency), then
 // four darker hues of Paul Tol's and ColorBrewer's: twelve kinds before a colour repeats.
 export const PALETTE = ['#E69F00', '#56B4E9', '#009E73', '#F0E442', '#0072B2', '#D55E00',
