@@ -99,22 +99,36 @@ int clopt_context_has_fp64(const clopt_context *ctx)
     return fp != 0; /* non-zero exactly when the device reports cl_khr_fp64 (OpenCL 1.2) */
 }
 
+/* CLOPT_EINVAL, with a sentence naming cl_khr_fp64 and the device, on a device without it. */
+static clopt_status require_fp64(const clopt_context *ctx, clopt_error *err)
+{
+    if (clopt_context_has_fp64(ctx)) return CLOPT_OK;
+    char name[128] = "";
+    clGetDeviceInfo(ctx->device, CL_DEVICE_NAME, sizeof name - 1, name, NULL);
+    return clopt_error_set(err, CLOPT_EINVAL,
+                           "precision \"double\" needs the device's cl_khr_fp64 extension; "
+                           "the device \"%s\" lacks it: use precision \"float\"",
+                           name);
+}
+
+clopt_status clopt_context_build_double(clopt_context *ctx, cl_uint count, const char **sources,
+                                        cl_program *program, clopt_error *err)
+{
+    *program = NULL;
+    const clopt_status st = require_fp64(ctx, err);
+    if (st != CLOPT_OK) return st;
+    return build_lanes(ctx, 1, " -DCLOPT_DOUBLE=1", count, sources, program, err);
+}
+
 clopt_status clopt_context_double_program(clopt_context *ctx, cl_program *program, clopt_error *err)
 {
     const char *src = clopt_kernel_source;
     *program = NULL;
-    if (!clopt_context_has_fp64(ctx)) {
-        char name[128] = "";
-        clGetDeviceInfo(ctx->device, CL_DEVICE_NAME, sizeof name - 1, name, NULL);
-        return clopt_error_set(err, CLOPT_EINVAL,
-                               "precision \"double\" needs the device's cl_khr_fp64 extension; "
-                               "the device \"%s\" lacks it: use precision \"float\"",
-                               name);
-    }
-    clopt_status st = CLOPT_OK;
+    clopt_status st = require_fp64(ctx, err);
+    if (st != CLOPT_OK) return st;
     pthread_mutex_lock(&ctx->scalar_lock);
     if (!ctx->double_program)
-        st = build_lanes(ctx, 1, " -DCLOPT_DOUBLE=1", 1, &src, &ctx->double_program, err);
+        st = clopt_context_build_double(ctx, 1, &src, &ctx->double_program, err);
     *program = ctx->double_program;
     pthread_mutex_unlock(&ctx->scalar_lock);
     return st;

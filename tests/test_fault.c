@@ -265,7 +265,8 @@ static const double run_starts[] = {-1.5, 2.0, 0.5, 0.5};
 
 static clopt_run_options run_options(void)
 {
-    clopt_run_options r = {"rosenbrock", run_specs, 2, run_starts, 2, 50, 7, 0.1, 3, 1};
+    clopt_run_options r = {"rosenbrock", run_specs, 2, run_starts,           2, 50, 7,
+                           0.1,          3,         1, CLOPT_PRECISION_FLOAT};
     return r;
 }
 
@@ -299,7 +300,8 @@ static clopt_status op_expression_run(fx *f, clopt_error *err)
 {
     static const char *const specs[] = {"adam(lr=0.1)"};
     static const double start[] = {1.0, -1.0};
-    const clopt_run_options r = {"x^2 + 3*sin(y)", specs, 1, start, 1, 20, 5, 0, 0, 0};
+    const clopt_run_options r = {"x^2 + 3*sin(y)",     specs, 1, start, 1, 20, 5, 0, 0, 0,
+                                 CLOPT_PRECISION_FLOAT};
     if (!(f->ctx = clopt_context_create(NULL, err))) return err->status;
     if (!(f->run = clopt_run_create(f->ctx, &r, err))) return err->status;
     clopt_slice slice;

@@ -235,7 +235,8 @@ static void equivalence_on(const char *function)
     clopt_context *ctx = test_context();
     const uint64_t steps = test_quick() ? 50 : 1000;
     const size_t noptions = make_options();
-    clopt_run_options o = {function, every_option, noptions, NULL, 0, steps, 1, 0, 0, 1};
+    clopt_run_options o = {function, every_option,         noptions, NULL, 0, steps, 1, 0, 0,
+                           1,        CLOPT_PRECISION_FLOAT};
     whole_run w;
     CU_ASSERT_EQUAL_FATAL(run_whole(ctx, &o, 0, &w), 0);
     uint32_t worst = 0;
@@ -344,7 +345,8 @@ static void test_matches_double_reference(void)
     for (unsigned id = 0; id < clopt_function_count(); id += test_quick() ? 4 : 1) {
         const clopt_function_info *f = clopt_function_get(id);
         const size_t noptions = make_options();
-        clopt_run_options o = {f->name, every_option, noptions, NULL, 0, steps, 1, 0, 0, 1};
+        clopt_run_options o = {f->name, every_option,         noptions, NULL, 0, steps, 1, 0, 0,
+                               1,       CLOPT_PRECISION_FLOAT};
         whole_run w;
         CU_ASSERT_EQUAL_FATAL(run_whole(ctx, &o, 0, &w), 0);
         for (size_t t = 0; t < w.nt; t++) {
@@ -429,7 +431,8 @@ static void test_slices_equal_whole_run(void)
     clopt_context *ctx = test_context();
     const char *specs[] = {"adam(lr=0.05)", "sgd(lr=0.001, momentum=0.9)", "nadam"};
     const double starts[] = {-1.5, 2, 0.5, -0.5, 1.2, 1.2};
-    clopt_run_options o = {"rosenbrock", specs, 3, starts, 3, 100, 3, 0.3, 11, 1};
+    clopt_run_options o = {"rosenbrock",         specs, 3, starts, 3, 100, 3, 0.3, 11, 1,
+                           CLOPT_PRECISION_FLOAT};
     whole_run a, b;
     CU_ASSERT_EQUAL_FATAL(run_whole(ctx, &o, 0, &a), 0);
     CU_ASSERT_EQUAL_FATAL(run_whole(ctx, &o, 7, &b), 0);
@@ -468,8 +471,17 @@ static void test_noise_matches_host_generator(void)
         starts[2 * i + 1] = 2 - 0.1 * i;
     }
     const double sigma = 0.5;
-    clopt_run_options o = {"sphere",          specs, 2, starts, 40, test_quick() ? 8 : 64, 1, sigma,
-                           0x123456789abcull, 1};
+    clopt_run_options o = {"sphere",
+                           specs,
+                           2,
+                           starts,
+                           40,
+                           test_quick() ? 8 : 64,
+                           1,
+                           sigma,
+                           0x123456789abcull,
+                           1,
+                           CLOPT_PRECISION_FLOAT};
     whole_run a, b, c;
     CU_ASSERT_EQUAL_FATAL(run_whole(ctx, &o, 0, &a), 0);
     CU_ASSERT_EQUAL_FATAL(run_whole(ctx, &o, 5, &b), 0);
@@ -539,7 +551,17 @@ static void test_shapes_do_not_change_results(void)
     const size_t nfns = test_quick() ? 2 : sizeof fns / sizeof fns[0];
     for (size_t i = 0; i < nfns; i++) {
         const char *name = clopt_function_get(fns[i])->name;
-        clopt_run_options o = {name, specs, 4, starts, 19, test_quick() ? 20 : 200, 7, 0.1, 3, 1};
+        clopt_run_options o = {name,
+                               specs,
+                               4,
+                               starts,
+                               19,
+                               test_quick() ? 20 : 200,
+                               7,
+                               0.1,
+                               3,
+                               1,
+                               CLOPT_PRECISION_FLOAT};
         whole_run a, b;
         CU_ASSERT_EQUAL_FATAL(run_whole(ctx, &o, 0, &a), 0);
         for (size_t c = 0; c < NSHAPES; c++) {
@@ -570,7 +592,7 @@ static void test_divergence_is_reported(void)
     clopt_context *ctx = test_context();
     const char *specs[] = {"sgd(lr=0.1)", "sgd(lr=1.5)"};
     const double starts[] = {0.5, 0.01};
-    clopt_run_options o = {"saddle", specs, 2, starts, 1, 400, 1, 0, 0, 0};
+    clopt_run_options o = {"saddle", specs, 2, starts, 1, 400, 1, 0, 0, 0, CLOPT_PRECISION_FLOAT};
     whole_run w;
     CU_ASSERT_EQUAL_FATAL(run_whole(ctx, &o, 64, &w), 0);
     const float lrs[2] = {0.1f, 1.5f};
@@ -612,7 +634,7 @@ static void test_norms_of_large_vectors_do_not_overflow(void)
     clopt_context *ctx = test_context();
     const char *sgd[] = {"sgd(lr=0.1, clipnorm=1)"};
     const double at[] = {0.45, 1};
-    clopt_run_options o = {"exp(100*x)+y^2", sgd, 1, at, 1, 1, 1, 0, 0, 0};
+    clopt_run_options o = {"exp(100*x)+y^2", sgd, 1, at, 1, 1, 1, 0, 0, 0, CLOPT_PRECISION_FLOAT};
     whole_run w;
     CU_ASSERT_EQUAL_FATAL(run_whole(ctx, &o, 64, &w), 0);
     /* g = (100 e^45, 2): clipped to norm 1, almost all of it along x */
@@ -623,7 +645,7 @@ static void test_norms_of_large_vectors_do_not_overflow(void)
 
     const char *lamb[] = {"lamb(lr=0.001)"};
     const double far[] = {3e19, 4e19};
-    clopt_run_options l = {"x+y", lamb, 1, far, 1, 1, 1, 0, 0, 0};
+    clopt_run_options l = {"x+y", lamb, 1, far, 1, 1, 1, 0, 0, 0, CLOPT_PRECISION_FLOAT};
     CU_ASSERT_EQUAL_FATAL(run_whole(ctx, &l, 64, &w), 0);
     /* first step: u = g / (|g| + epsilon) = 1 / (1 + 1e-7) per coordinate, r = |p| / |u| */
     const double u = 1.0 / (1.0 + 1e-7), r = 5e19 / (sqrt(2.0) * u);
@@ -652,7 +674,8 @@ static void test_bad_input(void)
 {
     const char *ok[] = {"adam"}, *bad[] = {"adam", "adma(lr=0.1)"}, *range[] = {"sgd(lr=-1)"};
     const double start[] = {1, 2}, inf_start[] = {1, INFINITY};
-    const clopt_run_options good = {"rosenbrock", ok, 1, start, 1, 10, 1, 0, 0, 0};
+    const clopt_run_options good = {"rosenbrock",         ok, 1, start, 1, 10, 1, 0, 0, 0,
+                                    CLOPT_PRECISION_FLOAT};
     clopt_run_options o = good;
     o.function = "rosenbrok";
     expect_rejected(o, "unknown function 'rosenbrok'; did you mean 'rosenbrock'?");

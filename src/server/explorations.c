@@ -440,13 +440,7 @@ static int parse_fields(json_t *root, exploration *r, srv_problem *p)
         (!json_is_number(tol) || !isfinite(json_number_value(tol)) || json_number_value(tol) < 0))
         return srv_problem_set(p, 400, "tol", "tol must be a finite number >= 0");
     if (tol) r->o.tol = json_number_value(tol);
-    json_t *precision = json_object_get(root, "precision");
-    if (precision &&
-        (!json_is_string(precision) || (strcmp(json_string_value(precision), "float") &&
-                                        strcmp(json_string_value(precision), "double"))))
-        return srv_problem_set(p, 400, "precision", "precision must be \"float\" or \"double\"");
-    if (precision && !strcmp(json_string_value(precision), "double"))
-        r->o.precision = CLOPT_PRECISION_DOUBLE;
+    if (srv_json_precision(root, &r->o.precision, p)) return -1;
     int set;
     memcpy(r->view, info->view, sizeof r->view);
     memcpy(r->start, info->start, sizeof r->start);
@@ -500,10 +494,7 @@ static int parse_fields(json_t *root, exploration *r, srv_problem *p)
 /* What the larger pass's engine will allocate, on the host and the device (0 offline). */
 static int engine_bytes(const srv *s, exploration *r, srv_problem *p)
 {
-    if (s->ctx && r->o.precision == CLOPT_PRECISION_DOUBLE && !clopt_context_has_fp64(s->ctx))
-        return srv_problem_set(p, 400, "precision",
-                               "precision \"double\" needs the device's cl_khr_fp64 extension, "
-                               "which this device lacks; use \"float\"");
+    if (srv_check_fp64(s->ctx, r->o.precision, p)) return -1;
     for (int q = 0; q < 2 && s->ctx; q++) {
         const clopt_explore_options o = pass_options(r, q);
         size_t host, device;
