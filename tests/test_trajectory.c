@@ -9,6 +9,7 @@
 
 #include "catalogue.h"
 #include "host_functions.h"
+#include "options.h"
 #include "optimizer.h"
 #include "reference.h"
 
@@ -87,46 +88,7 @@ static uint32_t pair_ulps(float a, float b, float other)
     return u < 1e9 ? (uint32_t)ceil(u) : UINT32_MAX;
 }
 
-/*
- * Two specs per optimizer of the catalogue: a small rate, and a larger one with every
- * numeric hyperparameter off its default, every boolean on and clipnorm (quick runs, as
- * under oclgrind: only the second). Returns how many.
- */
-#define NOPTIONS (2 * CLOPT_KIND_COUNT)
-static char option_text[NOPTIONS][160];
-static const char *every_option[NOPTIONS];
-
-static size_t make_options(void)
-{
-    size_t n = 0;
-    for (size_t k = 0; k < CLOPT_KIND_COUNT; k++) {
-        const clopt_optimizer_info *info = clopt_catalogue_optimizer((clopt_kind)k);
-        char *a = option_text[2 * k], *b = option_text[2 * k + 1];
-        snprintf(a, 160, "%s(lr=0.0005)", info->key);
-        int at = snprintf(b, 160, "%s(lr=0.01, clipnorm=10", info->key);
-        for (size_t i = 1; i < info->nparams; i++) {
-            const clopt_param p = info->params[i];
-            const clopt_range range = clopt_catalogue_range(info, p);
-            if (range == CLOPT_RANGE_FINITE) continue; /* Muon's a, b, c: its own quintic */
-            if (range == CLOPT_RANGE_ITERATIONS || range == CLOPT_RANGE_CHOICE) {
-                at += snprintf(b + at, 160 - (size_t)at, ", %s=%s", clopt_catalogue_param(p)->name,
-                               range == CLOPT_RANGE_ITERATIONS ? "3" : "'match_rms_adamw'");
-                continue;
-            }
-            const int boolean = range == CLOPT_RANGE_BOOL;
-            /* 0.8 of a rate in [0, 1) or (0, 1]; 0.01 for epsilon, decay and the like */
-            const double v = boolean ? 1.0 : info->defaults[i] >= 0.5 ? 0.8 : 0.01;
-            at += snprintf(b + at, 160 - (size_t)at, ", %s=%s", clopt_catalogue_param(p)->name,
-                           boolean    ? "True"
-                           : v == 0.8 ? "0.8"
-                                      : "0.01");
-        }
-        snprintf(b + at, 160 - (size_t)at, ")");
-        if (!test_quick()) every_option[n++] = a;
-        every_option[n++] = b;
-    }
-    return n;
-}
+static const char *every_option[TEST_CATALOGUE_OPTIONS];
 
 /* The number of state values the optimizer of a spec keeps. */
 static size_t live_state(clopt_context *ctx, const char *spec)
@@ -135,22 +97,6 @@ static size_t live_state(clopt_context *ctx, const char *spec)
     const size_t n = clopt_catalogue_state_count(o->cfg.info, o->cfg.v);
     clopt_optimizer_release(o);
     return n;
-}
-
-/* The reference's hyperparameters for a spec of every_option, by the catalogue's names. */
-static ref_hyper hyper_of(clopt_context *ctx, const char *spec)
-{
-    clopt_optimizer *o = clopt_optimizer_create(ctx, spec, NULL);
-    const clopt_optimizer_info *info = o->cfg.info;
-    ref_hyper h = ref_defaults(info->key);
-    for (clopt_param p = 0; p < CLOPT_P_COUNT; p++) {
-        double v;
-        const char *name = clopt_catalogue_param(p)->name;
-        if (clopt_catalogue_takes(info, p) && clopt_optimizer_get(o, name, &v, NULL) == CLOPT_OK)
-            ref_set(&h, name, v);
-    }
-    clopt_optimizer_release(o);
-    return h;
 }
 
 /*
@@ -166,7 +112,7 @@ static int64_t double_diverges_at(clopt_context *ctx, unsigned id, const char *s
     ref_optimizer r;
     const size_t two = 2;
     const float *p0s[1] = {p0};
-    ref_init(&r, hyper_of(ctx, spec), 1, &two, p0s);
+    ref_init(&r, test_ref_hyper(ctx, spec), 1, &two, p0s);
     int64_t at = (int64_t)steps + 1;
     for (uint64_t s = 0; s <= steps; s++) {
         double g[2];
@@ -234,7 +180,7 @@ static void equivalence_on(const char *function)
 {
     clopt_context *ctx = test_context();
     const uint64_t steps = test_quick() ? 50 : 1000;
-    const size_t noptions = make_options();
+    const size_t noptions = test_catalogue_options(every_option);
     clopt_run_options o = {function, every_option,         noptions, NULL, 0, steps, 1, 0, 0,
                            1,        CLOPT_PRECISION_FLOAT};
     whole_run w;
@@ -344,7 +290,7 @@ static void test_matches_double_reference(void)
     size_t checked = 0;
     for (unsigned id = 0; id < clopt_function_count(); id += test_quick() ? 4 : 1) {
         const clopt_function_info *f = clopt_function_get(id);
-        const size_t noptions = make_options();
+        const size_t noptions = test_catalogue_options(every_option);
         clopt_run_options o = {f->name, every_option,         noptions, NULL, 0, steps, 1, 0, 0,
                                1,       CLOPT_PRECISION_FLOAT};
         whole_run w;
@@ -354,7 +300,7 @@ static void test_matches_double_reference(void)
             const size_t two = 2;
             const float *p0 = point(&w, t, 0);
             const float *p0s[1] = {p0};
-            ref_init(&r, hyper_of(ctx, every_option[t]), 1, &two, p0s);
+            ref_init(&r, test_ref_hyper(ctx, every_option[t]), 1, &two, p0s);
             const int64_t d = clopt_run_diverged_at(w.run, t);
             int failed = 0;
             size_t mine = 0;
