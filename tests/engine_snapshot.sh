@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Records the outputs of `clopt run` (float and double) (basins, sweep; float and double) and
-# `clopt tune` for every catalogue kind into a folder, so that a change to the trajectory
+# Records the outputs of `clopt run`, `clopt explore` (basins, sweep; each in float and
+# double) and `clopt tune` for every catalogue kind into a folder, so that a change to the trajectory
 # engine can be checked bit for bit: run it before and after, then `diff -r` the folders.
 # usage: tests/engine_snapshot.sh build/clopt OUTDIR [BEFORE]
 # With BEFORE (an earlier OUTDIR, from the binary before the change), it then compares the
