@@ -486,12 +486,13 @@ static void test_double_runs_follow_the_reference_from_the_start(void)
         CU_ASSERT_EQUAL(clopt_run_diverged_at(w.run, t), -1);
         for (uint64_t s = 0; s <= steps; s++) {
             const double *q = dpoint(&w, t, s);
-            const float *qf = &w.f[(t * w.rows + s) * w.comp];
+            const size_t at = (t * w.rows + s) * w.comp;
             const double tol = 32 * (double)(s + 1) * DBL_EPSILON;
             for (int c = 0; c < 2; c++) {
                 const double e = fabs(q[c] - r.p[0][c]) / (1 + fabs(r.p[0][c]));
                 worst = fmax(worst, e / tol);
-                worst_float = fmax(worst_float, fabs(qf[c] - r.p[0][c]) / (1 + fabs(r.p[0][c])));
+                worst_float = fmax(worst_float,
+                                   fabs(w.f[at + (size_t)c] - r.p[0][c]) / (1 + fabs(r.p[0][c])));
                 if (!(e <= tol)) {
                     CU_FAIL("a double trajectory left the double reference");
                     fprintf(stderr, "\n  %s step %llu: device %.17g reference %.17g\n", specs[t],
