@@ -228,7 +228,8 @@ CLOPT_RULE_FN CLOPT_T CLOPT_RULE(muon_momentum)(CLOPT_T g, CLOPT_T *buf, clopt_s
     return k.nesterov != 0.0f ? k.one_minus_beta_1 * g + k.beta_1 * *buf : *buf;
 }
 
-CLOPT_RULE_FN void CLOPT_RULE(muon_apply)(CLOPT_T *p, CLOPT_T o, float s, clopt_scalars k)
+CLOPT_RULE_FN void CLOPT_RULE(muon_apply)(CLOPT_T *p, CLOPT_T o, clopt_scalar s,
+                                                clopt_scalars k)
 {
     *p = CLOPT_RULE(decoupled)(*p, k);
     *p = *p - (k.lr * s) * o;

@@ -56,10 +56,11 @@
 
 #if defined(__OPENCL_VERSION__) && defined(CLOPT_DOUBLE)
 #pragma OPENCL EXTENSION cl_khr_fp64 : enable
-#define CLOPT_SCALAR_FIELD(name) double name;
+typedef double clopt_scalar; /* a field's type: what a rule takes a scalar as */
 #else
-#define CLOPT_SCALAR_FIELD(name) float name;
+typedef float clopt_scalar;
 #endif
+#define CLOPT_SCALAR_FIELD(name) clopt_scalar name;
 typedef struct clopt_scalars {
     CLOPT_SCALARS_FIELDS(CLOPT_SCALAR_FIELD)
 } clopt_scalars;

@@ -99,22 +99,45 @@ int clopt_context_has_fp64(const clopt_context *ctx)
     return fp != 0; /* non-zero exactly when the device reports cl_khr_fp64 (OpenCL 1.2) */
 }
 
+/* The double program's build options: one trajectory per vector (cl/real.h). */
+#define DOUBLE_OPTIONS " -DCLOPT_DOUBLE=1"
+
+/* CLOPT_EINVAL, with a sentence naming cl_khr_fp64 and the device, on a device without it
+ * (CLOPT_ECL naming the call if the device cannot be asked). */
+static clopt_status require_fp64(const clopt_context *ctx, clopt_error *err)
+{
+    cl_device_fp_config fp = 0;
+    CLOPT_CL_CHECK(err, "asking the device for double precision",
+                   clGetDeviceInfo(ctx->device, CL_DEVICE_DOUBLE_FP_CONFIG, sizeof fp, &fp, NULL));
+    if (fp != 0) return CLOPT_OK; /* exactly when the device reports cl_khr_fp64 (OpenCL 1.2) */
+    char name[128] = "";
+    clGetDeviceInfo(ctx->device, CL_DEVICE_NAME, sizeof name - 1, name, NULL);
+    return clopt_error_set(err, CLOPT_EINVAL,
+                           "precision \"double\" needs the device's cl_khr_fp64 extension; "
+                           "the device \"%s\" lacks it: use precision \"float\"",
+                           name);
+fail:
+    return CLOPT_ECL;
+}
+
+clopt_status clopt_context_build_double(clopt_context *ctx, cl_uint count, const char **sources,
+                                        cl_program *program, clopt_error *err)
+{
+    *program = NULL;
+    const clopt_status st = require_fp64(ctx, err);
+    if (st != CLOPT_OK) return st;
+    return build_lanes(ctx, 1, DOUBLE_OPTIONS, count, sources, program, err);
+}
+
 clopt_status clopt_context_double_program(clopt_context *ctx, cl_program *program, clopt_error *err)
 {
     const char *src = clopt_kernel_source;
     *program = NULL;
-    if (!clopt_context_has_fp64(ctx)) {
-        char name[128] = "";
-        clGetDeviceInfo(ctx->device, CL_DEVICE_NAME, sizeof name - 1, name, NULL);
-        return clopt_error_set(err, CLOPT_EINVAL,
-                               "precision \"double\" needs the device's cl_khr_fp64 extension; "
-                               "the device \"%s\" lacks it: use precision \"float\"",
-                               name);
-    }
-    clopt_status st = CLOPT_OK;
+    clopt_status st = require_fp64(ctx, err);
+    if (st != CLOPT_OK) return st;
     pthread_mutex_lock(&ctx->scalar_lock);
     if (!ctx->double_program)
-        st = build_lanes(ctx, 1, " -DCLOPT_DOUBLE=1", 1, &src, &ctx->double_program, err);
+        st = build_lanes(ctx, 1, DOUBLE_OPTIONS, 1, &src, &ctx->double_program, err);
     *program = ctx->double_program;
     pthread_mutex_unlock(&ctx->scalar_lock);
     return st;

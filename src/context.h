@@ -39,6 +39,13 @@ clopt_status clopt_context_scalar_program(clopt_context *ctx, cl_program *progra
                                           clopt_error *err);
 
 /*
+ * As clopt_context_build in double precision (CLOPT_DOUBLE, CLOPT_TW 1); CLOPT_EINVAL with a
+ * sentence naming cl_khr_fp64 on a device without it.
+ */
+clopt_status clopt_context_build_double(clopt_context *ctx, cl_uint count, const char **sources,
+                                        cl_program *program, clopt_error *err);
+
+/*
  * The program of cl/ in double precision (CLOPT_DOUBLE, CLOPT_TW 1) into *program (not
  * retained), built on the first call and kept, as clopt_context_scalar_program. CLOPT_EINVAL
  * with a sentence naming cl_khr_fp64 on a device without it.

@@ -124,3 +124,13 @@ char *clopt_fault_strdup(const char *s)
     asked(strlen(s) + 1);
     return clopt_fault_hit(CLOPT_FAULT_ALLOC) ? NULL : (strdup)(s);
 }
+
+cl_int clopt_fault_device_info(cl_device_id d, cl_device_info param, size_t size, void *value,
+                               size_t *size_ret)
+{
+    const cl_int rc = (clGetDeviceInfo)(d, param, size, value, size_ret);
+    if (rc == CL_SUCCESS && (armed & CLOPT_FAULT_NO_FP64) && param == CL_DEVICE_DOUBLE_FP_CONFIG &&
+        value)
+        memset(value, 0, size);
+    return rc;
+}

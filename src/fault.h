@@ -18,9 +18,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-enum { CLOPT_FAULT_CL = 1, CLOPT_FAULT_ALLOC = 2 };
+enum { CLOPT_FAULT_CL = 1, CLOPT_FAULT_ALLOC = 2, CLOPT_FAULT_NO_FP64 = 4 };
 
-/* The nth (1-based) fallible call of the kinds in `kinds` fails; n = 0 only counts. */
+/* The nth (1-based) fallible call of the kinds in `kinds` fails; n = 0 only counts. With
+ * CLOPT_FAULT_NO_FP64 among them, the device also reports no double precision (a
+ * CL_DEVICE_DOUBLE_FP_CONFIG of 0: no cl_khr_fp64), as a device without it does. */
 void clopt_fault_arm(unsigned kinds, unsigned long n);
 /* Stops counting and failing. */
 void clopt_fault_disarm(void);
@@ -46,6 +48,8 @@ void *clopt_fault_malloc(size_t n);
 void *clopt_fault_calloc(size_t n, size_t size);
 void *clopt_fault_realloc(void *p, size_t n);
 char *clopt_fault_strdup(const char *s);
+cl_int clopt_fault_device_info(cl_device_id d, cl_device_info param, size_t size, void *value,
+                               size_t *size_ret);
 
 #ifdef CLOPT_FAULT_INJECTION /* the library's sources, not the tests that read the counters */
 #define CLOPT_FAULT_STATUS(call) (clopt_fault_hit(CLOPT_FAULT_CL) ? CL_OUT_OF_RESOURCES : (call))
@@ -60,7 +64,7 @@ char *clopt_fault_strdup(const char *s);
 #define clEnqueueNDRangeKernel(...) CLOPT_FAULT_STATUS(clEnqueueNDRangeKernel(__VA_ARGS__))
 #define clGetCommandQueueInfo(...) CLOPT_FAULT_STATUS(clGetCommandQueueInfo(__VA_ARGS__))
 #define clGetDeviceIDs(...) CLOPT_FAULT_STATUS(clGetDeviceIDs(__VA_ARGS__))
-#define clGetDeviceInfo(...) CLOPT_FAULT_STATUS(clGetDeviceInfo(__VA_ARGS__))
+#define clGetDeviceInfo(...) CLOPT_FAULT_STATUS(clopt_fault_device_info(__VA_ARGS__))
 #define clGetKernelInfo(...) CLOPT_FAULT_STATUS(clGetKernelInfo(__VA_ARGS__))
 #define clGetKernelWorkGroupInfo(...) CLOPT_FAULT_STATUS(clGetKernelWorkGroupInfo(__VA_ARGS__))
 #define clGetMemObjectInfo(...) CLOPT_FAULT_STATUS(clGetMemObjectInfo(__VA_ARGS__))

@@ -31,14 +31,17 @@ clopt_status clopt_function_resolve(const char *text, clopt_function_ref *f,
 void clopt_function_ref_release(clopt_function_ref *f);
 
 /*
- * The program with f's trajectory and landscape kernels and the id to pass them: the
- * context's own program for a catalogue function; for an expression, its cached program,
- * built now if it is not cached. *program is retained for the caller (clReleaseProgram).
+ * The program with f's trajectory and landscape kernels and the id to pass them, in float
+ * or (dbl) in double: the context's own program (or its double program) for a catalogue
+ * function; for an expression, its cached program in that precision, built now if it is not
+ * cached. *program is retained for the caller (clReleaseProgram). Double: CLOPT_EINVAL
+ * naming cl_khr_fp64 on a device without it.
  */
-clopt_status clopt_function_program(clopt_context *ctx, const clopt_function_ref *f,
+clopt_status clopt_function_program(clopt_context *ctx, const clopt_function_ref *f, int dbl,
                                     cl_program *program, cl_uint *id, clopt_error *err);
 
-/* Whether f's program is ready without a build (always for the catalogue). */
-int clopt_function_program_cached(clopt_context *ctx, const clopt_function_ref *f);
+/* Whether f's program in that precision is ready without a build (always for the
+ * catalogue; its double program is built with the first double run). */
+int clopt_function_program_cached(clopt_context *ctx, const clopt_function_ref *f, int dbl);
 
 #endif

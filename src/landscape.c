@@ -43,7 +43,7 @@ clopt_status clopt_landscape(clopt_context *ctx, const char *function, size_t nx
     clopt_status st = check(function, nx, ny, view, values, &fn, err);
     cl_program program = NULL;
     cl_uint id = 0;
-    if (st == CLOPT_OK) st = clopt_function_program(ctx, &fn, &program, &id, err);
+    if (st == CLOPT_OK) st = clopt_function_program(ctx, &fn, 0, &program, &id, err);
     double own[4];
     if (!view && fn.info) {
         memcpy(own, fn.info->view, sizeof own);

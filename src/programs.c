@@ -1,7 +1,8 @@
 /*
  * Programs for expressions: the trajectory and landscape kernels (cl/, without the tensor
  * kernels) with the function printed from the expression's tree, built for the context's
- * device and kept by the canonical tree (hash, then text) in a small LRU table.
+ * device in float or double and kept by the canonical tree (hash, then text) and the
+ * precision in a small LRU table.
  */
 #include "programs.h"
 
@@ -19,6 +20,7 @@ extern const char clopt_function_tail_source[];
 typedef struct {
     uint64_t hash;
     char *canonical;
+    int dbl; /* built with CLOPT_DOUBLE */
     cl_program program;
     uint64_t used; /* the lookup clock when last used */
 } entry;
@@ -84,11 +86,12 @@ void clopt_programs_set_capacity(clopt_programs *p, size_t capacity)
     pthread_mutex_unlock(&p->lock);
 }
 
-/* The entry of expression x, or NULL; called with the lock held. */
-static entry *find(clopt_programs *p, const clopt_expr *x)
+/* The entry of expression x in that precision, or NULL; called with the lock held. */
+static entry *find(clopt_programs *p, const clopt_expr *x, int dbl)
 {
     for (size_t i = 0; i < p->count; i++)
-        if (p->entries[i].hash == x->hash && strcmp(p->entries[i].canonical, x->canonical) == 0)
+        if (p->entries[i].hash == x->hash && p->entries[i].dbl == dbl &&
+            strcmp(p->entries[i].canonical, x->canonical) == 0)
             return &p->entries[i];
     return NULL;
 }
@@ -97,9 +100,9 @@ static entry *find(clopt_programs *p, const clopt_expr *x)
  * Adds a built program (or takes the one another thread added meanwhile) and returns a
  * reference for the caller; lock held.
  */
-static cl_program insert(clopt_programs *p, const clopt_expr *x, cl_program built)
+static cl_program insert(clopt_programs *p, const clopt_expr *x, int dbl, cl_program built)
 {
-    entry *e = find(p, x);
+    entry *e = find(p, x, dbl);
     if (e) {
         clReleaseProgram(built);
         clRetainProgram(e->program);
@@ -116,13 +119,13 @@ static cl_program insert(clopt_programs *p, const clopt_expr *x, cl_program buil
         clReleaseProgram(e->program); /* runs and kernels keep their own references */
         free(e->canonical);
     }
-    *e = (entry){x->hash, canonical, built, ++p->clock}; /* the entry owns canonical */
+    *e = (entry){x->hash, canonical, dbl, built, ++p->clock}; /* the entry owns canonical */
     clRetainProgram(built);
     /* cppcheck-suppress memleak */
     return built;
 }
 
-static clopt_status build(clopt_context *ctx, const clopt_expr *x, cl_program *program,
+static clopt_status build(clopt_context *ctx, const clopt_expr *x, int dbl, cl_program *program,
                           clopt_error *err)
 {
     char *function = clopt_expr_opencl(x, "clopt_f_custom");
@@ -132,25 +135,29 @@ static clopt_status build(clopt_context *ctx, const clopt_expr *x, cl_program *p
                                "kernel");
     const char *sources[] = {clopt_function_head_source, "\n#line 1 \"expression\"\n", function,
                              "\n#define CLOPT_CUSTOM 1\n", clopt_function_tail_source};
-    const clopt_status st = clopt_context_build(ctx, 5, sources, program, err);
+    const clopt_status st = dbl ? clopt_context_build_double(ctx, 5, sources, program, err)
+                                : clopt_context_build(ctx, 5, sources, program, err);
     free(function);
     return st;
 }
 
-clopt_status clopt_function_program(clopt_context *ctx, const clopt_function_ref *f,
+clopt_status clopt_function_program(clopt_context *ctx, const clopt_function_ref *f, int dbl,
                                     cl_program *program, cl_uint *id, clopt_error *err)
 {
     clopt_programs *p = ctx->programs;
     *program = NULL;
     if (!f->expr) {
         *id = clopt_function_id(f->info);
-        clRetainProgram(ctx->program);
-        *program = ctx->program;
+        cl_program own = ctx->program;
+        const clopt_status st = dbl ? clopt_context_double_program(ctx, &own, err) : CLOPT_OK;
+        if (st != CLOPT_OK) return st;
+        clRetainProgram(own);
+        *program = own;
         return CLOPT_OK;
     }
     *id = 0;
     pthread_mutex_lock(&p->lock);
-    entry *e = find(p, f->expr);
+    entry *e = find(p, f->expr, dbl);
     if (e) {
         e->used = ++p->clock;
         clRetainProgram(e->program);
@@ -159,20 +166,20 @@ clopt_status clopt_function_program(clopt_context *ctx, const clopt_function_ref
     pthread_mutex_unlock(&p->lock);
     if (*program) return CLOPT_OK;
     cl_program built;
-    const clopt_status st = build(ctx, f->expr, &built, err);
+    const clopt_status st = build(ctx, f->expr, dbl, &built, err);
     if (st != CLOPT_OK) return st;
     pthread_mutex_lock(&p->lock);
     p->builds++;
-    *program = insert(p, f->expr, built);
+    *program = insert(p, f->expr, dbl, built);
     pthread_mutex_unlock(&p->lock);
     return CLOPT_OK;
 }
 
-int clopt_function_program_cached(clopt_context *ctx, const clopt_function_ref *f)
+int clopt_function_program_cached(clopt_context *ctx, const clopt_function_ref *f, int dbl)
 {
     if (!f->expr) return 1;
     pthread_mutex_lock(&ctx->programs->lock);
-    const int cached = find(ctx->programs, f->expr) != NULL;
+    const int cached = find(ctx->programs, f->expr, dbl) != NULL;
     pthread_mutex_unlock(&ctx->programs->lock);
     return cached;
 }

@@ -2,7 +2,9 @@
  * Runs: K optimizers x S starting points on one test function, advanced in slices of
  * steps by cl/trajectory.cl. The host computes each slice's per-step scalars with
  * src/schedule.c (as the tensor path does), launches one kernel for every optimizer and
- * start, and reads back only the points recorded in the slice.
+ * start, and reads back only the points recorded in the slice. In precision double the
+ * engine runs the double program (one trajectory per work-item) and a slice keeps the
+ * points as computed beside their float roundings.
  */
 #include "context.h"
 #include "engine.h"
@@ -24,6 +26,7 @@ struct clopt_run {
     char **config;
     double *starts;
     float *slice;
+    double *slice_d; /* precision double: slice unrounded */
 };
 
 void clopt_run_release(clopt_run *r)
@@ -37,6 +40,7 @@ void clopt_run_release(clopt_run *r)
     free(r->config);
     free(r->starts);
     free(r->slice);
+    free(r->slice_d);
     free(r);
 }
 
@@ -65,6 +69,9 @@ static clopt_status check_options(const clopt_run_options *o, clopt_function_ref
     if (!(o->noise >= 0.0) || !isfinite(o->noise))
         return clopt_error_set(err, CLOPT_EINVAL,
                                "noise = %g; expected a finite standard deviation >= 0", o->noise);
+    if (o->precision != CLOPT_PRECISION_FLOAT && o->precision != CLOPT_PRECISION_DOUBLE)
+        return clopt_error_set(err, CLOPT_EINVAL, "precision %d; expected float or double",
+                               (int)o->precision);
     const size_t nstart = o->nstarts ? o->nstarts : 1;
     if (o->noptimizers > CLOPT_RUN_MAX_TRAJECTORIES / nstart)
         return clopt_error_set(err, CLOPT_EINVAL,
@@ -92,12 +99,13 @@ static void start_of(const void *data, size_t t, double xy[2])
     memcpy(xy, &r->starts[2 * (t % r->nstart)], 2 * sizeof *xy);
 }
 
-/* The run's kernel, of the context's program or the expression's, with its constants. */
+/* The run's kernel, of the context's program or the expression's (in the run's precision),
+ * with its constants. */
 static clopt_status create_engine(clopt_run *r, const clopt_run_options *o, clopt_error *err)
 {
     cl_program program;
     cl_uint fn;
-    clopt_status st = clopt_function_program(r->g.ctx, &r->function, &program, &fn, err);
+    clopt_status st = clopt_function_program(r->g.ctx, &r->function, r->g.dbl, &program, &fn, err);
     if (st != CLOPT_OK) return st;
     r->g.launch.fn = fn;
     r->g.launch.starts = (cl_uint)r->nstart;
@@ -149,9 +157,11 @@ clopt_run *clopt_run_create(clopt_context *ctx, const clopt_run_options *o, clop
     r->nstart = o->nstarts ? o->nstarts : 1;
     clopt_engine *g = &r->g;
     g->ctx = ctx;
-    g->esize = sizeof(float);
+    g->dbl = o->precision == CLOPT_PRECISION_DOUBLE;
+    g->esize = g->dbl ? sizeof(double) : sizeof(float);
     g->steps = o->steps;
-    clopt_engine_shape(g, ctx->tuning.lanes, r->nopt, r->nstart);
+    /* the double program has CLOPT_TW 1 (cl/real.h) */
+    clopt_engine_shape(g, g->dbl ? 1 : ctx->tuning.lanes, r->nopt, r->nstart);
     clopt_engine_table_rows(g, 0);
     /* A schedule-free optimizer's trajectories also record their average x (trajectory.h). */
     int average = 0;
@@ -166,8 +176,10 @@ clopt_run *clopt_run_create(clopt_context *ctx, const clopt_run_options *o, clop
                                   : 3);
     r->config = calloc(r->nopt, sizeof *r->config);
     r->starts = malloc(2 * r->nstart * sizeof *r->starts);
-    r->slice = malloc(g->max_rows * g->ncomp * r->nopt * r->nstart * sizeof *r->slice);
-    if (!r->config || !r->starts || !r->slice) {
+    const size_t slice = g->max_rows * g->ncomp * r->nopt * r->nstart;
+    r->slice = malloc(slice * sizeof *r->slice);
+    r->slice_d = g->dbl ? malloc(slice * sizeof *r->slice_d) : NULL;
+    if (!r->config || !r->starts || !r->slice || (g->dbl && !r->slice_d)) {
         clopt_error_set(err, CLOPT_ENOMEM, "out of memory creating a run of %zu trajectories",
                         r->nopt * r->nstart);
         goto fail;
@@ -185,22 +197,31 @@ fail:
     return NULL;
 }
 
-/* Reorders the device's [row][component][padded trajectory] into [row][trajectory][comp]. */
+/*
+ * Reorders the device's [row][component][padded trajectory] into [row][trajectory][comp]:
+ * floats as they are; doubles as they are into slice_d and rounded into slice.
+ */
 static void gather(clopt_run *r, size_t rows)
 {
     const clopt_engine *g = &r->g;
     const size_t nt = r->nopt * r->nstart, ncomp = g->ncomp, pad = g->pad;
-    const float *out = g->out;
     for (size_t row = 0; row < rows; row++)
         for (size_t k = 0; k < r->nopt; k++)
             for (size_t s = 0; s < r->nstart; s++) {
-                float *dst = r->slice + (row * nt + k * r->nstart + s) * ncomp;
-                const float *src = out + row * ncomp * pad + k * g->cpad + s;
+                const size_t at = (row * nt + k * r->nstart + s) * ncomp;
+                const size_t from = row * ncomp * pad + k * g->cpad + s;
+                float *dst = r->slice + at;
+                double *dst_d = g->dbl ? r->slice_d + at : NULL;
                 for (size_t c = 0; c < ncomp; c++)
-                    dst[c] = src[c * pad];
+                    if (dst_d)
+                        dst[c] = (float)(dst_d[c] = ((const double *)g->out)[from + c * pad]);
+                    else
+                        dst[c] = ((const float *)g->out)[from + c * pad];
                 if (ncomp == CLOPT_AVERAGE_COMPONENTS && !g->cfg[k].info->schedule_free)
-                    for (size_t c = 0; c < 3; c++) /* the point is its own average */
+                    for (size_t c = 0; c < 3; c++) { /* the point is its own average */
                         dst[3 + c] = dst[c];
+                        if (dst_d) dst_d[3 + c] = dst_d[c];
+                    }
             }
 }
 
@@ -210,7 +231,7 @@ clopt_status clopt_run_advance(clopt_run *r, uint64_t max_steps, clopt_slice *sl
     clopt_error_clear(err);
     const char *null = !r ? "run" : !slice ? "slice" : NULL;
     if (null) return clopt_error_set(err, CLOPT_EINVAL, "clopt_run_advance: %s is NULL", null);
-    *slice = (clopt_slice){r->g.next, 0, r->nopt * r->nstart, r->g.ncomp, r->slice};
+    *slice = (clopt_slice){r->g.next, 0, r->nopt * r->nstart, r->g.ncomp, r->slice, r->slice_d};
     if (clopt_run_finished(r)) return CLOPT_OK;
     uint64_t first;
     size_t rows;

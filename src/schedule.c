@@ -109,11 +109,12 @@ clopt_running clopt_schedule_scalars64(const clopt_config *c, uint64_t it, clopt
     case CLOPT_ADAMW_SCHEDULEFREE:
         return schedule_free(c, lr_e, t, run, k);
     case CLOPT_MUON: /* a tensor's own scale s comes from its shape (src/muon.c) */
-        k->ns_a = (float)v[CLOPT_P_NS_A];
-        k->ns_b = (float)v[CLOPT_P_NS_B];
-        k->ns_c = (float)v[CLOPT_P_NS_C];
-        k->ns_steps = (float)v[CLOPT_P_NS_STEPS];
-        k->muon_scale = (float)clopt_muon_scale(v[CLOPT_P_ADJUST_LR], 1, 2);
+        /* in double, as every field here: the float table rounds them once (below) */
+        k->ns_a = v[CLOPT_P_NS_A];
+        k->ns_b = v[CLOPT_P_NS_B];
+        k->ns_c = v[CLOPT_P_NS_C];
+        k->ns_steps = v[CLOPT_P_NS_STEPS];
+        k->muon_scale = clopt_muon_scale(v[CLOPT_P_ADJUST_LR], 1, 2);
         break;
     default: /* the decayed rate: SGD, RMSprop, Adagrad, Adadelta, and later kinds */
         break;

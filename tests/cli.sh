@@ -54,6 +54,33 @@ check "run: first Adam step on Rosenbrock" 0 '"points": [[-1.5, 2.0, 12.5], [-1.
 check "run reports divergence" 0 '"diverged_at": 5}' -- "$clopt" run --function rosenbrock --optimizer sgd --steps 20
 check "run csv" 0 "1,SGD(),2," -- "$clopt" run --function sphere --optimizer adam --optimizer sgd --steps 4 --every 2 --format csv
 check "run csv quotes labels with commas" 0 '0,"SGD(lr=0.1, momentum=0.9)",0,-4.0,3.0,25.0' -- "$clopt" run --function sphere --optimizer 'sgd(lr=0.1,momentum=0.9)' --steps 2 --format csv
+
+# clopt run --precision double: the points unrounded, on repeat the same bytes, and a basin
+# map's cell in double the same double as the run.
+dbl=$("$clopt" run --function rosenbrock --optimizer 'adam(lr=0.01)' --steps 2 --precision double)
+if python3 - "$dbl" <<'PY'; then echo "ok   run --precision double: the first Adam step in double"; else echo "FAIL run --precision double"; fails=$((fails + 1)); fi
+import json, math, sys
+d = json.loads(sys.argv[1])
+assert list(d) == ["function", "precision", "steps", "every", "trajectories"] and d["precision"] == "double", d
+p = d["trajectories"][0]["points"]
+# Adam's first step is lr g / (|g| + eps / sqrt(1 - beta_2)) per coordinate (Keras 1):
+# g = (-155, -50) at (-1.5, 2), so x moves by 0.01 (1 - 2.04e-9): digits float cannot hold
+gx, gy, e = -155.0, -50.0, 1e-8 / math.sqrt(1 - 0.999)
+want = [-1.5 - 0.01 * gx / (abs(gx) + e), 2.0 - 0.01 * gy / (abs(gy) + e)]
+assert all(abs(p[1][c] - want[c]) <= 4e-16 * abs(want[c]) for c in range(2)), (p[1], want)
+assert p[1][0] != -1.49, p[1]
+PY
+check "run --precision double repeats byte for byte" 0 "same" -- bash -c 'a=$("$0" run --function himmelblau --optimizer "sgd(lr=0.01,momentum=0.9)" --optimizer muon --noise 0.1 --steps 300 --precision double --format csv); b=$("$0" run --function himmelblau --optimizer "sgd(lr=0.01,momentum=0.9)" --optimizer muon --noise 0.1 --steps 300 --precision double --format csv); [ "$a" = "$b" ] && [ ${#a} -gt 10000 ] && echo same' "$clopt"
+check "run --precision double csv has 17 digits" 0 "0,Adam(),1,-3.9990000000395285,2.9990000000527046," -- "$clopt" run --function sphere --optimizer adam --steps 1 --precision double --format csv
+check "run --precision single is a usage error" 2 "--precision = 'single': expected float or double" -- "$clopt" run --function sphere --precision single
+basins_d=$("$clopt" explore basins --function himmelblau --optimizer 'sgd(lr=0.01,momentum=0.9)' --grid 9,7 --view -5,5,-4,5 --steps 200 --precision double --json)
+cell_d=$("$clopt" run --function himmelblau --optimizer 'sgd(lr=0.01,momentum=0.9)' --start -3.75,0.5 --steps 200 --every 200 --precision double)
+if python3 - "$basins_d" "$cell_d" <<'PY'; then echo "ok   a double basin cell equals clopt run --precision double"; else echo "FAIL double basin cell vs run"; fails=$((fails + 1)); fi
+import json, sys
+d, r = json.loads(sys.argv[1]), json.loads(sys.argv[2])
+m, c = d["maps"][0], 3 * 9 + 1
+assert [m["x"][c], m["y"][c], m["f"][c]] == r["trajectories"][0]["points"][-1], (m["x"][c], r)
+PY
 check "landscape JSON" 0 '"nx":3,"ny":2,"view":[-1.0,1.0,0.0,1.0],"min":0.0,"max":2.0' -- "$clopt" landscape --function sphere --nx 3 --ny 2 --view -1,1,0,1
 check "landscape values" 0 '"values":[1.0,0.0,1.0,2.0,1.0,2.0]' -- "$clopt" landscape --function sphere --nx 3 --ny 2 --view -1,1,0,1
 

@@ -77,9 +77,11 @@ expect "clopt train --optimizer=a<TAB>" "clopt train --optimizer=a" "${a_optimiz
 expect "clopt run --function ros<TAB>" "clopt run --function ros" "${ros[@]}"
 has "clopt landscape --function <TAB>: every function" "clopt landscape --function " "${functions[@]}"
 expect "clopt run --fun<TAB>" "clopt run --fun" --function
-has "clopt run --<TAB>: run's options" "clopt run --" --function --optimizer --start --steps --every --noise --seed --format --device --help
+has "clopt run --<TAB>: run's options" "clopt run --" --function --optimizer --start --steps --every --noise --seed --precision --format --device --help
 expect "clopt run --steps 10 --ev<TAB>" "clopt run --steps 10 --ev" --every
 expect "clopt run --format <TAB>: the choices of the synopsis" "clopt run --format " json csv
+expect "clopt run --precision <TAB>: float or double" "clopt run --precision " float double
+expect "clopt run --precision=d<TAB>" "clopt run --precision=d" double
 has "clopt run --device <TAB>: selectors" "clopt run --device " cpu gpu 0:0
 expect "clopt run --device 0:<TAB>: bash keeps '0:'" "clopt run --device 0:" 0
 expect "clopt serve --device=c<TAB>" "clopt serve --device=c" cpu

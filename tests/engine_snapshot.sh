@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Records the outputs of `clopt run`, `clopt explore` (basins, sweep; float and double) and
-# `clopt tune` for every catalogue kind into a folder, so that a change to the trajectory
+# Records the outputs of `clopt run`, `clopt explore` (basins, sweep; each in float and
+# double) and `clopt tune` for every catalogue kind into a folder, so that a change to the trajectory
 # engine can be checked bit for bit: run it before and after, then `diff -r` the folders.
 # usage: tests/engine_snapshot.sh build/clopt OUTDIR [BEFORE]
 # With BEFORE (an earlier OUTDIR, from the binary before the change), it then compares the
@@ -17,6 +17,8 @@ for f in rosenbrock himmelblau; do
             --steps 2500 --every 7 >"$out/run-$f-$k.json"
         $clopt run --function $f --optimizer "$k" --steps 300 --noise 0.05 --seed 7 \
             --format csv >"$out/run-noise-$f-$k.csv"
+        $clopt run --function $f --optimizer "$k" --start -1.2,1.5 --steps 2500 --every 7 \
+            --noise 0.05 --seed 7 --precision double >"$out/run-double-$f-$k.json"
         for p in float double; do
             $clopt explore basins --function $f --optimizer "$k" --grid 7,5 --steps 1200 \
                 --precision $p --json >"$out/basins-$f-$k-$p.json"

@@ -124,7 +124,8 @@ static void test_basin_cells_equal_runs(void)
         starts[2 * c] = view[0] + (double)i * (view[1] - view[0]) / (double)(nx - 1);
         starts[2 * c + 1] = view[2] + (double)j * (view[3] - view[2]) / (double)(ny - 1);
     }
-    const clopt_run_options ro = {"himmelblau", specs, nopt, starts, n, steps, steps, 0, 0, 0};
+    const clopt_run_options ro = {
+        "himmelblau", specs, nopt, starts, n, steps, steps, 0, 0, 0, CLOPT_PRECISION_FLOAT};
     final_points p;
     CU_ASSERT_EQUAL_FATAL(run_final(&ro, &p), 0);
     size_t differ = 0, diverged = 0;
@@ -218,7 +219,8 @@ static void test_sweep_cells_equal_runs(void)
                          v0[r % n0], v1[r / n0]);
         }
         const clopt_run_options ro = {
-            "rosenbrock", (const char *const *)specs, runs, start, 1, steps, steps, 0, 0, 0};
+            "rosenbrock",         (const char *const *)specs, runs, start, 1, steps, steps, 0, 0, 0,
+            CLOPT_PRECISION_FLOAT};
         final_points p;
         CU_ASSERT_EQUAL_FATAL(run_final(&ro, &p), 0);
         const clopt_explore_map m = map_of(e, 0);
@@ -262,7 +264,8 @@ static void test_converged_at_first_step_within_tolerance(void)
     double starts[2 * 15];
     for (size_t r = 0; r < 15; r++)
         starts[2 * r] = -1 + (double)(r % 5) * 0.5, starts[2 * r + 1] = -1 + (double)(r / 5);
-    const clopt_run_options ro = {"sphere", specs, 1, starts, 15, 40, 1, 0, 0, 0};
+    const clopt_run_options ro = {
+        "sphere", specs, 1, starts, 15, 40, 1, 0, 0, 0, CLOPT_PRECISION_FLOAT};
     clopt_error err;
     clopt_run *run = clopt_run_create(test_context(), &ro, &err);
     CU_ASSERT_PTR_NOT_NULL_FATAL(run);

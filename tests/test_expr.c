@@ -730,7 +730,8 @@ static const char *const written_out[][2] = {
 static float *run_points(const char *function, const char *const *specs, size_t nspecs,
                          const double *start, uint64_t steps, size_t *count)
 {
-    clopt_run_options o = {function, specs, nspecs, start, 1, steps, 1, 0, 0, 0};
+    clopt_run_options o = {
+        function, specs, nspecs, start, 1, steps, 1, 0, 0, 0, CLOPT_PRECISION_FLOAT};
     clopt_error err;
     clopt_run *r = clopt_run_create(test_context(), &o, &err);
     if (!r) {

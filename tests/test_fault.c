@@ -287,7 +287,8 @@ static const double run_starts[] = {-1.5, 2.0, 0.5, 0.5};
 
 static clopt_run_options run_options(void)
 {
-    clopt_run_options r = {"rosenbrock", run_specs, 2, run_starts, 2, 50, 7, 0.1, 3, 1};
+    clopt_run_options r = {"rosenbrock", run_specs, 2, run_starts,           2, 50, 7,
+                           0.1,          3,         1, CLOPT_PRECISION_FLOAT};
     return r;
 }
 
@@ -303,6 +304,21 @@ static void setup_run(fx *f)
     clopt_error err;
     make(f, NULL);
     ok(op_run_create(f, &err), &err);
+}
+
+static clopt_status op_double_run_create(fx *f, clopt_error *err)
+{
+    clopt_run_options r = run_options();
+    r.precision = CLOPT_PRECISION_DOUBLE;
+    f->run = clopt_run_create(test_context(), &r, err);
+    return f->run ? CLOPT_OK : err->status;
+}
+
+static void setup_double_run(fx *f)
+{
+    clopt_error err;
+    make(f, NULL);
+    ok(op_double_run_create(f, &err), &err);
 }
 
 static clopt_status op_run_advance(fx *f, clopt_error *err)
@@ -321,7 +337,8 @@ static clopt_status op_expression_run(fx *f, clopt_error *err)
 {
     static const char *const specs[] = {"adam(lr=0.1)"};
     static const double start[] = {1.0, -1.0};
-    const clopt_run_options r = {"x^2 + 3*sin(y)", specs, 1, start, 1, 20, 5, 0, 0, 0};
+    const clopt_run_options r = {"x^2 + 3*sin(y)",     specs, 1, start, 1, 20, 5, 0, 0, 0,
+                                 CLOPT_PRECISION_FLOAT};
     if (!(f->ctx = clopt_context_create(NULL, err))) return err->status;
     if (!(f->run = clopt_run_create(f->ctx, &r, err))) return err->status;
     clopt_slice slice;
@@ -404,6 +421,8 @@ static const scenario scenarios[] = {
     {"save", setup_two_pairs, op_save},
     {"run_create", setup_none, op_run_create},
     {"run_advance", setup_run, op_run_advance},
+    {"run_create (double)", setup_none, op_double_run_create},
+    {"run_advance (double: doubles and their float roundings)", setup_double_run, op_run_advance},
     {"landscape", setup_none, op_landscape},
     {"expression run (build, cache, run)", setup_none, op_expression_run},
     {"explore_create (sweep)", setup_none, op_explore_create},
@@ -411,12 +430,14 @@ static const scenario scenarios[] = {
     {"devices_json (listing, the default device)", setup_none, op_devices_json},
 };
 
-/* The shared context, with the program it builds for the first sweep and then keeps. */
+/* The shared context, with the programs it builds for the first sweeps and then keeps. */
 static void warm_context(void)
 {
     fx f;
     memset(&f, 0, sizeof f);
     setup_explore(&f);
+    teardown(&f);
+    setup_double_run(&f);
     teardown(&f);
 }
 
@@ -533,7 +554,8 @@ static void test_every_failure_returns_its_status_without_an_error_struct(void)
     for (size_t i = 0; i < sizeof scenarios / sizeof scenarios[0]; i++) {
         const scenario *sc = &scenarios[i];
         if (sc->op == op_context || sc->op == op_create || sc->op == op_run_create ||
-            sc->op == op_expression_run || sc->op == op_explore_create || sc->op == op_devices_json)
+            sc->op == op_double_run_create || sc->op == op_expression_run ||
+            sc->op == op_explore_create || sc->op == op_devices_json)
             continue;
         for (size_t k = 0; k < 2; k++) {
             fx f;
@@ -618,7 +640,42 @@ static void test_arena_growth_retries_at_the_exact_size(void)
     }
 }
 
+/*
+ * A device without cl_khr_fp64 (as the layer makes PoCL's look): a run, an expression's run
+ * and an exploration in double are refused with the sentence naming the extension, holding
+ * nothing; the same run in float still runs.
+ */
+static void test_a_device_without_fp64_refuses_double(void)
+{
+    test_context(); /* created before the count: it holds its objects for every test */
+    const long live = clopt_fault_live_objects();
+    clopt_run_options r = run_options();
+    r.precision = CLOPT_PRECISION_DOUBLE;
+    clopt_error err;
+    const char *needle = "precision \"double\" needs the device's cl_khr_fp64 extension; the "
+                         "device \"";
+    clopt_fault_arm(CLOPT_FAULT_NO_FP64, 0);
+    CU_ASSERT_PTR_NULL(clopt_run_create(test_context(), &r, &err));
+    ASSERT_ERROR(err, CLOPT_EINVAL, needle);
+    CU_ASSERT_PTR_NOT_NULL(strstr(err.text, "lacks it: use precision \"float\""));
+    r.function = "x^2 + 3*sin(y)";
+    CU_ASSERT_PTR_NULL(clopt_run_create(test_context(), &r, &err));
+    ASSERT_ERROR(err, CLOPT_EINVAL, needle);
+    clopt_explore_options e = sweep_options();
+    e.precision = CLOPT_PRECISION_DOUBLE;
+    CU_ASSERT_PTR_NULL(clopt_explore_create(test_context(), &e, &err));
+    ASSERT_ERROR(err, CLOPT_EINVAL, needle);
+    r.precision = CLOPT_PRECISION_FLOAT;
+    r.function = "rosenbrock"; /* (an expression's float program would stay in the cache) */
+    clopt_run *run = clopt_run_create(test_context(), &r, &err);
+    CU_ASSERT_PTR_NOT_NULL(run);
+    clopt_run_release(run);
+    clopt_fault_disarm();
+    CU_ASSERT_EQUAL(clopt_fault_live_objects(), live);
+}
+
 CU_TestInfo fault_tests[] = {
+    {"a device without fp64 refuses double", test_a_device_without_fp64_refuses_double},
     {"every OpenCL call of every operation fails cleanly",
      test_every_opencl_call_of_every_operation_fails_cleanly},
     {"every allocation of every operation fails cleanly",

@@ -9,6 +9,7 @@
 
 #include "catalogue.h"
 #include "host_functions.h"
+#include "options.h"
 #include "optimizer.h"
 #include "reference.h"
 
@@ -87,46 +88,7 @@ static uint32_t pair_ulps(float a, float b, float other)
     return u < 1e9 ? (uint32_t)ceil(u) : UINT32_MAX;
 }
 
-/*
- * Two specs per optimizer of the catalogue: a small rate, and a larger one with every
- * numeric hyperparameter off its default, every boolean on and clipnorm (quick runs, as
- * under oclgrind: only the second). Returns how many.
- */
-#define NOPTIONS (2 * CLOPT_KIND_COUNT)
-static char option_text[NOPTIONS][160];
-static const char *every_option[NOPTIONS];
-
-static size_t make_options(void)
-{
-    size_t n = 0;
-    for (size_t k = 0; k < CLOPT_KIND_COUNT; k++) {
-        const clopt_optimizer_info *info = clopt_catalogue_optimizer((clopt_kind)k);
-        char *a = option_text[2 * k], *b = option_text[2 * k + 1];
-        snprintf(a, 160, "%s(lr=0.0005)", info->key);
-        int at = snprintf(b, 160, "%s(lr=0.01, clipnorm=10", info->key);
-        for (size_t i = 1; i < info->nparams; i++) {
-            const clopt_param p = info->params[i];
-            const clopt_range range = clopt_catalogue_range(info, p);
-            if (range == CLOPT_RANGE_FINITE) continue; /* Muon's a, b, c: its own quintic */
-            if (range == CLOPT_RANGE_ITERATIONS || range == CLOPT_RANGE_CHOICE) {
-                at += snprintf(b + at, 160 - (size_t)at, ", %s=%s", clopt_catalogue_param(p)->name,
-                               range == CLOPT_RANGE_ITERATIONS ? "3" : "'match_rms_adamw'");
-                continue;
-            }
-            const int boolean = range == CLOPT_RANGE_BOOL;
-            /* 0.8 of a rate in [0, 1) or (0, 1]; 0.01 for epsilon, decay and the like */
-            const double v = boolean ? 1.0 : info->defaults[i] >= 0.5 ? 0.8 : 0.01;
-            at += snprintf(b + at, 160 - (size_t)at, ", %s=%s", clopt_catalogue_param(p)->name,
-                           boolean    ? "True"
-                           : v == 0.8 ? "0.8"
-                                      : "0.01");
-        }
-        snprintf(b + at, 160 - (size_t)at, ")");
-        if (!test_quick()) every_option[n++] = a;
-        every_option[n++] = b;
-    }
-    return n;
-}
+static const char *every_option[TEST_CATALOGUE_OPTIONS];
 
 /* The number of state values the optimizer of a spec keeps. */
 static size_t live_state(clopt_context *ctx, const char *spec)
@@ -135,22 +97,6 @@ static size_t live_state(clopt_context *ctx, const char *spec)
     const size_t n = clopt_catalogue_state_count(o->cfg.info, o->cfg.v);
     clopt_optimizer_release(o);
     return n;
-}
-
-/* The reference's hyperparameters for a spec of every_option, by the catalogue's names. */
-static ref_hyper hyper_of(clopt_context *ctx, const char *spec)
-{
-    clopt_optimizer *o = clopt_optimizer_create(ctx, spec, NULL);
-    const clopt_optimizer_info *info = o->cfg.info;
-    ref_hyper h = ref_defaults(info->key);
-    for (clopt_param p = 0; p < CLOPT_P_COUNT; p++) {
-        double v;
-        const char *name = clopt_catalogue_param(p)->name;
-        if (clopt_catalogue_takes(info, p) && clopt_optimizer_get(o, name, &v, NULL) == CLOPT_OK)
-            ref_set(&h, name, v);
-    }
-    clopt_optimizer_release(o);
-    return h;
 }
 
 /*
@@ -166,7 +112,7 @@ static int64_t double_diverges_at(clopt_context *ctx, unsigned id, const char *s
     ref_optimizer r;
     const size_t two = 2;
     const float *p0s[1] = {p0};
-    ref_init(&r, hyper_of(ctx, spec), 1, &two, p0s);
+    ref_init(&r, test_ref_hyper(ctx, spec), 1, &two, p0s);
     int64_t at = (int64_t)steps + 1;
     for (uint64_t s = 0; s <= steps; s++) {
         double g[2];
@@ -234,8 +180,9 @@ static void equivalence_on(const char *function)
 {
     clopt_context *ctx = test_context();
     const uint64_t steps = test_quick() ? 50 : 1000;
-    const size_t noptions = make_options();
-    clopt_run_options o = {function, every_option, noptions, NULL, 0, steps, 1, 0, 0, 1};
+    const size_t noptions = test_catalogue_options(every_option);
+    clopt_run_options o = {function, every_option,         noptions, NULL, 0, steps, 1, 0, 0,
+                           1,        CLOPT_PRECISION_FLOAT};
     whole_run w;
     CU_ASSERT_EQUAL_FATAL(run_whole(ctx, &o, 0, &w), 0);
     uint32_t worst = 0;
@@ -343,8 +290,9 @@ static void test_matches_double_reference(void)
     size_t checked = 0;
     for (unsigned id = 0; id < clopt_function_count(); id += test_quick() ? 4 : 1) {
         const clopt_function_info *f = clopt_function_get(id);
-        const size_t noptions = make_options();
-        clopt_run_options o = {f->name, every_option, noptions, NULL, 0, steps, 1, 0, 0, 1};
+        const size_t noptions = test_catalogue_options(every_option);
+        clopt_run_options o = {f->name, every_option,         noptions, NULL, 0, steps, 1, 0, 0,
+                               1,       CLOPT_PRECISION_FLOAT};
         whole_run w;
         CU_ASSERT_EQUAL_FATAL(run_whole(ctx, &o, 0, &w), 0);
         for (size_t t = 0; t < w.nt; t++) {
@@ -352,7 +300,7 @@ static void test_matches_double_reference(void)
             const size_t two = 2;
             const float *p0 = point(&w, t, 0);
             const float *p0s[1] = {p0};
-            ref_init(&r, hyper_of(ctx, every_option[t]), 1, &two, p0s);
+            ref_init(&r, test_ref_hyper(ctx, every_option[t]), 1, &two, p0s);
             const int64_t d = clopt_run_diverged_at(w.run, t);
             int failed = 0;
             size_t mine = 0;
@@ -429,7 +377,8 @@ static void test_slices_equal_whole_run(void)
     clopt_context *ctx = test_context();
     const char *specs[] = {"adam(lr=0.05)", "sgd(lr=0.001, momentum=0.9)", "nadam"};
     const double starts[] = {-1.5, 2, 0.5, -0.5, 1.2, 1.2};
-    clopt_run_options o = {"rosenbrock", specs, 3, starts, 3, 100, 3, 0.3, 11, 1};
+    clopt_run_options o = {"rosenbrock",         specs, 3, starts, 3, 100, 3, 0.3, 11, 1,
+                           CLOPT_PRECISION_FLOAT};
     whole_run a, b;
     CU_ASSERT_EQUAL_FATAL(run_whole(ctx, &o, 0, &a), 0);
     CU_ASSERT_EQUAL_FATAL(run_whole(ctx, &o, 7, &b), 0);
@@ -468,8 +417,17 @@ static void test_noise_matches_host_generator(void)
         starts[2 * i + 1] = 2 - 0.1 * i;
     }
     const double sigma = 0.5;
-    clopt_run_options o = {"sphere",          specs, 2, starts, 40, test_quick() ? 8 : 64, 1, sigma,
-                           0x123456789abcull, 1};
+    clopt_run_options o = {"sphere",
+                           specs,
+                           2,
+                           starts,
+                           40,
+                           test_quick() ? 8 : 64,
+                           1,
+                           sigma,
+                           0x123456789abcull,
+                           1,
+                           CLOPT_PRECISION_FLOAT};
     whole_run a, b, c;
     CU_ASSERT_EQUAL_FATAL(run_whole(ctx, &o, 0, &a), 0);
     CU_ASSERT_EQUAL_FATAL(run_whole(ctx, &o, 5, &b), 0);
@@ -539,7 +497,17 @@ static void test_shapes_do_not_change_results(void)
     const size_t nfns = test_quick() ? 2 : sizeof fns / sizeof fns[0];
     for (size_t i = 0; i < nfns; i++) {
         const char *name = clopt_function_get(fns[i])->name;
-        clopt_run_options o = {name, specs, 4, starts, 19, test_quick() ? 20 : 200, 7, 0.1, 3, 1};
+        clopt_run_options o = {name,
+                               specs,
+                               4,
+                               starts,
+                               19,
+                               test_quick() ? 20 : 200,
+                               7,
+                               0.1,
+                               3,
+                               1,
+                               CLOPT_PRECISION_FLOAT};
         whole_run a, b;
         CU_ASSERT_EQUAL_FATAL(run_whole(ctx, &o, 0, &a), 0);
         for (size_t c = 0; c < NSHAPES; c++) {
@@ -570,7 +538,7 @@ static void test_divergence_is_reported(void)
     clopt_context *ctx = test_context();
     const char *specs[] = {"sgd(lr=0.1)", "sgd(lr=1.5)"};
     const double starts[] = {0.5, 0.01};
-    clopt_run_options o = {"saddle", specs, 2, starts, 1, 400, 1, 0, 0, 0};
+    clopt_run_options o = {"saddle", specs, 2, starts, 1, 400, 1, 0, 0, 0, CLOPT_PRECISION_FLOAT};
     whole_run w;
     CU_ASSERT_EQUAL_FATAL(run_whole(ctx, &o, 64, &w), 0);
     const float lrs[2] = {0.1f, 1.5f};
@@ -612,7 +580,7 @@ static void test_norms_of_large_vectors_do_not_overflow(void)
     clopt_context *ctx = test_context();
     const char *sgd[] = {"sgd(lr=0.1, clipnorm=1)"};
     const double at[] = {0.45, 1};
-    clopt_run_options o = {"exp(100*x)+y^2", sgd, 1, at, 1, 1, 1, 0, 0, 0};
+    clopt_run_options o = {"exp(100*x)+y^2", sgd, 1, at, 1, 1, 1, 0, 0, 0, CLOPT_PRECISION_FLOAT};
     whole_run w;
     CU_ASSERT_EQUAL_FATAL(run_whole(ctx, &o, 64, &w), 0);
     /* g = (100 e^45, 2): clipped to norm 1, almost all of it along x */
@@ -623,7 +591,7 @@ static void test_norms_of_large_vectors_do_not_overflow(void)
 
     const char *lamb[] = {"lamb(lr=0.001)"};
     const double far[] = {3e19, 4e19};
-    clopt_run_options l = {"x+y", lamb, 1, far, 1, 1, 1, 0, 0, 0};
+    clopt_run_options l = {"x+y", lamb, 1, far, 1, 1, 1, 0, 0, 0, CLOPT_PRECISION_FLOAT};
     CU_ASSERT_EQUAL_FATAL(run_whole(ctx, &l, 64, &w), 0);
     /* first step: u = g / (|g| + epsilon) = 1 / (1 + 1e-7) per coordinate, r = |p| / |u| */
     const double u = 1.0 / (1.0 + 1e-7), r = 5e19 / (sqrt(2.0) * u);
@@ -652,7 +620,8 @@ static void test_bad_input(void)
 {
     const char *ok[] = {"adam"}, *bad[] = {"adam", "adma(lr=0.1)"}, *range[] = {"sgd(lr=-1)"};
     const double start[] = {1, 2}, inf_start[] = {1, INFINITY};
-    const clopt_run_options good = {"rosenbrock", ok, 1, start, 1, 10, 1, 0, 0, 0};
+    const clopt_run_options good = {"rosenbrock",         ok, 1, start, 1, 10, 1, 0, 0, 0,
+                                    CLOPT_PRECISION_FLOAT};
     clopt_run_options o = good;
     o.function = "rosenbrok";
     expect_rejected(o, "unknown function 'rosenbrok'; did you mean 'rosenbrock'?");

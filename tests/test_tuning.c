@@ -335,7 +335,17 @@ static void test_rows_give_the_same_trajectories_and_landscape(void)
         starts[i] = 2 * test_uniform(&rng);
     const char *fns[] = {"rosenbrock", "beale", "himmelblau"};
     for (size_t f = 0; f < sizeof fns / sizeof fns[0]; f++) {
-        clopt_run_options o = {fns[f], specs, 4, starts, 37, test_quick() ? 16 : 150, 5, 0.1, 7, 1};
+        clopt_run_options o = {fns[f],
+                               specs,
+                               4,
+                               starts,
+                               37,
+                               test_quick() ? 16 : 150,
+                               5,
+                               0.1,
+                               7,
+                               1,
+                               CLOPT_PRECISION_FLOAT};
         size_t na, nb;
         float *a = run_points(ctx[0], &o, &na);
         float lo_a, hi_a, lo_b, hi_b, grid_a[33 * 17], grid_b[33 * 17];

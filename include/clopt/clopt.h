@@ -245,6 +245,14 @@ CLOPT_API const clopt_function_info *clopt_function_get(size_t i);
 /* Looks a function up by name (case-insensitive); NULL with a "did you mean" in err. */
 CLOPT_API const clopt_function_info *clopt_function_find(const char *name, clopt_error *err);
 
+/*
+ * The element type of a run's or an exploration's trajectories: float (the default, zero),
+ * or double on a device with cl_khr_fp64 (the same rules and functions, one trajectory per
+ * work-item), for windows narrower than float resolves (about 1e-7 of their centre) and
+ * results to compare with a double computation.
+ */
+typedef enum { CLOPT_PRECISION_FLOAT, CLOPT_PRECISION_DOUBLE } clopt_precision;
+
 /* What to run: K optimizers x S starting points on one function. */
 typedef struct {
     const char *function;          /* catalogue name, or an expression f(x, y) */
@@ -257,6 +265,7 @@ typedef struct {
     double noise;                  /* sigma >= 0 of the gradient noise (0: exact gradients) */
     uint64_t seed;                 /* key of the noise generator */
     int state;                     /* nonzero: points also carry gradient and state */
+    clopt_precision precision;     /* CLOPT_PRECISION_DOUBLE: EINVAL without cl_khr_fp64 */
 } clopt_run_options;
 
 #define CLOPT_RUN_MAX_STEPS 10000000u
@@ -276,8 +285,9 @@ typedef struct {
  * point (y, where gradients are taken), then x, y, f of the average x where such a model is
  * evaluated (for the other optimizers' trajectories a copy of the point; with
  * options.state, the average is the state values b_x, b_y). A trajectory
- * that has diverged has NaN in every component from its diverged_at step on.
- * Valid until the next advance or release.
+ * that has diverged has NaN in every component from its diverged_at step on. In precision
+ * double, data_d holds the points as computed (the same layout) and data their roundings to
+ * float; in float data_d is NULL. Valid until the next advance or release.
  */
 typedef struct {
     uint64_t first_step;
@@ -285,6 +295,7 @@ typedef struct {
     size_t trajectories;
     size_t components;
     const float *data;
+    const double *data_d; /* precision double: data unrounded (NULL in float) */
 } clopt_slice;
 
 typedef struct clopt_run clopt_run;
@@ -294,7 +305,9 @@ CLOPT_API clopt_status clopt_run_check(const clopt_run_options *options, clopt_e
 
 /*
  * Validates the options and prepares a run of K x S trajectories in optimizer-major order
- * (trajectory t = k * S + s). Nothing is computed until clopt_run_advance.
+ * (trajectory t = k * S + s). Nothing is computed until clopt_run_advance. Precision double
+ * builds the double kernels on first use (per context; per expression); CLOPT_EINVAL with a
+ * sentence naming cl_khr_fp64 on a device without that extension.
  */
 CLOPT_API clopt_run *clopt_run_create(clopt_context *ctx, const clopt_run_options *options,
                                       clopt_error *err);
@@ -358,13 +371,6 @@ typedef enum {
     CLOPT_EXPLORE_SWEEP,  /* one run per point of a grid of hyperparameter values */
     CLOPT_EXPLORE_TUNE    /* a sweep from a list of starts x noise seeds: runs per value */
 } clopt_explore_kind;
-
-/*
- * The element type of an exploration's runs: float (the default, zero), or double on a
- * device with cl_khr_fp64 (the same rules and functions, one run per work-item), for
- * windows narrower than float resolves (about 1e-7 of their centre).
- */
-typedef enum { CLOPT_PRECISION_FLOAT, CLOPT_PRECISION_DOUBLE } clopt_precision;
 
 /* A swept hyperparameter: n values from lo to hi, evenly spaced or (log) geometrically. */
 typedef struct {

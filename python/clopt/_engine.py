@@ -9,6 +9,16 @@ from ._core import InvalidArgument, _check, _function_dict, _raise, default_cont
 from ._lib import lib
 
 
+_PRECISIONS = ("float", "double")  # clopt_precision's order
+
+
+def _precision(precision):
+    """clopt_precision's value of "float" or "double"; anything else is refused."""
+    if precision not in _PRECISIONS:
+        raise InvalidArgument(f"precision: expected \"float\" or \"double\", got {precision!r}")
+    return _PRECISIONS.index(precision)
+
+
 def specs_array(optimizers, what="optimizers"):
     """A spec or a list of specs as (ctypes char* array, the encoded bytes kept alive)."""
     if isinstance(optimizers, (str, dict)):
@@ -23,8 +33,9 @@ def specs_array(optimizers, what="optimizers"):
 class RunResult:
     """The trajectories of clopt.run.
 
-    points:       float32 [optimizer, start, record, 3], the (x, y, f) at steps
-                  0, every, 2 every, ...; NaN from a trajectory's divergence on
+    points:       float32 (float64 with precision="double") [optimizer, start, record, 3],
+                  the (x, y, f) at steps 0, every, 2 every, ...; NaN from a trajectory's
+                  divergence on
     average:      None, or when an optimizer is schedule-free (sgd_schedulefree, ...) the
                   same for its average x, where such a model is evaluated (points are y,
                   where gradients are taken); the other optimizers' are copies of points
@@ -52,13 +63,15 @@ class RunResult:
 
 
 def run(function, optimizers="adam", starts=None, steps=500, every=1, noise=0.0, seed=0,
-        context=None):
+        context=None, precision="float"):
     """Runs every optimizer from every start on a test function on the OpenCL device.
 
     function:    a name of clopt.functions() or an expression in x and y ("x^2 + 3*y^2")
     optimizers:  a spec or a list of specs ("adam(lr=0.01)", {"name": "sgd", ...})
     starts:      (x, y) or a list of them; None: the function's default start
     steps, every, noise, seed: as `clopt run` takes them
+    precision:   "float", or "double" (the device's cl_khr_fp64): the points as computed in
+                 double, float64 arrays
     Returns a RunResult, the same numbers `clopt run --json` prints.
     """
     if not isinstance(function, str):
@@ -81,6 +94,8 @@ def run(function, optimizers="adam", starts=None, steps=500, every=1, noise=0.0,
         if not isinstance(v, (int, np.integer)) or isinstance(v, bool) or v < 0:
             raise InvalidArgument(f"{name}: expected a non-negative integer, got {v!r}")
     o.steps, o.every, o.noise, o.seed = int(steps), int(every), float(noise), int(seed)
+    o.precision = _precision(precision)
+    dtype = np.float64 if precision == "double" else np.float32
     err = _lib.ClError()
     _check(lib.clopt_run_check(ctypes.byref(o), ctypes.byref(err)), err)
     ctx = context if context is not None else default_context()
@@ -92,17 +107,17 @@ def run(function, optimizers="adam", starts=None, steps=500, every=1, noise=0.0,
         k = len(keep)
         s = nt // k
         rows = int(steps) // int(every) + 1
-        out = np.empty((nt, rows, 3), dtype=np.float32)
+        out = np.empty((nt, rows, 3), dtype=dtype)
         avg = None
         if any(lib.clopt_run_has_average(r, t) for t in range(nt)):
-            avg = np.empty((nt, rows, 3), dtype=np.float32)
+            avg = np.empty((nt, rows, 3), dtype=dtype)
         sl = _lib.Slice()
         while not lib.clopt_run_finished(r):
             _check(lib.clopt_run_advance(r, 0, ctypes.byref(sl), ctypes.byref(err)), err)
             if sl.rows == 0:
                 continue
-            data = np.ctypeslib.as_array(sl.data, shape=(sl.rows, sl.trajectories,
-                                                         sl.components))
+            data = np.ctypeslib.as_array(sl.data_d if o.precision else sl.data,
+                                         shape=(sl.rows, sl.trajectories, sl.components))
             row0 = sl.first_step // int(every)
             out[:, row0:row0 + sl.rows, :] = data[:, :, :3].transpose(1, 0, 2)
             if avg is not None:

@@ -59,6 +59,7 @@ class RunOptions(ctypes.Structure):
         ("noise", c_double),
         ("seed", c_uint64),
         ("state", c_int),
+        ("precision", c_int),  # clopt_precision: 0 float, 1 double
     ]
 
 
@@ -70,6 +71,7 @@ class Slice(ctypes.Structure):
         ("trajectories", c_size_t),
         ("components", c_size_t),
         ("data", ctypes.POINTER(ctypes.c_float)),
+        ("data_d", ctypes.POINTER(c_double)),  # precision double: data unrounded (NULL in float)
     ]
 
 

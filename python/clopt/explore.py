@@ -7,12 +7,11 @@ import numpy as np
 
 from . import _lib
 from ._core import InvalidArgument, _check, _function_dict, _raise, default_context
-from ._engine import specs_array
+from ._engine import _precision, specs_array
 from ._lib import lib
 
 _BASINS, _SWEEP = 0, 1
 _FIELDS = ("x", "y", "f", "converged_at", "minimum", "diverged_at")
-_PRECISIONS = ("float", "double")  # clopt_precision's order
 
 
 class ExploreResult:
@@ -39,12 +38,6 @@ def _steps_tol(steps, tol):
     if not isinstance(steps, (int, np.integer)) or isinstance(steps, bool) or steps < 1:
         raise InvalidArgument(f"steps: expected a positive integer, got {steps!r}")
     return int(steps), float(tol)
-
-
-def _precision(precision):
-    if precision not in _PRECISIONS:
-        raise InvalidArgument(f"precision: expected \"float\" or \"double\", got {precision!r}")
-    return _PRECISIONS.index(precision)
 
 
 def _map_fields(mp):

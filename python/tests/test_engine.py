@@ -75,6 +75,26 @@ def test_run_expression_and_defaults(cli):
                                rtol=1e-5)
 
 
+def test_double_run_equals_clopt_run_json(cli):
+    specs = ["adam(lr=0.05, amsgrad=True)", "sgd_schedulefree(lr=0.001)"]
+    r = clopt.run("rosenbrock", specs, steps=60, every=2, noise=0.1, seed=3, precision="double")
+    args = ["run", "--function", "rosenbrock", "--steps", "60", "--every", "2", "--noise", "0.1",
+            "--seed", "3", "--precision", "double", "--optimizer", specs[0], "--optimizer",
+            specs[1]]
+    j = _tool(cli, *args)
+    assert j["precision"] == "double" and r.points.dtype == r.average.dtype == np.float64
+    for k, traj in enumerate(j["trajectories"]):  # the tool's shortest text is the double
+        np.testing.assert_array_equal(r.points[k, 0], np.array(traj["points"], np.float64))
+        if "average" in traj:
+            np.testing.assert_array_equal(r.average[k, 0], np.array(traj["average"], np.float64))
+    f32 = clopt.run("rosenbrock", specs, steps=60, every=2, noise=0.1, seed=3)
+    assert "precision" not in _tool(cli, *args[:-6], "--optimizer", specs[0])
+    assert not np.array_equal(f32.points.astype(np.float64), r.points)  # float rounds
+    np.testing.assert_allclose(f32.points, r.points, rtol=1e-4, atol=1e-5)
+    with pytest.raises(ValueError, match='precision: expected "float" or "double"'):
+        clopt.run("sphere", "adam", precision="single")
+
+
 def test_run_refusals():
     with pytest.raises(ValueError, match="did you mean 'rosenbrock'"):
         clopt.run("rosenbrok", "adam")

@@ -43,7 +43,8 @@ double bench_time_runs(clopt_context *ctx, const char *function, const char *spe
                        clopt_error *err)
 {
     const char *specs[] = {spec};
-    clopt_run_options o = {function, specs, 1, starts, n, steps, steps, 0, 0, 0};
+    clopt_run_options o = {
+        function, specs, 1, starts, n, steps, steps, 0, 0, 0, CLOPT_PRECISION_FLOAT};
     clopt_run *run = clopt_run_create(ctx, &o, err);
     if (!run) return -1;
     const double t0 = clopt_now();

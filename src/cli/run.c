@@ -17,8 +17,8 @@
 
 const char clopt_cli_run_usage[] =
     "usage: clopt run --function F [--optimizer SPEC]... [--start X,Y]... [--steps N]\n"
-    "                 [--every K] [--noise SIGMA] [--seed S] [--format json|csv]\n"
-    "                 [--device SEL]\n"
+    "                 [--every K] [--noise SIGMA] [--seed S] [--precision float|double]\n"
+    "                 [--format json|csv] [--device SEL]\n"
     "\n"
     "Runs every optimizer from every start on test function F (a name of `clopt functions`\n"
     "or an expression in x and y, such as 'x^2 + 10*y^2') on\n"
@@ -32,6 +32,9 @@ const char clopt_cli_run_usage[] =
     "  --every K         record every K-th point, 1 .. N (default 1)\n"
     "  --noise SIGMA     add SIGMA * N(0,1) to each gradient component (default 0)\n"
     "  --seed S          key of the noise generator (default 0)\n"
+    "  --precision P     float (default) or double (needs cl_khr_fp64): double prints\n"
+    "                    every number as the shortest text that reads back as the same\n"
+    "                    double, and the JSON says \"precision\": \"double\"\n"
     "  --format F        json (default) or csv (trajectory,optimizer,step,x,y,f)\n"
     "  --device SEL      cpu, gpu, P:D or part of a device name\n";
 
@@ -75,6 +78,12 @@ static int parse(int argc, char **argv, run_args *a)
             if (cli_double(CMD, "--noise", v, &a->o.noise)) return 2;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--seed", &bad))) {
             if (cli_u64(CMD, "--seed", v, 0, UINT64_MAX, &a->o.seed)) return 2;
+        } else if ((v = cli_value(CMD, argc, argv, &i, "--precision", &bad))) {
+            if (strcmp(v, "float") && strcmp(v, "double")) {
+                fprintf(stderr, CMD ": --precision = '%s': expected float or double\n", v);
+                return 2;
+            }
+            a->o.precision = v[0] == 'd' ? CLOPT_PRECISION_DOUBLE : CLOPT_PRECISION_FLOAT;
         } else if ((v = cli_value(CMD, argc, argv, &i, "--format", &bad))) {
             if (strcmp(v, "json") && strcmp(v, "csv")) {
                 fprintf(stderr, CMD ": --format = '%s': expected json or csv\n", v);
@@ -102,11 +111,13 @@ static int parse(int argc, char **argv, run_args *a)
     return 0;
 }
 
-/* Every trajectory's points, filled slice by slice. */
+/* Every trajectory's points, filled slice by slice: floats, or doubles in precision double. */
 typedef struct {
     size_t nt, rows;
-    size_t w;   /* 3: x, y, f; 6: and the schedule-free average's x, y, f */
-    float *xyf; /* [trajectory][row][w] */
+    size_t w;    /* 3: x, y, f; 6: and the schedule-free average's x, y, f */
+    int dbl;     /* precision double: xyd, else xyf */
+    float *xyf;  /* [trajectory][row][w] */
+    double *xyd; /* the same in double */
 } points;
 
 static int collect(clopt_run *run, const run_args *a, points *p, clopt_error *err)
@@ -114,25 +125,45 @@ static int collect(clopt_run *run, const run_args *a, points *p, clopt_error *er
     p->nt = clopt_run_trajectories(run);
     p->rows = (size_t)(a->o.steps / a->o.every) + 1;
     p->w = 3;
+    p->dbl = a->o.precision == CLOPT_PRECISION_DOUBLE;
     for (size_t t = 0; t < p->nt; t++)
         if (clopt_run_has_average(run, t)) p->w = CLOPT_RUN_AVERAGE_COMPONENTS;
-    if (p->rows > SIZE_MAX / p->w / sizeof(float) / p->nt ||
-        !(p->xyf = malloc(p->nt * p->rows * p->w * sizeof(float)))) {
+    const size_t esize = p->dbl ? sizeof(double) : sizeof(float);
+    void *buf = NULL;
+    if (p->rows > SIZE_MAX / p->w / esize / p->nt ||
+        !(buf = malloc(p->nt * p->rows * p->w * esize))) {
         snprintf(err->text, sizeof err->text,
                  "%zu trajectories x %zu points do not fit in memory; raise --every", p->nt,
                  p->rows);
         return 1;
     }
+    if (p->dbl)
+        p->xyd = buf;
+    else
+        p->xyf = buf;
     while (!clopt_run_finished(run)) {
         clopt_slice s;
         if (clopt_run_advance(run, 0, &s, err) != CLOPT_OK) return 1;
         const size_t row0 = (size_t)(s.first_step / a->o.every);
         for (size_t r = 0; r < s.rows; r++)
-            for (size_t t = 0; t < p->nt; t++)
-                memcpy(&p->xyf[(t * p->rows + row0 + r) * p->w],
-                       &s.data[(r * s.trajectories + t) * s.components], p->w * sizeof(float));
+            for (size_t t = 0; t < p->nt; t++) {
+                const size_t to = (t * p->rows + row0 + r) * p->w;
+                const size_t from = (r * s.trajectories + t) * s.components;
+                if (p->dbl)
+                    memcpy(&p->xyd[to], &s.data_d[from], p->w * sizeof(double));
+                else
+                    memcpy(&p->xyf[to], &s.data[from], p->w * sizeof(float));
+            }
     }
     return 0;
+}
+
+/* Component c of trajectory t's point at row r, as the shortest text that reads back as the
+ * same float, or (precision double) the same double. */
+static const char *value(char num[32], const points *p, size_t t, size_t r, size_t c)
+{
+    const size_t i = (t * p->rows + r) * p->w + c;
+    return p->dbl ? clopt_format_number(num, p->xyd[i]) : clopt_format_float(num, p->xyf[i]);
 }
 
 /* The points of trajectory t: those before it diverged. */
@@ -156,9 +187,10 @@ static void print_config(const char *json)
 static void print_json(clopt_run *run, const run_args *a, const points *p)
 {
     char n1[32], n2[32], n3[32];
-    printf("{\"function\": \"%s\", \"steps\": %llu, \"every\": %llu,\n \"trajectories\": [",
-           clopt_run_function(run)->name, (unsigned long long)a->o.steps,
-           (unsigned long long)a->o.every);
+    /* "precision" only when double: float output stays as it was before the option */
+    printf("{\"function\": \"%s\", %s\"steps\": %llu, \"every\": %llu,\n \"trajectories\": [",
+           clopt_run_function(run)->name, p->dbl ? "\"precision\": \"double\", " : "",
+           (unsigned long long)a->o.steps, (unsigned long long)a->o.every);
     for (size_t t = 0; t < p->nt; t++) {
         const double *st = clopt_run_start(run, t);
         printf("%s\n  {\"optimizer\": ", t ? "," : "");
@@ -166,18 +198,13 @@ static void print_json(clopt_run *run, const run_args *a, const points *p)
         printf(", \"start\": [%s, %s],\n   \"points\": [", clopt_format_number(n1, st[0]),
                clopt_format_number(n2, st[1]));
         const size_t n = count_points(run, p, t, a->o.every);
-        for (size_t r = 0; r < n; r++) {
-            const float *q = &p->xyf[(t * p->rows + r) * p->w];
-            printf("%s[%s, %s, %s]", r ? ", " : "", clopt_format_float(n1, q[0]),
-                   clopt_format_float(n2, q[1]), clopt_format_float(n3, q[2]));
-        }
+        for (size_t r = 0; r < n; r++)
+            printf("%s[%s, %s, %s]", r ? ", " : "", value(n1, p, t, r, 0), value(n2, p, t, r, 1),
+                   value(n3, p, t, r, 2));
         /* schedule-free: the average x, where such a model is evaluated, in the same form */
-        for (size_t r = 0; clopt_run_has_average(run, t) && r < n; r++) {
-            const float *q = &p->xyf[(t * p->rows + r) * p->w + 3];
-            printf("%s[%s, %s, %s]", r ? ", " : "],\n   \"average\": [",
-                   clopt_format_float(n1, q[0]), clopt_format_float(n2, q[1]),
-                   clopt_format_float(n3, q[2]));
-        }
+        for (size_t r = 0; clopt_run_has_average(run, t) && r < n; r++)
+            printf("%s[%s, %s, %s]", r ? ", " : "],\n   \"average\": [", value(n1, p, t, r, 3),
+                   value(n2, p, t, r, 4), value(n3, p, t, r, 5));
         const int64_t d = clopt_run_diverged_at(run, t);
         if (d < 0)
             printf("],\n   \"diverged_at\": null}");
@@ -198,12 +225,10 @@ static int print_csv(clopt_run *run, const run_args *a, const points *p)
         if (!label) return 1;
         const char *quote = strchr(label, ',') ? "\"" : ""; /* CSV: a field with commas */
         const size_t n = count_points(run, p, t, a->o.every);
-        for (size_t r = 0; r < n; r++) {
-            const float *q = &p->xyf[(t * p->rows + r) * p->w];
+        for (size_t r = 0; r < n; r++)
             printf("%zu,%s%s%s,%llu,%s,%s,%s\n", t, quote, label, quote,
-                   (unsigned long long)(r * a->o.every), clopt_format_float(n1, q[0]),
-                   clopt_format_float(n2, q[1]), clopt_format_float(n3, q[2]));
-        }
+                   (unsigned long long)(r * a->o.every), value(n1, p, t, r, 0),
+                   value(n2, p, t, r, 1), value(n3, p, t, r, 2));
         free(label);
     }
     return 0;
@@ -230,7 +255,7 @@ int clopt_cli_run(int argc, char **argv)
         fprintf(stderr, CMD ": %s\n", err.text);
         return err.status == CLOPT_ENODEVICE ? 2 : 1;
     }
-    points p = {0, 0, 3, NULL};
+    points p = {0};
     clopt_run *run = clopt_run_create(ctx, &a.o, &err);
     rc = !run || collect(run, &a, &p, &err);
     if (rc)
@@ -240,6 +265,7 @@ int clopt_cli_run(int argc, char **argv)
     else
         print_json(run, &a, &p);
     free(p.xyf);
+    free(p.xyd);
     clopt_run_release(run);
     clopt_context_release(ctx);
     if (!rc && (fflush(stdout) || ferror(stdout))) {

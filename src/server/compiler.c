@@ -40,12 +40,14 @@ static void serve(srv *s, const char *client)
     s->compiler.recent[at].served = ++s->compiler.clock;
 }
 
-size_t srv_program_bytes(const srv *s, const char *function)
+size_t srv_program_bytes(const srv *s, const srv_job_kind *k, const void *req)
 {
-    clopt_function_ref f;
+    clopt_function_ref f = {0};
     size_t n = 0;
-    if (s->ctx && clopt_function_resolve(function, &f, NULL, NULL) == CLOPT_OK && f.expr &&
-        !clopt_function_program_cached(s->ctx, &f))
+    if (!k->function) return 0;
+    const int dbl = k->dbl && k->dbl(req);
+    if (s->ctx && clopt_function_resolve(k->function(req), &f, NULL, NULL) == CLOPT_OK && f.expr &&
+        !clopt_function_program_cached(s->ctx, &f, dbl))
         n = SRV_PROGRAM_BYTES;
     clopt_function_ref_release(&f);
     return n;
@@ -64,9 +66,10 @@ int srv_job_compile(srv *s, srv_job *j, char *error, size_t esize)
     clopt_function_ref f = {0};
     clopt_error err = {0};
     int rc = 0;
+    const int dbl = j->kind->dbl && j->kind->dbl(j->req);
     if (!j->kind->function ||
         clopt_function_resolve(j->kind->function(j->req), &f, NULL, NULL) != CLOPT_OK || !f.expr ||
-        clopt_function_program_cached(s->ctx, &f)) {
+        clopt_function_program_cached(s->ctx, &f, dbl)) {
         clopt_function_ref_release(&f); /* a name, or compiled: nothing to do here */
         return 0;
     }
@@ -87,7 +90,7 @@ int srv_job_compile(srv *s, srv_job *j, char *error, size_t esize)
     } else {
         cl_program program;
         cl_uint id;
-        if (clopt_function_program(s->ctx, &f, &program, &id, &err) == CLOPT_OK)
+        if (clopt_function_program(s->ctx, &f, dbl, &program, &id, &err) == CLOPT_OK)
             clReleaseProgram(program);
         else {
             snprintf(error, esize, "%s", err.text);

@@ -301,18 +301,8 @@ int srv_explore_grid(json_t *root, size_t dflt, size_t *nx_out, size_t *ny_out, 
 
 int srv_explore_precision(const srv *s, json_t *root, clopt_precision *out, srv_problem *p)
 {
-    json_t *precision = json_object_get(root, "precision");
-    if (precision &&
-        (!json_is_string(precision) || (strcmp(json_string_value(precision), "float") &&
-                                        strcmp(json_string_value(precision), "double"))))
-        return srv_problem_set(p, 400, "precision", "precision must be \"float\" or \"double\"");
-    *out = precision && !strcmp(json_string_value(precision), "double") ? CLOPT_PRECISION_DOUBLE
-                                                                        : CLOPT_PRECISION_FLOAT;
-    if (s->ctx && *out == CLOPT_PRECISION_DOUBLE && !clopt_context_has_fp64(s->ctx))
-        return srv_problem_set(p, 400, "precision",
-                               "precision \"double\" needs the device's cl_khr_fp64 extension, "
-                               "which this device lacks; use \"float\"");
-    return 0;
+    *out = CLOPT_PRECISION_FLOAT;
+    return srv_json_precision(root, out, p) || srv_check_fp64(s->ctx, *out, p) ? -1 : 0;
 }
 
 static int parse_vary(json_t *root, exploration *r, srv_problem *p)

@@ -2,6 +2,7 @@
 #include "fields.h"
 
 #include "config.h"
+#include "context.h"
 #include "spec.h"
 
 #include <nettle/sha2.h>
@@ -61,6 +62,26 @@ int srv_json_integer(json_t *root, const char *name, json_int_t lo, json_int_t h
         return srv_problem_set(p, 400, name, "%s = %lld is out of range: the limit is %lld .. %lld",
                                name, (long long)n, (long long)lo, (long long)hi);
     *out = (uint64_t)n;
+    return 0;
+}
+
+int srv_json_precision(json_t *root, clopt_precision *out, srv_problem *p)
+{
+    json_t *v = json_object_get(root, "precision");
+    if (!v) return 0;
+    const char *text = json_is_string(v) ? json_string_value(v) : "";
+    if (strcmp(text, "float") && strcmp(text, "double"))
+        return srv_problem_set(p, 400, "precision", "precision must be \"float\" or \"double\"");
+    *out = text[0] == 'd' ? CLOPT_PRECISION_DOUBLE : CLOPT_PRECISION_FLOAT;
+    return 0;
+}
+
+int srv_check_fp64(clopt_context *ctx, clopt_precision precision, srv_problem *p)
+{
+    if (ctx && precision == CLOPT_PRECISION_DOUBLE && !clopt_context_has_fp64(ctx))
+        return srv_problem_set(p, 400, "precision",
+                               "precision \"double\" needs the device's cl_khr_fp64 extension, "
+                               "which this device lacks; use \"float\"");
     return 0;
 }
 

@@ -38,6 +38,13 @@ int srv_json_optimizers(json_t *root, size_t max, char ***specs, size_t *n, srv_
 int srv_json_training_optimizers(json_t *root, size_t max, char ***specs, size_t *n,
                                  srv_problem *p);
 
+/* An optional "precision": "float" (the default, *out unchanged) or "double". */
+int srv_json_precision(json_t *root, clopt_precision *out, srv_problem *p);
+
+/* Refuses precision double (field "precision") where the server's device lacks cl_khr_fp64;
+ * 0 without a device (offline checks). */
+int srv_check_fp64(clopt_context *ctx, clopt_precision precision, srv_problem *p);
+
 /* The first SRV_ID_CHARS hex digits of SHA-256(text). */
 void srv_hash_id(const char *text, char id[SRV_ID_CHARS + 1]);
 

@@ -9,7 +9,25 @@
 #include <stdlib.h>
 #include <string.h>
 
-static void put_row(FILE *f, const clopt_slice *sl, size_t r, uint64_t every, float *last,
+/* Component i of the slice as computed: the double (precision double) or the float. */
+static double value(const clopt_slice *sl, size_t i)
+{
+    return sl->data_d ? sl->data_d[i] : (double)sl->data[i];
+}
+
+/* v as the shortest text that reads back as the same double, or as the same float. */
+static const char *number(char num[32], const clopt_slice *sl, double v)
+{
+    return sl->data_d ? clopt_format_number(num, v) : clopt_format_float(num, (float)v);
+}
+
+/* x, y, f of trajectory t's point (components at) if all are finite: 1, else 0. */
+static int finite_point(const clopt_slice *sl, size_t at)
+{
+    return isfinite(value(sl, at)) && isfinite(value(sl, at + 1)) && isfinite(value(sl, at + 2));
+}
+
+static void put_row(FILE *f, const clopt_slice *sl, size_t r, uint64_t every, double *last,
                     const clopt_run *run)
 {
     char num[32];
@@ -18,41 +36,44 @@ static void put_row(FILE *f, const clopt_slice *sl, size_t r, uint64_t every, fl
     const size_t ncomp = average ? 3 : sl->components;
     fprintf(f, "{\"step\":%llu,\"points\":[", (unsigned long long)(sl->first_step + r * every));
     for (size_t t = 0; t < sl->trajectories; t++) {
-        const float *q = &sl->data[(r * sl->trajectories + t) * sl->components];
+        const size_t at = (r * sl->trajectories + t) * sl->components;
         if (t) fputc(',', f);
-        if (!isfinite(q[0]) || !isfinite(q[1]) || !isfinite(q[2])) {
+        if (!finite_point(sl, at)) {
             fputs("null", f); /* diverged: the done event says when */
             continue;
         }
         fputc('[', f);
         for (size_t c = 0; c < ncomp; c++)
-            fprintf(f, "%s%s", c ? "," : "", clopt_format_float(num, q[c]));
+            fprintf(f, "%s%s", c ? "," : "", number(num, sl, value(sl, at + c)));
         if (last) {
             const int first = sl->first_step + r * every == 0;
             for (size_t c = 0; c < 2; c++) {
-                const float d = first ? 0.0f : q[c] - last[2 * t + c];
-                last[2 * t + c] = q[c];
-                fprintf(f, ",%s", clopt_format_float(num, d));
+                const double q = value(sl, at + c);
+                /* float: the difference of the two floats, rounded as float arithmetic does */
+                const double d = first        ? 0.0
+                                 : sl->data_d ? q - last[2 * t + c]
+                                              : (double)((float)q - (float)last[2 * t + c]);
+                last[2 * t + c] = q;
+                fprintf(f, ",%s", number(num, sl, d));
             }
         }
         fputc(']', f);
     }
     for (size_t t = 0; average && t < sl->trajectories; t++) {
-        const float *q = &sl->data[(r * sl->trajectories + t) * sl->components + 3];
+        const size_t at = (r * sl->trajectories + t) * sl->components + 3;
         fputs(t ? "," : "],\"average\":[", f);
-        if (!clopt_run_has_average(run, t) || !isfinite(q[0]) || !isfinite(q[1]) ||
-            !isfinite(q[2])) {
+        if (!clopt_run_has_average(run, t) || !finite_point(sl, at)) {
             fputs("null", f); /* not schedule-free, or diverged */
             continue;
         }
-        fprintf(f, "[%s,", clopt_format_float(num, q[0]));
-        fprintf(f, "%s,", clopt_format_float(num, q[1]));
-        fprintf(f, "%s]", clopt_format_float(num, q[2]));
+        fprintf(f, "[%s,", number(num, sl, value(sl, at)));
+        fprintf(f, "%s,", number(num, sl, value(sl, at + 1)));
+        fprintf(f, "%s]", number(num, sl, value(sl, at + 2)));
     }
     fputs("]}", f);
 }
 
-char *srv_frame_step(const clopt_slice *sl, uint64_t every, float *last, const clopt_run *run,
+char *srv_frame_step(const clopt_slice *sl, uint64_t every, double *last, const clopt_run *run,
                      size_t *len)
 {
     char *text = NULL;

@@ -12,7 +12,8 @@
  *       gradients are taken), null for another optimizer's trajectory or once diverged.
  * done: {"steps":N,"diverged_at":[step or null, ...]}
  * error: {"error":"sentence"}
- * Numbers are the shortest text that reads back as the same float32 (at most 9 digits).
+ * Numbers are the shortest text that reads back as the same float32 (at most 9 digits); in
+ * a run of precision "double", as the same double (at most 17 digits).
  */
 #ifndef CLOPT_SERVER_FRAMES_H
 #define CLOPT_SERVER_FRAMES_H
@@ -26,7 +27,7 @@
 
 /* The step event of one slice; `last` (state mode) holds and receives each x, y; `run`
  * says which trajectories have an average. malloc'd. */
-char *srv_frame_step(const clopt_slice *sl, uint64_t every, float *last, const clopt_run *run,
+char *srv_frame_step(const clopt_slice *sl, uint64_t every, double *last, const clopt_run *run,
                      size_t *len);
 
 char *srv_frame_done(const clopt_run *run, uint64_t steps, size_t *len);

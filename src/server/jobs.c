@@ -308,7 +308,7 @@ srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req,
 #pragma GCC diagnostic pop
         goto done;
     }
-    const size_t compiling = k->function ? srv_program_bytes(s, k->function(req)) : 0;
+    const size_t compiling = srv_program_bytes(s, k, req);
     const size_t estimate = k->estimate(s, req) + compiling;
     const size_t base = sizeof *j + 3 * strlen(canonical) + 1;
     if (estimate + base > s->o.memory_budget) {
@@ -435,8 +435,7 @@ static void *worker(void *arg)
             q->queue = j->qnext;
             if (!q->queue) q->queue_tail = NULL;
             j->qnext = NULL;
-            if (!j->compiled && q->kind->function &&
-                srv_program_bytes(s, q->kind->function(j->req))) {
+            if (!j->compiled && srv_program_bytes(s, q->kind, j->req)) {
                 srv_compiler_push(s, j); /* back at the head of the queue once compiled */
                 continue;
             }

@@ -72,6 +72,8 @@ typedef struct {
     /* The request's function (a catalogue name or an expression), for kinds that compile
      * an expression's program (may be NULL): see srv_job_compile. */
     const char *(*function)(const void *req);
+    /* Whether that program is the double one (precision "double"; may be NULL: float). */
+    int (*dbl)(const void *req);
 } srv_job_kind;
 
 struct srv_job {
@@ -189,9 +191,9 @@ int srv_job_emit(srv *s, srv_job *j, const char *name, char *json, int final);
  */
 #define SRV_PROGRAM_BYTES ((size_t)2 << 20)
 
-/* The program bytes a job of this function must reserve: 0 unless an expression that is not
- * compiled yet. Lock held or not. */
-size_t srv_program_bytes(const srv *s, const char *function);
+/* The program bytes a job of kind k for req must reserve: 0 unless its function is an
+ * expression not compiled yet in its precision. Lock held or not. */
+size_t srv_program_bytes(const srv *s, const srv_job_kind *k, const void *req);
 
 /*
  * Compiles j's expression into the context's cache before j takes the device (lock and

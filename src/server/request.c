@@ -19,8 +19,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char *const fields[] = {"function", "optimizers", "starts", "steps", "every",
-                                     "noise",    "seed",       "state",  NULL};
+static const char *const fields[] = {"function", "optimizers", "starts", "steps",     "every",
+                                     "noise",    "seed",       "state",  "precision", NULL};
 
 static int parse_optimizers(json_t *root, srv_request *r, srv_problem *p)
 {
@@ -104,7 +104,7 @@ static int parse_scalars(json_t *root, srv_request *r, srv_problem *p)
             return srv_problem_set(p, 400, "state", "state must be true or false");
         r->o.state = json_is_true(v);
     }
-    return 0;
+    return srv_json_precision(root, &r->o.precision, p);
 }
 
 /* The server's limits on the size of a run, each named in its message. */
@@ -148,7 +148,10 @@ static char *canonical_text(const srv_request *r)
             (unsigned long long)r->o.every, r->o.function, clopt_format_number(a, r->o.noise));
     for (size_t i = 0; i < r->o.noptimizers; i++)
         fprintf(f, "%s%s", i ? "," : "", r->specs[i]);
-    fprintf(f, "],\"seed\":%llu,\"starts\":[", (unsigned long long)r->o.seed);
+    /* "precision" only when double: a float run keeps the id it had before the field */
+    fprintf(f, "]%s,\"seed\":%llu,\"starts\":[",
+            r->o.precision == CLOPT_PRECISION_DOUBLE ? ",\"precision\":\"double\"" : "",
+            (unsigned long long)r->o.seed);
     for (size_t i = 0; i < r->o.nstarts; i++)
         fprintf(f, "%s[%s,%s]", i ? "," : "", clopt_format_number(a, r->starts[2 * i]),
                 clopt_format_number(b, r->starts[2 * i + 1]));
@@ -165,7 +168,8 @@ int srv_request_parse(const char *body, size_t len, srv_request *req, srv_proble
 {
     memset(req, 0, sizeof *req);
     json_t *root = srv_json_object(
-        body, len, fields, "function, optimizers, starts, steps, every, noise, seed or state",
+        body, len, fields,
+        "function, optimizers, starts, steps, every, noise, seed, state or precision",
         "{\"function\": \"rosenbrock\", \"optimizers\": [\"adam\"]}", p);
     if (!root) return -1;
     int rc = -1;

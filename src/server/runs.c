@@ -8,6 +8,7 @@
 
 #include "catalogue.h"
 #include "config.h"
+#include "fields.h"
 #include "frames.h"
 #include "spec.h"
 
@@ -20,14 +21,15 @@
 #define SLICE_MAX_ROWS 64
 
 /* The worst case of the event text (frames.h): every number at its longest. */
-#define NUMBER_MAX 15     /* "-1.17549435e-38" */
-#define EVENT_HEAD_MAX 64 /* "id: N\nevent: step\ndata: " and the wrapping of a slice */
-#define ROW_HEAD_MAX 32   /* {"step":N,"points":[ ... ]}, */
+#define NUMBER_MAX 15        /* "-1.17549435e-38" */
+#define NUMBER_MAX_DOUBLE 24 /* "-2.2250738585072014e-308" (precision "double") */
+#define EVENT_HEAD_MAX 64    /* "id: N\nevent: step\ndata: " and the wrapping of a slice */
+#define ROW_HEAD_MAX 32      /* {"step":N,"points":[ ... ]}, */
 #define ERROR_EVENT_MAX 512
 
 typedef struct {
     clopt_run *engine;
-    float *last; /* state mode: the previous step's x, y per trajectory */
+    double *last; /* state mode: the previous step's x, y per trajectory */
 } run_work;
 
 static size_t trajectories(const srv_request *r)
@@ -56,13 +58,14 @@ static size_t estimate(const srv *s, const void *req)
     const size_t nt = trajectories(r), comps = r->o.state ? CLOPT_RUN_STATE_COMPONENTS + 2
                                                : average  ? 7
                                                           : 3;
-    const size_t point = 2 + comps * NUMBER_MAX + (comps - 1) + 1;
+    const size_t number = r->o.precision == CLOPT_PRECISION_DOUBLE ? NUMBER_MAX_DOUBLE : NUMBER_MAX;
+    const size_t point = 2 + comps * number + (comps - 1) + 1;
     const size_t rows = (size_t)(r->o.steps / r->o.every) + 1;
     const size_t events = rows / slice_rows(r) + 3; /* a partial slice, done, error */
     const size_t text = rows * (ROW_HEAD_MAX + nt * point) + events * EVENT_HEAD_MAX +
                         (EVENT_HEAD_MAX + nt * 8) + ERROR_EVENT_MAX;
     const size_t index = 2 * events * sizeof(size_t); /* the log's event ends, doubling */
-    const size_t work = r->o.state ? 2 * nt * sizeof(float) : 0;
+    const size_t work = r->o.state ? 2 * nt * sizeof(double) : 0;
     return text + index + work;
 }
 
@@ -86,6 +89,11 @@ static void free_request(void *req)
 static const char *function(const void *req)
 {
     return ((const srv_request *)req)->function;
+}
+
+static int dbl(const void *req)
+{
+    return ((const srv_request *)req)->o.precision == CLOPT_PRECISION_DOUBLE;
 }
 
 /* One slice; the done event with the last one. */
@@ -140,7 +148,6 @@ static int turn(srv *s, srv_job *j, char *error, size_t esize)
 
 static void *parse(const srv *s, const char *body, size_t len, char **canonical, srv_problem *p)
 {
-    (void)s;
     srv_request *r = malloc(sizeof *r);
     if (!r) {
         srv_problem_set(p, 503, "", "out of memory");
@@ -148,6 +155,10 @@ static void *parse(const srv *s, const char *body, size_t len, char **canonical,
     }
     if (srv_request_parse(body, len, r, p)) {
         free(r);
+        return NULL;
+    }
+    if (srv_check_fp64(s->ctx, r->o.precision, p)) {
+        free_request(r);
         return NULL;
     }
     *canonical = r->canonical; /* the job keeps it */
@@ -234,4 +245,5 @@ const srv_job_kind srv_run_kind = {
     .result_bytes = NULL,
     .subroute = NULL,
     .function = function,
+    .dbl = dbl,
 };

@@ -37,7 +37,8 @@ RUN = {"function": "rosenbrock",
 def clopt_run(req):
     """The same run through `clopt run` (the JSON of the command line)."""
     args = [BINARY, "run", "--function", req["function"], "--steps", str(req["steps"]),
-            "--every", str(req.get("every", 1))]
+            "--every", str(req.get("every", 1)), "--noise", repr(req.get("noise", 0.0)),
+            "--seed", str(req.get("seed", 0)), "--precision", req.get("precision", "float")]
     for o in req["optimizers"]:
         args += ["--optimizer", o if isinstance(o, str) else json.dumps(o)]
     for x, y in req["starts"]:
@@ -244,6 +245,43 @@ class Endpoints(ServerCase):
             n = len(traj["points"])
             self.assertEqual(streamed[:n], traj["points"], "trajectory %d" % t)
             self.assertTrue(all(p is None for p in streamed[n:]))
+
+    def test_double_run_streams_the_doubles_of_clopt_run(self):
+        """precision "double": every streamed number is the double `clopt run --precision
+        double` prints (an expression too, through its own double program); the request names
+        the precision, so its id is not the float run's; state mode's steps in double."""
+        req = {"function": "x^2 + 3*y^2 + sin(x*y)",
+               "optimizers": ["adam(lr=0.05, amsgrad=True)", "sgd_schedulefree(lr=0.01)", "muon"],
+               "starts": [[-1.5, 2], [0.5, -0.5]], "steps": 120, "every": 3, "noise": 0.1,
+               "seed": 5, "precision": "double"}
+        status, body = post_json(self.port, "/api/v1/runs", req)
+        self.assertEqual(status, 201, body)
+        events = Stream(self.port, body["events"]).all()
+        self.assertEqual(events[-1]["event"], "done", events[-1])
+        rows = points_of(events)
+        cli = clopt_run(req)
+        self.assertEqual(cli["precision"], "double")
+        for t, traj in enumerate(cli["trajectories"]):
+            self.assertEqual([pts[t] for _, pts in rows], traj["points"], "trajectory %d" % t)
+        self.assertTrue(any(p != struct.unpack("<f", struct.pack("<f", p))[0]
+                            for _, pts in rows for pt in pts for p in pt))  # not float32
+        status, st = get_json(self.port, "/api/v1/runs/" + body["id"])
+        self.assertEqual(st["request"]["precision"], "double")
+        status, float_run = post_json(self.port, "/api/v1/runs", dict(req, precision="float"))
+        self.assertEqual(status, 201, float_run)
+        self.assertNotEqual(float_run["id"], body["id"])
+        status, st = get_json(self.port, "/api/v1/runs/" + float_run["id"])
+        self.assertNotIn("precision", st["request"])  # a float run's id is as before the field
+        Stream(self.port, float_run["events"]).all()
+        status, body = post_json(self.port, "/api/v1/runs",
+                                 {"function": "rosenbrock", "optimizers": ["adam(lr=0.01)"],
+                                  "steps": 4, "state": True, "precision": "double"})
+        rows = points_of(Stream(self.port, body["events"]).all())
+        for (_, [a]), (_, [b]) in zip(rows, rows[1:]):
+            self.assertEqual(b[-2:], [b[0] - a[0], b[1] - a[1]])  # the step taken, in double
+        self.assertEqual(rows[1][1][0][0], -1.5 + 0.01 * 155 / (155 + 1e-8 / math.sqrt(0.001)))
+        status, body = post_json(self.port, "/api/v1/runs", dict(req, precision="half"))
+        self.assertEqual((status, body["code"], body["field"]), (400, "bad_precision", "precision"))
 
     def test_schedule_free_streams_its_average_as_clopt_run_does(self):
         req = {"function": "rosenbrock", "optimizers": ["sgd_schedulefree(lr=0.01)",
