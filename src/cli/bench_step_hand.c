@@ -14,8 +14,9 @@
  * (the flags CMake gives this file, CLOPT_BENCH_FLAGS) reports each of the 15 HAND_LOOP
  * lines "loop vectorized using 64 byte vectors" on AVX-512 (gcc 12; -fopt-info-vec-missed
  * names only the check's loops below, which are not timed). The rule's fmax() is written as
- * a comparison: glibc has no vector fmaxf, and that call is what keeps Adam with amsgrad,
- * Adamax and AdamW scalar in the rule compiled as C. The two differ only on NaN.
+ * a comparison: glibc has no vector fmaxf, and that call (in amsgrad's branch, there even
+ * when amsgrad is off) keeps Adam, AdamW and Adamax scalar in the rule compiled as C. The
+ * two differ only on NaN.
  */
 #include "bench_step_loops.h"
 

@@ -17,9 +17,9 @@
 
 /*
  * An element-wise rule keeping NSTATE state buffers (the tensor kernels' lean or full).
- * gcc 12 does not vectorise it for Adam with amsgrad, Adamax and AdamW (-fopt-info-vec-missed:
- * "no vectype for stmt" where the rule calls fmax), so bench step also times each rule
- * written by hand (bench_step_hand.c).
+ * gcc 12 does not vectorise it for Adam, AdamW (with or without amsgrad) and Adamax
+ * (-fopt-info-vec-missed: "no vectype for stmt" where the rule calls fmax), so bench step
+ * also times each rule written by hand (bench_step_hand.c).
  */
 #define ELEMENT_LOOP(KEY, NSTATE)                                                                  \
     _Pragma("omp parallel for simd schedule(static)") for (size_t i = 0; i < n; i++)               \
