@@ -12,7 +12,7 @@
  * (clopt_state_load, clopt_state_store), so a run gives the bits of the trajectory with the
  * same start and spec.
  *
- * Arguments: the launch constants (clopt_launch, trajectory.h; rpad is its pad), then the
+ * Arguments: the launch constants (clopt_launch, trajectory.h; rpad below is its pad), then the
  * buffers in the trajectory kernel's order (kinds, table, state, flags: steps, out: sums),
  * so that one host engine (src/engine.c) drives both.
  * Buffers, for rpad runs (padded to whole work-items):
@@ -42,74 +42,70 @@
  * trajectory kernel does, CLOPT_KIND_COPIES); otherwise, and for a sweep, whose groups may
  * differ in kind, `kind` is CLOPT_KIND_COUNT and each group's kind comes from the table.
  */
-CLOPT_INLINE void clopt_explore(const bool sweep, const uint kind, const uint fn,
-                                const uint cpad, const uint ncfg, const uint rpad,
-                                const uint nwork, const uint groups, __global const uint *kinds,
-                                __global const clopt_scalars *table, const uint stride,
-                                const uint first, const uint count, const uint nsteps,
-                                const clopt_elem fstar, const clopt_elem tol,
-                                __global clopt_elem *state, __global uint *steps, const clopt_elem noise,
-                                const uint nseeds, const uint auc, __global clopt_elem *sums)
+CLOPT_INLINE void clopt_explore(const bool sweep, const uint kind, const clopt_launch L,
+                                __global const uint *kinds, __global const clopt_scalars *table,
+                                __global clopt_elem *state, __global uint *steps,
+                                __global clopt_elem *sums)
 {
     const uint w = get_global_id(0);
-    if (w >= nwork)
+    if (w >= L.nwork)
         return;
-    const uint t = w * (CLOPT_TW * groups); /* this work-item's first (padded) run */
-    const uint o = min(t / cpad, ncfg - 1);
+    const uint t = w * (CLOPT_TW * L.groups); /* this work-item's first (padded) run */
+    const uint o = min(t / L.cpad, L.ncfg - 1);
     const uint entry = kinds[o];
     clopt_real x[CLOPT_GROUPS], y[CLOPT_GROUPS], ax[CLOPT_GROUPS], ay[CLOPT_GROUPS];
     clopt_real bx[CLOPT_GROUPS], by[CLOPT_GROUPS], cx[CLOPT_GROUPS], cy[CLOPT_GROUPS];
     clopt_uint cv[CLOPT_GROUPS], dv[CLOPT_GROUPS], id[CLOPT_GROUPS];
     clopt_real sum[CLOPT_GROUPS], comp[CLOPT_GROUPS];
     uint cfg[CLOPT_GROUPS], kd[CLOPT_GROUPS];
-    const uint key = o % nseeds;
-    CLOPT_FOR_GROUPS(g)
+    const uint key = o % L.nseeds;
+    CLOPT_FOR_GROUPS(g, L.groups)
     {
         const uint tg = t + g * CLOPT_TW;
-        id[g] = (clopt_uint)(tg - o * cpad) + CLOPT_IOTA; /* the start's index in its block */
+        id[g] = (clopt_uint)(tg - o * L.cpad) + CLOPT_IOTA; /* the start's index in its block */
         sum[g] = comp[g] = (clopt_real)(0.0f);
-        if (auc) {
+        if (L.auc) {
             sum[g] = CLOPT_LOAD(sums, tg);
-            comp[g] = CLOPT_LOAD(sums, rpad + tg);
+            comp[g] = CLOPT_LOAD(sums, L.pad + tg);
         }
-        cfg[g] = sweep ? min(tg, ncfg - 1) : o; /* padding repeats the last config */
+        cfg[g] = sweep ? min(tg, L.ncfg - 1) : o; /* padding repeats the last config */
         kd[g] = sweep ? kinds[cfg[g]] : entry;
-        clopt_state_load(state, rpad, tg, &x[g], &y[g], &ax[g], &ay[g], &bx[g], &by[g], &cx[g],
+        clopt_state_load(state, L.pad, tg, &x[g], &y[g], &ax[g], &ay[g], &bx[g], &by[g], &cx[g],
                          &cy[g]);
         cv[g] = CLOPT_LOAD(steps, tg);
-        dv[g] = CLOPT_LOAD(steps, rpad + tg);
+        dv[g] = CLOPT_LOAD(steps, L.pad + tg);
     }
     const clopt_uint alive = (clopt_uint)(CLOPT_ALIVE);
 
-    for (uint i = 0; i < count; i++) {
-        const uint s = first + i;
-        const bool update = s < nsteps;
-        const uint row = update && stride > 1 ? i : 0;
-        const clopt_scalars k = table[o * stride + row];
-        CLOPT_FOR_GROUPS(g)
+    for (uint i = 0; i < L.count; i++) {
+        const uint s = L.first + i;
+        const bool update = s < L.nsteps;
+        const uint row = update && L.stride > 1 ? i : 0;
+        const clopt_scalars k = table[o * L.stride + row];
+        CLOPT_FOR_GROUPS(g, L.groups)
         {
             clopt_real gx, gy;
-            const clopt_real f = clopt_trajectory_f(fn, x[g], y[g], &gx, &gy);
+            const clopt_real f = clopt_trajectory_f(L.fn, x[g], y[g], &gx, &gy);
             dv[g] = clopt_diverged(dv[g], f, s);
-            cv[g] = min(cv[g], select(alive, (clopt_uint)(s), fabs(f - fstar) <= tol));
-            if (auc) { /* Kahan: 1e7 steps add up without losing the small terms */
+            cv[g] = min(cv[g], select(alive, (clopt_uint)(s), fabs(f - L.fstar) <= L.tol));
+            if (L.auc) { /* Kahan: 1e7 steps add up without losing the small terms */
                 const clopt_real q =
-                    tol < 0.0f ? f : log10(fmax(f - fstar, (clopt_real)(0.0f)) + (clopt_real)(1e-12f));
+                    L.tol < 0.0f ? f : log10(fmax(f - L.fstar, (clopt_real)(0.0f)) + (clopt_real)(1e-12f));
                 const clopt_real yk = q - comp[g], tk = sum[g] + yk;
                 comp[g] = (tk - sum[g]) - yk;
                 sum[g] = tk;
             }
-            if (noise > 0.0f) {
+            if (L.noise > 0.0f) {
                 clopt_real nx, ny;
                 clopt_normal2(id[g], s, key, 0u, &nx, &ny);
-                gx = gx + noise * nx;
-                gy = gy + noise * ny;
+                gx = gx + L.noise * nx;
+                gy = gy + L.noise * ny;
             }
             if (!update) {
-                CLOPT_STORE(f, state, CLOPT_STATE_ROWS * rpad + t + g * CLOPT_TW);
+                CLOPT_STORE(f, state, CLOPT_STATE_ROWS * L.pad + t + g * CLOPT_TW);
                 continue;
             }
-            const clopt_scalars kg = sweep ? table[cfg[g] * stride + row] : k;
+            const clopt_scalars kg = sweep ? table[cfg[g] * L.stride + row] : k;
             const uint kind_g = kind < CLOPT_KIND_COUNT ? kind : kd[g] & CLOPT_KIND_MASK;
             clopt_trajectory_update(kind_g, kd[g] >> CLOPT_LIVE_SHIFT, kg, gx, gy, &x[g], &y[g],
                                     &ax[g], &ay[g], &bx[g], &by[g], &cx[g], &cy[g]);
@@ -117,15 +113,15 @@ CLOPT_INLINE void clopt_explore(const bool sweep, const uint kind, const uint fn
         if (!update)
             break;
     }
-    CLOPT_FOR_GROUPS(g)
+    CLOPT_FOR_GROUPS(g, L.groups)
     {
         const uint tg = t + g * CLOPT_TW;
-        clopt_state_store(state, rpad, tg, x[g], y[g], ax[g], ay[g], bx[g], by[g], cx[g], cy[g]);
+        clopt_state_store(state, L.pad, tg, x[g], y[g], ax[g], ay[g], bx[g], by[g], cx[g], cy[g]);
         CLOPT_STORE(cv[g], steps, tg);
-        CLOPT_STORE(dv[g], steps, rpad + tg);
-        if (auc) {
+        CLOPT_STORE(dv[g], steps, L.pad + tg);
+        if (L.auc) {
             CLOPT_STORE(sum[g], sums, tg);
-            CLOPT_STORE(comp[g], sums, rpad + tg);
+            CLOPT_STORE(comp[g], sums, L.pad + tg);
         }
     }
 }
@@ -136,22 +132,14 @@ __kernel void clopt_explore_basins(const clopt_launch L, __global const uint *re
                                    __global clopt_elem *restrict state, __global uint *restrict steps,
                                    __global clopt_elem *restrict sums)
 {
-    const uint fn = L.fn, cpad = L.cpad, ncfg = L.ncfg, rpad = L.pad, nwork = L.nwork;
-    const uint groups = L.groups, stride = L.stride, first = L.first, count = L.count;
-    const uint nsteps = L.nsteps, nseeds = L.nseeds, auc = L.auc;
-    const clopt_elem fstar = L.fstar, tol = L.tol, noise = L.noise;
 #if !CLOPT_KIND_COPIES
-    clopt_explore(false, CLOPT_KIND_COUNT, fn, cpad, ncfg, rpad, nwork, groups, kinds, table,
-                  stride, first, count, nsteps, fstar, tol, state, steps, noise, nseeds, auc,
-                  sums);
+    clopt_explore(false, CLOPT_KIND_COUNT, L, kinds, table, state, steps, sums);
 #else
-    const uint o = min((uint)get_global_id(0) * (CLOPT_TW * groups) / cpad, ncfg - 1);
+    const uint o = min((uint)get_global_id(0) * (CLOPT_TW * L.groups) / L.cpad, L.ncfg - 1);
     switch (kinds[o] & CLOPT_KIND_MASK) {
 #define CLOPT_EXPLORE_OF(K, KEY, LEAN, FULL, SHAPE)                                            \
     case CLOPT_##K:                                                                            \
-        clopt_explore(false, CLOPT_##K, fn, cpad, ncfg, rpad, nwork, groups, kinds, table,     \
-                      stride, first, count, nsteps, fstar, tol, state, steps, noise, nseeds,   \
-                      auc, sums);                                                              \
+        clopt_explore(false, CLOPT_##K, L, kinds, table, state, steps, sums);                  \
         break;
         CLOPT_OPTIMIZERS(CLOPT_EXPLORE_OF)
 #undef CLOPT_EXPLORE_OF
@@ -165,11 +153,5 @@ __kernel void clopt_explore_sweep(const clopt_launch L, __global const uint *res
                                   __global clopt_elem *restrict state, __global uint *restrict steps,
                                   __global clopt_elem *restrict sums)
 {
-    const uint fn = L.fn, cpad = L.cpad, ncfg = L.ncfg, rpad = L.pad, nwork = L.nwork;
-    const uint groups = L.groups, stride = L.stride, first = L.first, count = L.count;
-    const uint nsteps = L.nsteps, nseeds = L.nseeds, auc = L.auc;
-    const clopt_elem fstar = L.fstar, tol = L.tol, noise = L.noise;
-    clopt_explore(true, CLOPT_KIND_COUNT, fn, cpad, ncfg, rpad, nwork, groups, kinds, table,
-                  stride, first, count, nsteps, fstar, tol, state, steps, noise, nseeds, auc,
-                  sums);
+    clopt_explore(true, CLOPT_KIND_COUNT, L, kinds, table, state, steps, sums);
 }

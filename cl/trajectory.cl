@@ -32,9 +32,9 @@
  * registers.
  */
 #if CLOPT_GROUPS == 1
-#define CLOPT_FOR_GROUPS(g) for (uint g = 0; g < 1; g++)
+#define CLOPT_FOR_GROUPS(g, groups) for (uint g = 0; g < 1; g++)
 #else
-#define CLOPT_FOR_GROUPS(g) _Pragma("nounroll") for (uint g = 0; g < groups; g++)
+#define CLOPT_FOR_GROUPS(g, groups) _Pragma("nounroll") for (uint g = 0; g < (groups); g++)
 #endif
 
 /*
@@ -212,73 +212,69 @@ CLOPT_INLINE void clopt_state_store(__global clopt_elem *state, const uint pad, 
 #else
 #define CLOPT_KIND_COPIES 0
 #endif
-CLOPT_INLINE void clopt_trajectories_of(const uint kind, const uint live, const uint fn,
-                                        const uint starts, const uint spad, const uint tpad,
-                                        const uint groups, __global const clopt_scalars *table,
-                                        const uint stride, const uint first, const uint count,
-                                        const uint nsteps, const uint every, const clopt_elem noise,
-                                        const uint key0, const uint key1, const uint ncomp,
+CLOPT_INLINE void clopt_trajectories_of(const uint kind, const uint live, const clopt_launch L,
+                                        __global const clopt_scalars *table,
                                         __global clopt_elem *state, __global uint *diverged,
                                         __global clopt_elem *out)
 {
     const uint w = get_global_id(0);
-    const uint t = w * (CLOPT_TW * groups); /* this work-item's first (padded) one */
-    const uint o = t / spad;
+    const uint t = w * (CLOPT_TW * L.groups); /* this work-item's first (padded) one */
+    const uint o = t / L.cpad;
     clopt_real x[CLOPT_GROUPS], y[CLOPT_GROUPS], ax[CLOPT_GROUPS], ay[CLOPT_GROUPS];
     clopt_real bx[CLOPT_GROUPS], by[CLOPT_GROUPS], cx[CLOPT_GROUPS], cy[CLOPT_GROUPS];
     clopt_uint dv[CLOPT_GROUPS], id[CLOPT_GROUPS];
-    CLOPT_FOR_GROUPS(g)
+    CLOPT_FOR_GROUPS(g, L.groups)
     {
         const uint tg = t + g * CLOPT_TW;
         /* Noise is keyed by the unpadded index, so it does not depend on the lane layout. */
-        id[g] = (clopt_uint)(o * starts + (tg - o * spad)) + CLOPT_IOTA;
-        clopt_state_load(state, tpad, tg, &x[g], &y[g], &ax[g], &ay[g], &bx[g], &by[g], &cx[g],
+        id[g] = (clopt_uint)(o * L.starts + (tg - o * L.cpad)) + CLOPT_IOTA;
+        clopt_state_load(state, L.pad, tg, &x[g], &y[g], &ax[g], &ay[g], &bx[g], &by[g], &cx[g],
                          &cy[g]);
         dv[g] = CLOPT_LOAD(diverged, tg);
     }
     const clopt_real nan = (clopt_real)(NAN);
-    uint wait = (every - first % every) % every; /* steps until the next recorded one */
+    uint wait = (L.every - L.first % L.every) % L.every; /* steps until the next recorded one */
     __global clopt_elem *row = out + t;
 
-    for (uint i = 0; i < count; i++) {
-        const uint s = first + i;
-        const bool record = wait-- == 0, update = s < nsteps;
-        const clopt_scalars k = table[o * stride + (update ? i : 0)];
-        CLOPT_FOR_GROUPS(g)
+    for (uint i = 0; i < L.count; i++) {
+        const uint s = L.first + i;
+        const bool record = wait-- == 0, update = s < L.nsteps;
+        const clopt_scalars k = table[o * L.stride + (update ? i : 0)];
+        CLOPT_FOR_GROUPS(g, L.groups)
         {
             clopt_real gx, gy;
-            const clopt_real f = clopt_trajectory_f(fn, x[g], y[g], &gx, &gy);
+            const clopt_real f = clopt_trajectory_f(L.fn, x[g], y[g], &gx, &gy);
             dv[g] = clopt_diverged(dv[g], f, s);
-            if (noise > 0.0f) {
+            if (L.noise > 0.0f) {
                 clopt_real nx, ny;
-                clopt_normal2(id[g], s, key0, key1, &nx, &ny);
-                gx = gx + noise * nx;
-                gy = gy + noise * ny;
+                clopt_normal2(id[g], s, L.key0, L.key1, &nx, &ny);
+                gx = gx + L.noise * nx;
+                gy = gy + L.noise * ny;
             }
             if (record) {
                 const clopt_int alive = dv[g] == CLOPT_ALIVE;
                 __global clopt_elem *at = row + g * CLOPT_TW;
                 CLOPT_STORE(select(nan, x[g], alive), at, 0);
-                CLOPT_STORE(select(nan, y[g], alive), at, tpad);
-                CLOPT_STORE(select(nan, f, alive), at, 2 * tpad);
-                if (ncomp == CLOPT_AVERAGE_COMPONENTS) {
+                CLOPT_STORE(select(nan, y[g], alive), at, L.pad);
+                CLOPT_STORE(select(nan, f, alive), at, 2 * L.pad);
+                if (L.ncomp == CLOPT_AVERAGE_COMPONENTS) {
                     /* schedule-free's average x (state b) and f there; before the first
                      * update it is the start (the host keeps it only for those kinds) */
                     const clopt_real avx = s > 0 ? bx[g] : x[g], avy = s > 0 ? by[g] : y[g];
                     clopt_real agx, agy;
-                    const clopt_real af = clopt_trajectory_f(fn, avx, avy, &agx, &agy);
-                    CLOPT_STORE(select(nan, avx, alive), at, 3 * tpad);
-                    CLOPT_STORE(select(nan, avy, alive), at, 4 * tpad);
-                    CLOPT_STORE(select(nan, af, alive), at, 5 * tpad);
-                } else if (ncomp > 3) {
-                    CLOPT_STORE(select(nan, gx, alive), at, 3 * tpad);
-                    CLOPT_STORE(select(nan, gy, alive), at, 4 * tpad);
-                    CLOPT_STORE(select(nan, ax[g], alive), at, 5 * tpad);
-                    CLOPT_STORE(select(nan, ay[g], alive), at, 6 * tpad);
-                    CLOPT_STORE(select(nan, bx[g], alive), at, 7 * tpad);
-                    CLOPT_STORE(select(nan, by[g], alive), at, 8 * tpad);
-                    CLOPT_STORE(select(nan, cx[g], alive), at, 9 * tpad);
-                    CLOPT_STORE(select(nan, cy[g], alive), at, 10 * tpad);
+                    const clopt_real af = clopt_trajectory_f(L.fn, avx, avy, &agx, &agy);
+                    CLOPT_STORE(select(nan, avx, alive), at, 3 * L.pad);
+                    CLOPT_STORE(select(nan, avy, alive), at, 4 * L.pad);
+                    CLOPT_STORE(select(nan, af, alive), at, 5 * L.pad);
+                } else if (L.ncomp > 3) {
+                    CLOPT_STORE(select(nan, gx, alive), at, 3 * L.pad);
+                    CLOPT_STORE(select(nan, gy, alive), at, 4 * L.pad);
+                    CLOPT_STORE(select(nan, ax[g], alive), at, 5 * L.pad);
+                    CLOPT_STORE(select(nan, ay[g], alive), at, 6 * L.pad);
+                    CLOPT_STORE(select(nan, bx[g], alive), at, 7 * L.pad);
+                    CLOPT_STORE(select(nan, by[g], alive), at, 8 * L.pad);
+                    CLOPT_STORE(select(nan, cx[g], alive), at, 9 * L.pad);
+                    CLOPT_STORE(select(nan, cy[g], alive), at, 10 * L.pad);
                 }
             }
             if (!update)
@@ -288,16 +284,16 @@ CLOPT_INLINE void clopt_trajectories_of(const uint kind, const uint live, const 
                                     &bx[g], &by[g], &cx[g], &cy[g]);
         }
         if (record) {
-            row += ncomp * tpad;
-            wait = every - 1;
+            row += L.ncomp * L.pad;
+            wait = L.every - 1;
         }
         if (!update)
             break;
     }
-    CLOPT_FOR_GROUPS(g)
+    CLOPT_FOR_GROUPS(g, L.groups)
     {
         const uint tg = t + g * CLOPT_TW;
-        clopt_state_store(state, tpad, tg, x[g], y[g], ax[g], ay[g], bx[g], by[g], cx[g], cy[g]);
+        clopt_state_store(state, L.pad, tg, x[g], y[g], ax[g], ay[g], bx[g], by[g], cx[g], cy[g]);
         CLOPT_STORE(dv[g], diverged, tg);
     }
 }
@@ -307,27 +303,18 @@ __kernel void clopt_trajectories(const clopt_launch L, __global const uint *rest
                                  __global clopt_elem *restrict state, __global uint *restrict diverged,
                                  __global clopt_elem *restrict out)
 {
-    const uint fn = L.fn, starts = L.starts, spad = L.cpad, tpad = L.pad, nwork = L.nwork;
-    const uint groups = L.groups, stride = L.stride, first = L.first, count = L.count;
-    const uint nsteps = L.nsteps, every = L.every, key0 = L.key0, key1 = L.key1;
-    const uint ncomp = L.ncomp;
-    const clopt_elem noise = L.noise;
     const uint w = get_global_id(0);
-    if (w >= nwork)
+    if (w >= L.nwork)
         return;
-    const uint entry = kinds[w * (CLOPT_TW * groups) / spad];
+    const uint entry = kinds[w * (CLOPT_TW * L.groups) / L.cpad];
     const uint live = entry >> CLOPT_LIVE_SHIFT;
 #if !CLOPT_KIND_COPIES
-    clopt_trajectories_of(entry & CLOPT_KIND_MASK, live, fn, starts, spad, tpad, groups, table,
-                          stride, first, count, nsteps, every, noise, key0, key1, ncomp, state,
-                          diverged, out);
+    clopt_trajectories_of(entry & CLOPT_KIND_MASK, live, L, table, state, diverged, out);
 #else
     switch (entry & CLOPT_KIND_MASK) {
 #define CLOPT_TRAJECTORIES_OF(K, KEY, LEAN, FULL, SHAPE)                                       \
     case CLOPT_##K:                                                                            \
-        clopt_trajectories_of(CLOPT_##K, live, fn, starts, spad, tpad, groups, table, stride,  \
-                              first, count, nsteps, every, noise, key0, key1, ncomp, state,    \
-                              diverged, out);                                                  \
+        clopt_trajectories_of(CLOPT_##K, live, L, table, state, diverged, out);                \
         break;
         CLOPT_OPTIMIZERS(CLOPT_TRAJECTORIES_OF)
 #undef CLOPT_TRAJECTORIES_OF

@@ -155,6 +155,22 @@ need = ["optimizer", "size", "tensors", "seconds_best", "seconds_median", "gbps"
 assert all(k in d for k in need), [k for k in need if k not in d]
 assert d["optimizer"] == "Adam()" and d["tensors"] == 20 and d["seconds_best"] > 0
 PY
+# Every element-wise kind races a hand-written C loop, which the bench first checks against
+# the kind's rule (it refuses to time one that differs); the options the defaults leave off
+# (Nesterov, decoupled decay) are checked too.
+json=$("$clopt" bench step --all --size 4099 --repeat 1 --json)
+if python3 - "$json" <<'PY'; then echo "ok   bench step --all: a hand-written loop per element-wise kind"; else echo "FAIL bench step --all hand-written loops"; fails=$((fails + 1)); fi
+import json, sys
+d = json.loads(sys.argv[1])
+missing = [r["optimizer"] for r in d if r["c_hand_gbps"] is None]
+assert missing == ["Lamb()"], missing
+assert all(r["ratio_c_best"] > 0 for r in d), d
+PY
+for spec in 'sgd(momentum=0.9,nesterov=True)' 'lion(weight_decay=0.1)' \
+  'sgd_schedulefree(weight_decay=0.1)' 'adamw_schedulefree(weight_decay=0.1)'; do
+  check "bench step: the hand-written loop of $spec is the rule's" 0 '"c_hand_gbps": ' -- \
+    "$clopt" bench step --optimizer "$spec" --size 4099 --repeat 1 --json
+done
 
 # clopt explore: the documented JSON, cells equal to clopt run, bad input refused.
 basins=$("$clopt" explore basins --function himmelblau --optimizer 'adam(lr=0.05)' --optimizer 'sgd(lr=0.01,momentum=0.9)' --grid 9,7 --view -5,5,-4,5 --steps 200 --json)

@@ -17,8 +17,9 @@
 
 /*
  * An element-wise rule keeping NSTATE state buffers (the tensor kernels' lean or full).
- * gcc 12 does not vectorise it for Adam (-fopt-info-vec-missed: "no vectype for stmt" on
- * the rule's pointer arguments), so bench step also times Adam written by hand below.
+ * gcc 12 does not vectorise it for Adam, AdamW (with or without amsgrad) and Adamax
+ * (-fopt-info-vec-missed: "no vectype for stmt" where the rule calls fmax), so bench step
+ * also times each rule written by hand (bench_step_hand.c).
  */
 #define ELEMENT_LOOP(KEY, NSTATE)                                                                  \
     _Pragma("omp parallel for simd schedule(static)") for (size_t i = 0; i < n; i++)               \
@@ -76,27 +77,6 @@ void bench_step_loop(clopt_kind kind, size_t live, const clopt_scalars *k, float
 #undef LOOPS_KIND
     case CLOPT_KIND_COUNT:
         break;
-    }
-}
-
-/*
- * Adam as a C programmer writes it for this machine: the scalars in locals, restrict
- * arrays, one pass, OpenMP over the cores and SIMD within (gcc -fopt-info-vec reports this
- * loop "vectorized using 64 byte vectors" with -march=native on AVX-512). The same
- * arithmetic as cl/rules.cl's adam in the same order.
- */
-void bench_step_adam(const clopt_scalars *k, float *restrict p, const float *restrict g,
-                     float *restrict m, float *restrict v, size_t n)
-{
-    const float b1 = k->beta_1, c1 = k->one_minus_beta_1, b2 = k->beta_2;
-    const float c2 = k->one_minus_beta_2, lr = k->lr, eps = k->epsilon;
-#pragma omp parallel for simd schedule(static)
-    for (size_t i = 0; i < n; i++) {
-        const float gi = g[i];
-        const float mi = b1 * m[i] + c1 * gi, vi = b2 * v[i] + c2 * (gi * gi);
-        m[i] = mi;
-        v[i] = vi;
-        p[i] = p[i] - lr * mi / (sqrtf(vi) + eps);
     }
 }
 

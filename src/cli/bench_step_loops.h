@@ -9,6 +9,7 @@
 
 #include "../cl/scalars.h"
 #include "catalogue.h"
+#include "config.h"
 
 #include <stddef.h>
 
@@ -21,11 +22,21 @@ void bench_step_loop(clopt_kind kind, size_t live, const clopt_scalars *k, float
                      float *const s[CLOPT_MAX_STATE], size_t n);
 
 /*
- * Hand-written Adam (no amsgrad, no clipping) over restrict arrays: the strongest C
- * contender for Adam's step (vectorised; see bench_step_loops.c).
+ * The hand-written loop of kind `kind` keeping `live` state buffers (bench_step_hand.c):
+ * the strongest C contender for its step, vectorised. bench_step_hand_has says whether
+ * there is one (every element-wise kind has; Lamb and Muon have none); the step is the
+ * rule's without clipping, as bench_step_loop's.
  */
-void bench_step_adam(const clopt_scalars *k, float *restrict p, const float *restrict g,
-                     float *restrict m, float *restrict v, size_t n);
+int bench_step_hand_has(clopt_kind kind, size_t live);
+void bench_step_hand(clopt_kind kind, size_t live, const clopt_scalars *k, float *p, const float *g,
+                     float *const s[CLOPT_MAX_STATE], size_t n);
+
+/*
+ * Whether the hand-written loop of c's kind computes the rule's step (bench_step_loop) on
+ * random data of a few thousand elements, at steps 1 and 10: 0 if it does (or the kind has
+ * none), else -1 with a sentence in text (which step, element and values).
+ */
+int bench_step_hand_check(const clopt_config *c, char *text, size_t size);
 
 /* STREAM's copy c = a and triad a = b + s c over n floats: the bandwidth reference. */
 void bench_stream_copy(float *restrict c, const float *restrict a, size_t n);
