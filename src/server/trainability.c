@@ -40,14 +40,16 @@ static uint64_t cell_work(size_t w)
 }
 
 /*
- * Work per turn: 2^28 units, about 30 ms on PoCL's CPU device here, so a large window does
- * not keep other clients' runs waiting long; at least TURN_MIN cells (a work-item's lanes
- * and another, so that a slice of slow cells still fills the device; the longest turn, 16
- * cells of 100,000 steps at width 16, is about a second there) and at most TURN_MAX (the
- * turn's buffers; a launch is 8,192 cells).
+ * Work per turn: 2^28 units, 30 ms on PoCL's CPU device here (the default 256^2 window at
+ * width 8: 384 cells a turn, the longest of its 174 turns 70 ms), so that a large window
+ * does not keep other clients' runs waiting long; at least TURN_MIN cells (8 float lanes
+ * of a work-item on each of 2 cores here: fewer would leave the device idle for as long)
+ * and at most TURN_MAX (the turn's buffers; a launch is 8,192 cells). A cell's training
+ * cannot be split, so its work is capped (SRV_TRAINABILITY_MAX_CELL_WORK): a lone cell
+ * of 2^30 units trains for about 2 s here, the longest a turn can hold the device.
  */
 #define TURN_WORK (1ull << 28)
-#define TURN_MIN 32u
+#define TURN_MIN 16u
 #define TURN_MAX 65536u
 
 static const char *const activations[] = {"tanh", "relu", "identity"};
@@ -320,6 +322,14 @@ static int parse_fields(const srv *s, json_t *root, train_request *r, srv_proble
         return -1;
     r->o.width = (size_t)width;
     r->o.seed = seed;
+    const uint64_t per_cell = r->o.steps * cell_work(r->o.width);
+    if (per_cell > SRV_TRAINABILITY_MAX_CELL_WORK)
+        return srv_problem_set(p, 400, "steps",
+                               "%llu steps at width %zu are %llu units of work a cell; a cell may "
+                               "take %llu, as long as one turn holds the device (fewer steps or a "
+                               "smaller width)",
+                               (unsigned long long)r->o.steps, r->o.width,
+                               (unsigned long long)per_cell, SRV_TRAINABILITY_MAX_CELL_WORK);
     json_t *act = json_object_get(root, "activation");
     size_t a = 0;
     while (act && json_is_string(act) && a < 3 && strcmp(json_string_value(act), activations[a]))

@@ -201,12 +201,17 @@ class Trainability(unittest.TestCase):
             (dict(SMALL, width=4, data=dump, seed=None), "seed", "not_integer"),
             (dict(SMALL, function="sphere"), "function", "unknown_field"),
             (dict(SMALL, grid=4096, steps=100, width=8), "steps", "train_too_much_work"),
+            (dict(SMALL, width=16, steps=12328), "steps", "train_cell_work"),
         ]
         for req, field, code in cases:
             status, body = post_json(self.port, PATH, req)
             self.assertEqual((status, body.get("field"), body.get("code")), (400, field, code),
                              (req, body))
             self.assertTrue(body["error"].startswith(field) or field in body["error"], body)
+        # the most steps a cell may take at width 16 (the limit / 87,104 units a cell-step)
+        cell = get_json(self.port, "/api/v1/limits")[1]["trainability"]["cell_work"]
+        slow = self.post(dict(SMALL, width=16, steps=cell // 87104, grid=2), want=201)
+        request(self.port, "DELETE", PATH + "/" + slow["id"])
         # the data accepted for width 2 once those are fixed
         self.post(dict(two, data=dump), want=201)
         # what the work limit allows, as the refusal says
