@@ -26,8 +26,8 @@
 #define SRV_TRAINABILITY_MAX_STEPS 100000u
 #define SRV_TRAINABILITY_MAX_LOG_RATE 10 /* |window values|: log10 of a rate */
 #define SRV_TRAINABILITY_MAX_WORK 1000000000000ull
-/* steps x cell_work of one cell, which a turn cannot split: about 2 s alone here (width 16:
- * 12,327 steps; width 8 and less: every steps). */
+/* steps x cell_work of one cell (twice in double), which a turn cannot split: about 2 s
+ * alone here (float at width 16: 12,327 steps; width 8 and less: every steps). */
 #define SRV_TRAINABILITY_MAX_CELL_WORK (1ull << 30)
 
 /* X(group, name, value): GET /api/v1/limits is {"group": {"name": value, ...}, ...}. */

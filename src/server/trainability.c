@@ -20,6 +20,7 @@
 #include "explorations.h"
 
 #include "api_limits.h"
+#include "context.h"
 #include "fields.h"
 #include "reply.h"
 
@@ -29,10 +30,10 @@
 #include <string.h>
 
 /*
- * Work units per cell and step: n w^2 multiply-adds forward and as many back, n w
+ * Work units per cell and step in float: n w^2 multiply-adds forward and as many back, n w
  * activations, and a constant for the step's own loops (n = w^2 + w points), fitted to
  * `clopt explore trainability` on PoCL here (1.0e-10 .. 1.4e-10 s a unit from w = 2 to 8,
- * 0.8e-10 at 16, 0.95e-10 at 1).
+ * 0.8e-10 at 16, 0.95e-10 at 1, the device full).
  */
 static uint64_t cell_work(size_t w)
 {
@@ -40,16 +41,24 @@ static uint64_t cell_work(size_t w)
 }
 
 /*
+ * Double, measured against float here: a window takes 16 times as long (a work-item trains
+ * 8 cells in float's vector lanes and 1 in double, and double's arithmetic is slower),
+ * one cell alone twice as long.
+ */
+#define DOUBLE_WORK 16u
+#define DOUBLE_CELL 2u
+
+/*
  * Work per turn: 2^28 units, 30 ms on PoCL's CPU device here (the default 256^2 window at
- * width 8: 384 cells a turn, the longest of its 174 turns 70 ms), so that a large window
- * does not keep other clients' runs waiting long; at least TURN_MIN cells (8 float lanes
- * of a work-item on each of 2 cores here: fewer would leave the device idle for as long)
- * and at most TURN_MAX (the turn's buffers; a launch is 8,192 cells). A cell's training
- * cannot be split, so its work is capped (SRV_TRAINABILITY_MAX_CELL_WORK): a lone cell
- * of 2^30 units trains for about 2 s here, the longest a turn can hold the device.
+ * width 8: 384 cells a turn, the longest of its 174 turns 70 ms; in double 24 cells), so
+ * that a large window does not keep other clients' runs waiting long. At least two
+ * work-items' cells (a vector's lanes each in float), so that a slice of slow cells keeps
+ * two cores busy rather than one; at most TURN_MAX (the turn's buffers; a launch is 8,192
+ * cells). A cell's training cannot be split, so its own work is capped
+ * (SRV_TRAINABILITY_MAX_CELL_WORK): a lone cell of 2^30 units trains for about 2 s here,
+ * the longest a turn holds the device.
  */
 #define TURN_WORK (1ull << 28)
-#define TURN_MIN 16u
 #define TURN_MAX 65536u
 
 static const char *const activations[] = {"tanh", "relu", "identity"};
@@ -85,6 +94,20 @@ static void data_counts(size_t w, size_t counts[4])
     counts[3] = w;
 }
 
+/* A window's work, in float's units: what the device's time is charged. */
+static uint64_t window_work(const train_request *r, size_t cells)
+{
+    const uint64_t k = r->o.precision == CLOPT_PRECISION_DOUBLE ? DOUBLE_WORK : 1;
+    return (uint64_t)cells * r->o.steps * cell_work(r->o.width) * k;
+}
+
+/* One cell's, which no turn can split: how long it holds a work-item. */
+static uint64_t lone_cell_work(const train_request *r)
+{
+    const uint64_t k = r->o.precision == CLOPT_PRECISION_DOUBLE ? DOUBLE_CELL : 1;
+    return r->o.steps * cell_work(r->o.width) * k;
+}
+
 static clopt_trainability_options pass_options(const train_request *r, int p)
 {
     clopt_trainability_options o = r->o;
@@ -93,10 +116,11 @@ static clopt_trainability_options pass_options(const train_request *r, int p)
     return o;
 }
 
-static size_t turn_cells(const train_request *r)
+/* Cells a turn trains: TURN_WORK's worth, two work-items' at least (lanes: per work-item). */
+static size_t turn_cells(const train_request *r, size_t lanes)
 {
-    const uint64_t n = TURN_WORK / (r->o.steps * cell_work(r->o.width));
-    return n < TURN_MIN ? TURN_MIN : n > TURN_MAX ? TURN_MAX : (size_t)n;
+    const uint64_t n = TURN_WORK / window_work(r, 1), least = 2 * lanes;
+    return n < least ? (size_t)least : n > TURN_MAX ? TURN_MAX : (size_t)n;
 }
 
 static void free_request(void *req)
@@ -194,7 +218,8 @@ static int turn(srv *s, srv_job *j, char *error, size_t esize)
             return -1;
         }
         j->log.limit = estimate(s, r);
-        w->most = turn_cells(r);
+        w->most =
+            turn_cells(r, r->o.precision == CLOPT_PRECISION_DOUBLE ? 1 : s->ctx->tuning.lanes);
         w->measure = malloc(w->most * sizeof *w->measure);
         w->converged = malloc(w->most);
     }
@@ -322,14 +347,6 @@ static int parse_fields(const srv *s, json_t *root, train_request *r, srv_proble
         return -1;
     r->o.width = (size_t)width;
     r->o.seed = seed;
-    const uint64_t per_cell = r->o.steps * cell_work(r->o.width);
-    if (per_cell > SRV_TRAINABILITY_MAX_CELL_WORK)
-        return srv_problem_set(p, 400, "steps",
-                               "%llu steps at width %zu are %llu units of work a cell; a cell may "
-                               "take %llu, as long as one turn holds the device (fewer steps or a "
-                               "smaller width)",
-                               (unsigned long long)r->o.steps, r->o.width,
-                               (unsigned long long)per_cell, SRV_TRAINABILITY_MAX_CELL_WORK);
     json_t *act = json_object_get(root, "activation");
     size_t a = 0;
     while (act && json_is_string(act) && a < 3 && strcmp(json_string_value(act), activations[a]))
@@ -351,14 +368,22 @@ static int parse_fields(const srv *s, json_t *root, train_request *r, srv_proble
     if (!(v[0] < v[1] && v[2] < v[3]))
         return srv_problem_set(p, 400, "window", "window must have x0 < x1 and y0 < y1");
     if (srv_explore_precision(s, root, &r->o.precision, p) || parse_data(root, r, p)) return -1;
+    const uint64_t per_cell = lone_cell_work(r);
+    if (per_cell > SRV_TRAINABILITY_MAX_CELL_WORK)
+        return srv_problem_set(p, 400, "steps",
+                               "%llu steps at width %zu are %llu units of work a cell; a cell may "
+                               "take %llu, as long as one turn holds the device (fewer steps or a "
+                               "smaller width)",
+                               (unsigned long long)r->o.steps, r->o.width,
+                               (unsigned long long)per_cell, SRV_TRAINABILITY_MAX_CELL_WORK);
     r->side[1][0] = r->o.nx;
     r->side[1][1] = r->o.ny;
     r->side[0][0] = srv_explore_coarse_side(r->o.nx);
     r->side[0][1] = srv_explore_coarse_side(r->o.ny);
     for (int q = 0; q < 2; q++)
         r->cells[q] = r->side[q][0] * r->side[q][1];
-    /* at most 4096^2 x 1e5 x 87,104 < 2^64 */
-    const uint64_t work = (uint64_t)r->cells[1] * r->o.steps * cell_work(r->o.width);
+    /* at most 4096^2 x 1e5 x 87,104 x 16 < 2^64 */
+    const uint64_t work = window_work(r, r->cells[1]);
     if (work > SRV_TRAINABILITY_MAX_WORK)
         return srv_problem_set(p, 400, "steps",
                                "%zu cells x %llu steps at width %zu is more than %llu units of "

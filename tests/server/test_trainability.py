@@ -202,6 +202,11 @@ class Trainability(unittest.TestCase):
             (dict(SMALL, function="sphere"), "function", "unknown_field"),
             (dict(SMALL, grid=4096, steps=100, width=8), "steps", "train_too_much_work"),
             (dict(SMALL, width=16, steps=12328), "steps", "train_cell_work"),
+            # a cell in double takes twice as long alone: half the steps
+            (dict(SMALL, width=16, steps=6200, precision="double"), "steps", "train_cell_work"),
+            # a window in double 16 times as long: 16 times fewer cells
+            (dict(SMALL, grid=1024, steps=100, precision="double"), "steps",
+             "train_too_much_work"),
         ]
         for req, field, code in cases:
             status, body = post_json(self.port, PATH, req)
