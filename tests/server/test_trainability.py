@@ -116,9 +116,11 @@ class Trainability(unittest.TestCase):
         self.assertTrue(0 < sum(converged) < 16 * 12, "the window holds a boundary")
         # the coarse pass is the same computation on its own 2 x 2 grid
         self.assert_equals_cli(coarse, cli(dict(SMALL, grid=[2, 2]), "--json"))
-        # The same request is the same job; its passes stay readable.
+        # The same request is the same job, and so is its canonical form; its passes stay
+        # readable.
         again = self.post(dict(SMALL), want=200)
         self.assertEqual(again["id"], body["id"])
+        self.assertEqual(self.post(body["request"], want=200)["id"], body["id"])
         info = get_json(self.port, PATH + "/" + body["id"])[1]
         self.assertEqual((info["status"], info["passes_done"], info["progress"]),
                          ("done", 2, 16 * 12))
