@@ -219,6 +219,7 @@ class Trainability(unittest.TestCase):
         cell = get_json(self.port, "/api/v1/limits")[1]["trainability"]["cell_work"]
         slow = self.post(dict(SMALL, width=16, steps=cell // 87104, grid=2), want=201)
         request(self.port, "DELETE", PATH + "/" + slow["id"])
+        self.passes(dict(SMALL, seed=12))  # after the slow one's turn in flight: the device idle
         # the data accepted for width 2 once those are fixed
         self.post(dict(two, data=dump), want=201)
         # what the work limit allows, as the refusal says
@@ -249,6 +250,40 @@ class Trainability(unittest.TestCase):
         t0 = time.time()
         self.passes(dict(SMALL, seed=11))
         self.assertLess(time.time() - t0, 10)
+
+
+    def test_runs_beside_a_window_wait_for_a_turn_only(self):
+        """The worker holds the device for a slice of cells (about 30 ms here), not a pass:
+        runs posted while a 256^2 window's full pass is computed get their first event at
+        once (a whole pass would hold them for seconds)."""
+        body = self.post({"kind": "trainability", "seed": 21})
+        item = PATH + "/" + body["id"]
+
+        def running():
+            info = get_json(self.port, item)[1]
+            return info["status"] == "running" and info["passes_done"] == 1
+        deadline = time.time() + 60
+        while not running() and time.time() < deadline:
+            time.sleep(0.02)
+        waits = []
+        for seed in range(20):
+            if len(waits) == 6 or not running():
+                break
+            t0 = time.time()
+            status, got = post_json(self.port, "/api/v1/runs",
+                                    {"function": "rosenbrock", "steps": 64, "seed": seed,
+                                     "noise": 0.1})
+            self.assertEqual(status, 201, got)
+            st = Stream(self.port, got["events"], timeout=60)
+            st.next()
+            waits.append(time.time() - t0)  # posted while the full pass ran
+            st.close()
+        request(self.port, "DELETE", item)
+        waits.sort()
+        self.assertGreaterEqual(len(waits), 1, "the window ended before a run was posted")
+        print("\n  runs beside a 256^2 trainability window: first event after %.3f s (median), "
+              "%.3f s (worst)" % (waits[len(waits) // 2], waits[-1]), file=sys.stderr)
+        self.assertLess(waits[len(waits) // 2], 0.3, waits)
 
 
 class Budget(unittest.TestCase):
