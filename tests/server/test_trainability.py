@@ -254,17 +254,19 @@ class Trainability(unittest.TestCase):
 
     def test_runs_beside_a_window_wait_for_a_turn_only(self):
         """The worker holds the device for a slice of cells (about 30 ms here), not a pass:
-        runs posted while a 256^2 window's full pass is computed get their first event at
-        once (a whole pass would hold them for seconds)."""
+        runs posted while a 256^2 window's full pass is computed get their first event long
+        before the pass ends (a pass held whole would keep them for half of it on average).
+        The bound is relative to the pass's own time, so a loaded machine slows both."""
         body = self.post({"kind": "trainability", "seed": 21})
         item = PATH + "/" + body["id"]
+        events = Stream(self.port, body["events"], timeout=300)
+        self.assertEqual(events.next()["data"]["pass"], 0)
 
         def running():
             info = get_json(self.port, item)[1]
             return info["status"] == "running" and info["passes_done"] == 1
-        deadline = time.time() + 60
-        while not running() and time.time() < deadline:
-            time.sleep(0.02)
+        self.assertTrue(running() or get_json(self.port, item)[1]["status"] == "done")
+        started = time.time()
         waits = []
         for seed in range(20):
             if len(waits) == 6 or not running():
@@ -278,12 +280,15 @@ class Trainability(unittest.TestCase):
             st.next()
             waits.append(time.time() - t0)  # posted while the full pass ran
             st.close()
-        request(self.port, "DELETE", item)
+        full = events.next()
+        self.assertEqual((full["event"], full["data"]["pass"]), ("pass", 1))
+        took = time.time() - started
         waits.sort()
         self.assertGreaterEqual(len(waits), 1, "the window ended before a run was posted")
-        print("\n  runs beside a 256^2 trainability window: first event after %.3f s (median), "
-              "%.3f s (worst)" % (waits[len(waits) // 2], waits[-1]), file=sys.stderr)
-        self.assertLess(waits[len(waits) // 2], 0.3, waits)
+        print("\n  runs beside a 256^2 trainability window's full pass (%.2f s): first event "
+              "after %.3f s (median), %.3f s (worst)" % (took, waits[len(waits) // 2], waits[-1]),
+              file=sys.stderr)
+        self.assertLess(waits[len(waits) // 2], took / 4, (took, waits))
 
 
 class Budget(unittest.TestCase):
