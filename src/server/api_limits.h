@@ -26,6 +26,9 @@
 #define SRV_TRAINABILITY_MAX_STEPS 100000u
 #define SRV_TRAINABILITY_MAX_LOG_RATE 10 /* |window values|: log10 of a rate */
 #define SRV_TRAINABILITY_MAX_WORK 1000000000000ull
+/* steps x cell_work of one cell (twice in double), which a turn cannot split: about 2 s
+ * alone here (float at width 16: 12,327 steps; width 8 and less: every steps). */
+#define SRV_TRAINABILITY_MAX_CELL_WORK (1ull << 30)
 
 /* X(group, name, value): GET /api/v1/limits is {"group": {"name": value, ...}, ...}. */
 #define SRV_LIMITS(X)                                                                              \
@@ -47,6 +50,7 @@
     X("trainability", "side", CLOPT_EXPLORE_MAX_SIDE)                                              \
     X("trainability", "log_rate", SRV_TRAINABILITY_MAX_LOG_RATE)                                   \
     X("trainability", "work", SRV_TRAINABILITY_MAX_WORK)                                           \
+    X("trainability", "cell_work", SRV_TRAINABILITY_MAX_CELL_WORK)                                 \
     X("expressions", "chars", CLOPT_EXPR_MAX_CHARS)                                                \
     X("expressions", "depth", CLOPT_EXPR_MAX_DEPTH)                                                \
     X("expressions", "nodes", CLOPT_EXPR_MAX_NODES)                                                \

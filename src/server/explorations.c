@@ -1,8 +1,8 @@
 /*
- * The exploration kind of job (POST /api/v1/explorations): a basin map or a hyperparameter
- * sweep (clopt_explore_*), computed twice: a coarse pass at 1/8 of the resolution (at least
- * 2 points a side) so that a page has a picture at once, then the full grid. Each turn of
- * the worker advances one slice of the pass's runs on the device.
+ * Basin maps and sweeps, kinds of exploration (POST /api/v1/explorations; explorations.h): a
+ * basin map or a hyperparameter sweep (clopt_explore_*), computed twice: a coarse pass at 1/8 of
+ * the resolution (at least 2 points a side) so that a page has a picture at once, then the full
+ * grid. Each turn of the worker advances one slice of the pass's runs on the device.
  *
  * Request: {"kind": "basins"|"sweep", "function", "steps", "tol", "precision": "float"
  * (default) or "double" (cl_khr_fp64; the canonical request names it only then)}; basins add "grid"

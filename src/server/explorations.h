@@ -1,9 +1,9 @@
 /*
  * The exploration kinds of POST /api/v1/explorations: basin maps and sweeps (explorations.c)
- * and trainability windows (trainability.c). One job kind, srv_exploration_kind
- * (exploration_kind.c), holds them all (one registry, queue and worker, one collection): its
- * parse picks the request's kind and every other call goes to the kind that the request
- * names in its first member.
+ * and trainability windows (trainability.c, its request trainability_request.c). One job
+ * kind, srv_exploration_kind (exploration_kind.c), holds them all (one registry, queue and
+ * worker, one collection): its parse picks the request's kind and every other call goes to
+ * the kind that the request names in its first member.
  */
 #ifndef CLOPT_SERVER_EXPLORATIONS_H
 #define CLOPT_SERVER_EXPLORATIONS_H

@@ -87,6 +87,9 @@ static const srv_refusal refusals[] = {
     {"train_too_much_work", "cells steps width limit",
      "%zu cells x %llu steps at width %zu is more than %llu units of work (fewer cells or steps, "
      "or a smaller width)"},
+    {"train_cell_work", "steps width work limit",
+     "%llu steps at width %zu are %llu units of work a cell; a cell may take %llu, as long as one "
+     "turn holds the device (fewer steps or a smaller width)"},
     {"no_such_train_field", "",
      "no such endpoint; a trainability window's fields are at /api/v1/explorations/ID/passes/P/"
      "FIELD, P 0 (coarse) or 1, FIELD measure or converged"},

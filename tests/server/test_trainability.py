@@ -116,9 +116,11 @@ class Trainability(unittest.TestCase):
         self.assertTrue(0 < sum(converged) < 16 * 12, "the window holds a boundary")
         # the coarse pass is the same computation on its own 2 x 2 grid
         self.assert_equals_cli(coarse, cli(dict(SMALL, grid=[2, 2]), "--json"))
-        # The same request is the same job; its passes stay readable.
+        # The same request is the same job, and so is its canonical form; its passes stay
+        # readable.
         again = self.post(dict(SMALL), want=200)
         self.assertEqual(again["id"], body["id"])
+        self.assertEqual(self.post(body["request"], want=200)["id"], body["id"])
         info = get_json(self.port, PATH + "/" + body["id"])[1]
         self.assertEqual((info["status"], info["passes_done"], info["progress"]),
                          ("done", 2, 16 * 12))
@@ -201,12 +203,23 @@ class Trainability(unittest.TestCase):
             (dict(SMALL, width=4, data=dump, seed=None), "seed", "not_integer"),
             (dict(SMALL, function="sphere"), "function", "unknown_field"),
             (dict(SMALL, grid=4096, steps=100, width=8), "steps", "train_too_much_work"),
+            (dict(SMALL, width=16, steps=12328), "steps", "train_cell_work"),
+            # a cell in double takes twice as long alone: half the steps
+            (dict(SMALL, width=16, steps=6200, precision="double"), "steps", "train_cell_work"),
+            # a window in double 16 times as long: 16 times fewer cells
+            (dict(SMALL, grid=1024, steps=100, precision="double"), "steps",
+             "train_too_much_work"),
         ]
         for req, field, code in cases:
             status, body = post_json(self.port, PATH, req)
             self.assertEqual((status, body.get("field"), body.get("code")), (400, field, code),
                              (req, body))
             self.assertTrue(body["error"].startswith(field) or field in body["error"], body)
+        # the most steps a cell may take at width 16 (the limit / 87,104 units a cell-step)
+        cell = get_json(self.port, "/api/v1/limits")[1]["trainability"]["cell_work"]
+        slow = self.post(dict(SMALL, width=16, steps=cell // 87104, grid=2), want=201)
+        request(self.port, "DELETE", PATH + "/" + slow["id"])
+        self.passes(dict(SMALL, seed=12))  # after the slow one's turn in flight: the device idle
         # the data accepted for width 2 once those are fixed
         self.post(dict(two, data=dump), want=201)
         # what the work limit allows, as the refusal says
@@ -237,6 +250,45 @@ class Trainability(unittest.TestCase):
         t0 = time.time()
         self.passes(dict(SMALL, seed=11))
         self.assertLess(time.time() - t0, 10)
+
+
+    def test_runs_beside_a_window_wait_for_a_turn_only(self):
+        """The worker holds the device for a slice of cells (about 30 ms here), not a pass:
+        runs posted while a 256^2 window's full pass is computed get their first event long
+        before the pass ends (a pass held whole would keep them for half of it on average).
+        The bound is relative to the pass's own time, so a loaded machine slows both."""
+        body = self.post({"kind": "trainability", "seed": 21})
+        item = PATH + "/" + body["id"]
+        events = Stream(self.port, body["events"], timeout=300)
+        self.assertEqual(events.next()["data"]["pass"], 0)
+
+        def running():
+            info = get_json(self.port, item)[1]
+            return info["status"] == "running" and info["passes_done"] == 1
+        self.assertTrue(running() or get_json(self.port, item)[1]["status"] == "done")
+        started = time.time()
+        waits = []
+        for seed in range(20):
+            if len(waits) == 6 or not running():
+                break
+            t0 = time.time()
+            status, got = post_json(self.port, "/api/v1/runs",
+                                    {"function": "rosenbrock", "steps": 64, "seed": seed,
+                                     "noise": 0.1})
+            self.assertEqual(status, 201, got)
+            st = Stream(self.port, got["events"], timeout=60)
+            st.next()
+            waits.append(time.time() - t0)  # posted while the full pass ran
+            st.close()
+        full = events.next()
+        self.assertEqual((full["event"], full["data"]["pass"]), ("pass", 1))
+        took = time.time() - started
+        waits.sort()
+        self.assertGreaterEqual(len(waits), 1, "the window ended before a run was posted")
+        print("\n  runs beside a 256^2 trainability window's full pass (%.2f s): first event "
+              "after %.3f s (median), %.3f s (worst)" % (took, waits[len(waits) // 2], waits[-1]),
+              file=sys.stderr)
+        self.assertLess(waits[len(waits) // 2], took / 4, (took, waits))
 
 
 class Budget(unittest.TestCase):

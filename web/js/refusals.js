@@ -53,6 +53,10 @@ export const REFUSALS = {
     en: '{cells} cells × {steps} steps at width {width} is more work than a trainability window may take ({limit} units); fewer cells or steps, or a smaller width.',
     ko: '칸 {cells}개 × {steps}스텝, 너비 {width}는 학습 가능성 지도 하나가 계산할 수 있는 작업량({limit})을 넘습니다. 칸이나 스텝, 너비를 줄여 주세요.',
   },
+  train_cell_work: {
+    en: '{steps} steps at width {width} are {work} units of work a cell; a cell may take at most {limit}, as long as the server lends the device at once. Fewer steps or a smaller width.',
+    ko: '너비 {width}에서 {steps}스텝은 칸 하나에 작업량 {work}입니다. 서버가 장치를 한 번에 내주는 만큼인 {limit}까지만 됩니다. 스텝이나 너비를 줄여 주세요.',
+  },
   no_such_train_field: { en: 'The server has no such field of a trainability pass.', ko: '서버에 학습 가능성 계산의 그런 결과 항목이 없습니다.' },
   function_required: { en: 'Choose a function.', ko: '함수를 골라 주세요.' },
   explore_not_catalogue: { en: '{reason} (explorations take the menu\'s functions, not your own).', ko: '{reason} (탐색은 목록의 함수만 받습니다. 직접 만든 함수는 아직 안 됩니다.)' },
