@@ -306,6 +306,45 @@ uint64_t clopt_engine_progress(const clopt_engine *g)
     return g->next < g->steps ? g->next : g->steps;
 }
 
+clopt_status clopt_engine_warm(clopt_context *ctx, cl_program program, int dbl, const char *name,
+                               clopt_error *err)
+{
+    const char *what = "preparing the trajectory engine's kernel";
+    cl_int rc;
+    cl_command_queue q = NULL;
+    cl_kernel kernel = NULL;
+    cl_mem none = NULL;
+    clopt_launch64 launch = {0}; /* nwork 0: every work-item returns at once */
+    clopt_launch l = {0};
+    cl_uint nargs = 0;
+    const size_t local = ctx->tuning.trajectory_wgs, global = local;
+    clopt_status st = CLOPT_OK;
+    q = clCreateCommandQueue(ctx->cl, ctx->device, 0, &rc);
+    CLOPT_CL_CHECK_RC(err, what, "clCreateCommandQueue", rc);
+    kernel = clCreateKernel(program, name, &rc);
+    CLOPT_CL_CHECK_RC(err, what, "clCreateKernel", rc);
+    none = clCreateBuffer(ctx->cl, CL_MEM_READ_WRITE, 64, NULL, &rc);
+    CLOPT_CL_CHECK_RC(err, what, "clCreateBuffer", rc);
+    CLOPT_CL_CHECK(err, what,
+                   clGetKernelInfo(kernel, CL_KERNEL_NUM_ARGS, sizeof nargs, &nargs, NULL));
+    CLOPT_CL_CHECK(err, what,
+                   dbl ? clSetKernelArg(kernel, 0, sizeof launch, &launch)
+                       : clSetKernelArg(kernel, 0, sizeof l, &l));
+    for (cl_uint i = 1; i < nargs; i++)
+        CLOPT_CL_CHECK(err, what, clSetKernelArg(kernel, i, sizeof none, &none));
+    CLOPT_CL_CHECK(err, what,
+                   clEnqueueNDRangeKernel(q, kernel, 1, NULL, &global, &local, 0, NULL, NULL));
+    CLOPT_CL_CHECK(err, what, clFinish(q));
+    goto done;
+fail:
+    st = CLOPT_ECL;
+done:
+    if (none) clReleaseMemObject(none);
+    if (kernel) clReleaseKernel(kernel);
+    if (q) clReleaseCommandQueue(q);
+    return st;
+}
+
 void clopt_engine_release(clopt_engine *g)
 {
     const cl_mem mems[] = {g->d_kinds, g->d_table, g->d_state, g->d_flags, g->d_out};

@@ -113,7 +113,7 @@ static clopt_status create_engine(clopt_run *r, const clopt_run_options *o, clop
     r->g.launch.key0 = (cl_uint)o->seed;
     r->g.launch.key1 = (cl_uint)(o->seed >> 32);
     st = clopt_engine_create(&r->g, start_of, r, CLOPT_STATE_ROWS, 1, 0, program,
-                             "clopt_trajectories", err);
+                             CLOPT_TRAJECTORY_KERNEL, err);
     clReleaseProgram(program); /* the kernel holds it */
     return st;
 }

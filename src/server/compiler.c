@@ -1,13 +1,15 @@
 /*
- * The compile queue (jobs.h): one thread builds the programs of new expressions, off every
- * kind's worker and off the device, one client at a time in turn. A compile takes 0.5 to
- * 2.6 s on PoCL; on a kind's worker it held every other job of that kind meanwhile, so two
- * clients looping new expressions kept a third client's run waiting for seconds. Also the
- * charge of the compiled programs (jobs.h: SRV_PROGRAM_BYTES each).
+ * The compile queue (jobs.h): one thread builds the programs of new expressions, and has
+ * PoCL generate the code of the kernel the job launches (clopt_engine_warm), off every
+ * kind's worker and the server's device lock, one client at a time in turn. A compile
+ * takes 0.5 to 2.6 s on PoCL; on a kind's worker it held every other job of that kind
+ * meanwhile, so two clients looping new expressions kept a third client's run waiting for
+ * seconds. Also the charge of the compiled programs (jobs.h: SRV_PROGRAM_BYTES each).
  */
 #include "core.h"
 
 #include "context.h"
+#include "engine.h"
 #include "functions.h"
 
 #include <stdio.h>
@@ -90,9 +92,15 @@ int srv_job_compile(srv *s, srv_job *j, char *error, size_t esize)
     } else {
         cl_program program;
         cl_uint id;
-        if (clopt_function_program(s->ctx, &f, dbl, &program, &id, &err) == CLOPT_OK)
+        if (clopt_function_program(s->ctx, &f, dbl, &program, &id, &err) == CLOPT_OK) {
+            /* the kernel's code too: PoCL generates it at the first launch, on the device */
+            if (j->kind->kernel &&
+                clopt_engine_warm(s->ctx, program, dbl, j->kind->kernel, &err) != CLOPT_OK) {
+                snprintf(error, esize, "%s", err.text);
+                rc = -1;
+            }
             clReleaseProgram(program);
-        else {
+        } else {
             snprintf(error, esize, "%s", err.text);
             rc = -1;
         }

@@ -74,6 +74,9 @@ typedef struct {
     const char *(*function)(const void *req);
     /* Whether that program is the double one (precision "double"; may be NULL: float). */
     int (*dbl)(const void *req);
+    /* The trajectory engine's kernel of that program the job launches (may be NULL): its
+     * code is generated with the compile, off the device (clopt_engine_warm). */
+    const char *kernel;
 } srv_job_kind;
 
 struct srv_job {

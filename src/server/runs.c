@@ -8,6 +8,7 @@
 
 #include "catalogue.h"
 #include "config.h"
+#include "engine.h"
 #include "fields.h"
 #include "frames.h"
 #include "spec.h"
@@ -246,4 +247,5 @@ const srv_job_kind srv_run_kind = {
     .subroute = NULL,
     .function = function,
     .dbl = dbl,
+    .kernel = CLOPT_TRAJECTORY_KERNEL,
 };
