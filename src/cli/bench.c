@@ -129,8 +129,7 @@ static int bench_trajectories(int argc, char **argv)
     int rc = bench_parse(&c, argc, argv, &a);
     if (rc) return rc < 0 ? 0 : rc; /* -1: --help was printed */
     clopt_error err;
-    cli_warn_binding(CMD);
-    clopt_context *ctx = clopt_context_create(a.device, &err);
+    clopt_context *ctx = cli_bench_context(CMD, a.device, &err);
     if (!ctx) {
         fprintf(stderr, CMD ": %s\n", err.text);
         return 1;

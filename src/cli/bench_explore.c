@@ -185,8 +185,7 @@ int clopt_cli_bench_explore(int argc, char **argv)
     const size_t n = (size_t)(a.size * a.size);
     buffers b = {0};
     clopt_error err;
-    cli_warn_binding(CMD);
-    clopt_context *ctx = clopt_context_create(a.device, &err);
+    clopt_context *ctx = cli_bench_context(CMD, a.device, &err);
     if (!ctx) {
         fprintf(stderr, CMD ": %s\n", err.text);
         return 1;

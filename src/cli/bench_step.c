@@ -564,8 +564,7 @@ int clopt_cli_bench_step(int argc, char **argv)
         fprintf(stderr, CMD ": --optimizer: %s\n", err.text);
         return 2;
     }
-    cli_warn_binding(CMD);
-    clopt_context *ctx = clopt_context_create(a.device, &err);
+    clopt_context *ctx = cli_bench_context(CMD, a.device, &err);
     if (!ctx) {
         fprintf(stderr, CMD ": %s\n", err.text);
         return err.status == CLOPT_ENODEVICE ? 2 : 1;

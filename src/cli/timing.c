@@ -2,6 +2,8 @@
 #define _GNU_SOURCE /* sched_getaffinity */
 #include "timing.h"
 
+#include <omp.h>
+#include <pthread.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -40,6 +42,35 @@ int cli_warn_binding(const char *cmd)
                 "share them.\n",
                 cmd, mine, online);
     return 1;
+}
+
+/* Binds each of OpenMP's threads (the calling thread is the first) to one allowed CPU. */
+static void bind_openmp(void)
+{
+    cpu_set_t allowed;
+    if (sched_getaffinity(0, sizeof allowed, &allowed) != 0) return;
+    const int count = CPU_COUNT(&allowed);
+#pragma omp parallel
+    {
+        int nth = omp_get_thread_num() % count;
+        for (int cpu = 0; cpu < CPU_SETSIZE; cpu++)
+            if (CPU_ISSET(cpu, &allowed) && nth-- == 0) {
+                cpu_set_t one;
+                CPU_ZERO(&one);
+                CPU_SET(cpu, &one);
+                pthread_setaffinity_np(pthread_self(), sizeof one, &one);
+                break;
+            }
+    }
+}
+
+clopt_context *cli_bench_context(const char *cmd, const char *device, clopt_error *err)
+{
+    cli_warn_binding(cmd);
+    setenv("POCL_AFFINITY", "1", 0); /* read by PoCL's threads as they start */
+    clopt_context *ctx = clopt_context_create(device, err);
+    if (ctx) bind_openmp();
+    return ctx;
 }
 
 void cli_settle(void)

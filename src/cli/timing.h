@@ -5,6 +5,8 @@
 #ifndef CLOPT_CLI_TIMING_H
 #define CLOPT_CLI_TIMING_H
 
+#include "clopt/clopt.h"
+
 #include <stddef.h>
 
 /*
@@ -22,5 +24,16 @@ double cli_median(double *v, size_t n);
  * threads, started from it, inherit its CPUs. Benchmarks call it before creating a context.
  */
 int cli_warn_binding(const char *cmd);
+
+/*
+ * The benchmarks' context, with every contender's threads one to a CPU: warns as
+ * cli_warn_binding, has PoCL bind its worker threads one to a CPU (POCL_AFFINITY=1,
+ * unless the environment says otherwise) and, once the context exists (PoCL's threads
+ * started unbound), binds OpenMP's threads, the calling thread among them, one to a CPU.
+ * Unbound, a pause between contenders let the scheduler wake both threads of a 2-CPU
+ * contender on one CPU: OpenMP's triad ran at 27-31 GB/s in one round and 60-90 in the
+ * next, PoCL's at 33-76. NULL with err filled when the context cannot be created.
+ */
+clopt_context *cli_bench_context(const char *cmd, const char *device, clopt_error *err);
 
 #endif
