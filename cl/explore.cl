@@ -7,7 +7,7 @@
  * device memory, and the last launch stores the final f. Memory is O(runs).
  *
  * The same work-item shape as cl/trajectory.cl (groups of CLOPT_TW runs per work-item), the
- * same function evaluation (clopt_trajectory_f), divergence rule (clopt_diverged) and update
+ * same function evaluation and divergence rule (clopt_trajectory_fs), update
  * (clopt_trajectory_update, the one dispatch over optimizer kinds) and state layout
  * (clopt_state_load, clopt_state_store), so a run gives the bits of the trajectory with the
  * same start and spec.
@@ -56,7 +56,8 @@ CLOPT_INLINE void clopt_explore(const bool sweep, const uint kind, const clopt_l
     clopt_real x[CLOPT_GROUPS], y[CLOPT_GROUPS], ax[CLOPT_GROUPS], ay[CLOPT_GROUPS];
     clopt_real bx[CLOPT_GROUPS], by[CLOPT_GROUPS], cx[CLOPT_GROUPS], cy[CLOPT_GROUPS];
     clopt_uint cv[CLOPT_GROUPS], dv[CLOPT_GROUPS], id[CLOPT_GROUPS];
-    clopt_real sum[CLOPT_GROUPS], comp[CLOPT_GROUPS];
+    clopt_real sum[CLOPT_GROUPS], comp[CLOPT_GROUPS], f[CLOPT_GROUPS], gx[CLOPT_GROUPS],
+        gy[CLOPT_GROUPS];
     uint cfg[CLOPT_GROUPS], kd[CLOPT_GROUPS];
     const uint key = o % L.nseeds;
     CLOPT_FOR_GROUPS(g, L.groups)
@@ -82,36 +83,44 @@ CLOPT_INLINE void clopt_explore(const bool sweep, const uint kind, const clopt_l
         const bool update = s < L.nsteps;
         const uint row = update && L.stride > 1 ? i : 0;
         const clopt_scalars k = table[o * L.stride + row];
+        /* Each phase a loop over the groups, its branches outside it (as the trajectory
+         * kernel's): f, the gradient and divergence, convergence and the sums, noise, f at
+         * the last step, the update. */
+        clopt_trajectory_fs(L.fn, L.groups, s, x, y, f, gx, gy, dv);
         CLOPT_FOR_GROUPS(g, L.groups)
-        {
-            clopt_real gx, gy;
-            const clopt_real f = clopt_trajectory_f(L.fn, x[g], y[g], &gx, &gy);
-            dv[g] = clopt_diverged(dv[g], f, s);
-            cv[g] = min(cv[g], select(alive, (clopt_uint)(s), fabs(f - L.fstar) <= L.tol));
-            if (L.auc) { /* Kahan: 1e7 steps add up without losing the small terms */
-                const clopt_real q =
-                    L.tol < 0.0f ? f : log10(fmax(f - L.fstar, (clopt_real)(0.0f)) + (clopt_real)(1e-12f));
+        cv[g] = min(cv[g], select(alive, (clopt_uint)(s), fabs(f[g] - L.fstar) <= L.tol));
+        if (L.auc)
+            CLOPT_FOR_GROUPS(g, L.groups)
+            { /* Kahan: 1e7 steps add up without losing the small terms */
+                const clopt_real q = L.tol < 0.0f ? f[g]
+                                                  : log10(fmax(f[g] - L.fstar, (clopt_real)(0.0f)) +
+                                                          (clopt_real)(1e-12f));
                 const clopt_real yk = q - comp[g], tk = sum[g] + yk;
                 comp[g] = (tk - sum[g]) - yk;
                 sum[g] = tk;
             }
-            if (L.noise > 0.0f) {
+        if (L.noise > 0.0f)
+            CLOPT_FOR_GROUPS(g, L.groups)
+            {
                 clopt_real nx, ny;
                 clopt_normal2(id[g], s, key, 0u, &nx, &ny);
-                gx = gx + L.noise * nx;
-                gy = gy + L.noise * ny;
+                gx[g] = gx[g] + L.noise * nx;
+                gy[g] = gy[g] + L.noise * ny;
             }
-            if (!update) {
-                CLOPT_STORE(f, state, CLOPT_STATE_ROWS * L.pad + t + g * CLOPT_TW);
-                continue;
-            }
-            const clopt_scalars kg = sweep ? table[cfg[g] * L.stride + row] : k;
-            const uint kind_g = kind < CLOPT_KIND_COUNT ? kind : kd[g] & CLOPT_KIND_MASK;
-            clopt_trajectory_update(kind_g, kd[g] >> CLOPT_LIVE_SHIFT, kg, gx, gy, &x[g], &y[g],
-                                    &ax[g], &ay[g], &bx[g], &by[g], &cx[g], &cy[g]);
-        }
-        if (!update)
+        if (!update) {
+            CLOPT_FOR_GROUPS(g, L.groups)
+            CLOPT_STORE(f[g], state, CLOPT_STATE_ROWS * L.pad + t + g * CLOPT_TW);
             break;
+        }
+        if (!sweep)
+            clopt_trajectory_update(kind < CLOPT_KIND_COUNT ? kind : entry & CLOPT_KIND_MASK,
+                                    entry >> CLOPT_LIVE_SHIFT, L.groups, k, gx, gy, x, y, ax, ay,
+                                    bx, by, cx, cy);
+        else /* a sweep's groups may differ in kind and scalars */
+            CLOPT_FOR_GROUPS(g, L.groups)
+            clopt_trajectory_update(kd[g] & CLOPT_KIND_MASK, kd[g] >> CLOPT_LIVE_SHIFT, 1,
+                                    table[cfg[g] * L.stride + row], &gx[g], &gy[g], &x[g],
+                                    &y[g], &ax[g], &ay[g], &bx[g], &by[g], &cx[g], &cy[g]);
     }
     CLOPT_FOR_GROUPS(g, L.groups)
     {

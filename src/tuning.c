@@ -125,9 +125,9 @@ clopt_status clopt_tuning_for(cl_device_id device, clopt_tuning *out, clopt_erro
     /*
      * A work-item's groups are a loop whose iterations are independent: an out-of-order CPU
      * core overlaps the divisions and square roots of consecutive groups, as in a C loop
-     * blocked over 256 trajectories. 16 groups of 16 lanes measured 0.93-0.97x that loop
-     * on PoCL (AVX-512), 4 groups 0.89x, 2 groups 0.78x (`clopt bench trajectories`,
-     * CLOPT_TRAJECTORY_GROUPS). A GPU hides the latency with other work-items instead.
+     * blocked over 256 trajectories. 16 groups of 16 lanes run at 0.83-0.84 of that loop on
+     * PoCL (AVX-512, `clopt bench trajectories`, 2026-12-04; CLOPT_TRAJECTORY_GROUPS tries
+     * others). A GPU hides the latency with other work-items instead.
      */
     if (!lanes) lanes = r->cpu_shape ? vector_lanes(device) : 1;
     if (!groups) groups = r->cpu_shape ? 16 : 1;
