@@ -23,13 +23,13 @@
  * trajectory.h, shared with the host (src/engine.c). */
 
 /*
- * A loop over this work-item's groups, each iteration a whole step of one group. One
- * group's step is a chain of dependent divisions and square roots; the iterations are
+ * A loop over this work-item's groups, one phase of a step of each group per iteration (the
+ * function, the record, the update: each phase its own loop, its switch outside). One
+ * group's update is a chain of dependent divisions and square roots; the iterations are
  * independent, so an out-of-order CPU core overlaps the chains of consecutive groups while
  * their state stays in private memory (L1), as in a C loop blocked over many trajectories.
- * Not unrolled: the body holds the switches on the function and the kind, uniform and so
- * predicted. With one group (GPUs) it is straight-line code and the state stays in
- * registers.
+ * Not unrolled (unrolling the update loop by 2 measured the same). With one group (GPUs) it
+ * is straight-line code and the state stays in registers.
  */
 #if CLOPT_GROUPS == 1
 #define CLOPT_FOR_GROUPS(g, groups) for (uint g = 0; g < 1; g++)
@@ -239,10 +239,12 @@ CLOPT_INLINE void clopt_state_store(__global clopt_elem *state, const uint pad, 
  * kernel below passes the kind as a constant, one copy of the step loop per kind, so that
  * the rule's dispatch is resolved once per launch rather than at every step: on an H200 the
  * kernel ran 1.27x as fast (Adam, 65,536 trajectories). The copies cost build time: the
- * whole program's build on that card went from 4 to 11 s (once per driver cache). CPUs
- * predict the switch, and eleven copies of their loop over 16 groups would make the build
- * on PoCL four times as long (5.8 s of CPU instead of 1.5), so they keep one; so do the
- * programs built for expressions (src/programs.c), one build per expression.
+ * whole program's build on that card went from 4 to 11 s (once per driver cache). On CPUs
+ * the switch sits outside each phase's loop over the groups, once per step, and copies of
+ * the step loop per kind would make the build on PoCL several times as long (5.8 s of CPU
+ * instead of 1.5, measured before the phases became loops; the program builds in 2.3 s
+ * now), so they keep one; so do the programs built for expressions (src/programs.c), one
+ * build per expression.
  */
 #if CLOPT_GROUPS == 1 && !defined(CLOPT_CUSTOM)
 #define CLOPT_KIND_COPIES 1

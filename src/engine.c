@@ -327,9 +327,9 @@ clopt_status clopt_engine_warm(clopt_context *ctx, cl_program program, int dbl, 
     CLOPT_CL_CHECK_RC(err, what, "clCreateBuffer", rc);
     CLOPT_CL_CHECK(err, what,
                    clGetKernelInfo(kernel, CL_KERNEL_NUM_ARGS, sizeof nargs, &nargs, NULL));
-    CLOPT_CL_CHECK(err, what,
-                   dbl ? clSetKernelArg(kernel, 0, sizeof launch, &launch)
-                       : clSetKernelArg(kernel, 0, sizeof l, &l));
+    const size_t bytes = dbl ? sizeof launch : sizeof l;
+    const void *arg = dbl ? (const void *)&launch : (const void *)&l;
+    CLOPT_CL_CHECK(err, what, clSetKernelArg(kernel, 0, bytes, arg));
     for (cl_uint i = 1; i < nargs; i++)
         CLOPT_CL_CHECK(err, what, clSetKernelArg(kernel, i, sizeof none, &none));
     CLOPT_CL_CHECK(err, what,

@@ -21,7 +21,8 @@
 
 #include <stdint.h>
 
-/* The kernels the engine launches: record mode's (runs), and reduce mode's in explore.cl. */
+/* Record mode's kernel (runs); reduce mode's are explore.cl's clopt_explore_basins and
+ * clopt_explore_sweep. */
 #define CLOPT_TRAJECTORY_KERNEL "clopt_trajectories"
 
 typedef struct clopt_engine {
@@ -102,12 +103,14 @@ int clopt_engine_finished(const clopt_engine *g);
 uint64_t clopt_engine_progress(const clopt_engine *g);
 
 /*
- * Has the device generate the code of kernel `name` of `program` (dbl: the double program)
- * for the launch shape the engine uses, with one empty launch (nwork 0) on a queue of its
- * own. PoCL generates a kernel's code at its first launch, 0.3 to 0.9 s for an expression's
- * program: a caller that shares the device, as the server's job workers do, has it done
- * before the job holds anything. (PoCL's own threads do the work, and other launches that
- * begin meanwhile wait for it: measured 0.3 to 0.45 s for a short run beside it.)
+ * Has the device generate the code of kernel `name` of `program` (dbl: the double program),
+ * one of the engine's kernels (a clopt_launch, then buffers), with one empty launch (nwork
+ * 0) of one work-group of the engine's size on a queue of its own. PoCL generates a
+ * kernel's code at its first launch, 0.3 to 0.9 s for an expression's program, and keeps it
+ * on disk, where later launches of any width up to 65,534 work-groups find it: a caller
+ * that shares the device, as the server's job workers do, has it done before the job holds
+ * anything. (PoCL's own threads do the work, and other launches that begin meanwhile wait
+ * for it: measured 0.3 s for a short run beside it.)
  */
 clopt_status clopt_engine_warm(clopt_context *ctx, cl_program program, int dbl, const char *name,
                                clopt_error *err);

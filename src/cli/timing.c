@@ -64,12 +64,25 @@ static void bind_openmp(void)
     }
 }
 
+/* Whether this process may run on CPUs 0 .. online - 1, every online CPU. */
+static int whole_machine(void)
+{
+    cpu_set_t set;
+    const long online = sysconf(_SC_NPROCESSORS_ONLN);
+    if (online < 1 || online > CPU_SETSIZE || sched_getaffinity(0, sizeof set, &set) != 0) return 0;
+    for (long cpu = 0; cpu < online; cpu++)
+        if (!CPU_ISSET((int)cpu, &set)) return 0;
+    return 1;
+}
+
 clopt_context *cli_bench_context(const char *cmd, const char *device, clopt_error *err)
 {
-    cli_warn_binding(cmd);
-    setenv("POCL_AFFINITY", "1", 0); /* read by PoCL's threads as they start */
+    /* PoCL pins its thread i to CPU i (and aborts if it cannot): only where that is this
+     * process's CPU set, and where the environment binds nothing itself */
+    const int bind = !cli_warn_binding(cmd) && !getenv("POCL_AFFINITY") && whole_machine();
+    if (bind) setenv("POCL_AFFINITY", "1", 1); /* read by PoCL's threads as they start */
     clopt_context *ctx = clopt_context_create(device, err);
-    if (ctx) bind_openmp();
+    if (ctx && bind) bind_openmp();
     return ctx;
 }
 

@@ -27,12 +27,15 @@ int cli_warn_binding(const char *cmd);
 
 /*
  * The benchmarks' context, with every contender's threads one to a CPU: warns as
- * cli_warn_binding, has PoCL bind its worker threads one to a CPU (POCL_AFFINITY=1,
- * unless the environment says otherwise) and, once the context exists (PoCL's threads
- * started unbound), binds OpenMP's threads, the calling thread among them, one to a CPU.
+ * cli_warn_binding and, where the environment binds nothing (no OpenMP binding variable,
+ * no POCL_AFFINITY) and the process may run on CPUs 0 .. online - 1 (PoCL pins its thread i
+ * to CPU i), has PoCL bind its worker threads (POCL_AFFINITY=1) and, once the context
+ * exists (PoCL's threads started unbound), binds OpenMP's threads, the calling thread among
+ * them, one to a CPU; threads started later inherit the calling thread's one CPU.
  * Unbound, a pause between contenders let the scheduler wake both threads of a 2-CPU
- * contender on one CPU: OpenMP's triad ran at 27-31 GB/s in one round and 60-90 in the
- * next, PoCL's at 33-76. NULL with err filled when the context cannot be created.
+ * contender on one CPU: an OpenMP triad ran at 26-33 GB/s in about half the rounds and
+ * 50-67 in the others, PoCL's at 33-76 (docs/performance.md). NULL with err filled when
+ * the context cannot be created.
  */
 clopt_context *cli_bench_context(const char *cmd, const char *device, clopt_error *err);
 
