@@ -667,12 +667,13 @@ class Compiles(Case):
             return status == 201
         waits, compiled = self.waits_beside(port, run_one, 4000, "runs of new expressions")
         self.assertGreater(len(compiled), 0)
-        # Compiled on the runs' worker, each held the other runs for 0.5-2.6 s. Compiled off
-        # it, with a cold PoCL cache (a fresh machine, as CI), a short run still waits while
-        # PoCL generates a new expression's kernel code on its own threads (it stalls every
-        # launch that begins meanwhile): medians 0.30-0.43 s measured, 0.58-0.63 s when that
-        # code generation happened at the run's first launch on the worker.
-        self.assertLess(waits[len(waits) // 2], 0.5, waits)
+        # Compiled on the runs' worker, each held the other runs for 0.5-2.6 s: medians 1.08 s
+        # and more. Compiled off it, with a cold PoCL cache (a fresh machine, as CI), a short
+        # run still waits while PoCL generates a new expression's kernel code on its own
+        # threads (it stalls every launch that begins meanwhile): medians 0.39-0.56 s
+        # measured on a quiet machine (0.28-0.30 with the kernels before their phases became
+        # loops of their own, whose code took less to generate).
+        self.assertLess(waits[len(waits) // 2], 0.8, waits)
 
 def du(path):
     total = 0
