@@ -91,19 +91,19 @@ static int data_array(json_t *v, const char *name, size_t count, size_t w, doubl
                       srv_problem *p)
 {
     size_t k = 0;
-    for (size_t i = 0; json_is_array(v) && i < json_array_size(v); i++) {
+    int bad = !json_is_array(v); /* stops both loops: a bad row must end the reading */
+    for (size_t i = 0; !bad && i < json_array_size(v); i++) {
         json_t *row = json_array_get(v, i);
         const size_t n = json_is_array(row) ? json_array_size(row) : 1;
-        for (size_t q = 0; q < n; q++) {
+        for (size_t q = 0; !bad && q < n; q++) {
             json_t *x = json_is_array(row) ? json_array_get(row, q) : row;
-            if (!json_is_number(x) || k == count) {
-                k = count + 1;
-                break;
-            }
-            out[k++] = json_number_value(x);
+            if (!json_is_number(x) || k == count)
+                bad = 1;
+            else
+                out[k++] = json_number_value(x);
         }
     }
-    if (!json_is_array(v) || k != count)
+    if (bad || k != count)
         return srv_problem_set(p, 400, "data",
                                "data.%s must hold %zu numbers for width %zu (an array of them, "
                                "or of rows)",

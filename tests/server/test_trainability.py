@@ -200,6 +200,10 @@ class Trainability(unittest.TestCase):
             (dict(two, data=dict(dump, Y=[0.1] * 7)), "data", "train_data_count"),
             (dict(two, data=dict(dump, W1=[[1, "a"], [0, 1]])), "data", "train_data_count"),
             (dict(two, data=dict(dump, W1=[[[1], 0], [0, 1]])), "data", "train_data_count"),
+            # rows that go on past the count, or after a bad one: read past the buffer once
+            # (libFuzzer found it; tests/fuzz/corpus/trainability_rows.req)
+            (dict(two, width=1, data=dump), "data", "train_data_count"),
+            (dict(two, data=dict(dump, X=[["a"]] + [[0.5] * 2] * 6)), "data", "train_data_count"),
             (dict(SMALL, width=4, data=dump, seed=None), "seed", "not_integer"),
             (dict(SMALL, function="sphere"), "function", "unknown_field"),
             (dict(SMALL, grid=4096, steps=100, width=8), "steps", "train_too_much_work"),
