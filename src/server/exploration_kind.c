@@ -6,6 +6,9 @@
  */
 #include "explorations.h"
 
+#include "reply.h"
+
+#include <stdio.h>
 #include <string.h>
 
 static const srv_job_kind *kind_of(const void *req)
@@ -84,3 +87,56 @@ const srv_job_kind srv_exploration_kind = {
     .result_bytes = any_result_bytes,
     .subroute = any_subroute,
 };
+
+void srv_explore_created(const srv_job *j, json_t *out, size_t layers, const size_t side[2][2])
+{
+    json_object_set_new(out, "request", json_loads(j->canonical, 0, NULL));
+    json_object_set_new(out, "passes",
+                        json_pack("[{s:[III]},{s:[III]}]", "shape", (json_int_t)layers,
+                                  (json_int_t)side[0][1], (json_int_t)side[0][0], "shape",
+                                  (json_int_t)layers, (json_int_t)side[1][1],
+                                  (json_int_t)side[1][0]));
+}
+
+void srv_explore_describe(const srv_job *j, json_t *out, uint64_t steps, int passes)
+{
+    json_object_set_new(out, "pass", json_integer((json_int_t)j->progress[0]));
+    json_object_set_new(out, "progress", json_integer((json_int_t)j->progress[1]));
+    json_object_set_new(out, "steps", json_integer((json_int_t)steps));
+    json_object_set_new(out, "passes_done", json_integer(passes));
+}
+
+int srv_explore_field_path(const char *rest, const char *const *names, size_t n, size_t *field)
+{
+    if (strncmp(rest, "passes/", 7) || (rest[7] != '0' && rest[7] != '1') || rest[8] != '/')
+        return -1;
+    for (*field = 0; *field < n; (*field)++)
+        if (!strcmp(rest + 9, names[*field])) return rest[7] - '0';
+    return -1;
+}
+
+enum MHD_Result srv_explore_field_reply(srv *s, struct MHD_Connection *c, srv_job *j,
+                                        const char *method, int pass, size_t field,
+                                        const char *const *names, const int *passes, size_t layers,
+                                        const size_t side[2][2], float *const results[2],
+                                        const size_t counts[2])
+{
+    if (strcmp(method, "GET") && strcmp(method, "HEAD"))
+        return srv_reply_method(c, method, "GET, HEAD");
+    pthread_mutex_lock(&s->lock);
+    const int ready = *passes > pass;
+    if (ready) srv_job_ref(j);
+    pthread_mutex_unlock(&s->lock);
+    if (!ready) {
+        srv_problem p;
+        srv_problem_set(&p, 409, "",
+                        "pass %d is not computed yet; its event on the stream says when", pass);
+        return srv_reply_problem(c, &p);
+    }
+    const size_t n = counts[pass];
+    char shape[96];
+    snprintf(shape, sizeof shape, "%zu,%zu,%zu", layers, side[pass][1], side[pass][0]);
+    const char *const headers[] = {"X-Shape", shape, "X-Field", names[field], NULL};
+    return srv_reply_job_data(s, c, j, results[pass] + field * n, n * sizeof(float),
+                              "application/octet-stream", headers);
+}

@@ -549,21 +549,13 @@ static void *parse(const srv *s, const char *body, size_t len, char **canonical,
 static void created(const srv_job *j, json_t *out)
 {
     const exploration *r = j->req;
-    json_object_set_new(out, "request", json_loads(j->canonical, 0, NULL));
-    json_object_set_new(out, "passes",
-                        json_pack("[{s:[III]},{s:[III]}]", "shape", (json_int_t)r->nspecs,
-                                  (json_int_t)r->side[0][1], (json_int_t)r->side[0][0], "shape",
-                                  (json_int_t)r->nspecs, (json_int_t)r->side[1][1],
-                                  (json_int_t)r->side[1][0]));
+    srv_explore_created(j, out, r->nspecs, r->side);
 }
 
 static void describe(const srv_job *j, json_t *out)
 {
     const exploration *r = j->req;
-    json_object_set_new(out, "pass", json_integer((json_int_t)j->progress[0]));
-    json_object_set_new(out, "progress", json_integer((json_int_t)j->progress[1]));
-    json_object_set_new(out, "steps", json_integer((json_int_t)r->o.steps));
-    json_object_set_new(out, "passes_done", json_integer(r->passes));
+    srv_explore_describe(j, out, r->o.steps, r->passes);
 }
 
 /* GET passes/P/FIELD: the field of a finished pass as float32. */
@@ -571,38 +563,18 @@ static enum MHD_Result field_route(srv *s, struct MHD_Connection *c, srv_job *j,
                                    const char *method)
 {
     const exploration *r = j->req;
-    srv_problem p;
-    int pass = -1;
-    size_t f = NFIELDS;
-    if (!strncmp(rest, "passes/", 7) && (rest[7] == '0' || rest[7] == '1') && rest[8] == '/') {
-        pass = rest[7] - '0';
-        for (f = 0; f < NFIELDS; f++)
-            if (!strcmp(rest + 9, field_names[f])) break;
-    }
-    if (pass < 0 || f == NFIELDS || (!basins(r) && !strcmp(field_names[f], "minimum"))) {
+    size_t f;
+    const int pass = srv_explore_field_path(rest, field_names, NFIELDS, &f);
+    if (pass < 0 || (!basins(r) && !strcmp(field_names[f], "minimum"))) {
+        srv_problem p;
         srv_problem_set(&p, 404, "",
                         "no such endpoint; a pass's fields are at /api/v1/explorations/ID/passes/"
                         "P/FIELD, P 0 (coarse) or 1, FIELD x, y, f, converged_at, diverged_at%s",
                         basins(r) ? " or minimum" : "");
         return srv_reply_problem(c, &p);
     }
-    if (strcmp(method, "GET") && strcmp(method, "HEAD"))
-        return srv_reply_method(c, method, "GET, HEAD");
-    pthread_mutex_lock(&s->lock);
-    const int ready = r->passes > pass;
-    if (ready) srv_job_ref(j);
-    pthread_mutex_unlock(&s->lock);
-    if (!ready) {
-        srv_problem_set(&p, 409, "",
-                        "pass %d is not computed yet; its event on the stream says when", pass);
-        return srv_reply_problem(c, &p);
-    }
-    const size_t runs = r->runs[pass];
-    char shape[96];
-    snprintf(shape, sizeof shape, "%zu,%zu,%zu", r->nspecs, r->side[pass][1], r->side[pass][0]);
-    const char *const headers[] = {"X-Shape", shape, "X-Field", field_names[f], NULL};
-    return srv_reply_job_data(s, c, j, r->results[pass] + f * runs, runs * sizeof(float),
-                              "application/octet-stream", headers);
+    return srv_explore_field_reply(s, c, j, method, pass, f, field_names, &r->passes, r->nspecs,
+                                   r->side, r->results, r->runs);
 }
 
 const srv_job_kind srv_explore_maps_kind = {

@@ -40,4 +40,27 @@ int srv_explore_grid(json_t *root, size_t dflt, size_t *nx, size_t *ny, srv_prob
  * not checked). */
 int srv_explore_precision(const srv *s, json_t *root, clopt_precision *out, srv_problem *p);
 
+/*
+ * What every exploration kind's job shares (exploration_kind.c): POST's "request" and
+ * "passes" (each pass's shape [layers, ny, nx] from side[pass] = {nx, ny}); GET's pass,
+ * progress, steps and passes_done.
+ */
+void srv_explore_created(const srv_job *j, json_t *out, size_t layers, const size_t side[2][2]);
+void srv_explore_describe(const srv_job *j, json_t *out, uint64_t steps, int passes);
+
+/* The pass (0 or 1) of GET "passes/P/FIELD" and FIELD's index among names[0 .. n-1] into
+ * *field; -1 when rest is not such a path. */
+int srv_explore_field_path(const char *rest, const char *const *names, size_t n, size_t *field);
+
+/*
+ * The reply for field `field` (names[field]) of pass `pass`: counts[pass] floats at
+ * results[pass] + field x counts[pass], shaped layers x side[pass][1] x side[pass][0]
+ * (X-Shape). GET or HEAD only; 409 until *passes (read under the lock) counts the pass.
+ */
+enum MHD_Result srv_explore_field_reply(srv *s, struct MHD_Connection *c, srv_job *j,
+                                        const char *method, int pass, size_t field,
+                                        const char *const *names, const int *passes, size_t layers,
+                                        const size_t side[2][2], float *const results[2],
+                                        const size_t counts[2]);
+
 #endif
