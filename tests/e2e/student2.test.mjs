@@ -188,9 +188,11 @@ test('training: the optimizers advance epoch by epoch together, and Stop keeps e
   for (const [screen, lang] of [[LAPTOP, 'en'], [PHONE, 'ko']]) {
     const page = await open(`#training&lang=${lang}`, screen);
     await page.waitForSelector('#train-start');
-    await page.fill('#train-limit', '3000');
-    // far more epochs than the test waits for: with the products on OpenBLAS four epochs of
-    // 3,000 examples ended before Stop could be pressed (CI: Stop was already disabled)
+    await page.fill('#train-limit', '20000');
+    // epochs long enough for the page to see each one (with the products on OpenBLAS an
+    // epoch of 3,000 examples took a few tens of ms: CI saw a third epoch before the table
+    // showed every first), and far more of them than the test waits for (four had ended
+    // before Stop could be pressed)
     await page.fill('#train-epochs', '40');
     await page.fill('#train-hidden', '64');
     await page.click('#train-start');
