@@ -219,9 +219,23 @@ json=$("$clopt" bench explore --grid 64 --steps 50 --repeat 1 --json)
 if python3 - "$json" <<'PY'; then echo "ok   bench explore --json"; else echo "FAIL bench explore --json"; fails=$((fails + 1)); fi
 import json, sys
 d = json.loads(sys.argv[1])
-need = ["runs", "steps", "seconds", "gps", "trajectories_gps", "blocked_c_gps", "ratio_blocked"]
+need = ["runs", "steps", "seconds", "gps", "trajectories_gps", "blocked_c_gps", "ratio_blocked",
+        "blocked_reduce_c_gps", "ratio_blocked_reduce", "runs_converging_differently_c"]
 assert all(k in d for k in need), [k for k in need if k not in d]
 assert d["runs"] == 4096 and d["steps"] == 50 and d["runs_differing_from_trajectories"] == 0, d
+# the C loops compute the map: the same points to rounding, the same convergence steps but
+# for the odd run whose f lands within rounding of the tolerance
+assert d["max_difference_c"] < 1e-3 and d["runs_converging_differently_c"] <= 4, d
+PY
+json=$("$clopt" bench trajectories --starts 1000 --steps 50 --repeat 1 --json)
+if python3 - "$json" <<'PY'; then echo "ok   bench trajectories --json"; else echo "FAIL bench trajectories --json"; fails=$((fails + 1)); fi
+import json, sys
+d = json.loads(sys.argv[1])
+need = ["engine_gps", "naive_c_gps", "blocked_c_gps", "blocked_record_c_gps", "ratio_blocked",
+        "ratio_blocked_record", "ratio_naive", "ratio_best"]
+assert all(k in d for k in need), [k for k in need if k not in d]
+# every C loop, the record loop's last record among them, ends where the engine ends
+assert d["starts"] == 1000 and d["max_difference"] < 1e-4, d
 PY
 
 refuse "train epochs" "--epochs = '0': expected an integer in 1 .. 50" -- "$clopt" train --epochs 0

@@ -67,14 +67,14 @@ double bench_time_runs(clopt_context *ctx, const char *function, const char *spe
 }
 
 double bench_time_loop(bench_loop_fn loop, const double *starts, size_t n, const bench_adam_step *k,
-                       uint64_t steps, float *x, float *y)
+                       uint64_t steps, const bench_io *io)
 {
     for (size_t t = 0; t < n; t++) {
-        x[t] = (float)starts[2 * t];
-        y[t] = (float)starts[2 * t + 1];
+        io->x[t] = (float)starts[2 * t];
+        io->y[t] = (float)starts[2 * t + 1];
     }
     const double t0 = clopt_now();
-    loop(x, y, n, k, (size_t)steps);
+    loop(io, n, k, (size_t)steps);
     return clopt_now() - t0;
 }
 
@@ -83,11 +83,13 @@ const char clopt_cli_bench_trajectories_usage[] =
     "                                [--device SEL] [--json]\n"
     "\n"
     "Runs Adam (lr 0.001) on Rosenbrock from many starts with the trajectory engine on the\n"
-    "OpenCL device, a naive C loop (one trajectory after another, OpenMP over the cores)\n"
-    "and a C loop blocked over 256 trajectories (OpenMP SIMD), in interleaved rounds with a\n"
-    "pause between contenders (threads bound one to a CPU, as in `clopt bench step`), and\n"
-    "reports each one's median time in point-steps per second and the median over rounds\n"
-    "of the engine's ratio to each loop and to the faster of the two.\n"
+    "OpenCL device and three C loops: a naive one (one trajectory after another, OpenMP over\n"
+    "the cores), one blocked over 256 trajectories (OpenMP SIMD) that only updates, and the\n"
+    "blocked one that also gives the engine's records (f and the divergence check at every\n"
+    "step, the first and last points), in interleaved rounds with a pause between\n"
+    "contenders (threads bound one to a CPU, as in `clopt bench step`); reports each one's\n"
+    "median speed in point-steps per second and the median over rounds of the engine's\n"
+    "ratio to each loop and to the round's fastest.\n"
     "\n"
     "  --starts N        trajectories, 1 .. 1048576 (default 65536)\n"
     "  --steps N         steps of each, 1 .. 100000 (default 1000)\n"
@@ -121,6 +123,22 @@ int bench_parse(const bench_command *c, int argc, char **argv, bench_args *a)
     return 0;
 }
 
+/* The contenders of bench trajectories, in the order each round runs them. */
+enum { ENGINE, NAIVE, BLOCKED, RECORD, CONTENDERS };
+
+/* The largest difference between the engine's final points and the loop's; NaN against a
+ * number counts as infinite (the same trajectories must diverge). */
+static double final_difference(const float *ex, const float *ey, const float *cx, const float *cy,
+                               size_t n)
+{
+    double diff = 0;
+    for (size_t i = 0; i < n; i++) {
+        if (isnan(ex[i]) != isnan(cx[i]) || isnan(ey[i]) != isnan(cy[i])) return INFINITY;
+        if (!isnan(ex[i])) diff = fmax(diff, fmax(fabs(ex[i] - cx[i]), fabs(ey[i] - cy[i])));
+    }
+    return diff;
+}
+
 static int bench_trajectories(int argc, char **argv)
 {
     static const bench_command c = {CMD, clopt_cli_bench_trajectories_usage, "--starts",
@@ -134,12 +152,15 @@ static int bench_trajectories(int argc, char **argv)
         fprintf(stderr, CMD ": %s\n", err.text);
         return 1;
     }
-    const size_t n = (size_t)a.size;
+    const size_t n = (size_t)a.size, R = (size_t)a.repeat;
     double *starts = malloc(2 * n * sizeof *starts);
     float *ex = malloc(n * sizeof *ex), *ey = malloc(n * sizeof *ey);
     float *cx = malloc(n * sizeof *cx), *cy = malloc(n * sizeof *cy);
+    float *rec = malloc(6 * n * sizeof *rec);
     bench_adam_step *k = malloc((size_t)a.steps * sizeof *k);
-    if (!starts || !ex || !ey || !cx || !cy || !k) {
+    /* t[c * R + round]: each contender's seconds; r[c * R + round]: its time / the engine's */
+    double *t = calloc(CONTENDERS * R, sizeof *t), *r = calloc((CONTENDERS + 1) * R, sizeof *r);
+    if (!starts || !ex || !ey || !cx || !cy || !rec || !k || !t || !r) {
         fputs(CMD ": out of memory\n", stderr);
         rc = 1;
         goto done;
@@ -152,73 +173,75 @@ static int bench_trajectories(int argc, char **argv)
     }
     bench_adam_table(SPEC, a.steps, k);
     /*
-     * Rounds of engine, naive and blocked one after another (A B C, A B C, ...): the
+     * Rounds of the engine and the three loops one after another (A B C D, A B C D, ...): the
      * machines are shared, and a slow spell then touches every contender of a round alike.
      * Figures are medians over rounds; ratios the medians of each round's ratio.
      */
-    double *t = calloc(6 * a.repeat, sizeof *t);
-    if (!t) {
-        fputs(CMD ": out of memory\n", stderr);
-        rc = 1;
-        goto done;
-    }
-    const size_t R = (size_t)a.repeat;
-    double *te = t, *tn = t + R, *tb = t + 2 * R, *rb = t + 3 * R, *rn = t + 4 * R;
-    double *rbest = t + 5 * R;
+    const bench_io io = {.x = cx, .y = cy, .rec = rec};
+    static const bench_loop_fn loops[CONTENDERS] = {NULL, bench_naive, bench_blocked,
+                                                    bench_blocked_record};
+    double diff = 0; /* the engine and every C loop compute the same points */
     for (size_t rep = 0; rep < R; rep++) {
-        te[rep] = bench_time_runs(ctx, "rosenbrock", SPEC, starts, n, a.steps, ex, ey, &err);
-        if (te[rep] < 0) {
+        t[ENGINE * R + rep] =
+            bench_time_runs(ctx, "rosenbrock", SPEC, starts, n, a.steps, ex, ey, &err);
+        if (t[ENGINE * R + rep] < 0) {
             fprintf(stderr, CMD ": %s\n", err.text);
             rc = 1;
-            free(t);
             goto done;
         }
         cli_settle();
-        tn[rep] = bench_time_loop(bench_naive, starts, n, k, a.steps, cx, cy);
-        cli_settle();
-        tb[rep] = bench_time_loop(bench_blocked, starts, n, k, a.steps, cx, cy);
-        cli_settle();
-        rb[rep] = tb[rep] / te[rep];
-        rn[rep] = tn[rep] / te[rep];
-        rbest[rep] = fmin(tb[rep], tn[rep]) / te[rep]; /* against the round's faster loop */
+        double best = INFINITY;
+        for (int l = NAIVE; l < CONTENDERS; l++) {
+            t[l * R + rep] = bench_time_loop(loops[l], starts, n, k, a.steps, &io);
+            cli_settle();
+            r[l * R + rep] = t[l * R + rep] / t[ENGINE * R + rep];
+            best = fmin(best, t[l * R + rep]);
+            diff = fmax(diff, final_difference(ex, ey, cx, cy, n));
+        }
+        r[CONTENDERS * R + rep] = best / t[ENGINE * R + rep]; /* against the round's fastest */
     }
-    double diff = 0; /* the engine and the C loop compute the same thing */
-    for (size_t i = 0; i < n; i++)
-        diff = fmax(diff, fmax(fabs(ex[i] - cx[i]), fabs(ey[i] - cy[i])));
-    const double ratio_b = cli_median(rb, R), ratio_n = cli_median(rn, R);
-    const double ratio_best = cli_median(rbest, R);
-    const double me = cli_median(te, R), mn = cli_median(tn, R), mb = cli_median(tb, R);
-    free(t);
+    /* the record loop's last row is its final points, NaN where they diverged */
+    diff = fmax(diff, final_difference(ex, ey, rec + 3 * n, rec + 4 * n, n));
+    double g[CONTENDERS], ratio[CONTENDERS + 1];
     const double work = (double)n * (double)a.steps;
-    const double ge = work / me / 1e9, gn = work / mn / 1e9, gb = work / mb / 1e9;
+    for (int l = 0; l < CONTENDERS; l++) {
+        g[l] = work / cli_median(t + l * R, R) / 1e9;
+        ratio[l] = cli_median(r + l * R, R);
+    }
+    ratio[CONTENDERS] = cli_median(r + CONTENDERS * R, R);
     char device[256] = "";
     clGetDeviceInfo(clopt_context_device(ctx), CL_DEVICE_NAME, sizeof device - 1, device, NULL);
     if (a.json)
         printf("{\"benchmark\": \"trajectories\", \"device\": \"%s\", \"optimizer\": \"%s\", "
                "\"function\": \"rosenbrock\", \"starts\": %zu, \"steps\": %llu, \"rounds\": %zu, "
                "\"engine_gps\": %.4f, \"naive_c_gps\": %.4f, \"blocked_c_gps\": %.4f, "
-               "\"ratio_blocked\": %.3f, \"ratio_naive\": %.3f, \"ratio_best\": %.3f, "
-               "\"max_difference\": %.3g}\n",
-               device, SPEC, n, (unsigned long long)a.steps, R, ge, gn, gb, ratio_b, ratio_n,
-               ratio_best, diff);
+               "\"blocked_record_c_gps\": %.4f, \"ratio_blocked\": %.3f, \"ratio_naive\": %.3f, "
+               "\"ratio_blocked_record\": %.3f, \"ratio_best\": %.3f, \"max_difference\": %.3g}\n",
+               device, SPEC, n, (unsigned long long)a.steps, R, g[ENGINE], g[NAIVE], g[BLOCKED],
+               g[RECORD], ratio[BLOCKED], ratio[NAIVE], ratio[RECORD], ratio[CONTENDERS], diff);
     else
         printf("trajectories: %zu starts x %llu steps of %s on rosenbrock, medians of %zu "
                "rounds\n"
                "device: %s\n"
-               "  engine (OpenCL)       %8.3f G point-steps/s  (%.3f s)\n"
-               "  naive C loop (OpenMP) %8.3f G point-steps/s  (%.3f s)\n"
-               "  blocked C loop (simd) %8.3f G point-steps/s  (%.3f s)\n"
-               "  engine / blocked C = %.2f, engine / naive C = %.2f, engine / faster C = %.2f\n"
+               "  engine (OpenCL)              %8.3f G point-steps/s\n"
+               "  naive C loop (OpenMP)        %8.3f G point-steps/s\n"
+               "  blocked C loop (simd)        %8.3f G point-steps/s  (the update only)\n"
+               "  blocked C loop, same records %8.3f G point-steps/s  (f and divergence too)\n"
+               "  engine / blocked C = %.2f, / blocked C with the same records = %.2f,\n"
+               "  / naive C = %.2f, / fastest C = %.2f\n"
                "  (medians of each round's ratio; final points agree within %.3g)\n",
-               n, (unsigned long long)a.steps, SPEC, R, device, ge, me, gn, mn, gb, mb, ratio_b,
-               ratio_n, ratio_best, diff);
+               n, (unsigned long long)a.steps, SPEC, R, device, g[ENGINE], g[NAIVE], g[BLOCKED],
+               g[RECORD], ratio[BLOCKED], ratio[RECORD], ratio[NAIVE], ratio[CONTENDERS], diff);
 done:
     free(starts);
     free(ex);
     free(ey);
     free(cx);
     free(cy);
+    free(rec);
     free(k);
+    free(t);
+    free(r);
     clopt_context_release(ctx);
     return rc;
 }

@@ -44,10 +44,11 @@ double bench_time_runs(clopt_context *ctx, const char *function, const char *spe
                        const double *starts, size_t n, uint64_t steps, float *x, float *y,
                        clopt_error *err);
 
-typedef void (*bench_loop_fn)(float *, float *, size_t, const bench_adam_step *, size_t);
-
-/* Seconds for a C loop (bench_loops.h) from n starts for `steps` steps; its final x, y. */
+/*
+ * Seconds for a C loop (bench_loops.h) from n starts (x, y pairs) for `steps` steps: io's x, y
+ * (n floats each) are set to the starts before the clock starts; the loop's outputs in io.
+ */
 double bench_time_loop(bench_loop_fn loop, const double *starts, size_t n, const bench_adam_step *k,
-                       uint64_t steps, float *x, float *y);
+                       uint64_t steps, const bench_io *io);
 
 #endif

@@ -1,8 +1,9 @@
 /*
  * clopt bench explore: an Adam basin map on Rosenbrock (512 x 512 starts, 1,000 steps) by
  * the explore engine, against the same runs through clopt_run_* (recording only the first
- * and the last point) and against the blocked C loop of `bench trajectories`, in rounds of
- * the three one after another; the ratios are per round, and their median is reported.
+ * and the last point) and against the blocked C loops of `bench trajectories` (the update
+ * only, and the one that also keeps what a basin map keeps), in rounds of the four one after
+ * another; the ratios are per round, and their median is reported.
  */
 #include "cli.h"
 
@@ -18,10 +19,12 @@
 #define CMD "clopt bench explore"
 #define SPEC "adam(lr=0.001)"
 #define FUNCTION "rosenbrock"
+#define TOL 1e-4f /* Rosenbrock's minimum value is 0, so |f| <= TOL is converged */
 
-/* Seconds for the basin map (every step and the read-back); its final x, y. */
+/* Seconds for the basin map (every step and the read-back); its final x, y and (cv not
+ * NULL) its convergence steps. */
 static double time_explore(clopt_context *ctx, const bench_args *a, clopt_precision precision,
-                           float *x, float *y, clopt_error *err)
+                           float *x, float *y, int32_t *cv, clopt_error *err)
 {
     const char *spec[] = {SPEC};
     clopt_explore_options o = {.kind = CLOPT_EXPLORE_BASINS,
@@ -31,7 +34,7 @@ static double time_explore(clopt_context *ctx, const bench_args *a, clopt_precis
                                .nx = (size_t)a->size,
                                .ny = (size_t)a->size,
                                .steps = a->steps,
-                               .tol = 1e-4,
+                               .tol = TOL,
                                .precision = precision};
     clopt_exploration *e = clopt_explore_create(ctx, &o, err);
     if (!e) return -1;
@@ -43,6 +46,7 @@ static double time_explore(clopt_context *ctx, const bench_args *a, clopt_precis
     const double dt = clopt_now() - t0;
     memcpy(x, m.x, m.runs * sizeof *x);
     memcpy(y, m.y, m.runs * sizeof *y);
+    if (cv) memcpy(cv, m.converged_at, m.runs * sizeof *cv);
     clopt_explore_release(e);
     return dt;
 fail:
@@ -55,9 +59,11 @@ const char clopt_cli_bench_explore_usage[] =
     "                           [--precision double] [--json]\n"
     "\n"
     "An Adam (lr 0.001) basin map on Rosenbrock, grid x grid starts, by the explore engine on\n"
-    "the OpenCL device, against the same runs through clopt_run_* and a C loop blocked over\n"
-    "256 runs (OpenMP SIMD), in rounds with a pause between contenders; reports point-steps\n"
-    "per second and the median over rounds of each round's ratio.\n"
+    "the OpenCL device, against the same runs through clopt_run_* and two C loops blocked\n"
+    "over 256 runs (OpenMP SIMD), one that only updates and one that also keeps what the map\n"
+    "keeps (f, the convergence and divergence steps), in rounds with a pause between\n"
+    "contenders; reports point-steps per second and the median over rounds of each round's\n"
+    "ratio.\n"
     "\n"
     "  --grid N          starts per side, 2 .. 1024 (default 512)\n"
     "  --steps N         steps of each, 1 .. 100000 (default 1000)\n"
@@ -81,8 +87,10 @@ static void grid_starts(const bench_args *a, double *starts)
 }
 
 typedef struct {
-    double *te, *tr, *tb, *ratio_b, *ratio_r, *td, *ratio_d; /* td: double (or NULL) */
-    float *ex, *ey, *rx, *ry, *cx, *cy;
+    double *te, *tr, *tb, *tc, *ratio_b, *ratio_r, *ratio_c, *td, *ratio_d; /* td: double */
+    float *ex, *ey, *rx, *ry, *cx, *cy, *cf; /* c: the C loops' outputs */
+    int32_t *ecv;                            /* the map's convergence steps */
+    unsigned *ccv, *cdv;
     double *starts;
     bench_adam_step *k;
 } buffers;
@@ -90,6 +98,7 @@ typedef struct {
 static void free_buffers(buffers *b)
 {
     free(b->te), free(b->tr), free(b->tb), free(b->ratio_b), free(b->ratio_r);
+    free(b->tc), free(b->ratio_c), free(b->cf), free(b->ecv), free(b->ccv), free(b->cdv);
     free(b->ex), free(b->ey), free(b->rx), free(b->ry), free(b->cx), free(b->cy);
     free(b->starts), free(b->k), free(b->td), free(b->ratio_d);
 }
@@ -100,6 +109,9 @@ static int alloc_buffers(buffers *b, const bench_args *a)
     b->te = malloc(r * sizeof(double)), b->tr = malloc(r * sizeof(double));
     b->tb = malloc(r * sizeof(double)), b->ratio_b = malloc(r * sizeof(double));
     b->ratio_r = malloc(r * sizeof(double));
+    b->tc = malloc(r * sizeof(double)), b->ratio_c = malloc(r * sizeof(double));
+    b->cf = malloc(n * sizeof(float)), b->ecv = malloc(n * sizeof(int32_t));
+    b->ccv = malloc(n * sizeof(unsigned)), b->cdv = malloc(n * sizeof(unsigned));
     b->td = malloc(r * sizeof(double)), b->ratio_d = malloc(r * sizeof(double));
     b->ex = malloc(n * sizeof(float)), b->ey = malloc(n * sizeof(float));
     b->rx = malloc(n * sizeof(float)), b->ry = malloc(n * sizeof(float));
@@ -107,7 +119,19 @@ static int alloc_buffers(buffers *b, const bench_args *a)
     b->starts = malloc(2 * n * sizeof(double));
     b->k = malloc((size_t)a->steps * sizeof *b->k);
     return b->td && b->ratio_d && b->te && b->tr && b->tb && b->ratio_b && b->ratio_r && b->ex &&
-           b->ey && b->rx && b->ry && b->cx && b->cy && b->starts && b->k;
+           b->ey && b->rx && b->ry && b->cx && b->cy && b->starts && b->k && b->tc && b->ratio_c &&
+           b->cf && b->ecv && b->ccv && b->cdv;
+}
+
+/* The largest difference between the map's final points and the C loop's (where both are
+ * numbers: the map's are NaN where a run diverged). */
+static double c_difference(const buffers *b, size_t n)
+{
+    double diff = 0;
+    for (size_t t = 0; t < n; t++)
+        if (isfinite(b->ex[t]) && isfinite(b->cx[t]))
+            diff = fmax(diff, fmax(fabs(b->ex[t] - b->cx[t]), fabs(b->ey[t] - b->cy[t])));
+    return diff;
 }
 
 /* With --precision double: the double map's line (text or JSON fields); nothing otherwise. */
@@ -125,10 +149,11 @@ static void report_double(const bench_args *a, const buffers *b, int dbl, double
 }
 
 static void report(const bench_args *a, clopt_context *ctx, buffers *b, size_t differ, double diff,
-                   int dbl)
+                   size_t converge_differ, int dbl)
 {
     const size_t r = (size_t)a->repeat, n = (size_t)(a->size * a->size);
     const double te = cli_median(b->te, r), tr = cli_median(b->tr, r), tb = cli_median(b->tb, r);
+    const double tc = cli_median(b->tc, r), rc = cli_median(b->ratio_c, r);
     const double rb = cli_median(b->ratio_b, r), rr = cli_median(b->ratio_r, r);
     const double work = (double)n * (double)a->steps;
     char device[256] = "";
@@ -137,10 +162,12 @@ static void report(const bench_args *a, clopt_context *ctx, buffers *b, size_t d
         printf("{\"benchmark\": \"explore\", \"device\": \"%s\", \"optimizer\": \"%s\", "
                "\"function\": \"" FUNCTION "\", \"runs\": %zu, \"steps\": %llu, "
                "\"seconds\": %.4f, \"gps\": %.4f, \"trajectories_gps\": %.4f, "
-               "\"blocked_c_gps\": %.4f, \"ratio_blocked\": %.3f, \"ratio_trajectories\": %.3f, "
-               "\"runs_differing_from_trajectories\": %zu, \"max_difference_c\": %.3g",
+               "\"blocked_c_gps\": %.4f, \"ratio_blocked\": %.3f, \"blocked_reduce_c_gps\": %.4f, "
+               "\"ratio_blocked_reduce\": %.3f, \"ratio_trajectories\": %.3f, "
+               "\"runs_differing_from_trajectories\": %zu, \"max_difference_c\": %.3g, "
+               "\"runs_converging_differently_c\": %zu",
                device, SPEC, n, (unsigned long long)a->steps, te, work / te / 1e9, work / tr / 1e9,
-               work / tb / 1e9, rb, rr, differ, diff);
+               work / tb / 1e9, rb, work / tc / 1e9, rc, rr, differ, diff, converge_differ);
     if (a->json) {
         report_double(a, b, dbl, work);
         puts("}");
@@ -149,11 +176,16 @@ static void report(const bench_args *a, clopt_context *ctx, buffers *b, size_t d
                "device: %s\n"
                "  explore (reduce mode)   %8.3f G point-steps/s  (%.3f s)\n"
                "  runs (clopt_run_*)      %8.3f G point-steps/s  (%.3f s)\n"
-               "  blocked C loop (simd)   %8.3f G point-steps/s  (%.3f s)\n"
-               "  explore / blocked C = %.2f, explore / runs = %.2f (median ratios per round)\n"
-               "  %zu runs differ from their trajectories; the C loop agrees within %.3g\n",
+               "  blocked C loop (simd)   %8.3f G point-steps/s  (%.3f s; the update only)\n"
+               "  blocked C, same outputs %8.3f G point-steps/s  (%.3f s; f, convergence, "
+               "divergence)\n"
+               "  explore / blocked C = %.2f, / blocked C with the same outputs = %.2f,\n"
+               "  / runs = %.2f (median ratios per round)\n"
+               "  %zu runs differ from their trajectories; the C loops agree within %.3g and %zu "
+               "runs\n  converge at another step in C (float rounding near the tolerance)\n",
                (size_t)a->size, (size_t)a->size, SPEC, (unsigned long long)a->steps, r, device,
-               work / te / 1e9, te, work / tr / 1e9, tr, work / tb / 1e9, tb, rb, rr, differ, diff);
+               work / te / 1e9, te, work / tr / 1e9, tr, work / tb / 1e9, tb, work / tc / 1e9, tc,
+               rb, rc, rr, differ, diff, converge_differ);
     if (!a->json) report_double(a, b, dbl, work);
 }
 
@@ -197,11 +229,19 @@ int clopt_cli_bench_explore(int argc, char **argv)
     }
     grid_starts(&a, b.starts);
     bench_adam_table(SPEC, a.steps, b.k);
+    const bench_io io = {.x = b.cx,
+                         .y = b.cy,
+                         .f = b.cf,
+                         .converged = b.ccv,
+                         .diverged = b.cdv,
+                         .fstar = 0.0f,
+                         .tol = TOL};
+    double diff = 0; /* the C loops give the map's numbers, to rounding */
     for (uint64_t i = 0; i < a.repeat; i++) {
-        b.te[i] = time_explore(ctx, &a, CLOPT_PRECISION_FLOAT, b.ex, b.ey, &err);
+        b.te[i] = time_explore(ctx, &a, CLOPT_PRECISION_FLOAT, b.ex, b.ey, b.ecv, &err);
         cli_settle();
         if (dbl && b.te[i] >= 0) { /* its points are not kept: float's are compared below */
-            b.td[i] = time_explore(ctx, &a, CLOPT_PRECISION_DOUBLE, b.rx, b.ry, &err);
+            b.td[i] = time_explore(ctx, &a, CLOPT_PRECISION_DOUBLE, b.rx, b.ry, NULL, &err);
             cli_settle();
             if (b.td[i] < 0) b.te[i] = -1;
             b.ratio_d[i] = b.td[i] / b.te[i];
@@ -215,20 +255,23 @@ int clopt_cli_bench_explore(int argc, char **argv)
             rc = 1;
             goto done;
         }
-        b.tb[i] = bench_time_loop(bench_blocked, b.starts, n, b.k, a.steps, b.cx, b.cy);
+        b.tb[i] = bench_time_loop(bench_blocked, b.starts, n, b.k, a.steps, &io);
         cli_settle();
+        diff = fmax(diff, c_difference(&b, n));
+        b.tc[i] = bench_time_loop(bench_blocked_reduce, b.starts, n, b.k, a.steps, &io);
+        cli_settle();
+        diff = fmax(diff, c_difference(&b, n));
         b.ratio_b[i] = b.tb[i] / b.te[i];
+        b.ratio_c[i] = b.tc[i] / b.te[i];
         b.ratio_r[i] = b.tr[i] / b.te[i];
     }
-    size_t differ = 0; /* the engine's two modes give the same bits */
-    double diff = 0;   /* and the C loop the same numbers, to rounding */
+    size_t differ = 0, converge_differ = 0; /* the engine's two modes give the same bits */
     for (size_t t = 0; t < n; t++) {
         differ +=
             memcmp(&b.ex[t], &b.rx[t], sizeof(float)) || memcmp(&b.ey[t], &b.ry[t], sizeof(float));
-        if (isfinite(b.ex[t]) && isfinite(b.cx[t]))
-            diff = fmax(diff, fmax(fabs(b.ex[t] - b.cx[t]), fabs(b.ey[t] - b.cy[t])));
+        converge_differ += b.ecv[t] != (b.ccv[t] == BENCH_NEVER ? -1 : (int32_t)b.ccv[t]);
     }
-    report(&a, ctx, &b, differ, diff, dbl);
+    report(&a, ctx, &b, differ, diff, converge_differ, dbl);
     rc = differ != 0;
 done:
     free_buffers(&b);
