@@ -76,7 +76,6 @@ CLOPT_INLINE void clopt_explore(const bool sweep, const uint kind, const clopt_l
         cv[g] = CLOPT_LOAD(steps, tg);
         dv[g] = CLOPT_LOAD(steps, L.pad + tg);
     }
-    const clopt_uint alive = (clopt_uint)(CLOPT_ALIVE);
 
     for (uint i = 0; i < L.count; i++) {
         const uint s = L.first + i;
@@ -84,11 +83,9 @@ CLOPT_INLINE void clopt_explore(const bool sweep, const uint kind, const clopt_l
         const uint row = update && L.stride > 1 ? i : 0;
         const clopt_scalars k = table[o * L.stride + row];
         /* Each phase a loop over the groups, its branches outside it (as the trajectory
-         * kernel's): f, the gradient and divergence, convergence and the sums, noise, f at
-         * the last step, the update. */
-        clopt_trajectory_fs(L.fn, L.groups, s, x, y, f, gx, gy, dv);
-        CLOPT_FOR_GROUPS(g, L.groups)
-        cv[g] = min(cv[g], select(alive, (clopt_uint)(s), fabs(f[g] - L.fstar) <= L.tol));
+         * kernel's): f, the gradient, divergence and convergence, the sums, noise, f at the
+         * last step, the update. */
+        clopt_trajectory_fs(L.fn, L.groups, s, x, y, f, gx, gy, dv, cv, L.fstar, L.tol);
         if (L.auc)
             CLOPT_FOR_GROUPS(g, L.groups)
             { /* Kahan: 1e7 steps add up without losing the small terms */
