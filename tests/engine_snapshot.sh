@@ -27,6 +27,16 @@ for f in rosenbrock himmelblau; do
         done
     done
 done
+# The options that change a kind's state or its loop: momentum, amsgrad, Nesterov, clipping.
+i=0
+for k in 'sgd(momentum=0.9)' 'sgd(momentum=0.9, nesterov=True)' 'adam(amsgrad=True)' \
+    'adamw(amsgrad=True, weight_decay=0.01)' 'adam(clipnorm=1.0)' 'rmsprop(clipvalue=0.5)'; do
+    i=$((i + 1))
+    $clopt run --function rosenbrock --optimizer "$k" --start -1.2,1.5 --start 0.5,-2 \
+        --steps 2500 --every 7 >"$out/run-options-$i.json"
+    $clopt explore basins --function himmelblau --optimizer "$k" --grid 7,5 --steps 1200 \
+        --json >"$out/basins-options-$i.json"
+done
 all=()
 for k in $kinds; do all+=(--optimizer "$k"); done
 $clopt run --function 'x^2 + 3*y^2 + sin(x*y)' "${all[@]}" --steps 1100 --every 50 \
