@@ -79,10 +79,13 @@ static clopt_status host_gemm(clopt_mlp *m, const clopt_mlp_gemm *g, const cl_me
     const cl_map_flags flags[3] = {CL_MAP_READ, CL_MAP_READ, CL_MAP_WRITE_INVALIDATE_REGION};
     float *ptr[3] = {NULL, NULL, NULL};
     clopt_status st = CLOPT_OK;
+    /* One wait, not three: the queue is in order, so when the last (blocking) map is done
+     * the two before it are too. */
     for (int i = 0; i < 3 && st == CLOPT_OK; i++) {
         cl_int rc;
-        ptr[i] = clEnqueueMapBuffer(q, buf[i], CL_TRUE, flags[i], off[i] * sizeof(float),
-                                    count[i] * sizeof(float), 0, NULL, NULL, &rc);
+        ptr[i] = clEnqueueMapBuffer(q, buf[i], i == 2 ? CL_TRUE : CL_FALSE, flags[i],
+                                    off[i] * sizeof(float), count[i] * sizeof(float), 0, NULL, NULL,
+                                    &rc);
         if (rc != CL_SUCCESS) {
             ptr[i] = NULL;
             st = clopt_error_cl(err, rc, "clEnqueueMapBuffer", g->what);
