@@ -191,16 +191,22 @@ def main():
     if traj:
         md.append("")
         md.append("`clopt bench trajectories`: G steps/s of the engine against C loops on the "
-                  "host (naive; blocked over 256 trajectories).")
+                  "host (naive; blocked over 256 trajectories, the update only; blocked with "
+                  "the engine's records: f and divergence at every step; — where the build "
+                  "predates that loop).")
         md.append("")
         md.append("| optimizer | function | starts x steps | engine G steps/s | naive C | "
-                  "blocked C | /naive | /blocked | max difference |")
-        md.append("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+                  "blocked C | blocked C, same records | /naive | /blocked | /same records "
+                  "| max difference |")
+        md.append("| --- | --- | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
         for r in traj:
-            md.append("| %s | %s | %d x %d | %.3f | %.4f | %.4f | %.1f | %.1f | %.2g |" % (
+            rec = r.get("blocked_record_c_gps")
+            ratio_rec = r.get("ratio_blocked_record")
+            md.append("| %s | %s | %d x %d | %.3f | %.4f | %.4f | %s | %.1f | %.2f | %s | %.2g |" % (
                 r["optimizer"], r["function"], r["starts"], r["steps"], r["engine_gps"],
-                r["naive_c_gps"], r["blocked_c_gps"], r["ratio_naive"], r["ratio_blocked"],
-                r["max_difference"]))
+                r["naive_c_gps"], r["blocked_c_gps"], "—" if rec is None else "%.4f" % rec,
+                r["ratio_naive"], r["ratio_blocked"],
+                "—" if ratio_rec is None else "%.2f" % ratio_rec, r["max_difference"]))
     explore = result("bench-explore")
     if explore is not None:
         md.append("")
