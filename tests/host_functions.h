@@ -7,6 +7,10 @@
 /* f and its gradient for catalogue entry `id` (cl/functions.cl). */
 double host_function(unsigned id, double x, double y, double *gx, double *gy);
 
+/* The largest second derivative of entry `id` near (x, y), by central differences of the
+ * gradient over step (1 + |x|) and step (1 + |y|): how far a rounding of the inputs moves g. */
+double host_curvature(unsigned id, double x, double y, double step);
+
 /* Philox4x32-10 on counter c with key (k0, k1), in place. */
 void host_philox(uint32_t c[4], uint32_t k0, uint32_t k1);
 

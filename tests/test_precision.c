@@ -288,19 +288,6 @@ static const double *dpoint(const double_run *w, size_t t, size_t r)
     return &w->d[(t * w->rows + r) * w->comp];
 }
 
-/* The largest second derivative near (x, y): how far a rounding of the inputs moves g. */
-static double curvature(unsigned id, double x, double y)
-{
-    double a[2], b[2], c[2], e[2];
-    const double hx = 1e-5 * (1 + fabs(x)), hy = 1e-5 * (1 + fabs(y));
-    host_function(id, x + hx, y, &a[0], &a[1]);
-    host_function(id, x - hx, y, &b[0], &b[1]);
-    host_function(id, x, y + hy, &c[0], &c[1]);
-    host_function(id, x, y - hy, &e[0], &e[1]);
-    return fmax(fabs(a[0] - b[0]) + fabs(a[1] - b[1]), fabs(c[0] - e[0]) + fabs(c[1] - e[1])) /
-           (2 * fmin(hx, hy));
-}
-
 static unsigned function_id(const char *name)
 {
     for (unsigned id = 0; id < clopt_function_count(); id++)
@@ -390,9 +377,10 @@ static void test_double_runs_match_the_reference_step_by_step(void)
                 const double reach = fabs(q[0]) + fabs(q[1]);
                 const double tf =
                     64 * DBL_EPSILON * (1 + fabs(fv) + reach * (fabs(g[0]) + fabs(g[1])));
-                const double tg = 64 * DBL_EPSILON *
-                                  (1 + fabs(gx) + fabs(gy) + reach * curvature(id, q[0], q[1]) +
-                                   o.noise * (fabs(n0) + fabs(n1)));
+                const double tg =
+                    64 * DBL_EPSILON *
+                    (1 + fabs(gx) + fabs(gy) + reach * host_curvature(id, q[0], q[1], 1e-5) +
+                     o.noise * (fabs(n0) + fabs(n1)));
                 const double e_fg =
                     fmax(fabs(q[2] - fv) / tf, fmax(fabs(q[3] - gx), fabs(q[4] - gy)) / tg);
                 worst_fg = fmax(worst_fg, e_fg);

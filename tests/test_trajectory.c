@@ -264,19 +264,6 @@ static void test_equivalence_with_tensor_path(void)
  *      |d| <= eps * (2 |x_{s+1}| + 16 |x_{s+1} - x_s|) (same for the state values).
  * Over 300 steps (quick: 40) from each function's default start.
  */
-/* The largest second derivative near (x, y): how much rounding the inputs moves g. */
-static double curvature(unsigned id, double x, double y)
-{
-    double a[2], b[2], c[2], e[2];
-    const double hx = 1e-6 * (1 + fabs(x)), hy = 1e-6 * (1 + fabs(y));
-    host_function(id, x + hx, y, &a[0], &a[1]);
-    host_function(id, x - hx, y, &b[0], &b[1]);
-    host_function(id, x, y + hy, &c[0], &c[1]);
-    host_function(id, x, y - hy, &e[0], &e[1]);
-    return fmax(fabs(a[0] - b[0]) + fabs(a[1] - b[1]), fabs(c[0] - e[0]) + fabs(c[1] - e[1])) /
-           (2 * fmin(hx, hy));
-}
-
 static int near(double got, double want, double tol)
 {
     return fabs(got - want) <= tol;
@@ -309,7 +296,7 @@ static void test_matches_double_reference(void)
                 double g[2], curv;
                 const double fv = host_function(id, q[0], q[1], &g[0], &g[1]);
                 const double sens = 16 * FLT_EPSILON * (fabs(q[0]) + fabs(q[1]));
-                curv = curvature(id, q[0], q[1]);
+                curv = host_curvature(id, q[0], q[1], 1e-6);
                 const double tf = 1e-4 * (1 + fabs(fv)) + sens * (fabs(g[0]) + fabs(g[1]));
                 const double tg = 1e-4 * (1 + fabs(g[0]) + fabs(g[1])) + sens * curv;
                 const double e_fg =

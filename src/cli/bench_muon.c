@@ -101,46 +101,52 @@ static int parse(int argc, char **argv, muon_args *a)
     return 0;
 }
 
-/* The contender: the Newton-Schulz products of every matrix, as src/muon.c enqueues them. */
-static int gemms(cl_command_queue q, const muon_args *a, const clopt_config *c, cl_mem ws[4])
+/* Where the contender's products run: CLBlast on the device's buffers ws (X, Y of nm
+ * floats, G, H of nn) in queue q, or, if host, OpenBLAS on host arrays hw of the same sizes. */
+typedef struct {
+    cl_command_queue q;
+    cl_mem ws[4];
+    float *hw[4];
+    int host;
+} contender;
+
+/* Workspace c = alpha a op(b) + beta c (row-major; op(b) = b' if tb): one product. */
+static int product(const contender *k, int tb, size_t rows, size_t cols, size_t inner, float alpha,
+                   int a, size_t lda, int b, size_t ldb, float beta, int c, size_t ldc)
 {
-    const float na = (float)c->v[CLOPT_P_NS_A], nb = (float)c->v[CLOPT_P_NS_B];
-    const float nc = (float)c->v[CLOPT_P_NS_C];
-    for (size_t i = 0; i < a->n; i++) {
-        const size_t n = a->rows[i] < a->cols[i] ? a->rows[i] : a->cols[i];
-        const size_t m = a->rows[i] * a->cols[i] / n;
-        for (int it = 0; it < (int)c->v[CLOPT_P_NS_STEPS]; it++) {
-            const CLBlastStatusCode r[3] = {
-                CLBlastSgemm(CLBlastLayoutRowMajor, CLBlastTransposeNo, CLBlastTransposeYes, n, n,
-                             m, 1.0f, ws[0], 0, m, ws[0], 0, m, 0.0f, ws[2], 0, n, &q, NULL),
-                CLBlastSgemm(CLBlastLayoutRowMajor, CLBlastTransposeNo, CLBlastTransposeNo, n, n, n,
-                             nc, ws[2], 0, n, ws[2], 0, n, nb, ws[3], 0, n, &q, NULL),
-                CLBlastSgemm(CLBlastLayoutRowMajor, CLBlastTransposeNo, CLBlastTransposeNo, n, m, n,
-                             1.0f, ws[3], 0, n, ws[0], 0, m, na, ws[1], 0, m, &q, NULL)};
-            for (int k = 0; k < 3; k++)
-                if (r[k] != CLBlastSuccess) {
-                    fprintf(stderr, CMD ": CLBlastSgemm failed with status %d\n", (int)r[k]);
-                    return 1;
-                }
-        }
+    if (k->host) {
+        clopt_gemm_host(0, tb, rows, cols, inner, alpha, k->hw[a], lda, k->hw[b], ldb, beta,
+                        k->hw[c], ldc);
+        return 0;
     }
-    return clFinish(q) == CL_SUCCESS ? 0 : 1;
+    cl_command_queue q = k->q;
+    const CLBlastStatusCode r =
+        CLBlastSgemm(CLBlastLayoutRowMajor, CLBlastTransposeNo,
+                     tb ? CLBlastTransposeYes : CLBlastTransposeNo, rows, cols, inner, alpha,
+                     k->ws[a], 0, lda, k->ws[b], 0, ldb, beta, k->ws[c], 0, ldc, &q, NULL);
+    if (r != CLBlastSuccess) {
+        fprintf(stderr, CMD ": CLBlastSgemm failed with status %d\n", (int)r);
+        return 1;
+    }
+    return 0;
 }
 
-/* The same products on host arrays (x, y of nm floats, g, h of nn) with OpenBLAS. */
-static void gemms_host(const muon_args *a, const clopt_config *c, float *const h[4])
+/* The contender: the Newton-Schulz products of every matrix, as src/muon.c enqueues them
+ * (on the device: finished with clFinish). */
+static int gemms(const contender *k, const muon_args *a, const clopt_config *c)
 {
     const float na = (float)c->v[CLOPT_P_NS_A], nb = (float)c->v[CLOPT_P_NS_B];
     const float nc = (float)c->v[CLOPT_P_NS_C];
     for (size_t i = 0; i < a->n; i++) {
         const size_t n = a->rows[i] < a->cols[i] ? a->rows[i] : a->cols[i];
         const size_t m = a->rows[i] * a->cols[i] / n;
-        for (int it = 0; it < (int)c->v[CLOPT_P_NS_STEPS]; it++) {
-            clopt_gemm_host(0, 1, n, n, m, 1.0f, h[0], m, h[0], m, 0.0f, h[2], n);
-            clopt_gemm_host(0, 0, n, n, n, nc, h[2], n, h[2], n, nb, h[3], n);
-            clopt_gemm_host(0, 0, n, m, n, 1.0f, h[3], n, h[0], m, na, h[1], m);
-        }
+        for (int it = 0; it < (int)c->v[CLOPT_P_NS_STEPS]; it++)
+            if (product(k, 1, n, n, m, 1.0f, 0, m, 0, m, 0.0f, 2, n) ||
+                product(k, 0, n, n, n, nc, 2, n, 2, n, nb, 3, n) ||
+                product(k, 0, n, m, n, 1.0f, 3, n, 0, m, na, 1, m))
+                return 1;
     }
+    return k->host || clFinish(k->q) == CL_SUCCESS ? 0 : 1;
 }
 
 static int run(clopt_context *ctx, const muon_args *a, const clopt_config *cfg)
@@ -192,9 +198,10 @@ static int run(clopt_context *ctx, const muon_args *a, const clopt_config *cfg)
             fprintf(stderr, CMD ": %s\n", err.text);
             goto done;
         }
+    const contender k = {q, {ws[0], ws[1], ws[2], ws[3]}, {hw[0], hw[1], hw[2], hw[3]}, host};
     /* warm-up: CLBlast compiles its kernels for these sizes on the first calls */
     if (clopt_optimizer_step(o, &err) != CLOPT_OK || clFinish(q) != CL_SUCCESS ||
-        (!host && gemms(q, a, cfg, ws))) {
+        (!host && gemms(&k, a, cfg))) {
         fprintf(stderr, CMD ": %s\n", err.text);
         goto done;
     }
@@ -208,10 +215,7 @@ static int run(clopt_context *ctx, const muon_args *a, const clopt_config *cfg)
         tm[r] = clopt_now() - t0;
         cli_settle();
         t0 = clopt_now();
-        if (host)
-            gemms_host(a, cfg, hw);
-        else if (gemms(q, a, cfg, ws))
-            goto done;
+        if (gemms(&k, a, cfg)) goto done;
         tg[r] = clopt_now() - t0;
         ratio[r] = tg[r] / tm[r];
     }

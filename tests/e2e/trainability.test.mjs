@@ -16,7 +16,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { TEXT } from '../../web/js/i18n.js';
-import { launchBrowser, startServer } from './harness.mjs';
+import { computed, crumbs, drag, finger, launchBrowser, pixels, startServer } from './harness.mjs';
 
 const [binary, artifacts] = process.argv.slice(2);
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
@@ -63,14 +63,6 @@ async function open(hash, screen) {
 
 const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
 
-/** Waits until the full grid of a window the server computed is drawn (after the hash left `from`). */
-async function computed(page, from) {
-  await page.waitForFunction((h) => location.hash !== h, from, { timeout: 180000 });
-  await page.waitForFunction(() => document.body.dataset.explorePass === '1' && document.body.dataset.exploreFrom === 'server',
-    null, { timeout: 180000 });
-  return page.evaluate(() => location.hash);
-}
-
 /** The edge of a blue (converged) and an orange (diverged) cell nearest the map's centre, in page pixels, with a cell's size. */
 function boundary(page) {
   return page.evaluate(() => {
@@ -92,16 +84,6 @@ function boundary(page) {
   });
 }
 
-/** One finger from (x0, y0) to (x1, y1), as a touch screen sends it (one CDP session a page). */
-async function finger(page, [x0, y0], [x1, y1]) {
-  page.cdp = page.cdp || await page.context().newCDPSession(page);
-  const at = (s) => [{ x: Math.round(x0 + ((x1 - x0) * s) / 8), y: Math.round(y0 + ((y1 - y0) * s) / 8), id: 1 }];
-  await page.cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(0) });
-  for (let s = 1; s <= 8; s++) await page.cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(s) });
-  await page.cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
-  await page.evaluate(() => new Promise((done) => { requestAnimationFrame(() => requestAnimationFrame(done)); }));
-}
-
 /** A rectangle `half` cells either side of the boundary's point, by mouse or finger; it asks for one window. */
 async function zoom(page, k, touch) {
   const b = await boundary(page);
@@ -111,20 +93,10 @@ async function zoom(page, k, touch) {
   const from = [b.x - half * b.cw, b.y - half * b.ch];
   const to = [b.x + half * b.cw, b.y + half * b.ch];
   if (touch) await finger(page, from, to);
-  else {
-    await page.mouse.move(...from);
-    await page.mouse.down();
-    await page.mouse.move(...to, { steps: 6 });
-    await page.mouse.up();
-  }
+  else await drag(page, from, to);
   for (let i = 0; i < 50 && page.posts.length === posts; i++) await page.waitForTimeout(100);
   assert.equal(page.posts.length, posts + 1, `zoom ${k}: the rectangle asked for its window`);
 }
-
-const crumbs = (page) => page.$$eval('#explore-trail button', (bs) => bs.map((b) => ({
-  text: b.textContent, current: b.getAttribute('aria-current') === 'true' })));
-
-const pixels = (page) => page.$eval('#explore-maps canvas', (c) => Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data).join());
 
 /** The sentence of key `key` in `lang` up to its first value: what a person reads first. */
 const opening = (lang, key) => TEXT[lang][key].split('{')[0];

@@ -15,7 +15,7 @@ import { after, before, test } from 'node:test';
 
 import { magnificationText } from '../../web/js/explorewindow.js';
 import { TEXT } from '../../web/js/i18n.js';
-import { launchBrowser, startServer } from './harness.mjs';
+import { computed, crumbs, drag, finger, launchBrowser, pixels, startServer } from './harness.mjs';
 
 const [binary, artifacts] = process.argv.slice(2);
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
@@ -41,15 +41,6 @@ async function open(hash, screen) {
 }
 
 const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
-
-/** Waits until the full grid of a window the server computed is drawn (after the hash left `from`). */
-async function computed(page, from) {
-  // the first window in double builds the double program: minutes on a loaded 2-core machine
-  await page.waitForFunction((h) => location.hash !== h, from, { timeout: 180000 });
-  await page.waitForFunction(() => document.body.dataset.explorePass === '1' && document.body.dataset.exploreFrom === 'server',
-    null, { timeout: 180000 });
-  return page.evaluate(() => location.hash);
-}
 
 /**
  * A point of the divergence boundary on the map as a person sees it: the shared edge of a
@@ -79,30 +70,6 @@ function boundary(page) {
       ch: box.height / ny, diverged, cells: nx * ny };
   });
 }
-
-async function mouseRect(page, b) {
-  await page.mouse.move(b.x - b.cw, b.y - b.ch);
-  await page.mouse.down();
-  await page.mouse.move(b.x + b.cw, b.y + b.ch, { steps: 6 });
-  await page.mouse.up();
-}
-
-/** One finger from (x0, y0) to (x1, y1), as a touch screen sends it (one CDP session a page). */
-async function finger(page, [x0, y0], [x1, y1]) {
-  page.cdp = page.cdp || await page.context().newCDPSession(page);
-  const at = (s) => [{ x: Math.round(x0 + ((x1 - x0) * s) / 8), y: Math.round(y0 + ((y1 - y0) * s) / 8), id: 1 }];
-  await page.cdp.send('Input.dispatchTouchEvent', { type: 'touchStart', touchPoints: at(0) });
-  for (let s = 1; s <= 8; s++) await page.cdp.send('Input.dispatchTouchEvent', { type: 'touchMove', touchPoints: at(s) });
-  await page.cdp.send('Input.dispatchTouchEvent', { type: 'touchEnd', touchPoints: [] });
-  // chromium hands touch moves to the page at its next frame; a headless page that draws
-  // nothing may not make one, so ask for two
-  await page.evaluate(() => new Promise((done) => { requestAnimationFrame(() => requestAnimationFrame(done)); }));
-}
-
-const crumbs = (page) => page.$$eval('#explore-trail button', (bs) => bs.map((b) => ({
-  text: b.textContent, current: b.getAttribute('aria-current') === 'true' })));
-
-const pixels = (page) => page.$eval('#explore-maps canvas', (c) => Array.from(c.getContext('2d').getImageData(0, 0, c.width, c.height).data).join());
 
 /** The sentence of key `key` in `lang` up to its first value: what a person reads first. */
 const opening = (lang, key) => TEXT[lang][key].split('{')[0];
@@ -142,7 +109,7 @@ async function zoom(page, k, touch) {
   } else if (k === 2) {
     await page.mouse.move(b.x, b.y);
     await page.mouse.wheel(0, -600); // 2^6: 64 times, about the pointer
-  } else await mouseRect(page, b);
+  } else await drag(page, [b.x - b.cw, b.y - b.ch], [b.x + b.cw, b.y + b.ch]);
   // the wheel's turn is asked for once the wheel rests (350 ms)
   for (let i = 0; i < 50 && page.posts.length === posts; i++) await page.waitForTimeout(100);
   const log = touch ? ` (${await page.evaluate(() => window.pointerLog.join('; '))})` : '';
@@ -241,10 +208,7 @@ test('a basin map zooms too: the rectangle keeps the map\'s shape, - zooms out, 
   const first = await page.evaluate(() => location.hash);
   const box = await page.$eval('#explore-maps canvas', (c) => c.getBoundingClientRect().toJSON());
   // a wide, flat rectangle over the upper right quarter
-  await page.mouse.move(box.x + box.width * 0.55, box.y + box.height * 0.1);
-  await page.mouse.down();
-  await page.mouse.move(box.x + box.width * 0.95, box.y + box.height * 0.3, { steps: 6 });
-  await page.mouse.up();
+  await drag(page, [box.x + box.width * 0.55, box.y + box.height * 0.1], [box.x + box.width * 0.95, box.y + box.height * 0.3]);
   const zoomed = await computed(page, first);
   const [x0, x1, y0, y1] = /view=([^&]+)/.exec(zoomed)[1].split(',').map(Number);
   assert.ok(Math.abs((x1 - x0) - (y1 - y0)) < 1e-9 * (x1 - x0), `a square view, as the first: ${[x0, x1, y0, y1]}`);

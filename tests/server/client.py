@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import time
+import unittest
 
 import openapi
 
@@ -57,6 +58,24 @@ class Server:
             if alarm in err:  # the sanitized build reports and may still exit 0
                 return "sanitizer", err
         return self.proc.returncode, err
+
+
+class ServerTestCase(unittest.TestCase):
+    """Tests that share one `clopt serve` (cls.srv, cls.port), started before the class's first
+    test and stopped after its last, which must exit cleanly. binary: the clopt binary, set
+    by the test script from its argument."""
+
+    binary = None
+
+    @classmethod
+    def setUpClass(cls):
+        cls.srv = Server(cls.binary)
+        cls.port = cls.srv.port
+
+    @classmethod
+    def tearDownClass(cls):
+        status, err = cls.srv.stop()
+        assert status == 0, "clopt serve exited with %r: %s" % (status, err)
 
 
 def request(port, method, path, body=None, headers=None, timeout=60):

@@ -15,7 +15,7 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from client import Server, Stream, get_json, post_json, request  # noqa: E402
+from client import Server, ServerTestCase, Stream, get_json, post_json, request  # noqa: E402
 
 BINARY = None
 PATH = "/api/v1/explorations"
@@ -46,18 +46,7 @@ def f32(x):
     return struct.unpack("<f", struct.pack("<f", x))[0]
 
 
-class Trainability(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.srv = Server(BINARY)
-        cls.port = cls.srv.port
-
-    @classmethod
-    def tearDownClass(cls):
-        status, err = cls.srv.stop()
-        assert status == 0, "clopt serve exited with %r: %s" % (status, err)
-        assert "ERROR: AddressSanitizer" not in err, err
-
+class Trainability(ServerTestCase):
     def post(self, req, want=(200, 201)):
         """201 for a new job; 200 for one that another test of the class posted too."""
         status, body = post_json(self.port, PATH, req)
@@ -311,5 +300,5 @@ class Budget(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    BINARY = os.path.abspath(sys.argv.pop(1))
+    BINARY = ServerTestCase.binary = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=2)

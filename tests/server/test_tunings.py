@@ -12,7 +12,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from client import Server, Stream, get_json, post_json  # noqa: E402
+from client import ServerTestCase, Stream, get_json, post_json  # noqa: E402
 
 BINARY = None
 
@@ -29,17 +29,7 @@ def clopt_tune(specs, vary, starts, steps, *extra):
     return json.loads(subprocess.run(args, check=True, capture_output=True, text=True).stdout)
 
 
-class Tunings(unittest.TestCase):
-    @classmethod
-    def setUpClass(cls):
-        cls.srv = Server(BINARY)
-        cls.port = cls.srv.port
-
-    @classmethod
-    def tearDownClass(cls):
-        status, err = cls.srv.stop()
-        assert status == 0, "clopt serve exited with %r: %s" % (status, err)
-
+class Tunings(ServerTestCase):
     def test_passes_equal_clopt_tune(self):
         status, body = post_json(self.port, "/api/v1/tunings", TUNING)
         self.assertEqual(status, 201, body)
@@ -114,5 +104,5 @@ class Tunings(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    BINARY = os.path.abspath(sys.argv.pop(1))
+    BINARY = ServerTestCase.binary = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=2)
