@@ -1,8 +1,9 @@
 /*
  * The C baselines of `clopt bench trajectories` and `clopt bench explore`: Adam on
  * Rosenbrock over host memory, as a C programmer would write it. Compiled with -O3
- * -march=native -mprefer-vector-width=512 -fno-math-errno -fopenmp (CMakeLists.txt: the
- * widest vectors the machine has), so they reflect what this machine's cores can do.
+ * -march=native -mprefer-vector-width=512 -fno-math-errno -fno-trapping-math -fopenmp
+ * (CMakeLists.txt: the widest vectors the machine has, conditionals as selects), so they
+ * reflect what this machine's cores can do.
  */
 #ifndef CLOPT_CLI_BENCH_LOOPS_H
 #define CLOPT_CLI_BENCH_LOOPS_H
