@@ -69,7 +69,10 @@ void clopt_mlp_products(const clopt_mlp *m, size_t rows, clopt_mlp_gemm out[CLOP
 
 /*
  * C = op(A) op(B) with OpenBLAS on the host: A and B mapped for reading, C for writing (it is
- * overwritten: beta 0), each a blocking map, so the products see every kernel before them.
+ * overwritten: beta 0), so that the product sees every kernel before it. One wait, not three:
+ * A's and B's maps are not blocking, and C's blocking map waits on their events, so it
+ * returns when all three are done and fails (CL_EXEC_STATUS_ERROR_FOR_EVENTS_IN_WAIT_LIST)
+ * if either of them failed.
  */
 static clopt_status host_gemm(clopt_mlp *m, const clopt_mlp_gemm *g, const cl_mem buf[3],
                               const size_t off[3], size_t lda, size_t ldb, clopt_error *err)
@@ -78,19 +81,24 @@ static clopt_status host_gemm(clopt_mlp *m, const clopt_mlp_gemm *g, const cl_me
     const size_t count[3] = {g->rows * g->inner, g->inner * g->cols, g->rows * g->cols};
     const cl_map_flags flags[3] = {CL_MAP_READ, CL_MAP_READ, CL_MAP_WRITE_INVALIDATE_REGION};
     float *ptr[3] = {NULL, NULL, NULL};
+    cl_event mapped[2] = {NULL, NULL};
+    cl_uint nmapped = 0;
     clopt_status st = CLOPT_OK;
-    /* One wait, not three: the queue is in order, so when the last (blocking) map is done
-     * the two before it are too. */
     for (int i = 0; i < 3 && st == CLOPT_OK; i++) {
+        const int last = i == 2;
         cl_int rc;
-        ptr[i] = clEnqueueMapBuffer(q, buf[i], i == 2 ? CL_TRUE : CL_FALSE, flags[i],
-                                    off[i] * sizeof(float), count[i] * sizeof(float), 0, NULL, NULL,
-                                    &rc);
+        ptr[i] =
+            clEnqueueMapBuffer(q, buf[i], last ? CL_TRUE : CL_FALSE, flags[i],
+                               off[i] * sizeof(float), count[i] * sizeof(float), last ? nmapped : 0,
+                               last ? mapped : NULL, last ? NULL : &mapped[i], &rc);
         if (rc != CL_SUCCESS) {
             ptr[i] = NULL;
             st = clopt_error_cl(err, rc, "clEnqueueMapBuffer", g->what);
-        }
+        } else if (!last)
+            nmapped++;
     }
+    for (cl_uint i = 0; i < nmapped; i++)
+        clReleaseEvent(mapped[i]);
     if (st == CLOPT_OK)
         clopt_gemm_host(g->ta, g->tb, g->rows, g->cols, g->inner, 1.0f, ptr[0], lda, ptr[1], ldb,
                         0.0f, ptr[2], g->cols);
