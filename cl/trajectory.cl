@@ -125,9 +125,10 @@ CLOPT_INLINE clopt_real clopt_trajectory_f(uint fn, clopt_real x, clopt_real y, 
  * this step s (clopt_diverged): the switch on the function outside the loop over groups, so
  * that each loop is straight-line code (the trajectory kernel's inner loop; with the switch
  * inside, PoCL's kernel ran at 0.71 of a C loop blocked over the same trajectories). With cv
- * (explore's reduce mode; NULL for the trajectory kernel, and the test folds away) also the
- * convergence steps: the first step with |f - fstar| <= tol, in the same loop rather than a
- * loop of its own over f (on a Zen 1 EPYC that loop took 12% of the kernel's samples).
+ * (explore's reduce mode; a null pointer from the trajectory kernel, where the test folds
+ * away) also the convergence steps: the first step with |f - fstar| <= tol, in the same
+ * loop rather than a loop of its own over f (on a Zen 1 EPYC that loop took 12% of the
+ * kernel's samples).
  */
 CLOPT_INLINE void clopt_trajectory_fs(uint fn, uint n, uint s, const clopt_real *x,
                                       const clopt_real *y, clopt_real *f, clopt_real *gx,
@@ -188,10 +189,11 @@ CLOPT_INLINE void clopt_trajectory_update(const uint kind, const uint live, cons
     /*
      * State the optimizer does not keep stays 0 (SGD without momentum). `live` is the
      * kind's lean or full count, so only the values past lean and within full need a look.
-     * Where a kind keeps its lean count and amsgrad is off (Adam, AdamW, SGD without
-     * momentum) the loop is a copy with both as constants, so that neither test stays in it
-     * (LLVM did not hoist the rule's amsgrad test out of the loop: a compare and a branch per
-     * group and step).
+     * On CPUs, where a kind keeps its lean count and amsgrad is off (Adam, AdamW, SGD
+     * without momentum), the loop is a copy with both as constants, so that neither test
+     * stays in it (LLVM did not hoist the rule's amsgrad test out of the loop: a compare and
+     * a branch per group and step). With one group (GPUs) there is no loop to hoist from,
+     * and no copy.
      */
 #define CLOPT_UPDATE_LOOP(KEY, SHAPE, LEAN, FULL, KS, LIVE)                                    \
     CLOPT_FOR_GROUPS(g, n)                                                                     \
@@ -211,7 +213,7 @@ CLOPT_INLINE void clopt_trajectory_update(const uint kind, const uint live, cons
     switch (kind) {
 #define CLOPT_TRAJECTORY_KIND(K, KEY, LEAN, FULL, SHAPE)                                       \
     case CLOPT_##K:                                                                            \
-        if (LEAN < FULL && live == LEAN && k.amsgrad == 0.0f)                                  \
+        if (CLOPT_GROUPS > 1 && LEAN < FULL && live == LEAN && k.amsgrad == 0.0f)              \
             CLOPT_UPDATE_LOOP(KEY, SHAPE, LEAN, FULL, lean, LEAN)                              \
         else                                                                                   \
             CLOPT_UPDATE_LOOP(KEY, SHAPE, LEAN, FULL, kk, live)                                \
@@ -305,7 +307,7 @@ CLOPT_INLINE void clopt_trajectories_of(const uint kind, const uint live, const 
         const clopt_scalars k = table[o * L.stride + (update ? i : 0)];
         /* Each phase a loop over the groups, its branches outside it: f, the gradient and
          * divergence, noise, the record, the update. */
-        clopt_trajectory_fs(L.fn, L.groups, s, x, y, f, gx, gy, dv, NULL, 0.0f, 0.0f);
+        clopt_trajectory_fs(L.fn, L.groups, s, x, y, f, gx, gy, dv, 0, 0.0f, 0.0f);
         if (L.noise > 0.0f)
             CLOPT_FOR_GROUPS(g, L.groups)
             {
