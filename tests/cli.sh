@@ -215,17 +215,22 @@ refuse "explore sweep one optimizer" "a sweep varies one" -- "$clopt" explore sw
 refuse "explore sweep three axes" "more than two --vary options" -- "$clopt" explore sweep --function sphere --vary lr=0.1:1:3 --vary beta_1=0.1:0.2:3 --vary beta_2=0.1:0.2:3
 refuse "explore sweep start" "--start = '1': expected 2 finite numbers" -- "$clopt" explore sweep --function sphere --start 1 --vary lr=0.1:1:3
 refuse "explore unknown option" "unknown option '--grid'" -- "$clopt" explore sweep --function sphere --grid 4
-json=$("$clopt" bench explore --grid 64 --steps 50 --repeat 1 --json)
+# 5,000 steps, so that about 150 of the 4,096 runs converge and the C loop's convergence
+# steps are compared on them (the bench's Adam never diverges: those steps are all -1).
+json=$("$clopt" bench explore --grid 64 --steps 5000 --repeat 1 --json)
 if python3 - "$json" <<'PY'; then echo "ok   bench explore --json"; else echo "FAIL bench explore --json"; fails=$((fails + 1)); fi
 import json, sys
 d = json.loads(sys.argv[1])
 need = ["runs", "steps", "seconds", "gps", "trajectories_gps", "blocked_c_gps", "ratio_blocked",
-        "blocked_reduce_c_gps", "ratio_blocked_reduce", "runs_converging_differently_c"]
+        "blocked_reduce_c_gps", "ratio_blocked_reduce", "runs_converged",
+        "runs_converging_differently_c", "runs_diverging_differently_c"]
 assert all(k in d for k in need), [k for k in need if k not in d]
-assert d["runs"] == 4096 and d["steps"] == 50 and d["runs_differing_from_trajectories"] == 0, d
-# the C loops compute the map: the same points to rounding, the same convergence steps but
-# for the odd run whose f lands within rounding of the tolerance
+assert d["runs"] == 4096 and d["steps"] == 5000 and d["runs_differing_from_trajectories"] == 0, d
+# the C loops compute the map: points and f to rounding, the same convergence steps but for
+# the odd run whose f lands within rounding of the tolerance, the same divergence steps
+assert d["runs_converged"] >= 100, d
 assert d["max_difference_c"] < 1e-3 and d["runs_converging_differently_c"] <= 4, d
+assert d["runs_diverging_differently_c"] == 0, d
 PY
 json=$("$clopt" bench trajectories --starts 1000 --steps 50 --repeat 1 --json)
 if python3 - "$json" <<'PY'; then echo "ok   bench trajectories --json"; else echo "FAIL bench trajectories --json"; fails=$((fails + 1)); fi
@@ -234,7 +239,8 @@ d = json.loads(sys.argv[1])
 need = ["engine_gps", "naive_c_gps", "blocked_c_gps", "blocked_record_c_gps", "ratio_blocked",
         "ratio_blocked_record", "ratio_naive", "ratio_best"]
 assert all(k in d for k in need), [k for k in need if k not in d]
-# every C loop, the record loop's last record among them, ends where the engine ends
+# every C loop ends where the engine ends, and the record loop's two records (x, y, f at
+# steps 0 and 50) are the engine's, to rounding
 assert d["starts"] == 1000 and d["max_difference"] < 1e-4, d
 PY
 

@@ -40,7 +40,7 @@ void bench_adam_table(const char *spec, uint64_t steps, bench_adam_step *k)
 
 double bench_time_runs(clopt_context *ctx, const char *function, const char *spec,
                        const double *starts, size_t n, uint64_t steps, float *x, float *y,
-                       clopt_error *err)
+                       float *rec, clopt_error *err)
 {
     const char *specs[] = {spec};
     clopt_run_options o = {
@@ -54,12 +54,17 @@ double bench_time_runs(clopt_context *ctx, const char *function, const char *spe
             clopt_run_release(run);
             return -1;
         }
-        const size_t last = s.rows - 1; /* the row at the final step, if in this slice */
-        if (s.rows && s.first_step + last * steps == steps)
-            for (size_t t = 0; t < s.trajectories; t++) {
-                x[t] = s.data[(last * s.trajectories + t) * s.components];
-                y[t] = s.data[(last * s.trajectories + t) * s.components + 1];
+        for (size_t r = 0; r < s.rows; r++) { /* rows at step 0 and at the last step */
+            const uint64_t step = s.first_step + r * steps;
+            const float *d = s.data + r * s.trajectories * s.components;
+            for (size_t t = 0; step == steps && t < s.trajectories; t++) {
+                x[t] = d[t * s.components];
+                y[t] = d[t * s.components + 1];
             }
+            for (size_t t = 0; rec && t < s.trajectories; t++)
+                for (size_t c = 0; c < 3; c++)
+                    rec[((step == steps) * 3 + c) * n + t] = d[t * s.components + c];
+        }
     }
     const double dt = clopt_now() - t0;
     clopt_run_release(run);
@@ -126,15 +131,18 @@ int bench_parse(const bench_command *c, int argc, char **argv, bench_args *a)
 /* The contenders of bench trajectories, in the order each round runs them. */
 enum { ENGINE, NAIVE, BLOCKED, RECORD, CONTENDERS };
 
-/* The largest difference between the engine's final points and the loop's; NaN against a
- * number counts as infinite (the same trajectories must diverge). */
-static double final_difference(const float *ex, const float *ey, const float *cx, const float *cy,
-                               size_t n)
+/*
+ * The largest difference between n values of the engine and of a loop, relative to
+ * max(1, |engine's|), where the engine's is a number (its points are NaN once diverged; the
+ * update-only loops go on). With `same_nan`, a NaN on one side only counts as infinite: the
+ * loop that records must mark the same points.
+ */
+static double difference(const float *e, const float *c, size_t n, int same_nan)
 {
     double diff = 0;
     for (size_t i = 0; i < n; i++) {
-        if (isnan(ex[i]) != isnan(cx[i]) || isnan(ey[i]) != isnan(cy[i])) return INFINITY;
-        if (!isnan(ex[i])) diff = fmax(diff, fmax(fabs(ex[i] - cx[i]), fabs(ey[i] - cy[i])));
+        if (same_nan && isnan(e[i]) != isnan(c[i])) return INFINITY;
+        if (!isnan(e[i])) diff = fmax(diff, fabs(e[i] - c[i]) / fmax(1.0, fabs(e[i])));
     }
     return diff;
 }
@@ -156,11 +164,11 @@ static int bench_trajectories(int argc, char **argv)
     double *starts = malloc(2 * n * sizeof *starts);
     float *ex = malloc(n * sizeof *ex), *ey = malloc(n * sizeof *ey);
     float *cx = malloc(n * sizeof *cx), *cy = malloc(n * sizeof *cy);
-    float *rec = malloc(6 * n * sizeof *rec);
+    float *rec = malloc(6 * n * sizeof *rec), *erec = malloc(6 * n * sizeof *erec);
     bench_adam_step *k = malloc((size_t)a.steps * sizeof *k);
     /* t[c * R + round]: each contender's seconds; r[c * R + round]: its time / the engine's */
     double *t = calloc(CONTENDERS * R, sizeof *t), *r = calloc((CONTENDERS + 1) * R, sizeof *r);
-    if (!starts || !ex || !ey || !cx || !cy || !rec || !k || !t || !r) {
+    if (!starts || !ex || !ey || !cx || !cy || !rec || !erec || !k || !t || !r) {
         fputs(CMD ": out of memory\n", stderr);
         rc = 1;
         goto done;
@@ -183,7 +191,7 @@ static int bench_trajectories(int argc, char **argv)
     double diff = 0; /* the engine and every C loop compute the same points */
     for (size_t rep = 0; rep < R; rep++) {
         t[ENGINE * R + rep] =
-            bench_time_runs(ctx, "rosenbrock", SPEC, starts, n, a.steps, ex, ey, &err);
+            bench_time_runs(ctx, "rosenbrock", SPEC, starts, n, a.steps, ex, ey, erec, &err);
         if (t[ENGINE * R + rep] < 0) {
             fprintf(stderr, CMD ": %s\n", err.text);
             rc = 1;
@@ -196,12 +204,12 @@ static int bench_trajectories(int argc, char **argv)
             cli_settle();
             r[l * R + rep] = t[l * R + rep] / t[ENGINE * R + rep];
             best = fmin(best, t[l * R + rep]);
-            diff = fmax(diff, final_difference(ex, ey, cx, cy, n));
+            diff = fmax(diff, fmax(difference(ex, cx, n, 0), difference(ey, cy, n, 0)));
         }
         r[CONTENDERS * R + rep] = best / t[ENGINE * R + rep]; /* against the round's fastest */
     }
-    /* the record loop's last row is its final points, NaN where they diverged */
-    diff = fmax(diff, final_difference(ex, ey, rec + 3 * n, rec + 4 * n, n));
+    /* the record loop gives the engine's records: x, y, f at step 0 and at the last step */
+    diff = fmax(diff, difference(erec, rec, 6 * n, 1));
     double g[CONTENDERS], ratio[CONTENDERS + 1];
     const double work = (double)n * (double)a.steps;
     for (int l = 0; l < CONTENDERS; l++) {
@@ -229,7 +237,8 @@ static int bench_trajectories(int argc, char **argv)
                "  blocked C loop, same records %8.3f G point-steps/s  (f and divergence too)\n"
                "  engine / blocked C = %.2f, / blocked C with the same records = %.2f,\n"
                "  / naive C = %.2f, / fastest C = %.2f\n"
-               "  (medians of each round's ratio; final points agree within %.3g)\n",
+               "  (medians of each round's ratio; the loops' final points and the record loop's\n"
+               "  records agree with the engine's within %.3g, relative to max(1, |value|))\n",
                n, (unsigned long long)a.steps, SPEC, R, device, g[ENGINE], g[NAIVE], g[BLOCKED],
                g[RECORD], ratio[BLOCKED], ratio[RECORD], ratio[NAIVE], ratio[CONTENDERS], diff);
 done:
@@ -239,6 +248,7 @@ done:
     free(cx);
     free(cy);
     free(rec);
+    free(erec);
     free(k);
     free(t);
     free(r);

@@ -38,11 +38,12 @@ void bench_adam_table(const char *spec, uint64_t steps, bench_adam_step *k);
 
 /*
  * Seconds for clopt_run_* to run `spec` on `function` from n starts (x, y pairs) for
- * `steps` steps, recording only steps 0 and `steps`; the final points in x, y. < 0 on error.
+ * `steps` steps, recording only steps 0 and `steps`; the final points in x, y and, where rec
+ * is not NULL, both records there as [2][3][n] (x, y, f; NaN once diverged). < 0 on error.
  */
 double bench_time_runs(clopt_context *ctx, const char *function, const char *spec,
                        const double *starts, size_t n, uint64_t steps, float *x, float *y,
-                       clopt_error *err);
+                       float *rec, clopt_error *err);
 
 /*
  * Seconds for a C loop (bench_loops.h) from n starts (x, y pairs) for `steps` steps: io's x, y

@@ -21,10 +21,10 @@
 #define FUNCTION "rosenbrock"
 #define TOL 1e-4f /* Rosenbrock's minimum value is 0, so |f| <= TOL is converged */
 
-/* Seconds for the basin map (every step and the read-back); its final x, y and (cv not
- * NULL) its convergence steps. */
+/* Seconds for the basin map (every step and the read-back); its final x, y and (f not NULL)
+ * its final f and convergence and divergence steps into f, cv, dv. */
 static double time_explore(clopt_context *ctx, const bench_args *a, clopt_precision precision,
-                           float *x, float *y, int32_t *cv, clopt_error *err)
+                           float *x, float *y, float *f, int32_t *cv, int32_t *dv, clopt_error *err)
 {
     const char *spec[] = {SPEC};
     clopt_explore_options o = {.kind = CLOPT_EXPLORE_BASINS,
@@ -46,7 +46,11 @@ static double time_explore(clopt_context *ctx, const bench_args *a, clopt_precis
     const double dt = clopt_now() - t0;
     memcpy(x, m.x, m.runs * sizeof *x);
     memcpy(y, m.y, m.runs * sizeof *y);
-    if (cv) memcpy(cv, m.converged_at, m.runs * sizeof *cv);
+    if (f) {
+        memcpy(f, m.f, m.runs * sizeof *f);
+        memcpy(cv, m.converged_at, m.runs * sizeof *cv);
+        memcpy(dv, m.diverged_at, m.runs * sizeof *dv);
+    }
     clopt_explore_release(e);
     return dt;
 fail:
@@ -88,8 +92,8 @@ static void grid_starts(const bench_args *a, double *starts)
 
 typedef struct {
     double *te, *tr, *tb, *tc, *ratio_b, *ratio_r, *ratio_c, *td, *ratio_d; /* td: double */
-    float *ex, *ey, *rx, *ry, *cx, *cy, *cf; /* c: the C loops' outputs */
-    int32_t *ecv;                            /* the map's convergence steps */
+    float *ex, *ey, *ef, *rx, *ry, *cx, *cy, *cf; /* e: the map's, c: the C loops' outputs */
+    int32_t *ecv, *edv;                           /* the map's convergence, divergence steps */
     unsigned *ccv, *cdv;
     double *starts;
     bench_adam_step *k;
@@ -99,6 +103,7 @@ static void free_buffers(buffers *b)
 {
     free(b->te), free(b->tr), free(b->tb), free(b->ratio_b), free(b->ratio_r);
     free(b->tc), free(b->ratio_c), free(b->cf), free(b->ecv), free(b->ccv), free(b->cdv);
+    free(b->ef), free(b->edv);
     free(b->ex), free(b->ey), free(b->rx), free(b->ry), free(b->cx), free(b->cy);
     free(b->starts), free(b->k), free(b->td), free(b->ratio_d);
 }
@@ -111,6 +116,7 @@ static int alloc_buffers(buffers *b, const bench_args *a)
     b->ratio_r = malloc(r * sizeof(double));
     b->tc = malloc(r * sizeof(double)), b->ratio_c = malloc(r * sizeof(double));
     b->cf = malloc(n * sizeof(float)), b->ecv = malloc(n * sizeof(int32_t));
+    b->ef = malloc(n * sizeof(float)), b->edv = malloc(n * sizeof(int32_t));
     b->ccv = malloc(n * sizeof(unsigned)), b->cdv = malloc(n * sizeof(unsigned));
     b->td = malloc(r * sizeof(double)), b->ratio_d = malloc(r * sizeof(double));
     b->ex = malloc(n * sizeof(float)), b->ey = malloc(n * sizeof(float));
@@ -120,8 +126,17 @@ static int alloc_buffers(buffers *b, const bench_args *a)
     b->k = malloc((size_t)a->steps * sizeof *b->k);
     return b->td && b->ratio_d && b->te && b->tr && b->tb && b->ratio_b && b->ratio_r && b->ex &&
            b->ey && b->rx && b->ry && b->cx && b->cy && b->starts && b->k && b->tc && b->ratio_c &&
-           b->cf && b->ecv && b->ccv && b->cdv;
+           b->cf && b->ecv && b->ccv && b->cdv && b->ef && b->edv;
 }
+
+/* How the C loops' outputs compare with the map's, and how many runs converged. */
+typedef struct {
+    size_t differ;          /* runs whose map point differs from clopt_run_*'s: must be 0 */
+    double diff;            /* the C loops' largest difference in x, y and (relative) f */
+    size_t converge_differ; /* runs whose convergence step differs (rounding near tol) */
+    size_t diverge_differ;  /* runs whose divergence step differs */
+    size_t converged;       /* runs the map saw converge */
+} checks;
 
 /* The largest difference between the map's final points and the C loop's (where both are
  * numbers: the map's are NaN where a run diverged). */
@@ -148,8 +163,7 @@ static void report_double(const bench_args *a, const buffers *b, int dbl, double
                work / td / 1e9, td, rd);
 }
 
-static void report(const bench_args *a, clopt_context *ctx, buffers *b, size_t differ, double diff,
-                   size_t converge_differ, int dbl)
+static void report(const bench_args *a, clopt_context *ctx, buffers *b, const checks *c, int dbl)
 {
     const size_t r = (size_t)a->repeat, n = (size_t)(a->size * a->size);
     const double te = cli_median(b->te, r), tr = cli_median(b->tr, r), tb = cli_median(b->tb, r);
@@ -165,9 +179,11 @@ static void report(const bench_args *a, clopt_context *ctx, buffers *b, size_t d
                "\"blocked_c_gps\": %.4f, \"ratio_blocked\": %.3f, \"blocked_reduce_c_gps\": %.4f, "
                "\"ratio_blocked_reduce\": %.3f, \"ratio_trajectories\": %.3f, "
                "\"runs_differing_from_trajectories\": %zu, \"max_difference_c\": %.3g, "
-               "\"runs_converging_differently_c\": %zu",
+               "\"runs_converged\": %zu, \"runs_converging_differently_c\": %zu, "
+               "\"runs_diverging_differently_c\": %zu",
                device, SPEC, n, (unsigned long long)a->steps, te, work / te / 1e9, work / tr / 1e9,
-               work / tb / 1e9, rb, work / tc / 1e9, rc, rr, differ, diff, converge_differ);
+               work / tb / 1e9, rb, work / tc / 1e9, rc, rr, c->differ, c->diff, c->converged,
+               c->converge_differ, c->diverge_differ);
     if (a->json) {
         report_double(a, b, dbl, work);
         puts("}");
@@ -181,11 +197,12 @@ static void report(const bench_args *a, clopt_context *ctx, buffers *b, size_t d
                "divergence)\n"
                "  explore / blocked C = %.2f, / blocked C with the same outputs = %.2f,\n"
                "  / runs = %.2f (median ratios per round)\n"
-               "  %zu runs differ from their trajectories; the C loops agree within %.3g and %zu "
-               "runs\n  converge at another step in C (float rounding near the tolerance)\n",
+               "  %zu runs differ from their trajectories; the C loops agree within %.3g; of %zu "
+               "runs\n  that converge, %zu converge at another step in C (float rounding near "
+               "the\n  tolerance); %zu diverge at another step\n",
                (size_t)a->size, (size_t)a->size, SPEC, (unsigned long long)a->steps, r, device,
                work / te / 1e9, te, work / tr / 1e9, tr, work / tb / 1e9, tb, work / tc / 1e9, tc,
-               rb, rc, rr, differ, diff, converge_differ);
+               rb, rc, rr, c->differ, c->diff, c->converged, c->converge_differ, c->diverge_differ);
     if (!a->json) report_double(a, b, dbl, work);
 }
 
@@ -238,17 +255,19 @@ int clopt_cli_bench_explore(int argc, char **argv)
                          .tol = TOL};
     double diff = 0; /* the C loops give the map's numbers, to rounding */
     for (uint64_t i = 0; i < a.repeat; i++) {
-        b.te[i] = time_explore(ctx, &a, CLOPT_PRECISION_FLOAT, b.ex, b.ey, b.ecv, &err);
+        b.te[i] =
+            time_explore(ctx, &a, CLOPT_PRECISION_FLOAT, b.ex, b.ey, b.ef, b.ecv, b.edv, &err);
         cli_settle();
         if (dbl && b.te[i] >= 0) { /* its points are not kept: float's are compared below */
-            b.td[i] = time_explore(ctx, &a, CLOPT_PRECISION_DOUBLE, b.rx, b.ry, NULL, &err);
+            b.td[i] =
+                time_explore(ctx, &a, CLOPT_PRECISION_DOUBLE, b.rx, b.ry, NULL, NULL, NULL, &err);
             cli_settle();
             if (b.td[i] < 0) b.te[i] = -1;
             b.ratio_d[i] = b.td[i] / b.te[i];
         }
         b.tr[i] = b.te[i] < 0 ? -1
                               : bench_time_runs(ctx, FUNCTION, SPEC, b.starts, n, a.steps, b.rx,
-                                                b.ry, &err);
+                                                b.ry, NULL, &err);
         cli_settle();
         if (b.te[i] < 0 || b.tr[i] < 0) {
             fprintf(stderr, CMD ": %s\n", err.text);
@@ -265,14 +284,18 @@ int clopt_cli_bench_explore(int argc, char **argv)
         b.ratio_c[i] = b.tc[i] / b.te[i];
         b.ratio_r[i] = b.tr[i] / b.te[i];
     }
-    size_t differ = 0, converge_differ = 0; /* the engine's two modes give the same bits */
+    checks chk = {.diff = diff}; /* the engine's two modes give the same bits */
     for (size_t t = 0; t < n; t++) {
-        differ +=
+        chk.differ +=
             memcmp(&b.ex[t], &b.rx[t], sizeof(float)) || memcmp(&b.ey[t], &b.ry[t], sizeof(float));
-        converge_differ += b.ecv[t] != (b.ccv[t] == BENCH_NEVER ? -1 : (int32_t)b.ccv[t]);
+        chk.converged += b.ecv[t] >= 0;
+        chk.converge_differ += b.ecv[t] != (b.ccv[t] == BENCH_NEVER ? -1 : (int32_t)b.ccv[t]);
+        chk.diverge_differ += b.edv[t] != (b.cdv[t] == BENCH_NEVER ? -1 : (int32_t)b.cdv[t]);
+        if (isfinite(b.ef[t])) /* the map's f is NaN where the run diverged */
+            chk.diff = fmax(chk.diff, fabs(b.ef[t] - b.cf[t]) / fmax(1.0, fabs(b.ef[t])));
     }
-    report(&a, ctx, &b, differ, diff, converge_differ, dbl);
-    rc = differ != 0;
+    report(&a, ctx, &b, &chk, dbl);
+    rc = chk.differ != 0;
 done:
     free_buffers(&b);
     clopt_context_release(ctx);
