@@ -61,15 +61,16 @@ class Server:
 
 
 class ServerTestCase(unittest.TestCase):
-    """Tests that share one `clopt serve` (cls.srv, cls.port), started before the class's first
-    test and stopped after its last, which must exit cleanly. binary: the clopt binary, set
-    by the test script from its argument."""
+    """Tests that share one `clopt serve` (cls.srv, cls.port), started with the options ARGS
+    before the class's first test and stopped after its last, which must exit cleanly.
+    binary: the clopt binary, set by the test script from its argument."""
 
     binary = None
+    ARGS = ()
 
     @classmethod
     def setUpClass(cls):
-        cls.srv = Server(cls.binary)
+        cls.srv = Server(cls.binary, *cls.ARGS)
         cls.port = cls.srv.port
 
     @classmethod

@@ -12,7 +12,7 @@ import unittest
 import urllib.parse
 
 sys.path.insert(0, os.path.dirname(__file__))
-from client import Server, get_json, post_json  # noqa: E402
+from client import ServerTestCase, get_json, post_json  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 BINARY = None
@@ -29,18 +29,12 @@ def readme_limits():
     return rows
 
 
-class Limits(unittest.TestCase):
+class Limits(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.srv = Server(BINARY)
-        cls.port = cls.srv.port
+        super().setUpClass()
         cls.limits = get_json(cls.port, "/api/v1/limits")[1]
         cls.flat = {"%s.%s" % (g, n): v for g, names in cls.limits.items() for n, v in names.items()}
-
-    @classmethod
-    def tearDownClass(cls):
-        status, err = cls.srv.stop()
-        assert status == 0, "clopt serve exited with %r: %s" % (status, err)
 
     def test_every_group_is_published(self):
         self.assertEqual(sorted(self.limits), ["body", "explorations", "expressions", "landscapes",
@@ -110,5 +104,5 @@ class Limits(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    BINARY = os.path.abspath(sys.argv.pop(1))
+    BINARY = ServerTestCase.binary = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=2)

@@ -14,7 +14,7 @@ import sys
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from client import Server, get_json, post_json, request  # noqa: E402
+from client import ServerTestCase, get_json, post_json, request  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 SERVER = os.path.join(ROOT, "src", "server")
@@ -114,17 +114,11 @@ class Table(unittest.TestCase):
                          "a code's formats must have the same keys")
 
 
-class Replies(unittest.TestCase):
+class Replies(ServerTestCase):
     @classmethod
     def setUpClass(cls):
-        cls.srv = Server(BINARY)
-        cls.port = cls.srv.port
+        super().setUpClass()
         cls.keys = {code: set(keys) for code, keys, _ in table()}
-
-    @classmethod
-    def tearDownClass(cls):
-        status, err = cls.srv.stop()
-        assert status == 0, "clopt serve exited with %r: %s" % (status, err)
 
     def refused(self, status, body, code, **args):
         self.assertEqual(body["code"], code, body)
@@ -164,5 +158,5 @@ class Replies(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    BINARY = os.path.abspath(sys.argv.pop(1))
+    BINARY = ServerTestCase.binary = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=2)

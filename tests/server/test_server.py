@@ -17,8 +17,8 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from client import (Server, Stream, get_json, post_json, points_of, raw, request,  # noqa: E402
-                    wait_until)
+from client import (Server, ServerTestCase, Stream, get_json, post_json, points_of, raw,  # noqa: E402
+                    request, wait_until)
 
 BINARY = None
 
@@ -61,23 +61,7 @@ def stream_run(seed, trajectories=1, every=1):
             "every": every, "noise": 0.5, "seed": seed}
 
 
-class ServerCase(unittest.TestCase):
-    """Tests against one server for the whole class, started with ARGS; it must exit cleanly."""
-    ARGS = ()
-
-    @classmethod
-    def setUpClass(cls):
-        cls.srv = Server(BINARY, *cls.ARGS)
-        cls.port = cls.srv.port
-
-    @classmethod
-    def tearDownClass(cls):
-        status, err = cls.srv.stop()
-        assert status == 0, "clopt serve exited with %r: %s" % (status, err)
-        assert "ERROR: AddressSanitizer" not in err, err
-
-
-class Endpoints(ServerCase):
+class Endpoints(ServerTestCase):
     ARGS = ("--heartbeat", "1")
 
     def test_health_names_version_and_device(self):
@@ -523,7 +507,7 @@ class Endpoints(ServerCase):
         self.assertIn(status, (200, 201))
 
 
-class Hostile(ServerCase):
+class Hostile(ServerTestCase):
     """A corpus of malformed and hostile requests: each gets its status or a closed
     connection, and the server keeps serving."""
     ARGS = ("--timeout", "2", "--header-limit", "16384")
@@ -737,7 +721,7 @@ def clopt_train(req):
     return json.loads(subprocess.run(args, check=True, capture_output=True, text=True).stdout)
 
 
-class Trainings(ServerCase):
+class Trainings(ServerTestCase):
     def wait_status(self, tid, want, timeout=120):
         path = "/api/v1/trainings/" + tid
         self.assertTrue(wait_until(lambda: get_json(self.port, path)[1]["status"] == want,
@@ -1134,7 +1118,7 @@ def same_f32(got, want):
     return struct.pack("<f", got) == struct.pack("<f", want)
 
 
-class Explorations(ServerCase):
+class Explorations(ServerTestCase):
     """POST /api/v1/explorations: basin maps and sweeps, a coarse pass then the full one."""
 
     def field(self, url):
@@ -1378,7 +1362,7 @@ class Lifecycle(unittest.TestCase):
             self.assertIn(words, p.stderr)
 
 
-class LibraryEdges(ServerCase):
+class LibraryEdges(ServerTestCase):
     """Requests that once crashed the server or got a wrong number from the library."""
 
     def test_expression_longer_written_out_runs_without_starts(self):
@@ -1441,5 +1425,5 @@ class CommaLocale(unittest.TestCase):
 
 
 if __name__ == "__main__":
-    BINARY = os.path.abspath(sys.argv.pop(1))
+    BINARY = ServerTestCase.binary = os.path.abspath(sys.argv.pop(1))
     unittest.main(verbosity=2)
