@@ -131,13 +131,7 @@ int bench_parse(const bench_command *c, int argc, char **argv, bench_args *a)
 /* The contenders of bench trajectories, in the order each round runs them. */
 enum { ENGINE, NAIVE, BLOCKED, RECORD, CONTENDERS };
 
-/*
- * The largest difference between n values of the engine and of a loop, relative to
- * max(1, |engine's|), where the engine's is a number (its points are NaN once diverged; the
- * update-only loops go on). With `same_nan`, a NaN on one side only counts as infinite: the
- * loop that records must mark the same points.
- */
-static double difference(const float *e, const float *c, size_t n, int same_nan)
+double bench_difference(const float *e, const float *c, size_t n, int same_nan)
 {
     double diff = 0;
     for (size_t i = 0; i < n; i++) {
@@ -204,12 +198,12 @@ static int bench_trajectories(int argc, char **argv)
             cli_settle();
             r[l * R + rep] = t[l * R + rep] / t[ENGINE * R + rep];
             best = fmin(best, t[l * R + rep]);
-            diff = fmax(diff, fmax(difference(ex, cx, n, 0), difference(ey, cy, n, 0)));
+            diff = fmax(diff, fmax(bench_difference(ex, cx, n, 0), bench_difference(ey, cy, n, 0)));
         }
         r[CONTENDERS * R + rep] = best / t[ENGINE * R + rep]; /* against the round's fastest */
     }
     /* the record loop gives the engine's records: x, y, f at step 0 and at the last step */
-    diff = fmax(diff, difference(erec, rec, 6 * n, 1));
+    diff = fmax(diff, bench_difference(erec, rec, 6 * n, 1));
     double g[CONTENDERS], ratio[CONTENDERS + 1];
     const double work = (double)n * (double)a.steps;
     for (int l = 0; l < CONTENDERS; l++) {

@@ -46,6 +46,14 @@ double bench_time_runs(clopt_context *ctx, const char *function, const char *spe
                        float *rec, clopt_error *err);
 
 /*
+ * The largest difference between n values of the engine and of a loop, relative to
+ * max(1, |engine's|), where the engine's is a number (its points are NaN once diverged; the
+ * update-only loops go on). With `same_nan`, a NaN on one side only counts as infinite: the
+ * loop that records must mark the same points.
+ */
+double bench_difference(const float *e, const float *c, size_t n, int same_nan);
+
+/*
  * Seconds for a C loop (bench_loops.h) from n starts (x, y pairs) for `steps` steps: io's x, y
  * (n floats each) are set to the starts before the clock starts; the loop's outputs in io.
  */

@@ -138,17 +138,6 @@ typedef struct {
     size_t converged;       /* runs the map saw converge */
 } checks;
 
-/* The largest difference between the map's final points and the C loop's (where both are
- * numbers: the map's are NaN where a run diverged). */
-static double c_difference(const buffers *b, size_t n)
-{
-    double diff = 0;
-    for (size_t t = 0; t < n; t++)
-        if (isfinite(b->ex[t]) && isfinite(b->cx[t]))
-            diff = fmax(diff, fmax(fabs(b->ex[t] - b->cx[t]), fabs(b->ey[t] - b->cy[t])));
-    return diff;
-}
-
 /* With --precision double: the double map's line (text or JSON fields); nothing otherwise. */
 static void report_double(const bench_args *a, const buffers *b, int dbl, double work)
 {
@@ -276,10 +265,12 @@ int clopt_cli_bench_explore(int argc, char **argv)
         }
         b.tb[i] = bench_time_loop(bench_blocked, b.starts, n, b.k, a.steps, &io);
         cli_settle();
-        diff = fmax(diff, c_difference(&b, n));
+        diff = fmax(diff,
+                    fmax(bench_difference(b.ex, b.cx, n, 0), bench_difference(b.ey, b.cy, n, 0)));
         b.tc[i] = bench_time_loop(bench_blocked_reduce, b.starts, n, b.k, a.steps, &io);
         cli_settle();
-        diff = fmax(diff, c_difference(&b, n));
+        diff = fmax(diff,
+                    fmax(bench_difference(b.ex, b.cx, n, 0), bench_difference(b.ey, b.cy, n, 0)));
         b.ratio_b[i] = b.tb[i] / b.te[i];
         b.ratio_c[i] = b.tc[i] / b.te[i];
         b.ratio_r[i] = b.tr[i] / b.te[i];
@@ -291,9 +282,8 @@ int clopt_cli_bench_explore(int argc, char **argv)
         chk.converged += b.ecv[t] >= 0;
         chk.converge_differ += b.ecv[t] != (b.ccv[t] == BENCH_NEVER ? -1 : (int32_t)b.ccv[t]);
         chk.diverge_differ += b.edv[t] != (b.cdv[t] == BENCH_NEVER ? -1 : (int32_t)b.cdv[t]);
-        if (isfinite(b.ef[t])) /* the map's f is NaN where the run diverged */
-            chk.diff = fmax(chk.diff, fabs(b.ef[t] - b.cf[t]) / fmax(1.0, fabs(b.ef[t])));
     }
+    chk.diff = fmax(chk.diff, bench_difference(b.ef, b.cf, n, 0));
     report(&a, ctx, &b, &chk, dbl);
     rc = chk.differ != 0;
 done:
