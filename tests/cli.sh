@@ -155,18 +155,21 @@ need = ["optimizer", "size", "tensors", "seconds_best", "seconds_median", "gbps"
 assert all(k in d for k in need), [k for k in need if k not in d]
 assert d["optimizer"] == "Adam()" and d["tensors"] == 20 and d["seconds_best"] > 0
 PY
-# Every element-wise kind races a hand-written C loop, which the bench first checks against
-# the kind's rule (it refuses to time one that differs); the options the defaults leave off
-# (Nesterov, decoupled decay) are checked too.
+# Every flat kind (element-wise and Lamb) races a hand-written C loop, which the bench first
+# checks against the kind's rule (it refuses to time one that differs); the options the
+# defaults leave off (Nesterov, decoupled decay) are checked too. Bytes per parameter: 12 and
+# 8 per state buffer; Lamb's second pass reads p and its two buffers again and writes p.
 json=$("$clopt" bench step --all --size 4099 --repeat 1 --json)
-if python3 - "$json" <<'PY'; then echo "ok   bench step --all: a hand-written loop per element-wise kind"; else echo "FAIL bench step --all hand-written loops"; fails=$((fails + 1)); fi
+if python3 - "$json" <<'PY'; then echo "ok   bench step --all: a hand-written loop per flat kind"; else echo "FAIL bench step --all hand-written loops"; fails=$((fails + 1)); fi
 import json, sys
 d = json.loads(sys.argv[1])
 missing = [r["optimizer"] for r in d if r["c_hand_gbps"] is None]
-assert missing == ["Lamb()"], missing
+assert missing == [], missing
 assert all(r["ratio_c_best"] > 0 for r in d), d
+bytes = {r["optimizer"]: r["bytes_per_element"] for r in d}
+assert bytes["SGD()"] == 12 and bytes["Adam()"] == 28 and bytes["Lamb()"] == 44, bytes
 PY
-for spec in 'sgd(momentum=0.9,nesterov=True)' 'lion(weight_decay=0.1)' \
+for spec in 'sgd(momentum=0.9,nesterov=True)' 'lion(weight_decay=0.1)' 'lamb(weight_decay=0.1)' \
   'sgd_schedulefree(weight_decay=0.1)' 'adamw_schedulefree(weight_decay=0.1)'; do
   check "bench step: the hand-written loop of $spec is the rule's" 0 '"c_hand_gbps": ' -- \
     "$clopt" bench step --optimizer "$spec" --size 4099 --repeat 1 --json

@@ -24,7 +24,7 @@ void bench_step_loop(clopt_kind kind, size_t live, const clopt_scalars *k, float
 /*
  * The hand-written loop of kind `kind` keeping `live` state buffers (bench_step_hand.c):
  * the strongest C contender for its step, vectorised. bench_step_hand_has says whether
- * there is one (every element-wise kind has; Lamb and Muon have none); the step is the
+ * there is one (every element-wise kind and Lamb have; Muon has none); the step is the
  * rule's without clipping, as bench_step_loop's.
  */
 int bench_step_hand_has(clopt_kind kind, size_t live);
