@@ -2,14 +2,15 @@
  * One optimizer step over many tensors in one launch.
  *
  * The host cuts every tensor of a (param, grad) buffer pair into chunks of at most
- * CLOPT_WGS * WPT elements and lists them in a flat table of uint4
+ * CLOPT_WGS * CLOPT_WPI elements and lists them in a flat table of uint4
  * (x: offset in param and grad, y: offset in the state arenas in units of 16 floats, z:
  * element count, w: the tensor's index); every chunk's state starts on a 16-float boundary,
  * so y addresses arenas of up to 2^36 floats, past the 2^32 that all tensors together reach);
  * work-group i updates chunk chunk_base + i, its work-items striding by CLOPT_WGS so that
  * neighbours touch neighbouring floats. The table lives on the device, so the number of
  * tensors never reaches the kernel arguments.
- * Tuning: CLOPT_WGS (work-group size); WPT only sets the chunk length, on the host.
+ * Tuning: CLOPT_WGS (work-group size); CLOPT_WPI (work per item: a chunk is at most
+ * CLOPT_WGS * CLOPT_WPI elements, cut on the host).
  */
 /*
  * Which elements of a chunk a work-item updates. GPUs: neighbours touch neighbouring floats
@@ -81,10 +82,12 @@
  * CPUs (CLOPT_CONTIGUOUS): each work-item's own sums, no barrier (a work-group reduction
  * splits the kernel and its loop no longer vectorises), in a second pass over its run (in
  * cache): the update loop holds no running sum, so it vectorises like the element-wise
- * kernels, and the sums take CLOPT_TW lanes of the trajectory rules (clopt_real, the same
- * bits per element), each lane its own partial sum, added in lane order at the end: a
- * strict-FP compiler does not vectorise a scalar running sum. (Lamb on PoCL, 4M parameters,
- * `clopt bench step`: 21.6 ms one pass, 0.21 of the bound.)
+ * kernels, and keeps u in a private array of the run's length (CLOPT_WPI floats) rather than
+ * have the second pass take it again from the state (a square root and a division more per
+ * element: Lamb on a Zen 1 EPYC went from 0.86-0.89 to 0.91-0.97 of the hand-written C
+ * loop); the sums take CLOPT_TW lanes (clopt_real), each lane its own partial sum, added in
+ * lane order at the end: a strict-FP compiler does not vectorise a scalar running sum. (Lamb
+ * on PoCL, 4M parameters, `clopt bench step`: 21.6 ms one pass, 0.21 of the bound.)
  * GPUs: one pass; the work-group folds its sums in local memory, one float2 per chunk, so
  * that a tensor's fold reads nchunks values, not nchunks x CLOPT_WGS (a single 16M-parameter
  * tensor: 8 thousand, not 2 million, read by the one work-group of the ratio kernel).
@@ -130,18 +133,18 @@
 #if CLOPT_CONTIGUOUS
 #define CLOPT_TENSOR_PARTS CLOPT_WGS
 #define CLOPT_TENSOR_MOMENTS(NAME, NSTATE)                                                     \
+    float u_[CLOPT_WPI];                                                                       \
     CLOPT_STEP_RANGE(j, c.z)                                                                   \
     {                                                                                          \
         CLOPT_STEP_LOAD(NSTATE);                                                               \
-        (void)clopt_rule_##NAME##_moments(&pi, gi, &a, &b, k);                                 \
+        u_[j - lo_] = clopt_rule_##NAME##_moments(&pi, gi, &a, &b, k);                         \
         CLOPT_STEP_STORE(NSTATE);                                                              \
     }                                                                                          \
     clopt_real ppv = 0.0f, uuv = 0.0f;                                                         \
     uint j = lo_;                                                                              \
     for (; j + CLOPT_TW <= hi_; j += CLOPT_TW) {                                               \
-        const ulong s = (ulong)c.y * 16 + j;                                                   \
         const clopt_real pv = CLOPT_LOAD(p, c.x + j);                                          \
-        const clopt_real u = clopt_trule_##NAME##_direction(CLOPT_LOAD(s0, s), CLOPT_LOAD(s1, s), k); \
+        const clopt_real u = CLOPT_LOAD(u_, j - lo_);                                          \
         ppv += pv * pv;                                                                        \
         uuv += u * u;                                                                          \
     }                                                                                          \

@@ -41,15 +41,16 @@ static clopt_status build_lanes(clopt_context *ctx, size_t lanes, const char *ex
 {
     cl_int rc;
     cl_device_fp_config fp = 0;
-    char options[192];
+    char options[256];
     *program = NULL;
     clGetDeviceInfo(ctx->device, CL_DEVICE_SINGLE_FP_CONFIG, sizeof fp, &fp, NULL);
     /* -w: PoCL's compiler writes its warnings (and their count) to our stderr, and the
      * library never prints; errors still reach the build log. */
     snprintf(options, sizeof options,
-             "-cl-std=CL1.2 -w -DCLOPT_WGS=%zu -DCLOPT_TW=%zu -DCLOPT_GROUPS=%zu "
+             "-cl-std=CL1.2 -w -DCLOPT_WGS=%zu -DCLOPT_WPI=%zu -DCLOPT_TW=%zu -DCLOPT_GROUPS=%zu "
              "-DCLOPT_CONTIGUOUS=%d%s%s",
-             ctx->tuning.wgs, lanes, ctx->tuning.groups, ctx->tuning.contiguous, extra,
+             ctx->tuning.wgs, ctx->tuning.work_per_item, lanes, ctx->tuning.groups,
+             ctx->tuning.contiguous, extra,
              (fp & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) ? " -cl-fp32-correctly-rounded-divide-sqrt"
                                                         : "");
     cl_program p = clCreateProgramWithSource(ctx->cl, count, sources, NULL, &rc);
