@@ -57,16 +57,41 @@
     const float ns = k.clipnorm > 0.0f ? norm_scale[0] : 1.0f
 
 /* An element-wise rule over every chunk of a buffer pair. */
+#define CLOPT_STEP_LOOP(RULE, NSTATE, KS)                                                      \
+    CLOPT_STEP_RANGE(j, c.z)                                                                   \
+    {                                                                                          \
+        const clopt_scalars k = KS;                                                            \
+        CLOPT_STEP_LOAD(NSTATE);                                                               \
+        clopt_rule_##RULE(&pi, gi, &a, &b, &cc, k);                                            \
+        CLOPT_STEP_STORE(NSTATE);                                                              \
+    }
+/*
+ * CPUs: where clipping and decoupled decay are off (every kind's defaults), a copy of the loop
+ * with the three as constants, so that no test of them stays in it: LLVM had left the rule's
+ * clipvalue and weight_decay tests in the loop, a compare and a branch per 8 floats (`perf
+ * annotate`, Lion). Lion on a Zen 1 EPYC went from 0.89-0.92 to 0.93-0.94 of the same-traffic
+ * kernel (`clopt bench step --optimizer lion --repeat 40`, three pairs); the step program
+ * builds about 0.1 s longer. The same bits: with the three at 0 the rule skips them.
+ * GPUs keep one loop (each work-item's few elements; the program builds once per kind there).
+ */
+#if CLOPT_CONTIGUOUS
+#define CLOPT_STEP_LOOPS(RULE, NSTATE)                                                         \
+    clopt_scalars plain_ = k;                                                                  \
+    plain_.clipnorm = plain_.clipvalue = plain_.weight_decay = 0.0f;                           \
+    if (k.clipnorm > 0.0f || k.clipvalue > 0.0f || k.weight_decay > 0.0f) {                    \
+        CLOPT_STEP_LOOP(RULE, NSTATE, kk_)                                                     \
+    } else {                                                                                   \
+        CLOPT_STEP_LOOP(RULE, NSTATE, plain_)                                                  \
+    }
+#else
+#define CLOPT_STEP_LOOPS(RULE, NSTATE) CLOPT_STEP_LOOP(RULE, NSTATE, kk_)
+#endif
 #define CLOPT_STEP_KERNEL(NAME, RULE, NSTATE)                                                  \
     CLOPT_STEP_KERNEL_HEAD(clopt_step_##NAME)(CLOPT_STEP_ARGS)                                 \
     {                                                                                          \
         CLOPT_STEP_CHUNK;                                                                      \
-        CLOPT_STEP_RANGE(j, c.z)                                                               \
-        {                                                                                      \
-            CLOPT_STEP_LOAD(NSTATE);                                                           \
-            clopt_rule_##RULE(&pi, gi, &a, &b, &cc, k);                                        \
-            CLOPT_STEP_STORE(NSTATE);                                                          \
-        }                                                                                      \
+        const clopt_scalars kk_ = k;                                                           \
+        CLOPT_STEP_LOOPS(RULE, NSTATE)                                                         \
     }
 
 /*
