@@ -15,9 +15,10 @@ jobs=("$@")
 logs=$(mktemp -d)
 trap 'rm -rf "$logs"' EXIT
 
-# One suite on one row; its log in $logs/ROW-SUITE.log, one summary line on stdout.
+# One suite on one row; its log in $logs/ROW-SUITE.log, one summary line on stdout (with its
+# seconds, to balance the lanes).
 check() {
-  local row=$1 suite=$2 log=$logs/$1-$2.log status=0
+  local row=$1 suite=$2 log=$logs/$1-$2.log status=0 t0=$SECONDS
   # Bounds of every access (always on), data races and API misuse. Not --uninitialized:
   # in oclgrind 21.10 it flags every store of a value derived from the by-value scalar
   # struct, even at -O0 and on host-initialised buffers (its plugin has known false
@@ -28,7 +29,7 @@ check() {
      || ! grep -qE '^ +tests +[0-9]+ +[0-9]+ +[0-9]+ +0 ' "$log"; then
     status=1
   fi
-  echo "oclgrind $suite (row $row): $(grep -E '^ +(tests|asserts) ' "$log" | tr -s ' ' | tr '\n' ';')"
+  echo "oclgrind $suite (row $row, $((SECONDS - t0)) s): $(grep -E '^ +(tests|asserts) ' "$log" | tr -s ' ' | tr '\n' ';')"
   return $status
 }
 
