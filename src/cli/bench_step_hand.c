@@ -126,6 +126,8 @@ static void hand_lamb_2(const clopt_scalars *k, float *restrict p, const float *
 #pragma omp simd reduction(+ : pp, uu)
         for (size_t i = lo; i < hi; i++) {
             pp += p[i] * p[i];
+            /* the loop above wrote ub[0 .. hi - lo) */
+            /* cppcheck-suppress uninitvar */
             uu += ub[i - lo] * ub[i - lo];
         }
     }
