@@ -1,7 +1,8 @@
 /*
- * Every optimizer and option against the double-precision reference (reference.c), over
- * 1,000 steps with random gradients, on tensors of 1, 3, 1023 and 65537 floats where three
- * of them share one cl_mem at different offsets.
+ * Every optimizer and option against the double-precision reference (reference.c), with random
+ * gradients, on four tensors where three of them share one cl_mem at different offsets: 1,000
+ * steps on 1, 3, 1023 and 4099 floats, and 100 steps on 1, 3, 1023 and 65537 (run_long and
+ * run_wide say why two runs).
  *
  * Tolerance. The device works in float32; gradients do not depend on the parameters, so
  * errors never feed back into later updates and simply add up. Each step contributes at
@@ -134,10 +135,13 @@ static void compare_state(clopt_optimizer *o, const ref_optimizer *r, size_t ste
     }
 }
 
-static void run_case(const num_case *c)
+/*
+ * One run of a case: `steps` steps on tensors of 1, 3, 1023 and `last` floats, the parameters
+ * compared with the reference at steps 1, 2, 3, 10, 100 and the last, the state at the end.
+ */
+static void run_case(const num_case *c, size_t last, size_t steps)
 {
-    const size_t steps = test_quick() ? 12 : 1000;
-    const size_t count[NT] = {1, 3, 1023, test_quick() ? 4099 : 65537};
+    const size_t count[NT] = {1, 3, 1023, last};
     const size_t size_a = off[3] + count[3], size_b = off[2] + count[2];
     uint64_t rng = 0x9E3779B97F4A7C15ULL;
     clopt_context *ctx = test_context();
@@ -196,7 +200,8 @@ static void run_case(const num_case *c)
     }
     CU_ASSERT_EQUAL(clopt_optimizer_iterations(o), steps);
     /* what the clipping cases stand on: clipnorm = 1 clips every step, 18.5 some but not all
-     * (in quick runs too: a threshold on only one side would leave a branch untested) */
+     * (in every run, quick ones too: a threshold on only one side would leave a branch
+     * untested) */
     if (c->h.clipnorm > 0)
         CU_ASSERT(c->h.clipnorm <= 1 ? clipped == steps : clipped > 0 && clipped < steps);
     compare_state(o, &r, steps, c->spec);
@@ -209,6 +214,30 @@ static void run_case(const num_case *c)
         free(host_p[b]);
         free(host_g[b]);
     }
+}
+
+/*
+ * Two runs of a case show what one run of 1,000 steps on 65,537 floats did, in a fraction of
+ * its time: every element takes the same arithmetic and gradients do not depend on p, so
+ * errors that add up over many steps add up alike on a shorter tensor, and what a chunk
+ * boundary can break (chunk addressing, the reductions across chunks: Lamb's ratio,
+ * clipnorm's global norm) shows from step 1.
+ *   long: 1,000 steps on a last tensor of 4,099 floats, for the errors that add up (the
+ *         bound's travel and psum, the states' running sums and averages) and the schedules
+ *         over their course; 4,099 floats cross the GPU row's chunk of 4,096.
+ *   wide: 100 steps on 65,537 floats, which cross the CPU row's chunk of 65,536.
+ * Schedules change only host-side scalars (the rate of each step), so the schedule cases take
+ * only the long run. Quick runs (CLOPT_TEST_QUICK: oclgrind, the sanitizers) take 12 steps of
+ * the long run's shape and no wide run.
+ */
+static void run_long(const num_case *c)
+{
+    run_case(c, 4099, test_quick() ? 12 : 1000);
+}
+
+static void run_wide(const num_case *c)
+{
+    if (!test_quick()) run_case(c, 65537, 100);
 }
 
 /*
@@ -349,8 +378,10 @@ static void test_every_optimizer_and_option_matches_the_reference_1000_steps(voi
         if (clopt_catalogue_matrix(info->kind)) continue; /* matrices: test_muon.c */
         num_case cases[4 + (1u << CLOPT_MAX_OWN_PARAMS)];
         const size_t n = cases_of(info, cases);
-        for (size_t i = 0; i < n; i++)
-            run_case(&cases[i]);
+        for (size_t i = 0; i < n; i++) {
+            run_long(&cases[i]);
+            run_wide(&cases[i]);
+        }
     }
     printf("(worst error/bound: params %.3f, state %.3f) ", worst_p, worst_s);
 }
@@ -382,7 +413,7 @@ static void test_every_schedule_and_warmup_through_an_optimizer_1000_steps(void)
                 c.h.lr = 0.01;
                 snprintf(c.spec, sizeof c.spec, "%s(lr=0.01, schedule=%.127s)", name, sc[i].spec);
             }
-            run_case(&c);
+            run_long(&c);
         }
     }
     printf("(worst error/bound: params %.3f, state %.3f) ", worst_p, worst_s);
