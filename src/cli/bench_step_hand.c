@@ -106,6 +106,7 @@ HAND_LOOP(hand_adamw_schedulefree_3, 3, SF_START c = q.beta_2 * c + q.one_minus_
  * moments.
  */
 enum { LAMB_BLOCK = 2048 };
+#define LAMB_DIRECTION(M, V) ((M)*q.m_scale / (sqrtf((V)*q.v_scale) + q.epsilon))
 static void hand_lamb_2(const clopt_scalars *k, float *restrict p, const float *restrict g,
                         float *restrict s0, float *restrict s1, float *restrict s2, size_t n)
 {
@@ -120,7 +121,7 @@ static void hand_lamb_2(const clopt_scalars *k, float *restrict p, const float *
         for (size_t i = lo; i < hi; i++) {
             const float gi = g[i];
             float x = p[i], a = s0[i], b = s1[i];
-            DECOUPLED MOMENTS ub[i - lo] = a * q.m_scale / (sqrtf(b * q.v_scale) + q.epsilon);
+            DECOUPLED MOMENTS ub[i - lo] = LAMB_DIRECTION(a, b);
             p[i] = x, s0[i] = a, s1[i] = b;
         }
 #pragma omp simd reduction(+ : pp, uu)
@@ -135,8 +136,7 @@ static void hand_lamb_2(const clopt_scalars *k, float *restrict p, const float *
     const float r = pn > 0.0f && un > 0.0f ? pn / un : 1.0f;
 #pragma omp parallel for simd schedule(static) firstprivate(q)
     for (size_t i = 0; i < n; i++) {
-        const float u = s0[i] * q.m_scale / (sqrtf(s1[i] * q.v_scale) + q.epsilon);
-        p[i] = p[i] - r * q.lr * u;
+        p[i] = p[i] - r * q.lr * LAMB_DIRECTION(s0[i], s1[i]);
     }
 }
 
