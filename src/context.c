@@ -267,6 +267,12 @@ static clopt_context *finish(clopt_context *ctx, clopt_error *err)
 
 clopt_context *clopt_context_create(const char *device, clopt_error *err)
 {
+    return clopt_context_create_queue(device, 0, err);
+}
+
+clopt_context *clopt_context_create_queue(const char *device, cl_command_queue_properties queue,
+                                          clopt_error *err)
+{
     clopt_error_clear(err);
     clopt_device_entry dev;
     if (clopt_device_select(device, &dev, err) != CLOPT_OK) return NULL;
@@ -281,7 +287,7 @@ clopt_context *clopt_context_create(const char *device, clopt_error *err)
     clRetainDevice(dev.device); /* a no-op for root devices; keeps release uniform */
     ctx->cl = clCreateContext(props, 1, &dev.device, NULL, NULL, &rc);
     CLOPT_CL_CHECK_RC(err, "creating an OpenCL context", "clCreateContext", rc);
-    ctx->queue = clCreateCommandQueue(ctx->cl, dev.device, 0, &rc);
+    ctx->queue = clCreateCommandQueue(ctx->cl, dev.device, queue, &rc);
     CLOPT_CL_CHECK_RC(err, "creating a command queue", "clCreateCommandQueue", rc);
     return finish(ctx, err);
 fail:

@@ -23,6 +23,13 @@ struct clopt_context {
 };
 
 /*
+ * clopt_context_create with a queue of these properties: CL_QUEUE_PROFILING_ENABLE for
+ * `clopt bench`, whose engine benchmarks say how much of their time the device spends.
+ */
+clopt_context *clopt_context_create_queue(const char *device, cl_command_queue_properties queue,
+                                          clopt_error *err);
+
+/*
  * Builds `count` sources into *program for the context's device, with the tuning's
  * options; on failure the build log's first error is in err.
  */

@@ -165,6 +165,11 @@ clopt_status clopt_engine_create(clopt_engine *g, clopt_engine_start_fn *start, 
     cl_int rc;
     g->kernel = clCreateKernel(program, name, &rc);
     CLOPT_CL_CHECK_RC(err, "creating the trajectory engine's kernel", "clCreateKernel", rc);
+    cl_command_queue_properties props = 0;
+    CLOPT_CL_CHECK(
+        err, "inspecting the command queue",
+        clGetCommandQueueInfo(g->ctx->queue, CL_QUEUE_PROPERTIES, sizeof props, &props, NULL));
+    g->profile = (props & CL_QUEUE_PROFILING_ENABLE) != 0;
     const cl_mem mems[] = {g->d_kinds, g->d_table, g->d_state, g->d_flags, g->d_out};
     for (cl_uint i = 0; i < sizeof mems / sizeof mems[0]; i++)
         CLOPT_CL_CHECK(err, "binding the trajectory engine's kernel",
@@ -235,6 +240,33 @@ static size_t launch_arg(clopt_engine *g, cl_uint first, cl_uint count, clopt_la
     return sizeof *l;
 }
 
+/* The event of a command where the queue profiles (its slot in ev), else none. */
+static cl_event *profiled(const clopt_engine *g, cl_event *ev)
+{
+    return g->profile ? ev : NULL;
+}
+
+/*
+ * Adds the device time of the finished commands ev[0 .. n) to *sum and releases their
+ * events (unset ones skipped). Best effort: a device that gives no time adds nothing, and
+ * the result of the commands does not depend on it.
+ */
+static void add_times(cl_event *ev, size_t n, double *sum)
+{
+    for (size_t i = 0; i < n; i++) {
+        if (!ev[i]) continue;
+        cl_ulong a = 0, b = 0;
+        if (clGetEventProfilingInfo(ev[i], CL_PROFILING_COMMAND_START, sizeof a, &a, NULL) ==
+                CL_SUCCESS &&
+            clGetEventProfilingInfo(ev[i], CL_PROFILING_COMMAND_END, sizeof b, &b, NULL) ==
+                CL_SUCCESS &&
+            b > a)
+            *sum += (double)(b - a) * 1e-9;
+        clReleaseEvent(ev[i]);
+        ev[i] = NULL;
+    }
+}
+
 clopt_status clopt_engine_advance(clopt_engine *g, uint64_t max_steps, uint64_t *first,
                                   size_t *rows, clopt_error *err)
 {
@@ -248,35 +280,42 @@ clopt_status clopt_engine_advance(clopt_engine *g, uint64_t max_steps, uint64_t 
     const size_t global = round_up(g->nwork, local);
     const size_t pad = g->pad;
     const char *what = "computing a slice of trajectories";
+    cl_event kernel = NULL, moves[3] = {NULL}; /* the table's write, the two reads */
     if (table_rows)
         CLOPT_CL_CHECK(err, what,
                        clEnqueueWriteBuffer(q, g->d_table, CL_FALSE, 0,
                                             g->ncfg * g->stride * clopt_engine_row_bytes(g),
-                                            g->table, 0, NULL, NULL));
+                                            g->table, 0, NULL, profiled(g, &moves[0])));
     clopt_launch l;
     const void *arg;
     const size_t bytes = launch_arg(g, (cl_uint)g->next, (cl_uint)n, &l, &arg);
     CLOPT_CL_CHECK(err, what, clSetKernelArg(g->kernel, 0, bytes, arg));
     CLOPT_CL_CHECK(err, what,
-                   clEnqueueNDRangeKernel(q, g->kernel, 1, NULL, &global, &local, 0, NULL, NULL));
+                   clEnqueueNDRangeKernel(q, g->kernel, 1, NULL, &global, &local, 0, NULL,
+                                          profiled(g, &kernel)));
     if (g->every) {
         *rows = rows_in(g->next, g->next + n, g->every);
         CLOPT_CL_CHECK(err, what,
                        clEnqueueReadBuffer(q, g->d_flags, CL_FALSE, 0, pad * sizeof *g->flags,
-                                           g->flags, 0, NULL, NULL));
+                                           g->flags, 0, NULL, profiled(g, &moves[1])));
         if (*rows)
             CLOPT_CL_CHECK(err, what,
                            clEnqueueReadBuffer(q, g->d_out, CL_FALSE, 0,
                                                *rows * g->ncomp * pad * g->esize, g->out, 0, NULL,
-                                               NULL));
+                                               profiled(g, &moves[2])));
     }
     CLOPT_CL_CHECK(err, what, clFinish(q));
+    add_times(&kernel, 1, &g->times.kernel);
+    add_times(moves, 3, &g->times.transfers);
+    g->times.launches++;
     g->next += n;
     return CLOPT_OK;
 fail:
     /* The table's write and the reads may be in flight: wait for them before the caller can
      * free the engine. The device state may be part-way through the slice: no going on. */
     clFinish(q);
+    add_times(&kernel, 1, &g->times.kernel);
+    add_times(moves, 3, &g->times.transfers);
     g->next = g->steps + 1;
     return CLOPT_ECL;
 }
@@ -285,14 +324,21 @@ clopt_status clopt_engine_read_back(clopt_engine *g, const clopt_engine_read *re
                                     const char *what, clopt_error *err)
 {
     const cl_command_queue q = g->ctx->queue;
+    cl_event ev[CLOPT_ENGINE_READS] = {NULL};
+    if (n > CLOPT_ENGINE_READS)
+        return clopt_error_set(err, CLOPT_EINVAL, "%s: %zu reads; expected at most %d", what, n,
+                               CLOPT_ENGINE_READS);
     for (size_t i = 0; i < n; i++)
         CLOPT_CL_CHECK(err, what,
                        clEnqueueReadBuffer(q, reads[i].buffer, CL_FALSE, reads[i].offset,
-                                           reads[i].bytes, reads[i].to, 0, NULL, NULL));
+                                           reads[i].bytes, reads[i].to, 0, NULL,
+                                           profiled(g, &ev[i])));
     CLOPT_CL_CHECK(err, what, clFinish(q));
+    add_times(ev, n, &g->times.transfers);
     return CLOPT_OK;
 fail:
     clFinish(q); /* reads may be in flight */
+    add_times(ev, n, &g->times.transfers);
     return CLOPT_ECL;
 }
 

@@ -25,6 +25,18 @@
  * clopt_explore_sweep. */
 #define CLOPT_TRAJECTORY_KERNEL "clopt_trajectories"
 
+/*
+ * Device time of the engine's commands so far, in seconds, where its queue profiles
+ * (CL_QUEUE_PROFILING_ENABLE, as `clopt bench`'s does): the kernel's launches and the
+ * transfers (the scalar tables' writes, record mode's reads, the final read-back). The rest
+ * of a caller's wall time is the host's: the tables, the records' gathering, launch and wait
+ * latencies. All zero on a queue that does not profile.
+ */
+typedef struct clopt_engine_times {
+    double kernel, transfers;
+    uint64_t launches;
+} clopt_engine_times;
+
 typedef struct clopt_engine {
     clopt_context *ctx;
     int dbl;      /* the double program: 8-byte elements and scalar rows */
@@ -45,6 +57,8 @@ typedef struct clopt_engine {
     void *out;                 /* record mode: the last slice's points, as the device's */
     cl_mem d_kinds, d_table, d_state, d_flags, d_out;
     cl_kernel kernel;
+    int profile; /* the queue profiles: times are summed */
+    clopt_engine_times times;
 } clopt_engine;
 
 /* A config's entry in the kinds table: its kind and the state it keeps (trajectory.h). */
@@ -90,7 +104,8 @@ clopt_status clopt_engine_create(clopt_engine *g, clopt_engine_start_fn *start, 
 clopt_status clopt_engine_advance(clopt_engine *g, uint64_t max_steps, uint64_t *first,
                                   size_t *rows, clopt_error *err);
 
-/* Reads n buffers' ranges back (waits for all of them). */
+/* Reads n (<= CLOPT_ENGINE_READS) buffers' ranges back (waits for all of them). */
+#define CLOPT_ENGINE_READS 4
 typedef struct clopt_engine_read {
     cl_mem buffer;
     size_t offset, bytes;
@@ -114,6 +129,10 @@ uint64_t clopt_engine_progress(const clopt_engine *g);
  */
 clopt_status clopt_engine_warm(clopt_context *ctx, cl_program program, int dbl, const char *name,
                                clopt_error *err);
+
+/* The device times of a run's or an exploration's engine (for the benchmarks). */
+clopt_engine_times clopt_run_times(const clopt_run *r);
+clopt_engine_times clopt_explore_times(const clopt_exploration *e);
 
 /* Releases what the engine holds (not g itself); a zeroed engine is a no-op. */
 void clopt_engine_release(clopt_engine *g);

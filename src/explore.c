@@ -345,6 +345,11 @@ clopt_status clopt_explore_advance(clopt_exploration *e, uint64_t max_steps, clo
     return st;
 }
 
+clopt_engine_times clopt_explore_times(const clopt_exploration *e)
+{
+    return e->g.times;
+}
+
 int clopt_explore_finished(const clopt_exploration *e)
 {
     return !e || clopt_engine_finished(&e->g);

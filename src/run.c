@@ -248,6 +248,11 @@ const clopt_function_info *clopt_run_function(const clopt_run *r)
     return r ? r->function.info : NULL;
 }
 
+clopt_engine_times clopt_run_times(const clopt_run *r)
+{
+    return r->g.times;
+}
+
 int clopt_run_finished(const clopt_run *r)
 {
     return !r || clopt_engine_finished(&r->g);

@@ -234,6 +234,11 @@ assert d["runs"] == 4096 and d["steps"] == 5000 and d["runs_differing_from_traje
 assert d["runs_converged"] >= 100, d
 assert d["max_difference_c"] < 1e-3 and d["runs_converging_differently_c"] <= 4, d
 assert d["runs_diverging_differently_c"] == 0, d
+# where the map's time went, from the profiling queue (PoCL times its commands): the kernel
+# most of it, and the three shares of one round add up to its wall time
+assert 0.2 < d["ratio_kernel"] <= 1.01 and d["transfers_share"] >= 0, d
+assert abs(d["ratio_kernel"] + d["transfers_share"] + d["host_share"] - 1) < 1e-3, d
+assert d["kernel_gps"] >= 0.99 * d["gps"], d
 PY
 json=$("$clopt" bench trajectories --starts 1000 --steps 50 --repeat 1 --json)
 if python3 - "$json" <<'PY'; then echo "ok   bench trajectories --json"; else echo "FAIL bench trajectories --json"; fails=$((fails + 1)); fi
@@ -245,6 +250,9 @@ assert all(k in d for k in need), [k for k in need if k not in d]
 # every C loop ends where the engine ends, and the record loop's two records (x, y, f at
 # steps 0 and 50) are the engine's, to rounding
 assert d["starts"] == 1000 and d["max_difference"] < 1e-4, d
+assert 0 < d["ratio_kernel"] <= 1.01 and d["transfers_share"] > 0, d
+assert abs(d["ratio_kernel"] + d["transfers_share"] + d["host_share"] - 1) < 1e-3, d
+assert d["kernel_gps"] >= 0.99 * d["engine_gps"], d
 PY
 
 refuse "train epochs" "--epochs = '0': expected an integer in 1 .. 50" -- "$clopt" train --epochs 0

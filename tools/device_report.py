@@ -188,6 +188,7 @@ def main():
             md.append("")
             md.append("Adam with this row / with the CPU row (CLOPT_TUNING=cpu) on the same "
                       "device: %.2fx." % report["row_ratio_adam"])
+    explore = result("bench-explore")
     if traj:
         md.append("")
         md.append("`clopt bench trajectories`: G steps/s of the engine against C loops on the "
@@ -207,7 +208,19 @@ def main():
                 r["naive_c_gps"], r["blocked_c_gps"], "—" if rec is None else "%.4f" % rec,
                 r["ratio_naive"], r["ratio_blocked"],
                 "—" if ratio_rec is None else "%.2f" % ratio_rec, r["max_difference"]))
-    explore = result("bench-explore")
+    split = [r for r in (traj or []) + ([explore] if explore else []) if r.get("kernel_gps")]
+    if split:
+        md.append("")
+        md.append("Where the engine's time went (the device's profile of its commands; the "
+                  "rest is host work, launch and wait latencies):")
+        md.append("")
+        md.append("| benchmark | kernel alone G steps/s | engine / kernel alone | transfers "
+                  "| host and waits |")
+        md.append("| --- | ---: | ---: | ---: | ---: |")
+        for r in split:
+            md.append("| %s | %.3f | %.2f | %.1f%% | %.1f%% |" % (
+                r["benchmark"], r["kernel_gps"], r["ratio_kernel"],
+                100 * r["transfers_share"], 100 * r["host_share"]))
     if explore is not None:
         md.append("")
         md.append("`clopt bench explore`:")

@@ -40,7 +40,7 @@ void bench_adam_table(const char *spec, uint64_t steps, bench_adam_step *k)
 
 double bench_time_runs(clopt_context *ctx, const char *function, const char *spec,
                        const double *starts, size_t n, uint64_t steps, float *x, float *y,
-                       float *rec, clopt_error *err)
+                       float *rec, clopt_engine_times *times, clopt_error *err)
 {
     const char *specs[] = {spec};
     clopt_run_options o = {
@@ -67,8 +67,41 @@ double bench_time_runs(clopt_context *ctx, const char *function, const char *spe
         }
     }
     const double dt = clopt_now() - t0;
+    if (times) *times = clopt_run_times(run);
     clopt_run_release(run);
     return dt;
+}
+
+void bench_report_split(const double *walls, const clopt_engine_times *times, size_t rounds,
+                        double work, int json)
+{
+    double *v = malloc(4 * rounds * sizeof *v); /* kernel s, kernel, transfers, rest shares */
+    int profiled = v != NULL;
+    for (size_t i = 0; v && i < rounds; i++) {
+        profiled &= times[i].kernel > 0;
+        v[i] = times[i].kernel;
+        v[rounds + i] = times[i].kernel / walls[i];
+        v[2 * rounds + i] = times[i].transfers / walls[i];
+        v[3 * rounds + i] = 1 - (times[i].kernel + times[i].transfers) / walls[i];
+    }
+    double m[4];
+    for (size_t k = 0; k < 4 && profiled; k++)
+        m[k] = cli_median(v + k * rounds, rounds);
+    free(v);
+    if (json && profiled)
+        printf(", \"kernel_gps\": %.4f, \"ratio_kernel\": %.3f, \"transfers_share\": %.3f, "
+               "\"host_share\": %.3f",
+               work / m[0] / 1e9, m[1], m[2], m[3]);
+    else if (json)
+        printf(", \"kernel_gps\": null, \"ratio_kernel\": null, \"transfers_share\": null, "
+               "\"host_share\": null");
+    else if (profiled)
+        printf("  the engine's time (the device's profile): kernel %.1f%%, transfers %.1f%%,\n"
+               "  host and waits %.1f%%; the kernel alone %.3f G point-steps/s, the engine %.2f "
+               "of it\n",
+               100 * m[1], 100 * m[2], 100 * m[3], work / m[0] / 1e9, m[1]);
+    else
+        printf("  the engine's time: the device gave no profile of its commands\n");
 }
 
 double bench_time_loop(bench_loop_fn loop, const double *starts, size_t n, const bench_adam_step *k,
@@ -94,7 +127,9 @@ const char clopt_cli_bench_trajectories_usage[] =
     "step, the first and last points), in interleaved rounds with a pause between\n"
     "contenders (threads bound one to a CPU, as in `clopt bench step`); reports each one's\n"
     "median speed in point-steps per second and the median over rounds of the engine's\n"
-    "ratio to each loop and to the round's fastest.\n"
+    "ratio to each loop and to the round's fastest; and where the engine's time went, from\n"
+    "the device's profile of its commands: the kernel's, the transfers' and the rest's (host\n"
+    "work, launch and wait latencies) shares, and the kernel-alone rate.\n"
     "\n"
     "  --starts N        trajectories, 1 .. 1048576 (default 65536)\n"
     "  --steps N         steps of each, 1 .. 100000 (default 1000)\n"
@@ -162,7 +197,8 @@ static int bench_trajectories(int argc, char **argv)
     bench_adam_step *k = malloc((size_t)a.steps * sizeof *k);
     /* t[c * R + round]: each contender's seconds; r[c * R + round]: its time / the engine's */
     double *t = calloc(CONTENDERS * R, sizeof *t), *r = calloc((CONTENDERS + 1) * R, sizeof *r);
-    if (!starts || !ex || !ey || !cx || !cy || !rec || !erec || !k || !t || !r) {
+    clopt_engine_times *dev = calloc(R, sizeof *dev); /* the engine's device times */
+    if (!starts || !ex || !ey || !cx || !cy || !rec || !erec || !k || !t || !r || !dev) {
         fputs(CMD ": out of memory\n", stderr);
         rc = 1;
         goto done;
@@ -184,8 +220,8 @@ static int bench_trajectories(int argc, char **argv)
                                                     bench_blocked_record};
     double diff = 0; /* the engine and every C loop compute the same points */
     for (size_t rep = 0; rep < R; rep++) {
-        t[ENGINE * R + rep] =
-            bench_time_runs(ctx, "rosenbrock", SPEC, starts, n, a.steps, ex, ey, erec, &err);
+        t[ENGINE * R + rep] = bench_time_runs(ctx, "rosenbrock", SPEC, starts, n, a.steps, ex, ey,
+                                              erec, &dev[rep], &err);
         if (t[ENGINE * R + rep] < 0) {
             fprintf(stderr, CMD ": %s\n", err.text);
             rc = 1;
@@ -218,7 +254,7 @@ static int bench_trajectories(int argc, char **argv)
                "\"function\": \"rosenbrock\", \"starts\": %zu, \"steps\": %llu, \"rounds\": %zu, "
                "\"engine_gps\": %.4f, \"naive_c_gps\": %.4f, \"blocked_c_gps\": %.4f, "
                "\"blocked_record_c_gps\": %.4f, \"ratio_blocked\": %.3f, \"ratio_naive\": %.3f, "
-               "\"ratio_blocked_record\": %.3f, \"ratio_best\": %.3f, \"max_difference\": %.3g}\n",
+               "\"ratio_blocked_record\": %.3f, \"ratio_best\": %.3f, \"max_difference\": %.3g",
                device, SPEC, n, (unsigned long long)a.steps, R, g[ENGINE], g[NAIVE], g[BLOCKED],
                g[RECORD], ratio[BLOCKED], ratio[NAIVE], ratio[RECORD], ratio[CONTENDERS], diff);
     else
@@ -235,6 +271,8 @@ static int bench_trajectories(int argc, char **argv)
                "  records agree with the engine's within %.3g, relative to max(1, |value|))\n",
                n, (unsigned long long)a.steps, SPEC, R, device, g[ENGINE], g[NAIVE], g[BLOCKED],
                g[RECORD], ratio[BLOCKED], ratio[RECORD], ratio[NAIVE], ratio[CONTENDERS], diff);
+    bench_report_split(t + ENGINE * R, dev, R, work, a.json);
+    if (a.json) puts("}");
 done:
     free(starts);
     free(ex);
@@ -246,6 +284,7 @@ done:
     free(k);
     free(t);
     free(r);
+    free(dev);
     clopt_context_release(ctx);
     return rc;
 }

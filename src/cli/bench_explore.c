@@ -22,9 +22,11 @@
 #define TOL 1e-4f /* Rosenbrock's minimum value is 0, so |f| <= TOL is converged */
 
 /* Seconds for the basin map (every step and the read-back); its final x, y and (f not NULL)
- * its final f and convergence and divergence steps into f, cv, dv. */
+ * its final f and convergence and divergence steps into f, cv, dv; the device's share of
+ * them into times (not NULL). */
 static double time_explore(clopt_context *ctx, const bench_args *a, clopt_precision precision,
-                           float *x, float *y, float *f, int32_t *cv, int32_t *dv, clopt_error *err)
+                           float *x, float *y, float *f, int32_t *cv, int32_t *dv,
+                           clopt_engine_times *times, clopt_error *err)
 {
     const char *spec[] = {SPEC};
     clopt_explore_options o = {.kind = CLOPT_EXPLORE_BASINS,
@@ -44,6 +46,7 @@ static double time_explore(clopt_context *ctx, const bench_args *a, clopt_precis
         if (clopt_explore_advance(e, 0, err) != CLOPT_OK) goto fail;
     if (clopt_explore_map_get(e, 0, &m, err) != CLOPT_OK) goto fail;
     const double dt = clopt_now() - t0;
+    if (times) *times = clopt_explore_times(e);
     memcpy(x, m.x, m.runs * sizeof *x);
     memcpy(y, m.y, m.runs * sizeof *y);
     if (f) {
@@ -67,7 +70,8 @@ const char clopt_cli_bench_explore_usage[] =
     "over 256 runs (OpenMP SIMD), one that only updates and one that also keeps what the map\n"
     "keeps (f, the convergence and divergence steps), in rounds with a pause between\n"
     "contenders; reports point-steps per second and the median over rounds of each round's\n"
-    "ratio.\n"
+    "ratio, and the map's time split as in `clopt bench trajectories` (kernel, transfers,\n"
+    "host; the kernel-alone rate).\n"
     "\n"
     "  --grid N          starts per side, 2 .. 1024 (default 512)\n"
     "  --steps N         steps of each, 1 .. 100000 (default 1000)\n"
@@ -94,6 +98,7 @@ typedef struct {
     double *te, *tr, *tb, *tc, *ratio_b, *ratio_r, *ratio_c, *td, *ratio_d; /* td: double */
     float *ex, *ey, *ef, *rx, *ry, *cx, *cy, *cf; /* e: the map's, c: the C loops' outputs */
     int32_t *ecv, *edv;                           /* the map's convergence, divergence steps */
+    clopt_engine_times *dev;                      /* the map's device times */
     unsigned *ccv, *cdv;
     double *starts;
     bench_adam_step *k;
@@ -105,7 +110,7 @@ static void free_buffers(buffers *b)
     free(b->tc), free(b->ratio_c), free(b->cf), free(b->ecv), free(b->ccv), free(b->cdv);
     free(b->ef), free(b->edv);
     free(b->ex), free(b->ey), free(b->rx), free(b->ry), free(b->cx), free(b->cy);
-    free(b->starts), free(b->k), free(b->td), free(b->ratio_d);
+    free(b->starts), free(b->k), free(b->td), free(b->ratio_d), free(b->dev);
 }
 
 static int alloc_buffers(buffers *b, const bench_args *a)
@@ -124,9 +129,10 @@ static int alloc_buffers(buffers *b, const bench_args *a)
     b->cx = malloc(n * sizeof(float)), b->cy = malloc(n * sizeof(float));
     b->starts = malloc(2 * n * sizeof(double));
     b->k = malloc((size_t)a->steps * sizeof *b->k);
-    return b->td && b->ratio_d && b->te && b->tr && b->tb && b->ratio_b && b->ratio_r && b->ex &&
-           b->ey && b->rx && b->ry && b->cx && b->cy && b->starts && b->k && b->tc && b->ratio_c &&
-           b->cf && b->ecv && b->ccv && b->cdv && b->ef && b->edv;
+    b->dev = calloc(r, sizeof *b->dev);
+    return b->dev && b->td && b->ratio_d && b->te && b->tr && b->tb && b->ratio_b && b->ratio_r &&
+           b->ex && b->ey && b->rx && b->ry && b->cx && b->cy && b->starts && b->k && b->tc &&
+           b->ratio_c && b->cf && b->ecv && b->ccv && b->cdv && b->ef && b->edv;
 }
 
 /* How the C loops' outputs compare with the map's, and how many runs converged. */
@@ -174,6 +180,7 @@ static void report(const bench_args *a, clopt_context *ctx, buffers *b, const ch
                work / tb / 1e9, rb, work / tc / 1e9, rc, rr, c->differ, c->diff, c->converged,
                c->converge_differ, c->diverge_differ);
     if (a->json) {
+        bench_report_split(b->te, b->dev, r, work, 1);
         report_double(a, b, dbl, work);
         puts("}");
     } else
@@ -192,7 +199,10 @@ static void report(const bench_args *a, clopt_context *ctx, buffers *b, const ch
                (size_t)a->size, (size_t)a->size, SPEC, (unsigned long long)a->steps, r, device,
                work / te / 1e9, te, work / tr / 1e9, tr, work / tb / 1e9, tb, work / tc / 1e9, tc,
                rb, rc, rr, c->differ, c->diff, c->converged, c->converge_differ, c->diverge_differ);
-    if (!a->json) report_double(a, b, dbl, work);
+    if (!a->json) {
+        bench_report_split(b->te, b->dev, r, work, 0);
+        report_double(a, b, dbl, work);
+    }
 }
 
 int clopt_cli_bench_explore(int argc, char **argv)
@@ -244,19 +254,19 @@ int clopt_cli_bench_explore(int argc, char **argv)
                          .tol = TOL};
     double diff = 0; /* the C loops give the map's numbers, to rounding */
     for (uint64_t i = 0; i < a.repeat; i++) {
-        b.te[i] =
-            time_explore(ctx, &a, CLOPT_PRECISION_FLOAT, b.ex, b.ey, b.ef, b.ecv, b.edv, &err);
+        b.te[i] = time_explore(ctx, &a, CLOPT_PRECISION_FLOAT, b.ex, b.ey, b.ef, b.ecv, b.edv,
+                               &b.dev[i], &err);
         cli_settle();
         if (dbl && b.te[i] >= 0) { /* its points are not kept: float's are compared below */
-            b.td[i] =
-                time_explore(ctx, &a, CLOPT_PRECISION_DOUBLE, b.rx, b.ry, NULL, NULL, NULL, &err);
+            b.td[i] = time_explore(ctx, &a, CLOPT_PRECISION_DOUBLE, b.rx, b.ry, NULL, NULL, NULL,
+                                   NULL, &err);
             cli_settle();
             if (b.td[i] < 0) b.te[i] = -1;
             b.ratio_d[i] = b.td[i] / b.te[i];
         }
         b.tr[i] = b.te[i] < 0 ? -1
                               : bench_time_runs(ctx, FUNCTION, SPEC, b.starts, n, a.steps, b.rx,
-                                                b.ry, NULL, &err);
+                                                b.ry, NULL, NULL, &err);
         cli_settle();
         if (b.te[i] < 0 || b.tr[i] < 0) {
             fprintf(stderr, CMD ": %s\n", err.text);

@@ -2,6 +2,8 @@
 #define _GNU_SOURCE /* sched_getaffinity */
 #include "timing.h"
 
+#include "context.h"
+
 #include <omp.h>
 #include <pthread.h>
 #include <sched.h>
@@ -81,7 +83,7 @@ clopt_context *cli_bench_context(const char *cmd, const char *device, clopt_erro
      * process's CPU set, and where the environment binds nothing itself */
     const int bind = !cli_warn_binding(cmd) && !getenv("POCL_AFFINITY") && whole_machine();
     if (bind) setenv("POCL_AFFINITY", "1", 1); /* read by PoCL's threads as they start */
-    clopt_context *ctx = clopt_context_create(device, err);
+    clopt_context *ctx = clopt_context_create_queue(device, CL_QUEUE_PROFILING_ENABLE, err);
     if (ctx && bind) bind_openmp();
     return ctx;
 }
