@@ -60,7 +60,7 @@ def route(path):
 # Arrays longer than this are checked by their first and last KEEP items: a run's events hold
 # up to 4,096 points and a landscape 262,144 values, which a pure-Python validator would take
 # seconds over (per answer, on a loaded machine), while every item has the same schema.
-LONG, KEEP = 16, 8
+LONG, KEEP = 4, 2
 
 
 def _trim(value):
