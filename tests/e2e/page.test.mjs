@@ -742,268 +742,273 @@ test('layout: 360 to 1920 px, every view, both languages, an own function typed:
   }
 });
 
-for (const viewport of SCREENS) {
-  for (const lang of LANGS) {
-    const tag = `${viewport.width}-${lang}`;
-    const T = TEXT[lang];
+// The tests below run on two pairs, a phone in Korean and a desktop in English: every
+// viewport and every language once (the layout test above takes every width in both
+// languages, and the Korean one below every viewport); CLOPT_TEST_LONG=1 (tools/test --long)
+// runs all four pairs.
+const PAIRS = process.env.CLOPT_TEST_LONG === '1'
+  ? SCREENS.flatMap((viewport) => LANGS.map((lang) => [viewport, lang]))
+  : [[SCREENS[0], 'ko'], [SCREENS[1], 'en']];
+for (const [viewport, lang] of PAIRS) {
+  const tag = `${viewport.width}-${lang}`;
+  const T = TEXT[lang];
 
-    test(`input ${tag}: checked as typed, Run refused with the reason, server refusals at the field, the last run dimmed`, async () => {
-      const page = await open(lang === 'ko' ? '#lang=ko' : '', viewport);
-      assert.equal(await waitState(page, ['done', 'error']), 'done');
-      const accepted = await page.evaluate(() => location.hash);
-      const posts = [];
-      page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/api/v1/runs')) posts.push(r.postData()); });
-      const lr = `[data-entry="${FIRST_RACE.indexOf('adam')}"] input[data-param="lr"]`; // Adam
-      await page.fill(lr, 'abc');
-      assert.equal(await page.getAttribute(lr, 'aria-invalid'), 'true');
-      const alertId = await page.getAttribute(lr, 'aria-describedby');
-      const alert = await page.$eval(`#${alertId}`, (e) => ({ role: e.getAttribute('role'), text: e.textContent }));
-      assert.equal(alert.role, 'alert');
-      assert.equal(alert.text, lang === 'en'
-        ? 'Learning rate (lr) needs a number; "abc" is not one.'
-        : '학습률(lr) 값에는 숫자를 넣어야 합니다. "abc"는 숫자가 아닙니다.');
-      await page.click('#run');
-      await page.waitForFunction(() => document.body.dataset.state === 'error');
-      assert.deepEqual(posts, [], 'nothing is sent');
-      const runError = await page.$eval('#run-error', (e) => e.textContent);
-      assert.equal(runError, T.notRun.replace('{where}', lang === 'en' ? 'Adam: Learning rate' : 'Adam: 학습률'));
-      assert.equal(await page.evaluate(() => location.hash), accepted, 'the URL keeps the last accepted run');
-      assert.equal(await page.evaluate(() => document.body.dataset.stale), 'true');
-      assert.equal(await page.isVisible('#stale-note'), true);
-      assert.equal(await page.$eval('#landscape', (e) => getComputedStyle(e.closest('figure')).opacity), '0.4');
-      assert.doesNotMatch(await page.$eval('#legend', (e) => e.textContent), /Adam\(\)/);
-      await shot(page, `input-refused-${tag}`);
-      // Fixed as typed: the mark and the sentence go.
-      await page.fill(lr, '0.1');
-      assert.equal(await page.getAttribute(lr, 'aria-invalid'), null);
-      assert.equal(await page.$eval(`#${alertId}`, (e) => e.textContent), '');
-      assert.equal(await page.$eval('#run-error', (e) => e.textContent), '');
-      // A range: momentum below 0, in the student's words.
-      const momentum = '[data-entry="0"] input[data-param="momentum"]';
-      await page.fill(momentum, '-1');
-      assert.match(await page.$eval('[data-entry="0"] [data-field-error="momentum"]', (e) => e.textContent),
-        lang === 'en' ? /^Momentum \(momentum\) must be at least 0; you typed -1\.$/ : /^모멘텀\(momentum\) 값은 0 이상이어야 합니다/);
-      await page.fill(momentum, '0.9');
-      assert.equal(await runAndWait(page), 'done');
-      assert.equal(await page.evaluate(() => document.body.dataset.stale), 'false');
-      const hash = await page.evaluate(() => location.hash);
-      assert.match(hash, /opt=sgd\(lr=0\.001,momentum=0\.9\)&/);
-      assert.match(hash, /opt=adam\(lr=0\.1\)&/);
-      await page.close();
-      // A refusal only the server can make (200 trajectories x 100,001 points is over its
-      // 20,000,000): shown at the field, the same way. The accepted run is one step (cheap).
-      const many = Array.from({ length: 200 }, (_, i) => `&start=${(-1.9 + (i % 20) * 0.19).toFixed(2)},${(-0.9 + Math.floor(i / 20) * 0.39).toFixed(2)}`).join('');
-      const srv = await open(`#function=rosenbrock&opt=adam(lr=0.1)${many}&steps=1${lang === 'ko' ? '&lang=ko' : ''}`, viewport);
-      assert.equal(await waitState(srv, ['done', 'error']), 'done');
-      const before = await srv.evaluate(() => location.hash);
-      const sent = [];
-      srv.on('request', (r) => { if (r.method() === 'POST') sent.push(r.url()); });
-      await srv.fill('#steps', '100000');
-      assert.equal(await srv.getAttribute('#steps', 'aria-invalid'), null, 'within the page\'s own range');
-      await srv.click('#run');
-      await srv.waitForFunction(() => document.body.dataset.state === 'error', null, { timeout: 20000 });
-      assert.equal(sent.length, 1);
-      const i = problems.findIndex((p) => /status of 400/.test(p));
-      assert.ok(i >= 0);
-      problems.splice(i, 1);
-      assert.equal(await srv.getAttribute('#steps', 'aria-invalid'), 'true');
-      const steps = await srv.$eval('#steps-error', (e) => e.textContent);
-      assert.equal(steps, REFUSALS.too_many_points[lang].replace('{trajectories}', '200').replace('{points}', '100,001')
-        .replace('{total}', '20,000,200').replace('{limit}', '20,000,000'));
-      assert.equal(await srv.$eval('#run-error', (e) => e.textContent), T.notRun.replace('{where}', T.steps));
-      assert.equal(await srv.evaluate(() => location.hash), before);
-      assert.equal(await srv.evaluate(() => document.body.dataset.stale), 'true');
-      await shot(srv, `input-server-${tag}`);
-      await srv.fill('#steps', '2');
-      assert.equal(await srv.$eval('#steps-error', (e) => e.textContent), '');
-      assert.equal(await runAndWait(srv), 'done');
-      assert.equal(await srv.evaluate(() => document.body.dataset.stale), 'false');
-      assert.match(await srv.evaluate(() => location.hash), /steps=2(&|$)/);
-      await srv.close();
-    });
+  test(`input ${tag}: checked as typed, Run refused with the reason, server refusals at the field, the last run dimmed`, async () => {
+    const page = await open(lang === 'ko' ? '#lang=ko' : '', viewport);
+    assert.equal(await waitState(page, ['done', 'error']), 'done');
+    const accepted = await page.evaluate(() => location.hash);
+    const posts = [];
+    page.on('request', (r) => { if (r.method() === 'POST' && r.url().endsWith('/api/v1/runs')) posts.push(r.postData()); });
+    const lr = `[data-entry="${FIRST_RACE.indexOf('adam')}"] input[data-param="lr"]`; // Adam
+    await page.fill(lr, 'abc');
+    assert.equal(await page.getAttribute(lr, 'aria-invalid'), 'true');
+    const alertId = await page.getAttribute(lr, 'aria-describedby');
+    const alert = await page.$eval(`#${alertId}`, (e) => ({ role: e.getAttribute('role'), text: e.textContent }));
+    assert.equal(alert.role, 'alert');
+    assert.equal(alert.text, lang === 'en'
+      ? 'Learning rate (lr) needs a number; "abc" is not one.'
+      : '학습률(lr) 값에는 숫자를 넣어야 합니다. "abc"는 숫자가 아닙니다.');
+    await page.click('#run');
+    await page.waitForFunction(() => document.body.dataset.state === 'error');
+    assert.deepEqual(posts, [], 'nothing is sent');
+    const runError = await page.$eval('#run-error', (e) => e.textContent);
+    assert.equal(runError, T.notRun.replace('{where}', lang === 'en' ? 'Adam: Learning rate' : 'Adam: 학습률'));
+    assert.equal(await page.evaluate(() => location.hash), accepted, 'the URL keeps the last accepted run');
+    assert.equal(await page.evaluate(() => document.body.dataset.stale), 'true');
+    assert.equal(await page.isVisible('#stale-note'), true);
+    assert.equal(await page.$eval('#landscape', (e) => getComputedStyle(e.closest('figure')).opacity), '0.4');
+    assert.doesNotMatch(await page.$eval('#legend', (e) => e.textContent), /Adam\(\)/);
+    await shot(page, `input-refused-${tag}`);
+    // Fixed as typed: the mark and the sentence go.
+    await page.fill(lr, '0.1');
+    assert.equal(await page.getAttribute(lr, 'aria-invalid'), null);
+    assert.equal(await page.$eval(`#${alertId}`, (e) => e.textContent), '');
+    assert.equal(await page.$eval('#run-error', (e) => e.textContent), '');
+    // A range: momentum below 0, in the student's words.
+    const momentum = '[data-entry="0"] input[data-param="momentum"]';
+    await page.fill(momentum, '-1');
+    assert.match(await page.$eval('[data-entry="0"] [data-field-error="momentum"]', (e) => e.textContent),
+      lang === 'en' ? /^Momentum \(momentum\) must be at least 0; you typed -1\.$/ : /^모멘텀\(momentum\) 값은 0 이상이어야 합니다/);
+    await page.fill(momentum, '0.9');
+    assert.equal(await runAndWait(page), 'done');
+    assert.equal(await page.evaluate(() => document.body.dataset.stale), 'false');
+    const hash = await page.evaluate(() => location.hash);
+    assert.match(hash, /opt=sgd\(lr=0\.001,momentum=0\.9\)&/);
+    assert.match(hash, /opt=adam\(lr=0\.1\)&/);
+    await page.close();
+    // A refusal only the server can make (200 trajectories x 100,001 points is over its
+    // 20,000,000): shown at the field, the same way. The accepted run is one step (cheap).
+    const many = Array.from({ length: 200 }, (_, i) => `&start=${(-1.9 + (i % 20) * 0.19).toFixed(2)},${(-0.9 + Math.floor(i / 20) * 0.39).toFixed(2)}`).join('');
+    const srv = await open(`#function=rosenbrock&opt=adam(lr=0.1)${many}&steps=1${lang === 'ko' ? '&lang=ko' : ''}`, viewport);
+    assert.equal(await waitState(srv, ['done', 'error']), 'done');
+    const before = await srv.evaluate(() => location.hash);
+    const sent = [];
+    srv.on('request', (r) => { if (r.method() === 'POST') sent.push(r.url()); });
+    await srv.fill('#steps', '100000');
+    assert.equal(await srv.getAttribute('#steps', 'aria-invalid'), null, 'within the page\'s own range');
+    await srv.click('#run');
+    await srv.waitForFunction(() => document.body.dataset.state === 'error', null, { timeout: 20000 });
+    assert.equal(sent.length, 1);
+    const i = problems.findIndex((p) => /status of 400/.test(p));
+    assert.ok(i >= 0);
+    problems.splice(i, 1);
+    assert.equal(await srv.getAttribute('#steps', 'aria-invalid'), 'true');
+    const steps = await srv.$eval('#steps-error', (e) => e.textContent);
+    assert.equal(steps, REFUSALS.too_many_points[lang].replace('{trajectories}', '200').replace('{points}', '100,001')
+      .replace('{total}', '20,000,200').replace('{limit}', '20,000,000'));
+    assert.equal(await srv.$eval('#run-error', (e) => e.textContent), T.notRun.replace('{where}', T.steps));
+    assert.equal(await srv.evaluate(() => location.hash), before);
+    assert.equal(await srv.evaluate(() => document.body.dataset.stale), 'true');
+    await shot(srv, `input-server-${tag}`);
+    await srv.fill('#steps', '2');
+    assert.equal(await srv.$eval('#steps-error', (e) => e.textContent), '');
+    assert.equal(await runAndWait(srv), 'done');
+    assert.equal(await srv.evaluate(() => document.body.dataset.stale), 'false');
+    assert.match(await srv.evaluate(() => location.hash), /steps=2(&|$)/);
+    await srv.close();
+  });
 
-    test(`legend ${tag}: stable buttons while playing, aria-pressed, colours by optimizer kind`, async () => {
-      const page = await open(lang === 'ko' ? '#lang=ko' : '', viewport);
-      await waitState(page, ['done']);
-      await page.selectOption('#speed', '0.25');
-      await page.click('#play'); // pause
-      await page.click('#play'); // play on, slowly
-      const adam = await page.$(`#legend button[data-legend="${FIRST_RACE.indexOf('adam')}"]`);
-      await page.waitForTimeout(400);
-      assert.equal(await adam.evaluate((b) => b.isConnected), true, 'the same element after many frames');
-      await adam.click();
-      assert.equal(await adam.getAttribute('aria-pressed'), 'true');
-      assert.equal(await page.$$eval('#legend [aria-pressed="true"]', (b) => b.length), 1);
-      await page.waitForTimeout(300);
-      assert.equal(await page.evaluate(() => document.activeElement.dataset.legend), String(FIRST_RACE.indexOf('adam')), 'focus stays');
-      assert.equal(await page.evaluate(() => document.body.dataset.state), 'done');
-      await page.waitForFunction(() => /Adam/.test(document.querySelector('#equations .who').textContent));
-      await shot(page, `legend-${tag}`);
-      const adamColour = await page.$eval('#landscape [data-optimizer="Adam"]', (e) => e.getAttribute('stroke'));
-      await page.close();
-      // Adam keeps its colour when it comes first in another link.
-      const other = await open(`#function=rosenbrock&opt=adam(lr=0.1)&opt=sgd(lr=0.001)&steps=100${lang === 'ko' ? '&lang=ko' : ''}`, viewport);
-      await waitState(other, ['done']);
-      assert.equal(await other.$eval('#landscape [data-optimizer="Adam"]', (e) => e.getAttribute('stroke')), adamColour);
-      assert.equal(await other.$eval('[data-entry="0"]', (e) => e.style.getPropertyValue('--c')), adamColour);
-      await other.close();
-    });
+  test(`legend ${tag}: stable buttons while playing, aria-pressed, colours by optimizer kind`, async () => {
+    const page = await open(lang === 'ko' ? '#lang=ko' : '', viewport);
+    await waitState(page, ['done']);
+    await page.selectOption('#speed', '0.25');
+    await page.click('#play'); // pause
+    await page.click('#play'); // play on, slowly
+    const adam = await page.$(`#legend button[data-legend="${FIRST_RACE.indexOf('adam')}"]`);
+    await page.waitForTimeout(400);
+    assert.equal(await adam.evaluate((b) => b.isConnected), true, 'the same element after many frames');
+    await adam.click();
+    assert.equal(await adam.getAttribute('aria-pressed'), 'true');
+    assert.equal(await page.$$eval('#legend [aria-pressed="true"]', (b) => b.length), 1);
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.legend), String(FIRST_RACE.indexOf('adam')), 'focus stays');
+    assert.equal(await page.evaluate(() => document.body.dataset.state), 'done');
+    await page.waitForFunction(() => /Adam/.test(document.querySelector('#equations .who').textContent));
+    await shot(page, `legend-${tag}`);
+    const adamColour = await page.$eval('#landscape [data-optimizer="Adam"]', (e) => e.getAttribute('stroke'));
+    await page.close();
+    // Adam keeps its colour when it comes first in another link.
+    const other = await open(`#function=rosenbrock&opt=adam(lr=0.1)&opt=sgd(lr=0.001)&steps=100${lang === 'ko' ? '&lang=ko' : ''}`, viewport);
+    await waitState(other, ['done']);
+    assert.equal(await other.$eval('#landscape [data-optimizer="Adam"]', (e) => e.getAttribute('stroke')), adamColour);
+    assert.equal(await other.$eval('[data-entry="0"]', (e) => e.style.getPropertyValue('--c')), adamColour);
+    await other.close();
+  });
 
-    test(`off the map ${tag}: a marker at the edge and the legend says so`, async () => {
-      const page = await open(`#function=rosenbrock&opt=adam(lr=0.1)&opt=adagrad(lr=3)&steps=200${lang === 'ko' ? '&lang=ko' : ''}`, viewport);
-      await waitState(page, ['done']);
-      await seekEnd(page);
-      const marks = await page.$$eval('#landscape [data-offmap]', (els) => els.map((e) => e.dataset.offmap));
-      assert.deepEqual(marks, ['1']);
-      const inside = await page.$eval('#landscape [data-offmap]', (m) => {
-        const r = m.getBoundingClientRect();
-        const s = m.ownerSVGElement.getBoundingClientRect();
-        return r.left >= s.left && r.right <= s.right && r.top >= s.top && r.bottom <= s.bottom;
-      });
-      assert.ok(inside, 'the marker is drawn inside the map');
-      assert.match(await page.$eval('#legend [data-legend="1"]', (e) => e.textContent), new RegExp(T.offMap));
-      assert.doesNotMatch(await page.$eval('#legend [data-legend="0"]', (e) => e.textContent), new RegExp(T.offMap));
-      await shot(page, `offmap-${tag}`);
-      await page.close();
+  test(`off the map ${tag}: a marker at the edge and the legend says so`, async () => {
+    const page = await open(`#function=rosenbrock&opt=adam(lr=0.1)&opt=adagrad(lr=3)&steps=200${lang === 'ko' ? '&lang=ko' : ''}`, viewport);
+    await waitState(page, ['done']);
+    await seekEnd(page);
+    const marks = await page.$$eval('#landscape [data-offmap]', (els) => els.map((e) => e.dataset.offmap));
+    assert.deepEqual(marks, ['1']);
+    const inside = await page.$eval('#landscape [data-offmap]', (m) => {
+      const r = m.getBoundingClientRect();
+      const s = m.ownerSVGElement.getBoundingClientRect();
+      return r.left >= s.left && r.right <= s.right && r.top >= s.top && r.bottom <= s.bottom;
     });
+    assert.ok(inside, 'the marker is drawn inside the map');
+    assert.match(await page.$eval('#legend [data-legend="1"]', (e) => e.textContent), new RegExp(T.offMap));
+    assert.doesNotMatch(await page.$eval('#legend [data-legend="0"]', (e) => e.textContent), new RegExp(T.offMap));
+    await shot(page, `offmap-${tag}`);
+    await page.close();
+  });
 
-    test(`first scene ${tag}: every optimizer stays in view, none diverges`, async () => {
-      const page = await open(lang === 'ko' ? '#lang=ko' : '', viewport);
-      await waitState(page, ['done']);
-      await seekEnd(page);
-      const paths = await trajectoryPaths(page);
-      assert.equal(paths.length, FIRST_RACE.length);
-      for (const p of paths) assert.ok(p.d.split('L').length > 50, `${p.optimizer} draws its path`);
-      // Every point of every path lies on the map (its clip rectangle).
-      const outside = await page.$eval('#landscape', (svg) => {
-        const r = svg.querySelector('clipPath rect');
-        const [x0, y0] = [+r.getAttribute('x'), +r.getAttribute('y')];
-        const [x1, y1] = [x0 + +r.getAttribute('width'), y0 + +r.getAttribute('height')];
-        return [...svg.querySelectorAll('[data-trajectory]')].filter((e) => [...e.getAttribute('d')
-          .matchAll(/([\d.-]+),([\d.-]+)/g)].some(([, x, y]) => x < x0 || x > x1 || y < y0 || y > y1))
-          .map((e) => e.dataset.optimizer);
-      });
-      assert.deepEqual(outside, []);
-      assert.equal(await page.$$eval('#landscape [data-offmap]', (e) => e.length), 0);
-      assert.equal(await page.$$eval('#landscape [data-diverged]', (e) => e.length), 0);
-      assert.match(await page.$eval('#preset-note', (e) => e.textContent), lang === 'en' ? /^Learning rates changed for rosenbrock/ : /^rosenbrock에 맞게/);
-      await shot(page, `first-scene-${tag}`);
-      await page.close();
+  test(`first scene ${tag}: every optimizer stays in view, none diverges`, async () => {
+    const page = await open(lang === 'ko' ? '#lang=ko' : '', viewport);
+    await waitState(page, ['done']);
+    await seekEnd(page);
+    const paths = await trajectoryPaths(page);
+    assert.equal(paths.length, FIRST_RACE.length);
+    for (const p of paths) assert.ok(p.d.split('L').length > 50, `${p.optimizer} draws its path`);
+    // Every point of every path lies on the map (its clip rectangle).
+    const outside = await page.$eval('#landscape', (svg) => {
+      const r = svg.querySelector('clipPath rect');
+      const [x0, y0] = [+r.getAttribute('x'), +r.getAttribute('y')];
+      const [x1, y1] = [x0 + +r.getAttribute('width'), y0 + +r.getAttribute('height')];
+      return [...svg.querySelectorAll('[data-trajectory]')].filter((e) => [...e.getAttribute('d')
+        .matchAll(/([\d.-]+),([\d.-]+)/g)].some(([, x, y]) => x < x0 || x > x1 || y < y0 || y > y1))
+        .map((e) => e.dataset.optimizer);
     });
+    assert.deepEqual(outside, []);
+    assert.equal(await page.$$eval('#landscape [data-offmap]', (e) => e.length), 0);
+    assert.equal(await page.$$eval('#landscape [data-diverged]', (e) => e.length), 0);
+    assert.match(await page.$eval('#preset-note', (e) => e.textContent), lang === 'en' ? /^Learning rates changed for rosenbrock/ : /^rosenbrock에 맞게/);
+    await shot(page, `first-scene-${tag}`);
+    await page.close();
+  });
 
-    test(`keyboard ${tag}: Space and Enter on Run run; arrows move the start on the map, Enter adds one; the menu runs on commit; ? opens help`, async () => {
-      const page = await open(lang === 'ko' ? '#lang=ko' : '', viewport);
-      await waitState(page, ['done']);
-      const posts = [];
-      page.on('request', (r) => { if (r.method() === 'POST') posts.push(r.url()); });
-      const playing = await page.evaluate(() => document.getElementById('play').textContent);
-      await page.focus('#run');
-      await page.keyboard.press('Space');
-      await until(() => posts.length === 1);
-      await waitState(page, ['done']);
-      assert.equal(await page.evaluate(() => document.getElementById('play').textContent), playing,
-        'Space on Run runs, it does not pause');
-      await page.keyboard.press('Enter');
-      await until(() => posts.length === 2);
-      await waitState(page, ['done']);
-      // The map: arrows move the start, the run follows once the keys settle.
-      const before = await page.$eval('#starts', (e) => e.textContent);
-      await page.focus('#landscape');
-      for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
-      await page.keyboard.press('ArrowDown');
-      await page.waitForFunction(() => /start=-1\.1,1\.92(&|$)/.test(location.hash), null, { timeout: 10000 });
-      assert.notEqual(await page.$eval('#starts', (e) => e.textContent), before);
-      assert.ok(posts.length >= 3, 'the start moved by keys runs');
-      await waitState(page, ['done']);
-      for (const p of await trajectoryPaths(page)) assert.match(p.d, /^M/);
-      await page.keyboard.press('Enter');
-      await page.waitForFunction(() => document.querySelectorAll('#landscape circle.start').length === 2);
-      await page.waitForFunction(() => (location.hash.match(/start=/g) || []).length === 2, null, { timeout: 10000 });
-      assert.ok((await page.$eval('#equations', (e) => e.textContent)).includes(T.startOf.split('{x}')[0]),
-        'the equations say which start they show');
-      await shot(page, `keyboard-map-${tag}`);
-      // The function menu: arrows choose, Enter runs.
-      const n = posts.length;
-      await page.focus('#function');
-      await page.keyboard.press('ArrowDown');
-      await page.keyboard.press('ArrowDown');
-      await page.waitForTimeout(600);
-      assert.equal(posts.length, n, 'no run while choosing');
-      assert.match(await page.evaluate(() => location.hash), /function=rosenbrock/);
-      await page.keyboard.press('Enter');
-      await page.waitForFunction(() => /function=himmelblau/.test(location.hash), null, { timeout: 10000 });
-      assert.equal(posts.length, n + 1);
-      // Arrow keys step through the run, also with the focus on a button.
-      await page.waitForFunction(() => document.body.dataset.state === 'done');
-      await page.focus('#play');
-      await page.keyboard.press('ArrowLeft');
-      await page.waitForFunction((play) => document.getElementById('play').textContent === play, T.play);
-      const at = await page.$eval('#step-label', (e) => Number(e.textContent.split(' / ')[0]));
-      await page.keyboard.press('ArrowRight');
-      await page.waitForFunction((n) => document.getElementById('step-label').textContent.startsWith(`${n} /`), at + 1);
-      // The help: ? opens it, Escape closes it.
-      await page.keyboard.press('?');
-      assert.equal(await page.$eval('#keys', (e) => e.matches(':popover-open')), true);
-      assert.match(await page.$eval('#keys', (e) => e.textContent), new RegExp(T.keysTitle));
-      await shot(page, `keyboard-help-${tag}`);
-      await page.keyboard.press('Escape');
-      assert.equal(await page.$eval('#keys', (e) => e.matches(':popover-open')), false);
-      await page.close();
-    });
+  test(`keyboard ${tag}: Space and Enter on Run run; arrows move the start on the map, Enter adds one; the menu runs on commit; ? opens help`, async () => {
+    const page = await open(lang === 'ko' ? '#lang=ko' : '', viewport);
+    await waitState(page, ['done']);
+    const posts = [];
+    page.on('request', (r) => { if (r.method() === 'POST') posts.push(r.url()); });
+    const playing = await page.evaluate(() => document.getElementById('play').textContent);
+    await page.focus('#run');
+    await page.keyboard.press('Space');
+    await until(() => posts.length === 1);
+    await waitState(page, ['done']);
+    assert.equal(await page.evaluate(() => document.getElementById('play').textContent), playing,
+      'Space on Run runs, it does not pause');
+    await page.keyboard.press('Enter');
+    await until(() => posts.length === 2);
+    await waitState(page, ['done']);
+    // The map: arrows move the start, the run follows once the keys settle.
+    const before = await page.$eval('#starts', (e) => e.textContent);
+    await page.focus('#landscape');
+    for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowRight');
+    await page.keyboard.press('ArrowDown');
+    await page.waitForFunction(() => /start=-1\.1,1\.92(&|$)/.test(location.hash), null, { timeout: 10000 });
+    assert.notEqual(await page.$eval('#starts', (e) => e.textContent), before);
+    assert.ok(posts.length >= 3, 'the start moved by keys runs');
+    await waitState(page, ['done']);
+    for (const p of await trajectoryPaths(page)) assert.match(p.d, /^M/);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => document.querySelectorAll('#landscape circle.start').length === 2);
+    await page.waitForFunction(() => (location.hash.match(/start=/g) || []).length === 2, null, { timeout: 10000 });
+    assert.ok((await page.$eval('#equations', (e) => e.textContent)).includes(T.startOf.split('{x}')[0]),
+      'the equations say which start they show');
+    await shot(page, `keyboard-map-${tag}`);
+    // The function menu: arrows choose, Enter runs.
+    const n = posts.length;
+    await page.focus('#function');
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await page.waitForTimeout(600);
+    assert.equal(posts.length, n, 'no run while choosing');
+    assert.match(await page.evaluate(() => location.hash), /function=rosenbrock/);
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => /function=himmelblau/.test(location.hash), null, { timeout: 10000 });
+    assert.equal(posts.length, n + 1);
+    // Arrow keys step through the run, also with the focus on a button.
+    await page.waitForFunction(() => document.body.dataset.state === 'done');
+    await page.focus('#play');
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForFunction((play) => document.getElementById('play').textContent === play, T.play);
+    const at = await page.$eval('#step-label', (e) => Number(e.textContent.split(' / ')[0]));
+    await page.keyboard.press('ArrowRight');
+    await page.waitForFunction((n) => document.getElementById('step-label').textContent.startsWith(`${n} /`), at + 1);
+    // The help: ? opens it, Escape closes it.
+    await page.keyboard.press('?');
+    assert.equal(await page.$eval('#keys', (e) => e.matches(':popover-open')), true);
+    assert.match(await page.$eval('#keys', (e) => e.textContent), new RegExp(T.keysTitle));
+    await shot(page, `keyboard-help-${tag}`);
+    await page.keyboard.press('Escape');
+    assert.equal(await page.$eval('#keys', (e) => e.matches(':popover-open')), false);
+    await page.close();
+  });
 
-    test(`loss chart ${tag}: hover shows the step and every value; no axis label cut`, async () => {
-      const page = await open(`#function=saddle&opt=adam(lr=0.1)&opt=sgd(lr=0.1)&start=-1.5,0.01&steps=300${lang === 'ko' ? '&lang=ko' : ''}`, viewport);
-      await waitState(page, ['done']);
-      await seekEnd(page);
-      const cut = await page.$eval('#loss', (svg) => {
-        const s = svg.getBoundingClientRect();
-        return [...svg.querySelectorAll('.tick text')].filter((t) => {
-          const r = t.getBoundingClientRect();
-          return r.left < s.left - 0.5 || r.right > s.right + 0.5 || r.top < s.top - 0.5 || r.bottom > s.bottom + 0.5;
-        }).map((t) => t.textContent);
-      });
-      assert.deepEqual(cut, []);
-      assert.ok(await page.$$eval('#loss .tick text', (t) => t.some((e) => /^[-−]\d/.test(e.textContent))), 'negative labels are there, whole');
-      const box = await page.$eval('#loss', (e) => e.getBoundingClientRect().toJSON());
-      await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
-      await page.waitForFunction(() => !document.getElementById('loss-tip').hidden);
-      const tip = await page.$eval('#loss-tip', (e) => ({ step: e.querySelector('.tip-step').textContent,
-        rows: [...e.querySelectorAll('[data-tip-trajectory]')].map((r) => r.textContent) }));
-      assert.match(tip.step, new RegExp(`^${T.step} \\d+$`));
-      assert.equal(tip.rows.length, 2);
-      for (const r of tip.rows) assert.match(r, /^(Adam|SGD)\(lr=0\.1\)([-\d.e+]+|—)$/);
-      // each value is f at that step of the same run through `clopt run`, to the 4 digits shown
-      const k = Number(tip.step.match(/\d+$/)[0]);
-      const cli = JSON.parse(execFileSync(binary, ['run', '--function', 'saddle', '--optimizer', 'adam(lr=0.1)',
-        '--optimizer', 'sgd(lr=0.1)', '--start', '-1.5,0.01', '--steps', '300'], { encoding: 'utf8' }));
-      tip.rows.forEach((r, i) => {
-        const shown = Number(r.replace(/^(Adam|SGD)\(lr=0\.1\)/, ''));
-        const f = cli.trajectories[i].points[k][2];
-        assert.ok(Math.abs(shown - f) <= 5e-4 * Math.abs(f), `${r}: f at step ${k} is ${f}`);
-      });
-      await shot(page, `loss-hover-${tag}`);
-      await page.mouse.move(box.x - 20, box.y - 20);
-      await page.waitForFunction(() => document.getElementById('loss-tip').hidden);
-      await page.close();
+  test(`loss chart ${tag}: hover shows the step and every value; no axis label cut`, async () => {
+    const page = await open(`#function=saddle&opt=adam(lr=0.1)&opt=sgd(lr=0.1)&start=-1.5,0.01&steps=300${lang === 'ko' ? '&lang=ko' : ''}`, viewport);
+    await waitState(page, ['done']);
+    await seekEnd(page);
+    const cut = await page.$eval('#loss', (svg) => {
+      const s = svg.getBoundingClientRect();
+      return [...svg.querySelectorAll('.tick text')].filter((t) => {
+        const r = t.getBoundingClientRect();
+        return r.left < s.left - 0.5 || r.right > s.right + 0.5 || r.top < s.top - 0.5 || r.bottom > s.bottom + 0.5;
+      }).map((t) => t.textContent);
     });
+    assert.deepEqual(cut, []);
+    assert.ok(await page.$$eval('#loss .tick text', (t) => t.some((e) => /^[-−]\d/.test(e.textContent))), 'negative labels are there, whole');
+    const box = await page.$eval('#loss', (e) => e.getBoundingClientRect().toJSON());
+    await page.mouse.move(box.x + box.width * 0.5, box.y + box.height * 0.5);
+    await page.waitForFunction(() => !document.getElementById('loss-tip').hidden);
+    const tip = await page.$eval('#loss-tip', (e) => ({ step: e.querySelector('.tip-step').textContent,
+      rows: [...e.querySelectorAll('[data-tip-trajectory]')].map((r) => r.textContent) }));
+    assert.match(tip.step, new RegExp(`^${T.step} \\d+$`));
+    assert.equal(tip.rows.length, 2);
+    for (const r of tip.rows) assert.match(r, /^(Adam|SGD)\(lr=0\.1\)([-\d.e+]+|—)$/);
+    // each value is f at that step of the same run through `clopt run`, to the 4 digits shown
+    const k = Number(tip.step.match(/\d+$/)[0]);
+    const cli = JSON.parse(execFileSync(binary, ['run', '--function', 'saddle', '--optimizer', 'adam(lr=0.1)',
+      '--optimizer', 'sgd(lr=0.1)', '--start', '-1.5,0.01', '--steps', '300'], { encoding: 'utf8' }));
+    tip.rows.forEach((r, i) => {
+      const shown = Number(r.replace(/^(Adam|SGD)\(lr=0\.1\)/, ''));
+      const f = cli.trajectories[i].points[k][2];
+      assert.ok(Math.abs(shown - f) <= 5e-4 * Math.abs(f), `${r}: f at step ${k} is ${f}`);
+    });
+    await shot(page, `loss-hover-${tag}`);
+    await page.mouse.move(box.x - 20, box.y - 20);
+    await page.waitForFunction(() => document.getElementById('loss-tip').hidden);
+    await page.close();
+  });
 
-    test(`playback ${tag}: Computing/Playing/Done say what is true, 500 steps take seconds at 1×`, async () => {
-      const page = await open(lang === 'ko' ? '#lang=ko' : '', viewport);
-      await page.waitForFunction(() => document.getElementById('status').dataset.phase === 'playing', null, { timeout: 60000 });
-      const t0 = Date.now();
-      assert.equal(await page.$eval('#status', (e) => e.textContent), T.playing);
-      await page.waitForTimeout(1000);
-      const mid = await page.$eval('#step-label', (e) => Number(e.textContent.split(' / ')[0]));
-      assert.ok(mid > 20 && mid < 250, `after 1 s at 1×: step ${mid}`);
-      await page.waitForFunction(() => document.getElementById('status').dataset.phase === 'done', null, { timeout: 30000 });
-      assert.ok(Date.now() - t0 >= 3500, `500 steps took ${Date.now() - t0} ms`);
-      assert.equal(await page.$eval('#status', (e) => e.textContent), T.done);
-      await page.click('#back');
-      // The status is redrawn with the next frame: wait for it, a loaded machine may be late.
-      await page.waitForFunction((paused) => document.getElementById('status').textContent === paused, T.paused);
-      await page.close();
-    });
-  }
+  test(`playback ${tag}: Computing/Playing/Done say what is true, 500 steps take seconds at 1×`, async () => {
+    const page = await open(lang === 'ko' ? '#lang=ko' : '', viewport);
+    await page.waitForFunction(() => document.getElementById('status').dataset.phase === 'playing', null, { timeout: 60000 });
+    const t0 = Date.now();
+    assert.equal(await page.$eval('#status', (e) => e.textContent), T.playing);
+    await page.waitForTimeout(1000);
+    const mid = await page.$eval('#step-label', (e) => Number(e.textContent.split(' / ')[0]));
+    assert.ok(mid > 20 && mid < 250, `after 1 s at 1×: step ${mid}`);
+    await page.waitForFunction(() => document.getElementById('status').dataset.phase === 'done', null, { timeout: 30000 });
+    assert.ok(Date.now() - t0 >= 3500, `500 steps took ${Date.now() - t0} ms`);
+    assert.equal(await page.$eval('#status', (e) => e.textContent), T.done);
+    await page.click('#back');
+    // The status is redrawn with the next frame: wait for it, a loaded machine may be late.
+    await page.waitForFunction((paused) => document.getElementById('status').textContent === paused, T.paused);
+    await page.close();
+  });
 }
 
 test('Korean throughout: both views, hash changes switch the whole page, keep-all line breaks', async () => {
