@@ -76,9 +76,11 @@ CLOPT_INLINE clopt_real clopt_f_rastrigin(clopt_real x, clopt_real y, clopt_real
                                           clopt_real *gy)
 {
     const clopt_real tx = CLOPT_K(2.0) * CLOPT_PI * x, ty = CLOPT_K(2.0) * CLOPT_PI * y;
-    *gx = CLOPT_K(2.0) * x + CLOPT_K(20.0) * CLOPT_PI * sin(tx);
-    *gy = CLOPT_K(2.0) * y + CLOPT_K(20.0) * CLOPT_PI * sin(ty);
-    return CLOPT_K(20.0) + x * x - CLOPT_K(10.0) * cos(tx) + y * y - CLOPT_K(10.0) * cos(ty);
+    clopt_real cx, cy;
+    const clopt_real sx = CLOPT_SINCOS(tx, &cx), sy = CLOPT_SINCOS(ty, &cy);
+    *gx = CLOPT_K(2.0) * x + CLOPT_K(20.0) * CLOPT_PI * sx;
+    *gy = CLOPT_K(2.0) * y + CLOPT_K(20.0) * CLOPT_PI * sy;
+    return CLOPT_K(20.0) + x * x - CLOPT_K(10.0) * cx + y * y - CLOPT_K(10.0) * cy;
 }
 
 /* At the origin the first term has no gradient (a cone's tip): it contributes 0 there. */
@@ -86,13 +88,15 @@ CLOPT_INLINE clopt_real clopt_f_ackley(clopt_real x, clopt_real y, clopt_real *g
                                        clopt_real *gy)
 {
     const clopt_real tx = CLOPT_K(2.0) * CLOPT_PI * x, ty = CLOPT_K(2.0) * CLOPT_PI * y;
+    clopt_real cx, cy;
+    const clopt_real sx = CLOPT_SINCOS(tx, &cx), sy = CLOPT_SINCOS(ty, &cy);
     const clopt_real r = sqrt(CLOPT_K(0.5) * (x * x + y * y));
     const clopt_real ea = exp(CLOPT_K(-0.2) * r);
-    const clopt_real ec = exp(CLOPT_K(0.5) * (cos(tx) + cos(ty)));
+    const clopt_real ec = exp(CLOPT_K(0.5) * (cx + cy));
     const clopt_real zero = (clopt_real)(CLOPT_K(0.0));
     const clopt_real cone = CLOPT_SELECT(zero, CLOPT_K(2.0) * ea / r, r > CLOPT_K(0.0));
-    *gx = cone * x + CLOPT_PI * sin(tx) * ec;
-    *gy = cone * y + CLOPT_PI * sin(ty) * ec;
+    *gx = cone * x + CLOPT_PI * sx * ec;
+    *gy = cone * y + CLOPT_PI * sy * ec;
     return CLOPT_K(-20.0) * ea - ec + CLOPT_E + CLOPT_K(20.0);
 }
 
@@ -149,10 +153,11 @@ CLOPT_INLINE clopt_real clopt_f_six_hump_camel(clopt_real x, clopt_real y, clopt
 CLOPT_INLINE clopt_real clopt_f_mccormick(clopt_real x, clopt_real y, clopt_real *gx,
                                           clopt_real *gy)
 {
-    const clopt_real c = cos(x + y), d = x - y;
+    clopt_real c;
+    const clopt_real s = CLOPT_SINCOS(x + y, &c), d = x - y;
     *gx = c + CLOPT_K(2.0) * d - CLOPT_K(1.5);
     *gy = c - CLOPT_K(2.0) * d + CLOPT_K(2.5);
-    return sin(x + y) + d * d - CLOPT_K(1.5) * x + CLOPT_K(2.5) * y + CLOPT_K(1.0);
+    return s + d * d - CLOPT_K(1.5) * x + CLOPT_K(2.5) * y + CLOPT_K(1.0);
 }
 
 CLOPT_INLINE clopt_real clopt_f_saddle(clopt_real x, clopt_real y, clopt_real *gx,

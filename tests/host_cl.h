@@ -18,5 +18,6 @@ typedef uint32_t clopt_uint;
 #define CLOPT_SELECT(a, b, c) ((c) ? (b) : (a))
 #define CLOPT_MUL_HI(a, b) ((uint32_t)(((uint64_t)(a) * (uint64_t)(b)) >> 32))
 #define CLOPT_TO_REAL(x) ((double)(x))
+#define CLOPT_SINCOS(x, c) (*(c) = cos(x), sin(x))
 
 #endif
