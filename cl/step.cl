@@ -29,9 +29,10 @@
 
 /*
  * The element at j of chunk c, with its state; the body updates pi, a, b, cc. p and g are
- * addressed from the chunk's start, (p + c.x)[j], not p[c.x + j]: j never wraps in the loop,
- * a 32-bit sum might, and the compiler could not treat it as a plain stride (SGD on a Zen 1
- * EPYC went from 0.91-0.92 to 0.93-0.94 of the same-traffic kernel).
+ * addressed from the chunk's start, (p + c.x)[j], not p[c.x + j]: the compiler cannot prove
+ * that the 32-bit sum does not wrap (the host keeps offsets below 2^32), and j alone is a
+ * plain stride (SGD on a Zen 1 EPYC went from 0.91-0.92 to 0.93-0.94 of the same-traffic
+ * kernel). Lamb's kernels, below, keep p[c.x + j]: not measured.
  */
 #define CLOPT_STEP_LOAD(NSTATE)                                                                \
     const ulong s = (ulong)c.y * 16 + j;                                                       \

@@ -307,7 +307,6 @@ clopt_status clopt_engine_advance(clopt_engine *g, uint64_t max_steps, uint64_t 
     CLOPT_CL_CHECK(err, what, clFinish(q));
     add_times(&kernel, 1, &g->times.kernel);
     add_times(moves, 3, &g->times.transfers);
-    g->times.launches++;
     g->next += n;
     return CLOPT_OK;
 fail:

@@ -34,7 +34,6 @@
  */
 typedef struct clopt_engine_times {
     double kernel, transfers;
-    uint64_t launches;
 } clopt_engine_times;
 
 typedef struct clopt_engine {
@@ -129,10 +128,6 @@ uint64_t clopt_engine_progress(const clopt_engine *g);
  */
 clopt_status clopt_engine_warm(clopt_context *ctx, cl_program program, int dbl, const char *name,
                                clopt_error *err);
-
-/* The device times of a run's or an exploration's engine (for the benchmarks). */
-clopt_engine_times clopt_run_times(const clopt_run *r);
-clopt_engine_times clopt_explore_times(const clopt_exploration *e);
 
 /* Releases what the engine holds (not g itself); a zeroed engine is a no-op. */
 void clopt_engine_release(clopt_engine *g);

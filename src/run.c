@@ -8,6 +8,7 @@
  */
 #include "context.h"
 #include "engine.h"
+#include "run.h"
 #include "error.h"
 #include "functions.h"
 #include "spec.h"

@@ -240,7 +240,7 @@ assert 0.2 < d["ratio_kernel"] <= 1.01 and d["transfers_share"] >= 0, d
 assert abs(d["ratio_kernel"] + d["transfers_share"] + d["host_share"] - 1) < 1e-3, d
 assert d["kernel_gps"] >= 0.99 * d["gps"], d
 PY
-json=$("$clopt" bench trajectories --starts 1000 --steps 50 --repeat 1 --json)
+json=$("$clopt" bench trajectories --starts 1000 --steps 50 --repeat 3 --json)
 if python3 - "$json" <<'PY'; then echo "ok   bench trajectories --json"; else echo "FAIL bench trajectories --json"; fails=$((fails + 1)); fi
 import json, sys
 d = json.loads(sys.argv[1])
@@ -250,8 +250,8 @@ assert all(k in d for k in need), [k for k in need if k not in d]
 # every C loop ends where the engine ends, and the record loop's two records (x, y, f at
 # steps 0 and 50) are the engine's, to rounding
 assert d["starts"] == 1000 and d["max_difference"] < 1e-4, d
-assert 0 < d["ratio_kernel"] <= 1.01 and d["transfers_share"] > 0, d
-assert abs(d["ratio_kernel"] + d["transfers_share"] + d["host_share"] - 1) < 1e-3, d
+# three rounds: each share is a median of the rounds' own (wall and device time of one round)
+assert 0 < d["ratio_kernel"] <= 1.01 and d["transfers_share"] > 0 and d["host_share"] > -0.01, d
 assert d["kernel_gps"] >= 0.99 * d["engine_gps"], d
 PY
 

@@ -13,6 +13,7 @@
 #include "bench.h"
 #include "clock.h"
 #include "config.h"
+#include "run.h"
 #include "schedule.h"
 #include "spec.h"
 #include "timing.h"
@@ -40,7 +41,7 @@ void bench_adam_table(const char *spec, uint64_t steps, bench_adam_step *k)
 
 double bench_time_runs(clopt_context *ctx, const char *function, const char *spec,
                        const double *starts, size_t n, uint64_t steps, float *x, float *y,
-                       float *rec, clopt_engine_times *times, clopt_error *err)
+                       float *rec, bench_split *split, clopt_error *err)
 {
     const char *specs[] = {spec};
     clopt_run_options o = {
@@ -67,23 +68,24 @@ double bench_time_runs(clopt_context *ctx, const char *function, const char *spe
         }
     }
     const double dt = clopt_now() - t0;
-    if (times) *times = clopt_run_times(run);
+    if (split) *split = (bench_split){dt, clopt_run_times(run)};
     clopt_run_release(run);
     return dt;
 }
 
-void bench_report_split(const double *walls, const clopt_engine_times *times, size_t rounds,
-                        double work, int json)
+void bench_report_split(const bench_split *s, size_t rounds, double work, int json)
 {
     double *v = malloc(4 * rounds * sizeof *v); /* kernel s, kernel, transfers, rest shares */
     int profiled = v != NULL;
     for (size_t i = 0; v && i < rounds; i++) {
-        profiled &= times[i].kernel > 0;
-        v[i] = times[i].kernel;
-        v[rounds + i] = times[i].kernel / walls[i];
-        v[2 * rounds + i] = times[i].transfers / walls[i];
-        v[3 * rounds + i] = 1 - (times[i].kernel + times[i].transfers) / walls[i];
+        const clopt_engine_times d = s[i].device;
+        profiled &= d.kernel > 0 && s[i].wall > 0;
+        v[i] = d.kernel;
+        v[rounds + i] = d.kernel / s[i].wall;
+        v[2 * rounds + i] = d.transfers / s[i].wall;
+        v[3 * rounds + i] = 1 - (d.kernel + d.transfers) / s[i].wall;
     }
+    const int oom = v == NULL;
     double m[4];
     for (size_t k = 0; k < 4 && profiled; k++)
         m[k] = cli_median(v + k * rounds, rounds);
@@ -101,7 +103,8 @@ void bench_report_split(const double *walls, const clopt_engine_times *times, si
                "of it\n",
                100 * m[1], 100 * m[2], 100 * m[3], work / m[0] / 1e9, m[1]);
     else
-        printf("  the engine's time: the device gave no profile of its commands\n");
+        printf("  the engine's time: %s\n",
+               oom ? "out of memory to split it" : "the device gave no profile of its commands");
 }
 
 double bench_time_loop(bench_loop_fn loop, const double *starts, size_t n, const bench_adam_step *k,
@@ -184,7 +187,7 @@ static int bench_trajectories(int argc, char **argv)
     int rc = bench_parse(&c, argc, argv, &a);
     if (rc) return rc < 0 ? 0 : rc; /* -1: --help was printed */
     clopt_error err;
-    clopt_context *ctx = cli_bench_context(CMD, a.device, &err);
+    clopt_context *ctx = cli_bench_context(CMD, a.device, 1, &err);
     if (!ctx) {
         fprintf(stderr, CMD ": %s\n", err.text);
         return 1;
@@ -197,7 +200,7 @@ static int bench_trajectories(int argc, char **argv)
     bench_adam_step *k = malloc((size_t)a.steps * sizeof *k);
     /* t[c * R + round]: each contender's seconds; r[c * R + round]: its time / the engine's */
     double *t = calloc(CONTENDERS * R, sizeof *t), *r = calloc((CONTENDERS + 1) * R, sizeof *r);
-    clopt_engine_times *dev = calloc(R, sizeof *dev); /* the engine's device times */
+    bench_split *dev = calloc(R, sizeof *dev); /* the engine's rounds, for the time split */
     if (!starts || !ex || !ey || !cx || !cy || !rec || !erec || !k || !t || !r || !dev) {
         fputs(CMD ": out of memory\n", stderr);
         rc = 1;
@@ -271,7 +274,7 @@ static int bench_trajectories(int argc, char **argv)
                "  records agree with the engine's within %.3g, relative to max(1, |value|))\n",
                n, (unsigned long long)a.steps, SPEC, R, device, g[ENGINE], g[NAIVE], g[BLOCKED],
                g[RECORD], ratio[BLOCKED], ratio[RECORD], ratio[NAIVE], ratio[CONTENDERS], diff);
-    bench_report_split(t + ENGINE * R, dev, R, work, a.json);
+    bench_report_split(dev, R, work, a.json);
     if (a.json) puts("}");
 done:
     free(starts);

@@ -40,22 +40,26 @@ void bench_adam_table(const char *spec, uint64_t steps, bench_adam_step *k);
 /*
  * Seconds for clopt_run_* to run `spec` on `function` from n starts (x, y pairs) for
  * `steps` steps, recording only steps 0 and `steps`; the final points in x, y and, where rec
- * is not NULL, both records there as [2][3][n] (x, y, f; NaN once diverged); where times
- * is not NULL, the device's share of them (bench_split). < 0 on error.
+ * is not NULL, both records there as [2][3][n] (x, y, f; NaN once diverged); where split
+ * is not NULL, the round's wall and device seconds. < 0 on error.
  */
+/* One timed round of the engine: its wall seconds, and its commands' device seconds. */
+typedef struct {
+    double wall;
+    clopt_engine_times device;
+} bench_split;
 double bench_time_runs(clopt_context *ctx, const char *function, const char *spec,
                        const double *starts, size_t n, uint64_t steps, float *x, float *y,
-                       float *rec, clopt_engine_times *times, clopt_error *err);
+                       float *rec, bench_split *split, clopt_error *err);
 
 /*
- * Prints where the engine's wall time went over `rounds` rounds (walls[i] seconds, of which
- * times[i] on the device, from the queue's profiling): the medians of the kernel's, the
- * transfers' and the rest's (the host's work, launch and wait latencies) shares, and the
- * kernel-alone rate of `work` point-steps; as text lines, or as JSON fields (kernel_gps,
- * ratio_kernel, transfers_share, host_share; null where the device gave no times).
+ * Prints where the engine's wall time went over `rounds` rounds (from the profiling queue
+ * of cli_bench_context): the medians of each round's kernel, transfers and rest (the host's
+ * work, launch and wait latencies) shares, and the kernel-alone rate of `work` point-steps;
+ * as text lines, or as JSON fields (kernel_gps, ratio_kernel, transfers_share, host_share;
+ * null where the device gave no times).
  */
-void bench_report_split(const double *walls, const clopt_engine_times *times, size_t rounds,
-                        double work, int json);
+void bench_report_split(const bench_split *s, size_t rounds, double work, int json);
 
 /*
  * The largest difference between n values of the engine and of a loop, relative to

@@ -9,6 +9,7 @@
 
 #include "bench.h"
 #include "clock.h"
+#include "explore.h"
 #include "timing.h"
 
 #include <math.h>
@@ -22,11 +23,11 @@
 #define TOL 1e-4f /* Rosenbrock's minimum value is 0, so |f| <= TOL is converged */
 
 /* Seconds for the basin map (every step and the read-back); its final x, y and (f not NULL)
- * its final f and convergence and divergence steps into f, cv, dv; the device's share of
- * them into times (not NULL). */
+ * its final f and convergence and divergence steps into f, cv, dv; the round's wall and
+ * device seconds into split (not NULL). */
 static double time_explore(clopt_context *ctx, const bench_args *a, clopt_precision precision,
                            float *x, float *y, float *f, int32_t *cv, int32_t *dv,
-                           clopt_engine_times *times, clopt_error *err)
+                           bench_split *split, clopt_error *err)
 {
     const char *spec[] = {SPEC};
     clopt_explore_options o = {.kind = CLOPT_EXPLORE_BASINS,
@@ -46,7 +47,7 @@ static double time_explore(clopt_context *ctx, const bench_args *a, clopt_precis
         if (clopt_explore_advance(e, 0, err) != CLOPT_OK) goto fail;
     if (clopt_explore_map_get(e, 0, &m, err) != CLOPT_OK) goto fail;
     const double dt = clopt_now() - t0;
-    if (times) *times = clopt_explore_times(e);
+    if (split) *split = (bench_split){dt, clopt_explore_times(e)};
     memcpy(x, m.x, m.runs * sizeof *x);
     memcpy(y, m.y, m.runs * sizeof *y);
     if (f) {
@@ -98,7 +99,7 @@ typedef struct {
     double *te, *tr, *tb, *tc, *ratio_b, *ratio_r, *ratio_c, *td, *ratio_d; /* td: double */
     float *ex, *ey, *ef, *rx, *ry, *cx, *cy, *cf; /* e: the map's, c: the C loops' outputs */
     int32_t *ecv, *edv;                           /* the map's convergence, divergence steps */
-    clopt_engine_times *dev;                      /* the map's device times */
+    bench_split *dev;                             /* the map's rounds, for the time split */
     unsigned *ccv, *cdv;
     double *starts;
     bench_adam_step *k;
@@ -180,7 +181,7 @@ static void report(const bench_args *a, clopt_context *ctx, buffers *b, const ch
                work / tb / 1e9, rb, work / tc / 1e9, rc, rr, c->differ, c->diff, c->converged,
                c->converge_differ, c->diverge_differ);
     if (a->json) {
-        bench_report_split(b->te, b->dev, r, work, 1);
+        bench_report_split(b->dev, r, work, 1);
         report_double(a, b, dbl, work);
         puts("}");
     } else
@@ -200,7 +201,7 @@ static void report(const bench_args *a, clopt_context *ctx, buffers *b, const ch
                work / te / 1e9, te, work / tr / 1e9, tr, work / tb / 1e9, tb, work / tc / 1e9, tc,
                rb, rc, rr, c->differ, c->diff, c->converged, c->converge_differ, c->diverge_differ);
     if (!a->json) {
-        bench_report_split(b->te, b->dev, r, work, 0);
+        bench_report_split(b->dev, r, work, 0);
         report_double(a, b, dbl, work);
     }
 }
@@ -233,7 +234,7 @@ int clopt_cli_bench_explore(int argc, char **argv)
     const size_t n = (size_t)(a.size * a.size);
     buffers b = {0};
     clopt_error err;
-    clopt_context *ctx = cli_bench_context(CMD, a.device, &err);
+    clopt_context *ctx = cli_bench_context(CMD, a.device, 1, &err);
     if (!ctx) {
         fprintf(stderr, CMD ": %s\n", err.text);
         return 1;

@@ -175,7 +175,7 @@ int clopt_cli_bench_gemm(int argc, char **argv)
     int rc = parse(argc, argv, &a);
     if (rc) return rc;
     clopt_error err = {0};
-    clopt_context *ctx = cli_bench_context(CMD, a.device, &err);
+    clopt_context *ctx = cli_bench_context(CMD, a.device, 0, &err);
     if (!ctx) {
         fprintf(stderr, CMD ": %s\n", err.text);
         return err.status == CLOPT_ENODEVICE ? 2 : 1;

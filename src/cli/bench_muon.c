@@ -282,7 +282,7 @@ int clopt_cli_bench_muon(int argc, char **argv)
                 cfg.info->name);
         return 2;
     }
-    clopt_context *ctx = cli_bench_context(CMD, a.device, &err);
+    clopt_context *ctx = cli_bench_context(CMD, a.device, 0, &err);
     if (!ctx) {
         fprintf(stderr, CMD ": %s\n", err.text);
         return err.status == CLOPT_ENODEVICE ? 2 : 1;

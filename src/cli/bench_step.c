@@ -573,7 +573,7 @@ int clopt_cli_bench_step(int argc, char **argv)
         fprintf(stderr, CMD ": --optimizer: %s\n", err.text);
         return 2;
     }
-    clopt_context *ctx = cli_bench_context(CMD, a.device, &err);
+    clopt_context *ctx = cli_bench_context(CMD, a.device, 0, &err);
     if (!ctx) {
         fprintf(stderr, CMD ": %s\n", err.text);
         return err.status == CLOPT_ENODEVICE ? 2 : 1;

@@ -75,7 +75,7 @@ int clopt_cli_bench_tune(int argc, char **argv)
     const clopt_tune_plan coarse = clopt_tune_coarse(&full);
     double *tf = malloc(a.repeat * sizeof *tf), *tc = malloc(a.repeat * sizeof *tc);
     clopt_error err;
-    clopt_context *ctx = cli_bench_context(CMD, a.device, &err);
+    clopt_context *ctx = cli_bench_context(CMD, a.device, 0, &err);
     if (!ctx || !tf || !tc || !all) {
         fprintf(stderr, CMD ": %s\n", ctx ? "out of memory" : err.text);
         rc = 1;

@@ -77,13 +77,14 @@ static int whole_machine(void)
     return 1;
 }
 
-clopt_context *cli_bench_context(const char *cmd, const char *device, clopt_error *err)
+clopt_context *cli_bench_context(const char *cmd, const char *device, int profile, clopt_error *err)
 {
     /* PoCL pins its thread i to CPU i (and aborts if it cannot): only where that is this
      * process's CPU set, and where the environment binds nothing itself */
     const int bind = !cli_warn_binding(cmd) && !getenv("POCL_AFFINITY") && whole_machine();
     if (bind) setenv("POCL_AFFINITY", "1", 1); /* read by PoCL's threads as they start */
-    clopt_context *ctx = clopt_context_create_queue(device, CL_QUEUE_PROFILING_ENABLE, err);
+    clopt_context *ctx =
+        clopt_context_create_queue(device, profile ? CL_QUEUE_PROFILING_ENABLE : 0, err);
     if (ctx && bind) bind_openmp();
     return ctx;
 }

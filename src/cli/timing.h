@@ -35,9 +35,11 @@ int cli_warn_binding(const char *cmd);
  * Unbound, a pause between contenders let the scheduler wake both threads of a 2-CPU
  * contender on one CPU: an OpenMP triad ran at 26-33 GB/s in about half the rounds and
  * 50-67 in the others, PoCL's at 33-76 (docs/performance.md). NULL with err filled when
- * the context cannot be created. Its queue profiles (CL_QUEUE_PROFILING_ENABLE): the
- * engine's benchmarks report the device's share of their time (clopt_run_times).
+ * the context cannot be created. With `profile`, its queue profiles
+ * (CL_QUEUE_PROFILING_ENABLE), for the engine's benchmarks to split their time
+ * (bench_report_split); the others time the queue that users get.
  */
-clopt_context *cli_bench_context(const char *cmd, const char *device, clopt_error *err);
+clopt_context *cli_bench_context(const char *cmd, const char *device, int profile,
+                                 clopt_error *err);
 
 #endif

@@ -746,7 +746,7 @@ test('layout: 360 to 1920 px, every view, both languages, an own function typed:
 // viewport and every language once (the layout test above takes every width in both
 // languages, and the Korean one below every viewport); CLOPT_TEST_LONG=1 (tools/test --long)
 // runs all four pairs.
-const PAIRS = process.env.CLOPT_TEST_LONG === '1'
+const PAIRS = !['', '0', undefined].includes(process.env.CLOPT_TEST_LONG)
   ? SCREENS.flatMap((viewport) => LANGS.map((lang) => [viewport, lang]))
   : [[SCREENS[0], 'ko'], [SCREENS[1], 'en']];
 for (const [viewport, lang] of PAIRS) {
