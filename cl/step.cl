@@ -32,7 +32,7 @@
  * addressed from the chunk's start, (p + c.x)[j], not p[c.x + j]: the compiler cannot prove
  * that the 32-bit sum does not wrap (the host keeps offsets below 2^32), and j alone is a
  * plain stride (SGD on a Zen 1 EPYC went from 0.91-0.92 to 0.93-0.94 of the same-traffic
- * kernel). Lamb's kernels, below, keep p[c.x + j]: not measured.
+ * kernel). Lamb's kernels take p the same way.
  */
 #define CLOPT_STEP_LOAD(NSTATE)                                                                \
     const ulong s = (ulong)c.y * 16 + j;                                                       \
@@ -139,7 +139,7 @@
             CLOPT_STEP_RANGE(j, c.z)                                                           \
             {                                                                                  \
                 const ulong s = (ulong)c.y * 16 + j;                                           \
-                mp = fmax(mp, fabs(p[c.x + j]));                                               \
+                mp = fmax(mp, fabs((p + c.x)[j]));                                             \
                 mu = fmax(mu, fabs(clopt_rule_##NAME##_direction(s0[s], s1[s], k)));           \
             }                                                                                  \
         }                                                                                      \
@@ -147,7 +147,7 @@
             CLOPT_STEP_RANGE(j, c.z)                                                           \
             {                                                                                  \
                 const ulong s = (ulong)c.y * 16 + j;                                           \
-                const float xp = mp > 0.0f ? p[c.x + j] / mp : 0.0f;                           \
+                const float xp = mp > 0.0f ? (p + c.x)[j] / mp : 0.0f;                         \
                 const float xu =                                                               \
                     mu > 0.0f ? clopt_rule_##NAME##_direction(s0[s], s1[s], k) / mu : 0.0f;   \
                 qp += xp * xp;                                                                 \
@@ -173,7 +173,7 @@
     clopt_real ppv = 0.0f, uuv = 0.0f;                                                         \
     uint j = lo_;                                                                              \
     for (; j + CLOPT_TW <= hi_; j += CLOPT_TW) {                                               \
-        const clopt_real pv = CLOPT_LOAD(p, c.x + j);                                          \
+        const clopt_real pv = CLOPT_LOAD(p + c.x, j);                                          \
         const clopt_real u = CLOPT_LOAD(u_, j - lo_);                                          \
         ppv += pv * pv;                                                                        \
         uuv += u * u;                                                                          \
@@ -181,7 +181,7 @@
     float pp = clopt_lane_sum(ppv), uu = clopt_lane_sum(uuv);                                  \
     for (; j < hi_; j++) {                                                                     \
         const ulong s = (ulong)c.y * 16 + j;                                                   \
-        const float pj = p[c.x + j], u = clopt_rule_##NAME##_direction(s0[s], s1[s], k);       \
+        const float pj = (p + c.x)[j], u = clopt_rule_##NAME##_direction(s0[s], s1[s], k);    \
         pp += pj * pj;                                                                         \
         uu += u * u;                                                                           \
     }                                                                                          \
@@ -254,12 +254,11 @@ inline float clopt_lane_sum(clopt_real v)
         const float r = ratio[c.w];                                                            \
         CLOPT_STEP_RANGE(j, c.z)                                                               \
         {                                                                                      \
-            const uint i = c.x + j;                                                            \
             const ulong s = (ulong)c.y * 16 + j;                                               \
-            float pi = p[i];                                                                   \
+            float pi = (p + c.x)[j];                                                           \
             clopt_rule_##NAME##_apply(&pi, clopt_rule_##NAME##_direction(s0[s], s1[s], k), r, \
                                       k);                                                      \
-            p[i] = pi;                                                                         \
+            (p + c.x)[j] = pi;                                                                 \
         }                                                                                      \
     }
 
