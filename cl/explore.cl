@@ -85,7 +85,8 @@ CLOPT_INLINE void clopt_explore(const bool sweep, const uint kind, const clopt_l
         /* Each phase a loop over the groups, its branches outside it (as the trajectory
          * kernel's): f, the gradient, divergence and convergence, the sums, noise, f at the
          * last step, the update. */
-        clopt_trajectory_fs(L.fn, L.groups, s, x, y, f, gx, gy, dv, cv, L.fstar, L.tol);
+        clopt_trajectory_fs(L.fn, L.groups, s, L.auc || !update, x, y, f, gx, gy, dv, cv, L.fstar,
+                            L.tol);
         if (L.auc)
             CLOPT_FOR_GROUPS(g, L.groups)
             { /* Kahan: 1e7 steps add up without losing the small terms */
