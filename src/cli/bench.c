@@ -90,14 +90,17 @@ void bench_report_split(const bench_split *s, size_t rounds, double work, int js
     for (size_t k = 0; k < 4 && profiled; k++)
         m[k] = cli_median(v + k * rounds, rounds);
     free(v);
-    if (json && profiled)
-        printf(", \"kernel_gps\": %.4f, \"ratio_kernel\": %.3f, \"transfers_share\": %.3f, "
-               "\"host_share\": %.3f",
-               work / m[0] / 1e9, m[1], m[2], m[3]);
-    else if (json)
-        printf(", \"kernel_gps\": null, \"ratio_kernel\": null, \"transfers_share\": null, "
-               "\"host_share\": null");
-    else if (profiled)
+    if (json) { /* each key once: its value, or null where the device gave no profile */
+        static const char *const key[4] = {"kernel_gps", "ratio_kernel", "transfers_share",
+                                           "host_share"};
+        for (size_t k = 0; k < 4; k++) {
+            printf(", \"%s\": ", key[k]);
+            if (!profiled)
+                fputs("null", stdout);
+            else
+                printf(k == 0 ? "%.4f" : "%.3f", k == 0 ? work / m[0] / 1e9 : m[k]);
+        }
+    } else if (profiled)
         printf("  the engine's time (the device's profile): kernel %.1f%%, transfers %.1f%%,\n"
                "  host and waits %.1f%%; the kernel alone %.3f G point-steps/s, the engine %.2f "
                "of it\n",

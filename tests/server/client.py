@@ -14,6 +14,9 @@ import unittest
 
 import openapi
 
+# tools/test --long (CLOPT_TEST_LONG=1): the longer versions of the load and attack tests.
+LONG = os.environ.get("CLOPT_TEST_LONG", "0") not in ("", "0")
+
 
 class Server:
     """`clopt serve --port 0 ...`: the URL from its first line; stop() checks a clean exit."""

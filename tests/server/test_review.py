@@ -22,10 +22,9 @@ from urllib.parse import quote
 
 sys.path.insert(0, os.path.dirname(__file__))
 import test_server  # noqa: E402
-from client import Server, Stream, get_json, post_json, request, wait_until  # noqa: E402
+from client import LONG, Server, Stream, get_json, post_json, request, wait_until  # noqa: E402
 
 BINARY = None
-LONG = os.environ.get("CLOPT_TEST_LONG", "0") not in ("", "0")
 
 
 def load(port):

@@ -17,8 +17,8 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from client import (Server, ServerTestCase, Stream, get_json, post_json, points_of, raw,  # noqa: E402
-                    request, wait_until)
+from client import (LONG, Server, ServerTestCase, Stream, get_json, post_json,  # noqa: E402
+                    points_of, raw, request, wait_until)
 
 BINARY = None
 
@@ -27,7 +27,6 @@ BINARY = None
 RSS_OVERHEAD_KIB = 64 << 10
 # AddressSanitizer keeps freed memory in quarantine: resident memory says nothing there.
 RSS_CHECKED = "ASAN_OPTIONS" not in os.environ
-LONG = os.environ.get("CLOPT_TEST_LONG", "0") not in ("", "0")
 
 RUN = {"function": "rosenbrock",
        "optimizers": ["adam(lr=0.05)", {"name": "sgd", "lr": 0.002, "momentum": 0.9},
