@@ -1,9 +1,10 @@
 /*
  * OpenCL C from an expression tree, forward mode: one statement per node for its value
- * v<i> and, where the node depends on x (on y), one for its derivative a<i> (b<i>). Subtrees
- * without x and y are folded in double on the host. Everything printed comes from this file's
- * templates, the function table of expr.h and numbers printed by clopt_expr_format_number:
- * no byte of the person's text reaches the source.
+ * v<i> (with sin and cos, one sincos that also gives the other, c<i> or s<i>, for the
+ * derivative) and, where the node depends on x (on y), one for its derivative a<i> (b<i>).
+ * Subtrees without x and y are folded in double on the host. Everything printed comes from
+ * this file's templates, the function table of expr.h and numbers printed by
+ * clopt_expr_format_number: no byte of the person's text reaches the source.
  *
  * Conventions where f has a kink: d|u| = sign(u) du with sign(0) = 0; min and max take the
  * derivative of the branch they choose (the first argument on a tie); sqrt(u), hypot(u, v)
@@ -229,11 +230,11 @@ static void emit_derivative(clopt_text *b, const clopt_expr_node *nodes, int i, 
             put(b, " - %s%s%s", W, dv.kind == ONE ? "" : " * ", dv.kind == ONE ? "" : dv.name);
         put(b, "%s", post);
         break;
-    case CLOPT_EXPR_SIN:
-        snprintf(c1, sizeof c1, "cos(%s)", U);
+    case CLOPT_EXPR_SIN: /* cos(u), from emit_value's sincos */
+        snprintf(c1, sizeof c1, "c%d", i);
         goto chain;
-    case CLOPT_EXPR_COS:
-        snprintf(c1, sizeof c1, "-sin(%s)", U);
+    case CLOPT_EXPR_COS: /* -sin(u), likewise */
+        snprintf(c1, sizeof c1, "-s%d", i);
         goto chain;
     case CLOPT_EXPR_TAN:
         snprintf(c1, sizeof c1, "(CLOPT_K(1.0) + %s * %s)", W, W);
@@ -322,6 +323,18 @@ static void emit_value(clopt_text *b, const clopt_expr_node *nodes, int i)
     const clopt_expr_node *n = &nodes[i];
     const ref u = value_ref(nodes, n->a);
     const ref v = n->b >= 0 ? value_ref(nodes, n->b) : u;
+    /* sin and cos: the derivative needs the other one of the same argument, and one sincos
+     * costs about what one of them does (c<i> or s<i> is the other) */
+    if (n->op == CLOPT_EXPR_SIN) {
+        put(b, "    clopt_real c%d;\n    const clopt_real v%d = CLOPT_SINCOS(%s, &c%d);\n", i, i,
+            u.name, i);
+        return;
+    }
+    if (n->op == CLOPT_EXPR_COS) {
+        put(b, "    clopt_real v%d;\n    const clopt_real s%d = CLOPT_SINCOS(%s, &v%d);\n", i, i,
+            u.name, i);
+        return;
+    }
     put(b, "    const clopt_real v%d = ", i);
     switch (n->op) {
     case CLOPT_EXPR_NEG:

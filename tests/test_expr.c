@@ -405,7 +405,8 @@ static cl_program build_double_program(clopt_expr **xs, size_t n)
     clopt_text t = {0};
     clopt_text_put(&t, "#pragma OPENCL EXTENSION cl_khr_fp64 : enable\n"
                        "typedef double clopt_real;\n#define CLOPT_INLINE inline\n"
-                       "#define CLOPT_K(c) c\n#define CLOPT_SELECT(a, b, c) ((c) ? (b) : (a))\n");
+                       "#define CLOPT_K(c) c\n#define CLOPT_SELECT(a, b, c) ((c) ? (b) : (a))\n"
+                       "#define CLOPT_SINCOS(x, c) sincos((x), (c))\n");
     for (size_t i = 0; i < n; i++) {
         char name[16];
         snprintf(name, sizeof name, "e%zu", i);

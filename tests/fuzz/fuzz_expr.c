@@ -31,6 +31,7 @@ static const char *const vocabulary[] = {"CLOPT_INLINE",
                                          "return",
                                          "CLOPT_K",
                                          "CLOPT_SELECT",
+                                         "CLOPT_SINCOS",
                                          "INFINITY",
                                          "NAN",
 #define CLOPT_EXPR_NAME(ID, name, args, cl) cl,
@@ -47,7 +48,7 @@ static const char *const vocabulary[] = {"CLOPT_INLINE",
 
 static int known(const char *w, size_t len)
 {
-    if ((w[0] == 'v' || w[0] == 'a' || w[0] == 'b') && len > 1) {
+    if (strchr("vabcs", w[0]) && len > 1) { /* v<i>, a<i>, b<i>, c<i>, s<i> */
         size_t i = 1;
         while (i < len && isdigit((unsigned char)w[i]))
             i++;
@@ -83,7 +84,7 @@ static void check_vocabulary(const char *src)
                 abort();
             }
             c = end;
-        } else if (strchr(" \n(){}*+-/,;=<>!", *c)) {
+        } else if (strchr(" \n(){}*+-/,;=<>!&", *c)) {
             c++;
         } else {
             fprintf(stderr, "byte 0x%02x outside the vocabulary in:\n%s\n", (unsigned char)*c, src);
@@ -138,7 +139,8 @@ static void compile(const char *function)
     const char *src[] = {"typedef float clopt_real;\n"
                          "#define CLOPT_INLINE inline __attribute__((always_inline))\n"
                          "#define CLOPT_K(c) c##f\n"
-                         "#define CLOPT_SELECT(a, b, c) select((a), (b), (c))\n",
+                         "#define CLOPT_SELECT(a, b, c) select((a), (b), (c))\n"
+                         "#define CLOPT_SINCOS(x, c) sincos((x), (c))\n",
                          function,
                          "__kernel void k(__global float *o)\n{\n    float gx, gy;\n"
                          "    o[0] = clopt_f_fuzz(o[1], o[2], &gx, &gy);\n"
