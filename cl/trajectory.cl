@@ -201,12 +201,13 @@ CLOPT_INLINE void clopt_trajectory_update(const uint kind, const uint live, cons
      * test stays in it (LLVM did not hoist the rule's amsgrad test out of the loop: a compare
      * and a branch per group and step); there the rule gets a zero of its own for each value
      * it does not keep (CLOPT_SLOT_DEAD), rather than the array's, which stays 0 untouched.
-     * Each value zeroed at every step was a store per group and step: on a Zen 1 EPYC a
-     * basin map of SGD took 1.21 - 1.26 s that way and takes 1.03 - 1.11 s now, RMSprop 2.91
-     * - 3.12 s and now 2.89 - 2.92. With one group (GPUs) there is no loop to hoist from, and
-     * no copy.
+     * Each value zeroed at every step was two stores (x, y) per group and step: on a Zen 1
+     * EPYC a basin map of SGD took 1.21 - 1.26 s that way and takes 1.03 - 1.11 s now,
+     * RMSprop 2.91 - 3.12 s and now 2.89 - 2.92. With one group (GPUs) there is no loop to
+     * hoist from, and no copy.
      */
-#define CLOPT_SLOT_DEAD(J, LEAN, FULL, LIVE, FIXED) ((FIXED) && LEAN < J && J <= FULL && (LIVE) < J)
+#define CLOPT_SLOT_DEAD(J, LEAN, FULL, LIVE, FIXED)                                            \
+    ((FIXED) && (LEAN) < (J) && (J) <= (FULL) && (LIVE) < (J))
 #define CLOPT_UPDATE_LOOP(KEY, SHAPE, LEAN, FULL, KS, LIVE, FIXED)                             \
     CLOPT_FOR_GROUPS(g, n)                                                                     \
     {                                                                                          \

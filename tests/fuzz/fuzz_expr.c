@@ -38,8 +38,6 @@ static const char *const vocabulary[] = {"CLOPT_INLINE",
                                          CLOPT_EXPR_FUNCTIONS(CLOPT_EXPR_NAME)
 #undef CLOPT_EXPR_NAME
                                              "sign",
-                                         "cos",
-                                         "sin",
                                          "cosh",
                                          "sinh",
                                          "sqrt",

@@ -22,7 +22,8 @@ from urllib.parse import quote
 
 sys.path.insert(0, os.path.dirname(__file__))
 import test_server  # noqa: E402
-from client import LONG, Server, Stream, get_json, post_json, request, wait_until  # noqa: E402
+from client import (LONG, RSS_CHECKED, Server, Stream, get_json, post_json, request,  # noqa: E402
+                    wait_until)
 
 BINARY = None
 
@@ -453,7 +454,6 @@ class Sampler:
 # What resident memory may rise beyond the charge once a first job of the same kind has run
 # (Case.warm): allocator slack, the connections (measured 3-8 MiB; see docs/performance.md).
 OVERHEAD = 16 << 20
-RSS_CHECKED = "ASAN_OPTIONS" not in os.environ
 
 
 def sweep(n, steps=100):

@@ -17,16 +17,14 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from client import (LONG, Server, ServerTestCase, Stream, get_json, post_json,  # noqa: E402
-                    points_of, raw, request, wait_until)
+from client import (LONG, RSS_CHECKED, Server, ServerTestCase, Stream, get_json,  # noqa: E402
+                    points_of, post_json, raw, request, wait_until)
 
 BINARY = None
 
 # What the server's resident memory may grow beyond --memory: allocator slack, the
 # OpenCL engine's buffers and the connections' own memory (measured: see docs/performance.md).
 RSS_OVERHEAD_KIB = 64 << 10
-# AddressSanitizer keeps freed memory in quarantine: resident memory says nothing there.
-RSS_CHECKED = "ASAN_OPTIONS" not in os.environ
 
 RUN = {"function": "rosenbrock",
        "optimizers": ["adam(lr=0.05)", {"name": "sgd", "lr": 0.002, "momentum": 0.9},
