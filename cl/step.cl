@@ -18,10 +18,12 @@
  * run, a plain loop the compiler vectorises within the work-item.
  */
 #if CLOPT_CONTIGUOUS
-#define CLOPT_STEP_RANGE(j, n)                                                                 \
+#define CLOPT_STEP_BOUNDS(n)                                                                   \
     const uint per_ = ((n) + CLOPT_WGS - 1) / CLOPT_WGS;                                      \
     const uint lo_ = min((uint)get_local_id(0) * per_, (uint)(n));                            \
-    const uint hi_ = min(lo_ + per_, (uint)(n));                                              \
+    const uint hi_ = min(lo_ + per_, (uint)(n))
+#define CLOPT_STEP_RANGE(j, n)                                                                 \
+    CLOPT_STEP_BOUNDS(n);                                                                      \
     for (uint j = lo_; j < hi_; j++)
 #else
 #define CLOPT_STEP_RANGE(j, n) for (uint j = get_local_id(0); j < (n); j += CLOPT_WGS)
@@ -165,13 +167,31 @@
 
 #if CLOPT_CONTIGUOUS
 #define CLOPT_TENSOR_PARTS CLOPT_WGS
-#define CLOPT_TENSOR_MOMENTS(NAME, NSTATE)                                                     \
-    float u_[CLOPT_WPI];                                                                       \
-    CLOPT_STEP_RANGE(j, c.z)                                                                   \
-    {                                                                                          \
+/*
+ * The moments loop on CPUs, as the element-wise loops: a copy with clipping and decoupled
+ * decay as constant 0 where they are off (Lamb on a Zen 1 EPYC went from 0.91-0.95 to
+ * 0.97-1.04 of the hand-written loop, `clopt bench step --optimizer lamb --repeat 15`, three
+ * pairs of binaries).
+ */
+#define CLOPT_TENSOR_MOMENTS_LOOP(NAME, NSTATE, KS)                                            \
+    for (uint j = lo_; j < hi_; j++) {                                                         \
+        const clopt_scalars k = KS;                                                            \
         CLOPT_STEP_LOAD(NSTATE);                                                               \
         u_[j - lo_] = clopt_rule_##NAME##_moments(&pi, gi, &a, &b, k);                         \
         CLOPT_STEP_STORE(NSTATE);                                                              \
+    }
+#define CLOPT_TENSOR_MOMENTS(NAME, NSTATE)                                                     \
+    float u_[CLOPT_WPI];                                                                       \
+    CLOPT_STEP_BOUNDS(c.z);                                                                    \
+    {                                                                                          \
+        const clopt_scalars kk_ = k;                                                           \
+        clopt_scalars plain_ = k;                                                              \
+        plain_.clipnorm = plain_.clipvalue = plain_.weight_decay = 0.0f;                       \
+        if (k.clipnorm > 0.0f || k.clipvalue > 0.0f || k.weight_decay > 0.0f) {                \
+            CLOPT_TENSOR_MOMENTS_LOOP(NAME, NSTATE, kk_)                                       \
+        } else {                                                                               \
+            CLOPT_TENSOR_MOMENTS_LOOP(NAME, NSTATE, plain_)                                    \
+        }                                                                                      \
     }                                                                                          \
     clopt_real ppv = 0.0f, uuv = 0.0f;                                                         \
     uint j = lo_;                                                                              \
