@@ -1,9 +1,10 @@
 /*
  * libFuzzer harness for the server's request path: any bytes, read as
  *
- *     METHOD \n TARGET \n (NAME: VALUE \n)* \n BODY
+ *     METHOD [VERSION] \n TARGET \n (NAME: VALUE \n)* \n BODY
  *
- * (the target's path and query %-decoded as libmicrohttpd decodes them), go through
+ * (the target's path and query %-decoded as libmicrohttpd decodes them; without a version,
+ * HTTP/1.0, where Host is optional; "POST HTTP/1.1" checks the Host rules), go through
  * srv_exchange: the same checks (srv_check_request) and parsers (runs, trainings,
  * landscapes) that libmicrohttpd's callbacks call. Whatever the bytes, the answer is a
  * status from 200 to 599 with a body that is valid JSON: a JSON error naming a field, or
@@ -83,7 +84,7 @@ static void check_answer(srv *s, unsigned status, char *out, const srv_view *v)
     json_decref(j);
     if (status == 200 && !strcmp(v->method, "POST")) {
         /* The canonical request is itself a valid request with the same text. */
-        const srv_view again = {v->method, v->path, NULL, v->headers, 0, v->nheaders};
+        const srv_view again = {v->method, v->path, NULL, v->headers, 0, v->nheaders, v->version};
         char *twice = NULL;
         if (strlen(out) <= SRV_MAX_BODY) {
             if (srv_exchange(s, &again, out, strlen(out), &twice) != 200 || strcmp(twice, out))
@@ -118,6 +119,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         free(copy);
         return 0;
     }
+    const char *version = NULL;
+    char *space = strchr(method, ' ');
+    if (space) {
+        *space = '\0';
+        version = space + 1;
+    }
     char *query = strchr(target, '?');
     if (query) {
         *query++ = '\0';
@@ -130,7 +137,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         }
     }
     decode(target, 0);
-    const srv_view v = {method, target, args, headers, na, nh};
+    const srv_view v = {method, target, args, headers, na, nh, version};
     const size_t body = at < end ? (size_t)(end - at) : 0;
     char *out = NULL;
     srv *s = server();
