@@ -8,55 +8,68 @@
 /* Muon's adjust_lr (docs/semantics.md, "Muon"), by index. */
 static const char *const adjust_words[] = {"original", "match_rms_adamw", NULL};
 
+/* An entry without words: every range but CLOPT_RANGE_CHOICE. */
+#define CLOPT_PARAM(name, range, en, ko)                                                           \
+    {                                                                                              \
+        name, range, en, ko, NULL                                                                  \
+    }
+
 static const clopt_param_info params[CLOPT_P_COUNT] = {
-    [CLOPT_P_LR] = {"lr", CLOPT_RANGE_NONNEG, "learning rate", "학습률"},
-    [CLOPT_P_MOMENTUM] = {"momentum", CLOPT_RANGE_NONNEG,
-                          "fraction of the previous update that carries into the next",
-                          "이전 갱신량 가운데 다음 갱신으로 이어지는 비율"},
-    [CLOPT_P_DECAY] = {"decay", CLOPT_RANGE_NONNEG,
-                       "learning-rate decay: lr / (1 + decay * iterations)",
-                       "학습률 감쇠: lr / (1 + decay * 반복 횟수)"},
-    [CLOPT_P_NESTEROV] = {"nesterov", CLOPT_RANGE_BOOL, "use Nesterov momentum",
-                          "네스테로프 모멘텀을 쓸지 여부"},
-    [CLOPT_P_RHO] = {"rho", CLOPT_RANGE_UNIT, "decay rate of the running average",
-                     "이동 평균의 감쇠율"},
-    [CLOPT_P_BETA_1] = {"beta_1", CLOPT_RANGE_UNIT, "decay rate of the first-moment estimate",
-                        "1차 모멘트 추정치의 감쇠율"},
-    [CLOPT_P_BETA_2] = {"beta_2", CLOPT_RANGE_UNIT, "decay rate of the second-moment estimate",
-                        "2차 모멘트 추정치의 감쇠율"},
-    [CLOPT_P_EPSILON] = {"epsilon", CLOPT_RANGE_NONNEG,
-                         "small constant that keeps the division away from zero",
-                         "분모가 0에 너무 가까워지지 않게 더하는 작은 상수"},
-    [CLOPT_P_SCHEDULE_DECAY] = {"schedule_decay", CLOPT_RANGE_NONNEG,
-                                "decay of Nadam's momentum schedule", "Nadam의 모멘텀 스케줄 감쇠"},
-    [CLOPT_P_WEIGHT_DECAY] = {"weight_decay", CLOPT_RANGE_NONNEG,
-                              "decoupled weight decay: each step shrinks the parameters by "
-                              "lr * weight_decay of their value",
-                              "분리된 가중치 감쇠: 스텝마다 매개변수를 그 값의 "
-                              "lr * weight_decay만큼 줄입니다"},
-    [CLOPT_P_AMSGRAD] = {"amsgrad", CLOPT_RANGE_BOOL,
-                         "divide by the largest second-moment estimate so far (AMSGrad)",
-                         "지금까지의 2차 모멘트 추정치 중 가장 큰 값으로 나눕니다 (AMSGrad)"},
-    [CLOPT_P_WARMUP_STEPS] = {"warmup_steps", CLOPT_RANGE_NONNEG,
-                              "steps of linear warmup of the schedule-free rate",
-                              "스케줄 없는 학습률의 선형 워밍업 스텝 수"},
-    [CLOPT_P_R] = {"r", CLOPT_RANGE_NONNEG,
-                   "the average weighs step k by (k + 1)^r: 0 is a plain average",
-                   "평균에서 스텝 k의 가중치 (k + 1)^r: 0이면 단순 평균"},
-    [CLOPT_P_WEIGHT_LR_POWER] = {"weight_lr_power", CLOPT_RANGE_NONNEG,
-                                 "the average weighs each step by the largest rate so far to "
-                                 "this power",
-                                 "평균에서 각 스텝의 가중치를 지금까지 가장 큰 학습률의 이 "
-                                 "거듭제곱으로 둡니다"},
-    [CLOPT_P_NS_STEPS] = {"ns_steps", CLOPT_RANGE_ITERATIONS,
-                          "Newton-Schulz iterations that orthogonalise the momentum",
-                          "모멘텀을 직교화하는 뉴턴-슐츠 반복 횟수"},
-    [CLOPT_P_NS_A] = {"a", CLOPT_RANGE_FINITE, "Newton-Schulz coefficient of X",
-                      "뉴턴-슐츠 반복에서 X의 계수"},
-    [CLOPT_P_NS_B] = {"b", CLOPT_RANGE_FINITE, "Newton-Schulz coefficient of (X X^T) X",
-                      "뉴턴-슐츠 반복에서 (X X^T) X의 계수"},
-    [CLOPT_P_NS_C] = {"c", CLOPT_RANGE_FINITE, "Newton-Schulz coefficient of (X X^T)^2 X",
-                      "뉴턴-슐츠 반복에서 (X X^T)^2 X의 계수"},
+    [CLOPT_P_LR] = CLOPT_PARAM("lr", CLOPT_RANGE_NONNEG, "learning rate", "학습률"),
+    [CLOPT_P_MOMENTUM] = CLOPT_PARAM("momentum", CLOPT_RANGE_NONNEG,
+                                     "fraction of the previous update that carries into the next",
+                                     "이전 갱신량 가운데 다음 갱신으로 이어지는 비율"),
+    [CLOPT_P_DECAY] = CLOPT_PARAM("decay", CLOPT_RANGE_NONNEG,
+                                  "learning-rate decay: lr / (1 + decay * iterations)",
+                                  "학습률 감쇠: lr / (1 + decay * 반복 횟수)"),
+    [CLOPT_P_NESTEROV] = CLOPT_PARAM("nesterov", CLOPT_RANGE_BOOL, "use Nesterov momentum",
+                                     "네스테로프 모멘텀을 쓸지 여부"),
+    [CLOPT_P_RHO] = CLOPT_PARAM("rho", CLOPT_RANGE_UNIT, "decay rate of the running average",
+                                "이동 평균의 감쇠율"),
+    [CLOPT_P_BETA_1] =
+        CLOPT_PARAM("beta_1", CLOPT_RANGE_UNIT, "decay rate of the first-moment estimate",
+                    "1차 모멘트 추정치의 감쇠율"),
+    [CLOPT_P_BETA_2] =
+        CLOPT_PARAM("beta_2", CLOPT_RANGE_UNIT, "decay rate of the second-moment estimate",
+                    "2차 모멘트 추정치의 감쇠율"),
+    [CLOPT_P_EPSILON] = CLOPT_PARAM("epsilon", CLOPT_RANGE_NONNEG,
+                                    "small constant that keeps the division away from zero",
+                                    "분모가 0에 너무 가까워지지 않게 더하는 작은 상수"),
+    [CLOPT_P_SCHEDULE_DECAY] =
+        CLOPT_PARAM("schedule_decay", CLOPT_RANGE_NONNEG, "decay of Nadam's momentum schedule",
+                    "Nadam의 모멘텀 스케줄 감쇠"),
+    [CLOPT_P_WEIGHT_DECAY] =
+        CLOPT_PARAM("weight_decay", CLOPT_RANGE_NONNEG,
+                    "decoupled weight decay: each step shrinks the parameters by "
+                    "lr * weight_decay of their value",
+                    "분리된 가중치 감쇠: 스텝마다 매개변수를 그 값의 "
+                    "lr * weight_decay만큼 줄입니다"),
+    [CLOPT_P_AMSGRAD] =
+        CLOPT_PARAM("amsgrad", CLOPT_RANGE_BOOL,
+                    "divide by the largest second-moment estimate so far (AMSGrad)",
+                    "지금까지의 2차 모멘트 추정치 중 가장 큰 값으로 나눕니다 (AMSGrad)"),
+    [CLOPT_P_WARMUP_STEPS] = CLOPT_PARAM("warmup_steps", CLOPT_RANGE_NONNEG,
+                                         "steps of linear warmup of the schedule-free rate",
+                                         "스케줄 없는 학습률의 선형 워밍업 스텝 수"),
+    [CLOPT_P_R] = CLOPT_PARAM("r", CLOPT_RANGE_NONNEG,
+                              "the average weighs step k by (k + 1)^r: 0 is a plain average",
+                              "평균에서 스텝 k의 가중치 (k + 1)^r: 0이면 단순 평균"),
+    [CLOPT_P_WEIGHT_LR_POWER] =
+        CLOPT_PARAM("weight_lr_power", CLOPT_RANGE_NONNEG,
+                    "the average weighs each step by the largest rate so far to "
+                    "this power",
+                    "평균에서 각 스텝의 가중치를 지금까지 가장 큰 학습률의 이 "
+                    "거듭제곱으로 둡니다"),
+    [CLOPT_P_NS_STEPS] = CLOPT_PARAM("ns_steps", CLOPT_RANGE_ITERATIONS,
+                                     "Newton-Schulz iterations that orthogonalise the momentum",
+                                     "모멘텀을 직교화하는 뉴턴-슐츠 반복 횟수"),
+    [CLOPT_P_NS_A] = CLOPT_PARAM("a", CLOPT_RANGE_FINITE, "Newton-Schulz coefficient of X",
+                                 "뉴턴-슐츠 반복에서 X의 계수"),
+    [CLOPT_P_NS_B] = CLOPT_PARAM("b", CLOPT_RANGE_FINITE, "Newton-Schulz coefficient of (X X^T) X",
+                                 "뉴턴-슐츠 반복에서 (X X^T) X의 계수"),
+    [CLOPT_P_NS_C] =
+        CLOPT_PARAM("c", CLOPT_RANGE_FINITE, "Newton-Schulz coefficient of (X X^T)^2 X",
+                    "뉴턴-슐츠 반복에서 (X X^T)^2 X의 계수"),
     [CLOPT_P_ADJUST_LR] = {"adjust_lr", CLOPT_RANGE_CHOICE,
                            "scale of the step by the matrix's shape: \"original\" sqrt(max(1, "
                            "rows / cols)), \"match_rms_adamw\" 0.2 sqrt(max(rows, cols))",
@@ -64,13 +77,14 @@ static const clopt_param_info params[CLOPT_P_COUNT] = {
                            "\"match_rms_adamw\"는 0.2 sqrt(max(행, 열))",
                            adjust_words},
     [CLOPT_P_CLIPNORM] =
-        {"clipnorm", CLOPT_RANGE_POSITIVE,
-         "rescale all gradients when their global L2 norm reaches this value",
-         "전체 기울기의 L2 노름이 이 값에 이르면 모든 기울기를 같은 비율로 줄입니다"},
-    [CLOPT_P_CLIPVALUE] = {"clipvalue", CLOPT_RANGE_POSITIVE,
-                           "clip each gradient element to [-clipvalue, clipvalue]",
-                           "기울기의 각 원소를 [-clipvalue, clipvalue] 범위로 자릅니다"},
+        CLOPT_PARAM("clipnorm", CLOPT_RANGE_POSITIVE,
+                    "rescale all gradients when their global L2 norm reaches this value",
+                    "전체 기울기의 L2 노름이 이 값에 이르면 모든 기울기를 같은 비율로 줄입니다"),
+    [CLOPT_P_CLIPVALUE] = CLOPT_PARAM("clipvalue", CLOPT_RANGE_POSITIVE,
+                                      "clip each gradient element to [-clipvalue, clipvalue]",
+                                      "기울기의 각 원소를 [-clipvalue, clipvalue] 범위로 자릅니다"),
 };
+#undef CLOPT_PARAM
 
 /*
  * Equation lines (catalogue.h, clopt_equation) shared by several rows. The page prints the
