@@ -74,34 +74,43 @@
     }
 /*
  * CPUs: where clipping, decoupled decay and Nesterov are off (every kind's defaults), a copy
- * of the loop with the four as constants, so that no test of them stays in it: LLVM had left
+ * of a loop with the four as constants, so that no test of them stays in it: LLVM had left
  * the rule's clipvalue and weight_decay tests in the loop, a compare and a branch per 8
  * floats (`perf annotate`, Lion). Lion on a Zen 1 EPYC went from 0.89-0.92 to 0.93-0.94 of
  * the same-traffic kernel (`clopt bench step --optimizer lion --repeat 40`, three pairs);
  * SGD, with Nesterov's test taken out too, from 0.94-0.97 to 0.99-1.03 (three pairs, with
- * and without momentum alike). The step program builds about 0.1 s longer. The same bits:
- * with the four at 0 the rule skips them.
- * GPUs keep one loop (each work-item's few elements; the program builds once per kind there).
+ * and without momentum alike); Lamb's moments loop from 0.91-0.95 to 0.97-1.04 of the
+ * hand-written loop (`--optimizer lamb --repeat 15`, three pairs). The step program builds
+ * about 0.1 s longer. The same bits: with the four at 0 the rule skips them.
+ * LOOP(RULE, NSTATE, KS) is the loop, KS the scalars it binds to its own k (kk_: a name
+ * other than k, which the loop's k would shadow). GPUs keep one loop (each work-item's few
+ * elements; the program builds once per kind there).
  */
 #if CLOPT_CONTIGUOUS
-#define CLOPT_STEP_LOOPS(RULE, NSTATE)                                                         \
-    clopt_scalars plain_ = k;                                                                  \
-    plain_.clipnorm = plain_.clipvalue = plain_.weight_decay = plain_.nesterov = 0.0f;         \
-    if (k.clipnorm > 0.0f || k.clipvalue > 0.0f || k.weight_decay > 0.0f ||                    \
-        k.nesterov != 0.0f) {                                                                  \
-        CLOPT_STEP_LOOP(RULE, NSTATE, kk_)                                                     \
-    } else {                                                                                   \
-        CLOPT_STEP_LOOP(RULE, NSTATE, plain_)                                                  \
+#define CLOPT_STEP_LOOPS(LOOP, RULE, NSTATE)                                                   \
+    {                                                                                          \
+        const clopt_scalars kk_ = k;                                                           \
+        clopt_scalars plain_ = k;                                                              \
+        plain_.clipnorm = plain_.clipvalue = plain_.weight_decay = plain_.nesterov = 0.0f;     \
+        if (k.clipnorm > 0.0f || k.clipvalue > 0.0f || k.weight_decay > 0.0f ||                \
+            k.nesterov != 0.0f) {                                                              \
+            LOOP(RULE, NSTATE, kk_)                                                            \
+        } else {                                                                               \
+            LOOP(RULE, NSTATE, plain_)                                                         \
+        }                                                                                      \
     }
 #else
-#define CLOPT_STEP_LOOPS(RULE, NSTATE) CLOPT_STEP_LOOP(RULE, NSTATE, kk_)
+#define CLOPT_STEP_LOOPS(LOOP, RULE, NSTATE)                                                   \
+    {                                                                                          \
+        const clopt_scalars kk_ = k;                                                           \
+        LOOP(RULE, NSTATE, kk_)                                                                \
+    }
 #endif
 #define CLOPT_STEP_KERNEL(NAME, RULE, NSTATE)                                                  \
     CLOPT_STEP_KERNEL_HEAD(clopt_step_##NAME)(CLOPT_STEP_ARGS)                                 \
     {                                                                                          \
         CLOPT_STEP_CHUNK;                                                                      \
-        const clopt_scalars kk_ = k;                                                           \
-        CLOPT_STEP_LOOPS(RULE, NSTATE)                                                         \
+        CLOPT_STEP_LOOPS(CLOPT_STEP_LOOP, RULE, NSTATE)                                        \
     }
 
 /*
@@ -167,12 +176,7 @@
 
 #if CLOPT_CONTIGUOUS
 #define CLOPT_TENSOR_PARTS CLOPT_WGS
-/*
- * The moments loop on CPUs, as the element-wise loops: a copy with clipping and decoupled
- * decay as constant 0 where they are off (Lamb on a Zen 1 EPYC went from 0.91-0.95 to
- * 0.97-1.04 of the hand-written loop, `clopt bench step --optimizer lamb --repeat 15`, three
- * pairs of binaries).
- */
+/* The moments loop on CPUs, copied as the element-wise loops are (CLOPT_STEP_LOOPS). */
 #define CLOPT_TENSOR_MOMENTS_LOOP(NAME, NSTATE, KS)                                            \
     for (uint j = lo_; j < hi_; j++) {                                                         \
         const clopt_scalars k = KS;                                                            \
@@ -183,16 +187,7 @@
 #define CLOPT_TENSOR_MOMENTS(NAME, NSTATE)                                                     \
     float u_[CLOPT_WPI];                                                                       \
     CLOPT_STEP_BOUNDS(c.z);                                                                    \
-    {                                                                                          \
-        const clopt_scalars kk_ = k;                                                           \
-        clopt_scalars plain_ = k;                                                              \
-        plain_.clipnorm = plain_.clipvalue = plain_.weight_decay = 0.0f;                       \
-        if (k.clipnorm > 0.0f || k.clipvalue > 0.0f || k.weight_decay > 0.0f) {                \
-            CLOPT_TENSOR_MOMENTS_LOOP(NAME, NSTATE, kk_)                                       \
-        } else {                                                                               \
-            CLOPT_TENSOR_MOMENTS_LOOP(NAME, NSTATE, plain_)                                    \
-        }                                                                                      \
-    }                                                                                          \
+    CLOPT_STEP_LOOPS(CLOPT_TENSOR_MOMENTS_LOOP, NAME, NSTATE)                                  \
     clopt_real ppv = 0.0f, uuv = 0.0f;                                                         \
     uint j = lo_;                                                                              \
     for (; j + CLOPT_TW <= hi_; j += CLOPT_TW) {                                               \

@@ -1,5 +1,6 @@
-// What every browser test shares: the server on a free loopback port, and the browser; and the
-// explore view's helpers of the zoom tests (zoom, trainability): a computed window, a mouse
+// What every browser test shares: the server on a free loopback port, the browser, a page that
+// reports its errors, the run's state and the scrubber's end; and the explore view's helpers of
+// the zoom tests (zoom, trainability): the POSTed explorations, a computed window, a mouse
 // rectangle, a finger, the breadcrumb, the map's pixels.
 import { spawn } from 'node:child_process';
 
@@ -17,6 +18,46 @@ export function startServer(binary) {
 /** Headless Chromium: Debian's, or the one $CHROMIUM names. */
 export function launchBrowser() {
   return chromium.launch({ executablePath: process.env.CHROMIUM || '/usr/bin/chromium', args: ['--no-sandbox'] });
+}
+
+/**
+ * A new page (`options`: browser.newPage's, e.g. a viewport) on `address`; its console errors
+ * and page errors are pushed onto `problems`. `setup(page)`, if given, runs before it loads.
+ */
+export async function openPage(browser, address, problems, options = {}, setup = null) {
+  const page = await browser.newPage(options);
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
+  if (setup) await setup(page);
+  await page.goto(address);
+  return page;
+}
+
+/** Waits until the page's run state (body's data-state) is one of `wanted`, and returns it. */
+export async function waitState(page, wanted, timeout = 60000) {
+  await page.waitForFunction((w) => w.includes(document.body.dataset.state), wanted, { timeout });
+  return page.evaluate(() => document.body.dataset.state);
+}
+
+/** Seeks to the last step: every trajectory is drawn whole. */
+export async function seekEnd(page) {
+  await page.evaluate(() => {
+    const s = document.getElementById('scrub');
+    s.value = s.max;
+    s.dispatchEvent(new Event('input'));
+  });
+  await page.waitForFunction(() => {
+    const s = document.getElementById('scrub');
+    return document.getElementById('step-label').textContent.startsWith(`${s.max} /`);
+  });
+}
+
+/** Lists the bodies of the page's POSTs to /api/v1/explorations in page.posts. */
+export function watchExplorations(page) {
+  page.posts = [];
+  page.on('request', (r) => {
+    if (r.method() === 'POST' && r.url().endsWith('/api/v1/explorations')) page.posts.push(JSON.parse(r.postData()));
+  });
 }
 
 /** Waits until the full grid of a window the server computed is drawn (after the hash left `from`). */

@@ -10,7 +10,7 @@ import { after, before, test } from 'node:test';
 
 import { TEXT } from '../../web/js/i18n.js';
 import { LESSONS } from '../../web/js/lessondata.js';
-import { launchBrowser, startServer } from './harness.mjs';
+import { launchBrowser, openPage, startServer } from './harness.mjs';
 
 const [binary, artifacts] = process.argv.slice(2);
 let server;
@@ -18,13 +18,7 @@ let url;
 let browser;
 const problems = [];
 
-async function open(hash, viewport) {
-  const page = await browser.newPage({ viewport });
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
-  await page.goto(url + hash);
-  return page;
-}
+const open = (hash, viewport) => openPage(browser, url + hash, problems, { viewport });
 
 const card = '#lesson-card';
 const waitPhase = (page, n, wanted) => page.waitForFunction(([k, w]) => {

@@ -12,7 +12,7 @@ import { TEXT } from '../../web/js/i18n.js';
 import { REFUSALS } from '../../web/js/refusals.js';
 import { FIRST_RACE } from '../../web/js/presets.js';
 import { readable } from '../../web/js/scales.js';
-import { launchBrowser, startServer } from './harness.mjs';
+import { launchBrowser, openPage, seekEnd, startServer, waitState } from './harness.mjs';
 
 const [binary, artifacts] = process.argv.slice(2);
 let server;
@@ -25,20 +25,7 @@ const SCREENS = [{ width: 390, height: 844 }, { width: 1280, height: 800 }];
 const LANGS = ['en', 'ko'];
 const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
 
-async function open(hash = '', viewport = { width: 1280, height: 800 }) {
-  const page = await browser.newPage({ viewport });
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
-  await page.goto(url + hash);
-  return page;
-}
-
-const state = (page) => page.evaluate(() => document.body.dataset.state);
-
-async function waitState(page, wanted, timeout = 60000) {
-  await page.waitForFunction((w) => w.includes(document.body.dataset.state), wanted, { timeout });
-  return state(page);
-}
+const open = (hash = '', viewport = { width: 1280, height: 800 }) => openPage(browser, url + hash, problems, { viewport });
 
 /**
  * Clicks Run and waits for the run to end. The click handler sets "running" before it
@@ -47,19 +34,6 @@ async function waitState(page, wanted, timeout = 60000) {
 async function runAndWait(page, button = '#run') {
   await page.click(button);
   return waitState(page, ['done', 'error']);
-}
-
-/** Seeks to the last step: every trajectory is drawn whole. */
-async function seekEnd(page) {
-  await page.evaluate(() => {
-    const s = document.getElementById('scrub');
-    s.value = s.max;
-    s.dispatchEvent(new Event('input'));
-  });
-  await page.waitForFunction(() => {
-    const s = document.getElementById('scrub');
-    return document.getElementById('step-label').textContent.startsWith(`${s.max} /`);
-  });
 }
 
 const trajectoryPaths = (page) => page.$$eval('#landscape [data-trajectory]', (els) => els.map((e) => ({
@@ -1095,13 +1069,7 @@ test('Reset view puts the default view back in the URL', async () => {
 // Issue 35, the second student test: a phone, a first screen, a chart, settings that stay.
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
 
-async function openTouch(hash = '') {
-  const page = await browser.newPage(PHONE);
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
-  await page.goto(url + hash);
-  return page;
-}
+const openTouch = (hash = '') => openPage(browser, url + hash, problems, PHONE);
 
 /** A one-finger swipe up over the point (x, y) of the window, as chromium's touch input makes it. */
 async function swipeUp(page, x, y) {

@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 
 import { TEXT } from '../../web/js/i18n.js';
 import { readable } from '../../web/js/scales.js';
-import { launchBrowser, startServer } from './harness.mjs';
+import { launchBrowser, openPage, seekEnd, startServer, waitState } from './harness.mjs';
 
 const [binary, artifacts] = process.argv.slice(2);
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
@@ -21,32 +21,9 @@ let url;
 let browser;
 const problems = []; // console errors and page errors, from every page
 
-async function open(hash, screen = LAPTOP) {
-  const page = await browser.newPage(screen);
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
-  await page.goto(url + hash);
-  return page;
-}
+const open = (hash, screen = LAPTOP) => openPage(browser, url + hash, problems, screen);
 
 const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
-
-async function waitState(page, wanted, timeout = 60000) {
-  await page.waitForFunction((w) => w.includes(document.body.dataset.state), wanted, { timeout });
-  return page.evaluate(() => document.body.dataset.state);
-}
-
-async function seekEnd(page) {
-  await page.evaluate(() => {
-    const s = document.getElementById('scrub');
-    s.value = s.max;
-    s.dispatchEvent(new Event('input'));
-  });
-  await page.waitForFunction(() => {
-    const s = document.getElementById('scrub');
-    return document.getElementById('step-label').textContent.startsWith(`${s.max} /`);
-  });
-}
 
 const explorePass = (page, pass, timeout = 120000) => page.waitForFunction(
   (p) => document.body.dataset.explorePass === p, String(pass), { timeout });

@@ -16,7 +16,7 @@ import path from 'node:path';
 import { after, before, test } from 'node:test';
 
 import { TEXT } from '../../web/js/i18n.js';
-import { computed, crumbs, drag, finger, launchBrowser, pixels, startServer } from './harness.mjs';
+import { computed, crumbs, drag, finger, launchBrowser, openPage, pixels, startServer, watchExplorations } from './harness.mjs';
 
 const [binary, artifacts] = process.argv.slice(2);
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
@@ -32,14 +32,8 @@ const problems = []; // console errors and page errors, from every page
  * bodies), and each pass drawn in page's window.drawn: {pass, nx, ny, blue, orange} counted
  * from the canvas as the pass is marked drawn (the coarse one is replaced soon after).
  */
-async function open(hash, screen) {
-  const page = await browser.newPage(screen);
-  page.posts = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
-  page.on('request', (r) => {
-    if (r.method() === 'POST' && r.url().endsWith('/api/v1/explorations')) page.posts.push(JSON.parse(r.postData()));
-  });
+const open = (hash, screen) => openPage(browser, url + hash, problems, screen, async (page) => {
+  watchExplorations(page);
   await page.addInitScript(() => {
     window.drawn = [];
     const count = () => {
@@ -57,9 +51,7 @@ async function open(hash, screen) {
       if (document.body.dataset.explorePass !== undefined) count();
     }).observe(document.body, { attributes: true, attributeFilter: ['data-explore-pass'] }));
   });
-  await page.goto(url + hash);
-  return page;
-}
+});
 
 const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
 

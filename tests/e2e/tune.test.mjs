@@ -11,7 +11,7 @@ import { after, before, test } from 'node:test';
 
 
 import { NOISE_SEEDS, RACE_STARTS, TUNE_STARTS, TUNE_TEXT } from '../../web/js/tunefair.js';
-import { launchBrowser, startServer } from './harness.mjs';
+import { launchBrowser, openPage, startServer } from './harness.mjs';
 
 const [binary, artifacts] = process.argv.slice(2);
 const RACE = '#function=rosenbrock&opt=adam&opt=sgd(momentum=0.9)&opt=rmsprop&steps=300';
@@ -20,13 +20,7 @@ let url;
 let browser;
 const problems = [];
 
-async function open(hash) {
-  const page = await browser.newPage({ viewport: { width: 1280, height: 1100 } });
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
-  await page.goto(url + hash);
-  return page;
-}
+const open = (hash) => openPage(browser, url + hash, problems, { viewport: { width: 1280, height: 1100 } });
 
 const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
 const tuned = (page, phase) => page.waitForFunction((p) => document.body.dataset.tune === p, phase,

@@ -15,7 +15,7 @@ import { after, before, test } from 'node:test';
 
 import { magnificationText } from '../../web/js/explorewindow.js';
 import { TEXT } from '../../web/js/i18n.js';
-import { computed, crumbs, drag, finger, launchBrowser, pixels, startServer } from './harness.mjs';
+import { computed, crumbs, drag, finger, launchBrowser, openPage, pixels, startServer, watchExplorations } from './harness.mjs';
 
 const [binary, artifacts] = process.argv.slice(2);
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
@@ -28,17 +28,7 @@ let browser;
 const problems = []; // console errors and page errors, from every page
 
 /** A page on `hash`; its POSTs to /api/v1/explorations are listed in page.posts (their bodies). */
-async function open(hash, screen) {
-  const page = await browser.newPage(screen);
-  page.posts = [];
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
-  page.on('request', (r) => {
-    if (r.method() === 'POST' && r.url().endsWith('/api/v1/explorations')) page.posts.push(JSON.parse(r.postData()));
-  });
-  await page.goto(url + hash);
-  return page;
-}
+const open = (hash, screen) => openPage(browser, url + hash, problems, screen, watchExplorations);
 
 const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
 
