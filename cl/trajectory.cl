@@ -138,32 +138,27 @@ CLOPT_INLINE void clopt_trajectory_fs(uint fn, uint n, uint s, bool keep, const 
                                       const clopt_real fstar, const clopt_real tol)
 {
     const clopt_uint alive = (clopt_uint)(CLOPT_ALIVE);
+#define CLOPT_FS_LOOP(EVALUATE)                                                                \
+    CLOPT_FOR_GROUPS(g, n)                                                                     \
+    {                                                                                          \
+        const clopt_real fg = EVALUATE;                                                        \
+        if (keep)                                                                              \
+            f[g] = fg;                                                                         \
+        dv[g] = clopt_diverged(dv[g], fg, s);                                                  \
+        if (cv)                                                                                \
+            cv[g] = min(cv[g], select(alive, (clopt_uint)(s), fabs(fg - fstar) <= tol));       \
+    }
     switch (fn) {
 #define CLOPT_EVALUATE(ID, NAME)                                                               \
     case ID:                                                                                   \
-        CLOPT_FOR_GROUPS(g, n)                                                                 \
-        {                                                                                      \
-            const clopt_real fg = clopt_f_##NAME(x[g], y[g], &gx[g], &gy[g]);                  \
-            if (keep)                                                                          \
-                f[g] = fg;                                                                     \
-            dv[g] = clopt_diverged(dv[g], fg, s);                                              \
-            if (cv)                                                                            \
-                cv[g] = min(cv[g], select(alive, (clopt_uint)(s), fabs(fg - fstar) <= tol));   \
-        }                                                                                      \
+        CLOPT_FS_LOOP(clopt_f_##NAME(x[g], y[g], &gx[g], &gy[g]))                              \
         break;
         CLOPT_FUNCTIONS(CLOPT_EVALUATE)
 #undef CLOPT_EVALUATE
     default:
-        CLOPT_FOR_GROUPS(g, n)
-        {
-            const clopt_real fg = clopt_function(fn, x[g], y[g], &gx[g], &gy[g]);
-            if (keep)
-                f[g] = fg;
-            dv[g] = clopt_diverged(dv[g], fg, s);
-            if (cv)
-                cv[g] = min(cv[g], select(alive, (clopt_uint)(s), fabs(fg - fstar) <= tol));
-        }
+        CLOPT_FS_LOOP(clopt_function(fn, x[g], y[g], &gx[g], &gy[g]))
     }
+#undef CLOPT_FS_LOOP
 }
 
 /*
@@ -200,31 +195,32 @@ CLOPT_INLINE void clopt_trajectory_update(const uint kind, const uint live, cons
      * without momentum), the loop is a copy with both as constants (FIXED), so that neither
      * test stays in it (LLVM did not hoist the rule's amsgrad test out of the loop: a compare
      * and a branch per group and step); there the rule gets a zero of its own for each value
-     * it does not keep (CLOPT_SLOT_DEAD), rather than the array's, which stays 0 untouched.
+     * it does not keep (CLOPT_SLOT), rather than the array's, which stays 0 untouched.
      * Each value zeroed at every step was two stores (x, y) per group and step: on a Zen 1
      * EPYC a basin map of SGD took 1.21 - 1.26 s that way and takes 1.03 - 1.11 s now,
      * RMSprop 2.91 - 3.12 s and now 2.89 - 2.92. With one group (GPUs) there is no loop to
      * hoist from, and no copy.
      */
-#define CLOPT_SLOT_DEAD(J, LEAN, FULL, LIVE, FIXED)                                            \
-    ((FIXED) && (LEAN) < (J) && (J) <= (FULL) && (LIVE) < (J))
+#define CLOPT_SLOT_UNKEPT(J, LEAN, FULL, LIVE) ((LEAN) < (J) && (J) <= (FULL) && (LIVE) < (J))
+#define CLOPT_SLOT(J, V, DEAD, LEAN, FULL, LIVE, FIXED)                                        \
+    ((FIXED) && CLOPT_SLOT_UNKEPT(J, LEAN, FULL, LIVE) ? &dead[DEAD] : &V[g])
 #define CLOPT_UPDATE_LOOP(KEY, SHAPE, LEAN, FULL, KS, LIVE, FIXED)                             \
     CLOPT_FOR_GROUPS(g, n)                                                                     \
     {                                                                                          \
         const clopt_scalars k = KS;                                                            \
         clopt_real dead[6] = {0};                                                              \
-        clopt_real *sax = CLOPT_SLOT_DEAD(1, LEAN, FULL, LIVE, FIXED) ? &dead[0] : &ax[g];     \
-        clopt_real *say = CLOPT_SLOT_DEAD(1, LEAN, FULL, LIVE, FIXED) ? &dead[1] : &ay[g];     \
-        clopt_real *sbx = CLOPT_SLOT_DEAD(2, LEAN, FULL, LIVE, FIXED) ? &dead[2] : &bx[g];     \
-        clopt_real *sby = CLOPT_SLOT_DEAD(2, LEAN, FULL, LIVE, FIXED) ? &dead[3] : &by[g];     \
-        clopt_real *scx = CLOPT_SLOT_DEAD(3, LEAN, FULL, LIVE, FIXED) ? &dead[4] : &cx[g];     \
-        clopt_real *scy = CLOPT_SLOT_DEAD(3, LEAN, FULL, LIVE, FIXED) ? &dead[5] : &cy[g];     \
+        clopt_real *sax = CLOPT_SLOT(1, ax, 0, LEAN, FULL, LIVE, FIXED);                       \
+        clopt_real *say = CLOPT_SLOT(1, ay, 1, LEAN, FULL, LIVE, FIXED);                       \
+        clopt_real *sbx = CLOPT_SLOT(2, bx, 2, LEAN, FULL, LIVE, FIXED);                       \
+        clopt_real *sby = CLOPT_SLOT(2, by, 3, LEAN, FULL, LIVE, FIXED);                       \
+        clopt_real *scx = CLOPT_SLOT(3, cx, 4, LEAN, FULL, LIVE, FIXED);                       \
+        clopt_real *scy = CLOPT_SLOT(3, cy, 5, LEAN, FULL, LIVE, FIXED);                       \
         CLOPT_POINT_##SHAPE(KEY);                                                              \
-        if (!(FIXED) && LEAN < 1 && 1 <= FULL && (LIVE) < 1)                                   \
+        if (!(FIXED) && CLOPT_SLOT_UNKEPT(1, LEAN, FULL, LIVE))                                \
             ax[g] = ay[g] = (clopt_real)(0.0f);                                                \
-        if (!(FIXED) && LEAN < 2 && 2 <= FULL && (LIVE) < 2)                                   \
+        if (!(FIXED) && CLOPT_SLOT_UNKEPT(2, LEAN, FULL, LIVE))                                \
             bx[g] = by[g] = (clopt_real)(0.0f);                                                \
-        if (!(FIXED) && LEAN < 3 && 3 <= FULL && (LIVE) < 3)                                   \
+        if (!(FIXED) && CLOPT_SLOT_UNKEPT(3, LEAN, FULL, LIVE))                                \
             cx[g] = cy[g] = (clopt_real)(0.0f);                                                \
     }
     const clopt_scalars kk = k; /* the loop's own k is one of these two */
@@ -241,7 +237,8 @@ CLOPT_INLINE void clopt_trajectory_update(const uint kind, const uint live, cons
         CLOPT_OPTIMIZERS(CLOPT_TRAJECTORY_KIND)
 #undef CLOPT_TRAJECTORY_KIND
 #undef CLOPT_UPDATE_LOOP
-#undef CLOPT_SLOT_DEAD
+#undef CLOPT_SLOT
+#undef CLOPT_SLOT_UNKEPT
     }
 }
 
