@@ -1,8 +1,12 @@
-// What every browser test shares: the server on a free loopback port, the browser, a page that
-// reports its errors, the run's state and the scrubber's end; and the explore view's helpers of
-// the zoom tests (zoom, trainability): the POSTed explorations, a computed window, a mouse
-// rectangle, a finger, the breadcrumb, the map's pixels.
+// What every browser test shares: the server on a free loopback port and the browser (one
+// session per test file), a page that reports its errors, screenshots, the run's state and the
+// scrubber's end; and the explore view's helpers of the zoom tests (zoom, trainability): the
+// POSTed explorations, a computed window, a mouse rectangle, a finger, the breadcrumb, the
+// map's pixels.
 import { spawn } from 'node:child_process';
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { after, before } from 'node:test';
 
 import { chromium } from 'playwright-core';
 
@@ -31,6 +35,27 @@ export async function openPage(browser, address, problems, options = {}, setup =
   if (setup) await setup(page);
   await page.goto(address);
   return page;
+}
+
+/**
+ * A test file's session: `clopt serve` (binary) and the browser, started before the file's
+ * tests and stopped after them. Its open(hash, options, setup) is openPage on the server,
+ * reporting into its `problems`; its shot(page, name) saves a screenshot in `artifacts`.
+ */
+export function session(binary, artifacts) {
+  const s = { problems: [] };
+  before(async () => {
+    mkdirSync(artifacts, { recursive: true });
+    ({ server: s.server, url: s.url } = await startServer(binary));
+    s.browser = await launchBrowser();
+  });
+  after(async () => {
+    await s.browser?.close();
+    s.server?.kill('SIGTERM');
+  });
+  s.open = (hash, options, setup) => openPage(s.browser, s.url + hash, s.problems, options, setup);
+  s.shot = (page, name, fullPage = true) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage });
+  return s;
 }
 
 /** Waits until the page's run state (body's data-state) is one of `wanted`, and returns it. */

@@ -3,43 +3,30 @@
 // (predict, run, explain, one try-this) on one page, and saves screenshots of three lessons.
 //   node tests/e2e/lessons.test.mjs CLOPT_BINARY ARTIFACT_DIR
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 
 import { TEXT } from '../../web/js/i18n.js';
 import { LESSONS } from '../../web/js/lessondata.js';
-import { launchBrowser, openPage, startServer } from './harness.mjs';
+import { session } from './harness.mjs';
 
 const [binary, artifacts] = process.argv.slice(2);
-let server;
-let url;
-let browser;
-const problems = [];
+const s = session(binary, artifacts);
+const { problems } = s; // console errors and page errors, from every page
 
-const open = (hash, viewport) => openPage(browser, url + hash, problems, { viewport });
+const open = (hash, viewport) => s.open(hash, { viewport });
 
 const card = '#lesson-card';
 const waitPhase = (page, n, wanted) => page.waitForFunction(([k, w]) => {
   const e = document.querySelector('[data-lesson-open]');
   return e && e.dataset.lessonOpen === String(k) && e.dataset.phase === w;
 }, [n, wanted], { timeout: 60000 });
-const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `${name}.png`) });
+const shot = (page, name) => s.shot(page, name, false);
 
 /** No part of the page is wider than the window (no sideways scrolling). */
 const fits = (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
 
-before(async () => {
-  ({ server, url } = await startServer(binary));
-  browser = await launchBrowser();
-  mkdirSync(artifacts, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.kill('SIGTERM');
-});
 
 /**
  * One lesson, from predict to a try-this, in the page's current language: the texts are the
@@ -120,7 +107,7 @@ test('every lesson plays end to end, in English and in Korean', async () => {
   // Progress is remembered: every lesson done, and a visit without a number opens the last one.
   const done = await page.$$eval('[data-lesson].done', (bs) => bs.length);
   assert.equal(done, LESSONS.length);
-  await page.goto(url);
+  await page.goto(s.url);
   await page.reload();
   await page.waitForFunction(() => ['done', 'error'].includes(document.body.dataset.state), null, { timeout: 60000 });
   // waited for either so that a failure is quick; only 'done' passes

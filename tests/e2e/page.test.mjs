@@ -5,27 +5,25 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 
 import { TEXT } from '../../web/js/i18n.js';
 import { REFUSALS } from '../../web/js/refusals.js';
 import { FIRST_RACE } from '../../web/js/presets.js';
 import { readable } from '../../web/js/scales.js';
-import { launchBrowser, openPage, seekEnd, startServer, waitState } from './harness.mjs';
+import { seekEnd, session, waitState } from './harness.mjs';
 
 const [binary, artifacts] = process.argv.slice(2);
-let server;
-let url;
-let browser;
-const problems = []; // console errors and page errors, from every page
+const s = session(binary, artifacts);
+const { problems } = s; // console errors and page errors, from every page
 
 // The two screens every item is tried on: a phone and a laptop.
 const SCREENS = [{ width: 390, height: 844 }, { width: 1280, height: 800 }];
 const LANGS = ['en', 'ko'];
-const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+const { shot } = s;
 
-const open = (hash = '', viewport = { width: 1280, height: 800 }) => openPage(browser, url + hash, problems, { viewport });
+const open = (hash = '', viewport = { width: 1280, height: 800 }) => s.open(hash, { viewport });
 
 /**
  * Clicks Run and waits for the run to end. The click handler sets "running" before it
@@ -47,15 +45,6 @@ async function drawnPaths(page) {
   return trajectoryPaths(page);
 }
 
-before(async () => {
-  ({ server, url } = await startServer(binary));
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.kill('SIGTERM');
-});
 
 // The optimizers of the catalogue, as the page learns them.
 const catalogue = (page) => page.evaluate(() => fetch('/api/v1/optimizers').then((r) => r.json()));
@@ -1069,7 +1058,7 @@ test('Reset view puts the default view back in the URL', async () => {
 // Issue 35, the second student test: a phone, a first screen, a chart, settings that stay.
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
 
-const openTouch = (hash = '') => openPage(browser, url + hash, problems, PHONE);
+const openTouch = (hash = '') => s.open(hash, PHONE);
 
 /** A one-finger swipe up over the point (x, y) of the window, as chromium's touch input makes it. */
 async function swipeUp(page, x, y) {
@@ -1105,7 +1094,7 @@ test('student, phone: one finger over the map scrolls the page; "move map" pans 
   assert.equal(await page.getAttribute('#map-pan', 'aria-pressed'), 'true');
   const again = await mapBox(page);
   await swipeUp(page, again.x + again.width / 2, again.y + again.height / 2);
-  await page.waitForFunction(() => /view=/.test(location.hash), null, { timeout: 5000 });
+  await page.waitForFunction(() => /view=/.test(location.hash), null, { timeout: 20000 });
   assert.equal(await page.evaluate(() => window.scrollY), 0, 'the page stayed');
   await page.close();
 });
@@ -1139,9 +1128,9 @@ test('student, phone: Run scrolls the map into view; a lesson plays on its own v
 
 test('student, first screen: what this is at every width, the lessons, three optimizers, ko-KR honoured', async () => {
   for (const [viewport, lang] of [[PHONE, 'ko'], [{ viewport: { width: 1280, height: 800 } }, 'en']]) {
-    const page = await browser.newPage({ ...viewport, locale: lang === 'ko' ? 'ko-KR' : 'en-US' });
+    const page = await s.browser.newPage({ ...viewport, locale: lang === 'ko' ? 'ko-KR' : 'en-US' });
     page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
-    await page.goto(url);
+    await page.goto(s.url);
     assert.equal(await waitState(page, ['done', 'error']), 'done');
     assert.equal(await page.evaluate(() => document.documentElement.lang), lang, 'the browser\'s language');
     const sub = await page.$eval('.subtitle', (e) => ({ text: e.firstElementChild.textContent,
@@ -1261,11 +1250,11 @@ test('student, keyboard: a visible focus ring on the views, focus kept after ans
 });
 
 test('student, settings that stay: Back through the views, lessons leave the race alone, the step in the link, "changed"', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: ['clipboard-read', 'clipboard-write'] });
+  const context = await s.browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: ['clipboard-read', 'clipboard-write'] });
   const page = await context.newPage();
   page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
   const race = '#function=sphere&opt=adam(lr=0.05)&opt=sgd(lr=0.1)&start=-4,3&steps=100';
-  await page.goto(url + race);
+  await page.goto(s.url + race);
   assert.equal(await waitState(page, ['done', 'error']), 'done');
   const legend = () => page.$$eval('#legend button', (b) => b.map((e) => e.textContent).join());
   const ours = await legend();

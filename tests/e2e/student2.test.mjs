@@ -4,40 +4,27 @@
 // 390 px touch and 1280 px, in English and Korean. Screenshots in ARTIFACT_DIR.
 //   node tests/e2e/student2.test.mjs CLOPT_BINARY ARTIFACT_DIR
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 
 import { TEXT } from '../../web/js/i18n.js';
 import { readable } from '../../web/js/scales.js';
-import { launchBrowser, openPage, seekEnd, startServer, waitState } from './harness.mjs';
+import { seekEnd, session, waitState } from './harness.mjs';
 
 const [binary, artifacts] = process.argv.slice(2);
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
 const LAPTOP = { viewport: { width: 1280, height: 800 } };
-let server;
-let url;
-let browser;
-const problems = []; // console errors and page errors, from every page
+const s = session(binary, artifacts);
+const { problems } = s; // console errors and page errors, from every page
 
-const open = (hash, screen = LAPTOP) => openPage(browser, url + hash, problems, screen);
+const open = (hash, screen = LAPTOP) => s.open(hash, screen);
 
-const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+const { shot } = s;
 
 const explorePass = (page, pass, timeout = 120000) => page.waitForFunction(
   (p) => document.body.dataset.explorePass === p, String(pass), { timeout });
 
-before(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  ({ server, url } = await startServer(binary));
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.kill('SIGTERM');
-});
 
 /**
  * Pixels per unit along x and along y of the race map, from two ticks of each axis (the axes

@@ -11,28 +11,25 @@
 //   node tests/e2e/trainability.test.mjs CLOPT_BINARY ARTIFACT_DIR
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 import { TEXT } from '../../web/js/i18n.js';
-import { computed, crumbs, drag, finger, launchBrowser, openPage, pixels, startServer, watchExplorations } from './harness.mjs';
+import { computed, crumbs, drag, finger, pixels, session, watchExplorations } from './harness.mjs';
 
 const [binary, artifacts] = process.argv.slice(2);
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
 const LAPTOP = { viewport: { width: 1280, height: 800 } };
 const MAP = '#explore=trainability&width=8&activation=tanh&steps=50&grid=64&window=-2,3,-2,3&seed=0';
-let server;
-let url;
-let browser;
-const problems = []; // console errors and page errors, from every page
+const s = session(binary, artifacts);
+const { problems } = s; // console errors and page errors, from every page
 
 /**
  * A page on `hash`; its POSTs to /api/v1/explorations are listed in page.posts (their
  * bodies), and each pass drawn in page's window.drawn: {pass, nx, ny, blue, orange} counted
  * from the canvas as the pass is marked drawn (the coarse one is replaced soon after).
  */
-const open = (hash, screen) => openPage(browser, url + hash, problems, screen, async (page) => {
+const open = (hash, screen) => s.open(hash, screen, async (page) => {
   watchExplorations(page);
   await page.addInitScript(() => {
     window.drawn = [];
@@ -53,7 +50,7 @@ const open = (hash, screen) => openPage(browser, url + hash, problems, screen, a
   });
 });
 
-const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+const { shot } = s;
 
 /** The edge of a blue (converged) and an orange (diverged) cell nearest the map's centre, in page pixels, with a cell's size. */
 function boundary(page) {
@@ -100,16 +97,6 @@ function cli(grid, steps, window, precision) {
   return JSON.parse(out.toString());
 }
 
-before(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  ({ server, url } = await startServer(binary));
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.kill('SIGTERM');
-});
 
 for (const [screen, lang, precision] of [[LAPTOP, 'en', 'double'], [PHONE, 'ko', 'float']]) {
   const touch = !!screen.hasTouch;

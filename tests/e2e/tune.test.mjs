@@ -5,24 +5,20 @@
 // fair race opened in a new page gives the same ranking. Screenshots in ARTIFACT_DIR.
 //   node tests/e2e/tune.test.mjs CLOPT_BINARY ARTIFACT_DIR
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
-import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 
 import { NOISE_SEEDS, RACE_STARTS, TUNE_STARTS, TUNE_TEXT } from '../../web/js/tunefair.js';
-import { launchBrowser, openPage, startServer } from './harness.mjs';
+import { session } from './harness.mjs';
 
 const [binary, artifacts] = process.argv.slice(2);
 const RACE = '#function=rosenbrock&opt=adam&opt=sgd(momentum=0.9)&opt=rmsprop&steps=300';
-let server;
-let url;
-let browser;
-const problems = [];
+const s = session(binary, artifacts);
+const { problems } = s; // console errors and page errors, from every page
 
-const open = (hash) => openPage(browser, url + hash, problems, { viewport: { width: 1280, height: 1100 } });
+const open = (hash) => s.open(hash, { viewport: { width: 1280, height: 1100 } });
 
-const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+const { shot } = s;
 const tuned = (page, phase) => page.waitForFunction((p) => document.body.dataset.tune === p, phase,
   { timeout: 120000 });
 
@@ -44,16 +40,6 @@ async function panel(page) {
   }));
 }
 
-before(async () => {
-  ({ server, url } = await startServer(binary));
-  browser = await launchBrowser();
-  mkdirSync(artifacts, { recursive: true });
-});
-
-after(async () => {
-  await browser?.close();
-  server?.kill('SIGTERM');
-});
 
 for (const lang of ['en', 'ko']) {
   test(`Tune fairly on Rosenbrock (${lang}): curves, ranking, the tuned race, its link`, async () => {

@@ -8,29 +8,26 @@
 // ARTIFACT_DIR.
 //   node tests/e2e/zoom.test.mjs CLOPT_BINARY ARTIFACT_DIR
 import assert from 'node:assert/strict';
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 
 
 import { magnificationText } from '../../web/js/explorewindow.js';
 import { TEXT } from '../../web/js/i18n.js';
-import { computed, crumbs, drag, finger, launchBrowser, openPage, pixels, startServer, watchExplorations } from './harness.mjs';
+import { computed, crumbs, drag, finger, pixels, session, watchExplorations } from './harness.mjs';
 
 const [binary, artifacts] = process.argv.slice(2);
 const PHONE = { viewport: { width: 390, height: 844 }, hasTouch: true, isMobile: true };
 const LAPTOP = { viewport: { width: 1280, height: 800 } };
 const SWEEP = '#explore=sweep&function=rosenbrock&opt=sgd(lr=0.001)&start=-1.5,2&steps=300'
   + '&vary=lr:0.00001:0.01:128:log&vary=momentum:0:0.99:128';
-let server;
-let url;
-let browser;
-const problems = []; // console errors and page errors, from every page
+const s = session(binary, artifacts);
+const { problems } = s; // console errors and page errors, from every page
 
 /** A page on `hash`; its POSTs to /api/v1/explorations are listed in page.posts (their bodies). */
-const open = (hash, screen) => openPage(browser, url + hash, problems, screen, watchExplorations);
+const open = (hash, screen) => s.open(hash, screen, watchExplorations);
 
-const shot = (page, name) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage: true });
+const { shot } = s;
 
 /**
  * A point of the divergence boundary on the map as a person sees it: the shared edge of a
@@ -64,16 +61,6 @@ function boundary(page) {
 /** The sentence of key `key` in `lang` up to its first value: what a person reads first. */
 const opening = (lang, key) => TEXT[lang][key].split('{')[0];
 
-before(async () => {
-  mkdirSync(artifacts, { recursive: true });
-  ({ server, url } = await startServer(binary));
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  server?.kill('SIGTERM');
-});
 
 /**
  * Zoom k (1 .. 3) on the page: a rectangle (mouse or finger) or, on the laptop's second, the
