@@ -74,22 +74,21 @@
     }
 /*
  * CPUs: where clipping and Nesterov are off (every kind's defaults) and the step is not a
- * schedule-free first step, a copy of a loop with them as constant 0, so that no test of
- * them stays in it; two such copies: decoupled decay on (AdamW's default; the rule's test of
- * it then folds into the branch that chose the copy) and off (0). LLVM had left the rule's
- * loop-invariant tests in the loop, a compare and a branch each per 8 floats (`perf
- * annotate`, Lion). Lion on a Zen 1 EPYC went from 0.89-0.92 to 0.93-0.94 of the
- * same-traffic kernel (`clopt bench step --optimizer lion --repeat 40`, three pairs); SGD,
- * with Nesterov's test taken out too, from 0.94-0.97 to 0.99-1.03 (three pairs, with and
- * without momentum alike); Lamb's moments loop from
- * 0.91-0.95 to 0.97-1.04 of the hand-written loop (`--optimizer lamb --repeat 15`, three
- * pairs); AdamW, with the copy for decay on and amsgrad as 0 in the kernels with fewer than
- * three state values (Adam's and AdamW's lean kernels, which run only with amsgrad off),
- * from 0.87-0.92 to 1.00-1.18 of the hand-written loop (`--optimizer adamw --repeat 10`,
- * three pairs); schedule-free's first-step test (k.start) goes too, its first step taking
- * the loop with tests: the plain loop of SGDScheduleFree from 25 to 17 instructions per 8
- * floats, no compare left. Each copy builds the step program about 0.1 s longer. The same
- * bits: a rule skips what is 0.
+ * schedule-free first step, a copy of a loop with them as constant 0, so that no test of them
+ * stays in it; two such copies: decoupled decay on (AdamW's default; the rule's test of it
+ * then folds into the branch that chose the copy) and off (0). LLVM had left the rule's
+ * loop-invariant tests in the loop, a compare and a branch each per 8 floats (`perf annotate`,
+ * Lion). Lion on a Zen 1 EPYC went from 0.89-0.92 to 0.93-0.94 of the same-traffic kernel
+ * (`clopt bench step --optimizer lion --repeat 40`, three pairs); SGD, with Nesterov's test
+ * taken out too, from 0.94-0.97 to 0.99-1.03 (three pairs, with and without momentum alike);
+ * Lamb's moments loop from 0.91-0.95 to 0.97-1.04 of the hand-written loop (`--optimizer lamb
+ * --repeat 15`, three pairs); AdamW, with the copy for decay on and amsgrad as 0 in the
+ * kernels with fewer than three state values (Adam's and AdamW's lean kernels, which run only
+ * with amsgrad off), from 0.87-0.92 to 1.00-1.18 of the hand-written loop (`--optimizer adamw
+ * --repeat 10`, three pairs); schedule-free's first-step test (k.start) goes too, its first
+ * step taking the loop with tests: the plain loop of SGDScheduleFree from 25 to 17
+ * instructions per 8 floats, no compare left. Each copy builds the step program about 0.1 s
+ * longer. The same bits: a rule skips what is 0.
  * LOOP(RULE, NSTATE, KS) is the loop, KS the scalars it binds to its own k (kk_: a name
  * other than k, which the loop's k would shadow). GPUs keep one loop (each work-item's few
  * elements; the program builds once per kind there).
