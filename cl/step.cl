@@ -99,7 +99,7 @@
         const clopt_scalars kk_ = k;                                                           \
         clopt_scalars plain_ = k;                                                              \
         plain_.clipnorm = plain_.clipvalue = plain_.nesterov = plain_.start = 0.0f;            \
-        if ((NSTATE) < 3)                                                                      \
+        if ((NSTATE) < 3) /* no vhat, amsgrad's (the third state value): amsgrad is off */     \
             plain_.amsgrad = 0.0f;                                                             \
         if (k.clipnorm > 0.0f || k.clipvalue > 0.0f || k.nesterov != 0.0f ||                   \
             k.start != 0.0f) {                                                                 \

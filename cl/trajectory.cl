@@ -201,9 +201,11 @@ CLOPT_INLINE void clopt_trajectory_update(const uint kind, const uint live, cons
      * RMSprop 2.91 - 3.12 s and now 2.89 - 2.92. With one group (GPUs) there is no loop to
      * hoist from, and no copy.
      */
+/* State value J (1 .. 3) is one the kind does not keep now; CLOPT_SLOT: the loop's pointer to
+ * it for group g, array V's or, in the FIXED copy, the loop's own zero dead[DEAD]. */
 #define CLOPT_SLOT_UNKEPT(J, LEAN, FULL, LIVE) ((LEAN) < (J) && (J) <= (FULL) && (LIVE) < (J))
 #define CLOPT_SLOT(J, V, DEAD, LEAN, FULL, LIVE, FIXED)                                        \
-    ((FIXED) && CLOPT_SLOT_UNKEPT(J, LEAN, FULL, LIVE) ? &dead[DEAD] : &V[g])
+    ((FIXED) && CLOPT_SLOT_UNKEPT(J, LEAN, FULL, LIVE) ? &dead[DEAD] : &(V)[g])
 #define CLOPT_UPDATE_LOOP(KEY, SHAPE, LEAN, FULL, KS, LIVE, FIXED)                             \
     CLOPT_FOR_GROUPS(g, n)                                                                     \
     {                                                                                          \

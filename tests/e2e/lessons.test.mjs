@@ -6,7 +6,6 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 
-
 import { TEXT } from '../../web/js/i18n.js';
 import { LESSONS } from '../../web/js/lessondata.js';
 import { session } from './harness.mjs';
@@ -26,7 +25,6 @@ const shot = (page, name) => s.shot(page, name, false);
 
 /** No part of the page is wider than the window (no sideways scrolling). */
 const fits = (page) => page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth);
-
 
 /**
  * One lesson, from predict to a try-this, in the page's current language: the texts are the

@@ -3,10 +3,9 @@
 //   node tests/e2e/page.test.mjs CLOPT_BINARY ARTIFACT_DIR
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
-
 
 import { TEXT } from '../../web/js/i18n.js';
 import { REFUSALS } from '../../web/js/refusals.js';
@@ -45,7 +44,6 @@ async function drawnPaths(page) {
   return trajectoryPaths(page);
 }
 
-
 // The optimizers of the catalogue, as the page learns them.
 const catalogue = (page) => page.evaluate(() => fetch('/api/v1/optimizers').then((r) => r.json()));
 
@@ -59,8 +57,7 @@ test('the page loads, races every optimizer of the catalogue on Rosenbrock and d
   assert.equal(await waitState(page, ['done', 'error']), 'done');
   assert.match(await page.$eval('#preset-note', (e) => e.textContent), /rosenbrock/);
   await seekEnd(page);
-  mkdirSync(artifacts, { recursive: true });
-  await page.screenshot({ path: path.join(artifacts, 'first-view.png') });
+  await s.shot(page, 'first-view', false);
   await page.click('#all-seven');
   assert.equal(await runAndWait(page), 'done');
   await seekEnd(page);

@@ -7,7 +7,6 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 
-
 import { TEXT } from '../../web/js/i18n.js';
 import { readable } from '../../web/js/scales.js';
 import { seekEnd, session, waitState } from './harness.mjs';
@@ -24,7 +23,6 @@ const { shot } = s;
 
 const explorePass = (page, pass, timeout = 120000) => page.waitForFunction(
   (p) => document.body.dataset.explorePass === p, String(pass), { timeout });
-
 
 /**
  * Pixels per unit along x and along y of the race map, from two ticks of each axis (the axes

@@ -97,7 +97,6 @@ function cli(grid, steps, window, precision) {
   return JSON.parse(out.toString());
 }
 
-
 for (const [screen, lang, precision] of [[LAPTOP, 'en', 'double'], [PHONE, 'ko', 'float']]) {
   const touch = !!screen.hasTouch;
   const name = `trainability-${screen.viewport.width}-${lang}`;

@@ -7,7 +7,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 
-
 import { NOISE_SEEDS, RACE_STARTS, TUNE_STARTS, TUNE_TEXT } from '../../web/js/tunefair.js';
 import { session } from './harness.mjs';
 
@@ -39,7 +38,6 @@ async function panel(page) {
     caption: document.querySelector('#tune-panel figcaption').textContent,
   }));
 }
-
 
 for (const lang of ['en', 'ko']) {
   test(`Tune fairly on Rosenbrock (${lang}): curves, ranking, the tuned race, its link`, async () => {

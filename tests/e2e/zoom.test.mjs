@@ -11,7 +11,6 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 
-
 import { magnificationText } from '../../web/js/explorewindow.js';
 import { TEXT } from '../../web/js/i18n.js';
 import { computed, crumbs, drag, finger, pixels, session, watchExplorations } from './harness.mjs';
@@ -60,7 +59,6 @@ function boundary(page) {
 
 /** The sentence of key `key` in `lang` up to its first value: what a person reads first. */
 const opening = (lang, key) => TEXT[lang][key].split('{')[0];
-
 
 /**
  * Zoom k (1 .. 3) on the page: a rectangle (mouse or finger) or, on the laptop's second, the
