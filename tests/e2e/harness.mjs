@@ -25,22 +25,11 @@ export function launchBrowser() {
 }
 
 /**
- * A new page (`options`: browser.newPage's, e.g. a viewport) on `address`; its console errors
- * and page errors are pushed onto `problems`. `setup(page)`, if given, runs before it loads.
- */
-export async function openPage(browser, address, problems, options = {}, setup = null) {
-  const page = await browser.newPage(options);
-  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
-  page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
-  if (setup) await setup(page);
-  await page.goto(address);
-  return page;
-}
-
-/**
  * A test file's session: `clopt serve` (binary) and the browser, started before the file's
- * tests and stopped after them. Its open(hash, options, setup) is openPage on the server,
- * reporting into its `problems`; its shot(page, name) saves a screenshot in `artifacts`.
+ * tests and stopped after them. Its open(hash, options, setup) opens a new page (`options`:
+ * browser.newPage's, e.g. a viewport) on the server's `hash`, its console errors and page
+ * errors pushed onto the session's `problems`, `setup(page)` run before it loads; its
+ * shot(page, name) saves a screenshot in `artifacts`.
  */
 export function session(binary, artifacts) {
   const s = { problems: [] };
@@ -53,7 +42,14 @@ export function session(binary, artifacts) {
     await s.browser?.close();
     s.server?.kill('SIGTERM');
   });
-  s.open = (hash, options, setup) => openPage(s.browser, s.url + hash, s.problems, options, setup);
+  s.open = async (hash, options = {}, setup = null) => {
+    const page = await s.browser.newPage(options);
+    page.on('console', (m) => { if (m.type() === 'error') s.problems.push(`console: ${m.text()}`); });
+    page.on('pageerror', (e) => s.problems.push(`page: ${e.message}`));
+    if (setup) await setup(page);
+    await page.goto(s.url + hash);
+    return page;
+  };
   s.shot = (page, name, fullPage = true) => page.screenshot({ path: path.join(artifacts, `${name}.png`), fullPage });
   return s;
 }

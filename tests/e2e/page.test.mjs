@@ -1125,9 +1125,7 @@ test('student, phone: Run scrolls the map into view; a lesson plays on its own v
 
 test('student, first screen: what this is at every width, the lessons, three optimizers, ko-KR honoured', async () => {
   for (const [viewport, lang] of [[PHONE, 'ko'], [{ viewport: { width: 1280, height: 800 } }, 'en']]) {
-    const page = await s.browser.newPage({ ...viewport, locale: lang === 'ko' ? 'ko-KR' : 'en-US' });
-    page.on('pageerror', (e) => problems.push(`page: ${e.message}`));
-    await page.goto(s.url);
+    const page = await s.open('', { ...viewport, locale: lang === 'ko' ? 'ko-KR' : 'en-US' });
     assert.equal(await waitState(page, ['done', 'error']), 'done');
     assert.equal(await page.evaluate(() => document.documentElement.lang), lang, 'the browser\'s language');
     const sub = await page.$eval('.subtitle', (e) => ({ text: e.firstElementChild.textContent,
