@@ -64,6 +64,17 @@ def _host_ptr(a):
     return a.data_ptr() if _kind(a) == "torch" else a.ctypes.data
 
 
+def _refuse_shared(spans, why):
+    """spans: (name, first byte, end) of host memory; refuses the first pair that overlaps
+    (why: what sharing would break)."""
+    widest = None  # of the spans so far, the one that reaches furthest
+    for s in sorted((s for s in spans if s[2] > s[1]), key=lambda s: s[1]):
+        if widest is not None and s[1] < widest[2]:
+            raise InvalidArgument(f"{s[0]}: shares memory with {widest[0]}; {why}")
+        if widest is None or s[2] > widest[2]:
+            widest = s
+
+
 def _aligned_zeros(n):
     """n float32 zeros whose address is 4096-aligned (a page: any device's host-pointer
     alignment), so that a host-pointer buffer over them needs no copy."""
@@ -177,6 +188,13 @@ class Optimizer:
                 if n != kinds[i][1]:
                     raise InvalidArgument(f"grads[{i}]: expected {kinds[i][1]} elements like "
                                           f"tensors[{i}], got {n}")
+        if host:
+            named = [(f"tensors[{i}]", t) for i, t in enumerate(tensors)]
+            named += [(f"grads[{i}]", g) for i, g in enumerate(grads or [])]
+            _refuse_shared([(n, _host_ptr(a), _host_ptr(a) + 4 * _check_array(a, n)[1])
+                            for n, a in named],
+                           "each array is stepped in place once, and OpenCL leaves buffers "
+                           "over the same memory undefined (pass each array once)")
         ctx = context if context is not None else default_context()
         if not isinstance(ctx, Context):
             raise InvalidArgument(f"context: expected a clopt.Context, got {_describe(ctx)}")
@@ -220,10 +238,11 @@ class Optimizer:
             raise
 
     @classmethod
-    def _flat(cls, spec, flat_param, flat_grad, counts, context, shapes=None):
+    def _flat(cls, spec, flat_param, flat_grad, counts, context, shapes, names):
         """An optimizer over tensors that lie back to back in one host array (clopt.torch's
         layout): one buffer pair, so one launch steps them all. counts: each tensor's size;
-        shapes: each tensor's shape (2-D ones are added as matrices, which Muon needs)."""
+        shapes: each tensor's shape (2-D ones are added as matrices, which Muon needs);
+        names: how an error names each tensor."""
         self = cls.__new__(cls)
         self._ptr, self._buffers = None, []
         err = _lib.ClError()
@@ -241,8 +260,8 @@ class Optimizer:
             self._buffers.append(gb)
             offset = 0
             for i, n in enumerate(counts):
-                _check(_add(self._ptr, pb.mem, gb.mem, offset, n,
-                            tuple(shapes[i]) if shapes else (n,), err), err, f"tensor {i}")
+                _check(_add(self._ptr, pb.mem, gb.mem, offset, n, tuple(shapes[i]), err), err,
+                       names[i])
                 offset += n
             for b in self._buffers:
                 b.map(blocking=False)

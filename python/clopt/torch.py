@@ -35,13 +35,21 @@ so one kernel launch steps the whole group, on the CPU device through host-point
 buffers: nothing is copied per step. A gradient that is not that view (zero_grad with
 set_to_none=True makes PyTorch hand a new tensor each backward) is copied into it at the
 step (one memcpy of the group's gradients), and the view is put back as p.grad. A
-parameter with requires_grad but no gradient at a step is stepped with a zero gradient
-(clopt steps a group's tensors together); a group where no parameter has one is skipped.
+parameter without a gradient at a step (frozen, or not used by this batch) keeps its values,
+as in torch.optim, but its optimizer state takes the step with a zero gradient (clopt steps
+a group's tensors together): momentum it had has decayed when it trains again. A group
+where no parameter has a gradient is skipped. Frozen parameters are in the flat array too,
+so that they train once unfrozen; leave them out of the optimizer to save their work.
+Moving into the flat array cuts a parameter that is a view into a larger tensor off from
+it (parameters that share memory are refused), and torch.save of a few parameters writes
+the whole array they are views of (save p.clone()). The optimizer cannot be pickled or
+copied: state_dict() is its saved form.
 
 Schedulers (torch.optim.lr_scheduler) change param_groups[i]["lr"] (or "momentum",
 "betas"); the next step passes the new values to the library. state_dict() holds each
 group's clopt checkpoint (bytes; torch.save writes it); load_state_dict() restores it
-bit for bit, or changes nothing when it does not fit.
+bit for bit, or changes nothing when it does not fit, and takes param_groups from the
+state_dict as torch.optim does (a scheduler's change after the last step included).
 """
 import contextlib
 import difflib
@@ -145,15 +153,21 @@ def _to_clopt(row, group):
     return out
 
 
-def _normalize(row, kwargs):
-    """Keyword arguments in either vocabulary as group keys; unknown ones are refused with
-    the closest valid name."""
+def _is_hyperparameter(row, key):
+    """Whether key names one of the row's hyperparameters, in either vocabulary."""
+    keys = _group_keys(row)
+    return key in keys or (key in _KERAS_TO_TORCH and _KERAS_TO_TORCH[key][0] in keys)
+
+
+def _normalize(row, kwargs, betas):
+    """Keyword arguments in either vocabulary as group keys, a lone beta_1 or beta_2 paired
+    with the other of `betas`; unknown ones are refused with the closest valid name."""
     keys = _group_keys(row)
     out = {}
     for k, v in kwargs.items():
         if k in keys:
             out[k] = v
-        elif k in _KERAS_TO_TORCH and _KERAS_TO_TORCH[k][0] in keys:
+        elif _is_hyperparameter(row, k):
             key, idx = _KERAS_TO_TORCH[k]
             if idx is None:
                 out[key] = v
@@ -166,7 +180,18 @@ def _normalize(row, kwargs):
             near = difflib.get_close_matches(k, valid, n=1)
             hint = f"; did you mean '{near[0]}'?" if near else f"; it takes {', '.join(keys)}"
             raise InvalidArgument(f"unknown argument '{k}' for clopt.torch.{row['name']}{hint}")
+    pair = out.get("betas")
+    if isinstance(pair, tuple) and None in pair:
+        out["betas"] = tuple(b if v is None else v for v, b in zip(pair, betas))
     return out
+
+
+def _span(t):
+    """The bytes [first, end) that a CPU tensor's elements lie in."""
+    if t.numel() == 0:
+        return t.data_ptr(), t.data_ptr()
+    last = sum((n - 1) * abs(st) for n, st in zip(t.shape, t.stride()))
+    return t.data_ptr(), t.data_ptr() + (last + 1) * t.element_size()
 
 
 class _Engine:
@@ -174,9 +199,8 @@ class _Engine:
 
     def __init__(self, row, group, index, context):
         self.row = row
-        self.params = [p for p in group["params"] if p.requires_grad]
-        for i, p in enumerate(group["params"]):
-            what = f"param_groups[{index}]['params'][{i}]"
+        names = [f"param_groups[{index}]['params'][{i}]" for i in range(len(group["params"]))]
+        for what, p in zip(names, group["params"]):
             if p.device.type != "cpu":
                 raise InvalidArgument(
                     f"{what}: expected a parameter on the CPU (clopt reaches PyTorch's memory "
@@ -185,6 +209,14 @@ class _Engine:
                 raise InvalidArgument(f"{what}: expected dtype torch.float32, got {p.dtype}")
             if p.is_sparse:
                 raise InvalidArgument(f"{what}: expected a dense tensor, got a sparse one")
+        _optimizer._refuse_shared(
+            [(n, *_span(p)) for n, p in zip(names, group["params"])],
+            "each parameter moves into a place of its own in the group's flat array (pass "
+            "each parameter once, and parameters that do not overlap)")
+        # Every parameter, frozen ones too (they may be unfrozen later), but those with no
+        # element: nothing to step.
+        kept = [i for i, p in enumerate(group["params"]) if p.numel() > 0]
+        self.params = [group["params"][i] for i in kept]
         counts = [p.numel() for p in self.params]
         total = sum(counts)
         self.flat_p = _optimizer._aligned_zeros(total)
@@ -205,7 +237,8 @@ class _Engine:
         self.opt = None
         if self.params:
             self.opt = _optimizer.Optimizer._flat(spec, self.flat_p, self.flat_g, counts, context,
-                                                  [tuple(p.shape) for p in self.params])
+                                                  [tuple(p.shape) for p in self.params],
+                                                  [names[i] for i in kept])
         with torch.no_grad():
             for p, vp, vg in zip(self.params, self.views_p, self.views_g):
                 vp.copy_(p.data)
@@ -248,28 +281,50 @@ class _Engine:
                     f"it); create the optimizer after moving the model", "ESTATE")
 
     def gather_grads(self):
-        """False when no parameter has a gradient (the group is skipped, as in PyTorch)."""
+        """The indices of the parameters without a gradient (a step leaves them as they
+        are), or None when no parameter has one (the group is skipped, as in PyTorch)."""
         grads = [p.grad for p in self.params]
         if all(map(operator.is_, grads, self.views_g)):
-            return True  # the common case: backward accumulated into our views
+            return []  # the common case: backward accumulated into our views
         if all(g is None for g in grads):
-            return False
+            return None
         for g in grads:  # all checked before any is copied
             if g is not None and (g.is_sparse or g.device.type != "cpu"):
                 raise InvalidArgument(f"a gradient of shape {tuple(g.shape)}: expected a "
                                       f"dense CPU tensor, got {g.layout} on {g.device}")
-        for p, g, vg in zip(self.params, grads, self.views_g):
+        idle = []
+        for k, (p, g, vg) in enumerate(zip(self.params, grads, self.views_g)):
             if g is None:
                 vg.zero_()
+                idle.append(k)
             elif g.data_ptr() != vg.data_ptr():
                 vg.copy_(g)
                 p.grad = vg
             elif g is not vg:
                 p.grad = vg
-        return True
+        return idle
+
+    def step(self, idle):
+        """One step of the group; the parameters `idle` (no gradient) keep their values, as
+        torch.optim skips them (their state takes the step, with a zero gradient)."""
+        kept = [self.views_p[k].clone() for k in idle]
+        try:
+            self.opt.step()
+        finally:
+            for k, v in zip(idle, kept):
+                self.views_p[k].copy_(v)
+        # What an in-place update in torch.optim does: each moved parameter's version goes
+        # up, so that autograd refuses a graph built before the step (the library wrote the
+        # memory, which autograd does not see).
+        idle = set(idle)
+        for k, p in enumerate(self.params):
+            if k not in idle and p.is_contiguous():
+                p.view(-1)[:0].zero_()
 
     def grads_are_views(self):
-        return all(map(operator.is_, [p.grad for p in self.params], self.views_g))
+        """Whether every gradient is its view or None (zero_grad's one memset then serves)."""
+        return all(g is None or g is v for g, v in zip((p.grad for p in self.params),
+                                                      self.views_g))
 
     def checkpoint(self):
         if self.opt is None:
@@ -303,29 +358,33 @@ class Optimizer(torch.optim.Optimizer):
     **kwargs: hyperparameters (PyTorch's or Keras' names) over the spec's values
     """
 
-    def __init__(self, params, spec="adam", context=None, **kwargs):
+    def __init__(self, params, spec="adam", *, context=None, **kwargs):
         self._clopt_context = context if context is not None else _core.default_context()
         config = _probe_config(spec, self._clopt_context)
         self._clopt_row = _catalogue()[config["name"].lower()]
         defaults = _to_group(self._clopt_row, config)
-        defaults.update(_normalize(self._clopt_row, kwargs))
-        if isinstance(defaults.get("betas"), tuple) and None in defaults["betas"]:
-            b = defaults["betas"]
-            defaults["betas"] = (config["beta_1"] if b[0] is None else b[0],
-                                 config["beta_2"] if b[1] is None else b[1])
+        defaults.update(_normalize(self._clopt_row, kwargs, defaults.get("betas")))
         self._clopt_engines = []
         self._clopt_evaluating = False
         super().__init__(params, defaults)
 
     def add_param_group(self, param_group):
+        """As torch.optim's: a group's own hyperparameters (either vocabulary) over the
+        defaults; other keys (a name, a tag) are kept as they are. A group that clopt
+        refuses is not added."""
         if isinstance(param_group, dict):
             param_group = dict(param_group)
-            extra = {k: param_group.pop(k) for k in list(param_group) if k != "params"}
-            param_group.update(_normalize(self._clopt_row, extra))
+            ours = {k: param_group.pop(k) for k in list(param_group)
+                    if _is_hyperparameter(self._clopt_row, k)}
+            param_group.update(_normalize(self._clopt_row, ours, self.defaults.get("betas")))
         super().add_param_group(param_group)
-        group = self.param_groups[-1]
-        self._clopt_engines.append(_Engine(self._clopt_row, group, len(self.param_groups) - 1,
-                                           self._clopt_context))
+        try:
+            engine = _Engine(self._clopt_row, self.param_groups[-1], len(self.param_groups) - 1,
+                             self._clopt_context)
+        except BaseException:
+            self.param_groups.pop()
+            raise
+        self._clopt_engines.append(engine)
 
     @torch.no_grad()
     def step(self, closure=None):
@@ -341,8 +400,9 @@ class Optimizer(torch.optim.Optimizer):
                 continue
             eng.check_in_place(i)
             eng.sync(group)
-            if eng.gather_grads():
-                eng.opt.step()
+            idle = eng.gather_grads()
+            if idle is not None:
+                eng.step(idle)
         return loss
 
     def zero_grad(self, set_to_none=False):
@@ -355,9 +415,11 @@ class Optimizer(torch.optim.Optimizer):
                         continue
                     if set_to_none:
                         p.grad = None
-                    else:
-                        p.grad.detach_()
-                        p.grad.requires_grad_(False)
+                    else:  # as torch.optim does: a view (ours) cannot be detached in place
+                        if p.grad.grad_fn is not None:
+                            p.grad.detach_()
+                        else:
+                            p.grad.requires_grad_(False)
                         p.grad.zero_()
 
     def state_dict(self):
@@ -384,9 +446,15 @@ class Optimizer(torch.optim.Optimizer):
             for eng, blob in zip(self._clopt_engines[:done], backups):
                 eng.restore(blob)
             raise
-        for group, eng in zip(self.param_groups, self._clopt_engines):
-            if eng.opt is not None:
-                group.update(_to_group(self._clopt_row, eng.opt.config))
+        # param_groups are the saved ones (as in torch.optim), which may differ from the
+        # checkpoints' values: a scheduler's change after the last step, or an edit before
+        # loading. The next step passes them to the library, as it does any change.
+
+    def __getstate__(self):
+        raise TypeError(f"clopt.torch.{self._clopt_row['name']} cannot be pickled or copied: "
+                        f"it holds the library's optimizer and OpenCL buffers over the "
+                        f"model's memory; save opt.state_dict() and load it into a new "
+                        f"optimizer over the new model")
 
     @property
     def schedule_free(self):
@@ -464,7 +532,7 @@ _EQUAL_WITH_EPS_ZERO = {"Adam": "torch.optim.Adam with amsgrad=True",
 def _make_class(row):
     name = row["name"]
 
-    def __init__(self, params, lr=None, context=None, **kwargs):
+    def __init__(self, params, lr=None, *, context=None, **kwargs):
         if lr is not None:
             kwargs["lr"] = lr
         Optimizer.__init__(self, params, name, context=context, **kwargs)

@@ -115,6 +115,20 @@ def test_bad_tensors_are_refused():
         clopt.Optimizer("adam", [np.zeros(2, np.float32)] * 2, grads=[np.zeros(2, np.float32)])
 
 
+def test_arrays_that_share_memory_are_refused():
+    """Each array is stepped in place once; OpenCL leaves buffers over one memory undefined."""
+    a = np.zeros(6, np.float32)
+    with pytest.raises(ValueError, match=r"tensors\[1\]: shares memory with tensors\[0\]"):
+        clopt.Optimizer("sgd", [a, a])
+    with pytest.raises(ValueError, match="shares memory"):
+        clopt.Optimizer("sgd", [a[:4], a[3:]])
+    with pytest.raises(ValueError, match=r"grads\[0\]: shares memory with tensors\[0\]"):
+        clopt.Optimizer("sgd", [a[:3]], grads=[a[2:5]])
+    opt = clopt.Optimizer("sgd(lr=1)", [a[:3], a[3:]])  # side by side: fine
+    opt.step([np.ones(3, np.float32)] * 2)
+    assert (a == -1).all()
+
+
 def test_save_load_restores_state_and_refuses_another_kind(tmp_path):
     p = np.linspace(-1, 1, 10, dtype=np.float32)
     g = np.cos(np.arange(10, dtype=np.float32))

@@ -1,5 +1,6 @@
 """clopt.torch: param groups, schedulers, state_dict, zero_grad, refusals."""
 import io
+import warnings
 
 import pytest
 import torch
@@ -230,3 +231,158 @@ def test_a_bad_group_value_changes_nothing():
     opt.param_groups[0]["betas"] = (0.5, 0.9)
     opt.step()
     assert opt._clopt_engines[0].opt.config["beta_1"] == 0.5 and opt.iterations == 2
+
+
+def _step_all(model, opt, x, steps, set_to_none=True):
+    for _ in range(steps):
+        opt.zero_grad(set_to_none=set_to_none)
+        model(x).sum().backward()
+        opt.step()
+
+
+def test_a_schedulers_change_after_the_last_step_survives_save_and_load():
+    p = torch.nn.Parameter(torch.zeros(3))
+    opt = ct.SGD([p], lr=1.0)
+    sched = torch.optim.lr_scheduler.StepLR(opt, step_size=2, gamma=0.1)
+    for _ in range(2):
+        opt.zero_grad()
+        p.sum().backward()
+        opt.step()
+        sched.step()  # after the second step: lr 0.1, not yet passed to the library
+    q = torch.nn.Parameter(p.detach().clone())
+    opt2 = ct.SGD([q], lr=1.0)
+    opt2.load_state_dict(opt.state_dict())
+    assert opt2.param_groups[0]["lr"] == pytest.approx(0.1) and opt2.iterations == 2
+    before = q.detach().clone()
+    q.grad = torch.ones(3)
+    opt2.step()
+    torch.testing.assert_close(before - q.detach(), torch.full((3,), 0.1))
+
+
+def test_zero_grad_and_step_with_a_parameter_that_gets_no_gradient():
+    used, unused = torch.nn.Parameter(torch.ones(3)), torch.nn.Parameter(torch.ones(3))
+    opt = ct.Adam([used, unused], lr=0.1)
+    for _ in range(3):
+        opt.zero_grad()  # not set_to_none: the views are zeroed, unused.grad stays None
+        (used * 2).sum().backward()
+        opt.step()
+    assert unused.grad is None and torch.equal(unused.detach(), torch.ones(3))
+    assert (used.detach() < 1).all() and opt.iterations == 3
+
+
+def test_a_parameter_frozen_at_creation_trains_once_unfrozen_as_in_torch():
+    """SGD without momentum is PyTorch's rule: the two must move alike."""
+    x = torch.randn(4, 2, generator=torch.Generator().manual_seed(5))
+    models, opts = [], []
+    for cls in (ct.SGD, torch.optim.SGD):
+        torch.manual_seed(1)
+        lin = torch.nn.Linear(2, 1)
+        lin.weight.requires_grad_(False)
+        opts.append(cls(lin.parameters(), lr=0.1))
+        models.append(lin)
+    start = models[0].weight.detach().clone()
+    for lin, opt in zip(models, opts):
+        _step_all(lin, opt, x, 2)  # frozen: only the bias moves
+    assert torch.equal(models[0].weight.detach(), start)
+    for lin, opt in zip(models, opts):
+        lin.weight.requires_grad_(True)
+        _step_all(lin, opt, x, 3)
+    assert not torch.equal(models[0].weight.detach(), start)
+    for p, q in zip(models[0].parameters(), models[1].parameters()):
+        torch.testing.assert_close(p, q)
+
+
+def test_a_parameter_frozen_later_keeps_its_values():
+    torch.manual_seed(2)
+    model = torch.nn.Sequential(torch.nn.Linear(2, 2), torch.nn.Linear(2, 1))
+    opt = ct.AdamW(model.parameters(), lr=0.1, weight_decay=0.1)
+    x = torch.randn(4, 2, generator=torch.Generator().manual_seed(5))
+    _step_all(model, opt, x, 3)
+    model[0].requires_grad_(False)
+    frozen = [p.detach().clone() for p in model[0].parameters()]
+    head = [p.detach().clone() for p in model[1].parameters()]
+    _step_all(model, opt, x, 3)
+    for p, v in zip(model[0].parameters(), frozen):
+        assert p.grad is None and torch.equal(p.detach(), v)
+    for p, v in zip(model[1].parameters(), head):
+        assert not torch.equal(p.detach(), v)
+
+
+def test_a_graph_built_before_the_step_refuses_backward_as_in_torch():
+    torch.manual_seed(4)
+    model = torch.nn.Sequential(torch.nn.Linear(3, 3), torch.nn.Linear(3, 1))
+    opt = ct.SGD(model.parameters(), lr=0.1)
+    x = torch.ones(2, 3)
+    l1, l2 = model(x).sum(), model(x).sum()
+    l1.backward()
+    opt.step()
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        l2.backward()
+
+
+def test_a_refused_param_group_is_not_added():
+    p = torch.nn.Parameter(torch.ones(2))
+    opt = ct.SGD([p], lr=0.1)
+    with pytest.raises(ValueError, match=r"param_groups\[1\]\['params'\]\[0\].*float32"):
+        opt.add_param_group({"params": [torch.nn.Parameter(torch.ones(2, dtype=torch.float64))],
+                             "lr": 5.0})
+    assert len(opt.param_groups) == 1 and len(opt._clopt_engines) == 1
+    q = torch.nn.Parameter(torch.ones(2))
+    opt.add_param_group({"params": [q], "lr": 0.01})
+    p.grad, q.grad = torch.ones(2), torch.ones(2)
+    opt.step()
+    torch.testing.assert_close(q.detach(), torch.full((2,), 0.99))
+    torch.testing.assert_close(p.detach(), torch.full((2,), 0.9))
+
+
+def test_param_groups_keep_keys_of_their_own_and_take_a_lone_beta():
+    p, q = torch.nn.Parameter(torch.ones(2)), torch.nn.Parameter(torch.ones(2))
+    opt = ct.Adam([{"params": [p], "name": "encoder"}, {"params": [q], "beta_1": 0.5}],
+                  beta_2=0.99)
+    assert opt.param_groups[0]["name"] == "encoder"
+    assert opt.param_groups[0]["betas"] == (0.9, 0.99)
+    assert opt.param_groups[1]["betas"] == (0.5, 0.99)
+    c = opt._clopt_engines[1].opt.config
+    assert (c["beta_1"], c["beta_2"]) == (0.5, 0.99)
+    with pytest.raises(ValueError, match="unknown argument 'nmae'"):  # keywords stay checked
+        ct.Adam([p], nmae="encoder")
+
+
+def test_parameters_without_elements_are_accepted():
+    a, empty = torch.nn.Parameter(torch.ones(2)), torch.nn.Parameter(torch.ones(0, 3))
+    opt = ct.SGD([a, empty], lr=0.5)
+    a.grad, empty.grad = torch.ones(2), torch.ones(0, 3)
+    opt.step()
+    assert torch.equal(a.detach(), torch.full((2,), 0.5)) and empty.shape == (0, 3)
+    only = ct.Adam([torch.nn.Parameter(torch.ones(0))])
+    only.step()
+    assert only.iterations == 0
+
+
+def test_parameters_that_share_memory_are_refused():
+    p = torch.nn.Parameter(torch.ones(3))
+    with warnings.catch_warnings():  # torch 1.13 warns of the duplicate before clopt refuses it
+        warnings.simplefilter("ignore")
+        with pytest.raises(ValueError, match=r"\[1\]: shares memory with .*\['params'\]\[0\]"):
+            ct.SGD([p, p], lr=0.1)
+    base = torch.ones(4)
+    with pytest.raises(ValueError, match="shares memory"):
+        ct.SGD([torch.nn.Parameter(base[:3]), torch.nn.Parameter(base[2:])], lr=0.1)
+    ct.SGD([torch.nn.Parameter(base[:2]), torch.nn.Parameter(base[2:])], lr=0.1)  # apart
+
+
+def test_an_optimizer_cannot_be_copied_or_pickled_and_says_what_to_do():
+    import copy
+    import pickle
+
+    opt = ct.Adam([torch.nn.Parameter(torch.ones(2))])
+    for copy_it in (copy.deepcopy, pickle.dumps):
+        with pytest.raises(TypeError, match="state_dict"):
+            copy_it(opt)
+
+
+def test_hyperparameters_are_keywords():
+    """torch.optim.SGD(params, 0.1, 0.9) means momentum 0.9; clopt's classes take only lr
+    by position, so such a call fails rather than meaning something else."""
+    with pytest.raises(TypeError):
+        ct.SGD([torch.nn.Parameter(torch.ones(2))], 0.1, 0.9)
