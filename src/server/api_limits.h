@@ -37,6 +37,7 @@
     X("runs", "trajectories", SRV_MAX_TRAJECTORIES)                                                \
     X("runs", "state_trajectories", SRV_MAX_STATE_TRAJECTORIES)                                    \
     X("runs", "points", SRV_MAX_POINTS)                                                            \
+    X("runs", "rates", SRV_MAX_RATES)                                                              \
     X("runs", "seed", SRV_MAX_SEED)                                                                \
     X("landscapes", "side", SRV_LANDSCAPE_MAX_SIDE)                                                \
     X("landscapes", "values", SRV_LANDSCAPE_MAX_VALUES)                                            \

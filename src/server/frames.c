@@ -15,9 +15,11 @@ static double value(const clopt_slice *sl, size_t i)
     return sl->data_d ? sl->data_d[i] : (double)sl->data[i];
 }
 
-/* v as the shortest text that reads back as the same double, or as the same float. */
+/* v as the shortest text that reads back as the same double, or as the same float; null
+ * where it is not finite (a state value or a step past the float range: JSON has no inf). */
 static const char *number(char num[32], const clopt_slice *sl, double v)
 {
+    if (!isfinite(sl->data_d ? v : (double)(float)v)) return "null";
     return sl->data_d ? clopt_format_number(num, v) : clopt_format_float(num, (float)v);
 }
 
@@ -94,6 +96,18 @@ char *srv_frame_step(const clopt_slice *sl, uint64_t every, double *last, const 
         return NULL;
     }
     return text;
+}
+
+json_t *srv_json_real(double v)
+{
+    return isfinite(v) ? json_real(v) : json_null();
+}
+
+const char *srv_format_g7(char buf[32], double v)
+{
+    if (!isfinite(v)) return "null";
+    snprintf(buf, 32, "%.7g", v);
+    return buf;
 }
 
 char *srv_frame_done(const clopt_run *run, uint64_t steps, size_t *len)

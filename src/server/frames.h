@@ -40,6 +40,12 @@ char *srv_frame_error(const char *message, size_t *len);
  */
 json_t *srv_device_json(const clopt_device_entry *e);
 
+/* v as a JSON number, or null where it is not finite (JSON has neither inf nor NaN). */
+json_t *srv_json_real(double v);
+
+/* v as printf's %.7g, or "null" where it is not finite; the text is in buf or a literal. */
+const char *srv_format_g7(char buf[32], double v);
+
 /* text as a JSON string, quotes included (malloc'd; NULL out of memory or not UTF-8). */
 char *srv_json_quote(const char *text);
 

@@ -17,6 +17,7 @@
 #include "functions.h"
 #include "reply.h"
 
+#include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -110,11 +111,12 @@ static enum MHD_Result answer(srv *s, struct MHD_Connection *c, srv_job *j, int 
         return srv_reply_problem(c, &p);
     }
     if (!f32) return srv_reply_job_data(s, c, j, l->json, l->json_len, "application/json", NULL);
+    /* no finite value (lo and hi are then not finite either): no headers, as JSON's null */
     char lo[32], hi[32];
     const char *const headers[] = {"X-Landscape-Min", clopt_format_float(lo, l->lo),
                                    "X-Landscape-Max", clopt_format_float(hi, l->hi), NULL};
     return srv_reply_job_data(s, c, j, l->values, l->nx * l->ny * sizeof(float),
-                              "application/octet-stream", headers);
+                              "application/octet-stream", isfinite(l->lo) ? headers : NULL);
 }
 
 static const char *arg(void *cls, const char *name)

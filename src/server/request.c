@@ -229,5 +229,6 @@ void srv_request_free(srv_request *req)
     free(req->specs);
     free(req->starts);
     free(req->canonical);
+    json_decref(req->rates);
     memset(req, 0, sizeof *req);
 }

@@ -17,18 +17,22 @@
 #define SRV_MAX_TRAJECTORIES 4096u
 #define SRV_MAX_STATE_TRAJECTORIES 64u
 #define SRV_MAX_POINTS 20000000u
+/* Numbers in a POST answer's "rates", all optimizers together (built on the polling
+ * thread, once per run): past it they are null. */
+#define SRV_MAX_RATES 65536u
 /* Seeds of runs and trainings: exact in a double. */
 #define SRV_MAX_SEED (1ll << 53)
 #define SRV_ID_CHARS 24 /* hex digits of SHA-256(canonical request) */
 
 typedef struct {
     char id[SRV_ID_CHARS + 1];
-    char *canonical;     /* compact JSON, keys sorted, every default filled in */
-    clopt_run_options o; /* points into the members below */
-    char **specs;        /* K optimizer configs as JSON text (get_config, "name" first) */
-    double *starts;      /* 2 S coordinates */
-    char *function;      /* the catalogue name, or the expression's canonical text */
-    size_t points;       /* K x S x (steps / every + 1) */
+    char *canonical;      /* compact JSON, keys sorted, every default filled in */
+    clopt_run_options o;  /* points into the members below */
+    char **specs;         /* K optimizer configs as JSON text (get_config, "name" first) */
+    double *starts;       /* 2 S coordinates */
+    char *function;       /* the catalogue name, or the expression's canonical text */
+    size_t points;        /* K x S x (steps / every + 1) */
+    struct json_t *rates; /* the POST answer's "rates", made for the first answer; or NULL */
 } srv_request;
 
 /*

@@ -45,6 +45,26 @@ static size_t slice_rows(const srv_request *r)
     return rows < 1 ? 1 : rows > SLICE_MAX_ROWS ? SLICE_MAX_ROWS : rows;
 }
 
+/* Whether the rate of optimizer c changes from step to step (a schedule, or Keras 1's decay
+ * > 0): only then does the answer list its rates. */
+static int rate_changes(const clopt_config *c)
+{
+    return c->sched.info || c->v[CLOPT_P_DECAY] > 0.0;
+}
+
+/* How many numbers the answer's "rates" holds: one per recorded step of each optimizer
+ * whose rate changes; 0 where that is past SRV_MAX_RATES (they are all null then). */
+static size_t rates_count(const srv_request *r)
+{
+    size_t n = 0;
+    for (size_t k = 0; k < r->o.noptimizers; k++) {
+        clopt_config c;
+        if (clopt_spec_parse(r->o.optimizers[k], &c, NULL) == CLOPT_OK && rate_changes(&c))
+            n += (size_t)(r->o.steps / r->o.every);
+    }
+    return n > SRV_MAX_RATES ? 0 : n;
+}
+
 static size_t estimate(const srv *s, const void *req)
 {
     (void)s;
@@ -67,7 +87,8 @@ static size_t estimate(const srv *s, const void *req)
                         (EVENT_HEAD_MAX + nt * 8) + ERROR_EVENT_MAX;
     const size_t index = 2 * events * sizeof(size_t); /* the log's event ends, doubling */
     const size_t work = r->o.state ? 2 * nt * sizeof(double) : 0;
-    return text + index + work;
+    const size_t rates = rates_count(r) * 64; /* a JSON real and its slot, held for answers */
+    return text + index + work + rates;
 }
 
 static void release(srv *s, srv_job *j)
@@ -180,13 +201,13 @@ static json_t *state_names(const clopt_config *c)
 /*
  * The rate lr_e each recorded step of the run took (steps every, 2 every, ... up to steps;
  * clopt_config_rate: lr * m(t) / (1 + decay * t), t = steps taken before it), when it changes
- * from step to step (a schedule, or Keras 1's decay > 0); null when it is lr throughout. One
- * number per recorded point, so the answer is never larger than the stream it announces (a
- * rate for each of 100,000 steps of 16 optimizers recorded every 1,000th was 23 MB).
+ * from step to step (rate_changes); null when it is lr throughout, or when the run's rates
+ * are past SRV_MAX_RATES (16 optimizers with schedules recorded at 100,000 steps were 23 MB
+ * of answer, built in 2 s on the polling thread).
  */
-static json_t *rates(const clopt_config *c, uint64_t steps, uint64_t every)
+static json_t *rates(const clopt_config *c, uint64_t steps, uint64_t every, int listed)
 {
-    if (!c->sched.info && !(c->v[CLOPT_P_DECAY] > 0.0)) return json_null();
+    if (!listed || !rate_changes(c)) return json_null();
     json_t *list = json_array();
     for (uint64_t s = every; list && s <= steps; s += every)
         if (json_array_append_new(list, json_real(clopt_config_rate(c, s - 1)))) {
@@ -196,20 +217,36 @@ static json_t *rates(const clopt_config *c, uint64_t steps, uint64_t every)
     return list;
 }
 
+/* Per optimizer of the request, its rate at each recorded step (rates above). */
+static json_t *all_rates(const srv_request *req)
+{
+    const int listed = rates_count(req) > 0;
+    json_t *lr = json_array();
+    for (size_t k = 0; lr && k < req->o.noptimizers; k++) {
+        clopt_config c;
+        const int parsed = clopt_spec_parse(req->specs[k], &c, NULL) == CLOPT_OK;
+        if (json_array_append_new(lr, parsed ? rates(&c, req->o.steps, req->o.every, listed)
+                                             : json_null())) {
+            json_decref(lr);
+            return NULL;
+        }
+    }
+    return lr;
+}
+
 /*
  * "trajectories": [{"optimizer", "start"[, "state"]}] in the order of the stream's points;
- * "rates": per optimizer of the request, its rate at each recorded step (rates above).
+ * "rates": all_rates, made for the first answer and kept (charged in estimate) for the
+ * answers to the same request posted again. Called on the polling thread only.
  */
 static void created(const srv_job *j, json_t *out)
 {
-    const srv_request *req = j->req;
+    srv_request *req = j->req;
     json_t *all = json_array();
-    json_t *lr = json_array();
+    if (!req->rates) req->rates = all_rates(req);
     for (size_t k = 0; all && k < req->o.noptimizers; k++) {
         clopt_config c;
         const int parsed = clopt_spec_parse(req->specs[k], &c, NULL) == CLOPT_OK;
-        if (lr)
-            json_array_append_new(lr, parsed ? rates(&c, req->o.steps, req->o.every) : json_null());
         for (size_t i = 0; i < req->o.nstarts; i++) {
             json_t *t = json_pack("{s:o,s:[ff]}", "optimizer", json_loads(req->specs[k], 0, NULL),
                                   "start", req->starts[2 * i], req->starts[2 * i + 1]);
@@ -219,7 +256,7 @@ static void created(const srv_job *j, json_t *out)
         }
     }
     json_object_set_new(out, "trajectories", all);
-    json_object_set_new(out, "rates", lr);
+    json_object_set(out, "rates", req->rates);
 }
 
 static void describe(const srv_job *j, json_t *out)

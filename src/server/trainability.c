@@ -20,6 +20,7 @@
 #include "trainability_request.h"
 
 #include "context.h"
+#include "frames.h"
 #include "reply.h"
 
 #include <math.h>
@@ -124,8 +125,8 @@ static char *pass_event(const srv_job *j, int p)
                   srv_trainability_activation(r->o.activation), "steps", (json_int_t)r->o.steps,
                   "grid", (json_int_t)nx, (json_int_t)ny, "window", srv_trainability_window_json(r),
                   "precision", r->o.precision == CLOPT_PRECISION_DOUBLE ? "double" : "float",
-                  "dimension", isfinite(dim) ? json_real(dim) : json_null(), "shape", (json_int_t)1,
-                  (json_int_t)ny, (json_int_t)nx, "fields", fields);
+                  "dimension", srv_json_real(dim), "shape", (json_int_t)1, (json_int_t)ny,
+                  (json_int_t)nx, "fields", fields);
     if (ev && !r->data) json_object_set_new(ev, "seed", json_integer((json_int_t)r->o.seed));
     char *text = ev ? json_dumps(ev, JSON_COMPACT | JSON_REAL_PRECISION(17)) : NULL;
     json_decref(ev);

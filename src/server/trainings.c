@@ -115,13 +115,14 @@ static int on_batch(void *user, size_t index, uint64_t epoch, size_t batch, doub
     hook_ctx *h = user;
     h->sum += loss;
     if (++h->in_group < h->group && batch + 1 < h->batches) return 0;
-    const double mean = h->sum / (double)h->in_group;
+    char buf[32];
     const size_t n = h->in_group;
+    const char *mean = srv_format_g7(buf, h->sum / (double)n);
     h->sum = 0;
     h->in_group = 0;
     return srv_job_emit(
         h->s, h->j, "batch",
-        format("{\"optimizer\":%zu,\"epoch\":%llu,\"batch\":%zu,\"batches\":%zu,\"loss\":%.7g}",
+        format("{\"optimizer\":%zu,\"epoch\":%llu,\"batch\":%zu,\"batches\":%zu,\"loss\":%s}",
                index, (unsigned long long)epoch + 1, batch + 1, n, mean),
         0);
 }
@@ -130,13 +131,14 @@ static int on_epoch(void *user, size_t index, uint64_t epoch, const clopt_train_
 {
     hook_ctx *h = user;
     const clopt_epoch_result *e = &r->epochs[epoch];
+    char train[32], test[32];
     srv_job_progress(h->s, h->j, 1, epoch + 1);
     return srv_job_emit(
         h->s, h->j, "epoch",
-        format("{\"optimizer\":%zu,\"epoch\":%llu,\"train_loss\":%.7g,\"test_loss\":%.7g,"
+        format("{\"optimizer\":%zu,\"epoch\":%llu,\"train_loss\":%s,\"test_loss\":%s,"
                "\"test_accuracy\":%.4f,\"seconds\":%.3f}",
-               index, (unsigned long long)epoch + 1, e->train_loss, e->test_loss, e->accuracy,
-               r->seconds),
+               index, (unsigned long long)epoch + 1, srv_format_g7(train, e->train_loss),
+               srv_format_g7(test, e->test_loss), e->accuracy, r->seconds),
         0);
 }
 
@@ -147,12 +149,13 @@ static char *done_event(const srv_train_request *t, const clopt_dataset *d,
     const double examples = (double)(t->o.epochs * clopt_train_examples(&t->o, d));
     for (size_t i = 0; i < t->nspecs && list; i++) {
         const clopt_epoch_result *last = &r[i].epochs[t->o.epochs - 1];
+        /* the losses of a run that diverged are not finite: null, not a dropped entry */
         json_array_append_new(
-            list, json_pack("{s:s,s:f,s:f,s:f,s:f,s:f,s:f,s:f}", "optimizer", r[i].label,
-                            "train_loss", last->train_loss, "test_loss", last->test_loss,
-                            "test_accuracy", last->accuracy, "seconds", r[i].seconds,
-                            "examples_per_second", examples / r[i].seconds, "products_share",
-                            r[i].products_seconds / r[i].seconds, "step_share",
+            list, json_pack("{s:s,s:o,s:o,s:f,s:f,s:f,s:f,s:f}", "optimizer", r[i].label,
+                            "train_loss", srv_json_real(last->train_loss), "test_loss",
+                            srv_json_real(last->test_loss), "test_accuracy", last->accuracy,
+                            "seconds", r[i].seconds, "examples_per_second", examples / r[i].seconds,
+                            "products_share", r[i].products_seconds / r[i].seconds, "step_share",
                             r[i].step_seconds / r[i].seconds));
     }
     json_t *root = json_pack("{s:o}", "results", list);

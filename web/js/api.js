@@ -60,9 +60,10 @@ export async function getLandscape(fn, nx, ny, view, { retries = 0 } = {}) {
     }
   }
   const { values, headers } = answer;
+  const bound = (name) => (headers.has(name) ? Number(headers.get(name)) : null); // none finite
   return {
     function: fn, nx, ny, view,
-    min: Number(headers.get('X-Landscape-Min')), max: Number(headers.get('X-Landscape-Max')),
+    min: bound('X-Landscape-Min'), max: bound('X-Landscape-Max'),
     values: Array.from(values, (v) => (Number.isFinite(v) ? v : null)),
   };
 }
