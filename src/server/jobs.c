@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <time.h>
 
 #define SRV_MAX_JOBS 4096 /* jobs kept per kind, however small */
@@ -272,8 +273,34 @@ srv_job *srv_job_find(srv_jobs *q, const char *id)
     return j;
 }
 
+/* A new follow token of j, copied into follow (lock held); "" when j holds as many as it
+ * can, or no random bytes could be had (then the POST follows without one). */
+static void add_follower(srv_job *j, char follow[SRV_FOLLOW_CHARS + 1])
+{
+    unsigned char bits[SRV_FOLLOW_CHARS / 2];
+    if (!follow) return;
+    follow[0] = 0;
+    if (j->followers >= SRV_MAX_FOLLOWERS ||
+        getrandom(bits, sizeof bits, GRND_NONBLOCK) != (ssize_t)sizeof bits)
+        return;
+    char *t = j->follow[j->followers++];
+    for (size_t i = 0; i < sizeof bits; i++)
+        snprintf(t + 2 * i, 3, "%02x", bits[i]);
+    memcpy(follow, t, SRV_FOLLOW_CHARS + 1);
+}
+
+/* Whether two tokens are equal, in a time that does not say how much of them is. */
+static int same_token(const char *a, const char *b)
+{
+    if (strlen(b) != SRV_FOLLOW_CHARS) return 0;
+    unsigned char d = 0;
+    for (size_t i = 0; i < SRV_FOLLOW_CHARS; i++)
+        d |= (unsigned char)(a[i] ^ b[i]);
+    return d == 0;
+}
+
 srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req, const char *client,
-                        int *created, srv_problem *p)
+                        char follow[SRV_FOLLOW_CHARS + 1], int *created, srv_problem *p)
 {
     srv *s = q->s;
     const srv_job_kind *k = q->kind;
@@ -289,7 +316,7 @@ srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req,
     if (old && old->status != JOB_FAILED) {
         *created = 0;
         old->refs++;
-        old->followers++;
+        add_follower(old, follow);
         touch(s, q, old);
         k->free_request(req);
         free(canonical);
@@ -343,7 +370,7 @@ srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req,
     snprintf(j->client, sizeof j->client, "%s", client ? client : "");
     j->charged = estimate + base;
     j->refs = 3; /* registry, worker, caller */
-    j->followers = 1;
+    add_follower(j, follow);
     j->listed = 1;
     j->next = q->list;
     if (q->list) q->list->prev = j;
@@ -369,15 +396,24 @@ static void cancelled_message(const srv_job *j, char *out, size_t size)
     snprintf(out, size, "the %s was cancelled", j->kind->name);
 }
 
-srv_job_status srv_job_delete(srv *s, srv_job *j, unsigned *followers)
+int srv_job_delete(srv *s, srv_job *j, const char *token, unsigned *followers,
+                   srv_job_status *status)
 {
     pthread_mutex_lock(&s->lock);
     srv_jobs *q = srv_jobs_of(s, j);
-    const srv_job_status was = j->status;
-    if (j->listed && j->followers > 1) { /* another client still wants it */
-        *followers = --j->followers;
+    const srv_job_status was = *status = j->status;
+    unsigned i = 0;
+    while (i < j->followers && !same_token(j->follow[i], token))
+        i++;
+    if (i == j->followers) {
         pthread_mutex_unlock(&s->lock);
-        return was;
+        return -1;
+    }
+    memcpy(j->follow[i], j->follow[--j->followers], SRV_FOLLOW_CHARS + 1);
+    if (j->listed && j->followers > 0) { /* another client still wants it */
+        *followers = j->followers;
+        pthread_mutex_unlock(&s->lock);
+        return 0;
     }
     *followers = j->followers = 0;
     if (was == JOB_QUEUED && j->in_compiler) { /* the compile queue drops it */
@@ -407,7 +443,7 @@ srv_job_status srv_job_delete(srv *s, srv_job *j, unsigned *followers)
     }
     unlist(s, j);
     pthread_mutex_unlock(&s->lock);
-    return was;
+    return 0;
 }
 
 static void release_work(srv *s, srv_job *j)

@@ -29,6 +29,11 @@
 typedef struct srv srv;
 typedef struct srv_job srv_job;
 
+/* A POST's answer carries a follow token, which its DELETE must name: a client lets go only
+ * of a job it posted (the id is the request's hash, which anyone can compute). */
+#define SRV_MAX_FOLLOWERS 32 /* tokens a job holds; a POST past them follows without one */
+#define SRV_FOLLOW_CHARS 32  /* hex digits of a token: 128 random bits */
+
 typedef enum { JOB_QUEUED, JOB_RUNNING, JOB_DONE, JOB_FAILED, JOB_CANCELLED } srv_job_status;
 
 typedef struct {
@@ -91,7 +96,8 @@ struct srv_job {
     unsigned refs;         /* the registry, the worker, each stream, reply and caller */
     int listed;            /* in the registry (DELETE, eviction and retry unlist) */
     int cancel;            /* DELETE arrived while the worker holds the job */
-    unsigned followers;    /* POSTs of this request not yet DELETEd: the last DELETE cancels */
+    unsigned followers;    /* follow tokens not yet DELETEd: the last DELETE cancels */
+    char follow[SRV_MAX_FOLLOWERS][SRV_FOLLOW_CHARS + 1]; /* those tokens, the first followers */
     srv_log log;
     size_t reserved;      /* bytes reserved at submission, until the job is finished */
     size_t compiling;     /* of them, for its expression's program (SRV_PROGRAM_BYTES or 0) */
@@ -146,12 +152,13 @@ void srv_job_release(srv *s, srv_job *j);
 /*
  * Queues a new job of request `req` (canonical text `canonical`, id `id`; both taken over
  * on success) or finds the job with the same id; a failed one is replaced by a new attempt.
- * The caller counts as one more follower of it (srv_job_delete).
+ * The caller counts as one more follower of it: its token in follow (the POST's answer
+ * gives it; DELETE names it), "" past SRV_MAX_FOLLOWERS; follow may be NULL (no follower).
  * Returns it with a reference for the caller (*created says which), or NULL with *p filled:
  * 503 (queue full, or the budget is full now: Retry-After), 400 (could never fit the budget).
  */
 srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req, const char *client,
-                        int *created, srv_problem *p);
+                        char follow[SRV_FOLLOW_CHARS + 1], int *created, srv_problem *p);
 
 /* Lets go of n bytes of j's reservation (lock held): they are counted elsewhere now. */
 void srv_job_unreserve(srv *s, srv_job *j, size_t n);
@@ -174,11 +181,12 @@ void srv_compiler_join(srv *s); /* s->stopping is set */
 void srv_compiler_free(srv *s); /* drops the jobs still waiting */
 
 /*
- * DELETE: one follower (a POST of the request) lets go. When another still follows the job,
- * it goes on and *followers says how many are left; at the last, a live job is cancelled
- * and the job unlisted (*followers 0). Returns the status it had; locks.
+ * DELETE: the follower with `token` (a POST of the request) lets go. When another still
+ * follows the job, it goes on and *followers says how many are left; at the last, a live
+ * job is cancelled and the job unlisted (*followers 0). *was: the status it had. -1 (and
+ * nothing changed) when token is not one of the job's live tokens. Locks.
  */
-srv_job_status srv_job_delete(srv *s, srv_job *j, unsigned *followers);
+int srv_job_delete(srv *s, srv_job *j, const char *token, unsigned *followers, srv_job_status *was);
 
 /*
  * Appends an event to j's log and wakes its streams (lock not held). json is consumed

@@ -147,7 +147,8 @@ enum MHD_Result srv_api_landscape(srv *s, struct MHD_Connection *c, srv_job **wa
     int created;
     char client[48];
     srv_connection_client(c, client, sizeof client);
-    srv_job *j = srv_job_submit(&s->jobs[SRV_LANDSCAPES], id, canonical, l, client, &created, &p);
+    srv_job *j =
+        srv_job_submit(&s->jobs[SRV_LANDSCAPES], id, canonical, l, client, NULL, &created, &p);
     if (!j) {
         free(canonical);
         free_request(l);

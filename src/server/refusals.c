@@ -57,6 +57,12 @@ static const srv_refusal refusals[] = {
     {"axis_count", "field max", "%s.n must be an integer from 2 to %u"},
     {"axis_log", "field", "%s.log must be true or false"},
     {"no_memory", "", "out of memory"},
+    {"follow_required", "",
+     "a DELETE names the follow token of the POST that it lets go of: ?follow=TOKEN, from that "
+     "POST's answer"},
+    {"follow_unknown", "",
+     "this follow token is not one of the job's: a client lets go only of a job it posted, once, "
+     "with the token of that POST's answer"},
     /* the job kinds' full queues (srv_job_kind.busy) */
     {"queue_full", "waiting", "%u explorations are waiting for the device; retry when one ends"},
     {"queue_full", "waiting", "%u landscapes are waiting to be computed; retry in a second"},

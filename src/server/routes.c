@@ -47,7 +47,8 @@ static enum MHD_Result post_job(srv *s, struct MHD_Connection *c, srv_jobs *q, c
     int created = 0;
     char client[48];
     srv_connection_client(c, client, sizeof client);
-    srv_job *j = srv_job_submit(q, id, canonical, req, client, &created, &p);
+    char follow[SRV_FOLLOW_CHARS + 1];
+    srv_job *j = srv_job_submit(q, id, canonical, req, client, follow, &created, &p);
     if (!j) {
         k->free_request(req);
         free(canonical);
@@ -56,6 +57,7 @@ static enum MHD_Result post_job(srv *s, struct MHD_Connection *c, srv_jobs *q, c
     char events[96];
     snprintf(events, sizeof events, API "%s/%s/events", k->collection, j->id);
     json_t *out = json_pack("{s:s,s:s}", "id", j->id, "events", events);
+    if (out && follow[0]) json_object_set_new(out, "follow", json_string(follow));
     if (out) k->created(j, out);
     srv_job_release(s, j);
     return srv_reply_json(c, created ? 201 : 200, out);
@@ -73,11 +75,26 @@ static enum MHD_Result job_status(srv *s, struct MHD_Connection *c, srv_job *j)
     return srv_reply_json(c, 200, out);
 }
 
-/* Cancels the job only when no other client follows it; the answer says which. */
+/* ?follow=TOKEN (its POST's answer) lets go of the job; it is cancelled only when no other
+ * client follows it; the answer says which. */
 static enum MHD_Result job_delete(srv *s, struct MHD_Connection *c, srv_job *j)
 {
+    const char *token = MHD_lookup_connection_value(c, MHD_GET_ARGUMENT_KIND, "follow");
     unsigned followers;
-    const srv_job_status was = srv_job_delete(s, j, &followers);
+    srv_job_status was;
+    srv_problem p;
+    if (!token || !*token) {
+        srv_problem_set(&p, 400, "follow",
+                        "a DELETE names the follow token of the POST that it lets go of: "
+                        "?follow=TOKEN, from that POST's answer");
+        return srv_reply_problem(c, &p);
+    }
+    if (srv_job_delete(s, j, token, &followers, &was)) {
+        srv_problem_set(&p, 403, "follow",
+                        "this follow token is not one of the job's: a client lets go only of a "
+                        "job it posted, once, with the token of that POST's answer");
+        return srv_reply_problem(c, &p);
+    }
     const int live = was == JOB_QUEUED || was == JOB_RUNNING;
     return srv_reply_json(c, 200,
                           json_pack("{s:s,s:s,s:I}", "id", j->id, "status",

@@ -105,6 +105,12 @@ def request(port, method, path, body=None, headers=None, timeout=60):
     return out
 
 
+def let_go(port, collection, answer):
+    """DELETE of a job this client posted: with the follow token of that POST's answer."""
+    return request(port, "DELETE", "/api/v1/%s/%s?follow=%s" % (collection, answer["id"],
+                                                                   answer["follow"]))
+
+
 def get_json(port, path, **kw):
     status, headers, data = request(port, "GET", path, **kw)
     return status, json.loads(data) if data else None

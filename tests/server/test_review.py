@@ -22,8 +22,8 @@ from urllib.parse import quote
 
 sys.path.insert(0, os.path.dirname(__file__))
 import test_server  # noqa: E402
-from client import (LONG, RSS_CHECKED, Server, Stream, get_json, points_of, post_json,  # noqa: E402
-                    request, wait_until)
+from client import (LONG, RSS_CHECKED, Server, Stream, get_json, let_go, points_of,  # noqa: E402
+                    post_json, request, wait_until)
 
 BINARY = None
 
@@ -50,7 +50,9 @@ class Case(unittest.TestCase):
 
 class Followers(Case):
     """Item 6: the id is the request's hash, so two clients posting the same request share
-    one job; a DELETE ends it only when no client still follows it."""
+    one job; a DELETE ends it only when no client still follows it. The second review: each
+    POST's answer has a follow token, and a DELETE must name one, once (the id is no secret:
+    anyone can hash a request, and DELETEs of the id alone let any client cancel a job)."""
 
     def test_delete_ends_a_shared_job_only_at_its_last_follower(self):
         srv = self.start()
@@ -62,12 +64,14 @@ class Followers(Case):
         self.assertEqual(mine.next()["event"], "step")
         status, second = post_json(port, "/api/v1/runs", req)  # another client, same run
         self.assertEqual((status, second["id"]), (200, first["id"]))
+        self.assertNotEqual(second["follow"], first["follow"])
         item = "/api/v1/runs/" + first["id"]
-        status, got = request(port, "DELETE", item)[0], json.loads(request(port, "GET", item)[2])
+        status = let_go(port, "runs", second)[0]
+        got = json.loads(request(port, "GET", item)[2])
         self.assertEqual(status, 200)
         self.assertEqual(got["status"], "running")  # the first client still follows it
         self.assertEqual(mine.next()["event"], "step")
-        status, _, data = request(port, "DELETE", item)  # the last follower lets go
+        status, _, data = let_go(port, "runs", first)  # the last follower lets go
         self.assertEqual(status, 200)
         self.assertEqual(json.loads(data), {"id": first["id"], "status": "cancelled",
                                             "followers": 0})
@@ -80,12 +84,41 @@ class Followers(Case):
     def test_the_answer_says_how_many_still_follow(self):
         srv = self.start()
         req = test_server.big_run(30)
-        ids = {post_json(srv.port, "/api/v1/runs", req)[1]["id"] for _ in range(3)}
-        self.assertEqual(len(ids), 1)
-        item = "/api/v1/runs/" + ids.pop()
-        answers = [json.loads(request(srv.port, "DELETE", item)[2]) for _ in range(3)]
+        posts = [post_json(srv.port, "/api/v1/runs", req)[1] for _ in range(3)]
+        self.assertEqual(len({p["id"] for p in posts}), 1)
+        answers = [json.loads(let_go(srv.port, "runs", p)[2]) for p in posts]
         self.assertEqual([(a["status"], a["followers"]) for a in answers],
                          [("running", 2), ("running", 1), ("cancelled", 0)])
+
+    def test_only_a_client_that_posted_the_job_can_let_go_of_it_once(self):
+        srv = self.start()
+        port = srv.port
+        status, mine = post_json(port, "/api/v1/runs", test_server.big_run(31))
+        self.assertEqual(status, 201, mine)
+        item = "/api/v1/runs/" + mine["id"]
+        status, _, data = request(port, "DELETE", item)  # the id alone: who is asking?
+        self.assertEqual((status, json.loads(data)["code"]), (400, "follow_required"), data)
+        other = dict(mine, follow="0" * len(mine["follow"]))
+        for guess in (other, dict(mine, follow=mine["follow"][:-1]), dict(mine, follow="x")):
+            status, _, data = let_go(port, "runs", guess)
+            self.assertEqual((status, json.loads(data)["code"]), (403, "follow_unknown"), data)
+        self.assertEqual(get_json(port, item)[1]["status"], "running")  # nothing changed
+        status, again = post_json(port, "/api/v1/runs", test_server.big_run(31))
+        self.assertEqual(let_go(port, "runs", again)[0], 200)
+        status, _, data = let_go(port, "runs", again)  # a token lets go once
+        self.assertEqual((status, json.loads(data)["code"]), (403, "follow_unknown"), data)
+        self.assertEqual(get_json(port, item)[1]["status"], "running")  # mine still follows
+        self.assertEqual(json.loads(let_go(port, "runs", mine)[2])["status"], "cancelled")
+
+    def test_a_job_holds_a_bounded_number_of_tokens(self):
+        srv = self.start()
+        req = test_server.big_run(32)
+        posts = [post_json(srv.port, "/api/v1/runs", req)[1] for _ in range(40)]
+        tokens = [p.get("follow") for p in posts]
+        self.assertEqual(len(set(tokens[:32])), 32)
+        self.assertEqual(tokens[32:], [None] * 8)  # past 32 followers: follows without one
+        answers = [json.loads(let_go(srv.port, "runs", p)[2]) for p in posts[:32]]
+        self.assertEqual(answers[-1]["status"], "cancelled")
 
 
 class CrossSite(Case):
@@ -113,7 +146,7 @@ class CrossSite(Case):
                                  headers={"Sec-Fetch-Site": "none"})[0], 200)
         self.assertEqual(request(port, "GET", "/api/v1/functions",
                                  headers={"Sec-Fetch-Site": "cross-site"})[0], 200)
-        item = "/api/v1/runs/" + body["id"]
+        item = "/api/v1/runs/%s?follow=%s" % (body["id"], body["follow"])
         self.assertEqual(request(port, "DELETE", item,
                                  headers={"Sec-Fetch-Site": "cross-site"})[0], 403)
 
@@ -399,7 +432,7 @@ class Retries(Case):
         self.assertEqual(status, 503, got)
         status, info = get_json(port, "/api/v1/trainings/" + failed["id"])
         self.assertEqual((status, info["status"], info["attempt"]), (200, "failed", 1))
-        request(port, "DELETE", "/api/v1/runs/" + run["id"])
+        let_go(port, "runs", run)
 
 
 class OwnReplies(Case):
@@ -649,7 +682,7 @@ class Compiles(Case):
             wait = self.first_event_wait(port, seed)
             if running():
                 waits.append(wait)
-        request(port, "DELETE", item)
+        let_go(port, "explorations", body)
         waits.sort()
         self.assertGreaterEqual(len(waits), 2, "the map ended before the runs were measured")
         print("\n  runs beside a 16 x 256^2 x 3800 basin map: first event after %.3f s "
@@ -749,9 +782,8 @@ class Rates(Case):
         self.assertEqual((again["id"], again["rates"]), (body["id"], body["rates"]))
         past = self.answer(srv.port, limit // 2 + 1)
         self.assertEqual(past["rates"], [None, None, None])
-        for b in (body, past):
-            request(srv.port, "DELETE", "/api/v1/runs/" + b["id"])
-            request(srv.port, "DELETE", "/api/v1/runs/" + b["id"])
+        for b in (again, body, past):
+            let_go(srv.port, "runs", b)
 
 
 def du(path):

@@ -18,7 +18,7 @@ import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
 from client import (LONG, RSS_CHECKED, Server, ServerTestCase, Stream, get_json,  # noqa: E402
-                    points_of, post_json, raw, request, wait_until)
+                    let_go, points_of, post_json, raw, request, wait_until)
 
 BINARY = None
 
@@ -408,13 +408,13 @@ class Endpoints(ServerTestCase):
         status, body = post_json(self.port, "/api/v1/runs", big_run(2))
         s = Stream(self.port, body["events"])
         s.next()
-        status, gone = request(self.port, "DELETE", "/api/v1/runs/" + body["id"])[:2]
+        status, gone = let_go(self.port, "runs", body)[:2]
         self.assertEqual(status, 200)
         events = s.all()
         self.assertEqual(events[-1]["event"], "error")
         self.assertIn("cancelled", events[-1]["data"]["error"])
         self.assertEqual(get_json(self.port, "/api/v1/runs/" + body["id"])[0], 404)
-        self.assertEqual(request(self.port, "DELETE", "/api/v1/runs/" + body["id"])[0], 404)
+        self.assertEqual(let_go(self.port, "runs", body)[0], 404)
 
     def test_idle_stream_gets_heartbeats(self):
         status, body = post_json(self.port, "/api/v1/runs", big_run(3))
@@ -425,7 +425,7 @@ class Endpoints(ServerTestCase):
             if line.startswith(b": heartbeat"):
                 break
         s.close()
-        request(self.port, "DELETE", "/api/v1/runs/" + body["id"])
+        let_go(self.port, "runs", body)
         self.assertTrue(line.startswith(b": heartbeat"), "no heartbeat within 10 s: %r" % line)
 
     def test_bad_runs_are_refused_naming_the_field(self):
@@ -792,11 +792,11 @@ class Trainings(ServerTestCase):
         load = get_json(self.port, "/api/v1/health")[1]["load"]
         self.assertEqual(load["trainings_queued"], 4)
         # Cancel a waiting one and the running one: both streams end with an error event.
-        status, gone = request(self.port, "DELETE", "/api/v1/trainings/" + queued[1]["id"])[:2]
+        status, gone = let_go(self.port, "trainings", queued[1])[:2]
         self.assertEqual(status, 200)
         s = Stream(self.port, long["events"])
         self.assertEqual(s.next()["event"], "start")
-        self.assertEqual(request(self.port, "DELETE", "/api/v1/trainings/" + long["id"])[0], 200)
+        self.assertEqual(let_go(self.port, "trainings", long)[0], 200)
         tail = s.all()
         self.assertEqual(tail[-1]["event"], "error")
         self.assertIn("cancelled", tail[-1]["data"]["error"])
@@ -903,7 +903,7 @@ class Limits(unittest.TestCase):
             self.assertTrue(wait_until(lambda: get_json(srv.port, item)[1]["status"] == "done",
                                        60))
             before = load(srv.port)["memory"]
-            self.assertEqual(request(srv.port, "DELETE", item)[0], 200)
+            self.assertEqual(let_go(srv.port, "runs", body)[0], 200)
             after = load(srv.port)["memory"]
             self.assertGreaterEqual(after, before - 4096, "a held log left the budget")
             self.assertLessEqual(after, 16 << 20)
@@ -1289,7 +1289,7 @@ class Explorations(ServerTestCase):
         first = s.next()
         self.assertEqual((first["event"], first["data"]["coarse"]), ("pass", True))
         item = "/api/v1/explorations/" + body["id"]
-        status, _, data = request(self.port, "DELETE", item)
+        status, _, data = let_go(self.port, "explorations", body)
         self.assertEqual(status, 200, data)
         self.assertEqual(json.loads(data)["status"], "cancelled")
         tail = s.all()

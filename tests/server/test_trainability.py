@@ -15,7 +15,8 @@ import time
 import unittest
 
 sys.path.insert(0, os.path.dirname(__file__))
-from client import Server, ServerTestCase, Stream, get_json, post_json, request  # noqa: E402
+from client import (Server, ServerTestCase, Stream, get_json, let_go, post_json,  # noqa: E402
+                    request)
 
 BINARY = None
 PATH = "/api/v1/explorations"
@@ -211,7 +212,7 @@ class Trainability(ServerTestCase):
         # the most steps a cell may take at width 16 (the limit / 87,104 units a cell-step)
         cell = get_json(self.port, "/api/v1/limits")[1]["trainability"]["cell_work"]
         slow = self.post(dict(SMALL, width=16, steps=cell // 87104, grid=2), want=201)
-        request(self.port, "DELETE", PATH + "/" + slow["id"])
+        let_go(self.port, "explorations", slow)
         self.passes(dict(SMALL, seed=12))  # after the slow one's turn in flight: the device idle
         # the data accepted for width 2 once those are fixed
         self.post(dict(two, data=dump), want=201)
@@ -231,7 +232,7 @@ class Trainability(ServerTestCase):
         self.assertEqual(first["data"]["grid"], [128, 128])
         info = get_json(self.port, item)[1]
         self.assertEqual(info["status"], "running")
-        status, _, data = request(self.port, "DELETE", item)
+        status, _, data = let_go(self.port, "explorations", body)
         self.assertEqual((status, json.loads(data)["status"]), (200, "cancelled"), data)
         t0 = time.time()
         tail = s.all()

@@ -103,8 +103,14 @@ export function postTuning(request) {
   return postJSON('/api/v1/tunings', request);
 }
 
-/** DELETE path (a job the page no longer follows); resolves whatever the answer. */
-export function cancel(path) {
+/**
+ * Lets go of a job the page no longer follows: DELETE /api/v1/collection/ID with the follow
+ * token of its POST's answer (a job posted past the server's followers has none: nothing to
+ * do); resolves whatever the answer.
+ */
+export function cancel(collection, answer) {
+  if (!answer.follow) return Promise.resolve();
+  const path = `/api/v1/${collection}/${answer.id}?follow=${encodeURIComponent(answer.follow)}`;
   return fetch(path, { method: 'DELETE' }).catch(() => {});
 }
 

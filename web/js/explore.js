@@ -53,7 +53,7 @@ async function field(url) {
 export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan, limits, trainLimits }) {
   const $ = (id) => document.getElementById(id);
   let kind = 'basins';
-  let job = null; // {id, stop, done}: the exploration being followed
+  let job = null; // {id, follow, stop, done}: the exploration being followed (follow: its DELETE token)
   let shown = null; // {pass, plan, fields, fn, bar}: what the maps show
   let plan = null; // the plan last started (the URL holds it)
   let linkView = null; // {function, view}: a link's view, until its plan has started
@@ -105,7 +105,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
   function stopJob() {
     if (!job) return;
     job.stop();
-    if (!job.done) cancel(`/api/v1/explorations/${job.id}`);
+    if (!job.done) cancel('explorations', job);
     job = null;
   }
 
@@ -495,6 +495,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
     }
     if (job && job.id === body.id) { // the same request: the same exploration, followed again from its start
       job.stop();
+      if (!job.done) cancel('explorations', job); // the earlier POST's follow: the new one holds it
       job = null;
     } else stopJob();
     generation += 1;
@@ -513,7 +514,7 @@ export function createExploreView({ getScene, info, sweepSecond, onOpen, onPlan,
 
   /** Follows the exploration the server took for plan p (body: its id and events). */
   function follow(body, p, mine) {
-    const followed = { id: body.id, stop: null, done: false };
+    const followed = { id: body.id, follow: body.follow, stop: null, done: false };
     job = followed;
     followed.stop = stream(body.events, {
       pass(data) {

@@ -37,11 +37,12 @@ export function createTrainChart(svgNode) {
     // About a fifth of an epoch of memory: smooth on full data, responsive on a subset.
     const alpha = Math.max(0.02, Math.min(0.3, 5 / batches));
     const s = series[b.optimizer];
+    const loss = b.loss ?? Infinity; // null: not finite (diverged), drawn at the top
     s.x.push(epochPosition(b.epoch, b.batch, batches));
-    s.loss.push(b.loss);
+    s.loss.push(loss);
     // One value at a time: a long training does not recompute its whole history.
     s.next = s.next || smoother(alpha);
-    s.smooth.push(s.next(b.loss));
+    s.smooth.push(s.next(loss));
   }
 
   function draw() {

@@ -50,7 +50,7 @@ export function createTrainingView(infos, limits, schedules = []) {
   let entries = TRAIN_DEFAULTS.map(entryOf); // the optimizers, as the race's entries
   let serverSettings = {}; // the server's refusal of a setting, by input id (the reply's body)
   let stop = null;
-  let current = null; // {id, events, batches, epochs, rows: [{label, acc: [], ...}]}
+  let current = null; // {id, follow, events, batches, epochs, rows: [{label, acc: [], ...}]}
   let shown = null; // the progress line: {key, vars}, rendered again in another language
 
   function checkSetting(id) {
@@ -202,7 +202,7 @@ export function createTrainingView(infos, limits, schedules = []) {
 
   /** Follows the training the server accepted (body: its id, events, request, optimizers). */
   function follow(body) {
-    current = { id: body.id, events: body.events, epochs: body.request.epochs, batches: 1,
+    current = { id: body.id, follow: body.follow, events: body.events, epochs: body.request.epochs, batches: 1,
       rows: body.optimizers.map((c) => ({ label: '…', kind: c.name, acc: [] })) };
     chart.reset(body.optimizers.map((c) => c.name), current.epochs, t('epoch'));
     renderTable();
@@ -225,7 +225,7 @@ export function createTrainingView(infos, limits, schedules = []) {
         if (d.batch % 10 === 0 || d.batch === current.batches) {
           progress('trainProgress', { label: current.rows[d.optimizer].label, epoch: d.epoch,
             epochs: current.epochs, batch: d.batch, batches: current.batches,
-            loss: d.loss.toFixed(3) });
+            loss: Number.isFinite(d.loss) ? d.loss.toFixed(3) : '—' }); // null: diverged
         }
       },
       epoch(d) {
@@ -259,7 +259,7 @@ export function createTrainingView(infos, limits, schedules = []) {
   async function cancel() {
     if (stop) stop();
     stop = null;
-    if (current) await cancelJob(`/api/v1/trainings/${current.id}`);
+    if (current) await cancelJob('trainings', current);
     progress('trainCancelled');
     setTrainState('idle');
   }
