@@ -30,9 +30,6 @@
 #include <string.h>
 
 #define EVENT_MAX(r) (4096 + 1024 * (r)->nspecs + 2 * 32 * (r)->o.axes[0].n + 32 * (r)->o.axes[1].n)
-/* Run-steps per turn on the device (a few milliseconds on PoCL's CPU device): the device is
- * held per turn, so a large map does not keep other clients' runs waiting for a whole slice. */
-#define TURN_WORK (1u << 23)
 
 /* The fields of a pass, in their order in a pass's results. */
 static const char *const field_names[] = {"x", "y", "f", "converged_at", "minimum", "diverged_at"};
@@ -192,12 +189,9 @@ static int turn(srv *s, srv_job *j, char *error, size_t esize)
     exploration *r = j->req;
     explore_work *w = j->work;
     clopt_error err = {0};
-    if (!w) {
-        if (!(w = j->work = calloc(1, sizeof *w))) {
-            snprintf(error, esize, "out of memory");
-            return -1;
-        }
-        j->log.limit = estimate(s, r);
+    if (!w && !(w = j->work = calloc(1, sizeof *w))) {
+        snprintf(error, esize, "out of memory");
+        return -1;
     }
     const int p = w->pass;
     char *event = NULL;
@@ -208,7 +202,7 @@ static int turn(srv *s, srv_job *j, char *error, size_t esize)
         w->engine = clopt_explore_create(s->ctx, &o, &err);
     }
     const size_t runs = r->runs[p] ? r->runs[p] : 1;
-    const uint64_t most = TURN_WORK / runs ? TURN_WORK / runs : 1;
+    const uint64_t most = SRV_TURN_RUN_STEPS / runs ? SRV_TURN_RUN_STEPS / runs : 1;
     if (w->engine && clopt_explore_advance(w->engine, most, &err) == CLOPT_OK) {
         finished = clopt_explore_finished(w->engine);
         if (finished && !(r->results[p] = malloc(r->runs[p] * NFIELDS * sizeof(float))))

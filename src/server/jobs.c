@@ -367,6 +367,7 @@ srv_job *srv_job_submit(srv_jobs *q, const char *id, char *canonical, void *req,
     j->status = JOB_QUEUED;
     j->reserved = estimate;
     j->compiling = compiling;
+    j->log.limit = estimate - compiling; /* the log grows by doubling up to its worst case */
     snprintf(j->client, sizeof j->client, "%s", client ? client : "");
     j->charged = estimate + base;
     j->refs = 3; /* registry, worker, caller */

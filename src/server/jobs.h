@@ -34,6 +34,11 @@ typedef struct srv_job srv_job;
 #define SRV_MAX_FOLLOWERS 32 /* tokens a job holds; a POST past them follows without one */
 #define SRV_FOLLOW_CHARS 32  /* hex digits of a token: 128 random bits */
 
+/* Run-steps of the trajectory engine a turn of a map, sweep or tuning takes on the device (a
+ * few milliseconds on PoCL's CPU device): the device is held per turn, so a large one does
+ * not keep other clients' runs waiting for a whole slice (1024 steps of every run). */
+#define SRV_TURN_RUN_STEPS (1u << 23)
+
 typedef enum { JOB_QUEUED, JOB_RUNNING, JOB_DONE, JOB_FAILED, JOB_CANCELLED } srv_job_status;
 
 typedef struct {

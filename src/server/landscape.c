@@ -42,6 +42,7 @@ static size_t result_bytes(const srv_job *j)
 static void free_request(void *req)
 {
     landscape *l = req;
+    if (!l) return; /* a resumed request whose parse ran out of memory */
     free(l->function);
     free(l->values);
     free(l->json);

@@ -124,13 +124,10 @@ static int turn(srv *s, srv_job *j, char *error, size_t esize)
     const srv_request *r = j->req;
     run_work *w = j->work;
     clopt_error err;
-    if (!w) {
-        if (!(w = j->work = calloc(1, sizeof *w)) ||
-            (r->o.state && !(w->last = calloc(2 * trajectories(r), sizeof *w->last)))) {
-            snprintf(error, esize, "out of memory");
-            return -1;
-        }
-        j->log.limit = estimate(s, r);
+    if (!w && (!(w = j->work = calloc(1, sizeof *w)) ||
+               (r->o.state && !(w->last = calloc(2 * trajectories(r), sizeof *w->last))))) {
+        snprintf(error, esize, "out of memory");
+        return -1;
     }
     if (!w->engine && srv_job_compile(s, j, error, esize)) return -1; /* not on the device */
     char *json = NULL, *done = NULL;

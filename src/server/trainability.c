@@ -143,7 +143,6 @@ static int turn(srv *s, srv_job *j, char *error, size_t esize)
             snprintf(error, esize, "out of memory");
             return -1;
         }
-        j->log.limit = estimate(s, r);
         w->most =
             turn_cells(r, r->o.precision == CLOPT_PRECISION_DOUBLE ? 1 : s->ctx->tuning.lanes);
         w->measure = malloc(w->most * sizeof *w->measure);

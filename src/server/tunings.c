@@ -39,7 +39,8 @@ typedef struct {
     char names[2][64];
     size_t values[2]; /* per pass: values per optimizer (the default axis' or the axes') */
     size_t runs[2];   /* per pass, every optimizer */
-    int passes;       /* passes complete (lock held) */
+    size_t engine; /* the largest optimizer's engine, host and device (clopt_explore_plan_bytes) */
+    int passes;    /* passes complete (lock held) */
 } tuning;
 
 typedef struct {
@@ -80,9 +81,9 @@ static size_t estimate(const srv *s, const void *req)
     /* the engine's host copy of one optimizer's runs (x, y, f, auc and three steps), the
      * scores being sorted, the curves of a pass (five numbers per value), and the events */
     const size_t per = r->runs[1] / r->nspecs;
-    const size_t engine = per * (4 * sizeof(float) + 3 * sizeof(int32_t)) + per * sizeof(double);
+    const size_t copy = per * (4 * sizeof(float) + 3 * sizeof(int32_t)) + per * sizeof(double);
     const size_t curves = r->nspecs * r->values[1] * 6 * sizeof(double);
-    return engine + curves + 2 * event_max(r) + 16 * r->plan.nstarts + 4096;
+    return r->engine + copy + curves + 2 * event_max(r) + 16 * r->plan.nstarts + 4096;
 }
 
 static void release(srv *s, srv_job *j)
@@ -111,18 +112,16 @@ static char *pass_event(const clopt_tune *t, int p)
     return event;
 }
 
-/* One slice of the current optimizer's exploration; the pass's event once all are scored. */
+/* A turn of the current optimizer's exploration (SRV_TURN_RUN_STEPS); the pass's event once all
+ * are scored. */
 static int turn(srv *s, srv_job *j, char *error, size_t esize)
 {
     tuning *r = j->req;
     tune_work *w = j->work;
     clopt_error err = {0};
-    if (!w) {
-        if (!(w = j->work = calloc(1, sizeof *w))) {
-            snprintf(error, esize, "out of memory");
-            return -1;
-        }
-        j->log.limit = estimate(s, r);
+    if (!w && !(w = j->work = calloc(1, sizeof *w))) {
+        snprintf(error, esize, "out of memory");
+        return -1;
     }
     const int p = w->pass;
     if (!w->tune) {
@@ -134,10 +133,12 @@ static int turn(srv *s, srv_job *j, char *error, size_t esize)
         w->k = 0;
     }
     char *event = NULL;
+    const size_t runs = r->runs[p] / r->nspecs; /* of one optimizer */
+    const uint64_t most = SRV_TURN_RUN_STEPS / runs ? SRV_TURN_RUN_STEPS / runs : 1;
     pthread_mutex_lock(&s->device);
     if (!w->engine)
         w->engine = clopt_explore_create(s->ctx, clopt_tune_explore_options(w->tune, w->k), &err);
-    if (w->engine && clopt_explore_advance(w->engine, 0, &err) == CLOPT_OK &&
+    if (w->engine && clopt_explore_advance(w->engine, most, &err) == CLOPT_OK &&
         clopt_explore_finished(w->engine) &&
         clopt_tune_collect(w->tune, w->k, w->engine, &err) == CLOPT_OK) {
         clopt_explore_release(w->engine);
@@ -234,8 +235,9 @@ static int parse_scalars(json_t *root, tuning *r, srv_problem *p)
     return 0;
 }
 
-/* The runs of each pass, within the server's limits; then the library's own checks. */
-static int check_size(tuning *r, srv_problem *p)
+/* The runs of each pass, within the server's limits; then the library's own checks, and
+ * the largest engine (one optimizer's exploration at a time, of the full pass). */
+static int check_size(const srv *s, tuning *r, srv_problem *p)
 {
     for (int q = 0; q < 2; q++) {
         const clopt_tune_plan plan = pass_plan(r, q);
@@ -262,11 +264,21 @@ static int check_size(tuning *r, srv_problem *p)
         if (strstr(err.text, ": vary ")) field = "vary"; /* "optimizer 1: vary 1: ..." */
         return srv_problem_set(p, err.status == CLOPT_ENOMEM ? 503 : 400, field, "%s", err.text);
     }
+    int rc = 0;
+    for (size_t k = 0; k < r->nspecs && s->ctx && !rc; k++) {
+        size_t host, device;
+        if (clopt_explore_plan_bytes(s->ctx, clopt_tune_explore_options(t, k), &host, &device,
+                                     &err) != CLOPT_OK)
+            rc = srv_problem_set(p, err.status == CLOPT_ENOMEM ? 503 : 400, "optimizers", "%s",
+                                 err.text);
+        else if (host + device > r->engine)
+            r->engine = host + device;
+    }
     clopt_tune_release(t);
-    return 0;
+    return rc;
 }
 
-static int parse_fields(json_t *root, tuning *r, srv_problem *p)
+static int parse_fields(const srv *s, json_t *root, tuning *r, srv_problem *p)
 {
     json_t *fn = json_object_get(root, "function");
     if (!json_is_string(fn))
@@ -295,7 +307,7 @@ static int parse_fields(json_t *root, tuning *r, srv_problem *p)
     r->plan.nseeds = (size_t)seeds;
     r->plan.optimizers = (const char *const *)r->specs;
     r->plan.noptimizers = r->nspecs;
-    return check_size(r, p);
+    return check_size(s, r, p);
 }
 
 static char *canonical_text(const tuning *r)
@@ -327,7 +339,6 @@ static char *canonical_text(const tuning *r)
 
 static void *parse(const srv *s, const char *body, size_t len, char **canonical, srv_problem *p)
 {
-    (void)s;
     json_t *root = srv_json_object(
         body, len, fields, "function, optimizers, vary, starts, seeds, noise, steps, score or tol",
         "{\"function\": \"rosenbrock\", \"optimizers\": [\"adam\", \"sgd(momentum=0.9)\"], "
@@ -340,7 +351,7 @@ static void *parse(const srv *s, const char *body, size_t len, char **canonical,
         srv_problem_set(p, 503, "", "out of memory");
         return NULL;
     }
-    const int rc = parse_fields(root, r, p);
+    const int rc = parse_fields(s, root, r, p);
     json_decref(root);
     if (rc == 0 && !(*canonical = canonical_text(r))) {
         srv_problem_set(p, 503, "", "out of memory");

@@ -509,6 +509,16 @@ class Engines(Case):
             self.assertEqual(status, 400, got)
             self.assertIn("budget is 64 MiB", got["error"])
 
+    def test_a_tuning_is_charged_its_engine_too(self):
+        """The second review: a tuning was charged 36 bytes a run for its engine, a guess;
+        these 1,024,000 runs of one optimizer plan 150 MiB (clopt_explore_plan_bytes)."""
+        srv = self.start("--memory", "64")
+        req = {"function": "rosenbrock", "optimizers": ["adam"], "starts": 4096, "seeds": 10,
+               "steps": 100}
+        status, got = post_json(srv.port, "/api/v1/tunings", req)
+        self.assertEqual(status, 400, got)  # was 201: charged about 37 MiB
+        self.assertIn("budget is 64 MiB", got["error"])
+
     def test_resident_memory_stays_within_the_charge(self):
         srv = self.start("--memory", "64")
         self.warm(srv, "/api/v1/explorations", sweep(8, steps=2))
