@@ -95,6 +95,8 @@ static double shape_inverse_sqrt(const double *v, double t, double u)
 }
 
 #define REQUIRED CLOPT_SCHEDULE_REQUIRED
+/* Rows leave `ranges` out unless a schedule has a range of its own (CLOPT_RANGE_OWN = 0). */
+#pragma GCC diagnostic ignored "-Wmissing-field-initializers"
 static const clopt_schedule_info schedules[] = {
     {"constant",
      1,
@@ -144,7 +146,8 @@ static const clopt_schedule_info schedules[] = {
      "after the warmup, the rate falls as 1 / sqrt(t + 1)",
      "워밍업 뒤에는 학습률이 1 / sqrt(t + 1)에 비례해 줄어듭니다",
      "sqrt(warmup / (t + 1))",
-     shape_inverse_sqrt},
+     shape_inverse_sqrt,
+     {CLOPT_RANGE_COUNT_POS}}, /* clopt_schedule_check says why */
 };
 #define NSCHEDULES (sizeof schedules / sizeof schedules[0])
 
@@ -161,6 +164,11 @@ const clopt_schedule_info *clopt_schedule_at(size_t i)
 const clopt_sparam_info *clopt_schedule_param(clopt_sparam p)
 {
     return (unsigned)p < CLOPT_S_COUNT ? &sparams[p] : NULL;
+}
+
+clopt_range clopt_schedule_range(const clopt_schedule_info *info, size_t i)
+{
+    return info->ranges[i] != CLOPT_RANGE_OWN ? info->ranges[i] : sparams[info->params[i]].range;
 }
 
 double clopt_schedule_factor(const clopt_lr_schedule *s, uint64_t it)

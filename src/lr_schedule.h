@@ -49,6 +49,9 @@ typedef struct {
     const char *formula; /* m(t) for t >= W, in the words of docs/semantics.md */
     /* m(t) for t >= W: v by clopt_sparam, t the step (0 first), u = t - W */
     double (*shape)(const double *v, double t, double u);
+    /* per params[i]: a range of this schedule's own (inverse_sqrt's warmup, >= 1), or
+       CLOPT_RANGE_OWN: the parameter's */
+    clopt_range ranges[CLOPT_SCHEDULE_MAX_PARAMS];
 } clopt_schedule_info;
 
 /* An optimizer's schedule; info NULL: none (the rate is lr, or Keras 1's decay). */
@@ -60,6 +63,8 @@ typedef struct {
 size_t clopt_schedule_count(void);
 const clopt_schedule_info *clopt_schedule_at(size_t i);
 const clopt_sparam_info *clopt_schedule_param(clopt_sparam p);
+/* The range of parameter params[i] of schedule `info`, as listed. */
+clopt_range clopt_schedule_range(const clopt_schedule_info *info, size_t i);
 
 /*
  * m(t) for the step after t completed ones: 1 without a schedule. s must have passed

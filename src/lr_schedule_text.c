@@ -74,9 +74,10 @@ json_t *clopt_schedules_json(void)
                           : pi->range == CLOPT_RANGE_COUNT || pi->range == CLOPT_RANGE_COUNT_POS
                               ? json_integer((json_int_t)d)
                               : json_real(d);
-            json_t *p = json_pack("{s:s,s:o,s:b,s:s,s:s,s:s}", "name", pi->name, "default", def,
-                                  "required", isnan(d), "range_text", clopt_range_text(pi->range),
-                                  "en", pi->en, "ko", pi->ko);
+            json_t *p =
+                json_pack("{s:s,s:o,s:b,s:s,s:s,s:s}", "name", pi->name, "default", def, "required",
+                          isnan(d), "range_text", clopt_range_text(clopt_schedule_range(info, i)),
+                          "en", pi->en, "ko", pi->ko);
             if (p && pi->words) {
                 json_t *words = json_array();
                 for (size_t w = 0; pi->words[w]; w++)

@@ -163,6 +163,9 @@ static clopt_status check_plan(const clopt_tune_plan *p, const clopt_function_in
     if (!isfinite(p->noise) || !(p->noise >= 0))
         return clopt_error_set(err, CLOPT_EINVAL,
                                "noise = %g; expected a finite standard deviation >= 0", p->noise);
+    if (!isfinite(p->tol) || !(p->tol >= 0)) /* the plan's, not one optimizer's */
+        return clopt_error_set(err, CLOPT_EINVAL, "tol = %g; expected a finite number >= 0",
+                               p->tol);
     if (p->nstarts < 1 || p->nstarts > CLOPT_EXPLORE_MAX_RUNS)
         return clopt_error_set(err, CLOPT_EINVAL, "%zu starts; expected 1 .. %u", p->nstarts,
                                CLOPT_EXPLORE_MAX_RUNS);

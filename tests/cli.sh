@@ -35,6 +35,22 @@ check "optimizers lists ranges" 0 "a number in [0, 1)" -- "$clopt" optimizers
 check "optimizers --json" 0 '"name": "Adadelta"' -- "$clopt" optimizers --json
 check "optimizers --json has Korean text" 0 '"ko": "학습률"' -- "$clopt" optimizers --json
 check "optimizers rejects unknown options" 2 "unknown option '--xml'" -- "$clopt" optimizers --xml
+# The man page lists each hyperparameter as clopt optimizers does: its default and range.
+check "man: Muon's ns_steps range" 0 '\fIns_steps\fR = 5 (a whole number in [1, 99])' -- "$clopt" --man
+check "man: Muon's a range" 0 '\fIa\fR = 3.4445 (a finite number)' -- "$clopt" --man
+check "man: Muon's adjust_lr words and default" 0 '\fIadjust_lr\fR = original ("original" or "match_rms_adamw")' -- "$clopt" --man
+check "man: clipping off unless set" 0 '\fIclipnorm\fR (off unless set, a finite number > 0)' -- "$clopt" --man
+# -h and --help anywhere among a command's arguments
+check "run takes --help after options" 0 "usage: clopt run --function F" -- "$clopt" run --steps 2 --help
+check "serve takes --help after options" 0 "usage: clopt serve" -- "$clopt" serve --port 0 --help
+check "train takes -h after options" 0 "usage: clopt train" -- "$clopt" train --epochs 1 -h
+check "bench step takes --help after options" 0 "usage: clopt bench step" -- "$clopt" bench step --size 64 --help
+check "--man takes --help" 0 "usage: clopt <command>" -- "$clopt" --man --help
+check "functions prints six_hump_camel's minimum whole" 0 "= -1.031628453489877 (and others)" -- "$clopt" functions
+check "schedules: inverse_sqrt's warmup is >= 1" 0 "warmup          = (needed) a whole number >= 1" -- "$clopt" optimizers --schedules
+check "schedules --json: inverse_sqrt's warmup is >= 1" 0 "inverse_sqrt a whole number >= 1" -- bash -c '"$0" optimizers --schedules --json | python3 -c "import json, sys; [print(s[\"name\"], p[\"range_text\"]) for s in json.load(sys.stdin) for p in s[\"parameters\"] if p[\"name\"] == \"warmup\"]"' "$clopt"
+check "--list options tune keeps [:log]" 0 "--vary NAME=LO:HI:N[:log]" -- bash -c '"$0" --list options tune | grep -x -- "--vary NAME=LO:HI:N\[:log\]"' "$clopt"
+check "--list options explore sweep keeps [:log]" 0 "--vary NAME=LO:HI:N[:log]" -- bash -c '"$0" --list options explore sweep | grep -x -- "--vary NAME=LO:HI:N\[:log\]"' "$clopt"
 
 # clopt devices --json: every device with its selector, one of them the default.
 json=$("$clopt" devices --json)
@@ -126,6 +142,9 @@ refuse "unknown train option" "did you mean '--resume'?" -- "$clopt" train --res
 refuse "unknown bench step option" "did you mean '--tensors'?" -- "$clopt" bench step --tensor 3
 refuse "unknown clopt option" "did you mean '--version'?" -- "$clopt" --verison
 refuse "unknown --list" "did you mean 'devices'?" -- "$clopt" --list device
+refuse "an argument is quoted whole" "unexpected argument 'sgd_schedulefree(lr=0.01)'" -- "$clopt" run 'sgd_schedulefree(lr=0.01)'
+refuse "a flag given a value" "clopt devices: --json takes no value; given '--json=1'" -- "$clopt" devices --json=1
+refuse "--list options of a group needs its subcommand" "explore needs its subcommand: basins, sweep or trainability" -- "$clopt" --list options explore
 refuse "start is not two numbers" "--start = '1': expected 2 finite numbers" -- "$clopt" run --function sphere --start 1
 refuse "start is not finite" "--start = '1,nan'" -- "$clopt" run --function sphere --start 1,nan
 refuse "steps < 1" "--steps = '0': expected an integer in 1 .. 10000000" -- "$clopt" run --function sphere --steps 0
@@ -204,8 +223,9 @@ PY
 check "explore basins summary" 0 "ended at minimum 3:" -- "$clopt" explore basins --function himmelblau --grid 16 --optimizer 'adam(lr=0.1)' --steps 300
 check "explore sweep summary" 0 "varies lr over 4 values" -- "$clopt" explore sweep --function sphere --vary lr=0.01:0.1:4 --steps 10
 refuse "explore kind" "unknown kind 'basin'; did you mean 'basins'?" -- "$clopt" explore basin
-refuse "explore basins grid" "--grid = '1': expected an integer in 2 .. 4096" -- "$clopt" explore basins --function sphere --grid 1
-refuse "explore basins grid pair" "--grid = 'x': expected an integer" -- "$clopt" explore basins --function sphere --grid 4,x
+refuse "explore basins grid" "--grid = '1': expected N or NX,NY, each an integer in 2 .. 4096" -- "$clopt" explore basins --function sphere --grid 1
+refuse "explore basins grid pair" "--grid = '4,x': expected N or NX,NY" -- "$clopt" explore basins --function sphere --grid 4,x
+refuse "explore basins grid of three" "--grid = '4,4,4': expected N or NX,NY, each an integer in 2 .. 4096" -- "$clopt" explore basins --function sphere --grid 4,4,4
 refuse "explore basins needs a grid" "--grid is required" -- "$clopt" explore basins --function sphere
 refuse "explore basins view" "expected x0 < x1 and y0 < y1" -- "$clopt" explore basins --function sphere --grid 4 --view 1,0,0,1
 refuse "explore basins tol" "tol = -1; expected a finite number >= 0" -- "$clopt" explore basins --function sphere --grid 4 --tol -1
@@ -258,6 +278,8 @@ PY
 refuse "train epochs" "--epochs = '0': expected an integer in 1 .. 50" -- "$clopt" train --epochs 0
 refuse "train optimizer" "did you mean 'adam'" -- "$clopt" train --optimizer adma
 check "train without data names the file" 1 "cannot open /nonexistent/train-images-idx3-ubyte" -- "$clopt" train --data /nonexistent
+refuse "train: a selector that matches no device" "no OpenCL device matches 'nosuch'" -- "$clopt" train --device nosuch --epochs 1 --limit 100
+refuse "train --limit beyond the data set" "--limit = '70000': expected an integer in 1 .. 60000" -- "$clopt" train --limit 70000 --epochs 1
 
 # One epoch on 2,000 real Fashion-MNIST examples learns (chance is 0.1).
 json=$("$clopt" train --epochs 1 --limit 2000 --hidden 64 --json)
@@ -304,9 +326,75 @@ a, b = (json.loads(x) for x in sys.argv[1:3])
 assert [x["optimizer"] for x in b] == ["Muon(lr=0.02) + AdamW(lr=0.002)", "AdamW()"], b
 assert [x["epochs"] for x in a] == [x["epochs"] for x in b], (a, b)
 PY
+# A checkpoint's size is docs/library.md's "60 bytes + config + 16 per tensor + 4 x state
+# floats" (an optimizer file of clopt train is clopt_optimizer_save's).
+"$clopt" train --epochs 1 --limit 100 --hidden 8 --checkpoint "$ck/size" >/dev/null 2>&1
+if python3 - "$ck/size/0.optimizer" "$(dirname "$0")/../docs/library.md" <<'PY'; then echo "ok   a checkpoint's size is the documented sum"; else echo "FAIL a checkpoint's size against docs/library.md"; fails=$((fails + 1)); fi
+import struct, sys
+b = open(sys.argv[1], "rb").read()
+L = struct.unpack_from("<I", b, 12)[0]
+T, S = struct.unpack_from("<II", b, 16 + L + 16)
+sizes = struct.unpack_from("<%dQ" % T, b, 16 + L + 40)
+assert (T, S) == (4, 2) and sum(sizes) == 784 * 8 + 8 + 8 * 10 + 10, (T, S, sizes)
+assert len(b) == 60 + L + 16 * T + 4 * S * sum(sizes), (len(b), L, T, S, sizes)
+assert "60 bytes + config + 16 per tensor (size and shape) + 4 × state floats" in open(sys.argv[2]).read()
+PY
 rm "$ck/muon/0.adamw"
 check "train --resume with Muon needs its companion's state" 1 "0.adamw' (No such file or directory): model 0 trains with Muon" -- "$clopt" train --resume "$ck/muon" --epochs 3
 rm -rf "$ck"
+
+# docs/cli.md as the program prints it: the run and basins examples' output, the synopses
+# of explore basins, explore sweep and tune (their --help's), their --json keys; the config
+# of docs/semantics.md; the schedule-free example runs.
+if python3 - "$clopt" "$(dirname "$0")/../docs" <<'PY'; then echo "ok   docs/cli.md's examples, synopses and keys are the program's"; else echo "FAIL docs/cli.md against the program"; fails=$((fails + 1)); fi
+import json, re, shlex, subprocess, sys
+clopt, docs = sys.argv[1], sys.argv[2]
+cli = open(f"{docs}/cli.md").read()
+
+def out(*args):
+    return subprocess.run([clopt, *args], check=True, capture_output=True, text=True).stdout
+
+# the examples: ```sh build/clopt ...```, the output comment, then the output itself
+example = re.compile(r"```sh\n(build/clopt (?:run|explore basins) [^`]*)```\n<!-- output of the command above, on PoCL -->\n```\w*\n(.*?)```", re.S)
+found = 0
+for cmd, shown in example.findall(cli):
+    args = shlex.split(cmd.replace("\\\n", " "))[1:]
+    assert out(*args) == shown, (args, out(*args), shown)
+    found += 1
+assert found == 2, found
+
+# the synopses: **`clopt WORD ...`** as the first lines of its --help
+def synopsis(*cmd):
+    text = out(*cmd, "--help").split("\n\n")[0]
+    return " ".join(text.replace("usage: ", "", 1).split())
+for cmd in (["explore", "basins"], ["explore", "sweep"], ["tune"]):
+    m = re.search(r"\*\*`(clopt %s [^`]*)`\*\*" % " ".join(cmd), cli)
+    assert m and " ".join(m.group(1).split()) == synopsis(*cmd), (m and m.group(1), synopsis(*cmd))
+
+def top_keys(template):  # the keys of a {"a","b":[..],"c":{..}} template at its top level
+    keys, depth, prev = [], 0, ""
+    for m in re.finditer(r'"[^"]*"|[\[\]{}:,]', template):
+        t = m.group(0)
+        if t in "[{":
+            depth += 1
+        elif t in "]}":
+            depth -= 1
+        elif t[0] == '"' and depth == 1 and prev in "{,":
+            keys.append(t.strip('"'))
+        prev = t if t[0] != '"' else '"'  # a string: the next one is no key after it
+    return keys
+for kind, args in (("basins", ["--grid", "2"]), ("sweep", ["--vary", "lr=0.1:1:2"])):
+    m = re.search(r'`(\{"kind":"%s".*?\})`' % kind, cli, re.S)
+    got = list(json.loads(out("explore", kind, "--function", "sphere", "--steps", "1", "--json", *args)))
+    assert m and top_keys(" ".join(m.group(1).split())) == got, (m and m.group(1), got)
+
+# Adam's config in docs/semantics.md: what clopt prints for adam
+adam = out("explore", "basins", "--function", "sphere", "--grid", "2", "--steps", "1").split("\n")[1]
+assert f"`{adam}`" in open(f"{docs}/semantics.md").read(), adam
+# the schedule-free example is a command that runs
+m = re.search(r"`clopt run (--function [^`]*sgd_schedulefree[^`]*)`", cli)
+assert m and '"average": ' in out("run", *shlex.split(" ".join(m.group(1).split()))), m
+PY
 
 # Your own function: the issue's errors with their carets, and the built-in written out
 expr_error() { # expr_error TEXT MESSAGE CARET-LINE

@@ -33,4 +33,20 @@ out=$("$clopt" explore trainability --precision quad 2>&1); st=$?
 if [ $st -ne 2 ] || ! grep -qF "expected float or double" <<<"$out"; then fail "bad precision: $st $out"; else echo "ok   bad precision"; fi
 out=$("$clopt" explore trainability --seed 1 --data x.json 2>&1); st=$?
 if [ $st -ne 2 ] || ! grep -qF "exclude each other" <<<"$out"; then fail "seed and data: $st $out"; else echo "ok   seed and data exclude each other"; fi
+# A --data path with a quote and a backslash is a JSON string in the output.
+cp "$dir/data.json" "$dir/a\"b\\c.json"
+"$clopt" explore trainability "${common[@]}" --data "$dir/a\"b\\c.json" --json > "$dir/quoted.json" || fail "quoted data run"
+if python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert d["data"] == sys.argv[2], d["data"]' "$dir/quoted.json" "$dir/a\"b\\c.json"; then
+  echo "ok   --data's path escaped in the JSON"; else fail "--data's path in the JSON"; fi
+# The summary rounds the dimension to 4 decimals, as docs/trainability.md shows it; the JSON
+# has the full double.
+out=$("$clopt" explore trainability "${common[@]}" --seed 3)
+if grep -qE '^[0-9]+ of 108 cells trained \([0-9.]+%\); boundary dimension [0-9]\.[0-9]{4}$' <<<"$out" &&
+  python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); assert "%.4f" % d["dimension"] == sys.argv[2].split()[-1], (d["dimension"], sys.argv[2])' "$dir/seed.json" "$out"; then
+  echo "ok   summary: the dimension to 4 decimals"; else fail "summary: $out"; fi
+# Every `clopt explore WORD` that docs/trainability.md names is a command.
+docs=$(dirname "$0")/../docs/trainability.md
+for word in $(grep -o 'clopt explore [a-z]*' "$docs" | awk '{print $3}' | sort -u); do
+  "$clopt" --list commands explore | grep -qx "$word" || fail "docs/trainability.md names clopt explore $word"
+done
 exit $((fails > 0))

@@ -133,6 +133,7 @@ refuse "tune vary name per optimizer" "optimizer 2: vary 1: unknown argument 'mo
 refuse "tune spec" "optimizer 1: unknown optimizer 'adamm'; did you mean 'adam'?" -- "$clopt" tune --function sphere --optimizer adamm
 refuse "tune starts" "--starts = '0': expected an integer in 1 .. 4194304" -- "$clopt" tune --function sphere --optimizer adam --starts 0
 refuse "tune seeds" "--seeds = '2000': expected an integer in 1 .. 1024" -- "$clopt" tune --function sphere --optimizer adam --seeds 2000
+refuse "tune tol is the tuning's, not an optimizer's" "clopt tune: tol = -1; expected a finite number >= 0" -- "$clopt" tune --function sphere --optimizer adam --tol -1
 refuse "tune noise" "noise = -1; expected a finite standard deviation >= 0" -- "$clopt" tune --function sphere --optimizer adam --noise -1
 refuse "tune runs" "optimizer 1: 25 values x 1024 seeds x 200 starts is more than 4194304 runs" -- "$clopt" tune --function sphere --optimizer adam --seeds 1024 --starts 200
 refuse "tune vary syntax" "--vary = 'lr=1': expected NAME=LO:HI:N or NAME=LO:HI:N:log" -- "$clopt" tune --function sphere --optimizer adam --vary lr=1

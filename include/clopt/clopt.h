@@ -177,8 +177,9 @@ CLOPT_API clopt_status clopt_optimizer_average(const clopt_optimizer *o, size_t 
 CLOPT_API uint64_t clopt_optimizer_iterations(const clopt_optimizer *o);
 
 /*
- * The Keras get_config() of the optimizer with its name, as compact JSON, e.g.
- * {"name":"Adam","lr":0.001,"beta_1":0.9,"beta_2":0.999,"epsilon":1e-08,"decay":0.0}.
+ * The Keras get_config() of the optimizer with its name, as compact JSON on one line, e.g.
+ * {"name":"Adam","lr":0.001,"beta_1":0.9,"beta_2":0.999,"epsilon":1e-08,"decay":0.0,
+ * "amsgrad":false}.
  * Free with clopt_free. NULL only when out of memory.
  */
 CLOPT_API char *clopt_optimizer_config(const clopt_optimizer *o);

@@ -519,11 +519,16 @@ const char clopt_cli_bench_step_usage[] =
     "\n"
     "Matrix optimizers: clopt bench step --optimizer muon --shape RxC (see --shape).\n";
 
+/* 0, 2 on a usage error (printed), -1 when --help printed the usage. */
 static int parse(int argc, char **argv, step_args *a)
 {
     for (int i = 2; i < argc; i++) {
         const char *v;
         int bad = 0;
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(clopt_cli_bench_step_usage, stdout);
+            return -1;
+        }
         if (!strcmp(argv[i], "--json"))
             a->json = 1;
         else if (!strcmp(argv[i], "--all"))
@@ -547,10 +552,6 @@ static int parse(int argc, char **argv, step_args *a)
 
 int clopt_cli_bench_step(int argc, char **argv)
 {
-    if (argc > 2 && (!strcmp(argv[2], "-h") || !strcmp(argv[2], "--help"))) {
-        fputs(clopt_cli_bench_step_usage, stdout);
-        return 0;
-    }
     /* a matrix optimizer, or matrices: Muon against the GEMM rate (bench_muon.c) */
     for (int i = 2; i < argc; i++) {
         clopt_config c;
@@ -564,7 +565,7 @@ int clopt_cli_bench_step(int argc, char **argv)
     }
     step_args a = {"adam", NULL, 16777216, 1, 20, 0, 0};
     int rc = parse(argc, argv, &a);
-    if (rc) return rc;
+    if (rc) return rc < 0 ? 0 : rc;
     char every[2 * CLOPT_KIND_COUNT][64];
     const size_t n = a.all ? all_specs(every) : 1;
     clopt_error err = {0};

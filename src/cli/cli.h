@@ -4,6 +4,7 @@
 
 #include "clopt/clopt.h"
 
+#include "catalogue.h"
 #include "device.h"
 
 #include <jansson.h>
@@ -73,6 +74,15 @@ extern const char clopt_cli_options_usage[];
 /* "Optimizers (SGD, ..., Nadam) as OpenCL kernels ...": what clopt is, from the catalogue;
  * free() it. NULL when out of memory. */
 char *clopt_cli_about(void);
+
+/*
+ * Hyperparameter params[i] of `info` as clopt optimizers (and the man page) lists it: its
+ * default ("0.001", "True", "5", "original"), in num or a static text, and the values it
+ * takes, p's range as clopt_range_text words it or a choice's words in quotes ("original"
+ * or "match_rms_adamw"), in buf or a static text.
+ */
+const char *clopt_cli_param_default(const clopt_optimizer_info *info, size_t i, char num[32]);
+const char *clopt_cli_param_range(const clopt_optimizer_info *info, clopt_param p, char buf[128]);
 
 /* The man page clopt(1) as roff (clopt --man): the --help texts and the catalogues. */
 int clopt_cli_man(FILE *out);

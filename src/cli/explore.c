@@ -7,6 +7,7 @@
 #include "spec.h"
 #include "usage.h"
 
+#include <errno.h>
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -75,26 +76,33 @@ static int parse_vary(explore_args *a, const char *text)
     return 0;
 }
 
+/* One side of --grid at *p, 2 .. CLOPT_EXPLORE_MAX_SIDE; *p moves past it. -1 if it is not. */
+static int grid_side(const char **p, uint64_t *side)
+{
+    char *end;
+    errno = 0;
+    const unsigned long long v = strtoull(*p, &end, 10);
+    if (**p < '0' || **p > '9' || errno || v < 2 || v > CLOPT_EXPLORE_MAX_SIDE) return -1;
+    *side = v;
+    *p = end;
+    return 0;
+}
+
 /* N or NX,NY. */
 static int parse_grid(explore_args *a, const char *v)
 {
-    const char *comma = strchr(v, ',');
-    uint64_t nx, ny;
-    if (!comma) {
-        if (cli_u64(a->cmd, "--grid", v, 2, CLOPT_EXPLORE_MAX_SIDE, &nx)) return -1;
+    const char *p = v;
+    uint64_t nx = 0, ny = 0;
+    int bad = grid_side(&p, &nx);
+    if (!bad && *p == ',') {
+        p++;
+        bad = grid_side(&p, &ny);
+    } else
         ny = nx;
-    } else {
-        char first[32];
-        const size_t len = (size_t)(comma - v);
-        if (len >= sizeof first) {
-            fprintf(stderr, "%s: --grid = '%s': expected N or NX,NY\n", a->cmd, v);
-            return -1;
-        }
-        memcpy(first, v, len);
-        first[len] = '\0';
-        if (cli_u64(a->cmd, "--grid", first, 2, CLOPT_EXPLORE_MAX_SIDE, &nx) ||
-            cli_u64(a->cmd, "--grid", comma + 1, 2, CLOPT_EXPLORE_MAX_SIDE, &ny))
-            return -1;
+    if (bad || *p) {
+        fprintf(stderr, "%s: --grid = '%s': expected N or NX,NY, each an integer in 2 .. %u\n",
+                a->cmd, v, CLOPT_EXPLORE_MAX_SIDE);
+        return -1;
     }
     a->o.nx = (size_t)nx;
     a->o.ny = (size_t)ny;

@@ -25,7 +25,9 @@ static void print_table(void)
     printf("%-17s %-28s %-14s %s\n", "function", "view [x0,x1]x[y0,y1]", "start", "minimum");
     for (size_t i = 0; i < clopt_function_count(); i++) {
         const clopt_function_info *f = clopt_function_get(i);
-        char view[64], start[32], minimum[64] = "none (unbounded)";
+        /* room for the longest numbers clopt_format_number writes (31 characters each) */
+        char view[4 * 32 + sizeof "[,]x[,]"], start[2 * 32 + sizeof "(, )"],
+            minimum[3 * 32 + sizeof "f(, ) =  (and others)"] = "none (unbounded)";
         snprintf(view, sizeof view, "[%s,%s]x[%s,%s]", clopt_format_number(a, f->view[0]),
                  clopt_format_number(b, f->view[1]), clopt_format_number(c, f->view[2]),
                  clopt_format_number(d, f->view[3]));

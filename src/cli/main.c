@@ -184,6 +184,15 @@ static int list(int argc, char **argv)
     }
     if (!strcmp(what, "options") && (argc == 2 || argc == 3)) {
         const clopt_cli_command *c = find(argv[1], argc == 3 ? argv[2] : NULL);
+        const char *subs[NCOMMANDS];
+        const size_t nsubs = argc == 2 ? next_words(argv[1], subs) : 0;
+        if (!c && nsubs) { /* clopt --list options explore: which explore? */
+            fprintf(stderr, "clopt --list options: %s needs its subcommand:", argv[1]);
+            for (size_t i = 0; i < nsubs; i++)
+                fprintf(stderr, "%s %s", i == 0 ? "" : i + 1 < nsubs ? "," : " or", subs[i]);
+            fputc('\n', stderr);
+            return 2;
+        }
         if (!c) {
             fprintf(stderr, "clopt --list options: no command '%s%s%s'\n", argv[1],
                     argc == 3 ? " " : "", argc == 3 ? argv[2] : "");
@@ -247,8 +256,14 @@ int main(int argc, char **argv)
         printf("clopt %s\n", clopt_version());
         return 0;
     }
-    if (!strcmp(cmd, "--man"))
+    if (!strcmp(cmd, "--man")) {
+        for (int i = 2; i < argc; i++)
+            if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+                print_usage(stdout);
+                return 0;
+            }
         return argc == 2 ? clopt_cli_man(stdout) : cli_unknown_option("clopt --man", argv[2], "");
+    }
     if (!strcmp(cmd, "--list")) return list(argc - 2, argv + 2);
     for (size_t i = 0; i < NCOMMANDS; i++)
         if (!strcmp(cmd, commands[i].word)) return commands[i].run(argc - 1, argv + 1);

@@ -6,7 +6,6 @@
  */
 #include "cli.h"
 
-#include "catalogue_json.h"
 #include "usage.h"
 
 #include "clopt/clopt.h"
@@ -41,25 +40,26 @@ static void number(FILE *out, double v)
     cli_roff_text(out, buf, strlen(buf));
 }
 
-/* A hyperparameter's range from its JSON: "[0, 1)", ">= 0", "True or False". */
-static void range(FILE *out, json_t *r)
+/* Text of the catalogue (a default, a range), escaped. */
+static void plain(FILE *out, const char *s)
 {
-    json_t *min = json_object_get(r, "min"), *max = json_object_get(r, "max");
-    if (json_is_string(json_object_get(r, "type"))) {
-        fputs("True or False", out);
-    } else if (min && max) {
-        fputs(json_is_true(json_object_get(r, "min_inclusive")) ? "[" : "(", out);
-        number(out, json_number_value(min));
-        fputs(", ", out);
-        number(out, json_number_value(max));
-        fputs(json_is_true(json_object_get(r, "max_inclusive")) ? "]" : ")", out);
-    } else if (min) {
-        fputs(json_is_true(json_object_get(r, "min_inclusive")) ? ">= " : "> ", out);
-        number(out, json_number_value(min));
-    } else if (max) {
-        fputs(json_is_true(json_object_get(r, "max_inclusive")) ? "<= " : "< ", out);
-        number(out, json_number_value(max));
-    }
+    cli_roff_text(out, s, strlen(s));
+}
+
+/* One hyperparameter in italics: "lr = 0.001 (a finite number >= 0)". */
+static void param(FILE *out, const char *name, const char *def, const char *range, int first)
+{
+    fputs(first ? "\\fI" : ", \\fI", out);
+    plain(out, name);
+    fputs("\\fR", out);
+    if (def) {
+        fputs(" = ", out);
+        plain(out, def);
+        fputs(" (", out);
+    } else
+        fputs(" (off unless set, ", out);
+    plain(out, range);
+    fputc(')', out);
 }
 
 static void optimizers(FILE *out)
@@ -70,32 +70,20 @@ static void optimizers(FILE *out)
               "such as {\"name\":\"adam\",\"lr\":0.01}. Names are case-insensitive; "
               "learning_rate is an alias of lr; a misspelt name or argument gets a suggestion. "
               "Each optimizer, its hyperparameters with their defaults and valid ranges:");
-    json_t *all = clopt_catalogue_json();
-    for (size_t i = 0; i < json_array_size(all); i++) {
-        json_t *o = json_array_get(all, i), *params = json_object_get(o, "hyperparameters");
-        tag(out, json_string_value(json_object_get(o, "name")));
-        text(out, json_string_value(json_object_get(o, "en")));
+    char num[32], range[128];
+    for (size_t k = 0; k < CLOPT_KIND_COUNT; k++) { /* as clopt optimizers lists them */
+        const clopt_optimizer_info *info = clopt_catalogue_optimizer((clopt_kind)k);
+        tag(out, info->name);
+        text(out, info->en);
         fputs(".br\n", out);
-        for (size_t k = 0; k < json_array_size(params); k++) {
-            json_t *p = json_array_get(params, k), *def = json_object_get(p, "default");
-            const char *name = json_string_value(json_object_get(p, "name"));
-            fprintf(out, "%s\\fI", k ? ", " : "");
-            cli_roff_text(out, name, strlen(name));
-            fputs("\\fR", out);
-            if (json_is_boolean(def))
-                fprintf(out, " = %s", json_is_true(def) ? "True" : "False");
-            else if (json_is_number(def)) {
-                fputs(" = ", out);
-                number(out, json_number_value(def));
-            } else
-                fputs(" (off unless set,", out);
-            fputs(json_is_null(def) ? " " : " (", out);
-            range(out, json_object_get(p, "range"));
-            fputs(")", out);
-        }
+        for (size_t i = 0; i < info->nparams; i++)
+            param(out, clopt_catalogue_param(info->params[i])->name,
+                  clopt_cli_param_default(info, i, num),
+                  clopt_cli_param_range(info, info->params[i], range), i == 0);
+        param(out, "clipnorm", NULL, clopt_cli_param_range(info, CLOPT_P_CLIPNORM, range), 0);
+        param(out, "clipvalue", NULL, clopt_cli_param_range(info, CLOPT_P_CLIPVALUE, range), 0);
         fputc('\n', out);
     }
-    json_decref(all);
 }
 
 static void point(FILE *out, double x, double y)

@@ -46,8 +46,9 @@ static int print_schedules(int json)
                                   ? (snprintf(num, sizeof num, "%.0f", d), num)
                                   : clopt_format_number(num, d);
             printf("  %-15s = %-8s %s\n", pi->name, def,
-                   pi->range == CLOPT_RANGE_CHOICE ? "linear or sqrt"
-                                                   : clopt_range_text(pi->range));
+                   pi->range == CLOPT_RANGE_CHOICE
+                       ? "linear or sqrt"
+                       : clopt_range_text(clopt_schedule_range(info, i)));
         }
         putchar('\n');
     }
@@ -58,33 +59,44 @@ static int print_schedules(int json)
     return 0;
 }
 
+const char *clopt_cli_param_default(const clopt_optimizer_info *info, size_t i, char num[32])
+{
+    const clopt_param_info *pi = clopt_catalogue_param(info->params[i]);
+    const clopt_range range = clopt_catalogue_range(info, info->params[i]);
+    const double d = info->defaults[i];
+    if (range == CLOPT_RANGE_BOOL) return d != 0.0 ? "True" : "False";
+    if (pi->words) return pi->words[(size_t)d];
+    if (range == CLOPT_RANGE_ITERATIONS) {
+        snprintf(num, 32, "%.0f", d);
+        return num;
+    }
+    return clopt_format_number(num, d);
+}
+
+const char *clopt_cli_param_range(const clopt_optimizer_info *info, clopt_param p, char buf[128])
+{
+    const clopt_param_info *pi = clopt_catalogue_param(p);
+    if (!pi->words) return clopt_range_text(clopt_catalogue_range(info, p));
+    buf[0] = '\0';
+    for (size_t w = 0, n = 0; pi->words[w] && n < 128; w++) /* in quotes, as the spec takes them */
+        n += (size_t)snprintf(buf + n, 128 - n, "%s\"%s\"", w ? " or " : "", pi->words[w]);
+    return buf;
+}
+
 static void print_table(void)
 {
-    char num[32];
+    char num[32], range[128];
     for (size_t k = 0; k < CLOPT_KIND_COUNT; k++) {
         const clopt_optimizer_info *info = clopt_catalogue_optimizer((clopt_kind)k);
         printf("%s\n  %s\n", info->name, info->en);
-        for (size_t i = 0; i < info->nparams; i++) {
-            const clopt_param_info *pi = clopt_catalogue_param(info->params[i]);
-            const clopt_range range = clopt_catalogue_range(info, info->params[i]);
-            const char *def = range == CLOPT_RANGE_BOOL
-                                  ? (info->defaults[i] != 0.0 ? "True" : "False")
-                              : pi->words ? pi->words[(size_t)info->defaults[i]]
-                              : range == CLOPT_RANGE_ITERATIONS
-                                  ? (snprintf(num, sizeof num, "%.0f", info->defaults[i]), num)
-                                  : clopt_format_number(num, info->defaults[i]);
-            if (pi->words) { /* the words, in quotes as the spec takes them */
-                printf("  %-15s = %-8s", pi->name, def);
-                for (size_t w = 0; pi->words[w]; w++)
-                    printf("%s\"%s\"", w ? " or " : " ", pi->words[w]);
-                printf("\n");
-            } else {
-                printf("  %-15s = %-8s %s\n", pi->name, def, clopt_range_text(range));
-            }
-        }
-        printf("  %-15s   %-8s %s\n", "clipnorm", "(off)", clopt_range_text(CLOPT_RANGE_POSITIVE));
+        for (size_t i = 0; i < info->nparams; i++)
+            printf("  %-15s = %-8s %s\n", clopt_catalogue_param(info->params[i])->name,
+                   clopt_cli_param_default(info, i, num),
+                   clopt_cli_param_range(info, info->params[i], range));
+        printf("  %-15s   %-8s %s\n", "clipnorm", "(off)",
+               clopt_cli_param_range(info, CLOPT_P_CLIPNORM, range));
         printf("  %-15s   %-8s %s\n\n", "clipvalue", "(off)",
-               clopt_range_text(CLOPT_RANGE_POSITIVE));
+               clopt_cli_param_range(info, CLOPT_P_CLIPVALUE, range));
     }
     puts("Spec syntax: adam, Adam(lr=0.01, beta_2=0.99), SGD(lr=0.1, momentum=0.9, "
          "nesterov=True)\nor JSON: {\"name\":\"adam\",\"lr\":0.01}; every optimizer takes a "

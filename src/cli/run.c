@@ -46,6 +46,7 @@ typedef struct {
     const char *device;
 } run_args;
 
+/* 0, 2 on a usage error (printed), -1 when --help printed the usage. */
 static int parse(int argc, char **argv, run_args *a)
 {
     a->o.steps = 500;
@@ -54,6 +55,10 @@ static int parse(int argc, char **argv, run_args *a)
     for (int i = 1; i < argc; i++) {
         const char *v;
         int bad = 0;
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            fputs(clopt_cli_run_usage, stdout);
+            return -1;
+        }
         if ((v = cli_value(CMD, argc, argv, &i, "--function", &bad)))
             a->o.function = v;
         else if ((v = cli_value(CMD, argc, argv, &i, "--optimizer", &bad))) {
@@ -236,14 +241,10 @@ static int print_csv(clopt_run *run, const run_args *a, const points *p)
 
 int clopt_cli_run(int argc, char **argv)
 {
-    if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        fputs(clopt_cli_run_usage, stdout);
-        return 0;
-    }
     static run_args a; /* the starts table is large */
     memset(&a, 0, sizeof a);
     int rc = parse(argc, argv, &a);
-    if (rc) return rc;
+    if (rc) return rc < 0 ? 0 : rc;
     clopt_error err;
     if ((rc = cli_function(CMD, a.o.function))) return rc;
     if (clopt_run_check(&a.o, &err) != CLOPT_OK) {

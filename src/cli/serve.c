@@ -58,12 +58,17 @@ const char clopt_cli_serve_usage[] =
     "                         the first training (default: Debian's dataset-fashion-mnist,\n"
     "                         /usr/share/datasets/fashion-mnist)\n";
 
+/* 0, 2 on a usage error (printed), -1 when --help printed the usage. */
 static int parse(int argc, char **argv, srv_options *o)
 {
     for (int i = 1; i < argc; i++) {
         const char *v;
         int bad = 0;
         uint64_t n;
+        if (strcmp(argv[i], "-h") == 0 || strcmp(argv[i], "--help") == 0) {
+            fputs(clopt_cli_serve_usage, stdout);
+            return -1;
+        }
         if ((v = cli_value(CMD, argc, argv, &i, "--host", &bad)))
             o->host = v;
         else if ((v = cli_value(CMD, argc, argv, &i, "--port", &bad))) {
@@ -137,14 +142,10 @@ static void forward_stop(int sig)
 
 int clopt_cli_serve(int argc, char **argv)
 {
-    if (argc > 1 && (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)) {
-        fputs(clopt_cli_serve_usage, stdout);
-        return 0;
-    }
     srv_options o;
     srv_options_defaults(&o);
     int rc = parse(argc, argv, &o);
-    if (rc) return rc;
+    if (rc) return rc < 0 ? 0 : rc;
     raise_fd_limit(o.max_connections);
     /* Every thread started from here inherits the mask: only sigwait below sees the signals.
      * A thread started before main (OpenBLAS's pool, made when the library is loaded) does

@@ -77,11 +77,16 @@ typedef struct {
     double t0;
 } progress;
 
+/* 0, 2 on a usage error (printed), -1 when --help printed the usage. */
 static int parse(int argc, char **argv, train_args *a)
 {
     for (int i = 1; i < argc; i++) {
         const char *v;
         int bad = 0;
+        if (!strcmp(argv[i], "-h") || !strcmp(argv[i], "--help")) {
+            fputs(clopt_cli_train_usage, stdout);
+            return -1;
+        }
         if (!strcmp(argv[i], "--json"))
             a->json = 1;
         else if (!strcmp(argv[i], "--no-checkpoint"))
@@ -119,6 +124,17 @@ static int parse(int argc, char **argv, train_args *a)
         else if (!bad)
             return cli_unknown_option(CMD, argv[i], clopt_cli_train_usage);
         if (bad) return 2;
+    }
+    size_t examples;
+    clopt_error err;
+    /* --limit up to the examples --data has (a data set that is not there: said on loading) */
+    if (a->given_limit && clopt_dataset_count(a->data, &examples, &err) == CLOPT_OK &&
+        a->o.limit > examples) {
+        fprintf(stderr,
+                CMD ": --limit = '%llu': expected an integer in 1 .. %zu (the training examples "
+                    "in %s)\n",
+                (unsigned long long)a->o.limit, examples, a->data);
+        return 2;
     }
     if (a->nspecs == 0 && !a->resume) a->specs[a->nspecs++] = "adam";
     if (a->no_checkpoint && a->checkpoint) {
@@ -343,7 +359,10 @@ static int train(train_args *a, const clopt_ranks *ranks, int local)
                              "the checkpoint trained on %zu examples per epoch; this data set "
                              "gives %zu",
                              saved_examples, clopt_train_examples(&a->o, d));
-    if ((st = clopt_ranks_agree(ranks, st, &err)) != CLOPT_OK) goto fail;
+    if ((st = clopt_ranks_agree(ranks, st, &err)) != CLOPT_OK) {
+        if (st == CLOPT_ENODEVICE) rc = 2; /* a selector that matches no device: usage */
+        goto fail;
+    }
     const int speaker = !ranks || ranks->rank == 0;
     uint64_t from[CLOPT_TRAIN_MAX_OPTIMIZERS];
     for (size_t i = 0; i < n; i++)
@@ -367,14 +386,10 @@ done:
 
 int clopt_cli_train(int argc, char **argv)
 {
-    if (argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help"))) {
-        fputs(clopt_cli_train_usage, stdout);
-        return 0;
-    }
     train_args a = {.o = {5, 128, 256, 1, 0}, .data = CLOPT_FASHION_MNIST_DIR};
     if (!clopt_mpi_launched()) {
         const int rc = parse(argc, argv, &a);
-        return rc ? rc : train(&a, NULL, 0);
+        return rc ? (rc < 0 ? 0 : rc) : train(&a, NULL, 0);
     }
     /* Under mpirun: every rank parses its own command line and trains its share. */
     clopt_ranks ranks;
@@ -382,6 +397,10 @@ int clopt_cli_train(int argc, char **argv)
     clopt_mpi_init(&ranks, &local);
     clopt_error err = {0};
     int rc = parse(argc, argv, &a);
+    if (rc < 0) { /* --help: every rank printed it (each parses the same command line) */
+        clopt_mpi_finalize();
+        return 0;
+    }
     if (clopt_ranks_agree(&ranks,
                           rc ? clopt_error_set(&err, CLOPT_EINVAL,
                                                "its command line "

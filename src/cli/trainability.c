@@ -216,9 +216,13 @@ static void print_json(const train_args *a, const double *m, const unsigned char
         print_number(o->window[k]);
     }
     printf("],\"precision\":\"%s\",", o->precision == CLOPT_PRECISION_DOUBLE ? "double" : "float");
-    if (a->data_path)
-        printf("\"data\":\"%s\",", a->data_path);
-    else
+    if (a->data_path) { /* as a JSON string (null if the path is not UTF-8) */
+        json_t *path = json_string(a->data_path);
+        fputs("\"data\":", stdout);
+        if (!path || json_dumpf(path, stdout, JSON_ENCODE_ANY)) fputs("null", stdout);
+        putchar(',');
+        json_decref(path);
+    } else
         printf("\"seed\":%llu,", (unsigned long long)o->seed);
     printf("\"measure\":[");
     for (size_t j = 0; j < o->ny; j++) {
@@ -278,10 +282,10 @@ int clopt_cli_trainability(int argc, char **argv)
             size_t trained = 0;
             for (size_t c = 0; c < cells; c++)
                 trained += conv[c];
-            char num[32];
+            char num[32] = "none (no boundary)"; /* to 4 decimals; --json has it in full */
+            if (isfinite(dim)) snprintf(num, sizeof num, "%.4f", dim);
             printf("%zu of %zu cells trained (%.1f%%); boundary dimension %s\n", trained, cells,
-                   100.0 * (double)trained / (double)cells,
-                   isfinite(dim) ? clopt_format_number(num, dim) : "none (no boundary)");
+                   100.0 * (double)trained / (double)cells, num);
         }
     }
     free(m);

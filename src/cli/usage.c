@@ -36,8 +36,9 @@ static size_t synopsis_options(const char *s, size_t len, cli_option *out, size_
         size_t v = e, ve = e;
         if (e + 1 < len && s[e] == ' ' && !strchr("[-|(", s[e + 1])) {
             v = e + 1;
-            for (ve = v; ve < len && s[ve] != ' ' && s[ve] != ']'; ve++)
-                ;
+            int depth = 0; /* up to the ']' that closes the option: N[:log] keeps its own */
+            for (ve = v; ve < len && s[ve] != ' ' && (s[ve] != ']' || depth); ve++)
+                depth += (s[ve] == '[') - (s[ve] == ']');
         }
         n = add(out, n, max, s + i, e - i, s + v, ve - v);
         i = ve;
@@ -145,17 +146,26 @@ int cli_unknown_option(const char *cmd, const char *arg, const char *usage)
     cli_option opts[CLI_MAX_OPTIONS];
     const char *names[CLI_MAX_OPTIONS], *keys[CLI_MAX_OPTIONS];
     const size_t all = cli_usage_options(usage, opts, CLI_MAX_OPTIONS);
-    size_t n = 0;
-    for (size_t i = 0; i < all; i++)
-        if (strcmp(opts[i].name, "-h") != 0) { /* a one-letter typo would "mean" -h */
-            names[n] = opts[i].name;
-            keys[n++] = opts[i].name + strspn(opts[i].name, "-"); /* the words alone */
-        }
     const size_t dashes = strspn(arg, "-");
     const char *word = arg + dashes;
     const size_t len = strcspn(word, "="); /* --name=value names --name */
-    return report(cmd, dashes ? "unknown option" : "unexpected argument", arg, dashes + len, word,
-                  len, names, keys, n);
+    size_t n = 0;
+    for (size_t i = 0; i < all; i++) {
+        const int typed = dashes && strlen(opts[i].name) == dashes + len &&
+                          strncmp(opts[i].name, arg, dashes + len) == 0;
+        if (typed && word[len] == '=' && !*opts[i].value) {
+            fprintf(stderr, "%s: %s takes no value; given '%s'\n", cmd, opts[i].name, arg);
+            return 2;
+        }
+        /* never the option typed itself; and a one-letter typo would "mean" -h */
+        if (!typed && strcmp(opts[i].name, "-h") != 0) {
+            names[n] = opts[i].name;
+            keys[n++] = opts[i].name + strspn(opts[i].name, "-"); /* the words alone */
+        }
+    }
+    /* an argument that is no option is quoted whole, '=' and all */
+    return report(cmd, dashes ? "unknown option" : "unexpected argument", arg,
+                  dashes ? dashes + len : strlen(arg), word, len, names, keys, n);
 }
 
 int cli_unknown_word(const char *cmd, const char *what, const char *word, const char *const *names,

@@ -36,7 +36,8 @@ size_t cli_usage_options(const char *usage, cli_option *out, size_t max);
 /*
  * Reports an argument that no option of `usage` matched as one line on stderr:
  * "<cmd>: unknown option '--funtion'; did you mean '--function'?" (the closest option by
- * clopt_suggest) or, with none close, the list of options. Returns 2 (usage error).
+ * clopt_suggest, never the one typed) or, with none close, the list of options; a flag given
+ * a value, "<cmd>: --json takes no value; given '--json=1'". Returns 2 (usage error).
  */
 int cli_unknown_option(const char *cmd, const char *arg, const char *usage);
 
