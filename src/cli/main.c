@@ -184,7 +184,7 @@ static int list(int argc, char **argv)
     }
     if (!strcmp(what, "options") && (argc == 2 || argc == 3)) {
         const clopt_cli_command *c = find(argv[1], argc == 3 ? argv[2] : NULL);
-        const char *subs[NCOMMANDS];
+        const char *subs[NCOMMANDS] = {NULL};
         const size_t nsubs = argc == 2 ? next_words(argv[1], subs) : 0;
         if (!c && nsubs) { /* clopt --list options explore: which explore? */
             fprintf(stderr, "clopt --list options: %s needs its subcommand:", argv[1]);
