@@ -281,7 +281,7 @@ static void add_follower(srv_job *j, char follow[SRV_FOLLOW_CHARS + 1])
     if (!follow) return;
     follow[0] = 0;
     if (j->followers >= SRV_MAX_FOLLOWERS ||
-        getrandom(bits, sizeof bits, GRND_NONBLOCK) != (ssize_t)sizeof bits)
+        getrandom(bits, sizeof bits, 0) != (ssize_t)sizeof bits) /* waits only at early boot */
         return;
     char *t = j->follow[j->followers++];
     for (size_t i = 0; i < sizeof bits; i++)
@@ -410,7 +410,7 @@ int srv_job_delete(srv *s, srv_job *j, const char *token, unsigned *followers,
         pthread_mutex_unlock(&s->lock);
         return -1;
     }
-    memcpy(j->follow[i], j->follow[--j->followers], SRV_FOLLOW_CHARS + 1);
+    if (i != --j->followers) memcpy(j->follow[i], j->follow[j->followers], SRV_FOLLOW_CHARS + 1);
     if (j->listed && j->followers > 0) { /* another client still wants it */
         *followers = j->followers;
         pthread_mutex_unlock(&s->lock);

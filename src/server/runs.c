@@ -53,7 +53,8 @@ static int rate_changes(const clopt_config *c)
 }
 
 /* How many numbers the answer's "rates" holds: one per recorded step of each optimizer
- * whose rate changes; 0 where that is past SRV_MAX_RATES (they are all null then). */
+ * whose rate changes; 0 where that is past SRV_MAX_RATES ("rates" is null then). Counted once,
+ * when the request is parsed (r->nrates). */
 static size_t rates_count(const srv_request *r)
 {
     size_t n = 0;
@@ -63,6 +64,18 @@ static size_t rates_count(const srv_request *r)
             n += (size_t)(r->o.steps / r->o.every);
     }
     return n > SRV_MAX_RATES ? 0 : n;
+}
+
+/* The answers' "rates", kept with the run as long as it is listed: a JSON real and its slot
+ * each (charged whether made yet or not). */
+static size_t rates_bytes(const srv_request *r)
+{
+    return r->nrates * 64;
+}
+
+static size_t result_bytes(const srv_job *j)
+{
+    return rates_bytes(j->req);
 }
 
 static size_t estimate(const srv *s, const void *req)
@@ -87,8 +100,7 @@ static size_t estimate(const srv *s, const void *req)
                         (EVENT_HEAD_MAX + nt * 8) + ERROR_EVENT_MAX;
     const size_t index = 2 * events * sizeof(size_t); /* the log's event ends, doubling */
     const size_t work = r->o.state ? 2 * nt * sizeof(double) : 0;
-    const size_t rates = rates_count(r) * 64; /* a JSON real and its slot, held for answers */
-    return text + index + work + rates;
+    return text + index + work + rates_bytes(r);
 }
 
 static void release(srv *s, srv_job *j)
@@ -180,6 +192,7 @@ static void *parse(const srv *s, const char *body, size_t len, char **canonical,
         free_request(r);
         return NULL;
     }
+    r->nrates = rates_count(r);
     *canonical = r->canonical; /* the job keeps it */
     r->canonical = NULL;
     return r;
@@ -198,13 +211,11 @@ static json_t *state_names(const clopt_config *c)
 /*
  * The rate lr_e each recorded step of the run took (steps every, 2 every, ... up to steps;
  * clopt_config_rate: lr * m(t) / (1 + decay * t), t = steps taken before it), when it changes
- * from step to step (rate_changes); null when it is lr throughout, or when the run's rates
- * are past SRV_MAX_RATES (16 optimizers with schedules recorded at 100,000 steps were 23 MB
- * of answer, built in 2 s on the polling thread).
+ * from step to step (rate_changes); null when it is lr throughout.
  */
-static json_t *rates(const clopt_config *c, uint64_t steps, uint64_t every, int listed)
+static json_t *rates(const clopt_config *c, uint64_t steps, uint64_t every)
 {
-    if (!listed || !rate_changes(c)) return json_null();
+    if (!rate_changes(c)) return json_null();
     json_t *list = json_array();
     for (uint64_t s = every; list && s <= steps; s += every)
         if (json_array_append_new(list, json_real(clopt_config_rate(c, s - 1)))) {
@@ -214,16 +225,24 @@ static json_t *rates(const clopt_config *c, uint64_t steps, uint64_t every, int 
     return list;
 }
 
-/* Per optimizer of the request, its rate at each recorded step (rates above). */
+/*
+ * Per optimizer of the request, its rate at each recorded step (rates above); or null, the
+ * member itself, when they are more than SRV_MAX_RATES numbers (16 optimizers with schedules
+ * recorded at 100,000 steps were 23 MB of answer, built in 2 s on the polling thread): a
+ * client then knows they were left out, not that the rates are lr throughout.
+ */
 static json_t *all_rates(const srv_request *req)
 {
-    const int listed = rates_count(req) > 0;
+    clopt_config c;
+    int changes = 0;
+    for (size_t k = 0; k < req->o.noptimizers; k++)
+        changes |= clopt_spec_parse(req->specs[k], &c, NULL) == CLOPT_OK && rate_changes(&c);
+    if (changes && !req->nrates) return json_null();
     json_t *lr = json_array();
     for (size_t k = 0; lr && k < req->o.noptimizers; k++) {
-        clopt_config c;
         const int parsed = clopt_spec_parse(req->specs[k], &c, NULL) == CLOPT_OK;
-        if (json_array_append_new(lr, parsed ? rates(&c, req->o.steps, req->o.every, listed)
-                                             : json_null())) {
+        if (json_array_append_new(lr,
+                                  parsed ? rates(&c, req->o.steps, req->o.every) : json_null())) {
             json_decref(lr);
             return NULL;
         }
@@ -233,7 +252,7 @@ static json_t *all_rates(const srv_request *req)
 
 /*
  * "trajectories": [{"optimizer", "start"[, "state"]}] in the order of the stream's points;
- * "rates": all_rates, made for the first answer and kept (charged in estimate) for the
+ * "rates": all_rates, made for the first answer and kept (charged: rates_bytes) for the
  * answers to the same request posted again. Called on the polling thread only.
  */
 static void created(const srv_job *j, json_t *out)
@@ -277,7 +296,7 @@ const srv_job_kind srv_run_kind = {
     .created = created,
     .describe = describe,
     .estimate = estimate,
-    .result_bytes = NULL,
+    .result_bytes = result_bytes,
     .subroute = NULL,
     .function = function,
     .dbl = dbl,

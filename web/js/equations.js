@@ -97,7 +97,8 @@ const MAX_STATE = 3; // the server's state values per coordinate (clopt.h)
 
 /**
  * The lines of one optimizer's rule at step k (1-based: the k-th update); rate: the rate lr_e
- * that step took (the run's "rates": a schedule's), or null (lr with Keras 1's decay).
+ * that step took (the run's "rates": a schedule's), null (lr with Keras 1's decay), or NaN (the
+ * server left the rates out: what depends on lr_e shows as a dash).
  */
 function rule(info, c, k, prev, cur, rate) {
   const vars = { ...c, t: k, lr_e: rate ?? c.lr / (1 + (c.decay || 0) * (k - 1)) };
@@ -156,6 +157,7 @@ export function renderEquations(el, run, i, step, infos) {
     el.innerHTML = head + `<p class="note">${escapeHtml(t('beforeFirst'))}</p>`;
     return;
   }
-  const rates = run.entries && run.entries[tr.k] ? run.entries[tr.k].rates : null;
-  el.innerHTML = head + rule(info, tr.config, k, prev, cur, rates ? rates[k - 1] : null);
+  const entry = run.entries ? run.entries[tr.k] : null;
+  const rate = entry && entry.rates ? entry.rates[k - 1] : entry && entry.ratesLeftOut ? NaN : null;
+  el.innerHTML = head + rule(info, tr.config, k, prev, cur, rate);
 }

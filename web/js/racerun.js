@@ -47,8 +47,10 @@ export function newRun(state, request, body) {
     stateLimit: state.limits ? state.limits.runs.state_trajectories : null, // why points may be null
     entries: state.entries.map((e, k) => ({
       k, key: e.key, label: label(state, e), dash: dash(rep[k], e.key), colour: colour(e.key, rep[k]),
-      // the rate each step takes (the answer's "rates"), or its lr throughout
-      rates: (body.rates && body.rates[k]) || null, lr: body.trajectories[k * s]?.optimizer.lr ?? null,
+      // the rate each step takes (the answer's "rates"), or its lr throughout; "rates" null:
+      // the server left them out (more than its runs.rates limit), so lr_e is not known
+      rates: (body.rates && body.rates[k]) || null, ratesLeftOut: body.rates === null,
+      lr: body.trajectories[k * s]?.optimizer.lr ?? null,
     })),
     trajectories: body.trajectories.map((tr, i) => {
       const k = Math.floor(i / s);

@@ -40,7 +40,7 @@ export const REFUSALS = {
   axis_count: { en: '{field}: points must be a whole number from 2 to {max}.', ko: '{field}: 점 개수는 2부터 {max}까지의 정수여야 합니다.' },
   axis_log: { en: '{field}: log scale is on or off.', ko: '{field}: 로그 눈금은 켜거나 끄는 값입니다.' },
   follow_required: { en: 'A cancellation must name the follow token that the job\'s POST answered.', ko: '취소 요청에는 작업을 보낼 때 받은 follow 토큰이 있어야 합니다.' },
-  follow_unknown: { en: 'This follow token is not one of the job\'s: a page cancels only a job it started itself, once.', ko: '이 follow 토큰은 이 작업의 것이 아닙니다. 페이지는 자기가 시작한 작업만 한 번 취소할 수 있습니다.' },
+  follow_unknown: { en: 'This follow token is not one of the job\'s, or was used already: a page cancels only a job it started itself, once.', ko: '이 follow 토큰은 이 작업의 것이 아니거나 이미 쓰였습니다. 페이지는 직접 시작한 작업만, 한 번만 취소할 수 있습니다.' },
   no_memory: { en: 'The server is out of memory; try again in a moment.', ko: '서버의 메모리가 부족합니다. 잠시 뒤에 다시 해 보세요.' },
   queue_full: { en: '{waiting} jobs are already waiting on the server; try again in a moment.', ko: '서버에서 작업 {waiting}개가 이미 기다리고 있습니다. 잠시 뒤에 다시 해 보세요.' },
   explore_kind: { en: 'An exploration is a basin map, a sweep or a trainability window.', ko: '탐색은 수렴 영역 지도, 스윕, 학습 가능성 지도 가운데 하나입니다.' },

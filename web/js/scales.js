@@ -101,9 +101,9 @@ export function landscapeTransform(min, max, log) {
   return (f) => Math.log10(f - min + offset);
 }
 
-/** A number as the page shows it beside a formula or a cell: 4 digits, or 3 in e-notation below 1e-3 and from 1e5; null (the server's "not finite") as a dash. */
+/** A number as the page shows it beside a formula or a cell: 4 digits, or 3 in e-notation below 1e-3 and from 1e5; null (the server's "not finite") and NaN (not known) as a dash. */
 export function readable(v) {
-  if (v === null || v === undefined) return '—'; // the server's null: not finite
+  if (v === null || v === undefined || Number.isNaN(v)) return '—'; // not finite, or not known
   if (v === 0) return '0';
   const a = Math.abs(v);
   return a >= 1e-3 && a < 1e5 ? String(Number(v.toPrecision(4))) : v.toExponential(2);
