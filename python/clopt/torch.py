@@ -54,6 +54,7 @@ state_dict as torch.optim does (a scheduler's change after the last step include
 import contextlib
 import difflib
 import functools
+import json
 import operator
 import os
 import tempfile
@@ -117,17 +118,21 @@ def _number(key, v):
 
 
 @functools.lru_cache(maxsize=64)
-def _schedule_text(text):
-    return _probe_config(f"sgd(schedule={text})", _core.default_context())["schedule"]
+def _schedule_config(text):
+    """The library's config of a schedule given as a spec's text or as JSON text."""
+    value = json.loads(text) if text.startswith("{") else text
+    spec = {"name": "sgd", "schedule": value} if isinstance(value, dict) else f"sgd(schedule={text})"
+    return _probe_config(spec, _core.default_context())["schedule"]
 
 
 def _schedule(v):
-    """A schedule as its config (a dict): "cosine(steps=1000, warmup=100)" is read by the
-    library; a dict {"name": "cosine", "steps": 1000, ...} is passed on as it is."""
+    """A schedule as the library's config (a dict, every parameter filled in, as a checkpoint
+    holds it), from "cosine(steps=1000, warmup=100)" or {"name": "cosine", "steps": 1000}: so
+    a group's schedule and a loaded checkpoint's compare equal."""
     if isinstance(v, str):
-        return _schedule_text(v)
+        return _schedule_config(v)
     if isinstance(v, dict):
-        return v
+        return _schedule_config(json.dumps(v, sort_keys=True))
     raise InvalidArgument(f"schedule: expected a spec such as \"cosine(steps=1000, "
                           f"warmup=100)\" or a dict, got {v!r}")
 
@@ -339,8 +344,8 @@ class _Engine:
     def restore(self, blob):
         if self.opt is None:
             if blob:
-                raise _core.Error("a checkpoint for a param group without trainable "
-                                  "parameters", "EFORMAT")
+                raise _core.Error("a checkpoint for a param group without parameters (or "
+                                  "only empty ones)", "EFORMAT")
             return
         with tempfile.TemporaryDirectory(prefix="clopt-") as d:
             path = os.path.join(d, "state.ckpt")

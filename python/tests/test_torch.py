@@ -386,3 +386,20 @@ def test_hyperparameters_are_keywords():
     by position, so such a call fails rather than meaning something else."""
     with pytest.raises(TypeError):
         ct.SGD([torch.nn.Parameter(torch.ones(2))], 0.1, 0.9)
+
+
+def test_a_schedule_given_as_a_dict_survives_save_and_load():
+    """The group holds the library's form of a schedule (every parameter filled in), as the
+    checkpoint does: a loaded optimizer steps on, where comparing the user's dict with the
+    checkpoint's had read as a change of schedule between steps."""
+    a, b = _mlp(), _mlp()
+    oa = ct.SGD(a.parameters(), lr=0.1, schedule={"name": "cosine", "steps": 100})
+    assert oa.param_groups[0]["schedule"]["name"] == "cosine"
+    _train(a, oa, 3)
+    b.load_state_dict(a.state_dict())
+    ob = ct.SGD(b.parameters(), lr=0.1, schedule={"name": "cosine", "steps": 100})
+    ob.load_state_dict(oa.state_dict())
+    _train(a, oa, 2)
+    _train(b, ob, 2)
+    for p, q in zip(a.parameters(), b.parameters()):
+        assert torch.equal(p, q)
