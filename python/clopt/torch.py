@@ -69,6 +69,11 @@ from ._core import InvalidArgument
 _TORCH_KEYS = {"betas": ("beta_1", "beta_2"), "eps": ("epsilon",)}
 _KERAS_TO_TORCH = {"beta_1": ("betas", 0), "beta_2": ("betas", 1), "epsilon": ("eps", None),
                    "learning_rate": ("lr", None)}
+# torch.optim's hyperparameters under names no catalogue row uses: a param group that sets
+# one expects it to act (Adam's weight_decay, an L2 term that clopt's Adam does not have).
+_TORCH_ONLY = ("weight_decay", "dampening", "maximize", "foreach", "capturable",
+               "differentiable", "fused", "lr_decay", "initial_accumulator_value",
+               "momentum_decay", "centered", "alpha", "lambd", "t0")
 
 
 def _catalogue():
@@ -162,6 +167,14 @@ def _is_hyperparameter(row, key):
     """Whether key names one of the row's hyperparameters, in either vocabulary."""
     keys = _group_keys(row)
     return key in keys or (key in _KERAS_TO_TORCH and _KERAS_TO_TORCH[key][0] in keys)
+
+
+def _taken_for_a_hyperparameter(row, key):
+    """Whether a param group's key that the row does not take still reads as a hyperparameter
+    (another row's, torch.optim's, or a near miss of the row's own): refused, not kept."""
+    every = {k for r in _catalogue().values() for k in _group_keys(r)}
+    return (key in every or key in _KERAS_TO_TORCH or key in _TORCH_ONLY
+            or bool(difflib.get_close_matches(key, _group_keys(row), n=1, cutoff=0.8)))
 
 
 def _normalize(row, kwargs, betas):
@@ -376,13 +389,15 @@ class Optimizer(torch.optim.Optimizer):
 
     def add_param_group(self, param_group):
         """As torch.optim's: a group's own hyperparameters (either vocabulary) over the
-        defaults; other keys (a name, a tag) are kept as they are. A group that clopt
-        refuses is not added."""
+        defaults; other keys (a name, a tag) are kept as they are, but one that reads as a
+        hyperparameter this optimizer does not take (weight_decay for Adam, momentun) is
+        refused as a keyword would be. A group that clopt refuses is not added."""
         if isinstance(param_group, dict):
             param_group = dict(param_group)
-            ours = {k: param_group.pop(k) for k in list(param_group)
-                    if _is_hyperparameter(self._clopt_row, k)}
-            param_group.update(_normalize(self._clopt_row, ours, self.defaults.get("betas")))
+            row = self._clopt_row
+            ours = {k: param_group.pop(k) for k in list(param_group) if k != "params" and (
+                _is_hyperparameter(row, k) or _taken_for_a_hyperparameter(row, k))}
+            param_group.update(_normalize(row, ours, self.defaults.get("betas")))
         super().add_param_group(param_group)
         try:
             engine = _Engine(self._clopt_row, self.param_groups[-1], len(self.param_groups) - 1,

@@ -346,6 +346,12 @@ def test_param_groups_keep_keys_of_their_own_and_take_a_lone_beta():
     assert (c["beta_1"], c["beta_2"]) == (0.5, 0.99)
     with pytest.raises(ValueError, match="unknown argument 'nmae'"):  # keywords stay checked
         ct.Adam([p], nmae="encoder")
+    # a group key that reads as a hyperparameter this optimizer does not take is refused, not
+    # kept and ignored: torch's Adam has an L2 weight_decay, clopt's has none (AdamW's is)
+    for cls, key, hint in ((ct.Adam, "weight_decay", "it takes"),
+                           (ct.SGD, "momentun", "did you mean 'momentum'")):
+        with pytest.raises(ValueError, match=f"unknown argument '{key}'.*{hint}"):
+            cls([{"params": [q], key: 0.1}])
 
 
 def test_parameters_without_elements_are_accepted():
