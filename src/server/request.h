@@ -32,7 +32,7 @@ typedef struct {
     double *starts;       /* 2 S coordinates */
     char *function;       /* the catalogue name, or the expression's canonical text */
     size_t points;        /* K x S x (steps / every + 1) */
-    size_t nrates;        /* numbers in the POST answer's "rates" (0: none, or past the limit) */
+    size_t nrates;        /* rates the POST answer lists (past SRV_MAX_RATES: it leaves them out) */
     struct json_t *rates; /* the POST answer's "rates", made for the first answer; or NULL */
 } srv_request;
 

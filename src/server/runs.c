@@ -52,9 +52,9 @@ static int rate_changes(const clopt_config *c)
     return c->sched.info || c->v[CLOPT_P_DECAY] > 0.0;
 }
 
-/* How many numbers the answer's "rates" holds: one per recorded step of each optimizer
- * whose rate changes; 0 where that is past SRV_MAX_RATES ("rates" is null then). Counted once,
- * when the request is parsed (r->nrates). */
+/* The rates a run's answer would list: one per recorded step of each optimizer whose rate
+ * changes. Counted once, when the request is parsed (r->nrates); past SRV_MAX_RATES the
+ * answer leaves them out. */
 static size_t rates_count(const srv_request *r)
 {
     size_t n = 0;
@@ -63,14 +63,14 @@ static size_t rates_count(const srv_request *r)
         if (clopt_spec_parse(r->o.optimizers[k], &c, NULL) == CLOPT_OK && rate_changes(&c))
             n += (size_t)(r->o.steps / r->o.every);
     }
-    return n > SRV_MAX_RATES ? 0 : n;
+    return n;
 }
 
 /* The answers' "rates", kept with the run as long as it is listed: a JSON real and its slot
  * each (charged whether made yet or not). */
 static size_t rates_bytes(const srv_request *r)
 {
-    return r->nrates * 64;
+    return r->nrates <= SRV_MAX_RATES ? r->nrates * 64 : 0;
 }
 
 static size_t result_bytes(const srv_job *j)
@@ -233,13 +233,10 @@ static json_t *rates(const clopt_config *c, uint64_t steps, uint64_t every)
  */
 static json_t *all_rates(const srv_request *req)
 {
-    clopt_config c;
-    int changes = 0;
-    for (size_t k = 0; k < req->o.noptimizers; k++)
-        changes |= clopt_spec_parse(req->specs[k], &c, NULL) == CLOPT_OK && rate_changes(&c);
-    if (changes && !req->nrates) return json_null();
+    if (req->nrates > SRV_MAX_RATES) return json_null();
     json_t *lr = json_array();
     for (size_t k = 0; lr && k < req->o.noptimizers; k++) {
+        clopt_config c;
         const int parsed = clopt_spec_parse(req->specs[k], &c, NULL) == CLOPT_OK;
         if (json_array_append_new(lr,
                                   parsed ? rates(&c, req->o.steps, req->o.every) : json_null())) {
