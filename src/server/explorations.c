@@ -201,9 +201,8 @@ static int turn(srv *s, srv_job *j, char *error, size_t esize)
         const clopt_explore_options o = pass_options(r, p);
         w->engine = clopt_explore_create(s->ctx, &o, &err);
     }
-    const size_t runs = r->runs[p] ? r->runs[p] : 1;
-    const uint64_t most = SRV_TURN_RUN_STEPS / runs ? SRV_TURN_RUN_STEPS / runs : 1;
-    if (w->engine && clopt_explore_advance(w->engine, most, &err) == CLOPT_OK) {
+    if (w->engine &&
+        clopt_explore_advance(w->engine, srv_turn_steps(r->runs[p]), &err) == CLOPT_OK) {
         finished = clopt_explore_finished(w->engine);
         if (finished && !(r->results[p] = malloc(r->runs[p] * NFIELDS * sizeof(float))))
             clopt_error_set(&err, CLOPT_ENOMEM, "out of memory");

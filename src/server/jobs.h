@@ -39,6 +39,13 @@ typedef struct srv_job srv_job;
  * not keep other clients' runs waiting for a whole slice (1024 steps of every run). */
 #define SRV_TURN_RUN_STEPS (1u << 23)
 
+/* The steps a turn advances `runs` runs by: SRV_TURN_RUN_STEPS' worth, at least one. */
+static inline uint64_t srv_turn_steps(size_t runs)
+{
+    const uint64_t n = SRV_TURN_RUN_STEPS / (runs ? runs : 1);
+    return n ? n : 1;
+}
+
 typedef enum { JOB_QUEUED, JOB_RUNNING, JOB_DONE, JOB_FAILED, JOB_CANCELLED } srv_job_status;
 
 typedef struct {

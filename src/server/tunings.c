@@ -133,8 +133,7 @@ static int turn(srv *s, srv_job *j, char *error, size_t esize)
         w->k = 0;
     }
     char *event = NULL;
-    const size_t runs = r->runs[p] / r->nspecs; /* of one optimizer */
-    const uint64_t most = SRV_TURN_RUN_STEPS / runs ? SRV_TURN_RUN_STEPS / runs : 1;
+    const uint64_t most = srv_turn_steps(r->runs[p] / r->nspecs); /* one optimizer's runs */
     pthread_mutex_lock(&s->device);
     if (!w->engine)
         w->engine = clopt_explore_create(s->ctx, clopt_tune_explore_options(w->tune, w->k), &err);
